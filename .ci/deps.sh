@@ -1,0 +1,47 @@
+#!/bin/sh
+# Installs what promdeck needs to build and run its tests, on Debian or
+# Ubuntu as root, and says what it installs. Elsewhere, or without root, it
+# prints the command to run and stops.
+set -eu
+
+# Build: compiler, pkg-config and the -dev packages of the five libraries.
+# Tests: tmux drives the real TUI, python3 serves test targets, openssl
+# makes TLS certificates.
+need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
+libpcre2-dev libcmocka-dev tmux python3 openssl"
+
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+    for p in $need; do
+        st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        case "$st" in
+        *"ok installed") ;;
+        *) missing="$missing $p" ;;
+        esac
+    done
+else
+    for lib in ncursesw libcurl yaml-0.1 libpcre2-8 cmocka; do
+        pkg-config --exists "$lib" 2>/dev/null || missing="$missing $lib"
+    done
+    if [ -n "$missing" ]; then
+        echo "promdeck: missing libraries:$missing" >&2
+        echo "promdeck: install the development packages of ncurses" \
+             "(wide), libcurl, libyaml, pcre2 and cmocka, and tmux" >&2
+        exit 1
+    fi
+    exit 0
+fi
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "promdeck: missing packages:$missing" >&2
+    echo "promdeck: run: sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "promdeck: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "promdeck: installed:$missing"

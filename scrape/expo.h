@@ -1,0 +1,95 @@
+/*
+ * The exposition-format parser: Prometheus text 0.0.4 and OpenMetrics 1.0.
+ * It is pure and streaming: bytes go in chunk by chunk as they arrive (a
+ * line may straddle chunks) and every sample goes out through a sink
+ * callback. It does no I/O and keeps at most one line in memory.
+ *
+ * Ownership: strings in the structs handed to the sink are borrowed for
+ * the length of the callback only.
+ */
+#ifndef SCRAPE_EXPO_H
+#define SCRAPE_EXPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/diag.h"
+
+struct expo;
+
+enum expo_format { EXPO_TEXT, EXPO_OPENMETRICS };
+
+/* ORDER expo_type: keep in step with the names in expo.c */
+enum expo_type {
+    EXPO_UNTYPED,
+    EXPO_COUNTER,
+    EXPO_GAUGE,
+    EXPO_HISTOGRAM,
+    EXPO_SUMMARY,
+    EXPO_INFO,
+    EXPO_STATESET,
+    EXPO_GAUGEHISTOGRAM,
+    EXPO_UNKNOWN,
+    EXPO_TYPE_COUNT
+};
+
+struct expo_label {
+    const char *name;
+    size_t name_len;
+    const char *value;      /* escapes already resolved */
+    size_t value_len;
+};
+
+struct expo_sample {
+    const char *series;     /* the raw "name{labels}" text, a cache key */
+    size_t series_len;
+    const char *name;
+    size_t name_len;
+    const struct expo_label *labels;
+    size_t nlabels;
+    double value;
+    bool has_ts;
+    int64_t ts;             /* ms */
+    int line;               /* 1-based */
+};
+
+struct expo_meta {
+    const char *family;     /* the name in the # TYPE/HELP/UNIT line */
+    size_t family_len;
+    enum expo_type type;
+    const char *help;       /* NULL when not given; unescaped */
+    size_t help_len;
+    const char *unit;       /* NULL when not given */
+    size_t unit_len;
+};
+
+struct expo_sink {
+    void *ctx;
+    /* Called for every sample; a non-zero return stops the parse. */
+    int (*sample)(void *ctx, const struct expo_sample *s);
+    /* Called when a family's metadata is complete; may be NULL. */
+    void (*meta)(void *ctx, const struct expo_meta *m);
+};
+
+/* The format for a Content-Type header value (NULL or unknown: text). */
+enum expo_format expo_format_for(const char *content_type);
+/* The name of a type as the exposition formats write it ("counter"). */
+const char *expo_type_name(enum expo_type t);
+
+/* A parser for one body; lines longer than max_line bytes are an error. */
+struct expo *expo_new(enum expo_format fmt, const struct expo_sink *sink,
+                      size_t max_line);
+void expo_free(struct expo *p);
+/*
+ * Feeds the next len bytes of the body. Returns 0, or -1 with d set (line
+ * number and message) on the first bad line or when the sink said stop;
+ * after -1 the parser accepts nothing more.
+ */
+int expo_feed(struct expo *p, const char *data, size_t len, struct diag *d);
+/* Ends the body (a final line without newline, OpenMetrics' # EOF). */
+int expo_finish(struct expo *p, struct diag *d);
+/* Sample lines parsed so far, bad or stopped ones not counted. */
+size_t expo_count(const struct expo *p);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * A line-buffered debug log file with millisecond timestamps. It never
+ * writes to the terminal.
+ */
+#include "src/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+static FILE *logf;
+
+int
+log_open(const char *path)
+{
+    log_close();
+    logf = fopen(path, "a");
+    if (logf == NULL)
+        return -1;
+    setvbuf(logf, NULL, _IOLBF, 0);
+    return 0;
+}
+
+void
+log_close(void)
+{
+    if (logf != NULL)
+        fclose(logf);
+    logf = NULL;
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+    struct timespec ts;
+    struct tm tm;
+    va_list ap;
+
+    if (logf == NULL)
+        return;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    fprintf(logf, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+            ts.tv_nsec / 1000000);
+    va_start(ap, fmt);
+    vfprintf(logf, fmt, ap);
+    va_end(ap);
+    fputc('\n', logf);
+}

@@ -1,0 +1,45 @@
+/*
+ * Label sets: the identity of a series. A set is an array of (name, value)
+ * pairs sorted by name with unique names, the metric name being the label
+ * __name__. The strings are borrowed: interned by the store, or owned by
+ * whoever built the set (a query result's arena, a parser's buffer).
+ */
+#ifndef STORE_LABELS_H
+#define STORE_LABELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/buf.h"
+
+#define LABEL_METRIC_NAME "__name__"
+
+struct label {
+    const char *name;
+    const char *value;
+};
+
+struct labels {
+    struct label *v;
+    size_t n;
+};
+
+/* Sorts v by name in place (names must already be unique). */
+void labels_sort(struct labels *ls);
+/* The value of name, or NULL when the set has no such label. */
+const char *labels_get(const struct labels *ls, const char *name);
+/* Orders sets as Prometheus's labels.Compare does: pair by pair. */
+int labels_cmp(const struct labels *a, const struct labels *b);
+bool labels_equal(const struct labels *a, const struct labels *b);
+/* A 64-bit hash of the whole set (names and values, in order). */
+uint64_t labels_hash(const struct labels *ls);
+/*
+ * Appends the set as PromQL writes it: name{a="x", b="y"} (or {..} alone
+ * when there is no __name__), with \\, \" and \n escaped.
+ */
+void labels_format(const struct labels *ls, struct buf *out);
+/* Appends s with PromQL/exposition escapes for a double-quoted string. */
+void labels_escape(const char *s, struct buf *out);
+
+#endif

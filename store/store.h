@@ -1,0 +1,125 @@
+/*
+ * The in-memory time-series store: every sample and every label string
+ * promdeck holds. Series are found by label set or by matchers (through
+ * postings per label pair); each keeps a ring of compressed chunks of
+ * (timestamp ms, float64) samples, trimmed to the retention window and the
+ * memory budget. Not thread-safe.
+ *
+ * Ownership: the store owns all label strings (interned once) and all
+ * samples. Other modules hold series ids, never pointers into chunks. A
+ * series is dropped by store_gc once it has had no sample for a whole
+ * retention window, and only then may its id be reused.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "src/regex.h"
+#include "store/labels.h"
+
+/* The NaN Prometheus writes as a staleness marker ("this series ended"). */
+#define STORE_STALE_BITS 0x7ff0000000000002ULL
+
+struct store;
+
+struct sample {
+    int64_t t;      /* milliseconds since the Unix epoch */
+    double v;
+};
+
+enum store_match_op { STORE_EQ, STORE_NEQ, STORE_RE, STORE_NRE };
+
+/* One label matcher; re is the compiled value for the regex ops. */
+struct store_matcher {
+    enum store_match_op op;
+    const char *name;
+    const char *value;
+    struct regex *re;
+};
+
+struct store_stats {
+    size_t series;
+    size_t samples;
+    size_t chunks;
+    size_t bytes;       /* memory held for chunks, index and strings */
+};
+
+/* A store keeping retention_ms of history in at most max_bytes (0: none). */
+struct store *store_new(int64_t retention_ms, size_t max_bytes);
+void store_free(struct store *s);
+/* Drops every series and sample (the conformance runner's `clear`). */
+void store_clear(struct store *s);
+
+/*
+ * The id of the series with exactly these labels, created if needed. ls is
+ * sorted by name, has no empty values, and is copied (interned).
+ */
+uint32_t store_series_id(struct store *s, const struct labels *ls);
+/* Looks a series up without creating it; false when there is none. */
+bool store_series_find(const struct store *s, const struct labels *ls,
+                       uint32_t *id);
+/* The series' labels, borrowed until the next store_gc or store_clear. */
+void store_series_labels(const struct store *s, uint32_t id,
+                         struct labels *out);
+
+/*
+ * Appends one sample. Returns -1 (and stores nothing) when t is not after
+ * the series' newest sample; an equal t with an equal value is accepted as
+ * a no-op (0), as Prometheus does for duplicate scrapes.
+ */
+int store_append(struct store *s, uint32_t id, int64_t t, double v);
+
+/*
+ * The ids of the series that match every matcher, in ascending order, in a
+ * malloc'd array the caller frees; returns the count (*ids NULL when 0).
+ */
+size_t store_select(const struct store *s, const struct store_matcher *m,
+                    size_t n, uint32_t **ids);
+/*
+ * Appends the series' samples with mint <= t <= maxt, oldest first, to
+ * *buf (grown with xrealloc, *cap its capacity); returns how many were
+ * appended. Staleness markers are included; callers filter them.
+ */
+size_t store_read(const struct store *s, uint32_t id, int64_t mint,
+                  int64_t maxt, struct sample **buf, size_t *cap);
+/* The newest sample with t <= maxt into *out; false when there is none. */
+bool store_last(const struct store *s, uint32_t id, int64_t maxt,
+                struct sample *out);
+
+/*
+ * Sorted distinct label names, or values of one name, across all series,
+ * as a malloc'd array of borrowed strings (valid until store_gc); returns
+ * the count.
+ */
+size_t store_label_names(const struct store *s, const char ***out);
+size_t store_label_values(const struct store *s, const char *name,
+                          const char ***out);
+
+/* Trims chunks older than now_ms - retention, and over-budget chunks. */
+void store_gc(struct store *s, int64_t now_ms);
+void store_get_stats(const struct store *s, struct store_stats *st);
+
+static inline double
+store_stale_nan(void)
+{
+    uint64_t bits = STORE_STALE_BITS;
+    double v;
+
+    memcpy(&v, &bits, sizeof(v));
+    return v;
+}
+
+static inline bool
+store_is_stale(double v)
+{
+    uint64_t bits;
+
+    memcpy(&bits, &v, sizeof(bits));
+    return bits == STORE_STALE_BITS;
+}
+
+#endif
