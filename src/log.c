@@ -8,25 +8,25 @@
 #include <stdio.h>
 #include <time.h>
 
-static FILE *logf;
+static FILE *log_file;
 
 int
 log_open(const char *path)
 {
     log_close();
-    logf = fopen(path, "a");
-    if (logf == NULL)
+    log_file = fopen(path, "a");
+    if (log_file == NULL)
         return -1;
-    setvbuf(logf, NULL, _IOLBF, 0);
+    setvbuf(log_file, NULL, _IOLBF, 0);
     return 0;
 }
 
 void
 log_close(void)
 {
-    if (logf != NULL)
-        fclose(logf);
-    logf = NULL;
+    if (log_file != NULL)
+        fclose(log_file);
+    log_file = NULL;
 }
 
 void
@@ -36,14 +36,14 @@ log_debug(const char *fmt, ...)
     struct tm tm;
     va_list ap;
 
-    if (logf == NULL)
+    if (log_file == NULL)
         return;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    fprintf(logf, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+    fprintf(log_file, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
             ts.tv_nsec / 1000000);
     va_start(ap, fmt);
-    vfprintf(logf, fmt, ap);
+    vfprintf(log_file, fmt, ap);
     va_end(ap);
-    fputc('\n', logf);
+    fputc('\n', log_file);
 }
