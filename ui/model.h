@@ -1,0 +1,121 @@
+/*
+ * What the screen shows, as plain data: a dashboard of pages, rows and
+ * panels, each panel with the evaluated results of its queries, and the
+ * list of scrape targets. src/ builds and fills it; ui/ only reads it (and
+ * keeps its own view state elsewhere). Nothing here knows about curses.
+ *
+ * Ownership: the dashboard owns its strings and results; src/ replaces a
+ * query's result (freeing the old one) between frames, never during a draw.
+ */
+#ifndef UI_MODEL_H
+#define UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "query/value.h"
+
+/* ORDER panel_kind: keep in step with the widget class table in ui/ */
+enum panel_kind {
+    PANEL_GRAPH,
+    PANEL_SPARKLINE,
+    PANEL_BARS,
+    PANEL_TABLE,
+    PANEL_STAT,
+    PANEL_GAUGE,
+    PANEL_HEATMAP,
+    PANEL_TEXT,
+    PANEL_KIND_COUNT
+};
+
+/* ORDER unit: keep in step with the unit table in ui/format.c */
+enum unit {
+    UNIT_NONE,          /* plain number, SI-scaled (1.2k, 3.4M) */
+    UNIT_BYTES,         /* IEC: KiB, MiB, GiB */
+    UNIT_SECONDS,       /* ms, s, m, h */
+    UNIT_PERCENT,       /* the value is already 0..100 */
+    UNIT_PERCENTUNIT,   /* the value is 0..1, shown as 0..100 % */
+    UNIT_REQPS,         /* req/s */
+    UNIT_OPS,           /* ops/s */
+    UNIT_COUNT
+};
+
+/* How a table shows one query's column. */
+enum column_style {
+    COLUMN_VALUE,       /* the value at the end of the range */
+    COLUMN_SPARK,       /* a sparkline of the points over the range */
+    COLUMN_HEALTH,      /* 1 = "up" (good colour), 0 = "down" (bad colour) */
+};
+
+struct threshold {
+    double value;       /* from this value upwards ... */
+    int role;           /* ... use this theme role (enum theme_role) */
+};
+
+struct panel_query {
+    char *expr;             /* PromQL, as written */
+    char *legend;           /* "{{label}}" template, or NULL: label set */
+    char *column;           /* table column header, or NULL */
+    enum column_style style;
+    enum unit unit;         /* overrides the panel's when not UNIT_NONE */
+    struct qresult *result; /* matrix over the dashboard range, or NULL */
+    char *error;            /* why the last evaluation failed, or NULL */
+};
+
+struct panel {
+    char *title;
+    enum panel_kind kind;
+    enum unit unit;
+    int decimals;           /* -1: automatic */
+    double min, max;        /* NaN: automatic */
+    struct threshold *thresholds;
+    size_t nthresholds;
+    bool stack;             /* graphs: stack series */
+    int topn;               /* bars/tables: show the N largest; 0: all */
+    char **join;            /* tables: labels that key the rows */
+    size_t njoin;
+    char *text;             /* PANEL_TEXT */
+    int width;              /* relative width inside its row, >= 1 */
+    struct panel_query *queries;
+    size_t nqueries;
+    bool dirty;             /* results changed since the last draw */
+};
+
+struct row {
+    char *title;            /* may be NULL */
+    int height;             /* relative height inside the page, >= 1 */
+    struct panel *panels;
+    size_t npanels;
+};
+
+struct page {
+    char *title;
+    struct row *rows;
+    size_t nrows;
+};
+
+struct dashboard {
+    char *title;
+    struct page *pages;
+    size_t npages;
+    int64_t range_ms;       /* graphs show [now - range, now] */
+    int64_t step_ms;        /* range-query resolution */
+    int64_t now_ms;         /* end of the range at the last evaluation */
+};
+
+enum target_health { HEALTH_UNKNOWN, HEALTH_UP, HEALTH_DOWN };
+
+struct target_row {
+    const char *job;
+    const char *instance;
+    const char *url;
+    const char *labels;         /* formatted {a="b", ...}, after relabelling */
+    enum target_health health;
+    int64_t last_scrape_ms;     /* 0: never */
+    double last_duration_s;
+    size_t samples;
+    const char *last_error;     /* "" when none */
+};
+
+#endif
