@@ -33,7 +33,8 @@ TEST_SRCS = $(wildcard tests/test_*.c)
 TEST_BINS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TOOL_SRCS = $(wildcard tests/promql_conformance.c)
 TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conformance)
-HEADERS   = $(wildcard $(addsuffix /*.h,$(MODULES)))
+BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
+BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check test asan lint bench clean install
 
@@ -66,7 +67,7 @@ asan: deps
 lint:
 	@sh tests/lint.sh $(CC) "$(ALL_CFLAGS)"
 
-bench: all
+bench: all $(BENCH_BINS)
 	@sh tests/bench/run.sh $(BUILD)
 
 promdeck: $(BUILD)/promdeck
@@ -83,6 +84,10 @@ $(LIB): $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/tests/promql-conformance: $(BUILD)/tests/promql_conformance.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
