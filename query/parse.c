@@ -237,8 +237,7 @@ add_matcher(struct parser *p, struct qnode *n, enum store_match_op op,
                          (n->nm + 1) * sizeof(*n->m));
     diag_clear(&rd);
     if (qmatch_compile(&n->m[n->nm], op, name, value, &rd) < 0) {
-        err_tok(p, at, "invalid regular expression in label matcher: %s",
-                rd.msg);
+        err_tok(p, at, "%s", rd.msg);
         return -1;
     }
     n->nm++;
