@@ -51,7 +51,7 @@ static const struct qfunc table[] = {
     {"increase", QF_INCREASE, {M}, 1, 0, V},
     {"irate", QF_IRATE, {M}, 1, 0, V},
     {"label_join", QF_LABEL_JOIN, {V, T, T, T}, 4, -1, V},
-    {"label_replace", QF_LABEL_REPLACE, {V, T, T, T}, 4, 0, V},
+    {"label_replace", QF_LABEL_REPLACE, {V, T, T, T, T}, 5, 0, V},
     {"last_over_time", QF_LAST_OVER_TIME, {M}, 1, 0, V},
     {"ln", QF_LN, {V}, 1, 0, V},
     {"log10", QF_LOG10, {V}, 1, 0, V},

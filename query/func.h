@@ -36,7 +36,7 @@ enum qfunc_id {
 struct qfunc {
     const char *name;
     enum qfunc_id id;
-    enum qvalue_type args[4];
+    enum qvalue_type args[5];
     int nargs;          /* listed argument types */
     int variadic;       /* 0 fixed; n: up to n optional; -1 unlimited */
     enum qvalue_type ret;

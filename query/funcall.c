@@ -173,7 +173,7 @@ call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return 0;
 }
 
-/* sort: NaN first, then ascending; sort_desc: NaN first, descending. */
+/* sort ascending, sort_desc descending, NaN last in both. */
 static bool desc_order;
 
 static int
@@ -182,7 +182,7 @@ cmp_elem(const void *a, const void *b)
     const struct qelem *x = a, *y = b;
 
     if (isnan(x->v) || isnan(y->v))
-        return isnan(x->v) ? (isnan(y->v) ? 0 : -1) : 1;
+        return isnan(x->v) ? (isnan(y->v) ? 0 : 1) : -1;
     if (x->v == y->v)
         return 0;
     return (x->v < y->v) != desc_order ? -1 : 1;
