@@ -42,14 +42,16 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
 {
     const struct sample *s = w->s;
     size_t i, n = w->n;
-    double res, last = 0, to_start, to_end, sampled, avg, to_zero, thr, ext;
+    double res, last, to_start, to_end, sampled, avg, to_zero, thr, ext;
+    double factor;
 
     if (n < 2)
         return false;
     res = s[n - 1].v - s[0].v;
-    for (i = 0; counter && i < n; i++) {
+    last = s[0].v;
+    for (i = 1; counter && i < n; i++) {
         if (s[i].v < last)
-            res += last;
+            res += last;        /* a reset: add what was lost */
         last = s[i].v;
     }
     to_start = (double)(s[0].t - w->start) / 1000;
@@ -66,10 +68,12 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
     ext = sampled;
     ext += to_start < thr ? to_start : avg / 2;
     ext += to_end < thr ? to_end : avg / 2;
-    res = res * (ext / sampled);
+    /* One factor, divided by the range first, keeps Prometheus's
+     * rounding (floor(rate(...)) depends on it). */
+    factor = ext / sampled;
     if (rate)
-        res /= (double)(w->end - w->start) / 1000;
-    *out = res;
+        factor /= (double)(w->end - w->start) / 1000;
+    *out = res * factor;
     return true;
 }
 
