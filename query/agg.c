@@ -155,7 +155,8 @@ group_labels(struct qev *ev, const struct qnode *n, const struct labels *in,
 
     if (value_label != NULL && !n->without) {
         by.v = arena_alloc(ev->a, (by.n + 1) * sizeof(*by.v));
-        memcpy(by.v, n->grouping.v, by.n * sizeof(*by.v));
+        if (by.n > 0)
+            memcpy(by.v, n->grouping.v, by.n * sizeof(*by.v));
         by.v[by.n++] = value_label;
     }
     qlabels_filter(ev, in, &by, !n->without, n->without, out);

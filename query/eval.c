@@ -161,7 +161,8 @@ range_of_subquery(struct qev *ev, const struct qnode *n,
     *out = arena_calloc(ev->a, m.n ? m.n : 1, sizeof(**out));
     for (i = 0; i < m.n; i++) {
         (*out)[i].ls = m.s[i].ls;
-        (*out)[i].s = arena_alloc(ev->a, (m.s[i].n + 1) * sizeof(struct sample));
+        (*out)[i].s = arena_alloc(ev->a,
+                                  (m.s[i].n + 1) * sizeof(struct sample));
         for (j = 0; j < m.s[i].n; j++) {
             (*out)[i].s[j].t = m.s[i].pts[j].t;
             (*out)[i].s[j].v = m.s[i].pts[j].v;

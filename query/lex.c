@@ -35,7 +35,8 @@ qlex_kind_name(enum qtok kind)
 bool
 qlex_is_word(enum qtok kind)
 {
-    return kind == QT_IDENT || (kind >= QT_KW_FIRST && kind < QT_COUNT_OF_KINDS);
+    return kind == QT_IDENT ||
+           (kind >= QT_KW_FIRST && kind < QT_COUNT_OF_KINDS);
 }
 
 bool
