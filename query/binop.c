@@ -13,11 +13,18 @@
 #include "query/evalmat.h"
 #include "src/buf.h"
 
-/* One side of a vector-vector step, with each element's signature. */
+/*
+ * One side of a vector-vector step: each element's signature and a hash
+ * index from signature to the first element that has it. dup_a/dup_b
+ * name the first pair of elements that share a signature (or -1).
+ */
 struct side {
     struct qvec v;
     struct labels *sig;
     uint64_t *hash;
+    uint32_t *slots;        /* 1 + element index, 0 for empty */
+    size_t nslots;
+    long dup_a, dup_b;
 };
 
 double
@@ -96,34 +103,51 @@ vector_scalar(struct qev *ev, const struct qnode *n, const struct qvec *v,
     return 0;
 }
 
+/* Computes the signatures of s's elements and indexes them. */
 static void
 signatures(struct qev *ev, const struct qnode *n, struct side *s)
 {
-    size_t i;
+    size_t i, j, mask;
+    uint32_t e;
 
     s->sig = arena_alloc(ev->a, (s->v.n + 1) * sizeof(*s->sig));
     s->hash = arena_alloc(ev->a, (s->v.n + 1) * sizeof(*s->hash));
+    for (s->nslots = 16; s->nslots < 2 * s->v.n; s->nslots *= 2)
+        ;
+    s->slots = arena_calloc(ev->a, s->nslots, sizeof(*s->slots));
+    mask = s->nslots - 1;
+    s->dup_a = s->dup_b = -1;
     for (i = 0; i < s->v.n; i++) {
-        if (n->on)
-            qlabels_filter(ev, s->v.e[i].ls, &n->matching, true, false,
-                           &s->sig[i]);
-        else
-            qlabels_filter(ev, s->v.e[i].ls, &n->matching, false, true,
-                           &s->sig[i]);
+        /* on(): only the listed labels; ignoring(): all but those and
+         * the metric name. */
+        qlabels_filter(ev, s->v.e[i].ls, &n->matching, n->on, !n->on,
+                       &s->sig[i]);
         s->hash[i] = labels_hash(&s->sig[i]);
+        for (j = s->hash[i] & mask; (e = s->slots[j]) != 0;
+             j = (j + 1) & mask) {
+            if (s->hash[e - 1] == s->hash[i] &&
+                labels_equal(&s->sig[e - 1], &s->sig[i]))
+                break;
+        }
+        if (e == 0)
+            s->slots[j] = (uint32_t)(i + 1);
+        else if (s->dup_a < 0) {
+            s->dup_a = (long)(e - 1);
+            s->dup_b = (long)i;
+        }
     }
 }
 
-/* The index of the first element of s with signature (h, sig), or -1. */
+/* The first element of s with signature (h, sig), or -1. */
 static long
-find_sig(const struct side *s, uint64_t h, const struct labels *sig,
-         size_t from)
+find_sig(const struct side *s, uint64_t h, const struct labels *sig)
 {
-    size_t i;
+    size_t j, mask = s->nslots - 1;
+    uint32_t e;
 
-    for (i = from; i < s->v.n; i++) {
-        if (s->hash[i] == h && labels_equal(&s->sig[i], sig))
-            return (long)i;
+    for (j = h & mask; (e = s->slots[j]) != 0; j = (j + 1) & mask) {
+        if (s->hash[e - 1] == h && labels_equal(&s->sig[e - 1], sig))
+            return (long)(e - 1);
     }
     return -1;
 }
@@ -137,14 +161,14 @@ set_op(struct qev *ev, const struct qnode *n, struct side *l,
     bool in_r;
 
     for (i = 0; i < l->v.n; i++) {
-        in_r = find_sig(r, l->hash[i], &l->sig[i], 0) >= 0;
+        in_r = find_sig(r, l->hash[i], &l->sig[i]) >= 0;
         if (n->op == QT_LOR || (n->op == QT_LAND) == in_r) {
             if (push(ev, out, l->v.e[i].ls, t, l->v.e[i].v, n) < 0)
                 return -1;
         }
     }
     for (i = 0; n->op == QT_LOR && i < r->v.n; i++) {
-        if (find_sig(l, r->hash[i], &r->sig[i], 0) < 0 &&
+        if (find_sig(l, r->hash[i], &r->sig[i]) < 0 &&
             push(ev, out, r->v.e[i].ls, t, r->v.e[i].v, n) < 0)
             return -1;
     }
@@ -219,17 +243,15 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
     struct side *many = n->card == 2 ? r : l, *one = n->card == 2 ? l : r;
     bool *used = arena_calloc(ev->a, one->v.n + 1, sizeof(bool)), keep;
     size_t i;
-    long j, k;
+    long j;
     double val, lv, rv;
     struct labels ls;
 
-    for (i = 0; i < one->v.n; i++) {
-        k = find_sig(one, one->hash[i], &one->sig[i], i + 1);
-        if (k >= 0)
-            return dup_one_side(ev, n, one, i, (size_t)k);
-    }
+    if (one->dup_a >= 0)
+        return dup_one_side(ev, n, one, (size_t)one->dup_b,
+                            (size_t)one->dup_a);
     for (i = 0; i < many->v.n; i++) {
-        if ((j = find_sig(one, many->hash[i], &many->sig[i], 0)) < 0)
+        if ((j = find_sig(one, many->hash[i], &many->sig[i])) < 0)
             continue;
         lv = n->card == 2 ? one->v.e[j].v : many->v.e[i].v;
         rv = n->card == 2 ? many->v.e[i].v : one->v.e[j].v;

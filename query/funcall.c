@@ -174,18 +174,28 @@ call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
 }
 
 /* sort ascending, sort_desc descending, NaN last in both. */
-static bool desc_order;
+static int
+cmp_nan_last(double x, double y, bool desc)
+{
+    if (isnan(x) || isnan(y))
+        return isnan(x) ? (isnan(y) ? 0 : 1) : -1;
+    if (x == y)
+        return 0;
+    return (x < y) != desc ? -1 : 1;
+}
 
 static int
-cmp_elem(const void *a, const void *b)
+cmp_asc(const void *a, const void *b)
 {
-    const struct qelem *x = a, *y = b;
+    return cmp_nan_last(((const struct qelem *)a)->v,
+                        ((const struct qelem *)b)->v, false);
+}
 
-    if (isnan(x->v) || isnan(y->v))
-        return isnan(x->v) ? (isnan(y->v) ? 0 : 1) : -1;
-    if (x->v == y->v)
-        return 0;
-    return (x->v < y->v) != desc_order ? -1 : 1;
+static int
+cmp_desc(const void *a, const void *b)
+{
+    return cmp_nan_last(((const struct qelem *)a)->v,
+                        ((const struct qelem *)b)->v, true);
 }
 
 static int
@@ -199,10 +209,10 @@ call_sort(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     if (qeval_node(ev, n->args[0], ts, &in) < 0)
         return -1;
     cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
-    desc_order = n->fn->id == QF_SORT_DESC;
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        qsort(v.e, v.n, sizeof(*v.e), cmp_elem);
+        qsort(v.e, v.n, sizeof(*v.e),
+              n->fn->id == QF_SORT_DESC ? cmp_desc : cmp_asc);
         for (j = 0; j < v.n; j++) {
             if (qmat_push(ev, out, qmat_series(ev, out, v.e[j].ls),
                           qsteps_at(ts, i), v.e[j].v, n) < 0)
