@@ -431,8 +431,11 @@ conn_write(struct server *sv, struct conn *c)
 static void
 conn_read(struct server *sv, struct conn *c, double now)
 {
-    ssize_t n = recv(c->fd, c->in + c->inlen, INBUF - c->inlen, 0);
+    ssize_t n;
 
+    if (c->inlen == INBUF)  /* held back or refused already: no room */
+        return;
+    n = recv(c->fd, c->in + c->inlen, INBUF - c->inlen, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {

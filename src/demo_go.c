@@ -489,7 +489,8 @@ docker_render_engine(struct demo_docker *e, const struct demo_world *w,
              "amd64\",os=\"Debian GNU/Linux 12 (bookworm)\","
              "os_type=\"linux\",os_version=\"12\",version=\"24.0.7\"} 1\n");
     go_gauge(out, "engine_daemon_engine_memory_bytes", "The number of bytes "
-             "of memory that the host system of the engine has", 1.662277632e10);
+             "of memory that the host system of the engine has",
+             1.662277632e10);
     go_gauge(out, "engine_daemon_events_subscribers_total",
              "The number of current subscribers to events", 1);
     go_counter(out, "engine_daemon_events_total",
