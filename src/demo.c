@@ -598,6 +598,7 @@ child_main(struct server *sv, pid_t parent)
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
         _exit(0);
+    prctl(PR_SET_NAME, "promdeck-demo");  /* how ps and top show it */
     xalloc_set_fatal_hook(NULL);    /* the screen belongs to the parent */
     detach_fds(sv);
     sv->t0 = clock_secs(CLOCK_MONOTONIC);

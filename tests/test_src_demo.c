@@ -855,6 +855,17 @@ test_http_details(void **state)
     assert_memory_equal(p, "HTTP/1.1 200 OK\r\n", 17);
     assert_non_null(strstr(p, "Content-Length: "));
     assert_string_equal(strstr(p, "\r\n\r\n"), "\r\n\r\n");
+    /* HTTP/1.0 without keep-alive: one answer, then the server closes */
+    buf_reset(&raw);
+    fd = dial(port_of(&tg[4]));
+    p = "GET /metrics HTTP/1.0\r\n\r\n";
+    send_all(fd, p, strlen(p));
+    recv_all(fd, &raw);
+    close(fd);
+    p = buf_str(&raw);
+    assert_int_equal(parse_response(&p, NULL, 0, &body), 200);
+    assert_string_equal(p, "");
+    assert_non_null(strstr(buf_str(&raw), "Connection: close\r\n"));
     /* POST is refused, as is a head that never ends */
     buf_reset(&raw);
     fd = dial(port_of(&tg[7]));
