@@ -541,7 +541,8 @@ almost_equal(double e, double a)
     return d / (fabs(e) + fabs(a)) < 1e-6;
 }
 
-/* The shortest %g form that reads back as the same double. */
+/* Whole numbers as integers, else the shortest %g form that reads back
+ * as the same double. */
 static void
 put_value(struct buf *b, double v)
 {
@@ -549,6 +550,10 @@ put_value(struct buf *b, double v)
 
     if (store_is_stale(v)) {
         buf_puts(b, "stale");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        buf_printf(b, "%.0f", v);
         return;
     }
     for (int prec = 1; prec <= 17; prec++) {
