@@ -45,34 +45,44 @@ has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* True when the last non-empty line of the file's tail is "# EOF". */
-static bool
-tail_is_eof(FILE *f)
+/* The file offset just past a final "# EOF" line (its newline included),
+ * or -1 when the last non-empty line is something else. Blank lines after
+ * "# EOF", which editors and shells leave, are thereby never fed to the
+ * parser, which would refuse them as OpenMetrics does. */
+static long
+eof_end(FILE *f)
 {
     char tail[TAIL + 1];
     size_t n;
-    long size;
+    long size, start;
 
     if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0)
-        return false;
-    if (fseek(f, size > TAIL ? size - TAIL : 0, SEEK_SET) != 0)
-        return false;
+        return -1;
+    start = size > TAIL ? size - TAIL : 0;
+    if (fseek(f, start, SEEK_SET) != 0)
+        return -1;
     n = fread(tail, 1, TAIL, f);
     rewind(f);
     while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' ||
                      tail[n - 1] == ' ' || tail[n - 1] == '\t'))
         n--;
     tail[n] = '\0';
-    return n >= 5 && strcmp(tail + n - 5, "# EOF") == 0 &&
-        (n == 5 || tail[n - 6] == '\n');
+    if (n < 5 || strcmp(tail + n - 5, "# EOF") != 0 ||
+        (n > 5 && tail[n - 6] != '\n'))
+        return -1;
+    return start + (long)n + (start + (long)n < size);
 }
 
+/* OpenMetrics by name or by a final "# EOF"; *limit is how many bytes to
+ * feed (-1: all). */
 static enum expo_format
-pick_format(const char *path, FILE *f)
+pick_format(const char *path, FILE *f, long *limit)
 {
-    if (has_suffix(path, ".om") || has_suffix(path, ".openmetrics"))
+    *limit = eof_end(f);
+    if (*limit >= 0 || has_suffix(path, ".om") ||
+        has_suffix(path, ".openmetrics"))
         return EXPO_OPENMETRICS;
-    return tail_is_eof(f) ? EXPO_OPENMETRICS : EXPO_TEXT;
+    return EXPO_TEXT;
 }
 
 /* Copies a name=value pair into the scratch buffer as two C strings.
@@ -169,14 +179,22 @@ on_sample(void *ctx, const struct expo_sample *s)
 
 /* Feeds the whole file to the parser; -1 with d set on any error. */
 static int
-feed_file(struct expo *p, FILE *f, struct load_ctx *c, struct diag *d)
+feed_file(struct expo *p, FILE *f, long limit, struct load_ctx *c,
+          struct diag *d)
 {
     char *chunk = xmalloc(CHUNK);
-    size_t n;
+    size_t n, want;
     int rc = 0;
 
-    while (rc == 0 && (n = fread(chunk, 1, CHUNK, f)) > 0)
+    for (;;) {
+        want = limit >= 0 && (unsigned long)limit < CHUNK ?
+            (size_t)limit : CHUNK;
+        if (rc != 0 || want == 0 || (n = fread(chunk, 1, want, f)) == 0)
+            break;
+        if (limit >= 0)
+            limit -= (long)n;
         rc = expo_feed(p, chunk, n, d);
+    }
     if (rc == 0 && ferror(f))
         rc = diag_set(d, 0, 0, 0, "read error: %s", strerror(errno));
     if (rc == 0)
@@ -197,6 +215,7 @@ load_file(struct store *st, const char *path, int64_t default_ts_ms,
     struct expo_sink sink;
     struct expo *p;
     struct diag scratch;
+    long limit;
     FILE *f;
     int rc;
 
@@ -217,8 +236,8 @@ load_file(struct store *st, const char *path, int64_t default_ts_ms,
     sink.ctx = &c;
     sink.sample = on_sample;
     sink.meta = NULL;
-    p = expo_new(pick_format(path, f), &sink, MAX_LINE);
-    rc = feed_file(p, f, &c, d);
+    p = expo_new(pick_format(path, f, &limit), &sink, MAX_LINE);
+    rc = feed_file(p, f, limit, &c, d);
     expo_free(p);
     fclose(f);
     buf_fini(&c.strings);

@@ -21,7 +21,8 @@
  * Loads every sample of the file at path into st, streaming it through the
  * exposition parser in chunks. The format is OpenMetrics when the name
  * ends in .om or .openmetrics or the last non-empty line is "# EOF", else
- * Prometheus text 0.0.4. A sample without a timestamp gets default_ts_ms.
+ * Prometheus text 0.0.4; blank lines after "# EOF" are ignored. A sample
+ * without a timestamp gets default_ts_ms.
  * Labels with empty values are dropped, as Prometheus does on ingestion.
  * *nsamples (if not NULL) counts the samples stored. Returns 0, or -1 with
  * d set to the file and line on an unreadable file, a syntax error, or a

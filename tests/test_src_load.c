@@ -177,6 +177,17 @@ test_openmetrics_by_content(void **state)
 }
 
 static void
+test_openmetrics_needs_eof(void **state)
+{
+    struct fixture *f = *state;
+    const char *p = write_file(f, "cut.om", "a 1 1700000000\n");
+
+    /* Named .om, so it is OpenMetrics, and a body cut short is an error. */
+    assert_int_equal(load_file(f->st, p, 0, NULL, &f->d), -1);
+    assert_string_equal(f->d.source, p);
+}
+
+static void
 test_syntax_error_line(void **state)
 {
     struct fixture *f = *state;
@@ -219,6 +230,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_text_default_timestamp, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_openmetrics_by_content, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_openmetrics_needs_eof, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_syntax_error_line, setup,
                                         teardown),
