@@ -46,6 +46,7 @@ struct store_stats {
     size_t samples;
     size_t chunks;
     size_t bytes;       /* memory held for chunks, index and strings */
+    size_t strings;     /* distinct interned label names and values */
 };
 
 /* A store keeping retention_ms of history in at most max_bytes (0: none). */
