@@ -803,8 +803,11 @@ expired(struct series *sr, int64_t now_ms, int64_t cutoff)
 {
     int64_t active;
 
-    /* A series created before the clock started counts from now. */
-    if (sr->seen == NO_TIME)
+    /*
+     * A series created before the store's clock started (no sample and no
+     * gc yet) and still without samples counts as created now.
+     */
+    if (sr->seen == NO_TIME && !(sr->flags & HAS_SAMPLE))
         sr->seen = now_ms;
     active = sr->seen;
     if ((sr->flags & HAS_SAMPLE) && sr->enc.t > active)
