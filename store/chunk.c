@@ -6,6 +6,7 @@
  */
 #include "store/chunk.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,12 +79,13 @@ chunk_full(const struct chunk *c)
            || (c->cap >= CHUNK_MAX_BYTES && room_bits(c) < WORST_BITS);
 }
 
-/* Doubles the data area (up to the byte cap), zeroing the new part. */
+/* Grows the data area by half (up to the byte cap), zeroing the new part. */
 static struct chunk *
 grow(struct chunk *c)
 {
-    size_t cap = (size_t)c->cap * 2;
+    size_t cap = (size_t)c->cap + c->cap / 2;
 
+    assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
     if (cap > CHUNK_MAX_BYTES)
         cap = CHUNK_MAX_BYTES;
     c = xrealloc(c, sizeof(*c) + cap);
@@ -143,13 +145,45 @@ put_xor(struct chunk *c, struct chunk_enc *e, uint64_t x)
     put_bits(c, x >> trail, sig);
 }
 
+/* The bits the next sample takes, mirroring put_dod and put_xor. */
+static size_t
+need_bits(const struct chunk *c, const struct chunk_enc *e, int64_t t,
+          uint64_t bits)
+{
+    int64_t dod;
+    uint64_t x = bits ^ e->v;
+    size_t n = 4 + 64;
+    unsigned lead, trail;
+
+    if (c->n == 0)
+        return 128;
+    dod = (int64_t)((uint64_t)t - (uint64_t)e->t - e->delta);
+    for (unsigned k = 3; k-- > 0;) {
+        int64_t lim = (int64_t)1 << (dod_width[k] - 1);
+
+        if (dod >= -lim && dod < lim)
+            n = k + 2 + dod_width[k];
+    }
+    if (dod == 0)
+        n = 1;
+    if (x == 0)
+        return n + 1;
+    lead = (unsigned)__builtin_clzll(x);
+    trail = (unsigned)__builtin_ctzll(x);
+    if (lead > 31)
+        lead = 31;
+    if (e->leading != 0xff && lead >= e->leading && trail >= e->trailing)
+        return n + 2 + 64 - e->leading - e->trailing;
+    return n + 2 + 5 + 6 + 64 - lead - trail;
+}
+
 struct chunk *
 chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t, double v)
 {
     uint64_t bits, delta;
 
     memcpy(&bits, &v, sizeof(bits));
-    if (room_bits(c) < WORST_BITS)
+    while (room_bits(c) < need_bits(c, e, t, bits))
         c = grow(c);
     if (c->n == 0) {
         put_bits(c, (uint64_t)t, 64);

@@ -3,7 +3,8 @@
  * Gorilla and Prometheus's XOR chunks are: delta-of-delta timestamps and
  * XOR'd values with a leading/trailing-zero window. Values round-trip bit
  * for bit (NaN payloads included). A chunk knows nothing of series; the
- * store links chunks into a per-series list through prev and next.
+ * store links chunks into a per-series list, oldest first, through next.
+ * The header is 32 bytes, since a million series hold three chunks each.
  *
  * Ownership: the caller owns a chunk from chunk_new and frees it with
  * free(). chunk_append and chunk_seal may move it (like realloc): the
@@ -22,11 +23,11 @@
 #define CHUNK_MAX_BYTES   1024
 
 struct chunk {
-    struct chunk *prev, *next;      /* older, newer in the series' list */
+    struct chunk *next;             /* the next newer chunk of the series */
     int64_t mint, maxt;             /* first and last timestamp */
     uint16_t n;                     /* samples */
     uint16_t cap;                   /* bytes of data */
-    uint32_t nbits;                 /* bits of data written */
+    uint16_t nbits;                 /* bits of data written */
     unsigned char data[];
 };
 
@@ -47,7 +48,7 @@ struct chunk_iter {
     struct chunk_enc st;
 };
 
-/* An empty chunk. */
+/* An empty chunk with room for a few samples; it grows as they come. */
 struct chunk *chunk_new(void);
 /* True when another sample could pass the sample or byte cap. */
 bool chunk_full(const struct chunk *c);

@@ -269,34 +269,46 @@ store_series_labels(const struct store *s, uint32_t id, struct labels *out)
 
 /* --- samples ------------------------------------------------------------ */
 
-/* Points the list at c, the head chunk after it moved. */
+/* Points the list at c, the head chunk, after it moved from old. */
 static void
-relink_head(struct series *sr, struct chunk *c)
+relink_head(struct series *sr, const struct chunk *old, struct chunk *c)
 {
-    if (c->prev != NULL)
-        c->prev->next = c;
-    else
+    struct chunk *p = sr->first;
+
+    if (p == old) {
         sr->first = c;
+    } else {
+        /* Chunks are few per series; finding the one before is cheap. */
+        while (p->next != old)
+            p = p->next;
+        p->next = c;
+    }
     sr->last = c;
 }
 
-/* Seals a full head and links a fresh one after it. */
+/*
+ * Seals a full head and links a fresh one after it. The new head starts
+ * small and grows: reserving a full chunk up front would hold a third
+ * more memory across a million series.
+ */
 static struct chunk *
 new_head(struct store *s, struct series *sr)
 {
-    struct chunk *c = sr->last, *n = chunk_new();
+    struct chunk *c = sr->last, *n, *sealed;
 
     if (c != NULL) {
         size_t before = chunk_size(c);
 
-        c = chunk_seal(c);
-        relink_head(sr, c);
-        s->chunk_bytes -= before - chunk_size(c);
-        c->next = n;
-    } else {
-        sr->first = n;
+        sealed = chunk_seal(c);
+        if (sealed != c)
+            relink_head(sr, c, sealed);
+        s->chunk_bytes -= before - chunk_size(sealed);
     }
-    n->prev = c;
+    n = chunk_new();
+    if (sr->last != NULL)
+        sr->last->next = n;
+    else
+        sr->first = n;
     sr->last = n;
     s->nchunks++;
     s->chunk_bytes += chunk_size(n);
@@ -324,7 +336,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     before = chunk_size(c);
     moved = chunk_append(c, &sr->enc, t, v);
     if (moved != c)
-        relink_head(sr, moved);
+        relink_head(sr, c, moved);
     s->chunk_bytes += chunk_size(moved) - before;
     sr->flags |= HAS_SAMPLE;
     s->nsamples++;
@@ -352,14 +364,12 @@ store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
            struct sample **buf, size_t *cap)
 {
     const struct series *sr = get_series(s, id);
-    const struct chunk *c = sr->last;
+    const struct chunk *c = sr->first;
     size_t n = 0;
 
-    if (c == NULL || mint > maxt)
+    if (mint > maxt)
         return 0;
-    /* Back to the oldest chunk that reaches mint, then forward. */
-    while (c->prev != NULL && c->prev->maxt >= mint)
-        c = c->prev;
+    /* Only the chunks that overlap [mint, maxt] are decoded. */
     for (; c != NULL && c->mint <= maxt; c = c->next) {
         struct chunk_iter it;
         int64_t t;
@@ -382,24 +392,23 @@ store_last(const struct store *s, uint32_t id, int64_t maxt,
            struct sample *out)
 {
     const struct series *sr = get_series(s, id);
-    const struct chunk *c = sr->last;
+    const struct chunk *c = sr->first;
     struct chunk_iter it;
     bool found = false;
     int64_t t;
     double v;
 
-    if (c == NULL)
+    if (c == NULL || c->mint > maxt)
         return false;
-    if (c->maxt <= maxt) {
+    if (sr->last->maxt <= maxt) {
         /* The common case: the newest sample, without decoding. */
         out->t = sr->enc.t;
         memcpy(&out->v, &sr->enc.v, sizeof(out->v));
         return true;
     }
-    while (c != NULL && c->mint > maxt)
-        c = c->prev;
-    if (c == NULL)
-        return false;
+    /* The newest chunk starting at or before maxt holds the answer. */
+    while (c->next != NULL && c->next->mint <= maxt)
+        c = c->next;
     chunk_iter_init(&it, c);
     while (chunk_iter_next(&it, &t, &v) && t <= maxt) {
         *out = (struct sample){ t, v };
@@ -667,9 +676,7 @@ drop_oldest(struct store *s, struct series *sr)
     struct chunk *c = sr->first;
 
     sr->first = c->next;
-    if (sr->first != NULL)
-        sr->first->prev = NULL;
-    else
+    if (sr->first == NULL)
         sr->last = NULL;
     s->nsamples -= c->n;
     s->nchunks--;
