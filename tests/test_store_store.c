@@ -320,70 +320,96 @@ brute_match(const struct labels *ls, const char *name,
     return false;
 }
 
-/* Random series and matchers against a brute-force evaluation. */
-static void
-test_select_random(void **state)
+static const char *rand_vals[] = { "", "a", "b", "c", "dd" };
+static const char *rand_res[] = { "a|", "b|c", ".*", "d+", "x" };
+
+static uint64_t
+next_rand(uint64_t *x)
 {
-    struct fixture *f = *state;
-    static const char *vals[] = { "", "a", "b", "c", "dd" };
-    static const char *res[] = { "a|", "b|c", ".*", "d+", "x" };
-    uint64_t x = 12345;
-    char spec[64];
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *x;
+}
+
+/* 400 random sets over 7 names and labels l0..l2 (l3 never present). */
+static size_t
+add_random_series(struct store *s, uint64_t *x)
+{
     struct store_stats st;
+    char spec[64];
 
     for (int i = 0; i < 400; i++) {
-        size_t len = 0;
+        uint64_t r = next_rand(x);
+        size_t len = (size_t)snprintf(spec, sizeof(spec), "__name__=s%d",
+                                      i % 7);
 
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        len += (size_t)snprintf(spec, sizeof(spec), "__name__=s%d", i % 7);
         for (int l = 0; l < 3; l++) {
-            const char *v = vals[(x >> (20 + 8 * l)) % 5];
+            const char *v = rand_vals[(r >> (20 + 8 * l)) % 5];
 
             if (*v != '\0')
                 len += (size_t)snprintf(spec + len, sizeof(spec) - len,
                                         ",l%d=%s", l, v);
         }
-        add(f->s, spec);
+        add(s, spec);
     }
     /* Repeated sets collapse; the ids stay dense since none was dropped. */
-    store_get_stats(f->s, &st);
+    store_get_stats(s, &st);
     assert_true(st.series > 100 && st.series < 400);
+    return st.series;
+}
+
+/* Checks one select against every series' labels, matcher by matcher. */
+static void
+check_against_brute(struct store *s, const struct store_matcher *m,
+                    size_t nm, size_t nseries)
+{
+    uint32_t *ids;
+    size_t got = store_select(s, m, nm, &ids), want = 0;
+
+    for (uint32_t id = 0; id < nseries; id++) {
+        struct labels ls;
+        bool ok = true;
+
+        store_series_labels(s, id, &ls);
+        for (size_t k = 0; k < nm && ok; k++)
+            ok = brute_match(&ls, m[k].name, m[k].op, m[k].value, m[k].re);
+        if (!ok)
+            continue;
+        assert_true(want < got && ids[want] == id);
+        want++;
+    }
+    assert_int_equal(got, want);
+    free(ids);
+}
+
+/* Random series and matchers against a brute-force evaluation. */
+static void
+test_select_random(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t x = 12345;
+    size_t nseries = add_random_series(f->s, &x);
+
     for (int q = 0; q < 300; q++) {
         struct store_matcher m[3];
         char names[3][4];
-        size_t nm = 1 + q % 3, got, want = 0;
-        uint32_t *ids;
+        size_t nm = 1 + q % 3;
 
         for (size_t k = 0; k < nm; k++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint64_t r = next_rand(&x);
+
             snprintf(names[k], sizeof(names[k]), "l%u",
-                     (unsigned)((x >> 33) % 4));
+                     (unsigned)((r >> 33) % 4));
             m[k].name = names[k];
-            m[k].op = (enum store_match_op)((x >> 40) % 4);
-            m[k].value = m[k].op <= STORE_NEQ ? vals[(x >> 45) % 5]
-                                              : res[(x >> 45) % 5];
+            m[k].op = (enum store_match_op)((r >> 40) % 4);
+            m[k].value = m[k].op <= STORE_NEQ ? rand_vals[(r >> 45) % 5]
+                                              : rand_res[(r >> 45) % 5];
             m[k].re = NULL;
             if (m[k].op >= STORE_RE) {
                 m[k].re = regex_new(m[k].value, NULL);
                 f->re[f->nre++] = m[k].re;
             }
         }
-        got = store_select(f->s, m, nm, &ids);
-        for (uint32_t id = 0; id < st.series; id++) {
-            struct labels ls;
-            bool ok = true;
-
-            store_series_labels(f->s, id, &ls);
-            for (size_t k = 0; k < nm && ok; k++)
-                ok = brute_match(&ls, m[k].name, m[k].op, m[k].value,
-                                 m[k].re);
-            if (!ok)
-                continue;
-            assert_true(want < got && ids[want] == id);
-            want++;
-        }
-        assert_int_equal(got, want);
-        free(ids);
+        check_against_brute(f->s, m, nm, nseries);
         for (size_t i = 0; i < f->nre; i++)
             regex_free(f->re[i]);
         f->nre = 0;

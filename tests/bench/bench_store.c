@@ -263,17 +263,12 @@ bench_reads(struct store *s, const uint32_t *ids, int64_t end)
     free(buf);
 }
 
-int
-main(void)
+/* Creates the series, then looks each up again by its labels. */
+static void
+bench_create(struct store *s, uint32_t *ids, struct gen *g)
 {
-    struct store *s = store_new(HOUR, 0);
-    uint32_t *ids = xmalloc(NSERIES * sizeof(*ids));
-    struct gen *g = xmalloc(NSERIES * sizeof(*g));
-    struct store_stats st;
-    struct marks mk = { 0, 0, 0 };
-    double t;
+    double t = now_s();
 
-    t = now_s();
     for (int tg = 0; tg < TARGETS; tg++) {
         for (int k = 0; k < PER_TARGET; k++)
             ids[tg * PER_TARGET + k] = make_series(s, tg, k,
@@ -292,9 +287,21 @@ main(void)
     t = now_s() - t;
     printf("looked up %d existing series by labels: %.0f ns each\n",
            NSERIES, t * 1e9 / NSERIES);
+}
 
+/* The first hour, then an hour more with retention trimming each minute. */
+static void
+bench_appends(struct store *s, const uint32_t *ids, struct gen *g,
+              struct marks *mk)
+{
+    struct store_stats st;
+    size_t index_bytes;
+    double t;
+
+    store_get_stats(s, &st);
+    index_bytes = st.bytes;
     t = now_s();
-    append_steps(s, ids, g, 0, 240, 0, &mk);
+    append_steps(s, ids, g, 0, 240, 0, mk);
     t = now_s() - t;
     printf("appended %d samples in %.3f s: %.2f M appends/s"
            " (%.0f ns each)\n", NSERIES * 240, t, NSERIES * 240 / t / 1e6,
@@ -302,33 +309,43 @@ main(void)
     printf("  at 70k samples/s (1M series, 15 s) that is %.2f%% of a core\n",
            70000 * t / (NSERIES * 240.0) * 100);
     print_memory("after 1 h", s);
+    store_get_stats(s, &st);
+    printf("  chunks alone (headers included): %.2f bytes/sample\n",
+           (double)(st.bytes - index_bytes) / (double)st.samples);
 
-    /* An hour more with retention trimming every minute. */
     t = now_s();
-    append_steps(s, ids, g, 240, 480, 4, &mk);
+    append_steps(s, ids, g, 240, 480, 4, mk);
     t = now_s() - t;
     printf("steady state: 1 h more with store_gc every minute: %.3f s\n",
            t);
     print_memory("after 2 h, 1 h retention", s);
     printf("  over that hour the store held %.1f to %.1f MB"
            " (%.0f to %.0f bytes/series), process RSS peak %.1f MB\n",
-           mk.lo / 1e6, mk.hi / 1e6, (double)mk.lo / NSERIES,
-           (double)mk.hi / NSERIES, mk.rss_hi / 1e6);
+           mk->lo / 1e6, mk->hi / 1e6, (double)mk->lo / NSERIES,
+           (double)mk->hi / NSERIES, mk->rss_hi / 1e6);
     t = now_s();
     store_gc(s, T0 + 480 * STEP);
     printf("  one store_gc pass over %d series: %.1f ms\n", NSERIES,
            (now_s() - t) * 1e3);
+}
 
+int
+main(void)
+{
+    struct store *s = store_new(HOUR, 0);
+    uint32_t *ids = xmalloc(NSERIES * sizeof(*ids));
+    struct gen *g = xmalloc(NSERIES * sizeof(*g));
+    struct marks mk = { 0, 0, 0 };
+    int x = 1000000 / NSERIES;
+
+    bench_create(s, ids, g);
+    bench_appends(s, ids, g, &mk);
     bench_selects(s);
     bench_reads(s, ids, T0 + 479 * STEP + 1000);
-
     /* Everything but the strings grows linearly with the series. */
-    store_get_stats(s, &st);
     printf("extrapolated to 1,000,000 series (x%d): store %.0f to %.0f MB,"
-           " process RSS peak about %.0f MB\n", 1000000 / NSERIES,
-           mk.lo / 1e6 * (1000000 / NSERIES),
-           mk.hi / 1e6 * (1000000 / NSERIES),
-           mk.rss_hi / 1e6 * (1000000 / NSERIES));
+           " process RSS peak about %.0f MB\n", x, mk.lo / 1e6 * x,
+           mk.hi / 1e6 * x, mk.rss_hi / 1e6 * x);
     free(ids);
     free(g);
     store_free(s);
