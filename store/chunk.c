@@ -206,18 +206,6 @@ chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t, double v)
     return c;
 }
 
-struct chunk *
-chunk_seal(struct chunk *c)
-{
-    size_t used = (c->nbits + 7) / 8;
-
-    if (used >= c->cap)
-        return c;
-    c = xrealloc(c, sizeof(*c) + used);
-    c->cap = (uint16_t)used;
-    return c;
-}
-
 size_t
 chunk_size(const struct chunk *c)
 {

@@ -7,9 +7,10 @@
  * The header is 32 bytes, since a million series hold three chunks each.
  *
  * Ownership: the caller owns a chunk from chunk_new and frees it with
- * free(). chunk_append and chunk_seal may move it (like realloc): the
- * caller relinks the returned pointer. The encoder state that only the
- * newest chunk of a series needs lives outside, in struct chunk_enc.
+ * free(). chunk_append may move it (like realloc): the caller relinks the
+ * returned pointer. A full chunk is sealed by copying it into the chunk
+ * log (store/chunklog.h). The encoder state that only the newest chunk of
+ * a series needs lives outside, in struct chunk_enc.
  */
 #ifndef STORE_CHUNK_H
 #define STORE_CHUNK_H
@@ -28,6 +29,7 @@ struct chunk {
     uint16_t n;                     /* samples */
     uint16_t cap;                   /* bytes of data */
     uint16_t nbits;                 /* bits of data written */
+    uint16_t seg;                   /* chunk log segment, once sealed */
     unsigned char data[];
 };
 
@@ -58,9 +60,7 @@ bool chunk_full(const struct chunk *c);
  */
 struct chunk *chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t,
                            double v);
-/* Shrinks c to the bytes it uses; returns it or its moved copy. */
-struct chunk *chunk_seal(struct chunk *c);
-/* Bytes the chunk occupies (header and data). */
+/* Bytes the chunk occupies (header and data area). */
 size_t chunk_size(const struct chunk *c);
 
 void chunk_iter_init(struct chunk_iter *it, const struct chunk *c);

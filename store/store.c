@@ -1,8 +1,9 @@
 /*
  * The store: a slab array of series indexed by id, an open-addressing
  * table from label-set hash to id, postings for selection, and per series
- * a doubly linked list of XOR chunks, oldest first, the newest being the
- * head that appends go to. It does not parse, evaluate or print anything.
+ * a list of XOR chunks, oldest first: sealed ones in the chunk log, then
+ * the head that appends go to, on the heap. It does not parse, evaluate
+ * or print anything.
  * The file runs past 600 lines because selection and retention both need
  * the series layout, which no other file should see.
  */
@@ -14,6 +15,7 @@
 
 #include "src/xalloc.h"
 #include "store/chunk.h"
+#include "store/chunklog.h"
 #include "store/intern.h"
 #include "store/postings.h"
 
@@ -45,7 +47,9 @@ struct store {
     size_t tcap, nlive;
     struct intern *strs;
     struct postings *post;
-    size_t nsamples, nchunks, chunk_bytes, label_bytes;
+    struct chunklog *log;       /* sealed chunks; heads are on the heap */
+    size_t nsamples, nchunks, label_bytes;
+    size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
 };
 
@@ -70,29 +74,21 @@ store_new(int64_t retention_ms, size_t max_bytes)
     memset(s->table, 0xff, s->tcap * sizeof(s->table[0]));
     s->strs = intern_new();
     s->post = postings_new();
+    s->log = chunklog_new();
     s->clock = NO_TIME;
     return s;
-}
-
-static void
-free_chunks(struct series *sr)
-{
-    struct chunk *c = sr->first, *next;
-
-    for (; c != NULL; c = next) {
-        next = c->next;
-        free(c);
-    }
-    sr->first = sr->last = NULL;
 }
 
 void
 store_clear(struct store *s)
 {
+    /* Heads are on the heap; sealed chunks go with the log. */
     for (uint32_t id = 0; id < s->nslots; id++) {
-        free_chunks(&s->series[id]);
+        free(s->series[id].last);
         free(s->series[id].lv);
     }
+    chunklog_free(s->log);
+    s->log = chunklog_new();
     if (s->cap > 0) {
         memset(s->series, 0, s->cap * sizeof(s->series[0]));
         memset(s->live, 0, ((size_t)s->cap + 63) / 64 * sizeof(s->live[0]));
@@ -104,7 +100,7 @@ store_clear(struct store *s)
     s->nslots = 0;
     s->nfree = 0;
     s->nlive = 0;
-    s->nsamples = s->nchunks = s->chunk_bytes = s->label_bytes = 0;
+    s->nsamples = s->nchunks = s->label_bytes = s->head_bytes = 0;
     s->clock = NO_TIME;
 }
 
@@ -116,6 +112,7 @@ store_free(struct store *s)
     store_clear(s);
     intern_free(s->strs);
     postings_free(s->post);
+    chunklog_free(s->log);
     free(s->series);
     free(s->live);
     free(s->free_ids);
@@ -287,22 +284,19 @@ relink_head(struct series *sr, const struct chunk *old, struct chunk *c)
 }
 
 /*
- * Seals a full head and links a fresh one after it. The new head starts
- * small and grows: reserving a full chunk up front would hold a third
- * more memory across a million series.
+ * Seals a full head into the chunk log and links a fresh one after it.
+ * The new head starts small and grows: reserving a full chunk up front
+ * would hold a third more memory across a million series.
  */
 static struct chunk *
 new_head(struct store *s, struct series *sr)
 {
-    struct chunk *c = sr->last, *n, *sealed;
+    struct chunk *c = sr->last, *n;
 
     if (c != NULL) {
-        size_t before = chunk_size(c);
-
-        sealed = chunk_seal(c);
-        if (sealed != c)
-            relink_head(sr, c, sealed);
-        s->chunk_bytes -= before - chunk_size(sealed);
+        relink_head(sr, c, chunklog_add(s->log, c));
+        s->head_bytes -= chunk_size(c);
+        free(c);
     }
     n = chunk_new();
     if (sr->last != NULL)
@@ -311,7 +305,7 @@ new_head(struct store *s, struct series *sr)
         sr->first = n;
     sr->last = n;
     s->nchunks++;
-    s->chunk_bytes += chunk_size(n);
+    s->head_bytes += chunk_size(n);
     return n;
 }
 
@@ -337,7 +331,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     moved = chunk_append(c, &sr->enc, t, v);
     if (moved != c)
         relink_head(sr, c, moved);
-    s->chunk_bytes += chunk_size(moved) - before;
+    s->head_bytes += chunk_size(moved) - before;
     sr->flags |= HAS_SAMPLE;
     s->nsamples++;
     if (t > s->clock)
@@ -675,13 +669,17 @@ drop_oldest(struct store *s, struct series *sr)
 {
     struct chunk *c = sr->first;
 
-    sr->first = c->next;
-    if (sr->first == NULL)
-        sr->last = NULL;
     s->nsamples -= c->n;
     s->nchunks--;
-    s->chunk_bytes -= chunk_size(c);
-    free(c);
+    sr->first = c->next;
+    if (c == sr->last) {
+        /* The head, alone in the series: it lives on the heap. */
+        sr->last = NULL;
+        s->head_bytes -= chunk_size(c);
+        free(c);
+    } else {
+        chunklog_release(s->log, c);
+    }
 }
 
 static bool
@@ -733,11 +731,12 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
     }
 }
 
+/* Bytes in use: chunks, index and strings. */
 static size_t
 store_bytes(const struct store *s)
 {
-    return sizeof(*s) + s->chunk_bytes + s->label_bytes
-           + (size_t)s->cap * sizeof(s->series[0])
+    return sizeof(*s) + s->head_bytes + chunklog_used(s->log)
+           + s->label_bytes + (size_t)s->cap * sizeof(s->series[0])
            + ((size_t)s->cap + 63) / 64 * sizeof(s->live[0])
            + s->freecap * sizeof(s->free_ids[0])
            + s->tcap * sizeof(s->table[0])
@@ -782,18 +781,17 @@ heap_pop(struct oldest *h, size_t *n)
 static void
 enforce_budget(struct store *s)
 {
-    size_t total = store_bytes(s), other, n = 0;
+    size_t total = store_bytes(s), n = 0;
     struct oldest *h;
 
     if (s->max_bytes == 0 || total <= s->max_bytes)
         return;
-    other = total - s->chunk_bytes;
     h = xreallocarray(NULL, s->nlive ? s->nlive : 1, sizeof(*h));
     for (uint32_t id = 0; id < s->nslots; id++) {
         if (s->series[id].first != NULL)
             heap_push(h, &n, (struct oldest){ s->series[id].first->maxt, id });
     }
-    while (n > 0 && other + s->chunk_bytes > s->max_bytes) {
+    while (n > 0 && store_bytes(s) > s->max_bytes) {
         struct oldest e = heap_pop(h, &n);
         struct series *sr = &s->series[e.id];
 
@@ -859,5 +857,6 @@ store_get_stats(const struct store *s, struct store_stats *st)
     st->samples = s->nsamples;
     st->chunks = s->nchunks;
     st->bytes = store_bytes(s);
+    st->spare = chunklog_held(s->log) - chunklog_used(s->log);
     st->strings = intern_count(s->strs);
 }

@@ -47,6 +47,8 @@ struct store_stats {
     size_t chunks;
     size_t bytes;       /* memory held for chunks, index and strings */
     size_t strings;     /* distinct interned label names and values */
+    size_t spare;       /* held besides bytes: the unused part of chunk
+                           storage (the budget counts bytes only) */
 };
 
 /* A store keeping retention_ms of history in at most max_bytes (0: none). */

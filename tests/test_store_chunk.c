@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "store/chunk.h"
+#include "store/chunklog.h"
 
 static uint64_t
 bits_of(double v)
@@ -35,14 +36,18 @@ from_bits(uint64_t b)
     return v;
 }
 
-/* Writes n samples into as many chunks as needed and reads them back. */
+/*
+ * Writes n samples into as many chunks as needed, seals each into a chunk
+ * log and reads them back from there.
+ */
 static void
 round_trip(const int64_t *ts, const double *vs, size_t n)
 {
+    struct chunklog *l = chunklog_new();
     size_t i = 0;
 
     while (i < n) {
-        struct chunk *c = chunk_new();
+        struct chunk *c = chunk_new(), *head;
         struct chunk_enc e;
         struct chunk_iter it;
         size_t start = i, k = 0;
@@ -52,7 +57,9 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
         memset(&e, 0, sizeof(e));
         while (i < n && !chunk_full(c))
             c = chunk_append(c, &e, ts[i], vs[i]), i++;
-        c = chunk_seal(c);
+        head = c;
+        c = chunklog_add(l, head);
+        free(head);
         assert_int_equal(c->n, i - start);
         assert_true(c->mint == ts[start] && c->maxt == ts[i - 1]);
         chunk_iter_init(&it, c);
@@ -62,8 +69,10 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
             k++;
         }
         assert_int_equal(k, i - start);
-        free(c);
+        chunklog_release(l, c);
     }
+    assert_int_equal(chunklog_used(l), 0);
+    chunklog_free(l);
 }
 
 static void
@@ -158,14 +167,53 @@ test_caps(void **state)
     for (n = 0; !chunk_full(c); n++)
         c = chunk_append(c, &e, (int64_t)n * 15000, 1.0);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
-    c = chunk_seal(c);
     /*
      * 128 bits for the first sample, the 17-bit bucket for the first
      * delta, then one bit for the timestamp and one for the value each.
      */
     assert_int_equal(c->nbits, 128 + (3 + 17) + 1 + 118 * 2);
-    assert_int_equal(c->cap, (c->nbits + 7) / 8);
     free(c);
+}
+
+/* Sealed chunks take their used bytes, 8-aligned, and free segments. */
+static void
+test_log(void **state)
+{
+    struct chunklog *l = chunklog_new();
+    struct chunk *sealed[2000];
+    struct chunk_enc e;
+    size_t per, n = sizeof(sealed) / sizeof(sealed[0]);
+
+    (void)state;
+    for (size_t k = 0; k < n; k++) {
+        struct chunk *c = chunk_new();
+
+        memset(&e, 0, sizeof(e));
+        for (int64_t i = 0; i < 120; i++)
+            c = chunk_append(c, &e, i * 15000, (double)k);
+        sealed[k] = chunklog_add(l, c);
+        assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
+        free(c);
+    }
+    /* 385 bits: 49 bytes of data after the 32-byte header, 88 in all. */
+    per = (sizeof(struct chunk) + 49 + 7) / 8 * 8;
+    assert_int_equal(per, 88);
+    assert_int_equal(chunklog_used(l), n * per);
+    /* 176,000 bytes fit one 256 KiB segment. */
+    assert_true(chunklog_held(l) >= CHUNKLOG_SEGMENT
+                && chunklog_held(l) < 2 * CHUNKLOG_SEGMENT);
+    for (size_t k = 0; k < n; k++) {
+        struct chunk_iter it;
+        int64_t t;
+        double v;
+
+        chunk_iter_init(&it, sealed[k]);
+        for (int64_t i = 0; chunk_iter_next(&it, &t, &v); i++)
+            assert_true(t == i * 15000 && v == (double)k);
+        chunklog_release(l, sealed[k]);
+    }
+    assert_int_equal(chunklog_used(l), 0);
+    chunklog_free(l);
 }
 
 int
@@ -176,6 +224,7 @@ main(void)
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_log),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

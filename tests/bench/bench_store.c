@@ -168,9 +168,10 @@ print_memory(const char *what, struct store *s)
     printf("%s: %zu series, %zu samples, %zu chunks\n", what, st.series,
            st.samples, st.chunks);
     printf("  bytes held %.1f MB: %.2f bytes/sample, %.0f bytes/series"
-           " (process RSS %.1f MB)\n", st.bytes / 1e6,
+           " (+%.1f MB spare; process RSS %.1f MB)\n", st.bytes / 1e6,
            (double)st.bytes / (double)st.samples,
-           (double)st.bytes / (double)st.series, rss_bytes() / 1e6);
+           (double)st.bytes / (double)st.series, st.spare / 1e6,
+           rss_bytes() / 1e6);
 }
 
 static void
