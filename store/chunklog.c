@@ -1,11 +1,9 @@
 /*
- * Segments are indexed by a 16-bit slot that each chunk records, so a
- * release finds its segment without a search; freed slots are reused.
- * Segments are mapped straight from the system, not from malloc: freed
- * ones go back at once instead of leaving holes in the heap that the
- * small allocations of growing heads would splinter. It does not compact:
- * a segment with one live chunk stays whole until that chunk goes, which
- * retention bounds.
+ * Segments are found by a 16-bit slot each chunk records, and are mapped
+ * from the system rather than malloc'd, so freed ones go back at once
+ * instead of leaving heap holes for growing heads to splinter. It does not
+ * compact: a segment lives until its last chunk goes, which retention
+ * bounds.
  */
 #include "store/chunklog.h"
 

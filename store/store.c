@@ -1,11 +1,9 @@
 /*
- * The store: a slab array of series indexed by id, an open-addressing
- * table from label-set hash to id, postings for selection, and per series
- * a list of XOR chunks, oldest first: sealed ones in the chunk log, then
- * the head that appends go to, on the heap. It does not parse, evaluate
- * or print anything.
- * The file runs past 600 lines because selection and retention both need
- * the series layout, which no other file should see.
+ * The store: a slab array of series by id, a hash table from label set to
+ * id, postings, and per series a list of XOR chunks (sealed ones in the
+ * chunk log, then the head on the heap). It parses and prints nothing. It
+ * runs past 600 lines: selection and retention both need the series
+ * layout, which no other file should see.
  */
 #include "store/store.h"
 

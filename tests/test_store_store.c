@@ -478,7 +478,6 @@ test_retention(void **state)
     n = store_read(f->s, a, 0, 3 * HOUR, &buf, &cap);
     assert_int_equal(n, 241);
     assert_true(buf[0].t == HOUR && buf[0].v == 241.0);
-    free(buf);
     /* c had nothing in the last hour: dropped, its strings released. */
     assert_false(find(f->s, "__name__=m,job=gone,only=here", &tmp));
     store_get_stats(f->s, &st);
@@ -489,6 +488,14 @@ test_retention(void **state)
     /* c's id is reused. */
     d = add(f->s, "__name__=new");
     assert_int_equal(d, c);
+    /* ...with none of c's samples or append state. */
+    assert_int_equal(store_read(f->s, d, INT64_MIN, INT64_MAX, &buf, &cap),
+                     0);
+    assert_int_equal(store_append(f->s, d, 0, 7.0), 0);
+    assert_int_equal(store_read(f->s, d, INT64_MIN, INT64_MAX, &buf, &cap),
+                     1);
+    assert_true(buf[0].t == 0 && buf[0].v == 7.0);
+    free(buf);
     {
         uint32_t id[4] = { a, b, d, UINT32_MAX };
 
