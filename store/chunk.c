@@ -79,11 +79,11 @@ chunk_full(const struct chunk *c)
            || (c->cap >= CHUNK_MAX_BYTES && room_bits(c) < WORST_BITS);
 }
 
-/* Grows the data area by half (up to the byte cap), zeroing the new part. */
+/* Grows the data area by a quarter (up to the byte cap), zeroing the rest. */
 static struct chunk *
 grow(struct chunk *c)
 {
-    size_t cap = (size_t)c->cap + c->cap / 2;
+    size_t cap = (size_t)c->cap + c->cap / 4;
 
     assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
     if (cap > CHUNK_MAX_BYTES)
