@@ -22,11 +22,12 @@
 #define HAS_SAMPLE 1u
 #define DEAD       2u
 
-/* 80 bytes; a free slot has lv == NULL. */
+/* 88 bytes; a free slot has lv == NULL. */
 struct series {
     uint64_t hash;              /* labels_hash of the set */
     struct label *lv;           /* interned pairs, sorted by name */
     struct chunk *first, *last; /* oldest chunk, head chunk */
+    int64_t oldest;             /* first->maxt once first is sealed */
     int64_t seen;               /* when created, by the store's clock */
     struct chunk_enc enc;       /* enc.t, enc.v: the newest sample */
     uint16_t nl;
@@ -292,6 +293,8 @@ new_head(struct store *s, struct series *sr)
     struct chunk *c = sr->last, *n;
 
     if (c != NULL) {
+        if (sr->first == c)
+            sr->oldest = c->maxt;
         relink_head(sr, c, chunklog_add(s->log, c));
         s->head_bytes -= chunk_size(c);
         free(c);
@@ -662,6 +665,16 @@ store_label_values(const struct store *s, const char *name,
 
 /* --- retention ---------------------------------------------------------- */
 
+/*
+ * The newest time in the series' oldest chunk, read from the series alone
+ * (a gc pass over a million series must not touch a million chunks).
+ */
+static int64_t
+oldest_maxt(const struct series *sr)
+{
+    return sr->first == sr->last ? sr->enc.t : sr->oldest;
+}
+
 static void
 drop_oldest(struct store *s, struct series *sr)
 {
@@ -670,6 +683,8 @@ drop_oldest(struct store *s, struct series *sr)
     s->nsamples -= c->n;
     s->nchunks--;
     sr->first = c->next;
+    if (sr->first != NULL && sr->first != sr->last)
+        sr->oldest = sr->first->maxt;
     if (c == sr->last) {
         /* The head, alone in the series: it lives on the heap. */
         sr->last = NULL;
@@ -787,7 +802,8 @@ enforce_budget(struct store *s)
     h = xreallocarray(NULL, s->nlive ? s->nlive : 1, sizeof(*h));
     for (uint32_t id = 0; id < s->nslots; id++) {
         if (s->series[id].first != NULL)
-            heap_push(h, &n, (struct oldest){ s->series[id].first->maxt, id });
+            heap_push(h, &n, (struct oldest){ oldest_maxt(&s->series[id]),
+                                              id });
     }
     while (n > 0 && store_bytes(s) > s->max_bytes) {
         struct oldest e = heap_pop(h, &n);
@@ -795,7 +811,7 @@ enforce_budget(struct store *s)
 
         drop_oldest(s, sr);
         if (sr->first != NULL)
-            heap_push(h, &n, (struct oldest){ sr->first->maxt, e.id });
+            heap_push(h, &n, (struct oldest){ oldest_maxt(sr), e.id });
     }
     free(h);
 }
@@ -834,7 +850,7 @@ store_gc(struct store *s, int64_t now_ms)
 
         if (sr->lv == NULL)
             continue;
-        while (sr->first != NULL && sr->first->maxt < cutoff)
+        while (sr->first != NULL && oldest_maxt(sr) < cutoff)
             drop_oldest(s, sr);
         if (!expired(sr, now_ms, cutoff))
             continue;
