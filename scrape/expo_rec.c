@@ -202,8 +202,8 @@ text_lvalue(struct expo_rec *r, size_t *ip, size_t name, size_t nn)
     if (i >= r->n) {
         if (!r->final)
             return EXPO_REC_MORE;
-        return expo_rec_fail(r, i, "expected '\"' to close the label "
-                             "value, found end of input");
+        return expo_rec_fail(r, a - 1, "expected '\"' to close the label "
+                             "value opened here, found end of input");
     }
     *ip = i + 1;
     return expo_rec_add_label(r, name, nn, a, i - a);
