@@ -71,32 +71,83 @@ expo_type_name(enum expo_type t)
     return (unsigned)t < EXPO_TYPE_COUNT ? type_names[t] : "unknown";
 }
 
+/* ---- Content-Type ------------------------------------------------- */
+
+static const char *
+skip_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* An RFC 2045 token byte: printable ASCII but for the tspecials. */
+static bool
+is_token(char c)
+{
+    return c > ' ' && c < 0x7f && strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+}
+
+/*
+ * params = { ";" [ token "=" ( token | quoted-string ) ] }
+ * Go's mime.ParseMediaType refuses a malformed parameter list, and then
+ * Prometheus falls back to the text parser; this check follows it.
+ */
+static bool
+params_valid(const char *s)
+{
+    for (;;) {
+        s = skip_ws(s);
+        if (*s == '\0')
+            return true;
+        if (*s != ';')
+            return false;
+        s = skip_ws(s + 1);
+        if (*s == '\0')
+            return true;        /* a trailing ';' is allowed */
+        if (!is_token(*s))
+            return false;
+        while (is_token(*s))
+            s++;
+        s = skip_ws(s);
+        if (*s != '=')
+            return false;
+        s = skip_ws(s + 1);
+        if (*s == '"') {
+            for (s++; *s != '\0' && *s != '"'; s++)
+                if (*s == '\\' && s[1] != '\0')
+                    s++;
+            if (*s++ != '"')
+                return false;
+        } else if (is_token(*s)) {
+            while (is_token(*s))
+                s++;
+        } else {
+            return false;
+        }
+    }
+}
+
 enum expo_format
 expo_format_for(const char *content_type)
 {
     static const char om[] = "application/openmetrics-text";
-    size_t i = 0, n = sizeof(om) - 1;
+    size_t n = sizeof(om) - 1;
+    const char *s;
 
     if (content_type == NULL)
         return EXPO_TEXT;
-    while (*content_type == ' ' || *content_type == '\t')
-        content_type++;
+    s = skip_ws(content_type);
     /* Media types compare without case; parameters follow a ';'. */
-    for (i = 0; i < n; i++) {
-        char c = content_type[i];
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
         if (c != om[i])
             return EXPO_TEXT;
     }
-    switch (content_type[n]) {
-    case '\0': case ';': case ' ': case '\t':
-        return EXPO_OPENMETRICS;
-    default:
-        return EXPO_TEXT;
-    }
+    return params_valid(s + n) ? EXPO_OPENMETRICS : EXPO_TEXT;
 }
-
 
 /* ---- metadata ------------------------------------------------------ */
 

@@ -315,7 +315,8 @@ static const struct {
     const char *needle;
 } bad_lines[] = {
     /* line 8: {0bad-name="x"}: a label name cannot start with a digit */
-    { "bad-bad-label-name.prom", 8, "expected label name, found \"0bad-name\"" },
+    { "bad-bad-label-name.prom", 8,
+      "expected label name, found \"0bad-name\"" },
     /* line 8: value "twelve" */
     { "bad-bad-value.prom", 8, "found \"twelve\"" },
     /* line 1: "R" is a metric name, the binary bytes after it its value */
@@ -691,6 +692,9 @@ static const struct {
     { EXPO_TEXT, "# HELP\n# HELPER x\n#HELP m\nm 1\n", 0, 1 },
     /* text: "# HELP " must name a metric */
     { EXPO_TEXT, "# HELP \n", 1, 0 },
+    /* HELP text must be UTF-8, in both formats */
+    { EXPO_TEXT, "# HELP m caf\xc3\xa9\n# HELP n \xc3\n", 2, 0 },
+    { EXPO_OPENMETRICS, "# HELP m \xed\xa0\x80\n# EOF\n", 1, 0 },
     /* text: timestamps are int64 milliseconds */
     { EXPO_TEXT, "m 1 9223372036854775807\n", 0, 1 },
     { EXPO_TEXT, "m 1 9223372036854775808\n", 1, 0 },
@@ -962,6 +966,16 @@ test_format_for(void **state)
     assert_int_equal(expo_format_for("application/openmetrics-textual"),
                      EXPO_TEXT);
     assert_int_equal(expo_format_for(""), EXPO_TEXT);
+    assert_int_equal(expo_format_for(" application/openmetrics-text ;"
+                                     " charset = \"utf-8\" ;"),
+                     EXPO_OPENMETRICS);
+    /* Go's mime.ParseMediaType refuses these, so Prometheus reads text */
+    assert_int_equal(expo_format_for("application/openmetrics-text; v"),
+                     EXPO_TEXT);
+    assert_int_equal(expo_format_for("application/openmetrics-text x"),
+                     EXPO_TEXT);
+    assert_int_equal(expo_format_for("application/openmetrics-text; "
+                                     "a=\"b"), EXPO_TEXT);
     assert_string_equal(expo_type_name(EXPO_COUNTER), "counter");
     assert_string_equal(expo_type_name(EXPO_GAUGEHISTOGRAM),
                         "gaugehistogram");
