@@ -130,11 +130,16 @@ on_meta(void *ctx, const struct expo_meta *m)
                m->unit ? (int)m->unit_len : 6, m->unit ? m->unit : "(none)");
     if (k->want_family != NULL && m->family_len == strlen(k->want_family)
         && memcmp(m->family, k->want_family, m->family_len) == 0) {
+        size_t n = m->help_len < sizeof(k->help) ? m->help_len
+                                                 : sizeof(k->help) - 1;
+
         k->metas++;
         k->type = m->type;
         k->has_help = m->help != NULL;
-        snprintf(k->help, sizeof(k->help), "%.*s", (int)m->help_len,
-                 m->help ? m->help : "");
+        /* memcpy: help text may hold NUL bytes */
+        memset(k->help, 0, sizeof(k->help));
+        if (m->help != NULL)
+            memcpy(k->help, m->help, n);
         snprintf(k->unit, sizeof(k->unit), "%.*s", (int)m->unit_len,
                  m->unit ? m->unit : "");
     }
@@ -819,6 +824,281 @@ test_nul_bytes(void **state)
     buf_fini(&k.log);
 }
 
+/*
+ * The inputs of Prometheus 2.42's own parser tests (promparse_test.go:
+ * TestPromParseErrors, TestPromNullByteHandling; openmetricsparse_test.go:
+ * TestOpenMetricsParseErrors, TestOMNullByteHandling) with their verdict:
+ * true where Prometheus reads the body to its end without error.
+ */
+struct golden {
+    const char *in;
+    size_t len;
+    bool ok;
+};
+
+#define GOLDEN(s, ok) { s, sizeof(s) - 1, ok }
+
+static const struct golden prom_golden[] = {
+    GOLDEN("a", false),
+    GOLDEN("a{b='c'} 1\n", false),
+    GOLDEN("a{b=\n", false),
+    GOLDEN("a{\xff=\"foo\"} 1\n", false),
+    GOLDEN("a{b=\"\xff\"} 1\n", false),
+    GOLDEN("a true\n", false),
+    GOLDEN("something_weird{problem=\"", false),
+    GOLDEN("empty_label_name{=\"\"} 0", false),
+    GOLDEN("foo 1_2\n", false),
+    GOLDEN("foo 0x1p-3\n", false),
+    GOLDEN("foo 0x1P-3\n", false),
+    GOLDEN("foo 0 1_2\n", false),
+    GOLDEN("{a=\"ok\"} 1", false),
+    GOLDEN("# TYPE #\n#EOF\n", false),
+    GOLDEN("# HELP #\n#EOF\n", false),
+    GOLDEN("null_byte_metric{a=\"abc\0\"} 1", true),
+    GOLDEN("a{b=\"\0ss\"} 1\n", true),
+    GOLDEN("a{b=\"\0\"} 1\n", true),
+    GOLDEN("a{b=\0\"ssss\"} 1\n", false),
+    GOLDEN("a{b=\"\0", false),
+    GOLDEN("a{b\0=\"hiih\"}\t1", false),
+    GOLDEN("a\0{b=\"ddd\"} 1", false),
+    GOLDEN("a 0 1\0", false),
+};
+
+static const struct golden om_golden[] = {
+    GOLDEN("# EOF", true),
+    GOLDEN("# EOF\n", true),
+    GOLDEN("", false),
+    GOLDEN("\n", false),
+    GOLDEN("metric", false),
+    GOLDEN("metric 1", false),
+    GOLDEN("metric 1\n", false),
+    GOLDEN("metric_total 1 # {aa=\"bb\"} 4", false),
+    GOLDEN("a\n#EOF\n", false),
+    GOLDEN("\n\n#EOF\n", false),
+    GOLDEN(" a 1\n#EOF\n", false),
+    GOLDEN("9\n#EOF\n", false),
+    GOLDEN("# TYPE u untyped\n#EOF\n", false),
+    GOLDEN("# TYPE c counter \n#EOF\n", false),
+    GOLDEN("#  TYPE c counter\n#EOF\n", false),
+    GOLDEN("# TYPE \n#EOF\n", false),
+    GOLDEN("# TYPE m\n#EOF\n", false),
+    GOLDEN("# UNIT metric suffix\n#EOF\n", false),
+    GOLDEN("# UNIT metricsuffix suffix\n#EOF\n", false),
+    GOLDEN("# UNIT m suffix\n#EOF\n", false),
+    GOLDEN("# UNIT \n#EOF\n", false),
+    GOLDEN("# UNIT m\n#EOF\n", false),
+    GOLDEN("# HELP \n#EOF\n", false),
+    GOLDEN("# HELP m\n#EOF\n", false),
+    GOLDEN("a\t1\n#EOF\n", false),
+    GOLDEN("a 1\t2\n#EOF\n", false),
+    GOLDEN("a 1 2 \n#EOF\n", false),
+    GOLDEN("a 1 2 #\n#EOF\n", false),
+    GOLDEN("a 1 1z\n#EOF\n", false),
+    GOLDEN(" # EOF\n", false),
+    GOLDEN("# EOF\na 1", false),
+    GOLDEN("# EOF\n\n", false),
+    GOLDEN("# EOFa 1", false),
+    GOLDEN("#\tTYPE c counter\n", false),
+    GOLDEN("# TYPE c  counter\n", false),
+    GOLDEN("a 1 1 1\n# EOF\n", false),
+    GOLDEN("a{b='c'} 1\n# EOF\n", false),
+    GOLDEN("a{b=\"c\",} 1\n# EOF\n", false),
+    GOLDEN("a{,b=\"c\"} 1\n# EOF\n", false),
+    GOLDEN("a{b=\"c\"d=\"e\"} 1\n# EOF\n", false),
+    GOLDEN("a{b=\"c\",,d=\"e\"} 1\n# EOF\n", false),
+    GOLDEN("a{b=\n# EOF\n", false),
+    GOLDEN("a{\xff=\"foo\"} 1\n# EOF\n", false),
+    GOLDEN("a{b=\"\xff\"} 1\n# EOF\n", false),
+    GOLDEN("a true\n", false),
+    GOLDEN("something_weird{problem=\"\n# EOF\n", false),
+    GOLDEN("empty_label_name{=\"\"} 0\n# EOF\n", false),
+    GOLDEN("foo 1_2\n\n# EOF\n", false),
+    GOLDEN("foo 0x1p-3\n\n# EOF\n", false),
+    GOLDEN("foo 0x1P-3\n\n# EOF\n", false),
+    GOLDEN("foo 0 1_2\n\n# EOF\n", false),
+    GOLDEN("custom_metric_total 1 # {aa=bb}\n# EOF\n", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\"}\n# EOF\n", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\"}", false),
+    GOLDEN("custom_metric 1 # {aa=\"bb\"}", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\",,cc=\"dd\"} 1", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\"} 1_2", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\"} 0x1p-3", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\"} true", false),
+    GOLDEN("custom_metric_total 1 # {aa=\"bb\",cc=}", false),
+    GOLDEN("custom_metric_total 1 # {aa=\\\"\xff\\\"} 9.0", false),
+    GOLDEN("{b=\"c\",} 1", false),
+    GOLDEN("a 1 NaN", false),
+    GOLDEN("a 1 -Inf", false),
+    GOLDEN("a 1 Inf", false),
+    GOLDEN("# TYPE hhh histogram\nhhh_bucket{le=\"+Inf\"} 1 # {aa=\"bb\"} "
+           "4 NaN", false),
+    GOLDEN("# TYPE hhh histogram\nhhh_bucket{le=\"+Inf\"} 1 # {aa=\"bb\"} "
+           "4 -Inf", false),
+    GOLDEN("# TYPE hhh histogram\nhhh_bucket{le=\"+Inf\"} 1 # {aa=\"bb\"} "
+           "4 Inf", false),
+    GOLDEN("null_byte_metric{a=\"abc\0\"} 1\n# EOF\n", true),
+    GOLDEN("a{b=\"\0ss\"} 1\n# EOF\n", true),
+    GOLDEN("a{b=\"\0\"} 1\n# EOF\n", true),
+    GOLDEN("a{b=\"\0\"} 1\n# EOF", true),
+    GOLDEN("a{b=\0\"ssss\"} 1\n# EOF\n", false),
+    GOLDEN("a{b=\"\0", false),
+    GOLDEN("a{b\0=\"hiih\"}\t1", false),
+    GOLDEN("a\0{b=\"ddd\"} 1", false),
+    GOLDEN("#", false),
+    GOLDEN("# H", false),
+    GOLDEN("custom_metric_total 1 # {b=\0\"ssss\"} 1\n", false),
+    GOLDEN("custom_metric_total 1 # {b=\"\0ss\"} 1\n", false),
+};
+
+static void
+check_golden(enum expo_format fmt, const struct golden *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct rec_sink k;
+        struct outcome whole, bytes;
+
+        sink_init(&k);
+        whole = run(fmt, g[i].in, g[i].len, 0, &k, 1 << 20);
+        bytes = run(fmt, g[i].in, g[i].len, 1, &k, 1 << 20);
+        if ((whole.rc == 0) != g[i].ok || (bytes.rc == 0) != g[i].ok)
+            fail_msg("%s case %zu: want %s, got line %d: %s",
+                     fmt == EXPO_TEXT ? "text" : "OpenMetrics", i,
+                     g[i].ok ? "accepted" : "rejected", whole.d.line,
+                     whole.d.msg);
+        buf_fini(&k.log);
+    }
+}
+
+static void
+test_prometheus_golden(void **state)
+{
+    (void)state;
+    check_golden(EXPO_TEXT, prom_golden,
+                 sizeof(prom_golden) / sizeof(prom_golden[0]));
+    check_golden(EXPO_OPENMETRICS, om_golden,
+                 sizeof(om_golden) / sizeof(om_golden[0]));
+}
+
+/*
+ * The bodies of Prometheus 2.42's TestPromParse and TestOpenMetricsParse:
+ * every entry parses, with 17 and 20 samples (the lset entries of their
+ * expectations), and the values checked below are those expectations.
+ */
+static const char prom_body[] =
+    "# HELP go_gc_duration_seconds A summary of the GC invocation "
+    "durations.\n"
+    "# \tTYPE go_gc_duration_seconds summary\n"
+    "go_gc_duration_seconds{quantile=\"0\"} 4.9351e-05\n"
+    "go_gc_duration_seconds{quantile=\"0.25\",} 7.424100000000001e-05\n"
+    "go_gc_duration_seconds{quantile=\"0.5\",a=\"b\"} 8.3835e-05\n"
+    "go_gc_duration_seconds{quantile=\"0.8\", a=\"b\"} 8.3835e-05\n"
+    "go_gc_duration_seconds{ quantile=\"0.9\", a=\"b\"} 8.3835e-05\n"
+    "# Hrandom comment starting with prefix of HELP\n"
+    "#\n"
+    "wind_speed{A=\"2\",c=\"3\"} 12345\n"
+    "# comment with escaped \\n newline\n"
+    "# comment with escaped \\ escape character\n"
+    "# HELP nohelp1\n"
+    "# HELP nohelp2 \n"
+    "go_gc_duration_seconds{ quantile=\"1.0\", a=\"b\" } 8.3835e-05\n"
+    "go_gc_duration_seconds { quantile=\"1.0\", a=\"b\" } 8.3835e-05\n"
+    "go_gc_duration_seconds { quantile= \"1.0\", a= \"b\", } 8.3835e-05\n"
+    "go_gc_duration_seconds { quantile = \"1.0\", a = \"b\" } 8.3835e-05\n"
+    "go_gc_duration_seconds_count 99\n"
+    "some:aggregate:rate5m{a_b=\"c\"}\t1\n"
+    "# HELP go_goroutines Number of goroutines that currently exist.\n"
+    "# TYPE go_goroutines gauge\n"
+    "go_goroutines 33  \t123123\n"
+    "_metric_starting_with_underscore 1\n"
+    "testmetric{_label_starting_with_underscore=\"foo\"} 1\n"
+    "testmetric{label=\"\\\"bar\\\"\"} 1\n"
+    "# HELP metric foo\0bar\n"
+    "null_byte_metric{a=\"abc\0\"} 1";
+
+static const char om_body[] =
+    "# HELP go_gc_duration_seconds A summary of the GC invocation "
+    "durations.\n"
+    "# TYPE go_gc_duration_seconds summary\n"
+    "# UNIT go_gc_duration_seconds seconds\n"
+    "go_gc_duration_seconds{quantile=\"0\"} 4.9351e-05\n"
+    "go_gc_duration_seconds{quantile=\"0.25\"} 7.424100000000001e-05\n"
+    "go_gc_duration_seconds{quantile=\"0.5\",a=\"b\"} 8.3835e-05\n"
+    "# HELP nohelp1 \n"
+    "# HELP help2 escape \\ \\n \\\\ \\\" \\x chars\n"
+    "# UNIT nounit \n"
+    "go_gc_duration_seconds{quantile=\"1.0\",a=\"b\"} 8.3835e-05\n"
+    "go_gc_duration_seconds_count 99\n"
+    "some:aggregate:rate5m{a_b=\"c\"} 1\n"
+    "# HELP go_goroutines Number of goroutines that currently exist.\n"
+    "# TYPE go_goroutines gauge\n"
+    "go_goroutines 33 123.123\n"
+    "# TYPE hh histogram\n"
+    "hh_bucket{le=\"+Inf\"} 1\n"
+    "# TYPE gh gaugehistogram\n"
+    "gh_bucket{le=\"+Inf\"} 1\n"
+    "# TYPE hhh histogram\n"
+    "hhh_bucket{le=\"+Inf\"} 1 # {aa=\"bb\"} 4\n"
+    "# TYPE ggh gaugehistogram\n"
+    "ggh_bucket{le=\"+Inf\"} 1 # {cc=\"dd\",xx=\"yy\"} 4 123.123\n"
+    "# TYPE ii info\n"
+    "ii{foo=\"bar\"} 1\n"
+    "# TYPE ss stateset\n"
+    "ss{ss=\"foo\"} 1\n"
+    "ss{ss=\"bar\"} 0\n"
+    "ss{A=\"a\"} 0\n"
+    "# TYPE un unknown\n"
+    "_metric_starting_with_underscore 1\n"
+    "testmetric{_label_starting_with_underscore=\"foo\"} 1\n"
+    "testmetric{label=\"\\\"bar\\\"\"} 1\n"
+    "# TYPE foo counter\n"
+    "foo_total 17.0 1520879607.789 # {xx=\"yy\"} 5\n"
+    "# HELP metric foo\0bar\n"
+    "null_byte_metric{a=\"abc\0\"} 1\n"
+    "# EOF\n";
+
+static void
+test_prometheus_bodies(void **state)
+{
+    struct rec_sink k;
+    struct outcome o;
+
+    (void)state;
+    sink_init(&k);
+    k.want_series = "go_goroutines";
+    k.want_family = "nohelp2";
+    o = run(EXPO_TEXT, prom_body, sizeof(prom_body) - 1, 3, &k, 1 << 20);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.count, 17);
+    assert_true(k.value == 33.0 && k.ts == 123123);
+    assert_true(k.has_help && strcmp(k.help, "") == 0);
+    buf_fini(&k.log);
+    sink_init(&k);
+    k.want_series = "testmetric{label=\"\\\"bar\\\"\"}";
+    k.want_family = "metric";
+    run(EXPO_TEXT, prom_body, sizeof(prom_body) - 1, 0, &k, 1 << 20);
+    assert_string_equal(k.label_values[0], "\"bar\"");
+    assert_int_equal(k.help[3], '\0');      /* "foo\0bar" */
+    assert_string_equal(k.help + 4, "bar");
+    buf_fini(&k.log);
+    sink_init(&k);
+    k.want_series = "foo_total";
+    k.want_family = "help2";
+    o = run(EXPO_OPENMETRICS, om_body, sizeof(om_body) - 1, 5, &k, 1 << 20);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.count, 20);
+    assert_true(k.value == 17.0 && k.ts == INT64_C(1520879607789));
+    assert_string_equal(k.help, "escape \\ \n \\ \" \\x chars");
+    buf_fini(&k.log);
+    sink_init(&k);
+    k.want_series = "go_goroutines";
+    k.want_family = "nounit";
+    run(EXPO_OPENMETRICS, om_body, sizeof(om_body) - 1, 0, &k, 1 << 20);
+    assert_true(k.ts == 123123);
+    assert_int_equal(k.metas, 1);
+    assert_string_equal(k.unit, "");
+    buf_fini(&k.log);
+}
+
 /* A label value with a raw newline: its value, and the lines after. */
 static void
 test_multiline_label(void **state)
@@ -998,6 +1278,8 @@ main(void)
         cmocka_unit_test(test_text_meta),
         cmocka_unit_test(test_om_timestamps),
         cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_prometheus_golden),
+        cmocka_unit_test(test_prometheus_bodies),
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_multiline_label),
         cmocka_unit_test(test_messages),
