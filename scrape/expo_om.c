@@ -3,6 +3,7 @@
  * accepts and rejects. Every separator is exactly one space. Timestamps
  * are seconds as floats and become milliseconds the way Go converts them;
  * exemplars are validated and then dropped, since promdeck keeps none.
+ * A "_created" line is an ordinary sample, as Prometheus 2.42 stores it.
  */
 #include "scrape/expo_om.h"
 
@@ -31,15 +32,14 @@ om_lvalue(struct expo_rec *r, size_t *ip, size_t name, size_t nn, bool keep)
 {
     size_t i = *ip + 1, a = i;
 
-    while (i < r->n && r->s[i] != '"') {
-        if (r->s[i] == '\0' && !keep)
-            break;
+    while (i < r->n && r->s[i] != '"')
         i += r->s[i] == '\\' ? 2 : 1;
-    }
-    if (i >= r->n || r->s[i] != '"')
-        return expo_rec_fail(r, i < r->n ? i : r->n, "expected '\"' to "
-                             "close the label value, found %s",
-                             i < r->n ? "a NUL byte" : "end of line");
+    if (i >= r->n)
+        return expo_rec_fail(r, a - 1, "expected '\"' to close the label "
+                             "value opened here, found end of line");
+    if (!keep && memchr(r->s + a, '\0', i - a) != NULL)
+        return expo_rec_fail(r, a, "expected an exemplar label value "
+                             "without NUL bytes, found one");
     *ip = i + 1;
     if (keep)
         return expo_rec_add_label(r, name, nn, a, i - a);
