@@ -75,7 +75,7 @@ expo_rec_fail(struct expo_rec *r, size_t off, const char *fmt, ...)
     char msg[sizeof(r->err->msg)];
     va_list ap;
     int line = r->line;
-    size_t bol = 0;
+    size_t bol = 0, span;
 
     /* A record may span lines; the error names the line of off. */
     for (size_t i = 0; i < off && i < r->n; i++) {
@@ -87,7 +87,9 @@ expo_rec_fail(struct expo_rec *r, size_t off, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    diag_set(r->err, line, (int)(off - bol) + 1, 1, "%s", msg);
+    span = expo_tok_span(r->s, r->n, off);
+    diag_set(r->err, line, (int)(off - bol) + 1, span < 80 ? (int)span : 80,
+             "%s", msg);
     return EXPO_REC_ERR;
 }
 

@@ -219,6 +219,16 @@ describe_stop(char c)
     return strchr(" \t\n,={}\"", c) != NULL && c != '\0';
 }
 
+size_t
+expo_tok_span(const char *s, size_t n, size_t i)
+{
+    size_t end = i;
+
+    while (end < n && (end == i || !describe_stop(s[end])))
+        end++;
+    return end > i ? end - i : 1;
+}
+
 void
 expo_tok_describe(const char *s, size_t n, size_t i, char *out,
                   size_t outsz)

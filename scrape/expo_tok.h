@@ -45,6 +45,8 @@ bool expo_tok_utf8(const char *s, size_t n);
  */
 size_t expo_tok_unescape(const char *s, size_t n, enum expo_esc esc,
                          char *out);
+/* The length of the token at s[i] (at least 1), for a caret underline. */
+size_t expo_tok_span(const char *s, size_t n, size_t i);
 /*
  * Writes what is found at s[i] for an error message into out (size outsz,
  * NUL-terminated): the token there, quoted with C escapes and shortened,

@@ -1129,6 +1129,7 @@ test_messages(void **state)
     o = expect(EXPO_TEXT, "m 1\nx{0bad=\"1\"} 2\n", 2);
     assert_string_equal(o.d.msg, "expected label name, found \"0bad\"");
     assert_int_equal(o.d.col, 3);
+    assert_int_equal(o.d.span, 4);
     o = expect(EXPO_TEXT, "m twelve\n", 1);
     assert_string_equal(o.d.msg, "expected a float as value, found "
                         "\"twelve\"");
