@@ -287,6 +287,7 @@ om_comment(struct expo_rec *r)
                          expo_rec_found(r, 2, f, sizeof(f)));
 }
 
+/* om-record = comment | sample; no blank lines, no leading blanks */
 int
 expo_om_record(struct expo_rec *r)
 {

@@ -385,6 +385,7 @@ text_comment(struct expo_rec *r, size_t i)
     return EXPO_REC_OK;
 }
 
+/* text-record = blanks ( end | comment | sample ) */
 int
 expo_rec_text(struct expo_rec *r)
 {
