@@ -4,7 +4,11 @@
  * engine and counts passed, failed and skipped evals. It reads the 2.42
  * format only (no `eval range`, no native histograms), and does not run the
  * reference harness's @-pinned variants; --range-check adds its range-mode
- * re-check. It is one file of over 1000 lines on purpose: the build makes
+ * re-check. eval_fail passes on a parse error as on an evaluation error,
+ * since promdeck may reject at parse time (a bad label_replace regex) what
+ * Prometheus rejects when evaluating. A file error (bad series line,
+ * unknown command) counts as one failure and ends that file.
+ * It is one file of over 1000 lines on purpose: the build makes
  * the tool from this file alone, and its sections (series identities,
  * value sequences, comparison, scripts) are only used here.
  */
