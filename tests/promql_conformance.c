@@ -4,9 +4,8 @@
  * engine and counts passed, failed and skipped evals. It reads the 2.42
  * format only (no `eval range`, no native histograms), and does not run the
  * reference harness's @-pinned variants; --range-check adds its range-mode
- * re-check. eval_fail passes on a parse error as on an evaluation error,
- * since promdeck may reject at parse time (a bad label_replace regex) what
- * Prometheus rejects when evaluating. A file error (bad series line,
+ * re-check. eval_fail is strict, as the reference is: the expression must
+ * parse and then fail to evaluate. A file error (bad series line,
  * unknown command) counts as one failure and ends that file.
  * It is one file of over 1000 lines on purpose: the build makes
  * the tool from this file alone, and its sections (series identities,
@@ -812,21 +811,22 @@ report(struct runner *r, const struct eval *ev, enum verdict v,
     printf("%s:%d: FAIL %s\n%s", r->file, ev->line, ev->header, why);
 }
 
-/* An error from the engine: right for eval_fail, a skip for a listed
- * unsupported feature, else a failure. */
+/* An error from the engine: right for eval_fail when evaluating, a skip
+ * for a listed unsupported feature, else a failure. */
 static enum verdict
 engine_error(const struct eval *ev, const char *stage, const struct diag *d,
              struct buf *out)
 {
     const char *feature = unsupported_feature(d->msg);
 
-    if (ev->fail)
+    if (ev->fail && strcmp(stage, "evaluation") == 0)
         return PASS;
     if (feature != NULL) {
         buf_printf(out, "unsupported: %s (%s)", feature, d->msg);
         return SKIP;
     }
-    buf_printf(out, "    %s error", stage);
+    buf_printf(out, "    %s error%s", stage,
+               ev->fail ? " (expected it to parse, then fail)" : "");
     if (d->line > 0)
         buf_printf(out, " at column %d", d->col);
     buf_printf(out, ": %s\n", d->msg);
