@@ -2,14 +2,14 @@
  * promql-conformance: runs Prometheus 2.42's PromQL test scripts (load,
  * clear, eval, eval_ordered, eval_fail) against promdeck's store and query
  * engine and counts passed, failed and skipped evals. It reads the 2.42
- * format only (no `eval range`, no native histograms), and does not run the
- * reference harness's @-pinned variants; --range-check adds its range-mode
- * re-check. eval_fail is strict, as the reference is: the expression must
- * parse and then fail to evaluate. A file error (bad series line,
- * unknown command) counts as one failure and ends that file.
- * It is one file of over 1000 lines on purpose: the build makes
+ * format only (no `eval range`, no native histograms). Options add the
+ * reference harness's extra checks: --range-check its range-mode re-check,
+ * --at-variants its @-pinned variants. eval_fail is strict, as in the
+ * reference: the expression must parse and then fail to evaluate. A file
+ * error (bad series line, unknown command) counts as one failure and ends
+ * that file. It is one file of over 1000 lines on purpose: the build makes
  * the tool from this file alone, and its sections (series identities,
- * value sequences, comparison, scripts) are only used here.
+ * value sequences, comparison, variants, scripts) are only used here.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/ast.h"
+#include "query/parse.h"
 #include "query/query.h"
 #include "query/value.h"
 #include "src/buf.h"
@@ -73,6 +75,7 @@ struct counts {
 struct runner {
     struct store *st;
     bool range_check;
+    bool at_variants;
     const char *file;
     struct counts file_n, total;
 };
@@ -742,7 +745,8 @@ compare_instant(const struct eval *ev, struct qresult *res, struct buf *out)
 /* The range-mode re-check: the points at T of a range query from T-1m to
  * T+1m, step 1m, must match the same expectation (order not checked). */
 static int
-compare_range(const struct eval *ev, struct qresult *m, struct buf *out)
+compare_range(const struct eval *ev, struct qresult *m, int64_t t,
+              struct buf *out)
 {
     struct got *got = xcalloc(m->nseries + 1, sizeof(*got));
     size_t n = 0;
@@ -750,7 +754,7 @@ compare_range(const struct eval *ev, struct qresult *m, struct buf *out)
 
     for (size_t i = 0; i < m->nseries; i++) {
         for (size_t k = 0; k < m->series[i].npoints; k++) {
-            if (m->series[i].points[k].t != ev->t)
+            if (m->series[i].points[k].t != t)
                 continue;
             got[n].ls = &m->series[i].labels;
             got[n++].v = m->series[i].points[k].v;
@@ -833,24 +837,172 @@ engine_error(const struct eval *ev, const char *stage, const struct diag *d,
     return FAIL;
 }
 
-/* Runs the range-mode re-check of an eval that passed. */
+/* Runs the range-mode re-check at t of an eval that passed there. */
 static enum verdict
 range_check(struct runner *r, const struct eval *ev, const struct query *q,
-            struct buf *out)
+            int64_t t, struct buf *out)
 {
     struct diag d;
     struct qresult *m;
     enum verdict v = PASS;
 
     diag_clear(&d);
-    m = qeval_range(q, r->st, ev->t - 60000, ev->t + 60000, 60000, &d);
+    m = qeval_range(q, r->st, t - 60000, t + 60000, 60000, &d);
     if (m == NULL) {
         buf_printf(out, "    range-mode re-check failed: %s\n", d.msg);
         return FAIL;
     }
-    if (!ev->ordered && compare_range(ev, m, out) > 0)
+    if (!ev->ordered && compare_range(ev, m, t, out) > 0)
         v = FAIL;
     qresult_free(m);
+    return v;
+}
+
+/* Evaluates q at t and checks the result (or the failure) against ev. */
+static enum verdict
+check_at(struct runner *r, const struct eval *ev, const struct query *q,
+         int64_t t, struct buf *out)
+{
+    struct diag d;
+    struct qresult *res;
+    enum verdict v = PASS;
+
+    diag_clear(&d);
+    d.source = r->file;
+    res = qeval_instant(q, r->st, t, &d);
+    if (res == NULL)
+        return engine_error(ev, "evaluation", &d, out);
+    if (ev->fail) {
+        buf_puts(out, "    expected the evaluation to fail, it did not\n");
+        v = FAIL;
+    } else if (compare_instant(ev, res, out) > 0) {
+        v = FAIL;
+    } else if (r->range_check) {
+        v = range_check(r, ev, q, t, out);
+    }
+    qresult_free(res);
+    return v;
+}
+
+/* ---- @-pinned variants ---- */
+
+/* Functions whose result depends on the evaluation time itself: the
+ * reference makes no @-pinned variants of expressions calling them. */
+static const char *const at_unsafe[] = {
+    "time", "timestamp", "predict_linear", "year", "month", "day_of_month",
+    "day_of_week", "day_of_year", "days_in_month", "hour", "minute",
+};
+
+/* Where " @ T" goes: after each selector and subquery without an @. */
+struct pins {
+    size_t pos[64];
+    size_t n;
+    bool unsafe;
+    bool overflow;
+};
+
+static void
+add_pin(struct pins *p, size_t pos)
+{
+    if (p->n == NELEM(p->pos)) {
+        p->overflow = true;
+        return;
+    }
+    p->pos[p->n++] = pos;
+}
+
+/* Collects the pins of n's tree. A subquery is pinned as a whole and its
+ * inside left alone, as the reference does (and, like it, calls inside a
+ * subquery do not make the expression unsafe). */
+static void
+collect_pins(const struct qnode *n, struct pins *p)
+{
+    if (n == NULL)
+        return;
+    if (n->kind == QN_SELECTOR || n->kind == QN_SUBQUERY) {
+        if (n->at == QAT_NONE)
+            add_pin(p, n->off + n->len);
+        return;
+    }
+    if (n->kind == QN_CALL) {
+        for (size_t i = 0; i < NELEM(at_unsafe); i++)
+            p->unsafe = p->unsafe || strcmp(n->fn->name, at_unsafe[i]) == 0;
+    }
+    for (size_t i = 0; i < n->nargs; i++)
+        collect_pins(n->args[i], p);
+    collect_pins(n->param, p);
+    collect_pins(n->lhs, p);
+    collect_pins(n->rhs, p);
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The expression with " @ <t in seconds>" after every pin; NULL when the
+ * reference would make no variants of it. The caller frees it. */
+static char *
+pinned_expr(const struct query *q, const char *expr, int64_t t)
+{
+    struct pins p;
+    struct buf b;
+    size_t from = 0;
+
+    memset(&p, 0, sizeof(p));
+    collect_pins(qparse_root(q), &p);
+    if (p.unsafe || p.overflow)
+        return NULL;
+    qsort(p.pos, p.n, sizeof(p.pos[0]), cmp_size);
+    buf_init(&b, 0);
+    for (size_t i = 0; i < p.n; i++) {
+        buf_append(&b, expr + from, p.pos[i] - from);
+        buf_printf(&b, " @ %.3f", (double)t / 1000);
+        from = p.pos[i];
+    }
+    buf_puts(&b, expr + from);
+    return buf_steal(&b);
+}
+
+/* The reference's extra check: the @-pinned expression, evaluated at
+ * -10T, 0, T/5, T and 10T (or -1s, 0, 1s when T is 0), must give the
+ * same expected result, or fail for eval_fail. */
+static enum verdict
+at_variants(struct runner *r, const struct eval *ev, const struct query *q,
+            struct buf *out)
+{
+    int64_t t = ev->t, at[5] = { -10 * t, 0, t / 5, t, 10 * t };
+    size_t nat = 5;
+    char *text = pinned_expr(q, ev->expr, t);
+    struct query *pq;
+    struct diag d;
+    enum verdict v = PASS;
+
+    if (text == NULL)
+        return PASS;
+    if (t == 0) {
+        at[0] = -1000, at[1] = 0, at[2] = 1000;
+        nat = 3;
+    }
+    diag_clear(&d);
+    pq = qparse_query(text, strlen(text), &d);
+    if (pq == NULL) {
+        buf_printf(out, "    @-pinned variant '%s' does not parse: %s\n",
+                   text, d.msg);
+        free(text);
+        return FAIL;
+    }
+    for (size_t i = 0; i < nat && v == PASS; i++) {
+        v = check_at(r, ev, pq, at[i], out);
+        if (v != PASS)
+            buf_printf(out, "    (in the @-pinned variant '%s' evaluated "
+                       "at %lld ms)\n", text, (long long)at[i]);
+    }
+    qparse_free(pq);
+    free(text);
     return v;
 }
 
@@ -859,9 +1011,8 @@ run_eval(struct runner *r, const struct eval *ev)
 {
     struct diag d;
     struct query *q;
-    struct qresult *res = NULL;
     struct buf out;
-    enum verdict v = PASS;
+    enum verdict v;
 
     buf_init(&out, 0);
     diag_clear(&d);
@@ -869,18 +1020,12 @@ run_eval(struct runner *r, const struct eval *ev)
     q = qparse_query(ev->expr, strlen(ev->expr), &d);
     if (q == NULL) {
         v = engine_error(ev, "parse", &d, &out);
-    } else if ((res = qeval_instant(q, r->st, ev->t, &d)) == NULL) {
-        v = engine_error(ev, "evaluation", &d, &out);
-    } else if (ev->fail) {
-        buf_puts(&out, "    expected the evaluation to fail, it did not\n");
-        v = FAIL;
-    } else if (compare_instant(ev, res, &out) > 0) {
-        v = FAIL;
-    } else if (r->range_check) {
-        v = range_check(r, ev, q, &out);
+    } else {
+        v = check_at(r, ev, q, ev->t, &out);
+        if (v == PASS && r->at_variants)
+            v = at_variants(r, ev, q, &out);
     }
     report(r, ev, v, buf_str(&out));
-    qresult_free(res);
     qparse_free(q);
     buf_fini(&out);
 }
@@ -1216,9 +1361,13 @@ run_dir(struct runner *r, const char *dir, DIR *dp)
 static void
 usage(FILE *f)
 {
-    fprintf(f, "usage: promql-conformance [--range-check] FILE|DIR...\n"
+    fprintf(f, "usage: promql-conformance [--range-check] [--at-variants] "
+            "FILE|DIR...\n"
             "Runs Prometheus 2.42 PromQL test scripts (*.test) against "
-            "promdeck's engine.\n");
+            "promdeck's engine.\n"
+            "  --range-check  also compare a range query's points at T\n"
+            "  --at-variants  also run the @-pinned variants at other "
+            "times\n");
 }
 
 int
@@ -1233,6 +1382,8 @@ main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--range-check") == 0) {
             r.range_check = true;
+        } else if (strcmp(argv[i], "--at-variants") == 0) {
+            r.at_variants = true;
         } else if (strcmp(argv[i], "-h") == 0 ||
                    strcmp(argv[i], "--help") == 0) {
             usage(stdout);
