@@ -748,7 +748,7 @@ test_remove_target(void **state)
     assert_int_equal(v[1].t, now);
     assert_true(store_is_stale(v[1].v));
     free(v);
-    assert_int_equal(scrape_pool_next_due(fx->pool) <= now + 1000, 1);
+    assert_true(scrape_pool_next_due(fx->pool) != INT64_MAX);
     scrape_pool_set_targets(fx->pool, NULL, 0, now + 1);
     assert_int_equal(scrape_pool_next_due(fx->pool), INT64_MAX);
 }
