@@ -509,6 +509,10 @@ on_done(void *ctx, const char *error)
     commit_scrape(t, ok, error == NULL || t->parse_failed, dur);
     expo_free(t->parser);
     t->parser = NULL;
+    /* A thousand idle targets should not each hold a body's worth. */
+    free(t->staged);
+    t->staged = NULL;
+    t->nstaged = t->capstaged = 0;
     t->running = false;
     t->health = ok ? 1 : 2;
     t->last_scrape_ms = t->start_ms;
@@ -767,6 +771,19 @@ scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms)
             t->next_ms = next_slot_after(t, now_ms);
             continue;
         }
+        t->next_ms = next_slot_after(t, now_ms + t->interval_ms / 2);
+        start_scrape(t, now_ms);
+    }
+}
+
+void
+scrape_pool_start_all(struct scrape_pool *p, int64_t now_ms)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct target *t = p->t[i];
+
+        if (t->running)
+            continue;
         t->next_ms = next_slot_after(t, now_ms + t->interval_ms / 2);
         start_scrape(t, now_ms);
     }

@@ -68,6 +68,11 @@ int64_t scrape_pool_next_due(const struct scrape_pool *p);
 /* Starts every scrape due at now_ms that is not still running. */
 void scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms);
 /*
+ * Starts every target that is not running now, whatever its schedule
+ * (for --once and a refresh key); each then continues on its own slot.
+ */
+void scrape_pool_start_all(struct scrape_pool *p, int64_t now_ms);
+/*
  * Waits up to timeout_ms for network activity or extra_fd (< 0: none);
  * see fetch_wait. Returns 0, or -1 when polling failed.
  */

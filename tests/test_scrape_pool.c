@@ -765,6 +765,11 @@ test_duplicates(void **state)
     def_init(&t, fx, "dup", "/fixture/malformed/edge-duplicate-series.prom",
              1000, 500);
     scrape_pool_set_targets(fx->pool, &t.d, 1, wall_ms());
+    /* start_all does not wait for the target's first slot. */
+    scrape_pool_start_all(fx->pool, wall_ms());
+    assert_int_equal(scrape_pool_running(fx->pool), 1);
+    scrape_pool_start_all(fx->pool, wall_ms());     /* not twice */
+    assert_int_equal(scrape_pool_running(fx->pool), 1);
     assert_true(run_until(fx, 0, 1, 3000));
     s = status(fx, 0);
     assert_int_equal(s.health, 1);
