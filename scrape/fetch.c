@@ -197,7 +197,11 @@ fetch_conn_new(struct fetch *f)
     curl_easy_setopt(c->easy, CURLOPT_HEADERDATA, c);
     curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
+    /* Prometheus ignores http_proxy and friends unless told otherwise. */
+    curl_easy_setopt(c->easy, CURLOPT_PROXY, "");
     f->conns++;
+    /* One idle keep-alive connection per target stays in the cache. */
+    curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->conns);
     return c;
 }
 

@@ -114,8 +114,8 @@ struct scrape_pool {
     size_t finished;            /* scrapes committed in this pump */
 };
 
-/* FNV-1a: the cache keys are short and this is not exposed to attackers
- * beyond a target's own series, which a slow probe cannot hurt much. */
+/* FNV-1a over the raw series text: the keys are short, and a target that
+ * crafts colliding names only slows down its own cache. */
 static uint64_t
 hash_bytes(const char *p, size_t n, uint64_t h)
 {

@@ -33,6 +33,7 @@
 /* What the test tells the server: the body /changing serves next. */
 struct shared {
     volatile int phase;
+    volatile int accepts;   /* connections accepted so far */
     char last_req[2048];    /* the head of the newest request */
 };
 
@@ -215,6 +216,7 @@ serve(int lfd, struct shared *sh)
 
         if (fd < 0)
             continue;
+        sh->accepts++;
         if (fork() == 0) {
             close(lfd);
             serve_conn(fd, sh);
@@ -461,6 +463,8 @@ test_fixture_scrape(void **state)
     s = status(fx, 0);
     assert_int_equal(s.scrapes, 3);
     assert_float_equal(last_value(fx, "node", "scrape_series_added"), 0, 0);
+    /* Keep-alive: all three scrapes went over one connection. */
+    assert_int_equal(fx->sh->accepts, 1);
     {
         struct sample *v;
         size_t n = series_read(fx, &v, "__name__", "up", "env", "test",
