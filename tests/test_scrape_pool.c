@@ -153,14 +153,41 @@ static const char collide[] =
     "n{job=\"a\",exported_job=\"b\"} 2\n"
     "ts_metric 7 1700000000000\n";
 
+/* "# TYPE gz_metric gauge\ngz_metric 42\n", gzipped. */
+static const unsigned char gz_body[] = {
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56,
+    0x08, 0x89, 0x0c, 0x70, 0x55, 0x48, 0xaf, 0x8a, 0xcf, 0x4d, 0x2d, 0x29,
+    0xca, 0x4c, 0x56, 0x48, 0x4f, 0x2c, 0x4d, 0x4f, 0xe5, 0x42, 0xf0, 0x4d,
+    0x8c, 0xb8, 0x00, 0xfa, 0x5f, 0x2b, 0x63, 0x24, 0x00, 0x00, 0x00,
+};
+
+static void
+serve_gzip(int fd)
+{
+    char head[256];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
+                     "version=0.0.4\r\nContent-Encoding: gzip\r\n"
+                     "Content-Length: %zu\r\n\r\n", sizeof(gz_body));
+
+    write_all(fd, head, (size_t)n);
+    write_all(fd, (const char *)gz_body, sizeof(gz_body));
+}
+
 static void
 route(int fd, const char *path, struct shared *sh)
 {
     const char *text = "text/plain; version=0.0.4; charset=utf-8";
     const char *body;
 
-    if (strncmp(path, "/fixture/", 9) == 0) {
+    if (strncmp(path, "/fixture/", 9) == 0 && strstr(path, ".openmetrics")) {
+        serve_file(fd, path + 9,
+                   "application/openmetrics-text; version=1.0.0; "
+                   "charset=utf-8");
+    } else if (strncmp(path, "/fixture/", 9) == 0) {
         serve_file(fd, path + 9, text);
+    } else if (strcmp(path, "/gzip") == 0) {
+        serve_gzip(fd);
     } else if (strcmp(path, "/500") == 0) {
         respond(fd, "500 Internal Server Error", "text/plain", "oops\n", 5);
     } else if (strcmp(path, "/slow") == 0) {
@@ -782,6 +809,31 @@ test_duplicates(void **state)
     assert_float_equal(last_value(fx, "dup", "go_goroutines"), 8, 0);
 }
 
+/* A gzipped body is decoded on the way in; an OpenMetrics Content-Type
+ * picks the OpenMetrics parser (# EOF and all). */
+static void
+test_encodings(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t[2];
+    struct scrape_target_def d[2];
+
+    def_init(&t[0], fx, "gz", "/gzip", 1000, 500);
+    def_init(&t[1], fx, "om",
+             "/fixture/python-client-0.16.0-alltypes.openmetrics", 1000, 500);
+    d[0] = t[0].d;
+    d[1] = t[1].d;
+    scrape_pool_set_targets(fx->pool, d, 2, wall_ms());
+    scrape_pool_start_all(fx->pool, wall_ms());
+    assert_true(run_until(fx, 0, 1, 3000));
+    assert_true(run_until(fx, 1, 1, 3000));
+    assert_string_equal(status(fx, 0).last_error, "");
+    assert_float_equal(last_value(fx, "gz", "gz_metric"), 42, 0);
+    assert_string_equal(status(fx, 1).last_error, "");
+    assert_int_equal(status(fx, 1).health, 1);
+    assert_int_equal(status(fx, 1).samples, 45);    /* COUNTS.tsv */
+}
+
 int
 main(void)
 {
@@ -796,6 +848,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_remove_target, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encodings, setup, teardown),
     };
 
     signal(SIGPIPE, SIG_IGN);
