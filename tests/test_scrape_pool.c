@@ -834,6 +834,55 @@ test_encodings(void **state)
     assert_int_equal(status(fx, 1).samples, 45);    /* COUNTS.tsv */
 }
 
+/* A thousand new targets start spread over their first second rather
+ * than all at once, and each is started exactly once. */
+static void
+test_spread(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 1000 };
+    struct tdef *t = xcalloc(N, sizeof(*t));
+    struct scrape_target_def *d = xcalloc(N, sizeof(*d));
+    char (*inst)[32] = xcalloc(N, sizeof(*inst));
+    size_t bucket[10] = { 0 };
+    int64_t t0 = wall_ms();
+    int port, lfd = listen_any(&port);
+
+    close(lfd);     /* nothing listens: every scrape is refused at once */
+    for (size_t i = 0; i < N; i++) {
+        def_init(&t[i], fx, "many", "/metrics", 15000, 10000);
+        snprintf(t[i].addr, sizeof(t[i].addr), "127.0.0.1:%d", port);
+        snprintf(inst[i], sizeof(inst[i]), "target-%zu", i);
+        t[i].lab[1].value = inst[i];
+        d[i] = t[i].d;
+    }
+    scrape_pool_set_targets(fx->pool, d, N, t0);
+    scrape_pool_start_due(fx->pool, t0);
+    assert_true(scrape_pool_running(fx->pool) < 20);
+    while (wall_ms() < t0 + 1500) {
+        scrape_pool_start_due(fx->pool, wall_ms());
+        scrape_pool_wait(fx->pool, -1, 1, NULL);
+        scrape_pool_pump(fx->pool, wall_ms());
+    }
+    for (size_t i = 0; i < N; i++) {
+        struct scrape_status s = status(fx, i);
+        int64_t off = s.last_scrape_ms - t0;
+
+        assert_int_equal(s.scrapes, 1);
+        assert_string_equal(s.last_error, "connection refused");
+        assert_true(off >= 0 && off < 1100);
+        bucket[off >= 1000 ? 9 : off / 100]++;
+    }
+    /* About a hundred in each tenth of the second. */
+    for (int b = 0; b < 10; b++)
+        assert_true(bucket[b] >= 40 && bucket[b] <= 170);
+    /* The next scrapes sit on their slots, half an interval or more on. */
+    assert_true(scrape_pool_next_due(fx->pool) >= t0 + 7500);
+    free(inst);
+    free(d);
+    free(t);
+}
+
 int
 main(void)
 {
@@ -849,6 +898,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encodings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spread, setup, teardown),
     };
 
     signal(SIGPIPE, SIG_IGN);
