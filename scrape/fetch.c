@@ -162,6 +162,9 @@ on_data(char *p, size_t size, size_t nmemb, void *ctx)
         return 0;
     }
     c->received += n;
+    /* A status line the header callback could not read: ask curl. */
+    if (c->status == 0)
+        curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->status);
     if (c->status != 200)
         return n;
     send_headers(c);
@@ -419,6 +422,8 @@ finish(struct fetch_conn *c, CURLcode rc)
     curl_multi_remove_handle(c->f->multi, c->easy);
     c->busy = false;
     c->f->running--;
+    if (c->status == 0 && rc == CURLE_OK)
+        curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->status);
     err = transfer_error(c, rc);
     if (err == NULL)
         send_headers(c);
