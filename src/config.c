@@ -438,6 +438,7 @@ parse_static(struct loader *ld, const struct yaml_node *n,
         parse_labels(ld, yaml_get(n, "labels"), &st->labels, "labels");
 }
 
+/* static_configs = [ static-config ] */
 static void
 parse_statics(struct loader *ld, const struct yaml_node *n,
               struct config_job *j)
@@ -454,7 +455,7 @@ parse_statics(struct loader *ld, const struct yaml_node *n,
         parse_static(ld, yaml_seq_at(n, i), &j->statics[j->nstatics++]);
 }
 
-/* The job's scheme, path, size limit and honor_timestamps. */
+/* scheme, metrics_path, body_size_limit: strings; honor_timestamps: bool */
 static void
 parse_job_http(struct loader *ld, const struct yaml_node *n,
                struct config_job *j)
