@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "src/xalloc.h"
 
@@ -53,6 +54,28 @@ reportf(struct errs *e, const struct yaml_node *n, const char *msg,
     return report(e, n, &d);
 }
 
+/* The YAML 1.1 tag yaml.v2 resolves a scalar to, for its messages. */
+static const char *
+scalar_tag(const struct yaml_node *n)
+{
+    static const char *const bools[] = { "true", "false", "yes", "no", "on",
+                                         "off", "y", "n" };
+    const char *s = yaml_scalar(n);
+    char *end;
+
+    if (n->u.scalar.quoted || *s == '\0')
+        return "str";
+    for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+        if (strcasecmp(s, bools[i]) == 0)
+            return "bool";
+    }
+    (void)strtoll(s, &end, 0);
+    if (*end == '\0')
+        return "int";
+    (void)strtod(s, &end);
+    return *end == '\0' ? "float" : "str";
+}
+
 /* yaml.v2's message for a value of the wrong kind. */
 static int
 cannot_unmarshal(struct errs *e, const struct yaml_node *n, const char *into)
@@ -60,8 +83,8 @@ cannot_unmarshal(struct errs *e, const struct yaml_node *n, const char *into)
     char *msg;
 
     if (yaml_is_scalar(n))
-        msg = xasprintf("cannot unmarshal !!str `%.60s` into %s",
-                        yaml_scalar(n), into);
+        msg = xasprintf("cannot unmarshal !!%s `%.60s` into %s",
+                        scalar_tag(n), yaml_scalar(n), into);
     else
         msg = xasprintf("cannot unmarshal !!%s into %s",
                         yaml_is_seq(n) ? "seq" : "map", into);

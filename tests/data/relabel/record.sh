@@ -31,7 +31,11 @@ url="http://127.0.0.1:$port/api/v1/targets?state=any"
 prev= tries=0
 while :; do
     tries=$((tries + 1))
-    [ $tries -gt 60 ] && { echo "record.sh: no targets" >&2; cat "$tmp/log" >&2; exit 1; }
+    if [ $tries -gt 60 ]; then
+        echo "record.sh: no targets after 60 s" >&2
+        cat "$tmp/log" >&2
+        exit 1
+    fi
     sleep 1
     cur=$(curl -sf "$url" | python3 -c '
 import json, sys
