@@ -32,6 +32,7 @@ struct relabel_target {
     struct labels pubview;
     struct buf query;
     struct buf url;
+    int64_t interval_ms, timeout_ms;
 };
 
 struct relabel_target *
@@ -269,12 +270,12 @@ check_duration(const struct relabel_target *t, const char *label,
     return 0;
 }
 
-/* The address, interval and timeout checks of PopulateLabels. */
+/* The address, interval and timeout checks of PopulateLabels; keeps the
+ * interval and timeout the labels now say. */
 static int
-check_target(const struct relabel_target *t, const char *addr,
-             struct diag *d)
+check_target(struct relabel_target *t, const char *addr, struct diag *d)
 {
-    int64_t iv, to;
+    int64_t iv = 0, to = 0;
     struct buf q;
     int rc = 0;
 
@@ -294,6 +295,8 @@ check_target(const struct relabel_target *t, const char *addr,
         rc = diag_set(d, 0, 0, 0, "scrape timeout cannot be greater than "
                       "scrape interval (%s)", buf_str(&q));
     }
+    t->interval_ms = iv;
+    t->timeout_ms = to;
     buf_fini(&q);
     return rc;
 }
@@ -575,6 +578,18 @@ const char *
 relabel_target_url(const struct relabel_target *t)
 {
     return buf_str(&t->url);
+}
+
+int64_t
+relabel_target_interval_ms(const struct relabel_target *t)
+{
+    return t->interval_ms;
+}
+
+int64_t
+relabel_target_timeout_ms(const struct relabel_target *t)
+{
+    return t->timeout_ms;
 }
 
 /* Loads ls into lb, skipping empty values as labels.Builder does. */

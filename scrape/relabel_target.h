@@ -79,6 +79,10 @@ const char *relabel_target_path(const struct relabel_target *t);
 const char *relabel_target_query(const struct relabel_target *t);
 /* The whole scrape URL as Prometheus prints it ("scrapeUrl"). */
 const char *relabel_target_url(const struct relabel_target *t);
+/* The scrape interval and timeout as the final __scrape_interval__ and
+ * __scrape_timeout__ labels say: relabelling may change them per target. */
+int64_t relabel_target_interval_ms(const struct relabel_target *t);
+int64_t relabel_target_timeout_ms(const struct relabel_target *t);
 
 /*
  * A scraped series' final labels, as Prometheus's mutateSampleLabels and

@@ -30,6 +30,7 @@ struct built {
     char *discovered;       /* "a=1\nb=2\n" */
     char *labels;           /* public labels, same form */
     char *url;
+    char interval[32], timeout[32];     /* as Prometheus prints them */
     char **views;           /* see alias_views */
     size_t nviews;
     bool matched;
@@ -140,6 +141,17 @@ group_labels(const struct yaml_node *map)
     return ls;
 }
 
+/* The value of name in ls, or NULL. */
+static const char *
+labels_value_of(const struct labels *ls, const char *name)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        if (strcmp(ls->v[i].name, name) == 0)
+            return ls->v[i].value;
+    }
+    return NULL;
+}
+
 /* "a=1\n..." of the first n labels of ls. */
 static char *
 canon_prefix(const struct labels *ls, size_t n)
@@ -196,6 +208,18 @@ record(struct fixture *f, const char *pool, struct relabel_target *t,
     b->discovered = canon_labels(relabel_target_discovered(t));
     b->labels = canon_labels(relabel_target_public(t));
     b->url = xstrdup(relabel_target_url(t));
+    if (st == RELABEL_TARGET_ACTIVE) {
+        /* The API prints the parsed durations back: "1m30s". */
+        snprintf(b->interval, sizeof(b->interval), "%s",
+                 labels_value_of(relabel_target_all(t),
+                                 "__scrape_interval__"));
+        snprintf(b->timeout, sizeof(b->timeout), "%s",
+                 labels_value_of(relabel_target_all(t),
+                                 "__scrape_timeout__"));
+        assert_true(relabel_target_interval_ms(t) > 0);
+        assert_true(relabel_target_timeout_ms(t)
+                    <= relabel_target_interval_ms(t));
+    }
     alias_views(b, t, rules, nrules);
 }
 
@@ -407,6 +431,10 @@ test_fixture_active_targets(void **state)
         b->matched = true;
         assert_string_equal(b->labels, labels);
         assert_string_equal(b->url, yaml_scalar(yaml_get(e, "scrapeUrl")));
+        assert_string_equal(b->interval,
+                            yaml_scalar(yaml_get(e, "scrapeInterval")));
+        assert_string_equal(b->timeout,
+                            yaml_scalar(yaml_get(e, "scrapeTimeout")));
         free(disc);
         free(labels);
     }
@@ -639,17 +667,6 @@ test_report_labels(void **state)
                         "__name__=up,exported_job=x,instance=i:1,job=j");
     buf_fini(&out);
     relabel_builder_free(lb);
-}
-
-/* The value of name in ls, or NULL. */
-static const char *
-labels_value_of(const struct labels *ls, const char *name)
-{
-    for (size_t i = 0; i < ls->n; i++) {
-        if (strcmp(ls->v[i].name, name) == 0)
-            return ls->v[i].value;
-    }
-    return NULL;
 }
 
 /* A bare target built with cfg; returns the state, d set on failure. */
