@@ -41,6 +41,8 @@ struct fixture {
     struct built *v;
     size_t n, cap;
     struct buf failures;    /* "pool\tinstance i in group g: msg\n" lines */
+    char **series;          /* every stored series, canonical form */
+    size_t nseries;
 };
 
 static char *
@@ -223,6 +225,105 @@ record(struct fixture *f, const char *pool, struct relabel_target *t,
     alias_views(b, t, rules, nrules);
 }
 
+static void
+add_series(struct fixture *f, const struct labels *ls)
+{
+    f->series = xreallocarray(f->series, f->nseries + 1, sizeof(char *));
+    f->series[f->nseries++] = canon_labels(ls);
+}
+
+/*
+ * Reads series.prom ("name{a="b",...} value" lines and # comments; the
+ * file holds no escapes, which this reader relies on: it is no exposition
+ * parser) and stores what each line becomes through relabel_series_labels.
+ */
+static void
+each_scraped(struct fixture *f, const struct labels *target, bool honor,
+             const struct relabel_rules *rules)
+{
+    char *path = data_path("series.prom");
+    FILE *fp = fopen(path, "r");
+    char line[512];
+    struct relabel_builder *out = relabel_builder_new();
+
+    assert_non_null(fp);
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        struct label v[16];
+        struct labels ls = { v, 0 };
+        char *p = line, *q;
+        struct diag d;
+
+        if (*p == '#' || *p == '\n')
+            continue;
+        assert_null(strchr(line, '\\'));
+        v[ls.n++] = (struct label){ "__name__", p };
+        p += strcspn(p, "{ ");
+        if (*p == '{') {
+            *p++ = '\0';
+            while (*p != '}') {
+                assert_true(ls.n < sizeof(v) / sizeof(v[0]));
+                q = strchr(p, '=');
+                *q = '\0';
+                v[ls.n].name = p;
+                v[ls.n].value = q + 2;
+                p = strchr(q + 2, '"');
+                *p++ = '\0';
+                ls.n++;
+                if (*p == ',')
+                    p++;
+            }
+        }
+        *p = '\0';
+        if (relabel_series_labels(&ls, target, honor, rules, out, &d) == 1)
+            add_series(f, relabel_builder_labels(out));
+    }
+    fclose(fp);
+    free(path);
+    relabel_builder_free(out);
+}
+
+/* The five report series every scrape writes, with the target's labels. */
+static void
+each_report(struct fixture *f, const struct labels *target)
+{
+    static const char *const names[] = {
+        "up", "scrape_duration_seconds", "scrape_samples_scraped",
+        "scrape_samples_post_metric_relabeling", "scrape_series_added",
+    };
+    struct relabel_builder *out = relabel_builder_new();
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        struct label l = { "__name__", names[i] };
+        struct labels ls = { &l, 1 };
+
+        relabel_report_labels(&ls, target, out);
+        add_series(f, relabel_builder_labels(out));
+    }
+    relabel_builder_free(out);
+}
+
+/* The series a scrape of series.prom stores for target t of job sc. */
+static void
+build_series(struct fixture *f, const struct yaml_node *sc,
+             const struct relabel_target *t)
+{
+    struct relabel_rules *rules = NULL;
+    struct diag errs[4], d;
+    size_t nerrs = 0;
+    bool honor = false;
+
+    if (yaml_get(sc, "honor_labels") != NULL)
+        assert_int_equal(yaml_get_bool(yaml_get(sc, "honor_labels"), &honor,
+                                       &d), 0);
+    assert_int_equal(config_relabel_parse(yaml_get(sc,
+                                                   "metric_relabel_configs"),
+                                          "metric", &rules, errs, 4, &nerrs),
+                     0);
+    each_scraped(f, relabel_target_public(t), honor, rules);
+    each_report(f, relabel_target_public(t));
+    relabel_rules_free(rules);
+}
+
 /* Each relabel config of seq compiled alone, for alias_views. */
 static struct relabel_rules **
 rules_one_by_one(const struct yaml_node *seq, size_t *n)
@@ -297,6 +398,9 @@ build_job(struct fixture *f, const struct yaml_node *sc, int64_t g_iv,
                            "%s\n", job, i, g, d.msg);
             else
                 record(f, job, t, st, one, none);
+            if (st == RELABEL_TARGET_ACTIVE
+                && strcmp(cfg.metrics_path, "/series.prom") == 0)
+                build_series(f, sc, t);
         }
         free(gl.v);
     }
@@ -353,6 +457,9 @@ group_teardown(void **state)
         free(f->v[i].views);
     }
     free(f->v);
+    for (size_t i = 0; i < f->nseries; i++)
+        free(f->series[i]);
+    free(f->series);
     buf_fini(&f->failures);
     yaml_tree_free(f->expected);
     free(f);
@@ -490,6 +597,41 @@ test_fixture_failures(void **state)
     assert_true(want.len > 0);
     assert_string_equal(buf_str(&f->failures), buf_str(&want));
     buf_fini(&want);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every series the recorded Prometheus stored from series.prom (both
+ * jobs, honor_labels on and off, metric_relabel_configs, the report
+ * series), and nothing else. */
+static void
+test_fixture_series(void **state)
+{
+    struct fixture *f = *state;
+    char *path = data_path("expected-series.json");
+    struct diag d;
+    struct yaml_node *exp = yaml_load_file(path, &d);
+    size_t n = yaml_seq_size(exp);
+    char **want = xcalloc(n + 1, sizeof(char *));
+
+    assert_non_null(exp);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        want[i] = canon_map(yaml_seq_at(exp, i));
+    qsort(want, n, sizeof(char *), str_cmp);
+    qsort(f->series, f->nseries, sizeof(char *), str_cmp);
+    for (size_t i = 0; i < n && i < f->nseries; i++)
+        assert_string_equal(f->series[i], want[i]);
+    assert_int_equal(f->nseries, n);
+    for (size_t i = 0; i < n; i++)
+        free(want[i]);
+    free(want);
+    free(path);
+    yaml_tree_free(exp);
 }
 
 /* ---- hand-worked cases ---- */
@@ -820,6 +962,7 @@ main(void)
         cmocka_unit_test(test_fixture_active_targets),
         cmocka_unit_test(test_fixture_dropped_targets),
         cmocka_unit_test(test_fixture_failures),
+        cmocka_unit_test(test_fixture_series),
     };
     const struct CMUnitTest unit_tests[] = {
         cmocka_unit_test(test_series_clash_exported),

@@ -5,6 +5,9 @@
 #                           errors, globalUrl) removed, keys sorted
 #   expected-failures.txt   one line per target Prometheus refused to
 #                           create: "<scrape pool>\t<error>"
+#   expected-series.json    /api/v1/series for every series of the jobs
+#                           series-plain and series-honor, which scrape
+#                           series.prom, served here on 127.0.0.1:19591
 # Usage: sh tests/data/relabel/record.sh   (PROMETHEUS and PORT override
 # the binary, default "prometheus", and the port, default 19590)
 set -eu
@@ -12,14 +15,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 prom=${PROMETHEUS:-prometheus}
 port=${PORT:-19590}
 tmp=$(mktemp -d)
-pid=
+pid= web=
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    [ -n "$web" ] && kill "$web" 2>/dev/null && wait "$web" 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 
 "$prom" --version 2>&1 | head -n 1 >&2
+# The port is part of the recorded instance labels, so it is fixed.
+python3 -m http.server --bind 127.0.0.1 --directory "$here" 19591 \
+    >"$tmp/web.log" 2>&1 &
+web=$!
 "$prom" --config.file="$here/prometheus.yml" \
     --storage.tsdb.path="$tmp/data" \
     --web.listen-address="127.0.0.1:$port" >"$tmp/log" 2>&1 &
@@ -64,4 +72,29 @@ for line in sys.stdin:
     err = re.search(r" err=(\".*\")$", line.rstrip()).group(1)
     print(pool + "\t" + json.loads(err))
 ' | sort -u >"$here/expected-failures.txt"
-echo "record.sh: wrote expected.json and expected-failures.txt" >&2
+# Every series of the two series jobs once both have been scraped: two
+# equal reads a second apart.
+surl="http://127.0.0.1:$port/api/v1/series"
+prev= tries=0
+while :; do
+    tries=$((tries + 1))
+    if [ $tries -gt 60 ]; then
+        echo "record.sh: no series after 60 s" >&2
+        exit 1
+    fi
+    sleep 1
+    cur=$(curl -sfG "$surl" --data-urlencode 'match[]={job=~"series-.*|app"}' \
+        | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["data"]
+d.sort(key=lambda s: json.dumps(s, sort_keys=True))
+print(json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False))
+' 2>/dev/null) || continue
+    case $cur in *series-honor*series-plain*|*series-plain*series-honor*) ;;
+        *) continue ;; esac
+    [ "$cur" = "$prev" ] && break
+    prev=$cur
+done
+printf '%s\n' "$cur" >"$here/expected-series.json"
+echo "record.sh: wrote expected.json, expected-failures.txt and" \
+    "expected-series.json" >&2
