@@ -712,11 +712,28 @@ apply_rule(const struct relabel_rule *r, struct relabel_builder *lb)
 }
 
 bool
-relabel_apply(const struct relabel_rules *rs, struct relabel_builder *lb)
+relabel_apply_at(const struct relabel_rules *rs, struct relabel_builder *lb,
+                 size_t *dropped_by)
 {
     for (size_t i = 0; i < rs->n; i++) {
-        if (!apply_rule(&rs->v[i], lb))
+        if (!apply_rule(&rs->v[i], lb)) {
+            if (dropped_by != NULL)
+                *dropped_by = i;
             return false;
+        }
     }
     return true;
+}
+
+bool
+relabel_apply(const struct relabel_rules *rs, struct relabel_builder *lb)
+{
+    return relabel_apply_at(rs, lb, NULL);
+}
+
+enum relabel_action
+relabel_rules_action(const struct relabel_rules *rs, size_t i)
+{
+    assert(i < rs->n);
+    return rs->v[i].action;
 }

@@ -88,6 +88,9 @@ void relabel_rules_free(struct relabel_rules *rs);
 int relabel_rules_add(struct relabel_rules *rs, const struct relabel_spec *spec,
                       struct diag *d);
 size_t relabel_rules_count(const struct relabel_rules *rs);
+/* The action of rule i (i below the count). */
+enum relabel_action relabel_rules_action(const struct relabel_rules *rs,
+                                         size_t i);
 
 struct relabel_builder *relabel_builder_new(void);
 void relabel_builder_free(struct relabel_builder *lb);
@@ -111,5 +114,9 @@ void relabel_builder_copy(struct relabel_builder *lb,
  * rule drops the set (lb's contents are then unspecified), true otherwise.
  */
 bool relabel_apply(const struct relabel_rules *rs, struct relabel_builder *lb);
+/* The same; when a rule drops the set, *dropped_by (if not NULL) gets its
+ * index, so a view can say which rule dropped a target. */
+bool relabel_apply_at(const struct relabel_rules *rs, struct relabel_builder *lb,
+                      size_t *dropped_by);
 
 #endif

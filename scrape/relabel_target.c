@@ -33,6 +33,7 @@ struct relabel_target {
     struct buf query;
     struct buf url;
     int64_t interval_ms, timeout_ms;
+    size_t dropped_by;
 };
 
 struct relabel_target *
@@ -508,7 +509,8 @@ relabel_target_labels(struct relabel_target *t,
     buf_reset(&t->url);
     build_discovered(t->disc, cfg, target, group);
     relabel_builder_copy(t->all, t->disc);
-    if (cfg->rules != NULL && !relabel_apply(cfg->rules, t->all)) {
+    if (cfg->rules != NULL
+        && !relabel_apply_at(cfg->rules, t->all, &t->dropped_by)) {
         relabel_builder_reset(t->all);
         return RELABEL_TARGET_DROPPED;
     }
@@ -578,6 +580,12 @@ const char *
 relabel_target_url(const struct relabel_target *t)
 {
     return buf_str(&t->url);
+}
+
+size_t
+relabel_target_dropped_by(const struct relabel_target *t)
+{
+    return t->dropped_by;
 }
 
 int64_t

@@ -65,6 +65,8 @@ relabel_target_labels(struct relabel_target *t,
                       const struct labels *target, const struct labels *group,
                       struct diag *d);
 
+/* For a DROPPED target: the index of the relabel rule that dropped it. */
+size_t relabel_target_dropped_by(const struct relabel_target *t);
 /* The labels before relabelling ("discoveredLabels" in the API). */
 const struct labels *relabel_target_discovered(const struct relabel_target *t);
 /* The final labels, "__" ones included (__address__, __param_x, ...). */

@@ -23,6 +23,11 @@
 #include "src/xalloc.h"
 #include "src/yaml.h"
 
+/* The actions that can drop a target. */
+static const uintmax_t drop_actions[] = {
+    RELABEL_KEEP, RELABEL_DROP, RELABEL_KEEPEQUAL, RELABEL_DROPEQUAL,
+};
+
 /* One target as promdeck built it, in canonical text forms. */
 struct built {
     char *pool;
@@ -31,6 +36,7 @@ struct built {
     char *labels;           /* public labels, same form */
     char *url;
     char interval[32], timeout[32];     /* as Prometheus prints them */
+    uintmax_t drop_action;  /* the dropping rule's action */
     char **views;           /* see alias_views */
     size_t nviews;
     bool matched;
@@ -221,6 +227,11 @@ record(struct fixture *f, const char *pool, struct relabel_target *t,
         assert_true(relabel_target_interval_ms(t) > 0);
         assert_true(relabel_target_timeout_ms(t)
                     <= relabel_target_interval_ms(t));
+    }
+    if (st == RELABEL_TARGET_DROPPED) {
+        assert_true(relabel_target_dropped_by(t) < nrules);
+        b->drop_action = relabel_rules_action(
+            rules[relabel_target_dropped_by(t)], 0);
     }
     alias_views(b, t, rules, nrules);
 }
@@ -571,6 +582,8 @@ test_fixture_dropped_targets(void **state)
 
         if (b == NULL)
             fail_msg("no dropped target discovered as\n%s", disc);
+        /* Only keep, drop, keepequal and dropequal rules drop targets. */
+        assert_in_set(b->drop_action, drop_actions, 4);
         b->matched = true;
         free(disc);
     }
