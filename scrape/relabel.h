@@ -116,7 +116,7 @@ void relabel_builder_copy(struct relabel_builder *lb,
 bool relabel_apply(const struct relabel_rules *rs, struct relabel_builder *lb);
 /* The same; when a rule drops the set, *dropped_by (if not NULL) gets its
  * index, so a view can say which rule dropped a target. */
-bool relabel_apply_at(const struct relabel_rules *rs, struct relabel_builder *lb,
-                      size_t *dropped_by);
+bool relabel_apply_at(const struct relabel_rules *rs,
+                      struct relabel_builder *lb, size_t *dropped_by);
 
 #endif
