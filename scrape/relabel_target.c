@@ -22,7 +22,8 @@
 /*
  * Invariants: disc holds the labels before relabelling, all the final
  * ones; public points into all's strings and lists those not starting with
- * "__". The strings in url_parts live as long as the last fill.
+ * "__" (pub[0..npub), viewed through pubview); query and url are built
+ * from all after the last fill. Everything is rebuilt by each fill.
  */
 struct relabel_target {
     struct relabel_builder *disc;
@@ -196,7 +197,7 @@ split_host_port(const char *s, const char **host, size_t *hl,
     return true;
 }
 
-/* Go's %q of s appended to a fresh diag message part. */
+/* Appends s quoted as Go's %q does. */
 static void
 quote(struct buf *b, const char *s)
 {
