@@ -93,32 +93,6 @@ get(const struct relabel_builder *lb, const char *name)
     return v ? v : "";
 }
 
-/* A duration as Go's model.Duration.String prints it: years and weeks
- * only when they divide the whole, so 90d stays "90d". */
-static void
-duration_string(int64_t ms, char *out, size_t size)
-{
-    static const struct { const char *unit; int64_t mult; bool exact; }
-    units[] = {
-        { "y", 365LL * 86400000, true }, { "w", 7LL * 86400000, true },
-        { "d", 86400000, false }, { "h", 3600000, false },
-        { "m", 60000, false }, { "s", 1000, false }, { "ms", 1, false },
-    };
-    size_t used = 0;
-
-    snprintf(out, size, "%s", ms == 0 ? "0s" : "");
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        int64_t v = ms / units[i].mult;
-
-        if ((units[i].exact && ms % units[i].mult != 0) || v <= 0)
-            continue;
-        if (used < size)
-            used += (size_t)snprintf(out + used, size - used, "%lld%s",
-                                     (long long)v, units[i].unit);
-        ms -= v * units[i].mult;
-    }
-}
-
 /*
  * The labels before relabelling: the target's, then the group's for
  * names the target lacks, then the job, interval, timeout, path and scheme
@@ -143,8 +117,8 @@ build_discovered(struct relabel_builder *lb,
         if (!labels_has(target, group->v[i].name))
             relabel_builder_set(lb, group->v[i].name, group->v[i].value);
     }
-    duration_string(cfg->interval_ms, iv, sizeof(iv));
-    duration_string(cfg->timeout_ms, to, sizeof(to));
+    duration_format(cfg->interval_ms, iv, sizeof(iv));
+    duration_format(cfg->timeout_ms, to, sizeof(to));
     for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
         if (*get(lb, defaults[i].name) == '\0')
             relabel_builder_set(lb, defaults[i].name, defaults[i].value);
