@@ -59,11 +59,13 @@ struct qmat {
 struct qelem {
     const struct labels *ls;
     double v;
+    size_t src;                 /* index of the series in its matrix */
 };
 
+/* Zero-initialise before first use; qmat_at reuses its array. */
 struct qvec {
     struct qelem *e;
-    size_t n;
+    size_t n, cap;
 };
 
 /* A series of raw samples with its label set (range-vector arguments). */

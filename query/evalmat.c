@@ -111,7 +111,10 @@ qmat_at(struct qev *ev, const struct qmat *m, size_t *cur, int64_t t,
     const struct qser *s;
 
     out->n = 0;
-    out->e = arena_alloc(ev->a, (m->n ? m->n : 1) * sizeof(*out->e));
+    if (out->cap < m->n || out->e == NULL) {
+        out->cap = m->n ? m->n : 1;
+        out->e = arena_alloc(ev->a, out->cap * sizeof(*out->e));
+    }
     for (i = 0; i < m->n; i++) {
         s = &m->s[i];
         while (cur[i] < s->n && s->pts[cur[i]].t < t)
@@ -119,6 +122,7 @@ qmat_at(struct qev *ev, const struct qmat *m, size_t *cur, int64_t t,
         if (cur[i] < s->n && s->pts[cur[i]].t == t) {
             out->e[out->n].ls = &s->ls;
             out->e[out->n].v = s->pts[cur[i]].v;
+            out->e[out->n].src = i;
             out->n++;
         }
     }
