@@ -388,6 +388,13 @@ qeval_range(const struct query *q, const struct store *st, int64_t start,
                  qfunc_type_name(root->type));
         return NULL;
     }
+    /* Prometheus's own ceiling: no series may have more points. */
+    if ((end - start) / step >= 11000) {
+        diag_set(d, 0, 0, 0, "exceeded maximum resolution of 11,000 points "
+                 "per timeseries. Try decreasing the query resolution "
+                 "(?step=XX)");
+        return NULL;
+    }
     ts.start = start;
     ts.step = step;
     ts.n = (size_t)((end - start) / step) + 1;
