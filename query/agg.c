@@ -88,7 +88,11 @@ qeval_format_float(struct arena *a, double v)
     return arena_strdup(a, tmp);
 }
 
-/* Running mean with Prometheus's guards for infinities. */
+/*
+ * Running mean with Prometheus's guards for infinities: dividing each
+ * term by the count keeps values near DBL_MAX from overflowing, and an
+ * infinite mean stays put unless a NaN or the opposite infinity comes.
+ */
 static void
 avg_add(struct group *g, double v)
 {
@@ -102,6 +106,7 @@ avg_add(struct group *g, double v)
     g->mean += v / g->count - g->mean / g->count;
 }
 
+/* The first sample of a group sets its state. */
 static void
 fold_first(struct group *g, enum qtok op, double v)
 {
@@ -114,6 +119,11 @@ fold_first(struct group *g, enum qtok op, double v)
         g->value = 1;
 }
 
+/*
+ * Folds one more sample. max and min let a NaN be replaced by any
+ * number; stddev and stdvar use Welford's update, so equal values give
+ * exactly 0.
+ */
 static void
 fold(struct group *g, enum qtok op, double v)
 {
@@ -160,7 +170,11 @@ finish(const struct group *g, enum qtok op)
     }
 }
 
-/* The output labels of a sample's group. */
+/*
+ * The output labels of a sample's group: by keeps only the listed
+ * labels (the name too, if listed), without drops them and the name.
+ * count_values groups by its value label too.
+ */
 static void
 group_labels(struct qev *ev, const struct qnode *n, const struct labels *in,
              const char *value_label, struct labels *out)

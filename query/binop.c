@@ -40,6 +40,8 @@ hash_at(const struct side *s, size_t i)
     return s->mhash[s->v.e[i].src];
 }
 
+/* fmod and pow follow C99, which agrees with Go's math.Mod and
+ * math.Pow on NaN, infinities and zeros. */
 double
 qeval_binop_value(enum qtok op, double l, double r, bool *keep)
 {
@@ -98,6 +100,7 @@ vector_scalar(struct qev *ev, const struct qnode *n, const struct qvec *v,
         l = swap ? s : v->e[i].v;
         r = swap ? v->e[i].v : s;
         val = qeval_binop_value(n->op, l, r, &keep);
+        /* A filter keeps the vector's own value, on either side. */
         if (is_comparison(n->op) && swap)
             val = r;
         if (n->return_bool) {
@@ -184,6 +187,8 @@ set_op(struct qev *ev, const struct qnode *n, struct side *l,
     size_t i;
     bool in_r;
 
+    /* and keeps matches, unless keeps the rest, or keeps all of the
+     * left side and adds the right-side samples it has no match for. */
     for (i = 0; i < l->v.n; i++) {
         in_r = find_sig(r, hash_at(l, i), sig_at(l, i)) >= 0;
         if (n->op == QT_LOR || (n->op == QT_LAND) == in_r) {
@@ -199,7 +204,12 @@ set_op(struct qev *ev, const struct qnode *n, struct side *l,
     return 0;
 }
 
-/* The labels of a matched pair (many: the "many" side). */
+/*
+ * The labels of a matched pair (many: the "many" side). One-to-one
+ * results keep only the on() labels, or lose the ignoring() ones;
+ * group_x results keep the many side's labels plus the included labels
+ * copied from the one side.
+ */
 static void
 result_labels(struct qev *ev, const struct qnode *n, const struct labels *many,
               const struct labels *one, struct labels *out)
@@ -284,6 +294,7 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
             val = keep ? 1 : 0;
         else if (!keep)
             continue;
+        /* One-to-one: each right-side sample may match only once. */
         if (n->card == 0 && used[j])
             return qeval_fail(ev, n, "multiple matches for labels: "
                               "many-to-one matching must be explicit "
@@ -327,6 +338,10 @@ vector_step(struct qev *ev, const struct qnode *n, const struct qmat *lm,
     return match_op(ev, n, l, r, t, out);
 }
 
+/*
+ * Both operands are evaluated over the whole grid first; scalar-scalar
+ * operations then fold point by point, the others step by step.
+ */
 int
 qeval_binary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
              struct qmat *out)

@@ -18,6 +18,11 @@
 #include "query/parse.h"
 #include "src/xalloc.h"
 
+/*
+ * @ pins a selector or subquery to one time (start() and end() being the
+ * query's own range), then offset moves it back; both apply to every
+ * step alike, which is why an @-pinned node is step-invariant.
+ */
 int64_t
 qeval_effective(const struct qev *ev, const struct qnode *n, int64_t t)
 {
@@ -64,6 +69,8 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
     for (k = 0; k < nids && rc == 0; k++) {
+        /* One read covers every step: from the first step's lookback
+         * window to the last step. */
         ns = read_series(ev, ids[k], lo_t - QEVAL_LOOKBACK_MS, hi_t);
         if (ns == 0)
             continue;
@@ -73,6 +80,9 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             t = qeval_effective(ev, n, qsteps_at(ts, i));
             while (hi < ns && ev->buf[hi].t <= t)
                 hi++;
+            /* The window is closed at both ends in 2.42: a sample exactly
+             * 5 m old still counts. A marker as the newest sample ends
+             * the series even if older samples are recent. */
             if (hi == 0 || ev->buf[hi - 1].t < t - QEVAL_LOOKBACK_MS ||
                 store_is_stale(ev->buf[hi - 1].v))
                 continue;
@@ -114,6 +124,8 @@ range_of_selector(struct qev *ev, const struct qnode *n,
     effective_span(ev, n, ts, &lo_t, &hi_t);
     *out = arena_calloc(ev->a, nids ? nids : 1, sizeof(**out));
     *nout = 0;
+    /* The samples of all windows, [first start, last end], are copied
+     * out of the scratch buffer: functions slide over them later. */
     for (k = 0; k < nids; k++) {
         ns = read_series(ev, ids[k], lo_t - n->range, hi_t);
         store_series_labels(ev->st, ids[k], &(*out)[*nout].ls);
@@ -148,6 +160,8 @@ range_of_subquery(struct qev *ev, const struct qnode *n,
     size_t i, j;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
+    /* The first multiple of step at or after the earliest window start:
+     * subquery steps are aligned to the epoch, not to the query. */
     first = -floor_div(-(lo_t - n->range), step) * step;
     *out = NULL;
     *nout = 0;
@@ -255,6 +269,7 @@ result_labels(struct arena *a, const struct labels *in, struct labels *out)
     }
 }
 
+/* A result and its arena, the result struct itself allocated in it. */
 static struct qresult *
 new_result(enum qvalue_type type, int64_t t)
 {
@@ -346,6 +361,7 @@ qeval_instant(const struct query *q, const struct store *st, int64_t t,
     struct qev ev;
     int rc = 0;
 
+    /* For an instant query start() and end() are both the query time. */
     ev_init(&ev, st, d, t, t);
     if (root->type == QV_STRING) {
         r->string = arena_strdup(r->arena, qparse_unparen(root)->str);
@@ -401,6 +417,7 @@ qeval_range(const struct query *q, const struct store *st, int64_t start,
     ev_init(&ev, st, d, start, end);
     r = new_result(QV_MATRIX, end);
     if ((rc = qeval_node(&ev, root, &ts, &m)) == 0) {
+        /* Range results come ordered by labels, as the HTTP API's. */
         qmat_sort(&m);
         result_series(r, &m, false);
     }

@@ -17,6 +17,7 @@
 #include "src/buf.h"
 #include "src/regex.h"
 
+/* Which step a point of an evaluated matrix belongs to. */
 static size_t
 step_index(const struct qsteps *ts, int64_t t)
 {
@@ -59,6 +60,7 @@ call_math(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             k = step_index(ts, in.s[i].pts[j].t);
             x = arg_at(&a, k, 1);
             y = arg_at(&b, k, 0);
+            /* clamp with max below min gives an empty vector. */
             if (n->fn->id == QF_CLAMP && y < x)
                 continue;
             if (qmat_push(ev, out, si, in.s[i].pts[j].t,
@@ -151,6 +153,7 @@ qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
     }
 }
 
+/* absent(): 1 at the steps where the argument has no element. */
 static int
 call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out)
@@ -274,7 +277,12 @@ str_arg(const struct qnode *n, size_t i)
     return qparse_unparen(n->args[i])->str;
 }
 
-/* Re-labels every series of the first argument through relabel(). */
+/*
+ * Re-labels every series of the first argument: with re, label_replace
+ * (only when the regex matches the whole source value); without,
+ * label_join. The metric name stays. Two series that end up with one
+ * label set are caught by qmat_push.
+ */
 static int
 relabel_all(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out, struct regex *re)
@@ -362,7 +370,13 @@ cmp_bucket(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Prometheus's bucketQuantile over classic cumulative buckets. */
+/*
+ * Prometheus's bucketQuantile over classic cumulative buckets: the
+ * +Inf bucket is required, equal bounds are merged, counts are forced
+ * monotonic (float noise in rates can break that), and the rank is
+ * interpolated linearly inside its bucket; the lowest bucket starts at
+ * 0 unless its bound is not positive.
+ */
 static double
 bucket_quantile(double q, struct bucket *b, size_t n)
 {
@@ -509,6 +523,7 @@ call_histogram(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return 0;
 }
 
+/* Dispatches on the argument types first, then on the function. */
 int
 qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
            struct qmat *out)

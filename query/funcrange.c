@@ -36,7 +36,13 @@ kahan_inc(double inc, double *sum, double *c)
     *sum = t;
 }
 
-/* rate, increase and delta: extrapolated towards the window's edges. */
+/*
+ * rate, increase and delta: extrapolated towards the window's edges.
+ * A gap to an edge shorter than 1.1 average intervals is extrapolated
+ * in full, a longer one by half an interval only (the series may have
+ * started or ended inside the window); counters are not extrapolated
+ * below zero, and a drop in a counter is a reset, not a decrease.
+ */
 static bool
 extrapolated(const struct window *w, bool counter, bool rate, double *out)
 {
@@ -99,7 +105,11 @@ instant_value(const struct window *w, bool rate, double *out)
     return true;
 }
 
-/* Least squares over (seconds since x0, value), compensated sums. */
+/*
+ * Least squares over (seconds since x0, value), with compensated sums
+ * as 2.42 has them; a constant series gives slope 0 exactly (or NaN
+ * when the constant is infinite).
+ */
 static void
 linear_regression(const struct window *w, int64_t x0, double *slope,
                   double *icept)
@@ -242,7 +252,10 @@ quantile_over_time(struct qev *ev, const struct window *w)
     return qeval_quantile(w->a, v, w->n);
 }
 
-/* One window of one series; false when the function gives no value. */
+/*
+ * One window of one series; false when the function gives no value (no
+ * samples, or fewer than two for the functions that need a pair).
+ */
 static bool
 apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
 {
@@ -299,7 +312,11 @@ check_factors(struct qev *ev, const struct qnode *n, const struct window *w)
     return 0;
 }
 
-/* Slides one series' window along the steps and pushes each value. */
+/*
+ * Slides one series' window along the steps and pushes each value. The
+ * window [end - range, end] is closed at both ends; both cursors only
+ * move forward because window ends never decrease from step to step.
+ */
 static int
 slide(struct qev *ev, const struct qnode *n, const struct qnode *marg,
       const struct qrange *r, const struct qsteps *ts, const struct qmat *sa,
@@ -365,6 +382,7 @@ qfunc_range_call(struct qev *ev, const struct qnode *n,
         if (slide(ev, n, marg, &r[i], ts, &sa, &sb, present, out) < 0)
             return -1;
     }
+    /* absent_over_time: 1 where no series had a sample in its window. */
     if (n->fn->id != QF_ABSENT_OVER_TIME)
         return 0;
     qfunc_absent_labels(ev, marg, &ls);

@@ -36,7 +36,10 @@ struct parser {
     struct diag *d;
 };
 
-/* Binding power of each binary operator; 0 for tokens that are none. */
+/*
+ * Binding power of each binary operator; 0 for tokens that are none.
+ * Unary signs bind between * and ^ (see parse_unary), so -2 ^ 2 is -4.
+ */
 static const int prec[QT_COUNT_OF_KINDS] = {
     [QT_LOR] = 1,
     [QT_LAND] = 2, [QT_LUNLESS] = 2,
@@ -74,7 +77,8 @@ next(struct parser *p)
     return t;
 }
 
-/* "end of input", or the token's text in quotes. */
+/* "end of input", or the token's text in quotes, for "found ..." in
+ * messages. */
 static const char *
 describe(struct parser *p, const struct qtoken *t)
 {
@@ -295,7 +299,11 @@ parse_matchers(struct parser *p, struct qnode *n)
     return 0;
 }
 
-/* Prometheus refuses selectors that would match every series. */
+/*
+ * Prometheus refuses selectors that would match every series: at least
+ * one matcher must reject the empty string. A metric name given both
+ * before the braces and as __name__ inside them is an error too.
+ */
 static int
 check_selector(struct parser *p, struct qnode *n)
 {
@@ -799,6 +807,11 @@ parse_expr(struct parser *p, int min_prec)
     return lhs;
 }
 
+/*
+ * Lexes everything first, so that the parser can look ahead freely
+ * (an aggregation keyword followed by '(' or by/without is an
+ * aggregation, otherwise a metric name).
+ */
 struct query *
 qparse_query(const char *text, size_t len, struct diag *d)
 {
