@@ -44,6 +44,39 @@ effective_span(const struct qev *ev, const struct qnode *n,
     *hi = qeval_effective(ev, n, qsteps_at(ts, ts->n - 1));
 }
 
+/* A selected series and its labels, for sorting the selection. */
+struct selected {
+    uint32_t id;
+    struct labels ls;
+};
+
+static int
+cmp_selected(const void *a, const void *b)
+{
+    return labels_cmp(&((const struct selected *)a)->ls,
+                      &((const struct selected *)b)->ls);
+}
+
+/*
+ * The series n selects, ordered by their labels as Prometheus's storage
+ * returns them (instant results keep that order).
+ */
+static size_t
+select_series(struct qev *ev, const struct qnode *n, struct selected **out)
+{
+    uint32_t *ids = NULL;
+    size_t nids = store_select(ev->st, n->m, n->nm, &ids), i;
+
+    *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
+    for (i = 0; i < nids; i++) {
+        (*out)[i].id = ids[i];
+        store_series_labels(ev->st, ids[i], &(*out)[i].ls);
+    }
+    free(ids);
+    qsort(*out, nids, sizeof(**out), cmp_selected);
+    return nids;
+}
+
 /* Reads one series' samples in [mint, maxt] into ev->buf. */
 static size_t
 read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
@@ -60,22 +93,19 @@ int
 qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                bool timestamps, struct qmat *out)
 {
-    uint32_t *ids = NULL;
-    size_t nids = store_select(ev->st, n->m, n->nm, &ids), k, i, ns, hi;
+    struct selected *sel;
+    size_t nsel = select_series(ev, n, &sel), k, i, ns, hi, si;
     int64_t lo_t, hi_t, t;
-    struct labels ls;
-    size_t si;
     int rc = 0;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
-    for (k = 0; k < nids && rc == 0; k++) {
+    for (k = 0; k < nsel && rc == 0; k++) {
         /* One read covers every step: from the first step's lookback
          * window to the last step. */
-        ns = read_series(ev, ids[k], lo_t - QEVAL_LOOKBACK_MS, hi_t);
+        ns = read_series(ev, sel[k].id, lo_t - QEVAL_LOOKBACK_MS, hi_t);
         if (ns == 0)
             continue;
-        store_series_labels(ev->st, ids[k], &ls);
-        si = qmat_series(ev, out, &ls);
+        si = qmat_series(ev, out, &sel[k].ls);
         for (i = 0, hi = 0; i < ts->n; i++) {
             t = qeval_effective(ev, n, qsteps_at(ts, i));
             while (hi < ns && ev->buf[hi].t <= t)
@@ -95,7 +125,6 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                 break;
         }
     }
-    free(ids);
     return rc;
 }
 
@@ -117,22 +146,21 @@ static int
 range_of_selector(struct qev *ev, const struct qnode *n,
                   const struct qsteps *ts, struct qrange **out, size_t *nout)
 {
-    uint32_t *ids = NULL;
-    size_t nids = store_select(ev->st, n->m, n->nm, &ids), k, ns;
+    struct selected *sel;
+    size_t nsel = select_series(ev, n, &sel), k, ns;
     int64_t lo_t, hi_t;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
-    *out = arena_calloc(ev->a, nids ? nids : 1, sizeof(**out));
+    *out = arena_calloc(ev->a, nsel ? nsel : 1, sizeof(**out));
     *nout = 0;
     /* The samples of all windows, [first start, last end], are copied
      * out of the scratch buffer: functions slide over them later. */
-    for (k = 0; k < nids; k++) {
-        ns = read_series(ev, ids[k], lo_t - n->range, hi_t);
-        store_series_labels(ev->st, ids[k], &(*out)[*nout].ls);
+    for (k = 0; k < nsel; k++) {
+        ns = read_series(ev, sel[k].id, lo_t - n->range, hi_t);
+        (*out)[*nout].ls = sel[k].ls;
         (*out)[*nout].n = keep_samples(ev, ns, &(*out)[*nout].s);
         (*nout)++;
     }
-    free(ids);
     return 0;
 }
 
