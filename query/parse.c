@@ -164,6 +164,21 @@ tok_text(struct parser *p, const struct qtoken *t)
     return arena_strndup(p->a, p->src + t->off, t->len);
 }
 
+/*
+ * label_name = word without ':' (colons belong to metric names only).
+ * Returns the name, or NULL with the diag set.
+ */
+static char *
+parse_label_name(struct parser *p)
+{
+    const struct qtoken *t = cur(p);
+
+    if (memchr(p->src + t->off, ':', t->len) != NULL)
+        return err_tok(p, t, "expected label name, found %s; ':' is only "
+                       "allowed in metric names", describe(p, t));
+    return tok_text(p, next(p));
+}
+
 /* string = '"' ... '"' | "'" ... "'" | '`' ... '`' */
 static char *
 parse_string(struct parser *p, const char *what)
@@ -212,7 +227,8 @@ parse_label_list(struct parser *p, struct qlabel_list *out, const char *ctx)
     while (qlex_is_word(cur(p)->kind)) {
         out->v = arena_realloc(p->a, out->v, out->n * sizeof(char *),
                                (out->n + 1) * sizeof(char *));
-        out->v[out->n++] = tok_text(p, next(p));
+        if ((out->v[out->n++] = parse_label_name(p)) == NULL)
+            return -1;
         if (!accept(p, QT_COMMA))
             break;
     }
@@ -266,13 +282,14 @@ match_op(enum qtok k)
 static int
 parse_matchers(struct parser *p, struct qnode *n)
 {
-    const struct qtoken *name, *op, *val;
-    char *value;
+    const struct qtoken *op, *val;
+    char *name, *value;
     enum qtok k;
 
     next(p);
     while (qlex_is_word(cur(p)->kind)) {
-        name = next(p);
+        if ((name = parse_label_name(p)) == NULL)
+            return -1;
         op = cur(p);
         k = op->kind;
         if (k != QT_ASSIGN && k != QT_NEQ && k != QT_EQL_REGEX &&
@@ -284,8 +301,7 @@ parse_matchers(struct parser *p, struct qnode *n)
         if ((value = parse_string(p, "string after label matching "
                                   "operator")) == NULL)
             return -1;
-        if (add_matcher(p, n, match_op(k), tok_text(p, name), value,
-                        val) < 0)
+        if (add_matcher(p, n, match_op(k), name, value, val) < 0)
             return -1;
         if (!accept(p, QT_COMMA))
             break;

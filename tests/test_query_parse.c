@@ -252,6 +252,10 @@ test_errors(void **state)
     check_error("(1", 1, 3, 1, "expected ')', found end of input");
     check_error("x[1m:]]", 1, 7, 1, "expected an operator or end of input, "
                 "found ']'");
+    check_error("sum by (a:b) (x)", 1, 9, 3, "expected label name, found "
+                "'a:b'; ':' is only allowed in metric names");
+    check_error("x{a:b=\"1\"}", 1, 3, 3, "expected label name, found "
+                "'a:b'; ':' is only allowed in metric names");
     check_error("-\"a\"", 1, 2, 3, "unary expression only allowed on "
                 "expressions of type scalar or instant vector");
 }
