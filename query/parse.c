@@ -588,11 +588,15 @@ check_call(struct parser *p, struct qnode *n)
                         "\"%s\", got %d", min + f->variadic, f->name, na);
     for (i = 0; i < na; i++) {
         k = i < f->nargs ? i : f->nargs - 1;
-        if (n->args[i]->type != f->args[k])
-            return err_node(p, n->args[i], "expected type %s in call to "
-                            "function \"%s\", got %s",
-                            qfunc_type_name(f->args[k]), f->name,
-                            qfunc_type_name(n->args[i]->type));
+        if (n->args[i]->type == f->args[k])
+            continue;
+        err_node(p, n->args[i], "expected type %s in call to function "
+                 "\"%s\", got %s", qfunc_type_name(f->args[k]), f->name,
+                 qfunc_type_name(n->args[i]->type));
+        if (f->args[k] == QV_MATRIX && n->args[i]->kind == QN_SELECTOR)
+            diag_hint(p->d, "add a range to the selector, as in %.*s[5m]",
+                      (int)n->args[i]->len, p->src + n->args[i]->off);
+        return NULL;
     }
     n->type = f->ret;
     return n;

@@ -202,6 +202,24 @@ check_error(const char *text, int line, int col, int span, const char *msg)
 }
 
 static void
+test_hints(void **state)
+{
+    struct diag d;
+
+    (void)state;
+    diag_clear(&d);
+    assert_null(qparse_query("rate(x{a=\"b\"})", 14, &d));
+    assert_string_equal(d.hint, "add a range to the selector, as in "
+                        "x{a=\"b\"}[5m]");
+    assert_null(qparse_query("sum(x) by (a", 12, &d));
+    assert_string_equal(d.msg, "expected ',' or ')' in label list, found "
+                        "end of input");
+    assert_null(qparse_query("sum(x by (a)", 12, &d));
+    assert_string_equal(d.hint, "a by/without clause goes before '(' or "
+                        "after the closing ')'");
+}
+
+static void
 test_errors(void **state)
 {
     (void)state;
@@ -268,6 +286,7 @@ main(void)
         cmocka_unit_test(test_constructs),
         cmocka_unit_test(test_modifiers),
         cmocka_unit_test(test_types),
+        cmocka_unit_test(test_hints),
         cmocka_unit_test(test_errors),
     };
 
