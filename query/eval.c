@@ -77,11 +77,21 @@ select_series(struct qev *ev, const struct qnode *n, struct selected **out)
     return nids;
 }
 
-/* Reads one series' samples in [mint, maxt] into ev->buf. */
-static size_t
-read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
+/*
+ * Reads one series' samples in [mint, maxt] into ev->buf; -1 with the
+ * diag set (at n) once the evaluation has loaded too many samples.
+ */
+static long
+read_series(struct qev *ev, const struct qnode *n, uint32_t id,
+            int64_t mint, int64_t maxt)
 {
-    return store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+    size_t got = store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+
+    ev->loaded += got;
+    if (ev->loaded > QEVAL_MAX_SAMPLES)
+        return qeval_fail(ev, n, "query processing would load too many "
+                          "samples into memory in query execution");
+    return (long)got;
 }
 
 /*
@@ -96,14 +106,17 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     struct selected *sel;
     size_t nsel = select_series(ev, n, &sel), k, i, ns, hi, si;
     int64_t lo_t, hi_t, t;
+    long got;
     int rc = 0;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
     for (k = 0; k < nsel && rc == 0; k++) {
         /* One read covers every step: from the first step's lookback
          * window to the last step. */
-        ns = read_series(ev, sel[k].id, lo_t - QEVAL_LOOKBACK_MS, hi_t);
-        if (ns == 0)
+        got = read_series(ev, n, sel[k].id, lo_t - QEVAL_LOOKBACK_MS, hi_t);
+        if (got < 0)
+            return -1;
+        if ((ns = (size_t)got) == 0)
             continue;
         si = qmat_series(ev, out, &sel[k].ls);
         for (i = 0, hi = 0; i < ts->n; i++) {
@@ -147,8 +160,9 @@ range_of_selector(struct qev *ev, const struct qnode *n,
                   const struct qsteps *ts, struct qrange **out, size_t *nout)
 {
     struct selected *sel;
-    size_t nsel = select_series(ev, n, &sel), k, ns;
+    size_t nsel = select_series(ev, n, &sel), k;
     int64_t lo_t, hi_t;
+    long got;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
     *out = arena_calloc(ev->a, nsel ? nsel : 1, sizeof(**out));
@@ -156,9 +170,11 @@ range_of_selector(struct qev *ev, const struct qnode *n,
     /* The samples of all windows, [first start, last end], are copied
      * out of the scratch buffer: functions slide over them later. */
     for (k = 0; k < nsel; k++) {
-        ns = read_series(ev, sel[k].id, lo_t - n->range, hi_t);
+        if ((got = read_series(ev, n, sel[k].id, lo_t - n->range,
+                               hi_t)) < 0)
+            return -1;
         (*out)[*nout].ls = sel[k].ls;
-        (*out)[*nout].n = keep_samples(ev, ns, &(*out)[*nout].s);
+        (*out)[*nout].n = keep_samples(ev, (size_t)got, &(*out)[*nout].s);
         (*nout)++;
     }
     return 0;
@@ -197,6 +213,9 @@ range_of_subquery(struct qev *ev, const struct qnode *n,
         return 0;
     inner.start = first;
     inner.step = step;
+    if ((hi_t - first) / step >= QEVAL_MAX_SAMPLES)
+        return qeval_fail(ev, n, "query processing would load too many "
+                          "samples into memory in query execution");
     inner.n = (size_t)((hi_t - first) / step) + 1;
     if (qeval_node(ev, n->lhs, &inner, &m) < 0)
         return -1;

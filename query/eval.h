@@ -22,6 +22,9 @@
 
 #define QEVAL_LOOKBACK_MS   (5 * 60 * 1000)
 #define QEVAL_SUBQUERY_STEP (60 * 1000)
+/* Prometheus's default --query.max-samples: a query that would load more
+ * samples fails instead of eating the machine. */
+#define QEVAL_MAX_SAMPLES   50000000
 
 struct qev {
     const struct store *st;
@@ -30,6 +33,7 @@ struct qev {
     int64_t qstart, qend;       /* the query's range, for start()/end() */
     struct sample *buf;         /* scratch for store_read (xrealloc'd) */
     size_t bufcap;
+    size_t loaded;              /* samples read so far */
 };
 
 /* The evaluation times start, start + step, ... (n of them). */

@@ -321,6 +321,8 @@ test_errors(void **state)
                 "vector cannot contain metrics with the same labelset");
     expect_fail(st, "label_replace(temp, \"x\", \"$1\", \"room\", \"(\")",
                 "invalid regular expression in label_replace()");
+    expect_fail(st, "max_over_time(temp[1y:1ms])", "query processing would "
+                "load too many samples into memory in query execution");
     expect_fail(st, "label_replace(temp, \"1x\", \"\", \"room\", \".*\")",
                 "invalid destination label name in label_replace(): 1x");
 }
