@@ -141,41 +141,44 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return rc;
 }
 
-/* Copies ev->buf[0..n) into the arena without staleness markers. */
+/* Drops staleness markers from ev->buf[0..n) in place. */
 static size_t
-keep_samples(struct qev *ev, size_t n, struct sample **out)
+drop_markers(struct qev *ev, size_t n)
 {
     size_t i, k = 0;
 
-    *out = arena_alloc(ev->a, (n ? n : 1) * sizeof(**out));
     for (i = 0; i < n; i++) {
         if (!store_is_stale(ev->buf[i].v))
-            (*out)[k++] = ev->buf[i];
+            ev->buf[k++] = ev->buf[i];
     }
     return k;
 }
 
+/*
+ * A range selector streams: each series is read once, for all windows
+ * [first start, last end], and handed to fn straight from the scratch
+ * buffer, so no series' samples outlive its turn.
+ */
 static int
-range_of_selector(struct qev *ev, const struct qnode *n,
-                  const struct qsteps *ts, struct qrange **out, size_t *nout)
+each_of_selector(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
     struct selected *sel;
     size_t nsel = select_series(ev, n, &sel), k;
     int64_t lo_t, hi_t;
+    struct qrange r;
     long got;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
-    *out = arena_calloc(ev->a, nsel ? nsel : 1, sizeof(**out));
-    *nout = 0;
-    /* The samples of all windows, [first start, last end], are copied
-     * out of the scratch buffer: functions slide over them later. */
     for (k = 0; k < nsel; k++) {
         if ((got = read_series(ev, n, sel[k].id, lo_t - n->range,
                                hi_t)) < 0)
             return -1;
-        (*out)[*nout].ls = sel[k].ls;
-        (*out)[*nout].n = keep_samples(ev, (size_t)got, &(*out)[*nout].s);
-        (*nout)++;
+        r.ls = sel[k].ls;
+        r.s = ev->buf;
+        r.n = drop_markers(ev, (size_t)got);
+        if (fn(ev, &r, arg) < 0)
+            return -1;
     }
     return 0;
 }
@@ -194,21 +197,20 @@ floor_div(int64_t a, int64_t b)
  * step that cover every window [T-o-r, T-o] of the outer grid.
  */
 static int
-range_of_subquery(struct qev *ev, const struct qnode *n,
-                  const struct qsteps *ts, struct qrange **out, size_t *nout)
+each_of_subquery(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
     int64_t step = n->step ? n->step : QEVAL_SUBQUERY_STEP;
     int64_t lo_t, hi_t, first;
     struct qsteps inner;
     struct qmat m = {0};
+    struct qrange r;
     size_t i, j;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
     /* The first multiple of step at or after the earliest window start:
      * subquery steps are aligned to the epoch, not to the query. */
     first = -floor_div(-(lo_t - n->range), step) * step;
-    *out = NULL;
-    *nout = 0;
     if (first > hi_t)
         return 0;
     inner.start = first;
@@ -219,29 +221,28 @@ range_of_subquery(struct qev *ev, const struct qnode *n,
     inner.n = (size_t)((hi_t - first) / step) + 1;
     if (qeval_node(ev, n->lhs, &inner, &m) < 0)
         return -1;
-    *out = arena_calloc(ev->a, m.n ? m.n : 1, sizeof(**out));
     for (i = 0; i < m.n; i++) {
-        (*out)[i].ls = m.s[i].ls;
-        (*out)[i].s = arena_alloc(ev->a,
-                                  (m.s[i].n + 1) * sizeof(struct sample));
+        r.ls = m.s[i].ls;
+        r.s = arena_alloc(ev->a, (m.s[i].n + 1) * sizeof(struct sample));
         for (j = 0; j < m.s[i].n; j++) {
-            (*out)[i].s[j].t = m.s[i].pts[j].t;
-            (*out)[i].s[j].v = m.s[i].pts[j].v;
+            r.s[j].t = m.s[i].pts[j].t;
+            r.s[j].v = m.s[i].pts[j].v;
         }
-        (*out)[i].n = m.s[i].n;
+        r.n = m.s[i].n;
+        if (fn(ev, &r, arg) < 0)
+            return -1;
     }
-    *nout = m.n;
     return 0;
 }
 
 int
-qeval_range_arg(struct qev *ev, const struct qnode *n,
-                const struct qsteps *ts, struct qrange **out, size_t *nout)
+qeval_range_each(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
     n = qparse_unparen(n);
     if (n->kind == QN_SUBQUERY)
-        return range_of_subquery(ev, n, ts, out, nout);
-    return range_of_selector(ev, n, ts, out, nout);
+        return each_of_subquery(ev, n, ts, fn, arg);
+    return each_of_selector(ev, n, ts, fn, arg);
 }
 
 /* A scalar: one series without labels, a point at every step. */
@@ -351,30 +352,42 @@ result_series(struct qresult *r, const struct qmat *m, bool keep_empty)
     r->nseries = k;
 }
 
-/* An instant query of a range vector: the raw samples of each window. */
+/* An instant query of a range vector: the raw samples of its window. */
+struct window_out {
+    const struct qnode *n;
+    int64_t start, end;
+    struct qmat m;
+};
+
+static int
+add_window(struct qev *ev, const struct qrange *r, void *arg)
+{
+    struct window_out *w = arg;
+    size_t si = qmat_series(ev, &w->m, &r->ls), j;
+
+    for (j = 0; j < r->n; j++) {
+        if (r->s[j].t >= w->start && r->s[j].t <= w->end &&
+            qmat_push(ev, &w->m, si, r->s[j].t, r->s[j].v, w->n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 instant_matrix(struct qev *ev, const struct qnode *n, int64_t t,
                struct qresult *r)
 {
     struct qsteps ts = {t, 1, 1};
     const struct qnode *u = qparse_unparen(n);
-    struct qrange *rs;
-    size_t nrs, i, j;
-    int64_t end = qeval_effective(ev, u, t), start = end - u->range;
-    struct qmat m = {0};
-    size_t si;
+    struct window_out w = {0};
 
-    if (qeval_range_arg(ev, n, &ts, &rs, &nrs) < 0)
+    w.n = n;
+    w.end = qeval_effective(ev, u, t);
+    w.start = w.end - u->range;
+    if (qeval_range_each(ev, n, &ts, add_window, &w) < 0)
         return -1;
-    for (i = 0; i < nrs; i++) {
-        si = qmat_series(ev, &m, &rs[i].ls);
-        for (j = 0; j < rs[i].n; j++) {
-            if (rs[i].s[j].t >= start && rs[i].s[j].t <= end)
-                qmat_push(ev, &m, si, rs[i].s[j].t, rs[i].s[j].v, n);
-        }
-    }
-    qmat_sort(&m);
-    result_series(r, &m, false);
+    qmat_sort(&w.m);
+    result_series(r, &w.m, false);
     return 0;
 }
 

@@ -98,12 +98,16 @@ int qeval_selector(struct qev *ev, const struct qnode *n,
 /* The time an @-pinned or offset node looks at for evaluation time t. */
 int64_t qeval_effective(const struct qev *ev, const struct qnode *n,
                         int64_t t);
+/* Called for each series of a range-vector argument; see below. */
+typedef int (*qeval_range_fn)(struct qev *ev, const struct qrange *r,
+                              void *arg);
 /*
- * The raw series of a range-vector node (range selector or subquery)
- * covering every window of ts, staleness markers removed.
+ * Calls fn with each series of a range-vector node (range selector or
+ * subquery), its samples covering every window of ts with staleness
+ * markers removed. The samples are valid during the call only (selector
+ * series stream through one scratch buffer). Stops at the first -1.
  */
-int qeval_range_arg(struct qev *ev, const struct qnode *n,
-                    const struct qsteps *ts, struct qrange **out,
-                    size_t *nout);
+int qeval_range_each(struct qev *ev, const struct qnode *n,
+                     const struct qsteps *ts, qeval_range_fn fn, void *arg);
 
 #endif
