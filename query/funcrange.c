@@ -371,7 +371,7 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
         }
         w.a = qmat_scalar(&c->sa, i);
         w.b = qmat_scalar(&c->sb, i);
-        if (id == QF_HOLT_WINTERS && w.n >= 2 &&
+        if (id == QF_HOLT_WINTERS && w.n >= 1 &&
             check_factors(ev, c->n, &w) < 0)
             return -1;
         if (!apply(ev, id, &w, &v))
