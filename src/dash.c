@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "query/query.h"
+#include "src/dashmodel.h"
+#include "src/duration.h"
 #include "src/xalloc.h"
 
 /* Request counters with a status code, the promhttp handler excluded. */
@@ -28,12 +30,21 @@ struct dash_query {
     struct panel *panel;
     int page;
     struct query *compiled;     /* NULL when the expression is bad */
+    char *tmpl;                 /* the expression before $var expansion */
+};
+
+/* A panel title as written, before $var expansion. */
+struct dash_title {
+    struct panel *panel;
+    char *tmpl;
 };
 
 struct dash {
     struct dashboard model;
     struct dash_query *queries;
     size_t nqueries;
+    struct dash_title *titles;
+    size_t ntitles;
 };
 
 /* The built-in definition, as data. */
@@ -184,6 +195,91 @@ build_page(struct page *pg, const char *title, const struct def_row *rows,
     }
 }
 
+/* The byte offset of 1-based line and col in text. */
+static size_t
+offset_of(const char *text, int line, int col)
+{
+    size_t off = 0;
+
+    for (int l = 1; l < line && text[off] != '\0'; off++)
+        if (text[off] == '\n')
+            l++;
+    for (int c = 1; c < col && text[off] != '\0'; c++)
+        off++;
+    return off;
+}
+
+/* Expands dq's template, compiles it and keeps the error (its position
+ * in the template, as written) when it does not compile. */
+static void
+compile_one(struct dash *d, struct dash_query *dq)
+{
+    struct dashboard *m = &d->model;
+    struct diag diag;
+    size_t *map;
+
+    free(dq->pq->expr);
+    free(dq->pq->error);
+    dq->pq->error = NULL;
+    qparse_free(dq->compiled);
+    dq->pq->expr = dashmodel_expand(dq->tmpl, m->variables, m->nvariables,
+                                    m->step_ms, m->range_ms, &map);
+    diag_clear(&diag);
+    dq->compiled = qparse_query(dq->pq->expr, strlen(dq->pq->expr), &diag);
+    if (dq->compiled == NULL) {
+        size_t off = map[offset_of(dq->pq->expr, diag.line, diag.col)];
+        struct diag at;
+
+        diag_set_at(&at, dq->tmpl, strlen(dq->tmpl), off, 1, "%s",
+                    diag.msg);
+        dq->pq->error = xasprintf("%d:%d: %s", at.line, at.col, diag.msg);
+    }
+    free(map);
+    dq->panel->dirty = true;
+}
+
+/* Expands every panel title and recompiles every query, after a change
+ * of a variable or of the step. */
+static void
+recompile(struct dash *d)
+{
+    struct dashboard *m = &d->model;
+
+    for (size_t i = 0; i < d->ntitles; i++) {
+        struct dash_title *t = &d->titles[i];
+
+        free(t->panel->title);
+        t->panel->title = dashmodel_expand(t->tmpl, m->variables,
+                                           m->nvariables, m->step_ms,
+                                           m->range_ms, NULL);
+    }
+    for (size_t i = 0; i < d->nqueries; i++)
+        compile_one(d, &d->queries[i]);
+}
+
+/* Takes the templates of one panel's title and queries. */
+static void
+take_panel(struct dash *d, struct panel *p, int page)
+{
+    d->titles = xreallocarray(d->titles, d->ntitles + 1, sizeof(*d->titles));
+    d->titles[d->ntitles].panel = p;
+    d->titles[d->ntitles++].tmpl = p->title;
+    p->title = NULL;
+    for (size_t q = 0; q < p->nqueries; q++) {
+        struct dash_query *dq;
+
+        d->queries = xreallocarray(d->queries, d->nqueries + 1,
+                                   sizeof(*d->queries));
+        dq = &d->queries[d->nqueries++];
+        memset(dq, 0, sizeof(*dq));
+        dq->pq = &p->queries[q];
+        dq->panel = p;
+        dq->page = page;
+        dq->tmpl = dq->pq->expr;
+        dq->pq->expr = NULL;
+    }
+}
+
 /* Compiles every query of the model; a bad one keeps its error text. */
 static void
 compile_all(struct dash *d)
@@ -194,28 +290,10 @@ compile_all(struct dash *d)
         for (size_t r = 0; r < m->pages[pg].nrows; r++) {
             struct row *row = &m->pages[pg].rows[r];
 
-            for (size_t i = 0; i < row->npanels; i++) {
-                struct panel *p = &row->panels[i];
-
-                for (size_t q = 0; q < p->nqueries; q++) {
-                    struct dash_query *dq;
-                    struct diag diag;
-
-                    d->queries = xreallocarray(d->queries, d->nqueries + 1,
-                                               sizeof(*d->queries));
-                    dq = &d->queries[d->nqueries++];
-                    dq->pq = &p->queries[q];
-                    dq->panel = p;
-                    dq->page = (int)pg;
-                    diag_clear(&diag);
-                    dq->compiled = qparse_query(dq->pq->expr,
-                                                strlen(dq->pq->expr), &diag);
-                    if (dq->compiled == NULL)
-                        dq->pq->error = xasprintf("%d:%d: %s", diag.line,
-                                                  diag.col, diag.msg);
-                }
-            }
+            for (size_t i = 0; i < row->npanels; i++)
+                take_panel(d, &row->panels[i], (int)pg);
         }
+    recompile(d);
 }
 
 struct dash *
@@ -238,6 +316,111 @@ dash_set_range(struct dash *d, int64_t range_ms)
     d->model.range_ms = range_ms;
     /* About 200 points across, in whole seconds, as Grafana picks. */
     d->model.step_ms = step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
+    /* $__interval and $__range follow the range. */
+    if (d->ntitles > 0)
+        recompile(d);
+}
+
+int
+dash_set_variable(struct dash *d, size_t var, size_t value)
+{
+    struct variable *v;
+
+    if (var >= d->model.nvariables)
+        return -1;
+    v = &d->model.variables[var];
+    if (value > v->nvalues || (value == v->nvalues && !v->all))
+        return -1;
+    if (v->current != value) {
+        v->current = value;
+        recompile(d);
+    }
+    return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct values of label among the series selector matches over
+ * the dashboard's range, sorted, as borrowed strings from *res. */
+static size_t
+series_values(struct dash *d, const struct store *st, const char *selector,
+              const char *label, struct qresult **res, const char ***out)
+{
+    struct dashboard *m = &d->model;
+    int64_t end = m->now_ms > 0 ? m->now_ms : time_now_ms();
+    struct diag diag;
+    char *text = dashmodel_expand(selector, m->variables, m->nvariables,
+                                  m->step_ms, m->range_ms, NULL);
+    struct query *q = qparse_query(text, strlen(text), &diag);
+    size_t n = 0, k = 0;
+
+    *out = NULL;
+    *res = q != NULL ? qeval_range(q, st, end - m->range_ms, end,
+                                   m->step_ms, &diag) : NULL;
+    qparse_free(q);
+    free(text);
+    if (*res == NULL)
+        return 0;
+    *out = xcalloc((*res)->nseries + 1, sizeof(**out));
+    for (size_t i = 0; i < (*res)->nseries; i++) {
+        const struct labels *ls = &(*res)->series[i].labels;
+
+        for (size_t j = 0; j < ls->n; j++)
+            if (strcmp(ls->v[j].name, label) == 0)
+                (*out)[n++] = ls->v[j].value;
+    }
+    qsort(*out, n, sizeof(**out), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp((*out)[k - 1], (*out)[i]) != 0)
+            (*out)[k++] = (*out)[i];
+    return k;
+}
+
+/* Whether v's values differ from vals[0..n). */
+static bool
+values_differ(const struct variable *v, const char *const *vals, size_t n)
+{
+    if (v->nvalues != n)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v->values[i], vals[i]) != 0)
+            return true;
+    return false;
+}
+
+size_t
+dash_refresh_variables(struct dash *d, const struct store *st)
+{
+    size_t changed = 0;
+
+    for (size_t i = 0; i < d->model.nvariables; i++) {
+        struct variable *v = &d->model.variables[i];
+        struct qresult *res = NULL;
+        const char **vals = NULL, *why;
+        char *sel, *label;
+        size_t n, off;
+
+        if (v->query == NULL
+            || dashmodel_label_values(v->query, &sel, &label, &why, &off))
+            continue;
+        n = sel == NULL ? store_label_values(st, label, &vals)
+                        : series_values(d, st, sel, label, &res, &vals);
+        if (values_differ(v, vals, n)) {
+            dashmodel_var_set_values(v, vals, n);
+            changed++;
+        }
+        free(vals);
+        qresult_free(res);
+        free(sel);
+        free(label);
+    }
+    if (changed > 0)
+        recompile(d);
+    return changed;
 }
 
 struct dash *
@@ -255,43 +438,10 @@ dash_new_builtin(int64_t range_ms)
     return dash_adopt(&m);
 }
 
-static void
-free_panel(struct panel *p)
-{
-    for (size_t q = 0; q < p->nqueries; q++) {
-        free(p->queries[q].expr);
-        free(p->queries[q].legend);
-        free(p->queries[q].column);
-        free(p->queries[q].error);
-        qresult_free(p->queries[q].result);
-    }
-    for (size_t j = 0; j < p->njoin; j++)
-        free(p->join[j]);
-    free(p->join);
-    free(p->queries);
-    free(p->thresholds);
-    free(p->text);
-    free(p->title);
-}
-
 void
 dash_model_fini(struct dashboard *m)
 {
-    for (size_t pg = 0; pg < m->npages; pg++) {
-        for (size_t r = 0; r < m->pages[pg].nrows; r++) {
-            struct row *row = &m->pages[pg].rows[r];
-
-            for (size_t i = 0; i < row->npanels; i++)
-                free_panel(&row->panels[i]);
-            free(row->panels);
-            free(row->title);
-        }
-        free(m->pages[pg].rows);
-        free(m->pages[pg].title);
-    }
-    free(m->pages);
-    free(m->title);
-    memset(m, 0, sizeof(*m));
+    dashmodel_fini(m);
 }
 
 void
@@ -299,8 +449,13 @@ dash_free(struct dash *d)
 {
     if (d == NULL)
         return;
-    for (size_t i = 0; i < d->nqueries; i++)
+    for (size_t i = 0; i < d->nqueries; i++) {
         qparse_free(d->queries[i].compiled);
+        free(d->queries[i].tmpl);
+    }
+    for (size_t i = 0; i < d->ntitles; i++)
+        free(d->titles[i].tmpl);
+    free(d->titles);
     free(d->queries);
     dash_model_fini(&d->model);
     free(d);
