@@ -503,13 +503,5 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
 const char *
 dash_kind_name(enum panel_kind k)
 {
-    /* ORDER panel_kind */
-    static const char *const names[] = {
-        "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap",
-        "text",
-    };
-    _Static_assert(sizeof(names) / sizeof(names[0]) == PANEL_KIND_COUNT,
-                   "panel kind names out of step with enum panel_kind");
-
-    return (unsigned)k < PANEL_KIND_COUNT ? names[k] : "unknown";
+    return dashmodel_kind_name(k);
 }

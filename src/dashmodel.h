@@ -16,6 +16,10 @@
 
 #include "ui/model.h"
 
+/* The name of a panel kind as dashboards write it ("graph"). */
+const char *dashmodel_kind_name(enum panel_kind k);
+/* The kind with that name; -1 when there is none. */
+int dashmodel_kind_by_name(const char *name, enum panel_kind *k);
 /* Frees everything m points to (results, variables) and zeroes *m. */
 void dashmodel_fini(struct dashboard *m);
 /* Frees one variable's strings and values (not v itself). */
