@@ -64,10 +64,10 @@ static const struct {
     { "m", UNIT_SECONDS, 60 },        { "h", UNIT_SECONDS, 3600 },
     { "d", UNIT_SECONDS, 86400 },
     { "percent", UNIT_PERCENT, 1 },   { "percentunit", UNIT_PERCENTUNIT, 1 },
-    { "reqps", UNIT_REQPS, 1 },       { "rps", UNIT_REQPS, 1 },
-    { "reqpm", UNIT_REQPS, 1.0 / 60 }, { "ops", UNIT_OPS, 1 },
+    { "reqps", UNIT_REQPS, 1 },       { "ops", UNIT_OPS, 1 },
     { "opm", UNIT_OPS, 1.0 / 60 },    { "iops", UNIT_OPS, 1 },
-    { "wps", UNIT_OPS, 1 },
+    { "rps", UNIT_OPS, 1 },           { "wps", UNIT_OPS, 1 },
+    { "rpm", UNIT_OPS, 1.0 / 60 },    { "wpm", UNIT_OPS, 1.0 / 60 },
 };
 
 /* The one table from colour names to theme roles. */

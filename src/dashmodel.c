@@ -41,8 +41,8 @@ dashmodel_kind_by_name(const char *name, enum panel_kind *k)
     return -1;
 }
 
-static void
-free_panel(struct panel *p)
+void
+dashmodel_panel_fini(struct panel *p)
 {
     for (size_t q = 0; q < p->nqueries; q++) {
         free(p->queries[q].expr);
@@ -58,6 +58,7 @@ free_panel(struct panel *p)
     free(p->thresholds);
     free(p->text);
     free(p->title);
+    memset(p, 0, sizeof(*p));
 }
 
 void
@@ -81,7 +82,7 @@ dashmodel_fini(struct dashboard *m)
             struct row *row = &m->pages[pg].rows[r];
 
             for (size_t i = 0; i < row->npanels; i++)
-                free_panel(&row->panels[i]);
+                dashmodel_panel_fini(&row->panels[i]);
             free(row->panels);
             free(row->title);
         }

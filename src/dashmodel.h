@@ -22,6 +22,8 @@ const char *dashmodel_kind_name(enum panel_kind k);
 int dashmodel_kind_by_name(const char *name, enum panel_kind *k);
 /* Frees everything m points to (results, variables) and zeroes *m. */
 void dashmodel_fini(struct dashboard *m);
+/* Frees one panel's strings, queries and results (not p itself). */
+void dashmodel_panel_fini(struct panel *p);
 /* Frees one variable's strings and values (not v itself). */
 void dashmodel_var_fini(struct variable *v);
 /* Replaces v's values with a copy of vals[0..n), keeping the selection
