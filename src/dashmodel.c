@@ -402,8 +402,8 @@ dashmodel_label_values(const char *query, char **selector, char **label,
         free(*selector);
         free(*label);
         *selector = *label = NULL;
-        return lv_fail(query, p, "expected ')' closing label_values", why,
-                       off);
+        return lv_fail(query, p, "expected ')' after the label name (or "
+                       "',' between the selector and the label)", why, off);
     }
     return 0;
 }
