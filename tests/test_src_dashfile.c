@@ -473,32 +473,45 @@ test_units_and_colors(void **state)
     assert_int_equal(dashfile_color_role("blue"), -1);
 }
 
-/* The example in the man page, with roff's escapes undone. */
+/* The escapes the man page's example uses, and what they stand for. */
+static const char *const roff_escapes[][2] = {
+    { "\\-", "-" }, { "\\e", "\\" }, { "\\(aq", "'" }, { "\\(dq", "\"" },
+    { "\\&", "" },
+};
+
+/* The complete example of the man page (the .EX block after the comment
+ * that marks it), with roff's escapes undone. */
 static char *
 man_example(void)
 {
     FILE *fp = fopen("man/promdeck-dashboard.5", "r");
     struct buf b;
     char line[1024];
-    bool in = false;
+    int state = 0;      /* 0: before the mark, 1: after it, 2: inside */
 
     assert_non_null(fp);
     buf_init(&b, 0);
     while (fgets(line, sizeof(line), fp) != NULL) {
-        if (strncmp(line, ".EX", 3) == 0 && strstr(line, "example") == NULL)
-            in = b.len == 0;
-        else if (strncmp(line, ".EE", 3) == 0)
-            in = false;
-        else if (in)
-            for (const char *s = line; *s != '\0'; s++) {
-                if (s[0] == '\\' && s[1] == '-')
-                    buf_putc(&b, '-'), s++;
-                else if (s[0] == '\\' && s[1] == 'e')
-                    buf_putc(&b, '\\'), s++;
-                else if (s[0] == '\\' && s[1] == '&')
-                    s++;
-                else
-                    buf_putc(&b, *s);
+        if (state == 0 && strstr(line, "complete example") != NULL)
+            state = 1;
+        else if (state == 1 && strncmp(line, ".EX", 3) == 0)
+            state = 2;
+        else if (state == 2 && strncmp(line, ".EE", 3) == 0)
+            break;
+        else if (state == 2)
+            for (const char *s = line; *s != '\0';) {
+                size_t i = 0, n = sizeof(roff_escapes)
+                                  / sizeof(roff_escapes[0]);
+
+                while (i < n && strncmp(s, roff_escapes[i][0],
+                                        strlen(roff_escapes[i][0])) != 0)
+                    i++;
+                if (i < n) {
+                    buf_puts(&b, roff_escapes[i][1]);
+                    s += strlen(roff_escapes[i][0]);
+                } else {
+                    buf_putc(&b, *s++);
+                }
             }
     }
     fclose(fp);
@@ -517,7 +530,11 @@ test_man_page_example_loads(void **state)
             print_message("%d:%d %s\n", f->errs[i].line, f->errs[i].col,
                           f->errs[i].msg);
     assert_int_equal(f->nerrs, 0);
-    assert_true(f->m.nvariables >= 2);
+    assert_int_equal(f->m.nvariables, 3);
+    assert_int_equal(f->m.npages, 2);
+    /* unit: ms scales the query into seconds. */
+    assert_int_equal(f->m.pages[0].rows[1].panels[1].unit, UNIT_SECONDS);
+    assert_int_equal(f->m.pages[1].rows[0].panels[2].kind, PANEL_TEXT);
     free(text);
 }
 
