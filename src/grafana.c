@@ -415,10 +415,10 @@ check_target(struct gload *g, const char *panel, const char *ref,
 static bool
 load_target(struct gload *g, const struct yaml_node *p,
             const struct yaml_node *t, enum ds_kind panel_ds,
-            double scale, struct panel_query *q)
+            const char *dsname, double scale, struct panel_query *q)
 {
     const char *expr = jstr(t, "expr"), *ref = jstr(t, "refId");
-    const char *legend = jstr(t, "legendFormat"), *dsname;
+    const char *legend = jstr(t, "legendFormat");
     const char *col = jstr(p, "tableColumn");
     enum ds_kind ds = panel_ds;
 
@@ -465,7 +465,7 @@ load_targets(struct gload *g, const struct yaml_node *p, double scale,
         return;
     out->queries = xcalloc(yaml_seq_size(ts), sizeof(*out->queries));
     for (size_t i = 0; i < yaml_seq_size(ts); i++)
-        if (load_target(g, p, yaml_seq_at(ts, i), ds, scale,
+        if (load_target(g, p, yaml_seq_at(ts, i), ds, dsname, scale,
                         &out->queries[out->nqueries]))
             out->nqueries++;
 }
