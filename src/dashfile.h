@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "src/diag.h"
+#include "src/grafana.h"
 #include "ui/model.h"
 
 /* What `promdeck check dashboard FILE` reports for a good file. */
@@ -46,6 +47,16 @@ int dashfile_load_buf(const char *name, const char *text, size_t len,
  */
 int dashfile_check(const char *path, struct dashfile_counts *counts,
                    struct diag *errs, size_t maxerrs, size_t *nerrs);
+
+/*
+ * What -d FILE reads: a Grafana dashboard when the file's first non-blank
+ * byte is '{' (a JSON object: an export, a provisioned file or an API
+ * body), through grafana_load, its notes appended to *notes (which the
+ * caller zeroed) and any error as one diag; else promdeck's own format
+ * through dashfile_load. Returns 0 or -1 as those do.
+ */
+int dashfile_open(const char *path, struct dashboard *out, struct diag *errs,
+                  size_t maxerrs, size_t *nerrs, struct grafana_notes *notes);
 
 /*
  * The unit a name stands for: promdeck's names (none, bytes, seconds,

@@ -3,7 +3,10 @@
  * a 24-column grid (gridPos) or, before Grafana 5, in rows of 12 spans;
  * promdeck has rows of panels with relative widths, so panels that share
  * vertical space become one row and w (or span) becomes the width. Each
- * setting promdeck cannot honour becomes a note for the user.
+ * setting promdeck cannot honour becomes a note for the user. The file
+ * runs past 1000 lines because Grafana keeps each setting in a different
+ * place in each major version, and all of them are read here, next to
+ * the notes that explain what did not carry over.
  */
 #include "src/grafana.h"
 

@@ -171,7 +171,6 @@ test_complete_file(void **state)
 {
     struct fixture *f = *state;
     const struct dashboard *m = &f->m;
-    const struct panel *p;
 
     assert_int_equal(load(f, complete), 0);
     assert_int_equal(f->nerrs, 0);
@@ -195,7 +194,16 @@ test_complete_file(void **state)
     assert_string_equal(m->variables[2].values[0], "prod");
     assert_int_equal(m->variables[2].current, 0);
     assert_string_equal(m->variables[2].all_value, ".*");
+}
 
+static void
+test_complete_file_panels(void **state)
+{
+    struct fixture *f = *state;
+    const struct dashboard *m = &f->m;
+    const struct panel *p;
+
+    assert_int_equal(load(f, complete), 0);
     assert_int_equal(m->npages, 2);
     assert_string_equal(m->pages[0].title, "Overview");
     assert_int_equal(m->pages[0].nrows, 2);
@@ -238,6 +246,16 @@ test_complete_file(void **state)
                         "(histogram_quantile(0.99, rate(d_bucket[5m])) * 1e3)"
                         " * 0.001");
 
+}
+
+static void
+test_complete_file_tables_and_text(void **state)
+{
+    struct fixture *f = *state;
+    const struct dashboard *m = &f->m;
+    const struct panel *p;
+
+    assert_int_equal(load(f, complete), 0);
     p = &m->pages[0].rows[1].panels[0];
     assert_int_equal(p->kind, PANEL_TABLE);
     assert_int_equal(p->topn, 5);
@@ -749,11 +767,51 @@ test_missing_file(void **state)
     assert_non_null(strstr(f->errs[0].msg, "cannot open"));
 }
 
+static void
+test_open_picks_the_format(void **state)
+{
+    struct fixture *f = *state;
+    struct grafana_notes notes = { 0 };
+    char path[512];
+
+    snprintf(path, sizeof(path), "%s/diamol-ch09/lab-grafana-dashboard.json",
+             testdata());
+    assert_int_equal(dashfile_open(path, &f->m, f->errs, MAXERR, &f->nerrs,
+                                   &notes), 0);
+    assert_string_equal(f->m.title, "TODO List");
+    dashmodel_fini(&f->m);
+    assert_int_equal(dashfile_open("dashboards/prometheus.yaml", &f->m,
+                                   f->errs, MAXERR, &f->nerrs, &notes), 0);
+    assert_string_equal(f->m.title, "Prometheus");
+    dashmodel_fini(&f->m);
+    /* JSON that is no dashboard: one diag, from the Grafana reader. */
+    snprintf(path, sizeof(path), "%s/promql/golden.json", testdata());
+    assert_int_equal(dashfile_open(path, &f->m, f->errs, MAXERR, &f->nerrs,
+                                   &notes), -1);
+    assert_int_equal(f->nerrs, 1);
+    assert_non_null(strstr(f->errs[0].msg, "expected a Grafana dashboard"));
+    /* YAML that is no dashboard: our loader's errors. */
+    snprintf(path, sizeof(path), "%s/diamol-ch09/"
+             "exercises-docker-compose.yml", testdata());
+    assert_int_equal(dashfile_open(path, &f->m, f->errs, MAXERR, &f->nerrs,
+                                   &notes), -1);
+    assert_non_null(strstr(f->errs[0].msg, "unknown key"));
+    assert_int_equal(dashfile_open("no/such/file.json", &f->m, f->errs,
+                                   MAXERR, &f->nerrs, &notes), -1);
+    assert_int_equal(f->nerrs, 1);
+    assert_int_equal(notes.n, 0);
+    grafana_notes_fini(&notes);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_complete_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_complete_file_panels, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_complete_file_tables_and_text,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_only_is_one_page, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_every_error_with_position,
@@ -771,6 +829,8 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_golden_signals_file_is_the_builtin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_picks_the_format, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

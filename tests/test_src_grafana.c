@@ -428,6 +428,17 @@ test_modern_layout_and_panels(void **state)
     assert_string_equal(p->queries[0].legend, "{{job}}");
     assert_true(has_note(f, "'Rate'", "target C has no PromQL", NULL));
 
+}
+
+static void
+test_modern_panel_kinds_and_notes(void **state)
+{
+    struct fixture *f = *state;
+    const struct row *r;
+    const struct panel *p;
+
+    assert_int_equal(load_text(f, modern), 0);
+    r = f->m.pages[0].rows;
     p = &r[0].panels[1];
     assert_int_equal(p->kind, PANEL_BARS);
     assert_int_equal(p->unit, UNIT_BYTES);
@@ -606,6 +617,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_ch09_lab, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modern_layout_and_panels, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_modern_panel_kinds_and_notes,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_modern_variables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_old_style_rows, setup, teardown),
