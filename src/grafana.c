@@ -492,6 +492,11 @@ panel_kind(struct gload *g, const struct yaml_node *p, enum panel_kind *k)
 {
     const char *type = jstr(p, "type");
 
+    if (type == NULL && yaml_get(p, "libraryPanel") != NULL) {
+        note(g, "panel '%s': a library panel, kept in Grafana's database "
+             "and not in the file; left out", ptitle(p));
+        return false;
+    }
     for (size_t i = 0; type != NULL && i < sizeof(kinds) / sizeof(kinds[0]);
          i++)
         if (strcmp(kinds[i].type, type) == 0) {
@@ -649,8 +654,14 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
     panel_stack(g, p, fd, out);
     panel_notes(g, p);
     if (out->kind == PANEL_TEXT) {
+        const char *mode = jstr(jpath(p, "options", NULL), "mode");
+
         if (text == NULL)
             text = jstr(p, "content");
+        if (mode == NULL)
+            mode = jstr(p, "mode");
+        if (mode != NULL && strcmp(mode, "html") == 0)
+            note(g, "panel '%s': HTML is shown as written", ptitle(p));
         out->text = xstrdup(text != NULL ? text : "");
         return true;
     }

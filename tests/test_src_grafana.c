@@ -375,6 +375,9 @@ static const char modern[] =
     "   {\"type\": \"text\", \"title\": \"Doc\","
     "    \"gridPos\": {\"x\": 12, \"y\": 16, \"w\": 12, \"h\": 6},"
     "    \"options\": {\"content\": \"# Hello\", \"mode\": \"markdown\"}},\n"
+    "   {\"title\": \"Shared\", \"libraryPanel\": {\"uid\": \"u1\","
+    "    \"name\": \"Shared\"}, \"gridPos\": {\"x\": 0, \"y\": 16,"
+    "    \"w\": 1, \"h\": 1}},\n"
     "   {\"type\": \"dashlist\", \"title\": \"Links\","
     "    \"gridPos\": {\"x\": 0, \"y\": 22, \"w\": 24, \"h\": 3}},\n"
     "   {\"type\": \"timeseries\", \"title\": \"Mixed\","
@@ -457,6 +460,7 @@ test_modern_panel_kinds_and_notes(void **state)
                          "skipped", NULL));
     assert_true(has_note(f, "'Logs'", "no Prometheus queries; left out",
                          NULL));
+    assert_true(has_note(f, "panel 'Shared': a library panel", NULL));
     assert_true(has_note(f, "panel 'Links': type 'dashlist' is not "
                          "supported; left out", NULL));
     assert_string_equal(r[1].title, "Logs");
