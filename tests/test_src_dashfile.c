@@ -22,6 +22,9 @@
 #include "src/dashbuiltin.h"
 #include "src/dashfile.h"
 #include "src/dashmodel.h"
+#if defined(__has_include) && __has_include("ui/theme.h")
+#include "ui/theme.h"
+#endif
 
 #define MAXERR 40
 
@@ -489,6 +492,11 @@ test_units_and_colors(void **state)
     assert_true(dashfile_color_role("good") != dashfile_color_role("warn"));
     assert_true(dashfile_color_role("warn") != dashfile_color_role("crit"));
     assert_int_equal(dashfile_color_role("blue"), -1);
+#if defined(__has_include) && __has_include("ui/theme.h")
+    assert_int_equal(dashfile_color_role("good"), ROLE_GOOD);
+    assert_int_equal(dashfile_color_role("warn"), ROLE_WARN);
+    assert_int_equal(dashfile_color_role("crit"), ROLE_CRIT);
+#endif
 }
 
 /* The escapes the man page's example uses, and what they stand for. */
