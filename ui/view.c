@@ -1,0 +1,178 @@
+/*
+ * The screen frame: title bar with one tab per view, the body and the
+ * status bar with the keys. Pages are laid out by ui/layout.c and their
+ * panels drawn through the widget classes; the targets and help views
+ * live in files of their own.
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "src/xalloc.h"
+#include "ui/layout.h"
+#include "ui/theme.h"
+#include "ui/view_help.h"
+#include "ui/view_targets.h"
+#include "ui/widget.h"
+
+int
+view_count(const struct dashboard *d)
+{
+    return (int)d->npages + 1;
+}
+
+void
+view_range_text(int64_t ms, char *out, size_t n)
+{
+    if (ms > 0 && ms % 86400000 == 0)
+        snprintf(out, n, "%lldd", (long long)(ms / 86400000));
+    else if (ms > 0 && ms % 3600000 == 0)
+        snprintf(out, n, "%lldh", (long long)(ms / 3600000));
+    else if (ms > 0 && ms % 60000 == 0)
+        snprintf(out, n, "%lldm", (long long)(ms / 60000));
+    else
+        snprintf(out, n, "%llds", (long long)(ms / 1000));
+}
+
+/* Adds a tab " N name " at *x; records its hit box. */
+static void
+draw_tab(struct canvas *c, struct view_state *vs, int *x, int limit,
+         int view, const char *name)
+{
+    char label[64];
+    bool active = !vs->help && vs->view == view;
+    int n;
+
+    snprintf(label, sizeof label, " %d %s ", view + 1, name ? name : "");
+    if (view >= 9)
+        snprintf(label, sizeof label, " %s ", name ? name : "");
+    n = canvas_text(c, *x, 0, limit - *x, label,
+                    active ? ROLE_TAB_ACTIVE : ROLE_TAB,
+                    active ? ATTR_BOLD : 0);
+    if (n > 0 && vs->ntabs < VIEW_MAX_TABS) {
+        vs->tabs[vs->ntabs] = (struct rect){ *x, 0, n, 1 };
+        vs->tab_view[vs->ntabs++] = view;
+    }
+    *x += n + 1;
+}
+
+static void
+draw_title_bar(struct canvas *c, struct view_state *vs,
+               const struct dashboard *d)
+{
+    int w = canvas_width(c), x = 1, right;
+    char range[32], rtext[64];
+
+    view_range_text(d->range_ms, range, sizeof range);
+    snprintf(rtext, sizeof rtext, "%slast %s ",
+             vs->paused ? "PAUSED  " : "", range);
+    right = w - canvas_text_width(rtext);
+    canvas_fill(c, (struct rect){ 0, 0, w, 1 }, ' ', ROLE_DEFAULT, 0);
+    x += canvas_text(c, x, 0, right / 3, d->title ? d->title : "promdeck",
+                     ROLE_TITLE, ATTR_BOLD) + 2;
+    vs->ntabs = 0;
+    for (size_t i = 0; i < d->npages; i++)
+        draw_tab(c, vs, &x, right - 1, (int)i, d->pages[i].title);
+    draw_tab(c, vs, &x, right - 1, (int)d->npages, "targets");
+    if (vs->paused) {
+        canvas_text(c, right, 0, 6, "PAUSED", ROLE_WARN,
+                    ATTR_BOLD | ATTR_REVERSE);
+        canvas_text(c, right + 8, 0, -1, rtext + 8, ROLE_LABEL, 0);
+    } else {
+        canvas_text(c, right, 0, -1, rtext, ROLE_LABEL, 0);
+    }
+}
+
+static void
+draw_status_bar(struct canvas *c, const struct view_state *vs,
+                const char *status, struct rect r)
+{
+    const char *keys = vs->help ? "? close help  q quit"
+                       : "q quit  tab view  p pause  r reload  ? help";
+    int kw = canvas_text_width(keys);
+
+    canvas_fill(c, r, ' ', ROLE_STATUS, 0);
+    if (status != NULL)
+        canvas_text(c, r.x + 1, r.y, r.w - kw - 3, status, ROLE_STATUS, 0);
+    if (kw + 2 <= r.w)
+        canvas_text(c, r.x + r.w - kw - 1, r.y, kw, keys, ROLE_STATUS,
+                    ATTR_BOLD);
+}
+
+void
+view_draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
+               size_t page, const int *row_h)
+{
+    const struct page *pg = &d->pages[page];
+    size_t n = layout_npanels(pg), k = 0;
+    struct rect *rs = xcalloc(n + 1, sizeof *rs);
+    struct rect *titles = xcalloc(pg->nrows + 1, sizeof *titles);
+    struct widget_ctx ctx = { d->now_ms - d->range_ms, d->now_ms,
+                              d->step_ms };
+
+    layout_page(pg, body, row_h, rs, titles);
+    for (size_t i = 0; i < pg->nrows; i++) {
+        const struct row *row = &pg->rows[i];
+
+        if (titles[i].h > 0)
+            canvas_text(c, titles[i].x + 1, titles[i].y, titles[i].w - 1,
+                        row->title, ROLE_TITLE, ATTR_BOLD);
+        for (size_t j = 0; j < row->npanels; j++, k++)
+            widget_draw_panel(&row->panels[j], &ctx, c, rs[k]);
+    }
+    free(rs);
+    free(titles);
+}
+
+/* "terminal too small (WxH), need 40x10", centred and clipped. */
+static void
+draw_too_small(struct canvas *c)
+{
+    char msg[80];
+    int w = canvas_width(c), h = canvas_height(c), n;
+
+    snprintf(msg, sizeof msg, "terminal too small (%dx%d), need %dx%d", w,
+             h, LAYOUT_MIN_W, LAYOUT_MIN_H);
+    n = canvas_text_width(msg);
+    canvas_text(c, n < w ? (w - n) / 2 : 0, h / 2, w, msg, ROLE_WARN,
+                ATTR_BOLD);
+}
+
+void
+view_draw(struct canvas *c, struct view_state *vs,
+          const struct dashboard *d, const struct target_row *t,
+          size_t nt, const char *status, int64_t now_ms)
+{
+    struct layout_screen ls = layout_screen(canvas_width(c),
+                                            canvas_height(c));
+
+    canvas_clear(c);
+    vs->ntabs = 0;
+    if (canvas_width(c) < LAYOUT_MIN_W || canvas_height(c) < LAYOUT_MIN_H) {
+        draw_too_small(c);
+        return;
+    }
+    if (vs->view < 0 || vs->view >= view_count(d))
+        vs->view = 0;
+    draw_title_bar(c, vs, d);
+    if (vs->help)
+        view_draw_help(c, ls.body);
+    else if ((size_t)vs->view < d->npages)
+        view_draw_page(c, ls.body, d, (size_t)vs->view, NULL);
+    else
+        view_draw_targets(c, ls.body, t, nt, &vs->scroll, now_ms);
+    draw_status_bar(c, vs, status, ls.status);
+}
+
+int
+view_tab_at(const struct view_state *vs, int x, int y)
+{
+    for (int i = 0; i < vs->ntabs; i++) {
+        const struct rect *r = &vs->tabs[i];
+
+        if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
+            return vs->tab_view[i];
+    }
+    return -1;
+}
