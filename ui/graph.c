@@ -168,14 +168,16 @@ plot_line(struct plot *pl, int x0, int y0, int x1, int y1, int role)
     int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
 
     for (;;) {
+        int e2 = 2 * err;
+
         plot_dot(pl, x0, y0, role);
         if (x0 == x1 && y0 == y1)
             break;
-        if (2 * err >= dy) {
+        if (e2 >= dy) {
             err += dy;
             x0 += sx;
         }
-        if (2 * err <= dx) {
+        if (e2 <= dx) {
             err += dx;
             y0 += sy;
         }
@@ -387,7 +389,7 @@ draw_legend(const struct panel *p, const struct gseries *gs, size_t n,
         buf_reset(&stats);
         widget_legend(gs[i].q, &gs[i].s, &name);
         legend_stats(p, &gs[i], true, &stats);
-        if (canvas_text_width(buf_str(&stats)) > r.w / 2) {
+        if (canvas_text_width(buf_str(&stats)) > r.w * 2 / 3) {
             buf_reset(&stats);
             legend_stats(p, &gs[i], false, &stats);
         }

@@ -125,18 +125,33 @@ view_draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
     free(titles);
 }
 
-/* "terminal too small (WxH), need 40x10", centred and clipped. */
+/* Writes s centred on line y of c, clipped to its width. */
+static void
+centre_line(struct canvas *c, int y, const char *s)
+{
+    int w = canvas_width(c), n = canvas_text_width(s);
+
+    canvas_text(c, n < w ? (w - n) / 2 : 0, y, w, s, ROLE_WARN, ATTR_BOLD);
+}
+
+/* "terminal too small (WxH), need 40x10", centred; on two lines when
+ * one is too narrow for it. */
 static void
 draw_too_small(struct canvas *c)
 {
-    char msg[80];
-    int w = canvas_width(c), h = canvas_height(c), n;
+    char msg[80], size[40];
+    int w = canvas_width(c), h = canvas_height(c);
 
-    snprintf(msg, sizeof msg, "terminal too small (%dx%d), need %dx%d", w,
-             h, LAYOUT_MIN_W, LAYOUT_MIN_H);
-    n = canvas_text_width(msg);
-    canvas_text(c, n < w ? (w - n) / 2 : 0, h / 2, w, msg, ROLE_WARN,
-                ATTR_BOLD);
+    snprintf(size, sizeof size, "terminal too small (%dx%d),", w, h);
+    snprintf(msg, sizeof msg, "%s need %dx%d", size, LAYOUT_MIN_W,
+             LAYOUT_MIN_H);
+    if (canvas_text_width(msg) <= w || h < 2) {
+        centre_line(c, h / 2, msg);
+        return;
+    }
+    snprintf(msg, sizeof msg, "need %dx%d", LAYOUT_MIN_W, LAYOUT_MIN_H);
+    centre_line(c, (h - 1) / 2, size);
+    centre_line(c, (h - 1) / 2 + 1, msg);
 }
 
 void
