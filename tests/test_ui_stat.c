@@ -116,6 +116,35 @@ test_value_and_sparkline(void **state)
 }
 
 static void
+test_big_digits(void **state)
+{
+    const double v[] = { 42 };
+    struct panel_query q = { .expr = "n", .result = one_series(v, 1) };
+    struct panel p = stat_panel(&q);
+    struct canvas *c = canvas_new(20, 6, false);
+    char *s;
+
+    (void)state;
+    p.unit = UNIT_NONE;
+    p.nthresholds = 0;
+    /* Six rows: "42" three rows tall (glyphs 3 wide, 1 apart: 7 cells,
+     * from (20 - 7) / 2 = 6), a blank row, then a 2-row sparkline of one
+     * point, which is flat: level 8, a full block in the last column. */
+    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 6 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "      \u2588 \u2588 \u2580\u2580\u2588\n"
+        "      \u2580\u2580\u2588 \u2588\u2580\u2580\n"
+        "        \u2580 \u2580\u2580\u2580\n"
+        "\n"
+        "\n"
+        "                   \u2588\n");
+    assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_SERIES1);
+    free(s);
+    canvas_free(c);
+}
+
+static void
 test_frame_error_and_no_data(void **state)
 {
     struct panel_query q = { .expr = "heap(",
@@ -181,6 +210,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_value_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_and_sparkline, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_big_digits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frame_error_and_no_data,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsupported_kind, setup,

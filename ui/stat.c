@@ -1,12 +1,14 @@
 /*
  * Stats: the value sits centred in the upper half, the sparkline fills
- * the lower half (one row when the panel is only two rows tall). With
- * several series only the first with points is shown; a bars or table
- * panel is the one to use for many.
+ * the lower half (one row when the panel is only two rows tall). From six
+ * rows up, in UTF-8, the number is drawn three rows tall in half blocks,
+ * its unit beside it at normal size. With several series only the first
+ * with points is shown; a bars or table panel is the one to use for many.
  */
 #include "ui/stat.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "ui/format.h"
 #include "ui/sparkline.h"
@@ -32,6 +34,76 @@ first_series(const struct panel *p, const struct panel_query **qout,
     return NULL;
 }
 
+/* ORDER: the glyph rows of "0123456789", three cells wide each. */
+static const char *const big_digits[10][3] = {
+    { "\u2588\u2580\u2588", "\u2588 \u2588", "\u2580\u2580\u2580" },
+    { "\u2580\u2588 ", " \u2588 ", "\u2580\u2580\u2580" },
+    { "\u2580\u2580\u2588", "\u2588\u2580\u2580", "\u2580\u2580\u2580" },
+    { "\u2580\u2580\u2588", " \u2580\u2588", "\u2580\u2580\u2580" },
+    { "\u2588 \u2588", "\u2580\u2580\u2588", "  \u2580" },
+    { "\u2588\u2580\u2580", "\u2580\u2580\u2588", "\u2580\u2580\u2580" },
+    { "\u2588\u2580\u2580", "\u2588\u2580\u2588", "\u2580\u2580\u2580" },
+    { "\u2580\u2580\u2588", "  \u2588", "  \u2580" },
+    { "\u2588\u2580\u2588", "\u2588\u2580\u2588", "\u2580\u2580\u2580" },
+    { "\u2588\u2580\u2588", "\u2580\u2580\u2588", "\u2580\u2580\u2580" },
+};
+
+/* The big glyph rows for c (a digit, '.' or '-'), or NULL. */
+static const char *const *
+big_glyph(char c)
+{
+    static const char *const dot[3] = { " ", " ", "\u2580" };
+    static const char *const minus[3] = { "   ", "\u2580\u2580\u2580",
+                                          "   " };
+
+    if (c >= '0' && c <= '9')
+        return big_digits[c - '0'];
+    return c == '.' ? dot : c == '-' ? minus : NULL;
+}
+
+/* The width of the big number in val[0..n), glyphs one cell apart. */
+static int
+big_width(const char *val, size_t n)
+{
+    int w = 0;
+
+    for (size_t i = 0; i < n; i++)
+        w += canvas_text_width(big_glyph(val[i])[0]) + (i > 0);
+    return w;
+}
+
+/*
+ * Draws the number part of val three rows tall from (x, y) and the rest
+ * (the unit) after it on the bottom row; false, drawing nothing, when the
+ * value has no number part or does not fit in w.
+ */
+static bool
+draw_big(struct canvas *c, int x, int y, int w, const char *val, int role)
+{
+    size_t n = strspn(val, "0123456789.-");
+    bool digit = false;
+    int bw, tw;
+
+    for (size_t i = 0; i < n; i++)
+        digit = digit || (val[i] >= '0' && val[i] <= '9');
+    if (!digit)
+        return false;
+    bw = big_width(val, n);
+    tw = bw + canvas_text_width(val + n);
+    if (tw > w)
+        return false;
+    x += (w - tw) / 2;
+    for (size_t i = 0; i < n; i++) {
+        const char *const *g = big_glyph(val[i]);
+
+        for (int row = 0; row < 3; row++)
+            canvas_text(c, x, y + row, -1, g[row], role, 0);
+        x += canvas_text_width(g[0]) + 1;
+    }
+    canvas_text(c, x - 1, y + 2, -1, val + n, role, ATTR_BOLD);
+    return true;
+}
+
 static void
 stat_draw(const struct panel *p, const struct widget_ctx *ctx,
           struct canvas *c, struct rect r)
@@ -49,10 +121,12 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
     v = widget_last(s);
     format_value(v, widget_unit(p, q), p->decimals, val, sizeof val);
     role = widget_threshold_role(p, v, ROLE_SERIES1);
-    sh = r.h >= 3 ? r.h / 2 : r.h - 1;
+    sh = r.h >= 6 ? r.h - 4 : r.h >= 3 ? r.h / 2 : r.h - 1;
     vw = canvas_text_width(val);
-    canvas_text(c, r.x + (vw < r.w ? (r.w - vw) / 2 : 0),
-                r.y + (r.h - sh - 1) / 2, r.w, val, role, ATTR_BOLD);
+    if (r.h < 6 || canvas_ascii(c)
+        || !draw_big(c, r.x, r.y, r.w, val, role))
+        canvas_text(c, r.x + (vw < r.w ? (r.w - vw) / 2 : 0),
+                    r.y + (r.h - sh - 1) / 2, r.w, val, role, ATTR_BOLD);
     if (sh > 0)
         spark_draw(c, (struct rect){ r.x, r.y + r.h - sh, r.w, sh }, s,
                    role, NAN, NAN);
