@@ -52,7 +52,9 @@ test_title_tabs_status(void **state)
     line(s, 0, l, sizeof l);
     /* " D" then two spaces, then " 1 Overview " (x 4-15), " 2 Mem "
      * (17-23), " 3 targets " (25-35), one apart; the range
-     * right-aligned with a space after it. */
+     * right-aligned with a space after it. The status and the range are
+     * 24 + 8 (PAUSED) wide, more than half of 60: the status goes to
+     * the key bar. */
     assert_string_equal(l, " D   1 Overview   2 Mem   3 targets "
                            "                last 1h");
     line(s, 9, l, sizeof l);
@@ -67,6 +69,29 @@ test_title_tabs_status(void **state)
     assert_int_equal(view_tab_at(&vs, 5, 1), -1);
     assert_int_equal(canvas_cell(c, 5, 0)->role, ROLE_TAB_ACTIVE);
     assert_int_equal(canvas_cell(c, 20, 0)->role, ROLE_TAB);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_status_in_title_bar(void **state)
+{
+    struct canvas *c = canvas_new(80, 10, true);
+    struct view_state vs = { 0 };
+    char *s, l[128];
+
+    (void)state;
+    /* "2/2 up  last 1h " is 16 wide, within half of 80 with room for
+     * PAUSED: the status goes up, the key bar keeps only the keys. */
+    view_draw(c, &vs, &dash, NULL, 0, "2/2 up", 0);
+    s = text_of(c);
+    line(s, 0, l, sizeof l);
+    assert_non_null(strstr(l, " 3 targets "));
+    assert_int_equal(strlen(l), 79);
+    assert_string_equal(l + 64, "2/2 up  last 1h");
+    line(s, 9, l, sizeof l);
+    assert_null(strstr(l, "2/2 up"));
+    assert_non_null(strstr(l, "q quit"));
     free(s);
     canvas_free(c);
 }
@@ -150,6 +175,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title_tabs_status),
+        cmocka_unit_test(test_status_in_title_bar),
         cmocka_unit_test(test_paused_and_help),
         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_range_text),

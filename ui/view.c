@@ -1,6 +1,7 @@
 /*
- * The screen frame: title bar with one tab per view, the body and the
- * status bar with the keys. Pages are laid out by ui/layout.c and their
+ * The screen frame: title bar with one tab per view, the status and the
+ * range, the body, and the key bar (which takes the status instead when
+ * the title bar has no room for it). Pages are laid out by ui/layout.c and their
  * panels drawn through the widget classes; the targets and help views
  * live in files of their own.
  */
@@ -57,31 +58,60 @@ draw_tab(struct canvas *c, struct view_state *vs, int *x, int limit,
     *x += n + 1;
 }
 
-static void
-draw_title_bar(struct canvas *c, struct view_state *vs,
-               const struct dashboard *d)
+/*
+ * The right end of the title bar: [PAUSED] [status ·] last 1h. The status
+ * goes here only while the whole stays within half the width; returns
+ * whether it did (otherwise the status bar shows it).
+ */
+static bool
+draw_title_right(struct canvas *c, const struct view_state *vs,
+                 const struct dashboard *d, const char *status, int *left)
 {
-    int w = canvas_width(c), x = 1, right;
-    char range[32], rtext[64];
+    int w = canvas_width(c), x;
+    char range[32];
+    struct buf b;
+    bool with = status != NULL && status[0] != '\0';
 
     view_range_text(d->range_ms, range, sizeof range);
-    snprintf(rtext, sizeof rtext, "%slast %s ",
-             vs->paused ? "PAUSED  " : "", range);
-    right = w - canvas_text_width(rtext);
+    buf_init(&b, 0);
+    if (with)
+        buf_printf(&b, "%s  ", status);
+    buf_printf(&b, "last %s ", range);
+    if (with && canvas_text_width(buf_str(&b)) + 8 > w / 2) {
+        with = false;
+        buf_reset(&b);
+        buf_printf(&b, "last %s ", range);
+    }
+    x = w - canvas_text_width(buf_str(&b));
+    canvas_text(c, x, 0, -1, buf_str(&b), ROLE_LABEL, 0);
+    if (vs->paused) {
+        x -= 8;
+        canvas_text(c, x, 0, 6, "PAUSED", ROLE_WARN,
+                    ATTR_BOLD | ATTR_REVERSE);
+    }
+    *left = x;
+    buf_fini(&b);
+    return with;
+}
+
+/* Title, one tab per view, then the right end; true when the status was
+ * shown there. */
+static bool
+draw_title_bar(struct canvas *c, struct view_state *vs,
+               const struct dashboard *d, const char *status)
+{
+    int w = canvas_width(c), x = 1, right;
+    bool shown;
+
     canvas_fill(c, (struct rect){ 0, 0, w, 1 }, ' ', ROLE_DEFAULT, 0);
+    shown = draw_title_right(c, vs, d, status, &right);
     x += canvas_text(c, x, 0, right / 3, d->title ? d->title : "promdeck",
                      ROLE_TITLE, ATTR_BOLD) + 2;
     vs->ntabs = 0;
     for (size_t i = 0; i < d->npages; i++)
         draw_tab(c, vs, &x, right - 1, (int)i, d->pages[i].title);
     draw_tab(c, vs, &x, right - 1, (int)d->npages, "targets");
-    if (vs->paused) {
-        canvas_text(c, right, 0, 6, "PAUSED", ROLE_WARN,
-                    ATTR_BOLD | ATTR_REVERSE);
-        canvas_text(c, right + 8, 0, -1, rtext + 8, ROLE_LABEL, 0);
-    } else {
-        canvas_text(c, right, 0, -1, rtext, ROLE_LABEL, 0);
-    }
+    return shown;
 }
 
 static void
@@ -170,7 +200,8 @@ view_draw(struct canvas *c, struct view_state *vs,
     }
     if (vs->view < 0 || vs->view >= view_count(d))
         vs->view = 0;
-    draw_title_bar(c, vs, d);
+    if (draw_title_bar(c, vs, d, status))
+        status = NULL;
     if (vs->help)
         view_draw_help(c, ls.body);
     else if ((size_t)vs->view < d->npages)
