@@ -2,14 +2,21 @@
  * ui_render_text on a small hand-built dashboard: one page with a stat
  * and a panel kind that has no widget yet, then the targets table; the
  * expected text is worked out from the layout rules (equal weights split
- * 40 cells 20/20, a stat row is 4 + 2 frame lines tall).
+ * 40 cells 20/20, a stat row is 4 + 2 frame lines tall). Then the live UI
+ * on a pseudo-terminal: keys and a mouse click written to the master end
+ * must change the view state as the help screen says.
  */
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "src/arena.h"
@@ -101,12 +108,157 @@ test_render_text_utf8_has_no_escapes(void **state)
     buf_fini(&b);
 }
 
+/* The process's stdin and stdout moved onto a pty slave, and back. */
+struct pty {
+    int master, slave, saved_in, saved_out;
+};
+
+static bool
+pty_open(struct pty *p)
+{
+    struct winsize ws = { .ws_row = 12, .ws_col = 60 };
+
+    p->master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (p->master < 0 || grantpt(p->master) < 0 || unlockpt(p->master) < 0)
+        return false;
+    p->slave = open(ptsname(p->master), O_RDWR | O_NOCTTY);
+    if (p->slave < 0)
+        return false;
+    ioctl(p->slave, TIOCSWINSZ, &ws);
+    fflush(stdout);
+    p->saved_in = dup(STDIN_FILENO);
+    p->saved_out = dup(STDOUT_FILENO);
+    dup2(p->slave, STDIN_FILENO);
+    dup2(p->slave, STDOUT_FILENO);
+    fcntl(p->master, F_SETFL, O_NONBLOCK);
+    return true;
+}
+
+static void
+pty_close(struct pty *p)
+{
+    dup2(p->saved_in, STDIN_FILENO);
+    dup2(p->saved_out, STDOUT_FILENO);
+    close(p->saved_in);
+    close(p->saved_out);
+    close(p->slave);
+    close(p->master);
+}
+
+/* Reads and drops what the UI wrote to the terminal. */
+static void
+pty_drain(struct pty *p)
+{
+    char b[4096];
+
+    while (read(p->master, b, sizeof b) > 0)
+        continue;
+}
+
+/* Types s into the terminal, waits until it is readable, then lets the
+ * UI handle it. */
+static enum ui_action
+type(struct pty *p, struct ui *ui, struct dashboard *d, const char *s)
+{
+    struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+    assert_int_equal(write(p->master, s, strlen(s)), (ssize_t)strlen(s));
+    assert_int_equal(poll(&pfd, 1, 2000), 1);
+    usleep(20000);
+    return ui_handle_input(ui, d, 0);
+}
+
+static void
+test_keys_on_a_pty(void **state)
+{
+    struct dashboard d;
+    struct page pg[2];
+    struct row row;
+    struct panel p[2];
+    struct panel_query q;
+    struct ui_options o = { .ascii = false, .no_color = false };
+    struct diag dg;
+    struct pty pt;
+    struct ui *ui;
+
+    (void)state;
+    build(&d, &pg[0], &row, p, &q);
+    pg[1] = (struct page){ .title = "Two" };
+    d.npages = 2;
+    setenv("TERM", "xterm-256color", 1);
+    if (!pty_open(&pt))
+        skip();
+    ui = ui_open(&o, &dg);
+    if (ui == NULL) {
+        pty_close(&pt);
+        fail_msg("ui_open: %s", dg.msg);
+    }
+    assert_int_equal(ui_input_fd(ui), STDIN_FILENO);
+    ui_draw(ui, &d, NULL, 0, "ok");
+    pty_drain(&pt);
+    assert_int_equal(ui_current_page(ui), 0);
+    assert_int_equal(type(&pt, ui, &d, "\t"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 1);
+    /* Shift-Tab (CSI Z) goes back; 3 is the targets view. */
+    assert_int_equal(type(&pt, ui, &d, "\x1b[Z"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 0);
+    assert_int_equal(type(&pt, ui, &d, "3"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "9"), UI_NONE);
+    assert_int_equal(type(&pt, ui, &d, "1?"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "?"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 0);
+    assert_false(ui_paused(ui));
+    assert_int_equal(type(&pt, ui, &d, "p"), UI_REDRAW);
+    assert_true(ui_paused(ui));
+    assert_int_equal(type(&pt, ui, &d, "\x0c"), UI_REDRAW);
+    assert_int_equal(type(&pt, ui, &d, "r"), UI_RELOAD);
+    assert_int_equal(type(&pt, ui, &d, "rq"), UI_QUIT);
+    /* A press of button 1 on the second tab (" 2 Two " from x 16 on
+     * the top line), in the SGR encoding xterm-256color's terminfo
+     * declares (kmous=CSI <): CSI < button ; column ; row M, 1-based. */
+    ui_draw(ui, &d, NULL, 0, "ok");
+    pty_drain(&pt);
+    assert_int_equal(type(&pt, ui, &d, "\x1b[<0;21;1M"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 1);
+    ui_close(ui);
+    ui_restore_terminal();
+    pty_drain(&pt);
+    pty_close(&pt);
+}
+
+static void
+test_not_a_terminal(void **state)
+{
+    struct ui_options o = { 0 };
+    struct diag dg;
+    int saved = dup(STDIN_FILENO), null = open("/dev/null", O_RDONLY);
+
+    (void)state;
+    dup2(null, STDIN_FILENO);
+    diag_clear(&dg);
+    assert_null(ui_open(&o, &dg));
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+    close(null);
+    assert_non_null(strstr(dg.msg, "terminal"));
+    o.theme = "no-such-theme";
+    assert_null(ui_open(&o, &dg));
+    assert_non_null(strstr(dg.msg, "no-such-theme"));
+    /* Nothing is active: both are harmless. */
+    ui_close(NULL);
+    ui_restore_terminal();
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_text),
         cmocka_unit_test(test_render_text_utf8_has_no_escapes),
+        cmocka_unit_test(test_keys_on_a_pty),
+        cmocka_unit_test(test_not_a_terminal),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
