@@ -191,6 +191,29 @@ test_axes_and_legend(void **state)
     canvas_free(c);
 }
 
+static void
+test_two_scalars(void **state)
+{
+    struct qresult a = { .type = QV_SCALAR, .t = 3600000, .scalar = 3 };
+    struct qresult b = { .type = QV_SCALAR, .t = 3600000, .scalar = 7 };
+    struct panel_query q[2] = { { .expr = "3", .result = &a },
+                                { .expr = "7", .result = &b } };
+    struct panel p = graph_panel(q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(30, 8, true);
+    char *s;
+
+    (void)state;
+    /* Each scalar keeps its own point: the legend shows both values. */
+    p.nqueries = 2;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
+    s = text_of(c);
+    assert_non_null(strstr(s, "* {}      last 3  min 3  max 3\n"));
+    assert_non_null(strstr(s, "* {}      last 7  min 7  max 7\n"));
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -202,6 +225,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_stacking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_axes_and_legend, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_two_scalars, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

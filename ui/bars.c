@@ -39,7 +39,7 @@ static struct bar *
 collect_bars(const struct panel *p, size_t *n)
 {
     struct bar *bars = NULL;
-    struct qseries tmp;
+    struct widget_tmp tmp;
     struct buf b;
 
     *n = 0;

@@ -18,6 +18,7 @@
 struct gseries {
     const struct panel_query *q;
     struct qseries s;
+    struct widget_tmp scalar;   /* holds the point of a scalar result */
 };
 
 struct plot {
@@ -43,7 +44,6 @@ static struct gseries *
 collect(const struct panel *p, size_t *n)
 {
     struct gseries *gs = NULL;
-    struct qseries tmp;
 
     *n = 0;
     for (size_t i = 0; i < p->nqueries; i++) {
@@ -52,10 +52,14 @@ collect(const struct panel *p, size_t *n)
         for (size_t j = 0; j < widget_nseries(r); j++) {
             gs = xreallocarray(gs, *n + 1, sizeof *gs);
             gs[*n].q = &p->queries[i];
-            gs[*n].s = *widget_series(r, j, &tmp);
+            gs[*n].s = *widget_series(r, j, &gs[*n].scalar);
             (*n)++;
         }
     }
+    /* The array moved while growing: point scalars at their new home. */
+    for (size_t k = 0; k < *n; k++)
+        if (gs[k].q->result->type == QV_SCALAR)
+            gs[k].s.points = &gs[k].scalar.pt;
     return gs;
 }
 

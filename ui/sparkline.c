@@ -114,7 +114,7 @@ spark_panel_draw(const struct panel *p, const struct widget_ctx *ctx,
                  struct canvas *c, struct rect r)
 {
     size_t total = 0, k = 0;
-    struct qseries tmp;
+    struct widget_tmp tmp;
     struct buf name;
 
     (void)ctx;

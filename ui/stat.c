@@ -17,7 +17,7 @@
 /* The first series with a point, and its query. */
 static const struct qseries *
 first_series(const struct panel *p, const struct panel_query **qout,
-             struct qseries *tmp)
+             struct widget_tmp *tmp)
 {
     for (size_t i = 0; i < p->nqueries; i++) {
         const struct qresult *r = p->queries[i].result;
@@ -109,7 +109,7 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
           struct canvas *c, struct rect r)
 {
     const struct panel_query *q = NULL;
-    struct qseries tmp;
+    struct widget_tmp tmp;
     const struct qseries *s = first_series(p, &q, &tmp);
     char val[FORMAT_VALUE_MAX];
     int role, sh, vw;

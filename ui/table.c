@@ -27,7 +27,7 @@ struct tbl {
     size_t nkeys;
     struct trow *rows;
     size_t nrows;
-    struct qseries *held;           /* copies of scalar series */
+    struct widget_tmp *held;        /* scalar results, one per query */
     int sort_q;                     /* query ordering a top N, or -1 */
 };
 
@@ -134,8 +134,6 @@ row_cmp(const void *a, const void *b)
 static void
 tbl_build(struct tbl *t, const struct panel *p)
 {
-    struct qseries tmp;
-
     memset(t, 0, sizeof *t);
     t->p = p;
     t->nkeys = p->njoin > 0 ? p->njoin : 1;
@@ -148,13 +146,7 @@ tbl_build(struct tbl *t, const struct panel *p)
             && p->queries[i].style == COLUMN_VALUE)
             t->sort_q = (int)i;
         for (size_t j = 0; j < widget_nseries(r); j++) {
-            const struct qseries *s = widget_series(r, j, &tmp);
-
-            if (s == &tmp) {
-                t->held[i] = tmp;
-                s = &t->held[i];
-            }
-            add_series(t, i, s);
+            add_series(t, i, widget_series(r, j, &t->held[i]));
         }
     }
     sorting = t;

@@ -71,20 +71,17 @@ widget_nseries(const struct qresult *r)
 }
 
 const struct qseries *
-widget_series(const struct qresult *r, size_t i, struct qseries *tmp)
+widget_series(const struct qresult *r, size_t i, struct widget_tmp *tmp)
 {
-    static struct qpoint pt;
-
     if (r->type != QV_SCALAR)
         return &r->series[i];
-    /* Single-threaded by design: one scalar point is presented at a time. */
-    pt.t = r->t;
-    pt.v = r->scalar;
-    tmp->labels.v = NULL;
-    tmp->labels.n = 0;
-    tmp->points = &pt;
-    tmp->npoints = 1;
-    return tmp;
+    tmp->pt.t = r->t;
+    tmp->pt.v = r->scalar;
+    tmp->s.labels.v = NULL;
+    tmp->s.labels.n = 0;
+    tmp->s.points = &tmp->pt;
+    tmp->s.npoints = 1;
+    return &tmp->s;
 }
 
 double
@@ -123,7 +120,7 @@ widget_legend(const struct panel_query *q, const struct qseries *s,
 bool
 widget_has_data(const struct panel *p)
 {
-    struct qseries tmp;
+    struct widget_tmp tmp;
 
     for (size_t i = 0; i < p->nqueries; i++) {
         const struct qresult *r = p->queries[i].result;

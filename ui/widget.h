@@ -60,11 +60,18 @@ bool widget_key(const struct panel *p, int key);
 
 /* The unit for query q of panel p: the query's unless UNIT_NONE. */
 enum unit widget_unit(const struct panel *p, const struct panel_query *q);
+/* Room to present a scalar result as a one-point series. */
+struct widget_tmp {
+    struct qseries s;
+    struct qpoint pt;
+};
+
 /* The number of series in r (0 for NULL, 1 for a scalar). */
 size_t widget_nseries(const struct qresult *r);
-/* Series i of r; a scalar is presented through *tmp as one point. */
+/* Series i of r; a scalar is presented through *tmp as one point, valid
+ * while tmp is. */
 const struct qseries *widget_series(const struct qresult *r, size_t i,
-                                    struct qseries *tmp);
+                                    struct widget_tmp *tmp);
 /* The value of the series' last point, NaN when it has none. */
 double widget_last(const struct qseries *s);
 /* The role for v: the highest threshold at or below v, else dflt. */
