@@ -153,6 +153,59 @@ test_too_small(void **state)
     canvas_free(t);
 }
 
+/* A one-panel page drawn through a memo: untouched panels keep their
+ * cells, dirty or changed ones are repainted. */
+static void
+test_memo_redraws_only_changed_panels(void **state)
+{
+    struct qpoint pt = { 0, 1 };
+    struct qseries se = { { NULL, 0 }, &pt, 1 };
+    struct qresult r1 = { .type = QV_VECTOR, .series = &se, .nseries = 1 };
+    struct qresult r2 = r1;
+    struct panel_query q = { .expr = "x", .result = &r1 };
+    struct panel p = { .title = "P", .kind = PANEL_STAT, .decimals = -1,
+                       .min = NAN, .max = NAN, .width = 1, .queries = &q,
+                       .nqueries = 1 };
+    struct row row = { .height = 1, .panels = &p, .npanels = 1 };
+    struct page pg = { .title = "one", .rows = &row, .nrows = 1 };
+    struct dashboard d = { .title = "D", .pages = &pg, .npages = 1,
+                           .range_ms = 60000 };
+    struct canvas *c = canvas_new(40, 10, true);
+    struct view_memo *m = view_memo_new();
+    struct view_state vs = { 0 };
+
+    (void)state;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 0, 1)->ch, '+');
+    /* Scribble inside the panel: an unchanged panel is not repainted. */
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    view_draw_memo(c, &vs, &d, NULL, 0, "status", 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, 'Z');
+    /* Marked dirty: repainted. */
+    p.dirty = true;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    p.dirty = false;
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    /* A new result: repainted. */
+    q.result = &r2;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    /* Invalidated (a resize, Ctrl-L): everything is repainted. */
+    view_memo_invalidate(m);
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    /* Another view (help) repaints the body too. */
+    vs.help = true;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    view_memo_free(m);
+    view_memo_free(NULL);
+    canvas_free(c);
+}
+
 static void
 test_range_text(void **state)
 {
@@ -178,6 +231,7 @@ main(void)
         cmocka_unit_test(test_status_in_title_bar),
         cmocka_unit_test(test_paused_and_help),
         cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_memo_redraws_only_changed_panels),
         cmocka_unit_test(test_range_text),
     };
 

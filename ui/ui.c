@@ -25,6 +25,7 @@ struct ui {
     struct screen *scr;
     struct canvas *canvas;      /* the frame being drawn */
     struct view_state vs;
+    struct view_memo *memo;     /* what the last frame drew from */
     int npages;                 /* of the dashboard last seen; -1 none */
     bool full;                  /* repaint everything on the next draw */
 };
@@ -46,6 +47,7 @@ ui_open(const struct ui_options *o, struct diag *d)
     ui = xcalloc(1, sizeof *ui);
     ui->scr = scr;
     ui->canvas = canvas_new(0, 0, screen_ascii(scr));
+    ui->memo = view_memo_new();
     ui->npages = -1;
     ui->full = true;
     return ui;
@@ -58,6 +60,7 @@ ui_close(struct ui *ui)
         return;
     screen_close(ui->scr);
     canvas_free(ui->canvas);
+    view_memo_free(ui->memo);
     free(ui);
 }
 
@@ -202,7 +205,10 @@ ui_draw(struct ui *ui, const struct dashboard *d,
         ui->full = true;
     }
     ui->npages = (int)d->npages;
-    view_draw(ui->canvas, &ui->vs, d, t, nt, status, wall_ms());
+    if (ui->full)
+        view_memo_invalidate(ui->memo);
+    view_draw_memo(ui->canvas, &ui->vs, d, t, nt, status, wall_ms(),
+                   ui->memo);
     screen_present(ui->scr, ui->canvas, ui->full);
     ui->full = false;
 }

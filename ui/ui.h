@@ -54,9 +54,13 @@ bool ui_paused(const struct ui *ui);
 /* The page shown, an index into d->pages, or -1 for targets or help. */
 int ui_current_page(const struct ui *ui);
 /*
- * Draws the current view; only cells that changed reach the terminal,
- * with one doupdate per frame; everything is repainted after a resize,
- * Ctrl-L or a theme change. status (may be NULL) goes in the status bar.
+ * Draws the current view. Only panels that changed are redrawn: those
+ * with panel->dirty set (the UI reads it, src/ clears it after the draw)
+ * or whose results, errors or time range differ from the last frame.
+ * Only cells that changed reach the terminal, with one doupdate per
+ * frame; everything is repainted after a resize, Ctrl-L or a view change.
+ * status (may be NULL) goes in the title bar, or the key bar when the
+ * title bar has no room.
  */
 void ui_draw(struct ui *ui, const struct dashboard *d,
              const struct target_row *t, size_t nt, const char *status);

@@ -130,9 +130,71 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
                     ATTR_BOLD);
 }
 
+struct view_memo {
+    bool valid;
+    int view, w, h;
+    bool help;
+    const struct dashboard *dash;
+    size_t n;               /* panels on the page shown */
+    uint64_t *sig;          /* per panel: what it was drawn from */
+};
+
+struct view_memo *
+view_memo_new(void)
+{
+    return xcalloc(1, sizeof(struct view_memo));
+}
+
 void
-view_draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
-               size_t page, const int *row_h)
+view_memo_free(struct view_memo *m)
+{
+    if (m == NULL)
+        return;
+    free(m->sig);
+    free(m);
+}
+
+void
+view_memo_invalidate(struct view_memo *m)
+{
+    m->valid = false;
+}
+
+static void
+mix(uint64_t *h, uint64_t v)
+{
+    *h = (*h ^ v) * 0x100000001b3ULL;
+    *h ^= *h >> 29;
+}
+
+/* A fingerprint of what panel p draws from: its results and errors (src/
+ * replaces rather than edits them) and the time range. */
+static uint64_t
+panel_sig(const struct panel *p, const struct dashboard *d)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    mix(&h, (uint64_t)(uintptr_t)p);
+    mix(&h, (uint64_t)d->now_ms);
+    mix(&h, (uint64_t)d->range_ms);
+    for (size_t i = 0; i < p->nqueries; i++) {
+        const struct qresult *r = p->queries[i].result;
+
+        mix(&h, (uint64_t)(uintptr_t)r);
+        mix(&h, (uint64_t)(uintptr_t)p->queries[i].error);
+        if (r != NULL) {
+            mix(&h, (uint64_t)r->t);
+            mix(&h, (uint64_t)r->nseries);
+        }
+    }
+    return h;
+}
+
+/* Draws the page's panels: all of them, or with a memo only those that
+ * changed since it was taken. */
+static void
+draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
+          size_t page, const int *row_h, struct view_memo *m, bool all)
 {
     const struct page *pg = &d->pages[page];
     size_t n = layout_npanels(pg), k = 0;
@@ -145,14 +207,33 @@ view_draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
     for (size_t i = 0; i < pg->nrows; i++) {
         const struct row *row = &pg->rows[i];
 
-        if (titles[i].h > 0)
+        if (titles[i].h > 0 && all)
             canvas_text(c, titles[i].x + 1, titles[i].y, titles[i].w - 1,
                         row->title, ROLE_TITLE, ATTR_BOLD);
-        for (size_t j = 0; j < row->npanels; j++, k++)
-            widget_draw_panel(&row->panels[j], &ctx, c, rs[k]);
+        for (size_t j = 0; j < row->npanels; j++, k++) {
+            const struct panel *p = &row->panels[j];
+            bool redraw = all || p->dirty;
+            uint64_t sig = m != NULL ? panel_sig(p, d) : 0;
+
+            if (m != NULL && m->sig[k] != sig)
+                redraw = true;
+            if (m != NULL)
+                m->sig[k] = sig;
+            if (!redraw)
+                continue;
+            canvas_fill(c, rs[k], ' ', ROLE_DEFAULT, 0);
+            widget_draw_panel(p, &ctx, c, rs[k]);
+        }
     }
     free(rs);
     free(titles);
+}
+
+void
+view_draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
+               size_t page, const int *row_h)
+{
+    draw_page(c, body, d, page, row_h, NULL, true);
 }
 
 /* Writes s centred on line y of c, clipped to its width. */
@@ -184,31 +265,68 @@ draw_too_small(struct canvas *c)
     centre_line(c, (h - 1) / 2 + 1, msg);
 }
 
+/* Whether the memo's frame can be drawn over, or all must be repainted;
+ * resets the memo for a full repaint. */
+static bool
+memo_stale(struct view_memo *m, const struct canvas *c,
+           const struct view_state *vs, const struct dashboard *d)
+{
+    size_t n = 0;
+
+    if ((size_t)vs->view < d->npages && !vs->help)
+        n = layout_npanels(&d->pages[vs->view]);
+    if (m->valid && m->view == vs->view && m->help == vs->help
+        && m->w == canvas_width(c) && m->h == canvas_height(c)
+        && m->dash == d && m->n == n)
+        return false;
+    *m = (struct view_memo){ true, vs->view, canvas_width(c),
+                             canvas_height(c), vs->help, d, n,
+                             xreallocarray(m->sig, n + 1, sizeof *m->sig) };
+    return true;
+}
+
+void
+view_draw_memo(struct canvas *c, struct view_state *vs,
+               const struct dashboard *d, const struct target_row *t,
+               size_t nt, const char *status, int64_t now_ms,
+               struct view_memo *m)
+{
+    struct layout_screen ls = layout_screen(canvas_width(c),
+                                            canvas_height(c));
+    bool all;
+
+    vs->ntabs = 0;
+    if (canvas_width(c) < LAYOUT_MIN_W || canvas_height(c) < LAYOUT_MIN_H) {
+        canvas_clear(c);
+        draw_too_small(c);
+        if (m != NULL)
+            view_memo_invalidate(m);
+        return;
+    }
+    if (vs->view < 0 || vs->view >= view_count(d))
+        vs->view = 0;
+    all = m == NULL || memo_stale(m, c, vs, d);
+    if (all)
+        canvas_clear(c);
+    if (draw_title_bar(c, vs, d, status))
+        status = NULL;
+    if (!all && (vs->help || (size_t)vs->view >= d->npages))
+        canvas_fill(c, ls.body, ' ', ROLE_DEFAULT, 0);
+    if (vs->help)
+        view_draw_help(c, ls.body);
+    else if ((size_t)vs->view < d->npages)
+        draw_page(c, ls.body, d, (size_t)vs->view, NULL, m, all);
+    else
+        view_draw_targets(c, ls.body, t, nt, &vs->scroll, now_ms);
+    draw_status_bar(c, vs, status, ls.status);
+}
+
 void
 view_draw(struct canvas *c, struct view_state *vs,
           const struct dashboard *d, const struct target_row *t,
           size_t nt, const char *status, int64_t now_ms)
 {
-    struct layout_screen ls = layout_screen(canvas_width(c),
-                                            canvas_height(c));
-
-    canvas_clear(c);
-    vs->ntabs = 0;
-    if (canvas_width(c) < LAYOUT_MIN_W || canvas_height(c) < LAYOUT_MIN_H) {
-        draw_too_small(c);
-        return;
-    }
-    if (vs->view < 0 || vs->view >= view_count(d))
-        vs->view = 0;
-    if (draw_title_bar(c, vs, d, status))
-        status = NULL;
-    if (vs->help)
-        view_draw_help(c, ls.body);
-    else if ((size_t)vs->view < d->npages)
-        view_draw_page(c, ls.body, d, (size_t)vs->view, NULL);
-    else
-        view_draw_targets(c, ls.body, t, nt, &vs->scroll, now_ms);
-    draw_status_bar(c, vs, status, ls.status);
+    view_draw_memo(c, vs, d, t, nt, status, now_ms, NULL);
 }
 
 int

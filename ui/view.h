@@ -5,7 +5,8 @@
  * canvas, and keeps the view state input changes. It does not read keys
  * or talk to the terminal.
  *
- * Ownership: struct view_state is a plain value owned by the caller; the
+ * Ownership: struct view_state is a plain value owned by the caller, a
+ * view_memo is the caller's from view_memo_new to view_memo_free; the
  * draw functions borrow everything else for the call.
  */
 #ifndef UI_VIEW_H
@@ -48,6 +49,27 @@ void view_draw(struct canvas *c, struct view_state *vs,
 void view_draw_page(struct canvas *c, struct rect body,
                     const struct dashboard *d, size_t page,
                     const int *row_h);
+/*
+ * What the last frame showed, so that the next one redraws only the
+ * panels whose results changed (or that src/ marked dirty) and leaves the
+ * cells of the others as they are. Owned by the caller.
+ */
+struct view_memo;
+
+struct view_memo *view_memo_new(void);
+void view_memo_free(struct view_memo *m);
+/* Forgets the last frame: the next draw repaints everything. */
+void view_memo_invalidate(struct view_memo *m);
+/*
+ * Like view_draw, but onto the canvas of the previous frame: a panel is
+ * redrawn when its panel->dirty is set or its results, errors or the
+ * dashboard's time range changed; everything is redrawn when the view,
+ * the size or the dashboard changed, or after view_memo_invalidate.
+ */
+void view_draw_memo(struct canvas *c, struct view_state *vs,
+                    const struct dashboard *d, const struct target_row *t,
+                    size_t nt, const char *status, int64_t now_ms,
+                    struct view_memo *m);
 /* The view whose tab covers (x, y), or -1. */
 int view_tab_at(const struct view_state *vs, int x, int y);
 
