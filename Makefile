@@ -98,11 +98,12 @@ $(BUILD)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 install: promdeck
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 promdeck $(DESTDIR)$(PREFIX)/bin/promdeck
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	for m in man/*.[1-9]; do \
+	    d=$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}; \
+	    install -d $$d && install -m 644 $$m $$d/ || exit 1; \
+	done
 
 clean:
 	rm -rf build build-asan promdeck tests/promql-conformance

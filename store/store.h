@@ -46,9 +46,16 @@ struct store_stats {
     size_t samples;
     size_t chunks;
     size_t bytes;       /* memory held for chunks, index and strings */
+    size_t strings;     /* distinct interned label names and values */
+    size_t spare;       /* held besides bytes: the unused part of chunk
+                           storage (the budget counts bytes only) */
 };
 
-/* A store keeping retention_ms of history in at most max_bytes (0: none). */
+/*
+ * A store keeping retention_ms of history (<= 0: no time limit) in at most
+ * max_bytes (0: no budget). store_gc applies both, in one pass over all
+ * series, so callers run it every few tens of seconds, not per sample.
+ */
 struct store *store_new(int64_t retention_ms, size_t max_bytes);
 void store_free(struct store *s);
 /* Drops every series and sample (the conformance runner's `clear`). */

@@ -3,7 +3,7 @@
 # with one total line, "total: N passed, N failed, N skipped".
 #   - every cmocka binary build/tests/test_* (its [ PASSED ]/[ FAILED ] lines)
 #   - the PromQL conformance runner on Prometheus's own test scripts
-#   - every end-to-end script tests/e2e/*.sh (TAP-style "ok"/"not ok" lines)
+#   - every end-to-end script tests/e2e/test_*.sh (TAP-style "ok"/"not ok" lines)
 # A binary that dies before its summary counts as one failure.
 set -u
 build=${1:-build}
@@ -47,7 +47,7 @@ if [ -x "$conf" ]; then
     fi
 fi
 
-for e in tests/e2e/*.sh; do
+for e in tests/e2e/test_*.sh; do
     [ -f "$e" ] || continue
     echo "== $e"
     sh "$e" >"$out" 2>&1

@@ -1,0 +1,318 @@
+/*
+ * Aggregations. Each step's input vector is split into groups by the
+ * grouping labels, in order of first appearance (the order instant
+ * results keep), and each group folds its samples the way Prometheus
+ * 2.42's engine does. Grouping keys are label sets, hashed by the matrix
+ * index of a scratch matrix.
+ */
+#include "query/agg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/evalmat.h"
+#include "query/parse.h"
+
+struct group {
+    struct labels ls;       /* the output labels */
+    double value, mean;
+    double count;
+    size_t *members;        /* indexes into the step's vector */
+    size_t nmembers, cap;
+};
+
+/* Go's sort.Float64s order: NaN before everything. */
+static int
+cmp_float(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    if (isnan(x))
+        return isnan(y) ? 0 : -1;
+    if (isnan(y))
+        return 1;
+    return x < y ? -1 : x > y;
+}
+
+double
+qeval_quantile(double q, double *v, size_t n)
+{
+    double rank, lo, hi, w;
+
+    if (n == 0 || isnan(q))
+        return NAN;
+    if (q < 0)
+        return -INFINITY;
+    if (q > 1)
+        return INFINITY;
+    qsort(v, n, sizeof(*v), cmp_float);
+    rank = q * (double)(n - 1);
+    lo = fmax(0, floor(rank));
+    hi = fmin((double)(n - 1), lo + 1);
+    w = rank - floor(rank);
+    return v[(size_t)lo] * (1 - w) + v[(size_t)hi] * w;
+}
+
+const char *
+qeval_format_float(struct arena *a, double v)
+{
+    char tmp[400];
+    int prec;
+
+    if (isnan(v))
+        return "NaN";
+    if (isinf(v))
+        return v > 0 ? "+Inf" : "-Inf";
+    /* The fewest decimals that read back as the same double. */
+    for (prec = 0; prec < 340; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*f", prec, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    return arena_strdup(a, tmp);
+}
+
+/* Running mean with Prometheus's guards for infinities. */
+static void
+avg_add(struct group *g, double v)
+{
+    g->count++;
+    if (isinf(g->mean)) {
+        if (isinf(v) && (g->mean > 0) == (v > 0))
+            return;
+        if (!isinf(v) && !isnan(v))
+            return;
+    }
+    g->mean += v / g->count - g->mean / g->count;
+}
+
+static void
+fold_first(struct group *g, enum qtok op, double v)
+{
+    g->value = v;
+    g->mean = v;
+    g->count = 1;
+    if (op == QT_STDDEV || op == QT_STDVAR)
+        g->value = 0;
+    else if (op == QT_GROUP)
+        g->value = 1;
+}
+
+static void
+fold(struct group *g, enum qtok op, double v)
+{
+    double delta;
+
+    switch (op) {
+    case QT_SUM:
+        g->value += v;
+        break;
+    case QT_AVG:
+        avg_add(g, v);
+        break;
+    case QT_MAX:
+        if (g->value < v || isnan(g->value))
+            g->value = v;
+        break;
+    case QT_MIN:
+        if (g->value > v || isnan(g->value))
+            g->value = v;
+        break;
+    case QT_STDDEV:
+    case QT_STDVAR:
+        g->count++;
+        delta = v - g->mean;
+        g->mean += delta / g->count;
+        g->value += delta * (v - g->mean);
+        break;
+    default:
+        g->count++;
+        break;
+    }
+}
+
+static double
+finish(const struct group *g, enum qtok op)
+{
+    switch (op) {
+    case QT_AVG:          return g->mean;
+    case QT_COUNT:
+    case QT_COUNT_VALUES: return g->count;
+    case QT_STDVAR:       return g->value / g->count;
+    case QT_STDDEV:       return sqrt(g->value / g->count);
+    default:              return g->value;
+    }
+}
+
+/* The output labels of a sample's group. */
+static void
+group_labels(struct qev *ev, const struct qnode *n, const struct labels *in,
+             const char *value_label, struct labels *out)
+{
+    struct qlabel_list by = n->grouping;
+
+    if (value_label != NULL && !n->without) {
+        by.v = arena_alloc(ev->a, (by.n + 1) * sizeof(*by.v));
+        if (by.n > 0)
+            memcpy(by.v, n->grouping.v, by.n * sizeof(*by.v));
+        by.v[by.n++] = value_label;
+    }
+    qlabels_filter(ev, in, &by, !n->without, n->without, out);
+}
+
+/* A step's sample order for topk (desc) and bottomk (asc), NaN last. */
+struct ranked {
+    double v;
+    size_t idx;
+    bool desc;
+};
+
+static int
+cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+
+    if (isnan(x->v) != isnan(y->v))
+        return isnan(x->v) ? 1 : -1;
+    if (!isnan(x->v) && x->v != y->v)
+        return (x->v < y->v) == x->desc ? 1 : -1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* topk and bottomk keep whole samples, the best k of each group. */
+static int
+emit_ranked(struct qev *ev, const struct qnode *n, const struct group *g,
+            const struct qvec *v, double kf, int64_t t, struct qmat *out)
+{
+    struct ranked *r = arena_alloc(ev->a, g->nmembers * sizeof(*r));
+    size_t i, k = kf >= (double)g->nmembers ? g->nmembers : (size_t)kf;
+
+    for (i = 0; i < g->nmembers; i++) {
+        r[i].v = v->e[g->members[i]].v;
+        r[i].idx = i;
+        r[i].desc = n->op == QT_TOPK;
+    }
+    qsort(r, g->nmembers, sizeof(*r), cmp_ranked);
+    for (i = 0; i < k; i++) {
+        const struct qelem *e = &v->e[g->members[r[i].idx]];
+
+        if (qmat_push(ev, out, qmat_series(ev, out, e->ls), t, e->v, n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+add_member(struct qev *ev, struct group *g, size_t idx)
+{
+    if (g->nmembers == g->cap) {
+        g->members = arena_realloc(ev->a, g->members,
+                                   g->cap * sizeof(*g->members),
+                                   (g->cap ? g->cap * 2 : 4) *
+                                   sizeof(*g->members));
+        g->cap = g->cap ? g->cap * 2 : 4;
+    }
+    g->members[g->nmembers++] = idx;
+}
+
+static int
+emit_group(struct qev *ev, const struct qnode *n, struct group *g,
+           const struct qvec *v, double param, int64_t t, struct qmat *out)
+{
+    double *vals;
+    size_t i;
+
+    if (n->op == QT_TOPK || n->op == QT_BOTTOMK)
+        return emit_ranked(ev, n, g, v, param, t, out);
+    if (n->op == QT_QUANTILE) {
+        vals = arena_alloc(ev->a, g->nmembers * sizeof(*vals));
+        for (i = 0; i < g->nmembers; i++)
+            vals[i] = v->e[g->members[i]].v;
+        g->value = qeval_quantile(param, vals, g->nmembers);
+    }
+    return qmat_push(ev, out, qmat_series(ev, out, &g->ls), t,
+                     finish(g, n->op), n);
+}
+
+/* One step: group the samples of v, fold them, push the results. */
+static int
+agg_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
+         double param, const char *value_label, int64_t t, struct qmat *out)
+{
+    struct qmat keys = {0};
+    struct group *g = arena_calloc(ev->a, v->n + 1, sizeof(*g));
+    struct labels ls, tmp;
+    size_t i, gi, ng = 0;
+
+    if ((n->op == QT_TOPK || n->op == QT_BOTTOMK) && !(param >= 1))
+        return 0;
+    for (i = 0; i < v->n; i++) {
+        ls = *v->e[i].ls;
+        if (value_label != NULL) {
+            tmp = ls;
+            qlabels_set(ev, &tmp, value_label,
+                        qeval_format_float(ev->a, v->e[i].v), &ls);
+        }
+        group_labels(ev, n, &ls, value_label, &tmp);
+        gi = qmat_series(ev, &keys, &tmp);
+        if (gi == ng) {
+            g[ng].ls = keys.s[gi].ls;
+            fold_first(&g[ng++], n->op, v->e[i].v);
+        } else {
+            fold(&g[gi], n->op, v->e[i].v);
+        }
+        add_member(ev, &g[gi], i);
+    }
+    for (gi = 0; gi < ng; gi++) {
+        if (emit_group(ev, n, &g[gi], v, param, t, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool
+valid_label_name(const char *s)
+{
+    size_t i;
+
+    if (s[0] == '\0')
+        return false;
+    for (i = 0; s[i]; i++) {
+        if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+              (s[i] >= 'A' && s[i] <= 'Z') || (i > 0 && s[i] >= '0' &&
+                                                s[i] <= '9')))
+            return false;
+    }
+    return true;
+}
+
+int
+qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+          struct qmat *out)
+{
+    struct qmat in = {0}, pm = {0};
+    const char *value_label = NULL;
+    struct qvec v;
+    size_t *cur, i;
+
+    if (n->op == QT_COUNT_VALUES) {
+        value_label = qparse_unparen(n->param)->str;
+        if (!valid_label_name(value_label))
+            return qeval_fail(ev, n->param, "invalid label name \"%s\"",
+                              value_label);
+    } else if (n->param != NULL && qeval_node(ev, n->param, ts, &pm) < 0) {
+        return -1;
+    }
+    if (qeval_node(ev, n->lhs, ts, &in) < 0)
+        return -1;
+    cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
+    for (i = 0; i < ts->n; i++) {
+        qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
+        if (agg_step(ev, n, &v, qmat_scalar(&pm, i), value_label,
+                     qsteps_at(ts, i), out) < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,25 @@
+/*
+ * Aggregation operators (sum avg min max count group stddev stdvar topk
+ * bottomk quantile count_values) with by/without grouping, step by step,
+ * with Prometheus 2.42's numerics: running means, Welford variances, NaN
+ * and Inf rules. It also offers the quantile the functions share.
+ *
+ * Ownership: results go into the evaluation's arena through *out.
+ */
+#ifndef QUERY_AGG_H
+#define QUERY_AGG_H
+
+#include "query/eval.h"
+
+/* Evaluates the QN_AGG node n over ts; -1 with ev->d set on error. */
+int qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+              struct qmat *out);
+/*
+ * The q-quantile of v[0..n) by linear interpolation (sorts v in place,
+ * NaN first as Go sorts); NaN when n is 0, -Inf/+Inf for q < 0 / q > 1.
+ */
+double qeval_quantile(double q, double *v, size_t n);
+/* v formatted as Go's strconv.FormatFloat(v, 'f', -1, 64) into a. */
+const char *qeval_format_float(struct arena *a, double v);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Binary operators: arithmetic, comparisons (filtering or bool), atan2 and
+ * the set operators, between scalars and instant vectors, with on/ignoring
+ * matching and group_left/group_right, worded and named as Prometheus 2.42
+ * does. Evaluation of the operands is the caller's (query/eval.c).
+ *
+ * Ownership: results go into the evaluation's arena through *out.
+ */
+#ifndef QUERY_BINOP_H
+#define QUERY_BINOP_H
+
+#include "query/eval.h"
+
+/* Evaluates the QN_BINARY node n over ts; -1 with ev->d set on error. */
+int qeval_binary(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, struct qmat *out);
+/*
+ * Applies a scalar operator to l and r; *keep is false when a comparison
+ * is false (the value is then l).
+ */
+double qeval_binop_value(enum qtok op, double l, double r, bool *keep);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * The evaluator: walks the AST over a grid of steps (an instant query is
+ * a grid of one), reading each selected series from the store once for
+ * the whole grid and sliding over it, as Prometheus 2.42 selects: 5 m
+ * lookback, staleness markers, closed [T-d, T] windows, offset and @.
+ * Operators, aggregations and functions live in their own files.
+ */
+#include "query/eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/agg.h"
+#include "query/binop.h"
+#include "query/evalmat.h"
+#include "query/funcall.h"
+#include "query/parse.h"
+#include "src/xalloc.h"
+
+int64_t
+qeval_effective(const struct qev *ev, const struct qnode *n, int64_t t)
+{
+    switch (n->at) {
+    case QAT_TIME:  t = n->at_t; break;
+    case QAT_START: t = ev->qstart; break;
+    case QAT_END:   t = ev->qend; break;
+    default:        break;
+    }
+    return t - n->offset;
+}
+
+/* The smallest and largest effective time of n over the grid. */
+static void
+effective_span(const struct qev *ev, const struct qnode *n,
+               const struct qsteps *ts, int64_t *lo, int64_t *hi)
+{
+    *lo = qeval_effective(ev, n, qsteps_at(ts, 0));
+    *hi = qeval_effective(ev, n, qsteps_at(ts, ts->n - 1));
+}
+
+/* Reads one series' samples in [mint, maxt] into ev->buf. */
+static size_t
+read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
+{
+    return store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+}
+
+/*
+ * An instant selector: per step, the newest sample at or before the
+ * effective time, if it lies within the lookback window and is no
+ * staleness marker. Each series is read once and scanned forward.
+ */
+int
+qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+               bool timestamps, struct qmat *out)
+{
+    uint32_t *ids = NULL;
+    size_t nids = store_select(ev->st, n->m, n->nm, &ids), k, i, ns, hi;
+    int64_t lo_t, hi_t, t;
+    struct labels ls;
+    size_t si;
+    int rc = 0;
+
+    effective_span(ev, n, ts, &lo_t, &hi_t);
+    for (k = 0; k < nids && rc == 0; k++) {
+        ns = read_series(ev, ids[k], lo_t - QEVAL_LOOKBACK_MS, hi_t);
+        if (ns == 0)
+            continue;
+        store_series_labels(ev->st, ids[k], &ls);
+        si = qmat_series(ev, out, &ls);
+        for (i = 0, hi = 0; i < ts->n; i++) {
+            t = qeval_effective(ev, n, qsteps_at(ts, i));
+            while (hi < ns && ev->buf[hi].t <= t)
+                hi++;
+            if (hi == 0 || ev->buf[hi - 1].t < t - QEVAL_LOOKBACK_MS ||
+                store_is_stale(ev->buf[hi - 1].v))
+                continue;
+            /* Effective times only grow with @ unset, so hi never moves
+             * back; with @ set every step sees the same sample. */
+            rc = qmat_push(ev, out, si, qsteps_at(ts, i), timestamps ?
+                           (double)ev->buf[hi - 1].t / 1000 :
+                           ev->buf[hi - 1].v, n);
+            if (rc < 0)
+                break;
+        }
+    }
+    free(ids);
+    return rc;
+}
+
+/* Copies ev->buf[0..n) into the arena without staleness markers. */
+static size_t
+keep_samples(struct qev *ev, size_t n, struct sample **out)
+{
+    size_t i, k = 0;
+
+    *out = arena_alloc(ev->a, (n ? n : 1) * sizeof(**out));
+    for (i = 0; i < n; i++) {
+        if (!store_is_stale(ev->buf[i].v))
+            (*out)[k++] = ev->buf[i];
+    }
+    return k;
+}
+
+static int
+range_of_selector(struct qev *ev, const struct qnode *n,
+                  const struct qsteps *ts, struct qrange **out, size_t *nout)
+{
+    uint32_t *ids = NULL;
+    size_t nids = store_select(ev->st, n->m, n->nm, &ids), k, ns;
+    int64_t lo_t, hi_t;
+
+    effective_span(ev, n, ts, &lo_t, &hi_t);
+    *out = arena_calloc(ev->a, nids ? nids : 1, sizeof(**out));
+    *nout = 0;
+    for (k = 0; k < nids; k++) {
+        ns = read_series(ev, ids[k], lo_t - n->range, hi_t);
+        store_series_labels(ev->st, ids[k], &(*out)[*nout].ls);
+        (*out)[*nout].n = keep_samples(ev, ns, &(*out)[*nout].s);
+        (*nout)++;
+    }
+    free(ids);
+    return 0;
+}
+
+/* Floor division for possibly negative times. */
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/*
+ * A subquery: its expression evaluated on the absolute multiples of its
+ * step that cover every window [T-o-r, T-o] of the outer grid.
+ */
+static int
+range_of_subquery(struct qev *ev, const struct qnode *n,
+                  const struct qsteps *ts, struct qrange **out, size_t *nout)
+{
+    int64_t step = n->step ? n->step : QEVAL_SUBQUERY_STEP;
+    int64_t lo_t, hi_t, first;
+    struct qsteps inner;
+    struct qmat m = {0};
+    size_t i, j;
+
+    effective_span(ev, n, ts, &lo_t, &hi_t);
+    first = -floor_div(-(lo_t - n->range), step) * step;
+    *out = NULL;
+    *nout = 0;
+    if (first > hi_t)
+        return 0;
+    inner.start = first;
+    inner.step = step;
+    inner.n = (size_t)((hi_t - first) / step) + 1;
+    if (qeval_node(ev, n->lhs, &inner, &m) < 0)
+        return -1;
+    *out = arena_calloc(ev->a, m.n ? m.n : 1, sizeof(**out));
+    for (i = 0; i < m.n; i++) {
+        (*out)[i].ls = m.s[i].ls;
+        (*out)[i].s = arena_alloc(ev->a,
+                                  (m.s[i].n + 1) * sizeof(struct sample));
+        for (j = 0; j < m.s[i].n; j++) {
+            (*out)[i].s[j].t = m.s[i].pts[j].t;
+            (*out)[i].s[j].v = m.s[i].pts[j].v;
+        }
+        (*out)[i].n = m.s[i].n;
+    }
+    *nout = m.n;
+    return 0;
+}
+
+int
+qeval_range_arg(struct qev *ev, const struct qnode *n,
+                const struct qsteps *ts, struct qrange **out, size_t *nout)
+{
+    n = qparse_unparen(n);
+    if (n->kind == QN_SUBQUERY)
+        return range_of_subquery(ev, n, ts, out, nout);
+    return range_of_selector(ev, n, ts, out, nout);
+}
+
+/* A scalar: one series without labels, a point at every step. */
+static int
+eval_number(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+            struct qmat *out)
+{
+    struct labels none = {NULL, 0};
+    size_t si = qmat_series(ev, out, &none), i;
+
+    for (i = 0; i < ts->n; i++)
+        qmat_push(ev, out, si, qsteps_at(ts, i), n->num, n);
+    return 0;
+}
+
+/* Unary minus negates and drops the metric name; plus changes nothing. */
+static int
+eval_unary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+           struct qmat *out)
+{
+    struct qmat in = {0};
+    struct labels ls;
+    size_t i, j, si;
+
+    if (qeval_node(ev, n->lhs, ts, &in) < 0)
+        return -1;
+    if (n->op == QT_ADD) {
+        *out = in;
+        return 0;
+    }
+    for (i = 0; i < in.n; i++) {
+        qlabels_drop_name(ev, &in.s[i].ls, &ls);
+        si = qmat_series(ev, out, &ls);
+        for (j = 0; j < in.s[i].n; j++) {
+            if (qmat_push(ev, out, si, in.s[i].pts[j].t, -in.s[i].pts[j].v,
+                          n) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int
+qeval_node(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+           struct qmat *out)
+{
+    switch (n->kind) {
+    case QN_NUMBER:   return eval_number(ev, n, ts, out);
+    case QN_PAREN:    return qeval_node(ev, n->lhs, ts, out);
+    case QN_SELECTOR: return qeval_selector(ev, n, ts, false, out);
+    case QN_UNARY:    return eval_unary(ev, n, ts, out);
+    case QN_BINARY:   return qeval_binary(ev, n, ts, out);
+    case QN_AGG:      return qeval_agg(ev, n, ts, out);
+    case QN_CALL:     return qfunc_call(ev, n, ts, out);
+    default:
+        return qeval_fail(ev, n, "unexpected %s in evaluation",
+                          qfunc_type_name(n->type));
+    }
+}
+
+/* Copies a label set, strings included, into the result's arena. */
+static void
+result_labels(struct arena *a, const struct labels *in, struct labels *out)
+{
+    size_t i;
+
+    out->n = in->n;
+    out->v = arena_alloc(a, (in->n ? in->n : 1) * sizeof(*out->v));
+    for (i = 0; i < in->n; i++) {
+        out->v[i].name = arena_strdup(a, in->v[i].name);
+        out->v[i].value = arena_strdup(a, in->v[i].value);
+    }
+}
+
+static struct qresult *
+new_result(enum qvalue_type type, int64_t t)
+{
+    struct arena *a = arena_new();
+    struct qresult *r = arena_calloc(a, 1, sizeof(*r));
+
+    r->arena = a;
+    r->type = type;
+    r->t = t;
+    return r;
+}
+
+/* Moves a matrix into a result: every series with its points. */
+static void
+result_series(struct qresult *r, const struct qmat *m, bool keep_empty)
+{
+    size_t i, k = 0;
+    struct qseries *s;
+
+    r->series = arena_calloc(r->arena, m->n ? m->n : 1, sizeof(*r->series));
+    for (i = 0; i < m->n; i++) {
+        if (m->s[i].n == 0 && !keep_empty)
+            continue;
+        s = &r->series[k++];
+        result_labels(r->arena, &m->s[i].ls, &s->labels);
+        s->npoints = m->s[i].n;
+        s->points = arena_alloc(r->arena, (s->npoints ? s->npoints : 1) *
+                                sizeof(*s->points));
+        if (s->npoints)
+            memcpy(s->points, m->s[i].pts, s->npoints * sizeof(*s->points));
+    }
+    r->nseries = k;
+}
+
+/* An instant query of a range vector: the raw samples of each window. */
+static int
+instant_matrix(struct qev *ev, const struct qnode *n, int64_t t,
+               struct qresult *r)
+{
+    struct qsteps ts = {t, 1, 1};
+    const struct qnode *u = qparse_unparen(n);
+    struct qrange *rs;
+    size_t nrs, i, j;
+    int64_t end = qeval_effective(ev, u, t), start = end - u->range;
+    struct qmat m = {0};
+    size_t si;
+
+    if (qeval_range_arg(ev, n, &ts, &rs, &nrs) < 0)
+        return -1;
+    for (i = 0; i < nrs; i++) {
+        si = qmat_series(ev, &m, &rs[i].ls);
+        for (j = 0; j < rs[i].n; j++) {
+            if (rs[i].s[j].t >= start && rs[i].s[j].t <= end)
+                qmat_push(ev, &m, si, rs[i].s[j].t, rs[i].s[j].v, n);
+        }
+    }
+    qmat_sort(&m);
+    result_series(r, &m, false);
+    return 0;
+}
+
+static void
+ev_init(struct qev *ev, const struct store *st, struct diag *d,
+        int64_t start, int64_t end)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->st = st;
+    ev->a = arena_new();
+    ev->d = d;
+    ev->qstart = start;
+    ev->qend = end;
+}
+
+static void
+ev_fini(struct qev *ev)
+{
+    free(ev->buf);
+    arena_free(ev->a);
+}
+
+struct qresult *
+qeval_instant(const struct query *q, const struct store *st, int64_t t,
+              struct diag *d)
+{
+    const struct qnode *root = qparse_root(q);
+    struct qsteps ts = {t, 1, 1};
+    struct qresult *r = new_result(root->type, t);
+    struct qmat m = {0};
+    struct qev ev;
+    int rc = 0;
+
+    ev_init(&ev, st, d, t, t);
+    if (root->type == QV_STRING) {
+        r->string = arena_strdup(r->arena, qparse_unparen(root)->str);
+    } else if (root->type == QV_MATRIX) {
+        rc = instant_matrix(&ev, root, t, r);
+    } else if ((rc = qeval_node(&ev, root, &ts, &m)) == 0) {
+        if (root->type == QV_SCALAR)
+            r->scalar = qmat_scalar(&m, 0);
+        else
+            result_series(r, &m, false);
+    }
+    ev_fini(&ev);
+    if (rc < 0) {
+        qresult_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+struct qresult *
+qeval_range(const struct query *q, const struct store *st, int64_t start,
+            int64_t end, int64_t step, struct diag *d)
+{
+    const struct qnode *root = qparse_root(q);
+    struct qsteps ts;
+    struct qresult *r;
+    struct qmat m = {0};
+    struct qev ev;
+    int rc;
+
+    if (step <= 0 || end < start) {
+        diag_set(d, 0, 0, 0, "invalid range query: start %lld, end %lld, "
+                 "step %lld", (long long)start, (long long)end,
+                 (long long)step);
+        return NULL;
+    }
+    if (root->type != QV_SCALAR && root->type != QV_VECTOR) {
+        diag_set(d, 1, 1, (int)root->len, "invalid expression type \"%s\" "
+                 "for range query, must be Scalar or instant Vector",
+                 qfunc_type_name(root->type));
+        return NULL;
+    }
+    ts.start = start;
+    ts.step = step;
+    ts.n = (size_t)((end - start) / step) + 1;
+    ev_init(&ev, st, d, start, end);
+    r = new_result(QV_MATRIX, end);
+    if ((rc = qeval_node(&ev, root, &ts, &m)) == 0) {
+        qmat_sort(&m);
+        result_series(r, &m, false);
+    }
+    ev_fini(&ev);
+    if (rc < 0) {
+        qresult_free(r);
+        return NULL;
+    }
+    return r;
+}

@@ -1,0 +1,103 @@
+/*
+ * The evaluator's shared machinery, used by query/eval.c and the operator,
+ * aggregation and function files: a step grid, matrices being built (one
+ * series per label set, one point per step at most) and the instant vector
+ * of one step. Everything lives in the evaluation's arena; nothing here
+ * reaches the store except through query/eval.c.
+ *
+ * Ownership: a struct qev borrows the store and the diag for one
+ * evaluation and owns its arena, freed when the evaluation ends.
+ */
+#ifndef QUERY_EVAL_H
+#define QUERY_EVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "query/ast.h"
+#include "src/arena.h"
+#include "src/diag.h"
+#include "store/store.h"
+
+#define QEVAL_LOOKBACK_MS   (5 * 60 * 1000)
+#define QEVAL_SUBQUERY_STEP (60 * 1000)
+
+struct qev {
+    const struct store *st;
+    struct arena *a;            /* temporaries of this evaluation */
+    struct diag *d;
+    int64_t qstart, qend;       /* the query's range, for start()/end() */
+    struct sample *buf;         /* scratch for store_read (xrealloc'd) */
+    size_t bufcap;
+};
+
+/* The evaluation times start, start + step, ... (n of them). */
+struct qsteps {
+    int64_t start;
+    int64_t step;
+    size_t n;
+};
+
+/* One output series: points ascending by time, at most one per time. */
+struct qser {
+    struct labels ls;
+    uint64_t hash;
+    struct qpoint *pts;
+    size_t n, cap;
+};
+
+/* A matrix under construction, with a hash index by label set. */
+struct qmat {
+    struct qser *s;
+    size_t n, cap;
+    uint32_t *slots;            /* 1 + series index, 0 for empty */
+    size_t nslots;
+};
+
+/* One element of an instant vector: labels borrowed from a matrix. */
+struct qelem {
+    const struct labels *ls;
+    double v;
+};
+
+struct qvec {
+    struct qelem *e;
+    size_t n;
+};
+
+/* A series of raw samples with its label set (range-vector arguments). */
+struct qrange {
+    struct labels ls;
+    struct sample *s;
+    size_t n;
+};
+
+static inline int64_t
+qsteps_at(const struct qsteps *ts, size_t i)
+{
+    return ts->start + (int64_t)i * ts->step;
+}
+
+/* Evaluates a scalar or instant-vector node over ts into *out. */
+int qeval_node(struct qev *ev, const struct qnode *n,
+               const struct qsteps *ts, struct qmat *out);
+/*
+ * An instant selector over ts: per step the newest sample within the
+ * lookback window, or with timestamps that sample's time in seconds.
+ */
+int qeval_selector(struct qev *ev, const struct qnode *n,
+                   const struct qsteps *ts, bool timestamps,
+                   struct qmat *out);
+/* The time an @-pinned or offset node looks at for evaluation time t. */
+int64_t qeval_effective(const struct qev *ev, const struct qnode *n,
+                        int64_t t);
+/*
+ * The raw series of a range-vector node (range selector or subquery)
+ * covering every window of ts, staleness markers removed.
+ */
+int qeval_range_arg(struct qev *ev, const struct qnode *n,
+                    const struct qsteps *ts, struct qrange **out,
+                    size_t *nout);
+
+#endif

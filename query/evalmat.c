@@ -1,0 +1,216 @@
+/*
+ * Matrices under construction and label-set helpers for the evaluator:
+ * a hash index from label set to series, per-step instant vectors read
+ * back out of a matrix, and the label edits operators and functions make.
+ * It knows nothing of the AST beyond the node used to place an error.
+ */
+#include "query/evalmat.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+rehash(struct qev *ev, struct qmat *m)
+{
+    size_t ns = m->nslots ? m->nslots * 2 : 16, i, j;
+
+    m->slots = arena_calloc(ev->a, ns, sizeof(*m->slots));
+    m->nslots = ns;
+    for (i = 0; i < m->n; i++) {
+        j = m->s[i].hash & (ns - 1);
+        while (m->slots[j])
+            j = (j + 1) & (ns - 1);
+        m->slots[j] = (uint32_t)(i + 1);
+    }
+}
+
+/* Copies a label set into the arena, so results outlive their inputs. */
+static void
+copy_labels(struct qev *ev, const struct labels *in, struct labels *out)
+{
+    out->n = in->n;
+    out->v = NULL;
+    if (in->n == 0)
+        return;
+    out->v = arena_alloc(ev->a, in->n * sizeof(*in->v));
+    memcpy(out->v, in->v, in->n * sizeof(*in->v));
+}
+
+size_t
+qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls)
+{
+    uint64_t h = labels_hash(ls);
+    size_t j;
+    struct qser *s;
+
+    if (m->n * 2 >= m->nslots)
+        rehash(ev, m);
+    for (j = h & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1)) {
+        s = &m->s[m->slots[j] - 1];
+        if (s->hash == h && labels_equal(&s->ls, ls))
+            return m->slots[j] - 1;
+    }
+    if (m->n == m->cap) {
+        m->s = arena_realloc(ev->a, m->s, m->cap * sizeof(*m->s),
+                             (m->cap ? m->cap * 2 : 8) * sizeof(*m->s));
+        m->cap = m->cap ? m->cap * 2 : 8;
+    }
+    s = &m->s[m->n];
+    memset(s, 0, sizeof(*s));
+    copy_labels(ev, ls, &s->ls);
+    s->hash = h;
+    m->slots[j] = (uint32_t)(++m->n);
+    return m->n - 1;
+}
+
+int
+qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
+          const struct qnode *n)
+{
+    struct qser *s = &m->s[i];
+    size_t ncap;
+
+    if (s->n > 0 && s->pts[s->n - 1].t == t)
+        return qeval_fail(ev, n, "vector cannot contain metrics with the "
+                          "same labelset");
+    if (s->n == s->cap) {
+        ncap = s->cap ? s->cap * 2 : 4;
+        s->pts = arena_realloc(ev->a, s->pts, s->cap * sizeof(*s->pts),
+                               ncap * sizeof(*s->pts));
+        s->cap = ncap;
+    }
+    s->pts[s->n].t = t;
+    s->pts[s->n].v = v;
+    s->n++;
+    return 0;
+}
+
+static int
+cmp_series(const void *a, const void *b)
+{
+    return labels_cmp(&((const struct qser *)a)->ls,
+                      &((const struct qser *)b)->ls);
+}
+
+void
+qmat_sort(struct qmat *m)
+{
+    if (m->n > 1)
+        qsort(m->s, m->n, sizeof(*m->s), cmp_series);
+    m->slots = NULL;
+    m->nslots = 0;
+}
+
+void
+qmat_at(struct qev *ev, const struct qmat *m, size_t *cur, int64_t t,
+        struct qvec *out)
+{
+    size_t i;
+    const struct qser *s;
+
+    out->n = 0;
+    out->e = arena_alloc(ev->a, (m->n ? m->n : 1) * sizeof(*out->e));
+    for (i = 0; i < m->n; i++) {
+        s = &m->s[i];
+        while (cur[i] < s->n && s->pts[cur[i]].t < t)
+            cur[i]++;
+        if (cur[i] < s->n && s->pts[cur[i]].t == t) {
+            out->e[out->n].ls = &s->ls;
+            out->e[out->n].v = s->pts[cur[i]].v;
+            out->n++;
+        }
+    }
+}
+
+double
+qmat_scalar(const struct qmat *m, size_t i)
+{
+    return m->n && i < m->s[0].n ? m->s[0].pts[i].v : 0;
+}
+
+static bool
+listed(const struct qlabel_list *l, const char *name)
+{
+    size_t i;
+
+    for (i = 0; l != NULL && i < l->n; i++) {
+        if (strcmp(l->v[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+void
+qlabels_filter(struct qev *ev, const struct labels *in,
+               const struct qlabel_list *names, bool keep, bool drop_name,
+               struct labels *out)
+{
+    size_t i;
+    bool is_name;
+
+    out->v = arena_alloc(ev->a, (in->n ? in->n : 1) * sizeof(*out->v));
+    out->n = 0;
+    for (i = 0; i < in->n; i++) {
+        is_name = strcmp(in->v[i].name, LABEL_METRIC_NAME) == 0;
+        if (drop_name && is_name)
+            continue;
+        if (listed(names, in->v[i].name) != keep)
+            continue;
+        out->v[out->n++] = in->v[i];
+    }
+}
+
+void
+qlabels_drop_name(struct qev *ev, const struct labels *in,
+                  struct labels *out)
+{
+    qlabels_filter(ev, in, NULL, false, true, out);
+}
+
+void
+qlabels_set(struct qev *ev, const struct labels *in, const char *name,
+            const char *value, struct labels *out)
+{
+    size_t i, j = 0;
+    bool done = false;
+    int c;
+
+    out->v = arena_alloc(ev->a, (in->n + 1) * sizeof(*out->v));
+    for (i = 0; i < in->n; i++) {
+        c = strcmp(in->v[i].name, name);
+        if (c >= 0 && !done) {
+            done = true;
+            if (value != NULL && value[0] != '\0') {
+                out->v[j].name = name;
+                out->v[j++].value = value;
+            }
+            if (c == 0)
+                continue;
+        }
+        out->v[j++] = in->v[i];
+    }
+    if (!done && value != NULL && value[0] != '\0') {
+        out->v[j].name = name;
+        out->v[j++].value = value;
+    }
+    out->n = j;
+}
+
+int
+qeval_fail(struct qev *ev, const struct qnode *n, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[sizeof(ev->d->msg)];
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n != NULL)
+        diag_set(ev->d, n->line, n->col, n->len ? (int)n->len : 1, "%s",
+                 msg);
+    else
+        diag_set(ev->d, 0, 0, 0, "%s", msg);
+    return -1;
+}

@@ -1,0 +1,48 @@
+/*
+ * Matrices under construction (one series per label set, points by time)
+ * and the label edits of operators and functions, for the evaluator.
+ *
+ * Ownership: everything is allocated in the evaluation's arena (ev->a);
+ * label strings are borrowed from the store or the query and copied only
+ * when the final result is built.
+ */
+#ifndef QUERY_EVALMAT_H
+#define QUERY_EVALMAT_H
+
+#include "query/eval.h"
+
+/* Sets ev->d at node n (its span); returns -1. */
+int qeval_fail(struct qev *ev, const struct qnode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The series with labels ls in m (ls copied into the arena when new). */
+size_t qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls);
+/*
+ * Appends (t, v) to series i; -1 with ev->d set when the series already
+ * has a point at t (two results with one label set).
+ */
+int qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t,
+              double v, const struct qnode *n);
+/* Sorts m's series by labels (the order of range results). */
+void qmat_sort(struct qmat *m);
+/*
+ * The instant vector of m at time t. cur holds one cursor per series,
+ * zeroed before the first step; times must not go backwards.
+ */
+void qmat_at(struct qev *ev, const struct qmat *m, size_t *cur, int64_t t,
+             struct qvec *out);
+/* The value of a scalar matrix at step i. */
+double qmat_scalar(const struct qmat *m, size_t i);
+
+/* Label-set helpers; results are built in ev's arena. */
+void qlabels_drop_name(struct qev *ev, const struct labels *in,
+                       struct labels *out);
+void qlabels_set(struct qev *ev, const struct labels *in, const char *name,
+                 const char *value, struct labels *out);
+/* Keeps only (keep) or drops (!keep) the listed names (and __name__ too
+ * when drop_name). */
+void qlabels_filter(struct qev *ev, const struct labels *in,
+                    const struct qlabel_list *names, bool keep,
+                    bool drop_name, struct labels *out);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * HTTP fetching for scrapes: libcurl's multi interface driven from
+ * promdeck's one event loop. A connection (one per target) keeps its easy
+ * handle, and so its keep-alive connection, from scrape to scrape. Bodies
+ * are streamed to a callback as they arrive; nothing here buffers a body,
+ * parses it or knows about targets. This is the only file set that sees
+ * libcurl.
+ *
+ * Ownership: the caller owns a fetch and its connections and frees every
+ * connection before the fetch. fetch_start copies the request; the
+ * callbacks' ctx is borrowed until the transfer ends or the connection is
+ * freed. Callbacks may start transfers on other connections, but must not
+ * free any connection or the fetch.
+ */
+#ifndef SCRAPE_FETCH_H
+#define SCRAPE_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The body size cap when a request gives none: 64 MiB. */
+#define FETCH_DEFAULT_MAX_BODY ((size_t)64 << 20)
+
+struct fetch;
+struct fetch_conn;
+
+struct fetch_request {
+    const char *url;
+    int64_t timeout_ms;     /* whole transfer, connect included; > 0 */
+    size_t max_body;        /* bytes after decoding; 0: the default */
+};
+
+struct fetch_callbacks {
+    void *ctx;
+    /*
+     * Called once per successful response (HTTP 200) before its first
+     * body byte, or before done when the body is empty. content_type is
+     * the header's value, NULL when absent; borrowed for the call.
+     */
+    void (*headers)(void *ctx, const char *content_type);
+    /* Called for each piece of the body; non-zero aborts the transfer. */
+    int (*data)(void *ctx, const char *p, size_t n);
+    /*
+     * Called once when the transfer ends: error is NULL on success, else
+     * a short text without URL or credentials ("connection refused",
+     * "timeout after 10s", "HTTP 500 Internal Server Error", "body over
+     * 64 MiB limit", "aborted by the receiver").
+     */
+    void (*done)(void *ctx, const char *error);
+};
+
+/* A fetcher with its own multi handle; NULL only if libcurl fails init. */
+struct fetch *fetch_new(void);
+/* Frees the fetcher; all its connections must be freed already. */
+void fetch_free(struct fetch *f);
+
+/* A connection for one target, idle until fetch_start. */
+struct fetch_conn *fetch_conn_new(struct fetch *f);
+/* Cancels a running transfer (done is not called) and frees c. */
+void fetch_conn_free(struct fetch_conn *c);
+/* True from fetch_start until just before the done callback. */
+bool fetch_conn_busy(const struct fetch_conn *c);
+
+/*
+ * Starts a GET of req->url on c with the scrape headers (Accept for
+ * OpenMetrics and text, gzip, the scrape timeout, the User-Agent). c must
+ * be idle. Returns 0, or -1 when curl refuses the request (a bad URL):
+ * then done has already been called with the reason.
+ */
+int fetch_start(struct fetch_conn *c, const struct fetch_request *req,
+                const struct fetch_callbacks *cb);
+
+/*
+ * Waits up to timeout_ms for network activity or for extra_fd (< 0: none)
+ * to become readable; *extra_ready says whether it did. Returns 0, or -1
+ * when polling failed.
+ */
+int fetch_wait(struct fetch *f, int extra_fd, int timeout_ms,
+               bool *extra_ready);
+/* Moves transfers along and calls done for each one that finished. */
+void fetch_pump(struct fetch *f);
+/* Transfers in flight. */
+size_t fetch_running(const struct fetch *f);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * The scrape pool: the targets, when each is scraped, and what a scrape
+ * puts in the store. Each target is scraped at a stable offset inside its
+ * interval; its body is parsed as it arrives and committed all or nothing,
+ * with the synthetic series (up, scrape_duration_seconds, ...) and
+ * staleness markers Prometheus writes. Discovery and relabelling live
+ * elsewhere: the pool gets final target definitions.
+ *
+ * Ownership: the caller owns the pool and the store, which must outlive
+ * it. scrape_pool_set_targets copies the definitions. Strings and labels
+ * in a scrape_status are borrowed until the next scrape_pool_set_targets
+ * or scrape_pool_free; last_error also changes at the next
+ * scrape_pool_pump.
+ */
+#ifndef SCRAPE_POOL_H
+#define SCRAPE_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/labels.h"
+#include "store/store.h"
+
+struct scrape_pool;
+
+struct scrape_target_def {
+    const char *job;
+    const char *scheme;         /* "http" or "https" */
+    const char *address;        /* host:port */
+    const char *metrics_path;   /* "/metrics" */
+    struct labels labels;       /* final target labels, incl. job, instance */
+    int64_t interval_ms;
+    int64_t timeout_ms;         /* <= interval_ms */
+    size_t body_size_limit;     /* bytes; 0: 64 MiB */
+};
+
+struct scrape_status {
+    const char *job, *instance, *url;
+    const struct labels *labels;
+    int health;                 /* 0 unknown, 1 up, 2 down */
+    int64_t last_scrape_ms;     /* start of the last finished scrape; 0 */
+    double last_duration_s;
+    size_t samples;             /* scrape_samples_scraped, last scrape */
+    size_t scrapes;             /* finished scrapes since added */
+    const char *last_error;     /* "" after a successful scrape */
+    size_t out_of_order;        /* appends the store refused, in total */
+    size_t duplicates;          /* repeated series in a body, in total */
+};
+
+/* A pool writing into st, with no targets. */
+struct scrape_pool *scrape_pool_new(struct store *st);
+/* Cancels running scrapes and frees the pool (not the store). */
+void scrape_pool_free(struct scrape_pool *p);
+
+/*
+ * Replaces the target list by defs (copied). Targets that remain (same
+ * URL and labels) keep their state and schedule; new ones are scraped
+ * soon; removed ones get staleness markers at now_ms for every series
+ * they last reported and for their synthetic series. Status indexes
+ * follow the order of defs afterwards.
+ */
+void scrape_pool_set_targets(struct scrape_pool *p,
+                             const struct scrape_target_def *defs, size_t n,
+                             int64_t now_ms);
+/* The earliest due time (ms) of a scrape; INT64_MAX without targets. */
+int64_t scrape_pool_next_due(const struct scrape_pool *p);
+/* Starts every scrape due at now_ms that is not still running. */
+void scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms);
+/*
+ * Starts every target that is not running now, whatever its schedule
+ * (for --once and a refresh key); each then continues on its own slot.
+ */
+void scrape_pool_start_all(struct scrape_pool *p, int64_t now_ms);
+/*
+ * Waits up to timeout_ms for network activity or extra_fd (< 0: none);
+ * see fetch_wait. Returns 0, or -1 when polling failed.
+ */
+int scrape_pool_wait(struct scrape_pool *p, int extra_fd, int timeout_ms,
+                     bool *extra_ready);
+/*
+ * Moves transfers along and commits every scrape that finished; returns
+ * how many finished (the store changed when it is not 0).
+ */
+size_t scrape_pool_pump(struct scrape_pool *p, int64_t now_ms);
+/* Scrapes in flight. */
+size_t scrape_pool_running(const struct scrape_pool *p);
+size_t scrape_pool_count(const struct scrape_pool *p);
+/* The state of target i (0 <= i < count), in set_targets order. */
+void scrape_pool_status(const struct scrape_pool *p, size_t i,
+                        struct scrape_status *out);
+
+#endif

@@ -1,0 +1,798 @@
+/*
+ * The prometheus.yml loader. It walks the libyaml tree with one table of
+ * keys per section: keys promdeck implements are read, keys Prometheus
+ * 2.42 knows but promdeck does not act on are warned about and skipped,
+ * anything else is an error with a spelling suggestion. Defaults and
+ * checks follow Prometheus's config.go. No service discovery here.
+ */
+#include "src/config.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/xalloc.h"
+#include "src/yaml.h"
+
+/* The state of one load: where diags go and how many there were. */
+struct loader {
+    struct config *cfg;
+    struct diag *errs, *warns;
+    size_t maxerrs, nerrs, maxwarns, nwarns;
+    bool failed;
+};
+
+/* The keys of one section: read by promdeck, or known and ignored. */
+struct section {
+    const char *what;               /* "scrape config", for messages */
+    const char *const *used;        /* NULL-terminated */
+    const char *const *ignored;     /* NULL-terminated */
+};
+
+static const char *const top_used[] = { "global", "scrape_configs", NULL };
+static const char *const top_ignored[] = {
+    "alerting", "rule_files", "storage", "tracing", "remote_write",
+    "remote_read", NULL
+};
+static const char *const global_used[] = {
+    "scrape_interval", "scrape_timeout", "evaluation_interval",
+    "external_labels", NULL
+};
+static const char *const global_ignored[] = { "query_log_file", NULL };
+static const char *const job_used[] = {
+    "job_name", "scrape_interval", "scrape_timeout", "metrics_path",
+    "scheme", "static_configs", "body_size_limit", "honor_timestamps", NULL
+};
+/* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
+static const char *const job_ignored[] = {
+    "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
+    "label_name_length_limit", "label_value_length_limit",
+    "relabel_configs", "metric_relabel_configs",
+    "basic_auth", "authorization", "oauth2", "bearer_token",
+    "bearer_token_file", "tls_config", "proxy_url", "no_proxy",
+    "proxy_from_environment", "proxy_connect_header", "follow_redirects",
+    "enable_http2",
+    "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
+    "docker_sd_configs", "dockerswarm_sd_configs", "dns_sd_configs",
+    "ec2_sd_configs", "eureka_sd_configs", "file_sd_configs",
+    "gce_sd_configs", "hetzner_sd_configs", "http_sd_configs",
+    "ionos_sd_configs", "kubernetes_sd_configs", "kuma_sd_configs",
+    "lightsail_sd_configs", "linode_sd_configs", "marathon_sd_configs",
+    "nerve_sd_configs", "nomad_sd_configs", "openstack_sd_configs",
+    "ovhcloud_sd_configs", "puppetdb_sd_configs", "scaleway_sd_configs",
+    "serverset_sd_configs", "triton_sd_configs", "uyuni_sd_configs",
+    "vultr_sd_configs", NULL
+};
+static const char *const static_used[] = { "targets", "labels", NULL };
+static const char *const none[] = { NULL };
+
+static const struct section top_section = {
+    "the top level", top_used, top_ignored
+};
+static const struct section global_section = {
+    "global config", global_used, global_ignored
+};
+static const struct section job_section = {
+    "scrape config", job_used, job_ignored
+};
+static const struct section static_section = {
+    "static config", static_used, none
+};
+
+/* Fills d at node n (no position when n is NULL) with a message. */
+static void
+fill(struct diag *d, const char *source, const struct yaml_node *n,
+     int span, const char *fmt, va_list ap)
+{
+    diag_clear(d);
+    d->source = source;
+    if (n != NULL) {
+        d->line = n->line;
+        d->col = n->col;
+        d->span = span > 0 ? span : 1;
+    }
+    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+}
+
+/* Records an error at node n; errors past maxerrs are only counted. */
+static void
+error_at(struct loader *ld, const struct yaml_node *n, int span,
+         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+error_at(struct loader *ld, const struct yaml_node *n, int span,
+         const char *fmt, ...)
+{
+    va_list ap;
+
+    ld->failed = true;
+    if (ld->nerrs >= ld->maxerrs)
+        return;
+    va_start(ap, fmt);
+    fill(&ld->errs[ld->nerrs++], ld->cfg->path, n, span, fmt, ap);
+    va_end(ap);
+}
+
+/* Keeps a diag a yaml getter filled, with the config's source name. */
+static void
+error_diag(struct loader *ld, const struct diag *from)
+{
+    ld->failed = true;
+    if (ld->nerrs >= ld->maxerrs)
+        return;
+    ld->errs[ld->nerrs] = *from;
+    ld->errs[ld->nerrs++].source = ld->cfg->path;
+}
+
+static void
+warn_at(struct loader *ld, const struct yaml_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+warn_at(struct loader *ld, const struct yaml_node *n, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ld->nwarns >= ld->maxwarns)
+        return;
+    va_start(ap, fmt);
+    fill(&ld->warns[ld->nwarns++], ld->cfg->path, n, 1, fmt, ap);
+    va_end(ap);
+}
+
+/* Edit distance between a and b (both short keys). */
+static size_t
+distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+
+    if (la >= 64 || lb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = prev + (a[i - 1] != b[j - 1]);
+
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            tmp = row[j];
+            row[j] = best;
+            prev = tmp;
+        }
+    }
+    return row[lb];
+}
+
+static bool
+in_list(const char *const *list, const char *s)
+{
+    for (; *list != NULL; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+/* The closest known key, when it is close enough to be a typo. */
+static const char *
+suggest(const struct section *sec, const char *key)
+{
+    const char *const *lists[] = { sec->used, sec->ignored };
+    const char *best = NULL;
+    size_t bestd = (size_t)-1, len = strlen(key);
+
+    for (size_t l = 0; l < 2; l++)
+        for (const char *const *k = lists[l]; *k != NULL; k++) {
+            size_t d = distance(key, *k);
+
+            if (d < bestd) {
+                bestd = d;
+                best = *k;
+            }
+        }
+    return bestd <= 2 || bestd * 4 <= len ? best : NULL;
+}
+
+/*
+ * Checks every key of a section's mapping: warns once for each key
+ * Prometheus knows but promdeck ignores, and reports unknown ones.
+ */
+static void
+check_keys(struct loader *ld, const struct yaml_node *map,
+           const struct section *sec)
+{
+    for (size_t i = 0; i < yaml_map_size(map); i++) {
+        const struct yaml_node *k = yaml_map_at(map, i)->key;
+        const char *key = yaml_scalar(k), *near;
+
+        if (key == NULL) {
+            error_at(ld, k, 1, "expected a string key in %s, found %s",
+                     sec->what, yaml_kind_name(k));
+        } else if (in_list(sec->ignored, key)) {
+            warn_at(ld, k, "%s is not supported yet; ignored", key);
+        } else if (!in_list(sec->used, key)) {
+            near = suggest(sec, key);
+            if (near != NULL)
+                error_at(ld, k, (int)strlen(key),
+                         "unknown key '%s' in %s; did you mean '%s'?", key,
+                         sec->what, near);
+            else
+                error_at(ld, k, (int)strlen(key), "unknown key '%s' in %s",
+                         key, sec->what);
+        }
+    }
+}
+
+/* A section that must be a mapping (null counts as empty); false if not. */
+static bool
+expect_map(struct loader *ld, const struct yaml_node *n, const char *what)
+{
+    if (n == NULL || yaml_is_null(n) || yaml_is_map(n))
+        return n != NULL && yaml_is_map(n);
+    error_at(ld, n, 1, "expected a mapping for %s, found %s", what,
+             yaml_kind_name(n));
+    return false;
+}
+
+/* The duration under key, if given and valid; returns its node or NULL. */
+static const struct yaml_node *
+get_duration(struct loader *ld, const struct yaml_node *map, const char *key,
+             int64_t *ms)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+    struct diag d;
+
+    if (n == NULL || yaml_is_null(n))
+        return NULL;
+    if (yaml_get_duration(n, ms, &d) != 0) {
+        error_diag(ld, &d);
+        return NULL;
+    }
+    return n;
+}
+
+/* The string under key, if given; NULL (and an error if wrong) if not. */
+static const char *
+get_string(struct loader *ld, const struct yaml_node *map, const char *key)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+    const char *s;
+    struct diag d;
+
+    if (n == NULL || yaml_is_null(n))
+        return NULL;
+    if (yaml_get_string(n, &s, &d) != 0) {
+        error_diag(ld, &d);
+        return NULL;
+    }
+    return s;
+}
+
+/* label-name = [a-zA-Z_] [a-zA-Z0-9_]* */
+static bool
+valid_label_name(const char *s)
+{
+    if (*s == '\0' || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s != '\0'; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') ||
+              (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+/* labels = { label-name: string } ; copied into out, sorted. */
+static void
+parse_labels(struct loader *ld, const struct yaml_node *n,
+             struct labels *out, const char *what)
+{
+    size_t cnt;
+
+    out->v = NULL;
+    out->n = 0;
+    if (!expect_map(ld, n, what))
+        return;
+    cnt = yaml_map_size(n);
+    out->v = xcalloc(cnt + 1, sizeof(*out->v));
+    for (size_t i = 0; i < cnt; i++) {
+        const struct yaml_pair *p = yaml_map_at(n, i);
+        const char *name = yaml_scalar(p->key), *value = "";
+
+        if (name == NULL || !valid_label_name(name)) {
+            error_at(ld, p->key, 1, "\"%s\" is not a valid label name",
+                     name != NULL ? name : yaml_kind_name(p->key));
+            continue;
+        }
+        if (!yaml_is_null(p->value) && yaml_scalar(p->value) == NULL) {
+            error_at(ld, p->value, 1, "expected a string for label %s, "
+                     "found %s", name, yaml_kind_name(p->value));
+            continue;
+        }
+        if (!yaml_is_null(p->value))
+            value = yaml_scalar(p->value);
+        out->v[out->n].name = xstrdup(name);
+        out->v[out->n++].value = xstrdup(value);
+    }
+    labels_sort(out);
+}
+
+static void
+free_labels(struct labels *ls)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        free((char *)ls->v[i].name);
+        free((char *)ls->v[i].value);
+    }
+    free(ls->v);
+    ls->v = NULL;
+    ls->n = 0;
+}
+
+/*
+ * global = { scrape_interval, scrape_timeout, evaluation_interval,
+ *            external_labels }
+ * An interval of 0 means the default; an unset timeout is the default
+ * one, capped at the interval.
+ */
+static void
+parse_global(struct loader *ld, const struct yaml_node *n)
+{
+    struct config *cfg = ld->cfg;
+    const struct yaml_node *tn;
+    int64_t iv = 0, to = 0, ev = 0;
+
+    if (!expect_map(ld, n, "global"))
+        return;
+    check_keys(ld, n, &global_section);
+    get_duration(ld, n, "scrape_interval", &iv);
+    tn = get_duration(ld, n, "scrape_timeout", &to);
+    get_duration(ld, n, "evaluation_interval", &ev);
+    if (yaml_get(n, "external_labels") != NULL)
+        parse_labels(ld, yaml_get(n, "external_labels"),
+                     &cfg->external_labels, "external_labels");
+    cfg->scrape_interval_ms = iv != 0 ? iv : CONFIG_DEFAULT_INTERVAL_MS;
+    if (ev != 0)
+        cfg->evaluation_interval_ms = ev;
+    if (to > cfg->scrape_interval_ms)
+        error_at(ld, tn, 1, "global scrape timeout greater than scrape "
+                 "interval");
+    if (to != 0)
+        cfg->scrape_timeout_ms = to;
+    else if (CONFIG_DEFAULT_TIMEOUT_MS > cfg->scrape_interval_ms)
+        cfg->scrape_timeout_ms = cfg->scrape_interval_ms;
+    else
+        cfg->scrape_timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+}
+
+/*
+ * size = number [unit] ; unit = B | KB | KiB | MB | MiB | GB | GiB | TB |
+ * TiB | PB | PiB | EB | EiB, every one a power of 1024 as Prometheus's
+ * units.Base2Bytes reads them. A bare number is bytes.
+ */
+static int
+parse_size(const char *s, size_t *out)
+{
+    static const char *const units[] = { "B", "K", "M", "G", "T", "P", "E" };
+    char *end;
+    double v = strtod(s, &end), mul = 1;
+
+    if (end == s || v < 0 || *s == '-' || *s == '+')
+        return -1;
+    if (*end != '\0') {
+        size_t u = 0;
+
+        while (u < 7 && *end != units[u][0])
+            u++;
+        if (u == 7)
+            return -1;
+        for (size_t i = 0; i < u; i++)
+            mul *= 1024;
+        end++;
+        if (u > 0 && (strcmp(end, "B") == 0 || strcmp(end, "iB") == 0))
+            end += strlen(end);
+        if (*end != '\0')
+            return -1;
+    }
+    v *= mul;
+    if (v >= 9.2e18)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* static-config = { targets: [ string ], labels: labels } */
+static void
+parse_static(struct loader *ld, const struct yaml_node *n,
+             struct config_static *st)
+{
+    const struct yaml_node *tg;
+
+    memset(st, 0, sizeof(*st));
+    if (!expect_map(ld, n, "static_configs entry"))
+        return;
+    check_keys(ld, n, &static_section);
+    tg = yaml_get(n, "targets");
+    if (tg != NULL && !yaml_is_null(tg) && !yaml_is_seq(tg))
+        error_at(ld, tg, 1, "expected a list of targets, found %s",
+                 yaml_kind_name(tg));
+    st->targets = xcalloc(yaml_seq_size(tg) + 1, sizeof(*st->targets));
+    for (size_t i = 0; tg != NULL && i < yaml_seq_size(tg); i++) {
+        const struct yaml_node *t = yaml_seq_at(tg, i);
+        const char *addr = yaml_scalar(t);
+
+        if (addr == NULL)
+            error_at(ld, t, 1, "expected a target address, found %s",
+                     yaml_kind_name(t));
+        else if (strchr(addr, '/') != NULL)
+            error_at(ld, t, (int)strlen(addr),
+                     "\"%s\" is not a valid hostname", addr);
+        else
+            st->targets[st->ntargets++] = xstrdup(addr);
+    }
+    if (yaml_get(n, "labels") != NULL)
+        parse_labels(ld, yaml_get(n, "labels"), &st->labels, "labels");
+}
+
+/* static_configs = [ static-config ] */
+static void
+parse_statics(struct loader *ld, const struct yaml_node *n,
+              struct config_job *j)
+{
+    if (n == NULL || yaml_is_null(n))
+        return;
+    if (!yaml_is_seq(n)) {
+        error_at(ld, n, 1, "expected a list for static_configs, found %s",
+                 yaml_kind_name(n));
+        return;
+    }
+    j->statics = xcalloc(yaml_seq_size(n) + 1, sizeof(*j->statics));
+    for (size_t i = 0; i < yaml_seq_size(n); i++)
+        parse_static(ld, yaml_seq_at(n, i), &j->statics[j->nstatics++]);
+}
+
+/* scheme, metrics_path, body_size_limit: strings; honor_timestamps: bool */
+static void
+parse_job_http(struct loader *ld, const struct yaml_node *n,
+               struct config_job *j)
+{
+    const char *s;
+    const struct yaml_node *b;
+    bool honor;
+    struct diag d;
+
+    if ((s = get_string(ld, n, "scheme")) != NULL) {
+        if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
+            error_at(ld, yaml_get(n, "scheme"), (int)strlen(s),
+                     "invalid scheme \"%s\"; expected \"http\" or "
+                     "\"https\"", s);
+        free(j->scheme);
+        j->scheme = xstrdup(s);
+    }
+    if ((s = get_string(ld, n, "metrics_path")) != NULL) {
+        free(j->metrics_path);
+        j->metrics_path = xstrdup(s);
+    }
+    if ((s = get_string(ld, n, "body_size_limit")) != NULL &&
+        parse_size(s, &j->body_size_limit) != 0)
+        error_at(ld, yaml_get(n, "body_size_limit"), (int)strlen(s),
+                 "invalid size \"%s\"; expected a number and a unit such "
+                 "as 10MB", s);
+    b = yaml_get(n, "honor_timestamps");
+    if (b != NULL && !yaml_is_null(b)) {
+        if (yaml_get_bool(b, &honor, &d) != 0)
+            error_diag(ld, &d);
+        else if (!honor)
+            warn_at(ld, b, "honor_timestamps: false is not supported yet; "
+                    "ignored");
+    }
+}
+
+static void
+job_init(struct config_job *j, const struct config *cfg)
+{
+    memset(j, 0, sizeof(*j));
+    j->scheme = xstrdup("http");
+    j->metrics_path = xstrdup("/metrics");
+    j->interval_ms = cfg->scrape_interval_ms;
+    j->timeout_ms = cfg->scrape_timeout_ms;
+}
+
+static void
+job_fini(struct config_job *j)
+{
+    for (size_t i = 0; i < j->nstatics; i++) {
+        for (size_t k = 0; k < j->statics[i].ntargets; k++)
+            free(j->statics[i].targets[k]);
+        free(j->statics[i].targets);
+        free_labels(&j->statics[i].labels);
+    }
+    free(j->statics);
+    free(j->name);
+    free(j->scheme);
+    free(j->metrics_path);
+}
+
+/* Interval and timeout with the global defaults, as config.go sets them. */
+static void
+job_times(struct loader *ld, const struct yaml_node *n, struct config_job *j)
+{
+    const struct config *cfg = ld->cfg;
+    const struct yaml_node *tn;
+    int64_t iv = 0, to = 0;
+
+    get_duration(ld, n, "scrape_interval", &iv);
+    tn = get_duration(ld, n, "scrape_timeout", &to);
+    j->interval_ms = iv != 0 ? iv : cfg->scrape_interval_ms;
+    if (to > j->interval_ms)
+        error_at(ld, tn, 1, "scrape timeout greater than scrape interval "
+                 "for scrape config with job name \"%s\"",
+                 j->name != NULL ? j->name : "");
+    if (to != 0)
+        j->timeout_ms = to;
+    else if (cfg->scrape_timeout_ms > j->interval_ms)
+        j->timeout_ms = j->interval_ms;
+    else
+        j->timeout_ms = cfg->scrape_timeout_ms;
+}
+
+/* scrape-config = { job_name, scrape_interval, scrape_timeout,
+ *                   metrics_path, scheme, body_size_limit,
+ *                   static_configs, ... } */
+static void
+parse_job(struct loader *ld, const struct yaml_node *n)
+{
+    struct config *cfg = ld->cfg;
+    struct config_job j;
+    const char *name;
+
+    if (!yaml_is_map(n)) {
+        error_at(ld, n, 1, "empty or null scrape config section");
+        return;
+    }
+    job_init(&j, cfg);
+    check_keys(ld, n, &job_section);
+    name = get_string(ld, n, "job_name");
+    if (name == NULL || *name == '\0')
+        error_at(ld, n, 1, "job_name is empty");
+    for (size_t i = 0; name != NULL && i < cfg->njobs; i++)
+        if (strcmp(cfg->jobs[i].name, name) == 0)
+            error_at(ld, yaml_get(n, "job_name"), (int)strlen(name),
+                     "found multiple scrape configs with job name \"%s\"",
+                     name);
+    j.name = xstrdup(name != NULL ? name : "");
+    job_times(ld, n, &j);
+    parse_job_http(ld, n, &j);
+    parse_statics(ld, yaml_get(n, "static_configs"), &j);
+    cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
+    cfg->jobs[cfg->njobs++] = j;
+}
+
+void
+config_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->scrape_interval_ms = CONFIG_DEFAULT_INTERVAL_MS;
+    cfg->scrape_timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+    cfg->evaluation_interval_ms = CONFIG_DEFAULT_EVAL_MS;
+}
+
+void
+config_fini(struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->njobs; i++)
+        job_fini(&cfg->jobs[i]);
+    free(cfg->jobs);
+    free_labels(&cfg->external_labels);
+    free(cfg->path);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+/* config = { global, scrape_configs, ... }; global is read first so the
+ * jobs can take its defaults wherever it sits in the file. */
+static void
+parse_config(struct loader *ld, const struct yaml_node *root)
+{
+    const struct yaml_node *sc;
+
+    if (!expect_map(ld, root, "the configuration"))
+        return;
+    check_keys(ld, root, &top_section);
+    parse_global(ld, yaml_get(root, "global"));
+    sc = yaml_get(root, "scrape_configs");
+    if (sc == NULL || yaml_is_null(sc))
+        return;
+    if (!yaml_is_seq(sc)) {
+        error_at(ld, sc, 1, "expected a list for scrape_configs, found %s",
+                 yaml_kind_name(sc));
+        return;
+    }
+    for (size_t i = 0; i < yaml_seq_size(sc); i++)
+        parse_job(ld, yaml_seq_at(sc, i));
+}
+
+int
+config_load(struct config *cfg, const char *path, struct diag *errs,
+            size_t maxerrs, size_t *nerrs, struct diag *warns,
+            size_t maxwarns, size_t *nwarns)
+{
+    struct loader ld = {
+        .cfg = cfg, .errs = errs, .maxerrs = maxerrs,
+        .warns = warns, .maxwarns = maxwarns,
+    };
+    struct yaml_node *root;
+    struct diag d;
+
+    config_init(cfg);
+    cfg->path = xstrdup(path);
+    root = yaml_load_file(path, &d);
+    if (root == NULL)
+        error_diag(&ld, &d);
+    else
+        parse_config(&ld, root);
+    yaml_tree_free(root);
+    *nerrs = ld.nerrs;
+    *nwarns = ld.nwarns;
+    return ld.failed ? -1 : 0;
+}
+
+void
+config_add_static_job(struct config *cfg, const char *job,
+                      const char *metrics_path, int64_t interval_ms,
+                      const char *const *addresses, size_t n)
+{
+    struct config_job j;
+
+    job_init(&j, cfg);
+    j.name = xstrdup(job);
+    free(j.metrics_path);
+    j.metrics_path = xstrdup(metrics_path);
+    if (interval_ms > 0)
+        j.interval_ms = interval_ms;
+    if (j.timeout_ms > j.interval_ms)
+        j.timeout_ms = j.interval_ms;
+    j.statics = xcalloc(1, sizeof(*j.statics));
+    j.nstatics = 1;
+    j.statics[0].targets = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        j.statics[0].targets[i] = xstrdup(addresses[i]);
+    j.statics[0].ntargets = n;
+    cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
+    cfg->jobs[cfg->njobs++] = j;
+}
+
+/*
+ * The address with the scheme's default port when it has none, as
+ * Prometheus 2.42 sets __address__ ("[::1]" becomes "[::1]:80").
+ */
+static char *
+with_port(const char *addr, const char *scheme)
+{
+    const char *port = strcmp(scheme, "https") == 0 ? "443" : "80";
+    bool has_port;
+
+    if (addr[0] == '[')
+        has_port = strstr(addr, "]:") != NULL;
+    else
+        has_port = strchr(addr, ':') != NULL;
+    return has_port ? xstrdup(addr) : xasprintf("%s:%s", addr, port);
+}
+
+/* The final labels of one target: group labels over job and instance. */
+static void
+target_labels(const struct config_job *j, const struct config_static *st,
+              const char *instance, struct labels *out)
+{
+    out->v = xcalloc(st->labels.n + 2, sizeof(*out->v));
+    out->n = 0;
+    for (size_t i = 0; i < st->labels.n; i++) {
+        const struct label *l = &st->labels.v[i];
+
+        /* "__" labels exist only for relabelling; empty ones are unset. */
+        if (strncmp(l->name, "__", 2) == 0 || l->value[0] == '\0')
+            continue;
+        out->v[out->n].name = xstrdup(l->name);
+        out->v[out->n++].value = xstrdup(l->value);
+    }
+    if (labels_get(out, "job") == NULL && j->name[0] != '\0') {
+        out->v[out->n].name = xstrdup("job");
+        out->v[out->n++].value = xstrdup(j->name);
+    }
+    if (labels_get(out, "instance") == NULL) {
+        out->v[out->n].name = xstrdup("instance");
+        out->v[out->n++].value = xstrdup(instance);
+    }
+    labels_sort(out);
+}
+
+/* True when defs[from..n) already holds a target equal to d. */
+static bool
+seen_before(const struct scrape_target_def *defs, size_t from, size_t n,
+            const struct scrape_target_def *d)
+{
+    for (size_t i = from; i < n; i++)
+        if (strcmp(defs[i].address, d->address) == 0 &&
+            labels_equal(&defs[i].labels, &d->labels))
+            return true;
+    return false;
+}
+
+static void
+def_free(struct scrape_target_def *d)
+{
+    free((char *)d->job);
+    free((char *)d->scheme);
+    free((char *)d->address);
+    free((char *)d->metrics_path);
+    free_labels(&d->labels);
+}
+
+/* Appends the targets of one job to defs (room already made). */
+static size_t
+job_targets(const struct config_job *j, struct scrape_target_def *defs,
+            size_t n)
+{
+    size_t first = n;
+
+    for (size_t s = 0; s < j->nstatics; s++) {
+        const struct config_static *st = &j->statics[s];
+
+        for (size_t t = 0; t < st->ntargets; t++) {
+            struct scrape_target_def *d = &defs[n];
+
+            memset(d, 0, sizeof(*d));
+            d->address = with_port(st->targets[t], j->scheme);
+            target_labels(j, st, d->address, &d->labels);
+            if (seen_before(defs, first, n, d)) {
+                def_free(d);
+                continue;
+            }
+            d->job = xstrdup(labels_get(&d->labels, "job") != NULL
+                             ? labels_get(&d->labels, "job") : j->name);
+            d->scheme = xstrdup(j->scheme);
+            d->metrics_path = xstrdup(j->metrics_path);
+            d->interval_ms = j->interval_ms;
+            d->timeout_ms = j->timeout_ms;
+            d->body_size_limit = j->body_size_limit;
+            n++;
+        }
+    }
+    return n;
+}
+
+size_t
+config_targets(const struct config *cfg, struct scrape_target_def **defs)
+{
+    size_t total = 0, n = 0;
+
+    for (size_t i = 0; i < cfg->njobs; i++)
+        for (size_t s = 0; s < cfg->jobs[i].nstatics; s++)
+            total += cfg->jobs[i].statics[s].ntargets;
+    *defs = NULL;
+    if (total == 0)
+        return 0;
+    *defs = xcalloc(total, sizeof(**defs));
+    for (size_t i = 0; i < cfg->njobs; i++)
+        n = job_targets(&cfg->jobs[i], *defs, n);
+    return n;
+}
+
+void
+config_targets_free(struct scrape_target_def *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        def_free(&defs[i]);
+    free(defs);
+}
+
+void
+config_print_warning(FILE *f, const struct diag *d)
+{
+    fprintf(f, "%s:%d:%d: warning: %s\n",
+            d->source != NULL ? d->source : "config", d->line, d->col,
+            d->msg);
+}

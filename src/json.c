@@ -1,0 +1,153 @@
+/*
+ * A small JSON writer. Reading JSON goes through the YAML loader; this file
+ * only writes, for the snapshot (--once -o json) and the query command's
+ * Prometheus-compatible output.
+ */
+#include "src/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    size_t n;
+
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xe0) == 0xc0)
+        n = 2;
+    else if ((s[0] & 0xf0) == 0xe0)
+        n = 3;
+    else if ((s[0] & 0xf8) == 0xf0)
+        n = 4;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+void
+json_string(struct buf *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    buf_putc(out, '"');
+    while (*p != '\0') {
+        size_t n = utf8_len(p);
+
+        if (n == 0) {
+            buf_puts(out, "\\ufffd");
+            p++;
+            continue;
+        }
+        switch (*p) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                buf_printf(out, "\\u%04x", *p);
+            else
+                buf_append(out, p, n);
+        }
+        p += n;
+    }
+    buf_putc(out, '"');
+}
+
+void
+json_shortest(double v, char *out, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, size, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
+void
+json_number(struct buf *out, double v)
+{
+    char tmp[32];
+
+    if (!isfinite(v)) {
+        buf_puts(out, "null");
+        return;
+    }
+    json_shortest(v, tmp, sizeof(tmp));
+    buf_puts(out, tmp);
+}
+
+/*
+ * Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that
+ * round-trip, written without an exponent.
+ */
+void
+json_format_value(double v, struct buf *out)
+{
+    char tmp[32], digits[32];
+    char *e;
+    int exp, ndig = 0;
+
+    if (isnan(v) || isinf(v)) {
+        buf_puts(out, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    /* Shortest mantissa digits and the decimal exponent, via %e. */
+    for (int prec = 0; prec <= 16; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    e = strchr(tmp, 'e');
+    exp = (int)strtol(e + 1, NULL, 10);
+    for (char *p = tmp; p < e; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[ndig++] = *p;
+    while (ndig > 1 && digits[ndig - 1] == '0')
+        ndig--;
+    if (tmp[0] == '-')
+        buf_putc(out, '-');
+    if (exp < 0) {
+        buf_puts(out, "0.");
+        for (int i = -1; i > exp; i--)
+            buf_putc(out, '0');
+        buf_append(out, digits, (size_t)ndig);
+        return;
+    }
+    for (int i = 0; i <= exp || i < ndig; i++) {
+        if (i == exp + 1)
+            buf_putc(out, '.');
+        buf_putc(out, i < ndig ? digits[i] : '0');
+    }
+}
+
+void
+json_prom_value(struct buf *out, double v)
+{
+    buf_putc(out, '"');
+    json_format_value(v, out);
+    buf_putc(out, '"');
+}
+
+void
+json_labels(struct buf *out, const struct labels *ls)
+{
+    buf_putc(out, '{');
+    for (size_t i = 0; i < ls->n; i++) {
+        if (i > 0)
+            buf_putc(out, ',');
+        json_string(out, ls->v[i].name);
+        buf_putc(out, ':');
+        json_string(out, ls->v[i].value);
+    }
+    buf_putc(out, '}');
+}

@@ -1,0 +1,70 @@
+/*
+ * Compressed chunks of (timestamp ms, float64) samples, encoded the way
+ * Gorilla and Prometheus's XOR chunks are: delta-of-delta timestamps and
+ * XOR'd values with a leading/trailing-zero window. Values round-trip bit
+ * for bit (NaN payloads included). A chunk knows nothing of series; the
+ * store links chunks into a per-series list, oldest first, through next.
+ * The header is 32 bytes, since a million series hold three chunks each.
+ *
+ * Ownership: the caller owns a chunk from chunk_new and frees it with
+ * free(). chunk_append may move it (like realloc): the caller relinks the
+ * returned pointer. A full chunk is sealed by copying it into the chunk
+ * log (store/chunklog.h). The encoder state that only the newest chunk of
+ * a series needs lives outside, in struct chunk_enc.
+ */
+#ifndef STORE_CHUNK_H
+#define STORE_CHUNK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A chunk is sealed at this many samples or when its bytes run out. */
+#define CHUNK_MAX_SAMPLES 120
+#define CHUNK_MAX_BYTES   1024
+
+struct chunk {
+    struct chunk *next;             /* the next newer chunk of the series */
+    int64_t mint, maxt;             /* first and last timestamp */
+    uint16_t n;                     /* samples */
+    uint16_t cap;                   /* bytes of data */
+    uint16_t nbits;                 /* bits of data written */
+    uint16_t seg;                   /* chunk log segment, once sealed */
+    unsigned char data[];
+};
+
+/* What the encoder remembers between two appends to the same chunk. */
+struct chunk_enc {
+    int64_t t;          /* last timestamp */
+    uint64_t v;         /* last value's bits */
+    uint64_t delta;     /* last timestamp delta (mod 2^64) */
+    uint8_t leading;    /* XOR window; 0xff: none yet */
+    uint8_t trailing;
+};
+
+/* Reads a chunk sample by sample, oldest first. */
+struct chunk_iter {
+    const struct chunk *c;
+    uint32_t pos;       /* bit position */
+    uint16_t i;         /* samples read */
+    struct chunk_enc st;
+};
+
+/* An empty chunk with room for a few samples; it grows as they come. */
+struct chunk *chunk_new(void);
+/* True when another sample could pass the sample or byte cap. */
+bool chunk_full(const struct chunk *c);
+/*
+ * Appends (t, v) to c, which must not be full, and returns c or its moved
+ * copy. For the first sample e is reset; t must be after e->t otherwise.
+ */
+struct chunk *chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t,
+                           double v);
+/* Bytes the chunk occupies (header and data area). */
+size_t chunk_size(const struct chunk *c);
+
+void chunk_iter_init(struct chunk_iter *it, const struct chunk *c);
+/* The next sample into *t and *v; false after the last. */
+bool chunk_iter_next(struct chunk_iter *it, int64_t *t, double *v);
+
+#endif

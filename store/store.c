@@ -1,0 +1,876 @@
+/*
+ * The store: a slab array of series by id, a hash table from label set to
+ * id, postings, and per series a list of XOR chunks (sealed ones in the
+ * chunk log, then the head on the heap). It parses and prints nothing. It
+ * runs past 600 lines: selection and retention both need the series
+ * layout, which no other file should see.
+ */
+#include "store/store.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/xalloc.h"
+#include "store/chunk.h"
+#include "store/chunklog.h"
+#include "store/intern.h"
+#include "store/postings.h"
+
+#define NO_ID      UINT32_MAX
+#define NO_TIME    INT64_MIN
+#define HAS_SAMPLE 1u
+#define DEAD       2u
+
+/* 88 bytes; a free slot has lv == NULL. */
+struct series {
+    uint64_t hash;              /* labels_hash of the set */
+    struct label *lv;           /* interned pairs, sorted by name */
+    struct chunk *first, *last; /* oldest chunk, head chunk */
+    int64_t oldest;             /* first->maxt once first is sealed */
+    int64_t seen;               /* when created, by the store's clock */
+    struct chunk_enc enc;       /* enc.t, enc.v: the newest sample */
+    uint16_t nl;
+    uint8_t flags;
+};
+
+struct store {
+    int64_t retention;          /* <= 0: no time limit */
+    size_t max_bytes;           /* 0: no budget */
+    struct series *series;      /* slots [0, nslots) are in use or free */
+    uint64_t *live;             /* bit per slot: holds a series */
+    uint32_t nslots, cap;
+    uint32_t *free_ids;         /* stack of ids to reuse */
+    size_t nfree, freecap;
+    uint32_t *table;            /* hash table of ids, NO_ID when empty */
+    size_t tcap, nlive;
+    struct intern *strs;
+    struct postings *post;
+    struct chunklog *log;       /* sealed chunks; heads are on the heap */
+    size_t nsamples, nchunks, label_bytes;
+    size_t head_bytes;          /* heap bytes of head chunks */
+    int64_t clock;              /* newest sample or gc time, or NO_TIME */
+};
+
+#define TABLE_MIN 1024
+
+static struct series *
+get_series(const struct store *s, uint32_t id)
+{
+    assert(id < s->nslots && s->series[id].lv != NULL);
+    return &s->series[id];
+}
+
+struct store *
+store_new(int64_t retention_ms, size_t max_bytes)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+
+    s->retention = retention_ms;
+    s->max_bytes = max_bytes;
+    s->tcap = TABLE_MIN;
+    s->table = xmalloc(s->tcap * sizeof(s->table[0]));
+    memset(s->table, 0xff, s->tcap * sizeof(s->table[0]));
+    s->strs = intern_new();
+    s->post = postings_new();
+    s->log = chunklog_new();
+    s->clock = NO_TIME;
+    return s;
+}
+
+void
+store_clear(struct store *s)
+{
+    /* Heads are on the heap; sealed chunks go with the log. */
+    for (uint32_t id = 0; id < s->nslots; id++) {
+        free(s->series[id].last);
+        free(s->series[id].lv);
+    }
+    chunklog_free(s->log);
+    s->log = chunklog_new();
+    if (s->cap > 0) {
+        memset(s->series, 0, s->cap * sizeof(s->series[0]));
+        memset(s->live, 0, ((size_t)s->cap + 63) / 64 * sizeof(s->live[0]));
+    }
+    memset(s->table, 0xff, s->tcap * sizeof(s->table[0]));
+    intern_free(s->strs);
+    s->strs = intern_new();
+    postings_clear(s->post);
+    s->nslots = 0;
+    s->nfree = 0;
+    s->nlive = 0;
+    s->nsamples = s->nchunks = s->label_bytes = s->head_bytes = 0;
+    s->clock = NO_TIME;
+}
+
+void
+store_free(struct store *s)
+{
+    if (s == NULL)
+        return;
+    store_clear(s);
+    intern_free(s->strs);
+    postings_free(s->post);
+    chunklog_free(s->log);
+    free(s->series);
+    free(s->live);
+    free(s->free_ids);
+    free(s->table);
+    free(s);
+}
+
+/* --- the label-set table ------------------------------------------------ */
+
+static struct labels
+series_labels(const struct series *sr)
+{
+    return (struct labels){ sr->lv, sr->nl };
+}
+
+/* The slot holding the series with labels ls, or the empty one for it. */
+static size_t
+table_slot(const struct store *s, const struct labels *ls, uint64_t h)
+{
+    size_t mask = s->tcap - 1, i = h & mask;
+
+    for (; s->table[i] != NO_ID; i = (i + 1) & mask) {
+        const struct series *sr = &s->series[s->table[i]];
+        struct labels have = series_labels(sr);
+
+        if (sr->hash == h && labels_equal(&have, ls))
+            break;
+    }
+    return i;
+}
+
+static void
+table_grow(struct store *s)
+{
+    uint32_t *old = s->table;
+    size_t oldcap = s->tcap, mask;
+
+    s->tcap *= 2;
+    mask = s->tcap - 1;
+    s->table = xmalloc(s->tcap * sizeof(s->table[0]));
+    memset(s->table, 0xff, s->tcap * sizeof(s->table[0]));
+    for (size_t i = 0; i < oldcap; i++) {
+        size_t j;
+
+        if (old[i] == NO_ID)
+            continue;
+        j = s->series[old[i]].hash & mask;
+        while (s->table[j] != NO_ID)
+            j = (j + 1) & mask;
+        s->table[j] = old[i];
+    }
+    free(old);
+}
+
+/* Takes id out of the table, shifting its cluster back over the hole. */
+static void
+table_remove(struct store *s, uint32_t id)
+{
+    size_t mask = s->tcap - 1, i = s->series[id].hash & mask, j;
+
+    while (s->table[i] != id)
+        i = (i + 1) & mask;
+    s->table[i] = NO_ID;
+    for (j = (i + 1) & mask; s->table[j] != NO_ID; j = (j + 1) & mask) {
+        size_t home = s->series[s->table[j]].hash & mask;
+
+        /* j stays when its home lies cyclically in (i, j]. */
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        s->table[i] = s->table[j];
+        s->table[j] = NO_ID;
+        i = j;
+    }
+}
+
+/* --- series ------------------------------------------------------------- */
+
+static uint32_t
+alloc_id(struct store *s)
+{
+    if (s->nfree > 0)
+        return s->free_ids[--s->nfree];
+    assert(s->nslots < NO_ID);
+    if (s->nslots == s->cap) {
+        size_t oldw = ((size_t)s->cap + 63) / 64, neww;
+
+        s->cap = s->cap ? s->cap * 2 : 1024;
+        neww = ((size_t)s->cap + 63) / 64;
+        s->series = xreallocarray(s->series, s->cap, sizeof(s->series[0]));
+        memset(s->series + s->nslots, 0,
+               (s->cap - s->nslots) * sizeof(s->series[0]));
+        s->live = xreallocarray(s->live, neww, sizeof(s->live[0]));
+        memset(s->live + oldw, 0, (neww - oldw) * sizeof(s->live[0]));
+    }
+    return s->nslots++;
+}
+
+uint32_t
+store_series_id(struct store *s, const struct labels *ls)
+{
+    uint64_t h = labels_hash(ls);
+    size_t slot = table_slot(s, ls, h);
+    struct series *sr;
+    uint32_t id;
+
+    if (s->table[slot] != NO_ID)
+        return s->table[slot];
+    assert(ls->n > 0 && ls->n <= UINT16_MAX);
+    if ((s->nlive + 1) * 2 > s->tcap) {
+        table_grow(s);
+        slot = table_slot(s, ls, h);
+    }
+    id = alloc_id(s);
+    sr = &s->series[id];
+    memset(sr, 0, sizeof(*sr));
+    sr->hash = h;
+    sr->nl = (uint16_t)ls->n;
+    sr->lv = xreallocarray(NULL, ls->n, sizeof(sr->lv[0]));
+    sr->seen = s->clock;
+    for (size_t i = 0; i < ls->n; i++) {
+        assert(i == 0 || strcmp(ls->v[i - 1].name, ls->v[i].name) < 0);
+        assert(ls->v[i].value[0] != '\0');
+        sr->lv[i].name = intern_get(s->strs, ls->v[i].name);
+        sr->lv[i].value = intern_get(s->strs, ls->v[i].value);
+        postings_add(s->post, sr->lv[i].name, sr->lv[i].value, id);
+    }
+    s->label_bytes += ls->n * sizeof(sr->lv[0]);
+    s->table[slot] = id;
+    s->live[id / 64] |= 1ULL << (id % 64);
+    s->nlive++;
+    return id;
+}
+
+bool
+store_series_find(const struct store *s, const struct labels *ls,
+                  uint32_t *id)
+{
+    size_t slot = table_slot(s, ls, labels_hash(ls));
+
+    if (s->table[slot] == NO_ID)
+        return false;
+    *id = s->table[slot];
+    return true;
+}
+
+void
+store_series_labels(const struct store *s, uint32_t id, struct labels *out)
+{
+    *out = series_labels(get_series(s, id));
+}
+
+/* --- samples ------------------------------------------------------------ */
+
+/* Points the list at c, the head chunk, after it moved from old. */
+static void
+relink_head(struct series *sr, const struct chunk *old, struct chunk *c)
+{
+    struct chunk *p = sr->first;
+
+    if (p == old) {
+        sr->first = c;
+    } else {
+        /* Chunks are few per series; finding the one before is cheap. */
+        while (p->next != old)
+            p = p->next;
+        p->next = c;
+    }
+    sr->last = c;
+}
+
+/*
+ * Seals a full head into the chunk log and links a fresh one after it.
+ * The new head starts small and grows: reserving a full chunk up front
+ * would hold a third more memory across a million series.
+ */
+static struct chunk *
+new_head(struct store *s, struct series *sr)
+{
+    struct chunk *c = sr->last, *n;
+
+    if (c != NULL) {
+        if (sr->first == c)
+            sr->oldest = c->maxt;
+        relink_head(sr, c, chunklog_add(s->log, c));
+        s->head_bytes -= chunk_size(c);
+        free(c);
+    }
+    n = chunk_new();
+    if (sr->last != NULL)
+        sr->last->next = n;
+    else
+        sr->first = n;
+    sr->last = n;
+    s->nchunks++;
+    s->head_bytes += chunk_size(n);
+    return n;
+}
+
+int
+store_append(struct store *s, uint32_t id, int64_t t, double v)
+{
+    struct series *sr = get_series(s, id);
+    struct chunk *c = sr->last, *moved;
+    size_t before;
+
+    if (sr->flags & HAS_SAMPLE) {
+        uint64_t bits;
+
+        memcpy(&bits, &v, sizeof(bits));
+        if (t < sr->enc.t)
+            return -1;
+        if (t == sr->enc.t)
+            return bits == sr->enc.v ? 0 : -1;
+    }
+    if (c == NULL || chunk_full(c))
+        c = new_head(s, sr);
+    before = chunk_size(c);
+    moved = chunk_append(c, &sr->enc, t, v);
+    if (moved != c)
+        relink_head(sr, c, moved);
+    s->head_bytes += chunk_size(moved) - before;
+    sr->flags |= HAS_SAMPLE;
+    s->nsamples++;
+    if (t > s->clock)
+        s->clock = t;
+    return 0;
+}
+
+/* Makes room for n more samples in *buf past len. */
+static void
+reserve(struct sample **buf, size_t *cap, size_t len, size_t n)
+{
+    size_t want = *cap ? *cap : 64;
+
+    if (len + n <= *cap)
+        return;
+    while (want < len + n)
+        want *= 2;
+    *buf = xreallocarray(*buf, want, sizeof(**buf));
+    *cap = want;
+}
+
+size_t
+store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
+           struct sample **buf, size_t *cap)
+{
+    const struct series *sr = get_series(s, id);
+    const struct chunk *c = sr->first;
+    size_t n = 0;
+
+    if (mint > maxt)
+        return 0;
+    /* Only the chunks that overlap [mint, maxt] are decoded. */
+    for (; c != NULL && c->mint <= maxt; c = c->next) {
+        struct chunk_iter it;
+        int64_t t;
+        double v;
+
+        if (c->maxt < mint)
+            continue;
+        reserve(buf, cap, n, c->n);
+        chunk_iter_init(&it, c);
+        while (chunk_iter_next(&it, &t, &v) && t <= maxt) {
+            if (t >= mint)
+                (*buf)[n++] = (struct sample){ t, v };
+        }
+    }
+    return n;
+}
+
+bool
+store_last(const struct store *s, uint32_t id, int64_t maxt,
+           struct sample *out)
+{
+    const struct series *sr = get_series(s, id);
+    const struct chunk *c = sr->first;
+    struct chunk_iter it;
+    bool found = false;
+    int64_t t;
+    double v;
+
+    if (c == NULL || c->mint > maxt)
+        return false;
+    if (sr->last->maxt <= maxt) {
+        /* The common case: the newest sample, without decoding. */
+        out->t = sr->enc.t;
+        memcpy(&out->v, &sr->enc.v, sizeof(out->v));
+        return true;
+    }
+    /* The newest chunk starting at or before maxt holds the answer. */
+    while (c->next != NULL && c->next->mint <= maxt)
+        c = c->next;
+    chunk_iter_init(&it, c);
+    while (chunk_iter_next(&it, &t, &v) && t <= maxt) {
+        *out = (struct sample){ t, v };
+        found = true;
+    }
+    return found;
+}
+
+/* --- selection ---------------------------------------------------------- */
+
+/* Candidate ids, ascending; all == true stands for every live series. */
+struct cand {
+    uint32_t *ids;
+    size_t n;
+    bool all;
+};
+
+/* A series without the label counts as having it empty, as in PromQL. */
+static bool
+match_value(const struct store_matcher *m, const char *v)
+{
+    switch (m->op) {
+    case STORE_EQ:
+        return strcmp(v, m->value) == 0;
+    case STORE_NEQ:
+        return strcmp(v, m->value) != 0;
+    case STORE_RE:
+        return regex_match(m->re, v, strlen(v));
+    case STORE_NRE:
+        return !regex_match(m->re, v, strlen(v));
+    }
+    return false;
+}
+
+/* The series' value for an interned name, "" when it has none. */
+static const char *
+series_value(const struct series *sr, const char *name)
+{
+    for (uint16_t i = 0; i < sr->nl; i++) {
+        if (sr->lv[i].name == name)
+            return sr->lv[i].value;
+    }
+    return "";
+}
+
+struct visit {
+    const struct store_matcher *m;
+    bool want;
+    uint64_t *bits;
+};
+
+/* Sets the bits of the series whose value v has match(v) == want. */
+static void
+visit_value(const char *value, const uint32_t *ids, size_t n, void *ctx)
+{
+    struct visit *x = ctx;
+
+    if (match_value(x->m, value) != x->want)
+        return;
+    for (size_t i = 0; i < n; i++)
+        x->bits[ids[i] / 64] |= 1ULL << (ids[i] % 64);
+}
+
+/* Every live id whose bit in bits equals want (bits NULL: every one). */
+static void
+from_bitmap(const struct store *s, const uint64_t *bits, bool want,
+            struct cand *c)
+{
+    size_t words = ((size_t)s->nslots + 63) / 64;
+
+    c->ids = xreallocarray(NULL, s->nlive ? s->nlive : 1, sizeof(*c->ids));
+    c->n = 0;
+    c->all = false;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t word = s->live[w];
+
+        if (bits != NULL)
+            word &= want ? bits[w] : ~bits[w];
+        for (; word != 0; word &= word - 1)
+            c->ids[c->n++] = (uint32_t)(w * 64 + __builtin_ctzll(word));
+    }
+}
+
+/*
+ * Narrows c by a matcher on a label that some series carry. Few candidates
+ * are checked one by one; otherwise the label's values are scanned (far
+ * fewer than series) into a bitmap of the series to keep or to drop.
+ */
+static void
+apply_scan(const struct store *s, const struct store_matcher *m,
+           const char *name, bool empty_ok, struct cand *c)
+{
+    struct visit x = { m, !empty_ok, NULL };
+    size_t k = 0;
+
+    if (!c->all && c->n <= postings_nvalues(s->post, name)) {
+        for (size_t i = 0; i < c->n; i++) {
+            const struct series *sr = &s->series[c->ids[i]];
+
+            if (match_value(m, series_value(sr, name)))
+                c->ids[k++] = c->ids[i];
+        }
+        c->n = k;
+        return;
+    }
+    x.bits = xcalloc(((size_t)s->nslots + 63) / 64, sizeof(uint64_t));
+    postings_each_value(s->post, name, visit_value, &x);
+    if (c->all) {
+        from_bitmap(s, x.bits, x.want, c);
+    } else {
+        for (size_t i = 0; i < c->n; i++) {
+            uint32_t id = c->ids[i];
+            bool set = (x.bits[id / 64] >> (id % 64)) & 1;
+
+            if (set == x.want)
+                c->ids[k++] = id;
+        }
+        c->n = k;
+    }
+    free(x.bits);
+}
+
+/* Narrows c by m; false when nothing can match any more. */
+static bool
+apply(const struct store *s, const struct store_matcher *m, struct cand *c)
+{
+    const char *name = intern_find(s->strs, m->name), *value;
+    bool empty_ok = match_value(m, "");
+    const uint32_t *list;
+    size_t n;
+
+    assert(m->op == STORE_EQ || m->op == STORE_NEQ || m->re != NULL);
+    if (name == NULL || postings_nvalues(s->post, name) == 0)
+        return empty_ok;        /* no series has the label at all */
+    if (m->op != STORE_EQ || empty_ok) {
+        apply_scan(s, m, name, empty_ok, c);
+        return c->n > 0;
+    }
+    value = intern_find(s->strs, m->value);
+    list = value != NULL ? postings_get(s->post, name, value, &n) : NULL;
+    if (list == NULL)
+        return false;
+    if (c->all) {
+        c->ids = xreallocarray(NULL, n, sizeof(*c->ids));
+        memcpy(c->ids, list, n * sizeof(*c->ids));
+        c->n = n;
+        c->all = false;
+    } else {
+        c->n = postings_intersect(c->ids, c->n, list, n);
+    }
+    return c->n > 0;
+}
+
+/*
+ * The order matchers are applied in: equality on a present value first
+ * (smallest postings first), then other matchers that need the label,
+ * then those that also accept its absence.
+ */
+static size_t
+matcher_rank(const struct store *s, const struct store_matcher *m)
+{
+    const char *name, *value;
+    size_t n = 0;
+
+    if (match_value(m, ""))
+        return SIZE_MAX;
+    if (m->op != STORE_EQ)
+        return SIZE_MAX - 1;
+    name = intern_find(s->strs, m->name);
+    value = intern_find(s->strs, m->value);
+    if (name != NULL && value != NULL)
+        postings_get(s->post, name, value, &n);
+    return n;
+}
+
+size_t
+store_select(const struct store *s, const struct store_matcher *m,
+             size_t n, uint32_t **ids)
+{
+    struct cand c = { NULL, 0, true };
+    size_t *rank = xreallocarray(NULL, n ? n : 1, sizeof(*rank));
+    size_t *order = xreallocarray(NULL, n ? n : 1, sizeof(*order));
+    bool ok = true;
+
+    /* Insertion sort by rank: there are only a few matchers. */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i, r = matcher_rank(s, &m[i]);
+
+        for (; j > 0 && rank[j - 1] > r; j--) {
+            rank[j] = rank[j - 1];
+            order[j] = order[j - 1];
+        }
+        rank[j] = r;
+        order[j] = i;
+    }
+    for (size_t i = 0; i < n && ok; i++)
+        ok = apply(s, &m[order[i]], &c);
+    free(rank);
+    free(order);
+    if (ok && c.all)
+        from_bitmap(s, NULL, true, &c);
+    if (!ok || c.n == 0) {
+        free(c.ids);
+        c.ids = NULL;
+        c.n = 0;
+    }
+    *ids = c.ids;
+    return c.n;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+store_label_names(const struct store *s, const char ***out)
+{
+    size_t n = postings_names(s->post, out);
+
+    if (n > 1)
+        qsort(*out, n, sizeof(**out), cmp_str);
+    return n;
+}
+
+struct collect {
+    const char **v;
+    size_t n;
+};
+
+static void
+collect_value(const char *value, const uint32_t *ids, size_t n, void *ctx)
+{
+    struct collect *c = ctx;
+
+    (void)ids;
+    (void)n;
+    c->v[c->n++] = value;
+}
+
+size_t
+store_label_values(const struct store *s, const char *name,
+                   const char ***out)
+{
+    const char *iname = intern_find(s->strs, name);
+    size_t n = iname != NULL ? postings_nvalues(s->post, iname) : 0;
+    struct collect c = { NULL, 0 };
+
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    c.v = xreallocarray(NULL, n, sizeof(*c.v));
+    postings_each_value(s->post, iname, collect_value, &c);
+    qsort(c.v, c.n, sizeof(*c.v), cmp_str);
+    *out = c.v;
+    return c.n;
+}
+
+/* --- retention ---------------------------------------------------------- */
+
+/*
+ * The newest time in the series' oldest chunk, read from the series alone
+ * (a gc pass over a million series must not touch a million chunks).
+ */
+static int64_t
+oldest_maxt(const struct series *sr)
+{
+    return sr->first == sr->last ? sr->enc.t : sr->oldest;
+}
+
+static void
+drop_oldest(struct store *s, struct series *sr)
+{
+    struct chunk *c = sr->first;
+
+    s->nsamples -= c->n;
+    s->nchunks--;
+    sr->first = c->next;
+    if (sr->first != NULL && sr->first != sr->last)
+        sr->oldest = sr->first->maxt;
+    if (c == sr->last) {
+        /* The head, alone in the series: it lives on the heap. */
+        sr->last = NULL;
+        s->head_bytes -= chunk_size(c);
+        free(c);
+    } else {
+        chunklog_release(s->log, c);
+    }
+}
+
+static bool
+is_dead(uint32_t id, void *ctx)
+{
+    const struct store *s = ctx;
+
+    return (s->series[id].flags & DEAD) != 0;
+}
+
+/*
+ * Drops the series in dead[0..n): their postings first, in one sweep per
+ * touched list, then their table entries, chunks and strings. Their ids
+ * go on the free list.
+ */
+static void
+drop_series(struct store *s, const uint32_t *dead, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct series *sr = &s->series[dead[i]];
+
+        sr->flags |= DEAD;
+        for (uint16_t j = 0; j < sr->nl; j++)
+            postings_mark(s->post, sr->lv[j].name, sr->lv[j].value);
+    }
+    postings_sweep(s->post, is_dead, s);
+    if (s->nfree + n > s->freecap) {
+        s->freecap = (s->nfree + n) * 2;
+        s->free_ids = xreallocarray(s->free_ids, s->freecap,
+                                    sizeof(s->free_ids[0]));
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = dead[i];
+        struct series *sr = &s->series[id];
+
+        table_remove(s, id);
+        while (sr->first != NULL)
+            drop_oldest(s, sr);
+        for (uint16_t j = 0; j < sr->nl; j++) {
+            intern_put(s->strs, sr->lv[j].name);
+            intern_put(s->strs, sr->lv[j].value);
+        }
+        s->label_bytes -= sr->nl * sizeof(sr->lv[0]);
+        free(sr->lv);
+        memset(sr, 0, sizeof(*sr));
+        s->live[id / 64] &= ~(1ULL << (id % 64));
+        s->nlive--;
+        s->free_ids[s->nfree++] = id;
+    }
+}
+
+/* Bytes in use: chunks, index and strings. */
+static size_t
+store_bytes(const struct store *s)
+{
+    return sizeof(*s) + s->head_bytes + chunklog_used(s->log)
+           + s->label_bytes + (size_t)s->cap * sizeof(s->series[0])
+           + ((size_t)s->cap + 63) / 64 * sizeof(s->live[0])
+           + s->freecap * sizeof(s->free_ids[0])
+           + s->tcap * sizeof(s->table[0])
+           + intern_bytes(s->strs) + postings_bytes(s->post);
+}
+
+/* A min-heap entry: a series and the newest time in its oldest chunk. */
+struct oldest {
+    int64_t t;
+    uint32_t id;
+};
+
+static void
+heap_push(struct oldest *h, size_t *n, struct oldest e)
+{
+    size_t i = (*n)++;
+
+    for (; i > 0 && h[(i - 1) / 2].t > e.t; i = (i - 1) / 2)
+        h[i] = h[(i - 1) / 2];
+    h[i] = e;
+}
+
+static struct oldest
+heap_pop(struct oldest *h, size_t *n)
+{
+    struct oldest top = h[0], e = h[--*n];
+    size_t i = 0, k;
+
+    while ((k = 2 * i + 1) < *n) {
+        if (k + 1 < *n && h[k + 1].t < h[k].t)
+            k++;
+        if (h[k].t >= e.t)
+            break;
+        h[i] = h[k];
+        i = k;
+    }
+    h[i] = e;
+    return top;
+}
+
+/* Drops the oldest chunks across all series until under the budget. */
+static void
+enforce_budget(struct store *s)
+{
+    size_t total = store_bytes(s), n = 0;
+    struct oldest *h;
+
+    if (s->max_bytes == 0 || total <= s->max_bytes)
+        return;
+    h = xreallocarray(NULL, s->nlive ? s->nlive : 1, sizeof(*h));
+    for (uint32_t id = 0; id < s->nslots; id++) {
+        if (s->series[id].first != NULL)
+            heap_push(h, &n, (struct oldest){ oldest_maxt(&s->series[id]),
+                                              id });
+    }
+    while (n > 0 && store_bytes(s) > s->max_bytes) {
+        struct oldest e = heap_pop(h, &n);
+        struct series *sr = &s->series[e.id];
+
+        drop_oldest(s, sr);
+        if (sr->first != NULL)
+            heap_push(h, &n, (struct oldest){ oldest_maxt(sr), e.id });
+    }
+    free(h);
+}
+
+/* Whether sr, trimmed to cutoff, has had no sample or creation since. */
+static bool
+expired(struct series *sr, int64_t now_ms, int64_t cutoff)
+{
+    int64_t active;
+
+    /*
+     * A series created before the store's clock started (no sample and no
+     * gc yet) and still without samples counts as created now.
+     */
+    if (sr->seen == NO_TIME && !(sr->flags & HAS_SAMPLE))
+        sr->seen = now_ms;
+    active = sr->seen;
+    if ((sr->flags & HAS_SAMPLE) && sr->enc.t > active)
+        active = sr->enc.t;
+    return active < cutoff;
+}
+
+void
+store_gc(struct store *s, int64_t now_ms)
+{
+    int64_t cutoff = NO_TIME;
+    uint32_t *dead = NULL;
+    size_t ndead = 0;
+
+    if (s->retention > 0 && now_ms > NO_TIME + s->retention)
+        cutoff = now_ms - s->retention;
+    if (now_ms > s->clock)
+        s->clock = now_ms;
+    for (uint32_t id = 0; id < s->nslots && cutoff != NO_TIME; id++) {
+        struct series *sr = &s->series[id];
+
+        if (sr->lv == NULL)
+            continue;
+        while (sr->first != NULL && oldest_maxt(sr) < cutoff)
+            drop_oldest(s, sr);
+        if (!expired(sr, now_ms, cutoff))
+            continue;
+        if (ndead == 0)
+            dead = xreallocarray(NULL, s->nlive, sizeof(*dead));
+        dead[ndead++] = id;
+    }
+    if (ndead > 0)
+        drop_series(s, dead, ndead);
+    free(dead);
+    enforce_budget(s);
+}
+
+void
+store_get_stats(const struct store *s, struct store_stats *st)
+{
+    st->series = s->nlive;
+    st->samples = s->nsamples;
+    st->chunks = s->nchunks;
+    st->bytes = store_bytes(s);
+    st->spare = chunklog_held(s->log) - chunklog_used(s->log);
+    st->strings = intern_count(s->strs);
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# --once against the built-in demo: the JSON contract (DESIGN: time,
+# dashboard, panels with series, targets with health), the text form, and
+# exit statuses for a bad command line and an unreachable target.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+
+"$PROMDECK" --demo --once -o json --timeout 60s >"$tmp/snap.json" \
+    2>"$tmp/snap.err"
+rc=$?
+[ $rc -eq 0 ] && ok "--demo --once -o json exits 0" \
+    || not_ok "--demo --once -o json exits 0 (got $rc)" "$(cat "$tmp/snap.err")"
+
+check "snapshot JSON has the documented shape and live data" \
+    python3 - "$tmp/snap.json" <<'PY'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+assert set(snap) >= {"time", "dashboard", "panels", "targets"}, snap.keys()
+jobs = {}
+for t in snap["targets"]:
+    assert set(t) >= {"job", "instance", "url", "health", "last_error",
+                      "last_scrape_duration_seconds"}, t
+    assert t["health"] in ("up", "down", "unknown"), t
+    jobs.setdefault(t["job"], []).append(t)
+# The chapter-9 application: three image-gallery and three access-log
+# replicas, one iotd-api, one Docker engine.
+assert {j: len(v) for j, v in jobs.items()} == \
+    {"image-gallery": 3, "iotd-api": 1, "access-log": 3, "docker": 1}, jobs
+up = [t for t in snap["targets"] if t["health"] == "up"]
+assert len(up) >= 6, "only %d targets up" % len(up)
+panels = {p["title"]: p for p in snap["panels"]}
+for p in snap["panels"]:
+    assert set(p) >= {"title", "type", "series"}, p
+    assert "error" not in p, (p["title"], p.get("error"))
+    for s in p["series"]:
+        assert set(s) >= {"query", "labels", "value", "points"}, s
+        for t, v in s["points"]:
+            assert abs(t - snap["time"]) <= 15 * 60 + 1, (t, snap["time"])
+traffic = panels["Traffic"]["series"]
+assert len(traffic) == 1 and traffic[0]["value"] > 0, traffic
+codes = {s["labels"].get("code") for s in
+         panels["Traffic by status code"]["series"]}
+assert "200" in codes, codes
+table = panels["Targets"]["series"]
+instances = {s["labels"].get("instance") for s in table
+             if s["query"] == "up"}
+assert len(instances) == 8, instances
+PY
+
+"$PROMDECK" --demo --once --width 100 >"$tmp/snap.txt" 2>"$tmp/snap.err"
+rc=$?
+[ $rc -eq 0 ] && ok "--once text exits 0" || not_ok "--once text (rc $rc)" \
+    "$(cat "$tmp/snap.err")"
+check "--once text has the panels and no escape codes" sh -c "
+    grep -q 'Traffic by status code' '$tmp/snap.txt' &&
+    grep -q 'image-gallery' '$tmp/snap.txt' &&
+    ! grep -q \"\$(printf '\\033')\" '$tmp/snap.txt' &&
+    awk 'length > 100 { exit 1 }' '$tmp/snap.txt'"
+
+"$PROMDECK" --bogus >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "an unknown option exits 2 with nothing on stdout" \
+    sh -c "[ $rc -eq 2 ] && [ ! -s '$tmp/out' ] && grep -q bogus '$tmp/err'"
+
+# A target nobody listens on: shown down, exit status 1.
+cat >"$tmp/dead.yml" <<YML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: dead
+    static_configs:
+      - targets: ["127.0.0.1:9"]
+YML
+"$PROMDECK" --config "$tmp/dead.yml" --once -o json --timeout 20s \
+    >"$tmp/dead.json" 2>"$tmp/dead.err"
+rc=$?
+check "an unreachable target gives exit 1 and health down with an error" \
+    python3 - "$tmp/dead.json" "$rc" <<'PY'
+import json, sys
+assert sys.argv[2] == "1", "exit status " + sys.argv[2]
+snap = json.load(open(sys.argv[1]))
+(t,) = snap["targets"]
+assert t["health"] == "down" and t["last_error"], t
+assert t["instance"] == "127.0.0.1:9", t
+PY
+
+printf 'global:\n  scrape_intervl: 5s\n' >"$tmp/typo.yml"
+"$PROMDECK" --config "$tmp/typo.yml" --once >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a config typo exits 2 with file:line:col and nothing on stdout" \
+    sh -c "[ $rc -eq 2 ] && [ ! -s '$tmp/out' ] &&
+           grep -q 'typo.yml:2:3:' '$tmp/err'"
+finish

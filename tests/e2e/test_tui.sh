@@ -1,0 +1,82 @@
+#!/bin/sh
+# The real TUI, driven in a private tmux server: it starts and draws the
+# panels, the keys switch views, help and pause work, resizing redraws
+# (down to a "too small" message), and q, SIGTERM and Ctrl-C all leave the
+# terminal restored (alternate screen off, shell output visible).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok 1 - tmux tests # SKIP tmux is not installed"
+    exit 0
+fi
+sock="promdeck-e2e-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+
+screen() { tm capture-pane -p -t "$1"; }
+# wait_for SESSION TEXT [SECONDS]: until TEXT is on the screen.
+wait_for() {
+    i=0
+    while [ $i -lt $((${3:-15} * 5)) ]; do
+        screen "$1" | grep -qF -- "$2" && return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+expect() {  # expect SESSION TEXT DESCRIPTION [SECONDS]
+    if wait_for "$1" "$2" "${4:-15}"; then ok "$3"
+    else not_ok "$3" "$(screen "$1")"; fi
+}
+start() {   # start SESSION COLS ROWS: promdeck --demo in a shell
+    tm new-session -d -s "$1" -x "$2" -y "$3" \
+        "LC_ALL=C.UTF-8 TERM=tmux-256color '$PROMDECK' --demo --refresh 500ms;
+         echo PROMDECK-EXIT=\$?; sleep 120"
+}
+restored() {    # restored SESSION: alternate screen off again
+    [ "$(tm display-message -p -t "$1" '#{alternate_on}')" = 0 ]
+}
+
+start a 120 40
+expect a "Golden signals" "the dashboard appears"
+expect a "Traffic by status code" "the golden-signals panels are drawn"
+expect a "image-gallery" "data from the demo targets reaches the panels" 30
+tm send-keys -t a Tab
+expect a "goroutines" "Tab switches to the per-target table"
+tm send-keys -t a 3
+expect a "Last scrape" "3 shows the targets view"
+tm send-keys -t a 1
+expect a "Traffic by status code" "1 goes back to the dashboard"
+tm send-keys -t a '?'
+expect a "pause" "? shows the keys"
+tm send-keys -t a '?'
+tm send-keys -t a p
+expect a "PAUSED" "p pauses"
+tm send-keys -t a p
+tm resize-window -t a -x 80 -y 24
+expect a "Golden signals" "resized to 80x24 it redraws"
+check "at 80x24 no line is wider than the terminal" \
+    sh -c "[ \$(tmux -L '$sock' capture-pane -p -t a | wc -L) -le 80 ]"
+tm resize-window -t a -x 30 -y 8
+expect a "too small" "at 30x8 it says the terminal is too small"
+tm resize-window -t a -x 120 -y 40
+expect a "Golden signals" "back at 120x40 the dashboard returns"
+tm send-keys -t a q
+expect a "PROMDECK-EXIT=0" "q quits with status 0"
+check "after q the terminal is restored" restored a
+
+start b 100 30
+expect b "Golden signals" "a second instance starts"
+pid=$(pgrep -n -f "$PROMDECK --demo --refresh 500ms")
+kill -TERM "$pid"
+expect b "PROMDECK-EXIT=0" "SIGTERM ends it cleanly"
+check "after SIGTERM the terminal is restored" restored b
+check "the demo server process is gone after SIGTERM" \
+    sh -c "! pgrep -P $pid >/dev/null"
+
+start c 100 30
+expect c "Golden signals" "a third instance starts"
+tm send-keys -t c C-c
+expect c "PROMDECK-EXIT=0" "Ctrl-C ends it cleanly"
+check "after Ctrl-C the terminal is restored" restored c
+finish

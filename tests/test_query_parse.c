@@ -1,0 +1,271 @@
+/*
+ * The PromQL parser: precedence and associativity (checked on the shape
+ * of the tree), modifiers, keywords used as names, static types, and
+ * every class of error with its line, column, span and message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "query/parse.h"
+
+/* Writes the tree as nested (op lhs rhs) groups, to compare shapes. */
+static void
+show(const struct qnode *n, struct buf *out)
+{
+    size_t i;
+
+    switch (n->kind) {
+    case QN_NUMBER:
+        buf_printf(out, "%g", n->num);
+        break;
+    case QN_STRING:
+        buf_printf(out, "\"%s\"", n->str);
+        break;
+    case QN_SELECTOR:
+        buf_printf(out, "%s", n->name ? n->name : "{}");
+        if (n->range)
+            buf_printf(out, "[%lld]", (long long)n->range);
+        break;
+    case QN_PAREN:
+        show(n->lhs, out);
+        break;
+    case QN_UNARY:
+        buf_printf(out, "(%s ", qlex_kind_name(n->op));
+        show(n->lhs, out);
+        buf_puts(out, ")");
+        break;
+    case QN_BINARY:
+        buf_printf(out, "(%s ", qlex_kind_name(n->op));
+        show(n->lhs, out);
+        buf_puts(out, " ");
+        show(n->rhs, out);
+        buf_puts(out, ")");
+        break;
+    case QN_CALL:
+        buf_printf(out, "%s(", n->fn->name);
+        for (i = 0; i < n->nargs; i++) {
+            if (i)
+                buf_puts(out, " ");
+            show(n->args[i], out);
+        }
+        buf_puts(out, ")");
+        break;
+    case QN_AGG:
+        buf_printf(out, "%s(", qlex_kind_name(n->op));
+        show(n->lhs, out);
+        buf_puts(out, ")");
+        break;
+    case QN_SUBQUERY:
+        show(n->lhs, out);
+        buf_printf(out, "[%lld:%lld]", (long long)n->range,
+                   (long long)n->step);
+        break;
+    }
+}
+
+static void
+check_shape(const char *text, const char *want)
+{
+    struct diag d;
+    struct query *q;
+    struct buf b;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q == NULL)
+        fail_msg("%s: %d:%d: %s", text, d.line, d.col, d.msg);
+    buf_init(&b, 0);
+    show(qparse_root(q), &b);
+    if (strcmp(buf_str(&b), want) != 0)
+        fail_msg("%s: got %s, want %s", text, buf_str(&b), want);
+    buf_fini(&b);
+    qparse_free(q);
+}
+
+static void
+test_precedence(void **state)
+{
+    (void)state;
+    check_shape("2 ^ 3 ^ 2", "('^' 2 ('^' 3 2))");
+    check_shape("-2 ^ 2", "('-' ('^' 2 2))");
+    check_shape("-a * b", "('*' ('-' a) b)");
+    check_shape("1 + 2 * 3", "('+' 1 ('*' 2 3))");
+    check_shape("1 - 2 - 3", "('-' ('-' 1 2) 3)");
+    check_shape("a or b and c", "(or a (and b c))");
+    check_shape("a unless b or c", "(or (unless a b) c)");
+    check_shape("a > b + c", "('>' a ('+' b c))");
+    check_shape("a atan2 b ^ c", "(atan2 a ('^' b c))");
+    check_shape("a % b * c", "('*' ('%' a b) c)");
+    check_shape("(1 + 2) * 3", "('*' ('+' 1 2) 3)");
+    check_shape("-1", "-1");
+    check_shape("- - 1", "1");
+}
+
+static void
+test_constructs(void **state)
+{
+    (void)state;
+    check_shape("sum by (job) (rate(x[5m]))", "sum(rate(x[300000]))");
+    check_shape("sum(rate(x[5m])) without (job)", "sum(rate(x[300000]))");
+    check_shape("topk(3, x)", "topk(x)");
+    check_shape("count_values(\"v\", x)", "count_values(x)");
+    check_shape("rate(x[5m])[30m:1m]", "rate(x[300000])[1800000:60000]");
+    check_shape("max_over_time((x)[5m:])",
+                "max_over_time(x[300000:0])");
+    check_shape("x offset -5m", "x");
+    check_shape("x @ start()", "x");
+    check_shape("label_join(x, \"a\", \",\", \"b\", \"c\",)",
+                "label_join(x \"a\" \",\" \"b\" \"c\")");
+    /* Keywords stand as metric and label names where PromQL allows. */
+    check_shape("sum", "sum");
+    check_shape("by{offset=\"1\"}", "by");
+    check_shape("sum by (on, by) (x)", "sum(x)");
+    check_shape("SUM(x) BY (job) AND ON (dummy) y", "(and sum(x) y)");
+    check_shape("x{a=\"b\",}", "x");
+}
+
+static void
+test_modifiers(void **state)
+{
+    struct diag d;
+    struct query *q;
+    const struct qnode *n;
+    const char *text = "a / on(x, y) group_left(z) b offset 1m @ 100.5";
+
+    (void)state;
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    assert_non_null(q);
+    n = qparse_root(q);
+    assert_int_equal(n->kind, QN_BINARY);
+    assert_true(n->has_matching && n->on);
+    assert_int_equal(n->matching.n, 2);
+    assert_string_equal(n->matching.v[1], "y");
+    assert_int_equal(n->card, 1);
+    assert_string_equal(n->include.v[0], "z");
+    assert_int_equal(n->rhs->offset, 60000);
+    assert_int_equal(n->rhs->at, QAT_TIME);
+    assert_int_equal(n->rhs->at_t, 100500);
+    assert_int_equal(n->type, QV_VECTOR);
+    qparse_free(q);
+}
+
+static void
+check_type(const char *text, enum qvalue_type want)
+{
+    struct diag d;
+    struct query *q;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q == NULL)
+        fail_msg("%s: %s", text, d.msg);
+    assert_int_equal(qparse_type(q), want);
+    assert_string_equal(qparse_text(q), text);
+    qparse_free(q);
+}
+
+static void
+test_types(void **state)
+{
+    (void)state;
+    check_type("1 + 2", QV_SCALAR);
+    check_type("x + 2", QV_VECTOR);
+    check_type("x[5m]", QV_MATRIX);
+    check_type("x[5m:]", QV_MATRIX);
+    check_type("\"s\"", QV_STRING);
+    check_type("scalar(x)", QV_SCALAR);
+    check_type("time()", QV_SCALAR);
+    check_type("1 > bool 2", QV_SCALAR);
+    check_type("hour()", QV_VECTOR);
+}
+
+static void
+check_error(const char *text, int line, int col, int span, const char *msg)
+{
+    struct diag d;
+    struct query *q;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q != NULL)
+        fail_msg("%s: parsed, expected an error", text);
+    if (strcmp(d.msg, msg) != 0 || d.line != line || d.col != col ||
+        d.span != span)
+        fail_msg("%s: got %d:%d+%d %s", text, d.line, d.col, d.span, d.msg);
+}
+
+static void
+test_errors(void **state)
+{
+    (void)state;
+    check_error("sum(rate(x[5m]) by (job)", 1, 17, 2,
+                "expected ')' after the aggregation argument, found 'by'");
+    check_error("rate(x)", 1, 6, 1, "expected type range vector in call to "
+                "function \"rate\", got instant vector");
+    check_error("rate(\n  foo{a=\"b\"})", 2, 3, 10, "expected type range "
+                "vector in call to function \"rate\", got instant vector");
+    check_error("{a=\"\"}", 1, 1, 6, "vector selector must contain at least "
+                "one non-empty matcher");
+    check_error("x{a=~\".*\"}[5m] offset", 1, 22, 1, "expected duration "
+                "after 'offset', found end of input");
+    check_error("foo bar", 1, 5, 3,
+                "expected an operator or end of input, found 'bar'");
+    check_error("1 > 2", 1, 3, 1,
+                "comparisons between scalars must use BOOL modifier");
+    check_error("1 and 2", 1, 3, 3,
+                "set operator \"and\" not allowed in binary scalar "
+                "expression");
+    check_error("x + on(a) 1", 1, 3, 1,
+                "vector matching only allowed between instant vectors");
+    check_error("nosuch(x)", 1, 1, 6,
+                "unknown function with name \"nosuch\"");
+    check_error("round()", 1, 1, 7, "expected at least 1 argument(s) in "
+                "call to \"round\", got 0");
+    check_error("abs(x, y)", 1, 1, 9, "expected 1 argument(s) in call to "
+                "\"abs\", got 2");
+    check_error("sum(x[5m])", 1, 5, 5, "expected type instant vector in "
+                "aggregation expression, got range vector");
+    check_error("topk(\"a\", x)", 1, 6, 3, "expected type scalar in "
+                "aggregation parameter, got string");
+    check_error("x[5m][1m]", 1, 1, 5, "ranges only allowed for vector "
+                "selectors");
+    check_error("x offset 1m offset 2m", 1, 13, 6,
+                "offset may not be set multiple times");
+    check_error("foo{__name__=\"bar\"}", 1, 1, 19,
+                "metric name must not be set twice: \"foo\" or \"bar\"");
+    check_error("x{a=b}", 1, 5, 1, "expected string after label matching "
+                "operator, found 'b'");
+    check_error("x{a==\"b\"}", 1, 4, 2, "expected label matching operator "
+                "('=', '!=', '=~' or '!~'), found '=='");
+    check_error("x[5x]", 1, 3, 2, "bad number or duration syntax: \"5x\"");
+    check_error("x{a=~\"(\"}", 1, 6, 3, "invalid regular expression "
+                "\"(\": missing closing parenthesis");
+    check_error("1 + bool 2", 1, 3, 1,
+                "bool modifier can only be used on comparison operators");
+    check_error("(1", 1, 3, 1, "expected ')', found end of input");
+    check_error("x[1m:]]", 1, 7, 1, "expected an operator or end of input, "
+                "found ']'");
+    check_error("-\"a\"", 1, 2, 3, "unary expression only allowed on "
+                "expressions of type scalar or instant vector");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_constructs),
+        cmocka_unit_test(test_modifiers),
+        cmocka_unit_test(test_types),
+        cmocka_unit_test(test_errors),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

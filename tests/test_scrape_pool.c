@@ -1,0 +1,906 @@
+/*
+ * Tests for the scrape pool against real HTTP servers on 127.0.0.1: a
+ * forked child serves the exposition fixtures and misbehaving endpoints
+ * (HTTP 500, a bad body, a stalled body, an oversized body, a body that
+ * changes between scrapes) with keep-alive, and the pool writes into a
+ * real store.
+ */
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "scrape/pool.h"
+#include "store/store.h"
+#include "src/buf.h"
+#include "src/xalloc.h"
+
+/* What the test tells the server: the body /changing serves next. */
+struct shared {
+    volatile int phase;
+    volatile int accepts;   /* connections accepted so far */
+    char last_req[2048];    /* the head of the newest request */
+};
+
+struct fixture {
+    pid_t server;
+    int port;
+    struct shared *sh;
+    struct store *st;
+    struct scrape_pool *pool;
+};
+
+static const char *
+testdata(void)
+{
+    const char *d = getenv("TESTDATA");
+
+    return d != NULL ? d : "tests/data";
+}
+
+static int64_t
+wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the server (runs in the child) ---- */
+
+static void
+write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(0);
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void
+respond(int fd, const char *status, const char *ctype, const char *body,
+        size_t len)
+{
+    char head[256];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
+                     "Content-Length: %zu\r\n\r\n", status, ctype, len);
+
+    write_all(fd, head, (size_t)n);
+    write_all(fd, body, len);
+}
+
+static void
+serve_file(int fd, const char *rel, const char *ctype)
+{
+    char path[512];
+    struct buf b;
+    char chunk[4096];
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/exposition/%s", testdata(), rel);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        respond(fd, "404 Not Found", "text/plain", "no\n", 3);
+        return;
+    }
+    buf_init(&b, 0);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    respond(fd, "200 OK", ctype, b.data != NULL ? b.data : "", b.len);
+    buf_fini(&b);
+}
+
+/* A body that starts, then stalls far past any scrape timeout. */
+static void
+serve_slow(int fd)
+{
+    static const char head[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+        "Content-Length: 40\r\n\r\n# TYPE slow gauge\n";
+
+    write_all(fd, head, sizeof(head) - 1);
+    sleep(5);
+    write_all(fd, "slow 1\n", 7);
+}
+
+/* 1 MiB of valid lines: only the size cap can reject it. */
+static void
+serve_big(int fd)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    for (int i = 0; b.len < ((size_t)1 << 20); i++)
+        buf_printf(&b, "big_metric{i=\"%d\"} %d\n", i, i);
+    respond(fd, "200 OK", "text/plain; version=0.0.4", b.data, b.len);
+    buf_fini(&b);
+}
+
+static const char *const changing[] = {
+    "# TYPE a gauge\na 1\nb 2\nc 3\n",
+    "# TYPE a gauge\na 11\nc 13\n",
+    "# TYPE a gauge\na 99\nc 99\nb{0bad=\"x\"} 1\n",
+    "# TYPE a gauge\na 21\nb 22\nc 23\n",
+};
+
+static const char collide[] =
+    "m{job=\"scraped\",instance=\"i2\",path=\"/\"} 1\n"
+    "n{job=\"a\",exported_job=\"b\"} 2\n"
+    "ts_metric 7 1700000000000\n";
+
+/* "# TYPE gz_metric gauge\ngz_metric 42\n", gzipped. */
+static const unsigned char gz_body[] = {
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56,
+    0x08, 0x89, 0x0c, 0x70, 0x55, 0x48, 0xaf, 0x8a, 0xcf, 0x4d, 0x2d, 0x29,
+    0xca, 0x4c, 0x56, 0x48, 0x4f, 0x2c, 0x4d, 0x4f, 0xe5, 0x42, 0xf0, 0x4d,
+    0x8c, 0xb8, 0x00, 0xfa, 0x5f, 0x2b, 0x63, 0x24, 0x00, 0x00, 0x00,
+};
+
+static void
+serve_gzip(int fd)
+{
+    char head[256];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
+                     "version=0.0.4\r\nContent-Encoding: gzip\r\n"
+                     "Content-Length: %zu\r\n\r\n", sizeof(gz_body));
+
+    write_all(fd, head, (size_t)n);
+    write_all(fd, (const char *)gz_body, sizeof(gz_body));
+}
+
+static void
+route(int fd, const char *path, struct shared *sh)
+{
+    const char *text = "text/plain; version=0.0.4; charset=utf-8";
+    const char *body;
+
+    if (strncmp(path, "/fixture/", 9) == 0 && strstr(path, ".openmetrics")) {
+        serve_file(fd, path + 9,
+                   "application/openmetrics-text; version=1.0.0; "
+                   "charset=utf-8");
+    } else if (strncmp(path, "/fixture/", 9) == 0) {
+        serve_file(fd, path + 9, text);
+    } else if (strcmp(path, "/gzip") == 0) {
+        serve_gzip(fd);
+    } else if (strcmp(path, "/500") == 0) {
+        respond(fd, "500 Internal Server Error", "text/plain", "oops\n", 5);
+    } else if (strcmp(path, "/slow") == 0) {
+        serve_slow(fd);
+    } else if (strcmp(path, "/big") == 0) {
+        serve_big(fd);
+    } else if (strcmp(path, "/changing") == 0) {
+        body = changing[sh->phase];
+        respond(fd, "200 OK", text, body, strlen(body));
+    } else if (strcmp(path, "/collide") == 0) {
+        respond(fd, "200 OK", text, collide, sizeof(collide) - 1);
+    } else {
+        respond(fd, "404 Not Found", "text/plain", "no\n", 3);
+    }
+}
+
+/* One connection: requests one after another until the client closes. */
+static void
+serve_conn(int fd, struct shared *sh)
+{
+    char req[8192], path[256];
+    size_t have = 0;
+    char *end;
+
+    for (;;) {
+        ssize_t r = read(fd, req + have, sizeof(req) - 1 - have);
+
+        if (r <= 0)
+            _exit(0);
+        have += (size_t)r;
+        req[have] = '\0';
+        while ((end = strstr(req, "\r\n\r\n")) != NULL) {
+            size_t used = (size_t)(end + 4 - req);
+
+            if (sscanf(req, "GET %255s", path) != 1)
+                _exit(0);
+            snprintf(sh->last_req, sizeof(sh->last_req), "%.*s",
+                     (int)used, req);
+            route(fd, path, sh);
+            memmove(req, req + used, have - used + 1);
+            have -= used;
+        }
+    }
+}
+
+static void
+serve(int lfd, struct shared *sh)
+{
+    setpgid(0, 0);
+    signal(SIGCHLD, SIG_IGN);
+    for (;;) {
+        int fd = accept(lfd, NULL, NULL);
+
+        if (fd < 0)
+            continue;
+        sh->accepts++;
+        if (fork() == 0) {
+            close(lfd);
+            serve_conn(fd, sh);
+        }
+        close(fd);
+    }
+}
+
+/* A listening socket on an ephemeral port of 127.0.0.1. */
+static int
+listen_any(int *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        listen(fd, 64) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        return -1;
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *fx = xcalloc(1, sizeof(*fx));
+    int lfd = listen_any(&fx->port);
+
+    if (lfd < 0)
+        return -1;
+    fx->sh = mmap(NULL, sizeof(*fx->sh), PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (fx->sh == MAP_FAILED)
+        return -1;
+    fx->server = fork();
+    if (fx->server == 0)
+        serve(lfd, fx->sh);
+    setpgid(fx->server, fx->server);
+    close(lfd);
+    fx->st = store_new(3600 * 1000, 0);
+    fx->pool = scrape_pool_new(fx->st);
+    *state = fx;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *fx = *state;
+
+    scrape_pool_free(fx->pool);
+    store_free(fx->st);
+    kill(-fx->server, SIGKILL);
+    waitpid(fx->server, NULL, 0);
+    munmap(fx->sh, sizeof(*fx->sh));
+    free(fx);
+    return 0;
+}
+
+/* ---- helpers on the test side ---- */
+
+/* A target definition; the caller frees it with def_free. */
+struct tdef {
+    struct scrape_target_def d;
+    char addr[64];
+    struct label lab[4];
+};
+
+static void
+def_init(struct tdef *t, const struct fixture *fx, const char *job,
+         const char *path, int64_t interval_ms, int64_t timeout_ms)
+{
+    memset(t, 0, sizeof(*t));
+    snprintf(t->addr, sizeof(t->addr), "127.0.0.1:%d", fx->port);
+    t->lab[0] = (struct label){ "env", "test" };
+    t->lab[1] = (struct label){ "instance", t->addr };
+    t->lab[2] = (struct label){ "job", job };
+    t->d = (struct scrape_target_def){
+        .job = job, .scheme = "http", .address = t->addr,
+        .metrics_path = path, .labels = { t->lab, 3 },
+        .interval_ms = interval_ms, .timeout_ms = timeout_ms,
+    };
+}
+
+static struct scrape_status
+status(const struct fixture *fx, size_t i)
+{
+    struct scrape_status s;
+
+    scrape_pool_status(fx->pool, i, &s);
+    return s;
+}
+
+/* Runs the loop as the main loop does until target i finished n scrapes
+ * (or max_ms passed); false on timeout. */
+static bool
+run_until(struct fixture *fx, size_t i, size_t n, int max_ms)
+{
+    int64_t deadline = wall_ms() + max_ms;
+
+    while (wall_ms() < deadline) {
+        int64_t now = wall_ms(), due;
+        int wait;
+
+        if (status(fx, i).scrapes >= n)
+            return true;
+        scrape_pool_start_due(fx->pool, now);
+        due = scrape_pool_next_due(fx->pool);
+        wait = due - now > 20 ? 20 : (int)(due - now);
+        scrape_pool_wait(fx->pool, -1, wait < 0 ? 0 : wait, NULL);
+        scrape_pool_pump(fx->pool, wall_ms());
+    }
+    return status(fx, i).scrapes >= n;
+}
+
+/* The labels of a series from "name", "value" pairs, NULL-ended; sorted. */
+static struct labels
+mk_labels(struct label *v, const char *first, va_list ap)
+{
+    struct labels ls = { v, 0 };
+    const char *name = first;
+
+    while (name != NULL) {
+        v[ls.n].name = name;
+        v[ls.n++].value = va_arg(ap, const char *);
+        name = va_arg(ap, const char *);
+    }
+    labels_sort(&ls);
+    return ls;
+}
+
+/* Every sample of a series, oldest first; returns the count (0: none). */
+static size_t
+series_read(const struct fixture *fx, struct sample **out, const char *first,
+            ...)
+{
+    struct label v[16];
+    struct labels ls;
+    uint32_t id;
+    size_t cap = 0;
+    va_list ap;
+
+    va_start(ap, first);
+    ls = mk_labels(v, first, ap);
+    va_end(ap);
+    *out = NULL;
+    if (!store_series_find(fx->st, &ls, &id))
+        return 0;
+    return store_read(fx->st, id, INT64_MIN, INT64_MAX, out, &cap);
+}
+
+/* The newest value of a series of the target at fx->port, job given. */
+static bool
+last_of(const struct fixture *fx, const char *job, const char *name,
+        struct sample *out)
+{
+    struct sample *s;
+    char inst[64];
+    size_t n;
+
+    snprintf(inst, sizeof(inst), "127.0.0.1:%d", fx->port);
+    n = series_read(fx, &s, "__name__", name, "env", "test", "instance",
+                    inst, "job", job, NULL);
+    if (n > 0)
+        *out = s[n - 1];
+    free(s);
+    return n > 0;
+}
+
+static double
+last_value(const struct fixture *fx, const char *job, const char *name)
+{
+    struct sample s;
+
+    if (!last_of(fx, job, name, &s))
+        return -12345;
+    return s.v;
+}
+
+/* ---- the tests ---- */
+
+/* A real node_exporter body: every sample stored with the target labels,
+ * the synthetic series right, the request headers as Prometheus sends. */
+static void
+test_fixture_scrape(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t;
+    struct scrape_status s;
+    struct sample smp;
+    int64_t t1;
+
+    def_init(&t, fx, "node", "/fixture/node_exporter-1.5.0.prom", 500, 400);
+    scrape_pool_set_targets(fx->pool, &t.d, 1, wall_ms());
+    assert_int_equal(scrape_pool_count(fx->pool), 1);
+    assert_true(run_until(fx, 0, 1, 3000));
+    s = status(fx, 0);
+    assert_int_equal(s.health, 1);
+    assert_string_equal(s.last_error, "");
+    assert_int_equal(s.samples, 507);          /* COUNTS.tsv */
+    assert_string_equal(s.job, "node");
+    assert_string_equal(s.instance, t.addr);
+    assert_true(s.last_duration_s > 0 && s.last_duration_s < 1);
+    t1 = s.last_scrape_ms;
+    assert_float_equal(last_value(fx, "node", "up"), 1, 0);
+    assert_float_equal(last_value(fx, "node", "scrape_samples_scraped"),
+                       507, 0);
+    assert_float_equal(last_value(fx, "node",
+                                  "scrape_samples_post_metric_relabeling"),
+                       507, 0);
+    assert_float_equal(last_value(fx, "node", "scrape_series_added"), 507, 0);
+    assert_true(last_of(fx, "node", "scrape_duration_seconds", &smp));
+    assert_int_equal(smp.t, t1);
+    assert_float_equal(smp.v, s.last_duration_s, 1e-9);
+    /* go_gc_duration_seconds{quantile="0.25"} 2.9594e-05 in the file. */
+    {
+        struct sample *v;
+        size_t n = series_read(fx, &v, "__name__", "go_gc_duration_seconds",
+                               "quantile", "0.25", "env", "test",
+                               "instance", t.addr, "job", "node", NULL);
+
+        assert_int_equal(n, 1);
+        assert_int_equal(v[0].t, t1);
+        assert_float_equal(v[0].v, 2.9594e-05, 1e-15);
+        free(v);
+    }
+    assert_non_null(strstr(fx->sh->last_req, "\r\nAccept: application/"
+        "openmetrics-text;version=1.0.0,application/openmetrics-text;"
+        "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1\r\n"));
+    assert_non_null(strstr(fx->sh->last_req, "\r\nAccept-Encoding: gzip"));
+    assert_non_null(strstr(fx->sh->last_req,
+                           "\r\nUser-Agent: promdeck/0.1.0\r\n"));
+    assert_non_null(strstr(fx->sh->last_req,
+        "\r\nX-Prometheus-Scrape-Timeout-Seconds: 0.4\r\n"));
+    assert_non_null(strstr(fx->sh->last_req,
+        "GET /fixture/node_exporter-1.5.0.prom HTTP/1.1\r\n"));
+
+    /* Later scrapes: the cache knows every series; they sit on the slot. */
+    assert_true(run_until(fx, 0, 3, 3000));
+    s = status(fx, 0);
+    assert_int_equal(s.scrapes, 3);
+    assert_float_equal(last_value(fx, "node", "scrape_series_added"), 0, 0);
+    /* Keep-alive: all three scrapes went over one connection. */
+    assert_int_equal(fx->sh->accepts, 1);
+    {
+        struct sample *v;
+        size_t n = series_read(fx, &v, "__name__", "up", "env", "test",
+                               "instance", t.addr, "job", "node", NULL);
+
+        /* The second scrape lands on the slot, half to one and a half
+         * intervals after the first; then every interval exactly (plus
+         * the loop's wake-up lateness). */
+        assert_int_equal(n, 3);
+        assert_int_equal(v[0].t, t1);
+        assert_int_equal(v[2].t, s.last_scrape_ms);
+        assert_true(v[1].t - v[0].t >= 250 && v[1].t - v[0].t <= 800);
+        assert_true(llabs((v[2].t - v[1].t) - 500) <= 40);
+        free(v);
+    }
+}
+
+/* HTTP errors, bad bodies, oversized bodies and refused connections make
+ * the target down with a clear error and store none of the body. */
+static void
+test_failures(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t[4];
+    struct scrape_target_def d[4];
+    struct scrape_status s;
+    struct sample *v;
+    int closed_port;
+    int lfd = listen_any(&closed_port);
+
+    close(lfd);
+    def_init(&t[0], fx, "e500", "/500", 1000, 500);
+    def_init(&t[1], fx, "garbage",
+             "/fixture/malformed/bad-bad-label-name.prom", 1000, 500);
+    def_init(&t[2], fx, "big", "/big", 1000, 500);
+    t[2].d.body_size_limit = 64 * 1024;
+    def_init(&t[3], fx, "refused", "/metrics", 1000, 500);
+    snprintf(t[3].addr, sizeof(t[3].addr), "127.0.0.1:%d", closed_port);
+    for (int i = 0; i < 4; i++)
+        d[i] = t[i].d;
+    scrape_pool_set_targets(fx->pool, d, 4, wall_ms());
+    for (size_t i = 0; i < 4; i++)
+        assert_true(run_until(fx, i, 1, 3000));
+
+    s = status(fx, 0);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "HTTP 500 Internal Server Error");
+    assert_int_equal(s.samples, 0);
+    assert_float_equal(last_value(fx, "e500", "up"), 0, 0);
+    assert_float_equal(last_value(fx, "e500", "scrape_samples_scraped"), 0,
+                       0);
+
+    /* VERDICTS.tsv: down, 3 samples scraped, the bad line is line 8. */
+    s = status(fx, 1);
+    assert_int_equal(s.health, 2);
+    assert_true(strncmp(s.last_error, "parse error at line 8: ", 23) == 0);
+    assert_int_equal(s.samples, 3);
+    assert_float_equal(last_value(fx, "garbage", "up"), 0, 0);
+    assert_float_equal(last_value(fx, "garbage", "scrape_samples_scraped"),
+                       3, 0);
+    assert_int_equal(series_read(fx, &v, "__name__", "go_goroutines",
+                                 "env", "test", "instance", t[1].addr,
+                                 "job", "garbage", NULL), 0);
+    free(v);
+
+    s = status(fx, 2);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "body over 64 KiB limit");
+    assert_int_equal(series_read(fx, &v, "__name__", "big_metric", "i", "0",
+                                 "env", "test", "instance", t[2].addr,
+                                 "job", "big", NULL), 0);
+    free(v);
+    assert_float_equal(last_value(fx, "big", "up"), 0, 0);
+
+    s = status(fx, 3);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "connection refused");
+    assert_int_equal(s.samples, 0);
+}
+
+/* The samples of one series of job "chg". */
+static size_t
+chg_read(const struct fixture *fx, const char *addr, const char *name,
+         struct sample **v)
+{
+    return series_read(fx, v, "__name__", name, "env", "test", "instance",
+                       addr, "job", "chg", NULL);
+}
+
+/* A series that vanishes gets a staleness marker at the next scrape's
+ * time; a rejected scrape stores nothing, marks every series stale and
+ * leaves the history alone. */
+static void
+test_staleness(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t;
+    struct sample *v;
+    int64_t ts[4];
+
+    def_init(&t, fx, "chg", "/changing", 300, 250);
+    fx->sh->phase = 0;
+    scrape_pool_set_targets(fx->pool, &t.d, 1, wall_ms());
+    for (int i = 0; i < 4; i++) {
+        fx->sh->phase = i;
+        assert_true(run_until(fx, 0, (size_t)i + 1, 3000));
+        ts[i] = status(fx, 0).last_scrape_ms;
+    }
+    /* b: 2 at scrape 1, stale at 2, nothing at 3 (marked already), 22. */
+    assert_int_equal(chg_read(fx, t.addr, "b", &v), 3);
+    assert_int_equal(v[0].t, ts[0]);
+    assert_float_equal(v[0].v, 2, 0);
+    assert_int_equal(v[1].t, ts[1]);
+    assert_true(store_is_stale(v[1].v));
+    assert_int_equal(v[2].t, ts[3]);
+    assert_float_equal(v[2].v, 22, 0);
+    free(v);
+    /* a: 1, 11, stale when scrape 3 was rejected (99 never stored), 21. */
+    assert_int_equal(chg_read(fx, t.addr, "a", &v), 4);
+    assert_float_equal(v[0].v, 1, 0);
+    assert_float_equal(v[1].v, 11, 0);
+    assert_int_equal(v[2].t, ts[2]);
+    assert_true(store_is_stale(v[2].v));
+    assert_int_equal(v[3].t, ts[3]);
+    assert_float_equal(v[3].v, 21, 0);
+    free(v);
+    /* up: 1, 1, 0, 1 at the scrape times; scraped 3, 2, 2, 3. */
+    assert_int_equal(chg_read(fx, t.addr, "up", &v), 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(v[i].t, ts[i]);
+        assert_float_equal(v[i].v, i == 2 ? 0 : 1, 0);
+    }
+    free(v);
+    assert_int_equal(chg_read(fx, t.addr, "scrape_samples_scraped", &v), 4);
+    assert_float_equal(v[0].v, 3, 0);
+    assert_float_equal(v[1].v, 2, 0);
+    assert_float_equal(v[2].v, 2, 0);
+    assert_float_equal(v[3].v, 3, 0);
+    free(v);
+    assert_int_equal(chg_read(fx, t.addr, "scrape_series_added", &v), 4);
+    assert_float_equal(v[0].v, 3, 0);
+    assert_float_equal(v[1].v, 0, 0);
+    free(v);
+}
+
+/* honor_labels false: scraped labels that collide with target labels
+ * become exported_<name>; empty label values are dropped; an exposed
+ * timestamp is kept. */
+static void
+test_exported_labels(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t[2];
+    struct scrape_target_def d[2];
+    struct sample *v;
+
+    def_init(&t[0], fx, "pushgateway", "/fixture/pushgateway-1.5.1.prom",
+             1000, 500);
+    def_init(&t[1], fx, "col", "/collide", 1000, 500);
+    d[0] = t[0].d;
+    d[1] = t[1].d;
+    scrape_pool_set_targets(fx->pool, d, 2, wall_ms());
+    assert_true(run_until(fx, 0, 1, 3000));
+    assert_true(run_until(fx, 1, 1, 3000));
+    assert_int_equal(status(fx, 0).samples, 67);    /* COUNTS.tsv */
+    assert_int_equal(series_read(fx, &v, "__name__", "backup_bytes_total",
+                                 "env", "test", "exported_instance", "db01",
+                                 "exported_job", "nightly_backup",
+                                 "instance", t[0].addr, "job", "pushgateway",
+                                 "target", "s3", NULL), 1);
+    assert_float_equal(v[0].v, 1.2345678e+08, 0);
+    free(v);
+    /* instance="" in the body: no conflict, the label just goes away. */
+    assert_int_equal(series_read(fx, &v, "__name__",
+                                 "batch_images_processed_total", "env",
+                                 "test", "exported_job", "image_resize_batch",
+                                 "instance", t[0].addr, "job", "pushgateway",
+                                 "status", "ok", NULL), 1);
+    assert_float_equal(v[0].v, 1532, 0);
+    free(v);
+    assert_int_equal(series_read(fx, &v, "__name__", "m", "env", "test",
+                                 "exported_instance", "i2", "exported_job",
+                                 "scraped", "instance", t[1].addr, "job",
+                                 "col", "path", "/", NULL), 1);
+    assert_float_equal(v[0].v, 1, 0);
+    free(v);
+    /* exported_job is taken by the body itself: one more prefix. */
+    assert_int_equal(series_read(fx, &v, "__name__", "n", "env", "test",
+                                 "exported_exported_job", "a",
+                                 "exported_job", "b", "instance", t[1].addr,
+                                 "job", "col", NULL), 1);
+    assert_float_equal(v[0].v, 2, 0);
+    free(v);
+    assert_int_equal(series_read(fx, &v, "__name__", "ts_metric", "env",
+                                 "test", "instance", t[1].addr, "job", "col",
+                                 NULL), 1);
+    assert_int_equal(v[0].t, 1700000000000);
+    assert_float_equal(v[0].v, 7, 0);
+    free(v);
+}
+
+/* A target that stalls past its timeout fails with a timeout while the
+ * other target keeps being scraped on time. */
+static void
+test_slow_target(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t[2];
+    struct scrape_target_def d[2];
+    struct scrape_status s;
+    int64_t done_at[64];
+    double max_dur = 0;
+    size_t nfast = 0, seen = 0, during = 0;
+    int64_t deadline;
+
+    def_init(&t[0], fx, "slow", "/slow", 5000, 1000);
+    def_init(&t[1], fx, "fast", "/fixture/node_exporter-1.5.0.prom", 200,
+             150);
+    d[0] = t[0].d;
+    d[1] = t[1].d;
+    scrape_pool_set_targets(fx->pool, d, 2, wall_ms());
+    deadline = wall_ms() + 4000;
+    while (status(fx, 0).scrapes == 0 && wall_ms() < deadline) {
+        int64_t now = wall_ms();
+
+        scrape_pool_start_due(fx->pool, now);
+        scrape_pool_wait(fx->pool, -1, 10, NULL);
+        scrape_pool_pump(fx->pool, wall_ms());
+        s = status(fx, 1);
+        if (s.scrapes > seen && nfast < 64) {
+            seen = s.scrapes;
+            done_at[nfast++] = wall_ms();
+            if (s.last_duration_s > max_dur)
+                max_dur = s.last_duration_s;
+        }
+    }
+    s = status(fx, 0);
+    assert_int_equal(s.scrapes, 1);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "timeout after 1s");
+    assert_true(s.last_duration_s >= 0.9 && s.last_duration_s < 2);
+    for (size_t i = 0; i < nfast; i++)
+        if (done_at[i] > s.last_scrape_ms &&
+            done_at[i] < s.last_scrape_ms + 1000)
+            during++;
+    /* About five fast scrapes fit inside the slow one's second. */
+    assert_true(during >= 3);
+    assert_true(max_dur < 0.15);
+    assert_int_equal(status(fx, 1).health, 1);
+}
+
+/* Removed targets end their series (and up) with markers at that time;
+ * kept ones keep their state. */
+static void
+test_remove_target(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t[2];
+    struct scrape_target_def d[2];
+    struct sample *v;
+    size_t n;
+    int64_t now;
+
+    fx->sh->phase = 0;
+    def_init(&t[0], fx, "chg", "/changing", 1000, 500);
+    def_init(&t[1], fx, "pushgateway", "/fixture/pushgateway-1.5.1.prom",
+             1000, 500);
+    d[0] = t[0].d;
+    d[1] = t[1].d;
+    scrape_pool_set_targets(fx->pool, d, 2, wall_ms());
+    assert_true(run_until(fx, 0, 1, 3000));
+    assert_true(run_until(fx, 1, 1, 3000));
+    now = wall_ms() + 1;
+    scrape_pool_set_targets(fx->pool, &d[1], 1, now);
+    assert_int_equal(scrape_pool_count(fx->pool), 1);
+    assert_int_equal(status(fx, 0).scrapes, 1);
+    assert_string_equal(status(fx, 0).job, "pushgateway");
+    n = chg_read(fx, t[0].addr, "c", &v);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].t, now);
+    assert_true(store_is_stale(v[1].v));
+    free(v);
+    n = chg_read(fx, t[0].addr, "up", &v);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].t, now);
+    assert_true(store_is_stale(v[1].v));
+    free(v);
+    assert_true(scrape_pool_next_due(fx->pool) != INT64_MAX);
+    scrape_pool_set_targets(fx->pool, NULL, 0, now + 1);
+    assert_int_equal(scrape_pool_next_due(fx->pool), INT64_MAX);
+}
+
+/* A series repeated in one body: the first sample is kept, the rest are
+ * counted as duplicates and the scrape still succeeds (VERDICTS.tsv). */
+static void
+test_duplicates(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t;
+    struct scrape_status s;
+
+    def_init(&t, fx, "dup", "/fixture/malformed/edge-duplicate-series.prom",
+             1000, 500);
+    scrape_pool_set_targets(fx->pool, &t.d, 1, wall_ms());
+    /* start_all does not wait for the target's first slot. */
+    scrape_pool_start_all(fx->pool, wall_ms());
+    assert_int_equal(scrape_pool_running(fx->pool), 1);
+    scrape_pool_start_all(fx->pool, wall_ms());     /* not twice */
+    assert_int_equal(scrape_pool_running(fx->pool), 1);
+    assert_true(run_until(fx, 0, 1, 3000));
+    s = status(fx, 0);
+    assert_int_equal(s.health, 1);
+    assert_int_equal(s.samples, 4);
+    assert_int_equal(s.duplicates, 1);
+    assert_float_equal(last_value(fx, "dup", "go_goroutines"), 8, 0);
+}
+
+/* A gzipped body is decoded on the way in; an OpenMetrics Content-Type
+ * picks the OpenMetrics parser (# EOF and all). */
+static void
+test_encodings(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t[2];
+    struct scrape_target_def d[2];
+
+    def_init(&t[0], fx, "gz", "/gzip", 1000, 500);
+    def_init(&t[1], fx, "om",
+             "/fixture/python-client-0.16.0-alltypes.openmetrics", 1000, 500);
+    d[0] = t[0].d;
+    d[1] = t[1].d;
+    scrape_pool_set_targets(fx->pool, d, 2, wall_ms());
+    scrape_pool_start_all(fx->pool, wall_ms());
+    assert_true(run_until(fx, 0, 1, 3000));
+    assert_true(run_until(fx, 1, 1, 3000));
+    assert_string_equal(status(fx, 0).last_error, "");
+    assert_float_equal(last_value(fx, "gz", "gz_metric"), 42, 0);
+    assert_string_equal(status(fx, 1).last_error, "");
+    assert_int_equal(status(fx, 1).health, 1);
+    assert_int_equal(status(fx, 1).samples, 45);    /* COUNTS.tsv */
+}
+
+/* A thousand new targets start spread over their first second rather
+ * than all at once, and each is started exactly once. */
+static void
+test_spread(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 1000 };
+    struct tdef *t = xcalloc(N, sizeof(*t));
+    struct scrape_target_def *d = xcalloc(N, sizeof(*d));
+    char (*inst)[32] = xcalloc(N, sizeof(*inst));
+    size_t bucket[10] = { 0 };
+    int64_t t0 = wall_ms();
+    int port, lfd = listen_any(&port);
+
+    close(lfd);     /* nothing listens: every scrape is refused at once */
+    for (size_t i = 0; i < N; i++) {
+        def_init(&t[i], fx, "many", "/metrics", 15000, 10000);
+        snprintf(t[i].addr, sizeof(t[i].addr), "127.0.0.1:%d", port);
+        snprintf(inst[i], sizeof(inst[i]), "target-%zu", i);
+        t[i].lab[1].value = inst[i];
+        d[i] = t[i].d;
+    }
+    scrape_pool_set_targets(fx->pool, d, N, t0);
+    scrape_pool_start_due(fx->pool, t0);
+    assert_true(scrape_pool_running(fx->pool) < 20);
+    while (wall_ms() < t0 + 1500) {
+        scrape_pool_start_due(fx->pool, wall_ms());
+        scrape_pool_wait(fx->pool, -1, 1, NULL);
+        scrape_pool_pump(fx->pool, wall_ms());
+    }
+    for (size_t i = 0; i < N; i++) {
+        struct scrape_status s = status(fx, i);
+        int64_t off = s.last_scrape_ms - t0;
+
+        assert_int_equal(s.scrapes, 1);
+        assert_string_equal(s.last_error, "connection refused");
+        assert_true(off >= 0 && off < 1100);
+        bucket[off >= 1000 ? 9 : off / 100]++;
+    }
+    /* About a hundred in each tenth of the second. */
+    for (int b = 0; b < 10; b++)
+        assert_true(bucket[b] >= 40 && bucket[b] <= 170);
+    /* The next scrapes sit on their slots, half an interval or more on. */
+    assert_true(scrape_pool_next_due(fx->pool) >= t0 + 7500);
+    free(inst);
+    free(d);
+    free(t);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fixture_scrape, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staleness, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exported_labels, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_slow_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_target, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encodings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spread, setup, teardown),
+    };
+
+    signal(SIGPIPE, SIG_IGN);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

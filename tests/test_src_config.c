@@ -1,0 +1,395 @@
+/*
+ * Tests for the prometheus.yml loader: Prometheus's defaults, overrides,
+ * errors with their positions, the unknown-key suggestion, warnings for
+ * keys promdeck ignores, the targets built, and the chapter-9 file.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "src/config.h"
+
+#define MAXD 20
+
+/* One load of a YAML text written to a temporary file. */
+struct loaded {
+    char path[64];
+    struct config cfg;
+    struct diag errs[MAXD], warns[MAXD];
+    size_t nerrs, nwarns;
+    int rc;
+};
+
+static void
+load_text(struct loaded *l, const char *text)
+{
+    int fd;
+
+    snprintf(l->path, sizeof(l->path), "/tmp/promdeck-config-XXXXXX");
+    fd = mkstemp(l->path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    l->rc = config_load(&l->cfg, l->path, l->errs, MAXD, &l->nerrs,
+                        l->warns, MAXD, &l->nwarns);
+}
+
+static void
+unload(struct loaded *l)
+{
+    config_fini(&l->cfg);
+    unlink(l->path);
+}
+
+static void
+assert_diag(const struct diag *d, const char *source, int line, int col,
+            const char *msg)
+{
+    assert_string_equal(d->source, source);
+    assert_int_equal(d->line, line);
+    assert_int_equal(d->col, col);
+    assert_string_equal(d->msg, msg);
+}
+
+static void
+test_defaults(void **state)
+{
+    struct loaded l;
+    struct scrape_target_def *defs;
+    size_t n;
+
+    (void)state;
+    load_text(&l, "scrape_configs:\n"
+                  "  - job_name: node\n"
+                  "    static_configs:\n"
+                  "      - targets: ['host1:9100']\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.nerrs, 0);
+    assert_int_equal(l.nwarns, 0);
+    assert_int_equal(l.cfg.scrape_interval_ms, 60000);
+    assert_int_equal(l.cfg.scrape_timeout_ms, 10000);
+    assert_int_equal(l.cfg.evaluation_interval_ms, 60000);
+    assert_int_equal(l.cfg.njobs, 1);
+    assert_string_equal(l.cfg.jobs[0].scheme, "http");
+    assert_string_equal(l.cfg.jobs[0].metrics_path, "/metrics");
+    assert_int_equal(l.cfg.jobs[0].interval_ms, 60000);
+    assert_int_equal(l.cfg.jobs[0].timeout_ms, 10000);
+    n = config_targets(&l.cfg, &defs);
+    assert_int_equal(n, 1);
+    assert_string_equal(defs[0].job, "node");
+    assert_string_equal(defs[0].scheme, "http");
+    assert_string_equal(defs[0].address, "host1:9100");
+    assert_string_equal(defs[0].metrics_path, "/metrics");
+    assert_int_equal(defs[0].labels.n, 2);
+    assert_string_equal(defs[0].labels.v[0].name, "instance");
+    assert_string_equal(defs[0].labels.v[0].value, "host1:9100");
+    assert_string_equal(defs[0].labels.v[1].name, "job");
+    assert_string_equal(defs[0].labels.v[1].value, "node");
+    assert_int_equal(defs[0].interval_ms, 60000);
+    assert_int_equal(defs[0].timeout_ms, 10000);
+    config_targets_free(defs, n);
+    unload(&l);
+}
+
+static void
+test_overrides(void **state)
+{
+    struct loaded l;
+    struct scrape_target_def *defs;
+    size_t n;
+
+    (void)state;
+    load_text(&l, "global:\n"
+                  "  scrape_interval: 15s\n"
+                  "  scrape_timeout: 5s\n"
+                  "  evaluation_interval: 30s\n"
+                  "  external_labels: {site: lab}\n"
+                  "scrape_configs:\n"
+                  "  - job_name: fast\n"
+                  "    scrape_interval: 2s\n"
+                  "    scheme: https\n"
+                  "    metrics_path: /actuator/prometheus\n"
+                  "    body_size_limit: 10MB\n"
+                  "    static_configs:\n"
+                  "      - targets: [web, 'web', 'db:5432']\n"
+                  "        labels: {env: prod, team: ''}\n"
+                  "      - targets: ['web']\n"
+                  "        labels: {instance: front, __meta_x: y}\n"
+                  "  - job_name: slow\n"
+                  "    scrape_interval: 1m30s\n"
+                  "    scrape_timeout: 1m\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.cfg.scrape_interval_ms, 15000);
+    assert_int_equal(l.cfg.scrape_timeout_ms, 5000);
+    assert_int_equal(l.cfg.evaluation_interval_ms, 30000);
+    assert_int_equal(l.cfg.external_labels.n, 1);
+    assert_string_equal(l.cfg.external_labels.v[0].value, "lab");
+    /* Timeout unset: the global one, capped at the interval. */
+    assert_int_equal(l.cfg.jobs[0].interval_ms, 2000);
+    assert_int_equal(l.cfg.jobs[0].timeout_ms, 2000);
+    assert_int_equal(l.cfg.jobs[0].body_size_limit, 10 << 20);
+    assert_int_equal(l.cfg.jobs[1].interval_ms, 90000);
+    assert_int_equal(l.cfg.jobs[1].timeout_ms, 60000);
+    n = config_targets(&l.cfg, &defs);
+    /* web twice in one group is one target; https gets :443. */
+    assert_int_equal(n, 3);
+    assert_string_equal(defs[0].address, "web:443");
+    assert_string_equal(defs[0].scheme, "https");
+    assert_string_equal(defs[0].metrics_path, "/actuator/prometheus");
+    assert_int_equal(defs[0].body_size_limit, 10 << 20);
+    assert_int_equal(defs[0].labels.n, 3);   /* env, instance, job */
+    assert_string_equal(labels_get(&defs[0].labels, "env"), "prod");
+    assert_null(labels_get(&defs[0].labels, "team"));
+    assert_string_equal(labels_get(&defs[0].labels, "instance"), "web:443");
+    assert_string_equal(defs[1].address, "db:5432");
+    /* A group label sets instance itself; __ labels go away. */
+    assert_string_equal(defs[2].address, "web:443");
+    assert_int_equal(defs[2].labels.n, 2);
+    assert_string_equal(labels_get(&defs[2].labels, "instance"), "front");
+    assert_string_equal(labels_get(&defs[2].labels, "job"), "fast");
+    config_targets_free(defs, n);
+    unload(&l);
+}
+
+static void
+test_errors(void **state)
+{
+    struct loaded l;
+
+    (void)state;
+    load_text(&l, "global:\n"
+                  "  scrape_interval: 5s\n"
+                  "  scrape_timeout: 10s\n"
+                  "scrape_configs:\n"
+                  "  - job_name: a\n"
+                  "    scrape_interval: 10s\n"
+                  "    scrape_timeout: 20s\n"
+                  "  - job_name: a\n"
+                  "    scrape_interval: 10 seconds\n"
+                  "  - metrics_path: /m\n"
+                  "    static_configs:\n"
+                  "      - targets: ['http://host:80/metrics']\n"
+                  "        labels: {0bad: x}\n"
+                  "  - job_name: b\n"
+                  "    scheme: ftp\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 8);
+    assert_diag(&l.errs[0], l.path, 3, 19,
+                "global scrape timeout greater than scrape interval");
+    assert_diag(&l.errs[1], l.path, 7, 21,
+                "scrape timeout greater than scrape interval for scrape "
+                "config with job name \"a\"");
+    assert_diag(&l.errs[2], l.path, 8, 15,
+                "found multiple scrape configs with job name \"a\"");
+    /* The duration error comes from the yaml layer, at the value. */
+    assert_string_equal(l.errs[3].source, l.path);
+    assert_int_equal(l.errs[3].line, 9);
+    assert_int_equal(l.errs[3].col, 22);
+    assert_diag(&l.errs[4], l.path, 10, 5, "job_name is empty");
+    assert_diag(&l.errs[5], l.path, 12, 19,
+                "\"http://host:80/metrics\" is not a valid hostname");
+    assert_diag(&l.errs[6], l.path, 13, 18,
+                "\"0bad\" is not a valid label name");
+    assert_diag(&l.errs[7], l.path, 15, 13,
+                "invalid scheme \"ftp\"; expected \"http\" or \"https\"");
+    unload(&l);
+}
+
+static void
+test_error_cap(void **state)
+{
+    struct loaded l;
+    char text[4096];
+    size_t len = 0;
+
+    (void)state;
+    len += (size_t)snprintf(text + len, sizeof(text) - len, "global:\n");
+    for (int i = 0; i < 30; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "  bogus_key_%02d: 1\n", i);
+    load_text(&l, text);
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 20);
+    assert_diag(&l.errs[19], l.path, 21, 3,
+                "unknown key 'bogus_key_19' in global config");
+    unload(&l);
+}
+
+static void
+test_unknown_key(void **state)
+{
+    struct loaded l;
+
+    (void)state;
+    load_text(&l, "scrape_configs:\n"
+                  "  - job_name: a\n"
+                  "    scrape_intervl: 10s\n"
+                  "    frobnicate: yes\n"
+                  "    static_configs:\n"
+                  "      - target: ['x:1']\n"
+                  "scrape_config: []\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 4);
+    assert_diag(&l.errs[0], l.path, 7, 1,
+                "unknown key 'scrape_config' in the top level; did you "
+                "mean 'scrape_configs'?");
+    assert_diag(&l.errs[1], l.path, 3, 5,
+                "unknown key 'scrape_intervl' in scrape config; did you "
+                "mean 'scrape_interval'?");
+    assert_int_equal(l.errs[1].span, 14);
+    assert_diag(&l.errs[2], l.path, 4, 5,
+                "unknown key 'frobnicate' in scrape config");
+    assert_diag(&l.errs[3], l.path, 6, 9,
+                "unknown key 'target' in static config; did you mean "
+                "'targets'?");
+    unload(&l);
+}
+
+static void
+test_warnings(void **state)
+{
+    struct loaded l;
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f;
+
+    (void)state;
+    load_text(&l, "rule_files: [alerts.yml]\n"
+                  "global:\n"
+                  "  query_log_file: q.log\n"
+                  "scrape_configs:\n"
+                  "  - job_name: a\n"
+                  "    honor_timestamps: true\n"
+                  "    honor_labels: true\n"
+                  "    relabel_configs: []\n"
+                  "    basic_auth: {username: u, password: p}\n"
+                  "    file_sd_configs: [{files: [t.json]}]\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.nerrs, 0);
+    assert_int_equal(l.nwarns, 6);
+    assert_diag(&l.warns[0], l.path, 1, 1,
+                "rule_files is not supported yet; ignored");
+    assert_diag(&l.warns[1], l.path, 3, 3,
+                "query_log_file is not supported yet; ignored");
+    assert_diag(&l.warns[2], l.path, 7, 5,
+                "honor_labels is not supported yet; ignored");
+    assert_diag(&l.warns[3], l.path, 8, 5,
+                "relabel_configs is not supported yet; ignored");
+    assert_diag(&l.warns[4], l.path, 9, 5,
+                "basic_auth is not supported yet; ignored");
+    assert_diag(&l.warns[5], l.path, 10, 5,
+                "file_sd_configs is not supported yet; ignored");
+    f = open_memstream(&out, &outlen);
+    config_print_warning(f, &l.warns[0]);
+    fclose(f);
+    assert_true(strstr(out, ":1:1: warning: rule_files is not supported "
+                            "yet; ignored\n") != NULL);
+    assert_true(strncmp(out, l.path, strlen(l.path)) == 0);
+    free(out);
+    unload(&l);
+}
+
+/* The chapter-9 prometheus.yml: three static jobs and a DNS one. */
+static void
+test_chapter9(void **state)
+{
+    struct config cfg;
+    struct diag errs[MAXD], warns[MAXD];
+    size_t nerrs, nwarns, n;
+    struct scrape_target_def *defs;
+    char path[512];
+    const char *td = getenv("TESTDATA");
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/diamol-ch09/exercises-prometheus-"
+             "prometheus.yml", td != NULL ? td : "tests/data");
+    assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
+                                 MAXD, &nwarns), 0);
+    assert_int_equal(nerrs, 0);
+    assert_int_equal(nwarns, 1);
+    assert_diag(&warns[0], path, 18, 5,
+                "dns_sd_configs is not supported yet; ignored");
+    assert_int_equal(cfg.scrape_interval_ms, 10000);
+    assert_int_equal(cfg.njobs, 4);
+    assert_int_equal(cfg.jobs[2].interval_ms, 3000);
+    assert_int_equal(cfg.jobs[2].timeout_ms, 3000);
+    n = config_targets(&cfg, &defs);
+    assert_int_equal(n, 3);
+    /* Prometheus 2.42 adds the scheme's port to a bare host name. */
+    assert_string_equal(defs[0].job, "image-gallery");
+    assert_string_equal(defs[0].address, "image-gallery:80");
+    assert_string_equal(labels_get(&defs[0].labels, "instance"),
+                        "image-gallery:80");
+    assert_string_equal(defs[0].metrics_path, "/metrics");
+    assert_int_equal(defs[0].interval_ms, 10000);
+    assert_int_equal(defs[0].timeout_ms, 10000);
+    assert_string_equal(defs[1].job, "iotd-api");
+    assert_string_equal(defs[1].address, "iotd:80");
+    assert_string_equal(defs[1].metrics_path, "/actuator/prometheus");
+    assert_string_equal(defs[2].job, "docker");
+    assert_string_equal(defs[2].address, "DOCKER_HOST:9323");
+    assert_string_equal(labels_get(&defs[2].labels, "job"), "docker");
+    config_targets_free(defs, n);
+    config_fini(&cfg);
+}
+
+static void
+test_static_job(void **state)
+{
+    struct config cfg;
+    struct scrape_target_def *defs;
+    const char *addrs[] = { "localhost:9100", "localhost:9090" };
+    size_t n;
+
+    (void)state;
+    config_init(&cfg);
+    config_add_static_job(&cfg, "demo", "/metrics", 5000, addrs, 2);
+    n = config_targets(&cfg, &defs);
+    assert_int_equal(n, 2);
+    assert_string_equal(defs[1].address, "localhost:9090");
+    assert_string_equal(labels_get(&defs[1].labels, "job"), "demo");
+    assert_int_equal(defs[1].interval_ms, 5000);
+    assert_int_equal(defs[1].timeout_ms, 5000);
+    config_targets_free(defs, n);
+    config_fini(&cfg);
+}
+
+static void
+test_missing_file(void **state)
+{
+    struct config cfg;
+    struct diag errs[MAXD], warns[MAXD];
+    size_t nerrs, nwarns;
+
+    (void)state;
+    assert_int_equal(config_load(&cfg, "/nonexistent/prometheus.yml", errs,
+                                 MAXD, &nerrs, warns, MAXD, &nwarns), -1);
+    assert_int_equal(nerrs, 1);
+    assert_string_equal(errs[0].source, "/nonexistent/prometheus.yml");
+    assert_non_null(strstr(errs[0].msg, "cannot open"));
+    config_fini(&cfg);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_error_cap),
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_chapter9),
+        cmocka_unit_test(test_static_job),
+        cmocka_unit_test(test_missing_file),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
