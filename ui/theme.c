@@ -6,6 +6,7 @@
  */
 #include "ui/theme.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,82 @@ theme_series_role(size_t n)
     return ROLE_SERIES1 + (int)(n % 8);
 }
 
+static int
+dist2(int r1, int g1, int b1, int r2, int g2, int b2)
+{
+    return (r1 - r2) * (r1 - r2) + (g1 - g2) * (g1 - g2)
+           + (b1 - b2) * (b1 - b2);
+}
+
+/* Grafana's palette, the colours its thresholds are written in. */
+static const struct {
+    const char *name;
+    int32_t rgb;
+    int role;
+} palette[] = {
+    { "green", 0x73bf69, ROLE_GOOD }, { "yellow", 0xfade2a, ROLE_WARN },
+    { "orange", 0xff9830, ROLE_WARN }, { "red", 0xf2495c, ROLE_CRIT },
+    { "blue", 0x5794f2, ROLE_SERIES2 }, { "purple", 0xb877d9, ROLE_SERIES4 },
+    /* Grafana's older defaults: #299c46, rgba(237, 129, 40), #d44a3a. */
+    { NULL, 0x299c46, ROLE_GOOD }, { NULL, 0xed8128, ROLE_WARN },
+    { NULL, 0xd44a3a, ROLE_CRIT }, { NULL, 0xeab839, ROLE_WARN },
+};
+
+/* "#rrggbb", "rgb(r, g, b)" or "rgba(r, g, b, a)" into *rgb. */
+static bool
+parse_rgb(const char *s, int32_t *rgb)
+{
+    unsigned r, g, b;
+    char *end;
+    long v;
+
+    if (s[0] == '#' && strlen(s) == 7) {
+        v = strtol(s + 1, &end, 16);
+        if (*end != '\0')
+            return false;
+        *rgb = (int32_t)v;
+        return true;
+    }
+    if (sscanf(s, "rgba(%u ,%u ,%u", &r, &g, &b) == 3
+        || sscanf(s, "rgb(%u ,%u ,%u", &r, &g, &b) == 3) {
+        *rgb = (int32_t)((r & 0xff) << 16 | (g & 0xff) << 8 | (b & 0xff));
+        return true;
+    }
+    return false;
+}
+
+int
+theme_role_by_color(const char *color)
+{
+    static const char *const shades[] = { "super-light-", "semi-dark-",
+                                          "light-", "dark-" };
+    size_t n = sizeof palette / sizeof palette[0], best = 0;
+    int32_t rgb;
+    int r, g, b, d, bestd = -1;
+
+    for (size_t i = 0; i < sizeof shades / sizeof shades[0]; i++)
+        if (strncmp(color, shades[i], strlen(shades[i])) == 0)
+            color += strlen(shades[i]);
+    for (size_t i = 0; i < n; i++)
+        if (palette[i].name != NULL && strcmp(color, palette[i].name) == 0)
+            return palette[i].role;
+    if (!parse_rgb(color, &rgb))
+        return -1;
+    r = (rgb >> 16) & 0xff;
+    g = (rgb >> 8) & 0xff;
+    b = rgb & 0xff;
+    for (size_t i = 0; i < n; i++) {
+        int32_t p = palette[i].rgb;
+
+        d = dist2(r, g, b, (p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff);
+        if (bestd < 0 || d < bestd) {
+            bestd = d;
+            best = i;
+        }
+    }
+    return palette[best].role;
+}
+
 const struct theme *
 theme_default(void)
 {
@@ -163,12 +240,6 @@ cube_level(int c)
     return best;
 }
 
-static int
-dist2(int r1, int g1, int b1, int r2, int g2, int b2)
-{
-    return (r1 - r2) * (r1 - r2) + (g1 - g2) * (g1 - g2)
-           + (b1 - b2) * (b1 - b2);
-}
 
 int
 theme_rgb_to_256(int32_t rgb)
