@@ -82,6 +82,11 @@ test_ascii_and_controls(void **state)
     expect_text(a, "?t?\n");
     canvas_text(u, 0, 0, -1, "a\tb\x1b", ROLE_DEFAULT, 0);
     expect_text(u, "a?b?\n");
+    /* Wide (U+4E2D, U+1F600) and combining (U+0301) characters would
+     * not take exactly one column: '?'. Braille and blocks stay. */
+    canvas_text(u, 0, 0, -1, "\xe4\xb8\xad\xf0\x9f\x98\x80"
+                "e\xcc\x81\xe2\xa3\xbf\xe2\x96\x88", ROLE_DEFAULT, 0);
+    expect_text(u, "??e?\xe2\xa3\xbf\xe2\x96\x88\n");
     canvas_free(a);
     canvas_free(u);
 }

@@ -1,7 +1,8 @@
 /*
  * The cell grid behind every widget and the text encoder for snapshots.
- * Cells are one column wide: double-width characters are not measured
- * (labels rarely carry them, and the widgets only draw narrow glyphs).
+ * Every cell is one column wide: characters a terminal would draw in two
+ * columns or none (CJK, emoji, combining marks) are stored as '?', so a
+ * label can never push a panel's border out of line.
  */
 #include "ui/canvas.h"
 
@@ -100,6 +101,36 @@ canvas_copy(struct canvas *dst, const struct canvas *src)
            (size_t)src->w * (size_t)src->h * sizeof *src->cells);
 }
 
+/*
+ * Whether cp takes other than one column on a terminal: combining marks
+ * and zero-width characters (none) or East Asian wide ones and emoji
+ * (two). A fixed table rather than wcwidth(3), which depends on the
+ * locale and would differ between the screen and text snapshots.
+ */
+static bool
+not_single_width(uint32_t cp)
+{
+    static const uint32_t ranges[][2] = {
+        { 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+        { 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x1100, 0x115f },
+        { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x200b, 0x200f },
+        { 0x202a, 0x202e }, { 0x2060, 0x2064 }, { 0x20d0, 0x20ff },
+        { 0x2e80, 0x303e }, { 0x3041, 0x33ff }, { 0x3400, 0x4dbf },
+        { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf }, { 0xac00, 0xd7a3 },
+        { 0xf900, 0xfaff }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
+        { 0xfe30, 0xfe4f }, { 0xfeff, 0xfeff }, { 0xff00, 0xff60 },
+        { 0xffe0, 0xffe6 }, { 0x1f000, 0x1faff }, { 0x20000, 0x3fffd },
+        { 0xe0000, 0xe007f },
+    };
+
+    if (cp < 0x300)
+        return false;
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (cp >= ranges[i][0] && cp <= ranges[i][1])
+            return true;
+    return false;
+}
+
 void
 canvas_put(struct canvas *c, int x, int y, uint32_t ch, int role, int attr)
 {
@@ -107,9 +138,11 @@ canvas_put(struct canvas *c, int x, int y, uint32_t ch, int role, int attr)
 
     if (x < 0 || y < 0 || x >= c->w || y >= c->h)
         return;
-    /* Control characters would move the terminal's cursor: never store
-     * them. In ASCII mode anything wider than 7 bits becomes '?'. */
-    if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0))
+    /* Control characters would move the terminal's cursor and wide or
+     * combining ones would shift the rest of the line: never store them.
+     * In ASCII mode anything wider than 7 bits becomes '?'. */
+    if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0)
+        || not_single_width(ch))
         ch = '?';
     if (c->ascii && ch >= 0x80)
         ch = '?';
