@@ -198,9 +198,11 @@ discovery_status(const struct discovery *d, size_t i,
     out->kind = p->kind;
     out->error = "";
     out->pending = false;
+    out->busy = false;
     if (p->kind == DISCOVERY_DNS) {
         out->error = sd_dns_error(p->dns);
         out->pending = sd_dns_pending(p->dns);
+        out->busy = sd_dns_running(p->dns);
     } else if (p->kind == DISCOVERY_FILE) {
         out->error = sd_file_error(p->file);
     }

@@ -40,6 +40,7 @@ struct discovery_status {
     const char *error;          /* the last refresh's errors, or "" */
     size_t ngroups;
     bool pending;               /* no answer yet (a first DNS lookup) */
+    bool busy;                  /* a DNS lookup is running now */
 };
 
 struct discovery;

@@ -474,6 +474,12 @@ sd_dns_pending(const struct sd_dns *d)
     return !d->done_once;
 }
 
+bool
+sd_dns_running(const struct sd_dns *d)
+{
+    return d->pid > 0;
+}
+
 size_t
 sd_dns_group_count(const struct sd_dns *d)
 {

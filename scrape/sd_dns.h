@@ -61,6 +61,8 @@ bool sd_dns_poll(struct sd_dns *d, int64_t now_ms);
 int64_t sd_dns_next_due(const struct sd_dns *d, int64_t now_ms);
 /* True until the first lookup has finished. */
 bool sd_dns_pending(const struct sd_dns *d);
+/* True while a lookup child runs. */
+bool sd_dns_running(const struct sd_dns *d);
 /* One group per name that has answered, in config order; source = name. */
 size_t sd_dns_group_count(const struct sd_dns *d);
 const struct sd_group *sd_dns_group(const struct sd_dns *d, size_t i);
