@@ -9,10 +9,10 @@
  * Ownership: the caller owns the pool and the store, which must outlive
  * it. scrape_pool_set_targets copies the definitions, except the
  * metric_relabel rules: the pool keeps that pointer, so the rules must
- * outlive every set_targets naming them (the config owns them). Strings and labels
- * in a scrape_status are borrowed until the next scrape_pool_set_targets
- * or scrape_pool_free; last_error also changes at the next
- * scrape_pool_pump.
+ * outlive every set_targets naming them (the config owns them). Strings
+ * and labels in a scrape_status are borrowed until the next
+ * scrape_pool_set_targets or scrape_pool_free; last_error also changes
+ * at the next scrape_pool_pump.
  */
 #ifndef SCRAPE_POOL_H
 #define SCRAPE_POOL_H

@@ -547,15 +547,35 @@ load_config(struct loaded *l, const char *path)
 /* File and DNS targets through relabel_configs as Prometheus 2.42 builds
  * them: drop, a label from __meta_filepath, __param_*, a __scheme__
  * override with its default port, and the dropped target kept apart. */
+/* The DNS job's target: localhost's address at the configured port. */
 static void
-test_relabel_discovered(void **state)
+check_dns_def(const struct scrape_target_def *d)
 {
-    struct fx *f = *state;
-    struct loaded l;
-    struct discovery *d;
-    struct scrape_target_def *defs;
-    struct config_dropped *dropped;
-    size_t n, nd;
+    assert_string_equal(d->job, "dns");
+    assert_string_equal(d->scheme, "http");
+    assert_string_equal(d->address, "127.0.0.1:9100");
+    assert_string_equal(d->metrics_path, "/m");
+    assert_string_equal(labels_get(&d->labels, "instance"),
+                        "127.0.0.1:9100");
+    assert_non_null(strstr(d->discovered, "__meta_dns_name=\"localhost\""));
+}
+
+/* The db target, dropped by the first rule, with what was discovered. */
+static void
+check_dropped(const struct config_dropped *dropped, size_t nd)
+{
+    assert_int_equal(nd, 1);
+    assert_string_equal(dropped[0].job, "files");
+    assert_string_equal(dropped[0].reason,
+                        "dropped by relabel rule 1 (drop)");
+    assert_non_null(strstr(dropped[0].discovered,
+                           "__address__=\"db1:5432\""));
+    assert_non_null(strstr(dropped[0].discovered, "role=\"db\""));
+}
+
+static void
+load_discovered(const struct fx *f, struct loaded *l)
+{
     char sub[128];
 
     snprintf(sub, sizeof(sub), "%s/targets", f->dir);
@@ -564,7 +584,7 @@ test_relabel_discovered(void **state)
              "[{\"targets\": [\"web1:9000\", \"web2\"],"
              "  \"labels\": {\"role\": \"web\"}},"
              " {\"targets\": [\"db1:5432\"], \"labels\": {\"role\": \"db\"}}]");
-    load_config(&l, put_file(f, "prometheus.yml",
+    load_config(l, put_file(f, "prometheus.yml",
         "global:\n"
         "  scrape_interval: 15s\n"
         "scrape_configs:\n"
@@ -590,8 +610,20 @@ test_relabel_discovered(void **state)
         "      - names: [localhost]\n"
         "        type: A\n"
         "        port: 9100\n"));
-    assert_int_equal(l.rc, 0);
-    assert_int_equal(l.nwarns, 0);
+    assert_int_equal(l->rc, 0);
+    assert_int_equal(l->nwarns, 0);
+}
+
+static void
+test_relabel_discovered(void **state)
+{
+    struct loaded l;
+    struct discovery *d;
+    struct scrape_target_def *defs;
+    struct config_dropped *dropped;
+    size_t n, nd;
+
+    load_discovered(*state, &l);
     d = config_discovery_new(&l.cfg);
     assert_int_equal(discovery_count(d), 2);
     assert_true(settle(d, 0));
@@ -614,23 +646,8 @@ test_relabel_discovered(void **state)
     assert_string_equal(labels_get(&defs[1].labels, "instance"),
                         "web2:443");
     assert_string_equal(defs[1].query, "");
-
-    assert_string_equal(defs[2].job, "dns");
-    assert_string_equal(defs[2].scheme, "http");
-    assert_string_equal(defs[2].address, "127.0.0.1:9100");
-    assert_string_equal(defs[2].metrics_path, "/m");
-    assert_string_equal(labels_get(&defs[2].labels, "instance"),
-                        "127.0.0.1:9100");
-    assert_non_null(strstr(defs[2].discovered,
-                           "__meta_dns_name=\"localhost\""));
-
-    assert_int_equal(nd, 1);
-    assert_string_equal(dropped[0].job, "files");
-    assert_string_equal(dropped[0].reason,
-                        "dropped by relabel rule 1 (drop)");
-    assert_non_null(strstr(dropped[0].discovered,
-                           "__address__=\"db1:5432\""));
-    assert_non_null(strstr(dropped[0].discovered, "role=\"db\""));
+    check_dns_def(&defs[2]);
+    check_dropped(dropped, nd);
     config_target_defs_free(defs, n);
     config_dropped_free(dropped, nd);
     discovery_free(d);
@@ -775,6 +792,37 @@ scrape_n(struct scrape_pool *pool, size_t n)
     assert_int_equal(s.scrapes, n);
 }
 
+/* What each scrape of mr_body must leave in the store. */
+static void
+check_round(struct store *st, const char *inst)
+{
+    double v;
+
+    assert_true(newest(st, &v, "__name__", "up", "instance", inst,
+                       "job", "mr", NULL));
+    assert_true(v == 1);
+    assert_true(newest(st, &v, "__name__", "scrape_samples_scraped",
+                       "instance", inst, "job", "mr", NULL));
+    assert_true(v == 4);
+    assert_true(newest(st, &v, "__name__",
+                       "scrape_samples_post_metric_relabeling",
+                       "instance", inst, "job", "mr", NULL));
+    assert_true(v == 3);
+    assert_true(newest(st, &v, "__name__", "a", "instance", inst, "job",
+                       "mr", NULL));
+    assert_true(v == 1);
+    assert_true(newest(st, &v, "__name__", "b", "x", "1", "y", "got-1",
+                       "instance", inst, "job", "mr", NULL));
+    assert_true(v == 2);
+    assert_false(newest(st, &v, "__name__", "b", "x", "2", "y", "got-2",
+                        "instance", inst, "job", "mr", NULL));
+    assert_false(newest(st, &v, "__name__", "b", "x", "2", "instance",
+                        inst, "job", "mr", NULL));
+    assert_true(newest(st, &v, "__name__", "c", "exported_instance",
+                       "scraped", "instance", inst, "job", "mr", NULL));
+    assert_true(v == 4);
+}
+
 /*
  * A series dropped by metric_relabel_configs is not stored and not
  * counted in scrape_samples_post_metric_relabeling; a rule's new label
@@ -793,7 +841,6 @@ test_metric_relabel_pool(void **state)
     char yml[1024], inst[64];
     int port;
     pid_t server = start_http(&port);
-    double v;
     size_t n;
 
     snprintf(inst, sizeof(inst), "127.0.0.1:%d", port);
@@ -821,29 +868,7 @@ test_metric_relabel_pool(void **state)
     config_targets_free(defs, n);
     for (size_t round = 1; round <= 2; round++) {
         scrape_n(pool, round);
-        assert_true(newest(st, &v, "__name__", "up", "instance", inst,
-                           "job", "mr", NULL));
-        assert_true(v == 1);
-        assert_true(newest(st, &v, "__name__", "scrape_samples_scraped",
-                           "instance", inst, "job", "mr", NULL));
-        assert_true(v == 4);
-        assert_true(newest(st, &v, "__name__",
-                           "scrape_samples_post_metric_relabeling",
-                           "instance", inst, "job", "mr", NULL));
-        assert_true(v == 3);
-        assert_true(newest(st, &v, "__name__", "a", "instance", inst, "job",
-                           "mr", NULL));
-        assert_true(v == 1);
-        assert_true(newest(st, &v, "__name__", "b", "x", "1", "y", "got-1",
-                           "instance", inst, "job", "mr", NULL));
-        assert_true(v == 2);
-        assert_false(newest(st, &v, "__name__", "b", "x", "2", "y", "got-2",
-                            "instance", inst, "job", "mr", NULL));
-        assert_false(newest(st, &v, "__name__", "b", "x", "2", "instance",
-                            inst, "job", "mr", NULL));
-        assert_true(newest(st, &v, "__name__", "c", "exported_instance",
-                           "scraped", "instance", inst, "job", "mr", NULL));
-        assert_true(v == 4);
+        check_round(st, inst);
     }
     scrape_pool_free(pool);
     store_free(st);
