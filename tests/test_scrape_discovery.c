@@ -877,6 +877,77 @@ test_metric_relabel_pool(void **state)
     config_fini(&l.cfg);
 }
 
+/* The targets d's groups give now, handed to the pool. */
+static size_t
+rebuild(const struct loaded *l, const struct discovery *d,
+        struct scrape_pool *pool)
+{
+    struct scrape_target_def *defs;
+    size_t n = config_targets_build(&l->cfg, d, &defs, NULL, NULL);
+
+    scrape_pool_set_targets(pool, defs, n, wall_ms());
+    config_target_defs_free(defs, n);
+    return n;
+}
+
+/*
+ * The loop's use: a file edit adds a target, the rebuild keeps the one
+ * already scraped (its history and count), and a removed file takes
+ * every target away. The status shows the discovered labels.
+ */
+static void
+test_pool_follows_files(void **state)
+{
+    struct fx *f = *state;
+    struct loaded l;
+    struct discovery *d;
+    struct store *st = store_new(3600 * 1000, 0);
+    struct scrape_pool *pool = scrape_pool_new(st);
+    struct scrape_status s;
+    char text[256];
+    int port;
+    pid_t server = start_http(&port);
+
+    snprintf(text, sizeof(text), "[{\"targets\": [\"127.0.0.1:%d\"]}]",
+             port);
+    put_file(f, "t.json", text);
+    load_config(&l, put_file(f, "p.yml", "scrape_configs:\n"
+                                         "  - job_name: fs\n"
+                                         "    scrape_interval: 1h\n"
+                                         "    file_sd_configs:\n"
+                                         "      - files: [t.json]\n"));
+    assert_int_equal(l.rc, 0);
+    d = config_discovery_new(&l.cfg);
+    discovery_poll(d, 0);
+    assert_true(discovery_changed(d));
+    assert_int_equal(rebuild(&l, d, pool), 1);
+    scrape_n(pool, 1);
+    snprintf(text, sizeof(text), "[{\"targets\": [\"127.0.0.1:%d\", "
+             "\"localhost:%d\"]}]", port, port);
+    put_file(f, "t.json", text);
+    discovery_poll(d, 1000);
+    assert_true(discovery_changed(d));
+    assert_int_equal(rebuild(&l, d, pool), 2);
+    scrape_pool_status(pool, 0, &s);
+    assert_int_equal(s.scrapes, 1);
+    assert_int_equal(s.health, 1);
+    assert_non_null(strstr(s.discovered, "__meta_filepath=\""));
+    scrape_pool_status(pool, 1, &s);
+    assert_int_equal(s.scrapes, 0);
+    snprintf(text, sizeof(text), "%s/t.json", f->dir);
+    assert_int_equal(unlink(text), 0);
+    discovery_poll(d, 2000);
+    assert_true(discovery_changed(d));
+    assert_int_equal(rebuild(&l, d, pool), 0);
+    assert_int_equal(scrape_pool_count(pool), 0);
+    discovery_free(d);
+    scrape_pool_free(pool);
+    store_free(st);
+    kill(server, SIGKILL);
+    waitpid(server, NULL, 0);
+    config_fini(&l.cfg);
+}
+
 int
 main(void)
 {
@@ -893,6 +964,8 @@ main(void)
                                         teardown),
         cmocka_unit_test(test_chapter9),
         cmocka_unit_test_setup_teardown(test_metric_relabel_pool, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pool_follows_files, setup,
                                         teardown),
     };
 
