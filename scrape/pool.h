@@ -3,8 +3,9 @@
  * puts in the store. Each target is scraped at a stable offset inside its
  * interval; its body is parsed as it arrives and committed all or nothing,
  * with the synthetic series (up, scrape_duration_seconds, ...) and
- * staleness markers Prometheus writes. Discovery and relabelling live
- * elsewhere: the pool gets final target definitions.
+ * staleness markers Prometheus writes. Each new series goes through the
+ * target's metric_relabel_configs once. Discovery and target relabelling
+ * live elsewhere: the pool gets final target definitions.
  *
  * Ownership: the caller owns the pool and the store, which must outlive
  * it. scrape_pool_set_targets copies the definitions, except the

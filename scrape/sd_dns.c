@@ -342,6 +342,8 @@ take_answer(struct sd_dns *d, struct answer *a)
     free(ns->error);
     ns->error = a->error;
     a->error = NULL;
+    if (ns->error != NULL)
+        log_debug("%s: %s", __func__, ns->error);
     if (a->failure != 'f') {
         changed = !sd_group_equal(&ns->group, &a->group);
         sd_group_move(&ns->group, &a->group);
@@ -389,6 +391,7 @@ apply_output(struct sd_dns *d, char *text, const char *why)
             free(d->names[i].error);
             d->names[i].error = xasprintf("could not resolve \"%s\": %s",
                                           d->names[i].name, why);
+            log_debug("%s: %s", __func__, d->names[i].error);
         }
     free(done);
     return changed;
