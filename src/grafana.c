@@ -23,6 +23,7 @@
 #include "src/buf.h"
 #include "src/dashfile.h"
 #include "src/dashmodel.h"
+#include "src/duration.h"
 #include "src/xalloc.h"
 #include "src/yaml.h"
 
@@ -991,14 +992,14 @@ load_times(struct gload *g, const struct yaml_node *dash)
 {
     const struct yaml_node *time = jpath(dash, "time", NULL);
     const char *from = jstr(time, "from"), *to = jstr(time, "to");
-    const char *refresh = jstr(dash, "refresh"), *why;
+    const char *refresh = jstr(dash, "refresh");
     struct dashboard *m = g->m;
     size_t len;
 
     m->range_ms = DEFAULT_RANGE_MS;
     if (from != NULL && strncmp(from, "now-", 4) == 0) {
         len = strcspn(from + 4, "/");
-        if (yaml_parse_duration(from + 4, len, &m->range_ms, &why) != 0
+        if (duration_parse(from + 4, len, &m->range_ms) != 0
             || m->range_ms <= 0)
             m->range_ms = DEFAULT_RANGE_MS;
     } else if (from != NULL) {
@@ -1009,8 +1010,7 @@ load_times(struct gload *g, const struct yaml_node *dash)
         note(g, "time range to '%s' is not supported; the range ends now",
              to);
     if (refresh != NULL && strcmp(refresh, "false") != 0 && *refresh != '\0'
-        && yaml_parse_duration(refresh, strlen(refresh), &m->refresh_ms,
-                               &why) != 0)
+        && duration_parse(refresh, strlen(refresh), &m->refresh_ms) != 0)
         m->refresh_ms = 0;
 }
 
