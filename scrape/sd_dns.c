@@ -7,6 +7,7 @@
  *   N <index>                 answers for name <index> follow
  *   T <address> <srv-target> <srv-port>   ("-" for no SRV data)
  *   X nx|fail <message>       the name does not exist / the lookup failed
+ * Names never travel through the pipe, so no name can break a line.
  *   D                         that name is complete
  */
 #include "scrape/sd_dns.h"
@@ -147,8 +148,8 @@ lookup_addr(FILE *out, const char *name, int family, int port)
     if (rc == EAI_NODATA)
         return;
     if (rc != 0) {
-        fprintf(out, "X %s could not resolve \"%s\": %s\n",
-                rc == EAI_NONAME ? "nx" : "fail", name, gai_strerror(rc));
+        fprintf(out, "X %s %s\n", rc == EAI_NONAME ? "nx" : "fail",
+                gai_strerror(rc));
         return;
     }
     for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -212,13 +213,13 @@ lookup_srv(FILE *out, res_state rs, const char *name)
     if (len < 0) {
         if (rs->res_h_errno == NO_DATA)
             return;
-        fprintf(out, "X %s could not resolve \"%s\": %s\n",
-                rs->res_h_errno == HOST_NOT_FOUND ? "nx" : "fail", name,
+        fprintf(out, "X %s %s\n",
+                rs->res_h_errno == HOST_NOT_FOUND ? "nx" : "fail",
                 hstrerror(rs->res_h_errno));
         return;
     }
     if (ns_initparse(ans, len, &h) < 0) {
-        fprintf(out, "X fail could not resolve \"%s\": bad answer\n", name);
+        fputs("X fail malformed answer\n", out);
         return;
     }
     for (int i = 0; i < ns_msg_count(h, ns_s_an); i++) {
@@ -376,7 +377,9 @@ apply_output(struct sd_dns *d, char *text, const char *why)
 
             a.failure = l[2] == 'n' ? 'n' : 'f';
             free(a.error);
-            a.error = xstrdup(msg != NULL ? msg + 1 : "lookup failed");
+            a.error = xasprintf("could not resolve \"%s\": %s",
+                                d->names[a.idx].name,
+                                msg != NULL ? msg + 1 : "lookup failed");
         } else if (l[0] == 'D') {
             changed |= take_answer(d, &a);
             done[a.idx] = true;
