@@ -531,9 +531,9 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 
     t->pool = p;
     t->job = xstrdup(def->job != NULL ? def->job : "");
-    if (def->query != NULL && def->query[0] != '\0')
+    if (def->params != NULL && def->params[0] != '\0')
         t->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
-                           def->metrics_path, def->query);
+                           def->metrics_path, def->params);
     else
         t->url = xasprintf("%s://%s%s", def->scheme, def->address,
                            def->metrics_path);

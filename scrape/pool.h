@@ -38,7 +38,7 @@ struct scrape_target_def {
     int64_t timeout_ms;         /* <= interval_ms */
     size_t body_size_limit;     /* bytes; 0: 64 MiB */
     /* From relabelling (NULL, false: none, as for a plain static job). */
-    const char *query;          /* encoded URL query, without '?' */
+    const char *params;         /* encoded URL query "a=1&b=2", or NULL */
     const char *discovered;     /* the labels before relabelling, formatted */
     const struct relabel_rules *metric_relabel; /* borrowed, see below */
     bool honor_labels;          /* scraped labels win over target labels */

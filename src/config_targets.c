@@ -84,7 +84,7 @@ seen_before(const struct out *o, size_t from,
         if (strcmp(e->address, d->address) == 0 &&
             strcmp(e->scheme, d->scheme) == 0 &&
             strcmp(e->metrics_path, d->metrics_path) == 0 &&
-            strcmp(e->query, d->query) == 0 &&
+            strcmp(e->params, d->params) == 0 &&
             labels_equal(&e->labels, &d->labels))
             return true;
     }
@@ -98,7 +98,7 @@ def_fini(struct scrape_target_def *d)
     free((char *)d->scheme);
     free((char *)d->address);
     free((char *)d->metrics_path);
-    free((char *)d->query);
+    free((char *)d->params);
     free((char *)d->discovered);
     sd_labels_free(&d->labels);
 }
@@ -115,7 +115,7 @@ add_def(struct out *o, size_t from, const struct config_job *j,
     d.scheme = xstrdup(relabel_target_scheme(rt));
     d.address = xstrdup(relabel_target_address(rt));
     d.metrics_path = xstrdup(relabel_target_path(rt));
-    d.query = xstrdup(relabel_target_query(rt));
+    d.params = xstrdup(relabel_target_query(rt));
     sd_labels_copy(&d.labels, relabel_target_public(rt));
     if (seen_before(o, from, &d)) {
         def_fini(&d);

@@ -633,7 +633,7 @@ test_relabel_discovered(void **state)
     assert_string_equal(defs[0].job, "files");
     assert_string_equal(defs[0].scheme, "https");
     assert_string_equal(defs[0].address, "web1:9000");
-    assert_string_equal(defs[0].query, "target=web1");
+    assert_string_equal(defs[0].params, "target=web1");
     assert_string_equal(labels_get(&defs[0].labels, "instance"),
                         "web1:9000");
     assert_string_equal(labels_get(&defs[0].labels, "file"), "a");
@@ -645,7 +645,7 @@ test_relabel_discovered(void **state)
     assert_string_equal(defs[1].address, "web2:443");
     assert_string_equal(labels_get(&defs[1].labels, "instance"),
                         "web2:443");
-    assert_string_equal(defs[1].query, "");
+    assert_string_equal(defs[1].params, "");
     check_dns_def(&defs[2]);
     check_dropped(dropped, nd);
     config_target_defs_free(defs, n);
