@@ -22,7 +22,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(CFLAGS) $(SAN)
-LIBS       = $(PKG_LIBS) -lm
+LIBS       = $(PKG_LIBS) -lresolv -lm
 TEST_LIBS  = $(shell pkg-config --libs cmocka)
 
 MODULES   = store scrape query ui src

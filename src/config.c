@@ -3,7 +3,9 @@
  * keys per section: keys promdeck implements are read, keys Prometheus
  * 2.42 knows but promdeck does not act on are warned about and skipped,
  * anything else is an error with a spelling suggestion. Defaults and
- * checks follow Prometheus's config.go. No service discovery here.
+ * checks follow Prometheus's config.go. Relabel and discovery sections
+ * are read by src/relabel_config.c and src/config_sd.c; targets are built
+ * in src/config_targets.c.
  */
 #include "src/config.h"
 
@@ -12,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/config_targets.h"
+#include "src/relabel_config.h"
 #include "src/xalloc.h"
 #include "src/yaml.h"
 
@@ -42,20 +46,21 @@ static const char *const global_used[] = {
 static const char *const global_ignored[] = { "query_log_file", NULL };
 static const char *const job_used[] = {
     "job_name", "scrape_interval", "scrape_timeout", "metrics_path",
-    "scheme", "static_configs", "body_size_limit", "honor_timestamps", NULL
+    "scheme", "static_configs", "body_size_limit", "honor_timestamps",
+    "relabel_configs", "metric_relabel_configs", "dns_sd_configs",
+    "file_sd_configs", NULL
 };
 /* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
 static const char *const job_ignored[] = {
     "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
     "label_name_length_limit", "label_value_length_limit",
-    "relabel_configs", "metric_relabel_configs",
     "basic_auth", "authorization", "oauth2", "bearer_token",
     "bearer_token_file", "tls_config", "proxy_url", "no_proxy",
     "proxy_from_environment", "proxy_connect_header", "follow_redirects",
     "enable_http2",
     "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
-    "docker_sd_configs", "dockerswarm_sd_configs", "dns_sd_configs",
-    "ec2_sd_configs", "eureka_sd_configs", "file_sd_configs",
+    "docker_sd_configs", "dockerswarm_sd_configs",
+    "ec2_sd_configs", "eureka_sd_configs",
     "gce_sd_configs", "hetzner_sd_configs", "http_sd_configs",
     "ionos_sd_configs", "kubernetes_sd_configs", "kuma_sd_configs",
     "lightsail_sd_configs", "linode_sd_configs", "marathon_sd_configs",
@@ -512,6 +517,9 @@ job_fini(struct config_job *j)
         free_labels(&j->statics[i].labels);
     }
     free(j->statics);
+    config_sd_fini(&j->sd);
+    relabel_rules_free(j->relabel);
+    relabel_rules_free(j->metric_relabel);
     free(j->name);
     free(j->scheme);
     free(j->metrics_path);
@@ -538,6 +546,51 @@ job_times(struct loader *ld, const struct yaml_node *n, struct config_job *j)
         j->timeout_ms = j->interval_ms;
     else
         j->timeout_ms = cfg->scrape_timeout_ms;
+}
+
+/* Marks the load failed and gives the diags added since from (by a
+ * reader that fills them itself) the config's source name. */
+static void
+took_diags(struct loader *ld, size_t from, int rc)
+{
+    if (rc != 0)
+        ld->failed = true;
+    for (size_t i = from; i < ld->nerrs; i++)
+        ld->errs[i].source = ld->cfg->path;
+}
+
+/* The config file's directory, which relative file_sd paths start from. */
+static char *
+config_dir(const char *path)
+{
+    const char *slash = path != NULL ? strrchr(path, '/') : NULL;
+
+    if (slash == NULL)
+        return xstrdup("");
+    return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* relabel_configs, metric_relabel_configs, dns_sd_configs, file_sd_configs */
+static void
+parse_job_discovery(struct loader *ld, const struct yaml_node *n,
+                    struct config_job *j)
+{
+    size_t from = ld->nerrs;
+    char *dir = config_dir(ld->cfg->path);
+    int rc = 0;
+
+    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"), "target",
+                               &j->relabel, ld->errs, ld->maxerrs,
+                               &ld->nerrs);
+    rc |= config_relabel_parse(yaml_get(n, "metric_relabel_configs"),
+                               "metric", &j->metric_relabel, ld->errs,
+                               ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), &j->sd,
+                              ld->errs, ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, &j->sd,
+                               ld->errs, ld->maxerrs, &ld->nerrs);
+    free(dir);
+    took_diags(ld, from, rc);
 }
 
 /* scrape-config = { job_name, scrape_interval, scrape_timeout,
@@ -568,6 +621,7 @@ parse_job(struct loader *ld, const struct yaml_node *n)
     job_times(ld, n, &j);
     parse_job_http(ld, n, &j);
     parse_statics(ld, yaml_get(n, "static_configs"), &j);
+    parse_job_discovery(ld, n, &j);
     cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
     cfg->jobs[cfg->njobs++] = j;
 }
@@ -665,128 +719,22 @@ config_add_static_job(struct config *cfg, const char *job,
     cfg->jobs[cfg->njobs++] = j;
 }
 
-/*
- * The address with the scheme's default port when it has none, as
- * Prometheus 2.42 sets __address__ ("[::1]" becomes "[::1]:80").
- */
-static char *
-with_port(const char *addr, const char *scheme)
-{
-    const char *port = strcmp(scheme, "https") == 0 ? "443" : "80";
-    bool has_port;
-
-    if (addr[0] == '[')
-        has_port = strstr(addr, "]:") != NULL;
-    else
-        has_port = strchr(addr, ':') != NULL;
-    return has_port ? xstrdup(addr) : xasprintf("%s:%s", addr, port);
-}
-
-/* The final labels of one target: group labels over job and instance. */
-static void
-target_labels(const struct config_job *j, const struct config_static *st,
-              const char *instance, struct labels *out)
-{
-    out->v = xcalloc(st->labels.n + 2, sizeof(*out->v));
-    out->n = 0;
-    for (size_t i = 0; i < st->labels.n; i++) {
-        const struct label *l = &st->labels.v[i];
-
-        /* "__" labels exist only for relabelling; empty ones are unset. */
-        if (strncmp(l->name, "__", 2) == 0 || l->value[0] == '\0')
-            continue;
-        out->v[out->n].name = xstrdup(l->name);
-        out->v[out->n++].value = xstrdup(l->value);
-    }
-    if (labels_get(out, "job") == NULL && j->name[0] != '\0') {
-        out->v[out->n].name = xstrdup("job");
-        out->v[out->n++].value = xstrdup(j->name);
-    }
-    if (labels_get(out, "instance") == NULL) {
-        out->v[out->n].name = xstrdup("instance");
-        out->v[out->n++].value = xstrdup(instance);
-    }
-    labels_sort(out);
-}
-
-/* True when defs[from..n) already holds a target equal to d. */
-static bool
-seen_before(const struct scrape_target_def *defs, size_t from, size_t n,
-            const struct scrape_target_def *d)
-{
-    for (size_t i = from; i < n; i++)
-        if (strcmp(defs[i].address, d->address) == 0 &&
-            labels_equal(&defs[i].labels, &d->labels))
-            return true;
-    return false;
-}
-
-static void
-def_free(struct scrape_target_def *d)
-{
-    free((char *)d->job);
-    free((char *)d->scheme);
-    free((char *)d->address);
-    free((char *)d->metrics_path);
-    free_labels(&d->labels);
-}
-
-/* Appends the targets of one job to defs (room already made). */
-static size_t
-job_targets(const struct config_job *j, struct scrape_target_def *defs,
-            size_t n)
-{
-    size_t first = n;
-
-    for (size_t s = 0; s < j->nstatics; s++) {
-        const struct config_static *st = &j->statics[s];
-
-        for (size_t t = 0; t < st->ntargets; t++) {
-            struct scrape_target_def *d = &defs[n];
-
-            memset(d, 0, sizeof(*d));
-            d->address = with_port(st->targets[t], j->scheme);
-            target_labels(j, st, d->address, &d->labels);
-            if (seen_before(defs, first, n, d)) {
-                def_free(d);
-                continue;
-            }
-            d->job = xstrdup(labels_get(&d->labels, "job") != NULL
-                             ? labels_get(&d->labels, "job") : j->name);
-            d->scheme = xstrdup(j->scheme);
-            d->metrics_path = xstrdup(j->metrics_path);
-            d->interval_ms = j->interval_ms;
-            d->timeout_ms = j->timeout_ms;
-            d->body_size_limit = j->body_size_limit;
-            n++;
-        }
-    }
-    return n;
-}
-
+/* Static targets only: a discovery that is never polled holds just the
+ * static_configs groups. */
 size_t
 config_targets(const struct config *cfg, struct scrape_target_def **defs)
 {
-    size_t total = 0, n = 0;
+    struct discovery *d = config_discovery_new(cfg);
+    size_t n = config_targets_build(cfg, d, defs, NULL, NULL);
 
-    for (size_t i = 0; i < cfg->njobs; i++)
-        for (size_t s = 0; s < cfg->jobs[i].nstatics; s++)
-            total += cfg->jobs[i].statics[s].ntargets;
-    *defs = NULL;
-    if (total == 0)
-        return 0;
-    *defs = xcalloc(total, sizeof(**defs));
-    for (size_t i = 0; i < cfg->njobs; i++)
-        n = job_targets(&cfg->jobs[i], *defs, n);
+    discovery_free(d);
     return n;
 }
 
 void
 config_targets_free(struct scrape_target_def *defs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        def_free(&defs[i]);
-    free(defs);
+    config_target_defs_free(defs, n);
 }
 
 void

@@ -1,9 +1,10 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, and scrape configs with static targets. Every key Prometheus
- * 2.42 knows is accepted; those promdeck does not act on yet load with a
- * one-line warning each, and a key Prometheus does not know is an error.
- * It does not discover targets (beyond static_configs) or relabel.
+ * labels, and scrape configs with static, DNS and file targets and their
+ * relabel rules. Every key Prometheus 2.42 knows is accepted; those
+ * promdeck does not act on yet load with a one-line warning each, and a
+ * key Prometheus does not know is an error. Discovery itself runs in
+ * scrape/discovery; src/config_targets turns what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
  * config_load whatever it returned. The config owns every string in it.
@@ -18,6 +19,8 @@
 #include <stdio.h>
 
 #include "scrape/pool.h"
+#include "scrape/relabel.h"
+#include "src/config_sd.h"
 #include "src/diag.h"
 #include "store/labels.h"
 
@@ -42,6 +45,9 @@ struct config_job {
     size_t body_size_limit;     /* bytes; 0: the scraper's default cap */
     struct config_static *statics;
     size_t nstatics;
+    struct config_sd sd;                    /* dns_sd and file_sd configs */
+    struct relabel_rules *relabel;          /* relabel_configs; NULL: none */
+    struct relabel_rules *metric_relabel;   /* metric_relabel_configs */
 };
 
 struct config {
@@ -80,12 +86,10 @@ void config_add_static_job(struct config *cfg, const char *job,
                            const char *const *addresses, size_t n);
 
 /*
- * The scrape targets of every job, as Prometheus 2.42 builds them: the
- * job label, instance = the address (with :80 or :443 added when it has
- * no port), then the static labels (which may set job or instance
- * themselves); labels starting with "__" and empty values dropped;
- * duplicates within a job removed. *defs is NULL when there are none;
- * free it with config_targets_free.
+ * The scrape targets of every job's static_configs, as Prometheus 2.42
+ * builds them (relabel_configs included; see config_targets_build in
+ * src/config_targets.h, which also takes discovered targets). *defs is
+ * NULL when there are none; free it with config_targets_free.
  */
 size_t config_targets(const struct config *cfg,
                       struct scrape_target_def **defs);

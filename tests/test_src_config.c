@@ -272,19 +272,16 @@ test_warnings(void **state)
                   "    file_sd_configs: [{files: [t.json]}]\n");
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nerrs, 0);
-    assert_int_equal(l.nwarns, 6);
+    /* relabel_configs and file_sd_configs are read now: no warning. */
+    assert_int_equal(l.nwarns, 4);
     assert_diag(&l.warns[0], l.path, 1, 1,
                 "rule_files is not supported yet; ignored");
     assert_diag(&l.warns[1], l.path, 3, 3,
                 "query_log_file is not supported yet; ignored");
     assert_diag(&l.warns[2], l.path, 7, 5,
                 "honor_labels is not supported yet; ignored");
-    assert_diag(&l.warns[3], l.path, 8, 5,
-                "relabel_configs is not supported yet; ignored");
-    assert_diag(&l.warns[4], l.path, 9, 5,
+    assert_diag(&l.warns[3], l.path, 9, 5,
                 "basic_auth is not supported yet; ignored");
-    assert_diag(&l.warns[5], l.path, 10, 5,
-                "file_sd_configs is not supported yet; ignored");
     f = open_memstream(&out, &outlen);
     config_print_warning(f, &l.warns[0]);
     fclose(f);
@@ -312,9 +309,13 @@ test_chapter9(void **state)
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
-    assert_int_equal(nwarns, 1);
-    assert_diag(&warns[0], path, 18, 5,
-                "dns_sd_configs is not supported yet; ignored");
+    /* The access-log job's dns_sd_configs loads without a warning. */
+    assert_int_equal(nwarns, 0);
+    assert_int_equal(cfg.jobs[2].sd.ndns, 1);
+    assert_int_equal(cfg.jobs[2].sd.dns[0].type, SD_DNS_A);
+    assert_int_equal(cfg.jobs[2].sd.dns[0].port, 80);
+    assert_int_equal(cfg.jobs[2].sd.dns[0].refresh_ms, 30000);
+    assert_string_equal(cfg.jobs[2].sd.dns[0].names[0], "accesslog");
     assert_int_equal(cfg.scrape_interval_ms, 10000);
     assert_int_equal(cfg.njobs, 4);
     assert_int_equal(cfg.jobs[2].interval_ms, 3000);
