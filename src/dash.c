@@ -309,7 +309,10 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
               int page)
 {
     struct dashboard *m = &d->model;
-    int64_t end = now_ms - now_ms % m->step_ms;
+    int64_t rem = now_ms % m->step_ms;
+    /* End on the step grid at or after now: the newest samples are in the
+     * window, and the points only move when a step boundary passes. */
+    int64_t end = now_ms - rem + (rem != 0 ? m->step_ms : 0);
     size_t failed = 0;
 
     m->now_ms = end;
@@ -335,10 +338,4 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         failed += res == NULL;
     }
     return failed;
-}
-
-const char *
-dash_kind_name(enum panel_kind k)
-{
-    return dashmodel_kind_name(k);
 }

@@ -38,8 +38,9 @@ void dash_free(struct dash *d);
 struct dashboard *dash_model(struct dash *d);
 /*
  * Evaluates the queries of one page (page < 0: every page) as range
- * queries over the dashboard's range ending at now_ms (aligned to the
- * step), replacing each query's result or error and marking panels dirty.
+ * queries over the dashboard's range, ending at the first step boundary
+ * at or after now_ms, replacing each query's result or error and marking
+ * panels dirty.
  * Returns how many queries failed.
  */
 size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
@@ -59,7 +60,5 @@ int dash_set_variable(struct dash *d, size_t var, size_t value);
  * Recompiles when anything changed; returns how many variables changed.
  */
 size_t dash_refresh_variables(struct dash *d, const struct store *st);
-/* The name of a panel kind as dashboards and JSON write it ("graph"). */
-const char *dash_kind_name(enum panel_kind k);
 
 #endif

@@ -1050,12 +1050,13 @@ dashfile_open(const char *path, struct dashboard *out, struct diag *errs,
 
 int
 dashfile_check(const char *path, struct dashfile_counts *counts,
-               struct diag *errs, size_t maxerrs, size_t *nerrs)
+               struct diag *errs, size_t maxerrs, size_t *nerrs,
+               struct grafana_notes *notes)
 {
     struct dashboard m;
 
     memset(counts, 0, sizeof(*counts));
-    if (dashfile_load(path, &m, errs, maxerrs, nerrs) != 0)
+    if (dashfile_open(path, &m, errs, maxerrs, nerrs, notes) != 0)
         return -1;
     counts->pages = m.npages;
     counts->variables = m.nvariables;

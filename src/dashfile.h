@@ -46,7 +46,8 @@ int dashfile_load_buf(const char *name, const char *text, size_t len,
  * model. Returns 0, or -1 with the diags as dashfile_load gives them.
  */
 int dashfile_check(const char *path, struct dashfile_counts *counts,
-                   struct diag *errs, size_t maxerrs, size_t *nerrs);
+                   struct diag *errs, size_t maxerrs, size_t *nerrs,
+                   struct grafana_notes *notes);
 
 /*
  * What -d FILE reads: a Grafana dashboard when the file's first non-blank

@@ -75,6 +75,28 @@ dashmodel_var_fini(struct variable *v)
 }
 
 void
+dashmodel_append(struct dashboard *into, struct dashboard *from)
+{
+    into->pages = xreallocarray(into->pages, into->npages + from->npages,
+                                sizeof(*into->pages));
+    memcpy(into->pages + into->npages, from->pages,
+           from->npages * sizeof(*from->pages));
+    into->npages += from->npages;
+    into->variables = xreallocarray(into->variables,
+                                    into->nvariables + from->nvariables,
+                                    sizeof(*into->variables));
+    memcpy(into->variables + into->nvariables, from->variables,
+           from->nvariables * sizeof(*from->variables));
+    into->nvariables += from->nvariables;
+    free(from->pages);
+    free(from->variables);
+    from->pages = NULL;
+    from->variables = NULL;
+    from->npages = from->nvariables = 0;
+    dashmodel_fini(from);
+}
+
+void
 dashmodel_fini(struct dashboard *m)
 {
     for (size_t pg = 0; pg < m->npages; pg++) {

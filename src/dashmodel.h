@@ -22,6 +22,11 @@ const char *dashmodel_kind_name(enum panel_kind k);
 int dashmodel_kind_by_name(const char *name, enum panel_kind *k);
 /* Frees everything m points to (results, variables) and zeroes *m. */
 void dashmodel_fini(struct dashboard *m);
+/*
+ * Moves from's pages and variables to the end of into's (for several -d
+ * files shown as one dashboard) and frees the rest of from.
+ */
+void dashmodel_append(struct dashboard *into, struct dashboard *from);
 /* Frees one panel's strings, queries and results (not p itself). */
 void dashmodel_panel_fini(struct panel *p);
 /* Frees one variable's strings and values (not v itself). */

@@ -604,17 +604,21 @@ test_shipped_dashboards_load(void **state)
     while ((e = readdir(dir)) != NULL) {
         char path[512];
         struct dashfile_counts c;
+        struct grafana_notes notes = { NULL, 0 };
         size_t len = strlen(e->d_name);
 
         if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
             continue;
         snprintf(path, sizeof(path), "dashboards/%s", e->d_name);
-        if (dashfile_check(path, &c, f->errs, MAXERR, &f->nerrs) != 0) {
+        if (dashfile_check(path, &c, f->errs, MAXERR, &f->nerrs,
+                           &notes) != 0) {
             for (size_t i = 0; i < f->nerrs; i++)
                 print_message("%s:%d:%d: %s\n", path, f->errs[i].line,
                               f->errs[i].col, f->errs[i].msg);
             fail_msg("%s does not load", path);
         }
+        assert_int_equal(notes.n, 0);
+        grafana_notes_fini(&notes);
         assert_true(c.pages >= 1 && c.panels >= 4 && c.queries >= c.panels);
         dashmodel_fini(&f->m);
         assert_int_equal(dashfile_load(path, &f->m, f->errs, MAXERR,
