@@ -2,8 +2,9 @@
  * The scrape pool: schedule, fetch, parse and commit for every target.
  * Bodies stream from scrape/fetch into the exposition parser; samples are
  * staged per scrape and reach the store only once the whole body parsed.
- * It does no discovery or relabelling, and never blocks: all I/O goes
- * through the fetcher's multi handle.
+ * The per-job limits (samples, labels, body size) fail a scrape as they
+ * fail it in Prometheus. It does no discovery or relabelling, and never
+ * blocks: all I/O goes through the fetcher's multi handle.
  */
 #include "scrape/pool.h"
 
@@ -76,6 +77,11 @@ struct staged {
 struct target {
     struct scrape_pool *pool;
     char *job, *url;
+    char *shown_url;            /* url with any password as <secret> */
+    struct fetch_http http;     /* owned copies of the strings */
+    bool has_http;
+    bool honor_labels, ignore_timestamps;
+    size_t sample_limit, label_limit, name_limit, value_limit;
     const char *instance;       /* in labels, or "" */
     struct labels labels;       /* owned copies */
     int64_t interval_ms, timeout_ms;
@@ -92,6 +98,7 @@ struct target {
     struct diag pdiag;
     struct staged *staged;
     size_t nstaged, capstaged;
+    char limit_error[400];      /* a label limit broke this scrape */
     size_t series_added;
     uint32_t iter;
     struct series_cache cache;
@@ -266,14 +273,103 @@ rename_conflicts(struct arena *a, struct label *v, size_t n,
     }
 }
 
+/* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
+static void
+quote50(char *out, size_t cap, const char *v)
+{
+    size_t o = 0;
+
+    out[o++] = '"';
+    for (size_t i = 0; v[i] != '\0' && i < 50 && o + 4 < cap; i++) {
+        if (v[i] == '"' || v[i] == '\\')
+            out[o++] = '\\';
+        if (v[i] == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+            continue;
+        }
+        out[o++] = v[i];
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/*
+ * label_limit, label_name_length_limit and label_value_length_limit on
+ * the final label set of a new series, in Prometheus's words; -1 (and
+ * t->limit_error set) when one is exceeded.
+ */
+static int
+check_label_limits(struct target *t, const struct expo_sample *s,
+                   const struct labels *ls)
+{
+    int mlen = s->series_len < 50 ? (int)s->series_len : 50;
+    char q[128];
+
+    if (t->label_limit > 0 && ls->n > t->label_limit) {
+        snprintf(t->limit_error, sizeof(t->limit_error),
+                 "label_limit exceeded (metric: %.*s, number of labels: "
+                 "%zu, limit: %zu)", mlen, s->series, ls->n, t->label_limit);
+        return -1;
+    }
+    for (size_t i = 0; i < ls->n; i++) {
+        const struct label *l = &ls->v[i];
+
+        if (t->name_limit > 0 && strlen(l->name) > t->name_limit) {
+            snprintf(t->limit_error, sizeof(t->limit_error),
+                     "label_name_length_limit exceeded (metric: %.*s, "
+                     "label name: %.50s, length: %zu, limit: %zu)", mlen,
+                     s->series, l->name, strlen(l->name), t->name_limit);
+            return -1;
+        }
+        if (t->value_limit > 0 && strlen(l->value) > t->value_limit) {
+            quote50(q, sizeof(q), l->value);
+            snprintf(t->limit_error, sizeof(t->limit_error),
+                     "label_value_length_limit exceeded (metric: %.*s, "
+                     "label name: %.50s, value: %s, length: %zu, limit: "
+                     "%zu)", mlen, s->series, l->name, q, strlen(l->value),
+                     t->value_limit);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The target labels join the scraped ones: with honor_labels the scraped
+ * value wins and the target's is dropped; without it, conflicts are
+ * renamed exported_<name> and the target's value wins.
+ */
+static size_t
+add_target_labels(struct arena *a, const struct target *t, struct label *v,
+                  size_t n)
+{
+    size_t scraped = n;
+
+    if (!t->honor_labels)
+        rename_conflicts(a, v + 1, n - 1, &t->labels);
+    for (size_t i = 0; i < t->labels.n; i++) {
+        const struct label *l = &t->labels.v[i];
+        bool have = false;
+
+        if (l->value[0] == '\0')
+            continue;
+        for (size_t j = 1; t->honor_labels && j < scraped && !have; j++)
+            have = strcmp(v[j].name, l->name) == 0;
+        if (!have)
+            v[n++] = *l;
+    }
+    return n;
+}
+
 /*
  * The series id for a sample the cache does not know: the scraped name
- * and labels, conflicts renamed, the target labels added, empty values
- * dropped, sorted.
+ * and labels, the target labels added, empty values dropped, sorted, then
+ * checked against the label limits. Returns 0, or -1 when a limit broke.
  */
-static uint32_t
-resolve_series(struct scrape_pool *p, const struct target *t,
-               const struct expo_sample *s)
+static int
+resolve_series(struct scrape_pool *p, struct target *t,
+               const struct expo_sample *s, uint32_t *id)
 {
     struct arena *a = p->scratch;
     size_t max = 1 + s->nlabels + t->labels.n, n = 0, k = 0;
@@ -292,10 +388,7 @@ resolve_series(struct scrape_pool *p, const struct target *t,
         v[n].name = arena_strndup(a, l->name, l->name_len);
         v[n++].value = arena_strndup(a, l->value, l->value_len);
     }
-    rename_conflicts(a, v + 1, n - 1, &t->labels);
-    for (size_t i = 0; i < t->labels.n; i++)
-        if (t->labels.v[i].value[0] != '\0')
-            v[n++] = t->labels.v[i];
+    n = add_target_labels(a, t, v, n);
     ls.v = v;
     ls.n = n;
     labels_sort(&ls);
@@ -304,7 +397,10 @@ resolve_series(struct scrape_pool *p, const struct target *t,
         if (k == 0 || strcmp(v[k - 1].name, v[i].name) != 0)
             v[k++] = v[i];
     ls.n = k;
-    return store_series_id(p->st, &ls);
+    if (check_label_limits(t, s, &ls) != 0)
+        return -1;
+    *id = store_series_id(p->st, &ls);
+    return 0;
 }
 
 /* The parser's sink: finds the series (cache first) and stages the sample. */
@@ -322,7 +418,8 @@ stage_sample(void *ctx, const struct expo_sample *s)
         e->iter = t->iter;
         id = e->id;
     } else {
-        id = resolve_series(t->pool, t, s);
+        if (resolve_series(t->pool, t, s, &id) != 0)
+            return 1;
         cache_insert(&t->cache, s->series, s->series_len, h, id, t->iter);
         t->series_added++;
     }
@@ -334,10 +431,11 @@ stage_sample(void *ctx, const struct expo_sample *s)
     st = &t->staged[t->nstaged];
     st->id = id;
     st->seq = (uint32_t)t->nstaged++;
-    /* honor_timestamps: an exposed timestamp wins over the scrape's. */
-    st->t = s->has_ts ? s->ts : t->start_ms;
+    /* honor_timestamps: an exposed timestamp wins over the scrape's,
+     * unless the job says to ignore them; then staleness applies. */
+    st->tracked = !s->has_ts || t->ignore_timestamps;
+    st->t = st->tracked ? t->start_ms : s->ts;
     st->v = s->value;
-    st->tracked = !s->has_ts;
     return 0;
 }
 
@@ -482,31 +580,51 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
     t->samples = scraped;
 }
 
+/*
+ * The text of a scrape's failure, "" when it succeeded. A broken limit
+ * says so in Prometheus's words, ahead of the parse error or the abort
+ * it caused; sample_limit counts every sample the body held.
+ */
+static void
+scrape_error(struct target *t, const char *error)
+{
+    if (t->limit_error[0] != '\0')
+        snprintf(t->last_error, sizeof(t->last_error), "%s",
+                 t->limit_error);
+    else if (t->parse_failed && t->pdiag.line > 0)
+        snprintf(t->last_error, sizeof(t->last_error),
+                 "parse error at line %d: %s", t->pdiag.line, t->pdiag.msg);
+    else if (t->parse_failed)
+        snprintf(t->last_error, sizeof(t->last_error), "parse error: %s",
+                 t->pdiag.msg);
+    else if (error != NULL)
+        snprintf(t->last_error, sizeof(t->last_error), "%s", error);
+    else if (t->sample_limit > 0 && t->nstaged > t->sample_limit)
+        snprintf(t->last_error, sizeof(t->last_error),
+                 "sample limit exceeded");
+    else
+        t->last_error[0] = '\0';
+}
+
 /* The fetcher's done callback: the scrape ends here, one way or another. */
 static void
 on_done(void *ctx, const char *error)
 {
     struct target *t = ctx;
     double dur;
-    bool ok;
+    bool ok, counted;
 
     if (error == NULL) {
         make_parser(t, NULL);
         if (expo_finish(t->parser, &t->pdiag) != 0)
             t->parse_failed = true;
     }
-    ok = error == NULL && !t->parse_failed;
-    if (t->parse_failed && t->pdiag.line > 0)
-        snprintf(t->last_error, sizeof(t->last_error),
-                 "parse error at line %d: %s", t->pdiag.line, t->pdiag.msg);
-    else if (t->parse_failed)
-        snprintf(t->last_error, sizeof(t->last_error), "parse error: %s",
-                 t->pdiag.msg);
-    else
-        snprintf(t->last_error, sizeof(t->last_error), "%s",
-                 error != NULL ? error : "");
+    scrape_error(t, error);
+    ok = t->last_error[0] == '\0';
+    /* A body cut short by our own parser or limits still counts. */
+    counted = error == NULL || t->parse_failed || t->limit_error[0] != '\0';
     dur = elapsed_s(&t->mono_start);
-    commit_scrape(t, ok, error == NULL || t->parse_failed, dur);
+    commit_scrape(t, ok, counted, dur);
     expo_free(t->parser);
     t->parser = NULL;
     /* A thousand idle targets should not each hold a body's worth. */
@@ -528,6 +646,7 @@ start_scrape(struct target *t, int64_t now_ms)
         .url = t->url,
         .timeout_ms = t->timeout_ms,
         .max_body = t->max_body,
+        .http = t->has_http ? &t->http : NULL,
     };
     struct fetch_callbacks cb = {
         .ctx = t,
@@ -538,6 +657,7 @@ start_scrape(struct target *t, int64_t now_ms)
 
     t->running = true;
     t->parse_failed = false;
+    t->limit_error[0] = '\0';
     diag_clear(&t->pdiag);
     t->start_ms = now_ms;
     clock_gettime(CLOCK_MONOTONIC, &t->mono_start);
@@ -547,17 +667,111 @@ start_scrape(struct target *t, int64_t now_ms)
     fetch_start(t->conn, &req, &cb);
 }
 
+/* The string fields of a fetch_http, for copying and freeing them. */
+static const char **
+http_strings(struct fetch_http *h, size_t *n)
+{
+    static const size_t off[] = {
+        offsetof(struct fetch_http, proxy_url),
+        offsetof(struct fetch_http, username),
+        offsetof(struct fetch_http, password),
+        offsetof(struct fetch_http, password_file),
+        offsetof(struct fetch_http, auth_type),
+        offsetof(struct fetch_http, credentials),
+        offsetof(struct fetch_http, credentials_file),
+        offsetof(struct fetch_http, ca_file),
+        offsetof(struct fetch_http, cert_file),
+        offsetof(struct fetch_http, key_file),
+        offsetof(struct fetch_http, server_name),
+    };
+    static const char **v[sizeof(off) / sizeof(off[0])];
+
+    for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+        v[i] = (const char **)(void *)((char *)h + off[i]);
+    *n = sizeof(off) / sizeof(off[0]);
+    return (const char **)v;
+}
+
+static void
+http_free(struct fetch_http *h)
+{
+    size_t n;
+    const char ***v = (const char ***)(void *)http_strings(h, &n);
+
+    for (size_t i = 0; i < n; i++)
+        free((char *)*v[i]);
+    memset(h, 0, sizeof(*h));
+}
+
+/* Deep copy of src into dst (which holds nothing). */
+static void
+http_copy(struct fetch_http *dst, const struct fetch_http *src)
+{
+    size_t n;
+    const char ***v;
+
+    *dst = *src;
+    v = (const char ***)(void *)http_strings(dst, &n);
+    for (size_t i = 0; i < n; i++)
+        if (*v[i] != NULL)
+            *v[i] = xstrdup(*v[i]);
+}
+
+/*
+ * The URL as shown: a password in the address (user:pw@host) becomes
+ * <secret>, as Prometheus shows secrets. Nothing else in a URL is one.
+ */
+static char *
+shown_url(const char *url)
+{
+    const char *auth = strstr(url, "://"), *at, *colon, *slash;
+
+    if (auth == NULL)
+        return xstrdup(url);
+    auth += 3;
+    slash = auth + strcspn(auth, "/?#");
+    at = memchr(auth, '@', (size_t)(slash - auth));
+    if (at == NULL)
+        return xstrdup(url);
+    colon = memchr(auth, ':', (size_t)(at - auth));
+    if (colon == NULL)
+        return xstrdup(url);
+    return xasprintf("%.*s<secret>%s", (int)(colon + 1 - url), url, at);
+}
+
+/* The settings a kept target takes from its new definition. */
+static void
+target_settings(struct target *t, const struct scrape_target_def *def)
+{
+    t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
+    t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
+    t->max_body = def->body_size_limit;
+    t->honor_labels = def->honor_labels;
+    t->ignore_timestamps = def->ignore_timestamps;
+    t->sample_limit = def->sample_limit;
+    t->label_limit = def->label_limit;
+    t->name_limit = def->label_name_length_limit;
+    t->value_limit = def->label_value_length_limit;
+    http_free(&t->http);
+    t->has_http = def->http != NULL;
+    if (def->http != NULL)
+        http_copy(&t->http, def->http);
+}
+
 /* The target's identity and labels, copied from def; not yet scheduled. */
 static struct target *
 target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 {
     struct target *t = xcalloc(1, sizeof(*t));
     const char *inst;
+    bool query = def->params != NULL && def->params[0] != '\0';
 
     t->pool = p;
     t->job = xstrdup(def->job != NULL ? def->job : "");
-    t->url = xasprintf("%s://%s%s", def->scheme, def->address,
-                       def->metrics_path);
+    t->url = xasprintf("%s://%s%s%s%s", def->scheme, def->address,
+                       def->metrics_path, query ? "?" : "",
+                       query ? def->params : "");
+    t->shown_url = shown_url(t->url);
     t->labels.n = def->labels.n;
     t->labels.v = xcalloc(def->labels.n + 1, sizeof(*t->labels.v));
     for (size_t i = 0; i < def->labels.n; i++) {
@@ -567,9 +781,7 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
     labels_sort(&t->labels);
     inst = labels_get(&t->labels, "instance");
     t->instance = inst != NULL ? inst : "";
-    t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
-    t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
-    t->max_body = def->body_size_limit;
+    target_settings(t, def);
     t->hash = hash_bytes(t->url, strlen(t->url), labels_hash(&t->labels));
     return t;
 }
@@ -637,6 +849,8 @@ target_free(struct target *t)
     free(t->labels.v);
     free(t->job);
     free(t->url);
+    free(t->shown_url);
+    http_free(&t->http);
     free(t->staged);
     free(t->prev);
     free(t);
@@ -702,16 +916,26 @@ take_match(struct target **old, size_t nold, const struct target *t)
     return NULL;
 }
 
-/* A kept target takes the new definition's interval, timeout and cap. */
+/*
+ * A kept target takes the new definition's settings. A change in how
+ * series are named (honor_labels) or limited empties the series cache,
+ * so every series is resolved and checked again.
+ */
 static void
-target_update(struct target *o, const struct target *t, int64_t now_ms)
+target_update(struct target *o, const struct scrape_target_def *def,
+              int64_t now_ms)
 {
-    bool moved = o->interval_ms != t->interval_ms;
+    int64_t old_interval = o->interval_ms;
+    bool honor = o->honor_labels;
+    size_t limits[3] = { o->label_limit, o->name_limit, o->value_limit };
 
-    o->interval_ms = t->interval_ms;
-    o->timeout_ms = t->timeout_ms;
-    o->max_body = t->max_body;
-    if (moved && !o->running)
+    target_settings(o, def);
+    if (honor != o->honor_labels || limits[0] != o->label_limit ||
+        limits[1] != o->name_limit || limits[2] != o->value_limit) {
+        if (!o->running)
+            cache_clear(&o->cache);
+    }
+    if (old_interval != o->interval_ms && !o->running)
         o->next_ms = next_slot_after(o, now_ms);
 }
 
@@ -728,7 +952,7 @@ scrape_pool_set_targets(struct scrape_pool *p,
         struct target *o = take_match(old, nold, t);
 
         if (o != NULL) {
-            target_update(o, t, now_ms);
+            target_update(o, &defs[i], now_ms);
             target_free(t);
             nt[i] = o;
         } else {
@@ -830,7 +1054,7 @@ scrape_pool_status(const struct scrape_pool *p, size_t i,
     t = p->t[i];
     out->job = t->job;
     out->instance = t->instance;
-    out->url = t->url;
+    out->url = t->shown_url;
     out->labels = &t->labels;
     out->health = t->health;
     out->last_scrape_ms = t->last_scrape_ms;

@@ -7,7 +7,8 @@
  * elsewhere: the pool gets final target definitions.
  *
  * Ownership: the caller owns the pool and the store, which must outlive
- * it. scrape_pool_set_targets copies the definitions. Strings and labels
+ * it. scrape_pool_set_targets copies the definitions, their HTTP client
+ * config included. Strings and labels
  * in a scrape_status are borrowed until the next scrape_pool_set_targets
  * or scrape_pool_free; last_error also changes at the next
  * scrape_pool_pump.
@@ -19,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scrape/fetch.h"
 #include "store/labels.h"
 #include "store/store.h"
 
@@ -33,10 +35,20 @@ struct scrape_target_def {
     int64_t interval_ms;
     int64_t timeout_ms;         /* <= interval_ms */
     size_t body_size_limit;     /* bytes; 0: 64 MiB */
+    /* What follows is zero in a plain target (and all optional). */
+    const char *params;         /* encoded URL query "a=1&b=2", or NULL */
+    const struct fetch_http *http;  /* auth, TLS, proxy; NULL: none */
+    bool honor_labels;          /* scraped labels win, no exported_ */
+    bool ignore_timestamps;     /* honor_timestamps: false */
+    size_t sample_limit;        /* 0: none; more fails the scrape */
+    size_t label_limit;         /* labels per series, __name__ included */
+    size_t label_name_length_limit;
+    size_t label_value_length_limit;
 };
 
 struct scrape_status {
-    const char *job, *instance, *url;
+    const char *job, *instance;
+    const char *url;            /* a password in it shows as <secret> */
     const struct labels *labels;
     int health;                 /* 0 unknown, 1 up, 2 down */
     int64_t last_scrape_ms;     /* start of the last finished scrape; 0 */
