@@ -3,7 +3,10 @@
  * keys per section: keys promdeck implements are read, keys Prometheus
  * 2.42 knows but promdeck does not act on are warned about and skipped,
  * anything else is an error with a spelling suggestion. Defaults and
- * checks follow Prometheus's config.go. No service discovery here.
+ * checks follow Prometheus's config.go and prometheus/common's HTTP client
+ * config. No service discovery or relabelling here. It runs past 1000
+ * lines because every section Prometheus has is read here, one function
+ * each, so each reads like the reference it follows.
  */
 #include "src/config.h"
 
@@ -11,7 +14,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "src/buf.h"
 #include "src/xalloc.h"
 #include "src/yaml.h"
 
@@ -42,17 +47,16 @@ static const char *const global_used[] = {
 static const char *const global_ignored[] = { "query_log_file", NULL };
 static const char *const job_used[] = {
     "job_name", "scrape_interval", "scrape_timeout", "metrics_path",
-    "scheme", "static_configs", "body_size_limit", "honor_timestamps", NULL
+    "scheme", "static_configs", "body_size_limit", "honor_timestamps",
+    "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
+    "label_name_length_limit", "label_value_length_limit",
+    "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+    "tls_config", "proxy_url", "follow_redirects", "enable_http2", NULL
 };
 /* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
 static const char *const job_ignored[] = {
-    "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
-    "label_name_length_limit", "label_value_length_limit",
-    "relabel_configs", "metric_relabel_configs",
-    "basic_auth", "authorization", "oauth2", "bearer_token",
-    "bearer_token_file", "tls_config", "proxy_url", "no_proxy",
-    "proxy_from_environment", "proxy_connect_header", "follow_redirects",
-    "enable_http2",
+    "relabel_configs", "metric_relabel_configs", "oauth2", "no_proxy",
+    "proxy_from_environment", "proxy_connect_header",
     "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
     "docker_sd_configs", "dockerswarm_sd_configs", "dns_sd_configs",
     "ec2_sd_configs", "eureka_sd_configs", "file_sd_configs",
@@ -65,6 +69,18 @@ static const char *const job_ignored[] = {
     "vultr_sd_configs", NULL
 };
 static const char *const static_used[] = { "targets", "labels", NULL };
+static const char *const basic_used[] = {
+    "username", "password", "password_file", NULL
+};
+static const char *const authz_used[] = {
+    "type", "credentials", "credentials_file", NULL
+};
+static const char *const tls_used[] = {
+    "ca_file", "cert_file", "key_file", "server_name",
+    "insecure_skip_verify", "min_version", NULL
+};
+/* Inline PEM: known to Prometheus 2.42, not read by promdeck yet. */
+static const char *const tls_ignored[] = { "ca", "cert", "key", NULL };
 static const char *const none[] = { NULL };
 
 static const struct section top_section = {
@@ -78,6 +94,15 @@ static const struct section job_section = {
 };
 static const struct section static_section = {
     "static config", static_used, none
+};
+static const struct section basic_section = {
+    "basic_auth", basic_used, none
+};
+static const struct section authz_section = {
+    "authorization", authz_used, none
+};
+static const struct section tls_section = {
+    "tls_config", tls_used, tls_ignored
 };
 
 /* Fills d at node n (no position when n is NULL) with a message. */
@@ -455,15 +480,12 @@ parse_statics(struct loader *ld, const struct yaml_node *n,
         parse_static(ld, yaml_seq_at(n, i), &j->statics[j->nstatics++]);
 }
 
-/* scheme, metrics_path, body_size_limit: strings; honor_timestamps: bool */
+/* scheme, metrics_path, body_size_limit: strings */
 static void
 parse_job_http(struct loader *ld, const struct yaml_node *n,
                struct config_job *j)
 {
     const char *s;
-    const struct yaml_node *b;
-    bool honor;
-    struct diag d;
 
     if ((s = get_string(ld, n, "scheme")) != NULL) {
         if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
@@ -482,14 +504,295 @@ parse_job_http(struct loader *ld, const struct yaml_node *n,
         error_at(ld, yaml_get(n, "body_size_limit"), (int)strlen(s),
                  "invalid size \"%s\"; expected a number and a unit such "
                  "as 10MB", s);
-    b = yaml_get(n, "honor_timestamps");
-    if (b != NULL && !yaml_is_null(b)) {
-        if (yaml_get_bool(b, &honor, &d) != 0)
-            error_diag(ld, &d);
-        else if (!honor)
-            warn_at(ld, b, "honor_timestamps: false is not supported yet; "
-                    "ignored");
+}
+
+/* The key node of key in map, for errors about the key itself. */
+static const struct yaml_node *
+key_node(const struct yaml_node *map, const char *key)
+{
+    for (size_t i = 0; i < yaml_map_size(map); i++) {
+        const struct yaml_pair *p = yaml_map_at(map, i);
+        const char *k = yaml_scalar(p->key);
+
+        if (k != NULL && strcmp(k, key) == 0)
+            return p->key;
     }
+    return map;
+}
+
+/* The boolean under key into *out, when given. */
+static void
+get_bool(struct loader *ld, const struct yaml_node *map, const char *key,
+         bool *out)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+    struct diag d;
+
+    if (n != NULL && !yaml_is_null(n) && yaml_get_bool(n, out, &d) != 0)
+        error_diag(ld, &d);
+}
+
+/* A count (Go's uint) under key into *out, when given. */
+static void
+get_count(struct loader *ld, const struct yaml_node *map, const char *key,
+          size_t *out)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+    int64_t v;
+    struct diag d;
+
+    if (n == NULL || yaml_is_null(n))
+        return;
+    if (yaml_get_int(n, &v, &d) != 0)
+        error_diag(ld, &d);
+    else if (v < 0)
+        error_at(ld, n, (int)strlen(yaml_scalar(n)), "%s must not be "
+                 "negative, found %lld", key, (long long)v);
+    else
+        *out = (size_t)v;
+}
+
+/* A copy of the string under key, NULL when unset or empty. */
+static char *
+dup_string(struct loader *ld, const struct yaml_node *map, const char *key)
+{
+    const char *v = get_string(ld, map, key);
+
+    return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+}
+
+/*
+ * A file path under key, relative to the config file's folder as
+ * Prometheus resolves it; NULL when unset or empty.
+ */
+static char *
+get_path(struct loader *ld, const struct yaml_node *map, const char *key)
+{
+    const char *v = get_string(ld, map, key), *slash;
+    const char *path = ld->cfg->path;
+
+    if (v == NULL || *v == '\0')
+        return NULL;
+    slash = path != NULL ? strrchr(path, '/') : NULL;
+    if (v[0] == '/' || slash == NULL)
+        return xstrdup(v);
+    return xasprintf("%.*s/%s", (int)(slash - path), path, v);
+}
+
+/* sample_limit, target_limit and the three label limits. */
+static void
+parse_job_limits(struct loader *ld, const struct yaml_node *n,
+                 struct config_job *j)
+{
+    get_bool(ld, n, "honor_labels", &j->honor_labels);
+    get_bool(ld, n, "honor_timestamps", &j->honor_timestamps);
+    get_count(ld, n, "sample_limit", &j->sample_limit);
+    get_count(ld, n, "target_limit", &j->target_limit);
+    get_count(ld, n, "label_limit", &j->label_limit);
+    get_count(ld, n, "label_name_length_limit",
+              &j->label_name_length_limit);
+    get_count(ld, n, "label_value_length_limit",
+              &j->label_value_length_limit);
+}
+
+/* params = { name: [ string ] } */
+static void
+parse_params(struct loader *ld, const struct yaml_node *n,
+             struct config_job *j)
+{
+    if (!expect_map(ld, n, "params"))
+        return;
+    j->params = xcalloc(yaml_map_size(n) + 1, sizeof(*j->params));
+    for (size_t i = 0; i < yaml_map_size(n); i++) {
+        const struct yaml_pair *p = yaml_map_at(n, i);
+        struct config_param *cp = &j->params[j->nparams];
+
+        if (yaml_scalar(p->key) == NULL) {
+            error_at(ld, p->key, 1, "expected a parameter name, found %s",
+                     yaml_kind_name(p->key));
+            continue;
+        }
+        if (!yaml_is_null(p->value) && !yaml_is_seq(p->value)) {
+            error_at(ld, p->value, 1, "expected a list of values for "
+                     "parameter %s, found %s", yaml_scalar(p->key),
+                     yaml_kind_name(p->value));
+            continue;
+        }
+        cp->name = xstrdup(yaml_scalar(p->key));
+        cp->values = xcalloc(yaml_seq_size(p->value) + 1,
+                             sizeof(*cp->values));
+        for (size_t k = 0; k < yaml_seq_size(p->value); k++) {
+            const char *v = yaml_scalar(yaml_seq_at(p->value, k));
+
+            if (v == NULL)
+                error_at(ld, yaml_seq_at(p->value, k), 1, "expected a "
+                         "string value for parameter %s, found %s",
+                         cp->name, yaml_kind_name(yaml_seq_at(p->value, k)));
+            else
+                cp->values[cp->nvalues++] = xstrdup(v);
+        }
+        j->nparams++;
+    }
+}
+
+/* basic_auth = { username, password, password_file } */
+static void
+parse_basic_auth(struct loader *ld, const struct yaml_node *n,
+                 struct fetch_http *h)
+{
+    if (!expect_map(ld, n, "basic_auth"))
+        return;
+    check_keys(ld, n, &basic_section);
+    h->username = dup_string(ld, n, "username");
+    if (h->username == NULL)
+        h->username = xstrdup("");
+    h->password = dup_string(ld, n, "password");
+    h->password_file = get_path(ld, n, "password_file");
+    if (h->password != NULL && h->password_file != NULL)
+        error_at(ld, key_node(n, "password_file"), 13, "at most one of "
+                 "basic_auth password & password_file must be configured");
+}
+
+/* authorization = { type, credentials, credentials_file } */
+static void
+parse_authorization(struct loader *ld, const struct yaml_node *n,
+                    struct fetch_http *h)
+{
+    const char *type;
+    size_t len;
+
+    if (!expect_map(ld, n, "authorization"))
+        return;
+    check_keys(ld, n, &authz_section);
+    type = get_string(ld, n, "type");
+    while (type != NULL && (*type == ' ' || *type == '\t'))
+        type++;
+    len = type != NULL ? strlen(type) : 0;
+    while (len > 0 && (type[len - 1] == ' ' || type[len - 1] == '\t'))
+        len--;
+    h->auth_type = len > 0 ? xstrndup(type, len) : xstrdup("Bearer");
+    if (strcasecmp(h->auth_type, "basic") == 0)
+        error_at(ld, yaml_get(n, "type"), (int)len, "authorization type "
+                 "cannot be set to \"basic\", use \"basic_auth\" instead");
+    h->credentials = dup_string(ld, n, "credentials");
+    h->credentials_file = get_path(ld, n, "credentials_file");
+    if (h->credentials != NULL && h->credentials_file != NULL)
+        error_at(ld, key_node(n, "credentials_file"), 16, "at most one of "
+                 "authorization credentials & credentials_file must be "
+                 "configured");
+}
+
+/* min_version = "TLS10" | "TLS11" | "TLS12" | "TLS13" */
+static void
+parse_tls_version(struct loader *ld, const struct yaml_node *n,
+                  struct fetch_http *h)
+{
+    static const char *const names[] = { "TLS10", "TLS11", "TLS12",
+                                         "TLS13" };
+    const char *v = get_string(ld, n, "min_version");
+
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(v, names[i]) == 0) {
+            h->min_version = (enum fetch_tls)(FETCH_TLS10 + i);
+            return;
+        }
+    error_at(ld, yaml_get(n, "min_version"), (int)strlen(v),
+             "unknown TLS version: %s", v);
+}
+
+/* tls_config = { ca_file, cert_file, key_file, server_name,
+ *                insecure_skip_verify, min_version } */
+static void
+parse_tls(struct loader *ld, const struct yaml_node *n, struct fetch_http *h)
+{
+    if (!expect_map(ld, n, "tls_config"))
+        return;
+    check_keys(ld, n, &tls_section);
+    h->ca_file = get_path(ld, n, "ca_file");
+    h->cert_file = get_path(ld, n, "cert_file");
+    h->key_file = get_path(ld, n, "key_file");
+    h->server_name = dup_string(ld, n, "server_name");
+    get_bool(ld, n, "insecure_skip_verify", &h->insecure_skip_verify);
+    parse_tls_version(ld, n, h);
+    if (h->cert_file != NULL && h->key_file == NULL)
+        error_at(ld, key_node(n, "cert_file"), 9, "client cert file \"%s\" "
+                 "specified without client key file",
+                 get_string(ld, n, "cert_file"));
+    if (h->key_file != NULL && h->cert_file == NULL)
+        error_at(ld, key_node(n, "key_file"), 8, "client key file \"%s\" "
+                 "specified without client cert file",
+                 get_string(ld, n, "key_file"));
+}
+
+/*
+ * bearer_token and bearer_token_file, checked against the other auth
+ * keys in the order prometheus/common's Validate checks them; a bearer
+ * token becomes an authorization of type Bearer.
+ */
+static void
+parse_bearer(struct loader *ld, const struct yaml_node *n,
+             struct fetch_http *h)
+{
+    char *tok = dup_string(ld, n, "bearer_token");
+    char *file = get_path(ld, n, "bearer_token_file");
+    const char *which = tok != NULL ? "bearer_token" : "bearer_token_file";
+    const struct yaml_node *at = key_node(n, which);
+
+    if (tok == NULL && file == NULL)
+        return;
+    if (tok != NULL && file != NULL)
+        error_at(ld, key_node(n, "bearer_token_file"), 17, "at most one of "
+                 "bearer_token & bearer_token_file must be configured");
+    else if (yaml_get(n, "basic_auth") != NULL ||
+             yaml_get(n, "oauth2") != NULL)
+        error_at(ld, at, (int)strlen(which), "at most one of basic_auth, "
+                 "oauth2, bearer_token & bearer_token_file must be "
+                 "configured");
+    else if (yaml_get(n, "authorization") != NULL)
+        error_at(ld, at, (int)strlen(which), "authorization is not "
+                 "compatible with bearer_token & bearer_token_file");
+    else {
+        h->auth_type = xstrdup("Bearer");
+        h->credentials = tok;
+        h->credentials_file = file;
+        return;
+    }
+    free(tok);
+    free(file);
+}
+
+/*
+ * http-client = { basic_auth, authorization, bearer_token,
+ *                 bearer_token_file, tls_config, proxy_url,
+ *                 follow_redirects, enable_http2 }
+ */
+static void
+parse_http_client(struct loader *ld, const struct yaml_node *n,
+                  struct fetch_http *h)
+{
+    const struct yaml_node *v;
+
+    if ((v = yaml_get(n, "basic_auth")) != NULL)
+        parse_basic_auth(ld, v, h);
+    if ((v = yaml_get(n, "authorization")) != NULL) {
+        parse_authorization(ld, v, h);
+        if (yaml_get(n, "basic_auth") != NULL ||
+            yaml_get(n, "oauth2") != NULL)
+            error_at(ld, key_node(n, "authorization"), 13, "at most one of "
+                     "basic_auth, oauth2 & authorization must be "
+                     "configured");
+    }
+    parse_bearer(ld, n, h);
+    if ((v = yaml_get(n, "tls_config")) != NULL)
+        parse_tls(ld, v, h);
+    h->proxy_url = dup_string(ld, n, "proxy_url");
+    if (h->proxy_url != NULL && strstr(h->proxy_url, "://") == NULL)
+        error_at(ld, yaml_get(n, "proxy_url"), (int)strlen(h->proxy_url),
+                 "invalid proxy_url: expected scheme://host:port");
+    get_bool(ld, n, "follow_redirects", &h->follow_redirects);
+    get_bool(ld, n, "enable_http2", &h->enable_http2);
 }
 
 static void
@@ -500,6 +803,35 @@ job_init(struct config_job *j, const struct config *cfg)
     j->metrics_path = xstrdup("/metrics");
     j->interval_ms = cfg->scrape_interval_ms;
     j->timeout_ms = cfg->scrape_timeout_ms;
+    j->honor_timestamps = true;
+    j->http.follow_redirects = true;
+    j->http.enable_http2 = true;
+}
+
+/* Frees a string a secret may sit in, wiping it first. */
+static void
+free_secret(const char *s)
+{
+    if (s != NULL)
+        memset((char *)s, 0, strlen(s));
+    free((char *)s);
+}
+
+static void
+http_fini(struct fetch_http *h)
+{
+    free((char *)h->proxy_url);
+    free((char *)h->username);
+    free_secret(h->password);
+    free((char *)h->password_file);
+    free((char *)h->auth_type);
+    free_secret(h->credentials);
+    free((char *)h->credentials_file);
+    free((char *)h->ca_file);
+    free((char *)h->cert_file);
+    free((char *)h->key_file);
+    free((char *)h->server_name);
+    memset(h, 0, sizeof(*h));
 }
 
 static void
@@ -512,6 +844,14 @@ job_fini(struct config_job *j)
         free_labels(&j->statics[i].labels);
     }
     free(j->statics);
+    for (size_t i = 0; i < j->nparams; i++) {
+        for (size_t k = 0; k < j->params[i].nvalues; k++)
+            free(j->params[i].values[k]);
+        free(j->params[i].values);
+        free(j->params[i].name);
+    }
+    free(j->params);
+    http_fini(&j->http);
     free(j->name);
     free(j->scheme);
     free(j->metrics_path);
@@ -541,8 +881,9 @@ job_times(struct loader *ld, const struct yaml_node *n, struct config_job *j)
 }
 
 /* scrape-config = { job_name, scrape_interval, scrape_timeout,
- *                   metrics_path, scheme, body_size_limit,
- *                   static_configs, ... } */
+ *                   metrics_path, scheme, body_size_limit, params,
+ *                   honor_labels, honor_timestamps, limits,
+ *                   http-client, static_configs, ... } */
 static void
 parse_job(struct loader *ld, const struct yaml_node *n)
 {
@@ -567,6 +908,10 @@ parse_job(struct loader *ld, const struct yaml_node *n)
     j.name = xstrdup(name != NULL ? name : "");
     job_times(ld, n, &j);
     parse_job_http(ld, n, &j);
+    parse_job_limits(ld, n, &j);
+    if (yaml_get(n, "params") != NULL)
+        parse_params(ld, yaml_get(n, "params"), &j);
+    parse_http_client(ld, n, &j.http);
     parse_statics(ld, yaml_get(n, "static_configs"), &j);
     cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
     cfg->jobs[cfg->njobs++] = j;
@@ -682,15 +1027,183 @@ with_port(const char *addr, const char *scheme)
     return has_port ? xstrdup(addr) : xasprintf("%s:%s", addr, port);
 }
 
-/* The final labels of one target: group labels over job and instance. */
-static void
-target_labels(const struct config_job *j, const struct config_static *st,
-              const char *instance, struct labels *out)
+void
+config_labels_free(struct labels *ls)
 {
-    out->v = xcalloc(st->labels.n + 2, sizeof(*out->v));
+    free_labels(ls);
+}
+
+/* Adds name=value to out (room made by the caller) unless name is set. */
+static void
+add_label(struct labels *out, const char *name, const char *value)
+{
+    if (labels_get(out, name) != NULL || value[0] == '\0')
+        return;
+    out->v[out->n].name = xstrdup(name);
+    out->v[out->n++].value = xstrdup(value);
+}
+
+/* A duration as Prometheus's model.Duration prints it: "1m30s", "15s". */
+static void
+duration_text(char *out, size_t cap, int64_t ms)
+{
+    static const struct { const char *unit; int64_t ms; } u[] = {
+        { "y", 365LL * 86400000 }, { "w", 7LL * 86400000 },
+        { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 },
+        { "s", 1000 }, { "ms", 1 },
+    };
+    size_t o = 0;
+
+    if (ms == 0) {
+        snprintf(out, cap, "0s");
+        return;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]) && o < cap; i++)
+        if (ms >= u[i].ms) {
+            o += (size_t)snprintf(out + o, cap - o, "%lld%s",
+                                  (long long)(ms / u[i].ms), u[i].unit);
+            ms %= u[i].ms;
+        }
+}
+
+void
+config_target_labels(const struct config_job *j,
+                     const struct config_static *g, const char *addr,
+                     struct labels *out)
+{
+    char iv[32], to[32];
+
+    out->v = xcalloc(g->labels.n + j->nparams + 7, sizeof(*out->v));
     out->n = 0;
-    for (size_t i = 0; i < st->labels.n; i++) {
-        const struct label *l = &st->labels.v[i];
+    /* The target's own address wins over a group's __address__. */
+    add_label(out, "__address__", addr);
+    for (size_t i = 0; i < g->labels.n; i++)
+        add_label(out, g->labels.v[i].name, g->labels.v[i].value);
+    duration_text(iv, sizeof(iv), j->interval_ms);
+    duration_text(to, sizeof(to), j->timeout_ms);
+    add_label(out, "job", j->name);
+    add_label(out, "__scrape_interval__", iv);
+    add_label(out, "__scrape_timeout__", to);
+    add_label(out, "__metrics_path__", j->metrics_path);
+    add_label(out, "__scheme__", j->scheme);
+    for (size_t i = 0; i < j->nparams; i++) {
+        char *name = xasprintf("__param_%s", j->params[i].name);
+
+        if (j->params[i].nvalues > 0)
+            add_label(out, name, j->params[i].values[0]);
+        free(name);
+    }
+    labels_sort(out);
+}
+
+/* Go's url.QueryEscape: unreserved bytes stay, space is '+'. */
+static void
+query_escape(struct buf *b, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+            c == '~')
+            buf_putc(b, (char)c);
+        else if (c == ' ')
+            buf_putc(b, '+');
+        else
+            buf_printf(b, "%%%02X", c);
+    }
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends name=value pairs of one parameter; the label overrides the
+ * first value, as Prometheus's target URL does. */
+static void
+query_param(struct buf *b, const struct config_job *j, const char *name,
+            const struct labels *ls)
+{
+    char *lname = xasprintf("__param_%s", name);
+    const char *over = labels_get(ls, lname);
+    const struct config_param *cp = NULL;
+    size_t nv;
+
+    free(lname);
+    for (size_t i = 0; i < j->nparams && cp == NULL; i++)
+        if (strcmp(j->params[i].name, name) == 0)
+            cp = &j->params[i];
+    nv = cp != NULL && cp->nvalues > 0 ? cp->nvalues : 1;
+    for (size_t k = 0; k < nv; k++) {
+        const char *v = k == 0 && over != NULL ? over
+                        : cp != NULL && k < cp->nvalues ? cp->values[k] : "";
+
+        if (b->len > 0)
+            buf_putc(b, '&');
+        query_escape(b, name);
+        buf_putc(b, '=');
+        query_escape(b, v);
+    }
+}
+
+/* The URL query, keys sorted as Go's url.Values.Encode sorts them;
+ * NULL when there are no parameters. */
+static char *
+target_query(const struct config_job *j, const struct labels *ls)
+{
+    const char **names = xcalloc(j->nparams + ls->n + 1, sizeof(*names));
+    size_t n = 0;
+    struct buf b;
+
+    for (size_t i = 0; i < j->nparams; i++)
+        names[n++] = j->params[i].name;
+    for (size_t i = 0; i < ls->n; i++) {
+        const char *p = ls->v[i].name;
+        bool dup = false;
+
+        if (strncmp(p, "__param_", 8) != 0)
+            continue;
+        for (size_t k = 0; k < j->nparams && !dup; k++)
+            dup = strcmp(names[k], p + 8) == 0;
+        if (!dup)
+            names[n++] = p + 8;
+    }
+    qsort(names, n, sizeof(*names), cmp_str);
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(names[i - 1], names[i]) != 0)
+            query_param(&b, j, names[i], ls);
+    free(names);
+    if (b.len == 0) {
+        buf_fini(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+/* A duration label after relabelling; -1 when it does not parse. */
+static int
+label_duration(const struct labels *ls, const char *name, int64_t *ms)
+{
+    const char *v = labels_get(ls, name), *why;
+
+    if (v == NULL)
+        return 0;
+    return yaml_parse_duration(v, strlen(v), ms, &why);
+}
+
+/* The final labels: no "__" ones, instance defaulting to the address. */
+static void
+final_labels(const struct labels *ls, const char *address,
+             struct labels *out)
+{
+    out->v = xcalloc(ls->n + 1, sizeof(*out->v));
+    out->n = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        const struct label *l = &ls->v[i];
 
         /* "__" labels exist only for relabelling; empty ones are unset. */
         if (strncmp(l->name, "__", 2) == 0 || l->value[0] == '\0')
@@ -698,15 +1211,42 @@ target_labels(const struct config_job *j, const struct config_static *st,
         out->v[out->n].name = xstrdup(l->name);
         out->v[out->n++].value = xstrdup(l->value);
     }
-    if (labels_get(out, "job") == NULL && j->name[0] != '\0') {
-        out->v[out->n].name = xstrdup("job");
-        out->v[out->n++].value = xstrdup(j->name);
-    }
-    if (labels_get(out, "instance") == NULL) {
-        out->v[out->n].name = xstrdup("instance");
-        out->v[out->n++].value = xstrdup(instance);
-    }
+    add_label(out, "instance", address);
     labels_sort(out);
+}
+
+int
+config_target_def(const struct config_job *j, const struct labels *ls,
+                  struct scrape_target_def *def)
+{
+    const char *addr = labels_get(ls, "__address__");
+    const char *scheme = labels_get(ls, "__scheme__");
+    const char *path = labels_get(ls, "__metrics_path__");
+    const char *job = labels_get(ls, "job");
+
+    memset(def, 0, sizeof(*def));
+    if (addr == NULL || *addr == '\0')
+        return -1;
+    def->interval_ms = j->interval_ms;
+    def->timeout_ms = j->timeout_ms;
+    if (label_duration(ls, "__scrape_interval__", &def->interval_ms) != 0 ||
+        label_duration(ls, "__scrape_timeout__", &def->timeout_ms) != 0)
+        return -1;
+    def->scheme = xstrdup(scheme != NULL ? scheme : j->scheme);
+    def->metrics_path = xstrdup(path != NULL ? path : j->metrics_path);
+    def->address = with_port(addr, def->scheme);
+    def->params = target_query(j, ls);
+    final_labels(ls, def->address, &def->labels);
+    def->job = xstrdup(job != NULL ? job : j->name);
+    def->body_size_limit = j->body_size_limit;
+    def->http = &j->http;
+    def->honor_labels = j->honor_labels;
+    def->ignore_timestamps = !j->honor_timestamps;
+    def->sample_limit = j->sample_limit;
+    def->label_limit = j->label_limit;
+    def->label_name_length_limit = j->label_name_length_limit;
+    def->label_value_length_limit = j->label_value_length_limit;
+    return 0;
 }
 
 /* True when defs[from..n) already holds a target equal to d. */
@@ -728,36 +1268,37 @@ def_free(struct scrape_target_def *d)
     free((char *)d->scheme);
     free((char *)d->address);
     free((char *)d->metrics_path);
+    free((char *)d->params);
     free_labels(&d->labels);
 }
 
-/* Appends the targets of one job to defs (room already made). */
+/*
+ * Appends the targets of one job to defs (room already made). This is
+ * where relabelling goes, between the two label steps.
+ */
 static size_t
 job_targets(const struct config_job *j, struct scrape_target_def *defs,
             size_t n)
 {
     size_t first = n;
+    struct labels ls;
 
     for (size_t s = 0; s < j->nstatics; s++) {
         const struct config_static *st = &j->statics[s];
 
         for (size_t t = 0; t < st->ntargets; t++) {
             struct scrape_target_def *d = &defs[n];
+            int rc;
 
-            memset(d, 0, sizeof(*d));
-            d->address = with_port(st->targets[t], j->scheme);
-            target_labels(j, st, d->address, &d->labels);
+            config_target_labels(j, st, st->targets[t], &ls);
+            rc = config_target_def(j, &ls, d);
+            free_labels(&ls);
+            if (rc != 0)
+                continue;
             if (seen_before(defs, first, n, d)) {
                 def_free(d);
                 continue;
             }
-            d->job = xstrdup(labels_get(&d->labels, "job") != NULL
-                             ? labels_get(&d->labels, "job") : j->name);
-            d->scheme = xstrdup(j->scheme);
-            d->metrics_path = xstrdup(j->metrics_path);
-            d->interval_ms = j->interval_ms;
-            d->timeout_ms = j->timeout_ms;
-            d->body_size_limit = j->body_size_limit;
             n++;
         }
     }

@@ -272,19 +272,18 @@ test_warnings(void **state)
                   "    file_sd_configs: [{files: [t.json]}]\n");
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nerrs, 0);
-    assert_int_equal(l.nwarns, 6);
+    assert_int_equal(l.nwarns, 4);
     assert_diag(&l.warns[0], l.path, 1, 1,
                 "rule_files is not supported yet; ignored");
     assert_diag(&l.warns[1], l.path, 3, 3,
                 "query_log_file is not supported yet; ignored");
-    assert_diag(&l.warns[2], l.path, 7, 5,
-                "honor_labels is not supported yet; ignored");
-    assert_diag(&l.warns[3], l.path, 8, 5,
+    assert_diag(&l.warns[2], l.path, 8, 5,
                 "relabel_configs is not supported yet; ignored");
-    assert_diag(&l.warns[4], l.path, 9, 5,
-                "basic_auth is not supported yet; ignored");
-    assert_diag(&l.warns[5], l.path, 10, 5,
+    assert_diag(&l.warns[3], l.path, 10, 5,
                 "file_sd_configs is not supported yet; ignored");
+    assert_true(l.cfg.jobs[0].honor_labels);
+    assert_string_equal(l.cfg.jobs[0].http.username, "u");
+    assert_string_equal(l.cfg.jobs[0].http.password, "p");
     f = open_memstream(&out, &outlen);
     config_print_warning(f, &l.warns[0]);
     fclose(f);
