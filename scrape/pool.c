@@ -18,6 +18,7 @@
 #include "scrape/fetch.h"
 #include "src/arena.h"
 #include "src/diag.h"
+#include "src/log.h"
 #include "src/xalloc.h"
 
 /* The longest exposition line accepted. */
@@ -621,6 +622,8 @@ on_done(void *ctx, const char *error)
     }
     scrape_error(t, error);
     ok = t->last_error[0] == '\0';
+    if (!ok)
+        log_debug("%s: %s: %s", __func__, t->shown_url, t->last_error);
     /* A body cut short by our own parser or limits still counts. */
     counted = error == NULL || t->parse_failed || t->limit_error[0] != '\0';
     dur = elapsed_s(&t->mono_start);
@@ -667,39 +670,38 @@ start_scrape(struct target *t, int64_t now_ms)
     fetch_start(t->conn, &req, &cb);
 }
 
-/* The string fields of a fetch_http, for copying and freeing them. */
-static const char **
-http_strings(struct fetch_http *h, size_t *n)
-{
-    static const size_t off[] = {
-        offsetof(struct fetch_http, proxy_url),
-        offsetof(struct fetch_http, username),
-        offsetof(struct fetch_http, password),
-        offsetof(struct fetch_http, password_file),
-        offsetof(struct fetch_http, auth_type),
-        offsetof(struct fetch_http, credentials),
-        offsetof(struct fetch_http, credentials_file),
-        offsetof(struct fetch_http, ca_file),
-        offsetof(struct fetch_http, cert_file),
-        offsetof(struct fetch_http, key_file),
-        offsetof(struct fetch_http, server_name),
-    };
-    static const char **v[sizeof(off) / sizeof(off[0])];
+/* The number of string fields in a fetch_http. */
+#define HTTP_STRINGS 11
 
-    for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
-        v[i] = (const char **)(void *)((char *)h + off[i]);
-    *n = sizeof(off) / sizeof(off[0]);
-    return (const char **)v;
+/* Pointers to the string fields of h, for copying and freeing them. */
+static void
+http_strings(struct fetch_http *h, const char **f[HTTP_STRINGS])
+{
+    f[0] = &h->proxy_url;
+    f[1] = &h->username;
+    f[2] = &h->password;
+    f[3] = &h->password_file;
+    f[4] = &h->auth_type;
+    f[5] = &h->credentials;
+    f[6] = &h->credentials_file;
+    f[7] = &h->ca_file;
+    f[8] = &h->cert_file;
+    f[9] = &h->key_file;
+    f[10] = &h->server_name;
 }
 
+/* Frees the strings, wiping them first: some are secrets. */
 static void
 http_free(struct fetch_http *h)
 {
-    size_t n;
-    const char ***v = (const char ***)(void *)http_strings(h, &n);
+    const char **f[HTTP_STRINGS];
 
-    for (size_t i = 0; i < n; i++)
-        free((char *)*v[i]);
+    http_strings(h, f);
+    for (size_t i = 0; i < HTTP_STRINGS; i++)
+        if (*f[i] != NULL) {
+            memset((char *)*f[i], 0, strlen(*f[i]));
+            free((char *)*f[i]);
+        }
     memset(h, 0, sizeof(*h));
 }
 
@@ -707,14 +709,13 @@ http_free(struct fetch_http *h)
 static void
 http_copy(struct fetch_http *dst, const struct fetch_http *src)
 {
-    size_t n;
-    const char ***v;
+    const char **f[HTTP_STRINGS];
 
     *dst = *src;
-    v = (const char ***)(void *)http_strings(dst, &n);
-    for (size_t i = 0; i < n; i++)
-        if (*v[i] != NULL)
-            *v[i] = xstrdup(*v[i]);
+    http_strings(dst, f);
+    for (size_t i = 0; i < HTTP_STRINGS; i++)
+        if (*f[i] != NULL)
+            *f[i] = xstrdup(*f[i]);
 }
 
 /*

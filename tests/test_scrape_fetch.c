@@ -30,6 +30,7 @@
 #include "scrape/pool.h"
 #include "store/store.h"
 #include "src/buf.h"
+#include "src/log.h"
 #include "src/xalloc.h"
 
 /* The secrets every test uses; none may show anywhere the pool exposes. */
@@ -54,6 +55,7 @@ struct fixture {
     struct scrape_pool *pool;
     char dir[64];           /* certificates and secret files */
     pid_t tls;              /* an HTTPS server while one runs, or 0 */
+    char log[96];           /* the debug log */
 };
 
 /* The gzip bomb, made once before the server forks. */
@@ -458,8 +460,8 @@ write_file(const char *path, const char *text)
 static int
 make_bomb(void)
 {
-    FILE *p = popen("yes 'bomb_metric 1' 2>/dev/null | head -c 67108864 | gzip -9 -c 2>/dev/null",
-                    "r");
+    FILE *p = popen("yes 'bomb_metric 1' 2>/dev/null | head -c 67108864 "
+                    "| gzip -9 -c 2>/dev/null", "r");
     struct buf b;
     char chunk[65536];
     size_t n;
@@ -514,6 +516,10 @@ setup(void **state)
     close(lfd);
     fx->st = store_new(3600 * 1000, 0);
     fx->pool = scrape_pool_new(fx->st);
+    /* The debug log is one more place a secret must never reach. */
+    snprintf(fx->log, sizeof(fx->log), "%s/debug.log", fx->dir);
+    if (log_open(fx->log) != 0)
+        return -1;
     *state = fx;
     return 0;
 }
@@ -523,6 +529,7 @@ teardown(void **state)
 {
     struct fixture *fx = *state;
 
+    log_close();
     scrape_pool_free(fx->pool);
     store_free(fx->st);
     kill(-fx->server, SIGKILL);
@@ -624,13 +631,21 @@ last_value(const struct fixture *fx, const char *addr, const char *name)
 
 /*
  * Everything the pool and the store expose as text: every status string
- * and label of every target, every label name and value in the store.
+ * and label of every target, every label name and value in the store,
+ * and the debug log.
  */
 static void
 exposed_text(const struct fixture *fx, struct buf *b)
 {
     const char **names, **values;
     size_t nn, nv;
+    char chunk[4096];
+    FILE *f = fopen(fx->log, "r");
+
+    while (f != NULL && (nn = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(b, chunk, nn);
+    if (f != NULL)
+        fclose(f);
 
     for (size_t i = 0; i < scrape_pool_count(fx->pool); i++) {
         struct scrape_status s = status(fx, i);
@@ -716,6 +731,18 @@ test_basic_auth(void **state)
     }
     assert_float_equal(last_value(fx, t.addr, "up"), 0, 0);
     assert_no_secrets(fx);
+    /* The failures were logged, by URL and error. */
+    {
+        struct buf b;
+        char want[128];
+
+        buf_init(&b, 0);
+        exposed_text(fx, &b);
+        snprintf(want, sizeof(want), "http://127.0.0.1:%d/basic: HTTP 401 "
+                 "Unauthorized", fx->port);
+        assert_non_null(strstr(b.data, want));
+        buf_fini(&b);
+    }
 }
 
 /* authorization: Bearer inline and from a file that is read at every
