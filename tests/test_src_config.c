@@ -532,6 +532,34 @@ test_http_errors(void **state)
     unload(&l);
 }
 
+/* external_labels: names checked as Prometheus checks them (values are
+ * UTF-8 already: libyaml refuses anything else). */
+static void
+test_external_labels(void **state)
+{
+    struct loaded l;
+
+    (void)state;
+    load_text(&l, "global:\n"
+                  "  evaluation_interval: 1m\n"
+                  "  external_labels:\n"
+                  "    0bad: x\n"
+                  "    fine: ok\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 1);
+    assert_diag(&l.errs[0], l.path, 4, 5,
+                "\"0bad\" is not a valid label name");
+    assert_int_equal(l.cfg.external_labels.n, 1);
+    assert_string_equal(l.cfg.external_labels.v[0].name, "fine");
+    assert_int_equal(l.cfg.evaluation_interval_ms, 60000);
+    unload(&l);
+    load_text(&l, "global: {evaluation_interval: 1x}\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.errs[0].line, 1);
+    assert_int_equal(l.errs[0].col, 31);
+    unload(&l);
+}
+
 /* The labels before relabelling and the target made from them. */
 static void
 test_target_labels(void **state)
@@ -693,6 +721,7 @@ main(void)
         cmocka_unit_test(test_scrape_keys),
         cmocka_unit_test(test_http_errors),
         cmocka_unit_test(test_target_labels),
+        cmocka_unit_test(test_external_labels),
         cmocka_unit_test(test_production),
         cmocka_unit_test(test_check),
     };
