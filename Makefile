@@ -22,7 +22,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(CFLAGS) $(SAN)
-LIBS       = $(PKG_LIBS) -lm
+LIBS       = $(PKG_LIBS) -lresolv -lm
 TEST_LIBS  = $(shell pkg-config --libs cmocka)
 
 MODULES   = store scrape query ui src
@@ -37,6 +37,9 @@ BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check test asan lint bench clean install
+# Keep the test objects, so make deletes nothing after the suite's total
+# line (the last line of make check).
+.SECONDARY:
 
 all: promdeck $(if $(TOOL_BINS),tests/promql-conformance)
 

@@ -21,6 +21,20 @@ struct group {
     double count;
     size_t *members;        /* indexes into the step's vector */
     size_t nmembers, cap;
+    size_t stamp;           /* 1 + the step that last touched it */
+};
+
+/*
+ * Groups by input series, worked out once for all steps: gid[i] is the
+ * group of the matrix's series i. Each step then lists the groups it
+ * touches in order of first appearance. count_values cannot use it, as
+ * its groups depend on the values.
+ */
+struct plan {
+    size_t *gid;
+    struct group *g;
+    size_t *order;
+    size_t norder;
 };
 
 /* Go's sort.Float64s order: NaN before everything. */
@@ -74,7 +88,11 @@ qeval_format_float(struct arena *a, double v)
     return arena_strdup(a, tmp);
 }
 
-/* Running mean with Prometheus's guards for infinities. */
+/*
+ * Running mean with Prometheus's guards for infinities: dividing each
+ * term by the count keeps values near DBL_MAX from overflowing, and an
+ * infinite mean stays put unless a NaN or the opposite infinity comes.
+ */
 static void
 avg_add(struct group *g, double v)
 {
@@ -88,6 +106,7 @@ avg_add(struct group *g, double v)
     g->mean += v / g->count - g->mean / g->count;
 }
 
+/* The first sample of a group sets its state. */
 static void
 fold_first(struct group *g, enum qtok op, double v)
 {
@@ -100,6 +119,11 @@ fold_first(struct group *g, enum qtok op, double v)
         g->value = 1;
 }
 
+/*
+ * Folds one more sample. max and min let a NaN be replaced by any
+ * number; stddev and stdvar use Welford's update, so equal values give
+ * exactly 0.
+ */
 static void
 fold(struct group *g, enum qtok op, double v)
 {
@@ -146,7 +170,11 @@ finish(const struct group *g, enum qtok op)
     }
 }
 
-/* The output labels of a sample's group. */
+/*
+ * The output labels of a sample's group: by keeps only the listed
+ * labels (the name too, if listed), without drops them and the name.
+ * count_values groups by its value label too.
+ */
 static void
 group_labels(struct qev *ev, const struct qnode *n, const struct labels *in,
              const char *value_label, struct labels *out)
@@ -236,25 +264,20 @@ emit_group(struct qev *ev, const struct qnode *n, struct group *g,
                      finish(g, n->op), n);
 }
 
-/* One step: group the samples of v, fold them, push the results. */
+/* count_values: group each step's samples by labels and value. */
 static int
-agg_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
-         double param, const char *value_label, int64_t t, struct qmat *out)
+count_values_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
+                  const char *value_label, int64_t t, struct qmat *out)
 {
     struct qmat keys = {0};
     struct group *g = arena_calloc(ev->a, v->n + 1, sizeof(*g));
     struct labels ls, tmp;
     size_t i, gi, ng = 0;
 
-    if ((n->op == QT_TOPK || n->op == QT_BOTTOMK) && !(param >= 1))
-        return 0;
     for (i = 0; i < v->n; i++) {
-        ls = *v->e[i].ls;
-        if (value_label != NULL) {
-            tmp = ls;
-            qlabels_set(ev, &tmp, value_label,
-                        qeval_format_float(ev->a, v->e[i].v), &ls);
-        }
+        tmp = *v->e[i].ls;
+        qlabels_set(ev, &tmp, value_label,
+                    qeval_format_float(ev->a, v->e[i].v), &ls);
         group_labels(ev, n, &ls, value_label, &tmp);
         gi = qmat_series(ev, &keys, &tmp);
         if (gi == ng) {
@@ -263,10 +286,61 @@ agg_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
         } else {
             fold(&g[gi], n->op, v->e[i].v);
         }
-        add_member(ev, &g[gi], i);
     }
     for (gi = 0; gi < ng; gi++) {
-        if (emit_group(ev, n, &g[gi], v, param, t, out) < 0)
+        if (qmat_push(ev, out, qmat_series(ev, out, &g[gi].ls), t,
+                      finish(&g[gi], n->op), n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+make_plan(struct qev *ev, const struct qnode *n, const struct qmat *in,
+          struct plan *p)
+{
+    struct qmat keys = {0};
+    struct labels ls;
+    size_t i;
+
+    p->gid = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->gid));
+    for (i = 0; i < in->n; i++) {
+        group_labels(ev, n, &in->s[i].ls, NULL, &ls);
+        p->gid[i] = qmat_series(ev, &keys, &ls);
+    }
+    p->g = arena_calloc(ev->a, keys.n + 1, sizeof(*p->g));
+    for (i = 0; i < keys.n; i++)
+        p->g[i].ls = keys.s[i].ls;
+    p->order = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->order));
+}
+
+/* One step: fold the samples of v into their groups, push the results. */
+static int
+agg_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
+         double param, size_t step, struct plan *p, int64_t t,
+         struct qmat *out)
+{
+    struct group *g;
+    size_t i;
+
+    if ((n->op == QT_TOPK || n->op == QT_BOTTOMK) && !(param >= 1))
+        return 0;
+    p->norder = 0;
+    for (i = 0; i < v->n; i++) {
+        g = &p->g[p->gid[v->e[i].src]];
+        if (g->stamp != step + 1) {
+            g->stamp = step + 1;
+            g->nmembers = 0;
+            fold_first(g, n->op, v->e[i].v);
+            p->order[p->norder++] = (size_t)(g - p->g);
+        } else {
+            fold(g, n->op, v->e[i].v);
+        }
+        if (n->op == QT_TOPK || n->op == QT_BOTTOMK || n->op == QT_QUANTILE)
+            add_member(ev, g, i);
+    }
+    for (i = 0; i < p->norder; i++) {
+        if (emit_group(ev, n, &p->g[p->order[i]], v, param, t, out) < 0)
             return -1;
     }
     return 0;
@@ -294,8 +368,10 @@ qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
 {
     struct qmat in = {0}, pm = {0};
     const char *value_label = NULL;
-    struct qvec v;
+    struct qvec v = {0};
+    struct plan plan = {0};
     size_t *cur, i;
+    int rc;
 
     if (n->op == QT_COUNT_VALUES) {
         value_label = qparse_unparen(n->param)->str;
@@ -308,10 +384,17 @@ qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     if (qeval_node(ev, n->lhs, ts, &in) < 0)
         return -1;
     cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
+    if (value_label == NULL)
+        make_plan(ev, n, &in, &plan);
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        if (agg_step(ev, n, &v, qmat_scalar(&pm, i), value_label,
-                     qsteps_at(ts, i), out) < 0)
+        if (value_label != NULL)
+            rc = count_values_step(ev, n, &v, value_label,
+                                   qsteps_at(ts, i), out);
+        else
+            rc = agg_step(ev, n, &v, qmat_scalar(&pm, i), i, &plan,
+                          qsteps_at(ts, i), out);
+        if (rc < 0)
             return -1;
     }
     return 0;

@@ -14,19 +14,34 @@
 #include "src/buf.h"
 
 /*
- * One side of a vector-vector step: each element's signature and a hash
- * index from signature to the first element that has it. dup_a/dup_b
- * name the first pair of elements that share a signature (or -1).
+ * One operand of a vector-vector operation. The signature of each series
+ * of its matrix is computed once; each step then indexes its elements by
+ * signature (first element wins). dup_a/dup_b name the first pair of
+ * elements of the step that share a signature (or -1).
  */
 struct side {
     struct qvec v;
-    struct labels *sig;
-    uint64_t *hash;
+    struct labels *msig;    /* per matrix series */
+    uint64_t *mhash;
     uint32_t *slots;        /* 1 + element index, 0 for empty */
     size_t nslots;
     long dup_a, dup_b;
 };
 
+static const struct labels *
+sig_at(const struct side *s, size_t i)
+{
+    return &s->msig[s->v.e[i].src];
+}
+
+static uint64_t
+hash_at(const struct side *s, size_t i)
+{
+    return s->mhash[s->v.e[i].src];
+}
+
+/* fmod and pow follow C99, which agrees with Go's math.Mod and
+ * math.Pow on NaN, infinities and zeros. */
 double
 qeval_binop_value(enum qtok op, double l, double r, bool *keep)
 {
@@ -85,6 +100,7 @@ vector_scalar(struct qev *ev, const struct qnode *n, const struct qvec *v,
         l = swap ? s : v->e[i].v;
         r = swap ? v->e[i].v : s;
         val = qeval_binop_value(n->op, l, r, &keep);
+        /* A filter keeps the vector's own value, on either side. */
         if (is_comparison(n->op) && swap)
             val = r;
         if (n->return_bool) {
@@ -103,35 +119,46 @@ vector_scalar(struct qev *ev, const struct qnode *n, const struct qvec *v,
     return 0;
 }
 
-/* Computes the signatures of s's elements and indexes them. */
+/* The signatures of every series of m, once for all steps. */
 static void
-signatures(struct qev *ev, const struct qnode *n, struct side *s)
+prepare_side(struct qev *ev, const struct qnode *n, const struct qmat *m,
+             struct side *s)
 {
-    size_t i, j, mask;
-    uint32_t e;
+    size_t i;
 
-    s->sig = arena_alloc(ev->a, (s->v.n + 1) * sizeof(*s->sig));
-    s->hash = arena_alloc(ev->a, (s->v.n + 1) * sizeof(*s->hash));
-    for (s->nslots = 16; s->nslots < 2 * s->v.n; s->nslots *= 2)
-        ;
-    s->slots = arena_calloc(ev->a, s->nslots, sizeof(*s->slots));
-    mask = s->nslots - 1;
-    s->dup_a = s->dup_b = -1;
-    for (i = 0; i < s->v.n; i++) {
+    s->msig = arena_alloc(ev->a, (m->n + 1) * sizeof(*s->msig));
+    s->mhash = arena_alloc(ev->a, (m->n + 1) * sizeof(*s->mhash));
+    for (i = 0; i < m->n; i++) {
         /* on(): only the listed labels; ignoring(): all but those and
          * the metric name. */
-        qlabels_filter(ev, s->v.e[i].ls, &n->matching, n->on, !n->on,
-                       &s->sig[i]);
-        s->hash[i] = labels_hash(&s->sig[i]);
-        for (j = s->hash[i] & mask; (e = s->slots[j]) != 0;
+        qlabels_filter(ev, &m->s[i].ls, &n->matching, n->on, !n->on,
+                       &s->msig[i]);
+        s->mhash[i] = labels_hash(&s->msig[i]);
+    }
+    for (s->nslots = 16; s->nslots < 2 * m->n; s->nslots *= 2)
+        ;
+    s->slots = arena_alloc(ev->a, s->nslots * sizeof(*s->slots));
+}
+
+/* Indexes the elements of this step by signature. */
+static void
+index_side(struct side *s)
+{
+    size_t i, j, mask = s->nslots - 1;
+    uint32_t e;
+
+    memset(s->slots, 0, s->nslots * sizeof(*s->slots));
+    s->dup_a = s->dup_b = -1;
+    for (i = 0; i < s->v.n; i++) {
+        for (j = hash_at(s, i) & mask; (e = s->slots[j]) != 0;
              j = (j + 1) & mask) {
-            if (s->hash[e - 1] == s->hash[i] &&
-                labels_equal(&s->sig[e - 1], &s->sig[i]))
+            if (hash_at(s, e - 1) == hash_at(s, i) &&
+                labels_equal(sig_at(s, e - 1), sig_at(s, i)))
                 break;
         }
-        if (e == 0)
+        if (e == 0) {
             s->slots[j] = (uint32_t)(i + 1);
-        else if (s->dup_a < 0) {
+        } else if (s->dup_a < 0) {
             s->dup_a = (long)(e - 1);
             s->dup_b = (long)i;
         }
@@ -146,7 +173,7 @@ find_sig(const struct side *s, uint64_t h, const struct labels *sig)
     uint32_t e;
 
     for (j = h & mask; (e = s->slots[j]) != 0; j = (j + 1) & mask) {
-        if (s->hash[e - 1] == h && labels_equal(&s->sig[e - 1], sig))
+        if (hash_at(s, e - 1) == h && labels_equal(sig_at(s, e - 1), sig))
             return (long)(e - 1);
     }
     return -1;
@@ -160,22 +187,29 @@ set_op(struct qev *ev, const struct qnode *n, struct side *l,
     size_t i;
     bool in_r;
 
+    /* and keeps matches, unless keeps the rest, or keeps all of the
+     * left side and adds the right-side samples it has no match for. */
     for (i = 0; i < l->v.n; i++) {
-        in_r = find_sig(r, l->hash[i], &l->sig[i]) >= 0;
+        in_r = find_sig(r, hash_at(l, i), sig_at(l, i)) >= 0;
         if (n->op == QT_LOR || (n->op == QT_LAND) == in_r) {
             if (push(ev, out, l->v.e[i].ls, t, l->v.e[i].v, n) < 0)
                 return -1;
         }
     }
     for (i = 0; n->op == QT_LOR && i < r->v.n; i++) {
-        if (find_sig(l, r->hash[i], &r->sig[i]) < 0 &&
+        if (find_sig(l, hash_at(r, i), sig_at(r, i)) < 0 &&
             push(ev, out, r->v.e[i].ls, t, r->v.e[i].v, n) < 0)
             return -1;
     }
     return 0;
 }
 
-/* The labels of a matched pair (many: the "many" side). */
+/*
+ * The labels of a matched pair (many: the "many" side). One-to-one
+ * results keep only the on() labels, or lose the ignoring() ones;
+ * group_x results keep the many side's labels plus the included labels
+ * copied from the one side.
+ */
 static void
 result_labels(struct qev *ev, const struct qnode *n, const struct labels *many,
               const struct labels *one, struct labels *out)
@@ -216,7 +250,7 @@ dup_one_side(struct qev *ev, const struct qnode *n, const struct side *one,
     buf_init(&sig, 0);
     buf_init(&x, 0);
     buf_init(&y, 0);
-    labels_format(&one->sig[a], &sig);
+    labels_format(sig_at(one, a), &sig);
     labels_format(one->v.e[a].ls, &x);
     labels_format(one->v.e[b].ls, &y);
     rc = qeval_fail(ev, n, "found duplicate series for the match group %s "
@@ -251,7 +285,7 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
         return dup_one_side(ev, n, one, (size_t)one->dup_b,
                             (size_t)one->dup_a);
     for (i = 0; i < many->v.n; i++) {
-        if ((j = find_sig(one, many->hash[i], &many->sig[i])) < 0)
+        if ((j = find_sig(one, hash_at(many, i), sig_at(many, i))) < 0)
             continue;
         lv = n->card == 2 ? one->v.e[j].v : many->v.e[i].v;
         rv = n->card == 2 ? many->v.e[i].v : one->v.e[j].v;
@@ -260,6 +294,7 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
             val = keep ? 1 : 0;
         else if (!keep)
             continue;
+        /* One-to-one: each right-side sample may match only once. */
         if (n->card == 0 && used[j])
             return qeval_fail(ev, n, "multiple matches for labels: "
                               "many-to-one matching must be explicit "
@@ -285,31 +320,34 @@ scalar_at(const struct qmat *m, size_t i)
 /* One step of a binary operation with at least one vector operand. */
 static int
 vector_step(struct qev *ev, const struct qnode *n, const struct qmat *lm,
-            const struct qmat *rm, size_t *lc, size_t *rc, size_t i,
-            int64_t t, struct qmat *out)
+            const struct qmat *rm, struct side *l, struct side *r,
+            size_t *lc, size_t *rc, size_t i, int64_t t, struct qmat *out)
 {
-    struct side l = {0}, r = {0};
-
     if (n->lhs->type == QV_SCALAR) {
-        qmat_at(ev, rm, rc, t, &r.v);
-        return vector_scalar(ev, n, &r.v, scalar_at(lm, i), true, t, out);
+        qmat_at(ev, rm, rc, t, &r->v);
+        return vector_scalar(ev, n, &r->v, scalar_at(lm, i), true, t, out);
     }
-    qmat_at(ev, lm, lc, t, &l.v);
+    qmat_at(ev, lm, lc, t, &l->v);
     if (n->rhs->type == QV_SCALAR)
-        return vector_scalar(ev, n, &l.v, scalar_at(rm, i), false, t, out);
-    qmat_at(ev, rm, rc, t, &r.v);
-    signatures(ev, n, &l);
-    signatures(ev, n, &r);
+        return vector_scalar(ev, n, &l->v, scalar_at(rm, i), false, t, out);
+    qmat_at(ev, rm, rc, t, &r->v);
+    index_side(l);
+    index_side(r);
     if (n->op == QT_LAND || n->op == QT_LOR || n->op == QT_LUNLESS)
-        return set_op(ev, n, &l, &r, t, out);
-    return match_op(ev, n, &l, &r, t, out);
+        return set_op(ev, n, l, r, t, out);
+    return match_op(ev, n, l, r, t, out);
 }
 
+/*
+ * Both operands are evaluated over the whole grid first; scalar-scalar
+ * operations then fold point by point, the others step by step.
+ */
 int
 qeval_binary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
              struct qmat *out)
 {
     struct qmat lm = {0}, rm = {0};
+    struct side l = {0}, r = {0};
     struct labels none = {NULL, 0};
     size_t *lc, *rc, i, si;
     double v;
@@ -331,9 +369,13 @@ qeval_binary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     }
     lc = arena_calloc(ev->a, lm.n + 1, sizeof(*lc));
     rc = arena_calloc(ev->a, rm.n + 1, sizeof(*rc));
+    if (n->lhs->type == QV_VECTOR && n->rhs->type == QV_VECTOR) {
+        prepare_side(ev, n, &lm, &l);
+        prepare_side(ev, n, &rm, &r);
+    }
     for (i = 0; i < ts->n; i++) {
-        if (vector_step(ev, n, &lm, &rm, lc, rc, i, qsteps_at(ts, i),
-                        out) < 0)
+        if (vector_step(ev, n, &lm, &rm, &l, &r, lc, rc, i,
+                        qsteps_at(ts, i), out) < 0)
             return -1;
     }
     return 0;

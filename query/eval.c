@@ -18,6 +18,11 @@
 #include "query/parse.h"
 #include "src/xalloc.h"
 
+/*
+ * @ pins a selector or subquery to one time (start() and end() being the
+ * query's own range), then offset moves it back; both apply to every
+ * step alike, which is why an @-pinned node is step-invariant.
+ */
 int64_t
 qeval_effective(const struct qev *ev, const struct qnode *n, int64_t t)
 {
@@ -39,11 +44,54 @@ effective_span(const struct qev *ev, const struct qnode *n,
     *hi = qeval_effective(ev, n, qsteps_at(ts, ts->n - 1));
 }
 
-/* Reads one series' samples in [mint, maxt] into ev->buf. */
-static size_t
-read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
+/* A selected series and its labels, for sorting the selection. */
+struct selected {
+    uint32_t id;
+    struct labels ls;
+};
+
+static int
+cmp_selected(const void *a, const void *b)
 {
-    return store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+    return labels_cmp(&((const struct selected *)a)->ls,
+                      &((const struct selected *)b)->ls);
+}
+
+/*
+ * The series n selects, ordered by their labels as Prometheus's storage
+ * returns them (instant results keep that order).
+ */
+static size_t
+select_series(struct qev *ev, const struct qnode *n, struct selected **out)
+{
+    uint32_t *ids = NULL;
+    size_t nids = store_select(ev->st, n->m, n->nm, &ids), i;
+
+    *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
+    for (i = 0; i < nids; i++) {
+        (*out)[i].id = ids[i];
+        store_series_labels(ev->st, ids[i], &(*out)[i].ls);
+    }
+    free(ids);
+    qsort(*out, nids, sizeof(**out), cmp_selected);
+    return nids;
+}
+
+/*
+ * Reads one series' samples in [mint, maxt] into ev->buf; -1 with the
+ * diag set (at n) once the evaluation has loaded too many samples.
+ */
+static long
+read_series(struct qev *ev, const struct qnode *n, uint32_t id,
+            int64_t mint, int64_t maxt)
+{
+    size_t got = store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+
+    ev->loaded += got;
+    if (ev->loaded > QEVAL_MAX_SAMPLES)
+        return qeval_fail(ev, n, "query processing would load too many "
+                          "samples into memory in query execution");
+    return (long)got;
 }
 
 /*
@@ -55,24 +103,29 @@ int
 qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                bool timestamps, struct qmat *out)
 {
-    uint32_t *ids = NULL;
-    size_t nids = store_select(ev->st, n->m, n->nm, &ids), k, i, ns, hi;
+    struct selected *sel;
+    size_t nsel = select_series(ev, n, &sel), k, i, ns, hi, si;
     int64_t lo_t, hi_t, t;
-    struct labels ls;
-    size_t si;
+    long got;
     int rc = 0;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
-    for (k = 0; k < nids && rc == 0; k++) {
-        ns = read_series(ev, ids[k], lo_t - QEVAL_LOOKBACK_MS, hi_t);
-        if (ns == 0)
+    for (k = 0; k < nsel && rc == 0; k++) {
+        /* One read covers every step: from the first step's lookback
+         * window to the last step. */
+        got = read_series(ev, n, sel[k].id, lo_t - QEVAL_LOOKBACK_MS, hi_t);
+        if (got < 0)
+            return -1;
+        if ((ns = (size_t)got) == 0)
             continue;
-        store_series_labels(ev->st, ids[k], &ls);
-        si = qmat_series(ev, out, &ls);
+        si = qmat_series(ev, out, &sel[k].ls);
         for (i = 0, hi = 0; i < ts->n; i++) {
             t = qeval_effective(ev, n, qsteps_at(ts, i));
             while (hi < ns && ev->buf[hi].t <= t)
                 hi++;
+            /* The window is closed at both ends in 2.42: a sample exactly
+             * 5 m old still counts. A marker as the newest sample ends
+             * the series even if older samples are recent. */
             if (hi == 0 || ev->buf[hi - 1].t < t - QEVAL_LOOKBACK_MS ||
                 store_is_stale(ev->buf[hi - 1].v))
                 continue;
@@ -85,42 +138,48 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                 break;
         }
     }
-    free(ids);
     return rc;
 }
 
-/* Copies ev->buf[0..n) into the arena without staleness markers. */
+/* Drops staleness markers from ev->buf[0..n) in place. */
 static size_t
-keep_samples(struct qev *ev, size_t n, struct sample **out)
+drop_markers(struct qev *ev, size_t n)
 {
     size_t i, k = 0;
 
-    *out = arena_alloc(ev->a, (n ? n : 1) * sizeof(**out));
     for (i = 0; i < n; i++) {
         if (!store_is_stale(ev->buf[i].v))
-            (*out)[k++] = ev->buf[i];
+            ev->buf[k++] = ev->buf[i];
     }
     return k;
 }
 
+/*
+ * A range selector streams: each series is read once, for all windows
+ * [first start, last end], and handed to fn straight from the scratch
+ * buffer, so no series' samples outlive its turn.
+ */
 static int
-range_of_selector(struct qev *ev, const struct qnode *n,
-                  const struct qsteps *ts, struct qrange **out, size_t *nout)
+each_of_selector(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
-    uint32_t *ids = NULL;
-    size_t nids = store_select(ev->st, n->m, n->nm, &ids), k, ns;
+    struct selected *sel;
+    size_t nsel = select_series(ev, n, &sel), k;
     int64_t lo_t, hi_t;
+    struct qrange r;
+    long got;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
-    *out = arena_calloc(ev->a, nids ? nids : 1, sizeof(**out));
-    *nout = 0;
-    for (k = 0; k < nids; k++) {
-        ns = read_series(ev, ids[k], lo_t - n->range, hi_t);
-        store_series_labels(ev->st, ids[k], &(*out)[*nout].ls);
-        (*out)[*nout].n = keep_samples(ev, ns, &(*out)[*nout].s);
-        (*nout)++;
+    for (k = 0; k < nsel; k++) {
+        if ((got = read_series(ev, n, sel[k].id, lo_t - n->range,
+                               hi_t)) < 0)
+            return -1;
+        r.ls = sel[k].ls;
+        r.s = ev->buf;
+        r.n = drop_markers(ev, (size_t)got);
+        if (fn(ev, &r, arg) < 0)
+            return -1;
     }
-    free(ids);
     return 0;
 }
 
@@ -138,49 +197,52 @@ floor_div(int64_t a, int64_t b)
  * step that cover every window [T-o-r, T-o] of the outer grid.
  */
 static int
-range_of_subquery(struct qev *ev, const struct qnode *n,
-                  const struct qsteps *ts, struct qrange **out, size_t *nout)
+each_of_subquery(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
     int64_t step = n->step ? n->step : QEVAL_SUBQUERY_STEP;
     int64_t lo_t, hi_t, first;
     struct qsteps inner;
     struct qmat m = {0};
+    struct qrange r;
     size_t i, j;
 
     effective_span(ev, n, ts, &lo_t, &hi_t);
+    /* The first multiple of step at or after the earliest window start:
+     * subquery steps are aligned to the epoch, not to the query. */
     first = -floor_div(-(lo_t - n->range), step) * step;
-    *out = NULL;
-    *nout = 0;
     if (first > hi_t)
         return 0;
     inner.start = first;
     inner.step = step;
+    if ((hi_t - first) / step >= QEVAL_MAX_SAMPLES)
+        return qeval_fail(ev, n, "query processing would load too many "
+                          "samples into memory in query execution");
     inner.n = (size_t)((hi_t - first) / step) + 1;
     if (qeval_node(ev, n->lhs, &inner, &m) < 0)
         return -1;
-    *out = arena_calloc(ev->a, m.n ? m.n : 1, sizeof(**out));
     for (i = 0; i < m.n; i++) {
-        (*out)[i].ls = m.s[i].ls;
-        (*out)[i].s = arena_alloc(ev->a,
-                                  (m.s[i].n + 1) * sizeof(struct sample));
+        r.ls = m.s[i].ls;
+        r.s = arena_alloc(ev->a, (m.s[i].n + 1) * sizeof(struct sample));
         for (j = 0; j < m.s[i].n; j++) {
-            (*out)[i].s[j].t = m.s[i].pts[j].t;
-            (*out)[i].s[j].v = m.s[i].pts[j].v;
+            r.s[j].t = m.s[i].pts[j].t;
+            r.s[j].v = m.s[i].pts[j].v;
         }
-        (*out)[i].n = m.s[i].n;
+        r.n = m.s[i].n;
+        if (fn(ev, &r, arg) < 0)
+            return -1;
     }
-    *nout = m.n;
     return 0;
 }
 
 int
-qeval_range_arg(struct qev *ev, const struct qnode *n,
-                const struct qsteps *ts, struct qrange **out, size_t *nout)
+qeval_range_each(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
     n = qparse_unparen(n);
     if (n->kind == QN_SUBQUERY)
-        return range_of_subquery(ev, n, ts, out, nout);
-    return range_of_selector(ev, n, ts, out, nout);
+        return each_of_subquery(ev, n, ts, fn, arg);
+    return each_of_selector(ev, n, ts, fn, arg);
 }
 
 /* A scalar: one series without labels, a point at every step. */
@@ -255,6 +317,7 @@ result_labels(struct arena *a, const struct labels *in, struct labels *out)
     }
 }
 
+/* A result and its arena, the result struct itself allocated in it. */
 static struct qresult *
 new_result(enum qvalue_type type, int64_t t)
 {
@@ -289,30 +352,42 @@ result_series(struct qresult *r, const struct qmat *m, bool keep_empty)
     r->nseries = k;
 }
 
-/* An instant query of a range vector: the raw samples of each window. */
+/* An instant query of a range vector: the raw samples of its window. */
+struct window_out {
+    const struct qnode *n;
+    int64_t start, end;
+    struct qmat m;
+};
+
+static int
+add_window(struct qev *ev, const struct qrange *r, void *arg)
+{
+    struct window_out *w = arg;
+    size_t si = qmat_series(ev, &w->m, &r->ls), j;
+
+    for (j = 0; j < r->n; j++) {
+        if (r->s[j].t >= w->start && r->s[j].t <= w->end &&
+            qmat_push(ev, &w->m, si, r->s[j].t, r->s[j].v, w->n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 instant_matrix(struct qev *ev, const struct qnode *n, int64_t t,
                struct qresult *r)
 {
     struct qsteps ts = {t, 1, 1};
     const struct qnode *u = qparse_unparen(n);
-    struct qrange *rs;
-    size_t nrs, i, j;
-    int64_t end = qeval_effective(ev, u, t), start = end - u->range;
-    struct qmat m = {0};
-    size_t si;
+    struct window_out w = {0};
 
-    if (qeval_range_arg(ev, n, &ts, &rs, &nrs) < 0)
+    w.n = n;
+    w.end = qeval_effective(ev, u, t);
+    w.start = w.end - u->range;
+    if (qeval_range_each(ev, n, &ts, add_window, &w) < 0)
         return -1;
-    for (i = 0; i < nrs; i++) {
-        si = qmat_series(ev, &m, &rs[i].ls);
-        for (j = 0; j < rs[i].n; j++) {
-            if (rs[i].s[j].t >= start && rs[i].s[j].t <= end)
-                qmat_push(ev, &m, si, rs[i].s[j].t, rs[i].s[j].v, n);
-        }
-    }
-    qmat_sort(&m);
-    result_series(r, &m, false);
+    qmat_sort(&w.m);
+    result_series(r, &w.m, false);
     return 0;
 }
 
@@ -346,6 +421,7 @@ qeval_instant(const struct query *q, const struct store *st, int64_t t,
     struct qev ev;
     int rc = 0;
 
+    /* For an instant query start() and end() are both the query time. */
     ev_init(&ev, st, d, t, t);
     if (root->type == QV_STRING) {
         r->string = arena_strdup(r->arena, qparse_unparen(root)->str);
@@ -388,12 +464,20 @@ qeval_range(const struct query *q, const struct store *st, int64_t start,
                  qfunc_type_name(root->type));
         return NULL;
     }
+    /* Prometheus's own ceiling: no series may have more points. */
+    if ((end - start) / step >= 11000) {
+        diag_set(d, 0, 0, 0, "exceeded maximum resolution of 11,000 points "
+                 "per timeseries. Try decreasing the query resolution "
+                 "(?step=XX)");
+        return NULL;
+    }
     ts.start = start;
     ts.step = step;
     ts.n = (size_t)((end - start) / step) + 1;
     ev_init(&ev, st, d, start, end);
     r = new_result(QV_MATRIX, end);
     if ((rc = qeval_node(&ev, root, &ts, &m)) == 0) {
+        /* Range results come ordered by labels, as the HTTP API's. */
         qmat_sort(&m);
         result_series(r, &m, false);
     }

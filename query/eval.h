@@ -22,6 +22,9 @@
 
 #define QEVAL_LOOKBACK_MS   (5 * 60 * 1000)
 #define QEVAL_SUBQUERY_STEP (60 * 1000)
+/* Prometheus's default --query.max-samples: a query that would load more
+ * samples fails instead of eating the machine. */
+#define QEVAL_MAX_SAMPLES   50000000
 
 struct qev {
     const struct store *st;
@@ -30,6 +33,7 @@ struct qev {
     int64_t qstart, qend;       /* the query's range, for start()/end() */
     struct sample *buf;         /* scratch for store_read (xrealloc'd) */
     size_t bufcap;
+    size_t loaded;              /* samples read so far */
 };
 
 /* The evaluation times start, start + step, ... (n of them). */
@@ -59,11 +63,13 @@ struct qmat {
 struct qelem {
     const struct labels *ls;
     double v;
+    size_t src;                 /* index of the series in its matrix */
 };
 
+/* Zero-initialise before first use; qmat_at reuses its array. */
 struct qvec {
     struct qelem *e;
-    size_t n;
+    size_t n, cap;
 };
 
 /* A series of raw samples with its label set (range-vector arguments). */
@@ -92,12 +98,16 @@ int qeval_selector(struct qev *ev, const struct qnode *n,
 /* The time an @-pinned or offset node looks at for evaluation time t. */
 int64_t qeval_effective(const struct qev *ev, const struct qnode *n,
                         int64_t t);
+/* Called for each series of a range-vector argument; see below. */
+typedef int (*qeval_range_fn)(struct qev *ev, const struct qrange *r,
+                              void *arg);
 /*
- * The raw series of a range-vector node (range selector or subquery)
- * covering every window of ts, staleness markers removed.
+ * Calls fn with each series of a range-vector node (range selector or
+ * subquery), its samples covering every window of ts with staleness
+ * markers removed. The samples are valid during the call only (selector
+ * series stream through one scratch buffer). Stops at the first -1.
  */
-int qeval_range_arg(struct qev *ev, const struct qnode *n,
-                    const struct qsteps *ts, struct qrange **out,
-                    size_t *nout);
+int qeval_range_each(struct qev *ev, const struct qnode *n,
+                     const struct qsteps *ts, qeval_range_fn fn, void *arg);
 
 #endif

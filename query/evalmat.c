@@ -11,6 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Grows the open-addressing index of m (power of two, linear probing,
+ * kept at most half full) and re-inserts every series. The old slot
+ * array stays in the arena: it is freed with the evaluation.
+ */
 static void
 rehash(struct qev *ev, struct qmat *m)
 {
@@ -65,6 +70,10 @@ qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls)
     return m->n - 1;
 }
 
+/*
+ * Points arrive step by step, so a second point at the same time means
+ * two results of one step share a label set: Prometheus's error.
+ */
 int
 qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
           const struct qnode *n)
@@ -111,19 +120,26 @@ qmat_at(struct qev *ev, const struct qmat *m, size_t *cur, int64_t t,
     const struct qser *s;
 
     out->n = 0;
-    out->e = arena_alloc(ev->a, (m->n ? m->n : 1) * sizeof(*out->e));
+    /* The element array is reused from step to step. */
+    if (out->cap < m->n || out->e == NULL) {
+        out->cap = m->n ? m->n : 1;
+        out->e = arena_alloc(ev->a, out->cap * sizeof(*out->e));
+    }
     for (i = 0; i < m->n; i++) {
         s = &m->s[i];
+        /* Points are at step times, so a cursor only ever moves on. */
         while (cur[i] < s->n && s->pts[cur[i]].t < t)
             cur[i]++;
         if (cur[i] < s->n && s->pts[cur[i]].t == t) {
             out->e[out->n].ls = &s->ls;
             out->e[out->n].v = s->pts[cur[i]].v;
+            out->e[out->n].src = i;
             out->n++;
         }
     }
 }
 
+/* A scalar matrix has one series with a point at every step. */
 double
 qmat_scalar(const struct qmat *m, size_t i)
 {
@@ -169,6 +185,10 @@ qlabels_drop_name(struct qev *ev, const struct labels *in,
     qlabels_filter(ev, in, NULL, false, true, out);
 }
 
+/*
+ * Sets name to value keeping the set sorted; an empty or NULL value
+ * removes the label, as an empty label value means an absent label.
+ */
 void
 qlabels_set(struct qev *ev, const struct labels *in, const char *name,
             const char *value, struct labels *out)

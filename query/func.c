@@ -88,6 +88,8 @@ static const struct qfunc table[] = {
 _Static_assert(sizeof(table) / sizeof(table[0]) == QF_COUNT_OF_IDS,
                "function table out of step with enum qfunc_id");
 
+/* A linear scan: the table is short and lookups happen at parse time
+ * only. Function names are case-sensitive, unlike keywords. */
 const struct qfunc *
 qfunc_lookup(const char *name, size_t len)
 {
@@ -113,6 +115,7 @@ qfunc_type_name(enum qvalue_type t)
     }
 }
 
+/* The functions that map each sample's value on its own. */
 bool
 qfunc_is_math(enum qfunc_id id)
 {
@@ -156,8 +159,14 @@ calendar(enum qfunc_id id, double v)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
                                 30, 31};
-    time_t secs = (time_t)(int64_t)v;
+    time_t secs;
     struct tm tm;
+
+    /* Go converts through int64, dropping the fraction; values no int64
+     * can hold give NaN here rather than undefined behaviour. */
+    if (!(v > -9.2e18 && v < 9.2e18))
+        return NAN;
+    secs = (time_t)(int64_t)v;
 
     if (gmtime_r(&secs, &tm) == NULL)
         return NAN;
@@ -176,6 +185,11 @@ calendar(enum qfunc_id id, double v)
     }
 }
 
+/*
+ * clamp is max(min, min(max, v)) with Go's NaN-propagating min and max;
+ * round adds 0.5 and floors, so halves round up (towards +Inf), and
+ * works in units of 1/to_nearest as Prometheus does.
+ */
 double
 qfunc_math(enum qfunc_id id, double v, double a, double b)
 {

@@ -17,6 +17,7 @@
 #include "src/buf.h"
 #include "src/regex.h"
 
+/* Which step a point of an evaluated matrix belongs to. */
 static size_t
 step_index(const struct qsteps *ts, int64_t t)
 {
@@ -59,6 +60,7 @@ call_math(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             k = step_index(ts, in.s[i].pts[j].t);
             x = arg_at(&a, k, 1);
             y = arg_at(&b, k, 0);
+            /* clamp with max below min gives an empty vector. */
             if (n->fn->id == QF_CLAMP && y < x)
                 continue;
             if (qmat_push(ev, out, si, in.s[i].pts[j].t,
@@ -100,7 +102,7 @@ call_scalar(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
 {
     struct qmat in = {0};
     struct labels none = {NULL, 0};
-    struct qvec v;
+    struct qvec v = {0};
     size_t *cur, i, si;
 
     if (qeval_node(ev, n->args[0], ts, &in) < 0)
@@ -151,13 +153,14 @@ qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
     }
 }
 
+/* absent(): 1 at the steps where the argument has no element. */
 static int
 call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out)
 {
     struct qmat in = {0};
     struct labels ls;
-    struct qvec v;
+    struct qvec v = {0};
     size_t *cur, i;
 
     if (qeval_node(ev, n->args[0], ts, &in) < 0)
@@ -203,7 +206,7 @@ call_sort(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
           struct qmat *out)
 {
     struct qmat in = {0};
-    struct qvec v;
+    struct qvec v = {0};
     size_t *cur, i, j;
 
     if (qeval_node(ev, n->args[0], ts, &in) < 0)
@@ -274,7 +277,12 @@ str_arg(const struct qnode *n, size_t i)
     return qparse_unparen(n->args[i])->str;
 }
 
-/* Re-labels every series of the first argument through relabel(). */
+/*
+ * Re-labels every series of the first argument: with re, label_replace
+ * (only when the regex matches the whole source value); without,
+ * label_join. The metric name stays. Two series that end up with one
+ * label set are caught by qmat_push.
+ */
 static int
 relabel_all(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out, struct regex *re)
@@ -362,7 +370,13 @@ cmp_bucket(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Prometheus's bucketQuantile over classic cumulative buckets. */
+/*
+ * Prometheus's bucketQuantile over classic cumulative buckets: the
+ * +Inf bucket is required, equal bounds are merged, counts are forced
+ * monotonic (float noise in rates can break that), and the rank is
+ * interpolated linearly inside its bucket; the lowest bucket starts at
+ * 0 unless its bound is not positive.
+ */
 static double
 bucket_quantile(double q, struct bucket *b, size_t n)
 {
@@ -407,41 +421,80 @@ bucket_quantile(double q, struct bucket *b, size_t n)
     return start + (b[idx].upper - start) * (rank / count);
 }
 
-/* Groups one step's buckets by their labels without le. */
-static int
-histogram_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
-               double q, int64_t t, struct qmat *out)
+/*
+ * The buckets of histogram_quantile, worked out once per input series:
+ * its upper bound (NaN when le is missing or no number) and its group,
+ * the series' labels without le.
+ */
+struct hplan {
+    double *upper;
+    size_t *gid;
+    struct labels *gls;     /* per group: output labels, name dropped */
+    size_t ngroups;
+    struct bucket *b;       /* scratch: one step's buckets by group */
+    size_t *nb;
+};
+
+static void
+histogram_plan(struct qev *ev, const struct qmat *in, struct hplan *p)
 {
     static const char *const le[] = {"le"};
     static const struct qlabel_list le_list = {(const char **)le, 1};
     struct qmat keys = {0};
-    struct bucket *b = arena_alloc(ev->a, (v->n + 1) * sizeof(*b));
-    size_t *grp = arena_alloc(ev->a, (v->n + 1) * sizeof(*grp));
-    size_t i, g, k, nb;
-    struct labels sig, ls;
+    struct labels sig;
     const char *s;
     char *end;
+    size_t i;
 
-    for (i = 0; i < v->n; i++) {
-        s = labels_get(v->e[i].ls, "le");
-        b[i].upper = s ? strtod(s, &end) : NAN;
-        grp[i] = (size_t)-1;
+    p->upper = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->upper));
+    p->gid = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->gid));
+    for (i = 0; i < in->n; i++) {
+        s = labels_get(&in->s[i].ls, "le");
+        p->upper[i] = s ? strtod(s, &end) : NAN;
         if (s == NULL || end == s || *end != '\0')
-            continue;
-        b[i].count = v->e[i].v;
-        qlabels_filter(ev, v->e[i].ls, &le_list, false, false, &sig);
-        grp[i] = qmat_series(ev, &keys, &sig);
+            p->upper[i] = NAN;
+        qlabels_filter(ev, &in->s[i].ls, &le_list, false, false, &sig);
+        p->gid[i] = qmat_series(ev, &keys, &sig);
     }
-    for (g = 0; g < keys.n; g++) {
-        struct bucket *gb = arena_alloc(ev->a, (v->n + 1) * sizeof(*gb));
+    p->ngroups = keys.n;
+    p->gls = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->gls));
+    for (i = 0; i < keys.n; i++)
+        qlabels_drop_name(ev, &keys.s[i].ls, &p->gls[i]);
+    p->b = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->b));
+    p->nb = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->nb));
+}
 
-        for (i = 0, nb = 0; i < v->n; i++) {
-            if (grp[i] == g)
-                gb[nb++] = b[i];
-        }
-        qlabels_drop_name(ev, &keys.s[g].ls, &ls);
-        k = qmat_series(ev, out, &ls);
-        if (qmat_push(ev, out, k, t, bucket_quantile(q, gb, nb), n) < 0)
+/* One step: each group's buckets into bucket_quantile. */
+static int
+histogram_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
+               struct hplan *p, double q, int64_t t, struct qmat *out)
+{
+    size_t i, g, k, *start;
+
+    /* Counting sort of the step's buckets by group, in first-seen order
+     * of groups as the input has them. */
+    start = arena_calloc(ev->a, p->ngroups + 1, sizeof(*start));
+    memset(p->nb, 0, p->ngroups * sizeof(*p->nb));
+    for (i = 0; i < v->n; i++) {
+        if (!isnan(p->upper[v->e[i].src]))
+            p->nb[p->gid[v->e[i].src]]++;
+    }
+    for (g = 1; g <= p->ngroups; g++)
+        start[g] = start[g - 1] + p->nb[g - 1];
+    memset(p->nb, 0, p->ngroups * sizeof(*p->nb));
+    for (i = 0; i < v->n; i++) {
+        k = v->e[i].src;
+        if (isnan(p->upper[k]))
+            continue;
+        g = p->gid[k];
+        p->b[start[g] + p->nb[g]].upper = p->upper[k];
+        p->b[start[g] + p->nb[g]++].count = v->e[i].v;
+    }
+    for (g = 0; g < p->ngroups; g++) {
+        if (p->nb[g] == 0)
+            continue;
+        if (qmat_push(ev, out, qmat_series(ev, out, &p->gls[g]), t,
+                      bucket_quantile(q, p->b + start[g], p->nb[g]), n) < 0)
             return -1;
     }
     return 0;
@@ -452,22 +505,25 @@ call_histogram(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                struct qmat *out)
 {
     struct qmat qm = {0}, in = {0};
-    struct qvec v;
+    struct qvec v = {0};
+    struct hplan plan;
     size_t *cur, i;
 
     if (qeval_node(ev, n->args[0], ts, &qm) < 0 ||
         qeval_node(ev, n->args[1], ts, &in) < 0)
         return -1;
+    histogram_plan(ev, &in, &plan);
     cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        if (histogram_step(ev, n, &v, qmat_scalar(&qm, i), qsteps_at(ts, i),
-                           out) < 0)
+        if (histogram_step(ev, n, &v, &plan, qmat_scalar(&qm, i),
+                           qsteps_at(ts, i), out) < 0)
             return -1;
     }
     return 0;
 }
 
+/* Dispatches on the argument types first, then on the function. */
 int
 qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
            struct qmat *out)

@@ -18,6 +18,7 @@
 struct window {
     const struct sample *s;
     size_t n;
+    size_t resets;          /* drops between samples of the window */
     int64_t start, end;     /* the window's bounds, ms */
     int64_t t;              /* the step's evaluation time, ms */
     double a, b;            /* scalar arguments */
@@ -36,7 +37,13 @@ kahan_inc(double inc, double *sum, double *c)
     *sum = t;
 }
 
-/* rate, increase and delta: extrapolated towards the window's edges. */
+/*
+ * rate, increase and delta: extrapolated towards the window's edges.
+ * A gap to an edge shorter than 1.1 average intervals is extrapolated
+ * in full, a longer one by half an interval only (the series may have
+ * started or ended inside the window); counters are not extrapolated
+ * below zero, and a drop in a counter is a reset, not a decrease.
+ */
 static bool
 extrapolated(const struct window *w, bool counter, bool rate, double *out)
 {
@@ -49,7 +56,7 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
         return false;
     res = s[n - 1].v - s[0].v;
     last = s[0].v;
-    for (i = 1; counter && i < n; i++) {
+    for (i = 1; counter && w->resets > 0 && i < n; i++) {
         if (s[i].v < last)
             res += last;        /* a reset: add what was lost */
         last = s[i].v;
@@ -99,7 +106,11 @@ instant_value(const struct window *w, bool rate, double *out)
     return true;
 }
 
-/* Least squares over (seconds since x0, value), compensated sums. */
+/*
+ * Least squares over (seconds since x0, value), with compensated sums
+ * as 2.42 has them; a constant series gives slope 0 exactly (or NaN
+ * when the constant is infinite).
+ */
 static void
 linear_regression(const struct window *w, int64_t x0, double *slope,
                   double *icept)
@@ -242,7 +253,10 @@ quantile_over_time(struct qev *ev, const struct window *w)
     return qeval_quantile(w->a, v, w->n);
 }
 
-/* One window of one series; false when the function gives no value. */
+/*
+ * One window of one series; false when the function gives no value (no
+ * samples, or fewer than two for the functions that need a pair).
+ */
 static bool
 apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
 {
@@ -299,35 +313,66 @@ check_factors(struct qev *ev, const struct qnode *n, const struct window *w)
     return 0;
 }
 
-/* Slides one series' window along the steps and pushes each value. */
-static int
-slide(struct qev *ev, const struct qnode *n, const struct qnode *marg,
-      const struct qrange *r, const struct qsteps *ts, const struct qmat *sa,
-      const struct qmat *sb, bool *present, struct qmat *out)
+/*
+ * Slides one series' window along the steps and pushes each value. The
+ * window [end - range, end] is closed at both ends; both cursors only
+ * move forward because window ends never decrease from step to step.
+ */
+/* What every series of one call shares. */
+struct call {
+    const struct qnode *n, *marg;
+    const struct qsteps *ts;
+    struct qmat sa, sb;         /* scalar arguments */
+    bool *present;              /* absent_over_time: steps with data */
+    struct qmat *out;
+};
+
+/*
+ * Counts the drops of r cumulatively: rc[i] is the number of j <= i with
+ * s[j] < s[j-1]. A window without one skips rate's reset loop.
+ */
+static size_t *
+count_resets(struct qev *ev, const struct qrange *r)
 {
-    enum qfunc_id id = n->fn->id;
+    size_t *rc = arena_alloc(ev->a, (r->n + 1) * sizeof(*rc)), i;
+
+    rc[0] = 0;
+    for (i = 1; i < r->n; i++)
+        rc[i] = rc[i - 1] + (r->s[i].v < r->s[i - 1].v);
+    return rc;
+}
+
+static int
+slide(struct qev *ev, const struct qrange *r, void *arg)
+{
+    struct call *c = arg;
+    enum qfunc_id id = c->n->fn->id;
+    size_t *rc = id == QF_RATE || id == QF_INCREASE ?
+                 count_resets(ev, r) : NULL;
     struct window w;
     struct labels ls;
     size_t i, lo = 0, hi = 0, si = (size_t)-1;
     double v;
 
-    for (i = 0; i < ts->n; i++) {
-        w.t = qsteps_at(ts, i);
-        w.end = qeval_effective(ev, marg, w.t);
-        w.start = w.end - marg->range;
+    for (i = 0; i < c->ts->n; i++) {
+        w.t = qsteps_at(c->ts, i);
+        w.end = qeval_effective(ev, c->marg, w.t);
+        w.start = w.end - c->marg->range;
         while (hi < r->n && r->s[hi].t <= w.end)
             hi++;
         while (lo < hi && r->s[lo].t < w.start)
             lo++;
         w.s = r->s + lo;
         w.n = hi - lo;
+        w.resets = rc != NULL && w.n > 0 ? rc[hi - 1] - rc[lo] : 0;
         if (id == QF_ABSENT_OVER_TIME) {
-            present[i] = present[i] || w.n > 0;
+            c->present[i] = c->present[i] || w.n > 0;
             continue;
         }
-        w.a = qmat_scalar(sa, i);
-        w.b = qmat_scalar(sb, i);
-        if (id == QF_HOLT_WINTERS && w.n >= 2 && check_factors(ev, n, &w))
+        w.a = qmat_scalar(&c->sa, i);
+        w.b = qmat_scalar(&c->sb, i);
+        if (id == QF_HOLT_WINTERS && w.n >= 1 &&
+            check_factors(ev, c->n, &w) < 0)
             return -1;
         if (!apply(ev, id, &w, &v))
             continue;
@@ -336,9 +381,9 @@ slide(struct qev *ev, const struct qnode *n, const struct qnode *marg,
                 ls = r->ls;
             else
                 qlabels_drop_name(ev, &r->ls, &ls);
-            si = qmat_series(ev, out, &ls);
+            si = qmat_series(ev, c->out, &ls);
         }
-        if (qmat_push(ev, out, si, w.t, v, n) < 0)
+        if (qmat_push(ev, c->out, si, w.t, v, c->n) < 0)
             return -1;
     }
     return 0;
@@ -348,28 +393,27 @@ int
 qfunc_range_call(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, struct qmat *out)
 {
-    size_t mi = n->fn->args[0] == QV_MATRIX ? 0 : 1, i, nr;
-    const struct qnode *marg = qparse_unparen(n->args[mi]);
-    struct qmat sa = {0}, sb = {0};
-    struct qrange *r;
-    bool *present = arena_calloc(ev->a, ts->n, sizeof(bool));
+    size_t mi = n->fn->args[0] == QV_MATRIX ? 0 : 1, i;
+    struct call c = {0};
     struct labels ls;
 
+    c.n = n;
+    c.marg = qparse_unparen(n->args[mi]);
+    c.ts = ts;
+    c.out = out;
+    c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
     if ((n->nargs > 1 && qeval_node(ev, n->args[mi == 0 ? 1 : 0], ts,
-                                    &sa) < 0) ||
-        (n->nargs > 2 && qeval_node(ev, n->args[2], ts, &sb) < 0))
+                                    &c.sa) < 0) ||
+        (n->nargs > 2 && qeval_node(ev, n->args[2], ts, &c.sb) < 0))
         return -1;
-    if (qeval_range_arg(ev, marg, ts, &r, &nr) < 0)
+    if (qeval_range_each(ev, c.marg, ts, slide, &c) < 0)
         return -1;
-    for (i = 0; i < nr; i++) {
-        if (slide(ev, n, marg, &r[i], ts, &sa, &sb, present, out) < 0)
-            return -1;
-    }
+    /* absent_over_time: 1 where no series had a sample in its window. */
     if (n->fn->id != QF_ABSENT_OVER_TIME)
         return 0;
-    qfunc_absent_labels(ev, marg, &ls);
+    qfunc_absent_labels(ev, c.marg, &ls);
     for (i = 0; i < ts->n; i++) {
-        if (!present[i])
+        if (!c.present[i])
             qmat_push(ev, out, qmat_series(ev, out, &ls), qsteps_at(ts, i),
                       1, n);
     }

@@ -63,7 +63,7 @@ peek(const struct qlex *lx, size_t ahead)
     return p < lx->len ? (unsigned char)lx->src[p] : -1;
 }
 
-/* Moves one byte on, keeping line and column. */
+/* Moves one byte on, keeping line and column (columns count bytes). */
 static void
 advance(struct qlex *lx)
 {
@@ -196,6 +196,11 @@ lex_string(struct qlex *lx, struct qtoken *tok, struct diag *d)
     return 0;
 }
 
+/*
+ * Keywords are matched case-insensitively (SUM, By, AND all work), and
+ * Inf and NaN in any case are numbers. Whether a keyword stands as a
+ * label or metric name instead is the parser's decision.
+ */
 static enum qtok
 word_kind(const char *s, size_t len)
 {
@@ -239,6 +244,7 @@ op_kind(struct qlex *lx)
     return QT_EOF;
 }
 
+/* The character switch: numbers, strings, words, then operators. */
 int
 qlex_next(struct qlex *lx, struct qtoken *tok, struct diag *d)
 {
@@ -271,6 +277,7 @@ qlex_next(struct qlex *lx, struct qtoken *tok, struct diag *d)
     return 0;
 }
 
+/* The lexer has checked the syntax, so strtod cannot fail here. */
 double
 qlex_number(const char *s, size_t len)
 {
@@ -289,6 +296,10 @@ qlex_number(const char *s, size_t len)
     return strtod(tmp, NULL);
 }
 
+/*
+ * Units run from y down to ms, each at most once, as Prometheus's
+ * ParseDuration requires; "m" followed by "s" is the unit ms.
+ */
 int64_t
 qlex_duration(const char *s, size_t len)
 {
@@ -417,6 +428,11 @@ unescape(const char *s, size_t avail, char quote, char *out, size_t *olen)
     return 0;
 }
 
+/*
+ * Backquoted strings are raw; the others take Go's escapes, where a
+ * quote needs escaping only when it is the delimiting one. The decoded
+ * text is never longer than the quoted one.
+ */
 char *
 qlex_unquote(struct arena *a, const char *s, size_t len, size_t *bad_off)
 {

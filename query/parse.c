@@ -36,7 +36,10 @@ struct parser {
     struct diag *d;
 };
 
-/* Binding power of each binary operator; 0 for tokens that are none. */
+/*
+ * Binding power of each binary operator; 0 for tokens that are none.
+ * Unary signs bind between * and ^ (see parse_unary), so -2 ^ 2 is -4.
+ */
 static const int prec[QT_COUNT_OF_KINDS] = {
     [QT_LOR] = 1,
     [QT_LAND] = 2, [QT_LUNLESS] = 2,
@@ -74,7 +77,8 @@ next(struct parser *p)
     return t;
 }
 
-/* "end of input", or the token's text in quotes. */
+/* "end of input", or the token's text in quotes, for "found ..." in
+ * messages. */
 static const char *
 describe(struct parser *p, const struct qtoken *t)
 {
@@ -160,6 +164,21 @@ tok_text(struct parser *p, const struct qtoken *t)
     return arena_strndup(p->a, p->src + t->off, t->len);
 }
 
+/*
+ * label_name = word without ':' (colons belong to metric names only).
+ * Returns the name, or NULL with the diag set.
+ */
+static char *
+parse_label_name(struct parser *p)
+{
+    const struct qtoken *t = cur(p);
+
+    if (memchr(p->src + t->off, ':', t->len) != NULL)
+        return err_tok(p, t, "expected label name, found %s; ':' is only "
+                       "allowed in metric names", describe(p, t));
+    return tok_text(p, next(p));
+}
+
 /* string = '"' ... '"' | "'" ... "'" | '`' ... '`' */
 static char *
 parse_string(struct parser *p, const char *what)
@@ -208,7 +227,8 @@ parse_label_list(struct parser *p, struct qlabel_list *out, const char *ctx)
     while (qlex_is_word(cur(p)->kind)) {
         out->v = arena_realloc(p->a, out->v, out->n * sizeof(char *),
                                (out->n + 1) * sizeof(char *));
-        out->v[out->n++] = tok_text(p, next(p));
+        if ((out->v[out->n++] = parse_label_name(p)) == NULL)
+            return -1;
         if (!accept(p, QT_COMMA))
             break;
     }
@@ -262,13 +282,14 @@ match_op(enum qtok k)
 static int
 parse_matchers(struct parser *p, struct qnode *n)
 {
-    const struct qtoken *name, *op, *val;
-    char *value;
+    const struct qtoken *op, *val;
+    char *name, *value;
     enum qtok k;
 
     next(p);
     while (qlex_is_word(cur(p)->kind)) {
-        name = next(p);
+        if ((name = parse_label_name(p)) == NULL)
+            return -1;
         op = cur(p);
         k = op->kind;
         if (k != QT_ASSIGN && k != QT_NEQ && k != QT_EQL_REGEX &&
@@ -280,8 +301,7 @@ parse_matchers(struct parser *p, struct qnode *n)
         if ((value = parse_string(p, "string after label matching "
                                   "operator")) == NULL)
             return -1;
-        if (add_matcher(p, n, match_op(k), tok_text(p, name), value,
-                        val) < 0)
+        if (add_matcher(p, n, match_op(k), name, value, val) < 0)
             return -1;
         if (!accept(p, QT_COMMA))
             break;
@@ -295,7 +315,11 @@ parse_matchers(struct parser *p, struct qnode *n)
     return 0;
 }
 
-/* Prometheus refuses selectors that would match every series. */
+/*
+ * Prometheus refuses selectors that would match every series: at least
+ * one matcher must reject the empty string. A metric name given both
+ * before the braces and as __name__ inside them is an error too.
+ */
 static int
 check_selector(struct parser *p, struct qnode *n)
 {
@@ -564,11 +588,15 @@ check_call(struct parser *p, struct qnode *n)
                         "\"%s\", got %d", min + f->variadic, f->name, na);
     for (i = 0; i < na; i++) {
         k = i < f->nargs ? i : f->nargs - 1;
-        if (n->args[i]->type != f->args[k])
-            return err_node(p, n->args[i], "expected type %s in call to "
-                            "function \"%s\", got %s",
-                            qfunc_type_name(f->args[k]), f->name,
-                            qfunc_type_name(n->args[i]->type));
+        if (n->args[i]->type == f->args[k])
+            continue;
+        err_node(p, n->args[i], "expected type %s in call to function "
+                 "\"%s\", got %s", qfunc_type_name(f->args[k]), f->name,
+                 qfunc_type_name(n->args[i]->type));
+        if (f->args[k] == QV_MATRIX && n->args[i]->kind == QN_SELECTOR)
+            diag_hint(p->d, "add a range to the selector, as in %.*s[5m]",
+                      (int)n->args[i]->len, p->src + n->args[i]->off);
+        return NULL;
     }
     n->type = f->ret;
     return n;
@@ -799,6 +827,11 @@ parse_expr(struct parser *p, int min_prec)
     return lhs;
 }
 
+/*
+ * Lexes everything first, so that the parser can look ahead freely
+ * (an aggregation keyword followed by '(' or by/without is an
+ * aggregation, otherwise a metric name).
+ */
 struct query *
 qparse_query(const char *text, size_t len, struct diag *d)
 {

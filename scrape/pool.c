@@ -2,9 +2,11 @@
  * The scrape pool: schedule, fetch, parse and commit for every target.
  * Bodies stream from scrape/fetch into the exposition parser; samples are
  * staged per scrape and reach the store only once the whole body parsed.
- * The per-job limits (samples, labels, body size) fail a scrape as they
- * fail it in Prometheus. It does no discovery or relabelling, and never
- * blocks: all I/O goes through the fetcher's multi handle.
+ * Series labels go through scrape/relabel_target (target labels,
+ * honor_labels, metric_relabel_configs) once per new raw series text;
+ * the per-job limits (samples, labels, body size) fail a scrape as they
+ * fail it in Prometheus. It does no discovery, and never blocks: all I/O
+ * goes through the fetcher's multi handle.
  */
 #include "scrape/pool.h"
 
@@ -16,6 +18,7 @@
 
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
+#include "scrape/relabel_target.h"
 #include "src/arena.h"
 #include "src/diag.h"
 #include "src/log.h"
@@ -25,6 +28,8 @@
 #define MAX_LINE ((size_t)1 << 20)
 /* New targets start within this much (or their interval, if shorter). */
 #define FIRST_SPREAD_MS 1000
+/* The cache's id for a series metric_relabel_configs drops. */
+#define DROPPED_ID UINT32_MAX
 
 /* ORDER synth: the synthetic series every scrape writes. */
 enum synth {
@@ -81,10 +86,14 @@ struct target {
     char *shown_url;            /* url with any password as <secret> */
     struct fetch_http http;     /* owned copies of the strings */
     bool has_http;
-    bool honor_labels, ignore_timestamps;
+    bool ignore_timestamps;
     size_t sample_limit, label_limit, name_limit, value_limit;
     const char *instance;       /* in labels, or "" */
     struct labels labels;       /* owned copies */
+    char *discovered;           /* formatted, for the targets view */
+    const struct relabel_rules *mrules;     /* borrowed; may be NULL */
+    bool honor;
+    bool cache_stale;           /* clear the cache when this scrape ends */
     int64_t interval_ms, timeout_ms;
     size_t max_body;
     uint64_t hash;
@@ -92,11 +101,12 @@ struct target {
     struct fetch_conn *conn;
     uint32_t synth[SYN_COUNT];
     /* The scrape in flight. */
-    bool running, parse_failed;
+    bool running, parse_failed, series_failed;
     int64_t start_ms;
     struct timespec mono_start;
     struct expo *parser;
     struct diag pdiag;
+    struct diag sdiag;          /* why a series failed the scrape */
     struct staged *staged;
     size_t nstaged, capstaged;
     char limit_error[400];      /* a label limit broke this scrape */
@@ -119,6 +129,7 @@ struct scrape_pool {
     struct target **t;
     size_t n;
     struct arena *scratch;      /* labels of one new series at a time */
+    struct relabel_builder *lb; /* its final labels */
     size_t finished;            /* scrapes committed in this pump */
 };
 
@@ -227,53 +238,6 @@ cache_clear(struct series_cache *c)
     memset(c, 0, sizeof(*c));
 }
 
-/*
- * honor_labels: false. A scraped label that a target label also names is
- * kept as exported_<name> (prefixed again until the name is free among
- * the scraped labels, the target labels and earlier renames), and the
- * target's value wins. Conflicts are renamed shortest name first, as
- * Prometheus does, so the result does not depend on label order.
- */
-static void
-rename_conflicts(struct arena *a, struct label *v, size_t n,
-                 const struct labels *target)
-{
-    size_t *idx = arena_alloc(a, (n + 1) * sizeof(*idx)), nc = 0;
-    const char **orig = arena_alloc(a, (n + 1) * sizeof(*orig));
-
-    for (size_t i = 0; i < n; i++) {
-        orig[i] = v[i].name;
-        if (labels_get(target, v[i].name) == NULL)
-            continue;
-        size_t k = nc++;
-        /* Insertion by name length keeps equal lengths in body order. */
-        while (k > 0 && strlen(v[idx[k - 1]].name) > strlen(v[i].name)) {
-            idx[k] = idx[k - 1];
-            k--;
-        }
-        idx[k] = i;
-    }
-    for (size_t k = 0; k < nc; k++) {
-        const char *name = v[idx[k]].name;
-        bool taken;
-
-        do {
-            size_t len = strlen(name);
-            char *s = arena_alloc(a, len + sizeof("exported_"));
-
-            memcpy(s, "exported_", 9);
-            memcpy(s + 9, name, len + 1);
-            name = s;
-            taken = labels_get(target, name) != NULL;
-            for (size_t j = 0; j < n && !taken; j++)
-                taken = strcmp(orig[j], name) == 0;
-            for (size_t j = 0; j < k && !taken; j++)
-                taken = strcmp(v[idx[j]].name, name) == 0;
-        } while (taken);
-        v[idx[k]].name = name;
-    }
-}
-
 /* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
 static void
 quote50(char *out, size_t cap, const char *v)
@@ -337,70 +301,46 @@ check_label_limits(struct target *t, const struct expo_sample *s,
 }
 
 /*
- * The target labels join the scraped ones: with honor_labels the scraped
- * value wins and the target's is dropped; without it, conflicts are
- * renamed exported_<name> and the target's value wins.
- */
-static size_t
-add_target_labels(struct arena *a, const struct target *t, struct label *v,
-                  size_t n)
-{
-    size_t scraped = n;
-
-    if (!t->honor_labels)
-        rename_conflicts(a, v + 1, n - 1, &t->labels);
-    for (size_t i = 0; i < t->labels.n; i++) {
-        const struct label *l = &t->labels.v[i];
-        bool have = false;
-
-        if (l->value[0] == '\0')
-            continue;
-        for (size_t j = 1; t->honor_labels && j < scraped && !have; j++)
-            have = strcmp(v[j].name, l->name) == 0;
-        if (!have)
-            v[n++] = *l;
-    }
-    return n;
-}
-
-/*
  * The series id for a sample the cache does not know: the scraped name
- * and labels, the target labels added, empty values dropped, sorted, then
- * checked against the label limits. Returns 0, or -1 when a limit broke.
+ * and labels through relabel_series_labels (target labels attached as
+ * honor_labels says, then metric_relabel_configs), then the label limits.
+ * Returns DROPPED_ID for a series the rules drop; fails (-1) for a series
+ * without a valid name (t->sdiag set) or over a label limit
+ * (t->limit_error set), which fails the whole scrape as in Prometheus.
  */
 static int
 resolve_series(struct scrape_pool *p, struct target *t,
                const struct expo_sample *s, uint32_t *id)
 {
     struct arena *a = p->scratch;
-    size_t max = 1 + s->nlabels + t->labels.n, n = 0, k = 0;
+    size_t n = 0;
     struct label *v;
     struct labels ls;
+    int rc;
 
     arena_reset(a);
-    v = arena_alloc(a, max * sizeof(*v));
+    v = arena_alloc(a, (1 + s->nlabels) * sizeof(*v));
     v[n].name = LABEL_METRIC_NAME;
     v[n++].value = arena_strndup(a, s->name, s->name_len);
     for (size_t i = 0; i < s->nlabels; i++) {
         const struct expo_label *l = &s->labels[i];
 
-        if (l->value_len == 0)
-            continue;
         v[n].name = arena_strndup(a, l->name, l->name_len);
         v[n++].value = arena_strndup(a, l->value, l->value_len);
     }
-    n = add_target_labels(a, t, v, n);
     ls.v = v;
     ls.n = n;
-    labels_sort(&ls);
-    /* A name given twice in one sample keeps one of its values. */
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || strcmp(v[k - 1].name, v[i].name) != 0)
-            v[k++] = v[i];
-    ls.n = k;
-    if (check_label_limits(t, s, &ls) != 0)
+    rc = relabel_series_labels(&ls, &t->labels, t->honor, t->mrules, p->lb,
+                               &t->sdiag);
+    if (rc < 0)
         return -1;
-    *id = store_series_id(p->st, &ls);
+    if (rc == 0) {
+        *id = DROPPED_ID;
+        return 0;
+    }
+    if (check_label_limits(t, s, relabel_builder_labels(p->lb)) != 0)
+        return -1;
+    *id = store_series_id(p->st, relabel_builder_labels(p->lb));
     return 0;
 }
 
@@ -419,11 +359,17 @@ stage_sample(void *ctx, const struct expo_sample *s)
         e->iter = t->iter;
         id = e->id;
     } else {
-        if (resolve_series(t->pool, t, s, &id) != 0)
+        if (resolve_series(t->pool, t, s, &id) != 0) {
+            t->series_failed = true;
             return 1;
+        }
         cache_insert(&t->cache, s->series, s->series_len, h, id, t->iter);
-        t->series_added++;
+        if (id != DROPPED_ID)
+            t->series_added++;
     }
+    /* A dropped series is remembered so the next scrape skips it cheaply. */
+    if (id == DROPPED_ID)
+        return 0;
     if (t->nstaged == t->capstaged) {
         t->capstaged = t->capstaged != 0 ? t->capstaged * 2 : 256;
         t->staged = xreallocarray(t->staged, t->capstaged,
@@ -573,7 +519,7 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
     synth[SYN_UP] = ok ? 1 : 0;
     synth[SYN_DURATION] = duration_s;
     synth[SYN_SCRAPED] = (double)scraped;
-    /* No metric relabelling yet: every parsed sample survives it. */
+    /* Only samples metric_relabel_configs kept were staged. */
     synth[SYN_POST_RELABEL] = counted ? (double)t->nstaged : 0;
     synth[SYN_SERIES_ADDED] = counted ? (double)t->series_added : 0;
     for (int i = 0; i < SYN_COUNT; i++)
@@ -592,6 +538,8 @@ scrape_error(struct target *t, const char *error)
     if (t->limit_error[0] != '\0')
         snprintf(t->last_error, sizeof(t->last_error), "%s",
                  t->limit_error);
+    else if (t->series_failed)
+        snprintf(t->last_error, sizeof(t->last_error), "%s", t->sdiag.msg);
     else if (t->parse_failed && t->pdiag.line > 0)
         snprintf(t->last_error, sizeof(t->last_error),
                  "parse error at line %d: %s", t->pdiag.line, t->pdiag.msg);
@@ -625,9 +573,12 @@ on_done(void *ctx, const char *error)
     if (!ok)
         log_debug("%s: %s: %s", __func__, t->shown_url, t->last_error);
     /* A body cut short by our own parser or limits still counts. */
-    counted = error == NULL || t->parse_failed || t->limit_error[0] != '\0';
+    counted = error == NULL || t->parse_failed;
     dur = elapsed_s(&t->mono_start);
     commit_scrape(t, ok, counted, dur);
+    if (t->cache_stale)
+        cache_clear(&t->cache);
+    t->cache_stale = false;
     expo_free(t->parser);
     t->parser = NULL;
     /* A thousand idle targets should not each hold a body's worth. */
@@ -661,7 +612,9 @@ start_scrape(struct target *t, int64_t now_ms)
     t->running = true;
     t->parse_failed = false;
     t->limit_error[0] = '\0';
+    t->series_failed = false;
     diag_clear(&t->pdiag);
+    diag_clear(&t->sdiag);
     t->start_ms = now_ms;
     clock_gettime(CLOCK_MONOTONIC, &t->mono_start);
     t->nstaged = 0;
@@ -747,7 +700,6 @@ target_settings(struct target *t, const struct scrape_target_def *def)
     t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
     t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
     t->max_body = def->body_size_limit;
-    t->honor_labels = def->honor_labels;
     t->ignore_timestamps = def->ignore_timestamps;
     t->sample_limit = def->sample_limit;
     t->label_limit = def->label_limit;
@@ -765,14 +717,19 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 {
     struct target *t = xcalloc(1, sizeof(*t));
     const char *inst;
-    bool query = def->params != NULL && def->params[0] != '\0';
 
     t->pool = p;
     t->job = xstrdup(def->job != NULL ? def->job : "");
-    t->url = xasprintf("%s://%s%s%s%s", def->scheme, def->address,
-                       def->metrics_path, query ? "?" : "",
-                       query ? def->params : "");
+    if (def->params != NULL && def->params[0] != '\0')
+        t->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
+                           def->metrics_path, def->params);
+    else
+        t->url = xasprintf("%s://%s%s", def->scheme, def->address,
+                           def->metrics_path);
     t->shown_url = shown_url(t->url);
+    t->discovered = xstrdup(def->discovered != NULL ? def->discovered : "");
+    t->mrules = def->metric_relabel;
+    t->honor = def->honor_labels;
     t->labels.n = def->labels.n;
     t->labels.v = xcalloc(def->labels.n + 1, sizeof(*t->labels.v));
     for (size_t i = 0; i < def->labels.n; i++) {
@@ -852,6 +809,7 @@ target_free(struct target *t)
     free(t->url);
     free(t->shown_url);
     http_free(&t->http);
+    free(t->discovered);
     free(t->staged);
     free(t->prev);
     free(t);
@@ -885,6 +843,7 @@ scrape_pool_new(struct store *st)
         abort();
     }
     p->scratch = arena_new();
+    p->lb = relabel_builder_new();
     return p;
 }
 
@@ -898,6 +857,7 @@ scrape_pool_free(struct scrape_pool *p)
     free(p->t);
     fetch_free(p->fetch);
     arena_free(p->scratch);
+    relabel_builder_free(p->lb);
     free(p);
 }
 
@@ -918,24 +878,32 @@ take_match(struct target **old, size_t nold, const struct target *t)
 }
 
 /*
- * A kept target takes the new definition's settings. A change in how
- * series are named (honor_labels) or limited empties the series cache,
- * so every series is resolved and checked again.
+ * A kept target takes the new definition's settings and discovered
+ * labels. New series rules or limits make every cached id suspect, so
+ * the cache starts again (after a running scrape, which still uses it;
+ * its new series already see the new rules).
  */
 static void
-target_update(struct target *o, const struct scrape_target_def *def,
-              int64_t now_ms)
+target_update(struct target *o, struct target *t,
+              const struct scrape_target_def *def, int64_t now_ms)
 {
     int64_t old_interval = o->interval_ms;
-    bool honor = o->honor_labels;
     size_t limits[3] = { o->label_limit, o->name_limit, o->value_limit };
+    char *disc = o->discovered;
 
+    o->discovered = t->discovered;
+    t->discovered = disc;
     target_settings(o, def);
-    if (honor != o->honor_labels || limits[0] != o->label_limit ||
-        limits[1] != o->name_limit || limits[2] != o->value_limit) {
-        if (!o->running)
+    if (o->mrules != t->mrules || o->honor != t->honor ||
+        limits[0] != o->label_limit || limits[1] != o->name_limit ||
+        limits[2] != o->value_limit) {
+        if (o->running)
+            o->cache_stale = true;
+        else
             cache_clear(&o->cache);
     }
+    o->mrules = t->mrules;
+    o->honor = t->honor;
     if (old_interval != o->interval_ms && !o->running)
         o->next_ms = next_slot_after(o, now_ms);
 }
@@ -953,7 +921,7 @@ scrape_pool_set_targets(struct scrape_pool *p,
         struct target *o = take_match(old, nold, t);
 
         if (o != NULL) {
-            target_update(o, &defs[i], now_ms);
+            target_update(o, t, &defs[i], now_ms);
             target_free(t);
             nt[i] = o;
         } else {
@@ -1057,6 +1025,7 @@ scrape_pool_status(const struct scrape_pool *p, size_t i,
     out->instance = t->instance;
     out->url = t->shown_url;
     out->labels = &t->labels;
+    out->discovered = t->discovered;
     out->health = t->health;
     out->last_scrape_ms = t->last_scrape_ms;
     out->last_duration_s = t->last_duration_s;

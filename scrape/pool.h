@@ -3,15 +3,17 @@
  * puts in the store. Each target is scraped at a stable offset inside its
  * interval; its body is parsed as it arrives and committed all or nothing,
  * with the synthetic series (up, scrape_duration_seconds, ...) and
- * staleness markers Prometheus writes. Discovery and relabelling live
- * elsewhere: the pool gets final target definitions.
+ * staleness markers Prometheus writes. Each new series goes through the
+ * target's metric_relabel_configs once. Discovery and target relabelling
+ * live elsewhere: the pool gets final target definitions.
  *
  * Ownership: the caller owns the pool and the store, which must outlive
  * it. scrape_pool_set_targets copies the definitions, their HTTP client
- * config included. Strings and labels
- * in a scrape_status are borrowed until the next scrape_pool_set_targets
- * or scrape_pool_free; last_error also changes at the next
- * scrape_pool_pump.
+ * config included, except the metric_relabel rules: the pool keeps that
+ * pointer, so the rules must outlive every set_targets naming them (the
+ * config owns them). Strings and labels in a scrape_status are borrowed
+ * until the next scrape_pool_set_targets or scrape_pool_free; last_error
+ * also changes at the next scrape_pool_pump.
  */
 #ifndef SCRAPE_POOL_H
 #define SCRAPE_POOL_H
@@ -21,6 +23,7 @@
 #include <stdint.h>
 
 #include "scrape/fetch.h"
+#include "scrape/relabel.h"
 #include "store/labels.h"
 #include "store/store.h"
 
@@ -35,10 +38,13 @@ struct scrape_target_def {
     int64_t interval_ms;
     int64_t timeout_ms;         /* <= interval_ms */
     size_t body_size_limit;     /* bytes; 0: 64 MiB */
-    /* What follows is zero in a plain target (and all optional). */
+    /* From relabelling (NULL, false: none, as for a plain static job). */
     const char *params;         /* encoded URL query "a=1&b=2", or NULL */
-    const struct fetch_http *http;  /* auth, TLS, proxy; NULL: none */
+    const char *discovered;     /* the labels before relabelling, formatted */
+    const struct relabel_rules *metric_relabel; /* borrowed, see below */
     bool honor_labels;          /* scraped labels win, no exported_ */
+    /* The job's HTTP client and limits (zero: none, as for a plain job). */
+    const struct fetch_http *http;  /* auth, TLS, proxy; NULL: none */
     bool ignore_timestamps;     /* honor_timestamps: false */
     size_t sample_limit;        /* 0: none; more fails the scrape */
     size_t label_limit;         /* labels per series, __name__ included */
@@ -50,6 +56,7 @@ struct scrape_status {
     const char *job, *instance;
     const char *url;            /* a password in it shows as <secret> */
     const struct labels *labels;
+    const char *discovered;     /* as in the definition; "" when none */
     int health;                 /* 0 unknown, 1 up, 2 down */
     int64_t last_scrape_ms;     /* start of the last finished scrape; 0 */
     double last_duration_s;

@@ -4,9 +4,11 @@
  * 2.42 knows but promdeck does not act on are warned about and skipped,
  * anything else is an error with a spelling suggestion. Defaults and
  * checks follow Prometheus's config.go and prometheus/common's HTTP client
- * config. No service discovery or relabelling here. It runs past 1000
- * lines because every section Prometheus has is read here, one function
- * each, so each reads like the reference it follows.
+ * config. Relabel and discovery sections are read by src/relabel_config.c
+ * and src/config_sd.c; targets are built in src/config_targets.c. It runs
+ * past 1000 lines because every scrape config section Prometheus has is
+ * read here, one function each, so each reads like the reference it
+ * follows.
  */
 #include "src/config.h"
 
@@ -16,7 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "src/buf.h"
+#include "src/config_targets.h"
+#include "src/relabel_config.h"
 #include "src/xalloc.h"
 #include "src/yaml.h"
 
@@ -51,15 +54,16 @@ static const char *const job_used[] = {
     "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
     "label_name_length_limit", "label_value_length_limit",
     "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-    "tls_config", "proxy_url", "follow_redirects", "enable_http2", NULL
+    "tls_config", "proxy_url", "follow_redirects", "enable_http2",
+    "relabel_configs", "metric_relabel_configs", "dns_sd_configs",
+    "file_sd_configs", NULL
 };
 /* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
 static const char *const job_ignored[] = {
-    "relabel_configs", "metric_relabel_configs", "oauth2", "no_proxy",
-    "proxy_from_environment", "proxy_connect_header",
+    "oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header",
     "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
-    "docker_sd_configs", "dockerswarm_sd_configs", "dns_sd_configs",
-    "ec2_sd_configs", "eureka_sd_configs", "file_sd_configs",
+    "docker_sd_configs", "dockerswarm_sd_configs",
+    "ec2_sd_configs", "eureka_sd_configs",
     "gce_sd_configs", "hetzner_sd_configs", "http_sd_configs",
     "ionos_sd_configs", "kubernetes_sd_configs", "kuma_sd_configs",
     "lightsail_sd_configs", "linode_sd_configs", "marathon_sd_configs",
@@ -595,43 +599,47 @@ parse_job_limits(struct loader *ld, const struct yaml_node *n,
               &j->label_value_length_limit);
 }
 
-/* params = { name: [ string ] } */
+/* Appends one name=value pair to the job's params. */
+static void
+add_param(struct config_job *j, const char *name, const char *value)
+{
+    j->params = xreallocarray(j->params, j->nparams + 1,
+                              sizeof(*j->params));
+    j->params[j->nparams].name = xstrdup(name);
+    j->params[j->nparams++].value = xstrdup(value);
+}
+
+/* params = { name: [ string ] } ; kept as pairs in config order. */
 static void
 parse_params(struct loader *ld, const struct yaml_node *n,
              struct config_job *j)
 {
     if (!expect_map(ld, n, "params"))
         return;
-    j->params = xcalloc(yaml_map_size(n) + 1, sizeof(*j->params));
     for (size_t i = 0; i < yaml_map_size(n); i++) {
         const struct yaml_pair *p = yaml_map_at(n, i);
-        struct config_param *cp = &j->params[j->nparams];
+        const char *name = yaml_scalar(p->key);
 
-        if (yaml_scalar(p->key) == NULL) {
+        if (name == NULL) {
             error_at(ld, p->key, 1, "expected a parameter name, found %s",
                      yaml_kind_name(p->key));
             continue;
         }
         if (!yaml_is_null(p->value) && !yaml_is_seq(p->value)) {
             error_at(ld, p->value, 1, "expected a list of values for "
-                     "parameter %s, found %s", yaml_scalar(p->key),
+                     "parameter %s, found %s", name,
                      yaml_kind_name(p->value));
             continue;
         }
-        cp->name = xstrdup(yaml_scalar(p->key));
-        cp->values = xcalloc(yaml_seq_size(p->value) + 1,
-                             sizeof(*cp->values));
         for (size_t k = 0; k < yaml_seq_size(p->value); k++) {
-            const char *v = yaml_scalar(yaml_seq_at(p->value, k));
+            const struct yaml_node *v = yaml_seq_at(p->value, k);
 
-            if (v == NULL)
-                error_at(ld, yaml_seq_at(p->value, k), 1, "expected a "
-                         "string value for parameter %s, found %s",
-                         cp->name, yaml_kind_name(yaml_seq_at(p->value, k)));
+            if (yaml_scalar(v) == NULL)
+                error_at(ld, v, 1, "expected a string value for parameter "
+                         "%s, found %s", name, yaml_kind_name(v));
             else
-                cp->values[cp->nvalues++] = xstrdup(v);
+                add_param(j, name, yaml_scalar(v));
         }
-        j->nparams++;
     }
 }
 
@@ -845,13 +853,14 @@ job_fini(struct config_job *j)
     }
     free(j->statics);
     for (size_t i = 0; i < j->nparams; i++) {
-        for (size_t k = 0; k < j->params[i].nvalues; k++)
-            free(j->params[i].values[k]);
-        free(j->params[i].values);
-        free(j->params[i].name);
+        free((char *)j->params[i].name);
+        free((char *)j->params[i].value);
     }
     free(j->params);
     http_fini(&j->http);
+    config_sd_fini(&j->sd);
+    relabel_rules_free(j->relabel);
+    relabel_rules_free(j->metric_relabel);
     free(j->name);
     free(j->scheme);
     free(j->metrics_path);
@@ -878,6 +887,51 @@ job_times(struct loader *ld, const struct yaml_node *n, struct config_job *j)
         j->timeout_ms = j->interval_ms;
     else
         j->timeout_ms = cfg->scrape_timeout_ms;
+}
+
+/* Marks the load failed and gives the diags added since from (by a
+ * reader that fills them itself) the config's source name. */
+static void
+took_diags(struct loader *ld, size_t from, int rc)
+{
+    if (rc != 0)
+        ld->failed = true;
+    for (size_t i = from; i < ld->nerrs; i++)
+        ld->errs[i].source = ld->cfg->path;
+}
+
+/* The config file's directory, which relative file_sd paths start from. */
+static char *
+config_dir(const char *path)
+{
+    const char *slash = path != NULL ? strrchr(path, '/') : NULL;
+
+    if (slash == NULL)
+        return xstrdup("");
+    return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* relabel_configs, metric_relabel_configs, dns_sd_configs, file_sd_configs */
+static void
+parse_job_discovery(struct loader *ld, const struct yaml_node *n,
+                    struct config_job *j)
+{
+    size_t from = ld->nerrs;
+    char *dir = config_dir(ld->cfg->path);
+    int rc = 0;
+
+    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"), "target",
+                               &j->relabel, ld->errs, ld->maxerrs,
+                               &ld->nerrs);
+    rc |= config_relabel_parse(yaml_get(n, "metric_relabel_configs"),
+                               "metric", &j->metric_relabel, ld->errs,
+                               ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), &j->sd,
+                              ld->errs, ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, &j->sd,
+                               ld->errs, ld->maxerrs, &ld->nerrs);
+    free(dir);
+    took_diags(ld, from, rc);
 }
 
 /* scrape-config = { job_name, scrape_interval, scrape_timeout,
@@ -913,6 +967,7 @@ parse_job(struct loader *ld, const struct yaml_node *n)
         parse_params(ld, yaml_get(n, "params"), &j);
     parse_http_client(ld, n, &j.http);
     parse_statics(ld, yaml_get(n, "static_configs"), &j);
+    parse_job_discovery(ld, n, &j);
     cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
     cfg->jobs[cfg->njobs++] = j;
 }
@@ -1010,324 +1065,22 @@ config_add_static_job(struct config *cfg, const char *job,
     cfg->jobs[cfg->njobs++] = j;
 }
 
-/*
- * The address with the scheme's default port when it has none, as
- * Prometheus 2.42 sets __address__ ("[::1]" becomes "[::1]:80").
- */
-static char *
-with_port(const char *addr, const char *scheme)
-{
-    const char *port = strcmp(scheme, "https") == 0 ? "443" : "80";
-    bool has_port;
-
-    if (addr[0] == '[')
-        has_port = strstr(addr, "]:") != NULL;
-    else
-        has_port = strchr(addr, ':') != NULL;
-    return has_port ? xstrdup(addr) : xasprintf("%s:%s", addr, port);
-}
-
-void
-config_labels_free(struct labels *ls)
-{
-    free_labels(ls);
-}
-
-/* Adds name=value to out (room made by the caller) unless name is set. */
-static void
-add_label(struct labels *out, const char *name, const char *value)
-{
-    if (labels_get(out, name) != NULL || value[0] == '\0')
-        return;
-    out->v[out->n].name = xstrdup(name);
-    out->v[out->n++].value = xstrdup(value);
-}
-
-/* A duration as Prometheus's model.Duration prints it: "1m30s", "15s". */
-static void
-duration_text(char *out, size_t cap, int64_t ms)
-{
-    static const struct { const char *unit; int64_t ms; } u[] = {
-        { "y", 365LL * 86400000 }, { "w", 7LL * 86400000 },
-        { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 },
-        { "s", 1000 }, { "ms", 1 },
-    };
-    size_t o = 0;
-
-    if (ms == 0) {
-        snprintf(out, cap, "0s");
-        return;
-    }
-    out[0] = '\0';
-    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]) && o < cap; i++)
-        if (ms >= u[i].ms) {
-            o += (size_t)snprintf(out + o, cap - o, "%lld%s",
-                                  (long long)(ms / u[i].ms), u[i].unit);
-            ms %= u[i].ms;
-        }
-}
-
-void
-config_target_labels(const struct config_job *j,
-                     const struct config_static *g, const char *addr,
-                     struct labels *out)
-{
-    char iv[32], to[32];
-
-    out->v = xcalloc(g->labels.n + j->nparams + 7, sizeof(*out->v));
-    out->n = 0;
-    /* The target's own address wins over a group's __address__. */
-    add_label(out, "__address__", addr);
-    for (size_t i = 0; i < g->labels.n; i++)
-        add_label(out, g->labels.v[i].name, g->labels.v[i].value);
-    duration_text(iv, sizeof(iv), j->interval_ms);
-    duration_text(to, sizeof(to), j->timeout_ms);
-    add_label(out, "job", j->name);
-    add_label(out, "__scrape_interval__", iv);
-    add_label(out, "__scrape_timeout__", to);
-    add_label(out, "__metrics_path__", j->metrics_path);
-    add_label(out, "__scheme__", j->scheme);
-    for (size_t i = 0; i < j->nparams; i++) {
-        char *name = xasprintf("__param_%s", j->params[i].name);
-
-        if (j->params[i].nvalues > 0)
-            add_label(out, name, j->params[i].values[0]);
-        free(name);
-    }
-    labels_sort(out);
-}
-
-/* Go's url.QueryEscape: unreserved bytes stay, space is '+'. */
-static void
-query_escape(struct buf *b, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-            c == '~')
-            buf_putc(b, (char)c);
-        else if (c == ' ')
-            buf_putc(b, '+');
-        else
-            buf_printf(b, "%%%02X", c);
-    }
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Appends name=value pairs of one parameter; the label overrides the
- * first value, as Prometheus's target URL does. */
-static void
-query_param(struct buf *b, const struct config_job *j, const char *name,
-            const struct labels *ls)
-{
-    char *lname = xasprintf("__param_%s", name);
-    const char *over = labels_get(ls, lname);
-    const struct config_param *cp = NULL;
-    size_t nv;
-
-    free(lname);
-    for (size_t i = 0; i < j->nparams && cp == NULL; i++)
-        if (strcmp(j->params[i].name, name) == 0)
-            cp = &j->params[i];
-    nv = cp != NULL && cp->nvalues > 0 ? cp->nvalues : 1;
-    for (size_t k = 0; k < nv; k++) {
-        const char *v = k == 0 && over != NULL ? over
-                        : cp != NULL && k < cp->nvalues ? cp->values[k] : "";
-
-        if (b->len > 0)
-            buf_putc(b, '&');
-        query_escape(b, name);
-        buf_putc(b, '=');
-        query_escape(b, v);
-    }
-}
-
-/* The URL query, keys sorted as Go's url.Values.Encode sorts them;
- * NULL when there are no parameters. */
-static char *
-target_query(const struct config_job *j, const struct labels *ls)
-{
-    const char **names = xcalloc(j->nparams + ls->n + 1, sizeof(*names));
-    size_t n = 0;
-    struct buf b;
-
-    for (size_t i = 0; i < j->nparams; i++)
-        names[n++] = j->params[i].name;
-    for (size_t i = 0; i < ls->n; i++) {
-        const char *p = ls->v[i].name;
-        bool dup = false;
-
-        if (strncmp(p, "__param_", 8) != 0)
-            continue;
-        for (size_t k = 0; k < j->nparams && !dup; k++)
-            dup = strcmp(names[k], p + 8) == 0;
-        if (!dup)
-            names[n++] = p + 8;
-    }
-    qsort(names, n, sizeof(*names), cmp_str);
-    buf_init(&b, 0);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp(names[i - 1], names[i]) != 0)
-            query_param(&b, j, names[i], ls);
-    free(names);
-    if (b.len == 0) {
-        buf_fini(&b);
-        return NULL;
-    }
-    return buf_steal(&b);
-}
-
-/* A duration label after relabelling; -1 when it does not parse. */
-static int
-label_duration(const struct labels *ls, const char *name, int64_t *ms)
-{
-    const char *v = labels_get(ls, name), *why;
-
-    if (v == NULL)
-        return 0;
-    return yaml_parse_duration(v, strlen(v), ms, &why);
-}
-
-/* The final labels: no "__" ones, instance defaulting to the address. */
-static void
-final_labels(const struct labels *ls, const char *address,
-             struct labels *out)
-{
-    out->v = xcalloc(ls->n + 1, sizeof(*out->v));
-    out->n = 0;
-    for (size_t i = 0; i < ls->n; i++) {
-        const struct label *l = &ls->v[i];
-
-        /* "__" labels exist only for relabelling; empty ones are unset. */
-        if (strncmp(l->name, "__", 2) == 0 || l->value[0] == '\0')
-            continue;
-        out->v[out->n].name = xstrdup(l->name);
-        out->v[out->n++].value = xstrdup(l->value);
-    }
-    add_label(out, "instance", address);
-    labels_sort(out);
-}
-
-int
-config_target_def(const struct config_job *j, const struct labels *ls,
-                  struct scrape_target_def *def)
-{
-    const char *addr = labels_get(ls, "__address__");
-    const char *scheme = labels_get(ls, "__scheme__");
-    const char *path = labels_get(ls, "__metrics_path__");
-    const char *job = labels_get(ls, "job");
-
-    memset(def, 0, sizeof(*def));
-    if (addr == NULL || *addr == '\0')
-        return -1;
-    def->interval_ms = j->interval_ms;
-    def->timeout_ms = j->timeout_ms;
-    if (label_duration(ls, "__scrape_interval__", &def->interval_ms) != 0 ||
-        label_duration(ls, "__scrape_timeout__", &def->timeout_ms) != 0)
-        return -1;
-    def->scheme = xstrdup(scheme != NULL ? scheme : j->scheme);
-    def->metrics_path = xstrdup(path != NULL ? path : j->metrics_path);
-    def->address = with_port(addr, def->scheme);
-    def->params = target_query(j, ls);
-    final_labels(ls, def->address, &def->labels);
-    def->job = xstrdup(job != NULL ? job : j->name);
-    def->body_size_limit = j->body_size_limit;
-    def->http = &j->http;
-    def->honor_labels = j->honor_labels;
-    def->ignore_timestamps = !j->honor_timestamps;
-    def->sample_limit = j->sample_limit;
-    def->label_limit = j->label_limit;
-    def->label_name_length_limit = j->label_name_length_limit;
-    def->label_value_length_limit = j->label_value_length_limit;
-    return 0;
-}
-
-/* True when defs[from..n) already holds a target equal to d. */
-static bool
-seen_before(const struct scrape_target_def *defs, size_t from, size_t n,
-            const struct scrape_target_def *d)
-{
-    for (size_t i = from; i < n; i++)
-        if (strcmp(defs[i].address, d->address) == 0 &&
-            labels_equal(&defs[i].labels, &d->labels))
-            return true;
-    return false;
-}
-
-static void
-def_free(struct scrape_target_def *d)
-{
-    free((char *)d->job);
-    free((char *)d->scheme);
-    free((char *)d->address);
-    free((char *)d->metrics_path);
-    free((char *)d->params);
-    free_labels(&d->labels);
-}
-
-/*
- * Appends the targets of one job to defs (room already made). This is
- * where relabelling goes, between the two label steps.
- */
-static size_t
-job_targets(const struct config_job *j, struct scrape_target_def *defs,
-            size_t n)
-{
-    size_t first = n;
-    struct labels ls;
-
-    for (size_t s = 0; s < j->nstatics; s++) {
-        const struct config_static *st = &j->statics[s];
-
-        for (size_t t = 0; t < st->ntargets; t++) {
-            struct scrape_target_def *d = &defs[n];
-            int rc;
-
-            config_target_labels(j, st, st->targets[t], &ls);
-            rc = config_target_def(j, &ls, d);
-            free_labels(&ls);
-            if (rc != 0)
-                continue;
-            if (seen_before(defs, first, n, d)) {
-                def_free(d);
-                continue;
-            }
-            n++;
-        }
-    }
-    return n;
-}
-
+/* Static targets only: a discovery that is never polled holds just the
+ * static_configs groups. */
 size_t
 config_targets(const struct config *cfg, struct scrape_target_def **defs)
 {
-    size_t total = 0, n = 0;
+    struct discovery *d = config_discovery_new(cfg);
+    size_t n = config_targets_build(cfg, d, defs, NULL, NULL);
 
-    for (size_t i = 0; i < cfg->njobs; i++)
-        for (size_t s = 0; s < cfg->jobs[i].nstatics; s++)
-            total += cfg->jobs[i].statics[s].ntargets;
-    *defs = NULL;
-    if (total == 0)
-        return 0;
-    *defs = xcalloc(total, sizeof(**defs));
-    for (size_t i = 0; i < cfg->njobs; i++)
-        n = job_targets(&cfg->jobs[i], *defs, n);
+    discovery_free(d);
     return n;
 }
 
 void
 config_targets_free(struct scrape_target_def *defs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        def_free(&defs[i]);
-    free(defs);
+    config_target_defs_free(defs, n);
 }
 
 void

@@ -1,10 +1,11 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, and scrape configs with static targets, params, limits and the
- * HTTP client config (auth, TLS, proxy, redirects). Every key Prometheus
- * 2.42 knows is accepted; those promdeck does not act on yet load with a
- * one-line warning each, and a key Prometheus does not know is an error.
- * It does not discover targets (beyond static_configs) or relabel.
+ * labels, and scrape configs with static, DNS and file targets, their
+ * relabel rules, params, limits and HTTP client config (auth, TLS, proxy,
+ * redirects). Every key Prometheus 2.42 knows is accepted; those promdeck
+ * does not act on yet load with a one-line warning each, and a key
+ * Prometheus does not know is an error. Discovery itself runs in
+ * scrape/discovery; src/config_targets turns what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
  * config_load whatever it returned. The config owns every string in it.
@@ -20,6 +21,9 @@
 #include <stdio.h>
 
 #include "scrape/pool.h"
+#include "scrape/relabel.h"
+#include "scrape/relabel_target.h"
+#include "src/config_sd.h"
 #include "src/diag.h"
 #include "store/labels.h"
 
@@ -33,13 +37,6 @@ struct config_static {
     char **targets;             /* "host:port" as written */
     size_t ntargets;
     struct labels labels;       /* sorted; owned strings */
-};
-
-/* One name of params: its values, in the order written. */
-struct config_param {
-    char *name;
-    char **values;
-    size_t nvalues;
 };
 
 struct config_job {
@@ -56,7 +53,7 @@ struct config_job {
     size_t label_limit;
     size_t label_name_length_limit;
     size_t label_value_length_limit;
-    struct config_param *params;
+    struct relabel_param *params;   /* name=value pairs; owned strings */
     size_t nparams;
     /*
      * The HTTP client config, Prometheus's defaults filled in (follow
@@ -67,6 +64,9 @@ struct config_job {
     struct fetch_http http;
     struct config_static *statics;
     size_t nstatics;
+    struct config_sd sd;                    /* dns_sd and file_sd configs */
+    struct relabel_rules *relabel;          /* relabel_configs; NULL: none */
+    struct relabel_rules *metric_relabel;   /* metric_relabel_configs */
 };
 
 struct config {
@@ -105,39 +105,15 @@ void config_add_static_job(struct config *cfg, const char *job,
                            const char *const *addresses, size_t n);
 
 /*
- * The scrape targets of every job, as Prometheus 2.42 builds them: the
- * job label, instance = the address (with :80 or :443 added when it has
- * no port), then the static labels (which may set job or instance
- * themselves); labels starting with "__" and empty values dropped;
- * duplicates within a job removed. *defs is NULL when there are none;
- * free it with config_targets_free.
+ * The scrape targets of every job's static_configs, as Prometheus 2.42
+ * builds them (relabel_configs included; see config_targets_build in
+ * src/config_targets.h, which also takes discovered targets). *defs is
+ * NULL when there are none; free it with config_targets_free.
  */
 size_t config_targets(const struct config *cfg,
                       struct scrape_target_def **defs);
 void config_targets_free(struct scrape_target_def *defs, size_t n);
 
-/*
- * For relabelling: the labels of one static target (static group g of j,
- * target address addr) before relabelling, as Prometheus 2.42 builds
- * them: the group's labels, then job, __address__, __scheme__,
- * __metrics_path__, __scrape_interval__, __scrape_timeout__ and
- * __param_<name> (first value) wherever the group did not set them.
- * out's strings are owned; free them with config_labels_free.
- */
-void config_target_labels(const struct config_job *j,
-                          const struct config_static *g, const char *addr,
-                          struct labels *out);
-/*
- * The target for labels ls after relabelling: the URL from __scheme__,
- * __address__ (port added), __metrics_path__ and the job's params with
- * __param_<name> values first; the labels without "__" ones, instance
- * defaulting to the address. def's strings are owned (free them with
- * config_targets_free); def->http points into j. Returns 0, or -1 when
- * ls has no __address__ (the target is dropped).
- */
-int config_target_def(const struct config_job *j, const struct labels *ls,
-                      struct scrape_target_def *def);
-void config_labels_free(struct labels *ls);
 
 /* Prints "file:line:col: warning: msg" for a warning from config_load. */
 void config_print_warning(FILE *f, const struct diag *d);

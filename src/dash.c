@@ -1,26 +1,19 @@
 /*
- * The dashboard model and its evaluation. The built-in dashboard is the
- * golden-signals view of any set of HTTP services that expose the usual
- * client-library names (*_requests_total{code}, *_request_duration_seconds,
- * *_in_flight_requests, process_*, go_*), so it works for the demo and for
- * most real targets without a dashboard file.
+ * The running dashboard: a model (built in, src/dashbuiltin.c, or from a
+ * file) with its template variables expanded and its PromQL compiled,
+ * evaluated per frame against the store. It draws nothing and reads no
+ * files.
  */
 #include "src/dash.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "query/query.h"
+#include "src/dashbuiltin.h"
+#include "src/dashmodel.h"
+#include "src/duration.h"
 #include "src/xalloc.h"
-
-/* Request counters with a status code, the promhttp handler excluded. */
-#define REQ "{__name__=~\".+_requests_total\",__name__!~\"promhttp_.+\"," \
-            "code!=\"\""
-#define REQ_ALL  REQ "}"
-#define REQ_5XX  REQ ",code=~\"5..\"}"
-#define LAT "{__name__=~\".+_request_duration_seconds_bucket\"}"
-#define BY_TARGET "sum by (job, instance) "
 
 /* One compiled query and where its results go. */
 struct dash_query {
@@ -28,159 +21,105 @@ struct dash_query {
     struct panel *panel;
     int page;
     struct query *compiled;     /* NULL when the expression is bad */
+    char *tmpl;                 /* the expression before $var expansion */
+};
+
+/* A panel title as written, before $var expansion. */
+struct dash_title {
+    struct panel *panel;
+    char *tmpl;
 };
 
 struct dash {
     struct dashboard model;
     struct dash_query *queries;
     size_t nqueries;
+    struct dash_title *titles;
+    size_t ntitles;
 };
 
-/* The built-in definition, as data. */
-struct def_query {
-    const char *expr, *legend, *column;
-    enum column_style style;
-    enum unit unit;
-};
-
-struct def_panel {
-    const char *title;
-    enum panel_kind kind;
-    enum unit unit;
-    int width;
-    struct def_query q[8];
-};
-
-struct def_row {
-    int height;
-    struct def_panel p[6];
-};
-
-static const struct def_row golden_rows[] = {
-    { 1, {
-        { "Traffic", PANEL_STAT, UNIT_REQPS, 1,
-          { { "sum(rate(" REQ_ALL "[1m]))", NULL, NULL, 0, 0 } } },
-        { "Errors", PANEL_STAT, UNIT_PERCENTUNIT, 1,
-          { { "(sum(rate(" REQ_5XX "[1m])) or vector(0))"
-              " / sum(rate(" REQ_ALL "[1m]))", NULL, NULL, 0, 0 } } },
-        { "Latency p99", PANEL_STAT, UNIT_SECONDS, 1,
-          { { "histogram_quantile(0.99, sum by (le) (rate(" LAT "[1m])))",
-              NULL, NULL, 0, 0 } } },
-        { "In flight", PANEL_STAT, UNIT_NONE, 1,
-          { { "sum({__name__=~\".+_in_flight_requests\"})", NULL, NULL,
-              0, 0 } } },
-        { "Targets up", PANEL_STAT, UNIT_NONE, 1,
-          { { "sum(up)", NULL, NULL, 0, 0 } } },
-    } },
-    { 2, {
-        { "Traffic by status code", PANEL_GRAPH, UNIT_REQPS, 2,
-          { { "sum by (code) (rate(" REQ_ALL "[1m]))", "{{code}}", NULL,
-              0, 0 } } },
-        { "Errors (5xx share)", PANEL_GRAPH, UNIT_PERCENTUNIT, 1,
-          { { "sum by (job) (rate(" REQ_5XX "[1m]))"
-              " / sum by (job) (rate(" REQ_ALL "[1m]))", "{{job}}", NULL,
-              0, 0 } } },
-    } },
-    { 2, {
-        { "Latency", PANEL_GRAPH, UNIT_SECONDS, 1,
-          { { "histogram_quantile(0.5, sum by (le) (rate(" LAT "[1m])))",
-              "p50", NULL, 0, 0 },
-            { "histogram_quantile(0.95, sum by (le) (rate(" LAT "[1m])))",
-              "p95", NULL, 0, 0 },
-            { "histogram_quantile(0.99, sum by (le) (rate(" LAT "[1m])))",
-              "p99", NULL, 0, 0 } } },
-        { "In-flight requests", PANEL_GRAPH, UNIT_NONE, 1,
-          { { "sum by (job) ({__name__=~\".+_in_flight_requests\"})",
-              "{{job}}", NULL, 0, 0 } } },
-    } },
-    { 2, {
-        { "Memory (resident)", PANEL_GRAPH, UNIT_BYTES, 1,
-          { { "sum by (job) (process_resident_memory_bytes)", "{{job}}",
-              NULL, 0, 0 } } },
-        { "Goroutines", PANEL_GRAPH, UNIT_NONE, 1,
-          { { "sum by (job) (go_goroutines)", "{{job}}", NULL, 0, 0 } } },
-    } },
-};
-
-static const struct def_row target_rows[] = {
-    { 1, {
-        { "Targets", PANEL_TABLE, UNIT_NONE, 1, {
-            { "up", NULL, "health", COLUMN_HEALTH, 0 },
-            { BY_TARGET "(rate(" REQ_ALL "[1m]))", NULL, "req/s",
-              COLUMN_VALUE, UNIT_REQPS },
-            { "(" BY_TARGET "(rate(" REQ_5XX "[1m])) or "
-              BY_TARGET "(rate(" REQ_ALL "[1m])) * 0) / "
-              BY_TARGET "(rate(" REQ_ALL "[1m]))", NULL, "errors",
-              COLUMN_VALUE, UNIT_PERCENTUNIT },
-            { BY_TARGET "({__name__=~\".+_in_flight_requests\"})", NULL,
-              "in-flight", COLUMN_VALUE, 0 },
-            { BY_TARGET "(process_resident_memory_bytes)", NULL, "memory",
-              COLUMN_VALUE, UNIT_BYTES },
-            { BY_TARGET "(go_goroutines)", NULL, "goroutines",
-              COLUMN_VALUE, 0 },
-            { BY_TARGET "(rate(" REQ_ALL "[1m]))", NULL, "traffic",
-              COLUMN_SPARK, UNIT_REQPS },
-        } },
-    } },
-};
-
-static char *
-dup_or_null(const char *s)
+/* The byte offset of 1-based line and col in text. */
+static size_t
+offset_of(const char *text, int line, int col)
 {
-    return s != NULL ? xstrdup(s) : NULL;
+    size_t off = 0;
+
+    for (int l = 1; l < line && text[off] != '\0'; off++)
+        if (text[off] == '\n')
+            l++;
+    for (int c = 1; c < col && text[off] != '\0'; c++)
+        off++;
+    return off;
 }
 
+/* Expands dq's template, compiles it and keeps the error (its position
+ * in the template, as written) when it does not compile. */
 static void
-build_panel(struct panel *p, const struct def_panel *def)
+compile_one(struct dash *d, struct dash_query *dq)
 {
-    static const char *const join[] = { "job", "instance" };
-    size_t n = 0;
+    struct dashboard *m = &d->model;
+    struct diag diag;
+    size_t *map;
 
-    while (n < 8 && def->q[n].expr != NULL)
-        n++;
-    memset(p, 0, sizeof(*p));
-    p->title = xstrdup(def->title);
-    p->kind = def->kind;
-    p->unit = def->unit;
-    p->decimals = -1;
-    p->min = p->max = NAN;
-    p->width = def->width;
-    p->nqueries = n;
-    p->queries = xcalloc(n, sizeof(*p->queries));
-    for (size_t i = 0; i < n; i++) {
-        p->queries[i].expr = xstrdup(def->q[i].expr);
-        p->queries[i].legend = dup_or_null(def->q[i].legend);
-        p->queries[i].column = dup_or_null(def->q[i].column);
-        p->queries[i].style = def->q[i].style;
-        p->queries[i].unit = def->q[i].unit;
+    free(dq->pq->expr);
+    free(dq->pq->error);
+    dq->pq->error = NULL;
+    qparse_free(dq->compiled);
+    dq->pq->expr = dashmodel_expand(dq->tmpl, m->variables, m->nvariables,
+                                    m->step_ms, m->range_ms, &map);
+    diag_clear(&diag);
+    dq->compiled = qparse_query(dq->pq->expr, strlen(dq->pq->expr), &diag);
+    if (dq->compiled == NULL) {
+        size_t off = map[offset_of(dq->pq->expr, diag.line, diag.col)];
+        struct diag at;
+
+        diag_set_at(&at, dq->tmpl, strlen(dq->tmpl), off, 1, "%s",
+                    diag.msg);
+        dq->pq->error = xasprintf("%d:%d: %s", at.line, at.col, diag.msg);
     }
-    if (p->kind == PANEL_TABLE) {
-        p->njoin = 2;
-        p->join = xcalloc(2, sizeof(*p->join));
-        for (size_t i = 0; i < 2; i++)
-            p->join[i] = xstrdup(join[i]);
-    }
-    p->dirty = true;
+    free(map);
+    dq->panel->dirty = true;
 }
 
+/* Expands every panel title and recompiles every query, after a change
+ * of a variable or of the step. */
 static void
-build_page(struct page *pg, const char *title, const struct def_row *rows,
-           size_t nrows)
+recompile(struct dash *d)
 {
-    pg->title = xstrdup(title);
-    pg->nrows = nrows;
-    pg->rows = xcalloc(nrows, sizeof(*pg->rows));
-    for (size_t r = 0; r < nrows; r++) {
-        struct row *row = &pg->rows[r];
-        size_t n = 0;
+    struct dashboard *m = &d->model;
 
-        while (n < 6 && rows[r].p[n].title != NULL)
-            n++;
-        row->height = rows[r].height;
-        row->npanels = n;
-        row->panels = xcalloc(n, sizeof(*row->panels));
-        for (size_t i = 0; i < n; i++)
-            build_panel(&row->panels[i], &rows[r].p[i]);
+    for (size_t i = 0; i < d->ntitles; i++) {
+        struct dash_title *t = &d->titles[i];
+
+        free(t->panel->title);
+        t->panel->title = dashmodel_expand(t->tmpl, m->variables,
+                                           m->nvariables, m->step_ms,
+                                           m->range_ms, NULL);
+    }
+    for (size_t i = 0; i < d->nqueries; i++)
+        compile_one(d, &d->queries[i]);
+}
+
+/* Takes the templates of one panel's title and queries. */
+static void
+take_panel(struct dash *d, struct panel *p, int page)
+{
+    d->titles = xreallocarray(d->titles, d->ntitles + 1, sizeof(*d->titles));
+    d->titles[d->ntitles].panel = p;
+    d->titles[d->ntitles++].tmpl = p->title;
+    p->title = NULL;
+    for (size_t q = 0; q < p->nqueries; q++) {
+        struct dash_query *dq;
+
+        d->queries = xreallocarray(d->queries, d->nqueries + 1,
+                                   sizeof(*d->queries));
+        dq = &d->queries[d->nqueries++];
+        memset(dq, 0, sizeof(*dq));
+        dq->pq = &p->queries[q];
+        dq->panel = p;
+        dq->page = page;
+        dq->tmpl = dq->pq->expr;
+        dq->pq->expr = NULL;
     }
 }
 
@@ -194,28 +133,10 @@ compile_all(struct dash *d)
         for (size_t r = 0; r < m->pages[pg].nrows; r++) {
             struct row *row = &m->pages[pg].rows[r];
 
-            for (size_t i = 0; i < row->npanels; i++) {
-                struct panel *p = &row->panels[i];
-
-                for (size_t q = 0; q < p->nqueries; q++) {
-                    struct dash_query *dq;
-                    struct diag diag;
-
-                    d->queries = xreallocarray(d->queries, d->nqueries + 1,
-                                               sizeof(*d->queries));
-                    dq = &d->queries[d->nqueries++];
-                    dq->pq = &p->queries[q];
-                    dq->panel = p;
-                    dq->page = (int)pg;
-                    diag_clear(&diag);
-                    dq->compiled = qparse_query(dq->pq->expr,
-                                                strlen(dq->pq->expr), &diag);
-                    if (dq->compiled == NULL)
-                        dq->pq->error = xasprintf("%d:%d: %s", diag.line,
-                                                  diag.col, diag.msg);
-                }
-            }
+            for (size_t i = 0; i < row->npanels; i++)
+                take_panel(d, &row->panels[i], (int)pg);
         }
+    recompile(d);
 }
 
 struct dash *
@@ -238,60 +159,126 @@ dash_set_range(struct dash *d, int64_t range_ms)
     d->model.range_ms = range_ms;
     /* About 200 points across, in whole seconds, as Grafana picks. */
     d->model.step_ms = step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
+    /* $__interval and $__range follow the range. */
+    if (d->ntitles > 0)
+        recompile(d);
+}
+
+int
+dash_set_variable(struct dash *d, size_t var, size_t value)
+{
+    struct variable *v;
+
+    if (var >= d->model.nvariables)
+        return -1;
+    v = &d->model.variables[var];
+    if (value > v->nvalues || (value == v->nvalues && !v->all))
+        return -1;
+    if (v->current != value) {
+        v->current = value;
+        recompile(d);
+    }
+    return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct values of label among the series selector matches over
+ * the dashboard's range, sorted, as borrowed strings from *res. */
+static size_t
+series_values(struct dash *d, const struct store *st, const char *selector,
+              const char *label, struct qresult **res, const char ***out)
+{
+    struct dashboard *m = &d->model;
+    int64_t end = m->now_ms > 0 ? m->now_ms : time_now_ms();
+    struct diag diag;
+    char *text = dashmodel_expand(selector, m->variables, m->nvariables,
+                                  m->step_ms, m->range_ms, NULL);
+    struct query *q = qparse_query(text, strlen(text), &diag);
+    size_t n = 0, k = 0;
+
+    *out = NULL;
+    *res = q != NULL ? qeval_range(q, st, end - m->range_ms, end,
+                                   m->step_ms, &diag) : NULL;
+    qparse_free(q);
+    free(text);
+    if (*res == NULL)
+        return 0;
+    *out = xcalloc((*res)->nseries + 1, sizeof(**out));
+    for (size_t i = 0; i < (*res)->nseries; i++) {
+        const struct labels *ls = &(*res)->series[i].labels;
+
+        for (size_t j = 0; j < ls->n; j++)
+            if (strcmp(ls->v[j].name, label) == 0)
+                (*out)[n++] = ls->v[j].value;
+    }
+    qsort(*out, n, sizeof(**out), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp((*out)[k - 1], (*out)[i]) != 0)
+            (*out)[k++] = (*out)[i];
+    return k;
+}
+
+/* Whether v's values differ from vals[0..n). */
+static bool
+values_differ(const struct variable *v, const char *const *vals, size_t n)
+{
+    if (v->nvalues != n)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v->values[i], vals[i]) != 0)
+            return true;
+    return false;
+}
+
+size_t
+dash_refresh_variables(struct dash *d, const struct store *st)
+{
+    size_t changed = 0;
+
+    for (size_t i = 0; i < d->model.nvariables; i++) {
+        struct variable *v = &d->model.variables[i];
+        struct qresult *res = NULL;
+        const char **vals = NULL, *why;
+        char *sel, *label;
+        size_t n, off;
+
+        if (v->query == NULL
+            || dashmodel_label_values(v->query, &sel, &label, &why, &off))
+            continue;
+        n = sel == NULL ? store_label_values(st, label, &vals)
+                        : series_values(d, st, sel, label, &res, &vals);
+        if (values_differ(v, vals, n)) {
+            dashmodel_var_set_values(v, vals, n);
+            changed++;
+        }
+        free(vals);
+        qresult_free(res);
+        free(sel);
+        free(label);
+    }
+    if (changed > 0)
+        recompile(d);
+    return changed;
 }
 
 struct dash *
 dash_new_builtin(int64_t range_ms)
 {
-    struct dashboard m = { .range_ms = range_ms };
+    struct dashboard m;
 
-    m.title = xstrdup("Golden signals");
-    m.npages = 2;
-    m.pages = xcalloc(2, sizeof(*m.pages));
-    build_page(&m.pages[0], "Golden signals", golden_rows,
-               sizeof(golden_rows) / sizeof(golden_rows[0]));
-    build_page(&m.pages[1], "Containers", target_rows,
-               sizeof(target_rows) / sizeof(target_rows[0]));
+    dashbuiltin_model(&m, range_ms);
     return dash_adopt(&m);
-}
-
-static void
-free_panel(struct panel *p)
-{
-    for (size_t q = 0; q < p->nqueries; q++) {
-        free(p->queries[q].expr);
-        free(p->queries[q].legend);
-        free(p->queries[q].column);
-        free(p->queries[q].error);
-        qresult_free(p->queries[q].result);
-    }
-    for (size_t j = 0; j < p->njoin; j++)
-        free(p->join[j]);
-    free(p->join);
-    free(p->queries);
-    free(p->thresholds);
-    free(p->text);
-    free(p->title);
 }
 
 void
 dash_model_fini(struct dashboard *m)
 {
-    for (size_t pg = 0; pg < m->npages; pg++) {
-        for (size_t r = 0; r < m->pages[pg].nrows; r++) {
-            struct row *row = &m->pages[pg].rows[r];
-
-            for (size_t i = 0; i < row->npanels; i++)
-                free_panel(&row->panels[i]);
-            free(row->panels);
-            free(row->title);
-        }
-        free(m->pages[pg].rows);
-        free(m->pages[pg].title);
-    }
-    free(m->pages);
-    free(m->title);
-    memset(m, 0, sizeof(*m));
+    dashmodel_fini(m);
 }
 
 void
@@ -299,8 +286,13 @@ dash_free(struct dash *d)
 {
     if (d == NULL)
         return;
-    for (size_t i = 0; i < d->nqueries; i++)
+    for (size_t i = 0; i < d->nqueries; i++) {
         qparse_free(d->queries[i].compiled);
+        free(d->queries[i].tmpl);
+    }
+    for (size_t i = 0; i < d->ntitles; i++)
+        free(d->titles[i].tmpl);
+    free(d->titles);
     free(d->queries);
     dash_model_fini(&d->model);
     free(d);
@@ -317,7 +309,10 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
               int page)
 {
     struct dashboard *m = &d->model;
-    int64_t end = now_ms - now_ms % m->step_ms;
+    int64_t rem = now_ms % m->step_ms;
+    /* End on the step grid at or after now: the newest samples are in the
+     * window, and the points only move when a step boundary passes. */
+    int64_t end = now_ms - rem + (rem != 0 ? m->step_ms : 0);
     size_t failed = 0;
 
     m->now_ms = end;
@@ -343,18 +338,4 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         failed += res == NULL;
     }
     return failed;
-}
-
-const char *
-dash_kind_name(enum panel_kind k)
-{
-    /* ORDER panel_kind */
-    static const char *const names[] = {
-        "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap",
-        "text",
-    };
-    _Static_assert(sizeof(names) / sizeof(names[0]) == PANEL_KIND_COUNT,
-                   "panel kind names out of step with enum panel_kind");
-
-    return (unsigned)k < PANEL_KIND_COUNT ? names[k] : "unknown";
 }

@@ -20,8 +20,10 @@ struct dash;
 
 /*
  * Takes over everything model points to (a loader built it with xmalloc;
- * *model is left zeroed), compiles every query (a bad one keeps its error
- * on the panel) and sets the step from model->range_ms.
+ * *model is left zeroed), sets the step from model->range_ms, expands the
+ * template variables in every title and query and compiles every query (a
+ * bad one keeps its error, positioned in the query as written, on the
+ * panel). The model's exprs and titles then hold the expanded text.
  */
 struct dash *dash_adopt(struct dashboard *model);
 /* Frees what a model points to, for loaders that fail half-way. */
@@ -36,13 +38,27 @@ void dash_free(struct dash *d);
 struct dashboard *dash_model(struct dash *d);
 /*
  * Evaluates the queries of one page (page < 0: every page) as range
- * queries over the dashboard's range ending at now_ms (aligned to the
- * step), replacing each query's result or error and marking panels dirty.
+ * queries over the dashboard's range, ending at the first step boundary
+ * at or after now_ms, replacing each query's result or error and marking
+ * panels dirty.
  * Returns how many queries failed.
  */
 size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
                      int page);
-/* The name of a panel kind as dashboards and JSON write it ("graph"). */
-const char *dash_kind_name(enum panel_kind k);
+/*
+ * Selects value (an index into the variable's values; nvalues selects All
+ * when the variable has all set) of variable var, then expands every
+ * title and query again and recompiles them. -1 when var or value is out
+ * of range.
+ */
+int dash_set_variable(struct dash *d, size_t var, size_t value);
+/*
+ * Fills the label_values(...) variables from the store: label_values(l)
+ * takes every value of l in the store, label_values(selector, l) the
+ * values of l on the series the selector matches over the dashboard's
+ * range. A variable keeps its selection when the value still exists.
+ * Recompiles when anything changed; returns how many variables changed.
+ */
+size_t dash_refresh_variables(struct dash *d, const struct store *st);
 
 #endif

@@ -101,12 +101,16 @@ duration_format(int64_t ms, char *out, size_t size)
         ms = -ms;
     }
     for (size_t i = 0; i < NUNITS && used < size; i++) {
-        if (ms >= units[i].ms) {
-            used += (size_t)snprintf(out + used, size - used, "%lld%s",
-                                     (long long)(ms / units[i].ms),
-                                     units[i].name);
-            ms %= units[i].ms;
-        }
+        /* Years and weeks only when they divide the whole, as Prometheus
+         * prints them: 90d reads better than 12w6d. */
+        bool exact_only = units[i].ms >= units[1].ms;
+
+        if (ms < units[i].ms || (exact_only && ms % units[i].ms != 0))
+            continue;
+        used += (size_t)snprintf(out + used, size - used, "%lld%s",
+                                 (long long)(ms / units[i].ms),
+                                 units[i].name);
+        ms %= units[i].ms;
     }
 }
 

@@ -114,14 +114,15 @@ regex_match(struct regex *re, const char *s, size_t len)
 
 /* Appends group g (by number) of the last match to out; absent is empty. */
 static int
-put_group(struct regex *re, const char *s, long g, struct buf *out)
+put_group(struct regex *re, const char *s, size_t len, long g,
+          struct buf *out)
 {
     PCRE2_SIZE *ov;
     uint32_t n;
 
     if (re->kind != RE_PCRE) {
         /* Literal and .* kinds only have group 0, the whole text. */
-        return g == 0 ? buf_append(out, s, strlen(s)) : 0;
+        return g == 0 ? buf_append(out, s, len) : 0;
     }
     n = pcre2_get_ovector_count(re->md);
     ov = pcre2_get_ovector_pointer(re->md);
@@ -130,28 +131,34 @@ put_group(struct regex *re, const char *s, long g, struct buf *out)
     return buf_append(out, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
 }
 
-/* Appends the group named name[0..n) (a number or a group name). */
+/*
+ * Appends the group called name[0..n): a number (no leading zero, as Go
+ * has it) or a group name. An unknown group appends nothing.
+ */
 static int
-put_named(struct regex *re, const char *s, const char *name, size_t n,
-          struct buf *out)
+put_named(struct regex *re, const char *s, size_t len, const char *name,
+          size_t n, struct buf *out)
 {
     char tmp[128];
-    char *end;
-    long g;
+    long g = 0;
 
-    if (n == 0 || n >= sizeof(tmp))
+    if (n >= sizeof(tmp))
         return 0;
-    memcpy(tmp, name, n);
-    tmp[n] = '\0';
-    g = strtol(tmp, &end, 10);
-    if (*end != '\0') {
+    for (size_t i = 0; i < n && g >= 0; i++)
+        g = isdigit((unsigned char)name[i]) && g < 100000000
+            ? g * 10 + (name[i] - '0') : -1;
+    if (name[0] == '0' && n > 1)
+        g = -1;
+    if (g < 0) {
         if (re->kind != RE_PCRE)
             return 0;
+        memcpy(tmp, name, n);
+        tmp[n] = '\0';
         g = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)tmp);
         if (g < 0)
             return 0;
     }
-    return put_group(re, s, g, out);
+    return put_group(re, s, len, g, out);
 }
 
 static bool
@@ -160,11 +167,34 @@ is_name_char(char c)
     return isalnum((unsigned char)c) || c == '_';
 }
 
+/*
+ * After a '$' at p: the reference's name and where the text goes on, as
+ * Go's regexp extract reads it ($name takes the longest run of letters,
+ * digits and '_'; ${name} needs its closing brace). False when malformed,
+ * in which case the '$' is literal text.
+ */
+static bool
+extract_ref(const char *p, const char **name, size_t *len, const char **rest)
+{
+    bool brace = *p == '{';
+    const char *q = p + brace;
+
+    *name = q;
+    while (is_name_char(*q))
+        q++;
+    *len = (size_t)(q - *name);
+    if (*len == 0 || (brace && *q != '}'))
+        return false;
+    *rest = q + brace;
+    return true;
+}
+
 int
 regex_expand(struct regex *re, const char *s, size_t len, const char *repl,
              struct buf *out)
 {
-    const char *p = repl;
+    const char *p = repl, *name, *rest;
+    size_t n;
     int rc = 0;
 
     if (!regex_match(re, s, len))
@@ -179,24 +209,12 @@ regex_expand(struct regex *re, const char *s, size_t len, const char *repl,
         } else if (p[1] == '$') {
             rc = buf_putc(out, '$');
             p += 2;
-        } else if (p[1] == '{') {
-            const char *close = strchr(p + 2, '}');
-
-            if (close == NULL) {        /* Go copies a bad ${ literally */
-                rc = buf_puts(out, p);
-                break;
-            }
-            rc = put_named(re, s, p + 2, (size_t)(close - p - 2), out);
-            p = close + 1;
+        } else if (extract_ref(p + 1, &name, &n, &rest)) {
+            rc = put_named(re, s, len, name, n, out);
+            p = rest;
         } else {
+            rc = buf_putc(out, '$');
             p++;
-            start = p;
-            while (is_name_char(*p))
-                p++;
-            if (p == start)
-                rc = buf_putc(out, '$');
-            else
-                rc = put_named(re, s, start, (size_t)(p - start), out);
         }
     }
     return rc < 0 ? -1 : 1;

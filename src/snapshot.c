@@ -4,7 +4,7 @@
  */
 #include "src/snapshot.h"
 
-#include "src/dash.h"
+#include "src/dashmodel.h"
 #include "src/json.h"
 
 /* One series of a range result: labels, the value at the end, points. */
@@ -44,7 +44,7 @@ write_panel(struct buf *out, const struct panel *p, int64_t end)
     buf_puts(out, "{\"title\":");
     json_string(out, p->title);
     buf_puts(out, ",\"type\":");
-    json_string(out, dash_kind_name(p->kind));
+    json_string(out, dashmodel_kind_name(p->kind));
     buf_puts(out, ",\"series\":[");
     for (size_t q = 0; q < p->nqueries; q++) {
         const struct panel_query *pq = &p->queries[q];

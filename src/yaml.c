@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "src/buf.h"
+#include "src/duration.h"
 #include "src/xalloc.h"
 
 /* Deeper nesting than this is refused rather than risking the C stack. */
@@ -812,81 +813,21 @@ yaml_get_string(const struct yaml_node *n, const char **out, struct diag *d)
     return 0;
 }
 
+/* Go's time.Duration counts nanoseconds in an int64: about 292 years. */
+#define MAX_DURATION_MS (INT64_MAX / 1000000)
+
 int
 yaml_get_duration(const struct yaml_node *n, int64_t *ms, struct diag *d)
 {
-    const char *s = yaml_scalar(n), *why = NULL;
+    const char *s = yaml_scalar(n);
 
-    if (s == NULL || yaml_parse_duration(s, n->u.scalar.len, ms, &why) < 0)
-        return wrong_type(n, "a duration", why, d);
-    return 0;
-}
-
-/* ---- durations ---- */
-
-/* Milliseconds per unit, in the only order the units may appear. */
-static const struct {
-    const char *unit;
-    int64_t ms;
-} units[] = {
-    { "y", 365 * 86400000LL }, { "w", 7 * 86400000LL }, { "d", 86400000LL },
-    { "h", 3600000LL }, { "m", 60000LL }, { "s", 1000LL }, { "ms", 1LL },
-};
-
-#define NUNITS (sizeof(units) / sizeof(units[0]))
-/* Go's time.Duration counts nanoseconds in an int64. */
-#define MAX_MS (INT64_MAX / 1000000)
-
-/* The unit at s (longest match), or NUNITS when there is none. */
-static size_t
-unit_at(const char *s, size_t len, size_t *ulen)
-{
-    size_t best = NUNITS;
-
-    *ulen = 0;
-    for (size_t i = 0; i < NUNITS; i++) {
-        size_t l = strlen(units[i].unit);
-        if (l <= len && memcmp(s, units[i].unit, l) == 0 && l > *ulen) {
-            best = i;
-            *ulen = l;
-        }
-    }
-    return best;
-}
-
-/* duration ::= "0" | (digits "y")? (digits "w")? ... (digits "ms")? */
-int
-yaml_parse_duration(const char *s, size_t len, int64_t *ms, const char **why)
-{
-    size_t pos = 0, next = 0, u, ulen;
-    int64_t total = 0, count;
-
-    *why = "not a valid duration string";
-    if (len == 0) {
-        *why = "empty duration string";
-        return -1;
-    }
-    if (len == 1 && s[0] == '0') {
-        *ms = 0;
-        return 0;
-    }
-    while (pos < len) {
-        if (s[pos] < '0' || s[pos] > '9')
-            return -1;
-        for (count = 0; pos < len && s[pos] >= '0' && s[pos] <= '9'; pos++)
-            count = count > MAX_MS ? count : count * 10 + (s[pos] - '0');
-        u = unit_at(s + pos, len - pos, &ulen);
-        if (u == NUNITS || u < next)
-            return -1;
-        next = u + 1;
-        pos += ulen;
-        if (count > MAX_MS / units[u].ms || total > MAX_MS - count *
-            units[u].ms) {
-            *why = "duration out of range";
-            return -1;
-        }
-        total += count * units[u].ms;
-    }
-    *ms = total;
+    if (s == NULL)
+        return wrong_type(n, "a duration", NULL, d);
+    if (n->u.scalar.len == 0)
+        return wrong_type(n, "a duration", "empty duration string", d);
+    if (duration_parse(s, n->u.scalar.len, ms) < 0)
+        return wrong_type(n, "a duration", "not a valid duration string", d);
+    if (*ms > MAX_DURATION_MS)
+        return wrong_type(n, "a duration", "duration out of range", d);
     return 0;
 }

@@ -107,7 +107,9 @@ const char *yaml_kind_name(const struct yaml_node *n);
  * Typed getters: 0 and *out set, or -1 with d set at the node's position
  * ("expected an integer, found ..."). Numbers and booleans must be
  * unquoted: "10" is a string, as Prometheus's YAML decoding has it.
- * yaml_get_int takes decimal, 0x hex and 0o octal with an optional sign.
+ * yaml_get_int takes decimal, 0x hex, 0o octal and 0b binary with an
+ * optional sign, and whole numbers written as floats (1e3, 8.0) as JSON
+ * writers print them.
  * yaml_get_double also takes .inf, -.inf and .nan. yaml_get_bool takes
  * true/false (any case) and yaml.v2's yes/no/on/off. yaml_get_string takes
  * any scalar. A NULL node is an error at no position.
@@ -117,17 +119,12 @@ int yaml_get_double(const struct yaml_node *n, double *out, struct diag *d);
 int yaml_get_bool(const struct yaml_node *n, bool *out, struct diag *d);
 int yaml_get_string(const struct yaml_node *n, const char **out,
                     struct diag *d);
-/* A Prometheus duration (quoted or not) in milliseconds; see below. */
-int yaml_get_duration(const struct yaml_node *n, int64_t *ms, struct diag *d);
-
 /*
- * Parses a Prometheus duration: "0", or units y w d h m s ms, each at most
- * once and in that order, each with a decimal count (1y = 365d, 1w = 7d),
- * e.g. 10s, 1m30s, 5m, 1h, 2d, 1w, 1y, 100ms. The total must fit Go's
- * time.Duration (about 292 years). Returns 0, or -1 with *why set to a
- * static message.
+ * A Prometheus duration (quoted or not) in milliseconds, as duration_parse
+ * (src/duration.h) reads it: 10s, 1m30s, 5m, 1h, 2d, 1w, 1y, 100ms, "0".
+ * Like Prometheus, more than Go's time.Duration holds (292 years) is out
+ * of range.
  */
-int yaml_parse_duration(const char *s, size_t len, int64_t *ms,
-                        const char **why);
+int yaml_get_duration(const struct yaml_node *n, int64_t *ms, struct diag *d);
 
 #endif

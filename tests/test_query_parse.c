@@ -5,9 +5,11 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -202,6 +204,24 @@ check_error(const char *text, int line, int col, int span, const char *msg)
 }
 
 static void
+test_hints(void **state)
+{
+    struct diag d;
+
+    (void)state;
+    diag_clear(&d);
+    assert_null(qparse_query("rate(x{a=\"b\"})", 14, &d));
+    assert_string_equal(d.hint, "add a range to the selector, as in "
+                        "x{a=\"b\"}[5m]");
+    assert_null(qparse_query("sum(x) by (a", 12, &d));
+    assert_string_equal(d.msg, "expected ',' or ')' in label list, found "
+                        "end of input");
+    assert_null(qparse_query("sum(x by (a)", 12, &d));
+    assert_string_equal(d.hint, "a by/without clause goes before '(' or "
+                        "after the closing ')'");
+}
+
+static void
 test_errors(void **state)
 {
     (void)state;
@@ -252,8 +272,59 @@ test_errors(void **state)
     check_error("(1", 1, 3, 1, "expected ')', found end of input");
     check_error("x[1m:]]", 1, 7, 1, "expected an operator or end of input, "
                 "found ']'");
+    check_error("sum by (a:b) (x)", 1, 9, 3, "expected label name, found "
+                "'a:b'; ':' is only allowed in metric names");
+    check_error("x{a:b=\"1\"}", 1, 3, 3, "expected label name, found "
+                "'a:b'; ':' is only allowed in metric names");
     check_error("-\"a\"", 1, 2, 3, "unary expression only allowed on "
                 "expressions of type scalar or instant vector");
+}
+
+/* Strips the newline; false at the end of the file. */
+static bool
+read_line(FILE *f, char *line, size_t size)
+{
+    if (fgets(line, (int)size, f) == NULL)
+        return false;
+    line[strcspn(line, "\n")] = '\0';
+    return true;
+}
+
+/* Every block of tests/data/promql/parse-errors.txt. */
+static void
+test_error_file(void **state)
+{
+    const char *dir = getenv("TESTDATA");
+    char path[512], query[1024], want[1024], got[1200];
+    struct diag d;
+    struct query *q;
+    FILE *f;
+    int cases = 0, failed = 0;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/promql/parse-errors.txt",
+             dir ? dir : "tests/data");
+    f = fopen(path, "r");
+    assert_non_null(f);
+    while (read_line(f, query, sizeof(query))) {
+        if (query[0] == '\0' || query[0] == '#')
+            continue;
+        assert_true(read_line(f, want, sizeof(want)));
+        diag_clear(&d);
+        q = qparse_query(query, strlen(query), &d);
+        snprintf(got, sizeof(got), "%d:%d+%d: %s", d.line, d.col, d.span,
+                 d.msg);
+        cases++;
+        if (q != NULL || strcmp(got, want) != 0) {
+            print_error("%s\n  want %s\n  got  %s\n", query, want,
+                        q ? "(parsed)" : got);
+            failed++;
+        }
+        qparse_free(q);
+    }
+    fclose(f);
+    assert_true(cases >= 40);
+    assert_int_equal(failed, 0);
 }
 
 int
@@ -264,7 +335,9 @@ main(void)
         cmocka_unit_test(test_constructs),
         cmocka_unit_test(test_modifiers),
         cmocka_unit_test(test_types),
+        cmocka_unit_test(test_hints),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_error_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

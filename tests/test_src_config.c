@@ -274,15 +274,13 @@ test_warnings(void **state)
                   "    file_sd_configs: [{files: [t.json]}]\n");
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nerrs, 0);
-    assert_int_equal(l.nwarns, 4);
+    /* relabel_configs, file_sd_configs, honor_labels and basic_auth are
+     * read now: no warning. */
+    assert_int_equal(l.nwarns, 2);
     assert_diag(&l.warns[0], l.path, 1, 1,
                 "rule_files is not supported yet; ignored");
     assert_diag(&l.warns[1], l.path, 3, 3,
                 "query_log_file is not supported yet; ignored");
-    assert_diag(&l.warns[2], l.path, 8, 5,
-                "relabel_configs is not supported yet; ignored");
-    assert_diag(&l.warns[3], l.path, 10, 5,
-                "file_sd_configs is not supported yet; ignored");
     assert_true(l.cfg.jobs[0].honor_labels);
     assert_string_equal(l.cfg.jobs[0].http.username, "u");
     assert_string_equal(l.cfg.jobs[0].http.password, "p");
@@ -313,9 +311,13 @@ test_chapter9(void **state)
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
-    assert_int_equal(nwarns, 1);
-    assert_diag(&warns[0], path, 18, 5,
-                "dns_sd_configs is not supported yet; ignored");
+    /* The access-log job's dns_sd_configs loads without a warning. */
+    assert_int_equal(nwarns, 0);
+    assert_int_equal(cfg.jobs[2].sd.ndns, 1);
+    assert_int_equal(cfg.jobs[2].sd.dns[0].type, SD_DNS_A);
+    assert_int_equal(cfg.jobs[2].sd.dns[0].port, 80);
+    assert_int_equal(cfg.jobs[2].sd.dns[0].refresh_ms, 30000);
+    assert_string_equal(cfg.jobs[2].sd.dns[0].names[0], "accesslog");
     assert_int_equal(cfg.scrape_interval_ms, 10000);
     assert_int_equal(cfg.njobs, 4);
     assert_int_equal(cfg.jobs[2].interval_ms, 3000);
@@ -450,7 +452,7 @@ test_scrape_keys(void **state)
     assert_string_equal(j->http.server_name, "api.example.com");
     assert_true(j->http.insecure_skip_verify);
     assert_int_equal(j->http.min_version, FETCH_TLS13);
-    assert_int_equal(j->nparams, 2);
+    assert_int_equal(j->nparams, 3);
     /* bearer_token is an authorization of type Bearer. */
     assert_string_equal(l.cfg.jobs[2].http.auth_type, "Bearer");
     assert_string_equal(l.cfg.jobs[2].http.credentials, "abc");
@@ -560,14 +562,14 @@ test_external_labels(void **state)
     unload(&l);
 }
 
-/* The labels before relabelling and the target made from them. */
+/* params reach the URL; relabelling can override them through
+ * __param_<name>, as Prometheus's target URL takes the first value. */
 static void
-test_target_labels(void **state)
+test_params_relabelled(void **state)
 {
     struct loaded l;
-    struct labels ls;
-    struct scrape_target_def *def = xcalloc(1, sizeof(*def));
-    const struct config_job *j;
+    struct scrape_target_def *defs;
+    size_t n;
 
     (void)state;
     load_text(&l, "scrape_configs:\n"
@@ -575,37 +577,29 @@ test_target_labels(void **state)
                   "    scrape_interval: 1m30s\n"
                   "    metrics_path: /probe\n"
                   "    params: {module: [http_2xx, x], target: [t]}\n"
+                  "    relabel_configs:\n"
+                  "      - source_labels: [__address__]\n"
+                  "        target_label: __param_target\n"
+                  "      - target_label: __param_module\n"
+                  "        replacement: icmp\n"
                   "    static_configs:\n"
                   "      - targets: ['example.com']\n"
                   "        labels: {__scheme__: https, team: web}\n");
     assert_int_equal(l.rc, 0);
-    j = &l.cfg.jobs[0];
-    config_target_labels(j, &j->statics[0], "example.com", &ls);
-    assert_int_equal(ls.n, 9);
-    assert_string_equal(labels_get(&ls, "__address__"), "example.com");
-    assert_string_equal(labels_get(&ls, "__scheme__"), "https");
-    assert_string_equal(labels_get(&ls, "__metrics_path__"), "/probe");
-    assert_string_equal(labels_get(&ls, "__scrape_interval__"), "1m30s");
-    assert_string_equal(labels_get(&ls, "__scrape_timeout__"), "10s");
-    assert_string_equal(labels_get(&ls, "__param_module"), "http_2xx");
-    assert_string_equal(labels_get(&ls, "__param_target"), "t");
-    assert_string_equal(labels_get(&ls, "job"), "bb");
-    assert_string_equal(labels_get(&ls, "team"), "web");
-    /* What relabelling would do: a parameter overridden, one added. */
-    assert_string_equal(ls.v[2].name, "__param_module");
-    free((char *)ls.v[2].value);
-    ((struct label *)ls.v)[2].value = xstrdup("icmp");
-    assert_int_equal(config_target_def(j, &ls, def), 0);
-    assert_string_equal(def->scheme, "https");
-    assert_string_equal(def->address, "example.com:443");
-    assert_string_equal(def->metrics_path, "/probe");
-    assert_string_equal(def->params, "module=icmp&module=x&target=t");
-    assert_int_equal(def->interval_ms, 90000);
-    assert_int_equal(def->labels.n, 3);
-    assert_string_equal(labels_get(&def->labels, "instance"),
+    assert_int_equal(l.cfg.jobs[0].nparams, 3);
+    n = config_targets(&l.cfg, &defs);
+    assert_int_equal(n, 1);
+    assert_string_equal(defs[0].scheme, "https");
+    assert_string_equal(defs[0].address, "example.com:443");
+    assert_string_equal(defs[0].metrics_path, "/probe");
+    assert_string_equal(defs[0].params,
+                        "module=icmp&module=x&target=example.com");
+    assert_int_equal(defs[0].interval_ms, 90000);
+    assert_int_equal(defs[0].labels.n, 3);
+    assert_string_equal(labels_get(&defs[0].labels, "instance"),
                         "example.com:443");
-    config_labels_free(&ls);
-    config_targets_free(def, 1);
+    assert_string_equal(labels_get(&defs[0].labels, "team"), "web");
+    config_targets_free(defs, n);
     unload(&l);
 }
 
@@ -627,7 +621,7 @@ test_production(void **state)
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
-    assert_int_equal(nwarns, 6);
+    assert_int_equal(nwarns, 4);
     assert_diag(&warns[0], path, 12, 1,
                 "rule_files is not supported yet; ignored");
     assert_diag(&warns[1], path, 15, 1,
@@ -636,10 +630,6 @@ test_production(void **state)
                 "remote_write is not supported yet; ignored");
     assert_diag(&warns[3], path, 84, 5,
                 "kubernetes_sd_configs is not supported yet; ignored");
-    assert_diag(&warns[4], path, 86, 5,
-                "relabel_configs is not supported yet; ignored");
-    assert_diag(&warns[5], path, 90, 5,
-                "metric_relabel_configs is not supported yet; ignored");
     assert_int_equal(cfg.evaluation_interval_ms, 30000);
     assert_int_equal(cfg.external_labels.n, 2);
     assert_string_equal(labels_get(&cfg.external_labels, "replica"), "A");
@@ -720,7 +710,7 @@ main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_scrape_keys),
         cmocka_unit_test(test_http_errors),
-        cmocka_unit_test(test_target_labels),
+        cmocka_unit_test(test_params_relabelled),
         cmocka_unit_test(test_external_labels),
         cmocka_unit_test(test_production),
         cmocka_unit_test(test_check),

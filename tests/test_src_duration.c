@@ -73,6 +73,13 @@ test_duration_format(void **state)
     assert_string_equal(out, "0s");
     duration_format(90500, out, sizeof(out));
     assert_string_equal(out, "1m30s500ms");
+    /* model.Duration.String: weeks and years only when exact. */
+    duration_format(90LL * 86400000, out, sizeof(out));
+    assert_string_equal(out, "90d");
+    duration_format(14LL * 86400000, out, sizeof(out));
+    assert_string_equal(out, "2w");
+    duration_format(365LL * 86400000 + 3600000, out, sizeof(out));
+    assert_string_equal(out, "365d1h");
 }
 
 static void

@@ -268,6 +268,17 @@ test_typed_getters(void **state)
     assert_int_equal(yaml_get_int(NULL, &i, &f->d), -1);
 }
 
+/* Loads d: "<s>" and reads it as a duration. */
+static int
+duration_of(struct fixture *f, const char *s, int64_t *ms)
+{
+    char doc[128];
+
+    snprintf(doc, sizeof(doc), "d: \"%s\"\n", s);
+    assert_non_null(load(f, doc));
+    return yaml_get_duration(yaml_get(f->root, "d"), ms, &f->d);
+}
+
 static void
 test_durations(void **state)
 {
@@ -285,24 +296,25 @@ test_durations(void **state)
         "", "1", "s", "1h1h", "1m1h", "1.5h", "-1s", "1S", "1s ", " 1s",
         "1ms1s", "293y", "1x", "99999999999999999999s", "1m1",
     };
-    const char *why;
+    struct fixture *f = *state;
     int64_t ms;
 
-    (void)state;
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         ms = -1;
-        assert_int_equal(yaml_parse_duration(good[i].s, strlen(good[i].s),
-                                             &ms, &why), 0);
+        if (duration_of(f, good[i].s, &ms) != 0)
+            fail_msg("'%s' was refused: %s", good[i].s, f->d.msg);
         assert_int_equal(ms, good[i].ms);
     }
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (yaml_parse_duration(bad[i], strlen(bad[i]), &ms, &why) == 0)
+        if (duration_of(f, bad[i], &ms) == 0)
             fail_msg("'%s' was accepted as a duration", bad[i]);
+        assert_int_equal(f->d.line, 1);
+        assert_int_equal(f->d.col, 4);
     }
-    yaml_parse_duration("", 0, &ms, &why);
-    assert_string_equal(why, "empty duration string");
-    yaml_parse_duration("293y", 4, &ms, &why);
-    assert_string_equal(why, "duration out of range");
+    duration_of(f, "", &ms);
+    assert_non_null(strstr(f->d.msg, "empty duration string"));
+    duration_of(f, "293y", &ms);
+    assert_non_null(strstr(f->d.msg, "duration out of range"));
 }
 
 static void

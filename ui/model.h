@@ -48,6 +48,13 @@ enum column_style {
     COLUMN_HEALTH,      /* 1 = "up" (good colour), 0 = "down" (bad colour) */
 };
 
+/* How bars and tables order their rows (by the first query's value). */
+enum panel_sort {
+    SORT_NONE,          /* as the query returns them (by label set) */
+    SORT_DESC,          /* largest first; what `top` implies */
+    SORT_ASC,
+};
+
 struct threshold {
     double value;       /* from this value upwards ... */
     int role;           /* ... use this theme role (enum theme_role) */
@@ -80,6 +87,7 @@ struct panel {
     struct panel_query *queries;
     size_t nqueries;
     bool dirty;             /* results changed since the last draw */
+    enum panel_sort sort;   /* bars/tables: order of the rows */
 };
 
 struct row {
@@ -95,6 +103,25 @@ struct page {
     size_t nrows;
 };
 
+/*
+ * A template variable: $name, ${name} and [[name]] in expressions and
+ * titles stand for values[current]. When all is true, current == nvalues
+ * selects "All", which stands for all_value when set, else for the regex
+ * alternation (a|b|...) of every value (".*" while there are none), as
+ * Grafana writes it for =~"$name". query, when set, is label_values(...):
+ * the values come from the store and are replaced on each refresh.
+ */
+struct variable {
+    char *name;
+    char **values;
+    size_t nvalues;
+    size_t current;
+    bool all;
+    char *query;            /* label_values(metric, label) or NULL */
+    char *all_value;        /* custom All text (".*"), or NULL */
+    char *default_value;    /* value to select when values change, or NULL */
+};
+
 struct dashboard {
     char *title;
     struct page *pages;
@@ -102,6 +129,9 @@ struct dashboard {
     int64_t range_ms;       /* graphs show [now - range, now] */
     int64_t step_ms;        /* range-query resolution */
     int64_t now_ms;         /* end of the range at the last evaluation */
+    int64_t refresh_ms;     /* how often to re-evaluate; 0: every frame */
+    struct variable *variables; /* template variables, in file order */
+    size_t nvariables;
 };
 
 enum target_health { HEALTH_UNKNOWN, HEALTH_UP, HEALTH_DOWN };

@@ -55,7 +55,7 @@ check "--once text has the panels and no escape codes" sh -c "
     grep -q 'Traffic by status code' '$tmp/snap.txt' &&
     grep -q 'image-gallery' '$tmp/snap.txt' &&
     ! grep -q \"\$(printf '\\033')\" '$tmp/snap.txt' &&
-    awk 'length > 100 { exit 1 }' '$tmp/snap.txt'"
+    [ \$(wc -L < '$tmp/snap.txt') -le 100 ]"
 
 "$PROMDECK" --bogus >"$tmp/out" 2>"$tmp/err"
 rc=$?

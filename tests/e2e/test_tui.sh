@@ -44,7 +44,7 @@ expect a "image-gallery" "data from the demo targets reaches the panels" 30
 tm send-keys -t a Tab
 expect a "goroutines" "Tab switches to the per-target table"
 tm send-keys -t a 3
-expect a "Last scrape" "3 shows the targets view"
+expect a "LAST SCRAPE" "3 shows the targets view"
 tm send-keys -t a 1
 expect a "Traffic by status code" "1 goes back to the dashboard"
 tm send-keys -t a '?'
@@ -67,7 +67,8 @@ check "after q the terminal is restored" restored a
 
 start b 100 30
 expect b "Golden signals" "a second instance starts"
-pid=$(pgrep -n -f "$PROMDECK --demo --refresh 500ms")
+# promdeck is the child of the pane's shell (its own child serves the demo).
+pid=$(pgrep -P "$(tm display-message -p -t b '#{pane_pid}')" -x promdeck)
 kill -TERM "$pid"
 expect b "PROMDECK-EXIT=0" "SIGTERM ends it cleanly"
 check "after SIGTERM the terminal is restored" restored b

@@ -1,0 +1,274 @@
+/*
+ * Command-line parsing with getopt_long. Every option has a long form;
+ * the common ones a short one. Values are checked here (durations, times,
+ * widths), so the rest of the program gets a struct it can trust.
+ */
+#include "src/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/duration.h"
+#include "src/version.h"
+
+static const char usage_text[] =
+"usage: promdeck [options]\n"
+"       promdeck query [options] EXPR\n"
+"       promdeck check config FILE\n"
+"       promdeck check dashboard FILE...\n"
+"\n"
+"A terminal dashboard for Prometheus metrics: scrapes /metrics endpoints,\n"
+"keeps their samples in memory and draws golden-signals panels.\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE      scrape the targets of a prometheus.yml\n"
+"  -d, --dashboard FILE   show a dashboard file (YAML or Grafana JSON);\n"
+"                         repeatable\n"
+"      --demo             serve built-in demo targets and scrape them\n"
+"      --once             collect, print the dashboard once, exit\n"
+"  -o, --output FORMAT    --once and query output: text (default) or json\n"
+"      --width N          --once text width (default $COLUMNS, else 100)\n"
+"      --retention DUR    history to keep (default 1h)\n"
+"      --range DUR        time range the graphs show (default: the\n"
+"                         dashboard's, else 15m)\n"
+"      --refresh DUR      redraw period (default 1s)\n"
+"      --timeout DUR      --once: longest time to collect (default 60s)\n"
+"      --ascii            draw with ASCII characters only\n"
+"  -t, --theme NAME|FILE  colour theme\n"
+"      --log FILE         write a debug log to FILE (-v: promdeck.log)\n"
+"  -v                     same as --log promdeck.log\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"Query options (promdeck query):\n"
+"      --load FILE        read exposition text into the store (repeatable)\n"
+"      --time T           evaluate at T (Unix seconds or RFC 3339)\n"
+"      --start T --end T --step DUR   evaluate as a range query\n"
+"\n"
+"Keys: q quit, Tab/1-9 switch views, ? help, p pause.\n"
+"Exit status: 0 success, 1 the job failed, 2 usage or configuration "
+"error.\n";
+
+enum {
+    OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
+    OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
+    OPT_START, OPT_END, OPT_STEP,
+};
+
+static const struct option long_options[] = {
+    { "config", required_argument, NULL, 'c' },
+    { "dashboard", required_argument, NULL, 'd' },
+    { "demo", no_argument, NULL, OPT_DEMO },
+    { "once", no_argument, NULL, OPT_ONCE },
+    { "output", required_argument, NULL, 'o' },
+    { "width", required_argument, NULL, OPT_WIDTH },
+    { "retention", required_argument, NULL, OPT_RETENTION },
+    { "range", required_argument, NULL, OPT_RANGE },
+    { "refresh", required_argument, NULL, OPT_REFRESH },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "ascii", no_argument, NULL, OPT_ASCII },
+    { "theme", required_argument, NULL, 't' },
+    { "log", required_argument, NULL, OPT_LOG },
+    { "load", required_argument, NULL, OPT_LOAD },
+    { "time", required_argument, NULL, OPT_TIME },
+    { "start", required_argument, NULL, OPT_START },
+    { "end", required_argument, NULL, OPT_END },
+    { "step", required_argument, NULL, OPT_STEP },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+};
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+    fputs("promdeck: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'promdeck --help'.\n", stderr);
+    return 2;
+}
+
+int
+cli_parse_duration(const char *s, int64_t *ms)
+{
+    return duration_parse(s, strlen(s), ms);
+}
+
+int
+cli_parse_time(const char *s, int64_t *ms)
+{
+    return time_parse(s, ms);
+}
+
+static void
+set_defaults(struct cli *c)
+{
+    const char *cols = getenv("COLUMNS");
+    char *end;
+    long w = cols != NULL ? strtol(cols, &end, 10) : 0;
+
+    memset(c, 0, sizeof(*c));
+    c->width = (cols != NULL && *end == '\0' && w >= 20 && w <= 1000)
+               ? (int)w : 100;
+    c->retention_ms = 3600 * 1000;
+    c->refresh_ms = 1000;
+    c->timeout_ms = 60 * 1000;
+}
+
+/* A positive duration option; reports and returns -1 when bad. */
+static int
+duration_opt(const char *name, const char *arg, int64_t *ms)
+{
+    if (cli_parse_duration(arg, ms) < 0 || *ms <= 0) {
+        fprintf(stderr, "promdeck: %s: bad duration '%s' (use e.g. 30s, "
+                "5m, 1h)\n", name, arg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Handles one option; returns -1 to go on or an exit status. */
+static int
+handle_option(struct cli *c, int opt, const char *arg)
+{
+    char *end;
+    long n;
+
+    switch (opt) {
+    case 'c': c->config = arg; break;
+    case 'd':
+        if (c->ndash == CLI_MAX_DASH)
+            return usage_error("%s", "too many dashboard files");
+        c->dash[c->ndash++] = arg;
+        break;
+    case OPT_DEMO: c->demo = true; break;
+    case OPT_ONCE: c->once = true; break;
+    case 'o':
+        if (strcmp(arg, "text") == 0)
+            c->output = CLI_TEXT;
+        else if (strcmp(arg, "json") == 0)
+            c->output = CLI_JSON;
+        else
+            return usage_error("unknown output format '%s' (text, json)",
+                               arg);
+        break;
+    case OPT_WIDTH:
+        n = strtol(arg, &end, 10);
+        if (*end != '\0' || n < 20 || n > 1000)
+            return usage_error("--width wants 20 to 1000, not '%s'", arg);
+        c->width = (int)n;
+        break;
+    case OPT_RETENTION:
+        return duration_opt("--retention", arg, &c->retention_ms) ? 2 : -1;
+    case OPT_RANGE:
+        return duration_opt("--range", arg, &c->range_ms) ? 2 : -1;
+    case OPT_REFRESH:
+        return duration_opt("--refresh", arg, &c->refresh_ms) ? 2 : -1;
+    case OPT_TIMEOUT:
+        return duration_opt("--timeout", arg, &c->timeout_ms) ? 2 : -1;
+    case OPT_STEP:
+        return duration_opt("--step", arg, &c->step_ms) ? 2 : -1;
+    case OPT_ASCII: c->ascii = true; break;
+    case 't': c->theme = arg; break;
+    case OPT_LOG: c->log = arg; break;
+    case 'v': c->log = "promdeck.log"; break;
+    case OPT_LOAD:
+        if (c->nload == CLI_MAX_LOAD)
+            return usage_error("%s", "too many --load files");
+        c->load[c->nload++] = arg;
+        break;
+    case OPT_TIME:
+        if (cli_parse_time(arg, &c->time_ms) < 0)
+            return usage_error("bad time '%s' (Unix seconds or RFC 3339)",
+                               arg);
+        c->has_time = true;
+        break;
+    case OPT_START:
+    case OPT_END:
+        if (cli_parse_time(arg, opt == OPT_START ? &c->start_ms
+                                                 : &c->end_ms) < 0)
+            return usage_error("bad time '%s' (Unix seconds or RFC 3339)",
+                               arg);
+        c->has_range = true;
+        break;
+    case 'h': fputs(usage_text, stdout); return 0;
+    case 'V': printf("promdeck %s\n", PROMDECK_VERSION); return 0;
+    default: return usage_error("%s", "unknown option");
+    }
+    return -1;
+}
+
+/* Cross-option checks once everything is read. */
+static int
+check_combination(struct cli *c, int argc, char **argv)
+{
+    if (c->command == CLI_QUERY) {
+        if (optind != argc - 1)
+            return usage_error("%s", "query wants exactly one expression");
+        c->expr = argv[optind];
+        if (c->has_range && (c->start_ms == 0 || c->end_ms == 0
+                             || c->step_ms == 0))
+            return usage_error("%s", "a range query needs --start, --end "
+                               "and --step");
+        if (c->has_range && c->end_ms < c->start_ms)
+            return usage_error("%s", "--end is before --start");
+        if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
+            return usage_error("%s", "query wants one data source: "
+                               "--load FILE..., --config FILE or --demo");
+        return -1;
+    }
+    if (c->command == CLI_CHECK_CONFIG || c->command == CLI_CHECK_DASHBOARD) {
+        c->files = (const char **)argv + optind;
+        c->nfiles = argc - optind;
+        if (c->nfiles < 1 || (c->command == CLI_CHECK_CONFIG
+                              && c->nfiles != 1))
+            return usage_error("%s", "check wants: config FILE, or "
+                               "dashboard FILE...");
+        return -1;
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (c->config != NULL && c->demo)
+        return usage_error("%s", "--config and --demo exclude each other");
+    if (c->config == NULL && !c->demo)
+        return usage_error("%s", "nothing to watch: give --config FILE or "
+                           "--demo");
+    return -1;
+}
+
+int
+cli_parse(struct cli *c, int argc, char **argv)
+{
+    int opt, rc;
+
+    set_defaults(c);
+    if (argc > 1 && strcmp(argv[1], "query") == 0) {
+        c->command = CLI_QUERY;
+        argv++;
+        argc--;
+    } else if (argc > 2 && strcmp(argv[1], "check") == 0) {
+        if (strcmp(argv[2], "config") == 0)
+            c->command = CLI_CHECK_CONFIG;
+        else if (strcmp(argv[2], "dashboard") == 0)
+            c->command = CLI_CHECK_DASHBOARD;
+        else
+            return usage_error("unknown check '%s' (config, dashboard)",
+                               argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+c:d:o:t:vhV", long_options,
+                              NULL)) != -1) {
+        if (opt == '?' || opt == ':')
+            return usage_error("unknown or incomplete option '%s'",
+                               argv[optind - 1]);
+        rc = handle_option(c, opt, optarg);
+        if (rc >= 0)
+            return rc;
+    }
+    return check_combination(c, argc, argv);
+}

@@ -1,0 +1,60 @@
+/*
+ * The command line: options for the dashboard (live or --once) and the
+ * subcommands. Parsing only fills a struct; it opens no file and starts
+ * nothing. Usage errors are printed here, on stderr, since src/ prints.
+ */
+#ifndef SRC_CLI_H
+#define SRC_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLI_MAX_LOAD 32
+#define CLI_MAX_DASH 16
+
+enum cli_command {
+    CLI_DASHBOARD,          /* promdeck [options] */
+    CLI_QUERY,              /* promdeck query ... EXPR */
+    CLI_CHECK_CONFIG,       /* promdeck check config FILE */
+    CLI_CHECK_DASHBOARD,    /* promdeck check dashboard FILE... */
+};
+enum cli_output { CLI_TEXT, CLI_JSON };
+
+struct cli {
+    enum cli_command command;
+    const char *config;         /* --config FILE, or NULL */
+    const char *dash[CLI_MAX_DASH];     /* -d FILE..., argv-owned */
+    int ndash;
+    const char **files;         /* promdeck check: the files to check */
+    int nfiles;
+    bool demo;                  /* --demo */
+    bool once;                  /* --once */
+    enum cli_output output;     /* -o text|json */
+    int width;                  /* --width, else $COLUMNS, else 100 */
+    int64_t retention_ms;       /* --retention, default 1h */
+    int64_t range_ms;           /* --range: graph window; 0: dashboard's */
+    int64_t refresh_ms;         /* --refresh: redraw period, default 1s */
+    int64_t timeout_ms;         /* --timeout: --once collection bound */
+    bool ascii;                 /* --ascii */
+    const char *theme;          /* --theme NAME|FILE, or NULL */
+    const char *log;            /* --log FILE (-v: promdeck.log), or NULL */
+    /* promdeck query */
+    const char *expr;
+    const char *load[CLI_MAX_LOAD];     /* --load FILE..., argv-owned */
+    int nload;
+    bool has_time, has_range;
+    int64_t time_ms, start_ms, end_ms, step_ms;
+};
+
+/*
+ * Fills c from argv. Returns -1 when the program should go on, or the exit
+ * status to end with: 0 after --help or --version, 2 on a usage error
+ * (already reported on stderr).
+ */
+int cli_parse(struct cli *c, int argc, char **argv);
+/* Parses a Prometheus duration ("90s", "1h30m", "100ms"); -1 if bad. */
+int cli_parse_duration(const char *s, int64_t *ms);
+/* Parses a time: Unix seconds (fractions allowed) or RFC 3339; -1 if bad. */
+int cli_parse_time(const char *s, int64_t *ms);
+
+#endif

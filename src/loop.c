@@ -1,0 +1,251 @@
+/*
+ * The event loop. Everything happens on one thread: libcurl's multi
+ * interface moves every transfer along without blocking, so a slow target
+ * never holds up the screen, and the screen is redrawn at most once per
+ * refresh period, from results evaluated just before.
+ */
+#include "src/loop.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/duration.h"
+#include "src/log.h"
+#include "src/snapshot.h"
+
+/* Longest single wait, so signals and resizes are seen promptly. */
+#define MAX_WAIT_MS 250
+/* How often old chunks are trimmed from the store. */
+#define GC_EVERY_MS (60 * 1000)
+/* How long --once waits for the first DNS answers. */
+#define DISCOVERY_WAIT_MS 5000
+
+static volatile sig_atomic_t quit_requested;
+
+static void
+on_quit(int sig)
+{
+    (void)sig;
+    quit_requested = 1;
+}
+
+/* A crash: put the terminal back, then die of the same signal. */
+static void
+on_fatal(int sig)
+{
+    ui_restore_terminal();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void
+loop_install_signals(void)
+{
+    static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_quit;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = SA_RESETHAND;
+    for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+        sigaction(fatal[i], &sa, NULL);
+}
+
+/* Milliseconds to wait: until the next scrape, discovery step or frame
+ * (at most 250). */
+static int
+wait_time(const struct loop *l, int64_t now, int64_t next_frame)
+{
+    int64_t due = scrape_pool_next_due(l->pool);
+    int64_t sd = discovery_next_due(l->disc, now);
+
+    if (next_frame < due)
+        due = next_frame;
+    if (sd < due)
+        due = sd;
+    due -= now;
+    return due < 0 ? 0 : due > MAX_WAIT_MS ? MAX_WAIT_MS : (int)due;
+}
+
+/* Moves discovery along; when it found a change, the pool gets the new
+ * target list (targets that remain keep their history). */
+static bool
+sync_targets(struct loop *l, int64_t now)
+{
+    struct scrape_target_def *defs;
+    size_t n;
+
+    discovery_poll(l->disc, now);
+    if (!discovery_changed(l->disc))
+        return false;
+    config_dropped_free(l->dropped, l->ndropped);
+    n = config_targets_build(l->cfg, l->disc, &defs, &l->dropped,
+                             &l->ndropped);
+    scrape_pool_set_targets(l->pool, defs, n, now);
+    config_target_defs_free(defs, n);
+    log_debug("%s: %zu targets, %zu dropped", __func__, n, l->ndropped);
+    return true;
+}
+
+/* After a frame, every panel is clean until its results change. */
+static void
+mark_clean(struct dashboard *m)
+{
+    for (size_t pg = 0; pg < m->npages; pg++)
+        for (size_t r = 0; r < m->pages[pg].nrows; r++)
+            for (size_t i = 0; i < m->pages[pg].rows[r].npanels; i++)
+                m->pages[pg].rows[r].panels[i].dirty = false;
+}
+
+/* The status bar: targets up, series held, whether paused. */
+static void
+format_status(const struct loop *l, char *out, size_t size)
+{
+    struct store_stats st;
+
+    store_get_stats(l->store, &st);
+    snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
+             l->targets.up, l->targets.n, st.series, st.samples);
+}
+
+/* Step 4: evaluate the visible page if its data moved on, then draw. */
+static void
+draw_frame(struct loop *l, int64_t now, bool data_changed)
+{
+    char status[160];
+
+    if (data_changed && !ui_paused(l->ui)) {
+        int page = ui_current_page(l->ui);
+
+        if (page >= 0)
+            dash_evaluate(l->dash, l->store, now, page);
+        targets_fill(&l->targets, l->pool);
+    }
+    format_status(l, status, sizeof(status));
+    ui_draw(l->ui, dash_model(l->dash), l->targets.rows, l->targets.n,
+            status);
+    mark_clean(dash_model(l->dash));
+}
+
+static int
+run_live(struct loop *l)
+{
+    int64_t now = time_now_ms(), next_frame = now, next_gc = now;
+    bool changed = true;
+
+    while (!quit_requested) {
+        bool key = false;
+        enum ui_action act;
+
+        scrape_pool_wait(l->pool, ui_input_fd(l->ui),
+                         wait_time(l, now, next_frame), &key);
+        now = time_now_ms();
+        if (scrape_pool_pump(l->pool, now) > 0)            /* 1 */
+            changed = true;
+        if (sync_targets(l, now))
+            changed = true;
+        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.n);
+        if (act == UI_QUIT)                                 /* 2 */
+            break;
+        scrape_pool_start_due(l->pool, now);                /* 3 */
+        if (now >= next_frame || act != UI_NONE) {          /* 4 */
+            draw_frame(l, now, changed || act != UI_NONE);
+            changed = false;
+            next_frame = now + l->cli->refresh_ms;
+        }
+        if (now >= next_gc) {
+            store_gc(l->store, now);
+            next_gc = now + GC_EVERY_MS;
+        }
+    }
+    return 0;
+}
+
+/* True once every target has finished two scrapes (so rates exist). */
+static bool
+all_scraped_twice(const struct scrape_pool *pool)
+{
+    for (size_t i = 0; i < scrape_pool_count(pool); i++) {
+        struct scrape_status st;
+
+        scrape_pool_status(pool, i, &st);
+        if (st.scrapes < 2)
+            return false;
+    }
+    return true;
+}
+
+bool
+loop_collect(struct loop *l)
+{
+    int64_t now = time_now_ms(), deadline = now + l->cli->timeout_ms;
+    int64_t sd_deadline = now + DISCOVERY_WAIT_MS;
+
+    sync_targets(l, now);
+    while (!quit_requested && discovery_pending(l->disc)
+           && now < sd_deadline) {
+        scrape_pool_wait(l->pool, -1, 100, NULL);
+        now = time_now_ms();
+        sync_targets(l, now);
+    }
+    while (!quit_requested && now < deadline
+           && !all_scraped_twice(l->pool)) {
+        int64_t wait = scrape_pool_next_due(l->pool) - now;
+
+        if (wait > deadline - now)
+            wait = deadline - now;
+        scrape_pool_wait(l->pool, -1, wait < 0 ? 0 : wait > MAX_WAIT_MS
+                         ? MAX_WAIT_MS : (int)wait, NULL);
+        now = time_now_ms();
+        scrape_pool_pump(l->pool, now);
+        sync_targets(l, now);
+        scrape_pool_start_due(l->pool, now);
+    }
+    return !quit_requested;
+}
+
+static int
+run_once(struct loop *l)
+{
+    size_t failed;
+    struct buf out;
+
+    if (!loop_collect(l))
+        return 1;
+    failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    targets_fill(&l->targets, l->pool);
+    log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
+              failed, l->targets.up, l->targets.n);
+    buf_init(&out, 0);
+    if (l->cli->output == CLI_JSON)
+        snapshot_json(dash_model(l->dash), l->targets.rows, l->targets.n,
+                      &out);
+    else
+        ui_render_text(dash_model(l->dash), l->targets.rows, l->targets.n,
+                       l->cli->width, l->cli->ascii, &out);
+    fputs(buf_str(&out), stdout);
+    buf_fini(&out);
+    return (l->targets.up == 0 || failed > 0) ? 1 : 0;
+}
+
+int
+loop_run(struct loop *l)
+{
+    int rc;
+
+    targets_init(&l->targets);
+    rc = l->ui != NULL ? run_live(l) : run_once(l);
+    targets_fini(&l->targets);
+    config_dropped_free(l->dropped, l->ndropped);
+    l->dropped = NULL;
+    l->ndropped = 0;
+    return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * The main loop: one thread, one place where it waits (the scrape pool's
+ * poll, with the terminal as an extra fd), then four steps: move transfers
+ * along, read keys, start due scrapes, redraw what is dirty. In --once
+ * mode it collects until every target was scraped twice, then prints.
+ */
+#ifndef SRC_LOOP_H
+#define SRC_LOOP_H
+
+#include <stdbool.h>
+
+#include "scrape/discovery.h"
+#include "scrape/pool.h"
+#include "src/cli.h"
+#include "src/config.h"
+#include "src/config_targets.h"
+#include "src/dash.h"
+#include "src/targets.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+struct loop {
+    const struct cli *cli;
+    const struct config *cfg;
+    struct discovery *disc;     /* finds the targets of cfg's jobs */
+    struct config_dropped *dropped;     /* targets relabelling dropped */
+    size_t ndropped;
+    struct store *store;
+    struct scrape_pool *pool;
+    struct dash *dash;
+    struct ui *ui;              /* NULL in --once mode */
+    struct target_list targets;
+};
+
+/* Installs the SIGINT/SIGTERM flag handlers and the fatal-signal handlers
+ * that restore the terminal before the process dies. */
+void loop_install_signals(void);
+/*
+ * Waits for discovery's first answers (a few seconds at most), then scrapes
+ * until every target has finished two scrapes (so rates have two points)
+ * or the --timeout passes; false if interrupted by a signal.
+ */
+bool loop_collect(struct loop *l);
+/* Runs until q, SIGINT or SIGTERM (live) or until the snapshot is printed
+ * (--once); returns the exit status. */
+int loop_run(struct loop *l);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * promdeck: a terminal dashboard for Prometheus metrics. main() parses the
+ * command line, loads the targets (a prometheus.yml or the built-in demo),
+ * builds store, scrape pool, dashboard and screen, runs the loop and tears
+ * everything down in reverse order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "scrape/pool.h"
+#include "src/check.h"
+#include "src/cli.h"
+#include "src/config.h"
+#include "src/log.h"
+#include "src/loop.h"
+#include "src/query_cmd.h"
+#include "src/startup.h"
+#include "src/xalloc.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+/* Opens the screen, or says why not (no terminal, a bad theme). */
+static struct ui *
+open_screen(const struct cli *cli)
+{
+    struct ui_options o = { .ascii = cli->ascii, .theme = cli->theme };
+    const char *no_color = getenv("NO_COLOR");
+    struct diag d;
+    struct ui *ui;
+
+    o.no_color = no_color != NULL && *no_color != '\0';
+    diag_clear(&d);
+    if ((ui = ui_open(&o, &d)) == NULL)
+        fprintf(stderr, "promdeck: %s\n", d.msg);
+    return ui;
+}
+
+/* The dashboard, live on the screen or once to stdout. */
+static int
+run_dashboard(const struct cli *cli, struct loop *l)
+{
+    int rc = 2;
+
+    if ((l->dash = startup_dashboard(cli)) == NULL)
+        return 2;
+    if (cli->once || (l->ui = open_screen(cli)) != NULL)
+        rc = loop_run(l);
+    ui_close(l->ui);
+    dash_free(l->dash);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct cli cli;
+    struct config cfg;
+    struct demo *demo = NULL;
+    struct loop l = { .cli = &cli };
+    int rc;
+
+    if ((rc = cli_parse(&cli, argc, argv)) >= 0)
+        return rc;
+    if (cli.command == CLI_CHECK_DASHBOARD)
+        return check_dashboards(cli.files, cli.nfiles);
+    if (cli.command == CLI_CHECK_CONFIG) {
+        fputs("promdeck: check config is not built yet\n", stderr);
+        return 2;
+    }
+    if (cli.log != NULL && log_open(cli.log) < 0)
+        fprintf(stderr, "promdeck: cannot open log %s\n", cli.log);
+    if ((rc = startup_targets(&cli, &cfg, &demo)) != 0)
+        goto out;
+    loop_install_signals();
+    xalloc_set_fatal_hook(ui_restore_terminal);
+    l.cfg = &cfg;
+    l.disc = config_discovery_new(&cfg);
+    l.store = store_new(cli.retention_ms, 0);
+    l.pool = scrape_pool_new(l.store);
+    rc = cli.command == CLI_QUERY ? query_cmd_run(&cli, &l)
+                                  : run_dashboard(&cli, &l);
+    scrape_pool_free(l.pool);
+    store_free(l.store);
+    discovery_free(l.disc);
+out:
+    demo_stop(demo);
+    config_fini(&cfg);
+    log_close();
+    return rc;
+}

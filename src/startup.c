@@ -1,0 +1,108 @@
+/*
+ * Start-up: configuration, demo and dashboards, with every problem
+ * reported on stderr as file:line:col before the screen opens.
+ */
+#include "src/startup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "src/dashfile.h"
+#include "src/dashmodel.h"
+#include "src/grafana.h"
+#include "src/xalloc.h"
+
+#define MAXERRS 20
+/* The demo's scrape interval: short, so a first look fills up quickly. */
+#define DEMO_INTERVAL_MS 5000
+#define DEFAULT_RANGE_MS (15 * 60 * 1000)
+
+void
+startup_print_errors(const struct diag *d, size_t n, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0;
+
+    if (f != NULL) {
+        text = xmalloc(1 << 20);
+        len = fread(text, 1, 1 << 20, f);
+        fclose(f);
+    }
+    for (size_t i = 0; i < n; i++)
+        diag_print(stderr, &d[i], text, len);
+    free(text);
+}
+
+int
+startup_targets(const struct cli *cli, struct config *cfg,
+                struct demo **demo)
+{
+    struct diag errs[MAXERRS], warns[MAXERRS];
+    size_t nerr = 0, nwarn = 0;
+    const struct demo_target *dt;
+    size_t n;
+
+    config_init(cfg);
+    if (cli->config == NULL && !cli->demo)
+        return 0;       /* promdeck query --load FILE */
+    if (cli->config != NULL) {
+        int rc = config_load(cfg, cli->config, errs, MAXERRS, &nerr, warns,
+                             MAXERRS, &nwarn);
+
+        for (size_t i = 0; i < nwarn; i++)
+            config_print_warning(stderr, &warns[i]);
+        startup_print_errors(errs, nerr, cli->config);
+        return rc < 0 ? 2 : 0;
+    }
+    if ((*demo = demo_start(&errs[0])) == NULL) {
+        fprintf(stderr, "promdeck: demo: %s\n", errs[0].msg);
+        return 1;
+    }
+    n = demo_targets(*demo, &dt);
+    for (size_t i = 0; i < n; i++)
+        config_add_static_job(cfg, dt[i].job, dt[i].metrics_path,
+                              DEMO_INTERVAL_MS, &dt[i].address, 1);
+    return 0;
+}
+
+/* Loads one -d file into m; prints its notes; -1 after printing errors. */
+static int
+load_one(const char *path, struct dashboard *m)
+{
+    struct diag errs[MAXERRS];
+    struct grafana_notes notes = { NULL, 0 };
+    size_t nerr = 0;
+    int rc = dashfile_open(path, m, errs, MAXERRS, &nerr, &notes);
+
+    for (size_t i = 0; i < notes.n; i++)
+        fprintf(stderr, "%s: note: %s\n", path, notes.v[i]);
+    grafana_notes_fini(&notes);
+    if (rc < 0)
+        startup_print_errors(errs, nerr, path);
+    return rc < 0 ? -1 : 0;
+}
+
+struct dash *
+startup_dashboard(const struct cli *cli)
+{
+    struct dashboard all, one;
+    struct dash *d;
+
+    if (cli->ndash == 0)
+        return dash_new_builtin(cli->range_ms ? cli->range_ms
+                                              : DEFAULT_RANGE_MS);
+    for (int i = 0; i < cli->ndash; i++) {
+        if (load_one(cli->dash[i], i == 0 ? &all : &one) < 0) {
+            if (i > 0)
+                dashmodel_fini(&all);
+            return NULL;
+        }
+        if (i > 0)
+            dashmodel_append(&all, &one);
+    }
+    d = dash_adopt(&all);
+    if (cli->range_ms != 0)
+        dash_set_range(d, cli->range_ms);
+    return d;
+}

@@ -1,0 +1,28 @@
+/*
+ * What main() does before the loop starts: load the targets (a
+ * prometheus.yml, or the demo) and the dashboard (-d files, or the
+ * built-in one), printing every error and note on stderr. Nothing here
+ * touches the screen, so errors end the program before it opens.
+ */
+#ifndef SRC_STARTUP_H
+#define SRC_STARTUP_H
+
+#include "src/cli.h"
+#include "src/config.h"
+#include "src/dash.h"
+#include "src/demo.h"
+
+/*
+ * Fills cfg from --config, or starts the demo and adds its jobs. Returns
+ * 0, 2 for a configuration error or 1 when the demo cannot start. The
+ * caller calls config_fini and demo_stop whatever the result.
+ */
+int startup_targets(const struct cli *cli, struct config *cfg,
+                    struct demo **demo);
+/* The -d dashboards as one (pages in order), or the built-in one; NULL
+ * after printing the errors. */
+struct dash *startup_dashboard(const struct cli *cli);
+/* Prints errors of a file, each with its source line and a caret. */
+void startup_print_errors(const struct diag *d, size_t n, const char *path);
+
+#endif

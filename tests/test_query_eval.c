@@ -1,0 +1,345 @@
+/*
+ * The evaluator against a real store: selection (lookback, staleness,
+ * offset, @), rate and increase over a counter with a reset computed by
+ * hand from Prometheus's extrapolation formula, operators and matching,
+ * aggregations, histogram_quantile, subqueries, range queries and the
+ * runtime errors, worded as Prometheus words them.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "query/query.h"
+
+#define S 1000      /* ms per second */
+
+/* Adds series name{k=v,...} with (t seconds, value) pairs. */
+static void
+add(struct store *st, const char *const *kv, const double *tv, size_t n)
+{
+    struct label l[8];
+    struct labels ls = {l, 0};
+    uint32_t id;
+    size_t i;
+
+    for (i = 0; kv[i] != NULL; i += 2) {
+        l[ls.n].name = kv[i];
+        l[ls.n++].value = kv[i + 1];
+    }
+    labels_sort(&ls);
+    id = store_series_id(st, &ls);
+    for (i = 0; i < n; i++)
+        assert_int_equal(store_append(st, id, (int64_t)(tv[2 * i] * S),
+                                      tv[2 * i + 1]), 0);
+}
+
+static int
+setup(void **state)
+{
+    struct store *st = store_new(365LL * 86400 * S, 0);
+    /* A counter scraped every 15 s that resets between 30 s and 45 s. */
+    static const char *const c[] = {"__name__", "reqs", "job", "api", NULL};
+    static const double cv[] = {0, 0, 15, 10, 30, 20, 45, 5, 60, 15};
+    static const char *const g1[] = {"__name__", "temp", "room", "a", NULL};
+    static const char *const g2[] = {"__name__", "temp", "room", "b", NULL};
+    static const char *const g3[] = {"__name__", "temp", "room", "c", NULL};
+    static const double t1[] = {0, 20, 60, 21};
+    static const double t2[] = {0, 10, 60, 12};
+    static const double t3[] = {0, 30, 60, 33};
+    static const char *const h[4][5] = {
+        {"__name__", "lat_bucket", "le", "0.1", NULL},
+        {"__name__", "lat_bucket", "le", "0.5", NULL},
+        {"__name__", "lat_bucket", "le", "1", NULL},
+        {"__name__", "lat_bucket", "le", "+Inf", NULL},
+    };
+    static const double hv[4][2] = {{60, 10}, {60, 30}, {60, 40}, {60, 50}};
+    static const char *const s[] = {"__name__", "gone", NULL};
+    double sv[] = {0, 1, 30, 0};
+    size_t i;
+
+    sv[3] = store_stale_nan();
+    add(st, c, cv, 5);
+    add(st, g1, t1, 2);
+    add(st, g2, t2, 2);
+    add(st, g3, t3, 2);
+    for (i = 0; i < 4; i++)
+        add(st, h[i], hv[i], 1);
+    add(st, s, sv, 2);
+    *state = st;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    store_free(*state);
+    return 0;
+}
+
+/* Evaluates text at t seconds; the result must be valid. */
+static struct qresult *
+run(const struct store *st, const char *text, double t)
+{
+    struct diag d;
+    struct query *q;
+    struct qresult *r;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q == NULL)
+        fail_msg("%s: %s", text, d.msg);
+    r = qeval_instant(q, st, (int64_t)(t * S), &d);
+    if (r == NULL)
+        fail_msg("%s: %s", text, d.msg);
+    qparse_free(q);
+    return r;
+}
+
+static double
+scalar_of(const struct store *st, const char *text, double t)
+{
+    struct qresult *r = run(st, text, t);
+    double v;
+
+    assert_int_equal(r->type, QV_SCALAR);
+    v = r->scalar;
+    qresult_free(r);
+    return v;
+}
+
+/* The value of a one-element vector result. */
+static double
+single(const struct store *st, const char *text, double t)
+{
+    struct qresult *r = run(st, text, t);
+    double v;
+
+    assert_int_equal(r->type, QV_VECTOR);
+    if (r->nseries != 1)
+        fail_msg("%s: %zu series", text, r->nseries);
+    v = r->series[0].points[0].v;
+    qresult_free(r);
+    return v;
+}
+
+static size_t
+count(const struct store *st, const char *text, double t)
+{
+    struct qresult *r = run(st, text, t);
+    size_t n = r->nseries;
+
+    qresult_free(r);
+    return n;
+}
+
+static void
+test_literals(void **state)
+{
+    (void)state;
+    assert_true(scalar_of(NULL, "2 ^ 3 ^ 2", 0) == 512);
+    assert_true(scalar_of(NULL, "-2 ^ 2", 0) == -4);
+    assert_true(scalar_of(NULL, "1 + 2 * 3 - 4 / 2", 0) == 5);
+    assert_true(scalar_of(NULL, "7 % 4", 0) == 3);
+    assert_true(scalar_of(NULL, "3 > bool 2", 0) == 1);
+    assert_true(isnan(scalar_of(NULL, "NaN", 0)));
+    assert_true(scalar_of(NULL, "time()", 90) == 90);
+}
+
+static void
+test_selection(void **state)
+{
+    const struct store *st = *state;
+
+    (void)state;
+    /* temp{room="a"} has samples at 0 s and 60 s: lookback is 5 m. */
+    assert_true(single(st, "temp{room=\"a\"}", 59) == 20);
+    assert_true(single(st, "temp{room=\"a\"}", 360) == 21);
+    assert_int_equal(count(st, "temp{room=\"a\"}", 361), 0);
+    assert_true(single(st, "temp{room=\"a\"} offset 1m", 90) == 20);
+    assert_true(single(st, "temp{room=\"a\"} @ 0", 100) == 20);
+    assert_int_equal(count(st, "temp", 60), 3);
+    assert_int_equal(count(st, "temp{room=~\"a|b\"}", 60), 2);
+    assert_int_equal(count(st, "temp{room!=\"a\"}", 60), 2);
+    /* A staleness marker hides the series although 1 s is recent. */
+    assert_true(single(st, "gone", 29) == 1);
+    assert_int_equal(count(st, "gone", 30), 0);
+    assert_true(single(st, "count_over_time(gone[1m])", 40) == 1);
+}
+
+static void
+test_rate(void **state)
+{
+    const struct store *st = *state;
+
+    /*
+     * Window [10 s, 70 s]: samples 10, 20, 5, 15 at 15..60 s. Increase
+     * 15 - 10 plus the 20 lost at the reset = 25 over 45 s sampled; the
+     * gaps to the edges (5 s, 10 s) are under 1.1 x 15 s, so it
+     * extrapolates to 60 s: 25 * 60 / 45.
+     */
+    assert_true(fabs(single(st, "increase(reqs[1m])", 70) - 25.0 * 60 / 45)
+                < 1e-9);
+    assert_true(fabs(single(st, "rate(reqs[1m])", 70) - 25.0 / 45) < 1e-12);
+    /* Window [0, 60]: all five samples, no extrapolation: 35 / 60. */
+    assert_true(fabs(single(st, "rate(reqs[1m])", 60) - 35.0 / 60) < 1e-12);
+    /* irate: the last two samples 5 -> 15 over 15 s. */
+    assert_true(fabs(single(st, "irate(reqs[1m])", 60) - 10.0 / 15) < 1e-12);
+    assert_true(single(st, "resets(reqs[5m])", 60) == 1);
+    assert_true(single(st, "changes(reqs[5m])", 60) == 4);
+    assert_true(single(st, "delta(temp{room=\"a\"}[1m])", 60) == 1);
+    assert_true(fabs(single(st, "deriv(temp{room=\"a\"}[1m])", 60) -
+                     1.0 / 60) < 1e-12);
+    /* Fitted line at 60 s is 21, slope 1/60 per second: 60 s on. */
+    assert_true(fabs(single(st, "predict_linear(temp{room=\"a\"}[1m], 60)",
+                            60) - 22) < 1e-9);
+    assert_true(single(st, "sum_over_time(reqs[1m])", 60) == 50);
+    assert_true(single(st, "avg_over_time(reqs[1m])", 60) == 10);
+    assert_true(single(st, "max_over_time(reqs[1m])", 60) == 20);
+    assert_true(single(st, "quantile_over_time(0.5, reqs[1m])", 60) == 10);
+}
+
+static void
+test_operators(void **state)
+{
+    const struct store *st = *state;
+    struct qresult *r;
+
+    r = run(st, "temp > 12", 60);
+    assert_int_equal(r->nseries, 2);
+    assert_string_equal(labels_get(&r->series[0].labels, "__name__"),
+                        "temp");
+    qresult_free(r);
+    r = run(st, "temp * 2", 60);
+    assert_null(labels_get(&r->series[0].labels, "__name__"));
+    assert_true(r->series[0].points[0].v == 42);
+    qresult_free(r);
+    assert_true(single(st, "temp{room=\"a\"} - ignoring(room) "
+                       "temp{room=\"b\"}", 60) == 9);
+    assert_true(single(st, "temp{room=\"a\"} / on() group_left "
+                       "sum(temp)", 60) == 21.0 / 66);
+    assert_int_equal(count(st, "temp and temp{room=\"b\"}", 60), 1);
+    assert_int_equal(count(st, "temp unless temp{room=\"b\"}", 60), 2);
+    assert_int_equal(count(st, "temp{room=\"a\"} or temp", 60), 3);
+    assert_true(single(st, "-temp{room=\"c\"}", 60) == -33);
+}
+
+static void
+test_aggregations(void **state)
+{
+    const struct store *st = *state;
+    struct qresult *r;
+
+    assert_true(single(st, "sum(temp)", 60) == 66);
+    assert_true(single(st, "avg(temp)", 60) == 22);
+    assert_true(single(st, "count(temp)", 60) == 3);
+    assert_true(single(st, "max(temp)", 60) == 33);
+    assert_true(single(st, "stdvar(temp)", 60) == 74);
+    assert_true(single(st, "quantile(0.5, temp)", 60) == 21);
+    assert_int_equal(count(st, "sum by (room) (temp)", 60), 3);
+    /* topk keeps whole series, largest first. */
+    r = run(st, "topk(2, temp)", 60);
+    assert_int_equal(r->nseries, 2);
+    assert_string_equal(labels_get(&r->series[0].labels, "room"), "c");
+    assert_string_equal(labels_get(&r->series[1].labels, "room"), "a");
+    assert_string_equal(labels_get(&r->series[0].labels, "__name__"),
+                        "temp");
+    qresult_free(r);
+    r = run(st, "count_values(\"v\", temp)", 60);
+    assert_int_equal(r->nseries, 3);
+    assert_string_equal(labels_get(&r->series[0].labels, "v"), "21");
+    qresult_free(r);
+}
+
+static void
+test_histogram(void **state)
+{
+    const struct store *st = *state;
+
+    /* rank 25 falls in (0.1, 0.5] holding 20 of it: 0.1 + 0.4 * 15/20. */
+    assert_true(fabs(single(st, "histogram_quantile(0.5, lat_bucket)", 60)
+                     - 0.4) < 1e-12);
+    /* rank 49.5 lies in the +Inf bucket: the highest finite bound. */
+    assert_true(single(st, "histogram_quantile(0.99, lat_bucket)", 60) == 1);
+}
+
+static void
+test_subquery_and_range(void **state)
+{
+    const struct store *st = *state;
+    struct diag d;
+    struct query *q;
+    struct qresult *r;
+    const char *text = "temp{room=\"b\"}";
+
+    /* Steps at 0 s and 60 s, both in [T-2m, T] at T = 60 s. */
+    assert_true(single(st, "max_over_time(temp{room=\"b\"}[2m:1m])", 60)
+                == 12);
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    r = qeval_range(q, st, 0, 120 * S, 30 * S, &d);
+    assert_non_null(r);
+    assert_int_equal(r->type, QV_MATRIX);
+    assert_int_equal(r->nseries, 1);
+    assert_int_equal(r->series[0].npoints, 5);
+    assert_true(r->series[0].points[1].v == 10);
+    assert_true(r->series[0].points[2].v == 12);
+    assert_int_equal(r->series[0].points[4].t, 120 * S);
+    qresult_free(r);
+    qparse_free(q);
+}
+
+static void
+expect_fail(const struct store *st, const char *text, const char *msg)
+{
+    struct diag d;
+    struct query *q;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    assert_non_null(q);
+    if (qeval_instant(q, st, 60 * S, &d) != NULL)
+        fail_msg("%s: evaluated, expected an error", text);
+    if (strncmp(d.msg, msg, strlen(msg)) != 0)
+        fail_msg("%s: got %s", text, d.msg);
+    qparse_free(q);
+}
+
+static void
+test_errors(void **state)
+{
+    const struct store *st = *state;
+
+    expect_fail(st, "temp * on() temp",
+                "found duplicate series for the match group {} on the "
+                "right hand-side of the operation");
+    expect_fail(st, "label_replace(temp, \"room\", \"x\", \"\", \"\")",
+                "vector cannot contain metrics with the same labelset");
+    expect_fail(st, "label_replace(temp, \"x\", \"$1\", \"room\", \"(\")",
+                "invalid regular expression in label_replace()");
+    expect_fail(st, "max_over_time(temp[1y:1ms])", "query processing would "
+                "load too many samples into memory in query execution");
+    expect_fail(st, "label_replace(temp, \"1x\", \"\", \"room\", \".*\")",
+                "invalid destination label name in label_replace(): 1x");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_literals),
+        cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_rate),
+        cmocka_unit_test(test_operators),
+        cmocka_unit_test(test_aggregations),
+        cmocka_unit_test(test_histogram),
+        cmocka_unit_test(test_subquery_and_range),
+        cmocka_unit_test(test_errors),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

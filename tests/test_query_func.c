@@ -1,0 +1,279 @@
+/*
+ * PromQL functions by family, against values worked out by hand from
+ * Prometheus's documented formulas: math and rounding, trigonometry, the
+ * calendar functions, *_over_time numerics, holt_winters, absent's
+ * labels, label_join and the Inf/NaN rules of avg and stddev.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "query/agg.h"
+#include "query/query.h"
+
+#define S 1000
+
+static void
+add(struct store *st, const char *name, const char *k, const char *v,
+    const double *vals, size_t n, double step)
+{
+    struct label l[2] = {{"__name__", name}, {k, v}};
+    struct labels ls = {l, k ? 2 : 1};
+    uint32_t id;
+    size_t i;
+
+    labels_sort(&ls);
+    id = store_series_id(st, &ls);
+    for (i = 0; i < n; i++)
+        assert_int_equal(store_append(st, id, (int64_t)(i * step * S),
+                                      vals[i]), 0);
+}
+
+static int
+setup(void **state)
+{
+    struct store *st = store_new(365LL * 86400 * S, 0);
+    static const double grow[] = {1, 2, 4, 8};
+    static const double flat[] = {0.1, 0.1, 0.1, 0.1};
+    static const double big[] = {1.5e308, 1.7e308};
+
+    add(st, "grow", NULL, NULL, grow, 4, 10);
+    add(st, "flat", NULL, NULL, flat, 4, 10);
+    add(st, "big", NULL, NULL, big, 2, 10);
+    add(st, "infs", "p", "a", (const double[]){INFINITY}, 1, 10);
+    add(st, "infs", "p", "b", (const double[]){0}, 1, 10);
+    add(st, "infs", "p", "c", (const double[]){INFINITY}, 1, 10);
+    add(st, "mix", "p", "a", (const double[]){INFINITY}, 1, 10);
+    add(st, "mix", "p", "b", (const double[]){-INFINITY}, 1, 10);
+    add(st, "huge", "p", "a", (const double[]){1.7e308}, 1, 10);
+    add(st, "huge", "p", "b", (const double[]){1.5e308}, 1, 10);
+    add(st, "same", "p", "a", (const double[]){0.7}, 1, 10);
+    add(st, "same", "p", "b", (const double[]){0.7}, 1, 10);
+    add(st, "same", "p", "c", (const double[]){0.7}, 1, 10);
+    *state = st;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    store_free(*state);
+    return 0;
+}
+
+static struct qresult *
+run(const struct store *st, const char *text, double t)
+{
+    struct diag d;
+    struct query *q;
+    struct qresult *r;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q == NULL)
+        fail_msg("%s: %s", text, d.msg);
+    r = qeval_instant(q, st, (int64_t)(t * S), &d);
+    if (r == NULL)
+        fail_msg("%s: %s", text, d.msg);
+    qparse_free(q);
+    return r;
+}
+
+/* The value of a one-element vector (or a scalar) result at t seconds. */
+static double
+val(const struct store *st, const char *text, double t)
+{
+    struct qresult *r = run(st, text, t);
+    double v;
+
+    if (r->type == QV_SCALAR) {
+        v = r->scalar;
+    } else {
+        if (r->nseries != 1)
+            fail_msg("%s: %zu series", text, r->nseries);
+        v = r->series[0].points[0].v;
+    }
+    qresult_free(r);
+    return v;
+}
+
+static size_t
+count(const struct store *st, const char *text, double t)
+{
+    struct qresult *r = run(st, text, t);
+    size_t n = r->nseries;
+
+    qresult_free(r);
+    return n;
+}
+
+static void
+near(double got, double want, const char *what)
+{
+    if (!(fabs(got - want) <= 1e-12 * fmax(1, fabs(want))))
+        fail_msg("%s: got %.17g, want %.17g", what, got, want);
+}
+
+static void
+test_math(void **state)
+{
+    const struct store *st = *state;
+
+    assert_true(val(st, "abs(vector(-3))", 0) == 3);
+    assert_true(val(st, "ceil(vector(1.2))", 0) == 2);
+    assert_true(val(st, "floor(vector(-1.2))", 0) == -2);
+    /* round adds 0.5 and floors: halves go up, also when negative. */
+    assert_true(val(st, "round(vector(2.5))", 0) == 3);
+    assert_true(val(st, "round(vector(-2.5))", 0) == -2);
+    near(val(st, "round(vector(1.234), 0.01)", 0), 1.23, "round 0.01");
+    assert_true(val(st, "round(vector(17), 5)", 0) == 15);
+    assert_true(val(st, "sqrt(vector(16))", 0) == 4);
+    assert_true(val(st, "exp(vector(0))", 0) == 1);
+    assert_true(val(st, "ln(vector(1))", 0) == 0);
+    assert_true(val(st, "log2(vector(8))", 0) == 3);
+    assert_true(val(st, "log10(vector(1000))", 0) == 3);
+    assert_true(val(st, "sgn(vector(-5))", 0) == -1);
+    assert_true(val(st, "clamp(vector(5), 0, 3)", 0) == 3);
+    assert_true(val(st, "clamp_min(vector(1), 2)", 0) == 2);
+    assert_true(val(st, "clamp_max(vector(7), 2)", 0) == 2);
+    assert_true(isnan(val(st, "clamp_max(vector(NaN), 1)", 0)));
+    /* clamp with max < min is an empty vector. */
+    assert_int_equal(count(st, "clamp(vector(5), 3, 0)", 0), 0);
+}
+
+static void
+test_trig(void **state)
+{
+    const struct store *st = *state;
+
+    assert_true(val(st, "sin(vector(0))", 0) == 0);
+    assert_true(val(st, "cos(vector(0))", 0) == 1);
+    near(val(st, "deg(vector(pi()))", 0), 180, "deg");
+    near(val(st, "rad(vector(180))", 0), M_PI, "rad");
+    near(val(st, "vector(1) atan2 vector(1)", 0), M_PI / 4, "atan2");
+    near(val(st, "tanh(vector(0)) + acosh(vector(1))", 0), 0, "tanh");
+}
+
+static void
+test_calendar(void **state)
+{
+    const struct store *st = *state;
+    /* 1700000000 is Tuesday 2023-11-14 22:13:20 UTC, day 318. */
+    const char *v = "vector(1700000000)";
+    char q[64];
+
+    snprintf(q, sizeof(q), "year(%s)", v);
+    assert_true(val(st, q, 0) == 2023);
+    snprintf(q, sizeof(q), "month(%s)", v);
+    assert_true(val(st, q, 0) == 11);
+    snprintf(q, sizeof(q), "day_of_month(%s)", v);
+    assert_true(val(st, q, 0) == 14);
+    snprintf(q, sizeof(q), "day_of_week(%s)", v);
+    assert_true(val(st, q, 0) == 2);
+    snprintf(q, sizeof(q), "day_of_year(%s)", v);
+    assert_true(val(st, q, 0) == 318);
+    snprintf(q, sizeof(q), "hour(%s)", v);
+    assert_true(val(st, q, 0) == 22);
+    snprintf(q, sizeof(q), "minute(%s)", v);
+    assert_true(val(st, q, 0) == 13);
+    snprintf(q, sizeof(q), "days_in_month(%s)", v);
+    assert_true(val(st, q, 0) == 30);
+    /* Without an argument: of the evaluation time (1970-01-01). */
+    assert_true(val(st, "year()", 0) == 1970);
+    assert_true(val(st, "days_in_month(vector(951782400))", 0) == 29);
+}
+
+static void
+test_over_time(void **state)
+{
+    const struct store *st = *state;
+
+    /* grow: 1 2 4 8 at 0 10 20 30 s. */
+    assert_true(val(st, "sum_over_time(grow[1m])", 30) == 15);
+    assert_true(val(st, "avg_over_time(grow[1m])", 30) == 3.75);
+    assert_true(val(st, "min_over_time(grow[1m])", 30) == 1);
+    assert_true(val(st, "last_over_time(grow[1m])", 30) == 8);
+    assert_true(val(st, "count_over_time(grow[15s])", 30) == 2);
+    assert_true(val(st, "present_over_time(grow[1m])", 30) == 1);
+    near(val(st, "stdvar_over_time(grow[1m])", 30), 7.1875, "stdvar");
+    near(val(st, "quantile_over_time(0.25, grow[1m])", 30), 1.75, "q");
+    assert_true(val(st, "changes(grow[1m])", 30) == 3);
+    assert_true(val(st, "idelta(grow[1m])", 30) == 4);
+    /* Equal values have exactly zero spread, whatever the rounding. */
+    assert_true(val(st, "stddev_over_time(flat[1m])", 30) == 0);
+    /* The running mean does not overflow near DBL_MAX. */
+    near(val(st, "avg_over_time(big[1m])", 10), 1.6e308, "avg big");
+    /* Hand-run Holt-Winters with sf = tf = 0.5 over 1 2 4 8. */
+    assert_true(val(st, "holt_winters(grow[1m], 0.5, 0.5)", 30) == 6.375);
+    assert_int_equal(count(st, "absent_over_time(grow[1m])", 30), 0);
+}
+
+static void
+test_aggregation_numerics(void **state)
+{
+    const struct store *st = *state;
+
+    assert_true(isinf(val(st, "avg(infs)", 0)));
+    assert_true(isnan(val(st, "avg(mix)", 0)));
+    assert_true(val(st, "stddev(same)", 0) == 0);
+    assert_true(val(st, "stdvar(same)", 0) == 0);
+    /* The sum overflows, the running mean does not. */
+    assert_true(val(st, "sum(huge)", 0) == INFINITY);
+    near(val(st, "avg(huge)", 0), 1.6e308, "avg huge");
+}
+
+static void
+test_labels(void **state)
+{
+    const struct store *st = *state;
+    struct qresult *r;
+
+    r = run(st, "absent(nosuch{job=\"x\", a=~\"y\", b=\"1\", b=\"2\"})", 0);
+    assert_int_equal(r->nseries, 1);
+    assert_int_equal(r->series[0].labels.n, 1);
+    assert_string_equal(labels_get(&r->series[0].labels, "job"), "x");
+    qresult_free(r);
+    r = run(st, "label_join(infs, \"q\", \"-\", \"p\", \"__name__\")", 0);
+    assert_int_equal(r->nseries, 3);
+    assert_string_equal(labels_get(&r->series[0].labels, "q"), "a-infs");
+    qresult_free(r);
+    assert_true(isnan(val(st, "scalar(infs)", 0)));
+    assert_true(val(st, "timestamp(grow)", 35) == 30);
+}
+
+static void
+test_format_float(void **state)
+{
+    struct arena *a = arena_new();
+
+    (void)state;
+    assert_string_equal(qeval_format_float(a, 0.1), "0.1");
+    assert_string_equal(qeval_format_float(a, 2), "2");
+    assert_string_equal(qeval_format_float(a, 1e21),
+                        "1000000000000000000000");
+    assert_string_equal(qeval_format_float(a, 1.5e-7), "0.00000015");
+    assert_string_equal(qeval_format_float(a, -INFINITY), "-Inf");
+    assert_string_equal(qeval_format_float(a, NAN), "NaN");
+    arena_free(a);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_math),
+        cmocka_unit_test(test_trig),
+        cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_over_time),
+        cmocka_unit_test(test_aggregation_numerics),
+        cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_format_float),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,161 @@
+/*
+ * Bar meters: sorting largest first, top N, eighth-cell fills worked out
+ * by hand (frac * width * 8 eighths, the remainder as a partial block),
+ * threshold colours and the ASCII fallback.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "src/arena.h"
+#include "ui/bars.h"
+#include "ui/theme.h"
+
+static struct arena *arena;
+
+static int
+setup(void **state)
+{
+    (void)state;
+    arena = arena_new();
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    arena_free(arena);
+    return 0;
+}
+
+/* An instant vector: series named names[i] with value v[i]. */
+static struct qresult *
+vector(const char *const *names, const double *v, size_t n)
+{
+    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+
+    r->type = QV_VECTOR;
+    r->nseries = n;
+    r->series = arena_calloc(arena, n, sizeof *r->series);
+    for (size_t i = 0; i < n; i++) {
+        struct qseries *s = &r->series[i];
+
+        s->labels.n = 1;
+        s->labels.v = arena_calloc(arena, 1, sizeof(struct label));
+        s->labels.v[0].name = "name";
+        s->labels.v[0].value = names[i];
+        s->npoints = 1;
+        s->points = arena_calloc(arena, 1, sizeof *s->points);
+        s->points[0].v = v[i];
+    }
+    return r;
+}
+
+static char *
+text_of(const struct canvas *c)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    canvas_to_text(c, &b);
+    return buf_steal(&b);
+}
+
+static const char *const abc[] = { "a", "b", "c" };
+static const double vals[] = { 10, 40, 20 };
+
+static struct panel
+bars_panel(struct panel_query *q)
+{
+    struct panel p = {
+        .title = "b", .kind = PANEL_BARS, .decimals = -1, .min = NAN,
+        .max = NAN, .width = 1, .queries = q, .nqueries = 1,
+    };
+
+    return p;
+}
+
+static void
+test_sorted_with_eighths(void **state)
+{
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = vector(abc, vals, 3) };
+    struct panel p = bars_panel(&q);
+    struct canvas *c = canvas_new(30, 3, false);
+    char *s;
+
+    (void)state;
+    /* Label 1 + gap, meter 30 - 1 - 2 - 2 = 25, gap, value 2. Scale 0-40:
+     * 20 is 100 eighths = 12 full + 4/8 (U+258C); 10 is 50 = 6 + 2/8
+     * (U+258E). The rest of a meter is U+2500. */
+    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "b \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88 40\n"
+        "c \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x8c"
+        "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+        "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+        "\xe2\x94\x80\xe2\x94\x80 20\n"
+        "a \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+        "\xe2\x96\x88\xe2\x96\x8e"
+        "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+        "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+        "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+        "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80 10\n");
+    /* Colours follow each series' place in the query: b is second. */
+    assert_int_equal(canvas_cell(c, 2, 0)->role, ROLE_SERIES2);
+    assert_int_equal(canvas_cell(c, 20, 0)->role, ROLE_SERIES2);
+    assert_int_equal(canvas_cell(c, 20, 1)->role, ROLE_METER_BG);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_topn_ascii_thresholds(void **state)
+{
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = vector(abc, vals, 3) };
+    struct panel p = bars_panel(&q);
+    struct threshold th[] = { { 30, ROLE_CRIT }, { 15, ROLE_WARN } };
+    struct canvas *c = canvas_new(16, 3, true);
+    char *s;
+
+    (void)state;
+    p.topn = 2;
+    p.max = 80;
+    p.thresholds = th;
+    p.nthresholds = 2;
+    /* Meter 16 - 1 - 2 - 2 = 11 wide, scale 0-80: 40 is 44 eighths (5
+     * full cells), 20 is 22 eighths (2 full cells); ASCII shows no
+     * partial cells. */
+    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 16, 3 });
+    s = text_of(c);
+    assert_string_equal(s, "b #####...... 40\nc ##......... 20\n\n");
+    assert_int_equal(canvas_cell(c, 2, 0)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 2, 1)->role, ROLE_WARN);
+    free(s);
+    canvas_free(c);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sorted_with_eighths, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_topn_ascii_thresholds, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

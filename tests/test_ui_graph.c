@@ -1,0 +1,232 @@
+/*
+ * Graphs on a text canvas: braille dots for horizontal lines at the
+ * bottom and top pixel rows, unjoined points across gaps, stacking, the
+ * y axis labels, the x axis time and the legend. Expected braille cells
+ * come from the dot numbering: bottom row of a cell is dots 7 and 8
+ * (0x40, 0x80), top row dots 1 and 4 (0x01, 0x08).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "src/arena.h"
+#include "ui/graph.h"
+#include "ui/theme.h"
+
+static struct arena *arena;
+
+static int
+setup(void **state)
+{
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    arena = arena_new();
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    arena_free(arena);
+    return 0;
+}
+
+/* A matrix of n series named by `name`, each with points (t[i], v[s][i]). */
+static struct qresult *
+matrix(size_t n, const char *const *names, const int64_t *t,
+       const double *v, size_t npts)
+{
+    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+
+    r->type = QV_MATRIX;
+    r->nseries = n;
+    r->series = arena_calloc(arena, n, sizeof *r->series);
+    for (size_t s = 0; s < n; s++) {
+        struct qseries *q = &r->series[s];
+
+        q->labels.n = 1;
+        q->labels.v = arena_calloc(arena, 1, sizeof(struct label));
+        q->labels.v[0].name = "name";
+        q->labels.v[0].value = names[s];
+        q->npoints = npts;
+        q->points = arena_calloc(arena, npts, sizeof *q->points);
+        for (size_t i = 0; i < npts; i++) {
+            q->points[i].t = t[i];
+            q->points[i].v = v[s * npts + i];
+        }
+    }
+    return r;
+}
+
+static struct panel
+graph_panel(struct panel_query *q)
+{
+    struct panel p = {
+        .title = "g", .kind = PANEL_GRAPH, .decimals = -1, .min = NAN,
+        .max = NAN, .width = 1, .queries = q, .nqueries = 1,
+    };
+
+    return p;
+}
+
+static char *
+text_of(const struct canvas *c)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    canvas_to_text(c, &b);
+    return buf_steal(&b);
+}
+
+static const char *const ab[] = { "a", "b" };
+static const int64_t t2[] = { 0, 3600000 };
+
+static void
+test_two_flat_lines(void **state)
+{
+    /* a = 0 on the bottom pixel row, b = 10 on the top one. */
+    const double v[] = { 0, 0, 10, 10 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(10, 4, false);
+    char *s;
+
+    (void)state;
+    /* 10 wide is too narrow for a y axis; 4 high leaves no legend. */
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89"
+        "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\n"
+        "\n"
+        "\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80"
+        "\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80\n"
+        "00:00\n");
+    assert_int_equal(canvas_cell(c, 3, 0)->role, ROLE_SERIES2);
+    assert_int_equal(canvas_cell(c, 3, 2)->role, ROLE_SERIES1);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_gap_not_joined(void **state)
+{
+    /* Points an hour apart with a 1 s step: two lone dots. */
+    const double v[] = { 0, 0, 10, 10 };
+    struct panel_query q = { .expr = "x", .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 1000 };
+    struct canvas *c = canvas_new(10, 4, true);
+    char *s;
+
+    (void)state;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
+    s = text_of(c);
+    /* ASCII: two dots per cell, top "'", bottom ".". */
+    assert_string_equal(s, "'        '\n\n.        .\n00:00\n");
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_stacking(void **state)
+{
+    /* Two series at 5: stacked they reach 5 and 10 over a base of 0.
+     * On 12 pixel rows, 5 is row round(5.5) = 6 from the bottom: the
+     * second dot row of the middle cell (dots 2 and 5: 0x12). */
+    const double v[] = { 5, 5, 5, 5 };
+    struct panel_query q = { .expr = "x", .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(10, 4, false);
+
+    (void)state;
+    p.stack = true;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
+    assert_int_equal(canvas_cell(c, 4, 0)->ch, 0x2809);
+    assert_int_equal(canvas_cell(c, 4, 0)->role, ROLE_SERIES2);
+    assert_int_equal(canvas_cell(c, 4, 1)->ch, 0x2812);
+    assert_int_equal(canvas_cell(c, 4, 1)->role, ROLE_SERIES1);
+    assert_int_equal(canvas_cell(c, 4, 2)->ch, ' ');
+    canvas_free(c);
+}
+
+static void
+test_axes_and_legend(void **state)
+{
+    const double v[] = { 0, 0, 10, 10 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(30, 8, true);
+    char *s;
+
+    (void)state;
+    /* 8 rows: a legend of 2, an x axis, 5 rows of plot. Labels: 10 at
+     * the top, 0 at the bottom and, on row 2, the value at pixel row
+     * 9.5 of 19: 5. The middle time starts at 3 + 27 / 2 - 2 = 14.
+     * Legend stats longer than 2/3 of the width (20) shrink to the last
+     * value: "last 10  min 10  max 10" is 23 wide. */
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "10+'''''''''''''''''''''''''''\n"
+        "  |\n"
+        " 5+\n"
+        "  |\n"
+        " 0+...........................\n"
+        "   00:00      00:30      01:00\n"
+        "* a       last 0  min 0  max 0\n"
+        "* b                         10\n");
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_two_scalars(void **state)
+{
+    struct qresult a = { .type = QV_SCALAR, .t = 3600000, .scalar = 3 };
+    struct qresult b = { .type = QV_SCALAR, .t = 3600000, .scalar = 7 };
+    struct panel_query q[2] = { { .expr = "3", .result = &a },
+                                { .expr = "7", .result = &b } };
+    struct panel p = graph_panel(q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(30, 8, true);
+    char *s;
+
+    (void)state;
+    /* Each scalar keeps its own point: the legend shows both values. */
+    p.nqueries = 2;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
+    s = text_of(c);
+    assert_non_null(strstr(s, "* {}      last 3  min 3  max 3\n"));
+    assert_non_null(strstr(s, "* {}      last 7  min 7  max 7\n"));
+    free(s);
+    canvas_free(c);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_two_flat_lines, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_gap_not_joined, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stacking, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_axes_and_legend, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_two_scalars, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

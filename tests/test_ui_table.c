@@ -1,0 +1,191 @@
+/*
+ * Tables: rows joined on a label across queries, blank cells where a
+ * query has no series for the key, up/down health colours, values in the
+ * query's unit, top N by the first value column, and sparkline columns.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "src/arena.h"
+#include "ui/table.h"
+#include "ui/theme.h"
+
+static struct arena *arena;
+
+static int
+setup(void **state)
+{
+    (void)state;
+    arena = arena_new();
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    arena_free(arena);
+    return 0;
+}
+
+/* A vector of series with instance=inst[i], value v[i] (npts points
+ * 0, 1, ..., v[i] spread evenly when npts > 1). */
+static struct qresult *
+vector(const char *const *inst, const double *v, size_t n, size_t npts)
+{
+    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+
+    r->type = QV_MATRIX;
+    r->nseries = n;
+    r->series = arena_calloc(arena, n, sizeof *r->series);
+    for (size_t i = 0; i < n; i++) {
+        struct qseries *s = &r->series[i];
+
+        s->labels.n = 2;
+        s->labels.v = arena_calloc(arena, 2, sizeof(struct label));
+        s->labels.v[0].name = "instance";
+        s->labels.v[0].value = inst[i];
+        s->labels.v[1].name = "job";
+        s->labels.v[1].value = "node";
+        s->npoints = npts;
+        s->points = arena_calloc(arena, npts, sizeof *s->points);
+        for (size_t k = 0; k < npts; k++) {
+            s->points[k].t = (int64_t)k * 1000;
+            s->points[k].v = npts > 1 ? v[i] * (double)k / (double)(npts - 1)
+                                      : v[i];
+        }
+    }
+    return r;
+}
+
+static char *
+text_of(const struct canvas *c)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    canvas_to_text(c, &b);
+    return buf_steal(&b);
+}
+
+static char *join[] = { "instance" };
+static const char *const ab[] = { "b", "a" };
+static const double up[] = { 0, 1 };
+static const char *const ac[] = { "a", "c" };
+static const double mem[] = { 1536, 2048 };
+
+static struct panel
+table_panel(struct panel_query *q, size_t nq)
+{
+    struct panel p = {
+        .title = "t", .kind = PANEL_TABLE, .decimals = -1, .min = NAN,
+        .max = NAN, .width = 1, .queries = q, .nqueries = nq,
+        .join = join, .njoin = 1,
+    };
+
+    return p;
+}
+
+static void
+test_join_and_blanks(void **state)
+{
+    struct panel_query q[] = {
+        { .expr = "up", .style = COLUMN_HEALTH,
+          .result = vector(ab, up, 2, 1) },
+        { .expr = "node_memory", .column = "mem", .unit = UNIT_BYTES,
+          .style = COLUMN_VALUE, .result = vector(ac, mem, 2, 1) },
+    };
+    struct panel p = table_panel(q, 2);
+    struct canvas *c = canvas_new(30, 5, false);
+    char *s;
+
+    (void)state;
+    /* Key column 8 wide ("instance"), health 4 ("down"), mem 7
+     * ("1.5 KiB"), two spaces apart; rows sorted a, b, c. */
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "instance    up      mem\n"
+        "a           up  1.5 KiB\n"
+        "b         down\n"
+        "c                 2 KiB\n"
+        "\n");
+    assert_int_equal(canvas_cell(c, 12, 1)->role, ROLE_GOOD);
+    assert_int_equal(canvas_cell(c, 10, 2)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 0, 0)->role, ROLE_TITLE);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_topn_by_value(void **state)
+{
+    struct panel_query q[] = {
+        { .expr = "up", .style = COLUMN_HEALTH,
+          .result = vector(ab, up, 2, 1) },
+        { .expr = "node_memory", .column = "mem", .unit = UNIT_BYTES,
+          .style = COLUMN_VALUE, .result = vector(ac, mem, 2, 1) },
+    };
+    struct panel p = table_panel(q, 2);
+    struct canvas *c = canvas_new(30, 3, false);
+    char *s;
+
+    (void)state;
+    /* Top 1 by mem: c (2 KiB) beats a (1.5 KiB); b has no mem. */
+    p.topn = 1;
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "instance    up      mem\n"
+        "c                 2 KiB\n"
+        "\n");
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_spark_column_and_overflow(void **state)
+{
+    const char *const three[] = { "x", "y", "z" };
+    const double top[] = { 7, 7, 7 };
+    struct panel_query q[] = {
+        { .expr = "rate", .column = "trend", .style = COLUMN_SPARK,
+          .result = vector(three, top, 3, 8) },
+    };
+    struct panel p = table_panel(q, 1);
+    struct canvas *c = canvas_new(20, 3, true);
+    char *s;
+
+    (void)state;
+    /* Points 0..7 give levels 1..8 ('_' '_' '.' '.' '-' '-' '\'' '#'),
+     * right-aligned in the 10 columns left after "instance" and its gap
+     * (20 - 10 - 2 = 8 wide: the 8 points exactly). Only one row fits
+     * above the "+2 more rows" line. */
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 3 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "instance  trend\n"
+        "x         __..--'#\n"
+        "+2 more rows\n");
+    free(s);
+    canvas_free(c);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_join_and_blanks, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_topn_by_value, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_spark_column_and_overflow,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,116 @@
+/*
+ * Themes: role names in step with the enum, the built-in themes, colour
+ * depth detection (NO_COLOR, COLORTERM, terminfo's colours) and the
+ * nearest-colour arithmetic of the 256 and 8 colour fallbacks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "ui/theme.h"
+
+static void
+test_role_names(void **state)
+{
+    (void)state;
+    assert_string_equal(theme_role_name(ROLE_DEFAULT), "default");
+    assert_string_equal(theme_role_name(ROLE_SERIES3), "series3");
+    assert_string_equal(theme_role_name(ROLE_METER_BG), "meter_bg");
+    assert_null(theme_role_name(ROLE_COUNT));
+    assert_int_equal(theme_role_by_name("crit"), ROLE_CRIT);
+    assert_int_equal(theme_role_by_name("nope"), -1);
+    for (int i = 0; i < ROLE_COUNT; i++)
+        assert_int_equal(theme_role_by_name(theme_role_name(i)), i);
+    assert_int_equal(theme_series_role(0), ROLE_SERIES1);
+    assert_int_equal(theme_series_role(9), ROLE_SERIES2);
+}
+
+static void
+test_builtins(void **state)
+{
+    (void)state;
+    assert_ptr_equal(theme_by_name(NULL), theme_default());
+    assert_ptr_equal(theme_by_name("mono"), theme_mono());
+    assert_null(theme_by_name("solarized"));
+    /* Monochrome carries meaning in attributes, never in colour. */
+    for (int i = 0; i < ROLE_COUNT; i++) {
+        assert_int_equal(theme_mono()->style[i].fg, THEME_DEFAULT_COLOR);
+        assert_int_equal(theme_mono()->style[i].bg, THEME_DEFAULT_COLOR);
+    }
+    assert_true(theme_mono()->style[ROLE_SELECTION].attr & ATTR_REVERSE);
+}
+
+static void
+test_depth(void **state)
+{
+    (void)state;
+    assert_int_equal(theme_detect_depth("1", "truecolor", true, 256, true),
+                     DEPTH_MONO);
+    /* An empty NO_COLOR does not count (no-color.org). */
+    assert_int_equal(theme_detect_depth("", NULL, true, 256, false),
+                     DEPTH_256);
+    assert_int_equal(theme_detect_depth(NULL, NULL, false, 256, false),
+                     DEPTH_MONO);
+    assert_int_equal(theme_detect_depth(NULL, "truecolor", true, 256, true),
+                     DEPTH_TRUECOLOR);
+    assert_int_equal(theme_detect_depth(NULL, "24bit", true, 256, true),
+                     DEPTH_TRUECOLOR);
+    /* COLORTERM alone cannot make a 256-colour terminfo entry direct. */
+    assert_int_equal(theme_detect_depth(NULL, "truecolor", true, 256,
+                                        false), DEPTH_256);
+    assert_int_equal(theme_detect_depth(NULL, NULL, true, 8, false),
+                     DEPTH_8);
+    assert_int_equal(theme_detect_depth(NULL, NULL, true, 2, false),
+                     DEPTH_MONO);
+}
+
+static void
+test_nearest_colours(void **state)
+{
+    (void)state;
+    /* The cube: 16 + 36 r + 6 g + b over levels 0 95 135 175 215 255. */
+    assert_int_equal(theme_rgb_to_256(0xff0000), 196);
+    assert_int_equal(theme_rgb_to_256(0x5fafff), 16 + 36 * 1 + 6 * 3 + 5);
+    assert_int_equal(theme_rgb_to_256(0x000000), 16);
+    /* Mid greys land on the grey ramp: 0x808080 (128) is 232 + 12
+     * (8 + 10 * 12 = 128). */
+    assert_int_equal(theme_rgb_to_256(0x808080), 244);
+    assert_int_equal(theme_rgb_to_8(0xff0000), 1);
+    assert_int_equal(theme_rgb_to_8(0x00ff00), 2);
+    assert_int_equal(theme_rgb_to_8(0x0000ff), 4);
+    assert_int_equal(theme_rgb_to_8(0xeeeeee), 7);
+}
+
+static void
+test_grafana_colours(void **state)
+{
+    (void)state;
+    /* The colours of tests/data/diamol-ch09's Grafana dashboards. */
+    assert_int_equal(theme_role_by_color("green"), ROLE_GOOD);
+    assert_int_equal(theme_role_by_color("dark-red"), ROLE_CRIT);
+    assert_int_equal(theme_role_by_color("dark-orange"), ROLE_WARN);
+    assert_int_equal(theme_role_by_color("semi-dark-yellow"), ROLE_WARN);
+    assert_int_equal(theme_role_by_color("#EAB839"), ROLE_WARN);
+    assert_int_equal(theme_role_by_color("#299c46"), ROLE_GOOD);
+    assert_int_equal(theme_role_by_color("rgba(237, 129, 40, 0.89)"),
+                     ROLE_WARN);
+    assert_int_equal(theme_role_by_color("#d44a3a"), ROLE_CRIT);
+    assert_int_equal(theme_role_by_color("blue"), ROLE_SERIES2);
+    assert_int_equal(theme_role_by_color("transparent"), -1);
+    assert_int_equal(theme_role_by_color("#12"), -1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_builtins),
+        cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_nearest_colours),
+        cmocka_unit_test(test_grafana_colours),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,239 @@
+/*
+ * The screen frame on a canvas: tabs and their hit boxes, PAUSED, the
+ * status bar, help, view clamping, and the "terminal too small" message
+ * below 40x10 (never a partial dashboard).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ui/layout.h"
+#include "ui/theme.h"
+#include "ui/view.h"
+
+static struct page pages[2] = { { .title = "Overview" }, { .title = "Mem" } };
+static struct dashboard dash = { .title = "D", .pages = pages, .npages = 2,
+                                 .range_ms = 3600000 };
+
+static char *
+text_of(const struct canvas *c)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    canvas_to_text(c, &b);
+    return buf_steal(&b);
+}
+
+/* Line n of text s, copied into out. */
+static void
+line(const char *s, int n, char *out, size_t len)
+{
+    while (n-- > 0 && strchr(s, '\n') != NULL)
+        s = strchr(s, '\n') + 1;
+    snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
+}
+
+static void
+test_title_tabs_status(void **state)
+{
+    struct canvas *c = canvas_new(60, 10, true);
+    struct view_state vs = { 0 };
+    char *s, l[128];
+
+    (void)state;
+    view_draw(c, &vs, &dash, NULL, 0, "2/2 targets up", 0);
+    s = text_of(c);
+    line(s, 0, l, sizeof l);
+    /* " D" then two spaces, then " 1 Overview " (x 4-15), " 2 Mem "
+     * (17-23), " 3 targets " (25-35), one apart; the range
+     * right-aligned with a space after it. The status and the range are
+     * 24 + 8 (PAUSED) wide, more than half of 60: the status goes to
+     * the key bar. */
+    assert_string_equal(l, " D   1 Overview   2 Mem   3 targets "
+                           "                last 1h");
+    line(s, 9, l, sizeof l);
+    /* The 43-wide key list ends one cell before the edge: x 16-58. */
+    assert_string_equal(l, " 2/2 targets up q quit  tab view  p pause"
+                           "  r reload  ? help");
+    assert_int_equal(vs.ntabs, 3);
+    assert_int_equal(view_tab_at(&vs, 5, 0), 0);
+    assert_int_equal(view_tab_at(&vs, 20, 0), 1);
+    assert_int_equal(view_tab_at(&vs, 30, 0), 2);
+    assert_int_equal(view_tab_at(&vs, 3, 0), -1);
+    assert_int_equal(view_tab_at(&vs, 5, 1), -1);
+    assert_int_equal(canvas_cell(c, 5, 0)->role, ROLE_TAB_ACTIVE);
+    assert_int_equal(canvas_cell(c, 20, 0)->role, ROLE_TAB);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_status_in_title_bar(void **state)
+{
+    struct canvas *c = canvas_new(80, 10, true);
+    struct view_state vs = { 0 };
+    char *s, l[128];
+
+    (void)state;
+    /* "2/2 up  last 1h " is 16 wide, within half of 80 with room for
+     * PAUSED: the status goes up, the key bar keeps only the keys. */
+    view_draw(c, &vs, &dash, NULL, 0, "2/2 up", 0);
+    s = text_of(c);
+    line(s, 0, l, sizeof l);
+    assert_non_null(strstr(l, " 3 targets "));
+    assert_int_equal(strlen(l), 79);
+    assert_string_equal(l + 64, "2/2 up  last 1h");
+    line(s, 9, l, sizeof l);
+    assert_null(strstr(l, "2/2 up"));
+    assert_non_null(strstr(l, "q quit"));
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_paused_and_help(void **state)
+{
+    struct canvas *c = canvas_new(60, 14, true);
+    struct view_state vs = { .paused = true, .help = true, .view = 7 };
+    char *s, l[128];
+
+    (void)state;
+    view_draw(c, &vs, &dash, NULL, 0, NULL, 0);
+    /* An out-of-range view falls back to the first. */
+    assert_int_equal(vs.view, 0);
+    s = text_of(c);
+    line(s, 0, l, sizeof l);
+    assert_non_null(strstr(l, "PAUSED  last 1h"));
+    assert_int_equal(canvas_cell(c, 46, 0)->role, ROLE_WARN);
+    line(s, 1, l, sizeof l);
+    assert_string_equal(l, " Keys");
+    line(s, 3, l, sizeof l);
+    assert_string_equal(l, "  q                     quit");
+    assert_non_null(strstr(s, "Ctrl-L"));
+    line(s, 13, l, sizeof l);
+    assert_non_null(strstr(l, "? close help"));
+    /* With help up no tab is active. */
+    assert_int_equal(canvas_cell(c, 5, 0)->role, ROLE_TAB);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_too_small(void **state)
+{
+    struct canvas *c = canvas_new(39, 10, true);
+    struct canvas *t = canvas_new(30, 8, true);
+    struct view_state vs = { 0 };
+    char *s;
+
+    (void)state;
+    view_draw(c, &vs, &dash, NULL, 0, "x", 0);
+    s = text_of(c);
+    /* 38 wide fits 39: one line, at (39 - 38) / 2 = 0, row 5. */
+    assert_string_equal(s, "\n\n\n\n\n"
+                           "terminal too small (39x10), need 40x10\n"
+                           "\n\n\n\n");
+    assert_int_equal(vs.ntabs, 0);
+    free(s);
+    view_draw(t, &vs, &dash, NULL, 0, "x", 0);
+    s = text_of(t);
+    /* 30 wide: two lines from row (8 - 1) / 2 = 3. */
+    assert_string_equal(s, "\n\n\n"
+                           "  terminal too small (30x8),\n"
+                           "          need 40x10\n"
+                           "\n\n\n");
+    free(s);
+    canvas_free(c);
+    canvas_free(t);
+}
+
+/* A one-panel page drawn through a memo: untouched panels keep their
+ * cells, dirty or changed ones are repainted. */
+static void
+test_memo_redraws_only_changed_panels(void **state)
+{
+    struct qpoint pt = { 0, 1 };
+    struct qseries se = { { NULL, 0 }, &pt, 1 };
+    struct qresult r1 = { .type = QV_VECTOR, .series = &se, .nseries = 1 };
+    struct qresult r2 = r1;
+    struct panel_query q = { .expr = "x", .result = &r1 };
+    struct panel p = { .title = "P", .kind = PANEL_STAT, .decimals = -1,
+                       .min = NAN, .max = NAN, .width = 1, .queries = &q,
+                       .nqueries = 1 };
+    struct row row = { .height = 1, .panels = &p, .npanels = 1 };
+    struct page pg = { .title = "one", .rows = &row, .nrows = 1 };
+    struct dashboard d = { .title = "D", .pages = &pg, .npages = 1,
+                           .range_ms = 60000 };
+    struct canvas *c = canvas_new(40, 10, true);
+    struct view_memo *m = view_memo_new();
+    struct view_state vs = { 0 };
+
+    (void)state;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 0, 1)->ch, '+');
+    /* Scribble inside the panel: an unchanged panel is not repainted. */
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    view_draw_memo(c, &vs, &d, NULL, 0, "status", 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, 'Z');
+    /* Marked dirty: repainted. */
+    p.dirty = true;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    p.dirty = false;
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    /* A new result: repainted. */
+    q.result = &r2;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    /* Invalidated (a resize, Ctrl-L): everything is repainted. */
+    view_memo_invalidate(m);
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    canvas_put(c, 5, 3, 'Z', ROLE_DEFAULT, 0);
+    /* Another view (help) repaints the body too. */
+    vs.help = true;
+    view_draw_memo(c, &vs, &d, NULL, 0, NULL, 0, m);
+    assert_int_equal(canvas_cell(c, 5, 3)->ch, ' ');
+    view_memo_free(m);
+    view_memo_free(NULL);
+    canvas_free(c);
+}
+
+static void
+test_range_text(void **state)
+{
+    char s[16];
+
+    (void)state;
+    view_range_text(3600000, s, sizeof s);
+    assert_string_equal(s, "1h");
+    view_range_text(900000, s, sizeof s);
+    assert_string_equal(s, "15m");
+    view_range_text(45000, s, sizeof s);
+    assert_string_equal(s, "45s");
+    view_range_text(2 * 86400000LL, s, sizeof s);
+    assert_string_equal(s, "2d");
+    assert_int_equal(view_count(&dash), 3);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_title_tabs_status),
+        cmocka_unit_test(test_status_in_title_bar),
+        cmocka_unit_test(test_paused_and_help),
+        cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_memo_redraws_only_changed_panels),
+        cmocka_unit_test(test_range_text),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,69 @@
+/*
+ * The explore view: a PromQL prompt like Prometheus's expression browser.
+ * One line of input with cursor editing, completion of metric names,
+ * label names and label values (Tab), a history (Up/Down, kept in a file
+ * between runs), and the last result as a table and a graph, or the parse
+ * error with a caret under its place. It evaluates nothing itself: Enter
+ * hands the expression to src/, which evaluates it and gives the result
+ * back with explore_set_result.
+ *
+ * Ownership: explore_new's result belongs to the caller (explore_free).
+ * explore_set_result adopts the result it is given.
+ */
+#ifndef UI_EXPLORE_H
+#define UI_EXPLORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "query/value.h"
+#include "src/diag.h"
+#include "ui/canvas.h"
+#include "ui/layout.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+
+struct explore;
+
+/*
+ * Where completions come from (src/ fills it from the store). label NULL
+ * asks for label names, "__name__" for metric names, anything else for
+ * the values of that label. Returns the count and a malloc'd array of
+ * strings that stay valid until the next call; the explore view frees the
+ * array (not the strings) and filters by what was typed.
+ */
+struct explore_completer {
+    void *ctx;
+    size_t (*complete)(void *ctx, const char *label, const char ***out);
+};
+
+enum explore_outcome {
+    EXPLORE_NONE,       /* nothing to do */
+    EXPLORE_CHANGED,    /* redraw */
+    EXPLORE_RUN,        /* Enter: evaluate explore_expr() */
+    EXPLORE_LEAVE,      /* Esc on an empty prompt: back to the views */
+};
+
+/* history_path may be NULL (no file); a missing file is an empty history. */
+struct explore *explore_new(const char *history_path);
+/* Writes the history file (at most 500 entries) and frees everything. */
+void explore_free(struct explore *ex);
+void explore_set_completer(struct explore *ex,
+                           const struct explore_completer *c);
+/* Applies one key (printable characters, Backspace, Delete, Left, Right,
+ * Home, End, Ctrl-A/E/K/U/W, Tab, Up, Down, Enter, Esc). */
+enum explore_outcome explore_key(struct explore *ex,
+                                 const struct screen_event *ev);
+/* The expression Enter ran; valid until the next key. */
+const char *explore_expr(const struct explore *ex);
+/*
+ * The answer to the last EXPLORE_RUN: a result (adopted; may be NULL) or
+ * an error diag (line, column and span inside the expression).
+ */
+void explore_set_result(struct explore *ex, struct qresult *res,
+                        const struct diag *err);
+/* Draws prompt, completions, and result (table above graph) in r. */
+void explore_draw(struct explore *ex, struct canvas *c, struct rect r,
+                  const struct theme *th);
+
+#endif

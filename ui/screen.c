@@ -1,0 +1,283 @@
+/*
+ * ncursesw behind a canvas. Each frame writes only the cells that differ
+ * from the previous canvas into stdscr, then one wnoutrefresh + doupdate
+ * lets ncurses send the minimal update, so an idle dashboard costs almost
+ * no bytes. Colour pairs are set up once per theme, one per role.
+ */
+#include "ui/screen.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "src/xalloc.h"
+
+/* Whether curses owns the terminal: read on fatal paths, so a plain flag. */
+static volatile bool curses_active;
+
+struct screen {
+    SCREEN *term;
+    bool ascii;
+    enum color_depth depth;
+    const struct theme *theme;
+    struct canvas *last;        /* what the terminal shows now */
+};
+
+/* A theme colour as this depth names it; -1 is the terminal default. */
+static int
+color_for(int32_t rgb, enum color_depth depth, bool fg)
+{
+    int c;
+
+    if (rgb == THEME_DEFAULT_COLOR)
+        return -1;
+    switch (depth) {
+    case DEPTH_TRUECOLOR:
+        return (int)rgb;
+    case DEPTH_256:
+        return theme_rgb_to_256(rgb);
+    case DEPTH_8:
+        /* Dark greys come out black: keep foregrounds readable. */
+        c = theme_rgb_to_8(rgb);
+        return fg && c == COLOR_BLACK ? COLOR_WHITE : c;
+    default:
+        return -1;
+    }
+}
+
+static void
+setup_colors(struct screen *s)
+{
+    if (s->depth == DEPTH_MONO)
+        return;
+    start_color();
+    use_default_colors();
+    if (COLOR_PAIRS <= ROLE_COUNT) {
+        s->depth = DEPTH_MONO;
+        s->theme = theme_mono();
+        return;
+    }
+    for (int i = 0; i < ROLE_COUNT; i++) {
+        const struct theme_style *st = &s->theme->style[i];
+
+        init_extended_pair(i + 1, color_for(st->fg, s->depth, true),
+                           color_for(st->bg, s->depth, false));
+    }
+}
+
+static enum color_depth
+detect_depth(bool no_color)
+{
+    bool direct = tigetflag("RGB") > 0;
+
+    if (no_color)
+        return DEPTH_MONO;
+    return theme_detect_depth(getenv("NO_COLOR"), getenv("COLORTERM"),
+                              has_colors(), tigetnum("colors"), direct);
+}
+
+static void
+setup_input(void)
+{
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    /* Clicks only: motion reports would cost bytes for nothing. */
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    mouseinterval(0);
+}
+
+struct screen *
+screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
+{
+    const struct theme *th = theme_by_name(theme);
+    struct screen *s;
+    SCREEN *term;
+
+    if (th == NULL) {
+        diag_set(d, 0, 0, 0, "unknown theme '%s'", theme);
+        diag_hint(d, "built-in themes are 'default' and 'mono'");
+        return NULL;
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        diag_set(d, 0, 0, 0, "stdin and stdout must be a terminal");
+        diag_hint(d, "use --once for output to a pipe or a file");
+        return NULL;
+    }
+    term = newterm(NULL, stdout, stdin);
+    if (term == NULL) {
+        const char *t = getenv("TERM");
+
+        diag_set(d, 0, 0, 0, "cannot use terminal type '%s'",
+                 t != NULL ? t : "(unset)");
+        return NULL;
+    }
+    set_term(term);
+    curses_active = true;
+    s = xcalloc(1, sizeof *s);
+    s->term = term;
+    s->ascii = ascii;
+    s->depth = detect_depth(no_color);
+    s->theme = s->depth == DEPTH_MONO ? theme_mono() : th;
+    s->last = canvas_new(0, 0, ascii);
+    setup_input();
+    setup_colors(s);
+    return s;
+}
+
+void
+screen_restore(void)
+{
+    if (!curses_active)
+        return;
+    curses_active = false;
+    endwin();
+}
+
+void
+screen_close(struct screen *s)
+{
+    if (s == NULL)
+        return;
+    screen_restore();
+    delscreen(s->term);
+    canvas_free(s->last);
+    free(s);
+}
+
+void
+screen_size(const struct screen *s, int *w, int *h)
+{
+    (void)s;
+    *w = COLS;
+    *h = LINES;
+}
+
+bool
+screen_ascii(const struct screen *s)
+{
+    return s->ascii;
+}
+
+enum color_depth
+screen_depth(const struct screen *s)
+{
+    return s->depth;
+}
+
+int
+screen_fd(const struct screen *s)
+{
+    (void)s;
+    return STDIN_FILENO;
+}
+
+static attr_t
+attrs_for(const struct screen *s, const struct cell *cell)
+{
+    int a = cell->attr | s->theme->style[cell->role].attr;
+    attr_t r = A_NORMAL;
+
+    if (a & ATTR_BOLD)
+        r |= A_BOLD;
+    if (a & ATTR_REVERSE)
+        r |= A_REVERSE;
+    if (a & ATTR_DIM)
+        r |= A_DIM;
+    if (a & ATTR_UNDERLINE)
+        r |= A_UNDERLINE;
+    return r;
+}
+
+static void
+put_cell(const struct screen *s, int x, int y, const struct cell *cell)
+{
+    wchar_t wc[2] = { (wchar_t)cell->ch, L'\0' };
+    int pair = s->depth == DEPTH_MONO ? 0 : cell->role + 1;
+    cchar_t cc;
+
+    setcchar(&cc, wc, attrs_for(s, cell), 0, &pair);
+    /* The bottom-right cell reports ERR (the cursor cannot advance past
+     * it) but is drawn all the same. */
+    mvwadd_wch(stdscr, y, x, &cc);
+}
+
+void
+screen_present(struct screen *s, const struct canvas *c, bool full)
+{
+    int w = canvas_width(c), h = canvas_height(c);
+
+    if (w != canvas_width(s->last) || h != canvas_height(s->last))
+        full = true;
+    if (full)
+        clearok(curscr, TRUE);
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            const struct cell *cell = canvas_cell(c, x, y);
+            const struct cell *old = full ? NULL : canvas_cell(s->last, x, y);
+
+            if (old != NULL && memcmp(old, cell, sizeof *cell) == 0)
+                continue;
+            put_cell(s, x, y, cell);
+        }
+    }
+    canvas_copy(s->last, c);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* Maps a curses function key; 0 for keys promdeck has no use for. */
+static int
+map_key(struct screen_event *ev, wint_t k)
+{
+    MEVENT me;
+
+    switch (k) {
+    case KEY_UP: return SCREEN_KEY_UP;
+    case KEY_DOWN: return SCREEN_KEY_DOWN;
+    case KEY_LEFT: return SCREEN_KEY_LEFT;
+    case KEY_RIGHT: return SCREEN_KEY_RIGHT;
+    case KEY_PPAGE: return SCREEN_KEY_PGUP;
+    case KEY_NPAGE: return SCREEN_KEY_PGDN;
+    case KEY_HOME: return SCREEN_KEY_HOME;
+    case KEY_END: return SCREEN_KEY_END;
+    case KEY_BTAB: return SCREEN_KEY_BTAB;
+    case KEY_RESIZE: return SCREEN_KEY_RESIZE;
+    case KEY_MOUSE:
+        if (getmouse(&me) != OK
+            || !(me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+            return 0;
+        ev->x = me.x;
+        ev->y = me.y;
+        return SCREEN_KEY_CLICK;
+    default: return 0;
+    }
+}
+
+bool
+screen_read(struct screen *s, struct screen_event *ev)
+{
+    wint_t wch;
+    int rc;
+
+    (void)s;
+    for (;;) {
+        rc = wget_wch(stdscr, &wch);
+        if (rc == ERR)
+            return false;
+        memset(ev, 0, sizeof *ev);
+        if (rc == KEY_CODE_YES)
+            ev->key = map_key(ev, wch);
+        else
+            ev->key = (int)wch;
+        if (ev->key != 0)
+            return true;
+    }
+}

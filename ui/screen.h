@@ -1,0 +1,69 @@
+/*
+ * The terminal, through ncursesw: start and stop curses, turn theme roles
+ * into colour pairs for the depth the terminal has, copy a canvas to the
+ * screen sending only the cells that changed, and read keys, clicks and
+ * resizes as one event stream. The only file that includes curses.
+ *
+ * Ownership: screen_open's result belongs to the caller (screen_close).
+ * The screen keeps a copy of the last canvas it showed, nothing else.
+ */
+#ifndef UI_SCREEN_H
+#define UI_SCREEN_H
+
+#include <stdbool.h>
+
+#include "src/diag.h"
+#include "ui/canvas.h"
+#include "ui/theme.h"
+
+/* Keys beyond Unicode, so one int carries either. */
+enum {
+    SCREEN_KEY_UP = 0x110000,
+    SCREEN_KEY_DOWN,
+    SCREEN_KEY_LEFT,
+    SCREEN_KEY_RIGHT,
+    SCREEN_KEY_PGUP,
+    SCREEN_KEY_PGDN,
+    SCREEN_KEY_HOME,
+    SCREEN_KEY_END,
+    SCREEN_KEY_BTAB,        /* Shift-Tab */
+    SCREEN_KEY_RESIZE,
+    SCREEN_KEY_CLICK,       /* x, y say where */
+};
+
+struct screen_event {
+    int key;                /* a code point, a control code or SCREEN_KEY_ */
+    int x, y;               /* SCREEN_KEY_CLICK only */
+};
+
+struct screen;
+
+/*
+ * Starts curses on the controlling terminal. NULL with d set when stdin or
+ * stdout is not a terminal or terminfo does not know the terminal. ascii
+ * forces ASCII glyphs (otherwise chosen when the locale is not UTF-8);
+ * no_color or NO_COLOR forces the monochrome theme; theme names a built-in
+ * theme (NULL: default) and an unknown name is an error.
+ */
+struct screen *screen_open(bool ascii, bool no_color, const char *theme,
+                           struct diag *d);
+/* Ends curses and frees s; screen_close(NULL) does nothing. */
+void screen_close(struct screen *s);
+/* endwin() when curses is active; idempotent, safe on fatal paths. */
+void screen_restore(void);
+/* The terminal's size now. */
+void screen_size(const struct screen *s, int *w, int *h);
+bool screen_ascii(const struct screen *s);
+enum color_depth screen_depth(const struct screen *s);
+/* The fd input arrives on. */
+int screen_fd(const struct screen *s);
+/*
+ * Shows c: writes the cells that differ from the last canvas shown (all
+ * of them, after clearing the terminal, when full is set), then one
+ * doupdate.
+ */
+void screen_present(struct screen *s, const struct canvas *c, bool full);
+/* The next pending event without blocking; false when there is none. */
+bool screen_read(struct screen *s, struct screen_event *ev);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * Tables: rows are built by joining every query's series on the join
+ * labels (a series without a join label joins on ""); the first series of
+ * a query for a key fills the cell. Without join labels each series is a
+ * row of its own, keyed by its legend. Rows that do not fit end in a
+ * "+N more rows" line rather than vanishing silently.
+ */
+#include "ui/table.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/xalloc.h"
+#include "ui/format.h"
+#include "ui/sparkline.h"
+#include "ui/theme.h"
+
+struct trow {
+    char **keys;                    /* nkeys strings */
+    const struct qseries **cells;   /* one per query, NULL when blank */
+};
+
+struct tbl {
+    const struct panel *p;
+    size_t nkeys;
+    struct trow *rows;
+    size_t nrows;
+    struct widget_tmp *held;        /* scalar results, one per query */
+    int sort_q;                     /* query ordering a top N, or -1 */
+};
+
+/* The key strings of series s for query q. */
+static char **
+keys_of(const struct tbl *t, const struct panel_query *q,
+        const struct qseries *s)
+{
+    char **k = xcalloc(t->nkeys, sizeof *k);
+    struct buf b;
+
+    if (t->p->njoin == 0) {
+        buf_init(&b, 0);
+        widget_legend(q, s, &b);
+        k[0] = buf_steal(&b);
+        if (k[0] == NULL)
+            k[0] = xstrdup("");
+        return k;
+    }
+    for (size_t i = 0; i < t->nkeys; i++) {
+        const char *v = NULL;
+
+        for (size_t j = 0; j < s->labels.n; j++)
+            if (strcmp(s->labels.v[j].name, t->p->join[i]) == 0)
+                v = s->labels.v[j].value;
+        k[i] = xstrdup(v != NULL ? v : "");
+    }
+    return k;
+}
+
+static struct trow *
+find_row(struct tbl *t, char **keys)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        size_t j = 0;
+
+        while (j < t->nkeys && strcmp(t->rows[i].keys[j], keys[j]) == 0)
+            j++;
+        if (j == t->nkeys)
+            return &t->rows[i];
+    }
+    t->rows = xreallocarray(t->rows, t->nrows + 1, sizeof *t->rows);
+    t->rows[t->nrows].keys = keys;
+    t->rows[t->nrows].cells = xcalloc(t->p->nqueries + 1,
+                                      sizeof(struct qseries *));
+    return &t->rows[t->nrows++];
+}
+
+static void
+free_keys(char **k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(k[i]);
+    free(k);
+}
+
+static void
+add_series(struct tbl *t, size_t qi, const struct qseries *s)
+{
+    const struct panel_query *q = &t->p->queries[qi];
+    char **keys = keys_of(t, q, s);
+    size_t before = t->nrows;
+    struct trow *row = find_row(t, keys);
+
+    if (t->nrows == before)
+        free_keys(keys, t->nkeys);
+    if (row->cells[qi] == NULL)
+        row->cells[qi] = s;
+}
+
+static double
+sort_value(const struct tbl *t, const struct trow *r)
+{
+    if (t->sort_q < 0 || r->cells[t->sort_q] == NULL)
+        return NAN;
+    return widget_last(r->cells[t->sort_q]);
+}
+
+/* qsort has no context argument; one table is sorted at a time. */
+static const struct tbl *sorting;
+
+static int
+row_cmp(const void *a, const void *b)
+{
+    const struct trow *x = a, *y = b;
+
+    if (sorting->sort_q >= 0) {
+        double u = sort_value(sorting, x), v = sort_value(sorting, y);
+
+        if (isnan(u) != isnan(v))
+            return isnan(u) ? 1 : -1;
+        if (!isnan(u) && u != v)
+            return u > v ? -1 : 1;
+    }
+    for (size_t i = 0; i < sorting->nkeys; i++) {
+        int c = strcmp(x->keys[i], y->keys[i]);
+
+        if (c != 0)
+            return c;
+    }
+    return 0;
+}
+
+static void
+tbl_build(struct tbl *t, const struct panel *p)
+{
+    memset(t, 0, sizeof *t);
+    t->p = p;
+    t->nkeys = p->njoin > 0 ? p->njoin : 1;
+    t->sort_q = -1;
+    t->held = xcalloc(p->nqueries + 1, sizeof *t->held);
+    for (size_t i = 0; i < p->nqueries; i++) {
+        const struct qresult *r = p->queries[i].result;
+
+        if (p->topn > 0 && t->sort_q < 0
+            && p->queries[i].style == COLUMN_VALUE)
+            t->sort_q = (int)i;
+        for (size_t j = 0; j < widget_nseries(r); j++) {
+            add_series(t, i, widget_series(r, j, &t->held[i]));
+        }
+    }
+    sorting = t;
+    qsort(t->rows, t->nrows, sizeof *t->rows, row_cmp);
+    sorting = NULL;
+}
+
+static void
+tbl_free(struct tbl *t)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        free_keys(t->rows[i].keys, t->nkeys);
+        free(t->rows[i].cells);
+    }
+    free(t->rows);
+    free(t->held);
+}
+
+static const char *
+key_header(const struct panel *p, size_t i)
+{
+    return p->njoin > 0 ? p->join[i] : "series";
+}
+
+static const char *
+query_header(const struct panel_query *q)
+{
+    return q->column != NULL ? q->column : q->expr;
+}
+
+/* The text of a value or health cell ("" when blank) and its role. */
+static int
+cell_text(const struct tbl *t, size_t qi, const struct qseries *s,
+          char *out, size_t n)
+{
+    const struct panel_query *q = &t->p->queries[qi];
+    double v;
+
+    out[0] = '\0';
+    if (s == NULL)
+        return ROLE_DEFAULT;
+    v = widget_last(s);
+    if (q->style == COLUMN_HEALTH) {
+        if (isnan(v))
+            return ROLE_DEFAULT;
+        snprintf(out, n, "%s", v == 1 ? "up" : "down");
+        return v == 1 ? ROLE_GOOD : ROLE_CRIT;
+    }
+    format_value(v, widget_unit(t->p, q), t->p->decimals, out, n);
+    return widget_threshold_role(t->p, v, ROLE_DEFAULT);
+}
+
+/* Column widths: keys and values as wide as their widest entry (keys
+ * within a share of the width), sparklines share what is left. */
+static void
+col_widths(const struct tbl *t, int w, int *cw)
+{
+    size_t nk = t->nkeys, nq = t->p->nqueries, nspark = 0;
+    int used = 0;
+    char s[FORMAT_VALUE_MAX];
+
+    for (size_t c = 0; c < nk + nq; c++) {
+        const struct panel_query *q = c >= nk ? &t->p->queries[c - nk] : NULL;
+
+        cw[c] = canvas_text_width(q ? query_header(q) : key_header(t->p, c));
+        if (q != NULL && q->style == COLUMN_SPARK) {
+            nspark++;
+            continue;
+        }
+        for (size_t r = 0; r < t->nrows; r++) {
+            int n;
+
+            if (q == NULL)
+                n = canvas_text_width(t->rows[r].keys[c]);
+            else
+                n = (cell_text(t, c - nk, t->rows[r].cells[c - nk], s,
+                               sizeof s), canvas_text_width(s));
+            cw[c] = n > cw[c] ? n : cw[c];
+        }
+        if (q == NULL && cw[c] > w / (int)(nk + 1))
+            cw[c] = w / (int)(nk + 1);
+    }
+    for (size_t c = 0; c < nk + nq; c++)
+        if (c < nk || t->p->queries[c - nk].style != COLUMN_SPARK)
+            used += cw[c] + 2;
+    for (size_t c = nk; c < nk + nq && nspark > 0; c++) {
+        int share = (w - used) / (int)nspark - 2;
+
+        if (t->p->queries[c - nk].style == COLUMN_SPARK)
+            cw[c] = share > cw[c] ? share : cw[c];
+    }
+}
+
+static void
+draw_row(const struct tbl *t, const struct trow *row, const int *cw,
+         struct canvas *c, struct rect r)
+{
+    int x = r.x;
+    char s[FORMAT_VALUE_MAX];
+
+    for (size_t k = 0; k < t->nkeys; k++) {
+        canvas_text(c, x, r.y, cw[k], row->keys[k], ROLE_LABEL, 0);
+        x += cw[k] + 2;
+    }
+    for (size_t q = 0; q < t->p->nqueries && x < r.x + r.w; q++) {
+        int w = cw[t->nkeys + q], role;
+
+        if (x + w > r.x + r.w)
+            w = r.x + r.w - x;
+        if (t->p->queries[q].style == COLUMN_SPARK) {
+            if (row->cells[q] != NULL)
+                spark_draw(c, (struct rect){ x, r.y, w, 1 }, row->cells[q],
+                           theme_series_role(q), NAN, NAN);
+        } else {
+            role = cell_text(t, q, row->cells[q], s, sizeof s);
+            canvas_text_right(c, x, r.y, w, s, role, 0);
+        }
+        x += w + 2;
+    }
+}
+
+static void
+draw_header(const struct tbl *t, const int *cw, struct canvas *c,
+            struct rect r)
+{
+    int x = r.x;
+
+    for (size_t k = 0; k < t->nkeys + t->p->nqueries; k++) {
+        int w = x + cw[k] > r.x + r.w ? r.x + r.w - x : cw[k];
+        const struct panel_query *q =
+            k >= t->nkeys ? &t->p->queries[k - t->nkeys] : NULL;
+
+        if (w <= 0)
+            break;
+        if (q == NULL || q->style == COLUMN_SPARK)
+            canvas_text(c, x, r.y, w, q ? query_header(q)
+                        : key_header(t->p, k), ROLE_TITLE, ATTR_BOLD);
+        else
+            canvas_text_right(c, x, r.y, w, query_header(q), ROLE_TITLE,
+                              ATTR_BOLD);
+        x += cw[k] + 2;
+    }
+}
+
+static void
+table_draw(const struct panel *p, const struct widget_ctx *ctx,
+           struct canvas *c, struct rect r)
+{
+    struct tbl t;
+    int *cw;
+    size_t shown;
+
+    (void)ctx;
+    if (r.h <= 0 || r.w <= 0)
+        return;
+    tbl_build(&t, p);
+    cw = xcalloc(t.nkeys + p->nqueries + 1, sizeof *cw);
+    col_widths(&t, r.w, cw);
+    draw_header(&t, cw, c, r);
+    shown = p->topn > 0 && (size_t)p->topn < t.nrows ? (size_t)p->topn
+                                                      : t.nrows;
+    for (size_t i = 0; i < shown; i++) {
+        struct rect rr = { r.x, r.y + 1 + (int)i, r.w, 1 };
+
+        if (rr.y >= r.y + r.h)
+            break;
+        if (rr.y == r.y + r.h - 1 && i + 1 < shown) {
+            char more[48];
+
+            snprintf(more, sizeof more, "+%zu more rows", shown - i);
+            canvas_text(c, r.x, rr.y, r.w, more, ROLE_INACTIVE, 0);
+            break;
+        }
+        draw_row(&t, &t.rows[i], cw, c, rr);
+    }
+    free(cw);
+    tbl_free(&t);
+}
+
+static void
+table_measure(const struct panel *p, int w, int *minw, int *minh,
+              int *want_h)
+{
+    struct tbl t;
+
+    (void)w;
+    tbl_build(&t, p);
+    *minw = 20;
+    *minh = 2;
+    *want_h = 1 + (int)(p->topn > 0 && (size_t)p->topn < t.nrows
+                        ? (size_t)p->topn : t.nrows);
+    tbl_free(&t);
+}
+
+const struct widget_class table_class = {
+    .name = "table",
+    .measure = table_measure,
+    .draw = table_draw,
+    .key = NULL,
+};

@@ -1,0 +1,106 @@
+/*
+ * Themes: a fixed set of semantic roles (axis, series 1-8, warn, crit,
+ * selection, ...) mapped to colours and attributes. Widgets name roles,
+ * never colours; the screen turns roles into colour pairs for the depth
+ * the terminal offers. Loading theme files is not done here yet.
+ *
+ * Ownership: themes are static constant tables; nothing is allocated.
+ */
+#ifndef UI_THEME_H
+#define UI_THEME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * ORDER theme_role: keep in step with role_names in ui/theme.c. The
+ * comment after each role names the btop .theme key it maps onto.
+ */
+enum theme_role {
+    ROLE_DEFAULT,       /* main_fg on main_bg */
+    ROLE_TITLE,         /* title */
+    ROLE_BORDER,        /* div_line, cpu_box */
+    ROLE_AXIS,          /* div_line */
+    ROLE_LABEL,         /* graph_text */
+    ROLE_INACTIVE,      /* inactive_fg */
+    ROLE_HI,            /* hi_fg */
+    ROLE_SERIES1,       /* cpu_start */
+    ROLE_SERIES2,       /* mem_box */
+    ROLE_SERIES3,       /* net_box */
+    ROLE_SERIES4,       /* proc_box */
+    ROLE_SERIES5,       /* temp_start */
+    ROLE_SERIES6,       /* used_start */
+    ROLE_SERIES7,       /* free_start */
+    ROLE_SERIES8,       /* cached_start */
+    ROLE_GOOD,          /* cpu_start (green end of the gradients) */
+    ROLE_WARN,          /* cpu_mid */
+    ROLE_CRIT,          /* cpu_end */
+    ROLE_STALE,         /* inactive_fg */
+    ROLE_SELECTION,     /* selected_fg on selected_bg */
+    ROLE_STATUS,        /* status bar: main_fg on meter_bg */
+    ROLE_TAB,           /* proc_misc */
+    ROLE_TAB_ACTIVE,    /* hi_fg on selected_bg */
+    ROLE_METER_BG,      /* meter_bg */
+    ROLE_COUNT
+};
+
+/* Cell attributes, combined as bits. */
+enum {
+    ATTR_BOLD = 1,
+    ATTR_REVERSE = 2,
+    ATTR_DIM = 4,
+    ATTR_UNDERLINE = 8,
+};
+
+/* No colour: use the terminal's own default foreground or background. */
+#define THEME_DEFAULT_COLOR (-1)
+
+/* One role's look: 24-bit RGB colours (or THEME_DEFAULT_COLOR), attrs. */
+struct theme_style {
+    int32_t fg;
+    int32_t bg;
+    int attr;
+};
+
+struct theme {
+    const char *name;
+    struct theme_style style[ROLE_COUNT];
+};
+
+/* Colour depth, from richest to none. */
+enum color_depth { DEPTH_MONO, DEPTH_8, DEPTH_256, DEPTH_TRUECOLOR };
+
+/* The role's key name ("series3", "crit", ...), or NULL when out of range. */
+const char *theme_role_name(int role);
+/* The role named key, or -1 when there is none. */
+int theme_role_by_name(const char *key);
+/*
+ * The role nearest a Grafana threshold colour: a palette name ("green",
+ * "dark-red", "semi-dark-orange", ...), "#rrggbb" or "rgb(a)(r, g, b...)".
+ * Greens map to good, yellows and oranges to warn, reds to crit, blues
+ * and purples to series colours; -1 when the text is not a colour.
+ */
+int theme_role_by_color(const char *color);
+/* The n-th series colour role (n counts from 0 and wraps after 8). */
+int theme_series_role(size_t n);
+/* The built-in themes: "default" (dark) and "mono". */
+const struct theme *theme_default(void);
+const struct theme *theme_mono(void);
+/* A built-in theme by name, or NULL when unknown. */
+const struct theme *theme_by_name(const char *name);
+/*
+ * The depth to use, from the environment and what terminfo says: NO_COLOR
+ * (set and non-empty) or !has_colors gives DEPTH_MONO; COLORTERM of
+ * truecolor or 24bit with a direct-colour terminal gives DEPTH_TRUECOLOR;
+ * otherwise the number of colours decides.
+ */
+enum color_depth theme_detect_depth(const char *no_color,
+                                    const char *colorterm, bool has_colors,
+                                    int ncolors, bool direct_rgb);
+/* The xterm 256-colour index nearest to rgb (0xRRGGBB). */
+int theme_rgb_to_256(int32_t rgb);
+/* The basic ANSI colour (0-7) nearest to rgb. */
+int theme_rgb_to_8(int32_t rgb);
+
+#endif

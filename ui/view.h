@@ -1,0 +1,76 @@
+/*
+ * Views: what fills the screen. One view per dashboard page, then the
+ * scrape targets, with help shown over any of them. This module draws
+ * the title bar (tabs, range, PAUSED), the body and the status bar onto a
+ * canvas, and keeps the view state input changes. It does not read keys
+ * or talk to the terminal.
+ *
+ * Ownership: struct view_state is a plain value owned by the caller, a
+ * view_memo is the caller's from view_memo_new to view_memo_free; the
+ * draw functions borrow everything else for the call.
+ */
+#ifndef UI_VIEW_H
+#define UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/buf.h"
+#include "ui/canvas.h"
+#include "ui/model.h"
+
+#define VIEW_MAX_TABS 16
+
+struct view_state {
+    int view;           /* 0 .. npages-1: a page; npages: the targets */
+    bool help;          /* help is shown instead of the view */
+    bool paused;        /* shown as PAUSED in the title bar */
+    int scroll;         /* first target row shown */
+    int ntabs;          /* tab hit boxes of the last draw */
+    struct rect tabs[VIEW_MAX_TABS];
+    int tab_view[VIEW_MAX_TABS];
+};
+
+/* The number of views: the pages and the targets. */
+int view_count(const struct dashboard *d);
+/* The time range as "1h", "30m", "45s". */
+void view_range_text(int64_t ms, char *out, size_t n);
+/*
+ * Draws the whole screen onto c (its size is the screen's): title bar,
+ * the current view or help, status bar; a canvas under LAYOUT_MIN_W x
+ * LAYOUT_MIN_H gets a centred "terminal too small" message instead.
+ * Records the tab hit boxes in vs; clamps vs->view and vs->scroll.
+ */
+void view_draw(struct canvas *c, struct view_state *vs,
+               const struct dashboard *d, const struct target_row *t,
+               size_t nt, const char *status, int64_t now_ms);
+/* Draws page `page` of d into body; row_h as for layout_page. */
+void view_draw_page(struct canvas *c, struct rect body,
+                    const struct dashboard *d, size_t page,
+                    const int *row_h);
+/*
+ * What the last frame showed, so that the next one redraws only the
+ * panels whose results changed (or that src/ marked dirty) and leaves the
+ * cells of the others as they are. Owned by the caller.
+ */
+struct view_memo;
+
+struct view_memo *view_memo_new(void);
+void view_memo_free(struct view_memo *m);
+/* Forgets the last frame: the next draw repaints everything. */
+void view_memo_invalidate(struct view_memo *m);
+/*
+ * Like view_draw, but onto the canvas of the previous frame: a panel is
+ * redrawn when its panel->dirty is set or its results, errors or the
+ * dashboard's time range changed; everything is redrawn when the view,
+ * the size or the dashboard changed, or after view_memo_invalidate.
+ */
+void view_draw_memo(struct canvas *c, struct view_state *vs,
+                    const struct dashboard *d, const struct target_row *t,
+                    size_t nt, const char *status, int64_t now_ms,
+                    struct view_memo *m);
+/* The view whose tab covers (x, y), or -1. */
+int view_tab_at(const struct view_state *vs, int x, int y);
+
+#endif

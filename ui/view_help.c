@@ -1,0 +1,39 @@
+/*
+ * Help: a fixed table of keys. It lists only keys the input code
+ * handles, so the two must change together.
+ */
+#include "ui/view_help.h"
+
+#include "ui/theme.h"
+
+static const char *const keys[][2] = {
+    { "q", "quit" },
+    { "Tab / Shift-Tab", "next / previous view" },
+    { "1-9", "view N (pages, then targets)" },
+    { "?", "show or hide this help" },
+    { "p", "pause: keep scraping, stop updating the panels" },
+    { "r", "reload the configuration and dashboards" },
+    { "Up/Down, j/k", "scroll the targets list" },
+    { "PgUp/PgDn, Home/End", "scroll the targets list by pages" },
+    { "Ctrl-L", "redraw the whole screen" },
+    { "mouse click", "on a tab: show that view" },
+};
+
+void
+view_draw_help(struct canvas *c, struct rect r)
+{
+    int kw = 22;
+
+    if (r.h <= 0)
+        return;
+    canvas_text(c, r.x + 1, r.y, r.w - 1, "Keys", ROLE_TITLE, ATTR_BOLD);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        int y = r.y + 2 + (int)i;
+
+        if (y >= r.y + r.h)
+            break;
+        canvas_text(c, r.x + 2, y, kw - 1, keys[i][0], ROLE_HI, ATTR_BOLD);
+        canvas_text(c, r.x + 2 + kw, y, r.w - kw - 2, keys[i][1],
+                    ROLE_DEFAULT, 0);
+    }
+}

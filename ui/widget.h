@@ -1,0 +1,87 @@
+/*
+ * Widget classes: one per panel kind, each a const table of functions
+ * (measure, draw, key) in its own file. widget_draw_panel draws the frame,
+ * the title, query errors and "no data", then hands the inner rectangle to
+ * the class. Widgets draw from evaluated results only: they never fetch,
+ * evaluate or keep history.
+ *
+ * Ownership: everything is borrowed for the call; classes are static.
+ */
+#ifndef UI_WIDGET_H
+#define UI_WIDGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "query/value.h"
+#include "src/buf.h"
+#include "ui/canvas.h"
+#include "ui/model.h"
+
+/* What a draw may know besides its panel: the time range shown. */
+struct widget_ctx {
+    int64_t start_ms;       /* left edge of graphs */
+    int64_t end_ms;         /* right edge: the last evaluation */
+    int64_t step_ms;        /* resolution; 0: unknown (always connect) */
+};
+
+struct widget_class {
+    const char *name;
+    /* The smallest inner size worth drawing and the height the widget
+     * wants at inner width w (used by text snapshots). */
+    void (*measure)(const struct panel *p, int w, int *minw, int *minh,
+                    int *want_h);
+    /* Draws into r (inside the frame); must not write outside it. */
+    void (*draw)(const struct panel *p, const struct widget_ctx *ctx,
+                 struct canvas *c, struct rect r);
+    /* Handles a key for a focused panel; true when consumed. NULL: the
+     * widget takes no keys of its own. */
+    bool (*key)(const struct panel *p, int key);
+};
+
+/* The class drawing kind k, or NULL for kinds not supported yet. */
+const struct widget_class *widget_class_for(enum panel_kind k);
+/* The kind's name ("graph", "stat", ...), or "?" out of range. */
+const char *widget_kind_name(enum panel_kind k);
+/*
+ * Draws panel p with its frame and title into r: the widget, query errors
+ * (wrapped, in the crit role), "no data" when no query has points, or
+ * "panel type not supported yet" for kinds without a class.
+ */
+void widget_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
+                       struct canvas *c, struct rect r);
+/* The height (frame included) panel p wants at outer width w. */
+int widget_want_height(const struct panel *p, int w);
+/* Passes key to p's class; false when it has no key handler. */
+bool widget_key(const struct panel *p, int key);
+
+/* Helpers shared by the widget classes. */
+
+/* The unit for query q of panel p: the query's unless UNIT_NONE. */
+enum unit widget_unit(const struct panel *p, const struct panel_query *q);
+/* Room to present a scalar result as a one-point series. */
+struct widget_tmp {
+    struct qseries s;
+    struct qpoint pt;
+};
+
+/* The number of series in r (0 for NULL, 1 for a scalar). */
+size_t widget_nseries(const struct qresult *r);
+/* Series i of r; a scalar is presented through *tmp as one point, valid
+ * while tmp is. */
+const struct qseries *widget_series(const struct qresult *r, size_t i,
+                                    struct widget_tmp *tmp);
+/* The value of the series' last point, NaN when it has none. */
+double widget_last(const struct qseries *s);
+/* The role for v: the highest threshold at or below v, else dflt. */
+int widget_threshold_role(const struct panel *p, double v, int dflt);
+/* Appends the series' legend (the query's template or its labels). */
+void widget_legend(const struct panel_query *q, const struct qseries *s,
+                   struct buf *out);
+/* Writes text word-wrapped into r; returns the lines used. */
+int widget_wrap(struct canvas *c, struct rect r, const char *text, int role);
+/* Whether any query of p has a point to draw. */
+bool widget_has_data(const struct panel *p);
+
+#endif
