@@ -650,8 +650,8 @@ exposed_text(const struct fixture *fx, struct buf *b)
     for (size_t i = 0; i < scrape_pool_count(fx->pool); i++) {
         struct scrape_status s = status(fx, i);
 
-        buf_printf(b, "%s\n%s\n%s\n%s\n", s.job, s.instance, s.url,
-                   s.last_error);
+        buf_printf(b, "%s\n%s\n%s\n%s\n%s\n", s.job, s.instance, s.url,
+                   s.last_error, s.discovered);
         for (size_t k = 0; k < s.labels->n; k++)
             buf_printf(b, "%s=%s\n", s.labels->v[k].name,
                        s.labels->v[k].value);
