@@ -379,44 +379,17 @@ test_missing_file(void **state)
     config_fini(&cfg);
 }
 
-/* The scrape keys promdeck reads now, and Prometheus's defaults. */
+/* Prometheus's defaults for the scrape keys promdeck reads. */
 static void
-test_scrape_keys(void **state)
+test_scrape_defaults(void **state)
 {
     struct loaded l;
-    struct scrape_target_def *defs;
     const struct config_job *j;
-    size_t n;
 
     (void)state;
     load_text(&l, "scrape_configs:\n"
-                  "  - job_name: plain\n"
-                  "  - job_name: full\n"
-                  "    honor_labels: true\n"
-                  "    honor_timestamps: false\n"
-                  "    sample_limit: 1000\n"
-                  "    target_limit: 5\n"
-                  "    label_limit: 30\n"
-                  "    label_name_length_limit: 100\n"
-                  "    label_value_length_limit: 200\n"
-                  "    body_size_limit: 1GiB\n"
-                  "    follow_redirects: false\n"
-                  "    enable_http2: false\n"
-                  "    proxy_url: http://u:pw@proxy:3128\n"
-                  "    params: {target: [a b, 'c/d'], module: [http_2xx]}\n"
-                  "    basic_auth: {username: bob, password_file: pw}\n"
-                  "    tls_config:\n"
-                  "      ca_file: /etc/ca.crt\n"
-                  "      cert_file: c.crt\n"
-                  "      key_file: c.key\n"
-                  "      server_name: api.example.com\n"
-                  "      insecure_skip_verify: true\n"
-                  "      min_version: TLS13\n"
-                  "    static_configs: [{targets: ['h:1']}]\n"
-                  "  - job_name: bearer\n"
-                  "    bearer_token: abc\n");
+                  "  - job_name: plain\n");
     assert_int_equal(l.rc, 0);
-    assert_int_equal(l.nwarns, 0);
     j = &l.cfg.jobs[0];
     assert_false(j->honor_labels);
     assert_true(j->honor_timestamps);
@@ -428,8 +401,55 @@ test_scrape_keys(void **state)
     assert_null(j->http.username);
     assert_null(j->http.auth_type);
     assert_null(j->http.proxy_url);
+    assert_null(j->http.ca_file);
+    assert_false(j->http.insecure_skip_verify);
     assert_int_equal(j->http.min_version, FETCH_TLS_ANY);
     assert_int_equal(j->nparams, 0);
+    unload(&l);
+}
+
+/* Every scrape key promdeck reads, set away from its default. */
+static const char scrape_keys_yml[] =
+    "scrape_configs:\n"
+    "  - job_name: plain\n"
+    "  - job_name: full\n"
+    "    honor_labels: true\n"
+    "    honor_timestamps: false\n"
+    "    sample_limit: 1000\n"
+    "    target_limit: 5\n"
+    "    label_limit: 30\n"
+    "    label_name_length_limit: 100\n"
+    "    label_value_length_limit: 200\n"
+    "    body_size_limit: 1GiB\n"
+    "    follow_redirects: false\n"
+    "    enable_http2: false\n"
+    "    proxy_url: http://u:pw@proxy:3128\n"
+    "    params: {target: [a b, 'c/d'], module: [http_2xx]}\n"
+    "    basic_auth: {username: bob, password_file: pw}\n"
+    "    tls_config:\n"
+    "      ca_file: /etc/ca.crt\n"
+    "      cert_file: c.crt\n"
+    "      key_file: c.key\n"
+    "      server_name: api.example.com\n"
+    "      insecure_skip_verify: true\n"
+    "      min_version: TLS13\n"
+    "    static_configs: [{targets: ['h:1']}]\n"
+    "  - job_name: bearer\n"
+    "    bearer_token: abc\n";
+
+/* The scrape keys promdeck reads now. */
+static void
+test_scrape_keys(void **state)
+{
+    struct loaded l;
+    struct scrape_target_def *defs;
+    const struct config_job *j;
+    size_t n;
+
+    (void)state;
+    load_text(&l, scrape_keys_yml);
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.nwarns, 0);
     j = &l.cfg.jobs[1];
     assert_true(j->honor_labels);
     assert_false(j->honor_timestamps);
@@ -708,6 +728,7 @@ main(void)
         cmocka_unit_test(test_chapter9),
         cmocka_unit_test(test_static_job),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_scrape_defaults),
         cmocka_unit_test(test_scrape_keys),
         cmocka_unit_test(test_http_errors),
         cmocka_unit_test(test_params_relabelled),
