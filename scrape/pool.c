@@ -6,7 +6,9 @@
  * honor_labels, metric_relabel_configs) once per new raw series text;
  * the per-job limits (samples, labels, body size) fail a scrape as they
  * fail it in Prometheus. It does no discovery, and never blocks: all I/O
- * goes through the fetcher's multi handle.
+ * goes through the fetcher's multi handle. It runs just past 1000 lines:
+ * the series cache, the limits and the target lifecycle all work on the
+ * one private struct target, and splitting them would expose it.
  */
 #include "scrape/pool.h"
 
