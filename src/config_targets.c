@@ -59,6 +59,8 @@ rt_config(const struct config_job *j, struct relabel_target_config *rc)
     rc->timeout_ms = j->timeout_ms;
     rc->metrics_path = j->metrics_path;
     rc->scheme = j->scheme;
+    rc->params = j->params;
+    rc->nparams = j->nparams;
     rc->rules = j->relabel;
 }
 
@@ -128,6 +130,13 @@ add_def(struct out *o, size_t from, const struct config_job *j,
     d.timeout_ms = relabel_target_timeout_ms(rt);
     d.body_size_limit = j->body_size_limit;
     d.metric_relabel = j->metric_relabel;
+    d.honor_labels = j->honor_labels;
+    d.http = &j->http;
+    d.ignore_timestamps = !j->honor_timestamps;
+    d.sample_limit = j->sample_limit;
+    d.label_limit = j->label_limit;
+    d.label_name_length_limit = j->label_name_length_limit;
+    d.label_value_length_limit = j->label_value_length_limit;
     if (o->n == o->cap) {
         o->cap = o->cap != 0 ? o->cap * 2 : 16;
         o->defs = xreallocarray(o->defs, o->cap, sizeof(*o->defs));
