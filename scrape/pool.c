@@ -112,6 +112,7 @@ struct target {
     struct staged *staged;
     size_t nstaged, capstaged;
     char limit_error[400];      /* a label limit broke this scrape */
+    char forced_error[200];     /* target_limit broken: never fetch */
     size_t series_added;
     uint32_t iter;
     struct series_cache cache;
@@ -622,7 +623,10 @@ start_scrape(struct target *t, int64_t now_ms)
     t->nstaged = 0;
     t->series_added = 0;
     t->iter++;
-    fetch_start(t->conn, &req, &cb);
+    if (t->forced_error[0] != '\0')
+        on_done(t, t->forced_error);
+    else
+        fetch_start(t->conn, &req, &cb);
 }
 
 /* The number of string fields in a fetch_http. */
@@ -707,6 +711,8 @@ target_settings(struct target *t, const struct scrape_target_def *def)
     t->label_limit = def->label_limit;
     t->name_limit = def->label_name_length_limit;
     t->value_limit = def->label_value_length_limit;
+    snprintf(t->forced_error, sizeof(t->forced_error), "%s",
+             def->forced_error != NULL ? def->forced_error : "");
     http_free(&t->http);
     t->has_http = def->http != NULL;
     if (def->http != NULL)

@@ -50,6 +50,9 @@ struct scrape_target_def {
     size_t label_limit;         /* labels per series, __name__ included */
     size_t label_name_length_limit;
     size_t label_value_length_limit;
+    /* When set (the job broke its target_limit), every scrape fails at
+     * once with this error, reporting up 0, as Prometheus does. */
+    const char *forced_error;
 };
 
 struct scrape_status {

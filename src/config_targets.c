@@ -102,7 +102,25 @@ def_fini(struct scrape_target_def *d)
     free((char *)d->metrics_path);
     free((char *)d->params);
     free((char *)d->discovered);
+    free((char *)d->forced_error);
     sd_labels_free(&d->labels);
+}
+
+/*
+ * A job with more targets than its target_limit after relabelling is not
+ * scraped: every target of it fails with Prometheus's error instead.
+ */
+static void
+apply_target_limit(struct out *o, const struct config_job *j, size_t from)
+{
+    size_t n = o->n - from;
+
+    if (j->target_limit == 0 || n <= j->target_limit)
+        return;
+    for (size_t i = from; i < o->n; i++)
+        o->defs[i].forced_error = xasprintf(
+            "target_limit exceeded (number of targets: %zu, limit: %zu)",
+            n, j->target_limit);
 }
 
 /* An active target's definition, appended unless the job has it already. */
@@ -235,6 +253,8 @@ config_targets_build(const struct config *cfg, const struct discovery *d,
         discovery_status(d, p, &st);
         if (st.job >= cfg->njobs)
             continue;
+        if (st.job != job && job != (size_t)-1)
+            apply_target_limit(&o, &cfg->jobs[job], from);
         j = &cfg->jobs[st.job];
         if (st.job != job) {
             job = st.job;
@@ -247,6 +267,8 @@ config_targets_build(const struct config *cfg, const struct discovery *d,
                 build_one(&o, from, j, rt, &grp->targets[t], grp);
         }
     }
+    if (job != (size_t)-1)
+        apply_target_limit(&o, &cfg->jobs[job], from);
     relabel_target_free(rt);
     *defs = o.defs;
     if (dropped != NULL) {
