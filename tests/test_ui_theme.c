@@ -290,9 +290,41 @@ test_btop_errors(void **state)
     assert_non_null(strstr(d.msg, "unterminated"));
     assert_null(parse("theme[main_fg\n", &d));
     assert_int_equal(d.line, 1);
+    assert_null(parse("theme[main_fg]=\"#123456\" x\n", &d));
+    assert_int_equal(d.col, 26);
+    assert_non_null(strstr(d.msg, "after the colour"));
     /* A bad colour under an unknown key is still a bad line. */
     assert_null(parse("theme[nope]=\"blue\"\n", &d));
     assert_int_equal(d.line, 1);
+}
+
+static void
+test_btop_hues(void **state)
+{
+    struct diag d;
+    struct theme *t;
+
+    (void)state;
+    /* Some themes btop ships leave text after the quotes. */
+    t = parse("theme[cpu_mid]=\"#F8F8F2\" #b05475\"\n"
+              "theme[temp_end]=\"#81a1c1\"\n", &d);
+    assert_non_null(t);
+    /* Blue and white only: no red to be found, so crit stays red. */
+    assert_int_equal(t->style[ROLE_CRIT].fg,
+                     theme_default()->style[ROLE_CRIT].fg);
+    assert_int_equal(t->style[ROLE_WARN].fg,
+                     theme_default()->style[ROLE_WARN].fg);
+    assert_int_equal(t->style[ROLE_SERIES1].fg, 0x81a1c1);
+    assert_int_equal(t->style[ROLE_SERIES2].fg, 0xf8f8f2);
+    theme_free(t);
+    /* A theme of greys keeps its greys even for warn and crit. */
+    t = parse("theme[cpu_start]=\"#50\"\ntheme[temp_mid]=\"#a0\"\n"
+              "theme[temp_end]=\"#ff\"\n", &d);
+    assert_non_null(t);
+    assert_int_equal(t->style[ROLE_GOOD].fg, 0x505050);
+    assert_int_equal(t->style[ROLE_WARN].fg, 0xa0a0a0);
+    assert_int_equal(t->style[ROLE_CRIT].fg, 0xffffff);
+    theme_free(t);
 }
 
 static void
@@ -420,6 +452,7 @@ main(void)
         cmocka_unit_test(test_btop_keys),
         cmocka_unit_test(test_btop_partial),
         cmocka_unit_test(test_btop_errors),
+        cmocka_unit_test(test_btop_hues),
         cmocka_unit_test(test_depth_of_file_theme),
         cmocka_unit_test(test_resolve),
     };

@@ -423,11 +423,21 @@ parse_entry(const char *l, size_t n, int line, struct btop_vals *v,
     vs = k + 2;
     ve = n;
     if (vs < n && l[vs] == '"') {
-        if (n - vs < 2 || l[n - 1] != '"')
+        const char *q = memchr(l + vs + 1, '"', n - vs - 1);
+        size_t j;
+
+        if (q == NULL)
             return diag_set(d, line, (int)vs + 1, (int)(n - vs),
                             "unterminated quoted colour");
+        ve = (size_t)(q - l);
         vs++;
-        ve--;
+        /* After the quotes only a comment may follow, as in some of the
+         * themes btop ships: theme[cpu_mid]="#F8F8F2" #b05475" */
+        for (j = ve + 1; j < n && (l[j] == ' ' || l[j] == '\t'); j++)
+            ;
+        if (j < n && l[j] != '#')
+            return diag_set(d, line, (int)j + 1, (int)(n - j),
+                            "unexpected text after the colour");
     }
     if (!parse_color(l + vs, ve - vs, &rgb))
         return diag_set(d, line, (int)vs + 1, (int)(ve - vs),
@@ -486,8 +496,9 @@ hue_dist(int32_t rgb, double target)
 /*
  * The colour for a role that means something (good, warn, crit): the
  * first preferred key whose hue lies within 30 degrees of target, else
- * the colour key nearest that hue within 30 degrees, else the first
- * preferred key set at all, else keep (the built-in colour).
+ * the colour key nearest that hue within 30 degrees, else keep (the
+ * built-in colour) when the file has any saturated colour at all, else
+ * the first preferred key set (a grey), else keep.
  */
 static int32_t
 pick_hue(const struct btop_vals *v, const int *pref, size_t npref,
@@ -511,6 +522,11 @@ pick_hue(const struct btop_vals *v, const int *pref, size_t npref,
     }
     if (have)
         return found;
+    /* A theme with colours but none of this hue keeps the built-in one,
+     * so a warning still looks like one; a grey theme stays grey. */
+    for (int k = 0; k < K_COUNT; k++)
+        if (v->set[k] && hue_dist(v->rgb[k], 0) < 999)
+            return keep;
     for (size_t i = 0; i < npref; i++)
         if (v->set[pref[i]])
             return v->rgb[pref[i]];
