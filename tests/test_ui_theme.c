@@ -369,40 +369,46 @@ write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* Writes text to dir/rel. */
+static void
+put(const char *dir, const char *rel, const char *text)
+{
+    char *p = xasprintf("%s/%s", dir, rel);
+
+    if (text == NULL)
+        assert_int_equal(mkdir(p, 0700), 0);
+    else
+        write_file(p, text);
+    free(p);
+}
+
+/* promdeck's and btop's theme directories under a config home. */
+static void
+make_theme_dirs(const char *dir)
+{
+    put(dir, "promdeck", NULL);
+    put(dir, "promdeck/themes", NULL);
+    put(dir, "btop", NULL);
+    put(dir, "btop/themes", NULL);
+    put(dir, "promdeck/themes/mine.theme", "theme[main_fg]=\"#010203\"\n");
+    /* The same name in btop's directory comes second. */
+    put(dir, "btop/themes/mine.theme", "theme[main_fg]=\"#040506\"\n");
+    put(dir, "btop/themes/btoponly.theme",
+        "theme[main_fg]=\"#070809\"\nbad line\n");
+}
+
 static void
 test_resolve(void **state)
 {
     char dir[] = "/tmp/promdeck-theme-XXXXXX";
     struct diag d;
     struct theme *t;
-    char *p, *cmd;
+    char *cmd;
 
     (void)state;
     assert_non_null(mkdtemp(dir));
     setenv("XDG_CONFIG_HOME", dir, 1);
-    p = xasprintf("%s/promdeck", dir);
-    mkdir(p, 0700);
-    free(p);
-    p = xasprintf("%s/promdeck/themes", dir);
-    mkdir(p, 0700);
-    free(p);
-    p = xasprintf("%s/btop", dir);
-    mkdir(p, 0700);
-    free(p);
-    p = xasprintf("%s/btop/themes", dir);
-    mkdir(p, 0700);
-    free(p);
-    p = xasprintf("%s/promdeck/themes/mine.theme", dir);
-    write_file(p, "theme[main_fg]=\"#010203\"\n");
-    free(p);
-    /* The same name in btop's directory comes second. */
-    p = xasprintf("%s/btop/themes/mine.theme", dir);
-    write_file(p, "theme[main_fg]=\"#040506\"\n");
-    free(p);
-    p = xasprintf("%s/btop/themes/btoponly.theme", dir);
-    write_file(p, "theme[main_fg]=\"#070809\"\nbad line\n");
-    free(p);
-
+    make_theme_dirs(dir);
     diag_clear(&d);
     t = theme_resolve(NULL, &d);
     assert_memory_equal(t->style, theme_default()->style, sizeof t->style);
