@@ -318,6 +318,13 @@ test_complete_list_cycles(void **state)
         "  api\n"
         "  api-gateway\n");
     free(s);
+    /* Esc closes the list and keeps the line; a second one clears it. */
+    assert_int_equal(key(ex, 0x1b), EXPLORE_CHANGED);
+    s = screen_of(ex, 30, 2);
+    assert_string_equal(s, "> up{job=\"api-gateway\n\n");
+    free(s);
+    assert_int_equal(key(ex, 0x1b), EXPLORE_CHANGED);
+    assert_int_equal(key(ex, 0x1b), EXPLORE_LEAVE);
     explore_free(ex);
 }
 

@@ -619,6 +619,11 @@ explore_key(struct explore *ex, const struct screen_event *ev)
 
     if (key == '\t' || key == SCREEN_KEY_BTAB)
         return complete(ex, key == '\t' ? 1 : -1);
+    if (key == 0x1b && ex->ncands > 1) {
+        /* Esc first closes an open list, keeping what it inserted. */
+        cands_clear(ex);
+        return EXPLORE_CHANGED;
+    }
     cands_clear(ex);
     switch (key) {
     case '\r': case '\n': return key_enter(ex);
