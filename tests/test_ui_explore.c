@@ -480,6 +480,20 @@ test_error_caret(void **state)
         "          ^~\n"
         "\n");
     free(s);
+    /* Columns count bytes: the two-byte é takes one cell. */
+    type(ex, "x{a=\"\xc3\xa9\"} ?");
+    key(ex, '\r');
+    diag_set(&d, 1, 11, 1, "unexpected character '?'");
+    explore_set_result(ex, NULL, &d);
+    key(ex, 0x1b);
+    s = screen_of(ex, 40, 5);
+    assert_string_equal(s,
+        ">\n"
+        "\n"
+        "unexpected character '?'\n"
+        "  x{a=\"\xc3\xa9\"} ?\n"
+        "           ^\n");
+    free(s);
     explore_free(ex);
 }
 

@@ -98,6 +98,17 @@ is_cont(char c)
     return ((unsigned char)c & 0xc0) == 0x80;
 }
 
+/* The cells the first n bytes of s take: one per code point. */
+static int
+cells_of(const char *s, size_t n)
+{
+    int w = 0;
+
+    for (size_t i = 0; i < n && s[i] != '\0'; i++)
+        w += !is_cont(s[i]);
+    return w;
+}
+
 static size_t
 prev_cp(const struct explore *ex, size_t i)
 {
@@ -672,16 +683,11 @@ draw_prompt(const struct explore *ex, struct canvas *c, struct rect r)
 {
     int pw = canvas_text_width(PROMPT), w = r.w - pw - 1;
     size_t from = 0;
-    int before;
-    char saved;
+    int before = cells_of(ex->text, ex->cur);
 
     canvas_text(c, r.x, r.y, r.w, PROMPT, ROLE_HI, ATTR_BOLD);
     if (w < 1)
         return;
-    saved = ex->text[ex->cur];
-    ex->text[ex->cur] = '\0';
-    before = canvas_text_width(ex->text);
-    ex->text[ex->cur] = saved;
     /* Keep the cursor inside the row: drop code points from the left. */
     for (; before > w; before--)
         from = next_cp(ex, from);
@@ -749,28 +755,19 @@ static int
 draw_error(const struct explore *ex, struct canvas *c, int w)
 {
     struct buf line;
-    int y, col, span, x;
-    char saved;
-    size_t at;
+    int y, col, span;
 
     y = widget_wrap(c, (struct rect){ 0, 0, w, 4 }, ex->err.msg, ROLE_CRIT);
     if (ex->err.line > 0) {
         canvas_text(c, 2, y, w - 2, ex->ran, ROLE_DEFAULT, 0);
         /* Columns count bytes; the screen counts code points. */
-        at = (size_t)ex->err.col - 1;
-        if (at > strlen(ex->ran))
-            at = strlen(ex->ran);
-        saved = ex->ran[at];
-        ex->ran[at] = '\0';
-        col = canvas_text_width(ex->ran);
-        ex->ran[at] = saved;
+        col = cells_of(ex->ran, (size_t)ex->err.col - 1);
         buf_init(&line, 0);
         buf_putc(&line, '^');
         for (span = 1; span < ex->err.span; span++)
             buf_putc(&line, '~');
-        x = canvas_text(c, 2 + col, y + 1, w - 2 - col, buf_str(&line),
-                        ROLE_CRIT, ATTR_BOLD);
-        (void)x;
+        canvas_text(c, 2 + col, y + 1, w - 2 - col, buf_str(&line),
+                    ROLE_CRIT, ATTR_BOLD);
         buf_fini(&line);
         y += 2;
     }
