@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -352,6 +353,7 @@ test_history_round_trip(void **state)
     char *path = xasprintf("%s/state/promdeck/history", tmpdir);
     struct explore *ex = explore_new(path);
     char *s, buf[64];
+    struct stat st;
 
     (void)state;
     /* The directory does not exist yet; a repeat is kept once. */
@@ -368,6 +370,8 @@ test_history_round_trip(void **state)
     s = slurp(path);
     assert_string_equal(s, "a\nb\nc\n");
     free(s);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
     /* The next run reads it back: newest last, Up walks back in time and
      * Down returns to the line being typed. */
     ex = explore_new(path);

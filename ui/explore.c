@@ -8,11 +8,13 @@
 #include "ui/explore.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/xalloc.h"
 #include "ui/format.h"
@@ -222,13 +224,18 @@ hist_save(const struct explore *ex)
 {
     char *tmp;
     FILE *f;
+    int fd;
     bool ok = true;
 
     if (ex->history_path == NULL)
         return;
     make_parent(ex->history_path);
     tmp = xasprintf("%s.tmp", ex->history_path);
-    f = fopen(tmp, "w");
+    /* Private to the user, as shells keep their history. */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && f == NULL)
+        close(fd);
     if (f != NULL) {
         for (size_t i = 0; i < ex->nhist; i++)
             ok = ok && fprintf(f, "%s\n", ex->hist[i]) >= 0;
