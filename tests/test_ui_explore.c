@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -318,6 +319,13 @@ test_complete_list_cycles(void **state)
         "  api\n"
         "  api-gateway\n");
     free(s);
+    /* Esc closes the list and keeps the line; a second one clears it. */
+    assert_int_equal(key(ex, 0x1b), EXPLORE_CHANGED);
+    s = screen_of(ex, 30, 2);
+    assert_string_equal(s, "> up{job=\"api-gateway\n\n");
+    free(s);
+    assert_int_equal(key(ex, 0x1b), EXPLORE_CHANGED);
+    assert_int_equal(key(ex, 0x1b), EXPLORE_LEAVE);
     explore_free(ex);
 }
 
@@ -345,6 +353,7 @@ test_history_round_trip(void **state)
     char *path = xasprintf("%s/state/promdeck/history", tmpdir);
     struct explore *ex = explore_new(path);
     char *s, buf[64];
+    struct stat st;
 
     (void)state;
     /* The directory does not exist yet; a repeat is kept once. */
@@ -361,6 +370,8 @@ test_history_round_trip(void **state)
     s = slurp(path);
     assert_string_equal(s, "a\nb\nc\n");
     free(s);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
     /* The next run reads it back: newest last, Up walks back in time and
      * Down returns to the line being typed. */
     ex = explore_new(path);
@@ -472,6 +483,20 @@ test_error_caret(void **state)
         "  sum(up) bx (job)\n"
         "          ^~\n"
         "\n");
+    free(s);
+    /* Columns count bytes: the two-byte é takes one cell. */
+    type(ex, "x{a=\"\xc3\xa9\"} ?");
+    key(ex, '\r');
+    diag_set(&d, 1, 11, 1, "unexpected character '?'");
+    explore_set_result(ex, NULL, &d);
+    key(ex, 0x1b);
+    s = screen_of(ex, 40, 5);
+    assert_string_equal(s,
+        ">\n"
+        "\n"
+        "unexpected character '?'\n"
+        "  x{a=\"\xc3\xa9\"} ?\n"
+        "           ^\n");
     free(s);
     explore_free(ex);
 }

@@ -8,11 +8,13 @@
 #include "ui/explore.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/xalloc.h"
 #include "ui/format.h"
@@ -96,6 +98,17 @@ static bool
 is_cont(char c)
 {
     return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* The cells the first n bytes of s take: one per code point. */
+static int
+cells_of(const char *s, size_t n)
+{
+    int w = 0;
+
+    for (size_t i = 0; i < n && s[i] != '\0'; i++)
+        w += !is_cont(s[i]);
+    return w;
 }
 
 static size_t
@@ -211,13 +224,18 @@ hist_save(const struct explore *ex)
 {
     char *tmp;
     FILE *f;
+    int fd;
     bool ok = true;
 
     if (ex->history_path == NULL)
         return;
     make_parent(ex->history_path);
     tmp = xasprintf("%s.tmp", ex->history_path);
-    f = fopen(tmp, "w");
+    /* Private to the user, as shells keep their history. */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && f == NULL)
+        close(fd);
     if (f != NULL) {
         for (size_t i = 0; i < ex->nhist; i++)
             ok = ok && fprintf(f, "%s\n", ex->hist[i]) >= 0;
@@ -619,6 +637,11 @@ explore_key(struct explore *ex, const struct screen_event *ev)
 
     if (key == '\t' || key == SCREEN_KEY_BTAB)
         return complete(ex, key == '\t' ? 1 : -1);
+    if (key == 0x1b && ex->ncands > 1) {
+        /* Esc first closes an open list, keeping what it inserted. */
+        cands_clear(ex);
+        return EXPLORE_CHANGED;
+    }
     cands_clear(ex);
     switch (key) {
     case '\r': case '\n': return key_enter(ex);
@@ -667,16 +690,11 @@ draw_prompt(const struct explore *ex, struct canvas *c, struct rect r)
 {
     int pw = canvas_text_width(PROMPT), w = r.w - pw - 1;
     size_t from = 0;
-    int before;
-    char saved;
+    int before = cells_of(ex->text, ex->cur);
 
     canvas_text(c, r.x, r.y, r.w, PROMPT, ROLE_HI, ATTR_BOLD);
     if (w < 1)
         return;
-    saved = ex->text[ex->cur];
-    ex->text[ex->cur] = '\0';
-    before = canvas_text_width(ex->text);
-    ex->text[ex->cur] = saved;
     /* Keep the cursor inside the row: drop code points from the left. */
     for (; before > w; before--)
         from = next_cp(ex, from);
@@ -744,28 +762,19 @@ static int
 draw_error(const struct explore *ex, struct canvas *c, int w)
 {
     struct buf line;
-    int y, col, span, x;
-    char saved;
-    size_t at;
+    int y, col, span;
 
     y = widget_wrap(c, (struct rect){ 0, 0, w, 4 }, ex->err.msg, ROLE_CRIT);
     if (ex->err.line > 0) {
         canvas_text(c, 2, y, w - 2, ex->ran, ROLE_DEFAULT, 0);
         /* Columns count bytes; the screen counts code points. */
-        at = (size_t)ex->err.col - 1;
-        if (at > strlen(ex->ran))
-            at = strlen(ex->ran);
-        saved = ex->ran[at];
-        ex->ran[at] = '\0';
-        col = canvas_text_width(ex->ran);
-        ex->ran[at] = saved;
+        col = cells_of(ex->ran, (size_t)ex->err.col - 1);
         buf_init(&line, 0);
         buf_putc(&line, '^');
         for (span = 1; span < ex->err.span; span++)
             buf_putc(&line, '~');
-        x = canvas_text(c, 2 + col, y + 1, w - 2 - col, buf_str(&line),
-                        ROLE_CRIT, ATTR_BOLD);
-        (void)x;
+        canvas_text(c, 2 + col, y + 1, w - 2 - col, buf_str(&line),
+                    ROLE_CRIT, ATTR_BOLD);
         buf_fini(&line);
         y += 2;
     }

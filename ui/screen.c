@@ -22,6 +22,7 @@ struct screen {
     bool ascii;
     enum color_depth depth;
     const struct theme *theme;
+    struct theme *owned;        /* the theme -t named, freed at close */
     struct canvas *last;        /* what the terminal shows now */
 };
 
@@ -97,18 +98,18 @@ setup_input(void)
 struct screen *
 screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
 {
-    const struct theme *th = theme_by_name(theme);
+    struct theme *th;
     struct screen *s;
     SCREEN *term;
 
-    if (th == NULL) {
-        diag_set(d, 0, 0, 0, "unknown theme '%s'", theme);
-        diag_hint(d, "built-in themes are 'default' and 'mono'");
+    /* Theme files are read before curses takes the terminal. */
+    th = theme_resolve(theme, d);
+    if (th == NULL)
         return NULL;
-    }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         diag_set(d, 0, 0, 0, "stdin and stdout must be a terminal");
         diag_hint(d, "use --once for output to a pipe or a file");
+        theme_free(th);
         return NULL;
     }
     term = newterm(NULL, stdout, stdin);
@@ -117,6 +118,7 @@ screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
 
         diag_set(d, 0, 0, 0, "cannot use terminal type '%s'",
                  t != NULL ? t : "(unset)");
+        theme_free(th);
         return NULL;
     }
     set_term(term);
@@ -125,7 +127,8 @@ screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
     s->term = term;
     s->ascii = ascii;
     s->depth = detect_depth(no_color);
-    s->theme = s->depth == DEPTH_MONO ? theme_mono() : th;
+    s->owned = th;
+    s->theme = theme_for_depth(th, s->depth);
     s->last = canvas_new(0, 0, ascii);
     setup_input();
     setup_colors(s);
@@ -149,6 +152,7 @@ screen_close(struct screen *s)
     screen_restore();
     delscreen(s->term);
     canvas_free(s->last);
+    theme_free(s->owned);
     free(s);
 }
 

@@ -43,8 +43,9 @@ struct screen;
  * Starts curses on the controlling terminal. NULL with d set when stdin or
  * stdout is not a terminal or terminfo does not know the terminal. ascii
  * forces ASCII glyphs (otherwise chosen when the locale is not UTF-8);
- * no_color or NO_COLOR forces the monochrome theme; theme names a built-in
- * theme (NULL: default) and an unknown name is an error.
+ * no_color or NO_COLOR forces the monochrome theme; theme is what -t
+ * names, resolved by theme_resolve (NULL: default); an unknown name or a
+ * bad theme file is an error.
  */
 struct screen *screen_open(bool ascii, bool no_color, const char *theme,
                            struct diag *d);
