@@ -83,9 +83,9 @@ scale_of(const struct panel *p, const struct bar *bars, size_t n,
     *hi = isnan(p->max) ? mx : p->max;
 }
 
-/* Draws one meter of width w filled to frac (0..1). */
-static void
-draw_meter(struct canvas *c, int x, int y, int w, double frac, int role)
+void
+bars_draw_meter(struct canvas *c, int x, int y, int w, double frac,
+                int role)
 {
     bool ascii = canvas_ascii(c);
     int eighths = (int)lround(frac * w * 8), full = eighths / 8;
@@ -134,7 +134,7 @@ bars_draw(const struct panel *p, const struct widget_ctx *ctx,
         f = f < 0 ? 0 : f > 1 ? 1 : f;
         canvas_text(c, r.x, y, lw, bars[i].label, ROLE_LABEL, 0);
         if (mw > 0)
-            draw_meter(c, r.x + lw + 1, y, mw, f, role);
+            bars_draw_meter(c, r.x + lw + 1, y, mw, f, role);
         canvas_text_right(c, r.x + r.w - vw, y, vw, bars[i].value, role,
                           ATTR_BOLD);
     }

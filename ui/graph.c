@@ -1,6 +1,6 @@
 /*
  * Graphs: series are placed on a pixel grid (braille: 2 x 4 dots per
- * cell; ASCII: 1 x 2) by time and value and joined with Bresenham lines,
+ * cell; half blocks or ASCII: 1 x 2) by time and value and joined with Bresenham lines,
  * so steep steps stay continuous. A cell takes the colour of the last
  * series that put a dot in it. Points further apart than two steps are
  * not joined: a gap in the data stays a gap on screen.
@@ -217,13 +217,18 @@ plot_series(struct plot *pl, const struct qseries *s, int role)
     stack_series(pl, s);
 }
 
+/* The glyph for a cell's dots; with 1 x 2 pixels, bit 1 is the upper
+ * half and bit 2 the lower. */
 static uint32_t
-dot_glyph(uint8_t bits, bool braille)
+dot_glyph(uint8_t bits, enum glyphs g)
 {
     static const char ascii[] = " '.:";
+    static const uint32_t half[] = { ' ', 0x2580, 0x2584, 0x2588 };
 
-    if (braille)
+    if (g == GLYPHS_BRAILLE)
         return 0x2800 + bits;
+    if (g == GLYPHS_BLOCK)
+        return half[bits & 3];
     return (uint32_t)ascii[bits & 3];
 }
 
@@ -237,20 +242,20 @@ plot_blit(const struct plot *pl, struct canvas *c)
 
             if (pl->dots[i] != 0)
                 canvas_put(c, pl->r.x + x, pl->r.y + y,
-                           dot_glyph(pl->dots[i], pl->cw == 2),
+                           dot_glyph(pl->dots[i], canvas_glyphs(c)),
                            pl->role[i], 0);
         }
     }
 }
 
 static void
-plot_init(struct plot *pl, struct rect r, bool ascii)
+plot_init(struct plot *pl, struct rect r, bool braille)
 {
     size_t cells = (size_t)(r.w > 0 ? r.w : 0) * (size_t)(r.h > 0 ? r.h : 0);
 
     pl->r = r;
-    pl->cw = ascii ? 1 : 2;
-    pl->ch = ascii ? 2 : 4;
+    pl->cw = braille ? 2 : 1;
+    pl->ch = braille ? 4 : 2;
     pl->pw = r.w * pl->cw;
     pl->ph = r.h * pl->ch;
     pl->dots = xcalloc(cells + 1, 1);
@@ -426,14 +431,14 @@ graph_draw(const struct panel *p, const struct widget_ctx *ctx,
     /* The axis width depends on the labels, which depend on the range:
      * measure at full width first, then lay out the narrower plot. */
     plot_init(&pl, (struct rect){ r.x, r.y, r.w, r.h - leg - xax },
-              canvas_ascii(c));
+              canvas_glyphs(c) == GLYPHS_BRAILLE);
     value_range(&pl, p, gs, n);
     yw = y_axis_width(&pl, u, p->decimals, r.w);
     lo = pl.lo;
     hi = pl.hi;
     plot_fini(&pl);
     plot_init(&pl, (struct rect){ r.x + yw, r.y, r.w - yw, r.h - leg - xax },
-              canvas_ascii(c));
+              canvas_glyphs(c) == GLYPHS_BRAILLE);
     pl.lo = lo;
     pl.hi = hi;
     for (size_t k = 0; k < n; k++)
