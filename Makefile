@@ -37,6 +37,9 @@ BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check test asan lint bench clean install
+# Keep the test objects, so make deletes nothing after the suite's total
+# line (the last line of make check).
+.SECONDARY:
 
 all: promdeck $(if $(TOOL_BINS),tests/promql-conformance)
 

@@ -14,19 +14,28 @@ diag_clear(struct diag *d)
     memset(d, 0, sizeof(*d));
 }
 
-int
-diag_set(struct diag *d, int line, int col, int span, const char *fmt, ...)
+/* Sets position and message from a va_list; returns -1. */
+static int
+diag_vset(struct diag *d, int line, int col, int span, const char *fmt,
+          va_list ap)
 {
-    va_list ap;
-
     if (d == NULL)
         return -1;
     d->line = line;
     d->col = col;
     d->span = span > 0 ? span : 1;
     d->hint[0] = '\0';
-    va_start(ap, fmt);
     vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    return -1;
+}
+
+int
+diag_set(struct diag *d, int line, int col, int span, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    diag_vset(d, line, col, span, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -38,8 +47,6 @@ diag_set_at(struct diag *d, const char *text, size_t len, size_t off,
     va_list ap;
     int line = 1, col = 1;
 
-    if (d == NULL)
-        return -1;
     for (size_t i = 0; i < off && i < len; i++) {
         if (text[i] == '\n') {
             line++;
@@ -48,12 +55,8 @@ diag_set_at(struct diag *d, const char *text, size_t len, size_t off,
             col++;
         }
     }
-    d->line = line;
-    d->col = col;
-    d->span = span > 0 ? span : 1;
-    d->hint[0] = '\0';
     va_start(ap, fmt);
-    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    diag_vset(d, line, col, span, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -8,12 +8,14 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "src/duration.h"
 #include "src/log.h"
 #include "src/snapshot.h"
+#include "src/xalloc.h"
 
 /* Longest single wait, so signals and resizes are seen promptly. */
 #define MAX_WAIT_MS 250
@@ -22,13 +24,20 @@
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
 
-static volatile sig_atomic_t quit_requested;
+static volatile sig_atomic_t quit_requested, reload_requested;
 
 static void
 on_quit(int sig)
 {
     (void)sig;
     quit_requested = 1;
+}
+
+static void
+on_hup(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
 }
 
 /* A crash: put the terminal back, then die of the same signal. */
@@ -51,6 +60,8 @@ loop_install_signals(void)
     sa.sa_handler = on_quit;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
     sa.sa_handler = on_fatal;
@@ -95,6 +106,47 @@ sync_targets(struct loop *l, int64_t now)
     return true;
 }
 
+/*
+ * Re-reads the --config file. A good one replaces the running config:
+ * targets that remain keep their history, new ones start, gone ones get
+ * staleness markers. A bad one changes nothing, and why is shown in the
+ * status line until a reload succeeds.
+ */
+static void
+reload_config(struct loop *l, int64_t now)
+{
+    struct diag errs[1], warns[20];
+    size_t nerr = 0, nwarn = 0;
+    struct config fresh, old;
+    struct discovery *disc;
+
+    reload_requested = 0;
+    if (l->cli->config == NULL)
+        return;
+    free(l->reload_error);
+    l->reload_error = NULL;
+    if (config_load(&fresh, l->cli->config, errs, 1, &nerr, warns, 20,
+                    &nwarn) < 0) {
+        l->reload_error = xasprintf("reload failed: %s:%d:%d: %s",
+                                    l->cli->config, errs[0].line,
+                                    errs[0].col, errs[0].msg);
+        config_fini(&fresh);
+        log_debug("%s: %s", __func__, l->reload_error);
+        return;
+    }
+    disc = config_discovery_new(&fresh);
+    discovery_free(l->disc);
+    l->disc = disc;
+    old = *l->cfg;
+    *l->cfg = fresh;
+    /* The pool borrows the config's relabel rules: give it the new
+     * targets before the old config goes. */
+    sync_targets(l, now);
+    config_fini(&old);
+    log_debug("%s: %s reloaded, %zu jobs", __func__, l->cli->config,
+              l->cfg->njobs);
+}
+
 /* After a frame, every panel is clean until its results change. */
 static void
 mark_clean(struct dashboard *m)
@@ -112,8 +164,11 @@ format_status(const struct loop *l, char *out, size_t size)
     struct store_stats st;
 
     store_get_stats(l->store, &st);
-    snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
-             l->targets.up, l->targets.n, st.series, st.samples);
+    if (l->reload_error != NULL)
+        snprintf(out, size, "%s", l->reload_error);
+    else
+        snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
+                 l->targets.up, l->targets.n, st.series, st.samples);
 }
 
 /* Step 4: evaluate the visible page if its data moved on, then draw. */
@@ -155,6 +210,8 @@ run_live(struct loop *l)
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.n);
         if (act == UI_QUIT)                                 /* 2 */
             break;
+        if (act == UI_RELOAD || reload_requested)
+            reload_config(l, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
@@ -247,5 +304,7 @@ loop_run(struct loop *l)
     config_dropped_free(l->dropped, l->ndropped);
     l->dropped = NULL;
     l->ndropped = 0;
+    free(l->reload_error);
+    l->reload_error = NULL;
     return rc;
 }

@@ -21,8 +21,9 @@
 
 struct loop {
     const struct cli *cli;
-    const struct config *cfg;
+    struct config *cfg;         /* replaced by a reload (SIGHUP, Ctrl-R) */
     struct discovery *disc;     /* finds the targets of cfg's jobs */
+    char *reload_error;         /* why the last reload failed, or NULL */
     struct config_dropped *dropped;     /* targets relabelling dropped */
     size_t ndropped;
     struct store *store;
@@ -32,8 +33,9 @@ struct loop {
     struct target_list targets;
 };
 
-/* Installs the SIGINT/SIGTERM flag handlers and the fatal-signal handlers
- * that restore the terminal before the process dies. */
+/* Installs the SIGINT/SIGTERM (quit) and SIGHUP (reload) flag handlers,
+ * and the fatal-signal handlers that restore the terminal before the
+ * process dies. */
 void loop_install_signals(void);
 /*
  * Waits for discovery's first answers (a few seconds at most), then scrapes

@@ -250,6 +250,9 @@ map_key(struct screen_event *ev, wint_t k)
     case KEY_END: return SCREEN_KEY_END;
     case KEY_BTAB: return SCREEN_KEY_BTAB;
     case KEY_RESIZE: return SCREEN_KEY_RESIZE;
+    case KEY_DC: return SCREEN_KEY_DELETE;
+    case KEY_BACKSPACE: return 0x7f;
+    case KEY_ENTER: return '\r';
     case KEY_MOUSE:
         if (getmouse(&me) != OK
             || !(me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))

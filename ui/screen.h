@@ -29,6 +29,7 @@ enum {
     SCREEN_KEY_BTAB,        /* Shift-Tab */
     SCREEN_KEY_RESIZE,
     SCREEN_KEY_CLICK,       /* x, y say where */
+    SCREEN_KEY_DELETE,      /* Delete (Backspace arrives as 0x7f) */
 };
 
 struct screen_event {

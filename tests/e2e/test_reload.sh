@@ -1,0 +1,57 @@
+#!/bin/sh
+# Reloading the config while the TUI runs: SIGHUP with a new job adds its
+# target; SIGHUP with a broken file keeps the running config and says why
+# in the status line. The targets are a real HTTP server on 127.0.0.1
+# serving a captured /metrics body.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok 1 - reload tests # SKIP tmux is not installed"
+    exit 0
+fi
+port=$((20000 + $$ % 20000))
+python3 -m http.server "$port" --bind 127.0.0.1 \
+    --directory "$TESTDATA/exposition" >/dev/null 2>&1 &
+server=$!
+on_exit "kill $server 2>/dev/null"
+sock="promdeck-reload-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+
+job() {     # job NAME: a scrape config for the node_exporter capture
+    printf '  - job_name: %s\n    metrics_path: /node_exporter-1.5.0.prom\n' "$1"
+    printf '    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$port"
+}
+{ printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n'; job first; } \
+    >"$tmp/p.yml"
+
+wait_for() {    # wait_for TEXT: until TEXT is on the screen (15 s)
+    i=0
+    while [ $i -lt 75 ]; do
+        tm capture-pane -p -t r | grep -qF -- "$1" && return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+expect() {
+    if wait_for "$1"; then ok "$2"; else not_ok "$2" "$(tm capture-pane -p -t r)"; fi
+}
+
+tm new-session -d -s r -x 140 -y 30 \
+    "LC_ALL=C.UTF-8 '$PROMDECK' --config '$tmp/p.yml'; sleep 60"
+tm send-keys -t r 3
+expect "first" "the targets view shows the configured job"
+pid=$(pgrep -P "$(tm display-message -p -t r '#{pane_pid}')" -x promdeck)
+
+job second >>"$tmp/p.yml"
+kill -HUP "$pid"
+expect "second" "SIGHUP with a new job adds its target"
+
+printf 'scrape_configs:\n  - job_nme: broken\n' >"$tmp/p.yml"
+kill -HUP "$pid"
+expect "reload failed" "a broken config on SIGHUP is reported in the status line"
+check "the running targets are kept after a failed reload" \
+    sh -c "tmux -L '$sock' capture-pane -p -t r | grep -q second"
+check "promdeck is still running" kill -0 "$pid"
+finish

@@ -1,0 +1,642 @@
+/*
+ * The explore view: editing keys, Tab completion in each place a name can
+ * go, the history file across two runs, and the screens for an error, a
+ * vector and a matrix. The completer here is a real one over fixed lists.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "src/arena.h"
+#include "src/xalloc.h"
+#include "ui/explore.h"
+
+static char tmpdir[64];
+
+static int
+setup(void **state)
+{
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/promdeck-explore-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+
+    (void)state;
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    return 0;
+}
+
+/* -- a completer over fixed lists ----------------------------------- */
+
+static const char *const metrics[] = {
+    "up", "http_requests_total", "http_request_duration_seconds_bucket",
+};
+static const char *const labels[] = { "job", "instance", "code" };
+static const char *const jobs[] = { "api", "db", "api-gateway" };
+
+struct fixed {
+    char asked[32];         /* the label the last call asked about */
+    int calls;
+};
+
+static size_t
+fixed_complete(void *ctx, const char *label, const char ***out)
+{
+    struct fixed *f = ctx;
+    const char *const *v = NULL;
+    size_t n = 0;
+
+    f->calls++;
+    snprintf(f->asked, sizeof f->asked, "%s", label ? label : "(names)");
+    if (label == NULL) {
+        v = labels;
+        n = 3;
+    } else if (strcmp(label, "__name__") == 0) {
+        v = metrics;
+        n = 3;
+    } else if (strcmp(label, "job") == 0) {
+        v = jobs;
+        n = 3;
+    }
+    *out = xcalloc(n + 1, sizeof **out);
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = v[i];
+    return n;
+}
+
+/* -- helpers --------------------------------------------------------- */
+
+static enum explore_outcome
+key(struct explore *ex, int k)
+{
+    struct screen_event ev = { .key = k };
+
+    return explore_key(ex, &ev);
+}
+
+static void
+type(struct explore *ex, const char *s)
+{
+    while (*s != '\0')
+        key(ex, (int)canvas_utf8_next(&s));
+}
+
+/* The prompt's text, through Enter. */
+static const char *
+line_of(struct explore *ex)
+{
+    assert_int_equal(key(ex, '\r'), EXPLORE_RUN);
+    return explore_expr(ex);
+}
+
+/* The prompt row's text after "> ", into out. */
+static const char *
+prompt_of(struct explore *ex, char *out)
+{
+    struct canvas *c = canvas_new(62, 1, false);
+    struct buf b;
+
+    explore_draw(ex, c, (struct rect){ 0, 0, 62, 1 }, theme_default());
+    buf_init(&b, 0);
+    canvas_to_text(c, &b);
+    snprintf(out, 64, "%s", buf_str(&b) + 2);
+    out[strcspn(out, "\n")] = '\0';
+    buf_fini(&b);
+    canvas_free(c);
+    return out;
+}
+
+static char *
+screen_of(struct explore *ex, int w, int h)
+{
+    struct canvas *c = canvas_new(w, h, false);
+    struct buf b;
+
+    explore_draw(ex, c, (struct rect){ 0, 0, w, h }, theme_default());
+    buf_init(&b, 0);
+    canvas_to_text(c, &b);
+    canvas_free(c);
+    return buf_steal(&b);
+}
+
+/* -- editing --------------------------------------------------------- */
+
+static void
+test_editing(void **state)
+{
+    struct explore *ex = explore_new(NULL);
+    char buf[64];
+
+    (void)state;
+    type(ex, "abc");
+    key(ex, SCREEN_KEY_LEFT);
+    key(ex, SCREEN_KEY_LEFT);
+    type(ex, "X");
+    assert_string_equal(line_of(ex), "aXbc");
+    key(ex, 0x7f);                      /* Backspace: the X */
+    key(ex, SCREEN_KEY_DELETE);         /* Delete: the b */
+    assert_string_equal(line_of(ex), "ac");
+    key(ex, SCREEN_KEY_HOME);
+    type(ex, "<");
+    key(ex, SCREEN_KEY_END);
+    type(ex, ">");
+    assert_string_equal(line_of(ex), "<ac>");
+    key(ex, 0x01);                      /* Ctrl-A */
+    key(ex, SCREEN_KEY_RIGHT);
+    key(ex, 0x0b);                      /* Ctrl-K: kill to the end */
+    assert_string_equal(line_of(ex), "<");
+    type(ex, "ab cd ");
+    key(ex, 0x17);                      /* Ctrl-W: "cd " */
+    assert_string_equal(prompt_of(ex, buf), "<ab");
+    key(ex, SCREEN_KEY_LEFT);
+    key(ex, 0x15);                      /* Ctrl-U: all before the cursor */
+    key(ex, 0x05);                      /* Ctrl-E */
+    type(ex, "\xc3\xa9x");              /* é is two bytes, one cell */
+    key(ex, SCREEN_KEY_LEFT);
+    key(ex, SCREEN_KEY_LEFT);
+    key(ex, SCREEN_KEY_DELETE);
+    /* Enter leaves out the blanks around the expression. */
+    assert_string_equal(prompt_of(ex, buf), " x");
+    assert_string_equal(line_of(ex), "x");
+    /* Deleting at the ends changes nothing. */
+    key(ex, SCREEN_KEY_END);
+    assert_int_equal(key(ex, SCREEN_KEY_DELETE), EXPLORE_NONE);
+    key(ex, SCREEN_KEY_HOME);
+    assert_int_equal(key(ex, 0x7f), EXPLORE_NONE);
+    explore_free(ex);
+}
+
+static void
+test_enter_and_escape(void **state)
+{
+    struct explore *ex = explore_new(NULL);
+
+    (void)state;
+    assert_int_equal(key(ex, '\r'), EXPLORE_NONE);  /* nothing to run */
+    type(ex, "  up  ");
+    assert_int_equal(key(ex, '\r'), EXPLORE_RUN);
+    assert_string_equal(explore_expr(ex), "up");
+    /* Esc clears a line, then leaves from the empty one. */
+    assert_int_equal(key(ex, 0x1b), EXPLORE_CHANGED);
+    assert_int_equal(key(ex, 0x1b), EXPLORE_LEAVE);
+    assert_int_equal(key(ex, SCREEN_KEY_CLICK), EXPLORE_NONE);
+    explore_free(ex);
+}
+
+static void
+test_prompt_screen(void **state)
+{
+    struct explore *ex = explore_new(NULL);
+    struct canvas *c = canvas_new(12, 2, false);
+
+    (void)state;
+    type(ex, "rate(x[5m])");
+    key(ex, SCREEN_KEY_HOME);
+    explore_draw(ex, c, (struct rect){ 0, 0, 12, 2 }, theme_default());
+    /* The cursor is the reversed cell under it. */
+    assert_int_equal(canvas_cell(c, 2, 0)->ch, 'r');
+    assert_true(canvas_cell(c, 2, 0)->attr & ATTR_REVERSE);
+    assert_false(canvas_cell(c, 3, 0)->attr & ATTR_REVERSE);
+    /* At the end of a long line the view slides so the cursor shows. */
+    key(ex, SCREEN_KEY_END);
+    canvas_clear(c);
+    explore_draw(ex, c, (struct rect){ 0, 0, 12, 2 }, theme_default());
+    assert_int_equal(canvas_cell(c, 11, 0)->ch, ' ');
+    assert_true(canvas_cell(c, 11, 0)->attr & ATTR_REVERSE);
+    assert_int_equal(canvas_cell(c, 10, 0)->ch, ')');
+    canvas_free(c);
+    explore_free(ex);
+}
+
+/* -- completion ------------------------------------------------------ */
+
+/* Types s, presses Tab, and returns the line. */
+static const char *
+tab_after(struct explore *ex, const char *s, enum explore_outcome want)
+{
+    key(ex, 0x1b);
+    type(ex, s);
+    assert_int_equal(key(ex, '\t'), want);
+    return line_of(ex);
+}
+
+static void
+test_complete_contexts(void **state)
+{
+    struct fixed f = { .calls = 0 };
+    struct explore_completer comp = { &f, fixed_complete };
+    struct explore *ex = explore_new(NULL);
+
+    (void)state;
+    explore_set_completer(ex, &comp);
+    assert_string_equal(tab_after(ex, "u", EXPLORE_CHANGED), "u" "p");
+    assert_string_equal(f.asked, "__name__");
+    assert_string_equal(tab_after(ex, "rate(u", EXPLORE_CHANGED),
+                        "rate(up");
+    assert_string_equal(tab_after(ex, "up{j", EXPLORE_CHANGED), "up{job");
+    assert_string_equal(f.asked, "(names)");
+    assert_string_equal(tab_after(ex, "up{code=\"200\", i",
+                                  EXPLORE_CHANGED),
+                        "up{code=\"200\", instance");
+    assert_string_equal(tab_after(ex, "up{job=\"d", EXPLORE_CHANGED),
+                        "up{job=\"db\"");
+    assert_string_equal(f.asked, "job");
+    assert_string_equal(tab_after(ex, "up{job!~'d", EXPLORE_CHANGED),
+                        "up{job!~'db'");
+    assert_string_equal(tab_after(ex, "sum by (i", EXPLORE_CHANGED),
+                        "sum by (instance");
+    assert_string_equal(f.asked, "(names)");
+    assert_string_equal(tab_after(ex, "sum(up) without (job, c",
+                                  EXPLORE_CHANGED),
+                        "sum(up) without (job, code");
+    assert_string_equal(tab_after(ex, "a / on(c", EXPLORE_CHANGED),
+                        "a / on(code");
+    /* Inside a call that is not a label list, names are metrics. */
+    assert_string_equal(tab_after(ex, "sum(u", EXPLORE_CHANGED), "sum(up");
+    /* No completion inside durations, after values or for no match. */
+    f.calls = 0;
+    assert_string_equal(tab_after(ex, "rate(up[5", EXPLORE_NONE),
+                        "rate(up[5");
+    assert_string_equal(tab_after(ex, "up{job=", EXPLORE_NONE), "up{job=");
+    assert_int_equal(f.calls, 0);
+    assert_string_equal(tab_after(ex, "zz", EXPLORE_NONE), "zz");
+    explore_free(ex);
+}
+
+static void
+test_complete_list_cycles(void **state)
+{
+    struct fixed f = { .calls = 0 };
+    struct explore_completer comp = { &f, fixed_complete };
+    struct explore *ex = explore_new(NULL);
+    char *s;
+
+    (void)state;
+    explore_set_completer(ex, &comp);
+    type(ex, "sum(ht");
+    /* Two candidates: their common prefix, and a list under the prompt. */
+    assert_int_equal(key(ex, '\t'), EXPLORE_CHANGED);
+    s = screen_of(ex, 44, 4);
+    assert_string_equal(s,
+        "> sum(http_request\n"
+        "  http_request_duration_seconds_bucket\n"
+        "  http_requests_total\n"
+        "\n");
+    free(s);
+    /* Further Tabs step through the list, sorted, and wrap around. */
+    key(ex, '\t');
+    key(ex, '\t');
+    key(ex, '\t');
+    type(ex, ")");
+    assert_string_equal(line_of(ex),
+                        "sum(http_request_duration_seconds_bucket)");
+    /* A value list, filtered by what was typed; Shift-Tab goes back. */
+    key(ex, 0x1b);
+    type(ex, "up{job=\"a");
+    key(ex, '\t');
+    assert_string_equal(line_of(ex), "up{job=\"api");
+    key(ex, SCREEN_KEY_END);
+    key(ex, '\t');
+    key(ex, SCREEN_KEY_BTAB);
+    s = screen_of(ex, 30, 3);
+    assert_string_equal(s,
+        "> up{job=\"api-gateway\n"
+        "  api\n"
+        "  api-gateway\n");
+    free(s);
+    explore_free(ex);
+}
+
+/* -- history --------------------------------------------------------- */
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    struct buf b;
+    char tmp[256];
+    size_t n;
+
+    assert_non_null(f);
+    buf_init(&b, 0);
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_append(&b, tmp, n);
+    fclose(f);
+    return buf_steal(&b);
+}
+
+static void
+test_history_round_trip(void **state)
+{
+    char *path = xasprintf("%s/state/promdeck/history", tmpdir);
+    struct explore *ex = explore_new(path);
+    char *s, buf[64];
+
+    (void)state;
+    /* The directory does not exist yet; a repeat is kept once. */
+    type(ex, "a");
+    key(ex, '\r');
+    key(ex, 0x1b);
+    type(ex, "b");
+    key(ex, '\r');
+    key(ex, '\r');
+    key(ex, 0x1b);
+    type(ex, "c");
+    key(ex, '\r');
+    explore_free(ex);
+    s = slurp(path);
+    assert_string_equal(s, "a\nb\nc\n");
+    free(s);
+    /* The next run reads it back: newest last, Up walks back in time and
+     * Down returns to the line being typed. */
+    ex = explore_new(path);
+    type(ex, "draft");
+    assert_int_equal(key(ex, SCREEN_KEY_UP), EXPLORE_CHANGED);
+    assert_string_equal(prompt_of(ex, buf), "c");
+    key(ex, SCREEN_KEY_UP);
+    assert_string_equal(prompt_of(ex, buf), "b");
+    key(ex, SCREEN_KEY_UP);
+    assert_int_equal(key(ex, SCREEN_KEY_UP), EXPLORE_NONE);
+    assert_string_equal(prompt_of(ex, buf), "a");
+    key(ex, SCREEN_KEY_DOWN);
+    key(ex, SCREEN_KEY_DOWN);
+    assert_string_equal(prompt_of(ex, buf), "c");
+    key(ex, SCREEN_KEY_DOWN);
+    assert_int_equal(key(ex, SCREEN_KEY_DOWN), EXPLORE_NONE);
+    assert_string_equal(prompt_of(ex, buf), "draft");
+    /* Running an older entry again makes it the newest. */
+    key(ex, SCREEN_KEY_UP);
+    key(ex, SCREEN_KEY_UP);
+    key(ex, SCREEN_KEY_UP);
+    assert_int_equal(key(ex, '\r'), EXPLORE_RUN);
+    key(ex, 0x1b);
+    key(ex, SCREEN_KEY_UP);
+    assert_string_equal(prompt_of(ex, buf), "a");
+    key(ex, SCREEN_KEY_UP);
+    assert_string_equal(prompt_of(ex, buf), "c");
+    explore_free(ex);
+    free(path);
+}
+
+static void
+test_history_limit(void **state)
+{
+    char *path = xasprintf("%s/history", tmpdir);
+    struct explore *ex = explore_new(path);
+    char q[16], *s;
+
+    (void)state;
+    for (int i = 0; i < 510; i++) {
+        key(ex, 0x1b);
+        snprintf(q, sizeof q, "q%d", i);
+        type(ex, q);
+        key(ex, '\r');
+    }
+    explore_free(ex);
+    s = slurp(path);
+    /* The 500 newest: q10 .. q509. */
+    assert_int_equal(strncmp(s, "q10\nq11\n", 8), 0);
+    assert_int_equal(strlen(s) - strlen(strstr(s, "q509\n")) + 5,
+                     strlen(s));
+    {
+        size_t lines = 0;
+
+        for (char *p = s; *p != '\0'; p++)
+            lines += *p == '\n';
+        assert_int_equal(lines, 500);
+    }
+    free(s);
+    free(path);
+}
+
+static void
+test_history_unwritable(void **state)
+{
+    /* A path under a regular file cannot be created: memory only. */
+    char *file = xasprintf("%s/plain", tmpdir);
+    char *path = xasprintf("%s/plain/history", tmpdir);
+    FILE *f = fopen(file, "w");
+    struct explore *ex;
+
+    (void)state;
+    assert_non_null(f);
+    fclose(f);
+    ex = explore_new(path);
+    type(ex, "up");
+    assert_int_equal(key(ex, '\r'), EXPLORE_RUN);
+    key(ex, 0x1b);
+    key(ex, SCREEN_KEY_UP);
+    assert_string_equal(line_of(ex), "up");
+    explore_free(ex);
+    assert_int_equal(access(path, F_OK), -1);
+    free(file);
+    free(path);
+}
+
+/* -- results --------------------------------------------------------- */
+
+static void
+test_error_caret(void **state)
+{
+    struct explore *ex = explore_new(NULL);
+    struct diag d;
+    char *s;
+
+    (void)state;
+    type(ex, "sum(up) bx (job)");
+    key(ex, '\r');
+    /* "bx" starts at byte 9 and spans 2. */
+    diag_clear(&d);
+    diag_set(&d, 1, 9, 2, "unexpected identifier \"bx\"");
+    explore_set_result(ex, NULL, &d);
+    key(ex, 0x1b);
+    s = screen_of(ex, 40, 6);
+    assert_string_equal(s,
+        ">\n"
+        "\n"
+        "unexpected identifier \"bx\"\n"
+        "  sum(up) bx (job)\n"
+        "          ^~\n"
+        "\n");
+    free(s);
+    explore_free(ex);
+}
+
+static struct label *
+one_label(struct arena *a, const char *name, const char *value)
+{
+    struct label *l = arena_calloc(a, 2, sizeof *l);
+
+    l[0].name = "__name__";
+    l[0].value = name;
+    l[1].name = "job";
+    l[1].value = value;
+    return l;
+}
+
+/* A result of n series up{job=jobs[i]}, npts points each. */
+static struct qresult *
+result(enum qvalue_type type, size_t n, const double *v, size_t npts)
+{
+    struct arena *a = arena_new();
+    struct qresult *r = arena_calloc(a, 1, sizeof *r);
+
+    r->arena = a;
+    r->type = type;
+    r->t = 3600000;
+    r->nseries = n;
+    r->series = arena_calloc(a, n, sizeof *r->series);
+    for (size_t i = 0; i < n; i++) {
+        r->series[i].labels.v = one_label(a, "up", jobs[i]);
+        r->series[i].labels.n = 2;
+        r->series[i].npoints = npts;
+        r->series[i].points = arena_calloc(a, npts, sizeof(struct qpoint));
+        for (size_t j = 0; j < npts; j++) {
+            r->series[i].points[j].t = 3600000 * (int64_t)j;
+            r->series[i].points[j].v = v[i * npts + j];
+        }
+    }
+    return r;
+}
+
+static void
+test_vector_table(void **state)
+{
+    const double v[] = { 1, 0, 1500 };
+    struct explore *ex = explore_new(NULL);
+    char *s;
+
+    (void)state;
+    /* Rows stay in the order the query returned them. */
+    explore_set_result(ex, result(QV_VECTOR, 3, v, 1), NULL);
+    s = screen_of(ex, 32, 7);
+    assert_string_equal(s,
+        ">\n"
+        "\n"
+        "Element                    Value\n"
+        "up{job=\"api\"}                  1\n"
+        "up{job=\"db\"}                   0\n"
+        "up{job=\"api-gateway\"}       1.5k\n"
+        "\n");
+    free(s);
+    explore_free(ex);
+}
+
+static void
+test_scalar_and_empty(void **state)
+{
+    struct explore *ex = explore_new(NULL);
+    struct arena *a = arena_new();
+    struct qresult *r = arena_calloc(a, 1, sizeof *r);
+    char *s;
+
+    (void)state;
+    r->arena = a;
+    r->type = QV_SCALAR;
+    r->scalar = 0.1;
+    explore_set_result(ex, r, NULL);
+    s = screen_of(ex, 20, 3);
+    assert_string_equal(s, ">\n\nscalar  0.1\n");
+    free(s);
+    explore_set_result(ex, result(QV_VECTOR, 0, NULL, 0), NULL);
+    s = screen_of(ex, 20, 3);
+    assert_string_equal(s, ">\n\nempty result\n");
+    free(s);
+    explore_free(ex);
+}
+
+static void
+test_matrix_graph(void **state)
+{
+    /* api flat at 10 (the top pixel row), db flat at 0 (the bottom). */
+    const double v[] = { 10, 10, 0, 0 };
+    struct explore *ex = explore_new(NULL);
+    char *s, *table;
+
+    (void)state;
+    explore_set_result(ex, result(QV_MATRIX, 2, v, 2), NULL);
+    s = screen_of(ex, 40, 40);
+    /* Under the graph, the last values as a table. */
+    table = strstr(s, "Element");
+    assert_non_null(table);
+    assert_string_equal(table,
+        "Element                            Value\n"
+        "up{job=\"api\"}                         10\n"
+        "up{job=\"db\"}                           0\n"
+        "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n");
+    /* The graph: the top series as dots 1 and 4 (U+2809), the bottom
+     * one as dots 7 and 8 (U+28C0), the time axis from 00:00. */
+    assert_non_null(strstr(s, "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89"));
+    assert_non_null(strstr(s, "\xe2\xa3\x80\xe2\xa3\x80\xe2\xa3\x80"));
+    assert_non_null(strstr(s, "00:00"));
+    free(s);
+    explore_free(ex);
+}
+
+static void
+test_scroll(void **state)
+{
+    const double v[] = { 0, 1, 2 };
+    struct explore *ex = explore_new(NULL);
+    char *s;
+
+    (void)state;
+    /* Four rows of result in a view of two: a page is one row less. */
+    explore_set_result(ex, result(QV_VECTOR, 3, v, 1), NULL);
+    s = screen_of(ex, 28, 4);
+    assert_string_equal(s,
+        ">\n"
+        "   rows 1-2 of 4 (PgUp/PgDn)\n"
+        "Element" "                " "Value\n"
+        "up{job=\"api\"}" "              " "0\n");
+    free(s);
+    assert_int_equal(key(ex, SCREEN_KEY_PGUP), EXPLORE_NONE);
+    assert_int_equal(key(ex, SCREEN_KEY_PGDN), EXPLORE_CHANGED);
+    assert_int_equal(key(ex, SCREEN_KEY_PGDN), EXPLORE_CHANGED);
+    assert_int_equal(key(ex, SCREEN_KEY_PGDN), EXPLORE_NONE);
+    s = screen_of(ex, 28, 4);
+    assert_string_equal(s,
+        ">\n"
+        "   rows 3-4 of 4 (PgUp/PgDn)\n"
+        "up{job=\"db\"}" "               " "1\n"
+        "up{job=\"api-gateway\"}" "      " "2\n");
+    free(s);
+    assert_int_equal(key(ex, SCREEN_KEY_PGUP), EXPLORE_CHANGED);
+    explore_free(ex);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_editing),
+        cmocka_unit_test(test_enter_and_escape),
+        cmocka_unit_test(test_prompt_screen),
+        cmocka_unit_test(test_complete_contexts),
+        cmocka_unit_test(test_complete_list_cycles),
+        cmocka_unit_test(test_history_round_trip),
+        cmocka_unit_test(test_history_limit),
+        cmocka_unit_test(test_history_unwritable),
+        cmocka_unit_test(test_error_caret),
+        cmocka_unit_test(test_vector_table),
+        cmocka_unit_test(test_scalar_and_empty),
+        cmocka_unit_test(test_matrix_graph),
+        cmocka_unit_test(test_scroll),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
