@@ -176,6 +176,7 @@ static void
 draw_frame(struct loop *l, int64_t now, bool data_changed)
 {
     char status[160];
+    struct target_view tv = { .rows = l->targets.rows, .n = l->targets.n };
 
     if (data_changed && !ui_paused(l->ui)) {
         int page = ui_current_page(l->ui);
@@ -185,8 +186,7 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
         targets_fill(&l->targets, l->pool);
     }
     format_status(l, status, sizeof(status));
-    ui_draw(l->ui, dash_model(l->dash), l->targets.rows, l->targets.n,
-            status);
+    ui_draw(l->ui, dash_model(l->dash), &tv, status);
     mark_clean(dash_model(l->dash));
 }
 
@@ -198,7 +198,7 @@ run_live(struct loop *l)
 
     while (!quit_requested) {
         bool key = false;
-        enum ui_action act;
+        unsigned act;
 
         scrape_pool_wait(l->pool, ui_input_fd(l->ui),
                          wait_time(l, now, next_frame), &key);
@@ -208,9 +208,9 @@ run_live(struct loop *l)
         if (sync_targets(l, now))
             changed = true;
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.n);
-        if (act == UI_QUIT)                                 /* 2 */
+        if (act & UI_QUIT)                                  /* 2 */
             break;
-        if (act == UI_RELOAD || reload_requested)
+        if ((act & UI_RELOAD) || reload_requested)
             reload_config(l, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
@@ -274,11 +274,13 @@ run_once(struct loop *l)
 {
     size_t failed;
     struct buf out;
+    struct target_view tv;
 
     if (!loop_collect(l))
         return 1;
     failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
     targets_fill(&l->targets, l->pool);
+    tv = (struct target_view){ .rows = l->targets.rows, .n = l->targets.n };
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.n);
     buf_init(&out, 0);
@@ -286,8 +288,8 @@ run_once(struct loop *l)
         snapshot_json(dash_model(l->dash), l->targets.rows, l->targets.n,
                       &out);
     else
-        ui_render_text(dash_model(l->dash), l->targets.rows, l->targets.n,
-                       l->cli->width, l->cli->ascii, &out);
+        ui_render_text(dash_model(l->dash), &tv, l->cli->width,
+                       l->cli->ascii ? GLYPHS_ASCII : GLYPHS_BRAILLE, &out);
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;

@@ -35,6 +35,17 @@ bar_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Smallest first (SORT_ASC); NaN still last. */
+static int
+bar_cmp_asc(const void *a, const void *b)
+{
+    const struct bar *x = a, *y = b;
+
+    if (isnan(x->v) != isnan(y->v) || isnan(x->v) || x->v == y->v)
+        return bar_cmp(a, b);
+    return x->v < y->v ? -1 : 1;
+}
+
 static struct bar *
 collect_bars(const struct panel *p, size_t *n)
 {
@@ -63,7 +74,10 @@ collect_bars(const struct panel *p, size_t *n)
         }
     }
     buf_fini(&b);
-    qsort(bars, *n, sizeof *bars, bar_cmp);
+    /* Bars read best largest first, so that is also what SORT_NONE
+     * means here; a top N is always of the largest. */
+    qsort(bars, *n, sizeof *bars,
+          p->sort == SORT_ASC && p->topn <= 0 ? bar_cmp_asc : bar_cmp);
     return bars;
 }
 

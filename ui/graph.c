@@ -1,7 +1,7 @@
 /*
  * Graphs: series are placed on a pixel grid (braille: 2 x 4 dots per
- * cell; half blocks or ASCII: 1 x 2) by time and value and joined with Bresenham lines,
- * so steep steps stay continuous. A cell takes the colour of the last
+ * cell; half blocks or ASCII: 1 x 2) by time and value and joined with
+ * Bresenham lines, so steep steps stay continuous. A cell takes the colour of the last
  * series that put a dot in it. Points further apart than two steps are
  * not joined: a gap in the data stays a gap on screen.
  */
