@@ -103,6 +103,12 @@ $(BUILD)/%.o: %.c
 install: promdeck
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 promdeck $(DESTDIR)$(PREFIX)/bin/promdeck
+	install -d $(DESTDIR)$(PREFIX)/share/promdeck/dashboards \
+	    $(DESTDIR)$(PREFIX)/share/promdeck/themes
+	install -m 644 dashboards/*.yaml $(DESTDIR)$(PREFIX)/share/promdeck/dashboards/
+	for t in themes/*.theme; do \
+	    [ -f "$$t" ] && install -m 644 $$t $(DESTDIR)$(PREFIX)/share/promdeck/themes/; \
+	done; true
 	for m in man/*.[1-9]; do \
 	    d=$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}; \
 	    install -d $$d && install -m 644 $$m $$d/ || exit 1; \

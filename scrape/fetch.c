@@ -1,12 +1,14 @@
 /*
  * Scrape transfers over libcurl's multi interface. Each connection reuses
  * one easy handle, so curl keeps its connection alive between scrapes;
- * bodies stream through to the caller with a hard size cap. It does not
- * follow redirects, retry, or look at what the body says.
+ * bodies stream through to the caller with a hard size cap. Auth, TLS,
+ * proxy and redirects follow Prometheus's HTTP client config. It does not
+ * retry, and never shows curl's own messages, which can hold URLs.
  */
 #include "scrape/fetch.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,11 @@
     "Accept: application/openmetrics-text;version=1.0.0," \
     "application/openmetrics-text;version=0.0.1;q=0.75," \
     "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+
+/* The largest secret file read (a token, a password). */
+#define MAX_SECRET ((size_t)64 << 10)
+/* Go's http.Client gives up after this many redirects. */
+#define MAX_REDIRECTS 10L
 
 /* Why a transfer was cut short by us rather than by curl. */
 enum fetch_abort { ABORT_NONE, ABORT_TOO_BIG, ABORT_RECEIVER };
@@ -41,7 +48,7 @@ struct fetch_conn {
     struct fetch *f;
     CURL *easy;
     struct curl_slist *hdrs;
-    int64_t hdrs_timeout_ms;    /* the timeout hdrs was built for */
+    struct curl_slist *connect_to;  /* server_name's mapping, or NULL */
     int64_t timeout_ms;
     size_t max_body;
     struct fetch_callbacks cb;
@@ -50,9 +57,11 @@ struct fetch_conn {
     enum fetch_abort abort;
     long status;
     size_t received;
+    char *secret[3];            /* this request's secrets, for scrubbing */
+    char *url;                  /* the URL asked for, maybe renamed */
     char reason[64];
     char ctype[256];
-    char err[160];
+    char err[400];
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -179,7 +188,6 @@ struct fetch_conn *
 fetch_conn_new(struct fetch *f)
 {
     struct fetch_conn *c = xcalloc(1, sizeof(*c));
-    char ua[64];
 
     c->f = f;
     c->easy = curl_easy_init();
@@ -187,25 +195,34 @@ fetch_conn_new(struct fetch *f)
         fputs("promdeck: curl_easy_init failed\n", stderr);
         abort();
     }
-    snprintf(ua, sizeof(ua), "promdeck/%s", PROMDECK_VERSION);
-    curl_easy_setopt(c->easy, CURLOPT_USERAGENT, ua);
-    curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c->easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c->easy, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
-    curl_easy_setopt(c->easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c->easy, CURLOPT_HEADERDATA, c);
-    curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->errbuf);
-    curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
-    /* Prometheus ignores http_proxy and friends unless told otherwise. */
-    curl_easy_setopt(c->easy, CURLOPT_PROXY, "");
     f->conns++;
     /* One idle keep-alive connection per target stays in the cache. */
     curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->conns);
     return c;
+}
+
+/* Forgets the secrets of the last request, wiping them first. */
+static void
+drop_secrets(struct fetch_conn *c)
+{
+    for (size_t i = 0; i < sizeof(c->secret) / sizeof(c->secret[0]); i++) {
+        if (c->secret[i] != NULL)
+            memset(c->secret[i], 0, strlen(c->secret[i]));
+        free(c->secret[i]);
+        c->secret[i] = NULL;
+    }
+}
+
+/* The header list holds credentials too: wipe it before freeing. */
+static void
+drop_headers(struct fetch_conn *c)
+{
+    for (struct curl_slist *l = c->hdrs; l != NULL; l = l->next)
+        memset(l->data, 0, strlen(l->data));
+    curl_slist_free_all(c->hdrs);
+    c->hdrs = NULL;
+    curl_slist_free_all(c->connect_to);
+    c->connect_to = NULL;
 }
 
 void
@@ -218,7 +235,9 @@ fetch_conn_free(struct fetch_conn *c)
         c->f->running--;
     }
     curl_easy_cleanup(c->easy);
-    curl_slist_free_all(c->hdrs);
+    drop_headers(c);
+    drop_secrets(c);
+    free(c->url);
     c->f->conns--;
     free(c);
 }
@@ -229,26 +248,253 @@ fetch_conn_busy(const struct fetch_conn *c)
     return c->busy;
 }
 
-/* Rebuilds the request headers when the scrape timeout changed. */
 static void
-set_headers(struct fetch_conn *c)
+append_header(struct fetch_conn *c, const char *line)
 {
-    char line[96];
+    struct curl_slist *l = curl_slist_append(c->hdrs, line);
 
-    if (c->hdrs != NULL && c->hdrs_timeout_ms == c->timeout_ms)
-        return;
-    curl_slist_free_all(c->hdrs);
-    c->hdrs = curl_slist_append(NULL, ACCEPT_HEADER);
-    /* Seconds as Prometheus formats them: "10", "0.5". */
-    snprintf(line, sizeof(line), "X-Prometheus-Scrape-Timeout-Seconds: %g",
-             (double)c->timeout_ms / 1000.0);
-    c->hdrs = curl_slist_append(c->hdrs, line);
-    if (c->hdrs == NULL) {
+    if (l == NULL) {
         fputs("promdeck: out of memory\n", stderr);
         abort();
     }
-    c->hdrs_timeout_ms = c->timeout_ms;
+    c->hdrs = l;
+}
+
+/*
+ * Reads a secret file whole, without surrounding white space (as
+ * Prometheus trims it), into the connection's next secret slot. The error
+ * names the file and the reason, never what it holds.
+ */
+static int
+read_secret(struct fetch_conn *c, const char *what, const char *path,
+            char **out)
+{
+    FILE *fp = fopen(path, "rb");
+    char *s, *p;
+    size_t n;
+
+    if (fp == NULL) {
+        snprintf(c->err, sizeof(c->err), "cannot read %s %s: %s", what,
+                 path, strerror(errno));
+        return -1;
+    }
+    s = xmalloc(MAX_SECRET + 1);
+    n = fread(s, 1, MAX_SECRET + 1, fp);
+    fclose(fp);
+    if (n > MAX_SECRET) {
+        free(s);
+        snprintf(c->err, sizeof(c->err), "cannot read %s %s: over 64 KiB",
+                 what, path);
+        return -1;
+    }
+    s[n] = '\0';
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    for (p = s; isspace((unsigned char)*p); p++)
+        continue;
+    memmove(s, p, strlen(p) + 1);
+    *out = s;
+    return 0;
+}
+
+/* Keeps a copy of a secret given inline, for scrubbing error texts. */
+static char *
+keep_secret(const char *s)
+{
+    return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+/*
+ * The request headers: Accept, the scrape timeout in seconds as
+ * Prometheus formats them ("10", "0.5"), and Authorization when the
+ * config has one, its credentials read now if they sit in a file.
+ */
+static int
+set_headers(struct fetch_conn *c, const struct fetch_http *h)
+{
+    char line[96], *cred;
+
+    append_header(c, ACCEPT_HEADER);
+    snprintf(line, sizeof(line), "X-Prometheus-Scrape-Timeout-Seconds: %g",
+             (double)c->timeout_ms / 1000.0);
+    append_header(c, line);
+    if (h == NULL || h->auth_type == NULL)
+        return 0;
+    if (h->credentials_file != NULL) {
+        if (read_secret(c, "credentials_file", h->credentials_file,
+                        &c->secret[0]) != 0)
+            return -1;
+    } else {
+        c->secret[0] = keep_secret(h->credentials);
+    }
+    cred = xasprintf("Authorization: %s %s", h->auth_type,
+                     c->secret[0] != NULL ? c->secret[0] : "");
+    append_header(c, cred);
+    memset(cred, 0, strlen(cred));
+    free(cred);
+    return 0;
+}
+
+/* basic_auth: curl sends it, and only to the host asked for. */
+static int
+set_basic_auth(struct fetch_conn *c, const struct fetch_http *h)
+{
+    if (h == NULL || h->username == NULL)
+        return 0;
+    if (h->password_file != NULL) {
+        if (read_secret(c, "password_file", h->password_file,
+                        &c->secret[1]) != 0)
+            return -1;
+    } else {
+        c->secret[1] = keep_secret(h->password);
+    }
+    curl_easy_setopt(c->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+    curl_easy_setopt(c->easy, CURLOPT_USERNAME, h->username);
+    curl_easy_setopt(c->easy, CURLOPT_PASSWORD,
+                     c->secret[1] != NULL ? c->secret[1] : "");
+    return 0;
+}
+/* The proxy, if any; its password is kept only to scrub error texts. */
+static void
+set_proxy(struct fetch_conn *c, const struct fetch_http *h)
+{
+    CURLU *u;
+    char *pw = NULL;
+
+    /* Prometheus ignores http_proxy and friends unless told otherwise. */
+    if (h == NULL || h->proxy_url == NULL || *h->proxy_url == '\0') {
+        curl_easy_setopt(c->easy, CURLOPT_PROXY, "");
+        return;
+    }
+    curl_easy_setopt(c->easy, CURLOPT_PROXY, h->proxy_url);
+    u = curl_url();
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, h->proxy_url, 0) ==
+        CURLUE_OK && curl_url_get(u, CURLUPART_PASSWORD, &pw,
+                                  CURLU_URLDECODE) == CURLUE_OK) {
+        c->secret[2] = keep_secret(pw);
+        curl_free(pw);
+    }
+    curl_url_cleanup(u);
+}
+
+/*
+ * server_name: the TLS name to send and verify differs from the URL's
+ * host. curl has no option for that alone, so the URL takes the name,
+ * CONNECT_TO sends the connection to the real host, and the Host header
+ * keeps the real one, as Go's ServerName does.
+ */
+static void
+rename_server(struct fetch_conn *c, const char *name)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *url = NULL, *line;
+
+    if (u == NULL)
+        return;
+    if (curl_url_set(u, CURLUPART_URL, c->url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+        CURLUE_OK && curl_url_set(u, CURLUPART_HOST, name, 0) == CURLUE_OK
+        && curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+        line = xasprintf("%s:%s:%s:%s", name, port, host, port);
+        c->connect_to = curl_slist_append(NULL, line);
+        free(line);
+        line = xasprintf("Host: %s:%s", host, port);
+        append_header(c, line);
+        free(line);
+        free(c->url);
+        c->url = xstrdup(url);
+        curl_easy_setopt(c->easy, CURLOPT_CONNECT_TO, c->connect_to);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_free(url);
+    curl_url_cleanup(u);
+}
+
+/*
+ * TLS as tls_config says. Without min_version, TLS 1.2 is the floor, as
+ * in Go's client; HTTP/2 is offered only over TLS and only when enabled.
+ */
+static void
+set_tls(struct fetch_conn *c, const struct fetch_http *h, bool https)
+{
+    static const long versions[] = {
+        CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_TLSv1_0,
+        CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_TLSv1_2,
+        CURL_SSLVERSION_TLSv1_3,
+    };
+    bool h2 = h == NULL || h->enable_http2;
+
+    curl_easy_setopt(c->easy, CURLOPT_HTTP_VERSION,
+                     h2 && https ? (long)CURL_HTTP_VERSION_2TLS
+                                 : (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(c->easy, CURLOPT_SSLVERSION,
+                     versions[h != NULL ? h->min_version : FETCH_TLS_ANY]);
+    if (h == NULL)
+        return;
+    if (h->ca_file != NULL)
+        curl_easy_setopt(c->easy, CURLOPT_CAINFO, h->ca_file);
+    if (h->cert_file != NULL)
+        curl_easy_setopt(c->easy, CURLOPT_SSLCERT, h->cert_file);
+    if (h->key_file != NULL)
+        curl_easy_setopt(c->easy, CURLOPT_SSLKEY, h->key_file);
+    if (h->insecure_skip_verify) {
+        curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (https && h->server_name != NULL && *h->server_name != '\0')
+        rename_server(c, h->server_name);
+}
+
+/*
+ * The options every request has. The handle is reset first, which keeps
+ * its live connection, so one target's settings never leak into the
+ * next request and keep-alive still works.
+ */
+static void
+set_base(struct fetch_conn *c, const struct fetch_http *h)
+{
+    char ua[64];
+    bool follow = h == NULL || h->follow_redirects;
+
+    curl_easy_reset(c->easy);
+    snprintf(ua, sizeof(ua), "promdeck/%s", PROMDECK_VERSION);
+    curl_easy_setopt(c->easy, CURLOPT_USERAGENT, ua);
+    curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c->easy, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
+    curl_easy_setopt(c->easy, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+    curl_easy_setopt(c->easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+    curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(c->easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c->easy, CURLOPT_HEADERDATA, c);
+    curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->errbuf);
+    curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
+    curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
+}
+
+/* Every option of one request; -1 (c->err says why) if it cannot go. */
+static int
+configure(struct fetch_conn *c, const struct fetch_request *req)
+{
+    const struct fetch_http *h = req->http;
+
+    drop_headers(c);
+    drop_secrets(c);
+    free(c->url);
+    c->url = xstrdup(req->url);
+    set_base(c, req->http);
+    if (set_headers(c, h) != 0 || set_basic_auth(c, h) != 0)
+        return -1;
+    set_proxy(c, h);
+    set_tls(c, h, strncmp(req->url, "https:", 6) == 0);
     curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, c->hdrs);
+    curl_easy_setopt(c->easy, CURLOPT_URL, c->url);
+    return 0;
 }
 
 int
@@ -264,10 +510,14 @@ fetch_start(struct fetch_conn *c, const struct fetch_request *req,
     c->abort = ABORT_NONE;
     c->status = 0;
     c->received = 0;
-    c->reason[0] = c->ctype[0] = c->errbuf[0] = '\0';
-    set_headers(c);
-    curl_easy_setopt(c->easy, CURLOPT_URL, req->url);
-    curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+    c->reason[0] = c->ctype[0] = c->errbuf[0] = c->err[0] = '\0';
+    if (configure(c, req) != 0) {
+        drop_headers(c);
+        drop_secrets(c);
+        if (c->cb.done != NULL)
+            c->cb.done(c->cb.ctx, c->err);
+        return -1;
+    }
     if (curl_multi_add_handle(c->f->multi, c->easy) != CURLM_OK) {
         if (c->cb.done != NULL)
             c->cb.done(c->cb.ctx, "cannot start the request");
@@ -378,6 +628,100 @@ connect_error(struct fetch_conn *c)
 }
 
 /*
+ * Replaces every occurrence of this request's secrets in c->err by
+ * "<secret>", as Prometheus shows them. Only TLS errors carry curl's own
+ * words, and those name certificates, but a secret must never get out.
+ */
+static void
+scrub(struct fetch_conn *c)
+{
+    char out[sizeof(c->err)];
+
+    for (size_t i = 0; i < sizeof(c->secret) / sizeof(c->secret[0]); i++) {
+        const char *sec = c->secret[i], *p = c->err, *hit;
+        size_t len = sec != NULL ? strlen(sec) : 0, o = 0;
+
+        if (len == 0)
+            continue;
+        while ((hit = strstr(p, sec)) != NULL) {
+            o += (size_t)snprintf(out + o, sizeof(out) - o, "%.*s<secret>",
+                                  (int)(hit - p), p);
+            if (o >= sizeof(out))
+                o = sizeof(out) - 1;
+            p = hit + len;
+        }
+        snprintf(out + o, sizeof(out) - o, "%s", p);
+        memcpy(c->err, out, sizeof(out));
+    }
+}
+
+/* A TLS failure: what failed, then curl's detail (no URL is in it). */
+static void
+tls_error(struct fetch_conn *c, CURLcode rc)
+{
+    const char *what;
+
+    switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+        what = "TLS certificate verification failed";
+        break;
+    case CURLE_SSL_CERTPROBLEM:
+        what = "TLS client certificate problem";
+        break;
+    case CURLE_SSL_CACERT_BADFILE:
+        what = "TLS CA file problem";
+        break;
+    default:
+        what = "TLS handshake failed";
+    }
+    if (c->errbuf[0] != '\0')
+        snprintf(c->err, sizeof(c->err), "%s: %s", what, c->errbuf);
+    else
+        snprintf(c->err, sizeof(c->err), "%s", what);
+    scrub(c);
+}
+
+/* The errors curl reports without our help, in words of our own. */
+static void
+curl_error(struct fetch_conn *c, CURLcode rc)
+{
+    char num[32];
+
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        format_duration(num, sizeof(num), c->timeout_ms);
+        snprintf(c->err, sizeof(c->err), "timeout after %s", num);
+        break;
+    case CURLE_COULDNT_CONNECT:
+        connect_error(c);
+        break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        snprintf(c->err, sizeof(c->err), "cannot resolve the host name");
+        break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        snprintf(c->err, sizeof(c->err), "cannot resolve the proxy name");
+        break;
+    case CURLE_GOT_NOTHING:
+        snprintf(c->err, sizeof(c->err),
+                 "server closed the connection without a response");
+        break;
+    case CURLE_TOO_MANY_REDIRECTS:
+        snprintf(c->err, sizeof(c->err), "stopped after %ld redirects",
+                 MAX_REDIRECTS);
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CIPHER:
+        tls_error(c, rc);
+        break;
+    default:
+        snprintf(c->err, sizeof(c->err), "%s", curl_easy_strerror(rc));
+    }
+}
+
+/*
  * The error text for a finished transfer, or NULL when it succeeded.
  * curl's own messages can hold the URL (and with it credentials), so the
  * text is built from the result code and errno instead.
@@ -389,21 +733,12 @@ transfer_error(struct fetch_conn *c, CURLcode rc)
 
     if (c->abort == ABORT_TOO_BIG) {
         format_size(num, sizeof(num), c->max_body);
-        snprintf(c->err, sizeof(c->err), "body over %s limit", num);
+        snprintf(c->err, sizeof(c->err),
+                 "body size limit exceeded (%s)", num);
     } else if (c->abort == ABORT_RECEIVER) {
         snprintf(c->err, sizeof(c->err), "aborted by the receiver");
-    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-        format_duration(num, sizeof(num), c->timeout_ms);
-        snprintf(c->err, sizeof(c->err), "timeout after %s", num);
-    } else if (rc == CURLE_COULDNT_CONNECT) {
-        connect_error(c);
-    } else if (rc == CURLE_COULDNT_RESOLVE_HOST) {
-        snprintf(c->err, sizeof(c->err), "cannot resolve the host name");
-    } else if (rc == CURLE_GOT_NOTHING) {
-        snprintf(c->err, sizeof(c->err),
-                 "server closed the connection without a response");
     } else if (rc != CURLE_OK) {
-        snprintf(c->err, sizeof(c->err), "%s", curl_easy_strerror(rc));
+        curl_error(c, rc);
     } else if (c->status != 200) {
         snprintf(c->err, sizeof(c->err), "HTTP %ld %s", c->status,
                  c->reason[0] != '\0' ? c->reason : status_text(c->status));

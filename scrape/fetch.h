@@ -25,10 +25,35 @@
 struct fetch;
 struct fetch_conn;
 
+/* ORDER tls: the TLS versions min_version names, TLS10 to TLS13. */
+enum fetch_tls {
+    FETCH_TLS_ANY, FETCH_TLS10, FETCH_TLS11, FETCH_TLS12, FETCH_TLS13
+};
+
+/*
+ * How to talk to a target: Prometheus's HTTP client config. NULL strings
+ * are unset. Secret files are read at every request, so a rotated token
+ * is picked up; their contents, passwords, credentials and the proxy's
+ * password never appear in an error text.
+ */
+struct fetch_http {
+    bool follow_redirects;      /* Prometheus's default: true */
+    bool enable_http2;          /* true: HTTP/2 over TLS when offered */
+    const char *proxy_url;
+    const char *username;       /* basic_auth, when set */
+    const char *password, *password_file;
+    const char *auth_type;      /* authorization, when set: "Bearer" */
+    const char *credentials, *credentials_file;
+    const char *ca_file, *cert_file, *key_file, *server_name;
+    bool insecure_skip_verify;
+    enum fetch_tls min_version;
+};
+
 struct fetch_request {
     const char *url;
     int64_t timeout_ms;     /* whole transfer, connect included; > 0 */
     size_t max_body;        /* bytes after decoding; 0: the default */
+    const struct fetch_http *http;  /* NULL: plain defaults */
 };
 
 struct fetch_callbacks {
@@ -44,8 +69,8 @@ struct fetch_callbacks {
     /*
      * Called once when the transfer ends: error is NULL on success, else
      * a short text without URL or credentials ("connection refused",
-     * "timeout after 10s", "HTTP 500 Internal Server Error", "body over
-     * 64 MiB limit", "aborted by the receiver").
+     * "timeout after 10s", "HTTP 500 Internal Server Error", "body size
+     * limit exceeded (64 MiB)", "aborted by the receiver").
      */
     void (*done)(void *ctx, const char *error);
 };
@@ -64,9 +89,11 @@ bool fetch_conn_busy(const struct fetch_conn *c);
 
 /*
  * Starts a GET of req->url on c with the scrape headers (Accept for
- * OpenMetrics and text, gzip, the scrape timeout, the User-Agent). c must
- * be idle. Returns 0, or -1 when curl refuses the request (a bad URL):
- * then done has already been called with the reason.
+ * OpenMetrics and text, gzip, the scrape timeout, the User-Agent) and
+ * req->http's auth, TLS, proxy and redirect settings; req and its strings
+ * are borrowed for the call only. c must be idle. Returns 0, or -1 when
+ * the request cannot start (a bad URL, an unreadable secret file): then
+ * done has already been called with the reason.
  */
 int fetch_start(struct fetch_conn *c, const struct fetch_request *req,
                 const struct fetch_callbacks *cb);

@@ -3,9 +3,12 @@
  * Bodies stream from scrape/fetch into the exposition parser; samples are
  * staged per scrape and reach the store only once the whole body parsed.
  * Series labels go through scrape/relabel_target (target labels,
- * honor_labels, metric_relabel_configs) once per new raw series text. It
- * does no discovery, and never blocks: all I/O goes through the fetcher's
- * multi handle.
+ * honor_labels, metric_relabel_configs) once per new raw series text;
+ * the per-job limits (samples, labels, body size) fail a scrape as they
+ * fail it in Prometheus. It does no discovery, and never blocks: all I/O
+ * goes through the fetcher's multi handle. It runs just past 1000 lines:
+ * the series cache, the limits and the target lifecycle all work on the
+ * one private struct target, and splitting them would expose it.
  */
 #include "scrape/pool.h"
 
@@ -20,6 +23,7 @@
 #include "scrape/relabel_target.h"
 #include "src/arena.h"
 #include "src/diag.h"
+#include "src/log.h"
 #include "src/xalloc.h"
 
 /* The longest exposition line accepted. */
@@ -81,6 +85,11 @@ struct staged {
 struct target {
     struct scrape_pool *pool;
     char *job, *url;
+    char *shown_url;            /* url with any password as <secret> */
+    struct fetch_http http;     /* owned copies of the strings */
+    bool has_http;
+    bool ignore_timestamps;
+    size_t sample_limit, label_limit, name_limit, value_limit;
     const char *instance;       /* in labels, or "" */
     struct labels labels;       /* owned copies */
     char *discovered;           /* formatted, for the targets view */
@@ -102,6 +111,8 @@ struct target {
     struct diag sdiag;          /* why a series failed the scrape */
     struct staged *staged;
     size_t nstaged, capstaged;
+    char limit_error[400];      /* a label limit broke this scrape */
+    char forced_error[200];     /* target_limit broken: never fetch */
     size_t series_added;
     uint32_t iter;
     struct series_cache cache;
@@ -230,12 +241,75 @@ cache_clear(struct series_cache *c)
     memset(c, 0, sizeof(*c));
 }
 
+/* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
+static void
+quote50(char *out, size_t cap, const char *v)
+{
+    size_t o = 0;
+
+    out[o++] = '"';
+    for (size_t i = 0; v[i] != '\0' && i < 50 && o + 4 < cap; i++) {
+        if (v[i] == '"' || v[i] == '\\')
+            out[o++] = '\\';
+        if (v[i] == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+            continue;
+        }
+        out[o++] = v[i];
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/*
+ * label_limit, label_name_length_limit and label_value_length_limit on
+ * the final label set of a new series, in Prometheus's words; -1 (and
+ * t->limit_error set) when one is exceeded.
+ */
+static int
+check_label_limits(struct target *t, const struct expo_sample *s,
+                   const struct labels *ls)
+{
+    int mlen = s->series_len < 50 ? (int)s->series_len : 50;
+    char q[128];
+
+    if (t->label_limit > 0 && ls->n > t->label_limit) {
+        snprintf(t->limit_error, sizeof(t->limit_error),
+                 "label_limit exceeded (metric: %.*s, number of labels: "
+                 "%zu, limit: %zu)", mlen, s->series, ls->n, t->label_limit);
+        return -1;
+    }
+    for (size_t i = 0; i < ls->n; i++) {
+        const struct label *l = &ls->v[i];
+
+        if (t->name_limit > 0 && strlen(l->name) > t->name_limit) {
+            snprintf(t->limit_error, sizeof(t->limit_error),
+                     "label_name_length_limit exceeded (metric: %.*s, "
+                     "label name: %.50s, length: %zu, limit: %zu)", mlen,
+                     s->series, l->name, strlen(l->name), t->name_limit);
+            return -1;
+        }
+        if (t->value_limit > 0 && strlen(l->value) > t->value_limit) {
+            quote50(q, sizeof(q), l->value);
+            snprintf(t->limit_error, sizeof(t->limit_error),
+                     "label_value_length_limit exceeded (metric: %.*s, "
+                     "label name: %.50s, value: %s, length: %zu, limit: "
+                     "%zu)", mlen, s->series, l->name, q, strlen(l->value),
+                     t->value_limit);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /*
  * The series id for a sample the cache does not know: the scraped name
  * and labels through relabel_series_labels (target labels attached as
- * honor_labels says, then metric_relabel_configs). Returns DROPPED_ID for
- * a series the rules drop; fails (-1, t->sdiag set) for a series without
- * a valid name, which fails the whole scrape as in Prometheus.
+ * honor_labels says, then metric_relabel_configs), then the label limits.
+ * Returns DROPPED_ID for a series the rules drop; fails (-1) for a series
+ * without a valid name (t->sdiag set) or over a label limit
+ * (t->limit_error set), which fails the whole scrape as in Prometheus.
  */
 static int
 resolve_series(struct scrape_pool *p, struct target *t,
@@ -263,8 +337,13 @@ resolve_series(struct scrape_pool *p, struct target *t,
                                &t->sdiag);
     if (rc < 0)
         return -1;
-    *id = rc == 0 ? DROPPED_ID
-                  : store_series_id(p->st, relabel_builder_labels(p->lb));
+    if (rc == 0) {
+        *id = DROPPED_ID;
+        return 0;
+    }
+    if (check_label_limits(t, s, relabel_builder_labels(p->lb)) != 0)
+        return -1;
+    *id = store_series_id(p->st, relabel_builder_labels(p->lb));
     return 0;
 }
 
@@ -302,10 +381,11 @@ stage_sample(void *ctx, const struct expo_sample *s)
     st = &t->staged[t->nstaged];
     st->id = id;
     st->seq = (uint32_t)t->nstaged++;
-    /* honor_timestamps: an exposed timestamp wins over the scrape's. */
-    st->t = s->has_ts ? s->ts : t->start_ms;
+    /* honor_timestamps: an exposed timestamp wins over the scrape's,
+     * unless the job says to ignore them; then staleness applies. */
+    st->tracked = !s->has_ts || t->ignore_timestamps;
+    st->t = st->tracked ? t->start_ms : s->ts;
     st->v = s->value;
-    st->tracked = !s->has_ts;
     return 0;
 }
 
@@ -450,21 +530,18 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
     t->samples = scraped;
 }
 
-/* The fetcher's done callback: the scrape ends here, one way or another. */
+/*
+ * The text of a scrape's failure, "" when it succeeded. A broken limit
+ * says so in Prometheus's words, ahead of the parse error or the abort
+ * it caused; sample_limit counts every sample the body held.
+ */
 static void
-on_done(void *ctx, const char *error)
+scrape_error(struct target *t, const char *error)
 {
-    struct target *t = ctx;
-    double dur;
-    bool ok;
-
-    if (error == NULL) {
-        make_parser(t, NULL);
-        if (expo_finish(t->parser, &t->pdiag) != 0)
-            t->parse_failed = true;
-    }
-    ok = error == NULL && !t->parse_failed;
-    if (t->series_failed)
+    if (t->limit_error[0] != '\0')
+        snprintf(t->last_error, sizeof(t->last_error), "%s",
+                 t->limit_error);
+    else if (t->series_failed)
         snprintf(t->last_error, sizeof(t->last_error), "%s", t->sdiag.msg);
     else if (t->parse_failed && t->pdiag.line > 0)
         snprintf(t->last_error, sizeof(t->last_error),
@@ -472,11 +549,36 @@ on_done(void *ctx, const char *error)
     else if (t->parse_failed)
         snprintf(t->last_error, sizeof(t->last_error), "parse error: %s",
                  t->pdiag.msg);
+    else if (error != NULL)
+        snprintf(t->last_error, sizeof(t->last_error), "%s", error);
+    else if (t->sample_limit > 0 && t->nstaged > t->sample_limit)
+        snprintf(t->last_error, sizeof(t->last_error),
+                 "sample limit exceeded");
     else
-        snprintf(t->last_error, sizeof(t->last_error), "%s",
-                 error != NULL ? error : "");
+        t->last_error[0] = '\0';
+}
+
+/* The fetcher's done callback: the scrape ends here, one way or another. */
+static void
+on_done(void *ctx, const char *error)
+{
+    struct target *t = ctx;
+    double dur;
+    bool ok, counted;
+
+    if (error == NULL) {
+        make_parser(t, NULL);
+        if (expo_finish(t->parser, &t->pdiag) != 0)
+            t->parse_failed = true;
+    }
+    scrape_error(t, error);
+    ok = t->last_error[0] == '\0';
+    if (!ok)
+        log_debug("%s: %s: %s", __func__, t->shown_url, t->last_error);
+    /* A body cut short by our own parser or limits still counts. */
+    counted = error == NULL || t->parse_failed;
     dur = elapsed_s(&t->mono_start);
-    commit_scrape(t, ok, error == NULL || t->parse_failed, dur);
+    commit_scrape(t, ok, counted, dur);
     if (t->cache_stale)
         cache_clear(&t->cache);
     t->cache_stale = false;
@@ -501,6 +603,7 @@ start_scrape(struct target *t, int64_t now_ms)
         .url = t->url,
         .timeout_ms = t->timeout_ms,
         .max_body = t->max_body,
+        .http = t->has_http ? &t->http : NULL,
     };
     struct fetch_callbacks cb = {
         .ctx = t,
@@ -511,6 +614,7 @@ start_scrape(struct target *t, int64_t now_ms)
 
     t->running = true;
     t->parse_failed = false;
+    t->limit_error[0] = '\0';
     t->series_failed = false;
     diag_clear(&t->pdiag);
     diag_clear(&t->sdiag);
@@ -519,7 +623,100 @@ start_scrape(struct target *t, int64_t now_ms)
     t->nstaged = 0;
     t->series_added = 0;
     t->iter++;
-    fetch_start(t->conn, &req, &cb);
+    if (t->forced_error[0] != '\0')
+        on_done(t, t->forced_error);
+    else
+        fetch_start(t->conn, &req, &cb);
+}
+
+/* The number of string fields in a fetch_http. */
+#define HTTP_STRINGS 11
+
+/* Pointers to the string fields of h, for copying and freeing them. */
+static void
+http_strings(struct fetch_http *h, const char **f[HTTP_STRINGS])
+{
+    f[0] = &h->proxy_url;
+    f[1] = &h->username;
+    f[2] = &h->password;
+    f[3] = &h->password_file;
+    f[4] = &h->auth_type;
+    f[5] = &h->credentials;
+    f[6] = &h->credentials_file;
+    f[7] = &h->ca_file;
+    f[8] = &h->cert_file;
+    f[9] = &h->key_file;
+    f[10] = &h->server_name;
+}
+
+/* Frees the strings, wiping them first: some are secrets. */
+static void
+http_free(struct fetch_http *h)
+{
+    const char **f[HTTP_STRINGS];
+
+    http_strings(h, f);
+    for (size_t i = 0; i < HTTP_STRINGS; i++)
+        if (*f[i] != NULL) {
+            memset((char *)*f[i], 0, strlen(*f[i]));
+            free((char *)*f[i]);
+        }
+    memset(h, 0, sizeof(*h));
+}
+
+/* Deep copy of src into dst (which holds nothing). */
+static void
+http_copy(struct fetch_http *dst, const struct fetch_http *src)
+{
+    const char **f[HTTP_STRINGS];
+
+    *dst = *src;
+    http_strings(dst, f);
+    for (size_t i = 0; i < HTTP_STRINGS; i++)
+        if (*f[i] != NULL)
+            *f[i] = xstrdup(*f[i]);
+}
+
+/*
+ * The URL as shown: a password in the address (user:pw@host) becomes
+ * <secret>, as Prometheus shows secrets. Nothing else in a URL is one.
+ */
+static char *
+shown_url(const char *url)
+{
+    const char *auth = strstr(url, "://"), *at, *colon, *slash;
+
+    if (auth == NULL)
+        return xstrdup(url);
+    auth += 3;
+    slash = auth + strcspn(auth, "/?#");
+    at = memchr(auth, '@', (size_t)(slash - auth));
+    if (at == NULL)
+        return xstrdup(url);
+    colon = memchr(auth, ':', (size_t)(at - auth));
+    if (colon == NULL)
+        return xstrdup(url);
+    return xasprintf("%.*s<secret>%s", (int)(colon + 1 - url), url, at);
+}
+
+/* The settings a kept target takes from its new definition. */
+static void
+target_settings(struct target *t, const struct scrape_target_def *def)
+{
+    t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
+    t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
+    t->max_body = def->body_size_limit;
+    t->ignore_timestamps = def->ignore_timestamps;
+    t->sample_limit = def->sample_limit;
+    t->label_limit = def->label_limit;
+    t->name_limit = def->label_name_length_limit;
+    t->value_limit = def->label_value_length_limit;
+    snprintf(t->forced_error, sizeof(t->forced_error), "%s",
+             def->forced_error != NULL ? def->forced_error : "");
+    http_free(&t->http);
+    t->has_http = def->http != NULL;
+    if (def->http != NULL)
+        http_copy(&t->http, def->http);
 }
 
 /* The target's identity and labels, copied from def; not yet scheduled. */
@@ -537,6 +734,7 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
     else
         t->url = xasprintf("%s://%s%s", def->scheme, def->address,
                            def->metrics_path);
+    t->shown_url = shown_url(t->url);
     t->discovered = xstrdup(def->discovered != NULL ? def->discovered : "");
     t->mrules = def->metric_relabel;
     t->honor = def->honor_labels;
@@ -549,9 +747,7 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
     labels_sort(&t->labels);
     inst = labels_get(&t->labels, "instance");
     t->instance = inst != NULL ? inst : "";
-    t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
-    t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
-    t->max_body = def->body_size_limit;
+    target_settings(t, def);
     t->hash = hash_bytes(t->url, strlen(t->url), labels_hash(&t->labels));
     return t;
 }
@@ -619,6 +815,8 @@ target_free(struct target *t)
     free(t->labels.v);
     free(t->job);
     free(t->url);
+    free(t->shown_url);
+    http_free(&t->http);
     free(t->discovered);
     free(t->staged);
     free(t->prev);
@@ -688,20 +886,25 @@ take_match(struct target **old, size_t nold, const struct target *t)
 }
 
 /*
- * A kept target takes the new definition's interval, timeout, cap and
- * discovered labels. New series rules make every cached id suspect, so
+ * A kept target takes the new definition's settings and discovered
+ * labels. New series rules or limits make every cached id suspect, so
  * the cache starts again (after a running scrape, which still uses it;
  * its new series already see the new rules).
  */
 static void
-target_update(struct target *o, struct target *t, int64_t now_ms)
+target_update(struct target *o, struct target *t,
+              const struct scrape_target_def *def, int64_t now_ms)
 {
-    bool moved = o->interval_ms != t->interval_ms;
+    int64_t old_interval = o->interval_ms;
+    size_t limits[3] = { o->label_limit, o->name_limit, o->value_limit };
     char *disc = o->discovered;
 
     o->discovered = t->discovered;
     t->discovered = disc;
-    if (o->mrules != t->mrules || o->honor != t->honor) {
+    target_settings(o, def);
+    if (o->mrules != t->mrules || o->honor != t->honor ||
+        limits[0] != o->label_limit || limits[1] != o->name_limit ||
+        limits[2] != o->value_limit) {
         if (o->running)
             o->cache_stale = true;
         else
@@ -709,11 +912,7 @@ target_update(struct target *o, struct target *t, int64_t now_ms)
     }
     o->mrules = t->mrules;
     o->honor = t->honor;
-
-    o->interval_ms = t->interval_ms;
-    o->timeout_ms = t->timeout_ms;
-    o->max_body = t->max_body;
-    if (moved && !o->running)
+    if (old_interval != o->interval_ms && !o->running)
         o->next_ms = next_slot_after(o, now_ms);
 }
 
@@ -730,7 +929,7 @@ scrape_pool_set_targets(struct scrape_pool *p,
         struct target *o = take_match(old, nold, t);
 
         if (o != NULL) {
-            target_update(o, t, now_ms);
+            target_update(o, t, &defs[i], now_ms);
             target_free(t);
             nt[i] = o;
         } else {
@@ -832,7 +1031,7 @@ scrape_pool_status(const struct scrape_pool *p, size_t i,
     t = p->t[i];
     out->job = t->job;
     out->instance = t->instance;
-    out->url = t->url;
+    out->url = t->shown_url;
     out->labels = &t->labels;
     out->discovered = t->discovered;
     out->health = t->health;

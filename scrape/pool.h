@@ -8,12 +8,12 @@
  * live elsewhere: the pool gets final target definitions.
  *
  * Ownership: the caller owns the pool and the store, which must outlive
- * it. scrape_pool_set_targets copies the definitions, except the
- * metric_relabel rules: the pool keeps that pointer, so the rules must
- * outlive every set_targets naming them (the config owns them). Strings
- * and labels in a scrape_status are borrowed until the next
- * scrape_pool_set_targets or scrape_pool_free; last_error also changes
- * at the next scrape_pool_pump.
+ * it. scrape_pool_set_targets copies the definitions, their HTTP client
+ * config included, except the metric_relabel rules: the pool keeps that
+ * pointer, so the rules must outlive every set_targets naming them (the
+ * config owns them). Strings and labels in a scrape_status are borrowed
+ * until the next scrape_pool_set_targets or scrape_pool_free; last_error
+ * also changes at the next scrape_pool_pump.
  */
 #ifndef SCRAPE_POOL_H
 #define SCRAPE_POOL_H
@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scrape/fetch.h"
 #include "scrape/relabel.h"
 #include "store/labels.h"
 #include "store/store.h"
@@ -41,11 +42,22 @@ struct scrape_target_def {
     const char *params;         /* encoded URL query "a=1&b=2", or NULL */
     const char *discovered;     /* the labels before relabelling, formatted */
     const struct relabel_rules *metric_relabel; /* borrowed, see below */
-    bool honor_labels;          /* scraped labels win over target labels */
+    bool honor_labels;          /* scraped labels win, no exported_ */
+    /* The job's HTTP client and limits (zero: none, as for a plain job). */
+    const struct fetch_http *http;  /* auth, TLS, proxy; NULL: none */
+    bool ignore_timestamps;     /* honor_timestamps: false */
+    size_t sample_limit;        /* 0: none; more fails the scrape */
+    size_t label_limit;         /* labels per series, __name__ included */
+    size_t label_name_length_limit;
+    size_t label_value_length_limit;
+    /* When set (the job broke its target_limit), every scrape fails at
+     * once with this error, reporting up 0, as Prometheus does. */
+    const char *forced_error;
 };
 
 struct scrape_status {
-    const char *job, *instance, *url;
+    const char *job, *instance;
+    const char *url;            /* a password in it shows as <secret> */
     const struct labels *labels;
     const char *discovered;     /* as in the definition; "" when none */
     int health;                 /* 0 unknown, 1 up, 2 down */

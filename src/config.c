@@ -3,9 +3,12 @@
  * keys per section: keys promdeck implements are read, keys Prometheus
  * 2.42 knows but promdeck does not act on are warned about and skipped,
  * anything else is an error with a spelling suggestion. Defaults and
- * checks follow Prometheus's config.go. Relabel and discovery sections
- * are read by src/relabel_config.c and src/config_sd.c; targets are built
- * in src/config_targets.c.
+ * checks follow Prometheus's config.go and prometheus/common's HTTP client
+ * config. Relabel and discovery sections are read by src/relabel_config.c
+ * and src/config_sd.c; targets are built in src/config_targets.c. It runs
+ * past 1000 lines because every scrape config section Prometheus has is
+ * read here, one function each, so each reads like the reference it
+ * follows.
  */
 #include "src/config.h"
 
@@ -13,6 +16,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "src/config_targets.h"
 #include "src/relabel_config.h"
@@ -47,17 +51,16 @@ static const char *const global_ignored[] = { "query_log_file", NULL };
 static const char *const job_used[] = {
     "job_name", "scrape_interval", "scrape_timeout", "metrics_path",
     "scheme", "static_configs", "body_size_limit", "honor_timestamps",
+    "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
+    "label_name_length_limit", "label_value_length_limit",
+    "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+    "tls_config", "proxy_url", "follow_redirects", "enable_http2",
     "relabel_configs", "metric_relabel_configs", "dns_sd_configs",
     "file_sd_configs", NULL
 };
 /* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
 static const char *const job_ignored[] = {
-    "honor_labels", "params", "sample_limit", "target_limit", "label_limit",
-    "label_name_length_limit", "label_value_length_limit",
-    "basic_auth", "authorization", "oauth2", "bearer_token",
-    "bearer_token_file", "tls_config", "proxy_url", "no_proxy",
-    "proxy_from_environment", "proxy_connect_header", "follow_redirects",
-    "enable_http2",
+    "oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header",
     "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
     "docker_sd_configs", "dockerswarm_sd_configs",
     "ec2_sd_configs", "eureka_sd_configs",
@@ -70,6 +73,18 @@ static const char *const job_ignored[] = {
     "vultr_sd_configs", NULL
 };
 static const char *const static_used[] = { "targets", "labels", NULL };
+static const char *const basic_used[] = {
+    "username", "password", "password_file", NULL
+};
+static const char *const authz_used[] = {
+    "type", "credentials", "credentials_file", NULL
+};
+static const char *const tls_used[] = {
+    "ca_file", "cert_file", "key_file", "server_name",
+    "insecure_skip_verify", "min_version", NULL
+};
+/* Inline PEM: known to Prometheus 2.42, not read by promdeck yet. */
+static const char *const tls_ignored[] = { "ca", "cert", "key", NULL };
 static const char *const none[] = { NULL };
 
 static const struct section top_section = {
@@ -83,6 +98,15 @@ static const struct section job_section = {
 };
 static const struct section static_section = {
     "static config", static_used, none
+};
+static const struct section basic_section = {
+    "basic_auth", basic_used, none
+};
+static const struct section authz_section = {
+    "authorization", authz_used, none
+};
+static const struct section tls_section = {
+    "tls_config", tls_used, tls_ignored
 };
 
 /* Fills d at node n (no position when n is NULL) with a message. */
@@ -460,15 +484,12 @@ parse_statics(struct loader *ld, const struct yaml_node *n,
         parse_static(ld, yaml_seq_at(n, i), &j->statics[j->nstatics++]);
 }
 
-/* scheme, metrics_path, body_size_limit: strings; honor_timestamps: bool */
+/* scheme, metrics_path, body_size_limit: strings */
 static void
 parse_job_http(struct loader *ld, const struct yaml_node *n,
                struct config_job *j)
 {
     const char *s;
-    const struct yaml_node *b;
-    bool honor;
-    struct diag d;
 
     if ((s = get_string(ld, n, "scheme")) != NULL) {
         if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
@@ -487,14 +508,299 @@ parse_job_http(struct loader *ld, const struct yaml_node *n,
         error_at(ld, yaml_get(n, "body_size_limit"), (int)strlen(s),
                  "invalid size \"%s\"; expected a number and a unit such "
                  "as 10MB", s);
-    b = yaml_get(n, "honor_timestamps");
-    if (b != NULL && !yaml_is_null(b)) {
-        if (yaml_get_bool(b, &honor, &d) != 0)
-            error_diag(ld, &d);
-        else if (!honor)
-            warn_at(ld, b, "honor_timestamps: false is not supported yet; "
-                    "ignored");
+}
+
+/* The key node of key in map, for errors about the key itself. */
+static const struct yaml_node *
+key_node(const struct yaml_node *map, const char *key)
+{
+    for (size_t i = 0; i < yaml_map_size(map); i++) {
+        const struct yaml_pair *p = yaml_map_at(map, i);
+        const char *k = yaml_scalar(p->key);
+
+        if (k != NULL && strcmp(k, key) == 0)
+            return p->key;
     }
+    return map;
+}
+
+/* The boolean under key into *out, when given. */
+static void
+get_bool(struct loader *ld, const struct yaml_node *map, const char *key,
+         bool *out)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+    struct diag d;
+
+    if (n != NULL && !yaml_is_null(n) && yaml_get_bool(n, out, &d) != 0)
+        error_diag(ld, &d);
+}
+
+/* A count (Go's uint) under key into *out, when given. */
+static void
+get_count(struct loader *ld, const struct yaml_node *map, const char *key,
+          size_t *out)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+    int64_t v;
+    struct diag d;
+
+    if (n == NULL || yaml_is_null(n))
+        return;
+    if (yaml_get_int(n, &v, &d) != 0)
+        error_diag(ld, &d);
+    else if (v < 0)
+        error_at(ld, n, (int)strlen(yaml_scalar(n)), "%s must not be "
+                 "negative, found %lld", key, (long long)v);
+    else
+        *out = (size_t)v;
+}
+
+/* A copy of the string under key, NULL when unset or empty. */
+static char *
+dup_string(struct loader *ld, const struct yaml_node *map, const char *key)
+{
+    const char *v = get_string(ld, map, key);
+
+    return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+}
+
+/*
+ * A file path under key, relative to the config file's folder as
+ * Prometheus resolves it; NULL when unset or empty.
+ */
+static char *
+get_path(struct loader *ld, const struct yaml_node *map, const char *key)
+{
+    const char *v = get_string(ld, map, key), *slash;
+    const char *path = ld->cfg->path;
+
+    if (v == NULL || *v == '\0')
+        return NULL;
+    slash = path != NULL ? strrchr(path, '/') : NULL;
+    if (v[0] == '/' || slash == NULL)
+        return xstrdup(v);
+    return xasprintf("%.*s/%s", (int)(slash - path), path, v);
+}
+
+/* sample_limit, target_limit and the three label limits. */
+static void
+parse_job_limits(struct loader *ld, const struct yaml_node *n,
+                 struct config_job *j)
+{
+    get_bool(ld, n, "honor_labels", &j->honor_labels);
+    get_bool(ld, n, "honor_timestamps", &j->honor_timestamps);
+    get_count(ld, n, "sample_limit", &j->sample_limit);
+    get_count(ld, n, "target_limit", &j->target_limit);
+    get_count(ld, n, "label_limit", &j->label_limit);
+    get_count(ld, n, "label_name_length_limit",
+              &j->label_name_length_limit);
+    get_count(ld, n, "label_value_length_limit",
+              &j->label_value_length_limit);
+}
+
+/* Appends one name=value pair to the job's params. */
+static void
+add_param(struct config_job *j, const char *name, const char *value)
+{
+    j->params = xreallocarray(j->params, j->nparams + 1,
+                              sizeof(*j->params));
+    j->params[j->nparams].name = xstrdup(name);
+    j->params[j->nparams++].value = xstrdup(value);
+}
+
+/* params = { name: [ string ] } ; kept as pairs in config order. */
+static void
+parse_params(struct loader *ld, const struct yaml_node *n,
+             struct config_job *j)
+{
+    if (!expect_map(ld, n, "params"))
+        return;
+    for (size_t i = 0; i < yaml_map_size(n); i++) {
+        const struct yaml_pair *p = yaml_map_at(n, i);
+        const char *name = yaml_scalar(p->key);
+
+        if (name == NULL) {
+            error_at(ld, p->key, 1, "expected a parameter name, found %s",
+                     yaml_kind_name(p->key));
+            continue;
+        }
+        if (!yaml_is_null(p->value) && !yaml_is_seq(p->value)) {
+            error_at(ld, p->value, 1, "expected a list of values for "
+                     "parameter %s, found %s", name,
+                     yaml_kind_name(p->value));
+            continue;
+        }
+        for (size_t k = 0; k < yaml_seq_size(p->value); k++) {
+            const struct yaml_node *v = yaml_seq_at(p->value, k);
+
+            if (yaml_scalar(v) == NULL)
+                error_at(ld, v, 1, "expected a string value for parameter "
+                         "%s, found %s", name, yaml_kind_name(v));
+            else
+                add_param(j, name, yaml_scalar(v));
+        }
+    }
+}
+
+/* basic_auth = { username, password, password_file } */
+static void
+parse_basic_auth(struct loader *ld, const struct yaml_node *n,
+                 struct fetch_http *h)
+{
+    if (!expect_map(ld, n, "basic_auth"))
+        return;
+    check_keys(ld, n, &basic_section);
+    h->username = dup_string(ld, n, "username");
+    if (h->username == NULL)
+        h->username = xstrdup("");
+    h->password = dup_string(ld, n, "password");
+    h->password_file = get_path(ld, n, "password_file");
+    if (h->password != NULL && h->password_file != NULL)
+        error_at(ld, key_node(n, "password_file"), 13, "at most one of "
+                 "basic_auth password & password_file must be configured");
+}
+
+/* authorization = { type, credentials, credentials_file } */
+static void
+parse_authorization(struct loader *ld, const struct yaml_node *n,
+                    struct fetch_http *h)
+{
+    const char *type;
+    size_t len;
+
+    if (!expect_map(ld, n, "authorization"))
+        return;
+    check_keys(ld, n, &authz_section);
+    type = get_string(ld, n, "type");
+    while (type != NULL && (*type == ' ' || *type == '\t'))
+        type++;
+    len = type != NULL ? strlen(type) : 0;
+    while (len > 0 && (type[len - 1] == ' ' || type[len - 1] == '\t'))
+        len--;
+    h->auth_type = len > 0 ? xstrndup(type, len) : xstrdup("Bearer");
+    if (strcasecmp(h->auth_type, "basic") == 0)
+        error_at(ld, yaml_get(n, "type"), (int)len, "authorization type "
+                 "cannot be set to \"basic\", use \"basic_auth\" instead");
+    h->credentials = dup_string(ld, n, "credentials");
+    h->credentials_file = get_path(ld, n, "credentials_file");
+    if (h->credentials != NULL && h->credentials_file != NULL)
+        error_at(ld, key_node(n, "credentials_file"), 16, "at most one of "
+                 "authorization credentials & credentials_file must be "
+                 "configured");
+}
+
+/* min_version = "TLS10" | "TLS11" | "TLS12" | "TLS13" */
+static void
+parse_tls_version(struct loader *ld, const struct yaml_node *n,
+                  struct fetch_http *h)
+{
+    static const char *const names[] = { "TLS10", "TLS11", "TLS12",
+                                         "TLS13" };
+    const char *v = get_string(ld, n, "min_version");
+
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(v, names[i]) == 0) {
+            h->min_version = (enum fetch_tls)(FETCH_TLS10 + i);
+            return;
+        }
+    error_at(ld, yaml_get(n, "min_version"), (int)strlen(v),
+             "unknown TLS version: %s", v);
+}
+
+/* tls_config = { ca_file, cert_file, key_file, server_name,
+ *                insecure_skip_verify, min_version } */
+static void
+parse_tls(struct loader *ld, const struct yaml_node *n, struct fetch_http *h)
+{
+    if (!expect_map(ld, n, "tls_config"))
+        return;
+    check_keys(ld, n, &tls_section);
+    h->ca_file = get_path(ld, n, "ca_file");
+    h->cert_file = get_path(ld, n, "cert_file");
+    h->key_file = get_path(ld, n, "key_file");
+    h->server_name = dup_string(ld, n, "server_name");
+    get_bool(ld, n, "insecure_skip_verify", &h->insecure_skip_verify);
+    parse_tls_version(ld, n, h);
+    if (h->cert_file != NULL && h->key_file == NULL)
+        error_at(ld, key_node(n, "cert_file"), 9, "client cert file \"%s\" "
+                 "specified without client key file",
+                 get_string(ld, n, "cert_file"));
+    if (h->key_file != NULL && h->cert_file == NULL)
+        error_at(ld, key_node(n, "key_file"), 8, "client key file \"%s\" "
+                 "specified without client cert file",
+                 get_string(ld, n, "key_file"));
+}
+
+/*
+ * bearer_token and bearer_token_file, checked against the other auth
+ * keys in the order prometheus/common's Validate checks them; a bearer
+ * token becomes an authorization of type Bearer.
+ */
+static void
+parse_bearer(struct loader *ld, const struct yaml_node *n,
+             struct fetch_http *h)
+{
+    char *tok = dup_string(ld, n, "bearer_token");
+    char *file = get_path(ld, n, "bearer_token_file");
+    const char *which = tok != NULL ? "bearer_token" : "bearer_token_file";
+    const struct yaml_node *at = key_node(n, which);
+
+    if (tok == NULL && file == NULL)
+        return;
+    if (tok != NULL && file != NULL)
+        error_at(ld, key_node(n, "bearer_token_file"), 17, "at most one of "
+                 "bearer_token & bearer_token_file must be configured");
+    else if (yaml_get(n, "basic_auth") != NULL ||
+             yaml_get(n, "oauth2") != NULL)
+        error_at(ld, at, (int)strlen(which), "at most one of basic_auth, "
+                 "oauth2, bearer_token & bearer_token_file must be "
+                 "configured");
+    else if (yaml_get(n, "authorization") != NULL)
+        error_at(ld, at, (int)strlen(which), "authorization is not "
+                 "compatible with bearer_token & bearer_token_file");
+    else {
+        h->auth_type = xstrdup("Bearer");
+        h->credentials = tok;
+        h->credentials_file = file;
+        return;
+    }
+    free(tok);
+    free(file);
+}
+
+/*
+ * http-client = { basic_auth, authorization, bearer_token,
+ *                 bearer_token_file, tls_config, proxy_url,
+ *                 follow_redirects, enable_http2 }
+ */
+static void
+parse_http_client(struct loader *ld, const struct yaml_node *n,
+                  struct fetch_http *h)
+{
+    const struct yaml_node *v;
+
+    if ((v = yaml_get(n, "basic_auth")) != NULL)
+        parse_basic_auth(ld, v, h);
+    if ((v = yaml_get(n, "authorization")) != NULL) {
+        parse_authorization(ld, v, h);
+        if (yaml_get(n, "basic_auth") != NULL ||
+            yaml_get(n, "oauth2") != NULL)
+            error_at(ld, key_node(n, "authorization"), 13, "at most one of "
+                     "basic_auth, oauth2 & authorization must be "
+                     "configured");
+    }
+    parse_bearer(ld, n, h);
+    if ((v = yaml_get(n, "tls_config")) != NULL)
+        parse_tls(ld, v, h);
+    h->proxy_url = dup_string(ld, n, "proxy_url");
+    if (h->proxy_url != NULL && strstr(h->proxy_url, "://") == NULL)
+        error_at(ld, yaml_get(n, "proxy_url"), (int)strlen(h->proxy_url),
+                 "invalid proxy_url: expected scheme://host:port");
+    get_bool(ld, n, "follow_redirects", &h->follow_redirects);
+    get_bool(ld, n, "enable_http2", &h->enable_http2);
 }
 
 static void
@@ -505,6 +811,35 @@ job_init(struct config_job *j, const struct config *cfg)
     j->metrics_path = xstrdup("/metrics");
     j->interval_ms = cfg->scrape_interval_ms;
     j->timeout_ms = cfg->scrape_timeout_ms;
+    j->honor_timestamps = true;
+    j->http.follow_redirects = true;
+    j->http.enable_http2 = true;
+}
+
+/* Frees a string a secret may sit in, wiping it first. */
+static void
+free_secret(const char *s)
+{
+    if (s != NULL)
+        memset((char *)s, 0, strlen(s));
+    free((char *)s);
+}
+
+static void
+http_fini(struct fetch_http *h)
+{
+    free((char *)h->proxy_url);
+    free((char *)h->username);
+    free_secret(h->password);
+    free((char *)h->password_file);
+    free((char *)h->auth_type);
+    free_secret(h->credentials);
+    free((char *)h->credentials_file);
+    free((char *)h->ca_file);
+    free((char *)h->cert_file);
+    free((char *)h->key_file);
+    free((char *)h->server_name);
+    memset(h, 0, sizeof(*h));
 }
 
 static void
@@ -517,6 +852,12 @@ job_fini(struct config_job *j)
         free_labels(&j->statics[i].labels);
     }
     free(j->statics);
+    for (size_t i = 0; i < j->nparams; i++) {
+        free((char *)j->params[i].name);
+        free((char *)j->params[i].value);
+    }
+    free(j->params);
+    http_fini(&j->http);
     config_sd_fini(&j->sd);
     relabel_rules_free(j->relabel);
     relabel_rules_free(j->metric_relabel);
@@ -594,8 +935,9 @@ parse_job_discovery(struct loader *ld, const struct yaml_node *n,
 }
 
 /* scrape-config = { job_name, scrape_interval, scrape_timeout,
- *                   metrics_path, scheme, body_size_limit,
- *                   static_configs, ... } */
+ *                   metrics_path, scheme, body_size_limit, params,
+ *                   honor_labels, honor_timestamps, limits,
+ *                   http-client, static_configs, ... } */
 static void
 parse_job(struct loader *ld, const struct yaml_node *n)
 {
@@ -620,6 +962,10 @@ parse_job(struct loader *ld, const struct yaml_node *n)
     j.name = xstrdup(name != NULL ? name : "");
     job_times(ld, n, &j);
     parse_job_http(ld, n, &j);
+    parse_job_limits(ld, n, &j);
+    if (yaml_get(n, "params") != NULL)
+        parse_params(ld, yaml_get(n, "params"), &j);
+    parse_http_client(ld, n, &j.http);
     parse_statics(ld, yaml_get(n, "static_configs"), &j);
     parse_job_discovery(ld, n, &j);
     cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));

@@ -1,9 +1,10 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, and scrape configs with static, DNS and file targets and their
- * relabel rules. Every key Prometheus 2.42 knows is accepted; those
- * promdeck does not act on yet load with a one-line warning each, and a
- * key Prometheus does not know is an error. Discovery itself runs in
+ * labels, and scrape configs with static, DNS and file targets, their
+ * relabel rules, params, limits and HTTP client config (auth, TLS, proxy,
+ * redirects). Every key Prometheus 2.42 knows is accepted; those promdeck
+ * does not act on yet load with a one-line warning each, and a key
+ * Prometheus does not know is an error. Discovery itself runs in
  * scrape/discovery; src/config_targets turns what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
@@ -14,12 +15,14 @@
 #ifndef SRC_CONFIG_H
 #define SRC_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "scrape/pool.h"
 #include "scrape/relabel.h"
+#include "scrape/relabel_target.h"
 #include "src/config_sd.h"
 #include "src/diag.h"
 #include "store/labels.h"
@@ -43,6 +46,22 @@ struct config_job {
     int64_t interval_ms;        /* after the global default */
     int64_t timeout_ms;         /* <= interval_ms */
     size_t body_size_limit;     /* bytes; 0: the scraper's default cap */
+    bool honor_labels;          /* default false */
+    bool honor_timestamps;      /* default true */
+    size_t sample_limit;        /* 0 everywhere: no limit */
+    size_t target_limit;        /* checked after relabelling */
+    size_t label_limit;
+    size_t label_name_length_limit;
+    size_t label_value_length_limit;
+    struct relabel_param *params;   /* name=value pairs; owned strings */
+    size_t nparams;
+    /*
+     * The HTTP client config, Prometheus's defaults filled in (follow
+     * redirects, HTTP/2 on); bearer_token(_file) is stored as an
+     * authorization of type Bearer, as Prometheus does; file paths are
+     * relative to the config file's folder. Owned strings.
+     */
+    struct fetch_http http;
     struct config_static *statics;
     size_t nstatics;
     struct config_sd sd;                    /* dns_sd and file_sd configs */
@@ -94,6 +113,7 @@ void config_add_static_job(struct config *cfg, const char *job,
 size_t config_targets(const struct config *cfg,
                       struct scrape_target_def **defs);
 void config_targets_free(struct scrape_target_def *defs, size_t n);
+
 
 /* Prints "file:line:col: warning: msg" for a warning from config_load. */
 void config_print_warning(FILE *f, const struct diag *d);

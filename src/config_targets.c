@@ -59,6 +59,8 @@ rt_config(const struct config_job *j, struct relabel_target_config *rc)
     rc->timeout_ms = j->timeout_ms;
     rc->metrics_path = j->metrics_path;
     rc->scheme = j->scheme;
+    rc->params = j->params;
+    rc->nparams = j->nparams;
     rc->rules = j->relabel;
 }
 
@@ -100,7 +102,25 @@ def_fini(struct scrape_target_def *d)
     free((char *)d->metrics_path);
     free((char *)d->params);
     free((char *)d->discovered);
+    free((char *)d->forced_error);
     sd_labels_free(&d->labels);
+}
+
+/*
+ * A job with more targets than its target_limit after relabelling is not
+ * scraped: every target of it fails with Prometheus's error instead.
+ */
+static void
+apply_target_limit(struct out *o, const struct config_job *j, size_t from)
+{
+    size_t n = o->n - from;
+
+    if (j->target_limit == 0 || n <= j->target_limit)
+        return;
+    for (size_t i = from; i < o->n; i++)
+        o->defs[i].forced_error = xasprintf(
+            "target_limit exceeded (number of targets: %zu, limit: %zu)",
+            n, j->target_limit);
 }
 
 /* An active target's definition, appended unless the job has it already. */
@@ -128,6 +148,13 @@ add_def(struct out *o, size_t from, const struct config_job *j,
     d.timeout_ms = relabel_target_timeout_ms(rt);
     d.body_size_limit = j->body_size_limit;
     d.metric_relabel = j->metric_relabel;
+    d.honor_labels = j->honor_labels;
+    d.http = &j->http;
+    d.ignore_timestamps = !j->honor_timestamps;
+    d.sample_limit = j->sample_limit;
+    d.label_limit = j->label_limit;
+    d.label_name_length_limit = j->label_name_length_limit;
+    d.label_value_length_limit = j->label_value_length_limit;
     if (o->n == o->cap) {
         o->cap = o->cap != 0 ? o->cap * 2 : 16;
         o->defs = xreallocarray(o->defs, o->cap, sizeof(*o->defs));
@@ -226,6 +253,8 @@ config_targets_build(const struct config *cfg, const struct discovery *d,
         discovery_status(d, p, &st);
         if (st.job >= cfg->njobs)
             continue;
+        if (st.job != job && job != (size_t)-1)
+            apply_target_limit(&o, &cfg->jobs[job], from);
         j = &cfg->jobs[st.job];
         if (st.job != job) {
             job = st.job;
@@ -238,6 +267,8 @@ config_targets_build(const struct config *cfg, const struct discovery *d,
                 build_one(&o, from, j, rt, &grp->targets[t], grp);
         }
     }
+    if (job != (size_t)-1)
+        apply_target_limit(&o, &cfg->jobs[job], from);
     relabel_target_free(rt);
     *defs = o.defs;
     if (dropped != NULL) {

@@ -176,7 +176,7 @@ dashbuiltin_model(struct dashboard *m, int64_t range_ms)
     m->title = xstrdup("Golden signals");
     m->npages = 2;
     m->pages = xcalloc(2, sizeof(*m->pages));
-    build_page(&m->pages[0], "Golden signals", golden_rows,
+    build_page(&m->pages[0], "Overview", golden_rows,
                sizeof(golden_rows) / sizeof(golden_rows[0]));
     build_page(&m->pages[1], "Containers", target_rows,
                sizeof(target_rows) / sizeof(target_rows[0]));

@@ -11,6 +11,7 @@
 #include "src/check.h"
 #include "src/cli.h"
 #include "src/config.h"
+#include "src/config_check.h"
 #include "src/log.h"
 #include "src/loop.h"
 #include "src/query_cmd.h"
@@ -63,10 +64,8 @@ main(int argc, char **argv)
         return rc;
     if (cli.command == CLI_CHECK_DASHBOARD)
         return check_dashboards(cli.files, cli.nfiles);
-    if (cli.command == CLI_CHECK_CONFIG) {
-        fputs("promdeck: check config is not built yet\n", stderr);
-        return 2;
-    }
+    if (cli.command == CLI_CHECK_CONFIG)
+        return config_check_main(cli.files[0], stdout, stderr);
     if (cli.log != NULL && log_open(cli.log) < 0)
         fprintf(stderr, "promdeck: cannot open log %s\n", cli.log);
     if ((rc = startup_targets(&cli, &cfg, &demo)) != 0)

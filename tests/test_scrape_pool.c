@@ -559,7 +559,7 @@ test_failures(void **state)
 
     s = status(fx, 2);
     assert_int_equal(s.health, 2);
-    assert_string_equal(s.last_error, "body over 64 KiB limit");
+    assert_string_equal(s.last_error, "body size limit exceeded (64 KiB)");
     assert_int_equal(series_read(fx, &v, "__name__", "big_metric", "i", "0",
                                  "env", "test", "instance", t[2].addr,
                                  "job", "big", NULL), 0);

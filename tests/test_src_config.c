@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "src/config.h"
+#include "src/config_check.h"
+#include "src/xalloc.h"
 
 #define MAXD 20
 
@@ -272,16 +274,16 @@ test_warnings(void **state)
                   "    file_sd_configs: [{files: [t.json]}]\n");
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nerrs, 0);
-    /* relabel_configs and file_sd_configs are read now: no warning. */
-    assert_int_equal(l.nwarns, 4);
+    /* relabel_configs, file_sd_configs, honor_labels and basic_auth are
+     * read now: no warning. */
+    assert_int_equal(l.nwarns, 2);
     assert_diag(&l.warns[0], l.path, 1, 1,
                 "rule_files is not supported yet; ignored");
     assert_diag(&l.warns[1], l.path, 3, 3,
                 "query_log_file is not supported yet; ignored");
-    assert_diag(&l.warns[2], l.path, 7, 5,
-                "honor_labels is not supported yet; ignored");
-    assert_diag(&l.warns[3], l.path, 9, 5,
-                "basic_auth is not supported yet; ignored");
+    assert_true(l.cfg.jobs[0].honor_labels);
+    assert_string_equal(l.cfg.jobs[0].http.username, "u");
+    assert_string_equal(l.cfg.jobs[0].http.password, "p");
     f = open_memstream(&out, &outlen);
     config_print_warning(f, &l.warns[0]);
     fclose(f);
@@ -377,6 +379,342 @@ test_missing_file(void **state)
     config_fini(&cfg);
 }
 
+/* Prometheus's defaults for the scrape keys promdeck reads. */
+static void
+test_scrape_defaults(void **state)
+{
+    struct loaded l;
+    const struct config_job *j;
+
+    (void)state;
+    load_text(&l, "scrape_configs:\n"
+                  "  - job_name: plain\n");
+    assert_int_equal(l.rc, 0);
+    j = &l.cfg.jobs[0];
+    assert_false(j->honor_labels);
+    assert_true(j->honor_timestamps);
+    assert_int_equal(j->sample_limit + j->target_limit + j->label_limit +
+                     j->label_name_length_limit +
+                     j->label_value_length_limit, 0);
+    assert_true(j->http.follow_redirects);
+    assert_true(j->http.enable_http2);
+    assert_null(j->http.username);
+    assert_null(j->http.auth_type);
+    assert_null(j->http.proxy_url);
+    assert_null(j->http.ca_file);
+    assert_false(j->http.insecure_skip_verify);
+    assert_int_equal(j->http.min_version, FETCH_TLS_ANY);
+    assert_int_equal(j->nparams, 0);
+    unload(&l);
+}
+
+/* Every scrape key promdeck reads, set away from its default. */
+static const char scrape_keys_yml[] =
+    "scrape_configs:\n"
+    "  - job_name: plain\n"
+    "  - job_name: full\n"
+    "    honor_labels: true\n"
+    "    honor_timestamps: false\n"
+    "    sample_limit: 1000\n"
+    "    target_limit: 5\n"
+    "    label_limit: 30\n"
+    "    label_name_length_limit: 100\n"
+    "    label_value_length_limit: 200\n"
+    "    body_size_limit: 1GiB\n"
+    "    follow_redirects: false\n"
+    "    enable_http2: false\n"
+    "    proxy_url: http://u:pw@proxy:3128\n"
+    "    params: {target: [a b, 'c/d'], module: [http_2xx]}\n"
+    "    basic_auth: {username: bob, password_file: pw}\n"
+    "    tls_config:\n"
+    "      ca_file: /etc/ca.crt\n"
+    "      cert_file: c.crt\n"
+    "      key_file: c.key\n"
+    "      server_name: api.example.com\n"
+    "      insecure_skip_verify: true\n"
+    "      min_version: TLS13\n"
+    "    static_configs: [{targets: ['h:1']}]\n"
+    "  - job_name: bearer\n"
+    "    bearer_token: abc\n";
+
+/* The scrape keys promdeck reads now. */
+static void
+test_scrape_keys(void **state)
+{
+    struct loaded l;
+    struct scrape_target_def *defs;
+    const struct config_job *j;
+    size_t n;
+
+    (void)state;
+    load_text(&l, scrape_keys_yml);
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.nwarns, 0);
+    j = &l.cfg.jobs[1];
+    assert_true(j->honor_labels);
+    assert_false(j->honor_timestamps);
+    assert_int_equal(j->sample_limit, 1000);
+    assert_int_equal(j->target_limit, 5);
+    assert_int_equal(j->label_limit, 30);
+    assert_int_equal(j->label_name_length_limit, 100);
+    assert_int_equal(j->label_value_length_limit, 200);
+    assert_int_equal(j->body_size_limit, (size_t)1 << 30);
+    assert_false(j->http.follow_redirects);
+    assert_false(j->http.enable_http2);
+    assert_string_equal(j->http.proxy_url, "http://u:pw@proxy:3128");
+    assert_string_equal(j->http.username, "bob");
+    assert_null(j->http.password);
+    /* Relative paths are relative to the config file's folder. */
+    assert_string_equal(j->http.password_file, "/tmp/pw");
+    assert_string_equal(j->http.ca_file, "/etc/ca.crt");
+    assert_string_equal(j->http.cert_file, "/tmp/c.crt");
+    assert_string_equal(j->http.key_file, "/tmp/c.key");
+    assert_string_equal(j->http.server_name, "api.example.com");
+    assert_true(j->http.insecure_skip_verify);
+    assert_int_equal(j->http.min_version, FETCH_TLS13);
+    assert_int_equal(j->nparams, 3);
+    /* bearer_token is an authorization of type Bearer. */
+    assert_string_equal(l.cfg.jobs[2].http.auth_type, "Bearer");
+    assert_string_equal(l.cfg.jobs[2].http.credentials, "abc");
+
+    n = config_targets(&l.cfg, &defs);
+    assert_int_equal(n, 1);
+    /* Go's url.Values.Encode: keys sorted, values escaped. */
+    assert_string_equal(defs[0].params,
+                        "module=http_2xx&target=a+b&target=c%2Fd");
+    assert_true(defs[0].honor_labels);
+    assert_true(defs[0].ignore_timestamps);
+    assert_int_equal(defs[0].sample_limit, 1000);
+    assert_int_equal(defs[0].label_limit, 30);
+    assert_int_equal(defs[0].label_name_length_limit, 100);
+    assert_int_equal(defs[0].label_value_length_limit, 200);
+    assert_ptr_equal(defs[0].http, &l.cfg.jobs[1].http);
+    config_targets_free(defs, n);
+    unload(&l);
+}
+
+/* Validation as prometheus/common's HTTPClientConfig.Validate words it,
+ * each at the key that broke the rule. */
+static void
+test_http_errors(void **state)
+{
+    struct loaded l;
+
+    (void)state;
+    load_text(&l, "scrape_configs:\n"
+                  "  - job_name: a\n"
+                  "    bearer_token: x\n"
+                  "    bearer_token_file: f\n"
+                  "  - job_name: b\n"
+                  "    basic_auth: {username: u}\n"
+                  "    bearer_token: x\n"
+                  "  - job_name: c\n"
+                  "    basic_auth: {password: p, password_file: f}\n"
+                  "  - job_name: d\n"
+                  "    authorization: {credentials: x}\n"
+                  "    bearer_token_file: f\n"
+                  "  - job_name: e\n"
+                  "    authorization: {credentials: x, credentials_file: f}\n"
+                  "  - job_name: f\n"
+                  "    authorization: {type: Basic}\n"
+                  "  - job_name: g\n"
+                  "    basic_auth: {username: u}\n"
+                  "    authorization: {credentials: x}\n"
+                  "  - job_name: h\n"
+                  "    tls_config: {cert_file: c.crt, min_version: TLS14}\n"
+                  "  - job_name: i\n"
+                  "    tls_config: {ca_flie: x, key_file: k}\n"
+                  "    sample_limit: -1\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 12);
+    assert_diag(&l.errs[0], l.path, 4, 5, "at most one of bearer_token & "
+                "bearer_token_file must be configured");
+    assert_diag(&l.errs[1], l.path, 7, 5, "at most one of basic_auth, "
+                "oauth2, bearer_token & bearer_token_file must be "
+                "configured");
+    assert_diag(&l.errs[2], l.path, 9, 31, "at most one of basic_auth "
+                "password & password_file must be configured");
+    assert_diag(&l.errs[3], l.path, 12, 5, "authorization is not "
+                "compatible with bearer_token & bearer_token_file");
+    assert_diag(&l.errs[4], l.path, 14, 37, "at most one of authorization "
+                "credentials & credentials_file must be configured");
+    assert_diag(&l.errs[5], l.path, 16, 27, "authorization type cannot be "
+                "set to \"basic\", use \"basic_auth\" instead");
+    assert_diag(&l.errs[6], l.path, 19, 5, "at most one of basic_auth, "
+                "oauth2 & authorization must be configured");
+    assert_diag(&l.errs[7], l.path, 21, 49, "unknown TLS version: TLS14");
+    assert_diag(&l.errs[8], l.path, 21, 18, "client cert file \"c.crt\" "
+                "specified without client key file");
+    assert_diag(&l.errs[9], l.path, 24, 19, "sample_limit must not be "
+                "negative, found -1");
+    assert_diag(&l.errs[10], l.path, 23, 18, "unknown key 'ca_flie' in "
+                "tls_config; did you mean 'ca_file'?");
+    assert_diag(&l.errs[11], l.path, 23, 30, "client key file \"k\" "
+                "specified without client cert file");
+    unload(&l);
+}
+
+/* external_labels: names checked as Prometheus checks them (values are
+ * UTF-8 already: libyaml refuses anything else). */
+static void
+test_external_labels(void **state)
+{
+    struct loaded l;
+
+    (void)state;
+    load_text(&l, "global:\n"
+                  "  evaluation_interval: 1m\n"
+                  "  external_labels:\n"
+                  "    0bad: x\n"
+                  "    fine: ok\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 1);
+    assert_diag(&l.errs[0], l.path, 4, 5,
+                "\"0bad\" is not a valid label name");
+    assert_int_equal(l.cfg.external_labels.n, 1);
+    assert_string_equal(l.cfg.external_labels.v[0].name, "fine");
+    assert_int_equal(l.cfg.evaluation_interval_ms, 60000);
+    unload(&l);
+    load_text(&l, "global: {evaluation_interval: 1x}\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.errs[0].line, 1);
+    assert_int_equal(l.errs[0].col, 31);
+    unload(&l);
+}
+
+/* params reach the URL; relabelling can override them through
+ * __param_<name>, as Prometheus's target URL takes the first value. */
+static void
+test_params_relabelled(void **state)
+{
+    struct loaded l;
+    struct scrape_target_def *defs;
+    size_t n;
+
+    (void)state;
+    load_text(&l, "scrape_configs:\n"
+                  "  - job_name: bb\n"
+                  "    scrape_interval: 1m30s\n"
+                  "    metrics_path: /probe\n"
+                  "    params: {module: [http_2xx, x], target: [t]}\n"
+                  "    relabel_configs:\n"
+                  "      - source_labels: [__address__]\n"
+                  "        target_label: __param_target\n"
+                  "      - target_label: __param_module\n"
+                  "        replacement: icmp\n"
+                  "    static_configs:\n"
+                  "      - targets: ['example.com']\n"
+                  "        labels: {__scheme__: https, team: web}\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.cfg.jobs[0].nparams, 3);
+    n = config_targets(&l.cfg, &defs);
+    assert_int_equal(n, 1);
+    assert_string_equal(defs[0].scheme, "https");
+    assert_string_equal(defs[0].address, "example.com:443");
+    assert_string_equal(defs[0].metrics_path, "/probe");
+    assert_string_equal(defs[0].params,
+                        "module=icmp&module=x&target=example.com");
+    assert_int_equal(defs[0].interval_ms, 90000);
+    assert_int_equal(defs[0].labels.n, 3);
+    assert_string_equal(labels_get(&defs[0].labels, "instance"),
+                        "example.com:443");
+    assert_string_equal(labels_get(&defs[0].labels, "team"), "web");
+    config_targets_free(defs, n);
+    unload(&l);
+}
+
+/* A production-like prometheus.yml loads with exactly the warnings for
+ * what promdeck does not do. */
+static void
+test_production(void **state)
+{
+    struct config cfg;
+    struct diag errs[MAXD], warns[MAXD];
+    size_t nerrs, nwarns, n;
+    struct scrape_target_def *defs;
+    char path[512];
+    const char *td = getenv("TESTDATA");
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/prometheus-production.yml",
+             td != NULL ? td : "tests/data");
+    assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
+                                 MAXD, &nwarns), 0);
+    assert_int_equal(nerrs, 0);
+    assert_int_equal(nwarns, 4);
+    assert_diag(&warns[0], path, 12, 1,
+                "rule_files is not supported yet; ignored");
+    assert_diag(&warns[1], path, 15, 1,
+                "alerting is not supported yet; ignored");
+    assert_diag(&warns[2], path, 23, 1,
+                "remote_write is not supported yet; ignored");
+    assert_diag(&warns[3], path, 84, 5,
+                "kubernetes_sd_configs is not supported yet; ignored");
+    assert_int_equal(cfg.evaluation_interval_ms, 30000);
+    assert_int_equal(cfg.external_labels.n, 2);
+    assert_string_equal(labels_get(&cfg.external_labels, "replica"), "A");
+    assert_int_equal(cfg.njobs, 5);
+    assert_int_equal(cfg.jobs[1].body_size_limit, 20 << 20);
+    assert_int_equal(cfg.jobs[4].target_limit, 200);
+    assert_string_equal(cfg.jobs[4].http.credentials_file,
+                        "/var/run/secrets/kubernetes.io/serviceaccount/"
+                        "token");
+    n = config_targets(&cfg, &defs);
+    assert_int_equal(n, 5);
+    assert_string_equal(defs[3].address, "10.0.4.17:8443");
+    assert_string_equal(defs[3].scheme, "https");
+    assert_string_equal(defs[4].params, "module=http_2xx");
+    config_targets_free(defs, n);
+    config_fini(&cfg);
+}
+
+/* promdeck check config: the verdict line, or every error and exit 2. */
+static void
+test_check(void **state)
+{
+    char path[512], *out = NULL, *err = NULL;
+    size_t outlen = 0, errlen = 0;
+    const char *td = getenv("TESTDATA");
+    struct loaded l;
+    FILE *fo, *fe;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/prometheus-production.yml",
+             td != NULL ? td : "tests/data");
+    fo = open_memstream(&out, &outlen);
+    fe = open_memstream(&err, &errlen);
+    assert_int_equal(config_check_main(path, fo, fe), 0);
+    fclose(fo);
+    fclose(fe);
+    assert_true(strstr(out, ": OK (5 jobs, 5 targets)\n") != NULL);
+    assert_true(strncmp(out, path, strlen(path)) == 0);
+    assert_true(strstr(err, ":84:5: warning: kubernetes_sd_configs is not "
+                       "supported yet; ignored\n") != NULL);
+    free(out);
+    free(err);
+
+    load_text(&l, "scrape_configs:\n"
+                  "  - job_name: a\n"
+                  "    sample_limt: 5\n"
+                  "    tls_config: {min_version: TLS9}\n");
+    out = err = NULL;
+    fo = open_memstream(&out, &outlen);
+    fe = open_memstream(&err, &errlen);
+    assert_int_equal(config_check_main(l.path, fo, fe), 2);
+    fclose(fo);
+    fclose(fe);
+    assert_string_equal(out, "");
+    assert_true(strstr(err, ":3:5: error: unknown key 'sample_limt' in "
+                       "scrape config; did you mean 'sample_limit'?\n")
+                != NULL);
+    assert_true(strstr(err, ":4:31: error: unknown TLS version: TLS9\n")
+                != NULL);
+    assert_true(strstr(err, "    tls_config: {min_version: TLS9}\n") != NULL);
+    free(out);
+    free(err);
+    unload(&l);
+}
+
 int
 main(void)
 {
@@ -390,6 +728,13 @@ main(void)
         cmocka_unit_test(test_chapter9),
         cmocka_unit_test(test_static_job),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_scrape_defaults),
+        cmocka_unit_test(test_scrape_keys),
+        cmocka_unit_test(test_http_errors),
+        cmocka_unit_test(test_params_relabelled),
+        cmocka_unit_test(test_external_labels),
+        cmocka_unit_test(test_production),
+        cmocka_unit_test(test_check),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,30 @@ assert t["health"] == "down" and t["last_error"], t
 assert t["instance"] == "127.0.0.1:9", t
 PY
 
+# Over its target_limit, a job is not scraped: every target fails with
+# Prometheus's error (targets need not listen for that).
+cat >"$tmp/limit.yml" <<YML
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: limited
+    target_limit: 1
+    static_configs:
+      - targets: ["127.0.0.1:9", "127.0.0.1:10"]
+YML
+"$PROMDECK" --config "$tmp/limit.yml" --once -o json --timeout 10s \
+    >"$tmp/limit.json" 2>"$tmp/limit.err"
+check "a job over target_limit fails every target with Prometheus's error" \
+    python3 - "$tmp/limit.json" <<'PY'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+assert len(snap["targets"]) == 2, snap["targets"]
+for t in snap["targets"]:
+    assert t["health"] == "down", t
+    assert t["last_error"] == ("target_limit exceeded (number of targets: "
+                               "2, limit: 1)"), t
+PY
+
 printf 'global:\n  scrape_intervl: 5s\n' >"$tmp/typo.yml"
 "$PROMDECK" --config "$tmp/typo.yml" --once >"$tmp/out" 2>"$tmp/err"
 rc=$?

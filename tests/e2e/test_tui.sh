@@ -75,6 +75,13 @@ check "after SIGTERM the terminal is restored" restored b
 check "the demo server process is gone after SIGTERM" \
     sh -c "! pgrep -P $pid >/dev/null"
 
+start d 100 30
+expect d "Golden signals" "a fourth instance starts"
+pid=$(pgrep -P "$(tm display-message -p -t d '#{pane_pid}')" -x promdeck)
+kill -SEGV "$pid"
+expect d "PROMDECK-EXIT=139" "a fatal signal still kills it (status 128+SIGSEGV)"
+check "after a fatal signal the terminal is restored" restored d
+
 start c 100 30
 expect c "Golden signals" "a third instance starts"
 tm send-keys -t c C-c
