@@ -404,7 +404,10 @@ test_range_text(void **state)
     assert_string_equal(s, "45s");
     view_range_text(2 * 86400000LL, s, sizeof s);
     assert_string_equal(s, "2d");
-    assert_int_equal(view_count(&dash), 3);
+    /* Two pages, then the targets, then explore. */
+    assert_int_equal(view_count(&dash), 4);
+    assert_int_equal(view_targets(&dash), 2);
+    assert_int_equal(view_explore(&dash), 3);
 }
 
 int
