@@ -176,7 +176,7 @@ static void
 draw_frame(struct loop *l, int64_t now, bool data_changed)
 {
     char status[160];
-    struct target_view tv = { .rows = l->targets.rows, .n = l->targets.n };
+    struct target_view tv;
 
     if (data_changed && !ui_paused(l->ui)) {
         int page = ui_current_page(l->ui);
@@ -186,6 +186,8 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
         targets_fill(&l->targets, l->pool);
     }
     format_status(l, status, sizeof(status));
+    /* After targets_fill, which may have moved the rows. */
+    tv = (struct target_view){ .rows = l->targets.rows, .n = l->targets.n };
     ui_draw(l->ui, dash_model(l->dash), &tv, status);
     mark_clean(dash_model(l->dash));
 }
