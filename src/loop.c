@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "query/query.h"
 #include "src/duration.h"
 #include "src/log.h"
 #include "src/snapshot.h"
@@ -192,6 +193,40 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
     mark_clean(dash_model(l->dash));
 }
 
+/* Enter in the explore view: the expression over the dashboard's range,
+ * answered with its result or its diag (position inside the text). */
+static void
+run_explore(struct loop *l, int64_t now)
+{
+    const struct dashboard *m = dash_model(l->dash);
+    const char *expr = ui_explore_expr(l->ui);
+    struct qresult *res = NULL;
+    struct query *q;
+    struct diag d;
+
+    diag_clear(&d);
+    q = qparse_query(expr, strlen(expr), &d);
+    if (q != NULL)
+        res = qeval_range(q, l->store, now - m->range_ms, now,
+                          m->step_ms, &d);
+    ui_explore_result(l->ui, res, res == NULL ? &d : NULL);
+    qparse_free(q);
+}
+
+/* The choices input hands back: range, variable, explore expression. */
+static void
+apply_choices(struct loop *l, unsigned act, int64_t now)
+{
+    size_t var, value;
+
+    if (act & UI_RANGE)
+        dash_set_range(l->dash, ui_range_ms(l->ui));
+    if ((act & UI_VARIABLE) && ui_variable_choice(l->ui, &var, &value))
+        dash_set_variable(l->dash, var, value);
+    if (act & UI_EXPLORE)
+        run_explore(l, now);
+}
+
 static int
 run_live(struct loop *l)
 {
@@ -214,6 +249,7 @@ run_live(struct loop *l)
             break;
         if ((act & UI_RELOAD) || reload_requested)
             reload_config(l, now);
+        apply_choices(l, act, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
