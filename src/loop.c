@@ -172,12 +172,59 @@ format_status(const struct loop *l, char *out, size_t size)
                  l->targets.up, l->targets.n, st.series, st.samples);
 }
 
+/* What the targets view shows beyond the rows, built for one frame. */
+struct view_extras {
+    struct dropped_row *dropped;
+    char **errors;
+    size_t nerrors;
+};
+
+/* The target view: the rows, the targets relabelling dropped and every
+ * discovery error as "job: error". Free x with view_extras_free. */
+static void
+target_view_build(const struct loop *l, struct target_view *tv,
+                  struct view_extras *x)
+{
+    size_t nd = discovery_count(l->disc);
+
+    x->dropped = xcalloc(l->ndropped + 1, sizeof(*x->dropped));
+    for (size_t i = 0; i < l->ndropped; i++)
+        x->dropped[i] = (struct dropped_row){ l->dropped[i].job,
+                                              l->dropped[i].discovered,
+                                              l->dropped[i].reason };
+    x->errors = xcalloc(nd + 1, sizeof(*x->errors));
+    x->nerrors = 0;
+    for (size_t i = 0; i < nd; i++) {
+        struct discovery_status st;
+
+        discovery_status(l->disc, i, &st);
+        if (st.error != NULL && st.error[0] != '\0' && st.job < l->cfg->njobs)
+            x->errors[x->nerrors++] = xasprintf("%s: %s",
+                                                l->cfg->jobs[st.job].name,
+                                                st.error);
+    }
+    *tv = (struct target_view){ l->targets.rows, l->targets.n, x->dropped,
+                                l->ndropped,
+                                (const char *const *)x->errors,
+                                x->nerrors };
+}
+
+static void
+view_extras_free(struct view_extras *x)
+{
+    for (size_t i = 0; i < x->nerrors; i++)
+        free(x->errors[i]);
+    free(x->errors);
+    free(x->dropped);
+}
+
 /* Step 4: evaluate the visible page if its data moved on, then draw. */
 static void
 draw_frame(struct loop *l, int64_t now, bool data_changed)
 {
     char status[160];
     struct target_view tv;
+    struct view_extras x;
 
     if (data_changed && !ui_paused(l->ui)) {
         int page = ui_current_page(l->ui);
@@ -188,9 +235,23 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
     }
     format_status(l, status, sizeof(status));
     /* After targets_fill, which may have moved the rows. */
-    tv = (struct target_view){ .rows = l->targets.rows, .n = l->targets.n };
+    target_view_build(l, &tv, &x);
     ui_draw(l->ui, dash_model(l->dash), &tv, status);
+    view_extras_free(&x);
     mark_clean(dash_model(l->dash));
+}
+
+/* Explore's Tab completion: label names, or the values of one label
+ * ("__name__": metric names), from the store. The strings stay valid
+ * until store_gc, which runs at most once a minute. */
+static size_t
+complete_from_store(void *ctx, const char *label, const char ***out)
+{
+    const struct store *st = ctx;
+
+    if (label == NULL)
+        return store_label_names(st, out);
+    return store_label_values(st, label, out);
 }
 
 /* Enter in the explore view: the expression over the dashboard's range,
@@ -232,7 +293,9 @@ run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
     bool changed = true;
+    struct explore_completer comp = { l->store, complete_from_store };
 
+    ui_set_completer(l->ui, &comp);
     while (!quit_requested) {
         bool key = false;
         unsigned act;
@@ -313,12 +376,13 @@ run_once(struct loop *l)
     size_t failed;
     struct buf out;
     struct target_view tv;
+    struct view_extras x;
 
     if (!loop_collect(l))
         return 1;
     failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
     targets_fill(&l->targets, l->pool);
-    tv = (struct target_view){ .rows = l->targets.rows, .n = l->targets.n };
+    target_view_build(l, &tv, &x);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.n);
     buf_init(&out, 0);
@@ -330,6 +394,7 @@ run_once(struct loop *l)
                        l->cli->ascii ? GLYPHS_ASCII : GLYPHS_BRAILLE, &out);
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
+    view_extras_free(&x);
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;
 }
 
