@@ -171,9 +171,11 @@ draw_prompt(struct canvas *c, const char *text, struct rect r)
 
 static void
 draw_status_bar(struct canvas *c, const struct view_state *vs,
-                const char *status, struct rect r)
+                const char *status, struct rect r, bool explore)
 {
+    /* In explore every key types: only Esc leads out. */
     const char *keys = vs->help ? "? close help  q quit"
+                       : explore ? "Enter run  Tab complete  Esc back"
                        : "q quit  tab view  / filter  p pause  ? help";
     int kw = canvas_text_width(keys), x = r.x + 1;
 
@@ -537,7 +539,8 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
     if (!all && (vs->help || (size_t)vs->view >= d->npages))
         canvas_fill(c, ls.body, ' ', ROLE_DEFAULT, 0);
     draw_body(c, ls.body, vs, d, tv, now_ms, m, all);
-    draw_status_bar(c, vs, status, ls.status);
+    draw_status_bar(c, vs, status, ls.status,
+                    !vs->help && vs->view == view_explore(d));
 }
 
 void
