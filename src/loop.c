@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "query/query.h"
 #include "src/duration.h"
 #include "src/log.h"
 #include "src/snapshot.h"
@@ -171,11 +172,59 @@ format_status(const struct loop *l, char *out, size_t size)
                  l->targets.up, l->targets.n, st.series, st.samples);
 }
 
+/* What the targets view shows beyond the rows, built for one frame. */
+struct view_extras {
+    struct dropped_row *dropped;
+    char **errors;
+    size_t nerrors;
+};
+
+/* The target view: the rows, the targets relabelling dropped and every
+ * discovery error as "job: error". Free x with view_extras_free. */
+static void
+target_view_build(const struct loop *l, struct target_view *tv,
+                  struct view_extras *x)
+{
+    size_t nd = discovery_count(l->disc);
+
+    x->dropped = xcalloc(l->ndropped + 1, sizeof(*x->dropped));
+    for (size_t i = 0; i < l->ndropped; i++)
+        x->dropped[i] = (struct dropped_row){ l->dropped[i].job,
+                                              l->dropped[i].discovered,
+                                              l->dropped[i].reason };
+    x->errors = xcalloc(nd + 1, sizeof(*x->errors));
+    x->nerrors = 0;
+    for (size_t i = 0; i < nd; i++) {
+        struct discovery_status st;
+
+        discovery_status(l->disc, i, &st);
+        if (st.error != NULL && st.error[0] != '\0' && st.job < l->cfg->njobs)
+            x->errors[x->nerrors++] = xasprintf("%s: %s",
+                                                l->cfg->jobs[st.job].name,
+                                                st.error);
+    }
+    *tv = (struct target_view){ l->targets.rows, l->targets.n, x->dropped,
+                                l->ndropped,
+                                (const char *const *)x->errors,
+                                x->nerrors };
+}
+
+static void
+view_extras_free(struct view_extras *x)
+{
+    for (size_t i = 0; i < x->nerrors; i++)
+        free(x->errors[i]);
+    free(x->errors);
+    free(x->dropped);
+}
+
 /* Step 4: evaluate the visible page if its data moved on, then draw. */
 static void
 draw_frame(struct loop *l, int64_t now, bool data_changed)
 {
     char status[160];
+    struct target_view tv;
+    struct view_extras x;
 
     if (data_changed && !ui_paused(l->ui)) {
         int page = ui_current_page(l->ui);
@@ -185,9 +234,58 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
         targets_fill(&l->targets, l->pool);
     }
     format_status(l, status, sizeof(status));
-    ui_draw(l->ui, dash_model(l->dash), l->targets.rows, l->targets.n,
-            status);
+    /* After targets_fill, which may have moved the rows. */
+    target_view_build(l, &tv, &x);
+    ui_draw(l->ui, dash_model(l->dash), &tv, status);
+    view_extras_free(&x);
     mark_clean(dash_model(l->dash));
+}
+
+/* Explore's Tab completion: label names, or the values of one label
+ * ("__name__": metric names), from the store. The strings stay valid
+ * until store_gc, which runs at most once a minute. */
+static size_t
+complete_from_store(void *ctx, const char *label, const char ***out)
+{
+    const struct store *st = ctx;
+
+    if (label == NULL)
+        return store_label_names(st, out);
+    return store_label_values(st, label, out);
+}
+
+/* Enter in the explore view: the expression over the dashboard's range,
+ * answered with its result or its diag (position inside the text). */
+static void
+run_explore(struct loop *l, int64_t now)
+{
+    const struct dashboard *m = dash_model(l->dash);
+    const char *expr = ui_explore_expr(l->ui);
+    struct qresult *res = NULL;
+    struct query *q;
+    struct diag d;
+
+    diag_clear(&d);
+    q = qparse_query(expr, strlen(expr), &d);
+    if (q != NULL)
+        res = qeval_range(q, l->store, now - m->range_ms, now,
+                          m->step_ms, &d);
+    ui_explore_result(l->ui, res, res == NULL ? &d : NULL);
+    qparse_free(q);
+}
+
+/* The choices input hands back: range, variable, explore expression. */
+static void
+apply_choices(struct loop *l, unsigned act, int64_t now)
+{
+    size_t var, value;
+
+    if (act & UI_RANGE)
+        dash_set_range(l->dash, ui_range_ms(l->ui));
+    if ((act & UI_VARIABLE) && ui_variable_choice(l->ui, &var, &value))
+        dash_set_variable(l->dash, var, value);
+    if (act & UI_EXPLORE)
+        run_explore(l, now);
 }
 
 static int
@@ -195,10 +293,12 @@ run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
     bool changed = true;
+    struct explore_completer comp = { l->store, complete_from_store };
 
+    ui_set_completer(l->ui, &comp);
     while (!quit_requested) {
         bool key = false;
-        enum ui_action act;
+        unsigned act;
 
         scrape_pool_wait(l->pool, ui_input_fd(l->ui),
                          wait_time(l, now, next_frame), &key);
@@ -208,10 +308,11 @@ run_live(struct loop *l)
         if (sync_targets(l, now))
             changed = true;
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.n);
-        if (act == UI_QUIT)                                 /* 2 */
+        if (act & UI_QUIT)                                  /* 2 */
             break;
-        if (act == UI_RELOAD || reload_requested)
+        if ((act & UI_RELOAD) || reload_requested)
             reload_config(l, now);
+        apply_choices(l, act, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
@@ -274,11 +375,14 @@ run_once(struct loop *l)
 {
     size_t failed;
     struct buf out;
+    struct target_view tv;
+    struct view_extras x;
 
     if (!loop_collect(l))
         return 1;
     failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
     targets_fill(&l->targets, l->pool);
+    target_view_build(l, &tv, &x);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.n);
     buf_init(&out, 0);
@@ -286,10 +390,11 @@ run_once(struct loop *l)
         snapshot_json(dash_model(l->dash), l->targets.rows, l->targets.n,
                       &out);
     else
-        ui_render_text(dash_model(l->dash), l->targets.rows, l->targets.n,
-                       l->cli->width, l->cli->ascii, &out);
+        ui_render_text(dash_model(l->dash), &tv, l->cli->width,
+                       l->cli->ascii ? GLYPHS_ASCII : GLYPHS_BRAILLE, &out);
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
+    view_extras_free(&x);
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;
 }
 

@@ -41,8 +41,8 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool)
     targets_fini(tl);
     tl->n = n;
     tl->rows = xcalloc(n, sizeof(*tl->rows));
-    tl->strings = xcalloc(n * 5, sizeof(*tl->strings));
-    tl->nstrings = n * 5;
+    tl->strings = xcalloc(n * 6, sizeof(*tl->strings));
+    tl->nstrings = n * 6;
     for (size_t i = 0; i < n; i++) {
         struct target_row *r = &tl->rows[i];
         struct scrape_status st;
@@ -51,11 +51,12 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool)
         scrape_pool_status(pool, i, &st);
         buf_init(&b, 0);
         labels_format(st.labels, &b);
-        r->job = keep(tl, st.job, i * 5);
-        r->instance = keep(tl, st.instance, i * 5 + 1);
-        r->url = keep(tl, st.url, i * 5 + 2);
-        r->labels = keep(tl, buf_str(&b), i * 5 + 3);
-        r->last_error = keep(tl, st.last_error, i * 5 + 4);
+        r->job = keep(tl, st.job, i * 6);
+        r->instance = keep(tl, st.instance, i * 6 + 1);
+        r->url = keep(tl, st.url, i * 6 + 2);
+        r->labels = keep(tl, buf_str(&b), i * 6 + 3);
+        r->last_error = keep(tl, st.last_error, i * 6 + 4);
+        r->discovered = keep(tl, st.discovered, i * 6 + 5);
         buf_fini(&b);
         r->health = (enum target_health)st.health;
         r->last_scrape_ms = st.last_scrape_ms;

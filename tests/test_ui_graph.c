@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -137,6 +138,87 @@ test_gap_not_joined(void **state)
 }
 
 static void
+test_block_fallback(void **state)
+{
+    /* Half blocks: 1 x 2 pixels per cell; 3 plot rows are 6 pixel rows.
+     * b = 10 is the top pixel (upper half of row 0), a = 0 the bottom
+     * one (lower half of row 2). */
+    const double v[] = { 0, 0, 10, 10 };
+    struct panel_query q = { .expr = "x", .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(10, 4, false);
+    char *s;
+
+    (void)state;
+    canvas_set_glyphs(c, GLYPHS_BLOCK);
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\n"
+        "\n"
+        "\u2584\u2584\u2584\u2584\u2584\u2584\u2584\u2584\u2584\u2584\n"
+        "00:00\n");
+    free(s);
+    /* Plain characters on a UTF-8 canvas when asked for: "'" is the
+     * upper pixel, "." the lower. */
+    canvas_clear(c);
+    canvas_set_glyphs(c, GLYPHS_ASCII);
+    assert_int_equal(canvas_glyphs(c), GLYPHS_ASCII);
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
+    s = text_of(c);
+    assert_string_equal(s, "''''''''''\n\n..........\n00:00\n");
+    free(s);
+    canvas_free(c);
+}
+
+/* Where legend line "* name" starts in s, or NULL. */
+static const char *
+legend_line(const char *s, const char *name)
+{
+    char want[16];
+
+    snprintf(want, sizeof want, "\n* %s ", name);
+    return strstr(s, want);
+}
+
+static void
+test_sort_and_topn(void **state)
+{
+    /* Last values: a 1, b 3, c 2. */
+    static const char *const abc[] = { "a", "b", "c" };
+    const double v[] = { 1, 1, 3, 3, 2, 2 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(3, abc, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(30, 12, true);
+    char *s;
+
+    (void)state;
+    /* Ascending: a, c, b in the legend (12 rows leave room for 4). */
+    p.sort = SORT_ASC;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
+    s = text_of(c);
+    assert_non_null(legend_line(s, "a"));
+    assert_true(legend_line(s, "a") < legend_line(s, "c"));
+    assert_true(legend_line(s, "c") < legend_line(s, "b"));
+    free(s);
+    /* Top 2: the largest two, largest first; a is not drawn at all. */
+    p.sort = SORT_NONE;
+    p.topn = 2;
+    canvas_clear(c);
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
+    s = text_of(c);
+    assert_non_null(legend_line(s, "b"));
+    assert_true(legend_line(s, "b") < legend_line(s, "c"));
+    assert_null(legend_line(s, "a"));
+    assert_int_equal(widget_want_height(&p, 30), 10 + 2 + 2);
+    free(s);
+    canvas_free(c);
+}
+
+static void
 test_stacking(void **state)
 {
     /* Two series at 5: stacked they reach 5 and 10 over a base of 0.
@@ -221,6 +303,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_two_flat_lines, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_gap_not_joined, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_block_fallback, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sort_and_topn, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stacking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_axes_and_legend, setup,

@@ -191,13 +191,24 @@ test_unsupported_kind(void **state)
     char *s;
 
     (void)state;
+    /* A heatmap of a series without le has nothing to shade. */
     p.kind = PANEL_HEATMAP;
     p.title = "H";
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
     s = text_of(c);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"
-        "|panel type not supported yet (heatmap)|\n"
+        "|no le buckets                         |\n"
+        "+--------------------------------------+\n");
+    free(s);
+    /* A kind beyond the table (a newer file) gets a message. */
+    p.kind = PANEL_KIND_COUNT;
+    canvas_clear(c);
+    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "+ H -----------------------------------+\n"
+        "|   panel type not supported yet (?)   |\n"
         "+--------------------------------------+\n");
     free(s);
     canvas_free(c);

@@ -5,9 +5,11 @@
  */
 #include <math.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "src/arena.h"
@@ -175,10 +177,63 @@ test_spark_column_and_overflow(void **state)
     canvas_free(c);
 }
 
+/* Where row "key" starts in s (after a newline), or NULL. */
+static const char *
+row_of(const char *s, const char *key)
+{
+    char want[16];
+
+    snprintf(want, sizeof want, "\n%s ", key);
+    return strstr(s, want);
+}
+
+static void
+test_sort_by_value(void **state)
+{
+    static const char *const abc[] = { "a", "b", "c" };
+    static const double v[] = { 20, 10, 30 };
+    struct panel_query q[] = {
+        { .expr = "x", .column = "v", .style = COLUMN_VALUE,
+          .result = vector(abc, v, 3, 1) },
+    };
+    struct panel p = table_panel(q, 1);
+    struct canvas *c = canvas_new(30, 5, true);
+    char *s;
+
+    (void)state;
+    /* Without a sort the rows go by key: a, b, c. Descending by the
+     * value column: c (30), a (20), b (10); ascending the reverse. */
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
+    s = text_of(c);
+    assert_non_null(row_of(s, "a"));
+    assert_non_null(row_of(s, "b"));
+    assert_non_null(row_of(s, "c"));
+    assert_true(row_of(s, "a") < row_of(s, "b"));
+    assert_true(row_of(s, "b") < row_of(s, "c"));
+    free(s);
+    p.sort = SORT_DESC;
+    canvas_clear(c);
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
+    s = text_of(c);
+    assert_true(row_of(s, "c") < row_of(s, "a"));
+    assert_true(row_of(s, "a") < row_of(s, "b"));
+    free(s);
+    p.sort = SORT_ASC;
+    canvas_clear(c);
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
+    s = text_of(c);
+    assert_true(row_of(s, "b") < row_of(s, "a"));
+    assert_true(row_of(s, "a") < row_of(s, "c"));
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sort_by_value, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_join_and_blanks, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_topn_by_value, setup,

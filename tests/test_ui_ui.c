@@ -64,25 +64,35 @@ test_render_text(void **state)
         .url = "http://localhost:9100/metrics", .labels = "{}",
         .health = HEALTH_UP, .last_scrape_ms = 1700000000000LL - 3200,
         .last_duration_s = 0.01, .samples = 10, .last_error = "",
+        .discovered = "{__address__=\"localhost:9100\"}",
     };
+    struct target_view tv = { .rows = &t, .n = 1 };
     struct buf b;
 
     (void)state;
     build(&d, &pg, &row, p, &q);
     buf_init(&b, 0);
-    ui_render_text(&d, &t, 1, 40, true, &b);
+    /* The gauge wants 5 inner rows: value, meter (0 to 42, full) and
+     * ends, centred from row 1. The stat's value sits at (5 - 2 - 1) / 2
+     * = 1 over a 2-row sparkline. Every target shows both label sets,
+     * values from column 20 wrapped to 20 cells. */
+    ui_render_text(&d, &tv, 40, GLYPHS_ASCII, &b);
     assert_string_equal(buf_str(&b),
         "Demo | Main | last 1h\n"
         "+ Up --------------++ G ---------------+\n"
-        "|        42        ||panel type not    |\n"
-        "|                  ||supported yet     |\n"
-        "|                 #||(gauge)           |\n"
+        "|                  ||                  |\n"
+        "|        42        ||        42        |\n"
+        "|                  ||##################|\n"
+        "|                 #||0               42|\n"
         "|                _#||                  |\n"
         "+------------------++------------------+\n"
         "\n"
         "Demo | targets | last 1h\n"
         "STATE   JOB  ENDPOINT       LAST SCRAPE\n"
-        "up      node localhost:9100 3.2s ago\n");
+        "up      node localhost:9100 3.2s ago\n"
+        "  discovered labels {__address__=\"localh\n"
+        "                    ost:9100\"}\n"
+        "  target labels     {}\n");
     buf_fini(&b);
 }
 
@@ -99,7 +109,7 @@ test_render_text_utf8_has_no_escapes(void **state)
     (void)state;
     build(&d, &pg, &row, p, &q);
     buf_init(&b, 0);
-    ui_render_text(&d, NULL, 0, 60, false, &b);
+    ui_render_text(&d, NULL, 60, GLYPHS_BRAILLE, &b);
     assert_null(strchr(buf_str(&b), '\x1b'));
     /* Box corners and the sparkline's full block are UTF-8. */
     assert_non_null(strstr(buf_str(&b), "\xe2\x94\x8c Up "));
@@ -157,7 +167,7 @@ pty_drain(struct pty *p)
 
 /* Types s into the terminal, waits until it is readable, then lets the
  * UI handle it. */
-static enum ui_action
+static unsigned
 type(struct pty *p, struct ui *ui, struct dashboard *d, const char *s)
 {
     struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
@@ -180,11 +190,17 @@ test_keys_on_a_pty(void **state)
     struct diag dg;
     struct pty pt;
     struct ui *ui;
+    char *vals[] = { "api", "web" };
+    struct variable v = { .name = "job", .values = vals, .nvalues = 2,
+                          .all = true };
+    size_t var, val;
 
     (void)state;
     build(&d, &pg[0], &row, p, &q);
     pg[1] = (struct page){ .title = "Two" };
     d.npages = 2;
+    d.variables = &v;
+    d.nvariables = 1;
     setenv("TERM", "xterm-256color", 1);
     if (!pty_open(&pt))
         skip();
@@ -194,7 +210,7 @@ test_keys_on_a_pty(void **state)
         fail_msg("ui_open: %s", dg.msg);
     }
     assert_int_equal(ui_input_fd(ui), STDIN_FILENO);
-    ui_draw(ui, &d, NULL, 0, "ok");
+    ui_draw(ui, &d, NULL, "ok");
     pty_drain(&pt);
     assert_int_equal(ui_current_page(ui), 0);
     assert_int_equal(type(&pt, ui, &d, "\t"), UI_REDRAW);
@@ -213,15 +229,106 @@ test_keys_on_a_pty(void **state)
     assert_int_equal(type(&pt, ui, &d, "p"), UI_REDRAW);
     assert_true(ui_paused(ui));
     assert_int_equal(type(&pt, ui, &d, "\x0c"), UI_REDRAW);
-    assert_int_equal(type(&pt, ui, &d, "r"), UI_RELOAD);
-    assert_int_equal(type(&pt, ui, &d, "rq"), UI_QUIT);
+    /* Ctrl-R asks for a reload; q quits whatever came with it. */
+    assert_int_equal(type(&pt, ui, &d, "\x12"), UI_RELOAD);
+    assert_true(type(&pt, ui, &d, "\x12q") & UI_QUIT);
+    assert_int_equal(type(&pt, ui, &d, "p"), UI_REDRAW);
+    /* Focus: the page is one row, Up then G; l and Right go right, h
+     * left, and there is nothing further either way. */
+    assert_int_equal(ui_focus(ui), 0);
+    assert_int_equal(type(&pt, ui, &d, "l"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 1);
+    type(&pt, ui, &d, "l");
+    assert_int_equal(ui_focus(ui), 1);
+    type(&pt, ui, &d, "h");
+    assert_int_equal(ui_focus(ui), 0);
+    /* Right, as keypad mode sends it (kcuf1=ESC O C). */
+    type(&pt, ui, &d, "\x1bOC");
+    assert_int_equal(ui_focus(ui), 1);
+    /* Enter zooms the focused panel, Esc returns. */
+    assert_int_equal(type(&pt, ui, &d, "\r"), UI_REDRAW);
+    assert_true(ui_zoomed(ui));
+    assert_int_equal(ui_current_page(ui), 0);
+    assert_int_equal(type(&pt, ui, &d, "\x1b"), UI_REDRAW);
+    assert_false(ui_zoomed(ui));
+    /* + and - step through 5m 15m 30m 1h 3h ...; src/ applies them. */
+    assert_int_equal(type(&pt, ui, &d, "+"), UI_RANGE | UI_REDRAW);
+    assert_int_equal(ui_range_ms(ui), 3 * 3600000);
+    assert_int_equal(type(&pt, ui, &d, "--"), UI_RANGE | UI_REDRAW);
+    assert_int_equal(ui_range_ms(ui), 30 * 60000);
+    d.range_ms = ui_range_ms(ui);
+    /* [ and ] cycle the variable's values, All after the last. */
+    assert_int_equal(type(&pt, ui, &d, "]"), UI_VARIABLE | UI_REDRAW);
+    assert_true(ui_variable_choice(ui, &var, &val));
+    assert_int_equal(var, 0);
+    assert_int_equal(val, 1);
+    v.current = val;
+    type(&pt, ui, &d, "]");
+    assert_true(ui_variable_choice(ui, &var, &val));
+    assert_int_equal(val, 2);
+    v.current = val;
+    /* Two steps back from All in one read: web, then api. */
+    assert_int_equal(type(&pt, ui, &d, "[["), UI_VARIABLE | UI_REDRAW);
+    assert_true(ui_variable_choice(ui, &var, &val));
+    assert_int_equal(val, 0);
+    type(&pt, ui, &d, "p");
+    assert_false(ui_variable_choice(ui, &var, &val));
+    /* / opens the filter prompt; typed text filters, Enter keeps it. */
+    assert_int_equal(type(&pt, ui, &d, "/job=ax\x7f"), UI_REDRAW);
+    assert_string_equal(ui_filter(ui), "job=a");
+    assert_int_equal(type(&pt, ui, &d, "q\r"), UI_REDRAW);
+    assert_string_equal(ui_filter(ui), "job=aq");
+    assert_int_equal(type(&pt, ui, &d, "/\x1b"), UI_REDRAW);
+    assert_null(ui_filter(ui));
+    type(&pt, ui, &d, "/up\r");
+    /* r resets focus, zoom, filter and the range (as src/ had it, 30m,
+     * back to the dashboard's 1h). */
+    type(&pt, ui, &d, "l\r");
+    assert_true(ui_zoomed(ui));
+    assert_int_equal(type(&pt, ui, &d, "r"), UI_RANGE | UI_REDRAW);
+    assert_int_equal(ui_range_ms(ui), 3600000);
+    assert_int_equal(ui_focus(ui), 0);
+    assert_false(ui_zoomed(ui));
+    assert_null(ui_filter(ui));
+    d.range_ms = ui_range_ms(ui);
+    /* Clicks: the second panel (x 30-59, body rows 1-10) takes the
+     * focus; a second click soon after zooms it. SGR encoding, as
+     * xterm-256color's terminfo declares (kmous=CSI <): CSI < button ;
+     * column ; row M, 1-based; m is the release. */
+    ui_draw(ui, &d, NULL, "ok");
+    pty_drain(&pt);
+    assert_int_equal(type(&pt, ui, &d, "\x1b[<0;41;5M\x1b[<0;41;5m"),
+                     UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 1);
+    assert_false(ui_zoomed(ui));
+    assert_int_equal(type(&pt, ui, &d, "\x1b[<0;41;5M\x1b[<0;41;5m"),
+                     UI_REDRAW);
+    assert_true(ui_zoomed(ui));
+    type(&pt, ui, &d, "\x1b");
     /* A press of button 1 on the second tab (" 2 Two " from x 16 on
-     * the top line), in the SGR encoding xterm-256color's terminfo
-     * declares (kmous=CSI <): CSI < button ; column ; row M, 1-based. */
-    ui_draw(ui, &d, NULL, 0, "ok");
+     * the top line). */
+    ui_draw(ui, &d, NULL, "ok");
     pty_drain(&pt);
     assert_int_equal(type(&pt, ui, &d, "\x1b[<0;21;1M"), UI_REDRAW);
     assert_int_equal(ui_current_page(ui), 1);
+    /* The targets view: Enter expands, d shows the dropped ones. */
+    assert_int_equal(type(&pt, ui, &d, "3\rd"), UI_REDRAW);
+    assert_int_equal(type(&pt, ui, &d, "j"), UI_REDRAW);
+    /* e opens explore: every key goes to its prompt (q too), Enter asks
+     * src/ to evaluate, Esc clears the prompt, then goes back. */
+    assert_int_equal(type(&pt, ui, &d, "e"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "upq\x7f"), UI_REDRAW);
+    assert_int_equal(type(&pt, ui, &d, "\r"), UI_EXPLORE | UI_REDRAW);
+    assert_string_equal(ui_explore_expr(ui), "up");
+    ui_explore_result(ui, NULL, NULL);
+    ui_draw(ui, &d, NULL, "ok");
+    pty_drain(&pt);
+    assert_int_equal(type(&pt, ui, &d, "\x1b"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "\x1b"), UI_REDRAW);
+    assert_int_equal(type(&pt, ui, &d, "1"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 0);
     ui_close(ui);
     ui_restore_terminal();
     pty_drain(&pt);

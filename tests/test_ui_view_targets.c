@@ -1,6 +1,10 @@
 /*
- * The targets list: columns, health colours, last scrape age and
- * duration, the error column, and scrolling clamped to a full last page.
+ * The targets view: columns, health colours, last scrape age and
+ * duration, the error column; the selected target expanded to its
+ * labels before and after relabelling (wrapped in full), the dropped
+ * targets with why, discovery errors first; scrolling that keeps the
+ * selection in view. Expected screens are worked out by hand from the
+ * column widths written beside them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,13 +17,21 @@
 #include "ui/view_targets.h"
 
 static const struct target_row rows[] = {
-    { "node", "a:9100", "http://a:9100/metrics", "{env=\"prod\"}",
-      HEALTH_UP, 100000 - 3200, 0.0123, 1234, "" },
+    { "node", "a:9100", "http://a:9100/metrics",
+      "{env=\"prod\", instance=\"a:9100\", job=\"node\"}",
+      HEALTH_UP, 100000 - 3200, 0.0123, 1234, "",
+      "{__address__=\"a:9100\", job=\"node\"}" },
     { "app", NULL, "http://b:8080/metrics", "{}", HEALTH_DOWN, 100000 - 125000,
-      10, 0, "connection refused" },
+      10, 0, "connection refused", NULL },
     { "new", "c:1", "http://c:1/metrics", "{}", HEALTH_UNKNOWN, 0, 0, 0,
-      "" },
+      "", NULL },
 };
+
+static const struct dropped_row dropped[] = {
+    { "node", "{__address__=\"b:9100\"}", "dropped by relabel rule 1 (drop)" },
+};
+
+static const char *const errors[] = { "dns: lookup x: no such host" };
 
 static char *
 text_of(const struct canvas *c)
@@ -35,12 +47,12 @@ static void
 test_columns(void **state)
 {
     struct canvas *c = canvas_new(100, 4, true);
-    int scroll = 0;
+    struct target_view tv = { .rows = rows, .n = 3 };
+    struct targets_state ts = { .sel = -1 };
     char *s;
 
     (void)state;
-    view_draw_targets(c, (struct rect){ 0, 0, 100, 4 }, rows, 3, &scroll,
-                      100000);
+    view_draw_targets(c, (struct rect){ 0, 0, 100, 4 }, &tv, &ts, 100000);
     s = text_of(c);
     /* Widths: state 7, job 4 ("node"), endpoint 21 (the URL, used when
      * there is no instance), last 11, duration 9, samples 8, one apart
@@ -49,7 +61,7 @@ test_columns(void **state)
         "STATE   JOB  ENDPOINT              LAST SCRAPE  DURATION  SAMPLES"
         " LABELS        ERROR\n"
         "up      node a:9100                3.2s ago      12.3 ms     1234"
-        " {env=\"prod\"}\n"
+        " {env=\"prod\",\n"
         "down    app  http://b:8080/metrics 2m ago           10 s        0"
         " {}            connection refused\n"
         "unknown new  c:1                   never               -        0"
@@ -62,29 +74,88 @@ test_columns(void **state)
     canvas_free(c);
 }
 
+/*
+ * 60 wide: state 7, job 4, endpoint 8 (its minimum), last 11, duration
+ * 9, samples 8 and their gaps take 53; labels get 7 * 2 / 5 = 2, the
+ * error 4. The expansion's keys sit at column 2, values at column 20
+ * wrapped to 40 cells: the target labels (43 cells) break after the
+ * comma at 30.
+ */
 static void
-test_scroll_clamps(void **state)
+test_expanded_dropped_errors(void **state)
 {
-    struct canvas *c = canvas_new(40, 3, true);
-    int scroll = 99;
+    struct canvas *c = canvas_new(60, 12, true);
+    struct target_view tv = { .rows = rows, .n = 1, .dropped = dropped,
+                              .ndropped = 1, .errors = errors,
+                              .nerrors = 1 };
+    struct targets_state ts = { .sel = 0, .expanded = true,
+                                .dropped = true };
     char *s;
 
     (void)state;
-    /* Two rows fit under the header: the last page starts at row 1. */
-    view_draw_targets(c, (struct rect){ 0, 0, 40, 3 }, rows, 3, &scroll,
-                      100000);
-    assert_int_equal(scroll, 1);
+    view_draw_targets(c, (struct rect){ 0, 0, 60, 12 }, &tv, &ts, 100000);
+    s = text_of(c);
+    assert_string_equal(s,
+        "STATE   JOB  ENDPOINT LAST SCRAPE  DURATION  SAMPLES LA ERRO\n"
+        "discovery error: dns: lookup x: no such host\n"
+        "up      node a:9100   3.2s ago      12.3 ms     1234 {e\n"
+        "  discovered labels {__address__=\"a:9100\", job=\"node\"}\n"
+        "  target labels     {env=\"prod\", instance=\"a:9100\",\n"
+        "                    job=\"node\"}\n"
+        "DROPPED BY RELABELLING (1)\n"
+        "node dropped by relabel rule 1 (drop)\n"
+        "     {__address__=\"b:9100\"}\n"
+        "\n\n\n");
+    /* The selected row takes the selection role across the line. */
+    assert_int_equal(canvas_cell(c, 0, 2)->role, ROLE_SELECTION);
+    assert_int_equal(canvas_cell(c, 13, 2)->role, ROLE_SELECTION);
+    assert_int_equal(canvas_cell(c, 0, 1)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 5, 7)->role, ROLE_WARN);
+    assert_int_equal(view_targets_height(&tv, &ts, 60), 9);
+    free(s);
+    /* Collapsed, dropped hidden: a note says how many and which key. */
+    ts.expanded = false;
+    ts.dropped = false;
+    canvas_clear(c);
+    view_draw_targets(c, (struct rect){ 0, 0, 60, 12 }, &tv, &ts, 100000);
+    s = text_of(c);
+    assert_non_null(strstr(s, "up      node a:9100 "));
+    assert_null(strstr(s, "discovered labels"));
+    assert_non_null(strstr(s, "\n1 dropped by relabelling (d shows)\n"));
+    assert_int_equal(view_targets_height(&tv, &ts, 60), 4);
+    free(s);
+    canvas_free(c);
+}
+
+static void
+test_selection_scrolls(void **state)
+{
+    struct canvas *c = canvas_new(40, 3, true);
+    struct target_view tv = { .rows = rows, .n = 3 };
+    struct targets_state ts = { .sel = 2 };
+    char *s;
+
+    (void)state;
+    /* Two rows fit under the header: showing row 2 scrolls by one. */
+    view_draw_targets(c, (struct rect){ 0, 0, 40, 3 }, &tv, &ts, 100000);
+    assert_int_equal(ts.scroll, 1);
     s = text_of(c);
     assert_non_null(strstr(s, "\ndown "));
     assert_non_null(strstr(s, "\nunknown "));
     assert_null(strstr(s, "\nup "));
     free(s);
-    scroll = -3;
-    view_draw_targets(c, (struct rect){ 0, 0, 40, 3 }, rows, 3, &scroll,
-                      100000);
-    assert_int_equal(scroll, 0);
-    assert_int_equal(view_targets_height(3), 4);
-    assert_int_equal(view_targets_height(0), 2);
+    ts.sel = 0;
+    view_draw_targets(c, (struct rect){ 0, 0, 40, 3 }, &tv, &ts, 100000);
+    assert_int_equal(ts.scroll, 0);
+    /* Out of range selections and scrolls are clamped. */
+    ts.sel = 99;
+    ts.scroll = 99;
+    view_draw_targets(c, (struct rect){ 0, 0, 40, 3 }, &tv, &ts, 100000);
+    assert_int_equal(ts.sel, 2);
+    assert_int_equal(ts.scroll, 1);
+    tv.n = 0;
+    ts.sel = -1;
+    assert_int_equal(view_targets_height(&tv, &ts, 40), 2);
     canvas_free(c);
 }
 
@@ -93,7 +164,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_columns),
-        cmocka_unit_test(test_scroll_clamps),
+        cmocka_unit_test(test_expanded_dropped_errors),
+        cmocka_unit_test(test_selection_scrolls),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

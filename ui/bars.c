@@ -35,6 +35,17 @@ bar_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Smallest first (SORT_ASC); NaN still last. */
+static int
+bar_cmp_asc(const void *a, const void *b)
+{
+    const struct bar *x = a, *y = b;
+
+    if (isnan(x->v) != isnan(y->v) || isnan(x->v) || x->v == y->v)
+        return bar_cmp(a, b);
+    return x->v < y->v ? -1 : 1;
+}
+
 static struct bar *
 collect_bars(const struct panel *p, size_t *n)
 {
@@ -63,7 +74,10 @@ collect_bars(const struct panel *p, size_t *n)
         }
     }
     buf_fini(&b);
-    qsort(bars, *n, sizeof *bars, bar_cmp);
+    /* Bars read best largest first, so that is also what SORT_NONE
+     * means here; a top N is always of the largest. */
+    qsort(bars, *n, sizeof *bars,
+          p->sort == SORT_ASC && p->topn <= 0 ? bar_cmp_asc : bar_cmp);
     return bars;
 }
 
@@ -83,9 +97,9 @@ scale_of(const struct panel *p, const struct bar *bars, size_t n,
     *hi = isnan(p->max) ? mx : p->max;
 }
 
-/* Draws one meter of width w filled to frac (0..1). */
-static void
-draw_meter(struct canvas *c, int x, int y, int w, double frac, int role)
+void
+bars_draw_meter(struct canvas *c, int x, int y, int w, double frac,
+                int role)
 {
     bool ascii = canvas_ascii(c);
     int eighths = (int)lround(frac * w * 8), full = eighths / 8;
@@ -134,7 +148,7 @@ bars_draw(const struct panel *p, const struct widget_ctx *ctx,
         f = f < 0 ? 0 : f > 1 ? 1 : f;
         canvas_text(c, r.x, y, lw, bars[i].label, ROLE_LABEL, 0);
         if (mw > 0)
-            draw_meter(c, r.x + lw + 1, y, mw, f, role);
+            bars_draw_meter(c, r.x + lw + 1, y, mw, f, role);
         canvas_text_right(c, r.x + r.w - vw, y, vw, bars[i].value, role,
                           ATTR_BOLD);
     }

@@ -13,4 +13,9 @@
 
 extern const struct widget_class bars_class;
 
+/* Draws one meter of w cells at (x, y) filled to frac (0..1): full and
+ * eighth blocks in role over a METER_BG track ('#' over '.' in ASCII). */
+void bars_draw_meter(struct canvas *c, int x, int y, int w, double frac,
+                     int role);
+
 #endif

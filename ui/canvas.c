@@ -15,6 +15,7 @@
 struct canvas {
     int w, h;
     bool ascii;
+    enum glyphs glyphs;     /* ignored while ascii */
     struct cell *cells;
 };
 
@@ -65,6 +66,18 @@ canvas_ascii(const struct canvas *c)
     return c->ascii;
 }
 
+enum glyphs
+canvas_glyphs(const struct canvas *c)
+{
+    return c->ascii ? GLYPHS_ASCII : c->glyphs;
+}
+
+void
+canvas_set_glyphs(struct canvas *c, enum glyphs g)
+{
+    c->glyphs = g;
+}
+
 void
 canvas_clear(struct canvas *c)
 {
@@ -97,6 +110,7 @@ canvas_copy(struct canvas *dst, const struct canvas *src)
     if (dst->w != src->w || dst->h != src->h)
         canvas_resize(dst, src->w, src->h);
     dst->ascii = src->ascii;
+    dst->glyphs = src->glyphs;
     memcpy(dst->cells, src->cells,
            (size_t)src->w * (size_t)src->h * sizeof *src->cells);
 }

@@ -21,6 +21,10 @@ struct cell {
     uint8_t attr;       /* ATTR_* bits */
 };
 
+/* How fine a graph may draw: braille dots (2 x 4 per cell), half blocks
+ * (1 x 2 per cell, for fonts without braille), or plain ASCII. */
+enum glyphs { GLYPHS_BRAILLE, GLYPHS_BLOCK, GLYPHS_ASCII };
+
 /* A rectangle in cells; w or h <= 0 is empty. */
 struct rect {
     int x, y, w, h;
@@ -40,6 +44,10 @@ void canvas_resize(struct canvas *c, int w, int h);
 int canvas_width(const struct canvas *c);
 int canvas_height(const struct canvas *c);
 bool canvas_ascii(const struct canvas *c);
+/* The glyph level graphs use: GLYPHS_ASCII on an ASCII canvas, else what
+ * canvas_set_glyphs chose (GLYPHS_BRAILLE by default). */
+enum glyphs canvas_glyphs(const struct canvas *c);
+void canvas_set_glyphs(struct canvas *c, enum glyphs g);
 /* Sets every cell to a blank in the default role. */
 void canvas_clear(struct canvas *c);
 /* The cell at (x, y), or NULL outside the canvas. */

@@ -1,7 +1,7 @@
 /*
  * Graphs: series are placed on a pixel grid (braille: 2 x 4 dots per
- * cell; ASCII: 1 x 2) by time and value and joined with Bresenham lines,
- * so steep steps stay continuous. A cell takes the colour of the last
+ * cell; half blocks or ASCII: 1 x 2) by time and value and joined with
+ * Bresenham lines, so steep steps stay continuous. A cell takes the colour of the last
  * series that put a dot in it. Points further apart than two steps are
  * not joined: a gap in the data stays a gap on screen.
  */
@@ -61,6 +61,41 @@ collect(const struct panel *p, size_t *n)
         if (gs[k].q->result->type == QV_SCALAR)
             gs[k].s.points = &gs[k].scalar.pt;
     return gs;
+}
+
+/* Largest last value first, NaN last (qsort_r is not C11: the panel's
+ * direction goes through a file-scope variable, one sort at a time). */
+static int sort_dir;
+
+static int
+gseries_cmp(const void *a, const void *b)
+{
+    double x = widget_last(&((const struct gseries *)a)->s);
+    double y = widget_last(&((const struct gseries *)b)->s);
+
+    if (isnan(x) != isnan(y))
+        return isnan(x) ? 1 : -1;
+    if (isnan(x) || x == y)
+        return 0;
+    return (x > y ? -1 : 1) * sort_dir;
+}
+
+/* Orders the series as the panel asks and keeps its top N (the largest
+ * last values); the legend and the colours follow the new order. */
+static void
+order_series(const struct panel *p, struct gseries *gs, size_t *n)
+{
+    if (p->sort == SORT_NONE && p->topn <= 0)
+        return;
+    sort_dir = p->sort == SORT_ASC && p->topn <= 0 ? -1 : 1;
+    if (*n > 1)
+        qsort(gs, *n, sizeof *gs, gseries_cmp);
+    if (p->topn > 0 && (size_t)p->topn < *n)
+        *n = (size_t)p->topn;
+    /* Sorting moved the structs: point scalars at their new home. */
+    for (size_t k = 0; k < *n; k++)
+        if (gs[k].q->result->type == QV_SCALAR)
+            gs[k].s.points = &gs[k].scalar.pt;
 }
 
 static int
@@ -217,13 +252,18 @@ plot_series(struct plot *pl, const struct qseries *s, int role)
     stack_series(pl, s);
 }
 
+/* The glyph for a cell's dots; with 1 x 2 pixels, bit 1 is the upper
+ * half and bit 2 the lower. */
 static uint32_t
-dot_glyph(uint8_t bits, bool braille)
+dot_glyph(uint8_t bits, enum glyphs g)
 {
     static const char ascii[] = " '.:";
+    static const uint32_t half[] = { ' ', 0x2580, 0x2584, 0x2588 };
 
-    if (braille)
+    if (g == GLYPHS_BRAILLE)
         return 0x2800 + bits;
+    if (g == GLYPHS_BLOCK)
+        return half[bits & 3];
     return (uint32_t)ascii[bits & 3];
 }
 
@@ -237,20 +277,20 @@ plot_blit(const struct plot *pl, struct canvas *c)
 
             if (pl->dots[i] != 0)
                 canvas_put(c, pl->r.x + x, pl->r.y + y,
-                           dot_glyph(pl->dots[i], pl->cw == 2),
+                           dot_glyph(pl->dots[i], canvas_glyphs(c)),
                            pl->role[i], 0);
         }
     }
 }
 
 static void
-plot_init(struct plot *pl, struct rect r, bool ascii)
+plot_init(struct plot *pl, struct rect r, bool braille)
 {
     size_t cells = (size_t)(r.w > 0 ? r.w : 0) * (size_t)(r.h > 0 ? r.h : 0);
 
     pl->r = r;
-    pl->cw = ascii ? 1 : 2;
-    pl->ch = ascii ? 2 : 4;
+    pl->cw = braille ? 2 : 1;
+    pl->ch = braille ? 4 : 2;
     pl->pw = r.w * pl->cw;
     pl->ph = r.h * pl->ch;
     pl->dots = xcalloc(cells + 1, 1);
@@ -423,17 +463,20 @@ graph_draw(const struct panel *p, const struct widget_ctx *ctx,
                                   : p->unit;
     double lo, hi;
 
+    order_series(p, gs, &n);
+    leg = r.h >= 6 ? ((size_t)room < n ? room : (int)n) : 0;
+    xax = r.h - leg >= 4 ? 1 : 0;
     /* The axis width depends on the labels, which depend on the range:
      * measure at full width first, then lay out the narrower plot. */
     plot_init(&pl, (struct rect){ r.x, r.y, r.w, r.h - leg - xax },
-              canvas_ascii(c));
+              canvas_glyphs(c) == GLYPHS_BRAILLE);
     value_range(&pl, p, gs, n);
     yw = y_axis_width(&pl, u, p->decimals, r.w);
     lo = pl.lo;
     hi = pl.hi;
     plot_fini(&pl);
     plot_init(&pl, (struct rect){ r.x + yw, r.y, r.w - yw, r.h - leg - xax },
-              canvas_ascii(c));
+              canvas_glyphs(c) == GLYPHS_BRAILLE);
     pl.lo = lo;
     pl.hi = hi;
     for (size_t k = 0; k < n; k++)
@@ -458,6 +501,8 @@ graph_measure(const struct panel *p, int w, int *minw, int *minh,
     (void)w;
     for (size_t i = 0; i < p->nqueries; i++)
         n += widget_nseries(p->queries[i].result);
+    if (p->topn > 0 && (size_t)p->topn < n)
+        n = (size_t)p->topn;
     *minw = 20;
     *minh = 4;
     /* Ten rows of plot and axis, then up to six legend lines. */

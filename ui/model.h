@@ -146,6 +146,25 @@ struct target_row {
     double last_duration_s;
     size_t samples;
     const char *last_error;     /* "" when none */
+    const char *discovered;     /* formatted labels before relabelling,
+                                 * or NULL when not known */
+};
+
+/* A target that relabelling dropped, like Prometheus's "dropped" list. */
+struct dropped_row {
+    const char *job;
+    const char *discovered;     /* formatted labels before relabelling */
+    const char *reason;         /* e.g. "dropped by relabel rule 2 (drop)" */
+};
+
+/* Everything the targets view shows; all of it borrowed from src/. */
+struct target_view {
+    const struct target_row *rows;
+    size_t n;
+    const struct dropped_row *dropped;
+    size_t ndropped;
+    const char *const *errors;  /* discovery errors, "job: message" */
+    size_t nerrors;
 };
 
 #endif

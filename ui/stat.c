@@ -72,13 +72,9 @@ big_width(const char *val, size_t n)
     return w;
 }
 
-/*
- * Draws the number part of val three rows tall from (x, y) and the rest
- * (the unit) after it on the bottom row; false, drawing nothing, when the
- * value has no number part or does not fit in w.
- */
-static bool
-draw_big(struct canvas *c, int x, int y, int w, const char *val, int role)
+bool
+stat_draw_big(struct canvas *c, int x, int y, int w, const char *val,
+              int role)
 {
     size_t n = strspn(val, "0123456789.-");
     bool digit = false;
@@ -124,7 +120,7 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
     sh = r.h >= 6 ? r.h - 4 : r.h >= 3 ? r.h / 2 : r.h - 1;
     vw = canvas_text_width(val);
     if (r.h < 6 || canvas_ascii(c)
-        || !draw_big(c, r.x, r.y, r.w, val, role))
+        || !stat_draw_big(c, r.x, r.y, r.w, val, role))
         canvas_text(c, r.x + (vw < r.w ? (r.w - vw) / 2 : 0),
                     r.y + (r.h - sh - 1) / 2, r.w, val, role, ATTR_BOLD);
     if (sh > 0)

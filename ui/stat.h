@@ -12,4 +12,13 @@
 
 extern const struct widget_class stat_class;
 
+/*
+ * Draws the number part of val three rows tall in half blocks, centred in
+ * w cells from (x, y), and the rest (the unit) after it on the bottom
+ * row; false, drawing nothing, when the value has no number part or does
+ * not fit in w. UTF-8 canvases only.
+ */
+bool stat_draw_big(struct canvas *c, int x, int y, int w, const char *val,
+                   int role);
+
 #endif

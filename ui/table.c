@@ -120,7 +120,8 @@ row_cmp(const void *a, const void *b)
         if (isnan(u) != isnan(v))
             return isnan(u) ? 1 : -1;
         if (!isnan(u) && u != v)
-            return u > v ? -1 : 1;
+            return (u > v ? -1 : 1) * (sorting->p->sort == SORT_ASC
+                                       && sorting->p->topn <= 0 ? -1 : 1);
     }
     for (size_t i = 0; i < sorting->nkeys; i++) {
         int c = strcmp(x->keys[i], y->keys[i]);
@@ -142,7 +143,7 @@ tbl_build(struct tbl *t, const struct panel *p)
     for (size_t i = 0; i < p->nqueries; i++) {
         const struct qresult *r = p->queries[i].result;
 
-        if (p->topn > 0 && t->sort_q < 0
+        if ((p->topn > 0 || p->sort != SORT_NONE) && t->sort_q < 0
             && p->queries[i].style == COLUMN_VALUE)
             t->sort_q = (int)i;
         for (size_t j = 0; j < widget_nseries(r); j++) {

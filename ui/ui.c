@@ -14,6 +14,7 @@
 
 #include "src/xalloc.h"
 #include "ui/canvas.h"
+#include "ui/filter.h"
 #include "ui/layout.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -28,7 +29,32 @@ struct ui {
     struct view_memo *memo;     /* what the last frame drew from */
     int npages;                 /* of the dashboard last seen; -1 none */
     bool full;                  /* repaint everything on the next draw */
+    int64_t range_ms;           /* the range chosen; 0: none yet */
+    int64_t base_range_ms;      /* the dashboard's own, for reset */
+    const struct dashboard *seen;   /* whose base_range_ms that is */
+    bool var_pending;           /* a variable choice to report */
+    size_t var_value;           /* its value (vs.var is the variable) */
+    struct buf prompt;          /* the filter text typed at `/` */
+    bool prompting;             /* the prompt is open */
+    struct series_filter *filter;
+    int64_t click_ms;           /* the last click on a panel, for double */
+    int click_panel;
+    struct explore *explore;
+    int before_explore;         /* the view Esc in explore goes back to */
 };
+
+/* The ranges + and - step through, in ms. */
+static const int64_t range_steps[] = {
+    5 * 60000LL, 15 * 60000LL, 30 * 60000LL, 3600000LL, 3 * 3600000LL,
+    6 * 3600000LL, 12 * 3600000LL, 24 * 3600000LL, 2 * 86400000LL,
+    7 * 86400000LL,
+};
+#define NSTEPS (sizeof range_steps / sizeof range_steps[0])
+
+/* Two clicks on one panel this close together are a double click. */
+#define DOUBLE_CLICK_MS 400
+
+static int64_t wall_ms(void);
 
 struct ui *
 ui_open(const struct ui_options *o, struct diag *d)
@@ -41,15 +67,21 @@ ui_open(const struct ui_options *o, struct diag *d)
     if (loc == NULL || strcmp(loc, "C") == 0)
         setlocale(LC_ALL, "");
     utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-    scr = screen_open(o->ascii || !utf8, o->no_color, o->theme, d);
+    scr = screen_open(o->ascii || o->glyphs == GLYPHS_ASCII || !utf8,
+                      o->no_color, o->theme, d);
     if (scr == NULL)
         return NULL;
     ui = xcalloc(1, sizeof *ui);
     ui->scr = scr;
     ui->canvas = canvas_new(0, 0, screen_ascii(scr));
+    canvas_set_glyphs(ui->canvas, o->glyphs);
     ui->memo = view_memo_new();
     ui->npages = -1;
     ui->full = true;
+    ui->click_panel = -1;
+    buf_init(&ui->prompt, 1024);
+    ui->explore = explore_new(o->explore_history);
+    ui->vs.explore = ui->explore;
     return ui;
 }
 
@@ -61,6 +93,9 @@ ui_close(struct ui *ui)
     screen_close(ui->scr);
     canvas_free(ui->canvas);
     view_memo_free(ui->memo);
+    filter_free(ui->filter);
+    buf_fini(&ui->prompt);
+    explore_free(ui->explore);
     free(ui);
 }
 
@@ -76,96 +111,368 @@ ui_input_fd(const struct ui *ui)
     return screen_fd(ui->scr);
 }
 
-/* How strong an action is, for keeping the strongest of a batch. */
-static int
-rank(enum ui_action a)
-{
-    switch (a) {
-    case UI_QUIT: return 3;
-    case UI_RELOAD: return 2;
-    case UI_REDRAW: return 1;
-    default: return 0;
-    }
-}
-
-/* Scrolling keys for the targets list; true when ev was one. */
+/* Moves the targets selection; true when key was a movement. */
 static bool
-scroll_key(struct ui *ui, int key, size_t ntargets)
+targets_key(struct ui *ui, int key, size_t ntargets)
 {
+    struct targets_state *ts = &ui->vs.targets;
     int page, w, h, max = ntargets > 0 ? (int)ntargets - 1 : 0;
 
     screen_size(ui->scr, &w, &h);
     page = h - 4 > 1 ? h - 4 : 1;
     switch (key) {
-    case SCREEN_KEY_UP: case 'k': ui->vs.scroll--; break;
-    case SCREEN_KEY_DOWN: case 'j': ui->vs.scroll++; break;
-    case SCREEN_KEY_PGUP: ui->vs.scroll -= page; break;
-    case SCREEN_KEY_PGDN: ui->vs.scroll += page; break;
-    case SCREEN_KEY_HOME: ui->vs.scroll = 0; break;
-    case SCREEN_KEY_END: ui->vs.scroll = max; break;
+    case SCREEN_KEY_UP: case 'k': ts->sel--; break;
+    case SCREEN_KEY_DOWN: case 'j': ts->sel++; break;
+    case SCREEN_KEY_PGUP: ts->sel -= page; break;
+    case SCREEN_KEY_PGDN: ts->sel += page; break;
+    case SCREEN_KEY_HOME: ts->sel = 0; break;
+    case SCREEN_KEY_END: ts->sel = max; break;
+    case '\r': case '\n': ts->expanded = !ts->expanded; return true;
+    case 'd': ts->dropped = !ts->dropped; return true;
     default: return false;
     }
-    /* The draw clamps to a full last page; this only keeps it in range. */
-    ui->vs.scroll = ui->vs.scroll < 0 ? 0
-                    : ui->vs.scroll > max ? max : ui->vs.scroll;
+    ts->sel = ts->sel < 0 ? 0 : ts->sel > max ? max : ts->sel;
     return true;
+}
+
+/* Moves the focus on a page; true when key was a direction. */
+static bool
+focus_key(struct ui *ui, const struct dashboard *d, int key)
+{
+    int dx = 0, dy = 0, w, h;
+
+    switch (key) {
+    case SCREEN_KEY_LEFT: case 'h': dx = -1; break;
+    case SCREEN_KEY_RIGHT: case 'l': dx = 1; break;
+    case SCREEN_KEY_UP: case 'k': dy = -1; break;
+    case SCREEN_KEY_DOWN: case 'j': dy = 1; break;
+    default: return false;
+    }
+    screen_size(ui->scr, &w, &h);
+    ui->vs.focus = view_focus_move(&d->pages[ui->vs.view],
+                                   layout_screen(w, h).body, ui->vs.focus,
+                                   dx, dy);
+    return true;
+}
+
+/* The next range step up (dir 1) or down (-1) from the current one. */
+static unsigned
+range_key(struct ui *ui, const struct dashboard *d, int dir)
+{
+    int64_t cur = ui->range_ms > 0 ? ui->range_ms : d->range_ms;
+    int64_t next = cur;
+
+    for (size_t i = 0; i < NSTEPS; i++) {
+        int64_t st = range_steps[dir > 0 ? i : NSTEPS - 1 - i];
+
+        if ((dir > 0 && st > cur) || (dir < 0 && st < cur)) {
+            next = st;
+            break;
+        }
+    }
+    if (next == cur)
+        return UI_NONE;
+    ui->range_ms = next;
+    return UI_RANGE | UI_REDRAW;
+}
+
+/* [ and ] step the selected variable's value (All counting as one). */
+static unsigned
+variable_key(struct ui *ui, const struct dashboard *d, int dir)
+{
+    const struct variable *v;
+    size_t n, cur;
+
+    if (ui->vs.var >= d->nvariables)
+        return UI_NONE;
+    v = &d->variables[ui->vs.var];
+    n = v->nvalues + (v->all ? 1 : 0);
+    if (n == 0)
+        return UI_NONE;
+    cur = ui->var_pending ? ui->var_value : v->current;
+    cur = cur < n ? cur : 0;
+    ui->var_value = (cur + (dir > 0 ? 1 : n - 1)) % n;
+    ui->var_pending = true;
+    return UI_VARIABLE | UI_REDRAW;
+}
+
+static void
+set_filter(struct ui *ui)
+{
+    filter_free(ui->filter);
+    ui->filter = filter_new(buf_str(&ui->prompt));
+    ui->vs.filter = ui->filter;
+    ui->vs.filter_text = ui->filter != NULL ? buf_str(&ui->prompt) : NULL;
+}
+
+/* Removes the last code point of the prompt. */
+static void
+prompt_backspace(struct buf *b)
+{
+    size_t n = b->len;
+
+    while (n > 0 && ((unsigned char)b->data[n - 1] & 0xc0) == 0x80)
+        n--;
+    n = n > 0 ? n - 1 : 0;
+    b->len = n;
+    b->data[n] = '\0';
+}
+
+/* A key while the `/` prompt is open: the filter follows every edit. */
+static unsigned
+prompt_key(struct ui *ui, int key)
+{
+    struct buf code;
+
+    if (key == 27) {                        /* Esc: clear and close */
+        buf_reset(&ui->prompt);
+        ui->prompting = false;
+    } else if (key == '\r' || key == '\n') {
+        ui->prompting = false;
+    } else if (key == 127 || key == 8) {
+        prompt_backspace(&ui->prompt);
+    } else if (key >= ' ' && key < SCREEN_KEY_UP) {
+        buf_init(&code, 8);
+        canvas_utf8_put((uint32_t)key, &code);
+        buf_puts(&ui->prompt, buf_str(&code));
+        buf_fini(&code);
+    } else {
+        return UI_NONE;
+    }
+    set_filter(ui);
+    ui->vs.prompt = ui->prompting ? buf_str(&ui->prompt) : NULL;
+    return UI_REDRAW;
+}
+
+/* r: focus, zoom, filter and range back to how the dashboard opened. */
+static unsigned
+reset(struct ui *ui, const struct dashboard *d)
+{
+    unsigned f = UI_REDRAW;
+
+    ui->vs.focus = 0;
+    ui->vs.zoom = false;
+    ui->vs.targets = (struct targets_state){ 0 };
+    buf_reset(&ui->prompt);
+    set_filter(ui);
+    if (d->range_ms != ui->base_range_ms)
+        f |= UI_RANGE;
+    ui->range_ms = ui->base_range_ms;
+    return f;
 }
 
 static void
 show_view(struct ui *ui, int v, int count)
 {
+    int from = ui->vs.view;
+
     ui->vs.view = ((v % count) + count) % count;
     ui->vs.help = false;
+    ui->vs.zoom = false;
+    if (ui->vs.view == count - 1 && from != count - 1)
+        ui->before_explore = from;
 }
 
-static enum ui_action
-apply_event(struct ui *ui, const struct screen_event *ev, int count,
-            size_t ntargets)
+/* A key for the explore view: everything goes to its prompt. */
+static unsigned
+explore_key_event(struct ui *ui, const struct screen_event *ev, int count)
 {
-    int v;
+    switch (explore_key(ui->explore, ev)) {
+    case EXPLORE_CHANGED: return UI_REDRAW;
+    case EXPLORE_RUN: return UI_EXPLORE | UI_REDRAW;
+    case EXPLORE_LEAVE:
+        show_view(ui, ui->before_explore, count);
+        return UI_REDRAW;
+    default: return UI_NONE;
+    }
+}
 
-    switch (ev->key) {
+/* A click: a tab shows its view, a panel takes the focus, a second
+ * click on it soon after zooms it. */
+static unsigned
+click(struct ui *ui, const struct screen_event *ev, int count)
+{
+    int v = view_tab_at(&ui->vs, ev->x, ev->y);
+    int64_t now = wall_ms();
+
+    if (v >= 0) {
+        show_view(ui, v, count);
+        return UI_REDRAW;
+    }
+    v = view_panel_at(&ui->vs, ev->x, ev->y);
+    if (v < 0)
+        return UI_NONE;
+    if (v == ui->click_panel && now - ui->click_ms <= DOUBLE_CLICK_MS) {
+        ui->vs.zoom = true;
+        ui->click_panel = -1;
+    } else {
+        ui->click_panel = v;
+        ui->click_ms = now;
+    }
+    ui->vs.focus = v;
+    return UI_REDRAW;
+}
+
+/* Keys that act the same in every view. */
+static unsigned
+global_key(struct ui *ui, const struct dashboard *d, int key, int count)
+{
+    switch (key) {
     case 'q': case 'Q': return UI_QUIT;
-    case 'r': return UI_RELOAD;
+    case 18: return UI_RELOAD;              /* Ctrl-R */
     case '\t': show_view(ui, ui->vs.view + 1, count); return UI_REDRAW;
     case SCREEN_KEY_BTAB: show_view(ui, ui->vs.view - 1, count);
         return UI_REDRAW;
     case '?': ui->vs.help = !ui->vs.help; return UI_REDRAW;
     case 'p': ui->vs.paused = !ui->vs.paused; return UI_REDRAW;
-    case 12: /* Ctrl-L */
-    case SCREEN_KEY_RESIZE: ui->full = true; return UI_REDRAW;
-    case SCREEN_KEY_CLICK:
-        v = view_tab_at(&ui->vs, ev->x, ev->y);
-        if (v < 0)
+    case '+': return range_key(ui, d, 1);
+    case '-': return range_key(ui, d, -1);
+    case ']': return variable_key(ui, d, 1);
+    case '[': return variable_key(ui, d, -1);
+    case 'v':
+        if (d->nvariables < 2)
             return UI_NONE;
-        show_view(ui, v, count);
+        ui->vs.var = (ui->vs.var + 1) % d->nvariables;
+        ui->var_pending = false;
         return UI_REDRAW;
-    default:
-        break;
+    case '/':
+        ui->prompting = true;
+        ui->vs.prompt = buf_str(&ui->prompt);
+        return UI_REDRAW;
+    case 'r': return reset(ui, d);
+    case 'e': show_view(ui, count - 1, count); return UI_REDRAW;
+    default: return UI_NONE;
     }
+}
+
+static unsigned
+apply_event(struct ui *ui, const struct dashboard *d,
+            const struct screen_event *ev, int count, size_t ntargets)
+{
+    bool page = !ui->vs.help && (size_t)ui->vs.view < d->npages;
+    unsigned f;
+
+    if (ui->prompting)
+        return prompt_key(ui, ev->key);
+    if (ev->key == SCREEN_KEY_CLICK)
+        return click(ui, ev, count);
+    if (ev->key == 12 || ev->key == SCREEN_KEY_RESIZE) {
+        ui->full = true;                    /* Ctrl-L, resize */
+        return UI_REDRAW;
+    }
+    if (!ui->vs.help && ui->vs.view == count - 1)
+        return explore_key_event(ui, ev, count);
+    f = global_key(ui, d, ev->key, count);
+    if (f != UI_NONE)
+        return f;
     if (ev->key >= '1' && ev->key <= '9') {
         if (ev->key - '1' >= count)
             return UI_NONE;
         show_view(ui, ev->key - '1', count);
         return UI_REDRAW;
     }
-    return scroll_key(ui, ev->key, ntargets) ? UI_REDRAW : UI_NONE;
+    if (ev->key == 27) {                    /* Esc: unzoom, else unfilter */
+        if (!ui->vs.zoom && ui->filter == NULL)
+            return UI_NONE;
+        if (!ui->vs.zoom) {
+            buf_reset(&ui->prompt);
+            set_filter(ui);
+        }
+        ui->vs.zoom = false;
+        return UI_REDRAW;
+    }
+    if (page && (ev->key == '\r' || ev->key == '\n')) {
+        ui->vs.zoom = !ui->vs.zoom;
+        return UI_REDRAW;
+    }
+    if (page)
+        return focus_key(ui, d, ev->key) ? UI_REDRAW : UI_NONE;
+    if (!ui->vs.help)
+        return targets_key(ui, ev->key, ntargets) ? UI_REDRAW : UI_NONE;
+    return UI_NONE;
 }
 
-enum ui_action
+/* Notes the dashboard's own range the first time it is seen. */
+static void
+see_dashboard(struct ui *ui, const struct dashboard *d)
+{
+    if (ui->seen != d || ui->base_range_ms == 0) {
+        ui->seen = d;
+        ui->base_range_ms = d->range_ms;
+        ui->range_ms = 0;
+    }
+    ui->npages = (int)d->npages;
+}
+
+unsigned
 ui_handle_input(struct ui *ui, struct dashboard *d, size_t ntargets)
 {
-    enum ui_action best = UI_NONE, a;
+    unsigned flags = UI_NONE;
     struct screen_event ev;
     int count = view_count(d);
 
-    ui->npages = (int)d->npages;
-    while (screen_read(ui->scr, &ev)) {
-        a = apply_event(ui, &ev, count, ntargets);
-        if (rank(a) > rank(best))
-            best = a;
-    }
-    return best;
+    see_dashboard(ui, d);
+    ui->var_pending = false;
+    while (screen_read(ui->scr, &ev))
+        flags |= apply_event(ui, d, &ev, count, ntargets);
+    /* The view state changed: the next frame is drawn afresh (only the
+     * cells that differ still reach the terminal). */
+    if (flags & UI_REDRAW)
+        view_memo_invalidate(ui->memo);
+    return flags;
+}
+
+int64_t
+ui_range_ms(const struct ui *ui)
+{
+    return ui->range_ms;
+}
+
+bool
+ui_variable_choice(const struct ui *ui, size_t *var, size_t *value)
+{
+    if (!ui->var_pending)
+        return false;
+    *var = ui->vs.var;
+    *value = ui->var_value;
+    return true;
+}
+
+const char *
+ui_explore_expr(const struct ui *ui)
+{
+    return explore_expr(ui->explore);
+}
+
+void
+ui_explore_result(struct ui *ui, struct qresult *res,
+                  const struct diag *err)
+{
+    explore_set_result(ui->explore, res, err);
+}
+
+void
+ui_set_completer(struct ui *ui, const struct explore_completer *c)
+{
+    explore_set_completer(ui->explore, c);
+}
+
+int
+ui_focus(const struct ui *ui)
+{
+    return ui->vs.focus;
+}
+
+bool
+ui_zoomed(const struct ui *ui)
+{
+    return ui->vs.zoom;
+}
+
+const char *
+ui_filter(const struct ui *ui)
+{
+    return ui->filter != NULL ? buf_str(&ui->prompt) : NULL;
 }
 
 bool
@@ -180,7 +487,7 @@ ui_current_page(const struct ui *ui)
     if (ui->vs.help)
         return -1;
     if (ui->npages >= 0 && ui->vs.view >= ui->npages)
-        return -1;
+        return -1;      /* the targets or explore */
     return ui->vs.view;
 }
 
@@ -195,7 +502,7 @@ wall_ms(void)
 
 void
 ui_draw(struct ui *ui, const struct dashboard *d,
-        const struct target_row *t, size_t nt, const char *status)
+        const struct target_view *tv, const char *status)
 {
     int w, h;
 
@@ -204,10 +511,10 @@ ui_draw(struct ui *ui, const struct dashboard *d,
         canvas_resize(ui->canvas, w, h);
         ui->full = true;
     }
-    ui->npages = (int)d->npages;
+    see_dashboard(ui, d);
     if (ui->full)
         view_memo_invalidate(ui->memo);
-    view_draw_memo(ui->canvas, &ui->vs, d, t, nt, status, wall_ms(),
+    view_draw_memo(ui->canvas, &ui->vs, d, tv, status, wall_ms(),
                    ui->memo);
     screen_present(ui->scr, ui->canvas, ui->full);
     ui->full = false;
@@ -256,9 +563,18 @@ text_heading(struct canvas *c, const struct dashboard *d, const char *what)
     buf_fini(&b);
 }
 
+static struct canvas *
+text_canvas(int w, int h, enum glyphs glyphs)
+{
+    struct canvas *c = canvas_new(w, h, glyphs == GLYPHS_ASCII);
+
+    canvas_set_glyphs(c, glyphs);
+    return c;
+}
+
 static void
-text_page(const struct dashboard *d, size_t p, int width, bool ascii,
-          struct buf *out)
+text_page(const struct dashboard *d, size_t p, int width,
+          enum glyphs glyphs, struct buf *out)
 {
     const struct page *pg = &d->pages[p];
     int *hs = text_row_heights(pg, width), total = 0;
@@ -266,7 +582,7 @@ text_page(const struct dashboard *d, size_t p, int width, bool ascii,
 
     for (size_t i = 0; i < pg->nrows; i++)
         total += hs[i];
-    c = canvas_new(width, 1 + total, ascii);
+    c = text_canvas(width, 1 + total, glyphs);
     text_heading(c, d, pg->title);
     view_draw_page(c, (struct rect){ 0, 1, width, total }, d, p, hs);
     canvas_to_text(c, out);
@@ -275,21 +591,27 @@ text_page(const struct dashboard *d, size_t p, int width, bool ascii,
 }
 
 void
-ui_render_text(const struct dashboard *d, const struct target_row *t,
-               size_t nt, int width, bool ascii, struct buf *out)
+ui_render_text(const struct dashboard *d, const struct target_view *tv,
+               int width, enum glyphs glyphs, struct buf *out)
 {
+    static const struct target_view none = { 0 };
+    struct targets_state ts = { .sel = -1, .all_expanded = true,
+                                .dropped = true };
     struct canvas *c;
-    int scroll = 0, h = view_targets_height(nt);
+    int h;
 
     if (width < 20)
         width = 20;
+    if (tv == NULL)
+        tv = &none;
     for (size_t p = 0; p < d->npages; p++) {
-        text_page(d, p, width, ascii, out);
+        text_page(d, p, width, glyphs, out);
         buf_putc(out, '\n');
     }
-    c = canvas_new(width, 1 + h, ascii);
+    h = view_targets_height(tv, &ts, width);
+    c = text_canvas(width, 1 + h, glyphs);
     text_heading(c, d, "targets");
-    view_draw_targets(c, (struct rect){ 0, 1, width, h }, t, nt, &scroll,
+    view_draw_targets(c, (struct rect){ 0, 1, width, h }, tv, &ts,
                       d->now_ms);
     canvas_to_text(c, out);
     canvas_free(c);

@@ -5,7 +5,8 @@
  * loop; the UI only reads the model and keeps its own view state.
  *
  * Ownership: ui_open's result belongs to the caller (ui_close). The
- * dashboard and targets are borrowed for each call.
+ * dashboard and targets are borrowed for each call; the UI never
+ * changes the dashboard: ranges and variables go back through flags.
  */
 #ifndef UI_UI_H
 #define UI_UI_H
@@ -13,14 +14,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "query/value.h"
 #include "src/buf.h"
 #include "src/diag.h"
+#include "ui/canvas.h"
+#include "ui/explore.h"
 #include "ui/model.h"
 
 struct ui_options {
     bool ascii;             /* force ASCII glyphs */
     bool no_color;          /* force the monochrome theme */
     const char *theme;      /* a built-in theme name; NULL: default */
+    enum glyphs glyphs;     /* graphs: braille (default), half blocks or
+                             * plain characters (as ascii) */
+    const char *explore_history;    /* explore's history file, or NULL */
 };
 
 struct ui;
@@ -40,18 +49,59 @@ void ui_restore_terminal(void);
 /* The fd the main loop polls for input (stdin). */
 int ui_input_fd(const struct ui *ui);
 
-enum ui_action { UI_NONE, UI_QUIT, UI_REDRAW, UI_RELOAD };
+/* What input asks of src/; ui_handle_input ORs them together. */
+enum ui_flag {
+    UI_NONE = 0,
+    UI_QUIT = 1 << 0,       /* q */
+    UI_REDRAW = 1 << 1,     /* the view state changed */
+    UI_RELOAD = 1 << 2,     /* Ctrl-R: reload the config and dashboards */
+    UI_RANGE = 1 << 3,      /* +, - or r: use ui_range_ms() from now on */
+    UI_VARIABLE = 1 << 4,   /* [ or ]: see ui_variable_choice() */
+    UI_EXPLORE = 1 << 5,    /* Enter in explore: evaluate ui_explore_expr()
+                             * and answer with ui_explore_result() */
+};
 
 /*
  * Reads every pending key, click and resize without blocking and applies
- * it to the view state; returns the strongest action seen
- * (QUIT > RELOAD > REDRAW > NONE).
+ * it to the view state: views, focus (arrows, h/j/k/l, click), zoom
+ * (Enter, double click; Esc), the series filter (/), pause (p), reset
+ * (r), help (?), the targets list (selection, Enter, d), the explore
+ * view (e; there every key but a click goes to its prompt, Esc on an
+ * empty prompt goes back). Returns the
+ * UI_* flags of everything seen. ntargets is the length of the targets
+ * list shown, for moving its selection.
  */
-enum ui_action ui_handle_input(struct ui *ui, struct dashboard *d,
-                               size_t ntargets);
+unsigned ui_handle_input(struct ui *ui, struct dashboard *d,
+                         size_t ntargets);
+/* The time range the user chose (after UI_RANGE): one of 5m 15m 30m 1h
+ * 3h 6h 12h 24h 2d 7d, or the dashboard's own after a reset. */
+int64_t ui_range_ms(const struct ui *ui);
+/*
+ * The variable choice of the last UI_VARIABLE: the variable (index into
+ * d->variables) and its new value index (nvalues stands for All). src/
+ * sets variables[var].current and re-evaluates. false when there is none.
+ */
+bool ui_variable_choice(const struct ui *ui, size_t *var, size_t *value);
+/* The expression of the last UI_EXPLORE; valid until the next input. */
+const char *ui_explore_expr(const struct ui *ui);
+/* The answer to it: a result (adopted; may be NULL) or an error diag
+ * (line, column and span inside the expression; copied). */
+void ui_explore_result(struct ui *ui, struct qresult *res,
+                       const struct diag *err);
+/* Where explore's Tab completion gets names from; copied. */
+void ui_set_completer(struct ui *ui, const struct explore_completer *c);
+/* The focused panel of the page shown (layout order: rows top to
+ * bottom, panels left to right), whether it is zoomed, and the series
+ * filter typed at `/` (NULL when none; valid until the next input). */
+int ui_focus(const struct ui *ui);
+bool ui_zoomed(const struct ui *ui);
+const char *ui_filter(const struct ui *ui);
 /* Whether p paused updates (src/ keeps scraping, stops replacing). */
 bool ui_paused(const struct ui *ui);
-/* The page shown, an index into d->pages, or -1 for targets or help. */
+/* The page shown, an index into d->pages, or -1 for targets, explore or
+ * help. A
+ * zoomed panel and the filter do not change it: they are view state the
+ * draw applies. */
 int ui_current_page(const struct ui *ui);
 /*
  * Draws the current view. Only panels that changed are redrawn: those
@@ -60,17 +110,20 @@ int ui_current_page(const struct ui *ui);
  * Only cells that changed reach the terminal, with one doupdate per
  * frame; everything is repainted after a resize, Ctrl-L or a view change.
  * status (may be NULL) goes in the title bar, or the key bar when the
- * title bar has no room.
+ * title bar has no room. tv may be NULL (no targets).
  */
 void ui_draw(struct ui *ui, const struct dashboard *d,
-             const struct target_row *t, size_t nt, const char *status);
+             const struct target_view *tv, const char *status);
 /*
- * Appends every page of d, one after another, then the targets table, as
- * plain text width cells wide (at least 20); each row of panels is as tall
- * as its panels want. No escape codes; UTF-8 box and braille characters
- * unless ascii. Target ages are relative to d->now_ms.
+ * Appends every page of d, one after another, then the targets (each
+ * with its labels before and after relabelling, then the dropped ones
+ * and the discovery errors), as plain text width cells wide (at least
+ * 20); each row of panels is as tall as its panels want. No escape
+ * codes; UTF-8 box characters and the graph glyphs asked for, or ASCII
+ * only with GLYPHS_ASCII. tv may be NULL. Target ages are relative to
+ * d->now_ms.
  */
-void ui_render_text(const struct dashboard *d, const struct target_row *t,
-                    size_t nt, int width, bool ascii, struct buf *out);
+void ui_render_text(const struct dashboard *d, const struct target_view *tv,
+                    int width, enum glyphs glyphs, struct buf *out);
 
 #endif

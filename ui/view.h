@@ -18,34 +18,56 @@
 
 #include "src/buf.h"
 #include "ui/canvas.h"
+#include "ui/explore.h"
+#include "ui/filter.h"
 #include "ui/model.h"
+#include "ui/view_targets.h"
 
 #define VIEW_MAX_TABS 16
+#define VIEW_MAX_PANELS 64
 
 struct view_state {
-    int view;           /* 0 .. npages-1: a page; npages: the targets */
+    int view;           /* 0 .. npages-1: a page; npages: the targets;
+                         * npages + 1: explore (when vs->explore is set) */
     bool help;          /* help is shown instead of the view */
     bool paused;        /* shown as PAUSED in the title bar */
-    int scroll;         /* first target row shown */
     int ntabs;          /* tab hit boxes of the last draw */
     struct rect tabs[VIEW_MAX_TABS];
     int tab_view[VIEW_MAX_TABS];
+    int focus;          /* focused panel of the page, in layout order */
+    bool zoom;          /* the focused panel fills the body */
+    struct series_filter *filter;   /* borrowed; NULL: every series */
+    const char *filter_text;        /* shown in the status bar, or NULL */
+    const char *prompt; /* the `/` prompt's text while it is open */
+    size_t var;         /* the template variable shown in the title bar */
+    struct targets_state targets;
+    struct explore *explore;        /* borrowed; the explore view */
+    int npanels;        /* panel hit boxes of the last draw */
+    struct rect panels[VIEW_MAX_PANELS];
 };
 
-/* The number of views: the pages and the targets. */
+/* The number of views: the pages, the targets and explore. */
 int view_count(const struct dashboard *d);
+/* The index of the targets and the explore views. */
+int view_targets(const struct dashboard *d);
+int view_explore(const struct dashboard *d);
 /* The time range as "1h", "30m", "45s". */
 void view_range_text(int64_t ms, char *out, size_t n);
 /*
- * Draws the whole screen onto c (its size is the screen's): title bar,
- * the current view or help, status bar; a canvas under LAYOUT_MIN_W x
- * LAYOUT_MIN_H gets a centred "terminal too small" message instead.
- * Records the tab hit boxes in vs; clamps vs->view and vs->scroll.
+ * Draws the whole screen onto c (its size is the screen's): title bar
+ * (tabs, the selected variable as name=value, PAUSED, range), the
+ * current view or help, status bar (or the `/` prompt); a canvas under
+ * LAYOUT_MIN_W x LAYOUT_MIN_H gets a centred "terminal too small"
+ * message instead. A page shows its focused panel with a heavy frame, or
+ * only that panel over the whole body when zoomed; every panel shows
+ * only the series vs->filter passes. Records the tab and panel hit boxes
+ * in vs; clamps vs->view, vs->focus, vs->var and the targets' state.
  */
 void view_draw(struct canvas *c, struct view_state *vs,
-               const struct dashboard *d, const struct target_row *t,
-               size_t nt, const char *status, int64_t now_ms);
-/* Draws page `page` of d into body; row_h as for layout_page. */
+               const struct dashboard *d, const struct target_view *tv,
+               const char *status, int64_t now_ms);
+/* Draws page `page` of d into body, unfocused and unfiltered; row_h as
+ * for layout_page. */
 void view_draw_page(struct canvas *c, struct rect body,
                     const struct dashboard *d, size_t page,
                     const int *row_h);
@@ -67,10 +89,21 @@ void view_memo_invalidate(struct view_memo *m);
  * the size or the dashboard changed, or after view_memo_invalidate.
  */
 void view_draw_memo(struct canvas *c, struct view_state *vs,
-                    const struct dashboard *d, const struct target_row *t,
-                    size_t nt, const char *status, int64_t now_ms,
+                    const struct dashboard *d, const struct target_view *tv,
+                    const char *status, int64_t now_ms,
                     struct view_memo *m);
 /* The view whose tab covers (x, y), or -1. */
 int view_tab_at(const struct view_state *vs, int x, int y);
+/* The panel (layout order) whose box covered (x, y) in the last draw,
+ * or -1. */
+int view_panel_at(const struct view_state *vs, int x, int y);
+/*
+ * The panel of pg to move the focus to from panel `from` in direction
+ * (dx, dy) (one of them -1 or 1, the other 0), with the panels laid out
+ * in body: the nearest one wholly on that side, preferring the one
+ * whose centre lines up best; `from` when there is none.
+ */
+int view_focus_move(const struct page *pg, struct rect body, int from,
+                    int dx, int dy);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * Targets: fixed columns for the short fields, the labels and the last
  * error share what is left (the error gets more, being what people look
- * for). Rows scroll; nothing is sorted here, src/ gives the order.
+ * for). The content is laid out line by line onto a scratch canvas as
+ * tall as it needs, then the window the scroll position picks is copied
+ * out; the header stays put. Nothing is sorted here: src/ gives the order.
  */
 #include "ui/view_targets.h"
 
@@ -9,6 +11,7 @@
 
 #include "ui/format.h"
 #include "ui/theme.h"
+#include "ui/widget.h"
 
 enum { C_HEALTH, C_JOB, C_INST, C_LAST, C_DUR, C_SAMPLES, C_LABELS, C_ERR,
        C_COUNT };
@@ -17,6 +20,9 @@ static const char *const heads[C_COUNT] = {
     "STATE", "JOB", "ENDPOINT", "LAST SCRAPE", "DURATION", "SAMPLES",
     "LABELS", "ERROR",
 };
+
+/* The width of the "discovered labels: " column of an expansion. */
+#define KEY_W 20
 
 static const char *
 str_or(const char *s, const char *dflt)
@@ -65,15 +71,36 @@ health_text(enum target_health h, const char **s, int *role)
                                                           : ROLE_STALE;
 }
 
+/* Writes one line across the columns; the state in bold, or every cell
+ * when attr0 < 0 (the header). */
+static void
+draw_cells(struct canvas *c, const char *const *cells, const int *roles,
+           int attr0, const int *cw, int y, int w)
+{
+    int x = 0;
+
+    for (int i = 0; i < C_COUNT && x < w; i++) {
+        int cwid = x + cw[i] > w ? w - x : cw[i];
+
+        if (i == C_DUR || i == C_SAMPLES)
+            canvas_text_right(c, x, y, cwid, cells[i], roles[i],
+                              attr0 < 0 ? ATTR_BOLD : 0);
+        else
+            canvas_text(c, x, y, cwid, cells[i], roles[i],
+                        i == C_HEALTH || attr0 < 0 ? ATTR_BOLD : 0);
+        x += cw[i] + 1;
+    }
+}
+
 static void
 draw_target(struct canvas *c, const struct target_row *tr, const int *cw,
-            struct rect r, int64_t now_ms)
+            int y, int w, int64_t now_ms)
 {
     char last[32], dur[FORMAT_VALUE_MAX], samples[32];
     const char *cells[C_COUNT];
-    int role, x = r.x;
+    int roles[C_COUNT];
 
-    health_text(tr->health, &cells[C_HEALTH], &role);
+    health_text(tr->health, &cells[C_HEALTH], &roles[C_HEALTH]);
     format_ago(now_ms, tr->last_scrape_ms, last, sizeof last);
     if (tr->last_scrape_ms == 0)
         snprintf(dur, sizeof dur, "-");
@@ -87,50 +114,224 @@ draw_target(struct canvas *c, const struct target_row *tr, const int *cw,
     cells[C_SAMPLES] = samples;
     cells[C_LABELS] = str_or(tr->labels, "");
     cells[C_ERR] = str_or(tr->last_error, "");
-    for (int i = 0; i < C_COUNT && x < r.x + r.w; i++) {
-        int w = x + cw[i] > r.x + r.w ? r.x + r.w - x : cw[i];
-        int rl = i == C_HEALTH ? role : i == C_ERR ? ROLE_CRIT
-                 : i == C_LABELS ? ROLE_LABEL : ROLE_DEFAULT;
+    for (int i = C_JOB; i < C_COUNT; i++)
+        roles[i] = i == C_ERR ? ROLE_CRIT : i == C_LABELS ? ROLE_LABEL
+                                                          : ROLE_DEFAULT;
+    draw_cells(c, cells, roles, ATTR_BOLD, cw, y, w);
+}
 
-        if (i == C_DUR || i == C_SAMPLES)
-            canvas_text_right(c, x, r.y, w, cells[i], rl, 0);
-        else
-            canvas_text(c, x, r.y, w, cells[i], rl,
-                        i == C_HEALTH ? ATTR_BOLD : 0);
-        x += cw[i] + 1;
+/* "key" then text wrapped beside it from column KEY_W; returns lines. */
+static int
+keyed_lines(struct canvas *c, int y, int w, const char *key,
+            const char *text, int role)
+{
+    int n;
+
+    if (w <= KEY_W + 2)
+        return 0;
+    n = c != NULL ? widget_wrap(c, (struct rect){ KEY_W, y, w - KEY_W,
+                                                  1 << 20 }, text, role)
+                  : widget_wrap_lines(text, w - KEY_W);
+    if (c != NULL)
+        canvas_text(c, 2, y, KEY_W - 3, key, ROLE_TITLE, 0);
+    return n > 0 ? n : 1;
+}
+
+/* The expansion of a target: both label sets and the error, in full. */
+static int
+expansion(struct canvas *c, int y, int w, const struct target_row *tr)
+{
+    int n = 0;
+
+    n += keyed_lines(c, y + n, w, "discovered labels",
+                     str_or(tr->discovered, "(not known)"), ROLE_LABEL);
+    n += keyed_lines(c, y + n, w, "target labels",
+                     str_or(tr->labels, "{}"), ROLE_LABEL);
+    if (tr->last_error != NULL && tr->last_error[0] != '\0')
+        n += keyed_lines(c, y + n, w, "last error", tr->last_error,
+                         ROLE_CRIT);
+    return n;
+}
+
+/* The dropped list: a heading, then job, why and the discovered labels
+ * of each, the labels wrapped under the reason. */
+static int
+dropped_lines(struct canvas *c, int y, int w, const struct target_view *tv)
+{
+    int n = 1, jw = 3;
+    char head[64];
+
+    snprintf(head, sizeof head, "DROPPED BY RELABELLING (%zu)",
+             tv->ndropped);
+    if (c != NULL)
+        canvas_text(c, 0, y, w, head, ROLE_TITLE, ATTR_BOLD);
+    for (size_t i = 0; i < tv->ndropped; i++) {
+        int k = canvas_text_width(str_or(tv->dropped[i].job, ""));
+
+        jw = k > jw ? (k < 16 ? k : 16) : jw;
     }
+    for (size_t i = 0; i < tv->ndropped && w > jw + 4; i++) {
+        const struct dropped_row *dr = &tv->dropped[i];
+        struct rect at = { jw + 1, y + n, w - jw - 1, 1 << 20 };
+
+        if (c != NULL) {
+            canvas_text(c, 0, y + n, jw, str_or(dr->job, ""), ROLE_DEFAULT,
+                        0);
+            widget_wrap(c, at, str_or(dr->reason, "dropped"), ROLE_WARN);
+        }
+        n += widget_wrap_lines(str_or(dr->reason, "dropped"), at.w);
+        at.y = y + n;
+        if (c != NULL)
+            widget_wrap(c, at, str_or(dr->discovered, "{}"), ROLE_LABEL);
+        n += widget_wrap_lines(str_or(dr->discovered, "{}"), at.w);
+    }
+    return n;
+}
+
+/* The discovery errors, one wrapped block each. */
+static int
+error_lines(struct canvas *c, int w, const struct target_view *tv)
+{
+    struct buf b;
+    int n = 0;
+
+    buf_init(&b, 0);
+    for (size_t i = 0; i < tv->nerrors; i++) {
+        buf_reset(&b);
+        buf_printf(&b, "discovery error: %s", tv->errors[i]);
+        if (c != NULL)
+            widget_wrap(c, (struct rect){ 0, n, w, 1 << 20 }, buf_str(&b),
+                        ROLE_CRIT);
+        n += widget_wrap_lines(buf_str(&b), w);
+    }
+    buf_fini(&b);
+    return n;
+}
+
+/* Where the selected target's lines start and end in the content. */
+struct sel_span {
+    int first, last;
+};
+
+/*
+ * Lays the content (everything under the header) out from line 0 onto
+ * c, or only counts with c NULL; returns the lines and the selection's.
+ */
+static int
+content(struct canvas *c, int w, const struct target_view *tv,
+        const struct targets_state *ts, const int *cw, int64_t now_ms,
+        struct sel_span *sp)
+{
+    int y = error_lines(c, w, tv);
+
+    if (tv->n == 0 && c != NULL)
+        canvas_text(c, 0, y, w, "no targets", ROLE_INACTIVE, 0);
+    y += tv->n == 0;
+    for (size_t i = 0; i < tv->n; i++) {
+        bool sel = ts->sel == (int)i;
+
+        if (c != NULL)
+            draw_target(c, &tv->rows[i], cw, y, w, now_ms);
+        if (sel)
+            sp->first = y;
+        y++;
+        if (ts->all_expanded || (sel && ts->expanded))
+            y += expansion(c, y, w, &tv->rows[i]);
+        if (sel)
+            sp->last = y - 1;
+    }
+    if (ts->dropped && tv->ndropped > 0)
+        y += dropped_lines(c, y, w, tv);
+    if (!ts->dropped && tv->ndropped > 0) {
+        char note[64];
+
+        snprintf(note, sizeof note, "%zu dropped by relabelling (d shows)",
+                 tv->ndropped);
+        if (c != NULL)
+            canvas_text(c, 0, y, w, note, ROLE_INACTIVE, 0);
+        y++;
+    }
+    return y;
+}
+
+static void
+draw_header(struct canvas *c, int w, const int *cw)
+{
+    int roles[C_COUNT];
+
+    for (int i = 0; i < C_COUNT; i++)
+        roles[i] = ROLE_TITLE;
+    draw_cells(c, heads, roles, -1, cw, 0, w);
+}
+
+/* Keeps the selection in view and the last page full. */
+static void
+clamp_scroll(struct targets_state *ts, const struct sel_span *sp,
+             int total, int rows)
+{
+    int maxs = total - rows > 0 ? total - rows : 0;
+
+    if (ts->sel >= 0 && sp->first >= 0) {
+        if (sp->last - ts->scroll >= rows)
+            ts->scroll = sp->last - rows + 1;
+        if (sp->first < ts->scroll)
+            ts->scroll = sp->first;
+    }
+    ts->scroll = ts->scroll < 0 ? 0 : ts->scroll > maxs ? maxs : ts->scroll;
+}
+
+/* Copies rows [from, from + h) of src to (x, y) of dst; a selected line
+ * takes the selection role. */
+static void
+blit(struct canvas *dst, int x, int y, const struct canvas *src, int from,
+     int h, int sel_line)
+{
+    for (int j = 0; j < h; j++)
+        for (int i = 0; i < canvas_width(src); i++) {
+            const struct cell *ce = canvas_cell(src, i, from + j);
+
+            if (ce != NULL)
+                canvas_put(dst, x + i, y + j, ce->ch,
+                           from + j == sel_line ? ROLE_SELECTION : ce->role,
+                           ce->attr);
+        }
 }
 
 void
 view_draw_targets(struct canvas *c, struct rect r,
-                  const struct target_row *t, size_t nt, int *scroll,
+                  const struct target_view *tv, struct targets_state *ts,
                   int64_t now_ms)
 {
-    int cw[C_COUNT], x = r.x, rows = r.h - 1, maxs;
+    int cw[C_COUNT], total;
+    struct sel_span sp = { -1, -1 };
+    struct canvas *scratch, *head;
 
     if (r.h <= 0 || r.w <= 0)
         return;
-    widths(t, nt, r.w, cw);
-    for (int i = 0; i < C_COUNT && x < r.x + r.w; i++) {
-        int w = x + cw[i] > r.x + r.w ? r.x + r.w - x : cw[i];
-
-        if (i == C_DUR || i == C_SAMPLES)
-            canvas_text_right(c, x, r.y, w, heads[i], ROLE_TITLE, ATTR_BOLD);
-        else
-            canvas_text(c, x, r.y, w, heads[i], ROLE_TITLE, ATTR_BOLD);
-        x += cw[i] + 1;
-    }
-    if (nt == 0 && r.h > 1)
-        canvas_text(c, r.x, r.y + 1, r.w, "no targets", ROLE_INACTIVE, 0);
-    maxs = (int)nt - rows > 0 ? (int)nt - rows : 0;
-    *scroll = *scroll < 0 ? 0 : *scroll > maxs ? maxs : *scroll;
-    for (int i = 0; i < rows && (size_t)(*scroll + i) < nt; i++)
-        draw_target(c, &t[*scroll + i], cw,
-                    (struct rect){ r.x, r.y + 1 + i, r.w, 1 }, now_ms);
+    if (ts->sel >= (int)tv->n)
+        ts->sel = (int)tv->n - 1;
+    widths(tv->rows, tv->n, r.w, cw);
+    head = canvas_new(r.w, 1, canvas_ascii(c));
+    draw_header(head, r.w, cw);
+    blit(c, r.x, r.y, head, 0, 1, -1);
+    canvas_free(head);
+    total = content(NULL, r.w, tv, ts, cw, now_ms, &sp);
+    clamp_scroll(ts, &sp, total, r.h - 1);
+    scratch = canvas_new(r.w, total, canvas_ascii(c));
+    content(scratch, r.w, tv, ts, cw, now_ms, &sp);
+    blit(c, r.x, r.y + 1, scratch, ts->scroll,
+         r.h - 1 < total - ts->scroll ? r.h - 1 : total - ts->scroll,
+         ts->sel >= 0 ? sp.first : -1);
+    canvas_free(scratch);
 }
 
 int
-view_targets_height(size_t nt)
+view_targets_height(const struct target_view *tv,
+                    const struct targets_state *ts, int w)
 {
-    return 1 + (nt > 0 ? (int)nt : 1);
+    int cw[C_COUNT];
+    struct sel_span sp = { -1, -1 };
+
+    widths(tv->rows, tv->n, w, cw);
+    return 1 + content(NULL, w, tv, ts, cw, 0, &sp);
 }

@@ -1,8 +1,7 @@
 /*
  * The widget class table, the panel frame and the helpers the classes
- * share (series access, thresholds, legends, wrapping). Kinds without a
- * class yet (gauge, heatmap, text) draw an explicit message, never
- * garbage and never a crash.
+ * share (series access, thresholds, legends, wrapping). A kind without a
+ * class draws an explicit message, never garbage and never a crash.
  */
 #include "ui/widget.h"
 
@@ -14,16 +13,19 @@
 #include "src/xalloc.h"
 #include "ui/bars.h"
 #include "ui/format.h"
+#include "ui/gauge.h"
 #include "ui/graph.h"
+#include "ui/heatmap.h"
 #include "ui/sparkline.h"
 #include "ui/stat.h"
 #include "ui/table.h"
+#include "ui/text.h"
 #include "ui/theme.h"
 
 /* ORDER panel_kind */
 static const struct widget_class *const classes[] = {
     &graph_class, &spark_class, &bars_class, &table_class, &stat_class,
-    NULL, NULL, NULL,
+    &gauge_class, &heatmap_class, &text_class,
 };
 _Static_assert(sizeof classes / sizeof classes[0] == PANEL_KIND_COUNT,
                "classes out of step with enum panel_kind");
@@ -161,8 +163,9 @@ wrap_line(const uint32_t *cps, size_t n, int w, size_t *skip)
     return i;
 }
 
-int
-widget_wrap(struct canvas *c, struct rect r, const char *text, int role)
+/* Wraps text into r (c NULL: only counts, with no limit on lines). */
+static int
+wrap(struct canvas *c, struct rect r, const char *text, int role, int attr)
 {
     size_t n = 0, len = strlen(text), pos = 0, take, skip;
     uint32_t *cps = xmalloc((len + 1) * sizeof *cps);
@@ -171,15 +174,35 @@ widget_wrap(struct canvas *c, struct rect r, const char *text, int role)
 
     while (*s != '\0')
         cps[n++] = canvas_utf8_next(&s);
-    while (pos < n && line < r.h && r.w > 0) {
+    while (pos < n && (c == NULL || line < r.h) && r.w > 0) {
         take = wrap_line(cps + pos, n - pos, r.w, &skip);
-        for (size_t i = 0; i < take; i++)
-            canvas_put(c, r.x + (int)i, r.y + line, cps[pos + i], role, 0);
+        for (size_t i = 0; c != NULL && i < take; i++)
+            canvas_put(c, r.x + (int)i, r.y + line, cps[pos + i], role,
+                       attr);
         pos += take + skip;
         line++;
     }
     free(cps);
     return line;
+}
+
+int
+widget_wrap(struct canvas *c, struct rect r, const char *text, int role)
+{
+    return wrap(c, r, text, role, 0);
+}
+
+int
+widget_wrap_attr(struct canvas *c, struct rect r, const char *text,
+                 int role, int attr)
+{
+    return wrap(c, r, text, role, attr);
+}
+
+int
+widget_wrap_lines(const char *text, int w)
+{
+    return wrap(NULL, (struct rect){ 0, 0, w, 0 }, text, 0, 0);
 }
 
 /* Writes msg centred in r (wrapped when it does not fit one line). */
@@ -251,7 +274,10 @@ widget_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
     }
     buf_init(&err, 0);
     nerr = collect_errors(p, &err);
-    if (nerr > 0 && !widget_has_data(p)) {
+    if (p->kind == PANEL_TEXT) {
+        /* Text needs no query: it is its own data. */
+        cls->draw(p, ctx, c, in);
+    } else if (nerr > 0 && !widget_has_data(p)) {
         widget_wrap(c, in, buf_str(&err), ROLE_CRIT);
     } else if (nerr > 0) {
         /* Some queries failed, some did not: errors take the bottom. */
@@ -276,7 +302,7 @@ widget_want_height(const struct panel *p, int w)
     int minw = 0, minh = 0, want = 1;
     struct buf err;
 
-    if (cls == NULL || !widget_has_data(p))
+    if (cls == NULL || (!widget_has_data(p) && p->kind != PANEL_TEXT))
         want = 1;
     else
         cls->measure(p, w - 2, &minw, &minh, &want);

@@ -81,6 +81,11 @@ void widget_legend(const struct panel_query *q, const struct qseries *s,
                    struct buf *out);
 /* Writes text word-wrapped into r; returns the lines used. */
 int widget_wrap(struct canvas *c, struct rect r, const char *text, int role);
+/* Like widget_wrap, with attributes (ATTR_*) on every cell. */
+int widget_wrap_attr(struct canvas *c, struct rect r, const char *text,
+                     int role, int attr);
+/* The lines widget_wrap would take for text at width w, unbounded. */
+int widget_wrap_lines(const char *text, int w);
 /* Whether any query of p has a point to draw. */
 bool widget_has_data(const struct panel *p);
 

@@ -225,12 +225,12 @@ main(void)
     }
     pthread_create(&th, NULL, reader, &m);
     evaluate(&d, T0);
-    ui_draw(ui, &d, NULL, 0, "20/20 targets up");
+    ui_draw(ui, &d, NULL, "20/20 targets up");
     first = settle();
     for (int i = 1; i < FRAMES; i++) {
         evaluate(&d, T0 + i * 1000LL);
         t = now_s();
-        ui_draw(ui, &d, NULL, 0, "20/20 targets up");
+        ui_draw(ui, &d, NULL, "20/20 targets up");
         draw += now_s() - t;
     }
     rest = settle() - first;

@@ -1,0 +1,195 @@
+/*
+ * The series filter. Parsing is a single split at the first matcher
+ * operator after a label name; anything else is a substring search, so
+ * every text the user types means something and no error is possible.
+ */
+#include "ui/filter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/buf.h"
+#include "src/regex.h"
+#include "src/xalloc.h"
+#include "ui/format.h"
+
+enum fop { F_SUBSTR, F_EQ, F_NE, F_RE, F_NRE };
+
+struct series_filter {
+    enum fop op;
+    char *name;             /* label name; NULL for F_SUBSTR */
+    char *value;            /* the value, or the substring */
+    struct regex *re;       /* F_RE and F_NRE */
+};
+
+static bool
+name_char(char c, bool first)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (!first && c >= '0' && c <= '9');
+}
+
+/* Drops surrounding blanks and one pair of double quotes. */
+static char *
+unquote(const char *s)
+{
+    size_t n;
+
+    s += strspn(s, " ");
+    n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s++;
+        n -= 2;
+    }
+    return xstrndup(s, n);
+}
+
+/* matcher := name ( "=" | "!=" | "=~" | "!~" ) value */
+static bool
+parse_matcher(struct series_filter *f, const char *text)
+{
+    const char *s = text + strspn(text, " "), *name = s;
+    size_t nlen;
+
+    if (!name_char(*s, true))
+        return false;
+    while (name_char(*s, false))
+        s++;
+    nlen = (size_t)(s - name);
+    s += strspn(s, " ");
+    if (strncmp(s, "=~", 2) == 0 || strncmp(s, "!~", 2) == 0
+        || strncmp(s, "!=", 2) == 0) {
+        f->op = s[1] == '~' ? (s[0] == '=' ? F_RE : F_NRE) : F_NE;
+        s += 2;
+    } else if (*s == '=') {
+        f->op = F_EQ;
+        s++;
+    } else {
+        return false;
+    }
+    f->name = xstrndup(name, nlen);
+    f->value = unquote(s);
+    if (f->op == F_RE || f->op == F_NRE) {
+        struct diag d;
+
+        f->re = regex_new(f->value, &d);
+        if (f->re == NULL) {
+            free(f->name);
+            free(f->value);
+            f->name = f->value = NULL;
+            return false;
+        }
+    }
+    return true;
+}
+
+struct series_filter *
+filter_new(const char *text)
+{
+    struct series_filter *f;
+
+    if (text == NULL || text[strspn(text, " ")] == '\0')
+        return NULL;
+    f = xcalloc(1, sizeof *f);
+    if (!parse_matcher(f, text)) {
+        f->op = F_SUBSTR;
+        f->value = xstrdup(text);
+    }
+    return f;
+}
+
+void
+filter_free(struct series_filter *f)
+{
+    if (f == NULL)
+        return;
+    regex_free(f->re);
+    free(f->name);
+    free(f->value);
+    free(f);
+}
+
+/* The value of label name in ls, "" when absent (as PromQL reads it). */
+static const char *
+label_value(const struct labels *ls, const char *name)
+{
+    for (size_t i = 0; i < ls->n; i++)
+        if (strcmp(ls->v[i].name, name) == 0)
+            return ls->v[i].value;
+    return "";
+}
+
+bool
+filter_match(struct series_filter *f, const struct labels *ls)
+{
+    const char *v;
+    struct buf b;
+    bool hit;
+
+    if (f == NULL)
+        return true;
+    if (f->op == F_SUBSTR) {
+        buf_init(&b, 0);
+        format_labels(ls, &b);
+        hit = strstr(buf_str(&b), f->value) != NULL;
+        buf_fini(&b);
+        return hit;
+    }
+    v = label_value(ls, f->name);
+    switch (f->op) {
+    case F_EQ: return strcmp(v, f->value) == 0;
+    case F_NE: return strcmp(v, f->value) != 0;
+    case F_RE: return regex_match(f->re, v, strlen(v));
+    default: return !regex_match(f->re, v, strlen(v));
+    }
+}
+
+/* A copy of r holding only the series that pass. */
+static struct qresult *
+filter_result(struct series_filter *f, const struct qresult *r)
+{
+    struct qresult *out = xmalloc(sizeof *out);
+
+    *out = *r;
+    out->arena = NULL;
+    if (r->type != QV_VECTOR && r->type != QV_MATRIX)
+        return out;
+    out->series = xcalloc(r->nseries + 1, sizeof *out->series);
+    out->nseries = 0;
+    for (size_t i = 0; i < r->nseries; i++)
+        if (filter_match(f, &r->series[i].labels))
+            out->series[out->nseries++] = r->series[i];
+    return out;
+}
+
+void
+filter_panel(struct series_filter *f, const struct panel *p,
+             struct panel *out)
+{
+    *out = *p;
+    out->queries = xcalloc(p->nqueries + 1, sizeof *out->queries);
+    for (size_t i = 0; i < p->nqueries; i++) {
+        out->queries[i] = p->queries[i];
+        if (p->queries[i].result != NULL)
+            out->queries[i].result = filter_result(f, p->queries[i].result);
+    }
+}
+
+void
+filter_panel_fini(struct panel *out)
+{
+    for (size_t i = 0; i < out->nqueries; i++) {
+        struct qresult *r = out->queries[i].result;
+
+        if (r == NULL)
+            continue;
+        if (r->type == QV_VECTOR || r->type == QV_MATRIX)
+            free(r->series);
+        free(r);
+    }
+    free(out->queries);
+    out->queries = NULL;
+    out->nqueries = 0;
+}
