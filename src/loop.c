@@ -21,6 +21,8 @@
 #define MAX_WAIT_MS 250
 /* How often old chunks are trimmed from the store. */
 #define GC_EVERY_MS (60 * 1000)
+/* How often label_values() template variables are looked up again. */
+#define VARIABLES_EVERY_MS 5000
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
 
@@ -168,7 +170,14 @@ format_status(const struct loop *l, char *out, size_t size)
         snprintf(out, size, "%s", l->reload_error);
     else
         snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
-                 l->targets.up, l->targets.n, st.series, st.samples);
+                 l->targets.up, l->targets.view.n, st.series, st.samples);
+}
+
+static void
+fill_targets(struct loop *l)
+{
+    targets_fill(&l->targets, l->pool, l->dropped, l->ndropped, l->disc,
+                 l->cfg);
 }
 
 /* Step 4: evaluate the visible page if its data moved on, then draw. */
@@ -176,18 +185,33 @@ static void
 draw_frame(struct loop *l, int64_t now, bool data_changed)
 {
     char status[160];
-    struct target_view tv = { .rows = l->targets.rows, .n = l->targets.n };
 
     if (data_changed && !ui_paused(l->ui)) {
         int page = ui_current_page(l->ui);
 
+        if (now >= l->next_variables) {
+            dash_refresh_variables(l->dash, l->store);
+            l->next_variables = now + VARIABLES_EVERY_MS;
+        }
         if (page >= 0)
             dash_evaluate(l->dash, l->store, now, page);
-        targets_fill(&l->targets, l->pool);
+        fill_targets(l);
     }
     format_status(l, status, sizeof(status));
-    ui_draw(l->ui, dash_model(l->dash), &tv, status);
+    ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
+}
+
+/* The range or a template variable changed: the queries change too. */
+static void
+apply_view_change(struct loop *l, unsigned act)
+{
+    size_t var, value;
+
+    if (act & UI_RANGE)
+        dash_set_range(l->dash, ui_range_ms(l->ui));
+    if ((act & UI_VARIABLE) && ui_variable_choice(l->ui, &var, &value))
+        dash_set_variable(l->dash, var, value);
 }
 
 static int
@@ -207,11 +231,13 @@ run_live(struct loop *l)
             changed = true;
         if (sync_targets(l, now))
             changed = true;
-        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.n);
+        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
         if (act & UI_QUIT)                                  /* 2 */
             break;
         if ((act & UI_RELOAD) || reload_requested)
             reload_config(l, now);
+        if (act & (UI_RANGE | UI_VARIABLE))
+            apply_view_change(l, act);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
@@ -274,22 +300,21 @@ run_once(struct loop *l)
 {
     size_t failed;
     struct buf out;
-    struct target_view tv;
 
     if (!loop_collect(l))
         return 1;
+    dash_refresh_variables(l->dash, l->store);
     failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
-    targets_fill(&l->targets, l->pool);
-    tv = (struct target_view){ .rows = l->targets.rows, .n = l->targets.n };
+    fill_targets(l);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
-              failed, l->targets.up, l->targets.n);
+              failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
     if (l->cli->output == CLI_JSON)
-        snapshot_json(dash_model(l->dash), l->targets.rows, l->targets.n,
-                      &out);
+        snapshot_json(dash_model(l->dash), l->targets.rows,
+                      l->targets.view.n, &out);
     else
-        ui_render_text(dash_model(l->dash), &tv, l->cli->width,
-                       l->cli->ascii ? GLYPHS_ASCII : GLYPHS_BRAILLE, &out);
+        ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
+                       l->cli->glyphs, &out);
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;

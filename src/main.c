@@ -24,7 +24,8 @@
 static struct ui *
 open_screen(const struct cli *cli)
 {
-    struct ui_options o = { .ascii = cli->ascii, .theme = cli->theme };
+    struct ui_options o = { .ascii = cli->ascii, .theme = cli->theme,
+                            .glyphs = (enum glyphs)cli->glyphs };
     const char *no_color = getenv("NO_COLOR");
     struct diag d;
     struct ui *ui;
