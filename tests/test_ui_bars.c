@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "src/arena.h"
@@ -147,10 +148,40 @@ test_topn_ascii_thresholds(void **state)
     canvas_free(c);
 }
 
+static void
+test_sort_ascending(void **state)
+{
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = vector(abc, vals, 3) };
+    struct panel p = bars_panel(&q);
+    struct canvas *c = canvas_new(30, 3, true);
+    char *s;
+
+    (void)state;
+    /* Smallest first: a (10), c (20), b (40); each row starts with its
+     * label. A top N is always of the largest, largest first. */
+    p.sort = SORT_ASC;
+    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
+    s = text_of(c);
+    assert_true(s[0] == 'a' && strstr(s, "\nc ") != NULL
+                && strstr(s, "\nb ") > strstr(s, "\nc "));
+    free(s);
+    p.topn = 2;
+    canvas_clear(c);
+    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
+    s = text_of(c);
+    assert_true(s[0] == 'b' && strstr(s, "\nc ") != NULL);
+    assert_null(strstr(s, "\na "));
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sort_ascending, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_sorted_with_eighths, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_topn_ascii_thresholds, setup,

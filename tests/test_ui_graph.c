@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -171,6 +172,52 @@ test_block_fallback(void **state)
     canvas_free(c);
 }
 
+/* Where legend line "* name" starts in s, or NULL. */
+static const char *
+legend_line(const char *s, const char *name)
+{
+    char want[16];
+
+    snprintf(want, sizeof want, "\n* %s ", name);
+    return strstr(s, want);
+}
+
+static void
+test_sort_and_topn(void **state)
+{
+    /* Last values: a 1, b 3, c 2. */
+    static const char *const abc[] = { "a", "b", "c" };
+    const double v[] = { 1, 1, 3, 3, 2, 2 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(3, abc, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(30, 12, true);
+    char *s;
+
+    (void)state;
+    /* Ascending: a, c, b in the legend (12 rows leave room for 4). */
+    p.sort = SORT_ASC;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
+    s = text_of(c);
+    assert_non_null(legend_line(s, "a"));
+    assert_true(legend_line(s, "a") < legend_line(s, "c"));
+    assert_true(legend_line(s, "c") < legend_line(s, "b"));
+    free(s);
+    /* Top 2: the largest two, largest first; a is not drawn at all. */
+    p.sort = SORT_NONE;
+    p.topn = 2;
+    canvas_clear(c);
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
+    s = text_of(c);
+    assert_non_null(legend_line(s, "b"));
+    assert_true(legend_line(s, "b") < legend_line(s, "c"));
+    assert_null(legend_line(s, "a"));
+    assert_int_equal(widget_want_height(&p, 30), 10 + 2 + 2);
+    free(s);
+    canvas_free(c);
+}
+
 static void
 test_stacking(void **state)
 {
@@ -258,6 +305,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_gap_not_joined, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_block_fallback, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sort_and_topn, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stacking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_axes_and_legend, setup,

@@ -314,6 +314,21 @@ test_keys_on_a_pty(void **state)
     /* The targets view: Enter expands, d shows the dropped ones. */
     assert_int_equal(type(&pt, ui, &d, "3\rd"), UI_REDRAW);
     assert_int_equal(type(&pt, ui, &d, "j"), UI_REDRAW);
+    /* e opens explore: every key goes to its prompt (q too), Enter asks
+     * src/ to evaluate, Esc clears the prompt, then goes back. */
+    assert_int_equal(type(&pt, ui, &d, "e"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "upq\x7f"), UI_REDRAW);
+    assert_int_equal(type(&pt, ui, &d, "\r"), UI_EXPLORE | UI_REDRAW);
+    assert_string_equal(ui_explore_expr(ui), "up");
+    ui_explore_result(ui, NULL, NULL);
+    ui_draw(ui, &d, NULL, "ok");
+    pty_drain(&pt);
+    assert_int_equal(type(&pt, ui, &d, "\x1b"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "\x1b"), UI_REDRAW);
+    assert_int_equal(type(&pt, ui, &d, "1"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 0);
     ui_close(ui);
     ui_restore_terminal();
     pty_drain(&pt);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "src/dashmodel.h"
+#include "src/grafana.h"
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view.h"
@@ -336,6 +338,193 @@ test_filter_variable_prompt(void **state)
     canvas_free(c);
 }
 
+/*
+ * The chapter-9 Grafana dashboard (diamol, exercises), imported with
+ * grafana_load and drawn at 120x40 with a hand-built result per query:
+ * every graph and stat gets one series rising from 1 to 7 over the last
+ * hour, every gauge one at 42. Grafana's grid is 24 columns wide and
+ * these rows use 18 of them (the Docker row, its stacked stats set side
+ * by side, 27), so a panel at gridPos x should start at column
+ * x * 120 / 18 (x * 120 / 27) give or take the cell rounding puts
+ * there; the four rows share the 38 body lines, about 9.5 each.
+ */
+static const struct {
+    const char *title;
+    int gx, sum;            /* gridPos x, and the row's width in units */
+    enum panel_kind kind;
+} ch09[] = {
+    { "HTTP 200 Responses", 0, 18, PANEL_GRAPH },
+    { "In-Flight Requests", 5, 18, PANEL_GRAPH },
+    { "Memory In Use", 10, 18, PANEL_GRAPH },
+    { "Active Goroutines", 14, 18, PANEL_GRAPH },
+    { "Get Image Requests", 0, 18, PANEL_GRAPH },
+    { "Image Loads from NASA", 4, 18, PANEL_GAUGE },
+    { "Image Loads from Cache", 7, 18, PANEL_GAUGE },
+    { "JVM Memory Use", 10, 18, PANEL_GRAPH },
+    { "Active Threads", 14, 18, PANEL_GRAPH },
+    { "Logs by Container", 0, 18, PANEL_GRAPH },
+    { "Current Client IPs", 5, 18, PANEL_GRAPH },
+    { "Memory Use by Container", 10, 18, PANEL_GRAPH },
+    { "Active Sockets", 14, 18, PANEL_GRAPH },
+    { "Container Status", 0, 27, PANEL_GRAPH },
+    { "Health Checks", 4, 27, PANEL_STAT },
+    { "Failed Health Checks", 7, 27, PANEL_STAT },
+    { "Version", 10, 27, PANEL_STAT },
+    { "Architecture", 13, 27, PANEL_STAT },
+    { "OS Type", 16, 27, PANEL_STAT },
+    { "Memory In Use", 19, 27, PANEL_GRAPH },
+    { "Active Goroutines", 23, 27, PANEL_GRAPH },
+};
+static const char *const ch09_rows[] = {
+    "Image Gallery", "Image of the Day API", "Access Log", "Docker",
+};
+
+/* Whether line y of s has the first n bytes of t (all of it for n < 0)
+ * at column x give or take one. */
+static bool
+text_near_n(const char *s, int y, int x, const char *t, int n)
+{
+    size_t len = n < 0 || (size_t)n > strlen(t) ? strlen(t) : (size_t)n;
+    char l[256];
+
+    line(s, y, l, sizeof l);
+    for (int dx = -1; dx <= 1; dx++)
+        if (x + dx >= 0 && (size_t)(x + dx) < strlen(l)
+            && strncmp(l + x + dx, t, len) == 0)
+            return true;
+    return false;
+}
+
+static bool
+text_near(const char *s, int y, int x, const char *t)
+{
+    return text_near_n(s, y, x, t, -1);
+}
+
+/* The line within one of y where row title t starts at column 1. */
+static int
+row_line(const char *s, int y, const char *t)
+{
+    char want[64];
+
+    snprintf(want, sizeof want, " %s", t);
+    for (int dy = -1; dy <= 1; dy++) {
+        char l[256];
+
+        line(s, y + dy, l, sizeof l);
+        if (strcmp(l, want) == 0)
+            return y + dy;
+    }
+    return -1;
+}
+
+/* What each kind leaves in the panel's inner lines: a graph its y axis
+ * ('|' beside the plot) and a time under it (the range is 16:13 to
+ * 22:13 UTC; narrow plots show only the start), a gauge its value 42 over a meter ('#' then '.') across the
+ * panel, a stat its value 7. */
+static bool
+looks_like(const char *s, int y0, int h, int x, int w, enum panel_kind k)
+{
+    char l[256];
+    bool a = false, b = false;
+
+    for (int y = y0 + 1; y < y0 + h - 1; y++) {
+        line(s, y, l, sizeof l);
+        if ((size_t)x >= strlen(l))
+            continue;
+        l[x + w < (int)strlen(l) ? x + w : (int)strlen(l)] = '\0';
+        if (k == PANEL_GRAPH) {
+            a = a || strchr(l + x + 1, '|') != NULL;
+            b = b || strstr(l + x, ":13") != NULL;
+        } else if (k == PANEL_GAUGE) {
+            a = a || (l[x + 1] == '#'
+                      && strspn(l + x + 1, "#.") >= (size_t)(w - 3));
+            b = b || strstr(l + x, "42") != NULL;
+        } else {
+            a = b = a || strstr(l + x, "7") != NULL;
+        }
+    }
+    return a && b;
+}
+
+static void
+test_grafana_ch09(void **state)
+{
+    const char *dir = getenv("TESTDATA") ? getenv("TESTDATA") : "tests/data";
+    char path[512], *s;
+    struct dashboard d;
+    struct grafana_notes notes = { 0 };
+    struct diag dg;
+    struct qpoint pts[2] = { { 1700000000000LL - 3600000, 1 },
+                             { 1700000000000LL, 7 } };
+    struct qpoint gpt[1] = { { 1700000000000LL, 42 } };
+    struct label lb = { "job", "image-gallery" };
+    struct qseries ser = { { &lb, 1 }, pts, 2 }, gser = { { &lb, 1 }, gpt, 1 };
+    struct qresult res = { .type = QV_MATRIX, .series = &ser, .nseries = 1 };
+    struct qresult gres = { .type = QV_MATRIX, .series = &gser,
+                            .nseries = 1 };
+    struct canvas *c = canvas_new(120, 40, true);
+    struct view_state vs = { .focus = -1 };
+    size_t k = 0;
+    int y = 1;
+
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    snprintf(path, sizeof path, "%s/diamol-ch09/exercises-grafana-dashboard"
+             ".json", dir);
+    assert_int_equal(grafana_load(path, &d, &notes, &dg), 0);
+    assert_int_equal(d.npages, 1);
+    assert_int_equal(d.pages[0].nrows, 4);
+    d.now_ms = 1700000000000LL;
+    for (size_t r = 0; r < d.pages[0].nrows; r++)
+        for (size_t i = 0; i < d.pages[0].rows[r].npanels; i++) {
+            struct panel *p = &d.pages[0].rows[r].panels[i];
+
+            assert_true(k < sizeof ch09 / sizeof ch09[0]);
+            assert_string_equal(p->title, ch09[k].title);
+            assert_int_equal(p->kind, ch09[k++].kind);
+            p->queries[0].result = p->kind == PANEL_GAUGE ? &gres : &res;
+        }
+    assert_int_equal(k, sizeof ch09 / sizeof ch09[0]);
+    view_draw(c, &vs, &d, NULL, NULL, d.now_ms);
+    s = text_of(c);
+    /* Title bar: the dashboard, its one page, Grafana's "now-6h". The
+     * row titles are lines of their own. */
+    assert_true(text_near(s, 0, 1, "Image Gallery"));
+    assert_non_null(strstr(s, " 1 Image Gallery "));
+    assert_non_null(strstr(s, "last 6h"));
+    k = 0;
+    for (int r = 0; r < 4; r++) {
+        int ry = row_line(s, 1 + (r * 38 + 1) / 4, ch09_rows[r]);
+        int next = r < 3 ? row_line(s, 1 + ((r + 1) * 38 + 1) / 4,
+                                    ch09_rows[r + 1]) : 39;
+
+        assert_true(ry > 0);
+        assert_true(next > ry);
+        for (size_t i = 0; i < d.pages[0].rows[r].npanels; i++, k++) {
+            int x = (ch09[k].gx * 120 + ch09[k].sum / 2) / ch09[k].sum;
+            int w = (d.pages[0].rows[r].panels[i].width * 120)
+                    / ch09[k].sum;
+
+            /* " title " set into the frame's top edge, cut to the
+             * w - 5 cells a frame leaves it (w give or take one). */
+            assert_true(text_near_n(s, ry + 1, x + 2, ch09[k].title,
+                                    w - 6));
+            assert_true(looks_like(s, ry + 1, next - ry - 1, x, w,
+                                   ch09[k].kind));
+        }
+        y = next;
+    }
+    assert_int_equal(y, 39);
+    free(s);
+    canvas_free(c);
+    for (size_t r = 0; r < d.pages[0].nrows; r++)
+        for (size_t i = 0; i < d.pages[0].rows[r].npanels; i++)
+            d.pages[0].rows[r].panels[i].queries[0].result = NULL;
+    grafana_notes_fini(&notes);
+    dashmodel_fini(&d);
+}
+
 /* A one-panel page drawn through a memo: untouched panels keep their
  * cells, dirty or changed ones are repainted. */
 static void
@@ -404,7 +593,10 @@ test_range_text(void **state)
     assert_string_equal(s, "45s");
     view_range_text(2 * 86400000LL, s, sizeof s);
     assert_string_equal(s, "2d");
-    assert_int_equal(view_count(&dash), 3);
+    /* Two pages, then the targets, then explore. */
+    assert_int_equal(view_count(&dash), 4);
+    assert_int_equal(view_targets(&dash), 2);
+    assert_int_equal(view_explore(&dash), 3);
 }
 
 int
@@ -419,6 +611,7 @@ main(void)
         cmocka_unit_test(test_focus_and_zoom),
         cmocka_unit_test(test_focus_moves_spatially),
         cmocka_unit_test(test_filter_variable_prompt),
+        cmocka_unit_test(test_grafana_ch09),
         cmocka_unit_test(test_memo_redraws_only_changed_panels),
         cmocka_unit_test(test_range_text),
     };

@@ -63,6 +63,41 @@ collect(const struct panel *p, size_t *n)
     return gs;
 }
 
+/* Largest last value first, NaN last (qsort_r is not C11: the panel's
+ * direction goes through a file-scope variable, one sort at a time). */
+static int sort_dir;
+
+static int
+gseries_cmp(const void *a, const void *b)
+{
+    double x = widget_last(&((const struct gseries *)a)->s);
+    double y = widget_last(&((const struct gseries *)b)->s);
+
+    if (isnan(x) != isnan(y))
+        return isnan(x) ? 1 : -1;
+    if (isnan(x) || x == y)
+        return 0;
+    return (x > y ? -1 : 1) * sort_dir;
+}
+
+/* Orders the series as the panel asks and keeps its top N (the largest
+ * last values); the legend and the colours follow the new order. */
+static void
+order_series(const struct panel *p, struct gseries *gs, size_t *n)
+{
+    if (p->sort == SORT_NONE && p->topn <= 0)
+        return;
+    sort_dir = p->sort == SORT_ASC && p->topn <= 0 ? -1 : 1;
+    if (*n > 1)
+        qsort(gs, *n, sizeof *gs, gseries_cmp);
+    if (p->topn > 0 && (size_t)p->topn < *n)
+        *n = (size_t)p->topn;
+    /* Sorting moved the structs: point scalars at their new home. */
+    for (size_t k = 0; k < *n; k++)
+        if (gs[k].q->result->type == QV_SCALAR)
+            gs[k].s.points = &gs[k].scalar.pt;
+}
+
 static int
 px_of(const struct plot *pl, int64_t t)
 {
@@ -428,6 +463,9 @@ graph_draw(const struct panel *p, const struct widget_ctx *ctx,
                                   : p->unit;
     double lo, hi;
 
+    order_series(p, gs, &n);
+    leg = r.h >= 6 ? ((size_t)room < n ? room : (int)n) : 0;
+    xax = r.h - leg >= 4 ? 1 : 0;
     /* The axis width depends on the labels, which depend on the range:
      * measure at full width first, then lay out the narrower plot. */
     plot_init(&pl, (struct rect){ r.x, r.y, r.w, r.h - leg - xax },
@@ -463,6 +501,8 @@ graph_measure(const struct panel *p, int w, int *minw, int *minh,
     (void)w;
     for (size_t i = 0; i < p->nqueries; i++)
         n += widget_nseries(p->queries[i].result);
+    if (p->topn > 0 && (size_t)p->topn < n)
+        n = (size_t)p->topn;
     *minw = 20;
     *minh = 4;
     /* Ten rows of plot and axis, then up to six legend lines. */

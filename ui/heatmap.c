@@ -109,7 +109,8 @@ bucket_cmp(const void *a, const void *b)
 static void
 difference(struct heat *h)
 {
-    qsort(h->b, h->nb, sizeof *h->b, bucket_cmp);
+    if (h->nb > 1)
+        qsort(h->b, h->nb, sizeof *h->b, bucket_cmp);
     for (int x = 0; x < h->w; x++) {
         double below = 0;
 

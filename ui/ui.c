@@ -39,6 +39,8 @@ struct ui {
     struct series_filter *filter;
     int64_t click_ms;           /* the last click on a panel, for double */
     int click_panel;
+    struct explore *explore;
+    int before_explore;         /* the view Esc in explore goes back to */
 };
 
 /* The ranges + and - step through, in ms. */
@@ -78,6 +80,8 @@ ui_open(const struct ui_options *o, struct diag *d)
     ui->full = true;
     ui->click_panel = -1;
     buf_init(&ui->prompt, 1024);
+    ui->explore = explore_new(o->explore_history);
+    ui->vs.explore = ui->explore;
     return ui;
 }
 
@@ -91,6 +95,7 @@ ui_close(struct ui *ui)
     view_memo_free(ui->memo);
     filter_free(ui->filter);
     buf_fini(&ui->prompt);
+    explore_free(ui->explore);
     free(ui);
 }
 
@@ -259,9 +264,27 @@ reset(struct ui *ui, const struct dashboard *d)
 static void
 show_view(struct ui *ui, int v, int count)
 {
+    int from = ui->vs.view;
+
     ui->vs.view = ((v % count) + count) % count;
     ui->vs.help = false;
     ui->vs.zoom = false;
+    if (ui->vs.view == count - 1 && from != count - 1)
+        ui->before_explore = from;
+}
+
+/* A key for the explore view: everything goes to its prompt. */
+static unsigned
+explore_key_event(struct ui *ui, const struct screen_event *ev, int count)
+{
+    switch (explore_key(ui->explore, ev)) {
+    case EXPLORE_CHANGED: return UI_REDRAW;
+    case EXPLORE_RUN: return UI_EXPLORE | UI_REDRAW;
+    case EXPLORE_LEAVE:
+        show_view(ui, ui->before_explore, count);
+        return UI_REDRAW;
+    default: return UI_NONE;
+    }
 }
 
 /* A click: a tab shows its view, a panel takes the focus, a second
@@ -302,8 +325,6 @@ global_key(struct ui *ui, const struct dashboard *d, int key, int count)
         return UI_REDRAW;
     case '?': ui->vs.help = !ui->vs.help; return UI_REDRAW;
     case 'p': ui->vs.paused = !ui->vs.paused; return UI_REDRAW;
-    case 12: /* Ctrl-L */
-    case SCREEN_KEY_RESIZE: ui->full = true; return UI_REDRAW;
     case '+': return range_key(ui, d, 1);
     case '-': return range_key(ui, d, -1);
     case ']': return variable_key(ui, d, 1);
@@ -319,6 +340,7 @@ global_key(struct ui *ui, const struct dashboard *d, int key, int count)
         ui->vs.prompt = buf_str(&ui->prompt);
         return UI_REDRAW;
     case 'r': return reset(ui, d);
+    case 'e': show_view(ui, count - 1, count); return UI_REDRAW;
     default: return UI_NONE;
     }
 }
@@ -334,6 +356,12 @@ apply_event(struct ui *ui, const struct dashboard *d,
         return prompt_key(ui, ev->key);
     if (ev->key == SCREEN_KEY_CLICK)
         return click(ui, ev, count);
+    if (ev->key == 12 || ev->key == SCREEN_KEY_RESIZE) {
+        ui->full = true;                    /* Ctrl-L, resize */
+        return UI_REDRAW;
+    }
+    if (!ui->vs.help && ui->vs.view == count - 1)
+        return explore_key_event(ui, ev, count);
     f = global_key(ui, d, ev->key, count);
     if (f != UI_NONE)
         return f;
@@ -410,6 +438,25 @@ ui_variable_choice(const struct ui *ui, size_t *var, size_t *value)
     return true;
 }
 
+const char *
+ui_explore_expr(const struct ui *ui)
+{
+    return explore_expr(ui->explore);
+}
+
+void
+ui_explore_result(struct ui *ui, struct qresult *res,
+                  const struct diag *err)
+{
+    explore_set_result(ui->explore, res, err);
+}
+
+void
+ui_set_completer(struct ui *ui, const struct explore_completer *c)
+{
+    explore_set_completer(ui->explore, c);
+}
+
 int
 ui_focus(const struct ui *ui)
 {
@@ -440,7 +487,7 @@ ui_current_page(const struct ui *ui)
     if (ui->vs.help)
         return -1;
     if (ui->npages >= 0 && ui->vs.view >= ui->npages)
-        return -1;
+        return -1;      /* the targets or explore */
     return ui->vs.view;
 }
 

@@ -16,9 +16,11 @@
 
 #include <stdint.h>
 
+#include "query/value.h"
 #include "src/buf.h"
 #include "src/diag.h"
 #include "ui/canvas.h"
+#include "ui/explore.h"
 #include "ui/model.h"
 
 struct ui_options {
@@ -27,6 +29,7 @@ struct ui_options {
     const char *theme;      /* a built-in theme name; NULL: default */
     enum glyphs glyphs;     /* graphs: braille (default), half blocks or
                              * plain characters (as ascii) */
+    const char *explore_history;    /* explore's history file, or NULL */
 };
 
 struct ui;
@@ -54,13 +57,17 @@ enum ui_flag {
     UI_RELOAD = 1 << 2,     /* Ctrl-R: reload the config and dashboards */
     UI_RANGE = 1 << 3,      /* +, - or r: use ui_range_ms() from now on */
     UI_VARIABLE = 1 << 4,   /* [ or ]: see ui_variable_choice() */
+    UI_EXPLORE = 1 << 5,    /* Enter in explore: evaluate ui_explore_expr()
+                             * and answer with ui_explore_result() */
 };
 
 /*
  * Reads every pending key, click and resize without blocking and applies
  * it to the view state: views, focus (arrows, h/j/k/l, click), zoom
  * (Enter, double click; Esc), the series filter (/), pause (p), reset
- * (r), help (?), the targets list (selection, Enter, d). Returns the
+ * (r), help (?), the targets list (selection, Enter, d), the explore
+ * view (e; there every key but a click goes to its prompt, Esc on an
+ * empty prompt goes back). Returns the
  * UI_* flags of everything seen. ntargets is the length of the targets
  * list shown, for moving its selection.
  */
@@ -75,6 +82,14 @@ int64_t ui_range_ms(const struct ui *ui);
  * sets variables[var].current and re-evaluates. false when there is none.
  */
 bool ui_variable_choice(const struct ui *ui, size_t *var, size_t *value);
+/* The expression of the last UI_EXPLORE; valid until the next input. */
+const char *ui_explore_expr(const struct ui *ui);
+/* The answer to it: a result (adopted; may be NULL) or an error diag
+ * (line, column and span inside the expression; copied). */
+void ui_explore_result(struct ui *ui, struct qresult *res,
+                       const struct diag *err);
+/* Where explore's Tab completion gets names from; copied. */
+void ui_set_completer(struct ui *ui, const struct explore_completer *c);
 /* The focused panel of the page shown (layout order: rows top to
  * bottom, panels left to right), whether it is zoomed, and the series
  * filter typed at `/` (NULL when none; valid until the next input). */
@@ -83,7 +98,8 @@ bool ui_zoomed(const struct ui *ui);
 const char *ui_filter(const struct ui *ui);
 /* Whether p paused updates (src/ keeps scraping, stops replacing). */
 bool ui_paused(const struct ui *ui);
-/* The page shown, an index into d->pages, or -1 for targets or help. A
+/* The page shown, an index into d->pages, or -1 for targets, explore or
+ * help. A
  * zoomed panel and the filter do not change it: they are view state the
  * draw applies. */
 int ui_current_page(const struct ui *ui);

@@ -22,6 +22,18 @@
 int
 view_count(const struct dashboard *d)
 {
+    return (int)d->npages + 2;
+}
+
+int
+view_targets(const struct dashboard *d)
+{
+    return (int)d->npages;
+}
+
+int
+view_explore(const struct dashboard *d)
+{
     return (int)d->npages + 1;
 }
 
@@ -133,7 +145,9 @@ draw_title_bar(struct canvas *c, struct view_state *vs,
     vs->ntabs = 0;
     for (size_t i = 0; i < d->npages; i++)
         draw_tab(c, vs, &x, right - 1, (int)i, d->pages[i].title);
-    draw_tab(c, vs, &x, right - 1, (int)d->npages, "targets");
+    draw_tab(c, vs, &x, right - 1, view_targets(d), "targets");
+    if (vs->explore != NULL)
+        draw_tab(c, vs, &x, right - 1, view_explore(d), "explore");
     return shown;
 }
 
@@ -457,7 +471,8 @@ clamp_state(struct view_state *vs, const struct dashboard *d)
 {
     int n = 0;
 
-    if (vs->view < 0 || vs->view >= view_count(d))
+    if (vs->view < 0 || vs->view >= view_count(d)
+        || (vs->view == view_explore(d) && vs->explore == NULL))
         vs->view = 0;
     if ((size_t)vs->view < d->npages)
         n = (int)layout_npanels(&d->pages[vs->view]);
@@ -484,6 +499,8 @@ draw_body(struct canvas *c, struct rect body, struct view_state *vs,
         draw_zoomed(c, body, d, (size_t)vs->view, vs);
     } else if ((size_t)vs->view < d->npages) {
         draw_page(c, body, d, (size_t)vs->view, NULL, m, all, vs);
+    } else if (vs->view == view_explore(d)) {
+        explore_draw(vs->explore, c, body, theme_default());
     } else {
         if (vs->targets.sel < 0)
             vs->targets.sel = 0;

@@ -18,6 +18,7 @@
 
 #include "src/buf.h"
 #include "ui/canvas.h"
+#include "ui/explore.h"
 #include "ui/filter.h"
 #include "ui/model.h"
 #include "ui/view_targets.h"
@@ -26,7 +27,8 @@
 #define VIEW_MAX_PANELS 64
 
 struct view_state {
-    int view;           /* 0 .. npages-1: a page; npages: the targets */
+    int view;           /* 0 .. npages-1: a page; npages: the targets;
+                         * npages + 1: explore (when vs->explore is set) */
     bool help;          /* help is shown instead of the view */
     bool paused;        /* shown as PAUSED in the title bar */
     int ntabs;          /* tab hit boxes of the last draw */
@@ -39,12 +41,16 @@ struct view_state {
     const char *prompt; /* the `/` prompt's text while it is open */
     size_t var;         /* the template variable shown in the title bar */
     struct targets_state targets;
+    struct explore *explore;        /* borrowed; the explore view */
     int npanels;        /* panel hit boxes of the last draw */
     struct rect panels[VIEW_MAX_PANELS];
 };
 
-/* The number of views: the pages and the targets. */
+/* The number of views: the pages, the targets and explore. */
 int view_count(const struct dashboard *d);
+/* The index of the targets and the explore views. */
+int view_targets(const struct dashboard *d);
+int view_explore(const struct dashboard *d);
 /* The time range as "1h", "30m", "45s". */
 void view_range_text(int64_t ms, char *out, size_t n);
 /*
