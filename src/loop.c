@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "query/query.h"
 #include "src/duration.h"
 #include "src/log.h"
 #include "src/snapshot.h"
@@ -202,6 +203,45 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
     mark_clean(dash_model(l->dash));
 }
 
+/*
+ * The explore prompt's Enter: a vector or scalar expression is evaluated
+ * as a range query over the dashboard's range (so it can be graphed),
+ * anything else at the current time.
+ */
+static void
+run_explore(struct loop *l, int64_t now)
+{
+    const char *expr = ui_explore_expr(l->ui);
+    const struct dashboard *m = dash_model(l->dash);
+    struct qresult *r = NULL;
+    struct query *q;
+    struct diag d;
+
+    diag_clear(&d);
+    if ((q = qparse_query(expr, strlen(expr), &d)) != NULL) {
+        enum qvalue_type t = qparse_type(q);
+
+        if (t == QV_VECTOR || t == QV_SCALAR)
+            r = qeval_range(q, l->store, now - m->range_ms, now,
+                            m->step_ms, &d);
+        else
+            r = qeval_instant(q, l->store, now, &d);
+        qparse_free(q);
+    }
+    ui_explore_result(l->ui, r, r == NULL ? &d : NULL);
+}
+
+/* Explore's Tab: label names, metric names or a label's values, from the
+ * store's index. */
+static size_t
+complete_from_store(void *ctx, const char *label, const char ***out)
+{
+    const struct store *st = ctx;
+
+    return label == NULL ? store_label_names(st, out)
+                         : store_label_values(st, label, out);
+}
+
 /* The range or a template variable changed: the queries change too. */
 static void
 apply_view_change(struct loop *l, unsigned act)
@@ -218,8 +258,10 @@ static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
+    struct explore_completer completer = { l->store, complete_from_store };
     bool changed = true;
 
+    ui_set_completer(l->ui, &completer);
     while (!quit_requested) {
         bool key = false;
         unsigned act;
@@ -238,6 +280,8 @@ run_live(struct loop *l)
             reload_config(l, now);
         if (act & (UI_RANGE | UI_VARIABLE))
             apply_view_change(l, act);
+        if (act & UI_EXPLORE)
+            run_explore(l, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
