@@ -73,11 +73,12 @@ lint:
 bench: all $(BENCH_BINS)
 	@sh tests/bench/run.sh $(BUILD)
 
+# Copied by rename, so a promdeck still running does not block the build.
 promdeck: $(BUILD)/promdeck
-	cp $< $@
+	cp $< $@.new && mv -f $@.new $@
 
 tests/promql-conformance: $(BUILD)/tests/promql-conformance
-	cp $< $@
+	cp $< $@.new && mv -f $@.new $@
 
 $(BUILD)/promdeck: $(BUILD)/src/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)

@@ -12,6 +12,7 @@
 
 #include "src/duration.h"
 #include "src/version.h"
+#include "ui/canvas.h"
 
 static const char usage_text[] =
 "usage: promdeck [options]\n"
@@ -36,6 +37,7 @@ static const char usage_text[] =
 "      --refresh DUR      redraw period (default 1s)\n"
 "      --timeout DUR      --once: longest time to collect (default 60s)\n"
 "      --ascii            draw with ASCII characters only\n"
+"      --glyphs KIND      graphs in braille (default), block or ascii\n"
 "  -t, --theme NAME|FILE  colour theme\n"
 "      --log FILE         write a debug log to FILE (-v: promdeck.log)\n"
 "  -v                     same as --log promdeck.log\n"
@@ -54,7 +56,7 @@ static const char usage_text[] =
 enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
-    OPT_START, OPT_END, OPT_STEP,
+    OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +71,7 @@ static const struct option long_options[] = {
     { "refresh", required_argument, NULL, OPT_REFRESH },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "ascii", no_argument, NULL, OPT_ASCII },
+    { "glyphs", required_argument, NULL, OPT_GLYPHS },
     { "theme", required_argument, NULL, 't' },
     { "log", required_argument, NULL, OPT_LOG },
     { "load", required_argument, NULL, OPT_LOAD },
@@ -170,7 +173,22 @@ handle_option(struct cli *c, int opt, const char *arg)
         return duration_opt("--timeout", arg, &c->timeout_ms) ? 2 : -1;
     case OPT_STEP:
         return duration_opt("--step", arg, &c->step_ms) ? 2 : -1;
-    case OPT_ASCII: c->ascii = true; break;
+    case OPT_ASCII:
+        c->ascii = true;
+        c->glyphs = GLYPHS_ASCII;
+        break;
+    case OPT_GLYPHS:
+        if (strcmp(arg, "braille") == 0)
+            c->glyphs = GLYPHS_BRAILLE;
+        else if (strcmp(arg, "block") == 0)
+            c->glyphs = GLYPHS_BLOCK;
+        else if (strcmp(arg, "ascii") == 0)
+            c->glyphs = GLYPHS_ASCII;
+        else
+            return usage_error("unknown glyphs '%s' (braille, block, "
+                               "ascii)", arg);
+        c->ascii = c->glyphs == GLYPHS_ASCII;
+        break;
     case 't': c->theme = arg; break;
     case OPT_LOG: c->log = arg; break;
     case 'v': c->log = "promdeck.log"; break;

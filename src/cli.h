@@ -36,6 +36,7 @@ struct cli {
     int64_t refresh_ms;         /* --refresh: redraw period, default 1s */
     int64_t timeout_ms;         /* --timeout: --once collection bound */
     bool ascii;                 /* --ascii */
+    int glyphs;                 /* --glyphs: enum glyphs (ui/canvas.h) */
     const char *theme;          /* --theme NAME|FILE, or NULL */
     const char *log;            /* --log FILE (-v: promdeck.log), or NULL */
     /* promdeck query */

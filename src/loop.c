@@ -6,6 +6,7 @@
  */
 #include "src/loop.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 #define MAX_WAIT_MS 250
 /* How often old chunks are trimmed from the store. */
 #define GC_EVERY_MS (60 * 1000)
+/* How often label_values() template variables are looked up again. */
+#define VARIABLES_EVERY_MS 5000
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
 
@@ -169,53 +172,14 @@ format_status(const struct loop *l, char *out, size_t size)
         snprintf(out, size, "%s", l->reload_error);
     else
         snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
-                 l->targets.up, l->targets.n, st.series, st.samples);
-}
-
-/* What the targets view shows beyond the rows, built for one frame. */
-struct view_extras {
-    struct dropped_row *dropped;
-    char **errors;
-    size_t nerrors;
-};
-
-/* The target view: the rows, the targets relabelling dropped and every
- * discovery error as "job: error". Free x with view_extras_free. */
-static void
-target_view_build(const struct loop *l, struct target_view *tv,
-                  struct view_extras *x)
-{
-    size_t nd = discovery_count(l->disc);
-
-    x->dropped = xcalloc(l->ndropped + 1, sizeof(*x->dropped));
-    for (size_t i = 0; i < l->ndropped; i++)
-        x->dropped[i] = (struct dropped_row){ l->dropped[i].job,
-                                              l->dropped[i].discovered,
-                                              l->dropped[i].reason };
-    x->errors = xcalloc(nd + 1, sizeof(*x->errors));
-    x->nerrors = 0;
-    for (size_t i = 0; i < nd; i++) {
-        struct discovery_status st;
-
-        discovery_status(l->disc, i, &st);
-        if (st.error != NULL && st.error[0] != '\0' && st.job < l->cfg->njobs)
-            x->errors[x->nerrors++] = xasprintf("%s: %s",
-                                                l->cfg->jobs[st.job].name,
-                                                st.error);
-    }
-    *tv = (struct target_view){ l->targets.rows, l->targets.n, x->dropped,
-                                l->ndropped,
-                                (const char *const *)x->errors,
-                                x->nerrors };
+                 l->targets.up, l->targets.view.n, st.series, st.samples);
 }
 
 static void
-view_extras_free(struct view_extras *x)
+fill_targets(struct loop *l)
 {
-    for (size_t i = 0; i < x->nerrors; i++)
-        free(x->errors[i]);
-    free(x->errors);
-    free(x->dropped);
+    targets_fill(&l->targets, l->pool, l->dropped, l->ndropped, l->disc,
+                 l->cfg);
 }
 
 /* Step 4: evaluate the visible page if its data moved on, then draw. */
@@ -223,60 +187,79 @@ static void
 draw_frame(struct loop *l, int64_t now, bool data_changed)
 {
     char status[160];
-    struct target_view tv;
-    struct view_extras x;
 
     if (data_changed && !ui_paused(l->ui)) {
         int page = ui_current_page(l->ui);
 
+        if (now >= l->next_variables) {
+            dash_refresh_variables(l->dash, l->store);
+            l->next_variables = now + VARIABLES_EVERY_MS;
+        }
         if (page >= 0)
             dash_evaluate(l->dash, l->store, now, page);
-        targets_fill(&l->targets, l->pool);
+        fill_targets(l);
     }
     format_status(l, status, sizeof(status));
-    /* After targets_fill, which may have moved the rows. */
-    target_view_build(l, &tv, &x);
-    ui_draw(l->ui, dash_model(l->dash), &tv, status);
-    view_extras_free(&x);
+    ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
 }
 
-/* Explore's Tab completion: label names, or the values of one label
- * ("__name__": metric names), from the store. The strings stay valid
- * until store_gc, which runs at most once a minute. */
+/*
+ * The explore prompt's Enter: a vector or scalar expression is evaluated
+ * as a range query over the dashboard's range (so it can be graphed),
+ * anything else at the current time.
+ */
+static void
+run_explore(struct loop *l, int64_t now)
+{
+    const char *expr = ui_explore_expr(l->ui);
+    const struct dashboard *m = dash_model(l->dash);
+    struct qresult *r = NULL;
+    struct query *q;
+    struct diag d;
+
+    diag_clear(&d);
+    if ((q = qparse_query(expr, strlen(expr), &d)) != NULL) {
+        enum qvalue_type t = qparse_type(q);
+
+        if (t == QV_VECTOR || t == QV_SCALAR)
+            r = qeval_range(q, l->store, now - m->range_ms, now,
+                            m->step_ms, &d);
+        else
+            r = qeval_instant(q, l->store, now, &d);
+        qparse_free(q);
+    }
+    ui_explore_result(l->ui, r, r == NULL ? &d : NULL);
+}
+
+/* Explore's Tab: label names, metric names or a label's values, from the
+ * store's index. */
 static size_t
 complete_from_store(void *ctx, const char *label, const char ***out)
 {
     const struct store *st = ctx;
 
-    if (label == NULL)
-        return store_label_names(st, out);
-    return store_label_values(st, label, out);
+    return label == NULL ? store_label_names(st, out)
+                         : store_label_values(st, label, out);
 }
 
-/* Enter in the explore view: the expression over the dashboard's range,
- * answered with its result or its diag (position inside the text). */
-static void
-run_explore(struct loop *l, int64_t now)
+/*
+ * Whether the terminal hung up (an SSH connection dropped, the window
+ * closed). The hangup also sends SIGHUP, which means reload here, so the
+ * input fd is what tells: after a hangup it reports POLLHUP or an error,
+ * and promdeck must end rather than spin on a dead terminal.
+ */
+static bool
+terminal_gone(int fd)
 {
-    const struct dashboard *m = dash_model(l->dash);
-    const char *expr = ui_explore_expr(l->ui);
-    struct qresult *res = NULL;
-    struct query *q;
-    struct diag d;
+    struct pollfd p = { .fd = fd, .events = POLLIN };
 
-    diag_clear(&d);
-    q = qparse_query(expr, strlen(expr), &d);
-    if (q != NULL)
-        res = qeval_range(q, l->store, now - m->range_ms, now,
-                          m->step_ms, &d);
-    ui_explore_result(l->ui, res, res == NULL ? &d : NULL);
-    qparse_free(q);
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
-/* The choices input hands back: range, variable, explore expression. */
+/* The range or a template variable changed: the queries change too. */
 static void
-apply_choices(struct loop *l, unsigned act, int64_t now)
+apply_view_change(struct loop *l, unsigned act)
 {
     size_t var, value;
 
@@ -284,35 +267,38 @@ apply_choices(struct loop *l, unsigned act, int64_t now)
         dash_set_range(l->dash, ui_range_ms(l->ui));
     if ((act & UI_VARIABLE) && ui_variable_choice(l->ui, &var, &value))
         dash_set_variable(l->dash, var, value);
-    if (act & UI_EXPLORE)
-        run_explore(l, now);
 }
 
 static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
+    struct explore_completer completer = { l->store, complete_from_store };
     bool changed = true;
-    struct explore_completer comp = { l->store, complete_from_store };
 
-    ui_set_completer(l->ui, &comp);
+    ui_set_completer(l->ui, &completer);
     while (!quit_requested) {
         bool key = false;
         unsigned act;
 
         scrape_pool_wait(l->pool, ui_input_fd(l->ui),
                          wait_time(l, now, next_frame), &key);
+        if (key && terminal_gone(ui_input_fd(l->ui)))
+            break;
         now = time_now_ms();
         if (scrape_pool_pump(l->pool, now) > 0)            /* 1 */
             changed = true;
         if (sync_targets(l, now))
             changed = true;
-        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.n);
+        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
         if (act & UI_QUIT)                                  /* 2 */
             break;
         if ((act & UI_RELOAD) || reload_requested)
             reload_config(l, now);
-        apply_choices(l, act, now);
+        if (act & (UI_RANGE | UI_VARIABLE))
+            apply_view_change(l, act);
+        if (act & UI_EXPLORE)
+            run_explore(l, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
@@ -375,26 +361,23 @@ run_once(struct loop *l)
 {
     size_t failed;
     struct buf out;
-    struct target_view tv;
-    struct view_extras x;
 
     if (!loop_collect(l))
         return 1;
+    dash_refresh_variables(l->dash, l->store);
     failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
-    targets_fill(&l->targets, l->pool);
-    target_view_build(l, &tv, &x);
+    fill_targets(l);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
-              failed, l->targets.up, l->targets.n);
+              failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
     if (l->cli->output == CLI_JSON)
-        snapshot_json(dash_model(l->dash), l->targets.rows, l->targets.n,
-                      &out);
+        snapshot_json(dash_model(l->dash), l->targets.rows,
+                      l->targets.view.n, &out);
     else
-        ui_render_text(dash_model(l->dash), &tv, l->cli->width,
-                       l->cli->ascii ? GLYPHS_ASCII : GLYPHS_BRAILLE, &out);
+        ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
+                       l->cli->glyphs, &out);
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
-    view_extras_free(&x);
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;
 }
 

@@ -31,6 +31,7 @@ struct loop {
     struct dash *dash;
     struct ui *ui;              /* NULL in --once mode */
     struct target_list targets;
+    int64_t next_variables;     /* when label_values() is looked up next */
 };
 
 /* Installs the SIGINT/SIGTERM (quit) and SIGHUP (reload) flag handlers,

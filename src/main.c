@@ -20,19 +20,37 @@
 #include "store/store.h"
 #include "ui/ui.h"
 
+/* Where the explore prompt keeps its history: $XDG_STATE_HOME/promdeck,
+ * else ~/.local/state/promdeck; NULL (none kept) without either. */
+static char *
+history_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+    if (state != NULL && *state == '/')
+        return xasprintf("%s/promdeck/history", state);
+    if (home != NULL && *home == '/')
+        return xasprintf("%s/.local/state/promdeck/history", home);
+    return NULL;
+}
+
 /* Opens the screen, or says why not (no terminal, a bad theme). */
 static struct ui *
 open_screen(const struct cli *cli)
 {
-    struct ui_options o = { .ascii = cli->ascii, .theme = cli->theme };
+    struct ui_options o = { .ascii = cli->ascii, .theme = cli->theme,
+                            .glyphs = (enum glyphs)cli->glyphs };
     const char *no_color = getenv("NO_COLOR");
+    char *history = history_path();
     struct diag d;
     struct ui *ui;
 
     o.no_color = no_color != NULL && *no_color != '\0';
+    o.explore_history = history;
     diag_clear(&d);
     if ((ui = ui_open(&o, &d)) == NULL)
         fprintf(stderr, "promdeck: %s\n", d.msg);
+    free(history);
     return ui;
 }
 

@@ -1,7 +1,8 @@
 /*
  * The scrape targets as the screen and the snapshot show them: a copy of
- * the pool's status, one struct target_row (ui/model.h) per target, with
- * its labels formatted once.
+ * the pool's status (one struct target_row per target, labels formatted
+ * once), the targets relabelling dropped, and discovery's errors, as one
+ * struct target_view (ui/model.h).
  *
  * Ownership: the list owns its rows and strings until the next fill or
  * targets_fini.
@@ -11,20 +12,28 @@
 
 #include <stddef.h>
 
+#include "scrape/discovery.h"
 #include "scrape/pool.h"
+#include "src/config.h"
+#include "src/config_targets.h"
 #include "ui/model.h"
 
 struct target_list {
+    struct target_view view;    /* what the UI and snapshot read */
+    size_t up;                  /* how many targets are up */
     struct target_row *rows;
-    size_t n;
-    size_t up;          /* how many are up */
-    char **strings;     /* everything the rows point to */
+    struct dropped_row *dropped;
+    char **errors;
+    char **strings;             /* everything the rows point to */
     size_t nstrings;
 };
 
 void targets_init(struct target_list *tl);
 void targets_fini(struct target_list *tl);
-/* Replaces the rows with the pool's current status. */
-void targets_fill(struct target_list *tl, const struct scrape_pool *pool);
+/* Replaces everything with the pool's status, the dropped targets and
+ * the errors of cfg's discovery (disc may be NULL). */
+void targets_fill(struct target_list *tl, const struct scrape_pool *pool,
+                  const struct config_dropped *dropped, size_t ndropped,
+                  const struct discovery *disc, const struct config *cfg);
 
 #endif

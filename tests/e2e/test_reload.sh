@@ -1,7 +1,7 @@
 #!/bin/sh
 # Reloading the config while the TUI runs: SIGHUP with a new job adds its
 # target; SIGHUP with a broken file keeps the running config and says why
-# in the status line. The targets are a real HTTP server on 127.0.0.1
+# in the status line; a real hangup of the terminal ends promdeck. The targets are a real HTTP server on 127.0.0.1
 # serving a captured /metrics body.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
@@ -54,4 +54,13 @@ expect "reload failed" "a broken config on SIGHUP is reported in the status line
 check "the running targets are kept after a failed reload" \
     sh -c "tmux -L '$sock' capture-pane -p -t r | grep -q second"
 check "promdeck is still running" kill -0 "$pid"
+
+# Closing the terminal (as a dropped SSH connection does) hangs it up:
+# promdeck must end, not reload and spin on a dead terminal.
+tm kill-session -t r
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+check "a terminal hangup ends promdeck" sh -c "! kill -0 $pid 2>/dev/null"
 finish
