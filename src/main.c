@@ -48,8 +48,12 @@ open_screen(const struct cli *cli)
     o.no_color = no_color != NULL && *no_color != '\0';
     o.explore_history = history;
     diag_clear(&d);
-    if ((ui = ui_open(&o, &d)) == NULL)
-        fprintf(stderr, "promdeck: %s\n", d.msg);
+    if ((ui = ui_open(&o, &d)) == NULL) {
+        if (d.line > 0)         /* a theme file: its line and column */
+            diag_print(stderr, &d, NULL, 0);
+        else
+            fprintf(stderr, "promdeck: %s\n", d.msg);
+    }
     free(history);
     return ui;
 }
