@@ -274,6 +274,37 @@ test_axes_and_legend(void **state)
 }
 
 static void
+test_flat_zero_axis(void **state)
+{
+    /* All zeros: the axis runs 0..1 with the line at the bottom, as
+     * Grafana draws it, not -1..1 with the line in the middle. Labels:
+     * 1 at the top, 0 at the bottom, 0.5 at pixel row 9.5 of 19, right
+     * aligned to the widest ("500m"), so the plot is 25 wide from column
+     * 5 and the middle time starts at 5 + 25 / 2 - 2 = 15. */
+    const double v[] = { 0, 0 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(1, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(30, 7, true);
+    char *s;
+
+    (void)state;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 7 });
+    s = text_of(c);
+    assert_string_equal(s,
+        "   1+\n"
+        "    |\n"
+        "500m+\n"
+        "    |\n"
+        "   0+.........................\n"
+        "     00:00     00:30     01:00\n"
+        "* a       last 0  min 0  max 0\n");
+    free(s);
+    canvas_free(c);
+}
+
+static void
 test_two_scalars(void **state)
 {
     struct qresult a = { .type = QV_SCALAR, .t = 3600000, .scalar = 3 };
@@ -310,6 +341,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stacking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_axes_and_legend, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_flat_zero_axis, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_two_scalars, setup, teardown),
     };

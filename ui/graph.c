@@ -144,7 +144,9 @@ stack_series(struct plot *pl, const struct qseries *s)
 }
 
 /* Works out lo and hi from the data (stacked) unless the panel fixes
- * them; a flat range is widened so the line sits in the middle. */
+ * them; a flat range is widened so the line sits in the middle, except
+ * a flat zero, drawn at the bottom of 0..1 as Grafana does (an error
+ * rate of 0 is not the middle of -100%..100%). */
 static void
 value_range(struct plot *pl, const struct panel *p,
             const struct gseries *gs, size_t n)
@@ -173,8 +175,10 @@ value_range(struct plot *pl, const struct panel *p,
         pl->lo = 0;
         pl->hi = 1;
     }
-    if (!(pl->hi > pl->lo)) {
-        double d = pl->lo != 0 ? fabs(pl->lo) * 0.1 : 1;
+    if (!(pl->hi > pl->lo) && pl->lo == 0) {
+        pl->hi = 1;
+    } else if (!(pl->hi > pl->lo)) {
+        double d = fabs(pl->lo) * 0.1;
 
         pl->lo -= d;
         pl->hi += d;
