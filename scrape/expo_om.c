@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scrape/expo_tok.h"
+#include "src/utf8.h"
 
 /* The value, timestamp and exemplar tokens end at a space or a NUL. */
 static size_t
@@ -43,7 +44,7 @@ om_lvalue(struct expo_rec *r, size_t *ip, size_t name, size_t nn, bool keep)
     *ip = i + 1;
     if (keep)
         return expo_rec_add_label(r, name, nn, a, i - a);
-    if (!expo_tok_utf8(r->s + a, i - a))
+    if (!utf8_valid(r->s + a, i - a))
         return expo_rec_fail(r, a, "expected a UTF-8 label value, found "
                              "invalid bytes");
     return EXPO_REC_OK;
@@ -249,7 +250,7 @@ om_meta(struct expo_rec *r, const char *kw)
         return expo_rec_type(r, EXPO_OPENMETRICS, t, tn);
     if (kw[0] == 'U')
         return om_unit(r, t, tn);
-    if (!expo_tok_utf8(r->s + t, tn))
+    if (!utf8_valid(r->s + t, tn))
         return expo_rec_fail(r, t, "expected UTF-8 help text, found "
                              "invalid bytes");
     /* OpenMetrics HELP uses the label value escapes, \" included. */

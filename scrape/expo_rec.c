@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "scrape/expo_tok.h"
+#include "src/utf8.h"
 #include "src/xalloc.h"
 
 /* ---- helpers shared with expo_om.c --------------------------------- */
@@ -107,7 +108,7 @@ expo_rec_add_label(struct expo_rec *r, size_t name, size_t nn, size_t v,
     struct expo_label *l;
     const char *raw = r->s + v;
 
-    if (!expo_tok_utf8(raw, vn))
+    if (!utf8_valid(raw, vn))
         return expo_rec_fail(r, v, "expected a UTF-8 label value, found "
                              "invalid bytes");
     if (r->smp.nlabels == r->labels_cap) {
@@ -343,7 +344,7 @@ text_meta(struct expo_rec *r, size_t kw)
     tn = r->n - t;
     if (!help)
         return expo_rec_type(r, EXPO_TEXT, t, tn);
-    if (!expo_tok_utf8(r->s + t, tn))
+    if (!utf8_valid(r->s + t, tn))
         return expo_rec_fail(r, t, "expected UTF-8 help text, found "
                              "invalid bytes");
     r->kind = EXPO_REC_HELP;

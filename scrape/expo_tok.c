@@ -131,63 +131,6 @@ expo_tok_int64(const char *s, size_t n, int64_t *out)
     return EXPO_NUM_OK;
 }
 
-/* The length of the UTF-8 sequence starting at s[0..n), 0 if malformed. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    /* The second byte's range excludes overlongs, surrogates and code
-     * points above U+10FFFF, as Go's utf8.Valid does. */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
-bool
-expo_tok_utf8(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < n) {
-        size_t k;
-
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        k = utf8_seq(u + i, n - i);
-        if (k == 0)
-            return false;
-        i += k;
-    }
-    return true;
-}
-
 size_t
 expo_tok_unescape(const char *s, size_t n, enum expo_esc esc, char *out)
 {

@@ -36,8 +36,6 @@ enum expo_tok_num expo_tok_float(const char *s, size_t n, locale_t loc,
                                  char *tmp, double *out);
 /* Parses s[0..n) as unsigned decimal digits into an int64 (range error). */
 enum expo_tok_num expo_tok_int64(const char *s, size_t n, int64_t *out);
-/* Whether s[0..n) is well-formed UTF-8 (no surrogates, no overlongs). */
-bool expo_tok_utf8(const char *s, size_t n);
 /*
  * Resolves the escapes of s[0..n) into out (at least n bytes) and returns
  * the length written. Any other backslash sequence is kept as it is, as

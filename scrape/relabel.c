@@ -19,6 +19,7 @@
 #include "scrape/md5.h"
 #include "src/buf.h"
 #include "src/regex.h"
+#include "src/utf8.h"
 #include "src/xalloc.h"
 
 struct relabel_rule {
@@ -97,90 +98,6 @@ relabel_name_valid(const char *s)
     return true;
 }
 
-/*
- * Decodes one UTF-8 sequence at s[0..len) as Go's utf8.DecodeRune does:
- * returns its width and sets *r, or returns 0 for an invalid sequence
- * (overlong forms, surrogates and values past U+10FFFF are invalid).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *r)
-{
-    static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-    size_t n;
-    uint32_t c = s[0];
-
-    if (c < 0x80) {
-        *r = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        c &= 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        c &= 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (len < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *r = c;
-    return n;
-}
-
-bool
-relabel_value_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < len) {
-        uint32_t r;
-        size_t w = utf8_decode(p + i, len - i, &r);
-
-        if (w == 0)
-            return false;
-        i += w;
-    }
-    return true;
-}
-
-/* Appends rune r as UTF-8. */
-static void
-utf8_put(struct buf *out, uint32_t r)
-{
-    char b[4];
-
-    if (r < 0x80) {
-        b[0] = (char)r;
-        buf_append(out, b, 1);
-    } else if (r < 0x800) {
-        b[0] = (char)(0xc0 | r >> 6);
-        b[1] = (char)(0x80 | (r & 0x3f));
-        buf_append(out, b, 2);
-    } else if (r < 0x10000) {
-        b[0] = (char)(0xe0 | r >> 12);
-        b[1] = (char)(0x80 | (r >> 6 & 0x3f));
-        b[2] = (char)(0x80 | (r & 0x3f));
-        buf_append(out, b, 3);
-    } else {
-        b[0] = (char)(0xf0 | r >> 18);
-        b[1] = (char)(0x80 | (r >> 12 & 0x3f));
-        b[2] = (char)(0x80 | (r >> 6 & 0x3f));
-        b[3] = (char)(0x80 | (r & 0x3f));
-        buf_append(out, b, 4);
-    }
-}
 
 void
 relabel_quote(struct buf *out, const char *s, size_t len)
@@ -191,7 +108,7 @@ relabel_quote(struct buf *out, const char *s, size_t len)
     buf_putc(out, '"');
     while (i < len) {
         uint32_t r;
-        size_t w = utf8_decode(p + i, len - i, &r);
+        size_t w = utf8_decode((const char *)p + i, len - i, &r);
 
         if (w == 0) {
             buf_printf(out, "\\x%02x", p[i]);
@@ -247,7 +164,7 @@ case_map(struct buf *out, const char *s, size_t len, bool upper)
 
     while (i < len) {
         uint32_t r;
-        size_t w = utf8_decode(p + i, len - i, &r);
+        size_t w = utf8_decode((const char *)p + i, len - i, &r);
 
         if (w == 0) {
             r = 0xfffd;
@@ -261,7 +178,7 @@ case_map(struct buf *out, const char *s, size_t len, bool upper)
             r = (uint32_t)(upper ? towupper_l((wint_t)r, loc)
                                  : towlower_l((wint_t)r, loc));
         }
-        utf8_put(out, r);
+        utf8_put(r, out);
         i += w;
     }
 }

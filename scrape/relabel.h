@@ -65,8 +65,6 @@ const char *relabel_action_name(enum relabel_action a);
 int relabel_action_parse(const char *s, enum relabel_action *out);
 /* True for a valid label name: [a-zA-Z_][a-zA-Z0-9_]*. */
 bool relabel_name_valid(const char *s);
-/* True when s is valid UTF-8 (Prometheus's rule for label values). */
-bool relabel_value_valid(const char *s, size_t len);
 
 /*
  * Appends s[0..len) quoted as Go's %q writes it (\", \\, \n, \t, \r,

@@ -12,6 +12,7 @@
 
 #include "src/buf.h"
 #include "src/duration.h"
+#include "src/utf8.h"
 #include "src/xalloc.h"
 
 #define META_PREFIX "__meta_"
@@ -454,7 +455,7 @@ finish_labels(struct relabel_target *t, const char *addr, struct diag *d)
     for (size_t i = 0; i < all->n; i++) {
         const char *v = all->v[i].value;
 
-        if (relabel_value_valid(v, strlen(v)))
+        if (utf8_valid(v, strlen(v)))
             continue;
         buf_init(&q, 0);
         quote(&q, all->v[i].name);
@@ -673,7 +674,7 @@ series_valid(const struct labels *ls)
                     return false;
             }
         }
-        if (!relabel_name_valid(name) || !relabel_value_valid(v, strlen(v)))
+        if (!relabel_name_valid(name) || !utf8_valid(v, strlen(v)))
             return false;
     }
     return true;

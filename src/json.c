@@ -10,27 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-    size_t n;
-
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xe0) == 0xc0)
-        n = 2;
-    else if ((s[0] & 0xf0) == 0xe0)
-        n = 3;
-    else if ((s[0] & 0xf8) == 0xf0)
-        n = 4;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
+#include "src/utf8.h"
 
 void
 json_string(struct buf *out, const char *s)
@@ -39,7 +19,10 @@ json_string(struct buf *out, const char *s)
 
     buf_putc(out, '"');
     while (*p != '\0') {
-        size_t n = utf8_len(p);
+        uint32_t cp;
+        /* A sequence is at most 4 bytes, and the terminator ends it. */
+        size_t n = utf8_decode((const char *)p, strnlen((const char *)p, 4),
+                               &cp);
 
         if (n == 0) {
             buf_puts(out, "\\ufffd");

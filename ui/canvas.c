@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/utf8.h"
 #include "src/xalloc.h"
 #include "ui/theme.h"
 
@@ -245,65 +246,19 @@ canvas_to_text(const struct canvas *c, struct buf *out)
 uint32_t
 canvas_utf8_next(const char **s)
 {
-    const unsigned char *p = (const unsigned char *)*s;
     uint32_t cp;
-    int n;
+    /* A sequence is at most 4 bytes; the terminator (counted, so the
+     * length is never 0) ends a shorter one. */
+    size_t n = utf8_decode(*s, strnlen(*s, 3) + 1, &cp);
 
-    if (p[0] < 0x80) {
-        *s += 1;
-        return p[0];
-    }
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-        cp = p[0] & 0x1f;
-        n = 1;
-    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-        cp = p[0] & 0x0f;
-        n = 2;
-    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-        cp = p[0] & 0x07;
-        n = 3;
-    } else {
-        *s += 1;
-        return 0xfffd;
-    }
-    for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            *s += 1;
-            return 0xfffd;
-        }
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    *s += n + 1;
-    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
-        || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0xfffd;
-    return cp;
+    *s += n > 0 ? n : 1;
+    return n > 0 ? cp : 0xfffd;
 }
 
 void
 canvas_utf8_put(uint32_t cp, struct buf *out)
 {
-    char b[4];
-
-    if (cp < 0x80) {
-        buf_putc(out, (char)cp);
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        buf_append(out, b, 2);
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        buf_append(out, b, 3);
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        buf_append(out, b, 4);
-    }
+    utf8_put(cp, out);
 }
 
 int
