@@ -246,38 +246,77 @@ chunk_iter_init(struct chunk_iter *it, const struct chunk *c)
     it->c = c;
 }
 
+/*
+ * The next 64 bits without consuming them, most significant first; past
+ * the end of the data they read as zero. Decoding looks at a field's
+ * control bits and payload in one go instead of a read per bit.
+ */
+static uint64_t
+peek64(const struct chunk_iter *it)
+{
+    size_t byte = it->pos >> 3, left = (size_t)it->c->cap * 8 - it->pos;
+    unsigned off = it->pos & 7;
+    struct chunk_iter tmp = *it;
+    uint64_t w;
+
+    if (byte + 9 <= it->c->cap) {
+        memcpy(&w, it->c->data + byte, sizeof(w));
+        w = be64toh(w) << off;
+        if (off != 0)
+            w |= (uint64_t)it->c->data[byte + 8] >> (8 - off);
+        return w;
+    }
+    if (left == 0)
+        return 0;
+    left = left < 64 ? left : 64;
+    return get_bits_slow(&tmp, (unsigned)left) << (64 - left);
+}
+
+/* dod ::= "0" | "10" int14 | "110" int17 | "1110" int20 | "1111" int64 */
 static int64_t
 get_dod(struct chunk_iter *it)
 {
-    unsigned k = 0;
-    uint64_t raw;
+    uint64_t w = peek64(it), raw;
+    unsigned k, width;
 
-    while (k < 4 && get_bits(it, 1) == 1)
-        k++;
-    if (k == 0)
+    if ((w >> 63) == 0) {
+        it->pos += 1;
         return 0;
-    if (k == 4)
+    }
+    k = ~w == 0 ? 64 : (unsigned)__builtin_clzll(~w);  /* leading ones */
+    if (k >= 4) {
+        it->pos += 4;
         return (int64_t)get_bits(it, 64);
-    raw = get_bits(it, dod_width[k - 1]);
-    if (raw >> (dod_width[k - 1] - 1))      /* sign-extend */
-        raw |= ~low_mask(dod_width[k - 1]);
+    }
+    width = dod_width[k - 1];
+    raw = (w << (k + 1)) >> (64 - width);
+    it->pos += k + 1 + width;
+    if (raw >> (width - 1))                 /* sign-extend */
+        raw |= ~low_mask(width);
     return (int64_t)raw;
 }
 
+/* xor ::= "0" | "10" bits(window) | "11" uint5 uint6 bits(new window) */
 static void
 get_xor(struct chunk_iter *it)
 {
     struct chunk_enc *e = &it->st;
+    uint64_t w = peek64(it);
     unsigned sig;
 
-    if (get_bits(it, 1) == 0)
+    if ((w >> 63) == 0) {
+        it->pos += 1;
         return;
-    if (get_bits(it, 1) == 1) {
-        e->leading = (uint8_t)get_bits(it, 5);
-        sig = (unsigned)get_bits(it, 6);
+    }
+    if (((w >> 62) & 1) == 1) {
+        e->leading = (uint8_t)((w >> 57) & 0x1f);
+        sig = (unsigned)((w >> 51) & 0x3f);
         if (sig == 0)
             sig = 64;
         e->trailing = (uint8_t)(64 - e->leading - sig);
+        it->pos += 13;
+    } else {
+        it->pos += 2;
     }
     sig = 64 - e->leading - e->trailing;
     e->v ^= get_bits(it, sig) << e->trailing;
