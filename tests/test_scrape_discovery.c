@@ -30,6 +30,7 @@
 #include "src/xalloc.h"
 #include "store/store.h"
 #include "tests/support/http.h"
+#include "tests/support/fs.h"
 
 /* ---- helpers ---- */
 
@@ -42,8 +43,7 @@ setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof(*f));
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/promdeck-sd-XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
+    if (ts_tmpdir_new(f->dir, sizeof(f->dir), "sd") != 0)
         return -1;
     *state = f;
     return 0;
@@ -53,21 +53,11 @@ static int
 teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
 
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (ts_tmpdir_remove(f->dir) != 0)
         return -1;
     free(f);
     return 0;
-}
-
-static const char *
-testdata(void)
-{
-    const char *d = getenv("TESTDATA");
-
-    return d != NULL ? d : "tests/data";
 }
 
 static int64_t
@@ -667,7 +657,7 @@ test_chapter9(void **state)
     (void)state;
     snprintf(path, sizeof(path),
              "%s/diamol-ch09/exercises-prometheus-prometheus.yml",
-             testdata());
+             ts_testdata());
     load_config(&l, path);
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nwarns, 0);

@@ -29,6 +29,7 @@
 #include "src/log.h"
 #include "src/xalloc.h"
 #include "tests/support/http.h"
+#include "tests/support/fs.h"
 
 /* The secrets every test uses; none may show anywhere the pool exposes. */
 #define USER "alice"
@@ -374,16 +375,6 @@ stop(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* 64 MiB of valid lines, gzipped to a few tens of KiB. */
 static int
 make_bomb(void)
@@ -426,8 +417,7 @@ setup(void **state)
 {
     struct fixture *fx = xcalloc(1, sizeof(*fx));
 
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/promdeck-fetch-XXXXXX");
-    if (mkdtemp(fx->dir) == NULL)
+    if (ts_tmpdir_new(fx->dir, sizeof(fx->dir), "fetch") != 0)
         return -1;
     fx->sh = ts_shared_new(sizeof(*fx->sh));
     if (fx->sh == NULL)
@@ -457,7 +447,7 @@ teardown(void **state)
     if (fx->tls > 0)
         stop(fx->tls);
     ts_shared_free(fx->sh, sizeof(*fx->sh));
-    run("rm -rf %s", fx->dir);
+    ts_tmpdir_remove(fx->dir);
     free(fx);
     return 0;
 }
@@ -633,7 +623,7 @@ test_basic_auth(void **state)
 
     /* A file's surrounding white space is not part of the password. */
     snprintf(file, sizeof(file), "%s/pw", fx->dir);
-    write_file(file, PASSWORD "\n");
+    ts_write_file(file, PASSWORD "\n");
     t.http.password = NULL;
     t.http.password_file = file;
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -685,7 +675,7 @@ test_bearer_auth(void **state)
     assert_no_secrets(fx);
 
     snprintf(file, sizeof(file), "%s/token", fx->dir);
-    write_file(file, TOKEN "\n");
+    ts_write_file(file, TOKEN "\n");
     t.http.credentials = NULL;
     t.http.credentials_file = file;
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -694,7 +684,7 @@ test_bearer_auth(void **state)
     snprintf(fx->sh->token, sizeof(fx->sh->token), "%s", TOKEN2);
     assert_string_equal(scrape1(fx, &t).last_error, "HTTP 401 Unauthorized");
     /* ... and the rotated file works without any reload. */
-    write_file(file, TOKEN2);
+    ts_write_file(file, TOKEN2);
     assert_int_equal(scrape1(fx, &t).health, 1);
     assert_no_secrets(fx);
 

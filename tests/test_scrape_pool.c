@@ -25,6 +25,7 @@
 #include "src/buf.h"
 #include "src/xalloc.h"
 #include "tests/support/http.h"
+#include "tests/support/fs.h"
 
 /* What the test tells the server: the body /changing serves next. */
 struct shared {
@@ -38,14 +39,6 @@ struct fixture {
     struct store *st;
     struct scrape_pool *pool;
 };
-
-static const char *
-testdata(void)
-{
-    const char *d = getenv("TESTDATA");
-
-    return d != NULL ? d : "tests/data";
-}
 
 static int64_t
 wall_ms(void)
@@ -80,7 +73,7 @@ serve_file(int fd, const char *rel, const char *ctype)
     size_t n;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/exposition/%s", testdata(), rel);
+    snprintf(path, sizeof(path), "%s/exposition/%s", ts_testdata(), rel);
     f = fopen(path, "rb");
     if (f == NULL) {
         respond(fd, "404 Not Found", "text/plain", "no\n", 3);

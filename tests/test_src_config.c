@@ -17,6 +17,7 @@
 #include "tests/support/config.h"
 #include "src/config_check.h"
 #include "src/xalloc.h"
+#include "tests/support/fs.h"
 
 #define MAXD 20
 
@@ -264,11 +265,11 @@ test_chapter9(void **state)
     size_t nerrs, nwarns, n;
     struct scrape_target_def *defs;
     char path[512];
-    const char *td = getenv("TESTDATA");
+    const char *td = ts_testdata();
 
     (void)state;
     snprintf(path, sizeof(path), "%s/diamol-ch09/exercises-prometheus-"
-             "prometheus.yml", td != NULL ? td : "tests/data");
+             "prometheus.yml", td);
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
@@ -594,11 +595,10 @@ test_production(void **state)
     size_t nerrs, nwarns, n;
     struct scrape_target_def *defs;
     char path[512];
-    const char *td = getenv("TESTDATA");
+    const char *td = ts_testdata();
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/prometheus-production.yml",
-             td != NULL ? td : "tests/data");
+    snprintf(path, sizeof(path), "%s/prometheus-production.yml", td);
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
@@ -635,13 +635,12 @@ test_check(void **state)
 {
     char path[512], *out = NULL, *err = NULL;
     size_t outlen = 0, errlen = 0;
-    const char *td = getenv("TESTDATA");
+    const char *td = ts_testdata();
     struct ts_config l;
     FILE *fo, *fe;
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/prometheus-production.yml",
-             td != NULL ? td : "tests/data");
+    snprintf(path, sizeof(path), "%s/prometheus-production.yml", td);
     fo = open_memstream(&out, &outlen);
     fe = open_memstream(&err, &errlen);
     assert_int_equal(config_check_main(path, fo, fe), 0);

@@ -20,6 +20,7 @@
 #include "ui/theme.h"
 #include "ui/view.h"
 #include "tests/support/ui.h"
+#include "tests/support/fs.h"
 
 static struct page pages[2] = { { .title = "Overview" }, { .title = "Mem" } };
 static struct dashboard dash = { .title = "D", .pages = pages, .npages = 2,
@@ -441,7 +442,7 @@ looks_like(const char *s, int y0, int h, int x, int w, enum panel_kind k)
 static void
 test_grafana_ch09(void **state)
 {
-    const char *dir = getenv("TESTDATA") ? getenv("TESTDATA") : "tests/data";
+    const char *dir = ts_testdata();
     char path[512], *s;
     struct dashboard d;
     struct grafana_notes notes = { 0 };
