@@ -31,6 +31,10 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libpromdeck.a
 TEST_SRCS = $(wildcard tests/test_*.c)
 TEST_BINS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+# Fixture code shared by the tests (temp files, HTTP server, canvases, ...).
+TSUP_SRCS = $(wildcard tests/support/*.c)
+TSUP_OBJS = $(TSUP_SRCS:%.c=$(BUILD)/%.o)
+TSUP      = $(BUILD)/tests/libtestsupport.a
 TOOL_SRCS = $(wildcard tests/promql_conformance.c)
 TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conformance)
 BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
@@ -94,7 +98,13 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
+$(TSUP): $(TSUP_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The support archive comes before the library it calls into.
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TSUP) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/%.o: %.c

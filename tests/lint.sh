@@ -20,7 +20,7 @@ only '#include <yaml\.h>' '^src/yaml\.c$'
 only '#include <pcre2\.h>' '^src/regex\.c$'
 only '#include "src/(cli|config|loop)\.h"' '^src/'
 
-for h in src/*.h ui/*.h scrape/*.h store/*.h query/*.h; do
+for h in src/*.h ui/*.h scrape/*.h store/*.h query/*.h tests/support/*.h; do
     [ -f "$h" ] || continue
     echo "#include \"$h\"" | $cc $cflags -x c -fsyntax-only - 2>&1 \
         | sed "s|^|$h: |" | grep . && fail "$h does not compile alone"

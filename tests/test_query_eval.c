@@ -15,28 +15,9 @@
 #include <cmocka.h>
 
 #include "query/query.h"
+#include "tests/support/query.h"
 
 #define S 1000      /* ms per second */
-
-/* Adds series name{k=v,...} with (t seconds, value) pairs. */
-static void
-add(struct store *st, const char *const *kv, const double *tv, size_t n)
-{
-    struct label l[8];
-    struct labels ls = {l, 0};
-    uint32_t id;
-    size_t i;
-
-    for (i = 0; kv[i] != NULL; i += 2) {
-        l[ls.n].name = kv[i];
-        l[ls.n++].value = kv[i + 1];
-    }
-    labels_sort(&ls);
-    id = store_series_id(st, &ls);
-    for (i = 0; i < n; i++)
-        assert_int_equal(store_append(st, id, (int64_t)(tv[2 * i] * S),
-                                      tv[2 * i + 1]), 0);
-}
 
 static int
 setup(void **state)
@@ -63,47 +44,21 @@ setup(void **state)
     size_t i;
 
     sv[3] = store_stale_nan();
-    add(st, c, cv, 5);
-    add(st, g1, t1, 2);
-    add(st, g2, t2, 2);
-    add(st, g3, t3, 2);
+    ts_store_add(st, c, cv, 5);
+    ts_store_add(st, g1, t1, 2);
+    ts_store_add(st, g2, t2, 2);
+    ts_store_add(st, g3, t3, 2);
     for (i = 0; i < 4; i++)
-        add(st, h[i], hv[i], 1);
-    add(st, s, sv, 2);
+        ts_store_add(st, h[i], hv[i], 1);
+    ts_store_add(st, s, sv, 2);
     *state = st;
     return 0;
-}
-
-static int
-teardown(void **state)
-{
-    store_free(*state);
-    return 0;
-}
-
-/* Evaluates text at t seconds; the result must be valid. */
-static struct qresult *
-run(const struct store *st, const char *text, double t)
-{
-    struct diag d;
-    struct query *q;
-    struct qresult *r;
-
-    diag_clear(&d);
-    q = qparse_query(text, strlen(text), &d);
-    if (q == NULL)
-        fail_msg("%s: %s", text, d.msg);
-    r = qeval_instant(q, st, (int64_t)(t * S), &d);
-    if (r == NULL)
-        fail_msg("%s: %s", text, d.msg);
-    qparse_free(q);
-    return r;
 }
 
 static double
 scalar_of(const struct store *st, const char *text, double t)
 {
-    struct qresult *r = run(st, text, t);
+    struct qresult *r = ts_query_run(st, text, t);
     double v;
 
     assert_int_equal(r->type, QV_SCALAR);
@@ -116,7 +71,7 @@ scalar_of(const struct store *st, const char *text, double t)
 static double
 single(const struct store *st, const char *text, double t)
 {
-    struct qresult *r = run(st, text, t);
+    struct qresult *r = ts_query_run(st, text, t);
     double v;
 
     assert_int_equal(r->type, QV_VECTOR);
@@ -130,7 +85,7 @@ single(const struct store *st, const char *text, double t)
 static size_t
 count(const struct store *st, const char *text, double t)
 {
-    struct qresult *r = run(st, text, t);
+    struct qresult *r = ts_query_run(st, text, t);
     size_t n = r->nseries;
 
     qresult_free(r);
@@ -209,12 +164,12 @@ test_operators(void **state)
     const struct store *st = *state;
     struct qresult *r;
 
-    r = run(st, "temp > 12", 60);
+    r = ts_query_run(st, "temp > 12", 60);
     assert_int_equal(r->nseries, 2);
     assert_string_equal(labels_get(&r->series[0].labels, "__name__"),
                         "temp");
     qresult_free(r);
-    r = run(st, "temp * 2", 60);
+    r = ts_query_run(st, "temp * 2", 60);
     assert_null(labels_get(&r->series[0].labels, "__name__"));
     assert_true(r->series[0].points[0].v == 42);
     qresult_free(r);
@@ -242,14 +197,14 @@ test_aggregations(void **state)
     assert_true(single(st, "quantile(0.5, temp)", 60) == 21);
     assert_int_equal(count(st, "sum by (room) (temp)", 60), 3);
     /* topk keeps whole series, largest first. */
-    r = run(st, "topk(2, temp)", 60);
+    r = ts_query_run(st, "topk(2, temp)", 60);
     assert_int_equal(r->nseries, 2);
     assert_string_equal(labels_get(&r->series[0].labels, "room"), "c");
     assert_string_equal(labels_get(&r->series[1].labels, "room"), "a");
     assert_string_equal(labels_get(&r->series[0].labels, "__name__"),
                         "temp");
     qresult_free(r);
-    r = run(st, "count_values(\"v\", temp)", 60);
+    r = ts_query_run(st, "count_values(\"v\", temp)", 60);
     assert_int_equal(r->nseries, 3);
     assert_string_equal(labels_get(&r->series[0].labels, "v"), "21");
     qresult_free(r);
@@ -341,5 +296,5 @@ main(void)
         cmocka_unit_test(test_errors),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ts_store_teardown);
 }

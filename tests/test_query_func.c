@@ -15,23 +15,25 @@
 
 #include "query/agg.h"
 #include "query/query.h"
+#include "tests/support/query.h"
 
 #define S 1000
 
+/* Adds name{k=v} (k NULL for none) with vals[i] at i * step seconds. */
 static void
 add(struct store *st, const char *name, const char *k, const char *v,
     const double *vals, size_t n, double step)
 {
-    struct label l[2] = {{"__name__", name}, {k, v}};
-    struct labels ls = {l, k ? 2 : 1};
-    uint32_t id;
+    const char *const kv[] = {"__name__", name, k, v, NULL};
+    double tv[2 * 16];
     size_t i;
 
-    labels_sort(&ls);
-    id = store_series_id(st, &ls);
-    for (i = 0; i < n; i++)
-        assert_int_equal(store_append(st, id, (int64_t)(i * step * S),
-                                      vals[i]), 0);
+    assert_true(n <= 16);
+    for (i = 0; i < n; i++) {
+        tv[2 * i] = i * step;
+        tv[2 * i + 1] = vals[i];
+    }
+    ts_store_add(st, kv, tv, n);
 }
 
 static int
@@ -59,36 +61,11 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    store_free(*state);
-    return 0;
-}
-
-static struct qresult *
-run(const struct store *st, const char *text, double t)
-{
-    struct diag d;
-    struct query *q;
-    struct qresult *r;
-
-    diag_clear(&d);
-    q = qparse_query(text, strlen(text), &d);
-    if (q == NULL)
-        fail_msg("%s: %s", text, d.msg);
-    r = qeval_instant(q, st, (int64_t)(t * S), &d);
-    if (r == NULL)
-        fail_msg("%s: %s", text, d.msg);
-    qparse_free(q);
-    return r;
-}
-
 /* The value of a one-element vector (or a scalar) result at t seconds. */
 static double
 val(const struct store *st, const char *text, double t)
 {
-    struct qresult *r = run(st, text, t);
+    struct qresult *r = ts_query_run(st, text, t);
     double v;
 
     if (r->type == QV_SCALAR) {
@@ -105,7 +82,7 @@ val(const struct store *st, const char *text, double t)
 static size_t
 count(const struct store *st, const char *text, double t)
 {
-    struct qresult *r = run(st, text, t);
+    struct qresult *r = ts_query_run(st, text, t);
     size_t n = r->nseries;
 
     qresult_free(r);
@@ -233,12 +210,14 @@ test_labels(void **state)
     const struct store *st = *state;
     struct qresult *r;
 
-    r = run(st, "absent(nosuch{job=\"x\", a=~\"y\", b=\"1\", b=\"2\"})", 0);
+    r = ts_query_run(st, "absent(nosuch{job=\"x\", a=~\"y\", "
+                         "b=\"1\", b=\"2\"})", 0);
     assert_int_equal(r->nseries, 1);
     assert_int_equal(r->series[0].labels.n, 1);
     assert_string_equal(labels_get(&r->series[0].labels, "job"), "x");
     qresult_free(r);
-    r = run(st, "label_join(infs, \"q\", \"-\", \"p\", \"__name__\")", 0);
+    r = ts_query_run(st,
+                     "label_join(infs, \"q\", \"-\", \"p\", \"__name__\")", 0);
     assert_int_equal(r->nseries, 3);
     assert_string_equal(labels_get(&r->series[0].labels, "q"), "a-infs");
     qresult_free(r);
@@ -275,5 +254,5 @@ main(void)
         cmocka_unit_test(test_format_float),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ts_store_teardown);
 }

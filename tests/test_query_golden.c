@@ -23,6 +23,7 @@
 #include "src/yaml.h"
 #include "store/labels.h"
 #include "store/store.h"
+#include "tests/support/fs.h"
 
 #define MAX_EXPRS 128
 #define MAX_DIFFS 6
@@ -45,14 +46,6 @@ struct expr_case {
 static struct golden golden;
 static struct expr_case exprs[MAX_EXPRS];
 static size_t nexprs;
-
-static const char *
-testdata(void)
-{
-    const char *s = getenv("TESTDATA");
-
-    return s != NULL ? s : "tests/data";
-}
 
 /* ---- comparison helpers ---- */
 
@@ -374,7 +367,7 @@ read_queries(void)
     FILE *f;
     size_t n;
 
-    snprintf(path, sizeof(path), "%s/promql/queries.txt", testdata());
+    snprintf(path, sizeof(path), "%s/promql/queries.txt", ts_testdata());
     f = fopen(path, "r");
     if (f == NULL) {
         fprintf(stderr, "cannot open %s\n", path);
@@ -420,12 +413,12 @@ group_setup(void **state)
     (void)state;
     diag_clear(&d);
     golden.st = store_new(7LL * 86400 * 1000, 0);
-    snprintf(path, sizeof(path), "%s/promql/input.om", testdata());
+    snprintf(path, sizeof(path), "%s/promql/input.om", ts_testdata());
     if (load_file(golden.st, path, 1700000000000LL, &nsamples, &d) < 0) {
         fprintf(stderr, "%s:%d: %s\n", path, d.line, d.msg);
         return -1;
     }
-    snprintf(path, sizeof(path), "%s/promql/golden.json", testdata());
+    snprintf(path, sizeof(path), "%s/promql/golden.json", ts_testdata());
     golden.doc = yaml_load_file(path, &d);
     if (golden.doc == NULL) {
         fprintf(stderr, "%s:%d:%d: %s\n", path, d.line, d.col, d.msg);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "query/parse.h"
+#include "tests/support/fs.h"
 
 /* Writes the tree as nested (op lhs rhs) groups, to compare shapes. */
 static void
@@ -294,7 +295,7 @@ read_line(FILE *f, char *line, size_t size)
 static void
 test_error_file(void **state)
 {
-    const char *dir = getenv("TESTDATA");
+    const char *dir = ts_testdata();
     char path[512], query[1024], want[1024], got[1200];
     struct diag d;
     struct query *q;
@@ -302,8 +303,7 @@ test_error_file(void **state)
     int cases = 0, failed = 0;
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/promql/parse-errors.txt",
-             dir ? dir : "tests/data");
+    snprintf(path, sizeof(path), "%s/promql/parse-errors.txt", dir);
     f = fopen(path, "r");
     assert_non_null(f);
     while (read_line(f, query, sizeof(query))) {

@@ -7,8 +7,6 @@
  * through config_load and config_targets_build, and metric relabelling
  * in a pool scraping a real HTTP server.
  */
-#include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +29,8 @@
 #include "src/config_targets.h"
 #include "src/xalloc.h"
 #include "store/store.h"
+#include "tests/support/http.h"
+#include "tests/support/fs.h"
 
 /* ---- helpers ---- */
 
@@ -44,8 +43,7 @@ setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof(*f));
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/promdeck-sd-XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
+    if (ts_tmpdir_new(f->dir, sizeof(f->dir), "sd") != 0)
         return -1;
     *state = f;
     return 0;
@@ -55,21 +53,11 @@ static int
 teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
 
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (ts_tmpdir_remove(f->dir) != 0)
         return -1;
     free(f);
     return 0;
-}
-
-static const char *
-testdata(void)
-{
-    const char *d = getenv("TESTDATA");
-
-    return d != NULL ? d : "tests/data";
 }
 
 static int64_t
@@ -669,7 +657,7 @@ test_chapter9(void **state)
     (void)state;
     snprintf(path, sizeof(path),
              "%s/diamol-ch09/exercises-prometheus-prometheus.yml",
-             testdata());
+             ts_testdata());
     load_config(&l, path);
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nwarns, 0);
@@ -699,53 +687,30 @@ static const char mr_body[] =
 
 /* Serves mr_body to every request, one request per connection. */
 static void
-serve_body(int lfd)
+serve_body(int fd, const char *path, const char *head, void *ctx)
 {
-    char head[256], req[4096];
-    int n = snprintf(head, sizeof(head),
+    char h[256];
+    int n = snprintf(h, sizeof(h),
                      "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
                      "version=0.0.4\r\nContent-Length: %zu\r\n"
                      "Connection: close\r\n\r\n", sizeof(mr_body) - 1);
 
-    for (;;) {
-        int fd = accept(lfd, NULL, NULL);
-        size_t have = 0;
-        ssize_t r;
-
-        if (fd < 0)
-            continue;
-        while (have < sizeof(req) - 1 &&
-               (r = read(fd, req + have, sizeof(req) - 1 - have)) > 0) {
-            have += (size_t)r;
-            req[have] = '\0';
-            if (strstr(req, "\r\n\r\n") != NULL)
-                break;
-        }
-        if (write(fd, head, (size_t)n) == n &&
-            write(fd, mr_body, sizeof(mr_body) - 1) < 0)
-            _exit(1);
-        close(fd);
-    }
+    (void)path;
+    (void)head;
+    (void)ctx;
+    ts_http_send(fd, h, (size_t)n);
+    ts_http_send(fd, mr_body, sizeof(mr_body) - 1);
+    _exit(0);
 }
 
-static pid_t
+static struct ts_http
 start_http(int *port)
 {
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    pid_t pid;
+    struct ts_http h;
 
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(listen(fd, 16), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    *port = ntohs(a.sin_port);
-    pid = fork();
-    if (pid == 0)
-        serve_body(fd);
-    close(fd);
-    return pid;
+    assert_int_equal(ts_http_start(&h, serve_body, NULL), 0);
+    *port = h.port;
+    return h;
 }
 
 /* The newest value of the series with these labels (NULL-ended pairs). */
@@ -840,7 +805,7 @@ test_metric_relabel_pool(void **state)
     struct scrape_pool *pool = scrape_pool_new(st);
     char yml[1024], inst[64];
     int port;
-    pid_t server = start_http(&port);
+    struct ts_http server = start_http(&port);
     size_t n;
 
     snprintf(inst, sizeof(inst), "127.0.0.1:%d", port);
@@ -872,8 +837,7 @@ test_metric_relabel_pool(void **state)
     }
     scrape_pool_free(pool);
     store_free(st);
-    kill(server, SIGKILL);
-    waitpid(server, NULL, 0);
+    ts_http_stop(&server);
     config_fini(&l.cfg);
 }
 
@@ -906,7 +870,7 @@ test_pool_follows_files(void **state)
     struct scrape_status s;
     char text[256];
     int port;
-    pid_t server = start_http(&port);
+    struct ts_http server = start_http(&port);
 
     snprintf(text, sizeof(text), "[{\"targets\": [\"127.0.0.1:%d\"]}]",
              port);
@@ -943,8 +907,7 @@ test_pool_follows_files(void **state)
     discovery_free(d);
     scrape_pool_free(pool);
     store_free(st);
-    kill(server, SIGKILL);
-    waitpid(server, NULL, 0);
+    ts_http_stop(&server);
     config_fini(&l.cfg);
 }
 

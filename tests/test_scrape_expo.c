@@ -18,16 +18,9 @@
 #include "scrape/expo.h"
 #include "src/buf.h"
 #include "src/xalloc.h"
+#include "tests/support/fs.h"
 
 /* ---- fixtures ------------------------------------------------------ */
-
-static const char *
-testdata(void)
-{
-    const char *t = getenv("TESTDATA");
-
-    return t != NULL && *t != '\0' ? t : "tests/data";
-}
 
 /* Reads tests/data/<rel> whole; the caller frees. */
 static char *
@@ -38,7 +31,7 @@ slurp(const char *rel, size_t *len)
     char *data;
     long n;
 
-    snprintf(path, sizeof(path), "%s/%s", testdata(), rel);
+    snprintf(path, sizeof(path), "%s/%s", ts_testdata(), rel);
     f = fopen(path, "rb");
     if (f == NULL)
         fail_msg("cannot open %s", path);

@@ -5,10 +5,8 @@
  * oversized bodies, a gzip bomb); and python3 HTTPS servers with a CA,
  * server and client certificates made at run time with openssl.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +28,8 @@
 #include "src/buf.h"
 #include "src/log.h"
 #include "src/xalloc.h"
+#include "tests/support/http.h"
+#include "tests/support/fs.h"
 
 /* The secrets every test uses; none may show anywhere the pool exposes. */
 #define USER "alice"
@@ -48,8 +46,7 @@ struct shared {
 };
 
 struct fixture {
-    pid_t server;
-    int port;
+    struct ts_http http;
     struct shared *sh;
     struct store *st;
     struct scrape_pool *pool;
@@ -73,22 +70,6 @@ wall_ms(void)
 
 /* ---- the plain HTTP server (runs in the child) ---- */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void
 respond(int fd, const char *status, const char *extra, const char *body)
 {
@@ -98,8 +79,8 @@ respond(int fd, const char *status, const char *extra, const char *body)
                      "version=0.0.4\r\n%sContent-Length: %zu\r\n\r\n",
                      status, extra, strlen(body));
 
-    if (write_all(fd, head, (size_t)n) != 0 ||
-        write_all(fd, body, strlen(body)) != 0)
+    if (ts_http_write(fd, head, (size_t)n) != 0 ||
+        ts_http_write(fd, body, strlen(body)) != 0)
         _exit(0);
 }
 
@@ -150,9 +131,9 @@ serve_endless(int fd)
     for (int i = 0; b.len < 4000; i++)
         buf_printf(&b, "endless{i=\"%d\"} 1\n", i);
     snprintf(chunk, sizeof(chunk), "%zx\r\n%s\r\n", b.len, b.data);
-    if (write_all(fd, head, sizeof(head) - 1) != 0)
+    if (ts_http_write(fd, head, sizeof(head) - 1) != 0)
         _exit(0);
-    while (write_all(fd, chunk, strlen(chunk)) == 0)
+    while (ts_http_write(fd, chunk, strlen(chunk)) == 0)
         continue;
     _exit(0);
 }
@@ -165,7 +146,7 @@ serve_stall(int fd)
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
         "Content-Length: 1000\r\n\r\n# TYPE stall gauge\nstall 1\n";
 
-    write_all(fd, head, sizeof(head) - 1);
+    ts_http_write(fd, head, sizeof(head) - 1);
     sleep(30);
     _exit(0);
 }
@@ -179,8 +160,8 @@ serve_bomb(int fd)
                      "version=0.0.4\r\nContent-Encoding: gzip\r\n"
                      "Content-Length: %zu\r\n\r\n", bomb_len);
 
-    if (write_all(fd, head, (size_t)n) != 0 ||
-        write_all(fd, bomb, bomb_len) != 0)
+    if (ts_http_write(fd, head, (size_t)n) != 0 ||
+        ts_http_write(fd, bomb, bomb_len) != 0)
         _exit(0);
 }
 
@@ -274,70 +255,18 @@ route_proxy(int fd, const char *url, const char *req, struct shared *sh)
         route(fd, path != NULL ? path : "/", req, sh);
 }
 
+/* Each request: remember its head for the test; an absolute URL is a
+ * request to a proxy. */
 static void
-serve_conn(int fd, struct shared *sh)
+on_request(int fd, const char *path, const char *head, void *ctx)
 {
-    char req[8192], path[512];
-    size_t have = 0;
-    char *end;
+    struct shared *sh = ctx;
 
-    for (;;) {
-        ssize_t r = read(fd, req + have, sizeof(req) - 1 - have);
-
-        if (r <= 0)
-            _exit(0);
-        have += (size_t)r;
-        req[have] = '\0';
-        while ((end = strstr(req, "\r\n\r\n")) != NULL) {
-            size_t used = (size_t)(end + 4 - req);
-
-            if (sscanf(req, "GET %511s", path) != 1)
-                _exit(0);
-            end[2] = '\0';
-            snprintf(sh->last_req, sizeof(sh->last_req), "%s", req);
-            if (strncmp(path, "http://", 7) == 0)
-                route_proxy(fd, path, req, sh);
-            else
-                route(fd, path, req, sh);
-            memmove(req, req + used, have - used + 1);
-            have -= used;
-        }
-    }
-}
-
-static void
-serve(int lfd, struct shared *sh)
-{
-    setpgid(0, 0);
-    signal(SIGCHLD, SIG_IGN);
-    for (;;) {
-        int fd = accept(lfd, NULL, NULL);
-
-        if (fd < 0)
-            continue;
-        if (fork() == 0) {
-            close(lfd);
-            serve_conn(fd, sh);
-        }
-        close(fd);
-    }
-}
-
-static int
-listen_any(int *port)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-        listen(fd, 64) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        return -1;
-    *port = ntohs(a.sin_port);
-    return fd;
+    snprintf(sh->last_req, sizeof(sh->last_req), "%s", head);
+    if (strncmp(path, "http://", 7) == 0)
+        route_proxy(fd, path, head, sh);
+    else
+        route(fd, path, head, sh);
 }
 
 /* ---- certificates, files and the TLS servers ---- */
@@ -446,16 +375,6 @@ stop(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* 64 MiB of valid lines, gzipped to a few tens of KiB. */
 static int
 make_bomb(void)
@@ -497,23 +416,15 @@ static int
 setup(void **state)
 {
     struct fixture *fx = xcalloc(1, sizeof(*fx));
-    int lfd = listen_any(&fx->port);
 
-    if (lfd < 0)
+    if (ts_tmpdir_new(fx->dir, sizeof(fx->dir), "fetch") != 0)
         return -1;
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/promdeck-fetch-XXXXXX");
-    if (mkdtemp(fx->dir) == NULL)
-        return -1;
-    fx->sh = mmap(NULL, sizeof(*fx->sh), PROT_READ | PROT_WRITE,
-                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (fx->sh == MAP_FAILED)
+    fx->sh = ts_shared_new(sizeof(*fx->sh));
+    if (fx->sh == NULL)
         return -1;
     snprintf(fx->sh->token, sizeof(fx->sh->token), "%s", TOKEN);
-    fx->server = fork();
-    if (fx->server == 0)
-        serve(lfd, fx->sh);
-    setpgid(fx->server, fx->server);
-    close(lfd);
+    if (ts_http_start(&fx->http, on_request, fx->sh) != 0)
+        return -1;
     fx->st = store_new(3600 * 1000, 0);
     fx->pool = scrape_pool_new(fx->st);
     /* The debug log is one more place a secret must never reach. */
@@ -532,12 +443,11 @@ teardown(void **state)
     log_close();
     scrape_pool_free(fx->pool);
     store_free(fx->st);
-    kill(-fx->server, SIGKILL);
-    waitpid(fx->server, NULL, 0);
+    ts_http_stop(&fx->http);
     if (fx->tls > 0)
         stop(fx->tls);
-    munmap(fx->sh, sizeof(*fx->sh));
-    run("rm -rf %s", fx->dir);
+    ts_shared_free(fx->sh, sizeof(*fx->sh));
+    ts_tmpdir_remove(fx->dir);
     free(fx);
     return 0;
 }
@@ -694,7 +604,7 @@ test_basic_auth(void **state)
     struct tdef t;
     char file[128];
 
-    def_init(&t, "127.0.0.1", fx->port, "/basic");
+    def_init(&t, "127.0.0.1", fx->http.port, "/basic");
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 2);
     assert_string_equal(s.last_error, "HTTP 401 Unauthorized");
@@ -713,7 +623,7 @@ test_basic_auth(void **state)
 
     /* A file's surrounding white space is not part of the password. */
     snprintf(file, sizeof(file), "%s/pw", fx->dir);
-    write_file(file, PASSWORD "\n");
+    ts_write_file(file, PASSWORD "\n");
     t.http.password = NULL;
     t.http.password_file = file;
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -739,7 +649,7 @@ test_basic_auth(void **state)
         buf_init(&b, 0);
         exposed_text(fx, &b);
         snprintf(want, sizeof(want), "http://127.0.0.1:%d/basic: HTTP 401 "
-                 "Unauthorized", fx->port);
+                 "Unauthorized", fx->http.port);
         assert_non_null(strstr(b.data, want));
         buf_fini(&b);
     }
@@ -755,7 +665,7 @@ test_bearer_auth(void **state)
     struct tdef t;
     char file[128];
 
-    def_init(&t, "127.0.0.1", fx->port, "/bearer");
+    def_init(&t, "127.0.0.1", fx->http.port, "/bearer");
     t.http.auth_type = "Bearer";
     t.http.credentials = TOKEN;
     s = scrape1(fx, &t);
@@ -765,7 +675,7 @@ test_bearer_auth(void **state)
     assert_no_secrets(fx);
 
     snprintf(file, sizeof(file), "%s/token", fx->dir);
-    write_file(file, TOKEN "\n");
+    ts_write_file(file, TOKEN "\n");
     t.http.credentials = NULL;
     t.http.credentials_file = file;
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -774,11 +684,11 @@ test_bearer_auth(void **state)
     snprintf(fx->sh->token, sizeof(fx->sh->token), "%s", TOKEN2);
     assert_string_equal(scrape1(fx, &t).last_error, "HTTP 401 Unauthorized");
     /* ... and the rotated file works without any reload. */
-    write_file(file, TOKEN2);
+    ts_write_file(file, TOKEN2);
     assert_int_equal(scrape1(fx, &t).health, 1);
     assert_no_secrets(fx);
 
-    def_init(&t, "127.0.0.1", fx->port, "/apikey");
+    def_init(&t, "127.0.0.1", fx->http.port, "/apikey");
     t.http.auth_type = "APIKEY";
     t.http.credentials = TOKEN;
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -797,7 +707,7 @@ test_proxy(void **state)
 
     def_init(&t, "scrape-target.invalid", 9999, "/ok");
     snprintf(proxy, sizeof(proxy), "http://" PROXY_USER ":" PROXY_PASSWORD
-             "@127.0.0.1:%d", fx->port);
+             "@127.0.0.1:%d", fx->http.port);
     t.http.proxy_url = proxy;
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 1);
@@ -808,7 +718,7 @@ test_proxy(void **state)
     assert_no_secrets(fx);
 
     snprintf(proxy, sizeof(proxy), "http://" PROXY_USER ":wrong@127.0.0.1:%d",
-             fx->port);
+             fx->http.port);
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 2);
     assert_string_equal(s.last_error,
@@ -825,9 +735,9 @@ test_url_secret(void **state)
     char addr[96];
     struct scrape_status s;
 
-    def_init(&t, "127.0.0.1", fx->port, "/basic");
+    def_init(&t, "127.0.0.1", fx->http.port, "/basic");
     snprintf(addr, sizeof(addr), USER ":" PASSWORD "@127.0.0.1:%d",
-             fx->port);
+             fx->http.port);
     t.d.address = addr;
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 1);
@@ -835,7 +745,7 @@ test_url_secret(void **state)
         char want[128];
 
         snprintf(want, sizeof(want), "http://" USER ":<secret>@127.0.0.1:"
-                 "%d/basic", fx->port);
+                 "%d/basic", fx->http.port);
         assert_string_equal(s.url, want);
     }
     assert_no_secrets(fx);
@@ -850,7 +760,7 @@ test_redirects(void **state)
     struct scrape_status s;
     struct tdef t;
 
-    def_init(&t, "127.0.0.1", fx->port, "/redirect");
+    def_init(&t, "127.0.0.1", fx->http.port, "/redirect");
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 1);
     assert_float_equal(last_value(fx, t.addr, "ok_metric"), 1, 0);
@@ -861,7 +771,7 @@ test_redirects(void **state)
     assert_int_equal(s.health, 2);
     assert_string_equal(s.last_error, "HTTP 302 Found");
 
-    def_init(&t, "127.0.0.1", fx->port, "/loop");
+    def_init(&t, "127.0.0.1", fx->http.port, "/loop");
     assert_string_equal(scrape1(fx, &t).last_error,
                         "stopped after 10 redirects");
 }
@@ -875,14 +785,14 @@ test_params(void **state)
     struct tdef t;
     char want[128];
 
-    def_init(&t, "127.0.0.1", fx->port, "/params");
+    def_init(&t, "127.0.0.1", fx->http.port, "/params");
     t.d.params = "module=http_2xx&target=a+b%2Fc";
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 1);
     assert_true(strncmp(fx->sh->last_req, "GET /params?module=http_2xx&"
                         "target=a+b%2Fc HTTP/1.1\r\n", 45) == 0);
     snprintf(want, sizeof(want), "http://127.0.0.1:%d/params?module="
-             "http_2xx&target=a+b%%2Fc", fx->port);
+             "http_2xx&target=a+b%%2Fc", fx->http.port);
     assert_string_equal(s.url, want);
     assert_float_equal(last_value(fx, t.addr, "params_ok"), 1, 0);
 }
@@ -911,7 +821,7 @@ test_limits(void **state)
     struct sample smp;
     char want[256];
 
-    def_init(&t, "127.0.0.1", fx->port, "/many");
+    def_init(&t, "127.0.0.1", fx->http.port, "/many");
     t.d.sample_limit = 50;
     s = scrape1(fx, &t);
     assert_int_equal(s.health, 2);
@@ -932,7 +842,7 @@ test_limits(void **state)
     assert_int_equal(scrape1(fx, &t).health, 1);
 
     /* __name__, a, b and the target's env, instance, job: 6 labels. */
-    def_init(&t, "127.0.0.1", fx->port, "/labels");
+    def_init(&t, "127.0.0.1", fx->http.port, "/labels");
     t.d.label_limit = 5;
     assert_string_equal(scrape1(fx, &t).last_error, "label_limit exceeded "
                         "(metric: m{a=\"1\",b=\"2\"}, number of labels: 6, "
@@ -940,14 +850,14 @@ test_limits(void **state)
     t.d.label_limit = 6;
     assert_int_equal(scrape1(fx, &t).health, 1);
 
-    def_init(&t, "127.0.0.1", fx->port, "/longname");
+    def_init(&t, "127.0.0.1", fx->http.port, "/longname");
     t.d.label_name_length_limit = 10;
     assert_string_equal(scrape1(fx, &t).last_error,
                         "label_name_length_limit exceeded (metric: "
                         "m{a_very_long_label_name=\"1\"}, label name: "
                         "a_very_long_label_name, length: 22, limit: 10)");
 
-    def_init(&t, "127.0.0.1", fx->port, "/longvalue");
+    def_init(&t, "127.0.0.1", fx->http.port, "/longvalue");
     t.d.label_value_length_limit = 20;
     snprintf(want, sizeof(want), "label_value_length_limit exceeded "
              "(metric: m{v=\"0123456789abcdefghijklmnopqrstuvwxyz\"}, "
@@ -968,7 +878,7 @@ test_honor(void **state)
     struct sample smp;
     int64_t before = wall_ms();
 
-    def_init(&t, "127.0.0.1", fx->port, "/honor");
+    def_init(&t, "127.0.0.1", fx->http.port, "/honor");
     assert_int_equal(scrape1(fx, &t).health, 1);
     {
         struct label v[] = {
@@ -981,7 +891,7 @@ test_honor(void **state)
         assert_int_equal(smp.t, 1700000000000LL);
     }
 
-    def_init(&t, "127.0.0.1", fx->port, "/honor");
+    def_init(&t, "127.0.0.1", fx->http.port, "/honor");
     t.d.honor_labels = true;
     t.d.ignore_timestamps = true;
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -1010,13 +920,13 @@ test_bad_bodies(void **state)
     struct scrape_target_def d[4];
     struct scrape_status s;
 
-    def_init(&t[0], "127.0.0.1", fx->port, "/endless");
+    def_init(&t[0], "127.0.0.1", fx->http.port, "/endless");
     t[0].d.body_size_limit = 256 * 1024;
-    def_init(&t[1], "127.0.0.1", fx->port, "/stall");
+    def_init(&t[1], "127.0.0.1", fx->http.port, "/stall");
     t[1].d.timeout_ms = 500;
-    def_init(&t[2], "127.0.0.1", fx->port, "/bomb");
+    def_init(&t[2], "127.0.0.1", fx->http.port, "/bomb");
     t[2].d.body_size_limit = 1 << 20;
-    def_init(&t[3], "127.0.0.1", fx->port, "/ok");
+    def_init(&t[3], "127.0.0.1", fx->http.port, "/ok");
     for (int i = 0; i < 4; i++)
         d[i] = t[i].d;
     assert_true(scrape_all(fx, d, 4, 5000));

@@ -5,9 +5,7 @@
  * changes between scrapes) with keep-alive, and the pool writes into a
  * real store.
  */
-#include <errno.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,9 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,29 +24,21 @@
 #include "store/store.h"
 #include "src/buf.h"
 #include "src/xalloc.h"
+#include "tests/support/http.h"
+#include "tests/support/fs.h"
 
 /* What the test tells the server: the body /changing serves next. */
 struct shared {
     volatile int phase;
-    volatile int accepts;   /* connections accepted so far */
     char last_req[2048];    /* the head of the newest request */
 };
 
 struct fixture {
-    pid_t server;
-    int port;
+    struct ts_http http;
     struct shared *sh;
     struct store *st;
     struct scrape_pool *pool;
 };
-
-static const char *
-testdata(void)
-{
-    const char *d = getenv("TESTDATA");
-
-    return d != NULL ? d : "tests/data";
-}
 
 static int64_t
 wall_ms(void)
@@ -65,21 +52,6 @@ wall_ms(void)
 /* ---- the server (runs in the child) ---- */
 
 static void
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            _exit(0);
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-static void
 respond(int fd, const char *status, const char *ctype, const char *body,
         size_t len)
 {
@@ -88,8 +60,8 @@ respond(int fd, const char *status, const char *ctype, const char *body,
                      "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
                      "Content-Length: %zu\r\n\r\n", status, ctype, len);
 
-    write_all(fd, head, (size_t)n);
-    write_all(fd, body, len);
+    ts_http_send(fd, head, (size_t)n);
+    ts_http_send(fd, body, len);
 }
 
 static void
@@ -101,7 +73,7 @@ serve_file(int fd, const char *rel, const char *ctype)
     size_t n;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/exposition/%s", testdata(), rel);
+    snprintf(path, sizeof(path), "%s/exposition/%s", ts_testdata(), rel);
     f = fopen(path, "rb");
     if (f == NULL) {
         respond(fd, "404 Not Found", "text/plain", "no\n", 3);
@@ -123,9 +95,9 @@ serve_slow(int fd)
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
         "Content-Length: 40\r\n\r\n# TYPE slow gauge\n";
 
-    write_all(fd, head, sizeof(head) - 1);
+    ts_http_send(fd, head, sizeof(head) - 1);
     sleep(5);
-    write_all(fd, "slow 1\n", 7);
+    ts_http_send(fd, "slow 1\n", 7);
 }
 
 /* 1 MiB of valid lines: only the size cap can reject it. */
@@ -170,8 +142,8 @@ serve_gzip(int fd)
                      "version=0.0.4\r\nContent-Encoding: gzip\r\n"
                      "Content-Length: %zu\r\n\r\n", sizeof(gz_body));
 
-    write_all(fd, head, (size_t)n);
-    write_all(fd, (const char *)gz_body, sizeof(gz_body));
+    ts_http_send(fd, head, (size_t)n);
+    ts_http_send(fd, (const char *)gz_body, sizeof(gz_body));
 }
 
 static void
@@ -204,89 +176,25 @@ route(int fd, const char *path, struct shared *sh)
     }
 }
 
-/* One connection: requests one after another until the client closes. */
+/* Each request: remember its head for the test, then answer it. */
 static void
-serve_conn(int fd, struct shared *sh)
+on_request(int fd, const char *path, const char *head, void *ctx)
 {
-    char req[8192], path[256];
-    size_t have = 0;
-    char *end;
+    struct shared *sh = ctx;
 
-    for (;;) {
-        ssize_t r = read(fd, req + have, sizeof(req) - 1 - have);
-
-        if (r <= 0)
-            _exit(0);
-        have += (size_t)r;
-        req[have] = '\0';
-        while ((end = strstr(req, "\r\n\r\n")) != NULL) {
-            size_t used = (size_t)(end + 4 - req);
-
-            if (sscanf(req, "GET %255s", path) != 1)
-                _exit(0);
-            snprintf(sh->last_req, sizeof(sh->last_req), "%.*s",
-                     (int)used, req);
-            route(fd, path, sh);
-            memmove(req, req + used, have - used + 1);
-            have -= used;
-        }
-    }
-}
-
-static void
-serve(int lfd, struct shared *sh)
-{
-    setpgid(0, 0);
-    signal(SIGCHLD, SIG_IGN);
-    for (;;) {
-        int fd = accept(lfd, NULL, NULL);
-
-        if (fd < 0)
-            continue;
-        sh->accepts++;
-        if (fork() == 0) {
-            close(lfd);
-            serve_conn(fd, sh);
-        }
-        close(fd);
-    }
-}
-
-/* A listening socket on an ephemeral port of 127.0.0.1. */
-static int
-listen_any(int *port)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-        listen(fd, 64) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        return -1;
-    *port = ntohs(a.sin_port);
-    return fd;
+    snprintf(sh->last_req, sizeof(sh->last_req), "%s\r\n", head);
+    route(fd, path, sh);
 }
 
 static int
 setup(void **state)
 {
     struct fixture *fx = xcalloc(1, sizeof(*fx));
-    int lfd = listen_any(&fx->port);
 
-    if (lfd < 0)
+    fx->sh = ts_shared_new(sizeof(*fx->sh));
+    if (fx->sh == NULL ||
+        ts_http_start(&fx->http, on_request, fx->sh) != 0)
         return -1;
-    fx->sh = mmap(NULL, sizeof(*fx->sh), PROT_READ | PROT_WRITE,
-                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (fx->sh == MAP_FAILED)
-        return -1;
-    fx->server = fork();
-    if (fx->server == 0)
-        serve(lfd, fx->sh);
-    setpgid(fx->server, fx->server);
-    close(lfd);
     fx->st = store_new(3600 * 1000, 0);
     fx->pool = scrape_pool_new(fx->st);
     *state = fx;
@@ -300,9 +208,8 @@ teardown(void **state)
 
     scrape_pool_free(fx->pool);
     store_free(fx->st);
-    kill(-fx->server, SIGKILL);
-    waitpid(fx->server, NULL, 0);
-    munmap(fx->sh, sizeof(*fx->sh));
+    ts_http_stop(&fx->http);
+    ts_shared_free(fx->sh, sizeof(*fx->sh));
     free(fx);
     return 0;
 }
@@ -321,7 +228,7 @@ def_init(struct tdef *t, const struct fixture *fx, const char *job,
          const char *path, int64_t interval_ms, int64_t timeout_ms)
 {
     memset(t, 0, sizeof(*t));
-    snprintf(t->addr, sizeof(t->addr), "127.0.0.1:%d", fx->port);
+    snprintf(t->addr, sizeof(t->addr), "127.0.0.1:%d", fx->http.port);
     t->lab[0] = (struct label){ "env", "test" };
     t->lab[1] = (struct label){ "instance", t->addr };
     t->lab[2] = (struct label){ "job", job };
@@ -399,7 +306,7 @@ series_read(const struct fixture *fx, struct sample **out, const char *first,
     return store_read(fx->st, id, INT64_MIN, INT64_MAX, out, &cap);
 }
 
-/* The newest value of a series of the target at fx->port, job given. */
+/* The newest value of a series of the target at fx->http.port, job given. */
 static bool
 last_of(const struct fixture *fx, const char *job, const char *name,
         struct sample *out)
@@ -408,7 +315,7 @@ last_of(const struct fixture *fx, const char *job, const char *name,
     char inst[64];
     size_t n;
 
-    snprintf(inst, sizeof(inst), "127.0.0.1:%d", fx->port);
+    snprintf(inst, sizeof(inst), "127.0.0.1:%d", fx->http.port);
     n = series_read(fx, &s, "__name__", name, "env", "test", "instance",
                     inst, "job", job, NULL);
     if (n > 0)
@@ -491,7 +398,7 @@ test_fixture_scrape(void **state)
     assert_int_equal(s.scrapes, 3);
     assert_float_equal(last_value(fx, "node", "scrape_series_added"), 0, 0);
     /* Keep-alive: all three scrapes went over one connection. */
-    assert_int_equal(fx->sh->accepts, 1);
+    assert_int_equal(ts_http_accepts(&fx->http), 1);
     {
         struct sample *v;
         size_t n = series_read(fx, &v, "__name__", "up", "env", "test",
@@ -520,7 +427,7 @@ test_failures(void **state)
     struct scrape_status s;
     struct sample *v;
     int closed_port;
-    int lfd = listen_any(&closed_port);
+    int lfd = ts_http_listen(&closed_port);
 
     close(lfd);
     def_init(&t[0], fx, "e500", "/500", 1000, 500);
@@ -854,7 +761,7 @@ test_spread(void **state)
     char (*inst)[32] = xcalloc(N, sizeof(*inst));
     size_t bucket[10] = { 0 };
     int64_t t0 = wall_ms();
-    int port, lfd = listen_any(&port);
+    int port, lfd = ts_http_listen(&port);
 
     close(lfd);     /* nothing listens: every scrape is refused at once */
     for (size_t i = 0; i < N; i++) {

@@ -22,6 +22,7 @@
 #include "src/relabel_config.h"
 #include "src/xalloc.h"
 #include "src/yaml.h"
+#include "tests/support/fs.h"
 
 /* The actions that can drop a target. */
 static const uintmax_t drop_actions[] = {
@@ -54,9 +55,7 @@ struct fixture {
 static char *
 data_path(const char *name)
 {
-    const char *dir = getenv("TESTDATA");
-
-    return xasprintf("%s/relabel/%s", dir ? dir : "tests/data", name);
+    return xasprintf("%s/relabel/%s", ts_testdata(), name);
 }
 
 /* "a=1\nb=2\n" from a sorted label set. */

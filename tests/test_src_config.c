@@ -14,60 +14,22 @@
 #include <cmocka.h>
 
 #include "src/config.h"
+#include "tests/support/config.h"
 #include "src/config_check.h"
 #include "src/xalloc.h"
+#include "tests/support/fs.h"
 
 #define MAXD 20
-
-/* One load of a YAML text written to a temporary file. */
-struct loaded {
-    char path[64];
-    struct config cfg;
-    struct diag errs[MAXD], warns[MAXD];
-    size_t nerrs, nwarns;
-    int rc;
-};
-
-static void
-load_text(struct loaded *l, const char *text)
-{
-    int fd;
-
-    snprintf(l->path, sizeof(l->path), "/tmp/promdeck-config-XXXXXX");
-    fd = mkstemp(l->path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    l->rc = config_load(&l->cfg, l->path, l->errs, MAXD, &l->nerrs,
-                        l->warns, MAXD, &l->nwarns);
-}
-
-static void
-unload(struct loaded *l)
-{
-    config_fini(&l->cfg);
-    unlink(l->path);
-}
-
-static void
-assert_diag(const struct diag *d, const char *source, int line, int col,
-            const char *msg)
-{
-    assert_string_equal(d->source, source);
-    assert_int_equal(d->line, line);
-    assert_int_equal(d->col, col);
-    assert_string_equal(d->msg, msg);
-}
 
 static void
 test_defaults(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     struct scrape_target_def *defs;
     size_t n;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: node\n"
                   "    static_configs:\n"
                   "      - targets: ['host1:9100']\n");
@@ -96,18 +58,18 @@ test_defaults(void **state)
     assert_int_equal(defs[0].interval_ms, 60000);
     assert_int_equal(defs[0].timeout_ms, 10000);
     config_targets_free(defs, n);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 static void
 test_overrides(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     struct scrape_target_def *defs;
     size_t n;
 
     (void)state;
-    load_text(&l, "global:\n"
+    ts_config_load(&l, "global:\n"
                   "  scrape_interval: 15s\n"
                   "  scrape_timeout: 5s\n"
                   "  evaluation_interval: 30s\n"
@@ -156,16 +118,16 @@ test_overrides(void **state)
     assert_string_equal(labels_get(&defs[2].labels, "instance"), "front");
     assert_string_equal(labels_get(&defs[2].labels, "job"), "fast");
     config_targets_free(defs, n);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 static void
 test_errors(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "global:\n"
+    ts_config_load(&l, "global:\n"
                   "  scrape_interval: 5s\n"
                   "  scrape_timeout: 10s\n"
                   "scrape_configs:\n"
@@ -182,31 +144,31 @@ test_errors(void **state)
                   "    scheme: ftp\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 8);
-    assert_diag(&l.errs[0], l.path, 3, 19,
-                "global scrape timeout greater than scrape interval");
-    assert_diag(&l.errs[1], l.path, 7, 21,
-                "scrape timeout greater than scrape interval for scrape "
-                "config with job name \"a\"");
-    assert_diag(&l.errs[2], l.path, 8, 15,
-                "found multiple scrape configs with job name \"a\"");
+    ts_assert_diag(&l.errs[0], l.path, 3, 19,
+                   "global scrape timeout greater than scrape interval");
+    ts_assert_diag(&l.errs[1], l.path, 7, 21,
+                   "scrape timeout greater than scrape interval for scrape "
+                   "config with job name \"a\"");
+    ts_assert_diag(&l.errs[2], l.path, 8, 15,
+                   "found multiple scrape configs with job name \"a\"");
     /* The duration error comes from the yaml layer, at the value. */
     assert_string_equal(l.errs[3].source, l.path);
     assert_int_equal(l.errs[3].line, 9);
     assert_int_equal(l.errs[3].col, 22);
-    assert_diag(&l.errs[4], l.path, 10, 5, "job_name is empty");
-    assert_diag(&l.errs[5], l.path, 12, 19,
-                "\"http://host:80/metrics\" is not a valid hostname");
-    assert_diag(&l.errs[6], l.path, 13, 18,
-                "\"0bad\" is not a valid label name");
-    assert_diag(&l.errs[7], l.path, 15, 13,
-                "invalid scheme \"ftp\"; expected \"http\" or \"https\"");
-    unload(&l);
+    ts_assert_diag(&l.errs[4], l.path, 10, 5, "job_name is empty");
+    ts_assert_diag(&l.errs[5], l.path, 12, 19,
+                   "\"http://host:80/metrics\" is not a valid hostname");
+    ts_assert_diag(&l.errs[6], l.path, 13, 18,
+                   "\"0bad\" is not a valid label name");
+    ts_assert_diag(&l.errs[7], l.path, 15, 13,
+                   "invalid scheme \"ftp\"; expected \"http\" or \"https\"");
+    ts_config_unload(&l);
 }
 
 static void
 test_error_cap(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     char text[4096];
     size_t len = 0;
 
@@ -215,21 +177,21 @@ test_error_cap(void **state)
     for (int i = 0; i < 30; i++)
         len += (size_t)snprintf(text + len, sizeof(text) - len,
                                 "  bogus_key_%02d: 1\n", i);
-    load_text(&l, text);
+    ts_config_load(&l, text);
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 20);
-    assert_diag(&l.errs[19], l.path, 21, 3,
-                "unknown key 'bogus_key_19' in global config");
-    unload(&l);
+    ts_assert_diag(&l.errs[19], l.path, 21, 3,
+                   "unknown key 'bogus_key_19' in global config");
+    ts_config_unload(&l);
 }
 
 static void
 test_unknown_key(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: a\n"
                   "    scrape_intervl: 10s\n"
                   "    frobnicate: yes\n"
@@ -238,31 +200,31 @@ test_unknown_key(void **state)
                   "scrape_config: []\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 4);
-    assert_diag(&l.errs[0], l.path, 7, 1,
-                "unknown key 'scrape_config' in the top level; did you "
-                "mean 'scrape_configs'?");
-    assert_diag(&l.errs[1], l.path, 3, 5,
-                "unknown key 'scrape_intervl' in scrape config; did you "
-                "mean 'scrape_interval'?");
+    ts_assert_diag(&l.errs[0], l.path, 7, 1,
+                   "unknown key 'scrape_config' in the top level; did you "
+                   "mean 'scrape_configs'?");
+    ts_assert_diag(&l.errs[1], l.path, 3, 5,
+                   "unknown key 'scrape_intervl' in scrape config; did you "
+                   "mean 'scrape_interval'?");
     assert_int_equal(l.errs[1].span, 14);
-    assert_diag(&l.errs[2], l.path, 4, 5,
-                "unknown key 'frobnicate' in scrape config");
-    assert_diag(&l.errs[3], l.path, 6, 9,
-                "unknown key 'target' in static config; did you mean "
-                "'targets'?");
-    unload(&l);
+    ts_assert_diag(&l.errs[2], l.path, 4, 5,
+                   "unknown key 'frobnicate' in scrape config");
+    ts_assert_diag(&l.errs[3], l.path, 6, 9,
+                   "unknown key 'target' in static config; did you mean "
+                   "'targets'?");
+    ts_config_unload(&l);
 }
 
 static void
 test_warnings(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     char *out = NULL;
     size_t outlen = 0;
     FILE *f;
 
     (void)state;
-    load_text(&l, "rule_files: [alerts.yml]\n"
+    ts_config_load(&l, "rule_files: [alerts.yml]\n"
                   "global:\n"
                   "  query_log_file: q.log\n"
                   "scrape_configs:\n"
@@ -277,10 +239,10 @@ test_warnings(void **state)
     /* relabel_configs, file_sd_configs, honor_labels and basic_auth are
      * read now: no warning. */
     assert_int_equal(l.nwarns, 2);
-    assert_diag(&l.warns[0], l.path, 1, 1,
-                "rule_files is not supported yet; ignored");
-    assert_diag(&l.warns[1], l.path, 3, 3,
-                "query_log_file is not supported yet; ignored");
+    ts_assert_diag(&l.warns[0], l.path, 1, 1,
+                   "rule_files is not supported yet; ignored");
+    ts_assert_diag(&l.warns[1], l.path, 3, 3,
+                   "query_log_file is not supported yet; ignored");
     assert_true(l.cfg.jobs[0].honor_labels);
     assert_string_equal(l.cfg.jobs[0].http.username, "u");
     assert_string_equal(l.cfg.jobs[0].http.password, "p");
@@ -291,7 +253,7 @@ test_warnings(void **state)
                             "yet; ignored\n") != NULL);
     assert_true(strncmp(out, l.path, strlen(l.path)) == 0);
     free(out);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 /* The chapter-9 prometheus.yml: three static jobs and a DNS one. */
@@ -303,11 +265,11 @@ test_chapter9(void **state)
     size_t nerrs, nwarns, n;
     struct scrape_target_def *defs;
     char path[512];
-    const char *td = getenv("TESTDATA");
+    const char *td = ts_testdata();
 
     (void)state;
     snprintf(path, sizeof(path), "%s/diamol-ch09/exercises-prometheus-"
-             "prometheus.yml", td != NULL ? td : "tests/data");
+             "prometheus.yml", td);
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
@@ -383,11 +345,11 @@ test_missing_file(void **state)
 static void
 test_scrape_defaults(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     const struct config_job *j;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: plain\n");
     assert_int_equal(l.rc, 0);
     j = &l.cfg.jobs[0];
@@ -405,7 +367,7 @@ test_scrape_defaults(void **state)
     assert_false(j->http.insecure_skip_verify);
     assert_int_equal(j->http.min_version, FETCH_TLS_ANY);
     assert_int_equal(j->nparams, 0);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 /* Every scrape key promdeck reads, set away from its default. */
@@ -441,13 +403,13 @@ static const char scrape_keys_yml[] =
 static void
 test_scrape_keys(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     struct scrape_target_def *defs;
     const struct config_job *j;
     size_t n;
 
     (void)state;
-    load_text(&l, scrape_keys_yml);
+    ts_config_load(&l, scrape_keys_yml);
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.nwarns, 0);
     j = &l.cfg.jobs[1];
@@ -490,7 +452,7 @@ test_scrape_keys(void **state)
     assert_int_equal(defs[0].label_value_length_limit, 200);
     assert_ptr_equal(defs[0].http, &l.cfg.jobs[1].http);
     config_targets_free(defs, n);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 /* Validation as prometheus/common's HTTPClientConfig.Validate words it,
@@ -498,10 +460,10 @@ test_scrape_keys(void **state)
 static void
 test_http_errors(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: a\n"
                   "    bearer_token: x\n"
                   "    bearer_token_file: f\n"
@@ -527,31 +489,31 @@ test_http_errors(void **state)
                   "    sample_limit: -1\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 12);
-    assert_diag(&l.errs[0], l.path, 4, 5, "at most one of bearer_token & "
-                "bearer_token_file must be configured");
-    assert_diag(&l.errs[1], l.path, 7, 5, "at most one of basic_auth, "
-                "oauth2, bearer_token & bearer_token_file must be "
-                "configured");
-    assert_diag(&l.errs[2], l.path, 9, 31, "at most one of basic_auth "
-                "password & password_file must be configured");
-    assert_diag(&l.errs[3], l.path, 12, 5, "authorization is not "
-                "compatible with bearer_token & bearer_token_file");
-    assert_diag(&l.errs[4], l.path, 14, 37, "at most one of authorization "
-                "credentials & credentials_file must be configured");
-    assert_diag(&l.errs[5], l.path, 16, 27, "authorization type cannot be "
-                "set to \"basic\", use \"basic_auth\" instead");
-    assert_diag(&l.errs[6], l.path, 19, 5, "at most one of basic_auth, "
-                "oauth2 & authorization must be configured");
-    assert_diag(&l.errs[7], l.path, 21, 49, "unknown TLS version: TLS14");
-    assert_diag(&l.errs[8], l.path, 21, 18, "client cert file \"c.crt\" "
-                "specified without client key file");
-    assert_diag(&l.errs[9], l.path, 24, 19, "sample_limit must not be "
-                "negative, found -1");
-    assert_diag(&l.errs[10], l.path, 23, 18, "unknown key 'ca_flie' in "
-                "tls_config; did you mean 'ca_file'?");
-    assert_diag(&l.errs[11], l.path, 23, 30, "client key file \"k\" "
-                "specified without client cert file");
-    unload(&l);
+    ts_assert_diag(&l.errs[0], l.path, 4, 5, "at most one of bearer_token & "
+                   "bearer_token_file must be configured");
+    ts_assert_diag(&l.errs[1], l.path, 7, 5, "at most one of basic_auth, "
+                   "oauth2, bearer_token & bearer_token_file must be "
+                   "configured");
+    ts_assert_diag(&l.errs[2], l.path, 9, 31, "at most one of basic_auth "
+                   "password & password_file must be configured");
+    ts_assert_diag(&l.errs[3], l.path, 12, 5, "authorization is not "
+                   "compatible with bearer_token & bearer_token_file");
+    ts_assert_diag(&l.errs[4], l.path, 14, 37, "at most one of authorization "
+                   "credentials & credentials_file must be configured");
+    ts_assert_diag(&l.errs[5], l.path, 16, 27, "authorization type cannot be "
+                   "set to \"basic\", use \"basic_auth\" instead");
+    ts_assert_diag(&l.errs[6], l.path, 19, 5, "at most one of basic_auth, "
+                   "oauth2 & authorization must be configured");
+    ts_assert_diag(&l.errs[7], l.path, 21, 49, "unknown TLS version: TLS14");
+    ts_assert_diag(&l.errs[8], l.path, 21, 18, "client cert file \"c.crt\" "
+                   "specified without client key file");
+    ts_assert_diag(&l.errs[9], l.path, 24, 19, "sample_limit must not be "
+                   "negative, found -1");
+    ts_assert_diag(&l.errs[10], l.path, 23, 18, "unknown key 'ca_flie' in "
+                   "tls_config; did you mean 'ca_file'?");
+    ts_assert_diag(&l.errs[11], l.path, 23, 30, "client key file \"k\" "
+                   "specified without client cert file");
+    ts_config_unload(&l);
 }
 
 /* external_labels: names checked as Prometheus checks them (values are
@@ -559,27 +521,27 @@ test_http_errors(void **state)
 static void
 test_external_labels(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "global:\n"
+    ts_config_load(&l, "global:\n"
                   "  evaluation_interval: 1m\n"
                   "  external_labels:\n"
                   "    0bad: x\n"
                   "    fine: ok\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 1);
-    assert_diag(&l.errs[0], l.path, 4, 5,
-                "\"0bad\" is not a valid label name");
+    ts_assert_diag(&l.errs[0], l.path, 4, 5,
+                   "\"0bad\" is not a valid label name");
     assert_int_equal(l.cfg.external_labels.n, 1);
     assert_string_equal(l.cfg.external_labels.v[0].name, "fine");
     assert_int_equal(l.cfg.evaluation_interval_ms, 60000);
-    unload(&l);
-    load_text(&l, "global: {evaluation_interval: 1x}\n");
+    ts_config_unload(&l);
+    ts_config_load(&l, "global: {evaluation_interval: 1x}\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.errs[0].line, 1);
     assert_int_equal(l.errs[0].col, 31);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 /* params reach the URL; relabelling can override them through
@@ -587,12 +549,12 @@ test_external_labels(void **state)
 static void
 test_params_relabelled(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     struct scrape_target_def *defs;
     size_t n;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: bb\n"
                   "    scrape_interval: 1m30s\n"
                   "    metrics_path: /probe\n"
@@ -620,7 +582,7 @@ test_params_relabelled(void **state)
                         "example.com:443");
     assert_string_equal(labels_get(&defs[0].labels, "team"), "web");
     config_targets_free(defs, n);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 /* A production-like prometheus.yml loads with exactly the warnings for
@@ -633,23 +595,22 @@ test_production(void **state)
     size_t nerrs, nwarns, n;
     struct scrape_target_def *defs;
     char path[512];
-    const char *td = getenv("TESTDATA");
+    const char *td = ts_testdata();
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/prometheus-production.yml",
-             td != NULL ? td : "tests/data");
+    snprintf(path, sizeof(path), "%s/prometheus-production.yml", td);
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
     assert_int_equal(nwarns, 4);
-    assert_diag(&warns[0], path, 12, 1,
-                "rule_files is not supported yet; ignored");
-    assert_diag(&warns[1], path, 15, 1,
-                "alerting is not supported yet; ignored");
-    assert_diag(&warns[2], path, 23, 1,
-                "remote_write is not supported yet; ignored");
-    assert_diag(&warns[3], path, 84, 5,
-                "kubernetes_sd_configs is not supported yet; ignored");
+    ts_assert_diag(&warns[0], path, 12, 1,
+                   "rule_files is not supported yet; ignored");
+    ts_assert_diag(&warns[1], path, 15, 1,
+                   "alerting is not supported yet; ignored");
+    ts_assert_diag(&warns[2], path, 23, 1,
+                   "remote_write is not supported yet; ignored");
+    ts_assert_diag(&warns[3], path, 84, 5,
+                   "kubernetes_sd_configs is not supported yet; ignored");
     assert_int_equal(cfg.evaluation_interval_ms, 30000);
     assert_int_equal(cfg.external_labels.n, 2);
     assert_string_equal(labels_get(&cfg.external_labels, "replica"), "A");
@@ -674,13 +635,12 @@ test_check(void **state)
 {
     char path[512], *out = NULL, *err = NULL;
     size_t outlen = 0, errlen = 0;
-    const char *td = getenv("TESTDATA");
-    struct loaded l;
+    const char *td = ts_testdata();
+    struct ts_config l;
     FILE *fo, *fe;
 
     (void)state;
-    snprintf(path, sizeof(path), "%s/prometheus-production.yml",
-             td != NULL ? td : "tests/data");
+    snprintf(path, sizeof(path), "%s/prometheus-production.yml", td);
     fo = open_memstream(&out, &outlen);
     fe = open_memstream(&err, &errlen);
     assert_int_equal(config_check_main(path, fo, fe), 0);
@@ -693,7 +653,7 @@ test_check(void **state)
     free(out);
     free(err);
 
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: a\n"
                   "    sample_limt: 5\n"
                   "    tls_config: {min_version: TLS9}\n");
@@ -712,7 +672,7 @@ test_check(void **state)
     assert_true(strstr(err, "    tls_config: {min_version: TLS9}\n") != NULL);
     free(out);
     free(err);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 int

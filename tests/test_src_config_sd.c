@@ -17,56 +17,17 @@
 #include <cmocka.h>
 
 #include "src/config.h"
+#include "tests/support/config.h"
 
-#define MAXD 20
-
-struct loaded {
-    char path[64];
-    struct config cfg;
-    struct diag errs[MAXD], warns[MAXD];
-    size_t nerrs, nwarns;
-    int rc;
-};
-
-static void
-load_text(struct loaded *l, const char *text)
-{
-    int fd;
-
-    snprintf(l->path, sizeof(l->path), "/tmp/promdeck-sd-XXXXXX");
-    fd = mkstemp(l->path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    l->rc = config_load(&l->cfg, l->path, l->errs, MAXD, &l->nerrs,
-                        l->warns, MAXD, &l->nwarns);
-}
-
-static void
-unload(struct loaded *l)
-{
-    config_fini(&l->cfg);
-    unlink(l->path);
-}
-
-static void
-assert_diag(const struct diag *d, const char *source, int line, int col,
-            const char *msg)
-{
-    assert_string_equal(d->source, source);
-    assert_int_equal(d->line, line);
-    assert_int_equal(d->col, col);
-    assert_string_equal(d->msg, msg);
-}
 
 static void
 test_defaults(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
     const struct config_sd *sd;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: j\n"
                   "    dns_sd_configs:\n"
                   "      - names: [_prometheus._tcp.example.org]\n"
@@ -97,16 +58,16 @@ test_defaults(void **state)
     assert_string_equal(sd->file[0].files[1], "/etc/sd/x.yml");
     assert_string_equal(sd->file[1].files[0], "/tmp/y.YAML");
     assert_int_equal(sd->file[1].refresh_ms, 10000);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 static void
 test_dns_errors(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: j\n"
                   "    dns_sd_configs:\n"
                   "      - names: []\n"
@@ -119,25 +80,25 @@ test_dns_errors(void **state)
                   "        refresh_interval: soon\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 5);
-    assert_diag(&l.errs[0], l.path, 4, 9,
-                "DNS-SD config must contain at least one SRV record name");
-    assert_diag(&l.errs[1], l.path, 5, 9, "a port is required in DNS-SD "
-                "configs for all record types except SRV");
-    assert_diag(&l.errs[2], l.path, 8, 15, "invalid DNS-SD records type MX");
-    assert_diag(&l.errs[3], l.path, 9, 9,
-                "field nmes not found in type dns.plain");
+    ts_assert_diag(&l.errs[0], l.path, 4, 9,
+                   "DNS-SD config must contain at least one SRV record name");
+    ts_assert_diag(&l.errs[1], l.path, 5, 9, "a port is required in DNS-SD "
+                   "configs for all record types except SRV");
+    ts_assert_diag(&l.errs[2], l.path, 8, 15, "invalid DNS-SD records type MX");
+    ts_assert_diag(&l.errs[3], l.path, 9, 9,
+                   "field nmes not found in type dns.plain");
     assert_string_equal(l.errs[4].source, l.path);
     assert_int_equal(l.errs[4].line, 11);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 static void
 test_file_errors(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: j\n"
                   "    file_sd_configs:\n"
                   "      - files: []\n"
@@ -148,27 +109,27 @@ test_file_errors(void **state)
                   "      -\n");
     assert_int_equal(l.rc, -1);
     assert_int_equal(l.nerrs, 5);
-    assert_diag(&l.errs[0], l.path, 4, 9, "file service discovery config "
-                "must contain at least one path name");
-    assert_diag(&l.errs[1], l.path, 5, 17,
-                "path name \"a/*/b.json\" is not valid for file discovery");
-    assert_diag(&l.errs[2], l.path, 6, 17,
-                "path name \"t.txt\" is not valid for file discovery");
-    assert_diag(&l.errs[3], l.path, 8, 9,
-                "field refresh not found in type file.plain");
-    assert_diag(&l.errs[4], l.path, 9, 8,
-                "empty or null section in file_sd_configs");
-    unload(&l);
+    ts_assert_diag(&l.errs[0], l.path, 4, 9, "file service discovery config "
+                   "must contain at least one path name");
+    ts_assert_diag(&l.errs[1], l.path, 5, 17,
+                   "path name \"a/*/b.json\" is not valid for file discovery");
+    ts_assert_diag(&l.errs[2], l.path, 6, 17,
+                   "path name \"t.txt\" is not valid for file discovery");
+    ts_assert_diag(&l.errs[3], l.path, 8, 9,
+                   "field refresh not found in type file.plain");
+    ts_assert_diag(&l.errs[4], l.path, 9, 8,
+                   "empty or null section in file_sd_configs");
+    ts_config_unload(&l);
 }
 
 /* relabel_configs errors carry the config's name, as every other one. */
 static void
 test_relabel_errors(void **state)
 {
-    struct loaded l;
+    struct ts_config l;
 
     (void)state;
-    load_text(&l, "scrape_configs:\n"
+    ts_config_load(&l, "scrape_configs:\n"
                   "  - job_name: j\n"
                   "    relabel_configs:\n"
                   "      - action: hashmod\n"
@@ -180,7 +141,7 @@ test_relabel_errors(void **state)
     assert_int_equal(l.errs[0].line, 4);
     assert_string_equal(l.errs[1].source, l.path);
     assert_int_equal(l.errs[1].line, 6);
-    unload(&l);
+    ts_config_unload(&l);
 }
 
 int

@@ -24,6 +24,7 @@
 #include "src/dashmodel.h"
 #if defined(__has_include) && __has_include("ui/theme.h")
 #include "ui/theme.h"
+#include "tests/support/fs.h"
 #endif
 
 #define MAXERR 40
@@ -86,14 +87,6 @@ assert_error(const struct fixture *f, int line, int col, const char *part)
         fail_msg("error at %d:%d is '%s', expected '%s'", line, col, d->msg,
                  part);
     assert_string_equal(d->source, "t.yaml");
-}
-
-static const char *
-testdata(void)
-{
-    const char *s = getenv("TESTDATA");
-
-    return s ? s : "tests/data";
 }
 
 static const char complete[] =
@@ -664,7 +657,7 @@ check_metric_names(const char *file, const char *prefix, const char *fixture)
     size_t checked = 0;
     FILE *fp;
 
-    snprintf(path, sizeof(path), "%s/exposition/%s", testdata(), fixture);
+    snprintf(path, sizeof(path), "%s/exposition/%s", ts_testdata(), fixture);
     assert_non_null(fp = fopen(path, "r"));
     buf_init(&names, 0);
     buf_putc(&names, ' ');
@@ -787,7 +780,7 @@ test_open_picks_the_format(void **state)
     char path[512];
 
     snprintf(path, sizeof(path), "%s/diamol-ch09/lab-grafana-dashboard.json",
-             testdata());
+             ts_testdata());
     assert_int_equal(dashfile_open(path, &f->m, f->errs, MAXERR, &f->nerrs,
                                    &notes), 0);
     assert_string_equal(f->m.title, "TODO List");
@@ -797,14 +790,14 @@ test_open_picks_the_format(void **state)
     assert_string_equal(f->m.title, "Prometheus");
     dashmodel_fini(&f->m);
     /* JSON that is no dashboard: one diag, from the Grafana reader. */
-    snprintf(path, sizeof(path), "%s/promql/golden.json", testdata());
+    snprintf(path, sizeof(path), "%s/promql/golden.json", ts_testdata());
     assert_int_equal(dashfile_open(path, &f->m, f->errs, MAXERR, &f->nerrs,
                                    &notes), -1);
     assert_int_equal(f->nerrs, 1);
     assert_non_null(strstr(f->errs[0].msg, "expected a Grafana dashboard"));
     /* YAML that is no dashboard: our loader's errors. */
     snprintf(path, sizeof(path), "%s/diamol-ch09/"
-             "exercises-docker-compose.yml", testdata());
+             "exercises-docker-compose.yml", ts_testdata());
     assert_int_equal(dashfile_open(path, &f->m, f->errs, MAXERR, &f->nerrs,
                                    &notes), -1);
     assert_non_null(strstr(f->errs[0].msg, "unknown key"));

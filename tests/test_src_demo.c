@@ -27,6 +27,7 @@
 #include "src/buf.h"
 #include "src/demo.h"
 #include "src/demo_apps.h"
+#include "tests/support/fs.h"
 
 /* One parsed sample; labels is the raw text between the braces. */
 struct smp {
@@ -48,14 +49,6 @@ struct body {
 static struct demo *dm;
 static const struct demo_target *tg;
 static size_t ntg;
-
-static const char *
-testdata(void)
-{
-    const char *d = getenv("TESTDATA");
-
-    return d != NULL ? d : "tests/data";
-}
 
 static void
 sleep_ms(long ms)
@@ -423,7 +416,7 @@ check_against_capture(const struct body *b, const char *file,
     char chunk[4096];
     size_t r;
 
-    snprintf(path, sizeof path, "%s/exposition/%s", testdata(), file);
+    snprintf(path, sizeof path, "%s/exposition/%s", ts_testdata(), file);
     f = fopen(path, "r");
     assert_non_null(f);
     buf_init(&raw, 0);
@@ -796,7 +789,7 @@ test_dashboard_queries_have_data(void **state)
 
     (void)state;
     snprintf(path, sizeof path, "%s/promql/diamol-ch09-dashboard.promql",
-             testdata());
+             ts_testdata());
     f = fopen(path, "r");
     assert_non_null(f);
     while (fgets(line, sizeof line, f) != NULL) {
@@ -974,7 +967,8 @@ test_bucket_bounds_match_captures(void **state)
                               NULL, 0), 200);
     bounds_of(buf_str(&raw), "http_server_requests_seconds_bucket", &got);
     snprintf(path, sizeof path,
-             "%s/exposition/iotd-springboot-micrometer-mimic.prom", testdata());
+             "%s/exposition/iotd-springboot-micrometer-mimic.prom",
+             ts_testdata());
     f = fopen(path, "r");
     assert_non_null(f);
     while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)

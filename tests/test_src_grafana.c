@@ -20,6 +20,7 @@
 #include "src/dashfile.h"
 #include "src/dashmodel.h"
 #include "src/grafana.h"
+#include "tests/support/fs.h"
 
 struct fixture {
     struct dashboard m;
@@ -47,20 +48,12 @@ teardown(void **state)
     return 0;
 }
 
-static const char *
-testdata(void)
-{
-    const char *s = getenv("TESTDATA");
-
-    return s ? s : "tests/data";
-}
-
 static int
 load_file(struct fixture *f, const char *name)
 {
     char path[512];
 
-    snprintf(path, sizeof(path), "%s/diamol-ch09/%s", testdata(), name);
+    snprintf(path, sizeof(path), "%s/diamol-ch09/%s", ts_testdata(), name);
     return grafana_load(path, &f->m, &f->notes, &f->d);
 }
 
@@ -126,7 +119,7 @@ read_expected(struct expect *out, size_t max)
     FILE *fp;
 
     snprintf(path, sizeof(path), "%s/promql/diamol-ch09-dashboard.promql",
-             testdata());
+             ts_testdata());
     fp = fopen(path, "r");
     assert_non_null(fp);
     while (fgets(line, sizeof(line), fp) != NULL) {

@@ -17,6 +17,7 @@
 #include "src/load.h"
 #include "store/labels.h"
 #include "store/store.h"
+#include "tests/support/fs.h"
 
 struct fixture {
     struct store *st;
@@ -33,8 +34,7 @@ setup(void **state)
     if (f == NULL)
         return -1;
     f->st = store_new(7LL * 86400 * 1000, 0);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/promdeck-load-XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
+    if (ts_tmpdir_new(f->dir, sizeof(f->dir), "load") != 0)
         return -1;
     *state = f;
     return 0;
@@ -45,9 +45,7 @@ teardown(void **state)
 {
     struct fixture *f = *state;
 
-    if (f->path[0] != '\0')
-        unlink(f->path);
-    rmdir(f->dir);
+    ts_tmpdir_remove(f->dir);
     store_free(f->st);
     free(f);
     return 0;
@@ -87,14 +85,6 @@ last_of(struct fixture *f, const char *const *kv, int64_t maxt,
         store_last(f->st, id, maxt, out);
 }
 
-static const char *
-testdata(void)
-{
-    const char *s = getenv("TESTDATA");
-
-    return s != NULL ? s : "tests/data";
-}
-
 /* Counts the sample lines of a file: neither empty nor a # line. */
 static size_t
 count_sample_lines(const char *path)
@@ -123,7 +113,7 @@ test_fixture(void **state)
     struct sample s;
     size_t n = 0;
 
-    snprintf(path, sizeof(path), "%s/promql/input.om", testdata());
+    snprintf(path, sizeof(path), "%s/promql/input.om", ts_testdata());
     assert_int_equal(load_file(f->st, path, 0, &n, &f->d), 0);
     /* Every sample line of the 427 KB file is stored, across chunks. */
     assert_int_equal(n, count_sample_lines(path));

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "src/yaml.h"
+#include "tests/support/fs.h"
 
 struct fixture {
     struct yaml_node *root;
@@ -45,13 +46,6 @@ load(struct fixture *f, const char *text)
     diag_clear(&f->d);
     f->root = yaml_load_buf("t.yml", text, strlen(text), &f->d);
     return f->root;
-}
-
-static const char *testdata(void)
-{
-    const char *s = getenv("TESTDATA");
-
-    return s ? s : "tests/data";
 }
 
 static void
@@ -346,7 +340,7 @@ test_load_file(void **state)
     int64_t ms;
 
     snprintf(path, sizeof(path), "%s/diamol-ch09/"
-             "exercises-prometheus-prometheus.yml", testdata());
+             "exercises-prometheus-prometheus.yml", ts_testdata());
     f->root = yaml_load_file(path, &f->d);
     assert_non_null(f->root);
     assert_int_equal(yaml_get_duration(yaml_get(yaml_get(f->root, "global"),

@@ -11,59 +11,17 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
 #include "ui/bars.h"
 #include "ui/theme.h"
-
-static struct arena *arena;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    arena = arena_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(arena);
-    return 0;
-}
+#include "tests/support/ui.h"
 
 /* An instant vector: series named names[i] with value v[i]. */
 static struct qresult *
 vector(const char *const *names, const double *v, size_t n)
 {
-    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+    static const int64_t t0[] = { 0 };
 
-    r->type = QV_VECTOR;
-    r->nseries = n;
-    r->series = arena_calloc(arena, n, sizeof *r->series);
-    for (size_t i = 0; i < n; i++) {
-        struct qseries *s = &r->series[i];
-
-        s->labels.n = 1;
-        s->labels.v = arena_calloc(arena, 1, sizeof(struct label));
-        s->labels.v[0].name = "name";
-        s->labels.v[0].value = names[i];
-        s->npoints = 1;
-        s->points = arena_calloc(arena, 1, sizeof *s->points);
-        s->points[0].v = v[i];
-    }
-    return r;
-}
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
+    return ts_named_series(QV_VECTOR, n, names, t0, v, 1);
 }
 
 static const char *const abc[] = { "a", "b", "c" };
@@ -94,7 +52,7 @@ test_sorted_with_eighths(void **state)
      * 20 is 100 eighths = 12 full + 4/8 (U+258C); 10 is 50 = 6 + 2/8
      * (U+258E). The rest of a meter is U+2500. */
     bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "b \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
         "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
@@ -140,7 +98,7 @@ test_topn_ascii_thresholds(void **state)
      * full cells), 20 is 22 eighths (2 full cells); ASCII shows no
      * partial cells. */
     bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 16, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s, "b #####...... 40\nc ##......... 20\n\n");
     assert_int_equal(canvas_cell(c, 2, 0)->role, ROLE_CRIT);
     assert_int_equal(canvas_cell(c, 2, 1)->role, ROLE_WARN);
@@ -162,14 +120,14 @@ test_sort_ascending(void **state)
      * label. A top N is always of the largest, largest first. */
     p.sort = SORT_ASC;
     bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_true(s[0] == 'a' && strstr(s, "\nc ") != NULL
                 && strstr(s, "\nb ") > strstr(s, "\nc "));
     free(s);
     p.topn = 2;
     canvas_clear(c);
     bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_true(s[0] == 'b' && strstr(s, "\nc ") != NULL);
     assert_null(strstr(s, "\na "));
     free(s);
@@ -180,12 +138,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sort_ascending, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_sorted_with_eighths, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_topn_ascii_thresholds, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sort_ascending, ts_arena_setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_sorted_with_eighths,
+                                        ts_arena_setup, ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_topn_ascii_thresholds,
+                                        ts_arena_setup, ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "src/arena.h"
 #include "src/xalloc.h"
 #include "ui/explore.h"
+#include "tests/support/fs.h"
 
 static char tmpdir[64];
 
@@ -25,19 +26,15 @@ setup(void **state)
 {
     (void)state;
     setenv("TZ", "UTC", 1);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/promdeck-explore-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
+    assert_int_equal(ts_tmpdir_new(tmpdir, sizeof tmpdir, "explore"), 0);
     return 0;
 }
 
 static int
 teardown(void **state)
 {
-    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-
     (void)state;
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    assert_int_equal(ts_tmpdir_remove(tmpdir), 0);
     return 0;
 }
 
@@ -331,22 +328,6 @@ test_complete_list_cycles(void **state)
 
 /* -- history --------------------------------------------------------- */
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    struct buf b;
-    char tmp[256];
-    size_t n;
-
-    assert_non_null(f);
-    buf_init(&b, 0);
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    return buf_steal(&b);
-}
-
 static void
 test_history_round_trip(void **state)
 {
@@ -367,7 +348,7 @@ test_history_round_trip(void **state)
     type(ex, "c");
     key(ex, '\r');
     explore_free(ex);
-    s = slurp(path);
+    s = ts_read_file(path);
     assert_string_equal(s, "a\nb\nc\n");
     free(s);
     assert_int_equal(stat(path, &st), 0);
@@ -418,7 +399,7 @@ test_history_limit(void **state)
         key(ex, '\r');
     }
     explore_free(ex);
-    s = slurp(path);
+    s = ts_read_file(path);
     /* The 500 newest: q10 .. q509. */
     assert_int_equal(strncmp(s, "q10\nq11\n", 8), 0);
     assert_int_equal(strlen(s) - strlen(strstr(s, "q509\n")) + 5,

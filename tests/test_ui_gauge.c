@@ -13,51 +13,19 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
 #include "ui/gauge.h"
 #include "ui/theme.h"
-
-static struct arena *arena;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    arena = arena_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(arena);
-    return 0;
-}
+#include "tests/support/ui.h"
 
 static struct qresult *
 one_value(double v)
 {
-    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+    struct qresult *r = ts_qresult(QV_MATRIX, 1);
 
-    r->type = QV_MATRIX;
-    r->nseries = 1;
-    r->series = arena_calloc(arena, 1, sizeof *r->series);
-    r->series[0].npoints = 1;
-    r->series[0].points = arena_calloc(arena, 1, sizeof(struct qpoint));
+    ts_qseries_alloc(&r->series[0], 0, 1);
     r->series[0].points[0].t = 1000;
     r->series[0].points[0].v = v;
     return r;
-}
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
 }
 
 static struct threshold th[] = { { 80, ROLE_WARN } };
@@ -82,7 +50,7 @@ draw(const struct panel *p, int w, int h, bool ascii, struct canvas **out)
     char *s;
 
     gauge_class.draw(p, &ctx, c, (struct rect){ 0, 0, w, h });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     if (out != NULL)
         *out = c;
     else
@@ -194,7 +162,7 @@ test_through_the_frame(void **state)
 
     (void)state;
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 22, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ CPU ---------------+\n"
         "|        75%         |\n"
@@ -216,5 +184,6 @@ main(void)
         cmocka_unit_test(test_through_the_frame),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ts_arena_setup,
+                                  ts_arena_teardown);
 }

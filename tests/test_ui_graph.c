@@ -14,27 +14,16 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
 #include "ui/graph.h"
 #include "ui/theme.h"
-
-static struct arena *arena;
+#include "tests/support/ui.h"
 
 static int
 setup(void **state)
 {
     (void)state;
     setenv("TZ", "UTC", 1);
-    arena = arena_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(arena);
-    return 0;
+    return ts_arena_setup(state);
 }
 
 /* A matrix of n series named by `name`, each with points (t[i], v[s][i]). */
@@ -42,26 +31,7 @@ static struct qresult *
 matrix(size_t n, const char *const *names, const int64_t *t,
        const double *v, size_t npts)
 {
-    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
-
-    r->type = QV_MATRIX;
-    r->nseries = n;
-    r->series = arena_calloc(arena, n, sizeof *r->series);
-    for (size_t s = 0; s < n; s++) {
-        struct qseries *q = &r->series[s];
-
-        q->labels.n = 1;
-        q->labels.v = arena_calloc(arena, 1, sizeof(struct label));
-        q->labels.v[0].name = "name";
-        q->labels.v[0].value = names[s];
-        q->npoints = npts;
-        q->points = arena_calloc(arena, npts, sizeof *q->points);
-        for (size_t i = 0; i < npts; i++) {
-            q->points[i].t = t[i];
-            q->points[i].v = v[s * npts + i];
-        }
-    }
-    return r;
+    return ts_named_series(QV_MATRIX, n, names, t, v, npts);
 }
 
 static struct panel
@@ -73,16 +43,6 @@ graph_panel(struct panel_query *q)
     };
 
     return p;
-}
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
 }
 
 static const char *const ab[] = { "a", "b" };
@@ -103,7 +63,7 @@ test_two_flat_lines(void **state)
     (void)state;
     /* 10 wide is too narrow for a y axis; 4 high leaves no legend. */
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89"
         "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\n"
@@ -130,7 +90,7 @@ test_gap_not_joined(void **state)
 
     (void)state;
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* ASCII: two dots per cell, top "'", bottom ".". */
     assert_string_equal(s, "'        '\n\n.        .\n00:00\n");
     free(s);
@@ -153,7 +113,7 @@ test_block_fallback(void **state)
     (void)state;
     canvas_set_glyphs(c, GLYPHS_BLOCK);
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\n"
         "\n"
@@ -166,7 +126,7 @@ test_block_fallback(void **state)
     canvas_set_glyphs(c, GLYPHS_ASCII);
     assert_int_equal(canvas_glyphs(c), GLYPHS_ASCII);
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s, "''''''''''\n\n..........\n00:00\n");
     free(s);
     canvas_free(c);
@@ -199,7 +159,7 @@ test_sort_and_topn(void **state)
     /* Ascending: a, c, b in the legend (12 rows leave room for 4). */
     p.sort = SORT_ASC;
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_non_null(legend_line(s, "a"));
     assert_true(legend_line(s, "a") < legend_line(s, "c"));
     assert_true(legend_line(s, "c") < legend_line(s, "b"));
@@ -209,7 +169,7 @@ test_sort_and_topn(void **state)
     p.topn = 2;
     canvas_clear(c);
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_non_null(legend_line(s, "b"));
     assert_true(legend_line(s, "b") < legend_line(s, "c"));
     assert_null(legend_line(s, "a"));
@@ -259,7 +219,7 @@ test_axes_and_legend(void **state)
      * Legend stats longer than 2/3 of the width (20) shrink to the last
      * value: "last 10  min 10  max 10" is 23 wide. */
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "10+'''''''''''''''''''''''''''\n"
         "  |\n"
@@ -291,7 +251,7 @@ test_flat_zero_axis(void **state)
 
     (void)state;
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 7 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "   1+\n"
         "    |\n"
@@ -320,7 +280,7 @@ test_two_scalars(void **state)
     /* Each scalar keeps its own point: the legend shows both values. */
     p.nqueries = 2;
     graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_non_null(strstr(s, "* {}      last 3  min 3  max 3\n"));
     assert_non_null(strstr(s, "* {}      last 7  min 7  max 7\n"));
     free(s);
@@ -332,19 +292,21 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_two_flat_lines, setup,
-                                        teardown),
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_gap_not_joined, setup,
-                                        teardown),
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_block_fallback, setup,
-                                        teardown),
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_sort_and_topn, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_stacking, setup, teardown),
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_stacking, setup,
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_axes_and_legend, setup,
-                                        teardown),
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_flat_zero_axis, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_two_scalars, setup, teardown),
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_two_scalars, setup,
+                                        ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

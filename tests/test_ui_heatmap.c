@@ -11,27 +11,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
 #include "ui/heatmap.h"
 #include "ui/theme.h"
-
-static struct arena *arena;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    arena = arena_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(arena);
-    return 0;
-}
+#include "tests/support/ui.h"
 
 /* Four series at t = 0, 1, 2, 3 s: le 0.1, le 0.5 twice (instances a
  * and b, which add up) and le +Inf. */
@@ -47,35 +29,19 @@ static const double vals[4][4] = {
 static struct qresult *
 buckets(void)
 {
-    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+    struct qresult *r = ts_qresult(QV_MATRIX, 4);
 
-    r->type = QV_MATRIX;
-    r->nseries = 4;
-    r->series = arena_calloc(arena, 4, sizeof *r->series);
     for (size_t i = 0; i < 4; i++) {
         struct qseries *s = &r->series[i];
 
-        s->labels.n = 2;
-        s->labels.v = arena_calloc(arena, 2, sizeof *s->labels.v);
+        ts_qseries_alloc(s, 2, 4);
         s->labels.v[0] = (struct label){ "instance", insts[i] };
         s->labels.v[1] = (struct label){ "le", les[i] };
-        s->npoints = 4;
-        s->points = arena_calloc(arena, 4, sizeof(struct qpoint));
         for (size_t j = 0; j < 4; j++)
             s->points[j] = (struct qpoint){ (int64_t)j * 1000,
                                             vals[i][j] };
     }
     return r;
-}
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
 }
 
 static struct panel
@@ -109,7 +75,7 @@ test_ascii_matrix(void **state)
 
     (void)state;
     heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 11, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "  +Inf . #\n"
         "500 ms :  #\n"
@@ -135,7 +101,7 @@ test_utf8_shades_and_times(void **state)
     /* 12 columns: t = 0..3 s land on columns 0, 4 (11/3 rounds up), 7
      * and 11; the times fit under them. */
     heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 19, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "  +Inf \u2591      \u2588\n"
         "500 ms \u2592          \u2588\n"
@@ -160,7 +126,7 @@ test_buckets_share_rows(void **state)
      * the upper le. The largest is 4: 1 is '.', 2 ':', 3 (the third
      * quarter) '+', 4 '#'. */
     heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 11, 2 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "  +Inf + ##\n"
         "100 ms . :#\n");
@@ -182,7 +148,7 @@ test_no_buckets(void **state)
     for (size_t i = 0; i < r->nseries; i++)
         r->series[i].labels.n = 1;      /* only "instance" remains */
     heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 16, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s, "no le buckets\n\n\n");
     free(s);
     canvas_free(c);
@@ -198,5 +164,6 @@ main(void)
         cmocka_unit_test(test_no_buckets),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ts_arena_setup,
+                                  ts_arena_teardown);
 }

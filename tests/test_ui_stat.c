@@ -10,53 +10,21 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
 #include "ui/stat.h"
 #include "ui/theme.h"
-
-static struct arena *arena;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    arena = arena_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(arena);
-    return 0;
-}
+#include "tests/support/ui.h"
 
 static struct qresult *
 one_series(const double *v, size_t n)
 {
-    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+    struct qresult *r = ts_qresult(QV_MATRIX, 1);
 
-    r->type = QV_MATRIX;
-    r->nseries = 1;
-    r->series = arena_calloc(arena, 1, sizeof *r->series);
-    r->series[0].npoints = n;
-    r->series[0].points = arena_calloc(arena, n, sizeof(struct qpoint));
+    ts_qseries_alloc(&r->series[0], 0, n);
     for (size_t i = 0; i < n; i++) {
         r->series[0].points[i].t = (int64_t)i * 1000;
         r->series[0].points[i].v = v[i];
     }
     return r;
-}
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
 }
 
 static struct threshold th[] = { { 1000, ROLE_CRIT }, { 500, ROLE_WARN } };
@@ -85,7 +53,7 @@ test_value_only(void **state)
     (void)state;
     /* "1.5 KiB" is 7 wide: centred at (20 - 7) / 2 = 6. */
     stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s, "      1.5 KiB\n");
     assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_CRIT);
     assert_int_equal(canvas_cell(c, 6, 0)->attr, ATTR_BOLD);
@@ -107,7 +75,7 @@ test_value_and_sparkline(void **state)
      * top two (row 0). 600 B is past the 500 threshold only. The line:
      * 0 is level 1, 600 is level 16 (two full cells). */
     stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 10, 4 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s, "  600 B\n\n         #\n        _#\n");
     assert_int_equal(canvas_cell(c, 2, 0)->role, ROLE_WARN);
     assert_int_equal(canvas_cell(c, 9, 3)->role, ROLE_WARN);
@@ -131,7 +99,7 @@ test_big_digits(void **state)
      * from (20 - 7) / 2 = 6), a blank row, then a 2-row sparkline of one
      * point, which is flat: level 8, a full block in the last column. */
     stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 6 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "      \u2588 \u2588 \u2580\u2580\u2588\n"
         "      \u2580\u2580\u2588 \u2588\u2580\u2580\n"
@@ -156,7 +124,7 @@ test_frame_error_and_no_data(void **state)
 
     (void)state;
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* The error wraps at spaces inside the 14-wide frame: "unexpected
      * end" is exactly 14. */
     assert_string_equal(s,
@@ -169,7 +137,7 @@ test_frame_error_and_no_data(void **state)
     q.error = NULL;
     canvas_clear(c);
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ Heap --------+\n"
         "|              |\n"
@@ -195,7 +163,7 @@ test_unsupported_kind(void **state)
     p.kind = PANEL_HEATMAP;
     p.title = "H";
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"
         "|no le buckets                         |\n"
@@ -205,7 +173,7 @@ test_unsupported_kind(void **state)
     p.kind = PANEL_KIND_COUNT;
     canvas_clear(c);
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"
         "|   panel type not supported yet (?)   |\n"
@@ -218,14 +186,16 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_value_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_value_and_sparkline, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_big_digits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_value_only, ts_arena_setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_value_and_sparkline,
+                                        ts_arena_setup, ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_big_digits, ts_arena_setup,
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_frame_error_and_no_data,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unsupported_kind, setup,
-                                        teardown),
+                                        ts_arena_setup, ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_unsupported_kind, ts_arena_setup,
+                                        ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,49 +12,25 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
 #include "ui/table.h"
 #include "ui/theme.h"
-
-static struct arena *arena;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    arena = arena_new();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(arena);
-    return 0;
-}
+#include "tests/support/ui.h"
 
 /* A vector of series with instance=inst[i], value v[i] (npts points
  * 0, 1, ..., v[i] spread evenly when npts > 1). */
 static struct qresult *
 vector(const char *const *inst, const double *v, size_t n, size_t npts)
 {
-    struct qresult *r = arena_calloc(arena, 1, sizeof *r);
+    struct qresult *r = ts_qresult(QV_MATRIX, n);
 
-    r->type = QV_MATRIX;
-    r->nseries = n;
-    r->series = arena_calloc(arena, n, sizeof *r->series);
     for (size_t i = 0; i < n; i++) {
         struct qseries *s = &r->series[i];
 
-        s->labels.n = 2;
-        s->labels.v = arena_calloc(arena, 2, sizeof(struct label));
+        ts_qseries_alloc(s, 2, npts);
         s->labels.v[0].name = "instance";
         s->labels.v[0].value = inst[i];
         s->labels.v[1].name = "job";
         s->labels.v[1].value = "node";
-        s->npoints = npts;
-        s->points = arena_calloc(arena, npts, sizeof *s->points);
         for (size_t k = 0; k < npts; k++) {
             s->points[k].t = (int64_t)k * 1000;
             s->points[k].v = npts > 1 ? v[i] * (double)k / (double)(npts - 1)
@@ -62,16 +38,6 @@ vector(const char *const *inst, const double *v, size_t n, size_t npts)
         }
     }
     return r;
-}
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
 }
 
 static char *join[] = { "instance" };
@@ -109,7 +75,7 @@ test_join_and_blanks(void **state)
     /* Key column 8 wide ("instance"), health 4 ("down"), mem 7
      * ("1.5 KiB"), two spaces apart; rows sorted a, b, c. */
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "instance    up      mem\n"
         "a           up  1.5 KiB\n"
@@ -140,7 +106,7 @@ test_topn_by_value(void **state)
     /* Top 1 by mem: c (2 KiB) beats a (1.5 KiB); b has no mem. */
     p.topn = 1;
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "instance    up      mem\n"
         "c                 2 KiB\n"
@@ -168,7 +134,7 @@ test_spark_column_and_overflow(void **state)
      * (20 - 10 - 2 = 8 wide: the 8 points exactly). Only one row fits
      * above the "+2 more rows" line. */
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 3 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "instance  trend\n"
         "x         __..--'#\n"
@@ -204,7 +170,7 @@ test_sort_by_value(void **state)
     /* Without a sort the rows go by key: a, b, c. Descending by the
      * value column: c (30), a (20), b (10); ascending the reverse. */
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_non_null(row_of(s, "a"));
     assert_non_null(row_of(s, "b"));
     assert_non_null(row_of(s, "c"));
@@ -214,14 +180,14 @@ test_sort_by_value(void **state)
     p.sort = SORT_DESC;
     canvas_clear(c);
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_true(row_of(s, "c") < row_of(s, "a"));
     assert_true(row_of(s, "a") < row_of(s, "b"));
     free(s);
     p.sort = SORT_ASC;
     canvas_clear(c);
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_true(row_of(s, "b") < row_of(s, "a"));
     assert_true(row_of(s, "a") < row_of(s, "c"));
     free(s);
@@ -232,14 +198,14 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sort_by_value, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_join_and_blanks, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_topn_by_value, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sort_by_value, ts_arena_setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_join_and_blanks, ts_arena_setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_topn_by_value, ts_arena_setup,
+                                        ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_spark_column_and_overflow,
-                                        setup, teardown),
+                                        ts_arena_setup, ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

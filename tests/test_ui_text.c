@@ -12,16 +12,7 @@
 
 #include "ui/text.h"
 #include "ui/theme.h"
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
-}
+#include "tests/support/ui.h"
 
 static struct panel
 text_panel(char *text)
@@ -50,7 +41,7 @@ test_blocks(void **state)
     /* "first line second line" wraps at 12 after "first line"; the two
      * blank lines make one gap before the list. */
     text_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 12, 8 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "Title\n"
         "first line\n"
@@ -83,7 +74,7 @@ test_clipped_and_framed(void **state)
     (void)state;
     /* No query, yet no "no data": the text is the panel's content. */
     widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 14, 5 });
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ Notes -----+\n"
         "|Title       |\n"

@@ -16,6 +16,7 @@
 
 #include "src/xalloc.h"
 #include "ui/theme.h"
+#include "tests/support/fs.h"
 
 #define D THEME_DEFAULT_COLOR
 
@@ -359,16 +360,6 @@ test_depth_of_file_theme(void **state)
     theme_free(t);
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Writes text to dir/rel. */
 static void
 put(const char *dir, const char *rel, const char *text)
@@ -378,7 +369,7 @@ put(const char *dir, const char *rel, const char *text)
     if (text == NULL)
         assert_int_equal(mkdir(p, 0700), 0);
     else
-        write_file(p, text);
+        ts_write_file(p, text);
     free(p);
 }
 
@@ -400,13 +391,12 @@ make_theme_dirs(const char *dir)
 static void
 test_resolve(void **state)
 {
-    char dir[] = "/tmp/promdeck-theme-XXXXXX";
+    char dir[64];
     struct diag d;
     struct theme *t;
-    char *cmd;
 
     (void)state;
-    assert_non_null(mkdtemp(dir));
+    assert_int_equal(ts_tmpdir_new(dir, sizeof dir, "theme"), 0);
     setenv("XDG_CONFIG_HOME", dir, 1);
     make_theme_dirs(dir);
     diag_clear(&d);
@@ -438,9 +428,7 @@ test_resolve(void **state)
     assert_non_null(strstr(d.msg, "unknown theme 'no-such-theme'"));
     theme_free(NULL);
     theme_free((struct theme *)theme_default());
-    cmd = xasprintf("rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    assert_int_equal(ts_tmpdir_remove(dir), 0);
     unsetenv("XDG_CONFIG_HOME");
 }
 

@@ -19,20 +19,12 @@
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view.h"
+#include "tests/support/ui.h"
+#include "tests/support/fs.h"
 
 static struct page pages[2] = { { .title = "Overview" }, { .title = "Mem" } };
 static struct dashboard dash = { .title = "D", .pages = pages, .npages = 2,
                                  .range_ms = 3600000 };
-
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
-}
 
 /* Line n of text s, copied into out. */
 static void
@@ -52,7 +44,7 @@ test_title_tabs_status(void **state)
 
     (void)state;
     view_draw(c, &vs, &dash, NULL, "2/2 targets up", 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     line(s, 0, l, sizeof l);
     /* " D" then two spaces, then " 1 Overview " (x 4-15), " 2 Mem "
      * (17-23), " 3 targets " (25-35), one apart; the range
@@ -88,7 +80,7 @@ test_status_in_title_bar(void **state)
     /* "2/2 up  last 1h " is 16 wide, within half of 80 with room for
      * PAUSED: the status goes up, the key bar keeps only the keys. */
     view_draw(c, &vs, &dash, NULL, "2/2 up", 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     line(s, 0, l, sizeof l);
     assert_non_null(strstr(l, " 3 targets "));
     assert_int_equal(strlen(l), 79);
@@ -111,7 +103,7 @@ test_paused_and_help(void **state)
     view_draw(c, &vs, &dash, NULL, NULL, 0);
     /* An out-of-range view falls back to the first. */
     assert_int_equal(vs.view, 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     line(s, 0, l, sizeof l);
     assert_non_null(strstr(l, "PAUSED  last 1h"));
     assert_int_equal(canvas_cell(c, 46, 0)->role, ROLE_WARN);
@@ -142,7 +134,7 @@ test_too_small(void **state)
 
     (void)state;
     view_draw(c, &vs, &dash, NULL, "x", 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* 38 wide fits 39: one line, at (39 - 38) / 2 = 0, row 5. */
     assert_string_equal(s, "\n\n\n\n\n"
                            "terminal too small (39x10), need 40x10\n"
@@ -150,7 +142,7 @@ test_too_small(void **state)
     assert_int_equal(vs.ntabs, 0);
     free(s);
     view_draw(t, &vs, &dash, NULL, "x", 0);
-    s = text_of(t);
+    s = ts_canvas_text(t);
     /* 30 wide: two lines from row (8 - 1) / 2 = 3. */
     assert_string_equal(s, "\n\n\n"
                            "  terminal too small (30x8),\n"
@@ -171,7 +163,7 @@ test_tiny_terminal(void **state)
 
     (void)state;
     view_draw(c, &vs, &dash, NULL, "x", 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* "terminal too small" and "(20x5), need 40x10" (18 cells each)
      * from column 1, rows (5 - 2 + 1) / 2 = 2 and 3. */
     assert_string_equal(s, "\n\n"
@@ -214,7 +206,7 @@ test_focus_and_zoom(void **state)
     (void)state;
     two_panels(p, &row, &pg, &d);
     view_draw(c, &vs, &d, NULL, NULL, 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* Body rows 1-8, panels 20 wide; B has the focus: its frame is
      * heavy, '=' and '#' in ASCII (the title's spaces stay). */
     line(s, 1, l, sizeof l);
@@ -235,7 +227,7 @@ test_focus_and_zoom(void **state)
     /* Zoomed: B alone over the whole body. */
     vs.zoom = true;
     view_draw(c, &vs, &d, NULL, NULL, 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     line(s, 1, l, sizeof l);
     assert_string_equal(l, "# B ===================================#");
     line(s, 2, l, sizeof l);
@@ -308,7 +300,7 @@ test_filter_variable_prompt(void **state)
     vs.filter = filter_new("job=~a|c");
     vs.filter_text = "job=~a|c";
     view_draw(c, &vs, &d, NULL, "ok", 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* Title bar: the variable as name=value before the range, the
      * whole "job=web  last 1m " right-aligned from column 23. */
     line(s, 0, l, sizeof l);
@@ -330,7 +322,7 @@ test_filter_variable_prompt(void **state)
     /* The open prompt takes the status bar, with a cursor. */
     vs.prompt = "job=a";
     view_draw(c, &vs, &d, NULL, "ok", 0);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     line(s, 9, l, sizeof l);
     assert_string_equal(l, "/job=a_           Enter keep  Esc clear");
     free(s);
@@ -450,7 +442,7 @@ looks_like(const char *s, int y0, int h, int x, int w, enum panel_kind k)
 static void
 test_grafana_ch09(void **state)
 {
-    const char *dir = getenv("TESTDATA") ? getenv("TESTDATA") : "tests/data";
+    const char *dir = ts_testdata();
     char path[512], *s;
     struct dashboard d;
     struct grafana_notes notes = { 0 };
@@ -487,7 +479,7 @@ test_grafana_ch09(void **state)
         }
     assert_int_equal(k, sizeof ch09 / sizeof ch09[0]);
     view_draw(c, &vs, &d, NULL, NULL, d.now_ms);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* Title bar: the dashboard, its one page, Grafana's "now-6h". The
      * row titles are lines of their own. */
     assert_true(text_near(s, 0, 1, "Image Gallery"));

@@ -15,6 +15,7 @@
 
 #include "ui/theme.h"
 #include "ui/view_targets.h"
+#include "tests/support/ui.h"
 
 static const struct target_row rows[] = {
     { "node", "a:9100", "http://a:9100/metrics",
@@ -33,16 +34,6 @@ static const struct dropped_row dropped[] = {
 
 static const char *const errors[] = { "dns: lookup x: no such host" };
 
-static char *
-text_of(const struct canvas *c)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    return buf_steal(&b);
-}
-
 static void
 test_columns(void **state)
 {
@@ -53,7 +44,7 @@ test_columns(void **state)
 
     (void)state;
     view_draw_targets(c, (struct rect){ 0, 0, 100, 4 }, &tv, &ts, 100000);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     /* Widths: state 7, job 4 ("node"), endpoint 21 (the URL, used when
      * there is no instance), last 11, duration 9, samples 8, one apart
      * (66 in all); the 34 left: labels 13, error 20. */
@@ -94,7 +85,7 @@ test_expanded_dropped_errors(void **state)
 
     (void)state;
     view_draw_targets(c, (struct rect){ 0, 0, 60, 12 }, &tv, &ts, 100000);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_string_equal(s,
         "STATE   JOB  ENDPOINT LAST SCRAPE  DURATION  SAMPLES LA ERRO\n"
         "discovery error: dns: lookup x: no such host\n"
@@ -118,7 +109,7 @@ test_expanded_dropped_errors(void **state)
     ts.dropped = false;
     canvas_clear(c);
     view_draw_targets(c, (struct rect){ 0, 0, 60, 12 }, &tv, &ts, 100000);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_non_null(strstr(s, "up      node a:9100 "));
     assert_null(strstr(s, "discovered labels"));
     assert_non_null(strstr(s, "\n1 dropped by relabelling (d shows)\n"));
@@ -139,7 +130,7 @@ test_selection_scrolls(void **state)
     /* Two rows fit under the header: showing row 2 scrolls by one. */
     view_draw_targets(c, (struct rect){ 0, 0, 40, 3 }, &tv, &ts, 100000);
     assert_int_equal(ts.scroll, 1);
-    s = text_of(c);
+    s = ts_canvas_text(c);
     assert_non_null(strstr(s, "\ndown "));
     assert_non_null(strstr(s, "\nunknown "));
     assert_null(strstr(s, "\nup "));
