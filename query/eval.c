@@ -85,7 +85,10 @@ static long
 read_series(struct qev *ev, const struct qnode *n, uint32_t id,
             int64_t mint, int64_t maxt)
 {
-    size_t got = store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+    size_t got = ev->cache != NULL
+                 ? qcache_read(ev->cache, ev->st, id, mint, maxt, &ev->buf,
+                               &ev->bufcap)
+                 : store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
 
     ev->loaded += got;
     if (ev->loaded > QEVAL_MAX_SAMPLES)
@@ -445,6 +448,14 @@ struct qresult *
 qeval_range(const struct query *q, const struct store *st, int64_t start,
             int64_t end, int64_t step, struct diag *d)
 {
+    return qeval_range_cached(q, st, NULL, start, end, step, d);
+}
+
+struct qresult *
+qeval_range_cached(const struct query *q, const struct store *st,
+                   struct qcache *cache, int64_t start, int64_t end,
+                   int64_t step, struct diag *d)
+{
     const struct qnode *root = qparse_root(q);
     struct qsteps ts;
     struct qresult *r;
@@ -475,6 +486,7 @@ qeval_range(const struct query *q, const struct store *st, int64_t start,
     ts.step = step;
     ts.n = (size_t)((end - start) / step) + 1;
     ev_init(&ev, st, d, start, end);
+    ev.cache = cache;
     r = new_result(QV_MATRIX, end);
     if ((rc = qeval_node(&ev, root, &ts, &m)) == 0) {
         /* Range results come ordered by labels, as the HTTP API's. */

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "query/ast.h"
+#include "query/cache.h"
 #include "src/arena.h"
 #include "src/diag.h"
 #include "store/store.h"
@@ -28,6 +29,7 @@
 
 struct qev {
     const struct store *st;
+    struct qcache *cache;       /* the frame's read cache, or NULL */
     struct arena *a;            /* temporaries of this evaluation */
     struct diag *d;
     int64_t qstart, qend;       /* the query's range, for start()/end() */

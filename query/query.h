@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "query/cache.h"
 #include "query/value.h"
 #include "src/diag.h"
 #include "store/store.h"
@@ -40,5 +41,16 @@ struct qresult *qeval_instant(const struct query *q, const struct store *st,
 struct qresult *qeval_range(const struct query *q, const struct store *st,
                             int64_t start, int64_t end, int64_t step,
                             struct diag *d);
+
+/*
+ * qeval_range reading through a frame read cache (query/cache.h), for a
+ * dashboard whose panels select the same series: same result, each
+ * series decoded once per frame. cache may be NULL.
+ */
+struct qresult *qeval_range_cached(const struct query *q,
+                                   const struct store *st,
+                                   struct qcache *cache, int64_t start,
+                                   int64_t end, int64_t step,
+                                   struct diag *d);
 
 #endif

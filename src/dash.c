@@ -36,7 +36,11 @@ struct dash {
     size_t nqueries;
     struct dash_title *titles;
     size_t ntitles;
+    struct qcache *cache;       /* series read this frame, decoded once */
 };
+
+/* At most this much decoded history is kept per frame. */
+#define FRAME_CACHE_BYTES (256u << 20)
 
 /* The byte offset of 1-based line and col in text. */
 static size_t
@@ -146,6 +150,7 @@ dash_adopt(struct dashboard *model)
 
     d->model = *model;
     memset(model, 0, sizeof(*model));
+    d->cache = qcache_new(FRAME_CACHE_BYTES);
     dash_set_range(d, d->model.range_ms);
     compile_all(d);
     return d;
@@ -286,6 +291,7 @@ dash_free(struct dash *d)
 {
     if (d == NULL)
         return;
+    qcache_free(d->cache);
     for (size_t i = 0; i < d->nqueries; i++) {
         qparse_free(d->queries[i].compiled);
         free(d->queries[i].tmpl);
@@ -316,6 +322,8 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
     size_t failed = 0;
 
     m->now_ms = end;
+    /* The store has changed since the last frame: read afresh, once. */
+    qcache_clear(d->cache);
     for (size_t i = 0; i < d->nqueries; i++) {
         struct dash_query *dq = &d->queries[i];
         struct qresult *res;
@@ -328,8 +336,8 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         if (page >= 0 && dq->page != page)
             continue;
         diag_clear(&diag);
-        res = qeval_range(dq->compiled, st, end - m->range_ms, end,
-                          m->step_ms, &diag);
+        res = qeval_range_cached(dq->compiled, st, d->cache,
+                                 end - m->range_ms, end, m->step_ms, &diag);
         qresult_free(dq->pq->result);
         free(dq->pq->error);
         dq->pq->result = res;
@@ -337,5 +345,6 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         dq->panel->dirty = true;
         failed += res == NULL;
     }
+    qcache_clear(d->cache);
     return failed;
 }

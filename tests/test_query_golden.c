@@ -31,6 +31,8 @@
 /* What the whole group shares: the loaded store and the golden answers. */
 struct golden {
     struct store *st;
+    struct qcache *cache;       /* shared by every range case, never cleared:
+                                 * the store does not change */
     struct yaml_node *doc;
     const struct yaml_node *cases;
 };
@@ -288,6 +290,50 @@ compare_result(const struct yaml_node *c, const struct qresult *r,
     return ndiff;
 }
 
+/*
+ * Whether a result read through the frame cache equals the one read from
+ * the store: same series, labels, timestamps and value bits.
+ */
+static bool
+same_result(const struct qresult *a, const struct qresult *b)
+{
+    if (a->nseries != b->nseries)
+        return false;
+    for (size_t i = 0; i < a->nseries; i++) {
+        const struct qseries *x = &a->series[i], *y = &b->series[i];
+
+        if (!labels_equal(&x->labels, &y->labels)
+            || x->npoints != y->npoints)
+            return false;
+        for (size_t k = 0; k < x->npoints; k++)
+            if (x->points[k].t != y->points[k].t
+                || memcmp(&x->points[k].v, &y->points[k].v,
+                          sizeof(double)) != 0)
+                return false;
+    }
+    return true;
+}
+
+/* The range case again through the shared cache; 1 if it differs. */
+static int
+check_cached(const struct golden *g, const struct query *q,
+             const struct qresult *plain, int64_t start, int64_t end,
+             int64_t step, struct buf *out)
+{
+    struct diag d;
+    struct qresult *r;
+    int differs;
+
+    diag_clear(&d);
+    r = qeval_range_cached(q, g->st, g->cache, start, end, step, &d);
+    differs = r == NULL || !same_result(plain, r);
+    if (differs)
+        buf_puts(out, "      read through the frame cache, the result "
+                 "differs from the store's\n");
+    qresult_free(r);
+    return differs;
+}
+
 /* Runs one golden case; the number of differences, described in out. */
 static int
 run_case(const struct expr_case *ec, const struct query *q,
@@ -317,6 +363,10 @@ run_case(const struct expr_case *ec, const struct query *q,
         return 1;
     }
     n = compare_result(c, r, ec->expr, out);
+    if (strcmp(type, "range") == 0)
+        n += check_cached(ec->g, q, r, json_ms(yaml_get(c, "start")),
+                          json_ms(yaml_get(c, "end")),
+                          json_ms(yaml_get(c, "step")), out);
     qresult_free(r);
     return n;
 }
@@ -413,6 +463,7 @@ group_setup(void **state)
     (void)state;
     diag_clear(&d);
     golden.st = store_new(7LL * 86400 * 1000, 0);
+    golden.cache = qcache_new(64u << 20);
     snprintf(path, sizeof(path), "%s/promql/input.om", ts_testdata());
     if (load_file(golden.st, path, 1700000000000LL, &nsamples, &d) < 0) {
         fprintf(stderr, "%s:%d: %s\n", path, d.line, d.msg);
@@ -433,6 +484,7 @@ static int
 group_teardown(void **state)
 {
     (void)state;
+    qcache_free(golden.cache);
     store_free(golden.st);
     yaml_tree_free(golden.doc);
     return 0;

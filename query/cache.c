@@ -1,0 +1,141 @@
+/*
+ * The frame read cache: an open-addressing table from series id to the
+ * samples of the widest window read so far. A read inside that window is
+ * a binary search and a copy; a read that reaches outside it decodes the
+ * union of both windows once and replaces the entry.
+ */
+#include "query/cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/xalloc.h"
+
+struct entry {
+    uint32_t id1;           /* series id + 1; 0: empty slot */
+    int64_t mint, maxt;     /* the window the samples cover */
+    struct sample *s;
+    size_t n;
+};
+
+struct qcache {
+    struct entry *slots;
+    size_t nslots, used;
+    size_t bytes, max_bytes;
+};
+
+struct qcache *
+qcache_new(size_t max_bytes)
+{
+    struct qcache *c = xcalloc(1, sizeof(*c));
+
+    c->max_bytes = max_bytes;
+    return c;
+}
+
+void
+qcache_clear(struct qcache *c)
+{
+    for (size_t i = 0; i < c->nslots; i++)
+        free(c->slots[i].s);
+    free(c->slots);
+    c->slots = NULL;
+    c->nslots = c->used = c->bytes = 0;
+}
+
+void
+qcache_free(struct qcache *c)
+{
+    if (c == NULL)
+        return;
+    qcache_clear(c);
+    free(c);
+}
+
+/* The slot of id, or the empty slot where it would go. */
+static struct entry *
+find(struct qcache *c, uint32_t id)
+{
+    size_t i = (id * 2654435761u) & (c->nslots - 1);
+
+    while (c->slots[i].id1 != 0 && c->slots[i].id1 != id + 1)
+        i = (i + 1) & (c->nslots - 1);
+    return &c->slots[i];
+}
+
+/* Keeps the table at most half full. */
+static void
+grow(struct qcache *c)
+{
+    struct entry *old = c->slots;
+    size_t n = c->nslots;
+
+    c->nslots = n ? n * 2 : 64;
+    c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+    for (size_t i = 0; i < n; i++)
+        if (old[i].id1 != 0)
+            *find(c, old[i].id1 - 1) = old[i];
+    free(old);
+}
+
+/* The index of the first sample with t >= mint. */
+static size_t
+lower_bound(const struct sample *s, size_t n, int64_t mint)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (s[mid].t < mint)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Decodes [mint, maxt] of id into e, replacing what it held. */
+static void
+fill(struct qcache *c, struct entry *e, const struct store *st, uint32_t id,
+     int64_t mint, int64_t maxt)
+{
+    size_t cap = e->n;
+
+    c->bytes -= e->n * sizeof(*e->s);
+    e->n = store_read(st, id, mint, maxt, &e->s, &cap);
+    e->id1 = id + 1;
+    e->mint = mint;
+    e->maxt = maxt;
+    c->bytes += e->n * sizeof(*e->s);
+}
+
+size_t
+qcache_read(struct qcache *c, const struct store *st, uint32_t id,
+            int64_t mint, int64_t maxt, struct sample **buf, size_t *cap)
+{
+    struct entry *e;
+    size_t lo, hi;
+
+    if (mint > maxt || c->bytes >= c->max_bytes)
+        return store_read(st, id, mint, maxt, buf, cap);
+    if ((c->used + 1) * 2 > c->nslots)
+        grow(c);
+    e = find(c, id);
+    if (e->id1 == 0) {
+        c->used++;
+        fill(c, e, st, id, mint, maxt);
+    } else if (mint < e->mint || maxt > e->maxt) {
+        fill(c, e, st, id, mint < e->mint ? mint : e->mint,
+             maxt > e->maxt ? maxt : e->maxt);
+    }
+    lo = lower_bound(e->s, e->n, mint);
+    hi = maxt == INT64_MAX ? e->n : lower_bound(e->s, e->n, maxt + 1);
+    if (*cap < hi - lo + 1) {
+        *cap = hi - lo + 1;
+        *buf = xreallocarray(*buf, *cap, sizeof(**buf));
+    }
+    if (hi > lo)
+        memcpy(*buf, e->s + lo, (hi - lo) * sizeof(**buf));
+    return hi - lo;
+}

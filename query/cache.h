@@ -1,0 +1,36 @@
+/*
+ * A read cache for one dashboard frame. A dashboard selects the same
+ * series in many panels (the request counters in half of them, the
+ * latency buckets in three); within a frame the store does not change,
+ * so each series is decoded once, over the widest window any query asked
+ * for, and later reads are served from that copy. Not thread-safe.
+ *
+ * Ownership: the caller owns the cache (qcache_new/qcache_free) and must
+ * qcache_clear it whenever the store may have changed.
+ */
+#ifndef QUERY_CACHE_H
+#define QUERY_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct qcache;
+
+/* A cache holding at most max_bytes of samples; past that it stops
+ * keeping new series and reads go to the store. */
+struct qcache *qcache_new(size_t max_bytes);
+void qcache_free(struct qcache *c);
+/* Forgets everything (the store changed). */
+void qcache_clear(struct qcache *c);
+/*
+ * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
+ * store_read does, decoding from the store only what the cache does not
+ * hold; returns n.
+ */
+size_t qcache_read(struct qcache *c, const struct store *st, uint32_t id,
+                   int64_t mint, int64_t maxt, struct sample **buf,
+                   size_t *cap);
+
+#endif
