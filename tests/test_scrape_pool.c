@@ -563,33 +563,36 @@ test_exported_labels(void **state)
     scrape_pool_set_targets(fx->pool, d, 2, wall_ms());
     assert_true(run_until(fx, 0, 1, 3000));
     assert_true(run_until(fx, 1, 1, 3000));
+    /* Either target may have been scraped again while the other was
+     * awaited; the bodies do not change, so each series holds one or
+     * more samples of the same value. */
     assert_int_equal(status(fx, 0).samples, 67);    /* COUNTS.tsv */
-    assert_int_equal(series_read(fx, &v, "__name__", "backup_bytes_total",
-                                 "env", "test", "exported_instance", "db01",
-                                 "exported_job", "nightly_backup",
-                                 "instance", t[0].addr, "job", "pushgateway",
-                                 "target", "s3", NULL), 1);
+    assert_true(series_read(fx, &v, "__name__", "backup_bytes_total",
+                            "env", "test", "exported_instance", "db01",
+                            "exported_job", "nightly_backup",
+                            "instance", t[0].addr, "job", "pushgateway",
+                            "target", "s3", NULL) >= 1);
     assert_float_equal(v[0].v, 1.2345678e+08, 0);
     free(v);
     /* instance="" in the body: no conflict, the label just goes away. */
-    assert_int_equal(series_read(fx, &v, "__name__",
-                                 "batch_images_processed_total", "env",
-                                 "test", "exported_job", "image_resize_batch",
-                                 "instance", t[0].addr, "job", "pushgateway",
-                                 "status", "ok", NULL), 1);
+    assert_true(series_read(fx, &v, "__name__",
+                            "batch_images_processed_total", "env",
+                            "test", "exported_job", "image_resize_batch",
+                            "instance", t[0].addr, "job", "pushgateway",
+                            "status", "ok", NULL) >= 1);
     assert_float_equal(v[0].v, 1532, 0);
     free(v);
-    assert_int_equal(series_read(fx, &v, "__name__", "m", "env", "test",
-                                 "exported_instance", "i2", "exported_job",
-                                 "scraped", "instance", t[1].addr, "job",
-                                 "col", "path", "/", NULL), 1);
+    assert_true(series_read(fx, &v, "__name__", "m", "env", "test",
+                            "exported_instance", "i2", "exported_job",
+                            "scraped", "instance", t[1].addr, "job",
+                            "col", "path", "/", NULL) >= 1);
     assert_float_equal(v[0].v, 1, 0);
     free(v);
     /* exported_job is taken by the body itself: one more prefix. */
-    assert_int_equal(series_read(fx, &v, "__name__", "n", "env", "test",
-                                 "exported_exported_job", "a",
-                                 "exported_job", "b", "instance", t[1].addr,
-                                 "job", "col", NULL), 1);
+    assert_true(series_read(fx, &v, "__name__", "n", "env", "test",
+                            "exported_exported_job", "a",
+                            "exported_job", "b", "instance", t[1].addr,
+                            "job", "col", NULL) >= 1);
     assert_float_equal(v[0].v, 2, 0);
     free(v);
     assert_int_equal(series_read(fx, &v, "__name__", "ts_metric", "env",

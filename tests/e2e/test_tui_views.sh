@@ -47,6 +47,8 @@ start() {       # start SESSION COLS ROWS ENV ARGS...
 
 start a 140 45 LC_ALL=C.UTF-8
 expect a "Traffic by status code" "the dashboard is drawn"
+# Explore completes from what has been scraped: wait for image-gallery.
+expect a "image-gallery" "the demo's data reaches the panels"
 tm send-keys -t a Enter
 expect_gone a "Traffic by status code" "Enter zooms the focused panel to the whole screen"
 tm send-keys -t a Escape
