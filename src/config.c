@@ -1078,12 +1078,6 @@ config_targets(const struct config *cfg, struct scrape_target_def **defs)
 }
 
 void
-config_targets_free(struct scrape_target_def *defs, size_t n)
-{
-    config_target_defs_free(defs, n);
-}
-
-void
 config_print_warning(FILE *f, const struct diag *d)
 {
     fprintf(f, "%s:%d:%d: warning: %s\n",

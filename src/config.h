@@ -108,11 +108,11 @@ void config_add_static_job(struct config *cfg, const char *job,
  * The scrape targets of every job's static_configs, as Prometheus 2.42
  * builds them (relabel_configs included; see config_targets_build in
  * src/config_targets.h, which also takes discovered targets). *defs is
- * NULL when there are none; free it with config_targets_free.
+ * NULL when there are none; free it with config_target_defs_free
+ * (src/config_targets.h).
  */
 size_t config_targets(const struct config *cfg,
                       struct scrape_target_def **defs);
-void config_targets_free(struct scrape_target_def *defs, size_t n);
 
 
 /* Prints "file:line:col: warning: msg" for a warning from config_load. */

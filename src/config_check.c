@@ -11,6 +11,7 @@
 
 #include "src/buf.h"
 #include "src/config.h"
+#include "src/config_targets.h"
 #include "src/diag.h"
 #include "src/xalloc.h"
 
@@ -75,7 +76,7 @@ config_check_main(const char *path, FILE *out, FILE *err)
         fprintf(out, "%s: OK (%zu job%s, %zu target%s)\n", path, cfg.njobs,
                 cfg.njobs == 1 ? "" : "s", ntargets,
                 ntargets == 1 ? "" : "s");
-        config_targets_free(defs, ntargets);
+        config_target_defs_free(defs, ntargets);
     }
     config_fini(&cfg);
     free(errs);

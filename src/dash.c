@@ -159,11 +159,8 @@ dash_adopt(struct dashboard *model)
 void
 dash_set_range(struct dash *d, int64_t range_ms)
 {
-    int64_t step = range_ms / 200;
-
     d->model.range_ms = range_ms;
-    /* About 200 points across, in whole seconds, as Grafana picks. */
-    d->model.step_ms = step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
+    d->model.step_ms = dashmodel_step_for(range_ms);
     /* $__interval and $__range follow the range. */
     if (d->ntitles > 0)
         recompile(d);

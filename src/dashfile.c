@@ -345,15 +345,6 @@ value_offset(const struct loader *l, const struct yaml_node *n, size_t voff)
     return p;
 }
 
-/* The dashboard's step as dash_set_range will pick it. */
-static int64_t
-step_of(int64_t range_ms)
-{
-    int64_t step = range_ms / 200;
-
-    return step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
-}
-
 /*
  * Expands the variables in expr (node n) and parses it as PromQL; a
  * syntax error is reported at its place in the file.
@@ -364,7 +355,7 @@ check_expr(struct loader *l, const struct yaml_node *n, const char *expr)
     struct dashboard *m = l->m;
     size_t *map;
     char *x = dashmodel_expand(expr, m->variables, m->nvariables,
-                               step_of(m->range_ms), m->range_ms, &map);
+                               dashmodel_step_for(m->range_ms), m->range_ms, &map);
     struct diag d;
     struct query *q;
 

@@ -74,6 +74,14 @@ dashmodel_var_fini(struct variable *v)
     memset(v, 0, sizeof(*v));
 }
 
+int64_t
+dashmodel_step_for(int64_t range_ms)
+{
+    int64_t step = range_ms / 200;
+
+    return step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
+}
+
 void
 dashmodel_append(struct dashboard *into, struct dashboard *from)
 {

@@ -22,6 +22,9 @@ const char *dashmodel_kind_name(enum panel_kind k);
 int dashmodel_kind_by_name(const char *name, enum panel_kind *k);
 /* Frees everything m points to (results, variables) and zeroes *m. */
 void dashmodel_fini(struct dashboard *m);
+/* The range-query step for a time range: about 200 points across, in
+ * whole seconds (at least 1 s), as Grafana picks it. */
+int64_t dashmodel_step_for(int64_t range_ms);
 /*
  * Moves from's pages and variables to the end of into's (for several -d
  * files shown as one dashboard) and frees the rest of from.

@@ -830,7 +830,7 @@ test_metric_relabel_pool(void **state)
     assert_int_equal(n, 1);
     assert_non_null(defs[0].metric_relabel);
     scrape_pool_set_targets(pool, defs, n, wall_ms());
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     for (size_t round = 1; round <= 2; round++) {
         scrape_n(pool, round);
         check_round(st, inst);

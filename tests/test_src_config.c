@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "src/config.h"
+#include "src/config_targets.h"
 #include "tests/support/config.h"
 #include "src/config_check.h"
 #include "src/xalloc.h"
@@ -57,7 +58,7 @@ test_defaults(void **state)
     assert_string_equal(defs[0].labels.v[1].value, "node");
     assert_int_equal(defs[0].interval_ms, 60000);
     assert_int_equal(defs[0].timeout_ms, 10000);
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     ts_config_unload(&l);
 }
 
@@ -117,7 +118,7 @@ test_overrides(void **state)
     assert_int_equal(defs[2].labels.n, 2);
     assert_string_equal(labels_get(&defs[2].labels, "instance"), "front");
     assert_string_equal(labels_get(&defs[2].labels, "job"), "fast");
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     ts_config_unload(&l);
 }
 
@@ -300,7 +301,7 @@ test_chapter9(void **state)
     assert_string_equal(defs[2].job, "docker");
     assert_string_equal(defs[2].address, "DOCKER_HOST:9323");
     assert_string_equal(labels_get(&defs[2].labels, "job"), "docker");
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     config_fini(&cfg);
 }
 
@@ -321,7 +322,7 @@ test_static_job(void **state)
     assert_string_equal(labels_get(&defs[1].labels, "job"), "demo");
     assert_int_equal(defs[1].interval_ms, 5000);
     assert_int_equal(defs[1].timeout_ms, 5000);
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     config_fini(&cfg);
 }
 
@@ -451,7 +452,7 @@ test_scrape_keys(void **state)
     assert_int_equal(defs[0].label_name_length_limit, 100);
     assert_int_equal(defs[0].label_value_length_limit, 200);
     assert_ptr_equal(defs[0].http, &l.cfg.jobs[1].http);
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     ts_config_unload(&l);
 }
 
@@ -581,7 +582,7 @@ test_params_relabelled(void **state)
     assert_string_equal(labels_get(&defs[0].labels, "instance"),
                         "example.com:443");
     assert_string_equal(labels_get(&defs[0].labels, "team"), "web");
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     ts_config_unload(&l);
 }
 
@@ -625,7 +626,7 @@ test_production(void **state)
     assert_string_equal(defs[3].address, "10.0.4.17:8443");
     assert_string_equal(defs[3].scheme, "https");
     assert_string_equal(defs[4].params, "module=http_2xx");
-    config_targets_free(defs, n);
+    config_target_defs_free(defs, n);
     config_fini(&cfg);
 }
 

@@ -238,7 +238,7 @@ canvas_to_text(const struct canvas *c, struct buf *out)
         while (end > 0 && row[end - 1].ch == ' ')
             end--;
         for (int x = 0; x < end; x++)
-            canvas_utf8_put(row[x].ch, out);
+            utf8_put(row[x].ch, out);
         buf_putc(out, '\n');
     }
 }
@@ -253,12 +253,6 @@ canvas_utf8_next(const char **s)
 
     *s += n > 0 ? n : 1;
     return n > 0 ? cp : 0xfffd;
-}
-
-void
-canvas_utf8_put(uint32_t cp, struct buf *out)
-{
-    utf8_put(cp, out);
 }
 
 int

@@ -82,8 +82,6 @@ void canvas_to_text(const struct canvas *c, struct buf *out);
 /* Decodes one UTF-8 code point at *s and advances *s; malformed bytes
  * decode as U+FFFD one byte at a time. */
 uint32_t canvas_utf8_next(const char **s);
-/* Appends the UTF-8 encoding of cp. */
-void canvas_utf8_put(uint32_t cp, struct buf *out);
 /* The width of s in cells: its number of code points. */
 int canvas_text_width(const char *s);
 

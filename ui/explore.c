@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "src/xalloc.h"
+#include "src/utf8.h"
 #include "ui/format.h"
 #include "ui/graph.h"
 #include "ui/widget.h"
@@ -148,7 +149,7 @@ insert_cp(struct explore *ex, uint32_t cp)
     struct buf b;
 
     buf_init(&b, 0);
-    canvas_utf8_put(cp, &b);
+    utf8_put(cp, &b);
     line_splice(ex, ex->cur, ex->cur, buf_str(&b));
     buf_fini(&b);
 }

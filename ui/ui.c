@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "src/xalloc.h"
+#include "src/utf8.h"
 #include "ui/canvas.h"
 #include "ui/filter.h"
 #include "ui/layout.h"
@@ -233,7 +234,7 @@ prompt_key(struct ui *ui, int key)
         prompt_backspace(&ui->prompt);
     } else if (key >= ' ' && key < SCREEN_KEY_UP) {
         buf_init(&code, 8);
-        canvas_utf8_put((uint32_t)key, &code);
+        utf8_put((uint32_t)key, &code);
         buf_puts(&ui->prompt, buf_str(&code));
         buf_fini(&code);
     } else {
