@@ -246,30 +246,40 @@ chunk_iter_init(struct chunk_iter *it, const struct chunk *c)
     it->c = c;
 }
 
-/*
- * The next 64 bits without consuming them, most significant first; past
- * the end of the data they read as zero. Decoding looks at a field's
- * control bits and payload in one go instead of a read per bit.
- */
+/* peek64 near the end of the data, where a 64-bit load would overrun. */
 static uint64_t
-peek64(const struct chunk_iter *it)
+peek_tail(const struct chunk_iter *it)
 {
-    size_t byte = it->pos >> 3, left = (size_t)it->c->cap * 8 - it->pos;
-    unsigned off = it->pos & 7;
+    size_t left = (size_t)it->c->cap * 8 - it->pos;
     struct chunk_iter tmp = *it;
-    uint64_t w;
 
-    if (byte + 9 <= it->c->cap) {
-        memcpy(&w, it->c->data + byte, sizeof(w));
-        w = be64toh(w) << off;
-        if (off != 0)
-            w |= (uint64_t)it->c->data[byte + 8] >> (8 - off);
-        return w;
-    }
     if (left == 0)
         return 0;
     left = left < 64 ? left : 64;
     return get_bits_slow(&tmp, (unsigned)left) << (64 - left);
+}
+
+/*
+ * The next 64 bits without consuming them, most significant first; past
+ * the end of the data they read as zero. Decoding looks at a field's
+ * control bits and payload in one go instead of a read per bit. (The
+ * iterator is only copied on the slow path: copying a struct just
+ * written costs more than the decoding around it.)
+ */
+static inline uint64_t
+peek64(const struct chunk_iter *it)
+{
+    size_t byte = it->pos >> 3;
+    unsigned off = it->pos & 7;
+    uint64_t w;
+
+    if (byte + 9 > it->c->cap)
+        return peek_tail(it);
+    memcpy(&w, it->c->data + byte, sizeof(w));
+    w = be64toh(w) << off;
+    if (off != 0)
+        w |= (uint64_t)it->c->data[byte + 8] >> (8 - off);
+    return w;
 }
 
 /* dod ::= "0" | "10" int14 | "110" int17 | "1110" int20 | "1111" int64 */
