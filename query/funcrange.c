@@ -20,6 +20,7 @@ struct window {
     size_t n;
     size_t resets;          /* drops between samples of the window */
     int64_t start, end;     /* the window's bounds, ms */
+    double range_s;         /* end - start in seconds */
     int64_t t;              /* the step's evaluation time, ms */
     double a, b;            /* scalar arguments */
 };
@@ -35,6 +36,27 @@ kahan_inc(double inc, double *sum, double *c)
     else
         *c += (inc - t) + *sum;
     *sum = t;
+}
+
+/*
+ * Milliseconds as seconds, rounded as float64(ms) / 1000 is. Whole
+ * seconds, the usual case, skip the division: ms / 1000 is then exact.
+ */
+static double
+seconds(int64_t ms)
+{
+    return ms % 1000 == 0 ? (double)(ms / 1000) : (double)ms / 1000;
+}
+
+/*
+ * A range's length as Go's Duration.Seconds() gives it: whole seconds
+ * plus the nanoseconds over 1e9, which can differ from ms / 1000 in the
+ * last bit.
+ */
+static double
+range_seconds(int64_t ms)
+{
+    return (double)(ms / 1000) + (double)(ms % 1000 * 1000000) / 1e9;
 }
 
 /*
@@ -61,9 +83,9 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
             res += last;        /* a reset: add what was lost */
         last = s[i].v;
     }
-    to_start = (double)(s[0].t - w->start) / 1000;
-    to_end = (double)(w->end - s[n - 1].t) / 1000;
-    sampled = (double)(s[n - 1].t - s[0].t) / 1000;
+    to_start = seconds(s[0].t - w->start);
+    to_end = seconds(w->end - s[n - 1].t);
+    sampled = seconds(s[n - 1].t - s[0].t);
     avg = sampled / (double)(n - 1);
     if (counter && res > 0 && s[0].v >= 0) {
         /* A counter does not extrapolate below zero. */
@@ -79,7 +101,7 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
      * rounding (floor(rate(...)) depends on it). */
     factor = ext / sampled;
     if (rate)
-        factor /= (double)(w->end - w->start) / 1000;
+        factor /= w->range_s;
     *out = res * factor;
     return true;
 }
@@ -354,6 +376,7 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
     size_t i, lo = 0, hi = 0, si = (size_t)-1;
     double v;
 
+    w.range_s = range_seconds(c->marg->range);
     for (i = 0; i < c->ts->n; i++) {
         w.t = qsteps_at(c->ts, i);
         w.end = qeval_effective(ev, c->marg, w.t);
