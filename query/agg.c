@@ -22,6 +22,7 @@ struct group {
     size_t *members;        /* indexes into the step's vector */
     size_t nmembers, cap;
     size_t stamp;           /* 1 + the step that last touched it */
+    size_t out;             /* 1 + its series in the output, 0: none yet */
 };
 
 /*
@@ -260,8 +261,9 @@ emit_group(struct qev *ev, const struct qnode *n, struct group *g,
             vals[i] = v->e[g->members[i]].v;
         g->value = qeval_quantile(param, vals, g->nmembers);
     }
-    return qmat_push(ev, out, qmat_series(ev, out, &g->ls), t,
-                     finish(g, n->op), n);
+    if (g->out == 0)
+        g->out = qmat_series(ev, out, &g->ls) + 1;
+    return qmat_push(ev, out, g->out - 1, t, finish(g, n->op), n);
 }
 
 /* count_values: group each step's samples by labels and value. */
