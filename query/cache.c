@@ -1,14 +1,17 @@
 /*
- * The frame read cache: an open-addressing table from series id to the
- * samples of the widest window read so far. A read inside that window is
- * a binary search and a copy; a read that reaches outside it decodes the
- * union of both windows once and replaces the entry.
+ * The frame cache. Series: an open-addressing table from series id to
+ * the samples of the widest window read so far. A read inside that
+ * window is a binary search and a copy; a read that reaches outside it
+ * decodes the union of both windows once and replaces the entry.
+ * Results: a short list of node results, each copied whole (label
+ * strings too, as they may live in another query) into one arena.
  */
 #include "query/cache.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/eval.h"
 #include "src/xalloc.h"
 
 struct entry {
@@ -18,10 +21,24 @@ struct entry {
     size_t n;
 };
 
+/* A node's result over one grid of one query range. */
+struct kept {
+    const char *text;       /* the node's text */
+    size_t len;
+    uint64_t hash;
+    struct qsteps ts;
+    int64_t qstart, qend;   /* what start() and end() mean */
+    struct qser *s;
+    size_t n;
+};
+
 struct qcache {
     struct entry *slots;
     size_t nslots, used;
-    size_t bytes, max_bytes;
+    size_t bytes, max_bytes;    /* samples and kept results */
+    struct arena *results;      /* every kept result */
+    struct kept *kept;
+    size_t nkept, capkept;
 };
 
 struct qcache *
@@ -30,6 +47,7 @@ qcache_new(size_t max_bytes)
     struct qcache *c = xcalloc(1, sizeof(*c));
 
     c->max_bytes = max_bytes;
+    c->results = arena_new();
     return c;
 }
 
@@ -41,6 +59,8 @@ qcache_clear(struct qcache *c)
     free(c->slots);
     c->slots = NULL;
     c->nslots = c->used = c->bytes = 0;
+    arena_reset(c->results);
+    c->nkept = 0;
 }
 
 void
@@ -49,6 +69,8 @@ qcache_free(struct qcache *c)
     if (c == NULL)
         return;
     qcache_clear(c);
+    arena_free(c->results);
+    free(c->kept);
     free(c);
 }
 
@@ -138,4 +160,112 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     if (hi > lo)
         memcpy(*buf, e->s + lo, (hi - lo) * sizeof(**buf));
     return hi - lo;
+}
+
+/* FNV-1a over the node's text and the numbers of its grid. */
+static uint64_t
+result_hash(const char *text, size_t len, const struct qev *ev,
+            const struct qsteps *ts)
+{
+    int64_t nums[5] = {ts->start, ts->step, (int64_t)ts->n, ev->qstart,
+                       ev->qend};
+    const unsigned char *p = (const unsigned char *)nums;
+    uint64_t h = 14695981039346656037u;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211u;
+    for (i = 0; i < sizeof(nums); i++)
+        h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}
+
+static struct kept *
+find_result(struct qcache *c, const char *text, size_t len, uint64_t h,
+            const struct qev *ev, const struct qsteps *ts)
+{
+    size_t i;
+    struct kept *k;
+
+    for (i = 0; i < c->nkept; i++) {
+        k = &c->kept[i];
+        if (k->hash == h && k->len == len && k->ts.start == ts->start &&
+            k->ts.step == ts->step && k->ts.n == ts->n &&
+            k->qstart == ev->qstart && k->qend == ev->qend &&
+            memcmp(k->text, text, len) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+bool
+qcache_result(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+              struct qmat *out)
+{
+    const char *text = ev->text + n->off;
+    struct kept *k = find_result(ev->cache, text, n->len,
+                                 result_hash(text, n->len, ev, ts), ev, ts);
+
+    if (k == NULL)
+        return false;
+    /* The series array is the caller's to sort; the points stay the
+     * cache's (a push past their end copies them into the arena). */
+    memset(out, 0, sizeof(*out));
+    out->n = out->cap = k->n;
+    out->s = arena_alloc(ev->a, (k->n ? k->n : 1) * sizeof(*out->s));
+    if (k->n > 0)
+        memcpy(out->s, k->s, k->n * sizeof(*out->s));
+    return true;
+}
+
+/* Copies a label set, strings too, into the results arena. */
+static void
+keep_labels(struct arena *a, const struct labels *in, struct labels *out)
+{
+    size_t i;
+
+    out->n = in->n;
+    out->v = arena_alloc(a, (in->n ? in->n : 1) * sizeof(*out->v));
+    for (i = 0; i < in->n; i++) {
+        out->v[i].name = arena_strdup(a, in->v[i].name);
+        out->v[i].value = arena_strdup(a, in->v[i].value);
+    }
+}
+
+void
+qcache_keep(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+            const struct qmat *m)
+{
+    struct qcache *c = ev->cache;
+    struct arena *a = c->results;
+    const char *text = ev->text + n->off;
+    size_t i, before = arena_used(a);
+    struct kept *k;
+
+    if (c->bytes >= c->max_bytes)
+        return;
+    if (c->nkept == c->capkept) {
+        c->capkept = c->capkept ? c->capkept * 2 : 16;
+        c->kept = xreallocarray(c->kept, c->capkept, sizeof(*c->kept));
+    }
+    k = &c->kept[c->nkept++];
+    k->text = arena_strndup(a, text, n->len);
+    k->len = n->len;
+    k->hash = result_hash(text, n->len, ev, ts);
+    k->ts = *ts;
+    k->qstart = ev->qstart;
+    k->qend = ev->qend;
+    k->n = m->n;
+    k->s = arena_alloc(a, (m->n ? m->n : 1) * sizeof(*k->s));
+    for (i = 0; i < m->n; i++) {
+        k->s[i] = m->s[i];
+        keep_labels(a, &m->s[i].ls, &k->s[i].ls);
+        k->s[i].cap = m->s[i].n;
+        k->s[i].pts = arena_alloc(a, (m->s[i].n ? m->s[i].n : 1) *
+                                  sizeof(*k->s[i].pts));
+        if (m->s[i].n > 0)
+            memcpy(k->s[i].pts, m->s[i].pts,
+                   m->s[i].n * sizeof(*k->s[i].pts));
+    }
+    c->bytes += arena_used(a) - before;
 }

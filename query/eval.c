@@ -288,10 +288,33 @@ eval_unary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return 0;
 }
 
+/*
+ * Aggregations and functions of range vectors are where the time goes,
+ * and a dashboard's panels share them; with a frame cache each is
+ * evaluated once per frame and grid, and later panels take its result.
+ */
+static int
+eval_shared(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+            struct qmat *out)
+{
+    int rc;
+
+    if (qcache_result(ev, n, ts, out))
+        return 0;
+    rc = n->kind == QN_AGG ? qeval_agg(ev, n, ts, out)
+                           : qfunc_call(ev, n, ts, out);
+    if (rc == 0)
+        qcache_keep(ev, n, ts, out);
+    return rc;
+}
+
 int
 qeval_node(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
            struct qmat *out)
 {
+    if (ev->cache != NULL &&
+        (n->kind == QN_AGG || (n->kind == QN_CALL && qfunc_takes_range(n))))
+        return eval_shared(ev, n, ts, out);
     switch (n->kind) {
     case QN_NUMBER:   return eval_number(ev, n, ts, out);
     case QN_PAREN:    return qeval_node(ev, n->lhs, ts, out);
@@ -487,6 +510,7 @@ qeval_range_cached(const struct query *q, const struct store *st,
     ts.n = (size_t)((end - start) / step) + 1;
     ev_init(&ev, st, d, start, end);
     ev.cache = cache;
+    ev.text = qparse_text(q);
     r = new_result(QV_MATRIX, end);
     if ((rc = qeval_node(&ev, root, &ts, &m)) == 0) {
         /* Range results come ordered by labels, as the HTTP API's. */

@@ -29,7 +29,8 @@
 
 struct qev {
     const struct store *st;
-    struct qcache *cache;       /* the frame's read cache, or NULL */
+    struct qcache *cache;       /* the frame's cache, or NULL */
+    const char *text;           /* the query's text (nodes' spans) */
     struct arena *a;            /* temporaries of this evaluation */
     struct diag *d;
     int64_t qstart, qend;       /* the query's range, for start()/end() */
@@ -87,9 +88,23 @@ qsteps_at(const struct qsteps *ts, size_t i)
     return ts->start + (int64_t)i * ts->step;
 }
 
-/* Evaluates a scalar or instant-vector node over ts into *out. */
+/*
+ * Evaluates a scalar or instant-vector node over ts into *out (zeroed by
+ * the caller). The caller reads the points but never changes them: they
+ * may be shared with the frame cache.
+ */
 int qeval_node(struct qev *ev, const struct qnode *n,
                const struct qsteps *ts, struct qmat *out);
+/*
+ * Results of whole nodes in the frame cache (query/cache.c), keyed by the
+ * node's text, the grid and the query's range (start() and end()).
+ * qcache_result fills out with a kept result and returns true;
+ * qcache_keep copies m into the cache, unless it is full.
+ */
+bool qcache_result(struct qev *ev, const struct qnode *n,
+                   const struct qsteps *ts, struct qmat *out);
+void qcache_keep(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, const struct qmat *m);
 /*
  * An instant selector over ts: per step the newest sample within the
  * lookback window, or with timestamps that sample's time in seconds.

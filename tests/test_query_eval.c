@@ -2,8 +2,9 @@
  * The evaluator against a real store: selection (lookback, staleness,
  * offset, @), rate and increase over a counter with a reset computed by
  * hand from Prometheus's extrapolation formula, operators and matching,
- * aggregations, histogram_quantile, subqueries, range queries and the
- * runtime errors, worded as Prometheus words them.
+ * aggregations, histogram_quantile, subqueries, range queries, the
+ * frame cache's shared results, and the runtime errors, worded as
+ * Prometheus words them.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -248,6 +249,79 @@ test_subquery_and_range(void **state)
     qparse_free(q);
 }
 
+/* A range query through the cache; it must equal the plain result. */
+static double
+cached_range(const struct store *st, struct qcache *cache, const char *text,
+             int64_t start, int64_t end, int64_t step)
+{
+    struct diag d;
+    struct query *q;
+    struct qresult *plain, *got;
+    double first;
+    size_t i, j;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    assert_non_null(q);
+    plain = qeval_range(q, st, start, end, step, &d);
+    got = qeval_range_cached(q, st, cache, start, end, step, &d);
+    assert_non_null(plain);
+    assert_non_null(got);
+    if (got->nseries != plain->nseries)
+        fail_msg("%s: %zu series, expected %zu", text, got->nseries,
+                 plain->nseries);
+    for (i = 0; i < got->nseries; i++) {
+        const struct qseries *a = &got->series[i], *b = &plain->series[i];
+
+        assert_true(labels_equal(&a->labels, &b->labels));
+        assert_int_equal(a->npoints, b->npoints);
+        for (j = 0; j < a->npoints; j++) {
+            if (a->points[j].t != b->points[j].t ||
+                memcmp(&a->points[j].v, &b->points[j].v, sizeof(double)))
+                fail_msg("%s: point %zu is %g at %lld, expected %g at %lld",
+                         text, j, a->points[j].v, (long long)a->points[j].t,
+                         b->points[j].v, (long long)b->points[j].t);
+        }
+    }
+    first = got->nseries > 0 ? got->series[0].points[0].v : NAN;
+    qresult_free(plain);
+    qresult_free(got);
+    qparse_free(q);
+    return first;
+}
+
+/*
+ * Queries sharing one frame cache: a subexpression already evaluated for
+ * an earlier query is taken over only on the same grid and query range.
+ */
+static void
+test_frame_cache(void **state)
+{
+    const struct store *st = *state;
+    struct qcache *cache = qcache_new(1u << 20);
+    double v;
+
+    v = cached_range(st, cache, "sum(rate(reqs[1m]))", 60 * S, 120 * S,
+                     15 * S);
+    assert_true(cached_range(st, cache, "sum(rate(reqs[1m])) * 2", 60 * S,
+                             120 * S, 15 * S) == 2 * v);
+    /* The same text on another grid, and inside a subquery's grid. */
+    cached_range(st, cache, "sum(rate(reqs[1m]))", 60 * S, 120 * S, 30 * S);
+    cached_range(st, cache, "count_over_time(sum(rate(reqs[1m]))[1m:15s])",
+                 60 * S, 120 * S, 15 * S);
+    /* Steps 0 s and 30 s either way, but end() is 30 s, then 59 s. */
+    assert_true(cached_range(st, cache, "sum(reqs @ end())", 0, 30 * S,
+                             30 * S) == 20);
+    assert_true(cached_range(st, cache, "sum(reqs @ end())", 0, 59 * S,
+                             30 * S) == 5);
+    /* Labels made by one query stay valid after it is freed. */
+    cached_range(st, cache, "sum by (x) (label_replace(temp, \"x\", \"$1\", "
+                 "\"room\", \"(.*)\"))", 0, 60 * S, 30 * S);
+    cached_range(st, cache, "sum by (x) (label_replace(temp, \"x\", \"$1\", "
+                 "\"room\", \"(.*)\")) + 1", 0, 60 * S, 30 * S);
+    qcache_free(cache);
+}
+
 static void
 expect_fail(const struct store *st, const char *text, const char *msg)
 {
@@ -293,6 +367,7 @@ main(void)
         cmocka_unit_test(test_aggregations),
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_subquery_and_range),
+        cmocka_unit_test(test_frame_cache),
         cmocka_unit_test(test_errors),
     };
 
