@@ -4,9 +4,9 @@
  * in three); within a frame the store does not change, so each series is
  * decoded once, over the widest window any query asked for, and later
  * reads are served from that copy. Panels also share whole
- * subexpressions (p50 and p95 of one histogram aggregate the same
- * rates): the evaluator keeps the results of aggregations and range
- * functions here too, by their text and grid (query/eval.h).
+ * aggregations (p50 and p95 of one histogram sum the same rates): the
+ * evaluator keeps their results here too, by their text and grid
+ * (query/eval.h).
  * Not thread-safe.
  *
  * Ownership: the caller owns the cache (qcache_new/qcache_free) and must

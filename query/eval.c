@@ -289,32 +289,30 @@ eval_unary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
 }
 
 /*
- * Aggregations and functions of range vectors are where the time goes,
- * and a dashboard's panels share them; with a frame cache each is
- * evaluated once per frame and grid, and later panels take its result.
+ * A dashboard's panels share aggregations (p50 and p95 of one histogram
+ * both sum the same rates by le); with a frame cache each is evaluated
+ * once per frame and grid, and later panels take its result. Their
+ * results are small, so keeping them costs little. (Keeping the rates
+ * under them as well cost more in copies than it saved.)
  */
 static int
-eval_shared(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
-            struct qmat *out)
+eval_shared_agg(struct qev *ev, const struct qnode *n,
+                const struct qsteps *ts, struct qmat *out)
 {
-    int rc;
-
     if (qcache_result(ev, n, ts, out))
         return 0;
-    rc = n->kind == QN_AGG ? qeval_agg(ev, n, ts, out)
-                           : qfunc_call(ev, n, ts, out);
-    if (rc == 0)
-        qcache_keep(ev, n, ts, out);
-    return rc;
+    if (qeval_agg(ev, n, ts, out) < 0)
+        return -1;
+    qcache_keep(ev, n, ts, out);
+    return 0;
 }
 
 int
 qeval_node(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
            struct qmat *out)
 {
-    if (ev->cache != NULL &&
-        (n->kind == QN_AGG || (n->kind == QN_CALL && qfunc_takes_range(n))))
-        return eval_shared(ev, n, ts, out);
+    if (n->kind == QN_AGG && ev->cache != NULL)
+        return eval_shared_agg(ev, n, ts, out);
     switch (n->kind) {
     case QN_NUMBER:   return eval_number(ev, n, ts, out);
     case QN_PAREN:    return qeval_node(ev, n->lhs, ts, out);

@@ -523,13 +523,6 @@ call_histogram(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return 0;
 }
 
-bool
-qfunc_takes_range(const struct qnode *n)
-{
-    return (n->nargs > 0 && n->fn->args[0] == QV_MATRIX) ||
-           (n->nargs > 1 && n->fn->args[1] == QV_MATRIX);
-}
-
 /* Dispatches on the argument types first, then on the function. */
 int
 qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
@@ -538,7 +531,9 @@ qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     struct qmat src = {0};
     enum qfunc_id id = n->fn->id;
 
-    if (qfunc_takes_range(n))
+    if (n->nargs > 0 && n->fn->args[0] == QV_MATRIX)
+        return qfunc_range_call(ev, n, ts, out);
+    if (n->nargs > 1 && n->fn->args[1] == QV_MATRIX)
         return qfunc_range_call(ev, n, ts, out);
     switch (id) {
     case QF_PI: case QF_TIME:

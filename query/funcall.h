@@ -14,8 +14,6 @@
 /* Evaluates the QN_CALL node n over ts; -1 with ev->d set on error. */
 int qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                struct qmat *out);
-/* Whether the call takes a range vector (rate, *_over_time, ...). */
-bool qfunc_takes_range(const struct qnode *n);
 /* The labels absent() and absent_over_time() give for their argument. */
 void qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
                          struct labels *out);
