@@ -3,6 +3,14 @@
  * extrapolation, irate, idelta, deriv, predict_linear, changes, resets,
  * holt_winters and the *_over_time family. Each series of the argument is
  * read once and two cursors slide its window [T-d, T] along the steps.
+ *
+ * Where a window's answer can be had without visiting its samples, it
+ * is: rate and friends look at the ends, changes and resets subtract
+ * prefix counts, min and max keep a queue of candidates. The sums and
+ * means (sum, avg, stddev, stdvar, deriv, predict_linear) and quantile
+ * and holt_winters do visit every sample of every window: Prometheus
+ * adds each window up from its first sample with compensated sums, and a
+ * running sum that subtracts leaving samples would round differently.
  */
 #include "query/funcrange.h"
 
@@ -18,7 +26,9 @@
 struct window {
     const struct sample *s;
     size_t n;
-    size_t resets;          /* drops between samples of the window */
+    size_t counted;         /* drops (rate, increase, resets) or changes
+                             * (changes) between samples of the window */
+    double extreme;         /* min/max_over_time's answer */
     int64_t start, end;     /* the window's bounds, ms */
     double range_s;         /* end - start in seconds */
     int64_t t;              /* the step's evaluation time, ms */
@@ -78,7 +88,7 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
         return false;
     res = s[n - 1].v - s[0].v;
     last = s[0].v;
-    for (i = 1; counter && w->resets > 0 && i < n; i++) {
+    for (i = 1; counter && w->counted > 0 && i < n; i++) {
         if (s[i].v < last)
             res += last;        /* a reset: add what was lost */
         last = s[i].v;
@@ -235,36 +245,6 @@ var_over_time(const struct window *w)
 }
 
 static double
-min_max(const struct window *w, bool max)
-{
-    double m = w->s[0].v, v;
-    size_t i;
-
-    for (i = 0; i < w->n; i++) {
-        v = w->s[i].v;
-        if ((max ? v > m : v < m) || isnan(m))
-            m = v;
-    }
-    return m;
-}
-
-static double
-count_changes(const struct window *w, bool resets)
-{
-    double n = 0, prev = w->s[0].v, cur;
-    size_t i;
-
-    for (i = 1; i < w->n; i++) {
-        cur = w->s[i].v;
-        if (resets ? cur < prev : (cur != prev &&
-                                   !(isnan(cur) && isnan(prev))))
-            n++;
-        prev = cur;
-    }
-    return n;
-}
-
-static double
 quantile_over_time(struct qev *ev, const struct window *w)
 {
     double *v = arena_alloc(ev->a, w->n * sizeof(*v));
@@ -305,13 +285,13 @@ apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
             return false;
         *out = holt_winters(w);
         return true;
-    case QF_CHANGES:             *out = count_changes(w, false); break;
-    case QF_RESETS:              *out = count_changes(w, true); break;
+    case QF_CHANGES:
+    case QF_RESETS:              *out = (double)w->counted; break;
     case QF_AVG_OVER_TIME:       *out = avg_over_time(w); break;
     case QF_SUM_OVER_TIME:       *out = sum_over_time(w); break;
     case QF_COUNT_OVER_TIME:     *out = (double)w->n; break;
-    case QF_MIN_OVER_TIME:       *out = min_max(w, false); break;
-    case QF_MAX_OVER_TIME:       *out = min_max(w, true); break;
+    case QF_MIN_OVER_TIME:
+    case QF_MAX_OVER_TIME:       *out = w->extreme; break;
     case QF_LAST_OVER_TIME:      *out = w->s[w->n - 1].v; break;
     case QF_PRESENT_OVER_TIME:   *out = 1; break;
     case QF_STDVAR_OVER_TIME:    *out = var_over_time(w); break;
@@ -335,11 +315,6 @@ check_factors(struct qev *ev, const struct qnode *n, const struct window *w)
     return 0;
 }
 
-/*
- * Slides one series' window along the steps and pushes each value. The
- * window [end - range, end] is closed at both ends; both cursors only
- * move forward because window ends never decrease from step to step.
- */
 /* What every series of one call shares. */
 struct call {
     const struct qnode *n, *marg;
@@ -350,44 +325,102 @@ struct call {
 };
 
 /*
- * Counts the drops of r cumulatively: rc[i] is the number of j <= i with
- * s[j] < s[j-1]. A window without one skips rate's reset loop.
+ * What changes(), resets() and rate's reset handling count, cumulatively:
+ * pc[i] is the number of j <= i where s[j] differs from s[j-1] (changes;
+ * two NaNs are no change) or drops below it (the others). A window's
+ * count is then one subtraction.
  */
 static size_t *
-count_resets(struct qev *ev, const struct qrange *r)
+prefix_counts(struct qev *ev, const struct qrange *r, bool changes)
 {
-    size_t *rc = arena_alloc(ev->a, (r->n + 1) * sizeof(*rc)), i;
+    size_t *pc = arena_alloc(ev->a, (r->n + 1) * sizeof(*pc)), i;
+    double prev, cur;
 
-    rc[0] = 0;
-    for (i = 1; i < r->n; i++)
-        rc[i] = rc[i - 1] + (r->s[i].v < r->s[i - 1].v);
-    return rc;
+    pc[0] = 0;
+    for (i = 1; i < r->n; i++) {
+        prev = r->s[i - 1].v;
+        cur = r->s[i].v;
+        pc[i] = pc[i - 1] + (changes ? !(cur == prev ||
+                                         (isnan(cur) && isnan(prev)))
+                                     : cur < prev);
+    }
+    return pc;
 }
 
+/*
+ * min_over_time and max_over_time over sliding windows: a queue of the
+ * indexes that can still be a window's extreme, best first. A sample
+ * entering the window removes the queued ones it beats; among equals the
+ * older stays in front, as Prometheus keeps the first of equal values
+ * (-0 and +0). NaN is never queued: Prometheus's loop lets any number
+ * replace a NaN, so a window is NaN only when all of it is.
+ */
+struct extremes {
+    size_t *q;
+    size_t head, tail;
+    bool max;
+};
+
+static void
+extremes_enter(struct extremes *e, const struct sample *s, size_t i)
+{
+    double v = s[i].v;
+
+    if (isnan(v))
+        return;
+    while (e->tail > e->head &&
+           (e->max ? s[e->q[e->tail - 1]].v < v : s[e->q[e->tail - 1]].v > v))
+        e->tail--;
+    e->q[e->tail++] = i;
+}
+
+/* The extreme of the window starting at index lo. */
+static double
+extremes_of(struct extremes *e, const struct sample *s, size_t lo)
+{
+    while (e->head < e->tail && e->q[e->head] < lo)
+        e->head++;
+    return e->head < e->tail ? s[e->q[e->head]].v : NAN;
+}
+
+/*
+ * Slides one series' window along the steps and pushes each value. The
+ * window [end - range, end] is closed at both ends; both cursors only
+ * move forward because window ends never decrease from step to step.
+ */
 static int
 slide(struct qev *ev, const struct qrange *r, void *arg)
 {
     struct call *c = arg;
     enum qfunc_id id = c->n->fn->id;
-    size_t *rc = id == QF_RATE || id == QF_INCREASE ?
-                 count_resets(ev, r) : NULL;
+    size_t *pc = NULL;
+    struct extremes ex = {NULL, 0, 0, id == QF_MAX_OVER_TIME};
     struct window w;
     struct labels ls;
     size_t i, lo = 0, hi = 0, si = (size_t)-1;
     double v;
 
+    if (id == QF_RATE || id == QF_INCREASE || id == QF_RESETS ||
+        id == QF_CHANGES)
+        pc = prefix_counts(ev, r, id == QF_CHANGES);
+    if (id == QF_MIN_OVER_TIME || id == QF_MAX_OVER_TIME)
+        ex.q = arena_alloc(ev->a, (r->n + 1) * sizeof(*ex.q));
     w.range_s = range_seconds(c->marg->range);
     for (i = 0; i < c->ts->n; i++) {
         w.t = qsteps_at(c->ts, i);
         w.end = qeval_effective(ev, c->marg, w.t);
         w.start = w.end - c->marg->range;
-        while (hi < r->n && r->s[hi].t <= w.end)
-            hi++;
+        for (; hi < r->n && r->s[hi].t <= w.end; hi++) {
+            if (ex.q != NULL)
+                extremes_enter(&ex, r->s, hi);
+        }
         while (lo < hi && r->s[lo].t < w.start)
             lo++;
         w.s = r->s + lo;
         w.n = hi - lo;
-        w.resets = rc != NULL && w.n > 0 ? rc[hi - 1] - rc[lo] : 0;
+        w.counted = pc != NULL && w.n > 0 ? pc[hi - 1] - pc[lo] : 0;
+        if (ex.q != NULL)
+            w.extreme = extremes_of(&ex, r->s, lo);
         if (id == QF_ABSENT_OVER_TIME) {
             c->present[i] = c->present[i] || w.n > 0;
             continue;

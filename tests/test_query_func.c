@@ -1,7 +1,8 @@
 /*
  * PromQL functions by family, against values worked out by hand from
  * Prometheus's documented formulas: math and rounding, trigonometry, the
- * calendar functions, *_over_time numerics, holt_winters, absent's
+ * calendar functions, *_over_time numerics, holt_winters, the windows a
+ * range query slides (min, max, changes, resets with NaN and -0), absent's
  * labels, label_join and the Inf/NaN rules of avg and stddev.
  */
 #include <math.h>
@@ -43,10 +44,13 @@ setup(void **state)
     static const double grow[] = {1, 2, 4, 8};
     static const double flat[] = {0.1, 0.1, 0.1, 0.1};
     static const double big[] = {1.5e308, 1.7e308};
+    static const double wave[] = {NAN, 3, NAN, -0.0, 0.0, 5, 5, 1,
+                                  NAN, NAN, NAN, 2, 2, 7, 0, 0};
 
     add(st, "grow", NULL, NULL, grow, 4, 10);
     add(st, "flat", NULL, NULL, flat, 4, 10);
     add(st, "big", NULL, NULL, big, 2, 10);
+    add(st, "wave", NULL, NULL, wave, 16, 10);
     add(st, "infs", "p", "a", (const double[]){INFINITY}, 1, 10);
     add(st, "infs", "p", "b", (const double[]){0}, 1, 10);
     add(st, "infs", "p", "c", (const double[]){INFINITY}, 1, 10);
@@ -190,6 +194,79 @@ test_over_time(void **state)
     assert_int_equal(count(st, "absent_over_time(grow[1m])", 30), 0);
 }
 
+/*
+ * text as a range query over 0..150 s at 10 s: the value at each step
+ * into v[16], NaN where the step has no point.
+ */
+static void
+range16(const struct store *st, const char *text, double *v)
+{
+    struct diag d;
+    struct query *q;
+    struct qresult *r;
+    size_t i;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    assert_non_null(q);
+    r = qeval_range(q, st, 0, 150 * S, 10 * S, &d);
+    assert_non_null(r);
+    for (i = 0; i < 16; i++)
+        v[i] = NAN;
+    if (r->nseries > 0) {
+        for (i = 0; i < r->series[0].npoints; i++)
+            v[r->series[0].points[i].t / (10 * S)] =
+                r->series[0].points[i].v;
+    }
+    qresult_free(r);
+    qparse_free(q);
+}
+
+/* got[i] is want[i] exactly: the same number, the same zero, or NaN. */
+static void
+same16(const char *what, const double *got, const double *want)
+{
+    size_t i;
+
+    for (i = 0; i < 16; i++) {
+        if (isnan(want[i]) ? !isnan(got[i])
+                           : got[i] != want[i] ||
+                             signbit(got[i]) != signbit(want[i]))
+            fail_msg("%s at %zu0 s: got %g, want %g", what, i, got[i],
+                     want[i]);
+    }
+}
+
+/*
+ * Windows of 4 samples sliding over wave (NaN 3 NaN -0 +0 5 5 1 NaN NaN
+ * NaN 2 2 7 0 0), worked out by hand with Prometheus's loops: any number
+ * replaces a NaN, equals keep the first (-0 before +0), two NaNs are no
+ * change and nothing is less than NaN.
+ */
+static void
+test_sliding_windows(void **state)
+{
+    const struct store *st = *state;
+    static const double max[] = {NAN, 3, 3, 3, 3, 5, 5, 5, 5, 5, 1, 2, 2,
+                                 7, 7, 7};
+    static const double min[] = {NAN, 3, 3, -0.0, -0.0, -0.0, -0.0, 0, 1,
+                                 1, 1, 2, 2, 2, 0, 0};
+    static const double changes[] = {0, 1, 2, 3, 2, 2, 1, 2, 2, 2, 1, 1, 1,
+                                     2, 2, 2};
+    static const double resets[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0,
+                                    0, 1, 1};
+    double got[16];
+
+    range16(st, "max_over_time(wave[30s])", got);
+    same16("max_over_time", got, max);
+    range16(st, "min_over_time(wave[30s])", got);
+    same16("min_over_time", got, min);
+    range16(st, "changes(wave[30s])", got);
+    same16("changes", got, changes);
+    range16(st, "resets(wave[30s])", got);
+    same16("resets", got, resets);
+}
+
 static void
 test_aggregation_numerics(void **state)
 {
@@ -249,6 +326,7 @@ main(void)
         cmocka_unit_test(test_trig),
         cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_over_time),
+        cmocka_unit_test(test_sliding_windows),
         cmocka_unit_test(test_aggregation_numerics),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_format_float),
