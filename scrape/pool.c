@@ -677,26 +677,24 @@ http_copy(struct fetch_http *dst, const struct fetch_http *src)
             *f[i] = xstrdup(*f[i]);
 }
 
-/*
- * The URL as shown: a password in the address (user:pw@host) becomes
- * <secret>, as Prometheus shows secrets. Nothing else in a URL is one.
- */
+/* The URL as shown: a password in its address becomes <secret>. */
 static char *
 shown_url(const char *url)
 {
-    const char *auth = strstr(url, "://"), *at, *colon, *slash;
+    const char *auth = strstr(url, "://"), *end;
+    char *authority, *shown, *out;
 
     if (auth == NULL)
         return xstrdup(url);
     auth += 3;
-    slash = auth + strcspn(auth, "/?#");
-    at = memchr(auth, '@', (size_t)(slash - auth));
-    if (at == NULL)
-        return xstrdup(url);
-    colon = memchr(auth, ':', (size_t)(at - auth));
-    if (colon == NULL)
-        return xstrdup(url);
-    return xasprintf("%.*s<secret>%s", (int)(colon + 1 - url), url, at);
+    end = auth + strcspn(auth, "/?#");
+    authority = xstrndup(auth, (size_t)(end - auth));
+    shown = relabel_target_shown_address(authority);
+    out = xasprintf("%.*s%s%s", (int)(auth - url), url, shown, end);
+    memset(authority, 0, strlen(authority));
+    free(authority);
+    free(shown);
+    return out;
 }
 
 /* The settings a kept target takes from its new definition. */

@@ -260,6 +260,12 @@ check_target(struct relabel_target *t, const char *addr, struct diag *d)
     if (strchr(addr, '/') != NULL) {
         quote(&q, addr);
         rc = diag_set(d, 0, 0, 0, "%s is not a valid hostname", buf_str(&q));
+    } else if (strchr(addr, '@') != NULL) {
+        /* Prometheus cannot scrape it either (the host part would be
+         * "user:password@host"); promdeck says so instead of putting the
+         * password into the target's instance label. */
+        rc = diag_set(d, 0, 0, 0, "the target address holds a user name "
+                      "and password; give them with basic_auth instead");
     } else if (check_duration(t, "__scrape_interval__", "scrape interval",
                               &iv, d) < 0
                || check_duration(t, "__scrape_timeout__", "scrape timeout",
@@ -740,4 +746,17 @@ relabel_report_labels(const struct labels *series,
         relabel_builder_set(out, name, target_public->v[i].value);
         free(exported);
     }
+}
+
+char *
+relabel_target_shown_address(const char *addr)
+{
+    const char *at = strrchr(addr, '@'), *colon;
+
+    if (at == NULL)
+        return xstrdup(addr);
+    colon = memchr(addr, ':', (size_t)(at - addr));
+    if (colon == NULL)
+        return xstrdup(addr);
+    return xasprintf("%.*s<secret>%s", (int)(colon + 1 - addr), addr, at);
 }

@@ -81,6 +81,12 @@ const char *relabel_target_path(const struct relabel_target *t);
 const char *relabel_target_query(const struct relabel_target *t);
 /* The whole scrape URL as Prometheus prints it ("scrapeUrl"). */
 const char *relabel_target_url(const struct relabel_target *t);
+/*
+ * An address as shown: a password in it (user:password@host) becomes
+ * <secret>, as Prometheus shows secrets. Returns a copy to free. Such
+ * a target is refused, but its discovered labels are still shown.
+ */
+char *relabel_target_shown_address(const char *addr);
 /* The scrape interval and timeout as the final __scrape_interval__ and
  * __scrape_timeout__ labels say: relabelling may change them per target. */
 int64_t relabel_target_interval_ms(const struct relabel_target *t);

@@ -64,13 +64,31 @@ rt_config(const struct config_job *j, struct relabel_target_config *rc)
     rc->rules = j->relabel;
 }
 
+/* A target's labels as text for the targets view; a password in
+ * __address__ shows as <secret>. */
 static char *
 format_labels(const struct labels *ls)
 {
+    const char *addr = labels_get(ls, "__address__");
+    struct labels shown = *ls;
+    char *masked = NULL;
     struct buf b;
 
+    if (addr != NULL && strchr(addr, '@') != NULL) {
+        masked = relabel_target_shown_address(addr);
+        shown.v = xreallocarray(NULL, ls->n, sizeof(*shown.v));
+        for (size_t i = 0; i < ls->n; i++) {
+            shown.v[i] = ls->v[i];
+            if (strcmp(ls->v[i].name, "__address__") == 0)
+                shown.v[i].value = masked;
+        }
+    }
     buf_init(&b, 0);
-    labels_format(ls, &b);
+    labels_format(&shown, &b);
+    if (masked != NULL) {
+        free(shown.v);
+        free(masked);
+    }
     return buf_steal(&b);
 }
 

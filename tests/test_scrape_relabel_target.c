@@ -890,6 +890,40 @@ test_target_ports(void **state)
     relabel_target_free(t);
 }
 
+/*
+ * A user name and password in the address would end up in the instance
+ * label of every series; the target is refused without repeating the
+ * password, and the address is shown with <secret> in its place.
+ */
+static void
+test_target_credentials(void **state)
+{
+    struct relabel_target_config cfg = plain_config();
+    struct relabel_target *t = relabel_target_new();
+    struct diag d;
+    char *s;
+
+    (void)state;
+    assert_int_equal(build_one(t, &cfg, "alice:hunter2@h:9100", NULL, &d),
+                     RELABEL_TARGET_FAILED);
+    assert_string_equal(d.msg, "the target address holds a user name and "
+                        "password; give them with basic_auth instead");
+    s = relabel_target_shown_address("alice:hunter2@h:9100");
+    assert_string_equal(s, "alice:<secret>@h:9100");
+    free(s);
+    /* Go splits user info at the last @; a bare user name is no secret. */
+    s = relabel_target_shown_address("a:p@ss@h:1");
+    assert_string_equal(s, "a:<secret>@h:1");
+    free(s);
+    s = relabel_target_shown_address("alice@h:1");
+    assert_string_equal(s, "alice@h:1");
+    free(s);
+    s = relabel_target_shown_address("h:1");
+    assert_string_equal(s, "h:1");
+    free(s);
+    relabel_target_free(t);
+}
+
 /* Discovered labels: target over group, group over the job defaults,
  * empty values gone; invalid UTF-8 fails the target. */
 static void
@@ -984,6 +1018,7 @@ main(void)
         cmocka_unit_test(test_report_labels),
         cmocka_unit_test(test_target_ports),
         cmocka_unit_test(test_target_labels),
+        cmocka_unit_test(test_target_credentials),
         cmocka_unit_test(test_target_url_params),
     };
 
