@@ -17,6 +17,7 @@
 #include "src/duration.h"
 #include "src/log.h"
 #include "src/snapshot.h"
+#include "src/startup.h"
 #include "src/xalloc.h"
 
 /* Longest single wait, so signals and resizes are seen promptly. */
@@ -110,11 +111,26 @@ sync_targets(struct loop *l, int64_t now)
     return true;
 }
 
+/* Keeps why a reload failed (the first reason, when both files are
+ * bad), for the status line until one succeeds. */
+static void
+reload_failed(struct loop *l, const struct diag *d)
+{
+    if (l->reload_error != NULL)
+        return;
+    if (d->line > 0)
+        l->reload_error = xasprintf("reload failed: %s:%d:%d: %s",
+                                    d->source, d->line, d->col, d->msg);
+    else
+        l->reload_error = xasprintf("reload failed: %s: %s", d->source,
+                                    d->msg);
+    log_debug("%s: %s", __func__, l->reload_error);
+}
+
 /*
  * Re-reads the --config file. A good one replaces the running config:
  * targets that remain keep their history, new ones start, gone ones get
- * staleness markers. A bad one changes nothing, and why is shown in the
- * status line until a reload succeeds.
+ * staleness markers. A bad one changes nothing.
  */
 static void
 reload_config(struct loop *l, int64_t now)
@@ -124,18 +140,11 @@ reload_config(struct loop *l, int64_t now)
     struct config fresh, old;
     struct discovery *disc;
 
-    reload_requested = 0;
-    if (l->cli->config == NULL)
-        return;
-    free(l->reload_error);
-    l->reload_error = NULL;
     if (config_load(&fresh, l->cli->config, errs, 1, &nerr, warns, 20,
                     &nwarn) < 0) {
-        l->reload_error = xasprintf("reload failed: %s:%d:%d: %s",
-                                    l->cli->config, errs[0].line,
-                                    errs[0].col, errs[0].msg);
+        errs[0].source = l->cli->config;
+        reload_failed(l, &errs[0]);
         config_fini(&fresh);
-        log_debug("%s: %s", __func__, l->reload_error);
         return;
     }
     disc = config_discovery_new(&fresh);
@@ -149,6 +158,44 @@ reload_config(struct loop *l, int64_t now)
     config_fini(&old);
     log_debug("%s: %s reloaded, %zu jobs", __func__, l->cli->config,
               l->cfg->njobs);
+}
+
+/*
+ * Re-reads the -d dashboard files. Good ones replace the dashboard (the
+ * view keeps its page and focus where they still exist; variables start
+ * from their defaults); a bad one keeps the old dashboard.
+ */
+static void
+reload_dashboards(struct loop *l)
+{
+    struct diag err;
+    struct dash *d = startup_reload_dashboard(l->cli, &err);
+
+    if (d == NULL) {
+        reload_failed(l, &err);
+        return;
+    }
+    dash_free(l->dash);
+    l->dash = d;
+    l->next_variables = 0;
+    log_debug("%s: %d dashboard files reloaded", __func__, l->cli->ndash);
+}
+
+/*
+ * SIGHUP or Ctrl-R: the --config file and the -d files are read again.
+ * Whatever is bad changes nothing, and why is shown in the status line
+ * until a reload succeeds.
+ */
+static void
+reload(struct loop *l, int64_t now)
+{
+    reload_requested = 0;
+    free(l->reload_error);
+    l->reload_error = NULL;
+    if (l->cli->config != NULL)
+        reload_config(l, now);
+    if (l->cli->ndash > 0)
+        reload_dashboards(l);
 }
 
 /* After a frame, every panel is clean until its results change. */
@@ -293,8 +340,10 @@ run_live(struct loop *l)
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
         if (act & UI_QUIT)                                  /* 2 */
             break;
-        if ((act & UI_RELOAD) || reload_requested)
-            reload_config(l, now);
+        if ((act & UI_RELOAD) || reload_requested) {
+            reload(l, now);
+            changed = true;
+        }
         if (act & (UI_RANGE | UI_VARIABLE))
             apply_view_change(l, act);
         if (act & UI_EXPLORE)

@@ -66,34 +66,44 @@ startup_targets(const struct cli *cli, struct config *cfg,
     return 0;
 }
 
-/* Loads one -d file into m; prints its notes; -1 after printing errors. */
+/*
+ * Loads one -d file into m. With report its notes and errors go to
+ * stderr; without, the first error is left in *first. -1 on errors.
+ */
 static int
-load_one(const char *path, struct dashboard *m)
+load_one(const char *path, struct dashboard *m, bool report,
+         struct diag *first)
 {
     struct diag errs[MAXERRS];
     struct grafana_notes notes = { NULL, 0 };
     size_t nerr = 0;
     int rc = dashfile_open(path, m, errs, MAXERRS, &nerr, &notes);
 
-    for (size_t i = 0; i < notes.n; i++)
+    for (size_t i = 0; report && i < notes.n; i++)
         fprintf(stderr, "%s: note: %s\n", path, notes.v[i]);
     grafana_notes_fini(&notes);
-    if (rc < 0)
+    if (rc < 0 && report) {
         startup_print_errors(errs, nerr, path);
+    } else if (rc < 0) {
+        if (nerr > 0)
+            *first = errs[0];
+        else
+            diag_set(first, 0, 0, 0, "cannot load the dashboard");
+        first->source = path;
+    }
     return rc < 0 ? -1 : 0;
 }
 
-struct dash *
-startup_dashboard(const struct cli *cli)
+/* The -d files as one dashboard, pages in order; NULL on an error. */
+static struct dash *
+load_dashboards(const struct cli *cli, bool report, struct diag *first)
 {
     struct dashboard all, one;
     struct dash *d;
 
-    if (cli->ndash == 0)
-        return dash_new_builtin(cli->range_ms ? cli->range_ms
-                                              : DEFAULT_RANGE_MS);
     for (int i = 0; i < cli->ndash; i++) {
-        if (load_one(cli->dash[i], i == 0 ? &all : &one) < 0) {
+        if (load_one(cli->dash[i], i == 0 ? &all : &one, report,
+                     first) < 0) {
             if (i > 0)
                 dashmodel_fini(&all);
             return NULL;
@@ -105,4 +115,20 @@ startup_dashboard(const struct cli *cli)
     if (cli->range_ms != 0)
         dash_set_range(d, cli->range_ms);
     return d;
+}
+
+struct dash *
+startup_dashboard(const struct cli *cli)
+{
+    if (cli->ndash == 0)
+        return dash_new_builtin(cli->range_ms ? cli->range_ms
+                                              : DEFAULT_RANGE_MS);
+    return load_dashboards(cli, true, NULL);
+}
+
+struct dash *
+startup_reload_dashboard(const struct cli *cli, struct diag *first)
+{
+    diag_clear(first);
+    return load_dashboards(cli, false, first);
 }

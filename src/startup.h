@@ -22,6 +22,13 @@ int startup_targets(const struct cli *cli, struct config *cfg,
 /* The -d dashboards as one (pages in order), or the built-in one; NULL
  * after printing the errors. */
 struct dash *startup_dashboard(const struct cli *cli);
+/*
+ * The -d dashboards read again for a reload, with the screen open:
+ * nothing is printed; NULL with the first error in *first (its source
+ * the file).
+ */
+struct dash *startup_reload_dashboard(const struct cli *cli,
+                                      struct diag *first);
 /* Prints errors of a file, each with its source line and a caret. */
 void startup_print_errors(const struct diag *d, size_t n, const char *path);
 

@@ -54,7 +54,7 @@ enum ui_flag {
     UI_NONE = 0,
     UI_QUIT = 1 << 0,       /* q */
     UI_REDRAW = 1 << 1,     /* the view state changed */
-    UI_RELOAD = 1 << 2,     /* Ctrl-R: reload the --config file */
+    UI_RELOAD = 1 << 2,     /* Ctrl-R: reload --config and -d files */
     UI_RANGE = 1 << 3,      /* +, - or r: use ui_range_ms() from now on */
     UI_VARIABLE = 1 << 4,   /* [ or ]: see ui_variable_choice() */
     UI_EXPLORE = 1 << 5,    /* Enter in explore: evaluate ui_explore_expr()

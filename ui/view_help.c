@@ -19,7 +19,7 @@ static const char *const keys[][2] = {
     { "e", "explore: a PromQL prompt (Esc on empty: back)" },
     { "p", "pause: keep scraping, stop updating the panels" },
     { "r", "reset focus, zoom, filter and range" },
-    { "Ctrl-R", "reload the --config file" },
+    { "Ctrl-R", "reload the --config and -d files" },
     { "Up/Down, j/k", "targets: select a target" },
     { "PgUp/PgDn, Home/End", "targets: move by pages, to the ends" },
     { "Enter (targets)", "show the target's labels before and after" },

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Reloading the config while the TUI runs: SIGHUP with a new job adds its
-# target; SIGHUP with a broken file keeps the running config and says why
-# in the status line; a real hangup of the terminal ends promdeck. The targets are a real HTTP server on 127.0.0.1
-# serving a captured /metrics body.
+# Reloading while the TUI runs: SIGHUP with a new job adds its target;
+# SIGHUP with a broken file keeps the running config and says why in the
+# status line; Ctrl-R reads the -d dashboard file again, and a broken one
+# keeps the dashboard shown; a real hangup of the terminal ends promdeck.
+# The targets are a real HTTP server on 127.0.0.1 serving a captured
+# /metrics body.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
@@ -54,6 +56,42 @@ expect "reload failed" "a broken config on SIGHUP is reported in the status line
 check "the running targets are kept after a failed reload" \
     sh -c "tmux -L '$sock' capture-pane -p -t r | grep -q second"
 check "promdeck is still running" kill -0 "$pid"
+
+# The dashboard file: Ctrl-R shows an edited panel, keeps a broken file's
+# dashboard and says where the file is wrong.
+dash() {    # dash TITLE: a one-panel dashboard file
+    printf 'title: Reload test\npages:\n  - title: Main\n    rows:\n'
+    printf '      - panels:\n          - title: %s\n' "$1"
+    printf '            type: stat\n            expr: count(up)\n'
+}
+{ printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n'; job first; } \
+    >"$tmp/p.yml"
+dash "Alpha panel" >"$tmp/d.yaml"
+tm new-session -d -s d -x 140 -y 30 \
+    "LC_ALL=C.UTF-8 '$PROMDECK' --config '$tmp/p.yml' -d '$tmp/d.yaml'; sleep 60"
+wait_d() {  # wait_d TEXT: until TEXT is on the dashboard's screen (15 s)
+    i=0
+    while [ $i -lt 75 ]; do
+        tm capture-pane -p -t d | grep -qF -- "$1" && return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+expect_d() {
+    if wait_d "$1"; then ok "$2"; else not_ok "$2" "$(tm capture-pane -p -t d)"; fi
+}
+expect_d "Alpha panel" "the -d dashboard is shown"
+dash "Beta panel" >"$tmp/d.yaml"
+tm send-keys -t d C-r
+expect_d "Beta panel" "Ctrl-R shows the edited dashboard file"
+printf 'title: Reload test\npages:\n  - title: Main\n    rowz: []\n' \
+    >"$tmp/d.yaml"
+tm send-keys -t d C-r
+expect_d "reload failed: $tmp/d.yaml:4:5" \
+    "a broken dashboard file is reported with its position"
+check "the dashboard shown is kept after a failed reload" \
+    sh -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'Beta panel'"
+tm kill-session -t d
 
 # Closing the terminal (as a dropped SSH connection does) hangs it up:
 # promdeck must end, not reload and spin on a dead terminal.
