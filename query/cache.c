@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "query/eval.h"
+#include "query/evalmat.h"
 #include "src/xalloc.h"
 
 struct entry {
@@ -218,20 +219,6 @@ qcache_result(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return true;
 }
 
-/* Copies a label set, strings too, into the results arena. */
-static void
-keep_labels(struct arena *a, const struct labels *in, struct labels *out)
-{
-    size_t i;
-
-    out->n = in->n;
-    out->v = arena_alloc(a, (in->n ? in->n : 1) * sizeof(*out->v));
-    for (i = 0; i < in->n; i++) {
-        out->v[i].name = arena_strdup(a, in->v[i].name);
-        out->v[i].value = arena_strdup(a, in->v[i].value);
-    }
-}
-
 void
 qcache_keep(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             const struct qmat *m)
@@ -259,7 +246,7 @@ qcache_keep(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     k->s = arena_alloc(a, (m->n ? m->n : 1) * sizeof(*k->s));
     for (i = 0; i < m->n; i++) {
         k->s[i] = m->s[i];
-        keep_labels(a, &m->s[i].ls, &k->s[i].ls);
+        qlabels_copy(a, &m->s[i].ls, &k->s[i].ls);
         k->s[i].cap = m->s[i].n;
         k->s[i].pts = arena_alloc(a, (m->s[i].n ? m->s[i].n : 1) *
                                   sizeof(*k->s[i].pts));

@@ -327,20 +327,6 @@ qeval_node(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     }
 }
 
-/* Copies a label set, strings included, into the result's arena. */
-static void
-result_labels(struct arena *a, const struct labels *in, struct labels *out)
-{
-    size_t i;
-
-    out->n = in->n;
-    out->v = arena_alloc(a, (in->n ? in->n : 1) * sizeof(*out->v));
-    for (i = 0; i < in->n; i++) {
-        out->v[i].name = arena_strdup(a, in->v[i].name);
-        out->v[i].value = arena_strdup(a, in->v[i].value);
-    }
-}
-
 /* A result and its arena, the result struct itself allocated in it. */
 static struct qresult *
 new_result(enum qvalue_type type, int64_t t)
@@ -366,7 +352,7 @@ result_series(struct qresult *r, const struct qmat *m, bool keep_empty)
         if (m->s[i].n == 0 && !keep_empty)
             continue;
         s = &r->series[k++];
-        result_labels(r->arena, &m->s[i].ls, &s->labels);
+        qlabels_copy(r->arena, &m->s[i].ls, &s->labels);
         s->npoints = m->s[i].n;
         s->points = arena_alloc(r->arena, (s->npoints ? s->npoints : 1) *
                                 sizeof(*s->points));

@@ -146,6 +146,19 @@ qmat_scalar(const struct qmat *m, size_t i)
     return m->n && i < m->s[0].n ? m->s[0].pts[i].v : 0;
 }
 
+void
+qlabels_copy(struct arena *a, const struct labels *in, struct labels *out)
+{
+    size_t i;
+
+    out->n = in->n;
+    out->v = arena_alloc(a, (in->n ? in->n : 1) * sizeof(*out->v));
+    for (i = 0; i < in->n; i++) {
+        out->v[i].name = arena_strdup(a, in->v[i].name);
+        out->v[i].value = arena_strdup(a, in->v[i].value);
+    }
+}
+
 static bool
 listed(const struct qlabel_list *l, const char *name)
 {

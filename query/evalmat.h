@@ -34,6 +34,10 @@ void qmat_at(struct qev *ev, const struct qmat *m, size_t *cur, int64_t t,
 /* The value of a scalar matrix at step i. */
 double qmat_scalar(const struct qmat *m, size_t i);
 
+/* Copies a label set, strings included, into a: the copy outlives the
+ * store's and the query's strings. */
+void qlabels_copy(struct arena *a, const struct labels *in,
+                  struct labels *out);
 /* Label-set helpers; results are built in ev's arena. */
 void qlabels_drop_name(struct qev *ev, const struct labels *in,
                        struct labels *out);

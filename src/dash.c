@@ -36,10 +36,11 @@ struct dash {
     size_t nqueries;
     struct dash_title *titles;
     size_t ntitles;
-    struct qcache *cache;       /* series read this frame, decoded once */
+    struct qcache *cache;       /* this frame's decoded series and
+                                 * aggregations, shared by its panels */
 };
 
-/* At most this much decoded history is kept per frame. */
+/* At most this much decoded history and results is kept per frame. */
 #define FRAME_CACHE_BYTES (256u << 20)
 
 /* The byte offset of 1-based line and col in text. */

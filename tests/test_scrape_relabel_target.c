@@ -898,6 +898,13 @@ test_target_ports(void **state)
 static void
 test_target_credentials(void **state)
 {
+    /* Go splits user info at the last @; a bare user name is no secret. */
+    static const char *const shown[][2] = {
+        { "alice:hunter2@h:9100", "alice:<secret>@h:9100" },
+        { "a:p@ss@h:1", "a:<secret>@h:1" },
+        { "alice@h:1", "alice@h:1" },
+        { "h:1", "h:1" },
+    };
     struct relabel_target_config cfg = plain_config();
     struct relabel_target *t = relabel_target_new();
     struct diag d;
@@ -908,19 +915,11 @@ test_target_credentials(void **state)
                      RELABEL_TARGET_FAILED);
     assert_string_equal(d.msg, "the target address holds a user name and "
                         "password; give them with basic_auth instead");
-    s = relabel_target_shown_address("alice:hunter2@h:9100");
-    assert_string_equal(s, "alice:<secret>@h:9100");
-    free(s);
-    /* Go splits user info at the last @; a bare user name is no secret. */
-    s = relabel_target_shown_address("a:p@ss@h:1");
-    assert_string_equal(s, "a:<secret>@h:1");
-    free(s);
-    s = relabel_target_shown_address("alice@h:1");
-    assert_string_equal(s, "alice@h:1");
-    free(s);
-    s = relabel_target_shown_address("h:1");
-    assert_string_equal(s, "h:1");
-    free(s);
+    for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+        s = relabel_target_shown_address(shown[i][0]);
+        assert_string_equal(s, shown[i][1]);
+        free(s);
+    }
     relabel_target_free(t);
 }
 

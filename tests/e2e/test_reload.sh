@@ -28,16 +28,18 @@ job() {     # job NAME: a scrape config for the node_exporter capture
 { printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n'; job first; } \
     >"$tmp/p.yml"
 
+screen=r       # the tmux session expect looks at
 wait_for() {    # wait_for TEXT: until TEXT is on the screen (15 s)
     i=0
     while [ $i -lt 75 ]; do
-        tm capture-pane -p -t r | grep -qF -- "$1" && return 0
+        tm capture-pane -p -t $screen | grep -qF -- "$1" && return 0
         sleep 0.2; i=$((i + 1))
     done
     return 1
 }
-expect() {
-    if wait_for "$1"; then ok "$2"; else not_ok "$2" "$(tm capture-pane -p -t r)"; fi
+expect() {      # expect TEXT DESCRIPTION
+    if wait_for "$1"; then ok "$2"
+    else not_ok "$2" "$(tm capture-pane -p -t $screen)"; fi
 }
 
 tm new-session -d -s r -x 140 -y 30 \
@@ -69,25 +71,15 @@ dash() {    # dash TITLE: a one-panel dashboard file
 dash "Alpha panel" >"$tmp/d.yaml"
 tm new-session -d -s d -x 140 -y 30 \
     "LC_ALL=C.UTF-8 '$PROMDECK' --config '$tmp/p.yml' -d '$tmp/d.yaml'; sleep 60"
-wait_d() {  # wait_d TEXT: until TEXT is on the dashboard's screen (15 s)
-    i=0
-    while [ $i -lt 75 ]; do
-        tm capture-pane -p -t d | grep -qF -- "$1" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect_d() {
-    if wait_d "$1"; then ok "$2"; else not_ok "$2" "$(tm capture-pane -p -t d)"; fi
-}
-expect_d "Alpha panel" "the -d dashboard is shown"
+screen=d
+expect "Alpha panel" "the -d dashboard is shown"
 dash "Beta panel" >"$tmp/d.yaml"
 tm send-keys -t d C-r
-expect_d "Beta panel" "Ctrl-R shows the edited dashboard file"
+expect "Beta panel" "Ctrl-R shows the edited dashboard file"
 printf 'title: Reload test\npages:\n  - title: Main\n    rowz: []\n' \
     >"$tmp/d.yaml"
 tm send-keys -t d C-r
-expect_d "reload failed: $tmp/d.yaml:4:5" \
+expect "reload failed: $tmp/d.yaml:4:5" \
     "a broken dashboard file is reported with its position"
 check "the dashboard shown is kept after a failed reload" \
     sh -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'Beta panel'"
