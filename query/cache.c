@@ -26,7 +26,6 @@ struct entry {
 struct kept {
     const char *text;       /* the node's text */
     size_t len;
-    uint64_t hash;
     struct qsteps ts;
     int64_t qstart, qend;   /* what start() and end() mean */
     struct qser *s;
@@ -163,26 +162,9 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     return hi - lo;
 }
 
-/* FNV-1a over the node's text and the numbers of its grid. */
-static uint64_t
-result_hash(const char *text, size_t len, const struct qev *ev,
-            const struct qsteps *ts)
-{
-    int64_t nums[5] = {ts->start, ts->step, (int64_t)ts->n, ev->qstart,
-                       ev->qend};
-    const unsigned char *p = (const unsigned char *)nums;
-    uint64_t h = 14695981039346656037u;
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 1099511628211u;
-    for (i = 0; i < sizeof(nums); i++)
-        h = (h ^ p[i]) * 1099511628211u;
-    return h;
-}
-
+/* A dashboard has tens of aggregations at most: a list does. */
 static struct kept *
-find_result(struct qcache *c, const char *text, size_t len, uint64_t h,
+find_result(struct qcache *c, const char *text, size_t len,
             const struct qev *ev, const struct qsteps *ts)
 {
     size_t i;
@@ -190,7 +172,7 @@ find_result(struct qcache *c, const char *text, size_t len, uint64_t h,
 
     for (i = 0; i < c->nkept; i++) {
         k = &c->kept[i];
-        if (k->hash == h && k->len == len && k->ts.start == ts->start &&
+        if (k->len == len && k->ts.start == ts->start &&
             k->ts.step == ts->step && k->ts.n == ts->n &&
             k->qstart == ev->qstart && k->qend == ev->qend &&
             memcmp(k->text, text, len) == 0)
@@ -204,8 +186,7 @@ qcache_result(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
               struct qmat *out)
 {
     const char *text = ev->text + n->off;
-    struct kept *k = find_result(ev->cache, text, n->len,
-                                 result_hash(text, n->len, ev, ts), ev, ts);
+    struct kept *k = find_result(ev->cache, text, n->len, ev, ts);
 
     if (k == NULL)
         return false;
@@ -238,7 +219,6 @@ qcache_keep(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     k = &c->kept[c->nkept++];
     k->text = arena_strndup(a, text, n->len);
     k->len = n->len;
-    k->hash = result_hash(text, n->len, ev, ts);
     k->ts = *ts;
     k->qstart = ev->qstart;
     k->qend = ev->qend;
