@@ -359,6 +359,28 @@ test_dns_localhost(void **state)
     discovery_free(d);
 }
 
+/*
+ * AAAA: an IPv6 address joins its port in brackets, as Go's JoinHostPort
+ * writes it. An address literal goes through the same getaddrinfo call
+ * without a name server, so this runs on machines without IPv6 names in
+ * /etc/hosts.
+ */
+static void
+test_dns_aaaa(void **state)
+{
+    struct discovery *d = dns_discovery("2001:db8::5", SD_DNS_AAAA, 9100);
+
+    (void)state;
+    assert_true(settle(d, 0));
+    assert_string_equal(dstatus(d, 0).error, "");
+    assert_int_equal(ntargets(d, 0), 1);
+    assert_string_equal(tlabel(d, 0, 0, 0, "__address__"),
+                        "[2001:db8::5]:9100");
+    assert_string_equal(tlabel(d, 0, 0, 0, "__meta_dns_name"),
+                        "2001:db8::5");
+    discovery_free(d);
+}
+
 /* A name nobody resolves: no targets, an error naming it. */
 static void
 test_dns_unresolvable(void **state)
@@ -921,6 +943,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_file_glob, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_empty, setup, teardown),
         cmocka_unit_test(test_dns_localhost),
+        cmocka_unit_test(test_dns_aaaa),
         cmocka_unit_test(test_dns_unresolvable),
         cmocka_unit_test_setup_teardown(test_dns_srv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relabel_discovered, setup,
