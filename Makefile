@@ -25,7 +25,7 @@ ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 LIBS       = $(PKG_LIBS) -lresolv -lm
 TEST_LIBS  = $(shell pkg-config --libs cmocka)
 
-MODULES   = store scrape query ui src
+MODULES   = src/base store scrape query ui src/config src/dash src/demo src
 LIB_SRCS  = $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libpromdeck.a

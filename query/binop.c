@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "query/evalmat.h"
-#include "src/buf.h"
+#include "src/base/buf.h"
 
 /*
  * One operand of a vector-vector operation. The signature of each series

@@ -13,7 +13,7 @@
 
 #include "query/eval.h"
 #include "query/evalmat.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 struct entry {
     uint32_t id1;           /* series id + 1; 0: empty slot */

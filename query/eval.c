@@ -16,7 +16,7 @@
 #include "query/evalmat.h"
 #include "query/funcall.h"
 #include "query/parse.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /*
  * @ pins a selector or subquery to one time (start() and end() being the

@@ -17,8 +17,8 @@
 
 #include "query/ast.h"
 #include "query/cache.h"
-#include "src/arena.h"
-#include "src/diag.h"
+#include "src/base/arena.h"
+#include "src/base/diag.h"
 #include "store/store.h"
 
 #define QEVAL_LOOKBACK_MS   (5 * 60 * 1000)

@@ -14,8 +14,8 @@
 #include "query/evalmat.h"
 #include "query/funcrange.h"
 #include "query/parse.h"
-#include "src/buf.h"
-#include "src/regex.h"
+#include "src/base/buf.h"
+#include "src/base/regex.h"
 
 /* Which step a point of an evaluated matrix belongs to. */
 static size_t

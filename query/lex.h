@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/arena.h"
-#include "src/diag.h"
+#include "src/base/arena.h"
+#include "src/base/diag.h"
 
 /* ORDER qtok: keep in step with the names table in query/lex.c. */
 enum qtok {

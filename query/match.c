@@ -1,5 +1,5 @@
 /*
- * Matcher compilation and testing. Regexes go through src/regex.h, which
+ * Matcher compilation and testing. Regexes go through src/base/regex.h, which
  * gives Prometheus's fully anchored RE2-style semantics; an absent label
  * counts as the empty string, as everywhere in PromQL.
  */

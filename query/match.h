@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "src/diag.h"
+#include "src/base/diag.h"
 #include "store/store.h"
 
 /* Fills *m; -1 with d set (message only) when the regex does not compile. */

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "query/match.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 struct query {
     struct arena *arena;

@@ -16,7 +16,7 @@
 
 #include "query/cache.h"
 #include "query/value.h"
-#include "src/diag.h"
+#include "src/base/diag.h"
 #include "store/store.h"
 
 struct query;

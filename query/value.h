@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/arena.h"
+#include "src/base/arena.h"
 #include "store/labels.h"
 
 enum qvalue_type {

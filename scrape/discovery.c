@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 struct provider {
     size_t job;

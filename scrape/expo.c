@@ -15,8 +15,8 @@
 #include "scrape/expo_om.h"
 #include "scrape/expo_rec.h"
 #include "scrape/expo_tok.h"
-#include "src/buf.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 
 /* ORDER expo_type */
 static const char *const type_names[] = {

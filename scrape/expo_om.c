@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "scrape/expo_tok.h"
-#include "src/utf8.h"
+#include "src/base/utf8.h"
 
 /* The value, timestamp and exemplar tokens end at a space or a NUL. */
 static size_t

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "scrape/expo_tok.h"
-#include "src/utf8.h"
-#include "src/xalloc.h"
+#include "src/base/utf8.h"
+#include "src/base/xalloc.h"
 
 /* ---- helpers shared with expo_om.c --------------------------------- */
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "scrape/expo.h"
-#include "src/diag.h"
+#include "src/base/diag.h"
 
 /* What a grammar returns: done, failed (diag set), or "the record goes
  * on after the next newline" (text format, inside a label value). */

@@ -17,8 +17,8 @@
 
 #include <curl/curl.h>
 
+#include "src/base/xalloc.h"
 #include "src/version.h"
-#include "src/xalloc.h"
 
 #define ACCEPT_HEADER \
     "Accept: application/openmetrics-text;version=1.0.0," \

@@ -21,10 +21,10 @@
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
 #include "scrape/relabel_target.h"
-#include "src/arena.h"
-#include "src/diag.h"
-#include "src/log.h"
-#include "src/xalloc.h"
+#include "src/base/arena.h"
+#include "src/base/diag.h"
+#include "src/base/log.h"
+#include "src/base/xalloc.h"
 
 /* The longest exposition line accepted. */
 #define MAX_LINE ((size_t)1 << 20)

@@ -16,11 +16,11 @@
 #include <strings.h>
 #include <wctype.h>
 
-#include "scrape/md5.h"
-#include "src/buf.h"
-#include "src/regex.h"
-#include "src/utf8.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/md5.h"
+#include "src/base/regex.h"
+#include "src/base/utf8.h"
+#include "src/base/xalloc.h"
 
 struct relabel_rule {
     enum relabel_action action;

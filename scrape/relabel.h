@@ -2,7 +2,7 @@
  * Relabelling with Prometheus 2.42's semantics (model/relabel): compiled
  * rules applied in order to a label set held in a small builder. Used for
  * relabel_configs on targets and metric_relabel_configs on series. Pure:
- * no I/O, no config parsing (src/relabel_config.c turns YAML into specs).
+ * no I/O, no config parsing (src/config/relabel_config.c turns YAML into specs).
  *
  * Ownership: relabel_rules_new and relabel_builder_new return objects the
  * caller releases with the matching _free. A spec is borrowed by
@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/buf.h"
-#include "src/diag.h"
+#include "src/base/buf.h"
+#include "src/base/diag.h"
 #include "store/labels.h"
 
 /* ORDER relabel_action: the same order as relabel_action_names. */

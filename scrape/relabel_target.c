@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/buf.h"
-#include "src/duration.h"
-#include "src/utf8.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/duration.h"
+#include "src/base/utf8.h"
+#include "src/base/xalloc.h"
 
 #define META_PREFIX "__meta_"
 #define PARAM_PREFIX "__param_"

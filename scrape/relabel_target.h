@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "scrape/relabel.h"
-#include "src/diag.h"
+#include "src/base/diag.h"
 #include "store/labels.h"
 
 /* One value of a scrape config's params; a name may repeat. */

@@ -28,9 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "src/buf.h"
-#include "src/log.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/log.h"
+#include "src/base/xalloc.h"
 
 /* The most a lookup child may write: far more than any answer set. */
 #define MAX_OUTPUT ((size_t)4 << 20)

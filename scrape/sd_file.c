@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 
 #include "scrape/relabel.h"
-#include "src/buf.h"
-#include "src/diag.h"
-#include "src/log.h"
-#include "src/xalloc.h"
-#include "src/yaml.h"
+#include "src/base/buf.h"
+#include "src/base/diag.h"
+#include "src/base/log.h"
+#include "src/base/xalloc.h"
+#include "src/base/yaml.h"
 
 #define CHECK_EVERY_MS 1000
 #define FILEPATH_LABEL "__meta_filepath"

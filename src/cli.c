@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/duration.h"
+#include "src/base/duration.h"
 #include "src/version.h"
 #include "ui/canvas.h"
 

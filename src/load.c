@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "scrape/expo.h"
-#include "src/buf.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 #include "store/labels.h"
 
 #define CHUNK (64 * 1024)

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/diag.h"
+#include "src/base/diag.h"
 #include "store/store.h"
 
 /*

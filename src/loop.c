@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "query/query.h"
-#include "src/duration.h"
-#include "src/log.h"
-#include "src/snapshot.h"
+#include "src/base/duration.h"
+#include "src/base/log.h"
+#include "src/base/xalloc.h"
+#include "src/dash/snapshot.h"
 #include "src/startup.h"
-#include "src/xalloc.h"
 
 /* Longest single wait, so signals and resizes are seen promptly. */
 #define MAX_WAIT_MS 250

@@ -8,15 +8,14 @@
 #include <stdlib.h>
 
 #include "scrape/pool.h"
-#include "src/check.h"
+#include "src/base/log.h"
+#include "src/base/xalloc.h"
 #include "src/cli.h"
-#include "src/config.h"
-#include "src/config_check.h"
-#include "src/log.h"
+#include "src/cmd_check.h"
+#include "src/cmd_query.h"
+#include "src/config/config.h"
 #include "src/loop.h"
-#include "src/query_cmd.h"
 #include "src/startup.h"
-#include "src/xalloc.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -85,9 +84,9 @@ main(int argc, char **argv)
     if ((rc = cli_parse(&cli, argc, argv)) >= 0)
         return rc;
     if (cli.command == CLI_CHECK_DASHBOARD)
-        return check_dashboards(cli.files, cli.nfiles);
+        return cmd_check_dashboards(cli.files, cli.nfiles);
     if (cli.command == CLI_CHECK_CONFIG)
-        return config_check_main(cli.files[0], stdout, stderr);
+        return cmd_check_config(cli.files[0], stdout, stderr);
     if (cli.log != NULL && log_open(cli.log) < 0)
         fprintf(stderr, "promdeck: cannot open log %s\n", cli.log);
     if ((rc = startup_targets(&cli, &cfg, &demo)) != 0)
@@ -98,7 +97,7 @@ main(int argc, char **argv)
     l.disc = config_discovery_new(&cfg);
     l.store = store_new(cli.retention_ms, 0);
     l.pool = scrape_pool_new(l.store);
-    rc = cli.command == CLI_QUERY ? query_cmd_run(&cli, &l)
+    rc = cli.command == CLI_QUERY ? cmd_query_run(&cli, &l)
                                   : run_dashboard(&cli, &l);
     scrape_pool_free(l.pool);
     store_free(l.store);

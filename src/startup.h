@@ -8,9 +8,9 @@
 #define SRC_STARTUP_H
 
 #include "src/cli.h"
-#include "src/config.h"
-#include "src/dash.h"
-#include "src/demo.h"
+#include "src/config/config.h"
+#include "src/dash/dash.h"
+#include "src/demo/demo.h"
 
 /*
  * Fills cfg from --config, or starts the demo and adds its jobs. Returns

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/buf.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 
 void
 targets_init(struct target_list *tl)

@@ -14,8 +14,8 @@
 
 #include "scrape/discovery.h"
 #include "scrape/pool.h"
-#include "src/config.h"
-#include "src/config_targets.h"
+#include "src/config/config.h"
+#include "src/config/config_targets.h"
 #include "ui/model.h"
 
 struct target_list {

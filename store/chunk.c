@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* Largest encoding of one sample: '1111' + 64 bits, '11' + 5 + 6 + 64. */
 #define WORST_BITS (4 + 64 + 2 + 5 + 6 + 64)

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 #define NO_SEG UINT32_MAX
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/buf.h"
+#include "src/base/buf.h"
 
 #define LABEL_METRIC_NAME "__name__"
 

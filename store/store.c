@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 #include "store/chunk.h"
 #include "store/chunklog.h"
 #include "store/intern.h"

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "src/regex.h"
+#include "src/base/regex.h"
 #include "store/labels.h"
 
 /* The NaN Prometheus writes as a staleness marker ("this series ended"). */

@@ -16,11 +16,11 @@ only() {    # only PATTERN ALLOWED-REGEX: files including PATTERN must match
 }
 only '#include <(n?curses|ncursesw/)' '^ui/'
 only '#include <curl/' '^scrape/fetch\.c$'
-only '#include <yaml\.h>' '^src/yaml\.c$'
-only '#include <pcre2\.h>' '^src/regex\.c$'
-only '#include "src/(cli|config|loop)\.h"' '^src/'
+only '#include <yaml\.h>' '^src/base/yaml\.c$'
+only '#include <pcre2\.h>' '^src/base/regex\.c$'
+only '#include "src/(cli|loop)\.h"' '^src/[a-z_]*\.[ch]$'
 
-for h in src/*.h ui/*.h scrape/*.h store/*.h query/*.h tests/support/*.h; do
+for h in src/*.h src/*/*.h ui/*.h scrape/*.h store/*.h query/*.h tests/support/*.h; do
     [ -f "$h" ] || continue
     echo "#include \"$h\"" | $cc $cflags -x c -fsyntax-only - 2>&1 \
         | sed "s|^|$h: |" | grep . && fail "$h does not compile alone"

@@ -17,10 +17,10 @@
 #include <cmocka.h>
 
 #include "query/query.h"
-#include "src/buf.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
+#include "src/base/yaml.h"
 #include "src/load.h"
-#include "src/xalloc.h"
-#include "src/yaml.h"
 #include "store/labels.h"
 #include "store/store.h"
 #include "tests/support/fs.h"

@@ -25,12 +25,12 @@
 
 #include "scrape/discovery.h"
 #include "scrape/pool.h"
-#include "src/config.h"
-#include "src/config_targets.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
+#include "src/config/config.h"
+#include "src/config/config_targets.h"
 #include "store/store.h"
-#include "tests/support/http.h"
 #include "tests/support/fs.h"
+#include "tests/support/http.h"
 
 /* ---- helpers ---- */
 

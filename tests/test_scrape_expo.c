@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "scrape/expo.h"
-#include "src/buf.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 #include "tests/support/fs.h"
 
 /* ---- fixtures ------------------------------------------------------ */

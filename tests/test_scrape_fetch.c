@@ -24,12 +24,12 @@
 
 #include "scrape/fetch.h"
 #include "scrape/pool.h"
+#include "src/base/buf.h"
+#include "src/base/log.h"
+#include "src/base/xalloc.h"
 #include "store/store.h"
-#include "src/buf.h"
-#include "src/log.h"
-#include "src/xalloc.h"
-#include "tests/support/http.h"
 #include "tests/support/fs.h"
+#include "tests/support/http.h"
 
 /* The secrets every test uses; none may show anywhere the pool exposes. */
 #define USER "alice"

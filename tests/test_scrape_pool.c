@@ -21,11 +21,11 @@
 #include <cmocka.h>
 
 #include "scrape/pool.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 #include "store/store.h"
-#include "src/buf.h"
-#include "src/xalloc.h"
-#include "tests/support/http.h"
 #include "tests/support/fs.h"
+#include "tests/support/http.h"
 
 /* What the test tells the server: the body /changing serves next. */
 struct shared {

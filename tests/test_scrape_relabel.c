@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "scrape/relabel.h"
-#include "src/buf.h"
+#include "src/base/buf.h"
 
 struct fixture {
     struct relabel_rules *rs;

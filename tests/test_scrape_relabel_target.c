@@ -1,7 +1,7 @@
 /*
  * Target and series label sets against a real Prometheus 2.42: the
- * fixture tests/data/relabel/prometheus.yml is read here with src/yaml.h
- * and src/relabel_config.h, each static target is built the way
+ * fixture tests/data/relabel/prometheus.yml is read here with src/base/yaml.h
+ * and src/config/relabel_config.h, each static target is built the way
  * Prometheus builds it, and the result is compared with expected.json
  * (its /api/v1/targets answer) and expected-failures.txt (the targets it
  * refused). Hand-worked cases cover series labels (honor_labels,
@@ -18,10 +18,10 @@
 
 #include "scrape/relabel.h"
 #include "scrape/relabel_target.h"
-#include "src/buf.h"
-#include "src/relabel_config.h"
-#include "src/xalloc.h"
-#include "src/yaml.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
+#include "src/base/yaml.h"
+#include "src/config/relabel_config.h"
 #include "tests/support/fs.h"
 
 /* The actions that can drop a target. */

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/bars.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 /* An instant vector: series named names[i] with value v[i]. */
 static struct qresult *

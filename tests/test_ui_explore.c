@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
-#include "src/xalloc.h"
-#include "ui/explore.h"
+#include "src/base/arena.h"
+#include "src/base/xalloc.h"
 #include "tests/support/fs.h"
+#include "ui/explore.h"
 
 static char tmpdir[64];
 

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/gauge.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 static struct qresult *
 one_value(double v)

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/graph.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 static int
 setup(void **state)

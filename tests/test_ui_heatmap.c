@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/heatmap.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 /* Four series at t = 0, 1, 2, 3 s: le 0.1, le 0.5 twice (instances a
  * and b, which add up) and le +Inf. */

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/stat.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 static struct qresult *
 one_series(const double *v, size_t n)

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/table.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 /* A vector of series with instance=inst[i], value v[i] (npts points
  * 0, 1, ..., v[i] spread evenly when npts > 1). */

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/text.h"
 #include "ui/theme.h"
-#include "tests/support/ui.h"
 
 static struct panel
 text_panel(char *text)

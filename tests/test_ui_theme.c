@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "src/xalloc.h"
-#include "ui/theme.h"
+#include "src/base/xalloc.h"
 #include "tests/support/fs.h"
+#include "ui/theme.h"
 
 #define D THEME_DEFAULT_COLOR
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "src/arena.h"
+#include "src/base/arena.h"
 #include "ui/ui.h"
 
 static struct qpoint pts[] = { { 0, 0 }, { 60000, 42 } };

@@ -14,13 +14,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/dashmodel.h"
-#include "src/grafana.h"
+#include "src/dash/dashmodel.h"
+#include "src/dash/grafana.h"
+#include "tests/support/fs.h"
+#include "tests/support/ui.h"
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view.h"
-#include "tests/support/ui.h"
-#include "tests/support/fs.h"
 
 static struct page pages[2] = { { .title = "Overview" }, { .title = "Mem" } };
 static struct dashboard dash = { .title = "D", .pages = pages, .npages = 2,

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/support/ui.h"
 #include "ui/theme.h"
 #include "ui/view_targets.h"
-#include "tests/support/ui.h"
 
 static const struct target_row rows[] = {
     { "node", "a:9100", "http://a:9100/metrics",

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/utf8.h"
-#include "src/xalloc.h"
+#include "src/base/utf8.h"
+#include "src/base/xalloc.h"
 #include "ui/theme.h"
 
 struct canvas {

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "src/buf.h"
+#include "src/base/buf.h"
 
 struct cell {
     uint32_t ch;        /* code point; ' ' when blank */

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/xalloc.h"
-#include "src/utf8.h"
+#include "src/base/utf8.h"
+#include "src/base/xalloc.h"
 #include "ui/format.h"
 #include "ui/graph.h"
 #include "ui/widget.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "query/value.h"
-#include "src/diag.h"
+#include "src/base/diag.h"
 #include "ui/canvas.h"
 #include "ui/layout.h"
 #include "ui/screen.h"

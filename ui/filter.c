@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/buf.h"
-#include "src/regex.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/regex.h"
+#include "src/base/xalloc.h"
 #include "ui/format.h"
 
 enum fop { F_SUBSTR, F_EQ, F_NE, F_RE, F_NRE };

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/buf.h"
+#include "src/base/buf.h"
 #include "store/labels.h"
 #include "ui/model.h"
 

@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* Gives the remainder, one cell at a time, to the largest fractions. */
 static void

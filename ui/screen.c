@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 
 /* Whether curses owns the terminal: read on fatal paths, so a plain flag. */
 static volatile bool curses_active;

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "src/diag.h"
+#include "src/base/diag.h"
 #include "ui/canvas.h"
 #include "ui/theme.h"
 

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 #include "ui/format.h"
 #include "ui/theme.h"
 

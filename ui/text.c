@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "src/buf.h"
+#include "src/base/buf.h"
 #include "ui/theme.h"
 
 enum block_kind { B_PARA, B_HEADING, B_ITEM };

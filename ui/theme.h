@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/diag.h"
+#include "src/base/diag.h"
 
 /*
  * ORDER theme_role: keep in step with role_names in ui/theme.c. The

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/xalloc.h"
-#include "src/utf8.h"
+#include "src/base/utf8.h"
+#include "src/base/xalloc.h"
 #include "ui/canvas.h"
 #include "ui/filter.h"
 #include "ui/layout.h"

@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 #include "query/value.h"
-#include "src/buf.h"
-#include "src/diag.h"
+#include "src/base/buf.h"
+#include "src/base/diag.h"
 #include "ui/canvas.h"
 #include "ui/explore.h"
 #include "ui/model.h"

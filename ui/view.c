@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view_help.h"

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/buf.h"
+#include "src/base/buf.h"
 #include "ui/canvas.h"
 #include "ui/explore.h"
 #include "ui/filter.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
 #include "ui/bars.h"
 #include "ui/format.h"
 #include "ui/gauge.h"

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "query/value.h"
-#include "src/buf.h"
+#include "src/base/buf.h"
 #include "ui/canvas.h"
 #include "ui/model.h"
 

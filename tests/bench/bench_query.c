@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "query/query.h"
+#include "src/base/xalloc.h"
 #include "src/load.h"
-#include "src/xalloc.h"
 #include "store/store.h"
 
 #define MAXQ 32

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/regex.h"
-#include "src/xalloc.h"
+#include "src/base/regex.h"
+#include "src/base/xalloc.h"
 #include "store/store.h"
 
 #define TARGETS    1000

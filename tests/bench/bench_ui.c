@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/arena.h"
+#include "src/base/arena.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
 

@@ -5,7 +5,7 @@
  * hand, not by the Makefile:
  *   clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
  *       -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_expo.c \
- *       scrape/expo*.c src/buf.c src/diag.c src/xalloc.c -o fuzz_expo
+ *       scrape/expo*.c src/base/buf.c src/base/diag.c src/base/xalloc.c -o fuzz_expo
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 
-#include "src/config.h"
-#include "src/diag.h"
+#include "src/base/diag.h"
+#include "src/config/config.h"
 
 #define TS_CONFIG_MAXD 20
 

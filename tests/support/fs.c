@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "src/buf.h"
-#include "src/xalloc.h"
 #include "tests/support/fs.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 
 const char *
 ts_testdata(void)

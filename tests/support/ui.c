@@ -4,8 +4,8 @@
  * the tests draw and compare.
  */
 
-#include "src/buf.h"
 #include "tests/support/ui.h"
+#include "src/base/buf.h"
 
 struct arena *ts_arena;
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "query/value.h"
-#include "src/arena.h"
+#include "src/base/arena.h"
 #include "ui/canvas.h"
 
 /* The arena the builders below allocate from, between setup and

@@ -1,0 +1,29 @@
+/*
+ * promdeck check: validates files without scraping or drawing anything,
+ * the way promtool check does, for editors and CI pipelines.
+ *
+ * Ownership: nothing is kept; out and err are borrowed for the call.
+ */
+#ifndef SRC_CMD_CHECK_H
+#define SRC_CMD_CHECK_H
+
+#include <stdio.h>
+
+/*
+ * `promdeck check config FILE`: loads a prometheus.yml the way a run would
+ * (without contacting targets or reading the rule files it names). On
+ * success prints "FILE: OK (N jobs, M targets)" to out (M counts static
+ * targets after de-duplication; targets from service discovery are not
+ * known before it runs) and returns 0. Otherwise prints every error to err
+ * as "file:line:col: error: msg" with the source line and a caret, and
+ * returns 2. Warnings (keys Prometheus knows and promdeck ignores) go to
+ * err either way and do not fail it.
+ */
+int cmd_check_config(const char *path, FILE *out, FILE *err);
+
+/* `promdeck check dashboard FILE...`: loads each dashboard file (YAML or
+ * Grafana JSON), parses every query, prints "FILE: OK (...)" or its
+ * errors. Exit status 0 when all are good, 2 otherwise. */
+int cmd_check_dashboards(const char *const *files, int n);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * `promdeck query`: evaluate one PromQL expression against data loaded
+ * from files (--load) or scraped from the targets (--config, --demo), and
+ * print it as promtool does (-o text) or exactly as Prometheus's HTTP API
+ * answers (-o json), so the same jq filters work on both.
+ */
+#ifndef SRC_CMD_QUERY_H
+#define SRC_CMD_QUERY_H
+
+#include "src/cli.h"
+#include "src/loop.h"
+
+/* Loads or collects the data, evaluates, prints; returns the exit status
+ * (0, 1 when the query or the loading failed, 2 on a syntax error). */
+int cmd_query_run(const struct cli *cli, struct loop *l);
+
+#endif

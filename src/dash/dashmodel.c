@@ -1,0 +1,439 @@
+/*
+ * Freeing a dashboard model and expanding template variables. Expansion is
+ * textual, as Grafana does it before a query leaves the browser: the
+ * result is parsed as PromQL afterwards. It knows nothing of the store.
+ */
+#include "src/dash/dashmodel.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/base/buf.h"
+#include "src/base/duration.h"
+#include "src/base/xalloc.h"
+
+/* Grafana's assumed scrape interval when it works out $__rate_interval. */
+#define SCRAPE_INTERVAL_MS 15000
+
+/* ORDER panel_kind */
+static const char *const kind_names[] = {
+    "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap", "text",
+};
+_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == PANEL_KIND_COUNT,
+               "panel kind names out of step with enum panel_kind");
+
+const char *
+dashmodel_kind_name(enum panel_kind k)
+{
+    return (unsigned)k < PANEL_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+int
+dashmodel_kind_by_name(const char *name, enum panel_kind *k)
+{
+    for (size_t i = 0; i < PANEL_KIND_COUNT; i++)
+        if (strcmp(kind_names[i], name) == 0) {
+            *k = (enum panel_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+void
+dashmodel_panel_fini(struct panel *p)
+{
+    for (size_t q = 0; q < p->nqueries; q++) {
+        free(p->queries[q].expr);
+        free(p->queries[q].legend);
+        free(p->queries[q].column);
+        free(p->queries[q].error);
+        qresult_free(p->queries[q].result);
+    }
+    for (size_t j = 0; j < p->njoin; j++)
+        free(p->join[j]);
+    free(p->join);
+    free(p->queries);
+    free(p->thresholds);
+    free(p->text);
+    free(p->title);
+    memset(p, 0, sizeof(*p));
+}
+
+void
+dashmodel_var_fini(struct variable *v)
+{
+    for (size_t i = 0; i < v->nvalues; i++)
+        free(v->values[i]);
+    free(v->values);
+    free(v->name);
+    free(v->query);
+    free(v->all_value);
+    free(v->default_value);
+    memset(v, 0, sizeof(*v));
+}
+
+int64_t
+dashmodel_step_for(int64_t range_ms)
+{
+    int64_t step = range_ms / 200;
+
+    return step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
+}
+
+void
+dashmodel_append(struct dashboard *into, struct dashboard *from)
+{
+    into->pages = xreallocarray(into->pages, into->npages + from->npages,
+                                sizeof(*into->pages));
+    memcpy(into->pages + into->npages, from->pages,
+           from->npages * sizeof(*from->pages));
+    into->npages += from->npages;
+    into->variables = xreallocarray(into->variables,
+                                    into->nvariables + from->nvariables,
+                                    sizeof(*into->variables));
+    memcpy(into->variables + into->nvariables, from->variables,
+           from->nvariables * sizeof(*from->variables));
+    into->nvariables += from->nvariables;
+    free(from->pages);
+    free(from->variables);
+    from->pages = NULL;
+    from->variables = NULL;
+    from->npages = from->nvariables = 0;
+    dashmodel_fini(from);
+}
+
+void
+dashmodel_fini(struct dashboard *m)
+{
+    for (size_t pg = 0; pg < m->npages; pg++) {
+        for (size_t r = 0; r < m->pages[pg].nrows; r++) {
+            struct row *row = &m->pages[pg].rows[r];
+
+            for (size_t i = 0; i < row->npanels; i++)
+                dashmodel_panel_fini(&row->panels[i]);
+            free(row->panels);
+            free(row->title);
+        }
+        free(m->pages[pg].rows);
+        free(m->pages[pg].title);
+    }
+    for (size_t i = 0; i < m->nvariables; i++)
+        dashmodel_var_fini(&m->variables[i]);
+    free(m->variables);
+    free(m->pages);
+    free(m->title);
+    memset(m, 0, sizeof(*m));
+}
+
+static size_t
+find_value(char *const *vals, size_t n, const char *want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (want != NULL && strcmp(vals[i], want) == 0)
+            return i;
+    return n;
+}
+
+void
+dashmodel_var_set_values(struct variable *v, const char *const *vals,
+                         size_t n)
+{
+    char *keep = NULL;
+    char **nv = xcalloc(n ? n : 1, sizeof(*nv));
+    bool was_all = v->all && v->current >= v->nvalues;
+
+    if (!was_all && v->current < v->nvalues)
+        keep = xstrdup(v->values[v->current]);
+    for (size_t i = 0; i < v->nvalues; i++)
+        free(v->values[i]);
+    free(v->values);
+    for (size_t i = 0; i < n; i++)
+        nv[i] = xstrdup(vals[i]);
+    v->values = nv;
+    v->nvalues = n;
+    /* Keep what the user picked; else the default; else All or the first. */
+    if (was_all)
+        v->current = n;
+    else if (find_value(nv, n, keep) < n)
+        v->current = find_value(nv, n, keep);
+    else if (find_value(nv, n, v->default_value) < n)
+        v->current = find_value(nv, n, v->default_value);
+    else
+        v->current = v->all ? n : 0;
+    free(keep);
+}
+
+/* Writes s for a PromQL double-quoted string: \ and " escaped. */
+static void
+put_string_escaped(struct buf *b, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s == '\\' || *s == '"')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+}
+
+/* Writes s as a regex literal inside a PromQL double-quoted string: each
+ * metacharacter gets a backslash, itself escaped for the string. */
+static void
+put_regex_escaped(struct buf *b, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (strchr("\\.+*?()|[]{}^$", *s) != NULL)
+            buf_puts(b, "\\\\");
+        if (*s == '"')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+}
+
+char *
+dashmodel_var_text(const struct variable *v)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    if (v->all && v->current >= v->nvalues) {
+        if (v->all_value != NULL) {
+            buf_puts(&b, v->all_value);
+        } else if (v->nvalues == 0) {
+            buf_puts(&b, ".*");
+        } else {
+            buf_putc(&b, '(');
+            for (size_t i = 0; i < v->nvalues; i++) {
+                if (i > 0)
+                    buf_putc(&b, '|');
+                put_regex_escaped(&b, v->values[i]);
+            }
+            buf_putc(&b, ')');
+        }
+    } else if (v->current < v->nvalues) {
+        put_string_escaped(&b, v->values[v->current]);
+    }
+    return buf_steal(&b);
+}
+
+static bool
+is_name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The text of a built-in $__ variable, or NULL when name is none. */
+static char *
+builtin_text(const char *name, size_t len, int64_t step, int64_t range)
+{
+    char out[64];
+    int64_t rate = step + SCRAPE_INTERVAL_MS;
+
+    if (rate < 4 * SCRAPE_INTERVAL_MS)
+        rate = 4 * SCRAPE_INTERVAL_MS;
+    if (len == 10 && memcmp(name, "__interval", len) == 0)
+        duration_format(step, out, sizeof(out));
+    else if (len == 15 && memcmp(name, "__rate_interval", len) == 0)
+        duration_format(rate, out, sizeof(out));
+    else if (len == 7 && memcmp(name, "__range", len) == 0)
+        duration_format(range, out, sizeof(out));
+    else if (len == 13 && memcmp(name, "__interval_ms", len) == 0)
+        return xasprintf("%lld", (long long)step);
+    else if (len == 10 && memcmp(name, "__range_ms", len) == 0)
+        return xasprintf("%lld", (long long)range);
+    else if (len == 9 && memcmp(name, "__range_s", len) == 0)
+        return xasprintf("%lld", (long long)(range / 1000));
+    else
+        return NULL;
+    return xstrdup(out);
+}
+
+/* The replacement for the name at text[0..len), or NULL to keep it. */
+static char *
+lookup(const char *name, size_t len, const struct variable *vars,
+       size_t nvars, int64_t step, int64_t range)
+{
+    for (size_t i = 0; i < nvars; i++)
+        if (strlen(vars[i].name) == len
+            && memcmp(vars[i].name, name, len) == 0)
+            return dashmodel_var_text(&vars[i]);
+    return builtin_text(name, len, step, range);
+}
+
+/*
+ * reference = "$" name | "${" name "}" | "[[" name "]]"
+ * Sets *name, *nlen and returns the reference's length, or 0 when text
+ * does not start one.
+ */
+static size_t
+scan_reference(const char *text, const char **name, size_t *nlen)
+{
+    size_t n = 0;
+
+    if (text[0] == '$' && text[1] == '{') {
+        while (is_name_char(text[2 + n]))
+            n++;
+        *name = text + 2;
+        *nlen = n;
+        return n > 0 && text[2 + n] == '}' ? n + 3 : 0;
+    }
+    if (text[0] == '$') {
+        while (is_name_char(text[1 + n]))
+            n++;
+        *name = text + 1;
+        *nlen = n;
+        return n > 0 ? n + 1 : 0;
+    }
+    if (text[0] == '[' && text[1] == '[') {
+        while (is_name_char(text[2 + n]))
+            n++;
+        *name = text + 2;
+        *nlen = n;
+        return n > 0 && text[2 + n] == ']' && text[3 + n] == ']' ? n + 4 : 0;
+    }
+    return 0;
+}
+
+/* Appends the bytes of s, each mapped to source offset off. */
+static void
+put_mapped(struct buf *b, size_t **map, size_t *cap, const char *s,
+           size_t n, size_t off, bool same)
+{
+    size_t at = b->len;
+
+    buf_append(b, s, n);
+    if (map == NULL)
+        return;
+    if (*cap < b->len + 1) {
+        *cap = (b->len + 1) * 2;
+        *map = xreallocarray(*map, *cap, sizeof(**map));
+    }
+    for (size_t i = 0; i < n; i++)
+        (*map)[at + i] = same ? off + i : off;
+}
+
+char *
+dashmodel_expand(const char *text, const struct variable *vars,
+                 size_t nvars, int64_t step_ms, int64_t range_ms,
+                 size_t **map)
+{
+    struct buf b;
+    size_t cap = 0, i = 0;
+
+    buf_init(&b, 0);
+    if (map != NULL)
+        *map = NULL;
+    while (text[i] != '\0') {
+        const char *name;
+        size_t nlen, ref = scan_reference(text + i, &name, &nlen);
+        char *rep = ref > 0 ? lookup(name, nlen, vars, nvars, step_ms,
+                                     range_ms) : NULL;
+
+        if (rep != NULL) {
+            put_mapped(&b, map, &cap, rep, strlen(rep), i, false);
+            free(rep);
+            i += ref;
+        } else {
+            put_mapped(&b, map, &cap, text + i, 1, i, true);
+            i++;
+        }
+    }
+    put_mapped(&b, map, &cap, "", 0, i, true);
+    if (map != NULL) {
+        if (*map == NULL)
+            *map = xcalloc(1, sizeof(**map));
+        (*map)[b.len] = i;
+    }
+    return buf_steal(&b);
+}
+
+static const char *
+skip_space(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return s;
+}
+
+/* The end of a selector: the first ',' outside braces, quotes and
+ * parentheses, or the end of s. */
+static const char *
+selector_end(const char *s)
+{
+    int depth = 0;
+    char quote = 0;
+
+    for (; *s != '\0'; s++) {
+        if (quote != 0) {
+            if (*s == '\\' && s[1] != '\0')
+                s++;
+            else if (*s == quote)
+                quote = 0;
+        } else if (*s == '"' || *s == '\'' || *s == '`') {
+            quote = *s;
+        } else if (*s == '{' || *s == '(') {
+            depth++;
+        } else if (*s == '}' || *s == ')') {
+            if (depth-- == 0)
+                return s;
+        } else if (*s == ',' && depth == 0) {
+            return s;
+        }
+    }
+    return s;
+}
+
+static int
+lv_fail(const char *query, const char *at, const char *msg,
+        const char **why, size_t *off)
+{
+    *why = msg;
+    *off = (size_t)(at - query);
+    return -1;
+}
+
+/* label_values = "label_values" "(" [ selector "," ] label ")" */
+int
+dashmodel_label_values(const char *query, char **selector, char **label,
+                       const char **why, size_t *off)
+{
+    const char *p = skip_space(query), *a, *e;
+
+    *selector = *label = NULL;
+    if (strncmp(p, "label_values", 12) != 0)
+        return lv_fail(query, p, "expected label_values(...)", why, off);
+    p = skip_space(p + 12);
+    if (*p != '(')
+        return lv_fail(query, p, "expected '(' after label_values", why,
+                       off);
+    a = skip_space(p + 1);
+    e = selector_end(a);
+    if (*e == ',') {
+        const char *t = e;
+
+        while (t > a && isspace((unsigned char)t[-1]))
+            t--;
+        if (t == a)
+            return lv_fail(query, a, "expected a selector before ','", why,
+                           off);
+        *selector = xstrndup(a, (size_t)(t - a));
+        a = skip_space(e + 1);
+    }
+    for (e = a; is_name_char(*e); e++)
+        ;
+    if (e == a || isdigit((unsigned char)*a)) {
+        free(*selector);
+        *selector = NULL;
+        return lv_fail(query, a, "expected a label name", why, off);
+    }
+    *label = xstrndup(a, (size_t)(e - a));
+    p = skip_space(e);
+    if (*p != ')' || *skip_space(p + 1) != '\0') {
+        free(*selector);
+        free(*label);
+        *selector = *label = NULL;
+        return lv_fail(query, p, "expected ')' after the label name (or "
+                       "',' between the selector and the label)", why, off);
+    }
+    return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * Helpers on ui/model.h's dashboard that need neither the store nor the
+ * evaluator: freeing a model, and template variables (what $var stands for,
+ * expanding $var, ${var}, [[var]] and Grafana's $__interval family in a
+ * text, reading label_values(...)). Loaders and src/dash/dash.c share them.
+ * It does not resolve variables from the store: src/dash/dash.c does that.
+ *
+ * Ownership: every returned char * is malloc'd and the caller frees it.
+ * A model passed to dashmodel_fini owns its strings (built with xmalloc).
+ */
+#ifndef DASH_DASHMODEL_H
+#define DASH_DASHMODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/model.h"
+
+/* The name of a panel kind as dashboards write it ("graph"). */
+const char *dashmodel_kind_name(enum panel_kind k);
+/* The kind with that name; -1 when there is none. */
+int dashmodel_kind_by_name(const char *name, enum panel_kind *k);
+/* Frees everything m points to (results, variables) and zeroes *m. */
+void dashmodel_fini(struct dashboard *m);
+/* The range-query step for a time range: about 200 points across, in
+ * whole seconds (at least 1 s), as Grafana picks it. */
+int64_t dashmodel_step_for(int64_t range_ms);
+/*
+ * Moves from's pages and variables to the end of into's (for several -d
+ * files shown as one dashboard) and frees the rest of from.
+ */
+void dashmodel_append(struct dashboard *into, struct dashboard *from);
+/* Frees one panel's strings, queries and results (not p itself). */
+void dashmodel_panel_fini(struct panel *p);
+/* Frees one variable's strings and values (not v itself). */
+void dashmodel_var_fini(struct variable *v);
+/* Replaces v's values with a copy of vals[0..n), keeping the selection
+ * by value when it still exists, else the default, else All or the first. */
+void dashmodel_var_set_values(struct variable *v, const char *const *vals,
+                              size_t n);
+
+/*
+ * The text v stands for: values[current]; for All, all_value or the
+ * alternation "(a|b)" of every value with regex metacharacters escaped
+ * for use inside a PromQL double-quoted string (".*" with no values);
+ * "" when v has no value at all.
+ */
+char *dashmodel_var_text(const struct variable *v);
+
+/*
+ * Expands every $name, ${name} and [[name]] of a variable in vars (other
+ * names are left as written), and $__interval (step_ms), $__rate_interval
+ * (the larger of step + 15s and 1m, Grafana's rule for a 15 s scrape
+ * interval) and $__range (range_ms) as Prometheus durations. When map is
+ * not NULL, *map gets a malloc'd array giving, for each byte of the result
+ * (and its terminating NUL), the offset in text it came from, so errors in
+ * the expansion can point into the original. Never fails.
+ */
+char *dashmodel_expand(const char *text, const struct variable *vars,
+                       size_t nvars, int64_t step_ms, int64_t range_ms,
+                       size_t **map);
+
+/*
+ * Splits "label_values(label)" or "label_values(selector, label)": 0 with
+ * *selector (NULL in the first form) and *label malloc'd, or -1 with *why
+ * a static message and *off the byte offset of the problem.
+ */
+int dashmodel_label_values(const char *query, char **selector, char **label,
+                           const char **why, size_t *off);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * The --once JSON writer. The layout is a contract for scripts, documented
+ * in promdeck(1): change it only by adding fields.
+ */
+#include "src/dash/snapshot.h"
+
+#include "src/base/json.h"
+#include "src/dash/dashmodel.h"
+
+/* One series of a range result: labels, the value at the end, points. */
+static void
+write_series(struct buf *out, const char *expr, const struct qseries *s,
+             int64_t end)
+{
+    const struct qpoint *last = s->npoints ? &s->points[s->npoints - 1]
+                                           : NULL;
+
+    buf_puts(out, "{\"query\":");
+    json_string(out, expr);
+    buf_puts(out, ",\"labels\":");
+    json_labels(out, &s->labels);
+    buf_puts(out, ",\"value\":");
+    if (last != NULL && last->t == end)
+        json_number(out, last->v);
+    else
+        buf_puts(out, "null");
+    buf_puts(out, ",\"points\":[");
+    for (size_t i = 0; i < s->npoints; i++) {
+        buf_puts(out, i ? ",[" : "[");
+        json_number(out, (double)s->points[i].t / 1000.0);
+        buf_putc(out, ',');
+        json_number(out, s->points[i].v);
+        buf_putc(out, ']');
+    }
+    buf_puts(out, "]}");
+}
+
+static void
+write_panel(struct buf *out, const struct panel *p, int64_t end)
+{
+    const char *error = NULL;
+    bool first = true;
+
+    buf_puts(out, "{\"title\":");
+    json_string(out, p->title);
+    buf_puts(out, ",\"type\":");
+    json_string(out, dashmodel_kind_name(p->kind));
+    buf_puts(out, ",\"series\":[");
+    for (size_t q = 0; q < p->nqueries; q++) {
+        const struct panel_query *pq = &p->queries[q];
+
+        if (pq->error != NULL && error == NULL)
+            error = pq->error;
+        if (pq->result == NULL)
+            continue;
+        for (size_t i = 0; i < pq->result->nseries; i++) {
+            if (!first)
+                buf_putc(out, ',');
+            first = false;
+            write_series(out, pq->expr, &pq->result->series[i], end);
+        }
+    }
+    buf_putc(out, ']');
+    if (error != NULL) {
+        buf_puts(out, ",\"error\":");
+        json_string(out, error);
+    }
+    buf_putc(out, '}');
+}
+
+static const char *
+health_name(enum target_health h)
+{
+    return h == HEALTH_UP ? "up" : h == HEALTH_DOWN ? "down" : "unknown";
+}
+
+static void
+write_target(struct buf *out, const struct target_row *t)
+{
+    buf_puts(out, "{\"job\":");
+    json_string(out, t->job);
+    buf_puts(out, ",\"instance\":");
+    json_string(out, t->instance);
+    buf_puts(out, ",\"url\":");
+    json_string(out, t->url);
+    buf_puts(out, ",\"health\":");
+    json_string(out, health_name(t->health));
+    buf_puts(out, ",\"last_error\":");
+    json_string(out, t->last_error);
+    buf_puts(out, ",\"last_scrape_duration_seconds\":");
+    json_number(out, t->last_duration_s);
+    buf_putc(out, '}');
+}
+
+void
+snapshot_json(const struct dashboard *d, const struct target_row *t,
+              size_t nt, struct buf *out)
+{
+    bool first = true;
+
+    buf_puts(out, "{\"time\":");
+    json_number(out, (double)d->now_ms / 1000.0);
+    buf_puts(out, ",\"dashboard\":");
+    json_string(out, d->title);
+    buf_puts(out, ",\"panels\":[");
+    for (size_t pg = 0; pg < d->npages; pg++)
+        for (size_t r = 0; r < d->pages[pg].nrows; r++)
+            for (size_t i = 0; i < d->pages[pg].rows[r].npanels; i++) {
+                if (!first)
+                    buf_putc(out, ',');
+                first = false;
+                write_panel(out, &d->pages[pg].rows[r].panels[i],
+                            d->now_ms);
+            }
+    buf_puts(out, "],\"targets\":[");
+    for (size_t i = 0; i < nt; i++) {
+        if (i > 0)
+            buf_putc(out, ',');
+        write_target(out, &t[i]);
+    }
+    buf_puts(out, "]}\n");
+}
+

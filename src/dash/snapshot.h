@@ -1,0 +1,21 @@
+/*
+ * The JSON form of `promdeck --once -o json`: the evaluated dashboard and
+ * the targets, as the object other tools rely on (see promdeck(1)). It
+ * writes to a buf; the caller prints it. (The text form is the UI's own
+ * widgets drawn on a plain canvas: ui_render_text.)
+ */
+#ifndef DASH_SNAPSHOT_H
+#define DASH_SNAPSHOT_H
+
+#include "src/base/buf.h"
+#include "ui/model.h"
+
+/*
+ * JSON: {"time", "dashboard", "panels": [{"title", "type", "series":
+ * [{"query", "labels", "value", "points"}], "error"?}], "targets": [{"job",
+ * "instance", "url", "health", "last_error",
+ * "last_scrape_duration_seconds"}]}.
+ */
+void snapshot_json(const struct dashboard *d, const struct target_row *t,
+                   size_t nt, struct buf *out);
+#endif

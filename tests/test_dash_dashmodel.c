@@ -1,0 +1,248 @@
+/*
+ * Tests for src/dashmodel: template variables as Grafana expands them
+ * ($var, ${var}, [[var]], All as a regex alternation, $__interval and
+ * friends), the offset map back into the text as written, label_values()
+ * and keeping a selection when a variable's values change.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "query/query.h"
+#include "src/base/regex.h"
+#include "src/base/xalloc.h"
+#include "src/dash/dashmodel.h"
+
+/* A variable over a copy of vals; current picks one, n picks All. */
+static struct variable
+var(const char *name, const char *const *vals, size_t n, size_t current,
+    bool all)
+{
+    struct variable v = { .name = xstrdup(name), .all = all };
+
+    v.values = xcalloc(n + 1, sizeof(*v.values));
+    for (size_t i = 0; i < n; i++)
+        v.values[i] = xstrdup(vals[i]);
+    v.nvalues = n;
+    v.current = current;
+    return v;
+}
+
+static char *
+expand(const char *text, const struct variable *vars, size_t n)
+{
+    return dashmodel_expand(text, vars, n, 30000, 3600000, NULL);
+}
+
+static void
+test_references(void **state)
+{
+    static const char *const jobs[] = { "api", "web" };
+    struct variable v[1];
+    char *s;
+
+    (void)state;
+    v[0] = var("job", jobs, 2, 1, false);
+    s = expand("$job ${job} [[job]] $jobx $nope ${nope} $ ${} [[job] $$job",
+               v, 1);
+    /* Longest name wins ($jobx is another name); unknown names stay. */
+    assert_string_equal(s, "web web web $jobx $nope ${nope} $ ${} [[job] $web");
+    free(s);
+    dashmodel_var_fini(&v[0]);
+}
+
+static void
+test_all_is_an_escaped_alternation(void **state)
+{
+    static const char *const hosts[] = { "a.b:9100", "c" };
+    struct variable v[1];
+    struct diag d;
+    struct query *q;
+    struct regex *re;
+    char *s;
+
+    (void)state;
+    v[0] = var("inst", hosts, 2, 2, true);
+    s = expand("up{instance=~\"$inst\"}", v, 1);
+    assert_string_equal(s, "up{instance=~\"(a\\\\.b:9100|c)\"}");
+    q = qparse_query(s, strlen(s), &d);
+    assert_non_null(q);
+    qparse_free(q);
+    free(s);
+    /* What the PromQL string holds matches the values and only them. */
+    re = regex_new("(a\\.b:9100|c)", &d);
+    assert_non_null(re);
+    assert_true(regex_match(re, "a.b:9100", 8));
+    assert_true(regex_match(re, "c", 1));
+    assert_false(regex_match(re, "axb:9100", 8));
+    regex_free(re);
+
+    v[0].all_value = xstrdup(".*");
+    s = dashmodel_var_text(&v[0]);
+    assert_string_equal(s, ".*");
+    free(s);
+    dashmodel_var_fini(&v[0]);
+
+    v[0] = var("inst", NULL, 0, 0, true);
+    s = dashmodel_var_text(&v[0]);
+    assert_string_equal(s, ".*");       /* All of nothing yet */
+    free(s);
+    v[0].all = false;
+    s = dashmodel_var_text(&v[0]);
+    assert_string_equal(s, "");
+    free(s);
+    dashmodel_var_fini(&v[0]);
+}
+
+static void
+test_single_value_escaped_for_strings(void **state)
+{
+    static const char *const odd[] = { "say \"hi\"\\" };
+    struct variable v = var("x", odd, 1, 0, false);
+    char *s = dashmodel_var_text(&v);
+
+    (void)state;
+    assert_string_equal(s, "say \\\"hi\\\"\\\\");
+    free(s);
+    dashmodel_var_fini(&v);
+}
+
+static void
+test_builtin_intervals(void **state)
+{
+    char *s;
+
+    (void)state;
+    s = dashmodel_expand("$__interval $__rate_interval $__range "
+                         "$__interval_ms $__range_ms $__range_s",
+                         NULL, 0, 30000, 3600000, NULL);
+    /* rate interval: max(30s + 15s, 4 * 15s) = 1m. */
+    assert_string_equal(s, "30s 1m 1h 30000 3600000 3600");
+    free(s);
+    s = dashmodel_expand("[$__rate_interval]", NULL, 0, 60000, 3600000,
+                         NULL);
+    assert_string_equal(s, "[1m15s]");  /* 60s + 15s */
+    free(s);
+}
+
+static void
+test_offset_map(void **state)
+{
+    static const char *const w[] = { "15m" };
+    struct variable v = var("w", w, 1, 0, false);
+    size_t *map;
+    char *s = dashmodel_expand("rate(x[$w]) +", &v, 1, 1000, 1000, &map);
+
+    (void)state;
+    assert_string_equal(s, "rate(x[15m]) +");
+    assert_int_equal(map[6], 6);        /* '[' */
+    assert_int_equal(map[7], 7);        /* "15m" all came from "$w" */
+    assert_int_equal(map[9], 7);
+    assert_int_equal(map[10], 9);       /* ']' */
+    assert_int_equal(map[13], 12);      /* '+' */
+    assert_int_equal(map[14], 13);      /* the end maps to the end */
+    free(map);
+    free(s);
+    dashmodel_var_fini(&v);
+}
+
+static void
+test_label_values(void **state)
+{
+    const char *why;
+    char *sel, *label;
+    size_t off;
+
+    (void)state;
+    assert_int_equal(dashmodel_label_values("label_values(job)", &sel,
+                                            &label, &why, &off), 0);
+    assert_null(sel);
+    assert_string_equal(label, "job");
+    free(label);
+    assert_int_equal(dashmodel_label_values(
+        " label_values ( up{job=~\"a,b\", x=\")\"} , instance ) ", &sel,
+        &label, &why, &off), 0);
+    assert_string_equal(sel, "up{job=~\"a,b\", x=\")\"}");
+    assert_string_equal(label, "instance");
+    free(sel);
+    free(label);
+    assert_int_equal(dashmodel_label_values("label_values()", &sel, &label,
+                                            &why, &off), -1);
+    assert_int_equal(off, 13);
+    assert_string_equal(why, "expected a label name");
+    assert_int_equal(dashmodel_label_values("query_result(up)", &sel,
+                                            &label, &why, &off), -1);
+    assert_int_equal(off, 0);
+    assert_int_equal(dashmodel_label_values("label_values(up, job", &sel,
+                                            &label, &why, &off), -1);
+    assert_int_equal(off, 20);
+    assert_int_equal(dashmodel_label_values("label_values(, job)", &sel,
+                                            &label, &why, &off), -1);
+    assert_int_equal(off, 13);
+    assert_null(sel);
+    assert_null(label);
+}
+
+static void
+test_set_values_keeps_selection(void **state)
+{
+    static const char *const a[] = { "x", "y", "z" };
+    static const char *const b[] = { "w", "z" };
+    static const char *const c[] = { "q", "r" };
+    struct variable v = var("v", a, 3, 2, false);
+
+    (void)state;
+    dashmodel_var_set_values(&v, b, 2);
+    assert_int_equal(v.current, 1);         /* z is still there */
+    v.default_value = xstrdup("r");
+    dashmodel_var_set_values(&v, c, 2);
+    assert_int_equal(v.current, 1);         /* z went: the default */
+    free(v.default_value);
+    v.default_value = NULL;
+    dashmodel_var_set_values(&v, a, 3);
+    assert_int_equal(v.current, 0);         /* nothing fits: the first */
+    v.all = true;
+    v.current = v.nvalues;
+    dashmodel_var_set_values(&v, b, 2);
+    assert_int_equal(v.current, 2);         /* All stays All */
+    dashmodel_var_set_values(&v, NULL, 0);
+    assert_int_equal(v.nvalues, 0);
+    assert_int_equal(v.current, 0);
+    dashmodel_var_fini(&v);
+}
+
+static void
+test_kind_names(void **state)
+{
+    enum panel_kind k;
+
+    (void)state;
+    for (int i = 0; i < PANEL_KIND_COUNT; i++) {
+        assert_int_equal(dashmodel_kind_by_name(
+            dashmodel_kind_name((enum panel_kind)i), &k), 0);
+        assert_int_equal(k, i);
+    }
+    assert_string_equal(dashmodel_kind_name(PANEL_HEATMAP), "heatmap");
+    assert_int_equal(dashmodel_kind_by_name("pie", &k), -1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_all_is_an_escaped_alternation),
+        cmocka_unit_test(test_single_value_escaped_for_strings),
+        cmocka_unit_test(test_builtin_intervals),
+        cmocka_unit_test(test_offset_map),
+        cmocka_unit_test(test_label_values),
+        cmocka_unit_test(test_set_values_keeps_selection),
+        cmocka_unit_test(test_kind_names),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
