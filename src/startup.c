@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "src/dashfile.h"
-#include "src/dashmodel.h"
-#include "src/grafana.h"
-#include "src/xalloc.h"
+#include "src/base/xalloc.h"
+#include "src/dash/dashfile.h"
+#include "src/dash/dashmodel.h"
+#include "src/dash/grafana.h"
 
 #define MAXERRS 20
 /* The demo's scrape interval: short, so a first look fills up quickly. */
@@ -20,18 +20,13 @@
 void
 startup_print_errors(const struct diag *d, size_t n, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    char *text = NULL;
-    size_t len = 0;
+    struct buf text;
 
-    if (f != NULL) {
-        text = xmalloc(1 << 20);
-        len = fread(text, 1, 1 << 20, f);
-        fclose(f);
-    }
+    /* The text only quotes lines; without it errors still print. */
+    buf_read_file(&text, path, 16u << 20, NULL);
     for (size_t i = 0; i < n; i++)
-        diag_print(stderr, &d[i], text, len);
-    free(text);
+        diag_print(stderr, &d[i], text.len > 0 ? text.data : NULL, text.len);
+    buf_fini(&text);
 }
 
 int

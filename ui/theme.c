@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/buf.h"
-#include "src/xalloc.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
 
 /* ORDER theme_role */
 static const char *const role_names[] = {
@@ -676,27 +676,15 @@ theme_parse(const char *name, const char *text, size_t len, struct diag *d)
 struct theme *
 theme_load_file(const char *path, struct diag *d)
 {
-    FILE *f = fopen(path, "r");
     struct buf b;
-    char chunk[4096];
-    size_t n;
     const char *base = strrchr(path, '/');
     struct theme *t = NULL;
     char *name;
 
-    if (f == NULL) {
-        diag_set(d, 0, 0, 0, "cannot read theme file '%s': %s", path,
-                 strerror(errno));
-        return NULL;
-    }
     /* A theme is a few kilobytes; a megabyte is certainly not one. */
-    buf_init(&b, 1 << 20);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (buf_append(&b, chunk, n) < 0)
-            break;
-    if (ferror(f) || n > 0) {
-        diag_set(d, 0, 0, 0, "cannot read theme file '%s'%s", path,
-                 n > 0 ? ": larger than 1 MiB" : "");
+    if (buf_read_file(&b, path, 1 << 20, d) != 0) {
+        diag_set(d, 0, 0, 0, "cannot read theme file '%s': %s", path,
+                 d->msg);
     } else {
         name = xstrdup(base != NULL ? base + 1 : path);
         if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".theme") == 0)
@@ -704,7 +692,6 @@ theme_load_file(const char *path, struct diag *d)
         t = theme_parse(name, buf_str(&b), b.len, d);
         free(name);
     }
-    fclose(f);
     buf_fini(&b);
     return t;
 }

@@ -1,0 +1,1050 @@
+/*
+ * The YAML dashboard loader: a file of pages, rows, panels and queries
+ * becomes a struct dashboard. It checks everything it can before the
+ * screen starts (unknown keys, types, ranges, every PromQL expression)
+ * and collects every error with its file position. It evaluates nothing.
+ * It runs past 1000 lines because every key of the format, its check and
+ * its message live here, one short function per object, so the file reads
+ * in the order of promdeck-dashboard(5).
+ */
+#include "src/dash/dashfile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query.h"
+#include "src/base/buf.h"
+#include "src/base/xalloc.h"
+#include "src/base/yaml.h"
+#include "src/dash/dashmodel.h"
+
+/*
+ * Threshold colours resolve to theme roles. ui/theme.h defines them; until
+ * that header is in the tree the three numbers are spelled out as it
+ * numbers them, so the one table below stays the only place to change.
+ */
+#if defined(__has_include) && __has_include("ui/theme.h")
+#include "ui/theme.h"
+#else
+enum { ROLE_GOOD = 15, ROLE_WARN = 16, ROLE_CRIT = 17 };
+#endif
+
+#define DEFAULT_RANGE_MS (60 * 60 * 1000)
+#define MAX_FILE_BYTES (16u << 20)
+
+struct loader {
+    const char *name;           /* borrowed: every diag's source */
+    const char *text;           /* the document, for positions in exprs */
+    size_t len;
+    struct diag *errs;
+    size_t maxerrs;
+    size_t nerrs;
+    size_t total;               /* errors found, kept or not */
+    struct dashboard *m;
+};
+
+static const struct {
+    const char *name;
+    enum unit unit;
+    double scale;
+} units[] = {
+    { "none", UNIT_NONE, 1 },         { "short", UNIT_NONE, 1 },
+    { "bytes", UNIT_BYTES, 1 },       { "decbytes", UNIT_BYTES, 1 },
+    { "kbytes", UNIT_BYTES, 1024.0 }, { "deckbytes", UNIT_BYTES, 1e3 },
+    { "mbytes", UNIT_BYTES, 1048576.0 }, { "decmbytes", UNIT_BYTES, 1e6 },
+    { "gbytes", UNIT_BYTES, 1073741824.0 }, { "decgbytes", UNIT_BYTES, 1e9 },
+    { "seconds", UNIT_SECONDS, 1 },   { "s", UNIT_SECONDS, 1 },
+    { "ms", UNIT_SECONDS, 1e-3 },     { "µs", UNIT_SECONDS, 1e-6 },
+    { "us", UNIT_SECONDS, 1e-6 },     { "ns", UNIT_SECONDS, 1e-9 },
+    { "m", UNIT_SECONDS, 60 },        { "h", UNIT_SECONDS, 3600 },
+    { "d", UNIT_SECONDS, 86400 },
+    { "percent", UNIT_PERCENT, 1 },   { "percentunit", UNIT_PERCENTUNIT, 1 },
+    { "reqps", UNIT_REQPS, 1 },       { "ops", UNIT_OPS, 1 },
+    { "opm", UNIT_OPS, 1.0 / 60 },    { "iops", UNIT_OPS, 1 },
+    { "rps", UNIT_OPS, 1 },           { "wps", UNIT_OPS, 1 },
+    { "rpm", UNIT_OPS, 1.0 / 60 },    { "wpm", UNIT_OPS, 1.0 / 60 },
+};
+
+/* The one table from colour names to theme roles. */
+static const struct {
+    const char *name;
+    int role;
+} colors[] = {
+    { "good", ROLE_GOOD }, { "ok", ROLE_GOOD }, { "green", ROLE_GOOD },
+    { "warn", ROLE_WARN }, { "warning", ROLE_WARN },
+    { "yellow", ROLE_WARN }, { "orange", ROLE_WARN },
+    { "crit", ROLE_CRIT }, { "critical", ROLE_CRIT }, { "bad", ROLE_CRIT },
+    { "red", ROLE_CRIT },
+};
+
+int
+dashfile_unit(const char *name, enum unit *u, double *scale)
+{
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (strcmp(units[i].name, name) == 0) {
+            *u = units[i].unit;
+            *scale = units[i].scale;
+            return 0;
+        }
+    return -1;
+}
+
+int
+dashfile_color_role(const char *name)
+{
+    for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+        if (strcmp(colors[i].name, name) == 0)
+            return colors[i].role;
+    return -1;
+}
+
+/* Records one error; only the first maxerrs are kept. */
+static void
+add_error(struct loader *l, int line, int col, int span, const char *hint,
+          const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+add_error(struct loader *l, int line, int col, int span, const char *hint,
+          const char *fmt, ...)
+{
+    struct diag *d;
+    va_list ap;
+
+    l->total++;
+    if (l->nerrs >= l->maxerrs)
+        return;
+    d = &l->errs[l->nerrs++];
+    diag_clear(d);
+    diag_set(d, line, col, span < 1 ? 1 : span, "%s", "");
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    va_end(ap);
+    if (hint != NULL && hint[0] != '\0')
+        diag_hint(d, "%s", hint);
+    d->source = l->name;
+}
+
+/* An error at node n; the span covers a scalar's text. */
+static void
+node_error(struct loader *l, const struct yaml_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+node_error(struct loader *l, const struct yaml_node *n, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    int span = yaml_is_scalar(n) ? (int)n->u.scalar.len : 1;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    add_error(l, n != NULL ? n->line : 0, n != NULL ? n->col : 0,
+              span > 80 ? 80 : span, NULL, "%s", msg);
+}
+
+/* Keeps a diag that a yaml_get_* call filled. */
+static void
+keep_diag(struct loader *l, const struct diag *d)
+{
+    add_error(l, d->line, d->col, d->span, d->hint, "%s", d->msg);
+}
+
+static bool
+get_string(struct loader *l, const struct yaml_node *n, const char **out)
+{
+    struct diag d;
+
+    if (yaml_is_scalar(n) && !yaml_is_null(n))
+        return yaml_get_string(n, out, &d) == 0;
+    node_error(l, n, "expected a string, found %s", yaml_kind_name(n));
+    return false;
+}
+
+static bool
+get_int(struct loader *l, const struct yaml_node *n, int64_t lo, int64_t hi,
+        int64_t *out)
+{
+    struct diag d;
+
+    if (yaml_get_int(n, out, &d) != 0) {
+        keep_diag(l, &d);
+        return false;
+    }
+    if (*out < lo || *out > hi) {
+        node_error(l, n, "expected an integer from %lld to %lld, found %lld",
+                   (long long)lo, (long long)hi, (long long)*out);
+        return false;
+    }
+    return true;
+}
+
+static bool
+get_double(struct loader *l, const struct yaml_node *n, double *out)
+{
+    struct diag d;
+
+    if (yaml_get_double(n, out, &d) == 0)
+        return true;
+    keep_diag(l, &d);
+    return false;
+}
+
+static bool
+get_bool(struct loader *l, const struct yaml_node *n, bool *out)
+{
+    struct diag d;
+
+    if (yaml_get_bool(n, out, &d) == 0)
+        return true;
+    keep_diag(l, &d);
+    return false;
+}
+
+static bool
+get_duration(struct loader *l, const struct yaml_node *n, int64_t *ms)
+{
+    struct diag d;
+
+    if (yaml_get_duration(n, ms, &d) == 0)
+        return true;
+    keep_diag(l, &d);
+    return false;
+}
+
+/* A copy of a string value, or NULL (error recorded) when n is not one. */
+static char *
+dup_string(struct loader *l, const struct yaml_node *n)
+{
+    const char *s;
+
+    return get_string(l, n, &s) ? xstrdup(s) : NULL;
+}
+
+/*
+ * Checks that n is a mapping whose keys are all in keys (NULL-ended);
+ * each unknown key is an error listing the expected ones.
+ */
+static bool
+check_map(struct loader *l, const struct yaml_node *n, const char *what,
+          const char *const *keys)
+{
+    if (!yaml_is_map(n)) {
+        node_error(l, n, "expected %s (a mapping), found %s", what,
+                   yaml_kind_name(n));
+        return false;
+    }
+    for (size_t i = 0; i < yaml_map_size(n); i++) {
+        const struct yaml_node *k = yaml_map_at(n, i)->key;
+        const char *name = yaml_scalar(k);
+        struct buf list;
+        size_t j = 0;
+
+        while (keys[j] != NULL && (name == NULL || strcmp(keys[j], name)))
+            j++;
+        if (keys[j] != NULL)
+            continue;
+        buf_init(&list, 0);
+        for (j = 0; keys[j] != NULL; j++)
+            buf_printf(&list, "%s%s", j > 0 ? ", " : "", keys[j]);
+        node_error(l, k, "unknown key '%s' in %s; expected one of: %s",
+                   name != NULL ? name : "?", what, buf_str(&list));
+        buf_fini(&list);
+    }
+    return true;
+}
+
+/* Checks that n is a non-empty sequence. */
+static bool
+check_seq(struct loader *l, const struct yaml_node *n, const char *what)
+{
+    if (!yaml_is_seq(n)) {
+        node_error(l, n, "expected a list of %s, found %s", what,
+                   yaml_kind_name(n));
+        return false;
+    }
+    if (yaml_seq_size(n) == 0) {
+        node_error(l, n, "expected at least one of %s, found an empty list",
+                   what);
+        return false;
+    }
+    return true;
+}
+
+/* The byte offset of 1-based (line, col) in text. */
+static size_t
+offset_of(const char *text, size_t len, int line, int col)
+{
+    size_t off = 0;
+
+    for (int ln = 1; ln < line && off < len; off++)
+        if (text[off] == '\n')
+            ln++;
+    for (int c = 1; c < col && off < len && text[off] != '\n'; c++)
+        off++;
+    return off;
+}
+
+/* Where a block scalar's content starts: the line after the indicator,
+ * past its indentation; *indent gets that indentation. */
+static size_t
+block_start(const struct loader *l, size_t p, size_t *indent)
+{
+    while (p < l->len && l->text[p] != '\n')
+        p++;
+    if (p < l->len)
+        p++;
+    *indent = 0;
+    while (p + *indent < l->len && l->text[p + *indent] == ' ')
+        (*indent)++;
+    return p + *indent;
+}
+
+/*
+ * The file offset of byte voff of scalar n's value: walks the source as
+ * written (quotes, escapes, line folding, block indentation). Exact for
+ * single-line scalars and literal blocks; close for folded text.
+ */
+static size_t
+value_offset(const struct loader *l, const struct yaml_node *n, size_t voff)
+{
+    enum yaml_style st = n->u.scalar.style;
+    size_t p = offset_of(l->text, l->len, n->line, n->col), indent = 0;
+    bool block = st == YAML_STYLE_LITERAL || st == YAML_STYLE_FOLDED;
+
+    if (block)
+        p = block_start(l, p, &indent);
+    else if (st != YAML_STYLE_PLAIN)
+        p++;
+    for (size_t v = 0; v < voff && p < l->len; v++) {
+        char c = l->text[p];
+
+        if (c == '\n') {
+            size_t sp = 0;
+
+            p++;
+            while (p < l->len && (l->text[p] == ' ' || l->text[p] == '\t')
+                   && (!block || sp < indent))
+                p++, sp++;
+        } else if (st == YAML_STYLE_DOUBLE && c == '\\') {
+            char e = p + 1 < l->len ? l->text[p + 1] : 0;
+
+            p += e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
+        } else if (st == YAML_STYLE_SINGLE && c == '\'') {
+            p += 2;
+        } else {
+            p++;
+        }
+    }
+    return p;
+}
+
+/*
+ * Expands the variables in expr (node n) and parses it as PromQL; a
+ * syntax error is reported at its place in the file.
+ */
+static void
+check_expr(struct loader *l, const struct yaml_node *n, const char *expr)
+{
+    struct dashboard *m = l->m;
+    size_t *map;
+    char *x = dashmodel_expand(expr, m->variables, m->nvariables,
+                               dashmodel_step_for(m->range_ms), m->range_ms, &map);
+    struct diag d;
+    struct query *q;
+
+    diag_clear(&d);
+    q = qparse_query(x, strlen(x), &d);
+    if (q == NULL) {
+        size_t off = map[offset_of(x, strlen(x), d.line, d.col)];
+        struct diag at;
+
+        diag_set_at(&at, l->text, l->len, value_offset(l, n, off), 1, "x");
+        add_error(l, at.line, at.col, d.span, d.hint, "bad PromQL: %s",
+                  d.msg);
+    }
+    qparse_free(q);
+    free(map);
+    free(x);
+}
+
+/* A name $name can refer to: a letter or _, then letters, digits, _. */
+static bool
+valid_var_name(const char *s)
+{
+    if (!(s[0] == '_' || isalpha((unsigned char)s[0])))
+        return false;
+    for (; *s != '\0'; s++)
+        if (!(*s == '_' || isalnum((unsigned char)*s)))
+            return false;
+    return true;
+}
+
+/* values: [a, b, ...] into v. */
+static void
+load_var_values(struct loader *l, const struct yaml_node *n,
+                struct variable *v)
+{
+    if (!check_seq(l, n, "values"))
+        return;
+    v->values = xcalloc(yaml_seq_size(n), sizeof(*v->values));
+    for (size_t i = 0; i < yaml_seq_size(n); i++) {
+        char *s = dup_string(l, yaml_seq_at(n, i));
+
+        if (s != NULL)
+            v->values[v->nvalues++] = s;
+    }
+}
+
+/* query: label_values(...), checked now so a typo shows at load. */
+static void
+load_var_query(struct loader *l, const struct yaml_node *n,
+               struct variable *v)
+{
+    const char *why;
+    char *sel, *label;
+    size_t off;
+    struct diag at;
+
+    if ((v->query = dup_string(l, n)) == NULL)
+        return;
+    if (dashmodel_label_values(v->query, &sel, &label, &why, &off) != 0) {
+        diag_set_at(&at, l->text, l->len, value_offset(l, n, off), 1, "x");
+        add_error(l, at.line, at.col, 1, "write label_values(label) or "
+                  "label_values(metric, label)", "%s", why);
+        return;
+    }
+    if (sel != NULL)
+        check_expr(l, n, sel);
+    free(sel);
+    free(label);
+}
+
+/* Picks the starting value: the default, else All or the first. */
+static void
+start_variable(struct loader *l, const struct yaml_node *def,
+               struct variable *v)
+{
+    size_t i = 0;
+
+    if (v->query != NULL && v->default_value != NULL) {
+        /* Until the store is read, the default is the only value. */
+        v->values = xcalloc(1, sizeof(*v->values));
+        v->values[v->nvalues++] = xstrdup(v->default_value);
+    }
+    if (v->default_value == NULL) {
+        v->current = v->all ? v->nvalues : 0;
+        return;
+    }
+    while (i < v->nvalues && strcmp(v->values[i], v->default_value) != 0)
+        i++;
+    if (i == v->nvalues)
+        node_error(l, def, "default '%s' is not one of the variable's "
+                   "values", v->default_value);
+    v->current = i < v->nvalues ? i : 0;
+}
+
+/*
+ * variable = { name, (query | values), [default], [all], [all_value] }
+ */
+static void
+load_variable(struct loader *l, const struct yaml_node *n, struct variable *v)
+{
+    static const char *const keys[] = {
+        "name", "query", "values", "default", "all", "all_value", NULL,
+    };
+    const struct yaml_node *name = yaml_get(n, "name");
+    const struct yaml_node *query = yaml_get(n, "query");
+    const struct yaml_node *values = yaml_get(n, "values");
+
+    if (!check_map(l, n, "a variable", keys))
+        return;
+    if (name == NULL)
+        node_error(l, n, "expected 'name' in a variable");
+    else if ((v->name = dup_string(l, name)) != NULL
+             && !valid_var_name(v->name))
+        node_error(l, name, "expected a variable name (letters, digits "
+                   "and _, not starting with a digit), found '%s'", v->name);
+    if ((query == NULL) == (values == NULL))
+        node_error(l, n, "expected exactly one of 'query' and 'values' in "
+                   "variable '%s'", v->name != NULL ? v->name : "?");
+    if (values != NULL)
+        load_var_values(l, values, v);
+    if (query != NULL)
+        load_var_query(l, query, v);
+    if (yaml_get(n, "all") != NULL)
+        get_bool(l, yaml_get(n, "all"), &v->all);
+    if (yaml_get(n, "all_value") != NULL) {
+        v->all_value = dup_string(l, yaml_get(n, "all_value"));
+        if (!v->all)
+            node_error(l, yaml_get(n, "all_value"), "'all_value' needs "
+                       "'all: true'");
+    }
+    if (yaml_get(n, "default") != NULL)
+        v->default_value = dup_string(l, yaml_get(n, "default"));
+    start_variable(l, yaml_get(n, "default"), v);
+}
+
+/* variables: a list; each name once. Later queries can use earlier ones. */
+static void
+load_variables(struct loader *l, const struct yaml_node *n)
+{
+    struct dashboard *m = l->m;
+
+    if (!check_seq(l, n, "variables"))
+        return;
+    m->variables = xcalloc(yaml_seq_size(n), sizeof(*m->variables));
+    for (size_t i = 0; i < yaml_seq_size(n); i++) {
+        struct variable *v = &m->variables[m->nvariables];
+
+        load_variable(l, yaml_seq_at(n, i), v);
+        if (v->name == NULL) {
+            dashmodel_var_fini(v);
+            continue;
+        }
+        for (size_t j = 0; j < m->nvariables; j++)
+            if (strcmp(m->variables[j].name, v->name) == 0)
+                node_error(l, yaml_get(yaml_seq_at(n, i), "name"),
+                           "variable '%s' is defined twice", v->name);
+        m->nvariables++;
+    }
+}
+
+/* threshold = { [value], color }; no value (or null) is the base. */
+static bool
+load_threshold(struct loader *l, const struct yaml_node *n,
+               struct threshold *t)
+{
+    static const char *const keys[] = { "value", "color", NULL };
+    const struct yaml_node *v = yaml_get(n, "value");
+    const struct yaml_node *c = yaml_get(n, "color");
+    const char *name;
+
+    if (!check_map(l, n, "a threshold", keys))
+        return false;
+    t->value = -INFINITY;
+    if (v != NULL && !yaml_is_null(v) && !get_double(l, v, &t->value))
+        return false;
+    if (c == NULL) {
+        node_error(l, n, "expected 'color' in a threshold");
+        return false;
+    }
+    if (!get_string(l, c, &name))
+        return false;
+    if ((t->role = dashfile_color_role(name)) < 0) {
+        node_error(l, c, "unknown color '%s'; expected good, ok, green, "
+                   "warn, warning, yellow, orange, crit, critical, bad or "
+                   "red", name);
+        return false;
+    }
+    return true;
+}
+
+/* thresholds: ascending by value. */
+static void
+load_thresholds(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    if (!check_seq(l, n, "thresholds"))
+        return;
+    p->thresholds = xcalloc(yaml_seq_size(n), sizeof(*p->thresholds));
+    for (size_t i = 0; i < yaml_seq_size(n); i++) {
+        struct threshold *t = &p->thresholds[p->nthresholds];
+
+        if (!load_threshold(l, yaml_seq_at(n, i), t))
+            continue;
+        if (p->nthresholds > 0 && t->value <= t[-1].value) {
+            node_error(l, yaml_seq_at(n, i), "thresholds must ascend: "
+                       "expected a value above %g", t[-1].value);
+            continue;
+        }
+        p->nthresholds++;
+    }
+}
+
+/* unit: a name from the unit table; *scale as dashfile_unit gives it. */
+static bool
+load_unit(struct loader *l, const struct yaml_node *n, enum unit *u,
+          double *scale)
+{
+    const char *name;
+
+    if (!get_string(l, n, &name))
+        return false;
+    if (dashfile_unit(name, u, scale) == 0)
+        return true;
+    add_error(l, n->line, n->col, (int)strlen(name), "promdeck shows none, "
+              "bytes, seconds, percent, percentunit, reqps and ops; "
+              "Grafana's names for them (short, decbytes, kbytes, s, ms, "
+              "...) work too", "unknown unit '%s'", name);
+    return false;
+}
+
+/* Stores expr, multiplied into the unit the screen shows when the unit
+ * was written in a scaled form (ms, kbytes, ...). */
+static char *
+scaled_expr(const char *expr, double scale)
+{
+    if (scale == 1)
+        return xstrdup(expr);
+    return xasprintf("(%s) * %.15g", expr, scale);
+}
+
+/* style: value | spark | health */
+static void
+load_style(struct loader *l, const struct yaml_node *n, enum column_style *s)
+{
+    static const char *const names[] = { "value", "spark", "health" };
+    const char *name;
+
+    if (!get_string(l, n, &name))
+        return;
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(names[i], name) == 0) {
+            *s = (enum column_style)i;
+            return;
+        }
+    node_error(l, n, "unknown style '%s'; expected value, spark or health",
+               name);
+}
+
+/* query = { expr, [legend], [column], [style], [unit] } */
+static bool
+load_query(struct loader *l, const struct yaml_node *n,
+           struct panel_query *q, double panel_scale)
+{
+    static const char *const keys[] = {
+        "expr", "legend", "column", "style", "unit", NULL,
+    };
+    const struct yaml_node *e = yaml_get(n, "expr");
+    double scale = panel_scale;
+    const char *expr;
+
+    if (!check_map(l, n, "a query", keys))
+        return false;
+    if (e == NULL) {
+        node_error(l, n, "expected 'expr' in a query");
+        return false;
+    }
+    if (!get_string(l, e, &expr))
+        return false;
+    check_expr(l, e, expr);
+    if (yaml_get(n, "legend") != NULL)
+        q->legend = dup_string(l, yaml_get(n, "legend"));
+    if (yaml_get(n, "column") != NULL)
+        q->column = dup_string(l, yaml_get(n, "column"));
+    if (yaml_get(n, "style") != NULL)
+        load_style(l, yaml_get(n, "style"), &q->style);
+    if (yaml_get(n, "unit") != NULL)
+        load_unit(l, yaml_get(n, "unit"), &q->unit, &scale);
+    q->expr = scaled_expr(expr, scale);
+    return true;
+}
+
+/* queries: [query, ...], or the shorthand expr (and legend) on the panel. */
+static void
+load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
+             double scale)
+{
+    const struct yaml_node *qs = yaml_get(n, "queries");
+    const struct yaml_node *e = yaml_get(n, "expr");
+    const char *expr;
+
+    if (qs != NULL && e != NULL) {
+        node_error(l, e, "a panel has either 'queries' or 'expr', not both");
+        return;
+    }
+    if (e != NULL) {
+        if (!get_string(l, e, &expr))
+            return;
+        check_expr(l, e, expr);
+        p->queries = xcalloc(1, sizeof(*p->queries));
+        p->queries[0].expr = scaled_expr(expr, scale);
+        if (yaml_get(n, "legend") != NULL)
+            p->queries[0].legend = dup_string(l, yaml_get(n, "legend"));
+        p->nqueries = 1;
+        return;
+    }
+    if (!check_seq(l, qs, "queries"))
+        return;
+    p->queries = xcalloc(yaml_seq_size(qs), sizeof(*p->queries));
+    for (size_t i = 0; i < yaml_seq_size(qs); i++)
+        if (load_query(l, yaml_seq_at(qs, i), &p->queries[p->nqueries],
+                       scale))
+            p->nqueries++;
+}
+
+/* join: [label, ...] */
+static void
+load_join(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    if (!check_seq(l, n, "labels"))
+        return;
+    p->join = xcalloc(yaml_seq_size(n), sizeof(*p->join));
+    for (size_t i = 0; i < yaml_seq_size(n); i++) {
+        char *s = dup_string(l, yaml_seq_at(n, i));
+
+        if (s != NULL)
+            p->join[p->njoin++] = s;
+    }
+}
+
+/* sort: desc | asc | none */
+static void
+load_sort(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    const char *s;
+
+    if (!get_string(l, n, &s))
+        return;
+    if (strcmp(s, "desc") == 0)
+        p->sort = SORT_DESC;
+    else if (strcmp(s, "asc") == 0)
+        p->sort = SORT_ASC;
+    else if (strcmp(s, "none") == 0)
+        p->sort = SORT_NONE;
+    else
+        node_error(l, n, "unknown sort '%s'; expected desc, asc or none", s);
+}
+
+/* Keys that only some kinds take: an error on any other kind. */
+static void
+check_kind_keys(struct loader *l, const struct yaml_node *n,
+                const struct panel *p)
+{
+    static const struct {
+        const char *key;
+        unsigned kinds;     /* bit per enum panel_kind */
+        const char *which;
+    } only[] = {
+        { "stack", 1u << PANEL_GRAPH, "graph" },
+        { "join", 1u << PANEL_TABLE, "table" },
+        { "sort", 1u << PANEL_TABLE | 1u << PANEL_BARS, "table and bars" },
+        { "top", 1u << PANEL_TABLE | 1u << PANEL_BARS, "table and bars" },
+        { "text", 1u << PANEL_TEXT, "text" },
+    };
+
+    for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
+        const struct yaml_node *v = yaml_get(n, only[i].key);
+
+        if (v != NULL && !(only[i].kinds & 1u << p->kind))
+            node_error(l, v, "'%s' is for %s panels, not %s", only[i].key,
+                       only[i].which, dashmodel_kind_name(p->kind));
+    }
+}
+
+/* type: one of the panel kinds; graph when absent. */
+static void
+load_kind(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    const char *s;
+
+    p->kind = PANEL_GRAPH;
+    if (n == NULL || !get_string(l, n, &s))
+        return;
+    if (dashmodel_kind_by_name(s, &p->kind) != 0)
+        node_error(l, n, "unknown panel type '%s'; expected graph, "
+                   "sparkline, bars, table, stat, gauge, heatmap or text", s);
+}
+
+/* The scalar settings of a panel: width, decimals, min, max, stack, top. */
+static void
+load_panel_numbers(struct loader *l, const struct yaml_node *n,
+                   struct panel *p)
+{
+    int64_t v;
+
+    if (yaml_get(n, "width") != NULL
+        && get_int(l, yaml_get(n, "width"), 1, 1000, &v))
+        p->width = (int)v;
+    if (yaml_get(n, "decimals") != NULL
+        && get_int(l, yaml_get(n, "decimals"), 0, 15, &v))
+        p->decimals = (int)v;
+    if (yaml_get(n, "top") != NULL
+        && get_int(l, yaml_get(n, "top"), 0, 100000, &v)) {
+        p->topn = (int)v;
+        p->sort = v > 0 ? SORT_DESC : p->sort;
+    }
+    if (yaml_get(n, "min") != NULL)
+        get_double(l, yaml_get(n, "min"), &p->min);
+    if (yaml_get(n, "max") != NULL)
+        get_double(l, yaml_get(n, "max"), &p->max);
+    if (p->min >= p->max)
+        node_error(l, yaml_get(n, "max"), "max (%g) must be above min (%g)",
+                   p->max, p->min);
+    if (yaml_get(n, "stack") != NULL)
+        get_bool(l, yaml_get(n, "stack"), &p->stack);
+}
+
+/*
+ * panel = { [title], [type], [width], [unit], [decimals], [min], [max],
+ *           [thresholds], [stack], [sort], [top], [join],
+ *           (queries | expr [legend] | text) }
+ */
+static void
+load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    static const char *const keys[] = {
+        "title", "type", "width", "unit", "decimals", "min", "max",
+        "thresholds", "stack", "sort", "top", "join", "text", "queries",
+        "expr", "legend", NULL,
+    };
+    double scale = 1;
+
+    p->decimals = -1;
+    p->min = p->max = NAN;
+    p->width = 1;
+    p->dirty = true;
+    if (!check_map(l, n, "a panel", keys))
+        return;
+    p->title = yaml_get(n, "title") != NULL
+               ? dup_string(l, yaml_get(n, "title")) : NULL;
+    if (p->title == NULL)
+        p->title = xstrdup("");
+    load_kind(l, yaml_get(n, "type"), p);
+    check_kind_keys(l, n, p);
+    load_panel_numbers(l, n, p);
+    if (yaml_get(n, "unit") != NULL)
+        load_unit(l, yaml_get(n, "unit"), &p->unit, &scale);
+    if (yaml_get(n, "thresholds") != NULL)
+        load_thresholds(l, yaml_get(n, "thresholds"), p);
+    if (yaml_get(n, "sort") != NULL)
+        load_sort(l, yaml_get(n, "sort"), p);
+    if (yaml_get(n, "join") != NULL)
+        load_join(l, yaml_get(n, "join"), p);
+    if (p->kind == PANEL_TEXT) {
+        if (yaml_get(n, "text") == NULL)
+            node_error(l, n, "expected 'text' in a text panel");
+        else
+            p->text = dup_string(l, yaml_get(n, "text"));
+        if (yaml_get(n, "queries") != NULL || yaml_get(n, "expr") != NULL)
+            node_error(l, n, "a text panel has no queries");
+    } else if (yaml_get(n, "queries") == NULL && yaml_get(n, "expr") == NULL) {
+        node_error(l, n, "expected 'queries' or 'expr' in panel '%s'",
+                   p->title);
+    } else {
+        load_queries(l, n, p, scale);
+    }
+}
+
+/* row = { [title], [height], panels } */
+static void
+load_row(struct loader *l, const struct yaml_node *n, struct row *r)
+{
+    static const char *const keys[] = { "title", "height", "panels", NULL };
+    const struct yaml_node *ps = yaml_get(n, "panels");
+    int64_t h;
+
+    r->height = 1;
+    if (!check_map(l, n, "a row", keys))
+        return;
+    if (yaml_get(n, "title") != NULL)
+        r->title = dup_string(l, yaml_get(n, "title"));
+    if (yaml_get(n, "height") != NULL
+        && get_int(l, yaml_get(n, "height"), 1, 1000, &h))
+        r->height = (int)h;
+    if (ps == NULL) {
+        node_error(l, n, "expected 'panels' in a row");
+        return;
+    }
+    if (!check_seq(l, ps, "panels"))
+        return;
+    r->panels = xcalloc(yaml_seq_size(ps), sizeof(*r->panels));
+    r->npanels = yaml_seq_size(ps);
+    for (size_t i = 0; i < r->npanels; i++)
+        load_panel(l, yaml_seq_at(ps, i), &r->panels[i]);
+}
+
+static void
+load_rows(struct loader *l, const struct yaml_node *n, struct page *pg)
+{
+    if (!check_seq(l, n, "rows"))
+        return;
+    pg->rows = xcalloc(yaml_seq_size(n), sizeof(*pg->rows));
+    pg->nrows = yaml_seq_size(n);
+    for (size_t i = 0; i < pg->nrows; i++)
+        load_row(l, yaml_seq_at(n, i), &pg->rows[i]);
+}
+
+/* page = { [title], rows } */
+static void
+load_pages(struct loader *l, const struct yaml_node *n)
+{
+    static const char *const keys[] = { "title", "rows", NULL };
+    struct dashboard *m = l->m;
+
+    if (!check_seq(l, n, "pages"))
+        return;
+    m->pages = xcalloc(yaml_seq_size(n), sizeof(*m->pages));
+    m->npages = yaml_seq_size(n);
+    for (size_t i = 0; i < m->npages; i++) {
+        const struct yaml_node *p = yaml_seq_at(n, i);
+
+        if (!check_map(l, p, "a page", keys))
+            continue;
+        m->pages[i].title = yaml_get(p, "title") != NULL
+                            ? dup_string(l, yaml_get(p, "title")) : NULL;
+        if (m->pages[i].title == NULL)
+            m->pages[i].title = xasprintf("Page %zu", i + 1);
+        if (yaml_get(p, "rows") == NULL)
+            node_error(l, p, "expected 'rows' in a page");
+        else
+            load_rows(l, yaml_get(p, "rows"), &m->pages[i]);
+    }
+}
+
+/*
+ * dashboard = { [title], [refresh], [range], [variables], (pages | rows) }
+ */
+static void
+load_dashboard(struct loader *l, const struct yaml_node *root)
+{
+    static const char *const keys[] = {
+        "title", "refresh", "range", "variables", "pages", "rows", NULL,
+    };
+    struct dashboard *m = l->m;
+    const struct yaml_node *n;
+
+    m->range_ms = DEFAULT_RANGE_MS;
+    if (!check_map(l, root, "a dashboard", keys))
+        return;
+    n = yaml_get(root, "title");
+    m->title = n != NULL ? dup_string(l, n) : xstrdup("Dashboard");
+    if ((n = yaml_get(root, "refresh")) != NULL)
+        get_duration(l, n, &m->refresh_ms);
+    if ((n = yaml_get(root, "range")) != NULL && get_duration(l, n,
+                                                              &m->range_ms)
+        && m->range_ms <= 0) {
+        node_error(l, n, "expected a range above 0s");
+        m->range_ms = DEFAULT_RANGE_MS;
+    }
+    if ((n = yaml_get(root, "variables")) != NULL)
+        load_variables(l, n);
+    if (yaml_get(root, "pages") != NULL && yaml_get(root, "rows") != NULL)
+        node_error(l, yaml_get(root, "rows"), "a dashboard has either "
+                   "'pages' or 'rows', not both");
+    else if (yaml_get(root, "pages") != NULL)
+        load_pages(l, yaml_get(root, "pages"));
+    else if (yaml_get(root, "rows") == NULL)
+        node_error(l, root, "expected 'pages' or 'rows' in a dashboard");
+    else {
+        /* A file with only rows is one page named after the dashboard. */
+        m->pages = xcalloc(1, sizeof(*m->pages));
+        m->npages = 1;
+        m->pages[0].title = xstrdup(m->title != NULL ? m->title : "");
+        load_rows(l, yaml_get(root, "rows"), &m->pages[0]);
+    }
+}
+
+int
+dashfile_load_buf(const char *name, const char *text, size_t len,
+                  struct dashboard *out, struct diag *errs, size_t maxerrs,
+                  size_t *nerrs)
+{
+    struct loader l = {
+        .name = name, .text = text, .len = len, .errs = errs,
+        .maxerrs = maxerrs, .m = out,
+    };
+    struct diag d;
+    struct yaml_node *root;
+
+    memset(out, 0, sizeof(*out));
+    *nerrs = 0;
+    diag_clear(&d);
+    root = yaml_load_buf(name, text, len, &d);
+    if (root == NULL) {
+        keep_diag(&l, &d);
+        *nerrs = l.nerrs;
+        return -1;
+    }
+    load_dashboard(&l, root);
+    yaml_tree_free(root);
+    *nerrs = l.nerrs;
+    if (l.total == 0)
+        return 0;
+    dashmodel_fini(out);
+    return -1;
+}
+
+int
+dashfile_load(const char *path, struct dashboard *out, struct diag *errs,
+              size_t maxerrs, size_t *nerrs)
+{
+    struct loader l = { .name = path, .errs = errs, .maxerrs = maxerrs };
+    struct buf b;
+    struct diag d;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (buf_read_file(&b, path, MAX_FILE_BYTES, &d) != 0) {
+        add_error(&l, 0, 0, 0, NULL, "%s", d.msg);
+        *nerrs = l.nerrs;
+        return -1;
+    }
+    rc = dashfile_load_buf(path, buf_str(&b), b.len, out, errs, maxerrs,
+                           nerrs);
+    buf_fini(&b);
+    return rc;
+}
+
+/* Whether the file at path starts, after blanks, with '{'. */
+static bool
+starts_with_brace(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    int c = EOF;
+
+    if (f == NULL)
+        return false;
+    do
+        c = getc(f);
+    while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+    fclose(f);
+    return c == '{';
+}
+
+int
+dashfile_open(const char *path, struct dashboard *out, struct diag *errs,
+              size_t maxerrs, size_t *nerrs, struct grafana_notes *notes)
+{
+    struct diag d;
+
+    if (!starts_with_brace(path))
+        return dashfile_load(path, out, errs, maxerrs, nerrs);
+    *nerrs = 0;
+    if (grafana_load(path, out, notes, &d) == 0)
+        return 0;
+    if (maxerrs > 0)
+        errs[(*nerrs)++] = d;
+    return -1;
+}
+
+int
+dashfile_check(const char *path, struct dashfile_counts *counts,
+               struct diag *errs, size_t maxerrs, size_t *nerrs,
+               struct grafana_notes *notes)
+{
+    struct dashboard m;
+
+    memset(counts, 0, sizeof(*counts));
+    if (dashfile_open(path, &m, errs, maxerrs, nerrs, notes) != 0)
+        return -1;
+    counts->pages = m.npages;
+    counts->variables = m.nvariables;
+    for (size_t pg = 0; pg < m.npages; pg++)
+        for (size_t r = 0; r < m.pages[pg].nrows; r++) {
+            const struct row *row = &m.pages[pg].rows[r];
+
+            counts->rows++;
+            counts->panels += row->npanels;
+            for (size_t i = 0; i < row->npanels; i++)
+                counts->queries += row->panels[i].nqueries;
+        }
+    dashmodel_fini(&m);
+    return 0;
+}
