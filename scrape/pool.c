@@ -16,13 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
 #include "scrape/relabel_target.h"
 #include "src/base/arena.h"
 #include "src/base/diag.h"
+#include "src/base/duration.h"
 #include "src/base/log.h"
 #include "src/base/xalloc.h"
 
@@ -105,7 +105,7 @@ struct target {
     /* The scrape in flight. */
     bool running, parse_failed, series_failed;
     int64_t start_ms;
-    struct timespec mono_start;
+    double mono_start;
     struct expo *parser;
     struct diag pdiag;
     struct diag sdiag;          /* why a series failed the scrape */
@@ -479,16 +479,6 @@ mark_gone(struct target *t, const uint32_t *prev, size_t nprev,
     }
 }
 
-static double
-elapsed_s(const struct timespec *since)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - since->tv_sec) +
-           (double)(now.tv_nsec - since->tv_nsec) / 1e9;
-}
-
 /*
  * Commits a finished scrape. On success the staged samples go in and the
  * series that vanished since the last success get staleness markers; on
@@ -577,7 +567,7 @@ on_done(void *ctx, const char *error)
         log_debug("%s: %s: %s", __func__, t->shown_url, t->last_error);
     /* A body cut short by our own parser or limits still counts. */
     counted = error == NULL || t->parse_failed;
-    dur = elapsed_s(&t->mono_start);
+    dur = time_mono_s() - t->mono_start;
     commit_scrape(t, ok, counted, dur);
     if (t->cache_stale)
         cache_clear(&t->cache);
@@ -619,7 +609,7 @@ start_scrape(struct target *t, int64_t now_ms)
     diag_clear(&t->pdiag);
     diag_clear(&t->sdiag);
     t->start_ms = now_ms;
-    clock_gettime(CLOCK_MONOTONIC, &t->mono_start);
+    t->mono_start = time_mono_s();
     t->nstaged = 0;
     t->series_added = 0;
     t->iter++;

@@ -10,8 +10,8 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "src/base/duration.h"
 #include "src/base/utf8.h"
 #include "src/base/xalloc.h"
 #include "ui/canvas.h"
@@ -55,7 +55,6 @@ static const int64_t range_steps[] = {
 /* Two clicks on one panel this close together are a double click. */
 #define DOUBLE_CLICK_MS 400
 
-static int64_t wall_ms(void);
 
 struct ui *
 ui_open(const struct ui_options *o, struct diag *d)
@@ -294,7 +293,7 @@ static unsigned
 click(struct ui *ui, const struct screen_event *ev, int count)
 {
     int v = view_tab_at(&ui->vs, ev->x, ev->y);
-    int64_t now = wall_ms();
+    int64_t now = time_now_ms();
 
     if (v >= 0) {
         show_view(ui, v, count);
@@ -492,15 +491,6 @@ ui_current_page(const struct ui *ui)
     return ui->vs.view;
 }
 
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 ui_draw(struct ui *ui, const struct dashboard *d,
         const struct target_view *tv, const char *status)
@@ -515,7 +505,7 @@ ui_draw(struct ui *ui, const struct dashboard *d,
     see_dashboard(ui, d);
     if (ui->full)
         view_memo_invalidate(ui->memo);
-    view_draw_memo(ui->canvas, &ui->vs, d, tv, status, wall_ms(),
+    view_draw_memo(ui->canvas, &ui->vs, d, tv, status, time_now_ms(),
                    ui->memo);
     screen_present(ui->scr, ui->canvas, ui->full);
     ui->full = false;

@@ -207,3 +207,25 @@ time_mono_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* Seconds with the clock's full resolution. */
+static double
+clock_s(clockid_t id)
+{
+    struct timespec ts;
+
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+time_now_s(void)
+{
+    return clock_s(CLOCK_REALTIME);
+}
+
+double
+time_mono_s(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
+}

@@ -22,5 +22,9 @@ int time_parse(const char *s, int64_t *ms);
 int64_t time_now_ms(void);
 /* Milliseconds from a monotonic clock, for timeouts and schedules. */
 int64_t time_mono_ms(void);
+/* The same two clocks in seconds with their full (ns) resolution, for
+ * measuring durations and for the demo's simulated time. */
+double time_now_s(void);
+double time_mono_s(void);
 
 #endif

@@ -5,8 +5,11 @@
 #include "src/base/log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
+
+#include "src/base/duration.h"
 
 static FILE *log_file;
 
@@ -32,16 +35,18 @@ log_close(void)
 void
 log_debug(const char *fmt, ...)
 {
-    struct timespec ts;
+    int64_t ms;
+    time_t secs;
     struct tm tm;
     va_list ap;
 
     if (log_file == NULL)
         return;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    fprintf(log_file, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            ts.tv_nsec / 1000000);
+    ms = time_now_ms();
+    secs = (time_t)(ms / 1000);
+    gmtime_r(&secs, &tm);
+    fprintf(log_file, "%02d:%02d:%02d.%03d ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+            (int)(ms % 1000));
     va_start(ap, fmt);
     vfprintf(log_file, fmt, ap);
     va_end(ap);

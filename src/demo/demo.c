@@ -22,12 +22,12 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
 
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/demo/demo_apps.h"
 
@@ -79,15 +79,6 @@ struct server {
 /* Replicas that may go down, taking turns: image-gallery and access-log
  * alternate so that both jobs show an outage early on. */
 static const int victims[] = {0, 5, 1, 6, 2, 4};
-
-static double
-clock_secs(clockid_t id)
-{
-    struct timespec ts;
-
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* cycle = number ":" number  (PERIOD:DOWN, seconds) */
 static int
@@ -532,7 +523,7 @@ serve(struct server *sv)
     int who[NSLOTS + MAX_CONNS];
 
     for (;;) {
-        double now = clock_secs(CLOCK_MONOTONIC) - sv->t0;
+        double now = time_mono_s() - sv->t0;
         double wait;
         nfds_t n;
         int r;
@@ -544,7 +535,7 @@ serve(struct server *sv)
         if (r < 0 && errno != EINTR)
             _exit(1);
         if (r > 0)
-            dispatch(sv, pfd, who, n, clock_secs(CLOCK_MONOTONIC) - sv->t0);
+            dispatch(sv, pfd, who, n, time_mono_s() - sv->t0);
     }
 }
 
@@ -601,8 +592,8 @@ child_main(struct server *sv, pid_t parent)
     prctl(PR_SET_NAME, "promdeck-demo");  /* how ps and top show it */
     xalloc_set_fatal_hook(NULL);    /* the screen belongs to the parent */
     detach_fds(sv);
-    sv->t0 = clock_secs(CLOCK_MONOTONIC);
-    sv->wall0 = clock_secs(CLOCK_REALTIME);
+    sv->t0 = time_mono_s();
+    sv->wall0 = time_now_s();
     sv->conns = xcalloc(MAX_CONNS, sizeof *sv->conns);
     for (int k = 0; k < MAX_CONNS; k++)
         sv->conns[k].fd = -1;
