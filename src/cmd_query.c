@@ -56,7 +56,7 @@ write_json(const struct qresult *r, struct buf *out)
             const struct qseries *s = &r->series[i];
 
             buf_puts(out, i ? ",{\"metric\":" : "{\"metric\":");
-            json_labels(out, &s->labels);
+            labels_json(&s->labels, out);
             if (r->type == QV_VECTOR) {
                 buf_puts(out, ",\"value\":");
                 put_pair(out, s->points[0].t, s->points[0].v);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/json.h"
+
 static int
 label_cmp_name(const void *a, const void *b)
 {
@@ -154,6 +156,20 @@ labels_format(const struct labels *ls, struct buf *out)
         buf_puts(out, "=\"");
         labels_escape(ls->v[i].value, out);
         buf_putc(out, '"');
+    }
+    buf_putc(out, '}');
+}
+
+void
+labels_json(const struct labels *ls, struct buf *out)
+{
+    buf_putc(out, '{');
+    for (size_t i = 0; i < ls->n; i++) {
+        if (i > 0)
+            buf_putc(out, ',');
+        json_string(out, ls->v[i].name);
+        buf_putc(out, ':');
+        json_string(out, ls->v[i].value);
     }
     buf_putc(out, '}');
 }

@@ -41,5 +41,8 @@ uint64_t labels_hash(const struct labels *ls);
 void labels_format(const struct labels *ls, struct buf *out);
 /* Appends s with PromQL/exposition escapes for a double-quoted string. */
 void labels_escape(const char *s, struct buf *out);
+/* Appends the set as a JSON object {"name":"value", ...}, as Prometheus's
+ * API writes a series' labels. */
+void labels_json(const struct labels *ls, struct buf *out);
 
 #endif

@@ -72,20 +72,6 @@ test_numbers(void **state)
     buf_fini(&b);
 }
 
-static void
-test_labels(void **state)
-{
-    struct label v[] = { { "__name__", "up" }, { "job", "a\"b" } };
-    struct labels ls = { v, 2 };
-    struct buf b;
-
-    (void)state;
-    buf_init(&b, 0);
-    json_labels(&b, &ls);
-    assert_string_equal(buf_str(&b), "{\"__name__\":\"up\",\"job\":\"a\\\"b\"}");
-    buf_fini(&b);
-}
-
 int
 main(void)
 {
@@ -93,7 +79,6 @@ main(void)
         cmocka_unit_test(test_prom_values),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_labels),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

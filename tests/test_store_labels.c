@@ -123,6 +123,24 @@ test_format(void **state)
     buf_fini(&out);
 }
 
+/* The API's form: every label, __name__ included, JSON-escaped. */
+static void
+test_json(void **state)
+{
+    struct label v[] = { { "__name__", "up" }, { "job", "a\"b" } };
+    struct labels ls = { v, 2 }, empty = { NULL, 0 };
+    struct buf b;
+
+    (void)state;
+    buf_init(&b, 0);
+    labels_json(&ls, &b);
+    assert_string_equal(buf_str(&b), "{\"__name__\":\"up\",\"job\":\"a\\\"b\"}");
+    buf_reset(&b);
+    labels_json(&empty, &b);
+    assert_string_equal(buf_str(&b), "{}");
+    buf_fini(&b);
+}
+
 int
 main(void)
 {
@@ -131,6 +149,7 @@ main(void)
         cmocka_unit_test(test_cmp_prometheus_cases),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_json),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

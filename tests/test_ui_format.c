@@ -109,35 +109,6 @@ static struct label lv[] = {
 };
 
 static void
-test_labels(void **state)
-{
-    struct labels ls = { lv, 3 }, noname = { lv + 1, 2 }, none = { NULL, 0 };
-    struct labels only = { lv, 1 };
-    struct label esc[] = { { "v", "a\"b\\c\nd" } };
-    struct labels le = { esc, 1 };
-    struct buf b;
-
-    (void)state;
-    buf_init(&b, 0);
-    format_labels(&ls, &b);
-    assert_string_equal(buf_str(&b),
-                        "http_requests_total{code=\"200\", job=\"api\"}");
-    buf_reset(&b);
-    format_labels(&noname, &b);
-    assert_string_equal(buf_str(&b), "{code=\"200\", job=\"api\"}");
-    buf_reset(&b);
-    format_labels(&none, &b);
-    assert_string_equal(buf_str(&b), "{}");
-    buf_reset(&b);
-    format_labels(&only, &b);
-    assert_string_equal(buf_str(&b), "http_requests_total");
-    buf_reset(&b);
-    format_labels(&le, &b);
-    assert_string_equal(buf_str(&b), "{v=\"a\\\"b\\\\c\\nd\"}");
-    buf_fini(&b);
-}
-
-static void
 test_legend(void **state)
 {
     struct labels ls = { lv, 3 };
@@ -192,7 +163,6 @@ main(void)
         cmocka_unit_test(test_percent_and_rates),
         cmocka_unit_test(test_special_values),
         cmocka_unit_test(test_unit_names),
-        cmocka_unit_test(test_labels),
         cmocka_unit_test(test_legend),
         cmocka_unit_test(test_times),
     };

@@ -805,7 +805,7 @@ draw_table(const struct qresult *res, struct canvas *c, int y, int w)
     buf_init(&lb, 0);
     for (size_t i = 0; i < res->nseries; i++, y++) {
         buf_reset(&lb);
-        format_labels(&res->series[i].labels, &lb);
+        labels_format(&res->series[i].labels, &lb);
         format_value(widget_last(&res->series[i]), UNIT_NONE, -1, val,
                      sizeof val);
         canvas_text(c, 0, y, w - vw - 1, buf_str(&lb),

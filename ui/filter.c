@@ -132,7 +132,7 @@ filter_match(struct series_filter *f, const struct labels *ls)
         return true;
     if (f->op == F_SUBSTR) {
         buf_init(&b, 0);
-        format_labels(ls, &b);
+        labels_format(ls, &b);
         hit = strstr(buf_str(&b), f->value) != NULL;
         buf_fini(&b);
         return hit;

@@ -170,50 +170,6 @@ format_unit_name(enum unit u)
     return units[u].name;
 }
 
-/* Appends s with the escapes of a double-quoted PromQL string. */
-static void
-put_quoted(const char *s, struct buf *out)
-{
-    buf_putc(out, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '\\' || *s == '"')
-            buf_putc(out, '\\');
-        if (*s == '\n')
-            buf_puts(out, "\\n");
-        else
-            buf_putc(out, *s);
-    }
-    buf_putc(out, '"');
-}
-
-void
-format_labels(const struct labels *ls, struct buf *out)
-{
-    const char *name = NULL;
-    int first = 1;
-
-    for (size_t i = 0; i < ls->n; i++)
-        if (strcmp(ls->v[i].name, LABEL_METRIC_NAME) == 0)
-            name = ls->v[i].value;
-    if (name != NULL)
-        buf_puts(out, name);
-    /* Prometheus omits the braces after a bare metric name. */
-    if (name != NULL && ls->n == 1)
-        return;
-    buf_putc(out, '{');
-    for (size_t i = 0; i < ls->n; i++) {
-        if (strcmp(ls->v[i].name, LABEL_METRIC_NAME) == 0)
-            continue;
-        if (!first)
-            buf_puts(out, ", ");
-        first = 0;
-        buf_puts(out, ls->v[i].name);
-        buf_putc(out, '=');
-        put_quoted(ls->v[i].value, out);
-    }
-    buf_putc(out, '}');
-}
-
 /* The value of label name[0..len) in ls, or NULL. */
 static const char *
 label_value(const struct labels *ls, const char *name, size_t len)
@@ -236,7 +192,7 @@ format_legend(const char *tmpl, const struct labels *ls, struct buf *out)
     const char *v;
 
     if (tmpl == NULL || tmpl[0] == '\0') {
-        format_labels(ls, out);
+        labels_format(ls, out);
         return;
     }
     p = tmpl;

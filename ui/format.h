@@ -29,9 +29,6 @@
 void format_value(double v, enum unit u, int decimals, char *out, size_t n);
 /* The unit's key name ("bytes", "seconds", ...), or NULL out of range. */
 const char *format_unit_name(enum unit u);
-/* Appends the label set as Prometheus prints it: name{a="x", b="y"}, or
- * {a="x"} without a metric name, or {} when empty. */
-void format_labels(const struct labels *ls, struct buf *out);
 /* Appends the legend for ls: tmpl with every {{name}} replaced by that
  * label's value ("" when missing); tmpl NULL or "" formats the set. */
 void format_legend(const char *tmpl, const struct labels *ls,

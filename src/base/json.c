@@ -121,16 +121,3 @@ json_prom_value(struct buf *out, double v)
     buf_putc(out, '"');
 }
 
-void
-json_labels(struct buf *out, const struct labels *ls)
-{
-    buf_putc(out, '{');
-    for (size_t i = 0; i < ls->n; i++) {
-        if (i > 0)
-            buf_putc(out, ',');
-        json_string(out, ls->v[i].name);
-        buf_putc(out, ':');
-        json_string(out, ls->v[i].value);
-    }
-    buf_putc(out, '}');
-}

@@ -7,7 +7,6 @@
 #define BASE_JSON_H
 
 #include "src/base/buf.h"
-#include "store/labels.h"
 
 /* Appends s as a quoted JSON string (invalid UTF-8 bytes become U+FFFD). */
 void json_string(struct buf *out, const char *s);
@@ -20,8 +19,6 @@ void json_prom_value(struct buf *out, double v);
 /* Appends v as Go's FormatFloat(v, 'f', -1, 64) writes it, unquoted:
  * what promtool and the Prometheus API show for a sample value. */
 void json_format_value(double v, struct buf *out);
-/* Appends a label set as a JSON object {"name":"value", ...}. */
-void json_labels(struct buf *out, const struct labels *ls);
 /* Writes the shortest %g form of v that reads back to v into out. */
 void json_shortest(double v, char *out, size_t size);
 

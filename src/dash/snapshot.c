@@ -18,7 +18,7 @@ write_series(struct buf *out, const char *expr, const struct qseries *s,
     buf_puts(out, "{\"query\":");
     json_string(out, expr);
     buf_puts(out, ",\"labels\":");
-    json_labels(out, &s->labels);
+    labels_json(&s->labels, out);
     buf_puts(out, ",\"value\":");
     if (last != NULL && last->t == end)
         json_number(out, last->v);
