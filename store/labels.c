@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "src/base/json.h"
+#include "src/base/xalloc.h"
 
 static int
 label_cmp_name(const void *a, const void *b)
@@ -172,4 +173,43 @@ labels_json(const struct labels *ls, struct buf *out)
         json_string(out, ls->v[i].value);
     }
     buf_putc(out, '}');
+}
+
+void
+labels_put(struct labels *ls, const char *name, const char *value)
+{
+    for (size_t i = 0; i < ls->n; i++)
+        if (strcmp(ls->v[i].name, name) == 0) {
+            free((char *)ls->v[i].value);
+            ls->v[i].value = xstrdup(value);
+            return;
+        }
+    ls->v = xreallocarray(ls->v, ls->n + 1, sizeof(*ls->v));
+    ls->v[ls->n].name = xstrdup(name);
+    ls->v[ls->n++].value = xstrdup(value);
+}
+
+void
+labels_dup(struct labels *dst, const struct labels *src)
+{
+    /* One spare slot, so an empty copy still has an array to point at. */
+    dst->v = xcalloc(src->n + 1, sizeof(*dst->v));
+    dst->n = src->n;
+    for (size_t i = 0; i < src->n; i++) {
+        dst->v[i].name = xstrdup(src->v[i].name);
+        dst->v[i].value = xstrdup(src->v[i].value);
+    }
+}
+
+void
+labels_release(struct labels *ls)
+{
+    /* The pairs are const for readers; an owned set's strings are ours. */
+    for (size_t i = 0; i < ls->n; i++) {
+        free((char *)ls->v[i].name);
+        free((char *)ls->v[i].value);
+    }
+    free(ls->v);
+    ls->v = NULL;
+    ls->n = 0;
 }

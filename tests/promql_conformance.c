@@ -90,13 +90,7 @@ struct cur {
 static void
 ident_fini(struct ident *id)
 {
-    for (size_t i = 0; i < id->ls.n; i++) {
-        free((char *)id->ls.v[i].name);
-        free((char *)id->ls.v[i].value);
-    }
-    free(id->ls.v);
-    id->ls.v = NULL;
-    id->ls.n = 0;
+    labels_release(&id->ls);
 }
 
 static void
@@ -269,17 +263,9 @@ parse_string(struct cur *c)
 static void
 ident_add(struct ident *id, char *name, char *value)
 {
-    for (size_t i = 0; i < id->ls.n; i++) {
-        if (strcmp(id->ls.v[i].name, name) == 0) {
-            free(name);
-            free((char *)id->ls.v[i].value);
-            id->ls.v[i].value = value;
-            return;
-        }
-    }
-    id->ls.v = xreallocarray(id->ls.v, id->ls.n + 1, sizeof(*id->ls.v));
-    id->ls.v[id->ls.n].name = name;
-    id->ls.v[id->ls.n++].value = value;
+    labels_put(&id->ls, name, value);
+    free(name);
+    free(value);
 }
 
 /* label ::= name blanks? '=' blanks? string */

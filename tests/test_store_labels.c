@@ -141,6 +141,33 @@ test_json(void **state)
     buf_fini(&b);
 }
 
+/* An owned set keeps its own copies: the source can go away. */
+static void
+test_owned(void **state)
+{
+    struct labels ls = { NULL, 0 }, copy;
+    char name[] = "job", value[] = "api";
+
+    (void)state;
+    labels_put(&ls, name, value);
+    labels_put(&ls, "instance", "a:1");
+    labels_put(&ls, "job", "web");
+    memset(value, 'x', 3);
+    assert_int_equal(ls.n, 2);
+    assert_string_equal(labels_get(&ls, "job"), "web");
+    assert_string_equal(labels_get(&ls, "instance"), "a:1");
+    labels_dup(&copy, &ls);
+    labels_release(&ls);
+    assert_null(ls.v);
+    assert_int_equal(ls.n, 0);
+    assert_int_equal(copy.n, 2);
+    assert_string_equal(labels_get(&copy, "job"), "web");
+    labels_release(&copy);
+    labels_dup(&copy, &ls);
+    assert_int_equal(copy.n, 0);
+    labels_release(&copy);
+}
+
 int
 main(void)
 {
@@ -150,6 +177,7 @@ main(void)
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_owned),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

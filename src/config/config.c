@@ -350,18 +350,6 @@ parse_labels(struct loader *ld, const struct yaml_node *n,
     labels_sort(out);
 }
 
-static void
-free_labels(struct labels *ls)
-{
-    for (size_t i = 0; i < ls->n; i++) {
-        free((char *)ls->v[i].name);
-        free((char *)ls->v[i].value);
-    }
-    free(ls->v);
-    ls->v = NULL;
-    ls->n = 0;
-}
-
 /*
  * global = { scrape_interval, scrape_timeout, evaluation_interval,
  *            external_labels }
@@ -849,7 +837,7 @@ job_fini(struct config_job *j)
         for (size_t k = 0; k < j->statics[i].ntargets; k++)
             free(j->statics[i].targets[k]);
         free(j->statics[i].targets);
-        free_labels(&j->statics[i].labels);
+        labels_release(&j->statics[i].labels);
     }
     free(j->statics);
     for (size_t i = 0; i < j->nparams; i++) {
@@ -987,7 +975,7 @@ config_fini(struct config *cfg)
     for (size_t i = 0; i < cfg->njobs; i++)
         job_fini(&cfg->jobs[i]);
     free(cfg->jobs);
-    free_labels(&cfg->external_labels);
+    labels_release(&cfg->external_labels);
     free(cfg->path);
     memset(cfg, 0, sizeof(*cfg));
 }
