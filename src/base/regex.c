@@ -84,12 +84,6 @@ regex_free(struct regex *re)
     free(re);
 }
 
-const char *
-regex_pattern(const struct regex *re)
-{
-    return re->pattern;
-}
-
 static int
 pcre_run(struct regex *re, const char *s, size_t len)
 {

@@ -19,8 +19,6 @@ struct regex;
 /* Compiles pattern; NULL with d set (column inside the pattern) on error. */
 struct regex *regex_new(const char *pattern, struct diag *d);
 void regex_free(struct regex *re);
-/* The pattern as given to regex_new; valid for the regex's life. */
-const char *regex_pattern(const struct regex *re);
 /* True when the whole of s[0..len) matches. */
 bool regex_match(struct regex *re, const char *s, size_t len);
 /*

@@ -300,12 +300,6 @@ config_sd_parse_file(const struct yaml_node *seq, const char *dir,
 }
 
 void
-config_sd_init(struct config_sd *sd)
-{
-    memset(sd, 0, sizeof(*sd));
-}
-
-void
 config_sd_fini(struct config_sd *sd)
 {
     for (size_t i = 0; i < sd->ndns; i++)

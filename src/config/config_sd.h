@@ -4,8 +4,8 @@
  * file:line:col on every error. It starts no discovery: scrape/discovery
  * takes the parsed configs.
  *
- * Ownership: struct config_sd is embedded by its owner (config_sd_init,
- * config_sd_fini) and owns every string in it. The tree is borrowed for
+ * Ownership: struct config_sd is embedded by its owner (zeroed, released
+ * with config_sd_fini) and owns every string in it. The tree is borrowed for
  * the call. Diags point their source at the tree's document name.
  */
 #ifndef CONFIG_CONFIG_SD_H
@@ -40,7 +40,6 @@ struct config_sd {
     size_t nfile;
 };
 
-void config_sd_init(struct config_sd *sd);
 void config_sd_fini(struct config_sd *sd);
 
 /*
