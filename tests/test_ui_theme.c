@@ -75,21 +75,33 @@ test_depth(void **state)
                      DEPTH_MONO);
 }
 
+static int
+to_256(int32_t rgb)
+{
+    return theme_color_at_depth(rgb, DEPTH_256);
+}
+
+static int
+to_8(int32_t rgb)
+{
+    return theme_color_at_depth(rgb, DEPTH_8);
+}
+
 static void
 test_nearest_colours(void **state)
 {
     (void)state;
     /* The cube: 16 + 36 r + 6 g + b over levels 0 95 135 175 215 255. */
-    assert_int_equal(theme_rgb_to_256(0xff0000), 196);
-    assert_int_equal(theme_rgb_to_256(0x5fafff), 16 + 36 * 1 + 6 * 3 + 5);
-    assert_int_equal(theme_rgb_to_256(0x000000), 16);
+    assert_int_equal(to_256(0xff0000), 196);
+    assert_int_equal(to_256(0x5fafff), 16 + 36 * 1 + 6 * 3 + 5);
+    assert_int_equal(to_256(0x000000), 16);
     /* Mid greys land on the grey ramp: 0x808080 (128) is 232 + 12
      * (8 + 10 * 12 = 128). */
-    assert_int_equal(theme_rgb_to_256(0x808080), 244);
-    assert_int_equal(theme_rgb_to_8(0xff0000), 1);
-    assert_int_equal(theme_rgb_to_8(0x00ff00), 2);
-    assert_int_equal(theme_rgb_to_8(0x0000ff), 4);
-    assert_int_equal(theme_rgb_to_8(0xeeeeee), 7);
+    assert_int_equal(to_256(0x808080), 244);
+    assert_int_equal(to_8(0xff0000), 1);
+    assert_int_equal(to_8(0x00ff00), 2);
+    assert_int_equal(to_8(0x0000ff), 4);
+    assert_int_equal(to_8(0xeeeeee), 7);
 }
 
 static void

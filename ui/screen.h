@@ -55,8 +55,8 @@ void screen_close(struct screen *s);
 void screen_restore(void);
 /* The terminal's size now. */
 void screen_size(const struct screen *s, int *w, int *h);
+/* Whether screen_open was asked for ASCII glyphs. */
 bool screen_ascii(const struct screen *s);
-enum color_depth screen_depth(const struct screen *s);
 /* The fd input arrives on. */
 int screen_fd(const struct screen *s);
 /*

@@ -246,9 +246,9 @@ cube_level(int c)
     return best;
 }
 
-
-int
-theme_rgb_to_256(int32_t rgb)
+/* The xterm 256-colour index nearest to rgb (0xRRGGBB). */
+static int
+rgb_to_256(int32_t rgb)
 {
     static const int levels[6] = { 0, 95, 135, 175, 215, 255 };
     int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
@@ -267,8 +267,9 @@ theme_rgb_to_256(int32_t rgb)
     return cube;
 }
 
-int
-theme_rgb_to_8(int32_t rgb)
+/* The basic ANSI colour (0-7) nearest to rgb. */
+static int
+rgb_to_8(int32_t rgb)
 {
     int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
     int best = 0, bestd = -1;
@@ -832,8 +833,8 @@ theme_color_at_depth(int32_t rgb, enum color_depth depth)
         return THEME_DEFAULT_COLOR;
     switch (depth) {
     case DEPTH_TRUECOLOR: return rgb;
-    case DEPTH_256: return theme_rgb_to_256(rgb);
-    case DEPTH_8: return theme_rgb_to_8(rgb);
+    case DEPTH_256: return rgb_to_256(rgb);
+    case DEPTH_8: return rgb_to_8(rgb);
     default: return THEME_DEFAULT_COLOR;
     }
 }

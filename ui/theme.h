@@ -103,10 +103,6 @@ const struct theme *theme_by_name(const char *name);
 enum color_depth theme_detect_depth(const char *no_color,
                                     const char *colorterm, bool has_colors,
                                     int ncolors, bool direct_rgb);
-/* The xterm 256-colour index nearest to rgb (0xRRGGBB). */
-int theme_rgb_to_256(int32_t rgb);
-/* The basic ANSI colour (0-7) nearest to rgb. */
-int theme_rgb_to_8(int32_t rgb);
 
 /*
  * Parses a btop .theme file's text (len bytes) into a theme called name:
@@ -157,8 +153,9 @@ struct theme *theme_resolve(const char *arg, struct diag *d);
 size_t theme_search_dirs(char **dirs, size_t max);
 /* Frees a theme returned above; NULL and the built-ins are ignored. */
 void theme_free(struct theme *t);
-/* rgb as a terminal of that depth names it: rgb itself, a 256-colour or
- * 8-colour index, or THEME_DEFAULT_COLOR in monochrome (and for it). */
+/* rgb as a terminal of that depth names it: rgb itself, the nearest
+ * xterm 256-colour index, the nearest basic ANSI colour (0-7), or
+ * THEME_DEFAULT_COLOR in monochrome (and for it). */
 int32_t theme_color_at_depth(int32_t rgb, enum color_depth depth);
 /* The theme to draw with at depth: t, or the monochrome theme when there
  * is no colour (NO_COLOR, a monochrome terminal). */
