@@ -13,6 +13,7 @@
 #include <wchar.h>
 
 #include "src/base/xalloc.h"
+#include "ui/theme_path.h"
 
 /* Whether curses owns the terminal: read on fatal paths, so a plain flag. */
 static volatile bool curses_active;
