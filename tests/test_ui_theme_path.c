@@ -39,7 +39,13 @@ test_dirs(void **state)
     assert_string_equal(dirs[0], "/xdg/promdeck/themes");
     assert_string_equal(dirs[1], exe_themes);
     assert_string_equal(dirs[2], exe_share);
-    assert_string_equal(dirs[3], "/usr/local/share/promdeck/themes");
+    /* The install prefix's, as the build configured it. */
+#ifdef PROMDECK_DATADIR
+    assert_string_equal(dirs[3], PROMDECK_DATADIR "/themes");
+#else
+    assert_string_equal(dirs[3] + strlen(dirs[3]) - 22,
+                        "/share/promdeck/themes");
+#endif
     assert_string_equal(dirs[4], "/xdg/btop/themes");
     assert_string_equal(dirs[5], "/usr/local/share/btop/themes");
     assert_string_equal(dirs[6], "/usr/share/btop/themes");

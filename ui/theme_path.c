@@ -14,6 +14,12 @@
 #include "src/base/xalloc.h"
 #include "ui/theme_btop.h"
 
+/* The install prefix's data directory; the Makefile passes the real one
+ * ($(PREFIX)/share/promdeck), this is the default prefix's. */
+#ifndef PROMDECK_DATADIR
+#define PROMDECK_DATADIR "/usr/local/share/promdeck"
+#endif
+
 /* The directory of the running executable, or NULL when unknown. */
 static char *
 exe_dir(void)
@@ -57,7 +63,7 @@ theme_path_dirs(char **dirs, size_t max)
         all[n++] = xasprintf("%s/themes", exe);
         all[n++] = xasprintf("%s/../share/promdeck/themes", exe);
     }
-    all[n++] = xstrdup("/usr/local/share/promdeck/themes");
+    all[n++] = xstrdup(PROMDECK_DATADIR "/themes");
     if (cfg != NULL)
         all[n++] = xasprintf("%s/btop/themes", cfg);
     all[n++] = xstrdup("/usr/local/share/btop/themes");

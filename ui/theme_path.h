@@ -23,9 +23,10 @@
  * Fills dirs (up to max malloc'd strings the caller frees) with where
  * theme names are looked for, in order: $XDG_CONFIG_HOME/promdeck/themes
  * (~/.config when unset), themes/ beside the executable, its
- * ../share/promdeck/themes, /usr/local/share/promdeck/themes, then
- * btop's $XDG_CONFIG_HOME/btop/themes, /usr/local/share/btop/themes and
- * /usr/share/btop/themes. A directory
+ * ../share/promdeck/themes, PROMDECK_DATADIR/themes (the install
+ * prefix's share/promdeck: /usr/local/share/promdeck/themes unless the
+ * build says otherwise), then btop's $XDG_CONFIG_HOME/btop/themes,
+ * /usr/local/share/btop/themes and /usr/share/btop/themes. A directory
  * whose base cannot be found (no HOME, no /proc) is left out. Returns
  * how many it filled.
  */
