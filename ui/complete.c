@@ -1,10 +1,9 @@
 /*
  * Completion: a scan of the text before the cursor tells which kind of
- * name fits there (a value inside quotes after `label op`, a label name
- * after '{' or ',' in braces or in a by/without/on/ignoring/group list,
- * else a metric); the source's names that start with the typed word
- * become the candidates. It does not evaluate or parse PromQL and keeps
- * no names of its own between Tabs beyond the open list.
+ * name fits there (a value in quotes after `label op`, a label name in
+ * braces or a by/without/on/ignoring/group list, else a metric), and the
+ * source's names that start with the typed word become the candidates.
+ * It does not parse PromQL and keeps no names beyond the open list.
  */
 #include "ui/complete.h"
 

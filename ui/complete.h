@@ -1,11 +1,9 @@
 /*
  * Tab completion for the explore prompt: what kind of name the word at
- * the cursor is (a metric, a label name, a label value), the candidates
- * a source offers for it, filtered by what was typed, and the Tab and
- * Shift-Tab steps that put them into the line. It never parses PromQL:
- * only quotes, braces, brackets and parentheses before the cursor count.
- * Where the names come from is the source's business (src/ reads them
- * from the store).
+ * the cursor is (a metric, a label name, a label value), the names a
+ * source offers for it (src/ reads them from the store), filtered by what
+ * was typed, and the Tab and Shift-Tab steps that put them into the line.
+ * It never parses PromQL: only quotes and brackets before the cursor count.
  *
  * Ownership: complete_new's result belongs to the caller
  * (complete_free). The source's context is borrowed for as long as it is

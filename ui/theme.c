@@ -1,10 +1,8 @@
 /*
- * The semantic roles, the built-in themes, Grafana colours onto roles,
- * and colour depth: detection and the truecolor -> 256 -> 8 -> mono
- * fallback. The monochrome theme uses attributes only. Nothing here talks
- * to the terminal or reads a file: the screen passes in what terminfo
- * reports, ui/theme_btop.c parses theme files and ui/theme_path.c finds
- * them.
+ * The semantic roles, the built-in themes (monochrome by attributes
+ * only), Grafana colours onto roles, and colour depth: detection and the
+ * truecolor -> 256 -> 8 -> mono fallback. It neither talks to the
+ * terminal nor reads files: ui/screen.c, theme_btop.c and theme_path.c do.
  */
 #include "ui/theme.h"
 
