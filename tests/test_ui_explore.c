@@ -1,7 +1,10 @@
 /*
- * The explore view: editing keys, Tab completion in each place a name can
- * go, the history file across two runs, and the screens for an error, a
- * vector and a matrix. The completer here is a real one over fixed lists.
+ * The explore view: keys reaching the line editor, Enter and Esc, the
+ * prompt row, the completion list under it, Up/Down and the history file
+ * across two runs, and the screens for an error, a vector and a matrix.
+ * The pieces themselves have their own tests (test_ui_lineedit.c,
+ * test_ui_complete.c, test_ui_history.c). The completer here is a real
+ * one over fixed lists.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -133,6 +136,8 @@ screen_of(struct explore *ex, int w, int h)
 
 /* -- editing --------------------------------------------------------- */
 
+/* The editing keys reach the line editor (tests/test_ui_lineedit.c has
+ * each of them); the prompt shows its line. */
 static void
 test_editing(void **state)
 {
@@ -140,41 +145,18 @@ test_editing(void **state)
     char buf[64];
 
     (void)state;
-    type(ex, "abc");
-    key(ex, SCREEN_KEY_LEFT);
-    key(ex, SCREEN_KEY_LEFT);
-    type(ex, "X");
-    assert_string_equal(line_of(ex), "aXbc");
-    key(ex, 0x7f);                      /* Backspace: the X */
-    key(ex, SCREEN_KEY_DELETE);         /* Delete: the b */
-    assert_string_equal(line_of(ex), "ac");
-    key(ex, SCREEN_KEY_HOME);
-    type(ex, "<");
-    key(ex, SCREEN_KEY_END);
-    type(ex, ">");
-    assert_string_equal(line_of(ex), "<ac>");
-    key(ex, 0x01);                      /* Ctrl-A */
-    key(ex, SCREEN_KEY_RIGHT);
-    key(ex, 0x0b);                      /* Ctrl-K: kill to the end */
-    assert_string_equal(line_of(ex), "<");
-    type(ex, "ab cd ");
-    key(ex, 0x17);                      /* Ctrl-W: "cd " */
-    assert_string_equal(prompt_of(ex, buf), "<ab");
-    key(ex, SCREEN_KEY_LEFT);
-    key(ex, 0x15);                      /* Ctrl-U: all before the cursor */
-    key(ex, 0x05);                      /* Ctrl-E */
-    type(ex, "\xc3\xa9x");              /* é is two bytes, one cell */
-    key(ex, SCREEN_KEY_LEFT);
-    key(ex, SCREEN_KEY_LEFT);
-    key(ex, SCREEN_KEY_DELETE);
-    /* Enter leaves out the blanks around the expression. */
-    assert_string_equal(prompt_of(ex, buf), " x");
-    assert_string_equal(line_of(ex), "x");
-    /* Deleting at the ends changes nothing. */
+    type(ex, "ab cd");
+    assert_int_equal(key(ex, SCREEN_KEY_LEFT), EXPLORE_CHANGED);
+    assert_int_equal(key(ex, 0x7f), EXPLORE_CHANGED);
+    assert_string_equal(prompt_of(ex, buf), "ab d");
+    key(ex, 0x17);                      /* Ctrl-W: "ab " */
+    type(ex, "\xc3\xa9");
+    assert_string_equal(prompt_of(ex, buf), "\xc3\xa9" "d");
+    assert_string_equal(line_of(ex), "\xc3\xa9" "d");
+    /* A key that changes nothing asks for no redraw. */
     key(ex, SCREEN_KEY_END);
     assert_int_equal(key(ex, SCREEN_KEY_DELETE), EXPLORE_NONE);
-    key(ex, SCREEN_KEY_HOME);
-    assert_int_equal(key(ex, 0x7f), EXPLORE_NONE);
+    assert_int_equal(key(ex, SCREEN_KEY_RIGHT), EXPLORE_NONE);
     explore_free(ex);
 }
 
@@ -221,59 +203,6 @@ test_prompt_screen(void **state)
 }
 
 /* -- completion ------------------------------------------------------ */
-
-/* Types s, presses Tab, and returns the line. */
-static const char *
-tab_after(struct explore *ex, const char *s, enum explore_outcome want)
-{
-    key(ex, 0x1b);
-    type(ex, s);
-    assert_int_equal(key(ex, '\t'), want);
-    return line_of(ex);
-}
-
-static void
-test_complete_contexts(void **state)
-{
-    struct fixed f = { .calls = 0 };
-    struct explore_completer comp = { &f, fixed_complete };
-    struct explore *ex = explore_new(NULL);
-
-    (void)state;
-    explore_set_completer(ex, &comp);
-    assert_string_equal(tab_after(ex, "u", EXPLORE_CHANGED), "u" "p");
-    assert_string_equal(f.asked, "__name__");
-    assert_string_equal(tab_after(ex, "rate(u", EXPLORE_CHANGED),
-                        "rate(up");
-    assert_string_equal(tab_after(ex, "up{j", EXPLORE_CHANGED), "up{job");
-    assert_string_equal(f.asked, "(names)");
-    assert_string_equal(tab_after(ex, "up{code=\"200\", i",
-                                  EXPLORE_CHANGED),
-                        "up{code=\"200\", instance");
-    assert_string_equal(tab_after(ex, "up{job=\"d", EXPLORE_CHANGED),
-                        "up{job=\"db\"");
-    assert_string_equal(f.asked, "job");
-    assert_string_equal(tab_after(ex, "up{job!~'d", EXPLORE_CHANGED),
-                        "up{job!~'db'");
-    assert_string_equal(tab_after(ex, "sum by (i", EXPLORE_CHANGED),
-                        "sum by (instance");
-    assert_string_equal(f.asked, "(names)");
-    assert_string_equal(tab_after(ex, "sum(up) without (job, c",
-                                  EXPLORE_CHANGED),
-                        "sum(up) without (job, code");
-    assert_string_equal(tab_after(ex, "a / on(c", EXPLORE_CHANGED),
-                        "a / on(code");
-    /* Inside a call that is not a label list, names are metrics. */
-    assert_string_equal(tab_after(ex, "sum(u", EXPLORE_CHANGED), "sum(up");
-    /* No completion inside durations, after values or for no match. */
-    f.calls = 0;
-    assert_string_equal(tab_after(ex, "rate(up[5", EXPLORE_NONE),
-                        "rate(up[5");
-    assert_string_equal(tab_after(ex, "up{job=", EXPLORE_NONE), "up{job=");
-    assert_int_equal(f.calls, 0);
-    assert_string_equal(tab_after(ex, "zz", EXPLORE_NONE), "zz");
-    explore_free(ex);
-}
 
 static void
 test_complete_list_cycles(void **state)
@@ -323,6 +252,11 @@ test_complete_list_cycles(void **state)
     free(s);
     assert_int_equal(key(ex, 0x1b), EXPLORE_CHANGED);
     assert_int_equal(key(ex, 0x1b), EXPLORE_LEAVE);
+    /* Without a completer Tab does nothing. */
+    explore_set_completer(ex, NULL);
+    type(ex, "u");
+    assert_int_equal(key(ex, '\t'), EXPLORE_NONE);
+    assert_int_equal(f.calls, 3);
     explore_free(ex);
 }
 
@@ -381,61 +315,6 @@ test_history_round_trip(void **state)
     key(ex, SCREEN_KEY_UP);
     assert_string_equal(prompt_of(ex, buf), "c");
     explore_free(ex);
-    free(path);
-}
-
-static void
-test_history_limit(void **state)
-{
-    char *path = xasprintf("%s/history", tmpdir);
-    struct explore *ex = explore_new(path);
-    char q[16], *s;
-
-    (void)state;
-    for (int i = 0; i < 510; i++) {
-        key(ex, 0x1b);
-        snprintf(q, sizeof q, "q%d", i);
-        type(ex, q);
-        key(ex, '\r');
-    }
-    explore_free(ex);
-    s = ts_read_file(path);
-    /* The 500 newest: q10 .. q509. */
-    assert_int_equal(strncmp(s, "q10\nq11\n", 8), 0);
-    assert_int_equal(strlen(s) - strlen(strstr(s, "q509\n")) + 5,
-                     strlen(s));
-    {
-        size_t lines = 0;
-
-        for (char *p = s; *p != '\0'; p++)
-            lines += *p == '\n';
-        assert_int_equal(lines, 500);
-    }
-    free(s);
-    free(path);
-}
-
-static void
-test_history_unwritable(void **state)
-{
-    /* A path under a regular file cannot be created: memory only. */
-    char *file = xasprintf("%s/plain", tmpdir);
-    char *path = xasprintf("%s/plain/history", tmpdir);
-    FILE *f = fopen(file, "w");
-    struct explore *ex;
-
-    (void)state;
-    assert_non_null(f);
-    fclose(f);
-    ex = explore_new(path);
-    type(ex, "up");
-    assert_int_equal(key(ex, '\r'), EXPLORE_RUN);
-    key(ex, 0x1b);
-    key(ex, SCREEN_KEY_UP);
-    assert_string_equal(line_of(ex), "up");
-    explore_free(ex);
-    assert_int_equal(access(path, F_OK), -1);
-    free(file);
     free(path);
 }
 
@@ -632,11 +511,8 @@ main(void)
         cmocka_unit_test(test_editing),
         cmocka_unit_test(test_enter_and_escape),
         cmocka_unit_test(test_prompt_screen),
-        cmocka_unit_test(test_complete_contexts),
         cmocka_unit_test(test_complete_list_cycles),
         cmocka_unit_test(test_history_round_trip),
-        cmocka_unit_test(test_history_limit),
-        cmocka_unit_test(test_history_unwritable),
         cmocka_unit_test(test_error_caret),
         cmocka_unit_test(test_vector_table),
         cmocka_unit_test(test_scalar_and_empty),

@@ -1,11 +1,11 @@
 /*
  * The explore view: a PromQL prompt like Prometheus's expression browser.
- * One line of input with cursor editing, completion of metric names,
- * label names and label values (Tab), a history (Up/Down, kept in a file
- * between runs), and the last result as a table and a graph, or the parse
- * error with a caret under its place. It evaluates nothing itself: Enter
- * hands the expression to src/, which evaluates it and gives the result
- * back with explore_set_result.
+ * One line of input (ui/lineedit.h) with completion of metric names,
+ * label names and label values (Tab, ui/complete.h), a history (Up/Down,
+ * kept in a file between runs, ui/history.h), and the last result as a
+ * table and a graph, or the parse error with a caret under its place. It
+ * evaluates nothing itself: Enter hands the expression to src/, which
+ * evaluates it and gives the result back with explore_set_result.
  *
  * Ownership: explore_new's result belongs to the caller (explore_free).
  * explore_set_result adopts the result it is given.
@@ -19,22 +19,18 @@
 #include "query/value.h"
 #include "src/base/diag.h"
 #include "ui/canvas.h"
+#include "ui/complete.h"
 #include "ui/layout.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 
 struct explore;
 
-/*
- * Where completions come from (src/ fills it from the store). label NULL
- * asks for label names, "__name__" for metric names, anything else for
- * the values of that label. Returns the count and a malloc'd array of
- * strings that stay valid until the next call; the explore view frees the
- * array (not the strings) and filters by what was typed.
- */
+/* Where completions come from: src/ fills it from the store. complete
+ * says what it answers and how (see complete_fn). */
 struct explore_completer {
     void *ctx;
-    size_t (*complete)(void *ctx, const char *label, const char ***out);
+    complete_fn complete;
 };
 
 enum explore_outcome {
@@ -44,14 +40,18 @@ enum explore_outcome {
     EXPLORE_LEAVE,      /* Esc on an empty prompt: back to the views */
 };
 
-/* history_path may be NULL (no file); a missing file is an empty history. */
+/* history_path may be NULL (no file); a missing file is an empty history
+ * (see ui/history.h for the file). */
 struct explore *explore_new(const char *history_path);
-/* Writes the history file (at most 500 entries) and frees everything. */
+/* Writes the history file (its newest 500 entries) and frees
+ * everything; explore_free(NULL) does nothing. */
 void explore_free(struct explore *ex);
+/* Where Tab's names come from; c is copied, its ctx borrowed while set.
+ * NULL (or no function) turns completion off. */
 void explore_set_completer(struct explore *ex,
                            const struct explore_completer *c);
-/* Applies one key (printable characters, Backspace, Delete, Left, Right,
- * Home, End, Ctrl-A/E/K/U/W, Tab, Up, Down, Enter, Esc). */
+/* Applies one key: the line editor's (ui/lineedit.h), Tab and Shift-Tab,
+ * Up, Down, PgUp, PgDn, Enter and Esc. */
 enum explore_outcome explore_key(struct explore *ex,
                                  const struct screen_event *ev);
 /* The expression Enter ran; valid until the next key. */

@@ -13,6 +13,7 @@
 #include <wchar.h>
 
 #include "src/base/xalloc.h"
+#include "ui/theme_path.h"
 
 /* Whether curses owns the terminal: read on fatal paths, so a plain flag. */
 static volatile bool curses_active;
@@ -30,22 +31,12 @@ struct screen {
 static int
 color_for(int32_t rgb, enum color_depth depth, bool fg)
 {
-    int c;
+    int c = theme_color_at_depth(rgb, depth);
 
-    if (rgb == THEME_DEFAULT_COLOR)
-        return -1;
-    switch (depth) {
-    case DEPTH_TRUECOLOR:
-        return (int)rgb;
-    case DEPTH_256:
-        return theme_rgb_to_256(rgb);
-    case DEPTH_8:
-        /* Dark greys come out black: keep foregrounds readable. */
-        c = theme_rgb_to_8(rgb);
-        return fg && c == COLOR_BLACK ? COLOR_WHITE : c;
-    default:
-        return -1;
-    }
+    /* Dark greys come out black at 8 colours: keep foregrounds readable. */
+    if (fg && depth == DEPTH_8 && c == COLOR_BLACK)
+        return COLOR_WHITE;
+    return c;
 }
 
 static void
@@ -168,12 +159,6 @@ bool
 screen_ascii(const struct screen *s)
 {
     return s->ascii;
-}
-
-enum color_depth
-screen_depth(const struct screen *s)
-{
-    return s->depth;
 }
 
 int

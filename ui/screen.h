@@ -44,8 +44,8 @@ struct screen;
  * stdout is not a terminal or terminfo does not know the terminal. ascii
  * forces ASCII glyphs (otherwise chosen when the locale is not UTF-8);
  * no_color or NO_COLOR forces the monochrome theme; theme is what -t
- * names, resolved by theme_resolve (NULL: default); an unknown name or a
- * bad theme file is an error.
+ * names, resolved by theme_resolve (ui/theme_path.h; NULL: default); an
+ * unknown name or a bad theme file is an error.
  */
 struct screen *screen_open(bool ascii, bool no_color, const char *theme,
                            struct diag *d);
@@ -55,8 +55,8 @@ void screen_close(struct screen *s);
 void screen_restore(void);
 /* The terminal's size now. */
 void screen_size(const struct screen *s, int *w, int *h);
+/* Whether screen_open was asked for ASCII glyphs. */
 bool screen_ascii(const struct screen *s);
-enum color_depth screen_depth(const struct screen *s);
 /* The fd input arrives on. */
 int screen_fd(const struct screen *s);
 /*

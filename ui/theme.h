@@ -2,12 +2,13 @@
  * Themes: a fixed set of semantic roles (axis, series 1-8, warn, crit,
  * selection, ...) mapped to colours and attributes. Widgets name roles,
  * never colours; the screen turns roles into colour pairs for the depth
- * the terminal offers. Theme files are btop's .theme format, so a theme
- * written for btop works unchanged (see theme_parse for the mapping).
+ * the terminal offers, with the fallbacks here. Theme files are btop's
+ * .theme format (ui/theme_btop.h), found by name along a search path
+ * (ui/theme_path.h).
  *
- * Ownership: the built-in themes are static constant tables. theme_parse,
- * theme_load_file and theme_resolve return a theme the caller releases
- * with theme_free, which ignores the built-in ones.
+ * Ownership: the built-in themes are static constant tables. theme_copy
+ * (and the loaders of the two headers above) return a theme the caller
+ * releases with theme_free, which ignores the built-in ones.
  */
 #ifndef UI_THEME_H
 #define UI_THEME_H
@@ -15,8 +16,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "src/base/diag.h"
 
 /*
  * ORDER theme_role: keep in step with role_names in ui/theme.c. The
@@ -30,7 +29,7 @@ enum theme_role {
     ROLE_LABEL,         /* graph_text */
     ROLE_INACTIVE,      /* inactive_fg */
     ROLE_HI,            /* hi_fg */
-    ROLE_SERIES1,       /* series: see theme_parse */
+    ROLE_SERIES1,       /* series: see theme_btop_parse */
     ROLE_SERIES2,
     ROLE_SERIES3,
     ROLE_SERIES4,
@@ -92,7 +91,8 @@ int theme_series_role(size_t n);
 /* The built-in themes: "default" (dark) and "mono". */
 const struct theme *theme_default(void);
 const struct theme *theme_mono(void);
-/* A built-in theme by name, or NULL when unknown. */
+/* A built-in theme by name ("default", "mono" or "monochrome"; NULL is
+ * the default), or NULL when unknown. */
 const struct theme *theme_by_name(const char *name);
 /*
  * The depth to use, from the environment and what terminfo says: NO_COLOR
@@ -103,62 +103,18 @@ const struct theme *theme_by_name(const char *name);
 enum color_depth theme_detect_depth(const char *no_color,
                                     const char *colorterm, bool has_colors,
                                     int ncolors, bool direct_rgb);
-/* The xterm 256-colour index nearest to rgb (0xRRGGBB). */
-int theme_rgb_to_256(int32_t rgb);
-/* The basic ANSI colour (0-7) nearest to rgb. */
-int theme_rgb_to_8(int32_t rgb);
 
 /*
- * Parses a btop .theme file's text (len bytes) into a theme called name:
- *
- *   # comment
- *   theme[key]="#RRGGBB"      also "#GG" (a grey), "R G B" in decimal,
- *   theme[key]=""             or "": the terminal's own colour
- *
- * A quoted colour may be followed by a # comment. Keys btop does not
- * know, or promdeck does not use, are ignored as btop ignores them; a
- * line that is neither blank, a comment nor an entry, or a colour that
- * does not parse, is an error (NULL, d set with its line and column).
- * Keys the file leaves out keep the built-in dark colours. The mapping
- * onto roles is the one in enum theme_role's comments, and:
- * - good, warn and crit take the first listed key whose hue is green,
- *   yellow/orange or red (within 30 degrees), else the nearest such hue
- *   among all the file's colours, else the built-in colour; a theme
- *   without any saturated colour takes the first listed key set instead,
- *   so a grey theme stays grey;
- * - series 1-8 take the first eight distinct colours among cpu_start,
- *   the *_end keys of download, upload, cached, used, free, available and
- *   process, temp_start, temp_end, cpu_mid, cpu_end, the box colours,
- *   proc_misc and hi_fg (repeating when there are fewer);
- * - when main_bg is set, every role without a background of its own is
- *   drawn on it.
+ * A copy of from's styles called name (copied too), for a theme to
+ * change or keep: the built-ins, a file laid over the dark theme.
  */
-struct theme *theme_parse(const char *name, const char *text, size_t len,
-                          struct diag *d);
-/* Reads and parses a .theme file, named after its base name without
- * ".theme". NULL with d set when it cannot be read or parsed. */
-struct theme *theme_load_file(const char *path, struct diag *d);
-/*
- * What -t NAME|FILE names: NULL, "default" or "mono" a copy of a
- * built-in; an argument with a '/' or ending in ".theme" a file; any
- * other NAME the file NAME.theme in the first of theme_search_dirs that
- * has it. NULL with d set (source = arg for errors inside a file) when
- * there is no such theme or its file is bad.
- */
-struct theme *theme_resolve(const char *arg, struct diag *d);
-/*
- * Fills dirs (up to max malloc'd strings the caller frees) with where
- * theme names are looked for, in order: $XDG_CONFIG_HOME/promdeck/themes
- * (~/.config when unset), themes/ beside the executable, its
- * ../share/promdeck/themes, /usr/local/share/promdeck/themes, then btop's
- * $XDG_CONFIG_HOME/btop/themes, /usr/local/share/btop/themes and
- * /usr/share/btop/themes. Returns how many it filled.
- */
-size_t theme_search_dirs(char **dirs, size_t max);
-/* Frees a theme returned above; NULL and the built-ins are ignored. */
+struct theme *theme_copy(const struct theme *from, const char *name);
+/* Frees a theme from theme_copy, theme_btop_parse, theme_btop_load_file
+ * or theme_resolve; NULL and the built-ins are ignored. */
 void theme_free(struct theme *t);
-/* rgb as a terminal of that depth names it: rgb itself, a 256-colour or
- * 8-colour index, or THEME_DEFAULT_COLOR in monochrome (and for it). */
+/* rgb as a terminal of that depth names it: rgb itself, the nearest
+ * xterm 256-colour index, the nearest basic ANSI colour (0-7), or
+ * THEME_DEFAULT_COLOR in monochrome (and for it). */
 int32_t theme_color_at_depth(int32_t rgb, enum color_depth depth);
 /* The theme to draw with at depth: t, or the monochrome theme when there
  * is no colour (NO_COLOR, a monochrome terminal). */
