@@ -27,8 +27,6 @@
  * the point. NaN, +Inf and -Inf are written as such.
  */
 void format_value(double v, enum unit u, int decimals, char *out, size_t n);
-/* The unit's key name ("bytes", "seconds", ...), or NULL out of range. */
-const char *format_unit_name(enum unit u);
 /* Appends the label set as Prometheus prints it: name{a="x", b="y"}, or
  * {a="x"} without a metric name, or {} when empty. */
 void format_labels(const struct labels *ls, struct buf *out);

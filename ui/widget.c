@@ -30,28 +30,12 @@ static const struct widget_class *const classes[] = {
 _Static_assert(sizeof classes / sizeof classes[0] == PANEL_KIND_COUNT,
                "classes out of step with enum panel_kind");
 
-/* ORDER panel_kind */
-static const char *const kind_names[] = {
-    "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap",
-    "text",
-};
-_Static_assert(sizeof kind_names / sizeof kind_names[0] == PANEL_KIND_COUNT,
-               "kind_names out of step with enum panel_kind");
-
 const struct widget_class *
 widget_class_for(enum panel_kind k)
 {
     if ((unsigned)k >= PANEL_KIND_COUNT)
         return NULL;
     return classes[k];
-}
-
-const char *
-widget_kind_name(enum panel_kind k)
-{
-    if ((unsigned)k >= PANEL_KIND_COUNT)
-        return "?";
-    return kind_names[k];
 }
 
 enum unit
@@ -265,10 +249,11 @@ widget_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
     }
     draw_frame(p, c, r);
     if (cls == NULL) {
+        const char *kind = model_kind_name(p->kind);
         char msg[96];
 
         snprintf(msg, sizeof msg, "panel type not supported yet (%s)",
-                 widget_kind_name(p->kind));
+                 kind != NULL ? kind : "?");
         draw_centred(c, in, msg, ROLE_INACTIVE);
         return;
     }

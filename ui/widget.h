@@ -26,8 +26,8 @@ struct widget_ctx {
     int64_t step_ms;        /* resolution; 0: unknown (always connect) */
 };
 
+/* A kind's class; its name is model_kind_name(kind). */
 struct widget_class {
-    const char *name;
     /* The smallest inner size worth drawing and the height the widget
      * wants at inner width w (used by text snapshots). */
     void (*measure)(const struct panel *p, int w, int *minw, int *minh,
@@ -42,8 +42,6 @@ struct widget_class {
 
 /* The class drawing kind k, or NULL for kinds not supported yet. */
 const struct widget_class *widget_class_for(enum panel_kind k);
-/* The kind's name ("graph", "stat", ...), or "?" out of range. */
-const char *widget_kind_name(enum panel_kind k);
 /*
  * Draws panel p with its frame and title into r: the widget, query errors
  * (wrapped, in the crit role), "no data" when no query has points, or

@@ -17,24 +17,19 @@
 /* Grafana's assumed scrape interval when it works out $__rate_interval. */
 #define SCRAPE_INTERVAL_MS 15000
 
-/* ORDER panel_kind */
-static const char *const kind_names[] = {
-    "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap", "text",
-};
-_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == PANEL_KIND_COUNT,
-               "panel kind names out of step with enum panel_kind");
-
 const char *
 dashmodel_kind_name(enum panel_kind k)
 {
-    return (unsigned)k < PANEL_KIND_COUNT ? kind_names[k] : "unknown";
+    const char *name = model_kind_name(k);
+
+    return name != NULL ? name : "unknown";
 }
 
 int
 dashmodel_kind_by_name(const char *name, enum panel_kind *k)
 {
     for (size_t i = 0; i < PANEL_KIND_COUNT; i++)
-        if (strcmp(kind_names[i], name) == 0) {
+        if (strcmp(model_kind_name((enum panel_kind)i), name) == 0) {
             *k = (enum panel_kind)i;
             return 0;
         }
