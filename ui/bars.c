@@ -176,5 +176,4 @@ bars_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class bars_class = {
     .measure = bars_measure,
     .draw = bars_draw,
-    .key = NULL,
 };

@@ -135,5 +135,4 @@ gauge_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class gauge_class = {
     .measure = gauge_measure,
     .draw = gauge_draw,
-    .key = NULL,
 };

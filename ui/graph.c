@@ -516,5 +516,4 @@ graph_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class graph_class = {
     .measure = graph_measure,
     .draw = graph_draw,
-    .key = NULL,
 };

@@ -319,5 +319,4 @@ heatmap_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class heatmap_class = {
     .measure = heatmap_measure,
     .draw = heatmap_draw,
-    .key = NULL,
 };

@@ -23,7 +23,7 @@
 
 /*
  * ORDER panel_kind: keep in step with kind_names in ui/model.c and the
- * widget class table in ui/widget.c.
+ * widget class table in ui/widget_registry.c.
  */
 enum panel_kind {
     PANEL_GRAPH,

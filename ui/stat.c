@@ -142,5 +142,4 @@ stat_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class stat_class = {
     .measure = stat_measure,
     .draw = stat_draw,
-    .key = NULL,
 };

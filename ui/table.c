@@ -345,5 +345,4 @@ table_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class table_class = {
     .measure = table_measure,
     .draw = table_draw,
-    .key = NULL,
 };

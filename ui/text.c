@@ -135,5 +135,4 @@ text_measure(const struct panel *p, int w, int *minw, int *minh,
 const struct widget_class text_class = {
     .measure = text_measure,
     .draw = text_draw,
-    .key = NULL,
 };

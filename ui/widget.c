@@ -1,7 +1,8 @@
 /*
- * The widget class table, the panel frame and the helpers the classes
- * share (series access, thresholds, legends, wrapping). A kind without a
- * class draws an explicit message, never garbage and never a crash.
+ * The panel frame and the helpers the classes share (series access,
+ * thresholds, legends, wrapping). Which class draws a kind is the
+ * registry's business (ui/widget_registry.c). A kind without a class
+ * draws an explicit message, never garbage and never a crash.
  */
 #include "ui/widget.h"
 
@@ -11,32 +12,9 @@
 #include <string.h>
 
 #include "src/base/xalloc.h"
-#include "ui/bars.h"
 #include "ui/format.h"
-#include "ui/gauge.h"
-#include "ui/graph.h"
-#include "ui/heatmap.h"
-#include "ui/sparkline.h"
-#include "ui/stat.h"
-#include "ui/table.h"
-#include "ui/text.h"
 #include "ui/theme.h"
-
-/* ORDER panel_kind */
-static const struct widget_class *const classes[] = {
-    &graph_class, &spark_class, &bars_class, &table_class, &stat_class,
-    &gauge_class, &heatmap_class, &text_class,
-};
-_Static_assert(sizeof classes / sizeof classes[0] == PANEL_KIND_COUNT,
-               "classes out of step with enum panel_kind");
-
-const struct widget_class *
-widget_class_for(enum panel_kind k)
-{
-    if ((unsigned)k >= PANEL_KIND_COUNT)
-        return NULL;
-    return classes[k];
-}
+#include "ui/widget_registry.h"
 
 enum unit
 widget_unit(const struct panel *p, const struct panel_query *q)
@@ -297,14 +275,4 @@ widget_want_height(const struct panel *p, int w)
         want += 1 + (int)err.len / (w > 2 ? w - 2 : 1);
     buf_fini(&err);
     return want + 2;
-}
-
-bool
-widget_key(const struct panel *p, int key)
-{
-    const struct widget_class *cls = widget_class_for(p->kind);
-
-    if (cls == NULL || cls->key == NULL)
-        return false;
-    return cls->key(p, key);
 }
