@@ -17,23 +17,12 @@
 /* Grafana's assumed scrape interval when it works out $__rate_interval. */
 #define SCRAPE_INTERVAL_MS 15000
 
-const char *
-dashmodel_kind_name(enum panel_kind k)
+char *
+dashmodel_scale_expr(const char *expr, double scale)
 {
-    const char *name = model_kind_name(k);
-
-    return name != NULL ? name : "unknown";
-}
-
-int
-dashmodel_kind_by_name(const char *name, enum panel_kind *k)
-{
-    for (size_t i = 0; i < PANEL_KIND_COUNT; i++)
-        if (strcmp(model_kind_name((enum panel_kind)i), name) == 0) {
-            *k = (enum panel_kind)i;
-            return 0;
-        }
-    return -1;
+    if (scale == 1)
+        return xstrdup(expr);
+    return xasprintf("(%s) * %.15g", expr, scale);
 }
 
 void
