@@ -81,7 +81,8 @@ widget_legend(const struct panel_query *q, const struct qseries *s,
     format_legend(q->legend, &s->labels, out);
 }
 
-bool
+/* Whether any query of p has a point to draw. */
+static bool
 widget_has_data(const struct panel *p)
 {
     struct widget_tmp tmp;

@@ -78,7 +78,5 @@ int widget_wrap_attr(struct canvas *c, struct rect r, const char *text,
                      int role, int attr);
 /* The lines widget_wrap would take for text at width w, unbounded. */
 int widget_wrap_lines(const char *text, int w);
-/* Whether any query of p has a point to draw. */
-bool widget_has_data(const struct panel *p);
 
 #endif
