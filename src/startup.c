@@ -1,12 +1,17 @@
 /*
  * Start-up: configuration, demo and dashboards, with every problem
- * reported on stderr as file:line:col before the screen opens.
+ * reported on stderr as file:line:col before the screen opens. A -d
+ * argument that is not a file is looked up by name among the installed
+ * and the user's dashboards; this file does not parse any of them.
  */
 #include "src/startup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "src/base/datadir.h"
 #include "src/base/xalloc.h"
 #include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
@@ -61,31 +66,79 @@ startup_targets(const struct cli *cli, struct config *cfg,
     return 0;
 }
 
+/* What a dashboard name may leave out, tried in this order. */
+static const char *const dash_suffixes[] = {
+    "", ".yaml", ".yml", ".json", NULL,
+};
+
 /*
- * Loads one -d file into m. With report its notes and errors go to
- * stderr; without, the first error is left in *first. -1 on errors.
+ * The file -d arg stands for: arg itself when it exists or has a '/' in
+ * it (a path, even a wrong one, is never looked up); else NAME, NAME.yaml,
+ * NAME.yml or NAME.json in the first dashboard directory that has one.
+ * NULL when there is none; else a malloc'd path.
+ */
+static char *
+find_dashboard(const char *arg)
+{
+    if (strchr(arg, '/') != NULL || access(arg, F_OK) == 0)
+        return xstrdup(arg);
+    return datadir_find("dashboards", arg, dash_suffixes);
+}
+
+/* Says on stderr that name is no dashboard, and every place it looked. */
+static void
+print_not_found(const char *name)
+{
+    char *dirs[8];
+    size_t n = datadir_search_dirs("dashboards", dirs, 8);
+
+    fprintf(stderr, "promdeck: dashboard '%s': no such file, and no ",
+            name);
+    for (size_t i = 0; dash_suffixes[i] != NULL; i++)
+        fprintf(stderr, "%s%s%s", i == 0 ? "" : dash_suffixes[i + 1] == NULL
+                ? " or " : ", ", name, dash_suffixes[i]);
+    fprintf(stderr, " in:\n");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(stderr, "  %s\n", dirs[i]);
+        free(dirs[i]);
+    }
+}
+
+/*
+ * Loads the dashboard -d arg names into m. With report its notes and
+ * errors go to stderr; without, the first error is left in *first, its
+ * source arg (which outlives it). -1 on errors.
  */
 static int
-load_one(const char *path, struct dashboard *m, bool report,
+load_one(const char *arg, struct dashboard *m, bool report,
          struct diag *first)
 {
     struct diag errs[MAXERRS];
     struct grafana_notes notes = { NULL, 0 };
     size_t nerr = 0;
-    int rc = dashfile_open(path, m, errs, MAXERRS, &nerr, &notes);
+    char *path = find_dashboard(arg);
+    int rc = -1;
 
+    if (path != NULL)
+        rc = dashfile_open(path, m, errs, MAXERRS, &nerr, &notes);
     for (size_t i = 0; report && i < notes.n; i++)
         fprintf(stderr, "%s: note: %s\n", path, notes.v[i]);
     grafana_notes_fini(&notes);
-    if (rc < 0 && report) {
+    if (rc < 0 && report && path == NULL) {
+        print_not_found(arg);
+    } else if (rc < 0 && report) {
         startup_print_errors(errs, nerr, path);
     } else if (rc < 0) {
         if (nerr > 0)
             *first = errs[0];
+        else if (path == NULL)
+            diag_set(first, 0, 0, 0, "no such file, and no installed "
+                     "dashboard of that name");
         else
             diag_set(first, 0, 0, 0, "cannot load the dashboard");
-        first->source = path;
+        first->source = arg;
     }
+    free(path);
     return rc < 0 ? -1 : 0;
 }
 

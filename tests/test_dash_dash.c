@@ -16,7 +16,7 @@
 #include "src/base/duration.h"
 #include "src/dash/dash.h"
 #include "src/dash/dashfile.h"
-#include "src/dash/dashmodel.h"
+#include "src/dash/vocab.h"
 #include "store/store.h"
 
 struct fixture {
@@ -214,7 +214,7 @@ test_builtin_compiles(void **state)
             }
     assert_int_equal(queries, 20);
     assert_int_equal(dash_evaluate(f->d, f->st, f->now, -1), 0);
-    assert_string_equal(dashmodel_kind_name(PANEL_TABLE), "table");
+    assert_string_equal(vocab_kind_name(PANEL_TABLE), "table");
     dash_set_range(f->d, 6 * 3600 * 1000);
     assert_int_equal(m->step_ms, 108000);
     assert_string_equal(m->pages[0].rows[0].panels[0].title, "Traffic");

@@ -22,10 +22,8 @@
 #include "src/dash/dashbuiltin.h"
 #include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
-#if defined(__has_include) && __has_include("ui/theme.h")
+#include "src/dash/vocab.h"
 #include "tests/support/fs.h"
-#include "ui/theme.h"
-#endif
 
 #define MAXERR 40
 
@@ -219,11 +217,11 @@ test_complete_file_panels(void **state)
     assert_true(p->stack);
     assert_int_equal(p->nthresholds, 3);
     assert_true(isinf(p->thresholds[0].value) && p->thresholds[0].value < 0);
-    assert_int_equal(p->thresholds[0].role, dashfile_color_role("good"));
+    assert_int_equal(p->thresholds[0].role, vocab_color_role("good"));
     assert_true(p->thresholds[1].value == 50);
-    assert_int_equal(p->thresholds[1].role, dashfile_color_role("warn"));
+    assert_int_equal(p->thresholds[1].role, vocab_color_role("warn"));
     assert_true(p->thresholds[2].value == 80);
-    assert_int_equal(p->thresholds[2].role, dashfile_color_role("crit"));
+    assert_int_equal(p->thresholds[2].role, vocab_color_role("crit"));
     assert_int_equal(p->nqueries, 2);
     assert_string_equal(p->queries[0].expr,
                         "sum by (code) (rate(x_total{job=\"$job\"}[5m]))");
@@ -440,56 +438,6 @@ test_variables_checked_with_their_values(void **state)
     assert_error(f, 8, 22, "bad PromQL");
     assert_error(f, 9, 32, "bad PromQL");
     assert_int_equal(f->nerrs, 3);
-}
-
-static void
-test_units_and_colors(void **state)
-{
-    enum unit u;
-    double scale;
-    static const struct {
-        const char *name;
-        enum unit unit;
-        double scale;
-    } want[] = {
-        { "none", UNIT_NONE, 1 },        { "short", UNIT_NONE, 1 },
-        { "bytes", UNIT_BYTES, 1 },      { "decbytes", UNIT_BYTES, 1 },
-        { "kbytes", UNIT_BYTES, 1024 },  { "mbytes", UNIT_BYTES, 1048576 },
-        { "seconds", UNIT_SECONDS, 1 },  { "s", UNIT_SECONDS, 1 },
-        { "ms", UNIT_SECONDS, 0.001 },   { "µs", UNIT_SECONDS, 1e-6 },
-        { "ns", UNIT_SECONDS, 1e-9 },    { "percent", UNIT_PERCENT, 1 },
-        { "percentunit", UNIT_PERCENTUNIT, 1 },
-        { "reqps", UNIT_REQPS, 1 },      { "ops", UNIT_OPS, 1 },
-        { "opm", UNIT_OPS, 1.0 / 60 },   { "iops", UNIT_OPS, 1 },
-    };
-
-    (void)state;
-    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        assert_int_equal(dashfile_unit(want[i].name, &u, &scale), 0);
-        assert_int_equal(u, want[i].unit);
-        assert_true(fabs(scale - want[i].scale) <= 1e-12 * want[i].scale);
-    }
-    assert_int_equal(dashfile_unit("furlongs", &u, &scale), -1);
-    assert_int_equal(dashfile_unit("Bytes", &u, &scale), -1);
-
-    assert_int_equal(dashfile_color_role("ok"), dashfile_color_role("good"));
-    assert_int_equal(dashfile_color_role("green"),
-                     dashfile_color_role("good"));
-    assert_int_equal(dashfile_color_role("yellow"),
-                     dashfile_color_role("warn"));
-    assert_int_equal(dashfile_color_role("orange"),
-                     dashfile_color_role("warn"));
-    assert_int_equal(dashfile_color_role("bad"), dashfile_color_role("crit"));
-    assert_int_equal(dashfile_color_role("red"), dashfile_color_role("crit"));
-    assert_true(dashfile_color_role("good") >= 0);
-    assert_true(dashfile_color_role("good") != dashfile_color_role("warn"));
-    assert_true(dashfile_color_role("warn") != dashfile_color_role("crit"));
-    assert_int_equal(dashfile_color_role("blue"), -1);
-#if defined(__has_include) && __has_include("ui/theme.h")
-    assert_int_equal(dashfile_color_role("good"), ROLE_GOOD);
-    assert_int_equal(dashfile_color_role("warn"), ROLE_WARN);
-    assert_int_equal(dashfile_color_role("crit"), ROLE_CRIT);
-#endif
 }
 
 /* The escapes the man page's example uses, and what they stand for. */
@@ -825,7 +773,6 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_variables_checked_with_their_values, setup, teardown),
-        cmocka_unit_test(test_units_and_colors),
         cmocka_unit_test_setup_teardown(test_man_page_example_loads, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shipped_dashboards_load, setup,

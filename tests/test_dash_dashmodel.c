@@ -215,19 +215,25 @@ test_set_values_keeps_selection(void **state)
     dashmodel_var_fini(&v);
 }
 
+/* A unit written in a scaled form multiplies the query into the unit. */
 static void
-test_kind_names(void **state)
+test_scale_expr(void **state)
 {
-    enum panel_kind k;
+    char *x;
 
     (void)state;
-    for (int i = 0; i < PANEL_KIND_COUNT; i++) {
-        assert_int_equal(dashmodel_kind_by_name(
-            dashmodel_kind_name((enum panel_kind)i), &k), 0);
-        assert_int_equal(k, i);
-    }
-    assert_string_equal(dashmodel_kind_name(PANEL_HEATMAP), "heatmap");
-    assert_int_equal(dashmodel_kind_by_name("pie", &k), -1);
+    x = dashmodel_scale_expr("rate(x[5m])", 1);
+    assert_string_equal(x, "rate(x[5m])");
+    free(x);
+    x = dashmodel_scale_expr("rate(x[5m])", 0.001);
+    assert_string_equal(x, "(rate(x[5m])) * 0.001");
+    free(x);
+    x = dashmodel_scale_expr("a or b", 1073741824.0);
+    assert_string_equal(x, "(a or b) * 1073741824");
+    free(x);
+    x = dashmodel_scale_expr("y", 1.0 / 60);
+    assert_string_equal(x, "(y) * 0.0166666666666667");
+    free(x);
 }
 
 int
@@ -241,7 +247,7 @@ main(void)
         cmocka_unit_test(test_offset_map),
         cmocka_unit_test(test_label_values),
         cmocka_unit_test(test_set_values_keeps_selection),
-        cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_scale_expr),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
 #include "src/dash/grafana.h"
+#include "src/dash/vocab.h"
 #include "tests/support/fs.h"
 
 struct fixture {
@@ -239,17 +240,17 @@ test_ch09_kinds_units_thresholds(void **state)
     assert_true(p->min == 0 && p->max == 100);
     assert_int_equal(p->nthresholds, 3);
     assert_true(isinf(p->thresholds[0].value));
-    assert_int_equal(p->thresholds[0].role, dashfile_color_role("green"));
+    assert_int_equal(p->thresholds[0].role, vocab_color_role("green"));
     assert_true(p->thresholds[1].value == 3);
-    assert_int_equal(p->thresholds[1].role, dashfile_color_role("orange"));
+    assert_int_equal(p->thresholds[1].role, vocab_color_role("orange"));
     assert_true(p->thresholds[2].value == 10);
-    assert_int_equal(p->thresholds[2].role, dashfile_color_role("red"));
+    assert_int_equal(p->thresholds[2].role, vocab_color_role("red"));
     /* dark-red, #EAB839 (a yellow) and green, in that order. */
     p = &r[1].panels[2];
-    assert_int_equal(p->thresholds[0].role, dashfile_color_role("crit"));
+    assert_int_equal(p->thresholds[0].role, vocab_color_role("crit"));
     assert_true(p->thresholds[1].value == 1);
-    assert_int_equal(p->thresholds[1].role, dashfile_color_role("warn"));
-    assert_int_equal(p->thresholds[2].role, dashfile_color_role("good"));
+    assert_int_equal(p->thresholds[1].role, vocab_color_role("warn"));
+    assert_int_equal(p->thresholds[2].role, vocab_color_role("good"));
     /* Docker: singlestats in the order of x, then y. */
     assert_string_equal(r[3].panels[1].title, "Health Checks");
     assert_string_equal(r[3].panels[2].title, "Failed Health Checks");
@@ -414,10 +415,10 @@ test_modern_layout_and_panels(void **state)
     assert_true(p->min == 0 && isnan(p->max));
     assert_true(p->stack);
     assert_int_equal(p->nthresholds, 3);
-    assert_int_equal(p->thresholds[0].role, dashfile_color_role("good"));
+    assert_int_equal(p->thresholds[0].role, vocab_color_role("good"));
     assert_true(p->thresholds[1].value == 80);
-    assert_int_equal(p->thresholds[1].role, dashfile_color_role("warn"));
-    assert_int_equal(p->thresholds[2].role, dashfile_color_role("crit"));
+    assert_int_equal(p->thresholds[1].role, vocab_color_role("warn"));
+    assert_int_equal(p->thresholds[2].role, vocab_color_role("crit"));
     /* The hidden target is left out; the empty one with a note. */
     assert_int_equal(p->nqueries, 1);
     assert_string_equal(p->queries[0].expr, "(rate(x[$iv])) * 0.001");
@@ -563,11 +564,11 @@ test_old_style_rows(void **state)
     assert_int_equal(p->unit, UNIT_PERCENTUNIT);
     assert_int_equal(p->decimals, 1);
     assert_int_equal(p->nthresholds, 3);
-    assert_int_equal(p->thresholds[0].role, dashfile_color_role("good"));
+    assert_int_equal(p->thresholds[0].role, vocab_color_role("good"));
     assert_true(p->thresholds[1].value == 0.5);
-    assert_int_equal(p->thresholds[1].role, dashfile_color_role("warn"));
+    assert_int_equal(p->thresholds[1].role, vocab_color_role("warn"));
     assert_true(p->thresholds[2].value == 0.8);
-    assert_int_equal(p->thresholds[2].role, dashfile_color_role("crit"));
+    assert_int_equal(p->thresholds[2].role, vocab_color_role("crit"));
     p = &r[0].panels[1];
     assert_int_equal(p->kind, PANEL_GRAPH);
     assert_int_equal(p->width, 16);
@@ -575,8 +576,8 @@ test_old_style_rows(void **state)
     assert_true(p->min == 0 && isnan(p->max));
     assert_int_equal(p->nthresholds, 3);
     assert_true(p->thresholds[1].value == 1);
-    assert_int_equal(p->thresholds[1].role, dashfile_color_role("warn"));
-    assert_int_equal(p->thresholds[2].role, dashfile_color_role("crit"));
+    assert_int_equal(p->thresholds[1].role, vocab_color_role("warn"));
+    assert_int_equal(p->thresholds[2].role, vocab_color_role("crit"));
     assert_int_equal(r[1].panels[0].kind, PANEL_TEXT);
     assert_string_equal(r[1].panels[0].text, "hi");
     assert_int_equal(f->notes.n, 0);

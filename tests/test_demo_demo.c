@@ -26,7 +26,6 @@
 
 #include "src/base/buf.h"
 #include "src/demo/demo.h"
-#include "src/demo/demo_apps.h"
 #include "tests/support/fs.h"
 
 /* One parsed sample; labels is the raw text between the braces. */
@@ -880,50 +879,6 @@ test_http_details(void **state)
     buf_fini(&body);
 }
 
-/* What the real client libraries print (see tests/data/exposition). */
-static void
-test_number_spelling(void **state)
-{
-    static const struct {
-        double v;
-        enum demo_numfmt f;
-        const char *s;
-    } cases[] = {
-        {1.486848e7, DEMO_NUM_GO, "1.486848e+07"},
-        {720896, DEMO_NUM_GO, "720896"},
-        {1.7000001145572937e9, DEMO_NUM_GO, "1.7000001145572937e+09"},
-        {18446744073709551615.0, DEMO_NUM_GO, "1.8446744073709552e+19"},
-        {3.1457e-05, DEMO_NUM_GO, "3.1457e-05"},
-        {0.001283917, DEMO_NUM_GO, "0.001283917"},
-        {4.71, DEMO_NUM_GO, "4.71"},
-        {0, DEMO_NUM_GO, "0"},
-        {2.5165824e7, DEMO_NUM_JAVA, "2.5165824E7"},
-        {4194304, DEMO_NUM_JAVA, "4194304.0"},
-        {0.001816429, DEMO_NUM_JAVA, "0.001816429"},
-        {1.699999871215e9, DEMO_NUM_JAVA, "1.699999871215E9"},
-        {-1, DEMO_NUM_JAVA, "-1.0"},
-        {30, DEMO_NUM_JAVA, "30.0"},
-        {0.0012345679012345679, DEMO_NUM_JAVA, "0.0012345679012345679"},
-        {7.729409641485069e-4, DEMO_NUM_JAVA, "7.729409641485069E-4"},
-        {0, DEMO_NUM_JAVA, "0.0"},
-        {72581120, DEMO_NUM_JS, "72581120"},
-        {0.0101656311292517, DEMO_NUM_JS, "0.0101656311292517"},
-        {0.000151330583979473, DEMO_NUM_JS, "0.000151330583979473"},
-        {1795263795, DEMO_NUM_JS, "1795263795"},
-        {INFINITY, DEMO_NUM_JS, "+Inf"},
-    };
-    struct buf b;
-
-    (void)state;
-    buf_init(&b, 0);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        buf_reset(&b);
-        demo_num(&b, cases[i].v, cases[i].f);
-        assert_string_equal(buf_str(&b), cases[i].s);
-    }
-    buf_fini(&b);
-}
-
 /* The bucket bounds in order, as one string, for the first series of
  * histogram name in text. */
 static void
@@ -1113,7 +1068,6 @@ main(void)
         cmocka_unit_test(test_bucket_bounds_match_captures),
     };
     const struct CMUnitTest alone[] = {
-        cmocka_unit_test(test_number_spelling),
         cmocka_unit_test(test_stop_null),
         cmocka_unit_test(test_replica_restarts),
         cmocka_unit_test(test_bad_cycle),

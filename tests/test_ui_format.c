@@ -93,15 +93,6 @@ test_special_values(void **state)
     expect(-INFINITY, UNIT_NONE, 2, "-Inf");
 }
 
-static void
-test_unit_names(void **state)
-{
-    (void)state;
-    assert_string_equal(format_unit_name(UNIT_BYTES), "bytes");
-    assert_string_equal(format_unit_name(UNIT_OPS), "ops");
-    assert_null(format_unit_name(UNIT_COUNT));
-}
-
 static struct label lv[] = {
     { "__name__", "http_requests_total" },
     { "code", "200" },
@@ -162,7 +153,6 @@ main(void)
         cmocka_unit_test(test_si),
         cmocka_unit_test(test_percent_and_rates),
         cmocka_unit_test(test_special_values),
-        cmocka_unit_test(test_unit_names),
         cmocka_unit_test(test_legend),
         cmocka_unit_test(test_times),
     };

@@ -174,8 +174,6 @@ bars_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class bars_class = {
-    .name = "bars",
     .measure = bars_measure,
     .draw = bars_draw,
-    .key = NULL,
 };

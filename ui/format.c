@@ -18,7 +18,6 @@ struct step {
 };
 
 struct unit_info {
-    const char *name;
     const char *sep;            /* between number and suffix */
     const struct step *ladder;
     size_t nsteps;
@@ -47,15 +46,15 @@ static const struct step pct_unit[] = { { 0.01, "%" } };
 
 #define LADDER(a) a, sizeof a / sizeof a[0]
 
-/* ORDER unit */
+/* ORDER unit (the names are model_unit_name's) */
 static const struct unit_info units[] = {
-    { "none", "", LADDER(si), 4 },
-    { "bytes", " ", LADDER(iec), 0 },
-    { "seconds", " ", LADDER(secs), 3 },
-    { "percent", "", LADDER(pct), 0 },
-    { "percentunit", "", LADDER(pct_unit), 0 },
-    { "reqps", "", LADDER(si_rate), 0 },
-    { "ops", "", LADDER(si_rate), 0 },
+    [UNIT_NONE] = { "", LADDER(si), 4 },
+    [UNIT_BYTES] = { " ", LADDER(iec), 0 },
+    [UNIT_SECONDS] = { " ", LADDER(secs), 3 },
+    [UNIT_PERCENT] = { "", LADDER(pct), 0 },
+    [UNIT_PERCENTUNIT] = { "", LADDER(pct_unit), 0 },
+    [UNIT_REQPS] = { "", LADDER(si_rate), 0 },
+    [UNIT_OPS] = { "", LADDER(si_rate), 0 },
 };
 _Static_assert(sizeof units / sizeof units[0] == UNIT_COUNT,
                "units out of step with enum unit");
@@ -160,14 +159,6 @@ format_value(double v, enum unit u, int decimals, char *out, size_t n)
     snprintf(out, n, "%s%s%s%s%s", v < 0 && strspn(num, "0.") != strlen(num)
              ? "-" : "", num, ui->ladder[i].suffix[0] ? ui->sep : "",
              ui->ladder[i].suffix, rate_tail(u));
-}
-
-const char *
-format_unit_name(enum unit u)
-{
-    if ((unsigned)u >= UNIT_COUNT)
-        return NULL;
-    return units[u].name;
 }
 
 /* The value of label name[0..len) in ls, or NULL. */

@@ -27,8 +27,6 @@
  * the point. NaN, +Inf and -Inf are written as such.
  */
 void format_value(double v, enum unit u, int decimals, char *out, size_t n);
-/* The unit's key name ("bytes", "seconds", ...), or NULL out of range. */
-const char *format_unit_name(enum unit u);
 /* Appends the legend for ls: tmpl with every {{name}} replaced by that
  * label's value ("" when missing); tmpl NULL or "" formats the set. */
 void format_legend(const char *tmpl, const struct labels *ls,

@@ -133,8 +133,6 @@ gauge_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class gauge_class = {
-    .name = "gauge",
     .measure = gauge_measure,
     .draw = gauge_draw,
-    .key = NULL,
 };

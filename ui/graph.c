@@ -514,8 +514,6 @@ graph_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class graph_class = {
-    .name = "graph",
     .measure = graph_measure,
     .draw = graph_draw,
-    .key = NULL,
 };

@@ -317,8 +317,6 @@ heatmap_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class heatmap_class = {
-    .name = "heatmap",
     .measure = heatmap_measure,
     .draw = heatmap_draw,
-    .key = NULL,
 };

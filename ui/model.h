@@ -4,8 +4,13 @@
  * list of scrape targets. src/ builds and fills it; ui/ only reads it (and
  * keeps its own view state elsewhere). Nothing here knows about curses.
  *
+ * The names of panel kinds and units are written here once: dashboard
+ * files, snapshots and the widgets all take them from model_kind_name and
+ * model_unit_name.
+ *
  * Ownership: the dashboard owns its strings and results; src/ replaces a
  * query's result (freeing the old one) between frames, never during a draw.
+ * The names returned below are static.
  */
 #ifndef UI_MODEL_H
 #define UI_MODEL_H
@@ -16,7 +21,10 @@
 
 #include "query/value.h"
 
-/* ORDER panel_kind: keep in step with the widget class table in ui/ */
+/*
+ * ORDER panel_kind: keep in step with kind_names in ui/model.c and the
+ * widget class table in ui/widget_registry.c.
+ */
 enum panel_kind {
     PANEL_GRAPH,
     PANEL_SPARKLINE,
@@ -29,7 +37,8 @@ enum panel_kind {
     PANEL_KIND_COUNT
 };
 
-/* ORDER unit: keep in step with the unit table in ui/format.c */
+/* ORDER unit: keep in step with unit_names in ui/model.c and the unit
+ * table in ui/format.c. */
 enum unit {
     UNIT_NONE,          /* plain number, SI-scaled (1.2k, 3.4M) */
     UNIT_BYTES,         /* IEC: KiB, MiB, GiB */
@@ -40,6 +49,12 @@ enum unit {
     UNIT_OPS,           /* ops/s */
     UNIT_COUNT
 };
+
+/* The kind's name as dashboards write it ("graph", "stat", ...), or NULL
+ * out of range. */
+const char *model_kind_name(enum panel_kind k);
+/* The unit's key name ("bytes", "seconds", ...), or NULL out of range. */
+const char *model_unit_name(enum unit u);
 
 /* How a table shows one query's column. */
 enum column_style {

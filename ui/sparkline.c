@@ -169,8 +169,6 @@ spark_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class spark_class = {
-    .name = "sparkline",
     .measure = spark_measure,
     .draw = spark_panel_draw,
-    .key = NULL,
 };

@@ -140,8 +140,6 @@ stat_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class stat_class = {
-    .name = "stat",
     .measure = stat_measure,
     .draw = stat_draw,
-    .key = NULL,
 };

@@ -343,8 +343,6 @@ table_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class table_class = {
-    .name = "table",
     .measure = table_measure,
     .draw = table_draw,
-    .key = NULL,
 };

@@ -133,8 +133,6 @@ text_measure(const struct panel *p, int w, int *minw, int *minh,
 }
 
 const struct widget_class text_class = {
-    .name = "text",
     .measure = text_measure,
     .draw = text_draw,
-    .key = NULL,
 };

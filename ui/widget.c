@@ -1,7 +1,8 @@
 /*
- * The widget class table, the panel frame and the helpers the classes
- * share (series access, thresholds, legends, wrapping). A kind without a
- * class draws an explicit message, never garbage and never a crash.
+ * The panel frame and the helpers the classes share (series access,
+ * thresholds, legends, wrapping). Which class draws a kind is the
+ * registry's business (ui/widget_registry.c). A kind without a class
+ * draws an explicit message, never garbage and never a crash.
  */
 #include "ui/widget.h"
 
@@ -11,48 +12,9 @@
 #include <string.h>
 
 #include "src/base/xalloc.h"
-#include "ui/bars.h"
 #include "ui/format.h"
-#include "ui/gauge.h"
-#include "ui/graph.h"
-#include "ui/heatmap.h"
-#include "ui/sparkline.h"
-#include "ui/stat.h"
-#include "ui/table.h"
-#include "ui/text.h"
 #include "ui/theme.h"
-
-/* ORDER panel_kind */
-static const struct widget_class *const classes[] = {
-    &graph_class, &spark_class, &bars_class, &table_class, &stat_class,
-    &gauge_class, &heatmap_class, &text_class,
-};
-_Static_assert(sizeof classes / sizeof classes[0] == PANEL_KIND_COUNT,
-               "classes out of step with enum panel_kind");
-
-/* ORDER panel_kind */
-static const char *const kind_names[] = {
-    "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap",
-    "text",
-};
-_Static_assert(sizeof kind_names / sizeof kind_names[0] == PANEL_KIND_COUNT,
-               "kind_names out of step with enum panel_kind");
-
-const struct widget_class *
-widget_class_for(enum panel_kind k)
-{
-    if ((unsigned)k >= PANEL_KIND_COUNT)
-        return NULL;
-    return classes[k];
-}
-
-const char *
-widget_kind_name(enum panel_kind k)
-{
-    if ((unsigned)k >= PANEL_KIND_COUNT)
-        return "?";
-    return kind_names[k];
-}
+#include "ui/widget_registry.h"
 
 enum unit
 widget_unit(const struct panel *p, const struct panel_query *q)
@@ -119,7 +81,8 @@ widget_legend(const struct panel_query *q, const struct qseries *s,
     format_legend(q->legend, &s->labels, out);
 }
 
-bool
+/* Whether any query of p has a point to draw. */
+static bool
 widget_has_data(const struct panel *p)
 {
     struct widget_tmp tmp;
@@ -265,10 +228,11 @@ widget_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
     }
     draw_frame(p, c, r);
     if (cls == NULL) {
+        const char *kind = model_kind_name(p->kind);
         char msg[96];
 
         snprintf(msg, sizeof msg, "panel type not supported yet (%s)",
-                 widget_kind_name(p->kind));
+                 kind != NULL ? kind : "?");
         draw_centred(c, in, msg, ROLE_INACTIVE);
         return;
     }
@@ -312,14 +276,4 @@ widget_want_height(const struct panel *p, int w)
         want += 1 + (int)err.len / (w > 2 ? w - 2 : 1);
     buf_fini(&err);
     return want + 2;
-}
-
-bool
-widget_key(const struct panel *p, int key)
-{
-    const struct widget_class *cls = widget_class_for(p->kind);
-
-    if (cls == NULL || cls->key == NULL)
-        return false;
-    return cls->key(p, key);
 }

@@ -1,9 +1,10 @@
 /*
  * Widget classes: one per panel kind, each a const table of functions
- * (measure, draw, key) in its own file. widget_draw_panel draws the frame,
- * the title, query errors and "no data", then hands the inner rectangle to
- * the class. Widgets draw from evaluated results only: they never fetch,
- * evaluate or keep history.
+ * (measure, draw) in its own file, found through ui/widget_registry.h.
+ * widget_draw_panel draws the frame, the title, query errors and "no
+ * data", then hands the inner rectangle to the class. Below it are the
+ * helpers the classes share. Widgets draw from evaluated results only:
+ * they never fetch, evaluate or keep history.
  *
  * Ownership: everything is borrowed for the call; classes are static.
  */
@@ -26,8 +27,8 @@ struct widget_ctx {
     int64_t step_ms;        /* resolution; 0: unknown (always connect) */
 };
 
+/* A kind's class; its name is model_kind_name(kind). */
 struct widget_class {
-    const char *name;
     /* The smallest inner size worth drawing and the height the widget
      * wants at inner width w (used by text snapshots). */
     void (*measure)(const struct panel *p, int w, int *minw, int *minh,
@@ -35,15 +36,8 @@ struct widget_class {
     /* Draws into r (inside the frame); must not write outside it. */
     void (*draw)(const struct panel *p, const struct widget_ctx *ctx,
                  struct canvas *c, struct rect r);
-    /* Handles a key for a focused panel; true when consumed. NULL: the
-     * widget takes no keys of its own. */
-    bool (*key)(const struct panel *p, int key);
 };
 
-/* The class drawing kind k, or NULL for kinds not supported yet. */
-const struct widget_class *widget_class_for(enum panel_kind k);
-/* The kind's name ("graph", "stat", ...), or "?" out of range. */
-const char *widget_kind_name(enum panel_kind k);
 /*
  * Draws panel p with its frame and title into r: the widget, query errors
  * (wrapped, in the crit role), "no data" when no query has points, or
@@ -53,8 +47,6 @@ void widget_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
                        struct canvas *c, struct rect r);
 /* The height (frame included) panel p wants at outer width w. */
 int widget_want_height(const struct panel *p, int w);
-/* Passes key to p's class; false when it has no key handler. */
-bool widget_key(const struct panel *p, int key);
 
 /* Helpers shared by the widget classes. */
 
@@ -86,7 +78,5 @@ int widget_wrap_attr(struct canvas *c, struct rect r, const char *text,
                      int role, int attr);
 /* The lines widget_wrap would take for text at width w, unbounded. */
 int widget_wrap_lines(const char *text, int w);
-/* Whether any query of p has a point to draw. */
-bool widget_has_data(const struct panel *p);
 
 #endif

@@ -279,12 +279,6 @@ dash_new_builtin(int64_t range_ms)
 }
 
 void
-dash_model_fini(struct dashboard *m)
-{
-    dashmodel_fini(m);
-}
-
-void
 dash_free(struct dash *d)
 {
     if (d == NULL)
@@ -298,7 +292,7 @@ dash_free(struct dash *d)
         free(d->titles[i].tmpl);
     free(d->titles);
     free(d->queries);
-    dash_model_fini(&d->model);
+    dashmodel_fini(&d->model);
     free(d);
 }
 

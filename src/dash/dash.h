@@ -26,8 +26,6 @@ struct dash;
  * panel). The model's exprs and titles then hold the expanded text.
  */
 struct dash *dash_adopt(struct dashboard *model);
-/* Frees what a model points to, for loaders that fail half-way. */
-void dash_model_fini(struct dashboard *m);
 /* Changes the time range (and with it the step) the graphs show. */
 void dash_set_range(struct dash *d, int64_t range_ms);
 /* The built-in golden-signals dashboard (traffic, errors, latency,

@@ -3,9 +3,9 @@
  * becomes a struct dashboard. It checks everything it can before the
  * screen starts (unknown keys, types, ranges, every PromQL expression)
  * and collects every error with its file position. It evaluates nothing.
- * It runs past 1000 lines because every key of the format, its check and
- * its message live here, one short function per object, so the file reads
- * in the order of promdeck-dashboard(5).
+ * It runs to about 1000 lines because every key of the format, its check
+ * and its message live here, one short function per object, so the file
+ * reads in the order of promdeck-dashboard(5).
  */
 #include "src/dash/dashfile.h"
 
@@ -23,19 +23,8 @@
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/vocab.h"
 
-/*
- * Threshold colours resolve to theme roles. ui/theme.h defines them; until
- * that header is in the tree the three numbers are spelled out as it
- * numbers them, so the one table below stays the only place to change.
- */
-#if defined(__has_include) && __has_include("ui/theme.h")
-#include "ui/theme.h"
-#else
-enum { ROLE_GOOD = 15, ROLE_WARN = 16, ROLE_CRIT = 17 };
-#endif
-
-#define DEFAULT_RANGE_MS (60 * 60 * 1000)
 #define MAX_FILE_BYTES (16u << 20)
 
 struct loader {
@@ -48,61 +37,6 @@ struct loader {
     size_t total;               /* errors found, kept or not */
     struct dashboard *m;
 };
-
-static const struct {
-    const char *name;
-    enum unit unit;
-    double scale;
-} units[] = {
-    { "none", UNIT_NONE, 1 },         { "short", UNIT_NONE, 1 },
-    { "bytes", UNIT_BYTES, 1 },       { "decbytes", UNIT_BYTES, 1 },
-    { "kbytes", UNIT_BYTES, 1024.0 }, { "deckbytes", UNIT_BYTES, 1e3 },
-    { "mbytes", UNIT_BYTES, 1048576.0 }, { "decmbytes", UNIT_BYTES, 1e6 },
-    { "gbytes", UNIT_BYTES, 1073741824.0 }, { "decgbytes", UNIT_BYTES, 1e9 },
-    { "seconds", UNIT_SECONDS, 1 },   { "s", UNIT_SECONDS, 1 },
-    { "ms", UNIT_SECONDS, 1e-3 },     { "µs", UNIT_SECONDS, 1e-6 },
-    { "us", UNIT_SECONDS, 1e-6 },     { "ns", UNIT_SECONDS, 1e-9 },
-    { "m", UNIT_SECONDS, 60 },        { "h", UNIT_SECONDS, 3600 },
-    { "d", UNIT_SECONDS, 86400 },
-    { "percent", UNIT_PERCENT, 1 },   { "percentunit", UNIT_PERCENTUNIT, 1 },
-    { "reqps", UNIT_REQPS, 1 },       { "ops", UNIT_OPS, 1 },
-    { "opm", UNIT_OPS, 1.0 / 60 },    { "iops", UNIT_OPS, 1 },
-    { "rps", UNIT_OPS, 1 },           { "wps", UNIT_OPS, 1 },
-    { "rpm", UNIT_OPS, 1.0 / 60 },    { "wpm", UNIT_OPS, 1.0 / 60 },
-};
-
-/* The one table from colour names to theme roles. */
-static const struct {
-    const char *name;
-    int role;
-} colors[] = {
-    { "good", ROLE_GOOD }, { "ok", ROLE_GOOD }, { "green", ROLE_GOOD },
-    { "warn", ROLE_WARN }, { "warning", ROLE_WARN },
-    { "yellow", ROLE_WARN }, { "orange", ROLE_WARN },
-    { "crit", ROLE_CRIT }, { "critical", ROLE_CRIT }, { "bad", ROLE_CRIT },
-    { "red", ROLE_CRIT },
-};
-
-int
-dashfile_unit(const char *name, enum unit *u, double *scale)
-{
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-        if (strcmp(units[i].name, name) == 0) {
-            *u = units[i].unit;
-            *scale = units[i].scale;
-            return 0;
-        }
-    return -1;
-}
-
-int
-dashfile_color_role(const char *name)
-{
-    for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
-        if (strcmp(colors[i].name, name) == 0)
-            return colors[i].role;
-    return -1;
-}
 
 /* Records one error; only the first maxerrs are kept. */
 static void
@@ -537,10 +471,14 @@ load_threshold(struct loader *l, const struct yaml_node *n,
     }
     if (!get_string(l, c, &name))
         return false;
-    if ((t->role = dashfile_color_role(name)) < 0) {
-        node_error(l, c, "unknown color '%s'; expected good, ok, green, "
-                   "warn, warning, yellow, orange, crit, critical, bad or "
-                   "red", name);
+    if ((t->role = vocab_color_role(name)) < 0) {
+        struct buf list;
+
+        buf_init(&list, 0);
+        vocab_list_colors(&list, "or");
+        node_error(l, c, "unknown color '%s'; expected %s", name,
+                   buf_str(&list));
+        buf_fini(&list);
         return false;
     }
     return true;
@@ -567,32 +505,27 @@ load_thresholds(struct loader *l, const struct yaml_node *n, struct panel *p)
     }
 }
 
-/* unit: a name from the unit table; *scale as dashfile_unit gives it. */
+/* unit: a name vocab_unit knows; *scale as it gives it. */
 static bool
 load_unit(struct loader *l, const struct yaml_node *n, enum unit *u,
           double *scale)
 {
     const char *name;
+    struct buf hint;
 
     if (!get_string(l, n, &name))
         return false;
-    if (dashfile_unit(name, u, scale) == 0)
+    if (vocab_unit(name, u, scale) == 0)
         return true;
-    add_error(l, n->line, n->col, (int)strlen(name), "promdeck shows none, "
-              "bytes, seconds, percent, percentunit, reqps and ops; "
-              "Grafana's names for them (short, decbytes, kbytes, s, ms, "
-              "...) work too", "unknown unit '%s'", name);
+    buf_init(&hint, 0);
+    buf_puts(&hint, "promdeck shows ");
+    vocab_list_units(&hint, "and");
+    buf_puts(&hint, "; Grafana's names for them (short, decbytes, kbytes, "
+             "s, ms, ...) work too");
+    add_error(l, n->line, n->col, (int)strlen(name), buf_str(&hint),
+              "unknown unit '%s'", name);
+    buf_fini(&hint);
     return false;
-}
-
-/* Stores expr, multiplied into the unit the screen shows when the unit
- * was written in a scaled form (ms, kbytes, ...). */
-static char *
-scaled_expr(const char *expr, double scale)
-{
-    if (scale == 1)
-        return xstrdup(expr);
-    return xasprintf("(%s) * %.15g", expr, scale);
 }
 
 /* style: value | spark | health */
@@ -642,7 +575,7 @@ load_query(struct loader *l, const struct yaml_node *n,
         load_style(l, yaml_get(n, "style"), &q->style);
     if (yaml_get(n, "unit") != NULL)
         load_unit(l, yaml_get(n, "unit"), &q->unit, &scale);
-    q->expr = scaled_expr(expr, scale);
+    q->expr = dashmodel_scale_expr(expr, scale);
     return true;
 }
 
@@ -664,7 +597,7 @@ load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
             return;
         check_expr(l, e, expr);
         p->queries = xcalloc(1, sizeof(*p->queries));
-        p->queries[0].expr = scaled_expr(expr, scale);
+        p->queries[0].expr = dashmodel_scale_expr(expr, scale);
         if (yaml_get(n, "legend") != NULL)
             p->queries[0].legend = dup_string(l, yaml_get(n, "legend"));
         p->nqueries = 1;
@@ -719,22 +652,32 @@ check_kind_keys(struct loader *l, const struct yaml_node *n,
 {
     static const struct {
         const char *key;
-        unsigned kinds;     /* bit per enum panel_kind */
-        const char *which;
+        enum panel_kind kinds[2];   /* the kinds that take it ... */
+        size_t nkinds;              /* ... and how many */
     } only[] = {
-        { "stack", 1u << PANEL_GRAPH, "graph" },
-        { "join", 1u << PANEL_TABLE, "table" },
-        { "sort", 1u << PANEL_TABLE | 1u << PANEL_BARS, "table and bars" },
-        { "top", 1u << PANEL_TABLE | 1u << PANEL_BARS, "table and bars" },
-        { "text", 1u << PANEL_TEXT, "text" },
+        { "stack", { PANEL_GRAPH }, 1 },
+        { "join", { PANEL_TABLE }, 1 },
+        { "sort", { PANEL_TABLE, PANEL_BARS }, 2 },
+        { "top", { PANEL_TABLE, PANEL_BARS }, 2 },
+        { "text", { PANEL_TEXT }, 1 },
     };
 
     for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
         const struct yaml_node *v = yaml_get(n, only[i].key);
+        bool takes = false;
+        struct buf which;
 
-        if (v != NULL && !(only[i].kinds & 1u << p->kind))
-            node_error(l, v, "'%s' is for %s panels, not %s", only[i].key,
-                       only[i].which, dashmodel_kind_name(p->kind));
+        for (size_t k = 0; k < only[i].nkinds; k++)
+            takes = takes || only[i].kinds[k] == p->kind;
+        if (v == NULL || takes)
+            continue;
+        buf_init(&which, 0);
+        for (size_t k = 0; k < only[i].nkinds; k++)
+            buf_printf(&which, "%s%s", k > 0 ? " and " : "",
+                       vocab_kind_name(only[i].kinds[k]));
+        node_error(l, v, "'%s' is for %s panels, not %s", only[i].key,
+                   buf_str(&which), vocab_kind_name(p->kind));
+        buf_fini(&which);
     }
 }
 
@@ -743,13 +686,18 @@ static void
 load_kind(struct loader *l, const struct yaml_node *n, struct panel *p)
 {
     const char *s;
+    struct buf list;
 
     p->kind = PANEL_GRAPH;
     if (n == NULL || !get_string(l, n, &s))
         return;
-    if (dashmodel_kind_by_name(s, &p->kind) != 0)
-        node_error(l, n, "unknown panel type '%s'; expected graph, "
-                   "sparkline, bars, table, stat, gauge, heatmap or text", s);
+    if (vocab_kind_by_name(s, &p->kind) == 0)
+        return;
+    buf_init(&list, 0);
+    vocab_list_kinds(&list, "or");
+    node_error(l, n, "unknown panel type '%s'; expected %s", s,
+               buf_str(&list));
+    buf_fini(&list);
 }
 
 /* The scalar settings of a panel: width, decimals, min, max, stack, top. */
@@ -910,7 +858,7 @@ load_dashboard(struct loader *l, const struct yaml_node *root)
     struct dashboard *m = l->m;
     const struct yaml_node *n;
 
-    m->range_ms = DEFAULT_RANGE_MS;
+    m->range_ms = DASHMODEL_DEFAULT_RANGE_MS;
     if (!check_map(l, root, "a dashboard", keys))
         return;
     n = yaml_get(root, "title");
@@ -921,7 +869,7 @@ load_dashboard(struct loader *l, const struct yaml_node *root)
                                                               &m->range_ms)
         && m->range_ms <= 0) {
         node_error(l, n, "expected a range above 0s");
-        m->range_ms = DEFAULT_RANGE_MS;
+        m->range_ms = DASHMODEL_DEFAULT_RANGE_MS;
     }
     if ((n = yaml_get(root, "variables")) != NULL)
         load_variables(l, n);

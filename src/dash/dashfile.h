@@ -1,8 +1,10 @@
 /*
  * Dashboard files: promdeck's own YAML dashboard format (described in
  * promdeck-dashboard(5)) read into ui/model.h's struct dashboard, with
- * every query checked by the PromQL parser at load time. It neither
- * evaluates queries nor reads Grafana's JSON (src/dash/grafana.h does).
+ * every query checked by the PromQL parser at load time; dashfile_open
+ * picks between it and the Grafana loader. It neither evaluates queries
+ * nor reads Grafana's JSON itself (src/dash/grafana.h does), and the
+ * names it accepts are src/dash/vocab.h's.
  *
  * Ownership: a loaded model is the caller's; hand it to dash_adopt, or
  * release it with dashmodel_fini. Diags written by the loader borrow path
@@ -58,20 +60,5 @@ int dashfile_check(const char *path, struct dashfile_counts *counts,
  */
 int dashfile_open(const char *path, struct dashboard *out, struct diag *errs,
                   size_t maxerrs, size_t *nerrs, struct grafana_notes *notes);
-
-/*
- * The unit a name stands for: promdeck's names (none, bytes, seconds,
- * percent, percentunit, reqps, ops) and Grafana's (short, decbytes,
- * kbytes, s, ms, µs, ...). *scale is what a value in that unit is
- * multiplied by to be in *u (1 for most; 0.001 for ms). -1 if unknown.
- */
-int dashfile_unit(const char *name, enum unit *u, double *scale);
-
-/*
- * The theme role (enum theme_role) a threshold colour name stands for:
- * good/ok/green, warn/warning/yellow/orange, crit/critical/bad/red.
- * -1 if unknown.
- */
-int dashfile_color_role(const char *name);
 
 #endif

@@ -17,28 +17,12 @@
 /* Grafana's assumed scrape interval when it works out $__rate_interval. */
 #define SCRAPE_INTERVAL_MS 15000
 
-/* ORDER panel_kind */
-static const char *const kind_names[] = {
-    "graph", "sparkline", "bars", "table", "stat", "gauge", "heatmap", "text",
-};
-_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == PANEL_KIND_COUNT,
-               "panel kind names out of step with enum panel_kind");
-
-const char *
-dashmodel_kind_name(enum panel_kind k)
+char *
+dashmodel_scale_expr(const char *expr, double scale)
 {
-    return (unsigned)k < PANEL_KIND_COUNT ? kind_names[k] : "unknown";
-}
-
-int
-dashmodel_kind_by_name(const char *name, enum panel_kind *k)
-{
-    for (size_t i = 0; i < PANEL_KIND_COUNT; i++)
-        if (strcmp(kind_names[i], name) == 0) {
-            *k = (enum panel_kind)i;
-            return 0;
-        }
-    return -1;
+    if (scale == 1)
+        return xstrdup(expr);
+    return xasprintf("(%s) * %.15g", expr, scale);
 }
 
 void

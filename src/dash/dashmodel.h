@@ -1,8 +1,9 @@
 /*
  * Helpers on ui/model.h's dashboard that need neither the store nor the
- * evaluator: freeing a model, and template variables (what $var stands for,
- * expanding $var, ${var}, [[var]] and Grafana's $__interval family in a
- * text, reading label_values(...)). Loaders and src/dash/dash.c share them.
+ * evaluator: freeing a model, scaling a query into its unit, and template
+ * variables (what $var stands for, expanding $var, ${var}, [[var]] and
+ * Grafana's $__interval family in a text, reading label_values(...)).
+ * Loaders and src/dash/dash.c share them.
  * It does not resolve variables from the store: src/dash/dash.c does that.
  *
  * Ownership: every returned char * is malloc'd and the caller frees it.
@@ -16,10 +17,9 @@
 
 #include "ui/model.h"
 
-/* The name of a panel kind as dashboards write it ("graph"). */
-const char *dashmodel_kind_name(enum panel_kind k);
-/* The kind with that name; -1 when there is none. */
-int dashmodel_kind_by_name(const char *name, enum panel_kind *k);
+/* The time range a loaded dashboard shows when its file names none. */
+#define DASHMODEL_DEFAULT_RANGE_MS (60 * 60 * 1000)
+
 /* Frees everything m points to (results, variables) and zeroes *m. */
 void dashmodel_fini(struct dashboard *m);
 /* The range-query step for a time range: about 200 points across, in
@@ -30,6 +30,12 @@ int64_t dashmodel_step_for(int64_t range_ms);
  * files shown as one dashboard) and frees the rest of from.
  */
 void dashmodel_append(struct dashboard *into, struct dashboard *from);
+/*
+ * expr multiplied into the unit the screen shows, "(expr) * scale", for
+ * a unit written in a scaled form (ms, kbytes, ...); a plain copy when
+ * scale is 1.
+ */
+char *dashmodel_scale_expr(const char *expr, double scale);
 /* Frees one panel's strings, queries and results (not p itself). */
 void dashmodel_panel_fini(struct panel *p);
 /* Frees one variable's strings and values (not v itself). */

@@ -4,9 +4,10 @@
  * promdeck has rows of panels with relative widths, so panels that share
  * vertical space become one row and w (or span) becomes the width. Each
  * setting promdeck cannot honour becomes a note for the user. The file
- * runs past 1000 lines because Grafana keeps each setting in a different
- * place in each major version, and all of them are read here, next to
- * the notes that explain what did not carry over.
+ * runs to about 1000 lines because Grafana keeps each setting in a
+ * different place in each major version, and all of them are read here,
+ * next to the notes that explain what did not carry over. Grafana's names
+ * for kinds, units and colours are src/dash/vocab.c's.
  */
 #include "src/dash/grafana.h"
 
@@ -24,10 +25,10 @@
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
-#include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/vocab.h"
+#include "ui/theme.h"
 
-#define DEFAULT_RANGE_MS (60 * 60 * 1000)
 #define OLD_ROW_PX 250      /* Grafana's default row height before 5.0 */
 #define GRID_PX 30          /* one gridPos unit of height, in pixels */
 
@@ -136,83 +137,19 @@ ptitle(const struct yaml_node *p)
     return t != NULL ? t : "";
 }
 
-/* Hue (0-360), and saturation as max - min, of "#rgb", "#rrggbb" or
- * "rgb(a)(r, g, b, ...)"; false when s is none of these. */
-static bool
-color_hue(const char *s, double *hue, int *sat)
-{
-    unsigned r, g, b;
-    int mx, mn;
-
-    if (sscanf(s, "#%2x%2x%2x", &r, &g, &b) == 3 && strlen(s) == 7)
-        ;
-    else if (sscanf(s, "#%1x%1x%1x", &r, &g, &b) == 3 && strlen(s) == 4)
-        r *= 17, g *= 17, b *= 17;
-    else if (sscanf(s, "rgba(%u , %u , %u", &r, &g, &b) != 3
-             && sscanf(s, "rgb(%u , %u , %u", &r, &g, &b) != 3)
-        return false;
-    mx = (int)(r > g ? (r > b ? r : b) : (g > b ? g : b));
-    mn = (int)(r < g ? (r < b ? r : b) : (g < b ? g : b));
-    *sat = mx - mn;
-    if (mx == mn)
-        *hue = 0;
-    else if (mx == (int)r)
-        *hue = fmod(60.0 * ((double)g - b) / (mx - mn) + 360, 360);
-    else if (mx == (int)g)
-        *hue = 60.0 * ((double)b - r) / (mx - mn) + 120;
-    else
-        *hue = 60.0 * ((double)r - g) / (mx - mn) + 240;
-    return true;
-}
-
-/*
- * The status a Grafana colour stands for: named colours by the word in
- * them (green, yellow, orange, red), others by hue. Blues, purples and
- * greys have no status; they read as good, with a note.
- */
+/* The status a Grafana colour stands for (see vocab_grafana_color);
+ * colours without one read as good, with a note. */
 static int
 color_role(struct gload *g, const char *panel, const char *c)
 {
-    static const char *const words[][2] = {
-        { "red", "crit" }, { "orange", "warn" }, { "yellow", "warn" },
-        { "green", "good" },
-    };
-    double hue;
-    int sat;
+    int role = vocab_grafana_color(c);
 
-    for (size_t i = 0; i < 4; i++)
-        if (strstr(c, words[i][0]) != NULL)
-            return dashfile_color_role(words[i][1]);
-    if (color_hue(c, &hue, &sat) && sat >= 48) {
-        if (hue < 20 || hue >= 330)
-            return dashfile_color_role("crit");
-        if (hue < 70)
-            return dashfile_color_role("warn");
-        if (hue < 170)
-            return dashfile_color_role("good");
-    }
+    if (role >= 0)
+        return role;
     note(g, "panel '%s': threshold colour '%s' has no status meaning; "
          "shown as good", panel, c);
-    return dashfile_color_role("good");
+    return ROLE_GOOD;
 }
-
-/* Grafana units promdeck shows only approximately: the rate or the
- * kind of quantity is lost, the scale is kept. */
-static const struct {
-    const char *name;
-    enum unit unit;
-    double scale;
-} near_units[] = {
-    { "Bps", UNIT_BYTES, 1 },         { "binBps", UNIT_BYTES, 1 },
-    { "KBs", UNIT_BYTES, 1e3 },       { "MBs", UNIT_BYTES, 1e6 },
-    { "GBs", UNIT_BYTES, 1e9 },       { "KiBs", UNIT_BYTES, 1024.0 },
-    { "MiBs", UNIT_BYTES, 1048576.0 }, { "bps", UNIT_BYTES, 0.125 },
-    { "binbps", UNIT_BYTES, 0.125 },  { "bits", UNIT_BYTES, 0.125 },
-    { "decbits", UNIT_BYTES, 0.125 }, { "pps", UNIT_OPS, 1 },
-    { "dtdurations", UNIT_SECONDS, 1 }, { "dtdurationms", UNIT_SECONDS, 1e-3 },
-    { "clocks", UNIT_SECONDS, 1 },    { "cps", UNIT_OPS, 1 },
-    { "hertz", UNIT_OPS, 1 },         { "mps", UNIT_OPS, 1 },
-};
 
 /* The unit and scale for a Grafana unit name; a note when approximate
  * or unknown. */
@@ -222,17 +159,13 @@ map_unit(struct gload *g, const char *panel, const char *name, enum unit *u,
 {
     *u = UNIT_NONE;
     *scale = 1;
-    if (name == NULL || *name == '\0' || dashfile_unit(name, u, scale) == 0)
+    if (name == NULL || *name == '\0' || vocab_unit(name, u, scale) == 0)
         return;
-    for (size_t i = 0; i < sizeof(near_units) / sizeof(near_units[0]); i++)
-        if (strcmp(near_units[i].name, name) == 0) {
-            *u = near_units[i].unit;
-            *scale = near_units[i].scale;
-            note(g, "panel '%s': unit '%s' is shown as %s", panel, name,
-                 *u == UNIT_BYTES ? "bytes" : *u == UNIT_SECONDS
-                 ? "seconds" : "operations per second");
-            return;
-        }
+    if (vocab_grafana_unit_near(name, u, scale) == 0) {
+        note(g, "panel '%s': unit '%s' is shown as %s", panel, name,
+             *u == UNIT_OPS ? "operations per second" : model_unit_name(*u));
+        return;
+    }
     note(g, "panel '%s': unit '%s' is not supported; shown as a plain "
          "number", panel, name);
 }
@@ -314,7 +247,7 @@ graph_thresholds(struct gload *g, const struct yaml_node *p,
         return;
     out->thresholds = xcalloc(n + 1, sizeof(*out->thresholds));
     out->thresholds[0].value = -INFINITY;
-    out->thresholds[0].role = dashfile_color_role("good");
+    out->thresholds[0].role = ROLE_GOOD;
     out->nthresholds = 1;
     for (size_t i = 0; i < n; i++) {
         const struct yaml_node *t = yaml_seq_at(th, i);
@@ -327,11 +260,7 @@ graph_thresholds(struct gload *g, const struct yaml_node *p,
                  "'gt'; left out", ptitle(p), i + 1);
             continue;
         }
-        o->role = dashfile_color_role(mode != NULL
-                                      && strcmp(mode, "warning") == 0
-                                      ? "warn" : mode != NULL
-                                      && strcmp(mode, "ok") == 0
-                                      ? "good" : "crit");
+        o->role = vocab_grafana_color_mode(mode);
         out->nthresholds++;
     }
 }
@@ -443,8 +372,7 @@ load_target(struct gload *g, const struct yaml_node *p,
         return false;
     }
     check_target(g, ptitle(p), ref, expr);
-    q->expr = scale == 1 ? xstrdup(expr)
-                         : xasprintf("(%s) * %.15g", expr, scale);
+    q->expr = dashmodel_scale_expr(expr, scale);
     if (legend != NULL && *legend != '\0' && strcmp(legend, "__auto") != 0)
         q->legend = xstrdup(legend);
     if (col != NULL && *col != '\0' && q->legend == NULL) {
@@ -474,19 +402,6 @@ load_targets(struct gload *g, const struct yaml_node *p, double scale,
             out->nqueries++;
 }
 
-/* Grafana's panel types and how promdeck shows them. */
-static const struct {
-    const char *type;
-    enum panel_kind kind;
-} kinds[] = {
-    { "graph", PANEL_GRAPH },      { "timeseries", PANEL_GRAPH },
-    { "stat", PANEL_STAT },        { "singlestat", PANEL_STAT },
-    { "gauge", PANEL_GAUGE },      { "bargauge", PANEL_BARS },
-    { "barchart", PANEL_BARS },    { "table", PANEL_TABLE },
-    { "table-old", PANEL_TABLE },  { "heatmap", PANEL_HEATMAP },
-    { "text", PANEL_TEXT },
-};
-
 /* The kind for p's type: false (with a note) to leave the panel out. */
 static bool
 panel_kind(struct gload *g, const struct yaml_node *p, enum panel_kind *k)
@@ -498,12 +413,8 @@ panel_kind(struct gload *g, const struct yaml_node *p, enum panel_kind *k)
              "and not in the file; left out", ptitle(p));
         return false;
     }
-    for (size_t i = 0; type != NULL && i < sizeof(kinds) / sizeof(kinds[0]);
-         i++)
-        if (strcmp(kinds[i].type, type) == 0) {
-            *k = kinds[i].kind;
-            return true;
-        }
+    if (type != NULL && vocab_grafana_kind(type, k) == 0)
+        return true;
     if (yaml_seq_size(yaml_get(p, "targets")) > 0) {
         note(g, "panel '%s': type '%s' is not supported; shown as a table",
              ptitle(p), type != NULL ? type : "?");
@@ -996,12 +907,12 @@ load_times(struct gload *g, const struct yaml_node *dash)
     struct dashboard *m = g->m;
     size_t len;
 
-    m->range_ms = DEFAULT_RANGE_MS;
+    m->range_ms = DASHMODEL_DEFAULT_RANGE_MS;
     if (from != NULL && strncmp(from, "now-", 4) == 0) {
         len = strcspn(from + 4, "/");
         if (duration_parse(from + 4, len, &m->range_ms) != 0
             || m->range_ms <= 0)
-            m->range_ms = DEFAULT_RANGE_MS;
+            m->range_ms = DASHMODEL_DEFAULT_RANGE_MS;
     } else if (from != NULL) {
         note(g, "time range from '%s' is not relative to now; showing "
              "the last 1h", from);

@@ -5,7 +5,7 @@
 #include "src/dash/snapshot.h"
 
 #include "src/base/json.h"
-#include "src/dash/dashmodel.h"
+#include "src/dash/vocab.h"
 
 /* One series of a range result: labels, the value at the end, points. */
 static void
@@ -44,7 +44,7 @@ write_panel(struct buf *out, const struct panel *p, int64_t end)
     buf_puts(out, "{\"title\":");
     json_string(out, p->title);
     buf_puts(out, ",\"type\":");
-    json_string(out, dashmodel_kind_name(p->kind));
+    json_string(out, vocab_kind_name(p->kind));
     buf_puts(out, ",\"series\":[");
     for (size_t q = 0; q < p->nqueries; q++) {
         const struct panel_query *pq = &p->queries[q];

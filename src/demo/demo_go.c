@@ -13,8 +13,16 @@
 #include <string.h>
 
 #include "src/base/xalloc.h"
+#include "src/demo/demo_expo.h"
+#include "src/demo/demo_sim.h"
 
 #define PAUSES 16       /* pauses kept for the GC duration quantiles */
+
+/* client_golang's DefBuckets, 0.005 to 10. */
+static const double go_buckets[] = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+};
+#define NGO_BUCKETS (sizeof go_buckets / sizeof go_buckets[0])
 
 /* The Go runtime and process as client_golang's collectors see them. */
 struct go_rt {
@@ -311,7 +319,7 @@ demo_gallery_new(int index, double wall, uint64_t seed)
     g->rng = seed;
     rt_init(&g->rt, 1.9e6 + 0.2e6 * index, 9);
     g->rt.cpu = 0.04;       /* what starting up cost */
-    demo_hist_init(&g->dur, demo_go_buckets, 11);
+    demo_hist_init(&g->dur, go_buckets, NGO_BUCKETS);
     return g;
 }
 
@@ -410,7 +418,7 @@ demo_docker_new(int index, double wall, uint64_t seed)
     e->rt.cpu = 312.47;
     e->rt.ngc = 0;
     for (size_t a = 0; a < NACTIONS; a++) {
-        demo_hist_init(&e->act[a], demo_go_buckets, 11);
+        demo_hist_init(&e->act[a], go_buckets, NGO_BUCKETS);
         for (unsigned i = 0; i < past[a]; i++)
             demo_hist_observe(&e->act[a], typical[a]
                               * exp(0.5 * demo_rng_normal(&e->rng)));

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "src/base/buf.h"
-#include "src/demo/demo_apps.h"
+#include "src/demo/demo_sim.h"
 
 struct demo_iotd;
 

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "src/base/xalloc.h"
+#include "src/demo/demo_expo.h"
+#include "src/demo/demo_sim.h"
 
 #define MIB 1048576.0
 

@@ -1,0 +1,70 @@
+/*
+ * The words dashboards are written in: panel kinds, units and threshold
+ * colours as promdeck's YAML format names them, and as Grafana's JSON
+ * names them (its panel types, unit ids and colours). Both loaders read
+ * names through here, so each name is written once. It reads no files
+ * and knows nothing of either format's structure.
+ *
+ * Ownership: returned names are static; lists are appended to a buf the
+ * caller owns. Colour roles are enum theme_role values (ui/theme.h).
+ */
+#ifndef DASH_VOCAB_H
+#define DASH_VOCAB_H
+
+#include "src/base/buf.h"
+#include "ui/model.h"
+
+/* The kind's name as dashboard files and snapshots write it ("graph"),
+ * or "unknown" out of range. */
+const char *vocab_kind_name(enum panel_kind k);
+/* The kind a dashboard file's type: names; 0, or -1 when none has it. */
+int vocab_kind_by_name(const char *name, enum panel_kind *k);
+/*
+ * The kind that shows a Grafana panel type: Grafana's own names for
+ * promdeck's kinds (graph, stat, gauge, table, heatmap, text) and its
+ * types promdeck draws alike (timeseries as graph, singlestat as stat,
+ * bargauge and barchart as bars, table-old as table). 0, or -1 for any
+ * other type.
+ */
+int vocab_grafana_kind(const char *type, enum panel_kind *k);
+
+/*
+ * The unit a name stands for: promdeck's names (none, bytes, seconds,
+ * percent, percentunit, reqps, ops) and Grafana's ids for the same
+ * quantities (short, decbytes, kbytes, s, ms, µs, ...). *scale is what a
+ * value in that unit is multiplied by to be in *u (1 for most; 0.001 for
+ * ms). 0, or -1 when the name is none of these.
+ */
+int vocab_unit(const char *name, enum unit *u, double *scale);
+/*
+ * Grafana unit ids promdeck shows only approximately (byte and bit rates
+ * as bytes, packets and hertz as operations per second, ...), with
+ * *u and *scale as vocab_unit gives them. 0, or -1 when not one of them.
+ */
+int vocab_grafana_unit_near(const char *name, enum unit *u, double *scale);
+
+/*
+ * The theme role a threshold colour name stands for in a dashboard file:
+ * good/ok/green, warn/warning/yellow/orange, crit/critical/bad/red.
+ * -1 if unknown.
+ */
+int vocab_color_role(const char *name);
+/*
+ * The status role a Grafana colour stands for: a named colour by the
+ * colour word in it ("dark-red", "semi-dark-orange"), the most severe
+ * first; "#rgb", "#rrggbb" or "rgb(a)(...)" by its hue when it is
+ * saturated enough. -1 for colours with no status meaning (blues,
+ * purples, greys).
+ */
+int vocab_grafana_color(const char *color);
+/* The role of an old Grafana graph threshold's colorMode: "ok" good,
+ * "warning" warn, anything else (critical, custom) crit. */
+int vocab_grafana_color_mode(const char *mode);
+
+/* Appends every kind name, unit name or colour name a dashboard file
+ * takes, as "a, b, ... <last> z" (last is "or" or "and"). */
+void vocab_list_kinds(struct buf *out, const char *last);
+void vocab_list_units(struct buf *out, const char *last);
+void vocab_list_colors(struct buf *out, const char *last);
+
+#endif
