@@ -100,25 +100,6 @@ test_nearest_colours(void **state)
 }
 
 static void
-test_grafana_colours(void **state)
-{
-    (void)state;
-    /* The colours of tests/data/diamol-ch09's Grafana dashboards. */
-    assert_int_equal(theme_role_by_color("green"), ROLE_GOOD);
-    assert_int_equal(theme_role_by_color("dark-red"), ROLE_CRIT);
-    assert_int_equal(theme_role_by_color("dark-orange"), ROLE_WARN);
-    assert_int_equal(theme_role_by_color("semi-dark-yellow"), ROLE_WARN);
-    assert_int_equal(theme_role_by_color("#EAB839"), ROLE_WARN);
-    assert_int_equal(theme_role_by_color("#299c46"), ROLE_GOOD);
-    assert_int_equal(theme_role_by_color("rgba(237, 129, 40, 0.89)"),
-                     ROLE_WARN);
-    assert_int_equal(theme_role_by_color("#d44a3a"), ROLE_CRIT);
-    assert_int_equal(theme_role_by_color("blue"), ROLE_SERIES2);
-    assert_int_equal(theme_role_by_color("transparent"), -1);
-    assert_int_equal(theme_role_by_color("#12"), -1);
-}
-
-static void
 test_depth_of_a_theme(void **state)
 {
     struct theme *t = theme_copy(theme_default(), "red on blue");
@@ -179,7 +160,6 @@ main(void)
         cmocka_unit_test(test_builtins),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_nearest_colours),
-        cmocka_unit_test(test_grafana_colours),
         cmocka_unit_test(test_depth_of_a_theme),
         cmocka_unit_test(test_copy),
     };

@@ -79,13 +79,6 @@ enum color_depth { DEPTH_MONO, DEPTH_8, DEPTH_256, DEPTH_TRUECOLOR };
 const char *theme_role_name(int role);
 /* The role named key, or -1 when there is none. */
 int theme_role_by_name(const char *key);
-/*
- * The role nearest a Grafana threshold colour: a palette name ("green",
- * "dark-red", "semi-dark-orange", ...), "#rrggbb" or "rgb(a)(r, g, b...)".
- * Greens map to good, yellows and oranges to warn, reds to crit, blues
- * and purples to series colours; -1 when the text is not a colour.
- */
-int theme_role_by_color(const char *color);
 /* The n-th series colour role (n counts from 0 and wraps after 8). */
 int theme_series_role(size_t n);
 /* The built-in themes: "default" (dark) and "mono". */

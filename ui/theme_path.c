@@ -11,59 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "src/base/datadir.h"
 #include "src/base/xalloc.h"
 #include "ui/theme_btop.h"
-
-/* The install prefix's data directory; the Makefile passes the real one
- * ($(PREFIX)/share/promdeck), this is the default prefix's. */
-#ifndef PROMDECK_DATADIR
-#define PROMDECK_DATADIR "/usr/local/share/promdeck"
-#endif
-
-/* The directory of the running executable, or NULL when unknown. */
-static char *
-exe_dir(void)
-{
-    char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    char *slash;
-
-    if (n <= 0)
-        return NULL;
-    path[n] = '\0';
-    slash = strrchr(path, '/');
-    if (slash == NULL)
-        return NULL;
-    *slash = '\0';
-    return xstrdup(path);
-}
-
-/* $XDG_CONFIG_HOME, else ~/.config; NULL when neither can be found. */
-static char *
-config_home(void)
-{
-    const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-
-    if (x != NULL && x[0] == '/')
-        return xstrdup(x);
-    if (home != NULL && home[0] != '\0')
-        return xasprintf("%s/.config", home);
-    return NULL;
-}
 
 size_t
 theme_path_dirs(char **dirs, size_t max)
 {
-    char *cfg = config_home(), *exe = exe_dir(), *all[THEME_PATH_DIRS];
-    size_t n = 0, k = 0;
+    char *cfg = datadir_config_home(), *all[THEME_PATH_DIRS];
+    size_t n = datadir_search_dirs("themes", all, THEME_PATH_DIRS - 3);
+    size_t k = 0;
 
-    if (cfg != NULL)
-        all[n++] = xasprintf("%s/promdeck/themes", cfg);
-    if (exe != NULL) {
-        all[n++] = xasprintf("%s/themes", exe);
-        all[n++] = xasprintf("%s/../share/promdeck/themes", exe);
-    }
-    all[n++] = xstrdup(PROMDECK_DATADIR "/themes");
+    /* btop's own themes come last, so promdeck's of the same name win. */
     if (cfg != NULL)
         all[n++] = xasprintf("%s/btop/themes", cfg);
     all[n++] = xstrdup("/usr/local/share/btop/themes");
@@ -75,7 +34,6 @@ theme_path_dirs(char **dirs, size_t max)
             free(all[i]);
     }
     free(cfg);
-    free(exe);
     return k;
 }
 

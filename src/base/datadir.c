@@ -39,8 +39,8 @@ exe_dir(void)
 }
 
 /* $XDG_CONFIG_HOME, else ~/.config; NULL when neither can be found. */
-static char *
-config_home(void)
+char *
+datadir_config_home(void)
 {
     const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 
@@ -55,7 +55,7 @@ config_home(void)
 size_t
 datadir_search_dirs(const char *kind, char **dirs, size_t max)
 {
-    char *cfg = config_home(), *exe = exe_dir(), *all[MAX_DIRS];
+    char *cfg = datadir_config_home(), *exe = exe_dir(), *all[MAX_DIRS];
     size_t n = 0, k = 0;
 
     if (cfg != NULL)

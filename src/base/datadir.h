@@ -23,6 +23,10 @@
  */
 size_t datadir_search_dirs(const char *kind, char **dirs, size_t max);
 
+/* $XDG_CONFIG_HOME when it is absolute, else ~/.config; NULL when neither
+ * is known. */
+char *datadir_config_home(void);
+
 /*
  * The first DIR/NAME+SUFFIX that is a regular file, over the directories
  * of datadir_search_dirs(kind) in order and, in each, over suffixes (a
