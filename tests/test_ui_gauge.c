@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tests/support/ui.h"
+#include "ui/frame.h"
 #include "ui/gauge.h"
 #include "ui/theme.h"
 
@@ -161,7 +162,7 @@ test_through_the_frame(void **state)
     char *s;
 
     (void)state;
-    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 22, 5 });
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 22, 5 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ CPU ---------------+\n"

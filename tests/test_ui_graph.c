@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "tests/support/ui.h"
+#include "ui/frame.h"
 #include "ui/graph.h"
 #include "ui/theme.h"
 
@@ -173,7 +174,7 @@ test_sort_and_topn(void **state)
     assert_non_null(legend_line(s, "b"));
     assert_true(legend_line(s, "b") < legend_line(s, "c"));
     assert_null(legend_line(s, "a"));
-    assert_int_equal(widget_want_height(&p, 30), 10 + 2 + 2);
+    assert_int_equal(frame_want_height(&p, 30), 10 + 2 + 2);
     free(s);
     canvas_free(c);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "tests/support/ui.h"
+#include "ui/frame.h"
 #include "ui/stat.h"
 #include "ui/theme.h"
 
@@ -123,7 +124,7 @@ test_frame_error_and_no_data(void **state)
     char *s;
 
     (void)state;
-    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
     s = ts_canvas_text(c);
     /* The error wraps at spaces inside the 14-wide frame: "unexpected
      * end" is exactly 14. */
@@ -136,7 +137,7 @@ test_frame_error_and_no_data(void **state)
     free(s);
     q.error = NULL;
     canvas_clear(c);
-    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ Heap --------+\n"
@@ -162,7 +163,7 @@ test_unsupported_kind(void **state)
     /* A heatmap of a series without le has nothing to shade. */
     p.kind = PANEL_HEATMAP;
     p.title = "H";
-    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"
@@ -172,7 +173,7 @@ test_unsupported_kind(void **state)
     /* A kind beyond the table (a newer file) gets a message. */
     p.kind = PANEL_KIND_COUNT;
     canvas_clear(c);
-    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"

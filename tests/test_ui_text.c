@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "tests/support/ui.h"
+#include "ui/frame.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 
@@ -73,7 +74,7 @@ test_clipped_and_framed(void **state)
 
     (void)state;
     /* No query, yet no "no data": the text is the panel's content. */
-    widget_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 14, 5 });
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 14, 5 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
         "+ Notes -----+\n"
@@ -81,7 +82,7 @@ test_clipped_and_framed(void **state)
         "|first line  |\n"
         "|second line |\n"
         "+------------+\n");
-    assert_int_equal(widget_want_height(&p, 14), 6 + 2);
+    assert_int_equal(frame_want_height(&p, 14), 6 + 2);
     free(s);
     canvas_free(c);
 }

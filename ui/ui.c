@@ -16,6 +16,7 @@
 #include "src/base/xalloc.h"
 #include "ui/canvas.h"
 #include "ui/filter.h"
+#include "ui/frame.h"
 #include "ui/layout.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -527,7 +528,7 @@ text_row_heights(const struct page *pg, int width)
         layout_split(width, wt, row->npanels, LAYOUT_PANEL_MIN_W, ws);
         hs[i] = LAYOUT_PANEL_MIN_H;
         for (size_t j = 0; j < row->npanels; j++) {
-            int h = widget_want_height(&row->panels[j], ws[j]);
+            int h = frame_want_height(&row->panels[j], ws[j]);
 
             hs[i] = h > hs[i] ? h : hs[i];
         }

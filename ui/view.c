@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "src/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view_help.h"
@@ -302,10 +303,10 @@ draw_panel(struct canvas *c, struct rect r, const struct panel *p,
     canvas_fill(c, r, ' ', ROLE_DEFAULT, 0);
     if (vs != NULL && vs->filter != NULL) {
         filter_panel(vs->filter, p, &fp);
-        widget_draw_panel(&fp, ctx, c, r);
+        frame_draw_panel(&fp, ctx, c, r);
         filter_panel_fini(&fp);
     } else {
-        widget_draw_panel(p, ctx, c, r);
+        frame_draw_panel(p, ctx, c, r);
     }
     if (focused)
         focus_frame(c, r);

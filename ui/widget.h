@@ -1,8 +1,7 @@
 /*
  * Widget classes: one per panel kind, each a const table of functions
- * (measure, draw) in its own file, found through ui/widget_registry.h.
- * widget_draw_panel draws the frame, the title, query errors and "no
- * data", then hands the inner rectangle to the class. Below it are the
+ * (measure, draw) in its own file, found through ui/widget_registry.h
+ * and called inside a panel's frame (ui/frame.h). Below them are the
  * helpers the classes share. Widgets draw from evaluated results only:
  * they never fetch, evaluate or keep history.
  *
@@ -37,16 +36,6 @@ struct widget_class {
     void (*draw)(const struct panel *p, const struct widget_ctx *ctx,
                  struct canvas *c, struct rect r);
 };
-
-/*
- * Draws panel p with its frame and title into r: the widget, query errors
- * (wrapped, in the crit role), "no data" when no query has points, or
- * "panel type not supported yet" for kinds without a class.
- */
-void widget_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
-                       struct canvas *c, struct rect r);
-/* The height (frame included) panel p wants at outer width w. */
-int widget_want_height(const struct panel *p, int w);
 
 /* Helpers shared by the widget classes. */
 
