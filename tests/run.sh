@@ -66,9 +66,9 @@ count() {   # count PATTERN FILE: the number after PATTERN in FILE, or 0
 
 # Lint runs while the suite starts, and is printed and counted first.
 if sh tests/lint.sh "${LINT_CC:-}" "${LINT_CFLAGS:-}" 3>&-; then
-    passed=$((passed + 1))
+    passed=$((passed + 1)) lint=ok
 else
-    failed=$((failed + 1))
+    failed=$((failed + 1)) lint=failed
 fi
 
 while read -r n kind path; do
@@ -113,6 +113,7 @@ while read -r n kind path; do
 done <"$work/list"
 wait
 
+[ "$lint" = failed ] && echo "lint failed: its lines are at the top"
 [ -n "$broken" ] && echo "died or printed no summary:$broken"
 echo "total: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
