@@ -9,7 +9,7 @@
 #                   functions, headers that compile alone
 #   make bench      benchmarks (not part of check)
 #   make install    binary, man pages, dashboards and themes under
-#                   $(DESTDIR)$(PREFIX)
+#                   $(DESTDIR)$(PREFIX); make uninstall removes just those
 #   make clean      remove the build folders
 #
 # Packagers' CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX and DESTDIR are used as
@@ -60,13 +60,18 @@ TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conform
 BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
-# What install puts where.
+# What install puts where; uninstall removes the same list.
 DASHBOARDS = $(wildcard dashboards/*.yaml)
 THEMES     = $(wildcard themes/*.theme)
 MANPAGES   = $(wildcard man/*.[1-9])
 man_dir    = $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(1)))
+INSTALLED  = $(DESTDIR)$(PREFIX)/bin/promdeck \
+             $(DASHBOARDS:%=$(DESTDIR)$(DATADIR)/%) \
+             $(THEMES:%=$(DESTDIR)$(DATADIR)/%) \
+             $(foreach m,$(MANPAGES),$(call man_dir,$(m))/$(notdir $(m)))
 
-.PHONY: all deps demo check test asan lint bench clean install FORCE
+.PHONY: all deps demo check test asan lint bench clean install uninstall \
+        FORCE
 # Keep the test objects, so make deletes nothing after the suite's total
 # line (the last line of make check).
 .SECONDARY:
@@ -76,7 +81,7 @@ all: promdeck $(if $(TOOL_BINS),tests/promql-conformance)
 # pkg-config's answers, asked once per build folder. Goals that compile
 # nothing themselves do not read them: check, demo and asan install the
 # deps first and then call make again, which asks.
-NOPKG_GOALS = deps check demo asan clean
+NOPKG_GOALS = deps check demo asan clean uninstall
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(BUILD)/pkg.mk
 endif
@@ -172,6 +177,15 @@ install: promdeck
 	$(if $(THEMES),install -m 644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/)
 	$(foreach m,$(MANPAGES),install -d $(call man_dir,$(m)) && \
 	    install -m 644 $(m) $(call man_dir,$(m))/ &&) true
+
+# The files install wrote, then promdeck's own folders if that left them
+# empty; bin/ and the man folders are shared, so they stay.
+uninstall:
+	rm -f $(INSTALLED)
+	@for d in $(DESTDIR)$(DATADIR)/dashboards $(DESTDIR)$(DATADIR)/themes \
+	    $(DESTDIR)$(DATADIR); do \
+	    [ ! -d $$d ] || rmdir $$d 2>/dev/null || true; \
+	done
 
 clean:
 	rm -rf build build-asan promdeck tests/promql-conformance
