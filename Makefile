@@ -7,6 +7,10 @@
 #   make asan       the suite again under AddressSanitizer + UBSan
 #   make lint       the table of layers, one wrapper per C library, banned
 #                   functions, headers that compile alone
+#   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with
+#                   clang into build-fuzz/ (installing clang through
+#                   .ci/deps.sh fuzz when missing) and replay their seeds
+#   make fuzz-run   then fuzz each harness for FUZZ_SECONDS (60) seconds
 #   make bench      benchmarks (not part of check)
 #   make install    binary, man pages, dashboards and themes under
 #                   $(DESTDIR)$(PREFIX); make uninstall removes just those
@@ -22,7 +26,7 @@
 #
 # Sources are found by wildcard: every .c under the module folders goes into
 # the library, src/main.c into the binary, tests/test_*.c each into its own
-# cmocka binary.
+# cmocka binary, tests/fuzz/fuzz_*.c each into its own libFuzzer harness.
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
@@ -60,6 +64,13 @@ TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conform
 BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
+# The fuzz harnesses (tests/fuzz/run.sh knows their seeds).
+FUZZ_BUILD   = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+
 # What install puts where; uninstall removes the same list.
 DASHBOARDS = $(wildcard dashboards/*.yaml)
 THEMES     = $(wildcard themes/*.theme)
@@ -70,8 +81,8 @@ INSTALLED  = $(DESTDIR)$(PREFIX)/bin/promdeck \
              $(THEMES:%=$(DESTDIR)$(DATADIR)/%) \
              $(foreach m,$(MANPAGES),$(call man_dir,$(m))/$(notdir $(m)))
 
-.PHONY: all deps demo check test asan lint bench clean install uninstall \
-        FORCE
+.PHONY: all deps demo check test asan lint fuzz fuzz-bins fuzz-run bench \
+        clean install uninstall FORCE
 # Keep the test objects, so make deletes nothing after the suite's total
 # line (the last line of make check).
 .SECONDARY:
@@ -79,9 +90,9 @@ INSTALLED  = $(DESTDIR)$(PREFIX)/bin/promdeck \
 all: promdeck $(if $(TOOL_BINS),tests/promql-conformance)
 
 # pkg-config's answers, asked once per build folder. Goals that compile
-# nothing themselves do not read them: check, demo and asan install the
-# deps first and then call make again, which asks.
-NOPKG_GOALS = deps check demo asan clean uninstall
+# nothing themselves do not read them: check, demo, asan and fuzz install
+# the deps first and then call make again, which asks.
+NOPKG_GOALS = deps check demo asan fuzz fuzz-run clean uninstall
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(BUILD)/pkg.mk
 endif
@@ -132,6 +143,21 @@ asan: deps
 lint:
 	@sh tests/lint.sh "$(CC)" "$(ALL_CFLAGS)"
 
+# The harnesses link against the whole library built by clang with
+# libFuzzer's coverage, so a harness needs no list of sources. make fuzz
+# ends by running each harness once over its seeds; make fuzz-run fuzzes.
+fuzz:
+	@sh .ci/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    CFLAGS="-O1 -g" SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    fuzz-bins
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) 0
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: all $(BENCH_BINS)
 	@sh tests/bench/run.sh $(BUILD)
 
@@ -155,6 +181,10 @@ $(BUILD)/tests/promql-conformance: $(BUILD)/tests/promql_conformance.o $(LIB)
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(TSUP): $(TSUP_OBJS)
 	@mkdir -p $(dir $@)
@@ -188,6 +218,6 @@ uninstall:
 	done
 
 clean:
-	rm -rf build build-asan promdeck tests/promql-conformance
+	rm -rf build build-asan $(FUZZ_BUILD) promdeck tests/promql-conformance
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
