@@ -40,7 +40,8 @@ wrappers='
 '
 
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 for d in src store scrape query ui; do
     [ -d "$d" ] && find "$d" -name '*.[ch]'
@@ -160,7 +161,7 @@ FNR == 1 {
     fail(FILENAME ":" FNR ": " folder " may not include " inc)
 }
 END { exit bad > 0 }
-' $(cat "$tmp/code" "$tmp/tests") || rc=1
+' $(cat "$tmp/code" "$tmp/tests") </dev/null || rc=1
 
 # Check 4: each header alone in a translation unit, in two lanes since the
 # compiler, not the shell, is the slow part. Any output at all fails.

@@ -50,8 +50,8 @@ fi
 at=$(($(wc -l <"$t/store/chunk.c") + 1))
 printf '#include "ui/ui.h"\n#include "scrape/pool.h"\n' >>"$t/store/chunk.c"
 ps=$(($(wc -l <"$t/query/parse.c") + 1))
-printf 'void lint_plant(char *b);\nvoid lint_plant(char *b) { sprintf(b, "%%d", 1); }\n' \
-    >>"$t/query/parse.c"
+printf '%s\n' 'void lint_plant(char *b);' \
+    'void lint_plant(char *b) { sprintf(b, "%d", 1); }' >>"$t/query/parse.c"
 pc=$(($(wc -l <"$t/scrape/pool.c") + 1))
 echo '#include <curl/curl.h>' >>"$t/scrape/pool.c"
 # Decoys: a comment or a string that mentions an include or a banned call.
@@ -73,13 +73,16 @@ else
 fi
 names "$t" "lint: store/chunk.c:$at: store may not include ui/ui.h" \
     "store including ui/ is named with its line"
-names "$t" "lint: store/chunk.c:$((at + 1)): store may not include scrape/pool.h" \
+names "$t" \
+    "lint: store/chunk.c:$((at + 1)): store may not include scrape/pool.h" \
     "store including scrape/ is named with its line"
 names "$t" "lint: query/parse.c:$((ps + 1)): banned function sprintf" \
     "a sprintf call is named with its line"
-names "$t" "lint: scrape/pool.c:$pc: scrape may not include <curl/curl.h> (only scrape/fetch.c wraps it)" \
+want="lint: scrape/pool.c:$pc: scrape may not include <curl/curl.h>"
+names "$t" "$want (only scrape/fetch.c wraps it)" \
     "libcurl outside scrape/fetch.c is named"
-names "$t" "lint: src/nowhere/nowhere.c: folder src/nowhere/ has no row in the layering table of tests/lint.sh" \
+want="lint: src/nowhere/nowhere.c: folder src/nowhere/ has no row"
+names "$t" "$want in the layering table of tests/lint.sh" \
     "a folder without a row in the table fails"
 if grep -q 'decoy' "$t.out"; then
     not_ok "comments and strings are not includes or calls" "$(cat "$t.out")"
@@ -97,10 +100,10 @@ fi
 h=$tmp/headers
 mkdir -p "$h/store"
 copy "$h"
-printf '#ifndef STORE_LONE_H\n#define STORE_LONE_H\nsize_t lone(void);\n#endif\n' \
-    >"$h/store/lone.h"
-printf '#ifndef STORE_WHOLE_H\n#define STORE_WHOLE_H\n#include <stddef.h>\nsize_t whole(void);\n#endif\n' \
-    >"$h/store/whole.h"
+printf '%s\n' '#ifndef STORE_LONE_H' '#define STORE_LONE_H' \
+    'size_t lone(void);' '#endif' >"$h/store/lone.h"
+printf '%s\n' '#ifndef STORE_WHOLE_H' '#define STORE_WHOLE_H' \
+    '#include <stddef.h>' 'size_t whole(void);' '#endif' >"$h/store/whole.h"
 lint "$h" "${CC:-cc}" "-std=c11 -I."
 names "$h" "lint: store/lone.h: does not compile on its own" \
     "a header that needs an include first is named"

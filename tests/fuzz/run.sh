@@ -20,7 +20,8 @@ rc=0
 for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
     bin=$build/fuzz/$name
-    dirs=$(printf '%s\n' "$seeds" | awk -v n="$name" '$1 == n { $1 = ""; print }')
+    dirs=$(printf '%s\n' "$seeds" \
+        | awk -v n="$name" '$1 == n { $1 = ""; print }')
     if [ -z "$dirs" ]; then
         echo "fuzz: $name has no seeds row in tests/fuzz/run.sh"
         rc=1; continue
