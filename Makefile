@@ -1,29 +1,53 @@
 # promdeck: one hand-written Makefile.
 #
-#   make demo     install missing build deps, build, run ./promdeck --demo
-#   make check    install missing build deps, build, run the whole suite
-#   make asan     the suite again under AddressSanitizer + UBSan
-#   make lint     layering, header self-containment, banned functions
-#   make bench    benchmarks (not part of check)
+#   make            build ./promdeck (warnings shown, not fatal)
+#   make demo       install missing build deps, build, run ./promdeck --demo
+#   make check      install missing build deps, build with -Werror, then
+#                   lint and the whole suite, TEST_JOBS (4) tests at a time
+#   make asan       the suite again under AddressSanitizer + UBSan
+#   make lint       the table of layers, one wrapper per C library, banned
+#                   functions, headers that compile alone
+#   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with
+#                   clang into build-fuzz/ (installing clang through
+#                   .ci/deps.sh fuzz when missing) and replay their seeds
+#   make fuzz-run   then fuzz each harness for FUZZ_SECONDS (60) seconds
+#   make bench      benchmarks (not part of check)
+#   make install    binary, man pages, dashboards and themes under
+#                   $(DESTDIR)$(PREFIX); make uninstall removes just those
+#   make clean      remove the build folders
+#
+# Packagers' CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX and DESTDIR are used as
+# given. WERROR=-Werror makes warnings fatal; make check, make asan and CI
+# set it. pkg-config runs once per build folder and its answers are kept
+# in $(BUILD)/pkg.mk (remove it, or make clean, after changing libraries).
+# Objects depend on $(BUILD)/flags, which changes whenever the compiler,
+# flags or PREFIX do, so a plain make followed by make check recompiles
+# everything with -Werror and no warning slips through.
 #
 # Sources are found by wildcard: every .c under the module folders goes into
 # the library, src/main.c into the binary, tests/test_*.c each into its own
-# cmocka binary.
+# cmocka binary, tests/fuzz/fuzz_*.c each into its own libFuzzer harness.
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
 SAN      ?=
+WERROR   ?=
+PKG_CONFIG ?= pkg-config
+DATADIR   = $(PREFIX)/share/promdeck
+MANDIR    = $(PREFIX)/share/man
 PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-            -Wformat=2 -Wno-format-nonliteral -Werror
-# Recursive (=) so that pkg-config only runs once deps are installed.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+            -Wformat=2 -Wno-format-nonliteral $(WERROR)
+# The installed themes and dashboards, for the code that looks for them.
+DEFS       = -D_GNU_SOURCE -DPROMDECK_DATADIR="\"$(DATADIR)\""
+ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(CPPFLAGS) \
+             $(CFLAGS) $(SAN)
 LIBS       = $(PKG_LIBS) -lresolv -lm
-TEST_LIBS  = $(shell pkg-config --libs cmocka)
+LINK       = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 
 MODULES   = src/base store scrape query ui src/config src/dash src/demo src
 LIB_SRCS  = $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
@@ -40,12 +64,57 @@ TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conform
 BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test asan lint bench clean install
+# The fuzz harnesses (tests/fuzz/run.sh knows their seeds).
+FUZZ_BUILD   = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+
+# What install puts where; uninstall removes the same list.
+DASHBOARDS = $(wildcard dashboards/*.yaml)
+THEMES     = $(wildcard themes/*.theme)
+MANPAGES   = $(wildcard man/*.[1-9])
+man_dir    = $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(1)))
+INSTALLED  = $(DESTDIR)$(PREFIX)/bin/promdeck \
+             $(DASHBOARDS:%=$(DESTDIR)$(DATADIR)/%) \
+             $(THEMES:%=$(DESTDIR)$(DATADIR)/%) \
+             $(foreach m,$(MANPAGES),$(call man_dir,$(m))/$(notdir $(m)))
+
+.PHONY: all deps demo check test asan lint fuzz fuzz-bins fuzz-run bench \
+        clean install uninstall FORCE
 # Keep the test objects, so make deletes nothing after the suite's total
 # line (the last line of make check).
 .SECONDARY:
 
 all: promdeck $(if $(TOOL_BINS),tests/promql-conformance)
+
+# pkg-config's answers, asked once per build folder. Goals that compile
+# nothing themselves do not read them: check, demo, asan and fuzz install
+# the deps first and then call make again, which asks.
+NOPKG_GOALS = deps check demo asan fuzz fuzz-run clean uninstall
+ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(BUILD)/pkg.mk
+endif
+
+$(BUILD)/pkg.mk: Makefile
+	@mkdir -p $(dir $@)
+	@c=$$($(PKG_CONFIG) --cflags $(PKGS)) && \
+	l=$$($(PKG_CONFIG) --libs $(PKGS)) || { \
+	    echo "promdeck: $(PKG_CONFIG) does not find all of $(PKGS):" \
+	        "run make deps, or install their development packages" >&2; \
+	    exit 1; }; \
+	t=$$($(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka); \
+	printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\nTEST_LIBS := %s\n' \
+	    "$$c" "$$l" "$$t" >$@.tmp && mv -f $@.tmp $@
+
+# Rewritten only when its text changes, so its date says when the flags
+# last changed.
+FLAGS_NOW = $(LINK) $(LIBS) $(TEST_LIBS)
+$(BUILD)/flags: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(FLAGS_NOW)' | cmp -s - $@ \
+	    || printf '%s\n' '$(FLAGS_NOW)' >$@
 
 deps:
 	@sh .ci/deps.sh
@@ -55,16 +124,16 @@ demo: deps
 	./promdeck --demo
 
 check: deps
-	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory WERROR=-Werror test
 
-# The suite itself, without the bootstrap (make asan reuses it).
+# The suite itself, without the bootstrap; lint runs first inside it.
 test: all $(TEST_BINS) $(TOOL_BINS)
-	@sh tests/run.sh $(BUILD)
+	@LINT_CC="$(CC)" LINT_CFLAGS="$(ALL_CFLAGS)" sh tests/run.sh $(BUILD)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
-	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer \
-	    -fno-sanitize-recover=all" \
+	    WERROR=-Werror SAN="-fsanitize=address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build-asan/promdeck build-asan/tests/promql-conformance \
 	    $(TEST_SRCS:tests/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -72,7 +141,22 @@ asan: deps
 	    sh tests/run.sh build-asan
 
 lint:
-	@sh tests/lint.sh $(CC) "$(ALL_CFLAGS)"
+	@sh tests/lint.sh "$(CC)" "$(ALL_CFLAGS)"
+
+# The harnesses link against the whole library built by clang with
+# libFuzzer's coverage, so a harness needs no list of sources. make fuzz
+# ends by running each harness once over its seeds; make fuzz-run fuzzes.
+fuzz:
+	@sh .ci/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    CFLAGS="-O1 -g" SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    fuzz-bins
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) 0
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: all $(BENCH_BINS)
 	@sh tests/bench/run.sh $(BUILD)
@@ -85,18 +169,22 @@ tests/promql-conformance: $(BUILD)/tests/promql-conformance
 	cp $< $@.new && mv -f $@.new $@
 
 $(BUILD)/promdeck: $(BUILD)/src/main.o $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LIBS)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/tests/promql-conformance: $(BUILD)/tests/promql_conformance.o $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(TSUP): $(TSUP_OBJS)
 	@mkdir -p $(dir $@)
@@ -105,27 +193,31 @@ $(TSUP): $(TSUP_OBJS)
 
 # The support archive comes before the library it calls into.
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TSUP) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	$(LINK) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 install: promdeck
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/dashboards \
+	    $(DESTDIR)$(DATADIR)/themes
 	install -m 755 promdeck $(DESTDIR)$(PREFIX)/bin/promdeck
-	install -d $(DESTDIR)$(PREFIX)/share/promdeck/dashboards \
-	    $(DESTDIR)$(PREFIX)/share/promdeck/themes
-	install -m 644 dashboards/*.yaml $(DESTDIR)$(PREFIX)/share/promdeck/dashboards/
-	for t in themes/*.theme; do \
-	    [ -f "$$t" ] && install -m 644 $$t $(DESTDIR)$(PREFIX)/share/promdeck/themes/; \
-	done; true
-	for m in man/*.[1-9]; do \
-	    d=$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}; \
-	    install -d $$d && install -m 644 $$m $$d/ || exit 1; \
+	install -m 644 $(DASHBOARDS) $(DESTDIR)$(DATADIR)/dashboards/
+	$(if $(THEMES),install -m 644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/)
+	$(foreach m,$(MANPAGES),install -d $(call man_dir,$(m)) && \
+	    install -m 644 $(m) $(call man_dir,$(m))/ &&) true
+
+# The files install wrote, then promdeck's own folders if that left them
+# empty; bin/ and the man folders are shared, so they stay.
+uninstall:
+	rm -f $(INSTALLED)
+	@for d in $(DESTDIR)$(DATADIR)/dashboards $(DESTDIR)$(DATADIR)/themes \
+	    $(DESTDIR)$(DATADIR); do \
+	    [ ! -d $$d ] || rmdir $$d 2>/dev/null || true; \
 	done
 
 clean:
-	rm -rf build build-asan promdeck tests/promql-conformance
+	rm -rf build build-asan $(FUZZ_BUILD) promdeck tests/promql-conformance
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

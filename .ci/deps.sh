@@ -2,6 +2,9 @@
 # Installs what promdeck needs to build and run its tests, on Debian or
 # Ubuntu as root, and says what it installs. Elsewhere, or without root, it
 # prints the command to run and stops.
+#   sh .ci/deps.sh        what make check needs
+#   sh .ci/deps.sh fuzz   that, and clang with its libFuzzer and sanitizer
+#                         runtimes, for make fuzz
 set -eu
 
 # Build: compiler, pkg-config and the -dev packages of the five libraries.
@@ -10,6 +13,13 @@ set -eu
 # (pgrep) finds the processes the tests signal.
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
 libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps"
+tools=""
+for group in "$@"; do
+    case $group in
+    fuzz) need="$need clang libclang-rt-dev"; tools="$tools clang" ;;
+    *) echo "promdeck: deps.sh: unknown group: $group" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -24,10 +34,14 @@ else
     for lib in ncursesw libcurl yaml-0.1 libpcre2-8 cmocka; do
         pkg-config --exists "$lib" 2>/dev/null || missing="$missing $lib"
     done
+    for tool in $tools; do
+        command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+    done
     if [ -n "$missing" ]; then
-        echo "promdeck: missing libraries:$missing" >&2
+        echo "promdeck: missing:$missing" >&2
         echo "promdeck: install the development packages of ncurses" \
-             "(wide), libcurl, libyaml, pcre2 and cmocka, and tmux" >&2
+             "(wide), libcurl, libyaml, pcre2 and cmocka, and tmux" \
+             "${tools:+(and$tools with its libFuzzer runtime)}" >&2
         exit 1
     fi
     exit 0

@@ -1,11 +1,9 @@
 /*
  * libFuzzer harness for the exposition parser. The first byte picks the
  * format and a chunk size; the body is parsed whole and in chunks, and
- * both must give the same samples, verdict, bad line and count. Built by
- * hand, not by the Makefile:
- *   clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
- *       -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_expo.c \
- *       scrape/expo*.c src/base/buf.c src/base/diag.c src/base/xalloc.c -o fuzz_expo
+ * both must give the same samples, verdict, bad line and count. make fuzz
+ * builds it with clang against the library and replays its seeds (the
+ * captures in tests/data/exposition); make fuzz-run fuzzes it.
  */
 #include <stdint.h>
 #include <stdlib.h>
