@@ -18,7 +18,7 @@
 #include <curl/curl.h>
 
 #include "src/base/xalloc.h"
-#include "src/version.h"
+#include "src/base/version.h"
 
 #define ACCEPT_HEADER \
     "Accept: application/openmetrics-text;version=1.0.0," \

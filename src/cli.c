@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "src/base/duration.h"
-#include "src/version.h"
+#include "src/base/version.h"
 #include "ui/canvas.h"
 
 static const char usage_text[] =

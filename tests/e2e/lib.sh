@@ -8,6 +8,8 @@ fails=0
 tmp=$(mktemp -d)
 cleanup_hooks=""
 trap 'eval "$cleanup_hooks"; rm -rf "$tmp"' EXIT
+# An interrupted test still runs its cleanup (the EXIT trap above).
+trap 'exit 130' INT TERM
 
 ok() {      # ok DESCRIPTION: a passing check
     n=$((n + 1)); echo "ok $n - $1"
