@@ -834,10 +834,8 @@ scrape_pool_new(struct store *st)
 
     p->st = st;
     p->fetch = fetch_new();
-    if (p->fetch == NULL) {
-        fputs("promdeck: cannot initialise libcurl\n", stderr);
-        abort();
-    }
+    if (p->fetch == NULL)
+        xalloc_fatal("cannot initialise libcurl", 0);
     p->scratch = arena_new();
     p->lb = relabel_builder_new();
     return p;
