@@ -240,12 +240,6 @@ fetch_conn_free(struct fetch_conn *c)
     free(c);
 }
 
-bool
-fetch_conn_busy(const struct fetch_conn *c)
-{
-    return c->busy;
-}
-
 static void
 append_header(struct fetch_conn *c, const char *line)
 {
