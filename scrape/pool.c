@@ -77,53 +77,90 @@ struct staged {
 };
 
 /*
- * A target and its scrape state. Invariants: running is true exactly while
- * conn is busy; parser is non-NULL only while running; prev holds the
- * sorted, unique ids of the tracked series of the last successful scrape
- * (empty after a failed one).
+ * A target and its scrape state, grouped by concern. Invariants:
+ * xfer.running is true exactly while xfer.conn is busy; stage.parser is
+ * non-NULL only while running; series.prev holds the sorted, unique ids
+ * of the tracked series of the last successful scrape (empty after a
+ * failed one).
  */
-struct target {
-    struct scrape_pool *pool;
+
+/* Who the target is: fixed when it is created, but for discovered. */
+struct target_ident {
     char *job, *url;
     char *shown_url;            /* url with any password as <secret> */
-    struct fetch_http http;     /* owned copies of the strings */
-    bool has_http;
-    bool ignore_timestamps;
-    size_t sample_limit, label_limit, name_limit, value_limit;
     const char *instance;       /* in labels, or "" */
     struct labels labels;       /* owned copies */
     char *discovered;           /* formatted, for the targets view */
+    uint64_t hash;              /* of url and labels: identity and slot */
+};
+
+/* How it is scraped: its definition's settings, renewed by set_targets. */
+struct target_conf {
+    struct fetch_http http;     /* owned copies of the strings */
+    bool has_http;
+    int64_t timeout_ms;
+    size_t max_body;
+    bool ignore_timestamps;
+    size_t sample_limit, label_limit, name_limit, value_limit;
     const struct relabel_rules *mrules;     /* borrowed; may be NULL */
     bool honor;
-    bool cache_stale;           /* clear the cache when this scrape ends */
-    int64_t interval_ms, timeout_ms;
-    size_t max_body;
-    uint64_t hash;
-    int64_t next_ms;
+    char forced_error[200];     /* target_limit broken: never fetch */
+};
+
+/* When it is scraped. */
+struct target_sched {
+    int64_t interval_ms;
+    int64_t next_ms;            /* when the next scrape is due */
+};
+
+/* The transfer in flight. */
+struct target_xfer {
     struct fetch_conn *conn;
-    uint32_t synth[SYN_COUNT];
-    /* The scrape in flight. */
-    bool running, parse_failed, series_failed;
-    int64_t start_ms;
-    double mono_start;
+    bool running;
+    int64_t start_ms;           /* wall clock: the scrape's timestamp */
+    double mono_start;          /* monotonic: for its duration */
+};
+
+/* The parse of the scrape in flight and the samples it staged. */
+struct target_stage {
     struct expo *parser;
+    bool parse_failed, series_failed;
     struct diag pdiag;
     struct diag sdiag;          /* why a series failed the scrape */
+    char limit_error[400];      /* a label limit broke this scrape */
     struct staged *staged;
     size_t nstaged, capstaged;
-    char limit_error[400];      /* a label limit broke this scrape */
-    char forced_error[200];     /* target_limit broken: never fetch */
     size_t series_added;
-    uint32_t iter;
+};
+
+/* The series it reports: the cache of ids, and what staleness needs. */
+struct target_series {
     struct series_cache cache;
+    bool cache_stale;           /* clear the cache when this scrape ends */
+    uint32_t iter;              /* the scrape number cache entries carry */
     uint32_t *prev;
     size_t nprev, capprev;
-    /* What the status shows. */
+    uint32_t synth[SYN_COUNT];  /* the synthetic series' ids */
+};
+
+/* What the status shows: the last finished scrape, and totals. */
+struct target_status {
     int health;
     int64_t last_scrape_ms;
     double last_duration_s;
     size_t samples, scrapes, out_of_order, duplicates;
     char last_error[600];
+};
+
+struct target {
+    struct scrape_pool *pool;
+    struct target_ident ident;
+    struct target_conf conf;
+    struct target_sched sched;
+    struct target_xfer xfer;
+    struct target_stage stage;
+    struct target_series series;
+    struct target_status status;
 };
 
 struct scrape_pool {
@@ -265,38 +302,41 @@ quote50(char *out, size_t cap, const char *v)
 /*
  * label_limit, label_name_length_limit and label_value_length_limit on
  * the final label set of a new series, in Prometheus's words; -1 (and
- * t->limit_error set) when one is exceeded.
+ * t->stage.limit_error set) when one is exceeded.
  */
 static int
 check_label_limits(struct target *t, const struct expo_sample *s,
                    const struct labels *ls)
 {
+    const struct target_conf *c = &t->conf;
+    char *err = t->stage.limit_error;
+    size_t errsz = sizeof(t->stage.limit_error);
     int mlen = s->series_len < 50 ? (int)s->series_len : 50;
     char q[128];
 
-    if (t->label_limit > 0 && ls->n > t->label_limit) {
-        snprintf(t->limit_error, sizeof(t->limit_error),
+    if (c->label_limit > 0 && ls->n > c->label_limit) {
+        snprintf(err, errsz,
                  "label_limit exceeded (metric: %.*s, number of labels: "
-                 "%zu, limit: %zu)", mlen, s->series, ls->n, t->label_limit);
+                 "%zu, limit: %zu)", mlen, s->series, ls->n, c->label_limit);
         return -1;
     }
     for (size_t i = 0; i < ls->n; i++) {
         const struct label *l = &ls->v[i];
 
-        if (t->name_limit > 0 && strlen(l->name) > t->name_limit) {
-            snprintf(t->limit_error, sizeof(t->limit_error),
+        if (c->name_limit > 0 && strlen(l->name) > c->name_limit) {
+            snprintf(err, errsz,
                      "label_name_length_limit exceeded (metric: %.*s, "
                      "label name: %.50s, length: %zu, limit: %zu)", mlen,
-                     s->series, l->name, strlen(l->name), t->name_limit);
+                     s->series, l->name, strlen(l->name), c->name_limit);
             return -1;
         }
-        if (t->value_limit > 0 && strlen(l->value) > t->value_limit) {
+        if (c->value_limit > 0 && strlen(l->value) > c->value_limit) {
             quote50(q, sizeof(q), l->value);
-            snprintf(t->limit_error, sizeof(t->limit_error),
+            snprintf(err, errsz,
                      "label_value_length_limit exceeded (metric: %.*s, "
                      "label name: %.50s, value: %s, length: %zu, limit: "
                      "%zu)", mlen, s->series, l->name, q, strlen(l->value),
-                     t->value_limit);
+                     c->value_limit);
             return -1;
         }
     }
@@ -308,8 +348,8 @@ check_label_limits(struct target *t, const struct expo_sample *s,
  * and labels through relabel_series_labels (target labels attached as
  * honor_labels says, then metric_relabel_configs), then the label limits.
  * Returns DROPPED_ID for a series the rules drop; fails (-1) for a series
- * without a valid name (t->sdiag set) or over a label limit
- * (t->limit_error set), which fails the whole scrape as in Prometheus.
+ * without a valid name (t->stage.sdiag set) or over a label limit
+ * (t->stage.limit_error set), which fails the whole scrape as in Prometheus.
  */
 static int
 resolve_series(struct scrape_pool *p, struct target *t,
@@ -333,8 +373,8 @@ resolve_series(struct scrape_pool *p, struct target *t,
     }
     ls.v = v;
     ls.n = n;
-    rc = relabel_series_labels(&ls, &t->labels, t->honor, t->mrules, p->lb,
-                               &t->sdiag);
+    rc = relabel_series_labels(&ls, &t->ident.labels, t->conf.honor,
+                               t->conf.mrules, p->lb, &t->stage.sdiag);
     if (rc < 0)
         return -1;
     if (rc == 0) {
@@ -352,39 +392,41 @@ static int
 stage_sample(void *ctx, const struct expo_sample *s)
 {
     struct target *t = ctx;
+    struct target_stage *g = &t->stage;
+    struct target_series *sr = &t->series;
     uint64_t h = hash_bytes(s->series, s->series_len, 0xcbf29ce484222325ULL);
-    struct cache_entry *e = cache_find(&t->cache, s->series, s->series_len,
+    struct cache_entry *e = cache_find(&sr->cache, s->series, s->series_len,
                                        h);
     struct staged *st;
     uint32_t id;
 
     if (e != NULL) {
-        e->iter = t->iter;
+        e->iter = sr->iter;
         id = e->id;
     } else {
         if (resolve_series(t->pool, t, s, &id) != 0) {
-            t->series_failed = true;
+            g->series_failed = true;
             return 1;
         }
-        cache_insert(&t->cache, s->series, s->series_len, h, id, t->iter);
+        cache_insert(&sr->cache, s->series, s->series_len, h, id, sr->iter);
         if (id != DROPPED_ID)
-            t->series_added++;
+            g->series_added++;
     }
     /* A dropped series is remembered so the next scrape skips it cheaply. */
     if (id == DROPPED_ID)
         return 0;
-    if (t->nstaged == t->capstaged) {
-        t->capstaged = t->capstaged != 0 ? t->capstaged * 2 : 256;
-        t->staged = xreallocarray(t->staged, t->capstaged,
-                                  sizeof(*t->staged));
+    if (g->nstaged == g->capstaged) {
+        g->capstaged = g->capstaged != 0 ? g->capstaged * 2 : 256;
+        g->staged = xreallocarray(g->staged, g->capstaged,
+                                  sizeof(*g->staged));
     }
-    st = &t->staged[t->nstaged];
+    st = &g->staged[g->nstaged];
     st->id = id;
-    st->seq = (uint32_t)t->nstaged++;
+    st->seq = (uint32_t)g->nstaged++;
     /* honor_timestamps: an exposed timestamp wins over the scrape's,
      * unless the job says to ignore them; then staleness applies. */
-    st->tracked = !s->has_ts || t->ignore_timestamps;
-    st->t = st->tracked ? t->start_ms : s->ts;
+    st->tracked = !s->has_ts || t->conf.ignore_timestamps;
+    st->t = st->tracked ? t->xfer.start_ms : s->ts;
     st->v = s->value;
     return 0;
 }
@@ -394,8 +436,9 @@ make_parser(struct target *t, const char *content_type)
 {
     struct expo_sink sink = { .ctx = t, .sample = stage_sample };
 
-    if (t->parser == NULL)
-        t->parser = expo_new(expo_format_for(content_type), &sink, MAX_LINE);
+    if (t->stage.parser == NULL)
+        t->stage.parser = expo_new(expo_format_for(content_type), &sink,
+                                   MAX_LINE);
 }
 
 static void
@@ -410,8 +453,8 @@ on_data(void *ctx, const char *p, size_t n)
     struct target *t = ctx;
 
     make_parser(t, NULL);
-    if (expo_feed(t->parser, p, n, &t->pdiag) != 0) {
-        t->parse_failed = true;
+    if (expo_feed(t->stage.parser, p, n, &t->stage.pdiag) != 0) {
+        t->stage.parse_failed = true;
         return 1;
     }
     return 0;
@@ -431,7 +474,7 @@ static void
 append(struct target *t, uint32_t id, int64_t ts, double v)
 {
     if (store_append(t->pool->st, id, ts, v) != 0)
-        t->out_of_order++;
+        t->status.out_of_order++;
 }
 
 /*
@@ -441,14 +484,15 @@ append(struct target *t, uint32_t id, int64_t ts, double v)
 static size_t
 commit_staged(struct target *t, uint32_t **cur, size_t *capcur)
 {
+    struct target_stage *g = &t->stage;
     size_t n = 0;
 
-    qsort(t->staged, t->nstaged, sizeof(*t->staged), cmp_staged);
-    for (size_t i = 0; i < t->nstaged; i++) {
-        const struct staged *s = &t->staged[i];
+    qsort(g->staged, g->nstaged, sizeof(*g->staged), cmp_staged);
+    for (size_t i = 0; i < g->nstaged; i++) {
+        const struct staged *s = &g->staged[i];
 
-        if (i > 0 && t->staged[i - 1].id == s->id) {
-            t->duplicates++;
+        if (i > 0 && g->staged[i - 1].id == s->id) {
+            t->status.duplicates++;
             continue;
         }
         append(t, s->id, s->t, s->v);
@@ -491,33 +535,36 @@ mark_gone(struct target *t, const uint32_t *prev, size_t nprev,
 static void
 commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
 {
+    struct target_series *sr = &t->series;
+    int64_t ts = t->xfer.start_ms;
     uint32_t *cur = NULL;
     size_t ncur = 0, capcur = 0, scraped;
     double synth[SYN_COUNT];
 
     if (ok) {
         ncur = commit_staged(t, &cur, &capcur);
-        mark_gone(t, t->prev, t->nprev, cur, ncur, t->start_ms);
-        free(t->prev);
-        t->prev = cur;
-        t->nprev = ncur;
-        t->capprev = capcur;
-        cache_sweep(&t->cache, t->iter);
+        mark_gone(t, sr->prev, sr->nprev, cur, ncur, ts);
+        free(sr->prev);
+        sr->prev = cur;
+        sr->nprev = ncur;
+        sr->capprev = capcur;
+        cache_sweep(&sr->cache, sr->iter);
     } else {
-        mark_gone(t, t->prev, t->nprev, NULL, 0, t->start_ms);
-        t->nprev = 0;
-        cache_clear(&t->cache);
+        mark_gone(t, sr->prev, sr->nprev, NULL, 0, ts);
+        sr->nprev = 0;
+        cache_clear(&sr->cache);
     }
-    scraped = counted && t->parser != NULL ? expo_count(t->parser) : 0;
+    scraped = counted && t->stage.parser != NULL ? expo_count(t->stage.parser)
+                                                 : 0;
     synth[SYN_UP] = ok ? 1 : 0;
     synth[SYN_DURATION] = duration_s;
     synth[SYN_SCRAPED] = (double)scraped;
     /* Only samples metric_relabel_configs kept were staged. */
-    synth[SYN_POST_RELABEL] = counted ? (double)t->nstaged : 0;
-    synth[SYN_SERIES_ADDED] = counted ? (double)t->series_added : 0;
+    synth[SYN_POST_RELABEL] = counted ? (double)t->stage.nstaged : 0;
+    synth[SYN_SERIES_ADDED] = counted ? (double)t->stage.series_added : 0;
     for (int i = 0; i < SYN_COUNT; i++)
-        append(t, t->synth[i], t->start_ms, synth[i]);
-    t->samples = scraped;
+        append(t, sr->synth[i], ts, synth[i]);
+    t->status.samples = scraped;
 }
 
 /*
@@ -528,24 +575,25 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
 static void
 scrape_error(struct target *t, const char *error)
 {
-    if (t->limit_error[0] != '\0')
-        snprintf(t->last_error, sizeof(t->last_error), "%s",
-                 t->limit_error);
-    else if (t->series_failed)
-        snprintf(t->last_error, sizeof(t->last_error), "%s", t->sdiag.msg);
-    else if (t->parse_failed && t->pdiag.line > 0)
-        snprintf(t->last_error, sizeof(t->last_error),
-                 "parse error at line %d: %s", t->pdiag.line, t->pdiag.msg);
-    else if (t->parse_failed)
-        snprintf(t->last_error, sizeof(t->last_error), "parse error: %s",
-                 t->pdiag.msg);
+    const struct target_stage *g = &t->stage;
+    char *out = t->status.last_error;
+    size_t cap = sizeof(t->status.last_error);
+
+    if (g->limit_error[0] != '\0')
+        snprintf(out, cap, "%s", g->limit_error);
+    else if (g->series_failed)
+        snprintf(out, cap, "%s", g->sdiag.msg);
+    else if (g->parse_failed && g->pdiag.line > 0)
+        snprintf(out, cap, "parse error at line %d: %s", g->pdiag.line,
+                 g->pdiag.msg);
+    else if (g->parse_failed)
+        snprintf(out, cap, "parse error: %s", g->pdiag.msg);
     else if (error != NULL)
-        snprintf(t->last_error, sizeof(t->last_error), "%s", error);
-    else if (t->sample_limit > 0 && t->nstaged > t->sample_limit)
-        snprintf(t->last_error, sizeof(t->last_error),
-                 "sample limit exceeded");
+        snprintf(out, cap, "%s", error);
+    else if (t->conf.sample_limit > 0 && g->nstaged > t->conf.sample_limit)
+        snprintf(out, cap, "sample limit exceeded");
     else
-        t->last_error[0] = '\0';
+        out[0] = '\0';
 }
 
 /* The fetcher's done callback: the scrape ends here, one way or another. */
@@ -558,31 +606,32 @@ on_done(void *ctx, const char *error)
 
     if (error == NULL) {
         make_parser(t, NULL);
-        if (expo_finish(t->parser, &t->pdiag) != 0)
-            t->parse_failed = true;
+        if (expo_finish(t->stage.parser, &t->stage.pdiag) != 0)
+            t->stage.parse_failed = true;
     }
     scrape_error(t, error);
-    ok = t->last_error[0] == '\0';
+    ok = t->status.last_error[0] == '\0';
     if (!ok)
-        log_debug("%s: %s: %s", __func__, t->shown_url, t->last_error);
+        log_debug("%s: %s: %s", __func__, t->ident.shown_url,
+                  t->status.last_error);
     /* A body cut short by our own parser or limits still counts. */
-    counted = error == NULL || t->parse_failed;
-    dur = time_mono_s() - t->mono_start;
+    counted = error == NULL || t->stage.parse_failed;
+    dur = time_mono_s() - t->xfer.mono_start;
     commit_scrape(t, ok, counted, dur);
-    if (t->cache_stale)
-        cache_clear(&t->cache);
-    t->cache_stale = false;
-    expo_free(t->parser);
-    t->parser = NULL;
+    if (t->series.cache_stale)
+        cache_clear(&t->series.cache);
+    t->series.cache_stale = false;
+    expo_free(t->stage.parser);
+    t->stage.parser = NULL;
     /* A thousand idle targets should not each hold a body's worth. */
-    free(t->staged);
-    t->staged = NULL;
-    t->nstaged = t->capstaged = 0;
-    t->running = false;
-    t->health = ok ? 1 : 2;
-    t->last_scrape_ms = t->start_ms;
-    t->last_duration_s = dur;
-    t->scrapes++;
+    free(t->stage.staged);
+    t->stage.staged = NULL;
+    t->stage.nstaged = t->stage.capstaged = 0;
+    t->xfer.running = false;
+    t->status.health = ok ? 1 : 2;
+    t->status.last_scrape_ms = t->xfer.start_ms;
+    t->status.last_duration_s = dur;
+    t->status.scrapes++;
     t->pool->finished++;
 }
 
@@ -590,10 +639,10 @@ static void
 start_scrape(struct target *t, int64_t now_ms)
 {
     struct fetch_request req = {
-        .url = t->url,
-        .timeout_ms = t->timeout_ms,
-        .max_body = t->max_body,
-        .http = t->has_http ? &t->http : NULL,
+        .url = t->ident.url,
+        .timeout_ms = t->conf.timeout_ms,
+        .max_body = t->conf.max_body,
+        .http = t->conf.has_http ? &t->conf.http : NULL,
     };
     struct fetch_callbacks cb = {
         .ctx = t,
@@ -602,21 +651,21 @@ start_scrape(struct target *t, int64_t now_ms)
         .done = on_done,
     };
 
-    t->running = true;
-    t->parse_failed = false;
-    t->limit_error[0] = '\0';
-    t->series_failed = false;
-    diag_clear(&t->pdiag);
-    diag_clear(&t->sdiag);
-    t->start_ms = now_ms;
-    t->mono_start = time_mono_s();
-    t->nstaged = 0;
-    t->series_added = 0;
-    t->iter++;
-    if (t->forced_error[0] != '\0')
-        on_done(t, t->forced_error);
+    t->xfer.running = true;
+    t->stage.parse_failed = false;
+    t->stage.limit_error[0] = '\0';
+    t->stage.series_failed = false;
+    diag_clear(&t->stage.pdiag);
+    diag_clear(&t->stage.sdiag);
+    t->xfer.start_ms = now_ms;
+    t->xfer.mono_start = time_mono_s();
+    t->stage.nstaged = 0;
+    t->stage.series_added = 0;
+    t->series.iter++;
+    if (t->conf.forced_error[0] != '\0')
+        on_done(t, t->conf.forced_error);
     else
-        fetch_start(t->conn, &req, &cb);
+        fetch_start(t->xfer.conn, &req, &cb);
 }
 
 /* The number of string fields in a fetch_http. */
@@ -691,20 +740,20 @@ shown_url(const char *url)
 static void
 target_settings(struct target *t, const struct scrape_target_def *def)
 {
-    t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
-    t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
-    t->max_body = def->body_size_limit;
-    t->ignore_timestamps = def->ignore_timestamps;
-    t->sample_limit = def->sample_limit;
-    t->label_limit = def->label_limit;
-    t->name_limit = def->label_name_length_limit;
-    t->value_limit = def->label_value_length_limit;
-    snprintf(t->forced_error, sizeof(t->forced_error), "%s",
+    t->sched.interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
+    t->conf.timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
+    t->conf.max_body = def->body_size_limit;
+    t->conf.ignore_timestamps = def->ignore_timestamps;
+    t->conf.sample_limit = def->sample_limit;
+    t->conf.label_limit = def->label_limit;
+    t->conf.name_limit = def->label_name_length_limit;
+    t->conf.value_limit = def->label_value_length_limit;
+    snprintf(t->conf.forced_error, sizeof(t->conf.forced_error), "%s",
              def->forced_error != NULL ? def->forced_error : "");
-    http_free(&t->http);
-    t->has_http = def->http != NULL;
+    http_free(&t->conf.http);
+    t->conf.has_http = def->http != NULL;
     if (def->http != NULL)
-        http_copy(&t->http, def->http);
+        http_copy(&t->conf.http, def->http);
 }
 
 /* The target's identity and labels, copied from def; not yet scheduled. */
@@ -712,31 +761,32 @@ static struct target *
 target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 {
     struct target *t = xcalloc(1, sizeof(*t));
+    struct target_ident *id = &t->ident;
     const char *inst;
 
     t->pool = p;
-    t->job = xstrdup(def->job != NULL ? def->job : "");
+    id->job = xstrdup(def->job != NULL ? def->job : "");
     if (def->params != NULL && def->params[0] != '\0')
-        t->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
-                           def->metrics_path, def->params);
+        id->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
+                            def->metrics_path, def->params);
     else
-        t->url = xasprintf("%s://%s%s", def->scheme, def->address,
-                           def->metrics_path);
-    t->shown_url = shown_url(t->url);
-    t->discovered = xstrdup(def->discovered != NULL ? def->discovered : "");
-    t->mrules = def->metric_relabel;
-    t->honor = def->honor_labels;
-    t->labels.n = def->labels.n;
-    t->labels.v = xcalloc(def->labels.n + 1, sizeof(*t->labels.v));
+        id->url = xasprintf("%s://%s%s", def->scheme, def->address,
+                            def->metrics_path);
+    id->shown_url = shown_url(id->url);
+    id->discovered = xstrdup(def->discovered != NULL ? def->discovered : "");
+    t->conf.mrules = def->metric_relabel;
+    t->conf.honor = def->honor_labels;
+    id->labels.n = def->labels.n;
+    id->labels.v = xcalloc(def->labels.n + 1, sizeof(*id->labels.v));
     for (size_t i = 0; i < def->labels.n; i++) {
-        t->labels.v[i].name = xstrdup(def->labels.v[i].name);
-        t->labels.v[i].value = xstrdup(def->labels.v[i].value);
+        id->labels.v[i].name = xstrdup(def->labels.v[i].name);
+        id->labels.v[i].value = xstrdup(def->labels.v[i].value);
     }
-    labels_sort(&t->labels);
-    inst = labels_get(&t->labels, "instance");
-    t->instance = inst != NULL ? inst : "";
+    labels_sort(&id->labels);
+    inst = labels_get(&id->labels, "instance");
+    id->instance = inst != NULL ? inst : "";
     target_settings(t, def);
-    t->hash = hash_bytes(t->url, strlen(t->url), labels_hash(&t->labels));
+    id->hash = hash_bytes(id->url, strlen(id->url), labels_hash(&id->labels));
     return t;
 }
 
@@ -744,18 +794,18 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 static void
 target_synth_ids(struct scrape_pool *p, struct target *t)
 {
-    struct label *v = xcalloc(t->labels.n + 1, sizeof(*v));
+    struct label *v = xcalloc(t->ident.labels.n + 1, sizeof(*v));
     struct labels ls = { .v = v };
 
     for (int i = 0; i < SYN_COUNT; i++) {
         ls.n = 0;
         v[ls.n].name = LABEL_METRIC_NAME;
         v[ls.n++].value = synth_names[i];
-        for (size_t j = 0; j < t->labels.n; j++)
-            if (t->labels.v[j].value[0] != '\0')
-                v[ls.n++] = t->labels.v[j];
+        for (size_t j = 0; j < t->ident.labels.n; j++)
+            if (t->ident.labels.v[j].value[0] != '\0')
+                v[ls.n++] = t->ident.labels.v[j];
         labels_sort(&ls);
-        t->synth[i] = store_series_id(p->st, &ls);
+        t->series.synth[i] = store_series_id(p->st, &ls);
     }
     free(v);
 }
@@ -764,12 +814,13 @@ target_synth_ids(struct scrape_pool *p, struct target *t)
 static int64_t
 next_slot_after(const struct target *t, int64_t x)
 {
-    int64_t offset = (int64_t)(t->hash % (uint64_t)t->interval_ms);
-    int64_t r = (x - offset) % t->interval_ms;
+    int64_t iv = t->sched.interval_ms;
+    int64_t offset = (int64_t)(t->ident.hash % (uint64_t)iv);
+    int64_t r = (x - offset) % iv;
 
     if (r < 0)
-        r += t->interval_ms;
-    return x - r + t->interval_ms;
+        r += iv;
+    return x - r + iv;
 }
 
 /*
@@ -780,12 +831,12 @@ next_slot_after(const struct target *t, int64_t x)
 static void
 target_activate(struct scrape_pool *p, struct target *t, int64_t now_ms)
 {
-    int64_t spread = t->interval_ms < FIRST_SPREAD_MS ? t->interval_ms
-                                                      : FIRST_SPREAD_MS;
+    int64_t iv = t->sched.interval_ms;
+    int64_t spread = iv < FIRST_SPREAD_MS ? iv : FIRST_SPREAD_MS;
 
-    t->conn = fetch_conn_new(p->fetch);
+    t->xfer.conn = fetch_conn_new(p->fetch);
     target_synth_ids(p, t);
-    t->next_ms = now_ms + (int64_t)(t->hash % (uint64_t)spread);
+    t->sched.next_ms = now_ms + (int64_t)(t->ident.hash % (uint64_t)spread);
 }
 
 static void
@@ -793,21 +844,21 @@ target_free(struct target *t)
 {
     if (t == NULL)
         return;
-    fetch_conn_free(t->conn);
-    expo_free(t->parser);
-    cache_clear(&t->cache);
-    for (size_t i = 0; i < t->labels.n; i++) {
-        free((char *)t->labels.v[i].name);
-        free((char *)t->labels.v[i].value);
+    fetch_conn_free(t->xfer.conn);
+    expo_free(t->stage.parser);
+    cache_clear(&t->series.cache);
+    for (size_t i = 0; i < t->ident.labels.n; i++) {
+        free((char *)t->ident.labels.v[i].name);
+        free((char *)t->ident.labels.v[i].value);
     }
-    free(t->labels.v);
-    free(t->job);
-    free(t->url);
-    free(t->shown_url);
-    http_free(&t->http);
-    free(t->discovered);
-    free(t->staged);
-    free(t->prev);
+    free(t->ident.labels.v);
+    free(t->ident.job);
+    free(t->ident.url);
+    free(t->ident.shown_url);
+    http_free(&t->conf.http);
+    free(t->ident.discovered);
+    free(t->stage.staged);
+    free(t->series.prev);
     free(t);
 }
 
@@ -815,15 +866,15 @@ target_free(struct target *t)
 static void
 target_retire(struct target *t, int64_t now_ms)
 {
-    if (t->running) {
-        fetch_conn_free(t->conn);
-        t->conn = NULL;
-        t->running = false;
+    if (t->xfer.running) {
+        fetch_conn_free(t->xfer.conn);
+        t->xfer.conn = NULL;
+        t->xfer.running = false;
     }
-    mark_gone(t, t->prev, t->nprev, NULL, 0, now_ms);
-    if (t->scrapes > 0)
+    mark_gone(t, t->series.prev, t->series.nprev, NULL, 0, now_ms);
+    if (t->status.scrapes > 0)
         for (int i = 0; i < SYN_COUNT; i++)
-            append(t, t->synth[i], now_ms, store_stale_nan());
+            append(t, t->series.synth[i], now_ms, store_stale_nan());
     target_free(t);
 }
 
@@ -862,8 +913,9 @@ take_match(struct target **old, size_t nold, const struct target *t)
     for (size_t i = 0; i < nold; i++) {
         struct target *o = old[i];
 
-        if (o != NULL && o->hash == t->hash && strcmp(o->url, t->url) == 0
-            && labels_equal(&o->labels, &t->labels)) {
+        if (o != NULL && o->ident.hash == t->ident.hash
+            && strcmp(o->ident.url, t->ident.url) == 0
+            && labels_equal(&o->ident.labels, &t->ident.labels)) {
             old[i] = NULL;
             return o;
         }
@@ -881,25 +933,26 @@ static void
 target_update(struct target *o, struct target *t,
               const struct scrape_target_def *def, int64_t now_ms)
 {
-    int64_t old_interval = o->interval_ms;
-    size_t limits[3] = { o->label_limit, o->name_limit, o->value_limit };
-    char *disc = o->discovered;
+    struct target_conf *c = &o->conf;
+    int64_t old_interval = o->sched.interval_ms;
+    size_t limits[3] = { c->label_limit, c->name_limit, c->value_limit };
+    char *disc = o->ident.discovered;
 
-    o->discovered = t->discovered;
-    t->discovered = disc;
+    o->ident.discovered = t->ident.discovered;
+    t->ident.discovered = disc;
     target_settings(o, def);
-    if (o->mrules != t->mrules || o->honor != t->honor ||
-        limits[0] != o->label_limit || limits[1] != o->name_limit ||
-        limits[2] != o->value_limit) {
-        if (o->running)
-            o->cache_stale = true;
+    if (c->mrules != t->conf.mrules || c->honor != t->conf.honor ||
+        limits[0] != c->label_limit || limits[1] != c->name_limit ||
+        limits[2] != c->value_limit) {
+        if (o->xfer.running)
+            o->series.cache_stale = true;
         else
-            cache_clear(&o->cache);
+            cache_clear(&o->series.cache);
     }
-    o->mrules = t->mrules;
-    o->honor = t->honor;
-    if (old_interval != o->interval_ms && !o->running)
-        o->next_ms = next_slot_after(o, now_ms);
+    c->mrules = t->conf.mrules;
+    c->honor = t->conf.honor;
+    if (old_interval != o->sched.interval_ms && !o->xfer.running)
+        o->sched.next_ms = next_slot_after(o, now_ms);
 }
 
 void
@@ -937,8 +990,8 @@ scrape_pool_next_due(const struct scrape_pool *p)
     int64_t due = INT64_MAX;
 
     for (size_t i = 0; i < p->n; i++)
-        if (p->t[i]->next_ms < due)
-            due = p->t[i]->next_ms;
+        if (p->t[i]->sched.next_ms < due)
+            due = p->t[i]->sched.next_ms;
     return due;
 }
 
@@ -951,14 +1004,15 @@ scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms)
 {
     for (size_t i = 0; i < p->n; i++) {
         struct target *t = p->t[i];
+        struct target_sched *sc = &t->sched;
 
-        if (t->next_ms > now_ms)
+        if (sc->next_ms > now_ms)
             continue;
-        if (t->running) {
-            t->next_ms = next_slot_after(t, now_ms);
+        if (t->xfer.running) {
+            sc->next_ms = next_slot_after(t, now_ms);
             continue;
         }
-        t->next_ms = next_slot_after(t, now_ms + t->interval_ms / 2);
+        sc->next_ms = next_slot_after(t, now_ms + sc->interval_ms / 2);
         start_scrape(t, now_ms);
     }
 }
@@ -968,10 +1022,11 @@ scrape_pool_start_all(struct scrape_pool *p, int64_t now_ms)
 {
     for (size_t i = 0; i < p->n; i++) {
         struct target *t = p->t[i];
+        struct target_sched *sc = &t->sched;
 
-        if (t->running)
+        if (t->xfer.running)
             continue;
-        t->next_ms = next_slot_after(t, now_ms + t->interval_ms / 2);
+        sc->next_ms = next_slot_after(t, now_ms + sc->interval_ms / 2);
         start_scrape(t, now_ms);
     }
 }
@@ -1015,17 +1070,17 @@ scrape_pool_status(const struct scrape_pool *p, size_t i,
 
     assert(i < p->n);
     t = p->t[i];
-    out->job = t->job;
-    out->instance = t->instance;
-    out->url = t->shown_url;
-    out->labels = &t->labels;
-    out->discovered = t->discovered;
-    out->health = t->health;
-    out->last_scrape_ms = t->last_scrape_ms;
-    out->last_duration_s = t->last_duration_s;
-    out->samples = t->samples;
-    out->scrapes = t->scrapes;
-    out->last_error = t->last_error;
-    out->out_of_order = t->out_of_order;
-    out->duplicates = t->duplicates;
+    out->job = t->ident.job;
+    out->instance = t->ident.instance;
+    out->url = t->ident.shown_url;
+    out->labels = &t->ident.labels;
+    out->discovered = t->ident.discovered;
+    out->health = t->status.health;
+    out->last_scrape_ms = t->status.last_scrape_ms;
+    out->last_duration_s = t->status.last_duration_s;
+    out->samples = t->status.samples;
+    out->scrapes = t->status.scrapes;
+    out->last_error = t->status.last_error;
+    out->out_of_order = t->status.out_of_order;
+    out->duplicates = t->status.duplicates;
 }
