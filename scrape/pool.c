@@ -1,14 +1,10 @@
 /*
- * The scrape pool: schedule, fetch, parse and commit for every target.
- * Bodies stream from scrape/fetch into the exposition parser; samples are
- * staged per scrape and reach the store only once the whole body parsed.
- * Series labels go through scrape/relabel_target (target labels,
- * honor_labels, metric_relabel_configs) once per new raw series text;
- * the per-job limits (samples, labels, body size) fail a scrape as they
- * fail it in Prometheus. It does no discovery, and never blocks: all I/O
- * goes through the fetcher's multi handle. It runs just past 1000 lines:
- * the series cache, the limits and the target lifecycle all work on the
- * one private struct target, and splitting them would expose it.
+ * The scrape pool: the targets, their schedule and their transfers. Each
+ * target is scraped on its slot; its body streams from scrape/fetch into
+ * the exposition parser, whose samples scrape/commit stages and, when
+ * the transfer ends, commits. Targets that stay across set_targets keep
+ * their state. It does no discovery and never blocks: all I/O goes
+ * through the fetcher's multi handle.
  */
 #include "scrape/pool.h"
 
@@ -17,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrape/commit.h"
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
+#include "scrape/relabel.h"
 #include "scrape/relabel_target.h"
+#include "scrape/target.h"
 #include "src/base/arena.h"
 #include "src/base/diag.h"
 #include "src/base/duration.h"
@@ -30,411 +29,13 @@
 #define MAX_LINE ((size_t)1 << 20)
 /* New targets start within this much (or their interval, if shorter). */
 #define FIRST_SPREAD_MS 1000
-/* The cache's id for a series metric_relabel_configs drops. */
-#define DROPPED_ID UINT32_MAX
 
-/* ORDER synth: the synthetic series every scrape writes. */
-enum synth {
-    SYN_UP,
-    SYN_DURATION,
-    SYN_SCRAPED,
-    SYN_POST_RELABEL,
-    SYN_SERIES_ADDED,
-    SYN_COUNT
-};
-static const char *const synth_names[] = {
-    "up",
-    "scrape_duration_seconds",
-    "scrape_samples_scraped",
-    "scrape_samples_post_metric_relabeling",
-    "scrape_series_added",
-};
-_Static_assert(sizeof(synth_names) / sizeof(synth_names[0]) == SYN_COUNT,
-               "synth_names out of step with enum synth");
-
-/* One entry of the series cache: raw series text to series id. */
-struct cache_entry {
-    char *key;              /* NULL: empty slot */
-    size_t len;
-    uint64_t hash;
-    uint32_t id;
-    uint32_t iter;          /* the scrape that last saw it */
-};
-
-/* Open addressing with linear probing; cap is 0 or a power of two. */
-struct series_cache {
-    struct cache_entry *v;
-    size_t cap, n;
-};
-
-/* A sample waiting for its scrape to finish. */
-struct staged {
-    uint32_t id;
-    uint32_t seq;           /* position in the body: the first one wins */
-    int64_t t;
-    double v;
-    bool tracked;           /* no explicit timestamp: subject to staleness */
-};
-
-/*
- * A target and its scrape state, grouped by concern. Invariants:
- * xfer.running is true exactly while xfer.conn is busy; stage.parser is
- * non-NULL only while running; series.prev holds the sorted, unique ids
- * of the tracked series of the last successful scrape (empty after a
- * failed one).
- */
-
-/* Who the target is: fixed when it is created, but for discovered. */
-struct target_ident {
-    char *job, *url;
-    char *shown_url;            /* url with any password as <secret> */
-    const char *instance;       /* in labels, or "" */
-    struct labels labels;       /* owned copies */
-    char *discovered;           /* formatted, for the targets view */
-    uint64_t hash;              /* of url and labels: identity and slot */
-};
-
-/* How it is scraped: its definition's settings, renewed by set_targets. */
-struct target_conf {
-    struct fetch_http http;     /* owned copies of the strings */
-    bool has_http;
-    int64_t timeout_ms;
-    size_t max_body;
-    bool ignore_timestamps;
-    size_t sample_limit, label_limit, name_limit, value_limit;
-    const struct relabel_rules *mrules;     /* borrowed; may be NULL */
-    bool honor;
-    char forced_error[200];     /* target_limit broken: never fetch */
-};
-
-/* When it is scraped. */
-struct target_sched {
-    int64_t interval_ms;
-    int64_t next_ms;            /* when the next scrape is due */
-};
-
-/* The transfer in flight. */
-struct target_xfer {
-    struct fetch_conn *conn;
-    bool running;
-    int64_t start_ms;           /* wall clock: the scrape's timestamp */
-    double mono_start;          /* monotonic: for its duration */
-};
-
-/* The parse of the scrape in flight and the samples it staged. */
-struct target_stage {
-    struct expo *parser;
-    bool parse_failed, series_failed;
-    struct diag pdiag;
-    struct diag sdiag;          /* why a series failed the scrape */
-    char limit_error[400];      /* a label limit broke this scrape */
-    struct staged *staged;
-    size_t nstaged, capstaged;
-    size_t series_added;
-};
-
-/* The series it reports: the cache of ids, and what staleness needs. */
-struct target_series {
-    struct series_cache cache;
-    bool cache_stale;           /* clear the cache when this scrape ends */
-    uint32_t iter;              /* the scrape number cache entries carry */
-    uint32_t *prev;
-    size_t nprev, capprev;
-    uint32_t synth[SYN_COUNT];  /* the synthetic series' ids */
-};
-
-/* What the status shows: the last finished scrape, and totals. */
-struct target_status {
-    int health;
-    int64_t last_scrape_ms;
-    double last_duration_s;
-    size_t samples, scrapes, out_of_order, duplicates;
-    char last_error[600];
-};
-
-struct target {
-    struct scrape_pool *pool;
-    struct target_ident ident;
-    struct target_conf conf;
-    struct target_sched sched;
-    struct target_xfer xfer;
-    struct target_stage stage;
-    struct target_series series;
-    struct target_status status;
-};
-
-struct scrape_pool {
-    struct store *st;
-    struct fetch *fetch;
-    struct target **t;
-    size_t n;
-    struct arena *scratch;      /* labels of one new series at a time */
-    struct relabel_builder *lb; /* its final labels */
-    size_t finished;            /* scrapes committed in this pump */
-};
-
-/* FNV-1a over the raw series text: the keys are short, and a target that
- * crafts colliding names only slows down its own cache. */
-static uint64_t
-hash_bytes(const char *p, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static struct cache_entry *
-cache_slot(struct series_cache *c, const char *key, size_t len, uint64_t h)
-{
-    size_t mask = c->cap - 1;
-
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        struct cache_entry *e = &c->v[i];
-
-        if (e->key == NULL || (e->hash == h && e->len == len &&
-                               memcmp(e->key, key, len) == 0))
-            return e;
-    }
-}
-
-static struct cache_entry *
-cache_find(struct series_cache *c, const char *key, size_t len, uint64_t h)
-{
-    struct cache_entry *e;
-
-    if (c->cap == 0)
-        return NULL;
-    e = cache_slot(c, key, len, h);
-    return e->key != NULL ? e : NULL;
-}
-
-/* Re-inserts the entries (seen in scrape keep_iter, or all when keep_all)
- * into a table of new_cap slots, freeing the others' keys. */
-static void
-cache_rebuild(struct series_cache *c, size_t new_cap, bool keep_all,
-              uint32_t keep_iter)
-{
-    struct cache_entry *old = c->v;
-    size_t old_cap = c->cap;
-
-    c->v = xcalloc(new_cap, sizeof(*c->v));
-    c->cap = new_cap;
-    c->n = 0;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i].key == NULL)
-            continue;
-        if (!keep_all && old[i].iter != keep_iter) {
-            free(old[i].key);
-            continue;
-        }
-        *cache_slot(c, old[i].key, old[i].len, old[i].hash) = old[i];
-        c->n++;
-    }
-    free(old);
-}
-
-static void
-cache_insert(struct series_cache *c, const char *key, size_t len,
-             uint64_t h, uint32_t id, uint32_t iter)
-{
-    struct cache_entry *e;
-
-    if ((c->n + 1) * 4 > c->cap * 3)
-        cache_rebuild(c, c->cap != 0 ? c->cap * 2 : 64, true, 0);
-    e = cache_slot(c, key, len, h);
-    assert(e->key == NULL);
-    e->key = xstrndup(key, len);
-    e->len = len;
-    e->hash = h;
-    e->id = id;
-    e->iter = iter;
-    c->n++;
-}
-
-/* Drops entries not seen in scrape iter, shrinking the table with them. */
-static void
-cache_sweep(struct series_cache *c, uint32_t iter)
-{
-    size_t live = 0, cap = 64;
-
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->v[i].key != NULL && c->v[i].iter == iter)
-            live++;
-    if (live == c->n)
-        return;
-    while (live * 4 > cap * 3 / 2)
-        cap *= 2;
-    cache_rebuild(c, cap, false, iter);
-}
-
-static void
-cache_clear(struct series_cache *c)
-{
-    for (size_t i = 0; i < c->cap; i++)
-        free(c->v[i].key);
-    free(c->v);
-    memset(c, 0, sizeof(*c));
-}
-
-/* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
-static void
-quote50(char *out, size_t cap, const char *v)
-{
-    size_t o = 0;
-
-    out[o++] = '"';
-    for (size_t i = 0; v[i] != '\0' && i < 50 && o + 4 < cap; i++) {
-        if (v[i] == '"' || v[i] == '\\')
-            out[o++] = '\\';
-        if (v[i] == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
-            continue;
-        }
-        out[o++] = v[i];
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-}
-
-/*
- * label_limit, label_name_length_limit and label_value_length_limit on
- * the final label set of a new series, in Prometheus's words; -1 (and
- * t->stage.limit_error set) when one is exceeded.
- */
-static int
-check_label_limits(struct target *t, const struct expo_sample *s,
-                   const struct labels *ls)
-{
-    const struct target_conf *c = &t->conf;
-    char *err = t->stage.limit_error;
-    size_t errsz = sizeof(t->stage.limit_error);
-    int mlen = s->series_len < 50 ? (int)s->series_len : 50;
-    char q[128];
-
-    if (c->label_limit > 0 && ls->n > c->label_limit) {
-        snprintf(err, errsz,
-                 "label_limit exceeded (metric: %.*s, number of labels: "
-                 "%zu, limit: %zu)", mlen, s->series, ls->n, c->label_limit);
-        return -1;
-    }
-    for (size_t i = 0; i < ls->n; i++) {
-        const struct label *l = &ls->v[i];
-
-        if (c->name_limit > 0 && strlen(l->name) > c->name_limit) {
-            snprintf(err, errsz,
-                     "label_name_length_limit exceeded (metric: %.*s, "
-                     "label name: %.50s, length: %zu, limit: %zu)", mlen,
-                     s->series, l->name, strlen(l->name), c->name_limit);
-            return -1;
-        }
-        if (c->value_limit > 0 && strlen(l->value) > c->value_limit) {
-            quote50(q, sizeof(q), l->value);
-            snprintf(err, errsz,
-                     "label_value_length_limit exceeded (metric: %.*s, "
-                     "label name: %.50s, value: %s, length: %zu, limit: "
-                     "%zu)", mlen, s->series, l->name, q, strlen(l->value),
-                     c->value_limit);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/*
- * The series id for a sample the cache does not know: the scraped name
- * and labels through relabel_series_labels (target labels attached as
- * honor_labels says, then metric_relabel_configs), then the label limits.
- * Returns DROPPED_ID for a series the rules drop; fails (-1) for a series
- * without a valid name (t->stage.sdiag set) or over a label limit
- * (t->stage.limit_error set), which fails the whole scrape as in Prometheus.
- */
-static int
-resolve_series(struct scrape_pool *p, struct target *t,
-               const struct expo_sample *s, uint32_t *id)
-{
-    struct arena *a = p->scratch;
-    size_t n = 0;
-    struct label *v;
-    struct labels ls;
-    int rc;
-
-    arena_reset(a);
-    v = arena_alloc(a, (1 + s->nlabels) * sizeof(*v));
-    v[n].name = LABEL_METRIC_NAME;
-    v[n++].value = arena_strndup(a, s->name, s->name_len);
-    for (size_t i = 0; i < s->nlabels; i++) {
-        const struct expo_label *l = &s->labels[i];
-
-        v[n].name = arena_strndup(a, l->name, l->name_len);
-        v[n++].value = arena_strndup(a, l->value, l->value_len);
-    }
-    ls.v = v;
-    ls.n = n;
-    rc = relabel_series_labels(&ls, &t->ident.labels, t->conf.honor,
-                               t->conf.mrules, p->lb, &t->stage.sdiag);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        *id = DROPPED_ID;
-        return 0;
-    }
-    if (check_label_limits(t, s, relabel_builder_labels(p->lb)) != 0)
-        return -1;
-    *id = store_series_id(p->st, relabel_builder_labels(p->lb));
-    return 0;
-}
-
-/* The parser's sink: finds the series (cache first) and stages the sample. */
-static int
-stage_sample(void *ctx, const struct expo_sample *s)
-{
-    struct target *t = ctx;
-    struct target_stage *g = &t->stage;
-    struct target_series *sr = &t->series;
-    uint64_t h = hash_bytes(s->series, s->series_len, 0xcbf29ce484222325ULL);
-    struct cache_entry *e = cache_find(&sr->cache, s->series, s->series_len,
-                                       h);
-    struct staged *st;
-    uint32_t id;
-
-    if (e != NULL) {
-        e->iter = sr->iter;
-        id = e->id;
-    } else {
-        if (resolve_series(t->pool, t, s, &id) != 0) {
-            g->series_failed = true;
-            return 1;
-        }
-        cache_insert(&sr->cache, s->series, s->series_len, h, id, sr->iter);
-        if (id != DROPPED_ID)
-            g->series_added++;
-    }
-    /* A dropped series is remembered so the next scrape skips it cheaply. */
-    if (id == DROPPED_ID)
-        return 0;
-    if (g->nstaged == g->capstaged) {
-        g->capstaged = g->capstaged != 0 ? g->capstaged * 2 : 256;
-        g->staged = xreallocarray(g->staged, g->capstaged,
-                                  sizeof(*g->staged));
-    }
-    st = &g->staged[g->nstaged];
-    st->id = id;
-    st->seq = (uint32_t)g->nstaged++;
-    /* honor_timestamps: an exposed timestamp wins over the scrape's,
-     * unless the job says to ignore them; then staleness applies. */
-    st->tracked = !s->has_ts || t->conf.ignore_timestamps;
-    st->t = st->tracked ? t->xfer.start_ms : s->ts;
-    st->v = s->value;
-    return 0;
-}
-
+/* The parser starts at the headers, or at the first data when there were
+ * none to call: a body without a Content-Type is read as text. */
 static void
 make_parser(struct target *t, const char *content_type)
 {
-    struct expo_sink sink = { .ctx = t, .sample = stage_sample };
+    struct expo_sink sink = { .ctx = t, .sample = commit_stage };
 
     if (t->stage.parser == NULL)
         t->stage.parser = expo_new(expo_format_for(content_type), &sink,
@@ -460,142 +61,6 @@ on_data(void *ctx, const char *p, size_t n)
     return 0;
 }
 
-static int
-cmp_staged(const void *a, const void *b)
-{
-    const struct staged *x = a, *y = b;
-
-    if (x->id != y->id)
-        return x->id < y->id ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static void
-append(struct target *t, uint32_t id, int64_t ts, double v)
-{
-    if (store_append(t->pool->st, id, ts, v) != 0)
-        t->status.out_of_order++;
-}
-
-/*
- * Writes the staged samples, first of each series only, and collects the
- * tracked series of this scrape (sorted, unique) into *cur.
- */
-static size_t
-commit_staged(struct target *t, uint32_t **cur, size_t *capcur)
-{
-    struct target_stage *g = &t->stage;
-    size_t n = 0;
-
-    qsort(g->staged, g->nstaged, sizeof(*g->staged), cmp_staged);
-    for (size_t i = 0; i < g->nstaged; i++) {
-        const struct staged *s = &g->staged[i];
-
-        if (i > 0 && g->staged[i - 1].id == s->id) {
-            t->status.duplicates++;
-            continue;
-        }
-        append(t, s->id, s->t, s->v);
-        if (!s->tracked)
-            continue;
-        if (n == *capcur) {
-            *capcur = *capcur != 0 ? *capcur * 2 : 64;
-            *cur = xreallocarray(*cur, *capcur, sizeof(**cur));
-        }
-        (*cur)[n++] = s->id;
-    }
-    return n;
-}
-
-/* Marks stale, at ts, every series of prev that cur (both sorted) lacks. */
-static void
-mark_gone(struct target *t, const uint32_t *prev, size_t nprev,
-          const uint32_t *cur, size_t ncur, int64_t ts)
-{
-    size_t j = 0;
-
-    for (size_t i = 0; i < nprev; i++) {
-        while (j < ncur && cur[j] < prev[i])
-            j++;
-        if (j < ncur && cur[j] == prev[i])
-            continue;
-        append(t, prev[i], ts, store_stale_nan());
-    }
-}
-
-/*
- * Commits a finished scrape. On success the staged samples go in and the
- * series that vanished since the last success get staleness markers; on
- * failure nothing staged is stored and every series of the last success
- * is marked stale, as Prometheus does. The cache is cleared on failure:
- * a long outage can outlive the store's retention and let ids be reused.
- * counted is false for transport errors, whose partial bodies count as
- * empty (Prometheus never parses them); a parse error keeps its counts.
- */
-static void
-commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
-{
-    struct target_series *sr = &t->series;
-    int64_t ts = t->xfer.start_ms;
-    uint32_t *cur = NULL;
-    size_t ncur = 0, capcur = 0, scraped;
-    double synth[SYN_COUNT];
-
-    if (ok) {
-        ncur = commit_staged(t, &cur, &capcur);
-        mark_gone(t, sr->prev, sr->nprev, cur, ncur, ts);
-        free(sr->prev);
-        sr->prev = cur;
-        sr->nprev = ncur;
-        sr->capprev = capcur;
-        cache_sweep(&sr->cache, sr->iter);
-    } else {
-        mark_gone(t, sr->prev, sr->nprev, NULL, 0, ts);
-        sr->nprev = 0;
-        cache_clear(&sr->cache);
-    }
-    scraped = counted && t->stage.parser != NULL ? expo_count(t->stage.parser)
-                                                 : 0;
-    synth[SYN_UP] = ok ? 1 : 0;
-    synth[SYN_DURATION] = duration_s;
-    synth[SYN_SCRAPED] = (double)scraped;
-    /* Only samples metric_relabel_configs kept were staged. */
-    synth[SYN_POST_RELABEL] = counted ? (double)t->stage.nstaged : 0;
-    synth[SYN_SERIES_ADDED] = counted ? (double)t->stage.series_added : 0;
-    for (int i = 0; i < SYN_COUNT; i++)
-        append(t, sr->synth[i], ts, synth[i]);
-    t->status.samples = scraped;
-}
-
-/*
- * The text of a scrape's failure, "" when it succeeded. A broken limit
- * says so in Prometheus's words, ahead of the parse error or the abort
- * it caused; sample_limit counts every sample the body held.
- */
-static void
-scrape_error(struct target *t, const char *error)
-{
-    const struct target_stage *g = &t->stage;
-    char *out = t->status.last_error;
-    size_t cap = sizeof(t->status.last_error);
-
-    if (g->limit_error[0] != '\0')
-        snprintf(out, cap, "%s", g->limit_error);
-    else if (g->series_failed)
-        snprintf(out, cap, "%s", g->sdiag.msg);
-    else if (g->parse_failed && g->pdiag.line > 0)
-        snprintf(out, cap, "parse error at line %d: %s", g->pdiag.line,
-                 g->pdiag.msg);
-    else if (g->parse_failed)
-        snprintf(out, cap, "parse error: %s", g->pdiag.msg);
-    else if (error != NULL)
-        snprintf(out, cap, "%s", error);
-    else if (t->conf.sample_limit > 0 && g->nstaged > t->conf.sample_limit)
-        snprintf(out, cap, "sample limit exceeded");
-    else
-        out[0] = '\0';
-}
-
 /* The fetcher's done callback: the scrape ends here, one way or another. */
 static void
 on_done(void *ctx, const char *error)
@@ -609,7 +74,7 @@ on_done(void *ctx, const char *error)
         if (expo_finish(t->stage.parser, &t->stage.pdiag) != 0)
             t->stage.parse_failed = true;
     }
-    scrape_error(t, error);
+    commit_error(t, error);
     ok = t->status.last_error[0] == '\0';
     if (!ok)
         log_debug("%s: %s: %s", __func__, t->ident.shown_url,
@@ -619,7 +84,7 @@ on_done(void *ctx, const char *error)
     dur = time_mono_s() - t->xfer.mono_start;
     commit_scrape(t, ok, counted, dur);
     if (t->series.cache_stale)
-        cache_clear(&t->series.cache);
+        commit_forget(t);
     t->series.cache_stale = false;
     expo_free(t->stage.parser);
     t->stage.parser = NULL;
@@ -786,28 +251,9 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
     inst = labels_get(&id->labels, "instance");
     id->instance = inst != NULL ? inst : "";
     target_settings(t, def);
-    id->hash = hash_bytes(id->url, strlen(id->url), labels_hash(&id->labels));
+    id->hash = target_hash_bytes(id->url, strlen(id->url),
+                                 labels_hash(&id->labels));
     return t;
-}
-
-/* The synthetic series' ids: the target labels plus the metric name. */
-static void
-target_synth_ids(struct scrape_pool *p, struct target *t)
-{
-    struct label *v = xcalloc(t->ident.labels.n + 1, sizeof(*v));
-    struct labels ls = { .v = v };
-
-    for (int i = 0; i < SYN_COUNT; i++) {
-        ls.n = 0;
-        v[ls.n].name = LABEL_METRIC_NAME;
-        v[ls.n++].value = synth_names[i];
-        for (size_t j = 0; j < t->ident.labels.n; j++)
-            if (t->ident.labels.v[j].value[0] != '\0')
-                v[ls.n++] = t->ident.labels.v[j];
-        labels_sort(&ls);
-        t->series.synth[i] = store_series_id(p->st, &ls);
-    }
-    free(v);
 }
 
 /* The first time after x that falls on the target's slot in its interval. */
@@ -835,7 +281,7 @@ target_activate(struct scrape_pool *p, struct target *t, int64_t now_ms)
     int64_t spread = iv < FIRST_SPREAD_MS ? iv : FIRST_SPREAD_MS;
 
     t->xfer.conn = fetch_conn_new(p->fetch);
-    target_synth_ids(p, t);
+    commit_synth_ids(t);
     t->sched.next_ms = now_ms + (int64_t)(t->ident.hash % (uint64_t)spread);
 }
 
@@ -846,7 +292,7 @@ target_free(struct target *t)
         return;
     fetch_conn_free(t->xfer.conn);
     expo_free(t->stage.parser);
-    cache_clear(&t->series.cache);
+    commit_forget(t);
     for (size_t i = 0; i < t->ident.labels.n; i++) {
         free((char *)t->ident.labels.v[i].name);
         free((char *)t->ident.labels.v[i].value);
@@ -871,10 +317,7 @@ target_retire(struct target *t, int64_t now_ms)
         t->xfer.conn = NULL;
         t->xfer.running = false;
     }
-    mark_gone(t, t->series.prev, t->series.nprev, NULL, 0, now_ms);
-    if (t->status.scrapes > 0)
-        for (int i = 0; i < SYN_COUNT; i++)
-            append(t, t->series.synth[i], now_ms, store_stale_nan());
+    commit_retire(t, now_ms);
     target_free(t);
 }
 
@@ -947,7 +390,7 @@ target_update(struct target *o, struct target *t,
         if (o->xfer.running)
             o->series.cache_stale = true;
         else
-            cache_clear(&o->series.cache);
+            commit_forget(o);
     }
     c->mrules = t->conf.mrules;
     c->honor = t->conf.honor;
