@@ -3,6 +3,9 @@
  * and its static type; the parser builds it in the compiled query's arena
  * and the evaluator only reads it. No behaviour lives here.
  *
+ * Internal to query/: not part of the query API; other folders include
+ * query/query.h (tests may include this header).
+ *
  * Ownership: nodes, strings and matcher arrays belong to the query's arena;
  * the regexes inside matchers belong to the query (freed by qparse_free).
  */

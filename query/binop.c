@@ -40,10 +40,13 @@ hash_at(const struct side *s, size_t i)
     return s->mhash[s->v.e[i].src];
 }
 
-/* fmod and pow follow C99, which agrees with Go's math.Mod and
- * math.Pow on NaN, infinities and zeros. */
-double
-qeval_binop_value(enum qtok op, double l, double r, bool *keep)
+/*
+ * Applies a scalar operator to l and r; *keep is false when a comparison
+ * is false (the value is then l). fmod and pow follow C99, which agrees
+ * with Go's math.Mod and math.Pow on NaN, infinities and zeros.
+ */
+static double
+binop_value(enum qtok op, double l, double r, bool *keep)
 {
     *keep = true;
     switch (op) {
@@ -99,7 +102,7 @@ vector_scalar(struct qev *ev, const struct qnode *n, const struct qvec *v,
     for (i = 0; i < v->n; i++) {
         l = swap ? s : v->e[i].v;
         r = swap ? v->e[i].v : s;
-        val = qeval_binop_value(n->op, l, r, &keep);
+        val = binop_value(n->op, l, r, &keep);
         /* A filter keeps the vector's own value, on either side. */
         if (is_comparison(n->op) && swap)
             val = r;
@@ -289,7 +292,7 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
             continue;
         lv = n->card == 2 ? one->v.e[j].v : many->v.e[i].v;
         rv = n->card == 2 ? many->v.e[i].v : one->v.e[j].v;
-        val = qeval_binop_value(n->op, lv, rv, &keep);
+        val = binop_value(n->op, lv, rv, &keep);
         if (n->return_bool)
             val = keep ? 1 : 0;
         else if (!keep)
@@ -359,8 +362,8 @@ qeval_binary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     if (n->type == QV_SCALAR) {
         si = qmat_series(ev, out, &none);
         for (i = 0; i < ts->n; i++) {
-            v = qeval_binop_value(n->op, qmat_scalar(&lm, i),
-                                  qmat_scalar(&rm, i), &keep);
+            v = binop_value(n->op, qmat_scalar(&lm, i), qmat_scalar(&rm, i),
+                            &keep);
             if (n->return_bool)
                 v = keep ? 1 : 0;
             qmat_push(ev, out, si, qsteps_at(ts, i), v, n);

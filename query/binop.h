@@ -14,10 +14,4 @@
 /* Evaluates the QN_BINARY node n over ts; -1 with ev->d set on error. */
 int qeval_binary(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, struct qmat *out);
-/*
- * Applies a scalar operator to l and r; *keep is false when a comparison
- * is false (the value is then l).
- */
-double qeval_binop_value(enum qtok op, double l, double r, bool *keep);
-
 #endif

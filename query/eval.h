@@ -5,6 +5,9 @@
  * of one step. Everything lives in the evaluation's arena; nothing here
  * reaches the store except through query/eval.c.
  *
+ * Internal to query/: not part of the query API; other folders include
+ * query/query.h (tests may include this header).
+ *
  * Ownership: a struct qev borrows the store and the diag for one
  * evaluation and owns its arena, freed when the evaluation ends.
  */

@@ -2,6 +2,9 @@
  * Matrices under construction (one series per label set, points by time)
  * and the label edits of operators and functions, for the evaluator.
  *
+ * Internal to query/: not part of the query API; other folders include
+ * query/query.h (tests may include this header).
+ *
  * Ownership: everything is allocated in the evaluation's arena (ev->a);
  * label strings are borrowed from the store or the query and copied only
  * when the final result is built.

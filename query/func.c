@@ -6,6 +6,7 @@
 #include "query/func.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -112,25 +113,6 @@ qfunc_type_name(enum qvalue_type t)
     case QV_MATRIX: return "range vector";
     case QV_STRING: return "string";
     default:        return "none";
-    }
-}
-
-/* The functions that map each sample's value on its own. */
-bool
-qfunc_is_math(enum qfunc_id id)
-{
-    switch (id) {
-    case QF_ABS: case QF_ACOS: case QF_ACOSH: case QF_ASIN: case QF_ASINH:
-    case QF_ATAN: case QF_ATANH: case QF_CEIL: case QF_CLAMP:
-    case QF_CLAMP_MAX: case QF_CLAMP_MIN: case QF_COS: case QF_COSH:
-    case QF_DAYS_IN_MONTH: case QF_DAY_OF_MONTH: case QF_DAY_OF_WEEK:
-    case QF_DAY_OF_YEAR: case QF_DEG: case QF_EXP: case QF_FLOOR:
-    case QF_HOUR: case QF_LN: case QF_LOG10: case QF_LOG2: case QF_MINUTE:
-    case QF_MONTH: case QF_RAD: case QF_ROUND: case QF_SGN: case QF_SIN:
-    case QF_SINH: case QF_SQRT: case QF_TAN: case QF_TANH: case QF_YEAR:
-        return true;
-    default:
-        return false;
     }
 }
 

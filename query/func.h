@@ -9,7 +9,6 @@
 #ifndef QUERY_FUNC_H
 #define QUERY_FUNC_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "query/value.h"
@@ -52,7 +51,5 @@ const char *qfunc_type_name(enum qvalue_type t);
  * clamp, clamp_min, clamp_max and round (a: to_nearest, 1 when absent).
  */
 double qfunc_math(enum qfunc_id id, double v, double a, double b);
-/* True for the ids qfunc_math handles. */
-bool qfunc_is_math(enum qfunc_id id);
 
 #endif

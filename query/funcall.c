@@ -117,42 +117,6 @@ call_scalar(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     return 0;
 }
 
-void
-qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
-                    struct labels *out)
-{
-    const struct qnode *s = qparse_unparen(arg);
-    struct labels tmp;
-    size_t i, j;
-
-    out->v = NULL;
-    out->n = 0;
-    if (s->kind != QN_SELECTOR)
-        return;
-    for (i = 0; i < s->nm; i++) {
-        if (strcmp(s->m[i].name, LABEL_METRIC_NAME) == 0 ||
-            s->m[i].op != STORE_EQ || labels_get(out, s->m[i].name))
-            continue;
-        tmp = *out;
-        qlabels_set(ev, &tmp, s->m[i].name, s->m[i].value, out);
-    }
-    /* A label matched any other way, or twice, is left out. */
-    for (i = 0; i < s->nm; i++) {
-        for (j = 0; j < i; j++) {
-            if (strcmp(s->m[i].name, s->m[j].name) == 0 &&
-                strcmp(s->m[i].name, LABEL_METRIC_NAME) != 0) {
-                tmp = *out;
-                qlabels_set(ev, &tmp, s->m[i].name, NULL, out);
-            }
-        }
-        if (s->m[i].op != STORE_EQ &&
-            strcmp(s->m[i].name, LABEL_METRIC_NAME) != 0) {
-            tmp = *out;
-            qlabels_set(ev, &tmp, s->m[i].name, NULL, out);
-        }
-    }
-}
-
 /* absent(): 1 at the steps where the argument has no element. */
 static int
 call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,

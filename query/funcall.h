@@ -14,8 +14,5 @@
 /* Evaluates the QN_CALL node n over ts; -1 with ev->d set on error. */
 int qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                struct qmat *out);
-/* The labels absent() and absent_over_time() give for their argument. */
-void qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
-                         struct labels *out);
 
 #endif

@@ -11,6 +11,8 @@
  * and holt_winters do visit every sample of every window: Prometheus
  * adds each window up from its first sample with compensated sums, and a
  * running sum that subtracts leaving samples would round differently.
+ * The labels of absent() live here too, beside absent_over_time, so the
+ * dispatcher in funcall.c calls in and nothing here calls back.
  */
 #include "query/funcrange.h"
 
@@ -19,7 +21,6 @@
 
 #include "query/agg.h"
 #include "query/evalmat.h"
-#include "query/funcall.h"
 #include "query/parse.h"
 
 /* What one window is evaluated with. */
@@ -443,6 +444,42 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
             return -1;
     }
     return 0;
+}
+
+void
+qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
+                    struct labels *out)
+{
+    const struct qnode *s = qparse_unparen(arg);
+    struct labels tmp;
+    size_t i, j;
+
+    out->v = NULL;
+    out->n = 0;
+    if (s->kind != QN_SELECTOR)
+        return;
+    for (i = 0; i < s->nm; i++) {
+        if (strcmp(s->m[i].name, LABEL_METRIC_NAME) == 0 ||
+            s->m[i].op != STORE_EQ || labels_get(out, s->m[i].name))
+            continue;
+        tmp = *out;
+        qlabels_set(ev, &tmp, s->m[i].name, s->m[i].value, out);
+    }
+    /* A label matched any other way, or twice, is left out. */
+    for (i = 0; i < s->nm; i++) {
+        for (j = 0; j < i; j++) {
+            if (strcmp(s->m[i].name, s->m[j].name) == 0 &&
+                strcmp(s->m[i].name, LABEL_METRIC_NAME) != 0) {
+                tmp = *out;
+                qlabels_set(ev, &tmp, s->m[i].name, NULL, out);
+            }
+        }
+        if (s->m[i].op != STORE_EQ &&
+            strcmp(s->m[i].name, LABEL_METRIC_NAME) != 0) {
+            tmp = *out;
+            qlabels_set(ev, &tmp, s->m[i].name, NULL, out);
+        }
+    }
 }
 
 int

@@ -18,14 +18,6 @@
 #include "src/base/buf.h"
 #include "src/base/xalloc.h"
 
-/* ORDER expo_type */
-static const char *const type_names[] = {
-    "untyped", "counter", "gauge", "histogram", "summary", "info",
-    "stateset", "gaugehistogram", "unknown",
-};
-_Static_assert(sizeof(type_names) / sizeof(type_names[0]) == EXPO_TYPE_COUNT,
-               "type_names must list every expo_type");
-
 enum expo_state {
     ST_OPEN,        /* accepting records */
     ST_DONE,        /* the body ended early or was finished; input ignored */
@@ -64,12 +56,6 @@ struct expo {
     struct meta_acc meta;
     locale_t c_num;
 };
-
-const char *
-expo_type_name(enum expo_type t)
-{
-    return (unsigned)t < EXPO_TYPE_COUNT ? type_names[t] : "unknown";
-}
 
 /* ---- Content-Type ------------------------------------------------- */
 

@@ -14,25 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scrape/expo_type.h"
 #include "src/base/diag.h"
 
 struct expo;
 
 enum expo_format { EXPO_TEXT, EXPO_OPENMETRICS };
-
-/* ORDER expo_type: keep in step with the names in expo.c */
-enum expo_type {
-    EXPO_UNTYPED,
-    EXPO_COUNTER,
-    EXPO_GAUGE,
-    EXPO_HISTOGRAM,
-    EXPO_SUMMARY,
-    EXPO_INFO,
-    EXPO_STATESET,
-    EXPO_GAUGEHISTOGRAM,
-    EXPO_UNKNOWN,
-    EXPO_TYPE_COUNT
-};
 
 struct expo_label {
     const char *name;
@@ -74,8 +61,6 @@ struct expo_sink {
 
 /* The format for a Content-Type header value (NULL or unknown: text). */
 enum expo_format expo_format_for(const char *content_type);
-/* The name of a type as the exposition formats write it ("counter"). */
-const char *expo_type_name(enum expo_type t);
 
 /* A parser for one body; lines longer than max_line bytes are an error. */
 struct expo *expo_new(enum expo_format fmt, const struct expo_sink *sink,

@@ -5,6 +5,9 @@
  * seconds, exemplars checked and skipped. "# EOF" is reported, not
  * enforced: expo.c knows where the body ends.
  *
+ * Internal to scrape/: not part of the scrape API; other folders include
+ * scrape/expo.h (tests may include this header).
+ *
  * Ownership: as for struct expo_rec (scrape/expo_rec.h).
  */
 #ifndef SCRAPE_EXPO_OM_H

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "scrape/expo_tok.h"
+#include "scrape/expo_type.h"
 #include "src/base/utf8.h"
 #include "src/base/xalloc.h"
 

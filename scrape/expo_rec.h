@@ -4,6 +4,9 @@
  * format 0.0.4 records. The OpenMetrics grammar (expo_om.h) shares the
  * helpers declared here; expo.c frames the body and delivers the results.
  *
+ * Internal to scrape/: not part of the scrape API; other folders include
+ * scrape/expo.h (tests may include this header).
+ *
  * Ownership: the record's bytes, scratch and diag belong to the caller;
  * the label array is the caller's too and these functions may grow it.
  * Everything a parsed record points to lives in s or scratch.

@@ -1,8 +1,12 @@
 /*
- * Token-level helpers shared by the two exposition grammars in expo.c:
- * numbers with Go's strconv syntax, UTF-8 validation, escape resolution
- * and the "found ..." part of error messages. They work on (pointer,
- * length) slices that need not be NUL-terminated and never read past them.
+ * Token-level helpers shared by the two exposition grammars (expo_rec.c,
+ * expo_om.c) and their driver expo.c: numbers with Go's strconv syntax,
+ * UTF-8 validation, escape resolution and the "found ..." part of error
+ * messages. They work on (pointer, length) slices that need not be
+ * NUL-terminated and never read past them.
+ *
+ * Internal to scrape/: not part of the scrape API; other folders include
+ * scrape/expo.h (tests may include this header).
  *
  * Ownership: every slice is borrowed for the call; output buffers belong
  * to the caller and must be as large as each function says.

@@ -191,10 +191,8 @@ fetch_conn_new(struct fetch *f)
 
     c->f = f;
     c->easy = curl_easy_init();
-    if (c->easy == NULL) {
-        fputs("promdeck: curl_easy_init failed\n", stderr);
-        abort();
-    }
+    if (c->easy == NULL)
+        xalloc_fatal("curl_easy_init failed", 0);
     f->conns++;
     /* One idle keep-alive connection per target stays in the cache. */
     curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->conns);
@@ -242,21 +240,13 @@ fetch_conn_free(struct fetch_conn *c)
     free(c);
 }
 
-bool
-fetch_conn_busy(const struct fetch_conn *c)
-{
-    return c->busy;
-}
-
 static void
 append_header(struct fetch_conn *c, const char *line)
 {
     struct curl_slist *l = curl_slist_append(c->hdrs, line);
 
-    if (l == NULL) {
-        fputs("promdeck: out of memory\n", stderr);
-        abort();
-    }
+    if (l == NULL)
+        xalloc_fatal("out of memory", 0);
     c->hdrs = l;
 }
 

@@ -84,8 +84,6 @@ void fetch_free(struct fetch *f);
 struct fetch_conn *fetch_conn_new(struct fetch *f);
 /* Cancels a running transfer (done is not called) and frees c. */
 void fetch_conn_free(struct fetch_conn *c);
-/* True from fetch_start until just before the done callback. */
-bool fetch_conn_busy(const struct fetch_conn *c);
 
 /*
  * Starts a GET of req->url on c with the scrape headers (Accept for

@@ -1,14 +1,10 @@
 /*
- * The scrape pool: schedule, fetch, parse and commit for every target.
- * Bodies stream from scrape/fetch into the exposition parser; samples are
- * staged per scrape and reach the store only once the whole body parsed.
- * Series labels go through scrape/relabel_target (target labels,
- * honor_labels, metric_relabel_configs) once per new raw series text;
- * the per-job limits (samples, labels, body size) fail a scrape as they
- * fail it in Prometheus. It does no discovery, and never blocks: all I/O
- * goes through the fetcher's multi handle. It runs just past 1000 lines:
- * the series cache, the limits and the target lifecycle all work on the
- * one private struct target, and splitting them would expose it.
+ * The scrape pool: the targets, their schedule and their transfers. Each
+ * target is scraped on its slot; its body streams from scrape/fetch into
+ * the exposition parser, whose samples scrape/commit stages and, when
+ * the transfer ends, commits. Targets that stay across set_targets keep
+ * their state. It does no discovery and never blocks: all I/O goes
+ * through the fetcher's multi handle.
  */
 #include "scrape/pool.h"
 
@@ -17,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrape/commit.h"
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
+#include "scrape/relabel.h"
 #include "scrape/relabel_target.h"
+#include "scrape/target.h"
 #include "src/base/arena.h"
 #include "src/base/diag.h"
 #include "src/base/duration.h"
@@ -30,372 +29,17 @@
 #define MAX_LINE ((size_t)1 << 20)
 /* New targets start within this much (or their interval, if shorter). */
 #define FIRST_SPREAD_MS 1000
-/* The cache's id for a series metric_relabel_configs drops. */
-#define DROPPED_ID UINT32_MAX
 
-/* ORDER synth: the synthetic series every scrape writes. */
-enum synth {
-    SYN_UP,
-    SYN_DURATION,
-    SYN_SCRAPED,
-    SYN_POST_RELABEL,
-    SYN_SERIES_ADDED,
-    SYN_COUNT
-};
-static const char *const synth_names[] = {
-    "up",
-    "scrape_duration_seconds",
-    "scrape_samples_scraped",
-    "scrape_samples_post_metric_relabeling",
-    "scrape_series_added",
-};
-_Static_assert(sizeof(synth_names) / sizeof(synth_names[0]) == SYN_COUNT,
-               "synth_names out of step with enum synth");
-
-/* One entry of the series cache: raw series text to series id. */
-struct cache_entry {
-    char *key;              /* NULL: empty slot */
-    size_t len;
-    uint64_t hash;
-    uint32_t id;
-    uint32_t iter;          /* the scrape that last saw it */
-};
-
-/* Open addressing with linear probing; cap is 0 or a power of two. */
-struct series_cache {
-    struct cache_entry *v;
-    size_t cap, n;
-};
-
-/* A sample waiting for its scrape to finish. */
-struct staged {
-    uint32_t id;
-    uint32_t seq;           /* position in the body: the first one wins */
-    int64_t t;
-    double v;
-    bool tracked;           /* no explicit timestamp: subject to staleness */
-};
-
-/*
- * A target and its scrape state. Invariants: running is true exactly while
- * conn is busy; parser is non-NULL only while running; prev holds the
- * sorted, unique ids of the tracked series of the last successful scrape
- * (empty after a failed one).
- */
-struct target {
-    struct scrape_pool *pool;
-    char *job, *url;
-    char *shown_url;            /* url with any password as <secret> */
-    struct fetch_http http;     /* owned copies of the strings */
-    bool has_http;
-    bool ignore_timestamps;
-    size_t sample_limit, label_limit, name_limit, value_limit;
-    const char *instance;       /* in labels, or "" */
-    struct labels labels;       /* owned copies */
-    char *discovered;           /* formatted, for the targets view */
-    const struct relabel_rules *mrules;     /* borrowed; may be NULL */
-    bool honor;
-    bool cache_stale;           /* clear the cache when this scrape ends */
-    int64_t interval_ms, timeout_ms;
-    size_t max_body;
-    uint64_t hash;
-    int64_t next_ms;
-    struct fetch_conn *conn;
-    uint32_t synth[SYN_COUNT];
-    /* The scrape in flight. */
-    bool running, parse_failed, series_failed;
-    int64_t start_ms;
-    double mono_start;
-    struct expo *parser;
-    struct diag pdiag;
-    struct diag sdiag;          /* why a series failed the scrape */
-    struct staged *staged;
-    size_t nstaged, capstaged;
-    char limit_error[400];      /* a label limit broke this scrape */
-    char forced_error[200];     /* target_limit broken: never fetch */
-    size_t series_added;
-    uint32_t iter;
-    struct series_cache cache;
-    uint32_t *prev;
-    size_t nprev, capprev;
-    /* What the status shows. */
-    int health;
-    int64_t last_scrape_ms;
-    double last_duration_s;
-    size_t samples, scrapes, out_of_order, duplicates;
-    char last_error[600];
-};
-
-struct scrape_pool {
-    struct store *st;
-    struct fetch *fetch;
-    struct target **t;
-    size_t n;
-    struct arena *scratch;      /* labels of one new series at a time */
-    struct relabel_builder *lb; /* its final labels */
-    size_t finished;            /* scrapes committed in this pump */
-};
-
-/* FNV-1a over the raw series text: the keys are short, and a target that
- * crafts colliding names only slows down its own cache. */
-static uint64_t
-hash_bytes(const char *p, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static struct cache_entry *
-cache_slot(struct series_cache *c, const char *key, size_t len, uint64_t h)
-{
-    size_t mask = c->cap - 1;
-
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        struct cache_entry *e = &c->v[i];
-
-        if (e->key == NULL || (e->hash == h && e->len == len &&
-                               memcmp(e->key, key, len) == 0))
-            return e;
-    }
-}
-
-static struct cache_entry *
-cache_find(struct series_cache *c, const char *key, size_t len, uint64_t h)
-{
-    struct cache_entry *e;
-
-    if (c->cap == 0)
-        return NULL;
-    e = cache_slot(c, key, len, h);
-    return e->key != NULL ? e : NULL;
-}
-
-/* Re-inserts the entries (seen in scrape keep_iter, or all when keep_all)
- * into a table of new_cap slots, freeing the others' keys. */
-static void
-cache_rebuild(struct series_cache *c, size_t new_cap, bool keep_all,
-              uint32_t keep_iter)
-{
-    struct cache_entry *old = c->v;
-    size_t old_cap = c->cap;
-
-    c->v = xcalloc(new_cap, sizeof(*c->v));
-    c->cap = new_cap;
-    c->n = 0;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i].key == NULL)
-            continue;
-        if (!keep_all && old[i].iter != keep_iter) {
-            free(old[i].key);
-            continue;
-        }
-        *cache_slot(c, old[i].key, old[i].len, old[i].hash) = old[i];
-        c->n++;
-    }
-    free(old);
-}
-
-static void
-cache_insert(struct series_cache *c, const char *key, size_t len,
-             uint64_t h, uint32_t id, uint32_t iter)
-{
-    struct cache_entry *e;
-
-    if ((c->n + 1) * 4 > c->cap * 3)
-        cache_rebuild(c, c->cap != 0 ? c->cap * 2 : 64, true, 0);
-    e = cache_slot(c, key, len, h);
-    assert(e->key == NULL);
-    e->key = xstrndup(key, len);
-    e->len = len;
-    e->hash = h;
-    e->id = id;
-    e->iter = iter;
-    c->n++;
-}
-
-/* Drops entries not seen in scrape iter, shrinking the table with them. */
-static void
-cache_sweep(struct series_cache *c, uint32_t iter)
-{
-    size_t live = 0, cap = 64;
-
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->v[i].key != NULL && c->v[i].iter == iter)
-            live++;
-    if (live == c->n)
-        return;
-    while (live * 4 > cap * 3 / 2)
-        cap *= 2;
-    cache_rebuild(c, cap, false, iter);
-}
-
-static void
-cache_clear(struct series_cache *c)
-{
-    for (size_t i = 0; i < c->cap; i++)
-        free(c->v[i].key);
-    free(c->v);
-    memset(c, 0, sizeof(*c));
-}
-
-/* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
-static void
-quote50(char *out, size_t cap, const char *v)
-{
-    size_t o = 0;
-
-    out[o++] = '"';
-    for (size_t i = 0; v[i] != '\0' && i < 50 && o + 4 < cap; i++) {
-        if (v[i] == '"' || v[i] == '\\')
-            out[o++] = '\\';
-        if (v[i] == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
-            continue;
-        }
-        out[o++] = v[i];
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-}
-
-/*
- * label_limit, label_name_length_limit and label_value_length_limit on
- * the final label set of a new series, in Prometheus's words; -1 (and
- * t->limit_error set) when one is exceeded.
- */
-static int
-check_label_limits(struct target *t, const struct expo_sample *s,
-                   const struct labels *ls)
-{
-    int mlen = s->series_len < 50 ? (int)s->series_len : 50;
-    char q[128];
-
-    if (t->label_limit > 0 && ls->n > t->label_limit) {
-        snprintf(t->limit_error, sizeof(t->limit_error),
-                 "label_limit exceeded (metric: %.*s, number of labels: "
-                 "%zu, limit: %zu)", mlen, s->series, ls->n, t->label_limit);
-        return -1;
-    }
-    for (size_t i = 0; i < ls->n; i++) {
-        const struct label *l = &ls->v[i];
-
-        if (t->name_limit > 0 && strlen(l->name) > t->name_limit) {
-            snprintf(t->limit_error, sizeof(t->limit_error),
-                     "label_name_length_limit exceeded (metric: %.*s, "
-                     "label name: %.50s, length: %zu, limit: %zu)", mlen,
-                     s->series, l->name, strlen(l->name), t->name_limit);
-            return -1;
-        }
-        if (t->value_limit > 0 && strlen(l->value) > t->value_limit) {
-            quote50(q, sizeof(q), l->value);
-            snprintf(t->limit_error, sizeof(t->limit_error),
-                     "label_value_length_limit exceeded (metric: %.*s, "
-                     "label name: %.50s, value: %s, length: %zu, limit: "
-                     "%zu)", mlen, s->series, l->name, q, strlen(l->value),
-                     t->value_limit);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/*
- * The series id for a sample the cache does not know: the scraped name
- * and labels through relabel_series_labels (target labels attached as
- * honor_labels says, then metric_relabel_configs), then the label limits.
- * Returns DROPPED_ID for a series the rules drop; fails (-1) for a series
- * without a valid name (t->sdiag set) or over a label limit
- * (t->limit_error set), which fails the whole scrape as in Prometheus.
- */
-static int
-resolve_series(struct scrape_pool *p, struct target *t,
-               const struct expo_sample *s, uint32_t *id)
-{
-    struct arena *a = p->scratch;
-    size_t n = 0;
-    struct label *v;
-    struct labels ls;
-    int rc;
-
-    arena_reset(a);
-    v = arena_alloc(a, (1 + s->nlabels) * sizeof(*v));
-    v[n].name = LABEL_METRIC_NAME;
-    v[n++].value = arena_strndup(a, s->name, s->name_len);
-    for (size_t i = 0; i < s->nlabels; i++) {
-        const struct expo_label *l = &s->labels[i];
-
-        v[n].name = arena_strndup(a, l->name, l->name_len);
-        v[n++].value = arena_strndup(a, l->value, l->value_len);
-    }
-    ls.v = v;
-    ls.n = n;
-    rc = relabel_series_labels(&ls, &t->labels, t->honor, t->mrules, p->lb,
-                               &t->sdiag);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        *id = DROPPED_ID;
-        return 0;
-    }
-    if (check_label_limits(t, s, relabel_builder_labels(p->lb)) != 0)
-        return -1;
-    *id = store_series_id(p->st, relabel_builder_labels(p->lb));
-    return 0;
-}
-
-/* The parser's sink: finds the series (cache first) and stages the sample. */
-static int
-stage_sample(void *ctx, const struct expo_sample *s)
-{
-    struct target *t = ctx;
-    uint64_t h = hash_bytes(s->series, s->series_len, 0xcbf29ce484222325ULL);
-    struct cache_entry *e = cache_find(&t->cache, s->series, s->series_len,
-                                       h);
-    struct staged *st;
-    uint32_t id;
-
-    if (e != NULL) {
-        e->iter = t->iter;
-        id = e->id;
-    } else {
-        if (resolve_series(t->pool, t, s, &id) != 0) {
-            t->series_failed = true;
-            return 1;
-        }
-        cache_insert(&t->cache, s->series, s->series_len, h, id, t->iter);
-        if (id != DROPPED_ID)
-            t->series_added++;
-    }
-    /* A dropped series is remembered so the next scrape skips it cheaply. */
-    if (id == DROPPED_ID)
-        return 0;
-    if (t->nstaged == t->capstaged) {
-        t->capstaged = t->capstaged != 0 ? t->capstaged * 2 : 256;
-        t->staged = xreallocarray(t->staged, t->capstaged,
-                                  sizeof(*t->staged));
-    }
-    st = &t->staged[t->nstaged];
-    st->id = id;
-    st->seq = (uint32_t)t->nstaged++;
-    /* honor_timestamps: an exposed timestamp wins over the scrape's,
-     * unless the job says to ignore them; then staleness applies. */
-    st->tracked = !s->has_ts || t->ignore_timestamps;
-    st->t = st->tracked ? t->start_ms : s->ts;
-    st->v = s->value;
-    return 0;
-}
-
+/* The parser starts at the headers, or at the first data when there were
+ * none to call: a body without a Content-Type is read as text. */
 static void
 make_parser(struct target *t, const char *content_type)
 {
-    struct expo_sink sink = { .ctx = t, .sample = stage_sample };
+    struct expo_sink sink = { .ctx = t, .sample = commit_stage };
 
-    if (t->parser == NULL)
-        t->parser = expo_new(expo_format_for(content_type), &sink, MAX_LINE);
+    if (t->stage.parser == NULL)
+        t->stage.parser = expo_new(expo_format_for(content_type), &sink,
+                                   MAX_LINE);
 }
 
 static void
@@ -410,142 +54,11 @@ on_data(void *ctx, const char *p, size_t n)
     struct target *t = ctx;
 
     make_parser(t, NULL);
-    if (expo_feed(t->parser, p, n, &t->pdiag) != 0) {
-        t->parse_failed = true;
+    if (expo_feed(t->stage.parser, p, n, &t->stage.pdiag) != 0) {
+        t->stage.parse_failed = true;
         return 1;
     }
     return 0;
-}
-
-static int
-cmp_staged(const void *a, const void *b)
-{
-    const struct staged *x = a, *y = b;
-
-    if (x->id != y->id)
-        return x->id < y->id ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static void
-append(struct target *t, uint32_t id, int64_t ts, double v)
-{
-    if (store_append(t->pool->st, id, ts, v) != 0)
-        t->out_of_order++;
-}
-
-/*
- * Writes the staged samples, first of each series only, and collects the
- * tracked series of this scrape (sorted, unique) into *cur.
- */
-static size_t
-commit_staged(struct target *t, uint32_t **cur, size_t *capcur)
-{
-    size_t n = 0;
-
-    qsort(t->staged, t->nstaged, sizeof(*t->staged), cmp_staged);
-    for (size_t i = 0; i < t->nstaged; i++) {
-        const struct staged *s = &t->staged[i];
-
-        if (i > 0 && t->staged[i - 1].id == s->id) {
-            t->duplicates++;
-            continue;
-        }
-        append(t, s->id, s->t, s->v);
-        if (!s->tracked)
-            continue;
-        if (n == *capcur) {
-            *capcur = *capcur != 0 ? *capcur * 2 : 64;
-            *cur = xreallocarray(*cur, *capcur, sizeof(**cur));
-        }
-        (*cur)[n++] = s->id;
-    }
-    return n;
-}
-
-/* Marks stale, at ts, every series of prev that cur (both sorted) lacks. */
-static void
-mark_gone(struct target *t, const uint32_t *prev, size_t nprev,
-          const uint32_t *cur, size_t ncur, int64_t ts)
-{
-    size_t j = 0;
-
-    for (size_t i = 0; i < nprev; i++) {
-        while (j < ncur && cur[j] < prev[i])
-            j++;
-        if (j < ncur && cur[j] == prev[i])
-            continue;
-        append(t, prev[i], ts, store_stale_nan());
-    }
-}
-
-/*
- * Commits a finished scrape. On success the staged samples go in and the
- * series that vanished since the last success get staleness markers; on
- * failure nothing staged is stored and every series of the last success
- * is marked stale, as Prometheus does. The cache is cleared on failure:
- * a long outage can outlive the store's retention and let ids be reused.
- * counted is false for transport errors, whose partial bodies count as
- * empty (Prometheus never parses them); a parse error keeps its counts.
- */
-static void
-commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
-{
-    uint32_t *cur = NULL;
-    size_t ncur = 0, capcur = 0, scraped;
-    double synth[SYN_COUNT];
-
-    if (ok) {
-        ncur = commit_staged(t, &cur, &capcur);
-        mark_gone(t, t->prev, t->nprev, cur, ncur, t->start_ms);
-        free(t->prev);
-        t->prev = cur;
-        t->nprev = ncur;
-        t->capprev = capcur;
-        cache_sweep(&t->cache, t->iter);
-    } else {
-        mark_gone(t, t->prev, t->nprev, NULL, 0, t->start_ms);
-        t->nprev = 0;
-        cache_clear(&t->cache);
-    }
-    scraped = counted && t->parser != NULL ? expo_count(t->parser) : 0;
-    synth[SYN_UP] = ok ? 1 : 0;
-    synth[SYN_DURATION] = duration_s;
-    synth[SYN_SCRAPED] = (double)scraped;
-    /* Only samples metric_relabel_configs kept were staged. */
-    synth[SYN_POST_RELABEL] = counted ? (double)t->nstaged : 0;
-    synth[SYN_SERIES_ADDED] = counted ? (double)t->series_added : 0;
-    for (int i = 0; i < SYN_COUNT; i++)
-        append(t, t->synth[i], t->start_ms, synth[i]);
-    t->samples = scraped;
-}
-
-/*
- * The text of a scrape's failure, "" when it succeeded. A broken limit
- * says so in Prometheus's words, ahead of the parse error or the abort
- * it caused; sample_limit counts every sample the body held.
- */
-static void
-scrape_error(struct target *t, const char *error)
-{
-    if (t->limit_error[0] != '\0')
-        snprintf(t->last_error, sizeof(t->last_error), "%s",
-                 t->limit_error);
-    else if (t->series_failed)
-        snprintf(t->last_error, sizeof(t->last_error), "%s", t->sdiag.msg);
-    else if (t->parse_failed && t->pdiag.line > 0)
-        snprintf(t->last_error, sizeof(t->last_error),
-                 "parse error at line %d: %s", t->pdiag.line, t->pdiag.msg);
-    else if (t->parse_failed)
-        snprintf(t->last_error, sizeof(t->last_error), "parse error: %s",
-                 t->pdiag.msg);
-    else if (error != NULL)
-        snprintf(t->last_error, sizeof(t->last_error), "%s", error);
-    else if (t->sample_limit > 0 && t->nstaged > t->sample_limit)
-        snprintf(t->last_error, sizeof(t->last_error),
-                 "sample limit exceeded");
-    else
-        t->last_error[0] = '\0';
 }
 
 /* The fetcher's done callback: the scrape ends here, one way or another. */
@@ -558,31 +71,32 @@ on_done(void *ctx, const char *error)
 
     if (error == NULL) {
         make_parser(t, NULL);
-        if (expo_finish(t->parser, &t->pdiag) != 0)
-            t->parse_failed = true;
+        if (expo_finish(t->stage.parser, &t->stage.pdiag) != 0)
+            t->stage.parse_failed = true;
     }
-    scrape_error(t, error);
-    ok = t->last_error[0] == '\0';
+    commit_error(t, error);
+    ok = t->status.last_error[0] == '\0';
     if (!ok)
-        log_debug("%s: %s: %s", __func__, t->shown_url, t->last_error);
+        log_debug("%s: %s: %s", __func__, t->ident.shown_url,
+                  t->status.last_error);
     /* A body cut short by our own parser or limits still counts. */
-    counted = error == NULL || t->parse_failed;
-    dur = time_mono_s() - t->mono_start;
+    counted = error == NULL || t->stage.parse_failed;
+    dur = time_mono_s() - t->xfer.mono_start;
     commit_scrape(t, ok, counted, dur);
-    if (t->cache_stale)
-        cache_clear(&t->cache);
-    t->cache_stale = false;
-    expo_free(t->parser);
-    t->parser = NULL;
+    if (t->series.cache_stale)
+        commit_forget(t);
+    t->series.cache_stale = false;
+    expo_free(t->stage.parser);
+    t->stage.parser = NULL;
     /* A thousand idle targets should not each hold a body's worth. */
-    free(t->staged);
-    t->staged = NULL;
-    t->nstaged = t->capstaged = 0;
-    t->running = false;
-    t->health = ok ? 1 : 2;
-    t->last_scrape_ms = t->start_ms;
-    t->last_duration_s = dur;
-    t->scrapes++;
+    free(t->stage.staged);
+    t->stage.staged = NULL;
+    t->stage.nstaged = t->stage.capstaged = 0;
+    t->xfer.running = false;
+    t->status.health = ok ? 1 : 2;
+    t->status.last_scrape_ms = t->xfer.start_ms;
+    t->status.last_duration_s = dur;
+    t->status.scrapes++;
     t->pool->finished++;
 }
 
@@ -590,10 +104,10 @@ static void
 start_scrape(struct target *t, int64_t now_ms)
 {
     struct fetch_request req = {
-        .url = t->url,
-        .timeout_ms = t->timeout_ms,
-        .max_body = t->max_body,
-        .http = t->has_http ? &t->http : NULL,
+        .url = t->ident.url,
+        .timeout_ms = t->conf.timeout_ms,
+        .max_body = t->conf.max_body,
+        .http = t->conf.has_http ? &t->conf.http : NULL,
     };
     struct fetch_callbacks cb = {
         .ctx = t,
@@ -602,21 +116,21 @@ start_scrape(struct target *t, int64_t now_ms)
         .done = on_done,
     };
 
-    t->running = true;
-    t->parse_failed = false;
-    t->limit_error[0] = '\0';
-    t->series_failed = false;
-    diag_clear(&t->pdiag);
-    diag_clear(&t->sdiag);
-    t->start_ms = now_ms;
-    t->mono_start = time_mono_s();
-    t->nstaged = 0;
-    t->series_added = 0;
-    t->iter++;
-    if (t->forced_error[0] != '\0')
-        on_done(t, t->forced_error);
+    t->xfer.running = true;
+    t->stage.parse_failed = false;
+    t->stage.limit_error[0] = '\0';
+    t->stage.series_failed = false;
+    diag_clear(&t->stage.pdiag);
+    diag_clear(&t->stage.sdiag);
+    t->xfer.start_ms = now_ms;
+    t->xfer.mono_start = time_mono_s();
+    t->stage.nstaged = 0;
+    t->stage.series_added = 0;
+    t->series.iter++;
+    if (t->conf.forced_error[0] != '\0')
+        on_done(t, t->conf.forced_error);
     else
-        fetch_start(t->conn, &req, &cb);
+        fetch_start(t->xfer.conn, &req, &cb);
 }
 
 /* The number of string fields in a fetch_http. */
@@ -691,20 +205,20 @@ shown_url(const char *url)
 static void
 target_settings(struct target *t, const struct scrape_target_def *def)
 {
-    t->interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
-    t->timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
-    t->max_body = def->body_size_limit;
-    t->ignore_timestamps = def->ignore_timestamps;
-    t->sample_limit = def->sample_limit;
-    t->label_limit = def->label_limit;
-    t->name_limit = def->label_name_length_limit;
-    t->value_limit = def->label_value_length_limit;
-    snprintf(t->forced_error, sizeof(t->forced_error), "%s",
+    t->sched.interval_ms = def->interval_ms > 0 ? def->interval_ms : 60000;
+    t->conf.timeout_ms = def->timeout_ms > 0 ? def->timeout_ms : 10000;
+    t->conf.max_body = def->body_size_limit;
+    t->conf.ignore_timestamps = def->ignore_timestamps;
+    t->conf.sample_limit = def->sample_limit;
+    t->conf.label_limit = def->label_limit;
+    t->conf.name_limit = def->label_name_length_limit;
+    t->conf.value_limit = def->label_value_length_limit;
+    snprintf(t->conf.forced_error, sizeof(t->conf.forced_error), "%s",
              def->forced_error != NULL ? def->forced_error : "");
-    http_free(&t->http);
-    t->has_http = def->http != NULL;
+    http_free(&t->conf.http);
+    t->conf.has_http = def->http != NULL;
     if (def->http != NULL)
-        http_copy(&t->http, def->http);
+        http_copy(&t->conf.http, def->http);
 }
 
 /* The target's identity and labels, copied from def; not yet scheduled. */
@@ -712,64 +226,47 @@ static struct target *
 target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 {
     struct target *t = xcalloc(1, sizeof(*t));
+    struct target_ident *id = &t->ident;
     const char *inst;
 
     t->pool = p;
-    t->job = xstrdup(def->job != NULL ? def->job : "");
+    id->job = xstrdup(def->job != NULL ? def->job : "");
     if (def->params != NULL && def->params[0] != '\0')
-        t->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
-                           def->metrics_path, def->params);
+        id->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
+                            def->metrics_path, def->params);
     else
-        t->url = xasprintf("%s://%s%s", def->scheme, def->address,
-                           def->metrics_path);
-    t->shown_url = shown_url(t->url);
-    t->discovered = xstrdup(def->discovered != NULL ? def->discovered : "");
-    t->mrules = def->metric_relabel;
-    t->honor = def->honor_labels;
-    t->labels.n = def->labels.n;
-    t->labels.v = xcalloc(def->labels.n + 1, sizeof(*t->labels.v));
+        id->url = xasprintf("%s://%s%s", def->scheme, def->address,
+                            def->metrics_path);
+    id->shown_url = shown_url(id->url);
+    id->discovered = xstrdup(def->discovered != NULL ? def->discovered : "");
+    t->conf.mrules = def->metric_relabel;
+    t->conf.honor = def->honor_labels;
+    id->labels.n = def->labels.n;
+    id->labels.v = xcalloc(def->labels.n + 1, sizeof(*id->labels.v));
     for (size_t i = 0; i < def->labels.n; i++) {
-        t->labels.v[i].name = xstrdup(def->labels.v[i].name);
-        t->labels.v[i].value = xstrdup(def->labels.v[i].value);
+        id->labels.v[i].name = xstrdup(def->labels.v[i].name);
+        id->labels.v[i].value = xstrdup(def->labels.v[i].value);
     }
-    labels_sort(&t->labels);
-    inst = labels_get(&t->labels, "instance");
-    t->instance = inst != NULL ? inst : "";
+    labels_sort(&id->labels);
+    inst = labels_get(&id->labels, "instance");
+    id->instance = inst != NULL ? inst : "";
     target_settings(t, def);
-    t->hash = hash_bytes(t->url, strlen(t->url), labels_hash(&t->labels));
+    id->hash = target_hash_bytes(id->url, strlen(id->url),
+                                 labels_hash(&id->labels));
     return t;
-}
-
-/* The synthetic series' ids: the target labels plus the metric name. */
-static void
-target_synth_ids(struct scrape_pool *p, struct target *t)
-{
-    struct label *v = xcalloc(t->labels.n + 1, sizeof(*v));
-    struct labels ls = { .v = v };
-
-    for (int i = 0; i < SYN_COUNT; i++) {
-        ls.n = 0;
-        v[ls.n].name = LABEL_METRIC_NAME;
-        v[ls.n++].value = synth_names[i];
-        for (size_t j = 0; j < t->labels.n; j++)
-            if (t->labels.v[j].value[0] != '\0')
-                v[ls.n++] = t->labels.v[j];
-        labels_sort(&ls);
-        t->synth[i] = store_series_id(p->st, &ls);
-    }
-    free(v);
 }
 
 /* The first time after x that falls on the target's slot in its interval. */
 static int64_t
 next_slot_after(const struct target *t, int64_t x)
 {
-    int64_t offset = (int64_t)(t->hash % (uint64_t)t->interval_ms);
-    int64_t r = (x - offset) % t->interval_ms;
+    int64_t iv = t->sched.interval_ms;
+    int64_t offset = (int64_t)(t->ident.hash % (uint64_t)iv);
+    int64_t r = (x - offset) % iv;
 
     if (r < 0)
-        r += t->interval_ms;
-    return x - r + t->interval_ms;
+        r += iv;
+    return x - r + iv;
 }
 
 /*
@@ -780,12 +277,12 @@ next_slot_after(const struct target *t, int64_t x)
 static void
 target_activate(struct scrape_pool *p, struct target *t, int64_t now_ms)
 {
-    int64_t spread = t->interval_ms < FIRST_SPREAD_MS ? t->interval_ms
-                                                      : FIRST_SPREAD_MS;
+    int64_t iv = t->sched.interval_ms;
+    int64_t spread = iv < FIRST_SPREAD_MS ? iv : FIRST_SPREAD_MS;
 
-    t->conn = fetch_conn_new(p->fetch);
-    target_synth_ids(p, t);
-    t->next_ms = now_ms + (int64_t)(t->hash % (uint64_t)spread);
+    t->xfer.conn = fetch_conn_new(p->fetch);
+    commit_synth_ids(t);
+    t->sched.next_ms = now_ms + (int64_t)(t->ident.hash % (uint64_t)spread);
 }
 
 static void
@@ -793,21 +290,21 @@ target_free(struct target *t)
 {
     if (t == NULL)
         return;
-    fetch_conn_free(t->conn);
-    expo_free(t->parser);
-    cache_clear(&t->cache);
-    for (size_t i = 0; i < t->labels.n; i++) {
-        free((char *)t->labels.v[i].name);
-        free((char *)t->labels.v[i].value);
+    fetch_conn_free(t->xfer.conn);
+    expo_free(t->stage.parser);
+    commit_forget(t);
+    for (size_t i = 0; i < t->ident.labels.n; i++) {
+        free((char *)t->ident.labels.v[i].name);
+        free((char *)t->ident.labels.v[i].value);
     }
-    free(t->labels.v);
-    free(t->job);
-    free(t->url);
-    free(t->shown_url);
-    http_free(&t->http);
-    free(t->discovered);
-    free(t->staged);
-    free(t->prev);
+    free(t->ident.labels.v);
+    free(t->ident.job);
+    free(t->ident.url);
+    free(t->ident.shown_url);
+    http_free(&t->conf.http);
+    free(t->ident.discovered);
+    free(t->stage.staged);
+    free(t->series.prev);
     free(t);
 }
 
@@ -815,15 +312,12 @@ target_free(struct target *t)
 static void
 target_retire(struct target *t, int64_t now_ms)
 {
-    if (t->running) {
-        fetch_conn_free(t->conn);
-        t->conn = NULL;
-        t->running = false;
+    if (t->xfer.running) {
+        fetch_conn_free(t->xfer.conn);
+        t->xfer.conn = NULL;
+        t->xfer.running = false;
     }
-    mark_gone(t, t->prev, t->nprev, NULL, 0, now_ms);
-    if (t->scrapes > 0)
-        for (int i = 0; i < SYN_COUNT; i++)
-            append(t, t->synth[i], now_ms, store_stale_nan());
+    commit_retire(t, now_ms);
     target_free(t);
 }
 
@@ -834,10 +328,8 @@ scrape_pool_new(struct store *st)
 
     p->st = st;
     p->fetch = fetch_new();
-    if (p->fetch == NULL) {
-        fputs("promdeck: cannot initialise libcurl\n", stderr);
-        abort();
-    }
+    if (p->fetch == NULL)
+        xalloc_fatal("cannot initialise libcurl", 0);
     p->scratch = arena_new();
     p->lb = relabel_builder_new();
     return p;
@@ -864,8 +356,9 @@ take_match(struct target **old, size_t nold, const struct target *t)
     for (size_t i = 0; i < nold; i++) {
         struct target *o = old[i];
 
-        if (o != NULL && o->hash == t->hash && strcmp(o->url, t->url) == 0
-            && labels_equal(&o->labels, &t->labels)) {
+        if (o != NULL && o->ident.hash == t->ident.hash
+            && strcmp(o->ident.url, t->ident.url) == 0
+            && labels_equal(&o->ident.labels, &t->ident.labels)) {
             old[i] = NULL;
             return o;
         }
@@ -883,25 +376,26 @@ static void
 target_update(struct target *o, struct target *t,
               const struct scrape_target_def *def, int64_t now_ms)
 {
-    int64_t old_interval = o->interval_ms;
-    size_t limits[3] = { o->label_limit, o->name_limit, o->value_limit };
-    char *disc = o->discovered;
+    struct target_conf *c = &o->conf;
+    int64_t old_interval = o->sched.interval_ms;
+    size_t limits[3] = { c->label_limit, c->name_limit, c->value_limit };
+    char *disc = o->ident.discovered;
 
-    o->discovered = t->discovered;
-    t->discovered = disc;
+    o->ident.discovered = t->ident.discovered;
+    t->ident.discovered = disc;
     target_settings(o, def);
-    if (o->mrules != t->mrules || o->honor != t->honor ||
-        limits[0] != o->label_limit || limits[1] != o->name_limit ||
-        limits[2] != o->value_limit) {
-        if (o->running)
-            o->cache_stale = true;
+    if (c->mrules != t->conf.mrules || c->honor != t->conf.honor ||
+        limits[0] != c->label_limit || limits[1] != c->name_limit ||
+        limits[2] != c->value_limit) {
+        if (o->xfer.running)
+            o->series.cache_stale = true;
         else
-            cache_clear(&o->cache);
+            commit_forget(o);
     }
-    o->mrules = t->mrules;
-    o->honor = t->honor;
-    if (old_interval != o->interval_ms && !o->running)
-        o->next_ms = next_slot_after(o, now_ms);
+    c->mrules = t->conf.mrules;
+    c->honor = t->conf.honor;
+    if (old_interval != o->sched.interval_ms && !o->xfer.running)
+        o->sched.next_ms = next_slot_after(o, now_ms);
 }
 
 void
@@ -939,8 +433,8 @@ scrape_pool_next_due(const struct scrape_pool *p)
     int64_t due = INT64_MAX;
 
     for (size_t i = 0; i < p->n; i++)
-        if (p->t[i]->next_ms < due)
-            due = p->t[i]->next_ms;
+        if (p->t[i]->sched.next_ms < due)
+            due = p->t[i]->sched.next_ms;
     return due;
 }
 
@@ -953,14 +447,15 @@ scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms)
 {
     for (size_t i = 0; i < p->n; i++) {
         struct target *t = p->t[i];
+        struct target_sched *sc = &t->sched;
 
-        if (t->next_ms > now_ms)
+        if (sc->next_ms > now_ms)
             continue;
-        if (t->running) {
-            t->next_ms = next_slot_after(t, now_ms);
+        if (t->xfer.running) {
+            sc->next_ms = next_slot_after(t, now_ms);
             continue;
         }
-        t->next_ms = next_slot_after(t, now_ms + t->interval_ms / 2);
+        sc->next_ms = next_slot_after(t, now_ms + sc->interval_ms / 2);
         start_scrape(t, now_ms);
     }
 }
@@ -970,10 +465,11 @@ scrape_pool_start_all(struct scrape_pool *p, int64_t now_ms)
 {
     for (size_t i = 0; i < p->n; i++) {
         struct target *t = p->t[i];
+        struct target_sched *sc = &t->sched;
 
-        if (t->running)
+        if (t->xfer.running)
             continue;
-        t->next_ms = next_slot_after(t, now_ms + t->interval_ms / 2);
+        sc->next_ms = next_slot_after(t, now_ms + sc->interval_ms / 2);
         start_scrape(t, now_ms);
     }
 }
@@ -1017,17 +513,17 @@ scrape_pool_status(const struct scrape_pool *p, size_t i,
 
     assert(i < p->n);
     t = p->t[i];
-    out->job = t->job;
-    out->instance = t->instance;
-    out->url = t->shown_url;
-    out->labels = &t->labels;
-    out->discovered = t->discovered;
-    out->health = t->health;
-    out->last_scrape_ms = t->last_scrape_ms;
-    out->last_duration_s = t->last_duration_s;
-    out->samples = t->samples;
-    out->scrapes = t->scrapes;
-    out->last_error = t->last_error;
-    out->out_of_order = t->out_of_order;
-    out->duplicates = t->duplicates;
+    out->job = t->ident.job;
+    out->instance = t->ident.instance;
+    out->url = t->ident.shown_url;
+    out->labels = &t->ident.labels;
+    out->discovered = t->ident.discovered;
+    out->health = t->status.health;
+    out->last_scrape_ms = t->status.last_scrape_ms;
+    out->last_duration_s = t->status.last_duration_s;
+    out->samples = t->status.samples;
+    out->scrapes = t->status.scrapes;
+    out->last_error = t->status.last_error;
+    out->out_of_order = t->status.out_of_order;
+    out->duplicates = t->status.duplicates;
 }

@@ -112,7 +112,7 @@ arena_calloc(struct arena *a, size_t nmemb, size_t size)
     void *p;
 
     if (size != 0 && nmemb > SIZE_MAX / size)
-        abort();
+        xalloc_fatal(NULL, SIZE_MAX);
     p = arena_alloc(a, nmemb * size);
     memset(p, 0, nmemb * size);
     return p;

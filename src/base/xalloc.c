@@ -1,7 +1,8 @@
 /*
  * The x* allocation family: malloc and friends that abort on failure after
- * giving the screen a chance to restore the terminal. Nothing here frees
- * memory on the caller's behalf.
+ * giving the screen a chance to restore the terminal, and the one fatal
+ * exit every other resource failure shares. Nothing here frees memory on
+ * the caller's behalf, and nothing tries to recover.
  */
 #include "src/base/xalloc.h"
 
@@ -19,12 +20,22 @@ xalloc_set_fatal_hook(void (*hook)(void))
     fatal_hook = hook;
 }
 
-static void
-out_of_memory(size_t size)
+void
+xalloc_fatal(const char *why, size_t size)
 {
-    if (fatal_hook != NULL)
-        fatal_hook();
-    fprintf(stderr, "promdeck: out of memory (wanted %zu bytes)\n", size);
+    void (*hook)(void) = fatal_hook;
+
+    /* A hook that fails in turn must not loop back into itself. */
+    fatal_hook = NULL;
+    if (hook != NULL)
+        hook();
+    if (why == NULL)
+        fprintf(stderr, "promdeck: out of memory (wanted %zu bytes)\n",
+                size);
+    else if (size != 0)
+        fprintf(stderr, "promdeck: %s (wanted %zu bytes)\n", why, size);
+    else
+        fprintf(stderr, "promdeck: %s\n", why);
     abort();
 }
 
@@ -34,7 +45,7 @@ xmalloc(size_t size)
     void *p = malloc(size ? size : 1);
 
     if (p == NULL)
-        out_of_memory(size);
+        xalloc_fatal(NULL, size);
     return p;
 }
 
@@ -44,7 +55,7 @@ xcalloc(size_t nmemb, size_t size)
     void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
     if (p == NULL)
-        out_of_memory(nmemb * size);
+        xalloc_fatal(NULL, nmemb * size);
     return p;
 }
 
@@ -54,7 +65,7 @@ xrealloc(void *p, size_t size)
     void *q = realloc(p, size ? size : 1);
 
     if (q == NULL)
-        out_of_memory(size);
+        xalloc_fatal(NULL, size);
     return q;
 }
 
@@ -62,7 +73,7 @@ void *
 xreallocarray(void *p, size_t nmemb, size_t size)
 {
     if (size != 0 && nmemb > SIZE_MAX / size)
-        out_of_memory(SIZE_MAX);
+        xalloc_fatal(NULL, SIZE_MAX);
     return xrealloc(p, nmemb * size);
 }
 
@@ -93,7 +104,7 @@ xasprintf(const char *fmt, ...)
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
-        out_of_memory(0);
+        xalloc_fatal(NULL, 0);
     p = xmalloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -487,7 +487,7 @@ yaml_load_buf(const char *name, const char *buf, size_t len, struct diag *d)
     c.budget = ALIAS_BUDGET;
     index_lines(&c);
     if (!yaml_parser_initialize(&c.p))
-        abort();
+        xalloc_fatal("cannot initialise libyaml's parser", 0);
     yaml_parser_set_input_string(&c.p, (const unsigned char *)buf, len);
     root = parse_stream(&c);
     yaml_parser_delete(&c.p);

@@ -1,0 +1,71 @@
+/*
+ * What a scrape puts in the store. While a body parses, each sample's
+ * series is found (in the target's series cache, or relabelled and
+ * checked against the label limits when new) and the sample is staged;
+ * when the scrape ends, the staged samples are committed all or nothing,
+ * with the synthetic series (up, scrape_duration_seconds, ...) and
+ * staleness markers for the series that vanished. It does no I/O and
+ * keeps no schedule: scrape/pool.c decides when scrapes start and end.
+ *
+ * Private to scrape/pool.c: other files use scrape/pool.h (tests may
+ * include it).
+ *
+ * Ownership: every function works on a target of a pool (scrape/target.h)
+ * and writes into that pool's store. What it allocates (cache keys, the
+ * staged samples, the ids of the last scrape) belongs to the target.
+ */
+#ifndef SCRAPE_COMMIT_H
+#define SCRAPE_COMMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scrape/expo.h"
+#include "scrape/target.h"
+
+/*
+ * The exposition parser's sink; ctx is the target. Finds the sample's
+ * series id and stages the sample at t->xfer.start_ms (or its own
+ * timestamp, as honor_timestamps says); a series metric_relabel_configs
+ * drops is remembered and skipped. Returns 1 to stop the parse when a
+ * series has no valid name (t->stage.sdiag set) or breaks a label limit
+ * (t->stage.limit_error set), which fails the scrape.
+ */
+int commit_stage(void *ctx, const struct expo_sample *s);
+
+/*
+ * Sets t->status.last_error to why the scrape failed, or "" when it
+ * succeeded. error is the transfer's own error, NULL when the body
+ * arrived whole. A broken limit wins over the parse error or the abort
+ * it caused, as Prometheus words them.
+ */
+void commit_error(struct target *t, const char *error);
+
+/*
+ * Commits the finished scrape of t. ok: the staged samples go in (the
+ * first of each series) and the series that vanished since the last
+ * success get staleness markers. Not ok: nothing staged goes in, every
+ * series of the last success is marked stale and the cache is emptied.
+ * Either way the synthetic series get a sample at the scrape's start.
+ * counted is false for transport errors, whose partial bodies count as
+ * empty; duration_s is scrape_duration_seconds. Sets t->status.samples.
+ */
+void commit_scrape(struct target *t, bool ok, bool counted,
+                   double duration_s);
+
+/* Looks up the ids of t's synthetic series: its non-empty target labels
+ * plus each name. Call once, before t's first scrape. */
+void commit_synth_ids(struct target *t);
+
+/*
+ * t leaves the pool: every series of its last successful scrape, and its
+ * synthetic series once it has been scraped, get a staleness marker at
+ * now_ms. t's scrape must not be running.
+ */
+void commit_retire(struct target *t, int64_t now_ms);
+
+/* Empties t's series cache, freeing its keys: the next scrape relabels
+ * every series again. */
+void commit_forget(struct target *t);
+
+#endif

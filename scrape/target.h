@@ -1,0 +1,179 @@
+/*
+ * A scrape target's state, shared by the two halves of the scrape pool:
+ * scrape/pool.c (the schedule, the transfers, the target lifecycle and
+ * the pool API) and scrape/commit.c (what a scrape puts in the store).
+ * It holds data and one small hash, no behaviour of its own.
+ *
+ * Private to scrape/pool.c and scrape/commit.c: no other file includes
+ * it (tests may); everything else uses the opaque pool of scrape/pool.h.
+ *
+ * Ownership: a target owns every string, array and handle it points to,
+ * except pool (its owner) and conf.mrules (borrowed from the config, see
+ * scrape/pool.h); pool.c frees a target whole. The pool owns its targets,
+ * its fetcher and the scratch space new series are relabelled in.
+ */
+#ifndef SCRAPE_TARGET_H
+#define SCRAPE_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scrape/expo.h"
+#include "scrape/fetch.h"
+#include "scrape/relabel.h"
+#include "src/base/arena.h"
+#include "src/base/diag.h"
+#include "store/labels.h"
+#include "store/store.h"
+
+/* ORDER synth: the synthetic series every scrape writes; their names
+ * are in scrape/commit.c. */
+enum synth {
+    SYN_UP,
+    SYN_DURATION,
+    SYN_SCRAPED,
+    SYN_POST_RELABEL,
+    SYN_SERIES_ADDED,
+    SYN_COUNT
+};
+
+/* One entry of the series cache: raw series text to series id. */
+struct cache_entry {
+    char *key;              /* NULL: empty slot */
+    size_t len;
+    uint64_t hash;
+    uint32_t id;
+    uint32_t iter;          /* the scrape that last saw it */
+};
+
+/* Open addressing with linear probing; cap is 0 or a power of two. */
+struct series_cache {
+    struct cache_entry *v;
+    size_t cap, n;
+};
+
+/* A sample waiting for its scrape to finish. */
+struct staged {
+    uint32_t id;
+    uint32_t seq;           /* position in the body: the first one wins */
+    int64_t t;
+    double v;
+    bool tracked;           /* no explicit timestamp: subject to staleness */
+};
+
+/*
+ * A target and its scrape state, grouped by concern. Invariants:
+ * xfer.running is true exactly while xfer.conn is busy; stage.parser is
+ * non-NULL only while running; series.prev holds the sorted, unique ids
+ * of the tracked series of the last successful scrape (empty after a
+ * failed one).
+ */
+
+/* Who the target is: fixed when it is created, but for discovered. */
+struct target_ident {
+    char *job, *url;
+    char *shown_url;            /* url with any password as <secret> */
+    const char *instance;       /* in labels, or "" */
+    struct labels labels;       /* owned copies */
+    char *discovered;           /* formatted, for the targets view */
+    uint64_t hash;              /* of url and labels: identity and slot */
+};
+
+/* How it is scraped: its definition's settings, renewed by set_targets. */
+struct target_conf {
+    struct fetch_http http;     /* owned copies of the strings */
+    bool has_http;
+    int64_t timeout_ms;
+    size_t max_body;
+    bool ignore_timestamps;
+    size_t sample_limit, label_limit, name_limit, value_limit;
+    const struct relabel_rules *mrules;     /* borrowed; may be NULL */
+    bool honor;
+    char forced_error[200];     /* target_limit broken: never fetch */
+};
+
+/* When it is scraped. */
+struct target_sched {
+    int64_t interval_ms;
+    int64_t next_ms;            /* when the next scrape is due */
+};
+
+/* The transfer in flight. */
+struct target_xfer {
+    struct fetch_conn *conn;
+    bool running;
+    int64_t start_ms;           /* wall clock: the scrape's timestamp */
+    double mono_start;          /* monotonic: for its duration */
+};
+
+/* The parse of the scrape in flight and the samples it staged. */
+struct target_stage {
+    struct expo *parser;
+    bool parse_failed, series_failed;
+    struct diag pdiag;
+    struct diag sdiag;          /* why a series failed the scrape */
+    char limit_error[400];      /* a label limit broke this scrape */
+    struct staged *staged;
+    size_t nstaged, capstaged;
+    size_t series_added;
+};
+
+/* The series it reports: the cache of ids, and what staleness needs. */
+struct target_series {
+    struct series_cache cache;
+    bool cache_stale;           /* clear the cache when this scrape ends */
+    uint32_t iter;              /* the scrape number cache entries carry */
+    uint32_t *prev;
+    size_t nprev, capprev;
+    uint32_t synth[SYN_COUNT];  /* the synthetic series' ids */
+};
+
+/* What the status shows: the last finished scrape, and totals. */
+struct target_status {
+    int health;
+    int64_t last_scrape_ms;
+    double last_duration_s;
+    size_t samples, scrapes, out_of_order, duplicates;
+    char last_error[600];
+};
+
+struct target {
+    struct scrape_pool *pool;
+    struct target_ident ident;
+    struct target_conf conf;
+    struct target_sched sched;
+    struct target_xfer xfer;
+    struct target_stage stage;
+    struct target_series series;
+    struct target_status status;
+};
+
+/* The pool (opaque in scrape/pool.h): the targets and what they share. */
+struct scrape_pool {
+    struct store *st;
+    struct fetch *fetch;
+    struct target **t;
+    size_t n;
+    struct arena *scratch;      /* labels of one new series at a time */
+    struct relabel_builder *lb; /* its final labels */
+    size_t finished;            /* scrapes committed in this pump */
+};
+
+/*
+ * FNV-1a over n bytes of p, continuing from h (FNV's offset basis for a
+ * fresh hash): the series cache's key hash and a target's identity hash.
+ * The keys are short, and a target that crafts colliding names only slows
+ * down its own cache.
+ */
+static inline uint64_t
+target_hash_bytes(const char *p, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+#endif

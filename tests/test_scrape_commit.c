@@ -1,0 +1,345 @@
+/*
+ * The scrape commit on its own, without HTTP: a target built by hand
+ * scrapes exposition text through the real parser into commit_stage, and
+ * each test reads the store back. It covers all-or-nothing commits,
+ * staleness for vanished and retired series, the synthetic series, the
+ * limits and the series cache.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "scrape/commit.h"
+#include "scrape/expo.h"
+#include "scrape/relabel.h"
+#include "scrape/target.h"
+#include "src/base/arena.h"
+#include "store/labels.h"
+#include "store/store.h"
+
+struct fixture {
+    struct store *st;
+    struct scrape_pool pool;
+    struct target t;
+    struct label tl[3];
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    assert_non_null(f);
+    f->st = store_new(0, 0);
+    f->pool.st = f->st;
+    f->pool.scratch = arena_new();
+    f->pool.lb = relabel_builder_new();
+    f->t.pool = &f->pool;
+    /* Sorted; the empty label must not reach the synthetic series. */
+    f->tl[0] = (struct label){ "empty", "" };
+    f->tl[1] = (struct label){ "instance", "h:1" };
+    f->tl[2] = (struct label){ "job", "j" };
+    f->t.ident.labels.v = f->tl;
+    f->t.ident.labels.n = 3;
+    commit_synth_ids(&f->t);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    commit_forget(&f->t);
+    free(f->t.series.prev);
+    arena_free(f->pool.scratch);
+    relabel_builder_free(f->pool.lb);
+    store_free(f->st);
+    free(f);
+    return 0;
+}
+
+/*
+ * One scrape at ms, as scrape/pool.c runs it: reset the stage, parse
+ * body into commit_stage, judge, commit. transport is the fetcher's
+ * error (NULL: the body arrived whole). Returns whether it succeeded.
+ */
+static bool
+scrape(struct fixture *f, int64_t ms, const char *body, const char *transport)
+{
+    struct target *t = &f->t;
+    struct target_stage *g = &t->stage;
+    struct expo_sink sink = { .ctx = t, .sample = commit_stage };
+    bool ok;
+
+    memset(g, 0, sizeof(*g));
+    t->xfer.start_ms = ms;
+    t->series.iter++;
+    g->parser = expo_new(EXPO_TEXT, &sink, 1 << 20);
+    if (expo_feed(g->parser, body, strlen(body), &g->pdiag) != 0)
+        g->parse_failed = true;
+    else if (transport == NULL && expo_finish(g->parser, &g->pdiag) != 0)
+        g->parse_failed = true;
+    commit_error(t, transport);
+    ok = t->status.last_error[0] == '\0';
+    commit_scrape(t, ok, transport == NULL || g->parse_failed, 0.25);
+    expo_free(g->parser);
+    free(g->staged);
+    memset(g, 0, sizeof(*g));
+    t->status.scrapes++;
+    return ok;
+}
+
+/* The newest sample at or before maxt of name{instance, job}, and more
+ * labels (name, value pairs, NULL-terminated). */
+static bool
+last(struct fixture *f, int64_t maxt, struct sample *out, const char *name,
+     ...)
+{
+    struct label v[8];
+    struct labels ls = { .v = v };
+    const char *n;
+    uint32_t id;
+    va_list ap;
+
+    v[ls.n++] = (struct label){ LABEL_METRIC_NAME, name };
+    v[ls.n++] = f->tl[1];
+    v[ls.n++] = f->tl[2];
+    va_start(ap, name);
+    while ((n = va_arg(ap, const char *)) != NULL) {
+        v[ls.n].name = n;
+        v[ls.n++].value = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    labels_sort(&ls);
+    if (!store_series_find(f->st, &ls, &id))
+        return false;
+    return store_last(f->st, id, maxt, out);
+}
+
+/* The value of name{instance, job} at exactly ms. */
+static double
+value_at(struct fixture *f, int64_t ms, const char *name)
+{
+    struct sample s;
+
+    assert_true(last(f, ms, &s, name, NULL));
+    assert_int_equal(s.t, ms);
+    return s.v;
+}
+
+static void
+test_synth_ids(void **state)
+{
+    struct fixture *f = *state;
+    struct label v[] = {
+        { LABEL_METRIC_NAME, "up" }, { "instance", "h:1" }, { "job", "j" },
+    };
+    struct labels ls = { v, 3 };
+    uint32_t id;
+
+    assert_true(store_series_find(f->st, &ls, &id));
+    assert_int_equal(id, f->t.series.synth[SYN_UP]);
+    v[0].value = "scrape_series_added";
+    assert_true(store_series_find(f->st, &ls, &id));
+    assert_int_equal(id, f->t.series.synth[SYN_SERIES_ADDED]);
+}
+
+static void
+test_success_and_synthetic_series(void **state)
+{
+    struct fixture *f = *state;
+    struct sample s;
+
+    assert_true(scrape(f, 1000, "a 1\nb{x=\"1\"} 2\na 5\n", NULL));
+    assert_string_equal(f->t.status.last_error, "");
+    /* The first of a repeated series wins; the repeat is counted. */
+    assert_float_equal(value_at(f, 1000, "a"), 1, 0);
+    assert_int_equal(f->t.status.duplicates, 1);
+    assert_true(last(f, 1000, &s, "b", "x", "1", NULL));
+    assert_float_equal(s.v, 2, 0);
+    assert_float_equal(value_at(f, 1000, "up"), 1, 0);
+    assert_float_equal(value_at(f, 1000, "scrape_duration_seconds"), 0.25,
+                       0);
+    assert_float_equal(value_at(f, 1000, "scrape_samples_scraped"), 3, 0);
+    assert_float_equal(value_at(f, 1000,
+                                "scrape_samples_post_metric_relabeling"),
+                       3, 0);
+    assert_float_equal(value_at(f, 1000, "scrape_series_added"), 2, 0);
+    assert_int_equal(f->t.status.samples, 3);
+    assert_int_equal(f->t.series.nprev, 2);
+}
+
+static void
+test_vanished_series_go_stale(void **state)
+{
+    struct fixture *f = *state;
+    struct sample s;
+
+    assert_true(scrape(f, 1000, "a 1\nb 2\n", NULL));
+    assert_true(scrape(f, 2000, "a 3\n", NULL));
+    assert_float_equal(value_at(f, 2000, "a"), 3, 0);
+    assert_true(store_is_stale(value_at(f, 2000, "b")));
+    /* Known series are not new: only a was added, in the first scrape. */
+    assert_float_equal(value_at(f, 2000, "scrape_series_added"), 0, 0);
+    /* A vanished series is marked once, not at every later scrape. */
+    assert_true(scrape(f, 3000, "a 4\n", NULL));
+    assert_true(last(f, 3000, &s, "b", NULL));
+    assert_int_equal(s.t, 2000);
+}
+
+static void
+test_failure_stores_nothing_staged(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_true(scrape(f, 1000, "a 1\n", NULL));
+    assert_false(scrape(f, 2000, "a 7\nbad line here\n", NULL));
+    assert_string_equal(f->t.status.last_error,
+                        "parse error at line 2: expected a float as "
+                        "value, found \"line\"");
+    /* a's staged 7 never lands: the series of the last success end. */
+    assert_true(store_is_stale(value_at(f, 2000, "a")));
+    assert_float_equal(value_at(f, 2000, "up"), 0, 0);
+    /* A parse error keeps its counts: the body was read. */
+    assert_float_equal(value_at(f, 2000, "scrape_samples_scraped"), 1, 0);
+    assert_int_equal(f->t.series.nprev, 0);
+    assert_int_equal(f->t.series.cache.n, 0);
+}
+
+static void
+test_transport_error_counts_nothing(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_false(scrape(f, 1000, "a 1\n", "connection refused"));
+    assert_string_equal(f->t.status.last_error, "connection refused");
+    assert_float_equal(value_at(f, 1000, "up"), 0, 0);
+    assert_float_equal(value_at(f, 1000, "scrape_samples_scraped"), 0, 0);
+    assert_float_equal(value_at(f, 1000,
+                                "scrape_samples_post_metric_relabeling"),
+                       0, 0);
+}
+
+static void
+test_explicit_timestamps_are_not_tracked(void **state)
+{
+    struct fixture *f = *state;
+    struct sample s;
+
+    assert_true(scrape(f, 1000, "c 1 500\na 1\n", NULL));
+    assert_true(last(f, 1000, &s, "c", NULL));
+    assert_int_equal(s.t, 500);
+    assert_int_equal(f->t.series.nprev, 1);
+    assert_true(scrape(f, 2000, "a 2\n", NULL));
+    assert_true(last(f, 2000, &s, "c", NULL));
+    assert_int_equal(s.t, 500);
+    assert_float_equal(s.v, 1, 0);
+}
+
+static void
+test_retire_marks_everything_stale(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_true(scrape(f, 1000, "a 1\n", NULL));
+    commit_retire(&f->t, 1500);
+    assert_true(store_is_stale(value_at(f, 1500, "a")));
+    assert_true(store_is_stale(value_at(f, 1500, "up")));
+    assert_true(store_is_stale(value_at(f, 1500, "scrape_series_added")));
+}
+
+static void
+test_retire_before_any_scrape(void **state)
+{
+    struct fixture *f = *state;
+    struct sample s;
+
+    commit_retire(&f->t, 1500);
+    assert_false(last(f, 1500, &s, "up", NULL));
+}
+
+static void
+test_label_limit_fails_the_scrape(void **state)
+{
+    struct fixture *f = *state;
+
+    /* __name__, instance, job and x: four labels against a limit of 3. */
+    f->t.conf.label_limit = 3;
+    assert_true(scrape(f, 1000, "a 1\n", NULL));
+    assert_false(scrape(f, 2000, "a 2\nb{x=\"1\"} 1\n", NULL));
+    assert_string_equal(f->t.status.last_error,
+                        "label_limit exceeded (metric: b{x=\"1\"}, number "
+                        "of labels: 4, limit: 3)");
+    assert_true(store_is_stale(value_at(f, 2000, "a")));
+}
+
+static void
+test_sample_limit_fails_the_scrape(void **state)
+{
+    struct fixture *f = *state;
+
+    f->t.conf.sample_limit = 1;
+    assert_false(scrape(f, 1000, "a 1\nb 2\n", NULL));
+    assert_string_equal(f->t.status.last_error, "sample limit exceeded");
+    assert_float_equal(value_at(f, 1000, "up"), 0, 0);
+    f->t.conf.sample_limit = 2;
+    assert_true(scrape(f, 2000, "a 1\nb 2\n", NULL));
+}
+
+static void
+test_cache_sweep_and_forget(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_true(scrape(f, 1000, "a 1\nb 2\nc 3\n", NULL));
+    assert_int_equal(f->t.series.cache.n, 3);
+    /* Series a scrape no longer reports leave the cache with it. */
+    assert_true(scrape(f, 2000, "a 1\n", NULL));
+    assert_int_equal(f->t.series.cache.n, 1);
+    commit_forget(&f->t);
+    assert_int_equal(f->t.series.cache.n, 0);
+    assert_null(f->t.series.cache.v);
+    /* The next scrape finds its series again, as new to the cache but
+     * not to the store. */
+    assert_true(scrape(f, 3000, "a 2\n", NULL));
+    assert_float_equal(value_at(f, 3000, "a"), 2, 0);
+    assert_int_equal(f->t.series.cache.n, 1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_synth_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_success_and_synthetic_series,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vanished_series_go_stale,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_stores_nothing_staged,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transport_error_counts_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_explicit_timestamps_are_not_tracked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retire_marks_everything_stale,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retire_before_any_scrape,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_label_limit_fails_the_scrape,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sample_limit_fails_the_scrape,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_sweep_and_forget,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
