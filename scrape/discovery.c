@@ -73,10 +73,10 @@ discovery_add_static(struct discovery *d, size_t job,
     snprintf(src, sizeof(src), "%zu", index);
     sd_group_init(&p->group, src);
     for (size_t i = 0; i < n; i++)
-        sd_labels_add(sd_group_add_target(&p->group), "__address__",
+        labels_put(sd_group_add_target(&p->group), "__address__",
                       addresses[i]);
     for (size_t i = 0; labels != NULL && i < labels->n; i++)
-        sd_labels_add(&p->group.labels, labels->v[i].name,
+        labels_put(&p->group.labels, labels->v[i].name,
                       labels->v[i].value);
     labels_sort(&p->group.labels);
     return d->n - 1;

@@ -17,8 +17,8 @@
 
 #include <curl/curl.h>
 
-#include "src/base/xalloc.h"
 #include "src/base/version.h"
+#include "src/base/xalloc.h"
 
 #define ACCEPT_HEADER \
     "Accept: application/openmetrics-text;version=1.0.0," \
@@ -777,4 +777,50 @@ size_t
 fetch_running(const struct fetch *f)
 {
     return f->running;
+}
+
+/* The number of string fields in a fetch_http. */
+#define HTTP_STRINGS 11
+
+/* Pointers to the string fields of h, for copying and freeing them. */
+static void
+http_strings(struct fetch_http *h, const char **f[HTTP_STRINGS])
+{
+    f[0] = &h->proxy_url;
+    f[1] = &h->username;
+    f[2] = &h->password;
+    f[3] = &h->password_file;
+    f[4] = &h->auth_type;
+    f[5] = &h->credentials;
+    f[6] = &h->credentials_file;
+    f[7] = &h->ca_file;
+    f[8] = &h->cert_file;
+    f[9] = &h->key_file;
+    f[10] = &h->server_name;
+}
+
+void
+fetch_http_fini(struct fetch_http *h)
+{
+    const char **f[HTTP_STRINGS];
+
+    http_strings(h, f);
+    for (size_t i = 0; i < HTTP_STRINGS; i++)
+        if (*f[i] != NULL) {
+            memset((char *)*f[i], 0, strlen(*f[i]));
+            free((char *)*f[i]);
+        }
+    memset(h, 0, sizeof(*h));
+}
+
+void
+fetch_http_copy(struct fetch_http *dst, const struct fetch_http *src)
+{
+    const char **f[HTTP_STRINGS];
+
+    *dst = *src;
+    http_strings(dst, f);
+    for (size_t i = 0; i < HTTP_STRINGS; i++)
+        if (*f[i] != NULL)
+            *f[i] = xstrdup(*f[i]);
 }

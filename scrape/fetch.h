@@ -49,6 +49,12 @@ struct fetch_http {
     enum fetch_tls min_version;
 };
 
+/* Makes dst an owned deep copy of src (dst holds nothing before). */
+void fetch_http_copy(struct fetch_http *dst, const struct fetch_http *src);
+/* Wipes (some are secrets) and frees the strings of an owned fetch_http,
+ * one built by fetch_http_copy or by the config loader, and zeroes it. */
+void fetch_http_fini(struct fetch_http *h);
+
 struct fetch_request {
     const char *url;
     int64_t timeout_ms;     /* whole transfer, connect included; > 0 */

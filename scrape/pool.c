@@ -133,54 +133,6 @@ start_scrape(struct target *t, int64_t now_ms)
         fetch_start(t->xfer.conn, &req, &cb);
 }
 
-/* The number of string fields in a fetch_http. */
-#define HTTP_STRINGS 11
-
-/* Pointers to the string fields of h, for copying and freeing them. */
-static void
-http_strings(struct fetch_http *h, const char **f[HTTP_STRINGS])
-{
-    f[0] = &h->proxy_url;
-    f[1] = &h->username;
-    f[2] = &h->password;
-    f[3] = &h->password_file;
-    f[4] = &h->auth_type;
-    f[5] = &h->credentials;
-    f[6] = &h->credentials_file;
-    f[7] = &h->ca_file;
-    f[8] = &h->cert_file;
-    f[9] = &h->key_file;
-    f[10] = &h->server_name;
-}
-
-/* Frees the strings, wiping them first: some are secrets. */
-static void
-http_free(struct fetch_http *h)
-{
-    const char **f[HTTP_STRINGS];
-
-    http_strings(h, f);
-    for (size_t i = 0; i < HTTP_STRINGS; i++)
-        if (*f[i] != NULL) {
-            memset((char *)*f[i], 0, strlen(*f[i]));
-            free((char *)*f[i]);
-        }
-    memset(h, 0, sizeof(*h));
-}
-
-/* Deep copy of src into dst (which holds nothing). */
-static void
-http_copy(struct fetch_http *dst, const struct fetch_http *src)
-{
-    const char **f[HTTP_STRINGS];
-
-    *dst = *src;
-    http_strings(dst, f);
-    for (size_t i = 0; i < HTTP_STRINGS; i++)
-        if (*f[i] != NULL)
-            *f[i] = xstrdup(*f[i]);
-}
-
 /* The URL as shown: a password in its address becomes <secret>. */
 static char *
 shown_url(const char *url)
@@ -215,10 +167,10 @@ target_settings(struct target *t, const struct scrape_target_def *def)
     t->conf.value_limit = def->label_value_length_limit;
     snprintf(t->conf.forced_error, sizeof(t->conf.forced_error), "%s",
              def->forced_error != NULL ? def->forced_error : "");
-    http_free(&t->conf.http);
+    fetch_http_fini(&t->conf.http);
     t->conf.has_http = def->http != NULL;
     if (def->http != NULL)
-        http_copy(&t->conf.http, def->http);
+        fetch_http_copy(&t->conf.http, def->http);
 }
 
 /* The target's identity and labels, copied from def; not yet scheduled. */
@@ -293,15 +245,11 @@ target_free(struct target *t)
     fetch_conn_free(t->xfer.conn);
     expo_free(t->stage.parser);
     commit_forget(t);
-    for (size_t i = 0; i < t->ident.labels.n; i++) {
-        free((char *)t->ident.labels.v[i].name);
-        free((char *)t->ident.labels.v[i].value);
-    }
-    free(t->ident.labels.v);
+    labels_release(&t->ident.labels);
     free(t->ident.job);
     free(t->ident.url);
     free(t->ident.shown_url);
-    http_free(&t->conf.http);
+    fetch_http_fini(&t->conf.http);
     free(t->ident.discovered);
     free(t->stage.staged);
     free(t->series.prev);

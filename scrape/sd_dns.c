@@ -320,11 +320,11 @@ add_target(struct answer *a, const char *name, char *line)
     if (addr == NULL || st == NULL || sp == NULL)
         return;
     t = sd_group_add_target(&a->group);
-    sd_labels_add(t, "__address__", addr);
-    sd_labels_add(t, "__meta_dns_name", name);
+    labels_put(t, "__address__", addr);
+    labels_put(t, "__meta_dns_name", name);
     if (strcmp(st, "-") != 0) {
-        sd_labels_add(t, "__meta_dns_srv_record_target", st);
-        sd_labels_add(t, "__meta_dns_srv_record_port", sp);
+        labels_put(t, "__meta_dns_srv_record_target", st);
+        labels_put(t, "__meta_dns_srv_record_port", sp);
     }
     labels_sort(t);
 }

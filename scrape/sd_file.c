@@ -127,7 +127,7 @@ read_labels(const struct yaml_node *n, struct labels *out, struct diag *d)
         if (!yaml_is_null(p->value) && !yaml_is_scalar(p->value))
             return fail(d, p->value, "expected a string label value, "
                         "found %s", yaml_kind_name(p->value));
-        sd_labels_add(out, name, yaml_is_null(p->value)
+        labels_put(out, name, yaml_is_null(p->value)
                                  ? "" : yaml_scalar(p->value));
     }
     return 0;
@@ -148,7 +148,7 @@ read_targets(const struct yaml_node *n, struct sd_group *g, struct diag *d)
         if (!yaml_is_scalar(t))
             return fail(d, t, "expected a target address, found %s",
                         yaml_kind_name(t));
-        sd_labels_add(sd_group_add_target(g), "__address__",
+        labels_put(sd_group_add_target(g), "__address__",
                       yaml_scalar(t));
     }
     return 0;
@@ -222,7 +222,7 @@ read_file(const char *path, struct sd_group **out, size_t *nout,
         sd_group_init(&g[n], src);
         free(src);
         rc = read_group(yaml_seq_at(root, i), json, &g[n++], d);
-        sd_labels_add(&g[n - 1].labels, FILEPATH_LABEL, path);
+        labels_put(&g[n - 1].labels, FILEPATH_LABEL, path);
         labels_sort(&g[n - 1].labels);
         for (size_t t = 0; t < g[n - 1].ntargets; t++)
             labels_sort(&g[n - 1].targets[t]);

@@ -21,9 +21,9 @@ void
 sd_group_fini(struct sd_group *g)
 {
     free(g->source);
-    sd_labels_free(&g->labels);
+    labels_release(&g->labels);
     for (size_t i = 0; i < g->ntargets; i++)
-        sd_labels_free(&g->targets[i]);
+        labels_release(&g->targets[i]);
     free(g->targets);
     memset(g, 0, sizeof(*g));
 }
@@ -59,41 +59,4 @@ sd_group_move(struct sd_group *dst, struct sd_group *src)
     sd_group_fini(dst);
     *dst = *src;
     memset(src, 0, sizeof(*src));
-}
-
-void
-sd_labels_add(struct labels *ls, const char *name, const char *value)
-{
-    for (size_t i = 0; i < ls->n; i++)
-        if (strcmp(ls->v[i].name, name) == 0) {
-            free((char *)ls->v[i].value);
-            ls->v[i].value = xstrdup(value);
-            return;
-        }
-    ls->v = xreallocarray(ls->v, ls->n + 1, sizeof(*ls->v));
-    ls->v[ls->n].name = xstrdup(name);
-    ls->v[ls->n++].value = xstrdup(value);
-}
-
-void
-sd_labels_free(struct labels *ls)
-{
-    for (size_t i = 0; i < ls->n; i++) {
-        free((char *)ls->v[i].name);
-        free((char *)ls->v[i].value);
-    }
-    free(ls->v);
-    ls->v = NULL;
-    ls->n = 0;
-}
-
-void
-sd_labels_copy(struct labels *dst, const struct labels *src)
-{
-    dst->v = xcalloc(src->n + 1, sizeof(*dst->v));
-    dst->n = src->n;
-    for (size_t i = 0; i < src->n; i++) {
-        dst->v[i].name = xstrdup(src->v[i].name);
-        dst->v[i].value = xstrdup(src->v[i].value);
-    }
 }

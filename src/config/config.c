@@ -804,32 +804,6 @@ job_init(struct config_job *j, const struct config *cfg)
     j->http.enable_http2 = true;
 }
 
-/* Frees a string a secret may sit in, wiping it first. */
-static void
-free_secret(const char *s)
-{
-    if (s != NULL)
-        memset((char *)s, 0, strlen(s));
-    free((char *)s);
-}
-
-static void
-http_fini(struct fetch_http *h)
-{
-    free((char *)h->proxy_url);
-    free((char *)h->username);
-    free_secret(h->password);
-    free((char *)h->password_file);
-    free((char *)h->auth_type);
-    free_secret(h->credentials);
-    free((char *)h->credentials_file);
-    free((char *)h->ca_file);
-    free((char *)h->cert_file);
-    free((char *)h->key_file);
-    free((char *)h->server_name);
-    memset(h, 0, sizeof(*h));
-}
-
 static void
 job_fini(struct config_job *j)
 {
@@ -845,7 +819,7 @@ job_fini(struct config_job *j)
         free((char *)j->params[i].value);
     }
     free(j->params);
-    http_fini(&j->http);
+    fetch_http_fini(&j->http);
     config_sd_fini(&j->sd);
     relabel_rules_free(j->relabel);
     relabel_rules_free(j->metric_relabel);

@@ -121,7 +121,7 @@ def_fini(struct scrape_target_def *d)
     free((char *)d->params);
     free((char *)d->discovered);
     free((char *)d->forced_error);
-    sd_labels_free(&d->labels);
+    labels_release(&d->labels);
 }
 
 /*
@@ -154,7 +154,7 @@ add_def(struct out *o, size_t from, const struct config_job *j,
     d.address = xstrdup(relabel_target_address(rt));
     d.metrics_path = xstrdup(relabel_target_path(rt));
     d.params = xstrdup(relabel_target_query(rt));
-    sd_labels_copy(&d.labels, relabel_target_public(rt));
+    labels_dup(&d.labels, relabel_target_public(rt));
     if (seen_before(o, from, &d)) {
         def_fini(&d);
         return;
@@ -206,12 +206,12 @@ format_merged(const struct labels *target, const struct labels *group)
     char *s;
 
     for (size_t i = 0; i < group->n; i++)
-        sd_labels_add(&m, group->v[i].name, group->v[i].value);
+        labels_put(&m, group->v[i].name, group->v[i].value);
     for (size_t i = 0; i < target->n; i++)
-        sd_labels_add(&m, target->v[i].name, target->v[i].value);
+        labels_put(&m, target->v[i].name, target->v[i].value);
     labels_sort(&m);
     s = format_labels(&m);
-    sd_labels_free(&m);
+    labels_release(&m);
     return s;
 }
 
