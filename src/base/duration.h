@@ -20,11 +20,10 @@ void duration_format(int64_t ms, char *out, size_t size);
 int time_parse(const char *s, int64_t *ms);
 /* Milliseconds since the epoch, from the real-time clock. */
 int64_t time_now_ms(void);
-/* Milliseconds from a monotonic clock, for timeouts and schedules. */
-int64_t time_mono_ms(void);
-/* The same two clocks in seconds with their full (ns) resolution, for
- * measuring durations and for the demo's simulated time. */
+/* The real-time clock in seconds with its full (ns) resolution. */
 double time_now_s(void);
+/* Seconds from a monotonic clock, for measuring durations and timeouts
+ * and for the demo's simulated time. */
 double time_mono_s(void);
 
 #endif
