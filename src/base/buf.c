@@ -122,6 +122,25 @@ buf_str(const struct buf *b)
     return b->data ? b->data : "";
 }
 
+/*
+ * Fills d for a file that could not be read. It sets the fields itself
+ * rather than through diag_set, so buf stays below diag (which writes
+ * into bufs) with no cycle between the two.
+ */
+static void
+read_error(struct diag *d, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (d == NULL)
+        return;
+    memset(d, 0, sizeof(*d));
+    d->source = path;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    va_end(ap);
+}
+
 int
 buf_read_file(struct buf *b, const char *path, size_t max, struct diag *d)
 {
@@ -132,10 +151,7 @@ buf_read_file(struct buf *b, const char *path, size_t max, struct diag *d)
 
     buf_init(b, max);
     if (f == NULL) {
-        if (d != NULL) {
-            d->source = path;
-            diag_set(d, 0, 0, 0, "cannot open: %s", strerror(errno));
-        }
+        read_error(d, path, "cannot open: %s", strerror(errno));
         return -1;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -147,12 +163,9 @@ buf_read_file(struct buf *b, const char *path, size_t max, struct diag *d)
         return 0;
     buf_fini(b);
     buf_init(b, max);
-    if (d != NULL) {
-        d->source = path;
-        if (n > 0)
-            diag_set(d, 0, 0, 0, "larger than %zu bytes", max);
-        else
-            diag_set(d, 0, 0, 0, "cannot read: %s", strerror(err));
-    }
+    if (n > 0)
+        read_error(d, path, "larger than %zu bytes", max);
+    else
+        read_error(d, path, "cannot read: %s", strerror(err));
     return -1;
 }
