@@ -12,6 +12,8 @@
 #                   .ci/deps.sh fuzz when missing) and replay their seeds
 #   make fuzz-run   then fuzz each harness for FUZZ_SECONDS (60) seconds
 #   make bench      benchmarks (not part of check)
+#   make bench-scale  promdeck beside Prometheus on 200 and 1,000 farm
+#                   targets (SCALE_MINUTES=5 each; minutes, not seconds)
 #   make install    binary, man pages, dashboards and themes under
 #                   $(DESTDIR)$(PREFIX); make uninstall removes just those
 #   make clean      remove the build folders
@@ -81,7 +83,7 @@ INSTALLED  = $(DESTDIR)$(PREFIX)/bin/promdeck \
              $(THEMES:%=$(DESTDIR)$(DATADIR)/%) \
              $(foreach m,$(MANPAGES),$(call man_dir,$(m))/$(notdir $(m)))
 
-.PHONY: all deps demo check test asan lint fuzz fuzz-bins fuzz-run bench \
+.PHONY: all deps demo check test asan lint fuzz fuzz-bins fuzz-run bench bench-scale \
         clean install uninstall FORCE
 # Keep the test objects, so make deletes nothing after the suite's total
 # line (the last line of make check).
@@ -160,6 +162,13 @@ fuzz-run: fuzz
 
 bench: all $(BENCH_BINS)
 	@sh tests/bench/run.sh $(BUILD)
+
+# promdeck's TUI beside the Debian Prometheus on the target farm, at the
+# scales the design is built for: memory, CPU and key latency (minutes).
+SCALE_MINUTES ?= 5
+bench-scale: all
+	@sh tests/bench/scale.sh 200 1000 5s $(SCALE_MINUTES)
+	@sh tests/bench/scale.sh 1000 1000 10s $(SCALE_MINUTES)
 
 # Copied by rename, so a promdeck still running does not block the build.
 promdeck: $(BUILD)/promdeck

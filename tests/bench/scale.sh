@@ -1,0 +1,123 @@
+#!/bin/sh
+# The scale benchmark: promdeck's TUI and the Debian Prometheus scrape the
+# same target farm from the same prometheus.yml, side by side, and every
+# minute this prints each one's resident memory and CPU (share of one core
+# over that minute) and promdeck's ratio to Prometheus. At the end it
+# measures how long a key takes to change the screen while the panels
+# refresh: it sends Tab (the next view) PRESSES times and polls the tmux
+# pane until the screen differs. Nothing here passes or fails.
+#
+#   sh tests/bench/scale.sh COUNT SERIES INTERVAL MINUTES [RETENTION]
+#
+# COUNT targets with SERIES synthetic series each (plus about 64 of their
+# own), scraped every INTERVAL, for MINUTES minutes; promdeck keeps
+# RETENTION of history (1h by default). The TUI runs at 200x50 on the
+# built-in overview, refreshing every second.
+set -u
+count=${1:-200} series=${2:-1000} interval=${3:-5s} minutes=${4:-5}
+retention=${5:-1h}
+presses=${PRESSES:-20}
+build=${BUILD:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+promdeck=$(cd "$here/../.." && pwd)/$build/promdeck
+dir=$(mktemp -d)
+sock=scale$$
+farm="" prom=""
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+    tm kill-server 2>/dev/null
+    [ -n "$prom" ] && kill "$prom" 2>/dev/null
+    [ -n "$farm" ] && kill "$farm" 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ -x "$promdeck" ] || { echo "scale: build promdeck first"; exit 1; }
+command -v tmux >/dev/null || { echo "scale: needs tmux"; exit 1; }
+
+# The farm serves for the whole run and a little more, then stops itself.
+base=$((21000 + $$ % 2000))
+python3 "$here/targetfarm" --count "$count" --series-per-target "$series" \
+    --base-port "$base" --scrape-interval "$interval" \
+    --duration $((minutes * 60 + 180)) --write-config "$dir/prom.yml" \
+    >"$dir/farm.out" 2>"$dir/farm.err" &
+farm=$!
+for _ in $(seq 300); do
+    grep -q READY "$dir/farm.out" 2>/dev/null && break
+    sleep 0.2
+done
+grep -q READY "$dir/farm.out" || { echo "scale: farm did not start"; exit 1; }
+
+if command -v prometheus >/dev/null; then
+    port=$((base + count + 10))
+    prometheus --config.file="$dir/prom.yml" --storage.tsdb.path="$dir/tsdb" \
+        --storage.tsdb.retention.time="$retention" \
+        --web.listen-address=127.0.0.1:$port >"$dir/prom.log" 2>&1 &
+    prom=$!
+else
+    echo "scale: prometheus is not installed (apt-get install prometheus):" \
+         "promdeck alone"
+fi
+
+tm new-session -d -s s -x 200 -y 50 \
+    "TERM=xterm-256color $promdeck --config $dir/prom.yml --retention $retention"
+sleep 1
+pd=$(pgrep -P "$(tm display-message -p -t s '#{pane_pid}')" -x promdeck \
+     || tm display-message -p -t s '#{pane_pid}')
+
+tck=$(getconf CLK_TCK)
+rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" \
+           2>/dev/null || echo 0; }
+cpu_s() { awk -v t="$tck" '{ printf "%.2f", ($14 + $15) / t }' \
+          "/proc/$1/stat" 2>/dev/null || echo 0; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b
+                                           else printf "-" }'; }
+
+echo "scale: $count targets x $series series, every $interval," \
+     "$minutes min, retention $retention"
+printf '%4s %10s %8s %10s %8s %8s %8s\n' min promdeck_MB cpu% \
+    prometheus_MB cpu% rss_x cpu_x
+last_pd=$(cpu_s "$pd") last_pr=0
+[ -n "$prom" ] && last_pr=$(cpu_s "$prom")
+m=1
+while [ "$m" -le "$minutes" ]; do
+    sleep 60
+    now_pd=$(cpu_s "$pd") rss_pd=$(rss_mb "$pd")
+    use_pd=$(awk -v a="$now_pd" -v b="$last_pd" 'BEGIN { printf "%.1f", (a - b) / 60 * 100 }')
+    use_pr=0 rss_pr=0
+    if [ -n "$prom" ]; then
+        now_pr=$(cpu_s "$prom") rss_pr=$(rss_mb "$prom")
+        use_pr=$(awk -v a="$now_pr" -v b="$last_pr" 'BEGIN { printf "%.1f", (a - b) / 60 * 100 }')
+        last_pr=$now_pr
+    fi
+    printf '%4d %10s %8s %10s %8s %8s %8s\n' "$m" "$rss_pd" "$use_pd" \
+        "$rss_pr" "$use_pr" "$(ratio "$rss_pd" "$rss_pr")" \
+        "$(ratio "$use_pd" "$use_pr")"
+    last_pd=$now_pd
+    m=$((m + 1))
+done
+
+# Key press to changed screen, while the panels keep refreshing.
+python3 - "$sock" "$presses" <<'PY'
+import subprocess, sys, time
+sock, presses = sys.argv[1], int(sys.argv[2])
+tm = ["tmux", "-L", sock, "-f", "/dev/null"]
+def screen():
+    return subprocess.run(tm + ["capture-pane", "-p", "-t", "s"],
+                          capture_output=True, text=True).stdout
+lat = []
+for _ in range(presses):
+    before = screen()
+    t0 = time.monotonic()
+    subprocess.run(tm + ["send-keys", "-t", "s", "Tab"])
+    while screen() == before and time.monotonic() - t0 < 5:
+        time.sleep(0.002)
+    lat.append((time.monotonic() - t0) * 1000)
+    time.sleep(0.3)
+lat.sort()
+print("key press -> screen (Tab, %d presses): median %.0f ms, p90 %.0f ms, "
+      "max %.0f ms (capture-pane polling adds a few ms)"
+      % (len(lat), lat[len(lat) // 2], lat[int(len(lat) * 0.9) - 1], lat[-1]))
+PY
