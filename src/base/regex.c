@@ -178,14 +178,19 @@ regex_error(const struct regex *re)
 
 /*
  * The text pcre2 sees: s itself, or when s is not UTF-8 a copy with each
- * bad byte replaced by U+FFFD, which is how Go's matcher reads it.
+ * bad byte replaced by U+FFFD, which is how Go's matcher reads it. Either
+ * way it is valid UTF-8, so pcre2 is told to skip its own check.
  */
 static const char *
 subject(struct regex *re, const char *s, size_t len, size_t *n)
 {
     uint32_t cp;
+    size_t ascii = 0;
 
-    re->use_fixed = !utf8_valid(s, len);
+    /* Most label values are ASCII, which needs no closer look. */
+    while (ascii < len && (unsigned char)s[ascii] < 0x80)
+        ascii++;
+    re->use_fixed = ascii < len && !utf8_valid(s + ascii, len - ascii);
     if (!re->use_fixed) {
         *n = len;
         return s;
@@ -244,8 +249,8 @@ dfa(struct regex *re, const char *s, size_t n)
             re->ws = xreallocarray(NULL, re->wscount, sizeof(int));
         }
         rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, n, 0,
-                             PCRE2_DFA_SHORTEST, re->dfa_md, NULL, re->ws,
-                             re->wscount);
+                             PCRE2_DFA_SHORTEST | PCRE2_NO_UTF_CHECK,
+                             re->dfa_md, NULL, re->ws, re->wscount);
         if (rc != PCRE2_ERROR_DFA_WSSIZE || re->wscount >= WS_MAX)
             break;
         re->wscount *= 4;
@@ -272,8 +277,8 @@ pcre_match(struct regex *re, const char *s, size_t len)
         return dfa(re, subj, n);
     pcre2_set_match_limit(re->quick,
                           budget > UINT32_MAX ? UINT32_MAX : (uint32_t)budget);
-    rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, 0, re->md,
-                     re->quick);
+    rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, PCRE2_NO_UTF_CHECK,
+                     re->md, re->quick);
     if (is_limit(rc)) {
         re->strikes++;
         return dfa(re, subj, n);
@@ -320,10 +325,12 @@ capture(struct regex *re, const char *s, size_t len)
     size_t n = re->use_fixed ? re->fixed.len : len;
     int rc;
 
-    rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, 0, re->md, re->slow);
+    rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, PCRE2_NO_UTF_CHECK,
+                     re->md, re->slow);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-        rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, PCRE2_NO_JIT,
-                         re->md, re->slow);
+        rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0,
+                         PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, re->md,
+                         re->slow);
     if (rc >= 0) {
         re->have_groups = true;
         return 0;

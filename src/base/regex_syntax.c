@@ -5,6 +5,13 @@
  * the same limits (repeat counts, nesting), and writes a PCRE2 pattern as
  * it goes. It builds no parse tree: a few numbers per open group stand in
  * for the parts of Go's tree that its limits look at.
+ *
+ * Why one file of over 1000 lines: which error a bad pattern gets depends
+ * on the order in which Go's parser looks at things (a class before its
+ * range, a stacked repetition before a missing operand, ...), and keeping
+ * tokens, escapes, classes and limits side by side keeps that order in
+ * view. Its sections: output, limits, pieces, classes, escapes, brackets,
+ * groups, repetition, the token loop.
  */
 #include "src/base/regex_syntax.h"
 
@@ -118,6 +125,7 @@ struct scan {
     size_t early;       /* a ')' of the pattern closing HEAD's group */
     enum rx_code code;  /* the error: code, quoted text, where to point */
     size_t err_off, err_len, where;
+    bool whole;         /* the quote is the whole text: point at one byte */
 };
 
 static int
@@ -127,6 +135,7 @@ fail(struct scan *sc, enum rx_code code, size_t off, size_t n)
     sc->err_off = off;
     sc->err_len = n;
     sc->where = off;
+    sc->whole = false;
     return -1;
 }
 
@@ -136,6 +145,7 @@ fail_whole(struct scan *sc, enum rx_code code)
 {
     fail(sc, code, 0, sc->len);
     sc->where = sc->tok;
+    sc->whole = true;
     return -1;
 }
 
@@ -1059,8 +1069,12 @@ close_group(struct scan *sc)
     size_t open_out;
 
     sc->pos++;
-    if (sc->nlv == 1)
-        return fail_whole(sc, RX_UNEXPECTED);
+    if (sc->nlv == 1) {
+        fail_whole(sc, RX_UNEXPECTED);
+        if (sc->early != NONE)
+            sc->where = sc->early;  /* the ')' that closed HEAD's group */
+        return -1;
+    }
     l = top(sc);
     if (level_finish(sc, l, &x) < 0)
         return -1;
@@ -1369,7 +1383,9 @@ report(const struct scan *sc, size_t plen, struct diag *d)
 
     if (col > plen)
         col = plen;
-    if (sc->err_off < HEAD_LEN || span > plen - col)
+    if (sc->whole)
+        span = 1;
+    else if (sc->err_off < HEAD_LEN || span > plen - col)
         span = plen - col;
     diag_set(d, 1, (int)col + 1, (int)(span > 0 ? span : 1),
              "error parsing regexp: %s: `%.*s`", rx_code_text[sc->code],
@@ -1398,6 +1414,7 @@ regex_syntax_translate(const char *pattern, size_t len, struct buf *pcre,
         /* ^(?:a)(b)$ parses, but Prometheus parses "a)(b" alone too. */
         rc = fail(&sc, RX_UNEXPECTED, HEAD_LEN, len);
         sc.where = sc.early;
+        sc.whole = true;
     }
     if (rc < 0) {
         report(&sc, len, d);
