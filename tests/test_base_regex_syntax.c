@@ -23,7 +23,8 @@ translate(const char *pattern, struct buf *out, struct buf *names,
     buf_init(out, 0);
     buf_init(names, 0);
     diag_clear(d);
-    return regex_syntax_translate(pattern, strlen(pattern), out, names, d);
+    return regex_syntax_translate(pattern, strlen(pattern), NULL, out, names,
+                                  d);
 }
 
 /*

@@ -118,6 +118,95 @@ compile(struct regex *re, const char *pattern, const struct buf *pcre,
     return 0;
 }
 
+/* ---- (?i) on Unicode classes --------------------------------------- */
+
+/* Past MAX_FOLD no character has a case partner (Go's maxFold). */
+#define MAX_FOLD 0x1E943
+
+/* The code points lo to hi, the surrogates left out, as UTF-8. */
+static void
+code_points(uint32_t lo, uint32_t hi, struct buf *b)
+{
+    for (uint32_t c = lo; c <= hi; c++)
+        if (c < 0xD800 || c > 0xDFFF)
+            utf8_put(c, b);
+}
+
+/*
+ * Appends to out, as PCRE2 class items, the runs of the characters of
+ * text (a sequence of code points) that class (a PCRE2 class, without
+ * its brackets) takes in, read caselessly when caseless.
+ */
+static void
+runs(const char *class, bool caseless, const struct buf *text,
+     struct buf *out)
+{
+    char *pat = xasprintf("[%s]+", class);
+    PCRE2_SIZE off, *ov;
+    pcre2_match_data *md;
+    pcre2_code *code;
+    uint32_t lo, hi;
+    size_t at = 0, last;
+    int err;
+
+    code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                         PCRE2_UTF | (caseless ? PCRE2_CASELESS : 0), &err,
+                         &off, NULL);
+    free(pat);
+    if (code == NULL)
+        return;
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    md = pcre2_match_data_create(1, NULL);
+    ov = pcre2_get_ovector_pointer(md);
+    while (pcre2_match(code, (PCRE2_SPTR)text->data, text->len, at,
+                       PCRE2_NO_UTF_CHECK, md, NULL) > 0) {
+        utf8_decode(text->data + ov[0], ov[1] - ov[0], &lo);
+        for (last = ov[1] - 1; ((unsigned char)text->data[last] & 0xC0)
+             == 0x80; last--)
+            ;
+        utf8_decode(text->data + last, ov[1] - last, &hi);
+        buf_printf(out, "\\x{%x}-\\x{%x}", (unsigned)lo, (unsigned)hi);
+        at = ov[1];
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+}
+
+/*
+ * The regex_syntax_fold_fn: Go's (?i)\p{prop} is prop and every case
+ * partner of its members. PCRE2 adds partners to the characters a class
+ * lists, so prop's members up to MAX_FOLD are listed out (and \p{prop}
+ * kept for the rest). For neg, the complement of that widened set: found
+ * with PCRE2's own caseless class below MAX_FOLD, and \P{prop} above.
+ */
+static void
+spell_folded(const char *prop, bool neg, struct buf *out)
+{
+    char *plain = xasprintf("\\p{%s}", prop), *rest;
+    struct buf low, listed, high;
+
+    buf_init(&low, 0);
+    buf_init(&listed, 0);
+    code_points(0, MAX_FOLD, &low);
+    runs(plain, false, &low, &listed);
+    if (!neg) {
+        buf_append(out, listed.data, listed.len);
+        buf_puts(out, plain);
+    } else {
+        rest = xasprintf("^%s", buf_str(&listed));
+        runs(listed.len > 0 ? rest : "\\x{0}-\\x{10ffff}", true, &low, out);
+        free(rest);
+        buf_init(&high, 0);
+        code_points(MAX_FOLD + 1, 0x10FFFF, &high);
+        plain[1] = 'P';
+        runs(plain, false, &high, out);
+        buf_fini(&high);
+    }
+    buf_fini(&low);
+    buf_fini(&listed);
+    free(plain);
+}
+
 struct regex *
 regex_new(const char *pattern, struct diag *d)
 {
@@ -128,8 +217,8 @@ regex_new(const char *pattern, struct diag *d)
     buf_init(&re->names, 0);
     buf_init(&re->fixed, 0);
     buf_init(&pcre, 0);
-    n = regex_syntax_translate(pattern, strlen(pattern), &pcre, &re->names,
-                               d);
+    n = regex_syntax_translate(pattern, strlen(pattern), spell_folded, &pcre,
+                               &re->names, d);
     re->ngroups = n;
     if (n < 0) {
         regex_free(re);

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,7 @@ struct scan {
     unsigned flags;
     int pcre_fold;      /* PCRE2's caseless state here: 0 or 1 */
     struct buf *out, *names;
+    regex_syntax_fold_fn *fold;
     int ngroups;
     struct level *lv;
     size_t nlv, caplv;
@@ -565,29 +567,45 @@ in_table(const char *const *t, size_t count, const char *name, size_t n)
     return false;
 }
 
+/* The classes Go widens under (?i): those with a FoldCategory or
+ * FoldScript table, whose members have case partners outside them. */
+static const char *const folded[] = {
+    "Common", "Greek", "Inherited", "L", "Ll", "Lt", "Lu", "M", "Mn",
+};
+
 /*
  * Adds the Unicode class called name[0..n) (negated when neg) to a class
  * body; -1 when Go knows no such name. Go's "C" has no unassigned code
  * points, PCRE2's has (Cn), so C is spelt out; and a bare script name
  * means Script Extensions in PCRE2, so scripts say sc: for Go's Script.
+ * Under (?i) Go adds the case partners of a class's members, which PCRE2
+ * does for listed characters but not for \p, so the classes where that
+ * matters are listed out by the fold hook.
  */
 static int
-prop_put(struct buf *b, const char *name, size_t n, bool neg)
+prop_put(struct scan *sc, struct buf *b, const char *name, size_t n,
+         bool neg)
 {
     size_t ncat = sizeof(categories) / sizeof(categories[0]);
     size_t nscr = sizeof(scripts) / sizeof(scripts[0]);
+    bool script = in_table(scripts, nscr, name, n);
+    char prop[40];
 
     if (n == 1 && name[0] == 'C') {
         buf_puts(b, neg ? "\\p{Cn}\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}\\p{Z}"
                         : "\\p{Cc}\\p{Cf}\\p{Co}\\p{Cs}");
-    } else if ((n == 3 && memcmp(name, "Any", 3) == 0)
-               || in_table(categories, ncat, name, n)) {
-        buf_printf(b, "\\%c{%.*s}", neg ? 'P' : 'p', (int)n, name);
-    } else if (in_table(scripts, nscr, name, n)) {
-        buf_printf(b, "\\%c{sc:%.*s}", neg ? 'P' : 'p', (int)n, name);
-    } else {
-        return -1;
+        return 0;
     }
+    if (!script && !in_table(categories, ncat, name, n)
+        && !(n == 3 && memcmp(name, "Any", 3) == 0))
+        return -1;
+    snprintf(prop, sizeof(prop), "%s%.*s", script ? "sc:" : "", (int)n,
+             name);
+    if (sc->fold != NULL && (sc->flags & GF_FOLD)
+        && in_table(folded, sizeof(folded) / sizeof(folded[0]), name, n))
+        sc->fold(prop, neg, b);
+    else
+        buf_printf(b, "\\%c{%s}", neg ? 'P' : 'p', prop);
     return 0;
 }
 
@@ -755,7 +773,7 @@ unicode_class(struct scan *sc, size_t *p, struct buf *b)
         neg = !neg;
         name++;
     }
-    if (prop_put(b, s + name, nend - name, neg) < 0)
+    if (prop_put(sc, b, s + name, nend - name, neg) < 0)
         return fail(sc, RX_CHAR_RANGE, at, end - at);
     *p = end;
     return 0;
@@ -1393,11 +1411,12 @@ report(const struct scan *sc, size_t plen, struct diag *d)
 }
 
 int
-regex_syntax_translate(const char *pattern, size_t len, struct buf *pcre,
+regex_syntax_translate(const char *pattern, size_t len,
+                       regex_syntax_fold_fn *fold, struct buf *pcre,
                        struct buf *names, struct diag *d)
 {
-    struct scan sc = {.out = pcre, .names = names, .last_rep = NONE,
-                      .stolen = NONE, .early = NONE};
+    struct scan sc = {.out = pcre, .names = names, .fold = fold,
+                      .last_rep = NONE, .stolen = NONE, .early = NONE};
     size_t out0 = pcre->len, names0 = names->len;
     struct buf text;
     int rc;
