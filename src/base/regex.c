@@ -24,14 +24,16 @@
  * steps per byte: plenty for any pattern that backtracks little, and a
  * few tens of microseconds for one that would take ages. The capturing
  * run of regex_expand, which only starts once the answer is known to be
- * yes, may take CAPTURE_LIMIT. The DFA's workspace grows up to WS_MAX.
+ * yes, may take CAPTURE_BASE + CAPTURE_PER steps per byte (a millisecond
+ * or so for a label value). The DFA's workspace grows up to WS_MAX.
  * After STRIKES budget overruns in a row the DFA goes first, with a try
  * of the backtracking matcher every PROBE_EVERY texts to see whether
  * the texts have become easy again.
  */
 #define QUICK_BASE      500
 #define QUICK_PER       8
-#define CAPTURE_LIMIT   2000000
+#define CAPTURE_BASE    200000
+#define CAPTURE_PER     256
 #define HEAP_LIMIT_KIB  16384
 #define WS_FIRST        1000
 #define WS_MAX          (1 << 22)
@@ -113,7 +115,6 @@ compile(struct regex *re, const char *pattern, const struct buf *pcre,
     re->slow = pcre2_match_context_create(NULL);
     pcre2_set_heap_limit(re->quick, HEAP_LIMIT_KIB);
     pcre2_set_heap_limit(re->slow, HEAP_LIMIT_KIB);
-    pcre2_set_match_limit(re->slow, CAPTURE_LIMIT);
     re->kind = RE_PCRE;
     return 0;
 }
@@ -298,6 +299,16 @@ subject(struct regex *re, const char *s, size_t len, size_t *n)
     return re->fixed.data;
 }
 
+/* Sets ctx's budget to base + per steps for each of n bytes. */
+static void
+set_budget(pcre2_match_context *ctx, size_t base, size_t per, size_t n)
+{
+    size_t steps = n > (UINT32_MAX - base) / per ? UINT32_MAX
+                                                  : base + per * n;
+
+    pcre2_set_match_limit(ctx, (uint32_t)steps);
+}
+
 /* Whether rc says a budget ran out, rather than giving an answer. */
 static bool
 is_limit(int rc)
@@ -359,13 +370,11 @@ pcre_match(struct regex *re, const char *s, size_t len)
 {
     size_t n;
     const char *subj = subject(re, s, len, &n);
-    size_t budget = QUICK_BASE + QUICK_PER * n;
     int rc;
 
     if (re->strikes >= STRIKES && ++re->probe % PROBE_EVERY != 0)
         return dfa(re, subj, n);
-    pcre2_set_match_limit(re->quick,
-                          budget > UINT32_MAX ? UINT32_MAX : (uint32_t)budget);
+    set_budget(re->quick, QUICK_BASE, QUICK_PER, n);
     rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, PCRE2_NO_UTF_CHECK,
                      re->md, re->quick);
     if (is_limit(rc)) {
@@ -414,6 +423,7 @@ capture(struct regex *re, const char *s, size_t len)
     size_t n = re->use_fixed ? re->fixed.len : len;
     int rc;
 
+    set_budget(re->slow, CAPTURE_BASE, CAPTURE_PER, n);
     rc = pcre2_match(re->code, (PCRE2_SPTR)subj, n, 0, PCRE2_NO_UTF_CHECK,
                      re->md, re->slow);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
