@@ -1,9 +1,12 @@
 /*
- * Regular expressions with Prometheus's semantics, on top of pcre2: every
- * pattern is fully anchored (as if written ^(?:re)$), `.` does not match a
- * newline, `$` means the end of the text, and patterns use the RE2 syntax
- * that PromQL and relabelling accept. Not thread-safe: a regex keeps its
- * match data.
+ * Regular expressions with Prometheus's semantics, on top of pcre2: Go's
+ * RE2 syntax (what Go rejects is rejected, with Go's error text), every
+ * pattern fully anchored (as if written ^(?:re)$), `.` not matching a
+ * newline, `$` the end of the text, and Go's answers for every text, in
+ * time linear in the text. Not thread-safe: a regex keeps its match data.
+ *
+ * Ownership: regex_new's result belongs to the caller (regex_free). The
+ * other functions borrow their arguments for the call only.
  */
 #ifndef BASE_REGEX_H
 #define BASE_REGEX_H
@@ -16,18 +19,35 @@
 
 struct regex;
 
-/* Compiles pattern; NULL with d set (column inside the pattern) on error. */
+/*
+ * Compiles pattern; NULL on error with d (when not NULL) set to Go's
+ * message as Prometheus shows it, e.g. "error parsing regexp: invalid or
+ * unsupported Perl syntax: `(?=`", its column inside the pattern.
+ */
 struct regex *regex_new(const char *pattern, struct diag *d);
+/* Releases re; regex_free(NULL) does nothing. */
 void regex_free(struct regex *re);
-/* True when the whole of s[0..len) matches. */
+/*
+ * True when the whole of s[0..len) matches. Invalid UTF-8 in s reads as
+ * U+FFFD, one per bad byte, as Go reads it. False also when the match
+ * could not be decided within promdeck's limits: regex_error then says so.
+ */
 bool regex_match(struct regex *re, const char *s, size_t len);
 /*
- * When the whole of s matches, appends repl to out with $1, ${1}, $name and
- * ${name} replaced by the groups (Go's Regexp.Expand rules: $$ is a dollar,
- * an unknown group is empty) and returns 1; returns 0 when s does not match
- * and -1 when out is over its ceiling.
+ * When the whole of s matches, appends repl to out with $1, ${1}, $name
+ * and ${name} replaced by the groups of Go's leftmost-first match (Go's
+ * Regexp.Expand rules: $$ is a dollar, an unknown group is empty) and
+ * returns 1; returns 0 when s does not match, and -1 when out is over
+ * its ceiling or the match could not be decided (regex_error then says
+ * so; out is left as it was).
  */
 int regex_expand(struct regex *re, const char *s, size_t len,
                  const char *repl, struct buf *out);
+/*
+ * NULL when the last regex_match or regex_expand on re was decided, else
+ * why not, e.g. "regular expression too complex for this input". Valid
+ * until the next call on re; the next match call clears it.
+ */
+const char *regex_error(const struct regex *re);
 
 #endif
