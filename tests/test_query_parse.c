@@ -266,8 +266,9 @@ test_errors(void **state)
     check_error("x{a==\"b\"}", 1, 4, 2, "expected label matching operator "
                 "('=', '!=', '=~' or '!~'), found '=='");
     check_error("x[5x]", 1, 3, 2, "bad number or duration syntax: \"5x\"");
-    check_error("x{a=~\"(\"}", 1, 6, 3, "invalid regular expression "
-                "\"(\": missing closing parenthesis");
+    /* Go's message, quoting the anchored form, as Prometheus shows it. */
+    check_error("x{a=~\"(\"}", 1, 6, 3, "error parsing regexp: missing "
+                "closing ): `^(?:()$`");
     check_error("1 + bool 2", 1, 3, 1,
                 "bool modifier can only be used on comparison operators");
     check_error("(1", 1, 3, 1, "expected ')', found end of input");

@@ -279,8 +279,8 @@ parse_rule(struct errs *e, const struct yaml_node *n, const char *what,
         rc = reportf(e, n, "relabel action cannot be empty", NULL);
     } else if (rc == 0 && relabel_rules_add(rs, &spec, &d) < 0) {
         /* A bad pattern is the regex's fault; any other check the rule's. */
-        rc = report(e, re != NULL && strncmp(d.msg, "invalid regular", 15)
-                           == 0 ? re : n, &d);
+        rc = report(e, re != NULL && strncmp(d.msg, "error parsing regexp",
+                                             20) == 0 ? re : n, &d);
     }
     free(names);
     return rc;
