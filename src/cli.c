@@ -22,6 +22,7 @@ static const char usage_text[] =
 "       promdeck query [options] EXPR\n"
 "       promdeck check config FILE\n"
 "       promdeck check dashboard FILE...\n"
+"       promdeck --list-dashboards\n"
 "\n"
 "A terminal dashboard for Prometheus metrics: scrapes /metrics endpoints,\n"
 "keeps their samples in memory and draws golden-signals panels.\n"
@@ -33,6 +34,7 @@ static const char usage_text[] =
 "  -c, --config FILE      scrape the targets of a prometheus.yml\n"
 "  -d, --dashboard FILE   show a dashboard file (YAML or Grafana JSON), or\n"
 "                         an installed one by NAME; repeatable\n"
+"      --list-dashboards  list the dashboards -d NAME finds, and exit\n"
 "      --demo             serve built-in demo targets and scrape them\n"
 "      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
 "                         are scraped (default 5s)\n"
@@ -65,6 +67,7 @@ enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
+    OPT_LIST_DASHBOARDS,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -76,6 +79,7 @@ static const struct option long_options[] = {
     { "dashboard", required_argument, NULL, 'd' },
     { "demo", no_argument, NULL, OPT_DEMO },
     { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
+    { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
     { "once", no_argument, NULL, OPT_ONCE },
     { "output", required_argument, NULL, 'o' },
     { "width", required_argument, NULL, OPT_WIDTH },
@@ -197,6 +201,12 @@ handle_option(struct cli *c, int opt, const char *arg)
     case OPT_SCRAPE_INTERVAL:
         return duration_opt("--scrape-interval", arg,
                             &c->scrape_interval_ms) ? 2 : -1;
+    case OPT_LIST_DASHBOARDS:
+        if (c->command != CLI_DASHBOARD)
+            return usage_error("%s", "--list-dashboards is an option of "
+                               "its own, not of a command");
+        c->command = CLI_LIST_DASHBOARDS;
+        break;
     case OPT_ASCII:
         c->ascii = true;
         c->glyphs = GLYPHS_ASCII;
@@ -338,6 +348,11 @@ check_combination(struct cli *c, int argc, char **argv)
                               && c->nfiles != 1))
             return usage_error("%s", "check wants: config FILE, or "
                                "dashboard FILE...");
+        return -1;
+    }
+    if (c->command == CLI_LIST_DASHBOARDS) {
+        if (optind < argc)
+            return usage_error("unexpected argument '%s'", argv[optind]);
         return -1;
     }
     return check_dashboard(c, argc, argv);

@@ -206,3 +206,9 @@ startup_reload_dashboard(const struct cli *cli, struct diag *first)
     diag_clear(first);
     return load_dashboards(cli, false, first);
 }
+
+const char *const *
+startup_dashboard_suffixes(void)
+{
+    return dash_suffixes;
+}

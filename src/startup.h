@@ -30,6 +30,9 @@ struct dash *startup_dashboard(const struct cli *cli);
  */
 struct dash *startup_reload_dashboard(const struct cli *cli,
                                       struct diag *first);
+/* What a dashboard NAME may leave out, in the order -d NAME tries them
+ * ("" first: the name as given); NULL-ended, static. */
+const char *const *startup_dashboard_suffixes(void);
 /* Prints errors of a file, each with its source line and a caret. */
 void startup_print_errors(const struct diag *d, size_t n, const char *path);
 

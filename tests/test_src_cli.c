@@ -99,6 +99,7 @@ test_commands_keep_their_meaning(void **state)
     const char *const query[] = { "query", "--demo", "up", NULL };
     const char *const check[] = { "check", "config", "p.yml", NULL };
     const char *const demo[] = { "--demo", NULL };
+    const char *const list[] = { "--list-dashboards", NULL };
     struct cli c;
     struct args a;
 
@@ -116,6 +117,8 @@ test_commands_keep_their_meaning(void **state)
     assert_int_equal(parse(&c, &a, demo), -1);
     assert_true(c.demo);
     assert_int_equal(c.ntargets, 0);
+    assert_int_equal(parse(&c, &a, list), -1);
+    assert_int_equal(c.command, CLI_LIST_DASHBOARDS);
 }
 
 /* Every line here is refused with status 2. */
@@ -132,6 +135,8 @@ test_usage_errors(void **state)
         { "--demo", "localhost:9100", NULL },
         { "--config", "p.yml", "--scrape-interval", "5s", NULL },
         { "localhost:9100", "--scrape-interval", "soon", NULL },
+        { "--list-dashboards", "x", NULL },
+        { "query", "--list-dashboards", NULL },
         { "check", NULL },
         { "check", "thing", "x", NULL },
     };
