@@ -21,11 +21,11 @@ static const struct target_row rows[] = {
     { "node", "a:9100", "http://a:9100/metrics",
       "{env=\"prod\", instance=\"a:9100\", job=\"node\"}",
       HEALTH_UP, 100000 - 3200, 0.0123, 1234, "",
-      "{__address__=\"a:9100\", job=\"node\"}" },
+      "{__address__=\"a:9100\", job=\"node\"}", NULL, NULL },
     { "app", NULL, "http://b:8080/metrics", "{}", HEALTH_DOWN, 100000 - 125000,
-      10, 0, "connection refused", NULL },
+      10, 0, "connection refused", NULL, NULL, NULL },
     { "new", "c:1", "http://c:1/metrics", "{}", HEALTH_UNKNOWN, 0, 0, 0,
-      "", NULL },
+      "", NULL, NULL, NULL },
 };
 
 static const struct dropped_row dropped[] = {
