@@ -54,6 +54,9 @@ tm send-keys -t a Tab
 expect a "goroutines" "Tab switches to the per-target table"
 tm send-keys -t a 3
 expect a "LAST SCRAPE" "3 shows the targets view"
+# At 120 columns the labels column is 20 wide: the instance label breaks
+# over two lines and the job label follows whole, not cut at the edge.
+expect a 'job="image-gallery"}' "the targets view wraps the labels in full"
 tm send-keys -t a 1
 expect a "Traffic by status code" "1 goes back to the dashboard"
 tm send-keys -t a '?'
