@@ -1,7 +1,8 @@
 /*
  * Command-line parsing with getopt_long. Every option has a long form;
  * the common ones a short one. Values are checked here (durations, times,
- * widths), so the rest of the program gets a struct it can trust.
+ * widths, target URLs), so the rest of the program gets a struct it can
+ * trust.
  */
 #include "src/cli.h"
 
@@ -12,22 +13,31 @@
 
 #include "src/base/duration.h"
 #include "src/base/version.h"
+#include "src/config/config_url.h"
 #include "ui/canvas.h"
 
 static const char usage_text[] =
-"usage: promdeck [options]\n"
+"usage: promdeck [options] HOST:PORT|URL...\n"
+"       promdeck [options] --config FILE | --demo\n"
 "       promdeck query [options] EXPR\n"
 "       promdeck check config FILE\n"
 "       promdeck check dashboard FILE...\n"
+"       promdeck --list-dashboards\n"
 "\n"
 "A terminal dashboard for Prometheus metrics: scrapes /metrics endpoints,\n"
 "keeps their samples in memory and draws golden-signals panels.\n"
+"\n"
+"  HOST:PORT, URL         scrape these endpoints, e.g. localhost:9100 or\n"
+"                         https://host/prom/metrics: one job per host\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE      scrape the targets of a prometheus.yml\n"
 "  -d, --dashboard FILE   show a dashboard file (YAML or Grafana JSON), or\n"
 "                         an installed one by NAME; repeatable\n"
+"      --list-dashboards  list the dashboards -d NAME finds, and exit\n"
 "      --demo             serve built-in demo targets and scrape them\n"
+"      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
+"                         are scraped (default 5s)\n"
 "      --once             collect, print the dashboard once, exit\n"
 "  -o, --output FORMAT    --once and query output: text (default) or json\n"
 "      --width N          --once text width (default $COLUMNS, else 100)\n"
@@ -56,13 +66,20 @@ static const char usage_text[] =
 enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
-    OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS,
+    OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
+    OPT_LIST_DASHBOARDS,
 };
+
+/* Command-line targets and the demo: short, so a first look fills up
+ * quickly (Prometheus's own default is 1m). */
+#define DEFAULT_SCRAPE_INTERVAL_MS 5000
 
 static const struct option long_options[] = {
     { "config", required_argument, NULL, 'c' },
     { "dashboard", required_argument, NULL, 'd' },
     { "demo", no_argument, NULL, OPT_DEMO },
+    { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
+    { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
     { "once", no_argument, NULL, OPT_ONCE },
     { "output", required_argument, NULL, 'o' },
     { "width", required_argument, NULL, OPT_WIDTH },
@@ -84,13 +101,21 @@ static const struct option long_options[] = {
     { NULL, 0, NULL, 0 },
 };
 
+/* The last line of every usage error; returns its exit status. */
+static int
+try_help(void)
+{
+    fputs("Try 'promdeck --help'.\n", stderr);
+    return 2;
+}
+
 static int
 usage_error(const char *fmt, const char *arg)
 {
     fputs("promdeck: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\nTry 'promdeck --help'.\n", stderr);
-    return 2;
+    fputc('\n', stderr);
+    return try_help();
 }
 
 int
@@ -173,6 +198,15 @@ handle_option(struct cli *c, int opt, const char *arg)
         return duration_opt("--timeout", arg, &c->timeout_ms) ? 2 : -1;
     case OPT_STEP:
         return duration_opt("--step", arg, &c->step_ms) ? 2 : -1;
+    case OPT_SCRAPE_INTERVAL:
+        return duration_opt("--scrape-interval", arg,
+                            &c->scrape_interval_ms) ? 2 : -1;
+    case OPT_LIST_DASHBOARDS:
+        if (c->command != CLI_DASHBOARD)
+            return usage_error("%s", "--list-dashboards is an option of "
+                               "its own, not of a command");
+        c->command = CLI_LIST_DASHBOARDS;
+        break;
     case OPT_ASCII:
         c->ascii = true;
         c->glyphs = GLYPHS_ASCII;
@@ -218,25 +252,95 @@ handle_option(struct cli *c, int opt, const char *arg)
     return -1;
 }
 
+/* promdeck query: one expression and one data source. */
+static int
+check_query(struct cli *c, int argc, char **argv)
+{
+    if (optind != argc - 1)
+        return usage_error("%s", "query wants exactly one expression");
+    c->expr = argv[optind];
+    if (c->has_range && (c->start_ms == 0 || c->end_ms == 0
+                         || c->step_ms == 0))
+        return usage_error("%s", "a range query needs --start, --end "
+                           "and --step");
+    if (c->has_range && c->end_ms < c->start_ms)
+        return usage_error("%s", "--end is before --start");
+    if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
+        return usage_error("%s", "query wants one data source: "
+                           "--load FILE..., --config FILE or --demo");
+    return -1;
+}
+
+/*
+ * One HOST:PORT or URL argument, parsed as the start-up will parse it. A
+ * word without a ':' is no target: most likely a mistyped command or a
+ * config file given without --config, and the message says so.
+ */
+static int
+check_target(const char *arg)
+{
+    struct config_url u;
+    struct diag d;
+    const char *dot = strrchr(arg, '.');
+    char *shown;
+
+    if (config_url_parse(arg, &u, &d) == 0) {
+        config_url_fini(&u);
+        return -1;
+    }
+    if (strchr(arg, ':') == NULL) {
+        fprintf(stderr, "promdeck: '%s' is not a command (query, check) "
+                "nor a target (HOST:PORT or a URL)\n", arg);
+        if (dot != NULL && (strcmp(dot, ".yml") == 0
+                            || strcmp(dot, ".yaml") == 0))
+            fprintf(stderr, "  hint: to scrape the targets of a "
+                    "prometheus.yml: promdeck --config %s\n", arg);
+        return try_help();
+    }
+    shown = config_url_shown(arg);
+    fprintf(stderr, "promdeck: %s: %s\n", shown, d.msg);
+    if (d.hint[0] != '\0')
+        fprintf(stderr, "  hint: %s\n", d.hint);
+    free(shown);
+    return try_help();
+}
+
+/*
+ * The dashboard: exactly one source of targets, the command-line ones,
+ * --config or --demo. Targets mixed with --config are refused rather than
+ * added as a job: a reload re-reads the file alone, and the job names of
+ * the two could clash.
+ */
+static int
+check_dashboard(struct cli *c, int argc, char **argv)
+{
+    c->targets = (const char **)argv + optind;
+    c->ntargets = argc - optind;
+    for (int i = 0; i < c->ntargets; i++)
+        if (check_target(c->targets[i]) >= 0)
+            return 2;
+    if (c->ntargets > 0 && (c->config != NULL || c->demo))
+        return usage_error("%s", "targets on the command line exclude "
+                           "--config and --demo (add them to a job of "
+                           "the config file)");
+    if (c->config != NULL && c->demo)
+        return usage_error("%s", "--config and --demo exclude each other");
+    if (c->config == NULL && !c->demo && c->ntargets == 0)
+        return usage_error("%s", "nothing to watch: give HOST:PORT or a "
+                           "URL, --config FILE or --demo");
+    return -1;
+}
+
 /* Cross-option checks once everything is read. */
 static int
 check_combination(struct cli *c, int argc, char **argv)
 {
-    if (c->command == CLI_QUERY) {
-        if (optind != argc - 1)
-            return usage_error("%s", "query wants exactly one expression");
-        c->expr = argv[optind];
-        if (c->has_range && (c->start_ms == 0 || c->end_ms == 0
-                             || c->step_ms == 0))
-            return usage_error("%s", "a range query needs --start, --end "
-                               "and --step");
-        if (c->has_range && c->end_ms < c->start_ms)
-            return usage_error("%s", "--end is before --start");
-        if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
-            return usage_error("%s", "query wants one data source: "
-                               "--load FILE..., --config FILE or --demo");
-        return -1;
-    }
+    if (c->config != NULL && c->scrape_interval_ms != 0)
+        return usage_error("%s", "--scrape-interval is for command-line "
+                           "targets and --demo; a prometheus.yml sets its "
+                           "own scrape_interval");
+    if (c->command == CLI_QUERY)
+        return check_query(c, argc, argv);
     if (c->command == CLI_CHECK_CONFIG || c->command == CLI_CHECK_DASHBOARD) {
         c->files = (const char **)argv + optind;
         c->nfiles = argc - optind;
@@ -246,27 +350,29 @@ check_combination(struct cli *c, int argc, char **argv)
                                "dashboard FILE...");
         return -1;
     }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
-    if (c->config != NULL && c->demo)
-        return usage_error("%s", "--config and --demo exclude each other");
-    if (c->config == NULL && !c->demo)
-        return usage_error("%s", "nothing to watch: give --config FILE or "
-                           "--demo");
-    return -1;
+    if (c->command == CLI_LIST_DASHBOARDS) {
+        if (optind < argc)
+            return usage_error("unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    return check_dashboard(c, argc, argv);
 }
 
-int
-cli_parse(struct cli *c, int argc, char **argv)
+/*
+ * A first word "query" or "check" names a command: *skip gets how many
+ * words it takes. Returns -1, or 2 after a usage error.
+ */
+static int
+parse_command(struct cli *c, int argc, char **argv, int *skip)
 {
-    int opt, rc;
-
-    set_defaults(c);
+    *skip = 0;
     if (argc > 1 && strcmp(argv[1], "query") == 0) {
         c->command = CLI_QUERY;
-        argv++;
-        argc--;
-    } else if (argc > 2 && strcmp(argv[1], "check") == 0) {
+        *skip = 1;
+    } else if (argc > 1 && strcmp(argv[1], "check") == 0) {
+        if (argc == 2)
+            return usage_error("%s", "check wants: config FILE, or "
+                               "dashboard FILE...");
         if (strcmp(argv[2], "config") == 0)
             c->command = CLI_CHECK_CONFIG;
         else if (strcmp(argv[2], "dashboard") == 0)
@@ -274,13 +380,30 @@ cli_parse(struct cli *c, int argc, char **argv)
         else
             return usage_error("unknown check '%s' (config, dashboard)",
                                argv[2]);
-        argv += 2;
-        argc -= 2;
+        *skip = 2;
     }
-    optind = 1;
+    return -1;
+}
+
+int
+cli_parse(struct cli *c, int argc, char **argv)
+{
+    int opt, rc, skip;
+
+    set_defaults(c);
+    if ((rc = parse_command(c, argc, argv, &skip)) >= 0)
+        return rc;
+    argv += skip;
+    argc -= skip;
+    /* optind 0 makes glibc start afresh (the tests parse many times).
+     * The dashboard's targets may come before options, so its words are
+     * permuted; a command's stop at the first word (an expression may
+     * start with '-'). */
+    optind = 0;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+c:d:o:t:vhV", long_options,
-                              NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, c->command == CLI_DASHBOARD
+                              ? "c:d:o:t:vhV" : "+c:d:o:t:vhV",
+                              long_options, NULL)) != -1) {
         if (opt == '?' || opt == ':')
             return usage_error("unknown or incomplete option '%s'",
                                argv[optind - 1]);
@@ -288,5 +411,8 @@ cli_parse(struct cli *c, int argc, char **argv)
         if (rc >= 0)
             return rc;
     }
-    return check_combination(c, argc, argv);
+    rc = check_combination(c, argc, argv);
+    if (c->scrape_interval_ms == 0)
+        c->scrape_interval_ms = DEFAULT_SCRAPE_INTERVAL_MS;
+    return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * The command line: options for the dashboard (live or --once) and the
- * subcommands. Parsing only fills a struct; it opens no file and starts
- * nothing. Usage errors are printed here, on stderr, since src/ prints.
+ * The command line: targets and options for the dashboard (live or
+ * --once) and the subcommands. Parsing only fills a struct; it opens no
+ * file and starts nothing. Usage errors are printed here, on stderr,
+ * since src/ prints.
  */
 #ifndef SRC_CLI_H
 #define SRC_CLI_H
@@ -17,12 +18,17 @@ enum cli_command {
     CLI_QUERY,              /* promdeck query ... EXPR */
     CLI_CHECK_CONFIG,       /* promdeck check config FILE */
     CLI_CHECK_DASHBOARD,    /* promdeck check dashboard FILE... */
+    CLI_LIST_DASHBOARDS,    /* promdeck --list-dashboards */
 };
 enum cli_output { CLI_TEXT, CLI_JSON };
 
 struct cli {
     enum cli_command command;
     const char *config;         /* --config FILE, or NULL */
+    const char **targets;       /* HOST:PORT or URL arguments, argv-owned */
+    int ntargets;
+    int64_t scrape_interval_ms; /* --scrape-interval: command-line targets
+                                 * and the demo; default 5s */
     const char *dash[CLI_MAX_DASH];     /* -d FILE..., argv-owned */
     int ndash;
     const char **files;         /* promdeck check: the files to check */
@@ -48,9 +54,12 @@ struct cli {
 };
 
 /*
- * Fills c from argv. Returns -1 when the program should go on, or the exit
- * status to end with: 0 after --help or --version, 2 on a usage error
- * (already reported on stderr).
+ * Fills c from argv. A first word "query" or "check" is a command; else
+ * the words that are not options are targets (HOST:PORT or a URL, checked
+ * here as config_url_parse does), and options may come before or after
+ * them. Returns -1 when the program should go on, or the exit status to
+ * end with: 0 after --help or --version, 2 on a usage error (already
+ * reported on stderr). c borrows argv, which getopt may reorder.
  */
 int cli_parse(struct cli *c, int argc, char **argv);
 /* Parses a Prometheus duration ("90s", "1h30m", "100ms"); -1 if bad. */

@@ -1,17 +1,20 @@
 /*
  * The query subcommand. Output follows the two references people compare
  * with: promtool's text and the body of /api/v1/query(_range). Errors go
- * to stderr with the caret under the offending span; stdout then stays
- * empty.
+ * to stderr with the caret under the offending span; with -o json stdout
+ * gets the error body Prometheus 2.42's API sends for the same failure
+ * (web/api/v1/api.go), else it stays empty.
  */
 #include "src/cmd_query.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "query/query.h"
 #include "src/base/duration.h"
 #include "src/base/json.h"
+#include "src/base/xalloc.h"
 #include "src/load.h"
 
 /* Prometheus writes times as seconds, with a fraction only when needed. */
@@ -74,6 +77,71 @@ write_json(const struct qresult *r, struct buf *out)
         buf_putc(out, ']');
     }
     buf_puts(out, "}}\n");
+}
+
+/*
+ * s as a JSON string the way Go's encoding/json (Go 1.19, which built
+ * Prometheus 2.42) writes one: besides RFC 8259's escapes it writes <, >
+ * and & as \u003c, \u003e and \u0026, and U+2028 and U+2029 escaped.
+ */
+static void
+put_go_string(struct buf *out, const char *s)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    json_string(&b, s);
+    for (size_t i = 0; i < b.len; i++) {
+        unsigned char c = (unsigned char)b.data[i];
+
+        if (c == '<' || c == '>' || c == '&') {
+            buf_printf(out, "\\u%04x", c);
+        } else if (c == 0xe2 && i + 2 < b.len
+                   && (unsigned char)b.data[i + 1] == 0x80
+                   && ((unsigned char)b.data[i + 2] & 0xfe) == 0xa8) {
+            buf_printf(out, "\\u%04x", 0x2028 + (b.data[i + 2] & 1));
+            i += 2;
+        } else {
+            buf_putc(out, (char)c);
+        }
+    }
+    buf_fini(&b);
+}
+
+/*
+ * The body of a failed API call: {"status":"error","errorType":T,
+ * "error":E}, in the order Prometheus's response struct has them (data
+ * and warnings are left out when empty).
+ */
+static void
+write_json_error(const char *type, const char *error)
+{
+    struct buf out;
+
+    buf_init(&out, 0);
+    buf_printf(&out, "{\"status\":\"error\",\"errorType\":\"%s\","
+               "\"error\":", type);
+    put_go_string(&out, error);
+    buf_puts(&out, "}\n");
+    fputs(buf_str(&out), stdout);
+    buf_fini(&out);
+}
+
+/*
+ * A query that does not parse, as the API reports it: the parameter
+ * wrapped around promql's ParseErr, "1:5: parse error: MSG" (line and
+ * byte column of the error's start, both from 1). Type errors are parse
+ * errors there too.
+ */
+static void
+parse_error_json(const struct diag *d)
+{
+    char *msg = xasprintf("invalid parameter \"query\": %d:%d: parse "
+                          "error: %s", d->line > 0 ? d->line : 1,
+                          d->col > 0 ? d->col : 1, d->msg);
+
+    write_json_error("bad_data", msg);
+    free(msg);
 }
 
 /* promtool's layout: one line per series; ranges list "value @time". */
@@ -144,6 +212,8 @@ cmd_query_run(const struct cli *cli, struct loop *l)
     d.source = "query";
     if ((q = qparse_query(cli->expr, strlen(cli->expr), &d)) == NULL) {
         diag_print(stderr, &d, cli->expr, strlen(cli->expr));
+        if (cli->output == CLI_JSON)
+            parse_error_json(&d);
         return 2;
     }
     if ((rc = fill_store(cli, l)) != 0) {
@@ -157,6 +227,8 @@ cmd_query_run(const struct cli *cli, struct loop *l)
                                                    : time_now_ms(), &d);
     if (r == NULL) {
         diag_print(stderr, &d, cli->expr, strlen(cli->expr));
+        if (cli->output == CLI_JSON)     /* returnAPIError's default */
+            write_json_error("execution", d.msg);
         qparse_free(q);
         return 1;
     }

@@ -28,6 +28,10 @@
 #define VARIABLES_EVERY_MS 5000
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
+/* Collection says what it waits for once it has taken this long, then
+ * again every WAIT_NOTE_EVERY_MS. */
+#define WAIT_NOTE_FIRST_MS 2000
+#define WAIT_NOTE_EVERY_MS 5000
 
 static volatile sig_atomic_t quit_requested, reload_requested;
 
@@ -376,11 +380,85 @@ all_scraped_twice(const struct scrape_pool *pool)
     return true;
 }
 
+/* A duration rounded up to whole seconds, as Prometheus prints one. */
+static void
+format_secs(int64_t ms, char *out, size_t size)
+{
+    duration_format(ms <= 0 ? 0 : (ms + 999) / 1000 * 1000, out, size);
+}
+
+/*
+ * One line on stderr (never stdout, which --once and query keep for
+ * their output) saying what collection still waits for and for how long
+ * at most: discovery, targets never scraped, or targets waiting for the
+ * second scrape rates need, which with a long scrape_interval is what
+ * takes the time.
+ */
+static void
+note_waiting(const struct loop *l, int64_t now, int64_t deadline,
+             bool discovering)
+{
+    size_t n = scrape_pool_count(l->pool), none = 0, one = 0;
+    char left[32], next[32];
+
+    format_secs(deadline - now, left, sizeof left);
+    if (discovering) {
+        fprintf(stderr, "promdeck: waiting for service discovery, up to "
+                "%s more\n", left);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct scrape_status st;
+
+        scrape_pool_status(l->pool, i, &st);
+        none += st.scrapes == 0;
+        one += st.scrapes == 1;
+    }
+    format_secs(scrape_pool_next_due(l->pool) - now, next, sizeof next);
+    if (none > 0 && one > 0)
+        fprintf(stderr, "promdeck: waiting for %zu of %zu targets (%zu not "
+                "scraped yet, %zu for the second scrape rates need), up "
+                "to %s more\n", none + one, n, none, one, left);
+    else if (none > 0)
+        fprintf(stderr, "promdeck: waiting for %zu of %zu targets (first "
+                "scrape), up to %s more\n", none, n, left);
+    else
+        fprintf(stderr, "promdeck: waiting for %zu of %zu targets (second "
+                "scrape for rates, next in %s), up to %s more\n", one, n,
+                next, left);
+}
+
+/* Says what collection waits for when it is time to (see above); true
+ * once anything was said. */
+static bool
+maybe_note(const struct loop *l, int64_t now, int64_t deadline,
+           bool discovering, int64_t *next_note)
+{
+    if (now < *next_note)
+        return false;
+    note_waiting(l, now, deadline, discovering);
+    *next_note = now + WAIT_NOTE_EVERY_MS;
+    return true;
+}
+
+/* The last word when --timeout ends collection early. */
+static void
+give_up_note(const struct loop *l)
+{
+    char t[32];
+
+    format_secs(l->cli->timeout_ms, t, sizeof t);
+    fprintf(stderr, "promdeck: stopped waiting after %s (--timeout); "
+            "panels may lack data\n", t);
+}
+
 bool
 loop_collect(struct loop *l)
 {
     int64_t now = time_now_ms(), deadline = now + l->cli->timeout_ms;
     int64_t sd_deadline = now + DISCOVERY_WAIT_MS;
+    int64_t next_note = now + WAIT_NOTE_FIRST_MS;
+    bool noted = false;
 
     sync_targets(l, now);
     while (!quit_requested && discovery_pending(l->disc)
@@ -388,6 +466,7 @@ loop_collect(struct loop *l)
         scrape_pool_wait(l->pool, -1, 100, NULL);
         now = time_now_ms();
         sync_targets(l, now);
+        noted |= maybe_note(l, now, sd_deadline, true, &next_note);
     }
     while (!quit_requested && now < deadline
            && !all_scraped_twice(l->pool)) {
@@ -401,7 +480,10 @@ loop_collect(struct loop *l)
         scrape_pool_pump(l->pool, now);
         sync_targets(l, now);
         scrape_pool_start_due(l->pool, now);
+        noted |= maybe_note(l, now, deadline, false, &next_note);
     }
+    if (noted && !quit_requested && !all_scraped_twice(l->pool))
+        give_up_note(l);
     return !quit_requested;
 }
 

@@ -41,7 +41,9 @@ void loop_install_signals(void);
 /*
  * Waits for discovery's first answers (a few seconds at most), then scrapes
  * until every target has finished two scrapes (so rates have two points)
- * or the --timeout passes; false if interrupted by a signal.
+ * or the --timeout passes; false if interrupted by a signal. After two
+ * seconds it says on stderr what it waits for, every five, and why it
+ * stopped if the timeout ended it.
  */
 bool loop_collect(struct loop *l);
 /* Runs until q, SIGINT or SIGTERM (live) or until the snapshot is printed

@@ -12,6 +12,7 @@
 #include "src/base/xalloc.h"
 #include "src/cli.h"
 #include "src/cmd_check.h"
+#include "src/cmd_dashboards.h"
 #include "src/cmd_query.h"
 #include "src/config/config.h"
 #include "src/loop.h"
@@ -87,6 +88,8 @@ main(int argc, char **argv)
         return cmd_check_dashboards(cli.files, cli.nfiles);
     if (cli.command == CLI_CHECK_CONFIG)
         return cmd_check_config(cli.files[0], stdout, stderr);
+    if (cli.command == CLI_LIST_DASHBOARDS)
+        return cmd_list_dashboards(stdout);
     if (cli.log != NULL && log_open(cli.log) < 0)
         fprintf(stderr, "promdeck: cannot open log %s\n", cli.log);
     if ((rc = startup_targets(&cli, &cfg, &demo)) != 0)

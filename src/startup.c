@@ -1,6 +1,7 @@
 /*
- * Start-up: configuration, demo and dashboards, with every problem
- * reported on stderr as file:line:col before the screen opens. A -d
+ * Start-up: targets (command-line URLs, a config or the demo) and
+ * dashboards, with every problem reported on stderr as file:line:col
+ * before the screen opens. A -d
  * argument that is not a file is looked up by name among the installed
  * and the user's dashboards; this file does not parse any of them.
  */
@@ -13,13 +14,12 @@
 
 #include "src/base/datadir.h"
 #include "src/base/xalloc.h"
+#include "src/config/config_url.h"
 #include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
 #include "src/dash/grafana.h"
 
 #define MAXERRS 20
-/* The demo's scrape interval: short, so a first look fills up quickly. */
-#define DEMO_INTERVAL_MS 5000
 #define DEFAULT_RANGE_MS (15 * 60 * 1000)
 
 void
@@ -34,36 +34,62 @@ startup_print_errors(const struct diag *d, size_t n, const char *path)
     buf_fini(&text);
 }
 
+/* The HOST:PORT and URL arguments as jobs, one per host. cli_parse
+ * checked them already; a failure here would still be reported. */
+static int
+url_targets(const struct cli *cli, struct config *cfg)
+{
+    struct diag d;
+
+    if (config_add_url_targets(cfg, cli->targets, (size_t)cli->ntargets,
+                               cli->scrape_interval_ms, &d) == 0)
+        return 0;
+    fprintf(stderr, "promdeck: %s\n", d.msg);
+    return 2;
+}
+
+/* The built-in demo: its servers start here, its targets become jobs. */
+static int
+demo_targets_start(const struct cli *cli, struct config *cfg,
+                   struct demo **demo)
+{
+    const struct demo_target *dt;
+    struct diag err;
+    size_t n;
+
+    if ((*demo = demo_start(&err)) == NULL) {
+        fprintf(stderr, "promdeck: demo: %s\n", err.msg);
+        return 1;
+    }
+    n = demo_targets(*demo, &dt);
+    for (size_t i = 0; i < n; i++)
+        config_add_static_job(cfg, dt[i].job, dt[i].metrics_path,
+                              cli->scrape_interval_ms, &dt[i].address,
+                              1);
+    return 0;
+}
+
 int
 startup_targets(const struct cli *cli, struct config *cfg,
                 struct demo **demo)
 {
     struct diag errs[MAXERRS], warns[MAXERRS];
     size_t nerr = 0, nwarn = 0;
-    const struct demo_target *dt;
-    size_t n;
+    int rc;
 
     config_init(cfg);
-    if (cli->config == NULL && !cli->demo)
+    if (cli->ntargets > 0)
+        return url_targets(cli, cfg);
+    if (cli->demo)
+        return demo_targets_start(cli, cfg, demo);
+    if (cli->config == NULL)
         return 0;       /* promdeck query --load FILE */
-    if (cli->config != NULL) {
-        int rc = config_load(cfg, cli->config, errs, MAXERRS, &nerr, warns,
-                             MAXERRS, &nwarn);
-
-        for (size_t i = 0; i < nwarn; i++)
-            config_print_warning(stderr, &warns[i]);
-        startup_print_errors(errs, nerr, cli->config);
-        return rc < 0 ? 2 : 0;
-    }
-    if ((*demo = demo_start(&errs[0])) == NULL) {
-        fprintf(stderr, "promdeck: demo: %s\n", errs[0].msg);
-        return 1;
-    }
-    n = demo_targets(*demo, &dt);
-    for (size_t i = 0; i < n; i++)
-        config_add_static_job(cfg, dt[i].job, dt[i].metrics_path,
-                              DEMO_INTERVAL_MS, &dt[i].address, 1);
-    return 0;
+    rc = config_load(cfg, cli->config, errs, MAXERRS, &nerr, warns, MAXERRS,
+                     &nwarn);
+    for (size_t i = 0; i < nwarn; i++)
+        config_print_warning(stderr, &warns[i]);
+    startup_print_errors(errs, nerr, cli->config);
+    return rc < 0 ? 2 : 0;
 }
 
 /* What a dashboard name may leave out, tried in this order. */
@@ -179,4 +205,10 @@ startup_reload_dashboard(const struct cli *cli, struct diag *first)
 {
     diag_clear(first);
     return load_dashboards(cli, false, first);
+}
+
+const char *const *
+startup_dashboard_suffixes(void)
+{
+    return dash_suffixes;
 }

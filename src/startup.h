@@ -1,7 +1,7 @@
 /*
- * What main() does before the loop starts: load the targets (a
- * prometheus.yml, or the demo) and the dashboard (-d files, or the
- * built-in one), printing every error and note on stderr. Nothing here
+ * What main() does before the loop starts: load the targets (the command
+ * line's, a prometheus.yml, or the demo) and the dashboard (-d files, or
+ * the built-in one), printing every error and note on stderr. Nothing here
  * touches the screen, so errors end the program before it opens.
  */
 #ifndef SRC_STARTUP_H
@@ -13,9 +13,10 @@
 #include "src/demo/demo.h"
 
 /*
- * Fills cfg from --config, or starts the demo and adds its jobs. Returns
- * 0, 2 for a configuration error or 1 when the demo cannot start. The
- * caller calls config_fini and demo_stop whatever the result.
+ * Fills cfg with a job per host of the command-line targets, or from
+ * --config, or starts the demo and adds its jobs. Returns 0, 2 for a
+ * configuration error or 1 when the demo cannot start. The caller calls
+ * config_fini and demo_stop whatever the result.
  */
 int startup_targets(const struct cli *cli, struct config *cfg,
                     struct demo **demo);
@@ -29,6 +30,9 @@ struct dash *startup_dashboard(const struct cli *cli);
  */
 struct dash *startup_reload_dashboard(const struct cli *cli,
                                       struct diag *first);
+/* What a dashboard NAME may leave out, in the order -d NAME tries them
+ * ("" first: the name as given); NULL-ended, static. */
+const char *const *startup_dashboard_suffixes(void);
 /* Prints errors of a file, each with its source line and a caret. */
 void startup_print_errors(const struct diag *d, size_t n, const char *path);
 

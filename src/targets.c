@@ -23,6 +23,9 @@ targets_fini(struct target_list *tl)
     for (size_t i = 0; i < tl->nstrings; i++)
         free(tl->strings[i]);
     free(tl->strings);
+    for (size_t i = 0; i < tl->nsets; i++)
+        labels_release(&tl->sets[i]);
+    free(tl->sets);
     free(tl->rows);
     free(tl->dropped);
     free(tl->errors);
@@ -45,9 +48,70 @@ keep(struct target_list *tl, const char *s)
     return adopt(tl, xstrdup(s != NULL ? s : ""));
 }
 
+/* One value as labels_format escapes it, after its opening quote, into
+ * v; returns what follows the closing quote, or NULL. */
+static const char *
+read_value(const char *s, struct buf *v)
+{
+    buf_reset(v);
+    for (; *s != '"'; s++) {
+        if (*s == '\0')
+            return NULL;
+        if (*s == '\\') {
+            s++;
+            if (*s != '\\' && *s != '"' && *s != 'n')
+                return NULL;
+            buf_putc(v, *s == 'n' ? '\n' : *s);
+        } else {
+            buf_putc(v, *s);
+        }
+    }
+    return s + 1;
+}
+
+/*
+ * The set labels_format wrote as s, {a="x", b="y"} (no __name__), read
+ * back into the owned set out: the pool keeps a target's discovered
+ * labels only as that text. -1, out left empty, when s is not of that
+ * form.
+ */
+static int
+parse_formatted(const char *s, struct labels *out)
+{
+    struct buf name, v;
+    int rc = -1;
+
+    buf_init(&name, 0);
+    buf_init(&v, 0);
+    if (*s++ == '{') {
+        while (*s != '}') {
+            const char *eq = strchr(s, '=');
+
+            if (eq == NULL || eq[1] != '"')
+                break;
+            buf_reset(&name);
+            buf_append(&name, s, (size_t)(eq - s));
+            if ((s = read_value(eq + 2, &v)) == NULL)
+                break;
+            labels_put(out, buf_str(&name), buf_str(&v));
+            if (s[0] == ',' && s[1] == ' ')
+                s += 2;
+            else if (*s != '}')
+                break;
+        }
+        rc = s != NULL && *s == '}' && s[1] == '\0' ? 0 : -1;
+    }
+    buf_fini(&name);
+    buf_fini(&v);
+    if (rc < 0)
+        labels_release(out);
+    return rc;
+}
+
+/* Row r from st; sets are the row's two label sets, filled here. */
 static void
 fill_row(struct target_list *tl, struct target_row *r,
-         const struct scrape_status *st)
+         const struct scrape_status *st, struct labels *sets)
 {
     struct buf b;
 
@@ -61,6 +125,14 @@ fill_row(struct target_list *tl, struct target_row *r,
     r->discovered = st->discovered != NULL ? keep(tl, st->discovered)
                                            : NULL;
     buf_fini(&b);
+    labels_dup(&sets[0], st->labels);
+    labels_sort(&sets[0]);
+    r->label_set = &sets[0];
+    if (r->discovered != NULL && parse_formatted(r->discovered,
+                                                 &sets[1]) == 0) {
+        labels_sort(&sets[1]);
+        r->discovered_set = &sets[1];
+    }
     r->health = (enum target_health)st->health;
     r->last_scrape_ms = st->last_scrape_ms;
     r->last_duration_s = st->last_duration_s;
@@ -97,11 +169,13 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool,
 
     targets_fini(tl);
     tl->rows = xcalloc(n + 1, sizeof(*tl->rows));
+    tl->sets = xcalloc(2 * n + 1, sizeof(*tl->sets));
+    tl->nsets = 2 * n;
     for (size_t i = 0; i < n; i++) {
         struct scrape_status st;
 
         scrape_pool_status(pool, i, &st);
-        fill_row(tl, &tl->rows[i], &st);
+        fill_row(tl, &tl->rows[i], &st, &tl->sets[2 * i]);
         tl->up += tl->rows[i].health == HEALTH_UP;
     }
     tl->dropped = xcalloc(ndropped + 1, sizeof(*tl->dropped));

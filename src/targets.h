@@ -1,8 +1,8 @@
 /*
  * The scrape targets as the screen and the snapshot show them: a copy of
  * the pool's status (one struct target_row per target, labels formatted
- * once), the targets relabelling dropped, and discovery's errors, as one
- * struct target_view (ui/model.h).
+ * once and kept as sets too, for JSON), the targets relabelling dropped,
+ * and discovery's errors, as one struct target_view (ui/model.h).
  *
  * Ownership: the list owns its rows and strings until the next fill or
  * targets_fini.
@@ -26,6 +26,9 @@ struct target_list {
     char **errors;
     char **strings;             /* everything the rows point to */
     size_t nstrings;
+    struct labels *sets;        /* two owned sets per row: labels, then
+                                 * discovered labels */
+    size_t nsets;
 };
 
 void targets_init(struct target_list *tl);

@@ -225,6 +225,11 @@ test_keys_on_a_pty(void **state)
     assert_int_equal(ui_current_page(ui), -1);
     assert_int_equal(type(&pt, ui, &d, "?"), UI_REDRAW);
     assert_int_equal(ui_current_page(ui), 0);
+    /* Esc closes the help too, without leaving the page. */
+    type(&pt, ui, &d, "?");
+    assert_int_equal(ui_current_page(ui), -1);
+    assert_int_equal(type(&pt, ui, &d, "\x1b"), UI_REDRAW);
+    assert_int_equal(ui_current_page(ui), 0);
     assert_false(ui_paused(ui));
     assert_int_equal(type(&pt, ui, &d, "p"), UI_REDRAW);
     assert_true(ui_paused(ui));

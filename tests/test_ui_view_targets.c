@@ -1,9 +1,9 @@
 /*
  * The targets view: columns, health colours, last scrape age and
- * duration, the error column; the selected target expanded to its
- * labels before and after relabelling (wrapped in full), the dropped
- * targets with why, discovery errors first; scrolling that keeps the
- * selection in view. Expected screens are worked out by hand from the
+ * duration, the labels and error wrapped in their columns; the selected
+ * target expanded to its labels before and after relabelling (wrapped
+ * in full), the dropped targets with why, discovery errors first;
+ * scrolling that keeps the selection in view. Expected screens are worked out by hand from the
  * column widths written beside them.
  */
 #include <setjmp.h>
@@ -21,11 +21,11 @@ static const struct target_row rows[] = {
     { "node", "a:9100", "http://a:9100/metrics",
       "{env=\"prod\", instance=\"a:9100\", job=\"node\"}",
       HEALTH_UP, 100000 - 3200, 0.0123, 1234, "",
-      "{__address__=\"a:9100\", job=\"node\"}" },
+      "{__address__=\"a:9100\", job=\"node\"}", NULL, NULL },
     { "app", NULL, "http://b:8080/metrics", "{}", HEALTH_DOWN, 100000 - 125000,
-      10, 0, "connection refused", NULL },
+      10, 0, "connection refused", NULL, NULL, NULL },
     { "new", "c:1", "http://c:1/metrics", "{}", HEALTH_UNKNOWN, 0, 0, 0,
-      "", NULL },
+      "", NULL, NULL, NULL },
 };
 
 static const struct dropped_row dropped[] = {
@@ -37,30 +37,73 @@ static const char *const errors[] = { "dns: lookup x: no such host" };
 static void
 test_columns(void **state)
 {
-    struct canvas *c = canvas_new(100, 4, true);
+    struct canvas *c = canvas_new(100, 8, true);
     struct target_view tv = { .rows = rows, .n = 3 };
     struct targets_state ts = { .sel = -1 };
     char *s;
 
     (void)state;
-    view_draw_targets(c, (struct rect){ 0, 0, 100, 4 }, &tv, &ts, 100000);
+    view_draw_targets(c, (struct rect){ 0, 0, 100, 8 }, &tv, &ts, 100000);
     s = ts_canvas_text(c);
     /* Widths: state 7, job 4 ("node"), endpoint 21 (the URL, used when
      * there is no instance), last 11, duration 9, samples 8, one apart
-     * (66 in all); the 34 left: labels 13, error 20. */
+     * (66 in all); the 34 left: labels 13, error 20. The labels wrap in
+     * their 13 columns, at the spaces where they can: "{env="prod","
+     * (12), "instance="a:9100"," is 18 so it breaks at 13, then
+     * "100","; "job="node"}". */
     assert_string_equal(s,
         "STATE   JOB  ENDPOINT              LAST SCRAPE  DURATION  SAMPLES"
         " LABELS        ERROR\n"
         "up      node a:9100                3.2s ago      12.3 ms     1234"
         " {env=\"prod\",\n"
+        "                                                                 "
+        " instance=\"a:9\n"
+        "                                                                 "
+        " 100\",\n"
+        "                                                                 "
+        " job=\"node\"}\n"
         "down    app  http://b:8080/metrics 2m ago           10 s        0"
         " {}            connection refused\n"
         "unknown new  c:1                   never               -        0"
-        " {}\n");
+        " {}\n"
+        "\n");
+    assert_int_equal(view_targets_height(&tv, &ts, 100), 7);
+    assert_int_equal(canvas_cell(c, 66, 3)->role, ROLE_LABEL);
+    free(s);
     assert_int_equal(canvas_cell(c, 0, 1)->role, ROLE_GOOD);
-    assert_int_equal(canvas_cell(c, 0, 2)->role, ROLE_CRIT);
-    assert_int_equal(canvas_cell(c, 0, 3)->role, ROLE_STALE);
-    assert_int_equal(canvas_cell(c, 80, 2)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 0, 5)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 0, 6)->role, ROLE_STALE);
+    assert_int_equal(canvas_cell(c, 80, 5)->role, ROLE_CRIT);
+    canvas_free(c);
+}
+
+/*
+ * The error wraps too, and every line of a selected row is shown
+ * selected. Alone, "app" makes the job column 3 wide: labels get 14
+ * columns from 65, the error 20 from 80, where the 30 cells of this one
+ * take two lines.
+ */
+static void
+test_wrapped_error_selected(void **state)
+{
+    struct canvas *c = canvas_new(100, 4, true);
+    struct target_row r = rows[1];
+    struct target_view tv = { .rows = &r, .n = 1 };
+    struct targets_state ts = { .sel = 0 };
+    char *s;
+
+    (void)state;
+    r.last_error = "connection refused by 10.0.0.1";
+    view_draw_targets(c, (struct rect){ 0, 0, 100, 4 }, &tv, &ts, 100000);
+    s = ts_canvas_text(c);
+    assert_non_null(strstr(s, " {}             connection refused\n"
+                              "                                        "
+                              "                                        "
+                              "by 10.0.0.1\n"));
+    assert_int_equal(canvas_cell(c, 0, 1)->role, ROLE_SELECTION);
+    assert_int_equal(canvas_cell(c, 80, 2)->role, ROLE_SELECTION);
+    assert_int_equal(canvas_cell(c, 80, 3)->role, ROLE_DEFAULT);
+    assert_int_equal(view_targets_height(&tv, &ts, 100), 3);
     free(s);
     canvas_free(c);
 }
@@ -155,6 +198,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_wrapped_error_selected),
         cmocka_unit_test(test_expanded_dropped_errors),
         cmocka_unit_test(test_selection_scrolls),
     };

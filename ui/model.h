@@ -163,6 +163,8 @@ struct target_row {
     const char *last_error;     /* "" when none */
     const char *discovered;     /* formatted labels before relabelling,
                                  * or NULL when not known */
+    const struct labels *label_set;         /* labels as a set, or NULL */
+    const struct labels *discovered_set;    /* discovered, or NULL */
 };
 
 /* A target that relabelling dropped, like Prometheus's "dropped" list. */

@@ -372,6 +372,10 @@ apply_event(struct ui *ui, const struct dashboard *d,
         show_view(ui, ev->key - '1', count);
         return UI_REDRAW;
     }
+    if (ev->key == 27 && ui->vs.help) {     /* Esc: close the help */
+        ui->vs.help = false;
+        return UI_REDRAW;
+    }
     if (ev->key == 27) {                    /* Esc: unzoom, else unfilter */
         if (!ui->vs.zoom && ui->filter == NULL)
             return UI_NONE;

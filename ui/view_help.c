@@ -25,7 +25,7 @@ static const char *const keys[][2] = {
     { "Enter (targets)", "show the target's labels before and after" },
     { "d (targets)", "show the targets relabelling dropped" },
     { "Ctrl-L", "redraw the whole screen" },
-    { "?", "show or hide this help" },
+    { "? / Esc", "show or hide this help / hide it" },
     { "mouse", "click a tab or a panel; double click zooms" },
 };
 

@@ -1,9 +1,13 @@
 /*
  * Targets: fixed columns for the short fields, the labels and the last
  * error share what is left (the error gets more, being what people look
- * for). The content is laid out line by line onto a scratch canvas as
- * tall as it needs, then the window the scroll position picks is copied
- * out; the header stays put. Nothing is sorted here: src/ gives the order.
+ * for), each wrapped in its column so nothing is cut off: a row is as
+ * tall as its longer one. A column narrower than WRAP_MIN (a narrow
+ * terminal) is cut instead, as is an expanded row's, which shows both in
+ * full below it. The content is laid out line by line
+ * onto a scratch canvas as tall as it needs, then the window the scroll
+ * position picks is copied out; the header stays put. Nothing is sorted
+ * here: src/ gives the order.
  */
 #include "ui/view_targets.h"
 
@@ -23,6 +27,10 @@ static const char *const heads[C_COUNT] = {
 
 /* The width of the "discovered labels: " column of an expansion. */
 #define KEY_W 20
+/* The narrowest labels or error column that wraps: below it a label
+ * pair would be broken every few letters, and a row would run to dozens
+ * of lines. */
+#define WRAP_MIN 12
 
 static const char *
 str_or(const char *s, const char *dflt)
@@ -92,9 +100,69 @@ draw_cells(struct canvas *c, const char *const *cells, const int *roles,
     }
 }
 
+/* Where column col starts, and how much of it fits in w (0: none, or
+ * too little to wrap in). */
+static int
+column_at(const int *cw, int col, int w, int *width)
+{
+    int x = 0;
+
+    for (int i = 0; i < col; i++)
+        x += cw[i] + 1;
+    *width = x >= w ? 0 : x + cw[col] > w ? w - x : cw[col];
+    if (*width < WRAP_MIN)
+        *width = 0;
+    return x;
+}
+
+/* The lines a column's text takes wrapped in it; at least 1. */
+static int
+cell_lines(const char *text, const int *cw, int col, int w)
+{
+    int width, n;
+
+    column_at(cw, col, w, &width);
+    n = width > 0 ? widget_wrap_lines(text, width) : 1;
+    return n > 1 ? n : 1;
+}
+
+/* Whether column col wraps at width w. */
+static bool
+wraps(const int *cw, int col, int w)
+{
+    int width;
+
+    column_at(cw, col, w, &width);
+    return width > 0;
+}
+
+/* The lines target row tr takes (its expansion apart): the labels and
+ * the error wrapped in their columns, or one when expanded. */
+static int
+row_lines(const struct target_row *tr, const int *cw, int w, bool expanded)
+{
+    int a, b;
+
+    if (expanded)
+        return 1;
+    a = cell_lines(str_or(tr->labels, ""), cw, C_LABELS, w);
+    b = cell_lines(str_or(tr->last_error, ""), cw, C_ERR, w);
+    return a > b ? a : b;
+}
+
+/* Writes text wrapped into column col from line y on. */
+static void
+wrap_cell(struct canvas *c, const int *cw, int col, int y, int w,
+          const char *text, int role)
+{
+    int width, x = column_at(cw, col, w, &width);
+
+    widget_wrap(c, (struct rect){ x, y, width, 1 << 20 }, text, role);
+}
+
 static void
 draw_target(struct canvas *c, const struct target_row *tr, const int *cw,
-            int y, int w, int64_t now_ms)
+            int y, int w, int64_t now_ms, bool expanded)
 {
     char last[32], dur[FORMAT_VALUE_MAX], samples[32];
     const char *cells[C_COUNT];
@@ -117,6 +185,12 @@ draw_target(struct canvas *c, const struct target_row *tr, const int *cw,
     for (int i = C_JOB; i < C_COUNT; i++)
         roles[i] = i == C_ERR ? ROLE_CRIT : i == C_LABELS ? ROLE_LABEL
                                                           : ROLE_DEFAULT;
+    for (int i = C_LABELS; !expanded && i <= C_ERR; i++) {
+        if (!wraps(cw, i, w))
+            continue;
+        wrap_cell(c, cw, i, y, w, cells[i], roles[i]);
+        cells[i] = "";
+    }
     draw_cells(c, cells, roles, ATTR_BOLD, cw, y, w);
 }
 
@@ -208,9 +282,10 @@ error_lines(struct canvas *c, int w, const struct target_view *tv)
     return n;
 }
 
-/* Where the selected target's lines start and end in the content. */
+/* Where the selected target's lines start and end in the content, and
+ * where its row (without the expansion) ends. */
 struct sel_span {
-    int first, last;
+    int first, last, row_last;
 };
 
 /*
@@ -229,13 +304,16 @@ content(struct canvas *c, int w, const struct target_view *tv,
     y += tv->n == 0;
     for (size_t i = 0; i < tv->n; i++) {
         bool sel = ts->sel == (int)i;
+        bool open = ts->all_expanded || (sel && ts->expanded);
 
         if (c != NULL)
-            draw_target(c, &tv->rows[i], cw, y, w, now_ms);
+            draw_target(c, &tv->rows[i], cw, y, w, now_ms, open);
         if (sel)
             sp->first = y;
-        y++;
-        if (ts->all_expanded || (sel && ts->expanded))
+        y += row_lines(&tv->rows[i], cw, w, open);
+        if (sel)
+            sp->row_last = y - 1;
+        if (open)
             y += expansion(c, y, w, &tv->rows[i]);
         if (sel)
             sp->last = y - 1;
@@ -280,21 +358,25 @@ clamp_scroll(struct targets_state *ts, const struct sel_span *sp,
     ts->scroll = ts->scroll < 0 ? 0 : ts->scroll > maxs ? maxs : ts->scroll;
 }
 
-/* Copies rows [from, from + h) of src to (x, y) of dst; a selected line
- * takes the selection role. */
+/* Copies rows [from, from + h) of src to (x, y) of dst; the lines of
+ * the selected row, sel->first to sel->row_last, take the selection
+ * role (sel NULL: none). */
 static void
 blit(struct canvas *dst, int x, int y, const struct canvas *src, int from,
-     int h, int sel_line)
+     int h, const struct sel_span *sel)
 {
-    for (int j = 0; j < h; j++)
+    for (int j = 0; j < h; j++) {
+        bool hi = sel != NULL && from + j >= sel->first
+                  && from + j <= sel->row_last;
+
         for (int i = 0; i < canvas_width(src); i++) {
             const struct cell *ce = canvas_cell(src, i, from + j);
 
             if (ce != NULL)
                 canvas_put(dst, x + i, y + j, ce->ch,
-                           from + j == sel_line ? ROLE_SELECTION : ce->role,
-                           ce->attr);
+                           hi ? ROLE_SELECTION : ce->role, ce->attr);
         }
+    }
 }
 
 void
@@ -303,7 +385,7 @@ view_draw_targets(struct canvas *c, struct rect r,
                   int64_t now_ms)
 {
     int cw[C_COUNT], total;
-    struct sel_span sp = { -1, -1 };
+    struct sel_span sp = { -1, -1, -1 };
     struct canvas *scratch, *head;
 
     if (r.h <= 0 || r.w <= 0)
@@ -313,7 +395,7 @@ view_draw_targets(struct canvas *c, struct rect r,
     widths(tv->rows, tv->n, r.w, cw);
     head = canvas_new(r.w, 1, canvas_ascii(c));
     draw_header(head, r.w, cw);
-    blit(c, r.x, r.y, head, 0, 1, -1);
+    blit(c, r.x, r.y, head, 0, 1, NULL);
     canvas_free(head);
     total = content(NULL, r.w, tv, ts, cw, now_ms, &sp);
     clamp_scroll(ts, &sp, total, r.h - 1);
@@ -321,7 +403,7 @@ view_draw_targets(struct canvas *c, struct rect r,
     content(scratch, r.w, tv, ts, cw, now_ms, &sp);
     blit(c, r.x, r.y + 1, scratch, ts->scroll,
          r.h - 1 < total - ts->scroll ? r.h - 1 : total - ts->scroll,
-         ts->sel >= 0 ? sp.first : -1);
+         ts->sel >= 0 && sp.first >= 0 ? &sp : NULL);
     canvas_free(scratch);
 }
 
@@ -330,7 +412,7 @@ view_targets_height(const struct target_view *tv,
                     const struct targets_state *ts, int w)
 {
     int cw[C_COUNT];
-    struct sel_span sp = { -1, -1 };
+    struct sel_span sp = { -1, -1, -1 };
 
     widths(tv->rows, tv->n, w, cw);
     return 1 + content(NULL, w, tv, ts, cw, 0, &sp);

@@ -2,9 +2,10 @@
  * The targets view, like Prometheus's Status > Targets: discovery
  * errors per job first, then one row per target with its health in
  * colour, job, endpoint, age of the last scrape, duration, samples,
- * labels and last error. A selected target expands to its labels
- * before and after relabelling, wrapped in full; the targets that
- * relabelling dropped, with why, follow on request.
+ * labels and last error (both wrapped in their columns, so nothing is
+ * cut off unless the terminal is narrow). A selected target expands to
+ * its labels before and after relabelling, wrapped in full; the targets
+ * that relabelling dropped, with why, follow on request.
  *
  * Ownership: everything is borrowed for the call; targets_state is a
  * plain value the caller keeps.

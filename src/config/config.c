@@ -1002,29 +1002,37 @@ config_load(struct config *cfg, const char *path, struct diag *errs,
     return ld.failed ? -1 : 0;
 }
 
+struct config_job *
+config_add_job(struct config *cfg, const char *job, int64_t interval_ms)
+{
+    struct config_job *j;
+
+    cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
+    j = &cfg->jobs[cfg->njobs++];
+    job_init(j, cfg);
+    j->name = xstrdup(job);
+    if (interval_ms > 0)
+        j->interval_ms = interval_ms;
+    if (j->timeout_ms > j->interval_ms)
+        j->timeout_ms = j->interval_ms;
+    return j;
+}
+
 void
 config_add_static_job(struct config *cfg, const char *job,
                       const char *metrics_path, int64_t interval_ms,
                       const char *const *addresses, size_t n)
 {
-    struct config_job j;
+    struct config_job *j = config_add_job(cfg, job, interval_ms);
 
-    job_init(&j, cfg);
-    j.name = xstrdup(job);
-    free(j.metrics_path);
-    j.metrics_path = xstrdup(metrics_path);
-    if (interval_ms > 0)
-        j.interval_ms = interval_ms;
-    if (j.timeout_ms > j.interval_ms)
-        j.timeout_ms = j.interval_ms;
-    j.statics = xcalloc(1, sizeof(*j.statics));
-    j.nstatics = 1;
-    j.statics[0].targets = xcalloc(n + 1, sizeof(char *));
+    free(j->metrics_path);
+    j->metrics_path = xstrdup(metrics_path);
+    j->statics = xcalloc(1, sizeof(*j->statics));
+    j->nstatics = 1;
+    j->statics[0].targets = xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++)
-        j.statics[0].targets[i] = xstrdup(addresses[i]);
-    j.statics[0].ntargets = n;
-    cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
-    cfg->jobs[cfg->njobs++] = j;
+        j->statics[0].targets[i] = xstrdup(addresses[i]);
+    j->statics[0].ntargets = n;
 }
 
 /* Static targets only: a discovery that is never polled holds just the

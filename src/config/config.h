@@ -96,6 +96,15 @@ int config_load(struct config *cfg, const char *path, struct diag *errs,
                 size_t maxwarns, size_t *nwarns);
 
 /*
+ * Appends a job named job (copied) with the defaults of a scrape config
+ * that sets nothing but its name: http, /metrics, no targets. The timeout
+ * is the global one, capped at interval_ms; interval_ms <= 0 takes the
+ * global interval. The pointer is the config's and stays valid until the
+ * next job is added or config_fini.
+ */
+struct config_job *config_add_job(struct config *cfg, const char *job,
+                                  int64_t interval_ms);
+/*
  * Appends a job of plain http targets (the built-in demo). The timeout
  * is the global one, capped at interval_ms; interval_ms <= 0 takes the
  * global interval.

@@ -74,9 +74,16 @@ health_name(enum target_health h)
     return h == HEALTH_UP ? "up" : h == HEALTH_DOWN ? "down" : "unknown";
 }
 
+/*
+ * A target as Prometheus's /api/v1/targets shows one, in this file's
+ * snake_case: labels after relabelling (no "__" ones), and the labels
+ * discovery gave before it ({} when not known).
+ */
 static void
 write_target(struct buf *out, const struct target_row *t)
 {
+    static const struct labels no_labels = { NULL, 0 };
+
     buf_puts(out, "{\"job\":");
     json_string(out, t->job);
     buf_puts(out, ",\"instance\":");
@@ -89,6 +96,11 @@ write_target(struct buf *out, const struct target_row *t)
     json_string(out, t->last_error);
     buf_puts(out, ",\"last_scrape_duration_seconds\":");
     json_number(out, t->last_duration_s);
+    buf_puts(out, ",\"labels\":");
+    labels_json(t->label_set != NULL ? t->label_set : &no_labels, out);
+    buf_puts(out, ",\"discovered_labels\":");
+    labels_json(t->discovered_set != NULL ? t->discovered_set : &no_labels,
+                out);
     buf_putc(out, '}');
 }
 

@@ -14,7 +14,7 @@
  * JSON: {"time", "dashboard", "panels": [{"title", "type", "series":
  * [{"query", "labels", "value", "points"}], "error"?}], "targets": [{"job",
  * "instance", "url", "health", "last_error",
- * "last_scrape_duration_seconds"}]}.
+ * "last_scrape_duration_seconds", "labels", "discovered_labels"}]}.
  */
 void snapshot_json(const struct dashboard *d, const struct target_row *t,
                    size_t nt, struct buf *out);

@@ -2,7 +2,8 @@
 # promdeck query against a real Prometheus 2.42's answers: the same
 # OpenMetrics data set loaded with --load, the same expression, and the
 # API body Prometheus returned (tests/data/promql/golden.json) compared
-# value by value, plus promtool-style text and error reporting.
+# value by value, plus promtool-style text and error reporting, and the
+# API's error body for a query that does not parse.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
@@ -64,4 +65,42 @@ check "query -o text prints one line per series" \
 rc=$?
 check "a syntax error exits 2, shows a caret and leaves stdout empty" \
     sh -c "[ $rc -eq 2 ] && [ ! -s '$tmp/out' ] && grep -q '\^' '$tmp/err'"
+
+# With -o json, the body Prometheus 2.42's /api/v1/query returns for a
+# query that does not parse: web/api/v1/api.go wraps promql's ParseErr
+# ("LINE:COL: parse error: ...", byte column from 1) as 'invalid
+# parameter "query": ...' with errorType bad_data, encoded by Go's
+# encoding/json. For rate(x) Prometheus's parser says exactly this (the
+# argument x starts at byte 5: column 6).
+"$PROMDECK" query --load "$om" -o json 'rate(x)' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "query -o json: a type error gives Prometheus's exact error body" \
+    python3 - "$tmp/out" "$rc" <<'PY'
+import json, sys
+raw = open(sys.argv[1]).read()
+assert sys.argv[2] == "2", "exit status " + sys.argv[2]
+want = ('{"status":"error","errorType":"bad_data","error":"invalid parameter '
+        '\\"query\\": 1:6: parse error: expected type range vector in call '
+        'to function \\"rate\\", got instant vector"}')
+assert raw == want + "\n", raw
+assert json.loads(raw)["error"].startswith('invalid parameter "query": 1:6:')
+PY
+check "query -o json: the text form still goes to stderr" \
+    grep -q '\^' "$tmp/err"
+"$PROMDECK" query --load "$om" -o json --start 1700000000 --end 1700000600 \
+    --step 1m 'sum(rate(x[5m])' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "query_range -o json: a syntax error is bad_data, positioned, exit 2" \
+    python3 - "$tmp/out" "$rc" <<'PY'
+import json, re, sys
+body = json.load(open(sys.argv[1]))
+assert sys.argv[2] == "2", "exit status " + sys.argv[2]
+assert list(body) == ["status", "errorType", "error"], body
+assert body["status"] == "error" and body["errorType"] == "bad_data", body
+assert re.match(r'invalid parameter "query": 1:16: parse error: \S',
+                body["error"]), body
+PY
+"$PROMDECK" query --load "$om" -o json 'a < > b' >"$tmp/out" 2>/dev/null
+check "query -o json: <, > and & are escaped as Go's encoder does" \
+    sh -c "grep -qF '\\u003e' '$tmp/out' && ! grep -q '>' '$tmp/out'"
 finish

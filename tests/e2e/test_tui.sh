@@ -1,8 +1,9 @@
 #!/bin/sh
 # The real TUI, driven in a private tmux server: it starts and draws the
-# panels, the keys switch views, help and pause work, resizing redraws
-# (down to a "too small" message), and q, SIGTERM and Ctrl-C all leave the
-# terminal restored (alternate screen off, shell output visible).
+# panels, the keys switch views, help (? and Esc) and pause work, resizing
+# redraws (down to a "too small" message), and q, SIGTERM and Ctrl-C all
+# leave the terminal restored (alternate screen off, shell output
+# visible).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
@@ -28,6 +29,14 @@ expect() {  # expect SESSION TEXT DESCRIPTION [SECONDS]
     if wait_for "$1" "$2" "${4:-15}"; then ok "$3"
     else not_ok "$3" "$(screen "$1")"; fi
 }
+expect_gone() {     # expect_gone SESSION TEXT DESCRIPTION: TEXT leaves
+    i=0
+    while [ $i -lt 75 ] && screen "$1" | grep -qF -- "$2"; do
+        sleep 0.2; i=$((i + 1))
+    done
+    if screen "$1" | grep -qF -- "$2"; then not_ok "$3" "$(screen "$1")"
+    else ok "$3"; fi
+}
 start() {   # start SESSION COLS ROWS: promdeck --demo in a shell
     tm new-session -d -s "$1" -x "$2" -y "$3" \
         "LC_ALL=C.UTF-8 TERM=tmux-256color '$PROMDECK' --demo --refresh 500ms;
@@ -45,11 +54,19 @@ tm send-keys -t a Tab
 expect a "goroutines" "Tab switches to the per-target table"
 tm send-keys -t a 3
 expect a "LAST SCRAPE" "3 shows the targets view"
+# At 120 columns the labels column is 20 wide: the instance label breaks
+# over two lines and the job label follows whole, not cut at the edge.
+expect a 'job="image-gallery"}' "the targets view wraps the labels in full"
 tm send-keys -t a 1
 expect a "Traffic by status code" "1 goes back to the dashboard"
 tm send-keys -t a '?'
-expect a "pause" "? shows the keys"
+expect a "show or hide this help" "? shows the keys"
 tm send-keys -t a '?'
+expect_gone a "show or hide this help" "? again hides the keys"
+tm send-keys -t a '?'
+expect a "show or hide this help" "? shows the keys again"
+tm send-keys -t a Escape
+expect_gone a "show or hide this help" "Esc hides the keys"
 tm send-keys -t a p
 expect a "PAUSED" "p pauses"
 tm send-keys -t a p
