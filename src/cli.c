@@ -118,18 +118,6 @@ usage_error(const char *fmt, const char *arg)
     return try_help();
 }
 
-int
-cli_parse_duration(const char *s, int64_t *ms)
-{
-    return duration_parse(s, strlen(s), ms);
-}
-
-int
-cli_parse_time(const char *s, int64_t *ms)
-{
-    return time_parse(s, ms);
-}
-
 static void
 set_defaults(struct cli *c)
 {
@@ -149,7 +137,7 @@ set_defaults(struct cli *c)
 static int
 duration_opt(const char *name, const char *arg, int64_t *ms)
 {
-    if (cli_parse_duration(arg, ms) < 0 || *ms <= 0) {
+    if (duration_parse(arg, strlen(arg), ms) < 0 || *ms <= 0) {
         fprintf(stderr, "promdeck: %s: bad duration '%s' (use e.g. 30s, "
                 "5m, 1h)\n", name, arg);
         return -1;
@@ -232,14 +220,14 @@ handle_option(struct cli *c, int opt, const char *arg)
         c->load[c->nload++] = arg;
         break;
     case OPT_TIME:
-        if (cli_parse_time(arg, &c->time_ms) < 0)
+        if (time_parse(arg, &c->time_ms) < 0)
             return usage_error("bad time '%s' (Unix seconds or RFC 3339)",
                                arg);
         c->has_time = true;
         break;
     case OPT_START:
     case OPT_END:
-        if (cli_parse_time(arg, opt == OPT_START ? &c->start_ms
+        if (time_parse(arg, opt == OPT_START ? &c->start_ms
                                                  : &c->end_ms) < 0)
             return usage_error("bad time '%s' (Unix seconds or RFC 3339)",
                                arg);

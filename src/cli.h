@@ -62,9 +62,5 @@ struct cli {
  * reported on stderr). c borrows argv, which getopt may reorder.
  */
 int cli_parse(struct cli *c, int argc, char **argv);
-/* Parses a Prometheus duration ("90s", "1h30m", "100ms"); -1 if bad. */
-int cli_parse_duration(const char *s, int64_t *ms);
-/* Parses a time: Unix seconds (fractions allowed) or RFC 3339; -1 if bad. */
-int cli_parse_time(const char *s, int64_t *ms);
 
 #endif
