@@ -116,7 +116,7 @@ test_paused_and_help(void **state)
      * text clipped to the 60 - 22 - 2 = 36 cells after the key column. */
     assert_non_null(strstr(s, "Ctrl-R"));
     line(s, 22, l, sizeof l);
-    assert_string_equal(l, "  mouse                 click a tab or a panel; double click");
+    assert_string_equal(l, "  mouse                 click a tab, panel or row; double cl");
     line(s, 23, l, sizeof l);
     assert_non_null(strstr(l, "? close help"));
     /* With help up no tab is active. */
