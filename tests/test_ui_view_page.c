@@ -30,7 +30,7 @@
 #include "ui/view.h"
 #include "ui/view_page.h"
 
-static char titles[28][8];
+static char titles[28][16];
 static char *heads[] = { "Top", "S1", "S2", "S3", "S4", "S5", "S6" };
 static struct panel panels[28];
 static struct row rows[13];
