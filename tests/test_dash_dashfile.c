@@ -756,6 +756,40 @@ test_open_picks_the_format(void **state)
     grafana_notes_fini(&notes);
 }
 
+/* collapsed: a titled row's section starts folded; an untitled row has
+ * no header to show, so folding it is an error. */
+static void
+test_collapsed_rows(void **state)
+{
+    struct fixture *f = *state;
+    const struct page *pg;
+
+    assert_int_equal(load(f,
+        "rows:\n"
+        "  - title: Open\n"
+        "    panels: [{title: A, expr: up}]\n"
+        "  - title: Folded\n"
+        "    collapsed: true\n"
+        "    panels: [{title: B, expr: up}]\n"
+        "  - collapsed: false\n"
+        "    panels: [{title: C, expr: up}]\n"), 0);
+    pg = &f->m.pages[0];
+    assert_int_equal(pg->nrows, 3);
+    assert_false(pg->rows[0].collapsed);
+    assert_true(pg->rows[1].collapsed);
+    assert_false(pg->rows[2].collapsed);
+    assert_int_equal(load(f,
+        "rows:\n"
+        "  - collapsed: true\n"
+        "    panels: [{title: A, expr: up}]\n"
+        "  - title: T\n"
+        "    collapsed: maybe\n"
+        "    panels: [{title: B, expr: up}]\n"), -1);
+    assert_int_equal(f->nerrs, 2);
+    assert_error(f, 2, 16, "a collapsed row needs a title");
+    assert_error(f, 5, 16, "expected a boolean");
+}
+
 int
 main(void)
 {
@@ -766,6 +800,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_complete_file_tables_and_text,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_only_is_one_page, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_collapsed_rows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_every_error_with_position,
                                         setup, teardown),

@@ -448,8 +448,12 @@ test_modern_panel_kinds_and_notes(void **state)
     assert_true(has_note(f, "'Tab'", "transformations", NULL));
 
     /* Logs (Loki only) is left out, so the row's title goes to the next
-     * band; the dashlist is left out with its row. */
-    assert_true(has_note(f, "row 'Logs': collapsed", NULL));
+     * band, and with it the row's fold: Logs stays collapsed, as in
+     * Grafana, without a note. The dashlist is left out with its row. */
+    assert_false(has_note(f, "row 'Logs'", NULL));
+    assert_false(r[0].collapsed);
+    assert_true(r[1].collapsed);
+    assert_false(r[2].collapsed);
     assert_true(has_note(f, "'Logs'", "datasource '${DS_LOKI}' targets "
                          "skipped", NULL));
     assert_true(has_note(f, "'Logs'", "no Prometheus queries; left out",

@@ -118,6 +118,31 @@ test_render_text_utf8_has_no_escapes(void **state)
     buf_fini(&b);
 }
 
+/* A snapshot is for scripts: a collapsed row is printed open, with its
+ * plain title, like any other. */
+static void
+test_render_text_prints_collapsed_rows(void **state)
+{
+    struct dashboard d;
+    struct page pg;
+    struct row row;
+    struct panel p[2];
+    struct panel_query q;
+    struct buf b;
+
+    (void)state;
+    build(&d, &pg, &row, p, &q);
+    row.title = "Hidden";
+    row.collapsed = true;
+    buf_init(&b, 0);
+    ui_render_text(&d, NULL, 40, GLYPHS_ASCII, &b);
+    assert_non_null(strstr(buf_str(&b), "Demo | Main | last 1h\n"
+                                        " Hidden\n"
+                                        "+ Up --------------++ G -----"));
+    assert_non_null(strstr(buf_str(&b), "|        42        ||        42"));
+    buf_fini(&b);
+}
+
 /* The process's stdin and stdout moved onto a pty slave, and back. */
 struct pty {
     int master, slave, saved_in, saved_out;
@@ -340,6 +365,95 @@ test_keys_on_a_pty(void **state)
     pty_close(&pt);
 }
 
+/*
+ * Eight rows of one graph each: 48 lines at the graphs' minimum of 6,
+ * more than the 10 lines of a 60x12 body, so the page scrolls. Then a
+ * second page of two sections, A (open) and B (collapsed), of one stat
+ * each.
+ */
+static void
+test_long_page_on_a_pty(void **state)
+{
+    struct panel p[10];
+    struct row rows[10];
+    struct page pg[2];
+    struct dashboard d;
+    struct ui_options o = { 0 };
+    struct diag dg;
+    struct pty pt;
+    struct ui *ui;
+
+    (void)state;
+    for (int i = 0; i < 10; i++) {
+        p[i] = (struct panel){ .title = "P", .kind = i < 8 ? PANEL_GRAPH
+                                                           : PANEL_STAT,
+                               .decimals = -1, .min = NAN, .max = NAN,
+                               .width = 1 };
+        rows[i] = (struct row){ .height = 1, .panels = p + i, .npanels = 1 };
+    }
+    rows[8].title = "A";
+    rows[9].title = "B";
+    rows[9].collapsed = true;
+    pg[0] = (struct page){ .title = "Long", .rows = rows, .nrows = 8 };
+    pg[1] = (struct page){ .title = "Rows", .rows = rows + 8, .nrows = 2 };
+    d = (struct dashboard){ .title = "Demo", .pages = pg, .npages = 2,
+                            .range_ms = 3600000 };
+    setenv("TERM", "xterm-256color", 1);
+    if (!pty_open(&pt))
+        skip();
+    ui = ui_open(&o, &dg);
+    if (ui == NULL) {
+        pty_close(&pt);
+        fail_msg("ui_open: %s", dg.msg);
+    }
+    ui_draw(ui, &d, NULL, "ok");
+    pty_drain(&pt);
+    /* j goes down a graph at a time; End (kend, ESC O F) to the last,
+     * Home (ESC O H) back. */
+    assert_int_equal(type(&pt, ui, &d, "jj"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 2);
+    assert_int_equal(type(&pt, ui, &d, "\x1bOF"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 7);
+    assert_int_equal(type(&pt, ui, &d, "\x1bOH"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 0);
+    /* PgDn (CSI 6 ~): 10 lines on; graph 2 (lines 12-17) is the first
+     * wholly in sight. */
+    assert_int_equal(type(&pt, ui, &d, "\x1b[6~"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 2);
+    assert_int_equal(type(&pt, ui, &d, "\x1b[5~"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 0);
+    /* The wheel (SGR button 65, down): 3 lines; graph 0 (lines 0-5)
+     * leaves the body, so graph 1 (6-11) takes the focus. */
+    assert_int_equal(type(&pt, ui, &d, "\x1b[<65;5;5M"), UI_REDRAW);
+    assert_int_equal(ui_focus(ui), 1);
+    /* Enter still zooms a panel; Esc returns. */
+    type(&pt, ui, &d, "\r");
+    assert_true(ui_zoomed(ui));
+    type(&pt, ui, &d, "\x1b");
+    /* Page 2: Home focuses A's header, where Enter folds the row and
+     * opens it again instead of zooming; j reaches A's stat (panel 0),
+     * then B's header, where Space opens B, so j reaches its stat. */
+    type(&pt, ui, &d, "2");
+    assert_int_equal(ui_current_page(ui), 1);
+    type(&pt, ui, &d, "\x1bOH\r");
+    assert_false(ui_zoomed(ui));
+    type(&pt, ui, &d, "\rj");
+    assert_false(ui_zoomed(ui));
+    assert_int_equal(ui_focus(ui), 0);
+    type(&pt, ui, &d, "j \x1bOB");
+    assert_int_equal(ui_focus(ui), 1);
+    /* Space on it folds B again and its header takes the focus: Enter
+     * there opens B rather than zooming. */
+    type(&pt, ui, &d, " \r");
+    assert_false(ui_zoomed(ui));
+    type(&pt, ui, &d, "j");
+    assert_int_equal(ui_focus(ui), 1);
+    ui_close(ui);
+    ui_restore_terminal();
+    pty_drain(&pt);
+    pty_close(&pt);
+}
+
 static void
 test_not_a_terminal(void **state)
 {
@@ -369,7 +483,9 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_text),
         cmocka_unit_test(test_render_text_utf8_has_no_escapes),
+        cmocka_unit_test(test_render_text_prints_collapsed_rows),
         cmocka_unit_test(test_keys_on_a_pty),
+        cmocka_unit_test(test_long_page_on_a_pty),
         cmocka_unit_test(test_not_a_terminal),
     };
 

@@ -21,6 +21,7 @@
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view.h"
+#include "ui/view_page.h"
 
 static struct page pages[2] = { { .title = "Overview" }, { .title = "Mem" } };
 static struct dashboard dash = { .title = "D", .pages = pages, .npages = 2,
@@ -115,7 +116,7 @@ test_paused_and_help(void **state)
      * text clipped to the 60 - 22 - 2 = 36 cells after the key column. */
     assert_non_null(strstr(s, "Ctrl-R"));
     line(s, 22, l, sizeof l);
-    assert_string_equal(l, "  mouse                 click a tab or a panel; double click");
+    assert_string_equal(l, "  mouse                 click a tab, panel or row; double cl");
     line(s, 23, l, sizeof l);
     assert_non_null(strstr(l, "? close help"));
     /* With help up no tab is active. */
@@ -245,6 +246,17 @@ test_focus_and_zoom(void **state)
     canvas_free(c);
 }
 
+/* Where the focus goes from panel `from` of pg after m, in body. */
+static int
+moved(struct page *pg, struct rect body, int from, enum view_move m)
+{
+    struct dashboard d = { .title = "D", .pages = pg, .npages = 1 };
+    struct view_state vs = { .focus = from };
+
+    view_page_move(&vs, &d, body, m);
+    return vs.focus;
+}
+
 static void
 test_focus_moves_spatially(void **state)
 {
@@ -261,14 +273,14 @@ test_focus_moves_spatially(void **state)
     rows[0] = (struct row){ .height = 1, .panels = p, .npanels = 2 };
     rows[1] = (struct row){ .height = 1, .panels = p + 2, .npanels = 1 };
     pg = (struct page){ .rows = rows, .nrows = 2 };
-    assert_int_equal(view_focus_move(&pg, body, 0, 1, 0), 1);
-    assert_int_equal(view_focus_move(&pg, body, 1, -1, 0), 0);
-    assert_int_equal(view_focus_move(&pg, body, 0, -1, 0), 0);
-    assert_int_equal(view_focus_move(&pg, body, 1, 0, 1), 2);
-    assert_int_equal(view_focus_move(&pg, body, 0, 0, 1), 2);
+    assert_int_equal(moved(&pg, body, 0, VIEW_MOVE_RIGHT), 1);
+    assert_int_equal(moved(&pg, body, 1, VIEW_MOVE_LEFT), 0);
+    assert_int_equal(moved(&pg, body, 0, VIEW_MOVE_LEFT), 0);
+    assert_int_equal(moved(&pg, body, 1, VIEW_MOVE_DOWN), 2);
+    assert_int_equal(moved(&pg, body, 0, VIEW_MOVE_DOWN), 2);
     /* Up from C: A and B line up equally; the first wins. */
-    assert_int_equal(view_focus_move(&pg, body, 2, 0, -1), 0);
-    assert_int_equal(view_focus_move(&pg, body, 2, 0, 1), 2);
+    assert_int_equal(moved(&pg, body, 2, VIEW_MOVE_UP), 0);
+    assert_int_equal(moved(&pg, body, 2, VIEW_MOVE_DOWN), 2);
 }
 
 static void
@@ -393,13 +405,15 @@ text_near(const char *s, int y, int x, const char *t)
     return text_near_n(s, y, x, t, -1);
 }
 
-/* The line within one of y where row title t starts at column 1. */
+/* The line within one of y where the header of row t is: its marker
+ * at column 1 ('v', an open section in ASCII), the title from column 3.
+ * Grafana's rows fold, so their titles are section headers. */
 static int
 row_line(const char *s, int y, const char *t)
 {
     char want[64];
 
-    snprintf(want, sizeof want, " %s", t);
+    snprintf(want, sizeof want, " v %s", t);
     for (int dy = -1; dy <= 1; dy++) {
         char l[256];
 
@@ -481,7 +495,9 @@ test_grafana_ch09(void **state)
     view_draw(c, &vs, &d, NULL, NULL, d.now_ms);
     s = ts_canvas_text(c);
     /* Title bar: the dashboard, its one page, Grafana's "now-6h". The
-     * row titles are lines of their own. */
+     * row titles are header lines of their own. The page fits 120x40
+     * (rows of about 9.5 lines, graphs at least 6 high without their
+     * header): no scrolling, no indicator in the key bar. */
     assert_true(text_near(s, 0, 1, "Image Gallery"));
     assert_non_null(strstr(s, " 1 Image Gallery "));
     assert_non_null(strstr(s, "last 6h"));
@@ -508,6 +524,7 @@ test_grafana_ch09(void **state)
         y = next;
     }
     assert_int_equal(y, 39);
+    assert_null(strstr(s, "panels "));
     free(s);
     canvas_free(c);
     for (size_t r = 0; r < d.pages[0].nrows; r++)

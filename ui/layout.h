@@ -2,7 +2,9 @@
  * Layout: where things go on a screen or a snapshot. The screen has a
  * title bar, a body and a status bar; a page's rows share the body's
  * height by their relative weights and a row's panels share its width
- * the same way, each kept to a minimum size while there is room.
+ * the same way, each kept to a minimum size while there is room. A page
+ * whose rows do not fit at a readable height becomes taller than the
+ * body (the view scrolls it), and folded sections take one line.
  * Pure arithmetic on rectangles: it draws nothing.
  *
  * Ownership: callers provide every output array.
@@ -10,6 +12,7 @@
 #ifndef UI_LAYOUT_H
 #define UI_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ui/canvas.h"
@@ -48,5 +51,44 @@ size_t layout_npanels(const struct page *pg);
  */
 void layout_page(const struct page *pg, struct rect body, const int *row_h,
                  struct rect *out, struct rect *row_title);
+
+/*
+ * Sections (see struct row): the row that heads the section row i is in,
+ * or -1 when no titled row comes at or before i; the index just past the
+ * last row of the section headed by `head`; and how many panels it has.
+ */
+int layout_section_head(const struct page *pg, size_t i);
+size_t layout_section_end(const struct page *pg, size_t head);
+size_t layout_section_panels(const struct page *pg, size_t head);
+/* The height, frame included, below which a panel of kind k makes the
+ * page scroll rather than shrink: 6 for a graph, 3 for a stat. */
+int layout_min_height(enum panel_kind k);
+
+/* One thing on a laid-out page: a section's header line or a panel. */
+struct layout_item {
+    int row;            /* index into pg->rows */
+    int panel;          /* the panel's layout index; -1: the row's header */
+    struct rect r;      /* in page cells: x from 0, y from the page top */
+};
+
+/* The most items layout_plan can return: a header per row and every
+ * panel. */
+size_t layout_nitems(const struct page *pg);
+/*
+ * Lays pg out for a body w cells wide and h lines high; folded, if not
+ * NULL, says per row whether the section that row heads is folded (it
+ * is then its header line alone; other rows' flags are ignored). Every
+ * titled row gets a header line; items come top to bottom, left to
+ * right, hidden panels left out. When every open row gets at least its
+ * panels' layout_min_height from the proportional split, the page fits
+ * in h lines and, with nothing folded, the panels are where layout_page
+ * puts them. Otherwise the page scrolls: each row is as
+ * tall as its weight says at the scale where the middle row (by minimum
+ * per weight) just meets its minimum, never below its minimum nor
+ * above h. Returns the number of items written to out (which holds
+ * layout_nitems(pg)); *height receives the page's height in lines.
+ */
+size_t layout_plan(const struct page *pg, int w, int h, const bool *folded,
+                   struct layout_item *out, int *height);
 
 #endif

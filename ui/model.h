@@ -105,11 +105,17 @@ struct panel {
     enum panel_sort sort;   /* bars/tables: order of the rows */
 };
 
+/*
+ * A row with a title heads a section: itself and the untitled rows after
+ * it, up to the next row with a title. A section can be folded to a
+ * one-line header, as Grafana collapses its rows.
+ */
 struct row {
     char *title;            /* may be NULL */
     int height;             /* relative height inside the page, >= 1 */
     struct panel *panels;
     size_t npanels;
+    bool collapsed;         /* titled rows: the section starts folded */
 };
 
 struct page {

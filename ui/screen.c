@@ -15,6 +15,15 @@
 #include "src/base/xalloc.h"
 #include "ui/theme_path.h"
 
+/* The wheel arrives as presses of buttons 4 (up) and 5 (down); ncurses
+ * before mouse version 2 has no button 5. */
+#ifdef BUTTON5_PRESSED
+#define WHEEL_DOWN BUTTON5_PRESSED
+#else
+#define WHEEL_DOWN 0
+#endif
+#define WHEEL_MASK (BUTTON4_PRESSED | WHEEL_DOWN)
+
 /* Whether curses owns the terminal: read on fatal paths, so a plain flag. */
 static volatile bool curses_active;
 
@@ -81,8 +90,9 @@ setup_input(void)
     nodelay(stdscr, TRUE);
     set_escdelay(25);
     curs_set(0);
-    /* Clicks only: motion reports would cost bytes for nothing. */
-    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    /* Clicks and the wheel only: motion reports would cost bytes for
+     * nothing. */
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | WHEEL_MASK, NULL);
     mouseinterval(0);
 }
 
@@ -273,12 +283,16 @@ map_key(struct screen_event *ev, wint_t k)
     case KEY_BACKSPACE: return 0x7f;
     case KEY_ENTER: return '\r';
     case KEY_MOUSE:
-        if (getmouse(&me) != OK
-            || !(me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+        if (getmouse(&me) != OK)
             return 0;
         ev->x = me.x;
         ev->y = me.y;
-        return SCREEN_KEY_CLICK;
+        if (me.bstate & BUTTON4_PRESSED)
+            return SCREEN_KEY_WHEEL_UP;
+        if (me.bstate & WHEEL_DOWN)
+            return SCREEN_KEY_WHEEL_DOWN;
+        return me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)
+               ? SCREEN_KEY_CLICK : 0;
     default: return 0;
     }
 }

@@ -30,11 +30,13 @@ enum {
     SCREEN_KEY_RESIZE,
     SCREEN_KEY_CLICK,       /* x, y say where */
     SCREEN_KEY_DELETE,      /* Delete (Backspace arrives as 0x7f) */
+    SCREEN_KEY_WHEEL_UP,    /* the mouse wheel; x, y say where */
+    SCREEN_KEY_WHEEL_DOWN,
 };
 
 struct screen_event {
     int key;                /* a code point, a control code or SCREEN_KEY_ */
-    int x, y;               /* SCREEN_KEY_CLICK only */
+    int x, y;               /* SCREEN_KEY_CLICK and the wheel only */
 };
 
 struct screen;

@@ -21,6 +21,7 @@
 #include "ui/screen.h"
 #include "ui/theme.h"
 #include "ui/view.h"
+#include "ui/view_page.h"
 #include "ui/view_targets.h"
 #include "ui/widget.h"
 
@@ -128,6 +129,8 @@ targets_key(struct ui *ui, int key, size_t ntargets)
     case SCREEN_KEY_PGDN: ts->sel += page; break;
     case SCREEN_KEY_HOME: ts->sel = 0; break;
     case SCREEN_KEY_END: ts->sel = max; break;
+    case SCREEN_KEY_WHEEL_UP: ts->sel -= VIEW_WHEEL_LINES; break;
+    case SCREEN_KEY_WHEEL_DOWN: ts->sel += VIEW_WHEEL_LINES; break;
     case '\r': case '\n': ts->expanded = !ts->expanded; return true;
     case 'd': ts->dropped = !ts->dropped; return true;
     default: return false;
@@ -136,24 +139,41 @@ targets_key(struct ui *ui, int key, size_t ntargets)
     return true;
 }
 
-/* Moves the focus on a page; true when key was a direction. */
-static bool
-focus_key(struct ui *ui, const struct dashboard *d, int key)
+/* The body of the screen as it is now, where pages are laid out. */
+static struct rect
+body_rect(const struct ui *ui)
 {
-    int dx = 0, dy = 0, w, h;
+    int w, h;
+
+    screen_size(ui->scr, &w, &h);
+    return layout_screen(w, h).body;
+}
+
+/* Moves the focus or scrolls a page; UI_REDRAW when key was one of the
+ * moves and changed something. */
+static unsigned
+page_key(struct ui *ui, const struct dashboard *d, int key)
+{
+    enum view_move m;
 
     switch (key) {
-    case SCREEN_KEY_LEFT: case 'h': dx = -1; break;
-    case SCREEN_KEY_RIGHT: case 'l': dx = 1; break;
-    case SCREEN_KEY_UP: case 'k': dy = -1; break;
-    case SCREEN_KEY_DOWN: case 'j': dy = 1; break;
-    default: return false;
+    case SCREEN_KEY_LEFT: case 'h': m = VIEW_MOVE_LEFT; break;
+    case SCREEN_KEY_RIGHT: case 'l': m = VIEW_MOVE_RIGHT; break;
+    case SCREEN_KEY_UP: case 'k': m = VIEW_MOVE_UP; break;
+    case SCREEN_KEY_DOWN: case 'j': m = VIEW_MOVE_DOWN; break;
+    case SCREEN_KEY_PGUP: m = VIEW_MOVE_PAGE_UP; break;
+    case SCREEN_KEY_PGDN: m = VIEW_MOVE_PAGE_DOWN; break;
+    case SCREEN_KEY_HOME: m = VIEW_MOVE_HOME; break;
+    case SCREEN_KEY_END: m = VIEW_MOVE_END; break;
+    case SCREEN_KEY_WHEEL_UP: m = VIEW_MOVE_WHEEL_UP; break;
+    case SCREEN_KEY_WHEEL_DOWN: m = VIEW_MOVE_WHEEL_DOWN; break;
+    case ' ':
+        return view_page_fold(&ui->vs, d, body_rect(ui), true) ? UI_REDRAW
+                                                               : UI_NONE;
+    default: return UI_NONE;
     }
-    screen_size(ui->scr, &w, &h);
-    ui->vs.focus = view_focus_move(&d->pages[ui->vs.view],
-                                   layout_screen(w, h).body, ui->vs.focus,
-                                   dx, dy);
-    return true;
+    return view_page_move(&ui->vs, d, body_rect(ui), m) ? UI_REDRAW
+                                                        : UI_NONE;
 }
 
 /* The next range step up (dir 1) or down (-1) from the current one. */
@@ -252,6 +272,9 @@ reset(struct ui *ui, const struct dashboard *d)
     unsigned f = UI_REDRAW;
 
     ui->vs.focus = 0;
+    ui->vs.on_header = false;
+    ui->vs.scroll = 0;
+    memset(ui->vs.flipped, 0, sizeof ui->vs.flipped);
     ui->vs.zoom = false;
     ui->vs.targets = (struct targets_state){ 0 };
     buf_reset(&ui->prompt);
@@ -288,16 +311,26 @@ explore_key_event(struct ui *ui, const struct screen_event *ev, int count)
     }
 }
 
-/* A click: a tab shows its view, a panel takes the focus, a second
- * click on it soon after zooms it. */
+/* A click: a tab shows its view, a section header takes the focus and
+ * folds or opens, a panel takes the focus, a second click on it soon
+ * after zooms it. */
 static unsigned
-click(struct ui *ui, const struct screen_event *ev, int count)
+click(struct ui *ui, const struct dashboard *d, const struct screen_event *ev,
+      int count)
 {
     int v = view_tab_at(&ui->vs, ev->x, ev->y);
     int64_t now = time_now_ms();
 
     if (v >= 0) {
         show_view(ui, v, count);
+        return UI_REDRAW;
+    }
+    v = view_header_at(&ui->vs, ev->x, ev->y);
+    if (v >= 0 && view_page_toggle(&ui->vs, d, (size_t)ui->vs.view,
+                                   (size_t)v)) {
+        ui->vs.on_header = true;
+        ui->vs.focus_row = v;
+        ui->click_panel = -1;
         return UI_REDRAW;
     }
     v = view_panel_at(&ui->vs, ev->x, ev->y);
@@ -311,6 +344,7 @@ click(struct ui *ui, const struct screen_event *ev, int count)
         ui->click_ms = now;
     }
     ui->vs.focus = v;
+    ui->vs.on_header = false;
     return UI_REDRAW;
 }
 
@@ -356,7 +390,7 @@ apply_event(struct ui *ui, const struct dashboard *d,
     if (ui->prompting)
         return prompt_key(ui, ev->key);
     if (ev->key == SCREEN_KEY_CLICK)
-        return click(ui, ev, count);
+        return click(ui, d, ev, count);
     if (ev->key == 12 || ev->key == SCREEN_KEY_RESIZE) {
         ui->full = true;                    /* Ctrl-L, resize */
         return UI_REDRAW;
@@ -387,11 +421,14 @@ apply_event(struct ui *ui, const struct dashboard *d,
         return UI_REDRAW;
     }
     if (page && (ev->key == '\r' || ev->key == '\n')) {
-        ui->vs.zoom = !ui->vs.zoom;
+        /* On a section header Enter folds or opens it, as a click on a
+         * Grafana row does. */
+        if (!view_page_fold(&ui->vs, d, body_rect(ui), false))
+            ui->vs.zoom = !ui->vs.zoom;
         return UI_REDRAW;
     }
     if (page)
-        return focus_key(ui, d, ev->key) ? UI_REDRAW : UI_NONE;
+        return page_key(ui, d, ev->key);
     if (!ui->vs.help)
         return targets_key(ui, ev->key, ntargets) ? UI_REDRAW : UI_NONE;
     return UI_NONE;
@@ -402,6 +439,10 @@ static void
 see_dashboard(struct ui *ui, const struct dashboard *d)
 {
     if (ui->seen != d || ui->base_range_ms == 0) {
+        /* Another dashboard (a reload): its rows are not the ones the
+         * user folded. */
+        if (ui->seen != d)
+            memset(ui->vs.flipped, 0, sizeof ui->vs.flipped);
         ui->seen = d;
         ui->base_range_ms = d->range_ms;
         ui->range_ms = 0;
@@ -580,7 +621,7 @@ text_page(const struct dashboard *d, size_t p, int width,
         total += hs[i];
     c = text_canvas(width, 1 + total, glyphs);
     text_heading(c, d, pg->title);
-    view_draw_page(c, (struct rect){ 0, 1, width, total }, d, p, hs);
+    view_page_draw_text(c, (struct rect){ 0, 1, width, total }, d, p, hs);
     canvas_to_text(c, out);
     canvas_free(c);
     free(hs);

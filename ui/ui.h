@@ -62,14 +62,16 @@ enum ui_flag {
 };
 
 /*
- * Reads every pending key, click and resize without blocking and applies
- * it to the view state: views, focus (arrows, h/j/k/l, click), zoom
- * (Enter, double click; Esc), the series filter (/), pause (p), reset
- * (r), help (?), the targets list (selection, Enter, d), the explore
- * view (e; there every key but a click goes to its prompt, Esc on an
- * empty prompt goes back). Returns the
- * UI_* flags of everything seen. ntargets is the length of the targets
- * list shown, for moving its selection.
+ * Reads every pending key, click, wheel turn and resize without blocking
+ * and applies it to the view state: views, focus (arrows, h/j/k/l,
+ * click) with a long page scrolling after it, scrolling (PgUp/PgDn,
+ * Home/End, the wheel), zoom (Enter, double click; Esc), folding a row
+ * (Enter or Space on its header, a click on it; Space on a panel), the
+ * series filter (/), pause (p), reset (r), help (?), the targets list
+ * (selection, Enter, d), the explore view (e; there every key but a
+ * click goes to its prompt, Esc on an empty prompt goes back). Returns
+ * the UI_* flags of everything seen. ntargets is the length of the
+ * targets list shown, for moving its selection.
  */
 unsigned ui_handle_input(struct ui *ui, struct dashboard *d,
                          size_t ntargets);
@@ -91,8 +93,9 @@ void ui_explore_result(struct ui *ui, struct qresult *res,
 /* Where explore's Tab completion gets names from; copied. */
 void ui_set_completer(struct ui *ui, const struct explore_completer *c);
 /* The focused panel of the page shown (layout order: rows top to
- * bottom, panels left to right), whether it is zoomed, and the series
- * filter typed at `/` (NULL when none; valid until the next input). */
+ * bottom, panels left to right; while a row header has the focus, the
+ * panel that had it last), whether it is zoomed, and the series filter
+ * typed at `/` (NULL when none; valid until the next input). */
 int ui_focus(const struct ui *ui);
 bool ui_zoomed(const struct ui *ui);
 const char *ui_filter(const struct ui *ui);
@@ -118,7 +121,8 @@ void ui_draw(struct ui *ui, const struct dashboard *d,
  * Appends every page of d, one after another, then the targets (each
  * with its labels before and after relabelling, then the dropped ones
  * and the discovery errors), as plain text width cells wide (at least
- * 20); each row of panels is as tall as its panels want. No escape
+ * 20); each row of panels is as tall as its panels want, and collapsed
+ * rows are printed open (a snapshot shows everything). No escape
  * codes; UTF-8 box characters and the graph glyphs asked for, or ASCII
  * only with GLYPHS_ASCII. tv may be NULL. Target ages are relative to
  * d->now_ms.

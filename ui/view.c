@@ -1,10 +1,9 @@
 /*
  * The screen frame: title bar with one tab per view, the status, the
  * selected variable and the range, the body, and the key bar (which takes
- * the status instead when the title bar has no room for it), or the `/`
- * prompt. Pages are laid out by ui/layout.c, their panels drawn through
- * the widget classes, the focused one with a heavy frame; the targets and
- * help views live in files of their own.
+ * the status instead when the title bar has no room for it, and where a
+ * long page is scrolled to), or the `/` prompt. Pages are drawn by
+ * ui/view_page.c; the targets and help views live in files of their own.
  */
 #include "ui/view.h"
 
@@ -13,12 +12,11 @@
 #include <string.h>
 
 #include "src/base/xalloc.h"
-#include "ui/frame.h"
 #include "ui/layout.h"
 #include "ui/theme.h"
 #include "ui/view_help.h"
+#include "ui/view_page.h"
 #include "ui/view_targets.h"
-#include "ui/widget.h"
 
 int
 view_count(const struct dashboard *d)
@@ -170,9 +168,30 @@ draw_prompt(struct canvas *c, const char *text, struct rect r)
                     ATTR_BOLD);
 }
 
+/* "panels 12-20 of 125" while the page shown scrolls, else "". */
+static void
+position_text(const struct view_state *vs, const struct dashboard *d,
+              int body_h, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (vs->help || vs->zoom || vs->view < 0
+        || (size_t)vs->view >= d->npages || vs->page_height <= body_h
+        || vs->shown_first == 0)
+        return;
+    if (vs->shown_first == vs->shown_last)
+        snprintf(out, n, "panel %d of %d", vs->shown_first,
+                 vs->shown_total);
+    else
+        snprintf(out, n, "panels %d-%d of %d", vs->shown_first,
+                 vs->shown_last, vs->shown_total);
+}
+
+/* The key bar: the prompt, or the filter, where the page is, the status
+ * and the keys. */
 static void
 draw_status_bar(struct canvas *c, const struct view_state *vs,
-                const char *status, struct rect r, bool explore)
+                const char *status, struct rect r, const char *where,
+                bool explore)
 {
     /* In explore every key types: only Esc leads out. */
     const char *keys = vs->help ? "? close help  q quit"
@@ -191,6 +210,9 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
         x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x),
                          vs->filter_text, ROLE_WARN, ATTR_BOLD) + 2;
     }
+    if (where[0] != '\0')
+        x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x), where,
+                         ROLE_HI, ATTR_BOLD) + 2;
     if (status != NULL)
         canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x - 1), status,
                     ROLE_STATUS, 0);
@@ -206,6 +228,8 @@ struct view_memo {
     const struct dashboard *dash;
     size_t n;               /* panels on the page shown */
     uint64_t *sig;          /* per panel: what it was drawn from */
+    int scroll;
+    uint64_t folds;         /* a fingerprint of the page's folds */
 };
 
 struct view_memo *
@@ -227,174 +251,6 @@ void
 view_memo_invalidate(struct view_memo *m)
 {
     m->valid = false;
-}
-
-static void
-mix(uint64_t *h, uint64_t v)
-{
-    *h = (*h ^ v) * 0x100000001b3ULL;
-    *h ^= *h >> 29;
-}
-
-/* A fingerprint of what panel p draws from: its results and errors (src/
- * replaces rather than edits them) and the time range. */
-static uint64_t
-panel_sig(const struct panel *p, const struct dashboard *d)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    mix(&h, (uint64_t)(uintptr_t)p);
-    mix(&h, (uint64_t)d->now_ms);
-    mix(&h, (uint64_t)d->range_ms);
-    for (size_t i = 0; i < p->nqueries; i++) {
-        const struct qresult *r = p->queries[i].result;
-
-        mix(&h, (uint64_t)(uintptr_t)r);
-        mix(&h, (uint64_t)(uintptr_t)p->queries[i].error);
-        if (r != NULL) {
-            mix(&h, (uint64_t)r->t);
-            mix(&h, (uint64_t)r->nseries);
-        }
-    }
-    return h;
-}
-
-/* Light box lines to heavy ones (or '=' and '#' in ASCII); others are
- * left as they are (the title set into the top edge). */
-static uint32_t
-heavy(uint32_t ch)
-{
-    switch (ch) {
-    case 0x2500: return 0x2501;
-    case 0x2502: return 0x2503;
-    case 0x250c: return 0x250f;
-    case 0x2510: return 0x2513;
-    case 0x2514: return 0x2517;
-    case 0x2518: return 0x251b;
-    case '-': return '=';
-    case '+': return '#';
-    default: return ch;
-    }
-}
-
-/* Marks the focused panel: its frame heavy, in the highlight role. */
-static void
-focus_frame(struct canvas *c, struct rect r)
-{
-    for (int y = r.y; y < r.y + r.h; y++)
-        for (int x = r.x; x < r.x + r.w; x++) {
-            const struct cell *ce = canvas_cell(c, x, y);
-            bool edge = y == r.y || y == r.y + r.h - 1 || x == r.x
-                        || x == r.x + r.w - 1;
-
-            if (ce != NULL && edge && heavy(ce->ch) != ce->ch)
-                canvas_put(c, x, y, heavy(ce->ch), ROLE_HI, ATTR_BOLD);
-        }
-}
-
-/* Draws p into r, through the filter when one is set. */
-static void
-draw_panel(struct canvas *c, struct rect r, const struct panel *p,
-           const struct widget_ctx *ctx, const struct view_state *vs,
-           bool focused)
-{
-    struct panel fp;
-
-    canvas_fill(c, r, ' ', ROLE_DEFAULT, 0);
-    if (vs != NULL && vs->filter != NULL) {
-        filter_panel(vs->filter, p, &fp);
-        frame_draw_panel(&fp, ctx, c, r);
-        filter_panel_fini(&fp);
-    } else {
-        frame_draw_panel(p, ctx, c, r);
-    }
-    if (focused)
-        focus_frame(c, r);
-}
-
-/* The panel of pg at layout index k. */
-static const struct panel *
-panel_at(const struct page *pg, size_t k)
-{
-    for (size_t i = 0; i < pg->nrows; i++) {
-        if (k < pg->rows[i].npanels)
-            return &pg->rows[i].panels[k];
-        k -= pg->rows[i].npanels;
-    }
-    return NULL;
-}
-
-/* Records the panel hit boxes of the last draw. */
-static void
-record_panels(struct view_state *vs, const struct rect *rs, size_t n)
-{
-    vs->npanels = 0;
-    for (size_t k = 0; k < n && k < VIEW_MAX_PANELS; k++)
-        vs->panels[vs->npanels++] = rs[k];
-}
-
-/* The zoomed page: the focused panel over the whole body. */
-static void
-draw_zoomed(struct canvas *c, struct rect body, const struct dashboard *d,
-            size_t page, struct view_state *vs)
-{
-    const struct panel *p = panel_at(&d->pages[page], (size_t)vs->focus);
-    struct widget_ctx ctx = { d->now_ms - d->range_ms, d->now_ms,
-                              d->step_ms };
-
-    if (p == NULL)
-        return;
-    draw_panel(c, body, p, &ctx, vs, true);
-    /* No hit boxes: nothing else is on screen to click. */
-    vs->npanels = 0;
-}
-
-/* Draws the page's panels: all of them, or with a memo only those that
- * changed since it was taken. vs (may be NULL) brings focus and filter. */
-static void
-draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
-          size_t page, const int *row_h, struct view_memo *m, bool all,
-          struct view_state *vs)
-{
-    const struct page *pg = &d->pages[page];
-    size_t n = layout_npanels(pg), k = 0;
-    struct rect *rs = xcalloc(n + 1, sizeof *rs);
-    struct rect *titles = xcalloc(pg->nrows + 1, sizeof *titles);
-    struct widget_ctx ctx = { d->now_ms - d->range_ms, d->now_ms,
-                              d->step_ms };
-
-    layout_page(pg, body, row_h, rs, titles);
-    for (size_t i = 0; i < pg->nrows; i++) {
-        const struct row *row = &pg->rows[i];
-
-        if (titles[i].h > 0 && all)
-            canvas_text(c, titles[i].x + 1, titles[i].y, titles[i].w - 1,
-                        row->title, ROLE_TITLE, ATTR_BOLD);
-        for (size_t j = 0; j < row->npanels; j++, k++) {
-            const struct panel *p = &row->panels[j];
-            bool redraw = all || p->dirty;
-            uint64_t sig = m != NULL ? panel_sig(p, d) : 0;
-
-            if (m != NULL && m->sig[k] != sig)
-                redraw = true;
-            if (m != NULL)
-                m->sig[k] = sig;
-            if (redraw)
-                draw_panel(c, rs[k], p, &ctx, vs,
-                           vs != NULL && vs->focus == (int)k);
-        }
-    }
-    if (vs != NULL)
-        record_panels(vs, rs, n);
-    free(rs);
-    free(titles);
-}
-
-void
-view_draw_page(struct canvas *c, struct rect body, const struct dashboard *d,
-               size_t page, const int *row_h)
-{
-    draw_page(c, body, d, page, row_h, NULL, true, NULL);
 }
 
 /* Writes s centred on line y of c, clipped to its width. */
@@ -448,6 +304,22 @@ draw_too_small(struct canvas *c)
         centre_line(c, (h - n > 0 ? (h - n + 1) / 2 : 0) + i, lines[i]);
 }
 
+/* A fingerprint of which rows of the page shown are folded. */
+static uint64_t
+folds_sig(const struct view_state *vs, const struct dashboard *d)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const struct page *pg;
+
+    if (vs->view < 0 || (size_t)vs->view >= d->npages)
+        return h;
+    pg = &d->pages[vs->view];
+    for (size_t i = 0; i < pg->nrows; i++)
+        h = (h ^ (view_page_folded(vs, d, (size_t)vs->view, i) ? i + 1 : 0))
+            * 0x100000001b3ULL;
+    return h;
+}
+
 /* Whether the memo's frame can be drawn over, or all must be repainted;
  * resets the memo for a full repaint. */
 static bool
@@ -455,33 +327,34 @@ memo_stale(struct view_memo *m, const struct canvas *c,
            const struct view_state *vs, const struct dashboard *d)
 {
     size_t n = 0;
+    uint64_t folds = folds_sig(vs, d);
 
     if ((size_t)vs->view < d->npages && !vs->help)
         n = layout_npanels(&d->pages[vs->view]);
     if (m->valid && m->view == vs->view && m->help == vs->help
         && m->w == canvas_width(c) && m->h == canvas_height(c)
-        && m->dash == d && m->n == n)
+        && m->dash == d && m->n == n && m->scroll == vs->scroll
+        && m->folds == folds)
         return false;
     *m = (struct view_memo){ true, vs->view, canvas_width(c),
                              canvas_height(c), vs->help, d, n,
-                             xreallocarray(m->sig, n + 1, sizeof *m->sig) };
+                             xreallocarray(m->sig, n + 1, sizeof *m->sig),
+                             vs->scroll, folds };
     return true;
 }
 
-/* Keeps the focus on a panel of the page and the variable in range. */
+/* Keeps the view, the focus and scroll of a page (laid out in body)
+ * and the variable in range. */
 static void
-clamp_state(struct view_state *vs, const struct dashboard *d)
+clamp_state(struct view_state *vs, const struct dashboard *d,
+            struct rect body)
 {
-    int n = 0;
-
     if (vs->view < 0 || vs->view >= view_count(d)
         || (vs->view == view_explore(d) && vs->explore == NULL))
         vs->view = 0;
     if ((size_t)vs->view < d->npages)
-        n = (int)layout_npanels(&d->pages[vs->view]);
-    vs->focus = vs->focus >= n ? n - 1 : vs->focus;
-    vs->focus = vs->focus < 0 ? 0 : vs->focus;
-    if (n == 0)
+        view_page_clamp(vs, d, body);
+    else
         vs->zoom = false;
     if (vs->var >= d->nvariables)
         vs->var = 0;
@@ -495,13 +368,14 @@ draw_body(struct canvas *c, struct rect body, struct view_state *vs,
 {
     static const struct target_view none = { 0 };
 
-    vs->npanels = 0;
+    vs->npanels = vs->nheaders = 0;
+    vs->shown_first = vs->shown_last = 0;
     if (vs->help) {
         view_draw_help(c, body);
     } else if ((size_t)vs->view < d->npages && vs->zoom) {
-        draw_zoomed(c, body, d, (size_t)vs->view, vs);
+        view_page_draw_zoomed(c, body, vs, d);
     } else if ((size_t)vs->view < d->npages) {
-        draw_page(c, body, d, (size_t)vs->view, NULL, m, all, vs);
+        view_page_draw(c, body, vs, d, m != NULL ? m->sig : NULL, all);
     } else if (vs->view == view_explore(d)) {
         explore_draw(vs->explore, c, body, theme_default());
     } else {
@@ -519,10 +393,11 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
 {
     struct layout_screen ls = layout_screen(canvas_width(c),
                                             canvas_height(c));
+    char where[64];
     bool all;
 
     vs->ntabs = 0;
-    vs->npanels = 0;
+    vs->npanels = vs->nheaders = 0;
     if (canvas_width(c) < LAYOUT_MIN_W || canvas_height(c) < LAYOUT_MIN_H) {
         canvas_clear(c);
         draw_too_small(c);
@@ -530,7 +405,7 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
             view_memo_invalidate(m);
         return;
     }
-    clamp_state(vs, d);
+    clamp_state(vs, d, ls.body);
     /* A zoomed panel is one panel: it is simply redrawn. */
     all = m == NULL || memo_stale(m, c, vs, d) || vs->zoom;
     if (all)
@@ -540,7 +415,8 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
     if (!all && (vs->help || (size_t)vs->view >= d->npages))
         canvas_fill(c, ls.body, ' ', ROLE_DEFAULT, 0);
     draw_body(c, ls.body, vs, d, tv, now_ms, m, all);
-    draw_status_bar(c, vs, status, ls.status,
+    position_text(vs, d, ls.body.h, where, sizeof where);
+    draw_status_bar(c, vs, status, ls.status, where,
                     !vs->help && vs->view == view_explore(d));
 }
 
@@ -571,56 +447,19 @@ view_panel_at(const struct view_state *vs, int x, int y)
         const struct rect *r = &vs->panels[i];
 
         if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
-            return i;
+            return vs->panel_of[i];
     }
     return -1;
 }
 
-/* How far b lies from a in direction (dx, dy): the gap between their
- * facing edges, or -1 when b is not wholly on that side. */
-static int
-gap_towards(struct rect a, struct rect b, int dx, int dy)
-{
-    int g = dx > 0 ? b.x - (a.x + a.w) : dx < 0 ? a.x - (b.x + b.w)
-            : dy > 0 ? b.y - (a.y + a.h) : a.y - (b.y + b.h);
-
-    return g >= 0 ? g : -1;
-}
-
-/* How far apart the centres of a and b are across the direction. */
-static int
-misalign(struct rect a, struct rect b, int dx)
-{
-    int d = dx != 0 ? (2 * a.y + a.h) - (2 * b.y + b.h)
-                    : (2 * a.x + a.w) - (2 * b.x + b.w);
-
-    return d < 0 ? -d : d;
-}
-
 int
-view_focus_move(const struct page *pg, struct rect body, int from, int dx,
-                int dy)
+view_header_at(const struct view_state *vs, int x, int y)
 {
-    size_t n = layout_npanels(pg);
-    struct rect *rs;
-    int best = from, bgap = 0, bmis = 0;
+    for (int i = 0; i < vs->nheaders; i++) {
+        const struct rect *r = &vs->headers[i];
 
-    if (from < 0 || (size_t)from >= n)
-        return from;
-    rs = xcalloc(n + 1, sizeof *rs);
-    layout_page(pg, body, NULL, rs, NULL);
-    for (size_t k = 0; k < n; k++) {
-        int g = gap_towards(rs[from], rs[k], dx, dy), mi;
-
-        if ((int)k == from || g < 0)
-            continue;
-        mi = misalign(rs[from], rs[k], dx);
-        if (best == from || g < bgap || (g == bgap && mi < bmis)) {
-            best = (int)k;
-            bgap = g;
-            bmis = mi;
-        }
+        if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
+            return vs->header_row[i];
     }
-    free(rs);
-    return best;
+    return -1;
 }

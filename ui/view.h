@@ -23,8 +23,10 @@
 #include "ui/model.h"
 #include "ui/view_targets.h"
 
-#define VIEW_MAX_TABS 16
-#define VIEW_MAX_PANELS 64
+#define VIEW_MAX_TABS 16     /* also the pages whose folds are kept */
+#define VIEW_MAX_PANELS 256  /* panel hit boxes: panels in sight at once */
+#define VIEW_MAX_HEADERS 64  /* section header hit boxes */
+#define VIEW_MAX_ROWS 1024   /* rows per page whose folding can change */
 
 struct view_state {
     int view;           /* 0 .. npages-1: a page; npages: the targets;
@@ -35,6 +37,10 @@ struct view_state {
     struct rect tabs[VIEW_MAX_TABS];
     int tab_view[VIEW_MAX_TABS];
     int focus;          /* focused panel of the page, in layout order */
+    bool on_header;     /* the focus is on the header of focus_row's
+                         * section instead of a panel */
+    int focus_row;
+    int scroll;         /* the page line at the top of the body */
     bool zoom;          /* the focused panel fills the body */
     struct series_filter *filter;   /* borrowed; NULL: every series */
     const char *filter_text;        /* shown in the status bar, or NULL */
@@ -44,6 +50,18 @@ struct view_state {
     struct explore *explore;        /* borrowed; the explore view */
     int npanels;        /* panel hit boxes of the last draw */
     struct rect panels[VIEW_MAX_PANELS];
+    int panel_of[VIEW_MAX_PANELS];  /* their panels, in layout order */
+    int nheaders;       /* section header hit boxes of the last draw */
+    struct rect headers[VIEW_MAX_HEADERS];
+    int header_row[VIEW_MAX_HEADERS];
+    int page_height;    /* lines of the page last drawn; more than the
+                         * body's when it scrolls */
+    int shown_first;    /* panels (1-based, layout order) in sight in */
+    int shown_last;     /* the last draw, 0 when none; of shown_total */
+    int shown_total;
+    /* Per page, the rows whose folding the user flipped from the
+     * dashboard's `collapsed`, one bit each. */
+    uint8_t flipped[VIEW_MAX_TABS][VIEW_MAX_ROWS / 8];
 };
 
 /* The number of views: the pages, the targets and explore. */
@@ -58,19 +76,17 @@ void view_range_text(int64_t ms, char *out, size_t n);
  * (tabs, the selected variable as name=value, PAUSED, range), the
  * current view or help, status bar (or the `/` prompt); a canvas under
  * LAYOUT_MIN_W x LAYOUT_MIN_H gets a centred "terminal too small"
- * message instead. A page shows its focused panel with a heavy frame, or
- * only that panel over the whole body when zoomed; every panel shows
- * only the series vs->filter passes. Records the tab and panel hit boxes
- * in vs; clamps vs->view, vs->focus, vs->var and the targets' state.
+ * message instead. A page is drawn by ui/view_page.c (its focused panel
+ * with a heavy frame, or only that panel over the whole body when
+ * zoomed; scrolled so the focus is in sight); every panel shows only the
+ * series vs->filter passes. When the page scrolls, the status bar says
+ * which panels are in sight ("panels 12-20 of 125"). Records the tab,
+ * panel and header hit boxes in vs; clamps vs->view, the focus, the
+ * scroll, vs->var and the targets' state.
  */
 void view_draw(struct canvas *c, struct view_state *vs,
                const struct dashboard *d, const struct target_view *tv,
                const char *status, int64_t now_ms);
-/* Draws page `page` of d into body, unfocused and unfiltered; row_h as
- * for layout_page. */
-void view_draw_page(struct canvas *c, struct rect body,
-                    const struct dashboard *d, size_t page,
-                    const int *row_h);
 /*
  * What the last frame showed, so that the next one redraws only the
  * panels whose results changed (or that src/ marked dirty) and leaves the
@@ -86,7 +102,8 @@ void view_memo_invalidate(struct view_memo *m);
  * Like view_draw, but onto the canvas of the previous frame: a panel is
  * redrawn when its panel->dirty is set or its results, errors or the
  * dashboard's time range changed; everything is redrawn when the view,
- * the size or the dashboard changed, or after view_memo_invalidate.
+ * the size, the scroll, the folds or the dashboard changed, or after
+ * view_memo_invalidate.
  */
 void view_draw_memo(struct canvas *c, struct view_state *vs,
                     const struct dashboard *d, const struct target_view *tv,
@@ -97,13 +114,7 @@ int view_tab_at(const struct view_state *vs, int x, int y);
 /* The panel (layout order) whose box covered (x, y) in the last draw,
  * or -1. */
 int view_panel_at(const struct view_state *vs, int x, int y);
-/*
- * The panel of pg to move the focus to from panel `from` in direction
- * (dx, dy) (one of them -1 or 1, the other 0), with the panels laid out
- * in body: the nearest one wholly on that side, preferring the one
- * whose centre lines up best; `from` when there is none.
- */
-int view_focus_move(const struct page *pg, struct rect body, int from,
-                    int dx, int dy);
+/* The row whose section header covered (x, y) in the last draw, or -1. */
+int view_header_at(const struct view_state *vs, int x, int y);
 
 #endif

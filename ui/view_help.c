@@ -1,6 +1,8 @@
 /*
  * Help: a fixed table of keys. It lists only keys the input code
- * handles, so the two must change together.
+ * handles, so the two must change together. It stays within 20 lines,
+ * so that all of it fits an 80x24 terminal; the arrows, PgUp/PgDn and
+ * Home/End do the same in the targets view, on its selection.
  */
 #include "ui/view_help.h"
 
@@ -10,8 +12,10 @@ static const char *const keys[][2] = {
     { "q", "quit" },
     { "Tab / Shift-Tab", "next / previous view" },
     { "1-9", "view N (pages, then targets)" },
-    { "arrows, h/j/k/l", "focus the panel left, below, above, right" },
+    { "arrows, h/j/k/l", "move the focus or the selection; the page follows" },
+    { "PgUp/PgDn, Home/End", "scroll a screen, go to the top / end" },
     { "Enter / Esc", "zoom the focused panel / back; Esc: no filter" },
+    { "Space, Enter on a row", "fold or open the row (Space: a panel's)" },
     { "+ / -", "longer / shorter time range (5m ... 7d)" },
     { "[ / ]", "previous / next value of the variable" },
     { "v", "select the next variable" },
@@ -20,13 +24,12 @@ static const char *const keys[][2] = {
     { "p", "pause: keep scraping, stop updating the panels" },
     { "r", "reset focus, zoom, filter and range" },
     { "Ctrl-R", "reload the --config and -d files" },
-    { "Up/Down, j/k", "targets: select a target" },
-    { "PgUp/PgDn, Home/End", "targets: move by pages, to the ends" },
     { "Enter (targets)", "show the target's labels before and after" },
     { "d (targets)", "show the targets relabelling dropped" },
     { "Ctrl-L", "redraw the whole screen" },
     { "? / Esc", "show or hide this help / hide it" },
-    { "mouse", "click a tab or a panel; double click zooms" },
+    { "mouse", "click a tab, panel or row; double click zooms; "
+               "the wheel scrolls" },
 };
 
 void

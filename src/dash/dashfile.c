@@ -780,11 +780,26 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
     }
 }
 
-/* row = { [title], [height], panels } */
+/* collapsed: true folds the row's section until the user opens it; only
+ * a titled row has a header to show while folded. */
+static void
+load_row_fold(struct loader *l, const struct yaml_node *n, struct row *r)
+{
+    const struct yaml_node *c = yaml_get(n, "collapsed");
+
+    if (c == NULL || !get_bool(l, c, &r->collapsed) || !r->collapsed
+        || r->title != NULL)
+        return;
+    node_error(l, c, "a collapsed row needs a title, which is what shows "
+               "while it is folded");
+}
+
+/* row = { [title], [height], [collapsed], panels } */
 static void
 load_row(struct loader *l, const struct yaml_node *n, struct row *r)
 {
-    static const char *const keys[] = { "title", "height", "panels", NULL };
+    static const char *const keys[] = { "title", "height", "collapsed",
+                                        "panels", NULL };
     const struct yaml_node *ps = yaml_get(n, "panels");
     int64_t h;
 
@@ -796,6 +811,7 @@ load_row(struct loader *l, const struct yaml_node *n, struct row *r)
     if (yaml_get(n, "height") != NULL
         && get_int(l, yaml_get(n, "height"), 1, 1000, &h))
         r->height = (int)h;
+    load_row_fold(l, n, r);
     if (ps == NULL) {
         node_error(l, n, "expected 'panels' in a row");
         return;

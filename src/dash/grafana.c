@@ -49,6 +49,7 @@ struct section {
     const char *title;      /* borrowed from the tree; NULL: none */
     struct gpanel *p;
     size_t n;
+    bool collapsed;         /* the row is collapsed in Grafana */
 };
 
 void
@@ -665,6 +666,9 @@ section_rows(struct gload *g, struct page *pg, struct section *s)
         }
         add_row(g, pg, first ? s->title : NULL, s->p + i, j - i,
                 bottom - top);
+        /* The first row that made it carries the title and the fold. */
+        if (first && pg->nrows > before && s->title != NULL)
+            pg->rows[before].collapsed = s->collapsed;
         first = first && pg->nrows == before;
         i = j;
     }
@@ -687,6 +691,16 @@ section_add(struct section *s, const struct yaml_node *p, int fallback_y)
     o->h = jnum(gp, "h", &v) && v >= 1 ? (int)v : 8;
 }
 
+/* A row panel's fold: Grafana keeps a collapsed row's panels inside it
+ * and shows its header; a row without a title still has a header. */
+static void
+grid_row_fold(struct section *s, const struct yaml_node *row)
+{
+    if (s->title == NULL)
+        s->title = "";
+    s->collapsed = jbool(row, "collapsed");
+}
+
 static struct section *
 new_section(struct section **secs, size_t *n, const char *title)
 {
@@ -697,10 +711,9 @@ new_section(struct section **secs, size_t *n, const char *title)
 }
 
 /* Grafana 5+: panels with gridPos; "row" panels start sections, and a
- * collapsed row holds its panels inside it. */
+ * collapsed row holds its panels inside it (and stays collapsed). */
 static size_t
-grid_sections(struct gload *g, const struct yaml_node *panels,
-              struct section **secs)
+grid_sections(const struct yaml_node *panels, struct section **secs)
 {
     struct section *cur = NULL;
     size_t n = 0;
@@ -716,8 +729,7 @@ grid_sections(struct gload *g, const struct yaml_node *panels,
             continue;
         }
         cur = new_section(secs, &n, jstr(p, "title"));
-        if (jbool(p, "collapsed") && yaml_seq_size(yaml_get(p, "panels")))
-            note(g, "row '%s': collapsed in Grafana; shown open", ptitle(p));
+        grid_row_fold(cur, p);
         for (size_t j = 0; j < yaml_seq_size(yaml_get(p, "panels")); j++)
             section_add(cur, yaml_seq_at(yaml_get(p, "panels"), j), 0);
     }
@@ -937,7 +949,7 @@ load_layout(struct gload *g, const struct yaml_node *dash)
     m->npages = 1;
     m->pages[0].title = xstrdup(m->title);
     if (yaml_seq_size(yaml_get(dash, "panels")) > 0)
-        n = grid_sections(g, yaml_get(dash, "panels"), &secs);
+        n = grid_sections(yaml_get(dash, "panels"), &secs);
     else
         n = old_sections(yaml_get(dash, "rows"), &secs);
     for (size_t i = 0; i < n; i++) {
