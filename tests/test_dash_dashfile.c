@@ -226,19 +226,18 @@ test_complete_file_panels(void **state)
     assert_string_equal(p->queries[0].expr,
                         "sum by (code) (rate(x_total{job=\"$job\"}[5m]))");
     assert_string_equal(p->queries[0].legend, "{{code}}");
-    assert_int_equal(p->queries[0].unit, UNIT_NONE);
+    assert_int_equal(p->queries[0].unit, UNIT_AUTO);
     assert_string_equal(p->queries[1].legend, "total");
     assert_int_equal(p->queries[1].unit, UNIT_OPS);
 
-    /* ms is shown as seconds: the query is scaled by 1/1000. */
+    /* ms is a unit of its own: the query stays as written. */
     p = &m->pages[0].rows[0].panels[1];
     assert_int_equal(p->kind, PANEL_STAT);
-    assert_int_equal(p->unit, UNIT_SECONDS);
+    assert_string_equal(model_unit_name(p->unit), "ms");
     assert_int_equal(p->decimals, -1);
     assert_true(isnan(p->min) && isnan(p->max));
     assert_string_equal(p->queries[0].expr,
-                        "(histogram_quantile(0.99, rate(d_bucket[5m])) * 1e3)"
-                        " * 0.001");
+                        "histogram_quantile(0.99, rate(d_bucket[5m])) * 1e3");
 
 }
 
@@ -499,8 +498,8 @@ test_man_page_example_loads(void **state)
     assert_int_equal(f->nerrs, 0);
     assert_int_equal(f->m.nvariables, 3);
     assert_int_equal(f->m.npages, 2);
-    /* unit: ms scales the query into seconds. */
-    assert_int_equal(f->m.pages[0].rows[1].panels[1].unit, UNIT_SECONDS);
+    assert_string_equal(model_unit_name(f->m.pages[0].rows[1].panels[1].unit),
+                        "ms");
     assert_int_equal(f->m.pages[1].rows[0].panels[2].kind, PANEL_TEXT);
     free(text);
 }

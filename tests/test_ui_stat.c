@@ -52,10 +52,11 @@ test_value_only(void **state)
     char *s;
 
     (void)state;
-    /* "1.5 KiB" is 7 wide: centred at (20 - 7) / 2 = 6. */
+    /* "1.50 KiB" (as Grafana writes 1536 bytes) is 8 wide: centred at
+     * (20 - 8) / 2 = 6. */
     stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
     s = ts_canvas_text(c);
-    assert_string_equal(s, "      1.5 KiB\n");
+    assert_string_equal(s, "      1.50 KiB\n");
     assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_CRIT);
     assert_int_equal(canvas_cell(c, 6, 0)->attr, ATTR_BOLD);
     free(s);

@@ -72,15 +72,15 @@ test_join_and_blanks(void **state)
     char *s;
 
     (void)state;
-    /* Key column 8 wide ("instance"), health 4 ("down"), mem 7
-     * ("1.5 KiB"), two spaces apart; rows sorted a, b, c. */
+    /* Key column 8 wide ("instance"), health 4 ("down"), mem 8
+     * ("1.50 KiB"), two spaces apart; rows sorted a, b, c. */
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
-        "instance    up      mem\n"
-        "a           up  1.5 KiB\n"
+        "instance    up       mem\n"
+        "a           up  1.50 KiB\n"
         "b         down\n"
-        "c                 2 KiB\n"
+        "c                  2 KiB\n"
         "\n");
     assert_int_equal(canvas_cell(c, 12, 1)->role, ROLE_GOOD);
     assert_int_equal(canvas_cell(c, 10, 2)->role, ROLE_CRIT);
@@ -103,13 +103,13 @@ test_topn_by_value(void **state)
     char *s;
 
     (void)state;
-    /* Top 1 by mem: c (2 KiB) beats a (1.5 KiB); b has no mem. */
+    /* Top 1 by mem: c (2 KiB) beats a (1.50 KiB); b has no mem. */
     p.topn = 1;
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
-        "instance    up      mem\n"
-        "c                 2 KiB\n"
+        "instance    up       mem\n"
+        "c                  2 KiB\n"
         "\n");
     free(s);
     canvas_free(c);

@@ -16,7 +16,7 @@
 enum unit
 widget_unit(const struct panel *p, const struct panel_query *q)
 {
-    return q->unit != UNIT_NONE ? q->unit : p->unit;
+    return q->unit != UNIT_AUTO ? q->unit : p->unit;
 }
 
 size_t

@@ -39,7 +39,7 @@ struct widget_class {
 
 /* Helpers shared by the widget classes. */
 
-/* The unit for query q of panel p: the query's unless UNIT_NONE. */
+/* The unit for query q of panel p: the query's unless UNIT_AUTO. */
 enum unit widget_unit(const struct panel *p, const struct panel_query *q);
 /* Room to present a scalar result as a one-point series. */
 struct widget_tmp {

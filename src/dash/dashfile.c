@@ -505,27 +505,30 @@ load_thresholds(struct loader *l, const struct yaml_node *n, struct panel *p)
     }
 }
 
-/* unit: a name vocab_unit knows; *scale as it gives it. */
-static bool
+/* unit: a name vocab_unit knows; a custom unit keeps its text. */
+static void
 load_unit(struct loader *l, const struct yaml_node *n, enum unit *u,
-          double *scale)
+          char **text)
 {
-    const char *name;
-    struct buf hint;
+    const char *name, *near;
+    char hint[160];
 
     if (!get_string(l, n, &name))
-        return false;
-    if (vocab_unit(name, u, scale) == 0)
-        return true;
-    buf_init(&hint, 0);
-    buf_puts(&hint, "promdeck shows ");
-    vocab_list_units(&hint, "and");
-    buf_puts(&hint, "; Grafana's names for them (short, decbytes, kbytes, "
-             "s, ms, ...) work too");
-    add_error(l, n->line, n->col, (int)strlen(name), buf_str(&hint),
+        return;
+    if (vocab_unit(name, u) == 0) {
+        if (*u == UNIT_CUSTOM)
+            *text = xstrdup(name);
+        return;
+    }
+    near = vocab_unit_suggest(name);
+    if (near != NULL)
+        snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    else
+        snprintf(hint, sizeof hint, "units are Grafana's ids (bytes, s, "
+                 "percent, reqps, ...); write suffix:%s for a unit of your "
+                 "own", name);
+    add_error(l, n->line, n->col, (int)strlen(name), hint,
               "unknown unit '%s'", name);
-    buf_fini(&hint);
-    return false;
 }
 
 /* style: value | spark | health */
@@ -549,13 +552,12 @@ load_style(struct loader *l, const struct yaml_node *n, enum column_style *s)
 /* query = { expr, [legend], [column], [style], [unit] } */
 static bool
 load_query(struct loader *l, const struct yaml_node *n,
-           struct panel_query *q, double panel_scale)
+           struct panel_query *q)
 {
     static const char *const keys[] = {
         "expr", "legend", "column", "style", "unit", NULL,
     };
     const struct yaml_node *e = yaml_get(n, "expr");
-    double scale = panel_scale;
     const char *expr;
 
     if (!check_map(l, n, "a query", keys))
@@ -574,15 +576,14 @@ load_query(struct loader *l, const struct yaml_node *n,
     if (yaml_get(n, "style") != NULL)
         load_style(l, yaml_get(n, "style"), &q->style);
     if (yaml_get(n, "unit") != NULL)
-        load_unit(l, yaml_get(n, "unit"), &q->unit, &scale);
-    q->expr = dashmodel_scale_expr(expr, scale);
+        load_unit(l, yaml_get(n, "unit"), &q->unit, &q->unit_text);
+    q->expr = xstrdup(expr);
     return true;
 }
 
 /* queries: [query, ...], or the shorthand expr (and legend) on the panel. */
 static void
-load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
-             double scale)
+load_queries(struct loader *l, const struct yaml_node *n, struct panel *p)
 {
     const struct yaml_node *qs = yaml_get(n, "queries");
     const struct yaml_node *e = yaml_get(n, "expr");
@@ -597,7 +598,7 @@ load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
             return;
         check_expr(l, e, expr);
         p->queries = xcalloc(1, sizeof(*p->queries));
-        p->queries[0].expr = dashmodel_scale_expr(expr, scale);
+        p->queries[0].expr = xstrdup(expr);
         if (yaml_get(n, "legend") != NULL)
             p->queries[0].legend = dup_string(l, yaml_get(n, "legend"));
         p->nqueries = 1;
@@ -607,8 +608,7 @@ load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
         return;
     p->queries = xcalloc(yaml_seq_size(qs), sizeof(*p->queries));
     for (size_t i = 0; i < yaml_seq_size(qs); i++)
-        if (load_query(l, yaml_seq_at(qs, i), &p->queries[p->nqueries],
-                       scale))
+        if (load_query(l, yaml_seq_at(qs, i), &p->queries[p->nqueries]))
             p->nqueries++;
 }
 
@@ -742,7 +742,6 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
         "thresholds", "stack", "sort", "top", "join", "text", "queries",
         "expr", "legend", NULL,
     };
-    double scale = 1;
 
     p->decimals = -1;
     p->min = p->max = NAN;
@@ -758,7 +757,7 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
     check_kind_keys(l, n, p);
     load_panel_numbers(l, n, p);
     if (yaml_get(n, "unit") != NULL)
-        load_unit(l, yaml_get(n, "unit"), &p->unit, &scale);
+        load_unit(l, yaml_get(n, "unit"), &p->unit, &p->unit_text);
     if (yaml_get(n, "thresholds") != NULL)
         load_thresholds(l, yaml_get(n, "thresholds"), p);
     if (yaml_get(n, "sort") != NULL)
@@ -776,7 +775,7 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
         node_error(l, n, "expected 'queries' or 'expr' in panel '%s'",
                    p->title);
     } else {
-        load_queries(l, n, p, scale);
+        load_queries(l, n, p);
     }
 }
 

@@ -17,14 +17,6 @@
 /* Grafana's assumed scrape interval when it works out $__rate_interval. */
 #define SCRAPE_INTERVAL_MS 15000
 
-char *
-dashmodel_scale_expr(const char *expr, double scale)
-{
-    if (scale == 1)
-        return xstrdup(expr);
-    return xasprintf("(%s) * %.15g", expr, scale);
-}
-
 void
 dashmodel_panel_fini(struct panel *p)
 {
@@ -33,6 +25,7 @@ dashmodel_panel_fini(struct panel *p)
         free(p->queries[q].legend);
         free(p->queries[q].column);
         free(p->queries[q].error);
+        free(p->queries[q].unit_text);
         qresult_free(p->queries[q].result);
     }
     for (size_t j = 0; j < p->njoin; j++)
@@ -42,6 +35,7 @@ dashmodel_panel_fini(struct panel *p)
     free(p->thresholds);
     free(p->text);
     free(p->title);
+    free(p->unit_text);
     memset(p, 0, sizeof(*p));
 }
 

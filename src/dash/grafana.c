@@ -151,23 +151,22 @@ color_role(struct gload *g, const char *panel, const char *c)
     return ROLE_GOOD;
 }
 
-/* The unit and scale for a Grafana unit name; a note when approximate
- * or unknown. */
+/* The unit for a Grafana unit id; an id Grafana does not know is shown
+ * after the number as Grafana shows it, with a note. */
 static void
 map_unit(struct gload *g, const char *panel, const char *name, enum unit *u,
-         double *scale)
+         char **text)
 {
-    *u = UNIT_NONE;
-    *scale = 1;
-    if (name == NULL || *name == '\0' || vocab_unit(name, u, scale) == 0)
+    *u = UNIT_AUTO;
+    if (name == NULL || *name == '\0')
         return;
-    if (vocab_grafana_unit_near(name, u, scale) == 0) {
-        note(g, "panel '%s': unit '%s' is shown as %s", panel, name,
-             *u == UNIT_OPS ? "operations per second" : model_unit_name(*u));
-        return;
+    if (vocab_unit(name, u) != 0) {
+        *u = UNIT_CUSTOM;
+        note(g, "panel '%s': unit '%s' is not one of Grafana's; shown after "
+             "the number, as Grafana shows it", panel, name);
     }
-    note(g, "panel '%s': unit '%s' is not supported; shown as a plain "
-         "number", panel, name);
+    if (*u == UNIT_CUSTOM)
+        *text = xstrdup(name);
 }
 
 /* steps = [ { "color": c, "value": v | null }, ... ], ascending. */
@@ -348,7 +347,7 @@ check_target(struct gload *g, const char *panel, const char *ref,
 static bool
 load_target(struct gload *g, const struct yaml_node *p,
             const struct yaml_node *t, enum ds_kind panel_ds,
-            const char *dsname, double scale, struct panel_query *q)
+            const char *dsname, struct panel_query *q)
 {
     const char *expr = jstr(t, "expr"), *ref = jstr(t, "refId");
     const char *legend = jstr(t, "legendFormat");
@@ -372,7 +371,7 @@ load_target(struct gload *g, const struct yaml_node *p,
         return false;
     }
     check_target(g, ptitle(p), ref, expr);
-    q->expr = dashmodel_scale_expr(expr, scale);
+    q->expr = xstrdup(expr);
     if (legend != NULL && *legend != '\0' && strcmp(legend, "__auto") != 0)
         q->legend = xstrdup(legend);
     if (col != NULL && *col != '\0' && q->legend == NULL) {
@@ -386,8 +385,7 @@ load_target(struct gload *g, const struct yaml_node *p,
 /* The panel's targets; the panel's own datasource decides unless
  * targets carry theirs. */
 static void
-load_targets(struct gload *g, const struct yaml_node *p, double scale,
-             struct panel *out)
+load_targets(struct gload *g, const struct yaml_node *p, struct panel *out)
 {
     const struct yaml_node *ts = yaml_get(p, "targets");
     const char *dsname;
@@ -397,7 +395,7 @@ load_targets(struct gload *g, const struct yaml_node *p, double scale,
         return;
     out->queries = xcalloc(yaml_seq_size(ts), sizeof(*out->queries));
     for (size_t i = 0; i < yaml_seq_size(ts); i++)
-        if (load_target(g, p, yaml_seq_at(ts, i), ds, dsname, scale,
+        if (load_target(g, p, yaml_seq_at(ts, i), ds, dsname,
                         &out->queries[out->nqueries]))
             out->nqueries++;
 }
@@ -440,20 +438,20 @@ field_defaults(const struct yaml_node *p)
 }
 
 /* unit, decimals, min and max, newest place first. */
-static double
+static void
 panel_numbers(struct gload *g, const struct yaml_node *p,
               const struct yaml_node *fd, struct panel *out)
 {
     const struct yaml_node *y0 = yaml_seq_at(yaml_get(p, "yaxes"), 0);
     const struct yaml_node *gauge = jpath(p, "gauge", NULL);
     const char *unit = jstr(fd, "unit");
-    double v, scale;
+    double v;
 
     if (yaml_seq_size(yaml_get(p, "yaxes")) == 0)
         y0 = NULL;
     if (unit == NULL)
         unit = y0 != NULL ? jstr(y0, "format") : jstr(p, "format");
-    map_unit(g, ptitle(p), unit, &out->unit, &scale);
+    map_unit(g, ptitle(p), unit, &out->unit, &out->unit_text);
     if (jnum(fd, "decimals", &v) || jnum(p, "decimals", &v))
         out->decimals = v < 0 ? 0 : v > 15 ? 15 : (int)v;
     if (jnum(fd, "min", &v) || jnum(y0, "min", &v)
@@ -464,7 +462,6 @@ panel_numbers(struct gload *g, const struct yaml_node *p,
         out->max = v;
     if (out->min >= out->max)
         out->min = out->max = NAN;
-    return scale;
 }
 
 /* thresholds from wherever this panel's Grafana version keeps them. */
@@ -551,7 +548,6 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
 {
     const struct yaml_node *p = gp->n, *fd = field_defaults(p);
     const char *text = jstr(jpath(p, "options", NULL), "content");
-    double scale;
 
     memset(out, 0, sizeof(*out));
     out->decimals = -1;
@@ -561,7 +557,7 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
     if (!panel_kind(g, p, &out->kind))
         return false;
     out->title = xstrdup(ptitle(p));
-    scale = panel_numbers(g, p, fd, out);
+    panel_numbers(g, p, fd, out);
     panel_thresholds(g, p, fd, out);
     panel_stack(g, p, fd, out);
     panel_notes(g, p);
@@ -577,7 +573,7 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
         out->text = xstrdup(text != NULL ? text : "");
         return true;
     }
-    load_targets(g, p, scale, out);
+    load_targets(g, p, out);
     if (out->nqueries > 0)
         return true;
     note(g, "panel '%s': no Prometheus queries; left out", ptitle(p));

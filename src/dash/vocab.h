@@ -1,7 +1,8 @@
 /*
  * The words dashboards are written in: panel kinds, units and threshold
  * colours as promdeck's YAML format names them, and as Grafana's JSON
- * names them (its panel types, unit ids and colours). Both loaders read
+ * names them (its panel types, unit ids and colours; both formats take
+ * Grafana's unit ids). Both loaders read
  * names through here, so each name is written once. It reads no files
  * and knows nothing of either format's structure.
  *
@@ -29,19 +30,18 @@ int vocab_kind_by_name(const char *name, enum panel_kind *k);
 int vocab_grafana_kind(const char *type, enum panel_kind *k);
 
 /*
- * The unit a name stands for: promdeck's names (none, bytes, seconds,
- * percent, percentunit, reqps, ops) and Grafana's ids for the same
- * quantities (short, decbytes, kbytes, s, ms, µs, ...). *scale is what a
- * value in that unit is multiplied by to be in *u (1 for most; 0.001 for
- * ms). 0, or -1 when the name is none of these.
+ * The unit a name stands for: any id of Grafana's unit list (none, short,
+ * bytes, decbytes, bps, Bps, s, ms, dtdurations, celsius, currencyEUR, ...;
+ * the table is ui/model.c's), "auto" (promdeck's compact numbers), and
+ * the other spellings seconds (s), us (µs) and farenheit, which Grafana
+ * also takes. A custom unit (prefix:X, suffix:X, si:X, count:X,
+ * currency:X, bool:X/Y, time:PATTERN) gives UNIT_CUSTOM: the caller keeps
+ * the name as its text. 0, or -1 when the name is none of these.
  */
-int vocab_unit(const char *name, enum unit *u, double *scale);
-/*
- * Grafana unit ids promdeck shows only approximately (byte and bit rates
- * as bytes, packets and hertz as operations per second, ...), with
- * *u and *scale as vocab_unit gives them. 0, or -1 when not one of them.
- */
-int vocab_grafana_unit_near(const char *name, enum unit *u, double *scale);
+int vocab_unit(const char *name, enum unit *u);
+/* The unit name closest to name (a different letter case, or one or two
+ * letters off), for a "did you mean" hint; NULL when none is close. */
+const char *vocab_unit_suggest(const char *name);
 
 /*
  * The theme role a threshold colour name stands for in a dashboard file:
@@ -61,10 +61,9 @@ int vocab_grafana_color(const char *color);
  * "warning" warn, anything else (critical, custom) crit. */
 int vocab_grafana_color_mode(const char *mode);
 
-/* Appends every kind name, unit name or colour name a dashboard file
- * takes, as "a, b, ... <last> z" (last is "or" or "and"). */
+/* Appends every kind name or colour name a dashboard file takes, as
+ * "a, b, ... <last> z" (last is "or" or "and"). */
 void vocab_list_kinds(struct buf *out, const char *last);
-void vocab_list_units(struct buf *out, const char *last);
 void vocab_list_colors(struct buf *out, const char *last);
 
 #endif
