@@ -288,6 +288,36 @@ test_two_scalars(void **state)
     canvas_free(c);
 }
 
+/* A series of NaN only: "no data" in the legend, not "last NaN min +Inf
+ * max -Inf", and nothing on the plot. */
+static void
+test_all_nan_legend(void **state)
+{
+    const double v[] = { NAN, NAN, 10, 10 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(40, 8, true);
+    char *s;
+
+    (void)state;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 8 });
+    s = ts_canvas_text(c);
+    /* b alone sets the range: flat 10, widened by a tenth each way. */
+    assert_string_equal(s,
+        "11+\n"
+        "  |\n"
+        "10+'''''''''''''''''''''''''''''''''''''\n"
+        "  |\n"
+        " 9+\n"
+        "   00:00           00:30           01:00\n"
+        "* a                              no data\n"
+        "* b              last 10  min 10  max 10\n");
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -307,6 +337,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_flat_zero_axis, setup,
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_two_scalars, setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_all_nan_legend, setup,
                                         ts_arena_teardown),
     };
 

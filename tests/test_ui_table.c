@@ -194,6 +194,29 @@ test_sort_by_value(void **state)
     canvas_free(c);
 }
 
+/* A cell whose series is NaN throughout says so. */
+static void
+test_all_nan_cell(void **state)
+{
+    static const double nan1[] = { NAN, 5 };
+    struct panel_query q = { .expr = "x", .column = "x",
+                             .result = vector(ac, nan1, 2, 1) };
+    struct panel p = table_panel(&q, 1);
+    struct canvas *c = canvas_new(20, 3, false);
+    char *s;
+
+    (void)state;
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 3 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "instance        x\n"
+        "a         no data\n"
+        "c               5\n");
+    assert_int_equal(canvas_cell(c, 10, 1)->role, ROLE_INACTIVE);
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -206,6 +229,8 @@ main(void)
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_spark_column_and_overflow,
                                         ts_arena_setup, ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_all_nan_cell, ts_arena_setup,
+                                        ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "ui/bars.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,8 +70,11 @@ collect_bars(const struct panel *p, size_t *n)
             br->label = xstrdup(buf_str(&b));
             br->v = widget_last(s);
             br->order = (*n)++;
-            format_value(br->v, widget_unit(p, q), p->decimals, br->value,
-                         sizeof br->value);
+            if (widget_no_data(s))
+                snprintf(br->value, sizeof br->value, "%s", WIDGET_NO_DATA);
+            else
+                format_value(br->v, widget_unit(p, q), p->decimals,
+                             br->value, sizeof br->value);
         }
     }
     buf_fini(&b);

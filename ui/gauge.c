@@ -14,26 +14,6 @@
 #include "ui/stat.h"
 #include "ui/theme.h"
 
-/* The first series with a point, and its query. */
-static const struct qseries *
-gauge_series(const struct panel *p, const struct panel_query **qout,
-             struct widget_tmp *tmp)
-{
-    for (size_t i = 0; i < p->nqueries; i++) {
-        const struct qresult *r = p->queries[i].result;
-
-        for (size_t j = 0; j < widget_nseries(r); j++) {
-            const struct qseries *s = widget_series(r, j, tmp);
-
-            if (s->npoints > 0) {
-                *qout = &p->queries[i];
-                return s;
-            }
-        }
-    }
-    return NULL;
-}
-
 /* The meter's ends: the panel's, else the unit's, else 0 up to the
  * highest threshold or v, whichever is larger. */
 static void
@@ -87,7 +67,7 @@ gauge_draw(const struct panel *p, const struct widget_ctx *ctx,
 {
     const struct panel_query *q = NULL;
     struct widget_tmp tmp;
-    const struct qseries *s = gauge_series(p, &q, &tmp);
+    const struct qseries *s = widget_first_series(p, &q, &tmp);
     char val[FORMAT_VALUE_MAX];
     double v, lo, hi;
     enum unit u;
@@ -96,6 +76,10 @@ gauge_draw(const struct panel *p, const struct widget_ctx *ctx,
     (void)ctx;
     if (s == NULL || r.w <= 0 || r.h <= 0)
         return;
+    if (widget_no_data(s)) {
+        widget_draw_no_data(c, r);
+        return;
+    }
     v = widget_last(s);
     u = widget_unit(p, q);
     gauge_range(p, u, v, &lo, &hi);

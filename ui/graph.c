@@ -397,6 +397,10 @@ legend_stats(const struct panel *p, const struct gseries *g, bool full,
     char a[FORMAT_VALUE_MAX], b[FORMAT_VALUE_MAX], d[FORMAT_VALUE_MAX];
     enum unit u = widget_unit(p, g->q);
 
+    if (widget_no_data(&g->s)) {
+        buf_puts(out, WIDGET_NO_DATA);
+        return;
+    }
     for (size_t i = 0; i < g->s.npoints; i++) {
         double v = g->s.points[i].v;
 

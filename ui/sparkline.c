@@ -6,6 +6,7 @@
 #include "ui/sparkline.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "src/base/xalloc.h"
@@ -136,8 +137,11 @@ spark_panel_draw(const struct panel *p, const struct widget_ctx *ctx,
 
             if (sr.y + sr.h > r.y + r.h)
                 break;
-            format_value(last, widget_unit(p, q), p->decimals, val,
-                         sizeof val);
+            if (widget_no_data(s))
+                snprintf(val, sizeof val, "%s", WIDGET_NO_DATA);
+            else
+                format_value(last, widget_unit(p, q), p->decimals, val,
+                             sizeof val);
             if (bh >= 2) {
                 buf_reset(&name);
                 widget_legend(q, s, &name);

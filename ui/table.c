@@ -196,6 +196,10 @@ cell_text(const struct tbl *t, size_t qi, const struct qseries *s,
         snprintf(out, n, "%s", v == 1 ? "up" : "down");
         return v == 1 ? ROLE_GOOD : ROLE_CRIT;
     }
+    if (widget_no_data(s)) {
+        snprintf(out, n, "%s", WIDGET_NO_DATA);
+        return ROLE_INACTIVE;
+    }
     format_value(v, widget_unit(t->p, q), t->p->decimals, out, n);
     return widget_threshold_role(t->p, v, ROLE_DEFAULT);
 }

@@ -53,6 +53,55 @@ widget_last(const struct qseries *s)
     return s->points[s->npoints - 1].v;
 }
 
+bool
+widget_no_data(const struct qseries *s)
+{
+    for (size_t i = 0; i < s->npoints; i++)
+        if (!isnan(s->points[i].v))
+            return false;
+    return true;
+}
+
+void
+widget_draw_no_data(struct canvas *c, struct rect r)
+{
+    int w = canvas_text_width(WIDGET_NO_DATA);
+
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    canvas_text(c, r.x + (w < r.w ? (r.w - w) / 2 : 0), r.y + (r.h - 1) / 2,
+                r.w, WIDGET_NO_DATA, ROLE_INACTIVE, 0);
+}
+
+/* The first series of p with a point, and a number too if want_number. */
+static const struct qseries *
+first_with(const struct panel *p, bool want_number,
+           const struct panel_query **q, struct widget_tmp *tmp)
+{
+    for (size_t i = 0; i < p->nqueries; i++) {
+        const struct qresult *r = p->queries[i].result;
+
+        for (size_t j = 0; j < widget_nseries(r); j++) {
+            const struct qseries *s = widget_series(r, j, tmp);
+
+            if (s->npoints > 0 && (!want_number || !widget_no_data(s))) {
+                *q = &p->queries[i];
+                return s;
+            }
+        }
+    }
+    return NULL;
+}
+
+const struct qseries *
+widget_first_series(const struct panel *p, const struct panel_query **q,
+                    struct widget_tmp *tmp)
+{
+    const struct qseries *s = first_with(p, true, q, tmp);
+
+    return s != NULL ? s : first_with(p, false, q, tmp);
+}
+
 int
 widget_threshold_role(const struct panel *p, double v, int dflt)
 {

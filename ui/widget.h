@@ -55,6 +55,20 @@ const struct qseries *widget_series(const struct qresult *r, size_t i,
                                     struct widget_tmp *tmp);
 /* The value of the series' last point, NaN when it has none. */
 double widget_last(const struct qseries *s);
+/* What a widget writes for a series without a number to show. */
+#define WIDGET_NO_DATA "no data"
+/* Whether s has no point that is a number: none at all, or all NaN. */
+bool widget_no_data(const struct qseries *s);
+/* Writes WIDGET_NO_DATA centred in r, in the inactive role. */
+void widget_draw_no_data(struct canvas *c, struct rect r);
+/*
+ * The first series of p with a number, else the first with a point (all
+ * NaN: widget_no_data), and its query in *q; NULL when no series has a
+ * point. A scalar is presented through *tmp, valid while tmp is.
+ */
+const struct qseries *widget_first_series(const struct panel *p,
+                                          const struct panel_query **q,
+                                          struct widget_tmp *tmp);
 /* The role for v: the highest threshold at or below v, else dflt. */
 int widget_threshold_role(const struct panel *p, double v, int dflt);
 /* Appends the series' legend (the query's template or its labels). */
