@@ -1,7 +1,8 @@
 /*
  * Tables: rows joined on a label across queries, blank cells where a
  * query has no series for the key, up/down health colours, values in the
- * query's unit, top N by the first value column, and sparkline columns.
+ * query's unit, top N by the first value column, sparkline columns, and
+ * display names, units and colours from overrides.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -194,6 +195,40 @@ test_sort_by_value(void **state)
     canvas_free(c);
 }
 
+/* Without join labels the rows are keyed by display names; an override's
+ * unit and colour apply to its cells. */
+static void
+test_overrides(void **state)
+{
+    struct series_override o[] = {
+        { .match = MATCH_ALL, .set = OVR_NAME,
+          .display_name = "host ${__field.labels.instance}" },
+        { .match = MATCH_NAME, .pattern = "c", .set = OVR_UNIT | OVR_COLOR,
+          .unit = UNIT_NONE, .role = ROLE_CRIT },
+    };
+    struct panel_query q = { .expr = "node_memory", .column = "mem",
+                             .legend = "{{instance}}", .unit = UNIT_BYTES,
+                             .result = vector(ac, mem, 2, 1) };
+    struct panel p = table_panel(&q, 1);
+    struct canvas *c = canvas_new(24, 3, false);
+    char *s;
+
+    (void)state;
+    p.njoin = 0;
+    p.overrides = o;
+    p.noverrides = 2;
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 24, 3 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "series       mem\n"
+        "host a  1.50 KiB\n"
+        "host c      2048\n");
+    assert_int_equal(canvas_cell(c, 15, 2)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 15, 1)->role, ROLE_DEFAULT);
+    free(s);
+    canvas_free(c);
+}
+
 /* A cell whose series is NaN throughout says so. */
 static void
 test_all_nan_cell(void **state)
@@ -230,6 +265,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_spark_column_and_overflow,
                                         ts_arena_setup, ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_all_nan_cell, ts_arena_setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_overrides, ts_arena_setup,
                                         ts_arena_teardown),
     };
 

@@ -22,6 +22,8 @@
 
 #include "query/value.h"
 
+struct regex;               /* src/base/regex.h: overrides' patterns */
+
 /*
  * ORDER panel_kind: keep in step with kind_names in ui/model.c and the
  * widget class table in ui/widget_registry.c.
@@ -142,6 +144,63 @@ struct panel_query {
 
     /* How its series are shown, as Grafana configures it. */
     char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */
+    char *ref_id;           /* Grafana's refId ("A"), overrides match it */
+};
+
+/* How a graph stacks series: not, on each other, or as shares of 100%. */
+enum stack_mode { STACK_NONE, STACK_NORMAL, STACK_PERCENT };
+
+/* How an override picks its series, as Grafana's field matchers do. */
+enum series_match {
+    MATCH_NAME,         /* the display name is pattern (byName) */
+    MATCH_REGEX,        /* the display name matches re (byRegexp) */
+    MATCH_QUERY,        /* the query's ref_id is pattern (byFrameRefID) */
+    MATCH_NAMES,        /* the name is one of names, or with exclude is
+                         * none of them (byNames) */
+    MATCH_ALL,          /* every series (byType "number") */
+};
+
+/* What an override sets: its OVR_* bits. */
+enum {
+    OVR_NAME = 1 << 0,
+    OVR_COLOR = 1 << 1,
+    OVR_UNIT = 1 << 2,
+    OVR_DECIMALS = 1 << 3,
+    OVR_AXIS = 1 << 4,
+    OVR_NEGATIVE = 1 << 5,
+    OVR_STACK = 1 << 6,
+    OVR_HIDE = 1 << 7,
+    OVR_MIN = 1 << 8,
+    OVR_MAX = 1 << 9,
+};
+
+/* Where a series is hidden: HIDE_* bits. */
+enum { HIDE_LEGEND = 1, HIDE_GRAPH = 2 };
+
+/*
+ * Settings for the series an override matches, Grafana's field overrides
+ * and the old graph's series overrides alike; a panel applies its
+ * overrides in order, so a later one wins. Only what `set` says is set.
+ */
+struct series_override {
+    enum series_match match;
+    char *pattern;          /* MATCH_NAME, MATCH_QUERY; MATCH_REGEX's text */
+    struct regex *re;       /* MATCH_REGEX, compiled */
+    char **names;           /* MATCH_NAMES */
+    size_t nnames;
+    bool exclude;           /* MATCH_NAMES: every name but these */
+    unsigned set;           /* OVR_* */
+    char *display_name;     /* may hold ${__field.labels.NAME} */
+    int role;               /* colour: an enum theme_role */
+    enum unit unit;
+    char *unit_text;        /* UNIT_CUSTOM's text */
+    int decimals;
+    bool right;             /* on the right-hand value axis */
+    bool negative;          /* drawn below zero (Grafana's negative-Y) */
+    enum stack_mode stack;
+    char *stack_group;      /* series stack with their group; NULL: "A" */
+    unsigned hide;          /* HIDE_* */
+    double min, max;        /* its axis' ends */
 };
 
 struct panel {
@@ -165,6 +224,11 @@ struct panel {
 
     /* How its series are shown, as Grafana configures it. */
     char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */
+    bool stack_percent;     /* with stack: each series as a share of 100% */
+    char *display_name;     /* every series' name ("${__field.labels.x}"),
+                             * or NULL: the legend */
+    struct series_override *overrides;
+    size_t noverrides;
 };
 
 struct row {

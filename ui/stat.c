@@ -87,6 +87,7 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
     const struct panel_query *q = NULL;
     struct widget_tmp tmp;
     const struct qseries *s = widget_first_series(p, &q, &tmp);
+    struct widget_look look;
     char val[FORMAT_VALUE_MAX];
     int role, sh, vw;
     double v;
@@ -99,8 +100,10 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
         return;
     }
     v = widget_last(s);
-    format_value(v, widget_unit(p, q), p->decimals, val, sizeof val);
-    role = widget_threshold_role(p, v, ROLE_SERIES1);
+    widget_look_of(p, q, s, ROLE_SERIES1, &look);
+    widget_look_format(&look, v, val, sizeof val);
+    role = widget_look_role(p, &look, v);
+    widget_look_fini(&look);
     sh = r.h >= 6 ? r.h - 4 : r.h >= 3 ? r.h / 2 : r.h - 1;
     vw = canvas_text_width(val);
     if (r.h < 6 || canvas_ascii(c)
