@@ -290,7 +290,10 @@ legend_line(const struct widget_legend_item *it, struct canvas *c,
     if (it->look->right)
         buf_puts(name, " (right)");
     legend_stats(it, true, stats);
-    if (canvas_text_width(buf_str(stats)) > r.w * 2 / 3) {
+    /* Only the last value when all of them would crowd the name out. */
+    if (canvas_text_width(buf_str(stats)) > r.w * 2 / 3
+        || canvas_text_width(buf_str(name)) + canvas_text_width(
+               buf_str(stats)) + 3 > r.w) {
         buf_reset(stats);
         legend_stats(it, false, stats);
     }

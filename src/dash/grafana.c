@@ -7,7 +7,8 @@
  * runs to about 1000 lines because Grafana keeps each setting in a
  * different place in each major version, and all of them are read here,
  * next to the notes that explain what did not carry over. Grafana's names
- * for kinds, units and colours are src/dash/vocab.c's.
+ * for kinds, units and colours are src/dash/vocab.c's; units, decimals,
+ * stacking and per-series overrides are src/dash/grafana_fields.c's.
  */
 #include "src/dash/grafana.h"
 
@@ -26,6 +27,7 @@
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/grafana_fields.h"
 #include "src/dash/vocab.h"
 #include "ui/theme.h"
 
@@ -61,6 +63,16 @@ grafana_notes_fini(struct grafana_notes *notes)
     notes->n = 0;
 }
 
+void
+grafana_notes_add(struct grafana_notes *notes, const char *text)
+{
+    for (size_t i = 0; i < notes->n; i++)
+        if (strcmp(notes->v[i], text) == 0)
+            return;
+    notes->v = xreallocarray(notes->v, notes->n + 1, sizeof(*notes->v));
+    notes->v[notes->n++] = xstrdup(text);
+}
+
 /* Adds a note unless the same text is there already. */
 static void
 note(struct gload *g, const char *fmt, ...)
@@ -71,21 +83,13 @@ note(struct gload *g, const char *fmt, ...)
 {
     struct buf b;
     va_list ap;
-    char *s;
 
     buf_init(&b, 0);
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    s = buf_steal(&b);
-    for (size_t i = 0; i < g->notes->n; i++)
-        if (strcmp(g->notes->v[i], s) == 0) {
-            free(s);
-            return;
-        }
-    g->notes->v = xreallocarray(g->notes->v, g->notes->n + 1,
-                                sizeof(*g->notes->v));
-    g->notes->v[g->notes->n++] = s;
+    grafana_notes_add(g->notes, buf_str(&b));
+    buf_fini(&b);
 }
 
 /* The string at key, or NULL when absent, null or not a scalar. */
@@ -149,24 +153,6 @@ color_role(struct gload *g, const char *panel, const char *c)
     note(g, "panel '%s': threshold colour '%s' has no status meaning; "
          "shown as good", panel, c);
     return ROLE_GOOD;
-}
-
-/* The unit for a Grafana unit id; an id Grafana does not know is shown
- * after the number as Grafana shows it, with a note. */
-static void
-map_unit(struct gload *g, const char *panel, const char *name, enum unit *u,
-         char **text)
-{
-    *u = UNIT_AUTO;
-    if (name == NULL || *name == '\0')
-        return;
-    if (vocab_unit(name, u) != 0) {
-        *u = UNIT_CUSTOM;
-        note(g, "panel '%s': unit '%s' is not one of Grafana's; shown after "
-             "the number, as Grafana shows it", panel, name);
-    }
-    if (*u == UNIT_CUSTOM)
-        *text = xstrdup(name);
 }
 
 /* steps = [ { "color": c, "value": v | null }, ... ], ascending. */
@@ -372,6 +358,8 @@ load_target(struct gload *g, const struct yaml_node *p,
     }
     check_target(g, ptitle(p), ref, expr);
     q->expr = xstrdup(expr);
+    if (jstr(t, "refId") != NULL)
+        q->ref_id = xstrdup(jstr(t, "refId"));
     if (legend != NULL && *legend != '\0' && strcmp(legend, "__auto") != 0)
         q->legend = xstrdup(legend);
     if (col != NULL && *col != '\0' && q->legend == NULL) {
@@ -437,33 +425,6 @@ field_defaults(const struct yaml_node *p)
     return fo != NULL ? jpath(fo, "defaults", NULL) : d;
 }
 
-/* unit, decimals, min and max, newest place first. */
-static void
-panel_numbers(struct gload *g, const struct yaml_node *p,
-              const struct yaml_node *fd, struct panel *out)
-{
-    const struct yaml_node *y0 = yaml_seq_at(yaml_get(p, "yaxes"), 0);
-    const struct yaml_node *gauge = jpath(p, "gauge", NULL);
-    const char *unit = jstr(fd, "unit");
-    double v;
-
-    if (yaml_seq_size(yaml_get(p, "yaxes")) == 0)
-        y0 = NULL;
-    if (unit == NULL)
-        unit = y0 != NULL ? jstr(y0, "format") : jstr(p, "format");
-    map_unit(g, ptitle(p), unit, &out->unit, &out->unit_text);
-    if (jnum(fd, "decimals", &v) || jnum(p, "decimals", &v))
-        out->decimals = v < 0 ? 0 : v > 15 ? 15 : (int)v;
-    if (jnum(fd, "min", &v) || jnum(y0, "min", &v)
-        || (jbool(gauge, "show") && jnum(gauge, "minValue", &v)))
-        out->min = v;
-    if (jnum(fd, "max", &v) || jnum(y0, "max", &v)
-        || (jbool(gauge, "show") && jnum(gauge, "maxValue", &v)))
-        out->max = v;
-    if (out->min >= out->max)
-        out->min = out->max = NAN;
-}
-
 /* thresholds from wherever this panel's Grafana version keeps them. */
 static void
 panel_thresholds(struct gload *g, const struct yaml_node *p,
@@ -521,25 +482,6 @@ panel_notes(struct gload *g, const struct yaml_node *p)
              "ignored; the dashboard's is used", t);
     if (yaml_seq_size(yaml_get(p, "transformations")) > 0)
         note(g, "panel '%s': transformations are not applied", t);
-    if (yaml_seq_size(yaml_get(jpath(p, "fieldConfig", NULL), "overrides"))
-        > 0 || yaml_seq_size(yaml_get(p, "seriesOverrides")) > 0)
-        note(g, "panel '%s': per-series overrides are not applied", t);
-}
-
-/* stack: graph's "stack", timeseries' custom.stacking.mode. */
-static void
-panel_stack(struct gload *g, const struct yaml_node *p,
-            const struct yaml_node *fd, struct panel *out)
-{
-    const char *mode = jstr(jpath(fd, "custom", "stacking"), "mode");
-
-    out->stack = jbool(p, "stack");
-    if (mode != NULL && strcmp(mode, "none") != 0) {
-        out->stack = true;
-        if (strcmp(mode, "percent") == 0)
-            note(g, "panel '%s': 100%% stacking is shown as normal "
-                 "stacking", ptitle(p));
-    }
 }
 
 /* One Grafana panel into out; false when it is left out. */
@@ -557,9 +499,8 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
     if (!panel_kind(g, p, &out->kind))
         return false;
     out->title = xstrdup(ptitle(p));
-    panel_numbers(g, p, fd, out);
+    grafana_fields_load(p, fd, out, g->notes);
     panel_thresholds(g, p, fd, out);
-    panel_stack(g, p, fd, out);
     panel_notes(g, p);
     if (out->kind == PANEL_TEXT) {
         const char *mode = jstr(jpath(p, "options", NULL), "mode");

@@ -259,6 +259,55 @@ vocab_grafana_color(const char *color)
     return -1;
 }
 
+/* Grafana's named colours, as its default palette draws them (each word
+ * also names the dark-, semi-dark-, light- and super-light- shades). */
+static const struct {
+    const char *word;
+    const char *rgb;
+} grafana_named[] = {
+    { "red", "#F2495C" },    { "orange", "#FF9830" },
+    { "yellow", "#FADE2A" }, { "green", "#73BF69" },
+    { "blue", "#5794F2" },   { "purple", "#B877D9" },
+};
+
+/* The roles a series colour can take, searched by hue. */
+static const int series_color_roles[] = {
+    ROLE_SERIES1, ROLE_SERIES2, ROLE_SERIES3, ROLE_SERIES4, ROLE_SERIES5,
+    ROLE_SERIES6, ROLE_SERIES7, ROLE_SERIES8, ROLE_GOOD, ROLE_WARN,
+    ROLE_CRIT,
+};
+
+int
+vocab_grafana_series_color(const char *color)
+{
+    const struct theme *t = theme_default();
+    double hue, best = 1e9;
+    int sat, role = -1;
+    char rgb[8];
+
+    for (size_t i = 0; i < COUNT(grafana_named); i++)
+        if (strstr(color, grafana_named[i].word) != NULL)
+            color = grafana_named[i].rgb;
+    if (!color_hue(color, &hue, &sat) || sat < MIN_SATURATION)
+        return -1;
+    for (size_t i = 0; i < COUNT(series_color_roles); i++) {
+        int32_t fg = t->style[series_color_roles[i]].fg;
+        double h, d;
+        int s;
+
+        snprintf(rgb, sizeof rgb, "#%06x", (unsigned)fg & 0xffffff);
+        if (fg < 0 || !color_hue(rgb, &h, &s))
+            continue;
+        d = fabs(h - hue);
+        d = d > 180 ? 360 - d : d;
+        if (d < best) {
+            best = d;
+            role = series_color_roles[i];
+        }
+    }
+    return role;
+}
+
 int
 vocab_grafana_color_mode(const char *mode)
 {

@@ -57,6 +57,15 @@ int vocab_color_role(const char *name);
  * purples, greys).
  */
 int vocab_grafana_color(const char *color);
+/*
+ * The theme role that draws a series in a Grafana colour: a named colour
+ * ("red", "dark-blue", "semi-dark-purple"), "#rgb", "#rrggbb" or
+ * "rgb(a)(...)", by the role whose colour in the default theme is nearest
+ * in hue (reds the critical role, greens the good one, blues, purples,
+ * oranges and yellows series colours). -1 for greys, white, black and
+ * "transparent": the series keeps its own colour.
+ */
+int vocab_grafana_series_color(const char *color);
 /* The role of an old Grafana graph threshold's colorMode: "ok" good,
  * "warning" warn, anything else (critical, custom) crit. */
 int vocab_grafana_color_mode(const char *mode);
