@@ -193,29 +193,18 @@ drop_last(struct panel *out)
     free(o->names);
 }
 
-/*
- * A JavaScript regex as Grafana takes one, in the anchored syntax of
- * src/base/regex.h: "/re/flags" matches anywhere (with i, m and s as
- * inline flags); anything else must match the whole name.
- */
+/* A series pattern as Grafana writes one (vocab_series_regex), compiled;
+ * NULL with a note when it does not compile. */
 static struct regex *
 js_regex(struct fload *f, const char *js)
 {
-    const char *end = strrchr(js, '/');
     struct buf b;
     struct diag d;
     struct regex *re;
 
     buf_init(&b, 0);
-    if (js[0] == '/' && end != NULL && end > js) {
-        buf_puts(&b, "(?");
-        for (const char *p = end + 1; *p != '\0'; p++)
-            if (strchr("ims", *p) != NULL)
-                buf_putc(&b, *p);
-        buf_printf(&b, ":.*(?:%.*s).*)", (int)(end - js - 1), js + 1);
-    } else {
+    if (!vocab_series_regex(js, &b))
         buf_puts(&b, js);
-    }
     re = regex_new(buf_str(&b), &d);
     if (re == NULL)
         fnote(f, "the series pattern '%s' is not a regex promdeck reads "

@@ -309,6 +309,32 @@ vocab_grafana_series_color(const char *color)
 }
 
 int
+vocab_series_color(const char *name)
+{
+    int role = theme_role_by_name(name);
+
+    if (role >= ROLE_SERIES1 && role <= ROLE_SERIES8)
+        return role;
+    role = vocab_color_role(name);
+    return role >= 0 ? role : vocab_grafana_series_color(name);
+}
+
+bool
+vocab_series_regex(const char *text, struct buf *out)
+{
+    const char *end = strrchr(text, '/');
+
+    if (text[0] != '/' || end == NULL || end == text)
+        return false;
+    buf_puts(out, "(?");
+    for (const char *p = end + 1; *p != '\0'; p++)
+        if (strchr("ims", *p) != NULL)
+            buf_putc(out, *p);
+    buf_printf(out, ":.*(?:%.*s).*)", (int)(end - text - 1), text + 1);
+    return true;
+}
+
+int
 vocab_grafana_color_mode(const char *mode)
 {
     if (mode != NULL && strcmp(mode, "warning") == 0)

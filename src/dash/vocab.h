@@ -12,6 +12,8 @@
 #ifndef DASH_VOCAB_H
 #define DASH_VOCAB_H
 
+#include <stdbool.h>
+
 #include "src/base/buf.h"
 #include "ui/model.h"
 
@@ -66,6 +68,17 @@ int vocab_grafana_color(const char *color);
  * "transparent": the series keeps its own colour.
  */
 int vocab_grafana_series_color(const char *color);
+/* The role a dashboard file's series colour names: series1 .. series8,
+ * a status colour (see vocab_color_role), or a Grafana colour as
+ * vocab_grafana_series_color reads it; -1 for none of these. */
+int vocab_series_color(const char *name);
+/*
+ * A series pattern as Grafana writes one, for src/base/regex.h: text
+ * "/re/flags" is a JavaScript regex that matches anywhere in a name (the
+ * flags i, m and s kept), appended to out in the anchored syntax; true.
+ * Any other text is a plain name: false, out untouched.
+ */
+bool vocab_series_regex(const char *text, struct buf *out);
 /* The role of an old Grafana graph threshold's colorMode: "ok" good,
  * "warning" warn, anything else (critical, custom) crit. */
 int vocab_grafana_color_mode(const char *mode);
