@@ -167,7 +167,7 @@ test_timeseries_cpu_and_stat(void **state)
     p = &f->m.pages[0].rows[0].panels[1];
     assert_true(p->stack && p->stack_percent);
     assert_int_equal(p->decimals, 1);
-    assert_int_equal(p->noverrides, 2);
+    assert_int_equal(p->noverrides, 3);
     o = &p->overrides[0];
     assert_int_equal(o->match, MATCH_NAMES);
     assert_true(o->exclude);
@@ -177,6 +177,12 @@ test_timeseries_cpu_and_stat(void **state)
     o = &p->overrides[1];
     assert_int_equal(o->set, OVR_STACK);
     assert_int_equal(o->stack, STACK_NONE);
+    o = &p->overrides[2];
+    assert_int_equal(o->match, MATCH_REGEX);
+    assert_true(regex_match(o->re, "irq", 3));
+    assert_int_equal(o->nnames, 1);
+    assert_string_equal(o->names[0], "steal");
+    assert_int_equal(o->hide, HIDE_LEGEND);
     assert_true(has_note(f, "panel 'CPU by mode': overrides not applied: "
                          "color by value"));
     /* byType "number" is every series; the stat keeps its thresholds

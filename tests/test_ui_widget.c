@@ -105,6 +105,7 @@ test_matchers(void **state)
     }
     /* A regex is matched against the whole display name. */
     o.match = MATCH_REGEX;
+    o.nnames = 0;
     o.re = regex_new("r.", &d);
     widget_look_of(&p, &q, &rx, ROLE_SERIES1, &l);
     assert_true(l.negative);
@@ -113,6 +114,11 @@ test_matchers(void **state)
     o.re = regex_new("r", &d);
     widget_look_of(&p, &q, &rx, ROLE_SERIES1, &l);
     assert_false(l.negative);
+    widget_look_fini(&l);
+    /* ... or the name is one of its names (byRegexpOrNames). */
+    o.nnames = 2;
+    widget_look_of(&p, &q, &rx, ROLE_SERIES1, &l);
+    assert_true(l.negative);
     widget_look_fini(&l);
     regex_free(o.re);
 }

@@ -153,7 +153,8 @@ enum stack_mode { STACK_NONE, STACK_NORMAL, STACK_PERCENT };
 /* How an override picks its series, as Grafana's field matchers do. */
 enum series_match {
     MATCH_NAME,         /* the display name is pattern (byName) */
-    MATCH_REGEX,        /* the display name matches re (byRegexp) */
+    MATCH_REGEX,        /* the display name matches re, or is one of
+                         * names (byRegexp, byRegexpOrNames) */
     MATCH_QUERY,        /* the query's ref_id is pattern (byFrameRefID) */
     MATCH_NAMES,        /* the name is one of names, or with exclude is
                          * none of them (byNames) */
@@ -186,7 +187,7 @@ struct series_override {
     enum series_match match;
     char *pattern;          /* MATCH_NAME, MATCH_QUERY; MATCH_REGEX's text */
     struct regex *re;       /* MATCH_REGEX, compiled */
-    char **names;           /* MATCH_NAMES */
+    char **names;           /* MATCH_NAMES, MATCH_REGEX */
     size_t nnames;
     bool exclude;           /* MATCH_NAMES: every name but these */
     unsigned set;           /* OVR_* */

@@ -33,7 +33,10 @@ override_matches(const struct series_override *o,
     case MATCH_NAME:
         return o->pattern != NULL && strcmp(o->pattern, name) == 0;
     case MATCH_REGEX:
-        return o->re != NULL && regex_match(o->re, name, strlen(name));
+        for (size_t i = 0; i < o->nnames && !in; i++)
+            in = strcmp(o->names[i], name) == 0;
+        return in || (o->re != NULL && regex_match(o->re, name,
+                                                   strlen(name)));
     case MATCH_QUERY:
         return o->pattern != NULL && q->ref_id != NULL
                && strcmp(o->pattern, q->ref_id) == 0;

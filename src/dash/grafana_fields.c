@@ -255,6 +255,16 @@ parse_matcher(struct fload *f, const struct yaml_node *m,
         match_names(yaml_get(m, "options"), o);
         return true;
     }
+    if (strcmp(id, "byRegexpOrNames") == 0) {
+        const char *pat = jstr(yaml_get(m, "options"), "pattern");
+
+        match_names(yaml_get(m, "options"), o);
+        o->match = MATCH_REGEX;
+        o->exclude = false;
+        o->pattern = xstrdup(pat != NULL ? pat : "");
+        return pat == NULL || *pat == '\0'
+               || (o->re = js_regex(f, pat)) != NULL;
+    }
     if (strcmp(id, "byType") == 0) {
         o->match = MATCH_ALL;
         /* Time and string fields are not series values. */

@@ -324,7 +324,8 @@ vocab_series_regex(const char *text, struct buf *out)
 {
     const char *end = strrchr(text, '/');
 
-    if (text[0] != '/' || end == NULL || end == text)
+    if (text[0] != '/' || end == NULL || end == text
+        || strspn(end + 1, "gimsy") != strlen(end + 1))
         return false;
     buf_puts(out, "(?");
     for (const char *p = end + 1; *p != '\0'; p++)

@@ -74,9 +74,10 @@ int vocab_grafana_series_color(const char *color);
 int vocab_series_color(const char *name);
 /*
  * A series pattern as Grafana writes one, for src/base/regex.h: text
- * "/re/flags" is a JavaScript regex that matches anywhere in a name (the
- * flags i, m and s kept), appended to out in the anchored syntax; true.
- * Any other text is a plain name: false, out untouched.
+ * "/re/flags" (flags from g, i, m, s and y) is a JavaScript regex that
+ * matches anywhere in a name (the flags i, m and s kept), appended to out
+ * in the anchored syntax; true. Any other text is a plain name (or, to
+ * Grafana's byRegexp, a regex of the whole name): false, out untouched.
  */
 bool vocab_series_regex(const char *text, struct buf *out);
 /* The role of an old Grafana graph threshold's colorMode: "ok" good,
