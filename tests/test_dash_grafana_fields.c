@@ -272,12 +272,12 @@ test_old_graph_drawn(void **state)
     graph_class.draw(p, &ctx, c, (struct rect){ 0, 0, 48, 9 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
-        " 8 Mb/s+'''''''''''''''''''''''''''''''+3 p/s\n"
-        "       |                               |\n"
-        " 2 Mb/s+                               +1.50 p/s\n"
-        "       |                               |\n"
-        "-4 Mb/s+...............................+0 p/s\n"
-        "        00:00        00:30        01:00\n"
+        " 8 Mb/s+''''''''''''''''''''''''''''''''+3 p/s\n"
+        "       |                                |\n"
+        " 2 Mb/s+                                +1.5 p/s\n"
+        "       |                                |\n"
+        "-4 Mb/s+................................+0 p/s\n"
+        "        00:00         00:30        01:00\n"
         "* eth0 receive                            8 Mb/s\n"
         "* eth0 transmit                           4 Mb/s\n"
         "* errors (right)                           3 p/s\n");
@@ -287,7 +287,7 @@ test_old_graph_drawn(void **state)
     assert_int_equal(canvas_cell(c, 10, 4)->role, ROLE_SERIES2);
     /* errors, a scalar, is one point: at the right end. */
     assert_int_equal(canvas_cell(c, 10, 0)->role, ROLE_GOOD);
-    assert_int_equal(canvas_cell(c, 38, 0)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 39, 0)->role, ROLE_CRIT);
     free(s);
     /* The query results are the arena's, not the model's. */
     for (size_t i = 0; i < 3; i++)

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -403,6 +404,28 @@ test_special_values(void **state)
     expect(-INFINITY, UNIT_AUTO, 2, "-Inf");
 }
 
+/* Axis ticks drop the zeros automatic decimals pad with, as Grafana's
+ * display processor does (+text + ""). */
+static void
+test_trim_zeros(void **state)
+{
+    static const char *const cases[][2] = {
+        { "1.50 KiB", "1.5 KiB" }, { "100.0%", "100%" },
+        { "0.00100", "0.001" },    { "-2.50 s", "-2.5 s" },
+        { "12 ms", "12 ms" },      { "$1.50K", "$1.50K" },
+        { "2010-07-02 00:00:00", "2010-07-02 00:00:00" },
+        { "1.05 day", "1.05 day" },
+    };
+    char s[64];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(s, sizeof s, "%s", cases[i][0]);
+        format_trim_zeros(s);
+        assert_string_equal(s, cases[i][1]);
+    }
+}
+
 /* A suffix too long for the buffer is cut between characters. */
 static void
 test_cut_at_character(void **state)
@@ -502,6 +525,7 @@ main(void)
         cmocka_unit_test(test_custom_units),
         cmocka_unit_test(test_compact),
         cmocka_unit_test(test_special_values),
+        cmocka_unit_test(test_trim_zeros),
         cmocka_unit_test(test_cut_at_character),
         cmocka_unit_test(test_legend),
         cmocka_unit_test(test_display_name),

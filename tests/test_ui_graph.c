@@ -430,12 +430,12 @@ test_names_colours_right_axis(void **state)
     /* a (10) on the left scale, b (2 KiB) on the right one, both flat
      * in the middle of their own; c (query B) not drawn but listed. */
     assert_string_equal(s,
-        "  11+                          +2.20 KiB\n"
+        "  11+                          +2.2 KiB\n"
         "    |                          |\n"
         "10.2+..........................+2.04 KiB\n"
         "    |''''''''''''''''''''''''''|\n"
         "    |                          |\n"
-        "   9+                          +1.80 KiB\n"
+        "   9+                          +1.8 KiB\n"
         "     00:00      00:30     01:00\n"
         "* a disk         last 10  min 10  max 10\n"
         "* b disk (right)                   2 KiB\n"

@@ -218,6 +218,24 @@ format_fixed(double v, int decimals, char *out, size_t n)
     out[len] = '\0';
 }
 
+void
+format_trim_zeros(char *s)
+{
+    char *p = s + (*s == '-'), *dot, *end;
+
+    p += strspn(p, "0123456789");
+    if (p == s + (*s == '-') || *p != '.')
+        return;
+    dot = p;
+    end = dot + 1 + strspn(dot + 1, "0123456789");
+    p = end;
+    while (p > dot + 1 && p[-1] == '0')
+        p--;
+    if (p == dot + 1)
+        p = dot;
+    memmove(p, end, strlen(end) + 1);
+}
+
 static int
 special(double v, char *out, size_t n)
 {

@@ -42,6 +42,10 @@ void format_value_as(double v, enum unit u, const char *text, int decimals,
 /* Grafana's toFixed: v (finite) with decimals after the point, or as
  * many as format_value picks when decimals < 0. */
 void format_fixed(double v, int decimals, char *out, size_t n);
+/* Drops the trailing zeros of the number s starts with ("1.50 KiB" is
+ * "1.5 KiB", "100.0%" is "100%"), as Grafana writes axis ticks when no
+ * decimals are set; text that does not start with a number is kept. */
+void format_trim_zeros(char *s);
 /* v as JavaScript's String(v) writes it: "0.1", "1e-7", "1e+21". */
 void format_js_number(double v, char *out, size_t n);
 /* Appends the legend for ls: tmpl with every {{name}} replaced by that

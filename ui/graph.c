@@ -261,8 +261,8 @@ finish_scale(struct axis *a, double mn, double mx, double fix_lo,
 }
 
 /* Works out both axes' scales from the drawn values. Stacked axes take
- * in zero; the left axis takes the panel's min and max, the right one
- * those its first series' overrides give. */
+ * in zero; an axis takes the min and max its first series' overrides
+ * give, else (the left one) the panel's. */
 static void
 scale_axes(struct graph *g)
 {
@@ -296,8 +296,10 @@ scale_axes(struct graph *g)
         if (stacked[a] && mx[a] < 0)
             mx[a] = 0;
         finish_scale(&g->axis[a], mn[a], mx[a],
-                     a == LEFT ? g->p->min : l != NULL ? l->min : NAN,
-                     a == LEFT ? g->p->max : l != NULL ? l->max : NAN);
+                     l != NULL && !isnan(l->min) ? l->min
+                     : a == LEFT ? g->p->min : NAN,
+                     l != NULL && !isnan(l->max) ? l->max
+                     : a == LEFT ? g->p->max : NAN);
     }
 }
 
@@ -362,7 +364,8 @@ label_row(int h, int i)
     return i == 0 ? 0 : i == 1 ? (h - 1) / 2 : h - 1;
 }
 
-/* The label of axis a at row; percent stacks are written as shares. */
+/* The label of axis a at row, in its first series' unit, without the
+ * trailing zeros of automatic decimals; percent stacks as shares. */
 static void
 axis_label(const struct graph *g, const struct axis *a, int row, char *s,
            size_t n)
@@ -377,6 +380,9 @@ axis_label(const struct graph *g, const struct axis *a, int row, char *s,
     else
         format_value_as(v, g->p->unit, g->p->unit_text, g->p->decimals, s,
                         n);
+    /* Grafana's ticks drop the zeros its decimals would pad with. */
+    if (a->percent || (l != NULL ? l->decimals : g->p->decimals) < 0)
+        format_trim_zeros(s);
 }
 
 /* The width axis a takes (labels and its line), or 0 when the area is
