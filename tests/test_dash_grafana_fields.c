@@ -235,6 +235,33 @@ test_old_graph(void **state)
                          "linewidth, fill"));
 }
 
+/* A panel with no unit is Grafana's "none": the plain number, not
+ * promdeck's compact form; an id Grafana does not know follows the
+ * number, with a note. */
+static void
+test_no_unit_and_unknown_unit(void **state)
+{
+    static const char json[] =
+        "{\"panels\": ["
+        " {\"type\": \"timeseries\", \"title\": \"Plain\","
+        "  \"targets\": [{\"expr\": \"up\"}]},"
+        " {\"type\": \"stat\", \"title\": \"Odd\","
+        "  \"fieldConfig\": {\"defaults\": {\"unit\": \"widgets\"}},"
+        "  \"targets\": [{\"expr\": \"up\"}]}]}";
+    struct fixture *f = *state;
+    const struct panel *p;
+
+    assert_int_equal(grafana_load_buf("t.json", json, strlen(json), &f->m,
+                                      &f->notes, &f->d), 0);
+    p = &f->m.pages[0].rows[0].panels[0];
+    assert_int_equal(p->unit, UNIT_NONE);
+    p = &f->m.pages[0].rows[0].panels[1];
+    assert_int_equal(p->unit, UNIT_CUSTOM);
+    assert_string_equal(p->unit_text, "widgets");
+    assert_true(has_note(f, "panel 'Odd': unit 'widgets' is not one of "
+                         "Grafana's; shown after the number"));
+}
+
 /* A series of the old graph's queries, named by its legend. */
 static struct qresult *
 device(const char *dev, double v)
@@ -305,6 +332,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_timeseries_cpu_and_stat, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_old_graph, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_unit_and_unknown_unit, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_old_graph_drawn, setup,
                                         teardown),
     };

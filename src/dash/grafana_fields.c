@@ -96,12 +96,13 @@ jtrue(const struct yaml_node *n)
     return yaml_is_scalar(n) && strcmp(yaml_scalar(n), "true") == 0;
 }
 
-/* The unit for a Grafana id; an id Grafana does not know is written
- * after the number, as Grafana shows it, with a note. */
+/* The unit for a Grafana id; no id is Grafana's "none", the plain
+ * number; an id Grafana does not know is written after the number, as
+ * Grafana shows it, with a note. */
 static void
 field_unit(struct fload *f, const char *name, enum unit *u, char **text)
 {
-    *u = UNIT_AUTO;
+    *u = UNIT_NONE;
     if (name == NULL || *name == '\0')
         return;
     if (vocab_unit(name, u) != 0) {
