@@ -9,9 +9,10 @@
  * model_unit_name. Units are Grafana's, each with the family of formatter
  * that writes it (ui/format.c).
  *
- * Ownership: the dashboard owns its strings and results; src/ replaces a
- * query's result (freeing the old one) between frames, never during a draw.
- * The names returned below are static.
+ * Ownership: the dashboard owns its strings and results, and each panel
+ * its series overrides with their compiled patterns; src/ replaces a
+ * query's result (freeing the old one) between frames, never during a
+ * draw. The names and unit rows returned below are static.
  */
 #ifndef UI_MODEL_H
 #define UI_MODEL_H
