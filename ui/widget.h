@@ -5,7 +5,9 @@
  * helpers the classes share. Widgets draw from evaluated results only:
  * they never fetch, evaluate or keep history.
  *
- * Ownership: everything is borrowed for the call; classes are static.
+ * Ownership: everything is borrowed for the call; classes are static. A
+ * widget_look owns its name (widget_look_fini releases it) and borrows
+ * the rest from its panel.
  */
 #ifndef UI_WIDGET_H
 #define UI_WIDGET_H
