@@ -1,8 +1,9 @@
 /*
  * Tests for src/dashfile: a complete dashboard file into the model, every
  * class of error with its file:line:col (counted by hand from the inputs
- * below), the unit and colour tables, the example in
- * promdeck-dashboard(5), and every shipped file in dashboards/.
+ * below), the unit and colour tables, series settings and overrides, the
+ * example in promdeck-dashboard(5), and every shipped file in
+ * dashboards/.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,10 +20,12 @@
 
 #include "query/query.h"
 #include "src/base/buf.h"
+#include "src/base/regex.h"
 #include "src/dash/dashbuiltin.h"
 #include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
 #include "src/dash/vocab.h"
+#include "ui/theme.h"
 #include "tests/support/fs.h"
 
 #define MAXERR 40
@@ -226,19 +229,18 @@ test_complete_file_panels(void **state)
     assert_string_equal(p->queries[0].expr,
                         "sum by (code) (rate(x_total{job=\"$job\"}[5m]))");
     assert_string_equal(p->queries[0].legend, "{{code}}");
-    assert_int_equal(p->queries[0].unit, UNIT_NONE);
+    assert_int_equal(p->queries[0].unit, UNIT_AUTO);
     assert_string_equal(p->queries[1].legend, "total");
     assert_int_equal(p->queries[1].unit, UNIT_OPS);
 
-    /* ms is shown as seconds: the query is scaled by 1/1000. */
+    /* ms is a unit of its own: the query stays as written. */
     p = &m->pages[0].rows[0].panels[1];
     assert_int_equal(p->kind, PANEL_STAT);
-    assert_int_equal(p->unit, UNIT_SECONDS);
+    assert_string_equal(model_unit_name(p->unit), "ms");
     assert_int_equal(p->decimals, -1);
     assert_true(isnan(p->min) && isnan(p->max));
     assert_string_equal(p->queries[0].expr,
-                        "(histogram_quantile(0.99, rate(d_bucket[5m])) * 1e3)"
-                        " * 0.001");
+                        "histogram_quantile(0.99, rate(d_bucket[5m])) * 1e3");
 
 }
 
@@ -289,6 +291,95 @@ test_rows_only_is_one_page(void **state)
     assert_int_equal(f->m.pages[0].rows[0].panels[0].kind, PANEL_GRAPH);
     assert_int_equal(f->m.pages[0].rows[0].panels[0].width, 1);
     assert_string_equal(f->m.pages[0].rows[0].panels[0].title, "");
+}
+
+/* A query's series settings match it by its refId; a panel's overrides
+ * match by name or /regex/, after the queries' own. */
+static void
+test_series_settings(void **state)
+{
+    struct fixture *f = *state;
+    const struct panel *p;
+    const struct series_override *o;
+
+    assert_int_equal(load(f,
+        "rows:\n"
+        "  - panels:\n"
+        "      - unit: bps\n"
+        "        stack: percent\n"
+        "        queries:\n"
+        "          - expr: rx\n"
+        "          - expr: tx\n"
+        "            negative_y: true\n"
+        "            color: series3\n"
+        "            axis: right\n"
+        "            stack: false\n"
+        "            hide: legend\n"
+        "        overrides:\n"
+        "          - match: /^lo /i\n"
+        "            hide: graph\n"
+        "          - match: eth0 in\n"
+        "            name: '${__field.labels.device} receive'\n"
+        "            color: dark-blue\n"
+        "            unit: suffix:frames\n"
+        "            decimals: 1\n"), 0);
+    p = &f->m.pages[0].rows[0].panels[0];
+    assert_true(p->stack && p->stack_percent);
+    assert_null(p->queries[0].ref_id);
+    assert_string_equal(p->queries[1].ref_id, "B");
+    assert_int_equal(p->noverrides, 3);
+    o = &p->overrides[0];
+    assert_int_equal(o->match, MATCH_QUERY);
+    assert_string_equal(o->pattern, "B");
+    assert_int_equal(o->set, OVR_NEGATIVE | OVR_COLOR | OVR_AXIS | OVR_STACK
+                     | OVR_HIDE);
+    assert_true(o->negative && o->right);
+    assert_int_equal(o->role, ROLE_SERIES3);
+    assert_int_equal(o->stack, STACK_NONE);
+    assert_int_equal(o->hide, HIDE_LEGEND);
+    o = &p->overrides[1];
+    assert_int_equal(o->match, MATCH_REGEX);
+    assert_true(regex_match(o->re, "LO in", 5));
+    assert_false(regex_match(o->re, "eth0 in", 7));
+    assert_int_equal(o->hide, HIDE_GRAPH);
+    o = &p->overrides[2];
+    assert_int_equal(o->match, MATCH_NAME);
+    assert_string_equal(o->pattern, "eth0 in");
+    assert_string_equal(o->display_name, "${__field.labels.device} receive");
+    assert_int_equal(o->role, ROLE_SERIES2);
+    assert_int_equal(o->unit, UNIT_CUSTOM);
+    assert_string_equal(o->unit_text, "suffix:frames");
+    assert_int_equal(o->decimals, 1);
+}
+
+static void
+test_series_setting_errors(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(load(f,
+        "rows:\n"                                   /* 1 */
+        "  - panels:\n"                             /* 2 */
+        "      - queries:\n"                        /* 3 */
+        "          - expr: rx\n"                    /* 4 */
+        "            color: plaid\n"                /* 5 */
+        "            axis: up\n"                    /* 6 */
+        "            hide: both\n"                  /* 7 */
+        "        overrides:\n"                      /* 8 */
+        "          - color: red\n"                  /* 9 */
+        "          - match: /([/\n"                 /* 10 */
+        "            negative_y: maybe\n"           /* 11 */
+        "            unit: Bytes\n"), -1);          /* 12 */
+    assert_error(f, 5, 20, "unknown color 'plaid'");
+    assert_error(f, 6, 19, "unknown axis 'up'; expected left or right");
+    assert_error(f, 7, 19, "unknown hide 'both'");
+    assert_error(f, 9, 13, "expected 'match'");
+    assert_error(f, 10, 20, "bad regex");
+    assert_error(f, 11, 25, "boolean");
+    assert_error(f, 12, 19, "unknown unit 'Bytes'");
+    assert_int_equal(f->nerrs, 7);
+    /* A typo in a unit name gets the nearest name as a hint. */
+    assert_string_equal(error_at(f, 12, 19)->hint, "did you mean 'bytes'?");
 }
 
 /* Line numbers in the comments; columns counted from them. */
@@ -499,8 +590,11 @@ test_man_page_example_loads(void **state)
     assert_int_equal(f->nerrs, 0);
     assert_int_equal(f->m.nvariables, 3);
     assert_int_equal(f->m.npages, 2);
-    /* unit: ms scales the query into seconds. */
-    assert_int_equal(f->m.pages[0].rows[1].panels[1].unit, UNIT_SECONDS);
+    assert_string_equal(model_unit_name(f->m.pages[0].rows[1].panels[1].unit),
+                        "ms");
+    /* The network panel: transmit below zero, two overrides after it. */
+    assert_int_equal(f->m.pages[0].rows[1].panels[2].noverrides, 3);
+    assert_true(f->m.pages[0].rows[1].panels[2].overrides[0].negative);
     assert_int_equal(f->m.pages[1].rows[0].panels[2].kind, PANEL_TEXT);
     free(text);
 }
@@ -818,6 +912,10 @@ main(void)
             test_golden_signals_file_is_the_builtin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_picks_the_format, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_series_settings, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_series_setting_errors, setup,
                                         teardown),
     };
 

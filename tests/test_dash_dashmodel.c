@@ -215,27 +215,6 @@ test_set_values_keeps_selection(void **state)
     dashmodel_var_fini(&v);
 }
 
-/* A unit written in a scaled form multiplies the query into the unit. */
-static void
-test_scale_expr(void **state)
-{
-    char *x;
-
-    (void)state;
-    x = dashmodel_scale_expr("rate(x[5m])", 1);
-    assert_string_equal(x, "rate(x[5m])");
-    free(x);
-    x = dashmodel_scale_expr("rate(x[5m])", 0.001);
-    assert_string_equal(x, "(rate(x[5m])) * 0.001");
-    free(x);
-    x = dashmodel_scale_expr("a or b", 1073741824.0);
-    assert_string_equal(x, "(a or b) * 1073741824");
-    free(x);
-    x = dashmodel_scale_expr("y", 1.0 / 60);
-    assert_string_equal(x, "(y) * 0.0166666666666667");
-    free(x);
-}
-
 int
 main(void)
 {
@@ -247,7 +226,6 @@ main(void)
         cmocka_unit_test(test_offset_map),
         cmocka_unit_test(test_label_values),
         cmocka_unit_test(test_set_values_keeps_selection),
-        cmocka_unit_test(test_scale_expr),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -226,7 +226,7 @@ test_ch09_kinds_units_thresholds(void **state)
     /* graph, gridPos w 5 5 4 4; legendFormat "" is no legend. */
     p = &r[0].panels[0];
     assert_int_equal(p->kind, PANEL_GRAPH);
-    assert_int_equal(p->unit, UNIT_NONE);       /* yaxes format "short" */
+    assert_int_equal(p->unit, UNIT_SHORT);      /* yaxes format "short" */
     assert_null(p->queries[0].legend);
     assert_int_equal(p->width, 5);
     assert_int_equal(r[0].panels[2].width, 4);
@@ -258,7 +258,7 @@ test_ch09_kinds_units_thresholds(void **state)
     assert_string_equal(r[3].panels[5].title, "OS Type");
     for (size_t i = 1; i <= 5; i++) {
         assert_int_equal(r[3].panels[i].kind, PANEL_STAT);
-        assert_int_equal(r[3].panels[i].unit, UNIT_NONE);
+        assert_int_equal(r[3].panels[i].unit, UNIT_NONE);  /* "none" */
         assert_int_equal(r[3].panels[i].nthresholds, 0);  /* "" */
     }
     /* tableColumn: the label's value as the legend, with a note. */
@@ -410,7 +410,7 @@ test_modern_layout_and_panels(void **state)
     p = &r[0].panels[0];
     assert_int_equal(p->kind, PANEL_GRAPH);
     assert_int_equal(p->width, 12);
-    assert_int_equal(p->unit, UNIT_SECONDS);
+    assert_string_equal(model_unit_name(p->unit), "ms");
     assert_int_equal(p->decimals, 2);
     assert_true(p->min == 0 && isnan(p->max));
     assert_true(p->stack);
@@ -421,7 +421,7 @@ test_modern_layout_and_panels(void **state)
     assert_int_equal(p->thresholds[2].role, vocab_color_role("crit"));
     /* The hidden target is left out; the empty one with a note. */
     assert_int_equal(p->nqueries, 1);
-    assert_string_equal(p->queries[0].expr, "(rate(x[$iv])) * 0.001");
+    assert_string_equal(p->queries[0].expr, "rate(x[$iv])");
     assert_string_equal(p->queries[0].legend, "{{job}}");
     assert_true(has_note(f, "'Rate'", "target C has no PromQL", NULL));
 
@@ -438,9 +438,9 @@ test_modern_panel_kinds_and_notes(void **state)
     r = f->m.pages[0].rows;
     p = &r[0].panels[1];
     assert_int_equal(p->kind, PANEL_BARS);
-    assert_int_equal(p->unit, UNIT_BYTES);
+    assert_string_equal(model_unit_name(p->unit), "Bps");
     assert_null(p->queries[0].legend);          /* __auto */
-    assert_true(has_note(f, "'Bars'", "unit 'Bps' is shown as bytes", NULL));
+    assert_false(has_note(f, "'Bars'", "unit", NULL));
     assert_int_equal(r[0].panels[2].kind, PANEL_TABLE);
     assert_true(has_note(f, "panel 'Pie': type 'piechart' is not supported;"
                          " shown as a table", NULL));

@@ -1,8 +1,8 @@
 /*
  * The dashboard vocabulary: kind, unit and colour names round-trip, every
  * Grafana panel type, unit id and colour maps where the loaders always
- * mapped it, and the lists in error messages name exactly what the
- * lookups accept.
+ * mapped it, unit typos get a suggestion, and the lists in error messages
+ * name exactly what the lookups accept.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -18,8 +18,7 @@
 
 struct unit_case {
     const char *name;
-    enum unit unit;
-    double scale;
+    const char *is;     /* the table's name for it */
 };
 
 static void
@@ -71,97 +70,79 @@ test_grafana_kinds(void **state)
 }
 
 static void
-expect_units(int (*lookup)(const char *, enum unit *, double *),
-             const struct unit_case *want, size_t n)
+expect_units(const struct unit_case *want, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        enum unit u = UNIT_COUNT;
-        double scale = 0;
+        enum unit u = UNIT_AUTO;
 
-        assert_int_equal(lookup(want[i].name, &u, &scale), 0);
-        assert_int_equal(u, want[i].unit);
-        assert_true(fabs(scale - want[i].scale) <= 1e-12 * want[i].scale);
+        assert_int_equal(vocab_unit(want[i].name, &u), 0);
+        assert_string_equal(model_unit_name(u), want[i].is);
     }
 }
 
+/* Grafana's ids are the names, with a few other spellings. */
 static void
 test_units(void **state)
 {
     static const struct unit_case want[] = {
-        { "none", UNIT_NONE, 1 },          { "short", UNIT_NONE, 1 },
-        { "bytes", UNIT_BYTES, 1 },        { "decbytes", UNIT_BYTES, 1 },
-        { "kbytes", UNIT_BYTES, 1024 },    { "deckbytes", UNIT_BYTES, 1e3 },
-        { "mbytes", UNIT_BYTES, 1048576 }, { "decmbytes", UNIT_BYTES, 1e6 },
-        { "gbytes", UNIT_BYTES, 1073741824.0 },
-        { "decgbytes", UNIT_BYTES, 1e9 },
-        { "seconds", UNIT_SECONDS, 1 },    { "s", UNIT_SECONDS, 1 },
-        { "ms", UNIT_SECONDS, 0.001 },     { "µs", UNIT_SECONDS, 1e-6 },
-        { "us", UNIT_SECONDS, 1e-6 },      { "ns", UNIT_SECONDS, 1e-9 },
-        { "m", UNIT_SECONDS, 60 },         { "h", UNIT_SECONDS, 3600 },
-        { "d", UNIT_SECONDS, 86400 },      { "percent", UNIT_PERCENT, 1 },
-        { "percentunit", UNIT_PERCENTUNIT, 1 },
-        { "reqps", UNIT_REQPS, 1 },        { "ops", UNIT_OPS, 1 },
-        { "opm", UNIT_OPS, 1.0 / 60 },     { "iops", UNIT_OPS, 1 },
-        { "rps", UNIT_OPS, 1 },            { "wps", UNIT_OPS, 1 },
-        { "rpm", UNIT_OPS, 1.0 / 60 },     { "wpm", UNIT_OPS, 1.0 / 60 },
+        { "none", "none" },           { "short", "short" },
+        { "bytes", "bytes" },         { "decbytes", "decbytes" },
+        { "kbytes", "kbytes" },       { "bps", "bps" },
+        { "Bps", "Bps" },             { "binBps", "binBps" },
+        { "seconds", "s" },           { "s", "s" },
+        { "ms", "ms" },               { "\xc2\xb5s", "\xc2\xb5s" },
+        { "us", "\xc2\xb5s" },         { "dtdurations", "dtdurations" },
+        { "percentunit", "percentunit" }, { "reqps", "reqps" },
+        { "farenheit", "fahrenheit" }, { "celsius", "celsius" },
+        { "auto", "auto" },           { "currencyEUR", "currencyEUR" },
+        /* Either mu, as Grafana takes them. */
+        { "\xce\xbc" "farad", "\xc2\xb5" "farad" },
+        { "con\xc2\xb5gm3", "con\xce\xbcgm3" },
+    };
+    static const char *const custom[] = {
+        "suffix: req", "prefix:$", "si:mV", "count:jobs", "currency:CHF",
+        "bool:up/down", "time:YYYY-MM",
     };
     enum unit u;
-    double scale;
 
     (void)state;
-    expect_units(vocab_unit, want, sizeof(want) / sizeof(want[0]));
-    assert_int_equal(vocab_unit("furlongs", &u, &scale), -1);
-    assert_int_equal(vocab_unit("Bytes", &u, &scale), -1);
-    /* Approximate units are Grafana's alone: not a dashboard-file unit. */
-    assert_int_equal(vocab_unit("Bps", &u, &scale), -1);
+    expect_units(want, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < sizeof(custom) / sizeof(custom[0]); i++) {
+        u = UNIT_AUTO;
+        assert_int_equal(vocab_unit(custom[i], &u), 0);
+        assert_int_equal(u, UNIT_CUSTOM);
+    }
+    assert_int_equal(vocab_unit("furlongs", &u), -1);
+    assert_int_equal(vocab_unit("Bytes", &u), -1);
+    /* UNIT_CUSTOM's row has no name to be found by. */
+    assert_int_equal(vocab_unit("custom", &u), -1);
+    assert_int_equal(vocab_unit("suffix", &u), -1);
 }
 
+/* Every unit of the table is found by its own name. */
 static void
 test_unit_names_round_trip(void **state)
 {
-    struct buf list;
-
     (void)state;
-    for (int i = 0; i < UNIT_COUNT; i++) {
-        enum unit u = UNIT_COUNT;
-        double scale = 0;
+    for (size_t i = 0; i < model_unit_count(); i++) {
+        enum unit u = UNIT_AUTO;
 
-        assert_int_equal(vocab_unit(model_unit_name((enum unit)i), &u,
-                                    &scale), 0);
-        assert_int_equal(u, i);
-        assert_true(scale == 1);
+        if (i == UNIT_CUSTOM)
+            continue;
+        assert_int_equal(vocab_unit(model_unit_name((enum unit)i), &u), 0);
+        assert_int_equal(u, (enum unit)i);
     }
-    buf_init(&list, 0);
-    vocab_list_units(&list, "and");
-    assert_string_equal(buf_str(&list), "none, bytes, seconds, percent, "
-                        "percentunit, reqps and ops");
-    buf_fini(&list);
 }
 
+/* A typo gets a suggestion; something far from every name does not. */
 static void
-test_grafana_near_units(void **state)
+test_unit_suggest(void **state)
 {
-    static const struct unit_case want[] = {
-        { "Bps", UNIT_BYTES, 1 },          { "binBps", UNIT_BYTES, 1 },
-        { "KBs", UNIT_BYTES, 1e3 },        { "MBs", UNIT_BYTES, 1e6 },
-        { "GBs", UNIT_BYTES, 1e9 },        { "KiBs", UNIT_BYTES, 1024 },
-        { "MiBs", UNIT_BYTES, 1048576 },   { "bps", UNIT_BYTES, 0.125 },
-        { "binbps", UNIT_BYTES, 0.125 },   { "bits", UNIT_BYTES, 0.125 },
-        { "decbits", UNIT_BYTES, 0.125 },  { "pps", UNIT_OPS, 1 },
-        { "dtdurations", UNIT_SECONDS, 1 },
-        { "dtdurationms", UNIT_SECONDS, 1e-3 },
-        { "clocks", UNIT_SECONDS, 1 },     { "cps", UNIT_OPS, 1 },
-        { "hertz", UNIT_OPS, 1 },          { "mps", UNIT_OPS, 1 },
-    };
-    enum unit u;
-    double scale;
-
     (void)state;
-    expect_units(vocab_grafana_unit_near, want,
-                 sizeof(want) / sizeof(want[0]));
-    /* Exact units are not approximations, and unknown ids are neither. */
-    assert_int_equal(vocab_grafana_unit_near("bytes", &u, &scale), -1);
-    assert_int_equal(vocab_grafana_unit_near("lengthm", &u, &scale), -1);
+    assert_string_equal(vocab_unit_suggest("Bytes"), "bytes");
+    assert_string_equal(vocab_unit_suggest("percnt"), "percent");
+    assert_string_equal(vocab_unit_suggest("reqs"), "reqps");
+    assert_null(vocab_unit_suggest("furlongs per fortnight"));
 }
 
 static void
@@ -249,7 +230,7 @@ main(void)
         cmocka_unit_test(test_grafana_kinds),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_unit_names_round_trip),
-        cmocka_unit_test(test_grafana_near_units),
+        cmocka_unit_test(test_unit_suggest),
         cmocka_unit_test(test_color_names),
         cmocka_unit_test(test_grafana_colors),
         cmocka_unit_test(test_kind_list),

@@ -174,6 +174,19 @@ test_through_the_frame(void **state)
     canvas_free(c);
 }
 
+/* A value of NaN only is "no data", with no meter. */
+static void
+test_all_nan_is_no_data(void **state)
+{
+    struct panel_query q = { .expr = "x", .result = one_value(NAN) };
+    struct panel p = gauge_panel(&q, UNIT_PERCENT);
+    char *s = draw(&p, 12, 3, true, NULL);
+
+    (void)state;
+    assert_string_equal(s, "\n  no data\n\n");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -183,6 +196,7 @@ main(void)
         cmocka_unit_test(test_big_value_utf8),
         cmocka_unit_test(test_panel_range_and_percentunit),
         cmocka_unit_test(test_through_the_frame),
+        cmocka_unit_test(test_all_nan_is_no_data),
     };
 
     return cmocka_run_group_tests(tests, ts_arena_setup,

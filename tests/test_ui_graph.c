@@ -1,7 +1,9 @@
 /*
  * Graphs on a text canvas: braille dots for horizontal lines at the
- * bottom and top pixel rows, unjoined points across gaps, stacking, the
- * y axis labels, the x axis time and the legend. Expected braille cells
+ * bottom and top pixel rows, unjoined points across gaps, stacking (and
+ * as percent), the y axis labels, the x axis time and the legend; and
+ * what overrides change: negative-Y, display names, colours, units, the
+ * right-hand axis and hidden series. Expected braille cells
  * come from the dot numbering: bottom row of a cell is dots 7 and 8
  * (0x40, 0x80), top row dots 1 and 4 (0x01, 0x08).
  */
@@ -288,6 +290,170 @@ test_two_scalars(void **state)
     canvas_free(c);
 }
 
+/* A series of NaN only: "no data" in the legend, not "last NaN min +Inf
+ * max -Inf", and nothing on the plot. */
+static void
+test_all_nan_legend(void **state)
+{
+    const double v[] = { NAN, NAN, 10, 10 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(40, 8, true);
+    char *s;
+
+    (void)state;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 8 });
+    s = ts_canvas_text(c);
+    /* b alone sets the range: flat 10, widened by a tenth each way. */
+    assert_string_equal(s,
+        "11+\n"
+        "  |\n"
+        "10+'''''''''''''''''''''''''''''''''''''\n"
+        "  |\n"
+        " 9+\n"
+        "   00:00           00:30           01:00\n"
+        "* a                              no data\n"
+        "* b              last 10  min 10  max 10\n");
+    free(s);
+    canvas_free(c);
+}
+
+static const char *const rxtx[] = { "rx", "tx" };
+
+/* Grafana's network panel: transmit drawn below the axis (negative-Y),
+ * in bits per second; the legend keeps the values as they are. */
+static void
+test_negative_y(void **state)
+{
+    const double v[] = { 8e6, 8e6, 4e6, 4e6 };
+    struct series_override o = { .match = MATCH_NAME, .pattern = "tx",
+                                 .set = OVR_NEGATIVE, .negative = true };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(2, rxtx, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(40, 9, true);
+    char *s;
+
+    (void)state;
+    assert_int_equal(model_unit_by_name("bps", &p.unit), 0);
+    p.overrides = &o;
+    p.noverrides = 1;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 9 });
+    s = ts_canvas_text(c);
+    /* rx at 8 Mb/s on the top row, tx at -4 Mb/s on the bottom one. */
+    assert_string_equal(s,
+        "   8 Mb/s+''''''''''''''''''''''''''''''\n"
+        "         |\n"
+        "3.09 Mb/s+\n"
+        "         |\n"
+        "         |\n"
+        "  -4 Mb/s+..............................\n"
+        "          00:00        00:30       01:00\n"
+        "* rx                              8 Mb/s\n"
+        "* tx                              4 Mb/s\n");
+    assert_int_equal(canvas_cell(c, 10, 5)->role, ROLE_SERIES2);
+    free(s);
+    canvas_free(c);
+}
+
+/* Percent stacking: each series as its share of the column's total, the
+ * axis in percent; the legend in the series' own unit. */
+static void
+test_percent_stacking(void **state)
+{
+    const double v[] = { 1, 1, 3, 3 };
+    struct panel_query q = { .expr = "x", .legend = "{{name}}",
+                             .result = matrix(2, ab, t2, v, 2) };
+    struct panel p = graph_panel(&q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(40, 9, true);
+    char *s;
+
+    (void)state;
+    p.stack = true;
+    p.stack_percent = true;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 9 });
+    s = ts_canvas_text(c);
+    /* a is 25% (pixel row 0.25 * 11, rounded to 3 of 12), b on top of
+     * it reaches 100%. */
+    assert_string_equal(s,
+        " 100%+''''''''''''''''''''''''''''''''''\n"
+        "     |\n"
+        "59.1%+\n"
+        "     |\n"
+        "     |''''''''''''''''''''''''''''''''''\n"
+        "   0%+\n"
+        "      00:00          00:30         01:00\n"
+        "* a                 last 1  min 1  max 1\n"
+        "* b                 last 3  min 3  max 3\n");
+    free(s);
+    canvas_free(c);
+}
+
+/* Display names from a template, a colour, a unit and the right-hand
+ * axis from overrides; a series hidden from the graph, another from the
+ * legend. */
+static void
+test_names_colours_right_axis(void **state)
+{
+    static const char *const abc[] = { "a", "b", "c" };
+    const double v[] = { 10, 10, 2048, 2048, 5, 5 };
+    struct series_override o[] = {
+        { .match = MATCH_ALL, .set = OVR_NAME,
+          .display_name = "${__field.labels.name} disk" },
+        { .match = MATCH_NAME, .pattern = "b", .set = OVR_AXIS | OVR_UNIT
+          | OVR_COLOR, .right = true, .unit = UNIT_BYTES,
+          .role = ROLE_CRIT },
+        { .match = MATCH_QUERY, .pattern = "B", .set = OVR_HIDE,
+          .hide = HIDE_GRAPH },
+    };
+    struct panel_query q[] = {
+        { .expr = "x", .legend = "{{name}}", .ref_id = "A",
+          .result = matrix(2, abc, t2, v, 2) },
+        { .expr = "y", .legend = "{{name}}", .ref_id = "B",
+          .result = matrix(1, abc + 2, t2, v + 4, 2) },
+    };
+    struct panel p = graph_panel(q);
+    struct widget_ctx ctx = { 0, 3600000, 0 };
+    struct canvas *c = canvas_new(40, 10, true);
+    char *s;
+
+    (void)state;
+    p.nqueries = 2;
+    p.overrides = o;
+    p.noverrides = 3;
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 10 });
+    s = ts_canvas_text(c);
+    /* a (10) on the left scale, b (2 KiB) on the right one, both flat
+     * in the middle of their own; c (query B) not drawn but listed. */
+    assert_string_equal(s,
+        "  11+                          +2.2 KiB\n"
+        "    |                          |\n"
+        "10.2+..........................+2.04 KiB\n"
+        "    |''''''''''''''''''''''''''|\n"
+        "    |                          |\n"
+        "   9+                          +1.8 KiB\n"
+        "     00:00      00:30     01:00\n"
+        "* a disk         last 10  min 10  max 10\n"
+        "* b disk (right)                   2 KiB\n"
+        "* c disk            last 5  min 5  max 5\n");
+    assert_int_equal(canvas_cell(c, 5, 3)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 0, 8)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 5, 2)->role, ROLE_SERIES1);
+    free(s);
+    /* Hidden from the legend instead: c's line goes. */
+    o[2].hide = HIDE_LEGEND;
+    canvas_clear(c);
+    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 10 });
+    s = ts_canvas_text(c);
+    assert_null(strstr(s, "c disk"));
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -307,6 +473,14 @@ main(void)
         cmocka_unit_test_setup_teardown(test_flat_zero_axis, setup,
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_two_scalars, setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_all_nan_legend, setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_negative_y, setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_percent_stacking, setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_names_colours_right_axis, setup,
                                         ts_arena_teardown),
     };
 

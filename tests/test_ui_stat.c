@@ -52,10 +52,11 @@ test_value_only(void **state)
     char *s;
 
     (void)state;
-    /* "1.5 KiB" is 7 wide: centred at (20 - 7) / 2 = 6. */
+    /* "1.50 KiB" (as Grafana writes 1536 bytes) is 8 wide: centred at
+     * (20 - 8) / 2 = 6. */
     stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
     s = ts_canvas_text(c);
-    assert_string_equal(s, "      1.5 KiB\n");
+    assert_string_equal(s, "      1.50 KiB\n");
     assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_CRIT);
     assert_int_equal(canvas_cell(c, 6, 0)->attr, ATTR_BOLD);
     free(s);
@@ -183,6 +184,35 @@ test_unsupported_kind(void **state)
     canvas_free(c);
 }
 
+/* A series of NaN only has no number to show: "no data", not "NaN"; a
+ * series with one comes first. */
+static void
+test_all_nan_is_no_data(void **state)
+{
+    const double nan2[] = { NAN, NAN }, one[] = { 7 };
+    struct panel_query q[] = {
+        { .expr = "a", .result = one_series(nan2, 2) },
+        { .expr = "b", .result = one_series(one, 1) },
+    };
+    struct panel p = stat_panel(q);
+    struct canvas *c = canvas_new(20, 1, true);
+    char *s;
+
+    (void)state;
+    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s, "      no data\n");
+    assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_INACTIVE);
+    free(s);
+    p.nqueries = 2;
+    canvas_clear(c);
+    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s, "        7 B\n");
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -197,6 +227,8 @@ main(void)
                                         ts_arena_setup, ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_unsupported_kind, ts_arena_setup,
                                         ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_all_nan_is_no_data,
+                                        ts_arena_setup, ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * Tables: rows joined on a label across queries, blank cells where a
  * query has no series for the key, up/down health colours, values in the
- * query's unit, top N by the first value column, and sparkline columns.
+ * query's unit, top N by the first value column, sparkline columns, and
+ * display names, units and colours from overrides.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -72,15 +73,15 @@ test_join_and_blanks(void **state)
     char *s;
 
     (void)state;
-    /* Key column 8 wide ("instance"), health 4 ("down"), mem 7
-     * ("1.5 KiB"), two spaces apart; rows sorted a, b, c. */
+    /* Key column 8 wide ("instance"), health 4 ("down"), mem 8
+     * ("1.50 KiB"), two spaces apart; rows sorted a, b, c. */
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
-        "instance    up      mem\n"
-        "a           up  1.5 KiB\n"
+        "instance    up       mem\n"
+        "a           up  1.50 KiB\n"
         "b         down\n"
-        "c                 2 KiB\n"
+        "c                  2 KiB\n"
         "\n");
     assert_int_equal(canvas_cell(c, 12, 1)->role, ROLE_GOOD);
     assert_int_equal(canvas_cell(c, 10, 2)->role, ROLE_CRIT);
@@ -103,13 +104,13 @@ test_topn_by_value(void **state)
     char *s;
 
     (void)state;
-    /* Top 1 by mem: c (2 KiB) beats a (1.5 KiB); b has no mem. */
+    /* Top 1 by mem: c (2 KiB) beats a (1.50 KiB); b has no mem. */
     p.topn = 1;
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
-        "instance    up      mem\n"
-        "c                 2 KiB\n"
+        "instance    up       mem\n"
+        "c                  2 KiB\n"
         "\n");
     free(s);
     canvas_free(c);
@@ -194,6 +195,63 @@ test_sort_by_value(void **state)
     canvas_free(c);
 }
 
+/* Without join labels the rows are keyed by display names; an override's
+ * unit and colour apply to its cells. */
+static void
+test_overrides(void **state)
+{
+    struct series_override o[] = {
+        { .match = MATCH_ALL, .set = OVR_NAME,
+          .display_name = "host ${__field.labels.instance}" },
+        { .match = MATCH_NAME, .pattern = "c", .set = OVR_UNIT | OVR_COLOR,
+          .unit = UNIT_NONE, .role = ROLE_CRIT },
+    };
+    struct panel_query q = { .expr = "node_memory", .column = "mem",
+                             .legend = "{{instance}}", .unit = UNIT_BYTES,
+                             .result = vector(ac, mem, 2, 1) };
+    struct panel p = table_panel(&q, 1);
+    struct canvas *c = canvas_new(24, 3, false);
+    char *s;
+
+    (void)state;
+    p.njoin = 0;
+    p.overrides = o;
+    p.noverrides = 2;
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 24, 3 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "series       mem\n"
+        "host a  1.50 KiB\n"
+        "host c      2048\n");
+    assert_int_equal(canvas_cell(c, 15, 2)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 15, 1)->role, ROLE_DEFAULT);
+    free(s);
+    canvas_free(c);
+}
+
+/* A cell whose series is NaN throughout says so. */
+static void
+test_all_nan_cell(void **state)
+{
+    static const double nan1[] = { NAN, 5 };
+    struct panel_query q = { .expr = "x", .column = "x",
+                             .result = vector(ac, nan1, 2, 1) };
+    struct panel p = table_panel(&q, 1);
+    struct canvas *c = canvas_new(20, 3, false);
+    char *s;
+
+    (void)state;
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 3 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "instance        x\n"
+        "a         no data\n"
+        "c               5\n");
+    assert_int_equal(canvas_cell(c, 10, 1)->role, ROLE_INACTIVE);
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -206,6 +264,10 @@ main(void)
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_spark_column_and_overflow,
                                         ts_arena_setup, ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_all_nan_cell, ts_arena_setup,
+                                        ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_overrides, ts_arena_setup,
+                                        ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

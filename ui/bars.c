@@ -8,6 +8,7 @@
 #include "ui/bars.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct bar {
     char value[FORMAT_VALUE_MAX];
     double v;
     size_t order;           /* position before sorting: colour, ties */
+    int role;               /* an override's colour, or -1 */
 };
 
 /* Largest first; NaN last; ties keep their query order. */
@@ -51,10 +53,9 @@ collect_bars(const struct panel *p, size_t *n)
 {
     struct bar *bars = NULL;
     struct widget_tmp tmp;
-    struct buf b;
+    struct widget_look look;
 
     *n = 0;
-    buf_init(&b, 0);
     for (size_t i = 0; i < p->nqueries; i++) {
         const struct panel_query *q = &p->queries[i];
 
@@ -64,16 +65,19 @@ collect_bars(const struct panel *p, size_t *n)
 
             bars = xreallocarray(bars, *n + 1, sizeof *bars);
             br = &bars[*n];
-            buf_reset(&b);
-            widget_legend(q, s, &b);
-            br->label = xstrdup(buf_str(&b));
+            widget_look_of(p, q, s, theme_series_role(*n), &look);
+            br->label = xstrdup(buf_str(&look.name));
             br->v = widget_last(s);
             br->order = (*n)++;
-            format_value(br->v, widget_unit(p, q), p->decimals, br->value,
-                         sizeof br->value);
+            br->role = look.colored ? look.role : -1;
+            if (widget_no_data(s))
+                snprintf(br->value, sizeof br->value, "%s", WIDGET_NO_DATA);
+            else
+                widget_look_format(&look, br->v, br->value,
+                                   sizeof br->value);
+            widget_look_fini(&look);
         }
     }
-    buf_fini(&b);
     /* Bars read best largest first, so that is also what SORT_NONE
      * means here; a top N is always of the largest. */
     qsort(bars, *n, sizeof *bars,
@@ -142,8 +146,9 @@ bars_draw(const struct panel *p, const struct widget_ctx *ctx,
         int y = r.y + (int)i;
         double f = hi > lo && isfinite(bars[i].v)
                    ? (bars[i].v - lo) / (hi - lo) : 0;
-        int role = widget_threshold_role(p, bars[i].v,
-                                         theme_series_role(bars[i].order));
+        int role = bars[i].role >= 0 ? bars[i].role
+                   : widget_threshold_role(p, bars[i].v,
+                                           theme_series_role(bars[i].order));
 
         f = f < 0 ? 0 : f > 1 ? 1 : f;
         canvas_text(c, r.x, y, lw, bars[i].label, ROLE_LABEL, 0);

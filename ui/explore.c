@@ -288,7 +288,7 @@ draw_table(const struct qresult *res, struct canvas *c, int y, int w)
     struct buf lb;
 
     for (size_t i = 0; i < res->nseries; i++) {
-        format_value(widget_last(&res->series[i]), UNIT_NONE, -1, val,
+        format_value(widget_last(&res->series[i]), UNIT_AUTO, -1, val,
                      sizeof val);
         if (canvas_text_width(val) > vw)
             vw = canvas_text_width(val);
@@ -300,7 +300,7 @@ draw_table(const struct qresult *res, struct canvas *c, int y, int w)
     for (size_t i = 0; i < res->nseries; i++, y++) {
         buf_reset(&lb);
         labels_format(&res->series[i].labels, &lb);
-        format_value(widget_last(&res->series[i]), UNIT_NONE, -1, val,
+        format_value(widget_last(&res->series[i]), UNIT_AUTO, -1, val,
                      sizeof val);
         canvas_text(c, 0, y, w - vw - 1, buf_str(&lb),
                     theme_series_role(i), 0);

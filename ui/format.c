@@ -1,78 +1,39 @@
 /*
- * Number, label and time formatting. Each unit has a ladder of scale
- * steps; a value takes the largest step not above it and is printed with
- * three significant digits, moving one step up when rounding reaches the
- * next step (999.96 -> "1k", 59.996 s -> "1 m"). No locale-dependent
- * separators: the decimal point is always '.'.
+ * Number, label and time formatting. A value in one of Grafana's units
+ * goes to the family of formatter its row names (ui/units.c, times in
+ * ui/units_time.c); what they share is here: Grafana's toFixed, with its
+ * way of picking decimals, and JavaScript's way of writing a number, which
+ * toFixed builds on. A value of no stated unit keeps promdeck's compact
+ * form: a ladder of SI steps, three significant digits, trailing zeros
+ * dropped, one step up when rounding reaches the next (999.96 -> "1k").
+ * No locale-dependent separators: the decimal point is always '.'.
  */
 #include "ui/format.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-struct step {
+#include "ui/units.h"
+
+/* promdeck's compact SI ladder, for UNIT_AUTO. */
+static const struct {
     double factor;
     const char *suffix;
-};
-
-struct unit_info {
-    const char *sep;            /* between number and suffix */
-    const struct step *ladder;
-    size_t nsteps;
-    size_t base;                /* the step used for zero */
-};
-
-static const struct step si[] = {
+} si[] = {
     { 1e-12, "p" }, { 1e-9, "n" }, { 1e-6, "\xc2\xb5" }, { 1e-3, "m" },
     { 1, "" }, { 1e3, "k" }, { 1e6, "M" }, { 1e9, "G" }, { 1e12, "T" },
     { 1e15, "P" }, { 1e18, "E" },
 };
-static const struct step si_rate[] = {
-    { 1, "" }, { 1e3, "k" }, { 1e6, "M" }, { 1e9, "G" }, { 1e12, "T" },
-};
-static const struct step iec[] = {
-    { 1, "B" }, { 1024.0, "KiB" }, { 1048576.0, "MiB" },
-    { 1073741824.0, "GiB" }, { 1099511627776.0, "TiB" },
-    { 1125899906842624.0, "PiB" }, { 1152921504606846976.0, "EiB" },
-};
-static const struct step secs[] = {
-    { 1e-9, "ns" }, { 1e-6, "\xc2\xb5s" }, { 1e-3, "ms" }, { 1, "s" },
-    { 60, "m" }, { 3600, "h" }, { 86400, "d" },
-};
-static const struct step pct[] = { { 1, "%" } };
-static const struct step pct_unit[] = { { 0.01, "%" } };
-
-#define LADDER(a) a, sizeof a / sizeof a[0]
-
-/* ORDER unit (the names are model_unit_name's) */
-static const struct unit_info units[] = {
-    [UNIT_NONE] = { "", LADDER(si), 4 },
-    [UNIT_BYTES] = { " ", LADDER(iec), 0 },
-    [UNIT_SECONDS] = { " ", LADDER(secs), 3 },
-    [UNIT_PERCENT] = { "", LADDER(pct), 0 },
-    [UNIT_PERCENTUNIT] = { "", LADDER(pct_unit), 0 },
-    [UNIT_REQPS] = { "", LADDER(si_rate), 0 },
-    [UNIT_OPS] = { "", LADDER(si_rate), 0 },
-};
-_Static_assert(sizeof units / sizeof units[0] == UNIT_COUNT,
-               "units out of step with enum unit");
-
-/* Rates carry their unit after the scale prefix: "1.2k req/s". */
-static const char *
-rate_tail(enum unit u)
-{
-    if (u == UNIT_REQPS)
-        return " req/s";
-    if (u == UNIT_OPS)
-        return " ops/s";
-    return "";
-}
+#define NSI (sizeof si / sizeof si[0])
+#define SI_ONE 4                /* the step of 1, used for zero */
 
 /* Decimals for three significant digits of a (>= 0). */
 static int
-auto_decimals(double a)
+compact_decimals(double a)
 {
     int d;
 
@@ -84,20 +45,6 @@ auto_decimals(double a)
         return 2;
     d = 2 - (int)floor(log10(a));
     return d > 9 ? 9 : d;
-}
-
-/* The step index for magnitude a: the largest factor not above it. */
-static size_t
-pick_step(const struct unit_info *ui, double a)
-{
-    size_t i = ui->base;
-
-    if (a == 0)
-        return i;
-    i = 0;
-    while (i + 1 < ui->nsteps && a >= ui->ladder[i + 1].factor)
-        i++;
-    return i;
 }
 
 /* Prints x with d decimals, dropping trailing zeros when trim is set. */
@@ -117,6 +64,178 @@ put_number(double x, int d, int trim, char *out, size_t n)
         *dot = '\0';
 }
 
+/* UNIT_AUTO: the largest step not above |v|, three significant digits. */
+static void
+format_compact(double v, int decimals, char *out, size_t n)
+{
+    double a = fabs(v), s, p;
+    size_t i = SI_ONE;
+    int d;
+    char num[FORMAT_VALUE_MAX];
+
+    if (a != 0)
+        for (i = 0; i + 1 < NSI && a >= si[i + 1].factor; i++)
+            ;
+    for (;;) {
+        s = a / si[i].factor;
+        d = decimals >= 0 ? decimals : compact_decimals(s);
+        p = pow(10, d);
+        /* Rounding may reach the next step: 999.96 is "1k", not "1000". */
+        if (i + 1 < NSI && round(s * p) / p * si[i].factor >= si[i + 1].factor)
+            i++;
+        else
+            break;
+    }
+    put_number(s, d, decimals < 0, num, sizeof num);
+    /* A negative value that rounds to zero prints without its sign. */
+    snprintf(out, n, "%s%s%s", v < 0 && strspn(num, "0.") != strlen(num)
+             ? "-" : "", num, si[i].suffix);
+}
+
+/*
+ * The shortest digits that read back as a (finite, > 0), without a
+ * point, into d; returns the exponent of the first digit (a is d[0].d[1..]
+ * times ten to it), as JavaScript picks them.
+ */
+static int
+shortest_digits(double a, char *d, size_t n)
+{
+    char tmp[40], *e;
+    size_t k = 0;
+
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, a);
+        if (strtod(tmp, NULL) == a)
+            break;
+    }
+    e = strchr(tmp, 'e');
+    for (const char *s = tmp; s < e && k + 1 < n; s++)
+        if (*s != '.')
+            d[k++] = *s;
+    d[k] = '\0';
+    return (int)strtol(e + 1, NULL, 10);
+}
+
+void
+format_js_number(double v, char *out, size_t n)
+{
+    char d[24], s[64];
+    size_t k, j = 0;
+    int point;
+
+    if (isnan(v) || isinf(v) || v == 0) {
+        snprintf(out, n, "%s", isnan(v) ? "NaN" : v == 0 ? "0"
+                 : v > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    if (v < 0)
+        s[j++] = '-';
+    point = shortest_digits(fabs(v), d, sizeof d) + 1;
+    k = strlen(d);
+    /* ECMAScript's Number::toString: fixed from 1e-6 up to 1e21. */
+    if (point > 21 || point <= -6) {
+        s[j++] = d[0];
+        if (k > 1)
+            s[j++] = '.';
+        for (size_t i = 1; i < k; i++)
+            s[j++] = d[i];
+        snprintf(s + j, sizeof s - j, "e%c%d", point - 1 < 0 ? '-' : '+',
+                 abs(point - 1));
+    } else if (point <= 0) {
+        s[j++] = '0';
+        s[j++] = '.';
+        for (int i = point; i < 0; i++)
+            s[j++] = '0';
+        memcpy(s + j, d, k + 1);
+    } else {
+        for (size_t i = 0; i < k || i < (size_t)point; i++) {
+            if (i == (size_t)point)
+                s[j++] = '.';
+            s[j++] = i < k ? d[i] : '0';
+        }
+        s[j] = '\0';
+    }
+    snprintf(out, n, "%s", s);
+}
+
+/* JavaScript's Math.round: to the nearest integer, halves upwards. */
+static double
+js_round(double x)
+{
+    double r = floor(x);
+
+    return x - r >= 0.5 ? r + 1 : r;
+}
+
+/* Grafana's decimals for a value when none are set: none for a whole
+ * number, else two past the first significant digit (norm > 2.25 holds
+ * for every normalised value, which lies in [10, 100)). */
+static int
+grafana_decimals(double v)
+{
+    double a = fabs(v), magn, norm;
+    int dec;
+
+    if (v == 0 || fmod(v, 1) == 0)
+        return 0;
+    dec = -(int)floor(log(a) / M_LN10) + 1;
+    magn = pow(10, -dec);
+    norm = a / magn;
+    if (norm > 2.25)
+        dec++;
+    return dec > 0 ? dec : 0;
+}
+
+void
+format_fixed(double v, int decimals, char *out, size_t n)
+{
+    double factor;
+    char *dot;
+    size_t have, len;
+
+    if (decimals < 0)
+        decimals = grafana_decimals(v);
+    if (decimals > 20)
+        decimals = 20;
+    if (v == 0) {
+        snprintf(out, n, "%.*f", decimals, 0.0);
+        return;
+    }
+    factor = decimals > 0 ? pow(10, decimals) : 1;
+    format_js_number(js_round(v * factor) / factor, out, n);
+    if (strchr(out, 'e') != NULL)
+        return;
+    /* Pad with zeros to exactly that many decimals. */
+    dot = strchr(out, '.');
+    have = dot != NULL ? strlen(dot + 1) : 0;
+    len = strlen(out);
+    if (have >= (size_t)decimals)
+        return;
+    if (dot == NULL && len + 1 < n)
+        out[len++] = '.';
+    while (have++ < (size_t)decimals && len + 1 < n)
+        out[len++] = '0';
+    out[len] = '\0';
+}
+
+void
+format_trim_zeros(char *s)
+{
+    char *p = s + (*s == '-'), *dot, *end;
+
+    p += strspn(p, "0123456789");
+    if (p == s + (*s == '-') || *p != '.')
+        return;
+    dot = p;
+    end = dot + 1 + strspn(dot + 1, "0123456789");
+    p = end;
+    while (p > dot + 1 && p[-1] == '0')
+        p--;
+    if (p == dot + 1)
+        p = dot;
+    memmove(p, end, strlen(end) + 1);
+}
+
 static int
 special(double v, char *out, size_t n)
 {
@@ -129,36 +248,46 @@ special(double v, char *out, size_t n)
     return 1;
 }
 
-void
-format_value(double v, enum unit u, int decimals, char *out, size_t n)
+/* Cuts a UTF-8 sequence that snprintf left unfinished at the end. */
+static void
+cut_partial(char *s)
 {
-    const struct unit_info *ui;
-    double a = fabs(v), s, p;
-    size_t i;
-    int d;
-    char num[FORMAT_VALUE_MAX];
+    size_t len = strlen(s), start = len;
+    unsigned char c;
+    size_t need;
+
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    c = (unsigned char)s[start - 1];
+    need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (len - (start - 1) < need)
+        s[start - 1] = '\0';
+}
+
+void
+format_value_as(double v, enum unit u, const char *text, int decimals,
+                char *out, size_t n)
+{
+    const struct unit_info *ui = model_unit(u);
 
     if (n == 0 || special(v, out, n))
         return;
-    ui = &units[(unsigned)u < UNIT_COUNT ? u : UNIT_NONE];
-    i = pick_step(ui, a);
-    for (;;) {
-        s = a / ui->ladder[i].factor;
-        d = decimals >= 0 ? decimals : auto_decimals(s);
-        p = pow(10, d);
-        /* Rounding may reach the next step: 999.96 is "1k", not "1000". */
-        if (i + 1 < ui->nsteps
-            && round(s * p) / p * ui->ladder[i].factor
-                   >= ui->ladder[i + 1].factor)
-            i++;
-        else
-            break;
-    }
-    put_number(s, d, decimals < 0, num, sizeof num);
-    /* A negative value that rounds to zero prints without its sign. */
-    snprintf(out, n, "%s%s%s%s%s", v < 0 && strspn(num, "0.") != strlen(num)
-             ? "-" : "", num, ui->ladder[i].suffix[0] ? ui->sep : "",
-             ui->ladder[i].suffix, rate_tail(u));
+    if (ui == NULL || ui->family == UF_AUTO
+        || (ui->family == UF_CUSTOM && (text == NULL || *text == '\0')))
+        format_compact(v, decimals, out, n);
+    else if (ui->family == UF_CUSTOM)
+        units_write_custom(v, text, decimals, out, n);
+    else
+        units_write(v, ui, decimals, out, n);
+    cut_partial(out);
+}
+
+void
+format_value(double v, enum unit u, int decimals, char *out, size_t n)
+{
+    format_value_as(v, u, NULL, decimals, out, n);
 }
 
 /* The value of label name[0..len) in ls, or NULL. */
@@ -200,6 +329,68 @@ format_legend(const char *tmpl, const struct labels *ls, struct buf *out)
         if (v != NULL)
             buf_puts(out, v);
         p = close + 2;
+    }
+    buf_puts(out, p);
+}
+
+/* The label set without its metric name: {a="b", c="d"}. */
+static void
+labels_only(const struct labels *ls, struct buf *out)
+{
+    bool first = true;
+
+    buf_putc(out, '{');
+    for (size_t i = 0; i < ls->n; i++) {
+        if (strcmp(ls->v[i].name, LABEL_METRIC_NAME) == 0)
+            continue;
+        buf_printf(out, "%s%s=\"", first ? "" : ", ", ls->v[i].name);
+        labels_escape(ls->v[i].value, out);
+        buf_putc(out, '"');
+        first = false;
+    }
+    buf_putc(out, '}');
+}
+
+/* One ${...} of a display name, key[0..len); false when unknown. */
+static bool
+display_field(const char *key, size_t len, const struct labels *ls,
+              const char *name, struct buf *out)
+{
+    static const char lab[] = "__field.labels";
+    size_t ll = sizeof lab - 1;
+    const char *v;
+
+    if (len == ll && memcmp(key, lab, ll) == 0) {
+        labels_only(ls, out);
+        return true;
+    }
+    if (len > ll + 1 && memcmp(key, lab, ll) == 0 && key[ll] == '.') {
+        v = label_value(ls, key + ll + 1, len - ll - 1);
+        buf_puts(out, v != NULL ? v : "");
+        return true;
+    }
+    if ((len == 12 && memcmp(key, "__field.name", 12) == 0)
+        || (len == 13 && memcmp(key, "__series.name", 13) == 0)
+        || (len == 19 && memcmp(key, "__field.displayName", 19) == 0)) {
+        buf_puts(out, name);
+        return true;
+    }
+    return false;
+}
+
+void
+format_display_name(const char *tmpl, const struct labels *ls,
+                    const char *name, struct buf *out)
+{
+    const char *p = tmpl, *open, *close;
+
+    while ((open = strstr(p, "${")) != NULL
+           && (close = strchr(open + 2, '}')) != NULL) {
+        buf_append(out, p, (size_t)(open - p));
+        if (!display_field(open + 2, (size_t)(close - open - 2), ls, name,
+                           out))
+            buf_append(out, open, (size_t)(close + 1 - open));
+        p = close + 1;
     }
     buf_puts(out, p);
 }

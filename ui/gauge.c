@@ -14,26 +14,6 @@
 #include "ui/stat.h"
 #include "ui/theme.h"
 
-/* The first series with a point, and its query. */
-static const struct qseries *
-gauge_series(const struct panel *p, const struct panel_query **qout,
-             struct widget_tmp *tmp)
-{
-    for (size_t i = 0; i < p->nqueries; i++) {
-        const struct qresult *r = p->queries[i].result;
-
-        for (size_t j = 0; j < widget_nseries(r); j++) {
-            const struct qseries *s = widget_series(r, j, tmp);
-
-            if (s->npoints > 0) {
-                *qout = &p->queries[i];
-                return s;
-            }
-        }
-    }
-    return NULL;
-}
-
 /* The meter's ends: the panel's, else the unit's, else 0 up to the
  * highest threshold or v, whichever is larger. */
 static void
@@ -68,41 +48,30 @@ fraction(double v, double lo, double hi)
 
 /* The range's ends under the meter: lo at the left, hi at the right. */
 static void
-draw_ends(struct canvas *c, struct rect r, int y, enum unit u,
-          int decimals, double lo, double hi)
+draw_ends(struct canvas *c, struct rect r, int y,
+          const struct widget_look *l, double lo, double hi)
 {
     char a[FORMAT_VALUE_MAX], b[FORMAT_VALUE_MAX];
 
-    format_value(lo, u, decimals, a, sizeof a);
-    format_value(hi, u, decimals, b, sizeof b);
+    widget_look_format(l, lo, a, sizeof a);
+    widget_look_format(l, hi, b, sizeof b);
     if (canvas_text_width(a) + canvas_text_width(b) + 1 > r.w)
         return;
     canvas_text(c, r.x, y, r.w, a, ROLE_LABEL, 0);
     canvas_text_right(c, r.x, y, r.w, b, ROLE_LABEL, 0);
 }
 
+/* Value (1 or 3 rows), meter, ends: centred as a block in r. */
 static void
-gauge_draw(const struct panel *p, const struct widget_ctx *ctx,
-           struct canvas *c, struct rect r)
+draw_gauge(struct canvas *c, struct rect r, const struct widget_look *l,
+           double v, int role, const struct panel *p)
 {
-    const struct panel_query *q = NULL;
-    struct widget_tmp tmp;
-    const struct qseries *s = gauge_series(p, &q, &tmp);
     char val[FORMAT_VALUE_MAX];
-    double v, lo, hi;
-    enum unit u;
-    int role, vw, y, big;
+    int big = r.h >= 5 && !canvas_ascii(c) ? 3 : 1, vw, y;
+    double lo, hi;
 
-    (void)ctx;
-    if (s == NULL || r.w <= 0 || r.h <= 0)
-        return;
-    v = widget_last(s);
-    u = widget_unit(p, q);
-    gauge_range(p, u, v, &lo, &hi);
-    format_value(v, u, p->decimals, val, sizeof val);
-    role = widget_threshold_role(p, v, ROLE_SERIES1);
-    /* Value (1 or 3 rows), meter, ends: centred as a block. */
-    big = r.h >= 5 && !canvas_ascii(c) ? 3 : 1;
+    gauge_range(p, l->unit, v, &lo, &hi);
+    widget_look_format(l, v, val, sizeof val);
     y = r.y + (r.h - big - 2 > 0 ? (r.h - big - 2) / 2 : 0);
     vw = canvas_text_width(val);
     if (r.h == 1) {
@@ -118,7 +87,30 @@ gauge_draw(const struct panel *p, const struct widget_ctx *ctx,
     }
     bars_draw_meter(c, r.x, y + 1, r.w, fraction(v, lo, hi), role);
     if (y + 2 < r.y + r.h)
-        draw_ends(c, r, y + 2, u, p->decimals, lo, hi);
+        draw_ends(c, r, y + 2, l, lo, hi);
+}
+
+static void
+gauge_draw(const struct panel *p, const struct widget_ctx *ctx,
+           struct canvas *c, struct rect r)
+{
+    const struct panel_query *q = NULL;
+    struct widget_tmp tmp;
+    const struct qseries *s = widget_first_series(p, &q, &tmp);
+    struct widget_look look;
+    double v;
+
+    (void)ctx;
+    if (s == NULL || r.w <= 0 || r.h <= 0)
+        return;
+    if (widget_no_data(s)) {
+        widget_draw_no_data(c, r);
+        return;
+    }
+    v = widget_last(s);
+    widget_look_of(p, q, s, ROLE_SERIES1, &look);
+    draw_gauge(c, r, &look, v, widget_look_role(p, &look, v), p);
+    widget_look_fini(&look);
 }
 
 static void

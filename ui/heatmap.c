@@ -158,7 +158,7 @@ le_text(const struct panel *p, double le, char *out, size_t n)
                                   : p->unit;
 
     if (isinf(le))
-        format_value(le, UNIT_NONE, -1, out, n);
+        format_value(le, UNIT_AUTO, -1, out, n);
     else
         format_value(le, u, p->decimals, out, n);
 }

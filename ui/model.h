@@ -6,11 +6,13 @@
  *
  * The names of panel kinds and units are written here once: dashboard
  * files, snapshots and the widgets all take them from model_kind_name and
- * model_unit_name.
+ * model_unit_name. Units are Grafana's, each with the family of formatter
+ * that writes it (ui/format.c).
  *
- * Ownership: the dashboard owns its strings and results; src/ replaces a
- * query's result (freeing the old one) between frames, never during a draw.
- * The names returned below are static.
+ * Ownership: the dashboard owns its strings and results, and each panel
+ * its series overrides with their compiled patterns; src/ replaces a
+ * query's result (freeing the old one) between frames, never during a
+ * draw. The names and unit rows returned below are static.
  */
 #ifndef UI_MODEL_H
 #define UI_MODEL_H
@@ -20,6 +22,8 @@
 #include <stdint.h>
 
 #include "query/value.h"
+
+struct regex;               /* src/base/regex.h: overrides' patterns */
 
 /*
  * ORDER panel_kind: keep in step with kind_names in ui/model.c and the
@@ -37,24 +41,79 @@ enum panel_kind {
     PANEL_KIND_COUNT
 };
 
-/* ORDER unit: keep in step with unit_names in ui/model.c and the unit
- * table in ui/format.c. */
+/*
+ * ORDER unit: the units code names come first in the unit table of
+ * ui/model.c, in this order. The table's later rows are the rest of
+ * Grafana's unit list, reached by name (model_unit_by_name): an enum unit
+ * is any index below model_unit_count(), named here or not.
+ */
 enum unit {
-    UNIT_NONE,          /* plain number, SI-scaled (1.2k, 3.4M) */
+    UNIT_AUTO,          /* none given: SI-scaled, 3 significant digits */
+    UNIT_CUSTOM,        /* written out in a unit_text ("suffix: req") */
+    UNIT_NONE,          /* Grafana's "none": the plain number */
+    UNIT_SHORT,         /* 1.50 K, 2.30 Mil */
     UNIT_BYTES,         /* IEC: KiB, MiB, GiB */
-    UNIT_SECONDS,       /* ms, s, m, h */
+    UNIT_SECONDS,       /* Grafana's "s": ms, s, min, hour, day */
     UNIT_PERCENT,       /* the value is already 0..100 */
     UNIT_PERCENTUNIT,   /* the value is 0..1, shown as 0..100 % */
     UNIT_REQPS,         /* req/s */
     UNIT_OPS,           /* ops/s */
-    UNIT_COUNT
+    UNIT_NAMED          /* the first row code does not name */
+};
+
+/*
+ * How a unit writes a value: one family per kind of Grafana formatter.
+ * symbol and arg are the family's parameters, as each entry says.
+ */
+enum unit_family {
+    UF_AUTO,            /* promdeck's compact SI (1.2k, 250m) */
+    UF_CUSTOM,          /* parsed from the unit's text when written */
+    UF_FIXED,           /* the number, then " symbol" unless empty */
+    UF_PERCENT,         /* the number, then "%" */
+    UF_PERCENTUNIT,     /* 100 times the number, then "%" */
+    UF_SI,              /* SI prefixes on symbol; arg: the prefix of 1
+                         * (-1 milli, 1 kilo, ...) */
+    UF_IEC,             /* binary prefixes on symbol; arg: likewise */
+    UF_SHORT,           /* arg 0: " K", " Mil", " Bil" ...;
+                         * arg 1: "psi", "ksi", "Mpsi" */
+    UF_COUNT,           /* "K", "M", "B", "T", then " symbol" */
+    UF_CURRENCY,        /* symbol (arg 1: after), "K" .. "T" after */
+    UF_HEX,             /* arg 1: with "0x" */
+    UF_SCI,             /* 1.23e+4 */
+    UF_LOCALE,          /* 1,234,567.891 */
+    UF_STRING,          /* the number as JavaScript writes it */
+    UF_TIME,            /* arg: enum unit_time, the unit of the value */
+    UF_DURATION,        /* "1 day, 2 hours"; arg: UT_MS or UT_S */
+    UF_HMS,             /* "01:02:03"; arg 1: "4 d 01:02:03" */
+    UF_CLOCK,           /* "01h:02m:03s:004ms"; arg: UT_MS or UT_S */
+    UF_DATETIME,        /* symbol: a Moment.js pattern, or "full|today"
+                         * (the second when the time is today) */
+    UF_FROMNOW,         /* "5 minutes ago" */
+    UF_BOOL,            /* symbol: "true text/false text" */
+};
+
+/* The units of time values come in, for UF_TIME and its kin. */
+enum unit_time { UT_NS, UT_US, UT_MS, UT_S, UT_M, UT_H, UT_D, UT_TICKS };
+
+/* One row of the unit table. */
+struct unit_info {
+    const char *name;       /* Grafana's id, as dashboards write it */
+    enum unit_family family;
+    const char *symbol;
+    int arg;
 };
 
 /* The kind's name as dashboards write it ("graph", "stat", ...), or NULL
  * out of range. */
 const char *model_kind_name(enum panel_kind k);
-/* The unit's key name ("bytes", "seconds", ...), or NULL out of range. */
+/* The unit's name ("bytes", "s", ...), or NULL out of range. */
 const char *model_unit_name(enum unit u);
+/* The unit's row, or NULL out of range. */
+const struct unit_info *model_unit(enum unit u);
+/* The number of rows in the unit table: every enum unit is below it. */
+size_t model_unit_count(void);
+/* The unit named name (UNIT_CUSTOM has no name); 0, or -1 when none. */
+int model_unit_by_name(const char *name, enum unit *u);
 
 /* How a table shows one query's column. */
 enum column_style {
@@ -80,9 +139,70 @@ struct panel_query {
     char *legend;           /* "{{label}}" template, or NULL: label set */
     char *column;           /* table column header, or NULL */
     enum column_style style;
-    enum unit unit;         /* overrides the panel's when not UNIT_NONE */
+    enum unit unit;         /* overrides the panel's when not UNIT_AUTO */
     struct qresult *result; /* matrix over the dashboard range, or NULL */
     char *error;            /* why the last evaluation failed, or NULL */
+
+    /* How its series are shown, as Grafana configures it. */
+    char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */
+    char *ref_id;           /* Grafana's refId ("A"), overrides match it */
+};
+
+/* How a graph stacks series: not, on each other, or as shares of 100%. */
+enum stack_mode { STACK_NONE, STACK_NORMAL, STACK_PERCENT };
+
+/* How an override picks its series, as Grafana's field matchers do. */
+enum series_match {
+    MATCH_NAME,         /* the display name is pattern (byName) */
+    MATCH_REGEX,        /* the display name matches re, or is one of
+                         * names (byRegexp, byRegexpOrNames) */
+    MATCH_QUERY,        /* the query's ref_id is pattern (byFrameRefID) */
+    MATCH_NAMES,        /* the name is one of names, or with exclude is
+                         * none of them (byNames) */
+    MATCH_ALL,          /* every series (byType "number") */
+};
+
+/* What an override sets: its OVR_* bits. */
+enum {
+    OVR_NAME = 1 << 0,
+    OVR_COLOR = 1 << 1,
+    OVR_UNIT = 1 << 2,
+    OVR_DECIMALS = 1 << 3,
+    OVR_AXIS = 1 << 4,
+    OVR_NEGATIVE = 1 << 5,
+    OVR_STACK = 1 << 6,
+    OVR_HIDE = 1 << 7,
+    OVR_MIN = 1 << 8,
+    OVR_MAX = 1 << 9,
+};
+
+/* Where a series is hidden: HIDE_* bits. */
+enum { HIDE_LEGEND = 1, HIDE_GRAPH = 2 };
+
+/*
+ * Settings for the series an override matches, Grafana's field overrides
+ * and the old graph's series overrides alike; a panel applies its
+ * overrides in order, so a later one wins. Only what `set` says is set.
+ */
+struct series_override {
+    enum series_match match;
+    char *pattern;          /* MATCH_NAME, MATCH_QUERY; MATCH_REGEX's text */
+    struct regex *re;       /* MATCH_REGEX, compiled */
+    char **names;           /* MATCH_NAMES, MATCH_REGEX */
+    size_t nnames;
+    bool exclude;           /* MATCH_NAMES: every name but these */
+    unsigned set;           /* OVR_* */
+    char *display_name;     /* may hold ${__field.labels.NAME} */
+    int role;               /* colour: an enum theme_role */
+    enum unit unit;
+    char *unit_text;        /* UNIT_CUSTOM's text */
+    int decimals;
+    bool right;             /* on the right-hand value axis */
+    bool negative;          /* drawn below zero (Grafana's negative-Y) */
+    enum stack_mode stack;
+    char *stack_group;      /* series stack with their group; NULL: "A" */
+    unsigned hide;          /* HIDE_* */
+    double min, max;        /* its axis' ends */
 };
 
 struct panel {
@@ -103,6 +223,14 @@ struct panel {
     size_t nqueries;
     bool dirty;             /* results changed since the last draw */
     enum panel_sort sort;   /* bars/tables: order of the rows */
+
+    /* How its series are shown, as Grafana configures it. */
+    char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */
+    bool stack_percent;     /* with stack: each series as a share of 100% */
+    char *display_name;     /* every series' name ("${__field.labels.x}"),
+                             * or NULL: the legend */
+    struct series_override *overrides;
+    size_t noverrides;
 };
 
 /*

@@ -6,6 +6,7 @@
 #include "ui/sparkline.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "src/base/xalloc.h"
@@ -108,6 +109,36 @@ spark_draw(struct canvas *c, struct rect r, const struct qseries *s,
     free(cols);
 }
 
+/* Series s of query q, the k-th: its name and last value on the first
+ * row when there are two or more, its sparkline below. */
+static void
+draw_one(const struct panel *p, const struct panel_query *q,
+         const struct qseries *s, size_t k, struct canvas *c,
+         struct rect sr)
+{
+    struct widget_look look;
+    double last = widget_last(s);
+    char val[FORMAT_VALUE_MAX];
+    int role, vw;
+
+    widget_look_of(p, q, s, theme_series_role(k), &look);
+    role = widget_look_role(p, &look, last);
+    if (widget_no_data(s))
+        snprintf(val, sizeof val, "%s", WIDGET_NO_DATA);
+    else
+        widget_look_format(&look, last, val, sizeof val);
+    if (sr.h >= 2) {
+        vw = canvas_text_width(val);
+        canvas_text(c, sr.x, sr.y, sr.w - vw - 1, buf_str(&look.name),
+                    ROLE_LABEL, 0);
+        canvas_text_right(c, sr.x, sr.y, sr.w, val, role, ATTR_BOLD);
+        sr.y++;
+        sr.h--;
+    }
+    spark_draw(c, sr, s, role, p->min, p->max);
+    widget_look_fini(&look);
+}
+
 /* Every series of every query, in order: legend line, then its line. */
 static void
 spark_panel_draw(const struct panel *p, const struct widget_ctx *ctx,
@@ -115,43 +146,25 @@ spark_panel_draw(const struct panel *p, const struct widget_ctx *ctx,
 {
     size_t total = 0, k = 0;
     struct widget_tmp tmp;
-    struct buf name;
+    int bh;
 
     (void)ctx;
     for (size_t i = 0; i < p->nqueries; i++)
         total += widget_nseries(p->queries[i].result);
     if (total == 0 || r.h <= 0)
         return;
-    int bh = r.h / (int)total > 0 ? r.h / (int)total : 1;
-    buf_init(&name, 0);
+    bh = r.h / (int)total > 0 ? r.h / (int)total : 1;
     for (size_t i = 0; i < p->nqueries; i++) {
         const struct panel_query *q = &p->queries[i];
 
         for (size_t j = 0; j < widget_nseries(q->result); j++, k++) {
-            const struct qseries *s = widget_series(q->result, j, &tmp);
             struct rect sr = { r.x, r.y + (int)k * bh, r.w, bh };
-            double last = widget_last(s);
-            char val[FORMAT_VALUE_MAX];
-            int role = widget_threshold_role(p, last, theme_series_role(k));
 
             if (sr.y + sr.h > r.y + r.h)
                 break;
-            format_value(last, widget_unit(p, q), p->decimals, val,
-                         sizeof val);
-            if (bh >= 2) {
-                buf_reset(&name);
-                widget_legend(q, s, &name);
-                int vw = canvas_text_width(val);
-                canvas_text(c, sr.x, sr.y, sr.w - vw - 1, buf_str(&name),
-                            ROLE_LABEL, 0);
-                canvas_text_right(c, sr.x, sr.y, sr.w, val, role, ATTR_BOLD);
-                sr.y++;
-                sr.h--;
-            }
-            spark_draw(c, sr, s, role, p->min, p->max);
+            draw_one(p, q, widget_series(q->result, j, &tmp), k, c, sr);
         }
     }
-    buf_fini(&name);
 }
 
 static void

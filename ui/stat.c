@@ -14,26 +14,6 @@
 #include "ui/sparkline.h"
 #include "ui/theme.h"
 
-/* The first series with a point, and its query. */
-static const struct qseries *
-first_series(const struct panel *p, const struct panel_query **qout,
-             struct widget_tmp *tmp)
-{
-    for (size_t i = 0; i < p->nqueries; i++) {
-        const struct qresult *r = p->queries[i].result;
-
-        for (size_t j = 0; j < widget_nseries(r); j++) {
-            const struct qseries *s = widget_series(r, j, tmp);
-
-            if (s->npoints > 0) {
-                *qout = &p->queries[i];
-                return s;
-            }
-        }
-    }
-    return NULL;
-}
-
 /* ORDER: the glyph rows of "0123456789", three cells wide each. */
 static const char *const big_digits[10][3] = {
     { "\u2588\u2580\u2588", "\u2588 \u2588", "\u2580\u2580\u2580" },
@@ -106,7 +86,8 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
 {
     const struct panel_query *q = NULL;
     struct widget_tmp tmp;
-    const struct qseries *s = first_series(p, &q, &tmp);
+    const struct qseries *s = widget_first_series(p, &q, &tmp);
+    struct widget_look look;
     char val[FORMAT_VALUE_MAX];
     int role, sh, vw;
     double v;
@@ -114,9 +95,15 @@ stat_draw(const struct panel *p, const struct widget_ctx *ctx,
     (void)ctx;
     if (s == NULL || r.w <= 0 || r.h <= 0)
         return;
+    if (widget_no_data(s)) {
+        widget_draw_no_data(c, r);
+        return;
+    }
     v = widget_last(s);
-    format_value(v, widget_unit(p, q), p->decimals, val, sizeof val);
-    role = widget_threshold_role(p, v, ROLE_SERIES1);
+    widget_look_of(p, q, s, ROLE_SERIES1, &look);
+    widget_look_format(&look, v, val, sizeof val);
+    role = widget_look_role(p, &look, v);
+    widget_look_fini(&look);
     sh = r.h >= 6 ? r.h - 4 : r.h >= 3 ? r.h / 2 : r.h - 1;
     vw = canvas_text_width(val);
     if (r.h < 6 || canvas_ascii(c)

@@ -37,14 +37,12 @@ keys_of(const struct tbl *t, const struct panel_query *q,
         const struct qseries *s)
 {
     char **k = xcalloc(t->nkeys, sizeof *k);
-    struct buf b;
+    struct widget_look look;
 
     if (t->p->njoin == 0) {
-        buf_init(&b, 0);
-        widget_legend(q, s, &b);
-        k[0] = buf_steal(&b);
-        if (k[0] == NULL)
-            k[0] = xstrdup("");
+        widget_look_of(t->p, q, s, ROLE_DEFAULT, &look);
+        k[0] = xstrdup(buf_str(&look.name));
+        widget_look_fini(&look);
         return k;
     }
     for (size_t i = 0; i < t->nkeys; i++) {
@@ -184,6 +182,8 @@ cell_text(const struct tbl *t, size_t qi, const struct qseries *s,
           char *out, size_t n)
 {
     const struct panel_query *q = &t->p->queries[qi];
+    struct widget_look look;
+    int role;
     double v;
 
     out[0] = '\0';
@@ -196,8 +196,15 @@ cell_text(const struct tbl *t, size_t qi, const struct qseries *s,
         snprintf(out, n, "%s", v == 1 ? "up" : "down");
         return v == 1 ? ROLE_GOOD : ROLE_CRIT;
     }
-    format_value(v, widget_unit(t->p, q), t->p->decimals, out, n);
-    return widget_threshold_role(t->p, v, ROLE_DEFAULT);
+    if (widget_no_data(s)) {
+        snprintf(out, n, "%s", WIDGET_NO_DATA);
+        return ROLE_INACTIVE;
+    }
+    widget_look_of(t->p, q, s, ROLE_DEFAULT, &look);
+    widget_look_format(&look, v, out, n);
+    role = widget_look_role(t->p, &look, v);
+    widget_look_fini(&look);
+    return role;
 }
 
 /* Column widths: keys and values as wide as their widest entry (keys

@@ -50,10 +50,10 @@ static const struct def_row golden_rows[] = {
         { "Latency p99", PANEL_STAT, UNIT_SECONDS, 1,
           { { "histogram_quantile(0.99, sum by (le) (rate(" LAT "[1m])))",
               NULL, NULL, 0, 0 } } },
-        { "In flight", PANEL_STAT, UNIT_NONE, 1,
+        { "In flight", PANEL_STAT, UNIT_AUTO, 1,
           { { "sum({__name__=~\".+_in_flight_requests\"})", NULL, NULL,
               0, 0 } } },
-        { "Targets up", PANEL_STAT, UNIT_NONE, 1,
+        { "Targets up", PANEL_STAT, UNIT_AUTO, 1,
           { { "sum(up)", NULL, NULL, 0, 0 } } },
     } },
     { 2, {
@@ -73,7 +73,7 @@ static const struct def_row golden_rows[] = {
               "p95", NULL, 0, 0 },
             { "histogram_quantile(0.99, sum by (le) (rate(" LAT "[1m])))",
               "p99", NULL, 0, 0 } } },
-        { "In-flight requests", PANEL_GRAPH, UNIT_NONE, 1,
+        { "In-flight requests", PANEL_GRAPH, UNIT_AUTO, 1,
           { { "sum by (job) ({__name__=~\".+_in_flight_requests\"})",
               "{{job}}", NULL, 0, 0 } } },
     } },
@@ -81,14 +81,14 @@ static const struct def_row golden_rows[] = {
         { "Memory (resident)", PANEL_GRAPH, UNIT_BYTES, 1,
           { { "sum by (job) (process_resident_memory_bytes)", "{{job}}",
               NULL, 0, 0 } } },
-        { "Goroutines", PANEL_GRAPH, UNIT_NONE, 1,
+        { "Goroutines", PANEL_GRAPH, UNIT_AUTO, 1,
           { { "sum by (job) (go_goroutines)", "{{job}}", NULL, 0, 0 } } },
     } },
 };
 
 static const struct def_row target_rows[] = {
     { 1, {
-        { "Targets", PANEL_TABLE, UNIT_NONE, 1, {
+        { "Targets", PANEL_TABLE, UNIT_AUTO, 1, {
             { "up", NULL, "health", COLUMN_HEALTH, 0 },
             { BY_TARGET "(rate(" REQ_ALL "[1m]))", NULL, "req/s",
               COLUMN_VALUE, UNIT_REQPS },

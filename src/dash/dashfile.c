@@ -3,7 +3,7 @@
  * becomes a struct dashboard. It checks everything it can before the
  * screen starts (unknown keys, types, ranges, every PromQL expression)
  * and collects every error with its file position. It evaluates nothing.
- * It runs to about 1000 lines because every key of the format, its check
+ * It runs to about 1200 lines because every key of the format, its check
  * and its message live here, one short function per object, so the file
  * reads in the order of promdeck-dashboard(5).
  */
@@ -20,6 +20,7 @@
 
 #include "query/query.h"
 #include "src/base/buf.h"
+#include "src/base/regex.h"
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
 #include "src/dash/dashmodel.h"
@@ -505,27 +506,206 @@ load_thresholds(struct loader *l, const struct yaml_node *n, struct panel *p)
     }
 }
 
-/* unit: a name vocab_unit knows; *scale as it gives it. */
-static bool
+/* unit: a name vocab_unit knows; a custom unit keeps its text. */
+static void
 load_unit(struct loader *l, const struct yaml_node *n, enum unit *u,
-          double *scale)
+          char **text)
 {
-    const char *name;
-    struct buf hint;
+    const char *name, *near;
+    char hint[160];
 
     if (!get_string(l, n, &name))
-        return false;
-    if (vocab_unit(name, u, scale) == 0)
-        return true;
-    buf_init(&hint, 0);
-    buf_puts(&hint, "promdeck shows ");
-    vocab_list_units(&hint, "and");
-    buf_puts(&hint, "; Grafana's names for them (short, decbytes, kbytes, "
-             "s, ms, ...) work too");
-    add_error(l, n->line, n->col, (int)strlen(name), buf_str(&hint),
+        return;
+    if (vocab_unit(name, u) == 0) {
+        if (*u == UNIT_CUSTOM)
+            *text = xstrdup(name);
+        return;
+    }
+    near = vocab_unit_suggest(name);
+    if (near != NULL)
+        snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    else
+        snprintf(hint, sizeof hint, "units are Grafana's ids (bytes, s, "
+                 "percent, reqps, ...); write suffix:%s for a unit of your "
+                 "own", name);
+    add_error(l, n->line, n->col, (int)strlen(name), hint,
               "unknown unit '%s'", name);
-    buf_fini(&hint);
-    return false;
+}
+
+/* color: a series colour (vocab_series_color); -1 with an error. */
+static int
+load_series_color(struct loader *l, const struct yaml_node *n)
+{
+    const char *name;
+    int role;
+
+    if (!get_string(l, n, &name))
+        return -1;
+    if ((role = vocab_series_color(name)) < 0)
+        node_error(l, n, "unknown color '%s'; expected series1 .. series8, "
+                   "a status colour or a Grafana colour (blue, "
+                   "dark-purple, #5794F2, ...)", name);
+    return role;
+}
+
+/* One of the words in names (NULL-ended); -1 with an error. */
+static int
+load_word(struct loader *l, const struct yaml_node *n, const char *key,
+          const char *const *names)
+{
+    const char *s;
+
+    if (!get_string(l, n, &s))
+        return -1;
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    node_error(l, n, "unknown %s '%s'; expected %s or %s", key, s, names[0],
+               names[1]);
+    return -1;
+}
+
+/* An override's own keys: [name], [unit], [decimals]. */
+static void
+load_override_keys(struct loader *l, const struct yaml_node *n,
+                   struct series_override *o)
+{
+    const struct yaml_node *v;
+    int64_t d;
+
+    if ((v = yaml_get(n, "name")) != NULL
+        && (o->display_name = dup_string(l, v)) != NULL)
+        o->set |= OVR_NAME;
+    if ((v = yaml_get(n, "unit")) != NULL) {
+        load_unit(l, v, &o->unit, &o->unit_text);
+        o->set |= OVR_UNIT;
+    }
+    if ((v = yaml_get(n, "decimals")) != NULL && get_int(l, v, 0, 15, &d)) {
+        o->decimals = (int)d;
+        o->set |= OVR_DECIMALS;
+    }
+}
+
+/*
+ * The series settings of a query or an override: [color], [axis: left |
+ * right], [negative_y], [stack], [hide: legend | graph].
+ */
+static void
+load_series_keys(struct loader *l, const struct yaml_node *n,
+                 const struct panel *p, struct series_override *o)
+{
+    static const char *const sides[] = { "left", "right", NULL };
+    static const char *const hides[] = { "legend", "graph", NULL };
+    const struct yaml_node *v;
+    bool b;
+    int w;
+
+    if ((v = yaml_get(n, "color")) != NULL
+        && (o->role = load_series_color(l, v)) >= 0)
+        o->set |= OVR_COLOR;
+    if ((v = yaml_get(n, "axis")) != NULL
+        && (w = load_word(l, v, "axis", sides)) >= 0) {
+        o->right = w == 1;
+        o->set |= OVR_AXIS;
+    }
+    if ((v = yaml_get(n, "negative_y")) != NULL && get_bool(l, v, &b)) {
+        o->negative = b;
+        o->set |= OVR_NEGATIVE;
+    }
+    if ((v = yaml_get(n, "stack")) != NULL && get_bool(l, v, &b)) {
+        o->stack = !b ? STACK_NONE : p->stack_percent ? STACK_PERCENT
+                                                      : STACK_NORMAL;
+        o->set |= OVR_STACK;
+    }
+    if ((v = yaml_get(n, "hide")) != NULL
+        && (w = load_word(l, v, "hide", hides)) >= 0) {
+        o->hide = w == 0 ? HIDE_LEGEND : HIDE_GRAPH;
+        o->set |= OVR_HIDE;
+    }
+}
+
+/* A new override at the end of p's, matching nothing yet. */
+static struct series_override *
+add_override(struct panel *p)
+{
+    struct series_override *o;
+
+    p->overrides = xreallocarray(p->overrides, p->noverrides + 1,
+                                 sizeof(*p->overrides));
+    o = &p->overrides[p->noverrides++];
+    memset(o, 0, sizeof(*o));
+    o->min = o->max = NAN;
+    return o;
+}
+
+/* A query's own series settings become an override matching it by the
+ * refId it is given here: A, B, ... Z, then q27, q28, ... */
+static void
+query_series_keys(struct loader *l, const struct yaml_node *n,
+                  struct panel *p, struct panel_query *q)
+{
+    static const char *const keys[] = {
+        "color", "axis", "negative_y", "stack", "hide",
+    };
+    struct series_override *o;
+    size_t i = 0;
+
+    while (i < sizeof(keys) / sizeof(keys[0]) && yaml_get(n, keys[i]) == NULL)
+        i++;
+    if (i == sizeof(keys) / sizeof(keys[0]))
+        return;
+    q->ref_id = p->nqueries < 26 ? xasprintf("%c", 'A' + (int)p->nqueries)
+                                 : xasprintf("q%zu", p->nqueries + 1);
+    o = add_override(p);
+    o->match = MATCH_QUERY;
+    o->pattern = xstrdup(q->ref_id);
+    load_series_keys(l, n, p, o);
+}
+
+/* override = { match: name | "/regex/", series settings... } */
+static void
+load_override(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    static const char *const keys[] = {
+        "match", "name", "unit", "decimals", "color", "axis", "negative_y",
+        "stack", "hide", NULL,
+    };
+    const struct yaml_node *m = yaml_get(n, "match");
+    struct series_override *o;
+    struct buf re;
+    struct diag d;
+    const char *pattern;
+
+    if (!check_map(l, n, "an override", keys))
+        return;
+    if (m == NULL) {
+        node_error(l, n, "expected 'match' (a series name or /regex/) in "
+                   "an override");
+        return;
+    }
+    if (!get_string(l, m, &pattern))
+        return;
+    o = add_override(p);
+    o->pattern = xstrdup(pattern);
+    buf_init(&re, 0);
+    if (vocab_series_regex(pattern, &re)) {
+        o->match = MATCH_REGEX;
+        if ((o->re = regex_new(buf_str(&re), &d)) == NULL)
+            node_error(l, m, "bad regex: %s", d.msg);
+    }
+    buf_fini(&re);
+    load_override_keys(l, n, o);
+    load_series_keys(l, n, p, o);
+}
+
+/* overrides: [override, ...], applied in order. */
+static void
+load_overrides(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    if (!check_seq(l, n, "overrides"))
+        return;
+    for (size_t i = 0; i < yaml_seq_size(n); i++)
+        load_override(l, yaml_seq_at(n, i), p);
 }
 
 /* style: value | spark | health */
@@ -546,16 +726,19 @@ load_style(struct loader *l, const struct yaml_node *n, enum column_style *s)
                name);
 }
 
-/* query = { expr, [legend], [column], [style], [unit] } */
+/*
+ * query = { expr, [legend], [column], [style], [unit], [color], [axis],
+ *           [negative_y], [stack], [hide] }
+ */
 static bool
-load_query(struct loader *l, const struct yaml_node *n,
-           struct panel_query *q, double panel_scale)
+load_query(struct loader *l, const struct yaml_node *n, struct panel *p,
+           struct panel_query *q)
 {
     static const char *const keys[] = {
-        "expr", "legend", "column", "style", "unit", NULL,
+        "expr", "legend", "column", "style", "unit", "color", "axis",
+        "negative_y", "stack", "hide", NULL,
     };
     const struct yaml_node *e = yaml_get(n, "expr");
-    double scale = panel_scale;
     const char *expr;
 
     if (!check_map(l, n, "a query", keys))
@@ -574,15 +757,15 @@ load_query(struct loader *l, const struct yaml_node *n,
     if (yaml_get(n, "style") != NULL)
         load_style(l, yaml_get(n, "style"), &q->style);
     if (yaml_get(n, "unit") != NULL)
-        load_unit(l, yaml_get(n, "unit"), &q->unit, &scale);
-    q->expr = dashmodel_scale_expr(expr, scale);
+        load_unit(l, yaml_get(n, "unit"), &q->unit, &q->unit_text);
+    query_series_keys(l, n, p, q);
+    q->expr = xstrdup(expr);
     return true;
 }
 
 /* queries: [query, ...], or the shorthand expr (and legend) on the panel. */
 static void
-load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
-             double scale)
+load_queries(struct loader *l, const struct yaml_node *n, struct panel *p)
 {
     const struct yaml_node *qs = yaml_get(n, "queries");
     const struct yaml_node *e = yaml_get(n, "expr");
@@ -597,7 +780,7 @@ load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
             return;
         check_expr(l, e, expr);
         p->queries = xcalloc(1, sizeof(*p->queries));
-        p->queries[0].expr = dashmodel_scale_expr(expr, scale);
+        p->queries[0].expr = xstrdup(expr);
         if (yaml_get(n, "legend") != NULL)
             p->queries[0].legend = dup_string(l, yaml_get(n, "legend"));
         p->nqueries = 1;
@@ -607,8 +790,7 @@ load_queries(struct loader *l, const struct yaml_node *n, struct panel *p,
         return;
     p->queries = xcalloc(yaml_seq_size(qs), sizeof(*p->queries));
     for (size_t i = 0; i < yaml_seq_size(qs); i++)
-        if (load_query(l, yaml_seq_at(qs, i), &p->queries[p->nqueries],
-                       scale))
+        if (load_query(l, yaml_seq_at(qs, i), p, &p->queries[p->nqueries]))
             p->nqueries++;
 }
 
@@ -700,6 +882,19 @@ load_kind(struct loader *l, const struct yaml_node *n, struct panel *p)
     buf_fini(&list);
 }
 
+/* stack: true | false | normal | percent */
+static void
+load_stack(struct loader *l, const struct yaml_node *n, struct panel *p)
+{
+    const char *s = yaml_is_scalar(n) ? yaml_scalar(n) : "";
+
+    p->stack_percent = strcmp(s, "percent") == 0;
+    if (p->stack_percent || strcmp(s, "normal") == 0)
+        p->stack = true;
+    else
+        get_bool(l, n, &p->stack);
+}
+
 /* The scalar settings of a panel: width, decimals, min, max, stack, top. */
 static void
 load_panel_numbers(struct loader *l, const struct yaml_node *n,
@@ -726,12 +921,12 @@ load_panel_numbers(struct loader *l, const struct yaml_node *n,
         node_error(l, yaml_get(n, "max"), "max (%g) must be above min (%g)",
                    p->max, p->min);
     if (yaml_get(n, "stack") != NULL)
-        get_bool(l, yaml_get(n, "stack"), &p->stack);
+        load_stack(l, yaml_get(n, "stack"), p);
 }
 
 /*
  * panel = { [title], [type], [width], [unit], [decimals], [min], [max],
- *           [thresholds], [stack], [sort], [top], [join],
+ *           [thresholds], [stack], [sort], [top], [join], [overrides],
  *           (queries | expr [legend] | text) }
  */
 static void
@@ -740,9 +935,8 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
     static const char *const keys[] = {
         "title", "type", "width", "unit", "decimals", "min", "max",
         "thresholds", "stack", "sort", "top", "join", "text", "queries",
-        "expr", "legend", NULL,
+        "expr", "legend", "overrides", NULL,
     };
-    double scale = 1;
 
     p->decimals = -1;
     p->min = p->max = NAN;
@@ -758,7 +952,7 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
     check_kind_keys(l, n, p);
     load_panel_numbers(l, n, p);
     if (yaml_get(n, "unit") != NULL)
-        load_unit(l, yaml_get(n, "unit"), &p->unit, &scale);
+        load_unit(l, yaml_get(n, "unit"), &p->unit, &p->unit_text);
     if (yaml_get(n, "thresholds") != NULL)
         load_thresholds(l, yaml_get(n, "thresholds"), p);
     if (yaml_get(n, "sort") != NULL)
@@ -776,8 +970,10 @@ load_panel(struct loader *l, const struct yaml_node *n, struct panel *p)
         node_error(l, n, "expected 'queries' or 'expr' in panel '%s'",
                    p->title);
     } else {
-        load_queries(l, n, p, scale);
+        load_queries(l, n, p);
     }
+    if (yaml_get(n, "overrides") != NULL)
+        load_overrides(l, yaml_get(n, "overrides"), p);
 }
 
 /* collapsed: true folds the row's section until the user opens it; only

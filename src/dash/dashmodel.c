@@ -12,17 +12,23 @@
 
 #include "src/base/buf.h"
 #include "src/base/duration.h"
+#include "src/base/regex.h"
 #include "src/base/xalloc.h"
 
 /* Grafana's assumed scrape interval when it works out $__rate_interval. */
 #define SCRAPE_INTERVAL_MS 15000
 
-char *
-dashmodel_scale_expr(const char *expr, double scale)
+static void
+override_fini(struct series_override *o)
 {
-    if (scale == 1)
-        return xstrdup(expr);
-    return xasprintf("(%s) * %.15g", expr, scale);
+    free(o->pattern);
+    regex_free(o->re);
+    for (size_t i = 0; i < o->nnames; i++)
+        free(o->names[i]);
+    free(o->names);
+    free(o->display_name);
+    free(o->unit_text);
+    free(o->stack_group);
 }
 
 void
@@ -33,6 +39,8 @@ dashmodel_panel_fini(struct panel *p)
         free(p->queries[q].legend);
         free(p->queries[q].column);
         free(p->queries[q].error);
+        free(p->queries[q].unit_text);
+        free(p->queries[q].ref_id);
         qresult_free(p->queries[q].result);
     }
     for (size_t j = 0; j < p->njoin; j++)
@@ -42,6 +50,11 @@ dashmodel_panel_fini(struct panel *p)
     free(p->thresholds);
     free(p->text);
     free(p->title);
+    free(p->unit_text);
+    free(p->display_name);
+    for (size_t i = 0; i < p->noverrides; i++)
+        override_fini(&p->overrides[i]);
+    free(p->overrides);
     memset(p, 0, sizeof(*p));
 }
 

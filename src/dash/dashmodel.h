@@ -1,8 +1,8 @@
 /*
  * Helpers on ui/model.h's dashboard that need neither the store nor the
- * evaluator: freeing a model, scaling a query into its unit, and template
- * variables (what $var stands for, expanding $var, ${var}, [[var]] and
- * Grafana's $__interval family in a text, reading label_values(...)).
+ * evaluator: freeing a model, and template variables (what $var stands
+ * for, expanding $var, ${var}, [[var]] and Grafana's $__interval family
+ * in a text, reading label_values(...)).
  * Loaders and src/dash/dash.c share them.
  * It does not resolve variables from the store: src/dash/dash.c does that.
  *
@@ -30,12 +30,6 @@ int64_t dashmodel_step_for(int64_t range_ms);
  * files shown as one dashboard) and frees the rest of from.
  */
 void dashmodel_append(struct dashboard *into, struct dashboard *from);
-/*
- * expr multiplied into the unit the screen shows, "(expr) * scale", for
- * a unit written in a scaled form (ms, kbytes, ...); a plain copy when
- * scale is 1.
- */
-char *dashmodel_scale_expr(const char *expr, double scale);
 /* Frees one panel's strings, queries and results (not p itself). */
 void dashmodel_panel_fini(struct panel *p);
 /* Frees one variable's strings and values (not v itself). */

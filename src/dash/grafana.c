@@ -7,7 +7,8 @@
  * runs to about 1000 lines because Grafana keeps each setting in a
  * different place in each major version, and all of them are read here,
  * next to the notes that explain what did not carry over. Grafana's names
- * for kinds, units and colours are src/dash/vocab.c's.
+ * for kinds, units and colours are src/dash/vocab.c's; units, decimals,
+ * stacking and per-series overrides are src/dash/grafana_fields.c's.
  */
 #include "src/dash/grafana.h"
 
@@ -26,6 +27,7 @@
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/grafana_fields.h"
 #include "src/dash/vocab.h"
 #include "ui/theme.h"
 
@@ -62,6 +64,16 @@ grafana_notes_fini(struct grafana_notes *notes)
     notes->n = 0;
 }
 
+void
+grafana_notes_add(struct grafana_notes *notes, const char *text)
+{
+    for (size_t i = 0; i < notes->n; i++)
+        if (strcmp(notes->v[i], text) == 0)
+            return;
+    notes->v = xreallocarray(notes->v, notes->n + 1, sizeof(*notes->v));
+    notes->v[notes->n++] = xstrdup(text);
+}
+
 /* Adds a note unless the same text is there already. */
 static void
 note(struct gload *g, const char *fmt, ...)
@@ -72,21 +84,13 @@ note(struct gload *g, const char *fmt, ...)
 {
     struct buf b;
     va_list ap;
-    char *s;
 
     buf_init(&b, 0);
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    s = buf_steal(&b);
-    for (size_t i = 0; i < g->notes->n; i++)
-        if (strcmp(g->notes->v[i], s) == 0) {
-            free(s);
-            return;
-        }
-    g->notes->v = xreallocarray(g->notes->v, g->notes->n + 1,
-                                sizeof(*g->notes->v));
-    g->notes->v[g->notes->n++] = s;
+    grafana_notes_add(g->notes, buf_str(&b));
+    buf_fini(&b);
 }
 
 /* The string at key, or NULL when absent, null or not a scalar. */
@@ -150,25 +154,6 @@ color_role(struct gload *g, const char *panel, const char *c)
     note(g, "panel '%s': threshold colour '%s' has no status meaning; "
          "shown as good", panel, c);
     return ROLE_GOOD;
-}
-
-/* The unit and scale for a Grafana unit name; a note when approximate
- * or unknown. */
-static void
-map_unit(struct gload *g, const char *panel, const char *name, enum unit *u,
-         double *scale)
-{
-    *u = UNIT_NONE;
-    *scale = 1;
-    if (name == NULL || *name == '\0' || vocab_unit(name, u, scale) == 0)
-        return;
-    if (vocab_grafana_unit_near(name, u, scale) == 0) {
-        note(g, "panel '%s': unit '%s' is shown as %s", panel, name,
-             *u == UNIT_OPS ? "operations per second" : model_unit_name(*u));
-        return;
-    }
-    note(g, "panel '%s': unit '%s' is not supported; shown as a plain "
-         "number", panel, name);
 }
 
 /* steps = [ { "color": c, "value": v | null }, ... ], ascending. */
@@ -349,7 +334,7 @@ check_target(struct gload *g, const char *panel, const char *ref,
 static bool
 load_target(struct gload *g, const struct yaml_node *p,
             const struct yaml_node *t, enum ds_kind panel_ds,
-            const char *dsname, double scale, struct panel_query *q)
+            const char *dsname, struct panel_query *q)
 {
     const char *expr = jstr(t, "expr"), *ref = jstr(t, "refId");
     const char *legend = jstr(t, "legendFormat");
@@ -373,7 +358,9 @@ load_target(struct gload *g, const struct yaml_node *p,
         return false;
     }
     check_target(g, ptitle(p), ref, expr);
-    q->expr = dashmodel_scale_expr(expr, scale);
+    q->expr = xstrdup(expr);
+    if (jstr(t, "refId") != NULL)
+        q->ref_id = xstrdup(jstr(t, "refId"));
     if (legend != NULL && *legend != '\0' && strcmp(legend, "__auto") != 0)
         q->legend = xstrdup(legend);
     if (col != NULL && *col != '\0' && q->legend == NULL) {
@@ -387,8 +374,7 @@ load_target(struct gload *g, const struct yaml_node *p,
 /* The panel's targets; the panel's own datasource decides unless
  * targets carry theirs. */
 static void
-load_targets(struct gload *g, const struct yaml_node *p, double scale,
-             struct panel *out)
+load_targets(struct gload *g, const struct yaml_node *p, struct panel *out)
 {
     const struct yaml_node *ts = yaml_get(p, "targets");
     const char *dsname;
@@ -398,7 +384,7 @@ load_targets(struct gload *g, const struct yaml_node *p, double scale,
         return;
     out->queries = xcalloc(yaml_seq_size(ts), sizeof(*out->queries));
     for (size_t i = 0; i < yaml_seq_size(ts); i++)
-        if (load_target(g, p, yaml_seq_at(ts, i), ds, dsname, scale,
+        if (load_target(g, p, yaml_seq_at(ts, i), ds, dsname,
                         &out->queries[out->nqueries]))
             out->nqueries++;
 }
@@ -438,34 +424,6 @@ field_defaults(const struct yaml_node *p)
     if (d != NULL && yaml_map_size(d) > 0)
         return d;
     return fo != NULL ? jpath(fo, "defaults", NULL) : d;
-}
-
-/* unit, decimals, min and max, newest place first. */
-static double
-panel_numbers(struct gload *g, const struct yaml_node *p,
-              const struct yaml_node *fd, struct panel *out)
-{
-    const struct yaml_node *y0 = yaml_seq_at(yaml_get(p, "yaxes"), 0);
-    const struct yaml_node *gauge = jpath(p, "gauge", NULL);
-    const char *unit = jstr(fd, "unit");
-    double v, scale;
-
-    if (yaml_seq_size(yaml_get(p, "yaxes")) == 0)
-        y0 = NULL;
-    if (unit == NULL)
-        unit = y0 != NULL ? jstr(y0, "format") : jstr(p, "format");
-    map_unit(g, ptitle(p), unit, &out->unit, &scale);
-    if (jnum(fd, "decimals", &v) || jnum(p, "decimals", &v))
-        out->decimals = v < 0 ? 0 : v > 15 ? 15 : (int)v;
-    if (jnum(fd, "min", &v) || jnum(y0, "min", &v)
-        || (jbool(gauge, "show") && jnum(gauge, "minValue", &v)))
-        out->min = v;
-    if (jnum(fd, "max", &v) || jnum(y0, "max", &v)
-        || (jbool(gauge, "show") && jnum(gauge, "maxValue", &v)))
-        out->max = v;
-    if (out->min >= out->max)
-        out->min = out->max = NAN;
-    return scale;
 }
 
 /* thresholds from wherever this panel's Grafana version keeps them. */
@@ -525,25 +483,6 @@ panel_notes(struct gload *g, const struct yaml_node *p)
              "ignored; the dashboard's is used", t);
     if (yaml_seq_size(yaml_get(p, "transformations")) > 0)
         note(g, "panel '%s': transformations are not applied", t);
-    if (yaml_seq_size(yaml_get(jpath(p, "fieldConfig", NULL), "overrides"))
-        > 0 || yaml_seq_size(yaml_get(p, "seriesOverrides")) > 0)
-        note(g, "panel '%s': per-series overrides are not applied", t);
-}
-
-/* stack: graph's "stack", timeseries' custom.stacking.mode. */
-static void
-panel_stack(struct gload *g, const struct yaml_node *p,
-            const struct yaml_node *fd, struct panel *out)
-{
-    const char *mode = jstr(jpath(fd, "custom", "stacking"), "mode");
-
-    out->stack = jbool(p, "stack");
-    if (mode != NULL && strcmp(mode, "none") != 0) {
-        out->stack = true;
-        if (strcmp(mode, "percent") == 0)
-            note(g, "panel '%s': 100%% stacking is shown as normal "
-                 "stacking", ptitle(p));
-    }
 }
 
 /* One Grafana panel into out; false when it is left out. */
@@ -552,7 +491,6 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
 {
     const struct yaml_node *p = gp->n, *fd = field_defaults(p);
     const char *text = jstr(jpath(p, "options", NULL), "content");
-    double scale;
 
     memset(out, 0, sizeof(*out));
     out->decimals = -1;
@@ -562,9 +500,8 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
     if (!panel_kind(g, p, &out->kind))
         return false;
     out->title = xstrdup(ptitle(p));
-    scale = panel_numbers(g, p, fd, out);
+    grafana_fields_load(p, fd, out, g->notes);
     panel_thresholds(g, p, fd, out);
-    panel_stack(g, p, fd, out);
     panel_notes(g, p);
     if (out->kind == PANEL_TEXT) {
         const char *mode = jstr(jpath(p, "options", NULL), "mode");
@@ -578,7 +515,7 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
         out->text = xstrdup(text != NULL ? text : "");
         return true;
     }
-    load_targets(g, p, scale, out);
+    load_targets(g, p, out);
     if (out->nqueries > 0)
         return true;
     note(g, "panel '%s': no Prometheus queries; left out", ptitle(p));

@@ -38,5 +38,7 @@ int grafana_load_buf(const char *name, const char *text, size_t len,
                      struct diag *d);
 /* Frees the notes and zeroes *notes. */
 void grafana_notes_fini(struct grafana_notes *notes);
+/* Adds text (a copy) to the notes unless the same text is there. */
+void grafana_notes_add(struct grafana_notes *notes, const char *text);
 
 #endif

@@ -11,48 +11,24 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui/theme.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Other names for a unit, each with the factor into it. */
-struct unit_alias {
+/* Other names for units: promdeck's older spelling of seconds, an ASCII
+ * micro, and Grafana's own alias for a misspelt id. */
+static const struct {
     const char *name;
-    enum unit unit;
-    double scale;
+    const char *means;
+} unit_aliases[] = {
+    { "seconds", "s" }, { "us", "\xc2\xb5s" }, { "farenheit", "fahrenheit" },
 };
 
-/* Grafana's ids for promdeck's units (promdeck's own names are
- * model_unit_name's), valid in dashboard files too. */
-static const struct unit_alias unit_aliases[] = {
-    { "short", UNIT_NONE, 1 },
-    { "decbytes", UNIT_BYTES, 1 },
-    { "kbytes", UNIT_BYTES, 1024.0 },     { "deckbytes", UNIT_BYTES, 1e3 },
-    { "mbytes", UNIT_BYTES, 1048576.0 },  { "decmbytes", UNIT_BYTES, 1e6 },
-    { "gbytes", UNIT_BYTES, 1073741824.0 }, { "decgbytes", UNIT_BYTES, 1e9 },
-    { "s", UNIT_SECONDS, 1 },
-    { "ms", UNIT_SECONDS, 1e-3 },         { "µs", UNIT_SECONDS, 1e-6 },
-    { "us", UNIT_SECONDS, 1e-6 },         { "ns", UNIT_SECONDS, 1e-9 },
-    { "m", UNIT_SECONDS, 60 },            { "h", UNIT_SECONDS, 3600 },
-    { "d", UNIT_SECONDS, 86400 },
-    { "opm", UNIT_OPS, 1.0 / 60 },        { "iops", UNIT_OPS, 1 },
-    { "rps", UNIT_OPS, 1 },               { "wps", UNIT_OPS, 1 },
-    { "rpm", UNIT_OPS, 1.0 / 60 },        { "wpm", UNIT_OPS, 1.0 / 60 },
-};
-
-/* Grafana units promdeck shows only approximately: the rate or the
- * kind of quantity is lost, the scale is kept. */
-static const struct unit_alias grafana_near_units[] = {
-    { "Bps", UNIT_BYTES, 1 },         { "binBps", UNIT_BYTES, 1 },
-    { "KBs", UNIT_BYTES, 1e3 },       { "MBs", UNIT_BYTES, 1e6 },
-    { "GBs", UNIT_BYTES, 1e9 },       { "KiBs", UNIT_BYTES, 1024.0 },
-    { "MiBs", UNIT_BYTES, 1048576.0 }, { "bps", UNIT_BYTES, 0.125 },
-    { "binbps", UNIT_BYTES, 0.125 },  { "bits", UNIT_BYTES, 0.125 },
-    { "decbits", UNIT_BYTES, 0.125 }, { "pps", UNIT_OPS, 1 },
-    { "dtdurations", UNIT_SECONDS, 1 }, { "dtdurationms", UNIT_SECONDS, 1e-3 },
-    { "clocks", UNIT_SECONDS, 1 },    { "cps", UNIT_OPS, 1 },
-    { "hertz", UNIT_OPS, 1 },         { "mps", UNIT_OPS, 1 },
+/* The custom unit forms Grafana reads as "kind:text". */
+static const char *const custom_units[] = {
+    "prefix:", "suffix:", "si:", "count:", "currency:", "bool:", "time:",
 };
 
 /* Kinds that Grafana names as promdeck does (it has no sparkline or
@@ -131,37 +107,94 @@ vocab_grafana_kind(const char *type, enum panel_kind *k)
     return -1;
 }
 
-/* Looks name up in one alias table. */
-static int
-find_unit(const struct unit_alias *t, size_t n, const char *name,
-          enum unit *u, double *scale)
+/* name with each micro sign (U+00B5) as a Greek mu (U+03BC) and each
+ * Greek mu as a micro sign, as Grafana takes either in an id. */
+static bool
+swap_mu(const char *name, char *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(t[i].name, name) == 0) {
-            *u = t[i].unit;
-            *scale = t[i].scale;
+    size_t j = 0;
+    bool any = false;
+
+    for (const char *p = name; *p != '\0' && j + 3 < n; p++) {
+        if ((p[0] == '\xc2' && p[1] == '\xb5')
+            || (p[0] == '\xce' && p[1] == '\xbc')) {
+            out[j++] = p[0] == '\xc2' ? '\xce' : '\xc2';
+            out[j++] = p[0] == '\xc2' ? '\xbc' : '\xb5';
+            p++;
+            any = true;
+            continue;
+        }
+        out[j++] = *p;
+    }
+    out[j] = '\0';
+    return any;
+}
+
+int
+vocab_unit(const char *name, enum unit *u)
+{
+    char other[128];
+
+    if (model_unit_by_name(name, u) == 0)
+        return 0;
+    for (size_t i = 0; i < COUNT(unit_aliases); i++)
+        if (strcmp(unit_aliases[i].name, name) == 0)
+            return model_unit_by_name(unit_aliases[i].means, u);
+    for (size_t i = 0; i < COUNT(custom_units); i++)
+        if (strncmp(custom_units[i], name, strlen(custom_units[i])) == 0) {
+            *u = UNIT_CUSTOM;
             return 0;
         }
+    if (swap_mu(name, other, sizeof other))
+        return model_unit_by_name(other, u);
     return -1;
 }
 
-int
-vocab_unit(const char *name, enum unit *u, double *scale)
+/* The edit distance of a and b when it is at most 2, else 3. */
+static int
+distance(const char *a, const char *b)
 {
-    for (int i = 0; i < UNIT_COUNT; i++)
-        if (strcmp(model_unit_name((enum unit)i), name) == 0) {
-            *u = (enum unit)i;
-            *scale = 1;
-            return 0;
+    size_t la = strlen(a), lb = strlen(b);
+    int row[64], prev, tmp;
+
+    if (la >= 63 || lb >= 63 || (la > lb ? la - lb : lb - la) > 2)
+        return 3;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        prev = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int best = prev + (a[i - 1] != b[j - 1]);
+
+            tmp = row[j];
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = tmp;
         }
-    return find_unit(unit_aliases, COUNT(unit_aliases), name, u, scale);
+    }
+    return row[lb] > 2 ? 3 : row[lb];
 }
 
-int
-vocab_grafana_unit_near(const char *name, enum unit *u, double *scale)
+const char *
+vocab_unit_suggest(const char *name)
 {
-    return find_unit(grafana_near_units, COUNT(grafana_near_units), name, u,
-                     scale);
+    const char *best = NULL;
+    int bd = 3;
+
+    for (size_t i = 0; i < model_unit_count(); i++) {
+        const char *cand = model_unit_name((enum unit)i);
+        int d = strcasecmp(cand, name) == 0 ? 0 : distance(cand, name);
+
+        if (i != UNIT_CUSTOM && d < bd) {
+            bd = d;
+            best = cand;
+        }
+    }
+    return best;
 }
 
 int
@@ -226,6 +259,82 @@ vocab_grafana_color(const char *color)
     return -1;
 }
 
+/* Grafana's named colours, as its default palette draws them (each word
+ * also names the dark-, semi-dark-, light- and super-light- shades). */
+static const struct {
+    const char *word;
+    const char *rgb;
+} grafana_named[] = {
+    { "red", "#F2495C" },    { "orange", "#FF9830" },
+    { "yellow", "#FADE2A" }, { "green", "#73BF69" },
+    { "blue", "#5794F2" },   { "purple", "#B877D9" },
+};
+
+/* The roles a series colour can take, searched by hue. */
+static const int series_color_roles[] = {
+    ROLE_SERIES1, ROLE_SERIES2, ROLE_SERIES3, ROLE_SERIES4, ROLE_SERIES5,
+    ROLE_SERIES6, ROLE_SERIES7, ROLE_SERIES8, ROLE_GOOD, ROLE_WARN,
+    ROLE_CRIT,
+};
+
+int
+vocab_grafana_series_color(const char *color)
+{
+    const struct theme *t = theme_default();
+    double hue, best = 1e9;
+    int sat, role = -1;
+    char rgb[8];
+
+    for (size_t i = 0; i < COUNT(grafana_named); i++)
+        if (strstr(color, grafana_named[i].word) != NULL)
+            color = grafana_named[i].rgb;
+    if (!color_hue(color, &hue, &sat) || sat < MIN_SATURATION)
+        return -1;
+    for (size_t i = 0; i < COUNT(series_color_roles); i++) {
+        int32_t fg = t->style[series_color_roles[i]].fg;
+        double h, d;
+        int s;
+
+        snprintf(rgb, sizeof rgb, "#%06x", (unsigned)fg & 0xffffff);
+        if (fg < 0 || !color_hue(rgb, &h, &s))
+            continue;
+        d = fabs(h - hue);
+        d = d > 180 ? 360 - d : d;
+        if (d < best) {
+            best = d;
+            role = series_color_roles[i];
+        }
+    }
+    return role;
+}
+
+int
+vocab_series_color(const char *name)
+{
+    int role = theme_role_by_name(name);
+
+    if (role >= ROLE_SERIES1 && role <= ROLE_SERIES8)
+        return role;
+    role = vocab_color_role(name);
+    return role >= 0 ? role : vocab_grafana_series_color(name);
+}
+
+bool
+vocab_series_regex(const char *text, struct buf *out)
+{
+    const char *end = strrchr(text, '/');
+
+    if (text[0] != '/' || end == NULL || end == text
+        || strspn(end + 1, "gimsy") != strlen(end + 1))
+        return false;
+    buf_puts(out, "(?");
+    for (const char *p = end + 1; *p != '\0'; p++)
+        if (strchr("ims", *p) != NULL)
+            buf_putc(out, *p);
+    buf_printf(out, ":.*(?:%.*s).*)", (int)(end - text - 1), text + 1);
+    return true;
+}
+
 int
 vocab_grafana_color_mode(const char *mode)
 {
@@ -254,14 +363,6 @@ vocab_list_kinds(struct buf *out, const char *last)
     for (int i = 0; i < PANEL_KIND_COUNT; i++)
         put_item(out, (size_t)i, PANEL_KIND_COUNT, last,
                  model_kind_name((enum panel_kind)i));
-}
-
-void
-vocab_list_units(struct buf *out, const char *last)
-{
-    for (int i = 0; i < UNIT_COUNT; i++)
-        put_item(out, (size_t)i, UNIT_COUNT, last,
-                 model_unit_name((enum unit)i));
 }
 
 void

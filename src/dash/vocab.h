@@ -1,7 +1,8 @@
 /*
  * The words dashboards are written in: panel kinds, units and threshold
  * colours as promdeck's YAML format names them, and as Grafana's JSON
- * names them (its panel types, unit ids and colours). Both loaders read
+ * names them (its panel types, unit ids and colours; both formats take
+ * Grafana's unit ids). Both loaders read
  * names through here, so each name is written once. It reads no files
  * and knows nothing of either format's structure.
  *
@@ -10,6 +11,8 @@
  */
 #ifndef DASH_VOCAB_H
 #define DASH_VOCAB_H
+
+#include <stdbool.h>
 
 #include "src/base/buf.h"
 #include "ui/model.h"
@@ -29,19 +32,18 @@ int vocab_kind_by_name(const char *name, enum panel_kind *k);
 int vocab_grafana_kind(const char *type, enum panel_kind *k);
 
 /*
- * The unit a name stands for: promdeck's names (none, bytes, seconds,
- * percent, percentunit, reqps, ops) and Grafana's ids for the same
- * quantities (short, decbytes, kbytes, s, ms, µs, ...). *scale is what a
- * value in that unit is multiplied by to be in *u (1 for most; 0.001 for
- * ms). 0, or -1 when the name is none of these.
+ * The unit a name stands for: any id of Grafana's unit list (none, short,
+ * bytes, decbytes, bps, Bps, s, ms, dtdurations, celsius, currencyEUR, ...;
+ * the table is ui/model.c's), "auto" (promdeck's compact numbers), and
+ * the other spellings seconds (s), us (µs) and farenheit, which Grafana
+ * also takes. A custom unit (prefix:X, suffix:X, si:X, count:X,
+ * currency:X, bool:X/Y, time:PATTERN) gives UNIT_CUSTOM: the caller keeps
+ * the name as its text. 0, or -1 when the name is none of these.
  */
-int vocab_unit(const char *name, enum unit *u, double *scale);
-/*
- * Grafana unit ids promdeck shows only approximately (byte and bit rates
- * as bytes, packets and hertz as operations per second, ...), with
- * *u and *scale as vocab_unit gives them. 0, or -1 when not one of them.
- */
-int vocab_grafana_unit_near(const char *name, enum unit *u, double *scale);
+int vocab_unit(const char *name, enum unit *u);
+/* The unit name closest to name (a different letter case, or one or two
+ * letters off), for a "did you mean" hint; NULL when none is close. */
+const char *vocab_unit_suggest(const char *name);
 
 /*
  * The theme role a threshold colour name stands for in a dashboard file:
@@ -57,14 +59,34 @@ int vocab_color_role(const char *name);
  * purples, greys).
  */
 int vocab_grafana_color(const char *color);
+/*
+ * The theme role that draws a series in a Grafana colour: a named colour
+ * ("red", "dark-blue", "semi-dark-purple"), "#rgb", "#rrggbb" or
+ * "rgb(a)(...)", by the role whose colour in the default theme is nearest
+ * in hue (reds the critical role, greens the good one, blues, purples,
+ * oranges and yellows series colours). -1 for greys, white, black and
+ * "transparent": the series keeps its own colour.
+ */
+int vocab_grafana_series_color(const char *color);
+/* The role a dashboard file's series colour names: series1 .. series8,
+ * a status colour (see vocab_color_role), or a Grafana colour as
+ * vocab_grafana_series_color reads it; -1 for none of these. */
+int vocab_series_color(const char *name);
+/*
+ * A series pattern as Grafana writes one, for src/base/regex.h: text
+ * "/re/flags" (flags from g, i, m, s and y) is a JavaScript regex that
+ * matches anywhere in a name (the flags i, m and s kept), appended to out
+ * in the anchored syntax; true. Any other text is a plain name (or, to
+ * Grafana's byRegexp, a regex of the whole name): false, out untouched.
+ */
+bool vocab_series_regex(const char *text, struct buf *out);
 /* The role of an old Grafana graph threshold's colorMode: "ok" good,
  * "warning" warn, anything else (critical, custom) crit. */
 int vocab_grafana_color_mode(const char *mode);
 
-/* Appends every kind name, unit name or colour name a dashboard file
- * takes, as "a, b, ... <last> z" (last is "or" or "and"). */
+/* Appends every kind name or colour name a dashboard file takes, as
+ * "a, b, ... <last> z" (last is "or" or "and"). */
 void vocab_list_kinds(struct buf *out, const char *last);
-void vocab_list_units(struct buf *out, const char *last);
 void vocab_list_colors(struct buf *out, const char *last);
 
 #endif
