@@ -70,6 +70,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES   = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
+# Each harness linked with tests/fuzz/replay.c instead of libFuzzer, by
+# the ordinary compiler: make check replays the seeds and regressions.
+FUZZ_REPLAYS = $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
 
 # What install puts where; uninstall removes the same list.
 DASHBOARDS = $(wildcard dashboards/*.yaml)
@@ -127,7 +130,7 @@ check: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror test
 
 # The suite itself, without the bootstrap; lint runs first inside it.
-test: all $(TEST_BINS) $(TOOL_BINS)
+test: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_REPLAYS)
 	@LINT_CC="$(CC)" LINT_CFLAGS="$(ALL_CFLAGS)" sh tests/run.sh $(BUILD)
 
 asan: deps
@@ -135,7 +138,8 @@ asan: deps
 	    WERROR=-Werror SAN="-fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build-asan/promdeck build-asan/tests/promql-conformance \
-	    $(TEST_SRCS:tests/%.c=build-asan/tests/%)
+	    $(TEST_SRCS:tests/%.c=build-asan/tests/%) \
+	    $(FUZZ_NAMES:%=build-asan/fuzz-replay/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    sh tests/run.sh build-asan
@@ -185,6 +189,11 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz-replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o \
+                        $(LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -o $@ $^ $(LIBS)
 
 $(TSUP): $(TSUP_OBJS)
 	@mkdir -p $(dir $@)
