@@ -3,13 +3,19 @@
 #   make            build ./promdeck (warnings shown, not fatal)
 #   make demo       install missing build deps, build, run ./promdeck --demo
 #   make check      install missing build deps, build with -Werror, then
-#                   lint and the whole suite, TEST_JOBS (4) tests at a time
+#                   lint and the whole suite, TEST_JOBS (4) tests at a time;
+#                   the suite replays each fuzz harness's seeds and
+#                   regression inputs (tests/fuzz/run.sh --replay) through
+#                   build/fuzz-replay/NAME, the harness linked with
+#                   tests/fuzz/replay.c instead of libFuzzer: no clang needed
 #   make asan       the suite again under AddressSanitizer + UBSan
 #   make lint       the table of layers, one wrapper per C library, banned
 #                   functions, headers that compile alone
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with
 #                   clang into build-fuzz/ (installing clang through
 #                   .ci/deps.sh fuzz when missing) and replay their seeds
+#                   and regression inputs (a crash found fuzzing goes, once
+#                   fixed, into tests/data/fuzz/regress/NAME/)
 #   make fuzz-run   then fuzz each harness for FUZZ_SECONDS (60) seconds
 #   make bench      benchmarks (not part of check)
 #   make install    binary, man pages, dashboards and themes under
@@ -26,7 +32,8 @@
 #
 # Sources are found by wildcard: every .c under the module folders goes into
 # the library, src/main.c into the binary, tests/test_*.c each into its own
-# cmocka binary, tests/fuzz/fuzz_*.c each into its own libFuzzer harness.
+# cmocka binary, tests/fuzz/fuzz_*.c each into its own libFuzzer harness
+# (make fuzz) and its own replay binary (make check).
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
