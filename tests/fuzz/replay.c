@@ -29,8 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void __sanitizer_set_death_callback(void (*cb)(void))
     __attribute__((weak));
 
-/* How long one input may run; a sanitizer build is several times slower. */
-#define REPLAY_SECONDS 60
+/* How long one input may run: every seed takes well under a second, so
+ * more is a hang (a sanitizer build gets three times as long). */
+#define REPLAY_SECONDS 10
 
 /* "replay: NAME: crashed on PATH\n", kept ready for the handlers. */
 static char crash_line[4200];
@@ -118,7 +119,8 @@ run_file(const char *path)
     if (n > 0 && (data = realloc(data, n)) == NULL)
         abort();
     set_current(path);
-    alarm(REPLAY_SECONDS);
+    alarm(__sanitizer_set_death_callback != NULL ? 3 * REPLAY_SECONDS
+                                                 : REPLAY_SECONDS);
     LLVMFuzzerTestOneInput(data, n);
     alarm(0);
     free(data);
