@@ -25,17 +25,17 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # The seeds of each harness: its name, the libFuzzer options it fuzzes
 # with (words starting with -), then the folders of its inputs. A harness
-# without a row fails. PromQL inputs are kept short until the evaluator
-# bounds its own work.
+# without a row fails. -max_len keeps the seeds meant for a harness whole;
+# PromQL inputs are kept short until the evaluator bounds its own work.
 seeds='
 fuzz_expo      tests/data/exposition
 fuzz_promql    -max_len=512 tests/data/fuzz/seeds/fuzz_promql
-fuzz_config    -max_len=8192 tests/data/fuzz/seeds/fuzz_config
+fuzz_config    -max_len=16384 tests/data/fuzz/seeds/fuzz_config
                tests/data/relabel tests/data/diamol-ch09
 fuzz_dashfile  -max_len=8192 dashboards tests/data/fuzz/seeds/fuzz_dashfile
-fuzz_grafana   -max_len=16384 tests/data/diamol-ch09
+fuzz_grafana   -max_len=65536 tests/data/diamol-ch09
                tests/data/fuzz/seeds/fuzz_grafana
-fuzz_relabel   -max_len=4096 tests/data/relabel
+fuzz_relabel   -max_len=16384 tests/data/relabel
                tests/data/fuzz/seeds/fuzz_relabel
 fuzz_theme     -max_len=4096 themes
 '
