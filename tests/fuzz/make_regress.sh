@@ -29,3 +29,6 @@ printf 'x[99999999999999999999s]' >"$out/range-20-nines-seconds"
 printf 'x[9999999999y]' >"$out/range-9999999999y"
 printf 'rate(x[18446744073709551617ms])' >"$out/rate-range-2pow64-plus-1ms"
 printf 'x @ -9.2e15 offset 99999999y' >"$out/at-minus-9.2e15-offset"
+# Found fuzzing: a window that holds no sample of a series that exists
+# does arithmetic on a null sample pointer (query/funcrange.c).
+printf 'rate(up[1m] offset 1h)' >"$out/window-without-samples"
