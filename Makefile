@@ -3,13 +3,19 @@
 #   make            build ./promdeck (warnings shown, not fatal)
 #   make demo       install missing build deps, build, run ./promdeck --demo
 #   make check      install missing build deps, build with -Werror, then
-#                   lint and the whole suite, TEST_JOBS (4) tests at a time
+#                   lint and the whole suite, TEST_JOBS (4) tests at a time;
+#                   the suite replays each fuzz harness's seeds and
+#                   regression inputs (tests/fuzz/run.sh --replay) through
+#                   build/fuzz-replay/NAME, the harness linked with
+#                   tests/fuzz/replay.c instead of libFuzzer: no clang needed
 #   make asan       the suite again under AddressSanitizer + UBSan
 #   make lint       the table of layers, one wrapper per C library, banned
 #                   functions, headers that compile alone
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with
 #                   clang into build-fuzz/ (installing clang through
 #                   .ci/deps.sh fuzz when missing) and replay their seeds
+#                   and regression inputs (a crash found fuzzing goes, once
+#                   fixed, into tests/data/fuzz/regress/NAME/)
 #   make fuzz-run   then fuzz each harness for FUZZ_SECONDS (60) seconds
 #   make bench      benchmarks (not part of check)
 #   make bench-scale  promdeck beside Prometheus on 200 and 1,000 farm
@@ -28,7 +34,8 @@
 #
 # Sources are found by wildcard: every .c under the module folders goes into
 # the library, src/main.c into the binary, tests/test_*.c each into its own
-# cmocka binary, tests/fuzz/fuzz_*.c each into its own libFuzzer harness.
+# cmocka binary, tests/fuzz/fuzz_*.c each into its own libFuzzer harness
+# (make fuzz) and its own replay binary (make check).
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
@@ -72,6 +79,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES   = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
+# Each harness linked with tests/fuzz/replay.c instead of libFuzzer, by
+# the ordinary compiler: make check replays the seeds and regressions.
+FUZZ_REPLAYS = $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
 
 # What install puts where; uninstall removes the same list.
 DASHBOARDS = $(wildcard dashboards/*.yaml)
@@ -129,7 +139,7 @@ check: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror test
 
 # The suite itself, without the bootstrap; lint runs first inside it.
-test: all $(TEST_BINS) $(TOOL_BINS)
+test: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_REPLAYS)
 	@LINT_CC="$(CC)" LINT_CFLAGS="$(ALL_CFLAGS)" sh tests/run.sh $(BUILD)
 
 asan: deps
@@ -137,7 +147,8 @@ asan: deps
 	    WERROR=-Werror SAN="-fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build-asan/promdeck build-asan/tests/promql-conformance \
-	    $(TEST_SRCS:tests/%.c=build-asan/tests/%)
+	    $(TEST_SRCS:tests/%.c=build-asan/tests/%) \
+	    $(FUZZ_NAMES:%=build-asan/fuzz-replay/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    sh tests/run.sh build-asan
@@ -194,6 +205,11 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz-replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o \
+                        $(LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -o $@ $^ $(LIBS)
 
 $(TSUP): $(TSUP_OBJS)
 	@mkdir -p $(dir $@)

@@ -19,6 +19,7 @@
 #include "src/base/xalloc.h"
 #include "src/dash/snapshot.h"
 #include "src/startup.h"
+#include "ui/screen.h"
 
 /* Longest single wait, so signals and resizes are seen promptly. */
 #define MAX_WAIT_MS 250
@@ -49,19 +50,33 @@ on_hup(int sig)
     reload_requested = 1;
 }
 
-/* A crash: put the terminal back, then die of the same signal. */
+/*
+ * A crash: put the terminal back, then die of the same signal. It runs
+ * on its own stack (SA_ONSTACK), so it still runs when the crash is the
+ * main stack overflowing, and calls only async-signal-safe functions:
+ * the process may have stopped anywhere, inside malloc or curses. On
+ * entry the kernel has reset the action to the default and left the
+ * signal unblocked (SA_RESETHAND | SA_NODEFER), so raise ends the process
+ * here, with the exit status and core of the original signal.
+ */
 static void
 on_fatal(int sig)
 {
-    ui_restore_terminal();
-    signal(sig, SIG_DFL);
+    screen_crash_restore();
     raise(sig);
 }
+
+/* The fatal handler's stack. 64 KiB is several times what the kernel
+ * needs for a signal frame with the widest vector state. */
+static _Alignas(16) char fatal_stack[64 * 1024];
 
 void
 loop_install_signals(void)
 {
-    static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+    static const int fatal[] = {
+        SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT, SIGSYS,
+    };
+    stack_t ss = { .ss_sp = fatal_stack, .ss_size = sizeof(fatal_stack) };
     struct sigaction sa;
 
     memset(&sa, 0, sizeof(sa));
@@ -73,8 +88,11 @@ loop_install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
+    /* Without the alternate stack the handler still runs for any crash
+     * but an overflow, so a failure here is not fatal. */
+    sigaltstack(&ss, NULL);
     sa.sa_handler = on_fatal;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
     for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
         sigaction(fatal[i], &sa, NULL);
 }

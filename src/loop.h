@@ -36,7 +36,8 @@ struct loop {
 
 /* Installs the SIGINT/SIGTERM (quit) and SIGHUP (reload) flag handlers,
  * and the fatal-signal handlers that restore the terminal before the
- * process dies. */
+ * process dies; those run on an alternate stack, so a stack overflow
+ * restores it too. */
 void loop_install_signals(void);
 /*
  * Waits for discovery's first answers (a few seconds at most), then scrapes

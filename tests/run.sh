@@ -5,6 +5,8 @@
 #     LINT_CC and LINT_CFLAGS are set, as make check sets them)
 #   - every cmocka binary build/tests/test_* (its [ PASSED ]/[ FAILED ] lines)
 #   - the PromQL conformance runner on Prometheus's own test scripts
+#   - every fuzz harness build/fuzz-replay/fuzz_* over its seeds and its
+#     regression inputs (tests/fuzz/run.sh --replay), one test each
 #   - every end-to-end script tests/e2e/test_*.sh (TAP-style "ok"/"not ok" lines)
 # A binary that dies before its summary counts as one failure.
 #
@@ -27,6 +29,7 @@ if [ "${1:-}" = --one ]; then
     lint) sh "$path" "${LINT_CC:-}" "${LINT_CFLAGS:-}" ;;
     unit) "$path" ;;
     conf) "$path" --range-check --at-variants tests/data/conformance ;;
+    fuzz) sh tests/fuzz/run.sh --replay "$path" ;;
     e2e) sh "$path" ;;
     esac <"/dev/null" >"$work/$n.out" 2>&1
     echo $? >"$work/$n.tmp" && mv "$work/$n.tmp" "$work/$n.rc"
@@ -48,6 +51,9 @@ trap 'rm -rf "$work"' EXIT
     done
     conf="$build/tests/promql-conformance"
     [ -x "$conf" ] && echo "conf $conf"
+    for f in "$build"/fuzz-replay/fuzz_*; do
+        [ -x "$f" ] && echo "fuzz $f"
+    done
     for e in tests/e2e/test_*.sh; do
         [ -f "$e" ] && echo "e2e $e"
     done
@@ -61,7 +67,7 @@ count() {   # count PATTERN FILE: the number after PATTERN in FILE, or 0
 # be done, then the total line; fails when a test did. It stops if the
 # main shell is gone (interrupted).
 report() {
-    passed=0 failed=0 skipped=0 broken="" lint=ok
+    passed=0 failed=0 skipped=0 broken="" lint=ok fuzzfail=""
     while read -r n kind path; do
         while [ ! -f "$work/$n.rc" ]; do
             kill -0 $$ 2>/dev/null || exit 1
@@ -101,6 +107,15 @@ report() {
                 failed=$((failed + 1)); broken="$broken promql-conformance"
             fi
             ;;
+        fuzz)
+            cat "$out"
+            if [ "$rc" -eq 0 ]; then
+                passed=$((passed + 1))
+            else
+                failed=$((failed + 1))
+                fuzzfail="$fuzzfail $(basename "$path")"
+            fi
+            ;;
         e2e)
             echo "== $path"
             cat "$out"
@@ -116,6 +131,8 @@ report() {
     done <"$work/list"
     [ "$lint" = failed ] && echo "lint failed: its lines are at the top"
     [ -n "$broken" ] && echo "died or printed no summary:$broken"
+    [ -n "$fuzzfail" ] && echo "fuzz replays that failed (input named" \
+        "above):$fuzzfail"
     echo "total: $passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]
 }

@@ -134,6 +134,30 @@ test_utf8_columns_are_bytes(void **state)
     assert_int_equal(v->col, 7);
 }
 
+/* Columns along one long line, as a minified JSON document has them,
+ * with multi-byte characters between the nodes, then on the next line;
+ * and the column of an error that points back along the line. */
+static void
+test_columns_along_one_line(void **state)
+{
+    struct fixture *f = *state;
+    static const int cols[] = { 2, 8, 11, 15, 21 };
+    const struct yaml_node *s;
+
+    assert_non_null(load(f, "[\"é\", 1, 22, \"ü\", 333,\n  \"ß\", 4]\n"));
+    for (size_t i = 0; i < 5; i++) {
+        s = yaml_seq_at(f->root, i);
+        assert_int_equal(s->line, 1);
+        assert_int_equal(s->col, cols[i]);
+    }
+    assert_int_equal(yaml_seq_at(f->root, 5)->line, 2);
+    assert_int_equal(yaml_seq_at(f->root, 5)->col, 3);
+    assert_int_equal(yaml_seq_at(f->root, 6)->col, 9);
+    assert_null(load(f, "{\"é\": [1, 22, 333}\n"));
+    assert_int_equal(f->d.line, 1);
+    assert_int_equal(f->d.col, 19);
+}
+
 static void
 test_parse_error_position(void **state)
 {
@@ -368,6 +392,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_json_numbers_and_strings, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_utf8_columns_are_bytes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_columns_along_one_line, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_parse_error_position, setup,
                                         teardown),

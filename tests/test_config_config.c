@@ -342,6 +342,32 @@ test_missing_file(void **state)
     config_fini(&cfg);
 }
 
+/* config_load_buf: the same loader on a document in memory (the fuzz
+ * harness's way in); its errors are positioned under the given name. */
+static void
+test_load_buf(void **state)
+{
+    static const char text[] = "scrape_configs:\n  - job_name: a\n"
+                               "    scrape_interval: soon\n";
+    struct config cfg;
+    struct diag errs[MAXD], warns[MAXD];
+    size_t nerrs, nwarns;
+
+    (void)state;
+    assert_int_equal(config_load_buf(&cfg, "mem.yml", text, strlen(text),
+                                     errs, MAXD, &nerrs, warns, MAXD,
+                                     &nwarns), -1);
+    assert_int_equal(nerrs, 1);
+    assert_string_equal(errs[0].source, "mem.yml");
+    assert_int_equal(errs[0].line, 3);
+    assert_int_equal(cfg.njobs, 1);
+    config_fini(&cfg);
+    assert_int_equal(config_load_buf(&cfg, "mem.yml", text, 32, errs, MAXD,
+                                     &nerrs, warns, MAXD, &nwarns), 0);
+    assert_string_equal(cfg.jobs[0].name, "a");
+    config_fini(&cfg);
+}
+
 /* Prometheus's defaults for the scrape keys promdeck reads. */
 static void
 test_scrape_defaults(void **state)
@@ -689,6 +715,7 @@ main(void)
         cmocka_unit_test(test_chapter9),
         cmocka_unit_test(test_static_job),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_load_buf),
         cmocka_unit_test(test_scrape_defaults),
         cmocka_unit_test(test_scrape_keys),
         cmocka_unit_test(test_http_errors),

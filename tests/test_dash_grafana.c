@@ -587,6 +587,71 @@ test_old_style_rows(void **state)
     assert_int_equal(f->notes.n, 0);
 }
 
+/* Out-of-range gridPos values (make asan runs these under UBSan, where
+ * the casts of 1e99 and the sum y + h of INT_MAX used to overflow) are
+ * clamped as Grafana's grid would show them, each with a note. */
+static const char huge_grid[] =
+    "{\"panels\": [\n"
+    " {\"type\": \"stat\", \"title\": \"Far\", \"gridPos\": {\"x\": 0,"
+    "  \"y\": 1e99, \"w\": 1e99, \"h\": 2147483647},"
+    "  \"targets\": [{\"expr\": \"up\"}]},\n"
+    " {\"type\": \"stat\", \"title\": \"Near\", \"gridPos\": {\"x\": -3,"
+    "  \"y\": 2147483647, \"w\": 6, \"h\": 8},"
+    "  \"targets\": [{\"expr\": \"up\"}]},\n"
+    " {\"type\": \"stat\", \"title\": \"Top\", \"gridPos\": {\"x\": 1e300,"
+    "  \"y\": -1e99, \"w\": 0, \"h\": -2147483649},"
+    "  \"targets\": [{\"expr\": \"up\"}]}]}\n";
+
+static void
+test_huge_grid_positions(void **state)
+{
+    struct fixture *f = *state;
+    const struct row *r;
+
+    assert_int_equal(load_text(f, huge_grid), 0);
+    print_notes(f);
+    assert_true(has_note(f, "panel 'Far': gridPos y 1e+99 is outside "
+                         "0-1000000; using 1000000", NULL));
+    assert_true(has_note(f, "panel 'Far': gridPos w 1e+99", "using 24",
+                         NULL));
+    assert_true(has_note(f, "panel 'Far': gridPos h 2147483647", NULL));
+    assert_true(has_note(f, "panel 'Near': gridPos x -3", "using 0", NULL));
+    assert_true(has_note(f, "panel 'Near': gridPos y 2147483647", NULL));
+    assert_true(has_note(f, "panel 'Top': gridPos x 1e+300", "using 23",
+                         NULL));
+    assert_true(has_note(f, "panel 'Top': gridPos y -1e+99", "using 0",
+                         NULL));
+    /* Top (y 0, the default 12x8) is alone in the first band; Far and
+     * Near both start at the clamped bottom, side by side. */
+    assert_int_equal(f->m.pages[0].nrows, 2);
+    r = f->m.pages[0].rows;
+    assert_int_equal(r[0].npanels, 1);
+    assert_string_equal(r[0].panels[0].title, "Top");
+    assert_int_equal(r[0].panels[0].width, 12);
+    assert_int_equal(r[0].height, 8);
+    assert_int_equal(r[1].npanels, 2);
+    assert_int_equal(r[1].height, 1000000);
+    assert_int_equal(r[1].panels[0].width + r[1].panels[1].width, 30);
+}
+
+/* Grafana 4's span and row height, as huge as numbers go. */
+static void
+test_huge_old_rows(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(load_text(f, "{\"rows\": [{\"height\": \"1e99px\","
+                               " \"panels\": [{\"type\": \"text\", "
+                               "\"span\": 1e99, \"content\": \"a\"}]},"
+                               " {\"height\": \"nan\", \"panels\": "
+                               "[{\"type\": \"text\", \"content\": \"b\"}]}]}"),
+                     0);
+    assert_int_equal(f->m.pages[0].nrows, 2);
+    assert_int_equal(f->m.pages[0].rows[0].height, 1000000);
+    assert_int_equal(f->m.pages[0].rows[0].panels[0].width, 24);
+    assert_int_equal(f->m.pages[0].rows[1].height, 8);     /* 250px */
+}
+
 static void
 test_not_a_dashboard(void **state)
 {
@@ -624,6 +689,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_modern_variables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_old_style_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_huge_grid_positions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_huge_old_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_dashboard, setup,
                                         teardown),
     };

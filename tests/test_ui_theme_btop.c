@@ -204,6 +204,33 @@ test_btop_errors(void **state)
     assert_int_equal(d.line, 1);
 }
 
+/* Components too large for any integer type are bad colours, found
+ * without overflowing (make asan runs this under UBSan), and so are
+ * leading zeros that pass 255 only as digits. */
+static void
+test_btop_huge_colour(void **state)
+{
+    struct diag d;
+    struct theme *t;
+
+    (void)state;
+    assert_null(parse("# big\ntheme[main_fg]=\"18446744073709551621 0 0\"\n",
+                      &d));
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.col, 17);
+    assert_int_equal(d.span, 24);
+    assert_non_null(strstr(d.msg, "0-255"));
+    assert_null(parse("theme[main_fg]=\"0 0 99999999999999999999999\"\n",
+                      &d));
+    assert_int_equal(d.col, 17);
+    assert_null(parse("theme[main_fg]=\"0 9223372036854775808 0\"\n", &d));
+    assert_null(parse("theme[main_fg]=\"256 0 0\"\n", &d));
+    t = parse("theme[main_fg]=\"000255 0 00\"\n", &d);
+    assert_non_null(t);
+    assert_int_equal(t->style[ROLE_DEFAULT].fg, 0xff0000);
+    theme_free(t);
+}
+
 static void
 test_btop_hues(void **state)
 {
@@ -255,6 +282,7 @@ main(void)
         cmocka_unit_test(test_btop_keys),
         cmocka_unit_test(test_btop_partial),
         cmocka_unit_test(test_btop_errors),
+        cmocka_unit_test(test_btop_huge_colour),
         cmocka_unit_test(test_btop_hues),
         cmocka_unit_test(test_load_errors),
     };

@@ -7,8 +7,12 @@
 #include "ui/screen.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -26,6 +30,22 @@
 
 /* Whether curses owns the terminal: read on fatal paths, so a plain flag. */
 static volatile bool curses_active;
+
+/*
+ * What screen_crash_restore writes and sets, worked out while curses is
+ * up, because a signal handler may not call into curses (endwin takes
+ * locks and allocates): the terminal's own reset sequences from terminfo,
+ * and its modes from before curses changed them.
+ */
+static struct {
+    char seq[512];
+    size_t len;
+    int fd;                     /* the terminal curses writes to */
+    pid_t pid;                  /* the process whose screen it is */
+    bool have_modes;
+    struct termios modes;       /* the modes before newterm */
+    volatile sig_atomic_t armed;    /* set while curses is active */
+} crash;
 
 struct screen {
     SCREEN *term;
@@ -79,7 +99,52 @@ detect_depth(bool no_color)
                               has_colors(), tigetnum("colors"), direct);
 }
 
+/* Appends terminfo string s to the crash sequence, without its "$<5>"
+ * padding delays (tputs would turn them into waits). */
 static void
+crash_add(const char *s)
+{
+    if (s == NULL || s == (const char *)-1)
+        return;
+    while (*s != '\0' && crash.len < sizeof crash.seq) {
+        const char *end = s[0] == '$' && s[1] == '<' ? strchr(s, '>') : NULL;
+
+        if (end != NULL) {
+            s = end + 1;
+            continue;
+        }
+        crash.seq[crash.len++] = *s++;
+    }
+}
+
+/*
+ * Prepares the crash sequence, in the order endwin sends it: a CAN first
+ * (it ends any escape sequence a crash cut off half-written), attributes
+ * off, mouse reporting off (terminfo's XM, or the xterm sequence ncurses
+ * uses without one), keypad mode off, the cursor shown, the alternate
+ * screen left. mouse says whether mousemask turned reporting on.
+ */
+static void
+crash_prepare(bool mouse)
+{
+    const char *xm = tigetstr("XM");
+
+    crash.len = 0;
+    crash_add("\030");
+    crash_add(tigetstr("sgr0"));
+    if (mouse)
+        crash_add(xm != NULL && xm != (const char *)-1 ? tiparm(xm, 0)
+                                                       : "\033[?1000l");
+    crash_add(tigetstr("rmkx"));
+    crash_add(tigetstr("cnorm"));
+    crash_add(tigetstr("rmcup"));
+    crash.fd = fileno(stdout);
+    crash.pid = getpid();
+    crash.armed = 1;
+}
+
+/* Sets up keys and the mouse; returns whether mouse reporting is on. */
+static bool
 setup_input(void)
 {
     cbreak();
@@ -90,10 +155,11 @@ setup_input(void)
     nodelay(stdscr, TRUE);
     set_escdelay(25);
     curs_set(0);
+    mouseinterval(0);
     /* Clicks and the wheel only: motion reports would cost bytes for
      * nothing. */
-    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | WHEEL_MASK, NULL);
-    mouseinterval(0);
+    return mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | WHEEL_MASK,
+                     NULL) != 0;
 }
 
 struct screen *
@@ -113,6 +179,7 @@ screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
         theme_free(th);
         return NULL;
     }
+    crash.have_modes = tcgetattr(fileno(stdout), &crash.modes) == 0;
     term = newterm(NULL, stdout, stdin);
     if (term == NULL) {
         const char *t = getenv("TERM");
@@ -131,7 +198,7 @@ screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
     s->owned = th;
     s->theme = theme_for_depth(th, s->depth);
     s->last = canvas_new(0, 0, ascii);
-    setup_input();
+    crash_prepare(setup_input());
     setup_colors(s);
     return s;
 }
@@ -143,6 +210,31 @@ screen_restore(void)
         return;
     curses_active = false;
     endwin();
+    crash.armed = 0;
+}
+
+void
+screen_crash_restore(void)
+{
+    size_t off = 0;
+    ssize_t k;
+
+    /* A forked child (a DNS lookup) inherits the handler, not the
+     * screen. */
+    if (!crash.armed || getpid() != crash.pid)
+        return;
+    crash.armed = 0;
+    while (off < crash.len) {
+        k = write(crash.fd, crash.seq + off, crash.len - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+    }
+    /* TCSANOW: draining could wait on a terminal that stopped reading. */
+    if (crash.have_modes)
+        tcsetattr(crash.fd, TCSANOW, &crash.modes);
 }
 
 void

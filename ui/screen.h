@@ -55,6 +55,15 @@ struct screen *screen_open(bool ascii, bool no_color, const char *theme,
 void screen_close(struct screen *s);
 /* endwin() when curses is active; idempotent, safe on fatal paths. */
 void screen_restore(void);
+/*
+ * Puts the terminal back from a fatal signal's handler, where endwin may
+ * not be called: writes the sequences screen_open read from terminfo
+ * (attributes, mouse reporting and keypad mode off, cursor shown,
+ * alternate screen left) straight to the terminal's fd and restores the
+ * modes it had before curses started. Async-signal-safe; does nothing
+ * unless curses is active in this process, and only once.
+ */
+void screen_crash_restore(void);
 /* The terminal's size now. */
 void screen_size(const struct screen *s, int *w, int *h);
 /* Whether screen_open was asked for ASCII glyphs. */

@@ -98,9 +98,12 @@ parse_color(const char *s, size_t n, int32_t *rgb)
     while (i < n && k < 3) {
         if (s[i] < '0' || s[i] > '9')
             return false;
+        /* Stops at the first digit past 255, so no number overflows. */
         for (c[k] = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-            c[k] = c[k] * 10 + (s[i] - '0');
-        if (c[k++] > 255 || (i < n && s[i++] != ' '))
+            if ((c[k] = c[k] * 10 + (s[i] - '0')) > 255)
+                return false;
+        k++;
+        if (i < n && s[i++] != ' ')
             return false;
     }
     if (k != 3 || i != n)

@@ -41,6 +41,8 @@ struct ctx {
     size_t nanchors;
     size_t budget;
     int depth;
+    /* byte_col's last walk: line + 1 (0: none), characters, offset. */
+    size_t walk_line, walk_chars, walk_off;
 };
 
 static struct yaml_node *parse_node(struct ctx *c, yaml_event_t *ev);
@@ -71,22 +73,34 @@ index_lines(struct ctx *c)
     }
 }
 
-/* A 1-based byte column for libyaml's 0-based character column. */
+/*
+ * A 1-based byte column for libyaml's 0-based character column. Marks
+ * come in document order, so the walk resumes where the last one on the
+ * same line stopped: a one-line JSON document costs one pass, not one per
+ * node.
+ */
 static int
-byte_col(const struct ctx *c, size_t line, size_t col)
+byte_col(struct ctx *c, size_t line, size_t col)
 {
-    size_t off, start;
+    size_t off, start, k = 0;
 
     if (line >= c->nlines)
         return (int)col + 1;
     off = start = c->lines[line];
-    while (col > 0 && off < c->len && c->buf[off] != '\n') {
+    if (c->walk_line == line + 1 && c->walk_chars <= col) {
+        k = c->walk_chars;
+        off = c->walk_off;
+    }
+    while (k < col && off < c->len && c->buf[off] != '\n') {
         off++;
         while (off < c->len && ((unsigned char)c->buf[off] & 0xC0) == 0x80)
             off++;
-        col--;
+        k++;
     }
-    return (int)(off - start + col) + 1;
+    c->walk_line = line + 1;
+    c->walk_chars = k;
+    c->walk_off = off;
+    return (int)(off - start + (col - k)) + 1;
 }
 
 static struct yaml_node *

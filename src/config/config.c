@@ -977,23 +977,22 @@ parse_config(struct loader *ld, const struct yaml_node *root)
         parse_job(ld, yaml_seq_at(sc, i));
 }
 
-int
-config_load(struct config *cfg, const char *path, struct diag *errs,
-            size_t maxerrs, size_t *nerrs, struct diag *warns,
-            size_t maxwarns, size_t *nwarns)
+/* Loads the tree root (NULL: d says why there is none) into cfg, whose
+ * path is name, then frees it. */
+static int
+load_tree(struct config *cfg, const char *name, struct yaml_node *root,
+          const struct diag *d, struct diag *errs, size_t maxerrs,
+          size_t *nerrs, struct diag *warns, size_t maxwarns, size_t *nwarns)
 {
     struct loader ld = {
         .cfg = cfg, .errs = errs, .maxerrs = maxerrs,
         .warns = warns, .maxwarns = maxwarns,
     };
-    struct yaml_node *root;
-    struct diag d;
 
     config_init(cfg);
-    cfg->path = xstrdup(path);
-    root = yaml_load_file(path, &d);
+    cfg->path = xstrdup(name);
     if (root == NULL)
-        error_diag(&ld, &d);
+        error_diag(&ld, d);
     else
         parse_config(&ld, root);
     yaml_tree_free(root);
@@ -1016,6 +1015,30 @@ config_add_job(struct config *cfg, const char *job, int64_t interval_ms)
     if (j->timeout_ms > j->interval_ms)
         j->timeout_ms = j->interval_ms;
     return j;
+}
+
+int
+config_load(struct config *cfg, const char *path, struct diag *errs,
+            size_t maxerrs, size_t *nerrs, struct diag *warns,
+            size_t maxwarns, size_t *nwarns)
+{
+    struct diag d;
+    struct yaml_node *root = yaml_load_file(path, &d);
+
+    return load_tree(cfg, path, root, &d, errs, maxerrs, nerrs, warns,
+                     maxwarns, nwarns);
+}
+
+int
+config_load_buf(struct config *cfg, const char *name, const char *text,
+                size_t len, struct diag *errs, size_t maxerrs, size_t *nerrs,
+                struct diag *warns, size_t maxwarns, size_t *nwarns)
+{
+    struct diag d;
+    struct yaml_node *root = yaml_load_buf(name, text, len, &d);
+
+    return load_tree(cfg, name, root, &d, errs, maxerrs, nerrs, warns,
+                     maxwarns, nwarns);
 }
 
 void

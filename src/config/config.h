@@ -94,6 +94,12 @@ void config_fini(struct config *cfg);
 int config_load(struct config *cfg, const char *path, struct diag *errs,
                 size_t maxerrs, size_t *nerrs, struct diag *warns,
                 size_t maxwarns, size_t *nwarns);
+/* Same for a document of len bytes in memory; name stands for the path
+ * (in diags, and as the folder relative file_sd paths start from). */
+int config_load_buf(struct config *cfg, const char *name, const char *text,
+                    size_t len, struct diag *errs, size_t maxerrs,
+                    size_t *nerrs, struct diag *warns, size_t maxwarns,
+                    size_t *nwarns);
 
 /*
  * Appends a job named job (copied) with the defaults of a scrape config

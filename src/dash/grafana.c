@@ -611,21 +611,50 @@ section_rows(struct gload *g, struct page *pg, struct section *s)
     }
 }
 
+/*
+ * Grafana's grid is 24 columns wide, and its layout engine moves a panel
+ * that sticks out back inside and floats panels up into empty space, so
+ * an out-of-range gridPos is clamped the way Grafana would show it, with
+ * a note, rather than refusing the dashboard: x to 0-23, w to 1-24, y
+ * and h (which only order and size panels relative to each other) to
+ * 0-GRID_MAX. Clamping the double before the cast keeps 1e99 or INT_MAX
+ * from overflowing the int, or the sum y + h. Absent, w and h take
+ * Grafana's new-panel size 12x8, as do zero and negative ones.
+ */
+#define GRID_COLS 24
+#define GRID_MAX 1000000    /* 30 million pixels: beyond any real dashboard */
+
+static int
+grid_num(struct gload *g, const struct yaml_node *p, const char *key,
+         int lo, int hi, int dflt)
+{
+    double v;
+
+    if (!jnum(jpath(p, "gridPos", NULL), key, &v))
+        return dflt;
+    if (v >= lo && v <= hi)
+        return (int)v;
+    if (lo > 0 && v < 1)
+        return dflt;
+    note(g, "panel '%s': gridPos %s %.15g is outside %d-%d; using %d",
+         ptitle(p), key, v, lo, hi, v < lo ? lo : hi);
+    return v < lo ? lo : hi;
+}
+
 /* Adds panel node p to section s at its gridPos. */
 static void
-section_add(struct section *s, const struct yaml_node *p, int fallback_y)
+section_add(struct gload *g, struct section *s, const struct yaml_node *p,
+            int fallback_y)
 {
-    const struct yaml_node *gp = jpath(p, "gridPos", NULL);
     struct gpanel *o;
-    double v;
 
     s->p = xreallocarray(s->p, s->n + 1, sizeof(*s->p));
     o = &s->p[s->n++];
     o->n = p;
-    o->x = jnum(gp, "x", &v) ? (int)v : 0;
-    o->y = jnum(gp, "y", &v) ? (int)v : fallback_y;
-    o->w = jnum(gp, "w", &v) && v >= 1 ? (int)v : 12;
-    o->h = jnum(gp, "h", &v) && v >= 1 ? (int)v : 8;
+    o->x = grid_num(g, p, "x", 0, GRID_COLS - 1, 0);
+    o->y = grid_num(g, p, "y", 0, GRID_MAX, fallback_y);
+    o->w = grid_num(g, p, "w", 1, GRID_COLS, 12);
+    o->h = grid_num(g, p, "h", 1, GRID_MAX, 8);
 }
 
 /* A row panel's fold: Grafana keeps a collapsed row's panels inside it
@@ -650,7 +679,8 @@ new_section(struct section **secs, size_t *n, const char *title)
 /* Grafana 5+: panels with gridPos; "row" panels start sections, and a
  * collapsed row holds its panels inside it (and stays collapsed). */
 static size_t
-grid_sections(const struct yaml_node *panels, struct section **secs)
+grid_sections(struct gload *g, const struct yaml_node *panels,
+              struct section **secs)
 {
     struct section *cur = NULL;
     size_t n = 0;
@@ -662,13 +692,13 @@ grid_sections(const struct yaml_node *panels, struct section **secs)
         if (type == NULL || strcmp(type, "row") != 0) {
             if (cur == NULL)
                 cur = new_section(secs, &n, NULL);
-            section_add(cur, p, 1000 + (int)i);
+            section_add(g, cur, p, 1000 + (int)i);
             continue;
         }
         cur = new_section(secs, &n, jstr(p, "title"));
         grid_row_fold(cur, p);
         for (size_t j = 0; j < yaml_seq_size(yaml_get(p, "panels")); j++)
-            section_add(cur, yaml_seq_at(yaml_get(p, "panels"), j), 0);
+            section_add(g, cur, yaml_seq_at(yaml_get(p, "panels"), j), 0);
     }
     return n;
 }
@@ -680,9 +710,9 @@ old_row_height(const struct yaml_node *row)
     const char *h = jstr(row, "height");
     double px = h != NULL ? strtod(h, NULL) : 0;
 
-    if (px <= 0)
+    if (!(px > 0))      /* also NaN */
         px = OLD_ROW_PX;
-    return px / GRID_PX < 1 ? 1 : (int)(px / GRID_PX + 0.5);
+    return px / GRID_PX < 1 ? 1 : (int)(fmin(px / GRID_PX, GRID_MAX) + 0.5);
 }
 
 /* Grafana before 5: rows of panels with spans out of 12. */
@@ -706,7 +736,7 @@ old_sections(const struct yaml_node *rows, struct section **secs)
             o = &s->p[s->n++];
             o->n = yaml_seq_at(ps, j);
             o->w = jnum(o->n, "span", &span) && span >= 1
-                   ? (int)(span * 2) : 24 / (int)yaml_seq_size(ps);
+                   ? (int)(fmin(span, 12) * 2) : 24 / (int)yaml_seq_size(ps);
             if (o->w < 1)
                 o->w = 1;
             o->x = x;
@@ -886,7 +916,7 @@ load_layout(struct gload *g, const struct yaml_node *dash)
     m->npages = 1;
     m->pages[0].title = xstrdup(m->title);
     if (yaml_seq_size(yaml_get(dash, "panels")) > 0)
-        n = grid_sections(yaml_get(dash, "panels"), &secs);
+        n = grid_sections(g, yaml_get(dash, "panels"), &secs);
     else
         n = old_sections(yaml_get(dash, "rows"), &secs);
     for (size_t i = 0; i < n; i++) {
