@@ -417,7 +417,8 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
         }
         while (lo < hi && r->s[lo].t < w.start)
             lo++;
-        w.s = r->s + lo;
+        /* A series with no samples has no array: NULL + 0 is undefined. */
+        w.s = r->n > 0 ? r->s + lo : r->s;
         w.n = hi - lo;
         w.counted = pc != NULL && w.n > 0 ? pc[hi - 1] - pc[lo] : 0;
         if (ex.q != NULL)
