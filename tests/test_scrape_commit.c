@@ -20,6 +20,7 @@
 #include "scrape/relabel.h"
 #include "scrape/target.h"
 #include "src/base/arena.h"
+#include "src/base/buf.h"
 #include "store/labels.h"
 #include "store/store.h"
 
@@ -28,6 +29,7 @@ struct fixture {
     struct scrape_pool pool;
     struct target t;
     struct label tl[3];
+    size_t staged, fresh;       /* what the last scrape staged */
 };
 
 static int
@@ -79,9 +81,8 @@ scrape(struct fixture *f, int64_t ms, const char *body, const char *transport)
     struct expo_sink sink = { .ctx = t, .sample = commit_stage };
     bool ok;
 
-    memset(g, 0, sizeof(*g));
+    commit_begin(t);
     t->xfer.start_ms = ms;
-    t->series.iter++;
     g->parser = expo_new(EXPO_TEXT, &sink, 1 << 20);
     if (expo_feed(g->parser, body, strlen(body), &g->pdiag) != 0)
         g->parse_failed = true;
@@ -89,10 +90,11 @@ scrape(struct fixture *f, int64_t ms, const char *body, const char *transport)
         g->parse_failed = true;
     commit_error(t, transport);
     ok = t->status.last_error[0] == '\0';
-    commit_scrape(t, ok, transport == NULL || g->parse_failed, 0.25);
-    expo_free(g->parser);
-    free(g->staged);
-    memset(g, 0, sizeof(*g));
+    f->staged = g->nstaged;
+    f->fresh = g->nfresh;
+    commit_scrape(t, ok, (transport == NULL || g->parse_failed)
+                         && !g->too_big, 0.25);
+    commit_end(t);
     t->status.scrapes++;
     return ok;
 }
@@ -314,6 +316,161 @@ test_cache_sweep_and_forget(void **state)
     assert_int_equal(f->t.series.cache.n, 1);
 }
 
+/* The number of series in the store. */
+static size_t
+nseries(const struct fixture *f)
+{
+    struct store_stats st;
+
+    store_get_stats(f->st, &st);
+    return st.series;
+}
+
+/* n fresh series (named by round) and, when bad, a line that breaks. */
+static char *
+fresh_body(int round, int n, bool bad)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "fresh{round=\"%d\",i=\"%d\"} %d\n", round, i, i);
+    if (bad)
+        buf_puts(&b, "fresh{round=\"x\" 1\n");
+    return buf_steal(&b);
+}
+
+/*
+ * A failed scrape creates no series, as Prometheus rolls its appender
+ * back: a target sending 50,000 fresh series and then a syntax error,
+ * scrape after scrape, leaves the store at its five synthetic series and
+ * the same interned strings.
+ */
+static void
+test_failed_scrape_creates_no_series(void **state)
+{
+    struct fixture *f = *state;
+    struct store_stats st;
+    size_t strings = 0;
+
+    assert_int_equal(nseries(f), SYN_COUNT);
+    for (int round = 0; round < 4; round++) {
+        char *body = fresh_body(round, 50000, true);
+
+        assert_false(scrape(f, 1000 * (round + 1), body, NULL));
+        free(body);
+        assert_true(strncmp(f->t.status.last_error,
+                            "parse error at line 50001: ", 27) == 0);
+        assert_int_equal(f->fresh, 50000);
+        assert_int_equal(nseries(f), SYN_COUNT);
+        store_get_stats(f->st, &st);
+        if (round > 0)
+            assert_int_equal(st.strings, strings);
+        strings = st.strings;
+        assert_float_equal(value_at(f, 1000 * (round + 1), "up"), 0, 0);
+        assert_float_equal(value_at(f, 1000 * (round + 1),
+                                    "scrape_samples_scraped"), 50000, 0);
+    }
+    /* The same series without the bad line: now they are created. */
+    {
+        char *body = fresh_body(9, 50000, false);
+
+        assert_true(scrape(f, 9000, body, NULL));
+        free(body);
+    }
+    assert_int_equal(nseries(f), SYN_COUNT + 50000);
+    assert_float_equal(value_at(f, 9000, "scrape_series_added"), 50000, 0);
+}
+
+/* Two texts of one label set are one series: the first sample wins. */
+static void
+test_one_series_two_texts(void **state)
+{
+    struct fixture *f = *state;
+    struct sample s;
+
+    assert_true(scrape(f, 1000, "a{x=\"1\",y=\"2\"} 1\n"
+                                "a{y=\"2\",x=\"1\"} 2\n", NULL));
+    assert_int_equal(f->fresh, 2);
+    assert_true(last(f, 1000, &s, "a", "x", "1", "y", "2", NULL));
+    assert_float_equal(s.v, 1, 0);
+    assert_int_equal(f->t.status.duplicates, 1);
+    assert_int_equal(nseries(f), SYN_COUNT + 1);
+    /* Known by both texts now: nothing new is staged. */
+    assert_true(scrape(f, 2000, "a{y=\"2\",x=\"1\"} 3\n"
+                                "a{x=\"1\",y=\"2\"} 4\n", NULL));
+    assert_int_equal(f->fresh, 0);
+    assert_true(last(f, 2000, &s, "a", "x", "1", "y", "2", NULL));
+    assert_float_equal(s.v, 3, 0);
+    assert_int_equal(f->t.status.duplicates, 2);
+}
+
+/* A series text repeated is counted, not staged again. */
+static void
+test_repeats_are_not_staged(void **state)
+{
+    struct fixture *f = *state;
+    struct buf b;
+
+    buf_init(&b, 0);
+    for (int i = 0; i < 200000; i++)
+        buf_puts(&b, "a 1\n");
+    assert_true(scrape(f, 1000, buf_str(&b), NULL));
+    buf_fini(&b);
+    assert_int_equal(f->staged, 1);
+    assert_int_equal(f->t.status.duplicates, 199999);
+    assert_float_equal(value_at(f, 1000, "scrape_samples_scraped"), 200000,
+                       0);
+    assert_float_equal(value_at(f, 1000,
+                                "scrape_samples_post_metric_relabeling"),
+                       200000, 0);
+}
+
+/*
+ * What a scrape stages is bounded: past COMMIT_STAGE_FACTOR times the
+ * body size limit (at least COMMIT_STAGE_FLOOR) the scrape fails as a
+ * body over the limit does in Prometheus: up 0, nothing scraped,
+ * nothing added.
+ */
+static void
+test_stage_budget(void **state)
+{
+    struct fixture *f = *state;
+    char *body = fresh_body(0, 200000, false);
+
+    f->t.conf.max_body = (size_t)1 << 20;
+    assert_false(scrape(f, 1000, body, NULL));
+    assert_string_equal(f->t.status.last_error,
+                        "body size limit exceeded (staging it needs over "
+                        "16 MiB)");
+    assert_true(f->fresh > 0 && f->fresh < 200000);
+    assert_int_equal(nseries(f), SYN_COUNT);
+    assert_float_equal(value_at(f, 1000, "up"), 0, 0);
+    assert_float_equal(value_at(f, 1000, "scrape_samples_scraped"), 0, 0);
+    assert_int_equal(f->t.series.cache.n, 0);
+    /* A limit of 64 MiB stages four times that: the same body passes. */
+    f->t.conf.max_body = 0;
+    assert_true(scrape(f, 2000, body, NULL));
+    free(body);
+    assert_int_equal(nseries(f), SYN_COUNT + 200000);
+}
+
+/* Past sample_limit nothing more is staged; the scrape fails. */
+static void
+test_sample_limit_stops_staging(void **state)
+{
+    struct fixture *f = *state;
+    char *body = fresh_body(0, 1000, false);
+
+    f->t.conf.sample_limit = 10;
+    assert_false(scrape(f, 1000, body, NULL));
+    free(body);
+    assert_string_equal(f->t.status.last_error, "sample limit exceeded");
+    assert_int_equal(f->staged, 10);
+    assert_int_equal(nseries(f), SYN_COUNT);
+    assert_float_equal(value_at(f, 1000, "scrape_samples_scraped"), 1000, 0);
+}
+
 int
 main(void)
 {
@@ -338,6 +495,15 @@ main(void)
         cmocka_unit_test_setup_teardown(test_sample_limit_fails_the_scrape,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_sweep_and_forget,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_failed_scrape_creates_no_series, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_series_two_texts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_repeats_are_not_staged, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stage_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sample_limit_stops_staging,
                                         setup, teardown),
     };
 
