@@ -88,7 +88,9 @@ test_overrides(void **state)
                   "        labels: {instance: front, __meta_x: y}\n"
                   "  - job_name: slow\n"
                   "    scrape_interval: 1m30s\n"
-                  "    scrape_timeout: 1m\n");
+                  "    scrape_timeout: 1m\n"
+                  "  - job_name: nolimit\n"
+                  "    body_size_limit: 0MB\n");
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.cfg.scrape_interval_ms, 15000);
     assert_int_equal(l.cfg.scrape_timeout_ms, 5000);
@@ -101,6 +103,9 @@ test_overrides(void **state)
     assert_int_equal(l.cfg.jobs[0].body_size_limit, 10 << 20);
     assert_int_equal(l.cfg.jobs[1].interval_ms, 90000);
     assert_int_equal(l.cfg.jobs[1].timeout_ms, 60000);
+    /* Not given: the scraper's default cap; 0, as in Prometheus: none. */
+    assert_int_equal(l.cfg.jobs[1].body_size_limit, 0);
+    assert_true(l.cfg.jobs[2].body_size_limit == SIZE_MAX);
     n = config_targets(&l.cfg, &defs);
     /* web twice in one group is one target; https gets :443. */
     assert_int_equal(n, 3);
