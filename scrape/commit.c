@@ -18,6 +18,7 @@
 #include "scrape/cache.h"
 #include "scrape/relabel_target.h"
 #include "src/base/arena.h"
+#include "src/base/buf.h"
 #include "src/base/xalloc.h"
 
 /* FNV-1a's offset basis, where a cache key's hash starts. */
@@ -36,22 +37,33 @@ _Static_assert(sizeof(synth_names) / sizeof(synth_names[0]) == SYN_COUNT,
 
 /* ---- staging --------------------------------------------------------- */
 
-/* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
+/*
+ * Go's %.50q, nearly: the first 50 bytes of the value v stands for,
+ * quoted, with \ and " escaped and a newline and a NUL byte as Go writes
+ * them.
+ */
 static void
 quote50(char *out, size_t cap, const char *v)
 {
     size_t o = 0;
 
     out[o++] = '"';
-    for (size_t i = 0; v[i] != '\0' && i < 50 && o + 4 < cap; i++) {
-        if (v[i] == '"' || v[i] == '\\')
-            out[o++] = '\\';
-        if (v[i] == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
+    for (size_t i = 0; v[0] != '\0' && i < 50 && o + 6 < cap; i++) {
+        if (strncmp(v, LABELS_NUL, 2) == 0) {
+            memcpy(out + o, "\\x00", 4);
+            o += 4;
+            v += 2;
             continue;
         }
-        out[o++] = v[i];
+        if (*v == '"' || *v == '\\')
+            out[o++] = '\\';
+        if (*v == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+            v++;
+            continue;
+        }
+        out[o++] = *v++;
     }
     out[o++] = '"';
     out[o] = '\0';
@@ -80,6 +92,8 @@ check_label_limits(struct target *t, const struct expo_sample *s,
     }
     for (size_t i = 0; i < ls->n; i++) {
         const struct label *l = &ls->v[i];
+        /* Go's len: bytes of the value, a NUL byte counting one. */
+        size_t vlen = labels_value_len(l->value);
 
         if (c->name_limit > 0 && strlen(l->name) > c->name_limit) {
             snprintf(err, errsz,
@@ -88,12 +102,12 @@ check_label_limits(struct target *t, const struct expo_sample *s,
                      s->series, l->name, strlen(l->name), c->name_limit);
             return -1;
         }
-        if (c->value_limit > 0 && strlen(l->value) > c->value_limit) {
+        if (c->value_limit > 0 && vlen > c->value_limit) {
             quote50(q, sizeof(q), l->value);
             snprintf(err, errsz,
                      "label_value_length_limit exceeded (metric: %.*s, "
                      "label name: %.50s, value: %s, length: %zu, limit: "
-                     "%zu)", mlen, s->series, l->name, q, strlen(l->value),
+                     "%zu)", mlen, s->series, l->name, q, vlen,
                      c->value_limit);
             return -1;
         }
@@ -175,6 +189,27 @@ stage_series(struct target *t, const struct labels *ls, uint32_t *id)
 }
 
 /*
+ * A scraped value as a label string. Prometheus 2.42 keeps a NUL byte
+ * inside a label value (its lexers skip NULs in a value, and the value
+ * is the raw bytes between the quotes), so the value must not end at it:
+ * the store carries it as C0 80 (store/labels.h).
+ */
+static const char *
+label_string(struct arena *a, const char *v, size_t n)
+{
+    struct buf b;
+    char *out;
+
+    if (memchr(v, '\0', n) == NULL)
+        return arena_strndup(a, v, n);
+    buf_init(&b, 0);
+    labels_nul_encode(v, n, &b);
+    out = arena_strndup(a, buf_str(&b), b.len);
+    buf_fini(&b);
+    return out;
+}
+
+/*
  * The series for a sample the cache does not know: the scraped name and
  * labels through relabel_series_labels (target labels attached as
  * honor_labels says, then metric_relabel_configs), then the label limits;
@@ -202,7 +237,7 @@ resolve_series(struct scrape_pool *p, struct target *t,
         const struct expo_label *l = &s->labels[i];
 
         v[n].name = arena_strndup(a, l->name, l->name_len);
-        v[n++].value = arena_strndup(a, l->value, l->value_len);
+        v[n++].value = label_string(a, l->value, l->value_len);
     }
     ls.v = v;
     ls.n = n;
