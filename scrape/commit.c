@@ -452,6 +452,8 @@ write_staged(struct target *t, const uint32_t *fresh, uint32_t **cur)
     }
     free(seen);
     qsort(*cur, n, sizeof(**cur), cmp_id);
+    /* Kept until the next scrape: only as long as it needs to be. */
+    *cur = xreallocarray(*cur, n ? n : 1, sizeof(**cur));
     return n;
 }
 
