@@ -2,8 +2,8 @@
  * Tests for the scrape pool against real HTTP servers on 127.0.0.1: a
  * forked child serves the exposition fixtures and misbehaving endpoints
  * (HTTP 500, a bad body, a stalled body, an oversized body, a body that
- * changes between scrapes) with keep-alive, and the pool writes into a
- * real store.
+ * changes between scrapes, fresh series then a syntax error) with
+ * keep-alive, and the pool writes into a real store.
  */
 #include <math.h>
 #include <signal.h>
@@ -785,13 +785,16 @@ test_failing_target_adds_nothing(void **state)
     struct store_stats st;
     size_t strings = 0;
 
-    def_init(&t, fx, "fresh", "/fresh-bad", 100, 5000);
+    def_init(&t, fx, "fresh", "/fresh-bad", 100, 30000);
     scrape_pool_set_targets(fx->pool, &t.d, 1, wall_ms());
     for (size_t n = 1; n <= 4; n++) {
-        assert_true(run_until(fx, 0, n, 20000));
+        const char *err;
+
+        assert_true(run_until(fx, 0, n, 60000));
         assert_int_equal(status(fx, 0).health, 2);
-        assert_true(strncmp(status(fx, 0).last_error,
-                            "parse error at line 50001: ", 27) == 0);
+        err = status(fx, 0).last_error;
+        if (strncmp(err, "parse error at line 50001: ", 27) != 0)
+            fail_msg("scrape %zu: %s", n, err);
         store_get_stats(fx->st, &st);
         assert_int_equal(st.series, 5);
         if (n > 1)
