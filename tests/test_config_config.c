@@ -62,6 +62,30 @@ test_defaults(void **state)
     ts_config_unload(&l);
 }
 
+/* body_size_limit left out is the scraper's default cap (0 here); written
+ * as 0 it means no limit, as in Prometheus (SIZE_MAX here). */
+static void
+test_body_size_limit(void **state)
+{
+    struct ts_config l;
+
+    (void)state;
+    ts_config_load(&l, "scrape_configs:\n"
+                  "  - job_name: unset\n"
+                  "  - job_name: zero\n"
+                  "    body_size_limit: 0\n"
+                  "  - job_name: zero_mb\n"
+                  "    body_size_limit: 0MB\n"
+                  "  - job_name: set\n"
+                  "    body_size_limit: 1KiB\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.cfg.jobs[0].body_size_limit, 0);
+    assert_true(l.cfg.jobs[1].body_size_limit == SIZE_MAX);
+    assert_true(l.cfg.jobs[2].body_size_limit == SIZE_MAX);
+    assert_int_equal(l.cfg.jobs[3].body_size_limit, 1024);
+    ts_config_unload(&l);
+}
+
 static void
 test_overrides(void **state)
 {
@@ -88,9 +112,7 @@ test_overrides(void **state)
                   "        labels: {instance: front, __meta_x: y}\n"
                   "  - job_name: slow\n"
                   "    scrape_interval: 1m30s\n"
-                  "    scrape_timeout: 1m\n"
-                  "  - job_name: nolimit\n"
-                  "    body_size_limit: 0MB\n");
+                  "    scrape_timeout: 1m\n");
     assert_int_equal(l.rc, 0);
     assert_int_equal(l.cfg.scrape_interval_ms, 15000);
     assert_int_equal(l.cfg.scrape_timeout_ms, 5000);
@@ -103,9 +125,6 @@ test_overrides(void **state)
     assert_int_equal(l.cfg.jobs[0].body_size_limit, 10 << 20);
     assert_int_equal(l.cfg.jobs[1].interval_ms, 90000);
     assert_int_equal(l.cfg.jobs[1].timeout_ms, 60000);
-    /* Not given: the scraper's default cap; 0, as in Prometheus: none. */
-    assert_int_equal(l.cfg.jobs[1].body_size_limit, 0);
-    assert_true(l.cfg.jobs[2].body_size_limit == SIZE_MAX);
     n = config_targets(&l.cfg, &defs);
     /* web twice in one group is one target; https gets :443. */
     assert_int_equal(n, 3);
@@ -687,6 +706,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_body_size_limit),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_unknown_key),
