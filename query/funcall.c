@@ -266,7 +266,7 @@ relabel_all(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
         if (re != NULL) {
             v = labels_get(&ls, str_arg(n, 3));
             v = v ? v : "";
-            if (regex_expand(re, v, strlen(v), str_arg(n, 2), &b) == 1)
+            if (labels_regex_expand(re, v, str_arg(n, 2), &b) == 1)
                 qlabels_set(ev, &in.s[i].ls, str_arg(n, 1),
                             arena_strdup(ev->a, buf_str(&b)), &ls);
         } else {

@@ -336,7 +336,9 @@ qlex_duration(const char *s, size_t len)
 static size_t
 put_utf8(char *out, uint32_t cp)
 {
-    if (cp < 0x80) {
+    /* U+0000 takes the two-byte form, C0 80: label strings carry a NUL
+     * byte that way (store/labels.h). */
+    if (cp < 0x80 && cp != 0) {
         out[0] = (char)cp;
         return 1;
     }
@@ -356,6 +358,16 @@ put_utf8(char *out, uint32_t cp)
     out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+/* The byte of a \x or octal escape; a NUL byte as C0 80, as above. */
+static size_t
+put_byte(char *out, long v)
+{
+    if (v == 0)
+        return put_utf8(out, 0);
+    out[0] = (char)v;
+    return 1;
 }
 
 /* Reads n digits of base at s; -1 when one is missing. */
@@ -408,12 +420,12 @@ unescape(const char *s, size_t avail, char quote, char *out, size_t *olen)
         }
     }
     if (s[1] == 'x' && (v = read_digits(s + 2, avail - 2, 2, 16)) >= 0) {
-        out[(*olen)++] = (char)v;
+        *olen += put_byte(out + *olen, v);
         return 4;
     }
     if (s[1] >= '0' && s[1] <= '7' &&
         (v = read_digits(s + 1, avail - 1, 3, 8)) >= 0 && v < 256) {
-        out[(*olen)++] = (char)v;
+        *olen += put_byte(out + *olen, v);
         return 4;
     }
     if (s[1] == 'u')

@@ -1,23 +1,26 @@
 /*
  * The scrape commit: from the exposition parser's samples to the store.
- * Samples are staged while a body parses and reach the store only once
- * the whole body parsed, with the synthetic series and staleness markers
- * Prometheus writes. The series cache maps raw series text to ids so a
+ * Samples, and the label sets of series not yet in the store, are staged
+ * in the target's memory within a budget while a body parses; they reach
+ * the store only once the whole body parsed, with the synthetic series
+ * and staleness markers Prometheus writes, so a failed scrape leaves no
+ * trace but those. The series cache maps raw series text to ids so a
  * known series skips relabelling. It never fetches or schedules.
  */
 #include "scrape/commit.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrape/cache.h"
 #include "scrape/relabel_target.h"
 #include "src/base/arena.h"
+#include "src/base/buf.h"
 #include "src/base/xalloc.h"
 
-/* The cache's id for a series metric_relabel_configs drops. */
-#define DROPPED_ID UINT32_MAX
 /* FNV-1a's offset basis, where a cache key's hash starts. */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 
@@ -32,119 +35,35 @@ static const char *const synth_names[] = {
 _Static_assert(sizeof(synth_names) / sizeof(synth_names[0]) == SYN_COUNT,
                "synth_names out of step with enum synth");
 
-/* ---- the series cache ---------------------------------------------- */
-
-static struct cache_entry *
-cache_slot(struct series_cache *c, const char *key, size_t len, uint64_t h)
-{
-    size_t mask = c->cap - 1;
-
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        struct cache_entry *e = &c->v[i];
-
-        if (e->key == NULL || (e->hash == h && e->len == len &&
-                               memcmp(e->key, key, len) == 0))
-            return e;
-    }
-}
-
-static struct cache_entry *
-cache_find(struct series_cache *c, const char *key, size_t len, uint64_t h)
-{
-    struct cache_entry *e;
-
-    if (c->cap == 0)
-        return NULL;
-    e = cache_slot(c, key, len, h);
-    return e->key != NULL ? e : NULL;
-}
-
-/* Re-inserts the entries (seen in scrape keep_iter, or all when keep_all)
- * into a table of new_cap slots, freeing the others' keys. */
-static void
-cache_rebuild(struct series_cache *c, size_t new_cap, bool keep_all,
-              uint32_t keep_iter)
-{
-    struct cache_entry *old = c->v;
-    size_t old_cap = c->cap;
-
-    c->v = xcalloc(new_cap, sizeof(*c->v));
-    c->cap = new_cap;
-    c->n = 0;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i].key == NULL)
-            continue;
-        if (!keep_all && old[i].iter != keep_iter) {
-            free(old[i].key);
-            continue;
-        }
-        *cache_slot(c, old[i].key, old[i].len, old[i].hash) = old[i];
-        c->n++;
-    }
-    free(old);
-}
-
-static void
-cache_insert(struct series_cache *c, const char *key, size_t len,
-             uint64_t h, uint32_t id, uint32_t iter)
-{
-    struct cache_entry *e;
-
-    if ((c->n + 1) * 4 > c->cap * 3)
-        cache_rebuild(c, c->cap != 0 ? c->cap * 2 : 64, true, 0);
-    e = cache_slot(c, key, len, h);
-    assert(e->key == NULL);
-    e->key = xstrndup(key, len);
-    e->len = len;
-    e->hash = h;
-    e->id = id;
-    e->iter = iter;
-    c->n++;
-}
-
-/* Drops entries not seen in scrape iter, shrinking the table with them. */
-static void
-cache_sweep(struct series_cache *c, uint32_t iter)
-{
-    size_t live = 0, cap = 64;
-
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->v[i].key != NULL && c->v[i].iter == iter)
-            live++;
-    if (live == c->n)
-        return;
-    while (live * 4 > cap * 3 / 2)
-        cap *= 2;
-    cache_rebuild(c, cap, false, iter);
-}
-
-static void
-cache_clear(struct series_cache *c)
-{
-    for (size_t i = 0; i < c->cap; i++)
-        free(c->v[i].key);
-    free(c->v);
-    memset(c, 0, sizeof(*c));
-}
-
 /* ---- staging --------------------------------------------------------- */
 
-/* Go's %.50q, nearly: the first 50 bytes, quoted, with \ and " escaped. */
+/*
+ * Go's %.50q, nearly: the first 50 bytes of the value v stands for,
+ * quoted, with \ and " escaped and a newline and a NUL byte as Go writes
+ * them.
+ */
 static void
 quote50(char *out, size_t cap, const char *v)
 {
     size_t o = 0;
 
     out[o++] = '"';
-    for (size_t i = 0; v[i] != '\0' && i < 50 && o + 4 < cap; i++) {
-        if (v[i] == '"' || v[i] == '\\')
-            out[o++] = '\\';
-        if (v[i] == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
+    for (size_t i = 0; v[0] != '\0' && i < 50 && o + 6 < cap; i++) {
+        if (strncmp(v, LABELS_NUL, 2) == 0) {
+            memcpy(out + o, "\\x00", 4);
+            o += 4;
+            v += 2;
             continue;
         }
-        out[o++] = v[i];
+        if (*v == '"' || *v == '\\')
+            out[o++] = '\\';
+        if (*v == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+            v++;
+            continue;
+        }
+        out[o++] = *v++;
     }
     out[o++] = '"';
     out[o] = '\0';
@@ -173,6 +92,8 @@ check_label_limits(struct target *t, const struct expo_sample *s,
     }
     for (size_t i = 0; i < ls->n; i++) {
         const struct label *l = &ls->v[i];
+        /* Go's len: bytes of the value, a NUL byte counting one. */
+        size_t vlen = labels_value_len(l->value);
 
         if (c->name_limit > 0 && strlen(l->name) > c->name_limit) {
             snprintf(err, errsz,
@@ -181,12 +102,12 @@ check_label_limits(struct target *t, const struct expo_sample *s,
                      s->series, l->name, strlen(l->name), c->name_limit);
             return -1;
         }
-        if (c->value_limit > 0 && strlen(l->value) > c->value_limit) {
+        if (c->value_limit > 0 && vlen > c->value_limit) {
             quote50(q, sizeof(q), l->value);
             snprintf(err, errsz,
                      "label_value_length_limit exceeded (metric: %.*s, "
                      "label name: %.50s, value: %s, length: %zu, limit: "
-                     "%zu)", mlen, s->series, l->name, q, strlen(l->value),
+                     "%zu)", mlen, s->series, l->name, q, vlen,
                      c->value_limit);
             return -1;
         }
@@ -194,13 +115,109 @@ check_label_limits(struct target *t, const struct expo_sample *s,
     return 0;
 }
 
+/* ---- the stage ------------------------------------------------------- */
+
 /*
- * The series id for a sample the cache does not know: the scraped name
- * and labels through relabel_series_labels (target labels attached as
- * honor_labels says, then metric_relabel_configs), then the label limits.
- * Returns DROPPED_ID for a series the rules drop; fails (-1) for a series
- * without a valid name (t->stage.sdiag set) or over a label limit
- * (t->stage.limit_error set), which fails the whole scrape as in Prometheus.
+ * Adds n bytes to what the scrape holds; past its budget the scrape
+ * fails, in Prometheus's words for a body over body_size_limit, since the
+ * budget is a multiple of that limit.
+ */
+static int
+charge(struct target *t, size_t n)
+{
+    struct target_stage *g = &t->stage;
+
+    g->bytes += n;
+    if (g->budget == 0 || g->bytes <= g->budget)
+        return 0;
+    g->too_big = true;
+    snprintf(g->limit_error, sizeof(g->limit_error),
+             "body size limit exceeded (staging it needs over %zu MiB)",
+             g->budget >> 20);
+    return -1;
+}
+
+/* Makes room for one more element in *v (n used of *cap, size bytes
+ * each), charging the growth; -1 when that breaks the budget. */
+static int
+reserve(struct target *t, void **v, size_t n, size_t *cap, size_t size)
+{
+    size_t want;
+
+    if (n < *cap)
+        return 0;
+    want = *cap != 0 ? *cap * 2 : 256;
+    if (charge(t, (want - *cap) * size) != 0)
+        return -1;
+    *v = xreallocarray(*v, want, size);
+    *cap = want;
+    return 0;
+}
+
+/*
+ * Stages the final label set of a series the scrape would create, packed
+ * into the stage's arena, and returns its provisional id (STAGE_NEW plus
+ * its index); -1 when that breaks the budget.
+ */
+static int
+stage_series(struct target *t, const struct labels *ls, uint32_t *id)
+{
+    struct target_stage *g = &t->stage;
+    size_t size = 1;
+    char *p;
+
+    for (size_t i = 0; i < ls->n; i++)
+        size += strlen(ls->v[i].name) + strlen(ls->v[i].value) + 2;
+    if (g->nfresh >= STAGE_NEW - 1 || charge(t, size + 16) != 0 ||
+        reserve(t, (void **)&g->fresh, g->nfresh, &g->capfresh,
+                sizeof(*g->fresh)) != 0)
+        return -1;
+    if (g->labels == NULL)
+        g->labels = arena_new();
+    p = arena_alloc(g->labels, size);
+    g->fresh[g->nfresh] = p;
+    for (size_t i = 0; i < ls->n; i++) {
+        size_t nn = strlen(ls->v[i].name) + 1, vn = strlen(ls->v[i].value);
+
+        memcpy(p, ls->v[i].name, nn);
+        memcpy(p + nn, ls->v[i].value, vn + 1);
+        p += nn + vn + 1;
+    }
+    *p = '\0';
+    *id = STAGE_NEW | (uint32_t)g->nfresh++;
+    return 0;
+}
+
+/*
+ * A scraped value as a label string. Prometheus 2.42 keeps a NUL byte
+ * inside a label value (its lexers skip NULs in a value, and the value
+ * is the raw bytes between the quotes), so the value must not end at it:
+ * the store carries it as C0 80 (store/labels.h).
+ */
+static const char *
+label_string(struct arena *a, const char *v, size_t n)
+{
+    struct buf b;
+    char *out;
+
+    if (memchr(v, '\0', n) == NULL)
+        return arena_strndup(a, v, n);
+    buf_init(&b, 0);
+    labels_nul_encode(v, n, &b);
+    out = arena_strndup(a, buf_str(&b), b.len);
+    buf_fini(&b);
+    return out;
+}
+
+/*
+ * The series for a sample the cache does not know: the scraped name and
+ * labels through relabel_series_labels (target labels attached as
+ * honor_labels says, then metric_relabel_configs), then the label limits;
+ * its final label set is staged, not yet created. Returns CACHE_DROPPED for
+ * a series the rules drop; fails (-1) for a series without a valid name
+ * (t->stage.sdiag set), over a label limit or over the budget
+ * (t->stage.limit_error set), which fails the whole scrape as in
+ * Prometheus.
  */
 static int
 resolve_series(struct scrape_pool *p, struct target *t,
@@ -220,25 +237,56 @@ resolve_series(struct scrape_pool *p, struct target *t,
         const struct expo_label *l = &s->labels[i];
 
         v[n].name = arena_strndup(a, l->name, l->name_len);
-        v[n++].value = arena_strndup(a, l->value, l->value_len);
+        v[n++].value = label_string(a, l->value, l->value_len);
     }
     ls.v = v;
     ls.n = n;
     rc = relabel_series_labels(&ls, &t->ident.labels, t->conf.honor,
                                t->conf.mrules, p->lb, &t->stage.sdiag);
-    if (rc < 0)
+    if (rc < 0) {
+        t->stage.series_failed = true;
         return -1;
+    }
     if (rc == 0) {
-        *id = DROPPED_ID;
+        *id = CACHE_DROPPED;
         return 0;
     }
     if (check_label_limits(t, s, relabel_builder_labels(p->lb)) != 0)
         return -1;
-    *id = store_series_id(p->st, relabel_builder_labels(p->lb));
+    return stage_series(t, relabel_builder_labels(p->lb), id);
+}
+
+/* Stages one sample of series id; -1 when that breaks the budget. */
+static int
+stage_sample(struct target *t, const struct expo_sample *s, uint32_t id)
+{
+    struct target_stage *g = &t->stage;
+    struct staged *st;
+
+    if (reserve(t, (void **)&g->staged, g->nstaged, &g->capstaged,
+                sizeof(*g->staged)) != 0)
+        return -1;
+    st = &g->staged[g->nstaged++];
+    st->id = id;
+    st->v = s->value;
+    st->ts = STAGE_NO_TS;
+    /* honor_timestamps: an exposed timestamp wins over the scrape's,
+     * unless the job says to ignore them; then staleness applies. */
+    if (s->has_ts && !t->conf.ignore_timestamps) {
+        if (reserve(t, (void **)&g->ts, g->nts, &g->capts,
+                    sizeof(*g->ts)) != 0)
+            return -1;
+        st->ts = (uint32_t)g->nts;
+        g->ts[g->nts++] = s->ts;
+    }
     return 0;
 }
 
-/* The series first, from the cache when it is there; then the sample. */
+/*
+ * The series first, from the cache when it is there; then the sample.
+ * Past sample_limit the scrape has failed already: samples are counted,
+ * not kept.
+ */
 int
 commit_stage(void *ctx, const struct expo_sample *s)
 {
@@ -248,51 +296,72 @@ commit_stage(void *ctx, const struct expo_sample *s)
     uint64_t h = target_hash_bytes(s->series, s->series_len, FNV_OFFSET);
     struct cache_entry *e = cache_find(&sr->cache, s->series, s->series_len,
                                        h);
-    struct staged *st;
     uint32_t id;
 
+    if (e != NULL && e->id != CACHE_DROPPED && e->iter == sr->iter) {
+        /* The same series text again in this body: the first one wins. */
+        g->kept++;
+        g->dups++;
+        return 0;
+    }
     if (e != NULL) {
         e->iter = sr->iter;
         id = e->id;
     } else {
-        if (resolve_series(t->pool, t, s, &id) != 0) {
-            g->series_failed = true;
+        if (resolve_series(t->pool, t, s, &id) != 0 ||
+            charge(t, s->series_len + 16 + 2 * sizeof(*e)) != 0)
             return 1;
-        }
         cache_insert(&sr->cache, s->series, s->series_len, h, id, sr->iter);
-        if (id != DROPPED_ID)
+        if (id != CACHE_DROPPED)
             g->series_added++;
     }
     /* A dropped series is remembered so the next scrape skips it cheaply. */
-    if (id == DROPPED_ID)
+    if (id == CACHE_DROPPED)
         return 0;
-    if (g->nstaged == g->capstaged) {
-        g->capstaged = g->capstaged != 0 ? g->capstaged * 2 : 256;
-        g->staged = xreallocarray(g->staged, g->capstaged,
-                                  sizeof(*g->staged));
-    }
-    st = &g->staged[g->nstaged];
-    st->id = id;
-    st->seq = (uint32_t)g->nstaged++;
-    /* honor_timestamps: an exposed timestamp wins over the scrape's,
-     * unless the job says to ignore them; then staleness applies. */
-    st->tracked = !s->has_ts || t->conf.ignore_timestamps;
-    st->t = st->tracked ? t->xfer.start_ms : s->ts;
-    st->v = s->value;
-    return 0;
+    g->kept++;
+    if (t->conf.sample_limit > 0 && g->kept > t->conf.sample_limit)
+        return 0;
+    return stage_sample(t, s, id) != 0;
+}
+
+void
+commit_begin(struct target *t)
+{
+    struct target_stage *g = &t->stage;
+    size_t body = t->conf.max_body != 0 ? t->conf.max_body
+                                        : FETCH_DEFAULT_MAX_BODY;
+
+    assert(g->parser == NULL);
+    commit_end(t);
+    memset(g, 0, sizeof(*g));
+    g->budget = body <= SIZE_MAX / COMMIT_STAGE_FACTOR
+                ? body * COMMIT_STAGE_FACTOR : 0;
+    if (g->budget != 0 && g->budget < COMMIT_STAGE_FLOOR)
+        g->budget = COMMIT_STAGE_FLOOR;
+    t->series.iter++;
+}
+
+void
+commit_end(struct target *t)
+{
+    struct target_stage *g = &t->stage;
+
+    expo_free(g->parser);
+    g->parser = NULL;
+    /* A thousand idle targets should not each hold a body's worth. */
+    free(g->staged);
+    free(g->ts);
+    free(g->fresh);
+    arena_free(g->labels);
+    g->staged = NULL;
+    g->ts = NULL;
+    g->fresh = NULL;
+    g->labels = NULL;
+    g->nstaged = g->capstaged = g->nts = g->capts = 0;
+    g->nfresh = g->capfresh = 0;
 }
 
 /* ---- commit ---------------------------------------------------------- */
-
-static int
-cmp_staged(const void *a, const void *b)
-{
-    const struct staged *x = a, *y = b;
-
-    if (x->id != y->id)
-        return x->id < y->id ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
 
 static void
 append(struct target *t, uint32_t id, int64_t ts, double v)
@@ -302,32 +371,89 @@ append(struct target *t, uint32_t id, int64_t ts, double v)
 }
 
 /*
- * Writes the staged samples, first of each series only, and collects the
- * tracked series of this scrape (sorted, unique) into *cur.
+ * Creates (or finds) the series the scrape staged, in the store, now that
+ * it succeeded; returns their ids by index (NULL when there are none).
  */
-static size_t
-write_staged(struct target *t, uint32_t **cur, size_t *capcur)
+static uint32_t *
+create_series(struct target *t)
 {
     struct target_stage *g = &t->stage;
+    uint32_t *ids = g->nfresh ? xreallocarray(NULL, g->nfresh, sizeof(*ids))
+                              : NULL;
+    struct label *v = NULL;
+    size_t cap = 0;
+
+    for (size_t i = 0; i < g->nfresh; i++) {
+        struct labels ls = { v, 0 };
+
+        for (const char *p = g->fresh[i]; *p != '\0'; ls.n++) {
+            if (ls.n == cap) {
+                cap = cap ? cap * 2 : 16;
+                v = xreallocarray(v, cap, sizeof(*v));
+            }
+            v[ls.n].name = p;
+            v[ls.n].value = p + strlen(p) + 1;
+            p = v[ls.n].value + strlen(v[ls.n].value) + 1;
+        }
+        ls.v = v;
+        ids[i] = store_series_id(t->pool->st, &ls);
+    }
+    free(v);
+    return ids;
+}
+
+/* The store id of a staged id. */
+static uint32_t
+real_id(const uint32_t *fresh, uint32_t id)
+{
+    return (id & STAGE_NEW) != 0 ? fresh[id & ~STAGE_NEW] : id;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Writes the staged samples in body order, the first of each series only,
+ * and returns the tracked series of this scrape (sorted, unique) in *cur,
+ * a malloc'd array; the return value is their count.
+ */
+static size_t
+write_staged(struct target *t, const uint32_t *fresh, uint32_t **cur)
+{
+    struct target_stage *g = &t->stage;
+    uint32_t max = 0;
+    uint64_t *seen;
     size_t n = 0;
 
-    qsort(g->staged, g->nstaged, sizeof(*g->staged), cmp_staged);
+    for (size_t i = 0; i < g->nstaged; i++)
+        if (real_id(fresh, g->staged[i].id) > max)
+            max = real_id(fresh, g->staged[i].id);
+    seen = xcalloc((size_t)max / 64 + 1, sizeof(*seen));
+    *cur = xreallocarray(NULL, g->nstaged ? g->nstaged : 1, sizeof(**cur));
+    t->status.duplicates += g->dups;
     for (size_t i = 0; i < g->nstaged; i++) {
         const struct staged *s = &g->staged[i];
+        uint32_t id = real_id(fresh, s->id);
 
-        if (i > 0 && g->staged[i - 1].id == s->id) {
+        if (seen[id / 64] & (1ULL << (id % 64))) {
             t->status.duplicates++;
             continue;
         }
-        append(t, s->id, s->t, s->v);
-        if (!s->tracked)
-            continue;
-        if (n == *capcur) {
-            *capcur = *capcur != 0 ? *capcur * 2 : 64;
-            *cur = xreallocarray(*cur, *capcur, sizeof(**cur));
-        }
-        (*cur)[n++] = s->id;
+        seen[id / 64] |= 1ULL << (id % 64);
+        append(t, id, s->ts == STAGE_NO_TS ? t->xfer.start_ms : g->ts[s->ts],
+               s->v);
+        if (s->ts == STAGE_NO_TS)
+            (*cur)[n++] = id;
     }
+    free(seen);
+    qsort(*cur, n, sizeof(**cur), cmp_id);
+    /* Kept until the next scrape: only as long as it needs to be. */
+    *cur = xreallocarray(*cur, n ? n : 1, sizeof(**cur));
     return n;
 }
 
@@ -358,17 +484,20 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
 {
     struct target_series *sr = &t->series;
     int64_t ts = t->xfer.start_ms;
-    uint32_t *cur = NULL;
-    size_t ncur = 0, capcur = 0, scraped;
+    uint32_t *cur = NULL, *fresh;
+    size_t ncur = 0, scraped;
     double synth[SYN_COUNT];
 
     if (ok) {
-        ncur = write_staged(t, &cur, &capcur);
+        fresh = create_series(t);
+        cache_settle(&sr->cache, fresh);
+        ncur = write_staged(t, fresh, &cur);
+        free(fresh);
         mark_gone(t, sr->prev, sr->nprev, cur, ncur, ts);
         free(sr->prev);
         sr->prev = cur;
         sr->nprev = ncur;
-        sr->capprev = capcur;
+        sr->capprev = ncur;
         cache_sweep(&sr->cache, sr->iter);
     } else {
         mark_gone(t, sr->prev, sr->nprev, NULL, 0, ts);
@@ -380,16 +509,16 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
     synth[SYN_UP] = ok ? 1 : 0;
     synth[SYN_DURATION] = duration_s;
     synth[SYN_SCRAPED] = (double)scraped;
-    /* Only samples metric_relabel_configs kept were staged. */
-    synth[SYN_POST_RELABEL] = counted ? (double)t->stage.nstaged : 0;
+    /* Samples metric_relabel_configs kept, repeats included. */
+    synth[SYN_POST_RELABEL] = counted ? (double)t->stage.kept : 0;
     synth[SYN_SERIES_ADDED] = counted ? (double)t->stage.series_added : 0;
     for (int i = 0; i < SYN_COUNT; i++)
         append(t, sr->synth[i], ts, synth[i]);
     t->status.samples = scraped;
 }
 
-/* sample_limit counts the samples staged, those metric_relabel_configs
- * kept, as Prometheus counts after relabelling. */
+/* sample_limit counts the samples metric_relabel_configs kept, as
+ * Prometheus counts after relabelling. */
 void
 commit_error(struct target *t, const char *error)
 {
@@ -408,7 +537,7 @@ commit_error(struct target *t, const char *error)
         snprintf(out, cap, "parse error: %s", g->pdiag.msg);
     else if (error != NULL)
         snprintf(out, cap, "%s", error);
-    else if (t->conf.sample_limit > 0 && g->nstaged > t->conf.sample_limit)
+    else if (t->conf.sample_limit > 0 && g->kept > t->conf.sample_limit)
         snprintf(out, cap, "sample limit exceeded");
     else
         out[0] = '\0';

@@ -1,18 +1,21 @@
 /*
  * What a scrape puts in the store. While a body parses, each sample's
  * series is found (in the target's series cache, or relabelled and
- * checked against the label limits when new) and the sample is staged;
- * when the scrape ends, the staged samples are committed all or nothing,
- * with the synthetic series (up, scrape_duration_seconds, ...) and
- * staleness markers for the series that vanished. It does no I/O and
- * keeps no schedule: scrape/pool.c decides when scrapes start and end.
+ * checked against the label limits when new) and the sample is staged in
+ * the target's own memory, new series as label sets; when the scrape
+ * ends, the staged samples are committed all or nothing, with the
+ * synthetic series (up, scrape_duration_seconds, ...) and staleness
+ * markers for the series that vanished. A failed scrape creates no
+ * series. It does no I/O and keeps no schedule: scrape/pool.c decides
+ * when scrapes start and end.
  *
  * Private to scrape/pool.c: other files use scrape/pool.h (tests may
  * include it).
  *
  * Ownership: every function works on a target of a pool (scrape/target.h)
  * and writes into that pool's store. What it allocates (cache keys, the
- * staged samples, the ids of the last scrape) belongs to the target.
+ * staged samples and label sets, the ids of the last scrape) belongs to
+ * the target.
  */
 #ifndef SCRAPE_COMMIT_H
 #define SCRAPE_COMMIT_H
@@ -24,12 +27,29 @@
 #include "scrape/target.h"
 
 /*
+ * How much a scrape may stage: this many times the body size limit (the
+ * default limit when none is set; no bound when the limit is off), and
+ * at least COMMIT_STAGE_FLOOR, so a small limit stays the one that binds.
+ */
+#define COMMIT_STAGE_FACTOR 4
+#define COMMIT_STAGE_FLOOR ((size_t)16 << 20)
+
+/*
+ * Starts t's next scrape: empties the stage (its parser must be gone),
+ * sets its budget from t->conf.max_body and moves the cache to the next
+ * scrape number.
+ */
+void commit_begin(struct target *t);
+
+/*
  * The exposition parser's sink; ctx is the target. Finds the sample's
- * series id and stages the sample at t->xfer.start_ms (or its own
- * timestamp, as honor_timestamps says); a series metric_relabel_configs
- * drops is remembered and skipped. Returns 1 to stop the parse when a
- * series has no valid name (t->stage.sdiag set) or breaks a label limit
- * (t->stage.limit_error set), which fails the scrape.
+ * series and stages the sample at t->xfer.start_ms (or its own timestamp,
+ * as honor_timestamps says); a series metric_relabel_configs drops is
+ * remembered and skipped, a repeat of a series text in the same body is
+ * counted and skipped. Returns 1 to stop the parse when a series has no
+ * valid name (t->stage.sdiag set), breaks a label limit, or the stage
+ * outgrows its budget (t->stage.limit_error set: "body size limit
+ * exceeded ..."), which fails the scrape.
  */
 int commit_stage(void *ctx, const struct expo_sample *s);
 
@@ -42,16 +62,20 @@ int commit_stage(void *ctx, const struct expo_sample *s);
 void commit_error(struct target *t, const char *error);
 
 /*
- * Commits the finished scrape of t. ok: the staged samples go in (the
- * first of each series) and the series that vanished since the last
- * success get staleness markers. Not ok: nothing staged goes in, every
- * series of the last success is marked stale and the cache is emptied.
+ * Commits the finished scrape of t. ok: the new series are created, the
+ * staged samples go in (the first of each series) and the series that
+ * vanished since the last success get staleness markers. Not ok: nothing
+ * staged goes in and no series is created, every series of the last
+ * success is marked stale and the cache is emptied.
  * Either way the synthetic series get a sample at the scrape's start.
  * counted is false for transport errors, whose partial bodies count as
  * empty; duration_s is scrape_duration_seconds. Sets t->status.samples.
  */
 void commit_scrape(struct target *t, bool ok, bool counted,
                    double duration_s);
+
+/* Frees everything the scrape staged, and its parser. */
+void commit_end(struct target *t);
 
 /* Looks up the ids of t's synthetic series: its non-empty target labels
  * plus each name. Call once, before t's first scrape. */

@@ -158,7 +158,8 @@ send_headers(struct fetch_conn *c)
 /*
  * Bodies of error responses are drained (so the connection can be kept)
  * but not passed on; every body counts against the cap, measured after
- * gzip decoding so a small compressed bomb cannot get past it.
+ * gzip decoding so a small compressed bomb cannot get past it. A body
+ * that reaches the cap fails, as in Prometheus (n >= body_size_limit).
  */
 static size_t
 on_data(char *p, size_t size, size_t nmemb, void *ctx)
@@ -166,7 +167,7 @@ on_data(char *p, size_t size, size_t nmemb, void *ctx)
     struct fetch_conn *c = ctx;
     size_t n = size * nmemb;
 
-    if (n > c->max_body - c->received) {
+    if (n >= c->max_body - c->received) {
         c->abort = ABORT_TOO_BIG;
         return 0;
     }

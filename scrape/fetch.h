@@ -58,7 +58,8 @@ void fetch_http_fini(struct fetch_http *h);
 struct fetch_request {
     const char *url;
     int64_t timeout_ms;     /* whole transfer, connect included; > 0 */
-    size_t max_body;        /* bytes after decoding; 0: the default */
+    size_t max_body;        /* bytes after decoding, a body this long
+                               fails; 0: the default; SIZE_MAX: none */
     const struct fetch_http *http;  /* NULL: plain defaults */
 };
 

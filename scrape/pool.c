@@ -79,19 +79,18 @@ on_done(void *ctx, const char *error)
     if (!ok)
         log_debug("%s: %s: %s", __func__, t->ident.shown_url,
                   t->status.last_error);
-    /* A body cut short by our own parser or limits still counts. */
-    counted = error == NULL || t->stage.parse_failed;
+    /*
+     * A body cut short by our own parser or limits still counts; one
+     * whose staging outgrew its budget counts as empty, as Prometheus
+     * counts a body over its size limit.
+     */
+    counted = (error == NULL || t->stage.parse_failed) && !t->stage.too_big;
     dur = time_mono_s() - t->xfer.mono_start;
     commit_scrape(t, ok, counted, dur);
     if (t->series.cache_stale)
         commit_forget(t);
     t->series.cache_stale = false;
-    expo_free(t->stage.parser);
-    t->stage.parser = NULL;
-    /* A thousand idle targets should not each hold a body's worth. */
-    free(t->stage.staged);
-    t->stage.staged = NULL;
-    t->stage.nstaged = t->stage.capstaged = 0;
+    commit_end(t);
     t->xfer.running = false;
     t->status.health = ok ? 1 : 2;
     t->status.last_scrape_ms = t->xfer.start_ms;
@@ -117,16 +116,9 @@ start_scrape(struct target *t, int64_t now_ms)
     };
 
     t->xfer.running = true;
-    t->stage.parse_failed = false;
-    t->stage.limit_error[0] = '\0';
-    t->stage.series_failed = false;
-    diag_clear(&t->stage.pdiag);
-    diag_clear(&t->stage.sdiag);
+    commit_begin(t);
     t->xfer.start_ms = now_ms;
     t->xfer.mono_start = time_mono_s();
-    t->stage.nstaged = 0;
-    t->stage.series_added = 0;
-    t->series.iter++;
     if (t->conf.forced_error[0] != '\0')
         on_done(t, t->conf.forced_error);
     else
@@ -243,7 +235,7 @@ target_free(struct target *t)
     if (t == NULL)
         return;
     fetch_conn_free(t->xfer.conn);
-    expo_free(t->stage.parser);
+    commit_end(t);
     commit_forget(t);
     labels_release(&t->ident.labels);
     free(t->ident.job);
@@ -251,7 +243,6 @@ target_free(struct target *t)
     free(t->ident.shown_url);
     fetch_http_fini(&t->conf.http);
     free(t->ident.discovered);
-    free(t->stage.staged);
     free(t->series.prev);
     free(t);
 }

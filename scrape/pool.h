@@ -37,7 +37,9 @@ struct scrape_target_def {
     struct labels labels;       /* final target labels, incl. job, instance */
     int64_t interval_ms;
     int64_t timeout_ms;         /* <= interval_ms */
-    size_t body_size_limit;     /* bytes; 0: 64 MiB */
+    size_t body_size_limit;     /* bytes; 0: 64 MiB; SIZE_MAX: none. A
+                                   scrape may stage 4 times it (16 MiB at
+                                   least); more fails it as over it */
     /* From relabelling (NULL, false: none, as for a plain static job). */
     const char *params;         /* encoded URL query "a=1&b=2", or NULL */
     const char *discovered;     /* the labels before relabelling, formatted */

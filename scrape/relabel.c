@@ -48,6 +48,7 @@ struct relabel_builder {
     size_t n, cap;
     struct labels view;
     struct buf val, tmp, tmp2, snap;
+    struct buf raw, enc;        /* val decoded; a result encoded */
 };
 
 /* ORDER relabel_action */
@@ -194,6 +195,8 @@ relabel_builder_new(void)
     buf_init(&lb->tmp, 0);
     buf_init(&lb->tmp2, 0);
     buf_init(&lb->snap, 0);
+    buf_init(&lb->raw, 0);
+    buf_init(&lb->enc, 0);
     return lb;
 }
 
@@ -220,6 +223,8 @@ relabel_builder_free(struct relabel_builder *lb)
     buf_fini(&lb->tmp);
     buf_fini(&lb->tmp2);
     buf_fini(&lb->snap);
+    buf_fini(&lb->raw);
+    buf_fini(&lb->enc);
     free(lb);
 }
 
@@ -497,42 +502,75 @@ join_sources(const struct relabel_rule *r, struct relabel_builder *lb)
 }
 
 /*
+ * The joined value as a regex, hashmod and case mapping see it: the
+ * bytes it stands for, a NUL byte that label strings carry as C0 80
+ * (store/labels.h) as itself, as in Prometheus.
+ */
+static const char *
+raw_value(struct relabel_builder *lb, size_t *n)
+{
+    const char *val = buf_str(&lb->val);
+
+    *n = lb->val.len;
+    if (strstr(val, LABELS_NUL) == NULL)
+        return val;
+    buf_reset(&lb->raw);
+    labels_nul_decode(val, &lb->raw);
+    *n = lb->raw.len;
+    return buf_str(&lb->raw);
+}
+
+/* Sets name to the bytes in b, a NUL byte among them kept as C0 80. */
+static void
+set_bytes(struct relabel_builder *lb, const char *name, const struct buf *b)
+{
+    if (memchr(buf_str(b), '\0', b->len) == NULL) {
+        relabel_builder_set(lb, name, buf_str(b));
+        return;
+    }
+    buf_reset(&lb->enc);
+    labels_nul_encode(b->data, b->len, &lb->enc);
+    relabel_builder_set(lb, name, buf_str(&lb->enc));
+}
+
+/*
  * replace: when the regex matches the joined value, expands target_label
  * and replacement with its groups. An invalid expanded name or an empty
  * result deletes the label named by the unexpanded target_label, as
  * Prometheus does.
  */
 static void
-do_replace(const struct relabel_rule *r, struct relabel_builder *lb)
+do_replace(const struct relabel_rule *r, struct relabel_builder *lb,
+           const char *val, size_t n)
 {
-    const char *val = buf_str(&lb->val);
-
     buf_reset(&lb->tmp);
     buf_puts(&lb->tmp, "");
-    if (regex_expand(r->re, val, lb->val.len, r->target, &lb->tmp) != 1)
+    if (regex_expand(r->re, val, n, r->target, &lb->tmp) != 1)
         return;
-    if (!relabel_name_valid(buf_str(&lb->tmp))) {
+    if (strlen(buf_str(&lb->tmp)) != lb->tmp.len ||
+        !relabel_name_valid(buf_str(&lb->tmp))) {
         relabel_builder_del(lb, r->target);
         return;
     }
     buf_reset(&lb->tmp2);
     buf_puts(&lb->tmp2, "");
-    regex_expand(r->re, val, lb->val.len, r->replacement, &lb->tmp2);
+    regex_expand(r->re, val, n, r->replacement, &lb->tmp2);
     if (lb->tmp2.len == 0)
         relabel_builder_del(lb, r->target);
     else
-        relabel_builder_set(lb, buf_str(&lb->tmp), buf_str(&lb->tmp2));
+        set_bytes(lb, buf_str(&lb->tmp), &lb->tmp2);
 }
 
 /* hashmod: the last 8 bytes of the MD5 digest, big-endian, modulo. */
 static void
-do_hashmod(const struct relabel_rule *r, struct relabel_builder *lb)
+do_hashmod(const struct relabel_rule *r, struct relabel_builder *lb,
+           const char *val, size_t n)
 {
     unsigned char sum[MD5_DIGEST_LEN];
     uint64_t h = 0;
     char out[24];
 
-    md5_sum(lb->val.data ? lb->val.data : "", lb->val.len, sum);
+    md5_sum(val, n, sum);
     for (int i = 8; i < 16; i++)
         h = h << 8 | sum[i];
     snprintf(out, sizeof(out), "%" PRIu64, h % r->modulus);
@@ -585,15 +623,17 @@ do_labelfilter(const struct relabel_rule *r, struct relabel_builder *lb,
 static bool
 apply_rule(const struct relabel_rule *r, struct relabel_builder *lb)
 {
-    const char *val, *cur;
+    const char *val, *cur, *raw;
+    size_t n;
 
     join_sources(r, lb);
     val = buf_str(&lb->val);
+    raw = raw_value(lb, &n);
     switch (r->action) {
     case RELABEL_DROP:
-        return !regex_match(r->re, val, lb->val.len);
+        return !regex_match(r->re, raw, n);
     case RELABEL_KEEP:
-        return regex_match(r->re, val, lb->val.len);
+        return regex_match(r->re, raw, n);
     case RELABEL_DROPEQUAL:
         cur = relabel_builder_get(lb, r->target);
         return strcmp(cur ? cur : "", val) != 0;
@@ -601,18 +641,17 @@ apply_rule(const struct relabel_rule *r, struct relabel_builder *lb)
         cur = relabel_builder_get(lb, r->target);
         return strcmp(cur ? cur : "", val) == 0;
     case RELABEL_REPLACE:
-        do_replace(r, lb);
+        do_replace(r, lb, raw, n);
         return true;
     case RELABEL_LOWERCASE:
     case RELABEL_UPPERCASE:
         buf_reset(&lb->tmp);
         buf_puts(&lb->tmp, "");
-        case_map(&lb->tmp, val, lb->val.len,
-                 r->action == RELABEL_UPPERCASE);
-        relabel_builder_set(lb, r->target, buf_str(&lb->tmp));
+        case_map(&lb->tmp, raw, n, r->action == RELABEL_UPPERCASE);
+        set_bytes(lb, r->target, &lb->tmp);
         return true;
     case RELABEL_HASHMOD:
-        do_hashmod(r, lb);
+        do_hashmod(r, lb, raw, n);
         return true;
     case RELABEL_LABELMAP:
         do_labelmap(r, lb);

@@ -663,7 +663,8 @@ attach_target(struct relabel_builder *out, const struct labels *scraped,
     free(c);
 }
 
-/* Labels.IsValid: metric name and label names well formed, UTF-8 values. */
+/* Labels.IsValid: metric name and label names well formed, UTF-8 values
+ * (a NUL byte, which label strings carry as C0 80, is valid UTF-8). */
 static bool
 series_valid(const struct labels *ls)
 {
@@ -680,7 +681,7 @@ series_valid(const struct labels *ls)
                     return false;
             }
         }
-        if (!relabel_name_valid(name) || !utf8_valid(v, strlen(v)))
+        if (!relabel_name_valid(name) || !labels_value_valid(v))
             return false;
     }
     return true;

@@ -41,8 +41,8 @@ enum synth {
 /* One entry of the series cache: raw series text to series id. */
 struct cache_entry {
     char *key;              /* NULL: empty slot */
-    size_t len;
     uint64_t hash;
+    uint32_t len;           /* a line is at most 1 MiB */
     uint32_t id;
     uint32_t iter;          /* the scrape that last saw it */
 };
@@ -53,14 +53,21 @@ struct series_cache {
     size_t cap, n;
 };
 
-/* A sample waiting for its scrape to finish. */
+/*
+ * A sample waiting for its scrape to finish, in 16 bytes: its series (a
+ * store id, or STAGE_NEW plus the index of a series the scrape would
+ * create), its value, and where its own timestamp is kept (STAGE_NO_TS:
+ * none, it takes the scrape's and staleness applies). Body order is kept:
+ * the first sample of a series wins.
+ */
 struct staged {
-    uint32_t id;
-    uint32_t seq;           /* position in the body: the first one wins */
-    int64_t t;
     double v;
-    bool tracked;           /* no explicit timestamp: subject to staleness */
+    uint32_t id;
+    uint32_t ts;
 };
+
+#define STAGE_NEW   0x80000000u
+#define STAGE_NO_TS UINT32_MAX
 
 /*
  * A target and its scrape state, grouped by concern. Invariants:
@@ -107,16 +114,31 @@ struct target_xfer {
     double mono_start;          /* monotonic: for its duration */
 };
 
-/* The parse of the scrape in flight and the samples it staged. */
+/*
+ * The parse of the scrape in flight and what it staged, all of it in the
+ * target's own memory until the commit: samples, their explicit
+ * timestamps, and the final label sets of the series it would create,
+ * packed ("name\0value\0...\0") in one arena. bytes counts that memory
+ * (and what new series add to the cache) against budget (0: none).
+ */
 struct target_stage {
     struct expo *parser;
     bool parse_failed, series_failed;
+    bool too_big;               /* staging went over its budget */
     struct diag pdiag;
     struct diag sdiag;          /* why a series failed the scrape */
-    char limit_error[400];      /* a label limit broke this scrape */
+    char limit_error[400];      /* a limit broke this scrape */
     struct staged *staged;
     size_t nstaged, capstaged;
+    int64_t *ts;
+    size_t nts, capts;
+    struct arena *labels;       /* packed label sets of new series */
+    const char **fresh;         /* each one's start in labels */
+    size_t nfresh, capfresh;
+    size_t kept;                /* samples metric_relabel_configs kept */
+    size_t dups;                /* repeats of a series text, not staged */
     size_t series_added;
+    size_t bytes, budget;
 };
 
 /* The series it reports: the cache of ids, and what staleness needs. */

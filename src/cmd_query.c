@@ -24,15 +24,31 @@ put_time(struct buf *out, int64_t ms)
     json_format_value((double)ms / 1000.0, out);
 }
 
-/* [t,"v"] as in the API's value pairs. */
+/* [t,"v"] as the API writes a sample (jsonutil's MarshalTimestamp and
+ * MarshalValue). */
 static void
 put_pair(struct buf *out, int64_t t, double v)
 {
     buf_putc(out, '[');
-    put_time(out, t);
+    json_time_ms(out, t);
     buf_putc(out, ',');
     json_prom_value(out, v);
     buf_putc(out, ']');
+}
+
+/* [t,"v"] as the API writes a scalar or string result: Go's encoding/json
+ * on t/1000, and a scalar's value in FormatFloat(v, 'f', -1, 64). */
+static void
+put_scalar(struct buf *out, int64_t t, const double *v, const char *str)
+{
+    buf_putc(out, '[');
+    json_number(out, (double)t / 1000.0);
+    buf_puts(out, v != NULL ? ",\"" : ",");
+    if (v != NULL)
+        json_format_value(*v, out);
+    else
+        json_string(out, str);
+    buf_puts(out, v != NULL ? "\"]" : "]");
 }
 
 static void
@@ -46,13 +62,9 @@ write_json(const struct qresult *r, struct buf *out)
     buf_printf(out, "{\"status\":\"success\",\"data\":{\"resultType\":"
                "\"%s\",\"result\":", types[r->type]);
     if (r->type == QV_SCALAR) {
-        put_pair(out, r->t, r->scalar);
+        put_scalar(out, r->t, &r->scalar, NULL);
     } else if (r->type == QV_STRING) {
-        buf_putc(out, '[');
-        put_time(out, r->t);
-        buf_putc(out, ',');
-        json_string(out, r->string);
-        buf_putc(out, ']');
+        put_scalar(out, r->t, NULL, r->string);
     } else {
         buf_putc(out, '[');
         for (size_t i = 0; i < r->nseries; i++) {

@@ -102,7 +102,7 @@ add_label(struct load_ctx *c, size_t *n, const char *name, size_t nlen,
     buf_append(&c->strings, name, nlen);
     buf_putc(&c->strings, '\0');
     c->off[2 * *n + 1] = c->strings.len;
-    buf_append(&c->strings, value, vlen);
+    labels_nul_encode(value, vlen, &c->strings);    /* NUL as C0 80 */
     buf_putc(&c->strings, '\0');
     (*n)++;
 }

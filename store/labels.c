@@ -1,7 +1,8 @@
 /*
  * Label sets: sorting, lookup, Prometheus's ordering, hashing and the
- * PromQL text form. Sets are small (a handful of pairs), so lookups scan
- * linearly; nothing here allocates except the output buffer.
+ * PromQL text form, and the C0 80 form of a NUL byte in a value. Sets are
+ * small (a handful of pairs), so lookups scan linearly; nothing here
+ * allocates except the output buffer.
  */
 #include "store/labels.h"
 
@@ -9,7 +10,132 @@
 #include <string.h>
 
 #include "src/base/json.h"
+#include "src/base/utf8.h"
 #include "src/base/xalloc.h"
+
+/* ---- NUL bytes as C0 80 --------------------------------------------- */
+
+static bool
+is_nul(const char *s)
+{
+    return (unsigned char)s[0] == 0xc0 && (unsigned char)s[1] == 0x80;
+}
+
+/* The byte at *s as Go would see it, moving past it; -1 at the end, so
+ * a prefix orders first. */
+static int
+next_byte(const char **s)
+{
+    if (**s == '\0')
+        return -1;
+    if (is_nul(*s)) {
+        *s += 2;
+        return 0;
+    }
+    return (unsigned char)*(*s)++;
+}
+
+int
+labels_strcmp(const char *a, const char *b)
+{
+    for (;;) {
+        int x = next_byte(&a), y = next_byte(&b);
+
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (x < 0)
+            return 0;
+    }
+}
+
+size_t
+labels_value_len(const char *s)
+{
+    size_t n = 0;
+
+    while (next_byte(&s) >= 0)
+        n++;
+    return n;
+}
+
+bool
+labels_value_valid(const char *s)
+{
+    while (*s != '\0') {
+        uint32_t cp;
+        size_t n;
+
+        if (is_nul(s)) {
+            s += 2;
+            continue;
+        }
+        n = utf8_decode(s, strnlen(s, 4), &cp);
+        if (n == 0)
+            return false;
+        s += n;
+    }
+    return true;
+}
+
+void
+labels_nul_encode(const char *s, size_t n, struct buf *out)
+{
+    const char *nul;
+
+    buf_append(out, "", 0);
+    while ((nul = memchr(s, '\0', n)) != NULL) {
+        buf_append(out, s, (size_t)(nul - s));
+        buf_puts(out, LABELS_NUL);
+        n -= (size_t)(nul - s) + 1;
+        s = nul + 1;
+    }
+    buf_append(out, s, n);
+}
+
+void
+labels_nul_decode(const char *s, struct buf *out)
+{
+    buf_append(out, "", 0);
+    for (int c; (c = next_byte(&s)) >= 0;)
+        buf_putc(out, (char)c);
+}
+
+bool
+labels_regex_match(struct regex *re, const char *v)
+{
+    struct buf raw;
+    bool ok;
+
+    if (strstr(v, LABELS_NUL) == NULL)
+        return regex_match(re, v, strlen(v));
+    buf_init(&raw, 0);
+    labels_nul_decode(v, &raw);
+    ok = regex_match(re, buf_str(&raw), raw.len);
+    buf_fini(&raw);
+    return ok;
+}
+
+int
+labels_regex_expand(struct regex *re, const char *v, const char *repl,
+                    struct buf *out)
+{
+    struct buf raw, res;
+    int rc;
+
+    if (strstr(v, LABELS_NUL) == NULL)
+        return regex_expand(re, v, strlen(v), repl, out);
+    buf_init(&raw, 0);
+    buf_init(&res, 0);
+    labels_nul_decode(v, &raw);
+    rc = regex_expand(re, buf_str(&raw), raw.len, repl, &res);
+    if (rc == 1)
+        labels_nul_encode(buf_str(&res), res.len, out);
+    buf_fini(&raw);
+    buf_fini(&res);
+    return rc;
+}
+
+/* ---- sets ----------------------------------------------------------- */
 
 static int
 label_cmp_name(const void *a, const void *b)
@@ -39,7 +165,8 @@ labels_get(const struct labels *ls, const char *name)
 /*
  * Pair by pair, name before value, then the shorter set first: the order
  * of Prometheus's labels.Compare. strcmp compares bytes as unsigned char,
- * which is Go's string order.
+ * which is Go's string order; values may hold a NUL byte as C0 80, which
+ * labels_strcmp orders as the NUL it stands for.
  */
 int
 labels_cmp(const struct labels *a, const struct labels *b)
@@ -51,9 +178,9 @@ labels_cmp(const struct labels *a, const struct labels *b)
         c = strcmp(a->v[i].name, b->v[i].name);
         if (c != 0)
             return c < 0 ? -1 : 1;
-        c = strcmp(a->v[i].value, b->v[i].value);
+        c = labels_strcmp(a->v[i].value, b->v[i].value);
         if (c != 0)
-            return c < 0 ? -1 : 1;
+            return c;
     }
     if (a->n == b->n)
         return 0;
@@ -122,10 +249,13 @@ labels_escape(const char *s, struct buf *out)
             esc = "\\\"";
         else if (*s == '\n')
             esc = "\\n";
+        else if (is_nul(s))
+            esc = "\\x00";
         if (esc == NULL)
             continue;
         buf_append(out, run, (size_t)(s - run));
         buf_puts(out, esc);
+        s += is_nul(s);
         run = s + 1;
     }
     buf_append(out, run, (size_t)(s - run));

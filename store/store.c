@@ -421,7 +421,11 @@ struct cand {
     bool all;
 };
 
-/* A series without the label counts as having it empty, as in PromQL. */
+/*
+ * A series without the label counts as having it empty, as in PromQL.
+ * Equality compares label strings: one encoding, one string; a regex
+ * sees the bytes a value stands for, a NUL byte rather than C0 80.
+ */
 static bool
 match_value(const struct store_matcher *m, const char *v)
 {
@@ -431,9 +435,9 @@ match_value(const struct store_matcher *m, const char *v)
     case STORE_NEQ:
         return strcmp(v, m->value) != 0;
     case STORE_RE:
-        return regex_match(m->re, v, strlen(v));
+        return labels_regex_match(m->re, v);
     case STORE_NRE:
-        return !regex_match(m->re, v, strlen(v));
+        return !labels_regex_match(m->re, v);
     }
     return false;
 }
@@ -614,10 +618,11 @@ store_select(const struct store *s, const struct store_matcher *m,
     return c.n;
 }
 
+/* Names and values in Go's order of what they stand for. */
 static int
 cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return labels_strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 size_t

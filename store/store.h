@@ -33,7 +33,9 @@ struct sample {
 
 enum store_match_op { STORE_EQ, STORE_NEQ, STORE_RE, STORE_NRE };
 
-/* One label matcher; re is the compiled value for the regex ops. */
+/* One label matcher; re is the compiled value for the regex ops. value
+ * is a label string (a NUL byte as C0 80, see store/labels.h); a regex
+ * matches the bytes a series' value stands for. */
 struct store_matcher {
     enum store_match_op op;
     const char *name;

@@ -62,6 +62,30 @@ test_defaults(void **state)
     ts_config_unload(&l);
 }
 
+/* body_size_limit left out is the scraper's default cap (0 here); written
+ * as 0 it means no limit, as in Prometheus (SIZE_MAX here). */
+static void
+test_body_size_limit(void **state)
+{
+    struct ts_config l;
+
+    (void)state;
+    ts_config_load(&l, "scrape_configs:\n"
+                  "  - job_name: unset\n"
+                  "  - job_name: zero\n"
+                  "    body_size_limit: 0\n"
+                  "  - job_name: zero_mb\n"
+                  "    body_size_limit: 0MB\n"
+                  "  - job_name: set\n"
+                  "    body_size_limit: 1KiB\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.cfg.jobs[0].body_size_limit, 0);
+    assert_true(l.cfg.jobs[1].body_size_limit == SIZE_MAX);
+    assert_true(l.cfg.jobs[2].body_size_limit == SIZE_MAX);
+    assert_int_equal(l.cfg.jobs[3].body_size_limit, 1024);
+    ts_config_unload(&l);
+}
+
 static void
 test_overrides(void **state)
 {
@@ -708,6 +732,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_body_size_limit),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_unknown_key),

@@ -138,6 +138,42 @@ serve_endless(int fd)
     _exit(0);
 }
 
+/* A chunked body that never ends, each line a series not seen before. */
+static void
+serve_endless_fresh(int fd)
+{
+    static const char head[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    char chunk[8300];
+    struct buf b;
+
+    buf_init(&b, 0);
+    if (ts_http_write(fd, head, sizeof(head) - 1) != 0)
+        _exit(0);
+    for (long i = 0;;) {
+        buf_reset(&b);
+        while (b.len < 8000)
+            buf_printf(&b, "fresh{i=\"%ld\"} 1\n", i++);
+        snprintf(chunk, sizeof(chunk), "%zx\r\n%s\r\n", b.len, b.data);
+        if (ts_http_write(fd, chunk, strlen(chunk)) != 0)
+            _exit(0);
+    }
+}
+
+/* Exactly 1024 bytes of body: "a 1\n" and a comment filling the rest. */
+static void
+serve_1k(int fd)
+{
+    char body[1025];
+
+    memset(body, 'x', sizeof(body) - 1);
+    memcpy(body, "a 1\n# ", 6);
+    body[1023] = '\n';
+    body[1024] = '\0';
+    respond(fd, "200 OK", "", body);
+}
+
 /* Headers and half a body, then nothing for far longer than a scrape. */
 static void
 serve_stall(int fd)
@@ -216,6 +252,10 @@ route(int fd, const char *path, const char *req, struct shared *sh)
         respond(fd, "200 OK", "", "params_ok 1\n");
     else if (strcmp(path, "/endless") == 0)
         serve_endless(fd);
+    else if (strcmp(path, "/endless-fresh") == 0)
+        serve_endless_fresh(fd);
+    else if (strcmp(path, "/1k") == 0)
+        serve_1k(fd);
     else if (strcmp(path, "/stall") == 0)
         serve_stall(fd);
     else if (strcmp(path, "/bomb") == 0)
@@ -960,6 +1000,69 @@ test_bad_bodies(void **state)
 
 /* Server verification: the right CA, a wrong one, a name the
  * certificate lacks, server_name, insecure_skip_verify, min_version. */
+/* The number of series in the store. */
+static size_t
+nseries(const struct fixture *fx)
+{
+    struct store_stats st;
+
+    store_get_stats(fx->st, &st);
+    return st.series;
+}
+
+/*
+ * An endless body of series never seen before: what its scrape stages is
+ * bounded (four times the 4 MiB limit, 16 MiB, comes first here), the
+ * scrape fails in Prometheus's words, and the store gains nothing but
+ * the synthetic series.
+ */
+static void
+test_endless_fresh_body(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t;
+    struct scrape_status s;
+
+    def_init(&t, "127.0.0.1", fx->http.port, "/endless-fresh");
+    t.d.body_size_limit = 4 << 20;
+    s = scrape1(fx, &t);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "body size limit exceeded (staging "
+                                      "it needs over 16 MiB)");
+    assert_int_equal(s.samples, 0);
+    assert_int_equal(nseries(fx), 5);
+    /* With the body cap well below it, the body cap says so. */
+    def_init(&t, "127.0.0.1", fx->http.port, "/endless-fresh");
+    t.d.body_size_limit = 1 << 20;
+    s = scrape1(fx, &t);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "body size limit exceeded (1 MiB)");
+    assert_int_equal(nseries(fx), 5);
+}
+
+/*
+ * Prometheus fails a body that reaches body_size_limit (io.Copy through
+ * a LimitReader, then n >= limit): 1024 bytes fail a limit of 1024 and
+ * pass one of 1025.
+ */
+static void
+test_body_limit_boundary(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t;
+    struct scrape_status s;
+
+    def_init(&t, "127.0.0.1", fx->http.port, "/1k");
+    t.d.body_size_limit = 1024;
+    s = scrape1(fx, &t);
+    assert_int_equal(s.health, 2);
+    assert_string_equal(s.last_error, "body size limit exceeded (1 KiB)");
+    t.d.body_size_limit = 1025;
+    s = scrape1(fx, &t);
+    assert_int_equal(s.health, 1);
+    assert_float_equal(last_value(fx, t.addr, "a"), 1, 0);
+}
+
 static void
 test_tls(void **state)
 {
@@ -1065,6 +1168,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_honor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_bodies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_endless_fresh_body, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_body_limit_boundary, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tls_client_cert, setup,
                                         teardown),

@@ -2,8 +2,8 @@
  * Tests for the scrape pool against real HTTP servers on 127.0.0.1: a
  * forked child serves the exposition fixtures and misbehaving endpoints
  * (HTTP 500, a bad body, a stalled body, an oversized body, a body that
- * changes between scrapes) with keep-alive, and the pool writes into a
- * real store.
+ * changes between scrapes, fresh series then a syntax error) with
+ * keep-alive, and the pool writes into a real store.
  */
 #include <math.h>
 #include <signal.h>
@@ -30,6 +30,7 @@
 /* What the test tells the server: the body /changing serves next. */
 struct shared {
     volatile int phase;
+    volatile int fresh;     /* bodies /fresh-bad has served */
     char last_req[2048];    /* the head of the newest request */
 };
 
@@ -113,6 +114,21 @@ serve_big(int fd)
     buf_fini(&b);
 }
 
+/* 50,000 series no earlier body had, then a line that is not valid. */
+static void
+serve_fresh_bad(int fd, struct shared *sh)
+{
+    struct buf b;
+    int round = sh->fresh++;
+
+    buf_init(&b, 0);
+    for (int i = 0; i < 50000; i++)
+        buf_printf(&b, "fresh{round=\"%d\",i=\"%d\"} %d\n", round, i, i);
+    buf_puts(&b, "fresh{round=\"x\" 1\n");
+    respond(fd, "200 OK", "text/plain; version=0.0.4", b.data, b.len);
+    buf_fini(&b);
+}
+
 static const char *const changing[] = {
     "# TYPE a gauge\na 1\nb 2\nc 3\n",
     "# TYPE a gauge\na 11\nc 13\n",
@@ -166,6 +182,8 @@ route(int fd, const char *path, struct shared *sh)
         serve_slow(fd);
     } else if (strcmp(path, "/big") == 0) {
         serve_big(fd);
+    } else if (strcmp(path, "/fresh-bad") == 0) {
+        serve_fresh_bad(fd, sh);
     } else if (strcmp(path, "/changing") == 0) {
         body = changing[sh->phase];
         respond(fd, "200 OK", text, body, strlen(body));
@@ -754,6 +772,40 @@ test_encodings(void **state)
 
 /* A thousand new targets start spread over their first second rather
  * than all at once, and each is started exactly once. */
+/*
+ * A target whose every body brings 50,000 new series and then a syntax
+ * error adds nothing but its synthetic series, scrape after scrape:
+ * Prometheus rolls a failed scrape back whole.
+ */
+static void
+test_failing_target_adds_nothing(void **state)
+{
+    struct fixture *fx = *state;
+    struct tdef t;
+    struct store_stats st;
+    size_t strings = 0;
+
+    def_init(&t, fx, "fresh", "/fresh-bad", 100, 30000);
+    scrape_pool_set_targets(fx->pool, &t.d, 1, wall_ms());
+    for (size_t n = 1; n <= 4; n++) {
+        const char *err;
+
+        assert_true(run_until(fx, 0, n, 60000));
+        assert_int_equal(status(fx, 0).health, 2);
+        err = status(fx, 0).last_error;
+        if (strncmp(err, "parse error at line 50001: ", 27) != 0)
+            fail_msg("scrape %zu: %s", n, err);
+        store_get_stats(fx->st, &st);
+        assert_int_equal(st.series, 5);
+        if (n > 1)
+            assert_int_equal(st.strings, strings);
+        strings = st.strings;
+        assert_float_equal(last_value(fx, "fresh", "scrape_samples_scraped"),
+                           50000, 0);
+    }
+    assert_true(fx->sh->fresh >= 4);
+}
+
 static void
 test_spread(void **state)
 {
@@ -826,6 +878,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encodings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failing_target_adds_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_spread, setup, teardown),
     };
 

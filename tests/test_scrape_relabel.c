@@ -488,6 +488,50 @@ test_validation(void **state)
     }
 }
 
+/*
+ * A value holding a NUL byte (carried as C0 80, store/labels.h): regexes,
+ * hashmod and case mapping see the NUL byte itself, as Prometheus does,
+ * and a result holding one is carried the same way. The last 8 bytes of
+ * md5("x\x00y"), big-endian, modulo 1000 are 766 (Python's hashlib).
+ */
+static void
+test_nul_values(void **state)
+{
+    struct fixture *f = *state;
+    struct relabel_spec s;
+
+    relabel_spec_init(&s);
+    s.source_labels = src_a;
+    s.nsource = 1;
+    s.regex = "x(.)y";
+    s.target_label = "n";
+    s.replacement = "<$1>";
+    add(f, &s);
+    s.action = RELABEL_UPPERCASE;
+    s.regex = NULL;
+    s.replacement = NULL;
+    s.target_label = "u";
+    add(f, &s);
+    s.action = RELABEL_HASHMOD;
+    s.modulus = 1000;
+    s.target_label = "h";
+    add(f, &s);
+    s.action = RELABEL_KEEP;
+    s.target_label = NULL;
+    s.regex = "x\\x00y";
+    add(f, &s);
+    relabel_builder_reset(f->lb);
+    relabel_builder_set(f->lb, "a", "x" LABELS_NUL "y");
+    assert_true(relabel_apply(f->rs, f->lb));
+    assert_string_equal(relabel_builder_get(f->lb, "n"), "<" LABELS_NUL ">");
+    assert_string_equal(relabel_builder_get(f->lb, "u"),
+                        "X" LABELS_NUL "Y");
+    assert_string_equal(relabel_builder_get(f->lb, "h"), "766");
+    /* keep's regex does not match "x" alone. */
+    relabel_builder_set(f->lb, "a", "x");
+    assert_false(relabel_apply(f->rs, f->lb));
+}
+
 int
 main(void)
 {
@@ -514,6 +558,7 @@ main(void)
                                         teardown),
         cmocka_unit_test(test_action_names),
         cmocka_unit_test(test_validation),
+        cmocka_unit_test_setup_teardown(test_nul_values, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
  * Label sets: sorting, lookup, Prometheus's labels.Compare order (the
  * cases of Prometheus's own TestLabels_Compare), hashing and the PromQL
- * text form with its escapes.
+ * text form with its escapes, and NUL bytes carried as C0 80.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +168,51 @@ test_owned(void **state)
     labels_release(&copy);
 }
 
+/*
+ * A NUL byte in a value, carried as C0 80: it orders as Go orders "\x00"
+ * (below every other byte, above the end of the string), counts one byte,
+ * is valid UTF-8, and encodes and decodes back to the same bytes.
+ */
+static void
+test_nul(void **state)
+{
+    struct label a[] = { { "a", "x" LABELS_NUL "y" } };
+    struct label b[] = { { "a", "x!" } };
+    struct labels la = LS(a), lb = LS(b);
+    struct buf out;
+
+    (void)state;
+    assert_true(labels_strcmp("x" LABELS_NUL "y", "x!") < 0);
+    assert_true(labels_strcmp("x" LABELS_NUL, "x") > 0);
+    assert_true(labels_strcmp("x" LABELS_NUL, "x\x01") < 0);
+    assert_int_equal(labels_strcmp("x" LABELS_NUL "y", "x" LABELS_NUL "y"),
+                     0);
+    assert_true(labels_strcmp("\xc0", LABELS_NUL) > 0);
+    assert_int_equal(labels_cmp(&la, &lb), -1);
+    assert_int_equal(labels_value_len("x" LABELS_NUL "y"), 3);
+    assert_int_equal(labels_value_len("\xc3\xa9"), 2);
+    assert_true(labels_value_valid("x" LABELS_NUL "y\xc3\xa9"));
+    assert_false(labels_value_valid("x\xc0y"));
+    assert_false(labels_value_valid("\xc0\x81"));
+    buf_init(&out, 0);
+    labels_nul_encode("\0x\0\0y\0", 6, &out);
+    assert_string_equal(buf_str(&out), LABELS_NUL "x" LABELS_NUL LABELS_NUL
+                                       "y" LABELS_NUL);
+    buf_reset(&out);
+    labels_nul_decode(LABELS_NUL "x" LABELS_NUL LABELS_NUL "y" LABELS_NUL,
+                      &out);
+    assert_int_equal(out.len, 6);
+    assert_memory_equal(out.data, "\0x\0\0y\0", 6);
+    /* PromQL's form, as Go's strconv.Quote; JSON's, as encoding/json. */
+    buf_reset(&out);
+    labels_escape("x" LABELS_NUL "\"" LABELS_NUL, &out);
+    assert_string_equal(buf_str(&out), "x\\x00\\\"\\x00");
+    buf_reset(&out);
+    labels_json(&la, &out);
+    assert_string_equal(buf_str(&out), "{\"a\":\"x\\u0000y\"}");
+    buf_fini(&out);
+}
+
 int
 main(void)
 {
@@ -178,6 +223,7 @@ main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_owned),
+        cmocka_unit_test(test_nul),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

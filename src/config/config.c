@@ -496,6 +496,10 @@ parse_job_http(struct loader *ld, const struct yaml_node *n,
         error_at(ld, yaml_get(n, "body_size_limit"), (int)strlen(s),
                  "invalid size \"%s\"; expected a number and a unit such "
                  "as 10MB", s);
+    /* Written as 0, it means no limit, as in Prometheus; left out, the
+     * scraper's default cap applies. */
+    else if (s != NULL && j->body_size_limit == 0)
+        j->body_size_limit = SIZE_MAX;
 }
 
 /* The key node of key in map, for errors about the key itself. */

@@ -45,7 +45,9 @@ struct config_job {
     char *metrics_path;
     int64_t interval_ms;        /* after the global default */
     int64_t timeout_ms;         /* <= interval_ms */
-    size_t body_size_limit;     /* bytes; 0: the scraper's default cap */
+    size_t body_size_limit;     /* bytes; 0 (not given): the scraper's
+                                   default cap; SIZE_MAX (given as 0):
+                                   none */
     bool honor_labels;          /* default false */
     bool honor_timestamps;      /* default true */
     size_t sample_limit;        /* 0 everywhere: no limit */

@@ -27,7 +27,7 @@ write_series(struct buf *out, const char *expr, const struct qseries *s,
     buf_puts(out, ",\"points\":[");
     for (size_t i = 0; i < s->npoints; i++) {
         buf_puts(out, i ? ",[" : "[");
-        json_number(out, (double)s->points[i].t / 1000.0);
+        json_time_ms(out, s->points[i].t);
         buf_putc(out, ',');
         json_number(out, s->points[i].v);
         buf_putc(out, ']');
@@ -111,7 +111,7 @@ snapshot_json(const struct dashboard *d, const struct target_row *t,
     bool first = true;
 
     buf_puts(out, "{\"time\":");
-    json_number(out, (double)d->now_ms / 1000.0);
+    json_time_ms(out, d->now_ms);
     buf_puts(out, ",\"dashboard\":");
     json_string(out, d->title);
     buf_puts(out, ",\"panels\":[");
