@@ -560,12 +560,16 @@ test_undecided_is_an_error(void **state)
     buf_puts(&b, "kept");
     assert_true(regex_match(re, s, strlen(s)));
     assert_null(regex_error(re));
+    assert_int_equal(regex_undecided(re), 0);
     assert_int_equal(regex_expand(re, s, strlen(s), "[$2]", &b), -1);
+    assert_int_equal(regex_undecided(re), 1);
     assert_string_equal(regex_error(re), "regular expression too complex "
                         "for this input");
     assert_string_equal(buf_str(&b), "kept");
     assert_int_equal(regex_expand(re, "aab", 3, "[$1]", &b), 1);
     assert_null(regex_error(re));
+    /* The count stays: a caller that matched many texts still sees it. */
+    assert_int_equal(regex_undecided(re), 1);
     assert_string_equal(buf_str(&b), "kept[aa]");
     buf_fini(&b);
     regex_free(re);

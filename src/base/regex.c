@@ -66,6 +66,7 @@ struct regex {
     pcre2_code *letter;         /* \p{L} or \p{Nd}, for $names */
     const char *err;
     char errbuf[160];
+    size_t undecided;           /* matches that ended with err set */
 };
 
 /* True when p has no character that means something to a regex. */
@@ -264,6 +265,12 @@ regex_error(const struct regex *re)
     return re->err;
 }
 
+size_t
+regex_undecided(const struct regex *re)
+{
+    return re->undecided;
+}
+
 /* ---- Matching -------------------------------------------------------- */
 
 /*
@@ -323,6 +330,7 @@ set_error(struct regex *re, int rc)
 {
     PCRE2_UCHAR msg[120];
 
+    re->undecided++;
     if (is_limit(rc)) {
         re->err = too_complex;
         return;

@@ -49,5 +49,11 @@ int regex_expand(struct regex *re, const char *s, size_t len,
  * until the next call on re; the next match call clears it.
  */
 const char *regex_error(const struct regex *re);
+/*
+ * How many matches on re, since regex_new, could not be decided. It only
+ * grows, so a caller that matches many texts (a selector over every value
+ * of a label) compares it before and after, then reads regex_error.
+ */
+size_t regex_undecided(const struct regex *re);
 
 #endif
