@@ -693,3 +693,14 @@ relabel_rules_action(const struct relabel_rules *rs, size_t i)
     assert(i < rs->n);
     return rs->v[i].action;
 }
+
+size_t
+relabel_rules_undecided(const struct relabel_rules *rs)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].re != NULL)
+            n += regex_undecided(rs->v[i].re);
+    return n;
+}

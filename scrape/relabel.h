@@ -116,5 +116,15 @@ bool relabel_apply(const struct relabel_rules *rs, struct relabel_builder *lb);
  * index, so a view can say which rule dropped a target. */
 bool relabel_apply_at(const struct relabel_rules *rs,
                       struct relabel_builder *lb, size_t *dropped_by);
+/*
+ * How many regex matches of the rules, since they were made, could not be
+ * decided (src/base/regex.h). It only grows: a caller compares it around
+ * relabel_apply and treats a change as an error, never as "no match".
+ */
+size_t relabel_rules_undecided(const struct relabel_rules *rs);
+/* The error text for an undecided match, for callers to report. */
+#define RELABEL_UNDECIDED_MSG \
+    "a regular expression match could not be decided (too complex for " \
+    "this input)"
 
 #endif

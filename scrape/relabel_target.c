@@ -483,6 +483,8 @@ relabel_target_labels(struct relabel_target *t,
                       struct diag *d)
 {
     struct buf addr;
+    size_t undecided;
+    bool kept;
     int rc;
 
     t->npub = 0;
@@ -491,10 +493,20 @@ relabel_target_labels(struct relabel_target *t,
     buf_reset(&t->url);
     build_discovered(t->disc, cfg, target, group);
     relabel_builder_copy(t->all, t->disc);
-    if (cfg->rules != NULL
-        && !relabel_apply_at(cfg->rules, t->all, &t->dropped_by)) {
-        relabel_builder_reset(t->all);
-        return RELABEL_TARGET_DROPPED;
+    if (cfg->rules != NULL) {
+        undecided = relabel_rules_undecided(cfg->rules);
+        kept = relabel_apply_at(cfg->rules, t->all, &t->dropped_by);
+        if (relabel_rules_undecided(cfg->rules) != undecided) {
+            relabel_builder_reset(t->disc);
+            relabel_builder_reset(t->all);
+            diag_set(d, 0, 0, 0, "relabel_configs: %s",
+                     RELABEL_UNDECIDED_MSG);
+            return RELABEL_TARGET_FAILED;
+        }
+        if (!kept) {
+            relabel_builder_reset(t->all);
+            return RELABEL_TARGET_DROPPED;
+        }
     }
     buf_init(&addr, 0);
     buf_puts(&addr, get(t->all, "__address__"));
@@ -716,9 +728,16 @@ relabel_series_labels(const struct labels *scraped,
                       struct relabel_builder *out, struct diag *d)
 {
     const struct labels *res;
+    size_t undecided = rules != NULL ? relabel_rules_undecided(rules) : 0;
+    bool kept;
 
     attach_target(out, scraped, target_public, honor);
-    if (rules != NULL && !relabel_apply(rules, out)) {
+    kept = rules == NULL || relabel_apply(rules, out);
+    /* A match that could not be decided fails the scrape, never drops. */
+    if (rules != NULL && relabel_rules_undecided(rules) != undecided)
+        return diag_set(d, 0, 0, 0, "metric_relabel_configs: %s",
+                        RELABEL_UNDECIDED_MSG);
+    if (!kept) {
         relabel_builder_reset(out);
         return 0;
     }

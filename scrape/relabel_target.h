@@ -99,7 +99,9 @@ int64_t relabel_target_timeout_ms(const struct relabel_target *t);
  * exported_<name>), then metric_relabel_configs (rules, may be NULL) run.
  * Returns 1 with the set in out, 0 when the rules drop the series, or -1
  * with d's message set (no position) when the result has no metric name or
- * an invalid name or value, which fails the whole scrape in Prometheus.
+ * an invalid name or value, which fails the whole scrape in Prometheus,
+ * or when a rule's regex match could not be decided (never read as "no
+ * match").
  */
 int relabel_series_labels(const struct labels *scraped,
                           const struct labels *target_public, bool honor,

@@ -774,6 +774,47 @@ test_series_metric_relabel(void **state)
     relabel_builder_free(lb);
 }
 
+/*
+ * A replace whose groups cannot be worked out within the regex's limits
+ * fails the scrape with a message; it is never read as "no match", which
+ * would silently keep the series without the label.
+ */
+static void
+test_series_undecided_regex(void **state)
+{
+    static const char *const pod_src[] = { "pod" };
+    struct label up[] = { { "__name__", "app_up" },
+                          { "pod", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaac" } };
+    struct label ok[] = { { "__name__", "app_up" }, { "pod", "aab" } };
+    struct label target[] = { { "job", "j" } };
+    struct relabel_rules *rs = relabel_rules_new();
+    struct relabel_builder *lb = relabel_builder_new();
+    struct relabel_spec s;
+    struct buf out;
+    struct diag d;
+
+    (void)state;
+    buf_init(&out, 0);
+    relabel_spec_init(&s);
+    s.source_labels = pod_src;
+    s.nsource = 1;
+    s.regex = "(a+)+b|(.*)";
+    s.target_label = "x";
+    s.replacement = "$2";
+    assert_int_equal(relabel_rules_add(rs, &s, &d), 0);
+    assert_int_equal(relabel_series_labels(&LS(ok), &LS(target), false, rs,
+                                           lb, &d), 1);
+    assert_string_equal(dump(lb, &out), "__name__=app_up,job=j,pod=aab");
+    assert_int_equal(relabel_series_labels(&LS(up), &LS(target), false, rs,
+                                           lb, &d), -1);
+    assert_string_equal(d.msg, "metric_relabel_configs: a regular "
+                        "expression match could not be decided (too "
+                        "complex for this input)");
+    relabel_rules_free(rs);
+    relabel_builder_free(lb);
+    buf_fini(&out);
+}
+
 /* A bad metric name after relabelling fails with the whole set quoted. */
 static void
 test_series_invalid_name(void **state)
@@ -1013,6 +1054,7 @@ main(void)
         cmocka_unit_test(test_series_clash_exported),
         cmocka_unit_test(test_series_clash_chain),
         cmocka_unit_test(test_series_metric_relabel),
+        cmocka_unit_test(test_series_undecided_regex),
         cmocka_unit_test(test_series_invalid_name),
         cmocka_unit_test(test_report_labels),
         cmocka_unit_test(test_target_ports),
