@@ -11,6 +11,7 @@
 #include "src/base/buf.h"
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
+#include "store/labels.h"
 #include "ui/format.h"
 
 enum fop { F_SUBSTR, F_EQ, F_NE, F_RE, F_NRE };
@@ -141,8 +142,8 @@ filter_match(struct series_filter *f, const struct labels *ls)
     switch (f->op) {
     case F_EQ: return strcmp(v, f->value) == 0;
     case F_NE: return strcmp(v, f->value) != 0;
-    case F_RE: return regex_match(f->re, v, strlen(v));
-    default: return !regex_match(f->re, v, strlen(v));
+    case F_RE: return labels_regex_match(f->re, v);
+    default: return !labels_regex_match(f->re, v);
     }
 }
 
