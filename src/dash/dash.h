@@ -19,6 +19,26 @@
 struct dash;
 
 /*
+ * The times a range query reads: points at start, start + step, ... end.
+ * Grafana aligns them to multiples of the step so that they stay put as
+ * time passes (only new points appear), and never after now.
+ */
+struct dash_grid {
+    int64_t start;      /* ms */
+    int64_t end;        /* ms, the newest step boundary at or before now */
+    int64_t step;       /* ms, > 0 */
+};
+
+/*
+ * The grid a panel shows at now_ms over range_ms with step_ms, as Grafana
+ * aligns a range query: end = floor(now / step) * step and start =
+ * floor((now - range) / step) * step (which is end - range when the range
+ * is a multiple of the step, as dashmodel_step_for makes it).
+ */
+struct dash_grid dash_grid_at(int64_t range_ms, int64_t step_ms,
+                              int64_t now_ms);
+
+/*
  * Takes over everything model points to (a loader built it with xmalloc;
  * *model is left zeroed), sets the step from model->range_ms, expands the
  * template variables in every title and query and compiles every query (a
@@ -36,10 +56,14 @@ void dash_free(struct dash *d);
 struct dashboard *dash_model(struct dash *d);
 /*
  * Evaluates the queries of one page (page < 0: every page) as range
- * queries over the dashboard's range, ending at the first step boundary
- * at or after now_ms, replacing each query's result or error and marking
- * panels dirty.
- * Returns how many queries failed.
+ * queries over dash_grid_at(now_ms), replacing each query's result or
+ * error and marking panels dirty; the model's now_ms becomes now_ms.
+ * Each series then gets its value at now_ms itself (an instant
+ * evaluation, what stats, gauges, bars and tables show) as its newest
+ * point, unless now_ms is on the grid; a series with no value at now
+ * keeps the grid's points only. Variables whose values are stale (never read,
+ * empty, or depending on a variable or range that changed) are read from
+ * the store first. Returns how many queries failed.
  */
 size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
                      int page);
@@ -51,12 +75,16 @@ size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
  */
 int dash_set_variable(struct dash *d, size_t var, size_t value);
 /*
- * Fills the label_values(...) variables from the store: label_values(l)
- * takes every value of l in the store, label_values(selector, l) the
- * values of l on the series the selector matches over the dashboard's
- * range. A variable keeps its selection when the value still exists.
- * Recompiles when anything changed; returns how many variables changed.
+ * Fills the label_values(...) variables from the store at now_ms:
+ * label_values(l) takes every value of l in the store,
+ * label_values(selector, l) the values of l on the series the selector
+ * matches at now_ms (an instant evaluation). A variable keeps its
+ * selection when the value still exists. Recompiles when anything
+ * changed; returns how many variables changed.
  */
+size_t dash_refresh_variables_at(struct dash *d, const struct store *st,
+                                 int64_t now_ms);
+/* dash_refresh_variables_at the current time. */
 size_t dash_refresh_variables(struct dash *d, const struct store *st);
 
 #endif
