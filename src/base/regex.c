@@ -1,7 +1,8 @@
 /*
  * The one wrapper around pcre2. Patterns are wrapped as ^(?:re)$ and
  * compiled with JIT where available. Plain literals and `.*` skip pcre2
- * altogether, since most PromQL matchers are of that kind.
+ * altogether, since most PromQL matchers are of that kind. Search
+ * patterns (Grafana's, JavaScript-like) are compiled as written.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "src/base/regex.h"
@@ -212,4 +213,84 @@ regex_expand(struct regex *re, const char *s, size_t len, const char *repl,
         }
     }
     return rc < 0 ? -1 : 1;
+}
+
+struct regex *
+regex_new_search(const char *pattern, int flags, struct diag *d)
+{
+    struct regex *re = xcalloc(1, sizeof(*re));
+    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
+                    | PCRE2_DOLLAR_ENDONLY;
+    int err;
+    PCRE2_SIZE off;
+
+    /* JavaScript's $ without the m flag is the end of the text only. */
+    if (flags & REGEX_ICASE)
+        opts |= PCRE2_CASELESS;
+    if (flags & REGEX_MULTILINE)
+        opts = (opts & ~PCRE2_DOLLAR_ENDONLY) | PCRE2_MULTILINE;
+    if (flags & REGEX_DOTALL)
+        opts |= PCRE2_DOTALL;
+    re->pattern = xstrdup(pattern);
+    re->kind = RE_PCRE;
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                             opts, &err, &off, NULL);
+    if (re->code == NULL) {
+        PCRE2_UCHAR msg[256];
+
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        diag_set(d, 1, (int)off + 1, 1, "invalid regular expression "
+                 "\"%s\": %s", pattern, (char *)msg);
+        regex_free(re);
+        return NULL;
+    }
+    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    return re;
+}
+
+bool
+regex_search(struct regex *re, const char *s, size_t len, size_t from)
+{
+    if (re->kind != RE_PCRE || from > len)
+        return false;
+    return pcre2_match(re->code, (PCRE2_SPTR)s, len, from, 0, re->md,
+                       NULL) > 0;
+}
+
+bool
+regex_group(const struct regex *re, int g, size_t *start, size_t *end)
+{
+    PCRE2_SIZE *ov;
+
+    if (re->kind != RE_PCRE || g < 0
+        || (uint32_t)g >= pcre2_get_ovector_count(re->md))
+        return false;
+    ov = pcre2_get_ovector_pointer(re->md);
+    if (ov[2 * g] == PCRE2_UNSET)
+        return false;
+    *start = ov[2 * g];
+    *end = ov[2 * g + 1];
+    return true;
+}
+
+int
+regex_ngroups(const struct regex *re)
+{
+    uint32_t n = 0;
+
+    if (re->kind == RE_PCRE)
+        pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
+    return (int)n;
+}
+
+int
+regex_group_number(const struct regex *re, const char *name)
+{
+    int g;
+
+    if (re->kind != RE_PCRE)
+        return -1;
+    g = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)name);
+    return g < 0 ? -1 : g;
 }

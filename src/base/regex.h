@@ -2,8 +2,10 @@
  * Regular expressions with Prometheus's semantics, on top of pcre2: every
  * pattern is fully anchored (as if written ^(?:re)$), `.` does not match a
  * newline, `$` means the end of the text, and patterns use the RE2 syntax
- * that PromQL and relabelling accept. Not thread-safe: a regex keeps its
- * match data.
+ * that PromQL and relabelling accept. A second flavour, made with
+ * regex_new_search, finds a match anywhere in a text as JavaScript's
+ * RegExp.exec does (Grafana's variable regexes). Not thread-safe: a regex
+ * keeps its match data.
  */
 #ifndef BASE_REGEX_H
 #define BASE_REGEX_H
@@ -29,5 +31,34 @@ bool regex_match(struct regex *re, const char *s, size_t len);
  */
 int regex_expand(struct regex *re, const char *s, size_t len,
                  const char *repl, struct buf *out);
+
+/* JavaScript's RegExp flags that regex_new_search honours. */
+enum {
+    REGEX_ICASE = 1,        /* i */
+    REGEX_MULTILINE = 2,    /* m: ^ and $ at line breaks */
+    REGEX_DOTALL = 4,       /* s: . matches a newline */
+};
+
+/*
+ * Compiles pattern unanchored, with flags (REGEX_*), for regex_search;
+ * NULL with d set on error. regex_match and regex_expand do not take it.
+ */
+struct regex *regex_new_search(const char *pattern, int flags,
+                               struct diag *d);
+/*
+ * Finds the leftmost match in s[0..len) that starts at or after from.
+ * True when there is one; regex_group then reads its groups.
+ */
+bool regex_search(struct regex *re, const char *s, size_t len, size_t from);
+/*
+ * Group g (0: the whole match) of the last successful regex_search as
+ * [*start, *end) offsets into its text; false when the group took no
+ * part in the match or does not exist.
+ */
+bool regex_group(const struct regex *re, int g, size_t *start, size_t *end);
+/* The number of capture groups in a regex_new_search pattern. */
+int regex_ngroups(const struct regex *re);
+/* The number of the group named name, or -1 when there is none. */
+int regex_group_number(const struct regex *re, const char *name);
 
 #endif
