@@ -190,9 +190,11 @@ test_error_in_query_as_written(void **state)
     q = &dash_model(f->d)->pages[0].rows[0].panels[0].queries[0];
     assert_string_equal(q->expr, "rate(x[15m]");
     assert_non_null(q->error);
-    /* Column 12 of the expansion is column 11 of the text as written. */
+    /* Column 12 of the expansion is column 11 of the text as written;
+     * the error then shows the query as it was parsed. */
     assert_string_equal(q->error, "1:11: expected ',' or ')' in function "
-                        "call, found end of input");
+                        "call, found end of input; expanded query: "
+                        "rate(x[15m]");
     assert_int_equal(dash_evaluate(f->d, f->st, f->now, -1), 1);
 }
 

@@ -15,6 +15,7 @@
 #include "src/base/xalloc.h"
 #include "src/dash/dashbuiltin.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/dashvar.h"
 
 /* One compiled query and where its results go. */
 struct dash_query {
@@ -41,6 +42,7 @@ struct dash {
                                  * aggregations, shared by its panels */
     bool vars_stale;            /* variables to read again before the
                                  * next evaluation */
+    char **var_errors;          /* per variable: why its query failed */
 };
 
 /* At most this much decoded history and results is kept per frame. */
@@ -60,8 +62,23 @@ offset_of(const char *text, int line, int col)
     return off;
 }
 
+/*
+ * err followed by the query that failed: "; expanded query: ..." when
+ * variables changed it from tmpl as written, else "; query: ...". A
+ * malloc'd string.
+ */
+static char *
+with_query(const char *err, const char *tmpl, const char *expanded)
+{
+    bool same = strcmp(tmpl, expanded) == 0;
+
+    return xasprintf("%s; %squery: %s", err, same ? "" : "expanded ",
+                     expanded);
+}
+
 /* Expands dq's template, compiles it and keeps the error (its position
- * in the template, as written) when it does not compile. */
+ * in the template, as written, and the expanded query) when it does not
+ * compile. */
 static void
 compile_one(struct dash *d, struct dash_query *dq)
 {
@@ -80,10 +97,13 @@ compile_one(struct dash *d, struct dash_query *dq)
     if (dq->compiled == NULL) {
         size_t off = map[offset_of(dq->pq->expr, diag.line, diag.col)];
         struct diag at;
+        char *msg;
 
         diag_set_at(&at, dq->tmpl, strlen(dq->tmpl), off, 1, "%s",
                     diag.msg);
-        dq->pq->error = xasprintf("%d:%d: %s", at.line, at.col, diag.msg);
+        msg = xasprintf("%d:%d: %s", at.line, at.col, diag.msg);
+        dq->pq->error = with_query(msg, dq->tmpl, dq->pq->expr);
+        free(msg);
     }
     free(map);
     dq->panel->dirty = true;
@@ -154,6 +174,8 @@ dash_adopt(struct dashboard *model)
 
     d->model = *model;
     memset(model, 0, sizeof(*model));
+    d->var_errors = xcalloc(d->model.nvariables + 1,
+                            sizeof(*d->var_errors));
     d->cache = qcache_new(FRAME_CACHE_BYTES);
     d->vars_stale = true;
     dash_set_range(d, d->model.range_ms);
@@ -191,50 +213,9 @@ dash_set_variable(struct dash *d, size_t var, size_t value)
     return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The distinct values of label among the series selector matches at
- * now, sorted, as borrowed strings from *res. */
-static size_t
-series_values(struct dash *d, const struct store *st, const char *selector,
-              const char *label, int64_t now, struct qresult **res,
-              const char ***out)
-{
-    struct dashboard *m = &d->model;
-    struct diag diag;
-    char *text = dashmodel_expand(selector, m->variables, m->nvariables,
-                                  m->step_ms, m->range_ms, NULL);
-    struct query *q = qparse_query(text, strlen(text), &diag);
-    size_t n = 0, k = 0;
-
-    *out = NULL;
-    *res = q != NULL ? qeval_instant(q, st, now, &diag) : NULL;
-    qparse_free(q);
-    free(text);
-    if (*res == NULL)
-        return 0;
-    *out = xcalloc((*res)->nseries + 1, sizeof(**out));
-    for (size_t i = 0; i < (*res)->nseries; i++) {
-        const struct labels *ls = &(*res)->series[i].labels;
-
-        for (size_t j = 0; j < ls->n; j++)
-            if (strcmp(ls->v[j].name, label) == 0)
-                (*out)[n++] = ls->v[j].value;
-    }
-    qsort(*out, n, sizeof(**out), cmp_str);
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || strcmp((*out)[k - 1], (*out)[i]) != 0)
-            (*out)[k++] = (*out)[i];
-    return k;
-}
-
 /* Whether v's values differ from vals[0..n). */
 static bool
-values_differ(const struct variable *v, const char *const *vals, size_t n)
+values_differ(const struct variable *v, char *const *vals, size_t n)
 {
     if (v->nvalues != n)
         return true;
@@ -242,6 +223,77 @@ values_differ(const struct variable *v, const char *const *vals, size_t n)
         if (strcmp(v->values[i], vals[i]) != 0)
             return true;
     return false;
+}
+
+/* Replaces variable i's error with err (taken; NULL: none), naming the
+ * expanded query. */
+static void
+set_var_error(struct dash *d, size_t i, char *err, const char *text)
+{
+    free(d->var_errors[i]);
+    d->var_errors[i] = err != NULL ? with_query(err, d->model.variables[i]
+                                                .query, text) : NULL;
+    free(err);
+}
+
+/*
+ * Reads variable i's query and regex, expanded with the other
+ * variables' values now; with st, from the store at now (else only
+ * parsed, for checking). True when its values changed.
+ */
+static bool
+read_variable(struct dash *d, size_t i, const struct store *st, int64_t now)
+{
+    struct dashboard *m = &d->model;
+    struct variable *v = &m->variables[i];
+    struct dashvar_list l = { NULL, 0 };
+    struct dashvar_query q;
+    char *text = dashmodel_expand(v->query, m->variables, m->nvariables,
+                                  m->step_ms, m->range_ms, NULL);
+    char *re = v->regex == NULL ? NULL
+               : dashmodel_expand_fmt(v->regex, m->variables, m->nvariables,
+                                      m->step_ms, m->range_ms, "regex", NULL);
+    char *err = NULL;
+    bool changed = false;
+
+    if (dashvar_parse(text, &q, &err) == 0) {
+        if ((st == NULL || dashvar_run(&q, st, now, &l, &err) == 0)
+            && dashvar_shape(re, v->sort, &l, &err) == 0 && st != NULL
+            && values_differ(v, l.v, l.n)) {
+            dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
+            changed = true;
+        }
+        dashvar_query_fini(&q);
+    }
+    set_var_error(d, i, err, text);
+    dashvar_list_fini(&l);
+    free(text);
+    free(re);
+    return changed;
+}
+
+/* Reads every query variable, each after those it refers to, so that
+ * a chain (job, then instance of that job) settles in one pass. */
+static size_t
+read_variables(struct dash *d, const struct store *st, int64_t now)
+{
+    struct dashboard *m = &d->model;
+    size_t *order = xcalloc(m->nvariables + 1, sizeof(*order));
+    size_t changed = 0, failed = 0;
+
+    dashvar_order(m->variables, m->nvariables, order);
+    for (size_t k = 0; k < m->nvariables; k++) {
+        size_t i = order[k];
+
+        if (m->variables[i].query == NULL)
+            continue;
+        changed += read_variable(d, i, st, now);
+        failed += d->var_errors[i] != NULL;
+    }
+    free(order);
+    if (changed > 0)
+        recompile(d);
+    return st != NULL ? changed : failed;
 }
 
 size_t
@@ -254,34 +306,20 @@ size_t
 dash_refresh_variables_at(struct dash *d, const struct store *st,
                           int64_t now_ms)
 {
-    size_t changed = 0;
-
     d->vars_stale = false;
-    for (size_t i = 0; i < d->model.nvariables; i++) {
-        struct variable *v = &d->model.variables[i];
-        struct qresult *res = NULL;
-        const char **vals = NULL, *why;
-        char *sel, *label;
-        size_t n, off;
+    return read_variables(d, st, now_ms);
+}
 
-        if (v->query == NULL
-            || dashmodel_label_values(v->query, &sel, &label, &why, &off))
-            continue;
-        n = sel == NULL ? store_label_values(st, label, &vals)
-                        : series_values(d, st, sel, label, now_ms, &res,
-                                        &vals);
-        if (values_differ(v, vals, n)) {
-            dashmodel_var_set_values(v, vals, n);
-            changed++;
-        }
-        free(vals);
-        qresult_free(res);
-        free(sel);
-        free(label);
-    }
-    if (changed > 0)
-        recompile(d);
-    return changed;
+size_t
+dash_check_variables(struct dash *d)
+{
+    return read_variables(d, NULL, 0);
+}
+
+const char *
+dash_variable_error(const struct dash *d, size_t var)
+{
+    return var < d->model.nvariables ? d->var_errors[var] : NULL;
 }
 
 struct dash *
@@ -305,6 +343,9 @@ dash_free(struct dash *d)
     }
     for (size_t i = 0; i < d->ntitles; i++)
         free(d->titles[i].tmpl);
+    for (size_t i = 0; i < d->model.nvariables; i++)
+        free(d->var_errors[i]);
+    free(d->var_errors);
     free(d->titles);
     free(d->queries);
     dashmodel_fini(&d->model);
@@ -440,7 +481,8 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     qresult_free(dq->pq->result);
     free(dq->pq->error);
     dq->pq->result = res;
-    dq->pq->error = res == NULL ? xstrdup(diag.msg) : NULL;
+    dq->pq->error = res == NULL ? with_query(diag.msg, dq->tmpl,
+                                             dq->pq->expr) : NULL;
     dq->panel->dirty = true;
     return res != NULL;
 }

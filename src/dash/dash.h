@@ -42,8 +42,9 @@ struct dash_grid dash_grid_at(int64_t range_ms, int64_t step_ms,
  * Takes over everything model points to (a loader built it with xmalloc;
  * *model is left zeroed), sets the step from model->range_ms, expands the
  * template variables in every title and query and compiles every query (a
- * bad one keeps its error, positioned in the query as written, on the
- * panel). The model's exprs and titles then hold the expanded text.
+ * bad one keeps its error on the panel: the line and column in the query
+ * as written, the message, then the query as expanded). The model's
+ * exprs and titles then hold the expanded text.
  */
 struct dash *dash_adopt(struct dashboard *model);
 /* Changes the time range (and with it the step) the graphs show. */
@@ -75,16 +76,30 @@ size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
  */
 int dash_set_variable(struct dash *d, size_t var, size_t value);
 /*
- * Fills the label_values(...) variables from the store at now_ms:
- * label_values(l) takes every value of l in the store,
- * label_values(selector, l) the values of l on the series the selector
- * matches at now_ms (an instant evaluation). A variable keeps its
- * selection when the value still exists. Recompiles when anything
- * changed; returns how many variables changed.
+ * Reads the query variables from the store at now_ms, as
+ * src/dash/dashvar.h reads them (label_values, label_names, metrics,
+ * query_result, a selector; then regex and sort), each after the
+ * variables its query refers to, expanded with their new values. A
+ * variable keeps its selection when the value still exists. A query that
+ * fails leaves the values as they were and its error for
+ * dash_variable_error. Recompiles when anything changed; returns how
+ * many variables changed.
  */
 size_t dash_refresh_variables_at(struct dash *d, const struct store *st,
                                  int64_t now_ms);
 /* dash_refresh_variables_at the current time. */
 size_t dash_refresh_variables(struct dash *d, const struct store *st);
+/*
+ * Parses every query variable's query (expanded with the selected
+ * values) and regex without reading a store, as `promdeck check` does,
+ * and keeps the errors for dash_variable_error; returns how many failed.
+ */
+size_t dash_check_variables(struct dash *d);
+/*
+ * Why variable var's query failed when last read or checked, ending with
+ * the query as expanded; NULL when it did not (or var is out of range).
+ * Valid until the next read or check.
+ */
+const char *dash_variable_error(const struct dash *d, size_t var);
 
 #endif

@@ -355,6 +355,15 @@ dashmodel_expand(const char *text, const struct variable *vars,
                  size_t nvars, int64_t step_ms, int64_t range_ms,
                  size_t **map)
 {
+    return dashmodel_expand_fmt(text, vars, nvars, step_ms, range_ms,
+                                NULL, map);
+}
+
+char *
+dashmodel_expand_fmt(const char *text, const struct variable *vars,
+                     size_t nvars, int64_t step_ms, int64_t range_ms,
+                     const char *fmt, size_t **map)
+{
     struct buf b;
     size_t cap = 0, i = 0;
 
@@ -364,8 +373,13 @@ dashmodel_expand(const char *text, const struct variable *vars,
     while (text[i] != '\0') {
         struct ref r;
         size_t ref = scan_reference(text + i, &r);
-        char *rep = ref > 0 ? lookup(&r, vars, nvars, step_ms, range_ms)
-                            : NULL;
+        char *rep;
+
+        if (ref > 0 && r.flen == 0 && fmt != NULL) {
+            r.fmt = fmt;
+            r.flen = strlen(fmt);
+        }
+        rep = ref > 0 ? lookup(&r, vars, nvars, step_ms, range_ms) : NULL;
 
         if (rep != NULL) {
             put_mapped(&b, map, &cap, rep, strlen(rep), i, false);

@@ -69,6 +69,11 @@ char *dashmodel_var_text(const struct variable *v);
 char *dashmodel_expand(const char *text, const struct variable *vars,
                        size_t nvars, int64_t step_ms, int64_t range_ms,
                        size_t **map);
+/* dashmodel_expand with fmt as the format of references that give none
+ * (Grafana expands a variable's regex with "regex"); NULL: none. */
+char *dashmodel_expand_fmt(const char *text, const struct variable *vars,
+                           size_t nvars, int64_t step_ms, int64_t range_ms,
+                           const char *fmt, size_t **map);
 /* Whether text refers to the variable name ($name, ${name...}, ...). */
 bool dashmodel_refers(const char *text, const char *name);
 
