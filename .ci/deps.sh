@@ -7,9 +7,11 @@ set -eu
 # Build: compiler, pkg-config and the -dev packages of the five libraries.
 # Tests: tmux drives the real TUI, python3 serves test targets and DNS
 # answers, openssl makes TLS certificates, gzip makes a gzip bomb, procps
-# (pgrep) finds the processes the tests signal.
+# (pgrep) finds the processes the tests signal, prometheus-node-exporter is
+# the real exporter the Grafana dashboard tests read.
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
-libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps"
+libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps
+prometheus-node-exporter"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
