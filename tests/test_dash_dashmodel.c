@@ -333,6 +333,11 @@ test_format_custom_all_and_builtins(void **state)
     s = expand("${__range_s:raw} [[__interval]] ${__interval:json}", &v, 1);
     assert_string_equal(s, "3600 30s \"30s\"");
     free(s);
+    /* Grafana: max($__interval + scrape interval, 4 * scrape interval),
+     * with the 15 s scrape interval it assumes: max(45s, 60s). */
+    s = expand("$__rate_interval $__rate_interval_ms", &v, 1);
+    assert_string_equal(s, "1m 60000");
+    free(s);
     assert_true(dashmodel_refers("x{a=\"${v:csv}\"}", "v"));
     assert_true(dashmodel_refers("[[v]]", "v"));
     assert_false(dashmodel_refers("$vv ${w}", "v"));

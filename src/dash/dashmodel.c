@@ -223,6 +223,8 @@ builtin_text(const char *name, size_t len, int64_t step, int64_t range)
         duration_format(range, out, sizeof(out));
     else if (len == 13 && memcmp(name, "__interval_ms", len) == 0)
         return xasprintf("%lld", (long long)step);
+    else if (len == 18 && memcmp(name, "__rate_interval_ms", len) == 0)
+        return xasprintf("%lld", (long long)rate);
     else if (len == 10 && memcmp(name, "__range_ms", len) == 0)
         return xasprintf("%lld", (long long)range);
     else if (len == 9 && memcmp(name, "__range_s", len) == 0)

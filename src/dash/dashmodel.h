@@ -61,7 +61,8 @@ char *dashmodel_var_text(const struct variable *v);
  * writes them; other names are left as written), and $__interval
  * (step_ms), $__rate_interval (the larger of step + 15s and 1m, Grafana's
  * rule for a 15 s scrape interval) and $__range (range_ms) as Prometheus
- * durations, $__interval_ms, $__range_ms and $__range_s as numbers. When
+ * durations, $__interval_ms, $__rate_interval_ms, $__range_ms and
+ * $__range_s as numbers. When
  * map is not NULL, *map gets a malloc'd array giving, for each byte of the
  * result (and its terminating NUL), the offset in text it came from, so
  * errors in the expansion can point into the original. Never fails.
