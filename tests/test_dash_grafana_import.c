@@ -31,7 +31,10 @@ static const char export_doc[] =
     " \"title\": \"Shared\","
     " \"templating\": {\"list\": ["
     "  {\"type\": \"constant\", \"name\": \"job\", \"query\": \"${VAR_JOB}\","
-    "   \"current\": {\"value\": \"${VAR_JOB}\"}}]},"
+    "   \"current\": {\"value\": \"${VAR_JOB}\"}},"
+    "  {\"type\": \"query\", \"name\": \"app\","
+    "   \"query\": \"label_values(app)\", \"datasource\": \"${DS_LOGS}\","
+    "   \"current\": {\"value\": \"web\"}}]},"
     " \"panels\": ["
     "  {\"type\": \"stat\", \"title\": \"Up on ${VAR_JOB}\","
     "   \"gridPos\": {\"x\": 0, \"y\": 0, \"w\": 12, \"h\": 4},"
@@ -41,8 +44,8 @@ static const char export_doc[] =
     "  {\"type\": \"timeseries\", \"title\": \"Rate\","
     "   \"gridPos\": {\"x\": 12, \"y\": 0, \"w\": 12, \"h\": 4},"
     "   \"datasource\": {\"type\": \"prometheus\", \"uid\": \"${DS_PROM}\"},"
-    "   \"targets\": [{\"expr\": \"rate(x{job=\\\"$job\\\"}[$__rate_interval])\","
-    "    \"refId\": \"A\"}]},"
+    "   \"targets\": [{\"expr\":"
+    "    \"rate(x{job=\\\"$job\\\"}[$__rate_interval])\", \"refId\": \"A\"}]},"
     "  {\"type\": \"logs\", \"title\": \"Logs\","
     "   \"gridPos\": {\"x\": 0, \"y\": 4, \"w\": 24, \"h\": 4},"
     "   \"datasource\": \"${DS_LOGS}\","
@@ -77,6 +80,11 @@ test_export_inputs(void **state)
                         "up{job=\"node\",site=\"\"}");
     assert_true(has_note(&notes, "input 'VAR_SITE' has no value"));
     assert_string_equal(m.variables[0].values[0], "node");
+    /* A variable of the Loki source keeps its saved value. */
+    assert_null(m.variables[1].query);
+    assert_string_equal(m.variables[1].values[0], "web");
+    assert_true(has_note(&notes, "variable 'app': datasource '${DS_LOGS}' "
+                         "is not read"));
     /* ${DS_PROM} is the Prometheus source; ${DS_LOGS} a Loki one. */
     assert_int_equal(r[0].npanels, 2);
     assert_true(has_note(&notes, "datasource '${DS_LOGS}' targets "

@@ -833,12 +833,15 @@ query_variable(struct gload *g, const struct yaml_node *t, struct variable *v)
 {
     const struct yaml_node *qn = yaml_get(t, "query");
     const char *q = yaml_is_map(qn) ? jstr(qn, "query") : jstr(t, "query");
-    const char *re = jstr(t, "regex"), *cur = v->default_value;
+    const char *re = jstr(t, "regex"), *cur = v->default_value, *ds;
     double sort;
 
     if (q == NULL || *q == '\0')
         q = jstr(t, "definition");
-    if (q != NULL && *q != '\0')
+    if (ds_kind(g, yaml_get(t, "datasource"), &ds) == DS_OTHER)
+        note(g, "variable '%s': datasource '%s' is not read; its saved "
+             "value is used", v->name, ds);
+    else if (q != NULL && *q != '\0')
         v->query = xstrdup(q);
     else
         note(g, "variable '%s': it has no query; its saved value is used",
