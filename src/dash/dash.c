@@ -411,7 +411,8 @@ series_for(struct qresult *m, const struct labels *ls, size_t nsorted)
 {
     struct qseries key = { .labels = *ls }, *s;
 
-    s = bsearch(&key, m->series, nsorted, sizeof(key), cmp_series);
+    s = nsorted > 0 ? bsearch(&key, m->series, nsorted, sizeof(key),
+                              cmp_series) : NULL;
     if (s != NULL)
         return s;
     m->series = arena_realloc(m->arena, m->series,
@@ -439,7 +440,8 @@ merge_value_at_now(struct qresult *m, const struct qresult *at, int64_t now)
 
     if (m->type != QV_MATRIX)
         return;
-    qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
+    if (m->nseries > 1)
+        qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
     nsorted = m->nseries;
     if (at->type == QV_SCALAR) {
         append_point(m->arena, series_for(m, &none, nsorted), now,
@@ -451,7 +453,7 @@ merge_value_at_now(struct qresult *m, const struct qresult *at, int64_t now)
                                                   nsorted), now,
                              at->series[i].points[0].v);
     }
-    if (m->nseries > nsorted)
+    if (m->nseries > nsorted && m->nseries > 1)
         qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
 }
 

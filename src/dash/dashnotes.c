@@ -164,7 +164,8 @@ group_line(struct group *g)
     struct buf b;
     size_t shown;
 
-    qsort(g->details, g->ndetails, sizeof(*g->details), cmp_detail);
+    if (g->ndetails > 1)
+        qsort(g->details, g->ndetails, sizeof(*g->details), cmp_detail);
     buf_init(&b, 0);
     buf_printf(&b, "%zu %s: %s", g->nsubjects, g->nsubjects == 1
                ? kinds[g->kind] : plurals[g->kind], g->tmpl);

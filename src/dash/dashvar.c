@@ -137,7 +137,8 @@ sort_unique(struct dashvar_list *l)
 {
     size_t k = 0;
 
-    qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof(*l->v), cmp_str);
     for (size_t i = 0; i < l->n; i++) {
         if (k > 0 && strcmp(l->v[k - 1], l->v[i]) == 0)
             free(l->v[i]);
