@@ -89,6 +89,11 @@ match_form(const char *text, struct dashvar_query *q)
     q->expr = xstrdup(text);
 }
 
+/*
+ * query = "label_names(" [ selector ] ")"
+ *       | "label_values(" [ selector "," ] label ")"
+ *       | "metrics(" regex ")" | "query_result(" expr ")" | selector
+ */
 int
 dashvar_parse(const char *text, struct dashvar_query *q, char **err)
 {
@@ -286,8 +291,9 @@ dashvar_run(const struct dashvar_query *q, const struct store *st,
 }
 
 /*
- * Grafana's stringToJsRegex: "/re/flags" is re with its flags (g, i, m,
- * s, y); anything else is ^re$. *global tells whether g was given.
+ * regex = "/" re "/" { "g" | "i" | "m" | "s" | "y" } | re
+ * Grafana's stringToJsRegex: "/re/flags" is re with its flags; anything
+ * else is ^re$. *global tells whether g was given.
  */
 static struct regex *
 js_regex(const char *text, bool *global, char **err)
