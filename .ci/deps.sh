@@ -10,9 +10,13 @@ set -eu
 # Build: compiler, pkg-config and the -dev packages of the five libraries.
 # Tests: tmux drives the real TUI, python3 serves test targets and DNS
 # answers, openssl makes TLS certificates, gzip makes a gzip bomb, procps
-# (pgrep) finds the processes the tests signal.
+# (pgrep) finds the processes the tests signal, prometheus (and promtool)
+# and prometheus-node-exporter are the real servers the comparison tests
+# start on 127.0.0.1 (node_exporter is what the Grafana dashboard tests
+# read).
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
-libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps"
+libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps
+prometheus prometheus-node-exporter"
 tools=""
 for group in "$@"; do
     case $group in

@@ -1,23 +1,28 @@
 /*
  * promdeck check: validates files without scraping or drawing anything,
  * the way promtool check does, for editors and CI pipelines. A dashboard
- * passes when it loads with no error and every query parses (Grafana notes,
- * what will not be shown, are printed but do not fail it). A config passes
- * when it loads as a run would load it; the wording is promdeck's own
- * ("FILE: OK (2 jobs, 5 targets)") rather than promtool's, so scripts can
- * read the counts.
+ * passes when it loads with no error and every query, panels' and
+ * variables', parses once its variables are expanded as a run would
+ * expand them (Grafana notes, what will not be shown as Grafana shows it,
+ * are printed grouped but do not fail it). A config passes when it loads
+ * as a run would load it; the wording is promdeck's own ("FILE: OK (2
+ * jobs, 5 targets)") rather than promtool's, so scripts can read the
+ * counts.
  */
 #include "src/cmd_check.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "src/base/buf.h"
 #include "src/base/diag.h"
 #include "src/base/xalloc.h"
 #include "src/config/config.h"
 #include "src/config/config_targets.h"
+#include "src/dash/dash.h"
 #include "src/dash/dashfile.h"
+#include "src/dash/dashnotes.h"
 #include "src/startup.h"
 
 /* As many errors as the loader keeps, the house-wide cap. */
@@ -72,27 +77,107 @@ cmd_check_config(const char *path, FILE *out, FILE *err)
 }
 
 
+/* Counts what a loaded dashboard holds, for the OK line. */
+static void
+count_model(const struct dashboard *m, struct dashfile_counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->pages = m->npages;
+    c->variables = m->nvariables;
+    for (size_t pg = 0; pg < m->npages; pg++)
+        for (size_t r = 0; r < m->pages[pg].nrows; r++) {
+            const struct row *row = &m->pages[pg].rows[r];
+
+            c->rows++;
+            c->panels += row->npanels;
+            for (size_t i = 0; i < row->npanels; i++)
+                c->queries += row->panels[i].nqueries;
+        }
+}
+
+/* Prints path's notes on stderr, those that say the same thing of many
+ * panels as one line. */
+static void
+print_notes(const char *path, const struct grafana_notes *notes)
+{
+    struct grafana_notes grouped = { NULL, 0 };
+
+    dashnotes_group(notes, &grouped);
+    for (size_t i = 0; i < grouped.n; i++)
+        fprintf(stderr, "%s: note: %s\n", path, grouped.v[i]);
+    grafana_notes_fini(&grouped);
+}
+
+/*
+ * Prints every panel query and variable query of d that does not parse,
+ * as it would run (variables at their saved values), each with the query
+ * as expanded; returns how many.
+ */
+static size_t
+print_bad_queries(const char *path, struct dash *d)
+{
+    const struct dashboard *m = dash_model(d);
+    size_t bad = 0;
+
+    for (size_t pg = 0; pg < m->npages; pg++)
+        for (size_t r = 0; r < m->pages[pg].nrows; r++) {
+            const struct row *row = &m->pages[pg].rows[r];
+
+            for (size_t i = 0; i < row->npanels; i++)
+                for (size_t q = 0; q < row->panels[i].nqueries; q++) {
+                    const char *e = row->panels[i].queries[q].error;
+
+                    if (e == NULL)
+                        continue;
+                    fprintf(stderr, "%s: panel \"%s\": %s\n", path,
+                            row->panels[i].title, e);
+                    bad++;
+                }
+        }
+    dash_check_variables(d);
+    for (size_t i = 0; i < m->nvariables; i++)
+        if (dash_variable_error(d, i) != NULL) {
+            fprintf(stderr, "%s: variable \"%s\": %s\n", path,
+                    m->variables[i].name, dash_variable_error(d, i));
+            bad++;
+        }
+    return bad;
+}
+
+/* 0 good, 1 loads with broken queries, 2 does not load. */
 static int
 check_one(const char *path)
 {
     struct diag errs[MAX_ERRS];
     struct grafana_notes notes = { NULL, 0 };
     struct dashfile_counts c;
-    size_t nerr = 0;
+    struct dashboard m;
+    struct dash *d;
+    size_t nerr = 0, bad, nvarq = 0;
 
-    if (dashfile_check(path, &c, errs, MAX_ERRS, &nerr, &notes) < 0) {
+    if (dashfile_open(path, &m, errs, MAX_ERRS, &nerr, &notes) < 0) {
         startup_print_errors(errs, nerr, path);
         grafana_notes_fini(&notes);
-        printf("%s: FAILED (%zu error%s)\n", path, nerr,
-               nerr == 1 ? "" : "s");
+        fprintf(stderr, "%s: FAILED (%zu error%s)\n", path, nerr,
+                nerr == 1 ? "" : "s");
         return 2;
     }
-    for (size_t i = 0; i < notes.n; i++)
-        printf("%s: note: %s\n", path, notes.v[i]);
+    print_notes(path, &notes);
+    grafana_notes_fini(&notes);
+    count_model(&m, &c);
+    for (size_t i = 0; i < m.nvariables; i++)
+        nvarq += m.variables[i].query != NULL;
+    d = dash_adopt(&m);
+    bad = print_bad_queries(path, d);
+    dash_free(d);
+    if (bad > 0) {
+        fprintf(stderr, "%s: FAILED (%zu of %zu queries do not parse)\n",
+                path, bad, c.queries + nvarq);
+        return 1;
+    }
     printf("%s: OK (%zu page%s, %zu panels, %zu queries, %zu variables)\n",
            path, c.pages, c.pages == 1 ? "" : "s", c.panels, c.queries,
            c.variables);
-    grafana_notes_fini(&notes);
     return 0;
 }
 
@@ -101,8 +186,11 @@ cmd_check_dashboards(const char *const *files, int n)
 {
     int rc = 0;
 
-    for (int i = 0; i < n; i++)
-        if (check_one(files[i]) != 0)
-            rc = 2;
+    for (int i = 0; i < n; i++) {
+        int one = check_one(files[i]);
+
+        if (one > rc)
+            rc = one;
+    }
     return rc;
 }

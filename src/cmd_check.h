@@ -21,9 +21,15 @@
  */
 int cmd_check_config(const char *path, FILE *out, FILE *err);
 
-/* `promdeck check dashboard FILE...`: loads each dashboard file (YAML or
- * Grafana JSON), parses every query, prints "FILE: OK (...)" or its
- * errors. Exit status 0 when all are good, 2 otherwise. */
+/*
+ * `promdeck check dashboard FILE...`: loads each dashboard file (YAML or
+ * Grafana JSON) and parses every panel and variable query as a run would
+ * expand it. Prints "FILE: OK (...)" on stdout, or on stderr each broken
+ * query as FILE: panel "TITLE": error; query: EXPANDED and "FILE: FAILED
+ * (...)"; notes (what is approximated) go to stderr, grouped. Exit status
+ * 0 when every file is good, 1 when one loads but has broken queries, 2
+ * when one does not load.
+ */
 int cmd_check_dashboards(const char *const *files, int n);
 
 #endif

@@ -17,6 +17,7 @@
 #include "src/config/config_url.h"
 #include "src/dash/dashfile.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/dashnotes.h"
 #include "src/dash/grafana.h"
 
 #define MAXERRS 20
@@ -130,6 +131,42 @@ print_not_found(const char *name)
     }
 }
 
+/* Prints a file's notes on stderr, grouped: a note that a hundred panels
+ * share is one line with a count. */
+static void
+print_notes(const char *path, const struct grafana_notes *notes)
+{
+    struct grafana_notes grouped = { NULL, 0 };
+
+    dashnotes_group(notes, &grouped);
+    for (size_t i = 0; i < grouped.n; i++)
+        fprintf(stderr, "%s: note: %s\n", path, grouped.v[i]);
+    grafana_notes_fini(&grouped);
+}
+
+/* Says how many queries do not parse, before the screen hides it: each
+ * panel shows its own error, and check lists them all. */
+static void
+print_broken(struct dash *d, const struct cli *cli)
+{
+    const struct dashboard *m = dash_model(d);
+    size_t bad = 0;
+
+    for (size_t pg = 0; pg < m->npages; pg++)
+        for (size_t r = 0; r < m->pages[pg].nrows; r++)
+            for (size_t i = 0; i < m->pages[pg].rows[r].npanels; i++) {
+                const struct panel *p = &m->pages[pg].rows[r].panels[i];
+
+                for (size_t q = 0; q < p->nqueries; q++)
+                    bad += p->queries[q].error != NULL;
+            }
+    if (bad > 0)
+        fprintf(stderr, "promdeck: %zu quer%s do%s not parse; each panel "
+                "shows its error, and promdeck check dashboard %s lists "
+                "them\n", bad, bad == 1 ? "y" : "ies", bad == 1 ? "es" : "",
+                cli->ndash == 1 ? cli->dash[0] : "FILE...");
+}
+
 /*
  * Loads the dashboard -d arg names into m. With report its notes and
  * errors go to stderr; without, the first error is left in *first, its
@@ -147,8 +184,8 @@ load_one(const char *arg, struct dashboard *m, bool report,
 
     if (path != NULL)
         rc = dashfile_open(path, m, errs, MAXERRS, &nerr, &notes);
-    for (size_t i = 0; report && i < notes.n; i++)
-        fprintf(stderr, "%s: note: %s\n", path, notes.v[i]);
+    if (report)
+        print_notes(path, &notes);
     grafana_notes_fini(&notes);
     if (rc < 0 && report && path == NULL) {
         print_not_found(arg);
@@ -188,6 +225,8 @@ load_dashboards(const struct cli *cli, bool report, struct diag *first)
     d = dash_adopt(&all);
     if (cli->range_ms != 0)
         dash_set_range(d, cli->range_ms);
+    if (report)
+        print_broken(d, cli);
     return d;
 }
 

@@ -3,7 +3,8 @@
  * anchored matches (^(?:re)$) with Go's answers, checked row by row
  * against answers Go 1.19 gives; Prometheus 2.42's own regexp cases;
  * patterns that make a backtracking matcher blow up; Go's leftmost-first
- * groups in replacement templates; and regex_error.
+ * groups in replacement templates, regex_error; and search
+ * patterns, which find the leftmost match anywhere as JavaScript's exec.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -575,6 +576,63 @@ test_undecided_is_an_error(void **state)
     regex_free(re);
 }
 
+/*
+ * What JavaScript gives: the pattern ([^:]+):.* executed on
+ * "10.0.0.1:9100" matches it all at index 0 with group 1 "10.0.0.1"; o+
+ * with the g flag finds "o" at 1, then "oo" at 4 in "fo boo";
+ * (?<value>..) names a group.
+ */
+static void
+test_search_js_rules(void **state)
+{
+    struct diag d;
+    struct regex *re = regex_new_search("([^:]+):.*", 0, &d);
+    const char *s = "10.0.0.1:9100";
+    size_t a, b;
+
+    (void)state;
+    assert_non_null(re);
+    assert_int_equal(regex_ngroups(re), 1);
+    assert_true(regex_search(re, s, strlen(s), 0));
+    assert_true(regex_group(re, 0, &a, &b));
+    assert_int_equal(a, 0);
+    assert_int_equal(b, 13);
+    assert_true(regex_group(re, 1, &a, &b));
+    assert_int_equal(b - a, 8);
+    assert_false(regex_group(re, 2, &a, &b));
+    regex_free(re);
+
+    re = regex_new_search("o+", 0, &d);
+    assert_int_equal(regex_ngroups(re), 0);
+    assert_true(regex_search(re, "fo boo", 6, 0));
+    assert_true(regex_group(re, 0, &a, &b));
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 2);
+    assert_true(regex_search(re, "fo boo", 6, b));
+    assert_true(regex_group(re, 0, &a, &b));
+    assert_int_equal(a, 4);
+    assert_int_equal(b, 6);
+    assert_false(regex_search(re, "fo boo", 6, b));
+    regex_free(re);
+
+    re = regex_new_search("host=(?<value>[a-z]+)", REGEX_ICASE, &d);
+    assert_int_equal(regex_group_number(re, "value"), 1);
+    assert_int_equal(regex_group_number(re, "text"), -1);
+    assert_true(regex_search(re, "x HOST=Web1", 11, 0));
+    assert_true(regex_group(re, 1, &a, &b));
+    assert_int_equal(a, 7);
+    assert_int_equal(b, 10);
+    regex_free(re);
+
+    /* No m flag: $ is the end of the text only, as in JavaScript. */
+    re = regex_new_search("a$", 0, &d);
+    assert_false(regex_search(re, "a\n", 2, 0));
+    regex_free(re);
+    re = regex_new_search("(", 0, &d);
+    assert_null(re);
+    assert_non_null(strstr(d.msg, "invalid regular expression"));
+}
+
 int
 main(void)
 {
@@ -590,6 +648,7 @@ main(void)
         cmocka_unit_test(test_expand_leftmost_first),
         cmocka_unit_test(test_expand_no_match),
         cmocka_unit_test(test_undecided_is_an_error),
+        cmocka_unit_test(test_search_js_rules),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

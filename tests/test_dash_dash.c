@@ -2,7 +2,9 @@
  * Tests for src/dash: template variables in a running dashboard (titles
  * and queries expanded before compiling, recompiled when a variable
  * changes, label_values variables read from a real store), errors placed
- * in the query as written, and the built-in dashboard compiling cleanly.
+ * in the query as written, the built-in dashboard compiling cleanly, and
+ * the time grid: aligned as Grafana aligns a range query, never after now,
+ * with the value at now (Prometheus's instant query) as the newest point.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include "src/base/duration.h"
 #include "src/dash/dash.h"
 #include "src/dash/dashfile.h"
+#include "src/dash/dashmodel.h"
 #include "src/dash/vocab.h"
 #include "store/store.h"
 
@@ -156,8 +159,9 @@ test_refresh_from_store(void **state)
     assert_int_equal(dash_refresh_variables(f->d, f->st), 1);
     assert_int_equal(v[1].nvalues, 1);
     assert_string_equal(v[1].values[0], "c1:8080");
+    /* All of one value is that value, as Grafana writes it. */
     assert_string_equal(p[0].queries[0].expr,
-                        "up{job=\"cadvisor\",instance=~\"(c1:8080)\"}");
+                        "up{job=\"cadvisor\",instance=~\"c1:8080\"}");
 
     /* The expanded query runs against the store. */
     assert_int_equal(dash_evaluate(f->d, f->st, f->now, -1), 0);
@@ -186,9 +190,11 @@ test_error_in_query_as_written(void **state)
     q = &dash_model(f->d)->pages[0].rows[0].panels[0].queries[0];
     assert_string_equal(q->expr, "rate(x[15m]");
     assert_non_null(q->error);
-    /* Column 12 of the expansion is column 11 of the text as written. */
+    /* Column 12 of the expansion is column 11 of the text as written;
+     * the error then shows the query as it was parsed. */
     assert_string_equal(q->error, "1:11: expected ',' or ')' in function "
-                        "call, found end of input");
+                        "call, found end of input; expanded query: "
+                        "rate(x[15m]");
     assert_int_equal(dash_evaluate(f->d, f->st, f->now, -1), 1);
 }
 
@@ -220,6 +226,203 @@ test_builtin_compiles(void **state)
     assert_string_equal(m->pages[0].rows[0].panels[0].title, "Traffic");
 }
 
+/* 30 days of whole 3024 s steps (7d / 200) and 432 s steps (24h / 200):
+ * a time both grids have a point at. */
+#define ALIGNED ((int64_t)3024000 * 600000)
+#define DAY_MS ((int64_t)86400000)
+#define WEEK_MS (7 * DAY_MS)
+
+static void
+test_grid_is_aligned_and_never_after_now(void **state)
+{
+    static const int64_t ranges[] = { 15 * 60000, DAY_MS, WEEK_MS };
+    struct dash_grid g;
+
+    (void)state;
+    for (size_t r = 0; r < 3; r++) {
+        int64_t step = dashmodel_step_for(ranges[r]);
+        const int64_t phases[] = { 0, 1, step / 2, step - 1 };
+
+        for (size_t p = 0; p < 4; p++) {
+            int64_t now = ALIGNED + phases[p];
+
+            g = dash_grid_at(ranges[r], step, now);
+            assert_int_equal(g.step, step);
+            /* Grafana: end = floor(now / step) * step, start = end -
+             * range when the range is a whole number of steps. */
+            assert_int_equal(g.end, ALIGNED);
+            assert_int_equal(g.start, ALIGNED - ranges[r]);
+            assert_true(g.end <= now && now - g.end < step);
+        }
+    }
+    /* A step that does not divide the range: the start is still on the
+     * grid, at or before now - range (Grafana floors both ends). */
+    g = dash_grid_at(1000000, 300000, 2000000);
+    assert_int_equal(g.end, 1800000);
+    assert_int_equal(g.start, 900000);
+    /* Before the epoch the floor goes down, not towards zero. */
+    g = dash_grid_at(60000, 15000, -1);
+    assert_int_equal(g.end, -15000);
+    assert_int_equal(g.start, -75000);
+}
+
+/* x = t / 1000 every 15 s from 20 minutes before now to 1 s before it. */
+static void
+add_clock(struct store *st, int64_t now)
+{
+    struct label l[1] = { { "__name__", "x" } };
+    struct labels ls = { l, 1 };
+    uint32_t id = store_series_id(st, &ls);
+
+    for (int64_t t = now - 1000 - 80 * 15000; t <= now - 1000; t += 15000)
+        assert_int_equal(store_append(st, id, t, (double)t / 1000), 0);
+}
+
+/* x's value at t by Prometheus's rule: the newest sample at or before t,
+ * no older than the 5 m lookback; NAN when there is none. */
+static double
+clock_at(int64_t now, int64_t t)
+{
+    int64_t first = now - 1000 - 80 * 15000, s;
+
+    if (t < first)
+        return NAN;
+    s = first + (t - first) / 15000 * 15000;
+    if (s > now - 1000)
+        s = now - 1000;
+    return t - s <= 5 * 60000 ? (double)s / 1000 : NAN;
+}
+
+static void
+check_series(const struct qseries *s, const struct dash_grid *g,
+             int64_t now)
+{
+    int64_t t = g->start;
+    size_t i = 0;
+
+    /* The grid's points, wherever the lookback finds a sample ... */
+    for (; t <= g->end; t += g->step) {
+        double want = clock_at(now, t);
+
+        if (isnan(want))
+            continue;
+        assert_true(i < s->npoints);
+        assert_int_equal(s->points[i].t, t);
+        assert_true(s->points[i].v == want);
+        i++;
+    }
+    /* ... then the value at now, unless now is itself on the grid. */
+    if (now != g->end) {
+        assert_true(i < s->npoints);
+        assert_int_equal(s->points[i].t, now);
+        assert_true(s->points[i].v == (double)(now - 1000) / 1000);
+        i++;
+    }
+    assert_int_equal(s->npoints, i);
+}
+
+static void
+test_evaluate_at_phases(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const docs[] = {
+        "range: 24h\nrows: [{panels: [{type: stat, expr: x}, {expr: x}]}]\n",
+        "range: 7d\nrows: [{panels: [{type: table, expr: x}, {expr: x}]}]\n",
+    };
+
+    for (size_t r = 0; r < 2; r++) {
+        int64_t step = r == 0 ? 432000 : 3024000;
+        const int64_t phases[] = { 0, 1, 2000, step / 2, step - 1 };
+
+        for (size_t p = 0; p < 5; p++) {
+            int64_t now = ALIGNED + phases[p];
+            struct dash_grid g;
+            struct row *row;
+
+            store_clear(f->st);
+            add_clock(f->st, now);
+            dash_free(f->d);
+            f->d = adopt(docs[r]);
+            assert_int_equal(dash_evaluate(f->d, f->st, now, -1), 0);
+            assert_int_equal(dash_model(f->d)->now_ms, now);
+            g = dash_grid_at(dash_model(f->d)->range_ms, step, now);
+            row = &dash_model(f->d)->pages[0].rows[0];
+            for (size_t i = 0; i < row->npanels; i++) {
+                const struct qresult *res = row->panels[i].queries[0].result;
+
+                assert_non_null(res);
+                assert_int_equal(res->nseries, 1);
+                check_series(&res->series[0], &g, now);
+            }
+        }
+    }
+}
+
+/* The value at now comes per series: a series that ended has no point
+ * at now, and one that only exists now has that point alone. */
+static void
+test_value_at_now_per_series(void **state)
+{
+    struct fixture *f = *state;
+    struct label a[2] = { { "__name__", "y" }, { "k", "old" } };
+    struct label b[2] = { { "__name__", "y" }, { "k", "new" } };
+    struct labels la = { a, 2 }, lb = { b, 2 };
+    int64_t now = ALIGNED + 200000;
+    const struct qresult *res;
+
+    /* old: samples 10 and 6 minutes ago (past the lookback at now, inside
+     * it at the grid's end, 200 s before now; the point before that, 632 s
+     * before now, precedes both); new: one sample 1 s ago. */
+    assert_int_equal(store_append(f->st, store_series_id(f->st, &la),
+                                  now - 600000, 1), 0);
+    assert_int_equal(store_append(f->st, store_series_id(f->st, &la),
+                                  now - 360000, 2), 0);
+    assert_int_equal(store_append(f->st, store_series_id(f->st, &lb),
+                                  now - 1000, 3), 0);
+    f->d = adopt("range: 24h\nrows: [{panels: [{type: stat, expr: y}]}]\n");
+    assert_int_equal(dash_evaluate(f->d, f->st, now, -1), 0);
+    res = dash_model(f->d)->pages[0].rows[0].panels[0].queries[0].result;
+    assert_int_equal(res->nseries, 2);
+    /* Sorted by labels: k="new" before k="old". */
+    assert_string_equal(labels_get(&res->series[0].labels, "k"), "new");
+    assert_int_equal(res->series[0].npoints, 1);
+    assert_int_equal(res->series[0].points[0].t, now);
+    assert_true(res->series[0].points[0].v == 3);
+    assert_string_equal(labels_get(&res->series[1].labels, "k"), "old");
+    assert_int_equal(res->series[1].npoints, 1);
+    assert_int_equal(res->series[1].points[0].t, ALIGNED);
+    assert_true(res->series[1].points[0].v == 2);
+}
+
+/* At 7d the grid's newest point is up to 50 minutes old; variables are
+ * read at now, on the first evaluation, so a fresh store fills them. */
+static void
+test_variables_filled_at_first_evaluation(void **state)
+{
+    struct fixture *f = *state;
+    struct dashboard *m;
+    const struct panel_query *q;
+
+    f->now = ALIGNED + 3000000;
+    add_up(f, "h1:9100", "node");
+    f->d = adopt("range: 7d\n"
+                 "variables:\n"
+                 "  - name: instance\n"
+                 "    query: label_values(up{job=\"node\"}, instance)\n"
+                 "rows: [{panels: [{type: stat,"
+                 " expr: 'up{instance=\"$instance\"}'}]}]\n");
+    m = dash_model(f->d);
+    assert_int_equal(m->variables[0].nvalues, 0);
+    assert_int_equal(dash_evaluate(f->d, f->st, f->now, -1), 0);
+    assert_int_equal(m->variables[0].nvalues, 1);
+    assert_string_equal(m->variables[0].values[0], "h1:9100");
+    q = &m->pages[0].rows[0].panels[0].queries[0];
+    assert_string_equal(q->expr, "up{instance=\"h1:9100\"}");
+    assert_int_equal(q->result->nseries, 1);
+    assert_int_equal(q->result->series[0].npoints, 1);
+    assert_int_equal(q->result->series[0].points[0].t, f->now);
+}
+
 int
 main(void)
 {
@@ -232,6 +435,13 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_builtin_compiles, setup,
                                         teardown),
+        cmocka_unit_test(test_grid_is_aligned_and_never_after_now),
+        cmocka_unit_test_setup_teardown(test_evaluate_at_phases, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_value_at_now_per_series, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_variables_filled_at_first_evaluation, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

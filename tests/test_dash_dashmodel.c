@@ -215,10 +215,121 @@ test_set_values_keeps_selection(void **state)
     dashmodel_var_fini(&v);
 }
 
+/* Grafana's documentation, "Advanced variable format options", with its
+ * examples' values; All of two values stands for the list. */
+static void
+test_format_options(void **state)
+{
+    static const char *const servers[] = { "test1", "test2" };
+    static const char *const dotted[] = { "test1.", "test2" };
+    static const char *const quoted[] = { "test'1", "test2" };
+    static const char *const spaced[] = { "foo()bar BAZ", "test2" };
+    static const struct { const char *const *vals, *in, *out; } cases[] = {
+        { servers, "${servers:csv}", "test1,test2" },
+        { servers, "${servers:distributed}", "test1,servers=test2" },
+        { servers, "${servers:doublequote}", "\"test1\",\"test2\"" },
+        { servers, "${servers:glob}", "{test1,test2}" },
+        /* JSON.stringify, which writes no space after the comma. */
+        { servers, "${servers:json}", "[\"test1\",\"test2\"]" },
+        { servers, "${servers:lucene}", "(\"test1\" OR \"test2\")" },
+        { spaced, "${servers:percentencode}",
+          "foo%28%29bar%20BAZ%2Ctest2" },
+        { dotted, "${servers:pipe}", "test1.|test2" },
+        { dotted, "${servers:raw}", "test1.,test2" },
+        { dotted, "${servers:regex}", "(test1\\.|test2)" },
+        { servers, "${servers:singlequote}", "'test1','test2'" },
+        { quoted, "${servers:sqlstring}", "'test''1','test2'" },
+        { servers, "${servers:text}", "All" },
+        { servers, "${servers:queryparam}",
+          "var-servers=test1&var-servers=test2" },
+        /* The old [[name:format]] form; an unknown format is glob. */
+        { servers, "[[servers:csv]]", "test1,test2" },
+        { servers, "${servers:nosuch}", "{test1,test2}" },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct variable v = var("servers", cases[i].vals, 2, 2, true);
+        char *s = expand(cases[i].in, &v, 1);
+
+        assert_string_equal(s, cases[i].out);
+        free(s);
+        dashmodel_var_fini(&v);
+    }
+}
+
+/* One selected value: a string to the formats, unless multi-value. */
+static void
+test_format_single_value(void **state)
+{
+    static const char *const vals[] = { "a.b\"c", "x" };
+    struct variable v = var("v", vals, 2, 0, false);
+    char *s;
+
+    (void)state;
+    s = expand("${v:json} ${v:regex} ${v:lucene} ${v:text} ${v:pipe}", &v,
+               1);
+    assert_string_equal(s, "\"a.b\\\"c\" a\\.b\"c a.b\\\"c a.b\"c a.b\"c");
+    free(s);
+    v.multi = true;
+    s = expand("${v:json} ${v:lucene}", &v, 1);
+    assert_string_equal(s, "[\"a.b\\\"c\"] (\"a.b\\\"c\")");
+    free(s);
+    /* Without a format: a PromQL string, or with regex_value (Grafana's
+     * multi-value and include-All variables) a regex in that string. */
+    s = expand("$v", &v, 1);
+    assert_string_equal(s, "a.b\\\"c");
+    free(s);
+    v.regex_value = true;
+    s = expand("$v", &v, 1);
+    assert_string_equal(s, "a\\\\.b\\\"c");
+    free(s);
+    /* A backslash is a regex escape, then a string escape: four. */
+    free(v.values[1]);
+    v.values[1] = xstrdup("c\\d");
+    v.current = 1;
+    s = expand("$v", &v, 1);
+    assert_string_equal(s, "c\\\\\\\\d");
+    free(s);
+    dashmodel_var_fini(&v);
+}
+
+/* A custom All value is written as it is, except by text (and
+ * percentencode); built-ins take formats as one plain value. */
+static void
+test_format_custom_all_and_builtins(void **state)
+{
+    static const char *const vals[] = { "a", "b" };
+    struct variable v = var("v", vals, 2, 2, true);
+    char *s;
+
+    (void)state;
+    v.all_value = xstrdup(".*");
+    s = expand("${v} ${v:csv} ${v:regex} ${v:text} ${v:percentencode}", &v,
+               1);
+    assert_string_equal(s, ".* .* .* All .%2A");
+    free(s);
+    s = expand("${__range_s:raw} [[__interval]] ${__interval:json}", &v, 1);
+    assert_string_equal(s, "3600 30s \"30s\"");
+    free(s);
+    /* Grafana: max($__interval + scrape interval, 4 * scrape interval),
+     * with the 15 s scrape interval it assumes: max(45s, 60s). */
+    s = expand("$__rate_interval $__rate_interval_ms", &v, 1);
+    assert_string_equal(s, "1m 60000");
+    free(s);
+    assert_true(dashmodel_refers("x{a=\"${v:csv}\"}", "v"));
+    assert_true(dashmodel_refers("[[v]]", "v"));
+    assert_false(dashmodel_refers("$vv ${w}", "v"));
+    dashmodel_var_fini(&v);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_options),
+        cmocka_unit_test(test_format_single_value),
+        cmocka_unit_test(test_format_custom_all_and_builtins),
         cmocka_unit_test(test_references),
         cmocka_unit_test(test_all_is_an_escaped_alternation),
         cmocka_unit_test(test_single_value_escaped_for_strings),

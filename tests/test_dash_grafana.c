@@ -491,6 +491,7 @@ test_modern_variables(void **state)
     assert_true(v->all);
     assert_string_equal(v->all_value, ".*");
     assert_int_equal(v->current, v->nvalues);           /* All */
+    assert_true(v->multi && v->regex_value);
     assert_true(has_note(f, "variable 'job': one value (or All)", NULL));
     v = &f->m.variables[1];
     assert_string_equal(v->name, "quantile");
@@ -507,14 +508,15 @@ test_modern_variables(void **state)
     assert_string_equal(v->name, "cluster");
     assert_int_equal(v->nvalues, 1);
     assert_string_equal(v->values[0], "prod");
-    assert_true(has_note(f, "variable 'ds': datasource variables", NULL));
+    /* A Prometheus data source variable is promdeck's own source. */
+    assert_false(has_note(f, "variable 'ds'", NULL));
+    /* Any query is read from the store; until then, the saved value. */
     v = &f->m.variables[4];
     assert_string_equal(v->name, "q2");
-    assert_null(v->query);
+    assert_string_equal(v->query, "query_result(up)");
     assert_int_equal(v->nvalues, 1);
     assert_string_equal(v->values[0], "x");
-    assert_true(has_note(f, "variable 'q2': query 'query_result(up)' is "
-                         "not supported", NULL));
+    assert_false(has_note(f, "variable 'q2'", NULL));
 }
 
 /* Grafana 4: rows with spans, singlestat and graph thresholds, and the

@@ -257,8 +257,11 @@ struct page {
  * titles stand for values[current]. When all is true, current == nvalues
  * selects "All", which stands for all_value when set, else for the regex
  * alternation (a|b|...) of every value (".*" while there are none), as
- * Grafana writes it for =~"$name". query, when set, is label_values(...):
- * the values come from the store and are replaced on each refresh.
+ * Grafana writes it for =~"$name". query, when set, is read from the
+ * store and the values are replaced on each refresh: label_values(...),
+ * or from Grafana also label_names(), metrics(re), query_result(expr) or
+ * a series selector; regex and sort then shape the values as Grafana's
+ * variable options do.
  */
 struct variable {
     char *name;
@@ -266,9 +269,14 @@ struct variable {
     size_t nvalues;
     size_t current;
     bool all;
-    char *query;            /* label_values(metric, label) or NULL */
+    char *query;            /* what the values come from, or NULL */
     char *all_value;        /* custom All text (".*"), or NULL */
     char *default_value;    /* value to select when values change, or NULL */
+    char *regex;            /* Grafana's filter: /re/flags or re, or NULL */
+    int sort;               /* Grafana's sort, 0 (as read) to 8 */
+    bool multi;             /* Grafana's multi-value: a list in formats */
+    bool regex_value;       /* a selection is written regex-escaped, as
+                             * Grafana does for multi-value and All */
 };
 
 struct dashboard {

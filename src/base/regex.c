@@ -5,6 +5,8 @@
  * the budget runs out pcre2's DFA matcher, which follows every alternative
  * at once and so takes time linear in the text. Plain literals, `.*` and
  * `.+` skip pcre2 altogether, since most PromQL matchers are of that kind.
+ * Search patterns (Grafana's, JavaScript-like) are compiled as written and
+ * matched under the capturing run's budget.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "src/base/regex.h"
@@ -44,7 +46,8 @@
 static const char too_complex[] =
     "regular expression too complex for this input";
 
-enum regex_kind { RE_PCRE, RE_LITERAL, RE_ANY, RE_NONEMPTY };
+/* RE_SEARCH: a JavaScript-style pattern, for regex_search only. */
+enum regex_kind { RE_PCRE, RE_LITERAL, RE_ANY, RE_NONEMPTY, RE_SEARCH };
 
 struct regex {
     enum regex_kind kind;
@@ -415,6 +418,8 @@ regex_match(struct regex *re, const char *s, size_t len)
         return len == re->literal_len && memcmp(re->literal, s, len) == 0;
     case RE_PCRE:
         return pcre_match(re, s, len) == 1;
+    case RE_SEARCH:
+        break;      /* made for regex_search; it matches nothing here */
     }
     return false;
 }
@@ -625,4 +630,96 @@ regex_expand(struct regex *re, const char *s, size_t len, const char *repl,
         return -1;
     }
     return 1;
+}
+
+/* ---- JavaScript-style search ------------------------------------------ */
+
+struct regex *
+regex_new_search(const char *pattern, int flags, struct diag *d)
+{
+    struct regex *re = xcalloc(1, sizeof(*re));
+    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
+                    | PCRE2_DOLLAR_ENDONLY;
+    int err;
+    PCRE2_SIZE off;
+
+    /* JavaScript's $ without the m flag is the end of the text only. */
+    if (flags & REGEX_ICASE)
+        opts |= PCRE2_CASELESS;
+    if (flags & REGEX_MULTILINE)
+        opts = (opts & ~PCRE2_DOLLAR_ENDONLY) | PCRE2_MULTILINE;
+    if (flags & REGEX_DOTALL)
+        opts |= PCRE2_DOTALL;
+    re->kind = RE_SEARCH;
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                             opts, &err, &off, NULL);
+    if (re->code == NULL) {
+        PCRE2_UCHAR msg[256];
+
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        diag_set(d, 1, (int)off + 1, 1, "invalid regular expression "
+                 "\"%s\": %s", pattern, (char *)msg);
+        regex_free(re);
+        return NULL;
+    }
+    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    re->slow = pcre2_match_context_create(NULL);
+    pcre2_set_heap_limit(re->slow, HEAP_LIMIT_KIB);
+    return re;
+}
+
+bool
+regex_search(struct regex *re, const char *s, size_t len, size_t from)
+{
+    int rc;
+
+    if (re->kind != RE_SEARCH || from > len)
+        return false;
+    /* Backtracking only, as JavaScript's matcher: bounded like a capture,
+     * and a search that runs out of budget is an error, not a miss. */
+    re->err = NULL;
+    set_budget(re->slow, CAPTURE_BASE, CAPTURE_PER, len);
+    rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, 0, re->md,
+                     re->slow);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+        set_error(re, rc);
+    return rc > 0;
+}
+
+bool
+regex_group(const struct regex *re, int g, size_t *start, size_t *end)
+{
+    PCRE2_SIZE *ov;
+
+    if (re->kind != RE_SEARCH || g < 0
+        || (uint32_t)g >= pcre2_get_ovector_count(re->md))
+        return false;
+    ov = pcre2_get_ovector_pointer(re->md);
+    if (ov[2 * g] == PCRE2_UNSET)
+        return false;
+    *start = ov[2 * g];
+    *end = ov[2 * g + 1];
+    return true;
+}
+
+int
+regex_ngroups(const struct regex *re)
+{
+    uint32_t n = 0;
+
+    if (re->kind == RE_SEARCH)
+        pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
+    return (int)n;
+}
+
+int
+regex_group_number(const struct regex *re, const char *name)
+{
+    int g;
+
+    if (re->kind != RE_SEARCH)
+        return -1;
+    g = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)name);
+    return g < 0 ? -1 : g;
 }

@@ -3,7 +3,10 @@
  * RE2 syntax (what Go rejects is rejected, with Go's error text), every
  * pattern fully anchored (as if written ^(?:re)$), `.` not matching a
  * newline, `$` the end of the text, and Go's answers for every text, in
- * time linear in the text. Not thread-safe: a regex keeps its match data.
+ * time linear in the text. A second flavour, made with regex_new_search,
+ * finds a match anywhere in a text as JavaScript's RegExp.exec does
+ * (Grafana's variable regexes). Not thread-safe: a regex keeps its match
+ * data.
  *
  * Ownership: regex_new's result belongs to the caller (regex_free). The
  * other functions borrow their arguments for the call only.
@@ -55,5 +58,34 @@ const char *regex_error(const struct regex *re);
  * of a label) compares it before and after, then reads regex_error.
  */
 size_t regex_undecided(const struct regex *re);
+
+/* JavaScript's RegExp flags that regex_new_search honours. */
+enum {
+    REGEX_ICASE = 1,        /* i */
+    REGEX_MULTILINE = 2,    /* m: ^ and $ at line breaks */
+    REGEX_DOTALL = 4,       /* s: . matches a newline */
+};
+
+/*
+ * Compiles pattern unanchored, with flags (REGEX_*), for regex_search;
+ * NULL with d set on error. regex_match and regex_expand do not take it.
+ */
+struct regex *regex_new_search(const char *pattern, int flags,
+                               struct diag *d);
+/*
+ * Finds the leftmost match in s[0..len) that starts at or after from.
+ * True when there is one; regex_group then reads its groups.
+ */
+bool regex_search(struct regex *re, const char *s, size_t len, size_t from);
+/*
+ * Group g (0: the whole match) of the last successful regex_search as
+ * [*start, *end) offsets into its text; false when the group took no
+ * part in the match or does not exist.
+ */
+bool regex_group(const struct regex *re, int g, size_t *start, size_t *end);
+/* The number of capture groups in a regex_new_search pattern. */
+int regex_ngroups(const struct regex *re);
+/* The number of the group named name, or -1 when there is none. */
+int regex_group_number(const struct regex *re, const char *name);
 
 #endif

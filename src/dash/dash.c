@@ -6,6 +6,7 @@
  */
 #include "src/dash/dash.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "src/base/xalloc.h"
 #include "src/dash/dashbuiltin.h"
 #include "src/dash/dashmodel.h"
+#include "src/dash/dashvar.h"
 
 /* One compiled query and where its results go. */
 struct dash_query {
@@ -38,6 +40,9 @@ struct dash {
     size_t ntitles;
     struct qcache *cache;       /* this frame's decoded series and
                                  * aggregations, shared by its panels */
+    bool vars_stale;            /* variables to read again before the
+                                 * next evaluation */
+    char **var_errors;          /* per variable: why its query failed */
 };
 
 /* At most this much decoded history and results is kept per frame. */
@@ -57,8 +62,23 @@ offset_of(const char *text, int line, int col)
     return off;
 }
 
+/*
+ * err followed by the query that failed: "; expanded query: ..." when
+ * variables changed it from tmpl as written, else "; query: ...". A
+ * malloc'd string.
+ */
+static char *
+with_query(const char *err, const char *tmpl, const char *expanded)
+{
+    bool same = strcmp(tmpl, expanded) == 0;
+
+    return xasprintf("%s; %squery: %s", err, same ? "" : "expanded ",
+                     expanded);
+}
+
 /* Expands dq's template, compiles it and keeps the error (its position
- * in the template, as written) when it does not compile. */
+ * in the template, as written, and the expanded query) when it does not
+ * compile. */
 static void
 compile_one(struct dash *d, struct dash_query *dq)
 {
@@ -77,10 +97,13 @@ compile_one(struct dash *d, struct dash_query *dq)
     if (dq->compiled == NULL) {
         size_t off = map[offset_of(dq->pq->expr, diag.line, diag.col)];
         struct diag at;
+        char *msg;
 
         diag_set_at(&at, dq->tmpl, strlen(dq->tmpl), off, 1, "%s",
                     diag.msg);
-        dq->pq->error = xasprintf("%d:%d: %s", at.line, at.col, diag.msg);
+        msg = xasprintf("%d:%d: %s", at.line, at.col, diag.msg);
+        dq->pq->error = with_query(msg, dq->tmpl, dq->pq->expr);
+        free(msg);
     }
     free(map);
     dq->panel->dirty = true;
@@ -151,7 +174,10 @@ dash_adopt(struct dashboard *model)
 
     d->model = *model;
     memset(model, 0, sizeof(*model));
+    d->var_errors = xcalloc(d->model.nvariables + 1,
+                            sizeof(*d->var_errors));
     d->cache = qcache_new(FRAME_CACHE_BYTES);
+    d->vars_stale = true;
     dash_set_range(d, d->model.range_ms);
     compile_all(d);
     return d;
@@ -162,6 +188,7 @@ dash_set_range(struct dash *d, int64_t range_ms)
 {
     d->model.range_ms = range_ms;
     d->model.step_ms = dashmodel_step_for(range_ms);
+    d->vars_stale = true;
     /* $__interval and $__range follow the range. */
     if (d->ntitles > 0)
         recompile(d);
@@ -179,56 +206,16 @@ dash_set_variable(struct dash *d, size_t var, size_t value)
         return -1;
     if (v->current != value) {
         v->current = value;
+        /* Variables whose queries use this one follow it. */
+        d->vars_stale = true;
         recompile(d);
     }
     return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The distinct values of label among the series selector matches over
- * the dashboard's range, sorted, as borrowed strings from *res. */
-static size_t
-series_values(struct dash *d, const struct store *st, const char *selector,
-              const char *label, struct qresult **res, const char ***out)
-{
-    struct dashboard *m = &d->model;
-    int64_t end = m->now_ms > 0 ? m->now_ms : time_now_ms();
-    struct diag diag;
-    char *text = dashmodel_expand(selector, m->variables, m->nvariables,
-                                  m->step_ms, m->range_ms, NULL);
-    struct query *q = qparse_query(text, strlen(text), &diag);
-    size_t n = 0, k = 0;
-
-    *out = NULL;
-    *res = q != NULL ? qeval_range(q, st, end - m->range_ms, end,
-                                   m->step_ms, &diag) : NULL;
-    qparse_free(q);
-    free(text);
-    if (*res == NULL)
-        return 0;
-    *out = xcalloc((*res)->nseries + 1, sizeof(**out));
-    for (size_t i = 0; i < (*res)->nseries; i++) {
-        const struct labels *ls = &(*res)->series[i].labels;
-
-        for (size_t j = 0; j < ls->n; j++)
-            if (strcmp(ls->v[j].name, label) == 0)
-                (*out)[n++] = ls->v[j].value;
-    }
-    qsort(*out, n, sizeof(**out), cmp_str);
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || strcmp((*out)[k - 1], (*out)[i]) != 0)
-            (*out)[k++] = (*out)[i];
-    return k;
-}
-
 /* Whether v's values differ from vals[0..n). */
 static bool
-values_differ(const struct variable *v, const char *const *vals, size_t n)
+values_differ(const struct variable *v, char *const *vals, size_t n)
 {
     if (v->nvalues != n)
         return true;
@@ -238,35 +225,101 @@ values_differ(const struct variable *v, const char *const *vals, size_t n)
     return false;
 }
 
+/* Replaces variable i's error with err (taken; NULL: none), naming the
+ * expanded query. */
+static void
+set_var_error(struct dash *d, size_t i, char *err, const char *text)
+{
+    free(d->var_errors[i]);
+    d->var_errors[i] = err != NULL ? with_query(err, d->model.variables[i]
+                                                .query, text) : NULL;
+    free(err);
+}
+
+/*
+ * Reads variable i's query and regex, expanded with the other
+ * variables' values now; with st, from the store at now (else only
+ * parsed, for checking). True when its values changed.
+ */
+static bool
+read_variable(struct dash *d, size_t i, const struct store *st, int64_t now)
+{
+    struct dashboard *m = &d->model;
+    struct variable *v = &m->variables[i];
+    struct dashvar_list l = { NULL, 0 };
+    struct dashvar_query q;
+    char *text = dashmodel_expand(v->query, m->variables, m->nvariables,
+                                  m->step_ms, m->range_ms, NULL);
+    char *re = v->regex == NULL ? NULL
+               : dashmodel_expand_fmt(v->regex, m->variables, m->nvariables,
+                                      m->step_ms, m->range_ms, "regex", NULL);
+    char *err = NULL;
+    bool changed = false;
+
+    if (dashvar_parse(text, &q, &err) == 0) {
+        if ((st == NULL || dashvar_run(&q, st, now, &l, &err) == 0)
+            && dashvar_shape(re, v->sort, &l, &err) == 0 && st != NULL
+            && values_differ(v, l.v, l.n)) {
+            dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
+            changed = true;
+        }
+        dashvar_query_fini(&q);
+    }
+    set_var_error(d, i, err, text);
+    dashvar_list_fini(&l);
+    free(text);
+    free(re);
+    return changed;
+}
+
+/* Reads every query variable, each after those it refers to, so that
+ * a chain (job, then instance of that job) settles in one pass. */
+static size_t
+read_variables(struct dash *d, const struct store *st, int64_t now)
+{
+    struct dashboard *m = &d->model;
+    size_t *order = xcalloc(m->nvariables + 1, sizeof(*order));
+    size_t changed = 0, failed = 0;
+
+    dashvar_order(m->variables, m->nvariables, order);
+    for (size_t k = 0; k < m->nvariables; k++) {
+        size_t i = order[k];
+
+        if (m->variables[i].query == NULL)
+            continue;
+        changed += read_variable(d, i, st, now);
+        failed += d->var_errors[i] != NULL;
+    }
+    free(order);
+    if (changed > 0)
+        recompile(d);
+    return st != NULL ? changed : failed;
+}
+
 size_t
 dash_refresh_variables(struct dash *d, const struct store *st)
 {
-    size_t changed = 0;
+    return dash_refresh_variables_at(d, st, time_now_ms());
+}
 
-    for (size_t i = 0; i < d->model.nvariables; i++) {
-        struct variable *v = &d->model.variables[i];
-        struct qresult *res = NULL;
-        const char **vals = NULL, *why;
-        char *sel, *label;
-        size_t n, off;
+size_t
+dash_refresh_variables_at(struct dash *d, const struct store *st,
+                          int64_t now_ms)
+{
+    d->vars_stale = false;
+    return read_variables(d, st, now_ms);
+}
 
-        if (v->query == NULL
-            || dashmodel_label_values(v->query, &sel, &label, &why, &off))
-            continue;
-        n = sel == NULL ? store_label_values(st, label, &vals)
-                        : series_values(d, st, sel, label, &res, &vals);
-        if (values_differ(v, vals, n)) {
-            dashmodel_var_set_values(v, vals, n);
-            changed++;
-        }
-        free(vals);
-        qresult_free(res);
-        free(sel);
-        free(label);
-    }
-    if (changed > 0)
-        recompile(d);
-    return changed;
+size_t
+dash_check_variables(struct dash *d)
+{
+    return read_variables(d, NULL, 0);
+}
+
+const char *
+dash_variable_error(const struct dash *d, size_t var)
+{
+    return var < d->model.nvariables ? d->var_errors[var] : NULL;
 }
 
 struct dash *
@@ -290,6 +343,9 @@ dash_free(struct dash *d)
     }
     for (size_t i = 0; i < d->ntitles; i++)
         free(d->titles[i].tmpl);
+    for (size_t i = 0; i < d->model.nvariables; i++)
+        free(d->var_errors[i]);
+    free(d->var_errors);
     free(d->titles);
     free(d->queries);
     dashmodel_fini(&d->model);
@@ -302,24 +358,164 @@ dash_model(struct dash *d)
     return &d->model;
 }
 
+/* floor(t / step) * step, for negative t too. */
+static int64_t
+floor_to(int64_t t, int64_t step)
+{
+    int64_t q = t / step;
+
+    if (t % step < 0)
+        q--;
+    return q * step;
+}
+
+struct dash_grid
+dash_grid_at(int64_t range_ms, int64_t step_ms, int64_t now_ms)
+{
+    struct dash_grid g;
+
+    assert(step_ms > 0);
+    /* Aligned, so the points stay put as now moves: a later refresh
+     * only adds the steps that have passed. */
+    g.step = step_ms;
+    g.end = floor_to(now_ms, step_ms);
+    g.start = floor_to(now_ms - range_ms, step_ms);
+    return g;
+}
+
+/* Appends (t, v) to s, growing its points in the result's arena. */
+static void
+append_point(struct arena *a, struct qseries *s, int64_t t, double v)
+{
+    struct qpoint *p = arena_realloc(a, s->points,
+                                     s->npoints * sizeof(*p),
+                                     (s->npoints + 1) * sizeof(*p));
+
+    p[s->npoints].t = t;
+    p[s->npoints].v = v;
+    s->points = p;
+    s->npoints++;
+}
+
+static int
+cmp_series(const void *a, const void *b)
+{
+    return labels_cmp(&((const struct qseries *)a)->labels,
+                      &((const struct qseries *)b)->labels);
+}
+
+/* The series of m (sorted by labels) with labels ls, or a new one at the
+ * end (ls copied into m's arena; the caller sorts again). */
+static struct qseries *
+series_for(struct qresult *m, const struct labels *ls, size_t nsorted)
+{
+    struct qseries key = { .labels = *ls }, *s;
+
+    s = nsorted > 0 ? bsearch(&key, m->series, nsorted, sizeof(key),
+                              cmp_series) : NULL;
+    if (s != NULL)
+        return s;
+    m->series = arena_realloc(m->arena, m->series,
+                              m->nseries * sizeof(*s),
+                              (m->nseries + 1) * sizeof(*s));
+    s = &m->series[m->nseries++];
+    memset(s, 0, sizeof(*s));
+    s->labels.n = ls->n;
+    s->labels.v = arena_calloc(m->arena, ls->n ? ls->n : 1,
+                               sizeof(*s->labels.v));
+    for (size_t i = 0; i < ls->n; i++) {
+        s->labels.v[i].name = arena_strdup(m->arena, ls->v[i].name);
+        s->labels.v[i].value = arena_strdup(m->arena, ls->v[i].value);
+    }
+    return s;
+}
+
+/* Adds the instant result at now to the range result m: each series
+ * gets its value at now as its newest point. */
+static void
+merge_value_at_now(struct qresult *m, const struct qresult *at, int64_t now)
+{
+    static const struct labels none = { NULL, 0 };
+    size_t nsorted;
+
+    if (m->type != QV_MATRIX)
+        return;
+    if (m->nseries > 1)
+        qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
+    nsorted = m->nseries;
+    if (at->type == QV_SCALAR) {
+        append_point(m->arena, series_for(m, &none, nsorted), now,
+                     at->scalar);
+    } else if (at->type == QV_VECTOR) {
+        for (size_t i = 0; i < at->nseries; i++)
+            if (at->series[i].npoints > 0)
+                append_point(m->arena, series_for(m, &at->series[i].labels,
+                                                  nsorted), now,
+                             at->series[i].points[0].v);
+    }
+    if (m->nseries > nsorted && m->nseries > 1)
+        qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
+}
+
+/*
+ * Evaluates one query over the grid, then at now: the grid's points are
+ * Grafana's (aligned, so they stay put), and the value at now, which
+ * stats, gauges, bars and tables show and graphs end on, is what
+ * Prometheus's instant query returns. Without it a panel would show a
+ * value up to a step old (7 minutes at 24 h), or none at all for the
+ * first step after promdeck starts. False when the query failed.
+ */
+static bool
+evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
+             const struct dash_grid *g, int64_t now)
+{
+    struct qresult *res, *at;
+    struct diag diag;
+
+    diag_clear(&diag);
+    res = qeval_range_cached(dq->compiled, st, d->cache, g->start, g->end,
+                             g->step, &diag);
+    if (res != NULL && now != g->end
+        && (at = qeval_instant(dq->compiled, st, now, &diag)) != NULL) {
+        merge_value_at_now(res, at, now);
+        qresult_free(at);
+    }
+    qresult_free(dq->pq->result);
+    free(dq->pq->error);
+    dq->pq->result = res;
+    dq->pq->error = res == NULL ? with_query(diag.msg, dq->tmpl,
+                                             dq->pq->expr) : NULL;
+    dq->panel->dirty = true;
+    return res != NULL;
+}
+
+/* Whether a query variable has no values yet: it is read on every
+ * evaluation until it has some, so the first scrape fills it. */
+static bool
+variables_empty(const struct dashboard *m)
+{
+    for (size_t i = 0; i < m->nvariables; i++)
+        if (m->variables[i].query != NULL && m->variables[i].nvalues == 0)
+            return true;
+    return false;
+}
+
 size_t
 dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
               int page)
 {
     struct dashboard *m = &d->model;
-    int64_t rem = now_ms % m->step_ms;
-    /* End on the step grid at or after now: the newest samples are in the
-     * window, and the points only move when a step boundary passes. */
-    int64_t end = now_ms - rem + (rem != 0 ? m->step_ms : 0);
+    struct dash_grid g;
     size_t failed = 0;
 
-    m->now_ms = end;
+    if (d->vars_stale || variables_empty(m))
+        dash_refresh_variables_at(d, st, now_ms);
+    g = dash_grid_at(m->range_ms, m->step_ms, now_ms);
+    m->now_ms = now_ms;
     /* The store has changed since the last frame: read afresh, once. */
     qcache_clear(d->cache);
     for (size_t i = 0; i < d->nqueries; i++) {
         struct dash_query *dq = &d->queries[i];
-        struct qresult *res;
-        struct diag diag;
 
         if (dq->compiled == NULL) {
             failed++;
@@ -327,15 +523,7 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         }
         if (page >= 0 && dq->page != page)
             continue;
-        diag_clear(&diag);
-        res = qeval_range_cached(dq->compiled, st, d->cache,
-                                 end - m->range_ms, end, m->step_ms, &diag);
-        qresult_free(dq->pq->result);
-        free(dq->pq->error);
-        dq->pq->result = res;
-        dq->pq->error = res == NULL ? xstrdup(diag.msg) : NULL;
-        dq->panel->dirty = true;
-        failed += res == NULL;
+        failed += !evaluate_one(d, dq, st, &g, now_ms);
     }
     qcache_clear(d->cache);
     return failed;

@@ -19,11 +19,32 @@
 struct dash;
 
 /*
+ * The times a range query reads: points at start, start + step, ... end.
+ * Grafana aligns them to multiples of the step so that they stay put as
+ * time passes (only new points appear), and never after now.
+ */
+struct dash_grid {
+    int64_t start;      /* ms */
+    int64_t end;        /* ms, the newest step boundary at or before now */
+    int64_t step;       /* ms, > 0 */
+};
+
+/*
+ * The grid a panel shows at now_ms over range_ms with step_ms, as Grafana
+ * aligns a range query: end = floor(now / step) * step and start =
+ * floor((now - range) / step) * step (which is end - range when the range
+ * is a multiple of the step, as dashmodel_step_for makes it).
+ */
+struct dash_grid dash_grid_at(int64_t range_ms, int64_t step_ms,
+                              int64_t now_ms);
+
+/*
  * Takes over everything model points to (a loader built it with xmalloc;
  * *model is left zeroed), sets the step from model->range_ms, expands the
  * template variables in every title and query and compiles every query (a
- * bad one keeps its error, positioned in the query as written, on the
- * panel). The model's exprs and titles then hold the expanded text.
+ * bad one keeps its error on the panel: the line and column in the query
+ * as written, the message, then the query as expanded). The model's
+ * exprs and titles then hold the expanded text.
  */
 struct dash *dash_adopt(struct dashboard *model);
 /* Changes the time range (and with it the step) the graphs show. */
@@ -36,10 +57,14 @@ void dash_free(struct dash *d);
 struct dashboard *dash_model(struct dash *d);
 /*
  * Evaluates the queries of one page (page < 0: every page) as range
- * queries over the dashboard's range, ending at the first step boundary
- * at or after now_ms, replacing each query's result or error and marking
- * panels dirty.
- * Returns how many queries failed.
+ * queries over dash_grid_at(now_ms), replacing each query's result or
+ * error and marking panels dirty; the model's now_ms becomes now_ms.
+ * Each series then gets its value at now_ms itself (an instant
+ * evaluation, what stats, gauges, bars and tables show) as its newest
+ * point, unless now_ms is on the grid; a series with no value at now
+ * keeps the grid's points only. Variables whose values are stale (never read,
+ * empty, or depending on a variable or range that changed) are read from
+ * the store first. Returns how many queries failed.
  */
 size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
                      int page);
@@ -51,12 +76,30 @@ size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
  */
 int dash_set_variable(struct dash *d, size_t var, size_t value);
 /*
- * Fills the label_values(...) variables from the store: label_values(l)
- * takes every value of l in the store, label_values(selector, l) the
- * values of l on the series the selector matches over the dashboard's
- * range. A variable keeps its selection when the value still exists.
- * Recompiles when anything changed; returns how many variables changed.
+ * Reads the query variables from the store at now_ms, as
+ * src/dash/dashvar.h reads them (label_values, label_names, metrics,
+ * query_result, a selector; then regex and sort), each after the
+ * variables its query refers to, expanded with their new values. A
+ * variable keeps its selection when the value still exists. A query that
+ * fails leaves the values as they were and its error for
+ * dash_variable_error. Recompiles when anything changed; returns how
+ * many variables changed.
  */
+size_t dash_refresh_variables_at(struct dash *d, const struct store *st,
+                                 int64_t now_ms);
+/* dash_refresh_variables_at the current time. */
 size_t dash_refresh_variables(struct dash *d, const struct store *st);
+/*
+ * Parses every query variable's query (expanded with the selected
+ * values) and regex without reading a store, as `promdeck check` does,
+ * and keeps the errors for dash_variable_error; returns how many failed.
+ */
+size_t dash_check_variables(struct dash *d);
+/*
+ * Why variable var's query failed when last read or checked, ending with
+ * the query as expanded; NULL when it did not (or var is out of range).
+ * Valid until the next read or check.
+ */
+const char *dash_variable_error(const struct dash *d, size_t var);
 
 #endif

@@ -14,6 +14,7 @@
 #include "src/base/duration.h"
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
+#include "src/dash/dashfmt.h"
 
 /* Grafana's assumed scrape interval when it works out $__rate_interval. */
 #define SCRAPE_INTERVAL_MS 15000
@@ -68,6 +69,7 @@ dashmodel_var_fini(struct variable *v)
     free(v->query);
     free(v->all_value);
     free(v->default_value);
+    free(v->regex);
     memset(v, 0, sizeof(*v));
 }
 
@@ -162,55 +164,53 @@ dashmodel_var_set_values(struct variable *v, const char *const *vals,
     free(keep);
 }
 
-/* Writes s for a PromQL double-quoted string: \ and " escaped. */
-static void
-put_string_escaped(struct buf *b, const char *s)
+/* fmt[0..len) is the format name want. */
+static bool
+fmt_is(const char *fmt, size_t len, const char *want)
 {
-    for (; *s != '\0'; s++) {
-        if (*s == '\\' || *s == '"')
-            buf_putc(b, '\\');
-        buf_putc(b, *s);
-    }
+    return strlen(want) == len && memcmp(fmt, want, len) == 0;
 }
 
-/* Writes s as a regex literal inside a PromQL double-quoted string: each
- * metacharacter gets a backslash, itself escaped for the string. */
-static void
-put_regex_escaped(struct buf *b, const char *s)
+/*
+ * What v stands for in format fmt[0..len) (len 0: Prometheus's default).
+ * A custom All value is written as it is, as Grafana does, except in the
+ * text and percentencode formats.
+ */
+static char *
+var_text(const struct variable *v, const char *fmt, size_t len)
 {
-    for (; *s != '\0'; s++) {
-        if (strchr("\\.+*?()|[]{}^$", *s) != NULL)
-            buf_puts(b, "\\\\");
-        if (*s == '"')
-            buf_putc(b, '\\');
-        buf_putc(b, *s);
+    static const char *const none[] = { "" };
+    struct dashfmt_value val = { .name = v->name, .v = none, .n = 1 };
+    bool all = v->all && v->current >= v->nvalues;
+    const char *custom = all ? v->all_value : NULL;
+    struct buf b;
+
+    buf_init(&b, 0);
+    if (custom != NULL && fmt_is(fmt, len, "text")) {
+        buf_puts(&b, "All");
+    } else if (custom != NULL && !fmt_is(fmt, len, "percentencode")) {
+        buf_puts(&b, custom);
+    } else {
+        if (custom != NULL) {
+            val.v = (const char *const *)&v->all_value;
+        } else if (all) {
+            val.v = (const char *const *)v->values;
+            val.n = v->nvalues;
+            val.list = val.regex = val.all = true;
+        } else if (v->current < v->nvalues) {
+            val.v = (const char *const *)&v->values[v->current];
+            val.list = v->multi;
+            val.regex = v->regex_value;
+        }
+        dashfmt_write(&b, &val, fmt, len);
     }
+    return buf_steal(&b);
 }
 
 char *
 dashmodel_var_text(const struct variable *v)
 {
-    struct buf b;
-
-    buf_init(&b, 0);
-    if (v->all && v->current >= v->nvalues) {
-        if (v->all_value != NULL) {
-            buf_puts(&b, v->all_value);
-        } else if (v->nvalues == 0) {
-            buf_puts(&b, ".*");
-        } else {
-            buf_putc(&b, '(');
-            for (size_t i = 0; i < v->nvalues; i++) {
-                if (i > 0)
-                    buf_putc(&b, '|');
-                put_regex_escaped(&b, v->values[i]);
-            }
-            buf_putc(&b, ')');
-        }
-    } else if (v->current < v->nvalues) {
-        put_string_escaped(&b, v->values[v->current]);
-    }
-    return buf_steal(&b);
+    return var_text(v, NULL, 0);
 }
 
 static bool
@@ -236,6 +236,8 @@ builtin_text(const char *name, size_t len, int64_t step, int64_t range)
         duration_format(range, out, sizeof(out));
     else if (len == 13 && memcmp(name, "__interval_ms", len) == 0)
         return xasprintf("%lld", (long long)step);
+    else if (len == 18 && memcmp(name, "__rate_interval_ms", len) == 0)
+        return xasprintf("%lld", (long long)rate);
     else if (len == 10 && memcmp(name, "__range_ms", len) == 0)
         return xasprintf("%lld", (long long)range);
     else if (len == 9 && memcmp(name, "__range_s", len) == 0)
@@ -245,50 +247,104 @@ builtin_text(const char *name, size_t len, int64_t step, int64_t range)
     return xstrdup(out);
 }
 
-/* The replacement for the name at text[0..len), or NULL to keep it. */
+/* A reference in a text: $name, ${name:fmt} or [[name:fmt]]. */
+struct ref {
+    const char *name;
+    size_t nlen;
+    const char *fmt;        /* the format after ':', or NULL */
+    size_t flen;
+};
+
+/* The replacement for reference r, or NULL to keep it as written. */
 static char *
-lookup(const char *name, size_t len, const struct variable *vars,
-       size_t nvars, int64_t step, int64_t range)
+lookup(const struct ref *r, const struct variable *vars, size_t nvars,
+       int64_t step, int64_t range)
 {
+    struct dashfmt_value val = { .n = 1 };
+    struct buf b;
+    char *text;
+
     for (size_t i = 0; i < nvars; i++)
-        if (strlen(vars[i].name) == len
-            && memcmp(vars[i].name, name, len) == 0)
-            return dashmodel_var_text(&vars[i]);
-    return builtin_text(name, len, step, range);
+        if (strlen(vars[i].name) == r->nlen
+            && memcmp(vars[i].name, r->name, r->nlen) == 0)
+            return var_text(&vars[i], r->fmt, r->flen);
+    text = builtin_text(r->name, r->nlen, step, range);
+    if (text == NULL || r->flen == 0)
+        return text;
+    /* A built-in is one plain value; a format may still quote it. */
+    buf_init(&b, 0);
+    val.name = "";
+    val.v = (const char *const *)&text;
+    dashfmt_write(&b, &val, r->fmt, r->flen);
+    free(text);
+    return buf_steal(&b);
 }
 
-/*
- * reference = "$" name | "${" name "}" | "[[" name "]]"
- * Sets *name, *nlen and returns the reference's length, or 0 when text
- * does not start one.
- */
+/* The length of the run of name characters at s. */
 static size_t
-scan_reference(const char *text, const char **name, size_t *nlen)
+name_len(const char *s)
 {
     size_t n = 0;
 
+    while (is_name_char(s[n]))
+        n++;
+    return n;
+}
+
+/*
+ * reference = "$" name | "${" name [ ":" format ] "}"
+ *           | "[[" name [ ":" name ] "]]"
+ * format = any characters but "}", as Grafana reads them.
+ * Fills *r and returns the reference's length, or 0 when text does not
+ * start one.
+ */
+static size_t
+scan_reference(const char *text, struct ref *r)
+{
+    size_t n, f = 0;
+
+    memset(r, 0, sizeof(*r));
     if (text[0] == '$' && text[1] == '{') {
-        while (is_name_char(text[2 + n]))
-            n++;
-        *name = text + 2;
-        *nlen = n;
-        return n > 0 && text[2 + n] == '}' ? n + 3 : 0;
+        r->name = text + 2;
+        n = r->nlen = name_len(r->name);
+        if (n > 0 && text[2 + n] == ':')
+            while (text[3 + n + f] != '\0' && text[3 + n + f] != '}')
+                f++;
+        if (f > 0) {
+            r->fmt = text + 3 + n;
+            r->flen = f;
+            n += f + 1;
+        }
+        return r->nlen > 0 && text[2 + n] == '}' ? n + 3 : 0;
     }
     if (text[0] == '$') {
-        while (is_name_char(text[1 + n]))
-            n++;
-        *name = text + 1;
-        *nlen = n;
-        return n > 0 ? n + 1 : 0;
+        r->name = text + 1;
+        r->nlen = name_len(r->name);
+        return r->nlen > 0 ? r->nlen + 1 : 0;
     }
-    if (text[0] == '[' && text[1] == '[') {
-        while (is_name_char(text[2 + n]))
-            n++;
-        *name = text + 2;
-        *nlen = n;
-        return n > 0 && text[2 + n] == ']' && text[3 + n] == ']' ? n + 4 : 0;
+    if (text[0] != '[' || text[1] != '[')
+        return 0;
+    r->name = text + 2;
+    n = r->nlen = name_len(r->name);
+    if (n > 0 && text[2 + n] == ':' && (f = name_len(text + 3 + n)) > 0) {
+        r->fmt = text + 3 + n;
+        r->flen = f;
+        n += f + 1;
     }
-    return 0;
+    return r->nlen > 0 && text[2 + n] == ']' && text[3 + n] == ']' ? n + 4
+                                                                   : 0;
+}
+
+bool
+dashmodel_refers(const char *text, const char *name)
+{
+    struct ref r;
+
+    for (size_t i = 0; text[i] != '\0'; i++)
+        if (scan_reference(text + i, &r) > 0 && strlen(name) == r.nlen
+            && memcmp(r.name, name, r.nlen) == 0)
+            return true;
+    return false;
 }
 
 /* Appends the bytes of s, each mapped to source offset off. */
@@ -314,6 +370,15 @@ dashmodel_expand(const char *text, const struct variable *vars,
                  size_t nvars, int64_t step_ms, int64_t range_ms,
                  size_t **map)
 {
+    return dashmodel_expand_fmt(text, vars, nvars, step_ms, range_ms,
+                                NULL, map);
+}
+
+char *
+dashmodel_expand_fmt(const char *text, const struct variable *vars,
+                     size_t nvars, int64_t step_ms, int64_t range_ms,
+                     const char *fmt, size_t **map)
+{
     struct buf b;
     size_t cap = 0, i = 0;
 
@@ -321,10 +386,15 @@ dashmodel_expand(const char *text, const struct variable *vars,
     if (map != NULL)
         *map = NULL;
     while (text[i] != '\0') {
-        const char *name;
-        size_t nlen, ref = scan_reference(text + i, &name, &nlen);
-        char *rep = ref > 0 ? lookup(name, nlen, vars, nvars, step_ms,
-                                     range_ms) : NULL;
+        struct ref r;
+        size_t ref = scan_reference(text + i, &r);
+        char *rep;
+
+        if (ref > 0 && r.flen == 0 && fmt != NULL) {
+            r.fmt = fmt;
+            r.flen = strlen(fmt);
+        }
+        rep = ref > 0 ? lookup(&r, vars, nvars, step_ms, range_ms) : NULL;
 
         if (rep != NULL) {
             put_mapped(&b, map, &cap, rep, strlen(rep), i, false);

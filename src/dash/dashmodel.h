@@ -12,6 +12,7 @@
 #ifndef DASH_DASHMODEL_H
 #define DASH_DASHMODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,25 +41,36 @@ void dashmodel_var_set_values(struct variable *v, const char *const *vals,
                               size_t n);
 
 /*
- * The text v stands for: values[current]; for All, all_value or the
- * alternation "(a|b)" of every value with regex metacharacters escaped
- * for use inside a PromQL double-quoted string (".*" with no values);
- * "" when v has no value at all.
+ * The text v stands for, as Grafana's Prometheus data source writes it:
+ * values[current] with \ and " escaped for a PromQL double-quoted
+ * string (regex metacharacters escaped too when v->regex_value); for All,
+ * all_value or the alternation "(a|b)" of every value with regex
+ * metacharacters escaped (".*" with no values); "" when v has no value.
  */
 char *dashmodel_var_text(const struct variable *v);
 
 /*
- * Expands every $name, ${name} and [[name]] of a variable in vars (other
- * names are left as written), and $__interval (step_ms), $__rate_interval
- * (the larger of step + 15s and 1m, Grafana's rule for a 15 s scrape
- * interval) and $__range (range_ms) as Prometheus durations. When map is
- * not NULL, *map gets a malloc'd array giving, for each byte of the result
- * (and its terminating NUL), the offset in text it came from, so errors in
- * the expansion can point into the original. Never fails.
+ * Expands every $name, ${name}, [[name]], ${name:format} and
+ * [[name:format]] of a variable in vars (formats as src/dash/dashfmt.h
+ * writes them; other names are left as written), and $__interval
+ * (step_ms), $__rate_interval (the larger of step + 15s and 1m, Grafana's
+ * rule for a 15 s scrape interval) and $__range (range_ms) as Prometheus
+ * durations, $__interval_ms, $__rate_interval_ms, $__range_ms and
+ * $__range_s as numbers. When
+ * map is not NULL, *map gets a malloc'd array giving, for each byte of the
+ * result (and its terminating NUL), the offset in text it came from, so
+ * errors in the expansion can point into the original. Never fails.
  */
 char *dashmodel_expand(const char *text, const struct variable *vars,
                        size_t nvars, int64_t step_ms, int64_t range_ms,
                        size_t **map);
+/* dashmodel_expand with fmt as the format of references that give none
+ * (Grafana expands a variable's regex with "regex"); NULL: none. */
+char *dashmodel_expand_fmt(const char *text, const struct variable *vars,
+                           size_t nvars, int64_t step_ms, int64_t range_ms,
+                           const char *fmt, size_t **map);
+/* Whether text refers to the variable name ($name, ${name...}, ...). */
+bool dashmodel_refers(const char *text, const char *name);
 
 /*
  * Splits "label_values(label)" or "label_values(selector, label)": 0 with

@@ -28,6 +28,7 @@
 #include "src/base/yaml.h"
 #include "src/dash/dashmodel.h"
 #include "src/dash/grafana_fields.h"
+#include "src/dash/grafana_import.h"
 #include "src/dash/vocab.h"
 #include "ui/theme.h"
 
@@ -38,6 +39,7 @@ struct gload {
     struct grafana_notes *notes;
     struct dashboard *m;
     const struct yaml_node *inputs;     /* __inputs of an export, or NULL */
+    const struct yaml_node *templating; /* templating.list, or NULL */
 };
 
 /* One panel waiting for its place in a row. */
@@ -253,6 +255,40 @@ graph_thresholds(struct gload *g, const struct yaml_node *p,
 
 enum ds_kind { DS_PROMETHEUS, DS_OTHER, DS_MIXED };
 
+/*
+ * A datasource written as a reference, "$ds", "${ds}" or "[[ds]]": an
+ * export input of that name is a data source of its pluginId; a
+ * datasource variable, of the plugin its query names. Prometheus when
+ * neither says otherwise.
+ */
+static enum ds_kind
+ds_by_variable(struct gload *g, const char *ref)
+{
+    size_t skip = ref[0] == '[' || ref[1] == '{' ? 2 : 1;
+    size_t len = strcspn(ref + skip, "}]:");
+
+    for (size_t i = 0; i < yaml_seq_size(g->inputs); i++) {
+        const struct yaml_node *in = yaml_seq_at(g->inputs, i);
+        const char *n = jstr(in, "name"), *plugin = jstr(in, "pluginId");
+
+        if (n != NULL && plugin != NULL && strlen(n) == len
+            && strncmp(n, ref + skip, len) == 0)
+            return strcmp(plugin, "prometheus") == 0 ? DS_PROMETHEUS
+                                                     : DS_OTHER;
+    }
+    for (size_t i = 0; i < yaml_seq_size(g->templating); i++) {
+        const struct yaml_node *t = yaml_seq_at(g->templating, i);
+        const char *n = jstr(t, "name"), *type = jstr(t, "type");
+        const char *plugin = jstr(t, "query");
+
+        if (n != NULL && type != NULL && strcmp(type, "datasource") == 0
+            && strlen(n) == len && strncmp(n, ref + skip, len) == 0)
+            return plugin == NULL || strcmp(plugin, "prometheus") == 0
+                   ? DS_PROMETHEUS : DS_OTHER;
+    }
+    return DS_PROMETHEUS;
+}
+
 /* Whether a datasource name is a Prometheus one, by its variable or
  * export input when it is "$x" or "${x}", else by its name. */
 static enum ds_kind
@@ -268,6 +304,8 @@ ds_by_name(struct gload *g, const char *name)
 
     if (strcmp(name, "-- Mixed --") == 0)
         return DS_MIXED;
+    if (name[0] == '$' || name[0] == '[')
+        return ds_by_variable(g, name);
     for (i = 0; name[i] != '\0' && i + 1 < sizeof(low); i++)
         low[i] = (char)tolower((unsigned char)name[i]);
     low[i] = '\0';
@@ -309,27 +347,6 @@ ds_kind(struct gload *g, const struct yaml_node *ds, const char **name)
     return DS_OTHER;
 }
 
-/* Parses a target's PromQL with the variables expanded; a note when it
- * does not parse (the panel then shows the error). */
-static void
-check_target(struct gload *g, const char *panel, const char *ref,
-             const char *expr)
-{
-    struct dashboard *m = g->m;
-    char *x = dashmodel_expand(expr, m->variables, m->nvariables, 15000,
-                               m->range_ms, NULL);
-    struct diag d;
-    struct query *q;
-
-    diag_clear(&d);
-    q = qparse_query(x, strlen(x), &d);
-    if (q == NULL)
-        note(g, "panel '%s': query %s does not parse: %d:%d: %s", panel,
-             ref, d.line, d.col, d.msg);
-    qparse_free(q);
-    free(x);
-}
-
 /* One target into q; false (with a note when it matters) to skip it. */
 static bool
 load_target(struct gload *g, const struct yaml_node *p,
@@ -357,7 +374,6 @@ load_target(struct gload *g, const struct yaml_node *p,
              ptitle(p), ref);
         return false;
     }
-    check_target(g, ptitle(p), ref, expr);
     q->expr = xstrdup(expr);
     if (jstr(t, "refId") != NULL)
         q->ref_id = xstrdup(jstr(t, "refId"));
@@ -748,6 +764,15 @@ old_sections(const struct yaml_node *rows, struct section **secs)
     return n;
 }
 
+/* A constant or a text box holds one value, commas and all. */
+static void
+one_value(const char *s, struct variable *v)
+{
+    if (s == NULL)
+        s = "";
+    dashmodel_var_set_values(v, &s, 1);
+}
+
 /* Splits Grafana's "a, b,c" options into v's values. */
 static void
 split_values(const char *s, struct variable *v)
@@ -777,29 +802,33 @@ split_values(const char *s, struct variable *v)
     free(copy);
 }
 
-/* A query variable: label_values(...) is read from the store later;
- * other queries keep the value the dashboard was saved with. */
+/*
+ * A query variable: its query is read from the store (any of the forms
+ * src/dash/dashvar.h knows) and shaped by its regex and sort; until then
+ * it holds the value the dashboard was saved with.
+ */
 static void
 query_variable(struct gload *g, const struct yaml_node *t, struct variable *v)
 {
     const struct yaml_node *qn = yaml_get(t, "query");
     const char *q = yaml_is_map(qn) ? jstr(qn, "query") : jstr(t, "query");
-    const char *why, *cur = v->default_value;
-    char *sel, *label;
-    size_t off;
+    const char *re = jstr(t, "regex"), *cur = v->default_value, *ds;
+    double sort;
 
-    if (q != NULL
-        && dashmodel_label_values(q, &sel, &label, &why, &off) == 0) {
+    if (q == NULL || *q == '\0')
+        q = jstr(t, "definition");
+    if (ds_kind(g, yaml_get(t, "datasource"), &ds) == DS_OTHER)
+        note(g, "variable '%s': datasource '%s' is not read; its saved "
+             "value is used", v->name, ds);
+    else if (q != NULL && *q != '\0')
         v->query = xstrdup(q);
-        free(sel);
-        free(label);
-        if (cur != NULL)
-            dashmodel_var_set_values(v, &cur, 1);
-        return;
-    }
-    note(g, "variable '%s': query '%s' is not supported (only "
-         "label_values); its saved value is used", v->name,
-         q != NULL ? q : "");
+    else
+        note(g, "variable '%s': it has no query; its saved value is used",
+             v->name);
+    if (re != NULL && *re != '\0')
+        v->regex = xstrdup(re);
+    if (jnum(t, "sort", &sort) && sort >= 0 && sort <= 8)
+        v->sort = (int)sort;
     if (cur != NULL)
         dashmodel_var_set_values(v, &cur, 1);
 }
@@ -828,6 +857,10 @@ load_variable(struct gload *g, const struct yaml_node *t, struct variable *v)
 
     if (name == NULL || type == NULL)
         return false;
+    /* A Prometheus data source variable stands for promdeck's source. */
+    if (strcmp(type, "datasource") == 0 && jstr(t, "query") != NULL
+        && strcmp(jstr(t, "query"), "prometheus") == 0)
+        return false;
     if (strcmp(type, "datasource") == 0 || strcmp(type, "adhoc") == 0) {
         note(g, "variable '%s': %s variables are not supported; left out",
              name, type);
@@ -838,15 +871,19 @@ load_variable(struct gload *g, const struct yaml_node *t, struct variable *v)
     v->all_value = allv != NULL && *allv != '\0' ? xstrdup(allv) : NULL;
     cur = current_value(t, &all_current);
     v->default_value = cur != NULL ? xstrdup(cur) : NULL;
-    if (jbool(t, "multi"))
+    /* Grafana's Prometheus source writes these as regexes. */
+    v->multi = jbool(t, "multi");
+    v->regex_value = v->multi || v->all;
+    if (v->multi)
         note(g, "variable '%s': one value (or All) is selected at a time",
              name);
     if (strcmp(type, "query") == 0)
         query_variable(g, t, v);
-    else if (strcmp(type, "custom") == 0 || strcmp(type, "interval") == 0
-             || strcmp(type, "constant") == 0 || strcmp(type, "textbox") == 0)
-        split_values(strcmp(type, "textbox") == 0 && cur != NULL ? cur
-                     : jstr(t, "query"), v);
+    else if (strcmp(type, "constant") == 0 || strcmp(type, "textbox") == 0)
+        one_value(strcmp(type, "textbox") == 0 && cur != NULL ? cur
+                  : jstr(t, "query"), v);
+    else if (strcmp(type, "custom") == 0 || strcmp(type, "interval") == 0)
+        split_values(jstr(t, "query"), v);
     else
         note(g, "variable '%s': type '%s' is not supported; it has no "
              "values", name, type);
@@ -931,14 +968,26 @@ grafana_load_buf(const char *name, const char *text, size_t len,
                  struct dashboard *out, struct grafana_notes *notes,
                  struct diag *d)
 {
+    return grafana_load_buf_with(name, text, len, NULL, 0, out, notes, d);
+}
+
+int
+grafana_load_buf_with(const char *name, const char *text, size_t len,
+                      const char *const *set, size_t nset,
+                      struct dashboard *out, struct grafana_notes *notes,
+                      struct diag *d)
+{
     struct gload g = { .notes = notes, .m = out };
     struct yaml_node *root = yaml_load_buf(name, text, len, d);
-    const struct yaml_node *dash = root;
+    const struct yaml_node *dash;
     const char *title;
 
     memset(out, 0, sizeof(*out));
+    if (root != NULL)
+        root = grafana_import(root, name, text, len, set, nset, notes, d);
     if (root == NULL)
         return -1;
+    dash = root;
     if (yaml_is_map(yaml_get(root, "dashboard")))
         dash = yaml_get(root, "dashboard");
     if (!yaml_is_seq(yaml_get(dash, "panels"))
@@ -951,6 +1000,7 @@ grafana_load_buf(const char *name, const char *text, size_t len,
         return -1;
     }
     g.inputs = yaml_get(root, "__inputs");
+    g.templating = yaml_get(yaml_get(dash, "templating"), "list");
     title = jstr(dash, "title");
     out->title = xstrdup(title != NULL ? title : "Grafana dashboard");
     load_times(&g, dash);
@@ -969,6 +1019,14 @@ int
 grafana_load(const char *path, struct dashboard *out,
              struct grafana_notes *notes, struct diag *d)
 {
+    return grafana_load_with(path, NULL, 0, out, notes, d);
+}
+
+int
+grafana_load_with(const char *path, const char *const *set, size_t nset,
+                  struct dashboard *out, struct grafana_notes *notes,
+                  struct diag *d)
+{
     struct buf b;
     int rc;
 
@@ -976,7 +1034,8 @@ grafana_load(const char *path, struct dashboard *out,
     diag_clear(d);
     if (buf_read_file(&b, path, 64u << 20, d) != 0)
         return -1;
-    rc = grafana_load_buf(path, buf_str(&b), b.len, out, notes, d);
+    rc = grafana_load_buf_with(path, buf_str(&b), b.len, set, nset, out,
+                               notes, d);
     buf_fini(&b);
     return rc;
 }

@@ -36,6 +36,24 @@ int grafana_load(const char *path, struct dashboard *out,
 int grafana_load_buf(const char *name, const char *text, size_t len,
                      struct dashboard *out, struct grafana_notes *notes,
                      struct diag *d);
+/*
+ * grafana_load with values for the dashboard's constant inputs, as
+ * Grafana's import form asks for them: set[0..nset) are "NAME=VALUE"
+ * strings, NAME as the export's __inputs spell it (VAR_JOB). Every
+ * ${NAME} of a constant input is replaced by its value (from set, else
+ * the input's default, else "" with a note) before the dashboard is
+ * read; data source inputs (${DS_...}) stand for promdeck's Prometheus
+ * source when their pluginId is prometheus. -1 with d set when set names
+ * an input the dashboard does not have. The caller keeps set.
+ */
+int grafana_load_with(const char *path, const char *const *set, size_t nset,
+                      struct dashboard *out, struct grafana_notes *notes,
+                      struct diag *d);
+/* Same for a document in memory. */
+int grafana_load_buf_with(const char *name, const char *text, size_t len,
+                          const char *const *set, size_t nset,
+                          struct dashboard *out,
+                          struct grafana_notes *notes, struct diag *d);
 /* Frees the notes and zeroes *notes. */
 void grafana_notes_fini(struct grafana_notes *notes);
 /* Adds text (a copy) to the notes unless the same text is there. */

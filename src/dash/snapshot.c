@@ -45,7 +45,14 @@ write_panel(struct buf *out, const struct panel *p, int64_t end)
     json_string(out, p->title);
     buf_puts(out, ",\"type\":");
     json_string(out, vocab_kind_name(p->kind));
-    buf_puts(out, ",\"series\":[");
+    /* The queries as they ran, variables expanded, with data or not. */
+    buf_puts(out, ",\"queries\":[");
+    for (size_t q = 0; q < p->nqueries; q++) {
+        if (q > 0)
+            buf_putc(out, ',');
+        json_string(out, p->queries[q].expr);
+    }
+    buf_puts(out, "],\"series\":[");
     for (size_t q = 0; q < p->nqueries; q++) {
         const struct panel_query *pq = &p->queries[q];
 
