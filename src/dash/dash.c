@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/incr.h"
 #include "query/query.h"
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
@@ -22,6 +23,7 @@ struct dash_query {
     int page;
     struct query *compiled;     /* NULL when the expression is bad */
     char *tmpl;                 /* the expression before $var expansion */
+    struct qincr *incr;         /* its last result, refreshed by step */
 };
 
 /* A panel title as written, before $var expansion. */
@@ -286,6 +288,7 @@ dash_free(struct dash *d)
     qcache_free(d->cache);
     for (size_t i = 0; i < d->nqueries; i++) {
         qparse_free(d->queries[i].compiled);
+        qincr_free(d->queries[i].incr);
         free(d->queries[i].tmpl);
     }
     for (size_t i = 0; i < d->ntitles; i++)
@@ -328,8 +331,10 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         if (page >= 0 && dq->page != page)
             continue;
         diag_clear(&diag);
-        res = qeval_range_cached(dq->compiled, st, d->cache,
-                                 end - m->range_ms, end, m->step_ms, &diag);
+        if (dq->incr == NULL)
+            dq->incr = qincr_new();
+        res = qincr_range(dq->incr, dq->compiled, st, d->cache,
+                          end - m->range_ms, end, m->step_ms, &diag);
         qresult_free(dq->pq->result);
         free(dq->pq->error);
         dq->pq->result = res;
