@@ -284,39 +284,41 @@ within(const struct qseries *s, int64_t lo, int64_t hi, size_t *first)
     return e - a;
 }
 
-/* The smallest label set at the parts' cursors, or NULL when all are
- * done. */
+/*
+ * The smallest label set at the parts' cursors, or NULL when all are
+ * done; hit[k] says whether part k's cursor is at it. Two comparisons
+ * at most: the parts' series lists are each in label order.
+ */
 static const struct labels *
-next_labels(const struct part *parts, size_t n)
+next_labels(const struct part *parts, size_t n, bool *hit)
 {
     const struct labels *min = NULL, *ls;
+    int c;
 
     for (size_t k = 0; k < n; k++) {
+        hit[k] = false;
         if (parts[k].r == NULL || parts[k].i >= parts[k].r->nseries)
             continue;
         ls = &parts[k].r->series[parts[k].i].labels;
-        if (min == NULL || labels_cmp(ls, min) < 0)
+        c = min == NULL ? -1 : labels_cmp(ls, min);
+        if (c < 0) {
+            for (size_t j = 0; j < k; j++)
+                hit[j] = false;
             min = ls;
+        }
+        hit[k] = c <= 0;
     }
     return min;
 }
 
-/* Whether part k's cursor is at the series with labels ls. */
-static bool
-at_labels(const struct part *p, const struct labels *ls)
-{
-    return p->r != NULL && p->i < p->r->nseries &&
-           labels_cmp(&p->r->series[p->i].labels, ls) == 0;
-}
-
 /*
- * Appends to r the series with labels ls made of the parts' points at
- * their cursors (parts in time order), unless it has none; moves those
- * cursors on.
+ * Appends to r the series with labels ls made of the points of the
+ * parts whose cursors are at it (hit; parts in time order), unless it
+ * has none; moves those cursors on.
  */
 static void
 merge_one(struct qresult *r, struct part *parts, size_t n,
-          const struct labels *ls)
+          const struct labels *ls, const bool *hit)
 {
     size_t total = 0, first[3], count[3], k, at = 0;
     struct qseries *out = &r->series[r->nseries];
@@ -324,7 +326,7 @@ merge_one(struct qresult *r, struct part *parts, size_t n,
 
     for (k = 0; k < n; k++) {
         count[k] = 0;
-        if (at_labels(&parts[k], ls)) {
+        if (hit[k]) {
             in = &parts[k].r->series[parts[k].i];
             count[k] = within(in, parts[k].lo, parts[k].hi, &first[k]);
             total += count[k];
@@ -343,10 +345,8 @@ merge_one(struct qresult *r, struct part *parts, size_t n,
         }
         r->nseries++;
     }
-    /* ls may point into a part: it stays valid, as the parts do. */
     for (k = 0; k < n; k++)
-        if (at_labels(&parts[k], ls))
-            parts[k].i++;
+        parts[k].i += hit[k];
 }
 
 /*
@@ -368,13 +368,14 @@ merge(const struct qresult *pre, const struct qresult *kept,
     size_t cap = kept->nseries + (pre ? pre->nseries : 0) +
                  (post ? post->nseries : 0);
     const struct labels *ls;
+    bool hit[3];
 
     r->arena = a;
     r->type = QV_MATRIX;
     r->t = end;
     r->series = arena_calloc(a, cap ? cap : 1, sizeof(*r->series));
-    while ((ls = next_labels(parts, 3)) != NULL)
-        merge_one(r, parts, 3, ls);
+    while ((ls = next_labels(parts, 3, hit)) != NULL)
+        merge_one(r, parts, 3, ls, hit);
     return r;
 }
 

@@ -55,7 +55,8 @@
  *
  * Ownership: the caller owns the state (qincr_new/qincr_free) and each
  * result qincr_range returns (qresult_free), and must not change it.
- * q, st and cache are borrowed for the call.
+ * q, st and cache are borrowed for the call. The state tells stores
+ * apart by address: after freeing a store, free its states too.
  */
 #ifndef QUERY_INCR_H
 #define QUERY_INCR_H

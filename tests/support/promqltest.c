@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "src/base/buf.h"
 #include "src/base/duration.h"
@@ -169,7 +170,8 @@ number(struct reader *r, bool sign, double *out)
 
     if (sign && (s[n] == '+' || s[n] == '-'))
         n++;
-    if (strncasecmp(s + n, "inf", 3) == 0 || strncasecmp(s + n, "nan", 3) == 0) {
+    if (strncasecmp(s + n, "inf", 3) == 0 ||
+        strncasecmp(s + n, "nan", 3) == 0) {
         n += 3;
     } else {
         while (isdigit((unsigned char)s[n]) || s[n] == '.')
