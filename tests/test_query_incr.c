@@ -563,6 +563,14 @@ test_kept_and_shared(void **state)
     assert_false(s.full);
     assert_int_equal(s.evaluated, 1);
     assert_ptr_not_equal(r1, r2);
+    /* A clock set back: the grid's first two steps are new. */
+    s = refresh(inc, q, st, 9, 23, MIN, &r3);
+    assert_false(s.full);
+    assert_int_equal(s.evaluated, 2);
+    qresult_free(r3);
+    s = refresh(inc, q, st, 11, 25, MIN, &r3);
+    assert_int_equal(s.evaluated, 2);
+    qresult_free(r3);
     /* Either owner may let go first. */
     qresult_free(r1);
     qincr_free(inc);
