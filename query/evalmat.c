@@ -70,28 +70,56 @@ qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls)
     return m->n - 1;
 }
 
+/* The index of the first point of s at or after t. */
+static size_t
+point_at(const struct qser *s, int64_t t)
+{
+    size_t lo = 0, hi = s->n, mid;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (s->pts[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /*
- * Points arrive step by step, so a second point at the same time means
- * two results of one step share a label set: Prometheus's error.
+ * Points mostly arrive in time order. A function that drops or sets
+ * labels can map two input series onto one output series, whose points
+ * then arrive one input after the other: they are merged in time order,
+ * as Prometheus merges the steps of a range query, and a second point at
+ * one time means two results of one step share a label set, Prometheus's
+ * error. So the outcome is the same whatever the order of the inputs,
+ * and a step's point depends on that step alone.
  */
 int
 qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
           const struct qnode *n)
 {
     struct qser *s = &m->s[i];
-    size_t ncap;
+    size_t ncap, at = s->n;
 
-    if (s->n > 0 && s->pts[s->n - 1].t == t)
-        return qeval_fail(ev, n, "vector cannot contain metrics with the "
-                          "same labelset");
+    if (s->n > 0 && s->pts[s->n - 1].t >= t) {
+        at = point_at(s, t);
+        if (s->pts[at].t == t)
+            return qeval_fail(ev, n, "vector cannot contain metrics with "
+                              "the same labelset");
+    }
     if (s->n == s->cap) {
         ncap = s->cap ? s->cap * 2 : 4;
         s->pts = arena_realloc(ev->a, s->pts, s->cap * sizeof(*s->pts),
                                ncap * sizeof(*s->pts));
         s->cap = ncap;
     }
-    s->pts[s->n].t = t;
-    s->pts[s->n].v = v;
+    /* Only after the copy above: the points may be the frame cache's. */
+    if (at < s->n)
+        memmove(s->pts + at + 1, s->pts + at,
+                (s->n - at) * sizeof(*s->pts));
+    s->pts[at].t = t;
+    s->pts[at].v = v;
     s->n++;
     return 0;
 }

@@ -21,8 +21,8 @@ int qeval_fail(struct qev *ev, const struct qnode *n, const char *fmt, ...)
 /* The series with labels ls in m (ls copied into the arena when new). */
 size_t qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls);
 /*
- * Appends (t, v) to series i; -1 with ev->d set when the series already
- * has a point at t (two results with one label set).
+ * Adds (t, v) to series i, in time order; -1 with ev->d set when the
+ * series already has a point at t (two results with one label set).
  */
 int qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t,
               double v, const struct qnode *n);

@@ -21,6 +21,28 @@
 #define NO_TIME    INT64_MIN
 #define HAS_SAMPLE 1u
 #define DEAD       2u
+/* Entries in each change history (a power of two): see struct hist. */
+#define HIST_CAP   512
+
+/*
+ * A history of changes by store version, for store_changes_since: the
+ * suffix minima of a key (a timestamp, or ~timestamp for maxima). The
+ * entries, in a ring, ascend in version and strictly in key; the first
+ * entry with a version above v holds the smallest key recorded after v,
+ * since a key is forgotten only once a later, smaller one stands for
+ * it. Only when the ring is full is the oldest entry forgotten, and with
+ * it every version below its own (floor).
+ */
+struct hist_entry {
+    uint64_t v;
+    int64_t k;
+};
+
+struct hist {
+    struct hist_entry e[HIST_CAP];
+    uint32_t head, n;
+    uint64_t floor;             /* versions below this are forgotten */
+};
 
 /* 88 bytes; a free slot has lv == NULL. */
 struct series {
@@ -50,9 +72,84 @@ struct store {
     size_t nsamples, nchunks, label_bytes;
     size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
+    uint64_t version;           /* appends and chunk drops so far */
+    struct hist added;          /* timestamps appended, by version */
+    struct hist dropped;        /* ~maxt of dropped chunks, by version */
 };
 
 #define TABLE_MIN 1024
+
+/* --- the change history ------------------------------------------------- */
+
+/* Records key k at version v, in O(1) amortised: one compare when the
+ * key repeats, as it does for every sample of one scrape. */
+static void
+hist_push(struct hist *h, uint64_t v, int64_t k)
+{
+    /* An entry with a key >= k says nothing that k does not say. */
+    while (h->n > 0 && h->e[(h->head + h->n - 1) % HIST_CAP].k >= k)
+        h->n--;
+    if (h->n == HIST_CAP) {
+        h->floor = h->e[h->head].v;
+        h->head = (h->head + 1) % HIST_CAP;
+        h->n--;
+    }
+    h->e[(h->head + h->n) % HIST_CAP] = (struct hist_entry){ v, k };
+    h->n++;
+}
+
+/* The smallest key recorded after version v into *k (INT64_MAX when
+ * none); false when the history no longer reaches back to v. */
+static bool
+hist_since(const struct hist *h, uint64_t v, int64_t *k)
+{
+    uint32_t lo = 0, hi = h->n;
+
+    if (v < h->floor)
+        return false;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (h->e[(h->head + mid) % HIST_CAP].v <= v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *k = lo < h->n ? h->e[(h->head + lo) % HIST_CAP].k : INT64_MAX;
+    return true;
+}
+
+/* After store_clear: nothing before this version can be answered. */
+static void
+hist_forget(struct store *s)
+{
+    s->version++;
+    s->added.head = s->added.n = 0;
+    s->dropped.head = s->dropped.n = 0;
+    s->added.floor = s->dropped.floor = s->version;
+}
+
+uint64_t
+store_version(const struct store *s)
+{
+    return s->version;
+}
+
+bool
+store_changes_since(const struct store *s, uint64_t version,
+                    struct store_changes *out)
+{
+    int64_t k;
+
+    if (version > s->version || !hist_since(&s->added, version, &k))
+        return false;
+    out->min_added = k;
+    if (!hist_since(&s->dropped, version, &k))
+        return false;
+    /* Keys of drops are ~maxt: the smallest key is the newest time. */
+    out->max_dropped = k == INT64_MAX ? INT64_MIN : ~k;
+    return true;
+}
 
 static struct series *
 get_series(const struct store *s, uint32_t id)
@@ -101,6 +198,7 @@ store_clear(struct store *s)
     s->nlive = 0;
     s->nsamples = s->nchunks = s->label_bytes = s->head_bytes = 0;
     s->clock = NO_TIME;
+    hist_forget(s);
 }
 
 void
@@ -335,6 +433,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     s->head_bytes += chunk_size(moved) - before;
     sr->flags |= HAS_SAMPLE;
     s->nsamples++;
+    hist_push(&s->added, ++s->version, t);
     if (t > s->clock)
         s->clock = t;
     return 0;
@@ -685,6 +784,7 @@ drop_oldest(struct store *s, struct series *sr)
 {
     struct chunk *c = sr->first;
 
+    hist_push(&s->dropped, ++s->version, ~c->maxt);
     s->nsamples -= c->n;
     s->nchunks--;
     sr->first = c->next;

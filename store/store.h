@@ -108,6 +108,31 @@ size_t store_label_names(const struct store *s, const char ***out);
 size_t store_label_values(const struct store *s, const char *name,
                           const char ***out);
 
+/*
+ * What changed in the store since a version, for readers that keep
+ * results between frames (query/incr.h): the oldest timestamp appended
+ * since (INT64_MAX: none) and the newest timestamp of a dropped chunk
+ * (retention, budget or a dropped series; INT64_MIN: none).
+ */
+struct store_changes {
+    int64_t min_added;
+    int64_t max_dropped;
+};
+
+/*
+ * The store's version: it grows with every append and every dropped
+ * chunk. Keep it with whatever was computed from the store.
+ */
+uint64_t store_version(const struct store *s);
+/*
+ * Fills *out with the changes since version (from store_version). False
+ * when the store no longer knows: too many changes since, a store_clear,
+ * or a version it never had; the reader then treats everything as
+ * changed. The history costs the store a fixed few kilobytes.
+ */
+bool store_changes_since(const struct store *s, uint64_t version,
+                         struct store_changes *out);
+
 /* Trims chunks older than now_ms - retention, and over-budget chunks. */
 void store_gc(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/incr.h"
 #include "query/query.h"
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
@@ -24,6 +25,7 @@ struct dash_query {
     int page;
     struct query *compiled;     /* NULL when the expression is bad */
     char *tmpl;                 /* the expression before $var expansion */
+    struct qincr *incr;         /* its last result, refreshed by step */
 };
 
 /* A panel title as written, before $var expansion. */
@@ -339,6 +341,7 @@ dash_free(struct dash *d)
     qcache_free(d->cache);
     for (size_t i = 0; i < d->nqueries; i++) {
         qparse_free(d->queries[i].compiled);
+        qincr_free(d->queries[i].incr);
         free(d->queries[i].tmpl);
     }
     for (size_t i = 0; i < d->ntitles; i++)
@@ -458,25 +461,69 @@ merge_value_at_now(struct qresult *m, const struct qresult *at, int64_t now)
 }
 
 /*
- * Evaluates one query over the grid, then at now: the grid's points are
- * Grafana's (aligned, so they stay put), and the value at now, which
- * stats, gauges, bars and tables show and graphs end on, is what
- * Prometheus's instant query returns. Without it a panel would show a
- * value up to a step old (7 minutes at 24 h), or none at all for the
+ * A copy of the matrix src in an arena of its own, with room for one more
+ * point per series: the incremental state shares its kept result with the
+ * panel, and nobody changes a shared result, so the value at now goes
+ * onto a copy.
+ */
+static struct qresult *
+copy_matrix(const struct qresult *src)
+{
+    struct arena *a = arena_new();
+    struct qresult *m = arena_calloc(a, 1, sizeof(*m));
+
+    m->type = src->type;
+    m->t = src->t;
+    m->arena = a;
+    m->nseries = src->nseries;
+    m->series = arena_calloc(a, src->nseries + 1, sizeof(*m->series));
+    for (size_t i = 0; i < src->nseries; i++) {
+        const struct qseries *from = &src->series[i];
+        struct qseries *to = &m->series[i];
+
+        to->labels.n = from->labels.n;
+        to->labels.v = arena_calloc(a, from->labels.n + 1,
+                                    sizeof(*to->labels.v));
+        for (size_t k = 0; k < from->labels.n; k++) {
+            to->labels.v[k].name = arena_strdup(a, from->labels.v[k].name);
+            to->labels.v[k].value = arena_strdup(a,
+                                                 from->labels.v[k].value);
+        }
+        to->points = arena_alloc(a, (from->npoints + 1)
+                                    * sizeof(*to->points));
+        memcpy(to->points, from->points,
+               from->npoints * sizeof(*to->points));
+        to->npoints = from->npoints;
+    }
+    return m;
+}
+
+/*
+ * Evaluates one query over the grid, incrementally (only the steps that
+ * are new or that new samples reach: query/incr.h), then at now: the
+ * grid's points are Grafana's (aligned, so they stay put), and the value
+ * at now, which stats, gauges, bars and tables show and graphs end on, is
+ * what Prometheus's instant query returns. Without it a panel would show
+ * a value up to a step old (7 minutes at 24 h), or none at all for the
  * first step after promdeck starts. False when the query failed.
  */
 static bool
 evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
              const struct dash_grid *g, int64_t now)
 {
-    struct qresult *res, *at;
+    struct qresult *res, *at, *copy;
     struct diag diag;
 
     diag_clear(&diag);
-    res = qeval_range_cached(dq->compiled, st, d->cache, g->start, g->end,
-                             g->step, &diag);
-    if (res != NULL && now != g->end
+    if (dq->incr == NULL)
+        dq->incr = qincr_new();
+    res = qincr_range(dq->incr, dq->compiled, st, d->cache, g->start,
+                      g->end, g->step, &diag);
+    if (res != NULL && res->type == QV_MATRIX && now != g->end
         && (at = qeval_instant(dq->compiled, st, now, &diag)) != NULL) {
+        copy = copy_matrix(res);
+        qresult_free(res);
+        res = copy;
         merge_value_at_now(res, at, now);
         qresult_free(at);
     }

@@ -27,7 +27,7 @@ done
 "$PROMDECK" check dashboard "$G/node-exporter-full.json" >/dev/null \
     2>"$tmp/err"
 check "node-exporter-full's notes are grouped, with counts" sh -c "
-    grep -q '^$G/node-exporter-full.json: note: 14 rows: collapsed in' \
+    grep -q '^$G/node-exporter-full.json: note: 12 panels: overrides not' \
         '$tmp/err' && [ \$(wc -l <'$tmp/err') -lt 20 ]"
 
 # Against the demo: every query runs (none of these metrics exist there,
