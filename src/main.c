@@ -86,6 +86,8 @@ main(int argc, char **argv)
         return rc;
     if (cli.command == CLI_CHECK_DASHBOARD)
         return cmd_check_dashboards(cli.files, cli.nfiles);
+    if (cli.command == CLI_CHECK_RULES)
+        return cmd_check_rules(cli.files, cli.nfiles, stdout, stderr);
     if (cli.command == CLI_CHECK_CONFIG)
         return cmd_check_config(cli.files[0], stdout, stderr);
     if (cli.command == CLI_LIST_DASHBOARDS)
