@@ -196,6 +196,9 @@ rules_print_errors(FILE *err, const char *path,
             fprintf(err, "  line %d: %s\n", d->line, d->msg);
             if (d->hint[0] != '\0')
                 fprintf(err, "    hint: %s\n", d->hint);
+        } else if (errs[i].kind == RULEFILE_ERR_PLAIN && d->line > 0) {
+            /* A YAML syntax error, as yaml.v3 words it. */
+            fprintf(err, "%s: yaml: line %d: %s\n", path, d->line, d->msg);
         } else if (errs[i].kind == RULEFILE_ERR_PLAIN || d->line == 0) {
             fprintf(err, "%s: %s\n", path, d->msg);
         } else {
