@@ -176,37 +176,6 @@ rules_duplicates(const struct rulefile *rf, struct buf *msg)
     return ndup;
 }
 
-/*
- * Prints the load errors as promtool does: each "FILE: [L:C: ]msg", the
- * decoding ones gathered under one "FILE: yaml: unmarshal errors:".
- */
-static void
-rules_print_errors(FILE *err, const char *path,
-                   const struct rulefile_err *errs, size_t n)
-{
-    bool yaml_head = false;
-
-    for (size_t i = 0; i < n; i++) {
-        const struct diag *d = &errs[i].d;
-
-        if (errs[i].kind == RULEFILE_ERR_YAML) {
-            if (!yaml_head)
-                fprintf(err, "%s: yaml: unmarshal errors:\n", path);
-            yaml_head = true;
-            fprintf(err, "  line %d: %s\n", d->line, d->msg);
-            if (d->hint[0] != '\0')
-                fprintf(err, "    hint: %s\n", d->hint);
-        } else if (errs[i].kind == RULEFILE_ERR_PLAIN && d->line > 0) {
-            /* A YAML syntax error, as yaml.v3 words it. */
-            fprintf(err, "%s: yaml: line %d: %s\n", path, d->line, d->msg);
-        } else if (errs[i].kind == RULEFILE_ERR_PLAIN || d->line == 0) {
-            fprintf(err, "%s: %s\n", path, d->msg);
-        } else {
-            fprintf(err, "%s: %d:%d: %s\n", path, d->line, d->col, d->msg);
-        }
-    }
-}
-
 /* One file: 0 good, 1 errors, 2 lint findings only. */
 static int
 rules_check_file(const char *path, bool lint, FILE *out, FILE *err)
@@ -222,8 +191,8 @@ rules_check_file(const char *path, bool lint, FILE *out, FILE *err)
     buf_init(&msg, 0);
     fflush(out);
     if (rf == NULL) {
-        fprintf(err, "  FAILED:\n");
-        rules_print_errors(err, path, errs, nerrs);
+        rulefile_errors_text(path, errs, nerrs, &msg);
+        fprintf(err, "  FAILED:\n%s", buf_str(&msg));
         rc = 1;
     } else if (lint && rules_duplicates(rf, &msg) > 0) {
         fprintf(err, "  FAILED:\n%s\n", buf_str(&msg));

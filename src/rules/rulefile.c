@@ -610,3 +610,32 @@ rulefile_nrules(const struct rulefile *rf)
         n += rf->groups[i].nrules;
     return n;
 }
+
+void
+rulefile_errors_text(const char *path, const struct rulefile_err *errs,
+                     size_t n, struct buf *out)
+{
+    bool yaml_head = false;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct diag *d = &errs[i].d;
+
+        if (errs[i].kind == RULEFILE_ERR_YAML) {
+            if (!yaml_head)
+                buf_printf(out, "%s: yaml: unmarshal errors:\n", path);
+            yaml_head = true;
+            buf_printf(out, "  line %d: %s\n", d->line, d->msg);
+            if (d->hint[0] != '\0')
+                buf_printf(out, "    hint: %s\n", d->hint);
+        } else if (errs[i].kind == RULEFILE_ERR_PLAIN && d->line > 0) {
+            /* A YAML syntax error, as yaml.v3 words it. */
+            buf_printf(out, "%s: yaml: line %d: %s\n", path, d->line,
+                       d->msg);
+        } else if (errs[i].kind == RULEFILE_ERR_PLAIN || d->line == 0) {
+            buf_printf(out, "%s: %s\n", path, d->msg);
+        } else {
+            buf_printf(out, "%s: %d:%d: %s\n", path, d->line, d->col,
+                       d->msg);
+        }
+    }
+}

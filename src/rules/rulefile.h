@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "query/query.h"
+#include "src/base/buf.h"
 #include "src/base/diag.h"
 #include "store/labels.h"
 
@@ -90,6 +91,15 @@ struct rulefile *rulefile_load_buf(const char *name, const char *text,
 void rulefile_free(struct rulefile *rf);
 /* The number of rules in every group. */
 size_t rulefile_nrules(const struct rulefile *rf);
+
+/*
+ * Appends the errors as promtool prints them, one line each ending in a
+ * newline: "FILE: [L:C: ]msg", the decoding ones gathered under one
+ * "FILE: yaml: unmarshal errors:" line ("  line N: msg", and promdeck's
+ * "    hint: ..." when there is one).
+ */
+void rulefile_errors_text(const char *path, const struct rulefile_err *errs,
+                          size_t n, struct buf *out);
 
 /* A valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*). */
 bool rulefile_valid_metric_name(const char *s);
