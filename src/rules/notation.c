@@ -246,6 +246,17 @@ ident_normalise(struct ident *id)
     labels_sort(&id->ls);
 }
 
+/* Prometheus's words for a stray character in a label set. */
+static int
+brace_fail(struct cur *c)
+{
+    char what[48];
+
+    snprintf(what, sizeof(what), "unexpected character inside braces: '%c'",
+             c->s[c->pos]);
+    return cur_fail(c, what);
+}
+
 /* series ::= metric-name? ( '{' ( label ( ',' label )* ','? )? '}' )? */
 static int
 parse_ident(struct cur *c, struct ident *id)
@@ -265,8 +276,10 @@ parse_ident(struct cur *c, struct ident *id)
             skip_blanks(c);
             if (c->s[c->pos] == ',')
                 c->pos++;
+            else if (c->s[c->pos] == '\0')
+                return cur_fail(c, "unexpected end of input inside braces");
             else if (c->s[c->pos] != '}')
-                return cur_fail(c, "expected ',' or '}' in the label set");
+                return brace_fail(c);
         }
         c->pos++;
     } else if (name == NULL) {
