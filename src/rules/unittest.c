@@ -550,7 +550,7 @@ eval_loop(struct run *r)
 {
     int64_t maxt;
     size_t before;
-    char dur[48];
+    char dur[96];
 
     if (max_eval_time(r, &maxt) < 0)
         return -1;
