@@ -213,7 +213,8 @@ sort_has_dup(struct outvec *o)
 {
     for (size_t i = 0; i < o->n; i++)
         labels_sort(&o->v[i].labels);
-    qsort(o->v, o->n, sizeof(*o->v), cmp_out);
+    if (o->n > 1)
+        qsort(o->v, o->n, sizeof(*o->v), cmp_out);
     for (size_t i = 1; i < o->n; i++)
         if (labels_equal(&o->v[i - 1].labels, &o->v[i].labels))
             return true;
@@ -355,7 +356,8 @@ step_alerts(const struct rule_def *r, struct rule_state *rs,
     for (size_t j = 0; j < rs->nalerts; j++) {
         struct rule_alert *a = &rs->alerts[j];
         struct out_sample key = { a->labels, 0 };
-        bool present = bsearch(&key, cand->v, cand->n, sizeof(*cand->v),
+        bool present = cand->n > 0 &&
+                       bsearch(&key, cand->v, cand->n, sizeof(*cand->v),
                                cmp_out) != NULL;
 
         if (!present && (a->state == ALERT_PENDING ||

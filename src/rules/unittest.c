@@ -480,8 +480,10 @@ check_alert_test(struct run *r, const struct yaml_node *at, int64_t t)
         return;
     }
     nexp = expected_alerts(at, name, &exp);
-    qsort(got, ngot, sizeof(*got), la_cmp);
-    qsort(exp, nexp, sizeof(*exp), la_cmp);
+    if (ngot > 1)
+        qsort(got, ngot, sizeof(*got), la_cmp);
+    if (nexp > 1)
+        qsort(exp, nexp, sizeof(*exp), la_cmp);
     if (!la_equal(exp, nexp, got, ngot)) {
         buf_init(&b, 0);
         if (tname != NULL && *tname != '\0')
@@ -719,8 +721,10 @@ check_expr_test(struct run *r, const struct yaml_node *et)
         add_error(r->res, "    expr: %s, time: %s, err: %s", q, dur,
                   buf_str(&err));
     } else {
-        qsort(got, ngot, sizeof(*got), ps_cmp);
-        qsort(exp, nexp, sizeof(*exp), ps_cmp);
+        if (ngot > 1)
+            qsort(got, ngot, sizeof(*got), ps_cmp);
+        if (nexp > 1)
+            qsort(exp, nexp, sizeof(*exp), ps_cmp);
         if (!ps_equal(exp, nexp, got, ngot)) {
             buf_printf(&b, "    expr: %s, time: %s,\n        exp: ", q, dur);
             ps_text(exp, nexp, &b);
