@@ -22,6 +22,8 @@ static const char usage_text[] =
 "       promdeck query [options] EXPR\n"
 "       promdeck check config FILE\n"
 "       promdeck check dashboard FILE...\n"
+"       promdeck check rules [--lint-fatal] FILE...\n"
+"       promdeck test rules FILE...\n"
 "       promdeck --list-dashboards\n"
 "\n"
 "A terminal dashboard for Prometheus metrics: scrapes /metrics endpoints,\n"
@@ -357,6 +359,11 @@ parse_command(struct cli *c, int argc, char **argv, int *skip)
     if (argc > 1 && strcmp(argv[1], "query") == 0) {
         c->command = CLI_QUERY;
         *skip = 1;
+    } else if (argc > 1 && strcmp(argv[1], "test") == 0) {
+        if (argc == 2 || strcmp(argv[2], "rules") != 0)
+            return usage_error("%s", "test wants: rules FILE...");
+        c->command = CLI_TEST_RULES;
+        *skip = 2;
     } else if (argc > 1 && strcmp(argv[1], "check") == 0) {
         if (argc == 2)
             return usage_error("%s", "check wants: config FILE, or "
@@ -365,8 +372,10 @@ parse_command(struct cli *c, int argc, char **argv, int *skip)
             c->command = CLI_CHECK_CONFIG;
         else if (strcmp(argv[2], "dashboard") == 0)
             c->command = CLI_CHECK_DASHBOARD;
+        else if (strcmp(argv[2], "rules") == 0)
+            c->command = CLI_CHECK_RULES;
         else
-            return usage_error("unknown check '%s' (config, dashboard)",
+            return usage_error("unknown check '%s' (config, dashboard, rules)",
                                argv[2]);
         *skip = 2;
     }
@@ -381,6 +390,12 @@ cli_parse(struct cli *c, int argc, char **argv)
     set_defaults(c);
     if ((rc = parse_command(c, argc, argv, &skip)) >= 0)
         return rc;
+    if (c->command == CLI_CHECK_RULES || c->command == CLI_TEST_RULES) {
+        /* promtool's own options; cmd_check_rules reads them. */
+        c->files = (const char **)argv + 3;
+        c->nfiles = argc - 3;
+        return -1;
+    }
     argv += skip;
     argc -= skip;
     /* optind 0 makes glibc start afresh (the tests parse many times).

@@ -18,6 +18,8 @@ enum cli_command {
     CLI_QUERY,              /* promdeck query ... EXPR */
     CLI_CHECK_CONFIG,       /* promdeck check config FILE */
     CLI_CHECK_DASHBOARD,    /* promdeck check dashboard FILE... */
+    CLI_CHECK_RULES,        /* promdeck check rules [opts] FILE... */
+    CLI_TEST_RULES,         /* promdeck test rules FILE... */
     CLI_LIST_DASHBOARDS,    /* promdeck --list-dashboards */
 };
 enum cli_output { CLI_TEXT, CLI_JSON };

@@ -23,6 +23,7 @@
 #include "src/dash/dash.h"
 #include "src/dash/dashfile.h"
 #include "src/dash/dashnotes.h"
+#include "src/rules/rulefile.h"
 #include "src/startup.h"
 
 /* As many errors as the loader keeps, the house-wide cap. */
@@ -193,4 +194,142 @@ cmd_check_dashboards(const char *const *files, int n)
             rc = one;
     }
     return rc;
+}
+
+/*
+ * promdeck check rules: promtool check rules 2.42, word for word, so a CI
+ * job can switch. Lint findings (duplicate rules) print as FAILED but exit
+ * 0, or 3 with --lint-fatal; any real error exits 1.
+ */
+
+/* The exit statuses promtool uses. */
+#define RULES_FAILURE 1
+#define RULES_LINT_FATAL 3
+#define RULES_MAX_ERRS 64
+
+/* One rule as the duplicate check sees it: its name and labels. */
+struct rule_key {
+    const char *metric;
+    const struct labels *labels;
+};
+
+static int
+rule_key_cmp(const void *a, const void *b)
+{
+    const struct rule_key *x = a, *y = b;
+    int c = strcmp(x->metric, y->metric);
+
+    return c != 0 ? c : labels_cmp(x->labels, y->labels);
+}
+
+/*
+ * promtool's checkDuplicates: every rule of every group sorted by name
+ * and labels; each run of equal neighbours is reported once. Returns
+ * the count and writes the lint message into msg.
+ */
+static size_t
+rules_duplicates(const struct rulefile *rf, struct buf *msg)
+{
+    size_t n = rulefile_nrules(rf), k = 0, ndup = 0;
+    struct rule_key *keys = xcalloc(n + 1, sizeof(*keys));
+    struct buf body;
+    const struct rule_key *last_dup = NULL;
+
+    for (size_t i = 0; i < rf->ngroups; i++)
+        for (size_t j = 0; j < rf->groups[i].nrules; j++) {
+            keys[k].metric = rf->groups[i].rules[j].name;
+            keys[k++].labels = &rf->groups[i].rules[j].labels;
+        }
+    qsort(keys, n, sizeof(*keys), rule_key_cmp);
+    buf_init(&body, 0);
+    for (size_t i = 1; i < n; i++) {
+        if (rule_key_cmp(&keys[i - 1], &keys[i]) != 0)
+            continue;
+        if (last_dup != NULL && rule_key_cmp(last_dup, &keys[i]) == 0)
+            continue;
+        last_dup = &keys[i];
+        ndup++;
+        buf_printf(&body, "Metric: %s\nLabel(s):\n", keys[i].metric);
+        for (size_t l = 0; l < keys[i].labels->n; l++)
+            buf_printf(&body, "\t%s: %s\n", keys[i].labels->v[l].name,
+                       keys[i].labels->v[l].value);
+    }
+    if (ndup > 0)
+        buf_printf(msg, "lint error %zu duplicate rule(s) found.\n%s"
+                   "Might cause inconsistency while recording expressions",
+                   ndup, buf_str(&body));
+    buf_fini(&body);
+    free(keys);
+    return ndup;
+}
+
+/* One file: 0 good, 1 errors, 2 lint findings only. */
+static int
+rules_check_file(const char *path, bool lint, FILE *out, FILE *err)
+{
+    struct rulefile_err *errs = xcalloc(RULES_MAX_ERRS, sizeof(*errs));
+    struct rulefile *rf;
+    struct buf msg;
+    size_t nerrs = 0;
+    int rc = 0;
+
+    fprintf(out, "Checking %s\n", path);
+    rf = rulefile_load(path, 60000, errs, RULES_MAX_ERRS, &nerrs);
+    buf_init(&msg, 0);
+    fflush(out);
+    if (rf == NULL) {
+        rulefile_errors_text(path, errs, nerrs, &msg);
+        fprintf(err, "  FAILED:\n%s", buf_str(&msg));
+        rc = 1;
+    } else if (lint && rules_duplicates(rf, &msg) > 0) {
+        fprintf(err, "  FAILED:\n%s\n", buf_str(&msg));
+        rc = 2;
+    } else {
+        fprintf(out, "  SUCCESS: %zu rules found\n", rulefile_nrules(rf));
+    }
+    fflush(err);
+    fprintf(out, "\n");
+    fflush(out);
+    buf_fini(&msg);
+    rulefile_free(rf);
+    free(errs);
+    return rc;
+}
+
+int
+cmd_check_rules(const char *const *args, int n, FILE *out, FILE *err)
+{
+    bool lint = true, fatal = false, failed = false, hard = false;
+    int nfiles = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (strcmp(args[i], "--lint-fatal") == 0)
+            fatal = true;
+        else if (strcmp(args[i], "--lint=none") == 0)
+            lint = false;
+        else if (strcmp(args[i], "--lint=duplicate-rules") == 0)
+            lint = true;
+        else if (args[i][0] == '-' && args[i][1] != '\0') {
+            fprintf(err, "promdeck: check rules: unknown option '%s' "
+                    "(--lint=none|duplicate-rules, --lint-fatal)\n", args[i]);
+            return 2;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        int rc;
+
+        if (args[i][0] == '-' && args[i][1] != '\0')
+            continue;
+        nfiles++;
+        rc = rules_check_file(args[i], lint, out, err);
+        failed |= rc != 0;
+        hard |= rc == 1;
+    }
+    if (nfiles == 0) {
+        fprintf(err, "promdeck: check rules wants FILE...\n");
+        return 2;
+    }
+    if (hard)
+        return RULES_FAILURE;
+    return failed && fatal ? RULES_LINT_FATAL : 0;
 }

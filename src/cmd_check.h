@@ -32,4 +32,14 @@ int cmd_check_config(const char *path, FILE *out, FILE *err);
  */
 int cmd_check_dashboards(const char *const *files, int n);
 
+/*
+ * `promdeck check rules [--lint=none|duplicate-rules] [--lint-fatal]
+ * FILE...`: loads each rule file and prints what promtool check rules
+ * 2.42 prints ("Checking FILE", then "  SUCCESS: N rules found" on out,
+ * or "  FAILED:" and the errors on err, then an empty line). Returns 1
+ * if a file has errors, 3 if only lint findings and --lint-fatal, else
+ * 0 (2 on a usage error). args are the words after "check rules".
+ */
+int cmd_check_rules(const char *const *args, int n, FILE *out, FILE *err);
+
 #endif

@@ -12,6 +12,7 @@
 #include "src/base/xalloc.h"
 #include "src/cli.h"
 #include "src/cmd_check.h"
+#include "src/cmd_test.h"
 #include "src/cmd_dashboards.h"
 #include "src/cmd_query.h"
 #include "src/config/config.h"
@@ -86,6 +87,10 @@ main(int argc, char **argv)
         return rc;
     if (cli.command == CLI_CHECK_DASHBOARD)
         return cmd_check_dashboards(cli.files, cli.nfiles);
+    if (cli.command == CLI_TEST_RULES)
+        return cmd_test_rules(cli.files, cli.nfiles, stdout, stderr);
+    if (cli.command == CLI_CHECK_RULES)
+        return cmd_check_rules(cli.files, cli.nfiles, stdout, stderr);
     if (cli.command == CLI_CHECK_CONFIG)
         return cmd_check_config(cli.files[0], stdout, stderr);
     if (cli.command == CLI_LIST_DASHBOARDS)

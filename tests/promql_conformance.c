@@ -29,6 +29,7 @@
 #include "src/base/diag.h"
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
+#include "src/rules/notation.h"
 #include "store/labels.h"
 #include "store/store.h"
 
@@ -55,19 +56,6 @@ static const char *const unsupported_phrases[] = {
 
 /* ---- parsed script pieces ---- */
 
-/* A series identity with its own (heap) strings, sorted by name. */
-struct ident {
-    struct labels ls;
-};
-
-/* One series line of a load block, or one expected-result line. */
-struct series_def {
-    struct ident id;
-    struct sample *v;       /* staleness markers kept as the stale NaN */
-    size_t n, cap;
-    int line;
-};
-
 struct counts {
     int pass, fail, skip;
 };
@@ -80,417 +68,10 @@ struct runner {
     struct counts file_n, total;
 };
 
-/* A cursor over one trimmed line; err is set on the first error. */
-struct cur {
-    const char *s;
-    size_t pos;
-    char err[200];
-};
-
-static void
-ident_fini(struct ident *id)
-{
-    labels_release(&id->ls);
-}
-
-static void
-def_fini(struct series_def *sd)
-{
-    ident_fini(&sd->id);
-    free(sd->v);
-    memset(sd, 0, sizeof(*sd));
-}
-
-static int
-cur_fail(struct cur *c, const char *what)
-{
-    if (c->err[0] == '\0')
-        snprintf(c->err, sizeof(c->err), "column %zu: %s", c->pos + 1, what);
-    return -1;
-}
-
 static bool
 is_blank(char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\r';
-}
-
-static void
-skip_blanks(struct cur *c)
-{
-    while (is_blank(c->s[c->pos]))
-        c->pos++;
-}
-
-/* ---- series identities ---- */
-
-static bool
-name_start(char ch, bool colon)
-{
-    return isalpha((unsigned char)ch) || ch == '_' || (colon && ch == ':');
-}
-
-static bool
-name_char(char ch, bool colon)
-{
-    return name_start(ch, colon) || isdigit((unsigned char)ch);
-}
-
-/* name ::= [a-zA-Z_(:)][a-zA-Z0-9_(:)]*; a heap copy, NULL if none. */
-static char *
-parse_name(struct cur *c, bool colon)
-{
-    size_t start = c->pos;
-
-    if (!name_start(c->s[c->pos], colon))
-        return NULL;
-    while (name_char(c->s[c->pos], colon))
-        c->pos++;
-    return xstrndup(c->s + start, c->pos - start);
-}
-
-/* Appends code point cp to b as UTF-8. */
-static void
-put_utf8(struct buf *b, unsigned long cp)
-{
-    char u[4];
-
-    if (cp < 0x80) {
-        buf_putc(b, (char)cp);
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        buf_append(b, u, 2);
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        buf_append(b, u, 3);
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        buf_append(b, u, 4);
-    }
-}
-
-/* Reads ndigits digits of base at c into *out; -1 when short. */
-static int
-escape_digits(struct cur *c, int ndigits, int base, unsigned long *out)
-{
-    char tmp[9], *end;
-
-    for (int i = 0; i < ndigits; i++)
-        if (c->s[c->pos + (size_t)i] == '\0')
-            return cur_fail(c, "short escape sequence");
-    memcpy(tmp, c->s + c->pos, (size_t)ndigits);
-    tmp[ndigits] = '\0';
-    *out = strtoul(tmp, &end, base);
-    if (*end != '\0')
-        return cur_fail(c, "bad digits in escape sequence");
-    c->pos += (size_t)ndigits;
-    return 0;
-}
-
-/* escape ::= '\' ( [abfnrtv\\'"] | x hh | u hhhh | U hhhhhhhh | ooo ) */
-static int
-parse_escape(struct cur *c, struct buf *b)
-{
-    static const char from[] = "abfnrtv\\'\"", to[] = "\a\b\f\n\r\t\v\\'\"";
-    char ch = c->s[c->pos];
-    const char *p = ch ? strchr(from, ch) : NULL;
-    unsigned long v;
-
-    if (p != NULL) {
-        buf_putc(b, to[p - from]);
-        c->pos++;
-        return 0;
-    }
-    if (ch >= '0' && ch <= '7') {
-        if (escape_digits(c, 3, 8, &v) < 0 || v > 255)
-            return cur_fail(c, "bad octal escape");
-        buf_putc(b, (char)v);
-        return 0;
-    }
-    c->pos++;
-    if (ch == 'x' && escape_digits(c, 2, 16, &v) == 0) {
-        buf_putc(b, (char)v);
-        return 0;
-    }
-    if ((ch == 'u' && escape_digits(c, 4, 16, &v) == 0) ||
-        (ch == 'U' && escape_digits(c, 8, 16, &v) == 0)) {
-        put_utf8(b, v);
-        return 0;
-    }
-    return cur_fail(c, "unknown escape sequence");
-}
-
-/* string ::= '"' chars '"' | "'" chars "'" | '`' raw '`'; heap copy. */
-static char *
-parse_string(struct cur *c)
-{
-    char quote = c->s[c->pos], ch;
-    struct buf b;
-
-    if (quote != '"' && quote != '\'' && quote != '`') {
-        cur_fail(c, "expected a quoted label value");
-        return NULL;
-    }
-    buf_init(&b, 0);
-    buf_puts(&b, "");
-    for (c->pos++; (ch = c->s[c->pos]) != quote; ) {
-        if (ch == '\0') {
-            cur_fail(c, "unterminated string");
-            buf_fini(&b);
-            return NULL;
-        }
-        c->pos++;
-        if (ch == '\\' && quote != '`') {
-            if (parse_escape(c, &b) < 0) {
-                buf_fini(&b);
-                return NULL;
-            }
-        } else {
-            buf_putc(&b, ch);
-        }
-    }
-    c->pos++;
-    return buf_steal(&b);
-}
-
-/* Adds name=value to id, replacing an earlier value of the same name. */
-static void
-ident_add(struct ident *id, char *name, char *value)
-{
-    labels_put(&id->ls, name, value);
-    free(name);
-    free(value);
-}
-
-/* label ::= name blanks? '=' blanks? string */
-static int
-parse_label(struct cur *c, struct ident *id)
-{
-    char *name = parse_name(c, false), *value;
-
-    if (name == NULL)
-        return cur_fail(c, "expected a label name");
-    skip_blanks(c);
-    if (c->s[c->pos] != '=') {
-        free(name);
-        return cur_fail(c, "expected '=' after the label name");
-    }
-    c->pos++;
-    skip_blanks(c);
-    value = parse_string(c);
-    if (value == NULL) {
-        free(name);
-        return -1;
-    }
-    ident_add(id, name, value);
-    return 0;
-}
-
-/* Drops labels with empty values (they mean "absent") and sorts. */
-static void
-ident_normalise(struct ident *id)
-{
-    size_t k = 0;
-
-    for (size_t i = 0; i < id->ls.n; i++) {
-        if (id->ls.v[i].value[0] == '\0') {
-            free((char *)id->ls.v[i].name);
-            free((char *)id->ls.v[i].value);
-        } else {
-            id->ls.v[k++] = id->ls.v[i];
-        }
-    }
-    id->ls.n = k;
-    labels_sort(&id->ls);
-}
-
-/* series ::= metric-name? ( '{' ( label ( ',' label )* ','? )? '}' )? */
-static int
-parse_ident(struct cur *c, struct ident *id)
-{
-    char *name = parse_name(c, true);
-
-    if (name != NULL)
-        ident_add(id, xstrdup(LABEL_METRIC_NAME), name);
-    if (c->s[c->pos] == '{') {
-        c->pos++;
-        for (;;) {
-            skip_blanks(c);
-            if (c->s[c->pos] == '}')
-                break;
-            if (parse_label(c, id) < 0)
-                return -1;
-            skip_blanks(c);
-            if (c->s[c->pos] == ',')
-                c->pos++;
-            else if (c->s[c->pos] != '}')
-                return cur_fail(c, "expected ',' or '}' in the label set");
-        }
-        c->pos++;
-    } else if (name == NULL) {
-        return cur_fail(c, "expected a metric name or '{'");
-    }
-    ident_normalise(id);
-    return 0;
-}
-
-/* ---- value sequences ---- */
-
-/* number ::= [+-]? ( digits? '.'? digits? ([eE] [+-]? digits)? | inf | nan ),
- * without a sign when signed is false. Hex is not a number here. */
-static int
-parse_number(struct cur *c, bool signed_ok, double *out)
-{
-    size_t start = c->pos, p = c->pos;
-    const char *s = c->s;
-    char tmp[64], *end;
-    bool digits = false;
-
-    if (signed_ok && (s[p] == '+' || s[p] == '-'))
-        p++;
-    if (strncasecmp(s + p, "inf", 3) == 0 ||
-        strncasecmp(s + p, "nan", 3) == 0) {
-        /* No repetition may follow Inf or NaN: "Infx3" is one word. */
-        p += 3;
-        if (isalnum((unsigned char)s[p]))
-            return cur_fail(c, "bad number");
-    } else {
-        for (; isdigit((unsigned char)s[p]) || s[p] == '.'; p++)
-            digits = digits || s[p] != '.';
-        if (digits && (s[p] == 'e' || s[p] == 'E')) {
-            size_t q = p + 1 + (s[p + 1] == '+' || s[p + 1] == '-');
-            if (isdigit((unsigned char)s[q]))
-                for (p = q; isdigit((unsigned char)s[p]); p++)
-                    ;
-        }
-        if (!digits)
-            return cur_fail(c, "expected a number");
-    }
-    if (isalnum((unsigned char)s[p]) && s[p] != 'x')
-        return cur_fail(c, "bad number");
-    if (p - start >= sizeof(tmp))
-        return cur_fail(c, "number too long");
-    memcpy(tmp, s + start, p - start);
-    tmp[p - start] = '\0';
-    *out = strtod(tmp, &end);
-    if (*end != '\0')
-        return cur_fail(c, "bad number");
-    c->pos = p;
-    return 0;
-}
-
-/* Reads 'x' N after a value; N is an unsigned decimal count. */
-static int
-parse_times(struct cur *c, uint64_t *n)
-{
-    char *end;
-
-    if (c->s[c->pos] != 'x')
-        return cur_fail(c, "expected 'x' and a count");
-    c->pos++;
-    if (!isdigit((unsigned char)c->s[c->pos]))
-        return cur_fail(c, "expected a count after 'x'");
-    errno = 0;
-    *n = strtoull(c->s + c->pos, &end, 10);
-    if (errno == ERANGE || *n > 10000000)
-        return cur_fail(c, "repeat count too large");
-    c->pos = (size_t)(end - c->s);
-    return 0;
-}
-
-static void
-def_push(struct series_def *sd, int64_t t, double v)
-{
-    if (sd->n == sd->cap) {
-        sd->cap = sd->cap ? sd->cap * 2 : 16;
-        sd->v = xreallocarray(sd->v, sd->cap, sizeof(*sd->v));
-    }
-    sd->v[sd->n].t = t;
-    sd->v[sd->n++].v = v;
-}
-
-/* item ::= '_' ('x' N)? | 'stale' | V ('x' N)? | V [+-] D 'x' N;
- * *slot is the next slot number and advances past the item. */
-static int
-parse_item(struct cur *c, struct series_def *sd, int64_t step,
-           uint64_t *slot)
-{
-    double v, d;
-    uint64_t n = 0;
-    const char *s = c->s + c->pos;
-
-    if (s[0] == '_') {
-        /* '_xN' skips N slots, not N+1 as 'VxN' fills. */
-        c->pos++;
-        if (c->s[c->pos] != 'x') {
-            *slot += 1;
-            return 0;
-        }
-        if (parse_times(c, &n) < 0)
-            return -1;
-        *slot += n;
-        return 0;
-    }
-    if (strncmp(s, "stale", 5) == 0 && !isalnum((unsigned char)s[5])) {
-        c->pos += 5;
-        def_push(sd, (int64_t)(*slot)++ * step, store_stale_nan());
-        return 0;
-    }
-    if (parse_number(c, true, &v) < 0)
-        return -1;
-    d = 0;
-    if (c->s[c->pos] == '+' || c->s[c->pos] == '-') {
-        bool minus = c->s[c->pos++] == '-';
-        if (parse_number(c, false, &d) < 0 || parse_times(c, &n) < 0)
-            return -1;
-        d = minus ? -d : d;
-    } else if (c->s[c->pos] == 'x' && parse_times(c, &n) < 0) {
-        return -1;
-    }
-    /* Repeated addition, as the reference does, not v + k * d. */
-    for (uint64_t k = 0; k <= n; k++, v += d)
-        def_push(sd, (int64_t)(*slot)++ * step, v);
-    return 0;
-}
-
-/* values ::= item (blanks item)*; step is the load interval in ms. */
-static int
-parse_values(struct cur *c, struct series_def *sd, int64_t step)
-{
-    uint64_t slot = 0;
-
-    for (;;) {
-        skip_blanks(c);
-        if (c->s[c->pos] == '\0')
-            return 0;
-        if (parse_item(c, sd, step, &slot) < 0)
-            return -1;
-        if (c->s[c->pos] != '\0' && !is_blank(c->s[c->pos]))
-            return cur_fail(c, "expected a blank between values");
-    }
-}
-
-/* series-line ::= series blanks values */
-static int
-parse_series_line(const char *line, int lineno, int64_t step,
-                  struct series_def *sd, char *err, size_t errlen)
-{
-    struct cur c = { .s = line };
-
-    memset(sd, 0, sizeof(*sd));
-    sd->line = lineno;
-    if (parse_ident(&c, &sd->id) < 0 || parse_values(&c, sd, step) < 0) {
-        snprintf(err, errlen, "%s", c.err);
-        def_fini(sd);
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- numbers and output ---- */
@@ -575,7 +156,7 @@ struct eval {
     const char *expr;
     bool want_scalar;
     double scalar;
-    struct series_def *exp;
+    struct notation_series *exp;
     size_t nexp;
 };
 
@@ -603,7 +184,7 @@ static long
 find_expected(const struct eval *ev, const struct labels *ls)
 {
     for (size_t j = 0; j < ev->nexp; j++)
-        if (labels_equal(&ev->exp[j].id.ls, ls))
+        if (labels_equal(&ev->exp[j].ls, ls))
             return (long)j;
     return -1;
 }
@@ -658,7 +239,7 @@ compare_vector(const struct eval *ev, const struct got *got, size_t n,
         if (seen[j] || !diff_line(out, &ndiff))
             continue;
         buf_puts(out, "expected metric ");
-        put_labels(out, &ev->exp[j].id.ls);
+        put_labels(out, &ev->exp[j].ls);
         buf_puts(out, " with value ");
         put_value(out, ev->exp[j].v[0].v);
         buf_puts(out, " not found\n");
@@ -1115,11 +696,11 @@ take_duration(const char **s, int64_t *ms)
 
 /* Adds sd to the block, replacing a line with the same identity. */
 static void
-block_add(struct series_def **defs, size_t *n, struct series_def *sd)
+block_add(struct notation_series **defs, size_t *n, struct notation_series *sd)
 {
     for (size_t i = 0; i < *n; i++) {
-        if (labels_equal(&(*defs)[i].id.ls, &sd->id.ls)) {
-            def_fini(&(*defs)[i]);
+        if (labels_equal(&(*defs)[i].ls, &sd->ls)) {
+            notation_series_fini(&(*defs)[i]);
             (*defs)[i] = *sd;
             return;
         }
@@ -1130,10 +711,10 @@ block_add(struct series_def **defs, size_t *n, struct series_def *sd)
 
 /* Appends the block's series to the store; -1 on a refused sample. */
 static int
-block_store(struct runner *r, struct series_def *defs, size_t n, int *line)
+block_store(struct runner *r, struct notation_series *defs, size_t n, int *line)
 {
     for (size_t i = 0; i < n; i++) {
-        uint32_t id = store_series_id(r->st, &defs[i].id.ls);
+        uint32_t id = store_series_id(r->st, &defs[i].ls);
         for (size_t k = 0; k < defs[i].n; k++) {
             if (store_append(r->st, id, defs[i].v[k].t, defs[i].v[k].v) < 0) {
                 *line = defs[i].line;
@@ -1149,7 +730,7 @@ static size_t
 run_load(struct runner *r, const struct script *sc, size_t i)
 {
     const char *s = sc->line[i] + 4;
-    struct series_def *defs = NULL, sd;
+    struct notation_series *defs = NULL, sd;
     size_t n = 0, j;
     int64_t step;
     char err[240];
@@ -1160,7 +741,7 @@ run_load(struct runner *r, const struct script *sc, size_t i)
     if (take_duration(&s, &step) < 0 || *s != '\0')
         return file_error(r, i, "bad load interval", sc->line[i]);
     for (j = i + 1; j < sc->n && sc->line[j][0] != '\0'; j++) {
-        if (parse_series_line(sc->line[j], (int)j + 1, step, &sd, err,
+        if (notation_parse_line(sc->line[j], (int)j + 1, step, &sd, err,
                               sizeof(err)) < 0) {
             bad = (int)j + 1;
             break;
@@ -1170,7 +751,7 @@ run_load(struct runner *r, const struct script *sc, size_t i)
     if (bad == 0 && block_store(r, defs, n, &bad) < 0)
         snprintf(err, sizeof(err), "the store refused a sample");
     for (size_t k = 0; k < n; k++)
-        def_fini(&defs[k]);
+        notation_series_fini(&defs[k]);
     free(defs);
     if (bad != 0)
         return file_error(r, (size_t)bad - 1, "bad series line", err);
@@ -1213,17 +794,17 @@ static int
 parse_expect_line(struct eval *ev, const char *line, int lineno, char *err,
                   size_t errlen)
 {
-    struct series_def sd;
+    struct notation_series sd;
 
     if (parse_bare_number(line, &ev->scalar)) {
         ev->want_scalar = true;
         return 1;
     }
-    if (parse_series_line(line, lineno, 1, &sd, err, errlen) < 0)
+    if (notation_parse_line(line, lineno, 1, &sd, err, errlen) < 0)
         return -1;
     if (sd.n != 1) {
         snprintf(err, errlen, "an expected series needs exactly one value");
-        def_fini(&sd);
+        notation_series_fini(&sd);
         return -1;
     }
     ev->exp = xreallocarray(ev->exp, ev->nexp + 1, sizeof(*ev->exp));
@@ -1256,7 +837,7 @@ run_eval_block(struct runner *r, const struct script *sc, size_t i,
     if (rc >= 0)
         run_eval(r, &ev);
     for (size_t k = 0; k < ev.nexp; k++)
-        def_fini(&ev.exp[k]);
+        notation_series_fini(&ev.exp[k]);
     free(ev.exp);
     if (rc < 0)
         return file_error(r, j - 1, "bad expected result", err);
