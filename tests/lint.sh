@@ -27,6 +27,7 @@ ui          ui query store src/base
 src/config  src/config scrape store src/base
 src/dash    src/dash query ui/model.h ui/theme.h store src/base
 src/demo    src/demo src/base
+src/rules   src/rules query store scrape src/base
 src         *
 '
 
