@@ -491,6 +491,22 @@ test_humanize(void **state)
         {"{{ \"1435065584.128\" | humanizeTimestamp }}",
          "2015-06-23 13:19:44.128 +0000 UTC"},
         {"{{ toTime 1657155181 }}", "2022-07-07 00:53:01 +0000 UTC"},
+        {"{{ (1435065584.128 | toTime).Format \"2006\" }}", "2015"},
+        {"{{ (\"1435065584.128\" | toTime).Format \"2006\" }}", "2015"},
+        {"{{ (toTime 1435065584.128).Format "
+         "\"2006-01-02T15:04:05.000Z07:00 Mon Jan _2 3PM -0700 MST\" }}",
+         "2015-06-23T13:19:44.128Z Tue Jun 23 1PM +0000 UTC"},
+        {"{{ (toTime 1435065584.1).Format \"05.999|05.000|05,00\" }}",
+         "44.1|44.100|44,10"},
+        {"{{ (toTime 1435065584).Format \"05.999 January Monday 002\" }}",
+         "44 June Tuesday 174"},
+        {"{{ (toTime 1435065584).Format \"Janet Monet -070000 pm\" }}",
+         "Janet Monet +000000 pm"},
+        {"{{ \"2006\" | (toTime 1435065584.128).Format }}", "2015"},
+        {"{{ (toTime 1435065584.128).Unix }}", "1435065584"},
+        {"{{ (toTime 1435065584.128).UnixMilli }}", "1435065584128"},
+        {"{{ (toTime -1.5).Unix }}", "-2"},
+        {"{{ (toTime 0).UTC }}", "1970-01-01 00:00:00 +0000 UTC"},
         {"{{ printf \"%0.2f\" (parseDuration \"1h2m10ms\") }}", "3720.01"},
     };
 
@@ -599,6 +615,10 @@ test_exec_errors(void **state)
          "<reReplaceAll \"(\" \"\" ...>: error calling reReplaceAll: "
          "regexp: Compile(`(`): error parsing regexp: missing closing ): "
          "`(`", 1, 4},
+        {"{{ (toTime 1.0).Foo }}", "executing \"test\" at <1.0>: can't "
+         "evaluate field Foo in type *time.Time", 1, 12},
+        {"{{ (toTime 1.0).Format }}", "executing \"test\" at <1.0>: wrong "
+         "number of args for Format: want 1 got 0", 1, 12},
         {"{{ parseDuration \"1x\" }}", "executing \"test\" at "
          "<parseDuration \"1x\">: error calling parseDuration: not a valid "
          "duration string: \"1x\"", 1, 4},

@@ -17,6 +17,7 @@
 #include "src/base/arena.h"
 #include "src/base/xalloc.h"
 #include "src/rules/template_funcs.h"
+#include "src/rules/template_humanize.h"
 #include "src/rules/template_parse.h"
 #include "src/rules/template_value.h"
 
@@ -116,22 +117,79 @@ find_var(struct run *r, const char *name)
     fail(r, "undefined variable: %s", name);
 }
 
+/* What the last field of a command's chain may take as a method: the
+ * command's other operands and the piped value. */
+struct margs {
+    struct tval dot;
+    const struct tcmd *c;
+    const struct tval *final;
+};
+
+static struct tval eval_arg(struct run *r, struct tval dot,
+                            const struct tnode *n, char p);
+static struct tval validate(struct run *r, struct tval v, char p);
+
 /*
- * One step of a field chain, recv.name. has_args: operands or a piped
- * value follow, which only a method could take, and these values have
- * none. A missing label is "", as Prometheus's missingkey=zero has it.
+ * The methods of a time (Go's *time.Time) that templates use: Format,
+ * String, Unix, UnixMilli and UTC (all times here are UTC already).
  */
 static struct tval
-eval_field(struct run *r, struct tval recv, const char *name, bool has_args)
+time_method(struct run *r, struct tval t, const char *name,
+            const struct margs *m)
+{
+    size_t nargs = m ? m->c->nargs - 1 + (m->final != NULL) : 0;
+    size_t want = !strcmp(name, "Format");
+    struct tval v = {0};
+    struct buf b;
+
+    if (strcmp(name, "Format") && strcmp(name, "String")
+        && strcmp(name, "Unix") && strcmp(name, "UnixMilli")
+        && strcmp(name, "UTC"))
+        fail(r, "can't evaluate field %s in type %s", name, tval_type(&t));
+    if (nargs != want)
+        fail(r, "wrong number of args for %s: want %zu got %zu", name, want,
+             nargs);
+    if (!strcmp(name, "UTC"))
+        return t;
+    if (!strcmp(name, "Unix") || !strcmp(name, "UnixMilli"))
+        return (struct tval){.kind = TV_INT,
+                             .i = name[4] ? t.i : (t.i - ((t.i % 1000
+                                  + 1000) % 1000)) / 1000};
+    if (want)
+        v = m->c->nargs > 1 ? eval_arg(r, m->dot, m->c->args->next, 's')
+                            : validate(r, *m->final, 's');
+    buf_init(&b, 0);
+    if (want)
+        tfunc_time_format(&b, t.i, v.s);
+    else
+        tval_time(&b, t.i);
+    v = (struct tval){.kind = TV_STRING, .len = b.len};
+    v.s = arena_strdup(r->fc.a, buf_str(&b));
+    buf_fini(&b);
+    return v;
+}
+
+/*
+ * One step of a field chain, recv.name. m: the operands or piped value
+ * that follow (NULL for none), which only a method could take; only a
+ * time has methods. A missing label is "", as Prometheus's
+ * missingkey=zero has it.
+ */
+static struct tval
+eval_field(struct run *r, struct tval recv, const char *name,
+           const struct margs *m)
 {
     static const char *const data_fields[] = {"Labels", "ExternalLabels",
                                               "ExternalURL", "Value"};
+    bool has_args = m && (m->c->nargs > 1 || m->final);
     const char *s;
     char *end;
     size_t i;
 
     if (recv.kind == TV_INVALID)
         return recv;
+    if (recv.kind == TV_TIME)
+        return time_method(r, recv, name, m);
     if (recv.kind == TV_LABELS || recv.kind == TV_ARGS) {
         if (has_args)
             fail(r, "%s is not a method but has arguments", name);
@@ -171,15 +229,16 @@ eval_field(struct run *r, struct tval recv, const char *name, bool has_args)
     fail(r, "can't evaluate field %s in type %s", name, tval_type(&recv));
 }
 
-/* Follows fields from recv; has_args applies to the last one. */
+/* Follows fields from recv; m (operands for a method) applies to the
+ * last one. */
 static struct tval
 eval_chain(struct run *r, struct tval recv, const char *const *fields,
-           size_t n, bool has_args)
+           size_t n, const struct margs *m)
 {
     size_t i;
 
     for (i = 0; i < n; i++)
-        recv = eval_field(r, recv, fields[i], i + 1 == n && has_args);
+        recv = eval_field(r, recv, fields[i], i + 1 == n ? m : NULL);
     return recv;
 }
 
@@ -211,12 +270,15 @@ validate(struct run *r, struct tval v, char p)
         ['S'] = TV_SAMPLE, ['Q'] = TV_RESULT,
     };
 
+    /* reflect.Value takes anything; interface{} anything valid */
     if (p == 'v' || (p == 'a' && v.kind != TV_INVALID))
         return v;
+    /* an invalid value becomes a nil interface, pointer or slice */
     if (v.kind <= TV_NIL && (p == 'a' || p == 'S' || p == 'Q'))
         return (struct tval){.kind = p == 'a' ? TV_NIL : want[(int)p]};
     if (v.kind <= TV_NIL)
         fail(r, "invalid value; expected %s", tfunc_param_type(p));
+    /* no conversions: Go's reflection only assigns equal types */
     if (v.kind != want[(int)p])
         fail(r, "wrong type for value; expected %s; got %s",
              tfunc_param_type(p), tval_type(&v));
@@ -237,13 +299,13 @@ eval_operand(struct run *r, struct tval dot, const struct tnode *n)
 
     switch (n->kind) {
     case TN_DOT: return dot;
-    case TN_FIELD: return eval_chain(r, dot, n->fields, n->nfields, false);
+    case TN_FIELD: return eval_chain(r, dot, n->fields, n->nfields, NULL);
     case TN_VAR:
         v = find_var(r, n->str)->v;
-        return eval_chain(r, v, n->fields, n->nfields, false);
+        return eval_chain(r, v, n->fields, n->nfields, NULL);
     case TN_PIPE:
         v = eval_pipeline(r, dot, n->pipe);
-        return eval_chain(r, v, n->fields, n->nfields, false);
+        return eval_chain(r, v, n->fields, n->nfields, NULL);
     case TN_IDENT:
         c = (struct tcmd){(struct tnode *)n, 1, NULL, n->line, n->col,
                           n->src, n->srclen};
@@ -258,11 +320,14 @@ static struct tval
 eval_arg(struct run *r, struct tval dot, const struct tnode *n, char p)
 {
     at_node(r, n);
+    /* nil fits only parameters that can be nil */
     if (n->kind == TN_NIL) {
         if (p == 'a' || p == 'S' || p == 'Q')
             return validate(r, (struct tval){.kind = TV_NIL}, p);
         fail(r, "cannot assign nil to %s", tfunc_param_type(p));
     }
+    /* computed operands are checked after the fact; literals are
+       read for the parameter's type, as Go's evalArg reads them */
     if (n->kind < TN_NIL || n->kind > TN_STRING || p == 'a' || p == 'v')
         return validate(r, eval_operand(r, dot, n), p);
     if (p == 's' && n->kind == TN_STRING)
@@ -310,12 +375,14 @@ eval_call(struct run *r, struct tval dot, const struct tcmd *c,
     struct tval *argv, res = {0};
 
     at_node(r, c->args);
+    /* the count includes the piped value, which goes last */
     if (variadic && nargs < nfixed)
         fail(r, "wrong number of args for %s: want at least %zu got %zu",
              f->name, nfixed, nargs);
     if (!variadic && nargs != nfixed)
         fail(r, "wrong number of args for %s: want %zu got %zu", f->name,
              nfixed, nargs);
+    /* and/or have no body: they decide which operands to evaluate */
     if (!f->fn)
         return eval_and_or(r, dot, c, final, f->name[0] == 'o');
     argv = arena_calloc(r->fc.a, nargs + 1, sizeof *argv);
@@ -328,6 +395,7 @@ eval_call(struct run *r, struct tval dot, const struct tcmd *c,
                                                 : nletters - 1]);
     }
     r->fc.err[0] = '\0';
+    /* Go reports a failing call at the whole command */
     if (f->fn(&r->fc, argv, nargs, &res) < 0) {
         at_cmd(r, c);
         fail(r, "error calling %s: %s", f->name, r->fc.err);
@@ -350,13 +418,13 @@ eval_command(struct run *r, struct tval dot, const struct tcmd *c,
              const struct tval *final)
 {
     const struct tnode *w = c->args;
-    bool has_args = c->nargs > 1 || final;
+    struct margs m = {dot, c, final};
     struct tval v;
 
     at_node(r, w);
     switch (w->kind) {
     case TN_FIELD:
-        return eval_chain(r, dot, w->fields, w->nfields, has_args);
+        return eval_chain(r, dot, w->fields, w->nfields, &m);
     case TN_IDENT:
         return eval_call(r, dot, c, final);
     case TN_VAR: case TN_PIPE:
@@ -364,7 +432,7 @@ eval_command(struct run *r, struct tval dot, const struct tcmd *c,
             not_a_function(r, c, final);
         v = w->kind == TN_VAR ? find_var(r, w->str)->v
                               : eval_pipeline(r, dot, w->pipe);
-        return eval_chain(r, v, w->fields, w->nfields, has_args);
+        return eval_chain(r, v, w->fields, w->nfields, &m);
     case TN_NIL:
         fail(r, "nil is not a command");
     default:
@@ -383,10 +451,12 @@ eval_pipeline(struct run *r, struct tval dot, const struct tpipe *p)
     size_t i;
 
     for (c = p->cmds; c; c = c->next) {
+        /* the first command gets no piped value, the others the last */
         struct tval prev = v;
 
         v = eval_command(r, dot, c, c == p->cmds ? NULL : &prev);
     }
+    /* ":=" declares in the current scope, "=" sets the innermost */
     for (i = 0; i < p->ndecl; i++) {
         if (p->is_assign)
             find_var(r, p->decl[i])->v = v;
@@ -415,6 +485,8 @@ range_once(struct run *r, const struct tnode *n, struct tval idx,
     size_t mark = r->nvars;
     enum flow f;
 
+    /* $i, $v := ... were pushed by the pipeline: set them in place;
+       with "=" they are variables of an outer scope */
     if (p->ndecl > 0 && p->is_assign) {
         find_var(r, p->decl[0])->v = p->ndecl > 1 ? idx : elem;
         if (p->ndecl > 1)
@@ -425,6 +497,7 @@ range_once(struct run *r, const struct tnode *n, struct tval idx,
             r->vars[r->nvars - 2].v = idx;
     }
     f = walk(r, elem, n->list);
+    /* variables declared in the body end with the iteration */
     r->nvars = mark;
     return f;
 }
@@ -526,6 +599,7 @@ walk_template(struct run *r, struct tval dot, const struct tnode *n)
         fail(r, "exceeded maximum template depth (%d)", MAX_DEPTH);
     if (n->pipe)
         v = eval_pipeline(r, dot, n->pipe);
+    /* the callee sees only its own "$", set to the new dot */
     r->base = r->nvars;
     push_var(r, "$", v);
     r->tname = def->name;
@@ -567,6 +641,7 @@ walk(struct run *r, struct tval dot, const struct tnode *n)
         case TN_ACTION: {
             struct tval v = eval_pipeline(r, dot, n->pipe);
 
+            /* a declaration prints nothing */
             if (n->pipe->ndecl > 0)
                 break;
             buf_reset(&r->scratch);
@@ -652,6 +727,7 @@ tmpl_exec(const struct tmpl *t, const struct tmpl_data *data,
     r->fc.data = data;
     r->fc.a = arena_new();
     buf_init(&r->scratch, 0);
+    /* errors longjmp back here; all the run's memory is freed below */
     if (!setjmp(r->fail)) {
         walk(r, root_data(r, data), lookup(t, t->name)->root);
         rc = 0;

@@ -36,6 +36,7 @@ equal(struct tfunc_ctx *c, const struct tval *x, const struct tval *y)
     bool xnil = x->kind == TV_NIL || x->kind == TV_INVALID;
     bool ynil = y->kind == TV_NIL || y->kind == TV_INVALID;
 
+    /* Go compares only equal basic kinds; nil only equals nil */
     if (k1 != k2) {
         if (!xnil && !ynil)
             return tfunc_fail(c, "incompatible types for comparison");
@@ -87,6 +88,7 @@ less(struct tfunc_ctx *c, const struct tval *x, const struct tval *y)
 {
     int k1 = basic_kind(x), k2 = basic_kind(y);
 
+    /* only numbers and strings have an order; bools do not */
     if (k1 == 0 || k1 == 1 || k2 == 0 || k2 == 1)
         return tfunc_fail(c, "invalid type for comparison");
     if (k1 != k2)
@@ -174,6 +176,7 @@ index_one(struct tfunc_ctx *c, struct tval *item, const struct tval *key)
 {
     const char *v;
 
+    /* maps take a string key; a missing one gives the zero value */
     if (item->kind == TV_LABELS || item->kind == TV_ARGS) {
         if (key->kind <= TV_NIL)
             return tfunc_fail(c, "value is nil; should be of type string");
@@ -200,6 +203,8 @@ index_one(struct tfunc_ctx *c, struct tval *item, const struct tval *key)
                               .len = v ? strlen(v) : 0};
         return 0;
     }
+    /* a result and a string take an int index; a string's element is
+       a byte */
     if (item->kind == TV_RESULT || item->kind == TV_STRING) {
         size_t len = item->kind == TV_RESULT ? item->n : item->len;
 

@@ -10,6 +10,9 @@
 #define RULES_TEMPLATE_HUMANIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "src/base/buf.h"
 
 #include "src/rules/template_funcs.h"
 #include "src/rules/template_value.h"
@@ -35,5 +38,11 @@ int tfunc_to_time(struct tfunc_ctx *c, const struct tval *a,
 /* parseDuration: a Prometheus duration in seconds. */
 int tfunc_parse_duration(struct tfunc_ctx *c, const struct tval *a,
                          size_t n, struct tval *res);
+/*
+ * Appends the time ms (Unix ms, UTC) as Go's Time.Format(layout) writes
+ * it: 2006 01 02 15 04 05 Jan January Mon Monday MST -0700 Z07:00 PM
+ * .000 .999 and the other elements of Go's reference time.
+ */
+void tfunc_time_format(struct buf *b, int64_t ms, const char *layout);
 
 #endif

@@ -58,6 +58,7 @@ lex_text(struct tlex *p, struct tlex_token *t)
     size_t n = l ? (size_t)(l - s) : p->len - p->pos;
     size_t start = 0;
 
+    /* " -}}" before this text trims its leading space */
     if (p->trim_next)
         while (start < n && is_space(s[start]))
             start++;
@@ -82,11 +83,14 @@ lex_left(struct tlex *p, struct tlex_token *t)
 
     t->kind = TK_LEFT;
     t->off = p->pos;
+    /* "{{-" trims only when a space follows: "{{-3}}" is a number */
     if (i + 1 < p->len && p->text[i] == '-' && is_space(p->text[i + 1]))
         i += 2;
     p->pos = i;
     p->in_action = true;
     p->paren = 0;
+    /* a comment must start right after the delimiter and end right
+       before the closing one */
     if (strncmp(p->text + i, "/*", 2) != 0) {
         t->len = i - t->off;
         return;

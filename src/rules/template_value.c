@@ -59,6 +59,7 @@ shortest_digits(double f, char *digits, int *dp)
     int p, nd = 0;
     size_t i;
 
+    /* 17 significant digits always read back; find the fewest that do */
     for (p = 1; p <= 17; p++) {
         snprintf(tmp, sizeof tmp, "%.*e", p - 1, fabs(f));
         if (strtod(tmp, NULL) == fabs(f))
@@ -115,6 +116,7 @@ tval_float(struct buf *out, double f, char fmt, int prec)
         buf_puts(out, isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
         return;
     }
+    /* with a precision C's printf writes what Go's does */
     if (prec >= 0) {
         char cf[8] = {'%', '.', '*', fmt, '\0'};
 
