@@ -619,6 +619,13 @@ test_exec_errors(void **state)
          "evaluate field Foo in type *time.Time", 1, 12},
         {"{{ (toTime 1.0).Format }}", "executing \"test\" at <1.0>: wrong "
          "number of args for Format: want 1 got 0", 1, 12},
+        {"{{ define \"a\" }}{{ template \"a\" }}{{ end }}{{ template \"a\" }}",
+         "executing \"a\" at <{{template \"a\"}}>: exceeded maximum template "
+         "depth (1000)", 1, 29},
+        {"{{ $x = 1 }}", "executing \"test\" at <1>: undefined "
+         "variable: $x", 1, 9},
+        {"{{ range 5 }}{{ end }}", "executing \"test\" at <range>: range "
+         "can't iterate over 5", 1, 4},
         {"{{ parseDuration \"1x\" }}", "executing \"test\" at "
          "<parseDuration \"1x\">: error calling parseDuration: not a valid "
          "duration string: \"1x\"", 1, 4},

@@ -567,6 +567,26 @@ lookup(const struct tmpl *t, const char *name)
     return NULL;
 }
 
+/* Points errors at a {{template}} node, written back as Go writes it. */
+static void
+at_template(struct run *r, const struct tnode *n)
+{
+    const struct tcmd *c = n->pipe ? n->pipe->cmds : NULL, *last = c;
+    struct buf b;
+
+    while (last && last->next)
+        last = last->next;
+    buf_init(&b, 0);
+    buf_printf(&b, "{{template \"%s\"", n->str);
+    if (c)
+        buf_printf(&b, " %.*s", (int)(last->src + last->srclen - c->src),
+                   c->src);
+    buf_puts(&b, "}}");
+    r->at.src = arena_strdup(r->fc.a, buf_str(&b));
+    r->at.len = b.len;
+    buf_fini(&b);
+}
+
 /* template: runs a definition with dot set and only "$" defined. */
 static void
 walk_template(struct run *r, struct tval dot, const struct tnode *n)
@@ -577,24 +597,11 @@ walk_template(struct run *r, struct tval dot, const struct tnode *n)
     struct tval v = {0};
 
     at_node(r, n);
-    if (!def) {
-        /* Go shows the node as it would write it back */
-        struct buf b;
-        const struct tcmd *c = n->pipe ? n->pipe->cmds : NULL, *last = c;
-
-        while (last && last->next)
-            last = last->next;
-        buf_init(&b, 0);
-        buf_printf(&b, "{{template \"%s\"", n->str);
-        if (c)
-            buf_printf(&b, " %.*s", (int)(last->src + last->srclen - c->src),
-                       c->src);
-        buf_puts(&b, "}}");
-        r->at.src = arena_strdup(r->fc.a, buf_str(&b));
-        r->at.len = b.len;
-        buf_fini(&b);
+    /* the node's text is built only for an error */
+    if (!def || r->depth >= MAX_DEPTH)
+        at_template(r, n);
+    if (!def)
         fail(r, "template \"%s\" not defined", n->str);
-    }
     if (r->depth >= MAX_DEPTH)
         fail(r, "exceeded maximum template depth (%d)", MAX_DEPTH);
     if (n->pipe)
