@@ -398,6 +398,11 @@ test_builtins(void **state)
         {"{{ index (args 1 2) \"arg7\" }}", "<nil>"},
         {"{{ index (query \"metric\") 1 | value }}", "11"},
         {"{{ index \"abc\" 1 }}", "98"},
+        {"{{ slice \"abcde\" 1 3 }}|{{ slice \"abcde\" 2 }}|"
+         "{{ slice \"abc\" }}|{{ slice \"abc\" 3 }}", "bc|cde|abc|"},
+        {"{{ range slice (query \"metric\") 1 }}{{ .Value }}{{ end }}",
+         "11"},
+        {"{{ len (slice (query \"metric\") 0 1 1) }}", "1"},
         {"{{ html \"<a href='x'>&\\\"\" }}",
          "&lt;a href=&#39;x&#39;&gt;&amp;&#34;"},
         {"{{ html 1 \"<\" }}", "1&lt;"},
@@ -626,6 +631,15 @@ test_exec_errors(void **state)
          "variable: $x", 1, 9},
         {"{{ range 5 }}{{ end }}", "executing \"test\" at <range>: range "
          "can't iterate over 5", 1, 4},
+        {"{{ slice \"abc\" 2 1 }}", "executing \"test\" at "
+         "<slice \"abc\" 2 1>: error calling slice: invalid slice index: "
+         "2 > 1", 1, 4},
+        {"{{ slice \"abc\" 1 4 }}", "executing \"test\" at "
+         "<slice \"abc\" 1 4>: error calling slice: index out of range: 4",
+         1, 4},
+        {"{{ slice \"abc\" 1 2 3 }}", "executing \"test\" at "
+         "<slice \"abc\" 1 2 3>: error calling slice: cannot 3-index slice "
+         "a string", 1, 4},
         {"{{ parseDuration \"1x\" }}", "executing \"test\" at "
          "<parseDuration \"1x\">: error calling parseDuration: not a valid "
          "duration string: \"1x\"", 1, 4},

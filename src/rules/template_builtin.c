@@ -2,7 +2,7 @@
  * Go's text/template builtins with Go's answers: comparisons by basic
  * kind (int and float64 never compare), truth, len and index on maps,
  * query results and strings, the fmt printers and the three escapers.
- * Not here: call and slice, which need Go function and slice values.
+ * Not here: call, which needs Go function values.
  */
 #include "src/rules/template_builtin.h"
 
@@ -73,6 +73,7 @@ fn_eq(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
     return tfunc_ret_bool(false, res);
 }
 
+/* ne: not eq, for exactly two operands. */
 static int
 fn_ne(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
 {
@@ -115,6 +116,7 @@ order(struct tfunc_ctx *c, const struct tval *a, bool negate, bool or_eq,
     return tfunc_ret_bool((l || e) != negate, res);
 }
 
+/* lt, le, gt, ge: Go's orderings. */
 static int
 fn_lt(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
 {
@@ -143,6 +145,7 @@ fn_ge(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
     return order(c, a, true, false, res);
 }
 
+/* not: the negated truth of its operand. */
 static int
 fn_not(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
 {
@@ -243,6 +246,58 @@ fn_index(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return 0;
 }
 
+/* print, println and printf: fmt.Sprint, Sprintln and Sprintf. */
+/* An index for slice: an int within 0..cap (Go's indexArg). */
+static int
+slice_index(struct tfunc_ctx *c, const struct tval *v, size_t cap,
+            int64_t *x)
+{
+    if (v->kind <= TV_NIL)
+        return tfunc_fail(c, "cannot index slice/array with nil");
+    if (v->kind != TV_INT)
+        return tfunc_fail(c, "cannot index slice/array with type %s",
+                          tval_type(v));
+    if (v->i < 0 || (uint64_t)v->i > cap)
+        return tfunc_fail(c, "index out of range: %lld", (long long)v->i);
+    *x = v->i;
+    return 0;
+}
+
+/* slice item i j (k): item[i:j:k] of a string or a query result. */
+static int
+fn_slice(struct tfunc_ctx *c, const struct tval *a, size_t n,
+         struct tval *res)
+{
+    size_t len = a[0].kind == TV_STRING ? a[0].len : a[0].n, i;
+    int64_t idx[3] = {0, (int64_t)len, (int64_t)len};
+
+    if (a[0].kind <= TV_NIL)
+        return tfunc_fail(c, "slice of untyped nil");
+    if (n > 4)
+        return tfunc_fail(c, "too many slice indexes: %zu", n - 1);
+    if (a[0].kind == TV_STRING && n == 4)
+        return tfunc_fail(c, "cannot 3-index slice a string");
+    if (a[0].kind != TV_STRING && a[0].kind != TV_RESULT)
+        return tfunc_fail(c, "can't slice item of type %s",
+                          tval_type(&a[0]));
+    for (i = 1; i < n; i++)
+        if (slice_index(c, &a[i], len, &idx[i - 1]) < 0)
+            return -1;
+    /* item[i:j] needs i <= j, item[i:j:k] also j <= k */
+    for (i = 0; i < (n == 4 ? 2u : 1u); i++)
+        if (idx[i] > idx[i + 1])
+            return tfunc_fail(c, "invalid slice index: %lld > %lld",
+                              (long long)idx[i], (long long)idx[i + 1]);
+    /* a string is copied: values' strings stay NUL-terminated */
+    if (a[0].kind == TV_STRING)
+        return tfunc_ret_str(c, a[0].s + idx[0], (size_t)(idx[1] - idx[0]),
+                             res);
+    *res = a[0];
+    res->samples = a[0].samples + idx[0];
+    res->n = (size_t)(idx[1] - idx[0]);
+    return 0;
+}
+
 static int
 fn_print(struct tfunc_ctx *c, const struct tval *a, size_t n,
          struct tval *res)
@@ -339,6 +394,7 @@ fn_js(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
     return tfunc_ret_buf(c, &out, res);
 }
 
+/* urlquery: Go's QueryEscape of the operands' text. */
 static int
 fn_urlquery(struct tfunc_ctx *c, const struct tval *a, size_t n,
             struct tval *res)
@@ -372,9 +428,11 @@ static const struct tfunc builtins[] = {
     {"print", "a*", fn_print},
     {"printf", "sa*", fn_printf},
     {"println", "a*", fn_println},
+    {"slice", "vv*", fn_slice},
     {"urlquery", "a*", fn_urlquery},
 };
 
+/* bsearch's comparison of a name with a table entry. */
 static int
 cmp_name(const void *key, const void *f)
 {

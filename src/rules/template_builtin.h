@@ -1,7 +1,7 @@
 /*
  * Go's text/template builtin functions: and, or (short-circuited by the
- * executor), not, len, index, eq, ne, lt, le, gt, ge, print, printf,
- * println, html, js and urlquery.
+ * executor), not, len, index, slice, eq, ne, lt, le, gt, ge, print,
+ * printf, println, html, js and urlquery.
  *
  * Ownership: the functions follow tfunc_fn's contract (template_funcs.h).
  */
