@@ -84,6 +84,7 @@ fn_title(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return 0;
 }
 
+/* toUpper and toLower (strings.ToUpper/ToLower on ASCII). */
 static int
 fn_case(struct tfunc_ctx *c, const struct tval *a, bool upper,
         struct tval *res)
@@ -99,6 +100,7 @@ fn_case(struct tfunc_ctx *c, const struct tval *a, bool upper,
     return 0;
 }
 
+/* toUpper: strings.ToUpper. */
 static int
 fn_to_upper(struct tfunc_ctx *c, const struct tval *a, size_t n,
             struct tval *res)
@@ -107,6 +109,7 @@ fn_to_upper(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return fn_case(c, a, true, res);
 }
 
+/* toLower: strings.ToLower. */
 static int
 fn_to_lower(struct tfunc_ctx *c, const struct tval *a, size_t n,
             struct tval *res)
@@ -145,6 +148,8 @@ split_host_port(const char *hp, size_t len, const char **host,
     return true;
 }
 
+/* stripPort: the host of host:port, the text itself when it is not
+ * one (a bare IPv6 address included). */
 static int
 fn_strip_port(struct tfunc_ctx *c, const struct tval *a, size_t n,
               struct tval *res)
@@ -205,6 +210,8 @@ tfunc_query_escape(struct buf *b, const char *s, size_t len)
     }
 }
 
+/* The expression browser's link for expr on tab 0 (graph) or 1 (table),
+ * relative, as Prometheus's strutil builds it. */
 static int
 fn_link(struct tfunc_ctx *c, const struct tval *a, int tab,
         struct tval *res)
@@ -218,6 +225,7 @@ fn_link(struct tfunc_ctx *c, const struct tval *a, int tab,
     return tfunc_ret_buf(c, &b, res);
 }
 
+/* graphLink: the graph tab's link. */
 static int
 fn_graph_link(struct tfunc_ctx *c, const struct tval *a, size_t n,
               struct tval *res)
@@ -226,6 +234,7 @@ fn_graph_link(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return fn_link(c, a, 0, res);
 }
 
+/* tableLink: the table tab's link. */
 static int
 fn_table_link(struct tfunc_ctx *c, const struct tval *a, size_t n,
               struct tval *res)
@@ -291,6 +300,7 @@ fn_query(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return 0;
 }
 
+/* first: a result's first sample; an empty result is an error. */
 static int
 fn_first(struct tfunc_ctx *c, const struct tval *a, size_t n,
          struct tval *res)
@@ -310,6 +320,7 @@ nil_sample(struct tfunc_ctx *c)
                "dereference");
 }
 
+/* label: one label of a sample, "" when it has none. */
 static int
 fn_label(struct tfunc_ctx *c, const struct tval *a, size_t n,
          struct tval *res)
@@ -323,6 +334,7 @@ fn_label(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return tfunc_ret_str(c, v ? v : "", v ? strlen(v) : 0, res);
 }
 
+/* value: a sample's value. */
 static int
 fn_value(struct tfunc_ctx *c, const struct tval *a, size_t n,
          struct tval *res)
@@ -334,6 +346,7 @@ fn_value(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return 0;
 }
 
+/* strvalue: the __value__ label, for string results of old. */
 static int
 fn_strvalue(struct tfunc_ctx *c, const struct tval *a, size_t n,
             struct tval *res)
@@ -396,6 +409,7 @@ fn_external_url(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return tfunc_ret_str(c, u, strlen(u), res);
 }
 
+/* pathPrefix: the path of the external URL, "" when it has none. */
 static int
 fn_path_prefix(struct tfunc_ctx *c, const struct tval *a, size_t n,
                struct tval *res)
@@ -440,6 +454,7 @@ static const struct tfunc funcs[] = {
     {"value", "S", fn_value},
 };
 
+/* bsearch's comparison of a name with a table entry. */
 static int
 cmp_name(const void *key, const void *f)
 {

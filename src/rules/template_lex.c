@@ -30,12 +30,14 @@ lex_fail(struct tlex *p, size_t off, const char *fmt, ...)
     longjmp(*p->fail, 2);
 }
 
+/* Go's spaces inside actions. */
 static bool
 is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Characters of words; any non-ASCII byte counts as a letter. */
 static bool
 is_alnum(char c)
 {

@@ -72,6 +72,7 @@ next(struct parser *p)
     return t;
 }
 
+/* The next token without consuming it (one token of lookahead). */
 static struct tlex_token
 peek(struct parser *p)
 {
@@ -85,6 +86,7 @@ peek(struct parser *p)
     return p->peek;
 }
 
+/* The next token that is not a space, consuming it and the spaces. */
 static struct tlex_token
 next_nonspace(struct parser *p)
 {
@@ -96,6 +98,7 @@ next_nonspace(struct parser *p)
     return t;
 }
 
+/* The next non-space token, consuming only the spaces before it. */
 static struct tlex_token
 peek_nonspace(struct parser *p)
 {
@@ -138,6 +141,7 @@ describe(struct parser *p, struct tlex_token t)
     return s;
 }
 
+/* Fails with Go's "unexpected X in context". */
 static void
 unexpected(struct parser *p, struct tlex_token t, const char *context)
 {
@@ -365,12 +369,14 @@ struct lexstate {
     struct tlex_token tok, peek;
 };
 
+/* Backing up copies the lexer, which is a plain value. */
 static struct lexstate
 save(const struct parser *p)
 {
     return (struct lexstate){p->lx, p->have_peek, p->tok, p->peek};
 }
 
+/* Returns to a state save took. */
 static void
 restore(struct parser *p, struct lexstate s)
 {
@@ -496,7 +502,10 @@ parse_template_name(struct parser *p, const char *context)
     return unquote(p, t, &len);
 }
 
-/* Parses the body of a define or block as its own template. */
+/*
+ * definition: list '{{end}}'
+ * The body of a define or block, parsed as a template of its own.
+ */
 static void
 parse_definition(struct parser *p, const char *name, const char *context)
 {
@@ -655,7 +664,10 @@ parse_list(struct parser *p, enum stop *how)
     }
 }
 
-/* The top level: a list in which {{define}} may appear, but no end/else. */
+/*
+ * top: (text | '{{define' name '}}' definition | action)*
+ * The top level: {{define}} may appear here only, and no end or else.
+ */
 static struct tnode *
 parse_top(struct parser *p)
 {
