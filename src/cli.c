@@ -37,6 +37,8 @@ static const char usage_text[] =
 "  -d, --dashboard FILE   show a dashboard file (YAML or Grafana JSON), or\n"
 "                         an installed one by NAME; repeatable\n"
 "      --list-dashboards  list the dashboards -d NAME finds, and exit\n"
+"      --set NAME=VALUE   a constant input of a Grafana export, as its\n"
+"                         import step asks for; repeatable\n"
 "      --demo             serve built-in demo targets and scrape them\n"
 "      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
 "                         are scraped (default 5s)\n"
@@ -69,7 +71,7 @@ enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
-    OPT_LIST_DASHBOARDS,
+    OPT_LIST_DASHBOARDS, OPT_SET,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -82,6 +84,7 @@ static const struct option long_options[] = {
     { "demo", no_argument, NULL, OPT_DEMO },
     { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
     { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
+    { "set", required_argument, NULL, OPT_SET },
     { "once", no_argument, NULL, OPT_ONCE },
     { "output", required_argument, NULL, 'o' },
     { "width", required_argument, NULL, OPT_WIDTH },
@@ -160,6 +163,13 @@ handle_option(struct cli *c, int opt, const char *arg)
         if (c->ndash == CLI_MAX_DASH)
             return usage_error("%s", "too many dashboard files");
         c->dash[c->ndash++] = arg;
+        break;
+    case OPT_SET:
+        if (strchr(arg, '=') == NULL || arg[0] == '=')
+            return usage_error("--set wants NAME=VALUE, not '%s'", arg);
+        if (c->nset == CLI_MAX_DASH)
+            return usage_error("%s", "too many --set values");
+        c->set[c->nset++] = arg;
         break;
     case OPT_DEMO: c->demo = true; break;
     case OPT_ONCE: c->once = true; break;

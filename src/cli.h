@@ -33,6 +33,9 @@ struct cli {
                                  * and the demo; default 5s */
     const char *dash[CLI_MAX_DASH];     /* -d FILE..., argv-owned */
     int ndash;
+    /* --set NAME=VALUE...: constant inputs of Grafana exports */
+    const char *set[CLI_MAX_DASH];      /* argv-owned */
+    int nset;
     const char **files;         /* promdeck check: the files to check */
     int nfiles;
     bool demo;                  /* --demo */

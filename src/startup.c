@@ -173,8 +173,8 @@ print_broken(struct dash *d, const struct cli *cli)
  * source arg (which outlives it). -1 on errors.
  */
 static int
-load_one(const char *arg, struct dashboard *m, bool report,
-         struct diag *first)
+load_one(const struct cli *cli, const char *arg, struct dashboard *m,
+         bool report, struct diag *first)
 {
     struct diag errs[MAXERRS];
     struct grafana_notes notes = { NULL, 0 };
@@ -183,7 +183,8 @@ load_one(const char *arg, struct dashboard *m, bool report,
     int rc = -1;
 
     if (path != NULL)
-        rc = dashfile_open(path, m, errs, MAXERRS, &nerr, &notes);
+        rc = dashfile_open_with(path, cli->set, (size_t)cli->nset, m, errs,
+                                MAXERRS, &nerr, &notes);
     if (report)
         print_notes(path, &notes);
     grafana_notes_fini(&notes);
@@ -213,7 +214,7 @@ load_dashboards(const struct cli *cli, bool report, struct diag *first)
     struct dash *d;
 
     for (int i = 0; i < cli->ndash; i++) {
-        if (load_one(cli->dash[i], i == 0 ? &all : &one, report,
+        if (load_one(cli, cli->dash[i], i == 0 ? &all : &one, report,
                      first) < 0) {
             if (i > 0)
                 dashmodel_fini(&all);

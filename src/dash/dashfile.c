@@ -1172,12 +1172,21 @@ int
 dashfile_open(const char *path, struct dashboard *out, struct diag *errs,
               size_t maxerrs, size_t *nerrs, struct grafana_notes *notes)
 {
+    return dashfile_open_with(path, NULL, 0, out, errs, maxerrs, nerrs,
+                              notes);
+}
+
+int
+dashfile_open_with(const char *path, const char *const *set, size_t nset,
+                   struct dashboard *out, struct diag *errs, size_t maxerrs,
+                   size_t *nerrs, struct grafana_notes *notes)
+{
     struct diag d;
 
     if (!starts_with_brace(path))
         return dashfile_load(path, out, errs, maxerrs, nerrs);
     *nerrs = 0;
-    if (grafana_load(path, out, notes, &d) == 0)
+    if (grafana_load_with(path, set, nset, out, notes, &d) == 0)
         return 0;
     if (maxerrs > 0)
         errs[(*nerrs)++] = d;

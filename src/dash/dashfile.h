@@ -60,5 +60,12 @@ int dashfile_check(const char *path, struct dashfile_counts *counts,
  */
 int dashfile_open(const char *path, struct dashboard *out, struct diag *errs,
                   size_t maxerrs, size_t *nerrs, struct grafana_notes *notes);
+/* The same, with set[0..nset) ("NAME=VALUE") filling a Grafana export's
+ * constant inputs as grafana_load_with does (promdeck's own YAML format
+ * has no inputs, so it ignores them). */
+int dashfile_open_with(const char *path, const char *const *set,
+                       size_t nset, struct dashboard *out,
+                       struct diag *errs, size_t maxerrs, size_t *nerrs,
+                       struct grafana_notes *notes);
 
 #endif

@@ -86,4 +86,38 @@ rc=$?
 check "a path is never looked up by name" \
     sh -c "[ $rc -eq 2 ] && grep -q '$tmp/nowhere/mine: error: cannot open' \
            '$tmp/err'"
+
+# --set fills a Grafana export's constant input, as its import step does;
+# without it the input's default stands. The demo has three image-gallery
+# replicas and no job called nosuchjob.
+cat >"$tmp/inputs.json" <<'EOF'
+{"__inputs": [
+   {"name": "DS_PROMETHEUS", "type": "datasource", "pluginId": "prometheus"},
+   {"name": "VAR_JOB", "type": "constant", "value": "nosuchjob"}],
+ "title": "Inputs",
+ "panels": [{"type": "stat", "title": "Up", "datasource": "${DS_PROMETHEUS}",
+   "gridPos": {"x": 0, "y": 0, "w": 12, "h": 4},
+   "targets": [{"expr": "count(up{job=\"${VAR_JOB}\"})", "refId": "A"}]}]}
+EOF
+panel() {   # panel FILE: the first panel's expanded query and its values
+    python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))["panels"][0]
+print(p["queries"][0], [s["value"] for s in p["series"]])' "$1" 2>&1
+}
+"$PROMDECK" --demo -d "$tmp/inputs.json" --once -o json --timeout 30s \
+    >"$tmp/default.json" 2>/dev/null
+got=$(panel "$tmp/default.json")
+check "a constant input takes its default without --set" \
+    [ "$got" = "count(up{job=\"nosuchjob\"}) []" ]
+"$PROMDECK" --demo -d "$tmp/inputs.json" --set VAR_JOB=image-gallery \
+    --once -o json --timeout 30s >"$tmp/set.json" 2>/dev/null
+got=$(panel "$tmp/set.json")
+check "--set VAR_JOB=... fills the input and the panel has the value" \
+    [ "$got" = "count(up{job=\"image-gallery\"}) [3]" ]
+"$PROMDECK" --demo -d "$tmp/inputs.json" --set NOPE=x --once \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--set for an input the dashboard does not have is an error" \
+    sh -c "[ $rc -eq 2 ] && grep -q \"'NOPE' is not a constant input\" \
+           '$tmp/err'"
 finish
