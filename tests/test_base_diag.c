@@ -83,10 +83,25 @@ test_span_clipped_to_line(void **state)
     buf_fini(&b);
 }
 
+/* The did-you-mean distance: insertions, deletions and substitutions. */
+static void
+test_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(diag_distance("scrape_interval", "scrape_interval"), 0);
+    assert_int_equal(diag_distance("scrape_intervl", "scrape_interval"), 1);
+    assert_int_equal(diag_distance("job_nmae", "job_name"), 2);
+    assert_int_equal(diag_distance("", "abc"), 3);
+    assert_int_equal(diag_distance("kitten", "sitting"), 3);
+    assert_true(diag_distance("a", "0123456789012345678901234567890123456789"
+                              "012345678901234567890123") == (size_t)-1);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_distance),
         cmocka_unit_test(test_format_with_caret),
         cmocka_unit_test(test_position_from_offset),
         cmocka_unit_test(test_no_position),

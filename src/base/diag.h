@@ -41,4 +41,11 @@ void diag_format(struct buf *out, const struct diag *d, const char *text,
                  size_t len);
 void diag_print(FILE *f, const struct diag *d, const char *text, size_t len);
 
+/*
+ * The edit (Levenshtein) distance between two short words, for the
+ * did-you-mean hints of unknown keys and names; (size_t)-1 when either is
+ * 64 bytes or longer.
+ */
+size_t diag_distance(const char *a, const char *b);
+
 #endif

@@ -170,34 +170,6 @@ warn_at(struct loader *ld, const struct yaml_node *n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Edit distance between a and b (both short keys). */
-static size_t
-distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
-
-    if (la >= 64 || lb >= 64)
-        return (size_t)-1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t best = prev + (a[i - 1] != b[j - 1]);
-
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            tmp = row[j];
-            row[j] = best;
-            prev = tmp;
-        }
-    }
-    return row[lb];
-}
-
 static bool
 in_list(const char *const *list, const char *s)
 {
@@ -217,7 +189,7 @@ suggest(const struct section *sec, const char *key)
 
     for (size_t l = 0; l < 2; l++)
         for (const char *const *k = lists[l]; *k != NULL; k++) {
-            size_t d = distance(key, *k);
+            size_t d = diag_distance(key, *k);
 
             if (d < bestd) {
                 bestd = d;

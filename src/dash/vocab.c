@@ -150,44 +150,16 @@ vocab_unit(const char *name, enum unit *u)
     return -1;
 }
 
-/* The edit distance of a and b when it is at most 2, else 3. */
-static int
-distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    int row[64], prev, tmp;
-
-    if (la >= 63 || lb >= 63 || (la > lb ? la - lb : lb - la) > 2)
-        return 3;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        prev = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int best = prev + (a[i - 1] != b[j - 1]);
-
-            tmp = row[j];
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = tmp;
-        }
-    }
-    return row[lb] > 2 ? 3 : row[lb];
-}
-
 const char *
 vocab_unit_suggest(const char *name)
 {
     const char *best = NULL;
-    int bd = 3;
+    size_t bd = 3;      /* a suggestion is at most two edits away */
 
     for (size_t i = 0; i < model_unit_count(); i++) {
         const char *cand = model_unit_name((enum unit)i);
-        int d = strcasecmp(cand, name) == 0 ? 0 : distance(cand, name);
+        size_t d = strcasecmp(cand, name) == 0 ? 0
+                                               : diag_distance(cand, name);
 
         if (i != UNIT_CUSTOM && d < bd) {
             bd = d;

@@ -89,34 +89,6 @@ rule_err(struct loader *ld, int line, int col, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Levenshtein distance, for the did-you-mean hint on unknown keys. */
-static size_t
-distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
-
-    if (lb >= 64)
-        return (size_t)-1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t best = prev + (a[i - 1] != b[j - 1]);
-
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            tmp = row[j];
-            row[j] = best;
-            prev = tmp;
-        }
-    }
-    return row[lb];
-}
-
 static bool
 known(const char *const *keys, const char *k)
 {
@@ -134,7 +106,7 @@ suggest(const char *const *keys, const char *k)
     size_t bestd = (size_t)-1;
 
     for (; *keys != NULL; keys++) {
-        size_t d = distance(k, *keys);
+        size_t d = diag_distance(k, *keys);
 
         if (d < bestd) {
             bestd = d;
