@@ -6,6 +6,8 @@
  * and staleness markers for series a rule no longer writes. Alerts are
  * always treated as restored (promdeck keeps no state across runs), so
  * ALERTS and ALERTS_FOR_STATE are written from the first evaluation.
+ * Alert labels and annotations are expanded per result sample, as
+ * alerting.go does, with query() reading the store at the evaluation time.
  */
 #include "src/rules/group.h"
 
@@ -16,6 +18,7 @@
 
 #include "query/query.h"
 #include "src/base/xalloc.h"
+#include "src/rules/ruletmpl.h"
 
 /* The state of one rule between evaluations. */
 struct rule_state {
@@ -29,11 +32,14 @@ struct rule_state {
 struct rule_group {
     const struct rule_group_def *def;
     struct rule_state *rules;
+    struct labels ext_labels;   /* owned, sorted */
+    char *ext_url;              /* owned, "" when not set */
 };
 
 /* One output sample of a rule, its labels owned. */
 struct out_sample {
     struct labels labels;
+    struct labels annotations;  /* alert candidates: expanded, owned */
     double v;
 };
 
@@ -49,7 +55,19 @@ rule_group_new(const struct rule_group_def *def)
 
     g->def = def;
     g->rules = xcalloc(def->nrules + 1, sizeof(*g->rules));
+    g->ext_url = xstrdup("");
     return g;
+}
+
+void
+rule_group_set_opts(struct rule_group *g, const struct rule_group_opts *o)
+{
+    labels_release(&g->ext_labels);
+    free(g->ext_url);
+    if (o->external_labels != NULL)
+        labels_dup(&g->ext_labels, o->external_labels);
+    labels_sort(&g->ext_labels);
+    g->ext_url = xstrdup(o->external_url != NULL ? o->external_url : "");
 }
 
 static void
@@ -74,6 +92,8 @@ rule_group_free(struct rule_group *g)
         free(rs->alerts);
     }
     free(g->rules);
+    labels_release(&g->ext_labels);
+    free(g->ext_url);
     free(g);
 }
 
@@ -88,8 +108,10 @@ rule_alert_state_name(enum alert_state s)
 static void
 outvec_fini(struct outvec *o)
 {
-    for (size_t i = 0; i < o->n; i++)
+    for (size_t i = 0; i < o->n; i++) {
         labels_release(&o->v[i].labels);
+        labels_release(&o->v[i].annotations);
+    }
     free(o->v);
     o->v = NULL;
     o->n = o->cap = 0;
@@ -104,6 +126,7 @@ outvec_take(struct outvec *o, struct labels *ls, double v)
         o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
     }
     o->v[o->n].labels = *ls;
+    o->v[o->n].annotations = (struct labels){ NULL, 0 };
     o->v[o->n++].v = v;
     ls->v = NULL;
     ls->n = 0;
@@ -257,11 +280,76 @@ eval_record(const struct rule_def *r, struct rule_state *rs,
     return 0;
 }
 
+/* What a template's query() runs on: the group's store at its time. */
+struct query_ctx {
+    const struct store *st;
+    int64_t t;
+};
+
+/*
+ * The template query function (rules.EngineQueryFunc): an instant query
+ * at the evaluation time; parse errors read as Prometheus words them.
+ */
+static struct qresult *
+template_query(void *ctx, const char *expr, struct diag *d)
+{
+    const struct query_ctx *qc = ctx;
+    struct query *q = qparse_query(expr, strlen(expr), d);
+    struct qresult *res;
+    struct buf msg;
+
+    if (q == NULL) {
+        buf_init(&msg, 0);
+        rulefile_expr_error(d, &msg);
+        diag_set(d, 0, 0, 0, "%s", buf_str(&msg));
+        buf_fini(&msg);
+        return NULL;
+    }
+    res = qeval_instant(q, qc->st, qc->t, d);
+    qparse_free(q);
+    return res;
+}
+
+/*
+ * The rule's labels over ls, then alertname, and its annotations into
+ * ann, each expanded for the sample (labels src, value v) as
+ * alerting.go does: an empty label value removes the label, an empty
+ * annotation stays.
+ */
+static void
+expand_alert(const struct rule_group *g, const struct rule_def *r,
+             const struct labels *src, double v, struct query_ctx *qc,
+             struct labels *ls, struct labels *ann)
+{
+    struct tmpl_data data = {
+        .labels = src, .external_labels = &g->ext_labels,
+        .external_url = g->ext_url, .value = v, .query = template_query,
+        .query_ctx = qc, .time_ms = qc->t,
+    };
+    struct buf b;
+
+    buf_init(&b, 0);
+    for (size_t i = 0; i < r->labels.n; i++) {
+        buf_reset(&b);
+        ruletmpl_expand(r->label_tmpls[i], r->name, &data, &b);
+        label_set(ls, r->labels.v[i].name, buf_str(&b));
+    }
+    label_set(ls, "alertname", r->name);
+    for (size_t i = 0; i < r->annotations.n; i++) {
+        buf_reset(&b);
+        ruletmpl_expand(r->annotation_tmpls[i], r->name, &data, &b);
+        labels_put(ann, r->annotations.v[i].name, buf_str(&b));
+    }
+    buf_fini(&b);
+}
+
 /* The alerts the expression gives at this evaluation, sorted. */
 static int
-alert_candidates(const struct rule_def *r, struct rule_state *rs,
-                 const struct store *st, int64_t t, struct outvec *cand)
+alert_candidates(const struct rule_group *g, const struct rule_def *r,
+                 struct rule_state *rs, const struct store *st, int64_t t,
+                 struct outvec *cand)
 {
+    struct query_ctx qc = { st, t };
     struct qresult *res;
 
     if (run_query(r, st, t, &res, rs) < 0)
@@ -269,12 +357,12 @@ alert_candidates(const struct rule_def *r, struct rule_state *rs,
     for (size_t k = 0; k < result_len(res); k++) {
         const struct labels *src;
         double v = result_at(res, k, &src);
-        struct labels ls;
+        struct labels ls, ann = { NULL, 0 };
 
         labels_copy(&ls, src, true);
-        apply_rule_labels(&ls, r);
-        label_set(&ls, "alertname", r->name);
+        expand_alert(g, r, src, v, &qc, &ls, &ann);
         outvec_take(cand, &ls, v);
+        cand->v[cand->n - 1].annotations = ann;
     }
     qresult_free(res);
     if (sort_has_dup(cand)) {
@@ -296,17 +384,20 @@ find_alert(struct rule_state *rs, const struct labels *ls)
 
 /*
  * New results become pending alerts (a resolved alert with the same
- * labels starts over); alerts still active get the new value.
+ * labels starts over); alerts still active get the new value and
+ * annotations. The candidates' annotations are taken over.
  */
 static void
-merge_alerts(const struct rule_def *r, struct rule_state *rs,
-             struct outvec *cand, int64_t t)
+merge_alerts(struct rule_state *rs, struct outvec *cand, int64_t t)
 {
     for (size_t k = 0; k < cand->n; k++) {
         struct rule_alert *a = find_alert(rs, &cand->v[k].labels);
 
         if (a != NULL && a->state != ALERT_INACTIVE) {
             a->value = cand->v[k].v;
+            labels_release(&a->annotations);
+            a->annotations = cand->v[k].annotations;
+            cand->v[k].annotations = (struct labels){ NULL, 0 };
             continue;
         }
         if (a == NULL) {
@@ -318,7 +409,8 @@ merge_alerts(const struct rule_def *r, struct rule_state *rs,
         }
         memset(a, 0, sizeof(*a));
         labels_dup(&a->labels, &cand->v[k].labels);
-        labels_dup(&a->annotations, &r->annotations);
+        a->annotations = cand->v[k].annotations;
+        cand->v[k].annotations = (struct labels){ NULL, 0 };
         a->state = ALERT_PENDING;
         a->value = cand->v[k].v;
         a->active_at = t;
@@ -355,7 +447,7 @@ step_alerts(const struct rule_def *r, struct rule_state *rs,
 
     for (size_t j = 0; j < rs->nalerts; j++) {
         struct rule_alert *a = &rs->alerts[j];
-        struct out_sample key = { a->labels, 0 };
+        struct out_sample key = { .labels = a->labels };
         bool present = cand->n > 0 &&
                        bsearch(&key, cand->v, cand->n, sizeof(*cand->v),
                                cmp_out) != NULL;
@@ -386,19 +478,21 @@ step_alerts(const struct rule_def *r, struct rule_state *rs,
 
 /* An alerting rule: its ALERTS samples into out. */
 static int
-eval_alert(const struct rule_def *r, struct rule_state *rs,
-           const struct store *st, int64_t t, int64_t limit,
+eval_alert(const struct rule_group *g, const struct rule_def *r,
+           struct rule_state *rs, const struct store *st, int64_t t,
            struct outvec *out)
 {
     struct outvec cand = { NULL, 0, 0 };
     size_t active;
     char msg[96];
 
-    if (alert_candidates(r, rs, st, t, &cand) < 0) {
+    int64_t limit = g->def->limit;
+
+    if (alert_candidates(g, r, rs, st, t, &cand) < 0) {
         outvec_fini(&cand);
         return -1;
     }
-    merge_alerts(r, rs, &cand, t);
+    merge_alerts(rs, &cand, t);
     active = step_alerts(r, rs, &cand, t, out);
     outvec_fini(&cand);
     if (limit > 0 && (int64_t)active > limit) {
@@ -466,7 +560,7 @@ rule_group_eval(struct rule_group *g, struct store *st, int64_t t)
         if (r->kind == RULE_RECORD)
             rc = eval_record(r, rs, st, t, g->def->limit, &out);
         else
-            rc = eval_alert(r, rs, st, t, g->def->limit, &out);
+            rc = eval_alert(g, r, rs, st, t, &out);
         /* A failed rule writes nothing and marks nothing stale. */
         if (rc == 0)
             write_samples(rs, st, t, &out);

@@ -3,8 +3,9 @@
  * group evaluate in order at one evaluation time; recording rules write
  * their result into the store, alerting rules walk their alerts from
  * inactive to pending to firing and write ALERTS and ALERTS_FOR_STATE;
- * series a rule stops producing get staleness markers. Scheduling (when to
- * call rule_group_eval), templates and notification are left to callers.
+ * series a rule stops producing get staleness markers. Alert labels and
+ * annotations are expanded as templates at each evaluation. Scheduling
+ * (when to call rule_group_eval) and notification are left to callers.
  *
  * Ownership: a group borrows its definition (it must outlive the group)
  * and owns its alert state. Pointers and strings it returns stay valid
@@ -32,7 +33,8 @@ enum alert_state {
 struct rule_alert {
     struct labels labels;       /* owned: series labels, rule labels over
                                  * them, alertname; sorted */
-    struct labels annotations;  /* owned: the rule's, not expanded */
+    struct labels annotations;  /* owned: the rule's, expanded at the
+                                 * latest evaluation; sorted */
     enum alert_state state;
     double value;               /* the expression's latest value */
     int64_t active_at;          /* ms: when it became pending */
@@ -44,6 +46,15 @@ struct rule_group;
 
 /* A group for def, with no state yet. def is borrowed. */
 struct rule_group *rule_group_new(const struct rule_group_def *def);
+/* What templates see of the configuration. */
+struct rule_group_opts {
+    const struct labels *external_labels;   /* $externalLabels; NULL: none */
+    const char *external_url;               /* $externalURL; NULL: "" */
+};
+
+/* Sets the group's options (copied; o is borrowed for the call). */
+void rule_group_set_opts(struct rule_group *g,
+                         const struct rule_group_opts *o);
 /* Releases the group and its alerts; NULL does nothing. */
 void rule_group_free(struct rule_group *g);
 

@@ -2,8 +2,9 @@
  * Rule files: decode the YAML tree into groups and rules, then validate them
  * the way Prometheus 2.42's rulefmt does, with its error texts, so promdeck
  * check rules can answer as promtool check rules does. Decoding errors stop
- * the load before validation, as in Prometheus. Templates are not parsed
- * here yet; evaluation lives in src/rules/group.c.
+ * the load before validation, as in Prometheus. The templates of alerting
+ * rules are parsed here (src/rules/ruletmpl.c); evaluation lives in
+ * src/rules/group.c.
  */
 #include "src/rules/rulefile.h"
 
@@ -16,6 +17,7 @@
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
+#include "src/rules/ruletmpl.h"
 
 /* Validation errors wait here until decoding is known to be clean. */
 #define MAX_PENDING 64
@@ -222,13 +224,8 @@ rulefile_valid_label_name(const char *s)
     return strchr(s, ':') == NULL && rulefile_valid_metric_name(s);
 }
 
-/*
- * The PromQL error as Prometheus words it: "L:C: parse error: MSG". The
- * message is promdeck's own, except that running out of input reads
- * "unexpected end of input" as Prometheus's parser says it.
- */
-static void
-expr_error(struct buf *out, const struct diag *d)
+void
+rulefile_expr_error(const struct diag *d, struct buf *out)
 {
     const char *tail = ", found end of input";
     size_t ml = strlen(d->msg), tl = strlen(tail);
@@ -284,7 +281,7 @@ validate_expr(struct loader *ld, const struct rule_nodes *rn,
         return;
     buf_init(&msg, 0);
     buf_puts(&msg, "could not parse expression: ");
-    expr_error(&msg, &d);
+    rulefile_expr_error(&d, &msg);
     rule_msg(ld, rn, r, rn->expr, "", buf_str(&msg));
     buf_fini(&msg);
 }
@@ -348,6 +345,42 @@ validate_names(struct loader *ld, const struct rule_nodes *rn,
     }
 }
 
+/*
+ * Parses each template of set into *out (rulefmt's testTemplateParsing);
+ * what is the word its errors use: "label" or "annotation". The errors
+ * carry no position, as promtool prints them; the hint says where the
+ * value is.
+ */
+static void
+parse_templates(struct loader *ld, const struct rule_nodes *rn,
+                const struct rule_def *r, const struct labels *set,
+                const struct yaml_node *map, const char *what,
+                struct tmpl ***out)
+{
+    char err[400], msg[512];
+    struct buf key;
+
+    *out = xcalloc(set->n + 1, sizeof(**out));
+    for (size_t i = 0; i < set->n; i++) {
+        const struct yaml_node *v = yaml_get(map, set->v[i].name);
+
+        (*out)[i] = ruletmpl_parse(r->name, set->v[i].value, err,
+                                   sizeof(err));
+        if ((*out)[i] != NULL)
+            continue;
+        buf_init(&key, 0);
+        labels_escape(set->v[i].name, &key);
+        snprintf(msg, sizeof(msg), "%s \"%s\": %s", what, buf_str(&key),
+                 err);
+        buf_fini(&key);
+        rule_msg(ld, rn, r, NULL, "", msg);
+        if (v != NULL && ld->npending > 0)
+            diag_hint(&ld->pending[ld->npending - 1].d,
+                      "the %s's value is at line %d, column %d", what,
+                      v->line, v->col);
+    }
+}
+
 /* Decodes one rule mapping into r, then validates it. */
 static void
 load_rule(struct loader *ld, const struct yaml_node *n, const char *group,
@@ -377,6 +410,12 @@ load_rule(struct loader *ld, const struct yaml_node *n, const char *group,
     r->expr = xstrdup(expr);
     validate_kind(ld, &rn, r, record, alert, fornode);
     validate_names(ld, &rn, r);
+    if (r->kind != RULE_ALERT)
+        return;
+    parse_templates(ld, &rn, r, &r->labels, yaml_get(n, "labels"), "label",
+                    &r->label_tmpls);
+    parse_templates(ld, &rn, r, &r->annotations, yaml_get(n, "annotations"),
+                    "annotation", &r->annotation_tmpls);
 }
 
 /* Decodes a group's rules sequence into g. */
@@ -563,6 +602,14 @@ rulefile_free(struct rulefile *rf)
             free(g->rules[j].name);
             free(g->rules[j].expr);
             qparse_free(g->rules[j].query);
+            for (size_t k = 0; g->rules[j].label_tmpls != NULL &&
+                               k < g->rules[j].labels.n; k++)
+                tmpl_free(g->rules[j].label_tmpls[k]);
+            for (size_t k = 0; g->rules[j].annotation_tmpls != NULL &&
+                               k < g->rules[j].annotations.n; k++)
+                tmpl_free(g->rules[j].annotation_tmpls[k]);
+            free(g->rules[j].label_tmpls);
+            free(g->rules[j].annotation_tmpls);
             labels_release(&g->rules[j].labels);
             labels_release(&g->rules[j].annotations);
         }

@@ -1,8 +1,9 @@
 /*
  * Rule files as Prometheus 2.42 reads them: groups of recording and alerting
  * rules, every key checked, every expression compiled at load, and the
- * checks promtool check rules makes (names, labels, repeated groups). It
- * does not evaluate rules (src/rules/group.h) and does not expand templates.
+ * checks promtool check rules makes (names, labels, repeated groups); the
+ * label and annotation templates of alerting rules are parsed at load. It
+ * does not evaluate rules (src/rules/group.h) or expand templates.
  *
  * Ownership: rulefile_load returns a struct rulefile the caller owns and
  * releases with rulefile_free; every string, label set and compiled query
@@ -19,6 +20,7 @@
 #include "query/query.h"
 #include "src/base/buf.h"
 #include "src/base/diag.h"
+#include "src/rules/template.h"
 #include "store/labels.h"
 
 enum rule_kind {
@@ -34,6 +36,10 @@ struct rule_def {
     int64_t for_ms;             /* alerting rules: how long pending */
     struct labels labels;       /* owned, sorted by name */
     struct labels annotations;  /* owned, sorted by name */
+    /* alerting rules: the parsed template of each label and annotation,
+     * in the order of labels and annotations (owned); NULL otherwise */
+    struct tmpl **label_tmpls;
+    struct tmpl **annotation_tmpls;
     int line, col;              /* where the rule's mapping starts */
 };
 
@@ -100,6 +106,13 @@ size_t rulefile_nrules(const struct rulefile *rf);
  */
 void rulefile_errors_text(const char *path, const struct rulefile_err *errs,
                           size_t n, struct buf *out);
+
+/*
+ * A PromQL parse error as Prometheus words it: "L:C: parse error: MSG".
+ * The message is promdeck's own, except that running out of input reads
+ * "unexpected end of input" as Prometheus's parser says it.
+ */
+void rulefile_expr_error(const struct diag *d, struct buf *out);
 
 /* A valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*). */
 bool rulefile_valid_metric_name(const char *s);

@@ -5,8 +5,8 @@
  * evaluation_interval, and compares firing alerts (alert_rule_test) and
  * query results (promql_expr_test) with the expected ones. The failures
  * come back as promtool's texts; printing them is the caller's job.
- * Templates in alert labels and annotations are not expanded: an alert
- * test on a rule that uses them fails and says why.
+ * Alert labels and annotations are compared after template expansion,
+ * with the test group's external_labels and external_url.
  *
  * Ownership: a result owns its strings; release it with
  * unittest_result_fini.
