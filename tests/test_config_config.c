@@ -653,15 +653,22 @@ test_production(void **state)
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
-    assert_int_equal(nwarns, 4);
+    assert_int_equal(nwarns, 3);
     ts_assert_diag(&warns[0], path, 12, 1,
                    "rule_files is not supported yet; ignored");
-    ts_assert_diag(&warns[1], path, 15, 1,
-                   "alerting is not supported yet; ignored");
-    ts_assert_diag(&warns[2], path, 23, 1,
+    ts_assert_diag(&warns[1], path, 23, 1,
                    "remote_write is not supported yet; ignored");
-    ts_assert_diag(&warns[3], path, 84, 5,
+    ts_assert_diag(&warns[2], path, 84, 5,
                    "kubernetes_sd_configs is not supported yet; ignored");
+    /* alerting is read: one Alertmanager over https with its CA */
+    assert_int_equal(cfg.nalertmanagers, 1);
+    assert_string_equal(cfg.alertmanagers[0].scheme, "https");
+    assert_int_equal(cfg.alertmanagers[0].api_version, 2);
+    assert_int_equal(cfg.alertmanagers[0].timeout_ms, 10000);
+    assert_string_equal(cfg.alertmanagers[0].statics[0].targets[0],
+                        "alertmanager.monitoring.svc:9093");
+    assert_string_equal(cfg.alertmanagers[0].http.ca_file,
+                        "/etc/prometheus/ca.crt");
     assert_int_equal(cfg.evaluation_interval_ms, 30000);
     assert_int_equal(cfg.external_labels.n, 2);
     assert_string_equal(labels_get(&cfg.external_labels, "replica"), "A");
@@ -678,6 +685,82 @@ test_production(void **state)
     assert_string_equal(defs[4].params, "module=http_2xx");
     config_target_defs_free(defs, n);
     config_fini(&cfg);
+}
+
+/*
+ * The alerting section as Prometheus 2.42 reads it: defaults (http, no
+ * prefix, 10s, v2), v1 still accepted, the discovery and relabel lists,
+ * the HTTP client; an unknown api_version, a misspelt key and a key of
+ * later Prometheus versions (sigv4) are errors, as promtool check config
+ * 2.42 reports them.
+ */
+static void
+test_alerting(void **state)
+{
+    struct ts_config l;
+    const struct config_alertmanager *am;
+
+    (void)state;
+    ts_config_load(&l, "alerting:\n"
+                  "  alert_relabel_configs:\n"
+                  "    - {action: labeldrop, regex: replica}\n"
+                  "  alertmanagers:\n"
+                  "    - static_configs: [{targets: ['127.0.0.1:9093']}]\n"
+                  "    - scheme: https\n"
+                  "      path_prefix: /am\n"
+                  "      timeout: 3s\n"
+                  "      api_version: v1\n"
+                  "      basic_auth: {username: u, password: p}\n"
+                  "      dns_sd_configs: [{names: [am.example], type: A,"
+                  " port: 9093}]\n"
+                  "      file_sd_configs: [{files: [am.json]}]\n"
+                  "      relabel_configs: [{action: keep, regex: x,"
+                  " source_labels: [__address__]}]\n"
+                  "      oauth2: {client_id: a}\n");
+    assert_int_equal(l.rc, 0);
+    assert_int_equal(l.nwarns, 1);
+    ts_assert_diag(&l.warns[0], l.path, 14, 7,
+                   "oauth2 is not supported yet; ignored");
+    assert_non_null(l.cfg.alert_relabel);
+    assert_int_equal(l.cfg.nalertmanagers, 2);
+    am = &l.cfg.alertmanagers[0];
+    assert_string_equal(am->scheme, "http");
+    assert_string_equal(am->path_prefix, "");
+    assert_int_equal(am->timeout_ms, 10000);
+    assert_int_equal(am->api_version, 2);
+    assert_true(am->http.follow_redirects);
+    assert_string_equal(am->statics[0].targets[0], "127.0.0.1:9093");
+    assert_true(am->relabel == NULL ||
+                relabel_rules_count(am->relabel) == 0);
+    am = &l.cfg.alertmanagers[1];
+    assert_string_equal(am->scheme, "https");
+    assert_string_equal(am->path_prefix, "/am");
+    assert_int_equal(am->timeout_ms, 3000);
+    assert_int_equal(am->api_version, 1);
+    assert_string_equal(am->http.username, "u");
+    assert_int_equal(am->sd.ndns, 1);
+    assert_int_equal(am->sd.nfile, 1);
+    assert_non_null(am->relabel);
+    ts_config_unload(&l);
+
+    ts_config_load(&l, "alerting:\n"
+                  "  alertmanagers:\n"
+                  "    - api_version: v3\n"
+                  "      schem: http\n"
+                  "      sigv4: {region: x}\n"
+                  "  alert_relabel_config: []\n");
+    assert_int_equal(l.rc, -1);
+    assert_int_equal(l.nerrs, 4);
+    ts_assert_diag(&l.errs[0], l.path, 6, 3, "unknown key "
+                   "'alert_relabel_config' in alerting config; did you "
+                   "mean 'alert_relabel_configs'?");
+    ts_assert_diag(&l.errs[1], l.path, 4, 7, "unknown key 'schem' in "
+                   "alertmanager config; did you mean 'scheme'?");
+    ts_assert_diag(&l.errs[2], l.path, 5, 7, "unknown key 'sigv4' in "
+                   "alertmanager config");
+    ts_assert_diag(&l.errs[3], l.path, 3, 20, "expected Alertmanager api "
+                   "version to be one of [v1 v2] but got v3");
+    ts_config_unload(&l);
 }
 
 /* promdeck check config: the verdict line, or every error and exit 2. */
@@ -747,6 +830,7 @@ main(void)
         cmocka_unit_test(test_params_relabelled),
         cmocka_unit_test(test_external_labels),
         cmocka_unit_test(test_production),
+        cmocka_unit_test(test_alerting),
         cmocka_unit_test(test_check),
     };
 

@@ -33,8 +33,9 @@ parse(struct parsed *p, const char *text)
     p->doc = yaml_load_buf("relabel.yml", text, strlen(text), &d);
     if (p->doc == NULL)
         fail_msg("bad test YAML: %s", d.msg);
-    p->rc = config_relabel_parse(p->doc, "target", &p->rules, p->errs, 8,
-                                 &p->nerrs);
+    p->rc = config_relabel_parse(p->doc,
+                                 "target relabeling rule in scrape config",
+                                 &p->rules, p->errs, 8, &p->nerrs);
 }
 
 static void
@@ -198,7 +199,8 @@ test_collects_errors(void **state)
     (void)state;
     doc = yaml_load_buf("r.yml", text, strlen(text), &d);
     assert_non_null(doc);
-    assert_int_equal(config_relabel_parse(doc, "metric", &rules, errs, 2,
+    assert_int_equal(config_relabel_parse(doc, "metric relabeling rule in "
+                                          "scrape config", &rules, errs, 2,
                                           &nerrs), -1);
     assert_null(rules);
     assert_int_equal(nerrs, 2);
@@ -210,7 +212,8 @@ test_collects_errors(void **state)
     text = "- ~\n";
     doc = yaml_load_buf("r.yml", text, strlen(text), &d);
     nerrs = 0;
-    assert_int_equal(config_relabel_parse(doc, "metric", &rules, errs, 2,
+    assert_int_equal(config_relabel_parse(doc, "metric relabeling rule in "
+                                          "scrape config", &rules, errs, 2,
                                           &nerrs), -1);
     assert_string_equal(errs[0].msg, "empty or null metric relabeling rule "
                         "in scrape config");

@@ -4,7 +4,8 @@
  * 2.42 knows but promdeck does not act on are warned about and skipped,
  * anything else is an error with a spelling suggestion. Defaults and
  * checks follow Prometheus's config.go and prometheus/common's HTTP client
- * config. Relabel and discovery sections are read by src/config/relabel_config.c
+ * config. The alerting section (Alertmanagers and alert relabelling) is
+ * read here too; the notifier that uses it is src/rules/notify.c. Relabel and discovery sections are read by src/config/relabel_config.c
  * and src/config/config_sd.c; targets are built in src/config/config_targets.c. It runs
  * past 1000 lines because every scrape config section Prometheus has is
  * read here, one function each, so each reads like the reference it
@@ -38,10 +39,11 @@ struct section {
     const char *const *ignored;     /* NULL-terminated */
 };
 
-static const char *const top_used[] = { "global", "scrape_configs", NULL };
+static const char *const top_used[] = {
+    "global", "scrape_configs", "alerting", NULL
+};
 static const char *const top_ignored[] = {
-    "alerting", "rule_files", "storage", "tracing", "remote_write",
-    "remote_read", NULL
+    "rule_files", "storage", "tracing", "remote_write", "remote_read", NULL
 };
 static const char *const global_used[] = {
     "scrape_interval", "scrape_timeout", "evaluation_interval",
@@ -61,6 +63,30 @@ static const char *const job_used[] = {
 /* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
 static const char *const job_ignored[] = {
     "oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header",
+    "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
+    "docker_sd_configs", "dockerswarm_sd_configs",
+    "ec2_sd_configs", "eureka_sd_configs",
+    "gce_sd_configs", "hetzner_sd_configs", "http_sd_configs",
+    "ionos_sd_configs", "kubernetes_sd_configs", "kuma_sd_configs",
+    "lightsail_sd_configs", "linode_sd_configs", "marathon_sd_configs",
+    "nerve_sd_configs", "nomad_sd_configs", "openstack_sd_configs",
+    "ovhcloud_sd_configs", "puppetdb_sd_configs", "scaleway_sd_configs",
+    "serverset_sd_configs", "triton_sd_configs", "uyuni_sd_configs",
+    "vultr_sd_configs", NULL
+};
+static const char *const alerting_used[] = {
+    "alertmanagers", "alert_relabel_configs", NULL
+};
+static const char *const am_used[] = {
+    "scheme", "path_prefix", "timeout", "api_version", "relabel_configs",
+    "static_configs", "dns_sd_configs", "file_sd_configs",
+    "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+    "tls_config", "proxy_url", "follow_redirects", "enable_http2", NULL
+};
+/* AlertmanagerConfig's other keys in 2.42: oauth2 and the other service
+ * discoveries (the proxy extras of scrape configs are not among them). */
+static const char *const am_ignored[] = {
+    "oauth2",
     "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
     "docker_sd_configs", "dockerswarm_sd_configs",
     "ec2_sd_configs", "eureka_sd_configs",
@@ -95,6 +121,12 @@ static const struct section global_section = {
 };
 static const struct section job_section = {
     "scrape config", job_used, job_ignored
+};
+static const struct section alerting_section = {
+    "alerting config", alerting_used, none
+};
+static const struct section am_section = {
+    "alertmanager config", am_used, am_ignored
 };
 static const struct section static_section = {
     "static config", static_used, none
@@ -430,7 +462,7 @@ parse_static(struct loader *ld, const struct yaml_node *n,
 /* static_configs = [ static-config ] */
 static void
 parse_statics(struct loader *ld, const struct yaml_node *n,
-              struct config_job *j)
+              struct config_static **statics, size_t *nstatics)
 {
     if (n == NULL || yaml_is_null(n))
         return;
@@ -439,9 +471,21 @@ parse_statics(struct loader *ld, const struct yaml_node *n,
                  yaml_kind_name(n));
         return;
     }
-    j->statics = xcalloc(yaml_seq_size(n) + 1, sizeof(*j->statics));
+    *statics = xcalloc(yaml_seq_size(n) + 1, sizeof(**statics));
     for (size_t i = 0; i < yaml_seq_size(n); i++)
-        parse_static(ld, yaml_seq_at(n, i), &j->statics[j->nstatics++]);
+        parse_static(ld, yaml_seq_at(n, i), &(*statics)[(*nstatics)++]);
+}
+
+static void
+statics_free(struct config_static *statics, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < statics[i].ntargets; k++)
+            free(statics[i].targets[k]);
+        free(statics[i].targets);
+        labels_release(&statics[i].labels);
+    }
+    free(statics);
 }
 
 /* scheme, metrics_path, body_size_limit: strings */
@@ -783,13 +827,7 @@ job_init(struct config_job *j, const struct config *cfg)
 static void
 job_fini(struct config_job *j)
 {
-    for (size_t i = 0; i < j->nstatics; i++) {
-        for (size_t k = 0; k < j->statics[i].ntargets; k++)
-            free(j->statics[i].targets[k]);
-        free(j->statics[i].targets);
-        labels_release(&j->statics[i].labels);
-    }
-    free(j->statics);
+    statics_free(j->statics, j->nstatics);
     for (size_t i = 0; i < j->nparams; i++) {
         free((char *)j->params[i].name);
         free((char *)j->params[i].value);
@@ -858,11 +896,13 @@ parse_job_discovery(struct loader *ld, const struct yaml_node *n,
     char *dir = config_dir(ld->cfg->path);
     int rc = 0;
 
-    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"), "target",
+    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"),
+                               "target relabeling rule in scrape config",
                                &j->relabel, ld->errs, ld->maxerrs,
                                &ld->nerrs);
     rc |= config_relabel_parse(yaml_get(n, "metric_relabel_configs"),
-                               "metric", &j->metric_relabel, ld->errs,
+                               "metric relabeling rule in scrape config",
+                               &j->metric_relabel, ld->errs,
                                ld->maxerrs, &ld->nerrs);
     rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), &j->sd,
                               ld->errs, ld->maxerrs, &ld->nerrs);
@@ -904,10 +944,137 @@ parse_job(struct loader *ld, const struct yaml_node *n)
     if (yaml_get(n, "params") != NULL)
         parse_params(ld, yaml_get(n, "params"), &j);
     parse_http_client(ld, n, &j.http);
-    parse_statics(ld, yaml_get(n, "static_configs"), &j);
+    parse_statics(ld, yaml_get(n, "static_configs"), &j.statics,
+                  &j.nstatics);
     parse_job_discovery(ld, n, &j);
     cfg->jobs = xreallocarray(cfg->jobs, cfg->njobs + 1, sizeof(*cfg->jobs));
     cfg->jobs[cfg->njobs++] = j;
+}
+
+/* scheme, path_prefix, timeout and api_version of an alertmanager config,
+ * with Prometheus's defaults (http, no prefix, 10s, v2). */
+static void
+parse_am_fields(struct loader *ld, const struct yaml_node *n,
+                struct config_alertmanager *am)
+{
+    const struct yaml_node *tn;
+    const char *s;
+
+    if ((s = get_string(ld, n, "scheme")) != NULL) {
+        if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
+            error_at(ld, yaml_get(n, "scheme"), (int)strlen(s),
+                     "invalid scheme \"%s\"; expected \"http\" or "
+                     "\"https\"", s);
+        free(am->scheme);
+        am->scheme = xstrdup(s);
+    }
+    if ((s = get_string(ld, n, "path_prefix")) != NULL) {
+        free(am->path_prefix);
+        am->path_prefix = xstrdup(s);
+    }
+    tn = get_duration(ld, n, "timeout", &am->timeout_ms);
+    if (tn != NULL && am->timeout_ms <= 0)
+        error_at(ld, tn, 1, "alertmanager timeout must be greater than 0s: "
+                 "a zero timeout fails every request");
+    if ((s = get_string(ld, n, "api_version")) == NULL)
+        return;
+    if (strcmp(s, "v1") == 0 || strcmp(s, "v2") == 0)
+        am->api_version = s[1] - '0';
+    else
+        error_at(ld, yaml_get(n, "api_version"), (int)strlen(s),
+                 "expected Alertmanager api version to be one of [v1 v2] "
+                 "but got %s", s);
+}
+
+/* relabel_configs, dns_sd_configs and file_sd_configs of one entry. */
+static void
+parse_am_discovery(struct loader *ld, const struct yaml_node *n,
+                   struct config_alertmanager *am)
+{
+    size_t from = ld->nerrs;
+    char *dir = config_dir(ld->cfg->path);
+    int rc = 0;
+
+    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"),
+                               "Alertmanager target relabeling rule",
+                               &am->relabel, ld->errs, ld->maxerrs,
+                               &ld->nerrs);
+    rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), &am->sd,
+                              ld->errs, ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, &am->sd,
+                               ld->errs, ld->maxerrs, &ld->nerrs);
+    free(dir);
+    took_diags(ld, from, rc);
+}
+
+/*
+ * alertmanager-config = { scheme, path_prefix, timeout, api_version,
+ *                         relabel_configs, http-client, static_configs,
+ *                         dns_sd_configs, file_sd_configs }
+ */
+static void
+parse_alertmanager(struct loader *ld, const struct yaml_node *n,
+                   struct config_alertmanager *am)
+{
+    memset(am, 0, sizeof(*am));
+    am->scheme = xstrdup("http");
+    am->path_prefix = xstrdup("");
+    am->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+    am->api_version = 2;
+    am->http.follow_redirects = true;
+    am->http.enable_http2 = true;
+    if (!yaml_is_map(n)) {
+        error_at(ld, n, 1, "empty or null alertmanager config section");
+        return;
+    }
+    check_keys(ld, n, &am_section);
+    parse_am_fields(ld, n, am);
+    parse_http_client(ld, n, &am->http);
+    parse_statics(ld, yaml_get(n, "static_configs"), &am->statics,
+                  &am->nstatics);
+    parse_am_discovery(ld, n, am);
+}
+
+static void
+alertmanager_fini(struct config_alertmanager *am)
+{
+    statics_free(am->statics, am->nstatics);
+    fetch_http_fini(&am->http);
+    config_sd_fini(&am->sd);
+    relabel_rules_free(am->relabel);
+    free(am->scheme);
+    free(am->path_prefix);
+}
+
+/* alerting = { alert_relabel_configs, alertmanagers: [ ... ] } */
+static void
+parse_alerting(struct loader *ld, const struct yaml_node *n)
+{
+    struct config *cfg = ld->cfg;
+    const struct yaml_node *list;
+    size_t from = ld->nerrs;
+
+    if (!expect_map(ld, n, "alerting"))
+        return;
+    check_keys(ld, n, &alerting_section);
+    took_diags(ld, from,
+               config_relabel_parse(yaml_get(n, "alert_relabel_configs"),
+                                    "alert relabeling rule",
+                                    &cfg->alert_relabel, ld->errs,
+                                    ld->maxerrs, &ld->nerrs));
+    list = yaml_get(n, "alertmanagers");
+    if (list == NULL || yaml_is_null(list))
+        return;
+    if (!yaml_is_seq(list)) {
+        error_at(ld, list, 1, "expected a list for alertmanagers, found %s",
+                 yaml_kind_name(list));
+        return;
+    }
+    cfg->alertmanagers = xcalloc(yaml_seq_size(list) + 1,
+                                 sizeof(*cfg->alertmanagers));
+    for (size_t i = 0; i < yaml_seq_size(list); i++)
+        parse_alertmanager(ld, yaml_seq_at(list, i),
+                           &cfg->alertmanagers[cfg->nalertmanagers++]);
 }
 
 void
@@ -925,6 +1092,10 @@ config_fini(struct config *cfg)
     for (size_t i = 0; i < cfg->njobs; i++)
         job_fini(&cfg->jobs[i]);
     free(cfg->jobs);
+    for (size_t i = 0; i < cfg->nalertmanagers; i++)
+        alertmanager_fini(&cfg->alertmanagers[i]);
+    free(cfg->alertmanagers);
+    relabel_rules_free(cfg->alert_relabel);
     labels_release(&cfg->external_labels);
     free(cfg->path);
     memset(cfg, 0, sizeof(*cfg));
@@ -941,6 +1112,8 @@ parse_config(struct loader *ld, const struct yaml_node *root)
         return;
     check_keys(ld, root, &top_section);
     parse_global(ld, yaml_get(root, "global"));
+    if (yaml_get(root, "alerting") != NULL)
+        parse_alerting(ld, yaml_get(root, "alerting"));
     sc = yaml_get(root, "scrape_configs");
     if (sc == NULL || yaml_is_null(sc))
         return;

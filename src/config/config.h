@@ -1,8 +1,9 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, and scrape configs with static, DNS and file targets, their
+ * labels, scrape configs with static, DNS and file targets, their
  * relabel rules, params, limits and HTTP client config (auth, TLS, proxy,
- * redirects). Every key Prometheus 2.42 knows is accepted; those promdeck
+ * redirects), and the alerting section (Alertmanagers, found the same
+ * ways, and alert relabelling). Every key Prometheus 2.42 knows is accepted; those promdeck
  * does not act on yet load with a one-line warning each, and a key
  * Prometheus does not know is an error. Discovery itself runs in
  * scrape/discovery; src/config_targets turns what it finds into targets.
@@ -71,6 +72,19 @@ struct config_job {
     struct relabel_rules *metric_relabel;   /* metric_relabel_configs */
 };
 
+/* One alerting.alertmanagers entry (Prometheus's AlertmanagerConfig). */
+struct config_alertmanager {
+    char *scheme;               /* "http" or "https" */
+    char *path_prefix;          /* "" when not given */
+    int64_t timeout_ms;         /* default 10s */
+    int api_version;            /* 2 (default) or 1 */
+    struct fetch_http http;     /* as a scrape config's, same defaults */
+    struct config_static *statics;
+    size_t nstatics;
+    struct config_sd sd;                    /* dns_sd and file_sd configs */
+    struct relabel_rules *relabel;          /* relabel_configs; NULL: none */
+};
+
 struct config {
     char *path;                 /* the file loaded, or NULL */
     int64_t scrape_interval_ms;
@@ -79,6 +93,9 @@ struct config {
     struct labels external_labels;  /* sorted; owned strings */
     struct config_job *jobs;
     size_t njobs;
+    struct config_alertmanager *alertmanagers;  /* alerting.alertmanagers */
+    size_t nalertmanagers;
+    struct relabel_rules *alert_relabel;    /* alert_relabel_configs */
 };
 
 /* An empty config with Prometheus's global defaults and no jobs. */

@@ -258,8 +258,7 @@ parse_rule(struct errs *e, const struct yaml_node *n, const char *what,
     int rc = 0;
 
     if (yaml_is_null(n)) {
-        char *msg = xasprintf("empty or null %s relabeling rule in scrape "
-                              "config", what);
+        char *msg = xasprintf("empty or null %s", what);
 
         reportf(e, n, msg, NULL);
         free(msg);

@@ -19,9 +19,9 @@
 
 /*
  * Parses seq, a sequence of relabel config mappings (NULL or a null node
- * is an empty list). what names the list in Prometheus's message for a
- * null rule ("target" gives "empty or null target relabeling rule in
- * scrape config", "metric" the metric one). Every error found is appended
+ * is an empty list). what names a rule in Prometheus's message for a null
+ * one: "target relabeling rule in scrape config" gives "empty or null
+ * target relabeling rule in scrape config". Every error found is appended
  * at errs[*nerrs], advancing *nerrs but never past maxerrs. Returns 0 with
  * *out set, or -1 with *out NULL when there was any error.
  */
