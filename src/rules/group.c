@@ -584,3 +584,34 @@ rule_group_alerts(const struct rule_group *g, size_t i,
     *out = g->rules[i].alerts;
     return g->rules[i].nalerts;
 }
+
+size_t
+rule_group_due_alerts(struct rule_group *g, size_t i, int64_t t,
+                      int64_t resend_ms, const struct rule_alert **out)
+{
+    struct rule_state *rs = &g->rules[i];
+    int64_t delta = resend_ms > g->def->interval_ms ? resend_ms
+                                                   : g->def->interval_ms;
+    size_t n = 0;
+
+    for (size_t j = 0; j < rs->nalerts; j++) {
+        struct rule_alert *a = &rs->alerts[j];
+
+        if (a->state == ALERT_PENDING)
+            continue;
+        if (a->sent && a->resolved_at <= a->last_sent_at &&
+            a->last_sent_at + resend_ms >= t)
+            continue;
+        a->sent = true;
+        a->last_sent_at = t;
+        a->valid_until = t + 4 * delta;
+        out[n++] = a;
+    }
+    return n;
+}
+
+const struct rule_group_def *
+rule_group_def(const struct rule_group *g)
+{
+    return g->def;
+}

@@ -14,6 +14,7 @@
 #ifndef RULES_GROUP_H
 #define RULES_GROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,10 @@ struct rule_alert {
     int64_t active_at;          /* ms: when it became pending */
     int64_t fired_at;           /* ms, 0 when it never fired */
     int64_t resolved_at;        /* ms, 0 while active */
+    bool sent;                  /* sent to Alertmanager at least once */
+    int64_t last_sent_at;       /* ms, when sent last */
+    int64_t valid_until;        /* ms: the endsAt a firing alert was
+                                 * last sent with */
 };
 
 struct rule_group;
@@ -73,6 +78,20 @@ const char *rule_group_error(const struct rule_group *g, size_t i);
  */
 size_t rule_group_alerts(const struct rule_group *g, size_t i,
                          const struct rule_alert **out);
+/*
+ * Rule i's alerts that are due for Alertmanager at t, as alerting.go's
+ * needsSending decides: firing or resolved (never pending), and never
+ * sent, resolved since last sent, or last sent more than resend_ms
+ * before t. Each one is marked sent at t with valid_until = t + 4 *
+ * max(resend_ms, the group's interval), so it outlives two missed
+ * evaluations or sends. out must have room for rule_group_alerts' count;
+ * the pointers are borrowed like rule_group_alerts' result.
+ */
+size_t rule_group_due_alerts(struct rule_group *g, size_t i, int64_t t,
+                             int64_t resend_ms,
+                             const struct rule_alert **out);
+/* The definition the group was made from. */
+const struct rule_group_def *rule_group_def(const struct rule_group *g);
 /* "inactive", "pending" or "firing", as the alertstate label has it. */
 const char *rule_alert_state_name(enum alert_state s);
 
