@@ -395,7 +395,11 @@ test_builtins(void **state)
         {"{{ len \"abc\" }}", "3"},
         {"{{ len (args 1 2) }}", "2"},
         {"{{ index (args 1 2) \"arg1\" }}", "2"},
-        {"{{ index (args 1 2) \"arg7\" }}", "<nil>"},
+        /* a missing entry is a nil interface{}, which the pipeline
+           turns into no value (promtool 2.42 prints "<no value>") */
+        {"{{ index (args 1 2) \"arg7\" }}", "<no value>"},
+        {"{{ printf \"%v\" (index (args 1) \"arg3\") }}", "<nil>"},
+        {"{{ with args 1 }}{{ .arg2 | printf \"%v\" }}{{ end }}", "<nil>"},
         {"{{ index (query \"metric\") 1 | value }}", "11"},
         {"{{ index \"abc\" 1 }}", "98"},
         {"{{ slice \"abcde\" 1 3 }}|{{ slice \"abcde\" 2 }}|"

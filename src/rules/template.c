@@ -455,6 +455,10 @@ eval_pipeline(struct run *r, struct tval dot, const struct tpipe *p)
         struct tval prev = v;
 
         v = eval_command(r, dot, c, c == p->cmds ? NULL : &prev);
+        /* Go digs into an interface{} result: a nil one becomes no
+           value at all (printed "<no value>", nil again as an arg) */
+        if (v.kind == TV_NIL)
+            v = (struct tval){.kind = TV_INVALID};
     }
     /* ":=" declares in the current scope, "=" sets the innermost */
     for (i = 0; i < p->ndecl; i++) {
