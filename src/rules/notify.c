@@ -236,26 +236,31 @@ make_alert(const struct notifier *n, const struct rule_def *r,
 }
 
 void
+notifier_send_rule(struct notifier *n, struct rule_group *g, size_t i,
+                   int64_t now)
+{
+    const struct rule_def *r = &rule_group_def(g)->rules[i];
+    const struct rule_alert *all, **due;
+    struct notifier_alert *v;
+    size_t na = rule_group_alerts(g, i, &all), nd;
+
+    if (r->kind != RULE_ALERT || na == 0)
+        return;
+    due = xcalloc(na, sizeof(*due));
+    nd = rule_group_due_alerts(g, i, now, n->resend_ms, due);
+    v = xcalloc(nd + 1, sizeof(*v));
+    for (size_t k = 0; k < nd; k++)
+        make_alert(n, r, due[k], &v[k]);
+    notifier_push(n, v, nd);
+    free(v);
+    free(due);
+}
+
+void
 notifier_send(struct notifier *n, struct rule_group *g, int64_t now)
 {
-    const struct rule_group_def *def = rule_group_def(g);
-
-    for (size_t i = 0; i < def->nrules; i++) {
-        const struct rule_alert *all, **due;
-        struct notifier_alert *v;
-        size_t na = rule_group_alerts(g, i, &all), nd;
-
-        if (def->rules[i].kind != RULE_ALERT || na == 0)
-            continue;
-        due = xcalloc(na, sizeof(*due));
-        nd = rule_group_due_alerts(g, i, now, n->resend_ms, due);
-        v = xcalloc(nd + 1, sizeof(*v));
-        for (size_t k = 0; k < nd; k++)
-            make_alert(n, &def->rules[i], due[k], &v[k]);
-        notifier_push(n, v, nd);
-        free(v);
-        free(due);
-    }
+    for (size_t i = 0; i < rule_group_def(g)->nrules; i++)
+        notifier_send_rule(n, g, i, now);
 }
 
 /* ---- the JSON body ---- */

@@ -17,7 +17,7 @@
  * valid until the next notifier call.
  *
  * Loop use: notifier_send(n, group, now) after each evaluation of a
- * group, notifier_tick(n, now) on every pass (it polls discovery and
+ * group (or notifier_send_rule after each of its alerting rules), notifier_tick(n, now) on every pass (it polls discovery and
  * starts the next batch), and wake no later than notifier_next_due.
  */
 #ifndef RULES_NOTIFY_H
@@ -97,6 +97,10 @@ void notifier_free(struct notifier *n);
  * rule_group_due_alerts), marking them sent; call after each evaluation.
  */
 void notifier_send(struct notifier *n, struct rule_group *g, int64_t now);
+/* The same for rule i of g alone, for a caller that evaluates a group
+ * rule by rule (Prometheus sends right after each alerting rule). */
+void notifier_send_rule(struct notifier *n, struct rule_group *g, size_t i,
+                        int64_t now);
 /*
  * Adds external labels (where absent) and applies alert_relabel_configs
  * to each alert, then queues the ones kept, dropping the oldest past the
