@@ -13,10 +13,11 @@ set -eu
 # (pgrep) finds the processes the tests signal, prometheus (and promtool)
 # and prometheus-node-exporter are the real servers the comparison tests
 # start on 127.0.0.1 (node_exporter is what the Grafana dashboard tests
-# read).
+# read), and prometheus-alertmanager is the real Alertmanager that
+# test_alertmanager.sh sends promdeck's alerts to.
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
 libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps
-prometheus prometheus-node-exporter"
+prometheus prometheus-node-exporter prometheus-alertmanager"
 tools=""
 for group in "$@"; do
     case $group in
