@@ -9,7 +9,9 @@
  * and src/config/config_sd.c; targets are built in src/config/config_targets.c. It runs
  * past 1000 lines because every scrape config section Prometheus has is
  * read here, one function each, so each reads like the reference it
- * follows.
+ * follows; the alerting section is here too because its Alertmanager
+ * entries share the scrape configs' HTTP client, static and discovery
+ * readers.
  */
 #include "src/config/config.h"
 
