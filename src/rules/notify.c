@@ -244,7 +244,8 @@ notifier_send_rule(struct notifier *n, struct rule_group *g, size_t i,
     struct notifier_alert *v;
     size_t na = rule_group_alerts(g, i, &all), nd;
 
-    if (r->kind != RULE_ALERT || na == 0)
+    /* a rule that failed sends nothing this time (manager.go Eval) */
+    if (r->kind != RULE_ALERT || na == 0 || rule_group_error(g, i) != NULL)
         return;
     due = xcalloc(na, sizeof(*due));
     nd = rule_group_due_alerts(g, i, now, n->resend_ms, due);
