@@ -37,35 +37,54 @@ am_discovery(const struct config *cfg)
     return d;
 }
 
-struct notifier *
-alerting_notifier_new(const struct config *cfg, struct fetch *f,
-                      const char *external_url)
+/* The notifier config of cfg; *ams is the caller's to free. */
+static void
+notifier_config(const struct config *cfg, struct fetch *f,
+                const char *external_url, struct notifier_config *nc,
+                struct notifier_am_config **ams)
 {
-    struct notifier_am_config *ams;
-    struct notifier_config nc = {
-        .alert_relabel = cfg->alert_relabel,
-        .external_labels = &cfg->external_labels,
-        .external_url = external_url,
-        .fetch = f,
-    };
-    struct notifier *n;
-
-    if (cfg->nalertmanagers == 0)
-        return NULL;
-    ams = xcalloc(cfg->nalertmanagers, sizeof(*ams));
+    *ams = xcalloc(cfg->nalertmanagers + 1, sizeof(**ams));
     for (size_t i = 0; i < cfg->nalertmanagers; i++) {
         const struct config_alertmanager *am = &cfg->alertmanagers[i];
 
-        ams[i] = (struct notifier_am_config){
+        (*ams)[i] = (struct notifier_am_config){
             .scheme = am->scheme, .path_prefix = am->path_prefix,
             .api_version = am->api_version, .timeout_ms = am->timeout_ms,
             .http = &am->http, .relabel = am->relabel,
         };
     }
-    nc.ams = ams;
-    nc.nams = cfg->nalertmanagers;
-    nc.discovery = am_discovery(cfg);
-    n = notifier_new(&nc);
+    *nc = (struct notifier_config){
+        .ams = *ams, .nams = cfg->nalertmanagers,
+        .discovery = am_discovery(cfg),
+        .alert_relabel = cfg->alert_relabel,
+        .external_labels = &cfg->external_labels,
+        .external_url = external_url, .fetch = f,
+    };
+}
+
+struct notifier *
+alerting_notifier_new(const struct config *cfg, struct fetch *f,
+                      const char *external_url)
+{
+    return alerting_notifier_apply(NULL, cfg, f, external_url);
+}
+
+struct notifier *
+alerting_notifier_apply(struct notifier *n, const struct config *cfg,
+                        struct fetch *f, const char *external_url)
+{
+    struct notifier_am_config *ams;
+    struct notifier_config nc;
+
+    if (cfg->nalertmanagers == 0) {
+        notifier_free(n);
+        return NULL;
+    }
+    notifier_config(cfg, f, external_url, &nc, &ams);
+    if (n == NULL)
+        n = notifier_new(&nc);
+    else
+        notifier_apply(n, &nc);
     free(ams);
     return n;
 }

@@ -23,5 +23,14 @@
 struct notifier *alerting_notifier_new(const struct config *cfg,
                                        struct fetch *f,
                                        const char *external_url);
+/*
+ * For a reloaded cfg: n (NULL: none yet) takes cfg's Alertmanagers and
+ * keeps its queue; returns n, a new notifier when n was NULL, or NULL
+ * (n freed) when cfg names no Alertmanager any more.
+ */
+struct notifier *alerting_notifier_apply(struct notifier *n,
+                                         const struct config *cfg,
+                                         struct fetch *f,
+                                         const char *external_url);
 
 #endif

@@ -449,6 +449,34 @@ test_send(void **state)
     ts_shared_free(s, sizeof(*s));
 }
 
+/* ApplyConfig: a reloaded config keeps the queue; alerts pushed after
+ * it get the new external labels. */
+static void
+test_apply(void **state)
+{
+    struct notifier *n = plain_notifier(0);
+    struct labels ext = { NULL, 0 };
+    struct notifier_config c = { .external_labels = &ext };
+    struct notifier_status st;
+    struct notifier_alert v[1], out[3];
+
+    (void)state;
+    push_named(n, 0, 2);
+    labels_put(&ext, "cluster", "new");
+    notifier_apply(n, &c);
+    notifier_status(n, &st);
+    assert_int_equal(st.queue_len, 2);
+    v[0] = alert("After", NULL, NULL, 0);
+    notifier_push(n, v, 1);
+    assert_int_equal(notifier_take(n, out, 3), 3);
+    assert_null(labels_get(&out[0].labels, "cluster"));
+    assert_string_equal(labels_get(&out[2].labels, "cluster"), "new");
+    for (size_t i = 0; i < 3; i++)
+        notifier_alert_fini(&out[i]);
+    labels_release(&ext);
+    notifier_free(n);
+}
+
 int
 main(void)
 {
@@ -459,6 +487,7 @@ main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_due_alerts),
         cmocka_unit_test(test_send),
+        cmocka_unit_test(test_apply),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

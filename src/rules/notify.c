@@ -23,8 +23,6 @@
 /* Enough of an error response's body to say why it refused. */
 #define ERR_BODY_MAX 200
 
-struct notifier;
-
 /* One Alertmanager and its connection. */
 struct am {
     struct notifier *n;
@@ -63,11 +61,11 @@ struct notifier {
     struct relabel_builder *lb;
 };
 
-struct notifier *
-notifier_new(const struct notifier_config *c)
+/* The config-given part: Alertmanager entries, discovery, relabelling,
+ * external labels and URL (what notifier_apply replaces). */
+static void
+take_config(struct notifier *n, const struct notifier_config *c)
 {
-    struct notifier *n = xcalloc(1, sizeof(*n));
-
     n->sets = xcalloc(c->nams + 1, sizeof(*n->sets));
     if (c->nams > 0)
         memcpy(n->sets, c->ams, c->nams * sizeof(*n->sets));
@@ -77,6 +75,14 @@ notifier_new(const struct notifier_config *c)
     if (c->external_labels != NULL)
         labels_dup(&n->ext_labels, c->external_labels);
     n->ext_url = xstrdup(c->external_url != NULL ? c->external_url : "");
+}
+
+struct notifier *
+notifier_new(const struct notifier_config *c)
+{
+    struct notifier *n = xcalloc(1, sizeof(*n));
+
+    take_config(n, c);
     n->fetch = c->fetch;
     n->resend_ms = c->resend_delay_ms > 0 ? c->resend_delay_ms
                                           : NOTIFIER_RESEND_MS;
@@ -107,6 +113,16 @@ am_free(struct am *am)
     free(am);
 }
 
+/* Releases what take_config took. */
+static void
+drop_config(struct notifier *n)
+{
+    discovery_free(n->disc);
+    labels_release(&n->ext_labels);
+    free(n->ext_url);
+    free(n->sets);
+}
+
 void
 notifier_free(struct notifier *n)
 {
@@ -120,13 +136,10 @@ notifier_free(struct notifier *n)
     for (size_t i = 0; i < n->nbatch; i++)
         notifier_alert_fini(&n->batch[i]);
     free(n->q);
-    discovery_free(n->disc);
-    labels_release(&n->ext_labels);
-    free(n->ext_url);
+    drop_config(n);
     buf_fini(&n->payload);
     free(n->status);
     relabel_builder_free(n->lb);
-    free(n->sets);
     free(n);
 }
 
@@ -380,8 +393,12 @@ am_url(struct notifier *n, size_t set, const struct sd_group *g,
                                 g->labels.v[i].value);
     if (c->relabel != NULL && !relabel_apply(c->relabel, n->lb))
         return NULL;
+    /* config.CheckTargetAddress refuses a '/'; an address with user
+     * info is refused too, so no password reaches the status's URL
+     * (basic_auth is the place for it) */
     addr = relabel_builder_get(n->lb, "__address__");
-    if (addr == NULL || *addr == '\0' || strchr(addr, '/') != NULL)
+    if (addr == NULL || *addr == '\0' || strchr(addr, '/') != NULL ||
+        strchr(addr, '@') != NULL)
         return NULL;
     url = xasprintf("%s://%s%s", relabel_builder_get(n->lb, "__scheme__"),
                     addr, relabel_builder_get(n->lb, "__alerts_path__"));
@@ -596,4 +613,21 @@ notifier_status(struct notifier *n, struct notifier_status *out)
         if (st.error != NULL && *st.error != '\0')
             out->discovery_error = st.error;
     }
+}
+
+void
+notifier_apply(struct notifier *n, const struct notifier_config *c)
+{
+    /* The batch in flight ends here: the Alertmanagers it went to are
+     * cancelled and, if none took it yet, it counts as dropped. */
+    for (size_t i = 0; i < n->nams; i++)
+        am_free(n->ams[i]);
+    free(n->ams);
+    n->ams = NULL;
+    n->nams = 0;
+    n->waiting = 0;
+    if (n->nbatch > 0)
+        batch_done(n);
+    drop_config(n);
+    take_config(n, c);
 }

@@ -91,6 +91,14 @@ struct notifier_status {
 struct notifier *notifier_new(const struct notifier_config *c);
 /* Cancels requests in flight, drops the queue; NULL does nothing. */
 void notifier_free(struct notifier *n);
+/*
+ * A reloaded config: c's Alertmanager entries, discovery, relabelling,
+ * external labels and URL replace n's (with the same ownership as
+ * notifier_new; c's fetch, capacity and resend delay are not used). The
+ * queue stays, as Prometheus's ApplyConfig keeps it; requests in flight
+ * are cancelled.
+ */
+void notifier_apply(struct notifier *n, const struct notifier_config *c);
 
 /*
  * Queues the alerts of g's alerting rules that are due at now (see
