@@ -5,7 +5,9 @@
  */
 #include "src/alerting.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "src/base/xalloc.h"
 
@@ -87,4 +89,49 @@ alerting_notifier_apply(struct notifier *n, const struct config *cfg,
         notifier_apply(n, &nc);
     free(ams);
     return n;
+}
+
+/* "host:port" of an Alertmanager URL (scheme and path left out). */
+static void
+am_host(const char *url, char *out, size_t size)
+{
+    const char *h = strstr(url, "://");
+    size_t len;
+
+    h = h != NULL ? h + 3 : url;
+    len = strcspn(h, "/");
+    snprintf(out, size, "%.*s", (int)len, h);
+}
+
+void
+alerting_status_text(const struct notifier_status *st, char *out,
+                     size_t size)
+{
+    size_t bad = 0, first = 0, used;
+    char host[128];
+
+    out[0] = '\0';
+    for (size_t i = st->nams; i-- > 0;)
+        if (st->ams[i].error != NULL) {
+            bad++;
+            first = i;
+        }
+    if (bad > 0) {
+        am_host(st->ams[first].url, host, sizeof(host));
+        snprintf(out, size, "Alertmanager %s: %s", host,
+                 st->ams[first].error);
+        if (bad > 1) {
+            used = strlen(out);
+            snprintf(out + used, size - used, " (and %zu more)", bad - 1);
+        }
+    } else if (st->nams == 0 && st->discovery_error != NULL) {
+        snprintf(out, size, "Alertmanager discovery: %s",
+                 st->discovery_error);
+    }
+    if (st->dropped > 0) {
+        used = strlen(out);
+        snprintf(out + used, size - used, "%s%llu alerts dropped",
+                 used > 0 ? " · " : "",
+                 (unsigned long long)st->dropped);
+    }
 }

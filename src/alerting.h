@@ -32,5 +32,13 @@ struct notifier *alerting_notifier_apply(struct notifier *n,
                                          const struct config *cfg,
                                          struct fetch *f,
                                          const char *external_url);
+/*
+ * A status line's words for st: the first Alertmanager whose last
+ * request failed and why ("Alertmanager am:9093: connection refused (and
+ * 1 more)"), or a discovery error when none is known, and the alerts
+ * dropped so far; "" when all is well. No secret is ever part of it.
+ */
+void alerting_status_text(const struct notifier_status *st, char *out,
+                          size_t size);
 
 #endif
