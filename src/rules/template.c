@@ -65,20 +65,23 @@ enum flow { FLOW_NEXT, FLOW_BREAK, FLOW_CONTINUE };
 static void fail(struct run *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), __noreturn__));
 
-/* Fails the run: `executing "name" at <node>: msg`, at the node. */
+/*
+ * Fails the run: `executing "name" at <node>: msg`, at the node. The
+ * node is quoted whole, as the Go 1.19 that builds Prometheus 2.42 does
+ * (promtool 2.42 prints `at <humanizeTimestamp 1e10>`).
+ */
 static void
 fail(struct run *r, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
-    int n = r->at.len > 20 ? 20 : (int)r->at.len;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     diag_set(r->d, r->at.line, r->at.col, r->at.len ? (int)r->at.len : 1,
-             "executing \"%s\" at <%.*s%s>: %s", r->tname, n, r->at.src,
-             r->at.len > 20 ? "..." : "", msg);
+             "executing \"%s\" at <%.*s>: %s", r->tname, (int)r->at.len,
+             r->at.src, msg);
     r->d->source = r->t->name;
     longjmp(r->fail, 1);
 }

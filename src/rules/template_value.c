@@ -441,7 +441,10 @@ fmt_one(struct buf *out, struct spec *sp, const struct tval *v)
     struct buf tmp;
     char c = sp->verb;
 
-    if (v->kind == TV_INT && strchr("dvxXoc", c)) {
+    /* %T: the operand's Go type, for any operand */
+    if (c == 'T') {
+        pad(out, sp, tval_type(v), strlen(tval_type(v)));
+    } else if (v->kind == TV_INT && strchr("dvxXoc", c)) {
         if (c == 'c') {
             put_rune(out, v->i);
         } else {
