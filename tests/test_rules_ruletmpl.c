@@ -31,52 +31,83 @@ struct expect {
 static const struct expect cases[] = {
         {"args",
          "1 two <no value>"},
+        {"break",
+         "0"},
+        {"builtins",
+         "3|bc|&lt;a&gt;|a\\'b|a+b%26c"},
         {"compare",
          "in|true|true|false|y|3|node"},
         {"control",
          "arg0arg1none trimmed!"},
+        {"define",
+         "[x]<3>"},
         {"duration",
          "0s|100ms|1s|59.9s|1m 0s|1d 1h 1m 1s|-1s|100us"},
         {"duration_parse",
          "3720.01|0"},
         {"duration_parse_bad",
-         "<error expanding template: error executing template __alert_T: tem"
-         "plate: __alert_T:1:115: executing \"__alert_T\" at <parseDuration "
-         "\"1x\">: error calling parseDuration: not a valid duration string:"
-         " \"1x\">"},
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:115: executing \"__alert_T\" at <parseDurat"
+         "ion \"1x\">: error calling parseDuration: not a valid duration s"
+         "tring: \"1x\">"},
         {"duration_special",
          "NaN|+Inf"},
         {"exec_error_line",
-         "<error expanding template: error executing template __alert_T: tem"
-         "plate: __alert_T:2:3: executing \"__alert_T\" at <humanize \"bad\""
-         ">: error calling humanize: strconv.ParseFloat: parsing \"bad\": in"
-         "valid syntax>"},
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:2:3: executing \"__alert_T\" at <humanize \"b"
+         "ad\">: error calling humanize: strconv.ParseFloat: parsing \"bad"
+         "\": invalid syntax>"},
         {"first_empty",
-         "<error expanding template: error executing template __alert_T: tem"
-         "plate: __alert_T:1:133: executing \"__alert_T\" at <first>: error "
-         "calling first: first() called on vector with no elements>"},
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:133: executing \"__alert_T\" at <first>: er"
+         "ror calling first: first() called on vector with no elements>"},
         {"humanize",
          "0 1.235M 12u 10z -1G 1k"},
         {"humanize1024",
          "0 1023 1ki 1.364Ti 0.25"},
         {"humanize_bad",
-         "<error expanding template: error executing template __alert_T: tem"
-         "plate: __alert_T:1:115: executing \"__alert_T\" at <humanize \"x\""
-         ">: error calling humanize: strconv.ParseFloat: parsing \"x\": inva"
-         "lid syntax>"},
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:115: executing \"__alert_T\" at <humanize "
+         "\"x\">: error calling humanize: strconv.ParseFloat: parsing \"x"
+         "\": invalid syntax>"},
+        {"humanize_more",
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:164: executing \"__alert_T\" at <humanizePe"
+         "rcentage \"x\">: error calling humanizePercentage: strconv.Parse"
+         "Float: parsing \"x\": invalid syntax>"},
+        {"humanize_range",
+         "115740d 17h 46m 40s|-1d 1h 1m 1s|1e+06Y|-1.5u"},
         {"humanize_special",
          "NaN +Inf -Inf"},
         {"links",
-         "/graph?g0.expr=up%7Ba%3D%22b+c%22%7D&g0.tab=0|/graph?g0.expr=rate%"
-         "28x%5B5m%5D%29&g0.tab=1"},
+         "/graph?g0.expr=up%7Ba%3D%22b+c%22%7D&g0.tab=0|/graph?g0.expr=rat"
+         "e%28x%5B5m%5D%29&g0.tab=1"},
+        {"missing",
+         "<no value>|<nil>|<nil>"},
+        {"numbers",
+         "1500|16|1e-07|-0|1e+20|1e+21"},
         {"percentage",
          "12.34% 0% 100% 50%"},
+        {"print_data",
+         "{map[__name__:v instance:h1.example.com:9100 job:node] map[clust"
+         "er:eu1] http://prom.example.com:9090/prefix 1234.5678}"},
+        {"print_map",
+         "map[__name__:v instance:h1.example.com:9100 job:node]|map[cluste"
+         "r:eu1]"},
+        {"print_sample",
+         "{map[__name__:v instance:h1.example.com:9100 job:node] 1234.5678"
+         "}"},
         {"printf",
          "3.14|   ab|42|\"q\"|1234.5678"},
+        {"printf_types",
+         "map[__name__:v instance:h1.example.com:9100 job:node]|float64|st"
+         "ring|int|bool|map[string]string|template.queryResult|*template.s"
+         "ample|*time.Time|map[string]interface {}|<nil>"},
         {"query_bad",
-         "<error expanding template: error executing template __alert_T: tem"
-         "plate: __alert_T:1:115: executing \"__alert_T\" at <query \"up +\""
-         ">: error calling query: 1:5: parse error: unexpected end of input>"},
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:115: executing \"__alert_T\" at <query \"up"
+         " +\">: error calling query: 1:5: parse error: unexpected end of "
+         "input>"},
         {"query_empty",
          "none"},
         {"query_first",
@@ -87,28 +118,50 @@ static const struct expect cases[] = {
          "h1.example.com:9100=0;h2:9100=1;"},
         {"query_scalar",
          "2"},
+        {"range_map",
+         "__name__=v,instance=h1.example.com:9100,job=node,"},
         {"regex",
          "true|false|xaxa c|-q"},
         {"regex_bad",
-         "<error expanding template: error executing template __alert_T: tem"
-         "plate: __alert_T:1:115: executing \"__alert_T\" at <match \"(\" \""
-         "a\">: error calling match: error parsing regexp: missing closing )"
-         ": `(`>"},
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:115: executing \"__alert_T\" at <match \"("
+         "\" \"a\">: error calling match: error parsing regexp: missing cl"
+         "osing ): `(`>"},
+        {"regex_more",
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:203: executing \"__alert_T\" at <reReplaceA"
+         "ll \"(\" \"\" \"x\">: error calling reReplaceAll: regexp: Compil"
+         "e(`(`): error parsing regexp: missing closing ): `(`>"},
         {"safehtml",
          "<b>&</b>"},
         {"strings",
          "Aa Bb CC|ABC|abc"},
         {"strip",
-         "foo.com|2001:db8::1|nohost|foo:12345|192.168.0.1:12345|[2001:db8::"
-         "1]:80|host"},
+         "foo.com|2001:db8::1|nohost|foo:12345|192.168.0.1:12345|[2001:db8"
+         "::1]:80|host"},
+        {"strvalue",
+         "|"},
         {"timestamp",
-         "2015-06-23 13:19:44.128 +0000 UTC|1970-01-01 00:00:00 +0000 UTC|Na"
-         "N"},
+         "2015-06-23 13:19:44.128 +0000 UTC|1970-01-01 00:00:00 +0000 UTC|"
+         "NaN"},
+        {"timestamp_min",
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:115: executing \"__alert_T\" at <humanizeTi"
+         "mestamp -9223372036854775808>: error calling humanizeTimestamp: "
+         "-9.223372036854776e+18 cannot be represented as a nanoseconds ti"
+         "mestamp since it overflows int64>"},
+        {"timestamp_range",
+         "<error expanding template: error executing template __alert_T: t"
+         "emplate: __alert_T:1:115: executing \"__alert_T\" at <humanizeTi"
+         "mestamp 1e10>: error calling humanizeTimestamp: 1e+10 cannot be "
+         "represented as a nanoseconds timestamp since it overflows int64>"},
         {"totime",
          "2015-06-23 13:19:44.128 +0000 UTC|1435065584"},
         {"vars",
-         "node|node|1234.5678|1234.5678||eu1|http://prom.example.com:9090/pr"
-         "efix"},
+         "node|node|1234.5678|1234.5678||eu1|http://prom.example.com:9090/"
+         "prefix"},
+        {"vars_scope",
+         "yesno2"},
 };
 
 /* The rule file's series: v at 1234.5678, up 0 for h1 and 1 for h2. */
