@@ -254,7 +254,8 @@ take_one(struct notifier *n, int64_t starts, int64_t ends)
 }
 
 /*
- * needsSending and endsAt through a rule group (interval 2m, resend 1m):
+ * needsSending and endsAt through a rule group (interval 2m, resend 1m;
+ * the expression a YAML block, linked without its final newline):
  * pending is never sent; firing goes at once with endsAt = t + 4 * 2m,
  * again only after the resend delay; resolved goes at once with endsAt
  * the resolve time, then every resend delay while it is remembered.
@@ -264,7 +265,7 @@ test_due_alerts(void **state)
 {
     struct rulefile *rf = load(
         "groups:\n- name: g\n  rules:\n"
-        "  - alert: Down\n    expr: up == 0\n    for: 2m\n"
+        "  - alert: Down\n    expr: |\n      up == 0\n    for: 2m\n"
         "    annotations: {summary: '{{ $labels.instance }} down'}\n",
         2 * MIN);
     struct store *st = store_new(0, 0);
