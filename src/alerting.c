@@ -130,8 +130,8 @@ alerting_status_text(const struct notifier_status *st, char *out,
     }
     if (st->dropped > 0) {
         used = strlen(out);
-        snprintf(out + used, size - used, "%s%llu alerts dropped",
-                 used > 0 ? " · " : "",
-                 (unsigned long long)st->dropped);
+        snprintf(out + used, size - used, "%s%llu alert%s dropped",
+                 used > 0 ? " · " : "", (unsigned long long)st->dropped,
+                 st->dropped == 1 ? "" : "s");
     }
 }

@@ -112,6 +112,10 @@ test_status_text(void **state)
     alerting_status_text(&st, out, sizeof(out));
     assert_string_equal(out, "Alertmanager discovery: lookup am.example: "
                         "no such host");
+    st.dropped = 1;
+    alerting_status_text(&st, out, sizeof(out));
+    assert_string_equal(out, "Alertmanager discovery: lookup am.example: "
+                        "no such host · 1 alert dropped");
 }
 
 int
