@@ -7,10 +7,14 @@
 #include "query/lex.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "src/base/xalloc.h"
 
 /* ORDER qtok */
 static const char *const kind_names[] = {
@@ -164,7 +168,7 @@ lex_number(struct qlex *lx, struct qtoken *tok, struct diag *d)
     tok->len = lx->pos - tok->off;
     if (is_word_start(peek(lx, 0)) || isdigit(peek(lx, 0)) ||
         (tok->kind == QT_DURATION &&
-         qlex_duration(lx->src + tok->off, tok->len) < 0)) {
+         qlex_duration(lx->src + tok->off, tok->len) == QLEX_INVALID)) {
         while (is_word_start(peek(lx, 0)) || isdigit(peek(lx, 0)))
             advance(lx);
         return diag_set(d, tok->line, tok->col, (int)(lx->pos - tok->off),
@@ -277,28 +281,67 @@ qlex_next(struct qlex *lx, struct qtoken *tok, struct diag *d)
     return 0;
 }
 
-/* The lexer has checked the syntax, so strtod cannot fail here. */
-double
-qlex_number(const char *s, size_t len)
+/*
+ * A hexadecimal or octal integer as Go's strconv.ParseInt(s, 0, 64) reads
+ * it; false when a digit is not of the base or the value passes int64.
+ */
+static bool
+parse_int_base(const char *s, size_t len, int base, double *out)
 {
-    char tmp[64];
+    uint64_t v = 0;
+    size_t i;
+    int dv;
 
-    if (len >= sizeof(tmp))
-        len = sizeof(tmp) - 1;
+    for (i = 0; i < len; i++) {
+        dv = isdigit((unsigned char)s[i]) ? s[i] - '0'
+                                          : tolower((unsigned char)s[i]) -
+                                            'a' + 10;
+        if (dv < 0 || dv >= base || v > ((uint64_t)INT64_MAX - dv) / base)
+            return false;
+        v = v * base + (uint64_t)dv;
+    }
+    *out = (double)v;
+    return len > 0;
+}
+
+/*
+ * Prometheus reads a number with strconv.ParseInt(s, 0, 64) first, so
+ * 0x1F is hex and 010 is octal, then with strconv.ParseFloat: hex past
+ * int64 is invalid, a decimal past the float range is out of range (an
+ * underflow is 0, as in Go).
+ */
+int
+qlex_number(const char *s, size_t len, double *out)
+{
+    char small[64], *tmp = len < sizeof(small) ? small : xmalloc(len + 1);
+    int rc = 0;
+
     memcpy(tmp, s, len);
     tmp[len] = '\0';
-    if (strcasecmp(tmp, "inf") == 0)
-        return INFINITY;
-    if (strcasecmp(tmp, "nan") == 0)
-        return NAN;
-    if (len > 2 && tmp[0] == '0' && (tmp[1] == 'x' || tmp[1] == 'X'))
-        return (double)strtoull(tmp + 2, NULL, 16);
-    return strtod(tmp, NULL);
+    if (strcasecmp(tmp, "inf") == 0) {
+        *out = INFINITY;
+    } else if (strcasecmp(tmp, "nan") == 0) {
+        *out = NAN;
+    } else if (len > 2 && tmp[0] == '0' && (tmp[1] == 'x' || tmp[1] == 'X')) {
+        rc = parse_int_base(tmp + 2, len - 2, 16, out) ? 0 : QLEX_INVALID;
+    } else if (!(len > 1 && tmp[0] == '0' &&
+                 parse_int_base(tmp + 1, len - 1, 8, out))) {
+        errno = 0;
+        *out = strtod(tmp, NULL);
+        if (errno == ERANGE && isinf(*out))
+            rc = QLEX_RANGE;
+        else if (errno == ERANGE)
+            *out = 0;
+    }
+    if (tmp != small)
+        free(tmp);
+    return rc;
 }
 
 /*
  * Units run from y down to ms, each at most once, as Prometheus's
- * ParseDuration requires; "m" followed by "s" is the unit ms.
+ * ParseDuration requires; "m" followed by "s" is the unit ms. Checked
+ * arithmetic throughout: any run of digits may come.
  */
 int64_t
 qlex_duration(const char *s, size_t len)
@@ -309,14 +352,19 @@ qlex_duration(const char *s, size_t len)
     };
     int64_t total = 0, n;
     size_t i = 0, u, next = 0, ul;
+    bool range = false;
 
     if (len == 0)
-        return -1;
+        return QLEX_INVALID;
     while (i < len) {
         if (!isdigit((unsigned char)s[i]))
-            return -1;
-        for (n = 0; i < len && isdigit((unsigned char)s[i]); i++)
-            n = n * 10 + (s[i] - '0');
+            return QLEX_INVALID;
+        for (n = 0; i < len && isdigit((unsigned char)s[i]); i++) {
+            if (n > (INT64_MAX - 9) / 10)
+                range = true;
+            else
+                n = n * 10 + (s[i] - '0');
+        }
         for (u = next; u < 7; u++) {
             ul = strlen(units[u].u);
             if (i + ul <= len && memcmp(s + i, units[u].u, ul) == 0 &&
@@ -324,12 +372,16 @@ qlex_duration(const char *s, size_t len)
                 break;
         }
         if (u == 7)
-            return -1;
+            return QLEX_INVALID;
         i += strlen(units[u].u);
-        total += n * units[u].ms;
+        /* Prometheus holds durations in Go's nanosecond time.Duration. */
+        if (n > (QLEX_DURATION_MAX_MS - total) / units[u].ms)
+            range = true;
+        else
+            total += n * units[u].ms;
         next = u + 1;
     }
-    return total;
+    return range ? QLEX_RANGE : total;
 }
 
 /* Appends code point cp as UTF-8. */

@@ -110,11 +110,23 @@ bool qlex_is_word(enum qtok kind);
 /* True for the aggregation keywords sum ... quantile. */
 bool qlex_is_aggregator(enum qtok kind);
 
-/* The value of a number token's text (decimal, 0x hex, Inf, NaN). */
-double qlex_number(const char *s, size_t len);
+/* What qlex_number and qlex_duration return for text they refuse. */
+#define QLEX_INVALID (-1)       /* not of the syntax */
+#define QLEX_RANGE   (-2)       /* out of range */
+/* The longest duration Prometheus holds: Go's time.Duration counts
+ * nanoseconds in an int64, so about 292 years. */
+#define QLEX_DURATION_MAX_MS (INT64_MAX / 1000000)
+
 /*
- * The milliseconds of a duration token's text ("1h30m"); -1 when the units
- * are out of order or repeated, as Prometheus rejects them.
+ * The value of a number token's text into *out (decimal, 0x hex, 010
+ * octal, Inf, NaN, as Prometheus reads them). Returns 0, QLEX_RANGE for a
+ * decimal past the float range or QLEX_INVALID for hex past int64.
+ */
+int qlex_number(const char *s, size_t len, double *out);
+/*
+ * The milliseconds of a duration token's text ("1h30m"), computed without
+ * overflow; QLEX_INVALID when the units are out of order or repeated, as
+ * Prometheus rejects them, QLEX_RANGE past QLEX_DURATION_MAX_MS.
  */
 int64_t qlex_duration(const char *s, size_t len);
 /*

@@ -4,8 +4,9 @@
  * operators climbed through a precedence table indexed by token kind. Type
  * checks run as each node is built, so every error carries the span of
  * the node at fault. It does not evaluate or fold anything but signs.
- * The file runs past 600 lines because selectors, modifiers and operators
- * share the token cursor and error helpers, which stay static here.
+ * The file runs past 1000 lines because selectors, modifiers, operators
+ * and the checks of numbers, durations and nesting share the token
+ * cursor and error helpers, which stay static here.
  */
 #include "query/parse.h"
 
@@ -34,6 +35,7 @@ struct parser {
     struct arena *a;
     struct query *q;
     struct diag *d;
+    int depth;                  /* parse_expr calls under way */
 };
 
 /*
@@ -199,18 +201,67 @@ parse_string(struct parser *p, const char *what)
     return s;
 }
 
-/* duration = DURATION; -1 with the diag set when there is none. */
+/*
+ * duration = DURATION, positive and within Go's time.Duration (as
+ * Prometheus's parseDuration wants it); -1 with the diag set otherwise.
+ */
 static int64_t
 parse_duration(struct parser *p, const char *what)
 {
     const struct qtoken *t = cur(p);
+    int64_t ms;
 
     if (t->kind != QT_DURATION) {
         expected(p, what);
         return -1;
     }
+    ms = qlex_duration(p->src + t->off, t->len);
+    if (ms == QLEX_RANGE) {
+        err_tok(p, t, "duration out of range");
+        return -1;
+    }
+    if (ms == QLEX_INVALID) {
+        err_tok(p, t, "not a valid duration string: \"%.*s\"", (int)t->len,
+                p->src + t->off);
+        return -1;
+    }
+    if (ms == 0) {
+        err_tok(p, t, "duration must be greater than 0");
+        return -1;
+    }
     next(p);
-    return qlex_duration(p->src + t->off, t->len);
+    return ms;
+}
+
+/* number = NUMBER, read as Prometheus reads it; -1 with the diag set. */
+static int
+parse_number(struct parser *p, const struct qtoken *t, double *v)
+{
+    int rc = qlex_number(p->src + t->off, t->len, v);
+
+    if (rc == 0)
+        return 0;
+    /* Prometheus's wording, which quotes Go's strconv error. */
+    err_tok(p, t, "error parsing number: strconv.ParseFloat: parsing "
+            "\"%.*s\": %s", (int)t->len, p->src + t->off,
+            rc == QLEX_RANGE ? "value out of range" : "invalid syntax");
+    return -1;
+}
+
+/*
+ * Makes room in an array of n elements of size sz for one more. Room
+ * doubles at powers of two, so that n appends copy O(n) bytes in all:
+ * growing by one would copy the whole array each time, and a call with
+ * 100,000 arguments would take gigabytes of arena.
+ */
+static void *
+grow(struct parser *p, void *v, size_t n, size_t sz)
+{
+    if (n == 0)
+        return arena_alloc(p->a, 4 * sz);
+    if (n >= 4 && (n & (n - 1)) == 0)
+        return arena_realloc(p->a, v, n * sz, 2 * n * sz);
+    return v;
 }
 
 /* label_list = "(" [ word { "," word } [ "," ] ] ")" */
@@ -225,8 +276,7 @@ parse_label_list(struct parser *p, struct qlabel_list *out, const char *ctx)
     out->v = NULL;
     out->n = 0;
     while (qlex_is_word(cur(p)->kind)) {
-        out->v = arena_realloc(p->a, out->v, out->n * sizeof(char *),
-                               (out->n + 1) * sizeof(char *));
+        out->v = grow(p, out->v, out->n, sizeof(char *));
         if ((out->v[out->n++] = parse_label_name(p)) == NULL)
             return -1;
         if (!accept(p, QT_COMMA))
@@ -242,8 +292,11 @@ parse_label_list(struct parser *p, struct qlabel_list *out, const char *ctx)
 static void
 track_selector(struct parser *p, struct qnode *n)
 {
-    p->q->sels = xreallocarray(p->q->sels, p->q->nsels + 1,
-                               sizeof(*p->q->sels));
+    size_t n1 = p->q->nsels + 1;
+
+    /* Room doubles at powers of two: a query of many selectors. */
+    if ((n1 & (n1 - 1)) == 0)
+        p->q->sels = xreallocarray(p->q->sels, 2 * n1, sizeof(*p->q->sels));
     p->q->sels[p->q->nsels++] = n;
 }
 
@@ -253,8 +306,7 @@ add_matcher(struct parser *p, struct qnode *n, enum store_match_op op,
 {
     struct diag rd;
 
-    n->m = arena_realloc(p->a, n->m, n->nm * sizeof(*n->m),
-                         (n->nm + 1) * sizeof(*n->m));
+    n->m = grow(p, n->m, n->nm, sizeof(*n->m));
     diag_clear(&rd);
     if (qmatch_compile(&n->m[n->nm], op, name, value, &rd) < 0) {
         err_tok(p, at, "%s", rd.msg);
@@ -342,8 +394,10 @@ check_selector(struct parser *p, struct qnode *n)
     return -1;
 }
 
-/* selector = word [ matchers ] | matchers */
-static struct qnode *
+/* selector = word [ matchers ] | matchers
+ * Not inlined: its callee add_matcher has a diag (most of a kilobyte) on
+ * its stack, which must stay off the frames of nested expressions. */
+__attribute__((noinline)) static struct qnode *
 parse_selector(struct parser *p)
 {
     struct qnode *n = new_node(p, QN_SELECTOR, cur(p));
@@ -433,6 +487,21 @@ parse_offset(struct parser *p, struct qnode *e)
     return e;
 }
 
+/* v as Go's %f prints it: +Inf, -Inf, NaN or six decimals. */
+static const char *
+go_float(struct parser *p, double v)
+{
+    char *s;
+
+    if (isnan(v))
+        return "NaN";
+    if (isinf(v))
+        return v > 0 ? "+Inf" : "-Inf";
+    s = arena_alloc(p->a, 400);
+    snprintf(s, 400, "%f", v);
+    return s;
+}
+
 /* at = "@" ( [ "+" | "-" ] number | "start" "(" ")" | "end" "(" ")" ) */
 static struct qnode *
 parse_at(struct parser *p, struct qnode *e)
@@ -458,11 +527,15 @@ parse_at(struct parser *p, struct qnode *e)
     t = cur(p);
     if (t->kind != QT_NUMBER)
         return expected(p, "timestamp, start() or end() after '@'");
+    if (parse_number(p, t, &v) < 0)
+        return NULL;
     next(p);
-    v = sign * qlex_number(p->src + t->off, t->len);
-    if (!isfinite(v) || fabs(v) > 9.2e15)
-        return err_tok(p, t, "timestamp out of bounds for @ modifier: %g",
-                       v);
+    v *= sign;
+    /* Prometheus refuses what passes int64 seconds, then overflows in
+     * milliseconds; the bound here keeps the milliseconds in int64. */
+    if (!isfinite(v) || fabs(v) > QPARSE_MAX_AT_S)
+        return err_tok(p, t, "timestamp out of bounds for @ modifier: %s",
+                       go_float(p, v));
     e->at = QAT_TIME;
     e->at_t = llround(v * 1000);
     close_span(p, e);
@@ -618,8 +691,7 @@ parse_call(struct parser *p)
     while (cur(p)->kind != QT_RPAREN) {
         if ((arg = parse_expr(p, 1)) == NULL)
             return NULL;
-        n->args = arena_realloc(p->a, n->args, n->nargs * sizeof(arg),
-                                (n->nargs + 1) * sizeof(arg));
+        n->args = grow(p, n->args, n->nargs, sizeof(arg));
         n->args[n->nargs++] = arg;
         if (!accept(p, QT_COMMA))
             break;
@@ -654,8 +726,10 @@ parse_primary(struct parser *p)
     struct qnode *n;
 
     if (k == QT_NUMBER) {
-        n = new_node(p, QN_NUMBER, next(p));
-        n->num = qlex_number(p->src + t->off, t->len);
+        n = new_node(p, QN_NUMBER, t);
+        if (parse_number(p, t, &n->num) < 0)
+            return NULL;
+        next(p);
         n->type = QV_SCALAR;
         return n;
     }
@@ -797,7 +871,7 @@ check_binary(struct parser *p, struct qnode *n, const struct qtoken *op)
 
 /* expr = unary { binop bin_modifiers expr }, climbing by prec[] */
 static struct qnode *
-parse_expr(struct parser *p, int min_prec)
+parse_binary(struct parser *p, int min_prec)
 {
     struct qnode *lhs = parse_unary(p), *n;
     const struct qtoken *op;
@@ -825,6 +899,26 @@ parse_expr(struct parser *p, int min_prec)
         lhs = check_binary(p, n, op);
     }
     return lhs;
+}
+
+/*
+ * Every nesting (parentheses, signs, arguments, the right side of ^)
+ * passes through here, so counting here bounds the parser's recursion,
+ * and with it the tree's depth, by QPARSE_MAX_DEPTH: deeper text is an
+ * error at the token where the limit is crossed, never a stack overflow.
+ */
+static struct qnode *
+parse_expr(struct parser *p, int min_prec)
+{
+    struct qnode *n;
+
+    if (p->depth >= QPARSE_MAX_DEPTH)
+        return err_tok(p, cur(p), "expression nests too deeply (more than "
+                       "%d levels)", QPARSE_MAX_DEPTH);
+    p->depth++;
+    n = parse_binary(p, min_prec);
+    p->depth--;
+    return n;
 }
 
 /*

@@ -13,6 +13,9 @@
 #include "query/ast.h"
 #include "query/query.h"
 
+/* The largest |t| of "@ t", in seconds: t * 1000 must fit in int64. */
+#define QPARSE_MAX_AT_S 9.2e15
+
 /* The root of the compiled expression. */
 const struct qnode *qparse_root(const struct query *q);
 /* Strips any number of enclosing parentheses. */

@@ -21,6 +21,15 @@
 
 struct query;
 
+/*
+ * How deeply an expression may nest (parentheses, signs, function and
+ * aggregation arguments, chains of ^), the outermost expression counting
+ * as one level: deeper text is a parse error, so no input can exhaust
+ * the parser's stack. Chains of left-associative operators (a + b + c
+ * ...) do not nest and have no limit.
+ */
+#define QPARSE_MAX_DEPTH 1024
+
 /* Compiles text; NULL with d set (line, column, span) on a syntax or type
  * error. d->source is left as the caller set it. */
 struct query *qparse_query(const char *text, size_t len, struct diag *d);

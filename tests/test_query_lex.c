@@ -98,6 +98,17 @@ test_operators(void **state)
                  sizeof(want) / sizeof(want[0]));
 }
 
+/* A number that must read without error. */
+static double
+number(const char *s)
+{
+    double v = -1;
+
+    if (qlex_number(s, strlen(s), &v) != 0)
+        fail_msg("%s: refused", s);
+    return v;
+}
+
 static void
 test_numbers(void **state)
 {
@@ -111,12 +122,43 @@ test_numbers(void **state)
     (void)state;
     check_stream("0x1F .5 5. 1.5e-3 Inf nAn 5ms", want,
                  sizeof(want) / sizeof(want[0]));
-    assert_true(qlex_number("0x1F", 4) == 31);
-    assert_true(qlex_number(".5", 2) == 0.5);
-    assert_true(qlex_number("5.", 2) == 5);
-    assert_true(qlex_number("1.5e-3", 6) == 1.5e-3);
-    assert_true(isinf(qlex_number("Inf", 3)));
-    assert_true(isnan(qlex_number("nAn", 3)));
+    assert_true(number("0x1F") == 31);
+    assert_true(number(".5") == 0.5);
+    assert_true(number("5.") == 5);
+    assert_true(number("1.5e-3") == 1.5e-3);
+    assert_true(isinf(number("Inf")));
+    assert_true(isnan(number("nAn")));
+}
+
+/*
+ * Numbers as Prometheus's parser reads them: strconv.ParseInt(s, 0, 64)
+ * first (so a leading 0 means octal), then strconv.ParseFloat, whose
+ * overflow is an error and whose underflow is 0.
+ */
+static void
+test_number_ranges(void **state)
+{
+    char big[400];
+    double v = -1;
+
+    (void)state;
+    assert_true(number("010") == 8);
+    assert_true(number("0777") == 511);
+    assert_true(number("08") == 8);             /* no octal: decimal */
+    assert_true(number("00.5") == 0.5);
+    assert_true(number("0x7fffffffffffffff") == 9223372036854775807.0);
+    assert_int_equal(qlex_number("0x8000000000000000", 18, &v),
+                     QLEX_INVALID);
+    assert_true(number("99999999999999999999") == 1e20);
+    assert_true(number("1e-400") == 0);
+    assert_int_equal(qlex_number("1e309", 5, &v), QLEX_RANGE);
+    /* Longer than any fixed buffer: still read whole. */
+    memset(big, '9', 300);
+    big[300] = '\0';
+    assert_true(number(big) == 1e300);
+    memset(big, '9', 320);
+    big[320] = '\0';
+    assert_int_equal(qlex_number(big, 320, &v), QLEX_RANGE);
 }
 
 static void
@@ -128,8 +170,32 @@ test_durations(void **state)
     assert_int_equal(qlex_duration("1y", 2), 365LL * 86400000);
     assert_int_equal(qlex_duration("2w1d", 4), 15LL * 86400000);
     assert_int_equal(qlex_duration("1s500ms", 7), 1500);
-    assert_int_equal(qlex_duration("30m1h", 5), -1);    /* out of order */
-    assert_int_equal(qlex_duration("1m1m", 4), -1);     /* repeated */
+    assert_int_equal(qlex_duration("30m1h", 5), QLEX_INVALID);
+    assert_int_equal(qlex_duration("1m1m", 4), QLEX_INVALID);
+}
+
+/*
+ * Go's time.Duration (int64 nanoseconds) bounds Prometheus's durations:
+ * model.ParseDuration refuses more than 2^63-1 ns ("duration out of
+ * range"), 292 years and some. Nothing may wrap around.
+ */
+static void
+test_duration_ranges(void **state)
+{
+    (void)state;
+    assert_int_equal(qlex_duration("292y", 4), 292LL * 365 * 86400000);
+    assert_int_equal(qlex_duration("293y", 4), QLEX_RANGE);
+    assert_int_equal(qlex_duration("9223372036854ms", 15), 9223372036854LL);
+    assert_int_equal(qlex_duration("9223372036855ms", 15), QLEX_RANGE);
+    assert_int_equal(qlex_duration("9223372036s", 11), 9223372036000LL);
+    assert_int_equal(qlex_duration("9223372037s", 11), QLEX_RANGE);
+    /* Each unit within range, the sum not. */
+    assert_int_equal(qlex_duration("292y30w", 7), QLEX_RANGE);
+    assert_int_equal(qlex_duration("99999999999999999999s", 21), QLEX_RANGE);
+    assert_int_equal(qlex_duration("9999999999y", 11), QLEX_RANGE);
+    /* 2^64 + 1: with wrapping arithmetic this was a 1 ms window. */
+    assert_int_equal(qlex_duration("18446744073709551617ms", 22),
+                     QLEX_RANGE);
 }
 
 static void
@@ -188,7 +254,9 @@ main(void)
         cmocka_unit_test(test_lines_and_comments),
         cmocka_unit_test(test_operators),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_number_ranges),
         cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_duration_ranges),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_errors),
     };

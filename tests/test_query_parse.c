@@ -281,6 +281,108 @@ test_errors(void **state)
                 "expressions of type scalar or instant vector");
 }
 
+/* n copies of pre, then core, then n copies of post (malloc'd). */
+static char *
+nest(const char *pre, size_t n, const char *core, const char *post)
+{
+    struct buf b;
+    size_t i;
+
+    buf_init(&b, 0);
+    for (i = 0; i < n; i++)
+        buf_puts(&b, pre);
+    buf_puts(&b, core);
+    for (i = 0; i < n; i++)
+        buf_puts(&b, post);
+    return buf_steal(&b);
+}
+
+static void
+check_parses(const char *text)
+{
+    struct diag d;
+    struct query *q;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q == NULL)
+        fail_msg("%.60s...: %d:%d %s", text, d.line, d.col, d.msg);
+    qparse_free(q);
+}
+
+/*
+ * Nesting is bounded (QPARSE_MAX_DEPTH levels, the outermost expression
+ * counting as one), so no input exhausts the stack: the error names the
+ * token where the limit is crossed. A chain of left-associative
+ * operators does not nest, so its length has no limit.
+ */
+static void
+test_depth(void **state)
+{
+    static const char deep[] = "expression nests too deeply (more than "
+                                "1024 levels)";
+    char *t;
+
+    (void)state;
+    assert_int_equal(QPARSE_MAX_DEPTH, 1024);
+    check_parses(t = nest("(", 1023, "1", ")"));
+    free(t);
+    check_error(t = nest("(", 1024, "1", ")"), 1, 1025, 1, deep);
+    free(t);
+    check_error(t = nest("(", 50000, "1", ")"), 1, 1025, 1, deep);
+    free(t);
+    check_error(t = nest("-", 100000, "1", ""), 1, 1025, 1, deep);
+    free(t);
+    check_error(t = nest("- ", 100000, "1", ""), 1, 2049, 1, deep);
+    free(t);
+    /* 1^1^...: right-associative, so each ^ nests. */
+    check_error(t = nest("1^", 20000, "1", ""), 1, 2049, 1, deep);
+    free(t);
+    check_error(t = nest("abs(", 5000, "x", ")"), 1, 4097, 3, deep);
+    free(t);
+    check_parses(t = nest("1+", 20000, "1", ""));
+    free(t);
+    check_parses(t = nest("x or ", 20000, "x", ""));
+    free(t);
+    check_shape("1 - 2 - 3 - 4", "('-' ('-' ('-' 1 2) 3) 4)");
+}
+
+/*
+ * Numbers and durations as Prometheus 2.42 reads them, and its errors
+ * for the ones out of range (model.ParseDuration, parser.number, the @
+ * bound), at the token's position.
+ */
+static void
+test_ranges(void **state)
+{
+    (void)state;
+    check_error("x[99999999999999999999s]", 1, 3, 21,
+                "duration out of range");
+    check_error("x[9999999999y]", 1, 3, 11, "duration out of range");
+    check_error("rate(x[18446744073709551617ms])", 1, 8, 22,
+                "duration out of range");
+    check_error("x offset 293y", 1, 10, 4, "duration out of range");
+    check_error("x[5m:99999999999999999999s]", 1, 6, 21,
+                "duration out of range");
+    check_error("foo[0m]", 1, 5, 2, "duration must be greater than 0");
+    check_error("x offset 0s", 1, 10, 2, "duration must be greater than 0");
+    check_error("1e309", 1, 1, 5, "error parsing number: strconv.ParseFloat:"
+                " parsing \"1e309\": value out of range");
+    check_error("0x8000000000000000", 1, 1, 18, "error parsing number: "
+                "strconv.ParseFloat: parsing \"0x8000000000000000\": "
+                "invalid syntax");
+    check_error("foo @ +Inf", 1, 8, 3,
+                "timestamp out of bounds for @ modifier: +Inf");
+    check_error("foo @ -Inf", 1, 8, 3,
+                "timestamp out of bounds for @ modifier: -Inf");
+    check_error("foo @ NaN", 1, 7, 3,
+                "timestamp out of bounds for @ modifier: NaN");
+    check_error("foo @ 9300000000000000", 1, 7, 16, "timestamp out of bounds "
+                "for @ modifier: 9300000000000000.000000");
+    check_parses("x @ -9.2e15 offset 292y");
+    check_parses("x[292y]");
+}
+
 /* Strips the newline; false at the end of the file. */
 static bool
 read_line(FILE *f, char *line, size_t size)
@@ -338,6 +440,8 @@ main(void)
         cmocka_unit_test(test_hints),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_error_file),
+        cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_ranges),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
