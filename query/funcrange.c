@@ -17,11 +17,15 @@
 #include "query/funcrange.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "query/agg.h"
+#include "query/budget.h"
 #include "query/evalmat.h"
 #include "query/parse.h"
+#include "query/select.h"
+#include "src/base/xalloc.h"
 
 /* What one window is evaluated with. */
 struct window {
@@ -34,6 +38,7 @@ struct window {
     double range_s;         /* end - start in seconds */
     int64_t t;              /* the step's evaluation time, ms */
     double a, b;            /* scalar arguments */
+    double *scratch;        /* room for the window's values */
 };
 
 /* Neumaier's compensated sum, as Prometheus 2.42's kahanSumInc. */
@@ -94,9 +99,9 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
             res += last;        /* a reset: add what was lost */
         last = s[i].v;
     }
-    to_start = seconds(s[0].t - w->start);
-    to_end = seconds(w->end - s[n - 1].t);
-    sampled = seconds(s[n - 1].t - s[0].t);
+    to_start = seconds(qtime_sub(s[0].t, w->start));
+    to_end = seconds(qtime_sub(w->end, s[n - 1].t));
+    sampled = seconds(qtime_sub(s[n - 1].t, s[0].t));
     avg = sampled / (double)(n - 1);
     if (counter && res > 0 && s[0].v >= 0) {
         /* A counter does not extrapolate below zero. */
@@ -134,7 +139,7 @@ instant_value(const struct window *w, bool rate, double *out)
     if (last->t == prev->t)
         return false;
     if (rate)
-        res /= (double)(last->t - prev->t) / 1000;
+        res /= (double)qtime_sub(last->t, prev->t) / 1000;
     *out = res;
     return true;
 }
@@ -157,7 +162,7 @@ linear_regression(const struct window *w, int64_t x0, double *slope,
         if (const_y && i > 0 && w->s[i].v != w->s[0].v)
             const_y = false;
         n += 1;
-        x = (double)(w->s[i].t - x0) / 1e3;
+        x = (double)qtime_sub(w->s[i].t, x0) / 1e3;
         kahan_inc(x, &sx, &cx);
         kahan_inc(w->s[i].v, &sy, &cy);
         kahan_inc(x * w->s[i].v, &sxy, &cxy);
@@ -245,15 +250,16 @@ var_over_time(const struct window *w)
     return (aux + ca) / count;
 }
 
+/* quantile_over_time sorts a copy of the window, in scratch kept by the
+ * call (one window at a time). */
 static double
-quantile_over_time(struct qev *ev, const struct window *w)
+quantile_over_time(const struct window *w)
 {
-    double *v = arena_alloc(ev->a, w->n * sizeof(*v));
     size_t i;
 
     for (i = 0; i < w->n; i++)
-        v[i] = w->s[i].v;
-    return qeval_quantile(w->a, v, w->n);
+        w->scratch[i] = w->s[i].v;
+    return qeval_quantile(w->a, w->scratch, w->n);
 }
 
 /*
@@ -261,7 +267,7 @@ quantile_over_time(struct qev *ev, const struct window *w)
  * samples, or fewer than two for the functions that need a pair).
  */
 static bool
-apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
+apply(enum qfunc_id id, const struct window *w, double *out)
 {
     double slope, icept;
 
@@ -297,7 +303,7 @@ apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
     case QF_PRESENT_OVER_TIME:   *out = 1; break;
     case QF_STDVAR_OVER_TIME:    *out = var_over_time(w); break;
     case QF_STDDEV_OVER_TIME:    *out = sqrt(var_over_time(w)); break;
-    case QF_QUANTILE_OVER_TIME:  *out = quantile_over_time(ev, w); break;
+    case QF_QUANTILE_OVER_TIME:  *out = quantile_over_time(w); break;
     default:                     return false;
     }
     return true;
@@ -323,6 +329,10 @@ struct call {
     struct qmat sa, sb;         /* scalar arguments */
     bool *present;              /* absent_over_time: steps with data */
     struct qmat *out;
+    int64_t win;                /* samples of the window now held */
+    int64_t made;               /* points made (absent_over_time's too) */
+    double *scratch;            /* quantile_over_time's, malloc'd */
+    size_t scratch_cap;
 };
 
 /*
@@ -385,7 +395,66 @@ extremes_of(struct extremes *e, const struct sample *s, size_t lo)
 }
 
 /*
- * Slides one series' window along the steps and pushes each value. The
+ * Holds the window [lo, hi) of a series as Prometheus's matrixIterSlice
+ * holds it: samples that enter are counted (and checked against the
+ * budget), samples that leave are let go. prev_hi is where the previous
+ * window ended.
+ */
+static int
+hold_window(struct qev *ev, struct call *c, size_t lo, size_t hi,
+            size_t prev_hi)
+{
+    bool entered = hi > (prev_hi > lo ? prev_hi : lo);
+
+    ev->held += (int64_t)(hi - lo) - c->win;
+    c->win = (int64_t)(hi - lo);
+    if (entered && ev->held > ev->max)
+        return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
+    if (c->n->fn->id == QF_QUANTILE_OVER_TIME && hi - lo > c->scratch_cap) {
+        c->scratch_cap = hi - lo;
+        c->scratch = xreallocarray(c->scratch, c->scratch_cap,
+                                   sizeof(*c->scratch));
+    }
+    return 0;
+}
+
+/*
+ * One step's value into out: the series' output series is found at its
+ * first value, and must be its own (Prometheus's "same labelset" check
+ * over the whole result). Points are counted when the series is done.
+ */
+static int
+put_value(struct qev *ev, struct call *c, const struct qrange *r,
+          size_t *si, int64_t t, double v)
+{
+    struct labels ls;
+
+    if (*si == (size_t)-1) {
+        if (c->n->fn->id == QF_LAST_OVER_TIME)
+            ls = r->ls;
+        else
+            qlabels_drop_name(ev, &r->ls, &ls);
+        *si = qmat_series(ev, c->out, &ls);
+        if (c->out->s[*si].n > 0)
+            return qeval_fail(ev, c->n, "vector cannot contain metrics "
+                              "with the same labelset");
+    }
+    return qmat_put(ev, c->out, *si, t, v, c->n);
+}
+
+/* The window of step i: its bounds and scalar arguments. */
+static void
+window_at(struct qev *ev, const struct call *c, size_t i, struct window *w)
+{
+    w->t = qsteps_at(c->ts, i);
+    w->end = qeval_effective(ev, c->marg, w->t);
+    w->start = qtime_sub(w->end, c->marg->range);
+    w->a = qmat_scalar(&c->sa, i);
+    w->b = qmat_scalar(&c->sb, i);
+}
+
+/*
+ * Slides one series' window along the steps and puts each value. The
  * window [end - range, end] is closed at both ends; both cursors only
  * move forward because window ends never decrease from step to step.
  */
@@ -394,11 +463,10 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
 {
     struct call *c = arg;
     enum qfunc_id id = c->n->fn->id;
-    size_t *pc = NULL;
+    size_t *pc = NULL, i, lo = 0, hi = 0, prev, si = (size_t)-1;
     struct extremes ex = {NULL, 0, 0, id == QF_MAX_OVER_TIME};
     struct window w;
-    struct labels ls;
-    size_t i, lo = 0, hi = 0, si = (size_t)-1;
+    int64_t made = 0;
     double v;
 
     if (id == QF_RATE || id == QF_INCREASE || id == QF_RESETS ||
@@ -408,42 +476,40 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
         ex.q = arena_alloc(ev->a, (r->n + 1) * sizeof(*ex.q));
     w.range_s = range_seconds(c->marg->range);
     for (i = 0; i < c->ts->n; i++) {
-        w.t = qsteps_at(c->ts, i);
-        w.end = qeval_effective(ev, c->marg, w.t);
-        w.start = w.end - c->marg->range;
-        for (; hi < r->n && r->s[hi].t <= w.end; hi++) {
+        window_at(ev, c, i, &w);
+        for (prev = hi; hi < r->n && r->s[hi].t <= w.end; hi++) {
             if (ex.q != NULL)
                 extremes_enter(&ex, r->s, hi);
         }
         while (lo < hi && r->s[lo].t < w.start)
             lo++;
-        w.s = r->s + lo;
+        if (qeval_work(ev, c->n, hi - lo + 1) < 0 ||
+            hold_window(ev, c, lo, hi, prev) < 0)
+            return -1;
+        /* A series with no sample in reach may have no array at all. */
+        w.s = r->n > 0 ? r->s + lo : r->s;
         w.n = hi - lo;
+        w.scratch = c->scratch;
         w.counted = pc != NULL && w.n > 0 ? pc[hi - 1] - pc[lo] : 0;
         if (ex.q != NULL)
             w.extreme = extremes_of(&ex, r->s, lo);
         if (id == QF_ABSENT_OVER_TIME) {
             c->present[i] = c->present[i] || w.n > 0;
+            made += w.n > 0;
             continue;
         }
-        w.a = qmat_scalar(&c->sa, i);
-        w.b = qmat_scalar(&c->sb, i);
         if (id == QF_HOLT_WINTERS && w.n >= 1 &&
             check_factors(ev, c->n, &w) < 0)
             return -1;
-        if (!apply(ev, id, &w, &v))
+        if (!apply(id, &w, &v))
             continue;
-        if (si == (size_t)-1) {
-            if (id == QF_LAST_OVER_TIME)
-                ls = r->ls;
-            else
-                qlabels_drop_name(ev, &r->ls, &ls);
-            si = qmat_series(ev, c->out, &ls);
-        }
-        if (qmat_push(ev, c->out, si, w.t, v, c->n) < 0)
+        if (put_value(ev, c, r, &si, w.t, v) < 0)
             return -1;
+        made++;
     }
-    return 0;
+    /* The series' values are held once it is done, its window still. */
+    c->made += made;
+    return qeval_hold(ev, c->n, made);
 }
 
 void
@@ -482,33 +548,54 @@ qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
     }
 }
 
+/* absent_over_time: 1 where no series had a sample in its window. */
+__attribute__((noinline)) static int
+absent_steps(struct qev *ev, const struct call *c, struct qmat *out)
+{
+    struct labels ls;
+    size_t i;
+
+    qfunc_absent_labels(ev, c->marg, &ls);
+    for (i = 0; i < c->ts->n; i++) {
+        if (!c->present[i] &&
+            qmat_put(ev, out, qmat_series(ev, out, &ls),
+                     qsteps_at(c->ts, i), 1, c->n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * A range-vector function, series by series. What stays held after it,
+ * as in Prometheus, is its scalar arguments and the values it made
+ * (absent_over_time's per-series values, not its answer): ev->extra.
+ */
 int
 qfunc_range_call(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, struct qmat *out)
 {
-    size_t mi = n->fn->args[0] == QV_MATRIX ? 0 : 1, i;
+    size_t mi = n->fn->args[0] == QV_MATRIX ? 0 : 1;
     struct call c = {0};
-    struct labels ls;
+    int rc;
 
     c.n = n;
     c.marg = qparse_unparen(n->args[mi]);
     c.ts = ts;
     c.out = out;
-    c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
+    if (n->fn->id == QF_ABSENT_OVER_TIME)
+        c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
     if ((n->nargs > 1 && qeval_node(ev, n->args[mi == 0 ? 1 : 0], ts,
                                     &c.sa) < 0) ||
         (n->nargs > 2 && qeval_node(ev, n->args[2], ts, &c.sb) < 0))
         return -1;
-    if (qeval_range_each(ev, c.marg, ts, slide, &c) < 0)
+    rc = qeval_range_each(ev, c.marg, ts, slide, &c);
+    free(c.scratch);
+    ev->held -= c.win;
+    if (rc == 0 && n->fn->id == QF_ABSENT_OVER_TIME)
+        rc = absent_steps(ev, &c, out);
+    if (rc < 0)
         return -1;
-    /* absent_over_time: 1 where no series had a sample in its window. */
-    if (n->fn->id != QF_ABSENT_OVER_TIME)
-        return 0;
-    qfunc_absent_labels(ev, c.marg, &ls);
-    for (i = 0; i < ts->n; i++) {
-        if (!c.present[i])
-            qmat_push(ev, out, qmat_series(ev, out, &ls), qsteps_at(ts, i),
-                      1, n);
-    }
+    ev->extra = qmat_points(&c.sa) + qmat_points(&c.sb) + c.made -
+                qmat_points(out);
     return 0;
 }
