@@ -38,6 +38,7 @@ struct dash {
     size_t ntitles;
     struct qcache *cache;       /* this frame's decoded series and
                                  * aggregations, shared by its panels */
+    struct qeval_ctl ctl;       /* each query's budget and stop flag */
 };
 
 /* At most this much decoded history and results is kept per frame. */
@@ -152,9 +153,16 @@ dash_adopt(struct dashboard *model)
     d->model = *model;
     memset(model, 0, sizeof(*model));
     d->cache = qcache_new(FRAME_CACHE_BYTES);
+    qeval_ctl_init(&d->ctl);
     dash_set_range(d, d->model.range_ms);
     compile_all(d);
     return d;
+}
+
+void
+dash_set_limits(struct dash *d, const struct qeval_ctl *ctl)
+{
+    d->ctl = *ctl;
 }
 
 void
@@ -205,8 +213,8 @@ series_values(struct dash *d, const struct store *st, const char *selector,
     size_t n = 0, k = 0;
 
     *out = NULL;
-    *res = q != NULL ? qeval_range(q, st, end - m->range_ms, end,
-                                   m->step_ms, &diag) : NULL;
+    *res = q != NULL ? qeval_range_ctl(q, st, NULL, end - m->range_ms, end,
+                                       m->step_ms, &d->ctl, &diag) : NULL;
     qparse_free(q);
     free(text);
     if (*res == NULL)
@@ -328,8 +336,9 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         if (page >= 0 && dq->page != page)
             continue;
         diag_clear(&diag);
-        res = qeval_range_cached(dq->compiled, st, d->cache,
-                                 end - m->range_ms, end, m->step_ms, &diag);
+        res = qeval_range_ctl(dq->compiled, st, d->cache,
+                              end - m->range_ms, end, m->step_ms, &d->ctl,
+                              &diag);
         qresult_free(dq->pq->result);
         free(dq->pq->error);
         dq->pq->result = res;
