@@ -105,7 +105,8 @@ struct qvec {
     size_t n, cap;
 };
 
-/* A series of raw samples with its label set (range-vector arguments). */
+/* A series of raw samples with its label set (range-vector arguments);
+ * s is never NULL, even when n is 0. */
 struct qrange {
     struct labels ls;
     struct sample *s;

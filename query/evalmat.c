@@ -144,8 +144,10 @@ int
 qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
           const struct qnode *n)
 {
-    if (qmat_put(ev, m, i, t, v, n) < 0 || qeval_hold(ev, n, 1) < 0)
+    if (qmat_put(ev, m, i, t, v, n) < 0)
         return -1;
+    if (++ev->held > ev->max)
+        return qeval_stop(ev, n, QEVAL_TOO_MANY_SAMPLES);
     if (++ev->pushes % 1024 == 0 && qeval_work(ev, n, 1024) < 0)
         return -1;
     return 0;

@@ -99,9 +99,11 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
             res += last;        /* a reset: add what was lost */
         last = s[i].v;
     }
-    to_start = seconds(qtime_sub(s[0].t, w->start));
-    to_end = seconds(qtime_sub(w->end, s[n - 1].t));
-    sampled = seconds(qtime_sub(s[n - 1].t, s[0].t));
+    /* Differences within [start, end], no longer than the range (a
+     * duration, at most 292 years), cannot overflow. */
+    to_start = seconds(s[0].t - w->start);
+    to_end = seconds(w->end - s[n - 1].t);
+    sampled = seconds(s[n - 1].t - s[0].t);
     avg = sampled / (double)(n - 1);
     if (counter && res > 0 && s[0].v >= 0) {
         /* A counter does not extrapolate below zero. */
@@ -139,7 +141,7 @@ instant_value(const struct window *w, bool rate, double *out)
     if (last->t == prev->t)
         return false;
     if (rate)
-        res /= (double)qtime_sub(last->t, prev->t) / 1000;
+        res /= (double)(last->t - prev->t) / 1000;
     *out = res;
     return true;
 }
@@ -329,8 +331,9 @@ struct call {
     struct qmat sa, sb;         /* scalar arguments */
     bool *present;              /* absent_over_time: steps with data */
     struct qmat *out;
-    int64_t win;                /* samples of the window now held */
     int64_t made;               /* points made (absent_over_time's too) */
+    bool quantile;              /* quantile_over_time: needs scratch */
+    size_t work;                /* samples looked at since a safe point */
     double *scratch;            /* quantile_over_time's, malloc'd */
     size_t scratch_cap;
 };
@@ -395,51 +398,50 @@ extremes_of(struct extremes *e, const struct sample *s, size_t lo)
 }
 
 /*
- * Holds the window [lo, hi) of a series as Prometheus's matrixIterSlice
- * holds it: samples that enter are counted (and checked against the
- * budget), samples that leave are let go. prev_hi is where the previous
- * window ended.
+ * The window w is held as Prometheus's matrixIterSlice holds it, on top
+ * of what was held before the series (room is what the budget has left
+ * beyond that). Also room for quantile_over_time's copy of the window,
+ * and a safe point once a few thousand samples were looked at (a call
+ * per window would cost more than the windows).
  */
 static int
-hold_window(struct qev *ev, struct call *c, size_t lo, size_t hi,
-            size_t prev_hi)
+hold_window(struct qev *ev, struct call *c, struct window *w, int64_t room)
 {
-    bool entered = hi > (prev_hi > lo ? prev_hi : lo);
-
-    ev->held += (int64_t)(hi - lo) - c->win;
-    c->win = (int64_t)(hi - lo);
-    if (entered && ev->held > ev->max)
+    if ((int64_t)w->n > room)
         return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
-    if (c->n->fn->id == QF_QUANTILE_OVER_TIME && hi - lo > c->scratch_cap) {
-        c->scratch_cap = hi - lo;
+    if (c->quantile && w->n > c->scratch_cap) {
+        c->scratch_cap = w->n;
         c->scratch = xreallocarray(c->scratch, c->scratch_cap,
                                    sizeof(*c->scratch));
     }
-    return 0;
+    w->scratch = c->scratch;
+    c->work += w->n + 1;
+    if (c->work < 4096)
+        return 0;
+    c->work = 0;
+    return qeval_work(ev, c->n, 4096);
 }
 
 /*
- * One step's value into out: the series' output series is found at its
- * first value, and must be its own (Prometheus's "same labelset" check
- * over the whole result). Points are counted when the series is done.
+ * The output series of a series, found at its first value: it must be
+ * its own (Prometheus's "same labelset" check over the whole result).
+ * -1 when another series already gave it values.
  */
 static int
-put_value(struct qev *ev, struct call *c, const struct qrange *r,
-          size_t *si, int64_t t, double v)
+output_series(struct qev *ev, struct call *c, const struct qrange *r,
+              size_t *si)
 {
     struct labels ls;
 
-    if (*si == (size_t)-1) {
-        if (c->n->fn->id == QF_LAST_OVER_TIME)
-            ls = r->ls;
-        else
-            qlabels_drop_name(ev, &r->ls, &ls);
-        *si = qmat_series(ev, c->out, &ls);
-        if (c->out->s[*si].n > 0)
-            return qeval_fail(ev, c->n, "vector cannot contain metrics "
-                              "with the same labelset");
-    }
-    return qmat_put(ev, c->out, *si, t, v, c->n);
+    if (c->n->fn->id == QF_LAST_OVER_TIME)
+        ls = r->ls;
+    else
+        qlabels_drop_name(ev, &r->ls, &ls);
+    *si = qmat_series(ev, c->out, &ls);
+    if (c->out->s[*si].n > 0)
+        return qeval_fail(ev, c->n, "vector cannot contain metrics with "
+                          "the same labelset");
+    return 0;
 }
 
 /* The window of step i: its bounds and scalar arguments. */
@@ -463,10 +465,10 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
 {
     struct call *c = arg;
     enum qfunc_id id = c->n->fn->id;
-    size_t *pc = NULL, i, lo = 0, hi = 0, prev, si = (size_t)-1;
+    size_t *pc = NULL, i, lo = 0, hi = 0, si = (size_t)-1;
     struct extremes ex = {NULL, 0, 0, id == QF_MAX_OVER_TIME};
     struct window w;
-    int64_t made = 0;
+    int64_t made = 0, room = ev->max - ev->held;
     double v;
 
     if (id == QF_RATE || id == QF_INCREASE || id == QF_RESETS ||
@@ -477,19 +479,16 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
     w.range_s = range_seconds(c->marg->range);
     for (i = 0; i < c->ts->n; i++) {
         window_at(ev, c, i, &w);
-        for (prev = hi; hi < r->n && r->s[hi].t <= w.end; hi++) {
+        for (; hi < r->n && r->s[hi].t <= w.end; hi++) {
             if (ex.q != NULL)
                 extremes_enter(&ex, r->s, hi);
         }
         while (lo < hi && r->s[lo].t < w.start)
             lo++;
-        if (qeval_work(ev, c->n, hi - lo + 1) < 0 ||
-            hold_window(ev, c, lo, hi, prev) < 0)
-            return -1;
-        /* A series with no sample in reach may have no array at all. */
-        w.s = r->n > 0 ? r->s + lo : r->s;
+        w.s = r->s + lo;
         w.n = hi - lo;
-        w.scratch = c->scratch;
+        if (hold_window(ev, c, &w, room) < 0)
+            return -1;
         w.counted = pc != NULL && w.n > 0 ? pc[hi - 1] - pc[lo] : 0;
         if (ex.q != NULL)
             w.extreme = extremes_of(&ex, r->s, lo);
@@ -503,13 +502,20 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
             return -1;
         if (!apply(id, &w, &v))
             continue;
-        if (put_value(ev, c, r, &si, w.t, v) < 0)
+        /* Values are counted when the series is done, as Prometheus
+         * counts them. */
+        if ((si == (size_t)-1 && output_series(ev, c, r, &si) < 0) ||
+            qmat_put(ev, c->out, si, w.t, v, c->n) < 0)
             return -1;
         made++;
     }
-    /* The series' values are held once it is done, its window still. */
+    /* The series' values are held once it is done, checked while its
+     * last window is still held; then the window goes. */
     c->made += made;
-    return qeval_hold(ev, c->n, made);
+    if (made > 0 && (int64_t)(hi - lo) + made > room)
+        return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
+    ev->held += made;
+    return 0;
 }
 
 void
@@ -582,6 +588,7 @@ qfunc_range_call(struct qev *ev, const struct qnode *n,
     c.marg = qparse_unparen(n->args[mi]);
     c.ts = ts;
     c.out = out;
+    c.quantile = n->fn->id == QF_QUANTILE_OVER_TIME;
     if (n->fn->id == QF_ABSENT_OVER_TIME)
         c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
     if ((n->nargs > 1 && qeval_node(ev, n->args[mi == 0 ? 1 : 0], ts,
@@ -590,7 +597,6 @@ qfunc_range_call(struct qev *ev, const struct qnode *n,
         return -1;
     rc = qeval_range_each(ev, c.marg, ts, slide, &c);
     free(c.scratch);
-    ev->held -= c.win;
     if (rc == 0 && n->fn->id == QF_ABSENT_OVER_TIME)
         rc = absent_steps(ev, &c, out);
     if (rc < 0)

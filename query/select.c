@@ -40,6 +40,9 @@ effective_span(const struct qev *ev, const struct qnode *n,
     *hi = qeval_effective(ev, n, qsteps_at(ts, ts->n - 1));
 }
 
+/* What a series without samples points at (see struct qrange). */
+static struct sample no_sample;
+
 /* A selected series and its labels, for sorting the selection. */
 struct selected {
     uint32_t id;
@@ -182,7 +185,8 @@ each_of_selector(struct qev *ev, const struct qnode *n,
         if (qeval_work(ev, n, got) < 0)
             return -1;
         r.ls = sel[k].ls;
-        r.s = ev->buf;
+        /* Never NULL, so that windows may offset it even when empty. */
+        r.s = ev->buf != NULL ? ev->buf : &no_sample;
         r.n = drop_markers(ev, got);
         if (fn(ev, &r, arg) < 0)
             return -1;
@@ -253,7 +257,7 @@ each_of_subquery(struct qev *ev, const struct qnode *n,
         return -1;
     for (i = 0; i < m.n && rc == 0; i++) {
         r.ls = m.s[i].ls;
-        r.s = m.s[i].pts;
+        r.s = m.s[i].pts != NULL ? m.s[i].pts : &no_sample;
         r.n = m.s[i].n;
         if (qeval_check(ev, n) < 0 || fn(ev, &r, arg) < 0)
             rc = -1;
