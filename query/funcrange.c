@@ -324,20 +324,6 @@ check_factors(struct qev *ev, const struct qnode *n, const struct window *w)
     return 0;
 }
 
-/* What every series of one call shares. */
-struct call {
-    const struct qnode *n, *marg;
-    const struct qsteps *ts;
-    struct qmat sa, sb;         /* scalar arguments */
-    bool *present;              /* absent_over_time: steps with data */
-    struct qmat *out;
-    int64_t made;               /* points made (absent_over_time's too) */
-    bool quantile;              /* quantile_over_time: needs scratch */
-    size_t work;                /* samples looked at since a safe point */
-    double *scratch;            /* quantile_over_time's, malloc'd */
-    size_t scratch_cap;
-};
-
 /*
  * What changes(), resets() and rate's reset handling count, cumulatively:
  * pc[i] is the number of j <= i where s[j] differs from s[j-1] (changes;
@@ -370,10 +356,27 @@ prefix_counts(struct qev *ev, const struct qrange *r, bool changes)
  * replace a NaN, so a window is NaN only when all of it is.
  */
 struct extremes {
-    size_t *q;
-    size_t head, tail;
+    size_t *q;              /* malloc'd, reused from series to series */
+    size_t head, tail, cap;
     bool max;
 };
+
+/* Makes room at the tail: the live part moves to the front, and the
+ * array doubles only when at least half of it is live, so it stays
+ * within four times the longest window, not the length of the series. */
+static void
+extremes_room(struct extremes *e)
+{
+    size_t live = e->tail - e->head;
+
+    if (live * 2 >= e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        e->q = xreallocarray(e->q, e->cap, sizeof(*e->q));
+    }
+    memmove(e->q, e->q + e->head, live * sizeof(*e->q));
+    e->head = 0;
+    e->tail = live;
+}
 
 static void
 extremes_enter(struct extremes *e, const struct sample *s, size_t i)
@@ -385,6 +388,8 @@ extremes_enter(struct extremes *e, const struct sample *s, size_t i)
     while (e->tail > e->head &&
            (e->max ? s[e->q[e->tail - 1]].v < v : s[e->q[e->tail - 1]].v > v))
         e->tail--;
+    if (e->tail == e->cap)
+        extremes_room(e);
     e->q[e->tail++] = i;
 }
 
@@ -396,6 +401,23 @@ extremes_of(struct extremes *e, const struct sample *s, size_t lo)
         e->head++;
     return e->head < e->tail ? s[e->q[e->head]].v : NAN;
 }
+
+/* What every series of one call shares. */
+struct call {
+    const struct qnode *n, *marg;
+    const struct qsteps *ts;
+    struct qmat sa, sb;         /* scalar arguments */
+    bool *present;              /* absent_over_time: steps with data */
+    struct qmat *out;
+    int64_t made;               /* points made (absent_over_time's too) */
+    bool quantile;              /* quantile_over_time: needs scratch */
+    size_t work;                /* samples looked at since a safe point */
+    double *scratch;            /* quantile_over_time's, malloc'd */
+    size_t scratch_cap;
+    size_t *pc;                 /* the series' prefix counts, or NULL */
+    bool extreme;               /* min/max_over_time: ex is used */
+    struct extremes ex;
+};
 
 /*
  * The window w is held as Prometheus's matrixIterSlice holds it, on top
@@ -456,6 +478,37 @@ window_at(struct qev *ev, const struct call *c, size_t i, struct window *w)
 }
 
 /*
+ * Moves the window [*lo, *hi) of series r on to w's bounds, filling in
+ * w. It stops filling as soon as the window would pass the budget, as
+ * Prometheus stops appending to it: a window as long as the budget is
+ * then the most that was taken.
+ */
+static int
+fill_window(struct qev *ev, struct call *c, const struct qrange *r,
+            struct window *w, size_t *lo, size_t *hi, int64_t room)
+{
+    for (; *hi < r->n && r->s[*hi].t <= w->end; (*hi)++) {
+        if ((int64_t)(*hi - *lo) >= room && r->s[*hi].t >= w->start) {
+            while (*lo < *hi && r->s[*lo].t < w->start)
+                (*lo)++;
+            if ((int64_t)(*hi - *lo) >= room)
+                return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
+        }
+        if (c->extreme)
+            extremes_enter(&c->ex, r->s, *hi);
+    }
+    while (*lo < *hi && r->s[*lo].t < w->start)
+        (*lo)++;
+    w->s = r->s + *lo;
+    w->n = *hi - *lo;
+    w->counted = c->pc != NULL && w->n > 0 ? c->pc[*hi - 1] - c->pc[*lo]
+                                           : 0;
+    if (c->extreme)
+        w->extreme = extremes_of(&c->ex, r->s, *lo);
+    return hold_window(ev, c, w, room);
+}
+
+/*
  * Slides one series' window along the steps and puts each value. The
  * window [end - range, end] is closed at both ends; both cursors only
  * move forward because window ends never decrease from step to step.
@@ -465,33 +518,21 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
 {
     struct call *c = arg;
     enum qfunc_id id = c->n->fn->id;
-    size_t *pc = NULL, i, lo = 0, hi = 0, si = (size_t)-1;
-    struct extremes ex = {NULL, 0, 0, id == QF_MAX_OVER_TIME};
+    size_t i, lo = 0, hi = 0, si = (size_t)-1;
     struct window w;
     int64_t made = 0, room = ev->max - ev->held;
     double v;
 
+    c->pc = NULL;
     if (id == QF_RATE || id == QF_INCREASE || id == QF_RESETS ||
         id == QF_CHANGES)
-        pc = prefix_counts(ev, r, id == QF_CHANGES);
-    if (id == QF_MIN_OVER_TIME || id == QF_MAX_OVER_TIME)
-        ex.q = arena_alloc(ev->a, (r->n + 1) * sizeof(*ex.q));
+        c->pc = prefix_counts(ev, r, id == QF_CHANGES);
+    c->ex.head = c->ex.tail = 0;
     w.range_s = range_seconds(c->marg->range);
     for (i = 0; i < c->ts->n; i++) {
         window_at(ev, c, i, &w);
-        for (; hi < r->n && r->s[hi].t <= w.end; hi++) {
-            if (ex.q != NULL)
-                extremes_enter(&ex, r->s, hi);
-        }
-        while (lo < hi && r->s[lo].t < w.start)
-            lo++;
-        w.s = r->s + lo;
-        w.n = hi - lo;
-        if (hold_window(ev, c, &w, room) < 0)
+        if (fill_window(ev, c, r, &w, &lo, &hi, room) < 0)
             return -1;
-        w.counted = pc != NULL && w.n > 0 ? pc[hi - 1] - pc[lo] : 0;
-        if (ex.q != NULL)
-            w.extreme = extremes_of(&ex, r->s, lo);
         if (id == QF_ABSENT_OVER_TIME) {
             c->present[i] = c->present[i] || w.n > 0;
             made += w.n > 0;
@@ -589,6 +630,9 @@ qfunc_range_call(struct qev *ev, const struct qnode *n,
     c.ts = ts;
     c.out = out;
     c.quantile = n->fn->id == QF_QUANTILE_OVER_TIME;
+    c.extreme = n->fn->id == QF_MIN_OVER_TIME ||
+                n->fn->id == QF_MAX_OVER_TIME;
+    c.ex.max = n->fn->id == QF_MAX_OVER_TIME;
     if (n->fn->id == QF_ABSENT_OVER_TIME)
         c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
     if ((n->nargs > 1 && qeval_node(ev, n->args[mi == 0 ? 1 : 0], ts,
@@ -597,6 +641,7 @@ qfunc_range_call(struct qev *ev, const struct qnode *n,
         return -1;
     rc = qeval_range_each(ev, c.marg, ts, slide, &c);
     free(c.scratch);
+    free(c.ex.q);
     if (rc == 0 && n->fn->id == QF_ABSENT_OVER_TIME)
         rc = absent_steps(ev, &c, out);
     if (rc < 0)
