@@ -228,7 +228,7 @@ frame(struct qincr *inc, struct qcache *cache, const struct query *q,
     diag_clear(&db);
     if (cache != NULL)
         qcache_clear(cache);
-    a = qincr_range(inc, q, st, cache, start, end, step, &da);
+    a = qincr_range(inc, q, st, cache, start, end, step, NULL, &da);
     b = qeval_range(q, st, start, end, step, &db);
     buf_init(&what, 0);
     if (differs(a, &da, b, &db, &what))
@@ -521,7 +521,8 @@ refresh(struct qincr *inc, const struct query *q, const struct store *st,
 
     diag_clear(&da);
     diag_clear(&db);
-    *out = qincr_range(inc, q, st, NULL, start * MIN, end * MIN, step, &da);
+    *out = qincr_range(inc, q, st, NULL, start * MIN, end * MIN, step, NULL,
+                      &da);
     b = qeval_range(q, st, start * MIN, end * MIN, step, &db);
     buf_init(&what, 0);
     if (differs(*out, &da, b, &db, &what))
@@ -618,7 +619,8 @@ test_fallbacks(void **state)
     expect_full(inc, at, other, 9, 37, 2 * MIN, true);
     expect_full(inc, q, st, 0, 14, MIN, true);
     /* A start off the kept grid's multiples of the step. */
-    r = qincr_range(inc, q, st, NULL, 30000, 14 * MIN + 30000, MIN, NULL);
+    r = qincr_range(inc, q, st, NULL, 30000, 14 * MIN + 30000, MIN, NULL,
+                    NULL);
     assert_non_null(r);
     qresult_free(r);
     expect_full(inc, q, st, 0, 14, MIN, true);
