@@ -328,6 +328,19 @@ test_label_values(void **state)
     expect_stop(st, "label_join(big, \"w\", \"\", \"v\", \"v\", \"v\")",
                 &ctl, QEVAL_DONE, "label_join(): label value too long "
                 "(more than 1048576 bytes)");
+    /* A value with a NUL byte (stored as C0 80) keeps the same bound. */
+    memcpy(value, "\xC0\x80", 2);
+    keys[1] = "nul";
+    ts_store_add(st, keys, one, 1);
+    expect_stop(st, "label_replace(nul, \"w\", \"$1$1$1\", \"v\", "
+                "\"(.*)\")", &ctl, QEVAL_DONE, "label_replace(): label "
+                "value too long (more than 1048576 bytes)");
+    r = run(st, "label_replace(nul, \"w\", \"$1\", \"v\", \"(.*)\")",
+            1000 * S, 0, 0, &ctl, &d);
+    assert_non_null(r);
+    assert_int_equal(strlen(labels_get(&r->series[0].labels, "w")),
+                     QEVAL_MAX_LABEL_VALUE / 2);
+    qresult_free(r);
     ctl.max_samples = 1000;
     snprintf(text, sizeof(text), "label_replace(big, \"w\", \"$1\", "
              "\"v\", \"(.*)\")");
