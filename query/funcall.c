@@ -15,6 +15,7 @@
 #include "query/budget.h"
 #include "query/evalmat.h"
 #include "query/funcrange.h"
+#include "query/match.h"
 #include "query/parse.h"
 #include "query/select.h"
 #include "src/base/buf.h"
@@ -321,10 +322,12 @@ str_arg(const struct qnode *n, size_t i)
 
 /*
  * The label set one series gets from label_replace (re) or label_join
- * (re NULL): ls itself when the regex does not match. -1 when the value
- * would pass QEVAL_MAX_LABEL_VALUE, or when the values built by the
- * query would take more memory than its sample budget stands for (16
- * bytes a sample): bounds of promdeck's, Prometheus has none.
+ * (re NULL): ls itself when the regex does not match. -1 when the regex
+ * could not decide the match or its groups (an answer either way could
+ * be wrong), when the value would pass QEVAL_MAX_LABEL_VALUE, or when
+ * the values built by the query would take more memory than its sample
+ * budget stands for (16 bytes a sample): bounds of promdeck's,
+ * Prometheus has none.
  */
 __attribute__((noinline)) static int
 relabel_one(struct qev *ev, const struct qnode *n, struct regex *re,
@@ -350,6 +353,9 @@ relabel_one(struct qev *ev, const struct qnode *n, struct regex *re,
                 rc = buf_puts(b, v ? v : "");
         }
     }
+    if (rc < 0 && re != NULL && regex_error(re) != NULL)
+        return qeval_fail(ev, n, "label_replace(): %s=~\"%s\": %s",
+                          str_arg(n, 3), str_arg(n, 4), QMATCH_UNDECIDED_MSG);
     if (rc < 0)
         return qeval_fail(ev, n, "%s(): label value too long (more than %d "
                           "bytes)", n->fn->name, QEVAL_MAX_LABEL_VALUE);

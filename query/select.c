@@ -12,6 +12,7 @@
 
 #include "query/budget.h"
 #include "query/evalmat.h"
+#include "query/match.h"
 #include "query/parse.h"
 
 /*
@@ -57,15 +58,32 @@ cmp_selected(const void *a, const void *b)
 }
 
 /*
- * The series n selects, ordered by their labels as Prometheus's storage
- * returns them (instant results keep that order).
+ * The series n selects into *out, ordered by their labels as Prometheus's
+ * storage returns them (instant results keep that order): how many, or
+ * -1 when a regex matcher could not decide a match on some label value.
+ * Such a selection could lack series or hold extra ones, so the query
+ * fails, naming the matcher, rather than give a wrong answer.
  */
-static size_t
-select_series(struct qev *ev, const struct qnode *n, struct selected **out)
+static int
+select_series(struct qev *ev, const struct qnode *n, struct selected **out,
+              size_t *count)
 {
+    size_t *before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
     uint32_t *ids = NULL;
-    size_t nids = store_select(ev->st, n->m, n->nm, &ids), i;
+    size_t nids, i;
 
+    for (i = 0; i < n->nm; i++)
+        before[i] = qmatch_undecided(&n->m[i], 1);
+    nids = store_select(ev->st, n->m, n->nm, &ids);
+    for (i = 0; i < n->nm; i++) {
+        if (qmatch_undecided(&n->m[i], 1) != before[i]) {
+            free(ids);
+            return qeval_fail(ev, n, "%s%s\"%s\": %s", n->m[i].name,
+                              n->m[i].op == STORE_RE ? "=~" : "!~",
+                              n->m[i].value, QMATCH_UNDECIDED_MSG);
+        }
+    }
+    *count = nids;
     *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
     for (i = 0; i < nids; i++) {
         (*out)[i].id = ids[i];
@@ -73,7 +91,7 @@ select_series(struct qev *ev, const struct qnode *n, struct selected **out)
     }
     free(ids);
     qsort(*out, nids, sizeof(**out), cmp_selected);
-    return nids;
+    return 0;
 }
 
 /*
@@ -129,9 +147,11 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                bool timestamps, struct qmat *out)
 {
     struct selected *sel;
-    size_t nsel = select_series(ev, n, &sel), k, ns;
+    size_t nsel, k, ns;
     int64_t lo_t, hi_t;
 
+    if (select_series(ev, n, &sel, &nsel) < 0)
+        return -1;
     effective_span(ev, n, ts, &lo_t, &hi_t);
     for (k = 0; k < nsel; k++) {
         if (qeval_check(ev, n) < 0)
@@ -173,10 +193,12 @@ each_of_selector(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
     struct selected *sel;
-    size_t nsel = select_series(ev, n, &sel), k, got;
+    size_t nsel, k, got;
     int64_t lo_t, hi_t;
     struct qrange r;
 
+    if (select_series(ev, n, &sel, &nsel) < 0)
+        return -1;
     effective_span(ev, n, ts, &lo_t, &hi_t);
     for (k = 0; k < nsel; k++) {
         if (qeval_check(ev, n) < 0)
