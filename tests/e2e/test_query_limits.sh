@@ -3,8 +3,8 @@
 # limit and numbers out of range (exit 2 and the message, never a crash),
 # the regression inputs of tests/data/fuzz/regress/fuzz_promql through
 # promdeck query and promdeck check dashboard, one sample budget per query
-# with Prometheus's error (and its API's error body with -o json), the
-# query timeout, and SIGTERM or SIGINT stopping a long query at once, in
+# with Prometheus's error (and its API's error body with -o json) and the
+# memory the issue's cases now hold at most, the query timeout, and SIGTERM or SIGINT stopping a long query at once, in
 # promdeck query and on the dashboard.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
@@ -36,6 +36,29 @@ expect_error() {
         ok "$d"
     else
         not_ok "$d" "exit $rc; $(head -c 300 "$tmp/err")"
+    fi
+}
+
+# peak_kib ARGS...: runs promdeck query ARGS and prints the most memory
+# it held (its peak RSS in KiB, from the kernel's count for the finished
+# child).
+peak_kib() {
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+        "$PROMDECK" query "$@"
+}
+
+# under_kib DESC LIMIT ARGS...: the query's peak RSS stays under LIMIT.
+under_kib() {
+    d=$1 limit=$2
+    shift 2
+    kib=$(peak_kib "$@")
+    if [ "$kib" -lt "$limit" ]; then
+        ok "$d ($kib KiB)"
+    else
+        not_ok "$d" "$kib KiB"
     fi
 }
 
@@ -105,6 +128,13 @@ else
     not_ok "-o json prints Prometheus's execution error body" \
         "exit $rc; $(head -c 300 "$tmp/out")"
 fi
+# Memory: 50,000,000 samples of 16 bytes are 800 MB, what Prometheus
+# would hold too; before the budget these took 6.7 GB (and an abort) and
+# 4.5 GB.
+under_kib "three 12h:1ms subqueries hold under 1 GiB" 1048576 \
+    --load "$om" --time 1700000600 -- "$m + $m + $m"
+under_kib "one 12h:1ms subquery holds under 1 GiB" 1048576 \
+    --load "$om" --time 1700000600 -- "$m"
 expect_error "--query.max-samples 1000 refuses a smaller query" 1 "$many" \
     --query.max-samples 1000 'count_over_time(vector(1)[1m:10ms])'
 query --query.max-samples 20000 'count_over_time(vector(1)[1m:10ms])'
@@ -122,6 +152,11 @@ dollars=$(python3 -c 'print("$1" * 1000)')
 rc=$?
 check "label_replace past 1 MiB: exit 1, label value too long" \
     sh -c "[ $rc -eq 1 ] && grep -qF 'label value too long' '$tmp/err'"
+# It used to build a 1 GB label (2 GB of memory); the 1 MB input itself
+# and the 1 MiB bound take a few MB.
+under_kib "label_replace past 1 MiB holds under 64 MiB" 65536 \
+    --load "$tmp/big.om" --time 1700000000 \
+    "label_replace(big, \"w\", \"$dollars\", \"v\", \"(.*)\")"
 
 # The timeout, with Prometheus's message and errorType.
 # shellcheck disable=SC2086
