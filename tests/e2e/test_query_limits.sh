@@ -221,16 +221,17 @@ echo \$\$ >"$tmp/pid"
 exec env LC_ALL=C.UTF-8 TERM=tmux-256color "$PROMDECK" --demo \
     -d "$tmp/slow.yaml"
 SH
-    sock="promdeck-limits-$$"
+    # lib.sh's tmux helpers; use_tmux would end the whole test without
+    # tmux, and only this part needs it.
+    sock="promdeck-e2e-$$"
     on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
-    tmux -L "$sock" -f /dev/null new-session -d -s a -x 100 -y 30 \
-        "sh '$tmp/run.sh'; sleep 60"
+    tm new-session -d -s a -x 100 -y 30 "sh '$tmp/run.sh'; sleep 60"
     sleep 2
     pid=$(cat "$tmp/pid" 2>/dev/null)
     d="SIGTERM stops the dashboard's slow query"
     if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
         not_ok "$d" "promdeck did not start:
-$(tmux -L "$sock" capture-pane -p -t a)"
+$(screen a)"
     elif kill -TERM "$pid" && gone_within "$pid"; then
         ok "$d"
     else
