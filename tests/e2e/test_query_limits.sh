@@ -4,7 +4,9 @@
 # the regression inputs of tests/data/fuzz/regress/fuzz_promql through
 # promdeck query and promdeck check dashboard, one sample budget per query
 # with Prometheus's error (and its API's error body with -o json) and the
-# memory the issue's cases now hold at most, the query timeout, and SIGTERM or SIGINT stopping a long query at once, in
+# memory the issue's cases now hold at most, a dashboard panel past the
+# budget in --once (its error, the other panels' results), the query
+# timeout, and SIGTERM or SIGINT stopping a long query at once, in
 # promdeck query and on the dashboard.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
@@ -140,6 +142,32 @@ expect_error "--query.max-samples 1000 refuses a smaller query" 1 "$many" \
 query --query.max-samples 20000 'count_over_time(vector(1)[1m:10ms])'
 check "--query.max-samples 20000 lets it pass" \
     sh -c "[ $rc -eq 0 ] && [ \"\$(cat '$tmp/out')\" = '{} 6001' ]"
+
+# --once: each panel within the budget; the one past it shows
+# Prometheus's error, the other its series, and the run exits 1.
+cat >"$tmp/two.yaml" <<'YML'
+title: Two
+range: 15m
+rows:
+  - panels:
+      - { title: Heavy, type: stat, expr: "max_over_time(vector(1)[1h:1s])" }
+      - { title: Light, type: stat, expr: "up" }
+YML
+"$PROMDECK" --demo --once -o json -d "$tmp/two.yaml" \
+    --query.max-samples 3000 >"$tmp/two.json" 2>"$tmp/err"
+rc=$?
+panels=$(python3 -c 'import json, sys
+for p in json.load(open(sys.argv[1]))["panels"]:
+    print(p["title"], p.get("error") or "-", len(p["series"]) > 0)' \
+    "$tmp/two.json" 2>&1)
+want="Heavy $many; query: max_over_time(vector(1)[1h:1s]) False
+Light - True"
+if [ "$rc" -eq 1 ] && [ "$panels" = "$want" ]; then
+    ok "--once: the panel past the budget shows the error, the other works"
+else
+    not_ok "--once: the panel past the budget shows the error, the other" \
+        "exit $rc; $panels"
+fi
 
 # label_replace and label_join build no value over 1 MiB.
 python3 -c 'print("# TYPE big gauge")
