@@ -3,9 +3,9 @@
  * loaded from memory (rulefile_load_buf) as promdeck check rules loads
  * one, every expression compiled. A load fails exactly when it reports
  * errors, each with a position inside the document (or none), and the
- * errors print as promtool's text. A file that loads has its alert
- * labels and annotations parsed and expanded as templates, as an alert
- * would expand them, with no query function. It evaluates no rule: the
+ * errors print as promtool's text. A file that loads has every alert
+ * label and annotation template parsed; each is expanded as an alert
+ * expands it (src/rules/ruletmpl.c), with no query function. It evaluates no rule: the
  * PromQL harness covers evaluation.
  */
 #include <stdint.h>
@@ -13,7 +13,7 @@
 
 #include "src/base/buf.h"
 #include "src/rules/rulefile.h"
-#include "src/rules/template.h"
+#include "src/rules/ruletmpl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,27 +21,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* What one template may write: a template can repeat text at will. */
 #define MAX_EXPANSION (1u << 20)
 
-/* Parses and expands each value of ls as a template for rule r. */
+/* Expands each of an alerting rule's templates (parsed at load) for the
+ * values in ls, as an alert expands them. */
 static void
-expand_all(const struct rule_def *r, const struct labels *ls)
+expand_all(const struct rule_def *r, const struct labels *ls,
+           struct tmpl *const *tmpls)
 {
     struct tmpl_data td = { 0 };
-    struct diag d;
     struct buf out;
-    struct tmpl *t;
 
     td.labels = &r->labels;
     td.external_labels = &r->labels;
     td.external_url = "http://localhost:9090";
     td.value = 1;
-    for (size_t i = 0; i < ls->n; i++) {
-        diag_clear(&d);
-        if ((t = tmpl_parse(ls->v[i].name, ls->v[i].value, &d)) == NULL)
-            continue;
+    for (size_t i = 0; tmpls != NULL && i < ls->n; i++) {
+        if (tmpls[i] == NULL)
+            abort();
         buf_init(&out, MAX_EXPANSION);
-        tmpl_exec(t, &td, &out, &d);
+        ruletmpl_expand(tmpls[i], r->name, &td, &out);
         buf_fini(&out);
-        tmpl_free(t);
     }
 }
 
@@ -68,8 +66,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t k = 0; k < rf->groups[g].nrules; k++) {
             const struct rule_def *r = &rf->groups[g].rules[k];
 
-            expand_all(r, &r->labels);
-            expand_all(r, &r->annotations);
+            /* an alerting rule that loaded has every template parsed */
+            if (r->kind == RULE_ALERT && (r->label_tmpls == NULL ||
+                                          r->annotation_tmpls == NULL))
+                abort();
+            expand_all(r, &r->labels, r->label_tmpls);
+            expand_all(r, &r->annotations, r->annotation_tmpls);
         }
     }
     rulefile_free(rf);
