@@ -3,7 +3,8 @@
  * selected variable and the range, the body, and the key bar (which takes
  * the status instead when the title bar has no room for it, and where a
  * long page is scrolled to), or the `/` prompt. Pages are drawn by
- * ui/view_page.c; the targets and help views live in files of their own.
+ * ui/view_page.c; the targets, alerts and rules, and help views live in
+ * files of their own.
  */
 #include "ui/view.h"
 
@@ -21,7 +22,7 @@
 int
 view_count(const struct dashboard *d)
 {
-    return (int)d->npages + 2;
+    return (int)d->npages + 4;
 }
 
 int
@@ -31,9 +32,21 @@ view_targets(const struct dashboard *d)
 }
 
 int
-view_explore(const struct dashboard *d)
+view_alerts(const struct dashboard *d)
 {
     return (int)d->npages + 1;
+}
+
+int
+view_rules(const struct dashboard *d)
+{
+    return (int)d->npages + 2;
+}
+
+int
+view_explore(const struct dashboard *d)
+{
+    return (int)d->npages + 3;
 }
 
 void
@@ -89,7 +102,9 @@ variable_text(const struct dashboard *d, size_t i, struct buf *out)
 }
 
 /*
- * The right end of the title bar: [PAUSED] [status] [var=value] last 1h.
+ * The right end of the title bar: [PAUSED] [N firing  M pending]
+ * [status] [var=value] last 1h. The counts give way only to the title
+ * and tabs' third of a very narrow bar.
  * The status
  * goes here only while the whole stays within half the width; returns
  * whether it did (otherwise the status bar shows it).
@@ -98,7 +113,7 @@ static bool
 draw_title_right(struct canvas *c, const struct view_state *vs,
                  const struct dashboard *d, const char *status, int *left)
 {
-    int w = canvas_width(c), x;
+    int w = canvas_width(c), x, cw = view_rules_counts_width(vs->rules);
     char range[32];
     struct buf b, var;
     bool with = status != NULL && status[0] != '\0';
@@ -110,7 +125,7 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     if (with)
         buf_printf(&b, "%s  ", status);
     buf_printf(&b, "%slast %s ", buf_str(&var), range);
-    if (with && canvas_text_width(buf_str(&b)) + 8 > w / 2) {
+    if (with && canvas_text_width(buf_str(&b)) + cw + 8 > w / 2) {
         with = false;
         buf_reset(&b);
         buf_printf(&b, "%slast %s ", buf_str(&var), range);
@@ -118,6 +133,10 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     buf_fini(&var);
     x = w - canvas_text_width(buf_str(&b));
     canvas_text(c, x, 0, -1, buf_str(&b), ROLE_LABEL, 0);
+    if (cw > 0 && cw + 2 < x - w / 3) {
+        x -= cw + 2;
+        view_rules_counts(c, x, 0, cw, vs->rules);
+    }
     if (vs->paused) {
         x -= 8;
         canvas_text(c, x, 0, 6, "PAUSED", ROLE_WARN,
@@ -145,6 +164,8 @@ draw_title_bar(struct canvas *c, struct view_state *vs,
     for (size_t i = 0; i < d->npages; i++)
         draw_tab(c, vs, &x, right - 1, (int)i, d->pages[i].title);
     draw_tab(c, vs, &x, right - 1, view_targets(d), "targets");
+    draw_tab(c, vs, &x, right - 1, view_alerts(d), "alerts");
+    draw_tab(c, vs, &x, right - 1, view_rules(d), "rules");
     if (vs->explore != NULL)
         draw_tab(c, vs, &x, right - 1, view_explore(d), "explore");
     return shown;
@@ -360,7 +381,8 @@ clamp_state(struct view_state *vs, const struct dashboard *d,
         vs->var = 0;
 }
 
-/* The body: help, a page (zoomed or not) or the targets. */
+/* The body: help, a page (zoomed or not), the targets, alerts, rules
+ * or explore. */
 static void
 draw_body(struct canvas *c, struct rect body, struct view_state *vs,
           const struct dashboard *d, const struct target_view *tv,
@@ -378,6 +400,10 @@ draw_body(struct canvas *c, struct rect body, struct view_state *vs,
         view_page_draw(c, body, vs, d, m != NULL ? m->sig : NULL, all);
     } else if (vs->view == view_explore(d)) {
         explore_draw(vs->explore, c, body, theme_default());
+    } else if (vs->view == view_alerts(d)) {
+        view_draw_alerts(c, body, vs->rules, &vs->rulesv, now_ms);
+    } else if (vs->view == view_rules(d)) {
+        view_draw_rules(c, body, vs->rules, &vs->rulesv, now_ms);
     } else {
         if (vs->targets.sel < 0)
             vs->targets.sel = 0;
