@@ -74,6 +74,12 @@ draw_tab(struct canvas *c, struct view_state *vs, int *x, int limit,
     snprintf(label, sizeof label, " %d %s ", view + 1, name ? name : "");
     if (view >= 9)
         snprintf(label, sizeof label, " %s ", name ? name : "");
+    /* A tab is shown whole (its last space may go) or not at all, and
+     * none after it. */
+    if (*x + canvas_text_width(label) - 1 > limit) {
+        *x = limit;
+        return;
+    }
     n = canvas_text(c, *x, 0, limit - *x, label,
                     active ? ROLE_TAB_ACTIVE : ROLE_TAB,
                     active ? ATTR_BOLD : 0);
