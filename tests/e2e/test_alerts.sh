@@ -61,27 +61,16 @@ check "a bad rule file stops the start with status 2 and says where" sh -c \
     "[ $rc -eq 2 ] && [ ! -s '$tmp/bad.out' ] &&
      grep -q 'bad.yml: 5:11: group \"g\", rule 1, \"A\": could not parse expression' '$tmp/bad.err'"
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 - tmux alerts tests # SKIP tmux is not installed"
-    exit 0
-fi
-sock="promdeck-alerts-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+use_tmux "tmux alerts tests"
 export XDG_STATE_HOME="$tmp/state"
-
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() {    # wait_for SESSION REGEX [TRIES]: until REGEX is on screen
+# Like expect, with an extended regular expression for TEXT.
+expect_re() {   # expect_re SESSION REGEX DESCRIPTION
     i=0
-    while [ $i -lt "${3:-150}" ]; do
-        screen "$1" | grep -qE -- "$2" && return 0
+    while [ $i -lt 150 ]; do
+        screen "$1" | grep -qE -- "$2" && { ok "$3"; return; }
         sleep 0.2; i=$((i + 1))
     done
-    return 1
-}
-expect() {      # expect SESSION REGEX DESCRIPTION [TRIES]
-    if wait_for "$1" "$2" "${4:-150}"; then ok "$3"
-    else not_ok "$3" "$(screen "$1")"; fi
+    not_ok "$3" "$(screen "$1")"
 }
 
 rules="$tmp/rules.yml"
@@ -94,10 +83,10 @@ tm new-session -d -s a -x 130 -y 40 \
 expect a "Traffic by status code" "the dashboard opens with --demo and --rules"
 expect a "0 firing  0 pending" "the title bar counts firing and pending alerts"
 tm send-keys -t a 4
-expect a "\\[x\\] firing" "4 shows the alerts view"
+expect a "[x] firing" "4 shows the alerts view"
 expect a "ContainerHighCPU  inactive" "a rule on series the demo lacks is inactive"
 expect a "ContainerDown  pending" "a replica going down makes ContainerDown pending"
-expect a "ContainerDown  firing \\(1 active\\)" "after for: 2s it fires"
+expect a "ContainerDown  firing (1 active)" "after for: 2s it fires"
 check "the firing alert shows its labels and annotations" sh -c \
     "tmux -L '$sock' capture-pane -p -t a | grep -q 'job=\"\\(image-gallery\\|access-log\\)\", severity=\"critical\"' &&
      tmux -L '$sock' capture-pane -p -t a | grep -q 'summary: Container is down'"
@@ -113,11 +102,11 @@ check "a reload keeps the firing alert (state kept, not pending again)" \
     sh -c "tmux -L '$sock' capture-pane -p -t a | grep -q 'ContainerDown  firing'"
 
 tm send-keys -t a F
-expect a "\\[ \\] firing" "F hides firing rules"
+expect a "[ ] firing" "F hides firing rules"
 tm send-keys -t a F
 
 tm send-keys -t a 5
-expect a "alert: ContainerDown +ok " "5 shows the rules view with each rule's health"
+expect_re a "alert: ContainerDown +ok " "5 shows the rules view with each rule's health"
 check "the rules view shows the group, its file and interval" sh -c \
     "tmux -L '$sock' capture-pane -p -t a | grep -q 'container.rules .*rules.yml  every 1 s'"
 
@@ -125,13 +114,13 @@ check "the rules view shows the group, its file and interval" sh -c \
 printf 'groups:\n- name: x\n  rules:\n  - alert: Bad\n    expr: up ==\n' \
     >"$rules"
 tm send-keys -t a C-r
-expect a "reload failed: rules: .*rules.yml" "a broken rule file is refused on reload, with why"
+expect_re a "reload failed: rules: .*rules.yml" "a broken rule file is refused on reload, with why"
 check "the running rules are kept" sh -c \
     "tmux -L '$sock' capture-pane -p -t a | grep -q 'alert: ContainerDown'"
 
 # The panels on the replicas' series carry the alert band.
 tm send-keys -t a 1
-expect a "─ fire(d|ing) ▀" "panels on the alerting series get an alert band"
+expect_re a "[─▀] fire(d|ing) " "panels on the alerting series get an alert band"
 tm send-keys -t a q
-expect a "PROMDECK-EXIT=0" "q quits cleanly" 50
+expect a "PROMDECK-EXIT=0" "q quits cleanly" 10
 finish
