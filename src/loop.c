@@ -614,7 +614,8 @@ run_once(struct loop *l)
     if (!loop_collect(l))
         return 1;
     now = time_now_ms();
-    ruleset_eval_all(l->rules, l->store, now);
+    if (l->rules != NULL)
+        ruleset_eval_all(l->rules, l->store, now);
     rule_list_fill(&l->rulelist, l->rules);
     dash_refresh_variables(l->dash, l->store);
     failed = dash_evaluate(l->dash, l->store, now, -1);

@@ -109,8 +109,9 @@ fill_rule(struct rule_list *rl, const struct ruleset_group *g, size_t i,
 void
 rule_list_fill(struct rule_list *rl, const struct ruleset *rs)
 {
-    const struct ruleset_group *gs;
-    size_t ng = ruleset_groups(rs, &gs), nr = 0, na = 0, nalerts = 0;
+    const struct ruleset_group *gs = NULL;
+    size_t ng = rs != NULL ? ruleset_groups(rs, &gs) : 0;
+    size_t nr = 0, na = 0, nalerts = 0;
 
     free_rows(rl);
     for (size_t i = 0; i < ng; i++)
@@ -120,7 +121,8 @@ rule_list_fill(struct rule_list *rl, const struct ruleset *rs)
             nalerts += rule_group_alerts(gs[i].group, j, &a);
         }
     rl->groups = xcalloc(ng + 1, sizeof(*rl->groups));
-    rl->rules = xcalloc(ruleset_nrules(rs) + 1, sizeof(*rl->rules));
+    rl->rules = xcalloc((rs != NULL ? ruleset_nrules(rs) : 0) + 1,
+                        sizeof(*rl->rules));
     rl->alerts = xcalloc(nalerts + 1, sizeof(*rl->alerts));
     rl->view.firing = rl->view.pending = 0;
     for (size_t i = 0; i < ng; i++) {

@@ -30,7 +30,8 @@ struct rule_list {
 
 void rule_list_init(struct rule_list *rl);
 void rule_list_fini(struct rule_list *rl);
-/* Replaces the groups, rules and alerts with rs's; the marks stay. */
+/* Replaces the groups, rules and alerts with rs's (NULL: none); the
+ * marks stay. */
 void rule_list_fill(struct rule_list *rl, const struct ruleset *rs);
 /*
  * Replaces the marks with those of page (an index into d->pages; -1:
