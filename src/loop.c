@@ -121,7 +121,7 @@ rules_next_due(const struct loop *l)
  * are only shown.
  */
 static void
-group_evaluated(void *ctx, const struct ruleset_group *g)
+hand_on_alerts(void *ctx, const struct ruleset_group *g)
 {
     (void)ctx;
     log_debug("%s: %s/%s at %lld took %.6fs", __func__, g->file,
@@ -135,7 +135,7 @@ run_rules(struct loop *l, int64_t now)
     if (l->rules == NULL || ruleset_next_due(l->rules) > now)
         return false;
     return ruleset_run(l->rules, l->store, now, RULES_SLICE_S,
-                       group_evaluated, l) > 0;
+                       hand_on_alerts, l) > 0;
 }
 
 /* Milliseconds to wait: until the next scrape, discovery step, rule

@@ -250,6 +250,32 @@ test_title_counts(void **state)
     canvas_free(c);
 }
 
+/* When the counts would hide tabs, the status bar shows them instead. */
+static void
+test_counts_in_status_bar(void **state)
+{
+    static struct page pages[2] = { { .title = "Overview" },
+                                    { .title = "Containers" } };
+    struct dashboard d = { .title = "Golden signals", .pages = pages,
+                           .npages = 2, .range_ms = 900000 };
+    struct canvas *c = canvas_new(80, 10, true);
+    struct view_state vs = { .rules = &rv, .view = 2 };
+    char *s, l[128];
+
+    (void)state;
+    view_draw(c, &vs, &d, NULL, NULL, NOW);
+    s = ts_canvas_text(c);
+    line(s, 0, l, sizeof l);
+    assert_string_equal(l, " Golden signals   1 Overview   2 Containers   "
+                           "3 targets   4 alerts     last 15m");
+    line(s, 9, l, sizeof l);
+    assert_string_equal(l, " 1 firing  1 pending                "
+                           "q quit  tab view  / filter  p pause  ? help");
+    assert_int_equal(canvas_cell(c, 1, 9)->role, ROLE_CRIT);
+    free(s);
+    canvas_free(c);
+}
+
 /* A panel marked firing for the last third of the range: the band
  * covers the last third of its bottom edge, with "firing" at its end. */
 static void
@@ -298,6 +324,7 @@ main(void)
         cmocka_unit_test(test_rules_view),
         cmocka_unit_test(test_no_rules),
         cmocka_unit_test(test_title_counts),
+        cmocka_unit_test(test_counts_in_status_bar),
         cmocka_unit_test(test_alert_band),
     };
 

@@ -109,17 +109,17 @@ variable_text(const struct dashboard *d, size_t i, struct buf *out)
 
 /*
  * The right end of the title bar: [PAUSED] [N firing  M pending]
- * [status] [var=value] last 1h. The counts give way only to the title
- * and tabs' third of a very narrow bar.
- * The status
- * goes here only while the whole stays within half the width; returns
- * whether it did (otherwise the status bar shows it).
+ * [status] [var=value] last 1h, the counts only when counts is set. The
+ * status goes here only while the whole stays within half the width;
+ * returns whether it did (otherwise the status bar shows it).
  */
 static bool
 draw_title_right(struct canvas *c, const struct view_state *vs,
-                 const struct dashboard *d, const char *status, int *left)
+                 const struct dashboard *d, const char *status, bool counts,
+                 int *left)
 {
-    int w = canvas_width(c), x, cw = view_rules_counts_width(vs->rules);
+    int w = canvas_width(c), x;
+    int cw = counts ? view_rules_counts_width(vs->rules) : 0;
     char range[32];
     struct buf b, var;
     bool with = status != NULL && status[0] != '\0';
@@ -139,7 +139,7 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     buf_fini(&var);
     x = w - canvas_text_width(buf_str(&b));
     canvas_text(c, x, 0, -1, buf_str(&b), ROLE_LABEL, 0);
-    if (cw > 0 && cw + 2 < x - w / 3) {
+    if (cw > 0) {
         x -= cw + 2;
         view_rules_counts(c, x, 0, cw, vs->rules);
     }
@@ -153,17 +153,43 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     return with;
 }
 
-/* Title, one tab per view, then the right end; true when the status was
- * shown there. */
+/* The cells the title and every tab take. */
+static int
+tabs_width(const struct view_state *vs, const struct dashboard *d)
+{
+    char label[64];
+    int n = 1 + canvas_text_width(d->title ? d->title : "promdeck") + 2;
+
+    for (size_t i = 0; i < d->npages; i++) {
+        snprintf(label, sizeof label, " %zu %s ", i + 1,
+                 d->pages[i].title ? d->pages[i].title : "");
+        n += canvas_text_width(label) + 1;
+    }
+    /* " N targets ", " N alerts ", " N rules " and " explore ". */
+    return n + 12 + 11 + 10 + (vs->explore != NULL ? 12 : 0);
+}
+
+/*
+ * Title, one tab per view, then the right end. The alert counts go in
+ * the title bar when every tab still fits beside them, else *counts is
+ * false and the status bar shows them. True when the status was shown
+ * in the title bar.
+ */
 static bool
 draw_title_bar(struct canvas *c, struct view_state *vs,
-               const struct dashboard *d, const char *status)
+               const struct dashboard *d, const char *status, bool *counts)
 {
     int w = canvas_width(c), x = 1, right;
+    int cw = view_rules_counts_width(vs->rules);
+    char range[32];
     bool shown;
 
+    view_range_text(d->range_ms, range, sizeof range);
+    *counts = cw > 0 && tabs_width(vs, d) + cw + 2 + 6
+                        + canvas_text_width(range) + (vs->paused ? 8 : 0)
+                        <= w;
     canvas_fill(c, (struct rect){ 0, 0, w, 1 }, ' ', ROLE_DEFAULT, 0);
-    shown = draw_title_right(c, vs, d, status, &right);
+    shown = draw_title_right(c, vs, d, status, *counts, &right);
     x += canvas_text(c, x, 0, right / 3, d->title ? d->title : "promdeck",
                      ROLE_TITLE, ATTR_BOLD) + 2;
     vs->ntabs = 0;
@@ -213,12 +239,13 @@ position_text(const struct view_state *vs, const struct dashboard *d,
                  vs->shown_last, vs->shown_total);
 }
 
-/* The key bar: the prompt, or the filter, where the page is, the status
- * and the keys. */
+/* The key bar: the prompt, or the filter, where the page is, the alert
+ * counts (when the title bar has no room for them), the status and the
+ * keys. */
 static void
 draw_status_bar(struct canvas *c, const struct view_state *vs,
                 const char *status, struct rect r, const char *where,
-                bool explore)
+                bool explore, bool counts)
 {
     /* In explore every key types: only Esc leads out. */
     const char *keys = vs->help ? "? close help  q quit"
@@ -240,6 +267,9 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
     if (where[0] != '\0')
         x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x), where,
                          ROLE_HI, ATTR_BOLD) + 2;
+    if (counts)
+        x += view_rules_counts(c, x, r.y, r.w - kw - 3 - (x - r.x),
+                               vs->rules) + 2;
     if (status != NULL)
         canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x - 1), status,
                     ROLE_STATUS, 0);
@@ -426,7 +456,7 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
     struct layout_screen ls = layout_screen(canvas_width(c),
                                             canvas_height(c));
     char where[64];
-    bool all;
+    bool all, counts_up;
 
     vs->ntabs = 0;
     vs->npanels = vs->nheaders = 0;
@@ -442,14 +472,15 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
     all = m == NULL || memo_stale(m, c, vs, d) || vs->zoom;
     if (all)
         canvas_clear(c);
-    if (draw_title_bar(c, vs, d, status))
+    if (draw_title_bar(c, vs, d, status, &counts_up))
         status = NULL;
     if (!all && (vs->help || (size_t)vs->view >= d->npages))
         canvas_fill(c, ls.body, ' ', ROLE_DEFAULT, 0);
     draw_body(c, ls.body, vs, d, tv, now_ms, m, all);
     position_text(vs, d, ls.body.h, where, sizeof where);
     draw_status_bar(c, vs, status, ls.status, where,
-                    !vs->help && vs->view == view_explore(d));
+                    !vs->help && vs->view == view_explore(d),
+                    !counts_up && view_rules_counts_width(vs->rules) > 0);
 }
 
 void
