@@ -36,8 +36,10 @@ static struct alert_row cpu_alerts[] = {
       &(struct labels){ NULL, 0 }, NOW - 30000, 0.93 },
 };
 static struct labels none = { NULL, 0 };
+static struct label sev[] = { { "severity", "page" } };
 static struct rule_row rules[] = {
-    { "ContainerDown", "up == 0", true, 60000, &none, &none,
+    { "ContainerDown", "up == 0", true, 60000, &(struct labels){ sev, 1 },
+      &none,
       ALERT_ROW_FIRING, RULE_HEALTH_OK, NULL, NOW - 4000, 0.0012,
       down_alerts, 1 },
     { "HighCPU", "rate(cpu[5m]) > 0.8", true, 300000, &none, &none,
@@ -159,7 +161,7 @@ test_alerts_scroll(void **state)
 static void
 test_rules_view(void **state)
 {
-    struct canvas *c = canvas_new(80, 14, false);
+    struct canvas *c = canvas_new(80, 15, false);
     struct rules_state rs = { 0 };
     char *s, l[128];
     static const char *const want[] = {
@@ -170,6 +172,7 @@ test_rules_view(void **state)
         "  alert: ContainerDown                          ok       4.0s ago"
         "    1.20 ms",
         "    up == 0  for 1 min",
+        "    labels: {severity=\"page\"}",
         "  alert: HighCPU                                ok       4.0s ago"
         "    400 µs",
         "    rate(cpu[5m]) > 0.8  for 5 min",
@@ -184,7 +187,7 @@ test_rules_view(void **state)
     };
 
     (void)state;
-    view_draw_rules(c, (struct rect){ 0, 0, 80, 14 }, &rv, &rs, NOW);
+    view_draw_rules(c, (struct rect){ 0, 0, 80, 15 }, &rv, &rs, NOW);
     s = ts_canvas_text(c);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         line(s, (int)i, l, sizeof l);
@@ -192,8 +195,8 @@ test_rules_view(void **state)
     }
     /* Health in colour: ok good, err crit; the error in crit. */
     assert_int_equal(canvas_cell(c, 48, 2)->role, ROLE_GOOD);
-    assert_int_equal(canvas_cell(c, 48, 8)->role, ROLE_CRIT);
-    assert_int_equal(canvas_cell(c, 4, 10)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 48, 9)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 4, 11)->role, ROLE_CRIT);
     free(s);
     canvas_free(c);
 }

@@ -274,7 +274,7 @@ view_draw_alerts(struct canvas *c, struct rect r, const struct rule_view *rv,
 #define DUR_W 11
 
 /* A rule: kind and name, health, last evaluation, duration; then its
- * expression (and for), labels, and last error. */
+ * expression (and for), its labels, and its last error. */
 static int
 rule_lines(struct canvas *c, int y, int w, const struct rule_row *r,
            int64_t now_ms)
@@ -304,6 +304,12 @@ rule_lines(struct canvas *c, int y, int w, const struct rule_row *r,
         buf_printf(&b, "  for %s", fr);
     }
     n = 1 + wrapped(c, 4, y + 1, w, buf_str(&b), ROLE_LABEL);
+    if (r->labels->n > 0) {
+        buf_reset(&b);
+        buf_puts(&b, "labels: ");
+        labels_format(r->labels, &b);
+        n += wrapped(c, 4, y + n, w, buf_str(&b), ROLE_INACTIVE);
+    }
     if (r->last_error != NULL) {
         buf_reset(&b);
         buf_printf(&b, "error: %s", r->last_error);
