@@ -278,6 +278,9 @@ check_query(struct cli *c, int argc, char **argv)
     if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
         return usage_error("%s", "query wants one data source: "
                            "--load FILE..., --config FILE or --demo");
+    if (c->nrules > 0)
+        return usage_error("%s", "--rules is for the dashboard; query "
+                           "does not evaluate rules");
     return -1;
 }
 

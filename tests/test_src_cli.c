@@ -101,6 +101,8 @@ test_rules_option(void **state)
                                  "b.yml", NULL };
     const char *const url[] = { "localhost:9100", "-r", "a.yml", NULL };
     const char *const none[] = { "--demo", "--rules", NULL };
+    const char *const query[] = { "query", "--demo", "-r", "a.yml", "up",
+                                  NULL };
     struct cli c;
     struct args a;
 
@@ -114,6 +116,8 @@ test_rules_option(void **state)
     assert_int_equal(c.ntargets, 1);
     assert_int_equal(c.nrules, 1);
     assert_int_equal(parse_quiet(&c, &a, none), 2);
+    /* query evaluates no rules: saying so beats ignoring the option. */
+    assert_int_equal(parse_quiet(&c, &a, query), 2);
 }
 
 static void

@@ -61,6 +61,28 @@ check "a bad rule file stops the start with status 2 and says where" sh -c \
     "[ $rc -eq 2 ] && [ ! -s '$tmp/bad.out' ] &&
      grep -q 'bad.yml: 5:11: group \"g\", rule 1, \"A\": could not parse expression' '$tmp/bad.err'"
 
+# rule_files in a prometheus.yml: globs relative to the file; one that
+# matches nothing is a note. The only target refuses connections, so the
+# snapshot ends with status 1, and still has the rules' alerts.
+mkdir -p "$tmp/conf/rules"
+cp "$tmp/once.yml" "$tmp/conf/rules/once.yml"
+printf 'global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n'\
+'rule_files: ["rules/*.yml", "missing/*.yml"]\n'\
+'scrape_configs:\n- job_name: gone\n  static_configs:\n'\
+'  - targets: ["127.0.0.1:9"]\n' >"$tmp/conf/prometheus.yml"
+"$PROMDECK" --config "$tmp/conf/prometheus.yml" --once -o json \
+    --timeout 3s >"$tmp/conf.json" 2>"$tmp/conf.err"
+check "rule_files globs are read relative to the config file" \
+    python3 - "$tmp/conf.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [a["name"] for a in d["alerts"]] == ["Always"], d["alerts"]
+assert d["rules"][0]["file"].endswith("conf/rules/once.yml"), d["rules"]
+PY
+check "a rule_files glob that matches nothing is a note, not an error" \
+    grep -q "note: rule_files: .*conf/missing/\*.yml matches no file" \
+    "$tmp/conf.err"
+
 use_tmux "tmux alerts tests"
 export XDG_STATE_HOME="$tmp/state"
 # Like expect, with an extended regular expression for TEXT.
