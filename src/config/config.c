@@ -976,8 +976,8 @@ config_fini(struct config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
-/* config = { global, rule_files, scrape_configs, ... }; global is read first so the
- * jobs can take its defaults wherever it sits in the file. */
+/* config = { global, rule_files, scrape_configs, ... }; global is read
+ * first so the jobs can take its defaults wherever it sits in the file. */
 static void
 parse_config(struct loader *ld, const struct yaml_node *root)
 {

@@ -1,10 +1,10 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, the rule_files globs, and scrape configs with static, DNS and file targets, their
- * relabel rules, params, limits and HTTP client config (auth, TLS, proxy,
- * redirects). Every key Prometheus 2.42 knows is accepted; those promdeck
- * does not act on yet load with a one-line warning each, and a key
- * Prometheus does not know is an error. Discovery itself runs in
+ * labels, the rule_files globs, and scrape configs with static, DNS and
+ * file targets, their relabel rules, params, limits and HTTP client
+ * config (auth, TLS, proxy, redirects). Every key Prometheus 2.42 knows
+ * is accepted; those promdeck does not act on yet load with a one-line
+ * warning each, and a key Prometheus does not know is an error. Discovery itself runs in
  * scrape/discovery; src/config_targets turns what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
