@@ -4,8 +4,9 @@
  * file targets, their relabel rules, params, limits and HTTP client
  * config (auth, TLS, proxy, redirects). Every key Prometheus 2.42 knows
  * is accepted; those promdeck does not act on yet load with a one-line
- * warning each, and a key Prometheus does not know is an error. Discovery itself runs in
- * scrape/discovery; src/config_targets turns what it finds into targets.
+ * warning each, and a key Prometheus does not know is an error.
+ * Discovery itself runs in scrape/discovery; src/config_targets turns
+ * what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
  * config_load whatever it returned. The config owns every string in it.
