@@ -279,6 +279,34 @@ test_counts_in_status_bar(void **state)
     canvas_free(c);
 }
 
+/* A narrow terminal: the labels go under the alert's line, and the
+ * counts keep their place in the status bar over the keys. */
+static void
+test_narrow(void **state)
+{
+    static struct page pages[1] = { { .title = "Overview" } };
+    struct dashboard d = { .title = "Golden signals", .pages = pages,
+                           .npages = 1, .range_ms = 900000 };
+    struct canvas *c = canvas_new(50, 12, true);
+    struct view_state vs = { .rules = &rv, .view = 2 };
+    char *s, l[128];
+
+    (void)state;
+    view_draw(c, &vs, &d, NULL, "8/8 up", NOW);
+    s = ts_canvas_text(c);
+    line(s, 6, l, sizeof l);
+    assert_string_equal(l, "    firing   2m ago        0");
+    line(s, 7, l, sizeof l);
+    assert_string_equal(l, "             instance=\"web-1:80\", job=\"web\",");
+    /* The status fits the title bar; the keys give way to the counts. */
+    line(s, 0, l, sizeof l);
+    assert_non_null(strstr(l, "8/8 up  last 15m"));
+    line(s, 11, l, sizeof l);
+    assert_string_equal(l, " 1 firing  1 pending");
+    free(s);
+    canvas_free(c);
+}
+
 /* A panel marked firing for the last third of the range: the band
  * covers the last third of its bottom edge, with "firing" at its end. */
 static void
@@ -328,6 +356,7 @@ main(void)
         cmocka_unit_test(test_no_rules),
         cmocka_unit_test(test_title_counts),
         cmocka_unit_test(test_counts_in_status_bar),
+        cmocka_unit_test(test_narrow),
         cmocka_unit_test(test_alert_band),
     };
 

@@ -252,7 +252,13 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
                        : explore ? "Enter run  Tab complete  Esc back"
                        : "q quit  tab view  / filter  p pause  ? help";
     int kw = canvas_text_width(keys), x = r.x + 1;
+    int cw = counts ? view_rules_counts_width(vs->rules) : 0;
 
+    /* The counts come before the keys, which ? lists anyway. */
+    if (cw > 0 && cw + kw + 4 > r.w) {
+        keys = "";
+        kw = 0;
+    }
     if (vs->prompt != NULL) {
         draw_prompt(c, vs->prompt, r);
         return;
@@ -267,13 +273,13 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
     if (where[0] != '\0')
         x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x), where,
                          ROLE_HI, ATTR_BOLD) + 2;
-    if (counts)
-        x += view_rules_counts(c, x, r.y, r.w - kw - 3 - (x - r.x),
+    if (cw > 0)
+        x += view_rules_counts(c, x, r.y, r.w - kw - 2 - (x - r.x),
                                vs->rules) + 2;
     if (status != NULL)
         canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x - 1), status,
                     ROLE_STATUS, 0);
-    if (kw + 2 <= r.w)
+    if (kw > 0 && kw + 2 <= r.w)
         canvas_text(c, r.x + r.w - kw - 1, r.y, kw, keys, ROLE_STATUS,
                     ATTR_BOLD);
 }

@@ -21,6 +21,8 @@
 #define STATE_W 9
 #define SINCE_W 14
 #define VALUE_W 12
+/* The narrowest labels column beside them. */
+#define LABELS_MIN 24
 
 static const char *const state_names[] = { "inactive", "pending", "firing" };
 
@@ -86,8 +88,12 @@ alert_lines(struct canvas *c, int y, int w, const struct alert_row *a,
     text_at(c, x + STATE_W + SINCE_W, y, w, value, ROLE_DEFAULT, 0);
     buf_init(&b, 0);
     alert_labels(a->labels, &b);
-    n = wrapped(c, x + STATE_W + SINCE_W + VALUE_W, y, w, buf_str(&b),
-                ROLE_LABEL);
+    /* A narrow view puts the labels under the line, not past its edge. */
+    if (w - (x + STATE_W + SINCE_W + VALUE_W) >= LABELS_MIN)
+        n = wrapped(c, x + STATE_W + SINCE_W + VALUE_W, y, w, buf_str(&b),
+                    ROLE_LABEL);
+    else
+        n = 1 + wrapped(c, x + STATE_W, y + 1, w, buf_str(&b), ROLE_LABEL);
     for (size_t i = 0; i < a->annotations->n; i++) {
         buf_reset(&b);
         buf_printf(&b, "%s: %s", a->annotations->v[i].name,
