@@ -140,6 +140,15 @@ expect_re a "reload failed: rules: .*rules.yml" "a broken rule file is refused o
 check "the running rules are kept" sh -c \
     "tmux -L '$sock' capture-pane -p -t a | grep -q 'alert: ContainerDown'"
 
+# SIGHUP with the file mended: the rules load again (a new rule shows)
+# and the status line no longer says the reload failed.
+pid=$(pgrep -P "$(tm display-message -p -t a '#{pane_pid}')" -x promdeck)
+cp "$TESTDATA/rules/container-rules-demo.yml" "$rules"
+printf '  - record: job:up:sum\n    expr: sum by (job) (up)\n' >>"$rules"
+kill -HUP "$pid"
+expect a "record: job:up:sum" "SIGHUP reads the mended rule file, with a new rule"
+expect_gone a "reload failed" "and the status line no longer says it failed"
+
 # The panels on the replicas' series carry the alert band.
 tm send-keys -t a 1
 expect_re a "[─▀] fire(d|ing) " "panels on the alerting series get an alert band"
