@@ -148,6 +148,11 @@ rules_key(struct ui *ui, int key, bool alerts)
     int *scroll = alerts ? &rs->alerts_scroll : &rs->rules_scroll;
     int page, w, h;
 
+    if (alerts && (key == 'F' || key == 'P' || key == 'I')) {
+        rs->hide ^= key == 'F' ? HIDE_FIRING : key == 'P' ? HIDE_PENDING
+                                                          : HIDE_INACTIVE;
+        return true;
+    }
     screen_size(ui->scr, &w, &h);
     page = h - 4 > 1 ? h - 4 : 1;
     switch (key) {
@@ -160,9 +165,6 @@ rules_key(struct ui *ui, int key, bool alerts)
     case SCREEN_KEY_END: *scroll = 1 << 28; break;
     case SCREEN_KEY_WHEEL_UP: *scroll -= VIEW_WHEEL_LINES; break;
     case SCREEN_KEY_WHEEL_DOWN: *scroll += VIEW_WHEEL_LINES; break;
-    case 'F': if (!alerts) return false; rs->hide ^= HIDE_FIRING; break;
-    case 'P': if (!alerts) return false; rs->hide ^= HIDE_PENDING; break;
-    case 'I': if (!alerts) return false; rs->hide ^= HIDE_INACTIVE; break;
     default: return false;
     }
     if (*scroll < 0)
