@@ -42,6 +42,9 @@ static const char usage_text[] =
 "      --set NAME=VALUE   a constant input of a Grafana export, as its\n"
 "                         import step asks for; repeatable\n"
 "      --demo             serve built-in demo targets and scrape them\n"
+"  -r, --rules FILE       evaluate a Prometheus rule file (recording and\n"
+"                         alerting rules), beside a config's rule_files;\n"
+"                         repeatable\n"
 "      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
 "                         are scraped (default 5s)\n"
 "      --once             collect, print the dashboard once, exit\n"
@@ -68,7 +71,8 @@ static const char usage_text[] =
 "      --time T           evaluate at T (Unix seconds or RFC 3339)\n"
 "      --start T --end T --step DUR   evaluate as a range query\n"
 "\n"
-"Keys: q quit, Tab/1-9 switch views, ? help, p pause.\n"
+"Keys: q quit, Tab/1-9 switch views (pages, targets, alerts, rules),\n"
+"? help, p pause.\n"
 "Exit status: 0 success, 1 the job failed, 2 usage or configuration "
 "error.\n";
 
@@ -87,6 +91,7 @@ static const struct option long_options[] = {
     { "config", required_argument, NULL, 'c' },
     { "dashboard", required_argument, NULL, 'd' },
     { "demo", no_argument, NULL, OPT_DEMO },
+    { "rules", required_argument, NULL, 'r' },
     { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
     { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
     { "set", required_argument, NULL, OPT_SET },
@@ -198,6 +203,11 @@ handle_option(struct cli *c, int opt, const char *arg)
             return usage_error("%s", "too many --set values");
         c->set[c->nset++] = arg;
         break;
+    case 'r':
+        if (c->nrules == CLI_MAX_RULES)
+            return usage_error("%s", "too many --rules files");
+        c->rules[c->nrules++] = arg;
+        break;
     case OPT_DEMO: c->demo = true; break;
     case OPT_ONCE: c->once = true; break;
     case 'o':
@@ -298,6 +308,9 @@ check_query(struct cli *c, int argc, char **argv)
     if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
         return usage_error("%s", "query wants one data source: "
                            "--load FILE..., --config FILE or --demo");
+    if (c->nrules > 0)
+        return usage_error("%s", "--rules is for the dashboard; query "
+                           "does not evaluate rules");
     return -1;
 }
 
@@ -445,7 +458,7 @@ cli_parse(struct cli *c, int argc, char **argv)
     optind = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, c->command == CLI_DASHBOARD
-                              ? "c:d:o:t:vhV" : "+c:d:o:t:vhV",
+                              ? "c:d:o:r:t:vhV" : "+c:d:o:r:t:vhV",
                               long_options, NULL)) != -1) {
         if (opt == '?' || opt == ':')
             return usage_error("unknown or incomplete option '%s'",
