@@ -17,6 +17,7 @@
 #include "src/base/duration.h"
 #include "src/base/log.h"
 #include "src/base/xalloc.h"
+#include "src/alerting.h"
 #include "src/dash/snapshot.h"
 #include "src/startup.h"
 #include "ui/screen.h"
@@ -132,16 +133,40 @@ rules_next_due(const struct loop *l)
 
 /*
  * After each whole round of a group: the one place its alerts are handed
- * on. The Alertmanager notifier is to be called here with the group's
- * alerts (rule_group_alerts on g->group, rule by rule); until then they
- * are only shown.
+ * on, to the Alertmanager notifier when alerting.alertmanagers names one
+ * (it picks the alerts that are due and queues them).
  */
 static void
 hand_on_alerts(void *ctx, const struct ruleset_group *g)
 {
-    (void)ctx;
+    struct loop *l = ctx;
+
     log_debug("%s: %s/%s at %lld took %.6fs", __func__, g->file,
               g->def->name, (long long)g->last_ms, g->last_seconds);
+    if (l->notifier != NULL)
+        notifier_send(l->notifier, g->group, g->last_ms);
+}
+
+/* What alert templates see of the config: its external labels. */
+static void
+set_rule_opts(struct loop *l)
+{
+    const struct ruleset_group *g;
+    size_t n = l->rules != NULL ? ruleset_groups(l->rules, &g) : 0;
+    struct rule_group_opts o = { &l->cfg->external_labels, NULL };
+
+    for (size_t i = 0; i < n; i++)
+        rule_group_set_opts(g[i].group, &o);
+}
+
+/* The notifier follows the running config (it borrows its alerting
+ * section) and keeps its queue; its requests run on the pool's
+ * fetcher, moved along by the same wait and pump as the scrapes. */
+static void
+apply_notifier(struct loop *l)
+{
+    l->notifier = alerting_notifier_apply(l->notifier, l->cfg,
+                                          scrape_pool_fetch(l->pool), NULL);
 }
 
 /* Evaluates the rules that are due, one slice; true when any ran. */
@@ -162,7 +187,11 @@ wait_time(const struct loop *l, int64_t now, int64_t next_frame)
     int64_t due = scrape_pool_next_due(l->pool);
     int64_t sd = discovery_next_due(l->disc, now);
     int64_t rd = rules_next_due(l);
+    int64_t nd = l->notifier != NULL ? notifier_next_due(l->notifier, now)
+                                     : INT64_MAX;
 
+    if (nd < rd)
+        rd = nd;
     if (next_frame < due)
         due = next_frame;
     if (sd < due)
@@ -278,9 +307,11 @@ reload_config(struct loop *l, int64_t now)
     l->disc = disc;
     old = *l->cfg;
     *l->cfg = fresh;
-    /* The pool borrows the config's relabel rules: give it the new
-     * targets before the old config goes. */
+    /* The pool borrows the config's relabel rules, the notifier its
+     * alerting section: both move to the new one before the old goes. */
     sync_targets(l, now);
+    if (l->ui != NULL)
+        apply_notifier(l);
     config_fini(&old);
     log_debug("%s: %s reloaded, %zu jobs", __func__, l->cli->config,
               l->cfg->njobs);
@@ -324,6 +355,7 @@ reload(struct loop *l, int64_t now)
     /* A config that failed keeps its rule_files: the rules stay too. */
     if (l->reload_error == NULL)
         reload_rules(l, now);
+    set_rule_opts(l);
     if (l->cli->ndash > 0)
         reload_dashboards(l);
 }
@@ -343,13 +375,26 @@ static void
 format_status(const struct loop *l, char *out, size_t size)
 {
     struct store_stats st;
+    struct notifier_status ns;
+    size_t used;
 
     store_get_stats(l->store, &st);
-    if (l->reload_error != NULL)
+    if (l->reload_error != NULL) {
         snprintf(out, size, "%s", l->reload_error);
-    else
-        snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
-                 l->targets.up, l->targets.view.n, st.series, st.samples);
+        return;
+    }
+    snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
+             l->targets.up, l->targets.view.n, st.series, st.samples);
+    used = strlen(out);
+    /* Alertmanager trouble after a " · " (4 bytes), when there is any */
+    if (l->notifier != NULL && used + 8 < size) {
+        notifier_status(l->notifier, &ns);
+        alerting_status_text(&ns, out + used + 4, size - used - 4);
+        if (out[used + 4] != '\0')
+            memcpy(out + used, " · ", 4);
+        else
+            out[used] = '\0';
+    }
 }
 
 static void
@@ -465,6 +510,8 @@ run_live(struct loop *l)
     bool changed = true;
 
     ui_set_completer(l->ui, &completer);
+    set_rule_opts(l);
+    apply_notifier(l);
     while (!quit_requested) {
         bool key = false;
         unsigned act;
@@ -492,6 +539,8 @@ run_live(struct loop *l)
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (run_rules(l, now))
             changed = true;
+        if (l->notifier != NULL)
+            notifier_tick(l->notifier, now);
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
             draw_frame(l, now, changed || act != UI_NONE);
             changed = false;
@@ -502,6 +551,8 @@ run_live(struct loop *l)
             next_gc = now + GC_EVERY_MS;
         }
     }
+    notifier_free(l->notifier);
+    l->notifier = NULL;
     return 0;
 }
 
@@ -637,6 +688,7 @@ run_once(struct loop *l)
     if (!loop_collect(l))
         return 1;
     now = time_now_ms();
+    set_rule_opts(l);
     if (l->rules != NULL)
         ruleset_eval_all(l->rules, l->store, now);
     rule_list_fill(&l->rulelist, l->rules);

@@ -37,6 +37,7 @@ struct loop {
     struct target_list targets;
     struct ruleset *rules;      /* rule_files and --rules; may be empty */
     struct rule_list rulelist;  /* what the alerts and rules views show */
+    struct notifier *notifier;  /* alerting.alertmanagers; NULL: none */
     int64_t next_variables;     /* when label_values() is looked up next */
 };
 
