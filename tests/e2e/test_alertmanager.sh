@@ -71,7 +71,7 @@ EOF
 i=0
 until curl -sf "http://127.0.0.1:$amport/-/ready" >/dev/null 2>&1; do
     i=$((i + 1))
-    if [ $i -gt 100 ]; then
+    if [ $i -gt 300 ]; then
         not_ok "Alertmanager starts" "$(tail -5 "$tmp/am.log")"
         finish; exit
     fi
@@ -90,9 +90,9 @@ count() {   # count: how many active alerts named E2EFlag
 print(sum(1 for a in json.load(open(sys.argv[1]))
           if a["labels"].get("alertname") == "E2EFlag"))' "$tmp/alerts.json"
 }
-wait_count() {  # wait_count N: until Alertmanager has N such alerts (30s)
+wait_count() {  # wait_count N: until Alertmanager has N such alerts (60s)
     i=0
-    while [ $i -lt 150 ]; do
+    while [ $i -lt 300 ]; do
         alerts && [ "$(count)" = "$1" ] && return 0
         sleep 0.2; i=$((i + 1))
     done

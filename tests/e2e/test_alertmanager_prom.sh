@@ -56,6 +56,17 @@ for who in prom deck; do
     python3 "$tmp/recv.py" "$port" "$tmp/$who.log" "$tmp/metrics" &
     on_exit "kill $! 2>/dev/null"
 done
+# Both receivers must listen before anyone sends: a first POST that is
+# refused is not retried until the resend delay, a minute later.
+for who in prom deck; do
+    eval "port=\$${who}_port"
+    i=0
+    until curl -sf "http://127.0.0.1:$port/metrics" >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && break
+        sleep 0.1
+    done
+done
 # Both scrape the same target (the first receiver), so labels match.
 for who in prom deck; do
     eval "port=\$${who}_port"
@@ -77,9 +88,9 @@ tm new-session -d -s c -x 140 -y 30 \
     "LC_ALL=C.UTF-8 '$PROMDECK' --config '$tmp/deck.yml'; sleep 60"
 
 lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
-wait_lines() {  # wait_lines N: until both receivers logged N bodies (30s)
+wait_lines() {  # wait_lines N: until both receivers logged N bodies (60s)
     i=0
-    while [ $i -lt 150 ]; do
+    while [ $i -lt 300 ]; do
         [ "$(lines "$tmp/prom.log")" -ge "$1" ] &&
             [ "$(lines "$tmp/deck.log")" -ge "$1" ] && return 0
         sleep 0.2; i=$((i + 1))
