@@ -505,23 +505,44 @@ loop_collect(struct loop *l)
     return !quit_requested;
 }
 
+/*
+ * With this host's collector as the source, the node target's summary
+ * for the JSON snapshot; NULL otherwise (or when it has no target).
+ */
+static const struct snapshot_host *
+host_summary(const struct loop *l, struct snapshot_host *h, int64_t now)
+{
+    if (!l->cli->collector)
+        return NULL;
+    for (size_t i = 0; i < l->targets.view.n; i++)
+        if (strcmp(l->targets.rows[i].job, "node") == 0) {
+            snapshot_host_fill(h, l->store, l->targets.rows[i].instance,
+                               now);
+            return h;
+        }
+    return NULL;
+}
+
 static int
 run_once(struct loop *l)
 {
+    struct snapshot_host host;
     size_t failed;
+    int64_t now;
     struct buf out;
 
     if (!loop_collect(l))
         return 1;
     dash_refresh_variables(l->dash, l->store);
-    failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    now = time_now_ms();
+    failed = dash_evaluate(l->dash, l->store, now, -1);
     fill_targets(l);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
     if (l->cli->output == CLI_JSON)
         snapshot_json(dash_model(l->dash), l->targets.rows,
-                      l->targets.view.n, &out);
+                      l->targets.view.n, host_summary(l, &host, now), &out);
     else
         ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
                        l->cli->glyphs, &out);

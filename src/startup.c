@@ -23,6 +23,8 @@
 
 #define MAXERRS 20
 #define DEFAULT_RANGE_MS (15 * 60 * 1000)
+/* The dashboard this host is shown with when no -d is given. */
+#define HOST_DASHBOARD "node-exporter"
 
 void
 startup_print_errors(const struct diag *d, size_t n, const char *path)
@@ -281,9 +283,41 @@ load_dashboards(const struct cli *cli, bool report, struct diag *first)
     return d;
 }
 
+/*
+ * This host with no -d: the shipped node_exporter dashboard, which the
+ * node collector's series fill as they would a node_exporter's. Where it
+ * is not installed, the built-in dashboard, and a note saying so.
+ */
+static struct dash *
+host_dashboard(const struct cli *cli)
+{
+    char *path = datadir_find("dashboards", HOST_DASHBOARD, dash_suffixes);
+    struct dashboard m;
+    struct dash *d;
+    int rc;
+
+    if (path == NULL) {
+        fprintf(stderr, "promdeck: note: no %s dashboard installed; this "
+                "host's series are in the built-in one and the explore "
+                "view\n", HOST_DASHBOARD);
+        return dash_new_builtin(cli->range_ms ? cli->range_ms
+                                              : DEFAULT_RANGE_MS);
+    }
+    rc = load_one(cli, path, &m, true, NULL);
+    free(path);
+    if (rc < 0)
+        return NULL;
+    d = dash_adopt(&m);
+    if (cli->range_ms != 0)
+        dash_set_range(d, cli->range_ms);
+    return d;
+}
+
 struct dash *
 startup_dashboard(const struct cli *cli)
 {
+    if (cli->ndash == 0 && cli->collector)
+        return host_dashboard(cli);
     if (cli->ndash == 0)
         return dash_new_builtin(cli->range_ms ? cli->range_ms
                                               : DEFAULT_RANGE_MS);

@@ -113,7 +113,7 @@ write_target(struct buf *out, const struct target_row *t)
 
 void
 snapshot_json(const struct dashboard *d, const struct target_row *t,
-              size_t nt, struct buf *out)
+              size_t nt, const struct snapshot_host *host, struct buf *out)
 {
     bool first = true;
 
@@ -137,6 +137,11 @@ snapshot_json(const struct dashboard *d, const struct target_row *t,
             buf_putc(out, ',');
         write_target(out, &t[i]);
     }
-    buf_puts(out, "]}\n");
+    buf_putc(out, ']');
+    if (host != NULL) {
+        buf_putc(out, ',');
+        snapshot_host_json(host, out);
+    }
+    buf_puts(out, "}\n");
 }
 

@@ -8,14 +8,17 @@
 #define DASH_SNAPSHOT_H
 
 #include "src/base/buf.h"
+#include "src/dash/snapshot_host.h"
 #include "ui/model.h"
 
 /*
  * JSON: {"time", "dashboard", "panels": [{"title", "type", "series":
  * [{"query", "labels", "value", "points"}], "error"?}], "targets": [{"job",
  * "instance", "url", "health", "last_error",
- * "last_scrape_duration_seconds", "labels", "discovered_labels"}]}.
+ * "last_scrape_duration_seconds", "labels", "discovered_labels"}]}, and
+ * "host" (see src/dash/snapshot_host.h) when host is not NULL.
  */
 void snapshot_json(const struct dashboard *d, const struct target_row *t,
-                   size_t nt, struct buf *out);
+                   size_t nt, const struct snapshot_host *host,
+                   struct buf *out);
 #endif

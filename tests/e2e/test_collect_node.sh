@@ -25,6 +25,56 @@ r = json.load(open(sys.argv[1]))["data"]["result"]
 assert len(r) == 1 and r[0]["value"][1] == "1", r
 PY
 
+# The default view: the shipped node_exporter dashboard, unchanged, on the
+# collector's series: every panel has data and no error; the host object
+# agrees with the kernel's own files read beside it.
+# (The binary under test may sit in a build folder: the shipped
+# dashboards are found through the user's configuration folder.)
+mkdir -p "$tmp/config/promdeck"
+ln -s "$PWD/dashboards" "$tmp/config/promdeck/dashboards"
+XDG_CONFIG_HOME=$tmp/config "$PROMDECK" --once -o json >"$tmp/once.json" \
+    2>"$tmp/once.err"
+echo $? >"$tmp/once.rc"
+check "--once (no source): exit 0, the node_exporter dashboard" \
+    sh -c "[ \$(cat '$tmp/once.rc') = 0 ] && grep -q '\"dashboard\":\"Node exporter\"' '$tmp/once.json'"
+check "--once: every panel of the node_exporter dashboard has data" \
+    python3 - "$tmp/once.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [p["title"] for p in d["panels"] if not p["series"] or "error" in p]
+assert d["panels"] and not bad, bad
+PY
+check "--once -o json: host matches this host's own numbers" \
+    python3 - "$tmp/once.json" "$(hostname)" "$(nproc --all)" <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))["host"]
+assert h["hostname"] == sys.argv[2], h
+assert h["cpu_cores"] == int(sys.argv[3]), h
+mem = {l.split(":")[0]: int(l.split()[1]) * 1024 for l in open("/proc/meminfo")
+       if l.split()[-1] == "kB"}
+assert h["memory_total_bytes"] == mem["MemTotal"], h
+used = mem["MemTotal"] - mem["MemAvailable"]
+assert abs(h["memory_used_bytes"] - used) < max(used * 0.2, 256 << 20), h
+assert abs(h["swap_used_bytes"] - (mem["SwapTotal"] - mem["SwapFree"])) \
+    < 256 << 20, h
+assert 0 <= h["cpu_busy"] <= 1, h
+load = [float(x) for x in open("/proc/loadavg").read().split()[:3]]
+for k, v in zip(("load1", "load5", "load15"), load):
+    assert abs(h[k] - v) < 1.5, (k, h[k], v)
+up = float(open("/proc/uptime").read().split()[0])
+assert abs(h["uptime_seconds"] - up) < 30, (h, up)
+for k in ("network_rx_bytes_per_second", "network_tx_bytes_per_second",
+          "disk_read_bytes_per_second", "disk_write_bytes_per_second"):
+    assert h[k] is not None and h[k] >= 0, (k, h)
+PY
+check "--once: the node target in the targets list, job node, instance $(hostname)" \
+    python3 - "$tmp/once.json" "$(hostname)" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["targets"]
+assert [(x["job"], x["instance"], x["health"]) for x in t] == \
+    [("node", sys.argv[2], "up")], t
+PY
+
 if [ ! -x "$NE" ]; then
     echo "ok $((n + 1)) - node_exporter comparison # SKIP $NE not installed"
     finish
