@@ -234,7 +234,8 @@ measure_scrape(int scrapes, double *cpu, size_t *series)
 int
 main(int argc, char **argv)
 {
-    int scrapes = argc > 1 ? atoi(argv[1]) : 300;
+    long arg = argc > 1 ? strtol(argv[1], NULL, 10) : 300;
+    int scrapes = arg > 100000 ? 100000 : (int)arg;
     double pd_cpu, pd_scrape_cpu, ne_cpu = 0;
     size_t pd_bytes, pd_heap, series;
     long ne_rss = 0, ne_bytes = 0;
