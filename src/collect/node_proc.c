@@ -8,6 +8,7 @@
 #include "src/collect/node_proc.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,14 +63,10 @@ cpu_grow(struct node_state *s, size_t ncpu)
  * unplugged and replugged and it starts again from the new values.
  */
 static void
-cpu_line(struct node_state *s, char **f, int n, bool *seen)
+cpu_line(struct node_state *s, size_t id, char **f, int n)
 {
-    char *end;
-    unsigned long id = strtoul(f[0] + 3, &end, 10);
     double v[NODE_CPU_COLS] = { 0 }, *last;
 
-    if (end == f[0] + 3 || *end != '\0' || id > 65535)
-        return;
     cpu_grow(s, id + 1);
     for (int i = 1; i < n && i <= NODE_CPU_COLS; i++)
         if (collect_number(f[i], &v[i - 1]) == 0)
@@ -80,14 +77,26 @@ cpu_line(struct node_state *s, char **f, int n, bool *seen)
     for (int i = 0; i < NODE_CPU_COLS; i++)
         if (v[i] >= last[i])
             last[i] = v[i];
-    seen[id] = true;
+}
+
+/* The N of a "cpuN" word; -1 for "cpu" (the sum) or anything else. */
+static long
+cpu_id(const char *word)
+{
+    char *end;
+    long id;
+
+    if (strncmp(word, "cpu", 3) != 0 || word[3] < '0' || word[3] > '9')
+        return -1;
+    id = strtol(word + 3, &end, 10);
+    return *end == '\0' && id <= 65535 ? id : -1;
 }
 
 static void
 write_cpus(const struct node_state *s, const bool *seen, size_t ncpu,
            struct buf *out)
 {
-    char id[16];
+    char id[24];
 
     collect_family(out, "node_cpu_seconds_total",
                    "Seconds the CPUs spent in each mode.", "counter");
@@ -129,15 +138,17 @@ node_proc_stat(struct node_state *s, struct buf *out, char *err,
         return -1;
     p = s->file.data != NULL ? s->file.data : "";
     while ((n = collect_fields(&p, f, NODE_CPU_COLS + 1)) >= 0) {
-        if (n >= 2 && strncmp(f[0], "cpu", 3) == 0 && f[0][3] != '\0') {
-            size_t id = strtoul(f[0] + 3, NULL, 10);
+        long id = n >= 2 ? cpu_id(f[0]) : -1;
 
-            if (id < 65536 && id + 1 > ncpu) {
-                seen = xreallocarray(seen, id + 1, sizeof(*seen));
-                memset(seen + ncpu, 0, (id + 1 - ncpu) * sizeof(*seen));
-                ncpu = id + 1;
+        if (id >= 0) {
+            if ((size_t)id + 1 > ncpu) {
+                seen = xreallocarray(seen, (size_t)id + 1, sizeof(*seen));
+                memset(seen + ncpu, 0, ((size_t)id + 1 - ncpu)
+                       * sizeof(*seen));
+                ncpu = (size_t)id + 1;
             }
-            cpu_line(s, f, n, seen);
+            cpu_line(s, (size_t)id, f, n);
+            seen[id] = true;
             continue;
         }
         for (size_t i = 0; n >= 2 && i < NSTAT; i++)

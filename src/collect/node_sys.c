@@ -176,23 +176,30 @@ node_sys_filesystems(struct node_state *s, struct buf *out, char *err,
     return 0;
 }
 
-/* The clocksources under root's sysfs: clocksource0, 1, ... until one
- * is missing. */
+/*
+ * The clocksources under root's sysfs: clocksource0, 1, ... until one is
+ * missing. The current ones are gathered in the scratch buffer while the
+ * available ones are written, so each family stays in one piece.
+ */
 static void
 clocksources(struct node_state *s, struct buf *out)
 {
     char path[96], id[16], note[128], *p, *f[16];
     int n;
 
+    buf_reset(&s->scratch);
     collect_family(out, "node_time_clocksource_available_info",
                    "Available clocksources read from "
                    "'/sys/devices/system/clocksource'.", "gauge");
+    collect_family(&s->scratch, "node_time_clocksource_current_info",
+                   "Current clocksource read from "
+                   "'/sys/devices/system/clocksource'.", "gauge");
     for (int i = 0; i < 64; i++) {
+        snprintf(id, sizeof(id), "%d", i);
         snprintf(path, sizeof(path), "/sys/devices/system/clocksource/"
                  "clocksource%d/available_clocksource", i);
         if (collect_read(s->root, path, &s->file, note, sizeof(note)) < 0)
             break;
-        snprintf(id, sizeof(id), "%d", i);
         p = s->file.data != NULL ? s->file.data : "";
         n = collect_fields(&p, f, 16);
         for (int k = 0; k < n; k++) {
@@ -201,23 +208,19 @@ clocksources(struct node_state *s, struct buf *out)
             collect_sample(out, "node_time_clocksource_available_info", lv,
                            1);
         }
-    }
-    collect_family(out, "node_time_clocksource_current_info",
-                   "Current clocksource read from "
-                   "'/sys/devices/system/clocksource'.", "gauge");
-    for (int i = 0; i < 64; i++) {
         snprintf(path, sizeof(path), "/sys/devices/system/clocksource/"
                  "clocksource%d/current_clocksource", i);
         if (collect_read(s->root, path, &s->file, note, sizeof(note)) < 0)
-            break;
-        snprintf(id, sizeof(id), "%d", i);
+            continue;
         p = s->file.data != NULL ? s->file.data : "";
         if (collect_fields(&p, f, 1) == 1) {
             const char *lv[] = { "clocksource", f[0], "device", id, NULL };
 
-            collect_sample(out, "node_time_clocksource_current_info", lv, 1);
+            collect_sample(&s->scratch, "node_time_clocksource_current_info",
+                           lv, 1);
         }
     }
+    buf_append(out, s->scratch.data, s->scratch.len);
 }
 
 int
