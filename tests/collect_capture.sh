@@ -5,16 +5,25 @@
 # --path.sysfs pointed at it) as the expected answer.
 #
 #   sh tests/collect_capture.sh DIR [NODE_EXPORTER]
+#   sh tests/collect_capture.sh --answer DIR [NODE_EXPORTER]
 #
-# DIR gets proc/ and sys/ (only the files the collector reads; the mount
-# table becomes proc/1/mounts) and node_exporter.prom. Mounts are not
+# DIR gets proc/, sys/ and run/udev/data/ (only the files the collector
+# reads; the mount table becomes proc/1/mounts) and node_exporter.prom.
+# --answer leaves the tree as it is (after editing it by hand) and asks
+# node_exporter again. Mounts are not
 # statfs'd under a fixture root by node_exporter (it asks the live /), so
 # filesystem values are left out of the answer, as are time and uname,
 # which come from syscalls.
 set -eu
-dir=${1:?usage: collect_capture.sh DIR [NODE_EXPORTER]}
+answer_only=
+if [ "${1:-}" = --answer ]; then
+    answer_only=1
+    shift
+fi
+dir=${1:?usage: collect_capture.sh [--answer] DIR [NODE_EXPORTER]}
 ne=${2:-/usr/bin/prometheus-node-exporter}
 
+capture() {
 mkdir -p "$dir/proc/1" "$dir/proc/net" "$dir/proc/sys/kernel"
 for f in stat loadavg meminfo diskstats; do
     cat "/proc/$f" >"$dir/proc/$f"
@@ -36,12 +45,22 @@ if [ -d "$cs" ]; then
     cat "$cs/available_clocksource" >"$dir$cs/available_clocksource"
     cat "$cs/current_clocksource" >"$dir$cs/current_clocksource"
 fi
+# udev's record of each block device, where udev runs.
+if [ -d /run/udev/data ]; then
+    mkdir -p "$dir/run/udev/data"
+    for f in /run/udev/data/b*; do
+        [ -f "$f" ] && cat "$f" >"$dir/run/udev/data/${f##*/}"
+    done
+fi
+}
+[ -n "$answer_only" ] || capture
 
 # node_exporter on the tree, on a free loopback port, read once.
 port=$(python3 -c 'import socket; s = socket.socket();
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$ne" --web.listen-address=127.0.0.1:$port --path.procfs="$dir/proc" \
-    --path.sysfs="$dir/sys" --collector.disable-defaults \
+    --path.sysfs="$dir/sys" --path.udev.data="$dir/run/udev/data" \
+    --collector.disable-defaults \
     --collector.cpu --collector.stat --collector.loadavg \
     --collector.meminfo --collector.pressure --collector.diskstats \
     --collector.netdev --no-collector.netdev.netlink \

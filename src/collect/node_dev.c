@@ -4,8 +4,9 @@
  * into bytes and seconds, partitions and ram/loop devices left out by
  * node_exporter's default filter. Network: /proc/net/dev, which holds
  * the same sums node_exporter's netlink reader folds into its legacy
- * names (receive_drop includes missed errors, and so on). Not read: udev
- * properties (node_disk_info) and rx_nohandler, which only netlink has.
+ * names (receive_drop includes missed errors, and so on). Not read:
+ * rx_nohandler, which only netlink has. udev's disk properties are
+ * src/collect/node_udev.c's.
  */
 #include "src/collect/node_dev.h"
 
@@ -15,6 +16,7 @@
 
 #include "src/base/xalloc.h"
 #include "src/collect/collect.h"
+#include "src/collect/node_udev.h"
 
 /* The columns after major, minor and name, in file order: metric, help,
  * type, and the factor to its unit. */
@@ -77,6 +79,7 @@ static const char *const net_cols[] = {
  * family's samples together. */
 struct dev_row {
     char name[64];
+    unsigned major, minor;      /* disks */
     size_t ncols;
     double v[NDISK > NNET ? NDISK : NNET];
 };
@@ -110,6 +113,8 @@ disk_line(struct node_state *s, char **f, int n, struct rows *r)
         return true;
     row = row_add(r);
     snprintf(row->name, sizeof(row->name), "%s", f[2]);
+    row->major = (unsigned)strtoul(f[0], NULL, 10);
+    row->minor = (unsigned)strtoul(f[1], NULL, 10);
     for (int i = 3; i < n && row->ncols < NDISK; i++) {
         if (collect_number(f[i], &v) < 0)
             break;
@@ -117,6 +122,21 @@ disk_line(struct node_state *s, char **f, int n, struct rows *r)
         row->ncols++;
     }
     return row->ncols > 0;
+}
+
+/* The udev-based info families of the disks kept. */
+static void
+disk_info(struct node_state *s, const struct rows *r, struct buf *out)
+{
+    struct node_disk_id *ids = xcalloc(r->n + 1, sizeof(*ids));
+
+    for (size_t i = 0; i < r->n; i++) {
+        ids[i].name = r->v[i].name;
+        ids[i].major = r->v[i].major;
+        ids[i].minor = r->v[i].minor;
+    }
+    node_udev_disks(s, ids, r->n, out);
+    free(ids);
 }
 
 int
@@ -151,6 +171,7 @@ node_dev_disks(struct node_state *s, struct buf *out, char *err,
             collect_sample(out, disk_cols[c].name, lv, r.v[i].v[c]);
         }
     }
+    disk_info(s, &r, out);
     free(r.v);
     return 0;
 }

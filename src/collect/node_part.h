@@ -1,10 +1,10 @@
 /*
  * What the parts of the node collector share: the state one collector
  * keeps between collections, handed to each part (node_proc.c,
- * node_dev.c, node_sys.c). Each part reads its files under root, appends
- * its families to out and returns 0, or -1 with the reason in err; a
- * part whose source does not exist on this kernel returns 1 (nothing
- * written, no note), as node_exporter skips it.
+ * node_dev.c with node_udev.c, node_sys.c). Each part reads its files
+ * under root, appends its families to out and returns 0, or -1 with the
+ * reason in err; a part whose source does not exist on this kernel
+ * returns 1 (nothing written, no note), as node_exporter skips it.
  *
  * Ownership: node.c owns the state and everything in it.
  */

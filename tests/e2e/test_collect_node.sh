@@ -156,8 +156,10 @@ def read_prom(path):
         m = line_re.match(line)
         if not m:
             continue
+        # An empty label is no label once stored, as in Prometheus.
         labels = tuple(sorted((k, unescape(v))
-                              for k, v in label_re.findall(m.group(2) or "")))
+                              for k, v in label_re.findall(m.group(2) or "")
+                              if v != ""))
         series[(m.group(1), labels)] = float(m.group(3))
     return series, types
 
@@ -219,12 +221,9 @@ for name in sorted(names):
             errors.append("%s%s: promdeck %r, node_exporter %r .. %r"
                           % (k[0], k[1], v, a, b))
 # Every family node_exporter has from these collectors, promdeck has too
-# (but node_exporter's netlink-only receive_nohandler and the udev-based
-# disk info, which promdeck does not read).
-absent_ok = {"node_network_receive_nohandler_total", "node_disk_info",
-             "node_disk_filesystem_info", "node_disk_device_mapper_info",
-             "node_disk_ata_write_cache", "node_disk_ata_write_cache_enabled",
-             "node_disk_ata_rotation_rate_rpm", "node_cpu_isolated"}
+# (but netlink's receive_nohandler and the isolated cpus' gauge, which
+# promdeck does not read).
+absent_ok = {"node_network_receive_nohandler_total", "node_cpu_isolated"}
 theirs_names = {k[0] for k in ne2 if k[0].startswith("node_")
                 and not k[0].startswith("node_exporter_")}
 for name in sorted(theirs_names - names - absent_ok):
