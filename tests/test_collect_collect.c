@@ -175,6 +175,8 @@ test_helpers(void **state)
     struct buf out;
     double v;
     const char *lv[] = { "k", "a\"b\\c\nd", NULL };
+    /* UTF-8 kept, a byte that is not UTF-8 replaced. */
+    const char *bytes[] = { "mountpoint", "/mnt/caf\xc3\xa9-\xff", NULL };
 
     (void)state;
     assert_int_equal(collect_fields(&p, f, 3), 3);
@@ -191,8 +193,10 @@ test_helpers(void **state)
     buf_init(&out, 0);
     collect_sample(&out, "m", lv, 0.25);
     collect_sample(&out, "n", NULL, 1e21);
+    collect_sample(&out, "o", bytes, 2);
     assert_string_equal(buf_str(&out), "m{k=\"a\\\"b\\\\c\\nd\"} 0.25\n"
-                        "n 1000000000000000000000\n");
+                        "n 1000000000000000000000\n"
+                        "o{mountpoint=\"/mnt/caf\xc3\xa9-\xef\xbf\xbd\"} 2\n");
     buf_fini(&out);
     collect_hostname(fixture(), host, sizeof(host));
     assert_string_equal(host, "vm");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "src/base/json.h"
+#include "src/base/utf8.h"
 #include "src/base/xalloc.h"
 #include "src/collect/node.h"
 
@@ -239,17 +240,37 @@ collect_family(struct buf *out, const char *name, const char *help,
     buf_putc(out, '\n');
 }
 
-/* A label value as the text format escapes it: \\, \" and \n. */
+/*
+ * A label value as the text format escapes it: \\, \" and \n. Kernel
+ * names are bytes (a mount point, an interface), and one that is not
+ * UTF-8 would fail the whole scrape, so each invalid byte becomes U+FFFD.
+ */
 static void
 put_value(struct buf *out, const char *s)
 {
-    for (; *s != '\0'; s++) {
+    size_t n = strlen(s), w;
+    uint32_t cp;
+
+    while (n > 0) {
+        if ((unsigned char)*s >= 0x80) {
+            if ((w = utf8_decode(s, n, &cp)) == 0) {
+                utf8_put(0xfffd, out);
+                w = 1;
+            } else {
+                buf_append(out, s, w);
+            }
+            s += w;
+            n -= w;
+            continue;
+        }
         if (*s == '\\' || *s == '"')
             buf_putc(out, '\\');
         if (*s == '\n')
             buf_puts(out, "\\n");
         else
             buf_putc(out, *s);
+        s++;
+        n--;
     }
 }
 
