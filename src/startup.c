@@ -1,10 +1,9 @@
 /*
  * Start-up: targets (command-line URLs, a config, the demo or this
- * host's built-in collectors) and
- * dashboards, with every problem reported on stderr as file:line:col
- * before the screen opens. A -d
- * argument that is not a file is looked up by name among the installed
- * and the user's dashboards; this file does not parse any of them.
+ * host's built-in collectors) and dashboards, with every problem reported
+ * on stderr as file:line:col before the screen opens. A -d argument that
+ * is not a file is looked up by name among the installed and the user's
+ * dashboards; this file does not parse any of them.
  */
 #include "src/startup.h"
 
