@@ -19,7 +19,8 @@
 #include "ui/canvas.h"
 
 static const char usage_text[] =
-"usage: promdeck [options] HOST:PORT|URL...\n"
+"usage: promdeck [options]               this host, by the built-in collector\n"
+"       promdeck [options] HOST:PORT|URL...\n"
 "       promdeck [options] --config FILE | --demo\n"
 "       promdeck query [options] EXPR\n"
 "       promdeck check config FILE\n"
@@ -29,7 +30,9 @@ static const char usage_text[] =
 "       promdeck --list-dashboards\n"
 "\n"
 "A terminal dashboard for Prometheus metrics: scrapes /metrics endpoints,\n"
-"keeps their samples in memory and draws golden-signals panels.\n"
+"keeps their samples in memory and draws golden-signals panels. With no\n"
+"source it reads this host's kernel files itself, under node_exporter's\n"
+"metric names (job \"node\").\n"
 "\n"
 "  HOST:PORT, URL         scrape these endpoints, e.g. localhost:9100 or\n"
 "                         https://host/prom/metrics: one job per host\n"
@@ -45,8 +48,9 @@ static const char usage_text[] =
 "  -r, --rules FILE       evaluate a Prometheus rule file (recording and\n"
 "                         alerting rules), beside a config's rule_files;\n"
 "                         repeatable\n"
-"      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
-"                         are scraped (default 5s)\n"
+"      --scrape-interval DUR  how often HOST:PORT/URL targets, the demo\n"
+"                         and this host are scraped (default 5s; 1s for\n"
+"                         --once and query on this host)\n"
 "      --once             collect, print the dashboard once, exit\n"
 "  -o, --output FORMAT    --once and query output: text (default) or json\n"
 "      --width N          --once text width (default $COLUMNS, else 100)\n"
@@ -86,6 +90,10 @@ enum {
 /* Command-line targets and the demo: short, so a first look fills up
  * quickly (Prometheus's own default is 1m). */
 #define DEFAULT_SCRAPE_INTERVAL_MS 5000
+/* The collectors under --once and query: they wait for two scrapes so
+ * rates exist, and reading local files twice a second apart costs
+ * nothing. */
+#define ONCE_COLLECT_INTERVAL_MS 1000
 
 static const struct option long_options[] = {
     { "config", required_argument, NULL, 'c' },
@@ -305,12 +313,14 @@ check_query(struct cli *c, int argc, char **argv)
                            "and --step");
     if (c->has_range && c->end_ms < c->start_ms)
         return usage_error("%s", "--end is before --start");
-    if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
+    if ((c->nload > 0) + (c->config != NULL) + c->demo > 1)
         return usage_error("%s", "query wants one data source: "
-                           "--load FILE..., --config FILE or --demo");
+                           "--load FILE..., --config FILE, --demo, or "
+                           "none for this host");
     if (c->nrules > 0)
         return usage_error("%s", "--rules is for the dashboard; query "
                            "does not evaluate rules");
+    c->collector = c->nload == 0 && c->config == NULL && !c->demo;
     return -1;
 }
 
@@ -349,8 +359,8 @@ check_target(const char *arg)
 }
 
 /*
- * The dashboard: exactly one source of targets, the command-line ones,
- * --config or --demo. Targets mixed with --config are refused rather than
+ * The dashboard: at most one source of targets, the command-line ones,
+ * --config or --demo; none means this host's built-in collectors. Targets mixed with --config are refused rather than
  * added as a job: a reload re-reads the file alone, and the job names of
  * the two could clash.
  */
@@ -368,9 +378,7 @@ check_dashboard(struct cli *c, int argc, char **argv)
                            "the config file)");
     if (c->config != NULL && c->demo)
         return usage_error("%s", "--config and --demo exclude each other");
-    if (c->config == NULL && !c->demo && c->ntargets == 0)
-        return usage_error("%s", "nothing to watch: give HOST:PORT or a "
-                           "URL, --config FILE or --demo");
+    c->collector = c->config == NULL && !c->demo && c->ntargets == 0;
     return -1;
 }
 
@@ -469,6 +477,9 @@ cli_parse(struct cli *c, int argc, char **argv)
     }
     rc = check_combination(c, argc, argv);
     if (c->scrape_interval_ms == 0)
-        c->scrape_interval_ms = DEFAULT_SCRAPE_INTERVAL_MS;
+        c->scrape_interval_ms = c->collector && (c->once
+                                                 || c->command == CLI_QUERY)
+                                ? ONCE_COLLECT_INTERVAL_MS
+                                : DEFAULT_SCRAPE_INTERVAL_MS;
     return rc;
 }

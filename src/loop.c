@@ -677,11 +677,31 @@ loop_collect(struct loop *l)
     return !quit_requested;
 }
 
+/*
+ * With this host's collector as the source, the node target's summary
+ * for the JSON snapshot; NULL otherwise (or when it has no target).
+ */
+static const struct snapshot_host *
+host_summary(const struct loop *l, struct snapshot_host *h, int64_t now)
+{
+    if (!l->cli->collector)
+        return NULL;
+    for (size_t i = 0; i < l->targets.view.n; i++)
+        if (strcmp(l->targets.rows[i].job, "node") == 0) {
+            snapshot_host_fill(h, l->store, l->targets.rows[i].instance,
+                               now);
+            return h;
+        }
+    return NULL;
+}
+
 static int
 run_once(struct loop *l)
 {
-    int64_t now;
+    struct snapshot_host host;
+    struct snapshot_more more;
     size_t failed;
+    int64_t now;
     struct buf out;
     struct qeval_ctl ctl;
 
@@ -703,8 +723,10 @@ run_once(struct loop *l)
               failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
     if (l->cli->output == CLI_JSON) {
+        more.rules = &l->rulelist.view;
+        more.host = host_summary(l, &host, now);
         snapshot_json(dash_model(l->dash), l->targets.rows,
-                      l->targets.view.n, &l->rulelist.view, &out);
+                      l->targets.view.n, &more, &out);
     } else {
         ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
                        l->cli->glyphs, &out);

@@ -8,6 +8,7 @@
 #define SRC_STARTUP_H
 
 #include "src/cli.h"
+#include "src/collect/collect.h"
 #include "src/config/config.h"
 #include "src/dash/dash.h"
 #include "src/demo/demo.h"
@@ -16,12 +17,15 @@
 
 /*
  * Fills cfg with a job per host of the command-line targets, or from
- * --config, or starts the demo and adds its jobs. Returns 0, 2 for a
- * configuration error or 1 when the demo cannot start. The caller calls
- * config_fini and demo_stop whatever the result.
+ * --config, or starts the demo and adds its jobs, or, with no source at
+ * all, opens this host's built-in collectors (job node, ...) and adds a
+ * job for each, its one target's instance the host name. Returns 0, 2
+ * for a configuration error or 1 when the demo or every collector cannot
+ * start. The caller calls config_fini, demo_stop and collect_set_free
+ * (after the pool that borrows the collectors) whatever the result.
  */
 int startup_targets(const struct cli *cli, struct config *cfg,
-                    struct demo **demo);
+                    struct demo **demo, struct collect_set **collectors);
 /* Where the rules come from: cfg's rule_files and --rules, with cfg's
  * evaluation_interval; out borrows from both. */
 void startup_rule_source(const struct cli *cli, const struct config *cfg,

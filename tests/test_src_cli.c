@@ -153,7 +153,6 @@ static void
 test_usage_errors(void **state)
 {
     static const char *const lines[][5] = {
-        { NULL },                                   /* nothing to watch */
         { "localhost", NULL },                      /* no port */
         { "prometheus.yml", NULL },                 /* --config forgotten */
         { "http://user:pw@h:9100/metrics", NULL },  /* a password */
@@ -175,6 +174,39 @@ test_usage_errors(void **state)
         if (parse_quiet(&c, &a, lines[i]) != 2)
             fail_msg("line %zu (%s ...) was accepted", i,
                      lines[i][0] != NULL ? lines[i][0] : "");
+}
+
+/* With no source at all, the dashboard and query read this host through
+ * the built-in collectors; --once and query scrape them a second apart so
+ * a rate has its two points quickly, the live view every 5 s. */
+static void
+test_no_source_is_this_host(void **state)
+{
+    const char *const none[] = { NULL };
+    const char *const once[] = { "--once", "-o", "json", NULL };
+    const char *const query[] = { "query", "node_load1", NULL };
+    const char *const slow[] = { "--once", "--scrape-interval", "3s", NULL };
+    const char *const load[] = { "query", "--load", "f.prom", "up", NULL };
+    const char *const two[] = { "query", "--demo", "--load", "f", "up",
+                                NULL };
+    struct cli c;
+    struct args a;
+
+    (void)state;
+    assert_int_equal(parse(&c, &a, none), -1);
+    assert_true(c.collector);
+    assert_int_equal(c.scrape_interval_ms, 5000);
+    assert_int_equal(parse(&c, &a, once), -1);
+    assert_true(c.collector);
+    assert_int_equal(c.scrape_interval_ms, 1000);
+    assert_int_equal(parse(&c, &a, query), -1);
+    assert_true(c.collector);
+    assert_int_equal(c.scrape_interval_ms, 1000);
+    assert_int_equal(parse(&c, &a, slow), -1);
+    assert_int_equal(c.scrape_interval_ms, 3000);
+    assert_int_equal(parse(&c, &a, load), -1);
+    assert_false(c.collector);
+    assert_int_equal(parse_quiet(&c, &a, two), 2);
 }
 
 /* A query expression may start with '-' after the first word: query's
@@ -201,6 +233,7 @@ main(void)
         cmocka_unit_test(test_one_word),
         cmocka_unit_test(test_targets_among_options),
         cmocka_unit_test(test_rules_option),
+        cmocka_unit_test(test_no_source_is_this_host),
         cmocka_unit_test(test_commands_keep_their_meaning),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_query_stops_at_expression),

@@ -71,6 +71,9 @@ struct config_job {
     struct config_sd sd;                    /* dns_sd and file_sd configs */
     struct relabel_rules *relabel;          /* relabel_configs; NULL: none */
     struct relabel_rules *metric_relabel;   /* metric_relabel_configs */
+    /* A built-in source its targets are scraped from instead of HTTP
+     * (the host collector); borrowed, NULL for every job of a file. */
+    const struct scrape_builtin *builtin;
 };
 
 /* One alerting.alertmanagers entry (Prometheus's AlertmanagerConfig). */

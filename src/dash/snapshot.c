@@ -206,7 +206,7 @@ write_rules(struct buf *out, const struct rule_view *rv)
 
 void
 snapshot_json(const struct dashboard *d, const struct target_row *t,
-              size_t nt, const struct rule_view *rv, struct buf *out)
+              size_t nt, const struct snapshot_more *more, struct buf *out)
 {
     bool first = true;
 
@@ -231,7 +231,11 @@ snapshot_json(const struct dashboard *d, const struct target_row *t,
         write_target(out, &t[i]);
     }
     buf_putc(out, ']');
-    write_rules(out, rv);
+    write_rules(out, more != NULL ? more->rules : NULL);
+    if (more != NULL && more->host != NULL) {
+        buf_putc(out, ',');
+        snapshot_host_json(more->host, out);
+    }
     buf_puts(out, "}\n");
 }
 

@@ -9,7 +9,15 @@
 #define DASH_SNAPSHOT_H
 
 #include "src/base/buf.h"
+#include "src/dash/snapshot_host.h"
 #include "ui/model.h"
+
+/* What a snapshot shows beside the panels and targets. NULL members
+ * are left out (rules NULL: the alerts and rules lists are empty). */
+struct snapshot_more {
+    const struct rule_view *rules;
+    const struct snapshot_host *host;
+};
 
 /*
  * JSON: {"time", "dashboard", "panels": [{"title", "type", "series":
@@ -18,11 +26,12 @@
  * "last_scrape_duration_seconds", "labels", "discovered_labels"}],
  * "alerts": [{"name", "state", "labels", "annotations", "active_at",
  * "value", "group"}], "rules": [{"group", "file", "name", "type",
- * "health", "last_error", "last_evaluation", "evaluation_seconds"}]}.
- * rv may be NULL (no rules: both lists empty).
+ * "health", "last_error", "last_evaluation", "evaluation_seconds"}]},
+ * and "host" (see src/dash/snapshot_host.h) when more->host is set.
  */
 void snapshot_json(const struct dashboard *d, const struct target_row *t,
-                   size_t nt, const struct rule_view *rv, struct buf *out);
+                   size_t nt, const struct snapshot_more *more,
+                   struct buf *out);
 /*
  * Text: the firing alerts, one line each (name, labels, value, since
  * when), with their annotations under them, and how many are pending;
