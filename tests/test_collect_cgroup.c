@@ -32,6 +32,7 @@
 #include "src/collect/cgroup_read.h"
 #include "src/collect/cgroup_tree.h"
 #include "src/collect/docker_parse.h"
+#include "tests/support/docker.h"
 #include "tests/support/fs.h"
 
 #define A1 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
@@ -449,117 +450,6 @@ static void test_docker_parse(void **state)
 
 /* ---- Docker: a fake socket answering from the recorded answers ---- */
 
-enum fake_mode { FAKE_ANSWER, FAKE_HANG, FAKE_GARBAGE };
-
-static void fake_send(int fd, int status, const char *body)
-{
-    char head[256];
-    int n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nContent-Type: "
-                     "application/json\r\nContent-Length: %zu\r\n\r\n",
-                     status, status == 200 ? "OK" : "Not Found",
-                     strlen(body));
-    if (write(fd, head, (size_t)n) < 0 || write(fd, body, strlen(body)) < 0)
-        _exit(0);
-}
-
-/* Serves one connection: requests one after another until it closes. */
-static void fake_conn(int fd, enum fake_mode mode)
-{
-    char req[4096];
-    size_t len = 0;
-
-    for (;;) {
-        ssize_t r = read(fd, req + len, sizeof req - 1 - len);
-        if (r <= 0)
-            _exit(0);
-        len += (size_t)r;
-        req[len] = '\0';
-        if (!strstr(req, "\r\n\r\n"))
-            continue;
-        if (mode == FAKE_HANG) {
-            pause();
-            _exit(0);
-        }
-        if (mode == FAKE_GARBAGE) {
-            fake_send(fd, 200, "<html>this is not the engine API");
-        } else {
-            char path[512], file[1024], id[80];
-            sscanf(req, "GET %511s", path);
-            if (strcmp(path, "/containers/json?all=1") == 0)
-                snprintf(file, sizeof file, "%s/docker/containers.json",
-                         ts_testdata());
-            else if (sscanf(path, "/containers/%79[0-9a-f]/json", id) == 1)
-                snprintf(file, sizeof file, "%s/docker/inspect-%s.json",
-                         ts_testdata(), id);
-            else
-                file[0] = '\0';
-            FILE *f = file[0] ? fopen(file, "r") : NULL;
-            if (!f) {
-                fake_send(fd, 404, "{\"message\":\"No such container\"}");
-            } else {
-                static char body[65536];
-                size_t n = fread(body, 1, sizeof body - 1, f);
-                body[n] = '\0';
-                fclose(f);
-                fake_send(fd, 200, body);
-            }
-        }
-        len = 0;
-    }
-}
-
-/* The running fake server, killed by the teardown even when a test
- * fails half-way. */
-static pid_t fake_pid;
-
-static pid_t fake_start(const char *sock, enum fake_mode mode)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-    assert_true(strlen(sock) < sizeof sa.sun_path);
-    memcpy(sa.sun_path, sock, strlen(sock) + 1);
-    assert_true(lfd >= 0);
-    assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(listen(lfd, 16), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        /* Let the test runner's output pipe close when the test ends. */
-        freopen("/dev/null", "w", stdout);
-        freopen("/dev/null", "w", stderr);
-        for (;;) {
-            int fd = accept(lfd, NULL, NULL);
-            if (fd < 0)
-                continue;
-            if (fork() == 0)
-                fake_conn(fd, mode);
-            close(fd);
-        }
-    }
-    setpgid(pid, pid);
-    close(lfd);
-    fake_pid = pid;
-    return pid;
-}
-
-static void fake_stop(pid_t pid)
-{
-    kill(-pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    fake_pid = 0;
-}
-
-static int fake_teardown(void **state)
-{
-    (void)state;
-    if (fake_pid > 0)
-        fake_stop(fake_pid);
-    return 0;
-}
-
 /* Collects until pred holds on the text, up to 100 times 20 ms apart
  * (answers are taken at the collect after they arrive). */
 static bool collect_until(void *st, struct buf *out, const char *needle)
@@ -577,15 +467,16 @@ static bool collect_until(void *st, struct buf *out, const char *needle)
     return false;
 }
 
-static void with_docker(enum fake_mode mode, char *dir, size_t size,
+static void with_docker(enum ts_docker_mode mode, char *dir, size_t size,
                         pid_t *pid, void **st, struct buf *out)
 {
-    char root[512], sock[512], host[600], err[256];
+    char root[512], sock[512], host[600], err[256], data[512];
 
     assert_int_equal(ts_tmpdir_new(dir, size, "docker"), 0);
     snprintf(sock, sizeof sock, "%s/docker.sock", dir);
     snprintf(host, sizeof host, "unix://%s", sock);
-    *pid = fake_start(sock, mode);
+    snprintf(data, sizeof data, "%s/docker", ts_testdata());
+    *pid = ts_docker_start(sock, data, mode);
     setenv("DOCKER_HOST", host, 1);
     fixture(root, sizeof root, "v2-systemd");
     *st = cgroup_collector.open(root, err, sizeof err);
@@ -602,7 +493,7 @@ static void test_docker_names(void **state)
     void *st;
     struct buf out;
 
-    with_docker(FAKE_ANSWER, dir, sizeof dir, &pid, &st, &out);
+    with_docker(TS_DOCKER_ANSWER, dir, sizeof dir, &pid, &st, &out);
     /* The details (Config.Image, RestartCount) come a collect later. */
     assert_true(collect_until(st, &out, "container_restarts{"));
     const char *t = buf_str(&out);
@@ -623,7 +514,7 @@ static void test_docker_names(void **state)
     assert_string_equal(cgroup_collector_note(st), "");
     cgroup_collector.close(st);
     buf_fini(&out);
-    fake_stop(pid);
+    ts_docker_stop(pid);
     ts_tmpdir_remove(dir);
 }
 
@@ -636,7 +527,7 @@ static void test_docker_garbage(void **state)
     void *st;
     struct buf out;
 
-    with_docker(FAKE_GARBAGE, dir, sizeof dir, &pid, &st, &out);
+    with_docker(TS_DOCKER_GARBAGE, dir, sizeof dir, &pid, &st, &out);
     assert_true(collect_until(st, &out, "container_scrape_error"));
     for (int i = 0; i < 100 && !has_text(cgroup_collector_note(st),
                                          "docker: "); i++) {
@@ -650,7 +541,7 @@ static void test_docker_garbage(void **state)
            104857600);
     cgroup_collector.close(st);
     buf_fini(&out);
-    fake_stop(pid);
+    ts_docker_stop(pid);
     ts_tmpdir_remove(dir);
 }
 
@@ -665,7 +556,7 @@ static void test_docker_hang(void **state)
     void *st;
     struct buf out;
 
-    with_docker(FAKE_HANG, dir, sizeof dir, &pid, &st, &out);
+    with_docker(TS_DOCKER_HANG, dir, sizeof dir, &pid, &st, &out);
     for (int i = 0; i < 5; i++) {
         buf_reset(&out);
         assert_int_equal(cgroup_collector.collect(st, &out, err, sizeof err),
@@ -676,7 +567,7 @@ static void test_docker_hang(void **state)
     }
     cgroup_collector.close(st);
     buf_fini(&out);
-    fake_stop(pid);
+    ts_docker_stop(pid);
     ts_tmpdir_remove(dir);
 }
 
@@ -693,9 +584,9 @@ int main(void)
         cmocka_unit_test(test_permission_denied),
         cmocka_unit_test(test_no_hierarchy),
         cmocka_unit_test(test_docker_parse),
-        cmocka_unit_test_teardown(test_docker_names, fake_teardown),
-        cmocka_unit_test_teardown(test_docker_garbage, fake_teardown),
-        cmocka_unit_test_teardown(test_docker_hang, fake_teardown),
+        cmocka_unit_test_teardown(test_docker_names, ts_docker_teardown),
+        cmocka_unit_test_teardown(test_docker_garbage, ts_docker_teardown),
+        cmocka_unit_test_teardown(test_docker_hang, ts_docker_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
