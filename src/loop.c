@@ -519,9 +519,15 @@ run_once(struct loop *l)
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
-    if (l->cli->output == CLI_JSON)
-        snapshot_json(dash_model(l->dash), l->targets.rows,
-                      l->targets.view.n, &out);
+    if (l->cli->output == CLI_JSON) {
+        /* Containers come along when a cAdvisor-style source is there. */
+        struct containers c = { 0 };
+        containers_eval(&c, l->store, time_now_ms(), 0, 0);
+        snapshot_json_containers(dash_model(l->dash), l->targets.rows,
+                                 l->targets.view.n, c.present ? &c : NULL,
+                                 &out);
+        containers_fini(&c);
+    }
     else
         ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
                        l->cli->glyphs, &out);

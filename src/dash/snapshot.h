@@ -8,6 +8,7 @@
 #define DASH_SNAPSHOT_H
 
 #include "src/base/buf.h"
+#include "src/dash/containers.h"
 #include "ui/model.h"
 
 /*
@@ -18,4 +19,15 @@
  */
 void snapshot_json(const struct dashboard *d, const struct target_row *t,
                    size_t nt, struct buf *out);
+/*
+ * The same, and after "targets" a "containers" list when c is not NULL:
+ * [{"id", "cgroup", "name", "image", "state", "cpu_cores_used",
+ * "cpu_quota_cores", "memory_bytes", "memory_limit_bytes",
+ * "network_rx_bytes_per_second", "network_tx_bytes_per_second",
+ * "block_read_bytes_per_second", "block_write_bytes_per_second",
+ * "restarts"}], numbers null when not known (one scrape only, no Docker).
+ */
+void snapshot_json_containers(const struct dashboard *d,
+                              const struct target_row *t, size_t nt,
+                              const struct containers *c, struct buf *out);
 #endif

@@ -1,0 +1,286 @@
+/*
+ * Building the containers table from PromQL. Each column is one instant
+ * query aggregated by id, so any source with cAdvisor's names works (the
+ * built-in collector, a scraped cAdvisor). Rates use irate, the change
+ * between the last two scrapes, as btop and `docker stats` show the
+ * present rather than a smoothed minute.
+ */
+#include "src/dash/containers.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query.h"
+#include "src/base/xalloc.h"
+
+/* ORDER ccol */
+static const char *const col_names[CCOL_COUNT] = {
+    "NAME", "IMAGE", "STATE", "CPU%", "MEM", "NET RX", "NET TX", "BLK R",
+    "BLK W", "RESTARTS"
+};
+_Static_assert(sizeof col_names / sizeof *col_names == CCOL_COUNT,
+               "a name per column");
+
+const char *containers_col_name(enum container_col col)
+{
+    return col_names[col];
+}
+
+static const char q_seen[] =
+    "last_over_time(container_last_seen{id!=\"/\"}[5m])";
+static const char q_live[] = "container_last_seen{id!=\"/\"}";
+static const char q_state[] = "last_over_time(container_state[5m])";
+static const char q_cpu[] =
+    "sum by (id) (irate(container_cpu_usage_seconds_total{id!=\"/\"}[1m]))";
+
+/* The numeric columns: a query and where its value goes. */
+static const struct {
+    const char *query;
+    size_t field;
+} numeric[] = {
+    { q_cpu, offsetof(struct container_row, cpu_cores) },
+    { "sum by (id) (container_spec_cpu_quota) / sum by (id) "
+      "(container_spec_cpu_period)",
+      offsetof(struct container_row, quota_cores) },
+    { "sum by (id) (container_memory_working_set_bytes{id!=\"/\"})",
+      offsetof(struct container_row, memory_bytes) },
+    { "sum by (id) (container_spec_memory_limit_bytes{id!=\"/\"})",
+      offsetof(struct container_row, memory_limit_bytes) },
+    { "sum by (id) (irate(container_network_receive_bytes_total"
+      "{id!=\"/\"}[1m]))", offsetof(struct container_row, rx_bps) },
+    { "sum by (id) (irate(container_network_transmit_bytes_total"
+      "{id!=\"/\"}[1m]))", offsetof(struct container_row, tx_bps) },
+    { "sum by (id) (irate(container_fs_reads_bytes_total{id!=\"/\"}[1m]))",
+      offsetof(struct container_row, read_bps) },
+    { "sum by (id) (irate(container_fs_writes_bytes_total{id!=\"/\"}[1m]))",
+      offsetof(struct container_row, write_bps) },
+    { "max by (id) (container_restarts)",
+      offsetof(struct container_row, restarts) },
+};
+
+static struct qresult *run(struct containers *c, const struct store *st,
+                           const char *text, int64_t t)
+{
+    struct diag d;
+
+    diag_clear(&d);
+    struct query *q = qparse_query(text, strlen(text), &d);
+    struct qresult *r = q ? qeval_instant(q, st, t, &d) : NULL;
+    if (!r && !c->error[0])
+        snprintf(c->error, sizeof c->error, "%.100s: %.140s", text, d.msg);
+    qparse_free(q);
+    return r;
+}
+
+static const char *label(const struct labels *ls, const char *name)
+{
+    const char *v = labels_get(ls, name);
+
+    return v ? v : "";
+}
+
+static struct container_row *find(struct containers *c, const char *id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->rows[i].id, id) == 0)
+            return &c->rows[i];
+    return NULL;
+}
+
+/* The row for the series' id, added (gone, values unknown) when new. */
+static struct container_row *row_for(struct containers *c, size_t *cap,
+                                     const struct labels *ls)
+{
+    const char *id = labels_get(ls, "id");
+    struct container_row *r;
+
+    if (!id)
+        return NULL;
+    if ((r = find(c, id)) != NULL)
+        return r;
+    if (c->n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        c->rows = xreallocarray(c->rows, *cap, sizeof *c->rows);
+    }
+    r = &c->rows[c->n++];
+    *r = (struct container_row){
+        .id = xstrdup(id), .name = xstrdup(label(ls, "name")),
+        .image = xstrdup(label(ls, "image")), .state = xstrdup(""),
+        .gone = true, .cpu_cores = NAN, .restarts = NAN,
+        .memory_bytes = NAN, .rx_bps = NAN, .tx_bps = NAN,
+        .read_bps = NAN, .write_bps = NAN,
+    };
+    return r;
+}
+
+static void add_rows(struct containers *c, size_t *cap, struct qresult *r)
+{
+    for (size_t i = 0; r && i < r->nseries; i++)
+        row_for(c, cap, &r->series[i].labels);
+}
+
+static void take_state(struct containers *c, struct qresult *r)
+{
+    for (size_t i = 0; r && i < r->nseries; i++) {
+        struct container_row *row = find(c, label(&r->series[i].labels,
+                                                  "id"));
+        if (!row)
+            continue;
+        free(row->state);
+        row->state = xstrdup(label(&r->series[i].labels, "state"));
+    }
+}
+
+static void take_values(struct containers *c, struct qresult *r,
+                        size_t field)
+{
+    for (size_t i = 0; r && i < r->nseries; i++) {
+        struct container_row *row = find(c, label(&r->series[i].labels,
+                                                  "id"));
+        if (row && r->series[i].npoints > 0)
+            *(double *)((char *)row + field) = r->series[i].points[0].v;
+    }
+}
+
+/* Each row's CPU over the range, on a grid of n steps. */
+static void take_history(struct containers *c, const struct store *st,
+                         int64_t now_ms, int64_t range_ms, size_t n)
+{
+    struct diag d;
+    int64_t step = range_ms / (int64_t)n > 0 ? range_ms / (int64_t)n : 1;
+    int64_t start = now_ms - step * (int64_t)(n - 1);
+
+    diag_clear(&d);
+    struct query *q = qparse_query(q_cpu, strlen(q_cpu), &d);
+    struct qresult *r = q ? qeval_range(q, st, start, now_ms, step, &d)
+                          : NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        c->rows[i].cpu_history = xmalloc(n * sizeof(double));
+        c->rows[i].nhistory = n;
+        for (size_t k = 0; k < n; k++)
+            c->rows[i].cpu_history[k] = NAN;
+    }
+    for (size_t i = 0; r && i < r->nseries; i++) {
+        struct container_row *row = find(c, label(&r->series[i].labels,
+                                                  "id"));
+        for (size_t k = 0; row && k < r->series[i].npoints; k++) {
+            int64_t slot = (r->series[i].points[k].t - start) / step;
+            if (slot >= 0 && slot < (int64_t)n)
+                row->cpu_history[slot] = r->series[i].points[k].v;
+        }
+    }
+    qresult_free(r);
+    qparse_free(q);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const struct container_row *x = a, *y = b;
+    int c = strcmp(x->name[0] ? x->name : x->id, y->name[0] ? y->name
+                                                             : y->id);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+size_t containers_eval(struct containers *c, const struct store *st,
+                       int64_t now_ms, int64_t range_ms, size_t nhistory)
+{
+    size_t cap = 0;
+
+    containers_fini(c);
+    struct qresult *any = run(c, st, "count(last_over_time("
+                              "container_last_seen[5m]))", now_ms);
+    c->present = any != NULL && any->nseries > 0;
+    qresult_free(any);
+    struct qresult *seen = run(c, st, q_seen, now_ms);
+    struct qresult *state = run(c, st, q_state, now_ms);
+    add_rows(c, &cap, seen);
+    add_rows(c, &cap, state);
+    qresult_free(seen);
+    take_state(c, state);
+    qresult_free(state);
+    struct qresult *live = run(c, st, q_live, now_ms);
+    for (size_t i = 0; live && i < live->nseries; i++) {
+        struct container_row *row = find(c, label(&live->series[i].labels,
+                                                  "id"));
+        if (row)
+            row->gone = false;
+    }
+    qresult_free(live);
+    for (size_t k = 0; k < sizeof numeric / sizeof *numeric; k++) {
+        struct qresult *r = run(c, st, numeric[k].query, now_ms);
+        take_values(c, r, numeric[k].field);
+        qresult_free(r);
+    }
+    if (nhistory > 0 && c->n > 0)
+        take_history(c, st, now_ms, range_ms, nhistory);
+    if (c->n > 1)
+        qsort(c->rows, c->n, sizeof *c->rows, by_name);
+    return c->n;
+}
+
+void containers_fini(struct containers *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->rows[i].id);
+        free(c->rows[i].name);
+        free(c->rows[i].image);
+        free(c->rows[i].state);
+        free(c->rows[i].cpu_history);
+    }
+    free(c->rows);
+    memset(c, 0, sizeof *c);
+}
+
+/* The sort: one column at a time, set before qsort (qsort takes no
+ * context argument in C11). */
+static enum container_col sort_col;
+static bool sort_desc;
+
+static double num(const struct container_row *r, enum container_col col)
+{
+    double v;
+
+    switch (col) {
+    case CCOL_CPU: v = r->cpu_cores; break;
+    case CCOL_MEM: v = r->memory_bytes; break;
+    case CCOL_NET_RX: v = r->rx_bps; break;
+    case CCOL_NET_TX: v = r->tx_bps; break;
+    case CCOL_BLK_READ: v = r->read_bps; break;
+    case CCOL_BLK_WRITE: v = r->write_bps; break;
+    default: v = r->restarts; break;
+    }
+    /* Unknown values sort below every known one. */
+    return isnan(v) ? -INFINITY : v;
+}
+
+static int by_col(const void *a, const void *b)
+{
+    const struct container_row *x = a, *y = b;
+    int c;
+
+    switch (sort_col) {
+    case CCOL_NAME: c = 0; break;
+    case CCOL_IMAGE: c = strcmp(x->image, y->image); break;
+    case CCOL_STATE: c = strcmp(x->state, y->state); break;
+    default: {
+        double u = num(x, sort_col), v = num(y, sort_col);
+        c = u < v ? -1 : u > v ? 1 : 0;
+        break;
+    }
+    }
+    if (sort_desc)
+        c = -c;
+    return c ? c : by_name(a, b) * (sort_col == CCOL_NAME && sort_desc
+                                    ? -1 : 1);
+}
+
+void containers_sort(struct containers *c, enum container_col col,
+                     bool desc)
+{
+    sort_col = col;
+    sort_desc = desc;
+    if (c->n > 1)
+        qsort(c->rows, c->n, sizeof *c->rows, by_col);
+}
