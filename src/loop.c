@@ -521,7 +521,7 @@ run_once(struct loop *l)
     buf_init(&out, 0);
     if (l->cli->output == CLI_JSON) {
         /* Containers come along when a cAdvisor-style source is there. */
-        struct containers c = { 0 };
+        struct container_table c = { 0 };
         containers_eval(&c, l->store, time_now_ms(), 0, 0);
         snapshot_json_containers(dash_model(l->dash), l->targets.rows,
                                  l->targets.view.n, c.present ? &c : NULL,

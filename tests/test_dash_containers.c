@@ -122,7 +122,7 @@ static struct store *two_scrapes(char *dir, size_t size)
     return st;
 }
 
-static struct container_row *row(struct containers *c, const char *part)
+static struct container_row *row(struct container_table *c, const char *part)
 {
     for (size_t i = 0; i < c->n; i++)
         if (strstr(c->rows[i].id, part))
@@ -136,7 +136,7 @@ static void test_table(void **state)
     (void)state;
     char dir[256];
     struct store *st = two_scrapes(dir, sizeof dir);
-    struct containers c = { 0 };
+    struct container_table c = { 0 };
 
     assert_int_equal(containers_eval(&c, st, T1, 60000, 6), 3);
     assert_true(c.present);
@@ -153,17 +153,21 @@ static void test_table(void **state)
     assert_float_equal(r->write_bps, 200000, 1e-6);
     assert_true(isnan(r->restarts));
     assert_int_equal(r->nhistory, 6);
-    assert_float_equal(r->cpu_history[5], 0.1, 1e-9);
+    assert_float_equal(r->history[CHIST_CPU][5], 0.1, 1e-9);
+    assert_float_equal(r->history[CHIST_NET][5], 1100000, 1e-6);
+    assert_float_equal(r->history[CHIST_MEM][5], 91750400, 1e-3);
     /* No quota: 0; the Podman one's CPU did not move: 0 cores. */
     struct container_row *p = row(&c, "libpod-");
     assert_float_equal(p->quota_cores, 0, 0);
     assert_float_equal(p->cpu_cores, 0, 1e-12);
     assert_float_equal(p->memory_limit_bytes, 0, 0);
 
-    containers_sort(&c, CCOL_CPU, true);
-    assert_non_null(strstr(c.rows[0].id, A1));
-    containers_sort(&c, CCOL_MEM, false);
-    assert_non_null(strstr(c.rows[0].id, "cri-containerd"));
+    size_t order[3];
+    containers_order(&c, CCOL_CPU, true, order);
+    assert_non_null(strstr(c.rows[order[0]].id, A1));
+    containers_order(&c, CCOL_MEM, false, order);
+    assert_non_null(strstr(c.rows[order[0]].id, "cri-containerd"));
+    assert_non_null(strstr(c.rows[order[2]].id, A1));
     containers_fini(&c);
     store_free(st);
     ts_tmpdir_remove(dir);
@@ -176,7 +180,7 @@ static void test_gone(void **state)
     (void)state;
     char dir[256];
     struct store *st = two_scrapes(dir, sizeof dir);
-    struct containers c = { 0 };
+    struct container_table c = { 0 };
 
     /* Two minutes after the last scrape: still inside the look-back. */
     containers_eval(&c, st, T1 + 120000, 0, 0);
@@ -194,7 +198,7 @@ static void test_snapshot(void **state)
     (void)state;
     char dir[256];
     struct store *st = two_scrapes(dir, sizeof dir);
-    struct containers c = { 0 };
+    struct container_table c = { 0 };
     struct dashboard d = { .title = "host", .now_ms = T1 };
     struct buf out;
 

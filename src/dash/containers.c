@@ -15,19 +15,6 @@
 #include "query/query.h"
 #include "src/base/xalloc.h"
 
-/* ORDER ccol */
-static const char *const col_names[CCOL_COUNT] = {
-    "NAME", "IMAGE", "STATE", "CPU%", "MEM", "NET RX", "NET TX", "BLK R",
-    "BLK W", "RESTARTS"
-};
-_Static_assert(sizeof col_names / sizeof *col_names == CCOL_COUNT,
-               "a name per column");
-
-const char *containers_col_name(enum container_col col)
-{
-    return col_names[col];
-}
-
 static const char q_seen[] =
     "last_over_time(container_last_seen{id!=\"/\"}[5m])";
 static const char q_live[] = "container_last_seen{id!=\"/\"}";
@@ -60,7 +47,7 @@ static const struct {
       offsetof(struct container_row, restarts) },
 };
 
-static struct qresult *run(struct containers *c, const struct store *st,
+static struct qresult *run(struct container_table *c, const struct store *st,
                            const char *text, int64_t t)
 {
     struct diag d;
@@ -81,7 +68,7 @@ static const char *label(const struct labels *ls, const char *name)
     return v ? v : "";
 }
 
-static struct container_row *find(struct containers *c, const char *id)
+static struct container_row *find(struct container_table *c, const char *id)
 {
     for (size_t i = 0; i < c->n; i++)
         if (strcmp(c->rows[i].id, id) == 0)
@@ -90,7 +77,7 @@ static struct container_row *find(struct containers *c, const char *id)
 }
 
 /* The row for the series' id, added (gone, values unknown) when new. */
-static struct container_row *row_for(struct containers *c, size_t *cap,
+static struct container_row *row_for(struct container_table *c, size_t *cap,
                                      const struct labels *ls)
 {
     const char *id = labels_get(ls, "id");
@@ -115,13 +102,13 @@ static struct container_row *row_for(struct containers *c, size_t *cap,
     return r;
 }
 
-static void add_rows(struct containers *c, size_t *cap, struct qresult *r)
+static void add_rows(struct container_table *c, size_t *cap, struct qresult *r)
 {
     for (size_t i = 0; r && i < r->nseries; i++)
         row_for(c, cap, &r->series[i].labels);
 }
 
-static void take_state(struct containers *c, struct qresult *r)
+static void take_state(struct container_table *c, struct qresult *r)
 {
     for (size_t i = 0; r && i < r->nseries; i++) {
         struct container_row *row = find(c, label(&r->series[i].labels,
@@ -133,7 +120,7 @@ static void take_state(struct containers *c, struct qresult *r)
     }
 }
 
-static void take_values(struct containers *c, struct qresult *r,
+static void take_values(struct container_table *c, struct qresult *r,
                         size_t field)
 {
     for (size_t i = 0; r && i < r->nseries; i++) {
@@ -144,23 +131,36 @@ static void take_values(struct containers *c, struct qresult *r,
     }
 }
 
-/* Each row's CPU over the range, on a grid of n steps. */
-static void take_history(struct containers *c, const struct store *st,
-                         int64_t now_ms, int64_t range_ms, size_t n)
+/* The history queries, ORDER chist. */
+static const char *const q_hist[CHIST_COUNT] = {
+    q_cpu,
+    "sum by (id) (container_memory_working_set_bytes{id!=\"/\"})",
+    "sum by (id) (irate(container_network_receive_bytes_total{id!=\"/\"}"
+    "[1m])) + sum by (id) (irate(container_network_transmit_bytes_total"
+    "{id!=\"/\"}[1m]))",
+    "sum by (id) (irate(container_fs_reads_bytes_total{id!=\"/\"}[1m])) "
+    "+ sum by (id) (irate(container_fs_writes_bytes_total{id!=\"/\"}"
+    "[1m]))",
+};
+
+/* One history of every row over the range, on a grid of n steps. */
+static void take_history(struct container_table *c, const struct store *st,
+                         enum container_hist h, int64_t now_ms,
+                         int64_t range_ms, size_t n)
 {
     struct diag d;
     int64_t step = range_ms / (int64_t)n > 0 ? range_ms / (int64_t)n : 1;
     int64_t start = now_ms - step * (int64_t)(n - 1);
 
     diag_clear(&d);
-    struct query *q = qparse_query(q_cpu, strlen(q_cpu), &d);
+    struct query *q = qparse_query(q_hist[h], strlen(q_hist[h]), &d);
     struct qresult *r = q ? qeval_range(q, st, start, now_ms, step, &d)
                           : NULL;
     for (size_t i = 0; i < c->n; i++) {
-        c->rows[i].cpu_history = xmalloc(n * sizeof(double));
+        c->rows[i].history[h] = xmalloc(n * sizeof(double));
         c->rows[i].nhistory = n;
         for (size_t k = 0; k < n; k++)
-            c->rows[i].cpu_history[k] = NAN;
+            c->rows[i].history[h][k] = NAN;
     }
     for (size_t i = 0; r && i < r->nseries; i++) {
         struct container_row *row = find(c, label(&r->series[i].labels,
@@ -168,7 +168,7 @@ static void take_history(struct containers *c, const struct store *st,
         for (size_t k = 0; row && k < r->series[i].npoints; k++) {
             int64_t slot = (r->series[i].points[k].t - start) / step;
             if (slot >= 0 && slot < (int64_t)n)
-                row->cpu_history[slot] = r->series[i].points[k].v;
+                row->history[h][slot] = r->series[i].points[k].v;
         }
     }
     qresult_free(r);
@@ -183,7 +183,7 @@ static int by_name(const void *a, const void *b)
     return c ? c : strcmp(x->id, y->id);
 }
 
-size_t containers_eval(struct containers *c, const struct store *st,
+size_t containers_eval(struct container_table *c, const struct store *st,
                        int64_t now_ms, int64_t range_ms, size_t nhistory)
 {
     size_t cap = 0;
@@ -213,74 +213,24 @@ size_t containers_eval(struct containers *c, const struct store *st,
         take_values(c, r, numeric[k].field);
         qresult_free(r);
     }
-    if (nhistory > 0 && c->n > 0)
-        take_history(c, st, now_ms, range_ms, nhistory);
+    for (int h = 0; nhistory > 0 && c->n > 0 && h < CHIST_COUNT; h++)
+        take_history(c, st, (enum container_hist)h, now_ms, range_ms,
+                     nhistory);
     if (c->n > 1)
         qsort(c->rows, c->n, sizeof *c->rows, by_name);
     return c->n;
 }
 
-void containers_fini(struct containers *c)
+void containers_fini(struct container_table *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->rows[i].id);
         free(c->rows[i].name);
         free(c->rows[i].image);
         free(c->rows[i].state);
-        free(c->rows[i].cpu_history);
+        for (int h = 0; h < CHIST_COUNT; h++)
+            free(c->rows[i].history[h]);
     }
     free(c->rows);
     memset(c, 0, sizeof *c);
-}
-
-/* The sort: one column at a time, set before qsort (qsort takes no
- * context argument in C11). */
-static enum container_col sort_col;
-static bool sort_desc;
-
-static double num(const struct container_row *r, enum container_col col)
-{
-    double v;
-
-    switch (col) {
-    case CCOL_CPU: v = r->cpu_cores; break;
-    case CCOL_MEM: v = r->memory_bytes; break;
-    case CCOL_NET_RX: v = r->rx_bps; break;
-    case CCOL_NET_TX: v = r->tx_bps; break;
-    case CCOL_BLK_READ: v = r->read_bps; break;
-    case CCOL_BLK_WRITE: v = r->write_bps; break;
-    default: v = r->restarts; break;
-    }
-    /* Unknown values sort below every known one. */
-    return isnan(v) ? -INFINITY : v;
-}
-
-static int by_col(const void *a, const void *b)
-{
-    const struct container_row *x = a, *y = b;
-    int c;
-
-    switch (sort_col) {
-    case CCOL_NAME: c = 0; break;
-    case CCOL_IMAGE: c = strcmp(x->image, y->image); break;
-    case CCOL_STATE: c = strcmp(x->state, y->state); break;
-    default: {
-        double u = num(x, sort_col), v = num(y, sort_col);
-        c = u < v ? -1 : u > v ? 1 : 0;
-        break;
-    }
-    }
-    if (sort_desc)
-        c = -c;
-    return c ? c : by_name(a, b) * (sort_col == CCOL_NAME && sort_desc
-                                    ? -1 : 1);
-}
-
-void containers_sort(struct containers *c, enum container_col col,
-                     bool desc)
-{
-    sort_col = col;
-    sort_desc = desc;
-    if (c->n > 1)
-        qsort(c->rows, c->n, sizeof *c->rows, by_col);
 }

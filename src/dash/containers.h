@@ -8,9 +8,9 @@
  * screen can grey it before it leaves. It only reads the store; the
  * view, the sort and the snapshot are elsewhere.
  *
- * Ownership: a containers value is embedded by the caller, filled by
- * containers_eval and released with containers_fini; it owns its rows
- * and their strings.
+ * Ownership: a container_table (ui/containers_table.h) is embedded by the
+ * caller, filled by containers_eval and released with containers_fini;
+ * it owns its rows and their strings.
  */
 #ifndef DASH_CONTAINERS_H
 #define DASH_CONTAINERS_H
@@ -20,53 +20,19 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "ui/containers_table.h"
 
 /* How long a container whose series stopped stays listed: the
  * look-back of last_over_time in the queries. */
 #define CONTAINERS_LINGER_MS (5 * 60 * 1000)
 
-/* ORDER ccol: the table's columns, also its sort keys. */
-enum container_col {
-    CCOL_NAME, CCOL_IMAGE, CCOL_STATE, CCOL_CPU, CCOL_MEM, CCOL_NET_RX,
-    CCOL_NET_TX, CCOL_BLK_READ, CCOL_BLK_WRITE, CCOL_RESTARTS, CCOL_COUNT
-};
-
-struct container_row {
-    char *id;                   /* the cgroup path, the row's key */
-    char *name, *image, *state; /* "" when not known */
-    bool gone;                  /* its series stopped: exited, removed */
-    double cpu_cores;           /* NaN when not known (one scrape yet) */
-    double quota_cores;         /* 0: no quota */
-    double memory_bytes, memory_limit_bytes;   /* limit 0: none */
-    double rx_bps, tx_bps, read_bps, write_bps;
-    double restarts;            /* NaN when Docker did not say */
-    double *cpu_history;        /* cores, oldest first, NaN for gaps */
-    size_t nhistory;
-};
-
-struct containers {
-    struct container_row *rows;
-    size_t n;
-    bool present;               /* the store has container series at all
-                                   (the root cgroup counts) */
-    char error[256];            /* a query that failed, or "" */
-};
-
 /*
- * Evaluates the table at now_ms, with a CPU history of nhistory points
- * over the range_ms before it (nhistory 0: none). Replaces what c held.
+ * Evaluates the table at now_ms, with histories of nhistory points over
+ * the range_ms before it (nhistory 0: none). Replaces what c held.
  * Rows come sorted by name, then id. Returns the row count.
  */
-size_t containers_eval(struct containers *c, const struct store *st,
+size_t containers_eval(struct container_table *c, const struct store *st,
                        int64_t now_ms, int64_t range_ms, size_t nhistory);
-void containers_fini(struct containers *c);
-
-/* Sorts the rows by col, descending when desc (names ascending by
- * default read as A first); ties by name. */
-void containers_sort(struct containers *c, enum container_col col,
-                     bool desc);
-
-/* The column's short title ("CPU%", "MEM", ...); ORDER ccol. */
-const char *containers_col_name(enum container_col col);
+void containers_fini(struct container_table *c);
 
 #endif

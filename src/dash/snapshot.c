@@ -172,7 +172,7 @@ snapshot_json(const struct dashboard *d, const struct target_row *t,
 void
 snapshot_json_containers(const struct dashboard *d,
                          const struct target_row *t, size_t nt,
-                         const struct containers *c, struct buf *out)
+                         const struct container_table *c, struct buf *out)
 {
     bool first = true;
 
