@@ -17,6 +17,7 @@
 #include "src/base/duration.h"
 #include "src/base/log.h"
 #include "src/base/xalloc.h"
+#include "src/dash/containers.h"
 #include "src/dash/snapshot.h"
 #include "src/startup.h"
 #include "ui/screen.h"
@@ -27,6 +28,8 @@
 #define GC_EVERY_MS (60 * 1000)
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
+/* Points of each container history: about a sparkline's width. */
+#define CONTAINER_HISTORY 60
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
 /* Collection says what it waits for once it has taken this long, then
@@ -267,6 +270,9 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
         if (page >= 0)
             dash_evaluate(l->dash, l->store, now, page);
         fill_targets(l);
+        containers_eval(&l->containers, l->store, now,
+                        dash_model(l->dash)->range_ms, CONTAINER_HISTORY);
+        ui_set_containers(l->ui, &l->containers);
     }
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
@@ -544,6 +550,7 @@ loop_run(struct loop *l)
     targets_init(&l->targets);
     rc = l->ui != NULL ? run_live(l) : run_once(l);
     targets_fini(&l->targets);
+    containers_fini(&l->containers);
     config_dropped_free(l->dropped, l->ndropped);
     l->dropped = NULL;
     l->ndropped = 0;

@@ -17,6 +17,7 @@
 #include "src/dash/dash.h"
 #include "src/targets.h"
 #include "store/store.h"
+#include "ui/containers_table.h"
 #include "ui/ui.h"
 
 struct loop {
@@ -31,6 +32,7 @@ struct loop {
     struct dash *dash;
     struct ui *ui;              /* NULL in --once mode */
     struct target_list targets;
+    struct container_table containers;  /* the containers view's rows */
     int64_t next_variables;     /* when label_values() is looked up next */
 };
 

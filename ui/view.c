@@ -21,7 +21,7 @@
 int
 view_count(const struct dashboard *d)
 {
-    return (int)d->npages + 2;
+    return (int)d->npages + 3;
 }
 
 int
@@ -31,9 +31,21 @@ view_targets(const struct dashboard *d)
 }
 
 int
-view_explore(const struct dashboard *d)
+view_containers(const struct dashboard *d)
 {
     return (int)d->npages + 1;
+}
+
+bool
+view_containers_on(const struct view_state *vs)
+{
+    return vs->ctab != NULL && vs->ctab->present;
+}
+
+int
+view_explore(const struct dashboard *d)
+{
+    return (int)d->npages + 2;
 }
 
 void
@@ -145,6 +157,8 @@ draw_title_bar(struct canvas *c, struct view_state *vs,
     for (size_t i = 0; i < d->npages; i++)
         draw_tab(c, vs, &x, right - 1, (int)i, d->pages[i].title);
     draw_tab(c, vs, &x, right - 1, view_targets(d), "targets");
+    if (view_containers_on(vs))
+        draw_tab(c, vs, &x, right - 1, view_containers(d), "containers");
     if (vs->explore != NULL)
         draw_tab(c, vs, &x, right - 1, view_explore(d), "explore");
     return shown;
@@ -378,6 +392,9 @@ draw_body(struct canvas *c, struct rect body, struct view_state *vs,
         view_page_draw(c, body, vs, d, m != NULL ? m->sig : NULL, all);
     } else if (vs->view == view_explore(d)) {
         explore_draw(vs->explore, c, body, theme_default());
+    } else if (vs->view == view_containers(d)) {
+        view_draw_containers(c, body, vs->ctab, vs->filter,
+                             &vs->containers);
     } else {
         if (vs->targets.sel < 0)
             vs->targets.sel = 0;

@@ -21,6 +21,7 @@
 #include "ui/explore.h"
 #include "ui/filter.h"
 #include "ui/model.h"
+#include "ui/view_containers.h"
 #include "ui/view_targets.h"
 
 #define VIEW_MAX_TABS 16     /* also the pages whose folds are kept */
@@ -30,7 +31,9 @@
 
 struct view_state {
     int view;           /* 0 .. npages-1: a page; npages: the targets;
-                         * npages + 1: explore (when vs->explore is set) */
+                         * npages + 1: the containers (when ctab says
+                         * there are any); npages + 2: explore (when
+                         * vs->explore is set) */
     bool help;          /* help is shown instead of the view */
     bool paused;        /* shown as PAUSED in the title bar */
     int ntabs;          /* tab hit boxes of the last draw */
@@ -47,6 +50,9 @@ struct view_state {
     const char *prompt; /* the `/` prompt's text while it is open */
     size_t var;         /* the template variable shown in the title bar */
     struct targets_state targets;
+    struct containers_state containers;
+    const struct container_table *ctab; /* borrowed; NULL: no containers
+                                         * tab */
     struct explore *explore;        /* borrowed; the explore view */
     int npanels;        /* panel hit boxes of the last draw */
     struct rect panels[VIEW_MAX_PANELS];
@@ -66,8 +72,12 @@ struct view_state {
 
 /* The number of views: the pages, the targets and explore. */
 int view_count(const struct dashboard *d);
-/* The index of the targets and the explore views. */
+/* The index of the targets, the containers and the explore views. */
 int view_targets(const struct dashboard *d);
+int view_containers(const struct dashboard *d);
+/* Whether the containers view has anything to show: vs->ctab is set and
+ * some source reports container series. */
+bool view_containers_on(const struct view_state *vs);
 int view_explore(const struct dashboard *d);
 /* The time range as "1h", "30m", "45s". */
 void view_range_text(int64_t ms, char *out, size_t n);
