@@ -29,7 +29,8 @@ static double hist[CHIST_COUNT][4] = {
 };
 
 static struct container_row rows[3];
-static struct container_table table = { rows, 3, true, "" };
+static struct container_table table = { .rows = rows, .n = 3,
+                                        .present = true };
 
 static void fill(void)
 {
@@ -173,6 +174,44 @@ static void test_filter_and_detail(void **state)
     filter_free(f);
 }
 
+/* The host header: btop's summary line, then a meter per core. */
+static void test_host_header(void **state)
+{
+    (void)state;
+    struct containers_state cs = view_containers_initial();
+    struct canvas *c = canvas_new(150, 16, true);
+    char line[512];
+
+    fill();
+    table.host = (struct host_summary){
+        .present = true, .name = "box", .ncores = 2,
+        .core_busy = { 0.5, 0.95 }, .cpu_busy = 0.725,
+        .mem_total = 8589934592.0, .mem_used = 2147483648.0,
+        .swap_total = 0, .swap_used = 0, .load1 = 0.5, .load5 = 0.25,
+        .load15 = 0.125, .net_rx = 1024, .net_tx = 0, .disk_read = 0,
+        .disk_write = 1048576, .uptime_s = 2 * 86400 + 3 * 3600 + 60,
+    };
+    view_draw_containers(c, (struct rect){ 0, 0, 150, 16 }, &table, NULL,
+                         &cs);
+    char *t = ts_canvas_text(c);
+    line_of(t, 0, line, sizeof line);
+    assert_non_null(strstr(line, "box  up 2d 3h  load 0.50 0.25 0.12"));
+    assert_non_null(strstr(line, "72.5%"));
+    assert_non_null(strstr(line, "2 GiB/8 GiB"));
+    assert_non_null(strstr(line, "NET rx 1 KiB/s tx 0 B/s"));
+    assert_non_null(strstr(line, "DISK r 0 B/s w 1 MiB/s"));
+    line_of(t, 1, line, sizeof line);
+    assert_non_null(strstr(line, "cpu0   ####... 50.0 cpu1   ####### 95.0"));
+    /* The 95% core's meter is red. */
+    assert_int_equal(canvas_cell(c, 20 + 7, 1)->role, ROLE_CRIT);
+    /* Then a rule, then the table's header. */
+    line_of(t, 3, line, sizeof line);
+    assert_non_null(strstr(line, "NAME"));
+    free(t);
+    canvas_free(c);
+    table.host = (struct host_summary){ 0 };
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -192,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_filter_and_detail),
+        cmocka_unit_test(test_host_header),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

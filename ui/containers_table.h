@@ -41,7 +41,24 @@ struct container_row {
     size_t nhistory;
 };
 
+/* The host above the table, as btop heads its process list; from
+ * node_exporter's series. NaN for what is not known. */
+#define HOST_MAX_CORES 256
+
+struct host_summary {
+    bool present;               /* node_exporter-style series are there */
+    char name[128];             /* node_uname_info's nodename, or "" */
+    int ncores;                 /* cores known (at most HOST_MAX_CORES) */
+    double core_busy[HOST_MAX_CORES];   /* 0..1, by cpu number order */
+    double cpu_busy;            /* 0..1, all cores */
+    double mem_total, mem_used, swap_total, swap_used;  /* bytes */
+    double load1, load5, load15;
+    double net_rx, net_tx, disk_read, disk_write;       /* bytes/s */
+    double uptime_s;
+};
+
 struct container_table {
+    struct host_summary host;
     struct container_row *rows;
     size_t n;
     bool present;               /* the store has container series at all

@@ -11,6 +11,7 @@
 #include "ui/view_containers.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,125 @@ static void clamp(struct containers_state *cs, int n, int rows)
     cs->scroll = cs->scroll < 0 ? 0 : cs->scroll;
 }
 
+/* A btop meter: w cells, filled to share (0..1), coloured by it. */
+static void meter(struct canvas *c, int x, int y, int w, double share)
+{
+    int fill = isnan(share) ? 0 : (int)lround(share * w);
+    int role = isnan(share) ? ROLE_STALE : share >= 0.9 ? ROLE_CRIT
+             : share >= 0.7 ? ROLE_WARN : ROLE_GOOD;
+    uint32_t full = canvas_ascii(c) ? '#' : 0x25A0;     /* a square */
+    uint32_t empty = canvas_ascii(c) ? '.' : 0x25A0;
+
+    fill = fill < 0 ? 0 : fill > w ? w : fill;
+    for (int i = 0; i < w; i++)
+        canvas_put(c, x + i, y, i < fill ? full : empty,
+                   i < fill ? role : ROLE_METER_BG, 0);
+}
+
+static void fmt_uptime(double s, char *out, size_t n)
+{
+    long m = isnan(s) || s < 0 ? -1 : (long)(s / 60);
+
+    if (m < 0)
+        snprintf(out, n, "-");
+    else if (m >= 1440)
+        snprintf(out, n, "%ldd %ldh", m / 1440, m / 60 % 24);
+    else
+        snprintf(out, n, "%ldh %ldm", m / 60, m % 60);
+}
+
+/* Text then advance x; false when the line is full. */
+static bool put_text(struct canvas *c, int *x, int y, int end,
+                     const char *s, int role, int attr)
+{
+    if (*x >= end)
+        return false;
+    *x += canvas_text(c, *x, y, end - *x, s, role, attr) + 1;
+    return true;
+}
+
+/* The host's summary line, btop's figures in one row. */
+static void host_line(struct canvas *c, struct rect r,
+                      const struct host_summary *h)
+{
+    char a[48], b[48], text[320];
+    int x = r.x, end = r.x + r.w, y = r.y;
+
+    fmt_uptime(h->uptime_s, a, sizeof a);
+    snprintf(text, sizeof text, "%.127s  up %.47s  load %.2f %.2f %.2f",
+             h->name[0] ? h->name : "host", a, h->load1, h->load5,
+             h->load15);
+    put_text(c, &x, y, end, text, ROLE_HI, ATTR_BOLD);
+    if (put_text(c, &x, y, end, " CPU", ROLE_LABEL, ATTR_BOLD)
+        && x + 10 < end) {
+        meter(c, x, y, 10, h->cpu_busy);
+        x += 11;
+        fmt_pct(h->cpu_busy * 100, a, sizeof a);
+        snprintf(text, sizeof text, "%s%%", a);
+        put_text(c, &x, y, end, text, ROLE_DEFAULT, 0);
+    }
+    if (put_text(c, &x, y, end, " MEM", ROLE_LABEL, ATTR_BOLD)
+        && x + 10 < end) {
+        meter(c, x, y, 10, h->mem_total > 0 ? h->mem_used / h->mem_total
+                                            : NAN);
+        x += 11;
+        fmt_bytes(h->mem_used, false, a, sizeof a);
+        fmt_bytes(h->mem_total, false, b, sizeof b);
+        snprintf(text, sizeof text, "%s/%s", a, b);
+        put_text(c, &x, y, end, text, ROLE_DEFAULT, 0);
+    }
+    fmt_bytes(h->swap_used, false, a, sizeof a);
+    fmt_bytes(h->swap_total, false, b, sizeof b);
+    snprintf(text, sizeof text, " SWAP %s/%s", a, b);
+    put_text(c, &x, y, end, text, ROLE_DEFAULT, 0);
+    fmt_bytes(h->net_rx, true, a, sizeof a);
+    fmt_bytes(h->net_tx, true, b, sizeof b);
+    snprintf(text, sizeof text, " NET rx %s tx %s", a, b);
+    put_text(c, &x, y, end, text, ROLE_DEFAULT, 0);
+    fmt_bytes(h->disk_read, true, a, sizeof a);
+    fmt_bytes(h->disk_write, true, b, sizeof b);
+    snprintf(text, sizeof text, " DISK r %s w %s", a, b);
+    put_text(c, &x, y, end, text, ROLE_DEFAULT, 0);
+}
+
+/* Per-core meters, as many to a line as fit, on up to `lines` lines;
+ * the lines used. */
+static int core_lines(struct canvas *c, struct rect r,
+                      const struct host_summary *h, int lines)
+{
+    enum { CELL = 20 };     /* "cpu127 ####### 99.5 " */
+    int per = r.w / CELL > 0 ? r.w / CELL : 1;
+    int used = 0;
+
+    for (int i = 0; i < h->ncores && used < lines; i += per, used++)
+        for (int k = 0; k < per && i + k < h->ncores; k++) {
+            char name[16], pct[16];
+            int x = r.x + k * CELL, y = r.y + used;
+            snprintf(name, sizeof name, "cpu%d", i + k);
+            canvas_text(c, x, y, 6, name, ROLE_LABEL, 0);
+            meter(c, x + 7, y, 7, h->core_busy[i + k]);
+            fmt_pct(h->core_busy[i + k] * 100, pct, sizeof pct);
+            canvas_text_right(c, x + 15, y, 4, pct, ROLE_DEFAULT, 0);
+        }
+    return used;
+}
+
+/* The host header over the table; the lines it took. */
+static int draw_host(struct canvas *c, struct rect r,
+                     const struct host_summary *h)
+{
+    int max = r.h / 3 > 1 ? r.h / 3 : 1;
+
+    if (!h->present || r.h < 6)
+        return 0;
+    host_line(c, (struct rect){ r.x, r.y, r.w, 1 }, h);
+    int n = 1 + core_lines(c, (struct rect){ r.x, r.y + 1, r.w, max - 1 },
+                           h, max - 1 < 4 ? max - 1 : 4);
+    canvas_fill(c, (struct rect){ r.x, r.y + n, r.w, 1 },
+                canvas_ascii(c) ? '-' : 0x2500, ROLE_BORDER, 0);
+    return n + 1;
+}
+
 static void draw_empty(struct canvas *c, struct rect r,
                        const struct container_table *t)
 {
@@ -321,6 +441,11 @@ void view_draw_containers(struct canvas *c, struct rect r,
     struct cells k;
 
     canvas_fill(c, r, ' ', ROLE_DEFAULT, 0);
+    if (t != NULL && !cs->detail) {
+        int top = draw_host(c, r, &t->host);
+        r.y += top;
+        r.h -= top;
+    }
     if (t == NULL || t->n == 0 || r.h < 2) {
         draw_empty(c, r, t);
         return;

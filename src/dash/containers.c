@@ -175,6 +175,72 @@ static void take_history(struct container_table *c, const struct store *st,
     qparse_free(q);
 }
 
+/* One number from an instant query: the first series' value, or NaN. */
+static double scalar_of(struct container_table *c, const struct store *st,
+                        const char *text, int64_t t)
+{
+    struct qresult *r = run(c, st, text, t);
+    double v = NAN;
+
+    if (r && r->type == QV_SCALAR)
+        v = r->scalar;
+    else if (r && r->nseries > 0 && r->series[0].npoints > 0)
+        v = r->series[0].points[0].v;
+    qresult_free(r);
+    return v;
+}
+
+/* The host header from node_exporter's series; one host is assumed
+ * (the built-in collector's, or the one node target). */
+static void eval_host(struct container_table *c, const struct store *st,
+                      int64_t t)
+{
+    struct host_summary *h = &c->host;
+
+    h->cpu_busy = 1 - scalar_of(c, st, "avg(irate(node_cpu_seconds_total"
+                                "{mode=\"idle\"}[1m]))", t);
+    h->load1 = scalar_of(c, st, "max(node_load1)", t);
+    h->present = !isnan(h->load1) || !isnan(h->cpu_busy);
+    if (!h->present)
+        return;
+    h->load5 = scalar_of(c, st, "max(node_load5)", t);
+    h->load15 = scalar_of(c, st, "max(node_load15)", t);
+    h->mem_total = scalar_of(c, st, "max(node_memory_MemTotal_bytes)", t);
+    h->mem_used = h->mem_total
+        - scalar_of(c, st, "max(node_memory_MemAvailable_bytes)", t);
+    h->swap_total = scalar_of(c, st, "max(node_memory_SwapTotal_bytes)", t);
+    h->swap_used = h->swap_total
+        - scalar_of(c, st, "max(node_memory_SwapFree_bytes)", t);
+    h->net_rx = scalar_of(c, st, "sum(irate(node_network_receive_bytes_total"
+                          "{device!=\"lo\"}[1m]))", t);
+    h->net_tx = scalar_of(c, st, "sum(irate(node_network_transmit_bytes_"
+                          "total{device!=\"lo\"}[1m]))", t);
+    h->disk_read = scalar_of(c, st, "sum(irate(node_disk_read_bytes_total"
+                             "[1m]))", t);
+    h->disk_write = scalar_of(c, st, "sum(irate(node_disk_written_bytes_"
+                              "total[1m]))", t);
+    h->uptime_s = scalar_of(c, st, "max(node_time_seconds - "
+                            "node_boot_time_seconds)", t);
+    struct qresult *r = run(c, st, "node_uname_info", t);
+    if (r && r->nseries > 0)
+        snprintf(h->name, sizeof h->name, "%s",
+                 label(&r->series[0].labels, "nodename"));
+    qresult_free(r);
+    r = run(c, st, "1 - avg by (cpu) (irate(node_cpu_seconds_total"
+            "{mode=\"idle\"}[1m]))", t);
+    for (size_t i = 0; r && i < r->nseries; i++) {
+        char *end;
+        long cpu = strtol(label(&r->series[i].labels, "cpu"), &end, 10);
+        if (*end || cpu < 0 || cpu >= HOST_MAX_CORES
+            || r->series[i].npoints == 0)
+            continue;
+        h->core_busy[cpu] = r->series[i].points[0].v;
+        if (cpu + 1 > h->ncores)
+            h->ncores = (int)cpu + 1;
+    }
+    qresult_free(r);
+}
+
 static int by_name(const void *a, const void *b)
 {
     const struct container_row *x = a, *y = b;
@@ -189,6 +255,9 @@ size_t containers_eval(struct container_table *c, const struct store *st,
     size_t cap = 0;
 
     containers_fini(c);
+    for (int i = 0; i < HOST_MAX_CORES; i++)
+        c->host.core_busy[i] = NAN;
+    eval_host(c, st, now_ms);
     struct qresult *any = run(c, st, "count(last_over_time("
                               "container_last_seen[5m]))", now_ms);
     c->present = any != NULL && any->nseries > 0;
