@@ -23,7 +23,7 @@
 #include "ui/theme.h"
 
 /* Column widths; name and image take a share of what is left. */
-enum { W_STATE = 9, W_PCT = 6, W_QUOTA = 6, W_MEM = 9, W_RATE = 9,
+enum { W_STATE = 9, W_PCT = 6, W_QUOTA = 6, W_MEM = 9, W_RATE = 11,
        W_RESTARTS = 4, W_SPARK_MIN = 8 };
 
 struct containers_state view_containers_initial(void)
@@ -69,6 +69,7 @@ static void fmt_bytes(double v, bool rate, char *out, size_t n)
         return;
     }
     format_value(v, UNIT_BYTES, -1, num, sizeof num);
+    format_trim_zeros(num);
     snprintf(out, n, "%.23s%s", num, rate ? "/s" : "");
 }
 
@@ -217,9 +218,9 @@ static void header_cells(const struct containers_state *cs, struct cells *k)
     snprintf(k->image, sizeof k->image, "IMAGE");
     snprintf(k->state, sizeof k->state, "STATE");
     snprintf(k->cpu, sizeof k->cpu, "CPU%%");
-    snprintf(k->quota, sizeof k->quota, "QUOTA");
+    snprintf(k->quota, sizeof k->quota, "%%QUOTA");
     snprintf(k->mem, sizeof k->mem, "MEM");
-    snprintf(k->memp, sizeof k->memp, "LIMIT");
+    snprintf(k->memp, sizeof k->memp, "%%LIMIT");
     snprintf(k->rx, sizeof k->rx, "NET RX");
     snprintf(k->tx, sizeof k->tx, "NET TX");
     snprintf(k->rd, sizeof k->rd, "BLK R");
@@ -308,8 +309,10 @@ static void meter(struct canvas *c, int x, int y, int w, double share)
     int fill = isnan(share) ? 0 : (int)lround(share * w);
     int role = isnan(share) ? ROLE_STALE : share >= 0.9 ? ROLE_CRIT
              : share >= 0.7 ? ROLE_WARN : ROLE_GOOD;
-    uint32_t full = canvas_ascii(c) ? '#' : 0x25A0;     /* a square */
-    uint32_t empty = canvas_ascii(c) ? '.' : 0x25A0;
+    /* btop's squares; the empty part dotted, so it reads without
+     * colour too. */
+    uint32_t full = canvas_ascii(c) ? '#' : 0x25A0;
+    uint32_t empty = canvas_ascii(c) ? '.' : 0x00B7;
 
     fill = fill < 0 ? 0 : fill > w ? w : fill;
     for (int i = 0; i < w; i++)
