@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,10 +20,14 @@
 #include <cmocka.h>
 
 #include "scrape/expo.h"
+#include "query/query.h"
 #include "src/collect/cgroup.h"
+#include "src/dash/dash.h"
+#include "src/dash/dashfile.h"
 #include "src/dash/containers.h"
 #include "src/dash/snapshot.h"
 #include "store/store.h"
+#include "tests/support/docker.h"
 #include "tests/support/fs.h"
 
 #define A1 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
@@ -74,17 +79,33 @@ static void ingest(struct store *st, const char *text, int64_t t)
     expo_free(p);
 }
 
-static void collect_into(struct store *st, const char *root, int64_t t)
+/* One scrape of the collector c into st at t. With names set, collects
+ * (20 ms apart, boundedly) until Docker's names have arrived. */
+static void scrape(void *c, struct store *st, int64_t t, bool names)
 {
     char err[256];
     struct buf out;
+
+    buf_init(&out, 0);
+    for (int i = 0; i < 200; i++) {
+        buf_reset(&out);
+        assert_int_equal(cgroup_collector.collect(c, &out, err, sizeof err),
+                         0);
+        if (!names || strstr(buf_str(&out), "container_restarts{"))
+            break;
+        nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+    }
+    ingest(st, buf_str(&out), t);
+    buf_fini(&out);
+}
+
+static void collect_into(struct store *st, const char *root, int64_t t)
+{
+    char err[256];
     void *c = cgroup_collector.open(root, err, sizeof err);
 
     assert_non_null(c);
-    buf_init(&out, 0);
-    assert_int_equal(cgroup_collector.collect(c, &out, err, sizeof err), 0);
-    ingest(st, buf_str(&out), t);
-    buf_fini(&out);
+    scrape(c, st, t, false);
     cgroup_collector.close(c);
 }
 
@@ -224,12 +245,83 @@ static void test_snapshot(void **state)
     ts_tmpdir_remove(dir);
 }
 
+/* The shipped cAdvisor dashboard and the container alerting rules work
+ * on the collector's series, named from (the fake) Docker: every panel
+ * query answers with series and no error. */
+static void test_cadvisor_dashboard(void **state)
+{
+    (void)state;
+    char dir[256], sock[512], host[600], data[512], path[512], err[256];
+    struct store *st = store_new(3600 * 1000, 0);
+
+    assert_int_equal(ts_tmpdir_new(dir, sizeof dir, "cadvisor"), 0);
+    snprintf(sock, sizeof sock, "%s/docker.sock", dir);
+    snprintf(host, sizeof host, "unix://%s", sock);
+    snprintf(data, sizeof data, "%s/docker", ts_testdata());
+    ts_docker_start(sock, data, TS_DOCKER_ANSWER);
+    setenv("DOCKER_HOST", host, 1);
+    snprintf(path, sizeof path, "%s/cgroup/v2-systemd", ts_testdata());
+    void *c = cgroup_collector.open(path, err, sizeof err);
+    unsetenv("DOCKER_HOST");
+    assert_non_null(c);
+    scrape(c, st, T0, true);
+    scrape(c, st, T1, true);
+    cgroup_collector.close(c);
+
+    struct dashboard model;
+    struct diag errs[4];
+    size_t nerrs;
+    snprintf(path, sizeof path, "%s/../../dashboards/cadvisor.yaml",
+             ts_testdata());
+    assert_int_equal(dashfile_load(path, &model, errs, 4, &nerrs), 0);
+    struct dash *d = dash_adopt(&model);
+    dash_refresh_variables_at(d, st, T1);
+    assert_int_equal(dash_evaluate(d, st, T1, -1), 0);
+    const struct dashboard *m = dash_model(d);
+    size_t checked = 0;
+    for (size_t pg = 0; pg < m->npages; pg++)
+        for (size_t r = 0; r < m->pages[pg].nrows; r++)
+            for (size_t i = 0; i < m->pages[pg].rows[r].npanels; i++) {
+                const struct panel *p = &m->pages[pg].rows[r].panels[i];
+                for (size_t q = 0; q < p->nqueries; q++, checked++) {
+                    const struct panel_query *pq = &p->queries[q];
+                    if (pq->error || !pq->result || pq->result->nseries == 0)
+                        fail_msg("%s: %s", pq->expr,
+                                 pq->error ? pq->error : "no series");
+                }
+            }
+    assert_true(checked >= 15);
+    dash_free(d);
+
+    /* The seed's container rules: their expressions, without the
+     * thresholds, answer for the named container. */
+    static const char *const rules[] = {
+        "rate(container_cpu_usage_seconds_total{name=\"web\"}[5m])",
+        "container_memory_usage_bytes{name=\"web\"} / "
+        "container_spec_memory_limit_bytes",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct diag dg;
+        struct query *q = qparse_query(rules[i], strlen(rules[i]), &dg);
+        assert_non_null(q);
+        struct qresult *r = qeval_instant(q, st, T1, &dg);
+        assert_non_null(r);
+        assert_int_equal(r->nseries, 1);
+        qresult_free(r);
+        qparse_free(q);
+    }
+    store_free(st);
+    ts_tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_gone),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test_teardown(test_cadvisor_dashboard,
+                                  ts_docker_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
