@@ -96,26 +96,8 @@ then ok "--once -o json lists the containers with their rates and limits"
 else not_ok "--once -o json lists the containers" "$(cat "$tmp/snap.json")"
 fi
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok $((n + 1)) - containers view # SKIP tmux is not installed"
-    exit 0
-fi
-sock="promdeck-containers-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+use_tmux "the containers view"
 export XDG_STATE_HOME="$tmp/state"
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() {    # wait_for SESSION TEXT: until TEXT is on the screen (20 s)
-    i=0
-    while [ $i -lt 100 ]; do
-        screen "$1" | grep -qF -- "$2" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect() {      # expect SESSION TEXT DESCRIPTION
-    if wait_for "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
-}
 expect_not() {  # expect_not SESSION TEXT DESCRIPTION (after a moment)
     sleep 1
     if screen "$1" | grep -qF -- "$2"; then not_ok "$3" "$(screen "$1")"
