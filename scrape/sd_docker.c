@@ -33,6 +33,7 @@ struct answer {
 
 struct sd_docker {
     char *host, *hnh, *socket, *base, *query;
+    char *shown;                    /* host for messages, no password */
     int port;
     int64_t refresh_ms, next_ms;
     struct fetch *fetch;
@@ -292,6 +293,22 @@ void sd_docker_filters_query(const struct sd_docker_filter *f, size_t n,
     buf_fini(&q);
 }
 
+/* The host as messages show it: "user:password@" of a URL replaced, so
+ * no secret reaches the screen or a log. */
+static char *host_for_messages(const char *host)
+{
+    const char *scheme = strstr(host, "://");
+    const char *at, *slash;
+
+    if (!scheme)
+        return xstrdup(host);
+    at = strchr(scheme + 3, '@');
+    slash = strchr(scheme + 3, '/');
+    if (!at || (slash && slash < at))
+        return xstrdup(host);
+    return xasprintf("%.*s<secret>%s", (int)(scheme + 3 - host), host, at);
+}
+
 /* unix:///path talks to a socket; tcp:// is plain HTTP, as the Docker
  * client takes it; http(s):// is used as it is. */
 static void split_host(struct sd_docker *d)
@@ -315,6 +332,7 @@ struct sd_docker *sd_docker_new(const struct sd_docker_config *c)
     char q[4096];
 
     d->host = xstrdup(c->host);
+    d->shown = host_for_messages(c->host);
     d->hnh = xstrdup(c->host_networking_host ? c->host_networking_host
                                              : "localhost");
     d->port = c->port;
@@ -348,6 +366,7 @@ void sd_docker_free(struct sd_docker *d)
     buf_fini(&d->networks.body);
     sd_group_fini(&d->group);
     free(d->host);
+    free(d->shown);
     free(d->hnh);
     free(d->socket);
     free(d->base);
@@ -396,13 +415,13 @@ static bool finish(struct sd_docker *d)
     d->pending = false;
     if (!d->containers.ok || !d->networks.ok) {
         struct answer *bad = d->containers.ok ? &d->networks : &d->containers;
-        snprintf(d->error, sizeof d->error, "%s: %s", d->host, bad->error);
+        snprintf(d->error, sizeof d->error, "%s: %s", d->shown, bad->error);
         return false;
     }
     if (sd_docker_build(d->containers.body.data, d->containers.body.len,
                         d->networks.body.data, d->networks.body.len,
                         d->port, d->hnh, &g, err, sizeof err) < 0) {
-        snprintf(d->error, sizeof d->error, "%s: %s", d->host, err);
+        snprintf(d->error, sizeof d->error, "%s: %s", d->shown, err);
         sd_group_fini(&g);
         return false;
     }

@@ -233,6 +233,23 @@ static void test_provider(void **state)
     ts_tmpdir_remove(dir);
 }
 
+/* A host URL's password never reaches the error text. */
+static void test_no_secret_in_errors(void **state)
+{
+    (void)state;
+    struct sd_docker_config c = {
+        .host = "http://admin:hunter2@127.0.0.1:1", .port = 80,
+        .refresh_ms = 60000,
+    };
+    struct sd_docker *d = sd_docker_new(&c);
+    bool changed = false;
+
+    poll_until_idle(d, 1000, &changed);
+    assert_non_null(strstr(sd_docker_error(d), "http://<secret>@127.0.0.1:1"));
+    assert_null(strstr(sd_docker_error(d), "hunter2"));
+    sd_docker_free(d);
+}
+
 /* ---- the config section ---- */
 
 static int load(const char *text, struct config *cfg, struct diag *errs,
@@ -292,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_prometheus_fixture),
         cmocka_unit_test(test_filters_query),
         cmocka_unit_test_teardown(test_provider, ts_docker_teardown),
+        cmocka_unit_test(test_no_secret_in_errors),
         cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
