@@ -6,11 +6,13 @@
  */
 #include "src/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/query.h"
 #include "src/base/duration.h"
 #include "src/base/version.h"
 #include "src/config/config_url.h"
@@ -40,6 +42,9 @@ static const char usage_text[] =
 "      --set NAME=VALUE   a constant input of a Grafana export, as its\n"
 "                         import step asks for; repeatable\n"
 "      --demo             serve built-in demo targets and scrape them\n"
+"  -r, --rules FILE       evaluate a Prometheus rule file (recording and\n"
+"                         alerting rules), beside a config's rule_files;\n"
+"                         repeatable\n"
 "      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
 "                         are scraped (default 5s)\n"
 "      --once             collect, print the dashboard once, exit\n"
@@ -50,6 +55,9 @@ static const char usage_text[] =
 "                         dashboard's, else 15m)\n"
 "      --refresh DUR      redraw period (default 1s)\n"
 "      --timeout DUR      --once: longest time to collect (default 60s)\n"
+"      --query.max-samples N  samples one query may hold in memory at\n"
+"                         once (default 50000000)\n"
+"      --query.timeout DUR    longest one query may run (default 2m)\n"
 "      --ascii            draw with ASCII characters only\n"
 "      --glyphs KIND      graphs in braille (default), block or ascii\n"
 "  -t, --theme NAME|FILE  colour theme\n"
@@ -63,7 +71,8 @@ static const char usage_text[] =
 "      --time T           evaluate at T (Unix seconds or RFC 3339)\n"
 "      --start T --end T --step DUR   evaluate as a range query\n"
 "\n"
-"Keys: q quit, Tab/1-9 switch views, ? help, p pause.\n"
+"Keys: q quit, Tab/1-9 switch views (pages, targets, alerts, rules),\n"
+"? help, p pause.\n"
 "Exit status: 0 success, 1 the job failed, 2 usage or configuration "
 "error.\n";
 
@@ -71,7 +80,7 @@ enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
-    OPT_LIST_DASHBOARDS, OPT_SET,
+    OPT_LIST_DASHBOARDS, OPT_SET, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -82,6 +91,7 @@ static const struct option long_options[] = {
     { "config", required_argument, NULL, 'c' },
     { "dashboard", required_argument, NULL, 'd' },
     { "demo", no_argument, NULL, OPT_DEMO },
+    { "rules", required_argument, NULL, 'r' },
     { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
     { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
     { "set", required_argument, NULL, OPT_SET },
@@ -94,6 +104,8 @@ static const struct option long_options[] = {
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "ascii", no_argument, NULL, OPT_ASCII },
     { "glyphs", required_argument, NULL, OPT_GLYPHS },
+    { "query.max-samples", required_argument, NULL, OPT_QUERY_MAX_SAMPLES },
+    { "query.timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
     { "theme", required_argument, NULL, 't' },
     { "log", required_argument, NULL, OPT_LOG },
     { "load", required_argument, NULL, OPT_LOAD },
@@ -136,6 +148,8 @@ set_defaults(struct cli *c)
     c->retention_ms = 3600 * 1000;
     c->refresh_ms = 1000;
     c->timeout_ms = 60 * 1000;
+    c->query_max_samples = QEVAL_MAX_SAMPLES;
+    c->query_timeout_ms = QEVAL_TIMEOUT_MS;
 }
 
 /* A positive duration option; reports and returns -1 when bad. */
@@ -148,6 +162,24 @@ duration_opt(const char *name, const char *arg, int64_t *ms)
         return -1;
     }
     return 0;
+}
+
+/* --query.max-samples N and --query.timeout DUR, each query's budget
+ * (Prometheus's names); -1 to go on or an exit status. */
+static int
+query_option(struct cli *c, int opt, const char *arg)
+{
+    char *end;
+
+    if (opt == OPT_QUERY_TIMEOUT)
+        return duration_opt("--query.timeout", arg,
+                            &c->query_timeout_ms) ? 2 : -1;
+    errno = 0;
+    c->query_max_samples = strtoll(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || c->query_max_samples < 1)
+        return usage_error("--query.max-samples wants a positive number, "
+                           "not '%s'", arg);
+    return -1;
 }
 
 /* Handles one option; returns -1 to go on or an exit status. */
@@ -170,6 +202,11 @@ handle_option(struct cli *c, int opt, const char *arg)
         if (c->nset == CLI_MAX_DASH)
             return usage_error("%s", "too many --set values");
         c->set[c->nset++] = arg;
+        break;
+    case 'r':
+        if (c->nrules == CLI_MAX_RULES)
+            return usage_error("%s", "too many --rules files");
+        c->rules[c->nrules++] = arg;
         break;
     case OPT_DEMO: c->demo = true; break;
     case OPT_ONCE: c->once = true; break;
@@ -207,6 +244,9 @@ handle_option(struct cli *c, int opt, const char *arg)
                                "its own, not of a command");
         c->command = CLI_LIST_DASHBOARDS;
         break;
+    case OPT_QUERY_MAX_SAMPLES:
+    case OPT_QUERY_TIMEOUT:
+        return query_option(c, opt, arg);
     case OPT_ASCII:
         c->ascii = true;
         c->glyphs = GLYPHS_ASCII;
@@ -268,6 +308,9 @@ check_query(struct cli *c, int argc, char **argv)
     if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
         return usage_error("%s", "query wants one data source: "
                            "--load FILE..., --config FILE or --demo");
+    if (c->nrules > 0)
+        return usage_error("%s", "--rules is for the dashboard; query "
+                           "does not evaluate rules");
     return -1;
 }
 
@@ -415,7 +458,7 @@ cli_parse(struct cli *c, int argc, char **argv)
     optind = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, c->command == CLI_DASHBOARD
-                              ? "c:d:o:t:vhV" : "+c:d:o:t:vhV",
+                              ? "c:d:o:r:t:vhV" : "+c:d:o:r:t:vhV",
                               long_options, NULL)) != -1) {
         if (opt == '?' || opt == ':')
             return usage_error("unknown or incomplete option '%s'",

@@ -12,6 +12,7 @@
 
 #define CLI_MAX_LOAD 32
 #define CLI_MAX_DASH 16
+#define CLI_MAX_RULES 32
 
 enum cli_command {
     CLI_DASHBOARD,          /* promdeck [options] */
@@ -36,6 +37,9 @@ struct cli {
     /* --set NAME=VALUE...: constant inputs of Grafana exports */
     const char *set[CLI_MAX_DASH];      /* argv-owned */
     int nset;
+    /* --rules FILE...: rule files evaluated beside rule_files */
+    const char *rules[CLI_MAX_RULES];   /* argv-owned */
+    int nrules;
     const char **files;         /* promdeck check: the files to check */
     int nfiles;
     bool demo;                  /* --demo */
@@ -50,6 +54,10 @@ struct cli {
     int glyphs;                 /* --glyphs: enum glyphs (ui/canvas.h) */
     const char *theme;          /* --theme NAME|FILE, or NULL */
     const char *log;            /* --log FILE (-v: promdeck.log), or NULL */
+    /* The budget of each query (dashboard and promdeck query), under
+     * Prometheus's names: --query.max-samples, --query.timeout. */
+    int64_t query_max_samples;
+    int64_t query_timeout_ms;
     /* promdeck query */
     const char *expr;
     const char *load[CLI_MAX_LOAD];     /* --load FILE..., argv-owned */

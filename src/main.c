@@ -1,8 +1,8 @@
 /*
  * promdeck: a terminal dashboard for Prometheus metrics. main() parses the
  * command line, loads the targets (a prometheus.yml or the built-in demo),
- * builds store, scrape pool, dashboard and screen, runs the loop and tears
- * everything down in reverse order.
+ * builds store, scrape pool, rules, dashboard and screen, runs the loop
+ * and tears everything down in reverse order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,8 +105,12 @@ main(int argc, char **argv)
     l.disc = config_discovery_new(&cfg);
     l.store = store_new(cli.retention_ms, 0);
     l.pool = scrape_pool_new(l.store);
-    rc = cli.command == CLI_QUERY ? cmd_query_run(&cli, &l)
-                                  : run_dashboard(&cli, &l);
+    l.rules = ruleset_new();
+    if (cli.command == CLI_QUERY)
+        rc = cmd_query_run(&cli, &l);
+    else if ((rc = startup_rules(&cli, &cfg, l.rules, l.store)) == 0)
+        rc = run_dashboard(&cli, &l);
+    ruleset_free(l.rules);
     scrape_pool_free(l.pool);
     store_free(l.store);
     discovery_free(l.disc);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "src/base/datadir.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/config/config_url.h"
 #include "src/dash/dashfile.h"
@@ -90,6 +91,44 @@ startup_targets(const struct cli *cli, struct config *cfg,
     for (size_t i = 0; i < nwarn; i++)
         config_print_warning(stderr, &warns[i]);
     startup_print_errors(errs, nerr, cli->config);
+    return rc < 0 ? 2 : 0;
+}
+
+void
+startup_rule_source(const struct cli *cli, const struct config *cfg,
+                    struct ruleset_source *out)
+{
+    out->globs = (const char *const *)cfg->rule_files;
+    out->nglobs = cfg->nrule_files;
+    out->files = cli->rules;
+    out->nfiles = (size_t)cli->nrules;
+    out->interval_ms = cfg->evaluation_interval_ms;
+}
+
+int
+startup_rules(const struct cli *cli, const struct config *cfg,
+              struct ruleset *rs, struct store *st)
+{
+    struct ruleset_source src;
+    struct buf errors, notes;
+    int rc;
+
+    startup_rule_source(cli, cfg, &src);
+    if (src.nglobs == 0 && src.nfiles == 0)
+        return 0;
+    buf_init(&errors, 0);
+    buf_init(&notes, 0);
+    rc = ruleset_load(rs, &src, st, time_now_ms(), &errors, &notes);
+    for (const char *line = buf_str(&notes), *nl; *line != '\0';
+         line = nl + 1) {
+        nl = strchr(line, '\n');
+        fprintf(stderr, "promdeck: note: %.*s\n", (int)(nl - line), line);
+    }
+    if (rc < 0)
+        fprintf(stderr, "promdeck: the rules do not load:\n%s",
+                buf_str(&errors));
+    buf_fini(&errors);
+    buf_fini(&notes);
     return rc < 0 ? 2 : 0;
 }
 

@@ -1,7 +1,7 @@
 /*
  * What main() does before the loop starts: load the targets (the command
- * line's, a prometheus.yml, or the demo) and the dashboard (-d files, or
- * the built-in one), printing every error and note on stderr. Nothing here
+ * line's, a prometheus.yml, or the demo), the rule files and the
+ * dashboard (-d files, or the built-in one), printing every error and note on stderr. Nothing here
  * touches the screen, so errors end the program before it opens.
  */
 #ifndef SRC_STARTUP_H
@@ -11,6 +11,8 @@
 #include "src/config/config.h"
 #include "src/dash/dash.h"
 #include "src/demo/demo.h"
+#include "src/ruleset.h"
+#include "store/store.h"
 
 /*
  * Fills cfg with a job per host of the command-line targets, or from
@@ -20,6 +22,17 @@
  */
 int startup_targets(const struct cli *cli, struct config *cfg,
                     struct demo **demo);
+/* Where the rules come from: cfg's rule_files and --rules, with cfg's
+ * evaluation_interval; out borrows from both. */
+void startup_rule_source(const struct cli *cli, const struct config *cfg,
+                         struct ruleset_source *out);
+/*
+ * Loads the rules of startup_rule_source into rs (with st for the state
+ * a reload would carry), saying on stderr why a file is bad and which
+ * rule_files glob matches nothing. Returns 0, or 2 when a file is bad.
+ */
+int startup_rules(const struct cli *cli, const struct config *cfg,
+                  struct ruleset *rs, struct store *st);
 /* The -d dashboards as one (pages in order), or the built-in one; NULL
  * after printing the errors. */
 struct dash *startup_dashboard(const struct cli *cli);

@@ -225,7 +225,7 @@ static void test_snapshot(void **state)
 
     containers_eval(&c, st, T1, 0, 0);
     buf_init(&out, 0);
-    snapshot_json_containers(&d, NULL, 0, &c, &out);
+    snapshot_json_containers(&d, NULL, 0, NULL, &c, &out);
     const char *j = buf_str(&out);
     assert_non_null(strstr(j, "\"containers\":[{"));
     assert_non_null(strstr(j, "{\"id\":\"" A1 "\",\"cgroup\":\"/system."

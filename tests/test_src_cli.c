@@ -93,6 +93,33 @@ test_targets_among_options(void **state)
     assert_string_equal(c.targets[1], "https://host/prom/metrics");
 }
 
+/* --rules (or -r) repeats, with --demo, targets or --config alike. */
+static void
+test_rules_option(void **state)
+{
+    const char *const demo[] = { "--demo", "--rules", "a.yml", "-r",
+                                 "b.yml", NULL };
+    const char *const url[] = { "localhost:9100", "-r", "a.yml", NULL };
+    const char *const none[] = { "--demo", "--rules", NULL };
+    const char *const query[] = { "query", "--demo", "-r", "a.yml", "up",
+                                  NULL };
+    struct cli c;
+    struct args a;
+
+    (void)state;
+    assert_int_equal(parse(&c, &a, demo), -1);
+    assert_true(c.demo);
+    assert_int_equal(c.nrules, 2);
+    assert_string_equal(c.rules[0], "a.yml");
+    assert_string_equal(c.rules[1], "b.yml");
+    assert_int_equal(parse(&c, &a, url), -1);
+    assert_int_equal(c.ntargets, 1);
+    assert_int_equal(c.nrules, 1);
+    assert_int_equal(parse_quiet(&c, &a, none), 2);
+    /* query evaluates no rules: saying so beats ignoring the option. */
+    assert_int_equal(parse_quiet(&c, &a, query), 2);
+}
+
 static void
 test_commands_keep_their_meaning(void **state)
 {
@@ -173,6 +200,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_word),
         cmocka_unit_test(test_targets_among_options),
+        cmocka_unit_test(test_rules_option),
         cmocka_unit_test(test_commands_keep_their_meaning),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_query_stops_at_expression),

@@ -1,11 +1,12 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, and scrape configs with static, DNS and file targets, their
- * relabel rules, params, limits and HTTP client config (auth, TLS, proxy,
- * redirects). Every key Prometheus 2.42 knows is accepted; those promdeck
- * does not act on yet load with a one-line warning each, and a key
- * Prometheus does not know is an error. Discovery itself runs in
- * scrape/discovery; src/config_targets turns what it finds into targets.
+ * labels, the rule_files globs, and scrape configs with static, DNS and
+ * file targets, their relabel rules, params, limits and HTTP client
+ * config (auth, TLS, proxy, redirects). Every key Prometheus 2.42 knows
+ * is accepted; those promdeck does not act on yet load with a one-line
+ * warning each, and a key Prometheus does not know is an error.
+ * Discovery itself runs in scrape/discovery; src/config_targets turns
+ * what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
  * config_load whatever it returned. The config owns every string in it.
@@ -77,6 +78,9 @@ struct config {
     int64_t scrape_timeout_ms;
     int64_t evaluation_interval_ms;
     struct labels external_labels;  /* sorted; owned strings */
+    char **rule_files;          /* rule_files globs, joined to the config
+                                 * file's folder; owned */
+    size_t nrule_files;
     struct config_job *jobs;
     size_t njobs;
 };

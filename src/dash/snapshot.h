@@ -1,8 +1,9 @@
 /*
- * The JSON form of `promdeck --once -o json`: the evaluated dashboard and
- * the targets, as the object other tools rely on (see promdeck(1)). It
- * writes to a buf; the caller prints it. (The text form is the UI's own
- * widgets drawn on a plain canvas: ui_render_text.)
+ * The JSON form of `promdeck --once -o json`: the evaluated dashboard,
+ * the targets, the alerts and the rules, as the object other tools rely
+ * on (see promdeck(1)), and the firing alerts for the text form. It
+ * writes to a buf; the caller prints it. (The rest of the text form is
+ * the UI's own widgets drawn on a plain canvas: ui_render_text.)
  */
 #ifndef DASH_SNAPSHOT_H
 #define DASH_SNAPSHOT_H
@@ -15,12 +16,16 @@
  * JSON: {"time", "dashboard", "panels": [{"title", "type", "series":
  * [{"query", "labels", "value", "points"}], "error"?}], "targets": [{"job",
  * "instance", "url", "health", "last_error",
- * "last_scrape_duration_seconds", "labels", "discovered_labels"}]}.
+ * "last_scrape_duration_seconds", "labels", "discovered_labels"}],
+ * "alerts": [{"name", "state", "labels", "annotations", "active_at",
+ * "value", "group"}], "rules": [{"group", "file", "name", "type",
+ * "health", "last_error", "last_evaluation", "evaluation_seconds"}]}.
+ * rv may be NULL (no rules: both lists empty).
  */
 void snapshot_json(const struct dashboard *d, const struct target_row *t,
-                   size_t nt, struct buf *out);
+                   size_t nt, const struct rule_view *rv, struct buf *out);
 /*
- * The same, and after "targets" a "containers" list when c is not NULL:
+ * The same, and after "rules" a "containers" list when c is not NULL:
  * [{"id", "cgroup", "name", "image", "state", "cpu_cores_used",
  * "cpu_quota_cores", "memory_bytes", "memory_limit_bytes",
  * "network_rx_bytes_per_second", "network_tx_bytes_per_second",
@@ -29,5 +34,15 @@ void snapshot_json(const struct dashboard *d, const struct target_row *t,
  */
 void snapshot_json_containers(const struct dashboard *d,
                               const struct target_row *t, size_t nt,
-                              const struct container_table *c, struct buf *out);
+                              const struct rule_view *rv,
+                              const struct container_table *c,
+                              struct buf *out);
+/*
+ * Text: the firing alerts, one line each (name, labels, value, since
+ * when), with their annotations under them, and how many are pending;
+ * nothing at all when no rules are loaded. now_ms is the snapshot's
+ * time.
+ */
+void snapshot_alerts_text(const struct rule_view *rv, int64_t now_ms,
+                          struct buf *out);
 #endif

@@ -108,8 +108,9 @@ tm new-session -d -s a -x 160 -y 30 \
     "env LC_ALL=C.UTF-8 TERM=tmux-256color '$PROMDECK' --scrape-interval 1s \
      --refresh 500ms 127.0.0.1:$port; echo PROMDECK-EXIT=\$?; sleep 60"
 expect a "containers" "a containers tab appears once container series come"
-# The tabs: the built-in dashboard's two pages, targets, containers.
-tm send-keys -t a Tab Tab Tab
+# The tabs: the built-in dashboard's two pages, targets, alerts, rules,
+# containers.
+tm send-keys -t a Tab Tab Tab Tab Tab
 expect a "testbox  up" "the host header names the host"
 expect a "nginx:1.23" "the table lists the containers with their image"
 expect a "CPU%v" "sorted by CPU, busiest first, as btop starts"
