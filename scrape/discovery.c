@@ -18,6 +18,7 @@ struct provider {
     struct sd_group group;      /* DISCOVERY_STATIC */
     struct sd_dns *dns;         /* DISCOVERY_DNS */
     struct sd_file *file;       /* DISCOVERY_FILE */
+    struct sd_docker *docker;   /* DISCOVERY_DOCKER */
 };
 
 struct discovery {
@@ -45,6 +46,7 @@ discovery_free(struct discovery *d)
             sd_group_fini(&d->p[i].group);
         sd_dns_free(d->p[i].dns);
         sd_file_free(d->p[i].file);
+        sd_docker_free(d->p[i].docker);
     }
     free(d->p);
     free(d);
@@ -98,6 +100,14 @@ discovery_add_file(struct discovery *d, size_t job,
     return d->n - 1;
 }
 
+size_t
+discovery_add_docker(struct discovery *d, size_t job,
+                     const struct sd_docker_config *c)
+{
+    add(d, job, DISCOVERY_DOCKER)->docker = sd_docker_new(c);
+    return d->n - 1;
+}
+
 void
 discovery_poll(struct discovery *d, int64_t now_ms)
 {
@@ -108,6 +118,8 @@ discovery_poll(struct discovery *d, int64_t now_ms)
             d->changed |= sd_dns_poll(p->dns, now_ms);
         else if (p->kind == DISCOVERY_FILE)
             d->changed |= sd_file_poll(p->file, now_ms);
+        else if (p->kind == DISCOVERY_DOCKER)
+            d->changed |= sd_docker_poll(p->docker, now_ms);
     }
 }
 
@@ -121,8 +133,11 @@ discovery_next_due(const struct discovery *d, int64_t now_ms)
 
         if (p->kind == DISCOVERY_STATIC)
             continue;
-        t = p->kind == DISCOVERY_DNS ? sd_dns_next_due(p->dns, now_ms)
-                                     : sd_file_next_due(p->file);
+        if (p->kind == DISCOVERY_DOCKER)
+            t = sd_docker_next_due(p->docker, now_ms);
+        else
+            t = p->kind == DISCOVERY_DNS ? sd_dns_next_due(p->dns, now_ms)
+                                         : sd_file_next_due(p->file);
         if (t < due)
             due = t;
     }
@@ -142,7 +157,9 @@ bool
 discovery_pending(const struct discovery *d)
 {
     for (size_t i = 0; i < d->n; i++)
-        if (d->p[i].kind == DISCOVERY_DNS && sd_dns_pending(d->p[i].dns))
+        if ((d->p[i].kind == DISCOVERY_DNS && sd_dns_pending(d->p[i].dns))
+            || (d->p[i].kind == DISCOVERY_DOCKER
+                && sd_docker_pending(d->p[i].docker)))
             return true;
     return false;
 }
@@ -166,6 +183,8 @@ discovery_group_count(const struct discovery *d, size_t i)
         return sd_dns_group_count(p->dns);
     case DISCOVERY_FILE:
         return sd_file_group_count(p->file);
+    case DISCOVERY_DOCKER:
+        return sd_docker_group_count(p->docker);
     }
     return 0;
 }
@@ -183,6 +202,8 @@ discovery_group(const struct discovery *d, size_t i, size_t g)
         return sd_dns_group(p->dns, g);
     case DISCOVERY_FILE:
         return sd_file_group(p->file, g);
+    case DISCOVERY_DOCKER:
+        return sd_docker_group(p->docker, g);
     }
     return NULL;
 }
@@ -205,6 +226,9 @@ discovery_status(const struct discovery *d, size_t i,
         out->busy = sd_dns_running(p->dns);
     } else if (p->kind == DISCOVERY_FILE) {
         out->error = sd_file_error(p->file);
+    } else if (p->kind == DISCOVERY_DOCKER) {
+        out->error = sd_docker_error(p->docker);
+        out->pending = sd_docker_pending(p->docker);
     }
     out->ngroups = discovery_group_count(d, i);
 }

@@ -1,6 +1,6 @@
 /*
  * Service discovery: the providers of every scrape job (static_configs,
- * dns_sd_configs, file_sd_configs), polled from the main loop, and the
+ * dns_sd_configs, file_sd_configs, docker_sd_configs), polled from the main loop, and the
  * target groups each one currently gives. The config layer turns groups
  * into targets through relabelling; this module neither relabels nor
  * scrapes, and never blocks (DNS lookups run in a child process).
@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "scrape/sd_dns.h"
+#include "scrape/sd_docker.h"
 #include "scrape/sd_file.h"
 #include "scrape/sd_group.h"
 #include "store/labels.h"
@@ -30,7 +31,8 @@
 enum discovery_kind {
     DISCOVERY_STATIC,
     DISCOVERY_DNS,
-    DISCOVERY_FILE
+    DISCOVERY_FILE,
+    DISCOVERY_DOCKER
 };
 
 /* What a provider shows in the targets view. */
@@ -62,6 +64,8 @@ size_t discovery_add_dns(struct discovery *d, size_t job,
                          const struct sd_dns_config *c);
 size_t discovery_add_file(struct discovery *d, size_t job,
                           const struct sd_file_config *c);
+size_t discovery_add_docker(struct discovery *d, size_t job,
+                            const struct sd_docker_config *c);
 
 /* Moves every provider along without blocking (see the header comment). */
 void discovery_poll(struct discovery *d, int64_t now_ms);

@@ -18,6 +18,7 @@
 #include "src/base/log.h"
 #include "src/base/xalloc.h"
 #include "src/alerting.h"
+#include "src/dash/containers.h"
 #include "src/dash/snapshot.h"
 #include "src/startup.h"
 #include "ui/screen.h"
@@ -31,6 +32,8 @@
 /* The longest slice of rule evaluation between two looks at the keys:
  * a long group goes on in the next pass, at its own evaluation time. */
 #define RULES_SLICE_S 0.010
+/* Points of each container history: about a sparkline's width. */
+#define CONTAINER_HISTORY 60
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
 /* Collection says what it waits for once it has taken this long, then
@@ -426,6 +429,9 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
         fill_targets(l);
         rule_list_mark_panels(&l->rulelist, dash_model(l->dash), page,
                               l->store, now);
+        containers_eval(&l->containers, l->store, now,
+                        dash_model(l->dash)->range_ms, CONTAINER_HISTORY);
+        ui_set_containers(l->ui, &l->containers);
     }
     /* The rows borrow from the rules, which may have moved on since. */
     rule_list_fill(&l->rulelist, l->rules);
@@ -510,6 +516,9 @@ run_live(struct loop *l)
     bool changed = true;
 
     ui_set_completer(l->ui, &completer);
+    /* promdeck with no arguments: this host and its containers first. */
+    if (l->cli->collector && l->cli->ndash == 0)
+        ui_show_containers(l->ui, dash_model(l->dash));
     set_rule_opts(l);
     apply_notifier(l);
     while (!quit_requested) {
@@ -723,10 +732,16 @@ run_once(struct loop *l)
               failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
     if (l->cli->output == CLI_JSON) {
+        /* Containers come along when a cAdvisor-style source is there. */
+        struct container_table c = { 0 };
+
+        containers_eval(&c, l->store, now, 0, 0);
         more.rules = &l->rulelist.view;
         more.host = host_summary(l, &host, now);
+        more.containers = c.present ? &c : NULL;
         snapshot_json(dash_model(l->dash), l->targets.rows,
                       l->targets.view.n, &more, &out);
+        containers_fini(&c);
     } else {
         ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
                        l->cli->glyphs, &out);
@@ -747,6 +762,7 @@ loop_run(struct loop *l)
     rc = l->ui != NULL ? run_live(l) : run_once(l);
     rule_list_fini(&l->rulelist);
     targets_fini(&l->targets);
+    containers_fini(&l->containers);
     config_dropped_free(l->dropped, l->ndropped);
     l->dropped = NULL;
     l->ndropped = 0;

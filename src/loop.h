@@ -21,6 +21,7 @@
 #include "src/ruleset.h"
 #include "src/targets.h"
 #include "store/store.h"
+#include "ui/containers_table.h"
 #include "ui/ui.h"
 
 struct loop {
@@ -38,6 +39,7 @@ struct loop {
     struct ruleset *rules;      /* rule_files and --rules; may be empty */
     struct rule_list rulelist;  /* what the alerts and rules views show */
     struct notifier *notifier;  /* alerting.alertmanagers; NULL: none */
+    struct container_table containers;  /* the containers view's rows */
     int64_t next_variables;     /* when label_values() is looked up next */
 };
 

@@ -25,7 +25,7 @@ scrape      scrape store src/base
 query       query store src/base
 ui          ui query store src/base
 src/config  src/config scrape store src/base
-src/dash    src/dash query ui/model.h ui/theme.h store src/base
+src/dash    src/dash query ui/model.h ui/theme.h ui/containers_table.h store src/base
 src/demo    src/demo src/base
 src/rules   src/rules query scrape store src/base
 src/collect src/collect query scrape store src/base

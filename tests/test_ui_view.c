@@ -603,12 +603,14 @@ test_range_text(void **state)
     assert_string_equal(s, "45s");
     view_range_text(2 * 86400000LL, s, sizeof s);
     assert_string_equal(s, "2d");
-    /* Two pages, then the targets, then explore. */
-    assert_int_equal(view_count(&dash), 6);
+    /* Two pages, then the targets, alerts, rules, the containers, then
+     * explore. */
+    assert_int_equal(view_count(&dash), 7);
     assert_int_equal(view_targets(&dash), 2);
     assert_int_equal(view_alerts(&dash), 3);
     assert_int_equal(view_rules(&dash), 4);
-    assert_int_equal(view_explore(&dash), 5);
+    assert_int_equal(view_containers(&dash), 5);
+    assert_int_equal(view_explore(&dash), 6);
 }
 
 int

@@ -84,6 +84,7 @@ ui_open(const struct ui_options *o, struct diag *d)
     buf_init(&ui->prompt, 1024);
     ui->explore = explore_new(o->explore_history);
     ui->vs.explore = ui->explore;
+    ui->vs.containers = view_containers_initial();
     return ui;
 }
 
@@ -325,6 +326,10 @@ show_view(struct ui *ui, int v, int count)
     int from = ui->vs.view;
 
     ui->vs.view = ((v % count) + count) % count;
+    /* The containers view has no tab while nothing reports containers:
+     * step over it the way the move was going. */
+    if (ui->vs.view == count - 2 && !view_containers_on(&ui->vs))
+        ui->vs.view = (((v + (v < from ? -1 : 1)) % count) + count) % count;
     ui->vs.help = false;
     ui->vs.zoom = false;
     if (ui->vs.view == count - 1 && from != count - 1)
@@ -431,6 +436,10 @@ apply_event(struct ui *ui, const struct dashboard *d,
     }
     if (!ui->vs.help && ui->vs.view == count - 1)
         return explore_key_event(ui, ev, count);
+    if (!ui->vs.help && ui->vs.view == view_containers(d)
+        && view_containers_key(&ui->vs.containers, ev->key,
+                               body_rect(ui).h - 1))
+        return UI_REDRAW;
     f = global_key(ui, d, ev->key, count);
     if (f != UI_NONE)
         return f;
@@ -486,6 +495,19 @@ see_dashboard(struct ui *ui, const struct dashboard *d)
         ui->range_ms = 0;
     }
     ui->npages = (int)d->npages;
+}
+
+void
+ui_set_containers(struct ui *ui, const struct container_table *t)
+{
+    ui->vs.ctab = t;
+}
+
+void
+ui_show_containers(struct ui *ui, const struct dashboard *d)
+{
+    ui->vs.view = view_containers(d);
+    ui->vs.containers = view_containers_initial();
 }
 
 unsigned

@@ -20,6 +20,7 @@
 #include "src/base/buf.h"
 #include "src/base/diag.h"
 #include "ui/canvas.h"
+#include "ui/containers_table.h"
 #include "ui/explore.h"
 #include "ui/model.h"
 
@@ -112,6 +113,12 @@ bool ui_paused(const struct ui *ui);
  * zoomed panel and the filter do not change it: they are view state the
  * draw applies. */
 int ui_current_page(const struct ui *ui);
+/* The containers table the containers view draws (borrowed: it must stay
+ * valid until the next call or ui_close; NULL hides the view). */
+void ui_set_containers(struct ui *ui, const struct container_table *t);
+/* Makes the containers view the one shown, sorted by CPU. */
+void ui_show_containers(struct ui *ui, const struct dashboard *d);
+
 /*
  * Draws the current view. Only panels that changed are redrawn: those
  * with panel->dirty set (the UI reads it, src/ clears it after the draw)

@@ -22,7 +22,7 @@
 int
 view_count(const struct dashboard *d)
 {
-    return (int)d->npages + 4;
+    return (int)d->npages + 5;
 }
 
 int
@@ -44,9 +44,21 @@ view_rules(const struct dashboard *d)
 }
 
 int
-view_explore(const struct dashboard *d)
+view_containers(const struct dashboard *d)
 {
     return (int)d->npages + 3;
+}
+
+bool
+view_containers_on(const struct view_state *vs)
+{
+    return vs->ctab != NULL && vs->ctab->present;
+}
+
+int
+view_explore(const struct dashboard *d)
+{
+    return (int)d->npages + 4;
 }
 
 void
@@ -198,6 +210,8 @@ draw_title_bar(struct canvas *c, struct view_state *vs,
     draw_tab(c, vs, &x, right - 1, view_targets(d), "targets");
     draw_tab(c, vs, &x, right - 1, view_alerts(d), "alerts");
     draw_tab(c, vs, &x, right - 1, view_rules(d), "rules");
+    if (view_containers_on(vs))
+        draw_tab(c, vs, &x, right - 1, view_containers(d), "containers");
     if (vs->explore != NULL)
         draw_tab(c, vs, &x, right - 1, view_explore(d), "explore");
     return shown;
@@ -442,6 +456,9 @@ draw_body(struct canvas *c, struct rect body, struct view_state *vs,
         view_page_draw(c, body, vs, d, m != NULL ? m->sig : NULL, all);
     } else if (vs->view == view_explore(d)) {
         explore_draw(vs->explore, c, body, theme_default());
+    } else if (vs->view == view_containers(d)) {
+        view_draw_containers(c, body, vs->ctab, vs->filter,
+                             &vs->containers);
     } else if (vs->view == view_alerts(d)) {
         view_draw_alerts(c, body, vs->rules, &vs->rulesv, now_ms);
     } else if (vs->view == view_rules(d)) {

@@ -22,6 +22,7 @@
 #include "ui/explore.h"
 #include "ui/filter.h"
 #include "ui/model.h"
+#include "ui/view_containers.h"
 #include "ui/view_rules.h"
 #include "ui/view_targets.h"
 
@@ -33,7 +34,9 @@
 struct view_state {
     int view;           /* 0 .. npages-1: a page; npages: the targets;
                          * npages + 1: alerts; npages + 2: rules;
-                         * npages + 3: explore (when vs->explore is set) */
+                         * npages + 3: the containers (when ctab says
+                         * there are any); npages + 4: explore (when
+                         * vs->explore is set) */
     bool help;          /* help is shown instead of the view */
     bool paused;        /* shown as PAUSED in the title bar */
     int ntabs;          /* tab hit boxes of the last draw */
@@ -50,6 +53,9 @@ struct view_state {
     const char *prompt; /* the `/` prompt's text while it is open */
     size_t var;         /* the template variable shown in the title bar */
     struct targets_state targets;
+    struct containers_state containers;
+    const struct container_table *ctab; /* borrowed; NULL: no containers
+                                         * tab */
     const struct rule_view *rules;  /* borrowed; NULL: no rules */
     struct rules_state rulesv;      /* the alerts and rules views */
     struct explore *explore;        /* borrowed; the explore view */
@@ -69,14 +75,19 @@ struct view_state {
     uint8_t flipped[VIEW_MAX_TABS][VIEW_MAX_ROWS / 8];
 };
 
-/* The number of views: the pages, the targets, alerts, rules and
- * explore (always the last). */
+/* The number of views: the pages, the targets, alerts, rules, the
+ * containers and explore (always the last). */
 int view_count(const struct dashboard *d);
-/* The index of the targets, alerts, rules and explore views. */
+/* The index of the targets, alerts, rules, containers and explore
+ * views. */
 int view_targets(const struct dashboard *d);
 int view_alerts(const struct dashboard *d);
 int view_rules(const struct dashboard *d);
+int view_containers(const struct dashboard *d);
 int view_explore(const struct dashboard *d);
+/* Whether the containers view has anything to show: vs->ctab is set and
+ * some source reports container series. */
+bool view_containers_on(const struct view_state *vs);
 /* The time range as "1h", "30m", "45s". */
 void view_range_text(int64_t ms, char *out, size_t n);
 /*

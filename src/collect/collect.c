@@ -16,10 +16,12 @@
 #include "src/base/json.h"
 #include "src/base/utf8.h"
 #include "src/base/xalloc.h"
+#include "src/collect/cgroup.h"
 #include "src/collect/node.h"
 
 const struct collector_ops *const collect_builtins[] = {
     &node_collector_ops,
+    &cgroup_collector,
     NULL,
 };
 

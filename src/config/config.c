@@ -60,13 +60,13 @@ static const char *const job_used[] = {
     "basic_auth", "authorization", "bearer_token", "bearer_token_file",
     "tls_config", "proxy_url", "follow_redirects", "enable_http2",
     "relabel_configs", "metric_relabel_configs", "dns_sd_configs",
-    "file_sd_configs", NULL
+    "file_sd_configs", "docker_sd_configs", NULL
 };
 /* ScrapeConfig's other keys, its inline HTTP client and SD configs. */
 static const char *const job_ignored[] = {
     "oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header",
     "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs",
-    "docker_sd_configs", "dockerswarm_sd_configs",
+    "dockerswarm_sd_configs",
     "ec2_sd_configs", "eureka_sd_configs",
     "gce_sd_configs", "hetzner_sd_configs", "http_sd_configs",
     "ionos_sd_configs", "kubernetes_sd_configs", "kuma_sd_configs",
@@ -930,7 +930,8 @@ config_dir(const char *path)
     return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-/* relabel_configs, metric_relabel_configs, dns_sd_configs, file_sd_configs */
+/* relabel_configs, metric_relabel_configs, dns_sd_configs, file_sd_configs,
+ * docker_sd_configs */
 static void
 parse_job_discovery(struct loader *ld, const struct yaml_node *n,
                     struct config_job *j)
@@ -951,6 +952,8 @@ parse_job_discovery(struct loader *ld, const struct yaml_node *n,
                               ld->errs, ld->maxerrs, &ld->nerrs);
     rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, &j->sd,
                                ld->errs, ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_docker(yaml_get(n, "docker_sd_configs"), &j->sd,
+                                 ld->errs, ld->maxerrs, &ld->nerrs);
     free(dir);
     took_diags(ld, from, rc);
 }

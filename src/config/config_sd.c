@@ -259,6 +259,110 @@ parse_file(struct errs *e, const struct yaml_node *n, const char *dir,
     sd->file[sd->nfile++] = c;
 }
 
+/* filter = { name: string, values: [ string ] } */
+static void
+parse_filter(struct errs *e, const struct yaml_node *n,
+             struct config_sd_docker *c)
+{
+    static const char *const keys[] = { "name", "values", NULL };
+    struct sd_docker_filter *f;
+    size_t nv;
+
+    if (!yaml_is_map(n)) {
+        report(e, n, "expected a mapping for a filter, found %s",
+               yaml_kind_name(n));
+        return;
+    }
+    check_keys(e, n, keys, "moby.Filter");
+    c->filters = xreallocarray(c->filters, c->nfilters + 1,
+                               sizeof(*c->filters));
+    f = &c->filters[c->nfilters++];
+    f->name = xstrdup(yaml_scalar(yaml_get(n, "name")) != NULL
+                      ? yaml_scalar(yaml_get(n, "name")) : "");
+    f->values = (const char *const *)string_list(e, yaml_get(n, "values"),
+                                                 &nv);
+    f->nvalues = nv;
+}
+
+static void
+free_docker(struct config_sd_docker *c)
+{
+    for (size_t i = 0; i < c->nfilters; i++) {
+        free((char *)c->filters[i].name);
+        free_list((char **)c->filters[i].values, c->filters[i].nvalues);
+    }
+    free(c->filters);
+    free(c->host);
+    free(c->host_networking_host);
+}
+
+/* docker-sd-config = { host: string, port: int, filters: [ filter ],
+ *                      host_networking_host: string,
+ *                      refresh_interval: duration } */
+static void
+parse_docker(struct errs *e, const struct yaml_node *n, struct config_sd *sd)
+{
+    static const char *const keys[] = {
+        "host", "port", "filters", "host_networking_host",
+        "refresh_interval", NULL
+    };
+    static const char *const http[] = {
+        "basic_auth", "authorization", "oauth2", "bearer_token",
+        "bearer_token_file", "tls_config", "proxy_url", "no_proxy",
+        "proxy_from_environment", "proxy_connect_header",
+        "follow_redirects", "enable_http2", NULL
+    };
+    struct config_sd_docker c = { .port = SD_DOCKER_DEFAULT_PORT,
+                                  .refresh_ms = SD_DOCKER_DEFAULT_REFRESH_MS };
+    struct config_sd_dns port = { 0 };
+    const struct yaml_node *v;
+    bool any = e->any;
+
+    if (!yaml_is_map(n)) {
+        report(e, n, "%s", "empty or null section in docker_sd_configs");
+        return;
+    }
+    e->any = false;
+    for (size_t i = 0; http[i] != NULL; i++)
+        if ((v = yaml_get(n, http[i])) != NULL)
+            report(e, v, "%s: HTTP client settings of docker_sd_configs "
+                   "are not supported by promdeck yet", http[i]);
+    if (!e->any)
+        check_keys(e, n, keys, "moby.plain");
+    get_refresh(e, n, &c.refresh_ms);
+    if (yaml_get(n, "port") != NULL && !yaml_is_null(yaml_get(n, "port"))) {
+        get_port(e, n, &port);
+        c.port = port.port;
+    }
+    v = yaml_get(n, "host");
+    c.host = xstrdup(yaml_is_scalar(v) ? yaml_scalar(v) : "");
+    v = yaml_get(n, "host_networking_host");
+    c.host_networking_host = xstrdup(yaml_is_scalar(v) && !yaml_is_null(v)
+                                     ? yaml_scalar(v) : "localhost");
+    v = yaml_get(n, "filters");
+    if (v != NULL && !yaml_is_null(v) && !yaml_is_seq(v))
+        report(e, v, "expected a list of filters, found %s",
+               yaml_kind_name(v));
+    for (size_t i = 0; yaml_is_seq(v) && i < yaml_seq_size(v); i++)
+        parse_filter(e, yaml_seq_at(v, i), &c);
+    if (!e->any && c.host[0] == '\0')
+        report(e, n, "%s", "host missing");
+    else if (!e->any && strncmp(c.host, "unix://", 7) != 0
+             && strncmp(c.host, "tcp://", 6) != 0
+             && strncmp(c.host, "http://", 7) != 0
+             && strncmp(c.host, "https://", 8) != 0)
+        report(e, yaml_get(n, "host"), "unsupported docker host %s: use "
+               "unix://, tcp://, http:// or https://", c.host);
+    if (e->any) {
+        free_docker(&c);
+        return;
+    }
+    e->any = any;
+    sd->docker = xreallocarray(sd->docker, sd->ndocker + 1,
+                               sizeof(*sd->docker));
+    sd->docker[sd->ndocker++] = c;
+}
+
 /* Runs parse on each item of a list section; -1 when any failed. */
 static int
 parse_list(const struct yaml_node *seq, const char *what, const char *dir,
@@ -289,6 +393,23 @@ config_sd_parse_dns(const struct yaml_node *seq, struct config_sd *sd,
 }
 
 int
+config_sd_parse_docker(const struct yaml_node *seq, struct config_sd *sd,
+                       struct diag *errs, size_t maxerrs, size_t *nerrs)
+{
+    struct errs e = { .v = errs, .max = maxerrs, .n = nerrs };
+
+    if (seq == NULL || yaml_is_null(seq))
+        return 0;
+    if (!yaml_is_seq(seq)) {
+        report(&e, seq, "expected a list for %s", "docker_sd_configs");
+        return -1;
+    }
+    for (size_t i = 0; i < yaml_seq_size(seq); i++)
+        parse_docker(&e, yaml_seq_at(seq, i), sd);
+    return e.any ? -1 : 0;
+}
+
+int
 config_sd_parse_file(const struct yaml_node *seq, const char *dir,
                      struct config_sd *sd, struct diag *errs,
                      size_t maxerrs, size_t *nerrs)
@@ -306,8 +427,11 @@ config_sd_fini(struct config_sd *sd)
         free_list(sd->dns[i].names, sd->dns[i].nnames);
     for (size_t i = 0; i < sd->nfile; i++)
         free_list(sd->file[i].files, sd->file[i].nfiles);
+    for (size_t i = 0; i < sd->ndocker; i++)
+        free_docker(&sd->docker[i]);
     free(sd->dns);
     free(sd->file);
+    free(sd->docker);
     memset(sd, 0, sizeof(*sd));
 }
 
@@ -325,6 +449,17 @@ config_sd_file_view(const struct config_sd_file *c)
 {
     return (struct sd_file_config){
         .files = (const char *const *)c->files, .nfiles = c->nfiles,
+        .refresh_ms = c->refresh_ms,
+    };
+}
+
+struct sd_docker_config
+config_sd_docker_view(const struct config_sd_docker *c)
+{
+    return (struct sd_docker_config){
+        .host = c->host, .port = c->port, .filters = c->filters,
+        .nfilters = c->nfilters,
+        .host_networking_host = c->host_networking_host,
         .refresh_ms = c->refresh_ms,
     };
 }

@@ -1,5 +1,5 @@
 /*
- * dns_sd_configs and file_sd_configs of a scrape config, read from the
+ * dns_sd_configs, file_sd_configs and docker_sd_configs of a scrape config, read from the
  * YAML tree with Prometheus 2.42's defaults, checks and wording, and a
  * file:line:col on every error. It starts no discovery: scrape/discovery
  * takes the parsed configs.
@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "scrape/sd_dns.h"
+#include "scrape/sd_docker.h"
 #include "scrape/sd_file.h"
 #include "src/base/diag.h"
 #include "src/base/yaml.h"
@@ -33,11 +34,22 @@ struct config_sd_file {
     int64_t refresh_ms;
 };
 
+struct config_sd_docker {
+    char *host;
+    int port;
+    struct sd_docker_filter *filters;   /* owned names and values */
+    size_t nfilters;
+    char *host_networking_host;
+    int64_t refresh_ms;
+};
+
 struct config_sd {
     struct config_sd_dns *dns;
     size_t ndns;
     struct config_sd_file *file;
     size_t nfile;
+    struct config_sd_docker *docker;
+    size_t ndocker;
 };
 
 void config_sd_fini(struct config_sd *sd);
@@ -55,9 +67,14 @@ int config_sd_parse_file(const struct yaml_node *seq, const char *dir,
                          struct config_sd *sd, struct diag *errs,
                          size_t maxerrs, size_t *nerrs);
 
+/* The same for docker_sd_configs. */
+int config_sd_parse_docker(const struct yaml_node *seq, struct config_sd *sd,
+                           struct diag *errs, size_t maxerrs, size_t *nerrs);
+
 /* The configs in the form scrape/discovery takes; the views borrow from
  * c and stay valid while it does. */
 struct sd_dns_config config_sd_dns_view(const struct config_sd_dns *c);
 struct sd_file_config config_sd_file_view(const struct config_sd_file *c);
+struct sd_docker_config config_sd_docker_view(const struct config_sd_docker *c);
 
 #endif

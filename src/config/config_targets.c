@@ -46,6 +46,12 @@ config_discovery_new(const struct config *cfg)
 
             discovery_add_file(d, i, &c);
         }
+        for (size_t s = 0; s < j->sd.ndocker; s++) {
+            struct sd_docker_config c =
+                config_sd_docker_view(&j->sd.docker[s]);
+
+            discovery_add_docker(d, i, &c);
+        }
     }
     return d;
 }

@@ -4,6 +4,9 @@
  */
 #include "src/dash/snapshot.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "src/base/duration.h"
 #include "src/base/json.h"
 #include "src/dash/vocab.h"
@@ -204,10 +207,60 @@ write_rules(struct buf *out, const struct rule_view *rv)
     buf_putc(out, ']');
 }
 
+/* A number, or null for a value not known (NaN). */
+static void
+write_number(struct buf *out, const char *key, double v)
+{
+    buf_printf(out, ",\"%s\":", key);
+    if (isnan(v) || isinf(v))
+        buf_puts(out, "null");
+    else
+        json_number(out, v);
+}
+
+static void
+write_container(struct buf *out, const struct container_row *r)
+{
+    const char *last = strrchr(r->id, '/');
+    const char *hex = NULL;
+
+    /* The container id: the run of 64 hex digits in the cgroup path's
+     * last element ("docker-ID.scope"), or that element when none. */
+    last = last != NULL ? last + 1 : r->id;
+    for (const char *p = last; *p != '\0' && hex == NULL; p++)
+        if (strspn(p, "0123456789abcdef") >= 64)
+            hex = p;
+    buf_puts(out, "{\"id\":");
+    if (hex != NULL)
+        buf_printf(out, "\"%.64s\"", hex);
+    else
+        json_string(out, last);
+    buf_puts(out, ",\"cgroup\":");
+    json_string(out, r->id);
+    buf_puts(out, ",\"name\":");
+    json_string(out, r->name);
+    buf_puts(out, ",\"image\":");
+    json_string(out, r->image);
+    buf_puts(out, ",\"state\":");
+    json_string(out, r->state[0] ? r->state : r->gone ? "gone" : "running");
+    write_number(out, "cpu_cores_used", r->cpu_cores);
+    write_number(out, "cpu_quota_cores", r->quota_cores);
+    write_number(out, "memory_bytes", r->memory_bytes);
+    write_number(out, "memory_limit_bytes", r->memory_limit_bytes);
+    write_number(out, "network_rx_bytes_per_second", r->rx_bps);
+    write_number(out, "network_tx_bytes_per_second", r->tx_bps);
+    write_number(out, "block_read_bytes_per_second", r->read_bps);
+    write_number(out, "block_write_bytes_per_second", r->write_bps);
+    write_number(out, "restarts", r->restarts);
+    buf_putc(out, '}');
+}
+
 void
 snapshot_json(const struct dashboard *d, const struct target_row *t,
               size_t nt, const struct snapshot_more *more, struct buf *out)
 {
+    const struct container_table *c = more != NULL ? more->containers
+                                                   : NULL;
     bool first = true;
 
     buf_puts(out, "{\"time\":");
@@ -235,6 +288,15 @@ snapshot_json(const struct dashboard *d, const struct target_row *t,
     if (more != NULL && more->host != NULL) {
         buf_putc(out, ',');
         snapshot_host_json(more->host, out);
+    }
+    if (c != NULL) {
+        buf_puts(out, ",\"containers\":[");
+        for (size_t i = 0; i < c->n; i++) {
+            if (i > 0)
+                buf_putc(out, ',');
+            write_container(out, &c->rows[i]);
+        }
+        buf_putc(out, ']');
     }
     buf_puts(out, "}\n");
 }

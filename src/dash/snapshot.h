@@ -10,6 +10,7 @@
 
 #include "src/base/buf.h"
 #include "src/dash/snapshot_host.h"
+#include "src/dash/containers.h"
 #include "ui/model.h"
 
 /* What a snapshot shows beside the panels and targets. NULL members
@@ -17,6 +18,7 @@
 struct snapshot_more {
     const struct rule_view *rules;
     const struct snapshot_host *host;
+    const struct container_table *containers;
 };
 
 /*
@@ -27,7 +29,13 @@ struct snapshot_more {
  * "alerts": [{"name", "state", "labels", "annotations", "active_at",
  * "value", "group"}], "rules": [{"group", "file", "name", "type",
  * "health", "last_error", "last_evaluation", "evaluation_seconds"}]},
- * and "host" (see src/dash/snapshot_host.h) when more->host is set.
+ * then "host" (see src/dash/snapshot_host.h) when more->host is set and
+ * "containers" when more->containers is: [{"id", "cgroup", "name",
+ * "image", "state", "cpu_cores_used", "cpu_quota_cores", "memory_bytes",
+ * "memory_limit_bytes", "network_rx_bytes_per_second",
+ * "network_tx_bytes_per_second", "block_read_bytes_per_second",
+ * "block_write_bytes_per_second", "restarts"}], numbers null when not
+ * known (one scrape only, no Docker).
  */
 void snapshot_json(const struct dashboard *d, const struct target_row *t,
                    size_t nt, const struct snapshot_more *more,

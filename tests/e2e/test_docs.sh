@@ -7,7 +7,10 @@ cd "$(dirname "$0")/../.." || exit 1
 python3 - README.md "$tmp/readme.yaml" <<'PY'
 import sys
 text = open(sys.argv[1]).read()
-start = text.index("```yaml\n") + len("```yaml\n")
+# The first YAML block of the Dashboards section (earlier ones are
+# prometheus.yml examples).
+section = text.index("### Dashboards")
+start = text.index("```yaml\n", section) + len("```yaml\n")
 open(sys.argv[2], "w").write(text[start:text.index("```", start)])
 PY
 check "the README's dashboard example passes check dashboard" \
