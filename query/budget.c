@@ -98,3 +98,9 @@ qeval_check(struct qev *ev, const struct qnode *n)
 {
     return qeval_work(ev, n, 1);
 }
+
+int
+qeval_check_now(struct qev *ev, const struct qnode *n)
+{
+    return qeval_work(ev, n, CLOCK_WORK);
+}

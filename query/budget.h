@@ -38,6 +38,8 @@ void qeval_step_end(struct qev *ev);
  */
 int qeval_work(struct qev *ev, const struct qnode *n, size_t units);
 int qeval_check(struct qev *ev, const struct qnode *n);
+/* qeval_check after costly work (a regex match): reads the clock now. */
+int qeval_check_now(struct qev *ev, const struct qnode *n);
 /* Ends the evaluation for why, with Prometheus's message at n; -1. */
 int qeval_stop(struct qev *ev, const struct qnode *n, enum qeval_stop why);
 

@@ -14,6 +14,7 @@
 #include "query/evalmat.h"
 #include "query/match.h"
 #include "query/parse.h"
+#include "src/base/regex.h"
 
 /*
  * @ pins a selector or subquery to one time (start() and end() being the
@@ -57,24 +58,51 @@ cmp_selected(const void *a, const void *b)
                       &((const struct selected *)b)->ls);
 }
 
+/* What a regex asks, between label values and within a long one. */
+struct select_stop {
+    struct qev *ev;
+    const struct qnode *n;
+};
+
+static bool
+select_should_stop(void *ctx)
+{
+    struct select_stop *x = ctx;
+
+    return qeval_check_now(x->ev, x->n) < 0;
+}
+
 /*
  * The series n selects into *out, ordered by their labels as Prometheus's
  * storage returns them (instant results keep that order): how many, or
  * -1 when a regex matcher could not decide a match on some label value.
  * Such a selection could lack series or hold extra ones, so the query
- * fails, naming the matcher, rather than give a wrong answer.
+ * fails, naming the matcher, rather than give a wrong answer. The regexes
+ * look at the query's deadline and stop flag while they match, so a slow
+ * one ends the query with the timeout or cancellation like any other work.
  */
 static int
 select_series(struct qev *ev, const struct qnode *n, struct selected **out,
               size_t *count)
 {
     size_t *before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
+    struct select_stop stop = { ev, n };
     uint32_t *ids = NULL;
     size_t nids, i;
 
-    for (i = 0; i < n->nm; i++)
+    for (i = 0; i < n->nm; i++) {
         before[i] = qmatch_undecided(&n->m[i], 1);
+        if (n->m[i].re != NULL)
+            regex_set_stop(n->m[i].re, select_should_stop, &stop);
+    }
     nids = store_select(ev->st, n->m, n->nm, &ids);
+    for (i = 0; i < n->nm; i++)
+        if (n->m[i].re != NULL)
+            regex_set_stop(n->m[i].re, NULL, NULL);
+    if (ev->ctl->stopped != QEVAL_DONE) {
+        free(ids);
+        return -1;
+    }
     for (i = 0; i < n->nm; i++) {
         if (qmatch_undecided(&n->m[i], 1) != before[i]) {
             free(ids);
