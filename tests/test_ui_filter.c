@@ -120,7 +120,7 @@ test_undecided_passes_with_a_note(void **state)
 
     (void)state;
     memset(slow, 'a', 3000);
-    strcpy(slow + 3000, "c");
+    memcpy(slow + 3000, "c", 2);
     assert_null(filter_note(f));
     filter_panel(f, &p, &out);
     assert_int_equal(out.queries[0].result->nseries, 1);
