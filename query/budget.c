@@ -99,8 +99,11 @@ qeval_check(struct qev *ev, const struct qnode *n)
     return qeval_work(ev, n, 1);
 }
 
-int
-qeval_check_now(struct qev *ev, const struct qnode *n)
+bool
+qeval_regex_stop(void *ctx)
 {
-    return qeval_work(ev, n, CLOCK_WORK);
+    struct qeval_regex_stop *x = ctx;
+
+    /* A match is costly work: the clock is read at once. */
+    return qeval_work(x->ev, x->n, CLOCK_WORK) < 0;
 }

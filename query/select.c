@@ -58,20 +58,6 @@ cmp_selected(const void *a, const void *b)
                       &((const struct selected *)b)->ls);
 }
 
-/* What a regex asks, between label values and within a long one. */
-struct select_stop {
-    struct qev *ev;
-    const struct qnode *n;
-};
-
-static bool
-select_should_stop(void *ctx)
-{
-    struct select_stop *x = ctx;
-
-    return qeval_check_now(x->ev, x->n) < 0;
-}
-
 /*
  * The series n selects into *out, ordered by their labels as Prometheus's
  * storage returns them (instant results keep that order): how many, or
@@ -86,14 +72,14 @@ select_series(struct qev *ev, const struct qnode *n, struct selected **out,
               size_t *count)
 {
     size_t *before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
-    struct select_stop stop = { ev, n };
+    struct qeval_regex_stop stop = { ev, n };
     uint32_t *ids = NULL;
     size_t nids, i;
 
     for (i = 0; i < n->nm; i++) {
         before[i] = qmatch_undecided(&n->m[i], 1);
         if (n->m[i].re != NULL)
-            regex_set_stop(n->m[i].re, select_should_stop, &stop);
+            regex_set_stop(n->m[i].re, qeval_regex_stop, &stop);
     }
     nids = store_select(ev->st, n->m, n->nm, &ids);
     for (i = 0; i < n->nm; i++)

@@ -2,7 +2,8 @@
 # Regexes Go accepts on which promdeck's matcher spends seconds per label
 # value (Prometheus answers them in a tenth of a second): the query's
 # --query.timeout and SIGTERM reach into the match, so such a query ends
-# with Prometheus's timeout error, or "interrupted", rather than run on.
+# with Prometheus's timeout error, or "interrupted", rather than run on;
+# label_replace's regex too.
 # The waits below only bound the test; no time is asserted.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
@@ -32,6 +33,11 @@ for re in "$repeat" "$empty_alt"; do
         sh -c "[ $rc -eq 1 ] && [ ! -s '$tmp/out' ] &&
                grep -qF '$timeout_msg' '$tmp/err'"
 done
+
+slow_query --query.timeout 1s \
+    "label_replace(x, \"y\", \"\$1\", \"l\", \"($repeat)\")"
+check "--query.timeout 1s on label_replace with it: the timeout error" \
+    sh -c "[ $rc -eq 1 ] && grep -qF '$timeout_msg' '$tmp/err'"
 
 slow_query --query.timeout 1s -o json "x{l=~\"$repeat\"}"
 check "-o json: Prometheus's timeout body" \
