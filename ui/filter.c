@@ -25,15 +25,15 @@ struct series_filter {
     char *name;             /* label name; NULL for F_SUBSTR */
     char *value;            /* the value, or the substring */
     struct regex *re;       /* F_RE and F_NRE */
-    double deadline;        /* filter_panel's budget ends (0: none) */
+    double deadline;        /* filter_panel's budget ends (CPU time) */
     bool undecided;         /* some match could not be decided */
 };
 
 /*
- * How long one panel's filtering may spend matching, so that a slow
+ * The CPU time one panel's filtering may spend matching, so that a slow
  * regex cannot freeze the screen: the series left are let through.
  */
-#define PANEL_BUDGET_S 0.05
+#define PANEL_BUDGET_S 0.1
 
 static bool
 name_char(char c, bool first)
@@ -180,7 +180,7 @@ past_budget(void *ctx)
 {
     const struct series_filter *f = ctx;
 
-    return time_mono_s() > f->deadline;
+    return time_cpu_s() > f->deadline;
 }
 
 /* A copy of r holding only the series that pass. */
@@ -208,7 +208,7 @@ filter_panel(struct series_filter *f, const struct panel *p,
     *out = *p;
     out->queries = xcalloc(p->nqueries + 1, sizeof *out->queries);
     if (f != NULL && f->re != NULL) {
-        f->deadline = time_mono_s() + PANEL_BUDGET_S;
+        f->deadline = time_cpu_s() + PANEL_BUDGET_S;
         regex_set_stop(f->re, past_budget, f);
     }
     for (size_t i = 0; i < p->nqueries; i++) {

@@ -33,8 +33,8 @@ bool filter_match(struct series_filter *f, const struct labels *ls);
 const char *filter_note(const struct series_filter *f);
 /*
  * Fills out with a copy of p whose query results hold only the series
- * that pass (scalars and strings always pass), spending at most a few
- * tens of milliseconds on regex matches (the rest pass undecided).
+ * that pass (scalars and strings always pass), spending at most about
+ * 100 ms of CPU time on regex matches (the rest pass undecided).
  * Release with filter_panel_fini.
  */
 void filter_panel(struct series_filter *f, const struct panel *p,
