@@ -6,7 +6,10 @@
  * at once and so takes time linear in the text. Plain literals, `.*` and
  * `.+` skip pcre2 altogether, since most PromQL matchers are of that kind.
  * Search patterns (Grafana's, JavaScript-like) are compiled as written and
- * matched under the capturing run's budget.
+ * matched under the capturing run's budget. Linear is not always fast
+ * (a few patterns Go accepts cost milliseconds a byte in the DFA), so a
+ * caller's stop hook is asked before each match and between segments of
+ * a long text, and ends the match undecided.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "src/base/regex.h"
