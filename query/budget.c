@@ -98,3 +98,12 @@ qeval_check(struct qev *ev, const struct qnode *n)
 {
     return qeval_work(ev, n, 1);
 }
+
+bool
+qeval_regex_stop(void *ctx)
+{
+    struct qeval_regex_stop *x = ctx;
+
+    /* A match is costly work: the clock is read at once. */
+    return qeval_work(x->ev, x->n, CLOCK_WORK) < 0;
+}

@@ -13,6 +13,7 @@
 #ifndef QUERY_BUDGET_H
 #define QUERY_BUDGET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "query/eval.h"
@@ -38,6 +39,16 @@ void qeval_step_end(struct qev *ev);
  */
 int qeval_work(struct qev *ev, const struct qnode *n, size_t units);
 int qeval_check(struct qev *ev, const struct qnode *n);
+/*
+ * A regex stop hook (src/base/regex.h regex_set_stop) for the matches
+ * made for node n: true, with the error set, once the query timed out or
+ * its flag is up, so a slow match ends the query like any other work.
+ */
+struct qeval_regex_stop {
+    struct qev *ev;
+    const struct qnode *n;
+};
+bool qeval_regex_stop(void *ctx);
 /* Ends the evaluation for why, with Prometheus's message at n; -1. */
 int qeval_stop(struct qev *ev, const struct qnode *n, enum qeval_stop why);
 

@@ -327,12 +327,14 @@ str_arg(const struct qnode *n, size_t i)
  * be wrong), when the value would pass QEVAL_MAX_LABEL_VALUE, or when
  * the values built by the query would take more memory than its sample
  * budget stands for (16 bytes a sample): bounds of promdeck's,
- * Prometheus has none.
+ * Prometheus has none; or when the query's deadline or stop flag ended
+ * the match.
  */
 __attribute__((noinline)) static int
 relabel_one(struct qev *ev, const struct qnode *n, struct regex *re,
             const struct labels *ls, struct buf *b, struct labels *out)
 {
+    struct qeval_regex_stop stop = { ev, n };
     const char *v;
     size_t k;
     int rc = 0;
@@ -342,8 +344,13 @@ relabel_one(struct qev *ev, const struct qnode *n, struct regex *re,
     if (re != NULL) {
         v = labels_get(ls, str_arg(n, 3));
         v = v ? v : "";
-        if ((rc = labels_regex_expand(re, v, str_arg(n, 2), b)) == 0)
+        regex_set_stop(re, qeval_regex_stop, &stop);
+        rc = labels_regex_expand(re, v, str_arg(n, 2), b);
+        regex_set_stop(re, NULL, NULL);
+        if (rc == 0)
             return 0;
+        if (ev->ctl->stopped != QEVAL_DONE)
+            return -1;
     } else {
         for (k = 3; k < n->nargs && rc == 0; k++) {
             v = labels_get(ls, str_arg(n, k));

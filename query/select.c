@@ -14,6 +14,7 @@
 #include "query/evalmat.h"
 #include "query/match.h"
 #include "query/parse.h"
+#include "src/base/regex.h"
 
 /*
  * @ pins a selector or subquery to one time (start() and end() being the
@@ -62,19 +63,32 @@ cmp_selected(const void *a, const void *b)
  * storage returns them (instant results keep that order): how many, or
  * -1 when a regex matcher could not decide a match on some label value.
  * Such a selection could lack series or hold extra ones, so the query
- * fails, naming the matcher, rather than give a wrong answer.
+ * fails, naming the matcher, rather than give a wrong answer. The regexes
+ * look at the query's deadline and stop flag while they match, so a slow
+ * one ends the query with the timeout or cancellation like any other work.
  */
 static int
 select_series(struct qev *ev, const struct qnode *n, struct selected **out,
               size_t *count)
 {
     size_t *before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
+    struct qeval_regex_stop stop = { ev, n };
     uint32_t *ids = NULL;
     size_t nids, i;
 
-    for (i = 0; i < n->nm; i++)
+    for (i = 0; i < n->nm; i++) {
         before[i] = qmatch_undecided(&n->m[i], 1);
+        if (n->m[i].re != NULL)
+            regex_set_stop(n->m[i].re, qeval_regex_stop, &stop);
+    }
     nids = store_select(ev->st, n->m, n->nm, &ids);
+    for (i = 0; i < n->nm; i++)
+        if (n->m[i].re != NULL)
+            regex_set_stop(n->m[i].re, NULL, NULL);
+    if (ev->ctl->stopped != QEVAL_DONE) {
+        free(ids);
+        return -1;
+    }
     for (i = 0; i < n->nm; i++) {
         if (qmatch_undecided(&n->m[i], 1) != before[i]) {
             free(ids);

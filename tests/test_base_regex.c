@@ -576,6 +576,59 @@ test_undecided_is_an_error(void **state)
     regex_free(re);
 }
 
+/* A stop hook that says stop from its *after-th call on. */
+static bool
+stop_after(void *ctx)
+{
+    int *after = ctx;
+
+    return --*after <= 0;
+}
+
+/*
+ * The caller's stop hook: never saying stop, a long text still gets Go's
+ * answer through the segmented DFA ((a+)+b backtracks exponentially on
+ * a run of a's; RE2 says no for "aaa...ac", yes for "aaa...ab" and for
+ * the second branch); saying stop before the match, or in the middle of
+ * the DFA's reading, leaves it undecided and says why.
+ */
+static void
+test_stop_hook(void **state)
+{
+    struct regex *re = regex_new("(a+)+b|(?:a+)+\\bc", NULL);
+    char no[401], yes[401], word[401];
+    int after = 1000000;
+
+    (void)state;
+    memset(no, 'a', 400);
+    no[399] = 'c';
+    no[400] = 0;
+    memcpy(yes, no, sizeof(no));
+    yes[399] = 'b';
+    memcpy(word, no, sizeof(no));
+    word[398] = ' ';
+    regex_set_stop(re, stop_after, &after);
+    for (int i = 0; i < 20; i++) {      /* past the DFA-first switch */
+        assert_false(regex_match(re, no, 400));
+        assert_null(regex_error(re));
+        assert_true(regex_match(re, yes, 400));
+        assert_false(regex_match(re, word, 400));
+    }
+    assert_int_equal(regex_undecided(re), 0);
+    after = 1;
+    assert_false(regex_match(re, no, 400));
+    assert_string_equal(regex_error(re), "regular expression match stopped");
+    assert_int_equal(regex_undecided(re), 1);
+    after = 3;                          /* two segments in */
+    assert_false(regex_match(re, no, 400));
+    assert_int_equal(regex_undecided(re), 2);
+    regex_set_stop(re, NULL, NULL);
+    assert_false(regex_match(re, no, 400));
+    assert_null(regex_error(re));
+    assert_true(regex_match(re, yes, 400));
+    regex_free(re);
+}
+
 /*
  * What JavaScript gives: the pattern ([^:]+):.* executed on
  * "10.0.0.1:9100" matches it all at index 0 with group 1 "10.0.0.1"; o+
@@ -649,6 +702,7 @@ main(void)
         cmocka_unit_test(test_expand_no_match),
         cmocka_unit_test(test_undecided_is_an_error),
         cmocka_unit_test(test_search_js_rules),
+        cmocka_unit_test(test_stop_hook),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,6 +252,45 @@ test_sort_and_repeats(void **state)
     dashvar_list_fini(&l);
 }
 
+/*
+ * A regex JavaScript would spend ages on (^(a+)+$ on 31 a's and a c: 2^31
+ * ways to split the a's, no match in the end) cannot be decided within
+ * the search budget: the variable keeps its values and says why, rather
+ * than quietly lose one.
+ */
+static void
+test_undecided_regex(void **state)
+{
+    static const char *const in[] = { "aa",
+                                      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac" };
+    struct label lb[1] = { { "__name__", in[1] } };
+    struct labels ls = { lb, 1 };
+    struct store *st = store_new(0, 0);
+    struct dashvar_list l = list_of(in, 2), got = { NULL, 0 };
+    struct dashvar_query q;
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(dashvar_shape("/^(a+)+$/", 0, &l, &err), -1);
+    assert_string_equal(err, "regex /^(a+)+$/ could not be decided on some "
+                        "values (too complex for them)");
+    assert_int_equal(l.n, 2);
+    free(err);
+    err = NULL;
+    dashvar_list_fini(&l);
+
+    assert_int_equal(store_append(st, store_series_id(st, &ls), T_DOC, 1),
+                     0);
+    assert_int_equal(dashvar_parse("metrics(^(a+)+$)", &q, &err), 0);
+    assert_int_equal(dashvar_run(&q, st, T_DOC, NULL, &got, &err), -1);
+    assert_string_equal(err, "regex ^(a+)+$ could not be decided on some "
+                        "values (too complex for them)");
+    free(err);
+    dashvar_list_fini(&got);
+    dashvar_query_fini(&q);
+    store_free(st);
+}
+
 /* Each variable after those its query or regex names, else file order. */
 static void
 test_order(void **state)
@@ -284,6 +323,7 @@ main(void)
         cmocka_unit_test(test_regex_examples),
         cmocka_unit_test(test_sort_and_repeats),
         cmocka_unit_test(test_order),
+        cmocka_unit_test(test_undecided_regex),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

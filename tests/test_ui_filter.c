@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
+#include "src/base/xalloc.h"
 #include "ui/filter.h"
 
 static struct label api[] = { { "__name__", "up" }, { "job", "api" } };
@@ -95,6 +97,42 @@ test_panel_copy(void **state)
     filter_free(f);
 }
 
+/*
+ * A pattern Go accepts on a value that takes pcre2's DFA seconds (RE2
+ * says no match: there is no b or z): the panel's budget stops the
+ * match, the series passes rather than vanish, and the filter says so.
+ * The series before it, decided, is filtered as usual.
+ */
+static void
+test_undecided_passes_with_a_note(void **state)
+{
+    char *slow = xmalloc(3002);
+    struct label sl[] = { { "__name__", "up" }, { "job", slow } };
+    struct labels s = { sl, 2 };
+    struct qpoint pt = { 0, 1 };
+    struct qseries se[2] = { { a, &pt, 1 }, { s, &pt, 1 } };
+    struct qresult r = { .type = QV_VECTOR, .series = se, .nseries = 2 };
+    struct panel_query q[1] = { { .expr = "up", .result = &r } };
+    struct panel p = { .title = "P", .queries = q, .nqueries = 1,
+                       .min = NAN, .max = NAN };
+    struct series_filter *f = filter_new("job=~(?:a{0,1000}a{0,1000})*b|z");
+    struct panel out;
+
+    (void)state;
+    memset(slow, 'a', 3000);
+    memcpy(slow + 3000, "c", 2);
+    assert_null(filter_note(f));
+    filter_panel(f, &p, &out);
+    assert_int_equal(out.queries[0].result->nseries, 1);
+    assert_ptr_equal(out.queries[0].result->series[0].labels.v[1].value,
+                     slow);
+    assert_string_equal(filter_note(f), "regex undecided for some series "
+                        "(too complex or too slow): shown unfiltered");
+    filter_panel_fini(&out);
+    filter_free(f);
+    free(slow);
+}
+
 int
 main(void)
 {
@@ -102,6 +140,7 @@ main(void)
         cmocka_unit_test(test_matchers),
         cmocka_unit_test(test_substring_and_empty),
         cmocka_unit_test(test_panel_copy),
+        cmocka_unit_test(test_undecided_passes_with_a_note),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -123,6 +123,47 @@ test_matchers(void **state)
     regex_free(o.re);
 }
 
+static bool
+always_stop(void *ctx)
+{
+    (void)ctx;
+    return true;
+}
+
+/*
+ * A regex override whose match could not be decided leaves the series
+ * as it was and the panel says so. No pattern in Go's syntax was found
+ * that makes a full match undecided on its own (the DFA takes linear
+ * time within its workspace), so the match is stopped through the
+ * regex's stop hook, as a deadline would stop it.
+ */
+static void
+test_undecided_override(void **state)
+{
+    struct diag d;
+    struct series_override o = { .set = OVR_NEGATIVE, .negative = true,
+                                 .match = MATCH_REGEX, .pattern = "r(x|y)" };
+    struct panel_query q = { .expr = "x", .legend = "{{direction}}" };
+    struct panel p = panel_of(&q, &o, 1);
+    struct widget_look l;
+    struct buf b;
+
+    (void)state;
+    buf_init(&b, 0);
+    o.re = regex_new(o.pattern, &d);
+    assert_int_equal(widget_override_notes(&p, &b), 0);
+    regex_set_stop(o.re, always_stop, NULL);
+    widget_look_of(&p, &q, &rx, ROLE_SERIES1, &l);
+    assert_false(l.negative);
+    widget_look_fini(&l);
+    buf_puts(&b, "error: x");
+    assert_int_equal(widget_override_notes(&p, &b), 1);
+    assert_string_equal(buf_str(&b), "error: x\noverride 1: regex r(x|y) "
+                        "undecided for some series (too complex for them)");
+    buf_fini(&b);
+    regex_free(o.re);
+}
+
 /* Overrides apply in order; all of them match the name from before the
  * first rename; each sets only what it says. */
 static void
@@ -205,6 +246,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_matchers),
+        cmocka_unit_test(test_undecided_override),
         cmocka_unit_test(test_order_and_rename),
         cmocka_unit_test(test_legend),
     };

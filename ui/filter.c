@@ -2,6 +2,9 @@
  * The series filter. Parsing is a single split at the first matcher
  * operator after a label name; anything else is a substring search, so
  * every text the user types means something and no error is possible.
+ * A regex match that cannot be decided (too complex for a value, or past
+ * the draw's time budget) lets the series through and leaves a note,
+ * since hiding it would be an answer the filter does not have.
  */
 #include "ui/filter.h"
 
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
 #include "store/labels.h"
@@ -21,7 +25,15 @@ struct series_filter {
     char *name;             /* label name; NULL for F_SUBSTR */
     char *value;            /* the value, or the substring */
     struct regex *re;       /* F_RE and F_NRE */
+    double deadline;        /* filter_panel's budget ends (CPU time) */
+    bool undecided;         /* some match could not be decided */
 };
+
+/*
+ * The CPU time one panel's filtering may spend matching, so that a slow
+ * regex cannot freeze the screen: the series left are let through.
+ */
+#define PANEL_BUDGET_S 0.1
 
 static bool
 name_char(char c, bool first)
@@ -127,6 +139,7 @@ filter_match(struct series_filter *f, const struct labels *ls)
 {
     const char *v;
     struct buf b;
+    size_t before;
     bool hit;
 
     if (f == NULL)
@@ -142,9 +155,32 @@ filter_match(struct series_filter *f, const struct labels *ls)
     switch (f->op) {
     case F_EQ: return strcmp(v, f->value) == 0;
     case F_NE: return strcmp(v, f->value) != 0;
-    case F_RE: return labels_regex_match(f->re, v);
-    default: return !labels_regex_match(f->re, v);
+    default: break;
     }
+    before = regex_undecided(f->re);
+    hit = labels_regex_match(f->re, v);
+    if (regex_undecided(f->re) != before) {
+        f->undecided = true;
+        return true;
+    }
+    return hit == (f->op == F_RE);
+}
+
+const char *
+filter_note(const struct series_filter *f)
+{
+    return f != NULL && f->undecided
+           ? "regex undecided for some series (too complex or too slow): "
+             "shown unfiltered" : NULL;
+}
+
+/* The regex's stop hook: past the panel's budget. */
+static bool
+past_budget(void *ctx)
+{
+    const struct series_filter *f = ctx;
+
+    return time_cpu_s() > f->deadline;
 }
 
 /* A copy of r holding only the series that pass. */
@@ -171,11 +207,17 @@ filter_panel(struct series_filter *f, const struct panel *p,
 {
     *out = *p;
     out->queries = xcalloc(p->nqueries + 1, sizeof *out->queries);
+    if (f != NULL && f->re != NULL) {
+        f->deadline = time_cpu_s() + PANEL_BUDGET_S;
+        regex_set_stop(f->re, past_budget, f);
+    }
     for (size_t i = 0; i < p->nqueries; i++) {
         out->queries[i] = p->queries[i];
         if (p->queries[i].result != NULL)
             out->queries[i].result = filter_result(f, p->queries[i].result);
     }
+    if (f != NULL && f->re != NULL)
+        regex_set_stop(f->re, NULL, NULL);
 }
 
 void

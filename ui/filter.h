@@ -22,12 +22,20 @@ struct series_filter;
  * regex that does not compile makes the whole text a substring filter. */
 struct series_filter *filter_new(const char *text);
 void filter_free(struct series_filter *f);
-/* Whether a series with labels ls passes; a NULL filter passes all. */
+/*
+ * Whether a series with labels ls passes; a NULL filter passes all. A
+ * series whose regex match could not be decided passes, and filter_note
+ * says so from then on.
+ */
 bool filter_match(struct series_filter *f, const struct labels *ls);
+/* What the filter line should add: NULL, or why some series passed
+ * undecided. */
+const char *filter_note(const struct series_filter *f);
 /*
  * Fills out with a copy of p whose query results hold only the series
- * that pass (scalars and strings always pass). Release with
- * filter_panel_fini.
+ * that pass (scalars and strings always pass), spending at most about
+ * 100 ms of CPU time on regex matches (the rest pass undecided).
+ * Release with filter_panel_fini.
  */
 void filter_panel(struct series_filter *f, const struct panel *p,
                   struct panel *out);

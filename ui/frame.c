@@ -43,7 +43,8 @@ draw_centred(struct canvas *c, struct rect r, const char *msg, int role)
                 role, 0);
 }
 
-/* Gathers the errors of failing queries into out; returns how many. */
+/* Gathers the errors of failing queries, and the notes of overrides
+ * that could not decide, into out; returns how many. */
 static size_t
 collect_errors(const struct panel *p, struct buf *out)
 {
@@ -57,7 +58,7 @@ collect_errors(const struct panel *p, struct buf *out)
         buf_puts(out, "error: ");
         buf_puts(out, p->queries[i].error);
     }
-    return n;
+    return n + widget_override_notes(p, out);
 }
 
 /* The frame with the title set into its top edge: "┌ title ───┐". */

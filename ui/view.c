@@ -283,6 +283,9 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
                          ATTR_BOLD);
         x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x),
                          vs->filter_text, ROLE_WARN, ATTR_BOLD) + 2;
+        if (filter_note(vs->filter) != NULL)
+            x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x),
+                             filter_note(vs->filter), ROLE_WARN, 0) + 2;
     }
     if (where[0] != '\0')
         x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x), where,

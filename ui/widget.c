@@ -118,6 +118,27 @@ widget_look_of(const struct panel *p, const struct panel_query *q,
     free(base);
 }
 
+size_t
+widget_override_notes(const struct panel *p, struct buf *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->noverrides; i++) {
+        const struct series_override *o = &p->overrides[i];
+
+        if (o->match != MATCH_REGEX || o->re == NULL
+            || regex_undecided(o->re) == 0)
+            continue;
+        if (out->len > 0)
+            buf_putc(out, '\n');
+        buf_printf(out, "override %zu: regex %s undecided for some series "
+                   "(too complex for them)", i + 1,
+                   o->pattern != NULL ? o->pattern : "");
+        n++;
+    }
+    return n;
+}
+
 void
 widget_look_fini(struct widget_look *l)
 {

@@ -73,6 +73,13 @@ void widget_look_of(const struct panel *p, const struct panel_query *q,
                     const struct qseries *s, int role,
                     struct widget_look *l);
 void widget_look_fini(struct widget_look *l);
+/*
+ * Appends to out (after a newline when out is not empty) a note for each
+ * regex override of p whose match on some series name could not be
+ * decided: that series kept the look it had without the override.
+ * Returns how many.
+ */
+size_t widget_override_notes(const struct panel *p, struct buf *out);
 /* Writes v in the look's unit and decimals (format_value_as). */
 void widget_look_format(const struct widget_look *l, double v, char *out,
                         size_t n);

@@ -220,3 +220,9 @@ time_mono_s(void)
 {
     return clock_s(CLOCK_MONOTONIC);
 }
+
+double
+time_cpu_s(void)
+{
+    return clock_s(CLOCK_THREAD_CPUTIME_ID);
+}

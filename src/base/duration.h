@@ -25,5 +25,8 @@ double time_now_s(void);
 /* Seconds from a monotonic clock, for measuring durations and timeouts
  * and for the demo's simulated time. */
 double time_mono_s(void);
+/* The CPU time the calling thread has used, in seconds: a budget of
+ * work that a loaded machine's scheduling does not eat into. */
+double time_cpu_s(void);
 
 #endif

@@ -6,7 +6,10 @@
  * at once and so takes time linear in the text. Plain literals, `.*` and
  * `.+` skip pcre2 altogether, since most PromQL matchers are of that kind.
  * Search patterns (Grafana's, JavaScript-like) are compiled as written and
- * matched under the capturing run's budget.
+ * matched under the capturing run's budget. Linear is not always fast
+ * (a few patterns Go accepts cost milliseconds a byte in the DFA), so a
+ * caller's stop hook is asked before each match and between segments of
+ * a long text, and ends the match undecided.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "src/base/regex.h"
@@ -42,9 +45,16 @@
 #define PARENS_LIMIT    5000
 #define STRIKES         8
 #define PROBE_EVERY     64
+/*
+ * With a stop hook set, the DFA reads a text in segments of about this
+ * many bytes and asks the hook between them: on the slowest patterns Go
+ * accepts a byte can take a few milliseconds.
+ */
+#define SEGMENT         32
 
 static const char too_complex[] =
     "regular expression too complex for this input";
+static const char stopped[] = "regular expression match stopped";
 
 /* RE_SEARCH: a JavaScript-style pattern, for regex_search only. */
 enum regex_kind { RE_PCRE, RE_LITERAL, RE_ANY, RE_NONEMPTY, RE_SEARCH };
@@ -70,6 +80,8 @@ struct regex {
     const char *err;
     char errbuf[160];
     size_t undecided;           /* matches that ended with err set */
+    regex_stop_fn stop;         /* the caller's hook, or NULL */
+    void *stop_ctx;
 };
 
 /* True when p has no character that means something to a regex. */
@@ -274,6 +286,24 @@ regex_undecided(const struct regex *re)
     return re->undecided;
 }
 
+void
+regex_set_stop(struct regex *re, regex_stop_fn fn, void *ctx)
+{
+    re->stop = fn;
+    re->stop_ctx = ctx;
+}
+
+/* True, with the match undecided, when the caller's hook says stop. */
+static bool
+should_stop(struct regex *re)
+{
+    if (re->stop == NULL || !re->stop(re->stop_ctx))
+        return false;
+    re->undecided++;
+    re->err = stopped;
+    return true;
+}
+
 /* ---- Matching -------------------------------------------------------- */
 
 /*
@@ -345,6 +375,38 @@ set_error(struct regex *re, int rc)
 }
 
 /*
+ * One run of pcre2's DFA matcher over s[0..n): pcre2's return code, or
+ * PCRE2_ERROR_CALLOUT when the stop hook ended it. With a hook, the text
+ * goes in segments (PCRE2_PARTIAL_HARD, then PCRE2_DFA_RESTART with the
+ * text so far, so \b still sees the character before a segment).
+ */
+static int
+dfa_run(struct regex *re, const char *s, size_t n)
+{
+    uint32_t opts = PCRE2_DFA_SHORTEST | PCRE2_NO_UTF_CHECK;
+    size_t from = 0, to;
+    int rc;
+
+    for (;;) {
+        to = n;
+        if (re->stop != NULL && n - from > SEGMENT) {
+            to = from + SEGMENT;
+            while (to < n && ((unsigned char)s[to] & 0xC0) == 0x80)
+                to++;
+        }
+        rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, to, from,
+                             opts | (to < n ? PCRE2_PARTIAL_HARD : 0),
+                             re->dfa_md, NULL, re->ws, re->wscount);
+        if (rc != PCRE2_ERROR_PARTIAL || to == n)
+            return rc;
+        if (should_stop(re))
+            return PCRE2_ERROR_CALLOUT;
+        from = to;
+        opts |= PCRE2_DFA_RESTART;
+    }
+}
+
+/*
  * pcre2's DFA matcher, for the yes or no alone: 1, 0, or -1 with the
  * error set. Every match of our patterns ends at the end of the text, so
  * the shortest one found is as good as any.
@@ -359,9 +421,7 @@ dfa(struct regex *re, const char *s, size_t n)
             re->wscount = WS_FIRST;
             re->ws = xreallocarray(NULL, re->wscount, sizeof(int));
         }
-        rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, n, 0,
-                             PCRE2_DFA_SHORTEST | PCRE2_NO_UTF_CHECK,
-                             re->dfa_md, NULL, re->ws, re->wscount);
+        rc = dfa_run(re, s, n);
         if (rc != PCRE2_ERROR_DFA_WSSIZE || re->wscount >= WS_MAX)
             break;
         re->wscount *= 4;
@@ -371,7 +431,8 @@ dfa(struct regex *re, const char *s, size_t n)
         return 1;
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
-    set_error(re, rc);
+    if (rc != PCRE2_ERROR_CALLOUT)
+        set_error(re, rc);
     return -1;
 }
 
@@ -380,9 +441,12 @@ static int
 pcre_match(struct regex *re, const char *s, size_t len)
 {
     size_t n;
-    const char *subj = subject(re, s, len, &n);
+    const char *subj;
     int rc;
 
+    if (should_stop(re))
+        return -1;
+    subj = subject(re, s, len, &n);
     if (re->strikes >= STRIKES && ++re->probe % PROBE_EVERY != 0)
         return dfa(re, subj, n);
     set_budget(re->quick, QUICK_BASE, QUICK_PER, n);

@@ -59,6 +59,21 @@ const char *regex_error(const struct regex *re);
  */
 size_t regex_undecided(const struct regex *re);
 
+/*
+ * A caller's "time to stop?" (a query's deadline or cancellation): true
+ * ends the match in progress as undecided, regex_error saying
+ * "regular expression match stopped".
+ */
+typedef bool (*regex_stop_fn)(void *ctx);
+/*
+ * Sets re's hook (fn NULL: none). regex_match asks it before each match
+ * that needs pcre2, and during a long one between segments of a few tens
+ * of bytes, so one slow text cannot outlast the caller's deadline by
+ * more than a segment's work. The hook must be cheap; fn and ctx are
+ * borrowed until the hook is reset.
+ */
+void regex_set_stop(struct regex *re, regex_stop_fn fn, void *ctx);
+
 /* JavaScript's RegExp flags that regex_new_search honours. */
 enum {
     REGEX_ICASE = 1,        /* i */

@@ -153,13 +153,23 @@ sort_unique(struct dashvar_list *l)
     l->n = k;
 }
 
-/* Copies borrowed strings into l (optionally those re finds). */
-static void
+/* The note for a regex that could not decide on some values. */
+#define UNDECIDED_FMT "regex %s could not be decided on some values " \
+    "(too complex for them)"
+
+/*
+ * Copies borrowed strings into l (optionally those re finds); false when
+ * re could not decide on one of them, since l would then lack it.
+ */
+static bool
 add_all(struct dashvar_list *l, const char **v, size_t n, struct regex *re)
 {
+    size_t before = re != NULL ? regex_undecided(re) : 0;
+
     for (size_t i = 0; i < n; i++)
         if (re == NULL || regex_search(re, v[i], strlen(v[i]), 0))
             list_add(l, xstrdup(v[i]));
+    return re == NULL || regex_undecided(re) == before;
 }
 
 /* name{a="x",b="y"}, Grafana's text for a series (no name: {...}). */
@@ -237,13 +247,17 @@ from_scalar(const struct qresult *r, struct dashvar_list *l)
     list_add(l, buf_steal(&b));
 }
 
-/* Values from the store's index, where no PromQL is involved. */
-static bool
+/*
+ * Values from the store's index, where no PromQL is involved: 1, 0 when
+ * q needs PromQL, -1 with *err when metrics()'s regex could not decide.
+ */
+static int
 from_index(const struct dashvar_query *q, const struct store *st,
-           struct dashvar_list *out)
+           struct dashvar_list *out, char **err)
 {
     const char **v = NULL;
     size_t n;
+    bool ok;
 
     if (q->kind == DASHVAR_LABEL_NAMES && q->compiled == NULL)
         n = store_label_names(st, &v);
@@ -252,10 +266,13 @@ from_index(const struct dashvar_query *q, const struct store *st,
     else if (q->kind == DASHVAR_METRICS)
         n = store_label_values(st, "__name__", &v);
     else
-        return false;
-    add_all(out, v, n, q->kind == DASHVAR_METRICS ? q->re : NULL);
+        return 0;
+    ok = add_all(out, v, n, q->kind == DASHVAR_METRICS ? q->re : NULL);
     free(v);
-    return true;
+    if (ok)
+        return 1;
+    *err = xasprintf(UNDECIDED_FMT, q->arg);
+    return -1;
 }
 
 int
@@ -265,9 +282,10 @@ dashvar_run(const struct dashvar_query *q, const struct store *st,
 {
     struct qresult *r;
     struct diag d;
+    int k = from_index(q, st, out, err);
 
-    if (from_index(q, st, out))
-        return 0;
+    if (k != 0)
+        return k > 0 ? 0 : -1;
     diag_clear(&d);
     if ((r = qeval_instant_ctl(q->compiled, st, now_ms, ctl, &d)) == NULL) {
         *err = xstrdup(d.msg);
@@ -505,6 +523,13 @@ dashvar_shape(const char *regex, int sort, struct dashvar_list *l,
             return -1;
         for (size_t i = 0; i < l->n; i++)
             shape_one(re, global, l->v[i], &out);
+        if (regex_undecided(re) > 0) {
+            /* Some value might have been kept, or extracted, otherwise. */
+            *err = xasprintf(UNDECIDED_FMT, regex);
+            regex_free(re);
+            dashvar_list_fini(&out);
+            return -1;
+        }
         regex_free(re);
         dashvar_list_fini(l);
         *l = out;

@@ -60,7 +60,8 @@ void dashvar_query_fini(struct dashvar_query *q);
  * budget (NULL: as qeval_instant_ctl takes NULL). label_names and
  * label_values sort their values, as Prometheus's API does. query_result
  * writes each series as Grafana does, name{l="v",...} value
- * timestamp_ms. 0, or -1 with *err when the evaluation fails.
+ * timestamp_ms. 0, or -1 with *err when the evaluation fails or
+ * metrics()'s regex could not decide on some name (too complex for it).
  */
 int dashvar_run(const struct dashvar_query *q, const struct store *st,
                 int64_t now_ms, struct qeval_ctl *ctl,
@@ -72,7 +73,8 @@ int dashvar_run(const struct dashvar_query *q, const struct store *st,
  * the regex does not match are dropped, a capture group (or the group
  * named value or text) extracts the value, the g flag gives one value per
  * match; duplicates go. regex may be NULL or "". 0, or -1 with *err when
- * the regex is bad (l is then unchanged).
+ * the regex is bad or could not decide on some value (l is then
+ * unchanged).
  */
 int dashvar_shape(const char *regex, int sort, struct dashvar_list *l,
                   char **err);

@@ -39,6 +39,8 @@ fuzz_relabel   -max_len=16384 tests/data/relabel
                tests/data/fuzz/seeds/fuzz_relabel
 fuzz_theme     -max_len=4096 themes
 fuzz_rules     -max_len=16384 tests/data/rules
+fuzz_unittest  -max_len=8192 tests/data/rules/conformance
+               tests/data/fuzz/seeds/fuzz_unittest
 '
 
 # row NAME: the words of NAME's row (a line that starts with blanks
