@@ -8,6 +8,7 @@
 #include "store/store.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,8 @@ struct store {
     uint64_t version;           /* appends and chunk drops so far */
     struct hist added;          /* timestamps appended, by version */
     struct hist dropped;        /* ~maxt of dropped chunks, by version */
+    pthread_rwlock_t *lock;     /* readers and the writer (store.h); a
+                                   pointer, so a const store can lock */
 };
 
 #define TABLE_MIN 1024
@@ -158,6 +161,26 @@ get_series(const struct store *s, uint32_t id)
     return &s->series[id];
 }
 
+/*
+ * A writer-preferring rwlock: under a steady stream of queries a waiting
+ * writer (a scrape's commit) goes first, so readers cannot starve it and
+ * push scrapes off their schedule; a reader waits at most one commit.
+ */
+static pthread_rwlock_t *
+lock_new(void)
+{
+    pthread_rwlock_t *l = xmalloc(sizeof(*l));
+    pthread_rwlockattr_t a;
+
+    pthread_rwlockattr_init(&a);
+    pthread_rwlockattr_setkind_np(&a,
+        PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    if (pthread_rwlock_init(l, &a) != 0)
+        xalloc_fatal("cannot create the store's lock", sizeof(*l));
+    pthread_rwlockattr_destroy(&a);
+    return l;
+}
+
 struct store *
 store_new(int64_t retention_ms, size_t max_bytes)
 {
@@ -172,6 +195,7 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->post = postings_new();
     s->log = chunklog_new();
     s->clock = NO_TIME;
+    s->lock = lock_new();
     return s;
 }
 
@@ -214,6 +238,8 @@ store_free(struct store *s)
     free(s->live);
     free(s->free_ids);
     free(s->table);
+    pthread_rwlock_destroy(s->lock);
+    free(s->lock);
     free(s);
 }
 
@@ -978,4 +1004,30 @@ store_get_stats(const struct store *s, struct store_stats *st)
     st->bytes = store_bytes(s);
     st->spare = chunklog_held(s->log) - chunklog_used(s->log);
     st->strings = intern_count(s->strs);
+}
+
+/* --- readers and the writer --------------------------------------------- */
+
+void
+store_read_lock(const struct store *s)
+{
+    pthread_rwlock_rdlock(s->lock);
+}
+
+void
+store_read_unlock(const struct store *s)
+{
+    pthread_rwlock_unlock(s->lock);
+}
+
+void
+store_write_lock(struct store *s)
+{
+    pthread_rwlock_wrlock(s->lock);
+}
+
+void
+store_write_unlock(struct store *s)
+{
+    pthread_rwlock_unlock(s->lock);
 }

@@ -3,7 +3,18 @@
  * promdeck holds. Series are found by label set or by matchers (through
  * postings per label pair); each keeps a ring of compressed chunks of
  * (timestamp ms, float64) samples, trimmed to the retention window and the
- * memory budget. Not thread-safe.
+ * memory budget.
+ *
+ * Threads: the store is not thread-safe by itself; a program with more
+ * than one thread (promdeck serve) keeps readers and the writer apart
+ * with the store's own rwlock. The one thread that writes (scrape
+ * commits, staleness markers, store_gc, store_clear, rule results) holds
+ * store_write_lock around each batch of writes; any thread that reads
+ * (store_select, store_read, store_last, labels, stats, and every
+ * pointer those return) holds store_read_lock from the first read to the
+ * last use of what it read. The lock prefers the writer, so a stream of
+ * readers cannot starve it. A single-threaded program (the TUI) need not
+ * lock at all.
  *
  * Ownership: the store owns all label strings (interned once) and all
  * samples. Other modules hold series ids, never pointers into chunks. A
@@ -136,6 +147,13 @@ bool store_changes_since(const struct store *s, uint64_t version,
 /* Trims chunks older than now_ms - retention, and over-budget chunks. */
 void store_gc(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);
+
+/* The rwlock described at the top; not recursive: a thread holding it
+ * must not take it again. */
+void store_read_lock(const struct store *s);
+void store_read_unlock(const struct store *s);
+void store_write_lock(struct store *s);
+void store_write_unlock(struct store *s);
 
 static inline double
 store_stale_nan(void)
