@@ -15,7 +15,8 @@ set -eu
 # start on 127.0.0.1 (node_exporter is what the Grafana dashboard tests
 # read).
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
-libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps
+libpcre2-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev
+tmux python3 openssl gzip procps
 prometheus prometheus-node-exporter"
 tools=""
 for group in "$@"; do

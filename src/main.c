@@ -15,6 +15,7 @@
 #include "src/cmd_test.h"
 #include "src/cmd_dashboards.h"
 #include "src/cmd_query.h"
+#include "src/cmd_serve.h"
 #include "src/config/config.h"
 #include "src/loop.h"
 #include "src/startup.h"
@@ -106,7 +107,8 @@ main(int argc, char **argv)
     l.store = store_new(cli.retention_ms, 0);
     l.pool = scrape_pool_new(l.store);
     rc = cli.command == CLI_QUERY ? cmd_query_run(&cli, &l)
-                                  : run_dashboard(&cli, &l);
+         : cli.command == CLI_SERVE ? cmd_serve_run(&cli, &l)
+                                    : run_dashboard(&cli, &l);
     scrape_pool_free(l.pool);
     store_free(l.store);
     discovery_free(l.disc);
