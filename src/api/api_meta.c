@@ -81,6 +81,13 @@ some_matcher_nonempty(const struct qnode *n)
     return false;
 }
 
+static void
+empty_selector(struct http_response *rs)
+{
+    reply_error(rs, "bad_data", "invalid parameter \"match[]\": match[] "
+                "must contain at least one non-empty matcher");
+}
+
 /* Compiles every match[]; false after replying 400. */
 static bool
 parse_selectors(const struct api_params *p, struct selectors *s,
@@ -99,7 +106,12 @@ parse_selectors(const struct api_params *p, struct selectors *s,
         if ((s->q[s->n] = qparse_query(text, strlen(text), &d)) == NULL) {
             char *msg = api_parse_error_text("match[]", &d);
 
-            reply_error(rs, "bad_data", "%s", msg);
+            /* The API checks this before the parser does, in its own
+             * words. */
+            if (strstr(d.msg, "at least one non-empty matcher") != NULL)
+                empty_selector(rs);
+            else
+                reply_error(rs, "bad_data", "%s", msg);
             free(msg);
             return false;
         }
@@ -110,9 +122,7 @@ parse_selectors(const struct api_params *p, struct selectors *s,
             return false;
         }
         if (!some_matcher_nonempty(root)) {
-            reply_error(rs, "bad_data", "invalid parameter \"match[]\": "
-                        "match[] must contain at least one non-empty "
-                        "matcher");
+            empty_selector(rs);
             return false;
         }
     }

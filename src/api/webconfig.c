@@ -294,6 +294,8 @@ webcfg_load(const char *path, struct diag *d)
     }
     yaml_tree_free(root);
     free(dir);
+    if (rc < 0 && d->line > 0)
+        d->source = path;       /* the tree's copy of the name is gone */
     if (rc < 0) {
         webcfg_free(w);
         return NULL;

@@ -31,7 +31,8 @@ enum webcfg_client_auth {
 /*
  * Reads the file at path; paths inside it are relative to its folder,
  * and the certificate and key files are read here. NULL with d set
- * (file:line:col when the YAML says where) on any error: an unknown key,
+ * (its source path, borrowed, and line:col when the YAML says where) on
+ * any error: an unknown key,
  * a missing cert_file or key_file, an unknown client_auth_type or
  * min_version, a password that is not a bcrypt hash.
  */
