@@ -156,6 +156,12 @@ parse_param(const struct api_params *p, struct http_response *rs)
     if (text == NULL)
         text = "";
     diag_clear(&d);
+    if (text[strspn(text, " \t\r\n")] == '\0') {
+        /* Clients test for Prometheus's words for this one. */
+        reply_error(rs, "bad_data", "invalid parameter \"query\": 1:1: "
+                    "parse error: no expression found in input");
+        return NULL;
+    }
     if ((q = qparse_query(text, strlen(text), &d)) == NULL) {
         char *msg = api_parse_error_text("query", &d);
 
