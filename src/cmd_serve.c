@@ -1,8 +1,8 @@
 /*
  * The serve command. One loop thread owns scraping, discovery, reloads
- * and the store's writes (each batch under the store's write lock); the
- * HTTP server's threads answer the API and only read the store (under
- * its read lock). Everything else the API shows, the loop renders and
+ * and the store's writes (in write batches, store/store.h); the HTTP
+ * server's threads answer the API and only read the store (each query
+ * pinning it). Everything else the API shows, the loop renders and
  * publishes (src/serve_docs.h), so no other state is shared.
  */
 #include "src/cmd_serve.h"
@@ -26,6 +26,9 @@
 #define MAX_WAIT_MS 250
 /* How often old chunks are trimmed from the store. */
 #define GC_EVERY_MS (60 * 1000)
+/* A trim waits for no query; after this long of queries always running,
+ * the next one waits for those in progress. */
+#define GC_PATIENCE_MS (5 * 60 * 1000)
 /* How often targets and metrics are published to the API. */
 #define PUBLISH_EVERY_MS 1000
 
@@ -199,13 +202,32 @@ reload(struct serve *s, int64_t now, bool asked)
 }
 
 /*
- * One pass: wait for the network (at most MAX_WAIT_MS), then, under the
- * write lock, move transfers along (commits happen there), follow
- * discovery and start due scrapes. The lock is held for the pass's work
- * only, never while waiting.
+ * Old chunks out, when no query holds the store pinned (store/store.h);
+ * with queries always running, after GC_PATIENCE_MS it waits for them.
  */
 static void
-step(struct serve *s, int64_t *next_gc, int64_t *next_publish)
+trim(struct serve *s, int64_t now, int64_t *next_gc, int64_t *gc_due)
+{
+    struct store *st = s->l->store;
+
+    if (now < *next_gc)
+        return;
+    if (!store_trim_lock(st, now - *gc_due >= GC_PATIENCE_MS))
+        return;                 /* a query runs: try on the next pass */
+    store_gc(st, now);
+    store_trim_unlock(st);
+    *gc_due = *next_gc = now + GC_EVERY_MS;
+}
+
+/*
+ * One pass: wait for the network (at most MAX_WAIT_MS), then, as one
+ * write batch, move transfers along (commits happen there), follow
+ * discovery and start due scrapes. Queries on other threads read
+ * between batches, so neither waits for the other for long.
+ */
+static void
+step(struct serve *s, int64_t *next_gc, int64_t *gc_due,
+     int64_t *next_publish)
 {
     struct loop *l = s->l;
     int64_t now = time_now_ms(), due = scrape_pool_next_due(l->pool) - now;
@@ -218,15 +240,13 @@ step(struct serve *s, int64_t *next_gc, int64_t *next_publish)
     scrape_pool_pump(l->pool, now);
     changed = loop_sync_targets(l, now);
     scrape_pool_start_due(l->pool, now);
-    /* Rule groups hook in here, once the loop evaluates them: due groups
-     * are evaluated (reading the store) and recording rules append under
-     * this same write lock; their state is then published as
-     * API_DOC_RULES and API_DOC_ALERTS, as the targets are below. */
-    if (now >= *next_gc) {
-        store_gc(l->store, now);
-        *next_gc = now + GC_EVERY_MS;
-    }
     store_write_unlock(l->store);
+    /* Rule groups hook in here, once the loop evaluates them: due groups
+     * are evaluated outside the batch (the store's read calls lock for
+     * themselves), then their results are appended in a write batch of
+     * their own, and their state is published as API_DOC_RULES and
+     * API_DOC_ALERTS, as the targets are below. */
+    trim(s, now, next_gc, gc_due);
     if (changed)
         serve_docs_targets_changed(&s->docs);
     if (loop_reload_requested() || api_reload_pending(s->api))
@@ -241,13 +261,13 @@ static int
 run(struct serve *s)
 {
     int64_t now = time_now_ms(), next_gc = now + GC_EVERY_MS;
-    int64_t next_publish = now;
+    int64_t gc_due = next_gc, next_publish = now;
 
     serve_docs_publish_config(&s->docs, s->l, s->api);
     api_set_ready(s->api);
     LOG_INFO("Server is ready to receive web requests.");
     while (!loop_quit_requested())
-        step(s, &next_gc, &next_publish);
+        step(s, &next_gc, &gc_due, &next_publish);
     LOG_INFO("Received a stop signal, exiting gracefully...");
     return 0;
 }

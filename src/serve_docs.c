@@ -218,9 +218,7 @@ publish_metrics(struct serve_docs *d, struct loop *l, struct api *a)
     long threads;
     struct buf b;
 
-    store_read_lock(l->store);
-    store_get_stats(l->store, &st);
-    store_read_unlock(l->store);
+    store_get_stats(l->store, &st);     /* the writer's own thread */
     process_figures(&rss, &cpu, &threads);
     buf_init(&b, 0);
     buf_printf(&b, "# HELP promdeck_build_info promdeck's version.\n"

@@ -5,16 +5,19 @@
  * (timestamp ms, float64) samples, trimmed to the retention window and the
  * memory budget.
  *
- * Threads: the store is not thread-safe by itself; a program with more
- * than one thread (promdeck serve) keeps readers and the writer apart
- * with the store's own rwlock. The one thread that writes (scrape
- * commits, staleness markers, store_gc, store_clear, rule results) holds
- * store_write_lock around each batch of writes; any thread that reads
- * (store_select, store_read, store_last, labels, stats, and every
- * pointer those return) holds store_read_lock from the first read to the
- * last use of what it read. The lock prefers the writer, so a stream of
- * readers cannot starve it. A single-threaded program (the TUI) need not
- * lock at all.
+ * Threads: one thread writes, any number read (promdeck serve). The
+ * read functions below lock the store's data for the length of their
+ * own call, so they may be called from any thread. The writer thread
+ * holds store_write_lock around each batch of writes (a scrape's commit,
+ * staleness markers, --load); readers' calls wait for the batch, and the
+ * batch waits only for the calls in progress, never for a whole query.
+ * What a reader keeps between calls (series ids, label strings, the
+ * arrays of names and values) stays valid while it holds
+ * store_read_lock, a pin that only store_gc and store_clear must wait
+ * for: the writer calls those inside store_trim_lock. Neither lock is
+ * recursive; a thread holding one must not take it again, and the
+ * writer must not call the read functions inside its batch. A
+ * single-threaded program (the TUI) need not lock at all.
  *
  * Ownership: the store owns all label strings (interned once) and all
  * samples. Other modules hold series ids, never pointers into chunks. A
@@ -148,12 +151,20 @@ bool store_changes_since(const struct store *s, uint64_t version,
 void store_gc(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);
 
-/* The rwlock described at the top; not recursive: a thread holding it
- * must not take it again. */
+/* A reader's pin (see the top): ids and strings stay valid until
+ * store_read_unlock. */
 void store_read_lock(const struct store *s);
 void store_read_unlock(const struct store *s);
+/* The writer's batch of appends and new series. */
 void store_write_lock(struct store *s);
 void store_write_unlock(struct store *s);
+/*
+ * Exclusive use for store_gc or store_clear: waits for pinned readers
+ * to finish when wait is true, else returns false at once if any reader
+ * holds a pin (the writer tries again later rather than stall scrapes).
+ */
+bool store_trim_lock(struct store *s, bool wait);
+void store_trim_unlock(struct store *s);
 
 static inline double
 store_stale_nan(void)

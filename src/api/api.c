@@ -1,7 +1,9 @@
 /*
  * The API's router and its query endpoints. A query is parsed without
- * any lock, evaluated and written out under the store's read lock (the
- * result's labels point into the store), then sent. At most
+ * any lock, then evaluated and written out with the store pinned (the
+ * result's labels point into the store; store/store.h), then sent. The
+ * store's read calls lock for themselves, so the scrapes' write batches
+ * slip in between them rather than wait for a whole evaluation. At most
  * max_concurrency evaluations run at once, as Prometheus's
  * --query.max-concurrency; others wait their turn, which is what keeps
  * a burst of heavy queries from taking every core from the scrapes.
@@ -13,6 +15,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "query/query.h"
 #include "src/api/api_meta.h"
@@ -24,6 +28,9 @@
 
 /* Prometheus refuses ranges of more points than this per series. */
 #define MAX_POINTS 11000
+/* How much nicer than the loop thread a thread evaluating queries runs:
+ * on a busy machine the scrapes get the CPU first. */
+#define EVAL_NICE 5
 /* How long /-/reload waits for the loop thread's answer. */
 #define RELOAD_WAIT_S 60
 
@@ -199,7 +206,25 @@ struct eval_req {
 };
 
 /*
- * Evaluates under the read lock and writes the body; the hook where the
+ * Lowers the calling thread's priority once (Linux nice values are per
+ * thread), so evaluations yield the CPU to the loop thread's scrapes.
+ * Failing changes nothing but the priority.
+ */
+static void
+be_nice(void)
+{
+    static _Thread_local bool done;
+    pid_t tid = gettid();
+
+    if (done)
+        return;
+    done = true;
+    setpriority(PRIO_PROCESS, (id_t)tid,
+                getpriority(PRIO_PROCESS, (id_t)tid) + EVAL_NICE);
+}
+
+/*
+ * Evaluates with the store pinned and writes the body; the hook where the
  * query budget (timeout, max samples, cancellation) applies.
  */
 static void
@@ -211,6 +236,7 @@ evaluate(struct api *a, const struct query *q, const struct eval_req *e,
     struct diag d;
 
     diag_clear(&d);
+    be_nice();
     sem_wait(&a->slots);
     store_read_lock(a->st);
     r = e->range ? qeval_range(q, a->st, e->start, e->end, e->step, &d)
