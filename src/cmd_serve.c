@@ -276,8 +276,7 @@ int
 cmd_serve_run(const struct cli *cli, struct loop *l)
 {
     struct api_limits lim = { .timeout_ms = 0,
-                              .max_concurrency = cli->query_max_concurrency,
-                              .retention_ms = cli->retention_ms };
+                              .max_concurrency = cli->query_max_concurrency };
     struct serve s = { .l = l };
     struct diag d;
     int rc = 1;

@@ -407,15 +407,6 @@ handle_reload(struct api *a, struct http_response *rs)
     pthread_mutex_unlock(&a->mu);
 }
 
-void
-api_query_stats(struct api *a, uint64_t *count, double *seconds)
-{
-    pthread_mutex_lock(&a->mu);
-    *count = a->requests[0] + a->requests[1];
-    *seconds = a->seconds[0] + a->seconds[1];
-    pthread_mutex_unlock(&a->mu);
-}
-
 /* --- routing ------------------------------------------------------------ */
 
 enum methods { GET = 1, POST = 2, PUT = 4, HEAD = 8 };

@@ -28,7 +28,6 @@ struct api_limits {
     int64_t timeout_ms;         /* --query.timeout; <= 0: none */
     int64_t max_samples;        /* --query.max-samples */
     unsigned max_concurrency;   /* --query.max-concurrency */
-    int64_t retention_ms;       /* for status/runtimeinfo */
 };
 
 /* What the loop publishes: each the "data" of its endpoint, as JSON,
@@ -67,9 +66,5 @@ void api_cancel(struct api *a);
  * calls api_reload_done with NULL or why it failed. */
 bool api_reload_pending(struct api *a);
 void api_reload_done(struct api *a, const char *error);
-
-/* How many query and query_range requests were answered, and their
- * evaluation time in total (seconds): for the loop's log and tests. */
-void api_query_stats(struct api *a, uint64_t *count, double *seconds);
 
 #endif
