@@ -271,6 +271,34 @@ check "right password: 200" \
 check "plain HTTP on the TLS port gets no answer" sh -c \
     "! curl -sf -o /dev/null 'http://127.0.0.1:$tport/-/healthy'"
 check "the password is in no log" sh -c "! grep -q s3cret '$tmp/tls.log'"
+# Client certificates: RequireAndVerifyClientCert with a CA of our own.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca \
+    -keyout "$tmp/ca.key" -out "$tmp/ca.pem" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout "$tmp/cl.key" \
+    -out "$tmp/cl.csr" >/dev/null 2>&1
+openssl x509 -req -in "$tmp/cl.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
+    -CAcreateserial -days 1 -out "$tmp/cl.pem" >/dev/null 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other \
+    -keyout "$tmp/other.key" -out "$tmp/other.pem" >/dev/null 2>&1
+cat >"$tmp/mtls.yml" <<YML
+tls_server_config:
+  cert_file: cert.pem
+  key_file: key.pem
+  client_ca_file: ca.pem
+  client_auth_type: RequireAndVerifyClientCert
+YML
+mport=$(free_port)
+start_serve mtls --load "$om" --retention 10y --listen "127.0.0.1:$mport" \
+    --web.config.file "$tmp/mtls.yml"
+MS="https://127.0.0.1:$mport/-/healthy"
+check "a client certificate the CA signed: 200" wait_http "$MS" 10 \
+    --cacert "$tmp/cert.pem" --cert "$tmp/cl.pem" --key "$tmp/cl.key"
+check "no client certificate: no answer" sh -c "! curl -sf -o /dev/null \
+    --cacert '$tmp/cert.pem' '$MS'"
+check "a certificate from another CA: no answer" sh -c "! curl -sf \
+    -o /dev/null --cacert '$tmp/cert.pem' --cert '$tmp/other.pem' \
+    --key '$tmp/other.key' '$MS'"
+
 echo 'basic_auth_users: {alice: plain}' >"$tmp/bad.yml"
 "$PROMDECK" serve --load "$om" --listen 127.0.0.1:0 \
     --web.config.file "$tmp/bad.yml" 2>"$tmp/bad.log"
