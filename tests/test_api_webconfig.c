@@ -33,11 +33,12 @@ teardown(void **state)
     return ts_tmpdir_remove(dir);
 }
 
-/* Writes text as web.yml and loads it; NULL with d set when refused. */
+/* Writes text as web.yml and loads it; NULL with d set when refused
+ * (d->source borrows the path, so it outlives the call). */
 static struct webcfg *
 load(const char *text, struct diag *d)
 {
-    char path[512];
+    static char path[512];
 
     snprintf(path, sizeof(path), "%s/web.yml", dir);
     ts_write_file(path, text);
