@@ -175,6 +175,17 @@ for name in ("quiet", "load", "peer"):
 
 (_, _, _, (sl, se)), (_, _, _, (pl, pe)) = phases["load"], phases["peer"]
 sthr, pthr = len(sl) / phase, len(pl) / phase
+# The same work on both sides: each panel's series and points.
+now = time.time()
+for q in QUERIES:
+    n = []
+    for base in (S, P):
+        r = get(base, "/api/v1/query_range", dict(query=q, start=now - 900,
+                                                   end=now, step=15))
+        res = r["data"]["result"]
+        n.append("%d series, %d points" % (
+            len(res), sum(len(x["values"]) for x in res)))
+    print("  %-60.60s serve %s; prometheus %s" % (q, n[0], n[1]))
 print("query_range (%d clients, %d panels per refresh, 15m at 15s steps):"
       % (clients, len(QUERIES)))
 print("  serve      p50 %7.1f ms  p99 %7.1f ms  %7.1f req/s  %d errors" % (
