@@ -505,7 +505,10 @@ api_handle(void *ctx, const struct http_request *rq,
     struct api *a = ctx;
     bool ready;
 
-    if (strncmp(rq->path, "/api/v1/", 8) == 0) {
+    if (strncmp(rq->path, "/api/v1/", 8) == 0
+        && strcmp(rq->method, "OPTIONS") == 0) {
+        reply_text(rs, 204, "");    /* a CORS preflight, as Prometheus */
+    } else if (strncmp(rq->path, "/api/v1/", 8) == 0) {
         route_api(a, rq, rs);
     } else if (strcmp(rq->path, "/metrics") == 0) {
         if (method_ok(rq, GET, rs))

@@ -203,8 +203,8 @@ for q in 'sum(' '1%2B' 'rate(up)' 'up{a="b"'; do
     check "parse error position as Prometheus: $q ($b)" [ "$a" = "$b" ]
 done
 
-for m in PUT DELETE; do
-    check "$m /api/v1/query: 405 as Prometheus" sh -c "
+for m in PUT DELETE OPTIONS; do
+    check "$m /api/v1/query: the status Prometheus gives" sh -c "
         [ \$(curl -s -o /dev/null -w '%{http_code}' -X $m '$P/api/v1/query') = \
           \$(curl -s -o /dev/null -w '%{http_code}' -X $m '$S/api/v1/query') ]"
 done
