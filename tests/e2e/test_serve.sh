@@ -15,23 +15,6 @@ golden="$TESTDATA/promql/golden.json"
 PROM=${PROMETHEUS:-/usr/bin/prometheus}
 PROMTOOL=${PROMTOOL:-/usr/bin/promtool}
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
-print(s.getsockname()[1])'
-}
-# wait_http URL SECONDS [CURL ARGS]: until URL answers, at most SECONDS.
-wait_http() {
-    url=$1 secs=$2
-    shift 2
-    i=0
-    while [ $i -lt $((secs * 10)) ]; do
-        curl -sf --noproxy '*' -o /dev/null "$@" "$url" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
 # serve NAME ARGS...: starts promdeck serve (pid in $NAME_pid, log in
 # $tmp/NAME.log), stopped at exit.
 start_serve() {
