@@ -1,8 +1,9 @@
 /*
  * serve's log lines in logfmt as go-kit's logfmt (Prometheus's logger)
  * writes them: ts in RFC 3339 UTC with milliseconds, caller file:line,
- * level, msg, then the pairs; values with a space, '=', '"' or '\' are
- * quoted and escaped, empty ones quoted.
+ * level, msg, then the pairs; values with a space, a control character,
+ * '=' or '"' are quoted and escaped, empty ones quoted, others (a '\'
+ * included) written as they are.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -65,11 +66,11 @@ test_line(void **state)
 static void
 test_plain_and_empty(void **state)
 {
-    char *line = captured("warn", "Listening", "tls", "false", "file", "");
+    char *line = captured("warn", "Listening", "path", "C:\\x", "file", "");
 
     (void)state;
     assert_string_equal(line + 28, "caller=cmd_serve.c:42 level=warn "
-                        "msg=Listening tls=false file=\"\"\n");
+                        "msg=Listening path=C:\\x file=\"\"\n");
     free(line);
 }
 

@@ -5,6 +5,7 @@
 #include "src/api/logfmt.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,22 +13,43 @@
 #include "src/base/buf.h"
 #include "src/base/duration.h"
 
-/* A value, quoted when logfmt needs it to be. */
+/* Whether go-logfmt quotes the value: empty, or holding a space, a
+ * control character, '=' or '"'. */
+static bool
+needs_quotes(const char *v)
+{
+    if (*v == '\0')
+        return true;
+    for (; *v != '\0'; v++)
+        if ((unsigned char)*v <= ' ' || *v == '=' || *v == '"')
+            return true;
+    return false;
+}
+
+/* A value, quoted and escaped when logfmt needs it to be. */
 static void
 put_value(struct buf *b, const char *v)
 {
-    if (*v != '\0' && strpbrk(v, " =\"\t\n\\") == NULL) {
+    if (!needs_quotes(v)) {
         buf_puts(b, v);
         return;
     }
     buf_putc(b, '"');
     for (; *v != '\0'; v++) {
-        if (*v == '"' || *v == '\\')
-            buf_putc(b, '\\');
-        if (*v == '\n')
+        unsigned char c = (unsigned char)*v;
+
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '\n')
             buf_puts(b, "\\n");
+        else if (c == '\t')
+            buf_puts(b, "\\t");
+        else if (c == '\r')
+            buf_puts(b, "\\r");
+        else if (c < ' ')
+            buf_printf(b, "\\u%04x", c);
         else
-            buf_putc(b, *v);
+            buf_putc(b, (char)c);
     }
     buf_putc(b, '"');
 }
