@@ -210,6 +210,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$tmp/big.body" \
 check "a body past 1 MiB is refused ($code)" [ "$code" = 413 ]
 check "serve still answers after the refusals" wait_http "$S/-/healthy" 2
 
+check "/metrics passes promtool check metrics" sh -c "
+    curl -sf '$S/metrics' | '$PROMTOOL' check metrics"
+check "/metrics counts the queries answered" sh -c "
+    curl -sf '$S/metrics' | grep -Eq '^promdeck_query_duration_seconds_count\{handler=\"query_range\"\} [1-9]'"
+
 # The same status documents Prometheus has, in its shape.
 check "rules, alerts, buildinfo, tsdb, runtimeinfo have Prometheus's keys" \
     python3 - "$P" "$S" <<'PY'
