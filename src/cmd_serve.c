@@ -7,6 +7,8 @@
  */
 #include "src/cmd_serve.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,8 +111,34 @@ open_listener(struct serve *s, const char *addr)
     return true;
 }
 
+static bool open_all(struct serve *s, char **dflt_out);
+
+/*
+ * Opens every address. The HTTP threads start with SIGINT, SIGTERM and
+ * SIGHUP blocked (threads inherit the mask), so those signals always
+ * reach the loop thread, whose wait they cut short.
+ */
 static bool
 open_listeners(struct serve *s)
+{
+    char *dflt = NULL;
+    bool ok;
+    sigset_t block, old;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    ok = open_all(s, &dflt);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    free(dflt);
+    return ok;
+}
+
+/* Every --listen address, or the default socket (*dflt, to free). */
+static bool
+open_all(struct serve *s, char **dflt_out)
 {
     const struct cli *cli = s->l->cli;
     char *dflt = NULL;
@@ -129,7 +157,7 @@ open_listeners(struct serve *s)
                      sizeof(s->listen_names) - strlen(s->listen_names),
                      "%s%s", i ? "," : "", addr);
     }
-    free(dflt);
+    *dflt_out = dflt;
     return ok;
 }
 

@@ -11,6 +11,7 @@
 #include "src/api/api.h"
 
 #include <pthread.h>
+#include <errno.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -237,7 +238,8 @@ evaluate(struct api *a, const struct query *q, const struct eval_req *e,
 
     diag_clear(&d);
     be_nice();
-    sem_wait(&a->slots);
+    while (sem_wait(&a->slots) != 0 && errno == EINTR)
+        ;
     store_read_lock(a->st);
     r = e->range ? qeval_range(q, a->st, e->start, e->end, e->step, &d)
                  : qeval_instant(q, a->st, e->t, &d);
