@@ -209,6 +209,22 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$tmp/big.body" \
     "$S/api/v1/query")
 check "a body past 1 MiB is refused ($code)" [ "$code" = 413 ]
 check "serve still answers after the refusals" wait_http "$S/-/healthy" 2
+check "clients that send half a request do not stall the others" \
+    python3 - "$port" <<'PY'
+import socket, sys, time, urllib.request
+port = int(sys.argv[1])
+idle = []
+for i in range(20):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"POST /api/v1/query HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Length: 100\r\n\r\nquery=")
+    idle.append(s)
+t0 = time.time()
+r = urllib.request.urlopen("http://127.0.0.1:%d/api/v1/query?query=1" % port,
+                           timeout=10).read()
+assert b'"success"' in r, r
+print("answered in %.3f s beside 20 stalled clients" % (time.time() - t0))
+PY
 
 check "/metrics passes promtool check metrics" sh -c "
     curl -sf '$S/metrics' | '$PROMTOOL' check metrics"
