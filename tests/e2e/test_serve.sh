@@ -35,6 +35,20 @@ check "serve answers on its Unix socket" \
     curl -sf --unix-socket "$sock" -o /dev/null http://x/-/healthy
 check "the socket is 0600 in a 0700 folder" sh -c "
     [ \$(stat -c %a '$sock') = 600 ] && [ \$(stat -c %a '$tmp/run') = 700 ]"
+# The default listener: $XDG_RUNTIME_DIR/promdeck/promdeck.sock.
+mkdir -m 700 "$tmp/xdg"
+XDG_RUNTIME_DIR="$tmp/xdg" "$PROMDECK" serve --load "$om" 2>"$tmp/dflt.log" &
+dflt_pid=$!
+on_exit "kill $dflt_pid 2>/dev/null"
+check "by default serve answers on \$XDG_RUNTIME_DIR/promdeck/promdeck.sock" \
+    wait_http http://x/-/ready 10 --unix-socket "$tmp/xdg/promdeck/promdeck.sock"
+kill "$dflt_pid"
+wait "$dflt_pid"
+chmod 755 "$tmp/xdg/promdeck"
+XDG_RUNTIME_DIR="$tmp/xdg" "$PROMDECK" serve --load "$om" 2>"$tmp/dflt.log"
+check "a socket folder others can open is refused, with the fix" grep -q \
+    'is open to other users (mode 755; chmod 700 it)' "$tmp/dflt.log"
+
 check "the log is logfmt, as Prometheus writes it" grep -Eq \
     '^ts=[0-9T:.-]+Z caller=[a-z_]+\.c:[0-9]+ level=info msg="Server is ready' \
     "$tmp/main.log"
