@@ -57,6 +57,10 @@ struct cli {
     int nlisten;
     const char *web_config;     /* --web.config.file FILE, or NULL */
     int query_max_concurrency;  /* --query.max-concurrency, default 20 */
+    /* The budget of each query (dashboard and promdeck query), under
+     * Prometheus's names: --query.max-samples, --query.timeout. */
+    int64_t query_max_samples;
+    int64_t query_timeout_ms;
     /* promdeck query */
     const char *expr;
     const char *load[CLI_MAX_LOAD];     /* --load FILE..., argv-owned */

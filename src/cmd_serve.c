@@ -303,7 +303,8 @@ run(struct serve *s)
 int
 cmd_serve_run(const struct cli *cli, struct loop *l)
 {
-    struct api_limits lim = { .timeout_ms = 0,
+    struct api_limits lim = { .timeout_ms = cli->query_timeout_ms,
+                              .max_samples = cli->query_max_samples,
                               .max_concurrency = cli->query_max_concurrency };
     struct serve s = { .l = l };
     struct diag d;

@@ -79,6 +79,8 @@ api_new(struct store *st, const struct api_limits *lim)
     a->lim = *lim;
     if (a->lim.max_concurrency == 0)
         a->lim.max_concurrency = 20;
+    if (a->lim.max_samples <= 0)
+        a->lim.max_samples = QEVAL_MAX_SAMPLES;
     sem_init(&a->slots, 0, a->lim.max_concurrency);
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->reloaded, NULL);
@@ -224,25 +226,41 @@ be_nice(void)
                 getpriority(PRIO_PROCESS, (id_t)tid) + EVAL_NICE);
 }
 
+/* The errorType of a failed evaluation, as Prometheus's
+ * returnAPIError picks it: too many samples is an execution error. */
+static const char *
+error_type(const struct qeval_ctl *ctl)
+{
+    return ctl->stopped == QEVAL_TIMEOUT ? "timeout"
+           : ctl->stopped == QEVAL_CANCELED ? "canceled" : "execution";
+}
+
 /*
- * Evaluates with the store pinned and writes the body; the hook where the
- * query budget (timeout, max samples, cancellation) applies.
+ * Evaluates with the store pinned and writes the body, within the
+ * budget: --query.max-samples, the request's timeout (at most
+ * --query.timeout) and the shutdown flag.
  */
 static void
 evaluate(struct api *a, const struct query *q, const struct eval_req *e,
          struct http_response *rs)
 {
     double t0 = time_mono_s();
+    struct qeval_ctl ctl;
     struct qresult *r;
     struct diag d;
 
     diag_clear(&d);
+    qeval_ctl_init(&ctl);
+    ctl.max_samples = a->lim.max_samples;
+    ctl.timeout_ms = e->timeout_ms;
+    ctl.cancel = &a->cancel;
     be_nice();
     while (sem_wait(&a->slots) != 0 && errno == EINTR)
         ;
     store_read_lock(a->st);
-    r = e->range ? qeval_range(q, a->st, e->start, e->end, e->step, &d)
-                 : qeval_instant(q, a->st, e->t, &d);
+    r = e->range ? qeval_range_ctl(q, a->st, NULL, e->start, e->end,
+                                   e->step, &ctl, &d)
+                 : qeval_instant_ctl(q, a->st, e->t, &ctl, &d);
     if (r != NULL) {
         rs->status = 200;
         rs->content_type = "application/json";
@@ -251,7 +269,7 @@ evaluate(struct api *a, const struct query *q, const struct eval_req *e,
     store_read_unlock(a->st);
     sem_post(&a->slots);
     if (r == NULL)
-        reply_error(rs, "execution", "%s", d.msg);
+        reply_error(rs, error_type(&ctl), "%s", d.msg);
     qresult_free(r);
     record(a, e->range, time_mono_s() - t0);
 }

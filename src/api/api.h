@@ -26,8 +26,9 @@
 
 struct api_limits {
     int64_t timeout_ms;         /* --query.timeout; <= 0: none */
-    int64_t max_samples;        /* --query.max-samples */
-    unsigned max_concurrency;   /* --query.max-concurrency */
+    int64_t max_samples;        /* --query.max-samples; <= 0: Prometheus's
+                                   default, QEVAL_MAX_SAMPLES */
+    unsigned max_concurrency;   /* --query.max-concurrency; 0: 20 */
 };
 
 /* What the loop publishes: each the "data" of its endpoint, as JSON,

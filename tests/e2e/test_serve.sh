@@ -245,6 +245,23 @@ check "/metrics passes promtool check metrics" sh -c "
 check "/metrics counts the queries answered" sh -c "
     curl -sf '$S/metrics' | grep -Eq '^promdeck_query_duration_seconds_count\{handler=\"query_range\"\} [1-9]'"
 
+# The query budget: Prometheus's texts (promql/engine.go) and codes.
+lport=$(free_port)
+start_serve limits --load "$om" --retention 10y --listen "127.0.0.1:$lport" \
+    --query.max-samples 100
+L="http://127.0.0.1:$lport"
+check "serve with --query.max-samples 100 answers" wait_http "$L/-/ready" 10
+check "past --query.max-samples: 422 execution, Prometheus's words" sh -c "
+    [ \"\$(curl -s -g -w ' %{http_code}' \
+        '$L/api/v1/query?query=app_requests_total[30m]&time=1700001800')\" = \
+      '{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing would load too many samples into memory in query execution\"} 422' ]"
+check "past the request's timeout: 503 timeout, Prometheus's words" sh -c "
+    [ \"\$(curl -s -w ' %{http_code}' --data time=1700001800 \
+        --data timeout=0.001 --data-urlencode \
+        'query=count_over_time(app_requests_total[5m:1ms])' \
+        '$S/api/v1/query')\" = \
+      '{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in expression evaluation\"} 503' ]"
+
 # The same status documents Prometheus has, in its shape.
 check "rules, alerts, buildinfo, tsdb, runtimeinfo have Prometheus's keys" \
     python3 - "$P" "$S" <<'PY'
