@@ -134,15 +134,15 @@ hist_forget(struct store *s)
     s->added.floor = s->dropped.floor = s->version;
 }
 
-uint64_t
-store_version(const struct store *s)
+static uint64_t
+version_unlocked(const struct store *s)
 {
     return s->version;
 }
 
-bool
-store_changes_since(const struct store *s, uint64_t version,
-                    struct store_changes *out)
+static bool
+changes_unlocked(const struct store *s, uint64_t version,
+                 struct store_changes *out)
 {
     int64_t k;
 
@@ -1117,6 +1117,29 @@ store_get_stats(const struct store *s, struct store_stats *st)
     rd_enter(s);
     stats_unlocked(s, st);
     rd_leave(s);
+}
+
+uint64_t
+store_version(const struct store *s)
+{
+    uint64_t v;
+
+    rd_enter(s);
+    v = version_unlocked(s);
+    rd_leave(s);
+    return v;
+}
+
+bool
+store_changes_since(const struct store *s, uint64_t version,
+                    struct store_changes *out)
+{
+    bool known;
+
+    rd_enter(s);
+    known = changes_unlocked(s, version, out);
+    rd_leave(s);
+    return known;
 }
 
 void
