@@ -322,6 +322,9 @@ cmd_serve_run(const struct cli *cli, struct loop *l)
         free(where);
         return 2;
     }
+    if (l->cfg->nrule_files > 0 || cli->nrules > 0)
+        LOG_WARN("Rule files are not evaluated by serve yet; "
+                 "/api/v1/rules and /api/v1/alerts stay empty");
     s.api = api_new(l->store, &lim);
     targets_init(&l->targets);
     serve_docs_init(&s.docs, s.listen_names);
