@@ -269,11 +269,11 @@ step(struct serve *s, int64_t *next_gc, int64_t *gc_due,
     changed = loop_sync_targets(l, now);
     scrape_pool_start_due(l->pool, now);
     store_write_unlock(l->store);
-    /* Rule groups hook in here, once the loop evaluates them: due groups
-     * are evaluated outside the batch (the store's read calls lock for
-     * themselves), then their results are appended in a write batch of
-     * their own, and their state is published as API_DOC_RULES and
-     * API_DOC_ALERTS, as the targets are below. */
+    /* Rule groups hook in here (src/ruleset.h): ruleset_run outside any
+     * batch, since its reads lock per call and a batch around it would
+     * deadlock on them; the rules code takes store_write_lock around
+     * each rule's appends; then API_DOC_RULES and API_DOC_ALERTS are
+     * published from ruleset_groups, as the targets are below. */
     trim(s, now, next_gc, gc_due);
     if (changed)
         serve_docs_targets_changed(&s->docs);
