@@ -48,7 +48,8 @@ WERROR   ?=
 PKG_CONFIG ?= pkg-config
 DATADIR   = $(PREFIX)/share/promdeck
 MANDIR    = $(PREFIX)/share/man
-PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8
+PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls \
+            libxcrypt
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral $(WERROR)
 # The installed themes and dashboards, for the code that looks for them.
@@ -59,7 +60,7 @@ LIBS       = $(PKG_LIBS) -lresolv -lm
 LINK       = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 
 MODULES   = src/base store scrape query ui src/config src/dash src/demo \
-            src/rules src/collect src
+            src/rules src/api src/collect src
 LIB_SRCS  = $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libpromdeck.a

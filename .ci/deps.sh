@@ -7,7 +7,9 @@
 #                         runtimes, for make fuzz
 set -eu
 
-# Build: compiler, pkg-config and the -dev packages of the five libraries.
+# Build: compiler, pkg-config and the -dev packages of the libraries:
+# ncurses, libcurl, libyaml, pcre2, cmocka, and for promdeck serve
+# libmicrohttpd, GnuTLS (its TLS) and libcrypt (bcrypt passwords).
 # Tests: tmux drives the real TUI, python3 serves test targets and DNS
 # answers, openssl makes TLS certificates, gzip makes a gzip bomb, procps
 # (pgrep) finds the processes the tests signal, prometheus (and promtool)
@@ -16,7 +18,8 @@ set -eu
 # read), and prometheus-alertmanager is the real Alertmanager that
 # test_alertmanager.sh sends promdeck's alerts to.
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
-libpcre2-dev libcmocka-dev tmux python3 openssl gzip procps
+libpcre2-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev
+tmux python3 openssl gzip procps
 prometheus prometheus-node-exporter prometheus-alertmanager"
 tools=""
 for group in "$@"; do
@@ -36,7 +39,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
         esac
     done
 else
-    for lib in ncursesw libcurl yaml-0.1 libpcre2-8 cmocka; do
+    for lib in ncursesw libcurl yaml-0.1 libpcre2-8 cmocka libmicrohttpd \
+               gnutls libxcrypt; do
         pkg-config --exists "$lib" 2>/dev/null || missing="$missing $lib"
     done
     for tool in $tools; do

@@ -23,6 +23,7 @@ static const char usage_text[] =
 "       promdeck [options] HOST:PORT|URL...\n"
 "       promdeck [options] --config FILE | --demo\n"
 "       promdeck query [options] EXPR\n"
+"       promdeck serve [options] [--config FILE | --demo] [--load FILE]\n"
 "       promdeck check config FILE\n"
 "       promdeck check dashboard FILE...\n"
 "       promdeck check rules [--lint-fatal] FILE...\n"
@@ -75,6 +76,14 @@ static const char usage_text[] =
 "      --time T           evaluate at T (Unix seconds or RFC 3339)\n"
 "      --start T --end T --step DUR   evaluate as a range query\n"
 "\n"
+"Serve options (promdeck serve):\n"
+"      --listen ADDR      unix:PATH or HOST:PORT to answer the Prometheus\n"
+"                         HTTP API on (repeatable; default: the socket\n"
+"                         $XDG_RUNTIME_DIR/promdeck/promdeck.sock)\n"
+"      --web.config.file FILE  TLS and basic auth for TCP, in Prometheus's\n"
+"                         web-config format\n"
+"      --query.max-concurrency N  queries evaluated at once (default 20)\n"
+"\n"
 "Keys: q quit, Tab/1-9 switch views (pages, targets, alerts, rules),\n"
 "? help, p pause.\n"
 "Exit status: 0 success, 1 the job failed, 2 usage or configuration "
@@ -84,7 +93,8 @@ enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
-    OPT_LIST_DASHBOARDS, OPT_SET, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
+    OPT_LIST_DASHBOARDS, OPT_SET, OPT_LISTEN, OPT_WEB_CONFIG,
+    OPT_QUERY_MAX_CONCURRENCY, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -121,6 +131,10 @@ static const struct option long_options[] = {
     { "start", required_argument, NULL, OPT_START },
     { "end", required_argument, NULL, OPT_END },
     { "step", required_argument, NULL, OPT_STEP },
+    { "listen", required_argument, NULL, OPT_LISTEN },
+    { "web.config.file", required_argument, NULL, OPT_WEB_CONFIG },
+    { "query.max-concurrency", required_argument, NULL,
+      OPT_QUERY_MAX_CONCURRENCY },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -156,6 +170,7 @@ set_defaults(struct cli *c)
     c->retention_ms = 3600 * 1000;
     c->refresh_ms = 1000;
     c->timeout_ms = 60 * 1000;
+    c->query_max_concurrency = 20;
     c->query_max_samples = QEVAL_MAX_SAMPLES;
     c->query_timeout_ms = QEVAL_TIMEOUT_MS;
 }
@@ -170,6 +185,38 @@ duration_opt(const char *name, const char *arg, int64_t *ms)
         return -1;
     }
     return 0;
+}
+
+/* The options of promdeck serve; -1 to go on or an exit status. */
+static int
+serve_option(struct cli *c, int opt, const char *arg)
+{
+    char *end;
+    long n;
+
+    if (c->command != CLI_SERVE)
+        return usage_error("%s is an option of promdeck serve",
+                           opt == OPT_LISTEN ? "--listen"
+                           : opt == OPT_WEB_CONFIG ? "--web.config.file"
+                           : "--query.max-concurrency");
+    if (opt == OPT_WEB_CONFIG) {
+        c->web_config = arg;
+    } else if (opt == OPT_QUERY_MAX_CONCURRENCY) {
+        n = strtol(arg, &end, 10);
+        if (*end != '\0' || n < 1 || n > 1000)
+            return usage_error("--query.max-concurrency wants 1 to 1000, "
+                               "not '%s'", arg);
+        c->query_max_concurrency = (int)n;
+    } else if (c->nlisten == CLI_MAX_LISTEN) {
+        return usage_error("%s", "too many --listen addresses");
+    } else if (strncmp(arg, "unix:", 5) == 0 ? arg[5] == '\0'
+               : strrchr(arg, ':') == NULL) {
+        return usage_error("--listen wants unix:PATH or HOST:PORT, not "
+                           "'%s'", arg);
+    } else {
+        c->listen[c->nlisten++] = arg;
+    }
+    return -1;
 }
 
 /* --query.max-samples N and --query.timeout DUR, each query's budget
@@ -293,6 +340,10 @@ handle_option(struct cli *c, int opt, const char *arg)
                                arg);
         c->has_range = true;
         break;
+    case OPT_LISTEN:
+    case OPT_WEB_CONFIG:
+    case OPT_QUERY_MAX_CONCURRENCY:
+        return serve_option(c, opt, arg);
     case 'h': fputs(usage_text, stdout); return 0;
     case 'V': printf("promdeck %s\n", PROMDECK_VERSION); return 0;
     default: return usage_error("%s", "unknown option");
@@ -321,6 +372,22 @@ check_query(struct cli *c, int argc, char **argv)
         return usage_error("%s", "--rules is for the dashboard; query "
                            "does not evaluate rules");
     c->collector = c->nload == 0 && c->config == NULL && !c->demo;
+    return -1;
+}
+
+/* promdeck serve: what to collect (any of --config or --demo, and
+ * --load files), nothing else on the line. */
+static int
+check_serve(struct cli *c, int argc, char **argv)
+{
+    if (optind < argc)
+        return usage_error("unexpected argument '%s' (serve scrapes the "
+                           "targets of --config or --demo)", argv[optind]);
+    if (c->config != NULL && c->demo)
+        return usage_error("%s", "--config and --demo exclude each other");
+    if (c->config == NULL && !c->demo && c->nload == 0)
+        return usage_error("%s", "serve wants data: --config FILE, --demo "
+                           "or --load FILE...");
     return -1;
 }
 
@@ -392,6 +459,8 @@ check_combination(struct cli *c, int argc, char **argv)
                            "own scrape_interval");
     if (c->command == CLI_QUERY)
         return check_query(c, argc, argv);
+    if (c->command == CLI_SERVE)
+        return check_serve(c, argc, argv);
     if (c->command == CLI_CHECK_CONFIG || c->command == CLI_CHECK_DASHBOARD) {
         c->files = (const char **)argv + optind;
         c->nfiles = argc - optind;
@@ -419,6 +488,9 @@ parse_command(struct cli *c, int argc, char **argv, int *skip)
     *skip = 0;
     if (argc > 1 && strcmp(argv[1], "query") == 0) {
         c->command = CLI_QUERY;
+        *skip = 1;
+    } else if (argc > 1 && strcmp(argv[1], "serve") == 0) {
+        c->command = CLI_SERVE;
         *skip = 1;
     } else if (argc > 1 && strcmp(argv[1], "test") == 0) {
         if (argc == 2 || strcmp(argv[2], "rules") != 0)

@@ -12,11 +12,13 @@
 
 #define CLI_MAX_LOAD 32
 #define CLI_MAX_DASH 16
+#define CLI_MAX_LISTEN 8
 #define CLI_MAX_RULES 32
 
 enum cli_command {
     CLI_DASHBOARD,          /* promdeck [options] */
     CLI_QUERY,              /* promdeck query ... EXPR */
+    CLI_SERVE,              /* promdeck serve [options] */
     CLI_CHECK_CONFIG,       /* promdeck check config FILE */
     CLI_CHECK_DASHBOARD,    /* promdeck check dashboard FILE... */
     CLI_CHECK_RULES,        /* promdeck check rules [opts] FILE... */
@@ -58,6 +60,11 @@ struct cli {
     int glyphs;                 /* --glyphs: enum glyphs (ui/canvas.h) */
     const char *theme;          /* --theme NAME|FILE, or NULL */
     const char *log;            /* --log FILE (-v: promdeck.log), or NULL */
+    /* promdeck serve */
+    const char *listen[CLI_MAX_LISTEN];    /* --listen ADDR..., argv-owned */
+    int nlisten;
+    const char *web_config;     /* --web.config.file FILE, or NULL */
+    int query_max_concurrency;  /* --query.max-concurrency, default 20 */
     /* The budget of each query (dashboard and promdeck query), under
      * Prometheus's names: --query.max-samples, --query.timeout. */
     int64_t query_max_samples;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "query/query.h"
+#include "src/api/apijson.h"
 #include "src/base/duration.h"
 #include "src/base/json.h"
 #include "src/base/xalloc.h"
@@ -25,133 +26,31 @@ put_time(struct buf *out, int64_t ms)
     json_format_value((double)ms / 1000.0, out);
 }
 
-/* [t,"v"] as the API writes a sample (jsonutil's MarshalTimestamp and
- * MarshalValue). */
+/* An API body (src/api/apijson.h) on stdout, ended by a newline. */
 static void
-put_pair(struct buf *out, int64_t t, double v)
+print_body(struct buf *body)
 {
-    buf_putc(out, '[');
-    json_time_ms(out, t);
-    buf_putc(out, ',');
-    json_prom_value(out, v);
-    buf_putc(out, ']');
+    buf_putc(body, '\n');
+    fputs(buf_str(body), stdout);
 }
 
-/* [t,"v"] as the API writes a scalar or string result: Go's encoding/json
- * on t/1000, and a scalar's value in FormatFloat(v, 'f', -1, 64). */
-static void
-put_scalar(struct buf *out, int64_t t, const double *v, const char *str)
-{
-    buf_putc(out, '[');
-    json_number(out, (double)t / 1000.0);
-    buf_puts(out, v != NULL ? ",\"" : ",");
-    if (v != NULL)
-        json_format_value(*v, out);
-    else
-        json_string(out, str);
-    buf_puts(out, v != NULL ? "\"]" : "]");
-}
-
-static void
-write_json(const struct qresult *r, struct buf *out)
-{
-    static const char *const types[] = {
-        [QV_SCALAR] = "scalar", [QV_VECTOR] = "vector",
-        [QV_MATRIX] = "matrix", [QV_STRING] = "string",
-    };
-
-    buf_printf(out, "{\"status\":\"success\",\"data\":{\"resultType\":"
-               "\"%s\",\"result\":", types[r->type]);
-    if (r->type == QV_SCALAR) {
-        put_scalar(out, r->t, &r->scalar, NULL);
-    } else if (r->type == QV_STRING) {
-        put_scalar(out, r->t, NULL, r->string);
-    } else {
-        buf_putc(out, '[');
-        for (size_t i = 0; i < r->nseries; i++) {
-            const struct qseries *s = &r->series[i];
-
-            buf_puts(out, i ? ",{\"metric\":" : "{\"metric\":");
-            labels_json(&s->labels, out);
-            if (r->type == QV_VECTOR) {
-                buf_puts(out, ",\"value\":");
-                put_pair(out, s->points[0].t, s->points[0].v);
-            } else {
-                buf_puts(out, ",\"values\":[");
-                for (size_t k = 0; k < s->npoints; k++) {
-                    if (k > 0)
-                        buf_putc(out, ',');
-                    put_pair(out, s->points[k].t, s->points[k].v);
-                }
-                buf_putc(out, ']');
-            }
-            buf_putc(out, '}');
-        }
-        buf_putc(out, ']');
-    }
-    buf_puts(out, "}}\n");
-}
-
-/*
- * s as a JSON string the way Go's encoding/json (Go 1.19, which built
- * Prometheus 2.42) writes one: besides RFC 8259's escapes it writes <, >
- * and & as \u003c, \u003e and \u0026, and U+2028 and U+2029 escaped.
- */
-static void
-put_go_string(struct buf *out, const char *s)
-{
-    struct buf b;
-
-    buf_init(&b, 0);
-    json_string(&b, s);
-    for (size_t i = 0; i < b.len; i++) {
-        unsigned char c = (unsigned char)b.data[i];
-
-        if (c == '<' || c == '>' || c == '&') {
-            buf_printf(out, "\\u%04x", c);
-        } else if (c == 0xe2 && i + 2 < b.len
-                   && (unsigned char)b.data[i + 1] == 0x80
-                   && ((unsigned char)b.data[i + 2] & 0xfe) == 0xa8) {
-            buf_printf(out, "\\u%04x", 0x2028 + (b.data[i + 2] & 1));
-            i += 2;
-        } else {
-            buf_putc(out, (char)c);
-        }
-    }
-    buf_fini(&b);
-}
-
-/*
- * The body of a failed API call: {"status":"error","errorType":T,
- * "error":E}, in the order Prometheus's response struct has them (data
- * and warnings are left out when empty).
- */
+/* The error body Prometheus's API sends for the same failure. */
 static void
 write_json_error(const char *type, const char *error)
 {
     struct buf out;
 
     buf_init(&out, 0);
-    buf_printf(&out, "{\"status\":\"error\",\"errorType\":\"%s\","
-               "\"error\":", type);
-    put_go_string(&out, error);
-    buf_puts(&out, "}\n");
-    fputs(buf_str(&out), stdout);
+    api_json_error(&out, type, error);
+    print_body(&out);
     buf_fini(&out);
 }
 
-/*
- * A query that does not parse, as the API reports it: the parameter
- * wrapped around promql's ParseErr, "1:5: parse error: MSG" (line and
- * byte column of the error's start, both from 1). Type errors are parse
- * errors there too.
- */
+/* A query that does not parse, as the API reports it. */
 static void
 parse_error_json(const struct diag *d)
 {
-    char *msg = xasprintf("invalid parameter \"query\": %d:%d: parse "
-                          "error: %s", d->line > 0 ? d->line : 1,
-                          d->col > 0 ? d->col : 1, d->msg);
+    char *msg = api_parse_error_text("query", d);
 
     write_json_error("bad_data", msg);
     free(msg);
@@ -281,11 +180,13 @@ cmd_query_run(const struct cli *cli, struct loop *l)
         return eval_failed(cli, &ctl, &d);
     }
     buf_init(&out, 0);
-    if (cli->output == CLI_JSON)
-        write_json(r, &out);
-    else
+    if (cli->output == CLI_JSON) {
+        api_json_result(r, &out);
+        print_body(&out);
+    } else {
         write_text(r, &out);
-    fputs(buf_str(&out), stdout);
+        fputs(buf_str(&out), stdout);
+    }
     buf_fini(&out);
     qresult_free(r);
     qparse_free(q);

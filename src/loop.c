@@ -770,3 +770,29 @@ loop_run(struct loop *l)
     l->reload_error = NULL;
     return rc;
 }
+
+/* --- for a loop without a screen (promdeck serve) ----------------------- */
+
+bool
+loop_quit_requested(void)
+{
+    return quit_requested != 0;
+}
+
+bool
+loop_reload_requested(void)
+{
+    return reload_requested != 0;
+}
+
+bool
+loop_sync_targets(struct loop *l, int64_t now)
+{
+    return sync_targets(l, now);
+}
+
+void
+loop_reload(struct loop *l, int64_t now)
+{
+    reload(l, now);
+}

@@ -63,4 +63,16 @@ bool loop_collect(struct loop *l);
  * (--once); returns the exit status. */
 int loop_run(struct loop *l);
 
+/*
+ * The parts of the loop that a loop without a screen (promdeck serve)
+ * runs itself: whether SIGINT/SIGTERM or SIGHUP came; moving discovery
+ * along (true when the pool got a new target list); a reload of the
+ * --config file as SIGHUP does (it clears the SIGHUP flag; a failure
+ * leaves the old config running and says why in l->reload_error).
+ */
+bool loop_quit_requested(void);
+bool loop_reload_requested(void);
+bool loop_sync_targets(struct loop *l, int64_t now);
+void loop_reload(struct loop *l, int64_t now);
+
 #endif

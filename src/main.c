@@ -15,6 +15,7 @@
 #include "src/cmd_test.h"
 #include "src/cmd_dashboards.h"
 #include "src/cmd_query.h"
+#include "src/cmd_serve.h"
 #include "src/config/config.h"
 #include "src/loop.h"
 #include "src/startup.h"
@@ -109,6 +110,8 @@ main(int argc, char **argv)
     l.rules = ruleset_new();
     if (cli.command == CLI_QUERY)
         rc = cmd_query_run(&cli, &l);
+    else if (cli.command == CLI_SERVE)
+        rc = cmd_serve_run(&cli, &l);
     else if ((rc = startup_rules(&cli, &cfg, l.rules, l.store)) == 0)
         rc = run_dashboard(&cli, &l);
     ruleset_free(l.rules);

@@ -8,6 +8,7 @@
 #include "store/store.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,10 @@ struct store {
     uint64_t version;           /* appends and chunk drops so far */
     struct hist added;          /* timestamps appended, by version */
     struct hist dropped;        /* ~maxt of dropped chunks, by version */
+    /* Readers and the writer (store.h); pointers, so a const store can
+     * lock them. */
+    pthread_rwlock_t *data;     /* each read call; the writer's batches */
+    pthread_rwlock_t *pin;      /* readers' whole use; gc and clear */
 };
 
 #define TABLE_MIN 1024
@@ -129,15 +134,15 @@ hist_forget(struct store *s)
     s->added.floor = s->dropped.floor = s->version;
 }
 
-uint64_t
-store_version(const struct store *s)
+static uint64_t
+version_unlocked(const struct store *s)
 {
     return s->version;
 }
 
-bool
-store_changes_since(const struct store *s, uint64_t version,
-                    struct store_changes *out)
+static bool
+changes_unlocked(const struct store *s, uint64_t version,
+                 struct store_changes *out)
 {
     int64_t k;
 
@@ -158,6 +163,26 @@ get_series(const struct store *s, uint32_t id)
     return &s->series[id];
 }
 
+/*
+ * A writer-preferring rwlock: under a steady stream of readers a waiting
+ * writer goes first, so readers cannot starve it and push scrapes off
+ * their schedule.
+ */
+static pthread_rwlock_t *
+lock_new(void)
+{
+    pthread_rwlock_t *l = xmalloc(sizeof(*l));
+    pthread_rwlockattr_t a;
+
+    pthread_rwlockattr_init(&a);
+    pthread_rwlockattr_setkind_np(&a,
+        PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    if (pthread_rwlock_init(l, &a) != 0)
+        xalloc_fatal("cannot create the store's lock", sizeof(*l));
+    pthread_rwlockattr_destroy(&a);
+    return l;
+}
+
 struct store *
 store_new(int64_t retention_ms, size_t max_bytes)
 {
@@ -172,6 +197,8 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->post = postings_new();
     s->log = chunklog_new();
     s->clock = NO_TIME;
+    s->data = lock_new();
+    s->pin = lock_new();
     return s;
 }
 
@@ -214,6 +241,10 @@ store_free(struct store *s)
     free(s->live);
     free(s->free_ids);
     free(s->table);
+    pthread_rwlock_destroy(s->data);
+    pthread_rwlock_destroy(s->pin);
+    free(s->data);
+    free(s->pin);
     free(s);
 }
 
@@ -343,9 +374,9 @@ store_series_id(struct store *s, const struct labels *ls)
     return id;
 }
 
-bool
-store_series_find(const struct store *s, const struct labels *ls,
-                  uint32_t *id)
+static bool
+find_unlocked(const struct store *s, const struct labels *ls,
+              uint32_t *id)
 {
     size_t slot = table_slot(s, ls, labels_hash(ls));
 
@@ -355,8 +386,8 @@ store_series_find(const struct store *s, const struct labels *ls,
     return true;
 }
 
-void
-store_series_labels(const struct store *s, uint32_t id, struct labels *out)
+static void
+labels_unlocked(const struct store *s, uint32_t id, struct labels *out)
 {
     *out = series_labels(get_series(s, id));
 }
@@ -453,9 +484,9 @@ reserve(struct sample **buf, size_t *cap, size_t len, size_t n)
     *cap = want;
 }
 
-size_t
-store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
-           struct sample **buf, size_t *cap)
+static size_t
+read_unlocked(const struct store *s, uint32_t id, int64_t mint,
+              int64_t maxt, struct sample **buf, size_t *cap)
 {
     const struct series *sr = get_series(s, id);
     const struct chunk *c = sr->first;
@@ -481,9 +512,9 @@ store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
     return n;
 }
 
-bool
-store_last(const struct store *s, uint32_t id, int64_t maxt,
-           struct sample *out)
+static bool
+last_unlocked(const struct store *s, uint32_t id, int64_t maxt,
+              struct sample *out)
 {
     const struct series *sr = get_series(s, id);
     const struct chunk *c = sr->first;
@@ -682,9 +713,9 @@ matcher_rank(const struct store *s, const struct store_matcher *m)
     return n;
 }
 
-size_t
-store_select(const struct store *s, const struct store_matcher *m,
-             size_t n, uint32_t **ids)
+static size_t
+select_unlocked(const struct store *s, const struct store_matcher *m,
+                size_t n, uint32_t **ids)
 {
     struct cand c = { NULL, 0, true };
     size_t *rank = xreallocarray(NULL, n ? n : 1, sizeof(*rank));
@@ -724,8 +755,8 @@ cmp_str(const void *a, const void *b)
     return labels_strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-size_t
-store_label_names(const struct store *s, const char ***out)
+static size_t
+names_unlocked(const struct store *s, const char ***out)
 {
     size_t n = postings_names(s->post, out);
 
@@ -749,9 +780,9 @@ collect_value(const char *value, const uint32_t *ids, size_t n, void *ctx)
     c->v[c->n++] = value;
 }
 
-size_t
-store_label_values(const struct store *s, const char *name,
-                   const char ***out)
+static size_t
+values_unlocked(const struct store *s, const char *name,
+                const char ***out)
 {
     const char *iname = intern_find(s->strs, name);
     size_t n = iname != NULL ? postings_nvalues(s->post, iname) : 0;
@@ -969,8 +1000,8 @@ store_gc(struct store *s, int64_t now_ms)
     enforce_budget(s);
 }
 
-void
-store_get_stats(const struct store *s, struct store_stats *st)
+static void
+stats_unlocked(const struct store *s, struct store_stats *st)
 {
     st->series = s->nlive;
     st->samples = s->nsamples;
@@ -978,4 +1009,177 @@ store_get_stats(const struct store *s, struct store_stats *st)
     st->bytes = store_bytes(s);
     st->spare = chunklog_held(s->log) - chunklog_used(s->log);
     st->strings = intern_count(s->strs);
+}
+
+/* --- readers and the writer --------------------------------------------- */
+
+/*
+ * Each read function takes the data lock for its own call only, so a
+ * reader on another thread never holds up the writer for longer than
+ * one call, and the writer's batch of appends holds a reader up for that
+ * batch only. Without other threads each lock is uncontended and costs
+ * a few atomic operations.
+ */
+static void
+rd_enter(const struct store *s)
+{
+    pthread_rwlock_rdlock(s->data);
+}
+
+static void
+rd_leave(const struct store *s)
+{
+    pthread_rwlock_unlock(s->data);
+}
+
+bool
+store_series_find(const struct store *s, const struct labels *ls,
+                  uint32_t *id)
+{
+    bool found;
+
+    rd_enter(s);
+    found = find_unlocked(s, ls, id);
+    rd_leave(s);
+    return found;
+}
+
+void
+store_series_labels(const struct store *s, uint32_t id, struct labels *out)
+{
+    rd_enter(s);
+    labels_unlocked(s, id, out);
+    rd_leave(s);
+}
+
+size_t
+store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
+           struct sample **buf, size_t *cap)
+{
+    size_t n;
+
+    rd_enter(s);
+    n = read_unlocked(s, id, mint, maxt, buf, cap);
+    rd_leave(s);
+    return n;
+}
+
+bool
+store_last(const struct store *s, uint32_t id, int64_t maxt,
+           struct sample *out)
+{
+    bool found;
+
+    rd_enter(s);
+    found = last_unlocked(s, id, maxt, out);
+    rd_leave(s);
+    return found;
+}
+
+size_t
+store_select(const struct store *s, const struct store_matcher *m,
+             size_t n, uint32_t **ids)
+{
+    size_t k;
+
+    rd_enter(s);
+    k = select_unlocked(s, m, n, ids);
+    rd_leave(s);
+    return k;
+}
+
+size_t
+store_label_names(const struct store *s, const char ***out)
+{
+    size_t n;
+
+    rd_enter(s);
+    n = names_unlocked(s, out);
+    rd_leave(s);
+    return n;
+}
+
+size_t
+store_label_values(const struct store *s, const char *name,
+                   const char ***out)
+{
+    size_t n;
+
+    rd_enter(s);
+    n = values_unlocked(s, name, out);
+    rd_leave(s);
+    return n;
+}
+
+void
+store_get_stats(const struct store *s, struct store_stats *st)
+{
+    rd_enter(s);
+    stats_unlocked(s, st);
+    rd_leave(s);
+}
+
+uint64_t
+store_version(const struct store *s)
+{
+    uint64_t v;
+
+    rd_enter(s);
+    v = version_unlocked(s);
+    rd_leave(s);
+    return v;
+}
+
+bool
+store_changes_since(const struct store *s, uint64_t version,
+                    struct store_changes *out)
+{
+    bool known;
+
+    rd_enter(s);
+    known = changes_unlocked(s, version, out);
+    rd_leave(s);
+    return known;
+}
+
+void
+store_read_lock(const struct store *s)
+{
+    pthread_rwlock_rdlock(s->pin);
+}
+
+void
+store_read_unlock(const struct store *s)
+{
+    pthread_rwlock_unlock(s->pin);
+}
+
+void
+store_write_lock(struct store *s)
+{
+    pthread_rwlock_wrlock(s->data);
+}
+
+void
+store_write_unlock(struct store *s)
+{
+    pthread_rwlock_unlock(s->data);
+}
+
+bool
+store_trim_lock(struct store *s, bool wait)
+{
+    if (wait)
+        pthread_rwlock_wrlock(s->pin);
+    else if (pthread_rwlock_trywrlock(s->pin) != 0)
+        return false;
+    pthread_rwlock_wrlock(s->data);
+    return true;
+}
+
+void
+store_trim_unlock(struct store *s)
+{
+    pthread_rwlock_unlock(s->data);
+    pthread_rwlock_unlock(s->pin);
 }

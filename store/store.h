@@ -3,7 +3,21 @@
  * promdeck holds. Series are found by label set or by matchers (through
  * postings per label pair); each keeps a ring of compressed chunks of
  * (timestamp ms, float64) samples, trimmed to the retention window and the
- * memory budget. Not thread-safe.
+ * memory budget.
+ *
+ * Threads: one thread writes, any number read (promdeck serve). The
+ * read functions below lock the store's data for the length of their
+ * own call, so they may be called from any thread. The writer thread
+ * holds store_write_lock around each batch of writes (a scrape's commit,
+ * staleness markers, --load); readers' calls wait for the batch, and the
+ * batch waits only for the calls in progress, never for a whole query.
+ * What a reader keeps between calls (series ids, label strings, the
+ * arrays of names and values) stays valid while it holds
+ * store_read_lock, a pin that only store_gc and store_clear must wait
+ * for: the writer calls those inside store_trim_lock. Neither lock is
+ * recursive; a thread holding one must not take it again, and the
+ * writer must not call the read functions inside its batch. A
+ * single-threaded program (the TUI) need not lock at all.
  *
  * Ownership: the store owns all label strings (interned once) and all
  * samples. Other modules hold series ids, never pointers into chunks. A
@@ -136,6 +150,21 @@ bool store_changes_since(const struct store *s, uint64_t version,
 /* Trims chunks older than now_ms - retention, and over-budget chunks. */
 void store_gc(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);
+
+/* A reader's pin (see the top): ids and strings stay valid until
+ * store_read_unlock. */
+void store_read_lock(const struct store *s);
+void store_read_unlock(const struct store *s);
+/* The writer's batch of appends and new series. */
+void store_write_lock(struct store *s);
+void store_write_unlock(struct store *s);
+/*
+ * Exclusive use for store_gc or store_clear: waits for pinned readers
+ * to finish when wait is true, else returns false at once if any reader
+ * holds a pin (the writer tries again later rather than stall scrapes).
+ */
+bool store_trim_lock(struct store *s, bool wait);
+void store_trim_unlock(struct store *s);
 
 static inline double
 store_stale_nan(void)

@@ -28,6 +28,7 @@ src/config  src/config scrape store src/base
 src/dash    src/dash query ui/model.h ui/theme.h ui/containers_table.h store src/base
 src/demo    src/demo src/base
 src/rules   src/rules query scrape store src/base
+src/api     src/api query store src/base
 src/collect src/collect query scrape store src/base
 src         *
 '
@@ -39,6 +40,9 @@ wrappers='
 ^curl/                                     ^scrape/fetch\.c$
 ^yaml\.h$                                  ^src/base/yaml\.c$
 ^pcre2\.h$                                 ^src/base/regex\.c$
+^microhttpd\.h$                            ^src/api/http\.c$
+^gnutls/                                   ^src/api/http\.c$
+^crypt\.h$                                 ^src/api/webconfig\.c$
 '
 
 tmp=$(mktemp -d) || exit 1

@@ -226,6 +226,42 @@ test_query_stops_at_expression(void **state)
     assert_int_equal(c.nload, 1);
 }
 
+/* promdeck serve: its data sources and its own options. */
+static void
+test_serve(void **state)
+{
+    const char *const words[] = {
+        "serve", "--config", "p.yml", "--listen", "127.0.0.1:9099",
+        "--listen", "unix:/run/p.sock", "--web.config.file", "web.yml",
+        "--query.max-concurrency", "4", NULL,
+    };
+    static const char *const bad[][6] = {
+        { "serve", NULL },                          /* no data */
+        { "serve", "--demo", "--config", "p.yml", NULL },
+        { "serve", "--demo", "localhost:9100", NULL },
+        { "serve", "--demo", "--listen", "9099", NULL },
+        { "serve", "--demo", "--listen", "unix:", NULL },
+        { "serve", "--demo", "--query.max-concurrency", "0", NULL },
+        { "--demo", "--listen", "127.0.0.1:9099", NULL },
+        { "query", "--load", "f", "--web.config.file", "w", NULL },
+    };
+    struct cli c;
+    struct args a;
+
+    (void)state;
+    assert_int_equal(parse(&c, &a, words), -1);
+    assert_int_equal(c.command, CLI_SERVE);
+    assert_string_equal(c.config, "p.yml");
+    assert_int_equal(c.nlisten, 2);
+    assert_string_equal(c.listen[0], "127.0.0.1:9099");
+    assert_string_equal(c.listen[1], "unix:/run/p.sock");
+    assert_string_equal(c.web_config, "web.yml");
+    assert_int_equal(c.query_max_concurrency, 4);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (parse_quiet(&c, &a, bad[i]) != 2)
+            fail_msg("serve line %zu was accepted", i);
+}
+
 int
 main(void)
 {
@@ -237,6 +273,7 @@ main(void)
         cmocka_unit_test(test_commands_keep_their_meaning),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_query_stops_at_expression),
+        cmocka_unit_test(test_serve),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

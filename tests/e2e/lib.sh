@@ -64,3 +64,20 @@ expect() {      # expect SESSION TEXT DESCRIPTION [SECONDS]
 expect_gone() { # expect_gone SESSION TEXT DESCRIPTION
     if wait_gone "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
 }
+
+# Servers the tests start on 127.0.0.1.
+free_port() {   # free_port: a TCP port nothing listens on now
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
+print(s.getsockname()[1])'
+}
+wait_http() {   # wait_http URL SECONDS [CURL ARGS...]: until URL answers
+    url=$1 secs=$2
+    shift 2
+    i=0
+    while [ $i -lt $((secs * 10)) ]; do
+        curl -sf --noproxy '*' -o /dev/null "$@" "$url" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}

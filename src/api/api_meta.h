@@ -1,0 +1,22 @@
+/*
+ * The metadata endpoints over the store: /api/v1/series, /api/v1/labels
+ * and /api/v1/label/NAME/values, with match[] selectors and start/end as
+ * Prometheus 2.42 reads them. Each takes the store's read lock for the
+ * time it reads (store/store.h) and writes the whole answer.
+ */
+#ifndef API_API_META_H
+#define API_API_META_H
+
+#include "src/api/http.h"
+#include "store/store.h"
+
+void api_meta_series(const struct store *st, const struct api_params *p,
+                     struct http_response *rs);
+void api_meta_labels(const struct store *st, const struct api_params *p,
+                     struct http_response *rs);
+/* name is the decoded path segment. */
+void api_meta_label_values(const struct store *st, const char *name,
+                           const struct api_params *p,
+                           struct http_response *rs);
+
+#endif
