@@ -237,41 +237,48 @@ from_scalar(const struct qresult *r, struct dashvar_list *l)
     list_add(l, buf_steal(&b));
 }
 
+const char *
+dashvar_index_label(const struct dashvar_query *q)
+{
+    if (q->kind == DASHVAR_LABEL_NAMES && q->compiled == NULL)
+        return "";
+    if (q->kind == DASHVAR_LABEL_VALUES && q->compiled == NULL)
+        return q->arg;
+    if (q->kind == DASHVAR_METRICS)
+        return "__name__";
+    return NULL;
+}
+
+void
+dashvar_take_names(const struct dashvar_query *q, const char *const *v,
+                   size_t n, struct dashvar_list *out)
+{
+    add_all(out, (const char **)v, n, q->kind == DASHVAR_METRICS ? q->re
+                                                                : NULL);
+}
+
 /* Values from the store's index, where no PromQL is involved. */
 static bool
 from_index(const struct dashvar_query *q, const struct store *st,
            struct dashvar_list *out)
 {
+    const char *label = dashvar_index_label(q);
     const char **v = NULL;
     size_t n;
 
-    if (q->kind == DASHVAR_LABEL_NAMES && q->compiled == NULL)
-        n = store_label_names(st, &v);
-    else if (q->kind == DASHVAR_LABEL_VALUES && q->compiled == NULL)
-        n = store_label_values(st, q->arg, &v);
-    else if (q->kind == DASHVAR_METRICS)
-        n = store_label_values(st, "__name__", &v);
-    else
+    if (label == NULL)
         return false;
-    add_all(out, v, n, q->kind == DASHVAR_METRICS ? q->re : NULL);
+    n = *label == '\0' ? store_label_names(st, &v)
+                       : store_label_values(st, label, &v);
+    dashvar_take_names(q, v, n, out);
     free(v);
     return true;
 }
 
 int
-dashvar_run(const struct dashvar_query *q, const struct store *st,
-            int64_t now_ms, struct dashvar_list *out, char **err)
+dashvar_take_result(const struct dashvar_query *q, const struct qresult *r,
+                    struct dashvar_list *out, char **err)
 {
-    struct qresult *r;
-    struct diag d;
-
-    if (from_index(q, st, out))
-        return 0;
-    diag_clear(&d);
-    if ((r = qeval_instant(q->compiled, st, now_ms, &d)) == NULL) {
-        *err = xstrdup(d.msg);
-        return -1;
-    }
     if (r->type == QV_VECTOR) {
         from_result(q, r, out);
     } else if (q->kind == DASHVAR_QUERY_RESULT && r->type != QV_MATRIX) {
@@ -281,13 +288,31 @@ dashvar_run(const struct dashvar_query *q, const struct store *st,
                          q->kind == DASHVAR_QUERY_RESULT ? ", a scalar or "
                          "a string" : "", r->type == QV_MATRIX ? "range "
                          "vector" : "scalar");
-        qresult_free(r);
         return -1;
     }
-    qresult_free(r);
     if (q->kind != DASHVAR_QUERY_RESULT && q->kind != DASHVAR_SERIES)
         sort_unique(out);
     return 0;
+}
+
+int
+dashvar_run(const struct dashvar_query *q, const struct store *st,
+            int64_t now_ms, struct dashvar_list *out, char **err)
+{
+    struct qresult *r;
+    struct diag d;
+    int rc;
+
+    if (from_index(q, st, out))
+        return 0;
+    diag_clear(&d);
+    if ((r = qeval_instant(q->compiled, st, now_ms, &d)) == NULL) {
+        *err = xstrdup(d.msg);
+        return -1;
+    }
+    rc = dashvar_take_result(q, r, out, err);
+    qresult_free(r);
+    return rc;
 }
 
 /*
