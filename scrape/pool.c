@@ -432,6 +432,12 @@ scrape_pool_pump(struct scrape_pool *p, int64_t now_ms)
     return n;
 }
 
+struct fetch *
+scrape_pool_fetch(struct scrape_pool *p)
+{
+    return p->fetch;
+}
+
 size_t
 scrape_pool_running(const struct scrape_pool *p)
 {

@@ -107,6 +107,9 @@ int scrape_pool_wait(struct scrape_pool *p, int extra_fd, int timeout_ms,
  * how many finished (the store changed when it is not 0).
  */
 size_t scrape_pool_pump(struct scrape_pool *p, int64_t now_ms);
+/* The fetcher the pool's scrapes run on; API requests (src/api) start on
+ * it too, so one wait and one pump move everything along. Owned by p. */
+struct fetch *scrape_pool_fetch(struct scrape_pool *p);
 /* Scrapes in flight. */
 size_t scrape_pool_running(const struct scrape_pool *p);
 size_t scrape_pool_count(const struct scrape_pool *p);

@@ -14,7 +14,7 @@
 #define CLI_MAX_DASH 16
 
 enum cli_command {
-    CLI_DASHBOARD,          /* promdeck [options] */
+    CLI_DASHBOARD,          /* promdeck [options], promdeck attach */
     CLI_QUERY,              /* promdeck query ... EXPR */
     CLI_CHECK_CONFIG,       /* promdeck check config FILE */
     CLI_CHECK_DASHBOARD,    /* promdeck check dashboard FILE... */
@@ -39,6 +39,10 @@ struct cli {
     const char **files;         /* promdeck check: the files to check */
     int nfiles;
     bool demo;                  /* --demo */
+    const char *source;         /* --source or attach's URL|unix:PATH */
+    const char *source_config;  /* --source-config FILE, or NULL */
+    bool attach;                /* promdeck attach (source NULL: the
+                                 * default socket) */
     bool once;                  /* --once */
     enum cli_output output;     /* -o text|json */
     int width;                  /* --width, else $COLUMNS, else 100 */

@@ -18,6 +18,7 @@
 #include "src/base/log.h"
 #include "src/base/xalloc.h"
 #include "src/dash/snapshot.h"
+#include "src/source.h"
 #include "src/startup.h"
 #include "ui/screen.h"
 
@@ -199,6 +200,8 @@ reload_dashboards(struct loop *l)
     }
     dash_free(l->dash);
     l->dash = d;
+    if (l->source != NULL)
+        dash_set_remote(d, l->source->client, l->source->min_step_ms);
     l->next_variables = 0;
     log_debug("%s: %d dashboard files reloaded", __func__, l->cli->ndash);
 }
@@ -236,9 +239,18 @@ format_status(const struct loop *l, char *out, size_t size)
 {
     struct store_stats st;
 
+    const char *banner = l->source != NULL
+                         ? source_banner(l->source, l->cli->attach) : NULL;
+
     store_get_stats(l->store, &st);
-    if (l->reload_error != NULL)
+    if (banner != NULL)
+        snprintf(out, size, "%s", banner);
+    else if (l->reload_error != NULL)
         snprintf(out, size, "%s", l->reload_error);
+    else if (l->source != NULL)
+        snprintf(out, size, "%s · %zu/%zu targets up",
+                 api_client_url(l->source->client), l->targets.up,
+                 l->targets.view.n);
     else
         snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
                  l->targets.up, l->targets.view.n, st.series, st.samples);
@@ -247,6 +259,13 @@ format_status(const struct loop *l, char *out, size_t size)
 static void
 fill_targets(struct loop *l)
 {
+    if (l->source != NULL) {
+        targets_fill_api(&l->targets, l->source->have_targets
+                         ? &l->source->targets : NULL,
+                         l->source->targets_error);
+        source_poll_targets(l->source);
+        return;
+    }
     targets_fill(&l->targets, l->pool, l->dropped, l->ndropped, l->disc,
                  l->cfg);
 }
@@ -287,6 +306,10 @@ run_explore(struct loop *l, int64_t now)
     struct query *q;
     struct diag d;
 
+    if (l->source != NULL) {
+        source_explore(l->source, expr, now, m->range_ms, m->step_ms);
+        return;
+    }
     diag_clear(&d);
     if ((q = qparse_query(expr, strlen(expr), &d)) != NULL) {
         enum qvalue_type t = qparse_type(q);
@@ -338,13 +361,38 @@ apply_view_change(struct loop *l, unsigned act)
         dash_set_variable(l->dash, var, value);
 }
 
+/*
+ * Whether a server's data is due again: every --refresh, but not more
+ * often than its scrape_interval, since nothing new can have arrived
+ * sooner.
+ */
+static bool
+remote_due(const struct loop *l, int64_t now, int64_t *next)
+{
+    int64_t every = l->cli->refresh_ms;
+
+    if (l->source == NULL || now < *next)
+        return false;
+    if (l->source->min_step_ms > every)
+        every = l->source->min_step_ms;
+    *next = now + every;
+    return true;
+}
+
 static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
+    int64_t next_remote = now;
     struct explore_completer completer = { l->store, complete_from_store };
     bool changed = true;
 
+    if (l->source != NULL) {
+        completer = (struct explore_completer){ l->source,
+                                                source_complete };
+        l->source->ui = l->ui;
+        source_prefetch_names(l->source);
+    }
     ui_set_completer(l->ui, &completer);
     while (!quit_requested) {
         bool key = false;
@@ -372,6 +420,8 @@ run_live(struct loop *l)
             run_explore(l, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
+            /* A server's data moves on without scrapes here. */
+            changed |= remote_due(l, now, &next_remote);
             draw_frame(l, now, changed || act != UI_NONE);
             changed = false;
             next_frame = now + l->cli->refresh_ms;
@@ -505,16 +555,56 @@ loop_collect(struct loop *l)
     return !quit_requested;
 }
 
+static size_t
+dash_pending_cb(const void *ctx)
+{
+    return dash_pending(ctx);
+}
+
+static size_t
+api_pending_cb(const void *ctx)
+{
+    return api_pending(ctx);
+}
+
+/*
+ * --once on a server: the variables (a chain of requests), then every
+ * query and the targets, waiting at most --timeout in all; a query still
+ * unanswered then counts as failed.
+ */
+static size_t
+evaluate_remote(struct loop *l)
+{
+    struct fetch *f = scrape_pool_fetch(l->pool);
+    int64_t deadline = time_now_ms() + l->cli->timeout_ms;
+
+    dash_refresh_variables(l->dash, l->store);
+    source_wait(f, deadline, dash_pending_cb, l->dash);
+    dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    source_poll_targets(l->source);
+    if (!source_wait(f, deadline, api_pending_cb, l->source->client))
+        fprintf(stderr, "promdeck: %s did not answer every request "
+                "within --timeout\n", api_client_url(l->source->client));
+    else if (source_banner(l->source, l->cli->attach) != NULL)
+        fprintf(stderr, "promdeck: %s\n", source_banner(l->source,
+                                                         l->cli->attach));
+    return dash_failed(l->dash) + dash_pending(l->dash);
+}
+
 static int
 run_once(struct loop *l)
 {
     size_t failed;
     struct buf out;
 
-    if (!loop_collect(l))
-        return 1;
-    dash_refresh_variables(l->dash, l->store);
-    failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    if (l->source != NULL) {
+        failed = evaluate_remote(l);
+    } else {
+        if (!loop_collect(l))
+            return 1;
+        dash_refresh_variables(l->dash, l->store);
+        failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    }
     fill_targets(l);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.view.n);
@@ -527,6 +617,8 @@ run_once(struct loop *l)
                        l->cli->glyphs, &out);
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
+    if (l->source != NULL)
+        return failed > 0 || api_client_down(l->source->client) ? 1 : 0;
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;
 }
 

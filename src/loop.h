@@ -15,6 +15,7 @@
 #include "src/config/config.h"
 #include "src/config/config_targets.h"
 #include "src/dash/dash.h"
+#include "src/source.h"
 #include "src/targets.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -29,6 +30,7 @@ struct loop {
     struct store *store;
     struct scrape_pool *pool;
     struct dash *dash;
+    struct source *source;      /* --source, attach; NULL: the store */
     struct ui *ui;              /* NULL in --once mode */
     struct target_list targets;
     int64_t next_variables;     /* when label_values() is looked up next */

@@ -17,6 +17,7 @@
 #include "src/cmd_query.h"
 #include "src/config/config.h"
 #include "src/loop.h"
+#include "src/source.h"
 #include "src/startup.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -67,10 +68,34 @@ run_dashboard(const struct cli *cli, struct loop *l)
 
     if ((l->dash = startup_dashboard(cli)) == NULL)
         return 2;
+    if (l->source != NULL)
+        dash_set_remote(l->dash, l->source->client,
+                        l->source->min_step_ms);
     if (cli->once || (l->ui = open_screen(cli)) != NULL)
         rc = loop_run(l);
     ui_close(l->ui);
     dash_free(l->dash);
+    return rc;
+}
+
+/* The dashboard or the query, on the store or (--source, attach) on a
+ * server. */
+static int
+run(const struct cli *cli, struct loop *l)
+{
+    struct source source;
+    int rc;
+
+    if (cli->source != NULL || cli->attach) {
+        if ((rc = source_open(&source, cli, scrape_pool_fetch(l->pool))) != 0)
+            return rc;
+        l->source = &source;
+    }
+    rc = cli->command == CLI_QUERY ? cmd_query_run(cli, l)
+                                   : run_dashboard(cli, l);
+    if (l->source != NULL)
+        source_close(l->source);
+    l->source = NULL;
     return rc;
 }
 
@@ -105,8 +130,7 @@ main(int argc, char **argv)
     l.disc = config_discovery_new(&cfg);
     l.store = store_new(cli.retention_ms, 0);
     l.pool = scrape_pool_new(l.store);
-    rc = cli.command == CLI_QUERY ? cmd_query_run(&cli, &l)
-                                  : run_dashboard(&cli, &l);
+    rc = run(&cli, &l);
     scrape_pool_free(l.pool);
     store_free(l.store);
     discovery_free(l.disc);
