@@ -84,7 +84,7 @@ echo(int fd, const char *path, const char *head, void *ctx)
 
     (void)ctx;
     if (strncmp(path, "/status/", 8) == 0)
-        status = atoi(path + 8);
+        status = (int)strtol(path + 8, NULL, 10);
     n = snprintf(out, sizeof(out), "HTTP/1.1 %d X\r\nContent-Type: "
                  "text/plain\r\nContent-Length: %zu\r\n\r\n%s\r\n%s", status,
                  strlen(head) + 2 + strlen(body), head, body);
