@@ -21,6 +21,9 @@ struct slot {
     struct api_client *c;
     struct fetch_conn *conn;
     struct api_req *req;        /* the request in flight, or NULL */
+    bool delivering;            /* inside its done callback: fetch lets
+                                 * callbacks start transfers only on
+                                 * other connections */
     struct buf body;
 };
 
@@ -310,9 +313,10 @@ on_done(void *ctx, const char *error)
     char *err = NULL;
 
     s->req = NULL;
+    s->delivering = true;
     r.status = fetch_conn_status(s->conn);
     if (error != NULL) {
-        r.error = error;
+        r.error = err = xstrdup(error);
     } else {
         r.reached = true;
         r.error = err = read_envelope(&s->body, r.status, &r, &root);
@@ -322,6 +326,7 @@ on_done(void *ctx, const char *error)
     free(err);
     free((char *)r.warnings);
     yaml_tree_free(root);
+    s->delivering = false;
     start_queued(s->c);
 }
 
@@ -358,7 +363,7 @@ static struct slot *
 idle_slot(struct api_client *c)
 {
     for (size_t i = 0; i < MAX_SLOTS; i++)
-        if (c->slots[i].req == NULL)
+        if (c->slots[i].req == NULL && !c->slots[i].delivering)
             return &c->slots[i];
     return NULL;
 }
