@@ -51,6 +51,7 @@ struct dash {
     bool vars_stale;            /* variables to read again before the
                                  * next evaluation */
     char **var_errors;          /* per variable: why its query failed */
+    struct qeval_ctl ctl;       /* each query's budget and stop flag */
 
     /* Remote (dash_set_remote): the server, the variable being read
      * (var_order[var_k]) and whether any changed in this pass. */
@@ -196,9 +197,16 @@ dash_adopt(struct dashboard *model)
                             sizeof(*d->var_errors));
     d->cache = qcache_new(FRAME_CACHE_BYTES);
     d->vars_stale = true;
+    qeval_ctl_init(&d->ctl);
     dash_set_range(d, d->model.range_ms);
     compile_all(d);
     return d;
+}
+
+void
+dash_set_limits(struct dash *d, const struct qeval_ctl *ctl)
+{
+    d->ctl = *ctl;
 }
 
 void
@@ -279,7 +287,7 @@ read_variable(struct dash *d, size_t i, const struct store *st, int64_t now)
     bool changed = false;
 
     if (dashvar_parse(text, &q, &err) == 0) {
-        if ((st == NULL || dashvar_run(&q, st, now, &l, &err) == 0)
+        if ((st == NULL || dashvar_run(&q, st, now, &d->ctl, &l, &err) == 0)
             && dashvar_shape(re, v->sort, &l, &err) == 0 && st != NULL
             && values_differ(v, l.v, l.n)) {
             dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
@@ -675,13 +683,16 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     if (dq->incr == NULL)
         dq->incr = qincr_new();
     res = qincr_range(dq->incr, dq->compiled, st, d->cache, g->start,
-                      g->end, g->step, &diag);
-    if (res != NULL && res->type == QV_MATRIX && now != g->end
-        && (at = qeval_instant(dq->compiled, st, now, &diag)) != NULL) {
-        copy = copy_matrix(res);
+                      g->end, g->step, &d->ctl, &diag);
+    if (res != NULL && res->type == QV_MATRIX && now != g->end) {
+        at = qeval_instant_ctl(dq->compiled, st, now, &d->ctl, &diag);
+        copy = at != NULL ? copy_matrix(res) : NULL;
+        /* Failing at now (the budget, say) fails the panel: without its
+         * value at now it would show an older one as current. */
         qresult_free(res);
         res = copy;
-        merge_value_at_now(res, at, now);
+        if (res != NULL)
+            merge_value_at_now(res, at, now);
         qresult_free(at);
     }
     qresult_free(dq->pq->result);
@@ -766,15 +777,16 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         }
         if (page >= 0 && dq->page != page)
             continue;
+        /* A signal stopped the last query: the rest would stop too. */
+        if (d->ctl.cancel != NULL && *d->ctl.cancel != 0)
+            break;
         if (d->client != NULL)
             evaluate_remote(dq, &g, now_ms);
         else
             failed += !evaluate_one(d, dq, st, &g, now_ms);
     }
-    if (d->client != NULL)
-        return dash_failed(d);
     qcache_clear(d->cache);
-    return failed;
+    return d->client != NULL ? dash_failed(d) : failed;
 }
 
 void
