@@ -259,17 +259,18 @@ query_remote(const struct cli *cli, struct loop *l)
     struct buf form;
 
     buf_init(&form, 0);
-    api_form_add(&form, "query", cli->expr);
+    api_client_form(&form, "query", cli->expr);
     if (cli->has_range) {
-        api_form_time(&form, "start", cli->start_ms);
-        api_form_time(&form, "end", cli->end_ms);
-        api_form_time(&form, "step", cli->step_ms);
+        api_client_form_time(&form, "start", cli->start_ms);
+        api_client_form_time(&form, "end", cli->end_ms);
+        api_client_form_time(&form, "step", cli->step_ms);
     } else {
-        api_form_time(&form, "time", cli->has_time ? cli->time_ms
-                                                   : time_now_ms());
+        api_client_form_time(&form, "time", cli->has_time ? cli->time_ms
+                                                          : time_now_ms());
     }
-    api_request(l->source->client, cli->has_range ? "/api/v1/query_range"
-                : "/api/v1/query", buf_str(&form), on_answer, &a);
+    api_client_request(l->source->client, cli->has_range
+                       ? "/api/v1/query_range" : "/api/v1/query",
+                       buf_str(&form), on_answer, &a);
     buf_fini(&form);
     if (!source_wait(scrape_pool_fetch(l->pool), time_now_ms()
                      + cli->timeout_ms, answer_pending, &a)) {

@@ -586,7 +586,7 @@ dash_pending_cb(const void *ctx)
 static size_t
 api_pending_cb(const void *ctx)
 {
-    return api_pending(ctx);
+    return api_client_pending(ctx);
 }
 
 /*

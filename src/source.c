@@ -71,7 +71,7 @@ on_status(void *ctx, const struct api_reply *r)
 static size_t
 client_pending(const void *ctx)
 {
-    return api_pending(ctx);
+    return api_client_pending(ctx);
 }
 
 int
@@ -105,7 +105,7 @@ source_open(struct source *s, const struct cli *cli, struct fetch *f)
         free(err);
         return 2;
     }
-    api_request(s->client, "/api/v1/status/config", NULL, on_status, s);
+    api_client_request(s->client, "/api/v1/status/config", NULL, on_status, s);
     source_wait(f, time_now_ms() + STATUS_WAIT_MS, client_pending,
                 s->client);
     return 0;
@@ -159,8 +159,8 @@ source_poll_targets(struct source *s)
 
     if (s->targets_req != NULL)
         return;
-    rq = api_request(s->client, "/api/v1/targets?state=active", NULL,
-                     on_targets, s);
+    rq = api_client_request(s->client, "/api/v1/targets?state=active",
+                            NULL, on_targets, s);
     if (rq != NULL)
         s->targets_req = rq;
 }
@@ -222,8 +222,8 @@ source_poll_alerts(struct source *s)
     struct api_req *rq;
 
     if (s->alerts_req == NULL
-        && (rq = api_request(s->client, "/api/v1/alerts", NULL, on_alerts,
-                             s)) != NULL)
+        && (rq = api_client_request(s->client, "/api/v1/alerts", NULL,
+                                    on_alerts, s)) != NULL)
         s->alerts_req = rq;
 }
 
@@ -233,8 +233,8 @@ source_poll_rules(struct source *s)
     struct api_req *rq;
 
     if (s->rules_req == NULL
-        && (rq = api_request(s->client, "/api/v1/rules", NULL, on_rules,
-                             s)) != NULL)
+        && (rq = api_client_request(s->client, "/api/v1/rules", NULL,
+                                    on_rules, s)) != NULL)
         s->rules_req = rq;
 }
 
@@ -277,20 +277,20 @@ source_explore(struct source *s, const char *expr, int64_t now,
         range = t == QV_VECTOR || t == QV_SCALAR;
         qparse_free(q);
     }
-    api_cancel(s->explore_req);
+    api_client_cancel(s->explore_req);
     s->explore_req = NULL;
     buf_init(&form, 0);
-    api_form_add(&form, "query", expr);
+    api_client_form(&form, "query", expr);
     if (range) {
-        api_form_time(&form, "start", now - range_ms);
-        api_form_time(&form, "end", now);
-        api_form_time(&form, "step", step_ms);
+        api_client_form_time(&form, "start", now - range_ms);
+        api_client_form_time(&form, "end", now);
+        api_client_form_time(&form, "step", step_ms);
     } else {
-        api_form_time(&form, "time", now);
+        api_client_form_time(&form, "time", now);
     }
-    rq = api_request(s->client, range ? "/api/v1/query_range"
-                                      : "/api/v1/query", buf_str(&form),
-                     on_explore, s);
+    rq = api_client_request(s->client, range ? "/api/v1/query_range"
+                                             : "/api/v1/query",
+                            buf_str(&form), on_explore, s);
     if (rq != NULL)
         s->explore_req = rq;
     buf_fini(&form);
@@ -363,7 +363,8 @@ refresh_names(struct source *s, const char *label, int64_t at)
         return;
     if (label == NULL && s->names_req == NULL) {
         s->names_at = time_now_ms();
-        rq = api_request(s->client, "/api/v1/labels", NULL, on_names, s);
+        rq = api_client_request(s->client, "/api/v1/labels", NULL,
+                                on_names, s);
         if (rq != NULL)
             s->names_req = rq;
     } else if (label != NULL && s->values_req == NULL
@@ -372,7 +373,7 @@ refresh_names(struct source *s, const char *label, int64_t at)
         free(s->values_label);
         s->values_label = xstrdup(label);
         path = xasprintf("/api/v1/label/%s/values", label);
-        rq = api_request(s->client, path, NULL, on_values, s);
+        rq = api_client_request(s->client, path, NULL, on_values, s);
         if (rq != NULL)
             s->values_req = rq;
         free(path);

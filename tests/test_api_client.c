@@ -181,11 +181,11 @@ teardown(void **state)
 static void
 pump_until_idle(struct fixture *fx)
 {
-    for (int i = 0; i < 500 && api_pending(fx->c) > 0; i++) {
+    for (int i = 0; i < 500 && api_client_pending(fx->c) > 0; i++) {
         fetch_wait(fx->f, -1, 100, NULL);
         fetch_pump(fx->f);
     }
-    assert_int_equal(api_pending(fx->c), 0);
+    assert_int_equal(api_client_pending(fx->c), 0);
 }
 
 static void
@@ -196,12 +196,12 @@ test_post_and_headers(void **state)
     struct buf form;
 
     buf_init(&form, 0);
-    api_form_add(&form, "query", "sum by (job) (up{a=\"x y\"})");
-    api_form_time(&form, "time", 1700000000123LL);
+    api_client_form(&form, "query", "sum by (job) (up{a=\"x y\"})");
+    api_client_form_time(&form, "time", 1700000000123LL);
     assert_string_equal(buf_str(&form), "query=sum+by+%28job%29+%28up%7Ba"
                         "%3D%22x+y%22%7D%29&time=1700000000.123");
-    assert_non_null(api_request(fx->c, "/api/v1/query", buf_str(&form),
-                                on_reply, &g));
+    assert_non_null(api_client_request(fx->c, "/api/v1/query",
+                                       buf_str(&form), on_reply, &g));
     buf_fini(&form);
     pump_until_idle(fx);
     assert_true(g.done);
@@ -224,9 +224,9 @@ test_error_answers(void **state)
     struct fixture *fx = *state;
     struct got bad = { 0 }, nf = { 0 }, junk = { 0 };
 
-    api_request(fx->c, "/api/v1/bad", NULL, on_reply, &bad);
-    api_request(fx->c, "/api/v1/alerts", NULL, on_reply, &nf);
-    api_request(fx->c, "/api/v1/garbage", NULL, on_reply, &junk);
+    api_client_request(fx->c, "/api/v1/bad", NULL, on_reply, &bad);
+    api_client_request(fx->c, "/api/v1/alerts", NULL, on_reply, &nf);
+    api_client_request(fx->c, "/api/v1/garbage", NULL, on_reply, &junk);
     pump_until_idle(fx);
     assert_string_equal(bad.error, "HTTP 400: bad_data: 1:5: parse error: "
                         "oops");
@@ -247,11 +247,11 @@ test_queue_and_cancel(void **state)
 
     memset(g, 0, sizeof g);
     for (int i = 0; i < 20; i++)
-        r[i] = api_request(fx->c, "/api/v1/query", "query=1&time=1",
-                           on_reply, &g[i]);
-    assert_int_equal(api_pending(fx->c), 20);
-    api_cancel(r[19]);          /* queued: gone at once */
-    api_cancel(r[0]);           /* in flight: its answer is dropped */
+        r[i] = api_client_request(fx->c, "/api/v1/query",
+                                  "query=1&time=1", on_reply, &g[i]);
+    assert_int_equal(api_client_pending(fx->c), 20);
+    api_client_cancel(r[19]);   /* queued: gone at once */
+    api_client_cancel(r[0]);    /* in flight: its answer is dropped */
     pump_until_idle(fx);
     assert_false(g[0].done);
     assert_false(g[19].done);
@@ -269,7 +269,7 @@ test_refused(void **state)
     struct api_client *c = api_client_new(f, &set, &err);
 
     (void)state;
-    api_request(c, "/api/v1/query", "query=1", on_reply, &g);
+    api_client_request(c, "/api/v1/query", "query=1", on_reply, &g);
     for (int i = 0; i < 100 && !g.done; i++) {
         fetch_wait(f, -1, 100, NULL);
         fetch_pump(f);

@@ -55,11 +55,11 @@ route(int fd, const char *path, const char *head, void *ctx)
 static void
 pump(struct fetch *f, struct source *s)
 {
-    for (int i = 0; i < 100 && api_pending(s->client) > 0; i++) {
+    for (int i = 0; i < 100 && api_client_pending(s->client) > 0; i++) {
         fetch_wait(f, -1, 100, NULL);
         fetch_pump(f);
     }
-    assert_int_equal(api_pending(s->client), 0);
+    assert_int_equal(api_client_pending(s->client), 0);
 }
 
 static void

@@ -386,8 +386,8 @@ start_queued(struct api_client *c)
 }
 
 struct api_req *
-api_request(struct api_client *c, const char *path, const char *form,
-            api_done_fn done, void *ctx)
+api_client_request(struct api_client *c, const char *path,
+                   const char *form, api_done_fn done, void *ctx)
 {
     struct api_req *r = xcalloc(1, sizeof(*r));
     struct slot *s;
@@ -411,7 +411,7 @@ api_request(struct api_client *c, const char *path, const char *form,
 }
 
 void
-api_cancel(struct api_req *r)
+api_client_cancel(struct api_req *r)
 {
     struct api_client *c;
 
@@ -437,7 +437,7 @@ api_cancel(struct api_req *r)
 }
 
 size_t
-api_pending(const struct api_client *c)
+api_client_pending(const struct api_client *c)
 {
     return c->pending;
 }
@@ -461,7 +461,7 @@ api_client_url(const struct api_client *c)
 }
 
 void
-api_form_add(struct buf *out, const char *name, const char *value)
+api_client_form(struct buf *out, const char *name, const char *value)
 {
     static const char hex[] = "0123456789ABCDEF";
     const char *parts[2] = { name, value };
@@ -488,7 +488,7 @@ api_form_add(struct buf *out, const char *name, const char *value)
 }
 
 void
-api_form_time(struct buf *out, const char *name, int64_t ms)
+api_client_form_time(struct buf *out, const char *name, int64_t ms)
 {
     char t[32];
     int64_t s = ms / 1000, frac = ms % 1000;
@@ -501,5 +501,5 @@ api_form_time(struct buf *out, const char *name, int64_t ms)
         snprintf(t, sizeof t, "%lld", (long long)s);
     else
         snprintf(t, sizeof t, "%lld.%03lld", (long long)s, (long long)frac);
-    api_form_add(out, name, t);
+    api_client_form(out, name, t);
 }

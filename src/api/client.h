@@ -78,18 +78,19 @@ void api_client_free(struct api_client *c);
 /*
  * Queues a request for path ("/api/v1/query_range") on c: a POST with
  * form as its form-encoded body when form is not NULL (Grafana's way for
- * queries; see api_form_add), else a GET. done(ctx, reply) runs once,
+ * queries; see api_client_form), else a GET. done(ctx, reply) runs once,
  * from fetch_pump, never from inside this call. The handle is valid until
- * then, for api_cancel.
+ * then, for api_client_cancel.
  */
-struct api_req *api_request(struct api_client *c, const char *path,
-                            const char *form, api_done_fn done, void *ctx);
+struct api_req *api_client_request(struct api_client *c, const char *path,
+                                   const char *form, api_done_fn done,
+                                   void *ctx);
 /* Drops a request that has not answered yet; its callback never runs.
  * NULL does nothing. */
-void api_cancel(struct api_req *r);
+void api_client_cancel(struct api_req *r);
 
 /* Requests queued or in flight. */
-size_t api_pending(const struct api_client *c);
+size_t api_client_pending(const struct api_client *c);
 /*
  * Why the server could not be reached on the last request that ended, or
  * NULL when that request reached it (whatever its status). The loop shows
@@ -104,8 +105,8 @@ const char *api_client_url(const struct api_client *c);
 
 /* Appends name=value, percent-encoded as application/x-www-form-urlencoded
  * (with "&" before it when out is not empty). */
-void api_form_add(struct buf *out, const char *name, const char *value);
+void api_client_form(struct buf *out, const char *name, const char *value);
 /* Appends name=T with T a time in seconds, as Grafana writes times. */
-void api_form_time(struct buf *out, const char *name, int64_t ms);
+void api_client_form_time(struct buf *out, const char *name, int64_t ms);
 
 #endif

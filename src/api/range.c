@@ -54,8 +54,8 @@ api_range_free(struct api_range *r)
 {
     if (r == NULL)
         return;
-    api_cancel(r->rq_range);
-    api_cancel(r->rq_at);
+    api_client_cancel(r->rq_range);
+    api_client_cancel(r->rq_at);
     qresult_free(r->got_range);
     qresult_free(r->got_at);
     free(r->error);
@@ -257,19 +257,20 @@ api_range_refresh(struct api_range *r, const char *expr, int64_t start,
     r->ctx = ctx;
     r->waiting = now != end ? 2 : 1;
     buf_init(&form, 0);
-    api_form_add(&form, "query", expr);
-    api_form_time(&form, "start", r->from);
-    api_form_time(&form, "end", end);
-    api_form_time(&form, "step", step);
-    rq = api_request(r->c, "/api/v1/query_range", buf_str(&form), on_range,
-                     r);
+    api_client_form(&form, "query", expr);
+    api_client_form_time(&form, "start", r->from);
+    api_client_form_time(&form, "end", end);
+    api_client_form_time(&form, "step", step);
+    rq = api_client_request(r->c, "/api/v1/query_range", buf_str(&form),
+                            on_range, r);
     if (rq != NULL)
         r->rq_range = rq;
     if (now != end) {
         buf_reset(&form);
-        api_form_add(&form, "query", expr);
-        api_form_time(&form, "time", now);
-        rq = api_request(r->c, "/api/v1/query", buf_str(&form), on_at, r);
+        api_client_form(&form, "query", expr);
+        api_client_form_time(&form, "time", now);
+        rq = api_client_request(r->c, "/api/v1/query", buf_str(&form),
+                                on_at, r);
         if (rq != NULL)
             r->rq_at = rq;
     }

@@ -393,17 +393,17 @@ variable_request(struct dash *d, const struct dashvar_query *q, int64_t now)
 
     buf_init(&form, 0);
     if (label != NULL) {
-        api_form_time(&form, "start", now - d->model.range_ms);
-        api_form_time(&form, "end", now);
+        api_client_form_time(&form, "start", now - d->model.range_ms);
+        api_client_form_time(&form, "end", now);
         path = *label == '\0' ? xasprintf("/api/v1/labels?%s", form.data)
                : xasprintf("/api/v1/label/%s/values?%s", label, form.data);
-        rq = api_request(d->client, path, NULL, on_variable, d);
+        rq = api_client_request(d->client, path, NULL, on_variable, d);
         free(path);
     } else {
-        api_form_add(&form, "query", q->expr);
-        api_form_time(&form, "time", now);
-        rq = api_request(d->client, "/api/v1/query", buf_str(&form),
-                         on_variable, d);
+        api_client_form(&form, "query", q->expr);
+        api_client_form_time(&form, "time", now);
+        rq = api_client_request(d->client, "/api/v1/query",
+                                buf_str(&form), on_variable, d);
     }
     buf_fini(&form);
     return rq;
@@ -501,7 +501,7 @@ dash_free(struct dash *d)
     if (d == NULL)
         return;
     qcache_free(d->cache);
-    api_cancel(d->var_req);
+    api_client_cancel(d->var_req);
     free(d->var_order);
     for (size_t i = 0; i < d->nqueries; i++) {
         api_range_free(d->queries[i].remote);

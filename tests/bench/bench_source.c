@@ -27,7 +27,7 @@
 static size_t
 pending(const struct dash *d, const struct api_client *c)
 {
-    return dash_pending(d) + api_pending(c);
+    return dash_pending(d) + api_client_pending(c);
 }
 
 /* Pumps until d has every answer (at most 60 s). */

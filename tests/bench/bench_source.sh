@@ -100,8 +100,12 @@ tail=$(run tail)
 full=$(run full)
 echo "$tail" "$full" | awk '{
     printf "refresh of the built-in dashboard, 1 h range, %d refreshes:\n", $2
-    printf "  tail (promdeck):  %9.0f bytes  %6.1f ms server CPU per refresh\n", $1 / $2, $4 / $2
-    printf "  full (naive):     %9.0f bytes  %6.1f ms server CPU per refresh\n", $5 / $6, $8 / $6
-    printf "  ratio full/tail:  %9.1fx bytes %6.1fx server CPU\n", $5 / ($1 ? $1 : 1), $8 / ($4 ? $4 : 1)
-    printf "  points on the panels after the last refresh: tail %d, full %d\n", $3, $7
+    printf "  tail (promdeck): %9.0f bytes %6.1f ms server CPU per refresh\n",
+        $1 / $2, $4 / $2
+    printf "  full (naive):    %9.0f bytes %6.1f ms server CPU per refresh\n",
+        $5 / $6, $8 / $6
+    printf "  ratio full/tail: %9.1fx bytes %5.1fx server CPU\n",
+        $5 / ($1 ? $1 : 1), $8 / ($4 ? $4 : 1)
+    printf "  points on the panels after the last refresh: tail %d, " \
+        "full %d\n", $3, $7
 }'

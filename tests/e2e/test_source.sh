@@ -48,7 +48,8 @@ stop() {
 
 # The demo, live in tmux (no outages: its cycle is longer than the test).
 tm new-session -d -s demo -x 120 -y 30 \
-    "PROMDECK_DEMO_CYCLE=100000:1 TERM=tmux-256color '$PROMDECK' --demo; sleep 60"
+    "PROMDECK_DEMO_CYCLE=100000:1 TERM=tmux-256color '$PROMDECK' --demo;
+     sleep 60"
 expect demo "Golden signals" "the demo runs"
 # The pane's shell runs promdeck, whose one child serves the targets.
 pane=$(tm display-message -p -t demo '#{pane_pid}')
