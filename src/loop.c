@@ -272,13 +272,23 @@ format_status(const struct loop *l, char *out, size_t size)
                  l->targets.up, l->targets.view.n, st.series, st.samples);
 }
 
+/* A server's targets as the view shows them, when an answer came. */
+static void
+fill_remote_targets(struct loop *l)
+{
+    if (!l->source->targets_new)
+        return;
+    l->source->targets_new = false;
+    targets_fill_api(&l->targets, l->source->have_targets
+                     ? &l->source->targets : NULL,
+                     l->source->targets_error);
+}
+
 static void
 fill_targets(struct loop *l)
 {
     if (l->source != NULL) {
-        targets_fill_api(&l->targets, l->source->have_targets
-                         ? &l->source->targets : NULL,
-                         l->source->targets_error);
+        fill_remote_targets(l);
         source_poll_targets(l->source);
         return;
     }
@@ -307,6 +317,8 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
             dash_evaluate(l->dash, l->store, now, page);
         fill_targets(l);
     }
+    if (l->source != NULL)     /* answers come between evaluations */
+        fill_remote_targets(l);
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
@@ -386,7 +398,8 @@ apply_view_change(struct loop *l, unsigned act)
 /*
  * Whether a server's data is due again: every --refresh, but not more
  * often than its scrape_interval, since nothing new can have arrived
- * sooner.
+ * sooner; while it cannot be reached, every --refresh, so it is back on
+ * screen soon after it is back.
  */
 static bool
 remote_due(const struct loop *l, int64_t now, int64_t *next)
@@ -395,7 +408,8 @@ remote_due(const struct loop *l, int64_t now, int64_t *next)
 
     if (l->source == NULL || now < *next)
         return false;
-    if (l->source->min_step_ms > every)
+    if (l->source->min_step_ms > every
+        && api_client_down(l->source->client) == NULL)
         every = l->source->min_step_ms;
     *next = now + every;
     return true;

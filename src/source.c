@@ -68,6 +68,22 @@ on_status(void *ctx, const struct api_reply *r)
     free(err);
 }
 
+/*
+ * The targets' shortest scrape interval, when it is below the global one
+ * (jobs often scrape faster than the global default says): a step below
+ * it would show the same sample twice.
+ */
+static void
+shortest_interval(struct source *s)
+{
+    for (size_t i = 0; s->have_targets && i < s->targets.nactive; i++) {
+        int64_t iv = s->targets.active[i].interval_ms;
+
+        if (iv > 0 && (s->min_step_ms == 0 || iv < s->min_step_ms))
+            s->min_step_ms = iv;
+    }
+}
+
 static size_t
 client_pending(const void *ctx)
 {
@@ -105,9 +121,12 @@ source_open(struct source *s, const struct cli *cli, struct fetch *f)
         free(err);
         return 2;
     }
-    api_client_request(s->client, "/api/v1/status/config", NULL, on_status, s);
+    api_client_request(s->client, "/api/v1/status/config", NULL, on_status,
+                       s);
+    source_poll_targets(s);
     source_wait(f, time_now_ms() + STATUS_WAIT_MS, client_pending,
                 s->client);
+    shortest_interval(s);
     return 0;
 }
 
@@ -139,6 +158,7 @@ on_targets(void *ctx, const struct api_reply *r)
     char *err = NULL;
 
     s->targets_req = NULL;
+    s->targets_new = true;
     free(s->targets_error);
     s->targets_error = NULL;
     if (r->error != NULL) {

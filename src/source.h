@@ -27,11 +27,14 @@
 
 struct source {
     struct api_client *client;
-    int64_t min_step_ms;        /* the server's scrape_interval, or 0 */
+    int64_t min_step_ms;        /* the server's shortest scrape interval
+                                 * (its targets', else its global one),
+                                 * or 0 when not known */
     struct ui *ui;              /* explore's answers go here; NULL: none */
 
     struct api_targets targets; /* the last /api/v1/targets answer */
     bool have_targets;
+    bool targets_new;           /* an answer came since the view took it */
     char *targets_error;        /* why the last one failed, or NULL */
     struct api_req *targets_req;
 
@@ -64,8 +67,10 @@ struct source {
  * Builds the client for cli->source (or, for attach without one, the
  * default socket $XDG_RUNTIME_DIR/promdeck/promdeck.sock) with the
  * settings of cli->source_config, on fetcher f. Then asks the server for
- * its scrape_interval (at most 3 s; a server that is down is no error
- * here: the loop shows it). Returns 0, or 2 after printing why not.
+ * its config and its targets (at most 3 s; a server that is down is no
+ * error here: the loop shows it) for the shortest scrape interval, the
+ * smallest step worth asking for. Returns 0, or 2 after printing why
+ * not.
  */
 int source_open(struct source *s, const struct cli *cli, struct fetch *f);
 /* Cancels everything and frees what s holds; s may be opened again. */
