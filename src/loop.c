@@ -26,6 +26,8 @@
 #define MAX_WAIT_MS 250
 /* How often old chunks are trimmed from the store. */
 #define GC_EVERY_MS (60 * 1000)
+/* How often a server's targets are asked for (--source, attach). */
+#define TARGETS_EVERY_MS 5000
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
 /* How long --once waits for the first DNS answers. */
@@ -272,24 +274,35 @@ format_status(const struct loop *l, char *out, size_t size)
                  l->targets.up, l->targets.view.n, st.series, st.samples);
 }
 
-/* A server's targets as the view shows them, when an answer came. */
+/*
+ * A server's targets as the view shows them, when an answer came; they
+ * also say its shortest scrape interval, which bounds the dashboard's
+ * step. They are asked for again every TARGETS_EVERY_MS.
+ */
 static void
-fill_remote_targets(struct loop *l)
+fill_remote_targets(struct loop *l, int64_t now)
 {
-    if (!l->source->targets_new)
+    struct source *s = l->source;
+
+    if (now >= l->next_targets) {
+        source_poll_targets(s);
+        l->next_targets = now + TARGETS_EVERY_MS;
+    }
+    if (!s->targets_new)
         return;
-    l->source->targets_new = false;
-    targets_fill_api(&l->targets, l->source->have_targets
-                     ? &l->source->targets : NULL,
-                     l->source->targets_error);
+    s->targets_new = false;
+    targets_fill_api(&l->targets, s->have_targets ? &s->targets : NULL,
+                     s->targets_error);
+    /* (--once has its step from start-up and keeps it.) */
+    if (l->ui != NULL && dash_min_step(l->dash) != s->min_step_ms)
+        dash_set_remote(l->dash, s->client, s->min_step_ms);
 }
 
 static void
 fill_targets(struct loop *l)
 {
     if (l->source != NULL) {
-        fill_remote_targets(l);
-        source_poll_targets(l->source);
+        fill_remote_targets(l, time_now_ms());
         return;
     }
     targets_fill(&l->targets, l->pool, l->dropped, l->ndropped, l->disc,
@@ -318,7 +331,7 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
         fill_targets(l);
     }
     if (l->source != NULL)     /* answers come between evaluations */
-        fill_remote_targets(l);
+        fill_remote_targets(l, now);
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));

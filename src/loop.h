@@ -35,6 +35,7 @@ struct loop {
     struct ui *ui;              /* NULL in --once mode */
     struct target_list targets;
     int64_t next_variables;     /* when label_values() is looked up next */
+    int64_t next_targets;       /* when a server's targets are asked next */
 };
 
 /* The flag SIGINT and SIGTERM set (to the signal's number), for long

@@ -55,19 +55,6 @@ load_settings(const struct cli *cli, struct config_source *cs)
     return rc < 0 ? 2 : 0;
 }
 
-static void
-on_status(void *ctx, const struct api_reply *r)
-{
-    struct source *s = ctx;
-    char *err = NULL;
-    int64_t ms;
-
-    if (r->error == NULL
-        && api_decode_scrape_interval(r->data, &ms, &err) == 0)
-        s->min_step_ms = ms;
-    free(err);
-}
-
 /*
  * The targets' shortest scrape interval, when it is below the global one
  * (jobs often scrape faster than the global default says): a step below
@@ -76,12 +63,28 @@ on_status(void *ctx, const struct api_reply *r)
 static void
 shortest_interval(struct source *s)
 {
+    s->min_step_ms = s->global_interval_ms;
     for (size_t i = 0; s->have_targets && i < s->targets.nactive; i++) {
         int64_t iv = s->targets.active[i].interval_ms;
 
         if (iv > 0 && (s->min_step_ms == 0 || iv < s->min_step_ms))
             s->min_step_ms = iv;
     }
+}
+
+static void
+on_status(void *ctx, const struct api_reply *r)
+{
+    struct source *s = ctx;
+    char *err = NULL;
+    int64_t ms;
+
+    if (r->error == NULL
+        && api_decode_scrape_interval(r->data, &ms, &err) == 0) {
+        s->global_interval_ms = ms;
+        shortest_interval(s);
+    }
+    free(err);
 }
 
 static size_t
@@ -126,7 +129,6 @@ source_open(struct source *s, const struct cli *cli, struct fetch *f)
     source_poll_targets(s);
     source_wait(f, time_now_ms() + STATUS_WAIT_MS, client_pending,
                 s->client);
-    shortest_interval(s);
     return 0;
 }
 
@@ -169,6 +171,7 @@ on_targets(void *ctx, const struct api_reply *r)
         api_targets_fini(&s->targets);
         s->targets = t;
         s->have_targets = true;
+        shortest_interval(s);
     }
 }
 

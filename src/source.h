@@ -29,7 +29,9 @@ struct source {
     struct api_client *client;
     int64_t min_step_ms;        /* the server's shortest scrape interval
                                  * (its targets', else its global one),
-                                 * or 0 when not known */
+                                 * or 0 when not known; follows each
+                                 * targets answer */
+    int64_t global_interval_ms; /* its global scrape_interval, or 0 */
     struct ui *ui;              /* explore's answers go here; NULL: none */
 
     struct api_targets targets; /* the last /api/v1/targets answer */

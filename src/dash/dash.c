@@ -798,6 +798,12 @@ dash_set_remote(struct dash *d, struct api_client *c, int64_t min_step_ms)
     dash_set_range(d, d->model.range_ms);
 }
 
+int64_t
+dash_min_step(const struct dash *d)
+{
+    return d->min_step_ms;
+}
+
 size_t
 dash_pending(const struct dash *d)
 {

@@ -117,6 +117,8 @@ const char *dash_variable_error(const struct dash *d, size_t var);
  */
 void dash_set_remote(struct dash *d, struct api_client *c,
                      int64_t min_step_ms);
+/* The min_step_ms of the last dash_set_remote; 0 for the store. */
+int64_t dash_min_step(const struct dash *d);
 /* Remote refreshes and variable reads still in flight. */
 size_t dash_pending(const struct dash *d);
 /* Queries whose current result is an error (a bad query or, remote, the
