@@ -58,8 +58,8 @@ ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(CPPFLAGS) \
 LIBS       = $(PKG_LIBS) -lresolv -lm
 LINK       = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 
-MODULES   = src/base store scrape query ui src/config src/dash src/demo src/api \
-            src/rules src
+MODULES   = src/base store scrape query ui src/config src/dash src/demo \
+            src/rules src/api src/collect src
 LIB_SRCS  = $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libpromdeck.a

@@ -29,6 +29,7 @@ src/dash    src/dash src/api query ui/model.h ui/theme.h store scrape/fetch.h sr
 src/demo    src/demo src/base
 src/rules   src/rules query scrape store src/base
 src/api     src/api query scrape store src/base
+src/collect src/collect query scrape store src/base
 src         *
 '
 
