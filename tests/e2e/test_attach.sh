@@ -6,8 +6,10 @@
 # in both, and both recover when it is started again.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
-# (Until promdeck serve is built in, there is nothing to attach to.)
-if ! "$PROMDECK" --help | grep -q "promdeck serve"; then
+# (Until promdeck serve is built in, with lib.sh's wait_http, there is
+# nothing to attach to.)
+if ! "$PROMDECK" serve --help >/dev/null 2>&1 ||
+    ! command -v wait_http >/dev/null 2>&1; then
     echo "ok 1 - attach tests # SKIP this promdeck has no serve"
     exit 0
 fi
