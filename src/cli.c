@@ -22,6 +22,8 @@ static const char usage_text[] =
 "usage: promdeck [options]               this host, by the built-in collector\n"
 "       promdeck [options] HOST:PORT|URL...\n"
 "       promdeck [options] --config FILE | --demo\n"
+"       promdeck [options] --source URL\n"
+"       promdeck attach [options] [unix:PATH | URL]\n"
 "       promdeck query [options] EXPR\n"
 "       promdeck serve [options] [--config FILE | --demo] [--load FILE]\n"
 "       promdeck check config FILE\n"
@@ -46,6 +48,11 @@ static const char usage_text[] =
 "      --set NAME=VALUE   a constant input of a Grafana export, as its\n"
 "                         import step asks for; repeatable\n"
 "      --demo             serve built-in demo targets and scrape them\n"
+"      --source URL       evaluate on a Prometheus-compatible server (its\n"
+"                         HTTP API) instead of scraping; unix:PATH for a\n"
+"                         Unix socket\n"
+"      --source-config FILE  how to reach it: basic_auth, authorization,\n"
+"                         tls_config, proxy_url, headers, timeout\n"
 "  -r, --rules FILE       evaluate a Prometheus rule file (recording and\n"
 "                         alerting rules), beside a config's rule_files;\n"
 "                         repeatable\n"
@@ -71,6 +78,10 @@ static const char usage_text[] =
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
+"attach: the dashboard on a promdeck serve, by default on its socket\n"
+"$XDG_RUNTIME_DIR/promdeck/promdeck.sock (--source and attach take the\n"
+"same options but --config, --demo and targets).\n"
+"\n"
 "Query options (promdeck query):\n"
 "      --load FILE        read exposition text into the store (repeatable)\n"
 "      --time T           evaluate at T (Unix seconds or RFC 3339)\n"
@@ -93,8 +104,9 @@ enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
-    OPT_LIST_DASHBOARDS, OPT_SET, OPT_LISTEN, OPT_WEB_CONFIG,
-    OPT_QUERY_MAX_CONCURRENCY, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
+    OPT_LIST_DASHBOARDS, OPT_SET, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
+    OPT_SOURCE, OPT_SOURCE_CONFIG, OPT_LISTEN, OPT_WEB_CONFIG,
+    OPT_QUERY_MAX_CONCURRENCY,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -113,6 +125,8 @@ static const struct option long_options[] = {
     { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
     { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
     { "set", required_argument, NULL, OPT_SET },
+    { "source", required_argument, NULL, OPT_SOURCE },
+    { "source-config", required_argument, NULL, OPT_SOURCE_CONFIG },
     { "once", no_argument, NULL, OPT_ONCE },
     { "output", required_argument, NULL, 'o' },
     { "width", required_argument, NULL, OPT_WIDTH },
@@ -185,6 +199,20 @@ duration_opt(const char *name, const char *arg, int64_t *ms)
         return -1;
     }
     return 0;
+}
+
+/* A --source or attach address: unix:PATH, or an http(s) URL; 0, or -1
+ * after saying what is wrong. */
+static int
+check_source(const char *arg)
+{
+    if (strncmp(arg, "unix:", 5) == 0 && arg[5] != '\0')
+        return 0;
+    if (strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0)
+        return 0;
+    usage_error("'%s' is no server address: give http(s)://HOST:PORT or "
+                "unix:PATH", arg);
+    return -1;
 }
 
 /* The options of promdeck serve; -1 to go on or an exit status. */
@@ -264,6 +292,12 @@ handle_option(struct cli *c, int opt, const char *arg)
         c->rules[c->nrules++] = arg;
         break;
     case OPT_DEMO: c->demo = true; break;
+    case OPT_SOURCE:
+        if (check_source(arg) < 0)
+            return 2;
+        c->source = arg;
+        break;
+    case OPT_SOURCE_CONFIG: c->source_config = arg; break;
     case OPT_ONCE: c->once = true; break;
     case 'o':
         if (strcmp(arg, "text") == 0)
@@ -364,14 +398,16 @@ check_query(struct cli *c, int argc, char **argv)
                            "and --step");
     if (c->has_range && c->end_ms < c->start_ms)
         return usage_error("%s", "--end is before --start");
-    if ((c->nload > 0) + (c->config != NULL) + c->demo > 1)
+    if ((c->nload > 0) + (c->config != NULL) + c->demo
+        + (c->source != NULL) > 1)
         return usage_error("%s", "query wants one data source: "
-                           "--load FILE..., --config FILE, --demo, or "
-                           "none for this host");
+                           "--load FILE..., --config FILE, --demo, "
+                           "--source URL, or none for this host");
     if (c->nrules > 0)
         return usage_error("%s", "--rules is for the dashboard; query "
                            "does not evaluate rules");
-    c->collector = c->nload == 0 && c->config == NULL && !c->demo;
+    c->collector = c->nload == 0 && c->config == NULL && !c->demo
+                   && c->source == NULL;
     return -1;
 }
 
@@ -434,6 +470,27 @@ check_target(const char *arg)
 static int
 check_dashboard(struct cli *c, int argc, char **argv)
 {
+    if (c->attach && optind < argc) {
+        if (optind + 1 < argc || c->source != NULL)
+            return usage_error("%s", "attach wants one server: unix:PATH "
+                               "or a URL");
+        if (check_source(argv[optind]) < 0)
+            return 2;
+        c->source = argv[optind++];
+    }
+    if (c->source != NULL || c->attach) {
+        if (optind < argc || c->config != NULL || c->demo)
+            return usage_error("%s", "a server (--source, attach) "
+                               "excludes --config, --demo and targets");
+        if (c->nrules > 0)
+            return usage_error("%s", "--rules runs rules on promdeck's "
+                               "own data; a server (--source, attach) "
+                               "runs its own");
+        return -1;
+    }
+    if (c->source_config != NULL)
+        return usage_error("%s", "--source-config goes with --source or "
+                           "attach");
     c->targets = (const char **)argv + optind;
     c->ntargets = argc - optind;
     for (int i = 0; i < c->ntargets; i++)
@@ -486,7 +543,10 @@ static int
 parse_command(struct cli *c, int argc, char **argv, int *skip)
 {
     *skip = 0;
-    if (argc > 1 && strcmp(argv[1], "query") == 0) {
+    if (argc > 1 && strcmp(argv[1], "attach") == 0) {
+        c->attach = true;
+        *skip = 1;
+    } else if (argc > 1 && strcmp(argv[1], "query") == 0) {
         c->command = CLI_QUERY;
         *skip = 1;
     } else if (argc > 1 && strcmp(argv[1], "serve") == 0) {

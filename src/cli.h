@@ -16,7 +16,7 @@
 #define CLI_MAX_RULES 32
 
 enum cli_command {
-    CLI_DASHBOARD,          /* promdeck [options] */
+    CLI_DASHBOARD,          /* promdeck [options], promdeck attach */
     CLI_QUERY,              /* promdeck query ... EXPR */
     CLI_SERVE,              /* promdeck serve [options] */
     CLI_CHECK_CONFIG,       /* promdeck check config FILE */
@@ -47,6 +47,10 @@ struct cli {
     const char **files;         /* promdeck check: the files to check */
     int nfiles;
     bool demo;                  /* --demo */
+    const char *source;         /* --source or attach's URL|unix:PATH */
+    const char *source_config;  /* --source-config FILE, or NULL */
+    bool attach;                /* promdeck attach (source NULL: the
+                                 * default socket) */
     bool collector;             /* no source given: this host's built-in
                                  * collectors (src/collect/) */
     bool once;                  /* --once */

@@ -17,7 +17,9 @@
 #include "src/base/duration.h"
 #include "src/base/json.h"
 #include "src/base/xalloc.h"
+#include "src/api/decode.h"
 #include "src/load.h"
+#include "src/source.h"
 
 /* Prometheus writes times as seconds, with a fraction only when needed. */
 static void
@@ -111,6 +113,82 @@ fill_store(const struct cli *cli, struct loop *l)
     return 0;
 }
 
+/* A remote query's answer, for cmd_query_run. */
+struct remote_answer {
+    struct qresult *r;
+    char *error, *type, *server_error;
+    bool done;
+};
+
+static void
+on_answer(void *ctx, const struct api_reply *rep)
+{
+    struct remote_answer *a = ctx;
+    char *err = NULL;
+
+    a->done = true;
+    if (rep->error != NULL) {
+        a->error = xstrdup(rep->error);
+        a->type = xstrdup(rep->error_type != NULL ? rep->error_type
+                                                  : "execution");
+        a->server_error = xstrdup(rep->server_error != NULL
+                                  ? rep->server_error : rep->error);
+    } else if (api_decode_result(rep->data, &a->r, &err) < 0) {
+        a->error = err;
+        a->type = xstrdup("execution");
+        a->server_error = xstrdup(err);
+    }
+}
+
+static size_t
+answer_pending(const void *ctx)
+{
+    return !((const struct remote_answer *)ctx)->done;
+}
+
+/*
+ * The query on the --source server, as Grafana sends it (a form POST to
+ * /api/v1/query or /api/v1/query_range); at most --timeout. NULL with
+ * the error printed (and, with -o json, the server's error body).
+ */
+static struct qresult *
+query_remote(const struct cli *cli, struct loop *l)
+{
+    struct remote_answer a = { 0 };
+    struct buf form;
+
+    buf_init(&form, 0);
+    api_client_form(&form, "query", cli->expr);
+    if (cli->has_range) {
+        api_client_form_time(&form, "start", cli->start_ms);
+        api_client_form_time(&form, "end", cli->end_ms);
+        api_client_form_time(&form, "step", cli->step_ms);
+    } else {
+        api_client_form_time(&form, "time", cli->has_time ? cli->time_ms
+                                                          : time_now_ms());
+    }
+    api_client_request(l->source->client, cli->has_range
+                       ? "/api/v1/query_range" : "/api/v1/query",
+                       buf_str(&form), on_answer, &a);
+    buf_fini(&form);
+    if (!source_wait(scrape_pool_fetch(l->pool), time_now_ms()
+                     + cli->timeout_ms, answer_pending, &a)) {
+        a.error = xstrdup("no answer within --timeout");
+        a.type = xstrdup("timeout");
+        a.server_error = xstrdup(a.error);
+    }
+    if (a.error != NULL) {
+        fprintf(stderr, "promdeck: %s: %s\n",
+                api_client_url(l->source->client), a.error);
+        if (cli->output == CLI_JSON)
+            write_json_error(a.type, a.server_error);
+    }
+    free(a.error);
+    free(a.type);
+    free(a.server_error);
+    return a.r;
+}
+
 /*
  * Evaluates q within the budget of --query.max-samples and
  * --query.timeout; SIGINT and SIGTERM (the loop's quit flag) stop it at
@@ -171,11 +249,16 @@ cmd_query_run(const struct cli *cli, struct loop *l)
             parse_error_json(&d);
         return 2;
     }
-    if ((rc = fill_store(cli, l)) != 0) {
+    if (l->source != NULL) {
+        /* The server evaluates, within its own limits. */
+        qparse_free(q);
+        q = NULL;
+        if ((r = query_remote(cli, l)) == NULL)
+            return 1;
+    } else if ((rc = fill_store(cli, l)) != 0) {
         qparse_free(q);
         return rc;
-    }
-    if ((r = evaluate(cli, l, q, &ctl, &d)) == NULL) {
+    } else if ((r = evaluate(cli, l, q, &ctl, &d)) == NULL) {
         qparse_free(q);
         return eval_failed(cli, &ctl, &d);
     }

@@ -20,6 +20,7 @@
 #include "src/alerting.h"
 #include "src/dash/containers.h"
 #include "src/dash/snapshot.h"
+#include "src/source.h"
 #include "src/startup.h"
 #include "ui/screen.h"
 
@@ -27,6 +28,8 @@
 #define MAX_WAIT_MS 250
 /* How often old chunks are trimmed from the store. */
 #define GC_EVERY_MS (60 * 1000)
+/* How often a server's targets are asked for (--source, attach). */
+#define TARGETS_EVERY_MS 5000
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
 /* The longest slice of rule evaluation between two looks at the keys:
@@ -337,6 +340,8 @@ reload_dashboards(struct loop *l)
     }
     dash_free(l->dash);
     l->dash = d;
+    if (l->source != NULL)
+        dash_set_remote(d, l->source->client, l->source->min_step_ms);
     l->next_variables = 0;
     log_debug("%s: %d dashboard files reloaded", __func__, l->cli->ndash);
 }
@@ -381,9 +386,22 @@ format_status(const struct loop *l, char *out, size_t size)
     struct notifier_status ns;
     size_t used;
 
+    const char *banner = l->source != NULL
+                         ? source_banner(l->source, l->cli->attach) : NULL;
+
     store_get_stats(l->store, &st);
+    if (banner != NULL) {
+        snprintf(out, size, "%s", banner);
+        return;
+    }
     if (l->reload_error != NULL) {
         snprintf(out, size, "%s", l->reload_error);
+        return;
+    }
+    if (l->source != NULL) {
+        snprintf(out, size, "%s · %zu/%zu targets up",
+                 api_client_url(l->source->client), l->targets.up,
+                 l->targets.view.n);
         return;
     }
     snprintf(out, size, "%zu/%zu targets up · %zu series · %zu samples",
@@ -400,9 +418,37 @@ format_status(const struct loop *l, char *out, size_t size)
     }
 }
 
+/*
+ * A server's targets as the view shows them, when an answer came; they
+ * also say its shortest scrape interval, which bounds the dashboard's
+ * step. They are asked for again every TARGETS_EVERY_MS.
+ */
+static void
+fill_remote_targets(struct loop *l, int64_t now)
+{
+    struct source *s = l->source;
+
+    if (now >= l->next_targets) {
+        source_poll_targets(s);
+        l->next_targets = now + TARGETS_EVERY_MS;
+    }
+    if (!s->targets_new)
+        return;
+    s->targets_new = false;
+    targets_fill_api(&l->targets, s->have_targets ? &s->targets : NULL,
+                     s->targets_error);
+    /* (--once has its step from start-up and keeps it.) */
+    if (l->ui != NULL && dash_min_step(l->dash) != s->min_step_ms)
+        dash_set_remote(l->dash, s->client, s->min_step_ms);
+}
+
 static void
 fill_targets(struct loop *l)
 {
+    if (l->source != NULL) {
+        fill_remote_targets(l, time_now_ms());
+        return;
+    }
     targets_fill(&l->targets, l->pool, l->dropped, l->ndropped, l->disc,
                  l->cfg);
 }
@@ -436,6 +482,8 @@ draw_frame(struct loop *l, int64_t now, bool data_changed)
     /* The rows borrow from the rules, which may have moved on since. */
     rule_list_fill(&l->rulelist, l->rules);
     ui_set_rules(l->ui, &l->rulelist.view);
+    if (l->source != NULL)     /* answers come between evaluations */
+        fill_remote_targets(l, now);
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
@@ -456,6 +504,10 @@ run_explore(struct loop *l, int64_t now)
     struct query *q;
     struct diag d;
 
+    if (l->source != NULL) {
+        source_explore(l->source, expr, now, m->range_ms, m->step_ms);
+        return;
+    }
     diag_clear(&d);
     query_limits(l, &ctl);
     if ((q = qparse_query(expr, strlen(expr), &d)) != NULL) {
@@ -508,13 +560,40 @@ apply_view_change(struct loop *l, unsigned act)
         dash_set_variable(l->dash, var, value);
 }
 
+/*
+ * Whether a server's data is due again: every --refresh, but not more
+ * often than its scrape_interval, since nothing new can have arrived
+ * sooner; while it cannot be reached, every --refresh, so it is back on
+ * screen soon after it is back.
+ */
+static bool
+remote_due(const struct loop *l, int64_t now, int64_t *next)
+{
+    int64_t every = l->cli->refresh_ms;
+
+    if (l->source == NULL || now < *next)
+        return false;
+    if (l->source->min_step_ms > every
+        && api_client_down(l->source->client) == NULL)
+        every = l->source->min_step_ms;
+    *next = now + every;
+    return true;
+}
+
 static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
+    int64_t next_remote = now;
     struct explore_completer completer = { l->store, complete_from_store };
     bool changed = true;
 
+    if (l->source != NULL) {
+        completer = (struct explore_completer){ l->source,
+                                                source_complete };
+        l->source->ui = l->ui;
+        source_prefetch_names(l->source);
+    }
     ui_set_completer(l->ui, &completer);
     /* promdeck with no arguments: this host and its containers first. */
     if (l->cli->collector && l->cli->ndash == 0)
@@ -551,6 +630,8 @@ run_live(struct loop *l)
         if (l->notifier != NULL)
             notifier_tick(l->notifier, now);
         if (now >= next_frame || act != UI_NONE) {          /* 4 */
+            /* A server's data moves on without scrapes here. */
+            changed |= remote_due(l, now, &next_remote);
             draw_frame(l, now, changed || act != UI_NONE);
             changed = false;
             next_frame = now + l->cli->refresh_ms;
@@ -686,6 +767,42 @@ loop_collect(struct loop *l)
     return !quit_requested;
 }
 
+static size_t
+dash_pending_cb(const void *ctx)
+{
+    return dash_pending(ctx);
+}
+
+static size_t
+api_pending_cb(const void *ctx)
+{
+    return api_client_pending(ctx);
+}
+
+/*
+ * --once on a server: the variables (a chain of requests), then every
+ * query and the targets, waiting at most --timeout in all; a query still
+ * unanswered then counts as failed.
+ */
+static size_t
+evaluate_remote(struct loop *l)
+{
+    struct fetch *f = scrape_pool_fetch(l->pool);
+    int64_t deadline = time_now_ms() + l->cli->timeout_ms;
+
+    dash_refresh_variables(l->dash, l->store);
+    source_wait(f, deadline, dash_pending_cb, l->dash);
+    dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    source_poll_targets(l->source);
+    if (!source_wait(f, deadline, api_pending_cb, l->source->client))
+        fprintf(stderr, "promdeck: %s did not answer every request "
+                "within --timeout\n", api_client_url(l->source->client));
+    else if (source_banner(l->source, l->cli->attach) != NULL)
+        fprintf(stderr, "promdeck: %s\n", source_banner(l->source,
+                                                         l->cli->attach));
+    return dash_failed(l->dash) + dash_pending(l->dash);
+}
+
 /*
  * With this host's collector as the source, the node target's summary
  * for the JSON snapshot; NULL otherwise (or when it has no target).
@@ -714,17 +831,22 @@ run_once(struct loop *l)
     struct buf out;
     struct qeval_ctl ctl;
 
-    if (!loop_collect(l))
-        return 1;
     now = time_now_ms();
-    set_rule_opts(l);
-    if (l->rules != NULL)
-        ruleset_eval_all(l->rules, l->store, now);
-    rule_list_fill(&l->rulelist, l->rules);
-    query_limits(l, &ctl);
-    dash_set_limits(l->dash, &ctl);
-    dash_refresh_variables(l->dash, l->store);
-    failed = dash_evaluate(l->dash, l->store, now, -1);
+    if (l->source != NULL) {
+        failed = evaluate_remote(l);
+    } else {
+        if (!loop_collect(l))
+            return 1;
+        now = time_now_ms();
+        set_rule_opts(l);
+        if (l->rules != NULL)
+            ruleset_eval_all(l->rules, l->store, now);
+        rule_list_fill(&l->rulelist, l->rules);
+        query_limits(l, &ctl);
+        dash_set_limits(l->dash, &ctl);
+        dash_refresh_variables(l->dash, l->store);
+        failed = dash_evaluate(l->dash, l->store, now, -1);
+    }
     if (quit_requested)
         return 128 + quit_requested;
     fill_targets(l);
@@ -749,6 +871,8 @@ run_once(struct loop *l)
     }
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
+    if (l->source != NULL)
+        return failed > 0 || api_client_down(l->source->client) ? 1 : 0;
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;
 }
 

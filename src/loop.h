@@ -19,6 +19,7 @@
 #include "src/dash/dash.h"
 #include "src/rulelist.h"
 #include "src/ruleset.h"
+#include "src/source.h"
 #include "src/targets.h"
 #include "store/store.h"
 #include "ui/containers_table.h"
@@ -34,6 +35,7 @@ struct loop {
     struct store *store;
     struct scrape_pool *pool;
     struct dash *dash;
+    struct source *source;      /* --source, attach; NULL: the store */
     struct ui *ui;              /* NULL in --once mode */
     struct target_list targets;
     struct ruleset *rules;      /* rule_files and --rules; may be empty */
@@ -41,6 +43,7 @@ struct loop {
     struct notifier *notifier;  /* alerting.alertmanagers; NULL: none */
     struct container_table containers;  /* the containers view's rows */
     int64_t next_variables;     /* when label_values() is looked up next */
+    int64_t next_targets;       /* when a server's targets are asked next */
 };
 
 /* The flag SIGINT and SIGTERM set (to the signal's number), for long

@@ -18,6 +18,7 @@
 #include "src/cmd_serve.h"
 #include "src/config/config.h"
 #include "src/loop.h"
+#include "src/source.h"
 #include "src/startup.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -68,10 +69,39 @@ run_dashboard(const struct cli *cli, struct loop *l)
 
     if ((l->dash = startup_dashboard(cli)) == NULL)
         return 2;
+    if (l->source != NULL)
+        dash_set_remote(l->dash, l->source->client,
+                        l->source->min_step_ms);
     if (cli->once || (l->ui = open_screen(cli)) != NULL)
         rc = loop_run(l);
     ui_close(l->ui);
     dash_free(l->dash);
+    return rc;
+}
+
+/* The dashboard or the query, on the store or (--source, attach) on a
+ * server; rules run only on the store (a server runs its own). */
+static int
+run(const struct cli *cli, struct config *cfg, struct loop *l)
+{
+    struct source source;
+    int rc = 0;
+
+    if (cli->source != NULL || cli->attach) {
+        if ((rc = source_open(&source, cli, scrape_pool_fetch(l->pool))) != 0)
+            return rc;
+        l->source = &source;
+    }
+    if (cli->command == CLI_QUERY)
+        rc = cmd_query_run(cli, l);
+    else if (cli->command == CLI_SERVE)
+        rc = cmd_serve_run(cli, l);
+    else if (l->source != NULL
+             || (rc = startup_rules(cli, cfg, l->rules, l->store)) == 0)
+        rc = run_dashboard(cli, l);
+    if (l->source != NULL)
+        source_close(l->source);
+    l->source = NULL;
     return rc;
 }
 
@@ -108,12 +138,7 @@ main(int argc, char **argv)
     l.store = store_new(cli.retention_ms, 0);
     l.pool = scrape_pool_new(l.store);
     l.rules = ruleset_new();
-    if (cli.command == CLI_QUERY)
-        rc = cmd_query_run(&cli, &l);
-    else if (cli.command == CLI_SERVE)
-        rc = cmd_serve_run(&cli, &l);
-    else if ((rc = startup_rules(&cli, &cfg, l.rules, l.store)) == 0)
-        rc = run_dashboard(&cli, &l);
+    rc = run(&cli, &cfg, &l);
     ruleset_free(l.rules);
     scrape_pool_free(l.pool);
     store_free(l.store);

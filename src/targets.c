@@ -191,3 +191,78 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool,
         .nerrors = nerr,
     };
 }
+
+/* The health a server reports, as the pool's. */
+static enum target_health
+health_of(const char *h)
+{
+    return strcmp(h, "up") == 0 ? HEALTH_UP : strcmp(h, "down") == 0
+           ? HEALTH_DOWN : HEALTH_UNKNOWN;
+}
+
+/* Row r from a server's target; sets as in fill_row. */
+static void
+fill_api_row(struct target_list *tl, struct target_row *r,
+             const struct api_target *t, struct labels *sets)
+{
+    struct buf b;
+
+    buf_init(&b, 0);
+    labels_format(&t->labels, &b);
+    r->labels = keep(tl, buf_str(&b));
+    buf_reset(&b);
+    labels_format(&t->discovered, &b);
+    r->discovered = keep(tl, buf_str(&b));
+    buf_fini(&b);
+    r->job = keep(tl, t->job);
+    r->instance = keep(tl, t->instance);
+    r->url = keep(tl, t->url);
+    r->last_error = keep(tl, t->last_error);
+    labels_dup(&sets[0], &t->labels);
+    labels_dup(&sets[1], &t->discovered);
+    r->label_set = &sets[0];
+    r->discovered_set = &sets[1];
+    r->health = health_of(t->health);
+    r->last_scrape_ms = t->last_scrape_ms;
+    r->last_duration_s = t->last_duration_s;
+}
+
+void
+targets_fill_api(struct target_list *tl, const struct api_targets *t,
+                 const char *error)
+{
+    size_t n = t != NULL ? t->nactive : 0;
+    struct buf b;
+
+    targets_fini(tl);
+    tl->rows = xcalloc(n + 1, sizeof(*tl->rows));
+    tl->sets = xcalloc(2 * n + 1, sizeof(*tl->sets));
+    tl->nsets = 2 * n;
+    for (size_t i = 0; i < n; i++) {
+        fill_api_row(tl, &tl->rows[i], &t->active[i], &tl->sets[2 * i]);
+        tl->up += tl->rows[i].health == HEALTH_UP;
+    }
+    n = t != NULL ? t->ndropped : 0;
+    tl->dropped = xcalloc(n + 1, sizeof(*tl->dropped));
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        const char *job = labels_get(&t->dropped[i].discovered, "job");
+
+        buf_reset(&b);
+        labels_format(&t->dropped[i].discovered, &b);
+        tl->dropped[i].job = keep(tl, job);
+        tl->dropped[i].discovered = keep(tl, buf_str(&b));
+        tl->dropped[i].reason = keep(tl, "dropped by the server's "
+                                     "relabelling");
+    }
+    buf_fini(&b);
+    tl->errors = xcalloc(2, sizeof(*tl->errors));
+    if (error != NULL)
+        tl->errors[0] = adopt(tl, xasprintf("/api/v1/targets: %s", error));
+    tl->view = (struct target_view){
+        .rows = tl->rows, .n = t != NULL ? t->nactive : 0,
+        .dropped = tl->dropped, .ndropped = n,
+        .errors = (const char *const *)tl->errors,
+        .nerrors = error != NULL,
+    };
+}

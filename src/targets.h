@@ -14,6 +14,7 @@
 
 #include "scrape/discovery.h"
 #include "scrape/pool.h"
+#include "src/api/decode.h"
 #include "src/config/config.h"
 #include "src/config/config_targets.h"
 #include "ui/model.h"
@@ -38,5 +39,11 @@ void targets_fini(struct target_list *tl);
 void targets_fill(struct target_list *tl, const struct scrape_pool *pool,
                   const struct config_dropped *dropped, size_t ndropped,
                   const struct discovery *disc, const struct config *cfg);
+
+/* Replaces everything with a server's /api/v1/targets answer t (NULL:
+ * none yet); error, when not NULL, is why the last request failed and
+ * shows as the view's one error line. */
+void targets_fill_api(struct target_list *tl, const struct api_targets *t,
+                      const char *error);
 
 #endif

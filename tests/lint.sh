@@ -25,10 +25,10 @@ scrape      scrape store src/base
 query       query store src/base
 ui          ui query store src/base
 src/config  src/config scrape store src/base
-src/dash    src/dash query ui/model.h ui/theme.h ui/containers_table.h store src/base
+src/dash    src/dash src/api query ui/model.h ui/theme.h ui/containers_table.h store scrape/fetch.h src/base
 src/demo    src/demo src/base
 src/rules   src/rules query scrape store src/base
-src/api     src/api query store src/base
+src/api     src/api query scrape store src/base
 src/collect src/collect query scrape store src/base
 src         *
 '

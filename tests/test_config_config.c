@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -841,6 +842,50 @@ test_check(void **state)
     ts_config_unload(&l);
 }
 
+/* A --source-config file: http_config names, headers, timeout. */
+static void
+test_source_config(void **state)
+{
+    char path[] = "/tmp/promdeck-src-XXXXXX";
+    static const char good[] =
+        "basic_auth: { username: me, password_file: pw }\n"
+        "tls_config: { server_name: mimir.example }\n"
+        "headers: { X-Scope-OrgID: tenant-1 }\n"
+        "timeout: 5s\n";
+    struct config_source src;
+    struct diag errs[4], warns[4];
+    size_t ne, nw;
+    int fd;
+
+    (void)state;
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, good, sizeof good - 1), sizeof good - 1);
+    close(fd);
+    assert_int_equal(config_load_source(&src, path, errs, 4, &ne, warns, 4,
+                                        &nw), 0);
+    assert_string_equal(src.http.username, "me");
+    /* relative to the file's folder, as Prometheus resolves it */
+    assert_string_equal(src.http.password_file, "/tmp/pw");
+    assert_string_equal(src.http.server_name, "mimir.example");
+    assert_int_equal(src.nheaders, 1);
+    assert_string_equal(src.headers[0], "X-Scope-OrgID: tenant-1");
+    assert_int_equal(src.timeout_ms, 5000);
+    assert_true(src.http.follow_redirects);
+    config_source_fini(&src);
+
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_int_equal(write(fd, "basic_aut: {}\n", 14), 14);
+    close(fd);
+    assert_int_equal(config_load_source(&src, path, errs, 4, &ne, warns, 4,
+                                        &nw), -1);
+    assert_int_equal(ne, 1);
+    assert_non_null(strstr(errs[0].msg, "did you mean 'basic_auth'"));
+    assert_int_equal(errs[0].line, 1);
+    config_source_fini(&src);
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -865,6 +910,7 @@ main(void)
         cmocka_unit_test(test_production),
         cmocka_unit_test(test_alerting),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_source_config),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

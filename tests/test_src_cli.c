@@ -262,6 +262,42 @@ test_serve(void **state)
             fail_msg("serve line %zu was accepted", i);
 }
 
+/* --source and attach: a server instead of targets, never both. */
+static void
+test_source_and_attach(void **state)
+{
+    struct cli c;
+    struct args a;
+
+    (void)state;
+    assert_int_equal(parse(&c, &a, (const char *const[]){ "--source",
+                     "http://prom:9090", "--once", NULL }), -1);
+    assert_string_equal(c.source, "http://prom:9090");
+    assert_false(c.attach);
+    assert_int_equal(parse(&c, &a, (const char *const[]){ "attach", NULL }),
+                     -1);
+    assert_true(c.attach);
+    assert_null(c.source);
+    assert_int_equal(parse(&c, &a, (const char *const[]){ "attach",
+                     "unix:/run/p.sock", "--once", "-o", "json", NULL }),
+                     -1);
+    assert_string_equal(c.source, "unix:/run/p.sock");
+    assert_true(c.once);
+    assert_int_equal(parse(&c, &a, (const char *const[]){ "query",
+                     "--source", "https://h/prom", "up", NULL }), -1);
+    assert_int_equal(c.command, CLI_QUERY);
+    assert_string_equal(c.expr, "up");
+    /* refused: two data sources, a bad address, a stray config file */
+    assert_int_equal(parse_quiet(&c, &a, (const char *const[]){ "--source",
+                     "http://h:9090", "--demo", NULL }), 2);
+    assert_int_equal(parse_quiet(&c, &a, (const char *const[]){ "--source",
+                     "h:9090", NULL }), 2);
+    assert_int_equal(parse_quiet(&c, &a, (const char *const[]){ "attach",
+                     "unix:/a", "unix:/b", NULL }), 2);
+    assert_int_equal(parse_quiet(&c, &a, (const char *const[]){ "--demo",
+                     "--source-config", "s.yml", NULL }), 2);
+}
+
 int
 main(void)
 {
@@ -274,6 +310,7 @@ main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_query_stops_at_expression),
         cmocka_unit_test(test_serve),
+        cmocka_unit_test(test_source_and_attach),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

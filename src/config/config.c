@@ -142,6 +142,19 @@ static const struct section authz_section = {
 static const struct section tls_section = {
     "tls_config", tls_used, tls_ignored
 };
+/* A --source-config file: the HTTP client's keys, headers and timeout. */
+static const char *const source_used[] = {
+    "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+    "tls_config", "proxy_url", "follow_redirects", "enable_http2",
+    "headers", "timeout", NULL
+};
+static const char *const source_ignored[] = {
+    "oauth2", "no_proxy", "proxy_from_environment", "proxy_connect_header",
+    NULL
+};
+static const struct section source_section = {
+    "source config", source_used, source_ignored
+};
 
 /* Fills d at node n (no position when n is NULL) with a message. */
 static void
@@ -1275,4 +1288,74 @@ config_print_warning(FILE *f, const struct diag *d)
     fprintf(f, "%s:%d:%d: warning: %s\n",
             d->source != NULL ? d->source : "config", d->line, d->col,
             d->msg);
+}
+
+/* headers = { NAME: VALUE, ... } into "NAME: VALUE" lines. */
+static void
+parse_headers(struct loader *ld, const struct yaml_node *n,
+              struct config_source *src)
+{
+    if (!expect_map(ld, n, "headers"))
+        return;
+    src->headers = xcalloc(yaml_map_size(n) + 1, sizeof(*src->headers));
+    for (size_t i = 0; i < yaml_map_size(n); i++) {
+        const struct yaml_pair *p = yaml_map_at(n, i);
+        const char *name = yaml_scalar(p->key), *v = yaml_scalar(p->value);
+
+        if (name == NULL || v == NULL || *name == '\0'
+            || strpbrk(name, ": \t\r\n") != NULL
+            || strpbrk(v, "\r\n") != NULL) {
+            error_at(ld, p->key, 1, "expected a header name and a "
+                     "one-line value");
+            continue;
+        }
+        src->headers[src->nheaders++] = xasprintf("%s: %s", name, v);
+    }
+}
+
+int
+config_load_source(struct config_source *src, const char *path,
+                   struct diag *errs, size_t maxerrs, size_t *nerrs,
+                   struct diag *warns, size_t maxwarns, size_t *nwarns)
+{
+    struct config cfg;
+    struct loader ld = {
+        .cfg = &cfg, .errs = errs, .maxerrs = maxerrs,
+        .warns = warns, .maxwarns = maxwarns,
+    };
+    struct diag d;
+    struct yaml_node *root = yaml_load_file(path, &d);
+
+    memset(src, 0, sizeof(*src));
+    src->http.follow_redirects = true;
+    src->http.enable_http2 = true;
+    config_init(&cfg);
+    cfg.path = xstrdup(path);
+    if (root == NULL) {
+        error_diag(&ld, &d);
+    } else if (expect_map(&ld, root, "the source config")) {
+        check_keys(&ld, root, &source_section);
+        parse_http_client(&ld, root, &src->http);
+        if (yaml_get(root, "headers") != NULL)
+            parse_headers(&ld, yaml_get(root, "headers"), src);
+        get_duration(&ld, root, "timeout", &src->timeout_ms);
+    }
+    yaml_tree_free(root);
+    config_fini(&cfg);
+    *nerrs = ld.nerrs;
+    *nwarns = ld.nwarns;
+    return ld.failed ? -1 : 0;
+}
+
+void
+config_source_fini(struct config_source *src)
+{
+    fetch_http_fini(&src->http);
+    for (size_t i = 0; i < src->nheaders; i++) {
+        /* A header may carry a token (Authorization, X-Api-Key). */
+        memset(src->headers[i], 0, strlen(src->headers[i]));
+        free(src->headers[i]);
+    }
+    free(src->headers);
+    memset(src, 0, sizeof(*src));
 }

@@ -159,4 +159,25 @@ size_t config_targets(const struct config *cfg,
 /* Prints "file:line:col: warning: msg" for a warning from config_load. */
 void config_print_warning(FILE *f, const struct diag *d);
 
+/*
+ * The settings of a --source-config file: Prometheus's HTTP client keys
+ * (basic_auth, authorization, bearer_token(_file), tls_config, proxy_url,
+ * follow_redirects, enable_http2, read as a scrape config reads them;
+ * file paths relative to the file's folder), headers (NAME: VALUE, such
+ * as X-Scope-OrgID for a Mimir or Cortex tenant) and timeout. Owned
+ * strings; config_source_fini wipes the secrets.
+ */
+struct config_source {
+    struct fetch_http http;
+    char **headers;             /* "Name: value", NULL-ended */
+    size_t nheaders;
+    int64_t timeout_ms;         /* 0: not set */
+};
+/* Loads path into src (errors and warnings as config_load gives them);
+ * src needs config_source_fini whatever the result. */
+int config_load_source(struct config_source *src, const char *path,
+                       struct diag *errs, size_t maxerrs, size_t *nerrs,
+                       struct diag *warns, size_t maxwarns, size_t *nwarns);
+void config_source_fini(struct config_source *src);
+
 #endif

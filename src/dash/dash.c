@@ -1,7 +1,9 @@
 /*
  * The running dashboard: a model (built in, src/dash/dashbuiltin.c, or from a
  * file) with its template variables expanded and its PromQL compiled,
- * evaluated per frame against the store. It draws nothing and reads no
+ * evaluated per frame against the store, or on a Prometheus-compatible
+ * server (dash_set_remote: src/api/range.h keeps each query's points, and
+ * the answers arrive while the loop runs). It draws nothing and reads no
  * files.
  */
 #include "src/dash/dash.h"
@@ -12,6 +14,8 @@
 
 #include "query/incr.h"
 #include "query/query.h"
+#include "src/api/decode.h"
+#include "src/api/range.h"
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/dash/dashbuiltin.h"
@@ -26,6 +30,8 @@ struct dash_query {
     struct query *compiled;     /* NULL when the expression is bad */
     char *tmpl;                 /* the expression before $var expansion */
     struct qincr *incr;         /* its last result, refreshed by step */
+    struct api_range *remote;   /* the same, on the server */
+    struct dash *dash;
 };
 
 /* A panel title as written, before $var expansion. */
@@ -46,6 +52,15 @@ struct dash {
                                  * next evaluation */
     char **var_errors;          /* per variable: why its query failed */
     struct qeval_ctl ctl;       /* each query's budget and stop flag */
+
+    /* Remote (dash_set_remote): the server, the variable being read
+     * (var_order[var_k]) and whether any changed in this pass. */
+    struct api_client *client;
+    int64_t min_step_ms;        /* the server's scrape_interval */
+    struct api_req *var_req;
+    size_t *var_order, var_k;
+    bool var_changed;
+    int64_t var_now;
 };
 
 /* At most this much decoded history and results is kept per frame. */
@@ -148,6 +163,7 @@ take_panel(struct dash *d, struct panel *p, int page)
         memset(dq, 0, sizeof(*dq));
         dq->pq = &p->queries[q];
         dq->panel = p;
+        dq->dash = d;
         dq->page = page;
         dq->tmpl = dq->pq->expr;
         dq->pq->expr = NULL;
@@ -198,6 +214,10 @@ dash_set_range(struct dash *d, int64_t range_ms)
 {
     d->model.range_ms = range_ms;
     d->model.step_ms = dashmodel_step_for(range_ms);
+    /* On a server a step below its scrape interval shows the same
+     * sample twice (Grafana's min interval). */
+    if (d->model.step_ms < d->min_step_ms)
+        d->model.step_ms = d->min_step_ms;
     d->vars_stale = true;
     /* $__interval and $__range follow the range. */
     if (d->ntitles > 0)
@@ -306,6 +326,138 @@ read_variables(struct dash *d, const struct store *st, int64_t now)
     return st != NULL ? changed : failed;
 }
 
+/*
+ * Remote variables: one request at a time, in dependency order, each
+ * started from the answer of the one before (a chain such as job, then
+ * instance of that job, needs the first value to ask for the second).
+ * Index queries go to /api/v1/labels and /api/v1/label/NAME/values over
+ * the dashboard's range, as Grafana asks; the others are instant queries
+ * at now, read as dashvar_run reads a local result.
+ */
+static void remote_next_variable(struct dash *d);
+
+/* The answer for variable var_order[var_k]. */
+static void
+on_variable(void *ctx, const struct api_reply *rep)
+{
+    struct dash *d = ctx;
+    struct dashboard *m = &d->model;
+    size_t i = d->var_order[d->var_k];
+    struct variable *v = &m->variables[i];
+    char *text = dashmodel_expand(v->query, m->variables, m->nvariables,
+                                  m->step_ms, m->range_ms, NULL);
+    char *re = v->regex == NULL ? NULL
+               : dashmodel_expand_fmt(v->regex, m->variables, m->nvariables,
+                                      m->step_ms, m->range_ms, "regex", NULL);
+    struct dashvar_list l = { NULL, 0 };
+    struct dashvar_query q;
+    struct api_strings names;
+    struct qresult *r;
+    char *err = rep->error != NULL ? xstrdup(rep->error) : NULL;
+
+    d->var_req = NULL;
+    if (err == NULL && dashvar_parse(text, &q, &err) == 0) {
+        if (dashvar_index_label(&q) != NULL) {
+            if (api_decode_strings(rep->data, &names, &err) == 0) {
+                dashvar_take_names(&q, (const char *const *)names.v,
+                                   names.n, &l, &err);
+                api_strings_fini(&names);
+            }
+        } else if (api_decode_result(rep->data, &r, &err) == 0) {
+            dashvar_take_result(&q, r, &l, &err);
+            qresult_free(r);
+        }
+        dashvar_query_fini(&q);
+    }
+    if (err == NULL && dashvar_shape(re, v->sort, &l, &err) == 0
+        && values_differ(v, l.v, l.n)) {
+        dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
+        d->var_changed = true;
+    }
+    set_var_error(d, i, err, text);
+    dashvar_list_fini(&l);
+    free(text);
+    free(re);
+    d->var_k++;
+    remote_next_variable(d);
+}
+
+/* The request that reads q on the server at now. */
+static struct api_req *
+variable_request(struct dash *d, const struct dashvar_query *q, int64_t now)
+{
+    const char *label = dashvar_index_label(q);
+    struct buf form;
+    struct api_req *rq;
+    char *path;
+
+    buf_init(&form, 0);
+    if (label != NULL) {
+        api_client_form_time(&form, "start", now - d->model.range_ms);
+        api_client_form_time(&form, "end", now);
+        path = *label == '\0' ? xasprintf("/api/v1/labels?%s", form.data)
+               : xasprintf("/api/v1/label/%s/values?%s", label, form.data);
+        rq = api_client_request(d->client, path, NULL, on_variable, d);
+        free(path);
+    } else {
+        api_client_form(&form, "query", q->expr);
+        api_client_form_time(&form, "time", now);
+        rq = api_client_request(d->client, "/api/v1/query",
+                                buf_str(&form), on_variable, d);
+    }
+    buf_fini(&form);
+    return rq;
+}
+
+static void
+remote_next_variable(struct dash *d)
+{
+    struct dashboard *m = &d->model;
+
+    for (; d->var_k < m->nvariables; d->var_k++) {
+        struct variable *v = &m->variables[d->var_order[d->var_k]];
+        char *text, *err = NULL;
+        struct dashvar_query q;
+        struct api_req *rq;
+
+        if (v->query == NULL)
+            continue;
+        text = dashmodel_expand(v->query, m->variables, m->nvariables,
+                                m->step_ms, m->range_ms, NULL);
+        if (dashvar_parse(text, &q, &err) < 0) {
+            set_var_error(d, d->var_order[d->var_k], err, text);
+            free(text);
+            continue;
+        }
+        /* NULL: answered already (and the chain went on from there). */
+        if ((rq = variable_request(d, &q, d->var_now)) != NULL)
+            d->var_req = rq;
+        dashvar_query_fini(&q);
+        free(text);
+        return;
+    }
+    if (d->var_changed)
+        recompile(d);
+    d->var_changed = false;
+}
+
+/* Starts a pass over the variables unless one is under way; 0 (the
+ * changes show when the answers come). */
+static size_t
+remote_variables(struct dash *d, int64_t now)
+{
+    if (d->var_req != NULL)
+        return 0;
+    free(d->var_order);
+    d->var_order = xcalloc(d->model.nvariables + 1, sizeof(*d->var_order));
+    dashvar_order(d->model.variables, d->model.nvariables, d->var_order);
+    d->var_k = 0;
+    d->var_now = now;
+    d->var_changed = false;
+    remote_next_variable(d);
+    return 0;
+}
+
 size_t
 dash_refresh_variables(struct dash *d, const struct store *st)
 {
@@ -317,6 +469,8 @@ dash_refresh_variables_at(struct dash *d, const struct store *st,
                           int64_t now_ms)
 {
     d->vars_stale = false;
+    if (d->client != NULL)
+        return remote_variables(d, now_ms);
     return read_variables(d, st, now_ms);
 }
 
@@ -347,7 +501,10 @@ dash_free(struct dash *d)
     if (d == NULL)
         return;
     qcache_free(d->cache);
+    api_client_cancel(d->var_req);
+    free(d->var_order);
     for (size_t i = 0; i < d->nqueries; i++) {
+        api_range_free(d->queries[i].remote);
         qparse_free(d->queries[i].compiled);
         qincr_free(d->queries[i].incr);
         free(d->queries[i].tmpl);
@@ -547,6 +704,45 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     return res != NULL;
 }
 
+/*
+ * A refresh's answer from the server: the grid's matrix (kept points and
+ * the new tail) and the value at now, put together as evaluate_one does
+ * locally; an error replaces the result, as a local one does.
+ */
+static void
+on_remote(void *ctx, struct qresult *range, struct qresult *at,
+          const char *error)
+{
+    struct dash_query *dq = ctx;
+    struct qresult *copy;
+
+    if (range != NULL && at != NULL) {
+        copy = copy_matrix(range);
+        qresult_free(range);
+        range = copy;
+        merge_value_at_now(range, at, at->t);
+    }
+    qresult_free(at);
+    qresult_free(dq->pq->result);
+    free(dq->pq->error);
+    dq->pq->result = range;
+    dq->pq->error = error != NULL ? with_query(error, dq->tmpl,
+                                               dq->pq->expr) : NULL;
+    dq->panel->dirty = true;
+}
+
+/* Starts dq's refresh on the server unless the last is in flight (a slow
+ * server then gets no pile of requests); the panel keeps its result. */
+static void
+evaluate_remote(struct dash_query *dq, const struct dash_grid *g,
+                int64_t now)
+{
+    if (dq->remote == NULL)
+        dq->remote = api_range_new(dq->dash->client);
+    api_range_refresh(dq->remote, dq->pq->expr, g->start, g->end, g->step,
+                      now, false, on_remote, dq);
+}
+
 /* Whether a query variable has no values yet: it is read on every
  * evaluation until it has some, so the first scrape fills it. */
 static bool
@@ -584,8 +780,47 @@ dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
         /* A signal stopped the last query: the rest would stop too. */
         if (d->ctl.cancel != NULL && *d->ctl.cancel != 0)
             break;
-        failed += !evaluate_one(d, dq, st, &g, now_ms);
+        if (d->client != NULL)
+            evaluate_remote(dq, &g, now_ms);
+        else
+            failed += !evaluate_one(d, dq, st, &g, now_ms);
     }
     qcache_clear(d->cache);
-    return failed;
+    return d->client != NULL ? dash_failed(d) : failed;
+}
+
+void
+dash_set_remote(struct dash *d, struct api_client *c, int64_t min_step_ms)
+{
+    d->client = c;
+    d->min_step_ms = min_step_ms;
+    d->vars_stale = true;
+    dash_set_range(d, d->model.range_ms);
+}
+
+int64_t
+dash_min_step(const struct dash *d)
+{
+    return d->min_step_ms;
+}
+
+size_t
+dash_pending(const struct dash *d)
+{
+    size_t n = d->var_req != NULL;
+
+    for (size_t i = 0; i < d->nqueries; i++)
+        n += d->queries[i].remote != NULL
+             && api_range_busy(d->queries[i].remote);
+    return n;
+}
+
+size_t
+dash_failed(const struct dash *d)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < d->nqueries; i++)
+        n += d->queries[i].pq->error != NULL;
+    return n;
 }

@@ -17,6 +17,7 @@
 #include "ui/model.h"
 
 struct dash;
+struct api_client;
 struct qeval_ctl;
 
 /*
@@ -105,5 +106,23 @@ size_t dash_check_variables(struct dash *d);
  * Valid until the next read or check.
  */
 const char *dash_variable_error(const struct dash *d, size_t var);
+
+/*
+ * Evaluates on the server c (borrowed; it must outlive d) instead of the
+ * store: from now on dash_evaluate and the variable reads start requests
+ * (a query whose last refresh is still in flight is left alone) and the
+ * answers replace results and errors as they arrive, while the loop
+ * pumps; the store arguments are then unused. Steps are never below
+ * min_step_ms (the server's scrape_interval; 0: unknown).
+ */
+void dash_set_remote(struct dash *d, struct api_client *c,
+                     int64_t min_step_ms);
+/* The min_step_ms of the last dash_set_remote; 0 for the store. */
+int64_t dash_min_step(const struct dash *d);
+/* Remote refreshes and variable reads still in flight. */
+size_t dash_pending(const struct dash *d);
+/* Queries whose current result is an error (a bad query or, remote, the
+ * server's answer). */
+size_t dash_failed(const struct dash *d);
 
 #endif

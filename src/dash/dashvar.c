@@ -247,6 +247,29 @@ from_scalar(const struct qresult *r, struct dashvar_list *l)
     list_add(l, buf_steal(&b));
 }
 
+const char *
+dashvar_index_label(const struct dashvar_query *q)
+{
+    if (q->kind == DASHVAR_LABEL_NAMES && q->compiled == NULL)
+        return "";
+    if (q->kind == DASHVAR_LABEL_VALUES && q->compiled == NULL)
+        return q->arg;
+    if (q->kind == DASHVAR_METRICS)
+        return "__name__";
+    return NULL;
+}
+
+int
+dashvar_take_names(const struct dashvar_query *q, const char *const *v,
+                   size_t n, struct dashvar_list *out, char **err)
+{
+    if (add_all(out, (const char **)v, n, q->kind == DASHVAR_METRICS ? q->re
+                                                                    : NULL))
+        return 0;
+    *err = xasprintf(UNDECIDED_FMT, q->arg);
+    return -1;
+}
+
 /*
  * Values from the store's index, where no PromQL is involved: 1, 0 when
  * q needs PromQL, -1 with *err when metrics()'s regex could not decide.
@@ -255,42 +278,24 @@ static int
 from_index(const struct dashvar_query *q, const struct store *st,
            struct dashvar_list *out, char **err)
 {
+    const char *label = dashvar_index_label(q);
     const char **v = NULL;
     size_t n;
-    bool ok;
+    int rc;
 
-    if (q->kind == DASHVAR_LABEL_NAMES && q->compiled == NULL)
-        n = store_label_names(st, &v);
-    else if (q->kind == DASHVAR_LABEL_VALUES && q->compiled == NULL)
-        n = store_label_values(st, q->arg, &v);
-    else if (q->kind == DASHVAR_METRICS)
-        n = store_label_values(st, "__name__", &v);
-    else
+    if (label == NULL)
         return 0;
-    ok = add_all(out, v, n, q->kind == DASHVAR_METRICS ? q->re : NULL);
+    n = *label == '\0' ? store_label_names(st, &v)
+                       : store_label_values(st, label, &v);
+    rc = dashvar_take_names(q, v, n, out, err);
     free(v);
-    if (ok)
-        return 1;
-    *err = xasprintf(UNDECIDED_FMT, q->arg);
-    return -1;
+    return rc == 0 ? 1 : -1;
 }
 
 int
-dashvar_run(const struct dashvar_query *q, const struct store *st,
-            int64_t now_ms, struct qeval_ctl *ctl, struct dashvar_list *out,
-            char **err)
+dashvar_take_result(const struct dashvar_query *q, const struct qresult *r,
+                    struct dashvar_list *out, char **err)
 {
-    struct qresult *r;
-    struct diag d;
-    int k = from_index(q, st, out, err);
-
-    if (k != 0)
-        return k > 0 ? 0 : -1;
-    diag_clear(&d);
-    if ((r = qeval_instant_ctl(q->compiled, st, now_ms, ctl, &d)) == NULL) {
-        *err = xstrdup(d.msg);
-        return -1;
-    }
     if (r->type == QV_VECTOR) {
         from_result(q, r, out);
     } else if (q->kind == DASHVAR_QUERY_RESULT && r->type != QV_MATRIX) {
@@ -300,13 +305,32 @@ dashvar_run(const struct dashvar_query *q, const struct store *st,
                          q->kind == DASHVAR_QUERY_RESULT ? ", a scalar or "
                          "a string" : "", r->type == QV_MATRIX ? "range "
                          "vector" : "scalar");
-        qresult_free(r);
         return -1;
     }
-    qresult_free(r);
     if (q->kind != DASHVAR_QUERY_RESULT && q->kind != DASHVAR_SERIES)
         sort_unique(out);
     return 0;
+}
+
+int
+dashvar_run(const struct dashvar_query *q, const struct store *st,
+            int64_t now_ms, struct qeval_ctl *ctl, struct dashvar_list *out,
+            char **err)
+{
+    struct qresult *r;
+    struct diag d;
+    int rc = from_index(q, st, out, err);
+
+    if (rc != 0)
+        return rc > 0 ? 0 : -1;
+    diag_clear(&d);
+    if ((r = qeval_instant_ctl(q->compiled, st, now_ms, ctl, &d)) == NULL) {
+        *err = xstrdup(d.msg);
+        return -1;
+    }
+    rc = dashvar_take_result(q, r, out, err);
+    qresult_free(r);
+    return rc;
 }
 
 /*

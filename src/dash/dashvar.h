@@ -68,6 +68,23 @@ int dashvar_run(const struct dashvar_query *q, const struct store *st,
                 struct dashvar_list *out, char **err);
 
 /*
+ * The index a variable reads without PromQL, for a remote server's
+ * /api/v1/labels (""), /api/v1/label/NAME/values (NAME, "__name__" for
+ * metrics()); NULL when q needs its PromQL evaluated instead.
+ */
+const char *dashvar_index_label(const struct dashvar_query *q);
+/* Values from such an index listing v[0..n) (borrowed) into *out:
+ * metrics() keeps the names its regex finds. 0, or -1 with *err when
+ * that regex could not decide on some name. */
+int dashvar_take_names(const struct dashvar_query *q, const char *const *v,
+                       size_t n, struct dashvar_list *out, char **err);
+/* dashvar_run's values from r, q's PromQL evaluated at now (here or on a
+ * server). 0, or -1 with *err when r is not a vector (or, for
+ * query_result, a scalar or string). */
+int dashvar_take_result(const struct dashvar_query *q,
+                        const struct qresult *r, struct dashvar_list *out,
+                        char **err);
+/*
  * Applies a variable's regex (Grafana's /re/flags, or re as ^re$) and
  * sort (0 to 8) to l in place, as Grafana's variable options do: values
  * the regex does not match are dropped, a capture group (or the group
