@@ -46,8 +46,9 @@ struct sd_docker {
 /* ---- building targets ---- */
 
 /* Prometheus's strutil.SanitizeLabelName: [^a-zA-Z_0-9] becomes _. */
-static void put_sanitized(struct labels *ls, const char *prefix,
-                          const char *key, const char *value)
+static void
+put_sanitized(struct labels *ls, const char *prefix,
+              const char *key, const char *value)
 {
     struct buf name;
 
@@ -63,15 +64,17 @@ static void put_sanitized(struct labels *ls, const char *prefix,
     buf_fini(&name);
 }
 
-static const char *str(const struct yaml_node *map, const char *key)
+static const char *
+str(const struct yaml_node *map, const char *key)
 {
     const char *s = yaml_scalar(yaml_get(map, key));
 
     return s && !yaml_is_null(yaml_get(map, key)) ? s : "";
 }
 
-static void put_map(struct labels *ls, const char *prefix,
-                    const struct yaml_node *map)
+static void
+put_map(struct labels *ls, const char *prefix,
+        const struct yaml_node *map)
 {
     for (size_t i = 0; yaml_is_map(map) && i < yaml_map_size(map); i++) {
         const struct yaml_pair *p = yaml_map_at(map, i);
@@ -80,7 +83,8 @@ static void put_map(struct labels *ls, const char *prefix,
 }
 
 /* The container's labels every one of its targets carries. */
-static void common_labels(struct labels *ls, const struct yaml_node *c)
+static void
+common_labels(struct labels *ls, const struct yaml_node *c)
 {
     const struct yaml_node *names = yaml_get(c, "Names");
 
@@ -93,8 +97,9 @@ static void common_labels(struct labels *ls, const struct yaml_node *c)
 }
 
 /* The network's labels, when the engine listed a network with this id. */
-static void network_labels(struct labels *ls, const struct yaml_node *nets,
-                           const char *id)
+static void
+network_labels(struct labels *ls, const struct yaml_node *nets,
+               const char *id)
 {
     for (size_t i = 0; i < yaml_seq_size(nets); i++) {
         const struct yaml_node *n = yaml_seq_at(nets, i);
@@ -115,16 +120,18 @@ static void network_labels(struct labels *ls, const struct yaml_node *nets,
 }
 
 /* Go's net.JoinHostPort: brackets around an IPv6 address. */
-static void join_host_port(char *out, size_t size, const char *ip,
-                           const char *port)
+static void
+join_host_port(char *out, size_t size, const char *ip,
+               const char *port)
 {
     snprintf(out, size, strchr(ip, ':') ? "[%s]:%s" : "%s:%s", ip, port);
 }
 
-static struct labels *new_target(struct sd_group *g,
-                                 const struct yaml_node *c,
-                                 const struct yaml_node *net,
-                                 const struct yaml_node *nets)
+static struct labels *
+new_target(struct sd_group *g,
+           const struct yaml_node *c,
+           const struct yaml_node *net,
+           const struct yaml_node *nets)
 {
     struct labels *t = sd_group_add_target(g);
 
@@ -134,9 +141,10 @@ static struct labels *new_target(struct sd_group *g,
     return t;
 }
 
-static void container_targets(struct sd_group *g, const struct yaml_node *c,
-                              const struct yaml_node *nets, int port,
-                              const char *hnh)
+static void
+container_targets(struct sd_group *g, const struct yaml_node *c,
+                  const struct yaml_node *nets, int port,
+                  const char *hnh)
 {
     const struct yaml_node *networks =
         yaml_get(yaml_get(c, "NetworkSettings"), "Networks");
@@ -180,8 +188,9 @@ static void container_targets(struct sd_group *g, const struct yaml_node *c,
     }
 }
 
-static struct yaml_node *load_list(const char *what, const char *body,
-                                   size_t len, char *err, size_t errsz)
+static struct yaml_node *
+load_list(const char *what, const char *body,
+          size_t len, char *err, size_t errsz)
 {
     struct diag d;
 
@@ -201,10 +210,11 @@ static struct yaml_node *load_list(const char *what, const char *body,
     return root;
 }
 
-int sd_docker_build(const char *containers, size_t clen,
-                    const char *networks, size_t nlen, int port,
-                    const char *host_networking_host, struct sd_group *g,
-                    char *err, size_t errsz)
+int
+sd_docker_build(const char *containers, size_t clen,
+                const char *networks, size_t nlen, int port,
+                const char *host_networking_host, struct sd_group *g,
+                char *err, size_t errsz)
 {
     struct yaml_node *cs = load_list("containers", containers, clen, err,
                                      errsz);
@@ -231,7 +241,8 @@ int sd_docker_build(const char *containers, size_t clen,
 
 /* ---- the provider ---- */
 
-static void put_encoded(struct buf *b, const char *s)
+static void
+put_encoded(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
 
@@ -250,7 +261,8 @@ static void put_encoded(struct buf *b, const char *s)
 
 /* A JSON string without the quotes' escaping needs: names and values of
  * filters are plain words, but quotes and backslashes are escaped. */
-static void put_json_string(struct buf *b, const char *s)
+static void
+put_json_string(struct buf *b, const char *s)
 {
     buf_putc(b, '"');
     for (; *s; s++) {
@@ -261,8 +273,9 @@ static void put_json_string(struct buf *b, const char *s)
     buf_putc(b, '"');
 }
 
-void sd_docker_filters_query(const struct sd_docker_filter *f, size_t n,
-                             char *out, size_t size)
+void
+sd_docker_filters_query(const struct sd_docker_filter *f, size_t n,
+                        char *out, size_t size)
 {
     struct buf json, q;
 
@@ -295,7 +308,8 @@ void sd_docker_filters_query(const struct sd_docker_filter *f, size_t n,
 
 /* The host as messages show it: "user:password@" of a URL replaced, so
  * no secret reaches the screen or a log. */
-static char *host_for_messages(const char *host)
+static char *
+host_for_messages(const char *host)
 {
     const char *scheme = strstr(host, "://");
     const char *at, *slash;
@@ -311,7 +325,8 @@ static char *host_for_messages(const char *host)
 
 /* unix:///path talks to a socket; tcp:// is plain HTTP, as the Docker
  * client takes it; http(s):// is used as it is. */
-static void split_host(struct sd_docker *d)
+static void
+split_host(struct sd_docker *d)
 {
     if (strncmp(d->host, "unix://", 7) == 0) {
         d->socket = xstrdup(d->host + 7);
@@ -326,7 +341,8 @@ static void split_host(struct sd_docker *d)
         d->base[n - 1] = '\0';
 }
 
-struct sd_docker *sd_docker_new(const struct sd_docker_config *c)
+struct sd_docker *
+sd_docker_new(const struct sd_docker_config *c)
 {
     struct sd_docker *d = xcalloc(1, sizeof *d);
     char q[4096];
@@ -355,7 +371,8 @@ struct sd_docker *sd_docker_new(const struct sd_docker_config *c)
     return d;
 }
 
-void sd_docker_free(struct sd_docker *d)
+void
+sd_docker_free(struct sd_docker *d)
 {
     if (!d)
         return;
@@ -374,12 +391,14 @@ void sd_docker_free(struct sd_docker *d)
     free(d);
 }
 
-static int on_data(void *ctx, const char *p, size_t n)
+static int
+on_data(void *ctx, const char *p, size_t n)
 {
     return buf_append(&((struct answer *)ctx)->body, p, n);
 }
 
-static void on_done(void *ctx, const char *error)
+static void
+on_done(void *ctx, const char *error)
 {
     struct answer *a = ctx;
 
@@ -388,7 +407,8 @@ static void on_done(void *ctx, const char *error)
     snprintf(a->error, sizeof a->error, "%s", error ? error : "");
 }
 
-static void ask(struct sd_docker *d, struct answer *a, const char *path)
+static void
+ask(struct sd_docker *d, struct answer *a, const char *path)
 {
     char *url = xasprintf("%s%s", d->base, path);
     struct fetch_request req = {
@@ -406,7 +426,8 @@ static void ask(struct sd_docker *d, struct answer *a, const char *path)
 }
 
 /* Both answers are in: the new group, or the error and the old group. */
-static bool finish(struct sd_docker *d)
+static bool
+finish(struct sd_docker *d)
 {
     struct sd_group g;
     char err[256];
@@ -432,7 +453,8 @@ static bool finish(struct sd_docker *d)
     return changed;
 }
 
-bool sd_docker_poll(struct sd_docker *d, int64_t now_ms)
+bool
+sd_docker_poll(struct sd_docker *d, int64_t now_ms)
 {
     bool changed = false;
 
@@ -454,28 +476,33 @@ bool sd_docker_poll(struct sd_docker *d, int64_t now_ms)
     return changed;
 }
 
-int64_t sd_docker_next_due(const struct sd_docker *d, int64_t now_ms)
+int64_t
+sd_docker_next_due(const struct sd_docker *d, int64_t now_ms)
 {
     return d->refreshing ? now_ms + BUSY_POLL_MS : d->next_ms;
 }
 
-bool sd_docker_pending(const struct sd_docker *d)
+bool
+sd_docker_pending(const struct sd_docker *d)
 {
     return d->pending;
 }
 
-size_t sd_docker_group_count(const struct sd_docker *d)
+size_t
+sd_docker_group_count(const struct sd_docker *d)
 {
     return d->have_group ? 1 : 0;
 }
 
-const struct sd_group *sd_docker_group(const struct sd_docker *d, size_t i)
+const struct sd_group *
+sd_docker_group(const struct sd_docker *d, size_t i)
 {
     (void)i;
     return &d->group;
 }
 
-const char *sd_docker_error(const struct sd_docker *d)
+const char *
+sd_docker_error(const struct sd_docker *d)
 {
     return d->error;
 }

@@ -52,7 +52,8 @@
 
 /* The value of the sample whose name and labels are exactly series
  * ("name{a=\"b\",...}"), or NAN when it is not in text. */
-static double value_of(const char *text, const char *series)
+static double
+value_of(const char *text, const char *series)
 {
     size_t n = strlen(series);
 
@@ -66,13 +67,15 @@ static double value_of(const char *text, const char *series)
     return NAN;
 }
 
-static bool has_text(const char *text, const char *needle)
+static bool
+has_text(const char *text, const char *needle)
 {
     return strstr(text, needle) != NULL;
 }
 
 /* One collect of the tree at root into out (initialised here). */
-static void *collect_once(const char *root, struct buf *out)
+static void *
+collect_once(const char *root, struct buf *out)
 {
     char err[256] = "";
     void *st = cgroup_collector.open(root, err, sizeof err);
@@ -84,13 +87,15 @@ static void *collect_once(const char *root, struct buf *out)
     return st;
 }
 
-static void fixture(char *path, size_t size, const char *name)
+static void
+fixture(char *path, size_t size, const char *name)
 {
     snprintf(path, size, "%s/cgroup/%s", ts_testdata(), name);
 }
 
 /* A copy of a fixture tree in a new temporary folder. */
-static void copy_fixture(char *dir, size_t size, const char *name)
+static void
+copy_fixture(char *dir, size_t size, const char *name)
 {
     char src[512], cmd[2048];
 
@@ -107,7 +112,8 @@ static void copy_fixture(char *dir, size_t size, const char *name)
 
 /* ---- layouts ---- */
 
-static void test_container_ids(void **state)
+static void
+test_container_ids(void **state)
 {
     (void)state;
     char id[72];
@@ -128,7 +134,8 @@ static void test_container_ids(void **state)
 
 /* ---- cgroup v2, built from cgroup-v2.rst's formats ---- */
 
-static void test_v2_values(void **state)
+static void
+test_v2_values(void **state)
 {
     (void)state;
     char root[512];
@@ -192,7 +199,8 @@ static void test_v2_values(void **state)
 
 /* ---- cgroup v1, built from the controllers' documented formats ---- */
 
-static void test_v1_values(void **state)
+static void
+test_v1_values(void **state)
 {
     (void)state;
     char root[512];
@@ -238,7 +246,8 @@ static void test_v1_values(void **state)
 
 /* ---- captured from a real v1 host ---- */
 
-static double file_number(const char *path)
+static double
+file_number(const char *path)
 {
     char *text = ts_read_file(path);
     double v = strtod(text, NULL);
@@ -247,7 +256,8 @@ static double file_number(const char *path)
     return v;
 }
 
-static void test_v1_host_capture(void **state)
+static void
+test_v1_host_capture(void **state)
 {
     (void)state;
     char root[512], path[600];
@@ -269,7 +279,8 @@ static void test_v1_host_capture(void **state)
 
 /* ---- this machine's live tree ---- */
 
-static void test_live_tree(void **state)
+static void
+test_live_tree(void **state)
 {
     (void)state;
     struct buf out;
@@ -304,7 +315,8 @@ static void test_live_tree(void **state)
 /* A container whose cgroup vanishes (it exited between the scan and the
  * read: its cgroup.procs is gone, or its whole folder) is left out; the
  * others stay and nothing is an error. */
-static void test_vanishing(void **state)
+static void
+test_vanishing(void **state)
 {
     (void)state;
     char dir[256], path[1024], note[256];
@@ -332,7 +344,8 @@ static void test_vanishing(void **state)
 
 /* A file that cannot be read (here a folder where memory.stat should
  * be) loses that container's memory breakdown only, with a note. */
-static void test_unreadable_file(void **state)
+static void
+test_unreadable_file(void **state)
 {
     (void)state;
     char dir[256], path[1024];
@@ -359,7 +372,8 @@ static void test_unreadable_file(void **state)
 /* Run as a non-root user, a file only root may read gives "Permission
  * denied" in the note and the rest of the scrape. The check runs in a
  * child that drops to nobody when the tests run as root. */
-static void test_permission_denied(void **state)
+static void
+test_permission_denied(void **state)
 {
     (void)state;
     char dir[256], path[1024];
@@ -394,7 +408,8 @@ static void test_permission_denied(void **state)
     ts_tmpdir_remove(dir);
 }
 
-static void test_no_hierarchy(void **state)
+static void
+test_no_hierarchy(void **state)
 {
     (void)state;
     char err[256];
@@ -405,7 +420,8 @@ static void test_no_hierarchy(void **state)
 
 /* ---- Docker: parsing the recorded Engine API answers ---- */
 
-static void test_docker_parse(void **state)
+static void
+test_docker_parse(void **state)
 {
     (void)state;
     char path[512], err[256];
@@ -452,7 +468,8 @@ static void test_docker_parse(void **state)
 
 /* Collects until pred holds on the text, up to 100 times 20 ms apart
  * (answers are taken at the collect after they arrive). */
-static bool collect_until(void *st, struct buf *out, const char *needle)
+static bool
+collect_until(void *st, struct buf *out, const char *needle)
 {
     char err[256];
 
@@ -467,8 +484,9 @@ static bool collect_until(void *st, struct buf *out, const char *needle)
     return false;
 }
 
-static void with_docker(enum ts_docker_mode mode, char *dir, size_t size,
-                        pid_t *pid, void **st, struct buf *out)
+static void
+with_docker(enum ts_docker_mode mode, char *dir, size_t size,
+            pid_t *pid, void **st, struct buf *out)
 {
     char root[512], sock[512], host[600], err[256], data[512];
 
@@ -485,7 +503,8 @@ static void with_docker(enum ts_docker_mode mode, char *dir, size_t size,
     buf_init(out, 0);
 }
 
-static void test_docker_names(void **state)
+static void
+test_docker_names(void **state)
 {
     (void)state;
     char dir[256];
@@ -519,7 +538,8 @@ static void test_docker_names(void **state)
 }
 
 /* A socket that answers garbage: a note, the cgroups unharmed. */
-static void test_docker_garbage(void **state)
+static void
+test_docker_garbage(void **state)
 {
     (void)state;
     char dir[256];
@@ -548,7 +568,8 @@ static void test_docker_garbage(void **state)
 /* A socket that accepts and never answers: every collect still returns
  * at once with the cgroups; the note comes when the request times out
  * (after DOCKER_TIMEOUT_MS, so it is not waited for here). */
-static void test_docker_hang(void **state)
+static void
+test_docker_hang(void **state)
 {
     (void)state;
     char dir[256], err[256];
@@ -571,7 +592,8 @@ static void test_docker_hang(void **state)
     ts_tmpdir_remove(dir);
 }
 
-int main(void)
+int
+main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_container_ids),

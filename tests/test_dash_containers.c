@@ -41,7 +41,8 @@ struct sink_ctx {
 
 /* Stores one sample with job and instance, as a scrape of the built-in
  * source would. */
-static int put_sample(void *ctx, const struct expo_sample *s)
+static int
+put_sample(void *ctx, const struct expo_sample *s)
 {
     struct sink_ctx *x = ctx;
     struct labels ls = { 0 };
@@ -67,7 +68,8 @@ static int put_sample(void *ctx, const struct expo_sample *s)
     return 0;
 }
 
-static void ingest(struct store *st, const char *text, int64_t t)
+static void
+ingest(struct store *st, const char *text, int64_t t)
 {
     struct sink_ctx x = { st, t };
     struct expo_sink sink = { .ctx = &x, .sample = put_sample };
@@ -81,7 +83,8 @@ static void ingest(struct store *st, const char *text, int64_t t)
 
 /* One scrape of the collector c into st at t. With names set, collects
  * (20 ms apart, boundedly) until Docker's names have arrived. */
-static void scrape(void *c, struct store *st, int64_t t, bool names)
+static void
+scrape(void *c, struct store *st, int64_t t, bool names)
 {
     char err[256];
     struct buf out;
@@ -99,7 +102,8 @@ static void scrape(void *c, struct store *st, int64_t t, bool names)
     buf_fini(&out);
 }
 
-static void collect_into(struct store *st, const char *root, int64_t t)
+static void
+collect_into(struct store *st, const char *root, int64_t t)
 {
     char err[256];
     void *c = cgroup_collector.open(root, err, sizeof err);
@@ -109,7 +113,8 @@ static void collect_into(struct store *st, const char *root, int64_t t)
     cgroup_collector.close(c);
 }
 
-static void put(const char *dir, const char *rel, const char *text)
+static void
+put(const char *dir, const char *rel, const char *text)
 {
     char path[1024];
 
@@ -122,7 +127,8 @@ static void put(const char *dir, const char *rel, const char *text)
 /* A store with two scrapes of the v2 tree, 10 s apart: in between the
  * Docker container used 1 s of CPU, received 10 MB, sent 1 MB, read
  * 5 MB and wrote 2 MB. */
-static struct store *two_scrapes(char *dir, size_t size)
+static struct store *
+two_scrapes(char *dir, size_t size)
 {
     char src[512], cmd[1200];
     struct store *st = store_new(3600 * 1000, 0);
@@ -143,7 +149,8 @@ static struct store *two_scrapes(char *dir, size_t size)
     return st;
 }
 
-static struct container_row *row(struct container_table *c, const char *part)
+static struct container_row *
+row(struct container_table *c, const char *part)
 {
     for (size_t i = 0; i < c->n; i++)
         if (strstr(c->rows[i].id, part))
@@ -152,7 +159,8 @@ static struct container_row *row(struct container_table *c, const char *part)
     return NULL;
 }
 
-static void test_table(void **state)
+static void
+test_table(void **state)
 {
     (void)state;
     char dir[256];
@@ -196,7 +204,8 @@ static void test_table(void **state)
 
 /* Rows last as long as their newest sample is inside the 5-minute
  * look-back, and then leave. */
-static void test_gone(void **state)
+static void
+test_gone(void **state)
 {
     (void)state;
     char dir[256];
@@ -214,7 +223,8 @@ static void test_gone(void **state)
     ts_tmpdir_remove(dir);
 }
 
-static void test_snapshot(void **state)
+static void
+test_snapshot(void **state)
 {
     (void)state;
     char dir[256];
@@ -250,7 +260,8 @@ static void test_snapshot(void **state)
 /* The shipped cAdvisor dashboard and the container alerting rules work
  * on the collector's series, named from (the fake) Docker: every panel
  * query answers with series and no error. */
-static void test_cadvisor_dashboard(void **state)
+static void
+test_cadvisor_dashboard(void **state)
 {
     (void)state;
     char dir[256], sock[512], host[600], data[512], path[512], err[256];
@@ -316,7 +327,8 @@ static void test_cadvisor_dashboard(void **state)
     ts_tmpdir_remove(dir);
 }
 
-int main(void)
+int
+main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),

@@ -105,7 +105,8 @@ static const struct want prometheus_wants[] = {
 };
 
 /* The target's labels are exactly want's, no more and no fewer. */
-static void check_target(const struct labels *t, const struct want *w)
+static void
+check_target(const struct labels *t, const struct want *w)
 {
     size_t n = 0;
 
@@ -118,7 +119,8 @@ static void check_target(const struct labels *t, const struct want *w)
     assert_int_equal(t->n, n);
 }
 
-static char *data_file(const char *name)
+static char *
+data_file(const char *name)
 {
     char path[512];
 
@@ -127,7 +129,8 @@ static char *data_file(const char *name)
     return ts_read_file(path);
 }
 
-static void test_prometheus_fixture(void **state)
+static void
+test_prometheus_fixture(void **state)
 {
     (void)state;
     char *cs = data_file("containers.json");
@@ -156,7 +159,8 @@ static void test_prometheus_fixture(void **state)
     free(ns);
 }
 
-static void test_filters_query(void **state)
+static void
+test_filters_query(void **state)
 {
     (void)state;
     const char *const names[] = { "web", "db" };
@@ -176,7 +180,8 @@ static void test_filters_query(void **state)
 }
 
 /* Polls until the provider has finished a refresh (bounded). */
-static void poll_until_idle(struct sd_docker *d, int64_t now, bool *changed)
+static void
+poll_until_idle(struct sd_docker *d, int64_t now, bool *changed)
 {
     for (int i = 0; i < 200; i++) {
         *changed |= sd_docker_poll(d, now);
@@ -187,7 +192,8 @@ static void poll_until_idle(struct sd_docker *d, int64_t now, bool *changed)
     fail_msg("the refresh never finished");
 }
 
-static void test_provider(void **state)
+static void
+test_provider(void **state)
 {
     (void)state;
     char dir[256], sock[512], host[600], data[512];
@@ -234,7 +240,8 @@ static void test_provider(void **state)
 }
 
 /* A host URL's password never reaches the error text. */
-static void test_no_secret_in_errors(void **state)
+static void
+test_no_secret_in_errors(void **state)
 {
     (void)state;
     struct sd_docker_config c = {
@@ -252,8 +259,9 @@ static void test_no_secret_in_errors(void **state)
 
 /* ---- the config section ---- */
 
-static int load(const char *text, struct config *cfg, struct diag *errs,
-                size_t *nerrs)
+static int
+load(const char *text, struct config *cfg, struct diag *errs,
+     size_t *nerrs)
 {
     struct diag warns[8];
     size_t nwarns;
@@ -262,7 +270,8 @@ static int load(const char *text, struct config *cfg, struct diag *errs,
                            8, nerrs, warns, 8, &nwarns);
 }
 
-static void test_config(void **state)
+static void
+test_config(void **state)
 {
     (void)state;
     struct config cfg;
@@ -303,7 +312,8 @@ static void test_config(void **state)
     config_fini(&cfg);
 }
 
-int main(void)
+int
+main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prometheus_fixture),

@@ -32,7 +32,8 @@ static struct container_row rows[3];
 static struct container_table table = { .rows = rows, .n = 3,
                                         .present = true };
 
-static void fill(void)
+static void
+fill(void)
 {
     rows[0] = (struct container_row){
         .id = "/system.slice/docker-aaaa.scope", .name = "web",
@@ -60,7 +61,8 @@ static void fill(void)
 }
 
 /* The text of line y. */
-static void line_of(const char *text, int y, char *out, size_t n)
+static void
+line_of(const char *text, int y, char *out, size_t n)
 {
     const char *p = text;
 
@@ -73,8 +75,9 @@ static void line_of(const char *text, int y, char *out, size_t n)
     snprintf(out, n, "%.*s", (int)len, p ? p : "");
 }
 
-static char *draw(struct containers_state *cs, struct series_filter *f,
-                  struct canvas **cout)
+static char *
+draw(struct containers_state *cs, struct series_filter *f,
+     struct canvas **cout)
 {
     struct canvas *c = canvas_new(150, 12, true);
 
@@ -87,7 +90,8 @@ static char *draw(struct containers_state *cs, struct series_filter *f,
     return text;
 }
 
-static void test_table(void **state)
+static void
+test_table(void **state)
 {
     (void)state;
     struct containers_state cs = view_containers_initial();
@@ -120,7 +124,8 @@ static void test_table(void **state)
     canvas_free(c);
 }
 
-static void test_keys(void **state)
+static void
+test_keys(void **state)
 {
     (void)state;
     struct containers_state cs = view_containers_initial();
@@ -146,7 +151,8 @@ static void test_keys(void **state)
     assert_false(view_containers_key(&cs, 'x', 10));
 }
 
-static void test_filter_and_detail(void **state)
+static void
+test_filter_and_detail(void **state)
 {
     (void)state;
     struct containers_state cs = view_containers_initial();
@@ -175,7 +181,8 @@ static void test_filter_and_detail(void **state)
 }
 
 /* The host header: btop's summary line, then a meter per core. */
-static void test_host_header(void **state)
+static void
+test_host_header(void **state)
 {
     (void)state;
     struct containers_state cs = view_containers_initial();
@@ -212,7 +219,8 @@ static void test_host_header(void **state)
     table.host = (struct host_summary){ 0 };
 }
 
-static void test_empty(void **state)
+static void
+test_empty(void **state)
 {
     (void)state;
     struct containers_state cs = view_containers_initial();
@@ -225,7 +233,8 @@ static void test_empty(void **state)
     canvas_free(c);
 }
 
-int main(void)
+int
+main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),

@@ -17,12 +17,14 @@ static const char *const col_names[] = {
 _Static_assert(sizeof col_names / sizeof *col_names == CCOL_COUNT,
                "a name per column");
 
-const char *containers_col_name(enum container_col col)
+const char *
+containers_col_name(enum container_col col)
 {
     return (unsigned)col < CCOL_COUNT ? col_names[col] : "";
 }
 
-static double number(const struct container_row *r, enum container_col col)
+static double
+number(const struct container_row *r, enum container_col col)
 {
     double v;
 
@@ -39,14 +41,16 @@ static double number(const struct container_row *r, enum container_col col)
 }
 
 /* A row's name for sorting: its cgroup id when it has no name. */
-static const char *sort_name(const struct container_row *r)
+static const char *
+sort_name(const struct container_row *r)
 {
     return r->name[0] ? r->name : r->id;
 }
 
-static int compare(const struct container_row *x,
-                   const struct container_row *y, enum container_col col,
-                   bool desc)
+static int
+compare(const struct container_row *x,
+        const struct container_row *y, enum container_col col,
+        bool desc)
 {
     int c = 0;
 
@@ -70,8 +74,9 @@ static int compare(const struct container_row *x,
     return desc ? -c : c;
 }
 
-void containers_order(const struct container_table *t,
-                      enum container_col col, bool desc, size_t *order)
+void
+containers_order(const struct container_table *t,
+                 enum container_col col, bool desc, size_t *order)
 {
     for (size_t i = 0; i < t->n; i++) {
         size_t k = i;

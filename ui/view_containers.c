@@ -26,15 +26,17 @@
 enum { W_STATE = 9, W_PCT = 6, W_QUOTA = 6, W_MEM = 9, W_RATE = 11,
        W_RESTARTS = 4, W_SPARK_MIN = 8 };
 
-struct containers_state view_containers_initial(void)
+struct containers_state
+view_containers_initial(void)
 {
     return (struct containers_state){ .sort = CCOL_CPU, .sel = 0 };
 }
 
 /* The rows that pass the filter, in the sort's order; the count. */
-static size_t shown_rows(const struct container_table *t,
-                         struct series_filter *f,
-                         const struct containers_state *cs, size_t *order)
+static size_t
+shown_rows(const struct container_table *t,
+           struct series_filter *f,
+           const struct containers_state *cs, size_t *order)
 {
     size_t n = 0;
 
@@ -52,7 +54,8 @@ static size_t shown_rows(const struct container_table *t,
     return n;
 }
 
-static void fmt_pct(double v, char *out, size_t n)
+static void
+fmt_pct(double v, char *out, size_t n)
 {
     if (isnan(v))
         snprintf(out, n, "-");
@@ -60,7 +63,8 @@ static void fmt_pct(double v, char *out, size_t n)
         snprintf(out, n, v >= 99.95 ? "%.0f" : "%.1f", v);
 }
 
-static void fmt_bytes(double v, bool rate, char *out, size_t n)
+static void
+fmt_bytes(double v, bool rate, char *out, size_t n)
 {
     char num[24];
 
@@ -74,7 +78,8 @@ static void fmt_bytes(double v, bool rate, char *out, size_t n)
 }
 
 /* The widths of the name and image columns, and the sparkline's. */
-static void flexible(int w, int *wname, int *wimage, int *wspark)
+static void
+flexible(int w, int *wname, int *wimage, int *wspark)
 {
     int fixed = W_STATE + W_PCT + W_QUOTA + W_MEM + W_PCT + 4 * W_RATE
               + W_RESTARTS + 11;
@@ -91,7 +96,8 @@ struct cells {
          memp[16], rx[32], tx[32], rd[32], wr[32], restarts[16];
 };
 
-static void row_cells(const struct container_row *r, struct cells *k)
+static void
+row_cells(const struct container_row *r, struct cells *k)
 {
     const char *slash = strrchr(r->id, '/');
 
@@ -125,7 +131,8 @@ static void row_cells(const struct container_row *r, struct cells *k)
 
 /* The colour a share of a quota or limit gets, as btop shades its
  * meters; no share (no quota, no limit) is plain. */
-static int share_role(double part, double whole)
+static int
+share_role(double part, double whole)
 {
     double pct = whole > 0 ? part / whole * 100 : NAN;
 
@@ -136,7 +143,8 @@ static int share_role(double part, double whole)
 /* The top of a sparkline's scale: hi when given, else the history's
  * largest value, so an idle container's zeros sit on the floor rather
  * than mid-height as a flat series would. */
-static double scale_top(const double *v, size_t n, double hi)
+static double
+scale_top(const double *v, size_t n, double hi)
 {
     double top = 0;
 
@@ -149,9 +157,10 @@ static double scale_top(const double *v, size_t n, double hi)
 }
 
 /* One line of the table: the header (r NULL) or a row. */
-static void draw_line(struct canvas *c, int x0, int y, int w,
-                      const struct cells *k, const struct container_row *r,
-                      const struct containers_state *cs, bool selected)
+static void
+draw_line(struct canvas *c, int x0, int y, int w,
+          const struct cells *k, const struct container_row *r,
+          const struct containers_state *cs, bool selected)
 {
     int wname, wimage, wspark, x = x0;
     int base = r == NULL ? ROLE_LABEL : selected ? ROLE_SELECTION
@@ -209,7 +218,8 @@ static void draw_line(struct canvas *c, int x0, int y, int w,
     }
 }
 
-static void header_cells(const struct containers_state *cs, struct cells *k)
+static void
+header_cells(const struct containers_state *cs, struct cells *k)
 {
     const char *arrow = cs->asc ? "^" : "v";
 
@@ -236,10 +246,11 @@ static void header_cells(const struct containers_state *cs, struct cells *k)
 }
 
 /* One detail panel: a titled box with a sparkline of history h. */
-static void detail_panel(struct canvas *c, struct rect r,
-                         const struct container_row *row,
-                         enum container_hist h, const char *title,
-                         const char *now, double hi)
+static void
+detail_panel(struct canvas *c, struct rect r,
+             const struct container_row *row,
+             enum container_hist h, const char *title,
+             const char *now, double hi)
 {
     char head[128];
 
@@ -258,8 +269,9 @@ static void detail_panel(struct canvas *c, struct rect r,
     free(pts);
 }
 
-static void draw_detail(struct canvas *c, struct rect r,
-                        const struct container_row *row)
+static void
+draw_detail(struct canvas *c, struct rect r,
+            const struct container_row *row)
 {
     struct cells k;
     char line[1200], now[160];
@@ -290,7 +302,8 @@ static void draw_detail(struct canvas *c, struct rect r,
                  "Block I/O", now, NAN);
 }
 
-static void clamp(struct containers_state *cs, int n, int rows)
+static void
+clamp(struct containers_state *cs, int n, int rows)
 {
     cs->sel = cs->sel >= n ? n - 1 : cs->sel;
     cs->sel = cs->sel < 0 ? 0 : cs->sel;
@@ -304,7 +317,8 @@ static void clamp(struct containers_state *cs, int n, int rows)
 }
 
 /* A btop meter: w cells, filled to share (0..1), coloured by it. */
-static void meter(struct canvas *c, int x, int y, int w, double share)
+static void
+meter(struct canvas *c, int x, int y, int w, double share)
 {
     int fill = isnan(share) ? 0 : (int)lround(share * w);
     int role = isnan(share) ? ROLE_STALE : share >= 0.9 ? ROLE_CRIT
@@ -320,7 +334,8 @@ static void meter(struct canvas *c, int x, int y, int w, double share)
                    i < fill ? role : ROLE_METER_BG, 0);
 }
 
-static void fmt_uptime(double s, char *out, size_t n)
+static void
+fmt_uptime(double s, char *out, size_t n)
 {
     long m = isnan(s) || s < 0 ? -1 : (long)(s / 60);
 
@@ -333,8 +348,9 @@ static void fmt_uptime(double s, char *out, size_t n)
 }
 
 /* Text then advance x; false when the line is full. */
-static bool put_text(struct canvas *c, int *x, int y, int end,
-                     const char *s, int role, int attr)
+static bool
+put_text(struct canvas *c, int *x, int y, int end,
+         const char *s, int role, int attr)
 {
     if (*x >= end)
         return false;
@@ -343,8 +359,9 @@ static bool put_text(struct canvas *c, int *x, int y, int end,
 }
 
 /* The host's summary line, btop's figures in one row. */
-static void host_line(struct canvas *c, struct rect r,
-                      const struct host_summary *h)
+static void
+host_line(struct canvas *c, struct rect r,
+          const struct host_summary *h)
 {
     char a[48], b[48], text[320];
     int x = r.x, end = r.x + r.w, y = r.y;
@@ -388,8 +405,9 @@ static void host_line(struct canvas *c, struct rect r,
 
 /* Per-core meters, as many to a line as fit, on up to `lines` lines;
  * the lines used. */
-static int core_lines(struct canvas *c, struct rect r,
-                      const struct host_summary *h, int lines)
+static int
+core_lines(struct canvas *c, struct rect r,
+           const struct host_summary *h, int lines)
 {
     enum { CELL = 20 };     /* "cpu127 ####### 99.5 " */
     int per = r.w / CELL > 0 ? r.w / CELL : 1;
@@ -409,8 +427,9 @@ static int core_lines(struct canvas *c, struct rect r,
 }
 
 /* The host header over the table; the lines it took. */
-static int draw_host(struct canvas *c, struct rect r,
-                     const struct host_summary *h)
+static int
+draw_host(struct canvas *c, struct rect r,
+          const struct host_summary *h)
 {
     int max = r.h / 3 > 1 ? r.h / 3 : 1;
 
@@ -424,8 +443,9 @@ static int draw_host(struct canvas *c, struct rect r,
     return n + 1;
 }
 
-static void draw_empty(struct canvas *c, struct rect r,
-                       const struct container_table *t)
+static void
+draw_empty(struct canvas *c, struct rect r,
+           const struct container_table *t)
 {
     const char *msg = t == NULL || !t->present
         ? "No containers: nothing here reports cAdvisor's series "
@@ -436,10 +456,11 @@ static void draw_empty(struct canvas *c, struct rect r,
     canvas_text(c, r.x + 1, r.y + 1, r.w - 2, msg, ROLE_INACTIVE, 0);
 }
 
-void view_draw_containers(struct canvas *c, struct rect r,
-                          const struct container_table *t,
-                          struct series_filter *f,
-                          struct containers_state *cs)
+void
+view_draw_containers(struct canvas *c, struct rect r,
+                     const struct container_table *t,
+                     struct series_filter *f,
+                     struct containers_state *cs)
 {
     struct cells k;
 
@@ -484,7 +505,8 @@ void view_draw_containers(struct canvas *c, struct rect r,
     free(order);
 }
 
-bool view_containers_key(struct containers_state *cs, int key, int rows)
+bool
+view_containers_key(struct containers_state *cs, int key, int rows)
 {
     int page = rows > 1 ? rows - 1 : 1;
 

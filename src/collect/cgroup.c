@@ -57,7 +57,8 @@ struct cadvisor {
     char note[512];
 };
 
-static void *cadvisor_open(const char *root, char *err, size_t errsz)
+static void *
+cadvisor_open(const char *root, char *err, size_t errsz)
 {
     struct cadvisor *c = xcalloc(1, sizeof *c);
     char sock[4096];
@@ -78,7 +79,8 @@ static void *cadvisor_open(const char *root, char *err, size_t errsz)
     return c;
 }
 
-static void cadvisor_close(void *state)
+static void
+cadvisor_close(void *state)
 {
     struct cadvisor *c = state;
 
@@ -97,7 +99,8 @@ static void cadvisor_close(void *state)
 }
 
 /* "/dev/sda" for 8:0, from sysfs's uevent; "" when sysfs does not say. */
-static const char *device_name(struct cadvisor *c, unsigned ma, unsigned mi)
+static const char *
+device_name(struct cadvisor *c, unsigned ma, unsigned mi)
 {
     char path[4096], line[128];
 
@@ -123,7 +126,8 @@ static const char *device_name(struct cadvisor *c, unsigned ma, unsigned mi)
 
 /* Docker label keys become container_label_KEY with every character
  * outside [a-zA-Z0-9_] made "_", as cAdvisor sanitises them. */
-static void put_label_name(struct buf *b, const char *key)
+static void
+put_label_name(struct buf *b, const char *key)
 {
     buf_puts(b, "container_label_");
     for (; *key; key++) {
@@ -135,8 +139,9 @@ static void put_label_name(struct buf *b, const char *key)
 }
 
 /* Appends one row's label pairs, NUL-ended, and returns their offset. */
-static size_t put_labels(struct buf *b, const char *path,
-                         const struct docker_container *dc)
+static size_t
+put_labels(struct buf *b, const char *path,
+           const struct docker_container *dc)
 {
     size_t off = b->len;
 
@@ -163,7 +168,8 @@ static size_t put_labels(struct buf *b, const char *path,
     return off;
 }
 
-static void remember(struct cadvisor *c, const struct cgroup_found *f)
+static void
+remember(struct cadvisor *c, const struct cgroup_found *f)
 {
     for (size_t i = 0; i < c->ngone; i++)
         if (strcmp(c->gone[i].id, f->id) == 0)
@@ -176,7 +182,8 @@ static void remember(struct cadvisor *c, const struct cgroup_found *f)
     snprintf(r->path, sizeof r->path, "%s", f->path);
 }
 
-static const char *remembered_path(const struct cadvisor *c, const char *id)
+static const char *
+remembered_path(const struct cadvisor *c, const char *id)
 {
     for (size_t i = 0; i < c->ngone; i++)
         if (strcmp(c->gone[i].id, id) == 0)
@@ -184,7 +191,8 @@ static const char *remembered_path(const struct cadvisor *c, const char *id)
     return NULL;
 }
 
-static void grow(struct cadvisor *c, size_t need)
+static void
+grow(struct cadvisor *c, size_t need)
 {
     if (need <= c->cap)
         return;
@@ -195,15 +203,17 @@ static void grow(struct cadvisor *c, size_t need)
     c->label_off = xreallocarray(c->label_off, need, sizeof *c->label_off);
 }
 
-static void note_once(struct cadvisor *c, const char *text)
+static void
+note_once(struct cadvisor *c, const char *text)
 {
     if (!c->note[0])
         snprintf(c->note, sizeof c->note, "%s", text);
 }
 
 /* Reads one found cgroup into row n; false when it vanished. */
-static bool read_one(struct cadvisor *c, const struct cgroup_found *f,
-                     size_t n, bool *error)
+static bool
+read_one(struct cadvisor *c, const struct cgroup_found *f,
+         size_t n, bool *error)
 {
     char store[CG_NCTRL + 1][4096], note[512];
     struct cgroup_dirs dirs;
@@ -237,7 +247,8 @@ static bool read_one(struct cadvisor *c, const struct cgroup_found *f,
 
 /* Rows for the containers Docker lists that have no cgroup now (exited,
  * created, dead): their state and restarts only. */
-static size_t add_absent(struct cadvisor *c, size_t n, size_t nfound)
+static size_t
+add_absent(struct cadvisor *c, size_t n, size_t nfound)
 {
     size_t ndock = c->docker ? docker_count(c->docker) : 0;
 
@@ -265,8 +276,9 @@ static size_t add_absent(struct cadvisor *c, size_t n, size_t nfound)
     return n;
 }
 
-static int cadvisor_collect(void *state, struct buf *out, char *err,
-                            size_t errsz)
+static int
+cadvisor_collect(void *state, struct buf *out, char *err,
+                 size_t errsz)
 {
     struct cadvisor *c = state;
     bool truncated, error = false;
@@ -312,7 +324,8 @@ static int cadvisor_collect(void *state, struct buf *out, char *err,
     return 0;
 }
 
-const char *cgroup_collector_note(void *state)
+const char *
+cgroup_collector_note(void *state)
 {
     return ((struct cadvisor *)state)->note;
 }

@@ -81,7 +81,8 @@ static const struct scalar scalars[] = {
       S(has_cpu_spec), S(cpu_period_us), 1, false },
 };
 
-void cgroup_expo_value(struct buf *out, const char *v)
+void
+cgroup_expo_value(struct buf *out, const char *v)
 {
     for (; *v; v++) {
         if (*v == '\\')
@@ -95,23 +96,26 @@ void cgroup_expo_value(struct buf *out, const char *v)
     }
 }
 
-static void head(struct buf *out, const char *name, const char *type,
-                 const char *help)
+static void
+head(struct buf *out, const char *name, const char *type,
+     const char *help)
 {
     buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /* name{labels,extra} value; extra is "" or ",key=\"...\"". */
-static void sample(struct buf *out, const char *name, const char *labels,
-                   const char *extra, double v)
+static void
+sample(struct buf *out, const char *name, const char *labels,
+       const char *extra, double v)
 {
     buf_printf(out, "%s{%s%s} ", name, labels, extra);
     json_format_value(v, out);
     buf_putc(out, '\n');
 }
 
-static void write_scalar(struct buf *out, const struct scalar *s,
-                         const struct cgroup_row *rows, size_t n)
+static void
+write_scalar(struct buf *out, const struct scalar *s,
+             const struct cgroup_row *rows, size_t n)
 {
     head(out, s->name, s->type, s->help);
     for (size_t i = 0; i < n; i++) {
@@ -129,8 +133,9 @@ static void write_scalar(struct buf *out, const struct scalar *s,
     }
 }
 
-static void write_cpu(struct buf *out, const struct cgroup_row *rows,
-                      size_t n)
+static void
+write_cpu(struct buf *out, const struct cgroup_row *rows,
+          size_t n)
 {
     head(out, "container_cpu_usage_seconds_total", "counter",
          "Cumulative cpu time consumed in seconds.");
@@ -151,8 +156,9 @@ static void write_cpu(struct buf *out, const struct cgroup_row *rows,
 }
 
 /* The per-device block I/O families: reads or writes. */
-static void write_io(struct buf *out, const struct cgroup_row *rows,
-                     size_t n, bool reads)
+static void
+write_io(struct buf *out, const struct cgroup_row *rows,
+         size_t n, bool reads)
 {
     const char *name = reads ? "container_fs_reads_bytes_total"
                              : "container_fs_writes_bytes_total";
@@ -178,8 +184,9 @@ static void write_io(struct buf *out, const struct cgroup_row *rows,
 }
 
 /* The per-interface network families, in cAdvisor's order. */
-static void write_net(struct buf *out, const struct cgroup_row *rows,
-                      size_t n)
+static void
+write_net(struct buf *out, const struct cgroup_row *rows,
+          size_t n)
 {
     static const struct {
         const char *name, *help;
@@ -230,8 +237,9 @@ static void write_net(struct buf *out, const struct cgroup_row *rows,
 }
 
 /* Docker's view: state, restarts, health, start time. */
-static void write_docker(struct buf *out, const struct cgroup_row *rows,
-                         size_t n)
+static void
+write_docker(struct buf *out, const struct cgroup_row *rows,
+             size_t n)
 {
     struct buf extra;
 
@@ -272,8 +280,9 @@ static void write_docker(struct buf *out, const struct cgroup_row *rows,
     buf_fini(&extra);
 }
 
-int cgroup_expo_write(struct buf *out, const struct cgroup_row *rows,
-                      size_t n, int64_t now_s, bool scrape_error)
+int
+cgroup_expo_write(struct buf *out, const struct cgroup_row *rows,
+                  size_t n, int64_t now_s, bool scrape_error)
 {
     write_cpu(out, rows, n);
     for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)

@@ -34,7 +34,8 @@ struct reader {
     size_t notesz;
 };
 
-static void reader_fail(struct reader *r, const char *path, int err)
+static void
+reader_fail(struct reader *r, const char *path, int err)
 {
     enum cgroup_read_result kind = CGROUP_READ_PARTIAL;
 
@@ -51,7 +52,8 @@ static void reader_fail(struct reader *r, const char *path, int err)
 }
 
 /* Reads path into out (NUL-ended); the length, or -1 with errno set. */
-static ssize_t read_small(const char *path, char *out, size_t cap)
+static ssize_t
+read_small(const char *path, char *out, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n;
@@ -71,8 +73,9 @@ static ssize_t read_small(const char *path, char *out, size_t cap)
 }
 
 /* Reads dir/name; the text in out, or NULL (and the reader told why). */
-static const char *read_file(struct reader *r, const char *dir,
-                             const char *name, char *out, size_t cap)
+static const char *
+read_file(struct reader *r, const char *dir,
+          const char *name, char *out, size_t cap)
 {
     char path[4096];
 
@@ -86,8 +89,9 @@ static const char *read_file(struct reader *r, const char *dir,
 
 /* Same, but a missing file is not a problem (an optional feature such as
  * swap accounting or CFS bandwidth). */
-static const char *read_optional(struct reader *r, const char *dir,
-                                 const char *name, char *out, size_t cap)
+static const char *
+read_optional(struct reader *r, const char *dir,
+              const char *name, char *out, size_t cap)
 {
     char path[4096];
 
@@ -101,7 +105,8 @@ static const char *read_optional(struct reader *r, const char *dir,
 }
 
 /* One unsigned decimal (or "max"); false when the text is not one. */
-static bool parse_u64(const char *s, uint64_t *v)
+static bool
+parse_u64(const char *s, uint64_t *v)
 {
     char *end;
 
@@ -120,7 +125,8 @@ static bool parse_u64(const char *s, uint64_t *v)
 
 /* The value of "key value" lines (memory.stat, cpu.stat, cpuacct.stat):
  * true with *v set when key is there. */
-static bool kv_get(const char *text, const char *key, uint64_t *v)
+static bool
+kv_get(const char *text, const char *key, uint64_t *v)
 {
     size_t klen = strlen(key);
 
@@ -134,8 +140,9 @@ static bool kv_get(const char *text, const char *key, uint64_t *v)
     return false;
 }
 
-static bool read_u64(struct reader *r, const char *dir, const char *name,
-                     uint64_t *v)
+static bool
+read_u64(struct reader *r, const char *dir, const char *name,
+         uint64_t *v)
 {
     char text[64];
 
@@ -152,8 +159,9 @@ static bool read_u64(struct reader *r, const char *dir, const char *name,
 
 /* v1: cpuacct.usage (ns), cpuacct.stat (USER_HZ ticks), cpu.stat and the
  * CFS bandwidth files. */
-static void read_cpu_v1(struct reader *r, const struct cgroup_dirs *d,
-                        struct cgroup_stats *st)
+static void
+read_cpu_v1(struct reader *r, const struct cgroup_dirs *d,
+            struct cgroup_stats *st)
 {
     char text[SMALL_FILE_MAX];
     uint64_t v;
@@ -191,8 +199,9 @@ static void read_cpu_v1(struct reader *r, const struct cgroup_dirs *d,
 
 /* v2: cpu.stat (microseconds) and cpu.max ("quota period" or "max
  * period"). */
-static void read_cpu_v2(struct reader *r, const char *dir,
-                        struct cgroup_stats *st)
+static void
+read_cpu_v2(struct reader *r, const char *dir,
+            struct cgroup_stats *st)
 {
     char text[SMALL_FILE_MAX];
     uint64_t v;
@@ -242,8 +251,9 @@ static const struct mem_keys mem_v2 = {
 };
 
 /* The memory.stat values, and working set = usage - inactive file. */
-static void mem_from_stat(const char *text, const struct mem_keys *k,
-                          struct cgroup_stats *st)
+static void
+mem_from_stat(const char *text, const struct mem_keys *k,
+              struct cgroup_stats *st)
 {
     kv_get(text, k->cache, &st->mem_cache);
     kv_get(text, k->rss, &st->mem_rss);
@@ -257,8 +267,9 @@ static void mem_from_stat(const char *text, const struct mem_keys *k,
                             ? 0 : st->mem_usage - st->mem_inactive_file;
 }
 
-static void read_memory_v1(struct reader *r, const char *dir,
-                           struct cgroup_stats *st)
+static void
+read_memory_v1(struct reader *r, const char *dir,
+               struct cgroup_stats *st)
 {
     char text[SMALL_FILE_MAX];
     uint64_t hier = 1;
@@ -277,8 +288,9 @@ static void read_memory_v1(struct reader *r, const char *dir,
         mem_from_stat(text, hier ? &mem_v1_total : &mem_v1_flat, st);
 }
 
-static void read_memory_v2(struct reader *r, const char *dir,
-                           struct cgroup_stats *st)
+static void
+read_memory_v2(struct reader *r, const char *dir,
+               struct cgroup_stats *st)
 {
     char text[SMALL_FILE_MAX];
     uint64_t v;
@@ -302,8 +314,9 @@ static void read_memory_v2(struct reader *r, const char *dir,
 }
 
 /* The device's slot in st, added when new; NULL when the table is full. */
-static struct cgroup_dev_io *dev_slot(struct cgroup_stats *st,
-                                      unsigned major, unsigned minor)
+static struct cgroup_dev_io *
+dev_slot(struct cgroup_stats *st,
+         unsigned major, unsigned minor)
 {
     for (size_t i = 0; i < st->ndev; i++)
         if (st->dev[i].major == major && st->dev[i].minor == minor)
@@ -318,8 +331,9 @@ static struct cgroup_dev_io *dev_slot(struct cgroup_stats *st,
 /* v1 blkio: "MAJ:MIN Read|Write|... N" lines. The CFQ file is empty
  * under other schedulers, so the throttle file is the fallback, as in
  * runc. */
-static void read_io_v1(struct reader *r, const char *dir,
-                       struct cgroup_stats *st)
+static void
+read_io_v1(struct reader *r, const char *dir,
+           struct cgroup_stats *st)
 {
     static const char *const files[] = {
         "blkio.io_service_bytes_recursive",
@@ -349,8 +363,9 @@ static void read_io_v1(struct reader *r, const char *dir,
 }
 
 /* v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N ..." lines. */
-static void read_io_v2(struct reader *r, const char *dir,
-                       struct cgroup_stats *st)
+static void
+read_io_v2(struct reader *r, const char *dir,
+           struct cgroup_stats *st)
 {
     char text[SMALL_FILE_MAX];
 
@@ -377,8 +392,9 @@ static void read_io_v2(struct reader *r, const char *dir,
 
 /* cgroup.procs: the process count (this cgroup only, as cAdvisor counts)
  * and the first pid, whose network namespace is the container's. */
-static void read_procs(struct reader *r, const char *dir,
-                       struct cgroup_stats *st)
+static void
+read_procs(struct reader *r, const char *dir,
+           struct cgroup_stats *st)
 {
     char path[4096];
 
@@ -397,8 +413,9 @@ static void read_procs(struct reader *r, const char *dir,
     fclose(f);
 }
 
-size_t cgroup_parse_net_dev(const char *text, struct cgroup_iface *ifaces,
-                            size_t max)
+size_t
+cgroup_parse_net_dev(const char *text, struct cgroup_iface *ifaces,
+                     size_t max)
 {
     static const char *const skip[] = { "lo", "veth", "docker", "nerdctl" };
     size_t n = 0;
@@ -442,7 +459,8 @@ size_t cgroup_parse_net_dev(const char *text, struct cgroup_iface *ifaces,
 /* The container's network counters, from its first process's view of
  * /proc/net/dev. A process that exits in between is no problem: the
  * container just shows no network this time. */
-static void read_net(const char *proc_root, struct cgroup_stats *st)
+static void
+read_net(const char *proc_root, struct cgroup_stats *st)
 {
     char path[4096], text[SMALL_FILE_MAX];
 
@@ -456,10 +474,11 @@ static void read_net(const char *proc_root, struct cgroup_stats *st)
     st->niface = cgroup_parse_net_dev(text, st->iface, CGROUP_MAX_IFACES);
 }
 
-enum cgroup_read_result cgroup_read(const struct cgroup_dirs *dirs,
-                                    const char *proc_root,
-                                    struct cgroup_stats *st,
-                                    char *note, size_t notesz)
+enum cgroup_read_result
+cgroup_read(const struct cgroup_dirs *dirs,
+            const char *proc_root,
+            struct cgroup_stats *st,
+            char *note, size_t notesz)
 {
     struct reader r = { CGROUP_READ_OK, note, notesz };
     const char *procs_dir;

@@ -25,15 +25,17 @@ static const char *const ctrl_names[CG_NCTRL] = {
     "cpu", "cpuacct", "memory", "blkio", "pids"
 };
 
-static bool is_dir(const char *path)
+static bool
+is_dir(const char *path)
 {
     struct stat sb;
 
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-int cgroup_tree_open(struct cgroup_tree *t, const char *root, char *err,
-                     size_t errsz)
+int
+cgroup_tree_open(struct cgroup_tree *t, const char *root, char *err,
+                 size_t errsz)
 {
     char path[4096];
     struct stat sb;
@@ -63,7 +65,8 @@ int cgroup_tree_open(struct cgroup_tree *t, const char *root, char *err,
     return 0;
 }
 
-void cgroup_tree_fini(struct cgroup_tree *t)
+void
+cgroup_tree_fini(struct cgroup_tree *t)
 {
     free(t->base);
     for (size_t i = 0; i < CG_NCTRL; i++)
@@ -71,7 +74,8 @@ void cgroup_tree_fini(struct cgroup_tree *t)
     memset(t, 0, sizeof *t);
 }
 
-static bool all_hex(const char *s, size_t n)
+static bool
+all_hex(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
@@ -79,7 +83,8 @@ static bool all_hex(const char *s, size_t n)
     return true;
 }
 
-bool cgroup_container_id(const char *name, char *id, size_t size)
+bool
+cgroup_container_id(const char *name, char *id, size_t size)
 {
     static const char *const prefixes[] = {
         "docker-", "libpod-", "cri-containerd-", "crio-", "containerd-"
@@ -113,7 +118,8 @@ struct scan {
     bool truncated;
 };
 
-static void add(struct scan *s, const char *path, const char *id)
+static void
+add(struct scan *s, const char *path, const char *id)
 {
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->out[i].path, path) == 0)
@@ -129,8 +135,9 @@ static void add(struct scan *s, const char *path, const char *id)
 
 /* Walks dir (rel is its path inside the hierarchy, "" at the top). A
  * folder that vanishes while walked is a container that just exited. */
-static void walk(struct scan *s, const char *dir, const char *rel,
-                 int depth)
+static void
+walk(struct scan *s, const char *dir, const char *rel,
+     int depth)
 {
     DIR *dp = opendir(dir);
     struct dirent *de;
@@ -157,9 +164,10 @@ static void walk(struct scan *s, const char *dir, const char *rel,
     closedir(dp);
 }
 
-size_t cgroup_tree_scan(const struct cgroup_tree *t,
-                        struct cgroup_found *out, size_t max,
-                        bool *truncated)
+size_t
+cgroup_tree_scan(const struct cgroup_tree *t,
+                 struct cgroup_found *out, size_t max,
+                 bool *truncated)
 {
     struct scan s = { out, 0, max, false };
 
@@ -175,8 +183,9 @@ size_t cgroup_tree_scan(const struct cgroup_tree *t,
     return s.n;
 }
 
-void cgroup_tree_dirs(const struct cgroup_tree *t, const char *path,
-                      struct cgroup_dirs *dirs, char (*store)[4096])
+void
+cgroup_tree_dirs(const struct cgroup_tree *t, const char *path,
+                 struct cgroup_dirs *dirs, char (*store)[4096])
 {
     const char *sub = strcmp(path, "/") == 0 ? "" : path;
     const char **slot[CG_NCTRL] = {

@@ -49,15 +49,17 @@ struct docker {
     char note[400];
 };
 
-static bool stat_socket(const char *path)
+static bool
+stat_socket(const char *path)
 {
     struct stat sb;
 
     return stat(path, &sb) == 0 && S_ISSOCK(sb.st_mode);
 }
 
-int docker_socket_path(const char *root, char *out, size_t size,
-                       char *note, size_t notesz)
+int
+docker_socket_path(const char *root, char *out, size_t size,
+                   char *note, size_t notesz)
 {
     const char *host = getenv("DOCKER_HOST");
     const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -87,14 +89,16 @@ int docker_socket_path(const char *root, char *out, size_t size,
     return -1;
 }
 
-static void request_init(struct docker *d, struct request *r)
+static void
+request_init(struct docker *d, struct request *r)
 {
     r->d = d;
     r->conn = fetch_conn_new(d->fetch);
     buf_init(&r->body, MAX_BODY);
 }
 
-struct docker *docker_new(struct fetch *f, const char *path)
+struct docker *
+docker_new(struct fetch *f, const char *path)
 {
     struct docker *d = xcalloc(1, sizeof *d);
 
@@ -106,7 +110,8 @@ struct docker *docker_new(struct fetch *f, const char *path)
     return d;
 }
 
-static void entries_free(struct entry *e, size_t n)
+static void
+entries_free(struct entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         docker_container_fini(&e[i].c);
@@ -115,13 +120,15 @@ static void entries_free(struct entry *e, size_t n)
     free(e);
 }
 
-static void request_fini(struct request *r)
+static void
+request_fini(struct request *r)
 {
     fetch_conn_free(r->conn);
     buf_fini(&r->body);
 }
 
-void docker_free(struct docker *d)
+void
+docker_free(struct docker *d)
 {
     if (!d)
         return;
@@ -133,7 +140,8 @@ void docker_free(struct docker *d)
     free(d);
 }
 
-static struct entry *find_entry(struct entry *e, size_t n, const char *id)
+static struct entry *
+find_entry(struct entry *e, size_t n, const char *id)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(e[i].c.id, id) == 0)
@@ -142,7 +150,8 @@ static struct entry *find_entry(struct entry *e, size_t n, const char *id)
 }
 
 /* Moves what only the details know from old to fresh (a list entry). */
-static void carry_details(struct entry *fresh, struct entry *old)
+static void
+carry_details(struct entry *fresh, struct entry *old)
 {
     fresh->inspected_ms = old->inspected_ms;
     fresh->inspected_state = old->inspected_state;
@@ -164,8 +173,9 @@ static void carry_details(struct entry *fresh, struct entry *old)
     }
 }
 
-static void take_list(struct docker *d, struct docker_container *v,
-                      size_t n)
+static void
+take_list(struct docker *d, struct docker_container *v,
+          size_t n)
 {
     struct entry *fresh = xcalloc(n ? n : 1, sizeof *fresh);
 
@@ -184,7 +194,8 @@ static void take_list(struct docker *d, struct docker_container *v,
     d->error[0] = '\0';
 }
 
-static void take_details(struct docker *d, struct docker_container *c)
+static void
+take_details(struct docker *d, struct docker_container *c)
 {
     struct entry *e = find_entry(d->entries, d->n, c->id);
 
@@ -208,14 +219,16 @@ static void take_details(struct docker *d, struct docker_container *c)
     docker_container_fini(c);
 }
 
-static int on_data(void *ctx, const char *p, size_t n)
+static int
+on_data(void *ctx, const char *p, size_t n)
 {
     struct request *r = ctx;
 
     return buf_append(&r->body, p, n);
 }
 
-static void on_done(void *ctx, const char *error)
+static void
+on_done(void *ctx, const char *error)
 {
     struct request *r = ctx;
     struct docker *d = r->d;
@@ -246,7 +259,8 @@ static void on_done(void *ctx, const char *error)
     buf_reset(&r->body);
 }
 
-static void start(struct docker *d, struct request *r, const char *path)
+static void
+start(struct docker *d, struct request *r, const char *path)
 {
     char url[256];
     struct fetch_request req = {
@@ -268,7 +282,8 @@ static void start(struct docker *d, struct request *r, const char *path)
 }
 
 /* True when e's details are missing, stale or from another state. */
-static bool wants_details(const struct entry *e, int64_t now_ms)
+static bool
+wants_details(const struct entry *e, int64_t now_ms)
 {
     if (!e->inspected_state || !e->c.state)
         return true;
@@ -276,7 +291,8 @@ static bool wants_details(const struct entry *e, int64_t now_ms)
         || now_ms - e->inspected_ms >= DOCKER_INSPECT_EVERY_MS;
 }
 
-static bool in_flight(const struct docker *d, const char *id)
+static bool
+in_flight(const struct docker *d, const char *id)
 {
     for (size_t i = 0; i < INSPECTORS; i++)
         if (d->inspect[i].busy && strcmp(d->inspect[i].id, id) == 0)
@@ -284,7 +300,8 @@ static bool in_flight(const struct docker *d, const char *id)
     return false;
 }
 
-static void start_details(struct docker *d, int64_t now_ms)
+static void
+start_details(struct docker *d, int64_t now_ms)
 {
     size_t next = 0;
 
@@ -308,7 +325,8 @@ static void start_details(struct docker *d, int64_t now_ms)
     }
 }
 
-static void make_note(struct docker *d)
+static void
+make_note(struct docker *d)
 {
     d->note[0] = '\0';
     if (!d->error[0])
@@ -322,7 +340,8 @@ static void make_note(struct docker *d)
                  "shown by cgroup id", d->path, d->error);
 }
 
-void docker_poll(struct docker *d, int64_t now_ms)
+void
+docker_poll(struct docker *d, int64_t now_ms)
 {
     d->now_ms = now_ms;
     if (!d->list.busy) {
@@ -333,8 +352,9 @@ void docker_poll(struct docker *d, int64_t now_ms)
     make_note(d);
 }
 
-const struct docker_container *docker_find(const struct docker *d,
-                                           const char *id)
+const struct docker_container *
+docker_find(const struct docker *d,
+            const char *id)
 {
     for (size_t i = 0; i < d->n; i++)
         if (strcmp(d->entries[i].c.id, id) == 0)
@@ -342,22 +362,26 @@ const struct docker_container *docker_find(const struct docker *d,
     return NULL;
 }
 
-size_t docker_count(const struct docker *d)
+size_t
+docker_count(const struct docker *d)
 {
     return d->n;
 }
 
-const struct docker_container *docker_at(const struct docker *d, size_t i)
+const struct docker_container *
+docker_at(const struct docker *d, size_t i)
 {
     return &d->entries[i].c;
 }
 
-bool docker_ready(const struct docker *d)
+bool
+docker_ready(const struct docker *d)
 {
     return d->ready;
 }
 
-const char *docker_note(const struct docker *d)
+const char *
+docker_note(const struct docker *d)
 {
     return d->note;
 }

@@ -17,7 +17,8 @@
 #include "src/base/xalloc.h"
 #include "src/base/yaml.h"
 
-void docker_container_fini(struct docker_container *c)
+void
+docker_container_fini(struct docker_container *c)
 {
     if (!c)
         return;
@@ -36,7 +37,8 @@ void docker_container_fini(struct docker_container *c)
 }
 
 /* The string at key of map, copied, or NULL when absent or not a string. */
-static char *dup_str(const struct yaml_node *map, const char *key)
+static char *
+dup_str(const struct yaml_node *map, const char *key)
 {
     const struct yaml_node *n = yaml_get(map, key);
 
@@ -45,8 +47,9 @@ static char *dup_str(const struct yaml_node *map, const char *key)
     return xstrdup(yaml_scalar(n));
 }
 
-static int64_t get_int(const struct yaml_node *map, const char *key,
-                       int64_t dflt)
+static int64_t
+get_int(const struct yaml_node *map, const char *key,
+        int64_t dflt)
 {
     const char *s = yaml_scalar(yaml_get(map, key));
     char *end;
@@ -58,15 +61,17 @@ static int64_t get_int(const struct yaml_node *map, const char *key,
 }
 
 /* A name without Docker's leading "/" (names are "/web", "/db"). */
-static char *strip_slash(char *name)
+static char *
+strip_slash(char *name)
 {
     if (name && name[0] == '/')
         memmove(name, name + 1, strlen(name));
     return name;
 }
 
-static void take_labels(struct docker_container *c,
-                        const struct yaml_node *labels)
+static void
+take_labels(struct docker_container *c,
+            const struct yaml_node *labels)
 {
     size_t n = yaml_is_map(labels) ? yaml_map_size(labels) : 0;
 
@@ -83,7 +88,8 @@ static void take_labels(struct docker_container *c,
 
 /* RFC 3339 with nanoseconds, as Docker writes times; Docker's zero time
  * "0001-01-01T00:00:00Z" (never started) gives 0. */
-static int64_t get_time(const struct yaml_node *map, const char *key)
+static int64_t
+get_time(const struct yaml_node *map, const char *key)
 {
     const char *s = yaml_scalar(yaml_get(map, key));
     int64_t ms;
@@ -95,8 +101,9 @@ static int64_t get_time(const struct yaml_node *map, const char *key)
 
 /* One element of the list: {"Id", "Names": ["/web"], "Image", "State",
  * "Status", "Labels": {...}, "Created": unix seconds, ...}. */
-static bool list_item(const struct yaml_node *item,
-                      struct docker_container *c)
+static bool
+list_item(const struct yaml_node *item,
+          struct docker_container *c)
 {
     memset(c, 0, sizeof *c);
     c->id = dup_str(item, "Id");
@@ -121,8 +128,9 @@ static bool list_item(const struct yaml_node *item,
     return true;
 }
 
-static struct yaml_node *load(const char *what, const char *body,
-                              size_t len, char *err, size_t errsz)
+static struct yaml_node *
+load(const char *what, const char *body,
+     size_t len, char *err, size_t errsz)
 {
     struct diag d;
 
@@ -134,9 +142,10 @@ static struct yaml_node *load(const char *what, const char *body,
     return root;
 }
 
-int docker_parse_list(const char *body, size_t len,
-                      struct docker_container **out, size_t *n,
-                      char *err, size_t errsz)
+int
+docker_parse_list(const char *body, size_t len,
+                  struct docker_container **out, size_t *n,
+                  char *err, size_t errsz)
 {
     struct yaml_node *root = load("containers/json", body, len, err, errsz);
 
@@ -160,9 +169,10 @@ int docker_parse_list(const char *body, size_t len,
     return 0;
 }
 
-int docker_parse_inspect(const char *body, size_t len,
-                         struct docker_container *c, char *err,
-                         size_t errsz)
+int
+docker_parse_inspect(const char *body, size_t len,
+                     struct docker_container *c, char *err,
+                     size_t errsz)
 {
     struct yaml_node *root = load("containers/ID/json", body, len, err,
                                   errsz);

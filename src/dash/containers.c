@@ -47,8 +47,9 @@ static const struct {
       offsetof(struct container_row, restarts) },
 };
 
-static struct qresult *run(struct container_table *c, const struct store *st,
-                           const char *text, int64_t t)
+static struct qresult *
+run(struct container_table *c, const struct store *st,
+    const char *text, int64_t t)
 {
     struct diag d;
 
@@ -61,14 +62,16 @@ static struct qresult *run(struct container_table *c, const struct store *st,
     return r;
 }
 
-static const char *label(const struct labels *ls, const char *name)
+static const char *
+label(const struct labels *ls, const char *name)
 {
     const char *v = labels_get(ls, name);
 
     return v ? v : "";
 }
 
-static struct container_row *find(struct container_table *c, const char *id)
+static struct container_row *
+find(struct container_table *c, const char *id)
 {
     for (size_t i = 0; i < c->n; i++)
         if (strcmp(c->rows[i].id, id) == 0)
@@ -77,8 +80,9 @@ static struct container_row *find(struct container_table *c, const char *id)
 }
 
 /* The row for the series' id, added (gone, values unknown) when new. */
-static struct container_row *row_for(struct container_table *c, size_t *cap,
-                                     const struct labels *ls)
+static struct container_row *
+row_for(struct container_table *c, size_t *cap,
+        const struct labels *ls)
 {
     const char *id = labels_get(ls, "id");
     struct container_row *r;
@@ -102,13 +106,15 @@ static struct container_row *row_for(struct container_table *c, size_t *cap,
     return r;
 }
 
-static void add_rows(struct container_table *c, size_t *cap, struct qresult *r)
+static void
+add_rows(struct container_table *c, size_t *cap, struct qresult *r)
 {
     for (size_t i = 0; r && i < r->nseries; i++)
         row_for(c, cap, &r->series[i].labels);
 }
 
-static void take_state(struct container_table *c, struct qresult *r)
+static void
+take_state(struct container_table *c, struct qresult *r)
 {
     for (size_t i = 0; r && i < r->nseries; i++) {
         struct container_row *row = find(c, label(&r->series[i].labels,
@@ -120,8 +126,9 @@ static void take_state(struct container_table *c, struct qresult *r)
     }
 }
 
-static void take_values(struct container_table *c, struct qresult *r,
-                        size_t field)
+static void
+take_values(struct container_table *c, struct qresult *r,
+            size_t field)
 {
     for (size_t i = 0; r && i < r->nseries; i++) {
         struct container_row *row = find(c, label(&r->series[i].labels,
@@ -144,9 +151,10 @@ static const char *const q_hist[CHIST_COUNT] = {
 };
 
 /* One history of every row over the range, on a grid of n steps. */
-static void take_history(struct container_table *c, const struct store *st,
-                         enum container_hist h, int64_t now_ms,
-                         int64_t range_ms, size_t n)
+static void
+take_history(struct container_table *c, const struct store *st,
+             enum container_hist h, int64_t now_ms,
+             int64_t range_ms, size_t n)
 {
     struct diag d;
     int64_t step = range_ms / (int64_t)n > 0 ? range_ms / (int64_t)n : 1;
@@ -176,8 +184,9 @@ static void take_history(struct container_table *c, const struct store *st,
 }
 
 /* One number from an instant query: the first series' value, or NaN. */
-static double scalar_of(struct container_table *c, const struct store *st,
-                        const char *text, int64_t t)
+static double
+scalar_of(struct container_table *c, const struct store *st,
+          const char *text, int64_t t)
 {
     struct qresult *r = run(c, st, text, t);
     double v = NAN;
@@ -192,8 +201,9 @@ static double scalar_of(struct container_table *c, const struct store *st,
 
 /* The host header from node_exporter's series; one host is assumed
  * (the built-in collector's, or the one node target). */
-static void eval_host(struct container_table *c, const struct store *st,
-                      int64_t t)
+static void
+eval_host(struct container_table *c, const struct store *st,
+          int64_t t)
 {
     struct host_summary *h = &c->host;
 
@@ -241,7 +251,8 @@ static void eval_host(struct container_table *c, const struct store *st,
     qresult_free(r);
 }
 
-static int by_name(const void *a, const void *b)
+static int
+by_name(const void *a, const void *b)
 {
     const struct container_row *x = a, *y = b;
     int c = strcmp(x->name[0] ? x->name : x->id, y->name[0] ? y->name
@@ -249,8 +260,9 @@ static int by_name(const void *a, const void *b)
     return c ? c : strcmp(x->id, y->id);
 }
 
-size_t containers_eval(struct container_table *c, const struct store *st,
-                       int64_t now_ms, int64_t range_ms, size_t nhistory)
+size_t
+containers_eval(struct container_table *c, const struct store *st,
+                int64_t now_ms, int64_t range_ms, size_t nhistory)
 {
     size_t cap = 0;
 
@@ -290,7 +302,8 @@ size_t containers_eval(struct container_table *c, const struct store *st,
     return c->n;
 }
 
-void containers_fini(struct container_table *c)
+void
+containers_fini(struct container_table *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->rows[i].id);

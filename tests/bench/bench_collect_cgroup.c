@@ -24,7 +24,8 @@
 #define CONTAINERS 200
 #define SCRAPES 50
 
-static double cpu_now(void)
+static double
+cpu_now(void)
 {
     struct timespec ts;
 
@@ -32,7 +33,8 @@ static double cpu_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static long peak_kib(void)
+static long
+peak_kib(void)
 {
     struct rusage ru;
 
@@ -40,7 +42,8 @@ static long peak_kib(void)
     return ru.ru_maxrss;
 }
 
-static size_t count_samples(const char *text)
+static size_t
+count_samples(const char *text)
 {
     size_t n = 0;
 
@@ -55,7 +58,8 @@ static size_t count_samples(const char *text)
     return n;
 }
 
-static int run(const char *kind)
+static int
+run(const char *kind)
 {
     char dir[] = "/tmp/promdeck-bench-cgroup-XXXXXX", cmd[512], err[256];
     const char *data = getenv("TESTDATA") ? getenv("TESTDATA")
@@ -97,7 +101,8 @@ static int run(const char *kind)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-int main(void)
+int
+main(void)
 {
     int rc = run("v1") | run("v2");
 

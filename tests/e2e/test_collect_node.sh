@@ -67,16 +67,17 @@ for k in ("network_rx_bytes_per_second", "network_tx_bytes_per_second",
           "disk_read_bytes_per_second", "disk_write_bytes_per_second"):
     assert h[k] is not None and h[k] >= 0, (k, h)
 PY
-check "--once: the node target in the targets list, job node, instance $(hostname)" \
+check "--once: the node and cadvisor targets, up, instance $(hostname)" \
     python3 - "$tmp/once.json" "$(hostname)" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["targets"]
 assert [(x["job"], x["instance"], x["health"]) for x in t] == \
-    [("node", sys.argv[2], "up")], t
+    [("node", sys.argv[2], "up"), ("cadvisor", sys.argv[2], "up")], t
 PY
 
-# The screen with no arguments: this host on the node_exporter dashboard,
-# the node target in the targets view, q quits. (lib.sh's use_tmux would
+# The screen with no arguments: this host and its containers, the
+# node_exporter dashboard a key away, the node target in the targets
+# view, q quits. (lib.sh's use_tmux would
 # end the whole test without tmux; the comparison below needs none.)
 if command -v tmux >/dev/null 2>&1; then
     sock="promdeck-e2e-$$"
@@ -84,7 +85,10 @@ if command -v tmux >/dev/null 2>&1; then
     tm new-session -d -s a -x 120 -y 40 \
         "XDG_CONFIG_HOME='$tmp/config' LC_ALL=C.UTF-8 TERM=tmux-256color \
          '$PROMDECK' --refresh 500ms; echo PROMDECK-EXIT=\$?; sleep 60"
-    expect a "Memory total" "promdeck with no arguments shows this host's dashboard"
+    expect a "load " "promdeck with no arguments opens on this host's header"
+    expect a "containers" "... above its containers"
+    tm send-keys -t a 1
+    expect a "Memory total" "the node_exporter dashboard is the first page"
     tm send-keys -t a 3
     expect a "up      node" "the targets view lists the node target, up"
     tm send-keys -t a q

@@ -21,7 +21,8 @@
 
 static pid_t last_pid;
 
-static void send_answer(int fd, int status, const char *body, size_t len)
+static void
+send_answer(int fd, int status, const char *body, size_t len)
 {
     char head[256];
     int n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nContent-Type: "
@@ -33,7 +34,8 @@ static void send_answer(int fd, int status, const char *body, size_t len)
 }
 
 /* The recorded answer for path, or a 404. */
-static void answer(int fd, const char *data, const char *path)
+static void
+answer(int fd, const char *data, const char *path)
 {
     static char body[1 << 20];
     char file[1024], id[80];
@@ -57,7 +59,8 @@ static void answer(int fd, const char *data, const char *path)
     send_answer(fd, 200, body, n);
 }
 
-static void serve(int fd, const char *data, enum ts_docker_mode mode)
+static void
+serve(int fd, const char *data, enum ts_docker_mode mode)
 {
     char req[8192], path[4096];
     size_t len = 0;
@@ -84,8 +87,9 @@ static void serve(int fd, const char *data, enum ts_docker_mode mode)
     }
 }
 
-pid_t ts_docker_start(const char *sock, const char *data,
-                      enum ts_docker_mode mode)
+pid_t
+ts_docker_start(const char *sock, const char *data,
+                enum ts_docker_mode mode)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -119,7 +123,8 @@ pid_t ts_docker_start(const char *sock, const char *data,
     return pid;
 }
 
-void ts_docker_stop(pid_t pid)
+void
+ts_docker_stop(pid_t pid)
 {
     kill(-pid, SIGKILL);
     waitpid(pid, NULL, 0);
@@ -127,7 +132,8 @@ void ts_docker_stop(pid_t pid)
         last_pid = 0;
 }
 
-int ts_docker_teardown(void **state)
+int
+ts_docker_teardown(void **state)
 {
     (void)state;
     if (last_pid > 0)
