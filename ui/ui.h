@@ -106,6 +106,9 @@ bool ui_paused(const struct ui *ui);
  * zoomed panel and the filter do not change it: they are view state the
  * draw applies. */
 int ui_current_page(const struct ui *ui);
+/* Whether panel (layout order) of the page shown was in sight in the
+ * last draw (ui/view_page.h); false on other views. */
+bool ui_in_sight(const struct ui *ui, size_t panel);
 /*
  * Draws the current view. Only panels that changed are redrawn: those
  * with panel->dirty set (the UI reads it, src/ clears it after the draw)
