@@ -25,6 +25,9 @@
 #define MAX_WAIT_MS 250
 /* How often old chunks are trimmed from the store. */
 #define GC_EVERY_MS (60 * 1000)
+/* The longest a slice of evaluation runs before keys are read again
+ * (a query that takes longer finishes first). */
+#define SLICE_MS 8
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
 /* How long --once waits for the first DNS answers. */
@@ -251,26 +254,83 @@ fill_targets(struct loop *l)
                  l->cfg);
 }
 
-/* Step 4: evaluate the visible page if its data moved on, then draw. */
+/* Draws the screen from the last complete results. */
 static void
-draw_frame(struct loop *l, int64_t now, bool data_changed)
+draw(struct loop *l)
 {
     char status[160];
 
-    if (data_changed && !ui_paused(l->ui)) {
-        int page = ui_current_page(l->ui);
-
-        if (now >= l->next_variables) {
-            dash_refresh_variables(l->dash, l->store);
-            l->next_variables = now + VARIABLES_EVERY_MS;
-        }
-        if (page >= 0)
-            dash_evaluate(l->dash, l->store, now, page);
-        fill_targets(l);
-    }
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
+}
+
+/* What run_live keeps between passes, beyond the loop itself. */
+struct live {
+    struct loop *l;
+    bool evaluating;            /* a frame is being evaluated in slices */
+    int drawn_page;             /* the page of the last draw, -1 none */
+    int64_t frame_now;          /* the clock of the last frame begun */
+};
+
+/* dash_shown_fn: the panels of the last draw, when it was of the page
+ * being evaluated; before the page is first drawn, every one. */
+static bool
+in_sight(void *ctx, size_t slot)
+{
+    const struct live *v = ctx;
+
+    if (v->drawn_page != ui_current_page(v->l->ui))
+        return true;
+    return ui_in_sight(v->l->ui, slot);
+}
+
+/* Step 4a: starts evaluating the page shown at now (its panels in
+ * sight); the targets view only takes the new target states. */
+static void
+begin_frame(struct live *v, int64_t now)
+{
+    struct loop *l = v->l;
+    int page = ui_current_page(l->ui);
+
+    fill_targets(l);
+    if (page < 0)
+        return;
+    if (now >= l->next_variables) {
+        dash_refresh_variables(l->dash, l->store);
+        l->next_variables = now + VARIABLES_EVERY_MS;
+    }
+    dash_frame_begin(l->dash, l->store, now, page, in_sight, v);
+    v->evaluating = true;
+    v->frame_now = now;
+}
+
+/* Step 4b: one slice of the frame; the screen is drawn once it is
+ * complete, from its results. */
+static void
+step_frame(struct live *v)
+{
+    if (!dash_frame_step(v->l->dash, v->l->store,
+                         time_mono_s() + SLICE_MS / 1000.0))
+        return;
+    v->evaluating = false;
+    draw(v->l);
+    v->drawn_page = ui_current_page(v->l->ui);
+}
+
+/*
+ * A key changed the screen: it is drawn at once from the results there
+ * are, then the panels that came into sight (a page switch, a scroll,
+ * zoom) are evaluated at the last frame's clock, so those evaluated for
+ * it already are not evaluated again.
+ */
+static void
+answer_key(struct live *v, int64_t now)
+{
+    draw(v->l);
+    v->drawn_page = ui_current_page(v->l->ui);
+    if (!ui_paused(v->l->ui))
+        begin_frame(v, v->evaluating ? v->frame_now : now);
 }
 
 /*
@@ -338,11 +398,37 @@ apply_view_change(struct loop *l, unsigned act)
         dash_set_variable(l->dash, var, value);
 }
 
+/* Reload, range and variable changes, explore's Enter; true when the
+ * data to show changed. */
+static bool
+handle_action(struct loop *l, unsigned act, int64_t now)
+{
+    bool changed = false;
+
+    if ((act & UI_RELOAD) || reload_requested) {
+        reload(l, now);
+        changed = true;
+    }
+    if (act & (UI_RANGE | UI_VARIABLE))
+        apply_view_change(l, act);
+    if (act & UI_EXPLORE)
+        run_explore(l, now);
+    return changed;
+}
+
+/*
+ * One pass: wait (not at all while a frame is being evaluated, so that
+ * keys are read between its slices), move transfers along (between
+ * frames), read keys and answer them at once, start due scrapes, then
+ * evaluate: a frame is begun each refresh period when data came in, and
+ * evaluated a slice per pass.
+ */
 static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_frame = now, next_gc = now;
     struct explore_completer completer = { l->store, complete_from_store };
+    struct live v = { l, false, -1, now };
     bool changed = true;
 
     ui_set_completer(l->ui, &completer);
@@ -350,32 +436,35 @@ run_live(struct loop *l)
         bool key = false;
         unsigned act;
 
-        scrape_pool_wait(l->pool, ui_input_fd(l->ui),
+        scrape_pool_wait(l->pool, ui_input_fd(l->ui), v.evaluating ? 0 :
                          wait_time(l, now, next_frame), &key);
         if (key && terminal_gone(ui_input_fd(l->ui)))
             break;
         now = time_now_ms();
-        if (scrape_pool_pump(l->pool, now) > 0)            /* 1 */
-            changed = true;
-        if (sync_targets(l, now))
-            changed = true;
+        /* Scrapes land between frames, so a frame's panels read one
+         * store and share what they decode (transfers wait no longer
+         * than when a frame was evaluated in one go). */
+        if (!v.evaluating) {                                /* 1 */
+            changed |= scrape_pool_pump(l->pool, now) > 0;
+            changed |= sync_targets(l, now);
+        }
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
         if (act & UI_QUIT)                                  /* 2 */
             break;
-        if ((act & UI_RELOAD) || reload_requested) {
-            reload(l, now);
-            changed = true;
-        }
-        if (act & (UI_RANGE | UI_VARIABLE))
-            apply_view_change(l, act);
-        if (act & UI_EXPLORE)
-            run_explore(l, now);
+        changed |= handle_action(l, act, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
-        if (now >= next_frame || act != UI_NONE) {          /* 4 */
-            draw_frame(l, now, changed || act != UI_NONE);
+        if (act != UI_NONE)
+            answer_key(&v, now);
+        if (!v.evaluating && now >= next_frame) {           /* 4 */
+            if (changed && !ui_paused(l->ui))
+                begin_frame(&v, now);
+            else
+                draw(l);
             changed = false;
             next_frame = now + l->cli->refresh_ms;
         }
+        if (v.evaluating)
+            step_frame(&v);
         if (now >= next_gc) {
             store_gc(l->store, now);
             next_gc = now + GC_EVERY_MS;
