@@ -708,8 +708,8 @@ test_fallbacks(void **state)
     store_clear(st);
     add_series(st, "a", 0, 30);
     expect_full(inc, q, st, 0, 14, MIN, true);      /* the store forgot */
-    /* More changes than the store remembers: 600 new times. */
-    add_series(st, "b", 31, 180);
+    /* More changes than the store remembers: 8,700 new times. */
+    add_series(st, "b", 31, 2200);
     expect_full(inc, q, st, 0, 14, MIN, true);
     expect_full(inc, q, st, 0, 14, MIN, false);
     /* Bad grids fail as the full evaluation does. */
