@@ -139,7 +139,8 @@ cache_rewind(struct series_cache *c)
 
 /*
  * The entries and keys left are packed again, in their order, so the
- * cache shrinks with what it drops and keeps the body's order.
+ * cache shrinks with what it drops and keeps the body's order; when
+ * nothing is dropped, only the slack of growing goes.
  */
 void
 cache_sweep(struct series_cache *c, uint32_t iter)
@@ -150,8 +151,17 @@ cache_sweep(struct series_cache *c, uint32_t iter)
     for (size_t i = 0; i < c->n; i++)
         if (c->v[i].iter == iter)
             live++;
-    if (live == c->n)
+    if (live == c->n) {
+        /* Grown by doubling while the first scrape came in: a target's
+         * series hardly change after it, so the slack goes. */
+        if (c->vcap > c->n + c->n / 4 || c->kcap > c->klen + c->klen / 4) {
+            c->v = xreallocarray(c->v, c->n ? c->n : 1, sizeof(*c->v));
+            c->vcap = c->n;
+            c->keys = xrealloc(c->keys, c->klen ? c->klen : 1);
+            c->kcap = c->klen;
+        }
         return;
+    }
     if (live == 0) {
         cache_clear(c);
         return;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scrape/cache.h"
 #include "scrape/commit.h"
 #include "scrape/expo.h"
 #include "scrape/relabel.h"
@@ -81,6 +82,20 @@ make_body(struct buf *b, int tg, int k)
     for (int i = 0; i < SYNTHETIC; i++)
         buf_printf(b, "app_synthetic_total{id=\"%05d\",shard=\"%d\"} %d\n", i,
                  i % 8, i % 3 == 0 ? i : i + k * (1 + i % 5));
+}
+
+static long
+rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+        rss = 0;
+    fclose(f);
+    return rss * 4096;
 }
 
 static int
@@ -209,6 +224,7 @@ run(int targets, int scrapes, struct buf *body)
 {
     struct farm f;
     struct store_stats st;
+    size_t cache_total = 0;
 
     farm_init(&f, targets);
     farm_scrape(&f, 0, body);
@@ -229,6 +245,12 @@ run(int targets, int scrapes, struct buf *body)
            f.commit_s * 1e9 / (double)f.samples);
     printf("  at %d targets every 5 s that is %.1f%% of a core\n", targets,
            (f.parse_s + f.commit_s) / scrapes / 5.0 * 100);
+    for (int i = 0; i < f.n; i++)
+        cache_total += cache_bytes(&f.t[i].series.cache);
+    printf("  memory: store %.0f bytes/series (%zu samples each), series"
+           " caches %.0f bytes/series; process RSS %.1f MB\n",
+           (double)st.bytes / (double)st.series, st.samples / st.series,
+           (double)cache_total / (double)st.series, rss_bytes() / 1e6);
     farm_fini(&f);
 }
 
