@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "query/query.h"
 #include "src/base/duration.h"
@@ -398,6 +401,22 @@ apply_view_change(struct loop *l, unsigned act)
         dash_set_variable(l->dash, var, value);
 }
 
+/*
+ * Once a minute: the store drops what fell out of retention, and the
+ * heap gives back the pages that frees left empty. glibc keeps them
+ * otherwise: a frame that decoded whole ranges (a page shown again, a
+ * changed range) frees tens of megabytes in pieces too small to be
+ * mapped on their own, and they would stay resident for good.
+ */
+static void
+collect_garbage(struct loop *l, int64_t now)
+{
+    store_gc(l->store, now);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Reload, range and variable changes, explore's Enter; true when the
  * data to show changed. */
 static bool
@@ -466,7 +485,7 @@ run_live(struct loop *l)
         if (v.evaluating)
             step_frame(&v);
         if (now >= next_gc) {
-            store_gc(l->store, now);
+            collect_garbage(l, now);
             next_gc = now + GC_EVERY_MS;
         }
     }
