@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/headpool.h"
+#include "src/base/xalloc.h"
 
 /* Largest encoding of one sample: '1111' + 64 bits, '11' + 5 + 6 + 64. */
 #define WORST_BITS (4 + 64 + 2 + 5 + 6 + 64)
@@ -84,31 +84,13 @@ get_bits(struct chunk_iter *it, unsigned n)
     return w >> (64 - n);
 }
 
-/* A block of at least size bytes from the pool, its data area (past
- * the first keep bytes) zeroed and all of it counted in cap. */
-static struct chunk *
-block(struct headpool *hp, size_t size, size_t keep)
-{
-    size_t got;
-    struct chunk *c = headpool_get(hp, size, &got);
-
-    memset((unsigned char *)c + keep, 0, got - keep);
-    c->cap = (uint16_t)(got - sizeof(*c) < CHUNK_MAX_BYTES
-                        ? got - sizeof(*c) : CHUNK_MAX_BYTES);
-    return c;
-}
-
 struct chunk *
-chunk_new(struct headpool *hp)
+chunk_new(void)
 {
-    return block(hp, sizeof(struct chunk) + FIRST_CAP, 0);
-}
+    struct chunk *c = xcalloc(1, sizeof(*c) + FIRST_CAP);
 
-void
-chunk_free(struct headpool *hp, struct chunk *c)
-{
-    if (c != NULL)
-        headpool_put(hp, c, chunk_size(c));
+    c->cap = FIRST_CAP;
+    return c;
 }
 
 static size_t
@@ -124,25 +106,19 @@ chunk_full(const struct chunk *c)
            || (c->cap >= CHUNK_MAX_BYTES && room_bits(c) < WORST_BITS);
 }
 
-/* Moves c to a block with a quarter more data (up to the byte cap),
- * zeroing the rest. */
+/* Grows the data area by a quarter (up to the byte cap), zeroing the rest. */
 static struct chunk *
-grow(struct headpool *hp, struct chunk *c)
+grow(struct chunk *c)
 {
-    size_t cap = (size_t)c->cap + c->cap / 4, used = chunk_size(c);
-    struct chunk *n;
-    uint16_t cap2;
+    size_t cap = (size_t)c->cap + c->cap / 4;
 
     assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
     if (cap > CHUNK_MAX_BYTES)
         cap = CHUNK_MAX_BYTES;
-    n = block(hp, sizeof(*c) + cap, used);
-    cap2 = n->cap;
-    memcpy(n, c, sizeof(*c));
-    memcpy(n->data, c->data, c->cap);
-    n->cap = cap2;
-    headpool_put(hp, c, used);
-    return n;
+    c = xrealloc(c, sizeof(*c) + cap);
+    memset(c->data + c->cap, 0, cap - c->cap);
+    c->cap = (uint16_t)cap;
+    return c;
 }
 
 /* Delta-of-delta: '0', or a prefix of n ones and a zero, then the bits. */
@@ -229,14 +205,13 @@ need_bits(const struct chunk *c, const struct chunk_enc *e, int64_t t,
 }
 
 struct chunk *
-chunk_append(struct headpool *hp, struct chunk *c, struct chunk_enc *e,
-             int64_t t, double v)
+chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t, double v)
 {
     uint64_t bits, delta;
 
     memcpy(&bits, &v, sizeof(bits));
     while (room_bits(c) < need_bits(c, e, t, bits))
-        c = grow(hp, c);
+        c = grow(c);
     if (c->n == 0) {
         put_bits(c, (uint64_t)t, 64);
         put_bits(c, bits, 64);

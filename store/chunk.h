@@ -6,10 +6,9 @@
  * store links chunks into a per-series list, oldest first, through next.
  * The header is 32 bytes, since a million series hold three chunks each.
  *
- * Ownership: the caller owns a chunk from chunk_new and gives it back
- * with chunk_free to the same head pool (store/headpool.h). chunk_append
- * may move it to a bigger block of the pool (like realloc): the caller
- * relinks the returned pointer. A full chunk is sealed by copying it into the chunk
+ * Ownership: the caller owns a chunk from chunk_new and frees it with
+ * free(). chunk_append may move it (like realloc): the caller relinks the
+ * returned pointer. A full chunk is sealed by copying it into the chunk
  * log (store/chunklog.h). The encoder state that only the newest chunk of
  * a series needs lives outside, in struct chunk_enc.
  */
@@ -19,8 +18,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "store/headpool.h"
 
 /* A chunk is sealed at this many samples or when its bytes run out. */
 #define CHUNK_MAX_SAMPLES 120
@@ -53,19 +50,16 @@ struct chunk_iter {
     struct chunk_enc st;
 };
 
-/* An empty chunk from hp with room for a few samples; it grows as they
- * come. */
-struct chunk *chunk_new(struct headpool *hp);
-/* Gives c (NULL: nothing) back to the pool it came from. */
-void chunk_free(struct headpool *hp, struct chunk *c);
+/* An empty chunk with room for a few samples; it grows as they come. */
+struct chunk *chunk_new(void);
 /* True when another sample could pass the sample or byte cap. */
 bool chunk_full(const struct chunk *c);
 /*
  * Appends (t, v) to c, which must not be full, and returns c or its moved
  * copy. For the first sample e is reset; t must be after e->t otherwise.
  */
-struct chunk *chunk_append(struct headpool *hp, struct chunk *c,
-                           struct chunk_enc *e, int64_t t, double v);
+struct chunk *chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t,
+                           double v);
 /* Bytes the chunk occupies (header and data area). */
 size_t chunk_size(const struct chunk *c);
 

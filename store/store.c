@@ -1,7 +1,7 @@
 /*
  * The store: a slab array of series by id, a hash table from label set to
  * id, postings, and per series a list of XOR chunks (sealed ones in the
- * chunk log, then the head from the head pool). It parses and prints nothing. It
+ * chunk log, then the head on the heap). It parses and prints nothing. It
  * runs past 600 lines: selection and retention both need the series
  * layout, which no other file should see.
  */
@@ -14,7 +14,6 @@
 #include "src/base/xalloc.h"
 #include "store/chunk.h"
 #include "store/chunklog.h"
-#include "store/headpool.h"
 #include "store/intern.h"
 #include "store/postings.h"
 
@@ -73,10 +72,9 @@ struct store {
     size_t tcap, nlive;
     struct intern *strs;
     struct postings *post;
-    struct chunklog *log;       /* sealed chunks */
-    struct headpool *heads;     /* head chunks */
+    struct chunklog *log;       /* sealed chunks; heads are on the heap */
     size_t nsamples, nchunks, label_bytes;
-    size_t head_bytes;          /* bytes of head chunks */
+    size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
     uint64_t version;           /* appends and chunk drops so far */
     struct hist added;          /* timestamps appended, by version */
@@ -177,7 +175,6 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->strs = intern_new();
     s->post = postings_new();
     s->log = chunklog_new();
-    s->heads = headpool_new();
     s->clock = NO_TIME;
     return s;
 }
@@ -185,13 +182,13 @@ store_new(int64_t retention_ms, size_t max_bytes)
 void
 store_clear(struct store *s)
 {
-    /* Heads go with their pool, sealed chunks with the log. */
-    for (uint32_t id = 0; id < s->nslots; id++)
+    /* Heads are on the heap; sealed chunks go with the log. */
+    for (uint32_t id = 0; id < s->nslots; id++) {
+        free(s->series[id].last);
         free(s->series[id].lv);
+    }
     chunklog_free(s->log);
     s->log = chunklog_new();
-    headpool_free(s->heads);
-    s->heads = headpool_new();
     if (s->cap > 0) {
         memset(s->series, 0, s->cap * sizeof(s->series[0]));
         memset(s->live, 0, ((size_t)s->cap + 63) / 64 * sizeof(s->live[0]));
@@ -217,7 +214,6 @@ store_free(struct store *s)
     intern_free(s->strs);
     postings_free(s->post);
     chunklog_free(s->log);
-    headpool_free(s->heads);
     free(s->series);
     free(s->live);
     free(s->free_ids);
@@ -403,9 +399,9 @@ new_head(struct store *s, struct series *sr)
             sr->oldest = c->maxt;
         relink_head(sr, c, chunklog_add(s->log, c));
         s->head_bytes -= chunk_size(c);
-        chunk_free(s->heads, c);
+        free(c);
     }
-    n = chunk_new(s->heads);
+    n = chunk_new();
     if (sr->last != NULL)
         sr->last->next = n;
     else
@@ -435,7 +431,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     if (c == NULL || chunk_full(c))
         c = new_head(s, sr);
     before = chunk_size(c);
-    moved = chunk_append(s->heads, c, &sr->enc, t, v);
+    moved = chunk_append(c, &sr->enc, t, v);
     if (moved != c)
         relink_head(sr, c, moved);
     s->head_bytes += chunk_size(moved) - before;
@@ -799,10 +795,10 @@ drop_oldest(struct store *s, struct series *sr)
     if (sr->first != NULL && sr->first != sr->last)
         sr->oldest = sr->first->maxt;
     if (c == sr->last) {
-        /* The head, alone in the series: it goes back to its pool. */
+        /* The head, alone in the series: it lives on the heap. */
         sr->last = NULL;
         s->head_bytes -= chunk_size(c);
-        chunk_free(s->heads, c);
+        free(c);
     } else {
         chunklog_release(s->log, c);
     }
@@ -984,7 +980,6 @@ store_get_stats(const struct store *s, struct store_stats *st)
     st->samples = s->nsamples;
     st->chunks = s->nchunks;
     st->bytes = store_bytes(s);
-    st->spare = chunklog_held(s->log) - chunklog_used(s->log)
-                + headpool_held(s->heads) - headpool_used(s->heads);
+    st->spare = chunklog_held(s->log) - chunklog_used(s->log);
     st->strings = intern_count(s->strs);
 }

@@ -44,11 +44,10 @@ static void
 round_trip(const int64_t *ts, const double *vs, size_t n)
 {
     struct chunklog *l = chunklog_new();
-    struct headpool *hp = headpool_new();
     size_t i = 0;
 
     while (i < n) {
-        struct chunk *c = chunk_new(hp), *head;
+        struct chunk *c = chunk_new(), *head;
         struct chunk_enc e;
         struct chunk_iter it;
         size_t start = i, k = 0;
@@ -57,10 +56,10 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
 
         memset(&e, 0, sizeof(e));
         while (i < n && !chunk_full(c))
-            c = chunk_append(hp, c, &e, ts[i], vs[i]), i++;
+            c = chunk_append(c, &e, ts[i], vs[i]), i++;
         head = c;
         c = chunklog_add(l, head);
-        chunk_free(hp, head);
+        free(head);
         assert_int_equal(c->n, i - start);
         assert_true(c->mint == ts[start] && c->maxt == ts[i - 1]);
         chunk_iter_init(&it, c);
@@ -73,7 +72,6 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
         chunklog_release(l, c);
     }
     assert_int_equal(chunklog_used(l), 0);
-    headpool_free(hp);
     chunklog_free(l);
 }
 
@@ -145,8 +143,7 @@ test_random(void **state)
 static void
 test_caps(void **state)
 {
-    struct headpool *hp = headpool_new();
-    struct chunk *c = chunk_new(hp);
+    struct chunk *c = chunk_new();
     struct chunk_enc e;
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     size_t n = 0;
@@ -156,52 +153,26 @@ test_caps(void **state)
     /* Random 64-bit patterns cost ~77 bits each: the byte cap binds. */
     while (!chunk_full(c)) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        c = chunk_append(hp, c, &e, (int64_t)n * 1000, from_bits(x));
+        c = chunk_append(c, &e, (int64_t)n * 1000, from_bits(x));
         n++;
     }
     assert_true(n < CHUNK_MAX_SAMPLES);
     assert_true(c->cap <= CHUNK_MAX_BYTES);
     assert_true(c->nbits <= (uint32_t)c->cap * 8);
-    chunk_free(hp, c);
+    free(c);
 
     /* A constant series at a fixed step: the sample cap binds. */
-    c = chunk_new(hp);
+    c = chunk_new();
     memset(&e, 0, sizeof(e));
     for (n = 0; !chunk_full(c); n++)
-        c = chunk_append(hp, c, &e, (int64_t)n * 15000, 1.0);
+        c = chunk_append(c, &e, (int64_t)n * 15000, 1.0);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     /*
      * 128 bits for the first sample, the 17-bit bucket for the first
      * delta, then one bit for the timestamp and one for the value each.
      */
     assert_int_equal(c->nbits, 128 + (3 + 17) + 1 + 118 * 2);
-    chunk_free(hp, c);
-    headpool_free(hp);
-}
-
-/* Head blocks come in 16-byte classes and are reused once given back. */
-static void
-test_headpool(void **state)
-{
-    struct headpool *hp = headpool_new();
-    size_t got, got2;
-    void *a, *b;
-
-    (void)state;
-    a = headpool_get(hp, 64, &got);
-    assert_int_equal(got, 64);
-    b = headpool_get(hp, 65, &got2);
-    assert_int_equal(got2, 80);
-    assert_ptr_not_equal(a, b);
-    assert_int_equal(headpool_used(hp), 144);
-    assert_true(headpool_held(hp) >= headpool_used(hp));
-    headpool_put(hp, a, got);
-    assert_int_equal(headpool_used(hp), 80);
-    assert_ptr_equal(headpool_get(hp, 50, &got), a);
-    assert_int_equal(got, 64);
-    assert_non_null(headpool_get(hp, HEADPOOL_MAX, &got2));
-    assert_int_equal(got2, HEADPOOL_MAX);
-    headpool_free(hp);
+    free(c);
 }
 
 /* Sealed chunks take their used bytes, 8-aligned, and free segments. */
@@ -209,21 +180,20 @@ static void
 test_log(void **state)
 {
     struct chunklog *l = chunklog_new();
-    struct headpool *hp = headpool_new();
     struct chunk *sealed[2000];
     struct chunk_enc e;
     size_t per, n = sizeof(sealed) / sizeof(sealed[0]);
 
     (void)state;
     for (size_t k = 0; k < n; k++) {
-        struct chunk *c = chunk_new(hp);
+        struct chunk *c = chunk_new();
 
         memset(&e, 0, sizeof(e));
         for (int64_t i = 0; i < 120; i++)
-            c = chunk_append(hp, c, &e, i * 15000, (double)k);
+            c = chunk_append(c, &e, i * 15000, (double)k);
         sealed[k] = chunklog_add(l, c);
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
-        chunk_free(hp, c);
+        free(c);
     }
     /* 385 bits: 49 bytes of data after the 32-byte header, 88 in all. */
     per = (sizeof(struct chunk) + 49 + 7) / 8 * 8;
@@ -243,7 +213,6 @@ test_log(void **state)
         chunklog_release(l, sealed[k]);
     }
     assert_int_equal(chunklog_used(l), 0);
-    headpool_free(hp);
     chunklog_free(l);
 }
 
@@ -255,7 +224,6 @@ main(void)
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_caps),
-        cmocka_unit_test(test_headpool),
         cmocka_unit_test(test_log),
     };
 
