@@ -289,7 +289,8 @@ in_sight(void *ctx, size_t slot)
 }
 
 /* Step 4a: starts evaluating the page shown at now (its panels in
- * sight); the targets view only takes the new target states. */
+ * sight); the targets view only takes the new target states, and is
+ * drawn at once. */
 static void
 begin_frame(struct live *v, int64_t now)
 {
@@ -297,8 +298,10 @@ begin_frame(struct live *v, int64_t now)
     int page = ui_current_page(l->ui);
 
     fill_targets(l);
-    if (page < 0)
+    if (page < 0) {
+        draw(l);
         return;
+    }
     if (now >= l->next_variables) {
         dash_refresh_variables(l->dash, l->store);
         l->next_variables = now + VARIABLES_EVERY_MS;
