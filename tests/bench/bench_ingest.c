@@ -247,9 +247,10 @@ run(int targets, int scrapes, struct buf *body)
            (f.parse_s + f.commit_s) / scrapes / 5.0 * 100);
     for (int i = 0; i < f.n; i++)
         cache_total += cache_bytes(&f.t[i].series.cache);
-    printf("  memory: store %.0f bytes/series (%zu samples each), series"
-           " caches %.0f bytes/series; process RSS %.1f MB\n",
-           (double)st.bytes / (double)st.series, st.samples / st.series,
+    printf("  memory: store %.0f bytes/series (%zu samples each; %.0f more"
+           " held spare), series caches %.0f bytes/series; process RSS"
+           " %.1f MB\n", (double)st.bytes / (double)st.series,
+           st.samples / st.series, (double)st.spare / (double)st.series,
            (double)cache_total / (double)st.series, rss_bytes() / 1e6);
     farm_fini(&f);
 }
@@ -258,11 +259,12 @@ int
 main(int argc, char **argv)
 {
     int targets = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 200;
+    int scrapes = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 12;
     struct buf body;
 
     buf_init(&body, 0);
     parse_alone(&body);
-    run(targets, 12, &body);
+    run(targets, scrapes, &body);
     buf_fini(&body);
     return 0;
 }
