@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/budget.h"
 #include "query/evalmat.h"
 #include "query/parse.h"
 
@@ -25,6 +26,13 @@ struct group {
     size_t out;             /* 1 + its series in the output, 0: none yet */
 };
 
+/* A step's sample order for topk (desc) and bottomk (asc), NaN last. */
+struct ranked {
+    double v;
+    size_t idx;
+    bool desc;
+};
+
 /*
  * Groups by input series, worked out once for all steps: gid[i] is the
  * group of the matrix's series i. Each step then lists the groups it
@@ -36,6 +44,8 @@ struct plan {
     struct group *g;
     size_t *order;
     size_t norder;
+    struct ranked *rank;    /* scratch for topk, bottomk, quantile: a */
+    double *vals;           /* group has at most one member per series */
 };
 
 /* Go's sort.Float64s order: NaN before everything. */
@@ -191,13 +201,6 @@ group_labels(struct qev *ev, const struct qnode *n, const struct labels *in,
     qlabels_filter(ev, in, &by, !n->without, n->without, out);
 }
 
-/* A step's sample order for topk (desc) and bottomk (asc), NaN last. */
-struct ranked {
-    double v;
-    size_t idx;
-    bool desc;
-};
-
 static int
 cmp_ranked(const void *a, const void *b)
 {
@@ -213,9 +216,10 @@ cmp_ranked(const void *a, const void *b)
 /* topk and bottomk keep whole samples, the best k of each group. */
 static int
 emit_ranked(struct qev *ev, const struct qnode *n, const struct group *g,
-            const struct qvec *v, double kf, int64_t t, struct qmat *out)
+            const struct qvec *v, double kf, int64_t t, struct plan *p,
+            struct qmat *out)
 {
-    struct ranked *r = arena_alloc(ev->a, g->nmembers * sizeof(*r));
+    struct ranked *r = p->rank;
     size_t i, k = kf >= (double)g->nmembers ? g->nmembers : (size_t)kf;
 
     for (i = 0; i < g->nmembers; i++) {
@@ -248,15 +252,15 @@ add_member(struct qev *ev, struct group *g, size_t idx)
 
 static int
 emit_group(struct qev *ev, const struct qnode *n, struct group *g,
-           const struct qvec *v, double param, int64_t t, struct qmat *out)
+           const struct qvec *v, double param, int64_t t, struct plan *p,
+           struct qmat *out)
 {
-    double *vals;
+    double *vals = p->vals;
     size_t i;
 
     if (n->op == QT_TOPK || n->op == QT_BOTTOMK)
-        return emit_ranked(ev, n, g, v, param, t, out);
+        return emit_ranked(ev, n, g, v, param, t, p, out);
     if (n->op == QT_QUANTILE) {
-        vals = arena_alloc(ev->a, g->nmembers * sizeof(*vals));
         for (i = 0; i < g->nmembers; i++)
             vals[i] = v->e[g->members[i]].v;
         g->value = qeval_quantile(param, vals, g->nmembers);
@@ -267,7 +271,7 @@ emit_group(struct qev *ev, const struct qnode *n, struct group *g,
 }
 
 /* count_values: group each step's samples by labels and value. */
-static int
+__attribute__((noinline)) static int
 count_values_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
                   const char *value_label, int64_t t, struct qmat *out)
 {
@@ -297,7 +301,7 @@ count_values_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
     return 0;
 }
 
-static void
+__attribute__((noinline)) static void
 make_plan(struct qev *ev, const struct qnode *n, const struct qmat *in,
           struct plan *p)
 {
@@ -314,10 +318,14 @@ make_plan(struct qev *ev, const struct qnode *n, const struct qmat *in,
     for (i = 0; i < keys.n; i++)
         p->g[i].ls = keys.s[i].ls;
     p->order = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->order));
+    if (n->op == QT_TOPK || n->op == QT_BOTTOMK)
+        p->rank = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->rank));
+    if (n->op == QT_QUANTILE)
+        p->vals = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->vals));
 }
 
 /* One step: fold the samples of v into their groups, push the results. */
-static int
+__attribute__((noinline)) static int
 agg_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
          double param, size_t step, struct plan *p, int64_t t,
          struct qmat *out)
@@ -342,7 +350,7 @@ agg_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
             add_member(ev, g, i);
     }
     for (i = 0; i < p->norder; i++) {
-        if (emit_group(ev, n, &p->g[p->order[i]], v, param, t, out) < 0)
+        if (emit_group(ev, n, &p->g[p->order[i]], v, param, t, p, out) < 0)
             return -1;
     }
     return 0;
@@ -364,16 +372,46 @@ valid_label_name(const char *s)
     return true;
 }
 
+/*
+ * The steps of an aggregation over its evaluated argument (in) and
+ * parameter (pm); each step's inputs are held while its outputs are
+ * made. Kept out of qeval_agg, whose frame nested aggregations stack.
+ */
+__attribute__((noinline)) static int
+agg_steps(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+          const struct qmat *in, const struct qmat *pm,
+          const char *value_label, struct qmat *out)
+{
+    struct qvec v = {0};
+    struct plan plan = {0};
+    size_t *cur = arena_calloc(ev->a, in->n + 1, sizeof(*cur)), i;
+    int rc;
+
+    if (value_label == NULL)
+        make_plan(ev, n, in, &plan);
+    for (i = 0; i < ts->n; i++) {
+        qmat_at(ev, in, cur, qsteps_at(ts, i), &v);
+        /* The step's inputs: the samples and the parameter's one. */
+        rc = qeval_step_begin(ev, n, (int64_t)v.n + (pm->n > 0));
+        if (rc == 0 && value_label != NULL)
+            rc = count_values_step(ev, n, &v, value_label,
+                                   qsteps_at(ts, i), out);
+        else if (rc == 0)
+            rc = agg_step(ev, n, &v, qmat_scalar(pm, i), i, &plan,
+                          qsteps_at(ts, i), out);
+        if (rc < 0)
+            return -1;
+        qeval_step_end(ev);
+    }
+    return 0;
+}
+
 int
 qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
           struct qmat *out)
 {
     struct qmat in = {0}, pm = {0};
     const char *value_label = NULL;
-    struct qvec v = {0};
-    struct plan plan = {0};
-    size_t *cur, i;
-    int rc;
 
     if (n->op == QT_COUNT_VALUES) {
         value_label = qparse_unparen(n->param)->str;
@@ -383,21 +421,10 @@ qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     } else if (n->param != NULL && qeval_node(ev, n->param, ts, &pm) < 0) {
         return -1;
     }
-    if (qeval_node(ev, n->lhs, ts, &in) < 0)
+    if (qeval_node(ev, n->lhs, ts, &in) < 0 ||
+        agg_steps(ev, n, ts, &in, &pm, value_label, out) < 0)
         return -1;
-    cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
-    if (value_label == NULL)
-        make_plan(ev, n, &in, &plan);
-    for (i = 0; i < ts->n; i++) {
-        qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        if (value_label != NULL)
-            rc = count_values_step(ev, n, &v, value_label,
-                                   qsteps_at(ts, i), out);
-        else
-            rc = agg_step(ev, n, &v, qmat_scalar(&pm, i), i, &plan,
-                          qsteps_at(ts, i), out);
-        if (rc < 0)
-            return -1;
-    }
+    qmat_release(ev, &in);
+    qmat_release(ev, &pm);
     return 0;
 }

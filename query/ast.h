@@ -47,6 +47,10 @@ struct qnode {
     enum qvalue_type type;
     size_t off, len;            /* span in the query text */
     int line, col;
+    /* Prometheus's step invariance (query/invariant.h): the value cannot
+     * change from step to step; wrap: evaluate once and copy it along. */
+    bool invariant;
+    bool wrap;
 
     double num;                 /* QN_NUMBER */
     const char *str;            /* QN_STRING */

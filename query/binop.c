@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "query/budget.h"
 #include "query/evalmat.h"
 #include "src/base/buf.h"
 
@@ -26,6 +27,7 @@ struct side {
     uint32_t *slots;        /* 1 + element index, 0 for empty */
     size_t nslots;
     long dup_a, dup_b;
+    bool *used;             /* per element: matched (one-to-one) */
 };
 
 static const struct labels *
@@ -141,6 +143,7 @@ prepare_side(struct qev *ev, const struct qnode *n, const struct qmat *m,
     for (s->nslots = 16; s->nslots < 2 * m->n; s->nslots *= 2)
         ;
     s->slots = arena_alloc(ev->a, s->nslots * sizeof(*s->slots));
+    s->used = arena_alloc(ev->a, (m->n + 1) * sizeof(*s->used));
 }
 
 /* Indexes the elements of this step by signature. */
@@ -278,7 +281,7 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
          struct side *r, int64_t t, struct qmat *out)
 {
     struct side *many = n->card == 2 ? r : l, *one = n->card == 2 ? l : r;
-    bool *used = arena_calloc(ev->a, one->v.n + 1, sizeof(bool)), keep;
+    bool *used = one->used, keep;
     size_t i;
     long j;
     double val, lv, rv;
@@ -287,6 +290,7 @@ match_op(struct qev *ev, const struct qnode *n, struct side *l,
     if (one->dup_a >= 0)
         return dup_one_side(ev, n, one, (size_t)one->dup_b,
                             (size_t)one->dup_a);
+    memset(used, 0, one->v.n * sizeof(*used));
     for (i = 0; i < many->v.n; i++) {
         if ((j = find_sig(one, hash_at(many, i), sig_at(many, i))) < 0)
             continue;
@@ -320,20 +324,29 @@ scalar_at(const struct qmat *m, size_t i)
     return qmat_scalar(m, i);
 }
 
-/* One step of a binary operation with at least one vector operand. */
+/*
+ * One step of a binary operation with at least one vector operand. The
+ * step's input vectors (a scalar is one sample) are held while its
+ * outputs are made, as in Prometheus's rangeEval.
+ */
 static int
 vector_step(struct qev *ev, const struct qnode *n, const struct qmat *lm,
             const struct qmat *rm, struct side *l, struct side *r,
             size_t *lc, size_t *rc, size_t i, int64_t t, struct qmat *out)
 {
-    if (n->lhs->type == QV_SCALAR) {
+    bool ls = n->lhs->type == QV_SCALAR, rs = n->rhs->type == QV_SCALAR;
+
+    if (!ls)
+        qmat_at(ev, lm, lc, t, &l->v);
+    if (!rs)
         qmat_at(ev, rm, rc, t, &r->v);
+    if (qeval_step_begin(ev, n, (int64_t)((ls ? 1 : l->v.n) +
+                                          (rs ? 1 : r->v.n))) < 0)
+        return -1;
+    if (ls)
         return vector_scalar(ev, n, &r->v, scalar_at(lm, i), true, t, out);
-    }
-    qmat_at(ev, lm, lc, t, &l->v);
-    if (n->rhs->type == QV_SCALAR)
+    if (rs)
         return vector_scalar(ev, n, &l->v, scalar_at(rm, i), false, t, out);
-    qmat_at(ev, rm, rc, t, &r->v);
     index_side(l);
     index_side(r);
     if (n->op == QT_LAND || n->op == QT_LOR || n->op == QT_LUNLESS)
@@ -341,45 +354,102 @@ vector_step(struct qev *ev, const struct qnode *n, const struct qmat *lm,
     return match_op(ev, n, l, r, t, out);
 }
 
+/* Scalar and scalar: folded point by point, two inputs a step. */
+static int
+scalar_scalar(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+              const struct qmat *lm, const struct qmat *rm, struct qmat *out)
+{
+    struct labels none = {NULL, 0};
+    size_t i, si = qmat_series(ev, out, &none);
+    double v;
+    bool keep;
+
+    for (i = 0; i < ts->n; i++) {
+        v = binop_value(n->op, qmat_scalar(lm, i), qmat_scalar(rm, i),
+                        &keep);
+        if (n->return_bool)
+            v = keep ? 1 : 0;
+        if (qeval_step_begin(ev, n, 2) < 0 ||
+            qmat_push(ev, out, si, qsteps_at(ts, i), v, n) < 0)
+            return -1;
+        qeval_step_end(ev);
+    }
+    return 0;
+}
+
+/* n applied to its evaluated operands lm and rm, step by step. */
+__attribute__((noinline)) static int
+combine(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+        const struct qmat *lm, const struct qmat *rm, struct qmat *out)
+{
+    struct side l = {0}, r = {0};
+    size_t *lc, *rc, i;
+
+    if (n->type == QV_SCALAR)
+        return scalar_scalar(ev, n, ts, lm, rm, out);
+    lc = arena_calloc(ev->a, lm->n + 1, sizeof(*lc));
+    rc = arena_calloc(ev->a, rm->n + 1, sizeof(*rc));
+    if (n->lhs->type == QV_VECTOR && n->rhs->type == QV_VECTOR) {
+        prepare_side(ev, n, lm, &l);
+        prepare_side(ev, n, rm, &r);
+    }
+    for (i = 0; i < ts->n; i++) {
+        if (vector_step(ev, n, lm, rm, &l, &r, lc, rc, i, qsteps_at(ts, i),
+                        out) < 0)
+            return -1;
+        qeval_step_end(ev);
+    }
+    return 0;
+}
+
 /*
- * Both operands are evaluated over the whole grid first; scalar-scalar
- * operations then fold point by point, the others step by step.
+ * The left spine of a chain a + b + c + ... (the parser builds it
+ * left-deep, as many terms long as written): the binary nodes from n
+ * down, stopping at one that must pass through qeval_node (a
+ * step-invariant node). Returns how many; *out[0] is n.
+ */
+__attribute__((noinline)) static size_t
+left_spine(struct qev *ev, const struct qnode *n, const struct qnode ***out)
+{
+    const struct qnode *m;
+    size_t k = 1, i;
+
+    for (m = n->lhs; m->kind == QN_BINARY && !m->wrap; m = m->lhs)
+        k++;
+    *out = arena_alloc(ev->a, k * sizeof(**out));
+    for (i = 0, m = n; i < k; i++, m = m->lhs)
+        (*out)[i] = m;
+    return k;
+}
+
+/*
+ * A chain of binary operators, evaluated from its innermost left operand
+ * outwards with a loop, so that a chain of any length takes no more
+ * stack than one operator. Each operator holds its operands while it
+ * runs and only its result once done, as when evaluated recursively.
  */
 int
 qeval_binary(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
              struct qmat *out)
 {
-    struct qmat lm = {0}, rm = {0};
-    struct side l = {0}, r = {0};
-    struct labels none = {NULL, 0};
-    size_t *lc, *rc, i, si;
-    double v;
-    bool keep;
+    const struct qnode **spine;
+    size_t k = left_spine(ev, n, &spine);
+    int64_t before = ev->held;
+    struct qmat acc = {0}, rm, res;
 
-    if (qeval_node(ev, n->lhs, ts, &lm) < 0 ||
-        qeval_node(ev, n->rhs, ts, &rm) < 0)
+    if (qeval_node(ev, spine[k - 1]->lhs, ts, &acc) < 0)
         return -1;
-    if (n->type == QV_SCALAR) {
-        si = qmat_series(ev, out, &none);
-        for (i = 0; i < ts->n; i++) {
-            v = binop_value(n->op, qmat_scalar(&lm, i), qmat_scalar(&rm, i),
-                            &keep);
-            if (n->return_bool)
-                v = keep ? 1 : 0;
-            qmat_push(ev, out, si, qsteps_at(ts, i), v, n);
-        }
-        return 0;
-    }
-    lc = arena_calloc(ev->a, lm.n + 1, sizeof(*lc));
-    rc = arena_calloc(ev->a, rm.n + 1, sizeof(*rc));
-    if (n->lhs->type == QV_VECTOR && n->rhs->type == QV_VECTOR) {
-        prepare_side(ev, n, &lm, &l);
-        prepare_side(ev, n, &rm, &r);
-    }
-    for (i = 0; i < ts->n; i++) {
-        if (vector_step(ev, n, &lm, &rm, &l, &r, lc, rc, i,
-                        qsteps_at(ts, i), out) < 0)
+    while (k-- > 0) {
+        memset(&rm, 0, sizeof(rm));
+        memset(&res, 0, sizeof(res));
+        if (qeval_check(ev, spine[k]) < 0 ||
+            qeval_node(ev, spine[k]->rhs, ts, &rm) < 0 ||
+            combine(ev, spine[k], ts, &acc, &rm, k == 0 ? out : &res) < 0)
             return -1;
+        qmat_release(ev, &acc);
+        qmat_release(ev, &rm);
+        ev->held = before + qmat_points(k == 0 ? out : &res);
+        acc = res;
     }
     return 0;
 }

@@ -187,6 +187,7 @@ find_result(struct qcache *c, const char *text, size_t len,
         k = &c->kept[i];
         if (k->len == len && k->ts.start == ts->start &&
             k->ts.step == ts->step && k->ts.n == ts->n &&
+            k->ts.end == ts->end &&
             k->qstart == ev->qstart && k->qend == ev->qend &&
             memcmp(k->text, text, len) == 0)
             return k;
@@ -241,6 +242,7 @@ qcache_keep(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
         k->s[i] = m->s[i];
         qlabels_copy(a, &m->s[i].ls, &k->s[i].ls);
         k->s[i].cap = m->s[i].n;
+        k->s[i].heap = 0;       /* the cache's points are never freed */
         k->s[i].pts = arena_alloc(a, (m->s[i].n ? m->s[i].n : 1) *
                                   sizeof(*k->s[i].pts));
         if (m->s[i].n > 0)

@@ -20,15 +20,20 @@
 
 #include "query/ast.h"
 #include "query/cache.h"
+#include "query/query.h"
 #include "src/base/arena.h"
 #include "src/base/diag.h"
 #include "store/store.h"
 
 #define QEVAL_LOOKBACK_MS   (5 * 60 * 1000)
 #define QEVAL_SUBQUERY_STEP (60 * 1000)
-/* Prometheus's default --query.max-samples: a query that would load more
- * samples fails instead of eating the machine. */
-#define QEVAL_MAX_SAMPLES   50000000
+/*
+ * How deeply qeval_node may recurse. The parser already bounds nesting
+ * (QPARSE_MAX_DEPTH) and chains of binary operators are evaluated
+ * without recursing, so this is a second line that parsed queries do not
+ * reach.
+ */
+#define QEVAL_MAX_DEPTH     (QPARSE_MAX_DEPTH + 8)
 
 struct qev {
     const struct store *st;
@@ -39,7 +44,20 @@ struct qev {
     int64_t qstart, qend;       /* the query's range, for start()/end() */
     struct sample *buf;         /* scratch for store_read (xrealloc'd) */
     size_t bufcap;
-    size_t loaded;              /* samples read so far */
+    /* The budget (query/budget.c). */
+    struct qeval_ctl *ctl;      /* never NULL during an evaluation */
+    int64_t max;                /* samples that may be held at once */
+    int64_t held;               /* samples held now, as Prometheus counts */
+    int64_t step_in;            /* inputs of the step being evaluated */
+    int64_t extra;              /* held past a node's own result */
+    double deadline;            /* time_mono_s() bound, or 0: none */
+    size_t work;                /* done since the clock was last read */
+    unsigned pushes;            /* points pushed (a safe point per 1024) */
+    int64_t label_bytes;        /* label values built by functions */
+    int depth;                  /* qeval_node calls under way */
+    /* Point arrays too big for the arena, freed as soon as done with. */
+    void **heap;
+    size_t nheap, capheap;
 };
 
 /* The evaluation times start, start + step, ... (n of them). */
@@ -47,14 +65,23 @@ struct qsteps {
     int64_t start;
     int64_t step;
     size_t n;
+    int64_t end;    /* the evaluation's end: the last step, or up to a
+                     * step past it (a range query's own end); a
+                     * subquery's grid reaches it, as in Prometheus */
 };
 
-/* One output series: points ascending by time, at most one per time. */
+/*
+ * One output series: points ascending by time, at most one per time.
+ * Points are samples, so a subquery's series serve as range-vector
+ * input without a copy. heap is 1 + the slot of pts in ev->heap when
+ * the array was malloc'd, 0 when it lives in an arena or in the cache.
+ */
 struct qser {
     struct labels ls;
     uint64_t hash;
-    struct qpoint *pts;
+    struct sample *pts;
     size_t n, cap;
+    size_t heap;
 };
 
 /* A matrix under construction, with a hash index by label set. */
@@ -78,23 +105,53 @@ struct qvec {
     size_t n, cap;
 };
 
-/* A series of raw samples with its label set (range-vector arguments). */
+/* A series of raw samples with its label set (range-vector arguments);
+ * s is never NULL, even when n is 0. */
 struct qrange {
     struct labels ls;
     struct sample *s;
     size_t n;
 };
 
+/* Step i's time. It lies between start and end, but i * step alone may
+ * not fit in int64 (a grid across the whole range), hence unsigned. */
 static inline int64_t
 qsteps_at(const struct qsteps *ts, size_t i)
 {
-    return ts->start + (int64_t)i * ts->step;
+    return (int64_t)((uint64_t)ts->start + (uint64_t)i * (uint64_t)ts->step);
+}
+
+/*
+ * Time arithmetic that cannot overflow: results saturate at the ends of
+ * int64, some 292 million years away, where every window is empty
+ * anyway. Times come from the command line, @ and offset, and samples.
+ */
+static inline int64_t
+qtime_sub(int64_t a, int64_t b)
+{
+    int64_t r;
+
+    if (__builtin_sub_overflow(a, b, &r))
+        return b < 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+static inline int64_t
+qtime_add(int64_t a, int64_t b)
+{
+    int64_t r;
+
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
 }
 
 /*
  * Evaluates a scalar or instant-vector node over ts into *out (zeroed by
  * the caller). The caller reads the points but never changes them: they
- * may be shared with the frame cache.
+ * may be shared with the frame cache. On return the points of *out are
+ * counted as held and what the node held while it ran is not (budget.h);
+ * -1 with ev->d set on an error, past the budget or the depth limit.
  */
 int qeval_node(struct qev *ev, const struct qnode *n,
                const struct qsteps *ts, struct qmat *out);
@@ -108,26 +165,5 @@ bool qcache_result(struct qev *ev, const struct qnode *n,
                    const struct qsteps *ts, struct qmat *out);
 void qcache_keep(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, const struct qmat *m);
-/*
- * An instant selector over ts: per step the newest sample within the
- * lookback window, or with timestamps that sample's time in seconds.
- */
-int qeval_selector(struct qev *ev, const struct qnode *n,
-                   const struct qsteps *ts, bool timestamps,
-                   struct qmat *out);
-/* The time an @-pinned or offset node looks at for evaluation time t. */
-int64_t qeval_effective(const struct qev *ev, const struct qnode *n,
-                        int64_t t);
-/* Called for each series of a range-vector argument; see below. */
-typedef int (*qeval_range_fn)(struct qev *ev, const struct qrange *r,
-                              void *arg);
-/*
- * Calls fn with each series of a range-vector node (range selector or
- * subquery), its samples covering every window of ts with staleness
- * markers removed. The samples are valid during the call only (selector
- * series stream through one scratch buffer). Stops at the first -1.
- */
-int qeval_range_each(struct qev *ev, const struct qnode *n,
-                     const struct qsteps *ts, qeval_range_fn fn, void *arg);
 
 #endif

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/budget.h"
+#include "src/base/xalloc.h"
+
 /*
  * Grows the open-addressing index of m (power of two, linear probing,
  * kept at most half full) and re-inserts every series. The old slot
@@ -70,6 +73,51 @@ qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls)
     return m->n - 1;
 }
 
+/* Up to this many bytes a series' points live in the arena; beyond, a
+ * malloc'd array grows in place and is freed once done with. */
+#define ARENA_POINTS_MAX 4096
+
+/* Remembers p as series s's malloc'd array (slot reused when it has one). */
+static void
+keep_heap(struct qev *ev, struct qser *s, void *p)
+{
+    if (s->heap == 0) {
+        if (ev->nheap == ev->capheap) {
+            ev->capheap = ev->capheap ? ev->capheap * 2 : 16;
+            ev->heap = xreallocarray(ev->heap, ev->capheap,
+                                     sizeof(*ev->heap));
+        }
+        ev->heap[ev->nheap++] = p;
+        s->heap = ev->nheap;
+    }
+    ev->heap[s->heap - 1] = p;
+    s->pts = p;
+}
+
+void
+qmat_reserve(struct qev *ev, struct qmat *m, size_t i, size_t cap)
+{
+    struct qser *s = &m->s[i];
+    size_t size = cap * sizeof(*s->pts);
+    void *p;
+
+    if (cap <= s->cap)
+        return;
+    if (size <= ARENA_POINTS_MAX) {
+        s->pts = arena_realloc(ev->a, s->pts, s->cap * sizeof(*s->pts),
+                               size);
+    } else if (s->heap != 0) {
+        keep_heap(ev, s, xreallocarray(s->pts, cap, sizeof(*s->pts)));
+    } else {
+        /* From the arena or the frame cache: copied, never freed here. */
+        p = xreallocarray(NULL, cap, sizeof(*s->pts));
+        if (s->n > 0)
+            memcpy(p, s->pts, s->n * sizeof(*s->pts));
+        keep_heap(ev, s, p);
+    }
+    s->cap = cap;
+}
+
 /* The index of the first point of s at or after t. */
 static size_t
 point_at(const struct qser *s, int64_t t)
@@ -96,11 +144,11 @@ point_at(const struct qser *s, int64_t t)
  * and a step's point depends on that step alone.
  */
 int
-qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
-          const struct qnode *n)
+qmat_put(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
+         const struct qnode *n)
 {
     struct qser *s = &m->s[i];
-    size_t ncap, at = s->n;
+    size_t at = s->n;
 
     if (s->n > 0 && s->pts[s->n - 1].t >= t) {
         at = point_at(s, t);
@@ -108,12 +156,8 @@ qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
             return qeval_fail(ev, n, "vector cannot contain metrics with "
                               "the same labelset");
     }
-    if (s->n == s->cap) {
-        ncap = s->cap ? s->cap * 2 : 4;
-        s->pts = arena_realloc(ev->a, s->pts, s->cap * sizeof(*s->pts),
-                               ncap * sizeof(*s->pts));
-        s->cap = ncap;
-    }
+    if (s->n == s->cap)
+        qmat_reserve(ev, m, i, s->cap ? s->cap * 2 : 4);
     /* Only after the copy above: the points may be the frame cache's. */
     if (at < s->n)
         memmove(s->pts + at + 1, s->pts + at,
@@ -122,6 +166,50 @@ qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
     s->pts[at].v = v;
     s->n++;
     return 0;
+}
+
+/*
+ * qmat_put, counting the point as held: every point is held until the
+ * node that made it is done with (query/eval.c).
+ */
+int
+qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t, double v,
+          const struct qnode *n)
+{
+    if (qmat_put(ev, m, i, t, v, n) < 0)
+        return -1;
+    if (++ev->held > ev->max)
+        return qeval_stop(ev, n, QEVAL_TOO_MANY_SAMPLES);
+    if (++ev->pushes % 1024 == 0 && qeval_work(ev, n, 1024) < 0)
+        return -1;
+    return 0;
+}
+
+int64_t
+qmat_points(const struct qmat *m)
+{
+    int64_t total = 0;
+    size_t i;
+
+    for (i = 0; i < m->n; i++)
+        total += (int64_t)m->s[i].n;
+    return total;
+}
+
+void
+qmat_release(struct qev *ev, struct qmat *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        if (m->s[i].heap == 0)
+            continue;
+        free(ev->heap[m->s[i].heap - 1]);
+        ev->heap[m->s[i].heap - 1] = NULL;
+        m->s[i].heap = 0;
+        m->s[i].pts = NULL;
+        m->s[i].n = m->s[i].cap = 0;
+    }
 }
 
 static int
@@ -265,6 +353,9 @@ qeval_fail(struct qev *ev, const struct qnode *n, const char *fmt, ...)
     va_list ap;
     char msg[sizeof(ev->d->msg)];
 
+    /* The reason the budget stopped the evaluation stays. */
+    if (ev->ctl != NULL && ev->ctl->stopped != QEVAL_DONE)
+        return -1;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);

@@ -21,11 +21,24 @@ int qeval_fail(struct qev *ev, const struct qnode *n, const char *fmt, ...)
 /* The series with labels ls in m (ls copied into the arena when new). */
 size_t qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls);
 /*
- * Adds (t, v) to series i, in time order; -1 with ev->d set when the
- * series already has a point at t (two results with one label set).
+ * Adds (t, v) to series i, in time order, and counts it as held
+ * (query/budget.h); -1 with ev->d set when the series already has a
+ * point at t (two results with one label set) or past the budget.
  */
 int qmat_push(struct qev *ev, struct qmat *m, size_t i, int64_t t,
               double v, const struct qnode *n);
+/* qmat_push for callers that count what they hold themselves. */
+int qmat_put(struct qev *ev, struct qmat *m, size_t i, int64_t t,
+             double v, const struct qnode *n);
+/* Makes room for cap points in series i (for a count known ahead). */
+void qmat_reserve(struct qev *ev, struct qmat *m, size_t i, size_t cap);
+/* The number of points in m. */
+int64_t qmat_points(const struct qmat *m);
+/*
+ * Frees m's malloc'd point arrays (not its arena memory) once nothing
+ * reads them; its series are then empty. The held count is the caller's.
+ */
+void qmat_release(struct qev *ev, struct qmat *m);
 /* Sorts m's series by labels (the order of range results). */
 void qmat_sort(struct qmat *m);
 /*

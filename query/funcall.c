@@ -1,8 +1,9 @@
 /*
- * The instant-vector functions and the call dispatcher. Element-wise
- * functions walk each series once; the ones that look at a whole step
- * (scalar, absent, sort, histogram_quantile) read the step back out of
- * the argument matrix. Range-vector functions are in query/funcrange.c.
+ * The instant-vector functions and the call dispatcher. Each walks its
+ * argument step by step, reading the step back out of the argument
+ * matrix as Prometheus's rangeEval does, and holds the step's samples
+ * while it makes the step's outputs (query/budget.h). Range-vector
+ * functions are in query/funcrange.c.
  */
 #include "query/funcall.h"
 
@@ -11,20 +12,16 @@
 #include <string.h>
 
 #include "query/agg.h"
+#include "query/budget.h"
 #include "query/evalmat.h"
 #include "query/funcrange.h"
+#include "query/match.h"
 #include "query/parse.h"
+#include "query/select.h"
 #include "src/base/buf.h"
 #include "src/base/regex.h"
 
-/* Which step a point of an evaluated matrix belongs to. */
-static size_t
-step_index(const struct qsteps *ts, int64_t t)
-{
-    return (size_t)((t - ts->start) / ts->step);
-}
-
-/* Evaluates the scalar argument i of n, or fills with dflt. */
+/* Evaluates the scalar argument i of n, or leaves m empty. */
 static int
 scalar_arg(struct qev *ev, const struct qnode *n, size_t i,
            const struct qsteps *ts, struct qmat *m)
@@ -40,40 +37,98 @@ arg_at(const struct qmat *m, size_t i, double dflt)
     return m->n ? qmat_scalar(m, i) : dflt;
 }
 
-/* abs ... year over a vector argument: values mapped, name dropped. */
-static int
-call_math(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
-          struct qmat *out)
-{
-    struct qmat in = {0}, a = {0}, b = {0};
-    struct labels ls;
-    size_t i, j, si, k;
-    double x, y;
+/* What an element-wise function makes of one sample at step i; false
+ * when it makes nothing. */
+typedef bool (*elem_fn)(const struct qnode *n, const struct qelem *e,
+                        int64_t t, size_t i, void *arg, double *out);
 
-    if (qeval_node(ev, n->args[0], ts, &in) < 0 ||
-        scalar_arg(ev, n, 1, ts, &a) < 0 || scalar_arg(ev, n, 2, ts, &b) < 0)
-        return -1;
-    for (i = 0; i < in.n; i++) {
-        qlabels_drop_name(ev, &in.s[i].ls, &ls);
-        si = qmat_series(ev, out, &ls);
-        for (j = 0; j < in.s[i].n; j++) {
-            k = step_index(ts, in.s[i].pts[j].t);
-            x = arg_at(&a, k, 1);
-            y = arg_at(&b, k, 0);
-            /* clamp with max below min gives an empty vector. */
-            if (n->fn->id == QF_CLAMP && y < x)
-                continue;
-            if (qmat_push(ev, out, si, in.s[i].pts[j].t,
-                          qfunc_math(n->fn->id, in.s[i].pts[j].v, x, y),
-                          n) < 0)
+/*
+ * Walks in step by step, as Prometheus's rangeEval does: each step's
+ * samples (and nscalar scalar arguments) are held while its outputs are
+ * made, and each sample's output goes to series map[its series] of out,
+ * so two inputs that map to one label set at one step are caught.
+ */
+__attribute__((noinline)) static int
+each_step(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+          const struct qmat *in, const size_t *map, int nscalar, elem_fn fn,
+          void *arg, struct qmat *out)
+{
+    size_t *cur = arena_calloc(ev->a, in->n + 1, sizeof(*cur)), i, j;
+    struct qvec v = {0};
+    int64_t t;
+    double val;
+
+    for (i = 0; i < ts->n; i++) {
+        t = qsteps_at(ts, i);
+        qmat_at(ev, in, cur, t, &v);
+        if (qeval_step_begin(ev, n, (int64_t)v.n + nscalar) < 0)
+            return -1;
+        for (j = 0; j < v.n; j++) {
+            if (fn(n, &v.e[j], t, i, arg, &val) &&
+                qmat_push(ev, out, map[v.e[j].src], t, val, n) < 0)
                 return -1;
         }
+        qeval_step_end(ev);
     }
     return 0;
 }
 
+/* Each series of in without its metric name, as a series of out. */
+static size_t *
+map_dropping_name(struct qev *ev, const struct qmat *in, struct qmat *out)
+{
+    size_t *map = arena_alloc(ev->a, (in->n + 1) * sizeof(*map)), i;
+    struct labels ls;
+
+    for (i = 0; i < in->n; i++) {
+        qlabels_drop_name(ev, &in->s[i].ls, &ls);
+        map[i] = qmat_series(ev, out, &ls);
+    }
+    return map;
+}
+
+/* The scalar arguments of a math function. */
+struct math_args {
+    struct qmat a, b;
+};
+
+static bool
+math_value(const struct qnode *n, const struct qelem *e, int64_t t,
+           size_t i, void *arg, double *out)
+{
+    struct math_args *m = arg;
+    double x = arg_at(&m->a, i, 1), y = arg_at(&m->b, i, 0);
+
+    (void)t;
+    /* clamp with max below min gives an empty vector. */
+    if (n->fn->id == QF_CLAMP && y < x)
+        return false;
+    *out = qfunc_math(n->fn->id, e->v, x, y);
+    return true;
+}
+
+/* abs ... year over a vector argument: values mapped, name dropped. */
+__attribute__((noinline)) static int
+call_math(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+          struct qmat *out)
+{
+    struct qmat in = {0};
+    struct math_args m = {{0}, {0}};
+
+    if (qeval_node(ev, n->args[0], ts, &in) < 0 ||
+        scalar_arg(ev, n, 1, ts, &m.a) < 0 ||
+        scalar_arg(ev, n, 2, ts, &m.b) < 0 ||
+        each_step(ev, n, ts, &in, map_dropping_name(ev, &in, out),
+                  (int)n->nargs - 1, math_value, &m, out) < 0)
+        return -1;
+    qmat_release(ev, &in);
+    qmat_release(ev, &m.a);
+    qmat_release(ev, &m.b);
+    return 0;
+}
+
 /* One series without labels and a value at every step. */
-static int
+__attribute__((noinline)) static int
 constant_series(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                 const struct qmat *src, struct qmat *out)
 {
@@ -90,13 +145,17 @@ constant_series(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             v = qfunc_math(n->fn->id, (double)qsteps_at(ts, i) / 1000, 0, 0);
             break;
         }
-        qmat_push(ev, out, si, qsteps_at(ts, i), v, n);
+        /* vector(s) takes s's one sample a step; the others nothing. */
+        if (qeval_step_begin(ev, n, src != NULL) < 0 ||
+            qmat_push(ev, out, si, qsteps_at(ts, i), v, n) < 0)
+            return -1;
+        qeval_step_end(ev);
     }
     return 0;
 }
 
 /* scalar(): the only element's value, else NaN. */
-static int
+__attribute__((noinline)) static int
 call_scalar(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out)
 {
@@ -111,14 +170,18 @@ call_scalar(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     si = qmat_series(ev, out, &none);
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        qmat_push(ev, out, si, qsteps_at(ts, i), v.n == 1 ? v.e[0].v : NAN,
-                  n);
+        if (qeval_step_begin(ev, n, (int64_t)v.n) < 0 ||
+            qmat_push(ev, out, si, qsteps_at(ts, i),
+                      v.n == 1 ? v.e[0].v : NAN, n) < 0)
+            return -1;
+        qeval_step_end(ev);
     }
+    qmat_release(ev, &in);
     return 0;
 }
 
 /* absent(): 1 at the steps where the argument has no element. */
-static int
+__attribute__((noinline)) static int
 call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out)
 {
@@ -133,10 +196,14 @@ call_absent(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        if (v.n == 0)
-            qmat_push(ev, out, qmat_series(ev, out, &ls), qsteps_at(ts, i),
-                      1, n);
+        if (qeval_step_begin(ev, n, (int64_t)v.n) < 0)
+            return -1;
+        if (v.n == 0 && qmat_push(ev, out, qmat_series(ev, out, &ls),
+                                  qsteps_at(ts, i), 1, n) < 0)
+            return -1;
+        qeval_step_end(ev);
     }
+    qmat_release(ev, &in);
     return 0;
 }
 
@@ -165,7 +232,7 @@ cmp_desc(const void *a, const void *b)
                         ((const struct qelem *)b)->v, true);
 }
 
-static int
+__attribute__((noinline)) static int
 call_sort(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
           struct qmat *out)
 {
@@ -178,6 +245,8 @@ call_sort(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
+        if (qeval_step_begin(ev, n, (int64_t)v.n) < 0)
+            return -1;
         qsort(v.e, v.n, sizeof(*v.e),
               n->fn->id == QF_SORT_DESC ? cmp_desc : cmp_asc);
         for (j = 0; j < v.n; j++) {
@@ -185,22 +254,36 @@ call_sort(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                           qsteps_at(ts, i), v.e[j].v, n) < 0)
                 return -1;
         }
+        qeval_step_end(ev);
     }
+    qmat_release(ev, &in);
     return 0;
+}
+
+static bool
+timestamp_value(const struct qnode *n, const struct qelem *e, int64_t t,
+                size_t i, void *arg, double *out)
+{
+    bool *sel = arg;
+
+    (void)n;
+    (void)i;
+    *out = *sel ? e->v : (double)t / 1000;
+    return true;
 }
 
 /*
  * timestamp(): of a plain selector, the time of each sample it picked;
- * of anything else, the evaluation time (as Prometheus 2.42 does).
+ * of anything else, the evaluation time (as Prometheus 2.42 does). The
+ * selector is read step by step in Prometheus, so its samples are held
+ * only as each step's inputs.
  */
-static int
+__attribute__((noinline)) static int
 call_timestamp(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                struct qmat *out)
 {
     const struct qnode *arg = qparse_unparen(n->args[0]);
     struct qmat in = {0};
-    struct labels ls;
-    size_t i, j, si;
     bool sel = arg->kind == QN_SELECTOR;
     int rc;
 
@@ -208,16 +291,12 @@ call_timestamp(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
              : qeval_node(ev, n->args[0], ts, &in);
     if (rc < 0)
         return -1;
-    for (i = 0; i < in.n; i++) {
-        qlabels_drop_name(ev, &in.s[i].ls, &ls);
-        si = qmat_series(ev, out, &ls);
-        for (j = 0; j < in.s[i].n; j++) {
-            if (qmat_push(ev, out, si, in.s[i].pts[j].t, sel ?
-                          in.s[i].pts[j].v :
-                          (double)in.s[i].pts[j].t / 1000, n) < 0)
-                return -1;
-        }
-    }
+    if (sel)
+        qeval_hold(ev, n, -qmat_points(&in));
+    if (each_step(ev, n, ts, &in, map_dropping_name(ev, &in, out), 0,
+                  timestamp_value, &sel, out) < 0)
+        return -1;
+    qmat_release(ev, &in);
     return 0;
 }
 
@@ -242,63 +321,106 @@ str_arg(const struct qnode *n, size_t i)
 }
 
 /*
+ * The label set one series gets from label_replace (re) or label_join
+ * (re NULL): ls itself when the regex does not match. -1 when the regex
+ * could not decide the match or its groups (an answer either way could
+ * be wrong), when the value would pass QEVAL_MAX_LABEL_VALUE, or when
+ * the values built by the query would take more memory than its sample
+ * budget stands for (16 bytes a sample): bounds of promdeck's,
+ * Prometheus has none.
+ */
+__attribute__((noinline)) static int
+relabel_one(struct qev *ev, const struct qnode *n, struct regex *re,
+            const struct labels *ls, struct buf *b, struct labels *out)
+{
+    const char *v;
+    size_t k;
+    int rc = 0;
+
+    buf_reset(b);
+    *out = *ls;
+    if (re != NULL) {
+        v = labels_get(ls, str_arg(n, 3));
+        v = v ? v : "";
+        if ((rc = labels_regex_expand(re, v, str_arg(n, 2), b)) == 0)
+            return 0;
+    } else {
+        for (k = 3; k < n->nargs && rc == 0; k++) {
+            v = labels_get(ls, str_arg(n, k));
+            if (k > 3)
+                rc = buf_puts(b, str_arg(n, 2));
+            if (rc == 0)
+                rc = buf_puts(b, v ? v : "");
+        }
+    }
+    if (rc < 0 && re != NULL && regex_error(re) != NULL)
+        return qeval_fail(ev, n, "label_replace(): %s=~\"%s\": %s",
+                          str_arg(n, 3), str_arg(n, 4), QMATCH_UNDECIDED_MSG);
+    if (rc < 0)
+        return qeval_fail(ev, n, "%s(): label value too long (more than %d "
+                          "bytes)", n->fn->name, QEVAL_MAX_LABEL_VALUE);
+    ev->label_bytes += (int64_t)b->len;
+    if (ev->label_bytes / (int64_t)sizeof(struct sample) > ev->max)
+        return qeval_fail(ev, n, "%s(): the label values built would take "
+                          "more than %lld bytes", n->fn->name,
+                          (long long)ev->max * (long long)sizeof(
+                              struct sample));
+    qlabels_set(ev, ls, str_arg(n, 1), arena_strdup(ev->a, buf_str(b)),
+                out);
+    return 0;
+}
+
+static bool
+same_value(const struct qnode *n, const struct qelem *e, int64_t t,
+           size_t i, void *arg, double *out)
+{
+    (void)n;
+    (void)t;
+    (void)i;
+    (void)arg;
+    *out = e->v;
+    return true;
+}
+
+/*
  * Re-labels every series of the first argument: with re, label_replace
  * (only when the regex matches the whole source value); without,
  * label_join. The metric name stays. Two series that end up with one
- * label set are caught by qmat_push.
+ * label set at one step are caught by qmat_push.
  */
-static int
+__attribute__((noinline)) static int
 relabel_all(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
             struct qmat *out, struct regex *re)
 {
     struct qmat in = {0};
     struct labels ls;
     struct buf b;
-    size_t i, j, k, si;
-    const char *v;
+    size_t i, *map;
+    int rc = 0;
 
     if (qeval_node(ev, n->args[0], ts, &in) < 0)
         return -1;
-    buf_init(&b, 0);
-    for (i = 0; i < in.n; i++) {
-        buf_reset(&b);
-        ls = in.s[i].ls;
-        if (re != NULL) {
-            v = labels_get(&ls, str_arg(n, 3));
-            v = v ? v : "";
-            if (labels_regex_expand(re, v, str_arg(n, 2), &b) == 1)
-                qlabels_set(ev, &in.s[i].ls, str_arg(n, 1),
-                            arena_strdup(ev->a, buf_str(&b)), &ls);
-        } else {
-            for (k = 3; k < n->nargs; k++) {
-                v = labels_get(&in.s[i].ls, str_arg(n, k));
-                if (k > 3)
-                    buf_puts(&b, str_arg(n, 2));
-                buf_puts(&b, v ? v : "");
-            }
-            qlabels_set(ev, &in.s[i].ls, str_arg(n, 1),
-                        arena_strdup(ev->a, buf_str(&b)), &ls);
-        }
-        si = qmat_series(ev, out, &ls);
-        for (j = 0; j < in.s[i].n; j++) {
-            if (qmat_push(ev, out, si, in.s[i].pts[j].t, in.s[i].pts[j].v,
-                          n) < 0) {
-                buf_fini(&b);
-                return -1;
-            }
-        }
+    map = arena_alloc(ev->a, (in.n + 1) * sizeof(*map));
+    buf_init(&b, QEVAL_MAX_LABEL_VALUE);
+    for (i = 0; i < in.n && rc == 0; i++) {
+        if ((rc = relabel_one(ev, n, re, &in.s[i].ls, &b, &ls)) == 0)
+            map[i] = qmat_series(ev, out, &ls);
     }
     buf_fini(&b);
+    if (rc < 0 || each_step(ev, n, ts, &in, map, 0, same_value, NULL,
+                            out) < 0)
+        return -1;
+    qmat_release(ev, &in);
     return 0;
 }
 
-static int
+__attribute__((noinline)) static int
 call_label(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
            struct qmat *out)
 {
     const char *fname = n->fn->name;
     struct regex *re = NULL;
-    struct diag rd;
+    struct diag *rd;
     size_t k;
     int rc;
 
@@ -306,10 +428,13 @@ call_label(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
         return qeval_fail(ev, n->args[1], "invalid destination label name "
                           "in %s(): %s", fname, str_arg(n, 1));
     if (n->fn->id == QF_LABEL_REPLACE) {
-        diag_clear(&rd);
-        if ((re = regex_new(str_arg(n, 4), &rd)) == NULL)
+        /* Not on the stack: this frame is on the path of nested
+         * label_replace calls, and a diag is most of a kilobyte. */
+        rd = arena_alloc(ev->a, sizeof(*rd));
+        diag_clear(rd);
+        if ((re = regex_new(str_arg(n, 4), rd)) == NULL)
             return qeval_fail(ev, n->args[4], "invalid regular expression "
-                              "in label_replace(): %s", rd.msg);
+                              "in label_replace(): %s", rd->msg);
     }
     for (k = 3; re == NULL && k < n->nargs; k++) {
         if (!valid_label_name(str_arg(n, k)))
@@ -397,9 +522,10 @@ struct hplan {
     size_t ngroups;
     struct bucket *b;       /* scratch: one step's buckets by group */
     size_t *nb;
+    size_t *start;          /* scratch: where each group's buckets start */
 };
 
-static void
+__attribute__((noinline)) static void
 histogram_plan(struct qev *ev, const struct qmat *in, struct hplan *p)
 {
     static const char *const le[] = {"le"};
@@ -426,10 +552,11 @@ histogram_plan(struct qev *ev, const struct qmat *in, struct hplan *p)
         qlabels_drop_name(ev, &keys.s[i].ls, &p->gls[i]);
     p->b = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->b));
     p->nb = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->nb));
+    p->start = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->start));
 }
 
 /* One step: each group's buckets into bucket_quantile. */
-static int
+__attribute__((noinline)) static int
 histogram_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
                struct hplan *p, double q, int64_t t, struct qmat *out)
 {
@@ -437,7 +564,8 @@ histogram_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
 
     /* Counting sort of the step's buckets by group, in first-seen order
      * of groups as the input has them. */
-    start = arena_calloc(ev->a, p->ngroups + 1, sizeof(*start));
+    start = p->start;
+    memset(start, 0, (p->ngroups + 1) * sizeof(*start));
     memset(p->nb, 0, p->ngroups * sizeof(*p->nb));
     for (i = 0; i < v->n; i++) {
         if (!isnan(p->upper[v->e[i].src]))
@@ -464,7 +592,7 @@ histogram_step(struct qev *ev, const struct qnode *n, const struct qvec *v,
     return 0;
 }
 
-static int
+__attribute__((noinline)) static int
 call_histogram(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                struct qmat *out)
 {
@@ -480,10 +608,14 @@ call_histogram(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     cur = arena_calloc(ev->a, in.n + 1, sizeof(*cur));
     for (i = 0; i < ts->n; i++) {
         qmat_at(ev, &in, cur, qsteps_at(ts, i), &v);
-        if (histogram_step(ev, n, &v, &plan, qmat_scalar(&qm, i),
+        if (qeval_step_begin(ev, n, (int64_t)v.n + 1) < 0 ||
+            histogram_step(ev, n, &v, &plan, qmat_scalar(&qm, i),
                            qsteps_at(ts, i), out) < 0)
             return -1;
+        qeval_step_end(ev);
     }
+    qmat_release(ev, &qm);
+    qmat_release(ev, &in);
     return 0;
 }
 
@@ -503,9 +635,11 @@ qfunc_call(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     case QF_PI: case QF_TIME:
         return constant_series(ev, n, ts, NULL, out);
     case QF_VECTOR:
-        if (qeval_node(ev, n->args[0], ts, &src) < 0)
+        if (qeval_node(ev, n->args[0], ts, &src) < 0 ||
+            constant_series(ev, n, ts, &src, out) < 0)
             return -1;
-        return constant_series(ev, n, ts, &src, out);
+        qmat_release(ev, &src);
+        return 0;
     case QF_SCALAR:     return call_scalar(ev, n, ts, out);
     case QF_ABSENT:     return call_absent(ev, n, ts, out);
     case QF_SORT: case QF_SORT_DESC:

@@ -17,11 +17,15 @@
 #include "query/funcrange.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "query/agg.h"
+#include "query/budget.h"
 #include "query/evalmat.h"
 #include "query/parse.h"
+#include "query/select.h"
+#include "src/base/xalloc.h"
 
 /* What one window is evaluated with. */
 struct window {
@@ -34,6 +38,7 @@ struct window {
     double range_s;         /* end - start in seconds */
     int64_t t;              /* the step's evaluation time, ms */
     double a, b;            /* scalar arguments */
+    double *scratch;        /* room for the window's values */
 };
 
 /* Neumaier's compensated sum, as Prometheus 2.42's kahanSumInc. */
@@ -94,6 +99,8 @@ extrapolated(const struct window *w, bool counter, bool rate, double *out)
             res += last;        /* a reset: add what was lost */
         last = s[i].v;
     }
+    /* Differences within [start, end], no longer than the range (a
+     * duration, at most 292 years), cannot overflow. */
     to_start = seconds(s[0].t - w->start);
     to_end = seconds(w->end - s[n - 1].t);
     sampled = seconds(s[n - 1].t - s[0].t);
@@ -157,7 +164,7 @@ linear_regression(const struct window *w, int64_t x0, double *slope,
         if (const_y && i > 0 && w->s[i].v != w->s[0].v)
             const_y = false;
         n += 1;
-        x = (double)(w->s[i].t - x0) / 1e3;
+        x = (double)qtime_sub(w->s[i].t, x0) / 1e3;
         kahan_inc(x, &sx, &cx);
         kahan_inc(w->s[i].v, &sy, &cy);
         kahan_inc(x * w->s[i].v, &sxy, &cxy);
@@ -245,15 +252,16 @@ var_over_time(const struct window *w)
     return (aux + ca) / count;
 }
 
+/* quantile_over_time sorts a copy of the window, in scratch kept by the
+ * call (one window at a time). */
 static double
-quantile_over_time(struct qev *ev, const struct window *w)
+quantile_over_time(const struct window *w)
 {
-    double *v = arena_alloc(ev->a, w->n * sizeof(*v));
     size_t i;
 
     for (i = 0; i < w->n; i++)
-        v[i] = w->s[i].v;
-    return qeval_quantile(w->a, v, w->n);
+        w->scratch[i] = w->s[i].v;
+    return qeval_quantile(w->a, w->scratch, w->n);
 }
 
 /*
@@ -261,7 +269,7 @@ quantile_over_time(struct qev *ev, const struct window *w)
  * samples, or fewer than two for the functions that need a pair).
  */
 static bool
-apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
+apply(enum qfunc_id id, const struct window *w, double *out)
 {
     double slope, icept;
 
@@ -297,7 +305,7 @@ apply(struct qev *ev, enum qfunc_id id, const struct window *w, double *out)
     case QF_PRESENT_OVER_TIME:   *out = 1; break;
     case QF_STDVAR_OVER_TIME:    *out = var_over_time(w); break;
     case QF_STDDEV_OVER_TIME:    *out = sqrt(var_over_time(w)); break;
-    case QF_QUANTILE_OVER_TIME:  *out = quantile_over_time(ev, w); break;
+    case QF_QUANTILE_OVER_TIME:  *out = quantile_over_time(w); break;
     default:                     return false;
     }
     return true;
@@ -315,15 +323,6 @@ check_factors(struct qev *ev, const struct qnode *n, const struct window *w)
                           "0 < tf < 1, got: %f", w->b);
     return 0;
 }
-
-/* What every series of one call shares. */
-struct call {
-    const struct qnode *n, *marg;
-    const struct qsteps *ts;
-    struct qmat sa, sb;         /* scalar arguments */
-    bool *present;              /* absent_over_time: steps with data */
-    struct qmat *out;
-};
 
 /*
  * What changes(), resets() and rate's reset handling count, cumulatively:
@@ -357,10 +356,27 @@ prefix_counts(struct qev *ev, const struct qrange *r, bool changes)
  * replace a NaN, so a window is NaN only when all of it is.
  */
 struct extremes {
-    size_t *q;
-    size_t head, tail;
+    size_t *q;              /* malloc'd, reused from series to series */
+    size_t head, tail, cap;
     bool max;
 };
+
+/* Makes room at the tail: the live part moves to the front, and the
+ * array doubles only when at least half of it is live, so it stays
+ * within four times the longest window, not the length of the series. */
+static void
+extremes_room(struct extremes *e)
+{
+    size_t live = e->tail - e->head;
+
+    if (live * 2 >= e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        e->q = xreallocarray(e->q, e->cap, sizeof(*e->q));
+    }
+    memmove(e->q, e->q + e->head, live * sizeof(*e->q));
+    e->head = 0;
+    e->tail = live;
+}
 
 static void
 extremes_enter(struct extremes *e, const struct sample *s, size_t i)
@@ -372,6 +388,8 @@ extremes_enter(struct extremes *e, const struct sample *s, size_t i)
     while (e->tail > e->head &&
            (e->max ? s[e->q[e->tail - 1]].v < v : s[e->q[e->tail - 1]].v > v))
         e->tail--;
+    if (e->tail == e->cap)
+        extremes_room(e);
     e->q[e->tail++] = i;
 }
 
@@ -384,8 +402,115 @@ extremes_of(struct extremes *e, const struct sample *s, size_t lo)
     return e->head < e->tail ? s[e->q[e->head]].v : NAN;
 }
 
+/* What every series of one call shares. */
+struct call {
+    const struct qnode *n, *marg;
+    const struct qsteps *ts;
+    struct qmat sa, sb;         /* scalar arguments */
+    bool *present;              /* absent_over_time: steps with data */
+    struct qmat *out;
+    int64_t made;               /* points made (absent_over_time's too) */
+    bool quantile;              /* quantile_over_time: needs scratch */
+    size_t work;                /* samples looked at since a safe point */
+    double *scratch;            /* quantile_over_time's, malloc'd */
+    size_t scratch_cap;
+    size_t *pc;                 /* the series' prefix counts, or NULL */
+    bool extreme;               /* min/max_over_time: ex is used */
+    struct extremes ex;
+};
+
 /*
- * Slides one series' window along the steps and pushes each value. The
+ * The window w is held as Prometheus's matrixIterSlice holds it, on top
+ * of what was held before the series (room is what the budget has left
+ * beyond that). Also room for quantile_over_time's copy of the window,
+ * and a safe point once a few thousand samples were looked at (a call
+ * per window would cost more than the windows).
+ */
+static int
+hold_window(struct qev *ev, struct call *c, struct window *w, int64_t room)
+{
+    if ((int64_t)w->n > room)
+        return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
+    if (c->quantile && w->n > c->scratch_cap) {
+        c->scratch_cap = w->n;
+        c->scratch = xreallocarray(c->scratch, c->scratch_cap,
+                                   sizeof(*c->scratch));
+    }
+    w->scratch = c->scratch;
+    c->work += w->n + 1;
+    if (c->work < 4096)
+        return 0;
+    c->work = 0;
+    return qeval_work(ev, c->n, 4096);
+}
+
+/*
+ * The output series of a series, found at its first value: it must be
+ * its own (Prometheus's "same labelset" check over the whole result).
+ * -1 when another series already gave it values.
+ */
+static int
+output_series(struct qev *ev, struct call *c, const struct qrange *r,
+              size_t *si)
+{
+    struct labels ls;
+
+    if (c->n->fn->id == QF_LAST_OVER_TIME)
+        ls = r->ls;
+    else
+        qlabels_drop_name(ev, &r->ls, &ls);
+    *si = qmat_series(ev, c->out, &ls);
+    if (c->out->s[*si].n > 0)
+        return qeval_fail(ev, c->n, "vector cannot contain metrics with "
+                          "the same labelset");
+    return 0;
+}
+
+/* The window of step i: its bounds and scalar arguments. */
+static void
+window_at(struct qev *ev, const struct call *c, size_t i, struct window *w)
+{
+    w->t = qsteps_at(c->ts, i);
+    w->end = qeval_effective(ev, c->marg, w->t);
+    w->start = qtime_sub(w->end, c->marg->range);
+    w->a = qmat_scalar(&c->sa, i);
+    w->b = qmat_scalar(&c->sb, i);
+}
+
+/*
+ * Moves the window [*lo, *hi) of series r on to w's bounds, filling in
+ * w. It stops filling as soon as the window would pass the budget, as
+ * Prometheus stops appending to it: a window as long as the budget is
+ * then the most that was taken.
+ */
+static int
+fill_window(struct qev *ev, struct call *c, const struct qrange *r,
+            struct window *w, size_t *lo, size_t *hi, int64_t room)
+{
+    for (; *hi < r->n && r->s[*hi].t <= w->end; (*hi)++) {
+        if ((int64_t)(*hi - *lo) >= room && r->s[*hi].t >= w->start) {
+            while (*lo < *hi && r->s[*lo].t < w->start)
+                (*lo)++;
+            if ((int64_t)(*hi - *lo) >= room)
+                return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
+        }
+        if (c->extreme)
+            extremes_enter(&c->ex, r->s, *hi);
+    }
+    while (*lo < *hi && r->s[*lo].t < w->start)
+        (*lo)++;
+    /* A series with no samples has no array: NULL + 0 is undefined. */
+    w->s = r->n > 0 ? r->s + *lo : r->s;
+    w->n = *hi - *lo;
+    w->counted = c->pc != NULL && w->n > 0 ? c->pc[*hi - 1] - c->pc[*lo]
+                                           : 0;
+    if (c->extreme)
+        w->extreme = extremes_of(&c->ex, r->s, *lo);
+    return hold_window(ev, c, w, room);
+}
+
+/*
+ * Slides one series' window along the steps and puts each value. The
  * window [end - range, end] is closed at both ends; both cursors only
  * move forward because window ends never decrease from step to step.
  */
@@ -394,56 +519,44 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
 {
     struct call *c = arg;
     enum qfunc_id id = c->n->fn->id;
-    size_t *pc = NULL;
-    struct extremes ex = {NULL, 0, 0, id == QF_MAX_OVER_TIME};
-    struct window w;
-    struct labels ls;
     size_t i, lo = 0, hi = 0, si = (size_t)-1;
+    struct window w;
+    int64_t made = 0, room = ev->max - ev->held;
     double v;
 
+    c->pc = NULL;
     if (id == QF_RATE || id == QF_INCREASE || id == QF_RESETS ||
         id == QF_CHANGES)
-        pc = prefix_counts(ev, r, id == QF_CHANGES);
-    if (id == QF_MIN_OVER_TIME || id == QF_MAX_OVER_TIME)
-        ex.q = arena_alloc(ev->a, (r->n + 1) * sizeof(*ex.q));
+        c->pc = prefix_counts(ev, r, id == QF_CHANGES);
+    c->ex.head = c->ex.tail = 0;
     w.range_s = range_seconds(c->marg->range);
     for (i = 0; i < c->ts->n; i++) {
-        w.t = qsteps_at(c->ts, i);
-        w.end = qeval_effective(ev, c->marg, w.t);
-        w.start = w.end - c->marg->range;
-        for (; hi < r->n && r->s[hi].t <= w.end; hi++) {
-            if (ex.q != NULL)
-                extremes_enter(&ex, r->s, hi);
-        }
-        while (lo < hi && r->s[lo].t < w.start)
-            lo++;
-        /* A series with no samples has no array: NULL + 0 is undefined. */
-        w.s = r->n > 0 ? r->s + lo : r->s;
-        w.n = hi - lo;
-        w.counted = pc != NULL && w.n > 0 ? pc[hi - 1] - pc[lo] : 0;
-        if (ex.q != NULL)
-            w.extreme = extremes_of(&ex, r->s, lo);
+        window_at(ev, c, i, &w);
+        if (fill_window(ev, c, r, &w, &lo, &hi, room) < 0)
+            return -1;
         if (id == QF_ABSENT_OVER_TIME) {
             c->present[i] = c->present[i] || w.n > 0;
+            made += w.n > 0;
             continue;
         }
-        w.a = qmat_scalar(&c->sa, i);
-        w.b = qmat_scalar(&c->sb, i);
         if (id == QF_HOLT_WINTERS && w.n >= 1 &&
             check_factors(ev, c->n, &w) < 0)
             return -1;
-        if (!apply(ev, id, &w, &v))
+        if (!apply(id, &w, &v))
             continue;
-        if (si == (size_t)-1) {
-            if (id == QF_LAST_OVER_TIME)
-                ls = r->ls;
-            else
-                qlabels_drop_name(ev, &r->ls, &ls);
-            si = qmat_series(ev, c->out, &ls);
-        }
-        if (qmat_push(ev, c->out, si, w.t, v, c->n) < 0)
+        /* Values are counted when the series is done, as Prometheus
+         * counts them. */
+        if ((si == (size_t)-1 && output_series(ev, c, r, &si) < 0) ||
+            qmat_put(ev, c->out, si, w.t, v, c->n) < 0)
             return -1;
+        made++;
     }
+    /* The series' values are held once it is done, checked while its
+     * last window is still held; then the window goes. */
+    c->made += made;
+    if (made > 0 && (int64_t)(hi - lo) + made > room)
+        return qeval_stop(ev, c->n, QEVAL_TOO_MANY_SAMPLES);
+    ev->held += made;
     return 0;
 }
 
@@ -483,33 +596,58 @@ qfunc_absent_labels(struct qev *ev, const struct qnode *arg,
     }
 }
 
+/* absent_over_time: 1 where no series had a sample in its window. */
+__attribute__((noinline)) static int
+absent_steps(struct qev *ev, const struct call *c, struct qmat *out)
+{
+    struct labels ls;
+    size_t i;
+
+    qfunc_absent_labels(ev, c->marg, &ls);
+    for (i = 0; i < c->ts->n; i++) {
+        if (!c->present[i] &&
+            qmat_put(ev, out, qmat_series(ev, out, &ls),
+                     qsteps_at(c->ts, i), 1, c->n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * A range-vector function, series by series. What stays held after it,
+ * as in Prometheus, is its scalar arguments and the values it made
+ * (absent_over_time's per-series values, not its answer): ev->extra.
+ */
 int
 qfunc_range_call(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, struct qmat *out)
 {
-    size_t mi = n->fn->args[0] == QV_MATRIX ? 0 : 1, i;
+    size_t mi = n->fn->args[0] == QV_MATRIX ? 0 : 1;
     struct call c = {0};
-    struct labels ls;
+    int rc;
 
     c.n = n;
     c.marg = qparse_unparen(n->args[mi]);
     c.ts = ts;
     c.out = out;
-    c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
+    c.quantile = n->fn->id == QF_QUANTILE_OVER_TIME;
+    c.extreme = n->fn->id == QF_MIN_OVER_TIME ||
+                n->fn->id == QF_MAX_OVER_TIME;
+    c.ex.max = n->fn->id == QF_MAX_OVER_TIME;
+    if (n->fn->id == QF_ABSENT_OVER_TIME)
+        c.present = arena_calloc(ev->a, ts->n, sizeof(bool));
     if ((n->nargs > 1 && qeval_node(ev, n->args[mi == 0 ? 1 : 0], ts,
                                     &c.sa) < 0) ||
         (n->nargs > 2 && qeval_node(ev, n->args[2], ts, &c.sb) < 0))
         return -1;
-    if (qeval_range_each(ev, c.marg, ts, slide, &c) < 0)
+    rc = qeval_range_each(ev, c.marg, ts, slide, &c);
+    free(c.scratch);
+    free(c.ex.q);
+    if (rc == 0 && n->fn->id == QF_ABSENT_OVER_TIME)
+        rc = absent_steps(ev, &c, out);
+    if (rc < 0)
         return -1;
-    /* absent_over_time: 1 where no series had a sample in its window. */
-    if (n->fn->id != QF_ABSENT_OVER_TIME)
-        return 0;
-    qfunc_absent_labels(ev, c.marg, &ls);
-    for (i = 0; i < ts->n; i++) {
-        if (!c.present[i])
-            qmat_push(ev, out, qmat_series(ev, out, &ls), qsteps_at(ts, i),
-                      1, n);
-    }
+    ev->extra = qmat_points(&c.sa) + qmat_points(&c.sb) + c.made -
+                qmat_points(out);
     return 0;
 }

@@ -2,7 +2,7 @@
  * Incremental range evaluation (the reasoning is in query/incr.h): how
  * far from its step each point reads, which steps of the kept result the
  * store's changes cannot reach, and the merge of the kept points with the
- * steps evaluated afresh. The evaluation itself is qeval_range_cached's;
+ * steps evaluated afresh. The evaluation itself is qeval_range_ctl's;
  * nothing here computes a point.
  */
 #include "query/incr.h"
@@ -15,6 +15,7 @@
 #include "query/evalmat.h"
 #include "query/parse.h"
 #include "src/base/arena.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 
 /* query/eval.c refuses grids of this many points or more; such a grid
@@ -41,6 +42,13 @@ struct qincr {
 /* The steps kept from the old result, [lo, hi], on the new grid. */
 struct plan {
     int64_t lo, hi;
+};
+
+/* The budget of one refresh, which its parts share (see the header). */
+struct budget {
+    struct qeval_ctl *ctl;      /* the caller's, or NULL */
+    double begun;               /* time_mono_s() when the refresh began */
+    int64_t kept;               /* points the refresh keeps */
 };
 
 static int64_t
@@ -186,15 +194,47 @@ keep(struct qincr *s, struct qresult *r, const struct query *q,
     return r;
 }
 
-/* The whole grid, as qeval_range_cached evaluates it. */
+/*
+ * Evaluates one part of a refresh (the whole grid when b->kept is 0)
+ * with what is left of the refresh's time, and the samples the budget
+ * leaves after the kept points.
+ */
+static struct qresult *
+run_part(const struct budget *b, const struct query *q,
+         const struct store *st, struct qcache *cache, int64_t start,
+         int64_t end, int64_t step, struct diag *d)
+{
+    struct qeval_ctl c;
+    struct qresult *r;
+    int64_t spent;
+
+    if (b->ctl == NULL) {
+        qeval_ctl_init(&c);
+        c.timeout_ms = 0;       /* as qeval_range_ctl takes NULL */
+    } else {
+        c = *b->ctl;
+    }
+    c.max_samples -= b->kept;
+    if (c.timeout_ms > 0) {
+        spent = (int64_t)((time_mono_s() - b->begun) * 1000);
+        c.timeout_ms = spent < c.timeout_ms ? c.timeout_ms - spent : 1;
+    }
+    r = qeval_range_ctl(q, st, cache, start, end, step, &c, d);
+    if (b->ctl != NULL)
+        b->ctl->stopped = c.stopped;
+    return r;
+}
+
+/* The whole grid, as qeval_range_ctl evaluates it. */
 static struct qresult *
 full(struct qincr *s, const struct query *q, const struct store *st,
      struct qcache *cache, int64_t start, int64_t end, int64_t step,
-     struct diag *d)
+     struct budget *b, struct diag *d)
 {
-    struct qresult *r = qeval_range_cached(q, st, cache, start, end, step,
-                                           d);
+    struct qresult *r;
 
+    b->kept = 0;
+    r = run_part(b, q, st, cache, start, end, step, d);
     s->last.full = true;
     s->last.evaluated = s->last.steps;
     if (r == NULL) {
@@ -352,7 +392,7 @@ merge_one(struct qresult *r, struct part *parts, size_t n,
 /*
  * The result over the new grid: the fresh points before the kept run
  * (pre), the kept points within [p->lo, p->hi], the fresh points after
- * it (post); series in label order, as qeval_range_cached sorts them.
+ * it (post); series in label order, as qeval_range_ctl sorts them.
  */
 static struct qresult *
 merge(const struct qresult *pre, const struct qresult *kept,
@@ -384,45 +424,77 @@ merge(const struct qresult *pre, const struct qresult *kept,
 static struct qresult *
 evaluate_run(const struct query *q, const struct store *st,
              struct qcache *cache, int64_t from, int64_t to, int64_t step,
-             struct diag *d, bool *failed)
+             const struct budget *b, struct diag *d, bool *failed)
 {
     struct qresult *r;
 
     if (from > to || *failed)
         return NULL;
-    r = qeval_range_cached(q, st, cache, from, to, step, d);
+    r = run_part(b, q, st, cache, from, to, step, d);
     *failed = r == NULL;
     return r;
+}
+
+/* How many points of r lie within the kept run. */
+static int64_t
+kept_points(const struct qresult *r, const struct plan *p)
+{
+    int64_t total = 0;
+    size_t first;
+
+    for (size_t i = 0; i < r->nseries; i++)
+        total += (int64_t)within(&r->series[i], p->lo, p->hi, &first);
+    return total;
+}
+
+/* Whether the budget stopped the last part: its error is the refresh's. */
+static bool
+budget_stopped(const struct budget *b)
+{
+    return b->ctl != NULL && b->ctl->stopped != QEVAL_DONE;
 }
 
 struct qresult *
 qincr_range(struct qincr *s, const struct query *q, const struct store *st,
             struct qcache *cache, int64_t start, int64_t end, int64_t step,
-            struct diag *d)
+            struct qeval_ctl *ctl, struct diag *d)
 {
+    struct budget b = { ctl, time_mono_s(), 0 };
     struct qresult *pre, *post, *r;
     bool failed = false;
     struct plan p;
 
+    if (ctl != NULL)
+        ctl->stopped = QEVAL_DONE;
     s->last.full = false;
     s->last.steps = step > 0 && end >= start
                     ? (size_t)((end - start) / step) + 1 : 0;
     if (step <= 0 || end < start || (end - start) / step >= MAX_POINTS ||
         !same_lattice(s, q, st, start, step) ||
         !plan_keep(s, start, end, step, &p))
-        return full(s, q, st, cache, start, end, step, d);
+        return full(s, q, st, cache, start, end, step, &b, d);
     s->last.evaluated = (size_t)((p.lo - start) / step) +
                         (size_t)((end - p.hi) / step);
     /* Nothing moved and nothing reached the grid: the same result. */
     if (start == s->start && end == s->end && s->last.evaluated == 0)
         return keep(s, s->kept, q, st, start, end, step);
-    pre = evaluate_run(q, st, cache, start, p.lo - step, step, d, &failed);
-    post = evaluate_run(q, st, cache, p.hi + step, end, step, d, &failed);
+    /* Kept points at or past the budget: the full evaluation fails. */
+    b.kept = kept_points(s->kept, &p);
+    if (b.kept >= (ctl != NULL ? ctl->max_samples : QEVAL_MAX_SAMPLES))
+        return full(s, q, st, cache, start, end, step, &b, d);
+    pre = evaluate_run(q, st, cache, start, p.lo - step, step, &b, d,
+                       &failed);
+    post = evaluate_run(q, st, cache, p.hi + step, end, step, &b, d,
+                        &failed);
     if (failed) {
-        /* The full evaluation says which error, as it would alone. */
         qresult_free(pre);
         qresult_free(post);
-        return full(s, q, st, cache, start, end, step, d);
+        if (budget_stopped(&b)) {
+            forget(s);
+            return NULL;
+        }
+        /* The full evaluation says which error, as it would alone. */
+        return full(s, q, st, cache, start, end, step, &b, d);
     }
     r = merge(pre, s->kept, post, &p, end);
     qresult_free(pre);

@@ -45,10 +45,17 @@
  * selector reads the same samples for every step); a grid past the
  * 11,000-point limit (the full evaluation reports it); no kept step
  * left; and a partial evaluation that fails, so that the error is the
- * one a full evaluation gives. The one thing a refresh does not
- * reproduce is the sample budget's refusal: it loads far fewer samples
- * than a full evaluation, so a query that has grown past the budget only
- * fails at its next full evaluation.
+ * one a full evaluation gives.
+ *
+ * The budget (struct qeval_ctl): a refresh is one query. Its parts share
+ * the timeout, and each part may hold the samples the budget leaves
+ * after the kept points, which a full evaluation holds too by its last
+ * step (Prometheus counts a range query's result as held). A part
+ * stopped by the budget (too many samples, the timeout, the flag) ends
+ * the refresh with that error; no full evaluation follows it. What a
+ * refresh cannot reproduce is a peak the full evaluation reaches in the
+ * kept steps alone: a query so close to the budget may fail only at its
+ * next full evaluation.
  *
  * Memory: the state keeps one result, which it shares with the caller
  * (qresult_ref) rather than copying. Not thread-safe.
@@ -88,15 +95,16 @@ void qincr_free(struct qincr *s);
 
 /*
  * Evaluates q over start, start + step, ... end (ms) against st, reading
- * through cache (which may be NULL), like qeval_range_cached, with the
- * same result and the same errors (NULL with d set). The result is the
- * caller's and may be the very result the previous call returned, when
- * nothing changed.
+ * through cache (which may be NULL), like qeval_range_ctl, with the same
+ * result and the same errors (NULL with d set), within ctl's budget
+ * (NULL: as qeval_range_ctl takes NULL); ctl->stopped says whether the
+ * budget ended it. The result is the caller's and may be the very result
+ * the previous call returned, when nothing changed.
  */
 struct qresult *qincr_range(struct qincr *s, const struct query *q,
                             const struct store *st, struct qcache *cache,
                             int64_t start, int64_t end, int64_t step,
-                            struct diag *d);
+                            struct qeval_ctl *ctl, struct diag *d);
 
 /* What the last qincr_range did. */
 void qincr_last(const struct qincr *s, struct qincr_stats *out);

@@ -30,6 +30,17 @@ qmatch_fini(struct store_matcher *m)
     m->re = NULL;
 }
 
+size_t
+qmatch_undecided(const struct store_matcher *m, size_t n)
+{
+    size_t total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (m[i].re != NULL)
+            total += regex_undecided(m[i].re);
+    return total;
+}
+
 bool
 qmatch_matches(const struct store_matcher *m, const char *value)
 {

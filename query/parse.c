@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/invariant.h"
 #include "query/match.h"
 #include "src/base/xalloc.h"
 
@@ -542,11 +543,16 @@ parse_at(struct parser *p, struct qnode *e)
     return e;
 }
 
-/* postfix = primary { range | subquery | offset | at } */
+/*
+ * postfix = primary { range | subquery | offset | at }
+ * Each node is marked for step invariance once complete (again after a
+ * modifier changed it), before a subquery makes it a child.
+ */
 static struct qnode *
 parse_postfix(struct parser *p, struct qnode *e)
 {
     while (e != NULL) {
+        qparse_mark_invariant(e);
         switch (cur(p)->kind) {
         case QT_LBRACKET: e = parse_range(p, e); break;
         case QT_OFFSET:   e = parse_offset(p, e); break;
@@ -777,6 +783,7 @@ parse_unary(struct parser *p)
         n->op = t->kind;
         n->lhs = e;
         n->type = e->type;
+        qparse_mark_invariant(n);
     }
     n->off = t->off;
     n->line = t->line;
@@ -866,6 +873,7 @@ check_binary(struct parser *p, struct qnode *n, const struct qtoken *op)
         }
     }
     n->type = lt == QV_VECTOR || rt == QV_VECTOR ? QV_VECTOR : QV_SCALAR;
+    qparse_mark_invariant(n);
     return n;
 }
 
@@ -958,6 +966,7 @@ qparse_query(const char *text, size_t len, struct diag *d)
         expected(&p, "an operator or end of input");
         goto fail;
     }
+    qparse_mark_root(q->root);
     free(p.toks);
     return q;
 fail:

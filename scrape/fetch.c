@@ -1,6 +1,6 @@
 /*
- * Scrape transfers over libcurl's multi interface. Each connection reuses
- * one easy handle, so curl keeps its connection alive between scrapes;
+ * Transfers over libcurl's multi interface. Each connection reuses one
+ * easy handle, so curl keeps its connection alive between requests;
  * bodies stream through to the caller with a hard size cap. Auth, TLS,
  * proxy and redirects follow Prometheus's HTTP client config. It does not
  * retry, and never shows curl's own messages, which can hold URLs.
@@ -56,6 +56,7 @@ struct fetch_conn {
     bool headers_sent;
     enum fetch_abort abort;
     long status;
+    bool any_status;            /* pass on every status's body */
     size_t received;
     char *secret[3];            /* this request's secrets, for scrubbing */
     char *url;                  /* the URL asked for, maybe renamed */
@@ -175,7 +176,7 @@ on_data(char *p, size_t size, size_t nmemb, void *ctx)
     /* A status line the header callback could not read: ask curl. */
     if (c->status == 0)
         curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->status);
-    if (c->status != 200)
+    if (c->status != 200 && !c->any_status)
         return n;
     send_headers(c);
     if (c->cb.data != NULL && c->cb.data(c->cb.ctx, p, n) != 0) {
@@ -296,19 +297,37 @@ keep_secret(const char *s)
 }
 
 /*
- * The request headers: Accept, the scrape timeout in seconds as
- * Prometheus formats them ("10", "0.5"), and Authorization when the
+ * The request headers: for a scrape Accept and the scrape timeout in
+ * seconds as Prometheus formats them ("10", "0.5"); for an API request
+ * its Accept, Content-Type and own lines; then Authorization when the
  * config has one, its credentials read now if they sit in a file.
  */
 static int
-set_headers(struct fetch_conn *c, const struct fetch_http *h)
+set_headers(struct fetch_conn *c, const struct fetch_request *req)
 {
+    const struct fetch_http *h = req->http;
     char line[96], *cred;
 
-    append_header(c, ACCEPT_HEADER);
-    snprintf(line, sizeof(line), "X-Prometheus-Scrape-Timeout-Seconds: %g",
-             (double)c->timeout_ms / 1000.0);
-    append_header(c, line);
+    if (req->accept == NULL) {
+        append_header(c, ACCEPT_HEADER);
+        snprintf(line, sizeof(line),
+                 "X-Prometheus-Scrape-Timeout-Seconds: %g",
+                 (double)c->timeout_ms / 1000.0);
+        append_header(c, line);
+    } else {
+        cred = xasprintf("Accept: %s", req->accept);
+        append_header(c, cred);
+        free(cred);
+    }
+    if (req->body_type != NULL) {
+        cred = xasprintf("Content-Type: %s", req->body_type);
+        append_header(c, cred);
+        free(cred);
+    }
+    if (req->body != NULL)
+        append_header(c, "Expect:");    /* no 100-continue round trip */
+    for (const char *const *l = req->headers; l != NULL && *l != NULL; l++)
+        append_header(c, *l);
     if (h == NULL || h->auth_type == NULL)
         return 0;
     if (h->credentials_file != NULL) {
@@ -468,6 +487,22 @@ set_base(struct fetch_conn *c, const struct fetch_http *h)
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 }
 
+/* An API request's method, body and socket; a scrape has none. */
+static void
+set_method(struct fetch_conn *c, const struct fetch_request *req)
+{
+    if (req->body != NULL) {
+        curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)req->body_len);
+        curl_easy_setopt(c->easy, CURLOPT_COPYPOSTFIELDS, req->body);
+    }
+    if (req->method != NULL && strcmp(req->method, "GET") != 0 &&
+        !(req->body != NULL && strcmp(req->method, "POST") == 0))
+        curl_easy_setopt(c->easy, CURLOPT_CUSTOMREQUEST, req->method);
+    if (req->unix_socket != NULL)
+        curl_easy_setopt(c->easy, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
+}
+
 /* Every option of one request; -1 (c->err says why) if it cannot go. */
 static int
 configure(struct fetch_conn *c, const struct fetch_request *req)
@@ -479,8 +514,9 @@ configure(struct fetch_conn *c, const struct fetch_request *req)
     free(c->url);
     c->url = xstrdup(req->url);
     set_base(c, req->http);
-    if (set_headers(c, h) != 0 || set_basic_auth(c, h) != 0)
+    if (set_headers(c, req) != 0 || set_basic_auth(c, h) != 0)
         return -1;
+    set_method(c, req);
     set_proxy(c, h);
     set_tls(c, h, strncmp(req->url, "https:", 6) == 0);
     curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, c->hdrs);
@@ -500,6 +536,7 @@ fetch_start(struct fetch_conn *c, const struct fetch_request *req,
     c->headers_sent = false;
     c->abort = ABORT_NONE;
     c->status = 0;
+    c->any_status = req->any_status;
     c->received = 0;
     c->reason[0] = c->ctype[0] = c->errbuf[0] = c->err[0] = '\0';
     if (configure(c, req) != 0) {
@@ -730,7 +767,7 @@ transfer_error(struct fetch_conn *c, CURLcode rc)
         snprintf(c->err, sizeof(c->err), "aborted by the receiver");
     } else if (rc != CURLE_OK) {
         curl_error(c, rc);
-    } else if (c->status != 200) {
+    } else if (c->status != 200 && !c->any_status) {
         snprintf(c->err, sizeof(c->err), "HTTP %ld %s", c->status,
                  c->reason[0] != '\0' ? c->reason : status_text(c->status));
     } else {
@@ -772,6 +809,12 @@ fetch_pump(struct fetch *f)
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
         finish(c, m->data.result);
     }
+}
+
+long
+fetch_conn_status(const struct fetch_conn *c)
+{
+    return c->status;
 }
 
 size_t

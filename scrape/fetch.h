@@ -1,10 +1,12 @@
 /*
- * HTTP fetching for scrapes: libcurl's multi interface driven from
- * promdeck's one event loop. A connection (one per target) keeps its easy
- * handle, and so its keep-alive connection, from scrape to scrape. Bodies
- * are streamed to a callback as they arrive; nothing here buffers a body,
- * parses it or knows about targets. This is the only file set that sees
- * libcurl.
+ * HTTP fetching: libcurl's multi interface driven from promdeck's one
+ * event loop. A connection (one per target, or per API client) keeps its
+ * easy handle, and so its keep-alive connection, from request to request.
+ * Bodies are streamed to a callback as they arrive; nothing here buffers a
+ * body, parses it or knows about targets. Scrapes are plain GETs with the
+ * scrape headers; API requests (a remote Prometheus, Alertmanager, the
+ * Docker socket) set the request fields marked "API" below. This is the
+ * only file set that sees libcurl.
  *
  * Ownership: the caller owns a fetch and its connections and frees every
  * connection before the fetch. fetch_start copies the request; the
@@ -61,6 +63,20 @@ struct fetch_request {
     size_t max_body;        /* bytes after decoding, a body this long
                                fails; 0: the default; SIZE_MAX: none */
     const struct fetch_http *http;  /* NULL: plain defaults */
+
+    /* API: all zero for a scrape. Strings are borrowed for the call. */
+    const char *method;     /* NULL: GET, or POST when body is set */
+    const char *body;       /* request body of body_len bytes, or NULL */
+    size_t body_len;
+    const char *body_type;  /* the body's Content-Type, or NULL */
+    const char *accept;     /* this Accept instead of the scrape's
+                               Accept and timeout headers */
+    const char *const *headers;     /* more "Name: value" lines, NULL-ended */
+    const char *unix_socket;        /* connect to this socket path; the
+                                       URL then names host and path only */
+    bool any_status;        /* every response's body goes to data and
+                               done has no error; fetch_conn_status says
+                               which status it was */
 };
 
 struct fetch_callbacks {
@@ -92,13 +108,17 @@ struct fetch_conn *fetch_conn_new(struct fetch *f);
 /* Cancels a running transfer (done is not called) and frees c. */
 void fetch_conn_free(struct fetch_conn *c);
 
+/* The HTTP status of c's last response, 0 before one arrived. */
+long fetch_conn_status(const struct fetch_conn *c);
+
 /*
- * Starts a GET of req->url on c with the scrape headers (Accept for
- * OpenMetrics and text, gzip, the scrape timeout, the User-Agent) and
- * req->http's auth, TLS, proxy and redirect settings; req and its strings
- * are borrowed for the call only. c must be idle. Returns 0, or -1 when
- * the request cannot start (a bad URL, an unreadable secret file): then
- * done has already been called with the reason.
+ * Starts a request for req->url on c: a GET with the scrape headers
+ * (Accept for OpenMetrics and text, gzip, the scrape timeout, the
+ * User-Agent), or the request req's API fields describe, with req->http's
+ * auth, TLS, proxy and redirect settings. req and its strings are
+ * borrowed for the call only. c must be idle. Returns 0, or -1 when the
+ * request cannot start (a bad URL, an unreadable secret file): then done
+ * has already been called with the reason.
  */
 int fetch_start(struct fetch_conn *c, const struct fetch_request *req,
                 const struct fetch_callbacks *cb);

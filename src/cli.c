@@ -6,11 +6,13 @@
  */
 #include "src/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/query.h"
 #include "src/base/duration.h"
 #include "src/base/version.h"
 #include "src/config/config_url.h"
@@ -50,6 +52,9 @@ static const char usage_text[] =
 "                         dashboard's, else 15m)\n"
 "      --refresh DUR      redraw period (default 1s)\n"
 "      --timeout DUR      --once: longest time to collect (default 60s)\n"
+"      --query.max-samples N  samples one query may hold in memory at\n"
+"                         once (default 50000000)\n"
+"      --query.timeout DUR    longest one query may run (default 2m)\n"
 "      --ascii            draw with ASCII characters only\n"
 "      --glyphs KIND      graphs in braille (default), block or ascii\n"
 "  -t, --theme NAME|FILE  colour theme\n"
@@ -71,7 +76,7 @@ enum {
     OPT_DEMO = 256, OPT_ONCE, OPT_WIDTH, OPT_RETENTION, OPT_RANGE,
     OPT_REFRESH, OPT_TIMEOUT, OPT_ASCII, OPT_LOG, OPT_LOAD, OPT_TIME,
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
-    OPT_LIST_DASHBOARDS, OPT_SET,
+    OPT_LIST_DASHBOARDS, OPT_SET, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -94,6 +99,8 @@ static const struct option long_options[] = {
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "ascii", no_argument, NULL, OPT_ASCII },
     { "glyphs", required_argument, NULL, OPT_GLYPHS },
+    { "query.max-samples", required_argument, NULL, OPT_QUERY_MAX_SAMPLES },
+    { "query.timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
     { "theme", required_argument, NULL, 't' },
     { "log", required_argument, NULL, OPT_LOG },
     { "load", required_argument, NULL, OPT_LOAD },
@@ -136,6 +143,8 @@ set_defaults(struct cli *c)
     c->retention_ms = 3600 * 1000;
     c->refresh_ms = 1000;
     c->timeout_ms = 60 * 1000;
+    c->query_max_samples = QEVAL_MAX_SAMPLES;
+    c->query_timeout_ms = QEVAL_TIMEOUT_MS;
 }
 
 /* A positive duration option; reports and returns -1 when bad. */
@@ -148,6 +157,24 @@ duration_opt(const char *name, const char *arg, int64_t *ms)
         return -1;
     }
     return 0;
+}
+
+/* --query.max-samples N and --query.timeout DUR, each query's budget
+ * (Prometheus's names); -1 to go on or an exit status. */
+static int
+query_option(struct cli *c, int opt, const char *arg)
+{
+    char *end;
+
+    if (opt == OPT_QUERY_TIMEOUT)
+        return duration_opt("--query.timeout", arg,
+                            &c->query_timeout_ms) ? 2 : -1;
+    errno = 0;
+    c->query_max_samples = strtoll(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || c->query_max_samples < 1)
+        return usage_error("--query.max-samples wants a positive number, "
+                           "not '%s'", arg);
+    return -1;
 }
 
 /* Handles one option; returns -1 to go on or an exit status. */
@@ -207,6 +234,9 @@ handle_option(struct cli *c, int opt, const char *arg)
                                "its own, not of a command");
         c->command = CLI_LIST_DASHBOARDS;
         break;
+    case OPT_QUERY_MAX_SAMPLES:
+    case OPT_QUERY_TIMEOUT:
+        return query_option(c, opt, arg);
     case OPT_ASCII:
         c->ascii = true;
         c->glyphs = GLYPHS_ASCII;

@@ -50,6 +50,10 @@ struct cli {
     int glyphs;                 /* --glyphs: enum glyphs (ui/canvas.h) */
     const char *theme;          /* --theme NAME|FILE, or NULL */
     const char *log;            /* --log FILE (-v: promdeck.log), or NULL */
+    /* The budget of each query (dashboard and promdeck query), under
+     * Prometheus's names: --query.max-samples, --query.timeout. */
+    int64_t query_max_samples;
+    int64_t query_timeout_ms;
     /* promdeck query */
     const char *expr;
     const char *load[CLI_MAX_LOAD];     /* --load FILE..., argv-owned */

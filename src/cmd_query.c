@@ -3,7 +3,8 @@
  * with: promtool's text and the body of /api/v1/query(_range). Errors go
  * to stderr with the caret under the offending span; with -o json stdout
  * gets the error body Prometheus 2.42's API sends for the same failure
- * (web/api/v1/api.go), else it stays empty.
+ * (web/api/v1/api.go), else it stays empty. Evaluation keeps Prometheus's
+ * budget (--query.max-samples, --query.timeout) and stops on a signal.
  */
 #include "src/cmd_query.h"
 
@@ -211,9 +212,52 @@ fill_store(const struct cli *cli, struct loop *l)
     return 0;
 }
 
+/*
+ * Evaluates q within the budget of --query.max-samples and
+ * --query.timeout; SIGINT and SIGTERM (the loop's quit flag) stop it at
+ * the evaluator's next safe point.
+ */
+static struct qresult *
+evaluate(const struct cli *cli, struct loop *l, const struct query *q,
+         struct qeval_ctl *ctl, struct diag *d)
+{
+    qeval_ctl_init(ctl);
+    ctl->max_samples = cli->query_max_samples;
+    ctl->timeout_ms = cli->query_timeout_ms;
+    ctl->cancel = loop_quit_flag();
+    if (cli->has_range)
+        return qeval_range_ctl(q, l->store, NULL, cli->start_ms, cli->end_ms,
+                               cli->step_ms, ctl, d);
+    return qeval_instant_ctl(q, l->store, cli->has_time ? cli->time_ms
+                                                        : time_now_ms(),
+                             ctl, d);
+}
+
+/*
+ * A failed evaluation: the message with its caret on stderr and, with
+ * -o json, the body Prometheus's API answers with (errorType "timeout"
+ * for a timeout, "execution" for the rest). A signal ends it with
+ * 128 + the signal's number and nothing on stdout.
+ */
+static int
+eval_failed(const struct cli *cli, const struct qeval_ctl *ctl,
+            const struct diag *d)
+{
+    if (ctl->stopped == QEVAL_CANCELED) {
+        fputs("promdeck: interrupted\n", stderr);
+        return 128 + *loop_quit_flag();
+    }
+    diag_print(stderr, d, cli->expr, strlen(cli->expr));
+    if (cli->output == CLI_JSON)     /* returnAPIError's types */
+        write_json_error(ctl->stopped == QEVAL_TIMEOUT ? "timeout"
+                                                       : "execution", d->msg);
+    return 1;
+}
+
 int
 cmd_query_run(const struct cli *cli, struct loop *l)
 {
+    struct qeval_ctl ctl;
     struct diag d;
     struct query *q;
     struct qresult *r;
@@ -232,17 +276,9 @@ cmd_query_run(const struct cli *cli, struct loop *l)
         qparse_free(q);
         return rc;
     }
-    r = cli->has_range
-        ? qeval_range(q, l->store, cli->start_ms, cli->end_ms, cli->step_ms,
-                      &d)
-        : qeval_instant(q, l->store, cli->has_time ? cli->time_ms
-                                                   : time_now_ms(), &d);
-    if (r == NULL) {
-        diag_print(stderr, &d, cli->expr, strlen(cli->expr));
-        if (cli->output == CLI_JSON)     /* returnAPIError's default */
-            write_json_error("execution", d.msg);
+    if ((r = evaluate(cli, l, q, &ctl, &d)) == NULL) {
         qparse_free(q);
-        return 1;
+        return eval_failed(cli, &ctl, &d);
     }
     buf_init(&out, 0);
     if (cli->output == CLI_JSON)

@@ -42,11 +42,27 @@
 
 static volatile sig_atomic_t quit_requested, reload_requested;
 
+/* The signal's number, so that a stopped query can exit with 128 + it. */
 static void
 on_quit(int sig)
 {
-    (void)sig;
-    quit_requested = 1;
+    quit_requested = sig;
+}
+
+const volatile sig_atomic_t *
+loop_quit_flag(void)
+{
+    return &quit_requested;
+}
+
+/* Each query's budget; SIGINT and SIGTERM stop an evaluation midway. */
+static void
+query_limits(const struct loop *l, struct qeval_ctl *ctl)
+{
+    qeval_ctl_init(ctl);
+    ctl->max_samples = l->cli->query_max_samples;
+    ctl->timeout_ms = l->cli->query_timeout_ms;
+    ctl->cancel = &quit_requested;
 }
 
 static void
@@ -296,12 +312,15 @@ begin_frame(struct live *v, int64_t now)
 {
     struct loop *l = v->l;
     int page = ui_current_page(l->ui);
+    struct qeval_ctl ctl;
 
     fill_targets(l);
     if (page < 0) {
         draw(l);
         return;
     }
+    query_limits(l, &ctl);
+    dash_set_limits(l->dash, &ctl);
     if (now >= l->next_variables) {
         dash_refresh_variables(l->dash, l->store);
         l->next_variables = now + VARIABLES_EVERY_MS;
@@ -350,18 +369,20 @@ run_explore(struct loop *l, int64_t now)
     const char *expr = ui_explore_expr(l->ui);
     const struct dashboard *m = dash_model(l->dash);
     struct qresult *r = NULL;
+    struct qeval_ctl ctl;
     struct query *q;
     struct diag d;
 
     diag_clear(&d);
+    query_limits(l, &ctl);
     if ((q = qparse_query(expr, strlen(expr), &d)) != NULL) {
         enum qvalue_type t = qparse_type(q);
 
         if (t == QV_VECTOR || t == QV_SCALAR)
-            r = qeval_range(q, l->store, now - m->range_ms, now,
-                            m->step_ms, &d);
+            r = qeval_range_ctl(q, l->store, NULL, now - m->range_ms, now,
+                                m->step_ms, &ctl, &d);
         else
-            r = qeval_instant(q, l->store, now, &d);
+            r = qeval_instant_ctl(q, l->store, now, &ctl, &d);
         qparse_free(q);
     }
     ui_explore_result(l->ui, r, r == NULL ? &d : NULL);
@@ -621,11 +642,16 @@ run_once(struct loop *l)
 {
     size_t failed;
     struct buf out;
+    struct qeval_ctl ctl;
 
     if (!loop_collect(l))
         return 1;
+    query_limits(l, &ctl);
+    dash_set_limits(l->dash, &ctl);
     dash_refresh_variables(l->dash, l->store);
     failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    if (quit_requested)
+        return 128 + quit_requested;
     fill_targets(l);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.view.n);

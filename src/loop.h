@@ -7,6 +7,7 @@
 #ifndef SRC_LOOP_H
 #define SRC_LOOP_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "scrape/discovery.h"
@@ -34,6 +35,9 @@ struct loop {
     int64_t next_variables;     /* when label_values() is looked up next */
 };
 
+/* The flag SIGINT and SIGTERM set (to the signal's number), for long
+ * work such as a query's evaluation to stop on. */
+const volatile sig_atomic_t *loop_quit_flag(void);
 /* Installs the SIGINT/SIGTERM (quit) and SIGHUP (reload) flag handlers,
  * and the fatal-signal handlers that restore the terminal before the
  * process dies; those run on an alternate stack, so a stack overflow

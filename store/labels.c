@@ -136,19 +136,25 @@ int
 labels_regex_expand(struct regex *re, const char *v, const char *repl,
                     struct buf *out)
 {
-    struct buf raw, res;
+    struct buf raw, res, enc;
     int rc;
 
     if (strstr(v, LABELS_NUL) == NULL)
         return regex_expand(re, v, strlen(v), repl, out);
     buf_init(&raw, 0);
-    buf_init(&res, 0);
+    /* out's ceiling holds for the raw bytes, then for their encoding. */
+    buf_init(&res, out->max);
+    buf_init(&enc, 0);
     labels_nul_decode(v, &raw);
     rc = regex_expand(re, buf_str(&raw), raw.len, repl, &res);
-    if (rc == 1)
-        labels_nul_encode(buf_str(&res), res.len, out);
+    if (rc == 1) {
+        labels_nul_encode(buf_str(&res), res.len, &enc);
+        if (buf_append(out, buf_str(&enc), enc.len) < 0)
+            rc = -1;
+    }
     buf_fini(&raw);
     buf_fini(&res);
+    buf_fini(&enc);
     return rc;
 }
 

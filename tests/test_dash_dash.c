@@ -15,6 +15,7 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "query/query.h"
 #include "src/base/duration.h"
 #include "src/dash/dash.h"
 #include "src/dash/dashfile.h"
@@ -423,6 +424,48 @@ test_variables_filled_at_first_evaluation(void **state)
     assert_int_equal(q->result->series[0].points[0].t, f->now);
 }
 
+/*
+ * Each panel within the budget of --query.max-samples: the panel that
+ * would hold too many samples shows Prometheus's error, the others their
+ * results, frame after frame (the later frames refresh incrementally).
+ */
+static void
+test_panel_over_budget(void **state)
+{
+    struct fixture *f = *state;
+    const struct panel *heavy, *light;
+    struct qeval_ctl ctl;
+
+    add_up(f, "h1:9100", "node");
+    add_up(f, "h2:9100", "node");
+    add_up(f, "h3:9100", "node");
+    /* A 1h:1s subquery holds 3,600 points at once. */
+    f->d = adopt("rows: [{panels: [{type: stat,"
+                 " expr: 'max_over_time(vector(1)[1h:1s])'},"
+                 " {expr: up}]}]\n");
+    qeval_ctl_init(&ctl);
+    ctl.max_samples = 3000;
+    dash_set_limits(f->d, &ctl);
+    heavy = &dash_model(f->d)->pages[0].rows[0].panels[0];
+    light = &dash_model(f->d)->pages[0].rows[0].panels[1];
+    for (int frame = 0; frame < 3; frame++) {
+        assert_int_equal(dash_evaluate(f->d, f->st, f->now + frame * 1000,
+                                       -1), 1);
+        assert_null(heavy->queries[0].result);
+        assert_string_equal(heavy->queries[0].error,
+                            "query processing would load too many samples "
+                            "into memory in query execution; query: "
+                            "max_over_time(vector(1)[1h:1s])");
+        assert_null(light->queries[0].error);
+        assert_int_equal(light->queries[0].result->nseries, 3);
+    }
+    /* With Prometheus's default budget the heavy panel works. */
+    qeval_ctl_init(&ctl);
+    dash_set_limits(f->d, &ctl);
+    assert_int_equal(dash_evaluate(f->d, f->st, f->now + 3000, -1), 0);
+    assert_int_equal(heavy->queries[0].result->nseries, 1);
+}
+
 int
 main(void)
 {
@@ -442,6 +485,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_variables_filled_at_first_evaluation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_panel_over_budget, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

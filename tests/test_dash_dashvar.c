@@ -59,7 +59,7 @@ run(struct store *st, const char *text)
 
     if (dashvar_parse(text, &q, &err) != 0)
         fail_msg("%s: %s", text, err);
-    if (dashvar_run(&q, st, T_DOC, &l, &err) != 0)
+    if (dashvar_run(&q, st, T_DOC, NULL, &l, &err) != 0)
         fail_msg("%s: %s", text, err);
     dashvar_query_fini(&q);
     return l;

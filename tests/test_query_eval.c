@@ -4,18 +4,24 @@
  * hand from Prometheus's extrapolation formula, operators and matching,
  * aggregations, histogram_quantile, subqueries, range queries, the
  * frame cache's shared results, and the runtime errors, worded as
- * Prometheus words them.
+ * Prometheus words them. Then what hostile queries must not break: long
+ * operator chains, the deepest nesting on a small stack, times at the
+ * ends of int64, and two Prometheus rules the evaluator follows (label
+ * sets unique across a whole result, step invariance).
  */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "query/query.h"
+#include "src/base/buf.h"
 #include "tests/support/query.h"
 
 #define S 1000      /* ms per second */
@@ -356,6 +362,227 @@ test_errors(void **state)
                 "invalid destination label name in label_replace(): 1x");
 }
 
+/* n copies of pre, then core, then n copies of post (malloc'd). */
+static char *
+nest(const char *pre, size_t n, const char *core, const char *post)
+{
+    struct buf b;
+    size_t i;
+
+    buf_init(&b, 0);
+    for (i = 0; i < n; i++)
+        buf_puts(&b, pre);
+    buf_puts(&b, core);
+    for (i = 0; i < n; i++)
+        buf_puts(&b, post);
+    return buf_steal(&b);
+}
+
+/*
+ * Chains of 20,000 operators (Prometheus accepts them) are evaluated
+ * with a loop, not by recursion: right answers, no deep stack.
+ */
+static void
+test_long_chains(void **state)
+{
+    const struct store *st = *state;
+    struct qresult *r;
+    struct diag d;
+    struct query *q;
+    char *t;
+
+    assert_true(scalar_of(NULL, t = nest("1+", 19999, "1", ""), 0) == 20000);
+    free(t);
+    assert_true(scalar_of(NULL, t = nest("1-", 19999, "1", ""), 0) ==
+                -19998);
+    free(t);
+    r = ts_query_run(st, t = nest("temp+", 19999, "temp", ""), 60);
+    free(t);
+    assert_int_equal(r->nseries, 3);
+    assert_true(r->series[0].points[0].v == 20000.0 * 21);
+    qresult_free(r);
+    assert_int_equal(count(st, t = nest("temp or ", 19999, "temp", ""), 60),
+                     3);
+    free(t);
+    t = nest("temp*", 19999, "1", "");
+    diag_clear(&d);
+    q = qparse_query(t, strlen(t), &d);
+    r = qeval_range(q, st, 0, 120 * S, 60 * S, &d);
+    assert_non_null(r);
+    assert_int_equal(r->nseries, 3);
+    assert_int_equal(r->series[0].npoints, 3);
+    qresult_free(r);
+    qparse_free(q);
+    free(t);
+}
+
+/* The deepest nestings the parser accepts, parsed and evaluated. */
+static void *
+run_deepest(void *arg)
+{
+    static const char *const shapes[][3] = {
+        {"(", "temp", ")"},
+        {"-", "temp", ""},
+        {"temp ^ ", "temp", ""},
+        {"abs(", "temp", ")"},
+        {"sum(", "temp", ")"},
+        {"histogram_quantile(0.5, ", "lat_bucket", ")"},
+        {"label_replace(", "temp", ", \"a\", \"$1\", \"room\", \"(.*)\")"},
+        {"timestamp(", "temp", ")"},
+        {"max_over_time((", "temp", ")[1m:])"},
+        {"rate(sum(", "reqs", ")[1m:])"},
+    };
+    const struct store *st = arg;
+    size_t i, n;
+    char *t;
+
+    for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        /* The outermost expression is one level; the shapes that nest
+         * two levels at a time (an argument and its parentheses, or a
+         * subquery's) go half as many times. */
+        n = QPARSE_MAX_DEPTH - 1;
+        if (strstr(shapes[i][2], "[1m:]") != NULL)
+            n /= 2;
+        t = nest(shapes[i][0], n, shapes[i][1], shapes[i][2]);
+        qresult_free(ts_query_run(st, t, 60));
+        free(t);
+    }
+    return NULL;
+}
+
+/*
+ * At the deepest nesting the parser accepts, parsing and evaluating fit
+ * in a 1 MiB thread stack (about half of it is used), so an evaluation
+ * could move to a worker thread; AddressSanitizer's frames are about
+ * twice as big.
+ */
+static void
+test_deepest_on_small_stack(void **state)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    size_t size = 2u << 20;
+#else
+    size_t size = 1u << 20;
+#endif
+    pthread_attr_t attr;
+    pthread_t th;
+
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, size), 0);
+    assert_int_equal(pthread_create(&th, &attr, run_deepest, *state), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    pthread_attr_destroy(&attr);
+}
+
+/*
+ * Times as far as @, offset and the query range reach: saturating
+ * arithmetic, no overflow (UBSan in make asan would stop here), windows
+ * that select nothing.
+ */
+static void
+test_extreme_times(void **state)
+{
+    static const char *const texts[] = {
+        "temp", "rate(reqs[5m])", "temp offset -292y", "temp offset 292y",
+        "timestamp(temp)", "time()", "count_over_time(temp[292y])",
+        "temp @ -9.2e15 offset 292y", "temp @ 9.2e15 offset -292y",
+        "max_over_time(temp[10m:5m] @ 9.2e15 offset -292y)",
+    };
+    const struct store *st = *state;
+    struct qresult *r;
+    struct diag d;
+    struct query *q;
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        diag_clear(&d);
+        q = qparse_query(texts[i], strlen(texts[i]), &d);
+        assert_non_null(q);
+        if (qparse_type(q) != QV_STRING) {
+            r = qeval_range(q, st, INT64_MIN + 1, INT64_MAX,
+                            INT64_MAX / 4, &d);
+            qresult_free(r);
+        }
+        qresult_free(qeval_instant(q, st, INT64_MAX, &d));
+        qresult_free(qeval_instant(q, st, INT64_MIN, &d));
+        qparse_free(q);
+    }
+    assert_int_equal(count(st, "temp @ -9.2e15 offset 292y", 60), 0);
+}
+
+/*
+ * Two series that one operation gives the same labels are an error in
+ * Prometheus even when they never meet at one step, for unary minus and
+ * range-vector functions (Matrix.ContainsSameLabelset over the whole
+ * result); element-wise functions only check each step.
+ */
+static void
+test_same_labelset(void **state)
+{
+    static const char *const m1[] = {"__name__", "m1", "k", "a", NULL};
+    static const char *const m2[] = {"__name__", "m2", "k", "a", NULL};
+    static const double v1[] = {0, 1}, v2[] = {400, 2};
+    struct store *st = store_new(365LL * 86400 * S, 0);
+    struct qresult *r;
+    struct diag d;
+    struct query *q;
+    static const char *const texts[] = {
+        "-{__name__=~\"m.\"}", "count_over_time({__name__=~\"m.\"}[1m])",
+        "abs({__name__=~\"m.\"})",
+    };
+    size_t i;
+
+    (void)state;
+    ts_store_add(st, m1, v1, 1);
+    ts_store_add(st, m2, v2, 1);
+    for (i = 0; i < 3; i++) {
+        diag_clear(&d);
+        q = qparse_query(texts[i], strlen(texts[i]), &d);
+        r = qeval_range(q, st, 0, 400 * S, 400 * S, &d);
+        if (i < 2) {
+            assert_null(r);
+            assert_string_equal(d.msg, "vector cannot contain metrics "
+                                "with the same labelset");
+        } else {
+            assert_non_null(r);
+            assert_int_equal(r->nseries, 1);
+            assert_int_equal(r->series[0].npoints, 2);
+        }
+        qresult_free(r);
+        qparse_free(q);
+    }
+    store_free(st);
+}
+
+/*
+ * A step-invariant expression is evaluated at the first step and its
+ * value copied along, as Prometheus 2.42's PreprocessExpr arranges. An
+ * aggregation is invariant when its argument is, whatever its parameter,
+ * so topk's k is the first step's: 1 here, although time() / 60 + 1
+ * grows to 3.
+ */
+static void
+test_step_invariance(void **state)
+{
+    const struct store *st = *state;
+    const char *text = "topk(time() / 60 + 1, temp @ 60)";
+    struct qresult *r;
+    struct diag d;
+    struct query *q;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    r = qeval_range(q, st, 0, 120 * S, 60 * S, &d);
+    assert_non_null(r);
+    assert_int_equal(r->nseries, 1);
+    assert_string_equal(labels_get(&r->series[0].labels, "room"), "c");
+    assert_int_equal(r->series[0].npoints, 3);
+    qresult_free(r);
+    qparse_free(q);
+    /* 010 is octal, as Prometheus's strconv.ParseInt(s, 0, 64) reads. */
+    assert_true(scalar_of(NULL, "010 + 0x10", 0) == 24);
+}
+
 int
 main(void)
 {
@@ -369,6 +596,11 @@ main(void)
         cmocka_unit_test(test_subquery_and_range),
         cmocka_unit_test(test_frame_cache),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_long_chains),
+        cmocka_unit_test(test_deepest_on_small_stack),
+        cmocka_unit_test(test_extreme_times),
+        cmocka_unit_test(test_same_labelset),
+        cmocka_unit_test(test_step_invariance),
     };
 
     return cmocka_run_group_tests(tests, setup, ts_store_teardown);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -302,6 +303,58 @@ test_labels(void **state)
     assert_true(val(st, "timestamp(grow)", 35) == 30);
 }
 
+/* Evaluates text at 0 s against st; its error message, "" when none. */
+static void
+error_of(const struct store *st, const char *text, char *msg, size_t size)
+{
+    struct diag d;
+    struct query *q;
+    struct qresult *r;
+
+    diag_clear(&d);
+    q = qparse_query(text, strlen(text), &d);
+    if (q == NULL)
+        fail_msg("%s: %s", text, d.msg);
+    r = qeval_instant(q, st, 0, &d);
+    snprintf(msg, size, "%s", r == NULL ? d.msg : "");
+    qresult_free(r);
+    qparse_free(q);
+}
+
+/*
+ * A regex whose groups cannot be worked out within the matcher's bound
+ * ((a+)+b|(.*) on 30 a's and a c, where RE2 gives $2 = the whole value)
+ * fails label_replace, naming the regex, rather than leave the series
+ * unlabelled as if it did not match; a value it can decide still works.
+ */
+static void
+test_undecided_regex(void **state)
+{
+    static const char *const hard[] = {"__name__", "u", "v",
+                                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaac",
+                                       NULL};
+    static const char *const easy[] = {"__name__", "e", "v", "aab", NULL};
+    static const double one[] = {0, 1};
+    struct store *st = store_new(365LL * 86400 * S, 0);
+    char msg[sizeof(((struct diag *)0)->msg)];
+    struct qresult *r;
+
+    (void)state;
+    ts_store_add(st, hard, one, 1);
+    ts_store_add(st, easy, one, 1);
+    error_of(st, "label_replace(u, \"w\", \"$2\", \"v\", "
+             "\"(a+)+b|(.*)\")", msg, sizeof(msg));
+    assert_string_equal(msg, "label_replace(): v=~\"(a+)+b|(.*)\": a "
+                        "regular expression match could not be decided "
+                        "(too complex for this input)");
+    r = ts_query_run(st, "label_replace(e, \"w\", \"[$1]\", \"v\", "
+                     "\"(a+)+b|(.*)\")", 0);
+    assert_int_equal(r->nseries, 1);
+    assert_string_equal(labels_get(&r->series[0].labels, "w"), "[aa]");
+    qresult_free(r);
+    store_free(st);
+}
+
 static void
 test_format_float(void **state)
 {
@@ -329,6 +382,7 @@ main(void)
         cmocka_unit_test(test_sliding_windows),
         cmocka_unit_test(test_aggregation_numerics),
         cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_undecided_regex),
         cmocka_unit_test(test_format_float),
     };
 

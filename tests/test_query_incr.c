@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,7 +308,7 @@ frame(struct qincr *inc, struct qcache *cache, const struct query *q,
     diag_clear(&db);
     if (cache != NULL)
         qcache_clear(cache);
-    a = qincr_range(inc, q, st, cache, start, end, step, &da);
+    a = qincr_range(inc, q, st, cache, start, end, step, NULL, &da);
     b = qeval_range(q, st, start, end, step, &db);
     buf_init(&what, 0);
     if (differs(a, &da, b, &db, &what))
@@ -603,7 +604,8 @@ refresh(struct qincr *inc, const struct query *q, const struct store *st,
 
     diag_clear(&da);
     diag_clear(&db);
-    *out = qincr_range(inc, q, st, NULL, start * MIN, end * MIN, step, &da);
+    *out = qincr_range(inc, q, st, NULL, start * MIN, end * MIN, step, NULL,
+                      &da);
     b = qeval_range(q, st, start * MIN, end * MIN, step, &db);
     buf_init(&what, 0);
     if (differs(*out, &da, b, &db, &what))
@@ -700,7 +702,8 @@ test_fallbacks(void **state)
     expect_full(inc, at, other, 9, 37, 2 * MIN, true);
     expect_full(inc, q, st, 0, 14, MIN, true);
     /* A start off the kept grid's multiples of the step. */
-    r = qincr_range(inc, q, st, NULL, 30000, 14 * MIN + 30000, MIN, NULL);
+    r = qincr_range(inc, q, st, NULL, 30000, 14 * MIN + 30000, MIN, NULL,
+                    NULL);
     assert_non_null(r);
     qresult_free(r);
     expect_full(inc, q, st, 0, 14, MIN, true);
@@ -748,6 +751,109 @@ test_error_in_new_steps(void **state)
     store_free(st);
 }
 
+/* The least max_samples the full evaluation of q over [start, end]
+ * (minutes, one a step) passes with. */
+static int64_t
+least_budget(const struct query *q, const struct store *st, int start,
+             int end)
+{
+    struct qeval_ctl ctl;
+    struct qresult *r;
+    struct diag d;
+
+    for (int64_t need = 1; need < 1000; need++) {
+        qeval_ctl_init(&ctl);
+        ctl.max_samples = need;
+        r = qeval_range_ctl(q, st, NULL, start * MIN, end * MIN, MIN, &ctl,
+                            &d);
+        if (r != NULL) {
+            qresult_free(r);
+            return need;
+        }
+        assert_int_equal(ctl.stopped, QEVAL_TOO_MANY_SAMPLES);
+    }
+    fail_msg("%s needs 1000 samples or more", qparse_text(q));
+    return 0;
+}
+
+/* Refreshes inc within ctl over [start, end] (minutes); returns whether
+ * it failed, with its message in msg, and what it did in *s. */
+static bool
+refresh_within(struct qincr *inc, const struct query *q,
+               const struct store *st, int start, int end,
+               struct qeval_ctl *ctl, struct qincr_stats *s, char *msg,
+               size_t size)
+{
+    struct qresult *r;
+    struct diag d;
+
+    diag_clear(&d);
+    r = qincr_range(inc, q, st, NULL, start * MIN, end * MIN, MIN, ctl, &d);
+    qincr_last(inc, s);
+    snprintf(msg, size, "%s", r == NULL ? d.msg : "");
+    qresult_free(r);
+    return r == NULL;
+}
+
+/*
+ * A refresh within a budget: the budget the full evaluation of a grid
+ * needs carries the refreshes of the grid as it slides; a series that
+ * takes the grid past it fails the refresh with Prometheus's error, as it
+ * fails the full evaluation, and no full evaluation follows; a raised
+ * flag stops a refresh the same way.
+ */
+static void
+test_budget(void **state)
+{
+    static const char too_many[] = "query processing would load too many "
+                                   "samples into memory in query execution";
+    struct store *st = store_new(0, 0);
+    struct query *q = parse("m");
+    struct qincr *inc = qincr_new();
+    static volatile sig_atomic_t flag;
+    struct qincr_stats s;
+    struct qeval_ctl ctl;
+    int64_t need;
+    char msg[sizeof(((struct diag *)0)->msg)];
+
+    (void)state;
+    add_series(st, "a", 0, 30);
+    need = least_budget(q, st, 0, 14);
+    qeval_ctl_init(&ctl);
+    ctl.max_samples = need;
+    assert_false(refresh_within(inc, q, st, 0, 14, &ctl, &s, msg,
+                                sizeof(msg)));
+    assert_true(s.full);
+    assert_false(refresh_within(inc, q, st, 1, 15, &ctl, &s, msg,
+                                sizeof(msg)));
+    assert_false(s.full);
+    assert_int_equal(s.evaluated, 1);
+    /* A second series at 16 m: one point more than the grid had. */
+    add_series(st, "b", 16, 16);
+    assert_true(least_budget(q, st, 2, 16) > need);
+    assert_true(refresh_within(inc, q, st, 2, 16, &ctl, &s, msg,
+                               sizeof(msg)));
+    assert_int_equal(ctl.stopped, QEVAL_TOO_MANY_SAMPLES);
+    assert_string_equal(msg, too_many);
+    assert_false(s.full);
+    /* With room again, a full evaluation (nothing was kept), then a
+     * refresh that a signal stops: the flag's error, no full one. */
+    ctl.max_samples = need + 1;
+    assert_false(refresh_within(inc, q, st, 2, 16, &ctl, &s, msg,
+                                sizeof(msg)));
+    assert_true(s.full);
+    ctl.cancel = &flag;
+    flag = SIGTERM;
+    assert_true(refresh_within(inc, q, st, 3, 17, &ctl, &s, msg,
+                               sizeof(msg)));
+    assert_int_equal(ctl.stopped, QEVAL_CANCELED);
+    assert_string_equal(msg, "query was canceled in expression evaluation");
+    assert_false(s.full);
+    qincr_free(inc);
+    qparse_free(q);
+    store_free(st);
+}
+
 /* A retention drop and new steps in one refresh: the steps at both ends
  * are evaluated, the middle is kept. */
 static void
@@ -781,6 +887,7 @@ main(void)
         cmocka_unit_test(test_kept_and_shared),
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_error_in_new_steps),
+        cmocka_unit_test(test_budget),
         cmocka_unit_test(test_drop_and_new_steps),
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_conformance),

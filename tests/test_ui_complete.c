@@ -16,56 +16,7 @@
 #include "ui/complete.h"
 #include "ui/lineedit.h"
 #include "ui/screen.h"
-
-/* -- a source over fixed lists --------------------------------------- */
-
-static const char *const metrics[] = {
-    "up", "http_requests_total", "http_request_duration_seconds_bucket",
-};
-static const char *const labels[] = { "job", "instance", "code" };
-static const char *const jobs[] = { "api", "db", "api-gateway" };
-/* Values that need escaping, a repeat, a NULL hole and two names that
- * share only the first byte of a two-byte code point. */
-static const char *const paths[] = {
-    "C:\\tmp", "say \"hi\"", "it's", "say \"hi\"", NULL,
-};
-static const char *const words[] = { "\xc3\xa9t\xc3\xa9", "\xc3\xa8re" };
-
-struct fixed {
-    char asked[32];         /* the label the last call asked about */
-    int calls;
-};
-
-static size_t
-fixed_complete(void *ctx, const char *label, const char ***out)
-{
-    struct fixed *f = ctx;
-    const char *const *v = NULL;
-    size_t n = 0;
-
-    f->calls++;
-    snprintf(f->asked, sizeof f->asked, "%s", label ? label : "(names)");
-    if (label == NULL) {
-        v = labels;
-        n = 3;
-    } else if (strcmp(label, "__name__") == 0) {
-        v = metrics;
-        n = 3;
-    } else if (strcmp(label, "job") == 0) {
-        v = jobs;
-        n = 3;
-    } else if (strcmp(label, "path") == 0) {
-        v = paths;
-        n = 5;
-    } else if (strcmp(label, "word") == 0) {
-        v = words;
-        n = 2;
-    }
-    *out = xcalloc(n + 1, sizeof **out);
-    for (size_t i = 0; i < n; i++)
-        (*out)[i] = v[i];
-    return n;
-}
+#include "tests/support/complete.h"
 
 /* -- where ----------------------------------------------------------- */
 
@@ -129,7 +80,7 @@ test_where(void **state)
 /* -- Tab --------------------------------------------------------------- */
 
 struct fixture {
-    struct fixed f;
+    struct ts_fixed f;
     struct complete *c;
     struct lineedit *le;
 };
@@ -141,7 +92,7 @@ setup(void **state)
 
     fx->c = complete_new();
     fx->le = lineedit_new();
-    complete_set_source(fx->c, fixed_complete, &fx->f);
+    complete_set_source(fx->c, ts_fixed_complete, &fx->f);
     *state = fx;
     return 0;
 }
@@ -171,7 +122,7 @@ static void
 test_contexts(void **state)
 {
     struct fixture *fx = *state;
-    struct fixed *f = &fx->f;
+    struct ts_fixed *f = &fx->f;
 
     assert_string_equal(tab_after(fx, "u", true), "u" "p");
     assert_string_equal(f->asked, "__name__");

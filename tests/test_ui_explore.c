@@ -19,6 +19,7 @@
 
 #include "src/base/arena.h"
 #include "src/base/xalloc.h"
+#include "tests/support/complete.h"
 #include "tests/support/fs.h"
 #include "ui/explore.h"
 
@@ -39,44 +40,6 @@ teardown(void **state)
     (void)state;
     assert_int_equal(ts_tmpdir_remove(tmpdir), 0);
     return 0;
-}
-
-/* -- a completer over fixed lists ----------------------------------- */
-
-static const char *const metrics[] = {
-    "up", "http_requests_total", "http_request_duration_seconds_bucket",
-};
-static const char *const labels[] = { "job", "instance", "code" };
-static const char *const jobs[] = { "api", "db", "api-gateway" };
-
-struct fixed {
-    char asked[32];         /* the label the last call asked about */
-    int calls;
-};
-
-static size_t
-fixed_complete(void *ctx, const char *label, const char ***out)
-{
-    struct fixed *f = ctx;
-    const char *const *v = NULL;
-    size_t n = 0;
-
-    f->calls++;
-    snprintf(f->asked, sizeof f->asked, "%s", label ? label : "(names)");
-    if (label == NULL) {
-        v = labels;
-        n = 3;
-    } else if (strcmp(label, "__name__") == 0) {
-        v = metrics;
-        n = 3;
-    } else if (strcmp(label, "job") == 0) {
-        v = jobs;
-        n = 3;
-    }
-    *out = xcalloc(n + 1, sizeof **out);
-    for (size_t i = 0; i < n; i++)
-        (*out)[i] = v[i];
-    return n;
 }
 
 /* -- helpers --------------------------------------------------------- */
@@ -207,8 +170,8 @@ test_prompt_screen(void **state)
 static void
 test_complete_list_cycles(void **state)
 {
-    struct fixed f = { .calls = 0 };
-    struct explore_completer comp = { &f, fixed_complete };
+    struct ts_fixed f = { .calls = 0 };
+    struct explore_completer comp = { &f, ts_fixed_complete };
     struct explore *ex = explore_new(NULL);
     char *s;
 
@@ -372,6 +335,8 @@ one_label(struct arena *a, const char *name, const char *value)
     l[1].value = value;
     return l;
 }
+
+static const char *const jobs[] = { "api", "db", "api-gateway" };
 
 /* A result of n series up{job=jobs[i]}, npts points each. */
 static struct qresult *

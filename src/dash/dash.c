@@ -50,6 +50,7 @@ struct dash {
     bool vars_stale;            /* variables to read again before the
                                  * next evaluation */
     char **var_errors;          /* per variable: why its query failed */
+    struct qeval_ctl ctl;       /* each query's budget and stop flag */
     /* The frame being evaluated (dash_frame_begin): its clock and grid,
      * the queries left (indexes, in order) and how many failed. */
     int64_t frame_now;
@@ -199,9 +200,16 @@ dash_adopt(struct dashboard *model)
                             sizeof(*d->var_errors));
     d->cache = qcache_new(FRAME_CACHE_BYTES);
     d->vars_stale = true;
+    qeval_ctl_init(&d->ctl);
     dash_set_range(d, d->model.range_ms);
     compile_all(d);
     return d;
+}
+
+void
+dash_set_limits(struct dash *d, const struct qeval_ctl *ctl)
+{
+    d->ctl = *ctl;
 }
 
 void
@@ -278,7 +286,7 @@ read_variable(struct dash *d, size_t i, const struct store *st, int64_t now)
     bool changed = false;
 
     if (dashvar_parse(text, &q, &err) == 0) {
-        if ((st == NULL || dashvar_run(&q, st, now, &l, &err) == 0)
+        if ((st == NULL || dashvar_run(&q, st, now, &d->ctl, &l, &err) == 0)
             && dashvar_shape(re, v->sort, &l, &err) == 0 && st != NULL
             && values_differ(v, l.v, l.n)) {
             dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
@@ -541,14 +549,17 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     if (dq->incr == NULL)
         dq->incr = qincr_new();
     res = qincr_range(dq->incr, dq->compiled, st, d->cache, g->start,
-                      g->end, g->step, &diag);
-    if (res != NULL && res->type == QV_MATRIX && now != g->end
-        && (at = qeval_range_cached(dq->compiled, st, d->cache, now, now,
-                                    g->step, &diag)) != NULL) {
-        copy = copy_matrix(res);
+                      g->end, g->step, &d->ctl, &diag);
+    if (res != NULL && res->type == QV_MATRIX && now != g->end) {
+        at = qeval_range_ctl(dq->compiled, st, d->cache, now, now, g->step,
+                             &d->ctl, &diag);
+        copy = at != NULL ? copy_matrix(res) : NULL;
+        /* Failing at now (the budget, say) fails the panel: without its
+         * value at now it would show an older one as current. */
         qresult_free(res);
         res = copy;
-        merge_value_at_now(res, at);
+        if (res != NULL)
+            merge_value_at_now(res, at);
         qresult_free(at);
     }
     qresult_free(dq->pq->result);
@@ -608,6 +619,11 @@ dash_frame_step(struct dash *d, const struct store *st, double until)
     while (d->next < d->nqueue) {
         struct dash_query *dq = &d->queries[d->queue[d->next++]];
 
+        /* A signal stopped the last query: the rest would stop too. */
+        if (d->ctl.cancel != NULL && *d->ctl.cancel != 0) {
+            d->next = d->nqueue;
+            break;
+        }
         /* Scrapes landed between two slices: what the cache holds is
          * no longer what the store says. */
         if (store_version(st) != d->cache_version) {

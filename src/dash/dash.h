@@ -18,6 +18,7 @@
 #include "ui/model.h"
 
 struct dash;
+struct qeval_ctl;
 
 /*
  * The times a range query reads: points at start, start + step, ... end.
@@ -48,6 +49,9 @@ struct dash_grid dash_grid_at(int64_t range_ms, int64_t step_ms,
  * exprs and titles then hold the expanded text.
  */
 struct dash *dash_adopt(struct dashboard *model);
+/* The budget and stop flag of every query d evaluates from now on
+ * (copied; by default Prometheus's, with no flag). */
+void dash_set_limits(struct dash *d, const struct qeval_ctl *ctl);
 /* Changes the time range (and with it the step) the graphs show. */
 void dash_set_range(struct dash *d, int64_t range_ms);
 /* The built-in golden-signals dashboard (traffic, errors, latency,

@@ -260,7 +260,8 @@ from_index(const struct dashvar_query *q, const struct store *st,
 
 int
 dashvar_run(const struct dashvar_query *q, const struct store *st,
-            int64_t now_ms, struct dashvar_list *out, char **err)
+            int64_t now_ms, struct qeval_ctl *ctl, struct dashvar_list *out,
+            char **err)
 {
     struct qresult *r;
     struct diag d;
@@ -268,7 +269,7 @@ dashvar_run(const struct dashvar_query *q, const struct store *st,
     if (from_index(q, st, out))
         return 0;
     diag_clear(&d);
-    if ((r = qeval_instant(q->compiled, st, now_ms, &d)) == NULL) {
+    if ((r = qeval_instant_ctl(q->compiled, st, now_ms, ctl, &d)) == NULL) {
         *err = xstrdup(d.msg);
         return -1;
     }

@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "ui/model.h"
 
+struct qeval_ctl;
 struct query;
 struct regex;
 
@@ -55,13 +56,15 @@ void dashvar_query_fini(struct dashvar_query *q);
 /*
  * The values q gives at now_ms into *out (which the caller zeroed):
  * selectors and expressions are evaluated at now_ms (5 m lookback) where
- * Grafana asks Prometheus for the series of its time range. label_names
- * and label_values sort their values, as Prometheus's API does.
- * query_result writes each series as Grafana does, name{l="v",...}
- * value timestamp_ms. 0, or -1 with *err when the evaluation fails.
+ * Grafana asks Prometheus for the series of its time range, within ctl's
+ * budget (NULL: as qeval_instant_ctl takes NULL). label_names and
+ * label_values sort their values, as Prometheus's API does. query_result
+ * writes each series as Grafana does, name{l="v",...} value
+ * timestamp_ms. 0, or -1 with *err when the evaluation fails.
  */
 int dashvar_run(const struct dashvar_query *q, const struct store *st,
-                int64_t now_ms, struct dashvar_list *out, char **err);
+                int64_t now_ms, struct qeval_ctl *ctl,
+                struct dashvar_list *out, char **err);
 
 /*
  * Applies a variable's regex (Grafana's /re/flags, or re as ^re$) and

@@ -145,7 +145,7 @@ frame(struct fleet *f, struct query **q, struct qincr **inc,
     for (size_t i = 0; i < NPANELS; i++) {
         struct qresult *r = inc != NULL
             ? qincr_range(inc[i], q[i], f->st, cache, end - range, end, step,
-                          &d)
+                          NULL, &d)
             : qeval_range_cached(q[i], f->st, cache, end - range, end, step,
                                  &d);
 

@@ -25,3 +25,42 @@ check() {   # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 }
 on_exit() { cleanup_hooks="$cleanup_hooks $1;"; }
 finish() { [ "$fails" -eq 0 ]; }
+
+# The TUI tests' terminal: a private tmux server. use_tmux NAME ends the
+# test with one skipped check when tmux is missing; otherwise it defines
+# tm (tmux on the private socket, killed at exit) and the screen helpers
+# below, which take a session name. Waits are bounded: SECONDS (default
+# 20) for text to appear, 15 for it to leave.
+use_tmux() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        echo "ok 1 - $1 # SKIP tmux is not installed"
+        exit 0
+    fi
+    sock="promdeck-e2e-$$"
+    on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+}
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+screen() { tm capture-pane -p -t "$1"; }
+wait_for() {    # wait_for SESSION TEXT [SECONDS]: until TEXT is on screen
+    i=0
+    while [ $i -lt $((${3:-20} * 5)) ]; do
+        screen "$1" | grep -qF -- "$2" && return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+wait_gone() {   # wait_gone SESSION TEXT: until TEXT has left the screen
+    i=0
+    while [ $i -lt 75 ]; do
+        screen "$1" | grep -qF -- "$2" || return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+expect() {      # expect SESSION TEXT DESCRIPTION [SECONDS]
+    if wait_for "$1" "$2" "${4:-20}"; then ok "$3"
+    else not_ok "$3" "$(screen "$1")"; fi
+}
+expect_gone() { # expect_gone SESSION TEXT DESCRIPTION
+    if wait_gone "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
+}

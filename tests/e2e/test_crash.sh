@@ -13,28 +13,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 - crash tests # SKIP tmux is not installed"
-    exit 0
-fi
-sock="promdeck-crash-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+use_tmux "crash tests"
 
-screen() { tm capture-pane -p -t "$1"; }
-# wait_for SESSION TEXT [SECONDS]: until TEXT is on the screen.
-wait_for() {
-    i=0
-    while [ $i -lt $((${3:-15} * 5)) ]; do
-        screen "$1" | grep -qF -- "$2" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect() {  # expect SESSION TEXT DESCRIPTION [SECONDS]
-    if wait_for "$1" "$2" "${4:-15}"; then ok "$3"
-    else not_ok "$3" "$(screen "$1")"; fi
-}
 # start SESSION [ENV...]: promdeck --demo in a shell that prints how it
 # ended, as the number and the signal's name; no core files.
 start() {

@@ -8,18 +8,12 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 - reload tests # SKIP tmux is not installed"
-    exit 0
-fi
+use_tmux "reload tests"
 port=$((20000 + $$ % 20000))
 python3 -m http.server "$port" --bind 127.0.0.1 \
     --directory "$TESTDATA/exposition" >/dev/null 2>&1 &
 server=$!
 on_exit "kill $server 2>/dev/null"
-sock="promdeck-reload-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
 
 job() {     # job NAME: a scrape config for the node_exporter capture
     printf '  - job_name: %s\n    metrics_path: /node_exporter-1.5.0.prom\n' "$1"
@@ -28,33 +22,19 @@ job() {     # job NAME: a scrape config for the node_exporter capture
 { printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n'; job first; } \
     >"$tmp/p.yml"
 
-screen=r       # the tmux session expect looks at
-wait_for() {    # wait_for TEXT: until TEXT is on the screen (15 s)
-    i=0
-    while [ $i -lt 75 ]; do
-        tm capture-pane -p -t $screen | grep -qF -- "$1" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect() {      # expect TEXT DESCRIPTION
-    if wait_for "$1"; then ok "$2"
-    else not_ok "$2" "$(tm capture-pane -p -t $screen)"; fi
-}
-
 tm new-session -d -s r -x 140 -y 30 \
     "LC_ALL=C.UTF-8 '$PROMDECK' --config '$tmp/p.yml'; sleep 60"
 tm send-keys -t r 3
-expect "first" "the targets view shows the configured job"
+expect r "first" "the targets view shows the configured job"
 pid=$(pgrep -P "$(tm display-message -p -t r '#{pane_pid}')" -x promdeck)
 
 job second >>"$tmp/p.yml"
 kill -HUP "$pid"
-expect "second" "SIGHUP with a new job adds its target"
+expect r "second" "SIGHUP with a new job adds its target"
 
 printf 'scrape_configs:\n  - job_nme: broken\n' >"$tmp/p.yml"
 kill -HUP "$pid"
-expect "reload failed" "a broken config on SIGHUP is reported in the status line"
+expect r "reload failed" "a broken config on SIGHUP is reported in the status line"
 check "the running targets are kept after a failed reload" \
     sh -c "tmux -L '$sock' capture-pane -p -t r | grep -q second"
 check "promdeck is still running" kill -0 "$pid"
@@ -71,15 +51,14 @@ dash() {    # dash TITLE: a one-panel dashboard file
 dash "Alpha panel" >"$tmp/d.yaml"
 tm new-session -d -s d -x 140 -y 30 \
     "LC_ALL=C.UTF-8 '$PROMDECK' --config '$tmp/p.yml' -d '$tmp/d.yaml'; sleep 60"
-screen=d
-expect "Alpha panel" "the -d dashboard is shown"
+expect d "Alpha panel" "the -d dashboard is shown"
 dash "Beta panel" >"$tmp/d.yaml"
 tm send-keys -t d C-r
-expect "Beta panel" "Ctrl-R shows the edited dashboard file"
+expect d "Beta panel" "Ctrl-R shows the edited dashboard file"
 printf 'title: Reload test\npages:\n  - title: Main\n    rowz: []\n' \
     >"$tmp/d.yaml"
 tm send-keys -t d C-r
-expect "reload failed: $tmp/d.yaml:4:5" \
+expect d "reload failed: $tmp/d.yaml:4:5" \
     "a broken dashboard file is reported with its position"
 check "the dashboard shown is kept after a failed reload" \
     sh -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'Beta panel'"

@@ -7,36 +7,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 - tmux tests # SKIP tmux is not installed"
-    exit 0
-fi
-sock="promdeck-e2e-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+use_tmux "tmux tests"
 
-screen() { tm capture-pane -p -t "$1"; }
-# wait_for SESSION TEXT [SECONDS]: until TEXT is on the screen.
-wait_for() {
-    i=0
-    while [ $i -lt $((${3:-15} * 5)) ]; do
-        screen "$1" | grep -qF -- "$2" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect() {  # expect SESSION TEXT DESCRIPTION [SECONDS]
-    if wait_for "$1" "$2" "${4:-15}"; then ok "$3"
-    else not_ok "$3" "$(screen "$1")"; fi
-}
-expect_gone() {     # expect_gone SESSION TEXT DESCRIPTION: TEXT leaves
-    i=0
-    while [ $i -lt 75 ] && screen "$1" | grep -qF -- "$2"; do
-        sleep 0.2; i=$((i + 1))
-    done
-    if screen "$1" | grep -qF -- "$2"; then not_ok "$3" "$(screen "$1")"
-    else ok "$3"; fi
-}
 start() {   # start SESSION COLS ROWS: promdeck --demo in a shell
     tm new-session -d -s "$1" -x "$2" -y "$3" \
         "LC_ALL=C.UTF-8 TERM=tmux-256color '$PROMDECK' --demo --refresh 500ms;

@@ -10,13 +10,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 - tmux long dashboard tests # SKIP tmux is not installed"
-    exit 0
-fi
-sock="promdeck-long-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+use_tmux "tmux long dashboard tests"
 
 python3 - "$tmp/long.json" <<'PY'
 import json, sys
@@ -44,29 +38,6 @@ json.dump({"title": "Long board", "panels": panels,
           open(sys.argv[1], "w"))
 PY
 
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() {    # wait_for SESSION TEXT: until TEXT is on the screen (20 s)
-    i=0
-    while [ $i -lt 100 ]; do
-        screen "$1" | grep -qF -- "$2" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-wait_gone() {   # wait_gone SESSION TEXT: until TEXT has left the screen
-    i=0
-    while [ $i -lt 50 ]; do
-        screen "$1" | grep -qF -- "$2" || return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect() {      # expect SESSION TEXT DESCRIPTION
-    if wait_for "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
-}
-expect_gone() { # expect_gone SESSION TEXT DESCRIPTION
-    if wait_gone "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
-}
 # The focus is in sight: a panel's heavy frame with both its top and its
 # bottom on the screen, or a row header followed by the heavy rule.
 focus_seen() {

@@ -6,38 +6,9 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 - tmux view tests # SKIP tmux is not installed"
-    exit 0
-fi
-sock="promdeck-views-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+use_tmux "tmux view tests"
 export XDG_STATE_HOME="$tmp/state"
 
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() {    # wait_for SESSION TEXT: until TEXT is on the screen (20 s)
-    i=0
-    while [ $i -lt 100 ]; do
-        screen "$1" | grep -qF -- "$2" && return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-wait_gone() {   # wait_gone SESSION TEXT: until TEXT has left the screen
-    i=0
-    while [ $i -lt 50 ]; do
-        screen "$1" | grep -qF -- "$2" || return 0
-        sleep 0.2; i=$((i + 1))
-    done
-    return 1
-}
-expect() {      # expect SESSION TEXT DESCRIPTION
-    if wait_for "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
-}
-expect_gone() { # expect_gone SESSION TEXT DESCRIPTION
-    if wait_gone "$1" "$2"; then ok "$3"; else not_ok "$3" "$(screen "$1")"; fi
-}
 start() {       # start SESSION COLS ROWS ENV ARGS...
     s=$1 c=$2 r=$3 e=$4; shift 4
     tm new-session -d -s "$s" -x "$c" -y "$r" \

@@ -2,14 +2,14 @@
 # Writes the known reproducers of the hardening issue that are generated
 # rather than typed: huge PromQL inputs (deep nesting, long chains, out of
 # range durations and times). Each file is one input of the fuzz_promql
-# harness and stays under 300 KB. They are written to
-# tests/data/fuzz/pending/fuzz_promql/, which make check does not replay:
-# the parser and evaluator limits that fix them move them to
-# tests/data/fuzz/regress/fuzz_promql/. Run it from anywhere; it replaces
+# harness and stays under 300 KB. The parser's and evaluator's limits fix
+# them all, so they are written to tests/data/fuzz/regress/fuzz_promql/,
+# which make check replays (a reproducer of a bug not fixed yet would go
+# to tests/data/fuzz/pending/ instead). Run it from anywhere; it replaces
 # the files it writes and nothing else.
 set -eu
 cd "$(dirname "$0")/../.."
-out=${1:-tests/data/fuzz/pending/fuzz_promql}
+out=${1:-tests/data/fuzz/regress/fuzz_promql}
 mkdir -p "$out"
 
 # rep N TEXT: TEXT N times, no newline.

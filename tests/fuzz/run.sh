@@ -38,6 +38,7 @@ fuzz_grafana   -max_len=65536 tests/data/diamol-ch09
 fuzz_relabel   -max_len=16384 tests/data/relabel
                tests/data/fuzz/seeds/fuzz_relabel
 fuzz_theme     -max_len=4096 themes
+fuzz_rules     -max_len=16384 tests/data/rules
 '
 
 # row NAME: the words of NAME's row (a line that starts with blanks

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -57,11 +58,20 @@ ts_http_send(int fd, const void *p, size_t n)
         _exit(0);
 }
 
+/* The Content-Length of a request head, 0 when it has none. */
+static size_t
+content_length(const char *head)
+{
+    const char *p = strcasestr(head, "\r\nContent-Length:");
+
+    return p != NULL ? strtoul(p + 17, NULL, 10) : 0;
+}
+
 /* One connection: requests one after another until the client closes. */
 static void
 serve_conn(int fd, ts_http_route_fn route, void *ctx)
 {
-    char req[8192], path[512];
+    char req[65536], path[512], keep;
     size_t have = 0;
     char *end;
 
@@ -74,15 +84,31 @@ serve_conn(int fd, ts_http_route_fn route, void *ctx)
         req[have] = '\0';
         while ((end = strstr(req, "\r\n\r\n")) != NULL) {
             size_t used = (size_t)(end + 4 - req);
+            size_t body = content_length(req);
 
-            if (sscanf(req, "GET %511s", path) != 1)
+            if (body > sizeof(req) - 1 - used ||
+                sscanf(req, "%*15s %511s", path) != 1)
                 _exit(0);
+            if (have < used + body)
+                break;      /* read the rest of the body first */
+            /* The head ends at its last CRLF; the body after the blank
+             * line is NUL-ended too, for the moment of the call. */
             end[2] = '\0';
+            keep = req[used + body];
+            req[used + body] = '\0';
             route(fd, path, req, ctx);
+            req[used + body] = keep;
+            used += body;
             memmove(req, req + used, have - used + 1);
             have -= used;
         }
     }
+}
+
+const char *
+ts_http_body(const char *head)
+{
+    return head + strlen(head) + 2;
 }
 
 /* The server's accept loop; its own process group so one kill ends the

@@ -3,11 +3,12 @@
  * forked process, one child per connection, requests read one after
  * another until the client closes. What to answer is the test's route
  * function; this module only frames requests and writes bytes. It speaks
- * no TLS and handles only GET.
+ * no TLS.
  *
  * Ownership: struct ts_http is the caller's; ts_http_start fills it and
  * ts_http_stop kills the server's whole process group and releases the
- * shared counter. The route's ctx is borrowed by the server for its life:
+ * shared counter. Any method is framed; a request's body (up to 64 KiB,
+ * by Content-Length) is read whole before the route sees it. The route's ctx is borrowed by the server for its life:
  * make it shared memory (ts_shared_new) when the test reads it back.
  */
 #ifndef TESTS_SUPPORT_HTTP_H
@@ -17,8 +18,9 @@
 #include <sys/types.h>
 
 /* Called in the server's child for each request. path is the request
- * target (up to 511 bytes) and head the request head up to and including
- * the CRLF of its last header line (the blank line is cut off). */
+ * target (up to 511 bytes) and head the request head, from its method on,
+ * up to and including the CRLF of its last header line (the blank line
+ * is cut off). ts_http_body(head) is its body, "" when it has none. */
 typedef void (*ts_http_route_fn)(int fd, const char *path, const char *head,
                                  void *ctx);
 
@@ -35,6 +37,9 @@ int ts_http_listen(int *port);
 /* Forks the server. Returns 0, or -1 (no process left) when the socket
  * or the shared counter cannot be set up. */
 int ts_http_start(struct ts_http *h, ts_http_route_fn route, void *ctx);
+
+/* The NUL-ended body of the request whose head a route was given. */
+const char *ts_http_body(const char *head);
 
 /* Kills the server and its connection children and waits for it. */
 void ts_http_stop(struct ts_http *h);

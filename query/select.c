@@ -1,0 +1,299 @@
+/*
+ * Selection, as Prometheus 2.42 selects: each series is read from the
+ * store once for the whole grid and slid over (5 m lookback, staleness
+ * markers, closed [T-d, T] windows, offset and @). Subqueries evaluate
+ * their expression on their own grid and hand its series over as they
+ * are. Times are computed with saturating arithmetic, so no @, offset or
+ * range can overflow them.
+ */
+#include "query/select.h"
+
+#include <stdlib.h>
+
+#include "query/budget.h"
+#include "query/evalmat.h"
+#include "query/match.h"
+#include "query/parse.h"
+
+/*
+ * @ pins a selector or subquery to one time (start() and end() being the
+ * query's own range), then offset moves it back; both apply to every
+ * step alike, which is why an @-pinned node is step-invariant.
+ */
+int64_t
+qeval_effective(const struct qev *ev, const struct qnode *n, int64_t t)
+{
+    switch (n->at) {
+    case QAT_TIME:  t = n->at_t; break;
+    case QAT_START: t = ev->qstart; break;
+    case QAT_END:   t = ev->qend; break;
+    default:        break;
+    }
+    return qtime_sub(t, n->offset);
+}
+
+/* The smallest and largest effective time of n over the grid. */
+static void
+effective_span(const struct qev *ev, const struct qnode *n,
+               const struct qsteps *ts, int64_t *lo, int64_t *hi)
+{
+    *lo = qeval_effective(ev, n, qsteps_at(ts, 0));
+    *hi = qeval_effective(ev, n, qsteps_at(ts, ts->n - 1));
+}
+
+/* What a series without samples points at (see struct qrange). */
+static struct sample no_sample;
+
+/* A selected series and its labels, for sorting the selection. */
+struct selected {
+    uint32_t id;
+    struct labels ls;
+};
+
+static int
+cmp_selected(const void *a, const void *b)
+{
+    return labels_cmp(&((const struct selected *)a)->ls,
+                      &((const struct selected *)b)->ls);
+}
+
+/*
+ * The series n selects into *out, ordered by their labels as Prometheus's
+ * storage returns them (instant results keep that order): how many, or
+ * -1 when a regex matcher could not decide a match on some label value.
+ * Such a selection could lack series or hold extra ones, so the query
+ * fails, naming the matcher, rather than give a wrong answer.
+ */
+static int
+select_series(struct qev *ev, const struct qnode *n, struct selected **out,
+              size_t *count)
+{
+    size_t *before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
+    uint32_t *ids = NULL;
+    size_t nids, i;
+
+    for (i = 0; i < n->nm; i++)
+        before[i] = qmatch_undecided(&n->m[i], 1);
+    nids = store_select(ev->st, n->m, n->nm, &ids);
+    for (i = 0; i < n->nm; i++) {
+        if (qmatch_undecided(&n->m[i], 1) != before[i]) {
+            free(ids);
+            return qeval_fail(ev, n, "%s%s\"%s\": %s", n->m[i].name,
+                              n->m[i].op == STORE_RE ? "=~" : "!~",
+                              n->m[i].value, QMATCH_UNDECIDED_MSG);
+        }
+    }
+    *count = nids;
+    *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
+    for (i = 0; i < nids; i++) {
+        (*out)[i].id = ids[i];
+        store_series_labels(ev->st, ids[i], &(*out)[i].ls);
+    }
+    free(ids);
+    qsort(*out, nids, sizeof(**out), cmp_selected);
+    return 0;
+}
+
+/*
+ * Reads one series' samples in [mint, maxt] into ev->buf, a scratch
+ * buffer: Prometheus streams them through an iterator and counts only
+ * what it keeps, so they are not held here either.
+ */
+static size_t
+read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
+{
+    if (ev->cache != NULL)
+        return qcache_read(ev->cache, ev->st, id, mint, maxt, &ev->buf,
+                           &ev->bufcap);
+    return store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+}
+
+/* One series of an instant selector: per step its newest live sample. */
+static int
+select_steps(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+             size_t ns, size_t si, bool timestamps, struct qmat *out)
+{
+    size_t i, hi;
+    int64_t t;
+
+    for (i = 0, hi = 0; i < ts->n; i++) {
+        t = qeval_effective(ev, n, qsteps_at(ts, i));
+        while (hi < ns && ev->buf[hi].t <= t)
+            hi++;
+        /* The window is closed at both ends in 2.42: a sample exactly
+         * 5 m old still counts. A marker as the newest sample ends the
+         * series even if older samples are recent. */
+        if (hi == 0 ||
+            ev->buf[hi - 1].t < qtime_sub(t, QEVAL_LOOKBACK_MS) ||
+            store_is_stale(ev->buf[hi - 1].v))
+            continue;
+        /* Effective times only grow with @ unset, so hi never moves
+         * back; with @ set every step sees the same sample. */
+        if (qmat_push(ev, out, si, qsteps_at(ts, i), timestamps ?
+                      (double)ev->buf[hi - 1].t / 1000 :
+                      ev->buf[hi - 1].v, n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * An instant selector: per step, the newest sample at or before the
+ * effective time, if it lies within the lookback window and is no
+ * staleness marker. Each series is read once and scanned forward.
+ */
+int
+qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+               bool timestamps, struct qmat *out)
+{
+    struct selected *sel;
+    size_t nsel, k, ns;
+    int64_t lo_t, hi_t;
+
+    if (select_series(ev, n, &sel, &nsel) < 0)
+        return -1;
+    effective_span(ev, n, ts, &lo_t, &hi_t);
+    for (k = 0; k < nsel; k++) {
+        if (qeval_check(ev, n) < 0)
+            return -1;
+        /* One read covers every step: from the first step's lookback
+         * window to the last step. */
+        ns = read_series(ev, sel[k].id, qtime_sub(lo_t, QEVAL_LOOKBACK_MS),
+                         hi_t);
+        if (qeval_work(ev, n, ns + ts->n) < 0)
+            return -1;
+        if (ns > 0 && select_steps(ev, n, ts, ns,
+                                   qmat_series(ev, out, &sel[k].ls),
+                                   timestamps, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Drops staleness markers from ev->buf[0..n) in place. */
+static size_t
+drop_markers(struct qev *ev, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        if (!store_is_stale(ev->buf[i].v))
+            ev->buf[k++] = ev->buf[i];
+    }
+    return k;
+}
+
+/*
+ * A range selector streams: each series is read once, for all windows
+ * [first start, last end], and handed to fn straight from the scratch
+ * buffer, so no series' samples outlive its turn.
+ */
+__attribute__((noinline)) static int
+each_of_selector(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
+{
+    struct selected *sel;
+    size_t nsel, k, got;
+    int64_t lo_t, hi_t;
+    struct qrange r;
+
+    if (select_series(ev, n, &sel, &nsel) < 0)
+        return -1;
+    effective_span(ev, n, ts, &lo_t, &hi_t);
+    for (k = 0; k < nsel; k++) {
+        if (qeval_check(ev, n) < 0)
+            return -1;
+        got = read_series(ev, sel[k].id, qtime_sub(lo_t, n->range), hi_t);
+        if (qeval_work(ev, n, got) < 0)
+            return -1;
+        r.ls = sel[k].ls;
+        /* Never NULL, so that windows may offset it even when empty. */
+        r.s = ev->buf != NULL ? ev->buf : &no_sample;
+        r.n = drop_markers(ev, got);
+        if (fn(ev, &r, arg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * The first multiple of step at or after t, or false when it would pass
+ * int64: subquery steps are aligned to the epoch, not to the query.
+ */
+static bool
+align_up(int64_t t, int64_t step, int64_t *out)
+{
+    int64_t q = t / step;
+
+    if (t % step != 0 && t > 0)
+        q++;
+    if (q > INT64_MAX / step)
+        return false;
+    *out = q * step;
+    return true;
+}
+
+int
+qeval_subquery(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
+               struct qmat *out)
+{
+    int64_t step = n->step ? n->step : QEVAL_SUBQUERY_STEP;
+    int64_t lo_t, hi_t, first;
+    uint64_t span;
+    struct qsteps inner;
+
+    lo_t = qeval_effective(ev, n, ts->start);
+    hi_t = qeval_effective(ev, n, ts->end);
+    /* The grid covers every window [T-o-r, T-o] of the outer grid, and
+     * runs on to the outer end as Prometheus's does. */
+    if (!align_up(qtime_sub(lo_t, n->range), step, &first) || first > hi_t)
+        return 0;
+    span = (uint64_t)hi_t - (uint64_t)first;
+    /* A grid with more steps than Prometheus's default budget has
+     * samples is refused at once: a series in it would pass the budget,
+     * and walking it empty would take until the timeout. */
+    if (span / (uint64_t)step >= QEVAL_MAX_SAMPLES)
+        return qeval_stop(ev, n, QEVAL_TOO_MANY_SAMPLES);
+    inner.start = first;
+    inner.step = step;
+    inner.n = (size_t)(span / (uint64_t)step) + 1;
+    inner.end = hi_t;
+    return qeval_node(ev, n->lhs, &inner, out);
+}
+
+/*
+ * A subquery's series go to fn as they are (its points are samples). Its
+ * result stays held until the function using it is done, as in
+ * Prometheus; its memory goes as soon as every series was handed over.
+ */
+__attribute__((noinline)) static int
+each_of_subquery(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
+{
+    struct qmat m = {0};
+    struct qrange r;
+    size_t i;
+    int rc = 0;
+
+    if (qeval_subquery(ev, n, ts, &m) < 0)
+        return -1;
+    for (i = 0; i < m.n && rc == 0; i++) {
+        r.ls = m.s[i].ls;
+        r.s = m.s[i].pts != NULL ? m.s[i].pts : &no_sample;
+        r.n = m.s[i].n;
+        if (qeval_check(ev, n) < 0 || fn(ev, &r, arg) < 0)
+            rc = -1;
+    }
+    qmat_release(ev, &m);
+    return rc;
+}
+
+int
+qeval_range_each(struct qev *ev, const struct qnode *n,
+                 const struct qsteps *ts, qeval_range_fn fn, void *arg)
+{
+    n = qparse_unparen(n);
+    if (n->kind == QN_SUBQUERY)
+        return each_of_subquery(ev, n, ts, fn, arg);
+    return each_of_selector(ev, n, ts, fn, arg);
+}
