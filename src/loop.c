@@ -287,9 +287,11 @@ draw(struct loop *l)
 /* What run_live keeps between passes, beyond the loop itself. */
 struct live {
     struct loop *l;
+    bool changed;               /* data came in since the last frame */
     bool evaluating;            /* a frame is being evaluated in slices */
     int drawn_page;             /* the page of the last draw, -1 none */
     int64_t frame_now;          /* the clock of the last frame begun */
+    int64_t next_frame;         /* when the next frame is due */
 };
 
 /* dash_shown_fn: the panels of the last draw, when it was of the page
@@ -460,19 +462,48 @@ handle_action(struct loop *l, unsigned act, int64_t now)
 }
 
 /*
+ * Step 1, between frames only: scrapes land then, so a frame's panels
+ * read one store and share what they decode (transfers wait no longer
+ * than when a frame was evaluated in one go).
+ */
+static void
+move_transfers(struct live *v, int64_t now)
+{
+    if (v->evaluating)
+        return;
+    v->changed |= scrape_pool_pump(v->l->pool, now) > 0;
+    v->changed |= sync_targets(v->l, now);
+}
+
+/* Step 4: a frame is begun each refresh period when data came in (else
+ * the screen is only drawn), and evaluated a slice per pass. */
+static void
+evaluate(struct live *v, int64_t now)
+{
+    if (!v->evaluating && now >= v->next_frame) {
+        if (v->changed && !ui_paused(v->l->ui))
+            begin_frame(v, now);
+        else
+            draw(v->l);
+        v->changed = false;
+        v->next_frame = now + v->l->cli->refresh_ms;
+    }
+    if (v->evaluating)
+        step_frame(v);
+}
+
+/*
  * One pass: wait (not at all while a frame is being evaluated, so that
  * keys are read between its slices), move transfers along (between
  * frames), read keys and answer them at once, start due scrapes, then
- * evaluate: a frame is begun each refresh period when data came in, and
- * evaluated a slice per pass.
+ * evaluate.
  */
 static int
 run_live(struct loop *l)
 {
-    int64_t now = time_now_ms(), next_frame = now, next_gc = now;
+    int64_t now = time_now_ms(), next_gc = now;
     struct explore_completer completer = { l->store, complete_from_store };
-    struct live v = { l, false, -1, now };
-    bool changed = true;
+    struct live v = { l, true, false, -1, now, now };
 
     ui_set_completer(l->ui, &completer);
     while (!quit_requested) {
@@ -480,34 +511,19 @@ run_live(struct loop *l)
         unsigned act;
 
         scrape_pool_wait(l->pool, ui_input_fd(l->ui), v.evaluating ? 0 :
-                         wait_time(l, now, next_frame), &key);
+                         wait_time(l, now, v.next_frame), &key);
         if (key && terminal_gone(ui_input_fd(l->ui)))
             break;
         now = time_now_ms();
-        /* Scrapes land between frames, so a frame's panels read one
-         * store and share what they decode (transfers wait no longer
-         * than when a frame was evaluated in one go). */
-        if (!v.evaluating) {                                /* 1 */
-            changed |= scrape_pool_pump(l->pool, now) > 0;
-            changed |= sync_targets(l, now);
-        }
+        move_transfers(&v, now);                            /* 1 */
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
         if (act & UI_QUIT)                                  /* 2 */
             break;
-        changed |= handle_action(l, act, now);
-        scrape_pool_start_due(l->pool, now);                /* 3 */
+        v.changed |= handle_action(l, act, now);
         if (act != UI_NONE)
             answer_key(&v, now);
-        if (!v.evaluating && now >= next_frame) {           /* 4 */
-            if (changed && !ui_paused(l->ui))
-                begin_frame(&v, now);
-            else
-                draw(l);
-            changed = false;
-            next_frame = now + l->cli->refresh_ms;
-        }
-        if (v.evaluating)
-            step_frame(&v);
+        scrape_pool_start_due(l->pool, now);                /* 3 */
+        evaluate(&v, now);                                  /* 4 */
         if (now >= next_gc) {
             collect_garbage(l, now);
             next_gc = now + GC_EVERY_MS;
