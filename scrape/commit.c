@@ -303,9 +303,12 @@ commit_stage(void *ctx, const struct expo_sample *s)
         e->iter = sr->iter;
         id = e->id;
     } else {
+        /* What the cache may come to hold for it: its key and entry
+         * twice over (both grow by doubling) and two table slots (the
+         * table is at most 3/4 full and doubles too). */
         if (resolve_series(t->pool, t, s, &id) != 0 ||
-            charge(t, s->series_len + sizeof(*e) +
-                   2 * sizeof(uint64_t)) != 0)
+            charge(t, 2 * (s->series_len + sizeof(*e)) +
+                      4 * sizeof(uint64_t)) != 0)
             return 1;
         cache_insert(&sr->cache, s->series, s->series_len, id, sr->iter);
         if (id != CACHE_DROPPED)
