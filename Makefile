@@ -59,7 +59,7 @@ LIBS       = $(PKG_LIBS) -lresolv -lm
 LINK       = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 
 MODULES   = src/base store scrape query ui src/config src/dash src/demo \
-            src/rules src
+            src/rules src/collect src
 LIB_SRCS  = $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libpromdeck.a

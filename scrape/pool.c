@@ -4,7 +4,9 @@
  * the exposition parser, whose samples scrape/commit stages and, when
  * the transfer ends, commits. Targets that stay across set_targets keep
  * their state. It does no discovery and never blocks: all I/O goes
- * through the fetcher's multi handle.
+ * through the fetcher's multi handle. A built-in source (src/collect/)
+ * is the one exception to the transfer: its scrape is a call that reads
+ * local files and hands back the text, parsed and committed on the spot.
  */
 #include "scrape/pool.h"
 
@@ -20,6 +22,7 @@
 #include "scrape/relabel_target.h"
 #include "scrape/target.h"
 #include "src/base/arena.h"
+#include "src/base/buf.h"
 #include "src/base/diag.h"
 #include "src/base/duration.h"
 #include "src/base/log.h"
@@ -99,6 +102,32 @@ on_done(void *ctx, const char *error)
     t->pool->finished++;
 }
 
+/*
+ * A built-in source's scrape, start to end in one call: its text goes
+ * through the same parser and commit as a body. A note from a call that
+ * succeeded is kept as the last error, so the targets view shows it.
+ */
+static void
+run_builtin(struct target *t)
+{
+    const struct scrape_builtin *b = t->conf.builtin;
+    char err[sizeof(t->status.last_error)] = "";
+    struct buf out;
+
+    buf_init(&out, 0);
+    if (b->collect(b->ctx, &out, err, sizeof(err)) < 0) {
+        on_done(t, err[0] != '\0' ? err : "collector failed");
+    } else {
+        if (out.len > 0)
+            on_data(t, out.data, out.len);
+        on_done(t, NULL);
+        if (t->status.health == 1 && err[0] != '\0')
+            snprintf(t->status.last_error, sizeof(t->status.last_error),
+                     "%s", err);
+    }
+    buf_fini(&out);
+}
+
 static void
 start_scrape(struct target *t, int64_t now_ms)
 {
@@ -121,6 +150,8 @@ start_scrape(struct target *t, int64_t now_ms)
     t->xfer.mono_start = time_mono_s();
     if (t->conf.forced_error[0] != '\0')
         on_done(t, t->conf.forced_error);
+    else if (t->conf.builtin != NULL)
+        run_builtin(t);
     else
         fetch_start(t->xfer.conn, &req, &cb);
 }
@@ -175,7 +206,10 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
 
     t->pool = p;
     id->job = xstrdup(def->job != NULL ? def->job : "");
-    if (def->params != NULL && def->params[0] != '\0')
+    t->conf.builtin = def->builtin;
+    if (def->builtin != NULL)
+        id->url = xasprintf("builtin:%s", def->builtin->name);
+    else if (def->params != NULL && def->params[0] != '\0')
         id->url = xasprintf("%s://%s%s?%s", def->scheme, def->address,
                             def->metrics_path, def->params);
     else
@@ -224,7 +258,8 @@ target_activate(struct scrape_pool *p, struct target *t, int64_t now_ms)
     int64_t iv = t->sched.interval_ms;
     int64_t spread = iv < FIRST_SPREAD_MS ? iv : FIRST_SPREAD_MS;
 
-    t->xfer.conn = fetch_conn_new(p->fetch);
+    if (t->conf.builtin == NULL)
+        t->xfer.conn = fetch_conn_new(p->fetch);
     commit_synth_ids(t);
     t->sched.next_ms = now_ms + (int64_t)(t->ident.hash % (uint64_t)spread);
 }

@@ -27,7 +27,23 @@
 #include "store/labels.h"
 #include "store/store.h"
 
+struct buf;
 struct scrape_pool;
+
+/*
+ * A built-in source (src/collect/): a target whose scrape is a call
+ * instead of an HTTP request. collect appends one scrape's exposition
+ * text (0.0.4) to out, which then goes through the parser, relabelling
+ * and commit like a body; -1 fails the scrape with err as its error, and
+ * a note left in err by a successful call shows as the target's last
+ * error while it stays up. It runs on the loop's thread, so it must be
+ * quick (it reads local files). ctx and name are borrowed.
+ */
+struct scrape_builtin {
+    const char *name;           /* the target's URL is builtin:NAME */
+    int (*collect)(void *ctx, struct buf *out, char *err, size_t errsz);
+    void *ctx;
+};
 
 struct scrape_target_def {
     const char *job;
@@ -55,6 +71,9 @@ struct scrape_target_def {
     /* When set (the job broke its target_limit), every scrape fails at
      * once with this error, reporting up 0, as Prometheus does. */
     const char *forced_error;
+    /* A built-in source scraped instead of the URL; NULL: HTTP. Borrowed:
+     * it must outlive the pool. */
+    const struct scrape_builtin *builtin;
 };
 
 struct scrape_status {

@@ -111,6 +111,7 @@ struct target_conf {
     const struct relabel_rules *mrules;     /* borrowed; may be NULL */
     bool honor;
     char forced_error[200];     /* target_limit broken: never fetch */
+    const struct scrape_builtin *builtin;   /* borrowed; NULL: HTTP */
 };
 
 /* When it is scraped. */

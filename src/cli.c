@@ -19,7 +19,8 @@
 #include "ui/canvas.h"
 
 static const char usage_text[] =
-"usage: promdeck [options] HOST:PORT|URL...\n"
+"usage: promdeck [options]               this host, by the built-in collector\n"
+"       promdeck [options] HOST:PORT|URL...\n"
 "       promdeck [options] --config FILE | --demo\n"
 "       promdeck query [options] EXPR\n"
 "       promdeck check config FILE\n"
@@ -29,7 +30,9 @@ static const char usage_text[] =
 "       promdeck --list-dashboards\n"
 "\n"
 "A terminal dashboard for Prometheus metrics: scrapes /metrics endpoints,\n"
-"keeps their samples in memory and draws golden-signals panels.\n"
+"keeps their samples in memory and draws golden-signals panels. With no\n"
+"source it reads this host's kernel files itself, under node_exporter's\n"
+"metric names (job \"node\").\n"
 "\n"
 "  HOST:PORT, URL         scrape these endpoints, e.g. localhost:9100 or\n"
 "                         https://host/prom/metrics: one job per host\n"
@@ -42,8 +45,12 @@ static const char usage_text[] =
 "      --set NAME=VALUE   a constant input of a Grafana export, as its\n"
 "                         import step asks for; repeatable\n"
 "      --demo             serve built-in demo targets and scrape them\n"
-"      --scrape-interval DUR  how often HOST:PORT/URL targets and the demo\n"
-"                         are scraped (default 5s)\n"
+"  -r, --rules FILE       evaluate a Prometheus rule file (recording and\n"
+"                         alerting rules), beside a config's rule_files;\n"
+"                         repeatable\n"
+"      --scrape-interval DUR  how often HOST:PORT/URL targets, the demo\n"
+"                         and this host are scraped (default 5s; 1s for\n"
+"                         --once and query on this host)\n"
 "      --once             collect, print the dashboard once, exit\n"
 "  -o, --output FORMAT    --once and query output: text (default) or json\n"
 "      --width N          --once text width (default $COLUMNS, else 100)\n"
@@ -68,7 +75,8 @@ static const char usage_text[] =
 "      --time T           evaluate at T (Unix seconds or RFC 3339)\n"
 "      --start T --end T --step DUR   evaluate as a range query\n"
 "\n"
-"Keys: q quit, Tab/1-9 switch views, ? help, p pause.\n"
+"Keys: q quit, Tab/1-9 switch views (pages, targets, alerts, rules),\n"
+"? help, p pause.\n"
 "Exit status: 0 success, 1 the job failed, 2 usage or configuration "
 "error.\n";
 
@@ -82,11 +90,16 @@ enum {
 /* Command-line targets and the demo: short, so a first look fills up
  * quickly (Prometheus's own default is 1m). */
 #define DEFAULT_SCRAPE_INTERVAL_MS 5000
+/* The collectors under --once and query: they wait for two scrapes so
+ * rates exist, and reading local files twice a second apart costs
+ * nothing. */
+#define ONCE_COLLECT_INTERVAL_MS 1000
 
 static const struct option long_options[] = {
     { "config", required_argument, NULL, 'c' },
     { "dashboard", required_argument, NULL, 'd' },
     { "demo", no_argument, NULL, OPT_DEMO },
+    { "rules", required_argument, NULL, 'r' },
     { "scrape-interval", required_argument, NULL, OPT_SCRAPE_INTERVAL },
     { "list-dashboards", no_argument, NULL, OPT_LIST_DASHBOARDS },
     { "set", required_argument, NULL, OPT_SET },
@@ -198,6 +211,11 @@ handle_option(struct cli *c, int opt, const char *arg)
             return usage_error("%s", "too many --set values");
         c->set[c->nset++] = arg;
         break;
+    case 'r':
+        if (c->nrules == CLI_MAX_RULES)
+            return usage_error("%s", "too many --rules files");
+        c->rules[c->nrules++] = arg;
+        break;
     case OPT_DEMO: c->demo = true; break;
     case OPT_ONCE: c->once = true; break;
     case 'o':
@@ -295,9 +313,14 @@ check_query(struct cli *c, int argc, char **argv)
                            "and --step");
     if (c->has_range && c->end_ms < c->start_ms)
         return usage_error("%s", "--end is before --start");
-    if ((c->nload > 0) + (c->config != NULL) + c->demo != 1)
+    if ((c->nload > 0) + (c->config != NULL) + c->demo > 1)
         return usage_error("%s", "query wants one data source: "
-                           "--load FILE..., --config FILE or --demo");
+                           "--load FILE..., --config FILE, --demo, or "
+                           "none for this host");
+    if (c->nrules > 0)
+        return usage_error("%s", "--rules is for the dashboard; query "
+                           "does not evaluate rules");
+    c->collector = c->nload == 0 && c->config == NULL && !c->demo;
     return -1;
 }
 
@@ -336,8 +359,8 @@ check_target(const char *arg)
 }
 
 /*
- * The dashboard: exactly one source of targets, the command-line ones,
- * --config or --demo. Targets mixed with --config are refused rather than
+ * The dashboard: at most one source of targets, the command-line ones,
+ * --config or --demo; none means this host's built-in collectors. Targets mixed with --config are refused rather than
  * added as a job: a reload re-reads the file alone, and the job names of
  * the two could clash.
  */
@@ -355,9 +378,7 @@ check_dashboard(struct cli *c, int argc, char **argv)
                            "the config file)");
     if (c->config != NULL && c->demo)
         return usage_error("%s", "--config and --demo exclude each other");
-    if (c->config == NULL && !c->demo && c->ntargets == 0)
-        return usage_error("%s", "nothing to watch: give HOST:PORT or a "
-                           "URL, --config FILE or --demo");
+    c->collector = c->config == NULL && !c->demo && c->ntargets == 0;
     return -1;
 }
 
@@ -445,7 +466,7 @@ cli_parse(struct cli *c, int argc, char **argv)
     optind = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, c->command == CLI_DASHBOARD
-                              ? "c:d:o:t:vhV" : "+c:d:o:t:vhV",
+                              ? "c:d:o:r:t:vhV" : "+c:d:o:r:t:vhV",
                               long_options, NULL)) != -1) {
         if (opt == '?' || opt == ':')
             return usage_error("unknown or incomplete option '%s'",
@@ -456,6 +477,9 @@ cli_parse(struct cli *c, int argc, char **argv)
     }
     rc = check_combination(c, argc, argv);
     if (c->scrape_interval_ms == 0)
-        c->scrape_interval_ms = DEFAULT_SCRAPE_INTERVAL_MS;
+        c->scrape_interval_ms = c->collector && (c->once
+                                                 || c->command == CLI_QUERY)
+                                ? ONCE_COLLECT_INTERVAL_MS
+                                : DEFAULT_SCRAPE_INTERVAL_MS;
     return rc;
 }

@@ -12,6 +12,7 @@
 
 #define CLI_MAX_LOAD 32
 #define CLI_MAX_DASH 16
+#define CLI_MAX_RULES 32
 
 enum cli_command {
     CLI_DASHBOARD,          /* promdeck [options] */
@@ -29,16 +30,23 @@ struct cli {
     const char *config;         /* --config FILE, or NULL */
     const char **targets;       /* HOST:PORT or URL arguments, argv-owned */
     int ntargets;
-    int64_t scrape_interval_ms; /* --scrape-interval: command-line targets
-                                 * and the demo; default 5s */
+    int64_t scrape_interval_ms; /* --scrape-interval: command-line targets,
+                                 * the demo and the collectors; default 5s
+                                 * (1s for the collectors' --once and
+                                 * query, which wait for two scrapes) */
     const char *dash[CLI_MAX_DASH];     /* -d FILE..., argv-owned */
     int ndash;
     /* --set NAME=VALUE...: constant inputs of Grafana exports */
     const char *set[CLI_MAX_DASH];      /* argv-owned */
     int nset;
+    /* --rules FILE...: rule files evaluated beside rule_files */
+    const char *rules[CLI_MAX_RULES];   /* argv-owned */
+    int nrules;
     const char **files;         /* promdeck check: the files to check */
     int nfiles;
     bool demo;                  /* --demo */
+    bool collector;             /* no source given: this host's built-in
+                                 * collectors (src/collect/) */
     bool once;                  /* --once */
     enum cli_output output;     /* -o text|json */
     int width;                  /* --width, else $COLUMNS, else 100 */

@@ -33,6 +33,9 @@
 #define SLICE_MS 8
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
+/* The longest slice of rule evaluation between two looks at the keys:
+ * a long group goes on in the next pass, at its own evaluation time. */
+#define RULES_SLICE_S 0.010
 /* How long --once waits for the first DNS answers. */
 #define DISCOVERY_WAIT_MS 5000
 /* Collection says what it waits for once it has taken this long, then
@@ -119,18 +122,59 @@ loop_install_signals(void)
         sigaction(fatal[i], &sa, NULL);
 }
 
-/* Milliseconds to wait: until the next scrape, discovery step or frame
- * (at most 250). */
+/*
+ * Rules scheduling. Each group's rounds fall on aligned slots of its
+ * interval (src/ruleset.c); the loop runs what is due for at most
+ * RULES_SLICE_S per pass, so keys are read between slices of a long
+ * round.
+ */
+
+/* When the next rule is due (INT64_MAX: no rules). */
+static int64_t
+rules_next_due(const struct loop *l)
+{
+    return l->rules != NULL ? ruleset_next_due(l->rules) : INT64_MAX;
+}
+
+/*
+ * After each whole round of a group: the one place its alerts are handed
+ * on. The Alertmanager notifier is to be called here with the group's
+ * alerts (rule_group_alerts on g->group, rule by rule); until then they
+ * are only shown.
+ */
+static void
+hand_on_alerts(void *ctx, const struct ruleset_group *g)
+{
+    (void)ctx;
+    log_debug("%s: %s/%s at %lld took %.6fs", __func__, g->file,
+              g->def->name, (long long)g->last_ms, g->last_seconds);
+}
+
+/* Evaluates the rules that are due, one slice; true when any ran. */
+static bool
+run_rules(struct loop *l, int64_t now)
+{
+    if (l->rules == NULL || ruleset_next_due(l->rules) > now)
+        return false;
+    return ruleset_run(l->rules, l->store, now, RULES_SLICE_S,
+                       hand_on_alerts, l) > 0;
+}
+
+/* Milliseconds to wait: until the next scrape, discovery step, rule
+ * evaluation or frame (at most 250). */
 static int
 wait_time(const struct loop *l, int64_t now, int64_t next_frame)
 {
     int64_t due = scrape_pool_next_due(l->pool);
     int64_t sd = discovery_next_due(l->disc, now);
+    int64_t rd = rules_next_due(l);
 
     if (next_frame < due)
         due = next_frame;
     if (sd < due)
         due = sd;
+    if (rd < due)
+        due = rd;
     due -= now;
     return due < 0 ? 0 : due > MAX_WAIT_MS ? MAX_WAIT_MS : (int)due;
 }
@@ -169,6 +213,50 @@ reload_failed(struct loop *l, const struct diag *d)
         l->reload_error = xasprintf("reload failed: %s: %s", d->source,
                                     d->msg);
     log_debug("%s: %s", __func__, l->reload_error);
+}
+
+/* The errors' text on one line for the status bar: every run of
+ * newlines and indentation becomes one space. */
+static void
+one_line(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; *text != '\0' && n + 1 < size; text++) {
+        char ch = *text == '\n' ? ' ' : *text;
+
+        if (ch == ' ' && (n == 0 || out[n - 1] == ' '))
+            continue;
+        out[n++] = ch;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+}
+
+/*
+ * Re-reads the rule files (rule_files of the running config, --rules):
+ * good ones replace the running rules, keeping the state of unchanged
+ * ones; a bad one keeps the running rules and the status line says why.
+ */
+static void
+reload_rules(struct loop *l, int64_t now)
+{
+    struct ruleset_source src;
+    struct buf errors;
+    struct diag d;
+
+    if (l->rules == NULL)
+        return;
+    startup_rule_source(l->cli, l->cfg, &src);
+    buf_init(&errors, 0);
+    if (ruleset_load(l->rules, &src, l->store, now, &errors, NULL) < 0) {
+        diag_clear(&d);
+        one_line(buf_str(&errors), d.msg, sizeof d.msg);
+        d.source = "rules";
+        reload_failed(l, &d);
+    }
+    buf_fini(&errors);
 }
 
 /*
@@ -226,7 +314,8 @@ reload_dashboards(struct loop *l)
 }
 
 /*
- * SIGHUP or Ctrl-R: the --config file and the -d files are read again.
+ * SIGHUP or Ctrl-R: the --config file, the rule files and the -d files
+ * are read again.
  * Whatever is bad changes nothing, and why is shown in the status line
  * until a reload succeeds.
  */
@@ -238,6 +327,9 @@ reload(struct loop *l, int64_t now)
     l->reload_error = NULL;
     if (l->cli->config != NULL)
         reload_config(l, now);
+    /* A config that failed keeps its rule_files: the rules stay too. */
+    if (l->reload_error == NULL)
+        reload_rules(l, now);
     if (l->cli->ndash > 0)
         reload_dashboards(l);
 }
@@ -279,6 +371,9 @@ draw(struct loop *l)
 {
     char status[160];
 
+    /* The rows borrow from the rules, which may have moved on since. */
+    rule_list_fill(&l->rulelist, l->rules);
+    ui_set_rules(l->ui, &l->rulelist.view);
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
@@ -318,6 +413,8 @@ begin_frame(struct live *v, int64_t now)
 
     fill_targets(l);
     if (page < 0) {
+        rule_list_mark_panels(&l->rulelist, dash_model(l->dash), page,
+                              l->store, now);
         draw(l);
         return;
     }
@@ -337,12 +434,16 @@ begin_frame(struct live *v, int64_t now)
 static void
 step_frame(struct live *v)
 {
-    if (!dash_frame_step(v->l->dash, v->l->store,
+    struct loop *l = v->l;
+
+    if (!dash_frame_step(l->dash, l->store,
                          time_mono_s() + SLICE_MS / 1000.0))
         return;
     v->evaluating = false;
-    draw(v->l);
-    v->drawn_page = ui_current_page(v->l->ui);
+    rule_list_mark_panels(&l->rulelist, dash_model(l->dash),
+                          ui_current_page(l->ui), l->store, v->frame_now);
+    draw(l);
+    v->drawn_page = ui_current_page(l->ui);
 }
 
 /*
@@ -523,6 +624,9 @@ run_live(struct loop *l)
         if (act != UI_NONE)
             answer_key(&v, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
+        /* Rules write to the store too: between frames, as scrapes. */
+        if (!v.evaluating && run_rules(l, now))
+            v.changed = true;
         evaluate(&v, now);                                  /* 4 */
         if (now >= next_gc) {
             collect_garbage(l, now);
@@ -653,31 +757,60 @@ loop_collect(struct loop *l)
     return !quit_requested;
 }
 
+/*
+ * With this host's collector as the source, the node target's summary
+ * for the JSON snapshot; NULL otherwise (or when it has no target).
+ */
+static const struct snapshot_host *
+host_summary(const struct loop *l, struct snapshot_host *h, int64_t now)
+{
+    if (!l->cli->collector)
+        return NULL;
+    for (size_t i = 0; i < l->targets.view.n; i++)
+        if (strcmp(l->targets.rows[i].job, "node") == 0) {
+            snapshot_host_fill(h, l->store, l->targets.rows[i].instance,
+                               now);
+            return h;
+        }
+    return NULL;
+}
+
 static int
 run_once(struct loop *l)
 {
+    struct snapshot_host host;
+    struct snapshot_more more;
     size_t failed;
+    int64_t now;
     struct buf out;
     struct qeval_ctl ctl;
 
     if (!loop_collect(l))
         return 1;
+    now = time_now_ms();
+    if (l->rules != NULL)
+        ruleset_eval_all(l->rules, l->store, now);
+    rule_list_fill(&l->rulelist, l->rules);
     query_limits(l, &ctl);
     dash_set_limits(l->dash, &ctl);
     dash_refresh_variables(l->dash, l->store);
-    failed = dash_evaluate(l->dash, l->store, time_now_ms(), -1);
+    failed = dash_evaluate(l->dash, l->store, now, -1);
     if (quit_requested)
         return 128 + quit_requested;
     fill_targets(l);
     log_debug("%s: %zu queries failed, %zu/%zu targets up", __func__,
               failed, l->targets.up, l->targets.view.n);
     buf_init(&out, 0);
-    if (l->cli->output == CLI_JSON)
+    if (l->cli->output == CLI_JSON) {
+        more.rules = &l->rulelist.view;
+        more.host = host_summary(l, &host, now);
         snapshot_json(dash_model(l->dash), l->targets.rows,
-                      l->targets.view.n, &out);
-    else
+                      l->targets.view.n, &more, &out);
+    } else {
         ui_render_text(dash_model(l->dash), &l->targets.view, l->cli->width,
                        l->cli->glyphs, &out);
+        snapshot_alerts_text(&l->rulelist.view, now, &out);
+    }
     fputs(buf_str(&out), stdout);
     buf_fini(&out);
     return (l->targets.up == 0 || failed > 0) ? 1 : 0;
@@ -689,7 +822,9 @@ loop_run(struct loop *l)
     int rc;
 
     targets_init(&l->targets);
+    rule_list_init(&l->rulelist);
     rc = l->ui != NULL ? run_live(l) : run_once(l);
+    rule_list_fini(&l->rulelist);
     targets_fini(&l->targets);
     config_dropped_free(l->dropped, l->ndropped);
     l->dropped = NULL;

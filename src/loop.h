@@ -1,8 +1,9 @@
 /*
  * The main loop: one thread, one place where it waits (the scrape pool's
- * poll, with the terminal as an extra fd), then four steps: move transfers
- * along, read keys, start due scrapes, redraw what is dirty. In --once
- * mode it collects until every target was scraped twice, then prints.
+ * poll, with the terminal as an extra fd), then the steps: move transfers
+ * along, read keys, start due scrapes, evaluate due rules (a slice at a
+ * time), redraw what is dirty. In --once mode it collects until every
+ * target was scraped twice, evaluates every rule group once, then prints.
  */
 #ifndef SRC_LOOP_H
 #define SRC_LOOP_H
@@ -16,6 +17,8 @@
 #include "src/config/config.h"
 #include "src/config/config_targets.h"
 #include "src/dash/dash.h"
+#include "src/rulelist.h"
+#include "src/ruleset.h"
 #include "src/targets.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -32,6 +35,8 @@ struct loop {
     struct dash *dash;
     struct ui *ui;              /* NULL in --once mode */
     struct target_list targets;
+    struct ruleset *rules;      /* rule_files and --rules; may be empty */
+    struct rule_list rulelist;  /* what the alerts and rules views show */
     int64_t next_variables;     /* when label_values() is looked up next */
 };
 

@@ -1,8 +1,8 @@
 /*
  * promdeck: a terminal dashboard for Prometheus metrics. main() parses the
- * command line, loads the targets (a prometheus.yml or the built-in demo),
- * builds store, scrape pool, dashboard and screen, runs the loop and tears
- * everything down in reverse order.
+ * command line, loads the targets (a prometheus.yml, the built-in demo or
+ * this host's collectors), builds store, scrape pool, rules, dashboard and
+ * screen, runs the loop and tears everything down in reverse order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +80,7 @@ main(int argc, char **argv)
     struct cli cli;
     struct config cfg;
     struct demo *demo = NULL;
+    struct collect_set *collectors = NULL;
     struct loop l = { .cli = &cli };
     int rc;
 
@@ -97,7 +98,7 @@ main(int argc, char **argv)
         return cmd_list_dashboards(stdout);
     if (cli.log != NULL && log_open(cli.log) < 0)
         fprintf(stderr, "promdeck: cannot open log %s\n", cli.log);
-    if ((rc = startup_targets(&cli, &cfg, &demo)) != 0)
+    if ((rc = startup_targets(&cli, &cfg, &demo, &collectors)) != 0)
         goto out;
     loop_install_signals();
     xalloc_set_fatal_hook(ui_restore_terminal);
@@ -105,13 +106,18 @@ main(int argc, char **argv)
     l.disc = config_discovery_new(&cfg);
     l.store = store_new(cli.retention_ms, 0);
     l.pool = scrape_pool_new(l.store);
-    rc = cli.command == CLI_QUERY ? cmd_query_run(&cli, &l)
-                                  : run_dashboard(&cli, &l);
+    l.rules = ruleset_new();
+    if (cli.command == CLI_QUERY)
+        rc = cmd_query_run(&cli, &l);
+    else if ((rc = startup_rules(&cli, &cfg, l.rules, l.store)) == 0)
+        rc = run_dashboard(&cli, &l);
+    ruleset_free(l.rules);
     scrape_pool_free(l.pool);
     store_free(l.store);
     discovery_free(l.disc);
 out:
     demo_stop(demo);
+    collect_set_free(collectors);
     config_fini(&cfg);
     log_close();
     return rc;

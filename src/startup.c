@@ -1,9 +1,9 @@
 /*
- * Start-up: targets (command-line URLs, a config or the demo) and
- * dashboards, with every problem reported on stderr as file:line:col
- * before the screen opens. A -d
- * argument that is not a file is looked up by name among the installed
- * and the user's dashboards; this file does not parse any of them.
+ * Start-up: targets (command-line URLs, a config, the demo or this
+ * host's built-in collectors) and dashboards, with every problem reported
+ * on stderr as file:line:col before the screen opens. A -d argument that
+ * is not a file is looked up by name among the installed and the user's
+ * dashboards; this file does not parse any of them.
  */
 #include "src/startup.h"
 
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "src/base/datadir.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/config/config_url.h"
 #include "src/dash/dashfile.h"
@@ -22,6 +23,8 @@
 
 #define MAXERRS 20
 #define DEFAULT_RANGE_MS (15 * 60 * 1000)
+/* The dashboard this host is shown with when no -d is given. */
+#define HOST_DASHBOARD "node-exporter"
 
 void
 startup_print_errors(const struct diag *d, size_t n, const char *path)
@@ -70,9 +73,56 @@ demo_targets_start(const struct cli *cli, struct config *cfg,
     return 0;
 }
 
+/*
+ * One job per built-in collector, scraped like any target of a plain
+ * static job: its single target is this host, with instance set to the
+ * host name rather than the host:80 relabelling would make of it.
+ */
+static void
+add_collector_job(const struct cli *cli, struct config *cfg,
+                  const char *job, const struct scrape_builtin *b,
+                  const char *host)
+{
+    struct config_job *j = config_add_job(cfg, job, cli->scrape_interval_ms);
+
+    j->builtin = b;
+    j->statics = xcalloc(2, sizeof(*j->statics));
+    j->nstatics = 1;
+    j->statics[0].targets = xcalloc(2, sizeof(char *));
+    j->statics[0].targets[0] = xstrdup(host);
+    j->statics[0].ntargets = 1;
+    labels_put(&j->statics[0].labels, "instance", host);
+}
+
+/* This host's collectors; one that cannot run here says why and the
+ * others go on. */
+static int
+collector_targets(const struct cli *cli, struct config *cfg,
+                  struct collect_set **collectors)
+{
+    struct collect_set *set = collect_set_open("");
+    char host[256];
+    size_t ok = 0;
+
+    *collectors = set;
+    collect_hostname("", host, sizeof(host));
+    for (size_t i = 0; i < collect_set_count(set); i++) {
+        const struct scrape_builtin *b = collect_set_builtin(set, i);
+
+        if (b == NULL) {
+            fprintf(stderr, "promdeck: %s collector: %s\n",
+                    collect_set_job(set, i), collect_set_error(set, i));
+            continue;
+        }
+        add_collector_job(cli, cfg, collect_set_job(set, i), b, host);
+        ok++;
+    }
+    return ok > 0 ? 0 : 1;
+}
+
 int
 startup_targets(const struct cli *cli, struct config *cfg,
-                struct demo **demo)
+                struct demo **demo, struct collect_set **collectors)
 {
     struct diag errs[MAXERRS], warns[MAXERRS];
     size_t nerr = 0, nwarn = 0;
@@ -83,6 +133,8 @@ startup_targets(const struct cli *cli, struct config *cfg,
         return url_targets(cli, cfg);
     if (cli->demo)
         return demo_targets_start(cli, cfg, demo);
+    if (cli->collector)
+        return collector_targets(cli, cfg, collectors);
     if (cli->config == NULL)
         return 0;       /* promdeck query --load FILE */
     rc = config_load(cfg, cli->config, errs, MAXERRS, &nerr, warns, MAXERRS,
@@ -90,6 +142,44 @@ startup_targets(const struct cli *cli, struct config *cfg,
     for (size_t i = 0; i < nwarn; i++)
         config_print_warning(stderr, &warns[i]);
     startup_print_errors(errs, nerr, cli->config);
+    return rc < 0 ? 2 : 0;
+}
+
+void
+startup_rule_source(const struct cli *cli, const struct config *cfg,
+                    struct ruleset_source *out)
+{
+    out->globs = (const char *const *)cfg->rule_files;
+    out->nglobs = cfg->nrule_files;
+    out->files = cli->rules;
+    out->nfiles = (size_t)cli->nrules;
+    out->interval_ms = cfg->evaluation_interval_ms;
+}
+
+int
+startup_rules(const struct cli *cli, const struct config *cfg,
+              struct ruleset *rs, struct store *st)
+{
+    struct ruleset_source src;
+    struct buf errors, notes;
+    int rc;
+
+    startup_rule_source(cli, cfg, &src);
+    if (src.nglobs == 0 && src.nfiles == 0)
+        return 0;
+    buf_init(&errors, 0);
+    buf_init(&notes, 0);
+    rc = ruleset_load(rs, &src, st, time_now_ms(), &errors, &notes);
+    for (const char *line = buf_str(&notes), *nl; *line != '\0';
+         line = nl + 1) {
+        nl = strchr(line, '\n');
+        fprintf(stderr, "promdeck: note: %.*s\n", (int)(nl - line), line);
+    }
+    if (rc < 0)
+        fprintf(stderr, "promdeck: the rules do not load:\n%s",
+                buf_str(&errors));
+    buf_fini(&errors);
+    buf_fini(&notes);
     return rc < 0 ? 2 : 0;
 }
 
@@ -231,9 +321,41 @@ load_dashboards(const struct cli *cli, bool report, struct diag *first)
     return d;
 }
 
+/*
+ * This host with no -d: the shipped node_exporter dashboard, which the
+ * node collector's series fill as they would a node_exporter's. Where it
+ * is not installed, the built-in dashboard, and a note saying so.
+ */
+static struct dash *
+host_dashboard(const struct cli *cli)
+{
+    char *path = datadir_find("dashboards", HOST_DASHBOARD, dash_suffixes);
+    struct dashboard m;
+    struct dash *d;
+    int rc;
+
+    if (path == NULL) {
+        fprintf(stderr, "promdeck: note: no %s dashboard installed; this "
+                "host's series are in the built-in one and the explore "
+                "view\n", HOST_DASHBOARD);
+        return dash_new_builtin(cli->range_ms ? cli->range_ms
+                                              : DEFAULT_RANGE_MS);
+    }
+    rc = load_one(cli, path, &m, true, NULL);
+    free(path);
+    if (rc < 0)
+        return NULL;
+    d = dash_adopt(&m);
+    if (cli->range_ms != 0)
+        dash_set_range(d, cli->range_ms);
+    return d;
+}
+
 struct dash *
 startup_dashboard(const struct cli *cli)
 {
+    if (cli->ndash == 0 && cli->collector)
+        return host_dashboard(cli);
     if (cli->ndash == 0)
         return dash_new_builtin(cli->range_ms ? cli->range_ms
                                               : DEFAULT_RANGE_MS);

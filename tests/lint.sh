@@ -28,6 +28,7 @@ src/config  src/config scrape store src/base
 src/dash    src/dash query ui/model.h ui/theme.h store src/base
 src/demo    src/demo src/base
 src/rules   src/rules query scrape store src/base
+src/collect src/collect query scrape store src/base
 src         *
 '
 

@@ -249,7 +249,7 @@ test_warnings(void **state)
     FILE *f;
 
     (void)state;
-    ts_config_load(&l, "rule_files: [alerts.yml]\n"
+    ts_config_load(&l, "alerting: {}\n"
                   "global:\n"
                   "  query_log_file: q.log\n"
                   "scrape_configs:\n"
@@ -265,7 +265,7 @@ test_warnings(void **state)
      * read now: no warning. */
     assert_int_equal(l.nwarns, 2);
     ts_assert_diag(&l.warns[0], l.path, 1, 1,
-                   "rule_files is not supported yet; ignored");
+                   "alerting is not supported yet; ignored");
     ts_assert_diag(&l.warns[1], l.path, 3, 3,
                    "query_log_file is not supported yet; ignored");
     assert_true(l.cfg.jobs[0].honor_labels);
@@ -274,11 +274,43 @@ test_warnings(void **state)
     f = open_memstream(&out, &outlen);
     config_print_warning(f, &l.warns[0]);
     fclose(f);
-    assert_true(strstr(out, ":1:1: warning: rule_files is not supported "
+    assert_true(strstr(out, ":1:1: warning: alerting is not supported "
                             "yet; ignored\n") != NULL);
     assert_true(strncmp(out, l.path, strlen(l.path)) == 0);
     free(out);
     ts_config_unload(&l);
+}
+
+/* rule_files: globs joined to the config file's folder unless absolute,
+ * as Prometheus's SetDirectory does; a bad pattern is an error. */
+static void
+test_rule_files(void **state)
+{
+    struct config cfg;
+    struct diag errs[MAXD], warns[MAXD];
+    size_t nerrs, nwarns;
+    static const char good[] = "rule_files: [a.yml, 'rules/*.yml', /r.yml]\n";
+    static const char bad[] = "rule_files: ['x[.yml', '']\n";
+
+    (void)state;
+    assert_int_equal(config_load_buf(&cfg, "conf/prom.yml", good,
+                                     strlen(good), errs, MAXD, &nerrs,
+                                     warns, MAXD, &nwarns), 0);
+    assert_int_equal(nwarns, 0);
+    assert_int_equal(cfg.nrule_files, 3);
+    assert_string_equal(cfg.rule_files[0], "conf/a.yml");
+    assert_string_equal(cfg.rule_files[1], "conf/rules/*.yml");
+    assert_string_equal(cfg.rule_files[2], "/r.yml");
+    config_fini(&cfg);
+    assert_int_equal(config_load_buf(&cfg, "p.yml", bad, strlen(bad), errs,
+                                     MAXD, &nerrs, warns, MAXD, &nwarns),
+                     -1);
+    assert_int_equal(nerrs, 2);
+    ts_assert_diag(&errs[0], "p.yml", 1, 14,
+                   "invalid rule file path \"x[.yml\": syntax error in "
+                   "pattern");
+    assert_int_equal(cfg.nrule_files, 0);
+    config_fini(&cfg);
 }
 
 /* The chapter-9 prometheus.yml: three static jobs and a DNS one. */
@@ -653,16 +685,16 @@ test_production(void **state)
     assert_int_equal(config_load(&cfg, path, errs, MAXD, &nerrs, warns,
                                  MAXD, &nwarns), 0);
     assert_int_equal(nerrs, 0);
-    assert_int_equal(nwarns, 4);
-    ts_assert_diag(&warns[0], path, 12, 1,
-                   "rule_files is not supported yet; ignored");
-    ts_assert_diag(&warns[1], path, 15, 1,
+    assert_int_equal(nwarns, 3);
+    ts_assert_diag(&warns[0], path, 15, 1,
                    "alerting is not supported yet; ignored");
-    ts_assert_diag(&warns[2], path, 23, 1,
+    ts_assert_diag(&warns[1], path, 23, 1,
                    "remote_write is not supported yet; ignored");
-    ts_assert_diag(&warns[3], path, 84, 5,
+    ts_assert_diag(&warns[2], path, 84, 5,
                    "kubernetes_sd_configs is not supported yet; ignored");
     assert_int_equal(cfg.evaluation_interval_ms, 30000);
+    assert_int_equal(cfg.nrule_files, 1);
+    assert_string_equal(cfg.rule_files[0], "/etc/prometheus/rules/*.yml");
     assert_int_equal(cfg.external_labels.n, 2);
     assert_string_equal(labels_get(&cfg.external_labels, "replica"), "A");
     assert_int_equal(cfg.njobs, 5);
@@ -738,6 +770,7 @@ main(void)
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_chapter9),
+        cmocka_unit_test(test_rule_files),
         cmocka_unit_test(test_static_job),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_load_buf),

@@ -40,7 +40,7 @@ snapshot(const struct qpoint *pts, size_t n, int64_t now, struct buf *out)
                             .health = HEALTH_UP, .last_error = "",
                             .last_duration_s = 0.0123456789 };
 
-    snapshot_json(&d, &t, 1, out);
+    snapshot_json(&d, &t, 1, NULL, out);
 }
 
 /* The number right after key in s, read back; *text gets its text. */

@@ -93,6 +93,33 @@ test_targets_among_options(void **state)
     assert_string_equal(c.targets[1], "https://host/prom/metrics");
 }
 
+/* --rules (or -r) repeats, with --demo, targets or --config alike. */
+static void
+test_rules_option(void **state)
+{
+    const char *const demo[] = { "--demo", "--rules", "a.yml", "-r",
+                                 "b.yml", NULL };
+    const char *const url[] = { "localhost:9100", "-r", "a.yml", NULL };
+    const char *const none[] = { "--demo", "--rules", NULL };
+    const char *const query[] = { "query", "--demo", "-r", "a.yml", "up",
+                                  NULL };
+    struct cli c;
+    struct args a;
+
+    (void)state;
+    assert_int_equal(parse(&c, &a, demo), -1);
+    assert_true(c.demo);
+    assert_int_equal(c.nrules, 2);
+    assert_string_equal(c.rules[0], "a.yml");
+    assert_string_equal(c.rules[1], "b.yml");
+    assert_int_equal(parse(&c, &a, url), -1);
+    assert_int_equal(c.ntargets, 1);
+    assert_int_equal(c.nrules, 1);
+    assert_int_equal(parse_quiet(&c, &a, none), 2);
+    /* query evaluates no rules: saying so beats ignoring the option. */
+    assert_int_equal(parse_quiet(&c, &a, query), 2);
+}
+
 static void
 test_commands_keep_their_meaning(void **state)
 {
@@ -126,7 +153,6 @@ static void
 test_usage_errors(void **state)
 {
     static const char *const lines[][5] = {
-        { NULL },                                   /* nothing to watch */
         { "localhost", NULL },                      /* no port */
         { "prometheus.yml", NULL },                 /* --config forgotten */
         { "http://user:pw@h:9100/metrics", NULL },  /* a password */
@@ -148,6 +174,39 @@ test_usage_errors(void **state)
         if (parse_quiet(&c, &a, lines[i]) != 2)
             fail_msg("line %zu (%s ...) was accepted", i,
                      lines[i][0] != NULL ? lines[i][0] : "");
+}
+
+/* With no source at all, the dashboard and query read this host through
+ * the built-in collectors; --once and query scrape them a second apart so
+ * a rate has its two points quickly, the live view every 5 s. */
+static void
+test_no_source_is_this_host(void **state)
+{
+    const char *const none[] = { NULL };
+    const char *const once[] = { "--once", "-o", "json", NULL };
+    const char *const query[] = { "query", "node_load1", NULL };
+    const char *const slow[] = { "--once", "--scrape-interval", "3s", NULL };
+    const char *const load[] = { "query", "--load", "f.prom", "up", NULL };
+    const char *const two[] = { "query", "--demo", "--load", "f", "up",
+                                NULL };
+    struct cli c;
+    struct args a;
+
+    (void)state;
+    assert_int_equal(parse(&c, &a, none), -1);
+    assert_true(c.collector);
+    assert_int_equal(c.scrape_interval_ms, 5000);
+    assert_int_equal(parse(&c, &a, once), -1);
+    assert_true(c.collector);
+    assert_int_equal(c.scrape_interval_ms, 1000);
+    assert_int_equal(parse(&c, &a, query), -1);
+    assert_true(c.collector);
+    assert_int_equal(c.scrape_interval_ms, 1000);
+    assert_int_equal(parse(&c, &a, slow), -1);
+    assert_int_equal(c.scrape_interval_ms, 3000);
+    assert_int_equal(parse(&c, &a, load), -1);
+    assert_false(c.collector);
+    assert_int_equal(parse_quiet(&c, &a, two), 2);
 }
 
 /* A query expression may start with '-' after the first word: query's
@@ -173,6 +232,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_word),
         cmocka_unit_test(test_targets_among_options),
+        cmocka_unit_test(test_rules_option),
+        cmocka_unit_test(test_no_source_is_this_host),
         cmocka_unit_test(test_commands_keep_their_meaning),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_query_stops_at_expression),

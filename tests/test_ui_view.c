@@ -48,17 +48,18 @@ test_title_tabs_status(void **state)
     s = ts_canvas_text(c);
     line(s, 0, l, sizeof l);
     /* " D" then two spaces, then " 1 Overview " (x 4-15), " 2 Mem "
-     * (17-23), " 3 targets " (25-35), one apart; the range
+     * (17-23), " 3 targets " (25-35), " 4 alerts " (37-46), one apart;
+     * " 5 rules " does not fit whole and is left out; the range
      * right-aligned with a space after it. The status and the range are
      * 24 + 8 (PAUSED) wide, more than half of 60: the status goes to
      * the key bar. */
     assert_string_equal(l, " D   1 Overview   2 Mem   3 targets "
-                           "                last 1h");
+                           "  4 alerts      last 1h");
     line(s, 9, l, sizeof l);
     /* The 43-wide key list ends one cell before the edge: x 16-58. */
     assert_string_equal(l, " 2/2 targets up q quit  tab view  / filter"
                            "  p pause  ? help");
-    assert_int_equal(vs.ntabs, 3);
+    assert_int_equal(vs.ntabs, 4);
     assert_int_equal(view_tab_at(&vs, 5, 0), 0);
     assert_int_equal(view_tab_at(&vs, 20, 0), 1);
     assert_int_equal(view_tab_at(&vs, 30, 0), 2);
@@ -603,9 +604,11 @@ test_range_text(void **state)
     view_range_text(2 * 86400000LL, s, sizeof s);
     assert_string_equal(s, "2d");
     /* Two pages, then the targets, then explore. */
-    assert_int_equal(view_count(&dash), 4);
+    assert_int_equal(view_count(&dash), 6);
     assert_int_equal(view_targets(&dash), 2);
-    assert_int_equal(view_explore(&dash), 3);
+    assert_int_equal(view_alerts(&dash), 3);
+    assert_int_equal(view_rules(&dash), 4);
+    assert_int_equal(view_explore(&dash), 5);
 }
 
 int

@@ -326,4 +326,70 @@ struct target_view {
     size_t nerrors;
 };
 
+/*
+ * ORDER alert_row_state: as enum alert_state in src/rules/group.h, so
+ * src/ converts one to the other by value.
+ */
+enum alert_row_state { ALERT_ROW_INACTIVE, ALERT_ROW_PENDING,
+                       ALERT_ROW_FIRING };
+
+/* A rule's health, as Prometheus's rules API gives it. */
+enum rule_health { RULE_HEALTH_UNKNOWN, RULE_HEALTH_OK, RULE_HEALTH_ERR };
+
+/* One active alert of an alerting rule. */
+struct alert_row {
+    enum alert_row_state state;
+    const struct labels *labels;        /* alertname included, sorted */
+    const struct labels *annotations;   /* sorted */
+    int64_t active_at_ms;
+    double value;
+};
+
+/* One rule and, for an alerting rule, its active alerts. */
+struct rule_row {
+    const char *name;
+    const char *expr;
+    bool alerting;
+    int64_t for_ms;
+    const struct labels *labels;        /* the rule's own */
+    const struct labels *annotations;
+    enum alert_row_state state;         /* its most urgent alert's */
+    enum rule_health health;
+    const char *last_error;             /* NULL when none */
+    int64_t last_eval_ms;               /* 0: not evaluated yet */
+    double eval_seconds;
+    const struct alert_row *alerts;
+    size_t nalerts;
+};
+
+struct rule_group_row {
+    const char *name;
+    const char *file;
+    int64_t interval_ms;
+    int64_t last_eval_ms;               /* 0: not evaluated yet */
+    double eval_seconds;
+    const struct rule_row *rules;
+    size_t nrules;
+};
+
+/*
+ * When an alert on one of a panel's series was firing: spans [from, to]
+ * in ms over the dashboard's range, in time order.
+ */
+struct panel_alert_marks {
+    const struct panel *panel;
+    const int64_t *spans;               /* 2 * nspans: from, to */
+    size_t nspans;
+};
+
+/* Everything the alerts and rules views show; all borrowed from src/. */
+struct rule_view {
+    const struct rule_group_row *groups;
+    size_t ngroups;
+    size_t nrules;
+    size_t firing, pending;             /* active alerts by state */
+    const struct panel_alert_marks *marks;
+    size_t nmarks;
+};
+
 #endif

@@ -139,6 +139,39 @@ targets_key(struct ui *ui, int key, size_t ntargets)
     return true;
 }
 
+/* Scrolls the alerts or rules view, or (alerts) flips a state filter;
+ * true when key was one of those. */
+static bool
+rules_key(struct ui *ui, int key, bool alerts)
+{
+    struct rules_state *rs = &ui->vs.rulesv;
+    int *scroll = alerts ? &rs->alerts_scroll : &rs->rules_scroll;
+    int page, w, h;
+
+    if (alerts && (key == 'F' || key == 'P' || key == 'I')) {
+        rs->hide ^= key == 'F' ? HIDE_FIRING : key == 'P' ? HIDE_PENDING
+                                                          : HIDE_INACTIVE;
+        return true;
+    }
+    screen_size(ui->scr, &w, &h);
+    page = h - 4 > 1 ? h - 4 : 1;
+    switch (key) {
+    case SCREEN_KEY_UP: case 'k': (*scroll)--; break;
+    case SCREEN_KEY_DOWN: case 'j': (*scroll)++; break;
+    case SCREEN_KEY_PGUP: *scroll -= page; break;
+    case SCREEN_KEY_PGDN: *scroll += page; break;
+    case SCREEN_KEY_HOME: *scroll = 0; break;
+    /* The draw clamps it to the last page. */
+    case SCREEN_KEY_END: *scroll = 1 << 28; break;
+    case SCREEN_KEY_WHEEL_UP: *scroll -= VIEW_WHEEL_LINES; break;
+    case SCREEN_KEY_WHEEL_DOWN: *scroll += VIEW_WHEEL_LINES; break;
+    default: return false;
+    }
+    if (*scroll < 0)
+        *scroll = 0;
+    return true;
+}
+
 /* The body of the screen as it is now, where pages are laid out. */
 static struct rect
 body_rect(const struct ui *ui)
@@ -277,6 +310,7 @@ reset(struct ui *ui, const struct dashboard *d)
     memset(ui->vs.flipped, 0, sizeof ui->vs.flipped);
     ui->vs.zoom = false;
     ui->vs.targets = (struct targets_state){ 0 };
+    ui->vs.rulesv.alerts_scroll = ui->vs.rulesv.rules_scroll = 0;
     buf_reset(&ui->prompt);
     set_filter(ui);
     if (d->range_ms != ui->base_range_ms)
@@ -429,6 +463,10 @@ apply_event(struct ui *ui, const struct dashboard *d,
     }
     if (page)
         return page_key(ui, d, ev->key);
+    if (!ui->vs.help && (ui->vs.view == view_alerts(d)
+                         || ui->vs.view == view_rules(d)))
+        return rules_key(ui, ev->key, ui->vs.view == view_alerts(d))
+               ? UI_REDRAW : UI_NONE;
     if (!ui->vs.help)
         return targets_key(ui, ev->key, ntargets) ? UI_REDRAW : UI_NONE;
     return UI_NONE;
@@ -495,6 +533,12 @@ ui_explore_result(struct ui *ui, struct qresult *res,
                   const struct diag *err)
 {
     explore_set_result(ui->explore, res, err);
+}
+
+void
+ui_set_rules(struct ui *ui, const struct rule_view *rv)
+{
+    ui->vs.rules = rv;
 }
 
 void

@@ -54,7 +54,8 @@ enum ui_flag {
     UI_NONE = 0,
     UI_QUIT = 1 << 0,       /* q */
     UI_REDRAW = 1 << 1,     /* the view state changed */
-    UI_RELOAD = 1 << 2,     /* Ctrl-R: reload --config and -d files */
+    UI_RELOAD = 1 << 2,     /* Ctrl-R: reload --config, rule and -d
+                             * files */
     UI_RANGE = 1 << 3,      /* +, - or r: use ui_range_ms() from now on */
     UI_VARIABLE = 1 << 4,   /* [ or ]: see ui_variable_choice() */
     UI_EXPLORE = 1 << 5,    /* Enter in explore: evaluate ui_explore_expr()
@@ -68,7 +69,9 @@ enum ui_flag {
  * Home/End, the wheel), zoom (Enter, double click; Esc), folding a row
  * (Enter or Space on its header, a click on it; Space on a panel), the
  * series filter (/), pause (p), reset (r), help (?), the targets list
- * (selection, Enter, d), the explore view (e; there every key but a
+ * (selection, Enter, d), the alerts and rules views (scrolling; F, P
+ * and I show or hide rules by state), the explore view (e; there every
+ * key but a
  * click goes to its prompt, Esc on an empty prompt goes back). Returns
  * the UI_* flags of everything seen. ntargets is the length of the
  * targets list shown, for moving its selection.
@@ -90,6 +93,9 @@ const char *ui_explore_expr(const struct ui *ui);
  * (line, column and span inside the expression; copied). */
 void ui_explore_result(struct ui *ui, struct qresult *res,
                        const struct diag *err);
+/* What the alerts and rules views and the title bar's counts show;
+ * borrowed until the next call (NULL: no rules). */
+void ui_set_rules(struct ui *ui, const struct rule_view *rv);
 /* Where explore's Tab completion gets names from; copied. */
 void ui_set_completer(struct ui *ui, const struct explore_completer *c);
 /* The focused panel of the page shown (layout order: rows top to
@@ -101,8 +107,8 @@ bool ui_zoomed(const struct ui *ui);
 const char *ui_filter(const struct ui *ui);
 /* Whether p paused updates (src/ keeps scraping, stops replacing). */
 bool ui_paused(const struct ui *ui);
-/* The page shown, an index into d->pages, or -1 for targets, explore or
- * help. A
+/* The page shown, an index into d->pages, or -1 for targets, alerts,
+ * rules, explore or help. A
  * zoomed panel and the filter do not change it: they are view state the
  * draw applies. */
 int ui_current_page(const struct ui *ui);

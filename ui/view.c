@@ -3,7 +3,8 @@
  * selected variable and the range, the body, and the key bar (which takes
  * the status instead when the title bar has no room for it, and where a
  * long page is scrolled to), or the `/` prompt. Pages are drawn by
- * ui/view_page.c; the targets and help views live in files of their own.
+ * ui/view_page.c; the targets, alerts and rules, and help views live in
+ * files of their own.
  */
 #include "ui/view.h"
 
@@ -21,7 +22,7 @@
 int
 view_count(const struct dashboard *d)
 {
-    return (int)d->npages + 2;
+    return (int)d->npages + 4;
 }
 
 int
@@ -31,9 +32,21 @@ view_targets(const struct dashboard *d)
 }
 
 int
-view_explore(const struct dashboard *d)
+view_alerts(const struct dashboard *d)
 {
     return (int)d->npages + 1;
+}
+
+int
+view_rules(const struct dashboard *d)
+{
+    return (int)d->npages + 2;
+}
+
+int
+view_explore(const struct dashboard *d)
+{
+    return (int)d->npages + 3;
 }
 
 void
@@ -61,6 +74,12 @@ draw_tab(struct canvas *c, struct view_state *vs, int *x, int limit,
     snprintf(label, sizeof label, " %d %s ", view + 1, name ? name : "");
     if (view >= 9)
         snprintf(label, sizeof label, " %s ", name ? name : "");
+    /* A tab is shown whole (its last space may go) or not at all, and
+     * none after it. */
+    if (*x + canvas_text_width(label) - 1 > limit) {
+        *x = limit;
+        return;
+    }
     n = canvas_text(c, *x, 0, limit - *x, label,
                     active ? ROLE_TAB_ACTIVE : ROLE_TAB,
                     active ? ATTR_BOLD : 0);
@@ -89,16 +108,18 @@ variable_text(const struct dashboard *d, size_t i, struct buf *out)
 }
 
 /*
- * The right end of the title bar: [PAUSED] [status] [var=value] last 1h.
- * The status
- * goes here only while the whole stays within half the width; returns
- * whether it did (otherwise the status bar shows it).
+ * The right end of the title bar: [PAUSED] [N firing  M pending]
+ * [status] [var=value] last 1h, the counts only when counts is set. The
+ * status goes here only while the whole stays within half the width;
+ * returns whether it did (otherwise the status bar shows it).
  */
 static bool
 draw_title_right(struct canvas *c, const struct view_state *vs,
-                 const struct dashboard *d, const char *status, int *left)
+                 const struct dashboard *d, const char *status, bool counts,
+                 int *left)
 {
     int w = canvas_width(c), x;
+    int cw = counts ? view_rules_counts_width(vs->rules) : 0;
     char range[32];
     struct buf b, var;
     bool with = status != NULL && status[0] != '\0';
@@ -110,7 +131,7 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     if (with)
         buf_printf(&b, "%s  ", status);
     buf_printf(&b, "%slast %s ", buf_str(&var), range);
-    if (with && canvas_text_width(buf_str(&b)) + 8 > w / 2) {
+    if (with && canvas_text_width(buf_str(&b)) + cw + 8 > w / 2) {
         with = false;
         buf_reset(&b);
         buf_printf(&b, "%slast %s ", buf_str(&var), range);
@@ -118,6 +139,10 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     buf_fini(&var);
     x = w - canvas_text_width(buf_str(&b));
     canvas_text(c, x, 0, -1, buf_str(&b), ROLE_LABEL, 0);
+    if (cw > 0) {
+        x -= cw + 2;
+        view_rules_counts(c, x, 0, cw, vs->rules);
+    }
     if (vs->paused) {
         x -= 8;
         canvas_text(c, x, 0, 6, "PAUSED", ROLE_WARN,
@@ -128,23 +153,51 @@ draw_title_right(struct canvas *c, const struct view_state *vs,
     return with;
 }
 
-/* Title, one tab per view, then the right end; true when the status was
- * shown there. */
+/* The cells the title and every tab take. */
+static int
+tabs_width(const struct view_state *vs, const struct dashboard *d)
+{
+    char label[64];
+    int n = 1 + canvas_text_width(d->title ? d->title : "promdeck") + 2;
+
+    for (size_t i = 0; i < d->npages; i++) {
+        snprintf(label, sizeof label, " %zu %s ", i + 1,
+                 d->pages[i].title ? d->pages[i].title : "");
+        n += canvas_text_width(label) + 1;
+    }
+    /* " N targets ", " N alerts ", " N rules " and " explore ". */
+    return n + 12 + 11 + 10 + (vs->explore != NULL ? 12 : 0);
+}
+
+/*
+ * Title, one tab per view, then the right end. The alert counts go in
+ * the title bar when every tab still fits beside them, else *counts is
+ * false and the status bar shows them. True when the status was shown
+ * in the title bar.
+ */
 static bool
 draw_title_bar(struct canvas *c, struct view_state *vs,
-               const struct dashboard *d, const char *status)
+               const struct dashboard *d, const char *status, bool *counts)
 {
     int w = canvas_width(c), x = 1, right;
+    int cw = view_rules_counts_width(vs->rules);
+    char range[32];
     bool shown;
 
+    view_range_text(d->range_ms, range, sizeof range);
+    *counts = cw > 0 && tabs_width(vs, d) + cw + 2 + 6
+                        + canvas_text_width(range) + (vs->paused ? 8 : 0)
+                        <= w;
     canvas_fill(c, (struct rect){ 0, 0, w, 1 }, ' ', ROLE_DEFAULT, 0);
-    shown = draw_title_right(c, vs, d, status, &right);
+    shown = draw_title_right(c, vs, d, status, *counts, &right);
     x += canvas_text(c, x, 0, right / 3, d->title ? d->title : "promdeck",
                      ROLE_TITLE, ATTR_BOLD) + 2;
     vs->ntabs = 0;
     for (size_t i = 0; i < d->npages; i++)
         draw_tab(c, vs, &x, right - 1, (int)i, d->pages[i].title);
     draw_tab(c, vs, &x, right - 1, view_targets(d), "targets");
+    draw_tab(c, vs, &x, right - 1, view_alerts(d), "alerts");
+    draw_tab(c, vs, &x, right - 1, view_rules(d), "rules");
     if (vs->explore != NULL)
         draw_tab(c, vs, &x, right - 1, view_explore(d), "explore");
     return shown;
@@ -186,19 +239,26 @@ position_text(const struct view_state *vs, const struct dashboard *d,
                  vs->shown_last, vs->shown_total);
 }
 
-/* The key bar: the prompt, or the filter, where the page is, the status
- * and the keys. */
+/* The key bar: the prompt, or the filter, where the page is, the alert
+ * counts (when the title bar has no room for them), the status and the
+ * keys. */
 static void
 draw_status_bar(struct canvas *c, const struct view_state *vs,
                 const char *status, struct rect r, const char *where,
-                bool explore)
+                bool explore, bool counts)
 {
     /* In explore every key types: only Esc leads out. */
     const char *keys = vs->help ? "? close help  q quit"
                        : explore ? "Enter run  Tab complete  Esc back"
                        : "q quit  tab view  / filter  p pause  ? help";
     int kw = canvas_text_width(keys), x = r.x + 1;
+    int cw = counts ? view_rules_counts_width(vs->rules) : 0;
 
+    /* The counts come before the keys, which ? lists anyway. */
+    if (cw > 0 && cw + kw + 4 > r.w) {
+        keys = "";
+        kw = 0;
+    }
     if (vs->prompt != NULL) {
         draw_prompt(c, vs->prompt, r);
         return;
@@ -213,10 +273,13 @@ draw_status_bar(struct canvas *c, const struct view_state *vs,
     if (where[0] != '\0')
         x += canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x), where,
                          ROLE_HI, ATTR_BOLD) + 2;
+    if (cw > 0)
+        x += view_rules_counts(c, x, r.y, r.w - kw - 2 - (x - r.x),
+                               vs->rules) + 2;
     if (status != NULL)
         canvas_text(c, x, r.y, r.w - kw - 3 - (x - r.x - 1), status,
                     ROLE_STATUS, 0);
-    if (kw + 2 <= r.w)
+    if (kw > 0 && kw + 2 <= r.w)
         canvas_text(c, r.x + r.w - kw - 1, r.y, kw, keys, ROLE_STATUS,
                     ATTR_BOLD);
 }
@@ -360,7 +423,8 @@ clamp_state(struct view_state *vs, const struct dashboard *d,
         vs->var = 0;
 }
 
-/* The body: help, a page (zoomed or not) or the targets. */
+/* The body: help, a page (zoomed or not), the targets, alerts, rules
+ * or explore. */
 static void
 draw_body(struct canvas *c, struct rect body, struct view_state *vs,
           const struct dashboard *d, const struct target_view *tv,
@@ -378,6 +442,10 @@ draw_body(struct canvas *c, struct rect body, struct view_state *vs,
         view_page_draw(c, body, vs, d, m != NULL ? m->sig : NULL, all);
     } else if (vs->view == view_explore(d)) {
         explore_draw(vs->explore, c, body, theme_default());
+    } else if (vs->view == view_alerts(d)) {
+        view_draw_alerts(c, body, vs->rules, &vs->rulesv, now_ms);
+    } else if (vs->view == view_rules(d)) {
+        view_draw_rules(c, body, vs->rules, &vs->rulesv, now_ms);
     } else {
         if (vs->targets.sel < 0)
             vs->targets.sel = 0;
@@ -394,7 +462,7 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
     struct layout_screen ls = layout_screen(canvas_width(c),
                                             canvas_height(c));
     char where[64];
-    bool all;
+    bool all, counts_up;
 
     vs->ntabs = 0;
     vs->npanels = vs->nheaders = 0;
@@ -410,14 +478,15 @@ view_draw_memo(struct canvas *c, struct view_state *vs,
     all = m == NULL || memo_stale(m, c, vs, d) || vs->zoom;
     if (all)
         canvas_clear(c);
-    if (draw_title_bar(c, vs, d, status))
+    if (draw_title_bar(c, vs, d, status, &counts_up))
         status = NULL;
     if (!all && (vs->help || (size_t)vs->view >= d->npages))
         canvas_fill(c, ls.body, ' ', ROLE_DEFAULT, 0);
     draw_body(c, ls.body, vs, d, tv, now_ms, m, all);
     position_text(vs, d, ls.body.h, where, sizeof where);
     draw_status_bar(c, vs, status, ls.status, where,
-                    !vs->help && vs->view == view_explore(d));
+                    !vs->help && vs->view == view_explore(d),
+                    !counts_up && view_rules_counts_width(vs->rules) > 0);
 }
 
 void

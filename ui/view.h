@@ -1,6 +1,7 @@
 /*
  * Views: what fills the screen. One view per dashboard page, then the
- * scrape targets, with help shown over any of them. This module draws
+ * scrape targets, the alerts, the rules and explore, with help shown
+ * over any of them. This module draws
  * the title bar (tabs, range, PAUSED), the body and the status bar onto a
  * canvas, and keeps the view state input changes. It does not read keys
  * or talk to the terminal.
@@ -21,6 +22,7 @@
 #include "ui/explore.h"
 #include "ui/filter.h"
 #include "ui/model.h"
+#include "ui/view_rules.h"
 #include "ui/view_targets.h"
 
 #define VIEW_MAX_TABS 16     /* also the pages whose folds are kept */
@@ -30,7 +32,8 @@
 
 struct view_state {
     int view;           /* 0 .. npages-1: a page; npages: the targets;
-                         * npages + 1: explore (when vs->explore is set) */
+                         * npages + 1: alerts; npages + 2: rules;
+                         * npages + 3: explore (when vs->explore is set) */
     bool help;          /* help is shown instead of the view */
     bool paused;        /* shown as PAUSED in the title bar */
     int ntabs;          /* tab hit boxes of the last draw */
@@ -47,6 +50,8 @@ struct view_state {
     const char *prompt; /* the `/` prompt's text while it is open */
     size_t var;         /* the template variable shown in the title bar */
     struct targets_state targets;
+    const struct rule_view *rules;  /* borrowed; NULL: no rules */
+    struct rules_state rulesv;      /* the alerts and rules views */
     struct explore *explore;        /* borrowed; the explore view */
     int npanels;        /* panel hit boxes of the last draw */
     struct rect panels[VIEW_MAX_PANELS];
@@ -64,16 +69,20 @@ struct view_state {
     uint8_t flipped[VIEW_MAX_TABS][VIEW_MAX_ROWS / 8];
 };
 
-/* The number of views: the pages, the targets and explore. */
+/* The number of views: the pages, the targets, alerts, rules and
+ * explore (always the last). */
 int view_count(const struct dashboard *d);
-/* The index of the targets and the explore views. */
+/* The index of the targets, alerts, rules and explore views. */
 int view_targets(const struct dashboard *d);
+int view_alerts(const struct dashboard *d);
+int view_rules(const struct dashboard *d);
 int view_explore(const struct dashboard *d);
 /* The time range as "1h", "30m", "45s". */
 void view_range_text(int64_t ms, char *out, size_t n);
 /*
  * Draws the whole screen onto c (its size is the screen's): title bar
- * (tabs, the selected variable as name=value, PAUSED, range), the
+ * (tabs, the alerts firing and pending when rules are loaded, the
+ * selected variable as name=value, PAUSED, range), the
  * current view or help, status bar (or the `/` prompt); a canvas under
  * LAYOUT_MIN_W x LAYOUT_MIN_H gets a centred "terminal too small"
  * message instead. A page is drawn by ui/view_page.c (its focused panel

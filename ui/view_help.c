@@ -2,7 +2,8 @@
  * Help: a fixed table of keys. It lists only keys the input code
  * handles, so the two must change together. It stays within 20 lines,
  * so that all of it fits an 80x24 terminal; the arrows, PgUp/PgDn and
- * Home/End do the same in the targets view, on its selection.
+ * Home/End do the same in the targets view, on its selection, and
+ * scroll the alerts and rules views.
  */
 #include "ui/view_help.h"
 
@@ -11,7 +12,7 @@
 static const char *const keys[][2] = {
     { "q", "quit" },
     { "Tab / Shift-Tab", "next / previous view" },
-    { "1-9", "view N (pages, then targets)" },
+    { "1-9", "view N (pages, targets, alerts, rules)" },
     { "arrows, h/j/k/l", "move the focus or the selection; the page follows" },
     { "PgUp/PgDn, Home/End", "scroll a screen, go to the top / end" },
     { "Enter / Esc", "zoom the focused panel / back; Esc: no filter" },
@@ -23,9 +24,9 @@ static const char *const keys[][2] = {
     { "e", "explore: a PromQL prompt (Esc on empty: back)" },
     { "p", "pause: keep scraping, stop updating the panels" },
     { "r", "reset focus, zoom, filter and range" },
-    { "Ctrl-R", "reload the --config and -d files" },
-    { "Enter (targets)", "show the target's labels before and after" },
-    { "d (targets)", "show the targets relabelling dropped" },
+    { "Ctrl-R", "reload the --config, rule and -d files" },
+    { "Enter / d (targets)", "a target's labels / the dropped targets" },
+    { "F / P / I (alerts)", "show or hide firing / pending / inactive" },
     { "Ctrl-L", "redraw the whole screen" },
     { "? / Esc", "show or hide this help / hide it" },
     { "mouse", "click a tab, panel or row; double click zooms; "

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "src/base/xalloc.h"
+#include "ui/alertband.h"
 #include "ui/filter.h"
 #include "ui/frame.h"
 #include "ui/layout.h"
@@ -439,6 +440,8 @@ draw_panel(struct canvas *c, struct rect r, const struct panel *p,
     }
     if (focused)
         focus_frame(c, r);
+    if (vs != NULL)
+        alertband_draw(c, r, p, vs->rules, ctx);
 }
 
 /* Draws p into r, of which only the lines inside body are shown: a

@@ -38,9 +38,11 @@ struct section {
     const char *const *ignored;     /* NULL-terminated */
 };
 
-static const char *const top_used[] = { "global", "scrape_configs", NULL };
+static const char *const top_used[] = {
+    "global", "scrape_configs", "rule_files", NULL
+};
 static const char *const top_ignored[] = {
-    "alerting", "rule_files", "storage", "tracing", "remote_write",
+    "alerting", "storage", "tracing", "remote_write",
     "remote_read", NULL
 };
 static const char *const global_used[] = {
@@ -547,6 +549,47 @@ get_path(struct loader *ld, const struct yaml_node *map, const char *key)
     return xasprintf("%.*s/%s", (int)(slash - path), path, v);
 }
 
+/*
+ * rule_files = [ glob ] ; each pattern relative to the config file's
+ * folder, as Prometheus joins it; the globs are expanded when the rules
+ * load (src/ruleset.c), so a reload sees files added since.
+ */
+static void
+parse_rule_files(struct loader *ld, const struct yaml_node *n)
+{
+    struct config *cfg = ld->cfg;
+    const char *slash = cfg->path != NULL ? strrchr(cfg->path, '/') : NULL;
+
+    if (n == NULL || yaml_is_null(n))
+        return;
+    if (!yaml_is_seq(n)) {
+        error_at(ld, n, 1, "expected a list for rule_files, found %s",
+                 yaml_kind_name(n));
+        return;
+    }
+    cfg->rule_files = xcalloc(yaml_seq_size(n) + 1, sizeof(char *));
+    for (size_t i = 0; i < yaml_seq_size(n); i++) {
+        const struct yaml_node *e = yaml_seq_at(n, i);
+        const char *v = yaml_scalar(e);
+
+        if (v == NULL || *v == '\0') {
+            error_at(ld, e, 1, "expected a file name or glob in "
+                     "rule_files, found %s", v == NULL ? yaml_kind_name(e)
+                                                       : "an empty string");
+            continue;
+        }
+        if (strchr(v, '[') != NULL && strchr(strchr(v, '['), ']') == NULL) {
+            error_at(ld, e, (int)strlen(v), "invalid rule file path "
+                     "\"%s\": syntax error in pattern", v);
+            continue;
+        }
+        cfg->rule_files[cfg->nrule_files++] =
+            v[0] == '/' || slash == NULL
+            ? xstrdup(v)
+            : xasprintf("%.*s/%s", (int)(slash - cfg->path), cfg->path, v);
+    }
+}
+
 /* sample_limit, target_limit and the three label limits. */
 static void
 parse_job_limits(struct loader *ld, const struct yaml_node *n,
@@ -926,12 +969,15 @@ config_fini(struct config *cfg)
         job_fini(&cfg->jobs[i]);
     free(cfg->jobs);
     labels_release(&cfg->external_labels);
+    for (size_t i = 0; i < cfg->nrule_files; i++)
+        free(cfg->rule_files[i]);
+    free(cfg->rule_files);
     free(cfg->path);
     memset(cfg, 0, sizeof(*cfg));
 }
 
-/* config = { global, scrape_configs, ... }; global is read first so the
- * jobs can take its defaults wherever it sits in the file. */
+/* config = { global, rule_files, scrape_configs, ... }; global is read
+ * first so the jobs can take its defaults wherever it sits in the file. */
 static void
 parse_config(struct loader *ld, const struct yaml_node *root)
 {
@@ -941,6 +987,7 @@ parse_config(struct loader *ld, const struct yaml_node *root)
         return;
     check_keys(ld, root, &top_section);
     parse_global(ld, yaml_get(root, "global"));
+    parse_rule_files(ld, yaml_get(root, "rule_files"));
     sc = yaml_get(root, "scrape_configs");
     if (sc == NULL || yaml_is_null(sc))
         return;

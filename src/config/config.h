@@ -1,11 +1,12 @@
 /*
  * prometheus.yml, the part promdeck uses: global intervals and external
- * labels, and scrape configs with static, DNS and file targets, their
- * relabel rules, params, limits and HTTP client config (auth, TLS, proxy,
- * redirects). Every key Prometheus 2.42 knows is accepted; those promdeck
- * does not act on yet load with a one-line warning each, and a key
- * Prometheus does not know is an error. Discovery itself runs in
- * scrape/discovery; src/config_targets turns what it finds into targets.
+ * labels, the rule_files globs, and scrape configs with static, DNS and
+ * file targets, their relabel rules, params, limits and HTTP client
+ * config (auth, TLS, proxy, redirects). Every key Prometheus 2.42 knows
+ * is accepted; those promdeck does not act on yet load with a one-line
+ * warning each, and a key Prometheus does not know is an error.
+ * Discovery itself runs in scrape/discovery; src/config_targets turns
+ * what it finds into targets.
  *
  * Ownership: the caller embeds struct config, and calls config_fini after
  * config_load whatever it returned. The config owns every string in it.
@@ -69,6 +70,9 @@ struct config_job {
     struct config_sd sd;                    /* dns_sd and file_sd configs */
     struct relabel_rules *relabel;          /* relabel_configs; NULL: none */
     struct relabel_rules *metric_relabel;   /* metric_relabel_configs */
+    /* A built-in source its targets are scraped from instead of HTTP
+     * (the host collector); borrowed, NULL for every job of a file. */
+    const struct scrape_builtin *builtin;
 };
 
 struct config {
@@ -77,6 +81,9 @@ struct config {
     int64_t scrape_timeout_ms;
     int64_t evaluation_interval_ms;
     struct labels external_labels;  /* sorted; owned strings */
+    char **rule_files;          /* rule_files globs, joined to the config
+                                 * file's folder; owned */
+    size_t nrule_files;
     struct config_job *jobs;
     size_t njobs;
 };

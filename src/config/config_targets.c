@@ -173,6 +173,7 @@ add_def(struct out *o, size_t from, const struct config_job *j,
     d.label_limit = j->label_limit;
     d.label_name_length_limit = j->label_name_length_limit;
     d.label_value_length_limit = j->label_value_length_limit;
+    d.builtin = j->builtin;
     if (o->n == o->cap) {
         o->cap = o->cap != 0 ? o->cap * 2 : 16;
         o->defs = xreallocarray(o->defs, o->cap, sizeof(*o->defs));

@@ -4,6 +4,7 @@
  */
 #include "src/dash/snapshot.h"
 
+#include "src/base/duration.h"
 #include "src/base/json.h"
 #include "src/dash/vocab.h"
 
@@ -111,9 +112,101 @@ write_target(struct buf *out, const struct target_row *t)
     buf_putc(out, '}');
 }
 
+static const char *
+rule_health_name(enum rule_health h)
+{
+    return h == RULE_HEALTH_OK ? "ok" : h == RULE_HEALTH_ERR ? "err"
+                                                             : "unknown";
+}
+
+static const char *
+alert_state_name(enum alert_row_state s)
+{
+    return s == ALERT_ROW_FIRING ? "firing" : s == ALERT_ROW_PENDING
+                                              ? "pending" : "inactive";
+}
+
+/* An active alert, as Prometheus's /api/v1/alerts shows one, with the
+ * value a number and the time in seconds like the rest of this file. */
+static void
+write_alert(struct buf *out, const struct rule_group_row *g,
+            const struct rule_row *r, const struct alert_row *a)
+{
+    buf_puts(out, "{\"name\":");
+    json_string(out, r->name);
+    buf_puts(out, ",\"state\":");
+    json_string(out, alert_state_name(a->state));
+    buf_puts(out, ",\"labels\":");
+    labels_json(a->labels, out);
+    buf_puts(out, ",\"annotations\":");
+    labels_json(a->annotations, out);
+    buf_puts(out, ",\"active_at\":");
+    json_time_ms(out, a->active_at_ms);
+    buf_puts(out, ",\"value\":");
+    json_number(out, a->value);
+    buf_puts(out, ",\"group\":");
+    json_string(out, g->name);
+    buf_putc(out, '}');
+}
+
+/* A rule, as Prometheus's /api/v1/rules shows one, in snake_case. */
+static void
+write_rule(struct buf *out, const struct rule_group_row *g,
+           const struct rule_row *r)
+{
+    buf_puts(out, "{\"group\":");
+    json_string(out, g->name);
+    buf_puts(out, ",\"file\":");
+    json_string(out, g->file);
+    buf_puts(out, ",\"name\":");
+    json_string(out, r->name);
+    buf_puts(out, ",\"type\":");
+    json_string(out, r->alerting ? "alerting" : "recording");
+    buf_puts(out, ",\"health\":");
+    json_string(out, rule_health_name(r->health));
+    buf_puts(out, ",\"last_error\":");
+    json_string(out, r->last_error != NULL ? r->last_error : "");
+    buf_puts(out, ",\"last_evaluation\":");
+    if (r->last_eval_ms != 0)
+        json_time_ms(out, r->last_eval_ms);
+    else
+        buf_puts(out, "null");
+    buf_puts(out, ",\"evaluation_seconds\":");
+    json_number(out, r->eval_seconds);
+    buf_putc(out, '}');
+}
+
+/* ,"alerts":[...],"rules":[...] */
+static void
+write_rules(struct buf *out, const struct rule_view *rv)
+{
+    bool first = true;
+
+    buf_puts(out, ",\"alerts\":[");
+    for (size_t g = 0; rv != NULL && g < rv->ngroups; g++)
+        for (size_t i = 0; i < rv->groups[g].nrules; i++) {
+            const struct rule_row *r = &rv->groups[g].rules[i];
+
+            for (size_t k = 0; k < r->nalerts; k++) {
+                buf_puts(out, first ? "" : ",");
+                first = false;
+                write_alert(out, &rv->groups[g], r, &r->alerts[k]);
+            }
+        }
+    buf_puts(out, "],\"rules\":[");
+    first = true;
+    for (size_t g = 0; rv != NULL && g < rv->ngroups; g++)
+        for (size_t i = 0; i < rv->groups[g].nrules; i++) {
+            buf_puts(out, first ? "" : ",");
+            first = false;
+            write_rule(out, &rv->groups[g], &rv->groups[g].rules[i]);
+        }
+    buf_putc(out, ']');
+}
+
 void
 snapshot_json(const struct dashboard *d, const struct target_row *t,
-              size_t nt, struct buf *out)
+              size_t nt, const struct snapshot_more *more, struct buf *out)
 {
     bool first = true;
 
@@ -137,6 +230,54 @@ snapshot_json(const struct dashboard *d, const struct target_row *t,
             buf_putc(out, ',');
         write_target(out, &t[i]);
     }
-    buf_puts(out, "]}\n");
+    buf_putc(out, ']');
+    write_rules(out, more != NULL ? more->rules : NULL);
+    if (more != NULL && more->host != NULL) {
+        buf_putc(out, ',');
+        snapshot_host_json(more->host, out);
+    }
+    buf_puts(out, "}\n");
+}
+
+/* "ago" text for a time: 42s, 3m12s, 2h5m. */
+static void
+since_text(int64_t now_ms, int64_t then_ms, char *out, size_t size)
+{
+    int64_t ms = now_ms > then_ms ? now_ms - then_ms : 0;
+
+    duration_format(ms / 1000 * 1000, out, size);
+}
+
+void
+snapshot_alerts_text(const struct rule_view *rv, int64_t now_ms,
+                     struct buf *out)
+{
+    char since[32];
+
+    if (rv == NULL || rv->ngroups == 0)
+        return;
+    buf_printf(out, "\nalerts: %zu firing, %zu pending\n", rv->firing,
+               rv->pending);
+    for (size_t g = 0; g < rv->ngroups; g++)
+        for (size_t i = 0; i < rv->groups[g].nrules; i++) {
+            const struct rule_row *r = &rv->groups[g].rules[i];
+
+            for (size_t k = 0; k < r->nalerts; k++) {
+                const struct alert_row *a = &r->alerts[k];
+
+                if (a->state != ALERT_ROW_FIRING)
+                    continue;
+                since_text(now_ms, a->active_at_ms, since, sizeof since);
+                buf_puts(out, "FIRING ");
+                labels_format(a->labels, out);
+                buf_puts(out, " value ");
+                json_number(out, a->value);
+                buf_printf(out, ", active for %s\n", since);
+                for (size_t n = 0; n < a->annotations->n; n++)
+                    buf_printf(out, "  %s: %s\n",
+                               a->annotations->v[n].name,
+                               a->annotations->v[n].value);
+            }
+        }
 }
 

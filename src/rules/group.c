@@ -450,30 +450,35 @@ write_samples(struct rule_state *rs, struct store *st, int64_t t,
     rs->nwritten = n;
 }
 
+int
+rule_group_eval_rule(struct rule_group *g, struct store *st, int64_t t,
+                     size_t i)
+{
+    const struct rule_def *r = &g->def->rules[i];
+    struct rule_state *rs = &g->rules[i];
+    struct outvec out = { NULL, 0, 0 };
+    int rc;
+
+    free(rs->error);
+    rs->error = NULL;
+    if (r->kind == RULE_RECORD)
+        rc = eval_record(r, rs, st, t, g->def->limit, &out);
+    else
+        rc = eval_alert(r, rs, st, t, g->def->limit, &out);
+    /* A failed rule writes nothing and marks nothing stale. */
+    if (rc == 0)
+        write_samples(rs, st, t, &out);
+    outvec_fini(&out);
+    return rc;
+}
+
 size_t
 rule_group_eval(struct rule_group *g, struct store *st, int64_t t)
 {
     size_t failed = 0;
 
-    for (size_t i = 0; i < g->def->nrules; i++) {
-        const struct rule_def *r = &g->def->rules[i];
-        struct rule_state *rs = &g->rules[i];
-        struct outvec out = { NULL, 0, 0 };
-        int rc;
-
-        free(rs->error);
-        rs->error = NULL;
-        if (r->kind == RULE_RECORD)
-            rc = eval_record(r, rs, st, t, g->def->limit, &out);
-        else
-            rc = eval_alert(r, rs, st, t, g->def->limit, &out);
-        /* A failed rule writes nothing and marks nothing stale. */
-        if (rc == 0)
-            write_samples(rs, st, t, &out);
-        else
-            failed++;
-        outvec_fini(&out);
-    }
+    for (size_t i = 0; i < g->def->nrules; i++)
+        failed += rule_group_eval_rule(g, st, t, i) < 0;
     return failed;
 }
 
@@ -489,4 +494,42 @@ rule_group_alerts(const struct rule_group *g, size_t i,
 {
     *out = g->rules[i].alerts;
     return g->rules[i].nalerts;
+}
+
+/* A reload: the state moves, so alerts and staleness carry on. */
+void
+rule_group_move_state(struct rule_group *g, size_t i,
+                      struct rule_group *from, size_t j)
+{
+    struct rule_state *dst = &g->rules[i], *src = &from->rules[j];
+
+    free(dst->error);
+    free(dst->written);
+    for (size_t k = 0; k < dst->nalerts; k++)
+        alert_release(&dst->alerts[k]);
+    free(dst->alerts);
+    *dst = *src;
+    memset(src, 0, sizeof(*src));
+    /* Only alerting rules keep alerts, as Prometheus copies them only
+     * from one alerting rule to another. */
+    if (g->def->rules[i].kind != RULE_ALERT) {
+        for (size_t k = 0; k < dst->nalerts; k++)
+            alert_release(&dst->alerts[k]);
+        free(dst->alerts);
+        dst->alerts = NULL;
+        dst->nalerts = 0;
+    }
+}
+
+void
+rule_group_mark_stale(struct rule_group *g, size_t i, struct store *st,
+                      int64_t t)
+{
+    struct rule_state *rs = &g->rules[i];
+
+    for (size_t k = 0; k < rs->nwritten; k++)
+        store_append(st, rs->written[k], t, store_stale_nan());
+    free(rs->written);
+    rs->written = NULL;
+    rs->nwritten = 0;
 }

@@ -54,6 +54,25 @@ void rule_group_free(struct rule_group *g);
  * rules after it still run. Returns the number of rules that failed.
  */
 size_t rule_group_eval(struct rule_group *g, struct store *st, int64_t t);
+/*
+ * Evaluates rule i alone at t, as rule_group_eval does for each rule (so
+ * a caller can spread a group's rules over several steps, all at one t).
+ * 0, or -1 when it failed; its error is kept.
+ */
+int rule_group_eval_rule(struct rule_group *g, struct store *st, int64_t t,
+                         size_t i);
+/*
+ * For a reload: moves rule j's state out of from into rule i of g (its
+ * error, the series it wrote, and its alerts when rule i is an alerting
+ * rule), leaving from's rule j with none. The caller picks which rules
+ * match; anything rule i had is released.
+ */
+void rule_group_move_state(struct rule_group *g, size_t i,
+                           struct rule_group *from, size_t j);
+/* Writes a staleness marker at t to every series rule i wrote at its
+ * last evaluation and forgets them: for a rule that is gone. */
+void rule_group_mark_stale(struct rule_group *g, size_t i, struct store *st,
+                           int64_t t);
 /* Rule i's error from the last evaluation, or NULL when it succeeded. */
 const char *rule_group_error(const struct rule_group *g, size_t i);
 /*
