@@ -11,7 +11,8 @@ set -eu
 # ncurses, libcurl, libyaml, pcre2, cmocka, and for promdeck serve
 # libmicrohttpd, GnuTLS (its TLS) and libcrypt (bcrypt passwords).
 # Tests: tmux drives the real TUI, python3 serves test targets and DNS
-# answers, openssl makes TLS certificates, gzip makes a gzip bomb, procps
+# answers, openssl makes TLS certificates, gzip makes a gzip bomb, curl
+# asks the HTTP APIs (serve's, Prometheus's, Alertmanager's), procps
 # (pgrep) finds the processes the tests signal, prometheus (and promtool)
 # and prometheus-node-exporter are the real servers the comparison tests
 # start on 127.0.0.1 (node_exporter is what the Grafana dashboard tests
@@ -19,7 +20,7 @@ set -eu
 # test_alertmanager.sh sends promdeck's alerts to.
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
 libpcre2-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev
-tmux python3 openssl gzip procps
+tmux python3 openssl gzip procps curl
 prometheus prometheus-node-exporter prometheus-alertmanager"
 tools=""
 for group in "$@"; do

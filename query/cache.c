@@ -36,6 +36,8 @@ struct qcache {
     struct entry *slots;
     size_t nslots, used;
     size_t bytes, max_bytes;    /* samples and kept results */
+    int64_t reach;              /* reads end at or before it; or
+                                   INT64_MIN: unknown */
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
@@ -47,6 +49,7 @@ qcache_new(size_t max_bytes)
     struct qcache *c = xcalloc(1, sizeof(*c));
 
     c->max_bytes = max_bytes;
+    c->reach = INT64_MIN;
     c->results = arena_new();
     return c;
 }
@@ -61,6 +64,13 @@ qcache_clear(struct qcache *c)
     c->nslots = c->used = c->bytes = 0;
     arena_reset(c->results);
     c->nkept = 0;
+    c->reach = INT64_MIN;
+}
+
+void
+qcache_reach(struct qcache *c, int64_t maxt)
+{
+    c->reach = maxt;
 }
 
 void
@@ -124,6 +134,9 @@ fill(struct qcache *c, struct entry *e, const struct store *st, uint32_t id,
 {
     size_t cap = e->n;
 
+    /* The frame's later reads reach this far: one decoding serves all. */
+    if (maxt < c->reach)
+        maxt = c->reach;
     c->bytes -= e->n * sizeof(*e->s);
     e->n = store_read(st, id, mint, maxt, &e->s, &cap);
     e->id1 = id + 1;

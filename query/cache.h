@@ -26,8 +26,15 @@ struct qcache;
  * keeping new series and reads go to the store. */
 struct qcache *qcache_new(size_t max_bytes);
 void qcache_free(struct qcache *c);
-/* Forgets everything (the store changed). */
+/* Forgets everything (the store changed), the reach too. */
 void qcache_clear(struct qcache *c);
+/*
+ * Says that this frame's reads end at or before maxt (a dashboard's now,
+ * past its grid's end): the first read of a series then decodes up to
+ * maxt, so that the reads that reach further later in the frame are
+ * served from the cache instead of decoding the series again.
+ */
+void qcache_reach(struct qcache *c, int64_t maxt);
 /*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not

@@ -1,14 +1,18 @@
 /*
  * The series cache of a target: raw series text ("name{labels}" as the
  * body wrote it) to series id, so a series seen before skips relabelling
- * and the label limits. Open addressing with linear probing; each entry
- * remembers the scrape that last saw it, so series a scrape no longer
- * reports leave with a sweep.
+ * and the label limits. Compact: the keys sit back to back in one
+ * buffer, the entries (16 bytes) in the order their series came, and
+ * the hash table holds 8-byte entry indexes. A body lists its series in
+ * the same order every scrape, so a lookup first tries the entry after
+ * the last one found, with no hashing. Each entry remembers the scrape
+ * that last saw it, so series a scrape no longer reports leave with a
+ * sweep.
  *
  * Private to scrape/commit.c (tests may include it).
  *
- * Ownership: the cache owns a copy of every key; cache_clear frees them
- * all.
+ * Ownership: the cache owns its keys; an entry pointer stays valid until
+ * the next cache_insert, cache_sweep or cache_clear.
  */
 #ifndef SCRAPE_CACHE_H
 #define SCRAPE_CACHE_H
@@ -21,15 +25,17 @@
 /* The id of a series metric_relabel_configs drops. */
 #define CACHE_DROPPED UINT32_MAX
 
-/* The entry for key (len bytes, hash h), or NULL when there is none. */
+/* The entry for key (len bytes), or NULL when there is none. */
 struct cache_entry *cache_find(struct series_cache *c, const char *key,
-                               size_t len, uint64_t h);
+                               size_t len);
 /* Adds key (copied), which must not be in c yet, with id and scrape iter. */
 void cache_insert(struct series_cache *c, const char *key, size_t len,
-                  uint64_t h, uint32_t id, uint32_t iter);
-/* Drops the entries scrape iter did not see, freeing their keys. */
+                  uint32_t id, uint32_t iter);
+/* A new scrape starts: lookups expect the first entry first again. */
+void cache_rewind(struct series_cache *c);
+/* Drops the entries scrape iter did not see. */
 void cache_sweep(struct series_cache *c, uint32_t iter);
-/* Drops every entry and the table. */
+/* Drops every entry, the keys and the table. */
 void cache_clear(struct series_cache *c);
 /*
  * Replaces each provisional id (STAGE_NEW plus an index, see
@@ -37,5 +43,7 @@ void cache_clear(struct series_cache *c);
  * successful scrape created.
  */
 void cache_settle(struct series_cache *c, const uint32_t *fresh);
+/* Bytes the cache holds. */
+size_t cache_bytes(const struct series_cache *c);
 
 #endif

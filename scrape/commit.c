@@ -21,9 +21,6 @@
 #include "src/base/buf.h"
 #include "src/base/xalloc.h"
 
-/* FNV-1a's offset basis, where a cache key's hash starts. */
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-
 /* ORDER synth */
 static const char *const synth_names[] = {
     "up",
@@ -293,9 +290,7 @@ commit_stage(void *ctx, const struct expo_sample *s)
     struct target *t = ctx;
     struct target_stage *g = &t->stage;
     struct target_series *sr = &t->series;
-    uint64_t h = target_hash_bytes(s->series, s->series_len, FNV_OFFSET);
-    struct cache_entry *e = cache_find(&sr->cache, s->series, s->series_len,
-                                       h);
+    struct cache_entry *e = cache_find(&sr->cache, s->series, s->series_len);
     uint32_t id;
 
     if (e != NULL && e->id != CACHE_DROPPED && e->iter == sr->iter) {
@@ -308,10 +303,14 @@ commit_stage(void *ctx, const struct expo_sample *s)
         e->iter = sr->iter;
         id = e->id;
     } else {
+        /* What the cache may come to hold for it: its key and entry
+         * twice over (both grow by doubling) and two table slots (the
+         * table is at most 3/4 full and doubles too). */
         if (resolve_series(t->pool, t, s, &id) != 0 ||
-            charge(t, s->series_len + 16 + 2 * sizeof(*e)) != 0)
+            charge(t, 2 * (s->series_len + sizeof(*e)) +
+                      4 * sizeof(uint64_t)) != 0)
             return 1;
-        cache_insert(&sr->cache, s->series, s->series_len, h, id, sr->iter);
+        cache_insert(&sr->cache, s->series, s->series_len, id, sr->iter);
         if (id != CACHE_DROPPED)
             g->series_added++;
     }
@@ -339,6 +338,7 @@ commit_begin(struct target *t)
     if (g->budget != 0 && g->budget < COMMIT_STAGE_FLOOR)
         g->budget = COMMIT_STAGE_FLOOR;
     t->series.iter++;
+    cache_rewind(&t->series.cache);
 }
 
 void

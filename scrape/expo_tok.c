@@ -85,6 +85,29 @@ float_decimal_syntax(const char *s, size_t n)
     return i == n;
 }
 
+/*
+ * The common case, a counter or gauge written as a whole number: up to
+ * 15 digits (below 2^53, so exactly a double) with an optional minus,
+ * converted without strtod. False for anything else.
+ */
+static bool
+float_integer(const char *s, size_t n, double *out)
+{
+    bool neg = n > 0 && s[0] == '-';
+    uint64_t v = 0;
+    size_t i = neg;
+
+    if (n == i || n - i > 15)
+        return false;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = neg ? -(double)v : (double)v;
+    return true;
+}
+
 enum expo_tok_num
 expo_tok_float(const char *s, size_t n, locale_t loc, char *tmp,
                double *out)
@@ -92,7 +115,7 @@ expo_tok_float(const char *s, size_t n, locale_t loc, char *tmp,
     char *end;
     double v;
 
-    if (float_special(s, n, out))
+    if (float_integer(s, n, out) || float_special(s, n, out))
         return EXPO_NUM_OK;
     if (!float_decimal_syntax(s, n))
         return EXPO_NUM_SYNTAX;

@@ -38,19 +38,32 @@ enum synth {
     SYN_COUNT
 };
 
-/* One entry of the series cache: raw series text to series id. */
+/*
+ * One series of the cache: where its raw text is in the key bytes, its id
+ * and the scrape that last saw it. 16 bytes; entries are kept in the
+ * order their series first came, which is the body's order.
+ */
 struct cache_entry {
-    char *key;              /* NULL: empty slot */
-    uint64_t hash;
-    uint32_t len;           /* a line is at most 1 MiB */
+    uint32_t off, len;      /* key bytes [off, off + len) */
     uint32_t id;
     uint32_t iter;          /* the scrape that last saw it */
 };
 
-/* Open addressing with linear probing; cap is 0 or a power of two. */
+/*
+ * The series cache (scrape/cache.h): the keys back to back in one
+ * buffer, the entries in arrival order, and a hash table of entry
+ * indexes (cap 0 or a power of two). next is the entry the next sample
+ * is expected to be: a body lists its series in the same order scrape
+ * after scrape, so most lookups are one comparison with no hashing.
+ */
 struct series_cache {
+    char *keys;
+    size_t klen, kcap;
     struct cache_entry *v;
-    size_t cap, n;
+    size_t n, vcap;
+    uint64_t *slots;        /* hash tag << 32 | entry index + 1; 0 empty */
+    size_t cap;
+    size_t next;
 };
 
 /*
@@ -185,9 +198,7 @@ struct scrape_pool {
 
 /*
  * FNV-1a over n bytes of p, continuing from h (FNV's offset basis for a
- * fresh hash): the series cache's key hash and a target's identity hash.
- * The keys are short, and a target that crafts colliding names only slows
- * down its own cache.
+ * fresh hash): a target's identity hash.
  */
 static inline uint64_t
 target_hash_bytes(const char *p, size_t n, uint64_t h)

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "query/query.h"
 #include "src/base/duration.h"
@@ -30,6 +33,9 @@
 #define GC_EVERY_MS (60 * 1000)
 /* How often a server's targets are asked for (--source, attach). */
 #define TARGETS_EVERY_MS 5000
+/* The longest a slice of evaluation runs before keys are read again
+ * (a query that takes longer finishes first). */
+#define SLICE_MS 8
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
 /* The longest slice of rule evaluation between two looks at the keys:
@@ -453,40 +459,105 @@ fill_targets(struct loop *l)
                  l->cfg);
 }
 
-/* Step 4: evaluate the visible page if its data moved on, then draw. */
+/* Draws the screen from the last complete results. */
 static void
-draw_frame(struct loop *l, int64_t now, bool data_changed)
+draw(struct loop *l)
 {
     char status[160];
-    struct qeval_ctl ctl;
 
-    if (data_changed && !ui_paused(l->ui)) {
-        int page = ui_current_page(l->ui);
-
-        query_limits(l, &ctl);
-        dash_set_limits(l->dash, &ctl);
-
-        if (now >= l->next_variables) {
-            dash_refresh_variables(l->dash, l->store);
-            l->next_variables = now + VARIABLES_EVERY_MS;
-        }
-        if (page >= 0)
-            dash_evaluate(l->dash, l->store, now, page);
-        fill_targets(l);
-        rule_list_mark_panels(&l->rulelist, dash_model(l->dash), page,
-                              l->store, now);
-        containers_eval(&l->containers, l->store, now,
-                        dash_model(l->dash)->range_ms, CONTAINER_HISTORY);
-        ui_set_containers(l->ui, &l->containers);
-    }
     /* The rows borrow from the rules, which may have moved on since. */
     rule_list_fill(&l->rulelist, l->rules);
     ui_set_rules(l->ui, &l->rulelist.view);
     if (l->source != NULL)     /* answers come between evaluations */
-        fill_remote_targets(l, now);
+        fill_remote_targets(l, time_now_ms());
     format_status(l, status, sizeof(status));
     ui_draw(l->ui, dash_model(l->dash), &l->targets.view, status);
     mark_clean(dash_model(l->dash));
+}
+
+/* What run_live keeps between passes, beyond the loop itself. */
+struct live {
+    struct loop *l;
+    bool changed;               /* data came in since the last frame */
+    bool evaluating;            /* a frame is being evaluated in slices */
+    int drawn_page;             /* the page of the last draw, -1 none */
+    int64_t frame_now;          /* the clock of the last frame begun */
+    int64_t next_frame;         /* when the next frame is due */
+};
+
+/* dash_shown_fn: the panels of the last draw, when it was of the page
+ * being evaluated; before the page is first drawn, every one. */
+static bool
+in_sight(void *ctx, size_t slot)
+{
+    const struct live *v = ctx;
+
+    if (v->drawn_page != ui_current_page(v->l->ui))
+        return true;
+    return ui_in_sight(v->l->ui, slot);
+}
+
+/* Step 4a: starts evaluating the page shown at now (its panels in
+ * sight); the targets view only takes the new target states, and is
+ * drawn at once. */
+static void
+begin_frame(struct live *v, int64_t now)
+{
+    struct loop *l = v->l;
+    int page = ui_current_page(l->ui);
+    struct qeval_ctl ctl;
+
+    fill_targets(l);
+    containers_eval(&l->containers, l->store, now,
+                    dash_model(l->dash)->range_ms, CONTAINER_HISTORY);
+    ui_set_containers(l->ui, &l->containers);
+    if (page < 0) {
+        rule_list_mark_panels(&l->rulelist, dash_model(l->dash), page,
+                              l->store, now);
+        draw(l);
+        return;
+    }
+    query_limits(l, &ctl);
+    dash_set_limits(l->dash, &ctl);
+    if (now >= l->next_variables) {
+        dash_refresh_variables(l->dash, l->store);
+        l->next_variables = now + VARIABLES_EVERY_MS;
+    }
+    dash_frame_begin(l->dash, l->store, now, page, in_sight, v);
+    v->evaluating = true;
+    v->frame_now = now;
+}
+
+/* Step 4b: one slice of the frame; the screen is drawn once it is
+ * complete, from its results. */
+static void
+step_frame(struct live *v)
+{
+    struct loop *l = v->l;
+
+    if (!dash_frame_step(l->dash, l->store,
+                         time_mono_s() + SLICE_MS / 1000.0))
+        return;
+    v->evaluating = false;
+    rule_list_mark_panels(&l->rulelist, dash_model(l->dash),
+                          ui_current_page(l->ui), l->store, v->frame_now);
+    draw(l);
+    v->drawn_page = ui_current_page(l->ui);
+}
+
+/*
+ * A key changed the screen: it is drawn at once from the results there
+ * are, then the panels that came into sight (a page switch, a scroll,
+ * zoom) are evaluated at the last frame's clock, so those evaluated for
+ * it already are not evaluated again.
+ */
+static void
+answer_key(struct live *v, int64_t now)
+{
+    draw(v->l);
+    v->drawn_page = ui_current_page(v->l->ui);
+    if (!ui_paused(v->l->ui))
+        begin_frame(v, v->evaluating ? v->frame_now : now);
 }
 
 /*
@@ -580,13 +651,83 @@ remote_due(const struct loop *l, int64_t now, int64_t *next)
     return true;
 }
 
+/*
+ * Once a minute: the store drops what fell out of retention, and the
+ * heap gives back the pages that frees left empty. glibc keeps them
+ * otherwise: a frame that decoded whole ranges (a page shown again, a
+ * changed range) frees tens of megabytes in pieces too small to be
+ * mapped on their own, and they would stay resident for good.
+ */
+static void
+collect_garbage(struct loop *l, int64_t now)
+{
+    store_gc(l->store, now);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+/* Reload, range and variable changes, explore's Enter; true when the
+ * data to show changed. */
+static bool
+handle_action(struct loop *l, unsigned act, int64_t now)
+{
+    bool changed = false;
+
+    if ((act & UI_RELOAD) || reload_requested) {
+        reload(l, now);
+        changed = true;
+    }
+    if (act & (UI_RANGE | UI_VARIABLE))
+        apply_view_change(l, act);
+    if (act & UI_EXPLORE)
+        run_explore(l, now);
+    return changed;
+}
+
+/*
+ * Step 1, between frames only: scrapes land then, so a frame's panels
+ * read one store and share what they decode (transfers wait no longer
+ * than when a frame was evaluated in one go).
+ */
+static void
+move_transfers(struct live *v, int64_t now)
+{
+    if (v->evaluating)
+        return;
+    v->changed |= scrape_pool_pump(v->l->pool, now) > 0;
+    v->changed |= sync_targets(v->l, now);
+}
+
+/* Step 4: a frame is begun each refresh period when data came in (else
+ * the screen is only drawn), and evaluated a slice per pass. */
+static void
+evaluate(struct live *v, int64_t now)
+{
+    if (!v->evaluating && now >= v->next_frame) {
+        if (v->changed && !ui_paused(v->l->ui))
+            begin_frame(v, now);
+        else
+            draw(v->l);
+        v->changed = false;
+        v->next_frame = now + v->l->cli->refresh_ms;
+    }
+    if (v->evaluating)
+        step_frame(v);
+}
+
+/*
+ * One pass: wait (not at all while a frame is being evaluated, so that
+ * keys are read between its slices), move transfers along (between
+ * frames), read keys and answer them at once, start due scrapes, then
+ * evaluate.
+ */
 static int
 run_live(struct loop *l)
 {
-    int64_t now = time_now_ms(), next_frame = now, next_gc = now;
-    int64_t next_remote = now;
+    int64_t now = time_now_ms(), next_gc = now, next_remote = now;
     struct explore_completer completer = { l->store, complete_from_store };
-    bool changed = true;
+    struct live v = { l, true, false, -1, now, now };
 
     if (l->source != NULL) {
         completer = (struct explore_completer){ l->source,
@@ -604,40 +745,29 @@ run_live(struct loop *l)
         bool key = false;
         unsigned act;
 
-        scrape_pool_wait(l->pool, ui_input_fd(l->ui),
-                         wait_time(l, now, next_frame), &key);
+        scrape_pool_wait(l->pool, ui_input_fd(l->ui), v.evaluating ? 0 :
+                         wait_time(l, now, v.next_frame), &key);
         if (key && terminal_gone(ui_input_fd(l->ui)))
             break;
         now = time_now_ms();
-        if (scrape_pool_pump(l->pool, now) > 0)            /* 1 */
-            changed = true;
-        if (sync_targets(l, now))
-            changed = true;
+        move_transfers(&v, now);                            /* 1 */
         act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
         if (act & UI_QUIT)                                  /* 2 */
             break;
-        if ((act & UI_RELOAD) || reload_requested) {
-            reload(l, now);
-            changed = true;
-        }
-        if (act & (UI_RANGE | UI_VARIABLE))
-            apply_view_change(l, act);
-        if (act & UI_EXPLORE)
-            run_explore(l, now);
+        v.changed |= handle_action(l, act, now);
+        if (act != UI_NONE)
+            answer_key(&v, now);
         scrape_pool_start_due(l->pool, now);                /* 3 */
-        if (run_rules(l, now))
-            changed = true;
+        /* Rules write to the store too: between frames, as scrapes. */
+        if (!v.evaluating && run_rules(l, now))
+            v.changed = true;
         if (l->notifier != NULL)
             notifier_tick(l->notifier, now);
-        if (now >= next_frame || act != UI_NONE) {          /* 4 */
-            /* A server's data moves on without scrapes here. */
-            changed |= remote_due(l, now, &next_remote);
-            draw_frame(l, now, changed || act != UI_NONE);
-            changed = false;
-            next_frame = now + l->cli->refresh_ms;
-        }
+        /* A server's data moves on without scrapes here. */
+        v.changed |= remote_due(l, now, &next_remote);
+        evaluate(&v, now);                                  /* 4 */
         if (now >= next_gc) {
-            store_gc(l->store, now);
+            collect_garbage(l, now);
             next_gc = now + GC_EVERY_MS;
         }
     }

@@ -35,9 +35,26 @@ next_byte(const char **s)
     return (unsigned char)*(*s)++;
 }
 
+/*
+ * Go's order of the bytes the strings stand for. Up to the first 0xC0
+ * byte (the start of C0 80, a NUL byte) that is the order of the bytes
+ * themselves, a string that ends first having the smaller byte there,
+ * its NUL; only from a C0 on are they read pair by pair.
+ */
 int
 labels_strcmp(const char *a, const char *b)
 {
+    const unsigned char *p = (const unsigned char *)a;
+    const unsigned char *q = (const unsigned char *)b;
+
+    while (*p == *q && *p != '\0' && *p != 0xc0) {
+        p++;
+        q++;
+    }
+    if (*p != 0xc0 && *q != 0xc0)
+        return *p == *q ? 0 : *p < *q ? -1 : 1;
+    a = (const char *)p;
+    b = (const char *)q;
     for (;;) {
         int x = next_byte(&a), y = next_byte(&b);
 
@@ -181,12 +198,17 @@ labels_cmp(const struct labels *a, const struct labels *b)
     int c;
 
     for (size_t i = 0; i < n; i++) {
-        c = strcmp(a->v[i].name, b->v[i].name);
-        if (c != 0)
-            return c < 0 ? -1 : 1;
-        c = labels_strcmp(a->v[i].value, b->v[i].value);
-        if (c != 0)
-            return c;
+        /* Interned strings are often the very same pointer. */
+        if (a->v[i].name != b->v[i].name) {
+            c = strcmp(a->v[i].name, b->v[i].name);
+            if (c != 0)
+                return c < 0 ? -1 : 1;
+        }
+        if (a->v[i].value != b->v[i].value) {
+            c = labels_strcmp(a->v[i].value, b->v[i].value);
+            if (c != 0)
+                return c;
+        }
     }
     if (a->n == b->n)
         return 0;

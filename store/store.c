@@ -22,8 +22,12 @@
 #define NO_TIME    INT64_MIN
 #define HAS_SAMPLE 1u
 #define DEAD       2u
-/* Entries in each change history (a power of two): see struct hist. */
-#define HIST_CAP   512
+/* Entries in each change history (a power of two): see struct hist.
+ * Samples of one scrape share a timestamp and take one entry, so this
+ * reaches back some 8,000 scrapes: over a minute at 1,000 targets every
+ * 10 s, so a page shown again after that long is still refreshed by
+ * its new steps only. */
+#define HIST_CAP   8192
 
 /*
  * A history of changes by store version, for store_changes_since: the

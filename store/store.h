@@ -142,7 +142,7 @@ uint64_t store_version(const struct store *s);
  * Fills *out with the changes since version (from store_version). False
  * when the store no longer knows: too many changes since, a store_clear,
  * or a version it never had; the reader then treats everything as
- * changed. The history costs the store a fixed few kilobytes.
+ * changed. The history costs the store a fixed 256 KiB.
  */
 bool store_changes_since(const struct store *s, uint64_t version,
                          struct store_changes *out);

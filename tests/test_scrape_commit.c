@@ -322,6 +322,7 @@ test_cache_sweep_and_forget(void **state)
     commit_forget(&f->t);
     assert_int_equal(f->t.series.cache.n, 0);
     assert_null(f->t.series.cache.v);
+    assert_null(f->t.series.cache.keys);
     /* The next scrape finds its series again, as new to the cache but
      * not to the store. */
     assert_true(scrape(f, 3000, "a 2\n", NULL));

@@ -142,13 +142,13 @@ test_overflow(void **state)
     struct store_changes c;
 
     (void)state;
-    for (int64_t t = 1; t <= 5000; t++) {
+    for (int64_t t = 1; t <= 20000; t++) {
         assert_int_equal(store_append(s, a, t, 1), 0);
-        if (t == 4990)
+        if (t == 19990)
             mid = store_version(s);
     }
     assert_false(store_changes_since(s, v0, &c));
-    assert_changes(s, mid, 4991, INT64_MIN);
+    assert_changes(s, mid, 19991, INT64_MIN);
     store_free(s);
 }
 

@@ -593,6 +593,14 @@ ui_paused(const struct ui *ui)
     return ui->vs.paused;
 }
 
+bool
+ui_in_sight(const struct ui *ui, size_t panel)
+{
+    int page = ui_current_page(ui);
+
+    return page >= 0 && view_page_in_sight(&ui->vs, (size_t)page, panel);
+}
+
 int
 ui_current_page(const struct ui *ui)
 {

@@ -119,6 +119,9 @@ void ui_set_containers(struct ui *ui, const struct container_table *t);
 /* Makes the containers view the one shown, sorted by CPU. */
 void ui_show_containers(struct ui *ui, const struct dashboard *d);
 
+/* Whether panel (layout order) of the page shown was in sight in the
+ * last draw (ui/view_page.h); false on other views. */
+bool ui_in_sight(const struct ui *ui, size_t panel);
 /*
  * Draws the current view. Only panels that changed are redrawn: those
  * with panel->dirty set (the UI reads it, src/ clears it after the draw)

@@ -655,6 +655,22 @@ view_page_draw(struct canvas *c, struct rect body, struct view_state *vs,
     plan_free(&p);
 }
 
+bool
+view_page_in_sight(const struct view_state *vs, size_t page, size_t panel)
+{
+    if (vs->view < 0 || (size_t)vs->view != page)
+        return false;
+    if (vs->zoom)
+        return (int)panel == vs->focus;
+    /* Not drawn yet, or more panels than the hit boxes hold. */
+    if (vs->shown_total == 0 || vs->npanels >= VIEW_MAX_PANELS)
+        return true;
+    for (int i = 0; i < vs->npanels; i++)
+        if (vs->panel_of[i] == (int)panel)
+            return true;
+    return false;
+}
+
 void
 view_page_draw_zoomed(struct canvas *c, struct rect body,
                       struct view_state *vs, const struct dashboard *d)

@@ -90,6 +90,15 @@ bool view_page_fold(struct view_state *vs, const struct dashboard *d,
 void view_page_draw(struct canvas *c, struct rect body,
                     struct view_state *vs, const struct dashboard *d,
                     uint64_t *sig, bool all);
+/*
+ * Whether panel (layout order) of page, the page shown, is in sight: the
+ * zoomed panel alone while zoomed, else one of the panels the last draw
+ * recorded (every panel when there are more than the hit boxes hold, or
+ * nothing was drawn yet). The caller knows whether that draw was of this
+ * page. src/ evaluates the panels in sight each frame.
+ */
+bool view_page_in_sight(const struct view_state *vs, size_t page,
+                        size_t panel);
 /* The focused panel alone over the whole body (no hit boxes). */
 void view_page_draw_zoomed(struct canvas *c, struct rect body,
                            struct view_state *vs, const struct dashboard *d);

@@ -32,6 +32,9 @@ struct dash_query {
     struct qincr *incr;         /* its last result, refreshed by step */
     struct api_range *remote;   /* the same, on the server */
     struct dash *dash;
+    size_t slot;                /* its panel on its page, layout order */
+    int64_t done_at;            /* the frame it was last evaluated for */
+    uint64_t done_version;      /* and the store's version then */
 };
 
 /* A panel title as written, before $var expansion. */
@@ -48,6 +51,8 @@ struct dash {
     size_t ntitles;
     struct qcache *cache;       /* this frame's decoded series and
                                  * aggregations, shared by its panels */
+    uint64_t cache_version;     /* the store's, when the cache was
+                                 * last emptied */
     bool vars_stale;            /* variables to read again before the
                                  * next evaluation */
     char **var_errors;          /* per variable: why its query failed */
@@ -61,6 +66,12 @@ struct dash {
     size_t *var_order, var_k;
     bool var_changed;
     int64_t var_now;
+    /* The frame being evaluated (dash_frame_begin): its clock and grid,
+     * the queries left (indexes, in order) and how many failed. */
+    int64_t frame_now;
+    struct dash_grid grid;
+    size_t *queue;
+    size_t nqueue, next, failed;
 };
 
 /* At most this much decoded history and results is kept per frame. */
@@ -125,6 +136,7 @@ compile_one(struct dash *d, struct dash_query *dq)
     }
     free(map);
     dq->panel->dirty = true;
+    dq->done_at = INT64_MIN;
 }
 
 /* Expands every panel title and recompiles every query, after a change
@@ -146,9 +158,10 @@ recompile(struct dash *d)
         compile_one(d, &d->queries[i]);
 }
 
-/* Takes the templates of one panel's title and queries. */
+/* Takes the templates of one panel's title and queries; slot is the
+ * panel's place on its page in layout order. */
 static void
-take_panel(struct dash *d, struct panel *p, int page)
+take_panel(struct dash *d, struct panel *p, int page, size_t slot)
 {
     d->titles = xreallocarray(d->titles, d->ntitles + 1, sizeof(*d->titles));
     d->titles[d->ntitles].panel = p;
@@ -165,6 +178,8 @@ take_panel(struct dash *d, struct panel *p, int page)
         dq->panel = p;
         dq->dash = d;
         dq->page = page;
+        dq->slot = slot;
+        dq->done_at = INT64_MIN;
         dq->tmpl = dq->pq->expr;
         dq->pq->expr = NULL;
     }
@@ -176,13 +191,17 @@ compile_all(struct dash *d)
 {
     struct dashboard *m = &d->model;
 
-    for (size_t pg = 0; pg < m->npages; pg++)
+    for (size_t pg = 0; pg < m->npages; pg++) {
+        size_t slot = 0;
+
         for (size_t r = 0; r < m->pages[pg].nrows; r++) {
             struct row *row = &m->pages[pg].rows[r];
 
             for (size_t i = 0; i < row->npanels; i++)
-                take_panel(d, &row->panels[i], (int)pg);
+                take_panel(d, &row->panels[i], (int)pg, slot++);
         }
+    }
+    d->queue = xcalloc(d->nqueries + 1, sizeof(*d->queue));
     recompile(d);
 }
 
@@ -516,6 +535,7 @@ dash_free(struct dash *d)
     free(d->var_errors);
     free(d->titles);
     free(d->queries);
+    free(d->queue);
     dashmodel_fini(&d->model);
     free(d);
 }
@@ -598,10 +618,15 @@ series_for(struct qresult *m, const struct labels *ls, size_t nsorted)
     return s;
 }
 
-/* Adds the instant result at now to the range result m: each series
- * gets its value at now as its newest point. */
+/*
+ * Adds the value at now to the range result m: at is the same query
+ * over the one-step grid at now (what Prometheus's instant query at now
+ * returns, as a matrix), or a server's instant answer at at->t (a vector
+ * or scalar), and each of its series' point goes onto m's series with
+ * its labels as the newest point.
+ */
 static void
-merge_value_at_now(struct qresult *m, const struct qresult *at, int64_t now)
+merge_value_at_now(struct qresult *m, const struct qresult *at)
 {
     static const struct labels none = { NULL, 0 };
     size_t nsorted;
@@ -611,15 +636,16 @@ merge_value_at_now(struct qresult *m, const struct qresult *at, int64_t now)
     if (m->nseries > 1)
         qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
     nsorted = m->nseries;
-    if (at->type == QV_SCALAR) {
-        append_point(m->arena, series_for(m, &none, nsorted), now,
+    if (at->type == QV_SCALAR)
+        append_point(m->arena, series_for(m, &none, nsorted), at->t,
                      at->scalar);
-    } else if (at->type == QV_VECTOR) {
-        for (size_t i = 0; i < at->nseries; i++)
-            if (at->series[i].npoints > 0)
-                append_point(m->arena, series_for(m, &at->series[i].labels,
-                                                  nsorted), now,
-                             at->series[i].points[0].v);
+    for (size_t i = 0; at->type != QV_SCALAR && i < at->nseries; i++) {
+        const struct qseries *s = &at->series[i];
+
+        if (s->npoints > 0)
+            append_point(m->arena, series_for(m, &s->labels, nsorted),
+                         at->type == QV_MATRIX ? s->points[0].t : at->t,
+                         s->points[0].v);
     }
     if (m->nseries > nsorted && m->nseries > 1)
         qsort(m->series, m->nseries, sizeof(*m->series), cmp_series);
@@ -670,7 +696,11 @@ copy_matrix(const struct qresult *src)
  * at now, which stats, gauges, bars and tables show and graphs end on, is
  * what Prometheus's instant query returns. Without it a panel would show
  * a value up to a step old (7 minutes at 24 h), or none at all for the
- * first step after promdeck starts. False when the query failed.
+ * first step after promdeck starts. The value at now is evaluated as a
+ * grid of one step through the frame cache, so that panels reading the
+ * same series decode them once and share their aggregations, as the
+ * grids do; tests/test_query_incr.c holds it equal to the instant query.
+ * False when the query failed.
  */
 static bool
 evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
@@ -685,14 +715,15 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     res = qincr_range(dq->incr, dq->compiled, st, d->cache, g->start,
                       g->end, g->step, &d->ctl, &diag);
     if (res != NULL && res->type == QV_MATRIX && now != g->end) {
-        at = qeval_instant_ctl(dq->compiled, st, now, &d->ctl, &diag);
+        at = qeval_range_ctl(dq->compiled, st, d->cache, now, now, g->step,
+                             &d->ctl, &diag);
         copy = at != NULL ? copy_matrix(res) : NULL;
         /* Failing at now (the budget, say) fails the panel: without its
          * value at now it would show an older one as current. */
         qresult_free(res);
         res = copy;
         if (res != NULL)
-            merge_value_at_now(res, at, now);
+            merge_value_at_now(res, at);
         qresult_free(at);
     }
     qresult_free(dq->pq->result);
@@ -720,7 +751,7 @@ on_remote(void *ctx, struct qresult *range, struct qresult *at,
         copy = copy_matrix(range);
         qresult_free(range);
         range = copy;
-        merge_value_at_now(range, at, at->t);
+        merge_value_at_now(range, at);
     }
     qresult_free(at);
     qresult_free(dq->pq->result);
@@ -754,39 +785,83 @@ variables_empty(const struct dashboard *m)
     return false;
 }
 
-size_t
-dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
-              int page)
+void
+dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
+                 int page, dash_shown_fn shown, void *ctx)
 {
     struct dashboard *m = &d->model;
-    struct dash_grid g;
-    size_t failed = 0;
+    uint64_t version = store_version(st);
 
     if (d->vars_stale || variables_empty(m))
         dash_refresh_variables_at(d, st, now_ms);
-    g = dash_grid_at(m->range_ms, m->step_ms, now_ms);
-    m->now_ms = now_ms;
+    d->grid = dash_grid_at(m->range_ms, m->step_ms, now_ms);
+    d->frame_now = m->now_ms = now_ms;
+    d->nqueue = d->next = d->failed = 0;
     /* The store has changed since the last frame: read afresh, once. */
     qcache_clear(d->cache);
+    qcache_reach(d->cache, now_ms);
+    d->cache_version = version;
     for (size_t i = 0; i < d->nqueries; i++) {
         struct dash_query *dq = &d->queries[i];
 
         if (dq->compiled == NULL) {
-            failed++;
+            d->failed++;
             continue;
         }
-        if (page >= 0 && dq->page != page)
+        if ((page >= 0 && dq->page != page) ||
+            (shown != NULL && !shown(ctx, dq->slot)) ||
+            (dq->done_at == now_ms && dq->done_version == version))
             continue;
+        d->queue[d->nqueue++] = i;
+    }
+}
+
+bool
+dash_frame_step(struct dash *d, const struct store *st, double until)
+{
+    while (d->next < d->nqueue) {
+        struct dash_query *dq = &d->queries[d->queue[d->next++]];
+
         /* A signal stopped the last query: the rest would stop too. */
-        if (d->ctl.cancel != NULL && *d->ctl.cancel != 0)
+        if (d->ctl.cancel != NULL && *d->ctl.cancel != 0) {
+            d->next = d->nqueue;
             break;
-        if (d->client != NULL)
-            evaluate_remote(dq, &g, now_ms);
-        else
-            failed += !evaluate_one(d, dq, st, &g, now_ms);
+        }
+        if (d->client != NULL) {
+            evaluate_remote(dq, &d->grid, d->frame_now);
+            dq->done_at = d->frame_now;
+            continue;
+        }
+        /* Scrapes landed between two slices: what the cache holds is
+         * no longer what the store says. */
+        if (store_version(st) != d->cache_version) {
+            qcache_clear(d->cache);
+            qcache_reach(d->cache, d->frame_now);
+            d->cache_version = store_version(st);
+        }
+        d->failed += !evaluate_one(d, dq, st, &d->grid, d->frame_now);
+        dq->done_at = d->frame_now;
+        dq->done_version = d->cache_version;
+        if (until > 0 && d->next < d->nqueue && time_mono_s() >= until)
+            return false;
     }
     qcache_clear(d->cache);
-    return d->client != NULL ? dash_failed(d) : failed;
+    return true;
+}
+
+size_t
+dash_frame_failed(const struct dash *d)
+{
+    return d->client != NULL ? dash_failed(d) : d->failed;
+}
+
+size_t
+dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
+              int page)
+{
+    dash_frame_begin(d, st, now_ms, page, NULL, NULL);
+    dash_frame_step(d, st, 0);
+    return dash_frame_failed(d);
 }
 
 void

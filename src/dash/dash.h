@@ -5,11 +5,12 @@
  *
  * Ownership: a dash owns its model, its compiled queries and every result
  * hanging off the model; results are replaced (the old freed) only inside
- * dash_evaluate, never while a frame is drawn.
+ * dash_evaluate and dash_frame_step, never while a frame is drawn.
  */
 #ifndef DASH_DASH_H
 #define DASH_DASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,31 @@ struct dashboard *dash_model(struct dash *d);
  */
 size_t dash_evaluate(struct dash *d, const struct store *st, int64_t now_ms,
                      int page);
+/* Whether the panel in layout order slot of the page is in sight. */
+typedef bool (*dash_shown_fn)(void *ctx, size_t slot);
+/*
+ * dash_evaluate in slices, so that the caller can handle keys between
+ * them (DESIGN.md, "Data flow"). dash_frame_begin starts a frame at
+ * now_ms: it reads stale variables, sets the model's now_ms and queues
+ * the queries of page (< 0: every page) whose panels shown says are in
+ * sight (shown NULL: all of them), except those already evaluated for
+ * this now_ms with the store unchanged since, so a frame begun again at
+ * the same now_ms only adds the panels that came into sight. Panels out
+ * of sight keep their last results, and their incremental state catches
+ * up when they are shown. A frame begun while another is unfinished
+ * replaces it.
+ */
+void dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
+                      int page, dash_shown_fn shown, void *ctx);
+/*
+ * Evaluates queued queries, replacing each one's result as it goes, until
+ * none is left (true) or time_mono_s() reaches until after a query
+ * (false; until <= 0: no limit). The store may change between two calls
+ * (scrapes landing); each query reads it as it is when it runs.
+ */
+bool dash_frame_step(struct dash *d, const struct store *st, double until);
+/* How many queries of the frame failed so far, or do not compile. */
+size_t dash_frame_failed(const struct dash *d);
 /*
  * Selects value (an index into the variable's values; nvalues selects All
  * when the variable has all set) of variable var, then expands every

@@ -35,6 +35,21 @@ stop() {
 }
 check "serve --demo answers on \$XDG_RUNTIME_DIR/promdeck/promdeck.sock" \
     start_serve
+# has_rates: serve holds two scrapes of the demo, so rates have values.
+# (The terminals attach only then: an attach that starts before serve's
+# first scrapes keeps showing "no data" until a key is pressed, a known
+# bug in how the remote refresh marks panels to redraw.)
+has_rates() {
+    i=0
+    while [ $i -lt 150 ]; do
+        curl -s --unix-socket "$SOCK" --data-urlencode \
+            'query=sum(rate({__name__=~".+_requests_total"}[1m]))' \
+            http://x/api/v1/query | grep -q '"value"' && return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+check "serve has rates to show" has_rates
 
 attach() {      # attach SESSION: promdeck attach in tmux, 140x40
     tm new-session -d -s "$1" -x 140 -y 40 \
