@@ -139,6 +139,66 @@ test_unittest_rule_error(void **state)
     unittest_result_fini(&res);
 }
 
+static void
+test_unittest_unknown_fields(void **state)
+{
+    struct unittest_result res;
+
+    (void)state;
+    /*
+     * promtool decodes strictly: one error listing every unknown key in
+     * document order, at each level, and no test runs (text of promtool
+     * 2.42 test rules on the same file).
+     */
+    assert_int_equal(run("    bad1: 1\n  bad2: 2\n"
+                         "  alert_rule_test:\n"
+                         "  - eval_time: 5m\n    alertname: High\n"
+                         "    bad3: 3\n    exp_alerts:\n"
+                         "    - exp_labels: {job: a, severity: page}\n"
+                         "      bad4: 4\n"
+                         "  promql_expr_test:\n"
+                         "  - expr: job:x:sum\n    e_alvtime: 2m\n"
+                         "    exp_samples:\n"
+                         "    - labels: 'job:x:sum{job=\"a\"}'\n"
+                         "      value: 5\n      bad5: 5\n"
+                         "bad6: 6\n", &res),
+                     -1);
+    assert_int_equal(res.n, 1);
+    assert_string_equal(res.errors[0],
+        "yaml: unmarshal errors:\n"
+        "  line 11: field bad1 not found in type main.series\n"
+        "  line 12: field bad2 not found in type main.testGroup\n"
+        "  line 16: field bad3 not found in type main.alertTestCase\n"
+        "  line 19: field bad4 not found in type main.alert\n"
+        "  line 22: field e_alvtime not found in type main.promqlTestCase\n"
+        "  line 26: field bad5 not found in type main.sample\n"
+        "  line 27: field bad6 not found in type main.unitTestFile");
+    unittest_result_fini(&res);
+}
+
+static void
+test_unittest_eval_limit(void **state)
+{
+    struct unittest_result res;
+
+    (void)state;
+    /*
+     * 106700d at 1m is 153648001 evaluations (promtool runs them all, for
+     * hours): refused at once, naming the test that asks for it.
+     */
+    assert_int_equal(run("  promql_expr_test:\n"
+                         "  - expr: job:x:sum\n    eval_time: 2m\n"
+                         "  - expr: timestamp(x)\n    eval_time: 106700d\n",
+                         &res),
+                     -1);
+    assert_int_equal(res.n, 1);
+    assert_string_equal(res.errors[0],
+        "    tests[0] (name: t1), promql_expr_test[1]: eval_time 106700d "
+        "needs 153648001 evaluations of the rule groups (one every 1m "
+        "from 0s), more than promdeck's limit of 1000000");
+    unittest_result_fini(&res);
+}
+
 int
 main(void)
 {
@@ -146,6 +206,8 @@ main(void)
         cmocka_unit_test(test_unittest_passes),
         cmocka_unit_test(test_unittest_fails),
         cmocka_unit_test(test_unittest_rule_error),
+        cmocka_unit_test(test_unittest_unknown_fields),
+        cmocka_unit_test(test_unittest_eval_limit),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

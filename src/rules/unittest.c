@@ -4,7 +4,10 @@
  * up to the last eval_time; alerts checked at the evaluation that covers
  * their eval_time), the same comparisons and the same error texts. Input
  * series are loaded in full before the loop, which queries cannot tell
- * apart from promtool's loading them as time passes.
+ * apart from promtool's loading them as time passes. The file is decoded
+ * as strictly as promtool decodes it (unknown keys fail it); unlike
+ * promtool, a test group needing more than UNITTEST_MAX_EVALS steps of
+ * the loop is refused rather than run for hours.
  */
 #include "src/rules/unittest.h"
 
@@ -32,6 +35,7 @@
 /* One test group's run: its store, its rule groups in evaluation order. */
 struct run {
     const struct yaml_node *tg;     /* the test group's mapping */
+    size_t index;                   /* its place in tests */
     int64_t eval_interval, interval;
     struct store *st;
     struct rulefile **files;
@@ -506,15 +510,21 @@ check_alerts_at(struct run *r, int64_t ts)
     }
 }
 
-/* The last eval_time of any test; every one must be a duration. */
+/*
+ * The last eval_time of any test, and which test asks for it (list and
+ * index; *list stays NULL when there are none); every one must be a
+ * duration.
+ */
 static int
-max_eval_time(struct run *r, int64_t *maxt)
+max_eval_time(struct run *r, int64_t *maxt, const char **list, size_t *at)
 {
     static const char *const lists[] = { "alert_rule_test",
                                          "promql_expr_test" };
     int64_t t;
 
     *maxt = 0;
+    *list = NULL;
+    *at = 0;
     for (size_t l = 0; l < 2; l++) {
         const struct yaml_node *tests = yaml_get(r->tg, lists[l]);
 
@@ -522,11 +532,40 @@ max_eval_time(struct run *r, int64_t *maxt)
             if (get_duration(yaml_get(yaml_seq_at(tests, i), "eval_time"),
                              0, &t, r->res) < 0)
                 return -1;
-            if (t > *maxt)
+            if (*list == NULL || t > *maxt) {
                 *maxt = t;
+                *list = lists[l];
+                *at = i;
+            }
         }
     }
     return 0;
+}
+
+/*
+ * promtool evaluates every rule group from 0 up to the last eval_time,
+ * however many steps that takes (106700d at 1m is 153 million); past
+ * UNITTEST_MAX_EVALS steps the test group is refused instead, naming the
+ * test that asks for it.
+ */
+static int
+check_eval_count(struct run *r, int64_t maxt, const char *list, size_t at)
+{
+    const char *name = yaml_scalar(yaml_get(r->tg, "name"));
+    int64_t steps = maxt / r->eval_interval + 1;
+    char t[32], every[32];
+
+    if (steps <= UNITTEST_MAX_EVALS)
+        return 0;
+    add_error(r->res, "    tests[%zu]%s%s%s, %s[%zu]: eval_time %s needs "
+              "%lld evaluations of the rule groups (one every %s from 0s), "
+              "more than promdeck's limit of %d",
+              r->index, name != NULL ? " (name: " : "",
+              name != NULL ? name : "", name != NULL ? ")" : "", list, at,
+              prom_duration(maxt, t, sizeof(t)), (long long)steps,
+              prom_duration(r->eval_interval, every, sizeof(every)),
+              UNITTEST_MAX_EVALS);
+    return -1;
 }
 
 /*
@@ -537,10 +576,12 @@ static int
 eval_loop(struct run *r)
 {
     int64_t maxt;
-    size_t before;
+    size_t before, at;
+    const char *list;
     char dur[96];
 
-    if (max_eval_time(r, &maxt) < 0)
+    if (max_eval_time(r, &maxt, &list, &at) < 0 ||
+        check_eval_count(r, maxt, list, at) < 0)
         return -1;
     for (int64_t ts = 0; ts <= maxt; ts += r->eval_interval) {
         before = r->res->n;
@@ -742,11 +783,14 @@ run_fini(struct run *r)
 
 /* One entry of tests: load, evaluate, compare (testGroup.test). */
 static void
-run_test_group(const struct yaml_node *root, const struct yaml_node *tg,
+run_test_group(const struct yaml_node *root, size_t index,
                int64_t eval_interval, const char *dir,
                struct unittest_result *res)
 {
-    struct run r = { .tg = tg, .eval_interval = eval_interval, .res = res };
+    struct run r = { .tg = yaml_seq_at(yaml_get(root, "tests"), index),
+                     .index = index, .eval_interval = eval_interval,
+                     .res = res };
+    const struct yaml_node *tg = r.tg;
     const struct yaml_node *pt = yaml_get(tg, "promql_expr_test");
 
     if (get_duration(yaml_get(tg, "interval"), eval_interval, &r.interval,
@@ -768,28 +812,97 @@ run_test_group(const struct yaml_node *root, const struct yaml_node *tg,
     run_fini(&r);
 }
 
-/* The keys promtool's unitTestFile and testGroup know. */
-static int
-check_file_keys(const struct yaml_node *root, struct unittest_result *res)
+/*
+ * The fields of each struct promtool decodes a test file into, and the
+ * struct (if any) under each field: promtool decodes strictly, so an
+ * unknown key anywhere fails the whole file before any test runs.
+ */
+struct schema {
+    const char *type;                   /* Go's name, for the message */
+    const char *const *keys;
+    const struct schema *const *under;  /* per key; NULL: a plain value */
+};
+
+static const struct schema sample_schema = {
+    "main.sample", (const char *const[]){ "labels", "value", NULL },
+    (const struct schema *const[]){ NULL, NULL },
+};
+static const struct schema promql_schema = {
+    "main.promqlTestCase",
+    (const char *const[]){ "expr", "eval_time", "exp_samples", NULL },
+    (const struct schema *const[]){ NULL, NULL, &sample_schema },
+};
+static const struct schema alert_schema = {
+    "main.alert",
+    (const char *const[]){ "exp_labels", "exp_annotations", NULL },
+    (const struct schema *const[]){ NULL, NULL },
+};
+static const struct schema alert_test_schema = {
+    "main.alertTestCase",
+    (const char *const[]){ "eval_time", "alertname", "exp_alerts", NULL },
+    (const struct schema *const[]){ NULL, NULL, &alert_schema },
+};
+static const struct schema series_schema = {
+    "main.series", (const char *const[]){ "series", "values", NULL },
+    (const struct schema *const[]){ NULL, NULL },
+};
+static const struct schema group_schema = {
+    "main.testGroup",
+    (const char *const[]){ "interval", "input_series", "alert_rule_test",
+                           "promql_expr_test", "external_labels",
+                           "external_url", "name", NULL },
+    (const struct schema *const[]){ NULL, &series_schema,
+                                    &alert_test_schema, &promql_schema,
+                                    NULL, NULL, NULL },
+};
+static const struct schema file_schema = {
+    "main.unitTestFile",
+    (const char *const[]){ "rule_files", "evaluation_interval",
+                           "group_eval_order", "tests", NULL },
+    (const struct schema *const[]){ NULL, NULL, NULL, &group_schema },
+};
+
+/*
+ * Appends a line per unknown key of the mapping n to out, in document
+ * order as promtool's decoder meets them (every struct under a field is
+ * an item of a list).
+ */
+static void
+unknown_keys(const struct yaml_node *n, const struct schema *sc,
+             struct buf *out)
 {
-    static const char *const keys[] = { "rule_files", "evaluation_interval",
-                                        "group_eval_order", "tests", NULL };
+    for (size_t i = 0; i < yaml_map_size(n); i++) {
+        const struct yaml_pair *p = yaml_map_at(n, i);
+        const char *name = yaml_scalar(p->key);
+        size_t k = 0;
 
-    for (size_t i = 0; i < yaml_map_size(root); i++) {
-        const struct yaml_node *k = yaml_map_at(root, i)->key;
-        const char *const *p = keys;
-        const char *name = yaml_scalar(k);
-
-        while (*p != NULL && (name == NULL || strcmp(*p, name) != 0))
-            p++;
-        if (*p == NULL) {
-            add_error(res, "yaml: unmarshal errors:\n  line %d: field %s "
-                      "not found in type main.unitTestFile", k->line,
-                      name != NULL ? name : "?");
-            return -1;
-        }
+        while (sc->keys[k] != NULL &&
+               (name == NULL || strcmp(sc->keys[k], name) != 0))
+            k++;
+        if (sc->keys[k] == NULL)
+            buf_printf(out, "\n  line %d: field %s not found in type %s",
+                       p->key->line, name != NULL ? name : "?", sc->type);
+        else if (sc->under[k] != NULL && yaml_is_seq(p->value))
+            for (size_t j = 0; j < yaml_seq_size(p->value); j++)
+                unknown_keys(yaml_seq_at(p->value, j), sc->under[k], out);
     }
-    return 0;
+}
+
+/* promtool's strict decoding: one error listing every unknown key. */
+static int
+check_keys(const struct yaml_node *root, struct unittest_result *res)
+{
+    struct buf b;
+    int rc = 0;
+
+    buf_init(&b, 0);
+    unknown_keys(root, &file_schema, &b);
+    if (b.len > 0) {
+        add_error(res, "yaml: unmarshal errors:%s", buf_str(&b));
+        rc = -1;
+    }
+    buf_fini(&b);
+    return rc;
 }
 
 int
@@ -809,14 +922,14 @@ unittest_run(const char *path, struct unittest_result *res)
     root = yaml_load_file(path, &d);
     if (root == NULL)
         add_error(res, "%s", d.msg);
-    else if (yaml_is_map(root) && check_file_keys(root, res) == 0 &&
+    else if (yaml_is_map(root) && check_keys(root, res) == 0 &&
              get_duration(yaml_get(root, "evaluation_interval"), MINUTE_MS,
                           &eval_interval, res) == 0) {
         if (eval_interval <= 0)
             eval_interval = MINUTE_MS;
         tests = yaml_get(root, "tests");
         for (size_t i = 0; i < yaml_seq_size(tests); i++)
-            run_test_group(root, yaml_seq_at(tests, i), eval_interval,
+            run_test_group(root, i, eval_interval,
                            slash != NULL ? dir : ".", res);
     }
     yaml_tree_free(root);

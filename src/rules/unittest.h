@@ -16,6 +16,13 @@
 
 #include <stddef.h>
 
+/*
+ * The most evaluations of the rule groups one test group may need (its
+ * last eval_time / evaluation_interval + 1): more is refused with an
+ * error naming the test, where promtool would run for hours.
+ */
+#define UNITTEST_MAX_EVALS 1000000
+
 struct unittest_result {
     char **errors;          /* promtool's error texts, in its order */
     size_t n;
