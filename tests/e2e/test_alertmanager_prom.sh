@@ -15,12 +15,11 @@ if ! command -v prometheus >/dev/null 2>&1; then
 fi
 use_tmux "alerts sent as Prometheus sends them"
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 cat >"$tmp/recv.py" <<'PY'
-import http.server, sys
+import http.server, os, sys
 # Logs each POSTed body as one line; serves the metrics file on GET.
+# Listens on a port of its own choosing (no other test can take it
+# between choosing and binding) and writes it to argv[1].
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -36,7 +35,11 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
     def log_message(self, *args):
         pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+srv.serve_forever()
 PY
 printf 'flag{disk="sda"} 1\n' >"$tmp/metrics"
 cat >"$tmp/rules.yml" <<'Y'
@@ -51,15 +54,18 @@ groups:
           summary: 'flag on {{ $labels.disk }} is {{ $value | humanize }}'
 Y
 for who in prom deck; do
-    port=$(free_port)
-    eval "${who}_port=$port"
-    python3 "$tmp/recv.py" "$port" "$tmp/$who.log" "$tmp/metrics" &
+    python3 "$tmp/recv.py" "$tmp/$who.port" "$tmp/$who.log" "$tmp/metrics" &
     on_exit "kill $! 2>/dev/null"
 done
 # Both receivers must listen before anyone sends: a first POST that is
 # refused is not retried until the resend delay, a minute later.
 for who in prom deck; do
-    eval "port=\$${who}_port"
+    i=0
+    until [ -s "$tmp/$who.port" ] || [ $i -gt 100 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    port=$(cat "$tmp/$who.port" 2>/dev/null)
+    eval "${who}_port=$port"
     i=0
     until curl -sf "http://127.0.0.1:$port/metrics" >/dev/null 2>&1; do
         i=$((i + 1))
