@@ -443,9 +443,16 @@ fill_remote_targets(struct loop *l, int64_t now)
     s->targets_new = false;
     targets_fill_api(&l->targets, s->have_targets ? &s->targets : NULL,
                      s->targets_error);
-    /* (--once has its step from start-up and keeps it.) */
-    if (l->ui != NULL && dash_min_step(l->dash) != s->min_step_ms)
+    /* (--once has its step from start-up and keeps it.) A new scrape
+     * interval is a new step, and the refresh period remote_due took
+     * from the old one (a minute, the global default, while a server
+     * just started has no targets yet) no longer holds: the panels are
+     * asked again at once rather than showing the old answer until
+     * then. */
+    if (l->ui != NULL && dash_min_step(l->dash) != s->min_step_ms) {
         dash_set_remote(l->dash, s->client, s->min_step_ms);
+        l->next_remote = now;
+    }
 }
 
 static void
@@ -638,16 +645,16 @@ apply_view_change(struct loop *l, unsigned act)
  * screen soon after it is back.
  */
 static bool
-remote_due(const struct loop *l, int64_t now, int64_t *next)
+remote_due(struct loop *l, int64_t now)
 {
     int64_t every = l->cli->refresh_ms;
 
-    if (l->source == NULL || now < *next)
+    if (l->source == NULL || now < l->next_remote)
         return false;
     if (l->source->min_step_ms > every
         && api_client_down(l->source->client) == NULL)
         every = l->source->min_step_ms;
-    *next = now + every;
+    l->next_remote = now + every;
     return true;
 }
 
@@ -725,7 +732,7 @@ evaluate(struct live *v, int64_t now)
 static int
 run_live(struct loop *l)
 {
-    int64_t now = time_now_ms(), next_gc = now, next_remote = now;
+    int64_t now = time_now_ms(), next_gc = now;
     struct explore_completer completer = { l->store, complete_from_store };
     struct live v = { l, true, false, -1, now, now };
 
@@ -764,7 +771,7 @@ run_live(struct loop *l)
         if (l->notifier != NULL)
             notifier_tick(l->notifier, now);
         /* A server's data moves on without scrapes here. */
-        v.changed |= remote_due(l, now, &next_remote);
+        v.changed |= remote_due(l, now);
         evaluate(&v, now);                                  /* 4 */
         if (now >= next_gc) {
             collect_garbage(l, now);

@@ -44,6 +44,7 @@ struct loop {
     struct container_table containers;  /* the containers view's rows */
     int64_t next_variables;     /* when label_values() is looked up next */
     int64_t next_targets;       /* when a server's targets are asked next */
+    int64_t next_remote;        /* when a server's data is due again */
 };
 
 /* The flag SIGINT and SIGTERM set (to the signal's number), for long
