@@ -503,6 +503,22 @@ statics_free(struct config_static *statics, size_t n)
     free(statics);
 }
 
+/* scheme: "http" or "https", into *out (replacing what it held). */
+static void
+parse_scheme(struct loader *ld, const struct yaml_node *n, char **out)
+{
+    const char *s = get_string(ld, n, "scheme");
+
+    if (s == NULL)
+        return;
+    if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
+        error_at(ld, yaml_get(n, "scheme"), (int)strlen(s),
+                 "invalid scheme \"%s\"; expected \"http\" or \"https\"",
+                 s);
+    free(*out);
+    *out = xstrdup(s);
+}
+
 /* scheme, metrics_path, body_size_limit: strings */
 static void
 parse_job_http(struct loader *ld, const struct yaml_node *n,
@@ -510,14 +526,7 @@ parse_job_http(struct loader *ld, const struct yaml_node *n,
 {
     const char *s;
 
-    if ((s = get_string(ld, n, "scheme")) != NULL) {
-        if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
-            error_at(ld, yaml_get(n, "scheme"), (int)strlen(s),
-                     "invalid scheme \"%s\"; expected \"http\" or "
-                     "\"https\"", s);
-        free(j->scheme);
-        j->scheme = xstrdup(s);
-    }
+    parse_scheme(ld, n, &j->scheme);
     if ((s = get_string(ld, n, "metrics_path")) != NULL) {
         free(j->metrics_path);
         j->metrics_path = xstrdup(s);
@@ -1019,14 +1028,7 @@ parse_am_fields(struct loader *ld, const struct yaml_node *n,
     const struct yaml_node *tn;
     const char *s;
 
-    if ((s = get_string(ld, n, "scheme")) != NULL) {
-        if (strcmp(s, "http") != 0 && strcmp(s, "https") != 0)
-            error_at(ld, yaml_get(n, "scheme"), (int)strlen(s),
-                     "invalid scheme \"%s\"; expected \"http\" or "
-                     "\"https\"", s);
-        free(am->scheme);
-        am->scheme = xstrdup(s);
-    }
+    parse_scheme(ld, n, &am->scheme);
     if ((s = get_string(ld, n, "path_prefix")) != NULL) {
         free(am->path_prefix);
         am->path_prefix = xstrdup(s);
