@@ -72,13 +72,20 @@ rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" \
            2>/dev/null || echo 0; }
 cpu_s() { awk -v t="$tck" '{ printf "%.2f", ($14 + $15) / t }' \
           "/proc/$1/stat" 2>/dev/null || echo 0; }
+# How many targets Prometheus found up: a farm that cannot keep up shows
+# here, and then the minute says little about either scraper.
+targets_up() {
+    [ -n "$prom" ] || { echo -; return; }
+    curl -s "http://127.0.0.1:$port/api/v1/query?query=count(up==1)" |
+        sed -n 's/.*"value":\[[^,]*,"\([0-9]*\)".*/\1/p'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b
                                            else printf "-" }'; }
 
 echo "scale: $count targets x $series series, every $interval," \
      "$minutes min, retention $retention"
-printf '%4s %10s %8s %10s %8s %8s %8s\n' min promdeck_MB cpu% \
-    prometheus_MB cpu% rss_x cpu_x
+printf '%4s %10s %8s %10s %8s %8s %8s %6s\n' min promdeck_MB cpu% \
+    prometheus_MB cpu% rss_x cpu_x up
 last_pd=$(cpu_s "$pd") last_pr=0
 [ -n "$prom" ] && last_pr=$(cpu_s "$prom")
 m=1
@@ -92,9 +99,9 @@ while [ "$m" -le "$minutes" ]; do
         use_pr=$(awk -v a="$now_pr" -v b="$last_pr" 'BEGIN { printf "%.1f", (a - b) / 60 * 100 }')
         last_pr=$now_pr
     fi
-    printf '%4d %10s %8s %10s %8s %8s %8s\n' "$m" "$rss_pd" "$use_pd" \
+    printf '%4d %10s %8s %10s %8s %8s %8s %6s\n' "$m" "$rss_pd" "$use_pd" \
         "$rss_pr" "$use_pr" "$(ratio "$rss_pd" "$rss_pr")" \
-        "$(ratio "$use_pd" "$use_pr")"
+        "$(ratio "$use_pd" "$use_pr")" "$(targets_up)"
     last_pd=$now_pd
     m=$((m + 1))
 done
