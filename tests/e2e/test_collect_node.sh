@@ -101,20 +101,6 @@ if [ ! -x "$NE" ]; then
     exit
 fi
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
-print(s.getsockname()[1])'
-}
-wait_http() {
-    i=0
-    while [ $i -lt $(($2 * 10)) ]; do
-        curl -sf --noproxy '*' -o /dev/null "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
 # Only the collectors promdeck has, so each side reports the same set,
 # with node_exporter 1.5's upstream filters, which promdeck follows:
 # Debian's build changes two defaults (it drops lo, and mounts under
