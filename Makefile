@@ -84,6 +84,8 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Each harness linked with tests/fuzz/replay.c instead of libFuzzer, by
 # the ordinary compiler: make check replays the seeds and regressions.
 FUZZ_REPLAYS = $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
+# What the harnesses share (the dashboard model check), linked into each.
+FUZZ_COMMON  = $(BUILD)/tests/fuzz/model_check.o
 
 # What install puts where; uninstall removes the same list.
 DASHBOARDS = $(wildcard dashboards/*.yaml)
@@ -204,12 +206,12 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -o $@ $^ $(LIBS)
 
-$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_COMMON) $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz-replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o \
-                        $(LIB)
+                        $(FUZZ_COMMON) $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -o $@ $^ $(LIBS)
 
