@@ -225,12 +225,10 @@ for name in sorted(names):
             errors.append("%s%s: promdeck %r, node_exporter %r .. %r"
                           % (k[0], k[1], v, a, b))
 # Every family node_exporter has from these collectors, promdeck has too
-# (but netlink's receive_nohandler and the isolated cpus' gauge, which
-# promdeck does not read).
-absent_ok = {"node_network_receive_nohandler_total", "node_cpu_isolated"}
+# (netlink's receive_nohandler and node_cpu_isolated included).
 theirs_names = {k[0] for k in ne2 if k[0].startswith("node_")
                 and not k[0].startswith("node_exporter_")}
-for name in sorted(theirs_names - names - absent_ok):
+for name in sorted(theirs_names - names):
     errors.append("%s: only node_exporter has it" % name)
 print("compared %d series of %d metrics" % (len(pd), len(names)))
 for e in errors[:40]:
