@@ -48,7 +48,7 @@ WERROR   ?=
 PKG_CONFIG ?= pkg-config
 DATADIR   = $(PREFIX)/share/promdeck
 MANDIR    = $(PREFIX)/share/man
-PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls \
+PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls zlib \
             libxcrypt
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral $(WERROR)
