@@ -111,7 +111,7 @@ worker_new(fs_statfs_fn fn)
     w->refs = 2;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 * 1024 + sizeof(w->path));
+    pthread_attr_setstacksize(&attr, 256 * 1024);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     rc = pthread_create(&tid, &attr, worker_main, w);
