@@ -33,8 +33,10 @@ done
 
 # event ACTION NAME: the engine changed, then says so on its stream.
 event() {
-    printf '{"status":"%s","id":"%s","Type":"container","Action":"%s",%s\n' \
-        "$1" "$id" "$1" "\"Actor\":{\"ID\":\"$id\",\"Attributes\":{\"image\":\"nginx:1.25\",\"name\":\"$2\"}},\"scope\":\"local\",\"time\":1700000100}" \
+    actor="{\"ID\":\"$id\",\"Attributes\":{\"image\":\"nginx:1.25\","
+    actor="$actor\"name\":\"$2\"}}"
+    printf '{"status":"%s","id":"%s","Type":"container","Action":"%s",%s}\n' \
+        "$1" "$id" "$1" "\"Actor\":$actor,\"time\":1700000100" \
         >>"$tmp/engine/events.jsonl"
 }
 engine() {      # engine SED-EXPR: the engine's list as it is now
