@@ -504,6 +504,26 @@ fill_targets(struct loop *l)
                  l->cfg);
 }
 
+/*
+ * The alerts and rules views' rows: from the rule files, or on a server
+ * from its rules and alerts APIs, asked for again every few seconds
+ * (a server without them, or failing, is the views' note).
+ */
+static void
+fill_rules(struct loop *l)
+{
+    struct source *s = l->source;
+
+    if (s == NULL) {
+        rule_list_fill(&l->rulelist, l->rules);
+        return;
+    }
+    source_poll_rule_views(s, time_now_ms());
+    rule_list_fill_remote(&l->rulelist, s->have_rules ? &s->rules : NULL,
+                          s->have_alerts ? &s->alerts : NULL,
+                          s->rules_error);
+}
+
 /* Draws the screen from the last complete results. */
 static void
 draw(struct loop *l)
@@ -511,7 +531,7 @@ draw(struct loop *l)
     char status[160];
 
     /* The rows borrow from the rules, which may have moved on since. */
-    rule_list_fill(&l->rulelist, l->rules);
+    fill_rules(l);
     ui_set_rules(l->ui, &l->rulelist.view);
     if (l->source != NULL)     /* answers come between evaluations */
         fill_remote_targets(l, time_now_ms());
