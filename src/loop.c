@@ -989,6 +989,7 @@ evaluate_remote(struct loop *l)
     source_wait(f, deadline, dash_pending_cb, l->dash);
     dash_evaluate(l->dash, l->store, time_now_ms(), -1);
     source_poll_targets(l->source);
+    source_poll_rule_views(l->source, time_now_ms());
     if (!source_wait(f, deadline, api_pending_cb, l->source->client))
         fprintf(stderr, "promdeck: %s did not answer every request "
                 "within --timeout\n", api_client_url(l->source->client));
@@ -1029,6 +1030,7 @@ run_once(struct loop *l)
     now = time_now_ms();
     if (l->source != NULL) {
         failed = evaluate_remote(l);
+        fill_rules(l);     /* the server's, as they just came */
     } else {
         if (!loop_collect(l))
             return 1;

@@ -6,7 +6,8 @@
 # the alert resolves. Behind a proxy that answers 404 for the rules and
 # alerts APIs (as Thanos Query or Mimir's querier without a ruler do),
 # the views say the server has no rules API; when it answers an error,
-# they show the server's error text.
+# they show the server's error text. --once -o json carries the server's
+# alerts and rules too.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
@@ -130,6 +131,24 @@ for s in prom deck; do
     expect $s "record: job:e2e_flag:sum" "$what: the rules view"
     expect $s "sum by (job) (e2e_flag)" "$what: the rule's query"
     tm send-keys -t $s 4
+done
+
+# --once -o json on a server: its alerts and rules in the snapshot.
+"$PROMDECK" --source "$P" --once -o json >"$tmp/once.prom" 2>"$tmp/once.err"
+"$PROMDECK" attach "unix:$usock" --once -o json >"$tmp/once.deck" \
+    2>>"$tmp/once.err"
+for w in prom deck; do
+    check "--once -o json on $w: the server's alerts and rules" \
+        python3 -c 'import json, sys
+o = json.load(open(sys.argv[1]))
+a = [a for a in o["alerts"] if a["name"] == "E2EFlag"][0]
+assert a["state"] == "firing" and a["group"] == "flags", a
+assert a["annotations"]["summary"] == "flag on sda is 1", a
+assert a["labels"]["severity"] == "page", a
+names = sorted(r["name"] for r in o["rules"])
+assert names == ["E2EFlag", "job:e2e_flag:sum"], names
+assert all(r["health"] == "ok" for r in o["rules"]), o["rules"]' \
+        "$tmp/once.$w"
 done
 
 # The series stops matching: both views follow the server.
