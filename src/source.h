@@ -2,9 +2,10 @@
  * A Prometheus-compatible server as the data source (--source URL,
  * promdeck attach): the API client built from the command line and
  * --source-config, and what the loop asks of the server besides the
- * dashboard's queries: the targets view, explore's expressions and Tab
- * completion (label names and values, kept and asked again now and then),
- * and a banner while the server cannot be reached.
+ * dashboard's queries: the targets view, the alerts and rules views
+ * (its rules and alerts APIs, asked again every few seconds), explore's
+ * expressions and Tab completion (label names and values, kept and asked
+ * again now and then), and a banner while the server cannot be reached.
  *
  * Ownership: the loop owns a source (source_open / source_close). The
  * fetcher and the ui are borrowed and outlive it. Nothing here blocks
