@@ -516,6 +516,55 @@ read_unlocked(const struct store *s, uint32_t id, int64_t mint,
     return n;
 }
 
+/*
+ * Reading on from a cursor. The chunk it stopped in is found again by
+ * its mint, since a head chunk moves when it grows and when it is
+ * sealed; its bits up to the cursor never change, so the decoder
+ * resumes there and decodes only the samples appended since.
+ */
+static size_t
+read_on_unlocked(const struct store *s, uint32_t id,
+                 struct store_cursor *cur, int64_t mint,
+                 struct sample **buf, size_t *cap, size_t len)
+{
+    const struct series *sr = get_series(s, id);
+    const struct chunk *c = sr->first;
+    int64_t from = mint, t;
+    size_t n = len;
+    double v;
+
+    if (cur->started) {
+        /* Nothing new: the common case, without touching a chunk. */
+        if (!(sr->flags & HAS_SAMPLE) || sr->enc.t <= cur->last)
+            return 0;
+        if (cur->last >= from)
+            from = cur->last + 1;
+    }
+    for (; c != NULL; c = c->next) {
+        struct chunk_iter it;
+
+        if (c->maxt < from)
+            continue;
+        if (cur->started && c->mint == cur->chunk) {
+            it = cur->it;
+            it.c = c;
+        } else {
+            chunk_iter_init(&it, c);
+        }
+        reserve(buf, cap, n, c->n - it.i);
+        while (chunk_iter_next(&it, &t, &v)) {
+            if (t >= from)
+                (*buf)[n++] = (struct sample){ t, v };
+        }
+        cur->started = true;
+        cur->last = c->maxt;
+        cur->chunk = c->mint;
+        cur->it = it;
+        cur->it.c = NULL;
+    }
+    return n - len;
+}
+
 static bool
 last_unlocked(const struct store *s, uint32_t id, int64_t maxt,
               struct sample *out)
@@ -1064,6 +1113,18 @@ store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
 
     rd_enter(s);
     n = read_unlocked(s, id, mint, maxt, buf, cap);
+    rd_leave(s);
+    return n;
+}
+
+size_t
+store_read_on(const struct store *s, uint32_t id, struct store_cursor *cur,
+              int64_t mint, struct sample **buf, size_t *cap, size_t len)
+{
+    size_t n;
+
+    rd_enter(s);
+    n = read_on_unlocked(s, id, cur, mint, buf, cap, len);
     rd_leave(s);
     return n;
 }

@@ -307,7 +307,7 @@ frame(struct qincr *inc, struct qcache *cache, const struct query *q,
     diag_clear(&da);
     diag_clear(&db);
     if (cache != NULL)
-        qcache_clear(cache);
+        qcache_frame(cache, st);
     a = qincr_range(inc, q, st, cache, start, end, step, NULL, &da);
     b = qeval_range(q, st, start, end, step, &db);
     buf_init(&what, 0);

@@ -38,7 +38,18 @@ trap 'exit 130' INT TERM
 command -v tmux >/dev/null || { echo "scale: needs tmux"; exit 1; }
 
 # The farm serves for the whole run and a little more, then stops itself.
-base=$((21000 + $$ % 2000))
+# Ports base .. base + COUNT + 10 must all be free: another farm (a longer
+# run beside this one) may hold some, so the range moves past any listener.
+listening() {
+    ss -Htln 2>/dev/null | awk -v lo="$1" -v hi="$2" '
+        { n = split($4, a, ":"); p = a[n] + 0 }
+        p >= lo && p <= hi { found = 1 } END { exit !found }'
+}
+base=${BASE_PORT:-$((21000 + $$ % 2000))}
+while listening "$base" $((base + count + 10)); do
+    base=$((base + count + 100))
+    [ "$base" -lt 60000 ] || { echo "scale: no free port range"; exit 1; }
+done
 python3 "$here/targetfarm" --count "$count" --series-per-target "$series" \
     --base-port "$base" --scrape-interval "$interval" \
     --duration $((minutes * 60 + 180)) --write-config "$dir/prom.yml" \
