@@ -45,6 +45,16 @@ struct kept {
     size_t n;
 };
 
+/* A selector's series, while the store's series generation stands. */
+struct kept_sel {
+    char *text;
+    size_t len;
+    uint64_t gen;
+    uint32_t used;              /* the frame that last asked for it */
+    struct qcache_series *s;
+    size_t n;
+};
+
 struct qcache {
     const struct store *st;     /* the store entries were read from */
     uint64_t version;           /* its version when last checked */
@@ -57,6 +67,8 @@ struct qcache {
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
+    struct kept_sel *sel;       /* selections; a page has tens */
+    size_t nsel, capsel;
 };
 
 struct qcache *
@@ -75,6 +87,22 @@ forget_results(struct qcache *c)
     c->bytes -= arena_used(c->results);
     arena_reset(c->results);
     c->nkept = 0;
+}
+
+static void
+drop_selection(struct qcache *c, struct kept_sel *k)
+{
+    c->bytes -= k->len + k->n * sizeof(*k->s);
+    free(k->text);
+    free(k->s);
+}
+
+static void
+clear_selections(struct qcache *c)
+{
+    for (size_t i = 0; i < c->nsel; i++)
+        drop_selection(c, &c->sel[i]);
+    c->nsel = 0;
 }
 
 /* Forgets every series (results stay: an evaluation may hold their
@@ -96,6 +124,7 @@ qcache_clear(struct qcache *c)
 {
     clear_series(c);
     forget_results(c);
+    clear_selections(c);
     c->st = NULL;
 }
 
@@ -109,6 +138,7 @@ qcache_free(struct qcache *c)
     free(c->e);
     free(c->index);
     free(c->kept);
+    free(c->sel);
     free(c);
 }
 
@@ -189,7 +219,10 @@ check(struct qcache *c, const struct store *st)
 
     if (c->st == st && version == c->version)
         return;
-    if (c->st != st || !store_changes_since(st, c->version, &ch)) {
+    if (c->st != st) {
+        clear_series(c);
+        clear_selections(c);
+    } else if (!store_changes_since(st, c->version, &ch)) {
         clear_series(c);
     } else if (ch.max_dropped != INT64_MIN) {
         for (size_t i = 0; i < c->n; i++)
@@ -269,6 +302,64 @@ qcache_frame(struct qcache *c, const struct store *st)
         c->n = k;
         reindex(c);
     }
+    /* Selections: the same, and those the store moved past. */
+    k = 0;
+    for (size_t i = 0; i < c->nsel; i++) {
+        if (c->frame - c->sel[i].used > KEEP_FRAMES ||
+            c->sel[i].gen != store_series_gen(st))
+            drop_selection(c, &c->sel[i]);
+        else
+            c->sel[k++] = c->sel[i];
+    }
+    c->nsel = k;
+}
+
+const struct qcache_series *
+qcache_selection(struct qcache *c, const struct store *st, const char *text,
+                 size_t len, size_t *n)
+{
+    uint64_t gen = store_series_gen(st);
+
+    check(c, st);
+    for (size_t i = 0; i < c->nsel; i++) {
+        struct kept_sel *k = &c->sel[i];
+
+        if (k->gen == gen && k->len == len &&
+            memcmp(k->text, text, len) == 0) {
+            k->used = c->frame;
+            *n = k->n;
+            return k->s;
+        }
+    }
+    return NULL;
+}
+
+void
+qcache_keep_selection(struct qcache *c, const struct store *st,
+                      const char *text, size_t len,
+                      const struct qcache_series *sel, size_t n)
+{
+    struct kept_sel *k;
+
+    check(c, st);
+    if (c->bytes >= c->max_bytes)
+        return;
+    if (c->nsel == c->capsel) {
+        c->capsel = c->capsel ? c->capsel * 2 : 16;
+        c->sel = xreallocarray(c->sel, c->capsel, sizeof(*c->sel));
+    }
+    k = &c->sel[c->nsel++];
+    k->text = xmalloc(len + 1);
+    memcpy(k->text, text, len);
+    k->text[len] = '\0';
+    k->len = len;
+    k->gen = store_series_gen(st);
+    k->used = c->frame;
+    k->n = n;
+    k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
+    if (n > 0)
+        memcpy(k->s, sel, n * sizeof(*sel));
+    c->bytes += len + n * sizeof(*k->s);
 }
 
 /* A new entry for id reading from mint; NULL when the cache is full. */
@@ -346,7 +437,8 @@ find_result(struct qcache *c, const char *text, size_t len,
     check(c, ev->st);
     for (i = 0; i < c->nkept; i++) {
         k = &c->kept[i];
-        if (k->version == c->version && k->len == len && k->ts.start == ts->start &&
+        if (k->version == c->version && k->len == len &&
+            k->ts.start == ts->start &&
             k->ts.step == ts->step && k->ts.n == ts->n &&
             k->ts.end == ts->end &&
             k->qstart == ev->qstart && k->qend == ev->qend &&

@@ -7,10 +7,12 @@
  * reads are served from that copy after decoding only what was appended
  * since (not the whole newest chunk again, as store_read would). Samples
  * no panel read in the last frames are let go, so the cache holds the
- * windows a page reads, not its history. Panels also share whole
- * aggregations (p50 and p95 of one histogram sum the same rates): the
- * evaluator keeps their results here too, by their text and grid, for as
- * long as the store does not change (query/eval.h).
+ * windows a page reads, not its history. Selections are kept too, by
+ * the selector's text, until a series is created or gc runs. Panels
+ * also share whole aggregations (p50 and p95 of one histogram sum the
+ * same rates): the evaluator keeps their results here too, by their
+ * text and grid, for as long as the store does not change
+ * (query/eval.h).
  * Not thread-safe.
  *
  * Ownership: the caller owns the cache (qcache_new/qcache_free), calls
@@ -40,6 +42,27 @@ void qcache_clear(struct qcache *c);
  * Everything it keeps reads exactly as the store would.
  */
 void qcache_frame(struct qcache *c, const struct store *st);
+/* A selected series: its id and labels (borrowed from the store). */
+struct qcache_series {
+    uint32_t id;
+    struct labels ls;
+};
+
+/*
+ * The series a selector (its text) chose in st, sorted by labels, as
+ * kept by qcache_keep_selection while st's series generation has not
+ * moved (store_series_gen); NULL when none is kept. The array stays
+ * valid until the next call on c.
+ */
+const struct qcache_series *qcache_selection(struct qcache *c,
+                                             const struct store *st,
+                                             const char *text, size_t len,
+                                             size_t *n);
+/* Keeps a copy of the selection sel[0..n) of text, unless the cache is
+ * full. */
+void qcache_keep_selection(struct qcache *c, const struct store *st,
+                           const char *text, size_t len,
+                           const struct qcache_series *sel, size_t n);
 /*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not

@@ -78,6 +78,7 @@ struct store {
     size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
     uint64_t version;           /* appends and chunk drops so far */
+    uint64_t series_gen;        /* series created, gc and clear runs */
     struct hist added;          /* timestamps appended, by version */
     struct hist dropped;        /* ~maxt of dropped chunks, by version */
     /* Readers and the writer (store.h); pointers, so a const store can
@@ -229,6 +230,7 @@ store_clear(struct store *s)
     s->nlive = 0;
     s->nsamples = s->nchunks = s->label_bytes = s->head_bytes = 0;
     s->clock = NO_TIME;
+    s->series_gen++;
     hist_forget(s);
 }
 
@@ -375,6 +377,7 @@ store_series_id(struct store *s, const struct labels *ls)
     s->table[slot] = id;
     s->live[id / 64] |= 1ULL << (id % 64);
     s->nlive++;
+    s->series_gen++;
     return id;
 }
 
@@ -1030,6 +1033,8 @@ store_gc(struct store *s, int64_t now_ms)
     uint32_t *dead = NULL;
     size_t ndead = 0;
 
+    /* Labels are borrowed until a gc (store.h): selections go too. */
+    s->series_gen++;
     if (s->retention > 0 && now_ms > NO_TIME + s->retention)
         cutoff = now_ms - s->retention;
     if (now_ms > s->clock)
@@ -1193,6 +1198,17 @@ store_version(const struct store *s)
     v = version_unlocked(s);
     rd_leave(s);
     return v;
+}
+
+uint64_t
+store_series_gen(const struct store *s)
+{
+    uint64_t g;
+
+    rd_enter(s);
+    g = s->series_gen;
+    rd_leave(s);
+    return g;
 }
 
 bool

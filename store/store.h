@@ -174,6 +174,13 @@ uint64_t store_version(const struct store *s);
 bool store_changes_since(const struct store *s, uint64_t version,
                          struct store_changes *out);
 
+/*
+ * The store's series generation: it grows whenever a series is created,
+ * and on every store_gc and store_clear. A selection (store_select),
+ * and the labels of the series in it, hold while it stays the same.
+ */
+uint64_t store_series_gen(const struct store *s);
+
 /* Trims chunks older than now_ms - retention, and over-budget chunks. */
 void store_gc(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);

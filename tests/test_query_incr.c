@@ -50,7 +50,7 @@ struct variant {
 /* Steps on the samples' own times put them on the windows' edges. */
 static const struct variant variants[] = {
     { "aligned", 1, 1, 0, false, false, true },
-    { "retention", 1, 1, 0, true, false, false },
+    { "retention", 1, 1, 0, true, false, true },
     { "budget", 1, 1, 0, false, true, true },
     { "odd step", 2, 3, 1, true, false, false },
 };
