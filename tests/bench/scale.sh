@@ -118,26 +118,4 @@ while [ "$m" -le "$minutes" ]; do
 done
 
 # Key press to changed screen, while the panels keep refreshing.
-python3 - "$sock" "$presses" <<'PY'
-import subprocess, sys, time
-sock, presses = sys.argv[1], int(sys.argv[2])
-tm = ["tmux", "-L", sock, "-f", "/dev/null"]
-def screen():
-    return subprocess.run(tm + ["capture-pane", "-p", "-t", "s"],
-                          capture_output=True, text=True).stdout
-lat = []
-for _ in range(presses):
-    before = screen()
-    t0 = time.monotonic()
-    subprocess.run(tm + ["send-keys", "-t", "s", "Tab"])
-    while screen() == before and time.monotonic() - t0 < 5:
-        time.sleep(0.002)
-    lat.append((time.monotonic() - t0) * 1000)
-    time.sleep(0.3)
-lat.sort()
-def pct(p):
-    return lat[min(len(lat) - 1, int(len(lat) * p / 100))]
-print("key press -> screen (Tab, %d presses): p50 %.0f ms, p90 %.0f ms, "
-      "p99 %.0f ms, max %.0f ms (capture-pane polling adds a few ms)"
-      % (len(lat), pct(50), pct(90), pct(99), lat[-1]))
-PY
+python3 "$here/keylat.py" "$sock" "$presses"
