@@ -84,7 +84,8 @@ rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" \
 cpu_s() { awk -v t="$tck" '{ printf "%.2f", ($14 + $15) / t }' \
           "/proc/$1/stat" 2>/dev/null || echo 0; }
 # How many targets Prometheus found up: a farm that cannot keep up shows
-# here, and then the minute says little about either scraper.
+# here, and then the minute says little about either scraper. The load
+# average says how busy the machine was besides.
 targets_up() {
     [ -n "$prom" ] || { echo -; return; }
     curl -s "http://127.0.0.1:$port/api/v1/query?query=count(up==1)" |
@@ -95,8 +96,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b
 
 echo "scale: $count targets x $series series, every $interval," \
      "$minutes min, retention $retention"
-printf '%4s %10s %8s %10s %8s %8s %8s %6s\n' min promdeck_MB cpu% \
-    prometheus_MB cpu% rss_x cpu_x up
+printf '%4s %10s %8s %10s %8s %8s %8s %6s %6s\n' min promdeck_MB cpu% \
+    prometheus_MB cpu% rss_x cpu_x up load
 last_pd=$(cpu_s "$pd") last_pr=0
 [ -n "$prom" ] && last_pr=$(cpu_s "$prom")
 m=1
@@ -110,9 +111,10 @@ while [ "$m" -le "$minutes" ]; do
         use_pr=$(awk -v a="$now_pr" -v b="$last_pr" 'BEGIN { printf "%.1f", (a - b) / 60 * 100 }')
         last_pr=$now_pr
     fi
-    printf '%4d %10s %8s %10s %8s %8s %8s %6s\n' "$m" "$rss_pd" "$use_pd" \
-        "$rss_pr" "$use_pr" "$(ratio "$rss_pd" "$rss_pr")" \
-        "$(ratio "$use_pd" "$use_pr")" "$(targets_up)"
+    printf '%4d %10s %8s %10s %8s %8s %8s %6s %6s\n' "$m" "$rss_pd" \
+        "$use_pd" "$rss_pr" "$use_pr" "$(ratio "$rss_pd" "$rss_pr")" \
+        "$(ratio "$use_pd" "$use_pr")" "$(targets_up)" \
+        "$(cut -d' ' -f1 /proc/loadavg)"
     last_pd=$now_pd
     m=$((m + 1))
 done
