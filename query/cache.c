@@ -53,6 +53,8 @@ struct kept_sel {
     uint32_t used;              /* the frame that last asked for it */
     struct qcache_series *s;
     size_t n;
+    struct label *names;        /* the noname arrays, in one block */
+    size_t nnames;
 };
 
 struct qcache {
@@ -92,9 +94,11 @@ forget_results(struct qcache *c)
 static void
 drop_selection(struct qcache *c, struct kept_sel *k)
 {
-    c->bytes -= k->len + k->n * sizeof(*k->s);
+    c->bytes -= k->len + k->n * sizeof(*k->s) +
+                k->nnames * sizeof(*k->names);
     free(k->text);
     free(k->s);
+    free(k->names);
 }
 
 static void
@@ -359,7 +363,19 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
     k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
     if (n > 0)
         memcpy(k->s, sel, n * sizeof(*sel));
-    c->bytes += len + n * sizeof(*k->s);
+    k->nnames = 0;
+    for (size_t i = 0; i < n; i++)
+        k->nnames += sel[i].noname.n;
+    k->names = xreallocarray(NULL, k->nnames ? k->nnames : 1,
+                             sizeof(*k->names));
+    for (size_t i = 0, at = 0; i < n; i++) {
+        if (sel[i].noname.n > 0)
+            memcpy(k->names + at, sel[i].noname.v,
+                   sel[i].noname.n * sizeof(*k->names));
+        k->s[i].noname.v = k->names + at;
+        at += sel[i].noname.n;
+    }
+    c->bytes += len + n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
 }
 
 /* A new entry for id reading from mint; NULL when the cache is full. */

@@ -42,10 +42,14 @@ void qcache_clear(struct qcache *c);
  * Everything it keeps reads exactly as the store would.
  */
 void qcache_frame(struct qcache *c, const struct store *st);
-/* A selected series: its id and labels (borrowed from the store). */
+/* A selected series: its id and labels (borrowed from the store), and
+ * those labels without the metric name and their labels_hash, which a
+ * range function's result takes. */
 struct qcache_series {
     uint32_t id;
     struct labels ls;
+    struct labels noname;
+    uint64_t noname_hash;
 };
 
 /*
@@ -58,8 +62,8 @@ const struct qcache_series *qcache_selection(struct qcache *c,
                                              const struct store *st,
                                              const char *text, size_t len,
                                              size_t *n);
-/* Keeps a copy of the selection sel[0..n) of text, unless the cache is
- * full. */
+/* Keeps a copy of the selection sel[0..n) of text (the noname arrays
+ * too), unless the cache is full. */
 void qcache_keep_selection(struct qcache *c, const struct store *st,
                            const char *text, size_t len,
                            const struct qcache_series *sel, size_t n);

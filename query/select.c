@@ -77,6 +77,17 @@ kept_selection(struct qev *ev, const struct qnode *n,
     return true;
 }
 
+/* Each series' labels without the metric name, and their hash, for the
+ * results of range functions: once per selection kept. */
+static void
+name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        qlabels_drop_name(ev, &sel[i].ls, &sel[i].noname);
+        sel[i].noname_hash = labels_hash(&sel[i].noname);
+    }
+}
+
 /*
  * The series n selects into *out, ordered by their labels as Prometheus's
  * storage returns them (instant results keep that order): how many, or
@@ -126,9 +137,11 @@ select_series(struct qev *ev, const struct qnode *n,
     }
     free(ids);
     qsort(*out, nids, sizeof(**out), cmp_selected);
-    if (ev->cache != NULL)
+    if (ev->cache != NULL) {
+        name_dropped(ev, *out, nids);
         qcache_keep_selection(ev->cache, ev->st, ev->text + n->off, n->len,
                               *out, nids);
+    }
     return 0;
 }
 
@@ -245,6 +258,8 @@ each_of_selector(struct qev *ev, const struct qnode *n,
         if (qeval_work(ev, n, got) < 0)
             return -1;
         r.ls = sel[k].ls;
+        r.noname = ev->cache != NULL ? &sel[k].noname : NULL;
+        r.noname_hash = sel[k].noname_hash;
         /* Never NULL, so that windows may offset it even when empty. */
         r.s = ev->buf != NULL ? ev->buf : &no_sample;
         r.n = drop_markers(ev, got);
@@ -317,6 +332,7 @@ each_of_subquery(struct qev *ev, const struct qnode *n,
         return -1;
     for (i = 0; i < m.n && rc == 0; i++) {
         r.ls = m.s[i].ls;
+        r.noname = NULL;
         r.s = m.s[i].pts != NULL ? m.s[i].pts : &no_sample;
         r.n = m.s[i].n;
         if (qeval_check(ev, n) < 0 || fn(ev, &r, arg) < 0)
