@@ -141,7 +141,7 @@ main(int argc, char **argv)
 {
     size_t ntargets = argc > 1 ? strtoul(argv[1], NULL, 10) : 200;
     size_t synthetic = argc > 2 ? strtoul(argv[2], NULL, 10) : 100;
-    int minutes = argc > 3 ? atoi(argv[3]) : 20;
+    int minutes = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 20;
     struct fleet f = {0};
     struct dash *d = dash_new_builtin(RANGE);
     int64_t now = NOW0;
