@@ -12,7 +12,8 @@ that a panel refresh landing meanwhile does not count as the answer:
                 attributes, digits left out as the counters there move)
   resize        200x50 and 180x45 in turn: line 0 redrawn to the new width
   focus         j and k on the overview: which panel has the heavy border
-  scroll        PgDn and PgUp on the targets view: the instances in sight
+  scroll        PgDn and PgUp on the targets view: the selection and the
+                rows in sight (times and counts left out)
   explore       typing an expression, then erasing it: the prompt line
 
 It prints p50, p90, p99 and the slowest per kind, and what one
@@ -52,8 +53,11 @@ def heavy():
                      for x, ch in enumerate(line) if ch in HEAVY)
 
 
-def instances():
-    return tuple(re.findall(r"127\.0\.0\.1:[0-9]+", "\n".join(screen())))
+def targets_rows():
+    """The targets list with its selection highlight; the figures a
+    refresh changes (times, durations, counts) left out."""
+    return tuple(re.sub(r"[0-9.]+ ?(µs|ms|s|m|h)?", "", line)
+                 for line in screen(True)[1:])
 
 
 def prompt():
@@ -130,7 +134,7 @@ def scroll():
         return []
     tmux("send-keys", "-t", "s", key)
     time.sleep(1)
-    press = changed(instances)
+    press = changed(targets_rows)
     keys = ["NPage", "NPage", "PPage", "PPage"]
     lat = [press([keys[i % 4]]) for i in range(PRESSES)]
     tmux("send-keys", "-t", "s", "1")
