@@ -5,9 +5,11 @@
  * series id to entry, rebuilt when a frame lets entries go. A read syncs
  * its entry with the store first (decoding on from the entry's cursor),
  * then is a binary search and a copy; a read older than the entry holds
- * decodes the series again from there. Results: a short list of node
- * results, each copied whole (label strings too, as they may live in
- * another query) into one arena, each valid for one store version.
+ * decodes the series again from there. Selections: a short list by
+ * selector text, each valid for one series generation of the store.
+ * Results: a short list of node results, each copied whole (label
+ * strings too, as they may live in another query) into one arena, each
+ * valid for one store version.
  */
 #include "query/cache.h"
 
