@@ -54,10 +54,13 @@ def heavy():
 
 
 def targets_rows():
-    """The targets list with its selection highlight; the figures a
+    """The targets in sight and the selection highlight; the figures a
     refresh changes (times, durations, counts) left out."""
-    return tuple(re.sub(r"[0-9.]+ ?(µs|ms|s|m|h)?", "", line)
-                 for line in screen(True)[1:])
+    lines = screen(True)[1:]
+    text = "\n".join(lines)
+    return (tuple(re.findall(r"127\.0\.0\.1:[0-9]+", text)),
+            tuple(re.sub(r"[0-9.]+ ?(µs|ms|s|m|h)?", "", line)
+                  for line in lines))
 
 
 def prompt():
