@@ -704,6 +704,12 @@ move_transfers(struct live *v, int64_t now)
         return;
     v->changed |= scrape_pool_pump(v->l->pool, now) > 0;
     v->changed |= sync_targets(v->l, now);
+    /* A Tab that waited for a server's names took them: shown now,
+     * without another key. */
+    if (v->l->source != NULL && v->l->source->names_redraw) {
+        v->l->source->names_redraw = false;
+        draw(v->l);
+    }
 }
 
 /* Step 4: a frame is begun each refresh period when data came in (else
@@ -733,12 +739,14 @@ static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_gc = now;
-    struct explore_completer completer = { l->store, complete_from_store };
+    struct explore_completer completer = { l->store, complete_from_store,
+                                           NULL };
     struct live v = { l, true, false, -1, now, now };
 
     if (l->source != NULL) {
         completer = (struct explore_completer){ l->source,
-                                                source_complete };
+                                                source_complete,
+                                                source_names_pending };
         l->source->ui = l->ui;
         source_prefetch_names(l->source);
     }

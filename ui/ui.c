@@ -563,6 +563,12 @@ ui_set_rules(struct ui *ui, const struct rule_view *rv)
     ui->vs.rules = rv;
 }
 
+bool
+ui_explore_names_arrived(struct ui *ui)
+{
+    return explore_names_arrived(ui->explore);
+}
+
 void
 ui_set_completer(struct ui *ui, const struct explore_completer *c)
 {

@@ -99,6 +99,9 @@ void ui_explore_result(struct ui *ui, struct qresult *res,
 void ui_set_rules(struct ui *ui, const struct rule_view *rv);
 /* Where explore's Tab completion gets names from; copied. */
 void ui_set_completer(struct ui *ui, const struct explore_completer *c);
+/* The completer's names arrived: explore_names_arrived; true when the
+ * screen must be drawn again. */
+bool ui_explore_names_arrived(struct ui *ui);
 /* The focused panel of the page shown (layout order: rows top to
  * bottom, panels left to right; while a row header has the focus, the
  * panel that had it last), whether it is zoomed, and the series filter
