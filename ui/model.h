@@ -223,6 +223,8 @@ struct panel {
     size_t nqueries;
     bool dirty;             /* results changed since the last draw */
     enum panel_sort sort;   /* bars/tables: order of the rows */
+    int64_t step_ms;        /* its queries' step (each panel has its
+                             * own, from its width); 0: the dashboard's */
 
     /* How its series are shown, as Grafana configures it. */
     char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */
