@@ -530,6 +530,16 @@ test_step_per_panel_width(void **state)
     widths[0] = 0;
     assert_int_equal(dash_evaluate(f->d, f->st, now, -1), 0);
     assert_int_equal(row->panels[0].step_ms, 30000);
+    /* Grafana's maxDataPoints stands for the width, and a Min interval
+     * for the scrape interval (as a Grafana import sets them). */
+    row->panels[0].max_points = 60;
+    row->panels[1].min_interval_ms = 120000;
+    dash_set_range(f->d, 3600000);
+    assert_int_equal(row->panels[0].step_ms, 60000);
+    assert_string_equal(row->panels[0].queries[0].expr,
+                        "sum_over_time(x[1m])");
+    assert_int_equal(row->panels[1].step_ms, 120000);
+    assert_string_equal(row->panels[1].queries[0].expr, "rate(x[2m5s])");
 }
 
 int

@@ -193,6 +193,22 @@ test_grafana_interval(void **state)
         assert_int_equal(iv.step_ms, cases[i].step);
         assert_int_equal(iv.rate_ms, cases[i].rate);
     }
+    /* A panel's own Min interval takes the scrape interval's place as
+     * the low limit (frontend calculateInterval's lowLimitInterval is
+     * the panel's interval when set, else the data source's), but
+     * $__rate_interval keeps the scrape interval: max(2m + 15s, 1m). */
+    {
+        struct dashmodel_interval iv = dashmodel_interval_min(
+            3600000, 118, 15000, 120000);
+
+        assert_int_equal(iv.step_ms, 120000);
+        assert_int_equal(iv.rate_ms, 135000);
+        /* below the scrape interval, as the user asked: 5m / 100 = 3 s
+         * -> 2 s over a 1 s minimum */
+        iv = dashmodel_interval_min(300000, 100, 15000, 1000);
+        assert_int_equal(iv.step_ms, 2000);
+        assert_int_equal(iv.rate_ms, 60000);
+    }
     /* roundInterval's edges: each bound belongs to the next value. */
     assert_int_equal(dashmodel_round_interval(9.99), 1);
     assert_int_equal(dashmodel_round_interval(10), 10);

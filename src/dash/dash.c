@@ -188,9 +188,12 @@ static bool
 set_interval(struct dash *d, size_t k, bool recompile_now)
 {
     struct dash_panel *dp = &d->panels[k];
-    struct dashmodel_interval iv = dashmodel_interval(d->model.range_ms,
-                                                      dp->width,
-                                                      d->scrape_ms);
+    const struct panel *p = dp->panel;
+    /* Grafana's maxDataPoints, when the panel sets it, in place of its
+     * width. */
+    struct dashmodel_interval iv = dashmodel_interval_min(
+        d->model.range_ms, p->max_points > 0 ? p->max_points : dp->width,
+        d->scrape_ms, p->min_interval_ms);
 
     if (iv.step_ms == dp->iv.step_ms && iv.rate_ms == dp->iv.rate_ms)
         return false;

@@ -108,8 +108,16 @@ dashmodel_round_interval(double ms)
 struct dashmodel_interval
 dashmodel_interval(int64_t range_ms, int width, int64_t scrape_ms)
 {
+    return dashmodel_interval_min(range_ms, width, scrape_ms, 0);
+}
+
+struct dashmodel_interval
+dashmodel_interval_min(int64_t range_ms, int width, int64_t scrape_ms,
+                       int64_t min_ms)
+{
     struct dashmodel_interval iv;
     int64_t scrape = scrape_ms > 0 ? scrape_ms : SCRAPE_INTERVAL_MS;
+    int64_t low = min_ms > 0 ? min_ms : scrape;
     int64_t safe = dashmodel_round_interval((double)range_ms
                                             / SAFE_RESOLUTION);
     int64_t interval;
@@ -117,10 +125,11 @@ dashmodel_interval(int64_t range_ms, int width, int64_t scrape_ms)
     if (width <= 0)
         width = DASHMODEL_DEFAULT_WIDTH;
     /* The panel's interval: range over its width, made nice, never
-     * below the scrape interval (calculateInterval's low limit). */
+     * below the scrape interval or the panel's own min interval
+     * (calculateInterval's low limit). */
     interval = dashmodel_round_interval((double)range_ms / width);
-    if (interval < scrape)
-        interval = scrape;
+    if (interval < low)
+        interval = low;
     /* The step also keeps within Prometheus's 11,000 points. */
     iv.step_ms = interval > safe ? interval : safe;
     /* Long enough for rate() to see two samples whatever the step:

@@ -48,6 +48,14 @@ int64_t dashmodel_round_interval(double ms);
  */
 struct dashmodel_interval dashmodel_interval(int64_t range_ms, int width,
                                              int64_t scrape_ms);
+/* The same for a panel with its own "Min interval" min_ms (0: none),
+ * which takes the scrape interval's place as the lowest interval (not
+ * in $__rate_interval, which keeps the scrape interval), as in
+ * Grafana. */
+struct dashmodel_interval dashmodel_interval_min(int64_t range_ms,
+                                                 int width,
+                                                 int64_t scrape_ms,
+                                                 int64_t min_ms);
 /*
  * Moves from's pages and variables to the end of into's (for several -d
  * files shown as one dashboard) and frees the rest of from.
