@@ -1,5 +1,6 @@
 #!/bin/sh
-# Makes input_ties.om (16 series whose values tie often, and 8 with NaNs)
+# Makes input_ties.om (16 and 64 series whose values tie often, and 8
+# with NaNs)
 # and captures golden_ties.json: backfills the input into a TSDB with the
 # Debian promtool, starts the Debian prometheus on it (127.0.0.1, a free
 # port, everything in a temporary directory) and records its answers to
@@ -29,6 +30,13 @@ with open(sys.argv[1], "w") as f:
         for i in range(121):
             v = "NaN" if (i + j) % 3 == 0 else str(j % 2)
             f.write('tie_nan{id="%s"} %s %d\n' % (c, v, t0 + 15 * i))
+    # 64 series, one sample a minute: sorts past 50 elements take Go's
+    # other paths (Tukey's ninther, partial insertion sort)
+    f.write("# TYPE tie_big gauge\n")
+    for j in range(64):
+        for i in range(31):
+            v = (j * j + 3 * i) % 7 // 3
+            f.write('tie_big{id="%02d"} %d %d\n' % (j, v, t0 + 60 * i))
     f.write("# EOF\n")
 PY
 promtool tsdb create-blocks-from openmetrics "$here/input_ties.om" \
