@@ -358,6 +358,8 @@ set_dash_steps(struct loop *l)
 {
     int64_t shortest = 0;
 
+    if (l->dash == NULL)        /* promdeck serve: no dashboard */
+        return;
     dash_set_width_fn(l->dash, l->ui != NULL ? screen_width : text_width, l);
     if (l->source != NULL)
         return;
