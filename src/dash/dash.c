@@ -896,7 +896,8 @@ dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
                  int page, dash_shown_fn shown, void *ctx)
 {
     struct dashboard *m = &d->model;
-    uint64_t version = store_version(st);
+    /* (On a server there need be no store: dash_set_remote.) */
+    uint64_t version = st != NULL ? store_version(st) : 0;
 
     if (d->vars_stale || variables_empty(m))
         dash_refresh_variables_at(d, st, now_ms);
