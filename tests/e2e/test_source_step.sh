@@ -10,7 +10,8 @@
 # below the 5 s scrape interval) gives 3600 s / 118 = 30.5 s -> 30 s and
 # 3600 s / 58 = 62 s -> 1 m; $__rate_interval in the 58-cell panel is
 # max(1m + 5s, 4 * 5s) = 1m5s. At 240 columns: 238 and 118 cells, so
-# 15 s and 30 s.
+# 15 s and 30 s. promdeck scraping the same target itself (no --source)
+# expands the queries the same way.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 
@@ -104,6 +105,23 @@ for panel, step in ((p[0], 30), (p[1], 60)):
     pts = panel['series'][0]['points']
     # every point but the last, the value at now
     assert all(t % step == 0 for t, v in pts[:-1]), (step, pts)"
+# Locally (promdeck scraping Prometheus itself every 5 s) the panels get
+# the same steps and the same $__rate_interval.
+cat >"$tmp/local.yml" <<YML
+global: { scrape_interval: 5s }
+scrape_configs:
+  - job_name: prometheus
+    static_configs: [{ targets: ["127.0.0.1:$port"] }]
+YML
+"$PROMDECK" --config "$tmp/local.yml" -d "$tmp/dash.yaml" --once -o json \
+    --width 120 >"$tmp/local.json" 2>"$tmp/err"
+check "locally too: the same queries, \$__rate_interval 1m5s" python3 -c "
+import json
+p = json.load(open('$tmp/local.json'))['panels']
+assert p[2]['queries'] == ['$RATE'], p[2]['queries']
+for panel, step in ((p[0], 30), (p[1], 60)):
+    for s in panel['series']:
+        assert all(t % step == 0 for t, v in s['points'][:-1]), (step, s)"
 : >"$tmp/queries.log"
 
 # The TUI at 120 columns, then widened to 240.
