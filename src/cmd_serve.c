@@ -21,6 +21,7 @@
 #include "src/base/duration.h"
 #include "src/base/version.h"
 #include "src/base/xalloc.h"
+#include "src/collect/collect.h"
 #include "src/load.h"
 #include "src/serve_docs.h"
 
@@ -48,6 +49,8 @@ struct listener {
 struct serve {
     struct loop *l;
     struct api *api;
+    struct collect_set *exposed;    /* --collector.expose, or NULL */
+    char *expose_paths[API_MAX_EXPOSE];
     struct webcfg *web;
     struct listener ls[CLI_MAX_LISTEN + 1];
     int nls;
@@ -172,6 +175,37 @@ close_listeners(struct serve *s)
         free(s->ls[i].addr);
     }
     s->nls = 0;
+}
+
+/*
+ * --collector.expose: each built-in collector answers /metrics/JOB
+ * (/metrics/node, /metrics/cadvisor), collecting at each request as an
+ * exporter does. The set is opened here, apart from the one the loop
+ * scrapes, so HTTP threads and the loop never share a collector's state.
+ */
+static void
+expose_collectors(struct serve *s)
+{
+    struct collect_set *set;
+
+    if (!s->l->cli->collector_expose)
+        return;
+    set = s->exposed = collect_set_open("");
+    for (size_t i = 0; i < collect_set_count(set)
+         && i < API_MAX_EXPOSE; i++) {
+        const struct scrape_builtin *b = collect_set_builtin(set, i);
+
+        if (b == NULL) {
+            LOG_WARN("Collector not available", "collector",
+                     collect_set_job(set, i), "err",
+                     collect_set_error(set, i));
+            continue;
+        }
+        s->expose_paths[i] = xasprintf("/metrics/%s", b->name);
+        api_add_exposition(s->api, s->expose_paths[i], b->collect, b->ctx);
+        LOG_INFO("Serving collector", "collector", b->name, "path",
+                 s->expose_paths[i]);
+    }
 }
 
 /* --load files into the store, as promdeck query --load does. */
@@ -326,6 +360,7 @@ cmd_serve_run(const struct cli *cli, struct loop *l)
         LOG_WARN("Rule files are not evaluated by serve yet; "
                  "/api/v1/rules and /api/v1/alerts stay empty");
     s.api = api_new(l->store, &lim);
+    expose_collectors(&s);
     targets_init(&l->targets);
     serve_docs_init(&s.docs, s.listen_names);
     if (load_files(&s) && open_listeners(&s))
@@ -339,6 +374,9 @@ cmd_serve_run(const struct cli *cli, struct loop *l)
     free(l->reload_error);
     l->reload_error = NULL;
     api_free(s.api);
+    collect_set_free(s.exposed);
+    for (size_t i = 0; i < API_MAX_EXPOSE; i++)
+        free(s.expose_paths[i]);
     webcfg_free(s.web);
     LOG_INFO("See you next time!");
     return rc;
