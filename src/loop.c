@@ -367,6 +367,48 @@ reload_config(struct loop *l, int64_t now)
               l->cfg->njobs);
 }
 
+/* dash_width_fn on the screen: as the panels are drawn. */
+static int
+screen_width(void *ctx, int page, size_t slot)
+{
+    const struct loop *l = ctx;
+
+    return ui_panel_width(l->ui, dash_model(l->dash), page, slot);
+}
+
+/* dash_width_fn for --once: as the text snapshot lays them out. */
+static int
+text_width(void *ctx, int page, size_t slot)
+{
+    const struct loop *l = ctx;
+
+    return ui_text_panel_width(dash_model(l->dash), page, slot,
+                               l->cli->width);
+}
+
+/*
+ * Each panel's step follows its width, and never goes below the
+ * shortest scrape interval: the server's (dash_set_remote), else that
+ * of the config's jobs.
+ */
+static void
+set_dash_steps(struct loop *l)
+{
+    int64_t shortest = 0;
+
+    if (l->dash == NULL)        /* promdeck serve: no dashboard */
+        return;
+    dash_set_width_fn(l->dash, l->ui != NULL ? screen_width : text_width, l);
+    if (l->source != NULL)
+        return;
+    for (size_t i = 0; l->cfg != NULL && i < l->cfg->njobs; i++)
+        if (l->cfg->jobs[i].interval_ms > 0
+            && (shortest == 0 || l->cfg->jobs[i].interval_ms < shortest))
+            shortest = l->cfg->jobs[i].interval_ms;
+    if (shortest != dash_min_step(l->dash))
+        dash_set_scrape_interval(l->dash, shortest);
+}
+
 /*
  * Re-reads the -d dashboard files. Good ones replace the dashboard (the
  * view keeps its page and focus where they still exist; variables start
@@ -410,6 +452,7 @@ reload(struct loop *l, int64_t now)
     set_rule_opts(l);
     if (l->cli->ndash > 0)
         reload_dashboards(l);
+    set_dash_steps(l);
 }
 
 /* After a frame, every panel is clean until its results change. */
@@ -639,9 +682,11 @@ run_explore(struct loop *l, int64_t now)
     struct qeval_ctl ctl;
     struct query *q;
     struct diag d;
+    /* Its graph is as wide as the screen: Grafana's step for that. */
+    int64_t step = dash_step_for(l->dash, ui_explore_width(l->ui));
 
     if (l->source != NULL) {
-        source_explore(l->source, expr, now, m->range_ms, m->step_ms);
+        source_explore(l->source, expr, now, m->range_ms, step);
         return;
     }
     diag_clear(&d);
@@ -651,7 +696,7 @@ run_explore(struct loop *l, int64_t now)
 
         if (t == QV_VECTOR || t == QV_SCALAR)
             r = qeval_range_ctl(q, l->store, NULL, now - m->range_ms, now,
-                                m->step_ms, &ctl, &d);
+                                step, &ctl, &d);
         else
             r = qeval_instant_ctl(q, l->store, now, &ctl, &d);
         qparse_free(q);
@@ -762,6 +807,12 @@ move_transfers(struct live *v, int64_t now)
         return;
     v->changed |= scrape_pool_pump(v->l->pool, now) > 0;
     v->changed |= sync_targets(v->l, now);
+    /* A Tab that waited for a server's names took them: shown now,
+     * without another key. */
+    if (v->l->source != NULL && v->l->source->names_redraw) {
+        v->l->source->names_redraw = false;
+        draw(v->l);
+    }
 }
 
 /* Step 4: a frame is begun each refresh period when data came in (else
@@ -809,12 +860,14 @@ static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_gc = now;
-    struct explore_completer completer = { l->store, complete_from_store };
+    struct explore_completer completer = { l->store, complete_from_store,
+                                           NULL };
     struct live v = { l, true, false, -1, now, now };
 
     if (l->source != NULL) {
         completer = (struct explore_completer){ l->source,
-                                                source_complete };
+                                                source_complete,
+                                                source_names_pending };
         l->source->ui = l->ui;
         source_prefetch_names(l->source);
     }
@@ -1099,6 +1152,7 @@ loop_run(struct loop *l)
 
     targets_init(&l->targets);
     rule_list_init(&l->rulelist);
+    set_dash_steps(l);
     rc = l->ui != NULL ? run_live(l) : run_once(l);
     rule_list_fini(&l->rulelist);
     targets_fini(&l->targets);

@@ -53,6 +53,8 @@ struct source {
     } values[SOURCE_VALUE_CACHE];
     struct api_req *values_req;
     char *values_label;         /* the label values_req asks for */
+    bool names_redraw;          /* names came and explore took a Tab
+                                 * with them: draw the screen now */
 
     /* For the alerts and rules views: the last answers, or why not. */
     struct api_alerts alerts;
@@ -105,9 +107,13 @@ void source_poll_rule_views(struct source *s, int64_t now);
 void source_explore(struct source *s, const char *expr, int64_t now,
                     int64_t range_ms, int64_t step_ms);
 /* explore's complete_fn on ctx = the source: names kept from the server
- * (asked for again when a minute old or never asked; the next Tab sees
- * them). */
+ * (asked for again when a minute old or never asked). When they come,
+ * a Tab that found none while they were on their way is answered
+ * (ui_explore_names_arrived) and names_redraw set. */
 size_t source_complete(void *ctx, const char *label, const char ***out);
+/* explore's pending on ctx = the source: whether label names or values
+ * are on their way. */
+bool source_names_pending(void *ctx);
 /* Asks for the label and metric names now, so that the first Tab has
  * them. */
 void source_prefetch_names(struct source *s);
