@@ -48,7 +48,7 @@ WERROR   ?=
 PKG_CONFIG ?= pkg-config
 DATADIR   = $(PREFIX)/share/promdeck
 MANDIR    = $(PREFIX)/share/man
-PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls \
+PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls zlib \
             libxcrypt
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral $(WERROR)
@@ -72,6 +72,8 @@ TSUP_OBJS = $(TSUP_SRCS:%.c=$(BUILD)/%.o)
 TSUP      = $(BUILD)/tests/libtestsupport.a
 TOOL_SRCS = $(wildcard tests/promql_conformance.c)
 TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conformance)
+# The fake Docker Engine as a program, for the end-to-end tests.
+FAKE_DOCKER = $(BUILD)/tests/fake-docker
 BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
@@ -143,7 +145,7 @@ check: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror test
 
 # The suite itself, without the bootstrap; lint runs first inside it.
-test: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_REPLAYS)
+test: all $(TEST_BINS) $(TOOL_BINS) $(FAKE_DOCKER) $(FUZZ_REPLAYS)
 	@LINT_CC="$(CC)" LINT_CFLAGS="$(ALL_CFLAGS)" sh tests/run.sh $(BUILD)
 
 asan: deps
@@ -151,6 +153,7 @@ asan: deps
 	    WERROR=-Werror SAN="-fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build-asan/promdeck build-asan/tests/promql-conformance \
+	    build-asan/tests/fake-docker \
 	    $(TEST_SRCS:tests/%.c=build-asan/tests/%) \
 	    $(FUZZ_NAMES:%=build-asan/fuzz-replay/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -201,6 +204,9 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/tests/promql-conformance: $(BUILD)/tests/promql_conformance.o $(LIB)
 	$(LINK) -o $@ $^ $(LIBS)
+
+$(FAKE_DOCKER): $(BUILD)/tests/fake_docker.o $(TSUP) $(LIB)
+	$(LINK) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)

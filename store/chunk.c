@@ -26,9 +26,10 @@ low_mask(unsigned n)
     return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 
-/* Writes the low n bits of v, most significant first. */
+/* Writes the low n bits of v, most significant first, byte by byte:
+ * near the end of the data area. */
 static void
-put_bits(struct chunk *c, uint64_t v, unsigned n)
+put_bits_slow(struct chunk *c, uint64_t v, unsigned n)
 {
     while (n > 0) {
         unsigned used = c->nbits & 7, room = 8 - used;
@@ -39,6 +40,42 @@ put_bits(struct chunk *c, uint64_t v, unsigned n)
         c->nbits += take;
         n -= take;
     }
+}
+
+/*
+ * Writes the low n bits (0..64) of v, most significant first. Every
+ * sample of every scrape comes through here, so where nine bytes are
+ * left it ORs the bits into one big-endian 64-bit word (plus a ninth
+ * byte when they straddle it), as get_bits reads them. The bits past
+ * nbits are zero, which is what makes an OR a write.
+ */
+static void
+put_bits(struct chunk *c, uint64_t v, unsigned n)
+{
+    size_t byte = c->nbits >> 3;
+    unsigned used = c->nbits & 7;
+    uint64_t w;
+
+    if (n == 0)
+        return;
+    if (byte + 9 > c->cap) {
+        put_bits_slow(c, v, n);
+        return;
+    }
+    v &= low_mask(n);
+    memcpy(&w, c->data + byte, sizeof(w));
+    w = be64toh(w);
+    if (used + n <= 64) {
+        w |= v << (64 - used - n);
+    } else {
+        unsigned rest = used + n - 64;      /* 1..7 bits to byte 8 */
+
+        w |= v >> rest;
+        c->data[byte + 8] |= (unsigned char)(v << (8 - rest));
+    }
+    w = htobe64(w);
+    memcpy(c->data + byte, &w, sizeof(w));
+    c->nbits += n;
 }
 
 /* Reads n bits (0..64) bit by bit; used near the end of the data. */

@@ -78,6 +78,7 @@ struct store {
     size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
     uint64_t version;           /* appends and chunk drops so far */
+    uint64_t series_gen;        /* series created, gc and clear runs */
     struct hist added;          /* timestamps appended, by version */
     struct hist dropped;        /* ~maxt of dropped chunks, by version */
     /* Readers and the writer (store.h); pointers, so a const store can
@@ -229,6 +230,7 @@ store_clear(struct store *s)
     s->nlive = 0;
     s->nsamples = s->nchunks = s->label_bytes = s->head_bytes = 0;
     s->clock = NO_TIME;
+    s->series_gen++;
     hist_forget(s);
 }
 
@@ -375,6 +377,7 @@ store_series_id(struct store *s, const struct labels *ls)
     s->table[slot] = id;
     s->live[id / 64] |= 1ULL << (id % 64);
     s->nlive++;
+    s->series_gen++;
     return id;
 }
 
@@ -514,6 +517,55 @@ read_unlocked(const struct store *s, uint32_t id, int64_t mint,
         }
     }
     return n;
+}
+
+/*
+ * Reading on from a cursor. The chunk it stopped in is found again by
+ * its mint, since a head chunk moves when it grows and when it is
+ * sealed; its bits up to the cursor never change, so the decoder
+ * resumes there and decodes only the samples appended since.
+ */
+static size_t
+read_on_unlocked(const struct store *s, uint32_t id,
+                 struct store_cursor *cur, int64_t mint,
+                 struct sample **buf, size_t *cap, size_t len)
+{
+    const struct series *sr = get_series(s, id);
+    const struct chunk *c = sr->first;
+    int64_t from = mint, t;
+    size_t n = len;
+    double v;
+
+    if (cur->started) {
+        /* Nothing new: the common case, without touching a chunk. */
+        if (!(sr->flags & HAS_SAMPLE) || sr->enc.t <= cur->last)
+            return 0;
+        if (cur->last >= from)
+            from = cur->last + 1;
+    }
+    for (; c != NULL; c = c->next) {
+        struct chunk_iter it;
+
+        if (c->maxt < from)
+            continue;
+        if (cur->started && c->mint == cur->chunk) {
+            it = cur->it;
+            it.c = c;
+        } else {
+            chunk_iter_init(&it, c);
+        }
+        reserve(buf, cap, n, c->n - it.i);
+        while (chunk_iter_next(&it, &t, &v)) {
+            if (t >= from)
+                (*buf)[n++] = (struct sample){ t, v };
+        }
+        cur->started = true;
+        cur->last = c->maxt;
+        cur->chunk = c->mint;
+        cur->it = it;
+        cur->it.c = NULL;
+    }
+    return n - len;
 }
 
 static bool
@@ -981,6 +1033,8 @@ store_gc(struct store *s, int64_t now_ms)
     uint32_t *dead = NULL;
     size_t ndead = 0;
 
+    /* Labels are borrowed until a gc (store.h): selections go too. */
+    s->series_gen++;
     if (s->retention > 0 && now_ms > NO_TIME + s->retention)
         cutoff = now_ms - s->retention;
     if (now_ms > s->clock)
@@ -1068,6 +1122,18 @@ store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
     return n;
 }
 
+size_t
+store_read_on(const struct store *s, uint32_t id, struct store_cursor *cur,
+              int64_t mint, struct sample **buf, size_t *cap, size_t len)
+{
+    size_t n;
+
+    rd_enter(s);
+    n = read_on_unlocked(s, id, cur, mint, buf, cap, len);
+    rd_leave(s);
+    return n;
+}
+
 bool
 store_last(const struct store *s, uint32_t id, int64_t maxt,
            struct sample *out)
@@ -1132,6 +1198,17 @@ store_version(const struct store *s)
     v = version_unlocked(s);
     rd_leave(s);
     return v;
+}
+
+uint64_t
+store_series_gen(const struct store *s)
+{
+    uint64_t g;
+
+    rd_enter(s);
+    g = s->series_gen;
+    rd_leave(s);
+    return g;
 }
 
 bool

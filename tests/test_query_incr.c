@@ -50,7 +50,7 @@ struct variant {
 /* Steps on the samples' own times put them on the windows' edges. */
 static const struct variant variants[] = {
     { "aligned", 1, 1, 0, false, false, true },
-    { "retention", 1, 1, 0, true, false, false },
+    { "retention", 1, 1, 0, true, false, true },
     { "budget", 1, 1, 0, false, true, true },
     { "odd step", 2, 3, 1, true, false, false },
 };
@@ -307,7 +307,7 @@ frame(struct qincr *inc, struct qcache *cache, const struct query *q,
     diag_clear(&da);
     diag_clear(&db);
     if (cache != NULL)
-        qcache_clear(cache);
+        qcache_frame(cache, st);
     a = qincr_range(inc, q, st, cache, start, end, step, NULL, &da);
     b = qeval_range(q, st, start, end, step, &db);
     buf_init(&what, 0);

@@ -49,10 +49,8 @@ struct dash {
     size_t nqueries;
     struct dash_title *titles;
     size_t ntitles;
-    struct qcache *cache;       /* this frame's decoded series and
-                                 * aggregations, shared by its panels */
-    uint64_t cache_version;     /* the store's, when the cache was
-                                 * last emptied */
+    struct qcache *cache;       /* decoded series, kept across frames,
+                                 * and a frame's shared aggregations */
     bool vars_stale;            /* variables to read again before the
                                  * next evaluation */
     char **var_errors;          /* per variable: why its query failed */
@@ -74,7 +72,7 @@ struct dash {
     size_t nqueue, next, failed;
 };
 
-/* At most this much decoded history and results is kept per frame. */
+/* At most this much decoded history and results is kept. */
 #define FRAME_CACHE_BYTES (256u << 20)
 
 /* The byte offset of 1-based line and col in text. */
@@ -797,10 +795,8 @@ dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
     d->grid = dash_grid_at(m->range_ms, m->step_ms, now_ms);
     d->frame_now = m->now_ms = now_ms;
     d->nqueue = d->next = d->failed = 0;
-    /* The store has changed since the last frame: read afresh, once. */
-    qcache_clear(d->cache);
-    qcache_reach(d->cache, now_ms);
-    d->cache_version = version;
+    /* The cache reads on from where the last frame left each series. */
+    qcache_frame(d->cache, st);
     for (size_t i = 0; i < d->nqueries; i++) {
         struct dash_query *dq = &d->queries[i];
 
@@ -832,20 +828,13 @@ dash_frame_step(struct dash *d, const struct store *st, double until)
             dq->done_at = d->frame_now;
             continue;
         }
-        /* Scrapes landed between two slices: what the cache holds is
-         * no longer what the store says. */
-        if (store_version(st) != d->cache_version) {
-            qcache_clear(d->cache);
-            qcache_reach(d->cache, d->frame_now);
-            d->cache_version = store_version(st);
-        }
+        /* Scrapes may land between two slices: the cache reads on. */
         d->failed += !evaluate_one(d, dq, st, &d->grid, d->frame_now);
         dq->done_at = d->frame_now;
-        dq->done_version = d->cache_version;
+        dq->done_version = store_version(st);
         if (until > 0 && d->next < d->nqueue && time_mono_s() >= until)
             return false;
     }
-    qcache_clear(d->cache);
     return true;
 }
 
