@@ -591,7 +591,28 @@ struct live {
     int drawn_page;             /* the page of the last draw, -1 none */
     int64_t frame_now;          /* the clock of the last frame begun */
     int64_t next_frame;         /* when the next frame is due */
+    double input_checked;       /* time_mono_s() of the last look */
 };
+
+/*
+ * The frame's interrupt hook (struct qeval_ctl): a panel's query stops
+ * when a key or a resize waits, so that they never wait behind one long
+ * query (a page first shown at a million series); the frame asks the
+ * query again in its next slice, and its incremental state keeps what
+ * was done. The evaluator calls in every few thousand samples of work;
+ * the terminal is looked at no more than once a millisecond.
+ */
+static bool
+input_waiting(void *ctx)
+{
+    struct live *v = ctx;
+    double t = time_mono_s();
+
+    if (t - v->input_checked < 0.001)
+        return false;
+    v->input_checked = t;
+    return ui_input_waiting(v->l->ui);
+}
 
 /* dash_shown_fn: the panels of the last draw, when it was of the page
  * being evaluated; before the page is first drawn, every one. */
@@ -626,6 +647,8 @@ begin_frame(struct live *v, int64_t now)
         return;
     }
     query_limits(l, &ctl);
+    ctl.interrupt = input_waiting;
+    ctl.interrupt_ctx = v;
     dash_set_limits(l->dash, &ctl);
     if (now >= l->next_variables) {
         dash_refresh_variables(l->dash, l->store);
@@ -862,7 +885,7 @@ run_live(struct loop *l)
     int64_t now = time_now_ms(), next_gc = now;
     struct explore_completer completer = { l->store, complete_from_store,
                                            NULL };
-    struct live v = { l, true, false, -1, now, now };
+    struct live v = { l, true, false, -1, now, now, 0 };
 
     if (l->source != NULL) {
         completer = (struct explore_completer){ l->source,

@@ -114,6 +114,12 @@ ui_input_fd(const struct ui *ui)
     return screen_fd(ui->scr);
 }
 
+bool
+ui_input_waiting(struct ui *ui)
+{
+    return screen_input_waiting(ui->scr);
+}
+
 /* Moves the targets selection; true when key was a movement. */
 static bool
 targets_key(struct ui *ui, int key, size_t ntargets)

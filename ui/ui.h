@@ -49,6 +49,8 @@ void ui_close(struct ui *ui);
 void ui_restore_terminal(void);
 /* The fd the main loop polls for input (stdin). */
 int ui_input_fd(const struct ui *ui);
+/* Whether a key or a resize waits (screen_input_waiting). */
+bool ui_input_waiting(struct ui *ui);
 
 /* What input asks of src/; ui_handle_input ORs them together. */
 enum ui_flag {

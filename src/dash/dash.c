@@ -386,9 +386,11 @@ read_variable(struct dash *d, size_t i, const struct store *st, int64_t now)
                                       &d->iv, m->range_ms, "regex", NULL);
     char *err = NULL;
     bool changed = false;
+    struct qeval_ctl ctl = d->ctl;
 
+    ctl.interrupt = NULL;       /* a variable's values are read whole */
     if (dashvar_parse(text, &q, &err) == 0) {
-        if ((st == NULL || dashvar_run(&q, st, now, &d->ctl, &l, &err) == 0)
+        if ((st == NULL || dashvar_run(&q, st, now, &ctl, &l, &err) == 0)
             && dashvar_shape(re, v->sort, &l, &err) == 0 && st != NULL
             && values_differ(v, l.v, l.n)) {
             dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
@@ -808,6 +810,9 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
             merge_value_at_now(res, at);
         qresult_free(at);
     }
+    /* Interrupted: the panel keeps what it shows until asked again. */
+    if (res == NULL && d->ctl.stopped == QEVAL_INTERRUPTED)
+        return false;
     qresult_free(dq->pq->result);
     free(dq->pq->error);
     dq->pq->result = res;
@@ -922,6 +927,8 @@ dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
 bool
 dash_frame_step(struct dash *d, const struct store *st, double until)
 {
+    bool ok;
+
     while (d->next < d->nqueue) {
         struct dash_query *dq = &d->queries[d->queue[d->next++]];
         struct dash_grid grid;
@@ -939,7 +946,12 @@ dash_frame_step(struct dash *d, const struct store *st, double until)
             continue;
         }
         /* Scrapes may land between two slices: the cache reads on. */
-        d->failed += !evaluate_one(d, dq, st, &grid, d->frame_now);
+        ok = evaluate_one(d, dq, st, &grid, d->frame_now);
+        if (!ok && d->ctl.stopped == QEVAL_INTERRUPTED) {
+            d->next--;          /* the next slice asks again */
+            return false;
+        }
+        d->failed += !ok;
         dq->done_at = d->frame_now;
         dq->done_version = store_version(st);
         if (until > 0 && d->next < d->nqueue && time_mono_s() >= until)

@@ -116,7 +116,10 @@ void dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
  * Evaluates queued queries, replacing each one's result as it goes, until
  * none is left (true) or time_mono_s() reaches until after a query
  * (false; until <= 0: no limit). The store may change between two calls
- * (scrapes landing); each query reads it as it is when it runs.
+ * (scrapes landing); each query reads it as it is when it runs. A query
+ * the limits' interrupt hook stops (QEVAL_INTERRUPTED) also ends the
+ * call (false): its panel keeps its result and the next call runs that
+ * query again.
  */
 bool dash_frame_step(struct dash *d, const struct store *st, double until);
 /* How many queries of the frame failed so far, or do not compile. */
