@@ -106,18 +106,21 @@ entry_is(struct series_cache *c, size_t i, const char *key, size_t len)
     return memcmp(c->cur, key, e->shared) == 0;
 }
 
-/* The table slot holding key, or the empty slot where it would go. */
-static uint64_t *
+/*
+ * The table slot holding key, or the empty slot where it would go. A
+ * slot holds no hash: entry_is tells most other keys apart by length and
+ * own bytes, and lookups by hash are the rare ones (a body that changed
+ * its order).
+ */
+static uint32_t *
 slot_for(struct series_cache *c, const char *key, size_t len, uint64_t h)
 {
     size_t mask = c->cap - 1;
-    uint64_t tag = h >> 32;
 
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        uint64_t s = c->slots[i];
+        uint32_t s = c->slots[i];
 
-        if (s == 0 || ((s >> 32) == tag &&
-                       entry_is(c, (uint32_t)s - 1, key, len)))
+        if (s == 0 || entry_is(c, s - 1, key, len))
             return &c->slots[i];
     }
 }
@@ -125,7 +128,7 @@ slot_for(struct series_cache *c, const char *key, size_t len, uint64_t h)
 struct cache_entry *
 cache_find(struct series_cache *c, const char *key, size_t len)
 {
-    uint64_t *s;
+    uint32_t *s;
     size_t i = c->next;
 
     /* The body's order: the entry after the last one found. */
@@ -138,7 +141,7 @@ cache_find(struct series_cache *c, const char *key, size_t len)
     s = slot_for(c, key, len, key_hash(key, len));
     if (*s == 0)
         return NULL;
-    i = (uint32_t)*s - 1;
+    i = *s - 1;
     c->next = i + 1;
     return &c->v[i];
 }
@@ -159,7 +162,7 @@ rehash(struct series_cache *c, size_t cap)
         /* Keys in the cache are distinct: the first empty slot. */
         for (j = h & (cap - 1); c->slots[j] != 0; j = (j + 1) & (cap - 1))
             ;
-        c->slots[j] = (h >> 32) << 32 | (uint64_t)(i + 1);
+        c->slots[j] = (uint32_t)(i + 1);
     }
 }
 
@@ -200,11 +203,13 @@ void
 cache_insert(struct series_cache *c, const char *key, size_t len,
              uint32_t id, uint32_t iter)
 {
-    uint64_t h = key_hash(key, len), *s;
+    uint64_t h = key_hash(key, len);
+    uint32_t *s;
     size_t prevlen = 0;
     struct cache_entry *e;
 
-    assert(len <= UINT32_MAX && c->klen + len <= UINT32_MAX);
+    assert(len <= UINT32_MAX && c->klen + len <= UINT32_MAX
+           && c->n < UINT32_MAX);
     if ((c->n + 1) * 4 > c->cap * 3)
         rehash(c, c->cap != 0 ? c->cap * 2 : 64);
     if (c->n == c->vcap) {
@@ -221,7 +226,7 @@ cache_insert(struct series_cache *c, const char *key, size_t len,
     e = &c->v[c->n];
     e->id = id;
     e->iter = iter;
-    *s = (h >> 32) << 32 | (uint64_t)(c->n + 1);
+    *s = (uint32_t)(c->n + 1);
     c->n++;
     c->next = c->n;
     /* cur held the previous key: the shared bytes are there already. */

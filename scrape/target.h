@@ -66,7 +66,7 @@ struct series_cache {
     size_t klen, kcap;
     struct cache_entry *v;
     size_t n, vcap;
-    uint64_t *slots;        /* hash tag << 32 | entry index + 1; 0 empty */
+    uint32_t *slots;        /* entry index + 1; 0: empty */
     size_t cap;
     size_t next;
     char *cur;
