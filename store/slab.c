@@ -95,7 +95,7 @@ slab_get(struct slab *sl, size_t size)
 void
 slab_put(struct slab *sl, void *b, size_t size)
 {
-    size_t k = class_of(size);
+    size_t k;
 
     if (b == NULL)
         return;
@@ -104,6 +104,7 @@ slab_put(struct slab *sl, void *b, size_t size)
         free(b);
         return;
     }
+    k = class_of(size);
     *(void **)b = sl->free[k];
     sl->free[k] = b;
 }
