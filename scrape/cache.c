@@ -91,8 +91,12 @@ rebuild(struct series_cache *c, size_t i)
     c->cur1 = i + 1;
 }
 
-/* Whether entry i's key is key; its own bytes are compared first, so
- * most other keys are told apart without rebuilding them. */
+/*
+ * Whether entry i's key is key; its own bytes are compared first, so
+ * most other keys are told apart without rebuilding them. In body order
+ * cur holds the previous key, and on a match it becomes this one by
+ * taking key's own bytes.
+ */
 static bool
 entry_is(struct series_cache *c, size_t i, const char *key, size_t len)
 {
@@ -102,8 +106,16 @@ entry_is(struct series_cache *c, size_t i, const char *key, size_t len)
     if (e->shared + own != len
         || memcmp(c->keys + e->off, key + e->shared, own) != 0)
         return false;
-    rebuild(c, i);
-    return memcmp(c->cur, key, e->shared) == 0;
+    if (c->cur1 != i) {
+        rebuild(c, i);
+        return memcmp(c->cur, key, e->shared) == 0;
+    }
+    if (memcmp(c->cur, key, e->shared) != 0)
+        return false;
+    cur_reserve(c, len);
+    memcpy(c->cur + e->shared, key + e->shared, own);
+    c->cur1 = i + 1;
+    return true;
 }
 
 /*
