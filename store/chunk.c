@@ -16,6 +16,9 @@
 /* Largest encoding of one sample: '1111' + 64 bits, '11' + 5 + 6 + 64. */
 #define WORST_BITS (4 + 64 + 2 + 5 + 6 + 64)
 #define FIRST_CAP  32
+/* What malloc hands out (glibc: 16-byte steps with an 8-byte header). */
+#define MALLOC_STEP   16
+#define MALLOC_HEADER 8
 
 /* Bucket widths for delta-of-delta timestamps, after their prefixes. */
 static const unsigned dod_width[] = { 14, 17, 20 };
@@ -121,12 +124,28 @@ get_bits(struct chunk_iter *it, unsigned n)
     return w >> (64 - n);
 }
 
+/*
+ * At least cap bytes of data, and as many more as fill the block malloc
+ * gives for them: it rounds every request up to its step, so the bytes
+ * up to there cost nothing and put off the next realloc.
+ */
+static size_t
+fit_cap(size_t cap)
+{
+    size_t block = (sizeof(struct chunk) + cap + MALLOC_HEADER
+                    + MALLOC_STEP - 1) / MALLOC_STEP * MALLOC_STEP;
+
+    cap = block - MALLOC_HEADER - sizeof(struct chunk);
+    return cap < CHUNK_MAX_BYTES ? cap : CHUNK_MAX_BYTES;
+}
+
 struct chunk *
 chunk_new(void)
 {
-    struct chunk *c = xcalloc(1, sizeof(*c) + FIRST_CAP);
+    size_t cap = fit_cap(FIRST_CAP);
+    struct chunk *c = xcalloc(1, sizeof(*c) + cap);
 
-    c->cap = FIRST_CAP;
+    c->cap = (uint16_t)cap;
     return c;
 }
 
@@ -147,11 +166,9 @@ chunk_full(const struct chunk *c)
 static struct chunk *
 grow(struct chunk *c)
 {
-    size_t cap = (size_t)c->cap + c->cap / 4;
+    size_t cap = fit_cap((size_t)c->cap + c->cap / 4);
 
     assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
-    if (cap > CHUNK_MAX_BYTES)
-        cap = CHUNK_MAX_BYTES;
     c = xrealloc(c, sizeof(*c) + cap);
     memset(c->data + c->cap, 0, cap - c->cap);
     c->cap = (uint16_t)cap;

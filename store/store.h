@@ -66,6 +66,15 @@ struct store_stats {
     size_t strings;     /* distinct interned label names and values */
     size_t spare;       /* held besides bytes: the unused part of chunk
                            storage (the budget counts bytes only) */
+    /* bytes, part by part */
+    size_t series_bytes;    /* the series slots */
+    size_t label_bytes;     /* label arrays (pairs of string pointers) */
+    size_t string_bytes;    /* interned strings and their table */
+    size_t postings_bytes;  /* postings tables and id lists */
+    size_t table_bytes;     /* the label-set hash table, free ids, the
+                               bitmap of live series, the change history */
+    size_t head_bytes;      /* the chunk each series appends to */
+    size_t sealed_bytes;    /* full chunks */
 };
 
 /*
