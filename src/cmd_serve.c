@@ -326,6 +326,7 @@ cmd_serve_run(const struct cli *cli, struct loop *l)
         LOG_WARN("Rule files are not evaluated by serve yet; "
                  "/api/v1/rules and /api/v1/alerts stay empty");
     s.api = api_new(l->store, &lim);
+    api_set_meta(s.api, scrape_pool_meta(l->pool));
     targets_init(&l->targets);
     serve_docs_init(&s.docs, s.listen_names);
     if (load_files(&s) && open_listeners(&s))

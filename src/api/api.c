@@ -21,6 +21,7 @@
 
 #include "query/query.h"
 #include "src/api/api_meta.h"
+#include "src/api/api_metadata.h"
 #include "src/api/api_tsdb.h"
 #include "src/api/apijson.h"
 #include "src/api/reply.h"
@@ -48,6 +49,8 @@ struct api {
     volatile sig_atomic_t cancel;   /* set once at shutdown */
     pthread_mutex_t mu;             /* guards everything below */
     char *doc[API_DOC_COUNT];
+    struct api_targets_doc *targets;
+    struct meta_reg *meta;          /* set before the servers start */
     bool ready;
     /* /-/reload: asked counts requests, done answers. */
     pthread_cond_t reloaded;
@@ -60,10 +63,8 @@ struct api {
 };
 
 static const char *const empty_docs[API_DOC_COUNT] = {
-    [API_DOC_TARGETS] = "{\"activeTargets\":[],\"droppedTargets\":[]}",
     [API_DOC_RULES] = "{\"groups\":[]}",
     [API_DOC_ALERTS] = "{\"alerts\":[]}",
-    [API_DOC_METADATA] = "{}",
     [API_DOC_CONFIG] = "{\"yaml\":\"\"}",
     [API_DOC_FLAGS] = "{}",
     [API_DOC_RUNTIME] = "{}",
@@ -96,6 +97,7 @@ api_free(struct api *a)
         return;
     for (int i = 0; i < API_DOC_COUNT; i++)
         free(a->doc[i]);
+    api_targets_doc_free(a->targets);
     free(a->reload_error);
     pthread_cond_destroy(&a->reloaded);
     pthread_mutex_destroy(&a->mu);
@@ -112,6 +114,24 @@ api_publish(struct api *a, enum api_doc doc, const char *text)
     free(a->doc[doc]);
     a->doc[doc] = copy;
     pthread_mutex_unlock(&a->mu);
+}
+
+void
+api_publish_targets(struct api *a, const struct api_target_doc *v, size_t n)
+{
+    struct api_targets_doc *d = api_targets_doc_new(v, n), *old;
+
+    pthread_mutex_lock(&a->mu);
+    old = a->targets;
+    a->targets = d;
+    pthread_mutex_unlock(&a->mu);
+    api_targets_doc_free(old);
+}
+
+void
+api_set_meta(struct api *a, struct meta_reg *meta)
+{
+    a->meta = meta;
 }
 
 void
@@ -136,6 +156,15 @@ reply_doc(struct api *a, enum api_doc doc, struct http_response *rs)
 {
     pthread_mutex_lock(&a->mu);
     reply_data(rs, a->doc[doc]);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void
+reply_targets(struct api *a, const struct api_params *p,
+              struct http_response *rs)
+{
+    pthread_mutex_lock(&a->mu);
+    api_targets_reply(a->targets, p, rs);
     pthread_mutex_unlock(&a->mu);
 }
 
@@ -456,10 +485,8 @@ static const struct {
     const char *path;
     enum api_doc doc;
 } docs[] = {
-    { "/api/v1/targets", API_DOC_TARGETS },
     { "/api/v1/rules", API_DOC_RULES },
     { "/api/v1/alerts", API_DOC_ALERTS },
-    { "/api/v1/metadata", API_DOC_METADATA },
     { "/api/v1/status/config", API_DOC_CONFIG },
     { "/api/v1/status/flags", API_DOC_FLAGS },
     { "/api/v1/status/runtimeinfo", API_DOC_RUNTIME },
@@ -501,6 +528,15 @@ route_api(struct api *a, const struct http_request *rq,
         if (method_ok(rq, GET, rs))
             api_meta_label_values(a->st, name, rq->params, rs);
         free(name);
+    } else if (strcmp(path, "/api/v1/targets") == 0) {
+        if (method_ok(rq, GET, rs))
+            reply_targets(a, rq->params, rs);
+    } else if (strcmp(path, "/api/v1/metadata") == 0) {
+        if (method_ok(rq, GET, rs))
+            api_metadata_metrics(a->meta, rq->params, rs);
+    } else if (strcmp(path, "/api/v1/targets/metadata") == 0) {
+        if (method_ok(rq, GET, rs))
+            api_metadata_targets(a->meta, rq->params, rs);
     } else if (strcmp(path, "/api/v1/status/tsdb") == 0) {
         if (method_ok(rq, GET, rs))
             api_tsdb_status(a->st, rs);
