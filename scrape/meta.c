@@ -642,7 +642,7 @@ meta_scrape_end(struct meta_target *t, bool flush)
         retire_tail(t);
     t->live_iter = t->iter;
     t->diverged = false;
-    if (t->capst > 256) {       /* a big change is over: let it go */
+    if (t->capst > 0) {         /* changes are rare: keep no room for one */
         free(t->st);
         t->st = NULL;
         t->capst = t->nst = 0;
