@@ -582,7 +582,12 @@ rebuild(struct meta_target *t)
         str_put(r, h.v[i]);
     pthread_mutex_unlock(&r->mu);
     free(t->gone);
-    t->gone = gone;
+    t->gone = NULL;
+    if (n > nlive) {
+        t->gone = xreallocarray(NULL, n - nlive, sizeof(*gone));
+        memcpy(t->gone, gone, (n - nlive) * sizeof(*gone));
+    }
+    free(gone);
     t->nlive = nlive;
     free(h.v);
     free(x.v);
