@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,6 +330,35 @@ meta_reg_bytes(struct meta_reg *r)
              + t->capst * sizeof(*t->st) + t->text.cap;
     pthread_mutex_unlock(&r->mu);
     return n;
+}
+
+bool
+meta_reg_find(struct meta_reg *r, const char *metric, char *type,
+              size_t tsize, char *help, size_t hsize)
+{
+    const struct mset *last = NULL;
+    bool found = false;
+
+    pthread_mutex_lock(&r->mu);
+    for (struct meta_target *t = r->head.next; t != &r->head && !found;
+         t = t->next) {
+        const struct mset *s = t->set;
+
+        /* Targets of one exporter share a set: look at it once. */
+        if (s == NULL || s == last)
+            continue;
+        last = s;
+        for (size_t i = 0; i < s->n && !found; i++)
+            if (strcmp(s->e[i].name->s, metric) == 0) {
+                snprintf(type, tsize, "%s",
+                         meta_type_name((enum expo_type)s->e[i].type));
+                snprintf(help, hsize, "%s",
+                         s->e[i].help != NULL ? s->e[i].help->s : "");
+                found = true;
+            }
+    }
+    pthread_mutex_unlock(&r->mu);
+    return found;
 }
 
 struct meta_target *

@@ -56,6 +56,14 @@ void meta_reg_free(struct meta_reg *r);
 /* Bytes the registry holds: strings, sets, targets and tables. */
 size_t meta_reg_bytes(struct meta_reg *r);
 
+/*
+ * What the first target that has one says of metric: its type and HELP
+ * copied into type (tsize bytes) and help (hsize), cut to fit. False
+ * when no target has an entry for it. Any thread.
+ */
+bool meta_reg_find(struct meta_reg *r, const char *metric, char *type,
+                   size_t tsize, char *help, size_t hsize);
+
 /* --- the loop thread's side ---------------------------------------------- */
 
 /* A target with no metadata yet, listed in r; labels are copied. */

@@ -723,6 +723,15 @@ evaluate(struct live *v, int64_t now)
         step_frame(v);
 }
 
+/* explore's hint line on the local scrapes' metadata (ctx: the pool's
+ * registry). */
+static bool
+describe_local(void *ctx, const char *metric, struct explore_hint *out)
+{
+    return meta_reg_find(ctx, metric, out->type, sizeof(out->type),
+                         out->help, sizeof(out->help));
+}
+
 /*
  * One pass: wait (not at all while a frame is being evaluated, so that
  * keys are read between its slices), move transfers along (between
@@ -733,12 +742,16 @@ static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_gc = now;
-    struct explore_completer completer = { l->store, complete_from_store };
+    struct explore_completer completer = {
+        l->store, complete_from_store, scrape_pool_meta(l->pool),
+        describe_local,
+    };
     struct live v = { l, true, false, -1, now, now };
 
     if (l->source != NULL) {
-        completer = (struct explore_completer){ l->source,
-                                                source_complete };
+        completer = (struct explore_completer){
+            l->source, source_complete, l->source, source_describe,
+        };
         l->source->ui = l->ui;
         source_prefetch_names(l->source);
     }

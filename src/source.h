@@ -50,6 +50,9 @@ struct source {
     } values[SOURCE_VALUE_CACHE];
     struct api_req *values_req;
     char *values_label;         /* the label values_req asks for */
+    struct api_metadata_list meta;  /* /api/v1/metadata, for the hints */
+    int64_t meta_at;
+    struct api_req *meta_req;
 
     /* For the alerts and rules views: the last answers, or why not. */
     struct api_alerts alerts;
@@ -101,6 +104,11 @@ void source_explore(struct source *s, const char *expr, int64_t now,
  * (asked for again when a minute old or never asked; the next Tab sees
  * them). */
 size_t source_complete(void *ctx, const char *label, const char ***out);
+/* explore's describe on ctx = the source: the type and HELP the
+ * server's /api/v1/metadata gives for metric (asked for again when a
+ * minute old; until it answers, false). */
+bool source_describe(void *ctx, const char *metric,
+                     struct explore_hint *out);
 /* Asks for the label and metric names now, so that the first Tab has
  * them. */
 void source_prefetch_names(struct source *s);

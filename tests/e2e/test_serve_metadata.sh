@@ -206,4 +206,50 @@ for base in sys.argv[1:]:
                       for t in d["activeTargets"]))
 assert got[0] == got[1], got
 PY
+
+# --- the explore prompt's hint line: the type and HELP of the metric ----
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok $((n + 1)) - explore hint line # SKIP tmux is not installed"
+    finish
+    exit
+fi
+sock="promdeck-e2e-$$"
+on_exit 'tmux -L "$sock" kill-server 2>/dev/null'
+# hint SESSION TYPED WANT WHAT: in explore, TYPED then Tab shows WANT.
+hint() {
+    tm send-keys -t "$1" C-u
+    tm send-keys -t "$1" -l "$2"
+    tm send-keys -t "$1" Tab
+    expect "$1" "$3" "$4"
+}
+tm new-session -d -s remote -x 140 -y 30 \
+    "TERM=tmux-256color '$PROMDECK' --source '$P'; sleep 60"
+expect remote "Golden signals" "--source on Prometheus: the dashboard"
+tm send-keys -t remote e
+expect remote "Tab completes" "--source: e opens explore"
+hint remote go_gorout "gauge Number of goroutines that currently exist." \
+    "--source: the hint shows the server's type and HELP"
+hint remote rpc_seconds_buc "histogram A histogram" \
+    "--source: a _bucket series shows its histogram's metadata"
+
+tm new-session -d -s local -x 140 -y 30 \
+    "TERM=tmux-256color '$PROMDECK' --config '$tmp/prom.yml'; sleep 60"
+expect local "4/5 targets up" "local scrapes: every target but the dead one"
+tm send-keys -t local e
+expect local "Tab completes" "local: e opens explore"
+hint local edge_untyp "unknown An untyped family" \
+    "local: the hint shows the scraped type and HELP (untyped: unknown)"
+hint local app_requests_cr "counter Requests handled, by HTTP code" \
+    "local: an OpenMetrics counter's _created shows its family's"
+
+# The built-in node collector: node_exporter's words for its families.
+help=$(curl -sf "http://127.0.0.1:$nport/metrics" |
+    sed -n 's/^# HELP node_load1 //p')
+tm new-session -d -s host -x 140 -y 30 \
+    "TERM=tmux-256color '$PROMDECK'; sleep 60"
+expect host "targets up" "no arguments: this host's collectors"
+tm send-keys -t host e
+expect host "Tab completes" "host: e opens explore"
+hint host node_load1 "gauge $help" \
+    "builtin:node records node_exporter's TYPE and HELP ($help)"
 finish
