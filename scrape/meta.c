@@ -465,6 +465,8 @@ meta_scrape_record(struct meta_target *t, const struct expo_meta *m)
 {
     struct staged *s;
 
+    if (m->family_len == 0)
+        return;                 /* no name, no entry (the parser's job) */
     if (!t->diverged && t->cursor < t->nlive
         && leaves_alone(&t->set->e[t->cursor], m)) {
         t->cursor++;

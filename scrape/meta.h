@@ -53,7 +53,8 @@ const char *meta_type_name(enum expo_type t);
 struct meta_reg *meta_reg_new(void);
 /* Frees r; every target must have been freed. NULL: nothing. */
 void meta_reg_free(struct meta_reg *r);
-/* Bytes the registry holds: strings, sets, targets and tables. */
+/* Bytes the registry holds: strings, sets, targets and tables. The loop
+ * thread's (it reads the targets' scrape state). */
 size_t meta_reg_bytes(struct meta_reg *r);
 
 /*

@@ -91,21 +91,6 @@ put_duration(struct buf *b, int64_t ms)
     json_string(b, s);
 }
 
-/* A label set as Prometheus's API writes it: Go's escapes. */
-static void
-put_labels(struct buf *b, const struct labels *ls)
-{
-    buf_putc(b, '{');
-    for (size_t i = 0; i < ls->n; i++) {
-        if (i > 0)
-            buf_putc(b, ',');
-        api_json_go_string(b, ls->v[i].name);
-        buf_putc(b, ':');
-        api_json_go_string(b, ls->v[i].value);
-    }
-    buf_putc(b, '}');
-}
-
 /* One entry of activeTargets. */
 static void
 put_target(struct buf *b, const struct target_row *r,
@@ -119,9 +104,9 @@ put_target(struct buf *b, const struct target_row *r,
     struct labels none = { NULL, 0 };
 
     buf_puts(b, "{\"discoveredLabels\":");
-    put_labels(b, r->discovered_set ? r->discovered_set : &none);
+    api_json_labels(b, r->discovered_set ? r->discovered_set : &none);
     buf_puts(b, ",\"labels\":");
-    put_labels(b, r->label_set ? r->label_set : &none);
+    api_json_labels(b, r->label_set ? r->label_set : &none);
     buf_puts(b, ",\"scrapePool\":");
     api_json_go_string(b, r->job);
     buf_puts(b, ",\"scrapeUrl\":");
@@ -169,7 +154,7 @@ publish_targets(struct loop *l, struct api *a)
             continue;
         buf_init(&b[n], 0);
         buf_puts(&b[n], "{\"discoveredLabels\":");
-        put_labels(&b[n], d->discovered_set);
+        api_json_labels(&b[n], d->discovered_set);
         buf_putc(&b[n], '}');
         v[n] = (struct api_target_doc){ d->job, buf_str(&b[n]), true };
         n++;

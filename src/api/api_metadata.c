@@ -55,21 +55,6 @@ put_str(struct buf *b, const char *s)
     api_json_go_string(b, s);
 }
 
-/* A label set as an object, keys in order, Go's escapes. */
-static void
-put_labels(struct buf *b, const struct labels *ls)
-{
-    buf_putc(b, '{');
-    for (size_t i = 0; i < ls->n; i++) {
-        if (i > 0)
-            buf_putc(b, ',');
-        put_str(b, ls->v[i].name);
-        buf_putc(b, ':');
-        put_str(b, ls->v[i].value);
-    }
-    buf_putc(b, '}');
-}
-
 /* "type":...,"help":...,"unit":... */
 static void
 put_fields(struct buf *b, const struct meta_info *m)
@@ -216,7 +201,7 @@ put_target_entry(struct buf *b, size_t *count, const struct labels *ls,
                  const struct meta_info *m, bool with_metric)
 {
     buf_puts(b, (*count)++ > 0 ? ",{\"target\":" : "{\"target\":");
-    put_labels(b, ls);
+    api_json_labels(b, ls);
     if (with_metric) {
         buf_puts(b, ",\"metric\":");
         put_str(b, m->metric);
