@@ -252,6 +252,9 @@ publish_metrics(struct serve_docs *d, struct loop *l, struct api *a)
            "for chunks, index and strings.", (double)st.bytes);
     metric(&b, "promdeck_samples_appended_total", "counter", "Samples of "
            "finished scrapes committed to the store.", (double)d->appended);
+    metric(&b, "promdeck_target_metadata_bytes", "gauge", "Memory the "
+           "targets' TYPE, HELP and UNIT metadata holds.",
+           (double)meta_reg_bytes(scrape_pool_meta(l->pool)));
     metric(&b, "promdeck_targets", "gauge", "Scrape targets.",
            (double)l->targets.view.n);
     metric(&b, "promdeck_targets_up", "gauge", "Scrape targets up.",
