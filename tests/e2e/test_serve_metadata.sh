@@ -17,8 +17,17 @@ if [ ! -x "$PROM" ] || [ ! -x "$NE" ]; then
     exit 0
 fi
 
+# Four distinct free ports at once (one at a time, a port not yet bound
+# by its server could be handed out twice).
+# shellcheck disable=SC2046
+set -- $(python3 -c 'import socket
+ss = [socket.socket() for _ in range(4)]
+for s in ss:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')
+fport=$1 nport=$2 pport=$3 sport=$4
+
 # The fixture server: /text/FILE as text 0.0.4, /om/FILE as OpenMetrics.
-fport=$(free_port)
 python3 - "$fport" "$TESTDATA" >"$tmp/fixtures.log" 2>&1 <<'PY' &
 import http.server, os, sys
 port, root = int(sys.argv[1]), sys.argv[2]
@@ -42,12 +51,15 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
 on_exit "kill $! 2>/dev/null"
-nport=$(free_port)
 "$NE" --web.listen-address="127.0.0.1:$nport" >"$tmp/ne.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-check "the fixture server answers" \
-    wait_http "http://127.0.0.1:$fport/text/metadata/a.prom" 10
-check "node_exporter answers" wait_http "http://127.0.0.1:$nport/metrics" 10
+# (Waits are long: a loaded machine may take seconds to start Python.)
+if wait_http "http://127.0.0.1:$fport/text/metadata/a.prom" 60; then
+    ok "the fixture server answers"
+else
+    not_ok "the fixture server answers" "$(cat "$tmp/fixtures.log")"
+fi
+check "node_exporter answers" wait_http "http://127.0.0.1:$nport/metrics" 60
 
 F="127.0.0.1:$fport"
 cat >"$tmp/prom.yml" <<YML
@@ -71,7 +83,6 @@ scrape_configs:
   relabel_configs:
   - {source_labels: [__address__], regex: 'b.invalid:2|c.invalid:3', action: drop}
 YML
-pport=$(free_port) sport=$(free_port)
 "$PROM" --config.file="$tmp/prom.yml" --storage.tsdb.path="$tmp/tsdb" \
     --web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
@@ -79,14 +90,14 @@ on_exit "kill $! 2>/dev/null"
     2>"$tmp/serve.log" &
 on_exit "kill $! 2>/dev/null"
 P="http://127.0.0.1:$pport" S="http://127.0.0.1:$sport"
-check "Prometheus answers" wait_http "$P/-/ready" 20
-check "serve answers" wait_http "$S/-/ready" 20
+check "Prometheus answers" wait_http "$P/-/ready" 60
+check "serve answers" wait_http "$S/-/ready" 60
 
 # Both have scraped every target when every family of every job is
-# known (bounded: 30 s).
+# known (bounded: 60 s).
 python3 - "$P" "$S" <<'PY' >"$tmp/wait.out" 2>&1
 import json, sys, time, urllib.request
-for _ in range(150):
+for _ in range(300):
     ready = 0
     for base in sys.argv[1:]:
         d = json.load(urllib.request.urlopen(
@@ -99,7 +110,7 @@ for _ in range(150):
     if ready == 2:
         sys.exit(0)
     time.sleep(0.2)
-sys.exit("not every target scraped in 30 s")
+sys.exit("not every target scraped in 60 s")
 PY
 check "both scraped every target" [ $? = 0 ]
 
