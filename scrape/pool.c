@@ -2,11 +2,13 @@
  * The scrape pool: the targets, their schedule and their transfers. Each
  * target is scraped on its slot; its body streams from scrape/fetch into
  * the exposition parser, whose samples scrape/commit stages and, when
- * the transfer ends, commits. Targets that stay across set_targets keep
- * their state. It does no discovery and never blocks: all I/O goes
- * through the fetcher's multi handle. A built-in source (src/collect/)
- * is the one exception to the transfer: its scrape is a call that reads
- * local files and hands back the text, parsed and committed on the spot.
+ * the transfer ends, commits; the families' TYPE, HELP and UNIT go to
+ * the pool's metadata registry (scrape/meta.h). Targets that stay
+ * across set_targets keep their state. It does no discovery and never
+ * blocks: all I/O goes through the fetcher's multi handle. A built-in
+ * source (src/collect/) is the one exception to the transfer: its scrape
+ * is a call that reads local files and hands back the text, parsed and
+ * committed on the spot.
  */
 #include "scrape/pool.h"
 
