@@ -48,7 +48,7 @@ WERROR   ?=
 PKG_CONFIG ?= pkg-config
 DATADIR   = $(PREFIX)/share/promdeck
 MANDIR    = $(PREFIX)/share/man
-PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls \
+PKGS      = ncursesw libcurl yaml-0.1 libpcre2-8 libmicrohttpd gnutls zlib \
             libxcrypt
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral $(WERROR)
@@ -72,6 +72,8 @@ TSUP_OBJS = $(TSUP_SRCS:%.c=$(BUILD)/%.o)
 TSUP      = $(BUILD)/tests/libtestsupport.a
 TOOL_SRCS = $(wildcard tests/promql_conformance.c)
 TOOL_BINS = $(TOOL_SRCS:tests/promql_conformance.c=$(BUILD)/tests/promql-conformance)
+# The fake Docker Engine as a program, for the end-to-end tests.
+FAKE_DOCKER = $(BUILD)/tests/fake-docker
 BENCH_SRCS = $(wildcard tests/bench/bench_*.c)
 BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 
@@ -84,6 +86,8 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Each harness linked with tests/fuzz/replay.c instead of libFuzzer, by
 # the ordinary compiler: make check replays the seeds and regressions.
 FUZZ_REPLAYS = $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
+# What the harnesses share (the dashboard model check), linked into each.
+FUZZ_COMMON  = $(BUILD)/tests/fuzz/model_check.o
 
 # What install puts where; uninstall removes the same list.
 DASHBOARDS = $(wildcard dashboards/*.yaml)
@@ -141,7 +145,7 @@ check: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror test
 
 # The suite itself, without the bootstrap; lint runs first inside it.
-test: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_REPLAYS)
+test: all $(TEST_BINS) $(TOOL_BINS) $(FAKE_DOCKER) $(FUZZ_REPLAYS)
 	@LINT_CC="$(CC)" LINT_CFLAGS="$(ALL_CFLAGS)" sh tests/run.sh $(BUILD)
 
 asan: deps
@@ -149,6 +153,7 @@ asan: deps
 	    WERROR=-Werror SAN="-fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build-asan/promdeck build-asan/tests/promql-conformance \
+	    build-asan/tests/fake-docker \
 	    $(TEST_SRCS:tests/%.c=build-asan/tests/%) \
 	    $(FUZZ_NAMES:%=build-asan/fuzz-replay/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -200,16 +205,19 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/tests/promql-conformance: $(BUILD)/tests/promql_conformance.o $(LIB)
 	$(LINK) -o $@ $^ $(LIBS)
 
+$(FAKE_DOCKER): $(BUILD)/tests/fake_docker.o $(TSUP) $(LIB)
+	$(LINK) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -o $@ $^ $(LIBS)
 
-$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_COMMON) $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz-replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o \
-                        $(LIB)
+                        $(FUZZ_COMMON) $(LIB)
 	@mkdir -p $(dir $@)
 	$(LINK) -o $@ $^ $(LIBS)
 

@@ -9,7 +9,8 @@ set -eu
 
 # Build: compiler, pkg-config and the -dev packages of the libraries:
 # ncurses, libcurl, libyaml, pcre2, cmocka, and for promdeck serve
-# libmicrohttpd, GnuTLS (its TLS) and libcrypt (bcrypt passwords).
+# libmicrohttpd, GnuTLS (its TLS), libcrypt (bcrypt passwords) and zlib
+# (gzip answers).
 # Tests: tmux drives the real TUI, python3 serves test targets and DNS
 # answers, openssl makes TLS certificates, gzip makes a gzip bomb, curl
 # asks the HTTP APIs (serve's, Prometheus's, Alertmanager's), procps
@@ -20,6 +21,7 @@ set -eu
 # test_alertmanager.sh sends promdeck's alerts to.
 need="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libyaml-dev
 libpcre2-dev libcmocka-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev
+zlib1g-dev
 tmux python3 openssl gzip procps curl
 prometheus prometheus-node-exporter prometheus-alertmanager"
 tools=""
@@ -41,7 +43,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
     done
 else
     for lib in ncursesw libcurl yaml-0.1 libpcre2-8 cmocka libmicrohttpd \
-               gnutls libxcrypt; do
+               gnutls libxcrypt zlib; do
         pkg-config --exists "$lib" 2>/dev/null || missing="$missing $lib"
     done
     for tool in $tools; do

@@ -487,6 +487,15 @@ set_base(struct fetch_conn *c, const struct fetch_http *h)
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 }
 
+/* A stream has no end to wait for: only its connection is timed. */
+static void
+set_stream(struct fetch_conn *c)
+{
+    curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, 0L);
+    curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)c->timeout_ms);
+    curl_easy_setopt(c->easy, CURLOPT_ACCEPT_ENCODING, NULL);
+}
+
 /* An API request's method, body and socket; a scrape has none. */
 static void
 set_method(struct fetch_conn *c, const struct fetch_request *req)
@@ -514,6 +523,8 @@ configure(struct fetch_conn *c, const struct fetch_request *req)
     free(c->url);
     c->url = xstrdup(req->url);
     set_base(c, req->http);
+    if (req->stream)
+        set_stream(c);
     if (set_headers(c, req) != 0 || set_basic_auth(c, h) != 0)
         return -1;
     set_method(c, req);

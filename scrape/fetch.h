@@ -77,6 +77,12 @@ struct fetch_request {
     bool any_status;        /* every response's body goes to data and
                                done has no error; fetch_conn_status says
                                which status it was */
+    bool stream;            /* a long-lived answer (an event stream):
+                               timeout_ms bounds the connection only and
+                               the body runs until the server or
+                               fetch_conn_free ends it; give max_body
+                               SIZE_MAX and keep the data callback's
+                               memory bounded */
 };
 
 struct fetch_callbacks {

@@ -163,6 +163,7 @@ start_scrape(struct target *t, int64_t now_ms)
 
     t->xfer.running = true;
     t->xfer.got_body = false;
+    t->sched.news = false;
     commit_begin(t);
     meta_scrape_begin(t->meta);
     t->xfer.start_ms = now_ms;
@@ -436,6 +437,24 @@ scrape_pool_next_due(const struct scrape_pool *p)
 }
 
 /*
+ * Whether a built-in source with news (scrape_builtin.poll) is to be
+ * scraped now, before its slot: not while it runs, and not sooner than
+ * SCRAPE_NEWS_GAP_MS after its last scrape started; the news waits.
+ */
+static bool
+news_due(struct target *t, int64_t now_ms)
+{
+    const struct scrape_builtin *b = t->conf.builtin;
+
+    if (b == NULL || b->poll == NULL)
+        return false;
+    if (b->poll(b->ctx, now_ms))
+        t->sched.news = true;
+    return t->sched.news && !t->xfer.running
+           && now_ms - t->xfer.start_ms >= SCRAPE_NEWS_GAP_MS;
+}
+
+/*
  * A scrape still running at its next slot is not started twice: that
  * slot is skipped. A loop that woke late does not catch up either.
  */
@@ -446,8 +465,11 @@ scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms)
         struct target *t = p->t[i];
         struct target_sched *sc = &t->sched;
 
-        if (sc->next_ms > now_ms)
+        if (sc->next_ms > now_ms) {
+            if (news_due(t, now_ms))
+                start_scrape(t, now_ms);
             continue;
+        }
         if (t->xfer.running) {
             sc->next_ms = next_slot_after(t, now_ms);
             continue;

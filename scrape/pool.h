@@ -44,7 +44,19 @@ struct scrape_builtin {
     const char *name;           /* the target's URL is builtin:NAME */
     int (*collect)(void *ctx, struct buf *out, char *err, size_t errsz);
     void *ctx;
+    /*
+     * Optional (NULL: none): called on every scrape_pool_start_due, on
+     * the loop's thread, to move the source's own I/O along without
+     * waiting (an event stream); true when it learned something its next
+     * collect shows (a container stopped), and the pool then scrapes it
+     * at once, at most every SCRAPE_NEWS_GAP_MS, its schedule unchanged.
+     */
+    bool (*poll)(void *ctx, int64_t now_ms);
 };
+
+/* The least time between two scrapes of a built-in source, so that a
+ * burst of news does not crowd its samples (and its rates). */
+#define SCRAPE_NEWS_GAP_MS 1000
 
 struct scrape_target_def {
     const char *job;

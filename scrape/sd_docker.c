@@ -37,6 +37,8 @@ struct sd_docker {
     int port;
     int64_t refresh_ms, next_ms;
     struct fetch *fetch;
+    struct fetch_http http;         /* owned; used when has_http */
+    bool has_http;
     struct answer containers, networks;
     bool refreshing, have_group, pending;
     struct sd_group group;
@@ -356,6 +358,13 @@ sd_docker_new(const struct sd_docker_config *c)
                                       : SD_DOCKER_DEFAULT_REFRESH_MS;
     d->pending = true;
     split_host(d);
+    /* Prometheus hands its HTTP client to the Docker client for http://
+     * and https:// hosts only (discovery/moby/docker.go). */
+    if (c->http != NULL && (strncmp(c->host, "http://", 7) == 0
+                            || strncmp(c->host, "https://", 8) == 0)) {
+        fetch_http_copy(&d->http, c->http);
+        d->has_http = true;
+    }
     sd_docker_filters_query(c->filters, c->nfilters, q, sizeof q);
     d->query = xstrdup(q);
     d->fetch = fetch_new();
@@ -388,6 +397,7 @@ sd_docker_free(struct sd_docker *d)
     free(d->socket);
     free(d->base);
     free(d->query);
+    fetch_http_fini(&d->http);
     free(d);
 }
 
@@ -414,6 +424,7 @@ ask(struct sd_docker *d, struct answer *a, const char *path)
     struct fetch_request req = {
         .url = url, .timeout_ms = TIMEOUT_MS, .max_body = MAX_BODY,
         .accept = "application/json", .unix_socket = d->socket,
+        .http = d->has_http ? &d->http : NULL,
     };
     struct fetch_callbacks cb = { .ctx = a, .data = on_data,
                                   .done = on_done };

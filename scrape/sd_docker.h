@@ -10,7 +10,8 @@
  * poll and never waited on; a failed or garbled answer keeps the last
  * good group and reports the error. It relabels nothing.
  *
- * Ownership: sd_docker_new copies the config; sd_docker_free releases it.
+ * Ownership: sd_docker_new copies the config (its HTTP settings too);
+ * sd_docker_free releases it.
  * Groups and the error string stay valid until the next sd_docker_poll
  * or sd_docker_free.
  */
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scrape/fetch.h"
 #include "scrape/sd_group.h"
 
 /* Prometheus's defaults for docker_sd_configs. */
@@ -40,6 +42,11 @@ struct sd_docker_config {
     size_t nfilters;
     const char *host_networking_host;   /* "localhost" by default */
     int64_t refresh_ms;             /* > 0 */
+    /* The HTTP client settings (auth, TLS, proxy, redirects), used for
+     * http:// and https:// hosts as Prometheus uses them; the Docker
+     * client Prometheus hands unix:// and tcp:// to takes none of them.
+     * NULL: none. */
+    const struct fetch_http *http;
 };
 
 struct sd_docker;

@@ -119,6 +119,8 @@ struct target_conf {
 struct target_sched {
     int64_t interval_ms;
     int64_t next_ms;            /* when the next scrape is due */
+    bool news;                  /* a built-in source asked for a scrape
+                                   before its slot (scrape_builtin.poll) */
 };
 
 /* The transfer in flight. */

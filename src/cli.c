@@ -26,6 +26,7 @@ static const char usage_text[] =
 "       promdeck attach [options] [unix:PATH | URL]\n"
 "       promdeck query [options] EXPR\n"
 "       promdeck serve [options] [--config FILE | --demo] [--load FILE]\n"
+"                      [--collector.expose]\n"
 "       promdeck check config FILE\n"
 "       promdeck check dashboard FILE...\n"
 "       promdeck check rules [--lint-fatal] FILE...\n"
@@ -94,6 +95,9 @@ static const char usage_text[] =
 "      --web.config.file FILE  TLS and basic auth for TCP, in Prometheus's\n"
 "                         web-config format\n"
 "      --query.max-concurrency N  queries evaluated at once (default 20)\n"
+"      --collector.expose  serve this host's built-in collectors as a\n"
+"                         node_exporter and a cAdvisor would:\n"
+"                         /metrics/node and /metrics/cadvisor\n"
 "\n"
 "Keys: q quit, Tab/1-9 switch views (pages, targets, alerts, rules),\n"
 "? help, p pause.\n"
@@ -106,7 +110,7 @@ enum {
     OPT_START, OPT_END, OPT_STEP, OPT_GLYPHS, OPT_SCRAPE_INTERVAL,
     OPT_LIST_DASHBOARDS, OPT_SET, OPT_QUERY_MAX_SAMPLES, OPT_QUERY_TIMEOUT,
     OPT_SOURCE, OPT_SOURCE_CONFIG, OPT_LISTEN, OPT_WEB_CONFIG,
-    OPT_QUERY_MAX_CONCURRENCY,
+    OPT_QUERY_MAX_CONCURRENCY, OPT_COLLECTOR_EXPOSE,
 };
 
 /* Command-line targets and the demo: short, so a first look fills up
@@ -149,6 +153,7 @@ static const struct option long_options[] = {
     { "web.config.file", required_argument, NULL, OPT_WEB_CONFIG },
     { "query.max-concurrency", required_argument, NULL,
       OPT_QUERY_MAX_CONCURRENCY },
+    { "collector.expose", no_argument, NULL, OPT_COLLECTOR_EXPOSE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -226,8 +231,12 @@ serve_option(struct cli *c, int opt, const char *arg)
         return usage_error("%s is an option of promdeck serve",
                            opt == OPT_LISTEN ? "--listen"
                            : opt == OPT_WEB_CONFIG ? "--web.config.file"
+                           : opt == OPT_COLLECTOR_EXPOSE
+                           ? "--collector.expose"
                            : "--query.max-concurrency");
-    if (opt == OPT_WEB_CONFIG) {
+    if (opt == OPT_COLLECTOR_EXPOSE) {
+        c->collector_expose = true;
+    } else if (opt == OPT_WEB_CONFIG) {
         c->web_config = arg;
     } else if (opt == OPT_QUERY_MAX_CONCURRENCY) {
         n = strtol(arg, &end, 10);
@@ -377,6 +386,7 @@ handle_option(struct cli *c, int opt, const char *arg)
     case OPT_LISTEN:
     case OPT_WEB_CONFIG:
     case OPT_QUERY_MAX_CONCURRENCY:
+    case OPT_COLLECTOR_EXPOSE:
         return serve_option(c, opt, arg);
     case 'h': fputs(usage_text, stdout); return 0;
     case 'V': printf("promdeck %s\n", PROMDECK_VERSION); return 0;
@@ -421,9 +431,14 @@ check_serve(struct cli *c, int argc, char **argv)
                            "targets of --config or --demo)", argv[optind]);
     if (c->config != NULL && c->demo)
         return usage_error("%s", "--config and --demo exclude each other");
-    if (c->config == NULL && !c->demo && c->nload == 0)
-        return usage_error("%s", "serve wants data: --config FILE, --demo "
-                           "or --load FILE...");
+    if (c->config == NULL && !c->demo && c->nload == 0
+        && !c->collector_expose)
+        return usage_error("%s", "serve wants data: --config FILE, --demo, "
+                           "--load FILE... or --collector.expose");
+    /* With nothing else to scrape, serve keeps this host's history too,
+     * as promdeck with no arguments does. */
+    c->collector = c->collector_expose && c->config == NULL && !c->demo
+                   && c->nload == 0;
     return -1;
 }
 

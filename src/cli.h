@@ -69,6 +69,8 @@ struct cli {
     int nlisten;
     const char *web_config;     /* --web.config.file FILE, or NULL */
     int query_max_concurrency;  /* --query.max-concurrency, default 20 */
+    bool collector_expose;      /* --collector.expose: /metrics/node and
+                                 * /metrics/cadvisor */
     /* The budget of each query (dashboard and promdeck query), under
      * Prometheus's names: --query.max-samples, --query.timeout. */
     int64_t query_max_samples;

@@ -159,14 +159,18 @@ hand_on_alerts(void *ctx, const struct ruleset_group *g)
         notifier_send(l->notifier, g->group, g->last_ms);
 }
 
-/* What alert templates see of the config: its external labels. */
+/* What alert templates see of the config (its external labels), and
+ * each rule query's budget: --query.max-samples, --query.timeout and
+ * SIGINT/SIGTERM, as for every other query. */
 static void
 set_rule_opts(struct loop *l)
 {
     const struct ruleset_group *g;
     size_t n = l->rules != NULL ? ruleset_groups(l->rules, &g) : 0;
-    struct rule_group_opts o = { &l->cfg->external_labels, NULL };
+    struct qeval_ctl ctl;
+    struct rule_group_opts o = { &l->cfg->external_labels, NULL, &ctl };
 
+    query_limits(l, &ctl);
     for (size_t i = 0; i < n; i++)
         rule_group_set_opts(g[i].group, &o);
 }
@@ -212,6 +216,40 @@ wait_time(const struct loop *l, int64_t now, int64_t next_frame)
         due = rd;
     due -= now;
     return due < 0 ? 0 : due > MAX_WAIT_MS ? MAX_WAIT_MS : (int)due;
+}
+
+void
+loop_rules_start(struct loop *l)
+{
+    set_rule_opts(l);
+    apply_notifier(l);
+}
+
+bool
+loop_rules_step(struct loop *l, int64_t now)
+{
+    bool ran = run_rules(l, now);
+
+    if (l->notifier != NULL)
+        notifier_tick(l->notifier, now);
+    return ran;
+}
+
+int64_t
+loop_rules_next_due(const struct loop *l, int64_t now)
+{
+    int64_t rd = rules_next_due(l);
+    int64_t nd = l->notifier != NULL ? notifier_next_due(l->notifier, now)
+                                     : INT64_MAX;
+
+    return nd < rd ? nd : rd;
+}
+
+void
+loop_rules_stop(struct loop *l)
+{
+    notifier_free(l->notifier);
+    l->notifier = NULL;
 }
 
 /* Moves discovery along; when it found a change, the pool gets the new
@@ -322,7 +360,7 @@ reload_config(struct loop *l, int64_t now)
     /* The pool borrows the config's relabel rules, the notifier its
      * alerting section: both move to the new one before the old goes. */
     sync_targets(l, now);
-    if (l->ui != NULL)
+    if (l->ui != NULL || l->cli->command == CLI_SERVE)
         apply_notifier(l);
     config_fini(&old);
     log_debug("%s: %s reloaded, %zu jobs", __func__, l->cli->config,
@@ -466,6 +504,26 @@ fill_targets(struct loop *l)
                  l->cfg);
 }
 
+/*
+ * The alerts and rules views' rows: from the rule files, or on a server
+ * from its rules and alerts APIs, asked for again every few seconds
+ * (a server without them, or failing, is the views' note).
+ */
+static void
+fill_rules(struct loop *l)
+{
+    struct source *s = l->source;
+
+    if (s == NULL) {
+        rule_list_fill(&l->rulelist, l->rules);
+        return;
+    }
+    source_poll_rule_views(s, time_now_ms());
+    rule_list_fill_remote(&l->rulelist, s->have_rules ? &s->rules : NULL,
+                          s->have_alerts ? &s->alerts : NULL,
+                          s->rules_error);
+}
+
 /* Draws the screen from the last complete results. */
 static void
 draw(struct loop *l)
@@ -473,7 +531,7 @@ draw(struct loop *l)
     char status[160];
 
     /* The rows borrow from the rules, which may have moved on since. */
-    rule_list_fill(&l->rulelist, l->rules);
+    fill_rules(l);
     ui_set_rules(l->ui, &l->rulelist.view);
     if (l->source != NULL)     /* answers come between evaluations */
         fill_remote_targets(l, time_now_ms());
@@ -944,6 +1002,7 @@ evaluate_remote(struct loop *l)
     source_wait(f, deadline, dash_pending_cb, l->dash);
     dash_evaluate(l->dash, l->store, time_now_ms(), -1);
     source_poll_targets(l->source);
+    source_poll_rule_views(l->source, time_now_ms());
     if (!source_wait(f, deadline, api_pending_cb, l->source->client))
         fprintf(stderr, "promdeck: %s did not answer every request "
                 "within --timeout\n", api_client_url(l->source->client));
@@ -984,6 +1043,7 @@ run_once(struct loop *l)
     now = time_now_ms();
     if (l->source != NULL) {
         failed = evaluate_remote(l);
+        fill_rules(l);     /* the server's, as they just came */
     } else {
         if (!loop_collect(l))
             return 1;

@@ -262,6 +262,16 @@ source_poll_rules(struct source *s)
         s->rules_req = rq;
 }
 
+void
+source_poll_rule_views(struct source *s, int64_t now)
+{
+    if (now < s->rules_next)
+        return;
+    s->rules_next = now + SOURCE_RULES_EVERY_MS;
+    source_poll_alerts(s);
+    source_poll_rules(s);
+}
+
 static void
 on_explore(void *ctx, const struct api_reply *r)
 {

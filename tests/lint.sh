@@ -43,6 +43,7 @@ wrappers='
 ^microhttpd\.h$                            ^src/api/http\.c$
 ^gnutls/                                   ^src/api/http\.c$
 ^crypt\.h$                                 ^src/api/webconfig\.c$
+^zlib\.h$                                  ^src/api/gzip\.c$
 '
 
 tmp=$(mktemp -d) || exit 1

@@ -66,7 +66,7 @@ request(struct fixture *f, const char *method, const char *path,
         const char *form)
 {
     struct api_params p;
-    struct http_request rq = { method, path, &p };
+    struct http_request rq = { method, path, &p, false };
 
     api_params_init(&p);
     assert_int_equal(api_params_parse_form(&p, form, strlen(form)), 0);
@@ -204,6 +204,20 @@ test_documents(void **state)
     api_set_ready(f->api);
     request(f, "GET", "/-/ready", "");
     assert_int_equal(f->rs.status, 200);
+    /* The rules by type, any case; another type is Prometheus's 400. */
+    api_publish(f->api, API_DOC_RULES_ALERT, "{\"groups\":[\"a\"]}");
+    api_publish(f->api, API_DOC_RULES_RECORD, "{\"groups\":[\"r\"]}");
+    assert_string_equal(request(f, "GET", "/api/v1/rules", "type=Alert"),
+        "{\"status\":\"success\",\"data\":{\"groups\":[\"a\"]}}");
+    assert_string_equal(request(f, "GET", "/api/v1/rules", "type=record"),
+        "{\"status\":\"success\",\"data\":{\"groups\":[\"r\"]}}");
+    assert_string_equal(request(f, "GET", "/api/v1/rules", "type=NOPE"),
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"
+        "\"invalid parameter \\\"type\\\": not supported value "
+        "\\\"nope\\\"\"}");
+    assert_int_equal(f->rs.status, 400);
+    request(f, "POST", "/api/v1/rules", "");
+    assert_int_equal(f->rs.status, 405);
     api_publish(f->api, API_DOC_METRICS, "loop_metric 1\n");
     request(f, "GET", "/metrics", "");
     assert_non_null(strstr(buf_str(&f->rs.body), "loop_metric 1\n"));
@@ -238,6 +252,62 @@ test_reload_handshake(void **state)
     buf_fini(&f->rs.body);
 }
 
+/* An exporter's path: what its function writes, as text 0.0.4; gzip
+ * (RFC 1952's magic bytes) when the client accepts it; a failure as
+ * promhttp's 500; other methods 405. */
+static int
+expose_ok(void *ctx, struct buf *out, char *err, size_t errsz)
+{
+    (void)ctx; (void)err; (void)errsz;
+    buf_puts(out, "# TYPE node_load1 gauge\nnode_load1 0.5\n");
+    return 0;
+}
+
+static int
+expose_fail(void *ctx, struct buf *out, char *err, size_t errsz)
+{
+    (void)ctx; (void)out;
+    snprintf(err, errsz, "/proc/stat: gone");
+    return -1;
+}
+
+static void
+test_exposition(void **state)
+{
+    struct fixture *f = *state;
+    struct api_params p;
+    struct http_request rq = { "GET", "/metrics/node", &p, true };
+
+    assert_true(api_add_exposition(f->api, "/metrics/node", expose_ok,
+                                   NULL));
+    assert_true(api_add_exposition(f->api, "/metrics/bad", expose_fail,
+                                   NULL));
+    assert_string_equal(request(f, "GET", "/metrics/node", ""),
+                        "# TYPE node_load1 gauge\nnode_load1 0.5\n");
+    assert_int_equal(f->rs.status, 200);
+    assert_string_equal(f->rs.content_type,
+                        "text/plain; version=0.0.4; charset=utf-8");
+    assert_null(f->rs.content_encoding);
+    api_params_init(&p);
+    buf_fini(&f->rs.body);
+    memset(&f->rs, 0, sizeof(f->rs));
+    buf_init(&f->rs.body, 0);
+    api_handle(f->api, &rq, &f->rs);
+    api_params_fini(&p);
+    assert_int_equal(f->rs.status, 200);
+    assert_string_equal(f->rs.content_encoding, "gzip");
+    assert_true(f->rs.body.len > 18);
+    assert_memory_equal(f->rs.body.data, "\x1f\x8b\x08", 3);
+    assert_string_equal(request(f, "GET", "/metrics/bad", ""),
+                        "An error has occurred while serving metrics:\n\n"
+                        "/proc/stat: gone\n");
+    assert_int_equal(f->rs.status, 500);
+    request(f, "POST", "/metrics/node", "");
+    assert_int_equal(f->rs.status, 405);
+    request(f, "GET", "/metrics/other", "");
+    assert_int_equal(f->rs.status, 404);
+}
+
 int
 main(void)
 {
@@ -249,6 +319,7 @@ main(void)
         cmocka_unit_test(test_metadata_endpoints),
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_reload_handshake),
+        cmocka_unit_test(test_exposition),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

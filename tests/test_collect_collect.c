@@ -140,8 +140,8 @@ with_note(void *ctx, struct buf *out, char *err, size_t errsz)
 static void
 test_failing_and_noted(void **state)
 {
-    const struct scrape_builtin bad = { "bad", failing, NULL };
-    const struct scrape_builtin noted = { "noted", with_note, NULL };
+    const struct scrape_builtin bad = { "bad", failing, NULL, NULL };
+    const struct scrape_builtin noted = { "noted", with_note, NULL, NULL };
     struct store *st = store_new(3600 * 1000, 0);
     struct scrape_pool *p = scrape_pool_new(st);
     struct scrape_target_def d[2];

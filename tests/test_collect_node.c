@@ -5,7 +5,9 @@
  * files: every series, value, HELP and TYPE of the families both have.
  * Copies of it, broken on purpose, show that a missing /proc/pressure is
  * no error, and that an odd, vanished or unreadable file costs only its
- * own part, with a note naming it.
+ * own part, with a note naming it. A statfs that never returns (a dead
+ * NFS mount), injected, marks its mount stuck without holding up the
+ * collection.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,8 @@
 #include "src/base/buf.h"
 #include "src/collect/collect.h"
 #include "src/collect/node.h"
+#include "src/collect/node_part.h"
+#include "src/collect/node_statfs.h"
 #include "tests/support/fs.h"
 
 /* One exposition text as lines: samples ("name{labels}" and value) and
@@ -431,6 +436,175 @@ test_cpu_counters_never_go_back(void **state)
     ts_tmpdir_remove(dir);
 }
 
+/*
+ * A stand-in for statfs(2): "/run" blocks, like a mount whose server is
+ * gone, until the test lets it go; every other mount answers at once
+ * with 100 blocks of 4096 bytes. Calls for /run are counted.
+ */
+static pthread_mutex_t hang_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hang_cv = PTHREAD_COND_INITIALIZER;
+static bool hang_released;
+static int hang_calls;
+
+static int
+hanging_statfs(const char *path, struct statfs *st)
+{
+    size_t n = strlen(path);
+
+    if (n >= 4 && strcmp(path + n - 4, "/run") == 0) {
+        pthread_mutex_lock(&hang_mu);
+        hang_calls++;
+        while (!hang_released)
+            pthread_cond_wait(&hang_cv, &hang_mu);
+        pthread_mutex_unlock(&hang_mu);
+    }
+    memset(st, 0, sizeof(*st));
+    st->f_blocks = 100;
+    st->f_bsize = 4096;
+    return 0;
+}
+
+#define RUN_LABELS "{device=\"tmpfs\",fstype=\"tmpfs\",mountpoint=\"/run\"}"
+#define ROOT_LABELS "{device=\"/dev/vda\",fstype=\"ext4\",mountpoint=\"/\"}"
+
+static void
+collect_again(void *st, struct buf *out, char *err, size_t errsz)
+{
+    buf_reset(out);
+    err[0] = '\0';
+    assert_int_equal(node_collector_ops.collect(st, out, err, errsz), 0);
+}
+
+/* The stuck mount: an error, noted once, not asked again while its call
+ * hangs; the others are read as usual; back once the call returns. */
+static void
+test_stuck_mount(void **state)
+{
+    char err[512], open_err[64];
+    struct node_state *s;
+    struct buf out;
+
+    (void)state;
+    s = node_collector_ops.open(fixture(), open_err, sizeof(open_err));
+    assert_non_null(s);
+    fs_watch_free(s->fswatch);
+    /* A limit no live call comes near, even on a loaded machine: the
+     * test waits for it once. */
+    s->fswatch = fs_watch_new(hanging_statfs, 1000);
+    buf_init(&out, 0);
+    collect_again(s, &out, err, sizeof(err));
+    assert_non_null(strstr(err, "filesystem: /run: statfs gave no answer"));
+    assert_non_null(strstr(buf_str(&out), "node_filesystem_device_error"
+                           RUN_LABELS " 1\n"));
+    assert_null(strstr(buf_str(&out), "node_filesystem_size_bytes"
+                       RUN_LABELS));
+    assert_null(strstr(buf_str(&out), "node_filesystem_readonly"
+                       RUN_LABELS));
+    assert_non_null(strstr(buf_str(&out), "node_filesystem_size_bytes"
+                           ROOT_LABELS " 409600\n"));
+    assert_non_null(strstr(buf_str(&out), "node_scrape_collector_success"
+                           "{collector=\"filesystem\"} 1\n"));
+    assert_int_equal(fs_watch_stuck(s->fswatch), 1);
+
+    /* Still hanging: skipped without a call, no second note. */
+    collect_again(s, &out, err, sizeof(err));
+    assert_null(strstr(err, "/run"));
+    assert_non_null(strstr(buf_str(&out), "node_filesystem_device_error"
+                           RUN_LABELS " 1\n"));
+    pthread_mutex_lock(&hang_mu);
+    assert_int_equal(hang_calls, 1);
+    hang_released = true;
+    pthread_cond_broadcast(&hang_cv);
+    pthread_mutex_unlock(&hang_mu);
+
+    /* The call returned: the mount is read again. (The worker posts its
+     * answer just after the stand-in returns; wait for that, bounded.) */
+    for (int i = 0; i < 500 && strstr(buf_str(&out),
+         "node_filesystem_device_error" RUN_LABELS " 0\n") == NULL; i++) {
+        usleep(10000);
+        collect_again(s, &out, err, sizeof(err));
+    }
+    assert_non_null(strstr(buf_str(&out), "node_filesystem_device_error"
+                           RUN_LABELS " 0\n"));
+    assert_non_null(strstr(buf_str(&out), "node_filesystem_size_bytes"
+                           RUN_LABELS " 409600\n"));
+    assert_int_equal(fs_watch_stuck(s->fswatch), 0);
+    buf_fini(&out);
+    node_collector_ops.close(s);
+}
+
+/* node_cpu_isolated from the kernel's cpu list, one series per cpu of
+ * each range; an empty list (nothing isolated) and a missing file have
+ * none, as in node_exporter; a list that does not parse is a note. */
+static void
+test_isolated_cpus(void **state)
+{
+    char dir[256], err[512] = "", cmd[700];
+    struct buf out;
+
+    (void)state;
+    copy_fixture(dir, sizeof(dir), "isol");
+    assert_int_equal(collect_on(dir, &out, err, sizeof(err)), 0);
+    assert_null(strstr(buf_str(&out), "node_cpu_isolated"));
+    buf_fini(&out);
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/devices/system/cpu'", dir);
+    assert_int_equal(system(cmd), 0);
+    write_in(dir, "/sys/devices/system/cpu/isolated", "\n");
+    err[0] = '\0';
+    assert_int_equal(collect_on(dir, &out, err, sizeof(err)), 0);
+    assert_string_equal(err, "");
+    assert_null(strstr(buf_str(&out), "node_cpu_isolated"));
+    buf_fini(&out);
+    write_in(dir, "/sys/devices/system/cpu/isolated", "1-2,5\n");
+    assert_int_equal(collect_on(dir, &out, err, sizeof(err)), 0);
+    assert_string_equal(err, "");
+    assert_non_null(strstr(buf_str(&out), "# HELP node_cpu_isolated Whether "
+                           "each core is isolated, information from /sys/"
+                           "devices/system/cpu/isolated.\n# TYPE node_cpu_"
+                           "isolated gauge\nnode_cpu_isolated{cpu=\"1\"} 1\n"
+                           "node_cpu_isolated{cpu=\"2\"} 1\n"
+                           "node_cpu_isolated{cpu=\"5\"} 1\n"));
+    buf_fini(&out);
+    write_in(dir, "/sys/devices/system/cpu/isolated", "3-1\n");
+    assert_int_equal(collect_on(dir, &out, err, sizeof(err)), 0);
+    assert_non_null(strstr(err, "stat: /sys/devices/system/cpu/isolated: "
+                           "expected a cpu list"));
+    assert_null(strstr(buf_str(&out), "node_cpu_isolated"));
+    assert_non_null(strstr(buf_str(&out), "node_cpu_seconds_total{"));
+    buf_fini(&out);
+    ts_tmpdir_remove(dir);
+}
+
+/* receive_nohandler from each device's sysfs statistics, for the
+ * devices that have the file. */
+static void
+test_nohandler(void **state)
+{
+    char dir[256], err[512] = "", cmd[700];
+    struct buf out;
+
+    (void)state;
+    copy_fixture(dir, sizeof(dir), "nohandler");
+    write_in(dir, "/proc/net/dev", "Inter-|   Receive |  Transmit\n"
+             " face |bytes packets errs drop fifo frame compressed multicast"
+             "|bytes packets errs drop fifo colls carrier compressed\n"
+             "    lo: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n"
+             "  eth0: 20 2 0 0 0 0 0 0 30 3 0 0 0 0 0 0\n");
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/class/net/eth0/statistics'",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    write_in(dir, "/sys/class/net/eth0/statistics/rx_nohandler", "42\n");
+    assert_int_equal(collect_on(dir, &out, err, sizeof(err)), 0);
+    assert_non_null(strstr(buf_str(&out), "# HELP node_network_receive_"
+                           "nohandler_total Network device statistic "
+                           "receive_nohandler.\n# TYPE node_network_receive_"
+                           "nohandler_total counter\nnode_network_receive_"
+                           "nohandler_total{device=\"eth0\"} 42\n"));
+    assert_null(strstr(buf_str(&out), "nohandler_total{device=\"lo\"}"));
+    buf_fini(&out);
+    ts_tmpdir_remove(dir);
+}
+
 int
 main(void)
 {
@@ -442,6 +616,9 @@ main(void)
         cmocka_unit_test(test_vanished_files),
         cmocka_unit_test(test_permission_denied),
         cmocka_unit_test(test_cpu_counters_never_go_back),
+        cmocka_unit_test(test_stuck_mount),
+        cmocka_unit_test(test_isolated_cpus),
+        cmocka_unit_test(test_nohandler),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

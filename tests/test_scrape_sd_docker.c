@@ -312,6 +312,64 @@ test_config(void **state)
     config_fini(&cfg);
 }
 
+/* The HTTP client settings, read as a scrape job's (same defaults and
+ * checks); oauth2 is still refused, and settings for a unix:// host,
+ * where Prometheus ignores them, are a warning. */
+static void
+test_config_http(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct diag errs[8], warns[8];
+    size_t n, nw;
+    const char *yml =
+        "scrape_configs:\n- job_name: apps\n"
+        "  docker_sd_configs:\n"
+        "  - host: https://docker.example:2376\n"
+        "    basic_auth: {username: u, password: p}\n"
+        "    tls_config: {ca_file: /etc/ca.pem, server_name: docker}\n"
+        "    proxy_url: http://proxy:3128\n"
+        "    follow_redirects: false\n"
+        "  - host: unix:///var/run/docker.sock\n"
+        "    authorization: {credentials: tok}\n";
+
+    assert_int_equal(config_load_buf(&cfg, "prometheus.yml", yml,
+                                     strlen(yml), errs, 8, &n, warns, 8,
+                                     &nw), 0);
+    const struct config_sd_docker *c = &cfg.jobs[0].sd.docker[0];
+    assert_string_equal(c->http.username, "u");
+    assert_string_equal(c->http.password, "p");
+    assert_string_equal(c->http.ca_file, "/etc/ca.pem");
+    assert_string_equal(c->http.server_name, "docker");
+    assert_string_equal(c->http.proxy_url, "http://proxy:3128");
+    assert_false(c->http.follow_redirects);
+    assert_true(c->http.enable_http2);
+    c = &cfg.jobs[0].sd.docker[1];
+    assert_string_equal(c->http.auth_type, "Bearer");
+    assert_int_equal(nw, 1);
+    assert_non_null(strstr(warns[0].msg, "authorization is ignored for "
+                           "docker host unix:///var/run/docker.sock"));
+    assert_int_equal(warns[0].line, 10);
+    config_fini(&cfg);
+
+    assert_int_equal(load("scrape_configs:\n- job_name: apps\n"
+                          "  docker_sd_configs:\n"
+                          "  - host: https://d:2376\n"
+                          "    basic_auth: {username: u, password: p,"
+                          " password_file: /f}\n", &cfg, errs, &n), -1);
+    assert_non_null(strstr(errs[0].msg, "at most one of basic_auth "
+                           "password & password_file"));
+    config_fini(&cfg);
+    assert_int_equal(load("scrape_configs:\n- job_name: apps\n"
+                          "  docker_sd_configs:\n"
+                          "  - host: https://d:2376\n"
+                          "    oauth2: {client_id: x}\n",
+                          &cfg, errs, &n), -1);
+    assert_non_null(strstr(errs[0].msg, "oauth2: HTTP client settings of "
+                           "docker_sd_configs are not supported"));
+    config_fini(&cfg);
+}
+
 int
 main(void)
 {
@@ -321,6 +379,7 @@ main(void)
         cmocka_unit_test_teardown(test_provider, ts_docker_teardown),
         cmocka_unit_test(test_no_secret_in_errors),
         cmocka_unit_test(test_config),
+        cmocka_unit_test(test_config_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

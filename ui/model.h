@@ -393,6 +393,10 @@ struct rule_view {
     size_t firing, pending;             /* active alerts by state */
     const struct panel_alert_marks *marks;
     size_t nmarks;
+    bool remote;                        /* a server's rules (--source,
+                                         * attach), not the rule files */
+    const char *note;                   /* why a server's rules are not
+                                         * (all) shown, or NULL */
 };
 
 #endif

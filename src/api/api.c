@@ -11,11 +11,13 @@
 #include "src/api/api.h"
 
 #include <pthread.h>
+#include <ctype.h>
 #include <errno.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include "src/api/api_metadata.h"
 #include "src/api/api_tsdb.h"
 #include "src/api/apijson.h"
+#include "src/api/gzip.h"
 #include "src/api/reply.h"
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
@@ -60,10 +63,20 @@ struct api {
     uint64_t requests[2];           /* instant, range */
     uint64_t hist[2][NBUCKETS + 1];
     double seconds[2];
+    /* exporters' paths; fixed before serving, so read without mu */
+    struct expose {
+        const char *path;
+        api_expose_fn fn;
+        void *ctx;
+        pthread_mutex_t mu;         /* one call at a time */
+    } expose[API_MAX_EXPOSE];
+    size_t nexpose;
 };
 
 static const char *const empty_docs[API_DOC_COUNT] = {
     [API_DOC_RULES] = "{\"groups\":[]}",
+    [API_DOC_RULES_ALERT] = "{\"groups\":[]}",
+    [API_DOC_RULES_RECORD] = "{\"groups\":[]}",
     [API_DOC_ALERTS] = "{\"alerts\":[]}",
     [API_DOC_CONFIG] = "{\"yaml\":\"\"}",
     [API_DOC_FLAGS] = "{}",
@@ -98,6 +111,8 @@ api_free(struct api *a)
     for (int i = 0; i < API_DOC_COUNT; i++)
         free(a->doc[i]);
     api_targets_doc_free(a->targets);
+    for (size_t i = 0; i < a->nexpose; i++)
+        pthread_mutex_destroy(&a->expose[i].mu);
     free(a->reload_error);
     pthread_cond_destroy(&a->reloaded);
     pthread_mutex_destroy(&a->mu);
@@ -371,6 +386,39 @@ handle_query_range(struct api *a, const struct api_params *p,
     qparse_free(q);
 }
 
+/* Prometheus lower-cases type before it looks, and says so. */
+static void
+bad_type(const char *type, struct http_response *rs)
+{
+    char *low = xstrdup(type);
+
+    for (char *c = low; *c != '\0'; c++)
+        *c = (char)tolower((unsigned char)*c);
+    reply_error(rs, "bad_data", "invalid parameter \"type\": not "
+                "supported value \"%s\"", low);
+    free(low);
+}
+
+/*
+ * /api/v1/rules: every rule, or with type=alert or type=record (any case)
+ * those of one kind; each published by the loop in all three forms.
+ */
+static void
+handle_rules(struct api *a, const struct api_params *p,
+             struct http_response *rs)
+{
+    const char *type = api_params_get(p, "type");
+
+    if (type == NULL || *type == '\0')
+        reply_doc(a, API_DOC_RULES, rs);
+    else if (strcasecmp(type, "alert") == 0)
+        reply_doc(a, API_DOC_RULES_ALERT, rs);
+    else if (strcasecmp(type, "record") == 0)
+        reply_doc(a, API_DOC_RULES_RECORD, rs);
+    else
+        bad_type(type, rs);
+}
+
 /* --- /metrics, /-/ready, /-/reload -------------------------------------- */
 
 static void
@@ -406,6 +454,58 @@ handle_metrics(struct api *a, struct http_response *rs)
                    " %llu\n", kinds[k], (unsigned long long)a->requests[k]);
     }
     pthread_mutex_unlock(&a->mu);
+}
+
+bool
+api_add_exposition(struct api *a, const char *path, api_expose_fn fn,
+                   void *ctx)
+{
+    struct expose *e;
+
+    if (a->nexpose == API_MAX_EXPOSE)
+        return false;
+    e = &a->expose[a->nexpose++];
+    e->path = path;
+    e->fn = fn;
+    e->ctx = ctx;
+    pthread_mutex_init(&e->mu, NULL);
+    return true;
+}
+
+/*
+ * An exporter's answer, as Go's promhttp gives it: the text, gzip'd when
+ * the client accepts gzip (Prometheus always does), and a failure as 500
+ * with promhttp's wording.
+ */
+static void
+handle_exposition(struct expose *e, const struct http_request *rq,
+                  struct http_response *rs)
+{
+    char err[1024] = "";
+    struct buf text;
+    int rc;
+
+    buf_init(&text, 0);
+    pthread_mutex_lock(&e->mu);
+    rc = e->fn(e->ctx, &text, err, sizeof(err));
+    pthread_mutex_unlock(&e->mu);
+    if (rc < 0) {
+        reply_text(rs, 500, "An error has occurred while serving metrics:"
+                   "\n\n");
+        buf_puts(&rs->body, err);
+        buf_putc(&rs->body, '\n');
+    } else {
+        reply_text(rs, 200, "");
+        rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+        if (rq->accept_gzip
+            && gzip_compress(text.data != NULL ? text.data : "", text.len,
+                             &rs->body) == 0)
+            rs->content_encoding = "gzip";
+        else
+            buf_append(&rs->body, text.data != NULL ? text.data : "",
+                       text.len);
+    }
+    buf_fini(&text);
 }
 
 bool
@@ -485,7 +585,6 @@ static const struct {
     const char *path;
     enum api_doc doc;
 } docs[] = {
-    { "/api/v1/rules", API_DOC_RULES },
     { "/api/v1/alerts", API_DOC_ALERTS },
     { "/api/v1/status/config", API_DOC_CONFIG },
     { "/api/v1/status/flags", API_DOC_FLAGS },
@@ -537,6 +636,9 @@ route_api(struct api *a, const struct http_request *rq,
     } else if (strcmp(path, "/api/v1/targets/metadata") == 0) {
         if (method_ok(rq, GET, rs))
             api_metadata_targets(a->meta, rq->params, rs);
+    } else if (strcmp(path, "/api/v1/rules") == 0) {
+        if (method_ok(rq, GET, rs))
+            handle_rules(a, rq->params, rs);
     } else if (strcmp(path, "/api/v1/status/tsdb") == 0) {
         if (method_ok(rq, GET, rs))
             api_tsdb_status(a->st, rs);
@@ -554,11 +656,21 @@ route_api(struct api *a, const struct http_request *rq,
     }
 }
 
+static struct expose *
+find_exposition(struct api *a, const char *path)
+{
+    for (size_t i = 0; i < a->nexpose; i++)
+        if (strcmp(a->expose[i].path, path) == 0)
+            return &a->expose[i];
+    return NULL;
+}
+
 void
 api_handle(void *ctx, const struct http_request *rq,
            struct http_response *rs)
 {
     struct api *a = ctx;
+    struct expose *e;
     bool ready;
 
     if (strncmp(rq->path, "/api/v1/", 8) == 0
@@ -569,6 +681,9 @@ api_handle(void *ctx, const struct http_request *rq,
     } else if (strcmp(rq->path, "/metrics") == 0) {
         if (method_ok(rq, GET, rs))
             handle_metrics(a, rs);
+    } else if ((e = find_exposition(a, rq->path)) != NULL) {
+        if (method_ok(rq, GET, rs))
+            handle_exposition(e, rq, rs);
     } else if (strcmp(rq->path, "/-/healthy") == 0) {
         if (method_ok(rq, GET | HEAD, rs))
             reply_text(rs, 200, "promdeck serve is Healthy.\n");

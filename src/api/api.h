@@ -3,7 +3,7 @@
  * 2.42's paths, parameters, JSON bodies, status codes and error texts:
  * query, query_range, series, labels, label values, targets, rules,
  * alerts, metadata, the status pages, /metrics, /-/healthy, /-/ready and
- * /-/reload.
+ * /-/reload; and, when given, exporters' paths (api_add_exposition).
  *
  * Threads: api_handle runs on the HTTP server's threads, many at once.
  * It reads the store only under store_read_lock (store/store.h). What
@@ -21,6 +21,7 @@
 #define API_API_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "scrape/meta.h"
@@ -39,6 +40,8 @@ struct api_limits {
  * except API_DOC_METRICS (Prometheus text, the loop's own figures). */
 enum api_doc {
     API_DOC_RULES,              /* /api/v1/rules */
+    API_DOC_RULES_ALERT,        /* /api/v1/rules?type=alert */
+    API_DOC_RULES_RECORD,       /* /api/v1/rules?type=record */
     API_DOC_ALERTS,             /* /api/v1/alerts */
     API_DOC_CONFIG,             /* /api/v1/status/config */
     API_DOC_FLAGS,              /* /api/v1/status/flags */
@@ -71,6 +74,27 @@ void api_set_ready(struct api *a);
 /* Evaluations in progress stop (503) and new ones are refused: for
  * shutdown, before the servers stop. */
 void api_cancel(struct api *a);
+
+/*
+ * Makes one scrape's exposition text (0.0.4) into out: 0, or -1 with the
+ * reason in err (the contract of a built-in collector, src/collect/).
+ */
+typedef int (*api_expose_fn)(void *ctx, struct buf *out, char *err,
+                             size_t errsz);
+
+/* At most this many exposition paths. */
+#define API_MAX_EXPOSE 8
+
+/*
+ * Serves GET path (say /metrics/node) with the text fn makes at each
+ * request, as an exporter's /metrics: text 0.0.4, gzip when the client
+ * accepts it, 500 with the reason when fn fails. Calls of one path never
+ * overlap (fn's state needs no lock of its own). path and ctx are
+ * borrowed until api_free. Call before any server starts; false when
+ * API_MAX_EXPOSE paths are taken.
+ */
+bool api_add_exposition(struct api *a, const char *path, api_expose_fn fn,
+                        void *ctx);
 
 /* Whether /-/reload waits for a reload; the loop thread reloads, then
  * calls api_reload_done with NULL or why it failed. */

@@ -153,6 +153,35 @@ is_form(struct MHD_Connection *c)
                                      33) == 0;
 }
 
+/*
+ * Whether an Accept-Encoding header lets the answer be gzip: "gzip" (or
+ * "*") among its codings, unless its q is 0.
+ * header = coding [ ";q=" qvalue ] { "," coding [ ";q=" qvalue ] }
+ */
+static bool
+accepts_gzip(const char *h)
+{
+    while (h != NULL && *h != '\0') {
+        size_t n;
+        const char *q, *end;
+
+        h += strspn(h, " \t,");
+        n = strcspn(h, " \t;,");
+        end = h + strcspn(h, ",");
+        q = memchr(h, ';', (size_t)(end - h));
+        if ((n == 4 && strncasecmp(h, "gzip", 4) == 0)
+            || (n == 1 && *h == '*')) {
+            if (q == NULL)
+                return true;
+            q += 1 + strspn(q + 1, " \t");
+            if (strncasecmp(q, "q=", 2) != 0 || strtod(q + 2, NULL) > 0)
+                return true;
+        }
+        h = end;
+    }
+    return false;
+}
+
 /* The handler's answer, queued. */
 static enum MHD_Result
 respond(struct http_server *s, struct MHD_Connection *c, const char *url,
@@ -167,6 +196,8 @@ respond(struct http_server *s, struct MHD_Connection *c, const char *url,
     size_t len;
 
     api_params_init(&params);
+    rq.accept_gzip = accepts_gzip(MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, "Accept-Encoding"));
     buf_init(&rs.body, 0);
     if ((is_form(c) && api_params_parse_form(&params, buf_str(&st->body),
                                              st->body.len) < 0)
@@ -187,6 +218,10 @@ respond(struct http_server *s, struct MHD_Connection *c, const char *url,
                             ? rs.content_type : "application/json");
     if (rs.allow != NULL)
         MHD_add_response_header(r, "Allow", rs.allow);
+    if (rs.content_encoding != NULL) {
+        MHD_add_response_header(r, "Content-Encoding", rs.content_encoding);
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    }
     rc = MHD_queue_response(c, (unsigned)rs.status, r);
     MHD_destroy_response(r);
     return rc;

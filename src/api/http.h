@@ -15,6 +15,7 @@
 #ifndef API_HTTP_H
 #define API_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "src/api/params.h"
@@ -31,12 +32,14 @@ struct http_request {
     const char *method;
     const char *path;               /* decoded, without the query */
     const struct api_params *params;    /* body (form) first, then URL */
+    bool accept_gzip;               /* Accept-Encoding allows gzip */
 };
 
 struct http_response {
     int status;                     /* 200 unless set */
     const char *content_type;       /* static; NULL: application/json */
     const char *allow;              /* static Allow header for 405, or NULL */
+    const char *content_encoding;   /* static ("gzip"), or NULL */
     struct buf body;
 };
 

@@ -8,7 +8,9 @@
  * The Docker client runs on a fetch of this collector's own, moved along
  * (never waited on) at each collect: requests start in one scrape and
  * their answers are taken in the next, so names lag the cgroups by at
- * most one scrape interval and a hung socket costs nothing.
+ * most one scrape interval and a hung socket costs nothing. Between
+ * scrapes the pool's poll moves it too: a Docker event (a container
+ * stopped, paused, renamed) then asks for a scrape at once.
  */
 #include "src/collect/cgroup.h"
 
@@ -324,6 +326,19 @@ cadvisor_collect(void *state, struct buf *out, char *err,
     return 0;
 }
 
+/* Between scrapes: the Docker client's events move it along, and an
+ * event that changed a container asks for a scrape now. */
+static bool
+cadvisor_poll(void *state, int64_t now_ms)
+{
+    struct cadvisor *c = state;
+
+    if (!c->docker)
+        return false;
+    fetch_pump(c->fetch);
+    return docker_follow(c->docker, now_ms);
+}
+
 const char *
 cgroup_collector_note(void *state)
 {
@@ -335,4 +350,5 @@ const struct collector_ops cgroup_collector = {
     .open = cadvisor_open,
     .collect = cadvisor_collect,
     .close = cadvisor_close,
+    .poll = cadvisor_poll,
 };

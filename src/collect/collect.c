@@ -60,6 +60,7 @@ collect_set_open(const char *root)
         o->builtin.name = o->ops->job;
         o->builtin.collect = o->ops->collect;
         o->builtin.ctx = o->state;
+        o->builtin.poll = o->ops->poll;
     }
     return s;
 }

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scrape/pool.h"
 #include "src/base/buf.h"
@@ -37,6 +38,8 @@ struct collector_ops {
     void *(*open)(const char *root, char *err, size_t errsz);
     int (*collect)(void *state, struct buf *out, char *err, size_t errsz);
     void (*close)(void *state);
+    /* Optional: scrape_builtin.poll (scrape/pool.h); NULL for none. */
+    bool (*poll)(void *state, int64_t now_ms);
 };
 
 /* The built-in collectors, NULL-ended, in the order their jobs appear. */

@@ -7,8 +7,11 @@
  * requests and reads what has arrived. A socket that hangs, refuses or
  * answers garbage keeps the last good answer and says so in the note.
  *
- * It does not follow the events stream: the list is read again at every
- * poll (each scrape), which is as fresh as the series it names.
+ * It also follows the events stream (GET /events for containers, held
+ * open, reconnected with a growing wait when it ends): a container that
+ * starts, stops, dies, is paused or renamed changes its row at once and
+ * docker_follow says so, so its owner can show it before the next poll.
+ * The list is still read at every poll, the backstop for missed events.
  *
  * Ownership: the caller owns the client (docker_new/docker_free) and the
  * fetch it borrows, which must outlive it. Containers and the note stay
@@ -28,6 +31,11 @@
 #define DOCKER_TIMEOUT_MS 5000
 /* A container's details are read again after this long. */
 #define DOCKER_INSPECT_EVERY_MS 60000
+/* The events stream: the longest message kept (a longer one is skipped),
+ * and the wait before connecting again, doubling up to the max. */
+#define DOCKER_EVENT_MAX (64 * 1024)
+#define DOCKER_EVENTS_BACKOFF_MS 1000
+#define DOCKER_EVENTS_BACKOFF_MAX_MS 30000
 
 struct docker;
 
@@ -48,6 +56,14 @@ void docker_free(struct docker *d);
 /* Handles the answers that arrived (call fetch_pump first) and starts the
  * next requests; never waits. */
 void docker_poll(struct docker *d, int64_t now_ms);
+
+/*
+ * Between polls: keeps the events stream up and reads the list again
+ * when an event asked for it (call fetch_pump first); never waits. True
+ * when the table changed since the last call (an event, or the list it
+ * asked for, arrived).
+ */
+bool docker_follow(struct docker *d, int64_t now_ms);
 
 /* The container with this 64-hex id, or NULL. */
 const struct docker_container *docker_find(const struct docker *d,

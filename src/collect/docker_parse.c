@@ -201,3 +201,47 @@ docker_parse_inspect(const char *body, size_t len,
     yaml_tree_free(root);
     return 0;
 }
+
+/* A string at key of map into out (size bytes), "" when absent. */
+static void
+copy_str(const struct yaml_node *map, const char *key, char *out,
+         size_t size)
+{
+    const struct yaml_node *n = yaml_get(map, key);
+
+    snprintf(out, size, "%s", yaml_is_scalar(n) && !yaml_is_null(n)
+             ? yaml_scalar(n) : "");
+}
+
+/*
+ * event = { "Type": "container", "Action": string,
+ *           "Actor": { "ID": string, "Attributes": { "name": string } } }
+ * Older engines also send "status" and "id"; Action and Actor have been
+ * there since API 1.22, so only they are read. An "Action" may carry a
+ * detail after a colon ("health_status: healthy", "exec_start: sh").
+ */
+int
+docker_parse_event(const char *body, size_t len, struct docker_event *ev,
+                   char *err, size_t errsz)
+{
+    struct yaml_node *root = load("events", body, len, err, errsz);
+    const struct yaml_node *actor;
+    char type[32];
+
+    memset(ev, 0, sizeof *ev);
+    if (!root)
+        return -1;
+    copy_str(root, "Type", type, sizeof type);
+    actor = yaml_get(root, "Actor");
+    copy_str(actor, "ID", ev->id, sizeof ev->id);
+    copy_str(root, "Action", ev->action, sizeof ev->action);
+    copy_str(yaml_get(actor, "Attributes"), "name", ev->name,
+             sizeof ev->name);
+    yaml_tree_free(root);
+    if (strcmp(type, "container") != 0 || !ev->id[0] || !ev->action[0]) {
+        snprintf(err, errsz, "events: expected a container event with an "
+                 "Action and an Actor.ID");
+        return -1;
+    }
+    return 0;
+}

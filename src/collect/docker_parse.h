@@ -1,7 +1,8 @@
 /*
  * The Docker Engine API's container answers (API v1.41, which Podman's
  * compatible socket also speaks), parsed into plain records: the list of
- * GET /containers/json?all=1 and the details of GET /containers/ID/json.
+ * GET /containers/json?all=1, the details of GET /containers/ID/json and
+ * one message of the GET /events stream.
  * Pure: it takes a body and its length and does no I/O.
  *
  * Ownership: a docker_container owns its strings and labels; release it
@@ -44,5 +45,18 @@ int docker_parse_list(const char *body, size_t len,
 int docker_parse_inspect(const char *body, size_t len,
                          struct docker_container *c, char *err,
                          size_t errsz);
+
+/* One container event: {"Type":"container","Action":"die","Actor":{"ID":
+ * ..., "Attributes":{"name":...}}}. Strings are cut to fit. */
+struct docker_event {
+    char id[72];
+    char action[48];        /* create, start, die, pause, rename, ... */
+    char name[256];         /* Actor.Attributes.name, or "" */
+};
+
+/* Parses one event message (one line of the stream) into ev. Returns 0,
+ * or -1 with err filled when it is not a container event's JSON. */
+int docker_parse_event(const char *body, size_t len, struct docker_event *ev,
+                       char *err, size_t errsz);
 
 #endif

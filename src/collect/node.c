@@ -65,6 +65,7 @@ node_close(void *state)
     regex_free(s->disk_ignore);
     regex_free(s->mnt_ignore);
     regex_free(s->fs_ignore);
+    fs_watch_free(s->fswatch);
     free(s);
 }
 
@@ -82,6 +83,7 @@ node_open(const char *root, char *err, size_t errsz)
     s->disk_ignore = regex_new(DISK_EXCLUDE, &d);
     s->mnt_ignore = regex_new(MOUNT_EXCLUDE, &d);
     s->fs_ignore = regex_new(FSTYPE_EXCLUDE, &d);
+    s->fswatch = fs_watch_new(NULL, FS_WATCH_TIMEOUT_MS);
     if (s->disk_ignore == NULL || s->mnt_ignore == NULL
         || s->fs_ignore == NULL) {
         snprintf(err, errsz, "node: device filters: %s", d.msg);
@@ -152,6 +154,8 @@ node_collect(void *state, struct buf *out, char *err, size_t errsz)
                 out->data[start] = '\0';
             collect_note(err, errsz, parts[i].collector, note);
             failed++;
+        } else if (rc[i] == 0 && note[0] != '\0') {
+            collect_note(err, errsz, parts[i].collector, note);
         }
     }
     if (failed == (int)NPARTS)

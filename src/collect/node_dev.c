@@ -4,9 +4,10 @@
  * into bytes and seconds, partitions and ram/loop devices left out by
  * node_exporter's default filter. Network: /proc/net/dev, which holds
  * the same sums node_exporter's netlink reader folds into its legacy
- * names (receive_drop includes missed errors, and so on). Not read:
- * rx_nohandler, which only netlink has. udev's disk properties are
- * src/collect/node_udev.c's.
+ * names (receive_drop includes missed errors, and so on); the one
+ * counter it lacks, rx_nohandler, comes from sysfs's
+ * class/net/DEV/statistics, the same rtnl_link_stats64 field netlink
+ * carries. udev's disk properties are src/collect/node_udev.c's.
  */
 #include "src/collect/node_dev.h"
 
@@ -201,6 +202,38 @@ net_line(char *line, struct rows *r)
     return true;
 }
 
+/*
+ * node_network_receive_nohandler_total: packets dropped because no
+ * protocol wanted them, which node_exporter's netlink reader reports for
+ * every link. Here it comes from each device's sysfs statistics; a
+ * device without the file (an older kernel, a fixture) has no sample.
+ */
+static void
+nohandler(struct node_state *s, const struct rows *r, struct buf *out)
+{
+    static const char name[] = "node_network_receive_nohandler_total";
+    char path[128], note[128];
+    bool any = false;
+    double v;
+
+    for (size_t i = 0; i < r->n; i++) {
+        const char *lv[] = { "device", r->v[i].name, NULL };
+
+        snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/"
+                 "rx_nohandler", r->v[i].name);
+        if (collect_read(s->root, path, &s->file, note, sizeof(note)) < 0)
+            continue;
+        s->file.data[strcspn(s->file.data, "\n")] = '\0';
+        if (collect_number(s->file.data, &v) < 0)
+            continue;
+        if (!any)
+            collect_family(out, name, "Network device statistic "
+                           "receive_nohandler.", "counter");
+        any = true;
+        collect_sample(out, name, lv, v);
+    }
+}
+
 int
 node_dev_net(struct node_state *s, struct buf *out, char *err, size_t errsz)
 {
@@ -232,6 +265,7 @@ node_dev_net(struct node_state *s, struct buf *out, char *err, size_t errsz)
             collect_sample(out, name, lv, r.v[i].v[c]);
         }
     }
+    nohandler(s, &r, out);
     free(r.v);
     return 0;
 }

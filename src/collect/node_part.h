@@ -4,7 +4,8 @@
  * node_dev.c with node_udev.c, node_sys.c). Each part reads its files
  * under root, appends its families to out and returns 0, or -1 with the
  * reason in err; a part whose source does not exist on this kernel
- * returns 1 (nothing written, no note), as node_exporter skips it.
+ * returns 1 (nothing written, no note), as node_exporter skips it. A 0
+ * with a note in err says what the part left out (a mount that hangs).
  *
  * Ownership: node.c owns the state and everything in it.
  */
@@ -15,6 +16,7 @@
 
 #include "src/base/buf.h"
 #include "src/base/regex.h"
+#include "src/collect/node_statfs.h"
 
 /* The ten columns of a cpu line of /proc/stat, in file order. */
 #define NODE_CPU_COLS 10
@@ -31,6 +33,7 @@ struct node_state {
     struct regex *disk_ignore;  /* node_exporter's default device-exclude */
     struct regex *mnt_ignore;   /* its mount-points-exclude */
     struct regex *fs_ignore;    /* its fs-types-exclude */
+    struct fs_watch *fswatch;   /* statfs with a time limit */
 };
 
 #endif

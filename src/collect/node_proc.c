@@ -3,7 +3,8 @@
  * node_exporter 1.5 exposes them (its cpu, stat, loadavg, meminfo and
  * pressure collectors). Ticks become seconds by USER_HZ, kB become bytes;
  * names and help texts are node_exporter's, so its dashboards and rules
- * work unchanged. It reads nothing else (no cpufreq, no cpuinfo).
+ * work unchanged. Besides /proc it reads only the kernel's list of
+ * isolated cpus (no cpufreq, no cpuinfo).
  */
 #include "src/collect/node_proc.h"
 
@@ -124,6 +125,54 @@ write_cpus(const struct node_state *s, const bool *seen, size_t ncpu,
     }
 }
 
+/*
+ * node_cpu_isolated{cpu} 1 for each cpu in /sys/devices/system/cpu/
+ * isolated, a cpu list ("1-3,5"; empty when none is isolated). As in
+ * node_exporter, a kernel without the file has no such series; a list
+ * that does not parse is left out too, with a note.
+ *
+ * cpulist = [ range { "," range } ] "\n"; range = N [ "-" N ]
+ */
+static void
+write_isolated(struct node_state *s, struct buf *out, char *err,
+               size_t errsz)
+{
+    char note[128], id[24], *p, *end;
+    size_t start = out->len;
+    bool any = false;
+    long lo, hi;
+
+    if (collect_read(s->root, "/sys/devices/system/cpu/isolated", &s->file,
+                     note, sizeof(note)) < 0)
+        return;
+    for (p = s->file.data; *p != '\0' && *p != '\n'; p = end) {
+        lo = hi = strtol(p, &end, 10);
+        if (end != p && *end == '-')
+            hi = strtol(p = end + 1, &end, 10);
+        if (end == p || lo < 0 || hi < lo || hi > 65535
+            || (*end != ',' && *end != '\n' && *end != '\0')) {
+            out->len = start;
+            snprintf(err, errsz, "/sys/devices/system/cpu/isolated: "
+                     "expected a cpu list");
+            return;
+        }
+        if (*end == ',')
+            end++;
+        for (long c = lo; c <= hi; c++) {
+            const char *lv[] = { "cpu", id, NULL };
+
+            if (!any)
+                collect_family(out, "node_cpu_isolated", "Whether each "
+                               "core is isolated, information from "
+                               "/sys/devices/system/cpu/isolated.",
+                               "gauge");
+            any = true;
+            snprintf(id, sizeof(id), "%ld", c);
+            collect_sample(out, "node_cpu_isolated", lv, 1);
+        }
+    }
+}
+
 int
 node_proc_stat(struct node_state *s, struct buf *out, char *err,
                size_t errsz)
@@ -162,6 +211,7 @@ node_proc_stat(struct node_state *s, struct buf *out, char *err,
     }
     write_cpus(s, seen, ncpu, out);
     free(seen);
+    write_isolated(s, out, err, errsz);
     for (size_t i = 0; i < NSTAT; i++) {
         if (!have[i])
             continue;

@@ -2,9 +2,10 @@
  * Filesystems, time and uname as node_exporter 1.5 exposes them. Mounts
  * come from /proc/1/mounts (else /proc/mounts), skipped by node_exporter's
  * default mount-point and fs-type patterns, each (device, mountpoint,
- * fstype) once, sized with statfs(2) in f_bsize units. Unlike
- * node_exporter it has no watchdog thread for a mount whose server went
- * away: such a statfs blocks the collection (the same as df would).
+ * fstype) once, sized with statfs(2) in f_bsize units. Each statfs runs
+ * under a time limit (src/collect/node_statfs.h): a mount whose server
+ * went away is marked stuck, as node_exporter marks it, instead of
+ * stalling the collection.
  */
 #include "src/collect/node_sys.h"
 
@@ -16,6 +17,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "src/base/log.h"
 #include "src/base/xalloc.h"
 #include "src/collect/collect.h"
 
@@ -80,15 +82,35 @@ seen_mount(const struct mount *m, size_t n, const char *dev,
     return false;
 }
 
-/* The statfs numbers of one mount, or its error flag. */
+/*
+ * The statfs numbers of one mount, or its error flag. The call runs
+ * under the watch's time limit: a mount that does not answer is an
+ * error, as node_exporter reports it, noted once when it first hangs
+ * and skipped without a call until its statfs comes back.
+ */
 static void
-stat_mount(const struct node_state *s, struct mount *m)
+stat_mount(const struct node_state *s, struct mount *m, char *err,
+           size_t errsz)
 {
-    char path[4096];
+    char path[4096], why[160];
     struct statfs st;
+    bool newly;
 
     snprintf(path, sizeof(path), "%s%s", s->root, m->mountpoint);
-    if (statfs(path, &st) != 0) {
+    switch (fs_watch_statfs(s->fswatch, m->mountpoint, path, &st, &newly)) {
+    case FS_WATCH_OK:
+        break;
+    case FS_WATCH_STUCK:
+        if (newly) {
+            snprintf(why, sizeof(why), "statfs gave no answer within "
+                     "%.1fs; skipped until it does",
+                     FS_WATCH_TIMEOUT_MS / 1000.0);
+            collect_note(err, errsz, m->mountpoint, why);
+            log_debug("%s: %s: %s", __func__, m->mountpoint, why);
+        }
+        m->error = true;
+        return;
+    default:
         m->error = true;
         return;
     }
@@ -101,7 +123,8 @@ stat_mount(const struct node_state *s, struct mount *m)
 
 /* The mounts of the table in s->file that node_exporter reports. */
 static size_t
-read_mounts(struct node_state *s, struct mount **out)
+read_mounts(struct node_state *s, struct mount **out, char *err,
+            size_t errsz)
 {
     struct mount *m = NULL;
     size_t n = 0, cap = 0;
@@ -125,7 +148,7 @@ read_mounts(struct node_state *s, struct mount **out)
         m[n].mountpoint = f[1];
         m[n].fstype = f[2];
         m[n].ro = has_ro(f[3]);
-        stat_mount(s, &m[n]);
+        stat_mount(s, &m[n], err, errsz);
         n++;
     }
     *out = m;
@@ -154,7 +177,8 @@ node_sys_filesystems(struct node_state *s, struct buf *out, char *err,
             || collect_read(s->root, "/proc/mounts", &s->file, err,
                             errsz) < 0))
         return -1;
-    n = read_mounts(s, &m);
+    err[0] = '\0';     /* a /proc/1/mounts that was not there is fine */
+    n = read_mounts(s, &m, err, errsz);
     collect_family(out, "node_filesystem_device_error", "Whether an error "
                    "occurred while getting statistics for the given "
                    "device.", "gauge");

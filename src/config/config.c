@@ -952,6 +952,39 @@ config_dir(const char *path)
     return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
+/*
+ * Each docker_sd_config's HTTP client settings, read as a scrape job's
+ * are (same keys, checks and messages). Prometheus gives them to the
+ * Docker client for http:// and https:// hosts only; for unix:// and
+ * tcp:// they change nothing, and a warning says so.
+ */
+static void
+parse_docker_http(struct loader *ld, const struct yaml_node *seq,
+                  struct config_sd *sd)
+{
+    static const char *const keys[] = {
+        "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+        "tls_config", "proxy_url", NULL
+    };
+
+    for (size_t i = 0; yaml_is_seq(seq) && i < yaml_seq_size(seq)
+         && i < sd->ndocker; i++) {
+        const struct yaml_node *n = yaml_seq_at(seq, i);
+        struct config_sd_docker *c = &sd->docker[i];
+
+        parse_http_client(ld, n, &c->http);
+        if (strncmp(c->host, "http://", 7) == 0
+            || strncmp(c->host, "https://", 8) == 0)
+            continue;
+        for (size_t k = 0; keys[k] != NULL; k++)
+            if (yaml_get(n, keys[k]) != NULL)
+                warn_at(ld, key_node(n, keys[k]), "%s is ignored for docker "
+                        "host %.100s: Prometheus applies HTTP client "
+                        "settings to http:// and https:// hosts only",
+                        keys[k], c->host);
+    }
+}
+
 /* relabel_configs, metric_relabel_configs, dns_sd_configs, file_sd_configs,
  * docker_sd_configs */
 static void
@@ -978,6 +1011,8 @@ parse_job_discovery(struct loader *ld, const struct yaml_node *n,
                                  ld->errs, ld->maxerrs, &ld->nerrs);
     free(dir);
     took_diags(ld, from, rc);
+    if (rc == 0)
+        parse_docker_http(ld, yaml_get(n, "docker_sd_configs"), &j->sd);
 }
 
 /* scrape-config = { job_name, scrape_interval, scrape_timeout,

@@ -294,26 +294,31 @@ free_docker(struct config_sd_docker *c)
     free(c->filters);
     free(c->host);
     free(c->host_networking_host);
+    fetch_http_fini(&c->http);
 }
 
 /* docker-sd-config = { host: string, port: int, filters: [ filter ],
  *                      host_networking_host: string,
- *                      refresh_interval: duration } */
+ *                      refresh_interval: duration, http-client } */
 static void
 parse_docker(struct errs *e, const struct yaml_node *n, struct config_sd *sd)
 {
     static const char *const keys[] = {
         "host", "port", "filters", "host_networking_host",
-        "refresh_interval", NULL
+        "refresh_interval", "basic_auth", "authorization", "bearer_token",
+        "bearer_token_file", "tls_config", "proxy_url", "follow_redirects",
+        "enable_http2", NULL
     };
+    /* Prometheus's other HTTP client keys, which promdeck's HTTP client
+     * does not have. */
     static const char *const http[] = {
-        "basic_auth", "authorization", "oauth2", "bearer_token",
-        "bearer_token_file", "tls_config", "proxy_url", "no_proxy",
-        "proxy_from_environment", "proxy_connect_header",
-        "follow_redirects", "enable_http2", NULL
+        "oauth2", "no_proxy", "proxy_from_environment",
+        "proxy_connect_header", NULL
     };
     struct config_sd_docker c = { .port = SD_DOCKER_DEFAULT_PORT,
-                                  .refresh_ms = SD_DOCKER_DEFAULT_REFRESH_MS };
+                                  .refresh_ms = SD_DOCKER_DEFAULT_REFRESH_MS,
+                                  .http = { .follow_redirects = true,
+                                            .enable_http2 = true } };
     struct config_sd_dns port = { 0 };
     const struct yaml_node *v;
     bool any = e->any;
@@ -460,6 +465,6 @@ config_sd_docker_view(const struct config_sd_docker *c)
         .host = c->host, .port = c->port, .filters = c->filters,
         .nfilters = c->nfilters,
         .host_networking_host = c->host_networking_host,
-        .refresh_ms = c->refresh_ms,
+        .refresh_ms = c->refresh_ms, .http = &c->http,
     };
 }

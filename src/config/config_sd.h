@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scrape/fetch.h"
 #include "scrape/sd_dns.h"
 #include "scrape/sd_docker.h"
 #include "scrape/sd_file.h"
@@ -41,6 +42,10 @@ struct config_sd_docker {
     size_t nfilters;
     char *host_networking_host;
     int64_t refresh_ms;
+    /* basic_auth, authorization, tls_config, proxy_url, follow_redirects,
+     * enable_http2: the scrape jobs' reader fills these
+     * (src/config/config.c), this one only sets the defaults. */
+    struct fetch_http http;
 };
 
 struct config_sd {
@@ -67,7 +72,9 @@ int config_sd_parse_file(const struct yaml_node *seq, const char *dir,
                          struct config_sd *sd, struct diag *errs,
                          size_t maxerrs, size_t *nerrs);
 
-/* The same for docker_sd_configs. */
+/* The same for docker_sd_configs. The HTTP client keys are accepted and
+ * left for the caller to read into each config's http (items and configs
+ * match one to one when this returns 0). */
 int config_sd_parse_docker(const struct yaml_node *seq, struct config_sd *sd,
                            struct diag *errs, size_t maxerrs, size_t *nerrs);
 

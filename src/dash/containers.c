@@ -19,6 +19,7 @@ static const char q_seen[] =
     "last_over_time(container_last_seen{id!=\"/\"}[5m])";
 static const char q_live[] = "container_last_seen{id!=\"/\"}";
 static const char q_state[] = "last_over_time(container_state[5m])";
+static const char q_state_now[] = "container_state";
 static const char q_cpu[] =
     "sum by (id) (irate(container_cpu_usage_seconds_total{id!=\"/\"}[1m]))";
 
@@ -123,6 +124,37 @@ take_state(struct container_table *c, struct qresult *r)
             continue;
         free(row->state);
         row->state = xstrdup(label(&r->series[i].labels, "state"));
+    }
+}
+
+/* *slot becomes a copy of v, when v says something. */
+static void
+replace(char **slot, const char *v)
+{
+    if (v == NULL || *v == '\0')
+        return;
+    free(*slot);
+    *slot = xstrdup(v);
+}
+
+/*
+ * What the live series (an instant query: no stale ones) say now: the
+ * state, name and image. last_over_time's answer still holds a series a
+ * container left within five minutes (its "running" state after it was
+ * paused, its old name after a rename); the live one wins.
+ */
+static void
+take_live(struct container_table *c, struct qresult *r)
+{
+    for (size_t i = 0; r && i < r->nseries; i++) {
+        const struct labels *ls = &r->series[i].labels;
+        struct container_row *row = find(c, label(ls, "id"));
+
+        if (!row)
+            continue;
+        replace(&row->state, labels_get(ls, "state"));
+        replace(&row->name, labels_get(ls, "name"));
+        replace(&row->image, labels_get(ls, "image"));
     }
 }
 
@@ -288,7 +320,11 @@ containers_eval(struct container_table *c, const struct store *st,
         if (row)
             row->gone = false;
     }
+    take_live(c, live);
     qresult_free(live);
+    state = run(c, st, q_state_now, now_ms);
+    take_live(c, state);
+    qresult_free(state);
     for (size_t k = 0; k < sizeof numeric / sizeof *numeric; k++) {
         struct qresult *r = run(c, st, numeric[k].query, now_ms);
         take_values(c, r, numeric[k].field);

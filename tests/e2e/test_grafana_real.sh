@@ -57,21 +57,6 @@ if [ ! -x "$NE" ]; then
     exit
 fi
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
-print(s.getsockname()[1])'
-}
-# wait_http URL SECONDS: until URL answers, at most SECONDS.
-wait_http() {
-    i=0
-    while [ $i -lt $(($2 * 10)) ]; do
-        curl -sf --noproxy '*' -o /dev/null "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
 neport=$(free_port)
 "$NE" --web.listen-address=127.0.0.1:$neport >"$tmp/ne.log" 2>&1 &
 nepid=$!

@@ -25,26 +25,6 @@ if [ ! -x "$PROM" ]; then
     exit 0
 fi
 use_tmux "--source tests"
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
-print(s.getsockname()[1])'
-}
-wait_http() {   # wait_http URL SECONDS
-    i=0
-    while [ $i -lt $(($2 * 10)) ]; do
-        curl -sf --noproxy '*' -o /dev/null "$1" && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
-# stop PID: SIGTERM, then wait until it is gone (at most 20 s).
-stop() {
-    kill "$1" 2>/dev/null
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 200 ]; do
-        sleep 0.1; i=$((i + 1))
-    done
-}
 
 # The demo, live in tmux (no outages: its cycle is longer than the test).
 tm new-session -d -s demo -x 120 -y 30 \

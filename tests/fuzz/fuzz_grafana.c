@@ -11,48 +11,9 @@
 
 #include "src/dash/dashmodel.h"
 #include "src/dash/grafana.h"
-#include "ui/layout.h"
+#include "tests/fuzz/model_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Aborts unless r lies inside body. */
-static void
-inside(struct rect r, struct rect body)
-{
-    if (r.w < 0 || r.h < 0 || r.x < body.x || r.y < body.y
-        || r.x + r.w > body.x + body.w || r.y + r.h > body.y + body.h)
-        abort();
-}
-
-/* The model's invariants, and its page laid out on an 80x24 screen. */
-static void
-check_model(const struct dashboard *m)
-{
-    struct rect body = layout_screen(80, 24).body;
-
-    for (size_t v = 0; v < m->nvariables; v++)
-        if (m->variables[v].current > m->variables[v].nvalues)
-            abort();
-    for (size_t p = 0; p < m->npages; p++) {
-        const struct page *pg = &m->pages[p];
-        size_t n = layout_npanels(pg);
-        struct rect *out = malloc((n + 1) * sizeof(*out));
-
-        if (out == NULL)
-            abort();
-        for (size_t r = 0; r < pg->nrows; r++) {
-            if (pg->rows[r].height < 1 || pg->rows[r].npanels == 0)
-                abort();
-            for (size_t k = 0; k < pg->rows[r].npanels; k++)
-                if (pg->rows[r].panels[k].width < 1)
-                    abort();
-        }
-        layout_page(pg, body, NULL, out, NULL);
-        for (size_t k = 0; k < n; k++)
-            inside(out[k], body);
-        free(out);
-    }
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -64,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag_clear(&d);
     if (grafana_load_buf("dashboard.json", (const char *)data, size, &m,
                          &notes, &d) == 0) {
-        check_model(&m);
+        fuzz_check_model(&m, true);
         dashmodel_fini(&m);
     } else if (d.msg[0] == '\0' || m.pages != NULL) {
         abort();

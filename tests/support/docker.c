@@ -1,7 +1,8 @@
 /*
  * The fake Docker Engine of tests/support/docker.h. Answers carry a
  * Content-Length and keep the connection open, as the engine's do, so
- * the client's keep-alive is exercised too.
+ * the client's keep-alive is exercised too. The events stream is chunked
+ * and never ends by itself, as the engine's.
  */
 #include "tests/support/docker.h"
 
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -59,6 +61,52 @@ answer(int fd, const char *data, const char *path)
     send_answer(fd, 200, body, n);
 }
 
+/* One chunk of the chunked encoding; exits when the client is gone. */
+static void
+send_chunk(int fd, const char *p, size_t n)
+{
+    char head[32];
+    int k = snprintf(head, sizeof head, "%zx\r\n", n);
+
+    if (write(fd, head, (size_t)k) < 0 || write(fd, p, n) < 0
+        || write(fd, "\r\n", 2) < 0)
+        _exit(0);
+}
+
+/*
+ * GET /events: every whole line of events.jsonl as a chunk, then each
+ * line appended later, checked every 20 ms, until the client goes (or
+ * the server is stopped).
+ */
+static void
+stream_events(int fd, const char *data)
+{
+    static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: "
+        "application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    char file[1024], line[256 * 1024];
+    long off = 0;
+
+    snprintf(file, sizeof file, "%s/events.jsonl", data);
+    if (write(fd, head, sizeof head - 1) < 0)
+        _exit(0);
+    for (;;) {
+        FILE *f = fopen(file, "r");
+
+        if (f && fseek(f, off, SEEK_SET) == 0)
+            while (fgets(line, sizeof line, f)) {
+                size_t n = strlen(line);
+
+                if (line[n - 1] != '\n')
+                    break;          /* half written: next time */
+                send_chunk(fd, line, n);
+                off += (long)n;
+            }
+        if (f)
+            fclose(f);
+        nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+    }
+}
+
 static void
 serve(int fd, const char *data, enum ts_docker_mode mode)
 {
@@ -81,6 +129,8 @@ serve(int fd, const char *data, enum ts_docker_mode mode)
             const char *g = "<html>this is not the engine API";
             send_answer(fd, 200, g, strlen(g));
         } else if (sscanf(req, "GET %4095s", path) == 1) {
+            if (strncmp(path, "/events", 7) == 0)
+                stream_events(fd, data);
             answer(fd, data, path);
         }
         len = 0;

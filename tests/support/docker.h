@@ -4,8 +4,12 @@
  * answers from recorded Engine API responses in a folder:
  * GET /containers/json[?...] from containers.json, GET /networks from
  * networks.json, GET /containers/ID/json from inspect-ID.json, 404 for
- * anything else. It can also hang (accept, read, never answer) or answer
- * garbage (HTTP 200 with an HTML body).
+ * anything else; files are read at each request, so a test changes an
+ * answer by rewriting its file. GET /events[?...] is a stream, as the
+ * engine's: chunked, held open, one chunk per line of events.jsonl,
+ * followed as a test appends lines to it (tail -f), from the lines
+ * already there on. It can also hang (accept, read, never answer) or
+ * answer garbage (HTTP 200 with an HTML body).
  *
  * Ownership: the caller stops the server with ts_docker_stop; a test
  * that may fail half-way registers ts_docker_teardown, which stops the
