@@ -2,8 +2,9 @@
 # promdeck serve and the Debian Prometheus 2.42 scrape the same targets
 # with the same config: a real node_exporter, fixtures in text 0.0.4 and
 # OpenMetrics served by a tiny server (edge cases of HELP, TYPE and UNIT,
-# one family described differently by two targets), and a job whose
-# relabelling drops two of its three targets. Their answers to
+# one family described differently by two targets), the text serve
+# --collector.expose gives for its built-in node and cadvisor targets, and
+# a job whose relabelling drops two of its three targets. Their answers to
 # /api/v1/metadata, /api/v1/targets/metadata and /api/v1/targets must be
 # the same, parameters and errors included. (Where Prometheus's order is
 # a Go map's, lists are compared sorted and limits by their effect.)
@@ -17,15 +18,15 @@ if [ ! -x "$PROM" ] || [ ! -x "$NE" ]; then
     exit 0
 fi
 
-# Four distinct free ports at once (one at a time, a port not yet bound
+# Five distinct free ports at once (one at a time, a port not yet bound
 # by its server could be handed out twice).
 # shellcheck disable=SC2046
 set -- $(python3 -c 'import socket
-ss = [socket.socket() for _ in range(4)]
+ss = [socket.socket() for _ in range(5)]
 for s in ss:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
-fport=$1 nport=$2 pport=$3 sport=$4
+fport=$1 nport=$2 pport=$3 sport=$4 hport=$5
 
 # The fixture server: /text/FILE as text 0.0.4, /om/FILE as OpenMetrics.
 python3 - "$fport" "$TESTDATA" >"$tmp/fixtures.log" 2>&1 <<'PY' &
@@ -60,6 +61,13 @@ else
     not_ok "the fixture server answers" "$(cat "$tmp/fixtures.log")"
 fi
 check "node_exporter answers" wait_http "http://127.0.0.1:$nport/metrics" 60
+# serve with the built-in collectors as its own targets (jobs node and
+# cadvisor), exposing their text for Prometheus and serve to scrape.
+"$PROMDECK" serve --collector.expose --listen "127.0.0.1:$hport" \
+    2>"$tmp/host.log" &
+on_exit "kill $! 2>/dev/null"
+H="http://127.0.0.1:$hport"
+check "serve --collector.expose answers" wait_http "$H/metrics/node" 60
 
 F="127.0.0.1:$fport"
 cat >"$tmp/prom.yml" <<YML
@@ -76,6 +84,12 @@ scrape_configs:
 - job_name: om
   metrics_path: /om/exposition/python-client-0.16.0-alltypes.openmetrics
   static_configs: [{targets: ['$F'], labels: {format: om}}]
+- job_name: expose_node
+  metrics_path: /metrics/node
+  static_configs: [{targets: ['127.0.0.1:$hport']}]
+- job_name: expose_cadvisor
+  metrics_path: /metrics/cadvisor
+  static_configs: [{targets: ['127.0.0.1:$hport']}]
 - job_name: dropme
   static_configs:
   - targets: ['a.invalid:1', 'b.invalid:2', 'c.invalid:3']
@@ -218,6 +232,34 @@ for base in sys.argv[1:]:
 assert got[0] == got[1], got
 PY
 
+# The built-in collectors' metadata: what serve keeps for its own node
+# and cadvisor targets is what Prometheus keeps scraping their text, and
+# the node families say what the real node_exporter says.
+check "builtin:node and builtin:cadvisor metadata as Prometheus has it" \
+    python3 - "$P" "$H" <<'PY'
+import json, sys, time, urllib.parse, urllib.request
+P, H = sys.argv[1:]
+def entries(base, job):
+    q = urllib.parse.quote('{job="%s"}' % job)
+    d = json.load(urllib.request.urlopen(
+        base + "/api/v1/targets/metadata?match_target=" + q))["data"]
+    return {e["metric"]: (e["type"], e["help"], e["unit"]) for e in d}
+for _ in range(300):
+    if entries(P, "expose_node") and entries(P, "expose_cadvisor"):
+        break
+    time.sleep(0.2)
+for mine, theirs in (("node", "expose_node"), ("cadvisor", "expose_cadvisor")):
+    a, b = entries(H, mine), entries(P, theirs)
+    assert a and a == b, (mine, sorted(set(a.items()) ^ set(b.items()))[:5])
+real = entries(P, "node")
+own = entries(H, "node")
+both = [m for m in own if m in real]
+assert len(both) >= 100, len(both)
+bad = [(m, own[m], real[m]) for m in both if own[m] != real[m]]
+assert not bad, bad[:5]
+print("%d node families as node_exporter says" % len(both))
+PY
+
 # --- the explore prompt's hint line: the type and HELP of the metric ----
 if ! command -v tmux >/dev/null 2>&1; then
     echo "ok $((n + 1)) - explore hint line # SKIP tmux is not installed"
@@ -245,7 +287,7 @@ hint remote rpc_seconds_buc "histogram A histogram" \
 
 tm new-session -d -s local -x 140 -y 30 \
     "TERM=tmux-256color '$PROMDECK' --config '$tmp/prom.yml'; sleep 60"
-expect local "4/5 targets up" "local scrapes: every target but the dead one"
+expect local "6/7 targets up" "local scrapes: every target but the dead one"
 tm send-keys -t local e
 expect local "Tab completes" "local: e opens explore"
 hint local edge_untyp "unknown An untyped family" \
