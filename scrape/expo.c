@@ -29,7 +29,7 @@ enum expo_state {
 struct meta_acc {
     bool open;
     struct buf family, help, unit;
-    bool has_help, has_unit;
+    bool has_type, has_help, has_unit;
     enum expo_type type;
 };
 
@@ -151,6 +151,7 @@ meta_flush(struct expo *p)
     em.family = buf_str(&m->family);
     em.family_len = m->family.len;
     em.type = m->type;
+    em.has_type = m->has_type;
     em.help = m->has_help ? buf_str(&m->help) : NULL;
     em.help_len = m->has_help ? m->help.len : 0;
     em.unit = m->has_unit ? buf_str(&m->unit) : NULL;
@@ -175,11 +176,12 @@ meta_record(struct expo *p, const struct expo_rec *r)
         buf_reset(&m->family);
         buf_append(&m->family, r->family, r->family_len);
         m->type = p->fmt == EXPO_TEXT ? EXPO_UNTYPED : EXPO_UNKNOWN;
-        m->has_help = m->has_unit = false;
+        m->has_type = m->has_help = m->has_unit = false;
         m->open = true;
     }
     if (r->kind == EXPO_REC_TYPE) {
         m->type = r->type;
+        m->has_type = true;
     } else if (r->kind == EXPO_REC_HELP) {
         buf_reset(&m->help);
         buf_append(&m->help, r->text, r->text_len);

@@ -44,7 +44,8 @@ struct expo_sample {
 struct expo_meta {
     const char *family;     /* the name in the # TYPE/HELP/UNIT line */
     size_t family_len;
-    enum expo_type type;
+    enum expo_type type;    /* the format's default without a TYPE line */
+    bool has_type;          /* whether a TYPE line gave it */
     const char *help;       /* NULL when not given; unescaped */
     size_t help_len;
     const char *unit;       /* NULL when not given */

@@ -2,11 +2,13 @@
  * The scrape pool: the targets, their schedule and their transfers. Each
  * target is scraped on its slot; its body streams from scrape/fetch into
  * the exposition parser, whose samples scrape/commit stages and, when
- * the transfer ends, commits. Targets that stay across set_targets keep
- * their state. It does no discovery and never blocks: all I/O goes
- * through the fetcher's multi handle. A built-in source (src/collect/)
- * is the one exception to the transfer: its scrape is a call that reads
- * local files and hands back the text, parsed and committed on the spot.
+ * the transfer ends, commits; the families' TYPE, HELP and UNIT go to
+ * the pool's metadata registry (scrape/meta.h). Targets that stay
+ * across set_targets keep their state. It does no discovery and never
+ * blocks: all I/O goes through the fetcher's multi handle. A built-in
+ * source (src/collect/) is the one exception to the transfer: its scrape
+ * is a call that reads local files and hands back the text, parsed and
+ * committed on the spot.
  */
 #include "scrape/pool.h"
 
@@ -18,6 +20,7 @@
 #include "scrape/commit.h"
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
+#include "scrape/meta.h"
 #include "scrape/relabel.h"
 #include "scrape/relabel_target.h"
 #include "scrape/target.h"
@@ -35,12 +38,22 @@
 /* A scrape this late or less carries its slot's time (see stamp_time). */
 #define STAMP_TOLERANCE_MS 10
 
+/* The parser's metadata sink: the family goes to the target's record. */
+static void
+on_meta(void *ctx, const struct expo_meta *m)
+{
+    struct target *t = ctx;
+
+    meta_scrape_record(t->meta, m);
+}
+
 /* The parser starts at the headers, or at the first data when there were
  * none to call: a body without a Content-Type is read as text. */
 static void
 make_parser(struct target *t, const char *content_type)
 {
-    struct expo_sink sink = { .ctx = t, .sample = commit_stage };
+    struct expo_sink sink = { .ctx = t, .sample = commit_stage,
+                              .meta = on_meta };
 
     if (t->stage.parser == NULL)
         t->stage.parser = expo_new(expo_format_for(content_type), &sink,
@@ -59,6 +72,7 @@ on_data(void *ctx, const char *p, size_t n)
     struct target *t = ctx;
 
     make_parser(t, NULL);
+    t->xfer.got_body |= n > 0;
     if (expo_feed(t->stage.parser, p, n, &t->stage.pdiag) != 0) {
         t->stage.parse_failed = true;
         return 1;
@@ -92,6 +106,9 @@ on_done(void *ctx, const char *error)
     counted = (error == NULL || t->stage.parse_failed) && !t->stage.too_big;
     dur = time_mono_s() - t->xfer.mono_start;
     commit_scrape(t, ok, counted, dur);
+    /* As Prometheus's iterDone: only a good, non-empty body ages the
+     * metadata of families that stopped appearing. */
+    meta_scrape_end(t->meta, ok && t->xfer.got_body);
     if (t->series.cache_stale)
         commit_forget(t);
     t->series.cache_stale = false;
@@ -147,8 +164,10 @@ start_scrape(struct target *t, int64_t now_ms)
     };
 
     t->xfer.running = true;
+    t->xfer.got_body = false;
     t->sched.news = false;
     commit_begin(t);
+    meta_scrape_begin(t->meta);
     t->xfer.start_ms = now_ms;
     t->xfer.mono_start = time_mono_s();
     if (t->conf.forced_error[0] != '\0')
@@ -264,6 +283,7 @@ target_activate(struct scrape_pool *p, struct target *t, int64_t now_ms)
     if (t->conf.builtin == NULL)
         t->xfer.conn = fetch_conn_new(p->fetch);
     commit_synth_ids(t);
+    t->meta = meta_target_new(p->meta, &t->ident.labels);
     t->sched.next_ms = now_ms + (int64_t)(t->ident.hash % (uint64_t)spread);
 }
 
@@ -275,6 +295,7 @@ target_free(struct target *t)
     fetch_conn_free(t->xfer.conn);
     commit_end(t);
     commit_forget(t);
+    meta_target_free(t->meta);
     labels_release(&t->ident.labels);
     free(t->ident.job);
     free(t->ident.url);
@@ -309,6 +330,7 @@ scrape_pool_new(struct store *st)
         xalloc_fatal("cannot initialise libcurl", 0);
     p->scratch = arena_new();
     p->lb = relabel_builder_new();
+    p->meta = meta_reg_new();
     return p;
 }
 
@@ -323,6 +345,7 @@ scrape_pool_free(struct scrape_pool *p)
     fetch_free(p->fetch);
     arena_free(p->scratch);
     relabel_builder_free(p->lb);
+    meta_reg_free(p->meta);
     free(p);
 }
 
@@ -515,6 +538,12 @@ struct fetch *
 scrape_pool_fetch(struct scrape_pool *p)
 {
     return p->fetch;
+}
+
+struct meta_reg *
+scrape_pool_meta(struct scrape_pool *p)
+{
+    return p->meta;
 }
 
 size_t

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "scrape/fetch.h"
+#include "scrape/meta.h"
 #include "scrape/relabel.h"
 #include "store/labels.h"
 #include "store/store.h"
@@ -141,6 +142,9 @@ size_t scrape_pool_pump(struct scrape_pool *p, int64_t now_ms);
 /* The fetcher the pool's scrapes run on; API requests (src/api) start on
  * it too, so one wait and one pump move everything along. Owned by p. */
 struct fetch *scrape_pool_fetch(struct scrape_pool *p);
+/* The targets' metadata (TYPE, HELP, UNIT). Owned by p; other threads
+ * may take views of it (scrape/meta.h) until scrape_pool_free. */
+struct meta_reg *scrape_pool_meta(struct scrape_pool *p);
 /* Scrapes in flight. */
 size_t scrape_pool_running(const struct scrape_pool *p);
 size_t scrape_pool_count(const struct scrape_pool *p);

@@ -21,6 +21,7 @@
 
 #include "scrape/expo.h"
 #include "scrape/fetch.h"
+#include "scrape/meta.h"
 #include "scrape/relabel.h"
 #include "src/base/arena.h"
 #include "src/base/diag.h"
@@ -137,6 +138,7 @@ struct target_xfer {
     bool running;
     int64_t start_ms;           /* wall clock: the scrape's timestamp */
     double mono_start;          /* monotonic: for its duration */
+    bool got_body;              /* some of a body arrived */
 };
 
 /*
@@ -194,6 +196,7 @@ struct target {
     struct target_stage stage;
     struct target_series series;
     struct target_status status;
+    struct meta_target *meta;   /* its TYPE/HELP/UNIT (scrape/meta.h) */
 };
 
 /* The pool (opaque in scrape/pool.h): the targets and what they share. */
@@ -204,6 +207,7 @@ struct scrape_pool {
     size_t n;
     struct arena *scratch;      /* labels of one new series at a time */
     struct relabel_builder *lb; /* its final labels */
+    struct meta_reg *meta;      /* every target's metadata */
     size_t finished;            /* scrapes committed in this pump */
 };
 

@@ -422,6 +422,7 @@ cmd_serve_run(const struct cli *cli, struct loop *l)
         return 2;
     }
     s.api = api_new(l->store, &lim);
+    api_set_meta(s.api, scrape_pool_meta(l->pool));
     expose_collectors(&s);
     targets_init(&l->targets);
     serve_docs_init(&s.docs, s.listen_names);

@@ -855,6 +855,15 @@ evaluate(struct live *v, int64_t now)
         step_frame(v);
 }
 
+/* explore's hint line on the local scrapes' metadata (ctx: the pool's
+ * registry). */
+static bool
+describe_local(void *ctx, const char *metric, struct explore_hint *out)
+{
+    return meta_reg_find(ctx, metric, out->type, sizeof(out->type),
+                         out->help, sizeof(out->help));
+}
+
 /*
  * The heap of a running TUI: each frame's evaluations allocate and free
  * a few megabytes of arena blocks. glibc gives the top of the heap back
@@ -883,14 +892,19 @@ static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_gc = now;
-    struct explore_completer completer = { l->store, complete_from_store,
-                                           NULL };
+    struct explore_completer completer = {
+        .ctx = l->store, .complete = complete_from_store,
+        .describe_ctx = scrape_pool_meta(l->pool),
+        .describe = describe_local,
+    };
     struct live v = { l, true, false, -1, now, now, 0 };
 
     if (l->source != NULL) {
-        completer = (struct explore_completer){ l->source,
-                                                source_complete,
-                                                source_names_pending };
+        completer = (struct explore_completer){
+            .ctx = l->source, .complete = source_complete,
+            .pending = source_names_pending,
+            .describe_ctx = l->source, .describe = source_describe,
+        };
         l->source->ui = l->ui;
         source_prefetch_names(l->source);
     }

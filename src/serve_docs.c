@@ -103,9 +103,9 @@ put_target(struct buf *b, const struct target_row *r,
     struct labels none = { NULL, 0 };
 
     buf_puts(b, "{\"discoveredLabels\":");
-    labels_json(r->discovered_set ? r->discovered_set : &none, b);
+    api_json_labels(b, r->discovered_set ? r->discovered_set : &none);
     buf_puts(b, ",\"labels\":");
-    labels_json(r->label_set ? r->label_set : &none, b);
+    api_json_labels(b, r->label_set ? r->label_set : &none);
     buf_puts(b, ",\"scrapePool\":");
     api_json_go_string(b, r->job);
     buf_puts(b, ",\"scrapeUrl\":");
@@ -126,23 +126,43 @@ put_target(struct buf *b, const struct target_row *r,
     buf_putc(b, '}');
 }
 
+/*
+ * Every active target, then every target relabelling dropped (known by
+ * its discovered labels only); a target Prometheus would refuse to
+ * create is in neither list there, so it is left out here too.
+ */
 static void
 publish_targets(struct loop *l, struct api *a)
 {
-    struct buf b;
+    const struct target_view *tv = &l->targets.view;
+    struct api_target_doc *v = xcalloc(tv->n + tv->ndropped + 1,
+                                       sizeof(*v));
+    struct buf *b = xcalloc(tv->n + tv->ndropped + 1, sizeof(*b));
+    size_t n = 0;
 
-    buf_init(&b, 0);
-    buf_puts(&b, "{\"activeTargets\":[");
-    for (size_t i = 0; i < l->targets.view.n; i++) {
-        if (i > 0)
-            buf_putc(&b, ',');
-        put_target(&b, &l->targets.rows[i], l->cfg);
+    for (size_t i = 0; i < tv->n; i++, n++) {
+        buf_init(&b[n], 0);
+        put_target(&b[n], &tv->rows[i], l->cfg);
+        v[n] = (struct api_target_doc){ tv->rows[i].job, buf_str(&b[n]),
+                                        false };
     }
-    /* Dropped targets are known by their formatted labels only; the
-     * list stays empty until they are kept as sets. */
-    buf_puts(&b, "],\"droppedTargets\":[]}");
-    api_publish(a, API_DOC_TARGETS, buf_str(&b));
-    buf_fini(&b);
+    for (size_t i = 0; i < tv->ndropped; i++) {
+        const struct dropped_row *d = &tv->dropped[i];
+
+        if (d->refused || d->discovered_set == NULL)
+            continue;
+        buf_init(&b[n], 0);
+        buf_puts(&b[n], "{\"discoveredLabels\":");
+        api_json_labels(&b[n], d->discovered_set);
+        buf_putc(&b[n], '}');
+        v[n] = (struct api_target_doc){ d->job, buf_str(&b[n]), true };
+        n++;
+    }
+    api_publish_targets(a, v, n);
+    for (size_t i = 0; i < n; i++)
+        buf_fini(&b[i]);
+    free(b);
+    free(v);
 }
 
 /* Counts the scrapes that finished since the last look. */
@@ -231,6 +251,9 @@ publish_metrics(struct serve_docs *d, struct loop *l, struct api *a)
            "for chunks, index and strings.", (double)st.bytes);
     metric(&b, "promdeck_samples_appended_total", "counter", "Samples of "
            "finished scrapes committed to the store.", (double)d->appended);
+    metric(&b, "promdeck_target_metadata_bytes", "gauge", "Memory the "
+           "targets' TYPE, HELP and UNIT metadata holds.",
+           (double)meta_reg_bytes(scrape_pool_meta(l->pool)));
     metric(&b, "promdeck_targets", "gauge", "Scrape targets.",
            (double)l->targets.view.n);
     metric(&b, "promdeck_targets_up", "gauge", "Scrape targets up.",

@@ -142,6 +142,7 @@ source_close(struct source *s)
     free(s->alerts_error);
     free(s->rules_error);
     api_strings_fini(&s->names);
+    api_metadata_fini(&s->meta);
     for (size_t i = 0; i < SOURCE_VALUE_CACHE; i++) {
         free(s->values[i].label);
         api_strings_fini(&s->values[i].values);
@@ -454,11 +455,55 @@ source_complete(void *ctx, const char *label, const char ***out)
     return l != NULL ? l->n : 0;
 }
 
+/* The metadata answer: kept for the hint line until the next one. */
+static void
+on_metadata(void *ctx, const struct api_reply *r)
+{
+    struct source *s = ctx;
+    struct api_metadata_list got;
+    char *err = NULL;
+
+    s->meta_req = NULL;
+    if (r->error == NULL && api_decode_metadata(r->data, &got, &err) == 0) {
+        api_metadata_fini(&s->meta);
+        s->meta = got;
+    }
+    free(err);
+}
+
+static void
+refresh_metadata(struct source *s)
+{
+    if (s->meta_req != NULL || time_now_ms() - s->meta_at < NAMES_TTL_MS)
+        return;
+    s->meta_at = time_now_ms();
+    s->meta_req = api_client_request(s->client, "/api/v1/metadata", NULL,
+                                     on_metadata, s);
+}
+
+bool
+source_describe(void *ctx, const char *metric, struct explore_hint *out)
+{
+    struct source *s = ctx;
+
+    refresh_metadata(s);
+    for (size_t i = 0; i < s->meta.n; i++)
+        if (strcmp(s->meta.v[i].metric, metric) == 0) {
+            snprintf(out->type, sizeof(out->type), "%s",
+                     s->meta.v[i].type != NULL ? s->meta.v[i].type : "");
+            snprintf(out->help, sizeof(out->help), "%s",
+                     s->meta.v[i].help != NULL ? s->meta.v[i].help : "");
+            return true;
+        }
+    return false;
+}
+
 void
 source_prefetch_names(struct source *s)
 {
     refresh_names(s, NULL, s->names_at);
     refresh_names(s, "__name__", 0);
+    refresh_metadata(s);
 }
 
 const char *

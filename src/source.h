@@ -55,6 +55,9 @@ struct source {
     char *values_label;         /* the label values_req asks for */
     bool names_redraw;          /* names came and explore took a Tab
                                  * with them: draw the screen now */
+    struct api_metadata_list meta;  /* /api/v1/metadata, for the hints */
+    int64_t meta_at;
+    struct api_req *meta_req;
 
     /* For the alerts and rules views: the last answers, or why not. */
     struct api_alerts alerts;
@@ -114,6 +117,11 @@ size_t source_complete(void *ctx, const char *label, const char ***out);
 /* explore's pending on ctx = the source: whether label names or values
  * are on their way. */
 bool source_names_pending(void *ctx);
+/* explore's describe on ctx = the source: the type and HELP the
+ * server's /api/v1/metadata gives for metric (asked for again when a
+ * minute old; until it answers, false). */
+bool source_describe(void *ctx, const char *metric,
+                     struct explore_hint *out);
 /* Asks for the label and metric names now, so that the first Tab has
  * them. */
 void source_prefetch_names(struct source *s);

@@ -169,7 +169,8 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool,
 
     targets_fini(tl);
     tl->rows = xcalloc(n + 1, sizeof(*tl->rows));
-    tl->sets = xcalloc(2 * n + 1, sizeof(*tl->sets));
+    /* Two sets per row, then one per dropped target. */
+    tl->sets = xcalloc(2 * n + ndropped + 1, sizeof(*tl->sets));
     tl->nsets = 2 * n;
     for (size_t i = 0; i < n; i++) {
         struct scrape_status st;
@@ -180,9 +181,18 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool,
     }
     tl->dropped = xcalloc(ndropped + 1, sizeof(*tl->dropped));
     for (size_t i = 0; i < ndropped; i++) {
-        tl->dropped[i].job = keep(tl, dropped[i].job);
-        tl->dropped[i].discovered = keep(tl, dropped[i].discovered);
-        tl->dropped[i].reason = keep(tl, dropped[i].reason);
+        struct dropped_row *d = &tl->dropped[i];
+        struct labels *set = &tl->sets[tl->nsets];
+
+        d->job = keep(tl, dropped[i].job);
+        d->discovered = keep(tl, dropped[i].discovered);
+        d->reason = keep(tl, dropped[i].reason);
+        d->refused = dropped[i].refused;
+        if (parse_formatted(d->discovered, set) == 0) {
+            labels_sort(set);
+            d->discovered_set = set;
+            tl->nsets++;
+        }
     }
     fill_errors(tl, disc, cfg, &nerr);
     tl->view = (struct target_view){

@@ -196,9 +196,9 @@ test_documents(void **state)
         "{\"status\":\"success\",\"data\":{\"groups\":[]}}");
     assert_string_equal(request(f, "GET", "/api/v1/alerts", ""),
         "{\"status\":\"success\",\"data\":{\"alerts\":[]}}");
-    api_publish(f->api, API_DOC_TARGETS, "{\"activeTargets\":[1]}");
     assert_string_equal(request(f, "GET", "/api/v1/targets", ""),
-        "{\"status\":\"success\",\"data\":{\"activeTargets\":[1]}}");
+        "{\"status\":\"success\",\"data\":{\"activeTargets\":[],"
+        "\"droppedTargets\":[]}}");
     request(f, "GET", "/-/ready", "");
     assert_int_equal(f->rs.status, 503);
     api_set_ready(f->api);

@@ -167,11 +167,69 @@ test_prompt_screen(void **state)
 
 /* -- completion ------------------------------------------------------ */
 
+/* A describe that knows two families. */
+static bool
+fixed_describe(void *ctx, const char *metric, struct explore_hint *out)
+{
+    (void)ctx;
+    if (strcmp(metric, "http_request_duration_seconds") == 0) {
+        snprintf(out->type, sizeof(out->type), "histogram");
+        snprintf(out->help, sizeof(out->help), "Latency,\nby route.");
+        return true;
+    }
+    if (strcmp(metric, "http_requests_total") == 0) {
+        snprintf(out->type, sizeof(out->type), "counter");
+        return true;
+    }
+    return false;
+}
+
+/* The hint line under the list follows the picked candidate, a _bucket
+ * series shows its histogram's, and a name nothing describes has none. */
+static void
+test_hint_line(void **state)
+{
+    struct ts_fixed f = { .calls = 0 };
+    struct explore_completer comp = { .ctx = &f,
+                                      .complete = ts_fixed_complete,
+                                      .describe = fixed_describe };
+    struct explore *ex = explore_new(NULL);
+    char *s;
+
+    (void)state;
+    explore_set_completer(ex, &comp);
+    type(ex, "sum(ht");
+    key(ex, '\t');
+    key(ex, '\t');
+    s = screen_of(ex, 44, 4);
+    assert_string_equal(s,
+        "> sum(http_request_duration_seconds_bucket\n"
+        "  http_request_duration_seconds_bucket\n"
+        "  http_requests_total\n"
+        "  histogram Latency, by route.\n");
+    free(s);
+    key(ex, '\t');
+    s = screen_of(ex, 44, 4);
+    assert_string_equal(s,
+        "> sum(http_requests_total\n"
+        "  http_request_duration_seconds_bucket\n"
+        "  http_requests_total\n"
+        "  counter (no HELP text)\n");
+    free(s);
+    key(ex, 0x1b);
+    type(ex, " + up");
+    s = screen_of(ex, 44, 2);
+    assert_string_equal(s, "> sum(http_requests_total + up\n\n");
+    free(s);
+    explore_free(ex);
+}
+
 static void
 test_complete_list_cycles(void **state)
 {
     struct ts_fixed f = { .calls = 0 };
-    struct explore_completer comp = { &f, ts_fixed_complete, NULL };
+    struct explore_completer comp = { .ctx = &f,
+                                      .complete = ts_fixed_complete };
     struct explore *ex = explore_new(NULL);
     char *s;
 
@@ -254,7 +312,8 @@ static void
 test_complete_waits_for_names(void **state)
 {
     struct late l = { false, 0 };
-    struct explore_completer comp = { &l, late_complete, late_pending };
+    struct explore_completer comp = { .ctx = &l, .complete = late_complete,
+                                      .pending = late_pending };
     struct explore *ex = explore_new(NULL);
 
     (void)state;
@@ -534,6 +593,7 @@ main(void)
         cmocka_unit_test(test_prompt_screen),
         cmocka_unit_test(test_complete_list_cycles),
         cmocka_unit_test(test_complete_waits_for_names),
+        cmocka_unit_test(test_hint_line),
         cmocka_unit_test(test_history_round_trip),
         cmocka_unit_test(test_error_caret),
         cmocka_unit_test(test_vector_table),

@@ -29,7 +29,8 @@ static const struct target_row rows[] = {
 };
 
 static const struct dropped_row dropped[] = {
-    { "node", "{__address__=\"b:9100\"}", "dropped by relabel rule 1 (drop)" },
+    { "node", "{__address__=\"b:9100\"}", "dropped by relabel rule 1 (drop)",
+      NULL, false },
 };
 
 static const char *const errors[] = { "dns: lookup x: no such host" };

@@ -32,8 +32,7 @@ struct explore {
     struct lineedit *line;
     struct history *hist;
     struct complete *comp;
-    bool (*pending)(void *ctx);     /* the completer's, or NULL */
-    void *pending_ctx;
+    struct explore_completer src;   /* the completer's hooks, or zeroes */
     int tab_wait;               /* a Tab (1) or Shift-Tab (-1) that found
                                  * nothing while names were coming; 0 */
     char *ran;                  /* the expression Enter ran */
@@ -76,10 +75,11 @@ explore_set_completer(struct explore *ex, const struct explore_completer *c)
 {
     bool on = c != NULL && c->complete != NULL;
 
+    memset(&ex->src, 0, sizeof(ex->src));
+    if (c != NULL)
+        ex->src = *c;
     complete_set_source(ex->comp, on ? c->complete : NULL,
                         on ? c->ctx : NULL);
-    ex->pending = on ? c->pending : NULL;
-    ex->pending_ctx = on ? c->ctx : NULL;
     ex->tab_wait = 0;
 }
 
@@ -91,7 +91,8 @@ key_tab(struct explore *ex, int dir)
     ex->tab_wait = 0;
     if (complete_step(ex->comp, ex->line, dir))
         return EXPLORE_CHANGED;
-    if (ex->pending != NULL && ex->pending(ex->pending_ctx))
+    if (ex->src.complete != NULL && ex->src.pending != NULL
+        && ex->src.pending(ex->src.ctx))
         ex->tab_wait = dir;
     return EXPLORE_NONE;
 }
@@ -263,6 +264,90 @@ draw_cands(const struct explore *ex, struct canvas *c, struct rect r)
                           ROLE_INACTIVE, 0);
     }
     return rows;
+}
+
+/*
+ * The metric name the hint line is about: the candidate picked in the
+ * open list, else the metric name the cursor is in or just after. False
+ * where no metric name fits.
+ */
+static bool
+hint_name(const struct explore *ex, char *out, size_t size)
+{
+    const char *text = lineedit_text(ex->line);
+    size_t cur = lineedit_cursor(ex->line), end;
+    long sel = complete_selected(ex->comp);
+    struct complete_place pl;
+
+    complete_where(text, cur, &pl);
+    if (pl.kind != COMPLETE_METRIC)
+        return false;
+    if (complete_count(ex->comp) > 1 && sel >= 0) {
+        snprintf(out, size, "%s", complete_at(ex->comp, (size_t)sel));
+        return true;
+    }
+    end = pl.start + strspn(text + pl.start, "abcdefghijklmnopqrstuvwxyz"
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:");
+    if (end == pl.start || end - pl.start >= size)
+        return false;
+    memcpy(out, text + pl.start, end - pl.start);
+    out[end - pl.start] = '\0';
+    return true;
+}
+
+/*
+ * What the source says of name, or of the family its suffix names (the
+ * _bucket, _sum and _count series of a histogram or summary, an
+ * OpenMetrics counter's _total and _created).
+ */
+static bool
+describe(const struct explore *ex, char *name, struct explore_hint *h)
+{
+    static const char *const suffixes[] = {
+        "_bucket", "_sum", "_count", "_total", "_created",
+    };
+    size_t n = strlen(name);
+
+    if (ex->src.describe == NULL)
+        return false;
+    memset(h, 0, sizeof(*h));
+    if (ex->src.describe(ex->src.describe_ctx, name, h))
+        return true;
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t k = strlen(suffixes[i]);
+
+        if (n > k && strcmp(name + n - k, suffixes[i]) == 0) {
+            name[n - k] = '\0';
+            if (ex->src.describe(ex->src.describe_ctx, name, h))
+                return true;
+            name[n - k] = suffixes[i][0];
+        }
+    }
+    return false;
+}
+
+/* The hint line: "counter  Total requests." for the metric being
+ * completed; returns the rows used (0 or 1). */
+static int
+draw_hint(const struct explore *ex, struct canvas *c, struct rect r)
+{
+    struct explore_hint h;
+    char name[256];
+    int tw;
+
+    if (r.h <= 0 || !hint_name(ex, name, sizeof(name))
+        || !describe(ex, name, &h))
+        return 0;
+    /* One line: a HELP's newlines would break it. */
+    for (char *p = h.help; *p != '\0'; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    tw = canvas_text_width(h.type);
+    canvas_text(c, r.x + 2, r.y, r.w - 2, h.type, ROLE_LABEL, ATTR_BOLD);
+    canvas_text(c, r.x + 3 + tw, r.y, r.w - 3 - tw,
+                h.help[0] != '\0' ? h.help : "(no HELP text)",
+                ROLE_INACTIVE, 0);
+    return 1;
 }
 
 /* The shortest text that reads back as v. */
@@ -462,6 +547,8 @@ explore_draw(struct explore *ex, struct canvas *c, struct rect r,
     draw_prompt(ex, c, (struct rect){ r.x, r.y, r.w, 1 });
     used = 1 + draw_cands(ex, c, (struct rect){ r.x, r.y + 1, r.w,
                                                 r.h - 1 });
+    used += draw_hint(ex, c, (struct rect){ r.x, r.y + used, r.w,
+                                            r.h - used });
     res = (struct rect){ r.x, r.y + used + 1, r.w, r.h - used - 1 };
     if (res.h <= 0)
         return;

@@ -26,15 +26,28 @@
 
 struct explore;
 
-/* Where completions come from: src/ fills it from the store. complete
+/* What the hint line under the prompt shows about a metric. */
+struct explore_hint {
+    char type[24];              /* "counter", "gauge", ... */
+    char help[480];             /* its HELP text, "" when none */
+};
+
+/*
+ * Where completions come from: src/ fills it from the store. complete
  * says what it answers and how (see complete_fn). pending, when set,
  * says whether names complete asked for are still on their way (a
  * server answers later): a Tab that finds nothing meanwhile waits for
- * them (explore_names_arrived). */
+ * them (explore_names_arrived). describe, when set, fills *out with what
+ * is known of a metric family (its TYPE and HELP), on describe_ctx;
+ * false when nothing is.
+ */
 struct explore_completer {
     void *ctx;
     complete_fn complete;
     bool (*pending)(void *ctx);
+    void *describe_ctx;
+    bool (*describe)(void *ctx, const char *metric,
+                     struct explore_hint *out);
 };
 
 enum explore_outcome {
@@ -72,7 +85,9 @@ const char *explore_expr(const struct explore *ex);
  */
 void explore_set_result(struct explore *ex, struct qresult *res,
                         const struct diag *err);
-/* Draws prompt, completions, and result (table above graph) in r. */
+/* Draws prompt, completions, the hint line (the type and HELP of the
+ * metric name being completed, or at the cursor) and result (table
+ * above graph) in r. */
 void explore_draw(struct explore *ex, struct canvas *c, struct rect r,
                   const struct theme *th);
 

@@ -321,6 +321,9 @@ struct dropped_row {
     const char *job;
     const char *discovered;     /* formatted labels before relabelling */
     const char *reason;         /* e.g. "dropped by relabel rule 2 (drop)" */
+    const struct labels *discovered_set;    /* discovered, or NULL */
+    bool refused;               /* not dropped: Prometheus would refuse
+                                 * to create it ("Creating target failed") */
 };
 
 /* Everything the targets view shows; all of it borrowed from src/. */

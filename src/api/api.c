@@ -23,6 +23,7 @@
 
 #include "query/query.h"
 #include "src/api/api_meta.h"
+#include "src/api/api_metadata.h"
 #include "src/api/api_tsdb.h"
 #include "src/api/apijson.h"
 #include "src/api/gzip.h"
@@ -51,6 +52,8 @@ struct api {
     volatile sig_atomic_t cancel;   /* set once at shutdown */
     pthread_mutex_t mu;             /* guards everything below */
     char *doc[API_DOC_COUNT];
+    struct api_targets_doc *targets;
+    struct meta_reg *meta;          /* set before the servers start */
     bool ready;
     /* /-/reload: asked counts requests, done answers. */
     pthread_cond_t reloaded;
@@ -71,12 +74,10 @@ struct api {
 };
 
 static const char *const empty_docs[API_DOC_COUNT] = {
-    [API_DOC_TARGETS] = "{\"activeTargets\":[],\"droppedTargets\":[]}",
     [API_DOC_RULES] = "{\"groups\":[]}",
     [API_DOC_RULES_ALERT] = "{\"groups\":[]}",
     [API_DOC_RULES_RECORD] = "{\"groups\":[]}",
     [API_DOC_ALERTS] = "{\"alerts\":[]}",
-    [API_DOC_METADATA] = "{}",
     [API_DOC_CONFIG] = "{\"yaml\":\"\"}",
     [API_DOC_FLAGS] = "{}",
     [API_DOC_RUNTIME] = "{}",
@@ -109,6 +110,7 @@ api_free(struct api *a)
         return;
     for (int i = 0; i < API_DOC_COUNT; i++)
         free(a->doc[i]);
+    api_targets_doc_free(a->targets);
     for (size_t i = 0; i < a->nexpose; i++)
         pthread_mutex_destroy(&a->expose[i].mu);
     free(a->reload_error);
@@ -127,6 +129,24 @@ api_publish(struct api *a, enum api_doc doc, const char *text)
     free(a->doc[doc]);
     a->doc[doc] = copy;
     pthread_mutex_unlock(&a->mu);
+}
+
+void
+api_publish_targets(struct api *a, const struct api_target_doc *v, size_t n)
+{
+    struct api_targets_doc *d = api_targets_doc_new(v, n), *old;
+
+    pthread_mutex_lock(&a->mu);
+    old = a->targets;
+    a->targets = d;
+    pthread_mutex_unlock(&a->mu);
+    api_targets_doc_free(old);
+}
+
+void
+api_set_meta(struct api *a, struct meta_reg *meta)
+{
+    a->meta = meta;
 }
 
 void
@@ -151,6 +171,15 @@ reply_doc(struct api *a, enum api_doc doc, struct http_response *rs)
 {
     pthread_mutex_lock(&a->mu);
     reply_data(rs, a->doc[doc]);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void
+reply_targets(struct api *a, const struct api_params *p,
+              struct http_response *rs)
+{
+    pthread_mutex_lock(&a->mu);
+    api_targets_reply(a->targets, p, rs);
     pthread_mutex_unlock(&a->mu);
 }
 
@@ -556,9 +585,7 @@ static const struct {
     const char *path;
     enum api_doc doc;
 } docs[] = {
-    { "/api/v1/targets", API_DOC_TARGETS },
     { "/api/v1/alerts", API_DOC_ALERTS },
-    { "/api/v1/metadata", API_DOC_METADATA },
     { "/api/v1/status/config", API_DOC_CONFIG },
     { "/api/v1/status/flags", API_DOC_FLAGS },
     { "/api/v1/status/runtimeinfo", API_DOC_RUNTIME },
@@ -600,6 +627,15 @@ route_api(struct api *a, const struct http_request *rq,
         if (method_ok(rq, GET, rs))
             api_meta_label_values(a->st, name, rq->params, rs);
         free(name);
+    } else if (strcmp(path, "/api/v1/targets") == 0) {
+        if (method_ok(rq, GET, rs))
+            reply_targets(a, rq->params, rs);
+    } else if (strcmp(path, "/api/v1/metadata") == 0) {
+        if (method_ok(rq, GET, rs))
+            api_metadata_metrics(a->meta, rq->params, rs);
+    } else if (strcmp(path, "/api/v1/targets/metadata") == 0) {
+        if (method_ok(rq, GET, rs))
+            api_metadata_targets(a->meta, rq->params, rs);
     } else if (strcmp(path, "/api/v1/rules") == 0) {
         if (method_ok(rq, GET, rs))
             handle_rules(a, rq->params, rs);

@@ -8,7 +8,9 @@
  * Threads: api_handle runs on the HTTP server's threads, many at once.
  * It reads the store only under store_read_lock (store/store.h). What
  * only the loop thread knows (targets, config, rules, its own metrics)
- * the loop publishes as finished text with api_publish; a reload that
+ * the loop publishes as finished text with api_publish and
+ * api_publish_targets; the metadata the scrapes keep is read through
+ * views of the pool's registry (scrape/meta.h); a reload that
  * /-/reload asks for is carried out by the loop thread, which looks
  * with api_reload_pending and answers with api_reload_done.
  *
@@ -22,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scrape/meta.h"
+#include "src/api/api_targets.h"
 #include "src/api/http.h"
 #include "store/store.h"
 
@@ -35,12 +39,10 @@ struct api_limits {
 /* What the loop publishes: each the "data" of its endpoint, as JSON,
  * except API_DOC_METRICS (Prometheus text, the loop's own figures). */
 enum api_doc {
-    API_DOC_TARGETS,            /* /api/v1/targets */
     API_DOC_RULES,              /* /api/v1/rules */
     API_DOC_RULES_ALERT,        /* /api/v1/rules?type=alert */
     API_DOC_RULES_RECORD,       /* /api/v1/rules?type=record */
     API_DOC_ALERTS,             /* /api/v1/alerts */
-    API_DOC_METADATA,           /* /api/v1/metadata */
     API_DOC_CONFIG,             /* /api/v1/status/config */
     API_DOC_FLAGS,              /* /api/v1/status/flags */
     API_DOC_RUNTIME,            /* /api/v1/status/runtimeinfo */
@@ -60,6 +62,13 @@ void api_handle(void *ctx, const struct http_request *rq,
                 struct http_response *rs);
 /* Replaces a document (copied); any thread. */
 void api_publish(struct api *a, enum api_doc doc, const char *text);
+/* Replaces the targets of /api/v1/targets (copied); any thread. */
+void api_publish_targets(struct api *a, const struct api_target_doc *v,
+                         size_t n);
+/* The scrape pool's metadata, for /api/v1/metadata and
+ * /api/v1/targets/metadata (borrowed: it must outlive the HTTP servers).
+ * Call before the servers start; without it both answer empty. */
+void api_set_meta(struct api *a, struct meta_reg *meta);
 /* Marks the server ready (/-/ready answers 200 from then on). */
 void api_set_ready(struct api *a);
 /* Evaluations in progress stop (503) and new ones are refused: for

@@ -38,7 +38,7 @@ selectors_free(struct selectors *s)
  * selector ends.
  */
 static void
-not_a_selector(struct http_response *rs, const char *text)
+not_a_selector(struct http_response *rs, const char *param, const char *text)
 {
     size_t i = 0, len = strlen(text);
     int depth = 0;
@@ -63,11 +63,11 @@ not_a_selector(struct http_response *rs, const char *text)
     while (i < len && isspace((unsigned char)text[i]))
         i++;
     if (strncmp(text + i, "offset", 6) == 0)
-        reply_error(rs, "bad_data", "invalid parameter \"match[]\": 1:%zu: "
-                    "parse error: unexpected <offset>", i + 1);
+        reply_error(rs, "bad_data", "invalid parameter \"%s\": 1:%zu: "
+                    "parse error: unexpected <offset>", param, i + 1);
     else
-        reply_error(rs, "bad_data", "invalid parameter \"match[]\": 1:%zu: "
-                    "parse error: unexpected \"%c\"", i + 1,
+        reply_error(rs, "bad_data", "invalid parameter \"%s\": 1:%zu: "
+                    "parse error: unexpected \"%c\"", param, i + 1,
                     i < len ? text[i] : ' ');
 }
 
@@ -82,10 +82,76 @@ some_matcher_nonempty(const struct qnode *n)
 }
 
 static void
-empty_selector(struct http_response *rs)
+empty_selector(struct http_response *rs, const char *param)
 {
-    reply_error(rs, "bad_data", "invalid parameter \"match[]\": match[] "
-                "must contain at least one non-empty matcher");
+    reply_error(rs, "bad_data", "invalid parameter \"%s\": %s "
+                "must contain at least one non-empty matcher", param, param);
+}
+
+/*
+ * PromQL refuses a selector whose matchers all accept "", but a bare
+ * selector (ParseMetricSelector) may be one: such a text, which has no
+ * metric name, is compiled with one matcher more that rejects "",
+ * {__name__=~".+", ...}: the first in the list, for the caller to skip.
+ */
+static struct query *
+compile_any(const char *text, struct diag *d)
+{
+    const char *brace = text + strspn(text, " \t\r\n");
+    struct query *q;
+    char *wide;
+
+    if (*brace != '{')
+        return NULL;
+    wide = xasprintf("{__name__=~\".+\",%s", brace + 1);
+    diag_clear(d);
+    q = qparse_query(wide, strlen(wide), d);
+    free(wide);
+    return q;
+}
+
+struct query *
+api_meta_selector(const char *param, const char *text, size_t *skip,
+                  struct http_response *rs)
+{
+    bool nonempty = skip == NULL;
+    const struct qnode *root;
+    struct query *q;
+    struct diag d;
+
+    if (skip != NULL)
+        *skip = 0;
+    diag_clear(&d);
+    if ((q = qparse_query(text, strlen(text), &d)) == NULL) {
+        bool empty = strstr(d.msg, "at least one non-empty matcher")
+                     != NULL;
+        char *msg = api_parse_error_text(param, &d);
+
+        if (empty && !nonempty && (q = compile_any(text, &d)) != NULL) {
+            free(msg);
+            *skip = 1;
+            return q;
+        }
+        /* The API checks this before the parser does, in its own
+         * words. */
+        if (empty)
+            empty_selector(rs, param);
+        else
+            reply_error(rs, "bad_data", "%s", msg);
+        free(msg);
+        return NULL;
+    }
+    root = qparse_root(q);
+    if (root->kind != QN_SELECTOR || root->range != 0
+        || root->has_offset || root->at != QAT_NONE) {
+        not_a_selector(rs, param, text);
+    } else if (nonempty && !some_matcher_nonempty(root)) {
+        empty_selector(rs, param);
+    } else {
+        return q;
+    }
+    qparse_free(q);
+    return NULL;
 }
 
 /* Compiles every match[]; false after replying 400. */
@@ -99,32 +165,11 @@ parse_selectors(const struct api_params *p, struct selectors *s,
     s->n = 0;
     for (size_t i = 0; i < n; i++) {
         const char *text = api_params_nth(p, "match[]", i);
-        const struct qnode *root;
-        struct diag d;
 
-        diag_clear(&d);
-        if ((s->q[s->n] = qparse_query(text, strlen(text), &d)) == NULL) {
-            char *msg = api_parse_error_text("match[]", &d);
-
-            /* The API checks this before the parser does, in its own
-             * words. */
-            if (strstr(d.msg, "at least one non-empty matcher") != NULL)
-                empty_selector(rs);
-            else
-                reply_error(rs, "bad_data", "%s", msg);
-            free(msg);
+        if ((s->q[s->n] = api_meta_selector("match[]", text, NULL, rs))
+            == NULL)
             return false;
-        }
-        root = qparse_root(s->q[s->n++]);
-        if (root->kind != QN_SELECTOR || root->range != 0
-            || root->has_offset || root->at != QAT_NONE) {
-            not_a_selector(rs, text);
-            return false;
-        }
-        if (!some_matcher_nonempty(root)) {
-            empty_selector(rs);
-            return false;
-        }
+        s->n++;
     }
     return true;
 }

@@ -7,8 +7,22 @@
 #ifndef API_API_META_H
 #define API_API_META_H
 
+#include <stddef.h>
+
+#include "query/query.h"
 #include "src/api/http.h"
 #include "store/store.h"
+
+/*
+ * Compiles text, the value of parameter param, as a bare instant vector
+ * selector (Prometheus's ParseMetricSelector). skip NULL: at least one
+ * matcher must reject "", as match[] wants. Otherwise any selector
+ * passes, and *skip says how many leading matchers of the root are not
+ * the text's own (0 or 1) and must be ignored. NULL after replying 400
+ * with Prometheus's error; the caller frees the query (qparse_free).
+ */
+struct query *api_meta_selector(const char *param, const char *text,
+                                size_t *skip, struct http_response *rs);
 
 void api_meta_series(const struct store *st, const struct api_params *p,
                      struct http_response *rs);

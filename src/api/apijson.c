@@ -109,6 +109,20 @@ api_json_go_string(struct buf *out, const char *s)
 }
 
 void
+api_json_labels(struct buf *out, const struct labels *ls)
+{
+    buf_putc(out, '{');
+    for (size_t i = 0; i < ls->n; i++) {
+        if (i > 0)
+            buf_putc(out, ',');
+        api_json_go_string(out, ls->v[i].name);
+        buf_putc(out, ':');
+        api_json_go_string(out, ls->v[i].value);
+    }
+    buf_putc(out, '}');
+}
+
+void
 api_json_error(struct buf *out, const char *type, const char *error)
 {
     buf_printf(out, "{\"status\":\"error\",\"errorType\":\"%s\","

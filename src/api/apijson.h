@@ -10,6 +10,7 @@
 #include "query/value.h"
 #include "src/base/buf.h"
 #include "src/base/diag.h"
+#include "store/labels.h"
 
 /* {"status":"success","data":{"resultType":...,"result":...}}, no
  * newline. */
@@ -26,6 +27,9 @@ void api_json_error(struct buf *out, const char *type, const char *error);
  * and U+2029 escaped.
  */
 void api_json_go_string(struct buf *out, const char *s);
+/* A label set (sorted) as Go writes a labels.Labels: an object, names
+ * in order, strings as api_json_go_string writes them. */
+void api_json_labels(struct buf *out, const struct labels *ls);
 /*
  * How the API words a parameter that does not parse as PromQL:
  * "invalid parameter \"query\": 1:5: parse error: MSG" (line and byte

@@ -202,6 +202,7 @@ add_dropped(struct out *o, const struct config_job *j, const char *disc,
     x->job = xstrdup(j->name);
     x->discovered = xstrdup(disc);
     x->reason = reason;
+    x->refused = false;
 }
 
 /* The discovered set of a refused target (the group's labels under the
@@ -246,6 +247,7 @@ build_one(struct out *o, size_t from, const struct config_job *j,
     if (st == RELABEL_TARGET_FAILED) {
         disc = format_merged(target, &g->labels);
         add_dropped(o, j, disc, xstrdup(d.msg));
+        o->dropped[o->ndropped - 1].refused = true;
         free(disc);
         return;
     }

@@ -28,6 +28,7 @@ struct config_dropped {
     char *discovered;           /* labels before relabelling, formatted */
     char *reason;               /* "dropped by relabel rule 2 (keep)", or
                                    Prometheus's error for a refused one */
+    bool refused;               /* refused, not dropped by a rule */
 };
 
 /*
