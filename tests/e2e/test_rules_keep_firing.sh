@@ -39,9 +39,11 @@ if same "test rules, failing on purpose" test rules keep-firing-fail-test.yml
 then
     not_ok "promtool fails keep-firing-fail-test.yml"
 fi
-grep -q 'alertname: Flapping, time: 2m' "$tmp/got" &&
-    ok "the failure names Flapping at 2m" ||
+if grep -q 'alertname: Flapping, time: 2m' "$tmp/got"; then
+    ok "the failure names Flapping at 2m"
+else
     not_ok "the failure names Flapping at 2m" "$(cat "$tmp/got")"
+fi
 same "keep_firing_for on a recording rule" check rules recording-rule.yml
 same "negative keep_firing_for" check rules negative.yml
 finish
