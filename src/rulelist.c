@@ -72,6 +72,7 @@ fill_alerts(struct rule_list *rl, const struct ruleset_group *g, size_t i,
         ar->labels = &a[k].labels;
         ar->annotations = &a[k].annotations;
         ar->active_at_ms = a[k].active_at;
+        ar->keep_firing_since_ms = a[k].keeping ? a[k].keep_firing_since : 0;
         ar->value = a[k].value;
         row->nalerts++;
         if (ar->state > row->state)
@@ -94,6 +95,7 @@ fill_rule(struct rule_list *rl, const struct ruleset_group *g, size_t i,
     row->expr = r->expr;
     row->alerting = r->kind == RULE_ALERT;
     row->for_ms = r->for_ms;
+    row->keep_firing_for_ms = r->keep_firing_for_ms;
     row->labels = &r->labels;
     row->annotations = &r->annotations;
     row->last_error = rule_group_error(g->group, i);

@@ -94,6 +94,13 @@ alert_lines(struct canvas *c, int y, int w, const struct alert_row *a,
                     ROLE_LABEL);
     else
         n = 1 + wrapped(c, x + STATE_W, y + 1, w, buf_str(&b), ROLE_LABEL);
+    if (a->keep_firing_since_ms != 0) {
+        format_ago(now_ms, a->keep_firing_since_ms, since, sizeof since);
+        buf_reset(&b);
+        buf_printf(&b, "condition cleared %s, kept firing by "
+                   "keep_firing_for", since);
+        n += wrapped(c, x + STATE_W, y + n, w, buf_str(&b), ROLE_INACTIVE);
+    }
     for (size_t i = 0; i < a->annotations->n; i++) {
         buf_reset(&b);
         buf_printf(&b, "%s: %s", a->annotations->v[i].name,
@@ -308,6 +315,11 @@ rule_lines(struct canvas *c, int y, int w, const struct rule_row *r,
     if (r->for_ms > 0) {
         format_duration((double)r->for_ms / 1000.0, fr, sizeof fr);
         buf_printf(&b, "  for %s", fr);
+    }
+    if (r->keep_firing_for_ms > 0) {
+        format_duration((double)r->keep_firing_for_ms / 1000.0, fr,
+                        sizeof fr);
+        buf_printf(&b, "  keep firing %s", fr);
     }
     n = 1 + wrapped(c, 4, y + 1, w, buf_str(&b), ROLE_LABEL);
     if (r->labels->n > 0) {
