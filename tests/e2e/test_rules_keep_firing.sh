@@ -46,4 +46,34 @@ else
 fi
 same "keep_firing_for on a recording rule" check rules recording-rule.yml
 same "negative keep_firing_for" check rules negative.yml
+
+# In the live dashboard: a demo replica is down from 10 s to 18 s; the
+# alert on it keeps firing after it comes back, and both views say why.
+use_tmux "tmux keep_firing_for tests"
+export XDG_STATE_HOME="$tmp/state"
+cat >"$tmp/live.yml" <<'YML'
+groups:
+- name: live
+  interval: 1s
+  rules:
+  - alert: ReplicaDown
+    expr: up == 0
+    for: 1s
+    keep_firing_for: 5m
+YML
+tm new-session -d -s k -x 130 -y 40 \
+    "env LC_ALL=C.UTF-8 TERM=tmux-256color PROMDECK_DEMO_CYCLE=20:8 \
+     '$PROMDECK' --demo --scrape-interval 1s --refresh 250ms \
+     --rules '$tmp/live.yml'; echo PROMDECK-EXIT=\$?; sleep 60"
+expect k "0 firing  0 pending" "the dashboard opens with the rule"
+tm send-keys -t k 5
+expect k "up == 0  for 1s  keep firing 5m" \
+    "the rules view shows keep firing beside for"
+tm send-keys -t k 4
+expect k "ReplicaDown  firing" "the replica going down fires the alert" 40
+expect k "kept firing by keep_firing_for" \
+    "back up, the alert keeps firing and says its condition cleared" 40
+expect k "ReplicaDown  firing" "and it is still firing"
+tm send-keys -t k q
+expect k "PROMDECK-EXIT=0" "q quits cleanly" 10
 finish
