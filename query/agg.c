@@ -14,6 +14,7 @@
 
 #include "query/budget.h"
 #include "query/evalmat.h"
+#include "query/gosort.h"
 #include "query/parse.h"
 
 struct group {
@@ -24,13 +25,6 @@ struct group {
     size_t nmembers, cap;
     size_t stamp;           /* 1 + the step that last touched it */
     size_t out;             /* 1 + its series in the output, 0: none yet */
-};
-
-/* A step's sample order for topk (desc) and bottomk (asc), NaN last. */
-struct ranked {
-    double v;
-    size_t idx;
-    bool desc;
 };
 
 /*
@@ -44,7 +38,7 @@ struct plan {
     struct group *g;
     size_t *order;
     size_t norder;
-    struct ranked *rank;    /* scratch for topk, bottomk, quantile: a */
+    size_t *heap;           /* scratch for topk and bottomk's heap: a */
     double *vals;           /* group has at most one member per series */
 };
 
@@ -201,16 +195,105 @@ group_labels(struct qev *ev, const struct qnode *n, const struct labels *in,
     qlabels_filter(ev, in, &by, !n->without, n->without, out);
 }
 
-static int
-cmp_ranked(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
+/*
+ * topk and bottomk, as Prometheus 2.42's engine keeps them: per group a
+ * binary heap (Go's container/heap) of at most k samples whose root is
+ * the one to drop first, the smallest for topk and the largest for
+ * bottomk, NaN before any number. A sample enters while the heap has
+ * room or when it beats the root (strictly: a tie with the root stays
+ * out), or when the root is NaN; a full heap first pops its root, or,
+ * for k = 1, has it replaced in place. The group's samples are then
+ * sorted best first with Go's unstable sort (query/gosort.h). So which
+ * of several tied samples make the cut, and their order, follow from
+ * the input order through the heap's moves, exactly as in Prometheus;
+ * a stable sort by value would pick others (for topk(2) over 3, 3, 4
+ * Prometheus keeps the second 3 and the 4, in the order 4, 3).
+ */
+struct kheap {
+    const struct qvec *v;
+    size_t *ix;             /* indexes into v, heap-ordered */
+    int n;
+    bool top;               /* topk: a min-heap; bottomk: a max-heap */
+};
 
-    if (isnan(x->v) != isnan(y->v))
-        return isnan(x->v) ? 1 : -1;
-    if (!isnan(x->v) && x->v != y->v)
-        return (x->v < y->v) == x->desc ? 1 : -1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+/* Whether element i goes nearer the root than j. */
+static bool
+kheap_less(void *ctx, int i, int j)
+{
+    const struct kheap *h = ctx;
+    double a = h->v->e[h->ix[i]].v, b = h->v->e[h->ix[j]].v;
+
+    if (isnan(a))
+        return true;
+    return h->top ? a < b : a > b;
+}
+
+/* sort.Reverse of the heap's order: best first. */
+static bool
+kheap_after(void *ctx, int i, int j)
+{
+    return kheap_less(ctx, j, i);
+}
+
+static void
+kheap_swap(void *ctx, int i, int j)
+{
+    struct kheap *h = ctx;
+    size_t t = h->ix[i];
+
+    h->ix[i] = h->ix[j];
+    h->ix[j] = t;
+}
+
+static void
+kheap_up(struct kheap *h, int j)
+{
+    while (j > 0) {
+        int i = (j - 1) / 2;
+
+        if (!kheap_less(h, j, i))
+            break;
+        kheap_swap(h, i, j);
+        j = i;
+    }
+}
+
+static void
+kheap_down(struct kheap *h, int i, int n)
+{
+    for (;;) {
+        int j = 2 * i + 1;
+
+        if (j >= n)
+            return;
+        if (j + 1 < n && kheap_less(h, j + 1, j))
+            j++;
+        if (!kheap_less(h, j, i))
+            return;
+        kheap_swap(h, i, j);
+        i = j;
+    }
+}
+
+/* Offers sample idx to a heap of at most k. */
+static void
+kheap_offer(struct kheap *h, size_t idx, int64_t k)
+{
+    double root = h->v->e[h->ix[0]].v, x = h->v->e[idx].v;
+
+    if (!(h->n < k || (h->top ? root < x : root > x) || isnan(root)))
+        return;
+    if (h->n == k) {
+        if (k == 1) {
+            h->ix[0] = idx;
+            return;
+        }
+        kheap_swap(h, 0, h->n - 1);
+        kheap_down(h, 0, h->n - 1);
+        h->n--;
+    }
+    h->ix[h->n++] = idx;
+    kheap_up(h, h->n - 1);
 }
 
 /* topk and bottomk keep whole samples, the best k of each group. */
@@ -219,17 +302,16 @@ emit_ranked(struct qev *ev, const struct qnode *n, const struct group *g,
             const struct qvec *v, double kf, int64_t t, struct plan *p,
             struct qmat *out)
 {
-    struct ranked *r = p->rank;
-    size_t i, k = kf >= (double)g->nmembers ? g->nmembers : (size_t)kf;
+    static const struct gosort_ops best_first = { kheap_after, kheap_swap };
+    struct kheap h = { v, p->heap, 1, n->op == QT_TOPK };
+    int64_t k = kf >= 9.2e18 ? INT64_MAX : (int64_t)kf;
 
-    for (i = 0; i < g->nmembers; i++) {
-        r[i].v = v->e[g->members[i]].v;
-        r[i].idx = i;
-        r[i].desc = n->op == QT_TOPK;
-    }
-    qsort(r, g->nmembers, sizeof(*r), cmp_ranked);
-    for (i = 0; i < k; i++) {
-        const struct qelem *e = &v->e[g->members[r[i].idx]];
+    h.ix[0] = g->members[0];
+    for (size_t i = 1; i < g->nmembers; i++)
+        kheap_offer(&h, g->members[i], k);
+    gosort_sort(&best_first, &h, h.n);
+    for (int i = 0; i < h.n; i++) {
+        const struct qelem *e = &v->e[h.ix[i]];
 
         if (qmat_push(ev, out, qmat_series(ev, out, e->ls), t, e->v, n) < 0)
             return -1;
@@ -319,7 +401,7 @@ make_plan(struct qev *ev, const struct qnode *n, const struct qmat *in,
         p->g[i].ls = keys.s[i].ls;
     p->order = arena_alloc(ev->a, (keys.n + 1) * sizeof(*p->order));
     if (n->op == QT_TOPK || n->op == QT_BOTTOMK)
-        p->rank = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->rank));
+        p->heap = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->heap));
     if (n->op == QT_QUANTILE)
         p->vals = arena_alloc(ev->a, (in->n + 1) * sizeof(*p->vals));
 }

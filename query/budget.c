@@ -41,6 +41,7 @@ qeval_stop(struct qev *ev, const struct qnode *n, enum qeval_stop why)
                                    "samples into memory in query execution",
         [QEVAL_TIMEOUT] = "query timed out in expression evaluation",
         [QEVAL_CANCELED] = "query was canceled in expression evaluation",
+        [QEVAL_INTERRUPTED] = "query was interrupted",
     };
 
     if (ev->ctl->stopped != QEVAL_DONE)
@@ -85,11 +86,15 @@ qeval_work(struct qev *ev, const struct qnode *n, size_t units)
         return -1;
     if (ev->ctl->cancel != NULL && *ev->ctl->cancel != 0)
         return qeval_stop(ev, n, QEVAL_CANCELED);
-    if (ev->deadline == 0 || (ev->work += units) < CLOCK_WORK)
+    if ((ev->deadline == 0 && ev->ctl->interrupt == NULL)
+        || (ev->work += units) < CLOCK_WORK)
         return 0;
     ev->work = 0;
-    if (time_mono_s() > ev->deadline)
+    if (ev->deadline != 0 && time_mono_s() > ev->deadline)
         return qeval_stop(ev, n, QEVAL_TIMEOUT);
+    if (ev->ctl->interrupt != NULL
+        && ev->ctl->interrupt(ev->ctl->interrupt_ctx))
+        return qeval_stop(ev, n, QEVAL_INTERRUPTED);
     return 0;
 }
 

@@ -1,10 +1,15 @@
 /*
- * The frame cache. Series: an open-addressing table from series id to
- * the samples of the widest window read so far. A read inside that
- * window is a binary search and a copy; a read that reaches outside it
- * decodes the union of both windows once and replaces the entry.
+ * The dashboard's read cache. Series: a dense array of entries, each the
+ * samples of one series from the oldest time read to the newest the
+ * store held when it was last read, and an open-addressing index from
+ * series id to entry, rebuilt when a frame lets entries go. A read syncs
+ * its entry with the store first (decoding on from the entry's cursor),
+ * then is a binary search and a copy; a read older than the entry holds
+ * decodes the series again from there. Selections: a short list by
+ * selector text, each valid for one series generation of the store.
  * Results: a short list of node results, each copied whole (label
- * strings too, as they may live in another query) into one arena.
+ * strings too, as they may live in another query) into one arena, each
+ * valid for one store version.
  */
 #include "query/cache.h"
 
@@ -15,32 +20,59 @@
 #include "query/evalmat.h"
 #include "src/base/xalloc.h"
 
+/* Frames a series stays cached without being read: a key restarts a
+ * frame, and the series the restarted one had read are still wanted. */
+#define KEEP_FRAMES 2
+
 struct entry {
-    uint32_t id1;           /* series id + 1; 0: empty slot */
-    int64_t mint, maxt;     /* the window the samples cover */
+    uint32_t id;
+    uint32_t used;              /* the frame that last read it */
+    int64_t mint;               /* it holds every sample in [mint, ...] */
+    int64_t asked, asked_before;/* the oldest time read this frame and
+                                   the frame before (INT64_MAX: none) */
+    uint64_t version;           /* the store's, when last synced */
+    struct store_cursor cur;    /* where the store reads on */
     struct sample *s;
-    size_t n;
+    size_t n, cap;
 };
 
 /* A node's result over one grid of one query range. */
 struct kept {
     const char *text;       /* the node's text */
     size_t len;
+    uint64_t version;       /* the store's, when it was computed */
     struct qsteps ts;
     int64_t qstart, qend;   /* what start() and end() mean */
     struct qser *s;
     size_t n;
 };
 
+/* A selector's series, while the store's series generation stands. */
+struct kept_sel {
+    char *text;
+    size_t len;
+    uint64_t gen;
+    uint32_t used;              /* the frame that last asked for it */
+    struct qcache_series *s;
+    size_t n;
+    struct label *names;        /* the noname arrays, in one block */
+    size_t nnames;
+};
+
 struct qcache {
-    struct entry *slots;
-    size_t nslots, used;
+    const struct store *st;     /* the store entries were read from */
+    uint64_t version;           /* its version when last checked */
+    struct entry *e;            /* dense, [0, n) */
+    size_t n, cap;
+    uint32_t *index;            /* entry + 1 by id hash; 0: empty */
+    size_t nindex;
+    uint32_t frame;
     size_t bytes, max_bytes;    /* samples and kept results */
-    int64_t reach;              /* reads end at or before it; or
-                                   INT64_MIN: unknown */
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
+    struct kept_sel *sel;       /* selections; a page has tens */
+    size_t nsel, capsel;
 };
 
 struct qcache *
@@ -49,28 +81,57 @@ qcache_new(size_t max_bytes)
     struct qcache *c = xcalloc(1, sizeof(*c));
 
     c->max_bytes = max_bytes;
-    c->reach = INT64_MIN;
     c->results = arena_new();
     return c;
+}
+
+static void
+forget_results(struct qcache *c)
+{
+    c->bytes -= arena_used(c->results);
+    arena_reset(c->results);
+    c->nkept = 0;
+}
+
+static void
+drop_selection(struct qcache *c, struct kept_sel *k)
+{
+    c->bytes -= k->len + k->n * sizeof(*k->s) +
+                k->nnames * sizeof(*k->names);
+    free(k->text);
+    free(k->s);
+    free(k->names);
+}
+
+static void
+clear_selections(struct qcache *c)
+{
+    for (size_t i = 0; i < c->nsel; i++)
+        drop_selection(c, &c->sel[i]);
+    c->nsel = 0;
+}
+
+/* Forgets every series (results stay: an evaluation may hold their
+ * points, and their version tells when they are stale). */
+static void
+clear_series(struct qcache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        c->bytes -= c->e[i].n * sizeof(*c->e[i].s);
+        free(c->e[i].s);
+    }
+    c->n = 0;
+    if (c->index != NULL)
+        memset(c->index, 0, c->nindex * sizeof(*c->index));
 }
 
 void
 qcache_clear(struct qcache *c)
 {
-    for (size_t i = 0; i < c->nslots; i++)
-        free(c->slots[i].s);
-    free(c->slots);
-    c->slots = NULL;
-    c->nslots = c->used = c->bytes = 0;
-    arena_reset(c->results);
-    c->nkept = 0;
-    c->reach = INT64_MIN;
-}
-
-void
-qcache_reach(struct qcache *c, int64_t maxt)
-{
-    c->reach = maxt;
+    clear_series(c);
+    forget_results(c);
+    clear_selections(c);
+    c->st = NULL;
 }
 
 void
@@ -80,34 +141,102 @@ qcache_free(struct qcache *c)
         return;
     qcache_clear(c);
     arena_free(c->results);
+    free(c->e);
+    free(c->index);
     free(c->kept);
+    free(c->sel);
     free(c);
 }
 
-/* The slot of id, or the empty slot where it would go. */
-static struct entry *
-find(struct qcache *c, uint32_t id)
+static size_t
+hash_slot(const struct qcache *c, uint32_t id)
 {
-    size_t i = (id * 2654435761u) & (c->nslots - 1);
-
-    while (c->slots[i].id1 != 0 && c->slots[i].id1 != id + 1)
-        i = (i + 1) & (c->nslots - 1);
-    return &c->slots[i];
+    return (id * 2654435761u) & (c->nindex - 1);
 }
 
-/* Keeps the table at most half full. */
-static void
-grow(struct qcache *c)
+/* The entry of id, or NULL. */
+static struct entry *
+find(const struct qcache *c, uint32_t id)
 {
-    struct entry *old = c->slots;
-    size_t n = c->nslots;
+    size_t i;
 
-    c->nslots = n ? n * 2 : 64;
-    c->slots = xcalloc(c->nslots, sizeof(*c->slots));
-    for (size_t i = 0; i < n; i++)
-        if (old[i].id1 != 0)
-            *find(c, old[i].id1 - 1) = old[i];
-    free(old);
+    if (c->nindex == 0)
+        return NULL;
+    for (i = hash_slot(c, id); c->index[i] != 0;
+         i = (i + 1) & (c->nindex - 1))
+        if (c->e[c->index[i] - 1].id == id)
+            return &c->e[c->index[i] - 1];
+    return NULL;
+}
+
+static void
+index_put(struct qcache *c, size_t k)
+{
+    size_t i = hash_slot(c, c->e[k].id);
+
+    while (c->index[i] != 0)
+        i = (i + 1) & (c->nindex - 1);
+    c->index[i] = (uint32_t)k + 1;
+}
+
+/* Rebuilds the index over [0, n), at most half full. */
+static void
+reindex(struct qcache *c)
+{
+    size_t want = 64;
+
+    while (want < 2 * (c->n + 1))
+        want *= 2;
+    if (want > c->nindex) {
+        free(c->index);
+        c->index = xcalloc(want, sizeof(*c->index));
+        c->nindex = want;
+    } else {
+        memset(c->index, 0, c->nindex * sizeof(*c->index));
+    }
+    for (size_t k = 0; k < c->n; k++)
+        index_put(c, k);
+}
+
+/* Empties e: its next read decodes the series from e->mint again. */
+static void
+reset(struct qcache *c, struct entry *e)
+{
+    c->bytes -= e->n * sizeof(*e->s);
+    e->n = 0;
+    e->version = 0;
+    memset(&e->cur, 0, sizeof(e->cur));
+}
+
+/*
+ * Brings the cache in line with what st says changed since it was last
+ * checked. Appends need nothing here (each entry reads on when next
+ * read). A dropped chunk holds samples no newer than changes.max_dropped,
+ * and a dropped series all its samples, so an entry whose window starts
+ * after that time is untouched by any drop, and its id cannot have been
+ * reused; any other entry is emptied. When the store cannot say, or is
+ * another store, everything goes.
+ */
+static void
+check(struct qcache *c, const struct store *st)
+{
+    uint64_t version = store_version(st);
+    struct store_changes ch;
+
+    if (c->st == st && version == c->version)
+        return;
+    if (c->st != st) {
+        clear_series(c);
+        clear_selections(c);
+    } else if (!store_changes_since(st, c->version, &ch)) {
+        clear_series(c);
+    } else if (ch.max_dropped != INT64_MIN) {
+        for (size_t i = 0; i < c->n; i++)
+            if (c->e[i].mint <= ch.max_dropped)
+                reset(c, &c->e[i]);
+    }
+    c->st = st;
+    c->version = version;
 }
 
 /* The index of the first sample with t >= mint. */
@@ -127,22 +256,152 @@ lower_bound(const struct sample *s, size_t n, int64_t mint)
     return lo;
 }
 
-/* Decodes [mint, maxt] of id into e, replacing what it held. */
+/* Drops e's samples older than t. */
 static void
-fill(struct qcache *c, struct entry *e, const struct store *st, uint32_t id,
-     int64_t mint, int64_t maxt)
+trim(struct qcache *c, struct entry *e, int64_t t)
 {
-    size_t cap = e->n;
+    size_t k = lower_bound(e->s, e->n, t);
 
-    /* The frame's later reads reach this far: one decoding serves all. */
-    if (maxt < c->reach)
-        maxt = c->reach;
-    c->bytes -= e->n * sizeof(*e->s);
-    e->n = store_read(st, id, mint, maxt, &e->s, &cap);
-    e->id1 = id + 1;
+    if (k > 0) {
+        memmove(e->s, e->s + k, (e->n - k) * sizeof(*e->s));
+        e->n -= k;
+        c->bytes -= k * sizeof(*e->s);
+    }
+    /* A page's first frame reads its whole range, later ones the
+     * newest steps: give back what that first read took. */
+    if (e->cap > 64 && e->n < e->cap / 4) {
+        e->cap = e->n * 2 > 64 ? e->n * 2 : 64;
+        e->s = xreallocarray(e->s, e->cap, sizeof(*e->s));
+    }
+    e->mint = t;
+}
+
+/*
+ * Keeps the entries read in the last KEEP_FRAMES frames, each from the
+ * oldest time read in those; the rest go, and so do the results.
+ */
+void
+qcache_frame(struct qcache *c, const struct store *st)
+{
+    size_t k = 0;
+
+    check(c, st);
+    forget_results(c);
+    c->frame++;
+    for (size_t i = 0; i < c->n; i++) {
+        struct entry *e = &c->e[i];
+        int64_t keep = e->asked < e->asked_before ? e->asked
+                                                  : e->asked_before;
+
+        if (c->frame - e->used > KEEP_FRAMES) {
+            c->bytes -= e->n * sizeof(*e->s);
+            free(e->s);
+            continue;
+        }
+        if (keep != INT64_MAX && keep > e->mint)
+            trim(c, e, keep);
+        e->asked_before = e->asked;
+        e->asked = INT64_MAX;
+        c->e[k++] = *e;
+    }
+    if (k != c->n) {
+        c->n = k;
+        reindex(c);
+    }
+    /* Selections: the same, and those the store moved past. */
+    k = 0;
+    for (size_t i = 0; i < c->nsel; i++) {
+        if (c->frame - c->sel[i].used > KEEP_FRAMES ||
+            c->sel[i].gen != store_series_gen(st))
+            drop_selection(c, &c->sel[i]);
+        else
+            c->sel[k++] = c->sel[i];
+    }
+    c->nsel = k;
+}
+
+const struct qcache_series *
+qcache_selection(struct qcache *c, const struct store *st, const char *text,
+                 size_t len, size_t *n)
+{
+    uint64_t gen = store_series_gen(st);
+
+    check(c, st);
+    for (size_t i = 0; i < c->nsel; i++) {
+        struct kept_sel *k = &c->sel[i];
+
+        if (k->gen == gen && k->len == len &&
+            memcmp(k->text, text, len) == 0) {
+            k->used = c->frame;
+            *n = k->n;
+            return k->s;
+        }
+    }
+    return NULL;
+}
+
+void
+qcache_keep_selection(struct qcache *c, const struct store *st,
+                      const char *text, size_t len,
+                      const struct qcache_series *sel, size_t n)
+{
+    struct kept_sel *k;
+
+    check(c, st);
+    if (c->bytes >= c->max_bytes)
+        return;
+    if (c->nsel == c->capsel) {
+        c->capsel = c->capsel ? c->capsel * 2 : 16;
+        c->sel = xreallocarray(c->sel, c->capsel, sizeof(*c->sel));
+    }
+    k = &c->sel[c->nsel++];
+    k->text = xmalloc(len + 1);
+    memcpy(k->text, text, len);
+    k->text[len] = '\0';
+    k->len = len;
+    k->gen = store_series_gen(st);
+    k->used = c->frame;
+    k->n = n;
+    k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
+    if (n > 0)
+        memcpy(k->s, sel, n * sizeof(*sel));
+    k->nnames = 0;
+    for (size_t i = 0; i < n; i++)
+        k->nnames += sel[i].noname.n;
+    k->names = xreallocarray(NULL, k->nnames ? k->nnames : 1,
+                             sizeof(*k->names));
+    for (size_t i = 0, at = 0; i < n; i++) {
+        if (sel[i].noname.n > 0)
+            memcpy(k->names + at, sel[i].noname.v,
+                   sel[i].noname.n * sizeof(*k->names));
+        k->s[i].noname.v = k->names + at;
+        at += sel[i].noname.n;
+    }
+    c->bytes += len + n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+}
+
+/* A new entry for id reading from mint; NULL when the cache is full. */
+static struct entry *
+add(struct qcache *c, uint32_t id, int64_t mint)
+{
+    struct entry *e;
+
+    if (c->bytes >= c->max_bytes)
+        return NULL;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->e = xreallocarray(c->e, c->cap, sizeof(*c->e));
+    }
+    e = &c->e[c->n++];
+    memset(e, 0, sizeof(*e));
+    e->id = id;
     e->mint = mint;
-    e->maxt = maxt;
-    c->bytes += e->n * sizeof(*e->s);
+    e->asked = e->asked_before = INT64_MAX;
+    if (2 * (c->n + 1) > c->nindex)
+        reindex(c);
+    else
+        index_put(c, c->n - 1);
+    return e;
 }
 
 size_t
@@ -150,22 +409,32 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
             int64_t mint, int64_t maxt, struct sample **buf, size_t *cap)
 {
     struct entry *e;
-    size_t lo, hi;
+    size_t lo, hi, before;
 
-    if (mint > maxt || c->bytes >= c->max_bytes)
-        return store_read(st, id, mint, maxt, buf, cap);
-    if ((c->used + 1) * 2 > c->nslots)
-        grow(c);
+    if (mint > maxt)
+        return 0;
+    check(c, st);
     e = find(c, id);
-    if (e->id1 == 0) {
-        c->used++;
-        fill(c, e, st, id, mint, maxt);
-    } else if (mint < e->mint || maxt > e->maxt) {
-        fill(c, e, st, id, mint < e->mint ? mint : e->mint,
-             maxt > e->maxt ? maxt : e->maxt);
+    if (e == NULL && (e = add(c, id, mint)) == NULL)
+        return store_read(st, id, mint, maxt, buf, cap);
+    if (mint < e->mint) {
+        /* Older than it holds: decode the series from there again. */
+        reset(c, e);
+        e->mint = mint;
     }
+    if (e->version != c->version) {
+        before = e->n;
+        e->n += store_read_on(st, id, &e->cur, e->mint, &e->s, &e->cap,
+                              e->n);
+        e->version = c->version;
+        c->bytes += (e->n - before) * sizeof(*e->s);
+    }
+    e->used = c->frame;
+    if (mint < e->asked)
+        e->asked = mint;
     lo = lower_bound(e->s, e->n, mint);
-    hi = maxt == INT64_MAX ? e->n : lower_bound(e->s, e->n, maxt + 1);
+    hi = maxt == INT64_MAX ? e->n : lo + lower_bound(e->s + lo, e->n - lo,
+                                                     maxt + 1);
     if (*cap < hi - lo + 1) {
         *cap = hi - lo + 1;
         *buf = xreallocarray(*buf, *cap, sizeof(**buf));
@@ -183,9 +452,11 @@ find_result(struct qcache *c, const char *text, size_t len,
     size_t i;
     struct kept *k;
 
+    check(c, ev->st);
     for (i = 0; i < c->nkept; i++) {
         k = &c->kept[i];
-        if (k->len == len && k->ts.start == ts->start &&
+        if (k->version == c->version && k->len == len &&
+            k->ts.start == ts->start &&
             k->ts.step == ts->step && k->ts.n == ts->n &&
             k->ts.end == ts->end &&
             k->qstart == ev->qstart && k->qend == ev->qend &&
@@ -231,6 +502,8 @@ qcache_keep(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
         c->kept = xreallocarray(c->kept, c->capkept, sizeof(*c->kept));
     }
     k = &c->kept[c->nkept++];
+    check(c, ev->st);
+    k->version = c->version;
     k->text = arena_strndup(a, text, n->len);
     k->len = n->len;
     k->ts = *ts;

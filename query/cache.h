@@ -1,16 +1,23 @@
 /*
- * A cache for one dashboard frame. A dashboard selects the same series in
- * many panels (the request counters in half of them, the latency buckets
- * in three); within a frame the store does not change, so each series is
- * decoded once, over the widest window any query asked for, and later
- * reads are served from that copy. Panels also share whole
- * aggregations (p50 and p95 of one histogram sum the same rates): the
- * evaluator keeps their results here too, by their text and grid
+ * A dashboard's read cache. A dashboard selects the same series in many
+ * panels (the request counters in half of them, the latency buckets in
+ * three), frame after frame, and the store only appends to a series
+ * between frames. So the cache keeps, per series, its decoded samples
+ * from the oldest time any panel read, and a store cursor at the newest:
+ * reads are served from that copy after decoding only what was appended
+ * since (not the whole newest chunk again, as store_read would). Samples
+ * no panel read in the last frames are let go, so the cache holds the
+ * windows a page reads, not its history. Selections are kept too, by
+ * the selector's text, until a series is created or gc runs. Panels
+ * also share whole aggregations (p50 and p95 of one histogram sum the
+ * same rates): the evaluator keeps their results here too, by their
+ * text and grid, for as long as the store does not change
  * (query/eval.h).
  * Not thread-safe.
  *
- * Ownership: the caller owns the cache (qcache_new/qcache_free) and must
- * qcache_clear it whenever the store may have changed.
+ * Ownership: the caller owns the cache (qcache_new/qcache_free), calls
+ * qcache_frame before each frame, and uses one cache with one store
+ * (qcache_clear before another).
  */
 #ifndef QUERY_CACHE_H
 #define QUERY_CACHE_H
@@ -26,15 +33,40 @@ struct qcache;
  * keeping new series and reads go to the store. */
 struct qcache *qcache_new(size_t max_bytes);
 void qcache_free(struct qcache *c);
-/* Forgets everything (the store changed), the reach too. */
+/* Forgets everything. */
 void qcache_clear(struct qcache *c);
 /*
- * Says that this frame's reads end at or before maxt (a dashboard's now,
- * past its grid's end): the first read of a series then decodes up to
- * maxt, so that the reads that reach further later in the frame are
- * served from the cache instead of decoding the series again.
+ * Begins a frame against st: drops what the store's changes since the
+ * last frame made wrong (dropped chunks, reused ids), and lets go of the
+ * series and the older samples no read asked for in the last frames.
+ * Everything it keeps reads exactly as the store would.
  */
-void qcache_reach(struct qcache *c, int64_t maxt);
+void qcache_frame(struct qcache *c, const struct store *st);
+/* A selected series: its id and labels (borrowed from the store), and
+ * those labels without the metric name and their labels_hash, which a
+ * range function's result takes. */
+struct qcache_series {
+    uint32_t id;
+    struct labels ls;
+    struct labels noname;
+    uint64_t noname_hash;
+};
+
+/*
+ * The series a selector (its text) chose in st, sorted by labels, as
+ * kept by qcache_keep_selection while st's series generation has not
+ * moved (store_series_gen); NULL when none is kept. The array stays
+ * valid until the next call on c.
+ */
+const struct qcache_series *qcache_selection(struct qcache *c,
+                                             const struct store *st,
+                                             const char *text, size_t len,
+                                             size_t *n);
+/* Keeps a copy of the selection sel[0..n) of text (the noname arrays
+ * too), unless the cache is full. */
+void qcache_keep_selection(struct qcache *c, const struct store *st,
+                           const char *text, size_t len,
+                           const struct qcache_series *sel, size_t n);
 /*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not

@@ -106,11 +106,15 @@ struct qvec {
 };
 
 /* A series of raw samples with its label set (range-vector arguments);
- * s is never NULL, even when n is 0. */
+ * s is never NULL, even when n is 0. A selected series may come with
+ * its labels without the metric name and their labels_hash, worked out
+ * once per selection (query/cache.h); noname is NULL otherwise. */
 struct qrange {
     struct labels ls;
     struct sample *s;
     size_t n;
+    const struct labels *noname;
+    uint64_t noname_hash;
 };
 
 /* Step i's time. It lies between start and end, but i * step alone may

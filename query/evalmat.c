@@ -49,7 +49,13 @@ copy_labels(struct qev *ev, const struct labels *in, struct labels *out)
 size_t
 qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls)
 {
-    uint64_t h = labels_hash(ls);
+    return qmat_series_hashed(ev, m, ls, labels_hash(ls));
+}
+
+size_t
+qmat_series_hashed(struct qev *ev, struct qmat *m, const struct labels *ls,
+                   uint64_t h)
+{
     size_t j;
     struct qser *s;
 
@@ -298,7 +304,9 @@ qlabels_filter(struct qev *ev, const struct labels *in,
     out->v = arena_alloc(ev->a, (in->n ? in->n : 1) * sizeof(*out->v));
     out->n = 0;
     for (i = 0; i < in->n; i++) {
-        is_name = strcmp(in->v[i].name, LABEL_METRIC_NAME) == 0;
+        /* Most names do not start with '_': no strcmp for them. */
+        is_name = in->v[i].name[0] == '_' &&
+                  strcmp(in->v[i].name, LABEL_METRIC_NAME) == 0;
         if (drop_name && is_name)
             continue;
         if (listed(names, in->v[i].name) != keep)

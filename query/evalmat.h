@@ -20,6 +20,9 @@ int qeval_fail(struct qev *ev, const struct qnode *n, const char *fmt, ...)
 
 /* The series with labels ls in m (ls copied into the arena when new). */
 size_t qmat_series(struct qev *ev, struct qmat *m, const struct labels *ls);
+/* The same, with h = labels_hash(ls) known. */
+size_t qmat_series_hashed(struct qev *ev, struct qmat *m,
+                          const struct labels *ls, uint64_t h);
 /*
  * Adds (t, v) to series i, in time order, and counts it as held
  * (query/budget.h); -1 with ev->d set when the series already has a

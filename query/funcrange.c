@@ -455,11 +455,15 @@ output_series(struct qev *ev, struct call *c, const struct qrange *r,
 {
     struct labels ls;
 
-    if (c->n->fn->id == QF_LAST_OVER_TIME)
-        ls = r->ls;
-    else
+    if (c->n->fn->id == QF_LAST_OVER_TIME) {
+        *si = qmat_series(ev, c->out, &r->ls);
+    } else if (r->noname != NULL) {
+        /* Worked out once per selection (query/select.c). */
+        *si = qmat_series_hashed(ev, c->out, r->noname, r->noname_hash);
+    } else {
         qlabels_drop_name(ev, &r->ls, &ls);
-    *si = qmat_series(ev, c->out, &ls);
+        *si = qmat_series(ev, c->out, &ls);
+    }
     if (c->out->s[*si].n > 0)
         return qeval_fail(ev, c->n, "vector cannot contain metrics with "
                           "the same labelset");

@@ -489,8 +489,11 @@ qincr_range(struct qincr *s, const struct query *q, const struct store *st,
     if (failed) {
         qresult_free(pre);
         qresult_free(post);
+        /* Interrupted: the kept points are still right; asked again,
+         * only the same new steps are evaluated. */
         if (budget_stopped(&b)) {
-            forget(s);
+            if (ctl->stopped != QEVAL_INTERRUPTED)
+                forget(s);
             return NULL;
         }
         /* The full evaluation says which error, as it would alone. */

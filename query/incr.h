@@ -52,7 +52,9 @@
  * after the kept points, which a full evaluation holds too by its last
  * step (Prometheus counts a range query's result as held). A part
  * stopped by the budget (too many samples, the timeout, the flag) ends
- * the refresh with that error; no full evaluation follows it. What a
+ * the refresh with that error; no full evaluation follows it. One
+ * interrupted (QEVAL_INTERRUPTED) keeps the state as it was, so the next
+ * refresh takes up the same new steps. What a
  * refresh cannot reproduce is a peak the full evaluation reaches in the
  * kept steps alone: a query so close to the budget may fail only at its
  * next full evaluation.

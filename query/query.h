@@ -12,6 +12,7 @@
 #define QUERY_QUERY_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,7 @@ enum qeval_stop {
     QEVAL_TOO_MANY_SAMPLES, /* "query processing would load too many ..." */
     QEVAL_TIMEOUT,          /* "query timed out in expression evaluation" */
     QEVAL_CANCELED,         /* *cancel became non-zero */
+    QEVAL_INTERRUPTED,      /* interrupt said so: wanted later, not now */
 };
 
 /*
@@ -72,11 +74,19 @@ enum qeval_stop {
  * The evaluator looks at the clock and the flag at safe points (every
  * step, every series, every few thousand samples), so it stops within a
  * fraction of a second. stopped is written by each evaluation.
+ *
+ * interrupt, where set, is asked whenever the clock is read: true stops
+ * the evaluation with QEVAL_INTERRUPTED, meaning that something more
+ * urgent waits (the dashboard's key presses) and the caller will ask
+ * again later; the incremental evaluator (query/incr.h) then keeps what
+ * it had.
  */
 struct qeval_ctl {
     int64_t max_samples;    /* samples that may be held at once */
     int64_t timeout_ms;     /* <= 0: no time limit */
     const volatile sig_atomic_t *cancel;    /* NULL: never canceled */
+    bool (*interrupt)(void *ctx);           /* NULL: never interrupted */
+    void *interrupt_ctx;
     enum qeval_stop stopped;                /* out: why it stopped */
 };
 

@@ -9,6 +9,7 @@
 #include "query/select.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "query/budget.h"
 #include "query/evalmat.h"
@@ -45,17 +46,46 @@ effective_span(const struct qev *ev, const struct qnode *n,
 /* What a series without samples points at (see struct qrange). */
 static struct sample no_sample;
 
-/* A selected series and its labels, for sorting the selection. */
-struct selected {
-    uint32_t id;
-    struct labels ls;
-};
-
 static int
 cmp_selected(const void *a, const void *b)
 {
-    return labels_cmp(&((const struct selected *)a)->ls,
-                      &((const struct selected *)b)->ls);
+    return labels_cmp(&((const struct qcache_series *)a)->ls,
+                      &((const struct qcache_series *)b)->ls);
+}
+
+/*
+ * A dashboard selects with the same selectors frame after frame: its
+ * cache keeps each selection, sorted, until a series is created or gc
+ * runs (query/cache.h), and a copy is taken here. False when it holds
+ * none.
+ */
+static bool
+kept_selection(struct qev *ev, const struct qnode *n,
+               struct qcache_series **out, size_t *count)
+{
+    const struct qcache_series *kept;
+
+    if (ev->cache == NULL)
+        return false;
+    kept = qcache_selection(ev->cache, ev->st, ev->text + n->off, n->len,
+                            count);
+    if (kept == NULL)
+        return false;
+    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
+    if (*count > 0)
+        memcpy(*out, kept, *count * sizeof(**out));
+    return true;
+}
+
+/* Each series' labels without the metric name, and their hash, for the
+ * results of range functions: once per selection kept. */
+static void
+name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        qlabels_drop_name(ev, &sel[i].ls, &sel[i].noname);
+        sel[i].noname_hash = labels_hash(&sel[i].noname);
+    }
 }
 
 /*
@@ -68,14 +98,16 @@ cmp_selected(const void *a, const void *b)
  * one ends the query with the timeout or cancellation like any other work.
  */
 static int
-select_series(struct qev *ev, const struct qnode *n, struct selected **out,
-              size_t *count)
+select_series(struct qev *ev, const struct qnode *n,
+              struct qcache_series **out, size_t *count)
 {
-    size_t *before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
     struct qeval_regex_stop stop = { ev, n };
     uint32_t *ids = NULL;
-    size_t nids, i;
+    size_t *before, nids, i;
 
+    if (kept_selection(ev, n, out, count))
+        return 0;
+    before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
     for (i = 0; i < n->nm; i++) {
         before[i] = qmatch_undecided(&n->m[i], 1);
         if (n->m[i].re != NULL)
@@ -105,6 +137,11 @@ select_series(struct qev *ev, const struct qnode *n, struct selected **out,
     }
     free(ids);
     qsort(*out, nids, sizeof(**out), cmp_selected);
+    if (ev->cache != NULL) {
+        name_dropped(ev, *out, nids);
+        qcache_keep_selection(ev->cache, ev->st, ev->text + n->off, n->len,
+                              *out, nids);
+    }
     return 0;
 }
 
@@ -160,7 +197,7 @@ int
 qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                bool timestamps, struct qmat *out)
 {
-    struct selected *sel;
+    struct qcache_series *sel;
     size_t nsel, k, ns;
     int64_t lo_t, hi_t;
 
@@ -206,7 +243,7 @@ __attribute__((noinline)) static int
 each_of_selector(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
-    struct selected *sel;
+    struct qcache_series *sel;
     size_t nsel, k, got;
     int64_t lo_t, hi_t;
     struct qrange r;
@@ -221,6 +258,8 @@ each_of_selector(struct qev *ev, const struct qnode *n,
         if (qeval_work(ev, n, got) < 0)
             return -1;
         r.ls = sel[k].ls;
+        r.noname = ev->cache != NULL ? &sel[k].noname : NULL;
+        r.noname_hash = sel[k].noname_hash;
         /* Never NULL, so that windows may offset it even when empty. */
         r.s = ev->buf != NULL ? ev->buf : &no_sample;
         r.n = drop_markers(ev, got);
@@ -293,6 +332,7 @@ each_of_subquery(struct qev *ev, const struct qnode *n,
         return -1;
     for (i = 0; i < m.n && rc == 0; i++) {
         r.ls = m.s[i].ls;
+        r.noname = NULL;
         r.s = m.s[i].pts != NULL ? m.s[i].pts : &no_sample;
         r.n = m.s[i].n;
         if (qeval_check(ev, n) < 0 || fn(ev, &r, arg) < 0)

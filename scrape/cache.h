@@ -2,8 +2,9 @@
  * The series cache of a target: raw series text ("name{labels}" as the
  * body wrote it) to series id, so a series seen before skips relabelling
  * and the label limits. Compact: the keys sit back to back in one
- * buffer, the entries (16 bytes) in the order their series came, and
- * the hash table holds 8-byte entry indexes. A body lists its series in
+ * buffer, front-coded (each as what it adds to the one before), the
+ * entries (16 bytes) in the order their series came, and the hash
+ * table holds 4-byte entry indexes. A body lists its series in
  * the same order every scrape, so a lookup first tries the entry after
  * the last one found, with no hashing. Each entry remembers the scrape
  * that last saw it, so series a scrape no longer reports leave with a

@@ -39,31 +39,40 @@ enum synth {
 };
 
 /*
- * One series of the cache: where its raw text is in the key bytes, its id
- * and the scrape that last saw it. 16 bytes; entries are kept in the
- * order their series first came, which is the body's order.
+ * One series of the cache: its raw text, as the bytes it shares with the
+ * previous entry's (shared) and the rest of it in the key bytes from off
+ * (up to the next entry's off), its id and the scrape that last saw it.
+ * 16 bytes; entries are kept in the order their series first came, which
+ * is the body's order.
  */
 struct cache_entry {
-    uint32_t off, len;      /* key bytes [off, off + len) */
+    uint32_t off;           /* the key's own bytes start here */
+    uint32_t shared;        /* its first bytes, as the previous key's */
     uint32_t id;
     uint32_t iter;          /* the scrape that last saw it */
 };
 
 /*
- * The series cache (scrape/cache.h): the keys back to back in one
- * buffer, the entries in arrival order, and a hash table of entry
+ * The series cache (scrape/cache.h): the keys front-coded back to back
+ * in one buffer (each as what it adds to the previous one, every 16th
+ * whole), the entries in arrival order, and a hash table of entry
  * indexes (cap 0 or a power of two). next is the entry the next sample
  * is expected to be: a body lists its series in the same order scrape
- * after scrape, so most lookups are one comparison with no hashing.
+ * after scrape, so most lookups are one comparison with no hashing. cur
+ * holds the whole key of one entry, from which the next one is built.
  */
 struct series_cache {
     char *keys;
     size_t klen, kcap;
     struct cache_entry *v;
     size_t n, vcap;
-    uint64_t *slots;        /* hash tag << 32 | entry index + 1; 0 empty */
+    uint32_t *slots;        /* entry index + 1; 0: empty */
     size_t cap;
     size_t next;
+    char *cur;
+    size_t curcap;
+    size_t cur1;            /* the entry whose key cur holds, + 1;
+                               0: none */
 };
 
 /*

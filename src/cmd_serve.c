@@ -1,9 +1,10 @@
 /*
- * The serve command. One loop thread owns scraping, discovery, reloads
- * and the store's writes (in write batches, store/store.h); the HTTP
- * server's threads answer the API and only read the store (each query
- * pinning it). Everything else the API shows, the loop renders and
- * publishes (src/serve_docs.h), so no other state is shared.
+ * The serve command. One loop thread owns scraping, discovery, rule
+ * evaluation, notification, reloads and the store's writes (in write
+ * batches, store/store.h); the HTTP server's threads answer the API and
+ * only read the store (each query pinning it). Everything else the API
+ * shows, the loop renders and publishes (src/serve_docs.h,
+ * src/serve_rules.h), so no other state is shared.
  */
 #include "src/cmd_serve.h"
 
@@ -24,6 +25,8 @@
 #include "src/collect/collect.h"
 #include "src/load.h"
 #include "src/serve_docs.h"
+#include "src/serve_rules.h"
+#include "src/startup.h"
 
 /* Longest single wait, so signals and /-/reload are seen promptly. */
 #define MAX_WAIT_MS 250
@@ -239,6 +242,56 @@ load_files(struct serve *s)
     return true;
 }
 
+/* Each line of text as one log entry of level warn or error. */
+static void
+log_lines(const char *level, const char *msg, const char *text)
+{
+    for (const char *line = text, *nl; *line != '\0'; line = nl + 1) {
+        char *one;
+
+        nl = strchr(line, '\n');
+        if (nl == NULL)
+            nl = line + strlen(line) - 1;
+        one = xstrndup(line, (size_t)(nl - line + (*nl != '\n')));
+        logfmt(level, __FILE__, __LINE__, msg, "err", one, NULL);
+        free(one);
+    }
+}
+
+/*
+ * The rule files at start, as the TUI loads them: a glob that matches
+ * nothing is a warning, a bad file stops serve (before it listens), each
+ * error logged. Then the groups' options and the Alertmanager notifier.
+ */
+static bool
+start_rules(struct serve *s)
+{
+    struct loop *l = s->l;
+    struct ruleset_source src;
+    struct buf errors, notes;
+    char n[32];
+    int rc;
+
+    startup_rule_source(l->cli, l->cfg, &src);
+    buf_init(&errors, 0);
+    buf_init(&notes, 0);
+    rc = ruleset_load(l->rules, &src, l->store, time_now_ms(), &errors,
+                      &notes);
+    log_lines("warn", "Rule files", buf_str(&notes));
+    if (rc < 0)
+        log_lines("error", "Error loading rules", buf_str(&errors));
+    buf_fini(&errors);
+    buf_fini(&notes);
+    if (rc < 0)
+        return false;
+    loop_rules_start(l);
+    snprintf(n, sizeof(n), "%zu", ruleset_nrules(l->rules));
+    if (ruleset_nrules(l->rules) > 0)
+        LOG_INFO("Rule files loaded", "rules", n);
+    serve_rules_publish(l->rules, s->api);
+    return true;
+}
+
 /* SIGHUP or /-/reload: the config again; the log and the API say how it
  * went. */
 static void
@@ -259,6 +312,7 @@ reload(struct serve *s, int64_t now, bool asked)
         LOG_ERROR("Error reloading config", "err", l->reload_error);
     }
     serve_docs_publish_config(&s->docs, l, s->api);
+    serve_rules_publish(l->rules, s->api);
     if (asked)
         api_reload_done(s->api, l->reload_error);
 }
@@ -281,33 +335,44 @@ trim(struct serve *s, int64_t now, int64_t *next_gc, int64_t *gc_due)
     *gc_due = *next_gc = now + GC_EVERY_MS;
 }
 
+/* Milliseconds to wait: until the next scrape, rule or notification,
+ * at most MAX_WAIT_MS. */
+static int
+wait_ms(const struct loop *l, int64_t now)
+{
+    int64_t due = scrape_pool_next_due(l->pool);
+    int64_t rd = loop_rules_next_due(l, now);
+
+    due = (rd < due ? rd : due) - now;
+    return due < 0 ? 0 : due > MAX_WAIT_MS ? MAX_WAIT_MS : (int)due;
+}
+
 /*
  * One pass: wait for the network (at most MAX_WAIT_MS), then, as one
  * write batch, move transfers along (commits happen there), follow
  * discovery and start due scrapes. Queries on other threads read
- * between batches, so neither waits for the other for long.
+ * between batches, so neither waits for the other for long. Then the
+ * rules that are due, outside any batch: they read as the API's queries
+ * do and take the write lock only around each rule's appends
+ * (src/rules/group.h), so no query waits for a whole rule.
  */
 static void
 step(struct serve *s, int64_t *next_gc, int64_t *gc_due,
      int64_t *next_publish)
 {
     struct loop *l = s->l;
-    int64_t now = time_now_ms(), due = scrape_pool_next_due(l->pool) - now;
+    int64_t now = time_now_ms();
     bool changed;
 
-    scrape_pool_wait(l->pool, -1, due < 0 ? 0 : due > MAX_WAIT_MS
-                     ? MAX_WAIT_MS : (int)due, NULL);
+    scrape_pool_wait(l->pool, -1, wait_ms(l, now), NULL);
     now = time_now_ms();
     store_write_lock(l->store);
     scrape_pool_pump(l->pool, now);
     changed = loop_sync_targets(l, now);
     scrape_pool_start_due(l->pool, now);
     store_write_unlock(l->store);
-    /* Rule groups hook in here (src/ruleset.h): ruleset_run outside any
-     * batch, since its reads lock per call and a batch around it would
-     * deadlock on them; the rules code takes store_write_lock around
-     * each rule's appends; then API_DOC_RULES and API_DOC_ALERTS are
-     * published from ruleset_groups, as the targets are below. */
+    if (loop_rules_step(l, now))
+        serve_rules_publish(l->rules, s->api);
     trim(s, now, next_gc, gc_due);
     if (changed)
         serve_docs_targets_changed(&s->docs);
@@ -356,17 +421,17 @@ cmd_serve_run(const struct cli *cli, struct loop *l)
         free(where);
         return 2;
     }
-    if (l->cfg->nrule_files > 0 || cli->nrules > 0)
-        LOG_WARN("Rule files are not evaluated by serve yet; "
-                 "/api/v1/rules and /api/v1/alerts stay empty");
     s.api = api_new(l->store, &lim);
     expose_collectors(&s);
     targets_init(&l->targets);
     serve_docs_init(&s.docs, s.listen_names);
-    if (load_files(&s) && open_listeners(&s))
+    if (!start_rules(&s))
+        rc = 2;
+    else if (load_files(&s) && open_listeners(&s))
         rc = run(&s);
     api_cancel(s.api);
     close_listeners(&s);
+    loop_rules_stop(l);
     serve_docs_fini(&s.docs);
     targets_fini(&l->targets);
     config_dropped_free(l->dropped, l->ndropped);

@@ -159,14 +159,18 @@ hand_on_alerts(void *ctx, const struct ruleset_group *g)
         notifier_send(l->notifier, g->group, g->last_ms);
 }
 
-/* What alert templates see of the config: its external labels. */
+/* What alert templates see of the config (its external labels), and
+ * each rule query's budget: --query.max-samples, --query.timeout and
+ * SIGINT/SIGTERM, as for every other query. */
 static void
 set_rule_opts(struct loop *l)
 {
     const struct ruleset_group *g;
     size_t n = l->rules != NULL ? ruleset_groups(l->rules, &g) : 0;
-    struct rule_group_opts o = { &l->cfg->external_labels, NULL };
+    struct qeval_ctl ctl;
+    struct rule_group_opts o = { &l->cfg->external_labels, NULL, &ctl };
 
+    query_limits(l, &ctl);
     for (size_t i = 0; i < n; i++)
         rule_group_set_opts(g[i].group, &o);
 }
@@ -212,6 +216,40 @@ wait_time(const struct loop *l, int64_t now, int64_t next_frame)
         due = rd;
     due -= now;
     return due < 0 ? 0 : due > MAX_WAIT_MS ? MAX_WAIT_MS : (int)due;
+}
+
+void
+loop_rules_start(struct loop *l)
+{
+    set_rule_opts(l);
+    apply_notifier(l);
+}
+
+bool
+loop_rules_step(struct loop *l, int64_t now)
+{
+    bool ran = run_rules(l, now);
+
+    if (l->notifier != NULL)
+        notifier_tick(l->notifier, now);
+    return ran;
+}
+
+int64_t
+loop_rules_next_due(const struct loop *l, int64_t now)
+{
+    int64_t rd = rules_next_due(l);
+    int64_t nd = l->notifier != NULL ? notifier_next_due(l->notifier, now)
+                                     : INT64_MAX;
+
+    return nd < rd ? nd : rd;
+}
+
+void
+loop_rules_stop(struct loop *l)
+{
+    notifier_free(l->notifier);
+    l->notifier = NULL;
 }
 
 /* Moves discovery along; when it found a change, the pool gets the new
@@ -322,11 +360,53 @@ reload_config(struct loop *l, int64_t now)
     /* The pool borrows the config's relabel rules, the notifier its
      * alerting section: both move to the new one before the old goes. */
     sync_targets(l, now);
-    if (l->ui != NULL)
+    if (l->ui != NULL || l->cli->command == CLI_SERVE)
         apply_notifier(l);
     config_fini(&old);
     log_debug("%s: %s reloaded, %zu jobs", __func__, l->cli->config,
               l->cfg->njobs);
+}
+
+/* dash_width_fn on the screen: as the panels are drawn. */
+static int
+screen_width(void *ctx, int page, size_t slot)
+{
+    const struct loop *l = ctx;
+
+    return ui_panel_width(l->ui, dash_model(l->dash), page, slot);
+}
+
+/* dash_width_fn for --once: as the text snapshot lays them out. */
+static int
+text_width(void *ctx, int page, size_t slot)
+{
+    const struct loop *l = ctx;
+
+    return ui_text_panel_width(dash_model(l->dash), page, slot,
+                               l->cli->width);
+}
+
+/*
+ * Each panel's step follows its width, and never goes below the
+ * shortest scrape interval: the server's (dash_set_remote), else that
+ * of the config's jobs.
+ */
+static void
+set_dash_steps(struct loop *l)
+{
+    int64_t shortest = 0;
+
+    if (l->dash == NULL)        /* promdeck serve: no dashboard */
+        return;
+    dash_set_width_fn(l->dash, l->ui != NULL ? screen_width : text_width, l);
+    if (l->source != NULL)
+        return;
+    for (size_t i = 0; l->cfg != NULL && i < l->cfg->njobs; i++)
+        if (l->cfg->jobs[i].interval_ms > 0
+            && (shortest == 0 || l->cfg->jobs[i].interval_ms < shortest))
+            shortest = l->cfg->jobs[i].interval_ms;
+    if (shortest != dash_min_step(l->dash))
+        dash_set_scrape_interval(l->dash, shortest);
 }
 
 /*
@@ -372,6 +452,7 @@ reload(struct loop *l, int64_t now)
     set_rule_opts(l);
     if (l->cli->ndash > 0)
         reload_dashboards(l);
+    set_dash_steps(l);
 }
 
 /* After a frame, every panel is clean until its results change. */
@@ -466,6 +547,26 @@ fill_targets(struct loop *l)
                  l->cfg);
 }
 
+/*
+ * The alerts and rules views' rows: from the rule files, or on a server
+ * from its rules and alerts APIs, asked for again every few seconds
+ * (a server without them, or failing, is the views' note).
+ */
+static void
+fill_rules(struct loop *l)
+{
+    struct source *s = l->source;
+
+    if (s == NULL) {
+        rule_list_fill(&l->rulelist, l->rules);
+        return;
+    }
+    source_poll_rule_views(s, time_now_ms());
+    rule_list_fill_remote(&l->rulelist, s->have_rules ? &s->rules : NULL,
+                          s->have_alerts ? &s->alerts : NULL,
+                          s->rules_error);
+}
+
 /* Draws the screen from the last complete results. */
 static void
 draw(struct loop *l)
@@ -473,7 +574,7 @@ draw(struct loop *l)
     char status[160];
 
     /* The rows borrow from the rules, which may have moved on since. */
-    rule_list_fill(&l->rulelist, l->rules);
+    fill_rules(l);
     ui_set_rules(l->ui, &l->rulelist.view);
     if (l->source != NULL)     /* answers come between evaluations */
         fill_remote_targets(l, time_now_ms());
@@ -490,7 +591,28 @@ struct live {
     int drawn_page;             /* the page of the last draw, -1 none */
     int64_t frame_now;          /* the clock of the last frame begun */
     int64_t next_frame;         /* when the next frame is due */
+    double input_checked;       /* time_mono_s() of the last look */
 };
+
+/*
+ * The frame's interrupt hook (struct qeval_ctl): a panel's query stops
+ * when a key or a resize waits, so that they never wait behind one long
+ * query (a page first shown at a million series); the frame asks the
+ * query again in its next slice, and its incremental state keeps what
+ * was done. The evaluator calls in every few thousand samples of work;
+ * the terminal is looked at no more than once a millisecond.
+ */
+static bool
+input_waiting(void *ctx)
+{
+    struct live *v = ctx;
+    double t = time_mono_s();
+
+    if (t - v->input_checked < 0.001)
+        return false;
+    v->input_checked = t;
+    return ui_input_waiting(v->l->ui);
+}
 
 /* dash_shown_fn: the panels of the last draw, when it was of the page
  * being evaluated; before the page is first drawn, every one. */
@@ -525,6 +647,8 @@ begin_frame(struct live *v, int64_t now)
         return;
     }
     query_limits(l, &ctl);
+    ctl.interrupt = input_waiting;
+    ctl.interrupt_ctx = v;
     dash_set_limits(l->dash, &ctl);
     if (now >= l->next_variables) {
         dash_refresh_variables(l->dash, l->store);
@@ -581,9 +705,11 @@ run_explore(struct loop *l, int64_t now)
     struct qeval_ctl ctl;
     struct query *q;
     struct diag d;
+    /* Its graph is as wide as the screen: Grafana's step for that. */
+    int64_t step = dash_step_for(l->dash, ui_explore_width(l->ui));
 
     if (l->source != NULL) {
-        source_explore(l->source, expr, now, m->range_ms, m->step_ms);
+        source_explore(l->source, expr, now, m->range_ms, step);
         return;
     }
     diag_clear(&d);
@@ -593,7 +719,7 @@ run_explore(struct loop *l, int64_t now)
 
         if (t == QV_VECTOR || t == QV_SCALAR)
             r = qeval_range_ctl(q, l->store, NULL, now - m->range_ms, now,
-                                m->step_ms, &ctl, &d);
+                                step, &ctl, &d);
         else
             r = qeval_instant_ctl(q, l->store, now, &ctl, &d);
         qparse_free(q);
@@ -704,6 +830,12 @@ move_transfers(struct live *v, int64_t now)
         return;
     v->changed |= scrape_pool_pump(v->l->pool, now) > 0;
     v->changed |= sync_targets(v->l, now);
+    /* A Tab that waited for a server's names took them: shown now,
+     * without another key. */
+    if (v->l->source != NULL && v->l->source->names_redraw) {
+        v->l->source->names_redraw = false;
+        draw(v->l);
+    }
 }
 
 /* Step 4: a frame is begun each refresh period when data came in (else
@@ -724,6 +856,24 @@ evaluate(struct live *v, int64_t now)
 }
 
 /*
+ * The heap of a running TUI: each frame's evaluations allocate and free
+ * a few megabytes of arena blocks. glibc gives the top of the heap back
+ * to the kernel whenever that much lies free, and raises its mmap
+ * threshold by itself, so each frame faulted in and zeroed fresh pages
+ * again (a tenth of the process's time, under perf). Fixed thresholds
+ * keep those pages for the next frame; collect_garbage still gives
+ * free memory back once a minute.
+ */
+static void
+tune_heap(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
+}
+
+/*
  * One pass: wait (not at all while a frame is being evaluated, so that
  * keys are read between its slices), move transfers along (between
  * frames), read keys and answer them at once, start due scrapes, then
@@ -733,16 +883,19 @@ static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_gc = now;
-    struct explore_completer completer = { l->store, complete_from_store };
-    struct live v = { l, true, false, -1, now, now };
+    struct explore_completer completer = { l->store, complete_from_store,
+                                           NULL };
+    struct live v = { l, true, false, -1, now, now, 0 };
 
     if (l->source != NULL) {
         completer = (struct explore_completer){ l->source,
-                                                source_complete };
+                                                source_complete,
+                                                source_names_pending };
         l->source->ui = l->ui;
         source_prefetch_names(l->source);
     }
     ui_set_completer(l->ui, &completer);
+    tune_heap();
     /* promdeck with no arguments: this host and its containers first. */
     if (l->cli->collector && l->cli->ndash == 0)
         ui_show_containers(l->ui, dash_model(l->dash));
@@ -931,6 +1084,7 @@ evaluate_remote(struct loop *l)
     source_wait(f, deadline, dash_pending_cb, l->dash);
     dash_evaluate(l->dash, l->store, time_now_ms(), -1);
     source_poll_targets(l->source);
+    source_poll_rule_views(l->source, time_now_ms());
     if (!source_wait(f, deadline, api_pending_cb, l->source->client))
         fprintf(stderr, "promdeck: %s did not answer every request "
                 "within --timeout\n", api_client_url(l->source->client));
@@ -971,6 +1125,7 @@ run_once(struct loop *l)
     now = time_now_ms();
     if (l->source != NULL) {
         failed = evaluate_remote(l);
+        fill_rules(l);     /* the server's, as they just came */
     } else {
         if (!loop_collect(l))
             return 1;
@@ -1020,6 +1175,7 @@ loop_run(struct loop *l)
 
     targets_init(&l->targets);
     rule_list_init(&l->rulelist);
+    set_dash_steps(l);
     rc = l->ui != NULL ? run_live(l) : run_once(l);
     rule_list_fini(&l->rulelist);
     targets_fini(&l->targets);

@@ -75,6 +75,20 @@ int loop_run(struct loop *l);
  * leaves the old config running and says why in l->reload_error).
  */
 bool loop_quit_requested(void);
+/*
+ * The rules of a loop without a screen, as the live loop runs them:
+ * loop_rules_start sets the groups' options and starts the Alertmanager
+ * notifier (a reload keeps both up to date); loop_rules_step evaluates
+ * the rules that are due for one slice, hands finished rounds' alerts to
+ * the notifier and moves it along (true when a rule ran); its rules read
+ * and write the store as store/store.h's readers and writer do, so the
+ * caller holds no store lock around it. loop_rules_next_due says when
+ * either is due next; loop_rules_stop frees the notifier.
+ */
+void loop_rules_start(struct loop *l);
+bool loop_rules_step(struct loop *l, int64_t now);
+int64_t loop_rules_next_due(const struct loop *l, int64_t now);
+void loop_rules_stop(struct loop *l);
 bool loop_reload_requested(void);
 bool loop_sync_targets(struct loop *l, int64_t now);
 void loop_reload(struct loop *l, int64_t now);

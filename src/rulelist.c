@@ -143,6 +143,115 @@ rule_list_fill(struct rule_list *rl, const struct ruleset *rs)
     rl->view.groups = rl->groups;
     rl->view.ngroups = ng;
     rl->view.nrules = nr;
+    rl->view.remote = false;
+    rl->view.note = NULL;
+}
+
+/* --- a server's rules --------------------------------------------------- */
+
+static enum alert_row_state
+state_of(const char *s)
+{
+    return s == NULL ? ALERT_ROW_INACTIVE
+           : strcmp(s, "firing") == 0 ? ALERT_ROW_FIRING
+           : strcmp(s, "pending") == 0 ? ALERT_ROW_PENDING
+                                       : ALERT_ROW_INACTIVE;
+}
+
+/* Rule r's alerts into rl->alerts from *na on; the view's counts. */
+static void
+fill_api_alerts(struct rule_list *rl, const struct api_rule *r,
+                struct rule_row *row, size_t *na)
+{
+    row->alerts = &rl->alerts[*na];
+    for (size_t k = 0; k < r->nalerts; k++) {
+        struct alert_row *ar = &rl->alerts[(*na)++];
+
+        ar->state = state_of(r->alerts[k].state);
+        ar->labels = &r->alerts[k].labels;
+        ar->annotations = &r->alerts[k].annotations;
+        ar->active_at_ms = r->alerts[k].active_at_ms;
+        ar->value = r->alerts[k].value;
+        row->nalerts++;
+        if (ar->state == ALERT_ROW_FIRING)
+            rl->view.firing++;
+        else if (ar->state == ALERT_ROW_PENDING)
+            rl->view.pending++;
+    }
+}
+
+static void
+fill_api_rule(struct rule_list *rl, const struct api_rule *r,
+              struct rule_row *row, size_t *na)
+{
+    memset(row, 0, sizeof(*row));
+    row->name = r->name;
+    row->expr = r->query;
+    row->alerting = r->alerting;
+    row->for_ms = (int64_t)(r->duration_s * 1000.0);
+    row->labels = &r->labels;
+    row->annotations = &r->annotations;
+    row->state = state_of(r->state);
+    row->last_error = r->last_error != NULL && *r->last_error != '\0'
+                      ? r->last_error : NULL;
+    row->last_eval_ms = r->last_eval_ms;
+    row->eval_seconds = r->eval_s;
+    row->health = r->health != NULL && strcmp(r->health, "ok") == 0
+                  ? RULE_HEALTH_OK
+                  : r->health != NULL && strcmp(r->health, "err") == 0
+                  ? RULE_HEALTH_ERR : RULE_HEALTH_UNKNOWN;
+    if (row->alerting)
+        fill_api_alerts(rl, r, row, na);
+}
+
+/* The firing and pending alerts of /api/v1/alerts, which count the
+ * alerts of every rule, also those of rules the rules answer lacks. */
+static void
+count_api_alerts(struct rule_list *rl, const struct api_alerts *a)
+{
+    rl->view.firing = rl->view.pending = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        enum alert_row_state st = state_of(a->v[i].state);
+
+        rl->view.firing += st == ALERT_ROW_FIRING;
+        rl->view.pending += st == ALERT_ROW_PENDING;
+    }
+}
+
+void
+rule_list_fill_remote(struct rule_list *rl, const struct api_groups *g,
+                      const struct api_alerts *alerts, const char *error)
+{
+    size_t ng = g != NULL ? g->n : 0, nr = 0, na = 0, nrules = 0, nal = 0;
+
+    free_rows(rl);
+    for (size_t i = 0; i < ng; i++)
+        for (size_t j = 0; j < g->v[i].nrules; j++, nrules++)
+            nal += g->v[i].rules[j].nalerts;
+    rl->groups = xcalloc(ng + 1, sizeof(*rl->groups));
+    rl->rules = xcalloc(nrules + 1, sizeof(*rl->rules));
+    rl->alerts = xcalloc(nal + 1, sizeof(*rl->alerts));
+    rl->view.firing = rl->view.pending = 0;
+    for (size_t i = 0; i < ng; i++) {
+        struct rule_group_row *gr = &rl->groups[i];
+
+        gr->name = g->v[i].name;
+        gr->file = g->v[i].file;
+        gr->interval_ms = (int64_t)(g->v[i].interval_s * 1000.0);
+        gr->last_eval_ms = g->v[i].last_eval_ms;
+        gr->eval_seconds = g->v[i].eval_s;
+        gr->rules = &rl->rules[nr];
+        gr->nrules = g->v[i].nrules;
+        for (size_t j = 0; j < gr->nrules; j++)
+            fill_api_rule(rl, &g->v[i].rules[j], &rl->rules[nr++], &na);
+    }
+    if (alerts != NULL)
+        count_api_alerts(rl, alerts);
+    rl->view.groups = rl->groups;
+    rl->view.ngroups = ng;
+    rl->view.nrules = nr;
+    rl->view.remote = true;
+    rl->view.note = error;
 }
 
 /* Whether every label of s but its name is on the alert series a, and

@@ -1,6 +1,7 @@
 /*
  * The rules and alerts as the screen and the snapshot show them: one
- * struct rule_view (ui/model.h) filled from the running rule set, and
+ * struct rule_view (ui/model.h) filled from the running rule set (or a
+ * server's rules API, for --source and attach), and
  * for the page shown, when an alert on one of each panel's series was
  * firing (read back from the ALERTS series in the store).
  *
@@ -14,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "src/api/decode.h"
 #include "src/ruleset.h"
 #include "store/store.h"
 #include "ui/model.h"
@@ -33,6 +35,16 @@ void rule_list_fini(struct rule_list *rl);
 /* Replaces the groups, rules and alerts with rs's (NULL: none); the
  * marks stay. */
 void rule_list_fill(struct rule_list *rl, const struct ruleset *rs);
+/*
+ * Replaces the groups, rules and alerts with a server's answers: g from
+ * its /api/v1/rules (NULL: none yet), the counts from its /api/v1/alerts
+ * when alerts is not NULL, and error (NULL: none) as the views' note:
+ * why the rules are not shown, or not fresh. All three are borrowed like
+ * the rule set is: the list is filled again before every draw.
+ */
+void rule_list_fill_remote(struct rule_list *rl, const struct api_groups *g,
+                           const struct api_alerts *alerts,
+                           const char *error);
 /*
  * Replaces the marks with those of page (an index into d->pages; -1:
  * none): for each panel, the times over [now - range, now] at which an

@@ -48,9 +48,8 @@ serve_docs_targets_changed(struct serve_docs *d)
     d->nseen = 0;
 }
 
-/* A time as Go's RFC3339Nano writes it (trailing zeros dropped). */
-static void
-put_rfc3339(struct buf *b, int64_t ms)
+void
+serve_docs_rfc3339(struct buf *b, int64_t ms)
 {
     time_t secs = (time_t)(ms / 1000);
     struct tm tm;
@@ -116,7 +115,7 @@ put_target(struct buf *b, const struct target_row *r,
     buf_puts(b, ",\"lastError\":");
     api_json_go_string(b, r->last_error);
     buf_puts(b, ",\"lastScrape\":");
-    put_rfc3339(b, r->last_scrape_ms);
+    serve_docs_rfc3339(b, r->last_scrape_ms);
     buf_puts(b, ",\"lastScrapeDuration\":");
     json_number(b, r->last_duration_s);
     buf_printf(b, ",\"health\":\"%s\",\"scrapeInterval\":",
@@ -390,12 +389,12 @@ publish_runtime(const struct serve_docs *d, const struct loop *l,
     process_figures(&rss, &cpu, &threads);
     buf_init(&b, 0);
     buf_puts(&b, "{\"startTime\":");
-    put_rfc3339(&b, d->start_ms);
+    serve_docs_rfc3339(&b, d->start_ms);
     buf_puts(&b, ",\"CWD\":");
     api_json_go_string(&b, cwd);
     buf_printf(&b, ",\"reloadConfigSuccess\":%s,\"lastConfigTime\":",
                d->config_ok ? "true" : "false");
-    put_rfc3339(&b, d->config_ms / 1000 * 1000);
+    serve_docs_rfc3339(&b, d->config_ms / 1000 * 1000);
     buf_printf(&b, ",\"corruptionCount\":0,\"goroutineCount\":%ld,"
                "\"GOMAXPROCS\":%ld,\"GOGC\":\"\",\"GODEBUG\":\"\","
                "\"storageRetention\":\"%s\"}", threads,

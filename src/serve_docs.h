@@ -41,5 +41,9 @@ void serve_docs_publish(struct serve_docs *d, struct loop *l, struct api *a);
 /* Publishes config, flags and runtime info (at start and each reload). */
 void serve_docs_publish_config(struct serve_docs *d, struct loop *l,
                                struct api *a);
+/* Appends ms as a JSON string in Go's RFC3339Nano form (UTC, trailing
+ * zeros of the fraction dropped; "0001-01-01T00:00:00Z" for 0, Go's zero
+ * time). */
+void serve_docs_rfc3339(struct buf *b, int64_t ms);
 
 #endif

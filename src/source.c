@@ -261,6 +261,16 @@ source_poll_rules(struct source *s)
         s->rules_req = rq;
 }
 
+void
+source_poll_rule_views(struct source *s, int64_t now)
+{
+    if (now < s->rules_next)
+        return;
+    s->rules_next = now + SOURCE_RULES_EVERY_MS;
+    source_poll_alerts(s);
+    source_poll_rules(s);
+}
+
 static void
 on_explore(void *ctx, const struct api_reply *r)
 {
@@ -319,6 +329,23 @@ source_explore(struct source *s, const char *expr, int64_t now,
     buf_fini(&form);
 }
 
+/* Names or values came: a Tab waiting for them is taken. (Not after a
+ * failure: asking again at once would loop while the server fails.) */
+static void
+names_came(struct source *s, bool ok)
+{
+    if (ok && s->ui != NULL && ui_explore_names_arrived(s->ui))
+        s->names_redraw = true;
+}
+
+bool
+source_names_pending(void *ctx)
+{
+    const struct source *s = ctx;
+
+    return s->names_req != NULL || s->values_req != NULL;
+}
+
 static void
 on_names(void *ctx, const struct api_reply *r)
 {
@@ -332,6 +359,7 @@ on_names(void *ctx, const struct api_reply *r)
         s->names = got;
     }
     free(err);
+    names_came(s, err == NULL && r->error == NULL);
 }
 
 /* The cache entry for label: its own, else the oldest (emptied). */
@@ -372,6 +400,7 @@ on_values(void *ctx, const struct api_reply *r)
         s->values[i].at = time_now_ms();
     }
     free(err);
+    names_came(s, err == NULL && r->error == NULL);
 }
 
 /* Asks for label's values (label NULL: the names) when none are kept or

@@ -2,9 +2,10 @@
  * A Prometheus-compatible server as the data source (--source URL,
  * promdeck attach): the API client built from the command line and
  * --source-config, and what the loop asks of the server besides the
- * dashboard's queries: the targets view, explore's expressions and Tab
- * completion (label names and values, kept and asked again now and then),
- * and a banner while the server cannot be reached.
+ * dashboard's queries: the targets view, the alerts and rules views
+ * (its rules and alerts APIs, asked again every few seconds), explore's
+ * expressions and Tab completion (label names and values, kept and asked
+ * again now and then), and a banner while the server cannot be reached.
  *
  * Ownership: the loop owns a source (source_open / source_close). The
  * fetcher and the ui are borrowed and outlive it. Nothing here blocks
@@ -22,6 +23,8 @@
 #include "src/cli.h"
 #include "ui/ui.h"
 
+/* How often the alerts and rules are asked for (ms). */
+#define SOURCE_RULES_EVERY_MS 5000
 /* Values of this many labels are kept for completion. */
 #define SOURCE_VALUE_CACHE 8
 
@@ -50,6 +53,8 @@ struct source {
     } values[SOURCE_VALUE_CACHE];
     struct api_req *values_req;
     char *values_label;         /* the label values_req asks for */
+    bool names_redraw;          /* names came and explore took a Tab
+                                 * with them: draw the screen now */
 
     /* For the alerts and rules views: the last answers, or why not. */
     struct api_alerts alerts;
@@ -60,6 +65,7 @@ struct source {
     bool have_rules;
     char *rules_error;
     struct api_req *rules_req;
+    int64_t rules_next;         /* when both are asked for again */
 
     struct api_req *explore_req;
     char *banner;               /* the last banner text, owned */
@@ -89,6 +95,9 @@ void source_poll_targets(struct source *s);
  */
 void source_poll_alerts(struct source *s);
 void source_poll_rules(struct source *s);
+/* Both of the above, when SOURCE_RULES_EVERY_MS has passed since they
+ * were last asked for (at once the first time). */
+void source_poll_rule_views(struct source *s, int64_t now);
 /*
  * Runs expr for explore: a range query over range_ms up to now by step
  * when it parses as a vector or scalar, else an instant query at now; the
@@ -98,9 +107,13 @@ void source_poll_rules(struct source *s);
 void source_explore(struct source *s, const char *expr, int64_t now,
                     int64_t range_ms, int64_t step_ms);
 /* explore's complete_fn on ctx = the source: names kept from the server
- * (asked for again when a minute old or never asked; the next Tab sees
- * them). */
+ * (asked for again when a minute old or never asked). When they come,
+ * a Tab that found none while they were on their way is answered
+ * (ui_explore_names_arrived) and names_redraw set. */
 size_t source_complete(void *ctx, const char *label, const char ***out);
+/* explore's pending on ctx = the source: whether label names or values
+ * are on their way. */
+bool source_names_pending(void *ctx);
 /* Asks for the label and metric names now, so that the first Tab has
  * them. */
 void source_prefetch_names(struct source *s);

@@ -16,6 +16,9 @@
 /* Largest encoding of one sample: '1111' + 64 bits, '11' + 5 + 6 + 64. */
 #define WORST_BITS (4 + 64 + 2 + 5 + 6 + 64)
 #define FIRST_CAP  32
+/* What malloc hands out (glibc: 16-byte steps with an 8-byte header). */
+#define MALLOC_STEP   16
+#define MALLOC_HEADER 8
 
 /* Bucket widths for delta-of-delta timestamps, after their prefixes. */
 static const unsigned dod_width[] = { 14, 17, 20 };
@@ -26,9 +29,10 @@ low_mask(unsigned n)
     return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 
-/* Writes the low n bits of v, most significant first. */
+/* Writes the low n bits of v, most significant first, byte by byte:
+ * near the end of the data area. */
 static void
-put_bits(struct chunk *c, uint64_t v, unsigned n)
+put_bits_slow(struct chunk *c, uint64_t v, unsigned n)
 {
     while (n > 0) {
         unsigned used = c->nbits & 7, room = 8 - used;
@@ -39,6 +43,42 @@ put_bits(struct chunk *c, uint64_t v, unsigned n)
         c->nbits += take;
         n -= take;
     }
+}
+
+/*
+ * Writes the low n bits (0..64) of v, most significant first. Every
+ * sample of every scrape comes through here, so where nine bytes are
+ * left it ORs the bits into one big-endian 64-bit word (plus a ninth
+ * byte when they straddle it), as get_bits reads them. The bits past
+ * nbits are zero, which is what makes an OR a write.
+ */
+static void
+put_bits(struct chunk *c, uint64_t v, unsigned n)
+{
+    size_t byte = c->nbits >> 3;
+    unsigned used = c->nbits & 7;
+    uint64_t w;
+
+    if (n == 0)
+        return;
+    if (byte + 9 > c->cap) {
+        put_bits_slow(c, v, n);
+        return;
+    }
+    v &= low_mask(n);
+    memcpy(&w, c->data + byte, sizeof(w));
+    w = be64toh(w);
+    if (used + n <= 64) {
+        w |= v << (64 - used - n);
+    } else {
+        unsigned rest = used + n - 64;      /* 1..7 bits to byte 8 */
+
+        w |= v >> rest;
+        c->data[byte + 8] |= (unsigned char)(v << (8 - rest));
+    }
+    w = htobe64(w);
+    memcpy(c->data + byte, &w, sizeof(w));
+    c->nbits += n;
 }
 
 /* Reads n bits (0..64) bit by bit; used near the end of the data. */
@@ -84,12 +124,28 @@ get_bits(struct chunk_iter *it, unsigned n)
     return w >> (64 - n);
 }
 
+/*
+ * At least cap bytes of data, and as many more as fill the block malloc
+ * gives for them: it rounds every request up to its step, so the bytes
+ * up to there cost nothing and put off the next realloc.
+ */
+static size_t
+fit_cap(size_t cap)
+{
+    size_t block = (sizeof(struct chunk) + cap + MALLOC_HEADER
+                    + MALLOC_STEP - 1) / MALLOC_STEP * MALLOC_STEP;
+
+    cap = block - MALLOC_HEADER - sizeof(struct chunk);
+    return cap < CHUNK_MAX_BYTES ? cap : CHUNK_MAX_BYTES;
+}
+
 struct chunk *
 chunk_new(void)
 {
-    struct chunk *c = xcalloc(1, sizeof(*c) + FIRST_CAP);
+    size_t cap = fit_cap(FIRST_CAP);
+    struct chunk *c = xcalloc(1, sizeof(*c) + cap);
 
-    c->cap = FIRST_CAP;
+    c->cap = (uint16_t)cap;
     return c;
 }
 
@@ -110,11 +166,9 @@ chunk_full(const struct chunk *c)
 static struct chunk *
 grow(struct chunk *c)
 {
-    size_t cap = (size_t)c->cap + c->cap / 4;
+    size_t cap = fit_cap((size_t)c->cap + c->cap / 4);
 
     assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
-    if (cap > CHUNK_MAX_BYTES)
-        cap = CHUNK_MAX_BYTES;
     c = xrealloc(c, sizeof(*c) + cap);
     memset(c->data + c->cap, 0, cap - c->cap);
     c->cap = (uint16_t)cap;

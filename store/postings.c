@@ -364,6 +364,25 @@ postings_sweep(struct postings *p, postings_dead_fn dead, void *ctx)
     p->ntodo = 0;
 }
 
+void
+postings_trim(struct postings *p)
+{
+    for (size_t i = 0; i < p->cap; i++) {
+        struct pname *pn = &p->names[i];
+
+        for (size_t j = 0; pn->name != NULL && j < pn->cap; j++) {
+            struct plist *pl = &pn->vals[j];
+
+            if (pl->value == NULL || pl->n == 0
+                || (size_t)pl->n * 8 >= (size_t)pl->cap * 7)
+                continue;
+            p->idbytes -= (pl->cap - pl->n) * sizeof(pl->ids[0]);
+            pl->ids = xreallocarray(pl->ids, pl->n, sizeof(pl->ids[0]));
+            pl->cap = pl->n;
+        }
+    }
+}
+
 size_t
 postings_bytes(const struct postings *p)
 {

@@ -49,6 +49,12 @@ size_t postings_names(const struct postings *p, const char ***out);
  */
 void postings_mark(struct postings *p, const char *name, const char *value);
 void postings_sweep(struct postings *p, postings_dead_fn dead, void *ctx);
+/*
+ * Gives back the room of the lists that grew by doubling and have not
+ * filled it: each list is cut to its length when it uses less than
+ * 7/8 of its room. One pass over every list, for a periodic gc.
+ */
+void postings_trim(struct postings *p);
 /* Bytes held for tables and id arrays. */
 size_t postings_bytes(const struct postings *p);
 

@@ -1,9 +1,9 @@
 /*
- * The store: a slab array of series by id, a hash table from label set to
- * id, postings, and per series a list of XOR chunks (sealed ones in the
- * chunk log, then the head on the heap). It parses and prints nothing. It
- * runs past 600 lines: selection and retention both need the series
- * layout, which no other file should see.
+ * The store: series by id in blocks of 4,096, a hash table from label
+ * set to id, postings, and per series a list of XOR chunks (sealed ones
+ * in the chunk log, then the head on the heap). It parses and prints
+ * nothing. It runs past 600 lines: selection and retention both need the
+ * series layout, which no other file should see.
  */
 #include "store/store.h"
 
@@ -17,11 +17,22 @@
 #include "store/chunklog.h"
 #include "store/intern.h"
 #include "store/postings.h"
+#include "store/slab.h"
 
 #define NO_ID      UINT32_MAX
 #define NO_TIME    INT64_MIN
-#define HAS_SAMPLE 1u
-#define DEAD       2u
+/* struct series' bits: the head's XOR window (leading zeros in 0-4,
+ * trailing in 5-10, WINDOW when it is set), then the series' state. */
+#define LEAD_MASK  0x1fu
+#define TRAIL_SHIFT 5
+#define TRAIL_MASK 0x3fu
+#define WINDOW     (1u << 11)
+#define HAS_SAMPLE (1u << 12)
+#define DEAD       (1u << 13)
+/* Series are held in blocks of this many (a power of two), so the index
+ * grows by a block at a time instead of doubling an array. */
+#define BLOCK_BITS 12
+#define BLOCK      (1u << BLOCK_BITS)
 /* Entries in each change history (a power of two): see struct hist.
  * Samples of one scrape share a timestamp and take one entry, so this
  * reaches back some 8,000 scrapes: over a minute at 1,000 targets every
@@ -49,24 +60,37 @@ struct hist {
     uint64_t floor;             /* versions below this are forgotten */
 };
 
-/* 88 bytes; a free slot has lv == NULL. */
+/*
+ * 72 bytes, as a million of them are held: the head chunk's encoder
+ * state (struct chunk_enc) is kept here packed, enc and the window bits
+ * of flags, and only the low half of the set's hash is kept (the table
+ * needs no more). A free slot has lv == NULL.
+ */
 struct series {
-    uint64_t hash;              /* labels_hash of the set */
-    struct label *lv;           /* interned pairs, sorted by name */
+    struct label *lv;           /* interned pairs, sorted by name, from
+                                   the label slab */
     struct chunk *first, *last; /* oldest chunk, head chunk */
     int64_t oldest;             /* first->maxt once first is sealed */
     int64_t seen;               /* when created, by the store's clock */
-    struct chunk_enc enc;       /* enc.t, enc.v: the newest sample */
+    struct {
+        int64_t t;              /* the newest sample */
+        uint64_t v;
+        uint64_t delta;         /* the last timestamp delta */
+    } enc;
+    uint32_t hash;              /* labels_hash of the set, low half */
     uint16_t nl;
-    uint8_t flags;
+    uint16_t flags;             /* window and state bits (see above) */
 };
+
+_Static_assert(sizeof(struct series) == 72, "a series takes 72 bytes");
 
 struct store {
     int64_t retention;          /* <= 0: no time limit */
     size_t max_bytes;           /* 0: no budget */
-    struct series *series;      /* slots [0, nslots) are in use or free */
+    struct series **blocks;     /* BLOCK slots each; slots [0, nslots)
+                                   are in use or free */
     uint64_t *live;             /* bit per slot: holds a series */
-    uint32_t nslots, cap;
+    uint32_t nslots, nblocks;
     uint32_t *free_ids;         /* stack of ids to reuse */
     size_t nfree, freecap;
     uint32_t *table;            /* hash table of ids, NO_ID when empty */
@@ -74,10 +98,12 @@ struct store {
     struct intern *strs;
     struct postings *post;
     struct chunklog *log;       /* sealed chunks; heads are on the heap */
-    size_t nsamples, nchunks, label_bytes;
+    struct slab *labels;        /* every series' label array */
+    size_t nsamples, nchunks;
     size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
     uint64_t version;           /* appends and chunk drops so far */
+    uint64_t series_gen;        /* series created, gc and clear runs */
     struct hist added;          /* timestamps appended, by version */
     struct hist dropped;        /* ~maxt of dropped chunks, by version */
     /* Readers and the writer (store.h); pointers, so a const store can
@@ -160,11 +186,52 @@ changes_unlocked(const struct store *s, uint64_t version,
     return true;
 }
 
+/* Slot id, in use or free. */
+static inline struct series *
+series_at(const struct store *s, uint32_t id)
+{
+    return &s->blocks[id >> BLOCK_BITS][id & (BLOCK - 1)];
+}
+
 static struct series *
 get_series(const struct store *s, uint32_t id)
 {
-    assert(id < s->nslots && s->series[id].lv != NULL);
-    return &s->series[id];
+    assert(id < s->nslots && series_at(s, id)->lv != NULL);
+    return series_at(s, id);
+}
+
+/* The head chunk's encoder state, unpacked from the series. */
+static void
+enc_load(const struct series *sr, struct chunk_enc *e)
+{
+    e->t = sr->enc.t;
+    e->v = sr->enc.v;
+    e->delta = sr->enc.delta;
+    e->leading = (sr->flags & WINDOW) ? (uint8_t)(sr->flags & LEAD_MASK)
+                                      : 0xff;
+    e->trailing = (uint8_t)((sr->flags >> TRAIL_SHIFT) & TRAIL_MASK);
+}
+
+static void
+enc_save(struct series *sr, const struct chunk_enc *e)
+{
+    uint16_t keep = sr->flags & (HAS_SAMPLE | DEAD);
+
+    sr->enc.t = e->t;
+    sr->enc.v = e->v;
+    sr->enc.delta = e->delta;
+    /* The encoder keeps leading <= 31 and trailing <= 63. */
+    sr->flags = keep;
+    if (e->leading != 0xff)
+        sr->flags |= (uint16_t)(WINDOW | (e->leading & LEAD_MASK)
+                                | (e->trailing & TRAIL_MASK) << TRAIL_SHIFT);
+}
+
+/* The label array of n pairs, from the slab. */
+static size_t
+lv_size(size_t n)
+{
+    return n * sizeof(struct label);
 }
 
 /*
@@ -200,6 +267,7 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->strs = intern_new();
     s->post = postings_new();
     s->log = chunklog_new();
+    s->labels = slab_new();
     s->clock = NO_TIME;
     s->data = lock_new();
     s->pin = lock_new();
@@ -209,17 +277,25 @@ store_new(int64_t retention_ms, size_t max_bytes)
 void
 store_clear(struct store *s)
 {
-    /* Heads are on the heap; sealed chunks go with the log. */
+    /* Heads are on the heap; sealed chunks go with the log, label
+     * arrays with the slab (the few malloc'd ones given back first). */
     for (uint32_t id = 0; id < s->nslots; id++) {
-        free(s->series[id].last);
-        free(s->series[id].lv);
+        struct series *sr = series_at(s, id);
+
+        free(sr->last);
+        slab_put(s->labels, sr->lv, lv_size(sr->nl));
     }
     chunklog_free(s->log);
     s->log = chunklog_new();
-    if (s->cap > 0) {
-        memset(s->series, 0, s->cap * sizeof(s->series[0]));
-        memset(s->live, 0, ((size_t)s->cap + 63) / 64 * sizeof(s->live[0]));
-    }
+    slab_free(s->labels);
+    s->labels = slab_new();
+    for (uint32_t b = 0; b < s->nblocks; b++)
+        free(s->blocks[b]);
+    free(s->blocks);
+    free(s->live);
+    s->blocks = NULL;
+    s->live = NULL;
+    s->nblocks = 0;
     memset(s->table, 0xff, s->tcap * sizeof(s->table[0]));
     intern_free(s->strs);
     s->strs = intern_new();
@@ -227,8 +303,9 @@ store_clear(struct store *s)
     s->nslots = 0;
     s->nfree = 0;
     s->nlive = 0;
-    s->nsamples = s->nchunks = s->label_bytes = s->head_bytes = 0;
+    s->nsamples = s->nchunks = s->head_bytes = 0;
     s->clock = NO_TIME;
+    s->series_gen++;
     hist_forget(s);
 }
 
@@ -241,8 +318,7 @@ store_free(struct store *s)
     intern_free(s->strs);
     postings_free(s->post);
     chunklog_free(s->log);
-    free(s->series);
-    free(s->live);
+    slab_free(s->labels);
     free(s->free_ids);
     free(s->table);
     pthread_rwlock_destroy(s->data);
@@ -264,13 +340,13 @@ series_labels(const struct series *sr)
 static size_t
 table_slot(const struct store *s, const struct labels *ls, uint64_t h)
 {
-    size_t mask = s->tcap - 1, i = h & mask;
+    size_t mask = s->tcap - 1, i = (uint32_t)h & mask;
 
     for (; s->table[i] != NO_ID; i = (i + 1) & mask) {
-        const struct series *sr = &s->series[s->table[i]];
+        const struct series *sr = series_at(s, s->table[i]);
         struct labels have = series_labels(sr);
 
-        if (sr->hash == h && labels_equal(&have, ls))
+        if (sr->hash == (uint32_t)h && labels_equal(&have, ls))
             break;
     }
     return i;
@@ -291,7 +367,7 @@ table_grow(struct store *s)
 
         if (old[i] == NO_ID)
             continue;
-        j = s->series[old[i]].hash & mask;
+        j = series_at(s, old[i])->hash & mask;
         while (s->table[j] != NO_ID)
             j = (j + 1) & mask;
         s->table[j] = old[i];
@@ -303,13 +379,13 @@ table_grow(struct store *s)
 static void
 table_remove(struct store *s, uint32_t id)
 {
-    size_t mask = s->tcap - 1, i = s->series[id].hash & mask, j;
+    size_t mask = s->tcap - 1, i = series_at(s, id)->hash & mask, j;
 
     while (s->table[i] != id)
         i = (i + 1) & mask;
     s->table[i] = NO_ID;
     for (j = (i + 1) & mask; s->table[j] != NO_ID; j = (j + 1) & mask) {
-        size_t home = s->series[s->table[j]].hash & mask;
+        size_t home = series_at(s, s->table[j])->hash & mask;
 
         /* j stays when its home lies cyclically in (i, j]. */
         if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
@@ -327,17 +403,17 @@ alloc_id(struct store *s)
 {
     if (s->nfree > 0)
         return s->free_ids[--s->nfree];
-    assert(s->nslots < NO_ID);
-    if (s->nslots == s->cap) {
-        size_t oldw = ((size_t)s->cap + 63) / 64, neww;
-
-        s->cap = s->cap ? s->cap * 2 : 1024;
-        neww = ((size_t)s->cap + 63) / 64;
-        s->series = xreallocarray(s->series, s->cap, sizeof(s->series[0]));
-        memset(s->series + s->nslots, 0,
-               (s->cap - s->nslots) * sizeof(s->series[0]));
-        s->live = xreallocarray(s->live, neww, sizeof(s->live[0]));
-        memset(s->live + oldw, 0, (neww - oldw) * sizeof(s->live[0]));
+    assert(s->nslots < NO_ID - BLOCK);
+    if (s->nslots == s->nblocks * BLOCK) {
+        /* A block more, and its words of the live bitmap. */
+        s->blocks = xreallocarray(s->blocks, s->nblocks + 1,
+                                  sizeof(s->blocks[0]));
+        s->blocks[s->nblocks] = xcalloc(BLOCK, sizeof(struct series));
+        s->live = xreallocarray(s->live, (s->nblocks + 1) * (BLOCK / 64),
+                                sizeof(s->live[0]));
+        memset(s->live + s->nblocks * (BLOCK / 64), 0,
+               BLOCK / 64 * sizeof(s->live[0]));
+        s->nblocks++;
     }
     return s->nslots++;
 }
@@ -358,11 +434,11 @@ store_series_id(struct store *s, const struct labels *ls)
         slot = table_slot(s, ls, h);
     }
     id = alloc_id(s);
-    sr = &s->series[id];
+    sr = series_at(s, id);
     memset(sr, 0, sizeof(*sr));
-    sr->hash = h;
+    sr->hash = (uint32_t)h;
     sr->nl = (uint16_t)ls->n;
-    sr->lv = xreallocarray(NULL, ls->n, sizeof(sr->lv[0]));
+    sr->lv = slab_get(s->labels, lv_size(ls->n));
     sr->seen = s->clock;
     for (size_t i = 0; i < ls->n; i++) {
         assert(i == 0 || strcmp(ls->v[i - 1].name, ls->v[i].name) < 0);
@@ -371,10 +447,10 @@ store_series_id(struct store *s, const struct labels *ls)
         sr->lv[i].value = intern_get(s->strs, ls->v[i].value);
         postings_add(s->post, sr->lv[i].name, sr->lv[i].value, id);
     }
-    s->label_bytes += ls->n * sizeof(sr->lv[0]);
     s->table[slot] = id;
     s->live[id / 64] |= 1ULL << (id % 64);
     s->nlive++;
+    s->series_gen++;
     return id;
 }
 
@@ -448,6 +524,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
 {
     struct series *sr = get_series(s, id);
     struct chunk *c = sr->last, *moved;
+    struct chunk_enc e;
     size_t before;
 
     if (sr->flags & HAS_SAMPLE) {
@@ -462,7 +539,9 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     if (c == NULL || chunk_full(c))
         c = new_head(s, sr);
     before = chunk_size(c);
-    moved = chunk_append(c, &sr->enc, t, v);
+    enc_load(sr, &e);
+    moved = chunk_append(c, &e, t, v);
+    enc_save(sr, &e);
     if (moved != c)
         relink_head(sr, c, moved);
     s->head_bytes += chunk_size(moved) - before;
@@ -514,6 +593,55 @@ read_unlocked(const struct store *s, uint32_t id, int64_t mint,
         }
     }
     return n;
+}
+
+/*
+ * Reading on from a cursor. The chunk it stopped in is found again by
+ * its mint, since a head chunk moves when it grows and when it is
+ * sealed; its bits up to the cursor never change, so the decoder
+ * resumes there and decodes only the samples appended since.
+ */
+static size_t
+read_on_unlocked(const struct store *s, uint32_t id,
+                 struct store_cursor *cur, int64_t mint,
+                 struct sample **buf, size_t *cap, size_t len)
+{
+    const struct series *sr = get_series(s, id);
+    const struct chunk *c = sr->first;
+    int64_t from = mint, t;
+    size_t n = len;
+    double v;
+
+    if (cur->started) {
+        /* Nothing new: the common case, without touching a chunk. */
+        if (!(sr->flags & HAS_SAMPLE) || sr->enc.t <= cur->last)
+            return 0;
+        if (cur->last >= from)
+            from = cur->last + 1;
+    }
+    for (; c != NULL; c = c->next) {
+        struct chunk_iter it;
+
+        if (c->maxt < from)
+            continue;
+        if (cur->started && c->mint == cur->chunk) {
+            it = cur->it;
+            it.c = c;
+        } else {
+            chunk_iter_init(&it, c);
+        }
+        reserve(buf, cap, n, c->n - it.i);
+        while (chunk_iter_next(&it, &t, &v)) {
+            if (t >= from)
+                (*buf)[n++] = (struct sample){ t, v };
+        }
+        cur->started = true;
+        cur->last = c->maxt;
+        cur->chunk = c->mint;
+        cur->it = it;
+        cur->it.c = NULL;
+    }
+    return n - len;
 }
 
 static bool
@@ -639,7 +767,7 @@ apply_scan(const struct store *s, const struct store_matcher *m,
 
     if (!c->all && c->n <= postings_nvalues(s->post, name)) {
         for (size_t i = 0; i < c->n; i++) {
-            const struct series *sr = &s->series[c->ids[i]];
+            const struct series *sr = series_at(s, c->ids[i]);
 
             if (match_value(m, series_value(sr, name)))
                 c->ids[k++] = c->ids[i];
@@ -840,7 +968,7 @@ is_dead(uint32_t id, void *ctx)
 {
     const struct store *s = ctx;
 
-    return (s->series[id].flags & DEAD) != 0;
+    return (series_at(s, id)->flags & DEAD) != 0;
 }
 
 /*
@@ -852,7 +980,7 @@ static void
 drop_series(struct store *s, const uint32_t *dead, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        struct series *sr = &s->series[dead[i]];
+        struct series *sr = series_at(s, dead[i]);
 
         sr->flags |= DEAD;
         for (uint16_t j = 0; j < sr->nl; j++)
@@ -866,7 +994,7 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         uint32_t id = dead[i];
-        struct series *sr = &s->series[id];
+        struct series *sr = series_at(s, id);
 
         table_remove(s, id);
         while (sr->first != NULL)
@@ -875,8 +1003,7 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
             intern_put(s->strs, sr->lv[j].name);
             intern_put(s->strs, sr->lv[j].value);
         }
-        s->label_bytes -= sr->nl * sizeof(sr->lv[0]);
-        free(sr->lv);
+        slab_put(s->labels, sr->lv, lv_size(sr->nl));
         memset(sr, 0, sizeof(*sr));
         s->live[id / 64] &= ~(1ULL << (id % 64));
         s->nlive--;
@@ -884,16 +1011,33 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
     }
 }
 
-/* Bytes in use: chunks, index and strings. */
+/* Bytes in use, part by part: chunks, index and strings. */
+static void
+store_parts(const struct store *s, struct store_stats *st)
+{
+    size_t slots = (size_t)s->nblocks * BLOCK;
+
+    st->series_bytes = slots * sizeof(struct series)
+                       + s->nblocks * sizeof(s->blocks[0]);
+    st->label_bytes = slab_held(s->labels);
+    st->string_bytes = intern_bytes(s->strs);
+    st->postings_bytes = postings_bytes(s->post);
+    st->table_bytes = sizeof(*s) + slots / 8
+                      + s->freecap * sizeof(s->free_ids[0])
+                      + s->tcap * sizeof(s->table[0]);
+    st->head_bytes = s->head_bytes;
+    st->sealed_bytes = chunklog_used(s->log);
+}
+
 static size_t
 store_bytes(const struct store *s)
 {
-    return sizeof(*s) + s->head_bytes + chunklog_used(s->log)
-           + s->label_bytes + (size_t)s->cap * sizeof(s->series[0])
-           + ((size_t)s->cap + 63) / 64 * sizeof(s->live[0])
-           + s->freecap * sizeof(s->free_ids[0])
-           + s->tcap * sizeof(s->table[0])
-           + intern_bytes(s->strs) + postings_bytes(s->post);
+    struct store_stats st;
+
+    store_parts(s, &st);
+    return st.series_bytes + st.label_bytes + st.string_bytes
+           + st.postings_bytes + st.table_bytes + st.head_bytes
+           + st.sealed_bytes;
 }
 
 /* A min-heap entry: a series and the newest time in its oldest chunk. */
@@ -941,13 +1085,13 @@ enforce_budget(struct store *s)
         return;
     h = xreallocarray(NULL, s->nlive ? s->nlive : 1, sizeof(*h));
     for (uint32_t id = 0; id < s->nslots; id++) {
-        if (s->series[id].first != NULL)
-            heap_push(h, &n, (struct oldest){ oldest_maxt(&s->series[id]),
+        if (series_at(s, id)->first != NULL)
+            heap_push(h, &n, (struct oldest){ oldest_maxt(series_at(s, id)),
                                               id });
     }
     while (n > 0 && store_bytes(s) > s->max_bytes) {
         struct oldest e = heap_pop(h, &n);
-        struct series *sr = &s->series[e.id];
+        struct series *sr = series_at(s, e.id);
 
         drop_oldest(s, sr);
         if (sr->first != NULL)
@@ -981,12 +1125,14 @@ store_gc(struct store *s, int64_t now_ms)
     uint32_t *dead = NULL;
     size_t ndead = 0;
 
+    /* Labels are borrowed until a gc (store.h): selections go too. */
+    s->series_gen++;
     if (s->retention > 0 && now_ms > NO_TIME + s->retention)
         cutoff = now_ms - s->retention;
     if (now_ms > s->clock)
         s->clock = now_ms;
     for (uint32_t id = 0; id < s->nslots && cutoff != NO_TIME; id++) {
-        struct series *sr = &s->series[id];
+        struct series *sr = series_at(s, id);
 
         if (sr->lv == NULL)
             continue;
@@ -1001,6 +1147,7 @@ store_gc(struct store *s, int64_t now_ms)
     if (ndead > 0)
         drop_series(s, dead, ndead);
     free(dead);
+    postings_trim(s->post);
     enforce_budget(s);
 }
 
@@ -1010,6 +1157,7 @@ stats_unlocked(const struct store *s, struct store_stats *st)
     st->series = s->nlive;
     st->samples = s->nsamples;
     st->chunks = s->nchunks;
+    store_parts(s, st);
     st->bytes = store_bytes(s);
     st->spare = chunklog_held(s->log) - chunklog_used(s->log);
     st->strings = intern_count(s->strs);
@@ -1064,6 +1212,18 @@ store_read(const struct store *s, uint32_t id, int64_t mint, int64_t maxt,
 
     rd_enter(s);
     n = read_unlocked(s, id, mint, maxt, buf, cap);
+    rd_leave(s);
+    return n;
+}
+
+size_t
+store_read_on(const struct store *s, uint32_t id, struct store_cursor *cur,
+              int64_t mint, struct sample **buf, size_t *cap, size_t len)
+{
+    size_t n;
+
+    rd_enter(s);
+    n = read_on_unlocked(s, id, cur, mint, buf, cap, len);
     rd_leave(s);
     return n;
 }
@@ -1132,6 +1292,17 @@ store_version(const struct store *s)
     v = version_unlocked(s);
     rd_leave(s);
     return v;
+}
+
+uint64_t
+store_series_gen(const struct store *s)
+{
+    uint64_t g;
+
+    rd_enter(s);
+    g = s->series_gen;
+    rd_leave(s);
+    return g;
 }
 
 bool

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "src/base/regex.h"
+#include "store/chunk.h"
 #include "store/labels.h"
 
 /* The NaN Prometheus writes as a staleness marker ("this series ended"). */
@@ -65,6 +66,15 @@ struct store_stats {
     size_t strings;     /* distinct interned label names and values */
     size_t spare;       /* held besides bytes: the unused part of chunk
                            storage (the budget counts bytes only) */
+    /* bytes, part by part */
+    size_t series_bytes;    /* the series slots */
+    size_t label_bytes;     /* label arrays (pairs of string pointers) */
+    size_t string_bytes;    /* interned strings and their table */
+    size_t postings_bytes;  /* postings tables and id lists */
+    size_t table_bytes;     /* the label-set hash table, free ids, the
+                               bitmap of live series, the change history */
+    size_t head_bytes;      /* the chunk each series appends to */
+    size_t sealed_bytes;    /* full chunks */
 };
 
 /*
@@ -109,6 +119,32 @@ size_t store_select(const struct store *s, const struct store_matcher *m,
  */
 size_t store_read(const struct store *s, uint32_t id, int64_t mint,
                   int64_t maxt, struct sample **buf, size_t *cap);
+/*
+ * Where a reader stopped in a series (store_read_on): the chunk, by its
+ * first timestamp, and the decoder's state in it. Chunks decode forward
+ * only, so without it reading the newest samples again means decoding
+ * their chunk from its start. Zero it to start afresh.
+ */
+struct store_cursor {
+    bool started;           /* last, chunk and it are set */
+    int64_t last;           /* the timestamp of the last sample read */
+    int64_t chunk;          /* the mint of the chunk it is in */
+    struct chunk_iter it;   /* the decoder's state there (it.c unused) */
+};
+
+/*
+ * Reads on from *cur: appends to *buf, past its first len samples (grown
+ * as store_read grows it), the samples of id newer than the last one cur
+ * read and not older than mint, oldest first, markers included; moves
+ * cur past them and returns how many it appended. A zeroed cursor starts
+ * at mint. Only what was appended since the last call is decoded. The
+ * cursor holds while its last sample is in the store: after a chunk
+ * at or after cur->last was dropped, or the id was reused
+ * (store_changes_since says when), zero it and read again.
+ */
+size_t store_read_on(const struct store *s, uint32_t id,
+                     struct store_cursor *cur, int64_t mint,
+                     struct sample **buf, size_t *cap, size_t len);
 /* The newest sample with t <= maxt into *out; false when there is none. */
 bool store_last(const struct store *s, uint32_t id, int64_t maxt,
                 struct sample *out);
@@ -146,6 +182,13 @@ uint64_t store_version(const struct store *s);
  */
 bool store_changes_since(const struct store *s, uint64_t version,
                          struct store_changes *out);
+
+/*
+ * The store's series generation: it grows whenever a series is created,
+ * and on every store_gc and store_clear. A selection (store_select),
+ * and the labels of the series in it, hold while it stays the same.
+ */
+uint64_t store_series_gen(const struct store *s);
 
 /* Trims chunks older than now_ms - retention, and over-budget chunks. */
 void store_gc(struct store *s, int64_t now_ms);

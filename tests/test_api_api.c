@@ -204,6 +204,20 @@ test_documents(void **state)
     api_set_ready(f->api);
     request(f, "GET", "/-/ready", "");
     assert_int_equal(f->rs.status, 200);
+    /* The rules by type, any case; another type is Prometheus's 400. */
+    api_publish(f->api, API_DOC_RULES_ALERT, "{\"groups\":[\"a\"]}");
+    api_publish(f->api, API_DOC_RULES_RECORD, "{\"groups\":[\"r\"]}");
+    assert_string_equal(request(f, "GET", "/api/v1/rules", "type=Alert"),
+        "{\"status\":\"success\",\"data\":{\"groups\":[\"a\"]}}");
+    assert_string_equal(request(f, "GET", "/api/v1/rules", "type=record"),
+        "{\"status\":\"success\",\"data\":{\"groups\":[\"r\"]}}");
+    assert_string_equal(request(f, "GET", "/api/v1/rules", "type=NOPE"),
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"
+        "\"invalid parameter \\\"type\\\": not supported value "
+        "\\\"nope\\\"\"}");
+    assert_int_equal(f->rs.status, 400);
+    request(f, "POST", "/api/v1/rules", "");
+    assert_int_equal(f->rs.status, 405);
     api_publish(f->api, API_DOC_METRICS, "loop_metric 1\n");
     request(f, "GET", "/metrics", "");
     assert_non_null(strstr(buf_str(&f->rs.body), "loop_metric 1\n"));

@@ -368,6 +368,19 @@ test_range_tail(void **state)
                                   false, on_refresh, &r));
     pump_until_idle(fx);
     assert_string_equal(fx->seen->ranges[4], "110 240 10");
+    /* the panel resized: a new step, the whole grid at it; then only
+     * the tail again, at the new step */
+    r.done = false;
+    assert_true(api_range_refresh(ar, "up2", 100000, 240000, 20000, 240000,
+                                  false, on_refresh, &r));
+    pump_until_idle(fx);
+    assert_string_equal(fx->seen->ranges[5], "100 240 20");
+    r.done = false;
+    assert_true(api_range_refresh(ar, "up2", 120000, 260000, 20000, 260000,
+                                  false, on_refresh, &r));
+    pump_until_idle(fx);
+    assert_string_equal(fx->seen->ranges[6], "240 260 20");
+    assert_int_equal(api_range_last_steps(ar), 2);
     qresult_free(r.range);
     qresult_free(r.at);
     api_range_free(ar);

@@ -209,7 +209,8 @@ test_builtin_compiles(void **state)
     f->d = dash_new_builtin(3600 * 1000);
     m = dash_model(f->d);
     assert_string_equal(m->title, "Golden signals");
-    assert_int_equal(m->step_ms, 18000);
+    /* Grafana's step for 200 cells: 1h / 200 = 18 s, made 20 s. */
+    assert_int_equal(m->step_ms, 20000);
     for (size_t pg = 0; pg < m->npages; pg++)
         for (size_t r = 0; r < m->pages[pg].nrows; r++)
             for (size_t i = 0; i < m->pages[pg].rows[r].npanels; i++) {
@@ -223,12 +224,12 @@ test_builtin_compiles(void **state)
     assert_int_equal(dash_evaluate(f->d, f->st, f->now, -1), 0);
     assert_string_equal(vocab_kind_name(PANEL_TABLE), "table");
     dash_set_range(f->d, 6 * 3600 * 1000);
-    assert_int_equal(m->step_ms, 108000);
+    assert_int_equal(m->step_ms, 120000);   /* 108 s -> 2m */
     assert_string_equal(m->pages[0].rows[0].panels[0].title, "Traffic");
 }
 
-/* 30 days of whole 3024 s steps (7d / 200) and 432 s steps (24h / 200):
- * a time both grids have a point at. */
+/* A time every grid below has a point at: a multiple of 1h (7d over 200
+ * cells), 5m (24h) and 5s (15m). */
 #define ALIGNED ((int64_t)3024000 * 600000)
 #define DAY_MS ((int64_t)86400000)
 #define WEEK_MS (7 * DAY_MS)
@@ -241,7 +242,7 @@ test_grid_is_aligned_and_never_after_now(void **state)
 
     (void)state;
     for (size_t r = 0; r < 3; r++) {
-        int64_t step = dashmodel_step_for(ranges[r]);
+        int64_t step = dashmodel_interval(ranges[r], 0, 0).step_ms;
         const int64_t phases[] = { 0, 1, step / 2, step - 1 };
 
         for (size_t p = 0; p < 4; p++) {
@@ -332,7 +333,9 @@ test_evaluate_at_phases(void **state)
     };
 
     for (size_t r = 0; r < 2; r++) {
-        int64_t step = r == 0 ? 432000 : 3024000;
+        /* Grafana's steps for 200 cells: 24h / 200 = 7.2 m made 5 m,
+         * 7d / 200 = 50.4 m made 1 h. */
+        int64_t step = r == 0 ? 300000 : 3600000;
         const int64_t phases[] = { 0, 1, 2000, step / 2, step - 1 };
 
         for (size_t p = 0; p < 5; p++) {
@@ -371,11 +374,11 @@ test_value_at_now_per_series(void **state)
     int64_t now = ALIGNED + 200000;
     const struct qresult *res;
 
-    /* old: samples 10 and 6 minutes ago (past the lookback at now, inside
-     * it at the grid's end, 200 s before now; the point before that, 632 s
-     * before now, precedes both); new: one sample 1 s ago. */
+    /* old: samples 7.5 and 6 minutes ago (past the lookback at now,
+     * inside it at the grid's end, 200 s before now; the point before
+     * that, 500 s before now, precedes both); new: one sample 1 s ago. */
     assert_int_equal(store_append(f->st, store_series_id(f->st, &la),
-                                  now - 600000, 1), 0);
+                                  now - 450000, 1), 0);
     assert_int_equal(store_append(f->st, store_series_id(f->st, &la),
                                   now - 360000, 2), 0);
     assert_int_equal(store_append(f->st, store_series_id(f->st, &lb),
@@ -466,6 +469,79 @@ test_panel_over_budget(void **state)
     assert_int_equal(heavy->queries[0].result->nseries, 1);
 }
 
+/* dash_width_fn over an array of widths by slot. */
+static int
+widths_of(void *ctx, int page, size_t slot)
+{
+    const int *w = ctx;
+
+    (void)page;
+    return w[slot];
+}
+
+/* The spacing of a result's first two points. */
+static int64_t
+spacing(const struct panel *p)
+{
+    const struct qresult *r = p->queries[0].result;
+
+    assert_non_null(r);
+    assert_true(r->nseries > 0 && r->series[0].npoints > 2);
+    return r->series[0].points[1].t - r->series[0].points[0].t;
+}
+
+/*
+ * Each panel gets Grafana's interval for its own width: 1h over 118
+ * cells is 30 s, over 58 cells 1 m (src/dash/dashmodel.h; the numbers
+ * are checked against Grafana's algorithm in test_dash_dashmodel.c).
+ * $__interval and $__rate_interval follow, and a panel whose width
+ * changes is expanded and evaluated again at its new step.
+ */
+static void
+test_step_per_panel_width(void **state)
+{
+    struct fixture *f = *state;
+    int widths[2] = { 118, 58 };
+    int64_t now = ALIGNED;
+    struct row *row;
+
+    add_clock(f->st, now);
+    f->d = adopt("range: 1h\nrows: [{panels: ["
+                 "{expr: 'sum_over_time(x[$__interval])'},"
+                 "{expr: 'rate(x[$__rate_interval])'}]}]\n");
+    dash_set_scrape_interval(f->d, 5000);
+    dash_set_width_fn(f->d, widths_of, widths);
+    assert_int_equal(dash_evaluate(f->d, f->st, now, -1), 0);
+    row = &dash_model(f->d)->pages[0].rows[0];
+    assert_string_equal(row->panels[0].queries[0].expr,
+                        "sum_over_time(x[30s])");
+    assert_int_equal(row->panels[0].step_ms, 30000);
+    assert_int_equal(spacing(&row->panels[0]), 30000);
+    /* rate: max(1m + 5s, 4 * 5s) */
+    assert_string_equal(row->panels[1].queries[0].expr, "rate(x[1m5s])");
+    assert_int_equal(row->panels[1].step_ms, 60000);
+    assert_int_equal(spacing(&row->panels[1]), 60000);
+    /* The second panel widens (a resize): same clock, new step. */
+    widths[1] = 118;
+    assert_int_equal(dash_evaluate(f->d, f->st, now, -1), 0);
+    assert_string_equal(row->panels[1].queries[0].expr, "rate(x[35s])");
+    assert_int_equal(spacing(&row->panels[1]), 30000);
+    /* A width not known keeps the last one. */
+    widths[0] = 0;
+    assert_int_equal(dash_evaluate(f->d, f->st, now, -1), 0);
+    assert_int_equal(row->panels[0].step_ms, 30000);
+    /* Grafana's maxDataPoints stands for the width, and a Min interval
+     * for the scrape interval (as a Grafana import sets them). */
+    row->panels[0].max_points = 60;
+    row->panels[1].min_interval_ms = 120000;
+    dash_set_range(f->d, 3600000);
+    assert_int_equal(row->panels[0].step_ms, 60000);
+    assert_string_equal(row->panels[0].queries[0].expr,
+                        "sum_over_time(x[1m])");
+    assert_int_equal(row->panels[1].step_ms, 120000);
+    assert_string_equal(row->panels[1].queries[0].expr, "rate(x[2m5s])");
+}
+
 int
 main(void)
 {
@@ -486,6 +562,8 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_variables_filled_at_first_evaluation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_panel_over_budget, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_step_per_panel_width, setup,
                                         teardown),
     };
 

@@ -611,9 +611,10 @@ parse_all(const struct dashboard *m)
                 const struct panel *p = &m->pages[pg].rows[r].panels[i];
 
                 for (size_t q = 0; q < p->nqueries; q++) {
+                    struct dashmodel_interval iv = { 15000, 60000 };
                     char *x = dashmodel_expand(p->queries[q].expr,
                                                m->variables, m->nvariables,
-                                               15000, m->range_ms, NULL);
+                                               &iv, m->range_ms, NULL);
                     struct diag d;
                     struct query *cq = qparse_query(x, strlen(x), &d);
 

@@ -35,7 +35,10 @@ var(const char *name, const char *const *vals, size_t n, size_t current,
 static char *
 expand(const char *text, const struct variable *vars, size_t n)
 {
-    return dashmodel_expand(text, vars, n, 30000, 3600000, NULL);
+    /* A panel 120 cells wide over an hour, 15 s scrapes. */
+    struct dashmodel_interval iv = dashmodel_interval(3600000, 120, 15000);
+
+    return dashmodel_expand(text, vars, n, &iv, 3600000, NULL);
 }
 
 static void
@@ -114,19 +117,105 @@ test_single_value_escaped_for_strings(void **state)
 static void
 test_builtin_intervals(void **state)
 {
+    struct dashmodel_interval iv;
     char *s;
 
     (void)state;
+    /* An hour over 120 cells: 30 s; rate: max(30s + 15s, 4 * 15s). */
+    iv = dashmodel_interval(3600000, 120, 0);
     s = dashmodel_expand("$__interval $__rate_interval $__range "
-                         "$__interval_ms $__range_ms $__range_s",
-                         NULL, 0, 30000, 3600000, NULL);
-    /* rate interval: max(30s + 15s, 4 * 15s) = 1m. */
-    assert_string_equal(s, "30s 1m 1h 30000 3600000 3600");
+                         "$__interval_ms $__rate_interval_ms $__range_ms "
+                         "$__range_s", NULL, 0, &iv, 3600000, NULL);
+    assert_string_equal(s, "30s 1m 1h 30000 60000 3600000 3600");
     free(s);
-    s = dashmodel_expand("[$__rate_interval]", NULL, 0, 60000, 3600000,
-                         NULL);
-    assert_string_equal(s, "[1m15s]");  /* 60s + 15s */
+    /* Over 60 cells: 1m, and 1m + 15s. */
+    iv = dashmodel_interval(3600000, 60, 0);
+    s = dashmodel_expand("[$__rate_interval]", NULL, 0, &iv, 3600000, NULL);
+    assert_string_equal(s, "[1m15s]");
     free(s);
+}
+
+/*
+ * Grafana's interval for a panel, the numbers worked by hand from its
+ * source (the Prometheus data source as Grafana 10-11 runs it):
+ *
+ * grafana-data/src/datetime/rangeutil.ts:
+ *   calculateInterval(range, resolution, lowLimitInterval):
+ *     intervalMs = roundInterval((to - from) / resolution);
+ *     if (lowLimitMs > intervalMs) intervalMs = lowLimitMs;
+ *   roundInterval(interval): "case interval < 17500: return 15000;
+ *     case interval < 25000: return 20000; case interval < 45000:
+ *     return 30000; ... case interval < 3500: return 2000; ..."
+ *   (resolution is the panel's maxDataPoints, its width; the low limit
+ *   the data source's scrape interval, '15s' when none is set)
+ * pkg/promlib/models/query.go, calculatePrometheusInterval:
+ *   "safeInterval := intervalCalculator.CalculateSafeInterval(
+ *    query.TimeRange, int64(safeResolution))" with safeResolution
+ *   11000, and the step is the larger of the two;
+ *   calculateRateInterval: "rateInterval := max(queryInterval +
+ *   scrapeIntervalDuration, 4 * scrapeIntervalDuration)", queryInterval
+ *   being the interval calculateInterval gave.
+ */
+static void
+test_grafana_interval(void **state)
+{
+    static const struct {
+        int64_t range;
+        int width;
+        int64_t scrape;
+        int64_t step, rate;
+    } cases[] = {
+        /* 1h / 200 = 18 s -> 20 s; rate max(35s, 60s) */
+        { 3600000, 200, 0, 20000, 60000 },
+        /* 1h / 118 = 30.5 s -> 30 s */
+        { 3600000, 118, 15000, 30000, 60000 },
+        /* 5m / 100 = 3 s -> 2 s, above a 1 s scrape; rate 4 * 1 s */
+        { 300000, 100, 1000, 2000, 4000 },
+        /* ... but never below a 15 s one: 15 s, rate 4 * 15 s */
+        { 300000, 100, 15000, 15000, 60000 },
+        /* 7d / 80 = 2.1 h -> 2h; rate 2h + 15s */
+        { 604800000, 80, 15000, 7200000, 7215000 },
+        /* 30d / 5 = 6d -> 1d */
+        { 2592000000, 5, 60000, 86400000, 86460000 },
+        /* 24h over 100000 cells: 864 ms -> 1 s, at the 1 s scrape; the
+         * step is 24h / 11000 = 7.85 s -> 10 s (Prometheus's point
+         * limit), while $__rate_interval keeps the interval's 1 s */
+        { 86400000, 100000, 1000, 10000, 4000 },
+        /* no width known: 200 cells */
+        { 21600000, 0, 0, 120000, 135000 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dashmodel_interval iv = dashmodel_interval(
+            cases[i].range, cases[i].width, cases[i].scrape);
+
+        assert_int_equal(iv.step_ms, cases[i].step);
+        assert_int_equal(iv.rate_ms, cases[i].rate);
+    }
+    /* A panel's own Min interval takes the scrape interval's place as
+     * the low limit (frontend calculateInterval's lowLimitInterval is
+     * the panel's interval when set, else the data source's), but
+     * $__rate_interval keeps the scrape interval: max(2m + 15s, 1m). */
+    {
+        struct dashmodel_interval iv = dashmodel_interval_min(
+            3600000, 118, 15000, 120000);
+
+        assert_int_equal(iv.step_ms, 120000);
+        assert_int_equal(iv.rate_ms, 135000);
+        /* below the scrape interval, as the user asked: 5m / 100 = 3 s
+         * -> 2 s over a 1 s minimum */
+        iv = dashmodel_interval_min(300000, 100, 15000, 1000);
+        assert_int_equal(iv.step_ms, 2000);
+        assert_int_equal(iv.rate_ms, 60000);
+    }
+    /* roundInterval's edges: each bound belongs to the next value. */
+    assert_int_equal(dashmodel_round_interval(9.99), 1);
+    assert_int_equal(dashmodel_round_interval(10), 10);
+    assert_int_equal(dashmodel_round_interval(17499), 15000);
+    assert_int_equal(dashmodel_round_interval(17500), 20000);
+    assert_int_equal(dashmodel_round_interval(209999), 120000);
+    assert_int_equal(dashmodel_round_interval(3628800000.0), 31536000000);
 }
 
 static void
@@ -135,7 +224,8 @@ test_offset_map(void **state)
     static const char *const w[] = { "15m" };
     struct variable v = var("w", w, 1, 0, false);
     size_t *map;
-    char *s = dashmodel_expand("rate(x[$w]) +", &v, 1, 1000, 1000, &map);
+    struct dashmodel_interval iv = { 1000, 4000 };
+    char *s = dashmodel_expand("rate(x[$w]) +", &v, 1, &iv, 1000, &map);
 
     (void)state;
     assert_string_equal(s, "rate(x[15m]) +");
@@ -334,6 +424,7 @@ main(void)
         cmocka_unit_test(test_all_is_an_escaped_alternation),
         cmocka_unit_test(test_single_value_escaped_for_strings),
         cmocka_unit_test(test_builtin_intervals),
+        cmocka_unit_test(test_grafana_interval),
         cmocka_unit_test(test_offset_map),
         cmocka_unit_test(test_label_values),
         cmocka_unit_test(test_set_values_keeps_selection),

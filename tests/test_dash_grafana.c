@@ -675,6 +675,36 @@ test_not_a_dashboard(void **state)
     assert_non_null(strstr(f->d.msg, "cannot open"));
 }
 
+/*
+ * A panel's query options: Min interval (the old ">1m" too) and Max
+ * data points are kept for the step (src/dash/dash.c); an interval that
+ * is a variable is noted and not used.
+ */
+static void
+test_query_options(void **state)
+{
+    struct fixture *f = *state;
+    const struct panel *p;
+
+    assert_int_equal(load_text(f, "{\"panels\": ["
+        "{\"type\": \"graph\", \"title\": \"a\", \"interval\": \"2m\","
+        " \"maxDataPoints\": 50, \"gridPos\": {\"x\": 0, \"y\": 0, \"w\": 8},"
+        " \"targets\": [{\"expr\": \"up\"}]},"
+        "{\"type\": \"graph\", \"title\": \"b\", \"interval\": \">30s\","
+        " \"gridPos\": {\"x\": 8, \"y\": 0, \"w\": 8},"
+        " \"targets\": [{\"expr\": \"up\"}]},"
+        "{\"type\": \"graph\", \"title\": \"c\", \"interval\": \"$iv\","
+        " \"gridPos\": {\"x\": 16, \"y\": 0, \"w\": 8},"
+        " \"targets\": [{\"expr\": \"up\"}]}]}"), 0);
+    p = f->m.pages[0].rows[0].panels;
+    assert_int_equal(p[0].min_interval_ms, 120000);
+    assert_int_equal(p[0].max_points, 50);
+    assert_int_equal(p[1].min_interval_ms, 30000);
+    assert_int_equal(p[1].max_points, 0);
+    assert_int_equal(p[2].min_interval_ms, 0);
+    assert_true(has_note(f, "panel 'c'", "min interval '$iv'", NULL));
+}
+
 int
 main(void)
 {
@@ -694,6 +724,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_huge_grid_positions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_huge_old_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_query_options, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_not_a_dashboard, setup,
                                         teardown),
     };

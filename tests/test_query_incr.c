@@ -50,7 +50,7 @@ struct variant {
 /* Steps on the samples' own times put them on the windows' edges. */
 static const struct variant variants[] = {
     { "aligned", 1, 1, 0, false, false, true },
-    { "retention", 1, 1, 0, true, false, false },
+    { "retention", 1, 1, 0, true, false, true },
     { "budget", 1, 1, 0, false, true, true },
     { "odd step", 2, 3, 1, true, false, false },
 };
@@ -307,7 +307,7 @@ frame(struct qincr *inc, struct qcache *cache, const struct query *q,
     diag_clear(&da);
     diag_clear(&db);
     if (cache != NULL)
-        qcache_clear(cache);
+        qcache_frame(cache, st);
     a = qincr_range(inc, q, st, cache, start, end, step, NULL, &da);
     b = qeval_range(q, st, start, end, step, &db);
     buf_init(&what, 0);
@@ -854,6 +854,61 @@ test_budget(void **state)
     store_free(st);
 }
 
+/* An interrupt hook that always says something more urgent waits. */
+static bool
+always(void *ctx)
+{
+    (*(int *)ctx)++;
+    return true;
+}
+
+/*
+ * An interrupted refresh (a key waiting in the dashboard) fails with
+ * QEVAL_INTERRUPTED but, unlike the budget and the flag, keeps the state:
+ * asked again, only the same new steps are evaluated, and the result is
+ * the full evaluation's.
+ */
+static void
+test_interrupted(void **state)
+{
+    struct store *st = store_new(0, 0);
+    struct query *q = parse("sum(rate(m[5m]))");
+    struct qincr *inc = qincr_new();
+    struct qincr_stats s;
+    struct qeval_ctl ctl;
+    struct qresult *r;
+    int asked = 0;
+    char msg[sizeof(((struct diag *)0)->msg)];
+
+    (void)state;
+    /* 300 series: a few steps are thousands of samples of work, so the
+     * evaluator reaches the points where it asks. */
+    for (int i = 0; i < 300; i++) {
+        char inst[16];
+
+        snprintf(inst, sizeof(inst), "s%d", i);
+        add_series(st, inst, 0, 60);
+    }
+    qeval_ctl_init(&ctl);
+    assert_false(refresh_within(inc, q, st, 10, 24, &ctl, &s, msg,
+                                sizeof(msg)));
+    assert_true(s.full);
+    ctl.interrupt = always;
+    ctl.interrupt_ctx = &asked;
+    assert_true(refresh_within(inc, q, st, 15, 29, &ctl, &s, msg,
+                               sizeof(msg)));
+    assert_int_equal(ctl.stopped, QEVAL_INTERRUPTED);
+    assert_true(asked > 0);
+    assert_string_equal(msg, "query was interrupted");
+    s = refresh(inc, q, st, 15, 29, MIN, &r);
+    assert_false(s.full);
+    assert_int_equal(s.evaluated, 5);
+    qresult_free(r);
+    qincr_free(inc);
+    qparse_free(q);
+    store_free(st);
+}
+
 /* A retention drop and new steps in one refresh: the steps at both ends
  * are evaluated, the middle is kept. */
 static void
@@ -888,6 +943,7 @@ main(void)
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_error_in_new_steps),
         cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_drop_and_new_steps),
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_conformance),

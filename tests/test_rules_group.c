@@ -6,6 +6,7 @@
  * duplicate label sets, the group limit and keep_firing_for.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -294,6 +295,69 @@ test_group_errors(void **state)
     rulefile_free(rf);
 }
 
+/*
+ * Each rule query runs within the group's budget: a cancel flag already
+ * set stops the expression and a template's query() alike, a sample
+ * limit below what the query needs gives Prometheus's error, and a rule
+ * that failed writes nothing. (The timeout shares the same ctl and is
+ * checked end to end in tests/e2e/test_serve_rules.sh.)
+ */
+static void
+test_group_budget(void **state)
+{
+    struct rulefile *rf = load(
+        "groups:\n- name: g\n  rules:\n"
+        "  - record: r\n    expr: sum_over_time(up[10m])\n"
+        "  - alert: A\n    expr: vector(1)\n"
+        "    annotations: {q: '{{ query \"up\" | first | value }}'}\n");
+    struct store *st = store_new(0, 0);
+    struct rule_group *g = rule_group_new(&rf->groups[0]);
+    uint32_t up = series(st, "up", "job", "a", NULL);
+    volatile sig_atomic_t stop = 0;
+    struct qeval_ctl ctl;
+    struct rule_group_opts o = { NULL, NULL, &ctl };
+    const struct rule_alert *a;
+    struct labels rec = { NULL, 0 };
+    uint32_t id;
+
+    (void)state;
+    for (int i = 0; i <= 10; i++)
+        store_append(st, up, i * MIN, i);
+    qeval_ctl_init(&ctl);
+    ctl.max_samples = 5;
+    rule_group_set_opts(g, &o);
+    assert_int_equal(rule_group_eval(g, st, 10 * MIN), 1);
+    assert_string_equal(rule_group_error(g, 0), "query processing would "
+                        "load too many samples into memory in query "
+                        "execution");
+    labels_put(&rec, LABEL_METRIC_NAME, "r");
+    labels_put(&rec, "job", "a");
+    assert_false(store_series_find(st, &rec, &id));
+    /* The alert's template query() fits in the same budget. */
+    assert_int_equal(rule_group_alerts(g, 1, &a), 1);
+    assert_string_equal(labels_get(&a->annotations, "q"), "10");
+    /* Cancelled: both expressions fail; the alert keeps its state, as
+     * a failed evaluation changes none in Prometheus. */
+    qeval_ctl_init(&ctl);
+    stop = 1;
+    ctl.cancel = &stop;
+    rule_group_set_opts(g, &o);
+    assert_int_equal(rule_group_eval(g, st, 11 * MIN), 2);
+    assert_non_null(rule_group_error(g, 0));
+    assert_non_null(rule_group_error(g, 1));
+    assert_int_equal(rule_group_alerts(g, 1, &a), 1);
+    assert_int_equal(a->active_at, 10 * MIN);
+    /* Back to the defaults: both run. */
+    rule_group_set_opts(g, &(struct rule_group_opts){ NULL, NULL, NULL });
+    assert_int_equal(rule_group_eval(g, st, 10 * MIN + 1), 0);
+    assert_true(store_series_find(st, &rec, &id));
+    assert_true(value_at(st, id, 10 * MIN + 1) == 55);
+    labels_release(&rec);
+    rule_group_free(g);
+    rulefile_free(rf);
+    store_free(st);
+}
+
 int
 main(void)
 {
@@ -303,6 +367,7 @@ main(void)
         cmocka_unit_test(test_group_keep_firing),
         cmocka_unit_test(test_group_recording),
         cmocka_unit_test(test_group_errors),
+        cmocka_unit_test(test_group_budget),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

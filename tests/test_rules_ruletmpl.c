@@ -208,7 +208,7 @@ static struct rule_group *
 group(const struct rulefile *rf, const char *url)
 {
     struct labels ext = { NULL, 0 };
-    struct rule_group_opts o = { &ext, url };
+    struct rule_group_opts o = { &ext, url, NULL };
     struct rule_group *g = rule_group_new(&rf->groups[0]);
 
     labels_put(&ext, "cluster", "eu1");

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "query/query.h"
+#include "src/base/yaml.h"
 #include "src/rulelist.h"
 #include "tests/support/fs.h"
 
@@ -199,12 +200,93 @@ test_marks(void **state)
         qresult_free(q[i].result);
 }
 
+/* The answer of the Debian Prometheus 2.42 to /api/v1/rules for a group
+ * with a recording rule and two alerting rules, one of them firing. */
+static const char prom_rules[] =
+    "{\"status\":\"success\",\"data\":{\"groups\":[{\"name\":\"cmp\",\"file\""
+    ":\"rules.yml\",\"rules\":[{\"name\":\"job:up:sum\",\"query\":\"sum by (j"
+    "ob) (up)\",\"health\":\"ok\",\"evaluationTime\":0.000224278,\"lastEvalua"
+    "tion\":\"2026-12-03T13:18:29.61410635Z\",\"type\":\"recording\"},{\"stat"
+    "e\":\"firing\",\"name\":\"Up\",\"query\":\"up == 1\",\"duration\":2,\"ke"
+    "epFiringFor\":0,\"labels\":{\"severity\":\"page\"},\"annotations\":{\"su"
+    "mmary\":\"up on {{ $labels.instance }} is {{ $value }}\"},\"alerts\":[{"
+    "\"labels\":{\"alertname\":\"Up\",\"instance\":\"127.0.0.1:19391\",\"job"
+    "\":\"self\",\"severity\":\"page\"},\"annotations\":{\"summary\":\"up on "
+    "127.0.0.1:19391 is 1\"},\"state\":\"firing\",\"activeAt\":\"2026-12-03T1"
+    "3:18:26.607088833Z\",\"value\":\"1e+00\"}],\"health\":\"ok\",\"evaluatio"
+    "nTime\":0.000195908,\"lastEvaluation\":\"2026-12-03T13:18:29.614333256Z"
+    "\",\"type\":\"alerting\"},{\"state\":\"inactive\",\"name\":\"Never\",\"q"
+    "uery\":\"up == 5\",\"duration\":0,\"keepFiringFor\":0,\"labels\":{},\"an"
+    "notations\":{},\"alerts\":[],\"health\":\"ok\",\"evaluationTime\":0.0000"
+    "47835,\"lastEvaluation\":\"2026-12-03T13:18:29.614536608Z\",\"type\":\"a"
+    "lerting\"}],\"interval\":1,\"limit\":0,\"evaluationTime\":0.000593978,\""
+    "lastEvaluation\":\"2026-12-03T13:18:29.614094904Z\"}]}}";
+
+/*
+ * A server's rules: rows as from a local rule set, with the server's
+ * health, times and alerts; /api/v1/alerts's counts win; a note is
+ * carried to the views.
+ */
+static void
+test_remote(void **state)
+{
+    struct fixture *f = *state;
+    struct api_groups g;
+    struct api_alerts none = { NULL, 0, NULL };
+    struct yaml_node *root;
+    char *err = NULL;
+    struct diag d;
+    const struct rule_group_row *gr;
+
+    root = yaml_load_buf("rules", prom_rules, strlen(prom_rules), &d);
+    assert_non_null(root);
+    assert_int_equal(api_decode_rules(yaml_get(root, "data"), &g, &err), 0);
+    rule_list_fill_remote(&f->rl, &g, NULL, NULL);
+    assert_true(f->rl.view.remote);
+    assert_null(f->rl.view.note);
+    assert_int_equal(f->rl.view.ngroups, 1);
+    gr = &f->rl.view.groups[0];
+    assert_string_equal(gr->name, "cmp");
+    assert_string_equal(gr->file, "rules.yml");
+    assert_int_equal(gr->interval_ms, 1000);
+    assert_int_equal(gr->last_eval_ms, 1796303909614LL);
+    assert_int_equal(gr->nrules, 3);
+    assert_false(gr->rules[0].alerting);
+    assert_string_equal(gr->rules[0].expr, "sum by (job) (up)");
+    assert_int_equal(gr->rules[0].health, RULE_HEALTH_OK);
+    assert_true(gr->rules[1].alerting);
+    assert_int_equal(gr->rules[1].for_ms, 2000);
+    assert_int_equal(gr->rules[1].state, ALERT_ROW_FIRING);
+    assert_int_equal(gr->rules[1].nalerts, 1);
+    assert_string_equal(labels_get(gr->rules[1].alerts[0].annotations,
+                                   "summary"), "up on 127.0.0.1:19391 is 1");
+    assert_true(gr->rules[1].alerts[0].value == 1);
+    assert_int_equal(gr->rules[2].state, ALERT_ROW_INACTIVE);
+    assert_int_equal(f->rl.view.firing, 1);
+    assert_int_equal(f->rl.view.pending, 0);
+    /* /api/v1/alerts answered with none: its count wins. */
+    rule_list_fill_remote(&f->rl, &g, &none, "HTTP 503");
+    assert_int_equal(f->rl.view.firing, 0);
+    assert_string_equal(f->rl.view.note, "HTTP 503");
+    /* No answer yet, a note: no groups. */
+    rule_list_fill_remote(&f->rl, NULL, NULL, "this server has no "
+                          "/api/v1/rules (HTTP 404)");
+    assert_int_equal(f->rl.view.ngroups, 0);
+    assert_non_null(f->rl.view.note);
+    rule_list_fill(&f->rl, NULL);
+    assert_false(f->rl.view.remote);
+    assert_null(f->rl.view.note);
+    api_groups_fini(&g);
+    yaml_tree_free(root);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remote, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,7 +171,7 @@ static void
 test_complete_list_cycles(void **state)
 {
     struct ts_fixed f = { .calls = 0 };
-    struct explore_completer comp = { &f, ts_fixed_complete };
+    struct explore_completer comp = { &f, ts_fixed_complete, NULL };
     struct explore *ex = explore_new(NULL);
     char *s;
 
@@ -220,6 +220,62 @@ test_complete_list_cycles(void **state)
     type(ex, "u");
     assert_int_equal(key(ex, '\t'), EXPLORE_NONE);
     assert_int_equal(f.calls, 3);
+    explore_free(ex);
+}
+
+/* A source whose values arrive later, as a server's do: it has none
+ * until `arrived` is set, and says so through pending. */
+struct late {
+    bool arrived;
+    int calls;
+};
+
+static size_t
+late_complete(void *ctx, const char *label, const char ***out)
+{
+    static const char *const vals[] = { "api", "db" };
+    struct late *l = ctx;
+    size_t n = l->arrived && label != NULL ? 2 : 0;
+
+    l->calls++;
+    *out = xcalloc(3, sizeof(**out));
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = vals[i];
+    return n;
+}
+
+static bool
+late_pending(void *ctx)
+{
+    return !((struct late *)ctx)->arrived;
+}
+
+static void
+test_complete_waits_for_names(void **state)
+{
+    struct late l = { false, 0 };
+    struct explore_completer comp = { &l, late_complete, late_pending };
+    struct explore *ex = explore_new(NULL);
+
+    (void)state;
+    explore_set_completer(ex, &comp);
+    type(ex, "up{job=\"d");
+    /* Nothing yet: the Tab waits, and nothing changes. */
+    assert_int_equal(key(ex, '\t'), EXPLORE_NONE);
+    /* The values come: the waiting Tab completes without another key. */
+    l.arrived = true;
+    assert_true(explore_names_arrived(ex));
+    assert_string_equal(line_of(ex), "up{job=\"db\"");
+    /* Once only: a second arrival changes nothing. */
+    assert_false(explore_names_arrived(ex));
+    /* A key typed while waiting cancels the wait. */
+    l.arrived = false;
+    type(ex, "}+up{job=\"a");
+    assert_int_equal(key(ex, '\t'), EXPLORE_NONE);
+    type(ex, "p");
+    l.arrived = true;
+    assert_false(explore_names_arrived(ex));
+    assert_string_equal(line_of(ex), "up{job=\"db\"}+up{job=\"ap");
     explore_free(ex);
 }
 
@@ -477,6 +533,7 @@ main(void)
         cmocka_unit_test(test_enter_and_escape),
         cmocka_unit_test(test_prompt_screen),
         cmocka_unit_test(test_complete_list_cycles),
+        cmocka_unit_test(test_complete_waits_for_names),
         cmocka_unit_test(test_history_round_trip),
         cmocka_unit_test(test_error_caret),
         cmocka_unit_test(test_vector_table),

@@ -55,7 +55,7 @@ static struct rule_row rules[] = {
 static struct rule_group_row groups[] = {
     { "containers", "rules/c.yml", 15000, NOW - 4000, 0.0019, rules, 4 },
 };
-static struct rule_view rv = { groups, 1, 4, 1, 1, NULL, 0 };
+static struct rule_view rv = { groups, 1, 4, 1, 1, NULL, 0, false, NULL };
 
 /* Line n of text s, copied into out. */
 static void
@@ -225,6 +225,59 @@ test_no_rules(void **state)
     canvas_free(c);
 }
 
+/*
+ * A server's rules: its note (no rules API, or its error) in crit in
+ * both views instead of the local hint; with groups, the note above
+ * them; an empty answer says the server has none; counts from its
+ * alerts even without groups.
+ */
+static void
+test_remote_note(void **state)
+{
+    struct canvas *c = canvas_new(60, 8, true);
+    struct rules_state rs = { 0 };
+    struct rule_view nothing = { .remote = true, .note = "this server has "
+                                 "no /api/v1/rules (HTTP 404)" };
+    struct rule_view no_groups = { .remote = true };
+    struct rule_view both = rv;
+    char *s, l[128];
+
+    (void)state;
+    view_draw_alerts(c, (struct rect){ 0, 0, 60, 8 }, &nothing, &rs, NOW);
+    s = ts_canvas_text(c);
+    line(s, 2, l, sizeof l);
+    assert_string_equal(l, "this server has no /api/v1/rules (HTTP 404)");
+    assert_int_equal(canvas_cell(c, 0, 2)->role, ROLE_CRIT);
+    assert_null(strstr(s, "no rules loaded"));
+    free(s);
+    canvas_clear(c);
+    view_draw_rules(c, (struct rect){ 0, 0, 60, 8 }, &nothing, &rs, NOW);
+    s = ts_canvas_text(c);
+    line(s, 1, l, sizeof l);
+    assert_string_equal(l, "this server has no /api/v1/rules (HTTP 404)");
+    free(s);
+    canvas_clear(c);
+    view_draw_rules(c, (struct rect){ 0, 0, 60, 8 }, &no_groups, &rs, NOW);
+    s = ts_canvas_text(c);
+    line(s, 1, l, sizeof l);
+    assert_string_equal(l, "the server has no rule groups");
+    free(s);
+    canvas_clear(c);
+    both.remote = true;
+    both.note = "HTTP 503: unavailable";
+    view_draw_rules(c, (struct rect){ 0, 0, 60, 8 }, &both, &rs, NOW);
+    s = ts_canvas_text(c);
+    line(s, 1, l, sizeof l);
+    assert_string_equal(l, "HTTP 503: unavailable");
+    line(s, 3, l, sizeof l);
+    assert_non_null(strstr(l, rv.groups[0].name));
+    free(s);
+    nothing.firing = 2;
+    assert_true(view_rules_counts_width(&nothing) > 0);
+    assert_int_equal(view_rules_counts_width(&no_groups), 0);
+    canvas_free(c);
+}
+
 /* The title bar shows the counts; firing in crit, pending in warn. */
 static void
 test_title_counts(void **state)
@@ -324,7 +377,7 @@ test_alert_band(void **state)
                            .now_ms = NOW };
     int64_t spans[2] = { NOW - 1000000, NOW };
     struct panel_alert_marks m = { &p, spans, 1 };
-    struct rule_view marked = { groups, 1, 4, 1, 0, &m, 1 };
+    struct rule_view marked = { groups, 1, 4, 1, 0, &m, 1, false, NULL };
     struct canvas *c = canvas_new(62, 12, true);
     struct view_state vs = { .rules = &marked, .view = 0 };
     char *s, l[128];
@@ -357,6 +410,7 @@ main(void)
         cmocka_unit_test(test_alerts_scroll),
         cmocka_unit_test(test_rules_view),
         cmocka_unit_test(test_no_rules),
+        cmocka_unit_test(test_remote_note),
         cmocka_unit_test(test_title_counts),
         cmocka_unit_test(test_counts_in_status_bar),
         cmocka_unit_test(test_narrow),

@@ -32,6 +32,10 @@ struct explore {
     struct lineedit *line;
     struct history *hist;
     struct complete *comp;
+    bool (*pending)(void *ctx);     /* the completer's, or NULL */
+    void *pending_ctx;
+    int tab_wait;               /* a Tab (1) or Shift-Tab (-1) that found
+                                 * nothing while names were coming; 0 */
     char *ran;                  /* the expression Enter ran */
     struct qresult *res;
     bool has_err;
@@ -70,10 +74,34 @@ explore_free(struct explore *ex)
 void
 explore_set_completer(struct explore *ex, const struct explore_completer *c)
 {
-    if (c != NULL && c->complete != NULL)
-        complete_set_source(ex->comp, c->complete, c->ctx);
-    else
-        complete_set_source(ex->comp, NULL, NULL);
+    bool on = c != NULL && c->complete != NULL;
+
+    complete_set_source(ex->comp, on ? c->complete : NULL,
+                        on ? c->ctx : NULL);
+    ex->pending = on ? c->pending : NULL;
+    ex->pending_ctx = on ? c->ctx : NULL;
+    ex->tab_wait = 0;
+}
+
+/* Tab or Shift-Tab; with nothing to offer while the completer still
+ * waits for names, the key is kept for when they come. */
+static enum explore_outcome
+key_tab(struct explore *ex, int dir)
+{
+    ex->tab_wait = 0;
+    if (complete_step(ex->comp, ex->line, dir))
+        return EXPLORE_CHANGED;
+    if (ex->pending != NULL && ex->pending(ex->pending_ctx))
+        ex->tab_wait = dir;
+    return EXPLORE_NONE;
+}
+
+bool
+explore_names_arrived(struct explore *ex)
+{
+    int dir = ex->tab_wait;
+
+    return dir != 0 && key_tab(ex, dir) == EXPLORE_CHANGED;
 }
 
 const char *
@@ -136,8 +164,8 @@ explore_key(struct explore *ex, const struct screen_event *ev)
     int key = ev->key;
 
     if (key == '\t' || key == SCREEN_KEY_BTAB)
-        return complete_step(ex->comp, ex->line, key == '\t' ? 1 : -1)
-               ? EXPLORE_CHANGED : EXPLORE_NONE;
+        return key_tab(ex, key == '\t' ? 1 : -1);
+    ex->tab_wait = 0;
     if (key == 0x1b && complete_count(ex->comp) > 1) {
         /* Esc first closes an open list, keeping what it inserted. */
         complete_close(ex->comp);

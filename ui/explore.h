@@ -27,10 +27,14 @@
 struct explore;
 
 /* Where completions come from: src/ fills it from the store. complete
- * says what it answers and how (see complete_fn). */
+ * says what it answers and how (see complete_fn). pending, when set,
+ * says whether names complete asked for are still on their way (a
+ * server answers later): a Tab that finds nothing meanwhile waits for
+ * them (explore_names_arrived). */
 struct explore_completer {
     void *ctx;
     complete_fn complete;
+    bool (*pending)(void *ctx);
 };
 
 enum explore_outcome {
@@ -54,6 +58,12 @@ void explore_set_completer(struct explore *ex,
  * Up, Down, PgUp, PgDn, Enter and Esc. */
 enum explore_outcome explore_key(struct explore *ex,
                                  const struct screen_event *ev);
+/*
+ * Names the completer was waiting for have arrived: a Tab that found
+ * nothing while they were on their way, with no key since, is taken
+ * again now. Returns whether the line changed (redraw).
+ */
+bool explore_names_arrived(struct explore *ex);
 /* The expression Enter ran; valid until the next key. */
 const char *explore_expr(const struct explore *ex);
 /*

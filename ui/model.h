@@ -223,6 +223,13 @@ struct panel {
     size_t nqueries;
     bool dirty;             /* results changed since the last draw */
     enum panel_sort sort;   /* bars/tables: order of the rows */
+    int64_t step_ms;        /* its queries' step (each panel has its
+                             * own, from its width); 0: the dashboard's */
+    int64_t min_interval_ms;    /* Grafana's "Min interval": the lowest
+                                 * step, instead of the scrape interval;
+                                 * 0: none */
+    int max_points;         /* Grafana's maxDataPoints: the width the
+                             * step is worked out for; 0: its own */
 
     /* How its series are shown, as Grafana configures it. */
     char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */
@@ -394,6 +401,10 @@ struct rule_view {
     size_t firing, pending;             /* active alerts by state */
     const struct panel_alert_marks *marks;
     size_t nmarks;
+    bool remote;                        /* a server's rules (--source,
+                                         * attach), not the rule files */
+    const char *note;                   /* why a server's rules are not
+                                         * (all) shown, or NULL */
 };
 
 #endif

@@ -8,10 +8,12 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -54,6 +56,7 @@ struct screen {
     const struct theme *theme;
     struct theme *owned;        /* the theme -t named, freed at close */
     struct canvas *last;        /* what the terminal shows now */
+    unsigned short rows, cols;  /* the size screen_input_waiting last saw */
 };
 
 /* A theme colour as this depth names it; -1 is the terminal default. */
@@ -162,6 +165,21 @@ setup_input(void)
                      NULL) != 0;
 }
 
+/* Reads the terminal's size into s->rows and s->cols; true when it is
+ * not what they held. */
+static bool
+size_changed(struct screen *s)
+{
+    struct winsize ws;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0
+        || (ws.ws_row == s->rows && ws.ws_col == s->cols))
+        return false;
+    s->rows = ws.ws_row;
+    s->cols = ws.ws_col;
+    return true;
+}
+
 struct screen *
 screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
 {
@@ -192,6 +210,7 @@ screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
     set_term(term);
     curses_active = true;
     s = xcalloc(1, sizeof *s);
+    size_changed(s);
     s->term = term;
     s->ascii = ascii;
     s->depth = detect_depth(no_color);
@@ -268,6 +287,14 @@ screen_fd(const struct screen *s)
 {
     (void)s;
     return STDIN_FILENO;
+}
+
+bool
+screen_input_waiting(struct screen *s)
+{
+    struct pollfd p = { .fd = screen_fd(s), .events = POLLIN };
+
+    return poll(&p, 1, 0) > 0 || size_changed(s);
 }
 
 static attr_t

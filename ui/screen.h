@@ -71,6 +71,13 @@ bool screen_ascii(const struct screen *s);
 /* The fd input arrives on. */
 int screen_fd(const struct screen *s);
 /*
+ * Whether a key or a resize waits to be read: the input fd is readable,
+ * or the terminal's size changed since this was last asked (each change
+ * is told once). Two system calls, no ncurses input: cheap enough to ask
+ * between units of work.
+ */
+bool screen_input_waiting(struct screen *s);
+/*
  * Shows c: writes the cells that differ from the last canvas shown (all
  * of them, after clearing the terminal, when full is set), then one
  * doupdate.

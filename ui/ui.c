@@ -114,6 +114,12 @@ ui_input_fd(const struct ui *ui)
     return screen_fd(ui->scr);
 }
 
+bool
+ui_input_waiting(struct ui *ui)
+{
+    return screen_input_waiting(ui->scr);
+}
+
 /* Moves the targets selection; true when key was a movement. */
 static bool
 targets_key(struct ui *ui, int key, size_t ntargets)
@@ -561,6 +567,69 @@ void
 ui_set_rules(struct ui *ui, const struct rule_view *rv)
 {
     ui->vs.rules = rv;
+}
+
+/* The width inside its frame of panel slot of pg laid out in body; 0
+ * when there is no such panel. */
+static int
+laid_out_width(const struct page *pg, struct rect body, size_t slot)
+{
+    size_t n = layout_npanels(pg);
+    struct rect *rs;
+    int w;
+
+    if (slot >= n)
+        return 0;
+    rs = xcalloc(n + 1, sizeof(*rs));
+    layout_page(pg, body, NULL, rs, NULL);
+    w = rs[slot].w - 2;
+    free(rs);
+    return w > 0 ? w : 1;
+}
+
+int
+ui_panel_width(const struct ui *ui, const struct dashboard *d, int page,
+               size_t slot)
+{
+    struct rect body = body_rect(ui);
+
+    if (page < 0 || (size_t)page >= d->npages)
+        return 0;
+    if (page == ui_current_page(ui)) {
+        /* Zoomed, the focused panel has the body; the others, hidden,
+         * keep the width they had. */
+        if (ui->vs.zoom)
+            return (int)slot == ui->vs.focus ? body.w - 2 : 0;
+        for (int i = 0; i < ui->vs.npanels; i++)
+            if (ui->vs.panel_of[i] == (int)slot)
+                return ui->vs.panels[i].w - 2;
+    }
+    return laid_out_width(&d->pages[page], body, slot);
+}
+
+int
+ui_explore_width(const struct ui *ui)
+{
+    int w = body_rect(ui).w - 2;
+
+    return w > 0 ? w : 1;
+}
+
+int
+ui_text_panel_width(const struct dashboard *d, int page, size_t slot,
+                    int width)
+{
+    if (page < 0 || (size_t)page >= d->npages)
+        return 0;
+    return laid_out_width(&d->pages[page],
+                          (struct rect){ 0, 0, width < 20 ? 20 : width,
+                                         1000 }, slot);
+}
+
+bool
+ui_explore_names_arrived(struct ui *ui)
+{
+    return explore_names_arrived(ui->explore);
 }
 
 void

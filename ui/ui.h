@@ -49,6 +49,8 @@ void ui_close(struct ui *ui);
 void ui_restore_terminal(void);
 /* The fd the main loop polls for input (stdin). */
 int ui_input_fd(const struct ui *ui);
+/* Whether a key or a resize waits (screen_input_waiting). */
+bool ui_input_waiting(struct ui *ui);
 
 /* What input asks of src/; ui_handle_input ORs them together. */
 enum ui_flag {
@@ -99,6 +101,9 @@ void ui_explore_result(struct ui *ui, struct qresult *res,
 void ui_set_rules(struct ui *ui, const struct rule_view *rv);
 /* Where explore's Tab completion gets names from; copied. */
 void ui_set_completer(struct ui *ui, const struct explore_completer *c);
+/* The completer's names arrived: explore_names_arrived; true when the
+ * screen must be drawn again. */
+bool ui_explore_names_arrived(struct ui *ui);
 /* The focused panel of the page shown (layout order: rows top to
  * bottom, panels left to right; while a row header has the focus, the
  * panel that had it last), whether it is zoomed, and the series filter
@@ -119,6 +124,19 @@ void ui_set_containers(struct ui *ui, const struct container_table *t);
 /* Makes the containers view the one shown, sorted by CPU. */
 void ui_show_containers(struct ui *ui, const struct dashboard *d);
 
+/*
+ * The width in cells inside its frame of panel slot (layout order) of
+ * page: as last drawn when it is the page shown (the body's when it is
+ * zoomed; 0 for the others then, hidden), else as the screen would lay
+ * it out now. 0 when there is no such panel.
+ */
+int ui_panel_width(const struct ui *ui, const struct dashboard *d, int page,
+                   size_t slot);
+/* The width of explore's graph: the body's, inside a frame. */
+int ui_explore_width(const struct ui *ui);
+/* The same in ui_render_text's text, width cells wide. */
+int ui_text_panel_width(const struct dashboard *d, int page, size_t slot,
+                        int width);
 /* Whether panel (layout order) of the page shown was in sight in the
  * last draw (ui/view_page.h); false on other views. */
 bool ui_in_sight(const struct ui *ui, size_t panel);

@@ -429,7 +429,12 @@ draw_panel(struct canvas *c, struct rect r, const struct panel *p,
            bool focused)
 {
     struct panel fp;
+    struct widget_ctx own = *ctx;
 
+    /* Points one panel's step apart are neighbours, not a gap. */
+    if (p->step_ms > 0)
+        own.step_ms = p->step_ms;
+    ctx = &own;
     canvas_fill(c, r, ' ', ROLE_DEFAULT, 0);
     if (vs != NULL && vs->filter != NULL) {
         filter_panel(vs->filter, p, &fp);

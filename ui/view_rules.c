@@ -167,15 +167,37 @@ empty_note(struct canvas *c, int y, int w, const char *what)
     return 1;
 }
 
+/*
+ * What both views show first: a server's note (why its rules are not
+ * shown, or not fresh: its error text, or that it has no rules API),
+ * then, when there are no groups, why the list is empty. Returns the
+ * lines used; *done when nothing else is to be shown.
+ */
+static int
+head_notes(struct canvas *c, int w, const struct rule_view *rv, bool *done)
+{
+    int y = 0;
+
+    *done = rv == NULL || rv->ngroups == 0;
+    if (rv != NULL && rv->note != NULL)
+        y += wrapped(c, 0, y, w, rv->note, ROLE_CRIT) + !*done;
+    if (!*done || (rv != NULL && rv->note != NULL))
+        return y;
+    return y + empty_note(c, y, w, rv != NULL && rv->remote
+                          ? "the server has no rule groups"
+                          : "no rules loaded (--rules FILE, or "
+                            "rule_files in the --config file)");
+}
+
 static int
 alerts_content(struct canvas *c, int w, const struct rule_view *rv,
                unsigned hide, int64_t now_ms)
 {
-    int y = 0, shown = 0;
+    bool done;
+    int y = head_notes(c, w, rv, &done), top = y, shown = 0;
 
-    if (rv == NULL || rv->ngroups == 0)
-        return empty_note(c, y, w, "no rules loaded (--rules FILE, or "
-                          "rule_files in the --config file)");
+    if (done)
+        return y;
     for (size_t g = 0; g < rv->ngroups; g++) {
         const struct rule_group_row *gr = &rv->groups[g];
         bool headed = false;
@@ -186,7 +208,7 @@ alerts_content(struct canvas *c, int w, const struct rule_view *rv,
             if (!r->alerting || (hide & (1u << r->state)))
                 continue;
             if (!headed)
-                y += (y > 0) + group_heading(c, y + (y > 0), w, gr);
+                y += (y > top) + group_heading(c, y + (y > top), w, gr);
             headed = true;
             y += alert_rule_lines(c, y, w, r, now_ms);
             shown++;
@@ -367,11 +389,11 @@ static int
 rules_content(struct canvas *c, int w, const struct rule_view *rv,
               int64_t now_ms)
 {
-    int y = 0;
+    bool done;
+    int y = head_notes(c, w, rv, &done);
 
-    if (rv == NULL || rv->ngroups == 0)
-        return empty_note(c, y, w, "no rules loaded (--rules FILE, or "
-                          "rule_files in the --config file)");
+    if (done)
+        return y;
     for (size_t g = 0; g < rv->ngroups; g++) {
         y += (g > 0) + rules_group_lines(c, y + (g > 0), w, &rv->groups[g],
                                          now_ms);
@@ -407,6 +429,14 @@ view_draw_rules(struct canvas *c, struct rect r, const struct rule_view *rv,
     scrolled(c, r, 1, &rs->rules_scroll, fill_rules, rv, NULL, now_ms);
 }
 
+/* Counts are shown when there are rules, or (a server whose rules API
+ * is missing) alerts. */
+static bool
+has_counts(const struct rule_view *rv)
+{
+    return rv != NULL && (rv->ngroups > 0 || rv->firing + rv->pending > 0);
+}
+
 /* The two counts' text. */
 static void
 counts_text(const struct rule_view *rv, char *f, char *p, size_t n)
@@ -420,7 +450,7 @@ view_rules_counts_width(const struct rule_view *rv)
 {
     char f[32], p[32];
 
-    if (rv == NULL || rv->ngroups == 0)
+    if (!has_counts(rv))
         return 0;
     counts_text(rv, f, p, sizeof f);
     return canvas_text_width(f) + 2 + canvas_text_width(p);
@@ -433,7 +463,7 @@ view_rules_counts(struct canvas *c, int x, int y, int w,
     char f[32], p[32];
     int n;
 
-    if (rv == NULL || rv->ngroups == 0 || w <= 0)
+    if (!has_counts(rv) || w <= 0)
         return 0;
     counts_text(rv, f, p, sizeof f);
     n = canvas_text(c, x, y, w, f, rv->firing > 0 ? ROLE_CRIT : ROLE_GOOD,

@@ -5,7 +5,9 @@
  * with its state, since when, value, labels and annotations; rules can
  * be filtered by state. Rules: per group (file, interval, last round and
  * what it took), each rule with its expression, health, last evaluation,
- * duration and last error. Both scroll; nothing is sorted here.
+ * duration and last error. Both scroll; nothing is sorted here. On a
+ * server (rule_view.remote) both show its note first: why its rules are
+ * missing or stale (no rules API, or its error text).
  *
  * Ownership: everything is borrowed for the call; rules_state is a plain
  * value the caller keeps.

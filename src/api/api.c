@@ -11,11 +11,13 @@
 #include "src/api/api.h"
 
 #include <pthread.h>
+#include <ctype.h>
 #include <errno.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -71,6 +73,8 @@ struct api {
 static const char *const empty_docs[API_DOC_COUNT] = {
     [API_DOC_TARGETS] = "{\"activeTargets\":[],\"droppedTargets\":[]}",
     [API_DOC_RULES] = "{\"groups\":[]}",
+    [API_DOC_RULES_ALERT] = "{\"groups\":[]}",
+    [API_DOC_RULES_RECORD] = "{\"groups\":[]}",
     [API_DOC_ALERTS] = "{\"alerts\":[]}",
     [API_DOC_METADATA] = "{}",
     [API_DOC_CONFIG] = "{\"yaml\":\"\"}",
@@ -353,6 +357,39 @@ handle_query_range(struct api *a, const struct api_params *p,
     qparse_free(q);
 }
 
+/* Prometheus lower-cases type before it looks, and says so. */
+static void
+bad_type(const char *type, struct http_response *rs)
+{
+    char *low = xstrdup(type);
+
+    for (char *c = low; *c != '\0'; c++)
+        *c = (char)tolower((unsigned char)*c);
+    reply_error(rs, "bad_data", "invalid parameter \"type\": not "
+                "supported value \"%s\"", low);
+    free(low);
+}
+
+/*
+ * /api/v1/rules: every rule, or with type=alert or type=record (any case)
+ * those of one kind; each published by the loop in all three forms.
+ */
+static void
+handle_rules(struct api *a, const struct api_params *p,
+             struct http_response *rs)
+{
+    const char *type = api_params_get(p, "type");
+
+    if (type == NULL || *type == '\0')
+        reply_doc(a, API_DOC_RULES, rs);
+    else if (strcasecmp(type, "alert") == 0)
+        reply_doc(a, API_DOC_RULES_ALERT, rs);
+    else if (strcasecmp(type, "record") == 0)
+        reply_doc(a, API_DOC_RULES_RECORD, rs);
+    else
+        bad_type(type, rs);
+}
+
 /* --- /metrics, /-/ready, /-/reload -------------------------------------- */
 
 static void
@@ -520,7 +557,6 @@ static const struct {
     enum api_doc doc;
 } docs[] = {
     { "/api/v1/targets", API_DOC_TARGETS },
-    { "/api/v1/rules", API_DOC_RULES },
     { "/api/v1/alerts", API_DOC_ALERTS },
     { "/api/v1/metadata", API_DOC_METADATA },
     { "/api/v1/status/config", API_DOC_CONFIG },
@@ -564,6 +600,9 @@ route_api(struct api *a, const struct http_request *rq,
         if (method_ok(rq, GET, rs))
             api_meta_label_values(a->st, name, rq->params, rs);
         free(name);
+    } else if (strcmp(path, "/api/v1/rules") == 0) {
+        if (method_ok(rq, GET, rs))
+            handle_rules(a, rq->params, rs);
     } else if (strcmp(path, "/api/v1/status/tsdb") == 0) {
         if (method_ok(rq, GET, rs))
             api_tsdb_status(a->st, rs);

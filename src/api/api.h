@@ -37,6 +37,8 @@ struct api_limits {
 enum api_doc {
     API_DOC_TARGETS,            /* /api/v1/targets */
     API_DOC_RULES,              /* /api/v1/rules */
+    API_DOC_RULES_ALERT,        /* /api/v1/rules?type=alert */
+    API_DOC_RULES_RECORD,       /* /api/v1/rules?type=record */
     API_DOC_ALERTS,             /* /api/v1/alerts */
     API_DOC_METADATA,           /* /api/v1/metadata */
     API_DOC_CONFIG,             /* /api/v1/status/config */

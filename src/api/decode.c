@@ -423,6 +423,8 @@ decode_group(struct arena *a, const struct yaml_node *n, struct api_group *g,
     g->name = field(a, n, "name");
     g->file = field(a, n, "file");
     g->interval_s = number_field(n, "interval");
+    g->eval_s = number_field(n, "evaluationTime");
+    g->last_eval_ms = time_field(n, "lastEvaluation");
     g->rules = arena_calloc(a, yaml_seq_size(rules) + 1, sizeof(*g->rules));
     for (size_t i = 0; i < yaml_seq_size(rules); i++)
         if (decode_rule(a, yaml_seq_at(rules, i), &g->rules[g->nrules++],

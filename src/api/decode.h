@@ -104,6 +104,8 @@ struct api_group {
     const char *name;
     const char *file;
     double interval_s;
+    double eval_s;              /* evaluationTime of its last round */
+    int64_t last_eval_ms;       /* 0: never */
     struct api_rule *rules;
     size_t nrules;
 };

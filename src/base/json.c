@@ -257,6 +257,19 @@ json_format_value(double v, struct buf *out)
     put_fixed(out, &x);
 }
 
+void
+json_format_exp(double v, struct buf *out)
+{
+    struct dec x;
+
+    if (isnan(v) || isinf(v)) {
+        buf_puts(out, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    shortest(v, &x);
+    put_exp(out, &x, false);
+}
+
 /* Prometheus's jsonutil.MarshalValue: 'f', or 'e' at the extremes. */
 void
 json_prom_value(struct buf *out, double v)

@@ -41,5 +41,9 @@ void json_prom_value(struct buf *out, double v);
 /* Appends v as Go's FormatFloat(v, 'f', -1, 64) writes it, unquoted
  * ("NaN", "+Inf" and "-Inf" for the others): promtool's sample values. */
 void json_format_value(double v, struct buf *out);
+/* Appends v as Go's FormatFloat(v, 'e', -1, 64) writes it, unquoted
+ * ("1e+00", "2.5e-07", "0e+00", "NaN", "+Inf"): an alert's value in the
+ * rules and alerts APIs. */
+void json_format_exp(double v, struct buf *out);
 
 #endif

@@ -3,8 +3,11 @@
  * file) with its template variables expanded and its PromQL compiled,
  * evaluated per frame against the store, or on a Prometheus-compatible
  * server (dash_set_remote: src/api/range.h keeps each query's points, and
- * the answers arrive while the loop runs). It draws nothing and reads no
- * files.
+ * the answers arrive while the loop runs). Each panel has its own step,
+ * Grafana's for its width (src/dash/dashmodel.h). It draws nothing and
+ * reads no files. It runs just past 1000 lines because the store and the
+ * server paths share every step of a frame (variables, intervals,
+ * queueing, the value at now) and read best side by side.
  */
 #include "src/dash/dash.h"
 
@@ -26,6 +29,7 @@
 struct dash_query {
     struct panel_query *pq;
     struct panel *panel;
+    size_t pnl;                 /* its panel's index in dash.panels */
     int page;
     struct query *compiled;     /* NULL when the expression is bad */
     char *tmpl;                 /* the expression before $var expansion */
@@ -37,22 +41,35 @@ struct dash_query {
     uint64_t done_version;      /* and the store's version then */
 };
 
-/* A panel title as written, before $var expansion. */
-struct dash_title {
+/*
+ * A panel: its title as written, before $var expansion, and the
+ * interval its width gives its queries ($__interval, $__rate_interval
+ * and the step), as Grafana gives each panel its own.
+ */
+struct dash_panel {
     struct panel *panel;
     char *tmpl;
+    int page;
+    size_t slot;                /* on its page, layout order */
+    int width;                  /* cells, from the width function; 0:
+                                 * not known (DASHMODEL_DEFAULT_WIDTH) */
+    struct dashmodel_interval iv;
 };
 
 struct dash {
     struct dashboard model;
     struct dash_query *queries;
     size_t nqueries;
-    struct dash_title *titles;
-    size_t ntitles;
-    struct qcache *cache;       /* this frame's decoded series and
-                                 * aggregations, shared by its panels */
-    uint64_t cache_version;     /* the store's, when the cache was
-                                 * last emptied */
+    struct dash_panel *panels;
+    size_t npanels;
+    struct dashmodel_interval iv;   /* at the default width: the model's
+                                     * step_ms, variables, explore */
+    int64_t scrape_ms;          /* the source's scrape interval; 0: not
+                                 * known */
+    dash_width_fn width_fn;     /* panels' widths, or NULL */
+    void *width_ctx;
+    struct qcache *cache;       /* decoded series, kept across frames,
+                                 * and a frame's shared aggregations */
     bool vars_stale;            /* variables to read again before the
                                  * next evaluation */
     char **var_errors;          /* per variable: why its query failed */
@@ -61,20 +78,18 @@ struct dash {
     /* Remote (dash_set_remote): the server, the variable being read
      * (var_order[var_k]) and whether any changed in this pass. */
     struct api_client *client;
-    int64_t min_step_ms;        /* the server's scrape_interval */
     struct api_req *var_req;
     size_t *var_order, var_k;
     bool var_changed;
     int64_t var_now;
-    /* The frame being evaluated (dash_frame_begin): its clock and grid,
-     * the queries left (indexes, in order) and how many failed. */
+    /* The frame being evaluated (dash_frame_begin): its clock, the
+     * queries left (indexes, in order) and how many failed. */
     int64_t frame_now;
-    struct dash_grid grid;
     size_t *queue;
     size_t nqueue, next, failed;
 };
 
-/* At most this much decoded history and results is kept per frame. */
+/* At most this much decoded history and results is kept. */
 #define FRAME_CACHE_BYTES (256u << 20)
 
 /* The byte offset of 1-based line and col in text. */
@@ -120,7 +135,8 @@ compile_one(struct dash *d, struct dash_query *dq)
     dq->pq->error = NULL;
     qparse_free(dq->compiled);
     dq->pq->expr = dashmodel_expand(dq->tmpl, m->variables, m->nvariables,
-                                    m->step_ms, m->range_ms, &map);
+                                    &d->panels[dq->pnl].iv, m->range_ms,
+                                    &map);
     diag_clear(&diag);
     dq->compiled = qparse_query(dq->pq->expr, strlen(dq->pq->expr), &diag);
     if (dq->compiled == NULL) {
@@ -139,23 +155,58 @@ compile_one(struct dash *d, struct dash_query *dq)
     dq->done_at = INT64_MIN;
 }
 
+/* Expands panel k's title with its interval. */
+static void
+expand_title(struct dash *d, size_t k)
+{
+    struct dashboard *m = &d->model;
+    struct dash_panel *dp = &d->panels[k];
+
+    free(dp->panel->title);
+    dp->panel->title = dashmodel_expand(dp->tmpl, m->variables,
+                                        m->nvariables, &dp->iv, m->range_ms,
+                                        NULL);
+}
+
 /* Expands every panel title and recompiles every query, after a change
- * of a variable or of the step. */
+ * of a variable or of the range. */
 static void
 recompile(struct dash *d)
 {
-    struct dashboard *m = &d->model;
-
-    for (size_t i = 0; i < d->ntitles; i++) {
-        struct dash_title *t = &d->titles[i];
-
-        free(t->panel->title);
-        t->panel->title = dashmodel_expand(t->tmpl, m->variables,
-                                           m->nvariables, m->step_ms,
-                                           m->range_ms, NULL);
-    }
+    for (size_t i = 0; i < d->npanels; i++)
+        expand_title(d, i);
     for (size_t i = 0; i < d->nqueries; i++)
         compile_one(d, &d->queries[i]);
+}
+
+/*
+ * Gives panel k the interval of its width (Grafana's, at the range and
+ * the scrape interval); when it changes, its title and queries are
+ * expanded and compiled again, and so evaluated afresh (on a server: the
+ * whole grid is fetched at the new step). True when it changed.
+ */
+static bool
+set_interval(struct dash *d, size_t k, bool recompile_now)
+{
+    struct dash_panel *dp = &d->panels[k];
+    const struct panel *p = dp->panel;
+    /* Grafana's maxDataPoints, when the panel sets it, in place of its
+     * width. */
+    struct dashmodel_interval iv = dashmodel_interval_min(
+        d->model.range_ms, p->max_points > 0 ? p->max_points : dp->width,
+        d->scrape_ms, p->min_interval_ms);
+
+    if (iv.step_ms == dp->iv.step_ms && iv.rate_ms == dp->iv.rate_ms)
+        return false;
+    dp->iv = iv;
+    dp->panel->step_ms = iv.step_ms;
+    if (!recompile_now)
+        return true;
+    expand_title(d, k);
+    for (size_t i = 0; i < d->nqueries; i++)
+        if (d->queries[i].pnl == k)
+            compile_one(d, &d->queries[i]);
+    return true;
 }
 
 /* Takes the templates of one panel's title and queries; slot is the
@@ -163,9 +214,15 @@ recompile(struct dash *d)
 static void
 take_panel(struct dash *d, struct panel *p, int page, size_t slot)
 {
-    d->titles = xreallocarray(d->titles, d->ntitles + 1, sizeof(*d->titles));
-    d->titles[d->ntitles].panel = p;
-    d->titles[d->ntitles++].tmpl = p->title;
+    struct dash_panel *dp;
+
+    d->panels = xreallocarray(d->panels, d->npanels + 1, sizeof(*d->panels));
+    dp = &d->panels[d->npanels++];
+    memset(dp, 0, sizeof(*dp));
+    dp->panel = p;
+    dp->tmpl = p->title;
+    dp->page = page;
+    dp->slot = slot;
     p->title = NULL;
     for (size_t q = 0; q < p->nqueries; q++) {
         struct dash_query *dq;
@@ -176,6 +233,7 @@ take_panel(struct dash *d, struct panel *p, int page, size_t slot)
         memset(dq, 0, sizeof(*dq));
         dq->pq = &p->queries[q];
         dq->panel = p;
+        dq->pnl = d->npanels - 1;
         dq->dash = d;
         dq->page = page;
         dq->slot = slot;
@@ -202,6 +260,8 @@ compile_all(struct dash *d)
         }
     }
     d->queue = xcalloc(d->nqueries + 1, sizeof(*d->queue));
+    for (size_t k = 0; k < d->npanels; k++)
+        set_interval(d, k, false);
     recompile(d);
 }
 
@@ -232,15 +292,37 @@ void
 dash_set_range(struct dash *d, int64_t range_ms)
 {
     d->model.range_ms = range_ms;
-    d->model.step_ms = dashmodel_step_for(range_ms);
-    /* On a server a step below its scrape interval shows the same
-     * sample twice (Grafana's min interval). */
-    if (d->model.step_ms < d->min_step_ms)
-        d->model.step_ms = d->min_step_ms;
+    /* A step below the scrape interval would show the same sample
+     * twice: Grafana's min interval. */
+    d->iv = dashmodel_interval(range_ms, 0, d->scrape_ms);
+    d->model.step_ms = d->iv.step_ms;
     d->vars_stale = true;
-    /* $__interval and $__range follow the range. */
-    if (d->ntitles > 0)
+    /* $__interval, $__rate_interval and $__range follow the range. */
+    for (size_t k = 0; k < d->npanels; k++)
+        set_interval(d, k, false);
+    if (d->npanels > 0)
         recompile(d);
+}
+
+void
+dash_set_scrape_interval(struct dash *d, int64_t ms)
+{
+    d->scrape_ms = ms > 0 ? ms : 0;
+    dash_set_range(d, d->model.range_ms);
+}
+
+void
+dash_set_width_fn(struct dash *d, dash_width_fn fn, void *ctx)
+{
+    d->width_fn = fn;
+    d->width_ctx = ctx;
+}
+
+int64_t
+dash_step_for(const struct dash *d, int width)
+{
+    return dashmodel_interval(d->model.range_ms, width, d->scrape_ms)
+           .step_ms;
 }
 
 int
@@ -298,15 +380,17 @@ read_variable(struct dash *d, size_t i, const struct store *st, int64_t now)
     struct dashvar_list l = { NULL, 0 };
     struct dashvar_query q;
     char *text = dashmodel_expand(v->query, m->variables, m->nvariables,
-                                  m->step_ms, m->range_ms, NULL);
+                                  &d->iv, m->range_ms, NULL);
     char *re = v->regex == NULL ? NULL
                : dashmodel_expand_fmt(v->regex, m->variables, m->nvariables,
-                                      m->step_ms, m->range_ms, "regex", NULL);
+                                      &d->iv, m->range_ms, "regex", NULL);
     char *err = NULL;
     bool changed = false;
+    struct qeval_ctl ctl = d->ctl;
 
+    ctl.interrupt = NULL;       /* a variable's values are read whole */
     if (dashvar_parse(text, &q, &err) == 0) {
-        if ((st == NULL || dashvar_run(&q, st, now, &d->ctl, &l, &err) == 0)
+        if ((st == NULL || dashvar_run(&q, st, now, &ctl, &l, &err) == 0)
             && dashvar_shape(re, v->sort, &l, &err) == 0 && st != NULL
             && values_differ(v, l.v, l.n)) {
             dashmodel_var_set_values(v, (const char *const *)l.v, l.n);
@@ -364,10 +448,10 @@ on_variable(void *ctx, const struct api_reply *rep)
     size_t i = d->var_order[d->var_k];
     struct variable *v = &m->variables[i];
     char *text = dashmodel_expand(v->query, m->variables, m->nvariables,
-                                  m->step_ms, m->range_ms, NULL);
+                                  &d->iv, m->range_ms, NULL);
     char *re = v->regex == NULL ? NULL
                : dashmodel_expand_fmt(v->regex, m->variables, m->nvariables,
-                                      m->step_ms, m->range_ms, "regex", NULL);
+                                      &d->iv, m->range_ms, "regex", NULL);
     struct dashvar_list l = { NULL, 0 };
     struct dashvar_query q;
     struct api_strings names;
@@ -442,7 +526,7 @@ remote_next_variable(struct dash *d)
         if (v->query == NULL)
             continue;
         text = dashmodel_expand(v->query, m->variables, m->nvariables,
-                                m->step_ms, m->range_ms, NULL);
+                                &d->iv, m->range_ms, NULL);
         if (dashvar_parse(text, &q, &err) < 0) {
             set_var_error(d, d->var_order[d->var_k], err, text);
             free(text);
@@ -528,12 +612,12 @@ dash_free(struct dash *d)
         qincr_free(d->queries[i].incr);
         free(d->queries[i].tmpl);
     }
-    for (size_t i = 0; i < d->ntitles; i++)
-        free(d->titles[i].tmpl);
+    for (size_t i = 0; i < d->npanels; i++)
+        free(d->panels[i].tmpl);
     for (size_t i = 0; i < d->model.nvariables; i++)
         free(d->var_errors[i]);
     free(d->var_errors);
-    free(d->titles);
+    free(d->panels);
     free(d->queries);
     free(d->queue);
     dashmodel_fini(&d->model);
@@ -726,6 +810,9 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
             merge_value_at_now(res, at);
         qresult_free(at);
     }
+    /* Interrupted: the panel keeps what it shows until asked again. */
+    if (res == NULL && d->ctl.stopped == QEVAL_INTERRUPTED)
+        return false;
     qresult_free(dq->pq->result);
     free(dq->pq->error);
     dq->pq->result = res;
@@ -785,22 +872,43 @@ variables_empty(const struct dashboard *m)
     return false;
 }
 
+/*
+ * The widths of page's panels (page < 0: every page's) as the width
+ * function gives them now; a panel whose width changed (a resize, zoom)
+ * gets its new interval. A width not known keeps the last one.
+ */
+static void
+take_widths(struct dash *d, int page)
+{
+    for (size_t k = 0; d->width_fn != NULL && k < d->npanels; k++) {
+        struct dash_panel *dp = &d->panels[k];
+        int w;
+
+        if (page >= 0 && dp->page != page)
+            continue;
+        w = d->width_fn(d->width_ctx, dp->page, dp->slot);
+        if (w > 0 && w != dp->width) {
+            dp->width = w;
+            set_interval(d, k, true);
+        }
+    }
+}
+
 void
 dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
                  int page, dash_shown_fn shown, void *ctx)
 {
     struct dashboard *m = &d->model;
-    uint64_t version = store_version(st);
+    /* (On a server there need be no store: dash_set_remote.) */
+    uint64_t version = st != NULL ? store_version(st) : 0;
 
     if (d->vars_stale || variables_empty(m))
         dash_refresh_variables_at(d, st, now_ms);
-    d->grid = dash_grid_at(m->range_ms, m->step_ms, now_ms);
+    take_widths(d, page);
     d->frame_now = m->now_ms = now_ms;
     d->nqueue = d->next = d->failed = 0;
-    /* The store has changed since the last frame: read afresh, once. */
-    qcache_clear(d->cache);
-    qcache_reach(d->cache, now_ms);
-    d->cache_version = version;
+    /* The cache reads on from where the last frame left each series. */
+    qcache_frame(d->cache, st);
     for (size_t i = 0; i < d->nqueries; i++) {
         struct dash_query *dq = &d->queries[i];
 
@@ -819,33 +927,36 @@ dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
 bool
 dash_frame_step(struct dash *d, const struct store *st, double until)
 {
+    bool ok;
+
     while (d->next < d->nqueue) {
         struct dash_query *dq = &d->queries[d->queue[d->next++]];
+        struct dash_grid grid;
 
         /* A signal stopped the last query: the rest would stop too. */
         if (d->ctl.cancel != NULL && *d->ctl.cancel != 0) {
             d->next = d->nqueue;
             break;
         }
+        grid = dash_grid_at(d->model.range_ms,
+                            d->panels[dq->pnl].iv.step_ms, d->frame_now);
         if (d->client != NULL) {
-            evaluate_remote(dq, &d->grid, d->frame_now);
+            evaluate_remote(dq, &grid, d->frame_now);
             dq->done_at = d->frame_now;
             continue;
         }
-        /* Scrapes landed between two slices: what the cache holds is
-         * no longer what the store says. */
-        if (store_version(st) != d->cache_version) {
-            qcache_clear(d->cache);
-            qcache_reach(d->cache, d->frame_now);
-            d->cache_version = store_version(st);
+        /* Scrapes may land between two slices: the cache reads on. */
+        ok = evaluate_one(d, dq, st, &grid, d->frame_now);
+        if (!ok && d->ctl.stopped == QEVAL_INTERRUPTED) {
+            d->next--;          /* the next slice asks again */
+            return false;
         }
-        d->failed += !evaluate_one(d, dq, st, &d->grid, d->frame_now);
+        d->failed += !ok;
         dq->done_at = d->frame_now;
-        dq->done_version = d->cache_version;
+        dq->done_version = store_version(st);
         if (until > 0 && d->next < d->nqueue && time_mono_s() >= until)
             return false;
     }
-    qcache_clear(d->cache);
     return true;
 }
 
@@ -868,15 +979,14 @@ void
 dash_set_remote(struct dash *d, struct api_client *c, int64_t min_step_ms)
 {
     d->client = c;
-    d->min_step_ms = min_step_ms;
     d->vars_stale = true;
-    dash_set_range(d, d->model.range_ms);
+    dash_set_scrape_interval(d, min_step_ms);
 }
 
 int64_t
 dash_min_step(const struct dash *d)
 {
-    return d->min_step_ms;
+    return d->scrape_ms;
 }
 
 size_t

@@ -36,14 +36,14 @@ struct dash_grid {
  * The grid a panel shows at now_ms over range_ms with step_ms, as Grafana
  * aligns a range query: end = floor(now / step) * step and start =
  * floor((now - range) / step) * step (which is end - range when the range
- * is a multiple of the step, as dashmodel_step_for makes it).
+ * is a multiple of the step).
  */
 struct dash_grid dash_grid_at(int64_t range_ms, int64_t step_ms,
                               int64_t now_ms);
 
 /*
  * Takes over everything model points to (a loader built it with xmalloc;
- * *model is left zeroed), sets the step from model->range_ms, expands the
+ * *model is left zeroed), sets the steps from model->range_ms, expands the
  * template variables in every title and query and compiles every query (a
  * bad one keeps its error on the panel: the line and column in the query
  * as written, the message, then the query as expanded). The model's
@@ -53,8 +53,30 @@ struct dash *dash_adopt(struct dashboard *model);
 /* The budget and stop flag of every query d evaluates from now on
  * (copied; by default Prometheus's, with no flag). */
 void dash_set_limits(struct dash *d, const struct qeval_ctl *ctl);
-/* Changes the time range (and with it the step) the graphs show. */
+/*
+ * Changes the time range (and with it the steps) the graphs show. Each
+ * panel's step, $__interval and $__rate_interval are Grafana's for its
+ * width (src/dash/dashmodel.h, dashmodel_interval: range / width made a
+ * "nice" interval, never below the scrape interval), so each point on
+ * screen is one point of the range query; the model's step_ms is that
+ * of a panel DASHMODEL_DEFAULT_WIDTH cells wide, which variables use.
+ */
 void dash_set_range(struct dash *d, int64_t range_ms);
+/* The width in cells of the panel in layout order slot of page, as it
+ * is (or will be) drawn; 0 when not known. */
+typedef int (*dash_width_fn)(void *ctx, int page, size_t slot);
+/*
+ * Where panel widths come from (fn NULL: none, every panel
+ * DASHMODEL_DEFAULT_WIDTH cells). Each frame asks for the widths of the
+ * panels of its page; a panel whose width changed gets its new interval
+ * and is evaluated afresh.
+ */
+void dash_set_width_fn(struct dash *d, dash_width_fn fn, void *ctx);
+/* The shortest scrape interval of the data (0: not known, 15 s as
+ * Grafana assumes): no step is below it. */
+void dash_set_scrape_interval(struct dash *d, int64_t ms);
+/* The step a panel width cells wide gets at the current range. */
+int64_t dash_step_for(const struct dash *d, int width);
 /* The built-in golden-signals dashboard (traffic, errors, latency,
  * saturation) and the per-target table. */
 struct dash *dash_new_builtin(int64_t range_ms);
@@ -63,7 +85,7 @@ void dash_free(struct dash *d);
 struct dashboard *dash_model(struct dash *d);
 /*
  * Evaluates the queries of one page (page < 0: every page) as range
- * queries over dash_grid_at(now_ms), replacing each query's result or
+ * queries over dash_grid_at(now_ms) at their panel's step, replacing each query's result or
  * error and marking panels dirty; the model's now_ms becomes now_ms.
  * Each series then gets its value at now_ms itself (an instant
  * evaluation, what stats, gauges, bars and tables show) as its newest
@@ -94,7 +116,10 @@ void dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
  * Evaluates queued queries, replacing each one's result as it goes, until
  * none is left (true) or time_mono_s() reaches until after a query
  * (false; until <= 0: no limit). The store may change between two calls
- * (scrapes landing); each query reads it as it is when it runs.
+ * (scrapes landing); each query reads it as it is when it runs. A query
+ * the limits' interrupt hook stops (QEVAL_INTERRUPTED) also ends the
+ * call (false): its panel keeps its result and the next call runs that
+ * query again.
  */
 bool dash_frame_step(struct dash *d, const struct store *st, double until);
 /* How many queries of the frame failed so far, or do not compile. */
@@ -138,12 +163,13 @@ const char *dash_variable_error(const struct dash *d, size_t var);
  * store: from now on dash_evaluate and the variable reads start requests
  * (a query whose last refresh is still in flight is left alone) and the
  * answers replace results and errors as they arrive, while the loop
- * pumps; the store arguments are then unused. Steps are never below
- * min_step_ms (the server's scrape_interval; 0: unknown).
+ * pumps; the store arguments are then unused. min_step_ms is the
+ * server's scrape interval (0: unknown), as dash_set_scrape_interval.
  */
 void dash_set_remote(struct dash *d, struct api_client *c,
                      int64_t min_step_ms);
-/* The min_step_ms of the last dash_set_remote; 0 for the store. */
+/* The scrape interval of the last dash_set_remote or
+ * dash_set_scrape_interval; 0 when not known. */
 int64_t dash_min_step(const struct dash *d);
 /* Remote refreshes and variable reads still in flight. */
 size_t dash_pending(const struct dash *d);

@@ -289,8 +289,9 @@ check_expr(struct loader *l, const struct yaml_node *n, const char *expr)
 {
     struct dashboard *m = l->m;
     size_t *map;
-    char *x = dashmodel_expand(expr, m->variables, m->nvariables,
-                               dashmodel_step_for(m->range_ms), m->range_ms, &map);
+    struct dashmodel_interval iv = dashmodel_interval(m->range_ms, 0, 0);
+    char *x = dashmodel_expand(expr, m->variables, m->nvariables, &iv,
+                               m->range_ms, &map);
     struct diag d;
     struct query *q;
 

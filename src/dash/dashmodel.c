@@ -16,8 +16,12 @@
 #include "src/base/xalloc.h"
 #include "src/dash/dashfmt.h"
 
-/* Grafana's assumed scrape interval when it works out $__rate_interval. */
+/* The scrape interval Grafana's Prometheus data source assumes when
+ * none is set (its "Scrape interval" setting's default). */
 #define SCRAPE_INTERVAL_MS 15000
+/* Grafana's safe resolution: Prometheus refuses more than 11,000 points
+ * per series, so no step is below range / 11000. */
+#define SAFE_RESOLUTION 11000
 
 static void
 override_fini(struct series_override *o)
@@ -73,12 +77,66 @@ dashmodel_var_fini(struct variable *v)
     memset(v, 0, sizeof(*v));
 }
 
-int64_t
-dashmodel_step_for(int64_t range_ms)
-{
-    int64_t step = range_ms / 200;
+/*
+ * Grafana's "nice" intervals (roundInterval in grafana-data's
+ * rangeutil.ts): an interval in [lower bound, next bound) becomes the
+ * value beside it, so 18 s (range 1h over 200 points) becomes 20 s.
+ */
+static const struct {
+    int64_t below, value;
+} nice[] = {
+    { 10, 1 }, { 15, 10 }, { 35, 20 }, { 75, 50 }, { 150, 100 },
+    { 350, 200 }, { 750, 500 }, { 1500, 1000 }, { 3500, 2000 },
+    { 7500, 5000 }, { 12500, 10000 }, { 17500, 15000 }, { 25000, 20000 },
+    { 45000, 30000 }, { 90000, 60000 }, { 210000, 120000 },
+    { 450000, 300000 }, { 750000, 600000 }, { 1050000, 900000 },
+    { 1500000, 1200000 }, { 2700000, 1800000 }, { 5400000, 3600000 },
+    { 9000000, 7200000 }, { 16200000, 10800000 }, { 32400000, 21600000 },
+    { 86400000, 43200000 }, { 604800000, 86400000 },
+    { 1814400000, 604800000 }, { 3628800000, 2592000000 },
+};
 
-    return step < 1000 ? 1000 : (step + 999) / 1000 * 1000;
+int64_t
+dashmodel_round_interval(double ms)
+{
+    for (size_t i = 0; i < sizeof(nice) / sizeof(nice[0]); i++)
+        if (ms < (double)nice[i].below)
+            return nice[i].value;
+    return 31536000000;     /* a year */
+}
+
+struct dashmodel_interval
+dashmodel_interval(int64_t range_ms, int width, int64_t scrape_ms)
+{
+    return dashmodel_interval_min(range_ms, width, scrape_ms, 0);
+}
+
+struct dashmodel_interval
+dashmodel_interval_min(int64_t range_ms, int width, int64_t scrape_ms,
+                       int64_t min_ms)
+{
+    struct dashmodel_interval iv;
+    int64_t scrape = scrape_ms > 0 ? scrape_ms : SCRAPE_INTERVAL_MS;
+    int64_t low = min_ms > 0 ? min_ms : scrape;
+    int64_t safe = dashmodel_round_interval((double)range_ms
+                                            / SAFE_RESOLUTION);
+    int64_t interval;
+
+    if (width <= 0)
+        width = DASHMODEL_DEFAULT_WIDTH;
+    /* The panel's interval: range over its width, made nice, never
+     * below the scrape interval or the panel's own min interval
+     * (calculateInterval's low limit). */
+    interval = dashmodel_round_interval((double)range_ms / width);
+    if (interval < low)
+        interval = low;
+    /* The step also keeps within Prometheus's 11,000 points. */
+    iv.step_ms = interval > safe ? interval : safe;
+    /* Long enough for rate() to see two samples whatever the step:
+     * max(interval + scrape interval, 4 scrape intervals). */
+    iv.rate_ms = interval + scrape > 4 * scrape ? interval + scrape
+                                                : 4 * scrape;
+    return iv;
 }
 
 void
@@ -221,13 +279,12 @@ is_name_char(char c)
 
 /* The text of a built-in $__ variable, or NULL when name is none. */
 static char *
-builtin_text(const char *name, size_t len, int64_t step, int64_t range)
+builtin_text(const char *name, size_t len,
+             const struct dashmodel_interval *iv, int64_t range)
 {
     char out[64];
-    int64_t rate = step + SCRAPE_INTERVAL_MS;
+    int64_t step = iv->step_ms, rate = iv->rate_ms;
 
-    if (rate < 4 * SCRAPE_INTERVAL_MS)
-        rate = 4 * SCRAPE_INTERVAL_MS;
     if (len == 10 && memcmp(name, "__interval", len) == 0)
         duration_format(step, out, sizeof(out));
     else if (len == 15 && memcmp(name, "__rate_interval", len) == 0)
@@ -258,7 +315,7 @@ struct ref {
 /* The replacement for reference r, or NULL to keep it as written. */
 static char *
 lookup(const struct ref *r, const struct variable *vars, size_t nvars,
-       int64_t step, int64_t range)
+       const struct dashmodel_interval *iv, int64_t range)
 {
     struct dashfmt_value val = { .n = 1 };
     struct buf b;
@@ -268,7 +325,7 @@ lookup(const struct ref *r, const struct variable *vars, size_t nvars,
         if (strlen(vars[i].name) == r->nlen
             && memcmp(vars[i].name, r->name, r->nlen) == 0)
             return var_text(&vars[i], r->fmt, r->flen);
-    text = builtin_text(r->name, r->nlen, step, range);
+    text = builtin_text(r->name, r->nlen, iv, range);
     if (text == NULL || r->flen == 0)
         return text;
     /* A built-in is one plain value; a format may still quote it. */
@@ -367,17 +424,16 @@ put_mapped(struct buf *b, size_t **map, size_t *cap, const char *s,
 
 char *
 dashmodel_expand(const char *text, const struct variable *vars,
-                 size_t nvars, int64_t step_ms, int64_t range_ms,
-                 size_t **map)
+                 size_t nvars, const struct dashmodel_interval *iv,
+                 int64_t range_ms, size_t **map)
 {
-    return dashmodel_expand_fmt(text, vars, nvars, step_ms, range_ms,
-                                NULL, map);
+    return dashmodel_expand_fmt(text, vars, nvars, iv, range_ms, NULL, map);
 }
 
 char *
 dashmodel_expand_fmt(const char *text, const struct variable *vars,
-                     size_t nvars, int64_t step_ms, int64_t range_ms,
-                     const char *fmt, size_t **map)
+                     size_t nvars, const struct dashmodel_interval *iv,
+                     int64_t range_ms, const char *fmt, size_t **map)
 {
     struct buf b;
     size_t cap = 0, i = 0;
@@ -394,7 +450,7 @@ dashmodel_expand_fmt(const char *text, const struct variable *vars,
             r.fmt = fmt;
             r.flen = strlen(fmt);
         }
-        rep = ref > 0 ? lookup(&r, vars, nvars, step_ms, range_ms) : NULL;
+        rep = ref > 0 ? lookup(&r, vars, nvars, iv, range_ms) : NULL;
 
         if (rep != NULL) {
             put_mapped(&b, map, &cap, rep, strlen(rep), i, false);

@@ -23,9 +23,39 @@
 
 /* Frees everything m points to (results, variables) and zeroes *m. */
 void dashmodel_fini(struct dashboard *m);
-/* The range-query step for a time range: about 200 points across, in
- * whole seconds (at least 1 s), as Grafana picks it. */
-int64_t dashmodel_step_for(int64_t range_ms);
+/*
+ * What Grafana's built-in interval variables stand for in one panel,
+ * and so the step of its range queries.
+ */
+struct dashmodel_interval {
+    int64_t step_ms;    /* $__interval and the query's step */
+    int64_t rate_ms;    /* $__rate_interval */
+};
+/* The panel width assumed where none is known (a variable's query, a
+ * panel not laid out yet): 200 cells. */
+#define DASHMODEL_DEFAULT_WIDTH 200
+/* Grafana's "nice" interval for ms (its roundInterval): 18000 gives
+ * 20000, 3000 gives 2000; 1 below 10 ms, a year at 6 weeks and above. */
+int64_t dashmodel_round_interval(double ms);
+/*
+ * The interval Grafana's Prometheus data source gives a panel width
+ * cells wide (its maxDataPoints; <= 0: DASHMODEL_DEFAULT_WIDTH) showing
+ * range_ms, with the data source's scrape interval scrape_ms (0: not
+ * known, Grafana's 15 s): interval = range / width made nice, never
+ * below the scrape interval; step = the larger of that and range /
+ * 11000 made nice (Prometheus's point limit); rate = max(interval +
+ * scrape, 4 scrape).
+ */
+struct dashmodel_interval dashmodel_interval(int64_t range_ms, int width,
+                                             int64_t scrape_ms);
+/* The same for a panel with its own "Min interval" min_ms (0: none),
+ * which takes the scrape interval's place as the lowest interval (not
+ * in $__rate_interval, which keeps the scrape interval), as in
+ * Grafana. */
+struct dashmodel_interval dashmodel_interval_min(int64_t range_ms,
+                                                 int width,
+                                                 int64_t scrape_ms,
+                                                 int64_t min_ms);
 /*
  * Moves from's pages and variables to the end of into's (for several -d
  * files shown as one dashboard) and frees the rest of from.
@@ -53,22 +83,21 @@ char *dashmodel_var_text(const struct variable *v);
  * Expands every $name, ${name}, [[name]], ${name:format} and
  * [[name:format]] of a variable in vars (formats as src/dash/dashfmt.h
  * writes them; other names are left as written), and $__interval
- * (step_ms), $__rate_interval (the larger of step + 15s and 1m, Grafana's
- * rule for a 15 s scrape interval) and $__range (range_ms) as Prometheus
- * durations, $__interval_ms, $__rate_interval_ms, $__range_ms and
- * $__range_s as numbers. When
+ * (iv->step_ms), $__rate_interval (iv->rate_ms) and $__range (range_ms)
+ * as Prometheus durations, $__interval_ms, $__rate_interval_ms,
+ * $__range_ms and $__range_s as numbers. When
  * map is not NULL, *map gets a malloc'd array giving, for each byte of the
  * result (and its terminating NUL), the offset in text it came from, so
  * errors in the expansion can point into the original. Never fails.
  */
 char *dashmodel_expand(const char *text, const struct variable *vars,
-                       size_t nvars, int64_t step_ms, int64_t range_ms,
-                       size_t **map);
+                       size_t nvars, const struct dashmodel_interval *iv,
+                       int64_t range_ms, size_t **map);
 /* dashmodel_expand with fmt as the format of references that give none
  * (Grafana expands a variable's regex with "regex"); NULL: none. */
 char *dashmodel_expand_fmt(const char *text, const struct variable *vars,
-                           size_t nvars, int64_t step_ms, int64_t range_ms,
-                           const char *fmt, size_t **map);
+                           size_t nvars, const struct dashmodel_interval *iv,
+                           int64_t range_ms, const char *fmt, size_t **map);
 /* Whether text refers to the variable name ($name, ${name...}, ...). */
 bool dashmodel_refers(const char *text, const char *name);
 

@@ -501,6 +501,31 @@ panel_notes(struct gload *g, const struct yaml_node *p)
         note(g, "panel '%s': transformations are not applied", t);
 }
 
+/*
+ * The panel's query options: "Min interval" (interval, "30s" or the old
+ * ">30s") and "Max data points" (maxDataPoints), which Grafana uses in
+ * place of the data source's scrape interval and the panel's width when
+ * it works out the step. An interval made of variables is not used.
+ */
+static void
+panel_query_options(struct gload *g, const struct yaml_node *p,
+                    struct panel *out)
+{
+    const char *iv = jstr(p, "interval");
+    double points;
+
+    if (iv != NULL && *iv == '>')
+        iv++;
+    if (iv != NULL && *iv != '\0'
+        && duration_parse(iv, strlen(iv), &out->min_interval_ms) < 0) {
+        note(g, "panel '%s': min interval '%s' is not used", ptitle(p),
+             jstr(p, "interval"));
+        out->min_interval_ms = 0;
+    }
+    if (jnum(p, "maxDataPoints", &points) && points >= 1 && points <= 1e6)
+        out->max_points = (int)points;
+}
+
 /* One Grafana panel into out; false when it is left out. */
 static bool
 load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
@@ -532,6 +557,7 @@ load_panel(struct gload *g, const struct gpanel *gp, struct panel *out)
         return true;
     }
     load_targets(g, p, out);
+    panel_query_options(g, p, out);
     if (out->nqueries > 0)
         return true;
     note(g, "panel '%s': no Prometheus queries; left out", ptitle(p));

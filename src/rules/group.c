@@ -34,6 +34,7 @@ struct rule_group {
     struct rule_state *rules;
     struct labels ext_labels;   /* owned, sorted */
     char *ext_url;              /* owned, "" when not set */
+    struct qeval_ctl budget;    /* each query's; stopped is unused */
 };
 
 /* One output sample of a rule, its labels owned. */
@@ -56,6 +57,7 @@ rule_group_new(const struct rule_group_def *def)
     g->def = def;
     g->rules = xcalloc(def->nrules + 1, sizeof(*g->rules));
     g->ext_url = xstrdup("");
+    qeval_ctl_init(&g->budget);
     return g;
 }
 
@@ -68,6 +70,10 @@ rule_group_set_opts(struct rule_group *g, const struct rule_group_opts *o)
         labels_dup(&g->ext_labels, o->external_labels);
     labels_sort(&g->ext_labels);
     g->ext_url = xstrdup(o->external_url != NULL ? o->external_url : "");
+    if (o->budget != NULL)
+        g->budget = *o->budget;
+    else
+        qeval_ctl_init(&g->budget);
 }
 
 static void
@@ -179,18 +185,23 @@ set_error(struct rule_state *rs, const char *fmt, const char *arg)
 }
 
 /*
- * Runs the rule's query at t into (labels, value) pairs, borrowed from
- * *res: a vector's samples, or one sample without labels for a scalar,
- * as Prometheus's rule query function turns scalars into vectors.
+ * Runs the rule's query at t within the group's budget into (labels,
+ * value) pairs, borrowed from *res: a vector's samples, or one sample
+ * without labels for a scalar, as Prometheus's rule query function turns
+ * scalars into vectors. A query cut off by its budget fails with the
+ * engine's words ("query timed out in expression evaluation"), which
+ * Prometheus keeps as the rule's lastError.
  */
 static int
-run_query(const struct rule_def *r, const struct store *st, int64_t t,
-          struct qresult **res, struct rule_state *rs)
+run_query(const struct rule_group *g, const struct rule_def *r,
+          const struct store *st, int64_t t, struct qresult **res,
+          struct rule_state *rs)
 {
+    struct qeval_ctl ctl = g->budget;
     struct diag d;
 
     diag_clear(&d);
-    *res = qeval_instant(r->query, st, t, &d);
+    *res = qeval_instant_ctl(r->query, st, t, &ctl, &d);
     if (*res == NULL) {
         set_error(rs, "%s", d.msg);
         return -1;
@@ -246,14 +257,15 @@ sort_has_dup(struct outvec *o)
 
 /* A recording rule (recording.go Eval): its samples into out. */
 static int
-eval_record(const struct rule_def *r, struct rule_state *rs,
-            const struct store *st, int64_t t, int64_t limit,
+eval_record(const struct rule_group *g, const struct rule_def *r,
+            struct rule_state *rs, const struct store *st, int64_t t,
             struct outvec *out)
 {
+    int64_t limit = g->def->limit;
     struct qresult *res;
     char msg[96];
 
-    if (run_query(r, st, t, &res, rs) < 0)
+    if (run_query(g, r, st, t, &res, rs) < 0)
         return -1;
     for (size_t k = 0; k < result_len(res); k++) {
         const struct labels *src;
@@ -280,10 +292,12 @@ eval_record(const struct rule_def *r, struct rule_state *rs,
     return 0;
 }
 
-/* What a template's query() runs on: the group's store at its time. */
+/* What a template's query() runs on: the group's store at its time,
+ * within the group's budget. */
 struct query_ctx {
     const struct store *st;
     int64_t t;
+    const struct qeval_ctl *budget;
 };
 
 /*
@@ -295,6 +309,7 @@ template_query(void *ctx, const char *expr, struct diag *d)
 {
     const struct query_ctx *qc = ctx;
     struct query *q = qparse_query(expr, strlen(expr), d);
+    struct qeval_ctl ctl = *qc->budget;
     struct qresult *res;
     struct buf msg;
 
@@ -305,7 +320,7 @@ template_query(void *ctx, const char *expr, struct diag *d)
         buf_fini(&msg);
         return NULL;
     }
-    res = qeval_instant(q, qc->st, qc->t, d);
+    res = qeval_instant_ctl(q, qc->st, qc->t, &ctl, d);
     qparse_free(q);
     return res;
 }
@@ -349,10 +364,10 @@ alert_candidates(const struct rule_group *g, const struct rule_def *r,
                  struct rule_state *rs, const struct store *st, int64_t t,
                  struct outvec *cand)
 {
-    struct query_ctx qc = { st, t };
+    struct query_ctx qc = { st, t, &g->budget };
     struct qresult *res;
 
-    if (run_query(r, st, t, &res, rs) < 0)
+    if (run_query(g, r, st, t, &res, rs) < 0)
         return -1;
     for (size_t k = 0; k < result_len(res); k++) {
         const struct labels *src;
@@ -541,9 +556,10 @@ cmp_id(const void *a, const void *b)
 
 /*
  * Appends the rule's samples at t and a staleness marker to every series
- * it wrote last time and not now (manager.go Eval). A sample the store
- * refuses (not newer than the series' last) is skipped, as Prometheus
- * skips out-of-order appends, and does not count as written.
+ * it wrote last time and not now (manager.go Eval), as one write batch.
+ * A sample the store refuses (not newer than the series' last) is
+ * skipped, as Prometheus skips out-of-order appends, and does not count
+ * as written.
  */
 static void
 write_samples(struct rule_state *rs, struct store *st, int64_t t,
@@ -552,6 +568,7 @@ write_samples(struct rule_state *rs, struct store *st, int64_t t,
     uint32_t *ids = xcalloc(out->n + 1, sizeof(*ids));
     size_t n = 0;
 
+    store_write_lock(st);
     for (size_t k = 0; k < out->n; k++) {
         uint32_t id = store_series_id(st, &out->v[k].labels);
 
@@ -562,6 +579,7 @@ write_samples(struct rule_state *rs, struct store *st, int64_t t,
     for (size_t k = 0; k < rs->nwritten; k++)
         if (bsearch(&rs->written[k], ids, n, sizeof(*ids), cmp_id) == NULL)
             store_append(st, rs->written[k], t, store_stale_nan());
+    store_write_unlock(st);
     free(rs->written);
     rs->written = ids;
     rs->nwritten = n;
@@ -578,10 +596,14 @@ rule_group_eval_rule(struct rule_group *g, struct store *st, int64_t t,
 
     free(rs->error);
     rs->error = NULL;
+    /* The pin keeps the results' label strings valid until they are
+     * copied into out (store/store.h); the writes come after it. */
+    store_read_lock(st);
     if (r->kind == RULE_RECORD)
-        rc = eval_record(r, rs, st, t, g->def->limit, &out);
+        rc = eval_record(g, r, rs, st, t, &out);
     else
         rc = eval_alert(g, r, rs, st, t, &out);
+    store_read_unlock(st);
     /* A failed rule writes nothing and marks nothing stale. */
     if (rc == 0)
         write_samples(rs, st, t, &out);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "query/query.h"
 #include "src/rules/rulefile.h"
 #include "store/labels.h"
 #include "store/store.h"
@@ -54,10 +55,15 @@ struct rule_group;
 
 /* A group for def, with no state yet. def is borrowed. */
 struct rule_group *rule_group_new(const struct rule_group_def *def);
-/* What templates see of the configuration. */
+/* What templates see of the configuration, and each query's budget. */
 struct rule_group_opts {
     const struct labels *external_labels;   /* $externalLabels; NULL: none */
     const char *external_url;               /* $externalURL; NULL: "" */
+    /* --query.max-samples, --query.timeout and a stop flag, for every
+     * query a rule runs (its expression and its templates' query());
+     * NULL: Prometheus's defaults (qeval_ctl_init). The flag pointer is
+     * kept and must outlive the group. */
+    const struct qeval_ctl *budget;
 };
 
 /* Sets the group's options (copied; o is borrowed for the call). */
@@ -68,9 +74,15 @@ void rule_group_free(struct rule_group *g);
 
 /*
  * Evaluates every rule of the group, in order, at t (ms), writing into st.
- * A rule that fails (query error, two results with one label set, the
- * group limit) keeps its error (rule_group_error) and writes nothing; the
- * rules after it still run. Returns the number of rules that failed.
+ * A rule that fails (query error, its budget spent, two results with one
+ * label set, the group limit) keeps its error (rule_group_error) and
+ * writes nothing; the rules after it still run. Returns the number of
+ * rules that failed.
+ *
+ * Threads: a rule reads st as any reader does (store/store.h: a pin
+ * around its queries, each read call locking for itself) and takes
+ * store_write_lock only around the appends of its results, never across
+ * a query; so the caller must hold neither lock.
  */
 size_t rule_group_eval(struct rule_group *g, struct store *st, int64_t t);
 /*
@@ -89,7 +101,8 @@ int rule_group_eval_rule(struct rule_group *g, struct store *st, int64_t t,
 void rule_group_move_state(struct rule_group *g, size_t i,
                            struct rule_group *from, size_t j);
 /* Writes a staleness marker at t to every series rule i wrote at its
- * last evaluation and forgets them: for a rule that is gone. */
+ * last evaluation and forgets them: for a rule that is gone. It takes no
+ * lock: a threaded caller holds store_write_lock around it. */
 void rule_group_mark_stale(struct rule_group *g, size_t i, struct store *st,
                            int64_t t);
 /* Rule i's error from the last evaluation, or NULL when it succeeded. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "query/print.h"
 #include "src/base/duration.h"
 #include "src/base/json.h"
 #include "src/base/xalloc.h"
@@ -232,32 +233,24 @@ static void
 make_alert(const struct notifier *n, const struct rule_def *r,
            const struct rule_alert *a, struct notifier_alert *out)
 {
-    const char *expr = r->expr;
-    size_t len;
-    struct buf url;
+    struct buf url, expr;
 
     memset(out, 0, sizeof(*out));
     copy_sorted(&out->labels, &a->labels);
     copy_sorted(&out->annotations, &a->annotations);
     out->starts_at = a->fired_at;
     out->ends_at = a->resolved_at != 0 ? a->resolved_at : a->valid_until;
-    /*
-     * strutil.TableLinkForExpression, after the external URL. Prometheus
-     * links the expression as its parser prints it back; promdeck links
-     * the text as written, without the blanks around it (a YAML block
-     * scalar's final newline).
-     */
-    while (*expr == ' ' || *expr == '\t' || *expr == '\n')
-        expr++;
-    len = strlen(expr);
-    while (len > 0 && strchr(" \t\n", expr[len - 1]) != NULL)
-        len--;
+    /* strutil.TableLinkForExpression, after the external URL, of the
+     * expression as Prometheus's parser prints it back. */
+    buf_init(&expr, 0);
+    qprint_query(r->query, &expr);
     buf_init(&url, 0);
     buf_puts(&url, n->ext_url);
     buf_puts(&url, "/graph?g0.expr=");
-    tfunc_query_escape(&url, expr, len);
+    tfunc_query_escape(&url, buf_str(&expr), expr.len);
     buf_puts(&url, "&g0.tab=1");
     out->generator_url = buf_steal(&url);
+    buf_fini(&expr);
 }
 
 void

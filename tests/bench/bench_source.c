@@ -2,7 +2,9 @@
  * One mode of tests/bench/bench_source.sh: the built-in dashboard over a
  * 1 hour range evaluated on a server (--source) for REFRESHES refreshes
  * one second apart in the dashboard's time (the server's data is
- * static, so its time need not pass for real), either as promdeck does
+ * static, so its time need not pass for real), its panels as wide as a
+ * 120-column terminal lays them out (each with Grafana's step for its
+ * width), either as promdeck does
  * it (tail: kept points, only the new steps asked for) or as a naive
  * client does (full: every refresh asks for the whole range). Prints
  * "MODE BYTES REFRESHES POINTS" for the refreshes after the first, whose
@@ -21,8 +23,10 @@
 #include "src/api/client.h"
 #include "src/base/duration.h"
 #include "src/dash/dash.h"
+#include "ui/ui.h"
 
 #define RANGE_MS (60 * 60 * 1000)
+#define COLUMNS 120
 
 static size_t
 pending(const struct dash *d, const struct api_client *c)
@@ -63,12 +67,22 @@ points(struct dash *d)
     return n;
 }
 
+/* dash_width_fn: the panels as a COLUMNS-wide screen lays them out. */
+static int
+screen_widths(void *ctx, int page, size_t slot)
+{
+    struct dash *d = ctx;
+
+    return ui_text_panel_width(dash_model(d), page, slot, COLUMNS);
+}
+
 static struct dash *
 new_dash(struct api_client *c)
 {
     struct dash *d = dash_new_builtin(RANGE_MS);
 
     dash_set_remote(d, c, 15000);
+    dash_set_width_fn(d, screen_widths, d);
     return d;
 }
 

@@ -9,6 +9,7 @@
  * select and read figures. It prints figures only and asserts nothing
  * about time.
  */
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ struct gen {
 
 static uint64_t rng = 0x853c49e6748fea9bULL;
 static int ntargets;
+/* malloc's bytes in use before the store (the benchmark's own arrays). */
+static double malloc_base;
 
 static uint32_t
 rnd(void)
@@ -165,6 +168,35 @@ append_steps(struct store *s, const uint32_t *ids, struct gen *g,
     }
 }
 
+/* What malloc hands out, as glibc counts it: its own headers and
+ * rounding are in it, pages it holds free are not. */
+static double
+malloc_in_use(void)
+{
+#ifdef __GLIBC__
+    struct mallinfo2 mi = mallinfo2();
+
+    return (double)(mi.uordblks + mi.hblkhd);
+#else
+    return 0;
+#endif
+}
+
+/* Where the bytes go: the index per series, the chunks per sample. */
+static void
+print_parts(const struct store_stats *st)
+{
+    double n = (double)st->series, k = (double)st->samples;
+
+    printf("  index, bytes/series: series %.1f, labels %.1f, strings %.1f,"
+           " postings %.1f, tables %.1f\n", st->series_bytes / n,
+           st->label_bytes / n, st->string_bytes / n,
+           st->postings_bytes / n, st->table_bytes / n);
+    printf("  chunks: head %.1f bytes/series, sealed %.2f bytes/sample;"
+           " chunks in all %.2f bytes/sample\n", st->head_bytes / n,
+           st->sealed_bytes / k, (st->head_bytes + st->sealed_bytes) / k);
+}
+
 static void
 print_memory(const char *what, struct store *s)
 {
@@ -174,10 +206,16 @@ print_memory(const char *what, struct store *s)
     printf("%s: %zu series, %zu samples, %zu chunks\n", what, st.series,
            st.samples, st.chunks);
     printf("  bytes held %.1f MB: %.2f bytes/sample, %.0f bytes/series"
-           " (+%.1f MB spare; process RSS %.1f MB)\n", st.bytes / 1e6,
-           (double)st.bytes / (double)st.samples,
+           " (+%.1f MB spare; process RSS %.1f MB)\n",
+           st.bytes / 1e6, (double)st.bytes / (double)st.samples,
            (double)st.bytes / (double)st.series, st.spare / 1e6,
            rss_bytes() / 1e6);
+    print_parts(&st);
+    /* Sealed chunks live in mapped segments, the rest on the heap. */
+    printf("  on the heap: the store counts %.1f MB, malloc %.1f MB"
+           " (its headers and rounding)\n",
+           (st.bytes - st.sealed_bytes) / 1e6,
+           (malloc_in_use() - malloc_base) / 1e6);
 }
 
 static void
@@ -381,6 +419,7 @@ run(int targets, bool full)
     memset(ids, 0, NSERIES * sizeof(*ids));
     memset(g, 0, NSERIES * sizeof(*g));
     base = rss_bytes();
+    malloc_base = malloc_in_use();
     bench_create(s, ids, g);
     bench_appends(s, ids, g, &mk, full);
     if (rss_bytes() > mk.rss_hi)

@@ -38,7 +38,18 @@ trap 'exit 130' INT TERM
 command -v tmux >/dev/null || { echo "scale: needs tmux"; exit 1; }
 
 # The farm serves for the whole run and a little more, then stops itself.
-base=$((21000 + $$ % 2000))
+# Ports base .. base + COUNT + 10 must all be free: another farm (a longer
+# run beside this one) may hold some, so the range moves past any listener.
+listening() {
+    ss -Htln 2>/dev/null | awk -v lo="$1" -v hi="$2" '
+        { n = split($4, a, ":"); p = a[n] + 0 }
+        p >= lo && p <= hi { found = 1 } END { exit !found }'
+}
+base=${BASE_PORT:-$((21000 + $$ % 2000))}
+while listening "$base" $((base + count + 10)); do
+    base=$((base + count + 100))
+    [ "$base" -lt 60000 ] || { echo "scale: no free port range"; exit 1; }
+done
 python3 "$here/targetfarm" --count "$count" --series-per-target "$series" \
     --base-port "$base" --scrape-interval "$interval" \
     --duration $((minutes * 60 + 180)) --write-config "$dir/prom.yml" \
@@ -73,7 +84,8 @@ rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" \
 cpu_s() { awk -v t="$tck" '{ printf "%.2f", ($14 + $15) / t }' \
           "/proc/$1/stat" 2>/dev/null || echo 0; }
 # How many targets Prometheus found up: a farm that cannot keep up shows
-# here, and then the minute says little about either scraper.
+# here, and then the minute says little about either scraper. The load
+# average says how busy the machine was besides.
 targets_up() {
     [ -n "$prom" ] || { echo -; return; }
     curl -s "http://127.0.0.1:$port/api/v1/query?query=count(up==1)" |
@@ -84,8 +96,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b
 
 echo "scale: $count targets x $series series, every $interval," \
      "$minutes min, retention $retention"
-printf '%4s %10s %8s %10s %8s %8s %8s %6s\n' min promdeck_MB cpu% \
-    prometheus_MB cpu% rss_x cpu_x up
+printf '%4s %10s %8s %10s %8s %8s %8s %6s %6s\n' min promdeck_MB cpu% \
+    prometheus_MB cpu% rss_x cpu_x up load
 last_pd=$(cpu_s "$pd") last_pr=0
 [ -n "$prom" ] && last_pr=$(cpu_s "$prom")
 m=1
@@ -99,34 +111,13 @@ while [ "$m" -le "$minutes" ]; do
         use_pr=$(awk -v a="$now_pr" -v b="$last_pr" 'BEGIN { printf "%.1f", (a - b) / 60 * 100 }')
         last_pr=$now_pr
     fi
-    printf '%4d %10s %8s %10s %8s %8s %8s %6s\n' "$m" "$rss_pd" "$use_pd" \
-        "$rss_pr" "$use_pr" "$(ratio "$rss_pd" "$rss_pr")" \
-        "$(ratio "$use_pd" "$use_pr")" "$(targets_up)"
+    printf '%4d %10s %8s %10s %8s %8s %8s %6s %6s\n' "$m" "$rss_pd" \
+        "$use_pd" "$rss_pr" "$use_pr" "$(ratio "$rss_pd" "$rss_pr")" \
+        "$(ratio "$use_pd" "$use_pr")" "$(targets_up)" \
+        "$(cut -d' ' -f1 /proc/loadavg)"
     last_pd=$now_pd
     m=$((m + 1))
 done
 
 # Key press to changed screen, while the panels keep refreshing.
-python3 - "$sock" "$presses" <<'PY'
-import subprocess, sys, time
-sock, presses = sys.argv[1], int(sys.argv[2])
-tm = ["tmux", "-L", sock, "-f", "/dev/null"]
-def screen():
-    return subprocess.run(tm + ["capture-pane", "-p", "-t", "s"],
-                          capture_output=True, text=True).stdout
-lat = []
-for _ in range(presses):
-    before = screen()
-    t0 = time.monotonic()
-    subprocess.run(tm + ["send-keys", "-t", "s", "Tab"])
-    while screen() == before and time.monotonic() - t0 < 5:
-        time.sleep(0.002)
-    lat.append((time.monotonic() - t0) * 1000)
-    time.sleep(0.3)
-lat.sort()
-def pct(p):
-    return lat[min(len(lat) - 1, int(len(lat) * p / 100))]
-print("key press -> screen (Tab, %d presses): p50 %.0f ms, p90 %.0f ms, "
-      "p99 %.0f ms, max %.0f ms (capture-pane polling adds a few ms)"
-      % (len(lat), pct(50), pct(90), pct(99), lat[-1]))
-PY
+python3 "$here/keylat.py" "$sock" "$presses"

@@ -81,3 +81,11 @@ wait_http() {   # wait_http URL SECONDS [CURL ARGS...]: until URL answers
     done
     return 1
 }
+stop() {        # stop PID: SIGTERM, then until it is gone (at most 20 s)
+    kill "$1" 2>/dev/null
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 200 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}

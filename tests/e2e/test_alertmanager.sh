@@ -19,9 +19,6 @@ if [ -z "$am" ]; then
 fi
 use_tmux "alerts reach Alertmanager"
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 amport=$(free_port)
 webport=$(free_port)
 

@@ -48,7 +48,7 @@ groups:
     interval: 1s
     rules:
       - alert: Flag
-        expr: flag == 1
+        expr: flag==1   # both link it as "flag == 1"
         labels: {severity: page}
         annotations:
           summary: 'flag on {{ $labels.disk }} is {{ $value | humanize }}'

@@ -25,14 +25,6 @@ start_serve() {
     on_exit "kill $serve 2>/dev/null"
     wait_http http://x/-/ready 15 --unix-socket "$SOCK"
 }
-# stop PID: SIGTERM, then until it is gone (at most 20 s).
-stop() {
-    kill "$1" 2>/dev/null
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 200 ]; do
-        sleep 0.1; i=$((i + 1))
-    done
-}
 check "serve --demo answers on \$XDG_RUNTIME_DIR/promdeck/promdeck.sock" \
     start_serve
 
