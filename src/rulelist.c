@@ -171,6 +171,7 @@ fill_api_alerts(struct rule_list *rl, const struct api_rule *r,
         ar->labels = &r->alerts[k].labels;
         ar->annotations = &r->alerts[k].annotations;
         ar->active_at_ms = r->alerts[k].active_at_ms;
+        ar->keep_firing_since_ms = r->alerts[k].keep_firing_since_ms;
         ar->value = r->alerts[k].value;
         row->nalerts++;
         if (ar->state == ALERT_ROW_FIRING)
@@ -189,6 +190,7 @@ fill_api_rule(struct rule_list *rl, const struct api_rule *r,
     row->expr = r->query;
     row->alerting = r->alerting;
     row->for_ms = (int64_t)(r->duration_s * 1000.0);
+    row->keep_firing_for_ms = (int64_t)(r->keep_firing_for_s * 1000.0);
     row->labels = &r->labels;
     row->annotations = &r->annotations;
     row->state = state_of(r->state);
