@@ -72,6 +72,7 @@ fill_alerts(struct rule_list *rl, const struct ruleset_group *g, size_t i,
         ar->labels = &a[k].labels;
         ar->annotations = &a[k].annotations;
         ar->active_at_ms = a[k].active_at;
+        ar->keep_firing_since_ms = a[k].keeping ? a[k].keep_firing_since : 0;
         ar->value = a[k].value;
         row->nalerts++;
         if (ar->state > row->state)
@@ -94,6 +95,7 @@ fill_rule(struct rule_list *rl, const struct ruleset_group *g, size_t i,
     row->expr = r->expr;
     row->alerting = r->kind == RULE_ALERT;
     row->for_ms = r->for_ms;
+    row->keep_firing_for_ms = r->keep_firing_for_ms;
     row->labels = &r->labels;
     row->annotations = &r->annotations;
     row->last_error = rule_group_error(g->group, i);
@@ -169,6 +171,7 @@ fill_api_alerts(struct rule_list *rl, const struct api_rule *r,
         ar->labels = &r->alerts[k].labels;
         ar->annotations = &r->alerts[k].annotations;
         ar->active_at_ms = r->alerts[k].active_at_ms;
+        ar->keep_firing_since_ms = r->alerts[k].keep_firing_since_ms;
         ar->value = r->alerts[k].value;
         row->nalerts++;
         if (ar->state == ALERT_ROW_FIRING)
@@ -187,6 +190,7 @@ fill_api_rule(struct rule_list *rl, const struct api_rule *r,
     row->expr = r->query;
     row->alerting = r->alerting;
     row->for_ms = (int64_t)(r->duration_s * 1000.0);
+    row->keep_firing_for_ms = (int64_t)(r->keep_firing_for_s * 1000.0);
     row->labels = &r->labels;
     row->annotations = &r->annotations;
     row->state = state_of(r->state);

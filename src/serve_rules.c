@@ -1,9 +1,9 @@
 /*
  * Rules and alerts in the shape of Prometheus 2.42's web/api/v1: a group
  * is name, file, rules, interval, limit, evaluationTime, lastEvaluation;
- * an alerting rule adds state, duration, keepFiringFor (always 0: rule
- * files with keep_firing_for do not load), annotations (as written) and
- * its active alerts; a recording rule leaves out empty labels. Strings
+ * an alerting rule adds state, duration, keepFiringFor (seconds),
+ * annotations (as written) and its active alerts, each with
+ * keepFiringSince while keep_firing_for alone holds it firing; a recording rule leaves out empty labels. Strings
  * are escaped as Go's encoding/json escapes them, labels sorted by name
  * as a Go map is, times in RFC3339Nano, alert values in Go's 'e' form.
  * Resolved alerts are left out, as Prometheus leaves them out.
@@ -49,6 +49,10 @@ put_alert(const struct rule_alert *a, struct buf *b)
     buf_printf(b, ",\"state\":\"%s\",\"activeAt\":",
                rule_alert_state_name(a->state));
     serve_docs_rfc3339(b, a->active_at);
+    if (a->keeping) {
+        buf_puts(b, ",\"keepFiringSince\":");
+        serve_docs_rfc3339(b, a->keep_firing_since);
+    }
     buf_puts(b, ",\"value\":\"");
     json_format_exp(a->value, b);
     buf_puts(b, "\"}");
@@ -142,7 +146,9 @@ put_rule(const struct ruleset_group *g, size_t i, struct buf *b)
     put_name_query(r, b);
     buf_puts(b, ",\"duration\":");
     json_number(b, (double)r->for_ms / 1000.0);
-    buf_puts(b, ",\"keepFiringFor\":0,\"labels\":");
+    buf_puts(b, ",\"keepFiringFor\":");
+    json_number(b, (double)r->keep_firing_for_ms / 1000.0);
+    buf_puts(b, ",\"labels\":");
     put_labels(&r->labels, b);
     buf_puts(b, ",\"annotations\":");
     put_labels(&r->annotations, b);

@@ -202,11 +202,13 @@ test_alerts_and_rules(void **state)
         "{\"data\":{\"alerts\":[{\"labels\":{\"alertname\":\"Down\"},"
         "\"annotations\":{\"summary\":\"it is down\"},\"state\":"
         "\"firing\",\"activeAt\":\"2023-11-14T22:13:20Z\",\"value\":"
-        "\"1e+00\"}]}}", &root), &a, &err), 0);
+        "\"1e+00\",\"keepFiringSince\":\"2023-11-14T22:15:00Z\"}]}}",
+        &root), &a, &err), 0);
     assert_int_equal(a.n, 1);
     assert_string_equal(a.v[0].state, "firing");
     assert_string_equal(a.v[0].annotations.v[0].value, "it is down");
     assert_int_equal(a.v[0].active_at_ms, 1700000000000LL);
+    assert_int_equal(a.v[0].keep_firing_since_ms, 1700000100000LL);
     assert_true(a.v[0].value == 1);
     api_alerts_fini(&a);
     yaml_tree_free(root);
@@ -214,7 +216,8 @@ test_alerts_and_rules(void **state)
     assert_int_equal(api_decode_rules(data_of(
         "{\"data\":{\"groups\":[{\"name\":\"g\",\"file\":\"r.yml\","
         "\"interval\":30,\"rules\":[{\"state\":\"pending\",\"name\":"
-        "\"Down\",\"query\":\"up == 0\",\"duration\":300,\"labels\":{},"
+        "\"Down\",\"query\":\"up == 0\",\"duration\":300,"
+        "\"keepFiringFor\":90,\"labels\":{},"
         "\"annotations\":{},\"alerts\":[{\"labels\":{\"alertname\":"
         "\"Down\"},\"annotations\":{},\"state\":\"pending\",\"value\":"
         "\"0\"}],\"health\":\"ok\",\"evaluationTime\":0.001,"
@@ -227,6 +230,9 @@ test_alerts_and_rules(void **state)
     assert_int_equal(g.v[0].nrules, 2);
     assert_true(g.v[0].rules[0].alerting);
     assert_true(g.v[0].rules[0].duration_s == 300);
+    assert_true(g.v[0].rules[0].keep_firing_for_s == 90);
+    assert_int_equal(g.v[0].rules[0].alerts[0].keep_firing_since_ms, 0);
+    assert_true(g.v[0].rules[1].keep_firing_for_s == 0);
     assert_int_equal(g.v[0].rules[0].nalerts, 1);
     assert_false(g.v[0].rules[1].alerting);
     assert_string_equal(g.v[0].rules[1].last_error, "boom");

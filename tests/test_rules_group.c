@@ -3,7 +3,7 @@
  * 2.42's rules/alerting.go, recording.go and manager.go: pending to firing
  * after `for`, resolved alerts kept 15 minutes, ALERTS and
  * ALERTS_FOR_STATE, staleness markers, rule labels over series labels,
- * duplicate label sets and the group limit.
+ * duplicate label sets, the group limit and keep_firing_for.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -146,6 +146,66 @@ test_group_pending_dropped(void **state)
     assert_int_equal(rule_group_alerts(g, 0, &a), 1);
     assert_int_equal(a->active_at, 2 * MIN);
     assert_true(a->value == 9);
+    rule_group_free(g);
+    store_free(st);
+    rulefile_free(rf);
+}
+
+/*
+ * keep_firing_for 3m, evaluated each minute, x above 5 at 0-1m, 4m and
+ * 10m: the alert fires at 0, its condition clears at 2m and it keeps
+ * firing (ALERTS firing stays 1, not resolved); back at 4m the clock is
+ * reset; cleared again at 5m it fires through 7m and resolves at 8m, 3m
+ * after the evaluation it first went missing from. A pending alert is not
+ * kept: the second rule's alert (for 10m) is forgotten at 2m.
+ */
+static void
+test_group_keep_firing(void **state)
+{
+    struct rulefile *rf = load(
+        "groups:\n- name: g\n  rules:\n"
+        "  - alert: Hi\n    expr: x > 5\n    keep_firing_for: 3m\n"
+        "  - alert: Slow\n    expr: x > 5\n    for: 10m\n"
+        "    keep_firing_for: 3m\n");
+    struct store *st = store_new(0, 0);
+    struct rule_group *g = rule_group_new(&rf->groups[0]);
+    uint32_t x = series(st, "x", NULL);
+    uint32_t fire = series(st, "ALERTS", "alertname", "Hi",
+                           "alertstate", "firing", NULL);
+    const struct rule_alert *a;
+    static const int up[] = { 9, 9, 1, 1, 9, 1, 1, 1, 1, 1, 9 };
+
+    (void)state;
+    for (int i = 0; i < 11; i++)
+        store_append(st, x, i * MIN, up[i]);
+    for (int i = 0; i <= 7; i++) {
+        rule_group_eval(g, st, i * MIN);
+        assert_int_equal(rule_group_alerts(g, 0, &a), 1);
+        assert_int_equal(a->state, ALERT_FIRING);
+        assert_int_equal(a->fired_at, 0);
+        assert_int_equal(a->active_at, 0);
+        assert_int_equal(a->resolved_at, 0);
+        assert_true(value_at(st, fire, i * MIN) == 1);
+        /* kept from the first evaluation the condition was gone at */
+        assert_int_equal(a->keeping, up[i] < 5);
+        if (a->keeping)
+            assert_int_equal(a->keep_firing_since, i < 4 ? 2 * MIN : 5 * MIN);
+        /* the value is the last one the expression gave */
+        assert_true(a->value == 9);
+        assert_int_equal(rule_group_alerts(g, 1, &a), i < 2 || i == 4);
+    }
+    rule_group_eval(g, st, 8 * MIN);
+    assert_int_equal(rule_group_alerts(g, 0, &a), 1);
+    assert_int_equal(a->state, ALERT_INACTIVE);
+    assert_int_equal(a->resolved_at, 8 * MIN);
+    assert_false(a->keeping);
+    assert_true(store_is_stale(value_at(st, fire, 8 * MIN)));
+    /* Back after resolving: a new alert, firing at once, not kept. */
+    rule_group_eval(g, st, 10 * MIN);
+    assert_int_equal(rule_group_alerts(g, 0, &a), 1);
+    assert_int_equal(a->state, ALERT_FIRING);
+    assert_int_equal(a->fired_at, 10 * MIN);
+    assert_false(a->keeping);
     rule_group_free(g);
     store_free(st);
     rulefile_free(rf);
@@ -304,6 +364,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_alert_timeline),
         cmocka_unit_test(test_group_pending_dropped),
+        cmocka_unit_test(test_group_keep_firing),
         cmocka_unit_test(test_group_recording),
         cmocka_unit_test(test_group_errors),
         cmocka_unit_test(test_group_budget),

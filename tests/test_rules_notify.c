@@ -322,6 +322,46 @@ test_due_alerts(void **state)
     rulefile_free(rf);
 }
 
+/*
+ * keep_firing_for 3m (interval 1m, resend 1m): the alert fires at 0; its
+ * condition clears at 2m but it stays firing, so Alertmanager keeps
+ * getting it as firing (endsAt = t + 4 * 1m, never the clear time) at
+ * the resend delay, until it resolves at 5m and goes at once with endsAt
+ * 5m (rules.SendAlerts: ResolvedAt when set, else ValidUntil).
+ */
+static void
+test_due_alerts_keep_firing(void **state)
+{
+    struct rulefile *rf = load(
+        "groups:\n- name: g\n  rules:\n"
+        "  - alert: Down\n    expr: up == 0\n    keep_firing_for: 3m\n",
+        MIN);
+    struct store *st = store_new(0, 0);
+    struct rule_group *g = rule_group_new(&rf->groups[0]);
+    struct labels ls = { NULL, 0 };
+    struct notifier_config c = { .external_url = "" };
+    struct notifier *n = notifier_new(&c);
+    static const int64_t ends[] = { 4, 0, 6, 0, 8, 5 };   /* minutes */
+    uint32_t up;
+
+    (void)state;
+    labels_put(&ls, LABEL_METRIC_NAME, "up");
+    labels_sort(&ls);
+    up = store_series_id(st, &ls);
+    for (int i = 0; i <= 5; i++)
+        store_append(st, up, i * MIN, i < 2 ? 0 : 1);
+    for (int i = 0; i <= 5; i++) {
+        rule_group_eval(g, st, i * MIN);
+        notifier_send(n, g, i * MIN);
+        assert_int_equal(take_one(n, 0, ends[i] * MIN), ends[i] != 0);
+    }
+    notifier_free(n);
+    rule_group_free(g);
+    labels_release(&ls);
+    store_free(st);
+    rulefile_free(rf);
+}
+
 /* What the test server saw and answers, in shared memory. */
 struct seen {
     int status;                 /* to answer */
@@ -487,6 +527,7 @@ main(void)
         cmocka_unit_test(test_relabel),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_due_alerts),
+        cmocka_unit_test(test_due_alerts_keep_firing),
         cmocka_unit_test(test_send),
         cmocka_unit_test(test_apply),
     };

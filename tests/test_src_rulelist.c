@@ -256,6 +256,8 @@ test_remote(void **state)
     assert_int_equal(gr->rules[0].health, RULE_HEALTH_OK);
     assert_true(gr->rules[1].alerting);
     assert_int_equal(gr->rules[1].for_ms, 2000);
+    assert_int_equal(gr->rules[1].keep_firing_for_ms, 0);
+    assert_int_equal(gr->rules[1].alerts[0].keep_firing_since_ms, 0);
     assert_int_equal(gr->rules[1].state, ALERT_ROW_FIRING);
     assert_int_equal(gr->rules[1].nalerts, 1);
     assert_string_equal(labels_get(gr->rules[1].alerts[0].annotations,

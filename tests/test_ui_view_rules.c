@@ -29,25 +29,26 @@ static struct label cpu_l[] = {
 };
 static struct alert_row down_alerts[] = {
     { ALERT_ROW_FIRING, &(struct labels){ down_l, 4 },
-      &(struct labels){ down_a, 1 }, NOW - 125000, 0 },
+      &(struct labels){ down_a, 1 }, NOW - 125000, NOW - 65000, 0 },
 };
 static struct alert_row cpu_alerts[] = {
     { ALERT_ROW_PENDING, &(struct labels){ cpu_l, 2 },
-      &(struct labels){ NULL, 0 }, NOW - 30000, 0.93 },
+      &(struct labels){ NULL, 0 }, NOW - 30000, 0, 0.93 },
 };
 static struct labels none = { NULL, 0 };
 static struct label sev[] = { { "severity", "page" } };
 static struct rule_row rules[] = {
-    { "ContainerDown", "up == 0", true, 60000, &(struct labels){ sev, 1 },
+    { "ContainerDown", "up == 0", true, 60000, 300000,
+      &(struct labels){ sev, 1 },
       &none,
       ALERT_ROW_FIRING, RULE_HEALTH_OK, NULL, NOW - 4000, 0.0012,
       down_alerts, 1 },
-    { "HighCPU", "rate(cpu[5m]) > 0.8", true, 300000, &none, &none,
+    { "HighCPU", "rate(cpu[5m]) > 0.8", true, 300000, 0, &none, &none,
       ALERT_ROW_PENDING, RULE_HEALTH_OK, NULL, NOW - 4000, 0.0004,
       cpu_alerts, 1 },
-    { "Quiet", "absent(up)", true, 0, &none, &none, ALERT_ROW_INACTIVE,
+    { "Quiet", "absent(up)", true, 0, 0, &none, &none, ALERT_ROW_INACTIVE,
       RULE_HEALTH_OK, NULL, NOW - 4000, 0.0001, NULL, 0 },
-    { "job:up:sum", "sum by (job) (up)", false, 0, &none, &none,
+    { "job:up:sum", "sum by (job) (up)", false, 0, 0, &none, &none,
       ALERT_ROW_INACTIVE, RULE_HEALTH_ERR, "many-to-many matching",
       NOW - 4000, 0.0002, NULL, 0 },
 };
@@ -76,8 +77,8 @@ draw_alerts(struct rules_state *rs, int w, int h)
     /* ContainerDown's name in crit, HighCPU's in warn, Quiet's good. */
     if (rs->alerts_scroll == 0 && rs->hide == 0) {
         assert_int_equal(canvas_cell(c, 4, 3)->role, ROLE_CRIT);
-        assert_int_equal(canvas_cell(c, 4, 8)->role, ROLE_WARN);
-        assert_int_equal(canvas_cell(c, 4, 11)->role, ROLE_GOOD);
+        assert_int_equal(canvas_cell(c, 4, 9)->role, ROLE_WARN);
+        assert_int_equal(canvas_cell(c, 4, 12)->role, ROLE_GOOD);
     }
     canvas_free(c);
     return s;
@@ -97,6 +98,8 @@ test_alerts_view(void **state)
         "    firing   2m ago        0           instance=\"web-1:80\", "
         "job=\"web\",",
         "                                       severity=\"critical\"",
+        "             condition cleared 1m ago, kept firing by "
+        "keep_firing_for",
         "             summary: Container web-1:80 is down",
         "  * HighCPU  pending (1 active)",
         "    STATE    ACTIVE SINCE  VALUE       LABELS",
@@ -151,8 +154,8 @@ test_alerts_scroll(void **state)
     free(s);
     rs.alerts_scroll = 100;
     s = draw_alerts(&rs, 80, 5);
-    /* 10 lines of content, 3 in sight: the last three. */
-    assert_int_equal(rs.alerts_scroll, 7);
+    /* 11 lines of content, 3 in sight: the last three. */
+    assert_int_equal(rs.alerts_scroll, 8);
     line(s, 4, l, sizeof l);
     assert_string_equal(l, "  * Quiet  inactive");
     free(s);
@@ -171,11 +174,11 @@ test_rules_view(void **state)
         "took 1.90 ms",
         "  alert: ContainerDown                          ok       4.0s ago"
         "    1.20 ms",
-        "    up == 0  for 1 min",
+        "    up == 0  for 1m  keep firing 5m",
         "    labels: {severity=\"page\"}",
         "  alert: HighCPU                                ok       4.0s ago"
         "    400 µs",
-        "    rate(cpu[5m]) > 0.8  for 5 min",
+        "    rate(cpu[5m]) > 0.8  for 5m",
         "  alert: Quiet                                  ok       4.0s ago"
         "    100 µs",
         "    absent(up)",

@@ -352,6 +352,9 @@ struct alert_row {
     const struct labels *labels;        /* alertname included, sorted */
     const struct labels *annotations;   /* sorted */
     int64_t active_at_ms;
+    int64_t keep_firing_since_ms;       /* its condition cleared then and
+                                         * keep_firing_for holds it firing;
+                                         * 0: not kept */
     double value;
 };
 
@@ -361,6 +364,7 @@ struct rule_row {
     const char *expr;
     bool alerting;
     int64_t for_ms;
+    int64_t keep_firing_for_ms;         /* alerting: keep_firing_for */
     const struct labels *labels;        /* the rule's own */
     const struct labels *annotations;
     enum alert_row_state state;         /* its most urgent alert's */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "ui/format.h"
 #include "ui/theme.h"
 #include "ui/widget.h"
@@ -94,6 +95,13 @@ alert_lines(struct canvas *c, int y, int w, const struct alert_row *a,
                     ROLE_LABEL);
     else
         n = 1 + wrapped(c, x + STATE_W, y + 1, w, buf_str(&b), ROLE_LABEL);
+    if (a->keep_firing_since_ms != 0) {
+        format_ago(now_ms, a->keep_firing_since_ms, since, sizeof since);
+        buf_reset(&b);
+        buf_printf(&b, "condition cleared %s, kept firing by "
+                   "keep_firing_for", since);
+        n += wrapped(c, x + STATE_W, y + n, w, buf_str(&b), ROLE_INACTIVE);
+    }
     for (size_t i = 0; i < a->annotations->n; i++) {
         buf_reset(&b);
         buf_printf(&b, "%s: %s", a->annotations->v[i].name,
@@ -327,9 +335,14 @@ rule_lines(struct canvas *c, int y, int w, const struct rule_row *r,
     text_at(c, nx + HEALTH_W + EVAL_W, y, w, dur, ROLE_DEFAULT, 0);
     buf_reset(&b);
     buf_puts(&b, r->expr);
+    /* durations as the rule file writes them (5m, 1h30m) */
     if (r->for_ms > 0) {
-        format_duration((double)r->for_ms / 1000.0, fr, sizeof fr);
+        duration_format(r->for_ms, fr, sizeof fr);
         buf_printf(&b, "  for %s", fr);
+    }
+    if (r->keep_firing_for_ms > 0) {
+        duration_format(r->keep_firing_for_ms, fr, sizeof fr);
+        buf_printf(&b, "  keep firing %s", fr);
     }
     n = 1 + wrapped(c, 4, y + 1, w, buf_str(&b), ROLE_LABEL);
     if (r->labels->n > 0) {

@@ -346,6 +346,7 @@ decode_alert(struct arena *a, const struct yaml_node *n, struct api_alert *al,
         return -1;
     al->state = field(a, n, "state");
     al->active_at_ms = time_field(n, "activeAt");
+    al->keep_firing_since_ms = time_field(n, "keepFiringSince");
     al->value = number_field(n, "value");
     return 0;
 }
@@ -401,6 +402,7 @@ decode_rule(struct arena *a, const struct yaml_node *n, struct api_rule *r,
     r->health = field(a, n, "health");
     r->last_error = field(a, n, "lastError");
     r->duration_s = number_field(n, "duration");
+    r->keep_firing_for_s = number_field(n, "keepFiringFor");
     r->state = field(a, n, "state");
     r->eval_s = number_field(n, "evaluationTime");
     r->last_eval_ms = time_field(n, "lastEvaluation");

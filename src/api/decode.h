@@ -71,6 +71,7 @@ struct api_alert {
     struct labels labels, annotations;
     const char *state;          /* "pending" or "firing" */
     int64_t active_at_ms;       /* 0: not given */
+    int64_t keep_firing_since_ms;   /* keepFiringSince; 0: not kept */
     double value;
 };
 struct api_alerts {
@@ -90,6 +91,7 @@ struct api_rule {
     const char *health;         /* "ok", "err" or "unknown" */
     const char *last_error;     /* "" when none */
     double duration_s;          /* "for" of an alerting rule */
+    double keep_firing_for_s;   /* keepFiringFor of an alerting rule */
     const char *state;          /* alerting: "inactive", "pending" or
                                  * "firing"; recording: "" */
     struct labels labels, annotations;

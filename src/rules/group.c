@@ -450,9 +450,27 @@ alert_series(const struct rule_alert *a, struct outvec *out)
 }
 
 /*
+ * Whether a firing alert whose condition is gone at t stays firing by
+ * keep_firing_for: it does until keep_firing_for has passed since the
+ * first evaluation it was missing from (alerting.go's KeepFiringSince).
+ */
+static bool
+keeps_firing(const struct rule_def *r, struct rule_alert *a, int64_t t)
+{
+    if (a->state != ALERT_FIRING || r->keep_firing_for_ms <= 0)
+        return false;
+    if (!a->keeping) {
+        a->keeping = true;
+        a->keep_firing_since = t;
+    }
+    return t - a->keep_firing_since < r->keep_firing_for_ms;
+}
+
+/*
  * Moves every alert along (alerting.go Eval): gone pending alerts are
- * dropped, gone firing ones resolve and are dropped 15 minutes later,
- * pending ones held for `for` fire. Returns the number still active.
+ * dropped, gone firing ones keep firing for keep_firing_for, then resolve
+ * and are dropped 15 minutes later, pending ones held for `for` fire.
+ * Returns the number still active.
  */
 static size_t
 step_alerts(const struct rule_def *r, struct rule_state *rs,
@@ -467,17 +485,22 @@ step_alerts(const struct rule_def *r, struct rule_state *rs,
                        bsearch(&key, cand->v, cand->n, sizeof(*cand->v),
                                cmp_out) != NULL;
 
+        bool keep = !present && keeps_firing(r, a, t);
+
+        if (present)
+            a->keeping = false;
         if (!present && (a->state == ALERT_PENDING ||
                          (a->resolved_at != 0 &&
                           t - a->resolved_at > RULE_RESOLVED_RETENTION_MS))) {
             alert_release(a);
             continue;
         }
-        if (!present && a->state != ALERT_INACTIVE) {
+        if (!present && !keep && a->state != ALERT_INACTIVE) {
             a->state = ALERT_INACTIVE;
             a->resolved_at = t;
+            a->keeping = false;
         }
-        if (present) {
+        if (present || keep) {
             active++;
             if (a->state == ALERT_PENDING && t - a->active_at >= r->for_ms) {
                 a->state = ALERT_FIRING;

@@ -42,6 +42,9 @@ struct rule_alert {
     int64_t active_at;          /* ms: when it became pending */
     int64_t fired_at;           /* ms, 0 when it never fired */
     int64_t resolved_at;        /* ms, 0 while active */
+    bool keeping;               /* firing only by keep_firing_for: its
+                                 * condition cleared at keep_firing_since */
+    int64_t keep_firing_since;  /* ms, when keeping */
     bool sent;                  /* sent to Alertmanager at least once */
     int64_t last_sent_at;       /* ms, when sent last */
     int64_t valid_until;        /* ms: the endsAt a firing alert was

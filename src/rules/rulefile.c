@@ -28,6 +28,7 @@ struct loader {
     struct rulefile_err *errs;
     size_t max, n;
     size_t nyaml;                       /* decoding errors among them */
+    bool aborted;                       /* a decoder's own error ended it */
     struct rulefile_err pending[MAX_PENDING];
     size_t npending;
 };
@@ -37,7 +38,8 @@ static const char *const root_keys[] = { "groups", NULL };
 static const char *const group_keys[] = { "name", "interval", "limit",
                                           "rules", NULL };
 static const char *const rule_keys[] = { "record", "alert", "expr", "for",
-                                         "labels", "annotations", NULL };
+                                         "keep_firing_for", "labels",
+                                         "annotations", NULL };
 
 static void
 add_err(struct rulefile_err *arr, size_t max, size_t *n,
@@ -68,12 +70,38 @@ yaml_err(struct loader *ld, const struct yaml_node *n, const char *fmt, ...)
     va_list ap;
     size_t before = ld->n;
 
+    if (ld->aborted)
+        return NULL;
     va_start(ap, fmt);
     add_err(ld->errs, ld->max, &ld->n, RULEFILE_ERR_YAML, ld->name,
             n != NULL ? n->line : 0, n != NULL ? n->col : 0, fmt, ap);
     va_end(ap);
     ld->nyaml++;
     return ld->n > before ? &ld->errs[ld->n - 1].d : NULL;
+}
+
+/*
+ * An error a field's own decoder returns (model.Duration's "not a valid
+ * duration string"): yaml.v3 stops there and reports it alone, without a
+ * line and without the decoding errors gathered before it.
+ */
+static void
+decoder_err(struct loader *ld, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+decoder_err(struct loader *ld, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ld->aborted)
+        return;
+    ld->aborted = true;
+    ld->n = 0;
+    va_start(ap, fmt);
+    add_err(ld->errs, ld->max, &ld->n, RULEFILE_ERR_PLAIN, ld->name, 0, 0,
+            fmt, ap);
+    va_end(ap);
+    ld->nyaml++;
 }
 
 /* A validation error at line:col (0: none), kept until decoding is done. */
@@ -179,7 +207,7 @@ get_dur(struct loader *ld, const struct yaml_node *n, int64_t *ms)
     s = yaml_scalar(n);
     if (duration_parse(s, strlen(s), ms) == 0)
         return 0;
-    yaml_err(ld, n, "not a valid duration string: \"%s\"", yaml_scalar(n));
+    decoder_err(ld, "not a valid duration string: \"%s\"", yaml_scalar(n));
     return -1;
 }
 
@@ -290,7 +318,8 @@ validate_expr(struct loader *ld, const struct rule_nodes *rn,
 static void
 validate_kind(struct loader *ld, const struct rule_nodes *rn,
               struct rule_def *r, const char *record, const char *alert,
-              const struct yaml_node *fornode)
+              const struct yaml_node *fornode,
+              const struct yaml_node *kffnode)
 {
     char alt[32];
     const struct yaml_node *at = rn->record != NULL ? rn->record : rn->map;
@@ -311,6 +340,9 @@ validate_kind(struct loader *ld, const struct rule_nodes *rn,
     if (fornode != NULL && r->for_ms != 0)
         rule_msg(ld, rn, r, rn->record, "",
                  "invalid field 'for' in recording rule");
+    if (kffnode != NULL && r->keep_firing_for_ms != 0)
+        rule_msg(ld, rn, r, rn->record, "",
+                 "invalid field 'keep_firing_for' in recording rule");
     if (!rulefile_valid_metric_name(record)) {
         char msg[300];
 
@@ -390,6 +422,7 @@ load_rule(struct loader *ld, const struct yaml_node *n, const char *group,
                              yaml_get(n, "expr"), group, index };
     const char *record, *alert, *expr;
     const struct yaml_node *fornode = yaml_get(n, "for");
+    const struct yaml_node *kffnode = yaml_get(n, "keep_firing_for");
     size_t before = ld->nyaml;
 
     r->line = n->line;
@@ -399,6 +432,7 @@ load_rule(struct loader *ld, const struct yaml_node *n, const char *group,
     alert = get_str(ld, rn.alert);
     expr = get_str(ld, rn.expr);
     get_dur(ld, fornode, &r->for_ms);
+    get_dur(ld, kffnode, &r->keep_firing_for_ms);
     get_labels(ld, yaml_get(n, "labels"), &r->labels);
     get_labels(ld, yaml_get(n, "annotations"), &r->annotations);
     labels_sort(&r->labels);
@@ -408,7 +442,7 @@ load_rule(struct loader *ld, const struct yaml_node *n, const char *group,
     r->kind = *alert != '\0' ? RULE_ALERT : RULE_RECORD;
     r->name = xstrdup(*alert != '\0' ? alert : record);
     r->expr = xstrdup(expr);
-    validate_kind(ld, &rn, r, record, alert, fornode);
+    validate_kind(ld, &rn, r, record, alert, fornode, kffnode);
     validate_names(ld, &rn, r);
     if (r->kind != RULE_ALERT)
         return;

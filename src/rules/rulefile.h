@@ -34,6 +34,9 @@ struct rule_def {
     char *expr;                 /* the expression's text */
     struct query *query;        /* compiled expr */
     int64_t for_ms;             /* alerting rules: how long pending */
+    int64_t keep_firing_for_ms; /* alerting rules: how long a firing alert
+                                 * stays firing after its condition
+                                 * clears (keep_firing_for); 0: not at all */
     struct labels labels;       /* owned, sorted by name */
     struct labels annotations;  /* owned, sorted by name */
     /* alerting rules: the parsed template of each label and annotation,

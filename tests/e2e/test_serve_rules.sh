@@ -66,6 +66,9 @@ groups:
           raw: 'a < b & c'
       - alert: Never
         expr: e2e_flag > 5
+      - alert: E2EKept
+        expr: e2e_flag == 1
+        keep_firing_for: 5m
   - name: shapes
     interval: 2s
     rules:
@@ -187,7 +190,7 @@ def norm(v, key=None):
     if isinstance(v, dict):
         out = {}
         for k, x in v.items():
-            if k in ("lastEvaluation", "activeAt"):
+            if k in ("lastEvaluation", "activeAt", "keepFiringSince"):
                 assert RFC.match(x), (k, x)
                 x = "<time>"
             elif k == "evaluationTime":
