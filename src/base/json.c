@@ -244,15 +244,24 @@ json_time_ms(struct buf *out, int64_t ms)
         buf_printf(out, ".%03u", (unsigned)(m % 1000));
 }
 
+/* NaN and the infinities as Prometheus writes them; false when v is
+ * finite and nothing was written. */
+static bool
+put_special(double v, struct buf *out)
+{
+    if (!isnan(v) && !isinf(v))
+        return false;
+    buf_puts(out, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+    return true;
+}
+
 void
 json_format_value(double v, struct buf *out)
 {
     struct dec x;
 
-    if (isnan(v) || isinf(v)) {
-        buf_puts(out, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+    if (put_special(v, out))
         return;
-    }
     shortest(v, &x);
     put_fixed(out, &x);
 }
@@ -262,10 +271,8 @@ json_format_exp(double v, struct buf *out)
 {
     struct dec x;
 
-    if (isnan(v) || isinf(v)) {
-        buf_puts(out, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+    if (put_special(v, out))
         return;
-    }
     shortest(v, &x);
     put_exp(out, &x, false);
 }
