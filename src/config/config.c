@@ -985,32 +985,62 @@ parse_docker_http(struct loader *ld, const struct yaml_node *seq,
     }
 }
 
+/* One relabel_configs-like key of n into *out, what naming a rule in
+ * messages. Returns the reader's 0 or -1, its diags taken into ld. */
+static int
+parse_relabel(struct loader *ld, const struct yaml_node *n, const char *key,
+              const char *what, struct relabel_rules **out)
+{
+    size_t from = ld->nerrs;
+    int rc = config_relabel_parse(yaml_get(n, key), what, out, ld->errs,
+                                  ld->maxerrs, &ld->nerrs);
+
+    took_diags(ld, from, rc);
+    return rc;
+}
+
+/*
+ * The discovery sections a scrape job and an Alertmanager entry share,
+ * dns_sd_configs and file_sd_configs (relative paths from the config's
+ * directory), and docker_sd_configs when docker is set (a scrape job's
+ * only: for an Alertmanager it is a known key, warned about). Returns 0
+ * or -1, the diags taken into ld.
+ */
+static int
+parse_sd(struct loader *ld, const struct yaml_node *n, struct config_sd *sd,
+         bool docker)
+{
+    size_t from = ld->nerrs;
+    char *dir = config_dir(ld->cfg->path);
+    int rc = 0;
+
+    rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), sd,
+                              ld->errs, ld->maxerrs, &ld->nerrs);
+    rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, sd,
+                               ld->errs, ld->maxerrs, &ld->nerrs);
+    if (docker)
+        rc |= config_sd_parse_docker(yaml_get(n, "docker_sd_configs"), sd,
+                                     ld->errs, ld->maxerrs, &ld->nerrs);
+    free(dir);
+    took_diags(ld, from, rc);
+    return rc;
+}
+
 /* relabel_configs, metric_relabel_configs, dns_sd_configs, file_sd_configs,
  * docker_sd_configs */
 static void
 parse_job_discovery(struct loader *ld, const struct yaml_node *n,
                     struct config_job *j)
 {
-    size_t from = ld->nerrs;
-    char *dir = config_dir(ld->cfg->path);
     int rc = 0;
 
-    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"),
-                               "target relabeling rule in scrape config",
-                               &j->relabel, ld->errs, ld->maxerrs,
-                               &ld->nerrs);
-    rc |= config_relabel_parse(yaml_get(n, "metric_relabel_configs"),
-                               "metric relabeling rule in scrape config",
-                               &j->metric_relabel, ld->errs,
-                               ld->maxerrs, &ld->nerrs);
-    rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), &j->sd,
-                              ld->errs, ld->maxerrs, &ld->nerrs);
-    rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, &j->sd,
-                               ld->errs, ld->maxerrs, &ld->nerrs);
-    rc |= config_sd_parse_docker(yaml_get(n, "docker_sd_configs"), &j->sd,
-                                 ld->errs, ld->maxerrs, &ld->nerrs);
-    free(dir);
-    took_diags(ld, from, rc);
+    rc |= parse_relabel(ld, n, "relabel_configs",
+                        "target relabeling rule in scrape config",
+                        &j->relabel);
+    rc |= parse_relabel(ld, n, "metric_relabel_configs",
+                        "metric relabeling rule in scrape config",
+                        &j->metric_relabel);
+    rc |= parse_sd(ld, n, &j->sd, true);
     if (rc == 0)
         parse_docker_http(ld, yaml_get(n, "docker_sd_configs"), &j->sd);
 }
@@ -1082,27 +1112,6 @@ parse_am_fields(struct loader *ld, const struct yaml_node *n,
                  "but got %s", s);
 }
 
-/* relabel_configs, dns_sd_configs and file_sd_configs of one entry. */
-static void
-parse_am_discovery(struct loader *ld, const struct yaml_node *n,
-                   struct config_alertmanager *am)
-{
-    size_t from = ld->nerrs;
-    char *dir = config_dir(ld->cfg->path);
-    int rc = 0;
-
-    rc |= config_relabel_parse(yaml_get(n, "relabel_configs"),
-                               "Alertmanager target relabeling rule",
-                               &am->relabel, ld->errs, ld->maxerrs,
-                               &ld->nerrs);
-    rc |= config_sd_parse_dns(yaml_get(n, "dns_sd_configs"), &am->sd,
-                              ld->errs, ld->maxerrs, &ld->nerrs);
-    rc |= config_sd_parse_file(yaml_get(n, "file_sd_configs"), dir, &am->sd,
-                               ld->errs, ld->maxerrs, &ld->nerrs);
-    free(dir);
-    took_diags(ld, from, rc);
-}
-
 /*
  * alertmanager-config = { scheme, path_prefix, timeout, api_version,
  *                         relabel_configs, http-client, static_configs,
@@ -1128,7 +1137,9 @@ parse_alertmanager(struct loader *ld, const struct yaml_node *n,
     parse_http_client(ld, n, &am->http);
     parse_statics(ld, yaml_get(n, "static_configs"), &am->statics,
                   &am->nstatics);
-    parse_am_discovery(ld, n, am);
+    parse_relabel(ld, n, "relabel_configs",
+                  "Alertmanager target relabeling rule", &am->relabel);
+    parse_sd(ld, n, &am->sd, false);
 }
 
 static void
@@ -1148,16 +1159,12 @@ parse_alerting(struct loader *ld, const struct yaml_node *n)
 {
     struct config *cfg = ld->cfg;
     const struct yaml_node *list;
-    size_t from = ld->nerrs;
 
     if (!expect_map(ld, n, "alerting"))
         return;
     check_keys(ld, n, &alerting_section);
-    took_diags(ld, from,
-               config_relabel_parse(yaml_get(n, "alert_relabel_configs"),
-                                    "alert relabeling rule",
-                                    &cfg->alert_relabel, ld->errs,
-                                    ld->maxerrs, &ld->nerrs));
+    parse_relabel(ld, n, "alert_relabel_configs", "alert relabeling rule",
+                  &cfg->alert_relabel);
     list = yaml_get(n, "alertmanagers");
     if (list == NULL || yaml_is_null(list))
         return;
