@@ -643,6 +643,12 @@ test_exec_errors(void **state)
         {"{{ slice \"abc\" 1 4 }}", "executing \"test\" at "
          "<slice \"abc\" 1 4>: error calling slice: index out of range: 4",
          1, 4},
+        {"{{ index \"abc\" 4 }}", "executing \"test\" at "
+         "<index \"abc\" 4>: error calling index: index out of range: 4",
+         1, 4},
+        {"{{ index \"abc\" \"x\" }}", "executing \"test\" at "
+         "<index \"abc\" \"x\">: error calling index: cannot index "
+         "slice/array with type string", 1, 4},
         {"{{ slice \"abc\" 1 2 3 }}", "executing \"test\" at "
          "<slice \"abc\" 1 2 3>: error calling slice: cannot 3-index slice "
          "a string", 1, 4},

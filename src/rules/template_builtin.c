@@ -173,6 +173,22 @@ fn_len(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
     return 0;
 }
 
+/* An int index within 0..cap, as Go's indexArg checks index's and
+ * slice's operands; cap itself passes (a slice bound may be it). */
+static int
+index_arg(struct tfunc_ctx *c, const struct tval *v, size_t cap, int64_t *x)
+{
+    if (v->kind <= TV_NIL)
+        return tfunc_fail(c, "cannot index slice/array with nil");
+    if (v->kind != TV_INT)
+        return tfunc_fail(c, "cannot index slice/array with type %s",
+                          tval_type(v));
+    if (v->i < 0 || (uint64_t)v->i > cap)
+        return tfunc_fail(c, "index out of range: %lld", (long long)v->i);
+    *x = v->i;
+    return 0;
+}
+
 /* One step of index: item[key]. */
 static int
 index_one(struct tfunc_ctx *c, struct tval *item, const struct tval *key)
@@ -210,20 +226,19 @@ index_one(struct tfunc_ctx *c, struct tval *item, const struct tval *key)
        a byte */
     if (item->kind == TV_RESULT || item->kind == TV_STRING) {
         size_t len = item->kind == TV_RESULT ? item->n : item->len;
+        int64_t x = 0;
 
-        if (key->kind <= TV_NIL)
-            return tfunc_fail(c, "cannot index slice/array with nil");
-        if (key->kind != TV_INT)
-            return tfunc_fail(c, "cannot index slice/array with type %s",
-                       tval_type(key));
-        if (key->i < 0 || (uint64_t)key->i >= len)
-            return tfunc_fail(c, "index out of range: %lld", (long long)key->i);
+        if (index_arg(c, key, len, &x) < 0)
+            return -1;
+        /* one past the end is an error here, unlike for slice */
+        if ((uint64_t)x == len)
+            return tfunc_fail(c, "index out of range: %lld", (long long)x);
         if (item->kind == TV_STRING)
             *item = (struct tval){.kind = TV_INT,
-                                  .i = (unsigned char)item->s[key->i]};
+                                  .i = (unsigned char)item->s[x]};
         else
             *item = (struct tval){.kind = TV_SAMPLE,
-                                  .samples = &item->samples[key->i]};
+                                  .samples = &item->samples[x]};
         return 0;
     }
     if (item->kind <= TV_NIL)
@@ -246,23 +261,6 @@ fn_index(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return 0;
 }
 
-/* print, println and printf: fmt.Sprint, Sprintln and Sprintf. */
-/* An index for slice: an int within 0..cap (Go's indexArg). */
-static int
-slice_index(struct tfunc_ctx *c, const struct tval *v, size_t cap,
-            int64_t *x)
-{
-    if (v->kind <= TV_NIL)
-        return tfunc_fail(c, "cannot index slice/array with nil");
-    if (v->kind != TV_INT)
-        return tfunc_fail(c, "cannot index slice/array with type %s",
-                          tval_type(v));
-    if (v->i < 0 || (uint64_t)v->i > cap)
-        return tfunc_fail(c, "index out of range: %lld", (long long)v->i);
-    *x = v->i;
-    return 0;
-}
-
 /* slice item i j (k): item[i:j:k] of a string or a query result. */
 static int
 fn_slice(struct tfunc_ctx *c, const struct tval *a, size_t n,
@@ -281,7 +279,7 @@ fn_slice(struct tfunc_ctx *c, const struct tval *a, size_t n,
         return tfunc_fail(c, "can't slice item of type %s",
                           tval_type(&a[0]));
     for (i = 1; i < n; i++)
-        if (slice_index(c, &a[i], len, &idx[i - 1]) < 0)
+        if (index_arg(c, &a[i], len, &idx[i - 1]) < 0)
             return -1;
     /* item[i:j] needs i <= j, item[i:j:k] also j <= k */
     for (i = 0; i < (n == 4 ? 2u : 1u); i++)
@@ -298,6 +296,7 @@ fn_slice(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return 0;
 }
 
+/* print, println and printf: fmt.Sprint, Sprintln and Sprintf. */
 static int
 fn_print(struct tfunc_ctx *c, const struct tval *a, size_t n,
          struct tval *res)
@@ -331,82 +330,82 @@ fn_printf(struct tfunc_ctx *c, const struct tval *a, size_t n,
     return tfunc_ret_buf(c, &b, res);
 }
 
-/* The text the escapers work on: one string as is, else Sprint's. */
-static void
-escaper_input(const struct tval *a, size_t n, struct buf *b)
+/*
+ * An escaper: esc over the operands' text, one string as is, else
+ * Sprint's. Go's html, js and urlquery builtins all start so.
+ */
+static int
+escape(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res,
+       void (*esc)(struct buf *out, const char *s, size_t len))
 {
+    struct buf in, out;
+
+    buf_init(&in, 0);
+    buf_init(&out, 0);
     if (n == 1 && a[0].kind == TV_STRING)
-        buf_append(b, a[0].s, a[0].len);
+        buf_append(&in, a[0].s, a[0].len);
     else
-        tval_sprint(b, a, n);
+        tval_sprint(&in, a, n);
+    esc(&out, in.data ? in.data : "", in.len);
+    buf_fini(&in);
+    return tfunc_ret_buf(c, &out, res);
 }
 
-/* html: Go's HTMLEscapeString. */
+/* Go's HTMLEscapeString. */
+static void
+html_escape(struct buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '"': buf_puts(out, "&#34;"); break;
+        case '\'': buf_puts(out, "&#39;"); break;
+        case '&': buf_puts(out, "&amp;"); break;
+        case '<': buf_puts(out, "&lt;"); break;
+        case '>': buf_puts(out, "&gt;"); break;
+        case '\0': buf_puts(out, "\xEF\xBF\xBD"); break;
+        default: buf_putc(out, s[i]);
+        }
+    }
+}
+
+/* Go's JSEscapeString (ASCII specials and controls as \uXXXX). */
+static void
+js_escape(struct buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+
+        if (ch == '\\' || ch == '\'' || ch == '"') {
+            buf_putc(out, '\\');
+            buf_putc(out, (char)ch);
+        } else if (ch < ' ' || ch == '<' || ch == '>' || ch == '&'
+                   || ch == '=') {
+            buf_printf(out, "\\u%04X", ch);
+        } else {
+            buf_putc(out, (char)ch);
+        }
+    }
+}
+
+/* html, js, urlquery (Go's QueryEscape): escapers of their operands. */
 static int
 fn_html(struct tfunc_ctx *c, const struct tval *a, size_t n,
         struct tval *res)
 {
-    struct buf in, out;
-    size_t i;
-
-    buf_init(&in, 0);
-    buf_init(&out, 0);
-    escaper_input(a, n, &in);
-    for (i = 0; i < in.len; i++) {
-        switch (in.data[i]) {
-        case '"': buf_puts(&out, "&#34;"); break;
-        case '\'': buf_puts(&out, "&#39;"); break;
-        case '&': buf_puts(&out, "&amp;"); break;
-        case '<': buf_puts(&out, "&lt;"); break;
-        case '>': buf_puts(&out, "&gt;"); break;
-        case '\0': buf_puts(&out, "\xEF\xBF\xBD"); break;
-        default: buf_putc(&out, in.data[i]);
-        }
-    }
-    buf_fini(&in);
-    return tfunc_ret_buf(c, &out, res);
+    return escape(c, a, n, res, html_escape);
 }
 
-/* js: Go's JSEscapeString (ASCII specials and controls as \uXXXX). */
 static int
 fn_js(struct tfunc_ctx *c, const struct tval *a, size_t n, struct tval *res)
 {
-    struct buf in, out;
-    size_t i;
-
-    buf_init(&in, 0);
-    buf_init(&out, 0);
-    escaper_input(a, n, &in);
-    for (i = 0; i < in.len; i++) {
-        unsigned char ch = (unsigned char)in.data[i];
-
-        if (ch == '\\' || ch == '\'' || ch == '"') {
-            buf_putc(&out, '\\');
-            buf_putc(&out, (char)ch);
-        } else if (ch < ' ' || ch == '<' || ch == '>' || ch == '&'
-                   || ch == '=') {
-            buf_printf(&out, "\\u%04X", ch);
-        } else {
-            buf_putc(&out, (char)ch);
-        }
-    }
-    buf_fini(&in);
-    return tfunc_ret_buf(c, &out, res);
+    return escape(c, a, n, res, js_escape);
 }
 
-/* urlquery: Go's QueryEscape of the operands' text. */
 static int
 fn_urlquery(struct tfunc_ctx *c, const struct tval *a, size_t n,
             struct tval *res)
 {
-    struct buf in, out;
-
-    buf_init(&in, 0);
-    buf_init(&out, 0);
-    escaper_input(a, n, &in);
-    tfunc_query_escape(&out, in.data ? in.data : "", in.len);
-    buf_fini(&in);
-    return tfunc_ret_buf(c, &out, res);
+    return escape(c, a, n, res, tfunc_query_escape);
 }
 
 
