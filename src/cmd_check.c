@@ -22,7 +22,7 @@
 #include "src/config/config_targets.h"
 #include "src/dash/dash.h"
 #include "src/dash/dashfile.h"
-#include "src/dash/dashnotes.h"
+#include "src/dash/grafana.h"
 #include "src/rules/rulefile.h"
 #include "src/startup.h"
 
@@ -96,19 +96,6 @@ count_model(const struct dashboard *m, struct dashfile_counts *c)
         }
 }
 
-/* Prints path's notes on stderr, those that say the same thing of many
- * panels as one line. */
-static void
-print_notes(const char *path, const struct grafana_notes *notes)
-{
-    struct grafana_notes grouped = { NULL, 0 };
-
-    dashnotes_group(notes, &grouped);
-    for (size_t i = 0; i < grouped.n; i++)
-        fprintf(stderr, "%s: note: %s\n", path, grouped.v[i]);
-    grafana_notes_fini(&grouped);
-}
-
 /*
  * Prints every panel query and variable query of d that does not parse,
  * as it would run (variables at their saved values), each with the query
@@ -163,7 +150,7 @@ check_one(const char *path)
                 nerr == 1 ? "" : "s");
         return 2;
     }
-    print_notes(path, &notes);
+    startup_print_notes(path, &notes);
     grafana_notes_fini(&notes);
     count_model(&m, &c);
     for (size_t i = 0; i < m.nvariables; i++)

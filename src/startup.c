@@ -221,10 +221,8 @@ print_not_found(const char *name)
     }
 }
 
-/* Prints a file's notes on stderr, grouped: a note that a hundred panels
- * share is one line with a count. */
-static void
-print_notes(const char *path, const struct grafana_notes *notes)
+void
+startup_print_notes(const char *path, const struct grafana_notes *notes)
 {
     struct grafana_notes grouped = { NULL, 0 };
 
@@ -276,7 +274,7 @@ load_one(const struct cli *cli, const char *arg, struct dashboard *m,
         rc = dashfile_open_with(path, cli->set, (size_t)cli->nset, m, errs,
                                 MAXERRS, &nerr, &notes);
     if (report)
-        print_notes(path, &notes);
+        startup_print_notes(path, &notes);
     grafana_notes_fini(&notes);
     if (rc < 0 && report && path == NULL) {
         print_not_found(arg);

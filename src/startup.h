@@ -11,6 +11,7 @@
 #include "src/collect/collect.h"
 #include "src/config/config.h"
 #include "src/dash/dash.h"
+#include "src/dash/grafana.h"
 #include "src/demo/demo.h"
 #include "src/ruleset.h"
 #include "store/store.h"
@@ -52,5 +53,9 @@ struct dash *startup_reload_dashboard(const struct cli *cli,
 const char *const *startup_dashboard_suffixes(void);
 /* Prints errors of a file, each with its source line and a caret. */
 void startup_print_errors(const struct diag *d, size_t n, const char *path);
+/* Prints a dashboard file's notes on stderr, grouped: a note that a
+ * hundred panels share is one line with a count. */
+void startup_print_notes(const char *path,
+                         const struct grafana_notes *notes);
 
 #endif
