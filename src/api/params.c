@@ -13,6 +13,7 @@
 
 #include "src/base/buf.h"
 #include "src/base/duration.h"
+#include "src/base/url.h"
 #include "src/base/xalloc.h"
 
 void
@@ -45,45 +46,6 @@ api_params_add(struct api_params *p, const char *key, size_t klen,
     p->n++;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes s[0..len) ('+' is a space, %XX a byte) into out; -1 when a %
- * is not followed by two hex digits. */
-static int
-unescape(const char *s, size_t len, struct buf *out)
-{
-    buf_reset(out);
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-
-        if (s[i] == '+') {
-            buf_putc(out, ' ');
-        } else if (s[i] != '%') {
-            buf_putc(out, s[i]);
-        } else {
-            if (i + 2 >= len)
-                return -1;
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            buf_putc(out, (char)(hi << 4 | lo));
-            i += 2;
-        }
-    }
-    return 0;
-}
-
 /* form = pair *("&" pair); pair = key ["=" value]; empty pairs skipped */
 int
 api_params_parse_form(struct api_params *p, const char *s, size_t len)
@@ -101,9 +63,11 @@ api_params_parse_form(struct api_params *p, const char *s, size_t len)
         size_t kend = eq != NULL ? (size_t)(eq - s) : end;
 
         if (end > i) {
-            if (unescape(s + i, kend - i, &k) < 0
-                || unescape(s + kend + (eq != NULL),
-                            end - kend - (eq != NULL), &v) < 0)
+            buf_reset(&k);
+            buf_reset(&v);
+            if (url_unescape(s + i, kend - i, true, &k) < 0
+                || url_unescape(s + kend + (eq != NULL),
+                                end - kend - (eq != NULL), true, &v) < 0)
                 rc = -1;
             else
                 api_params_add(p, buf_str(&k), k.len, buf_str(&v), v.len);

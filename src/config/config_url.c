@@ -14,22 +14,11 @@
 
 #include "scrape/sd_group.h"
 #include "src/base/buf.h"
+#include "src/base/url.h"
 #include "src/base/xalloc.h"
 
 /* Prometheus's __param_<name> prefix for a URL query parameter. */
 #define PARAM_LABEL "__param_"
-
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /*
  * The first len bytes of s with %XX escapes decoded (and '+' as a space
@@ -41,23 +30,9 @@ unescape(const char *s, size_t len, bool plus)
     struct buf b;
 
     buf_init(&b, 0);
-    for (size_t i = 0; i < len; i++) {
-        int hi = -1, lo = -1;
-
-        if (s[i] != '%') {
-            buf_putc(&b, plus && s[i] == '+' ? ' ' : s[i]);
-            continue;
-        }
-        if (i + 2 < len) {
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
-        }
-        if (hi < 0 || lo < 0) {
-            buf_fini(&b);
-            return NULL;
-        }
-        buf_putc(&b, (char)(hi * 16 + lo));
-        i += 2;
+    if (url_unescape(s, len, plus, &b) < 0) {
+        buf_fini(&b);
+        return NULL;
     }
     return buf_steal(&b);
 }
