@@ -26,7 +26,7 @@ struct intern {
     size_t cap;             /* a power of two */
     size_t n;
     size_t bytes;           /* strings only */
-    struct istr **byid;     /* by id; NULL for a free id */
+    const char **byid;      /* strings by id; NULL for a free id */
     uint32_t nids, idcap;   /* ids handed out so far, room in byid */
     uint32_t *free_ids;     /* stack of ids to reuse */
     uint32_t nfree, freecap;
@@ -101,7 +101,7 @@ grow(struct intern *in)
 
 /* A free id for e: a reused one, else the next. */
 static uint32_t
-new_id(struct intern *in, struct istr *e)
+new_id(struct intern *in, const struct istr *e)
 {
     uint32_t id;
 
@@ -116,7 +116,7 @@ new_id(struct intern *in, struct istr *e)
         }
         id = in->nids++;
     }
-    in->byid[id] = e;
+    in->byid[id] = e->s;
     return id;
 }
 
@@ -139,8 +139,8 @@ intern_ref(struct intern *in, const char *s)
     e = xmalloc(sizeof(*e) + len + 1);
     e->refs = 1;
     e->hash = h;
-    e->id = new_id(in, e);
     memcpy(e->s, s, len + 1);
+    e->id = new_id(in, e);
     in->slots[i] = e;
     in->n++;
     in->bytes += sizeof(*e) + len + 1;
@@ -162,7 +162,13 @@ const char *
 intern_str(const struct intern *in, uint32_t id)
 {
     assert(id < in->nids && in->byid[id] != NULL);
-    return in->byid[id]->s;
+    return in->byid[id];
+}
+
+const char *const *
+intern_strings(const struct intern *in)
+{
+    return in->byid;
 }
 
 /* Empties slot i and shifts later members of its cluster back. */
@@ -195,7 +201,7 @@ intern_unref(struct intern *in, uint32_t id)
     size_t mask = in->cap - 1, i;
 
     assert(id < in->nids && in->byid[id] != NULL);
-    e = in->byid[id];
+    e = (struct istr *)(void *)(in->byid[id] - offsetof(struct istr, s));
     if (--e->refs > 0)
         return;
     /* The string's own slot, found by identity: no compare needed. */

@@ -30,6 +30,9 @@ uint32_t intern_ref(struct intern *in, const char *s);
 bool intern_find(const struct intern *in, const char *s, uint32_t *id);
 /* The string of id, which must hold a reference. */
 const char *intern_str(const struct intern *in, uint32_t id);
+/* Every string by id (NULL for an id not in use), for decoding many at
+ * once; valid until the next intern_ref or intern_unref. */
+const char *const *intern_strings(const struct intern *in);
 /* Drops one reference to id (from intern_ref). */
 void intern_unref(struct intern *in, uint32_t id);
 /* Distinct strings held. */

@@ -60,9 +60,11 @@ void
 lset_decode(const struct intern *in, const uint8_t *b, size_t n,
             struct label *out)
 {
+    const char *const *str = intern_strings(in);
+
     for (size_t i = 0; i < n; i++) {
-        out[i].name = intern_str(in, lset_get_id(&b));
-        out[i].value = intern_str(in, lset_get_id(&b));
+        out[i].name = str[lset_get_id(&b)];
+        out[i].value = str[lset_get_id(&b)];
     }
 }
 
