@@ -55,7 +55,7 @@ struct kept_sel {
     uint32_t used;              /* the frame that last asked for it */
     struct qcache_series *s;
     size_t n;
-    struct label *names;        /* the noname arrays, in one block */
+    struct label *names;        /* the label pairs, in one block */
     size_t nnames;
 };
 
@@ -340,12 +340,37 @@ qcache_selection(struct qcache *c, const struct store *st, const char *text,
     return NULL;
 }
 
+/* Whether sel's noname pairs are the tail of its pairs (the metric name
+ * sorts first, or it has none), so one copy serves both. */
+static bool
+noname_is_tail(const struct qcache_series *sel)
+{
+    return sel->noname.n <= sel->ls.n
+           && sel->noname.v == sel->ls.v + (sel->ls.n - sel->noname.n);
+}
+
+/* Copies in's pairs to *at, moving *at past them. */
+static void
+copy_pairs(struct labels *in, struct label **at)
+{
+    if (in->n > 0)
+        memcpy(*at, in->v, in->n * sizeof(**at));
+    in->v = *at;
+    *at += in->n;
+}
+
+/*
+ * The store builds label pairs into each reader's own array, so the
+ * cache copies them with the selection: each series' pairs, and its
+ * noname pairs where they are not their tail.
+ */
 void
 qcache_keep_selection(struct qcache *c, const struct store *st,
                       const char *text, size_t len,
                       const struct qcache_series *sel, size_t n)
 {
     struct kept_sel *k;
+    struct label *at;
 
     check(c, st);
     if (c->bytes >= c->max_bytes)
@@ -367,15 +392,18 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
         memcpy(k->s, sel, n * sizeof(*sel));
     k->nnames = 0;
     for (size_t i = 0; i < n; i++)
-        k->nnames += sel[i].noname.n;
+        k->nnames += sel[i].ls.n + (noname_is_tail(&sel[i])
+                                    ? 0 : sel[i].noname.n);
     k->names = xreallocarray(NULL, k->nnames ? k->nnames : 1,
                              sizeof(*k->names));
-    for (size_t i = 0, at = 0; i < n; i++) {
-        if (sel[i].noname.n > 0)
-            memcpy(k->names + at, sel[i].noname.v,
-                   sel[i].noname.n * sizeof(*k->names));
-        k->s[i].noname.v = k->names + at;
-        at += sel[i].noname.n;
+    at = k->names;
+    for (size_t i = 0; i < n; i++) {
+        copy_pairs(&k->s[i].ls, &at);
+        if (noname_is_tail(&sel[i]))
+            k->s[i].noname.v = k->s[i].ls.v + (sel[i].ls.n
+                                               - sel[i].noname.n);
+        else
+            copy_pairs(&k->s[i].noname, &at);
     }
     c->bytes += len + n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
 }

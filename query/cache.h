@@ -42,7 +42,8 @@ void qcache_clear(struct qcache *c);
  * Everything it keeps reads exactly as the store would.
  */
 void qcache_frame(struct qcache *c, const struct store *st);
-/* A selected series: its id and labels (borrowed from the store), and
+/* A selected series: its id and labels (pairs in the query's arena or
+ * in the cache, strings borrowed from the store until its next gc), and
  * those labels without the metric name and their labels_hash, which a
  * range function's result takes. */
 struct qcache_series {

@@ -78,13 +78,47 @@ kept_selection(struct qev *ev, const struct qnode *n,
 }
 
 /* Each series' labels without the metric name, and their hash, for the
- * results of range functions: once per selection kept. */
+ * results of range functions: once per selection kept. The name sorts
+ * first in nearly every set, so the rest is the tail of its pairs. */
 static void
 name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        qlabels_drop_name(ev, &sel[i].ls, &sel[i].noname);
+        const struct labels *ls = &sel[i].ls;
+
+        if (ls->n > 0 && strcmp(ls->v[0].name, LABEL_METRIC_NAME) == 0)
+            sel[i].noname = (struct labels){ ls->v + 1, ls->n - 1 };
+        else
+            qlabels_drop_name(ev, ls, &sel[i].noname);
         sel[i].noname_hash = labels_hash(&sel[i].noname);
+    }
+}
+
+/*
+ * The ids and labels of the series ids[0..n) into sel: the store builds
+ * the pairs (it keeps sets as string ids), all into one buffer, which
+ * then goes into the query's arena in one piece.
+ */
+static void
+selected_labels(struct qev *ev, const uint32_t *ids, size_t n,
+                struct qcache_series *sel)
+{
+    struct label *pairs = NULL, *v;
+    size_t cap = 0, len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        sel[i].id = ids[i];
+        sel[i].ls.n = store_series_labels(ev->st, ids[i], &pairs, &cap,
+                                          len);
+        len += sel[i].ls.n;
+    }
+    v = arena_alloc(ev->a, (len ? len : 1) * sizeof(*v));
+    if (len > 0)
+        memcpy(v, pairs, len * sizeof(*v));
+    free(pairs);
+    for (size_t i = 0; i < n; i++) {
+        sel[i].ls.v = v;
+        v += sel[i].ls.n;
     }
 }
 
@@ -131,10 +165,7 @@ select_series(struct qev *ev, const struct qnode *n,
     }
     *count = nids;
     *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
-    for (i = 0; i < nids; i++) {
-        (*out)[i].id = ids[i];
-        store_series_labels(ev->st, ids[i], &(*out)[i].ls);
-    }
+    selected_labels(ev, ids, nids, *out);
     free(ids);
     qsort(*out, nids, sizeof(**out), cmp_selected);
     if (ev->cache != NULL) {

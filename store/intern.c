@@ -1,13 +1,14 @@
 /*
  * The intern table: open addressing with linear probing over pointers to
- * counted strings, deleted by backward shifting so no tombstones pile up.
- * Each string is one allocation holding its count, hash and bytes; the
- * table never moves a string, only the pointers to it.
+ * counted strings, deleted by backward shifting so no tombstones pile up,
+ * beside an array from id to string. Each string is one allocation
+ * holding its count, hash and bytes; the table never moves a string, only
+ * the pointers to it. Freed ids wait on a stack for the next new string,
+ * so ids stay as small as the number of strings held.
  */
 #include "store/intern.h"
 
-#include <stdbool.h>
-#include <stdint.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 struct istr {
     uint32_t refs;
     uint32_t hash;
+    uint32_t id;
     char s[];
 };
 
@@ -24,6 +26,10 @@ struct intern {
     size_t cap;             /* a power of two */
     size_t n;
     size_t bytes;           /* strings only */
+    const char **byid;      /* strings by id; NULL for a free id */
+    uint32_t nids, idcap;   /* ids handed out so far, room in byid */
+    uint32_t *free_ids;     /* stack of ids to reuse */
+    uint32_t nfree, freecap;
 };
 
 #define INTERN_MIN_CAP 64
@@ -39,12 +45,6 @@ str_hash(const char *s)
         h *= 0x100000001b3ULL;
     }
     return (uint32_t)(h ^ (h >> 32));
-}
-
-static struct istr *
-to_istr(const char *s)
-{
-    return (struct istr *)(void *)(s - offsetof(struct istr, s));
 }
 
 struct intern *
@@ -65,6 +65,8 @@ intern_free(struct intern *in)
     for (size_t i = 0; i < in->cap; i++)
         free(in->slots[i]);
     free(in->slots);
+    free(in->byid);
+    free(in->free_ids);
     free(in);
 }
 
@@ -97,8 +99,29 @@ grow(struct intern *in)
     free(old);
 }
 
-const char *
-intern_get(struct intern *in, const char *s)
+/* A free id for e: a reused one, else the next. */
+static uint32_t
+new_id(struct intern *in, const struct istr *e)
+{
+    uint32_t id;
+
+    if (in->nfree > 0) {
+        id = in->free_ids[--in->nfree];
+    } else {
+        assert(in->nids < UINT32_MAX);
+        if (in->nids == in->idcap) {
+            in->idcap = in->idcap ? in->idcap * 2 : INTERN_MIN_CAP;
+            in->byid = xreallocarray(in->byid, in->idcap,
+                                     sizeof(in->byid[0]));
+        }
+        id = in->nids++;
+    }
+    in->byid[id] = e->s;
+    return id;
+}
+
+uint32_t
+intern_ref(struct intern *in, const char *s)
 {
     uint32_t h = str_hash(s);
     size_t i = find_slot(in, s, h), len;
@@ -106,7 +129,7 @@ intern_get(struct intern *in, const char *s)
 
     if (e != NULL) {
         e->refs++;
-        return e->s;
+        return e->id;
     }
     if ((in->n + 1) * 2 > in->cap) {
         grow(in);
@@ -117,18 +140,35 @@ intern_get(struct intern *in, const char *s)
     e->refs = 1;
     e->hash = h;
     memcpy(e->s, s, len + 1);
+    e->id = new_id(in, e);
     in->slots[i] = e;
     in->n++;
     in->bytes += sizeof(*e) + len + 1;
-    return e->s;
+    return e->id;
 }
 
-const char *
-intern_find(const struct intern *in, const char *s)
+bool
+intern_find(const struct intern *in, const char *s, uint32_t *id)
 {
     struct istr *e = in->slots[find_slot(in, s, str_hash(s))];
 
-    return e != NULL ? e->s : NULL;
+    if (e == NULL)
+        return false;
+    *id = e->id;
+    return true;
+}
+
+const char *
+intern_str(const struct intern *in, uint32_t id)
+{
+    assert(id < in->nids && in->byid[id] != NULL);
+    return in->byid[id];
+}
+
+const char *const *
+intern_strings(const struct intern *in)
+{
+    return in->byid;
 }
 
 /* Empties slot i and shifts later members of its cluster back. */
@@ -155,17 +195,28 @@ remove_slot(struct intern *in, size_t i)
 }
 
 void
-intern_put(struct intern *in, const char *s)
+intern_unref(struct intern *in, uint32_t id)
 {
-    struct istr *e = to_istr(s);
-    size_t i;
+    struct istr *e;
+    size_t mask = in->cap - 1, i;
 
+    assert(id < in->nids && in->byid[id] != NULL);
+    e = (struct istr *)(void *)(in->byid[id] - offsetof(struct istr, s));
     if (--e->refs > 0)
         return;
-    i = find_slot(in, s, e->hash);
+    /* The string's own slot, found by identity: no compare needed. */
+    for (i = e->hash & mask; in->slots[i] != e; i = (i + 1) & mask)
+        ;
     remove_slot(in, i);
+    in->byid[id] = NULL;
+    if (in->nfree == in->freecap) {
+        in->freecap = in->freecap ? in->freecap * 2 : INTERN_MIN_CAP;
+        in->free_ids = xreallocarray(in->free_ids, in->freecap,
+                                     sizeof(in->free_ids[0]));
+    }
+    in->free_ids[in->nfree++] = id;
     in->n--;
-    in->bytes -= sizeof(*e) + strlen(s) + 1;
+    in->bytes -= sizeof(*e) + strlen(e->s) + 1;
     free(e);
 }
 
@@ -178,5 +229,7 @@ intern_count(const struct intern *in)
 size_t
 intern_bytes(const struct intern *in)
 {
-    return in->bytes + in->cap * sizeof(in->slots[0]);
+    return in->bytes + in->cap * sizeof(in->slots[0])
+           + in->idcap * sizeof(in->byid[0])
+           + in->freecap * sizeof(in->free_ids[0]);
 }

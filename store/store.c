@@ -16,6 +16,7 @@
 #include "store/chunk.h"
 #include "store/chunklog.h"
 #include "store/intern.h"
+#include "store/lset.h"
 #include "store/postings.h"
 #include "store/slab.h"
 
@@ -61,14 +62,13 @@ struct hist {
 };
 
 /*
- * 72 bytes, as a million of them are held: the head chunk's encoder
+ * 64 bytes, as a million of them are held: the head chunk's encoder
  * state (struct chunk_enc) is kept here packed, enc and the window bits
- * of flags, and only the low half of the set's hash is kept (the table
- * needs no more). A free slot has lv == NULL.
+ * of flags, and the label set is a 4-byte slab handle of its encoding
+ * (store/lset.h), whose hash the table computes again when it needs it
+ * rather than keep it. A free slot has lab == SLAB_NONE.
  */
 struct series {
-    struct label *lv;           /* interned pairs, sorted by name, from
-                                   the label slab */
     struct chunk *first, *last; /* oldest chunk, head chunk */
     int64_t oldest;             /* first->maxt once first is sealed */
     int64_t seen;               /* when created, by the store's clock */
@@ -77,12 +77,14 @@ struct series {
         uint64_t v;
         uint64_t delta;         /* the last timestamp delta */
     } enc;
-    uint32_t hash;              /* labels_hash of the set, low half */
-    uint16_t nl;
+    uint32_t lab;               /* the label set's encoding: pairs of
+                                   string ids sorted by name, a handle
+                                   in the label slab */
+    uint16_t nl;                /* its pairs */
     uint16_t flags;             /* window and state bits (see above) */
 };
 
-_Static_assert(sizeof(struct series) == 72, "a series takes 72 bytes");
+_Static_assert(sizeof(struct series) == 64, "a series takes 64 bytes");
 
 struct store {
     int64_t retention;          /* <= 0: no time limit */
@@ -98,7 +100,7 @@ struct store {
     struct intern *strs;
     struct postings *post;
     struct chunklog *log;       /* sealed chunks; heads are on the heap */
-    struct slab *labels;        /* every series' label array */
+    struct slab *labels;        /* every series' encoded label set */
     size_t nsamples, nchunks;
     size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
@@ -196,7 +198,7 @@ series_at(const struct store *s, uint32_t id)
 static struct series *
 get_series(const struct store *s, uint32_t id)
 {
-    assert(id < s->nslots && series_at(s, id)->lv != NULL);
+    assert(id < s->nslots && series_at(s, id)->lab != SLAB_NONE);
     return series_at(s, id);
 }
 
@@ -225,13 +227,6 @@ enc_save(struct series *sr, const struct chunk_enc *e)
     if (e->leading != 0xff)
         sr->flags |= (uint16_t)(WINDOW | (e->leading & LEAD_MASK)
                                 | (e->trailing & TRAIL_MASK) << TRAIL_SHIFT);
-}
-
-/* The label array of n pairs, from the slab. */
-static size_t
-lv_size(size_t n)
-{
-    return n * sizeof(struct label);
 }
 
 /*
@@ -278,13 +273,9 @@ void
 store_clear(struct store *s)
 {
     /* Heads are on the heap; sealed chunks go with the log, label
-     * arrays with the slab (the few malloc'd ones given back first). */
-    for (uint32_t id = 0; id < s->nslots; id++) {
-        struct series *sr = series_at(s, id);
-
-        free(sr->last);
-        slab_put(s->labels, sr->lv, lv_size(sr->nl));
-    }
+     * sets with the slab. */
+    for (uint32_t id = 0; id < s->nslots; id++)
+        free(series_at(s, id)->last);
     chunklog_free(s->log);
     s->log = chunklog_new();
     slab_free(s->labels);
@@ -330,23 +321,42 @@ store_free(struct store *s)
 
 /* --- the label-set table ------------------------------------------------ */
 
-static struct labels
-series_labels(const struct series *sr)
+/* The encoding of the series' labels, in the label slab. */
+static const uint8_t *
+series_lset(const struct store *s, const struct series *sr)
 {
-    return (struct labels){ sr->lv, sr->nl };
+    return slab_at(s->labels, sr->lab);
 }
 
-/* The slot holding the series with labels ls, or the empty one for it. */
-static size_t
-table_slot(const struct store *s, const struct labels *ls, uint64_t h)
+/* The table's hash of a series: that of its encoding's bytes. */
+static uint32_t
+series_hash(const struct store *s, const struct series *sr)
 {
-    size_t mask = s->tcap - 1, i = (uint32_t)h & mask;
+    const uint8_t *b = series_lset(s, sr);
+
+    return lset_hash(b, lset_len(b, sr->nl));
+}
+
+/*
+ * The slot holding the series whose labels encode as b[0..len) with n
+ * pairs and hash h, or the empty one for it. Encodings are equal exactly
+ * when the sets are, so a set is compared as bytes; its length first, so
+ * the compare stays within both.
+ */
+static size_t
+table_slot(const struct store *s, const uint8_t *b, size_t len, size_t n,
+           uint32_t h)
+{
+    size_t mask = s->tcap - 1, i = h & mask;
 
     for (; s->table[i] != NO_ID; i = (i + 1) & mask) {
         const struct series *sr = series_at(s, s->table[i]);
-        struct labels have = series_labels(sr);
+        const uint8_t *have;
 
-        if (sr->hash == (uint32_t)h && labels_equal(&have, ls))
+        if (sr->nl != n)
+            continue;
+        have = series_lset(s, sr);
+        if (lset_len(have, n) == len && memcmp(have, b, len) == 0)
             break;
     }
     return i;
@@ -367,7 +377,7 @@ table_grow(struct store *s)
 
         if (old[i] == NO_ID)
             continue;
-        j = series_at(s, old[i])->hash & mask;
+        j = series_hash(s, series_at(s, old[i])) & mask;
         while (s->table[j] != NO_ID)
             j = (j + 1) & mask;
         s->table[j] = old[i];
@@ -379,13 +389,14 @@ table_grow(struct store *s)
 static void
 table_remove(struct store *s, uint32_t id)
 {
-    size_t mask = s->tcap - 1, i = series_at(s, id)->hash & mask, j;
+    size_t mask = s->tcap - 1, i, j;
 
+    i = series_hash(s, series_at(s, id)) & mask;
     while (s->table[i] != id)
         i = (i + 1) & mask;
     s->table[i] = NO_ID;
     for (j = (i + 1) & mask; s->table[j] != NO_ID; j = (j + 1) & mask) {
-        size_t home = series_at(s, s->table[j])->hash & mask;
+        size_t home = series_hash(s, series_at(s, s->table[j])) & mask;
 
         /* j stays when its home lies cyclically in (i, j]. */
         if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
@@ -394,6 +405,50 @@ table_remove(struct store *s, uint32_t id)
         s->table[j] = NO_ID;
         i = j;
     }
+}
+
+/*
+ * A set's encoding is built in a buffer on the stack when it fits, as
+ * nearly all do; larger ones take a malloc'd buffer.
+ */
+#define LSET_STACK 256
+
+struct enc_buf {
+    uint8_t small[LSET_STACK];
+    uint8_t *b;
+};
+
+static uint8_t *
+enc_buf_get(struct enc_buf *e, size_t n)
+{
+    e->b = lset_max(n) <= sizeof(e->small) ? e->small
+                                           : xmalloc(lset_max(n));
+    return e->b;
+}
+
+static void
+enc_buf_done(struct enc_buf *e)
+{
+    if (e->b != e->small)
+        free(e->b);
+}
+
+/*
+ * Looks ls up without changing anything (readers call this too): the
+ * slot of its series, or NO_ID in *id when there is none.
+ */
+static void
+lookup(const struct store *s, const struct labels *ls, uint32_t *id)
+{
+    struct enc_buf e;
+    uint8_t *b = enc_buf_get(&e, ls->n);
+    /* Without a reference: a string not interned is in no set. */
+    size_t len = lset_encode(s->strs, ls, false, b);
+
+    *id = NO_ID;
+    if (len > 0)
+        *id = s->table[table_slot(s, b, len, ls->n, lset_hash(b, len))];
+    enc_buf_done(&e);
 }
 
 /* --- series ------------------------------------------------------------- */
@@ -418,58 +473,88 @@ alloc_id(struct store *s)
     return s->nslots++;
 }
 
-uint32_t
-store_series_id(struct store *s, const struct labels *ls)
+/* Files series id under each of its pairs in the postings. */
+static void
+post_series(struct store *s, const uint8_t *b, size_t n, uint32_t id)
 {
-    uint64_t h = labels_hash(ls);
-    size_t slot = table_slot(s, ls, h);
-    struct series *sr;
-    uint32_t id;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = intern_str(s->strs, lset_get_id(&b));
 
-    if (s->table[slot] != NO_ID)
-        return s->table[slot];
-    assert(ls->n > 0 && ls->n <= UINT16_MAX);
-    if ((s->nlive + 1) * 2 > s->tcap) {
-        table_grow(s);
-        slot = table_slot(s, ls, h);
+        postings_add(s->post, name, intern_str(s->strs, lset_get_id(&b)),
+                     id);
     }
-    id = alloc_id(s);
-    sr = series_at(s, id);
-    memset(sr, 0, sizeof(*sr));
-    sr->hash = (uint32_t)h;
-    sr->nl = (uint16_t)ls->n;
-    sr->lv = slab_get(s->labels, lv_size(ls->n));
-    sr->seen = s->clock;
+}
+
+/* A new series for ls, which no series has. */
+static uint32_t
+create(struct store *s, const struct labels *ls)
+{
+    struct enc_buf e;
+    uint8_t *b = enc_buf_get(&e, ls->n);
+    struct series *sr;
+    size_t len;
+    uint32_t id, h;
+
+    assert(ls->n > 0 && ls->n <= UINT16_MAX);
     for (size_t i = 0; i < ls->n; i++) {
         assert(i == 0 || strcmp(ls->v[i - 1].name, ls->v[i].name) < 0);
         assert(ls->v[i].value[0] != '\0');
-        sr->lv[i].name = intern_get(s->strs, ls->v[i].name);
-        sr->lv[i].value = intern_get(s->strs, ls->v[i].value);
-        postings_add(s->post, sr->lv[i].name, sr->lv[i].value, id);
     }
-    s->table[slot] = id;
+    len = lset_encode(s->strs, ls, true, b);
+    h = lset_hash(b, len);
+    if ((s->nlive + 1) * 2 > s->tcap)
+        table_grow(s);
+    id = alloc_id(s);
+    sr = series_at(s, id);
+    memset(sr, 0, sizeof(*sr));
+    sr->nl = (uint16_t)ls->n;
+    sr->lab = slab_get(s->labels, len);
+    memcpy(slab_at(s->labels, sr->lab), b, len);
+    sr->seen = s->clock;
+    post_series(s, b, ls->n, id);
+    s->table[table_slot(s, b, len, ls->n, h)] = id;
     s->live[id / 64] |= 1ULL << (id % 64);
     s->nlive++;
     s->series_gen++;
+    enc_buf_done(&e);
     return id;
+}
+
+uint32_t
+store_series_id(struct store *s, const struct labels *ls)
+{
+    uint32_t id;
+
+    lookup(s, ls, &id);
+    return id != NO_ID ? id : create(s, ls);
 }
 
 static bool
 find_unlocked(const struct store *s, const struct labels *ls,
               uint32_t *id)
 {
-    size_t slot = table_slot(s, ls, labels_hash(ls));
+    uint32_t found;
 
-    if (s->table[slot] == NO_ID)
+    lookup(s, ls, &found);
+    if (found == NO_ID)
         return false;
-    *id = s->table[slot];
+    *id = found;
     return true;
 }
 
-static void
-labels_unlocked(const struct store *s, uint32_t id, struct labels *out)
+static size_t
+labels_unlocked(const struct store *s, uint32_t id, struct label **buf,
+                size_t *cap, size_t len)
 {
-    *out = series_labels(get_series(s, id));
+    const struct series *sr = get_series(s, id);
+
+    if (len + sr->nl > *cap) {
+        /* Doubling: a selection appends set after set. */
+        *cap = (len + sr->nl) * 2;
+        *buf = xreallocarray(*buf, *cap, sizeof(**buf));
+    }
+    lset_decode(s->strs, series_lset(s, sr), sr->nl, *buf + len);
+    return sr->nl;
 }
 
 /* --- samples ------------------------------------------------------------ */
@@ -704,15 +789,22 @@ match_value(const struct store_matcher *m, const char *v)
     return false;
 }
 
-/* The series' value for an interned name, "" when it has none. */
+/* The interned copy of str and its id, or NULL when no set has it. */
 static const char *
-series_value(const struct series *sr, const char *name)
+interned(const struct store *s, const char *str, uint32_t *id)
 {
-    for (uint16_t i = 0; i < sr->nl; i++) {
-        if (sr->lv[i].name == name)
-            return sr->lv[i].value;
-    }
-    return "";
+    return intern_find(s->strs, str, id) ? intern_str(s->strs, *id) : NULL;
+}
+
+/* The series' value for the name of that id, "" when it has none. */
+static const char *
+series_value(const struct store *s, const struct series *sr, uint32_t name)
+{
+    uint32_t value;
+
+    if (!lset_find(series_lset(s, sr), sr->nl, name, &value))
+        return "";
+    return intern_str(s->strs, value);
 }
 
 struct visit {
@@ -760,7 +852,8 @@ from_bitmap(const struct store *s, const uint64_t *bits, bool want,
  */
 static void
 apply_scan(const struct store *s, const struct store_matcher *m,
-           const char *name, bool empty_ok, struct cand *c)
+           const char *name, uint32_t name_id, bool empty_ok,
+           struct cand *c)
 {
     struct visit x = { m, !empty_ok, NULL };
     size_t k = 0;
@@ -769,7 +862,7 @@ apply_scan(const struct store *s, const struct store_matcher *m,
         for (size_t i = 0; i < c->n; i++) {
             const struct series *sr = series_at(s, c->ids[i]);
 
-            if (match_value(m, series_value(sr, name)))
+            if (match_value(m, series_value(s, sr, name_id)))
                 c->ids[k++] = c->ids[i];
         }
         c->n = k;
@@ -796,7 +889,8 @@ apply_scan(const struct store *s, const struct store_matcher *m,
 static bool
 apply(const struct store *s, const struct store_matcher *m, struct cand *c)
 {
-    const char *name = intern_find(s->strs, m->name), *value;
+    uint32_t name_id, value_id;
+    const char *name = interned(s, m->name, &name_id), *value;
     bool empty_ok = match_value(m, "");
     const uint32_t *list;
     size_t n;
@@ -805,10 +899,10 @@ apply(const struct store *s, const struct store_matcher *m, struct cand *c)
     if (name == NULL || postings_nvalues(s->post, name) == 0)
         return empty_ok;        /* no series has the label at all */
     if (m->op != STORE_EQ || empty_ok) {
-        apply_scan(s, m, name, empty_ok, c);
+        apply_scan(s, m, name, name_id, empty_ok, c);
         return c->n > 0;
     }
-    value = intern_find(s->strs, m->value);
+    value = interned(s, m->value, &value_id);
     list = value != NULL ? postings_get(s->post, name, value, &n) : NULL;
     if (list == NULL)
         return false;
@@ -832,14 +926,15 @@ static size_t
 matcher_rank(const struct store *s, const struct store_matcher *m)
 {
     const char *name, *value;
+    uint32_t id;
     size_t n = 0;
 
     if (match_value(m, ""))
         return SIZE_MAX;
     if (m->op != STORE_EQ)
         return SIZE_MAX - 1;
-    name = intern_find(s->strs, m->name);
-    value = intern_find(s->strs, m->value);
+    name = interned(s, m->name, &id);
+    value = interned(s, m->value, &id);
     if (name != NULL && value != NULL)
         postings_get(s->post, name, value, &n);
     return n;
@@ -916,7 +1011,8 @@ static size_t
 values_unlocked(const struct store *s, const char *name,
                 const char ***out)
 {
-    const char *iname = intern_find(s->strs, name);
+    uint32_t id;
+    const char *iname = interned(s, name, &id);
     size_t n = iname != NULL ? postings_nvalues(s->post, iname) : 0;
     struct collect c = { NULL, 0 };
 
@@ -982,9 +1078,15 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
     for (size_t i = 0; i < n; i++) {
         struct series *sr = series_at(s, dead[i]);
 
+        const uint8_t *b = series_lset(s, sr);
+
         sr->flags |= DEAD;
-        for (uint16_t j = 0; j < sr->nl; j++)
-            postings_mark(s->post, sr->lv[j].name, sr->lv[j].value);
+        for (uint16_t j = 0; j < sr->nl; j++) {
+            const char *name = intern_str(s->strs, lset_get_id(&b));
+
+            postings_mark(s->post, name,
+                          intern_str(s->strs, lset_get_id(&b)));
+        }
     }
     postings_sweep(s->post, is_dead, s);
     if (s->nfree + n > s->freecap) {
@@ -995,15 +1097,16 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint32_t id = dead[i];
         struct series *sr = series_at(s, id);
+        const uint8_t *b;
+        size_t len;
 
         table_remove(s, id);
         while (sr->first != NULL)
             drop_oldest(s, sr);
-        for (uint16_t j = 0; j < sr->nl; j++) {
-            intern_put(s->strs, sr->lv[j].name);
-            intern_put(s->strs, sr->lv[j].value);
-        }
-        slab_put(s->labels, sr->lv, lv_size(sr->nl));
+        b = series_lset(s, sr);
+        len = lset_len(b, sr->nl);
+        lset_unref(s->strs, b, sr->nl);
+        slab_put(s->labels, sr->lab, len);
         memset(sr, 0, sizeof(*sr));
         s->live[id / 64] &= ~(1ULL << (id % 64));
         s->nlive--;
@@ -1134,7 +1237,7 @@ store_gc(struct store *s, int64_t now_ms)
     for (uint32_t id = 0; id < s->nslots && cutoff != NO_TIME; id++) {
         struct series *sr = series_at(s, id);
 
-        if (sr->lv == NULL)
+        if (sr->lab == SLAB_NONE)
             continue;
         while (sr->first != NULL && oldest_maxt(sr) < cutoff)
             drop_oldest(s, sr);
@@ -1196,12 +1299,16 @@ store_series_find(const struct store *s, const struct labels *ls,
     return found;
 }
 
-void
-store_series_labels(const struct store *s, uint32_t id, struct labels *out)
+size_t
+store_series_labels(const struct store *s, uint32_t id, struct label **buf,
+                    size_t *cap, size_t len)
 {
+    size_t n;
+
     rd_enter(s);
-    labels_unlocked(s, id, out);
+    n = labels_unlocked(s, id, buf, cap, len);
     rd_leave(s);
+    return n;
 }
 
 size_t

@@ -20,7 +20,9 @@
  * single-threaded program (the TUI) need not lock at all.
  *
  * Ownership: the store owns all label strings (interned once) and all
- * samples. Other modules hold series ids, never pointers into chunks. A
+ * samples. Other modules hold series ids, never pointers into chunks,
+ * and get a series' labels as pairs built into their own array
+ * (store_series_labels), whose strings they borrow until a gc. A
  * series is dropped by store_gc once it has had no sample for a whole
  * retention window, and only then may its id be reused.
  */
@@ -68,7 +70,7 @@ struct store_stats {
                            storage (the budget counts bytes only) */
     /* bytes, part by part */
     size_t series_bytes;    /* the series slots */
-    size_t label_bytes;     /* label arrays (pairs of string pointers) */
+    size_t label_bytes;     /* encoded label sets (pairs of string ids) */
     size_t string_bytes;    /* interned strings and their table */
     size_t postings_bytes;  /* postings tables and id lists */
     size_t table_bytes;     /* the label-set hash table, free ids, the
@@ -95,9 +97,19 @@ uint32_t store_series_id(struct store *s, const struct labels *ls);
 /* Looks a series up without creating it; false when there is none. */
 bool store_series_find(const struct store *s, const struct labels *ls,
                        uint32_t *id);
-/* The series' labels, borrowed until the next store_gc or store_clear. */
-void store_series_labels(const struct store *s, uint32_t id,
-                         struct labels *out);
+/*
+ * Appends the labels of series id, sorted by name, to *buf past its
+ * first len pairs (grown with xrealloc, *cap its capacity, as store_read
+ * grows its buffer) and returns how many pairs it appended. The store
+ * keeps each set as pairs of string ids (store/lset.h), not as pairs of
+ * pointers, and builds the pairs on each call: the array is the
+ * caller's, to free; the strings in it are the store's, borrowed until
+ * the next store_gc or store_clear (store_series_gen says when). A
+ * reader that keeps the labels of many series (a selection) appends
+ * them all to one buffer and points into it once it is done growing.
+ */
+size_t store_series_labels(const struct store *s, uint32_t id,
+                           struct label **buf, size_t *cap, size_t len);
 
 /*
  * Appends one sample. Returns -1 (and stores nothing) when t is not after

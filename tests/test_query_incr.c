@@ -434,16 +434,17 @@ static size_t
 series_of(const struct store *st, struct ptest_series **out)
 {
     uint32_t *ids = NULL;
-    size_t n = store_select(st, NULL, 0, &ids);
-    struct labels ls;
+    size_t n = store_select(st, NULL, 0, &ids), cap = 0;
+    struct labels ls = { NULL, 0 };
 
     *out = xcalloc(n + 1, sizeof(**out));
     for (size_t i = 0; i < n; i++) {
-        store_series_labels(st, ids[i], &ls);
+        ls.n = store_series_labels(st, ids[i], &ls.v, &cap, 0);
         labels_dup(&(*out)[i].ls, &ls);
         (*out)[i].n = store_read(st, ids[i], INT64_MIN, INT64_MAX,
                                  &(*out)[i].s, &(*out)[i].cap);
     }
+    free(ls.v);
     free(ids);
     return n;
 }

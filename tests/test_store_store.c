@@ -2,7 +2,8 @@
  * The store: append rules, reads and store_last across chunks, selection
  * with PromQL's matcher semantics (a missing label is the empty string),
  * cross-checked against a brute-force evaluation, label listings,
- * retention, the byte budget, id reuse and the release of label strings.
+ * retention, the byte budget, id reuse and the release of label strings,
+ * and label sets in and out of their encoding (store/lset.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -363,13 +364,13 @@ check_against_brute(struct store *s, const struct store_matcher *m,
                     size_t nm, size_t nseries)
 {
     uint32_t *ids;
-    size_t got = store_select(s, m, nm, &ids), want = 0;
+    size_t got = store_select(s, m, nm, &ids), want = 0, cap = 0;
+    struct labels ls = { NULL, 0 };
 
     for (uint32_t id = 0; id < nseries; id++) {
-        struct labels ls;
         bool ok = true;
 
-        store_series_labels(s, id, &ls);
+        ls.n = store_series_labels(s, id, &ls.v, &cap, 0);
         for (size_t k = 0; k < nm && ok; k++)
             ok = brute_match(&ls, m[k].name, m[k].op, m[k].value, m[k].re);
         if (!ok)
@@ -378,6 +379,7 @@ check_against_brute(struct store *s, const struct store_matcher *m,
         want++;
     }
     assert_int_equal(got, want);
+    free(ls.v);
     free(ids);
 }
 
@@ -577,6 +579,122 @@ test_budget(void **state)
     store_free(s);
 }
 
+/* The labels of id, checked pair by pair against v[0..n). */
+static void
+check_labels(struct store *s, uint32_t id, const struct label *v, size_t n)
+{
+    struct label *buf = NULL;
+    size_t cap = 0, got;
+
+    /* Appended after two pairs already there, as a selection does. */
+    buf = xcalloc(2, sizeof(*buf));
+    cap = 2;
+    got = store_series_labels(s, id, &buf, &cap, 2);
+    assert_int_equal(got, n);
+    assert_true(cap >= 2 + n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(buf[2 + i].name, v[i].name);
+        assert_string_equal(buf[2 + i].value, v[i].value);
+    }
+    free(buf);
+}
+
+/*
+ * Sets go in as strings and come out the same, whatever their values:
+ * one byte, 60,000 bytes, UTF-8 beyond ASCII, NUL bytes (as C0 80), and
+ * sets that differ only in one value or only past a NUL byte are
+ * different series, each found again by its labels.
+ */
+static void
+test_labels_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    char *lng = xmalloc(60001);
+    struct label v[5] = {
+        { "__name__", "m" },
+        { "a", "\xc0\x80" },
+        { "b", NULL },
+        { "c", "\xe6\x97\xa5\xe6\x9c\xac \xe2\x98\x83 \xf0\x9f\x98\x80" },
+        { "d", "x\xc0\x80y" },
+    };
+    struct labels ls = { v, 5 };
+    uint32_t a, b, c, id;
+
+    memset(lng, 'v', 60000);
+    lng[60000] = '\0';
+    v[2].value = lng;
+    a = store_series_id(f->s, &ls);
+    check_labels(f->s, a, v, 5);
+    v[4].value = "x\xc0\x80z";
+    b = store_series_id(f->s, &ls);
+    assert_int_not_equal(a, b);
+    check_labels(f->s, b, v, 5);
+    v[2].value = "w";
+    c = store_series_id(f->s, &ls);
+    assert_int_not_equal(c, a);
+    assert_int_not_equal(c, b);
+    check_labels(f->s, c, v, 5);
+    /* Each found again by its labels. */
+    assert_true(store_series_find(f->s, &ls, &id));
+    assert_int_equal(id, c);
+    v[2].value = lng;
+    assert_true(store_series_find(f->s, &ls, &id));
+    assert_int_equal(id, b);
+    v[4].value = "x\xc0\x80y";
+    assert_true(store_series_find(f->s, &ls, &id));
+    assert_int_equal(id, a);
+    assert_int_equal(store_series_id(f->s, &ls), a);
+    /* A prefix of a set is another set. */
+    ls.n = 4;
+    assert_false(store_series_find(f->s, &ls, &id));
+    free(lng);
+}
+
+/*
+ * A series' labels after gc dropped others: the store reuses the ids of
+ * the strings and the room of the sets that went, and nothing of the
+ * dropped sets shows in the new series or in lookups.
+ */
+static void
+test_labels_after_reuse(void **state)
+{
+    struct fixture *f = *state;
+    char spec[64];
+    uint32_t keep = add(f->s, "__name__=keep,job=a"), id, tmp;
+    const struct label kv[] = { { "__name__", "keep" }, { "job", "a" } };
+    struct store_stats st;
+
+    for (int i = 0; i < 200; i++) {
+        snprintf(spec, sizeof(spec), "__name__=old%d,job=a,k=v%d", i, i);
+        id = add(f->s, spec);
+        assert_int_equal(store_append(f->s, id, 0, 1.0), 0);
+    }
+    assert_int_equal(store_append(f->s, keep, 2 * HOUR, 1.0), 0);
+    store_gc(f->s, 2 * HOUR);
+    store_get_stats(f->s, &st);
+    assert_int_equal(st.series, 1);
+    /* __name__, keep, job, a. */
+    assert_int_equal(st.strings, 4);
+    for (int i = 0; i < 200; i++) {
+        struct label v[3] = { { "__name__", NULL }, { "job", "b" },
+                              { "n", NULL } };
+        char name[16], value[16];
+
+        snprintf(name, sizeof(name), "new%d", i);
+        snprintf(value, sizeof(value), "w%d", i);
+        v[0].value = name;
+        v[2].value = value;
+        id = store_series_id(f->s, &(struct labels){ v, 3 });
+        check_labels(f->s, id, v, 3);
+        snprintf(spec, sizeof(spec), "__name__=old%d,job=a,k=v%d", i, i);
+        assert_false(find(f->s, spec, &tmp));
+    }
+    check_labels(f->s, keep, kv, 2);
+    assert_true(find(f->s, "__name__=keep,job=a", &tmp));
+    assert_int_equal(tmp, keep);
+    assert_true(find(f->s, "__name__=new7,job=b,n=w7", &tmp));
+}
+
 static void
 test_clear(void **state)
 {
@@ -613,6 +731,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
         cmocka_unit_test(test_budget),
         cmocka_unit_test_setup_teardown(test_clear, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_labels_round_trip, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_labels_after_reuse, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

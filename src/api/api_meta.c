@@ -225,14 +225,34 @@ select_ids(const struct store *st, const struct selectors *s, int64_t start,
 }
 
 static int
-cmp_series(const void *a, const void *b, void *ctx)
+cmp_sets(const void *a, const void *b)
 {
-    const struct store *st = ctx;
-    struct labels x, y;
+    return labels_cmp(a, b);
+}
 
-    store_series_labels(st, *(const uint32_t *)a, &x);
-    store_series_labels(st, *(const uint32_t *)b, &y);
-    return labels_cmp(&x, &y);
+/*
+ * The label sets of the series ids[0..n), sorted as Prometheus sorts
+ * series, in a malloc'd array; their pairs, built by the store, in
+ * *pairs, which the caller frees with it. Under the read lock.
+ */
+static struct labels *
+sorted_sets(const struct store *st, const uint32_t *ids, size_t n,
+            struct label **pairs)
+{
+    struct labels *sets = xcalloc(n + 1, sizeof(*sets));
+    size_t cap = 0, len = 0;
+
+    *pairs = NULL;
+    for (size_t i = 0; i < n; i++) {
+        sets[i].n = store_series_labels(st, ids[i], pairs, &cap, len);
+        len += sets[i].n;
+    }
+    /* Pointed at only now: the buffer moves while it grows. */
+    for (size_t i = 0, at = 0; i < n; at += sets[i++].n)
+        sets[i].v = *pairs + at;
+    if (n > 1)
+        qsort(sets, n, sizeof(*sets), cmp_sets);
+    return sets;
 }
 
 /* start and end, defaulting to all time; false after replying 400. */
@@ -250,6 +270,8 @@ api_meta_series(const struct store *st, const struct api_params *p,
 {
     struct selectors s = { 0 };
     struct buf data;
+    struct labels *sets;
+    struct label *pairs;
     uint32_t *ids;
     int64_t start, end;
     size_t n;
@@ -266,16 +288,15 @@ api_meta_series(const struct store *st, const struct api_params *p,
     buf_putc(&data, '[');
     store_read_lock(st);
     n = select_ids(st, &s, start, end, &ids);
-    qsort_r(ids, n, sizeof(*ids), cmp_series, (void *)st);
+    sets = sorted_sets(st, ids, n, &pairs);
     for (size_t i = 0; i < n; i++) {
-        struct labels ls;
-
-        store_series_labels(st, ids[i], &ls);
         if (i > 0)
             buf_putc(&data, ',');
-        labels_json(&ls, &data);
+        labels_json(&sets[i], &data);
     }
     store_read_unlock(st);
+    free(sets);
+    free(pairs);
     buf_putc(&data, ']');
     reply_data(rs, buf_str(&data));
     buf_fini(&data);
@@ -318,8 +339,9 @@ collect(const struct store *st, const struct selectors *s, const char *name,
         int64_t start, int64_t end, struct buf *out)
 {
     const char **v = NULL;
+    struct label *ls = NULL;
     uint32_t *ids = NULL;
-    size_t n = 0, nids;
+    size_t n = 0, nids, lcap = 0;
 
     if (s->n == 0) {
         n = name == NULL ? store_label_names(st, &v)
@@ -330,18 +352,18 @@ collect(const struct store *st, const struct selectors *s, const char *name,
     }
     nids = select_ids(st, s, start, end, &ids);
     for (size_t i = 0; i < nids; i++) {
-        struct labels ls;
+        size_t nl = store_series_labels(st, ids[i], &ls, &lcap, 0);
 
-        store_series_labels(st, ids[i], &ls);
-        v = xreallocarray(v, n + ls.n + 1, sizeof(*v));
-        for (size_t j = 0; j < ls.n; j++)
+        v = xreallocarray(v, n + nl + 1, sizeof(*v));
+        for (size_t j = 0; j < nl; j++)
             if (name == NULL)
-                v[n++] = ls.v[j].name;
-            else if (strcmp(ls.v[j].name, name) == 0)
-                v[n++] = ls.v[j].value;
+                v[n++] = ls[j].name;
+            else if (strcmp(ls[j].name, name) == 0)
+                v[n++] = ls[j].value;
     }
     put_strings(out, v, n);
     free(v);
+    free(ls);
     free(ids);
 }
 

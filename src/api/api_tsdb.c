@@ -142,8 +142,9 @@ write_status(const struct store *st, struct buf *out)
     struct store_matcher all = { STORE_NEQ, "__name__", "", NULL };
     struct store_stats stats;
     struct pair *p = NULL, *names;
+    struct label *ls = NULL;
     struct stat *s;
-    size_t n, np = 0, nnames = 0;
+    size_t n, np = 0, nnames = 0, lcap = 0;
     uint32_t *ids;
     int64_t mint, maxt;
     uint64_t pairs;
@@ -154,17 +155,17 @@ write_status(const struct store *st, struct buf *out)
     time_span(st, ids, n, &mint, &maxt);
     names = xcalloc(n + 1, sizeof(*names));
     for (size_t i = 0; i < n; i++) {
-        struct labels ls;
+        size_t nl = store_series_labels(st, ids[i], &ls, &lcap, 0);
 
-        store_series_labels(st, ids[i], &ls);
-        p = xreallocarray(p, np + ls.n + 1, sizeof(*p));
-        for (size_t j = 0; j < ls.n; j++) {
-            p[np].name = ls.v[j].name;
-            p[np++].value = ls.v[j].value;
-            if (strcmp(ls.v[j].name, "__name__") == 0)
+        p = xreallocarray(p, np + nl + 1, sizeof(*p));
+        for (size_t j = 0; j < nl; j++) {
+            p[np].name = ls[j].name;
+            p[np++].value = ls[j].value;
+            if (strcmp(ls[j].name, "__name__") == 0)
                 names[nnames++] = p[np - 1];
         }
     }
+    free(ls);
     buf_init(&lists, 0);
     if (nnames > 0)
         qsort(names, nnames, sizeof(*names), cmp_pair);
