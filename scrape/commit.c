@@ -302,6 +302,8 @@ commit_stage(void *ctx, const struct expo_sample *s)
     if (e != NULL) {
         e->iter = sr->iter;
         id = e->id;
+    } else if (s->labels_skipped) {
+        return EXPO_SINK_NEED_LABELS;   /* new: relabelling needs them */
     } else {
         /* What the cache may come to hold for it: its key and entry
          * twice over (both grow by doubling) and two table slots (the

@@ -247,9 +247,11 @@ deliver(struct expo *p, struct expo_rec *r)
 {
     struct expo_sample *smp = &r->smp;
     struct expo_label *sorted = NULL;
-    const struct expo_label *dup = label_dup(r, &sorted);
+    const struct expo_label *dup = NULL;
     int rc = 0;
 
+    if (!smp->labels_skipped)
+        dup = label_dup(r, &sorted);
     if (dup != NULL) {
         rc = expo_rec_fail(r, (size_t)(dup->name - r->s), "expected unique "
                            "label names, found \"%.*s\" twice",
@@ -268,6 +270,8 @@ deliver(struct expo *p, struct expo_rec *r)
     smp->line = r->line;
     if (p->sink.sample != NULL)
         rc = p->sink.sample(p->sink.ctx, smp);
+    if (rc == EXPO_SINK_NEED_LABELS && smp->labels_skipped)
+        return rc;
     if (rc != 0)
         return expo_rec_fail(r, (size_t)(smp->name - r->s),
                              "the sample sink stopped the parse");
@@ -301,11 +305,21 @@ record(struct expo *p, const char *s, size_t n, bool final)
     r.labels = p->labels;
     r.labels_cap = p->labels_cap;
     r.err = &p->err;
+    r.skip_labels = p->sink.skip_labels;
     rc = p->fmt == EXPO_TEXT ? expo_rec_text(&r) : expo_om_record(&r);
+    if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE) {
+        rc = deliver(p, &r);
+        if (rc == EXPO_SINK_NEED_LABELS) {
+            /* A series text the sink has not seen: the whole record
+             * again, its labels parsed and checked. */
+            r.skip_labels = false;
+            rc = expo_rec_text(&r);
+            if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE)
+                rc = deliver(p, &r);
+        }
+    }
     p->labels = r.labels;           /* the grammar may have grown it */
     p->labels_cap = r.labels_cap;
-    if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE)
-        rc = deliver(p, &r);
     if (rc == EXPO_REC_ERR)
         p->state = ST_FAILED;
     if (rc != EXPO_REC_OK)

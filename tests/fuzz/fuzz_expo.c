@@ -72,7 +72,7 @@ static struct result
 parse(enum expo_format fmt, const char *b, size_t n, size_t chunk)
 {
     struct result r = { { 14695981039346656037ULL, 0 }, 0, 0, 0 };
-    struct expo_sink sink = { &r.g, on_sample, on_meta };
+    struct expo_sink sink = { &r.g, on_sample, on_meta, false };
     struct expo *p = expo_new(fmt, &sink, 256);
     struct diag d;
     size_t off = 0;
