@@ -282,6 +282,18 @@ deliver(struct expo *p, struct expo_rec *r)
 /* ---- framing ------------------------------------------------------- */
 
 /*
+ * The text record r again with its labels parsed and checked: its series
+ * text is new to the sink, or it failed after the labels it skipped (a
+ * bad value), and then its first error is the one the labels may hold.
+ */
+static int
+parse_in_full(struct expo_rec *r)
+{
+    r->skip_labels = false;
+    return expo_rec_text(r);
+}
+
+/*
  * Parses one record s[0..n) and acts on it. Returns EXPO_REC_MORE when a
  * text label value runs on past the newline that ended the record.
  */
@@ -307,13 +319,12 @@ record(struct expo *p, const char *s, size_t n, bool final)
     r.err = &p->err;
     r.skip_labels = p->sink.skip_labels;
     rc = p->fmt == EXPO_TEXT ? expo_rec_text(&r) : expo_om_record(&r);
+    if (rc == EXPO_REC_ERR && r.smp.labels_skipped)
+        rc = parse_in_full(&r);
     if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE) {
         rc = deliver(p, &r);
         if (rc == EXPO_SINK_NEED_LABELS) {
-            /* A series text the sink has not seen: the whole record
-             * again, its labels parsed and checked. */
-            r.skip_labels = false;
-            rc = expo_rec_text(&r);
+            rc = parse_in_full(&r);
             if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE)
                 rc = deliver(p, &r);
         }

@@ -1393,6 +1393,8 @@ test_skip_labels(void **state)
         { "a{x=\"1\"} 1\na{x=\"1\",x=\"2\"} 1\n", true },
         { "a{x=\"1\",x=\"2\"} 1\n", false },
         { "a{x=\"\xff\"} 1\n", false },
+        { "a{x=\"\xff\"} x\n", false },
+        { "a{x=\"1\"} 1\na{x=\"1\",x=\"2\"} x\n", true },
         { "a{x=\"1\"} 1\na{x=\"1\"}} 1\n", true },
         { "a{x=\"1\"} 1\na{x=\"1 1\n", true },
         { "a{__name__=\"b\"} 1\n", false },
