@@ -250,6 +250,11 @@ deliver(struct expo *p, struct expo_rec *r)
     const struct expo_label *dup = NULL;
     int rc = 0;
 
+    /* The first sample of a family completes the family's metadata for
+     * the sink, which a line failing in its labels must not do: such a
+     * sample is parsed in full (once per family). */
+    if (smp->labels_skipped && p->meta.open)
+        return EXPO_SINK_NEED_LABELS;
     if (!smp->labels_skipped)
         dup = label_dup(r, &sorted);
     if (dup != NULL) {

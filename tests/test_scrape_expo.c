@@ -1394,6 +1394,8 @@ test_skip_labels(void **state)
         { "a{x=\"1\",x=\"2\"} 1\n", false },
         { "a{x=\"\xff\"} 1\n", false },
         { "a{x=\"\xff\"} x\n", false },
+        { "# TYPE a gauge\na{x=\"1\"} 1\na{x=\"2\"} 2\n# TYPE b gauge\n"
+          "b{x=\"\xff\"} 1\n", true },
         { "a{x=\"1\"} 1\na{x=\"1\",x=\"2\"} x\n", true },
         { "a{x=\"1\"} 1\na{x=\"1\"}} 1\n", true },
         { "a{x=\"1\"} 1\na{x=\"1 1\n", true },
