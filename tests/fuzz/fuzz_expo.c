@@ -154,11 +154,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     enum expo_format fmt;
     struct result a, b, c;
-    struct memo *memo = calloc(1, sizeof(*memo));
+    struct memo *memo;
     size_t chunk;
 
     if (size < 1)
         return 0;
+    memo = calloc(1, sizeof(*memo));
     fmt = data[0] & 1 ? EXPO_OPENMETRICS : EXPO_TEXT;
     chunk = 1 + (data[0] >> 1) % 17;
     memo->learn = true;
