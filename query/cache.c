@@ -472,7 +472,12 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     return hi - lo;
 }
 
-/* A dashboard has tens of aggregations at most: a list does. */
+/*
+ * A dashboard has tens of aggregations at most: a list does. A grid of
+ * one step is its start alone (no node reads the step but to place
+ * steps after the first), so the value at now of panels of different
+ * widths, whose grids differ only in the step, share their results.
+ */
 static struct kept *
 find_result(struct qcache *c, const char *text, size_t len,
             const struct qev *ev, const struct qsteps *ts)
@@ -484,8 +489,8 @@ find_result(struct qcache *c, const char *text, size_t len,
     for (i = 0; i < c->nkept; i++) {
         k = &c->kept[i];
         if (k->version == c->version && k->len == len &&
-            k->ts.start == ts->start &&
-            k->ts.step == ts->step && k->ts.n == ts->n &&
+            k->ts.start == ts->start && k->ts.n == ts->n &&
+            (k->ts.step == ts->step || ts->n == 1) &&
             k->ts.end == ts->end &&
             k->qstart == ev->qstart && k->qend == ev->qend &&
             memcmp(k->text, text, len) == 0)

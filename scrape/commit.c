@@ -302,6 +302,8 @@ commit_stage(void *ctx, const struct expo_sample *s)
     if (e != NULL) {
         e->iter = sr->iter;
         id = e->id;
+    } else if (s->labels_skipped) {
+        return EXPO_SINK_NEED_LABELS;   /* new: relabelling needs them */
     } else {
         /* What the cache may come to hold for it: its key and entry
          * twice over (both grow by doubling) and two table slots (the
@@ -451,7 +453,15 @@ write_staged(struct target *t, const uint32_t *fresh, uint32_t **cur)
             (*cur)[n++] = id;
     }
     free(seen);
-    qsort(*cur, n, sizeof(**cur), cmp_id);
+    /* A body lists its series in the order they were created as a rule,
+     * so the ids are sorted already, and qsort would still compare
+     * n log n times each scrape. */
+    for (size_t i = 1; i < n; i++) {
+        if ((*cur)[i - 1] > (*cur)[i]) {
+            qsort(*cur, n, sizeof(**cur), cmp_id);
+            break;
+        }
+    }
     /* Kept until the next scrape: only as long as it needs to be. */
     *cur = xreallocarray(*cur, n ? n : 1, sizeof(**cur));
     return n;

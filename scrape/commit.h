@@ -46,7 +46,9 @@ void commit_begin(struct target *t);
  * series and stages the sample at t->xfer.start_ms (or its own timestamp,
  * as honor_timestamps says); a series metric_relabel_configs drops is
  * remembered and skipped, a repeat of a series text in the same body is
- * counted and skipped. Returns 1 to stop the parse when a series has no
+ * counted and skipped. A sample whose labels the parser skipped
+ * (skip_labels) is taken when its series text is cached, else answered
+ * EXPO_SINK_NEED_LABELS. Returns 1 to stop the parse when a series has no
  * valid name (t->stage.sdiag set), breaks a label limit, or the stage
  * outgrows its budget (t->stage.limit_error set: "body size limit
  * exceeded ..."), which fails the scrape.

@@ -247,9 +247,16 @@ deliver(struct expo *p, struct expo_rec *r)
 {
     struct expo_sample *smp = &r->smp;
     struct expo_label *sorted = NULL;
-    const struct expo_label *dup = label_dup(r, &sorted);
+    const struct expo_label *dup = NULL;
     int rc = 0;
 
+    /* The first sample of a family completes the family's metadata for
+     * the sink, which a line failing in its labels must not do: such a
+     * sample is parsed in full (once per family). */
+    if (smp->labels_skipped && p->meta.open)
+        return EXPO_SINK_NEED_LABELS;
+    if (!smp->labels_skipped)
+        dup = label_dup(r, &sorted);
     if (dup != NULL) {
         rc = expo_rec_fail(r, (size_t)(dup->name - r->s), "expected unique "
                            "label names, found \"%.*s\" twice",
@@ -268,6 +275,8 @@ deliver(struct expo *p, struct expo_rec *r)
     smp->line = r->line;
     if (p->sink.sample != NULL)
         rc = p->sink.sample(p->sink.ctx, smp);
+    if (rc == EXPO_SINK_NEED_LABELS && smp->labels_skipped)
+        return rc;
     if (rc != 0)
         return expo_rec_fail(r, (size_t)(smp->name - r->s),
                              "the sample sink stopped the parse");
@@ -276,6 +285,18 @@ deliver(struct expo *p, struct expo_rec *r)
 }
 
 /* ---- framing ------------------------------------------------------- */
+
+/*
+ * The text record r again with its labels parsed and checked: its series
+ * text is new to the sink, or it failed after the labels it skipped (a
+ * bad value), and then its first error is the one the labels may hold.
+ */
+static int
+parse_in_full(struct expo_rec *r)
+{
+    r->skip_labels = false;
+    return expo_rec_text(r);
+}
 
 /*
  * Parses one record s[0..n) and acts on it. Returns EXPO_REC_MORE when a
@@ -301,11 +322,20 @@ record(struct expo *p, const char *s, size_t n, bool final)
     r.labels = p->labels;
     r.labels_cap = p->labels_cap;
     r.err = &p->err;
+    r.skip_labels = p->sink.skip_labels;
     rc = p->fmt == EXPO_TEXT ? expo_rec_text(&r) : expo_om_record(&r);
+    if (rc == EXPO_REC_ERR && r.smp.labels_skipped)
+        rc = parse_in_full(&r);
+    if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE) {
+        rc = deliver(p, &r);
+        if (rc == EXPO_SINK_NEED_LABELS) {
+            rc = parse_in_full(&r);
+            if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE)
+                rc = deliver(p, &r);
+        }
+    }
     p->labels = r.labels;           /* the grammar may have grown it */
     p->labels_cap = r.labels_cap;
-    if (rc == EXPO_REC_OK && r.kind == EXPO_REC_SAMPLE)
-        rc = deliver(p, &r);
     if (rc == EXPO_REC_ERR)
         p->state = ST_FAILED;
     if (rc != EXPO_REC_OK)

@@ -39,7 +39,15 @@ struct expo_sample {
     bool has_ts;
     int64_t ts;             /* ms */
     int line;               /* 1-based */
+    /* Set only for a sink with skip_labels: the labels were not parsed
+     * (labels NULL, nlabels 0); series, name, value and ts were. */
+    bool labels_skipped;
 };
+
+/* What a skip_labels sink returns for a sample with labels_skipped whose
+ * series text it does not know: the parser then checks the labels and
+ * hands the sample over again with them. */
+#define EXPO_SINK_NEED_LABELS 2
 
 struct expo_meta {
     const char *family;     /* the name in the # TYPE/HELP/UNIT line */
@@ -58,6 +66,16 @@ struct expo_sink {
     int (*sample)(void *ctx, const struct expo_sample *s);
     /* Called when a family's metadata is complete; may be NULL. */
     void (*meta)(void *ctx, const struct expo_meta *m);
+    /*
+     * Text format only: a sample line with labels is first handed over
+     * with its labels unchecked and unparsed (labels_skipped), its
+     * series text found by matching the braces and quotes. A sink that
+     * knows that exact text from an earlier sample which passed every
+     * check takes it (the same bytes pass the same checks again: this
+     * is Prometheus's scrape cache); else it returns
+     * EXPO_SINK_NEED_LABELS and gets the sample again, checked.
+     */
+    bool skip_labels;
 };
 
 /* The format for a Content-Type header value (NULL or unknown: text). */

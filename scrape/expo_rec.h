@@ -46,6 +46,7 @@ struct expo_rec {
     struct expo_label *labels;  /* grown with xreallocarray as needed */
     size_t labels_cap;
     struct diag *err;
+    bool skip_labels;           /* text: leave the labels unparsed */
     /* Set by the grammar. */
     enum expo_rec_kind kind;
     size_t sc;                  /* scratch bytes used by label values */
@@ -58,7 +59,12 @@ struct expo_rec {
     enum expo_type type;        /* TYPE */
 };
 
-/* text-record = blanks ( end | comment | sample ), Prometheus 2.42 rules */
+/*
+ * text-record = blanks ( end | comment | sample ), Prometheus 2.42 rules.
+ * With skip_labels, a sample's labels are only matched for their closing
+ * brace (smp.labels_skipped); where that brace is not found they are
+ * parsed as usual.
+ */
 int expo_rec_text(struct expo_rec *r);
 
 /*

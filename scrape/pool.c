@@ -53,7 +53,7 @@ static void
 make_parser(struct target *t, const char *content_type)
 {
     struct expo_sink sink = { .ctx = t, .sample = commit_stage,
-                              .meta = on_meta };
+                              .meta = on_meta, .skip_labels = true };
 
     if (t->stage.parser == NULL)
         t->stage.parser = expo_new(expo_format_for(content_type), &sink,

@@ -236,6 +236,7 @@ load_file(struct store *st, const char *path, int64_t default_ts_ms,
     sink.ctx = &c;
     sink.sample = on_sample;
     sink.meta = NULL;
+    sink.skip_labels = false;       /* on_sample reads every label */
     p = expo_new(pick_format(path, f, &limit), &sink, MAX_LINE);
     rc = feed_file(p, f, limit, &c, d);
     expo_free(p);

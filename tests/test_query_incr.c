@@ -9,7 +9,8 @@
  * a full evaluation of the same grid bit for bit: series, labels, order,
  * timestamps and value bits, or the same error; and the value at the
  * frame's clock, taken as a dashboard takes it (a grid of one step read
- * through the same frame cache), must equal the instant query's. Targeted tests cover the
+ * through the same frame cache, then again with another step, as a
+ * panel of another width shares it), must equal the instant query's. Targeted tests cover the
  * fallbacks, errors, sharing and the expressions the data sets lack.
  */
 #include <setjmp.h>
@@ -383,8 +384,12 @@ replay(const struct src *src, const char *expr, const struct variant *v,
         count_drops(&l, t);
         grid(now, step, phase + step * v->phase / 3, &start, &end);
         frame(inc, cache, q, l.st, start, end, step, t, expr, v);
-        if (now != end)
+        if (now != end) {
             at_now(cache, q, l.st, now, step, t, expr, v);
+            /* A panel of another width: its grid of one step differs
+             * only in the step, and takes what the first one kept. */
+            at_now(cache, q, l.st, now, 3 * step + 1, t, expr, v);
+        }
         if (t->frames % 7 == 0)
             now++;      /* a clock between steps too */
     }

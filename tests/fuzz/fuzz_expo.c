@@ -1,10 +1,14 @@
 /*
  * libFuzzer harness for the exposition parser. The first byte picks the
  * format and a chunk size; the body is parsed whole and in chunks, and
- * both must give the same samples, verdict, bad line and count. make fuzz
+ * both must give the same samples, verdict, bad line and count; so must
+ * a parse with skip_labels whose sink knows the series texts (and their
+ * labels' digest) the whole parse delivered, as the scrape cache does
+ * on the next scrape. make fuzz
  * builds it with clang against the library and replays its seeds (the
  * captures in tests/data/exposition); make fuzz-run fuzzes it.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +18,25 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* An FNV-1a digest of everything the sink is given. */
+
+/* Series texts a whole parse delivered, each with its labels' digest
+ * (the first few hundred: a body that long says nothing more). */
+#define MEMO_MAX 256
+
+struct memo {
+    struct {
+        char *key;
+        size_t len;
+        uint64_t labels;
+    } v[MEMO_MAX];
+    size_t n;
+    bool learn;             /* record; else a skip_labels parse asks */
+};
+
 struct digest {
     uint64_t h;
     size_t n;
+    struct memo *memo;
 };
 
 static void
@@ -28,17 +48,53 @@ mix(struct digest *g, const void *p, size_t n)
         g->h = (g->h ^ b[i]) * 1099511628211ULL;
 }
 
+static uint64_t
+labels_digest(const struct expo_sample *s)
+{
+    struct digest d = { 14695981039346656037ULL, 0, NULL };
+
+    for (size_t i = 0; i < s->nlabels; i++) {
+        mix(&d, s->labels[i].name, s->labels[i].name_len);
+        mix(&d, s->labels[i].value, s->labels[i].value_len);
+    }
+    return d.h;
+}
+
+static const uint64_t *
+memo_find(const struct memo *m, const char *key, size_t len)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->v[i].len == len && memcmp(m->v[i].key, key, len) == 0)
+            return &m->v[i].labels;
+    return NULL;
+}
+
 static int
 on_sample(void *ctx, const struct expo_sample *s)
 {
     struct digest *g = ctx;
+    struct memo *m = g->memo;
+    uint64_t labels;
 
+    if (s->labels_skipped) {
+        const uint64_t *known = memo_find(m, s->series, s->series_len);
+
+        if (known == NULL)
+            return EXPO_SINK_NEED_LABELS;
+        labels = *known;
+    } else {
+        labels = labels_digest(s);
+        if (m != NULL && m->learn && m->n < MEMO_MAX &&
+            memo_find(m, s->series, s->series_len) == NULL) {
+            m->v[m->n].key = malloc(s->series_len + 1);
+            memcpy(m->v[m->n].key, s->series, s->series_len);
+            m->v[m->n].len = s->series_len;
+            m->v[m->n++].labels = labels;
+        }
+    }
     mix(g, s->series, s->series_len);
     mix(g, s->name, s->name_len);
-    for (size_t i = 0; i < s->nlabels; i++) {
-        mix(g, s->labels[i].name, s->labels[i].name_len);
-        mix(g, s->labels[i].value, s->labels[i].value_len);
-    }
+    mix(g, &labels, sizeof(labels));
     if (s->value == s->value)
         mix(g, &s->value, sizeof(s->value));
     mix(g, &s->has_ts, sizeof(s->has_ts));
@@ -69,10 +125,12 @@ struct result {
 };
 
 static struct result
-parse(enum expo_format fmt, const char *b, size_t n, size_t chunk)
+parse(enum expo_format fmt, const char *b, size_t n, size_t chunk,
+      struct memo *memo)
 {
-    struct result r = { { 14695981039346656037ULL, 0 }, 0, 0, 0 };
-    struct expo_sink sink = { &r.g, on_sample, on_meta };
+    struct result r = { { 14695981039346656037ULL, 0, memo }, 0, 0, 0 };
+    struct expo_sink sink = { &r.g, on_sample, on_meta,
+                              memo != NULL && !memo->learn };
     struct expo *p = expo_new(fmt, &sink, 256);
     struct diag d;
     size_t off = 0;
@@ -95,17 +153,27 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     enum expo_format fmt;
-    struct result a, b;
+    struct result a, b, c;
+    struct memo *memo;
     size_t chunk;
 
     if (size < 1)
         return 0;
+    memo = calloc(1, sizeof(*memo));
     fmt = data[0] & 1 ? EXPO_OPENMETRICS : EXPO_TEXT;
     chunk = 1 + (data[0] >> 1) % 17;
-    a = parse(fmt, (const char *)data + 1, size - 1, size);
-    b = parse(fmt, (const char *)data + 1, size - 1, chunk);
+    memo->learn = true;
+    a = parse(fmt, (const char *)data + 1, size - 1, size, memo);
+    b = parse(fmt, (const char *)data + 1, size - 1, chunk, NULL);
+    memo->learn = false;
+    c = parse(fmt, (const char *)data + 1, size - 1, chunk, memo);
     if (a.rc != b.rc || a.line != b.line || a.count != b.count
-        || a.g.h != b.g.h || a.g.n != b.g.n || a.count != a.g.n)
+        || a.g.h != b.g.h || a.g.n != b.g.n || a.count != a.g.n
+        || a.rc != c.rc || a.line != c.line || a.count != c.count
+        || a.g.h != c.g.h || a.g.n != c.g.n)
         abort();
+    for (size_t i = 0; i < memo->n; i++)
+        free(memo->v[i].key);
+    free(memo);
     return 0;
 }
