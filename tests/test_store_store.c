@@ -472,8 +472,8 @@ test_retention(void **state)
 
     store_gc(f->s, 2 * HOUR);
     /*
-     * Chunks of 120 samples: [0,119] and [120,239] end before 1 h and go;
-     * [240,359] holds t = 1 h itself and stays.
+     * Every sample before 1 h goes: the chunks that end before it whole,
+     * and the one holding t = 1 h is encoded again from there on.
      */
     n = store_read(f->s, a, 0, 3 * HOUR, &buf, &cap);
     assert_int_equal(n, 241);
