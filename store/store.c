@@ -519,6 +519,29 @@ new_head(struct store *s, struct series *sr)
     return n;
 }
 
+/*
+ * Whether the head is to be sealed before the next sample: when full, or
+ * for a series' first head, at a point between an eighth of
+ * CHUNK_MAX_SAMPLES and all of them picked by its id. Series created
+ * together (all of them at start, or a new target's) would otherwise
+ * seal in the same minute ever after, and a million heads sealed at once
+ * leave their heap blocks as holes while the log grows by as much.
+ */
+static bool
+head_due(const struct series *sr, uint32_t id)
+{
+    const struct chunk *c = sr->last;
+    uint32_t low = CHUNK_MAX_SAMPLES / 8;
+
+    if (c == NULL || chunk_full(c))
+        return true;
+    if (sr->first != c)
+        return false;
+    /* Fibonacci hashing spreads consecutive ids over the range. */
+    return c->n >= low + ((id * 2654435769u) >> 16)
+                         % (CHUNK_MAX_SAMPLES - low);
+}
+
 int
 store_append(struct store *s, uint32_t id, int64_t t, double v)
 {
@@ -536,7 +559,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
         if (t == sr->enc.t)
             return bits == sr->enc.v ? 0 : -1;
     }
-    if (c == NULL || chunk_full(c))
+    if (head_due(sr, id))
         c = new_head(s, sr);
     before = chunk_size(c);
     enc_load(sr, &e);
