@@ -604,6 +604,29 @@ new_head(struct store *s, struct series *sr)
     return n;
 }
 
+/*
+ * Whether the head is to be sealed before the next sample: when full, or
+ * for a series' first head, at a point between an eighth of
+ * CHUNK_MAX_SAMPLES and all of them picked by its id. Series created
+ * together (all of them at start, or a new target's) would otherwise
+ * seal in the same minute ever after, and a million heads sealed at once
+ * leave their heap blocks as holes while the log grows by as much.
+ */
+static bool
+head_due(const struct series *sr, uint32_t id)
+{
+    const struct chunk *c = sr->last;
+    uint32_t low = CHUNK_MAX_SAMPLES / 8;
+
+    if (c == NULL || chunk_full(c))
+        return true;
+    if (sr->first != c)
+        return false;
+    /* Fibonacci hashing spreads consecutive ids over the range. */
+    return c->n >= low + ((id * 2654435769u) >> 16)
+                         % (CHUNK_MAX_SAMPLES - low);
+}
+
 int
 store_append(struct store *s, uint32_t id, int64_t t, double v)
 {
@@ -621,7 +644,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
         if (t == sr->enc.t)
             return bits == sr->enc.v ? 0 : -1;
     }
-    if (c == NULL || chunk_full(c))
+    if (head_due(sr, id))
         c = new_head(s, sr);
     before = chunk_size(c);
     enc_load(sr, &e);
@@ -1059,6 +1082,72 @@ drop_oldest(struct store *s, struct series *sr)
     }
 }
 
+/*
+ * The oldest chunk, encoded again without its samples before cutoff.
+ * Retention drops a sealed chunk only once its newest sample leaves the
+ * window, so a series would hold up to a chunk's span past it (at 10 s
+ * a chunk spans 20 minutes: 80 minutes held for a 60-minute window).
+ * Once the expired part spans an eighth of the retention the chunk is
+ * encoded again without it, so what is held past the window stays under
+ * that plus the time between gc runs (unless TRIM_SHARE defers it to a
+ * later run, see there). The samples kept are the same,
+ * bit for bit; the drop is recorded as a dropped chunk's is, so readers
+ * that keep samples or cursors (store_changes_since) read again.
+ */
+#define TRIM_PART 8
+/*
+ * At most this share of the series is encoded again in one gc run (and
+ * at least TRIM_MIN): a million series started together reach the bound
+ * in the same minute, and trimming them all at once would hold the loop
+ * for a second. The rest wait for the next runs, holding what they did
+ * before, so the cohort spreads out and stays spread.
+ */
+#define TRIM_SHARE 8
+#define TRIM_MIN   4096
+
+/* Whether the oldest chunk is due to be encoded again (see below). */
+static bool
+trim_due(const struct store *s, const struct series *sr, int64_t cutoff)
+{
+    return sr->first != sr->last
+           && sr->first->mint < cutoff - s->retention / TRIM_PART;
+}
+
+static void
+trim_oldest(struct store *s, struct series *sr, int64_t cutoff)
+{
+    struct chunk *c = sr->first, *tmp, *copy;
+    struct chunk_iter it;
+    struct chunk_enc e = { 0, 0, 0, 0xff, 0 };
+    int64_t t, gone = NO_TIME;
+    size_t n = 0;
+    double v;
+
+    tmp = chunk_new();
+    chunk_iter_init(&it, c);
+    while (chunk_iter_next(&it, &t, &v)) {
+        if (t < cutoff) {
+            gone = t;
+            n++;
+        } else if (chunk_full(tmp)) {
+            /* A fresh XOR window may cost more bits; keep the old. */
+            free(tmp);
+            return;
+        } else {
+            tmp = chunk_append(tmp, &e, t, v);
+        }
+    }
+    /* c->maxt >= cutoff, or retention would have dropped it whole. */
+    assert(tmp->n > 0 && n > 0);
+    copy = chunklog_add(s->log, tmp);
+    free(tmp);
+    copy->next = c->next;
+    sr->first = copy;
+    chunklog_release(s->log, c);
+    s->nsamples -= n;
+    hist_push(&s->dropped, ++s->version, ~gone);
+}
+
 static bool
 is_dead(uint32_t id, void *ctx)
 {
@@ -1226,8 +1315,10 @@ store_gc(struct store *s, int64_t now_ms)
 {
     int64_t cutoff = NO_TIME;
     uint32_t *dead = NULL;
-    size_t ndead = 0;
+    size_t ndead = 0, trims = s->nlive / TRIM_SHARE;
 
+    if (trims < TRIM_MIN)
+        trims = TRIM_MIN;
     /* Labels are borrowed until a gc (store.h): selections go too. */
     s->series_gen++;
     if (s->retention > 0 && now_ms > NO_TIME + s->retention)
@@ -1241,6 +1332,10 @@ store_gc(struct store *s, int64_t now_ms)
             continue;
         while (sr->first != NULL && oldest_maxt(sr) < cutoff)
             drop_oldest(s, sr);
+        if (trims > 0 && sr->first != NULL && trim_due(s, sr, cutoff)) {
+            trim_oldest(s, sr, cutoff);
+            trims--;
+        }
         if (!expired(sr, now_ms, cutoff))
             continue;
         if (ndead == 0)

@@ -154,27 +154,43 @@ test_overflow(void **state)
 
 /* Retention drops the oldest chunk: the newest time it held is reported,
  * and nothing is reported to a reader that came after. */
+/*
+ * Retention drops what is older than the window, whole chunks or the
+ * expired part of the oldest one, and reports the newest sample that went;
+ * what stays is every sample from some time on, the window's included.
+ */
 static void
 test_retention_drop(void **state)
 {
     struct store *s = store_new(10 * MIN, 0);
     uint32_t a = series(s, "m", "a");
+    struct sample *before = NULL, *after = NULL;
+    size_t cap1 = 0, cap2 = 0, n1, n2;
     uint64_t v0, v1;
     int64_t t;
 
     (void)state;
-    /* 120 samples fill the first chunk; the 121st starts a new one. */
     for (t = 0; t < 200; t++)
         assert_int_equal(store_append(s, a, t * STEP, 1), 0);
     v0 = store_version(s);
-    store_gc(s, 100 * STEP);
+    store_gc(s, 40 * STEP);         /* nothing is older than 10 minutes */
     assert_changes(s, v0, INT64_MAX, INT64_MIN);
+    n1 = store_read(s, a, INT64_MIN, INT64_MAX, &before, &cap1);
+    assert_int_equal(n1, 200);
     store_gc(s, 119 * STEP + 10 * MIN + 1);
-    assert_changes(s, v0, INT64_MAX, 119 * STEP);
+    n2 = store_read(s, a, INT64_MIN, INT64_MAX, &after, &cap2);
+    /* Samples 120..199 are in the window; what went is a prefix. */
+    assert_true(n2 >= 80 && n2 < n1);
+    /* ...and what is held past the window spans at most an eighth of it. */
+    assert_true(after[0].t >= 119 * STEP + 1 - 10 * MIN / 8);
+    assert_memory_equal(after, before + (n1 - n2), n2 * sizeof(*after));
+    assert_changes(s, v0, INT64_MAX, before[n1 - n2 - 1].t);
     v1 = store_version(s);
     assert_changes(s, v1, INT64_MAX, INT64_MIN);
     assert_int_equal(store_append(s, a, 200 * STEP, 1), 0);
-    assert_changes(s, v0, 200 * STEP, 119 * STEP);
+    assert_changes(s, v0, 200 * STEP, before[n1 - n2 - 1].t);
+    free(before);
+    free(after);
     store_free(s);
 }
 

@@ -6,10 +6,14 @@
  * retention and measures selects and reads; at 1,000,000 it fills the
  * hour. Prints memory in bytes per series and per sample beside the
  * floor of the encoding (Gorilla's 1.37 bytes per sample), and append,
- * select and read figures. It prints figures only and asserts nothing
- * about time.
+ * select and read figures. Then the scale benchmark's shape: 1,000
+ * targets of 1,000 series every 10 s for two hours at a one-hour
+ * retention, printing the store's bytes and the process's RSS every ten
+ * simulated minutes (`bench_store farm [targets]` runs that alone). It
+ * prints figures only and asserts nothing about time.
  */
 #include <malloc.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -474,10 +478,174 @@ run(int targets, bool full)
     store_free(s);
 }
 
-int
-main(void)
+/* --- the farm's shape ------------------------------------------------------ */
+
+/*
+ * Series shaped like the scale benchmark's target farm: per target the
+ * first FARM_APP series of the application (counters and histogram
+ * buckets, as above) and the rest synthetic counters that grow by
+ * floor(rate * seconds), rate 0.05 to 1 per second. Targets are scraped
+ * every 10 s, each at its own offset inside the interval, and every
+ * scrape of a target carries one timestamp, as the scraper writes them.
+ */
+#define FARM_PER_TARGET 1000
+#define FARM_APP        64
+#define FARM_STEP       10000LL
+#define FARM_MINUTE     (60000 / FARM_STEP)
+#define FARM_REPORT     (10 * FARM_MINUTE)
+
+static uint32_t
+make_farm_series(struct store *s, int tg, int k, struct gen *g)
 {
+    char inst[32], id[16], shard[8];
+    struct label v[5];
+    struct labels ls = { v, 0 };
+
+    if (k < FARM_APP)
+        return make_series(s, tg, k, g);
+    snprintf(inst, sizeof(inst), "127.0.%d.%d:9100", tg / 256, tg % 256);
+    snprintf(id, sizeof(id), "%05d", k - FARM_APP);
+    snprintf(shard, sizeof(shard), "%d", (k - FARM_APP) % 16);
+    v[ls.n++] = (struct label){ "__name__", "app_synthetic_total" };
+    v[ls.n++] = (struct label){ "id", id };
+    v[ls.n++] = (struct label){ "instance", inst };
+    v[ls.n++] = (struct label){ "job", "farm" };
+    v[ls.n++] = (struct label){ "shard", shard };
+    labels_sort(&ls);
+    /* v holds the target's start offset in seconds, rate its rate. */
+    *g = (struct gen){ COUNTER, (double)(tg % 600),
+                       0.05 + ((tg + k) % 20) * 0.05 };
+    return store_series_id(s, &ls);
+}
+
+static double
+farm_value(struct gen *g, int k, int64_t step)
+{
+    if (k < FARM_APP)
+        return next_value(g);
+    return floor(g->rate * (g->v + (double)step * FARM_STEP / 1000.0));
+}
+
+/* What a stretch of the run held: the store's bytes and the process's
+ * RSS, highest and lowest at the gc runs in it. */
+struct span {
+    size_t hi, lo;
+    long rss_hi, rss_lo;
+};
+
+static void
+span_add(struct span *sp, size_t bytes, long rss)
+{
+    if (bytes > sp->hi)
+        sp->hi = bytes;
+    if (sp->lo == 0 || bytes < sp->lo)
+        sp->lo = bytes;
+    if (rss > sp->rss_hi)
+        sp->rss_hi = rss;
+    if (sp->rss_lo == 0 || rss < sp->rss_lo)
+        sp->rss_lo = rss;
+}
+
+/*
+ * Two hours of the farm at a one-hour retention, store_gc every minute,
+ * as promdeck's loop runs it; every ten simulated minutes, the store's
+ * bytes and the process's RSS, lowest and highest at the gc runs in
+ * those minutes, and the bytes per sample held.
+ */
+static void
+run_farm(int targets)
+{
+    size_t nseries = (size_t)targets * FARM_PER_TARGET;
+    struct store *s = store_new(HOUR, 0);
+    struct span all = { 0, 0, 0, 0 }, hour2 = { 0, 0, 0, 0 };
+    struct span sp = { 0, 0, 0, 0 };
+    struct store_stats st;
+    uint32_t *ids = xcalloc(nseries, sizeof(*ids));
+    struct gen *g = xcalloc(nseries, sizeof(*g));
+    double gc_max = 0, t_all = now_s();
+    long base;
+
+    memset(ids, 0, nseries * sizeof(*ids));
+    memset(g, 0, nseries * sizeof(*g));
+    base = rss_bytes();
+    printf("-- the farm's shape: %d targets x %d series, every %lld s,"
+           " 1 h retention, store_gc every minute, 2 h\n", targets,
+           FARM_PER_TARGET, FARM_STEP / 1000);
+    for (int tg = 0; tg < targets; tg++) {
+        for (int k = 0; k < FARM_PER_TARGET; k++) {
+            size_t i = (size_t)tg * FARM_PER_TARGET + k;
+
+            ids[i] = make_farm_series(s, tg, k, &g[i]);
+        }
+    }
+    printf("  min  store MB (lo-hi)   B/sample  x floor   RSS MB (lo-hi)"
+           "   samples/series\n");
+    for (int64_t step = 0; step < 120 * FARM_MINUTE; step++) {
+        int64_t t0 = T0 + step * FARM_STEP;
+
+        for (int tg = 0; tg < targets; tg++) {
+            int64_t t = t0 + (int64_t)tg * FARM_STEP / targets;
+
+            for (int k = 0; k < FARM_PER_TARGET; k++) {
+                size_t i = (size_t)tg * FARM_PER_TARGET + k;
+
+                store_append(s, ids[i], t, farm_value(&g[i], k, step));
+            }
+        }
+        if ((step + 1) % FARM_MINUTE == 0) {
+            double t = now_s();
+
+            store_gc(s, t0 + FARM_STEP - 1);
+#ifdef __GLIBC__
+            malloc_trim(0);     /* as promdeck's loop does after gc */
+#endif
+            t = now_s() - t;
+            gc_max = t > gc_max ? t : gc_max;
+            store_get_stats(s, &st);
+            span_add(&sp, st.bytes, rss_bytes());
+            span_add(&all, st.bytes, rss_bytes());
+            if (step >= 60 * FARM_MINUTE)
+                span_add(&hour2, st.bytes, rss_bytes());
+        }
+        if ((step + 1) % FARM_REPORT == 0) {
+            printf("  %3lld  %5.0f - %5.0f      %5.2f    %5.2fx   %5.0f - %5.0f"
+                   "      %5.0f\n", (long long)((step + 1) / FARM_MINUTE),
+                   sp.lo / 1e6, sp.hi / 1e6,
+                   (double)st.bytes / (double)st.samples,
+                   (double)st.bytes / (double)st.samples / FLOOR,
+                   sp.rss_lo / 1e6, sp.rss_hi / 1e6,
+                   (double)st.samples / (double)st.series);
+            sp = (struct span){ 0, 0, 0, 0 };
+        }
+    }
+    print_memory("  after 2 h", s);
+    printf("  the second hour (the plateau): store %.0f - %.0f MB,"
+           " RSS %.0f - %.0f MB; peak over both hours: store %.0f MB,"
+           " RSS %.0f MB (%.0f MB before the store)\n", hour2.lo / 1e6,
+           hour2.hi / 1e6, hour2.rss_lo / 1e6, hour2.rss_hi / 1e6,
+           all.hi / 1e6, all.rss_hi / 1e6, base / 1e6);
+    printf("  slowest store_gc (and malloc_trim) %.0f ms; the whole run"
+           " %.0f s\n",
+           gc_max * 1e3, now_s() - t_all);
+    free(ids);
+    free(g);
+    store_free(s);
+}
+
+/* With no argument: the store at 213,000 and 1,000,000 series, then the
+ * farm's shape at 1,000 targets; "farm [targets]": that one only. */
+int
+main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc > 1 && strcmp(argv[1], "farm") == 0) {
+        long n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
+
+        run_farm(n > 0 && n <= 10000 ? (int)n : 1000);
+        return 0;
+    }
     run(2130, true);
     run(10000, false);
+    run_farm(1000);
     return 0;
 }
