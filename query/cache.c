@@ -5,7 +5,10 @@
  * series id to entry, rebuilt when a frame lets entries go. A read syncs
  * its entry with the store first (decoding on from the entry's cursor),
  * then is a binary search and a copy; a read older than the entry holds
- * decodes the series again from there. Selections: a short list by
+ * decodes the series again from there. The store decodes into one
+ * scratch buffer (it makes room for a whole chunk), and an entry keeps
+ * room for about what it holds, as its reads come and go by a sample or
+ * two per refresh. Selections: a short list by
  * selector text, each valid for one series generation of the store.
  * Results: a short list of node results, each copied whole (label
  * strings too, as they may live in another query) into one arena, each
@@ -32,7 +35,7 @@ struct entry {
                                    the frame before (INT64_MAX: none) */
     uint64_t version;           /* the store's, when last synced */
     struct store_cursor cur;    /* where the store reads on */
-    struct sample *s;
+    struct sample *s;           /* [0, n) held, room for cap */
     size_t n, cap;
 };
 
@@ -67,7 +70,11 @@ struct qcache {
     uint32_t *index;            /* entry + 1 by id hash; 0: empty */
     size_t nindex;
     uint32_t frame;
-    size_t bytes, max_bytes;    /* samples and kept results */
+    size_t bytes, max_bytes;    /* sample room, selections and kept
+                                   results */
+    struct sample *scratch;     /* what the store decodes, before it is
+                                   copied into its entry */
+    size_t scratchcap;
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
@@ -117,7 +124,7 @@ static void
 clear_series(struct qcache *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        c->bytes -= c->e[i].n * sizeof(*c->e[i].s);
+        c->bytes -= c->e[i].cap * sizeof(*c->e[i].s);
         free(c->e[i].s);
     }
     c->n = 0;
@@ -145,6 +152,7 @@ qcache_free(struct qcache *c)
     free(c->index);
     free(c->kept);
     free(c->sel);
+    free(c->scratch);
     free(c);
 }
 
@@ -179,7 +187,8 @@ index_put(struct qcache *c, size_t k)
     c->index[i] = (uint32_t)k + 1;
 }
 
-/* Rebuilds the index over [0, n), at most half full. */
+/* Rebuilds the index over [0, n), at most half full, and at least an
+ * eighth once it shrank that far (a page left for one with fewer series). */
 static void
 reindex(struct qcache *c)
 {
@@ -187,7 +196,7 @@ reindex(struct qcache *c)
 
     while (want < 2 * (c->n + 1))
         want *= 2;
-    if (want > c->nindex) {
+    if (want > c->nindex || want < c->nindex / 4) {
         free(c->index);
         c->index = xcalloc(want, sizeof(*c->index));
         c->nindex = want;
@@ -198,11 +207,11 @@ reindex(struct qcache *c)
         index_put(c, k);
 }
 
-/* Empties e: its next read decodes the series from e->mint again. */
+/* Empties e (its room stays): its next read decodes the series from
+ * e->mint again. */
 static void
-reset(struct qcache *c, struct entry *e)
+reset(struct entry *e)
 {
-    c->bytes -= e->n * sizeof(*e->s);
     e->n = 0;
     e->version = 0;
     memset(&e->cur, 0, sizeof(e->cur));
@@ -233,7 +242,7 @@ check(struct qcache *c, const struct store *st)
     } else if (ch.max_dropped != INT64_MIN) {
         for (size_t i = 0; i < c->n; i++)
             if (c->e[i].mint <= ch.max_dropped)
-                reset(c, &c->e[i]);
+                reset(&c->e[i]);
     }
     c->st = st;
     c->version = version;
@@ -256,6 +265,30 @@ lower_bound(const struct sample *s, size_t n, int64_t mint)
     return lo;
 }
 
+/*
+ * The room an entry of n samples gets. A dashboard's panels read the
+ * newest minutes of tens of thousands of series (44 per target of the
+ * built-in overview), so most entries hold a few samples: room for a
+ * fixed 64 (a kilobyte) would be most of the cache. Once a page shows,
+ * each refresh appends about as many samples as its trim drops, so a
+ * quarter more than n keeps reallocs rare.
+ */
+static size_t
+room_for(size_t n)
+{
+    return n + n / 4 + 4;
+}
+
+/* Gives e room for exactly cap samples (cap >= e->n), counted in bytes. */
+static void
+set_cap(struct qcache *c, struct entry *e, size_t cap)
+{
+    c->bytes -= e->cap * sizeof(*e->s);
+    e->s = xreallocarray(e->s, cap, sizeof(*e->s));
+    e->cap = cap;
+    c->bytes += cap * sizeof(*e->s);
+}
+
 /* Drops e's samples older than t. */
 static void
 trim(struct qcache *c, struct entry *e, int64_t t)
@@ -265,14 +298,11 @@ trim(struct qcache *c, struct entry *e, int64_t t)
     if (k > 0) {
         memmove(e->s, e->s + k, (e->n - k) * sizeof(*e->s));
         e->n -= k;
-        c->bytes -= k * sizeof(*e->s);
     }
     /* A page's first frame reads its whole range, later ones the
      * newest steps: give back what that first read took. */
-    if (e->cap > 64 && e->n < e->cap / 4) {
-        e->cap = e->n * 2 > 64 ? e->n * 2 : 64;
-        e->s = xreallocarray(e->s, e->cap, sizeof(*e->s));
-    }
+    if (e->cap > 2 * room_for(e->n))
+        set_cap(c, e, room_for(e->n));
     e->mint = t;
 }
 
@@ -294,7 +324,7 @@ qcache_frame(struct qcache *c, const struct store *st)
                                                   : e->asked_before;
 
         if (c->frame - e->used > KEEP_FRAMES) {
-            c->bytes -= e->n * sizeof(*e->s);
+            c->bytes -= e->cap * sizeof(*e->s);
             free(e->s);
             continue;
         }
@@ -307,6 +337,10 @@ qcache_frame(struct qcache *c, const struct store *st)
     if (k != c->n) {
         c->n = k;
         reindex(c);
+    }
+    if (c->cap > 64 && c->n < c->cap / 4) {
+        c->cap = c->n * 2 > 64 ? c->n * 2 : 64;
+        c->e = xreallocarray(c->e, c->cap, sizeof(*c->e));
     }
     /* Selections: the same, and those the store moved past. */
     k = 0;
@@ -437,7 +471,7 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
             int64_t mint, int64_t maxt, struct sample **buf, size_t *cap)
 {
     struct entry *e;
-    size_t lo, hi, before;
+    size_t lo, hi, got;
 
     if (mint > maxt)
         return 0;
@@ -447,15 +481,20 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
         return store_read(st, id, mint, maxt, buf, cap);
     if (mint < e->mint) {
         /* Older than it holds: decode the series from there again. */
-        reset(c, e);
+        reset(e);
         e->mint = mint;
     }
     if (e->version != c->version) {
-        before = e->n;
-        e->n += store_read_on(st, id, &e->cur, e->mint, &e->s, &e->cap,
-                              e->n);
+        /* The store makes room for a whole chunk: decode into the
+         * scratch buffer and keep only what came. */
+        got = store_read_on(st, id, &e->cur, e->mint, &c->scratch,
+                            &c->scratchcap, 0);
+        if (e->n + got > e->cap)
+            set_cap(c, e, room_for(e->n + got));
+        if (got > 0)
+            memcpy(e->s + e->n, c->scratch, got * sizeof(*e->s));
+        e->n += got;
         e->version = c->version;
-        c->bytes += (e->n - before) * sizeof(*e->s);
     }
     e->used = c->frame;
     if (mint < e->asked)
