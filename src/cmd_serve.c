@@ -370,6 +370,7 @@ step(struct serve *s, int64_t *next_gc, int64_t *gc_due,
     scrape_pool_pump(l->pool, now);
     changed = loop_sync_targets(l, now);
     scrape_pool_start_due(l->pool, now);
+    store_trim(l->store, now);          /* a slice on every pass */
     store_write_unlock(l->store);
     if (loop_rules_step(l, now))
         serve_rules_publish(l->rules, s->api);

@@ -944,6 +944,7 @@ run_live(struct loop *l)
             collect_garbage(l, now);
             next_gc = now + GC_EVERY_MS;
         }
+        store_trim(l->store, now);      /* a slice on every pass */
     }
     notifier_free(l->notifier);
     l->notifier = NULL;

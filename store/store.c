@@ -104,6 +104,8 @@ struct store {
     size_t nsamples, nchunks;
     size_t head_bytes;          /* heap bytes of head chunks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
+    int64_t trim_at;            /* store_trim's last visit, or NO_TIME */
+    uint32_t trim_next;         /* the slot store_trim visits next */
     uint64_t version;           /* appends and chunk drops so far */
     uint64_t series_gen;        /* series created, gc and clear runs */
     struct hist added;          /* timestamps appended, by version */
@@ -263,7 +265,7 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->post = postings_new();
     s->log = chunklog_new();
     s->labels = slab_new();
-    s->clock = NO_TIME;
+    s->clock = s->trim_at = NO_TIME;
     s->data = lock_new();
     s->pin = lock_new();
     return s;
@@ -295,7 +297,7 @@ store_clear(struct store *s)
     s->nfree = 0;
     s->nlive = 0;
     s->nsamples = s->nchunks = s->head_bytes = 0;
-    s->clock = NO_TIME;
+    s->clock = s->trim_at = NO_TIME;
     s->series_gen++;
     hist_forget(s);
 }
@@ -1089,27 +1091,20 @@ drop_oldest(struct store *s, struct series *sr)
  * a chunk spans 20 minutes: 80 minutes held for a 60-minute window).
  * Once the expired part spans an eighth of the retention the chunk is
  * encoded again without it, so what is held past the window stays under
- * that plus the time between gc runs (unless TRIM_SHARE defers it to a
- * later run, see there). The samples kept are the same,
+ * that plus the time store_trim takes to come round to the series. The
+ * samples kept are the same,
  * bit for bit; the drop is recorded as a dropped chunk's is, so readers
  * that keep samples or cursors (store_changes_since) read again.
  */
 #define TRIM_PART 8
-/*
- * At most this share of the series is encoded again in one gc run (and
- * at least TRIM_MIN): a million series started together reach the bound
- * in the same minute, and trimming them all at once would hold the loop
- * for a second. The rest wait for the next runs, holding what they did
- * before, so the cohort spreads out and stays spread.
- */
-#define TRIM_SHARE 8
-#define TRIM_MIN   4096
-
-/* Whether the oldest chunk is due to be encoded again (see below). */
+/* store_trim comes round to every series in this long. */
+#define TRIM_ROUND_MS (60 * 1000)
+/* Whether the oldest chunk is due to be encoded again (see below): a
+ * chunk wholly out of the window waits for store_gc to drop it. */
 static bool
 trim_due(const struct store *s, const struct series *sr, int64_t cutoff)
 {
-    return sr->first != sr->last
+    return sr->first != sr->last && oldest_maxt(sr) >= cutoff
            && sr->first->mint < cutoff - s->retention / TRIM_PART;
 }
 
@@ -1315,10 +1310,8 @@ store_gc(struct store *s, int64_t now_ms)
 {
     int64_t cutoff = NO_TIME;
     uint32_t *dead = NULL;
-    size_t ndead = 0, trims = s->nlive / TRIM_SHARE;
+    size_t ndead = 0;
 
-    if (trims < TRIM_MIN)
-        trims = TRIM_MIN;
     /* Labels are borrowed until a gc (store.h): selections go too. */
     s->series_gen++;
     if (s->retention > 0 && now_ms > NO_TIME + s->retention)
@@ -1332,10 +1325,6 @@ store_gc(struct store *s, int64_t now_ms)
             continue;
         while (sr->first != NULL && oldest_maxt(sr) < cutoff)
             drop_oldest(s, sr);
-        if (trims > 0 && sr->first != NULL && trim_due(s, sr, cutoff)) {
-            trim_oldest(s, sr, cutoff);
-            trims--;
-        }
         if (!expired(sr, now_ms, cutoff))
             continue;
         if (ndead == 0)
@@ -1347,6 +1336,34 @@ store_gc(struct store *s, int64_t now_ms)
     free(dead);
     postings_trim(s->post);
     enforce_budget(s);
+}
+
+void
+store_trim(struct store *s, int64_t now_ms)
+{
+    uint64_t visit = s->nslots;
+
+    if (s->retention <= 0 || now_ms <= NO_TIME + s->retention)
+        return;
+    if (s->trim_at != NO_TIME && now_ms - s->trim_at < TRIM_ROUND_MS) {
+        if (now_ms <= s->trim_at)
+            return;
+        visit = (uint64_t)s->nslots * (uint64_t)(now_ms - s->trim_at)
+                / TRIM_ROUND_MS;
+        if (visit == 0)
+            return;             /* the time adds up to a slot later */
+    }
+    s->trim_at = now_ms;
+    for (; visit > 0; visit--) {
+        struct series *sr;
+
+        if (s->trim_next >= s->nslots)
+            s->trim_next = 0;
+        sr = series_at(s, s->trim_next++);
+        if (sr->lab != SLAB_NONE && sr->first != NULL
+            && trim_due(s, sr, now_ms - s->retention))
+            trim_oldest(s, sr, now_ms - s->retention);
+    }
 }
 
 static void

@@ -204,6 +204,20 @@ uint64_t store_series_gen(const struct store *s);
 
 /* Trims chunks older than now_ms - retention, and over-budget chunks. */
 void store_gc(struct store *s, int64_t now_ms);
+/*
+ * Retention inside a chunk: a sealed chunk leaves only once its newest
+ * sample is out of the window, so a series would hold up to a chunk's
+ * span past it. store_trim encodes the oldest chunk of a series again
+ * without its expired samples once they span an eighth of the
+ * retention. It comes round to every series once a minute, each call
+ * visiting the share of the series that the time since the last call
+ * is of that minute (all of them on the first call or after a minute),
+ * so a writer calling it on every pass of its loop spreads the work
+ * over many short calls. Readers see a trim as a dropped chunk
+ * (store_changes_since); the samples kept are the same, bit for bit.
+ * The writer calls it in its batch, as it does its appends.
+ */
+void store_trim(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);
 
 /* A reader's pin (see the top): ids and strings stay valid until

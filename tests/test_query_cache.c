@@ -139,6 +139,7 @@ replay(const struct setup *su, unsigned seed)
         }
         if (f % 12 == 0)
             store_gc(st, now);
+        store_trim(st, now);    /* a share of the series each frame */
         if (rnd(&seed) % 8 != 0)
             qcache_frame(c, st);
         for (int k = 0; k < NSER; k++) {

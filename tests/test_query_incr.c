@@ -379,8 +379,10 @@ replay(const struct src *src, const char *expr, const struct variant *v,
     for (now = src->tmin - 2 * step; now <= last;
          now += advance(&seed, step, scale)) {
         feed(&l, src, now, 5 * step / 2);
-        if (v->retention || v->budget)
+        if (v->retention || v->budget) {
             store_gc(l.st, now);
+            store_trim(l.st, now);
+        }
         count_drops(&l, t);
         grid(now, step, phase + step * v->phase / 3, &start, &end);
         frame(inc, cache, q, l.st, start, end, step, t, expr, v);
@@ -932,6 +934,7 @@ test_drop_and_new_steps(void **state)
     expect_full(inc, q, st, 30, 58, 2 * MIN, true);
     add_series(st, "b", 61, 72);
     store_gc(st, 71 * MIN);
+    store_trim(st, 71 * MIN);
     s = refresh(inc, q, st, 32, 60, 2 * MIN, &r);
     assert_false(s.full);
     assert_true(s.evaluated > 1 && s.evaluated < s.steps);

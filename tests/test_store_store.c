@@ -473,9 +473,11 @@ test_retention(void **state)
     assert_int_equal(st.strings, 8);
 
     store_gc(f->s, 2 * HOUR);
+    store_trim(f->s, 2 * HOUR);
     /*
-     * Every sample before 1 h goes: the chunks that end before it whole,
-     * and the one holding t = 1 h is encoded again from there on.
+     * Every sample before 1 h goes: the chunks that end before it whole
+     * (gc), and the one holding t = 1 h is encoded again from there on
+     * (trim).
      */
     n = store_read(f->s, a, 0, 3 * HOUR, &buf, &cap);
     assert_int_equal(n, 241);

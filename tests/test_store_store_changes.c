@@ -178,6 +178,7 @@ test_retention_drop(void **state)
     n1 = store_read(s, a, INT64_MIN, INT64_MAX, &before, &cap1);
     assert_int_equal(n1, 200);
     store_gc(s, 119 * STEP + 10 * MIN + 1);
+    store_trim(s, 119 * STEP + 10 * MIN + 1);
     n2 = store_read(s, a, INT64_MIN, INT64_MAX, &after, &cap2);
     /* Samples 120..199 are in the window; what went is a prefix. */
     assert_true(n2 >= 80 && n2 < n1);

@@ -1,5 +1,5 @@
 /*
- * Retention trimming inside a chunk: store_gc encodes the oldest chunk
+ * Retention trimming inside a chunk: store_trim encodes the oldest chunk
  * again without its expired samples. Checked here: every read of a
  * window inside retention returns the same samples bit for bit before
  * and after (staleness markers, NaN payloads, infinities, negative zero,
@@ -145,6 +145,7 @@ test_trim_keeps_the_window(void **state)
         int64_t cutoff = now - HOUR;
 
         store_gc(s, now);
+        store_trim(s, now);
         for (int k = 0; k < 3; k++) {
             size_t n = read_all(s, ids[k], INT64_MIN, INT64_MAX, &got, &cap);
             size_t keep = first_from(ref[k], nref[k], cutoff);
@@ -217,6 +218,7 @@ test_cursor_in_trimmed_chunk(void **state)
      * in, more than an eighth of an hour after its start: samples before
      * 70 go, and that chunk is encoded again from 70 on. */
     store_gc(s, HOUR + 70 * STEP);
+    store_trim(s, HOUR + 70 * STEP);
     n = store_read(s, id, INT64_MIN, INT64_MAX, &buf, &cap);
     assert_int_equal(n, 400 - 70);
     assert_true(buf[0].t == 70 * STEP);
@@ -253,6 +255,7 @@ test_read_cache_across_trims(void **state)
         for (int k = 0; k < 4; k++)
             t[k] = fill(s, ids[k], t[k] > 0 ? t[k] : k * 777, now);
         store_gc(s, now);
+        store_trim(s, now);
         qcache_frame(c, s);
         for (int k = 0; k < 4; k++) {
             /* The last 15 minutes, and the whole window from its edge. */

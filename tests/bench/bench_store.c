@@ -162,6 +162,7 @@ append_steps(struct store *s, const uint32_t *ids, struct gen *g,
         if (gc_every == 0 || i % gc_every != 0)
             continue;
         store_gc(s, t);
+        store_trim(s, t);
         store_get_stats(s, &st);
         if (st.bytes > mk->hi)
             mk->hi = st.bytes;
@@ -596,6 +597,7 @@ run_farm(int targets)
             double t = now_s();
 
             store_gc(s, t0 + FARM_STEP - 1);
+            store_trim(s, t0 + FARM_STEP - 1);
 #ifdef __GLIBC__
             malloc_trim(0);     /* as promdeck's loop does after gc */
 #endif
