@@ -632,6 +632,8 @@ test_frame_refocus(void **state)
     add_up(f, "h1:9100", "node");
     f->d = adopt(two_pages);
     m = dash_model(f->d);
+    /* Before any frame there is no clock to evaluate at. */
+    assert_int_equal(dash_frame_refocus(f->d, 0, all_slots, NULL), 0);
     dash_frame_begin(f->d, f->st, f->now, 0, NULL, NULL);
     assert_true(dash_frame_step(f->d, f->st, 0));
     /* Page 1, slot 1 only in sight: one query, at the frame's clock. */

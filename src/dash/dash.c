@@ -932,6 +932,10 @@ dash_frame_refocus(struct dash *d, int page, dash_shown_fn shown, void *ctx)
 {
     size_t n = 0;
 
+    /* No frame begun yet (a dashboard just loaded): its first frame
+     * queues them at a real clock. */
+    if (d->frame_now == 0)
+        page = -1;
     if (page >= 0)
         take_widths(d, page);
     for (size_t i = 0; i < d->nqueries; i++) {

@@ -119,8 +119,9 @@ void dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
  * are in sight and that were not evaluated at its clock, so they are
  * evaluated at the clock the other panels show. A panel whose width
  * changed gets its new interval first. Queries out of sight leave the
- * queue and keep their results; nothing is evaluated here. Returns how
- * many queries are queued.
+ * queue and keep their results; nothing is evaluated here, and nothing
+ * is queued before the first dash_frame_begin. Returns how many queries
+ * are queued.
  */
 size_t dash_frame_refocus(struct dash *d, int page, dash_shown_fn shown,
                           void *ctx);
