@@ -857,15 +857,20 @@ move_transfers(struct live *v, int64_t now)
 }
 
 /* Step 4: a frame is begun each refresh period when data came in (else
- * the screen is only drawn), and evaluated a slice per pass. */
+ * the targets are read again and the screen drawn), and evaluated a
+ * slice per pass. */
 static void
 evaluate(struct live *v, int64_t now)
 {
     if (!v->evaluating && now >= v->next_frame) {
-        if (v->changed && !ui_paused(v->l->ui))
+        if (v->changed && !ui_paused(v->l->ui)) {
             begin_frame(v, now);
-        else
+        } else {
+            /* Discovery's errors come without any data. */
+            if (!ui_paused(v->l->ui))
+                fill_targets(v->l);
             draw(v->l);
+        }
         v->changed = false;
         v->next_frame = now + v->l->cli->refresh_ms;
     }
