@@ -626,15 +626,27 @@ in_sight(void *ctx, size_t slot)
     return ui_in_sight(v->l->ui, slot);
 }
 
-/* Step 4a: starts evaluating the page shown at now (its panels in
- * sight); the targets view only takes the new target states, and is
- * drawn at once. */
+/* Each panel query's budget, stopped by SIGINT/SIGTERM or, so that it
+ * never makes them wait, by a key or a resize (input_waiting). */
+static void
+frame_limits(struct live *v)
+{
+    struct qeval_ctl ctl;
+
+    query_limits(v->l, &ctl);
+    ctl.interrupt = input_waiting;
+    ctl.interrupt_ctx = v;
+    dash_set_limits(v->l->dash, &ctl);
+}
+
+/* Step 4a, each refresh period: the new target states and containers,
+ * then the page shown is evaluated at now (its panels in sight); the
+ * other views are drawn at once. */
 static void
 begin_frame(struct live *v, int64_t now)
 {
     struct loop *l = v->l;
     int page = ui_current_page(l->ui);
-    struct qeval_ctl ctl;
 
     fill_targets(l);
     containers_eval(&l->containers, l->store, now,
@@ -646,10 +658,7 @@ begin_frame(struct live *v, int64_t now)
         draw(l);
         return;
     }
-    query_limits(l, &ctl);
-    ctl.interrupt = input_waiting;
-    ctl.interrupt_ctx = v;
-    dash_set_limits(l->dash, &ctl);
+    frame_limits(v);
     if (now >= l->next_variables) {
         dash_refresh_variables(l->dash, l->store);
         l->next_variables = now + VARIABLES_EVERY_MS;
@@ -678,17 +687,26 @@ step_frame(struct live *v)
 
 /*
  * A key changed the screen: it is drawn at once from the results there
- * are, then the panels that came into sight (a page switch, a scroll,
- * zoom) are evaluated at the last frame's clock, so those evaluated for
- * it already are not evaluated again.
+ * are (a page not evaluated yet says "loading" in its panels), and
+ * nothing is evaluated before that. Then the frame follows the screen:
+ * the panels that came into sight (another page, a scroll, a zoom) are
+ * queued at the clock of the last frame, so they show the moment the
+ * others show and those evaluated for it already are not evaluated
+ * again; the slices that follow fill them, reading keys in between.
+ * Targets, containers and variables wait for the next refresh.
  */
 static void
-answer_key(struct live *v, int64_t now)
+answer_key(struct live *v)
 {
-    draw(v->l);
-    v->drawn_page = ui_current_page(v->l->ui);
-    if (!ui_paused(v->l->ui))
-        begin_frame(v, v->evaluating ? v->frame_now : now);
+    struct loop *l = v->l;
+    int page = ui_current_page(l->ui);
+
+    draw(l);
+    v->drawn_page = page;
+    if (ui_paused(l->ui))
+        return;
+    frame_limits(v);
+    v->evaluating = dash_frame_refocus(l->dash, page, in_sight, v) > 0;
 }
 
 /*
@@ -839,15 +857,20 @@ move_transfers(struct live *v, int64_t now)
 }
 
 /* Step 4: a frame is begun each refresh period when data came in (else
- * the screen is only drawn), and evaluated a slice per pass. */
+ * the targets are read again and the screen drawn), and evaluated a
+ * slice per pass. */
 static void
 evaluate(struct live *v, int64_t now)
 {
     if (!v->evaluating && now >= v->next_frame) {
-        if (v->changed && !ui_paused(v->l->ui))
+        if (v->changed && !ui_paused(v->l->ui)) {
             begin_frame(v, now);
-        else
+        } else {
+            /* Discovery's errors come without any data. */
+            if (!ui_paused(v->l->ui))
+                fill_targets(v->l);
             draw(v->l);
+        }
         v->changed = false;
         v->next_frame = now + v->l->cli->refresh_ms;
     }
@@ -930,7 +953,7 @@ run_live(struct loop *l)
             break;
         v.changed |= handle_action(l, act, now);
         if (act != UI_NONE)
-            answer_key(&v, now);
+            answer_key(&v);
         scrape_pool_start_due(l->pool, now);                /* 3 */
         /* Rules write to the store too: between frames, as scrapes. */
         if (!v.evaluating && run_rules(l, now))

@@ -5,12 +5,64 @@
  */
 #include "src/targets.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "src/base/buf.h"
 #include "src/base/xalloc.h"
+
+/* Frees what one row owns and leaves it empty. */
+static void
+own_clear(struct target_own *o)
+{
+    free(o->job);
+    free(o->instance);
+    free(o->url);
+    free(o->labels);
+    free(o->last_error);
+    free(o->discovered);
+    labels_release(&o->set);
+    labels_release(&o->discovered_set);
+    memset(o, 0, sizeof(*o));
+}
+
+/* Frees the dropped rows, the errors and the strings they point to. */
+static void
+extras_clear(struct target_list *tl)
+{
+    for (size_t i = 0; i < tl->nstrings; i++)
+        free(tl->strings[i]);
+    free(tl->strings);
+    for (size_t i = 0; i < tl->ndropped_sets; i++)
+        labels_release(&tl->dropped_sets[i]);
+    free(tl->dropped_sets);
+    free(tl->dropped);
+    free(tl->errors);
+    tl->strings = NULL;
+    tl->nstrings = 0;
+    tl->dropped_sets = NULL;
+    tl->ndropped_sets = 0;
+    tl->dropped = NULL;
+    tl->errors = NULL;
+}
+
+/* Makes room for exactly n rows: rows past n are freed, new ones empty.
+ * The arrays may move, so the rows point into own[] again afterwards. */
+static void
+rows_resize(struct target_list *tl, size_t n)
+{
+    size_t had = tl->view.n;
+
+    for (size_t i = n; i < had; i++)
+        own_clear(&tl->own[i]);
+    tl->rows = xreallocarray(tl->rows, n + 1, sizeof(*tl->rows));
+    tl->own = xreallocarray(tl->own, n + 1, sizeof(*tl->own));
+    if (n > had) {
+        memset(&tl->rows[had], 0, (n - had) * sizeof(*tl->rows));
+        memset(&tl->own[had], 0, (n - had) * sizeof(*tl->own));
+    }
+    tl->view.n = n;
+}
 
 void
 targets_init(struct target_list *tl)
@@ -21,15 +73,10 @@ targets_init(struct target_list *tl)
 void
 targets_fini(struct target_list *tl)
 {
-    for (size_t i = 0; i < tl->nstrings; i++)
-        free(tl->strings[i]);
-    free(tl->strings);
-    for (size_t i = 0; i < tl->nsets; i++)
-        labels_release(&tl->sets[i]);
-    free(tl->sets);
+    rows_resize(tl, 0);
     free(tl->rows);
-    free(tl->dropped);
-    free(tl->errors);
+    free(tl->own);
+    extras_clear(tl);
     targets_init(tl);
 }
 
@@ -42,11 +89,18 @@ adopt(struct target_list *tl, char *s)
     return tl->strings[tl->nstrings++] = s;
 }
 
-/* Keeps a copy of s for the rows; NULL becomes "". */
+/* Keeps a copy of s for the dropped rows and errors; NULL becomes "". */
 static char *
 keep(struct target_list *tl, const char *s)
 {
     return adopt(tl, xstrdup(s != NULL ? s : ""));
+}
+
+/* A copy of s for a row; NULL becomes "". */
+static char *
+dup_or_empty(const char *s)
+{
+    return xstrdup(s != NULL ? s : "");
 }
 
 /* One value as labels_format escapes it, after its opening quote, into
@@ -109,35 +163,77 @@ parse_formatted(const char *s, struct labels *out)
     return rc;
 }
 
-/* Row r from st; sets are the row's two label sets, filled here. */
+/* Points row r at what o holds. */
 static void
-fill_row(struct target_list *tl, struct target_row *r,
-         const struct scrape_status *st, struct labels *sets)
+point_row(struct target_row *r, const struct target_own *o)
 {
-    struct buf b;
+    r->job = o->job;
+    r->instance = o->instance;
+    r->url = o->url;
+    r->labels = o->labels;
+    r->last_error = o->last_error;
+    r->discovered = o->discovered;
+    r->label_set = &o->set;
+    r->discovered_set = o->discovered_set.n > 0 ? &o->discovered_set
+                                                : NULL;
+}
 
-    buf_init(&b, 0);
-    labels_format(st->labels, &b);
-    r->job = keep(tl, st->job);
-    r->instance = keep(tl, st->instance);
-    r->url = keep(tl, st->url);
-    r->labels = keep(tl, buf_str(&b));
-    r->last_error = keep(tl, st->last_error);
-    r->discovered = st->discovered != NULL ? keep(tl, st->discovered)
-                                           : NULL;
-    buf_fini(&b);
-    labels_dup(&sets[0], st->labels);
-    labels_sort(&sets[0]);
-    r->label_set = &sets[0];
-    if (r->discovered != NULL && parse_formatted(r->discovered,
-                                                 &sets[1]) == 0) {
-        labels_sort(&sets[1]);
-        r->discovered_set = &sets[1];
+/* Whether o was filled from the target st describes now. The pool's
+ * label sets are sorted, as o's is. */
+static bool
+same_target(const struct target_own *o, const struct scrape_status *st)
+{
+    if (o->job == NULL)
+        return false;
+    if ((o->discovered == NULL) != (st->discovered == NULL)
+        || (o->discovered != NULL
+            && strcmp(o->discovered, st->discovered) != 0))
+        return false;
+    return strcmp(o->job, st->job != NULL ? st->job : "") == 0
+           && strcmp(o->instance, st->instance != NULL ? st->instance
+                                                       : "") == 0
+           && strcmp(o->url, st->url != NULL ? st->url : "") == 0
+           && labels_equal(&o->set, st->labels);
+}
+
+/* What changes from scrape to scrape: health, times, samples, error. */
+static void
+take_state(struct target_row *r, struct target_own *o,
+           const struct scrape_status *st)
+{
+    const char *err = st->last_error != NULL ? st->last_error : "";
+
+    if (o->last_error == NULL || strcmp(o->last_error, err) != 0) {
+        free(o->last_error);
+        o->last_error = xstrdup(err);
     }
     r->health = (enum target_health)st->health;
     r->last_scrape_ms = st->last_scrape_ms;
     r->last_duration_s = st->last_duration_s;
     r->samples = st->samples;
+}
+
+/* o from the target st, afresh. */
+static void
+fill_own(struct target_own *o, const struct scrape_status *st)
+{
+    struct buf b;
+
+    own_clear(o);
+    buf_init(&b, 0);
+    labels_format(st->labels, &b);
+    o->job = dup_or_empty(st->job);
+    o->instance = dup_or_empty(st->instance);
+    o->url = dup_or_empty(st->url);
+    o->labels = xstrdup(buf_str(&b));
+    o->discovered = st->discovered != NULL ? xstrdup(st->discovered)
+                                           : NULL;
+    buf_fini(&b);
+    labels_dup(&o->set, st->labels);
+    labels_sort(&o->set);
+    if (o->discovered != NULL
+        && parse_formatted(o->discovered, &o->discovered_set) == 0)
+        labels_sort(&o->discovered_set);
 }
 
 /* "job: error" for every discovery provider whose last refresh failed. */
@@ -161,94 +257,6 @@ fill_errors(struct target_list *tl, const struct discovery *disc,
     }
 }
 
-/* NULL as keep stores it. */
-static bool
-same_text(const char *kept, const char *s)
-{
-    return strcmp(kept, s != NULL ? s : "") == 0;
-}
-
-/* Whether row r shows st's text: all but the scrape's figures. */
-static bool
-same_row(const struct target_row *r, const struct scrape_status *st,
-         struct buf *b)
-{
-    if (!same_text(r->job, st->job) || !same_text(r->instance, st->instance)
-        || !same_text(r->url, st->url)
-        || !same_text(r->last_error, st->last_error)
-        || (r->discovered == NULL) != (st->discovered == NULL)
-        || (r->discovered != NULL && strcmp(r->discovered, st->discovered)))
-        return false;
-    buf_reset(b);
-    labels_format(st->labels, b);
-    return strcmp(r->labels, buf_str(b)) == 0;
-}
-
-/* Whether everything but the scrapes' figures would fill tl as it is. */
-static bool
-same_text_as(const struct target_list *tl, const struct scrape_pool *pool,
-             const struct config_dropped *dropped, size_t ndropped,
-             const struct discovery *disc, const struct config *cfg)
-{
-    size_t n = scrape_pool_count(pool), nerr = 0;
-    size_t count = disc != NULL ? discovery_count(disc) : 0;
-    bool same = tl->rows != NULL && tl->view.n == n
-                && tl->view.ndropped == ndropped;
-    struct buf b;
-
-    buf_init(&b, 0);
-    for (size_t i = 0; same && i < n; i++) {
-        struct scrape_status st;
-
-        scrape_pool_status(pool, i, &st);
-        same = same_row(&tl->rows[i], &st, &b);
-    }
-    for (size_t i = 0; same && i < ndropped; i++) {
-        const struct dropped_row *d = &tl->dropped[i];
-
-        same = strcmp(d->job, dropped[i].job) == 0 &&
-               strcmp(d->discovered, dropped[i].discovered) == 0 &&
-               strcmp(d->reason, dropped[i].reason) == 0 &&
-               d->refused == dropped[i].refused;
-    }
-    for (size_t i = 0; same && i < count; i++) {
-        struct discovery_status st;
-
-        discovery_status(disc, i, &st);
-        if (st.error[0] == '\0')
-            continue;
-        buf_reset(&b);
-        buf_printf(&b, "%s: %s", st.job < cfg->njobs ? cfg->jobs[st.job].name
-                                                     : "?", st.error);
-        same = nerr < tl->view.nerrors &&
-               strcmp(tl->errors[nerr++], buf_str(&b)) == 0;
-    }
-    buf_fini(&b);
-    return same && nerr == tl->view.nerrors;
-}
-
-/*
- * Refreshes the scrapes' figures of tl, whose text same_text_as found
- * unchanged: the screen refills the list each frame, and rebuilding 200
- * rows' strings and label sets then took a tenth of a frame's time.
- */
-static void
-refresh_figures(struct target_list *tl, const struct scrape_pool *pool)
-{
-    tl->up = 0;
-    for (size_t i = 0; i < tl->view.n; i++) {
-        struct target_row *r = &tl->rows[i];
-        struct scrape_status st;
-
-        scrape_pool_status(pool, i, &st);
-        r->health = (enum target_health)st.health;
-        r->last_scrape_ms = st.last_scrape_ms;
-        r->last_duration_s = st.last_duration_s;
-        r->samples = st.samples;
-        tl->up += r->health == HEALTH_UP;
-    }
-}
-
 void
 targets_fill(struct target_list *tl, const struct scrape_pool *pool,
              const struct config_dropped *dropped, size_t ndropped,
@@ -256,26 +264,24 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool,
 {
     size_t n = scrape_pool_count(pool), nerr;
 
-    if (same_text_as(tl, pool, dropped, ndropped, disc, cfg)) {
-        refresh_figures(tl, pool);
-        return;
-    }
-    targets_fini(tl);
-    tl->rows = xcalloc(n + 1, sizeof(*tl->rows));
-    /* Two sets per row, then one per dropped target. */
-    tl->sets = xcalloc(2 * n + ndropped + 1, sizeof(*tl->sets));
-    tl->nsets = 2 * n;
+    rows_resize(tl, n);
+    tl->up = 0;
     for (size_t i = 0; i < n; i++) {
         struct scrape_status st;
 
         scrape_pool_status(pool, i, &st);
-        fill_row(tl, &tl->rows[i], &st, &tl->sets[2 * i]);
+        if (!same_target(&tl->own[i], &st))
+            fill_own(&tl->own[i], &st);
+        take_state(&tl->rows[i], &tl->own[i], &st);
+        point_row(&tl->rows[i], &tl->own[i]);
         tl->up += tl->rows[i].health == HEALTH_UP;
     }
+    extras_clear(tl);
     tl->dropped = xcalloc(ndropped + 1, sizeof(*tl->dropped));
+    tl->dropped_sets = xcalloc(ndropped + 1, sizeof(*tl->dropped_sets));
     for (size_t i = 0; i < ndropped; i++) {
         struct dropped_row *d = &tl->dropped[i];
-        struct labels *set = &tl->sets[tl->nsets];
+        struct labels *set = &tl->dropped_sets[tl->ndropped_sets];
 
         d->job = keep(tl, dropped[i].job);
         d->discovered = keep(tl, dropped[i].discovered);
@@ -284,7 +290,7 @@ targets_fill(struct target_list *tl, const struct scrape_pool *pool,
         if (parse_formatted(d->discovered, set) == 0) {
             labels_sort(set);
             d->discovered_set = set;
-            tl->nsets++;
+            tl->ndropped_sets++;
         }
     }
     fill_errors(tl, disc, cfg, &nerr);
@@ -303,31 +309,33 @@ health_of(const char *h)
            ? HEALTH_DOWN : HEALTH_UNKNOWN;
 }
 
-/* Row r from a server's target; sets as in fill_row. */
+/* Row r from a server's target, into o. */
 static void
-fill_api_row(struct target_list *tl, struct target_row *r,
-             const struct api_target *t, struct labels *sets)
+fill_api_row(struct target_row *r, struct target_own *o,
+             const struct api_target *t)
 {
     struct buf b;
 
+    own_clear(o);
     buf_init(&b, 0);
     labels_format(&t->labels, &b);
-    r->labels = keep(tl, buf_str(&b));
+    o->labels = xstrdup(buf_str(&b));
     buf_reset(&b);
     labels_format(&t->discovered, &b);
-    r->discovered = keep(tl, buf_str(&b));
+    o->discovered = xstrdup(buf_str(&b));
     buf_fini(&b);
-    r->job = keep(tl, t->job);
-    r->instance = keep(tl, t->instance);
-    r->url = keep(tl, t->url);
-    r->last_error = keep(tl, t->last_error);
-    labels_dup(&sets[0], &t->labels);
-    labels_dup(&sets[1], &t->discovered);
-    r->label_set = &sets[0];
-    r->discovered_set = &sets[1];
+    o->job = dup_or_empty(t->job);
+    o->instance = dup_or_empty(t->instance);
+    o->url = dup_or_empty(t->url);
+    o->last_error = dup_or_empty(t->last_error);
+    labels_dup(&o->set, &t->labels);
+    labels_dup(&o->discovered_set, &t->discovered);
+    point_row(r, o);
+    r->discovered_set = &o->discovered_set;
     r->health = health_of(t->health);
     r->last_scrape_ms = t->last_scrape_ms;
     r->last_duration_s = t->last_duration_s;
+    r->samples = 0;
 }
 
 void
@@ -337,14 +345,13 @@ targets_fill_api(struct target_list *tl, const struct api_targets *t,
     size_t n = t != NULL ? t->nactive : 0;
     struct buf b;
 
-    targets_fini(tl);
-    tl->rows = xcalloc(n + 1, sizeof(*tl->rows));
-    tl->sets = xcalloc(2 * n + 1, sizeof(*tl->sets));
-    tl->nsets = 2 * n;
+    rows_resize(tl, n);
+    tl->up = 0;
     for (size_t i = 0; i < n; i++) {
-        fill_api_row(tl, &tl->rows[i], &t->active[i], &tl->sets[2 * i]);
+        fill_api_row(&tl->rows[i], &tl->own[i], &t->active[i]);
         tl->up += tl->rows[i].health == HEALTH_UP;
     }
+    extras_clear(tl);
     n = t != NULL ? t->ndropped : 0;
     tl->dropped = xcalloc(n + 1, sizeof(*tl->dropped));
     buf_init(&b, 0);

@@ -4,7 +4,9 @@
  * changes, label_values variables read from a real store), errors placed
  * in the query as written, the built-in dashboard compiling cleanly, and
  * the time grid: aligned as Grafana aligns a range query, never after now,
- * with the value at now (Prometheus's instant query) as the newest point.
+ * with the value at now (Prometheus's instant query) as the newest point;
+ * frames in slices: nothing evaluated when one begins, a query at a time,
+ * and keys that bring panels into sight queueing only those.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -542,6 +544,122 @@ test_step_per_panel_width(void **state)
     assert_string_equal(row->panels[1].queries[0].expr, "rate(x[2m5s])");
 }
 
+/* Two pages: three panels on the first, two on the second. */
+static const char two_pages[] =
+    "pages:\n"
+    "  - title: One\n"
+    "    rows: [{panels: [{expr: up}, {expr: 'sum(up)'},"
+    " {expr: 'count(up)'}]}]\n"
+    "  - title: Two\n"
+    "    rows: [{panels: [{expr: 'max(up)'}, {expr: 'min(up)'}]}]\n";
+
+/* Whether the query of panel i of page pg waits for its first
+ * evaluation. */
+static bool
+is_pending(struct fixture *f, int pg, size_t i)
+{
+    return dash_model(f->d)->pages[pg].rows[0].panels[i].queries[0].pending;
+}
+
+/*
+ * A query is pending ("loading" on screen) from its compilation until its
+ * first evaluation ends; beginning a frame evaluates nothing, and a
+ * slice whose time is up returns after one query, so the loop reads keys
+ * between two panels.
+ */
+static void
+test_frame_slices_and_pending(void **state)
+{
+    struct fixture *f = *state;
+    struct dashboard *m;
+
+    add_up(f, "h1:9100", "node");
+    f->d = adopt(two_pages);
+    m = dash_model(f->d);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(is_pending(f, 0, i));
+    dash_frame_begin(f->d, f->st, f->now, 0, NULL, NULL);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(is_pending(f, 0, i));
+        assert_null(m->pages[0].rows[0].panels[i].queries[0].result);
+    }
+    /* A slice that is over at once still evaluates one query. */
+    assert_false(dash_frame_step(f->d, f->st, 1.0));
+    assert_false(is_pending(f, 0, 0));
+    assert_true(is_pending(f, 0, 1));
+    assert_false(dash_frame_step(f->d, f->st, 1.0));
+    assert_false(is_pending(f, 0, 1));
+    assert_true(dash_frame_step(f->d, f->st, 1.0));
+    for (size_t i = 0; i < 3; i++) {
+        assert_false(is_pending(f, 0, i));
+        assert_int_equal(m->pages[0].rows[0].panels[i].queries[0]
+                         .result->nseries, 1);
+    }
+    /* The page not shown was not evaluated. */
+    assert_true(is_pending(f, 1, 0));
+    assert_true(is_pending(f, 1, 1));
+}
+
+/* dash_shown_fn: only slot 1 is in sight. */
+static bool
+only_slot_1(void *ctx, size_t slot)
+{
+    (void)ctx;
+    return slot == 1;
+}
+
+static bool
+all_slots(void *ctx, size_t slot)
+{
+    (void)ctx;
+    (void)slot;
+    return true;
+}
+
+/*
+ * A key that shows another page (or scrolls) queues that page's panels
+ * in sight at the clock of the last frame, never those evaluated for it
+ * already; a view with no page empties the queue, and the panels left
+ * keep waiting for their first evaluation.
+ */
+static void
+test_frame_refocus(void **state)
+{
+    struct fixture *f = *state;
+    struct dashboard *m;
+    const struct qseries *s;
+
+    add_up(f, "h1:9100", "node");
+    f->d = adopt(two_pages);
+    m = dash_model(f->d);
+    /* Before any frame there is no clock to evaluate at. */
+    assert_int_equal(dash_frame_refocus(f->d, 0, all_slots, NULL), 0);
+    dash_frame_begin(f->d, f->st, f->now, 0, NULL, NULL);
+    assert_true(dash_frame_step(f->d, f->st, 0));
+    /* Page 1, slot 1 only in sight: one query, at the frame's clock. */
+    assert_int_equal(dash_frame_refocus(f->d, 1, only_slot_1, NULL), 1);
+    assert_true(dash_frame_step(f->d, f->st, 0));
+    assert_true(is_pending(f, 1, 0));
+    assert_false(is_pending(f, 1, 1));
+    assert_int_equal(m->now_ms, f->now);
+    s = &m->pages[1].rows[0].panels[1].queries[0].result->series[0];
+    assert_int_equal(s->points[s->npoints - 1].t, f->now);
+    /* Scrolled: the other one comes; done ones never again. */
+    assert_int_equal(dash_frame_refocus(f->d, 1, all_slots, NULL), 1);
+    assert_true(dash_frame_step(f->d, f->st, 0));
+    assert_false(is_pending(f, 1, 0));
+    assert_int_equal(dash_frame_refocus(f->d, 1, all_slots, NULL), 0);
+    assert_int_equal(dash_frame_refocus(f->d, 0, all_slots, NULL), 0);
+    /* A new frame on page 0, one slice, then the targets view (no
+     * page): the rest of the queue is dropped. */
+    dash_frame_begin(f->d, f->st, f->now + 1000, 0, NULL, NULL);
+    assert_false(dash_frame_step(f->d, f->st, 1.0));
+    assert_int_equal(dash_frame_refocus(f->d, -1, all_slots, NULL), 0);
+    assert_true(dash_frame_step(f->d, f->st, 0));
+    /* Back on page 0: the two not evaluated at the new clock. */
+    assert_int_equal(dash_frame_refocus(f->d, 0, all_slots, NULL), 2);
+}
+
 int
 main(void)
 {
@@ -564,6 +682,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_panel_over_budget, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_step_per_panel_width, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_frame_slices_and_pending, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_frame_refocus, setup,
                                         teardown),
     };
 

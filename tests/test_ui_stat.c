@@ -1,7 +1,7 @@
 /*
  * Stats: the last value in the panel's unit, centred, bold, coloured by
  * the highest threshold reached, with a sparkline below when there is
- * room; and the panel frame around it (title, errors, "no data").
+ * room; and the panel frame around it (title, errors, "loading", "no data").
  */
 #include <math.h>
 #include <setjmp.h>
@@ -144,6 +144,18 @@ test_frame_error_and_no_data(void **state)
         "+ Heap --------+\n"
         "|              |\n"
         "|   no data    |\n"
+        "|              |\n"
+        "+--------------+\n");
+    free(s);
+    /* Not evaluated yet (a page shown before its queries ran). */
+    q.pending = true;
+    canvas_clear(c);
+    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "+ Heap --------+\n"
+        "|              |\n"
+        "|   loading    |\n"
         "|              |\n"
         "+--------------+\n");
     free(s);

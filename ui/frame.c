@@ -1,8 +1,9 @@
 /*
  * The frame around a panel: the box with the title set into its top
- * edge, the errors of failing queries, "no data", or the message for a
- * kind without a class; the inside goes to the panel's widget class. It
- * draws no data itself and keeps no state.
+ * edge, the errors of failing queries, "loading" (a query not evaluated
+ * yet) or "no data", or the message for a kind without a class; the
+ * inside goes to the panel's widget class. It draws no data itself and
+ * keeps no state.
  */
 #include "ui/frame.h"
 
@@ -26,6 +27,16 @@ has_data(const struct panel *p)
             if (widget_series(r, j, &tmp)->npoints > 0)
                 return true;
     }
+    return false;
+}
+
+/* Whether a query of p waits for its first evaluation. */
+static bool
+pending(const struct panel *p)
+{
+    for (size_t i = 0; i < p->nqueries; i++)
+        if (p->queries[i].pending)
+            return true;
     return false;
 }
 
@@ -114,7 +125,10 @@ frame_draw_panel(const struct panel *p, const struct widget_ctx *ctx,
         widget_wrap(c, er, buf_str(&err), ROLE_CRIT);
         cls->draw(p, ctx, c, in);
     } else if (!has_data(p)) {
-        draw_centred(c, in, "no data", ROLE_INACTIVE);
+        /* A page shown before its queries ran says so, rather than
+         * claiming there is nothing. */
+        draw_centred(c, in, pending(p) ? "loading" : "no data",
+                     ROLE_INACTIVE);
     } else {
         cls->draw(p, ctx, c, in);
     }

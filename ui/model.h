@@ -142,6 +142,9 @@ struct panel_query {
     enum unit unit;         /* overrides the panel's when not UNIT_AUTO */
     struct qresult *result; /* matrix over the dashboard range, or NULL */
     char *error;            /* why the last evaluation failed, or NULL */
+    bool pending;           /* not evaluated since it was compiled: with
+                             * no result yet the panel says "loading"
+                             * rather than "no data" */
 
     /* How its series are shown, as Grafana configures it. */
     char *unit_text;        /* UNIT_CUSTOM's text ("suffix: req"), or NULL */

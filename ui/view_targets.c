@@ -4,10 +4,10 @@
  * for), each wrapped in its column so nothing is cut off: a row is as
  * tall as its longer one. A column narrower than WRAP_MIN (a narrow
  * terminal) is cut instead, as is an expanded row's, which shows both in
- * full below it. The content is laid out line by line
- * onto a scratch canvas as tall as it needs, then the window the scroll
- * position picks is copied out; the header stays put. Nothing is sorted
- * here: src/ gives the order.
+ * full below it. The content's lines are counted, then only the window
+ * the scroll position picks is drawn (a few dozen of a thousand
+ * targets); the header stays put. Nothing is sorted here: src/ gives the
+ * order.
  */
 #include "ui/view_targets.h"
 
@@ -262,9 +262,9 @@ dropped_lines(struct canvas *c, int y, int w, const struct target_view *tv)
     return n;
 }
 
-/* The discovery errors, one wrapped block each. */
+/* The discovery errors, one wrapped block each, from line y on. */
 static int
-error_lines(struct canvas *c, int w, const struct target_view *tv)
+error_lines(struct canvas *c, int y, int w, const struct target_view *tv)
 {
     struct buf b;
     int n = 0;
@@ -274,8 +274,8 @@ error_lines(struct canvas *c, int w, const struct target_view *tv)
         buf_reset(&b);
         buf_printf(&b, "discovery error: %s", tv->errors[i]);
         if (c != NULL)
-            widget_wrap(c, (struct rect){ 0, n, w, 1 << 20 }, buf_str(&b),
-                        ROLE_CRIT);
+            widget_wrap(c, (struct rect){ 0, y + n, w, 1 << 20 },
+                        buf_str(&b), ROLE_CRIT);
         n += widget_wrap_lines(buf_str(&b), w);
     }
     buf_fini(&b);
@@ -288,45 +288,55 @@ struct sel_span {
     int first, last, row_last;
 };
 
+/* Whether lines [y, y + n) of the content, drawn with line origin at
+ * the top of c, land on c. */
+static bool
+on_canvas(const struct canvas *c, int origin, int y, int n)
+{
+    return c != NULL && y + n > origin && y < origin + canvas_height(c);
+}
+
 /*
- * Lays the content (everything under the header) out from line 0 onto
- * c, or only counts with c NULL; returns the lines and the selection's.
+ * Lays the content (everything under the header) out, line origin of it
+ * at the top of c, or only counts with c NULL; returns the lines and the
+ * selection's. Only the targets that land on c are drawn: at a thousand
+ * targets a page shows a few dozen, and every other one is only counted.
  */
 static int
-content(struct canvas *c, int w, const struct target_view *tv,
+content(struct canvas *c, int origin, int w, const struct target_view *tv,
         const struct targets_state *ts, const int *cw, int64_t now_ms,
         struct sel_span *sp)
 {
-    int y = error_lines(c, w, tv);
+    int y = error_lines(c, -origin, w, tv);
 
     if (tv->n == 0 && c != NULL)
-        canvas_text(c, 0, y, w, "no targets", ROLE_INACTIVE, 0);
+        canvas_text(c, 0, y - origin, w, "no targets", ROLE_INACTIVE, 0);
     y += tv->n == 0;
     for (size_t i = 0; i < tv->n; i++) {
+        const struct target_row *tr = &tv->rows[i];
         bool sel = ts->sel == (int)i;
         bool open = ts->all_expanded || (sel && ts->expanded);
+        int n = row_lines(tr, cw, w, open);
+        int ex = open ? expansion(NULL, 0, w, tr) : 0;
 
-        if (c != NULL)
-            draw_target(c, &tv->rows[i], cw, y, w, now_ms, open);
+        if (on_canvas(c, origin, y, n + ex)) {
+            draw_target(c, tr, cw, y - origin, w, now_ms, open);
+            if (open)
+                expansion(c, y - origin + n, w, tr);
+        }
         if (sel)
-            sp->first = y;
-        y += row_lines(&tv->rows[i], cw, w, open);
-        if (sel)
-            sp->row_last = y - 1;
-        if (open)
-            y += expansion(c, y, w, &tv->rows[i]);
-        if (sel)
-            sp->last = y - 1;
+            *sp = (struct sel_span){ y, y + n + ex - 1, y + n - 1 };
+        y += n + ex;
     }
     if (ts->dropped && tv->ndropped > 0)
-        y += dropped_lines(c, y, w, tv);
+        y += dropped_lines(c, y - origin, w, tv);
     if (!ts->dropped && tv->ndropped > 0) {
         char note[64];
 
         snprintf(note, sizeof note, "%zu dropped by relabelling (d shows)",
                  tv->ndropped);
         if (c != NULL)
-            canvas_text(c, 0, y, w, note, ROLE_INACTIVE, 0);
+            canvas_text(c, 0, y - origin, w, note, ROLE_INACTIVE, 0);
         y++;
     }
     return y;
@@ -358,9 +368,9 @@ clamp_scroll(struct targets_state *ts, const struct sel_span *sp,
     ts->scroll = ts->scroll < 0 ? 0 : ts->scroll > maxs ? maxs : ts->scroll;
 }
 
-/* Copies rows [from, from + h) of src to (x, y) of dst; the lines of
- * the selected row, sel->first to sel->row_last, take the selection
- * role (sel NULL: none). */
+/* Copies the h rows of src, content lines from on, to (x, y) of dst;
+ * the lines of the selected row, sel->first to sel->row_last, take the
+ * selection role (sel NULL: none). */
 static void
 blit(struct canvas *dst, int x, int y, const struct canvas *src, int from,
      int h, const struct sel_span *sel)
@@ -370,7 +380,7 @@ blit(struct canvas *dst, int x, int y, const struct canvas *src, int from,
                   && from + j <= sel->row_last;
 
         for (int i = 0; i < canvas_width(src); i++) {
-            const struct cell *ce = canvas_cell(src, i, from + j);
+            const struct cell *ce = canvas_cell(src, i, j);
 
             if (ce != NULL)
                 canvas_put(dst, x + i, y + j, ce->ch,
@@ -379,12 +389,17 @@ blit(struct canvas *dst, int x, int y, const struct canvas *src, int from,
     }
 }
 
+/*
+ * The lines are counted first (the selection is kept in sight and the
+ * last page full), then only the window the scroll position picks is
+ * drawn, onto a scratch canvas as tall as the window.
+ */
 void
 view_draw_targets(struct canvas *c, struct rect r,
                   const struct target_view *tv, struct targets_state *ts,
                   int64_t now_ms)
 {
-    int cw[C_COUNT], total;
+    int cw[C_COUNT], total, h;
     struct sel_span sp = { -1, -1, -1 };
     struct canvas *scratch, *head;
 
@@ -397,12 +412,14 @@ view_draw_targets(struct canvas *c, struct rect r,
     draw_header(head, r.w, cw);
     blit(c, r.x, r.y, head, 0, 1, NULL);
     canvas_free(head);
-    total = content(NULL, r.w, tv, ts, cw, now_ms, &sp);
+    total = content(NULL, 0, r.w, tv, ts, cw, now_ms, &sp);
     clamp_scroll(ts, &sp, total, r.h - 1);
-    scratch = canvas_new(r.w, total, canvas_ascii(c));
-    content(scratch, r.w, tv, ts, cw, now_ms, &sp);
-    blit(c, r.x, r.y + 1, scratch, ts->scroll,
-         r.h - 1 < total - ts->scroll ? r.h - 1 : total - ts->scroll,
+    h = r.h - 1 < total - ts->scroll ? r.h - 1 : total - ts->scroll;
+    if (h <= 0)
+        return;
+    scratch = canvas_new(r.w, h, canvas_ascii(c));
+    content(scratch, ts->scroll, r.w, tv, ts, cw, now_ms, &sp);
+    blit(c, r.x, r.y + 1, scratch, ts->scroll, h,
          ts->sel >= 0 && sp.first >= 0 ? &sp : NULL);
     canvas_free(scratch);
 }
@@ -415,5 +432,5 @@ view_targets_height(const struct target_view *tv,
     struct sel_span sp = { -1, -1, -1 };
 
     widths(tv->rows, tv->n, w, cw);
-    return 1 + content(NULL, w, tv, ts, cw, 0, &sp);
+    return 1 + content(NULL, 0, w, tv, ts, cw, 0, &sp);
 }

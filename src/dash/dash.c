@@ -151,6 +151,7 @@ compile_one(struct dash *d, struct dash_query *dq)
         free(msg);
     }
     free(map);
+    dq->pq->pending = dq->compiled != NULL;
     dq->panel->dirty = true;
     dq->done_at = INT64_MIN;
 }
@@ -818,6 +819,7 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     dq->pq->result = res;
     dq->pq->error = res == NULL ? with_query(diag.msg, dq->tmpl,
                                              dq->pq->expr) : NULL;
+    dq->pq->pending = false;
     dq->panel->dirty = true;
     return res != NULL;
 }
@@ -843,6 +845,7 @@ on_remote(void *ctx, struct qresult *range, struct qresult *at,
     qresult_free(at);
     qresult_free(dq->pq->result);
     free(dq->pq->error);
+    dq->pq->pending = false;
     dq->pq->result = range;
     dq->pq->error = error != NULL ? with_query(error, dq->tmpl,
                                                dq->pq->expr) : NULL;
@@ -922,6 +925,34 @@ dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
             continue;
         d->queue[d->nqueue++] = i;
     }
+}
+
+size_t
+dash_frame_refocus(struct dash *d, int page, dash_shown_fn shown, void *ctx)
+{
+    size_t n = 0;
+
+    /* No frame begun yet (a dashboard just loaded): its first frame
+     * queues them at a real clock. */
+    if (d->frame_now == 0)
+        page = -1;
+    if (page >= 0)
+        take_widths(d, page);
+    for (size_t i = 0; i < d->nqueries; i++) {
+        const struct dash_query *dq = &d->queries[i];
+
+        /* Those still queued, the one a key interrupted among them,
+         * are not done at this clock either, nor is a query compiled
+         * again for a new width. */
+        if (page >= 0 && dq->compiled != NULL && dq->page == page
+            && shown(ctx, dq->slot) && dq->done_at != d->frame_now)
+            d->queue[n++] = i;
+    }
+    /* The panels already evaluated for the frame keep their count of
+     * failures; the queue now holds only what the screen shows. */
+    d->nqueue = n;
+    d->next = 0;
+    return n;
 }
 
 bool

@@ -113,6 +113,19 @@ typedef bool (*dash_shown_fn)(void *ctx, size_t slot);
 void dash_frame_begin(struct dash *d, const struct store *st, int64_t now_ms,
                       int page, dash_shown_fn shown, void *ctx);
 /*
+ * For a key that changed what is in sight (another page, a scroll, a
+ * zoom): the frame under way, or the last one finished, gets as its
+ * queue the queries of page (none when page < 0) whose panels shown says
+ * are in sight and that were not evaluated at its clock, so they are
+ * evaluated at the clock the other panels show. A panel whose width
+ * changed gets its new interval first. Queries out of sight leave the
+ * queue and keep their results; nothing is evaluated here, and nothing
+ * is queued before the first dash_frame_begin. Returns how many queries
+ * are queued.
+ */
+size_t dash_frame_refocus(struct dash *d, int page, dash_shown_fn shown,
+                          void *ctx);
+/*
  * Evaluates queued queries, replacing each one's result as it goes, until
  * none is left (true) or time_mono_s() reaches until after a query
  * (false; until <= 0: no limit). The store may change between two calls
