@@ -25,6 +25,7 @@
 
 #include "scrape/discovery.h"
 #include "scrape/pool.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/config/config.h"
 #include "src/config/config_targets.h"
@@ -58,15 +59,6 @@ teardown(void **state)
         return -1;
     free(f);
     return 0;
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -131,10 +123,10 @@ dstatus(const struct discovery *d, size_t p)
 static bool
 settle(struct discovery *d, int64_t now)
 {
-    int64_t deadline = wall_ms() + SD_DNS_DEADLINE_MS + 1000;
+    int64_t deadline = time_now_ms() + SD_DNS_DEADLINE_MS + 1000;
 
     discovery_poll(d, now);
-    while (wall_ms() < deadline) {
+    while (time_now_ms() < deadline) {
         bool busy = false;
 
         for (size_t p = 0; p < discovery_count(d); p++)
@@ -455,7 +447,7 @@ static void
 dns_start(const struct fx *f, struct dns_server *s)
 {
     char portfile[256], addr[64];
-    int64_t deadline = wall_ms() + 10000;
+    int64_t deadline = time_now_ms() + 10000;
     FILE *fp = NULL;
     int port = 0;
 
@@ -469,7 +461,7 @@ dns_start(const struct fx *f, struct dns_server *s)
         _exit(127);
     }
     assert_true(s->pid > 0);
-    while (wall_ms() < deadline && (fp = fopen(portfile, "r")) == NULL)
+    while (time_now_ms() < deadline && (fp = fopen(portfile, "r")) == NULL)
         sleep_ms(20);
     assert_non_null(fp);
     assert_int_equal(fscanf(fp, "%d", &port), 1);
@@ -765,16 +757,16 @@ newest(struct store *st, double *v, const char *first, ...)
 static void
 scrape_n(struct scrape_pool *pool, size_t n)
 {
-    int64_t deadline = wall_ms() + 10000;
+    int64_t deadline = time_now_ms() + 10000;
     struct scrape_status s;
 
-    scrape_pool_start_all(pool, wall_ms());
+    scrape_pool_start_all(pool, time_now_ms());
     for (;;) {
         scrape_pool_status(pool, 0, &s);
-        if (s.scrapes >= n || wall_ms() > deadline)
+        if (s.scrapes >= n || time_now_ms() > deadline)
             break;
         scrape_pool_wait(pool, -1, 20, NULL);
-        scrape_pool_pump(pool, wall_ms());
+        scrape_pool_pump(pool, time_now_ms());
     }
     assert_int_equal(s.scrapes, n);
 }
@@ -851,7 +843,7 @@ test_metric_relabel_pool(void **state)
     n = config_targets(&l.cfg, &defs);
     assert_int_equal(n, 1);
     assert_non_null(defs[0].metric_relabel);
-    scrape_pool_set_targets(pool, defs, n, wall_ms());
+    scrape_pool_set_targets(pool, defs, n, time_now_ms());
     config_target_defs_free(defs, n);
     for (size_t round = 1; round <= 2; round++) {
         scrape_n(pool, round);
@@ -871,7 +863,7 @@ rebuild(const struct loaded *l, const struct discovery *d,
     struct scrape_target_def *defs;
     size_t n = config_targets_build(&l->cfg, d, &defs, NULL, NULL);
 
-    scrape_pool_set_targets(pool, defs, n, wall_ms());
+    scrape_pool_set_targets(pool, defs, n, time_now_ms());
     config_target_defs_free(defs, n);
     return n;
 }

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -25,6 +24,7 @@
 #include "scrape/fetch.h"
 #include "scrape/pool.h"
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "src/base/log.h"
 #include "src/base/xalloc.h"
 #include "store/store.h"
@@ -58,15 +58,6 @@ struct fixture {
 /* The gzip bomb, made once before the server forks. */
 static char *bomb;
 static size_t bomb_len;
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the plain HTTP server (runs in the child) ---- */
 
@@ -533,19 +524,19 @@ static bool
 scrape_all(struct fixture *fx, const struct scrape_target_def *d, size_t n,
            int max_ms)
 {
-    int64_t deadline = wall_ms() + max_ms;
+    int64_t deadline = time_now_ms() + max_ms;
     bool done = false;
     size_t before[8];
 
     assert_true(n <= 8);
-    scrape_pool_set_targets(fx->pool, d, n, wall_ms());
+    scrape_pool_set_targets(fx->pool, d, n, time_now_ms());
     /* A target kept from the last call counts on from where it was. */
     for (size_t i = 0; i < n; i++)
         before[i] = status(fx, i).scrapes;
-    scrape_pool_start_all(fx->pool, wall_ms());
-    while (!done && wall_ms() < deadline) {
+    scrape_pool_start_all(fx->pool, time_now_ms());
+    while (!done && time_now_ms() < deadline) {
         scrape_pool_wait(fx->pool, -1, 20, NULL);
-        scrape_pool_pump(fx->pool, wall_ms());
+        scrape_pool_pump(fx->pool, time_now_ms());
         done = true;
         for (size_t i = 0; i < n; i++)
             done = done && status(fx, i).scrapes > before[i];
@@ -916,7 +907,7 @@ test_honor(void **state)
     struct fixture *fx = *state;
     struct tdef t;
     struct sample smp;
-    int64_t before = wall_ms();
+    int64_t before = time_now_ms();
 
     def_init(&t, "127.0.0.1", fx->http.port, "/honor");
     assert_int_equal(scrape1(fx, &t).health, 1);
@@ -943,7 +934,7 @@ test_honor(void **state)
 
         assert_true(newest(fx, v, 5, &smp));
         assert_float_equal(smp.v, 5, 0);
-        assert_true(smp.t >= before && smp.t <= wall_ms());
+        assert_true(smp.t >= before && smp.t <= time_now_ms());
     }
 }
 

@@ -12,28 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "scrape/pool.h"
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "src/targets.h"
 #include "store/labels.h"
 #include "store/store.h"
 #include "tests/support/http.h"
 
 #define N 3
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 check_set(const struct labels *a, const struct labels *b)
@@ -109,7 +100,7 @@ test_refill(void **state)
           "(drop)", false },
     };
     int port, lfd = ts_http_listen(&port);
-    int64_t t0 = wall_ms(), give_up;
+    int64_t t0 = time_now_ms(), give_up;
 
     (void)state;
     close(lfd);     /* nothing listens: every scrape is refused at once */
@@ -140,10 +131,10 @@ test_refill(void **state)
     check_same(&kept, pool, NULL, 0);
     /* Refused scrapes: health and errors move. */
     scrape_pool_start_all(pool, t0);
-    give_up = wall_ms() + 10000;
-    while (scrape_pool_running(pool) > 0 && wall_ms() < give_up) {
+    give_up = time_now_ms() + 10000;
+    while (scrape_pool_running(pool) > 0 && time_now_ms() < give_up) {
         scrape_pool_wait(pool, -1, 50, NULL);
-        scrape_pool_pump(pool, wall_ms());
+        scrape_pool_pump(pool, time_now_ms());
         check_same(&kept, pool, NULL, 0);
     }
     assert_int_equal(scrape_pool_running(pool), 0);
@@ -151,7 +142,7 @@ test_refill(void **state)
     assert_int_equal(kept.up, 0);
     assert_true(kept.rows[0].last_error[0] != '\0');
     /* Fewer targets. */
-    scrape_pool_set_targets(pool, d, N - 1, wall_ms());
+    scrape_pool_set_targets(pool, d, N - 1, time_now_ms());
     check_same(&kept, pool, NULL, 0);
     targets_fini(&kept);
     scrape_pool_free(pool);
