@@ -5,7 +5,7 @@
  * page, with no allocator header per block. A head that grows moves to
  * a block of a larger class and its old block goes on its page's free
  * list for the next head of that size, so growth leaves no holes in
- * malloc's heap; a page whose blocks are all free goes back to malloc,
+ * malloc's heap; a page whose blocks are all free goes back to the system,
  * so a class that a million heads passed through at start-up does not
  * keep their blocks. A chunk names its page by its seg field while it
  * is a head. Not thread-safe: only the store's writer gets and puts.
