@@ -584,8 +584,11 @@ relink_head(struct series *sr, const struct chunk *old, struct chunk *c)
 
 /*
  * Seals a full head into the chunk log and links a fresh one after it.
- * The new head starts small and grows: reserving a full chunk up front
- * would hold a third more memory across a million series.
+ * The new head starts small and grows in the chunk pool: starting it at
+ * the size its predecessor ended at, or half that, saves the moves but
+ * holds more (in the farm benchmark at 200 targets, heads took 258 or
+ * 167 bytes a series instead of 141, and the process 231 or 209 MB
+ * instead of 204).
  */
 static struct chunk *
 new_head(struct store *s, struct series *sr)

@@ -216,10 +216,11 @@ print_memory(const char *what, struct store *s)
            (double)st.bytes / (double)st.series, st.spare / 1e6,
            rss_bytes() / 1e6);
     print_parts(&st);
-    /* Sealed chunks live in mapped segments, the rest on the heap. */
+    /* Chunks live in mapped pages (sealed in the log, heads in the
+     * pool), the rest on the heap. */
     printf("  on the heap: the store counts %.1f MB, malloc %.1f MB"
            " (its headers and rounding)\n",
-           (st.bytes - st.sealed_bytes) / 1e6,
+           (st.bytes - st.sealed_bytes - st.head_bytes) / 1e6,
            (malloc_in_use() - malloc_base) / 1e6);
 }
 
