@@ -11,14 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/base/xalloc.h"
+#include "store/chunkpool.h"
 
 /* Largest encoding of one sample: '1111' + 64 bits, '11' + 5 + 6 + 64. */
 #define WORST_BITS (4 + 64 + 2 + 5 + 6 + 64)
 #define FIRST_CAP  32
-/* What malloc hands out (glibc: 16-byte steps with an 8-byte header). */
-#define MALLOC_STEP   16
-#define MALLOC_HEADER 8
 
 /* Bucket widths for delta-of-delta timestamps, after their prefixes. */
 static const unsigned dod_width[] = { 14, 17, 20 };
@@ -124,29 +121,10 @@ get_bits(struct chunk_iter *it, unsigned n)
     return w >> (64 - n);
 }
 
-/*
- * At least cap bytes of data, and as many more as fill the block malloc
- * gives for them: it rounds every request up to its step, so the bytes
- * up to there cost nothing and put off the next realloc.
- */
-static size_t
-fit_cap(size_t cap)
-{
-    size_t block = (sizeof(struct chunk) + cap + MALLOC_HEADER
-                    + MALLOC_STEP - 1) / MALLOC_STEP * MALLOC_STEP;
-
-    cap = block - MALLOC_HEADER - sizeof(struct chunk);
-    return cap < CHUNK_MAX_BYTES ? cap : CHUNK_MAX_BYTES;
-}
-
 struct chunk *
-chunk_new(void)
+chunk_new(struct chunkpool *p)
 {
-    size_t cap = fit_cap(FIRST_CAP);
-    struct chunk *c = xcalloc(1, sizeof(*c) + cap);
-
-    c->cap = (uint16_t)cap;
-    return c;
+    return chunkpool_get(p, FIRST_CAP);
 }
 
 static size_t
@@ -162,17 +140,26 @@ chunk_full(const struct chunk *c)
            || (c->cap >= CHUNK_MAX_BYTES && room_bits(c) < WORST_BITS);
 }
 
-/* Grows the data area by a quarter (up to the byte cap), zeroing the rest. */
+/*
+ * Moves c to a block of the pool with a quarter more data (up to the
+ * byte cap) and gives its old block back; the new block's rest is zero.
+ */
 static struct chunk *
-grow(struct chunk *c)
+grow(struct chunkpool *p, struct chunk *c)
 {
-    size_t cap = fit_cap((size_t)c->cap + c->cap / 4);
+    size_t cap = (size_t)c->cap + c->cap / 4;
+    struct chunk *n;
+    uint16_t ncap, seg;
 
     assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
-    c = xrealloc(c, sizeof(*c) + cap);
-    memset(c->data + c->cap, 0, cap - c->cap);
-    c->cap = (uint16_t)cap;
-    return c;
+    n = chunkpool_get(p, cap < CHUNK_MAX_BYTES ? cap : CHUNK_MAX_BYTES);
+    ncap = n->cap;
+    seg = n->seg;
+    memcpy(n, c, sizeof(*c) + c->cap);
+    n->cap = ncap;
+    n->seg = seg;
+    chunkpool_put(p, c);
+    return n;
 }
 
 /* Delta-of-delta: '0', or a prefix of n ones and a zero, then the bits. */
@@ -259,13 +246,14 @@ need_bits(const struct chunk *c, const struct chunk_enc *e, int64_t t,
 }
 
 struct chunk *
-chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t, double v)
+chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
+             int64_t t, double v)
 {
     uint64_t bits, delta;
 
     memcpy(&bits, &v, sizeof(bits));
     while (room_bits(c) < need_bits(c, e, t, bits))
-        c = grow(c);
+        c = grow(p, c);
     if (c->n == 0) {
         put_bits(c, (uint64_t)t, 64);
         put_bits(c, bits, 64);

@@ -6,11 +6,13 @@
  * store links chunks into a per-series list, oldest first, through next.
  * The header is 32 bytes, since a million series hold three chunks each.
  *
- * Ownership: the caller owns a chunk from chunk_new and frees it with
- * free(). chunk_append may move it (like realloc): the caller relinks the
- * returned pointer. A full chunk is sealed by copying it into the chunk
- * log (store/chunklog.h). The encoder state that only the newest chunk of
- * a series needs lives outside, in struct chunk_enc.
+ * Ownership: a chunk being written lives in a chunk pool
+ * (store/chunkpool.h): the caller holds one from chunk_new until it gives
+ * it back with chunkpool_put. chunk_append may move it to a larger block
+ * of the pool (like realloc) and gives the old one back itself: the
+ * caller relinks the returned pointer. A full chunk is sealed by copying
+ * it into the chunk log (store/chunklog.h). The encoder state that only
+ * the newest chunk of a series needs lives outside, in struct chunk_enc.
  */
 #ifndef STORE_CHUNK_H
 #define STORE_CHUNK_H
@@ -29,7 +31,8 @@ struct chunk {
     uint16_t n;                     /* samples */
     uint16_t cap;                   /* bytes of data */
     uint16_t nbits;                 /* bits of data written */
-    uint16_t seg;                   /* chunk log segment, once sealed */
+    uint16_t seg;                   /* chunk log segment once sealed,
+                                       else its chunk pool page */
     unsigned char data[];
 };
 
@@ -50,16 +53,20 @@ struct chunk_iter {
     struct chunk_enc st;
 };
 
-/* An empty chunk with room for a few samples; it grows as they come. */
-struct chunk *chunk_new(void);
+struct chunkpool;
+
+/* An empty chunk from p with room for a few samples; it grows in p as
+ * they come. */
+struct chunk *chunk_new(struct chunkpool *p);
 /* True when another sample could pass the sample or byte cap. */
 bool chunk_full(const struct chunk *c);
 /*
- * Appends (t, v) to c, which must not be full, and returns c or its moved
- * copy. For the first sample e is reset; t must be after e->t otherwise.
+ * Appends (t, v) to c, which must not be full and is from p, and returns
+ * c or its copy in a larger block of p (c's block then goes back to p).
+ * For the first sample e is reset; t must be after e->t otherwise.
  */
-struct chunk *chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t,
-                           double v);
+struct chunk *chunk_append(struct chunkpool *p, struct chunk *c,
+                           struct chunk_enc *e, int64_t t, double v);
 /* Bytes the chunk occupies (header and data area). */
 size_t chunk_size(const struct chunk *c);
 

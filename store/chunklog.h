@@ -4,7 +4,8 @@
  * each. Chunks are sealed when full and dropped a retention window after
  * their last sample, so they leave the log roughly in the order they came
  * in; a segment is freed once every chunk in it is released. Head chunks,
- * which still grow, stay on the heap. Not thread-safe.
+ * which still grow, live in the chunk pool (store/chunkpool.h). Not
+ * thread-safe.
  *
  * Ownership: the log owns its segments and the chunks in them; a chunk
  * from chunklog_add stays valid until chunklog_release or chunklog_free.

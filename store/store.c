@@ -1,7 +1,7 @@
 /*
  * The store: series by id in blocks of 4,096, a hash table from label
  * set to id, postings, and per series a list of XOR chunks (sealed ones
- * in the chunk log, then the head on the heap). It parses and prints
+ * in the chunk log, then the head in the chunk pool). It parses and prints
  * nothing. It runs past 600 lines: selection and retention both need the
  * series layout, which no other file should see.
  */
@@ -15,6 +15,7 @@
 #include "src/base/xalloc.h"
 #include "store/chunk.h"
 #include "store/chunklog.h"
+#include "store/chunkpool.h"
 #include "store/intern.h"
 #include "store/lset.h"
 #include "store/postings.h"
@@ -99,10 +100,11 @@ struct store {
     size_t tcap, nlive;
     struct intern *strs;
     struct postings *post;
-    struct chunklog *log;       /* sealed chunks; heads are on the heap */
+    struct chunklog *log;       /* sealed chunks */
+    struct chunkpool *heads;    /* head chunks */
     struct slab *labels;        /* every series' encoded label set */
     size_t nsamples, nchunks;
-    size_t head_bytes;          /* heap bytes of head chunks */
+    size_t head_bytes;          /* bytes of head chunks' blocks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
     int64_t trim_at;            /* store_trim's last visit, or NO_TIME */
     uint32_t trim_next;         /* the slot store_trim visits next */
@@ -264,6 +266,7 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->strs = intern_new();
     s->post = postings_new();
     s->log = chunklog_new();
+    s->heads = chunkpool_new();
     s->labels = slab_new();
     s->clock = s->trim_at = NO_TIME;
     s->data = lock_new();
@@ -274,10 +277,10 @@ store_new(int64_t retention_ms, size_t max_bytes)
 void
 store_clear(struct store *s)
 {
-    /* Heads are on the heap; sealed chunks go with the log, label
-     * sets with the slab. */
-    for (uint32_t id = 0; id < s->nslots; id++)
-        free(series_at(s, id)->last);
+    /* Heads go with their pool, sealed chunks with the log, label sets
+     * with the slab. */
+    chunkpool_free(s->heads);
+    s->heads = chunkpool_new();
     chunklog_free(s->log);
     s->log = chunklog_new();
     slab_free(s->labels);
@@ -311,6 +314,7 @@ store_free(struct store *s)
     intern_free(s->strs);
     postings_free(s->post);
     chunklog_free(s->log);
+    chunkpool_free(s->heads);
     slab_free(s->labels);
     free(s->free_ids);
     free(s->table);
@@ -580,8 +584,11 @@ relink_head(struct series *sr, const struct chunk *old, struct chunk *c)
 
 /*
  * Seals a full head into the chunk log and links a fresh one after it.
- * The new head starts small and grows: reserving a full chunk up front
- * would hold a third more memory across a million series.
+ * The new head starts small and grows in the chunk pool: starting it at
+ * the size its predecessor ended at, or half that, saves the moves but
+ * holds more (in the farm benchmark at 200 targets, heads took 258 or
+ * 167 bytes a series instead of 141, and the process 231 or 209 MB
+ * instead of 204).
  */
 static struct chunk *
 new_head(struct store *s, struct series *sr)
@@ -593,9 +600,9 @@ new_head(struct store *s, struct series *sr)
             sr->oldest = c->maxt;
         relink_head(sr, c, chunklog_add(s->log, c));
         s->head_bytes -= chunk_size(c);
-        free(c);
+        chunkpool_put(s->heads, c);
     }
-    n = chunk_new();
+    n = chunk_new(s->heads);
     if (sr->last != NULL)
         sr->last->next = n;
     else
@@ -612,7 +619,7 @@ new_head(struct store *s, struct series *sr)
  * CHUNK_MAX_SAMPLES and all of them picked by its id. Series created
  * together (all of them at start, or a new target's) would otherwise
  * seal in the same minute ever after, and a million heads sealed at once
- * leave their heap blocks as holes while the log grows by as much.
+ * leave their pool pages empty while the log grows by as much.
  */
 static bool
 head_due(const struct series *sr, uint32_t id)
@@ -650,7 +657,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
         c = new_head(s, sr);
     before = chunk_size(c);
     enc_load(sr, &e);
-    moved = chunk_append(c, &e, t, v);
+    moved = chunk_append(s->heads, c, &e, t, v);
     enc_save(sr, &e);
     if (moved != c)
         relink_head(sr, c, moved);
@@ -1075,10 +1082,10 @@ drop_oldest(struct store *s, struct series *sr)
     if (sr->first != NULL && sr->first != sr->last)
         sr->oldest = sr->first->maxt;
     if (c == sr->last) {
-        /* The head, alone in the series: it lives on the heap. */
+        /* The head, alone in the series: it lives in the pool. */
         sr->last = NULL;
         s->head_bytes -= chunk_size(c);
-        free(c);
+        chunkpool_put(s->heads, c);
     } else {
         chunklog_release(s->log, c);
     }
@@ -1118,7 +1125,7 @@ trim_oldest(struct store *s, struct series *sr, int64_t cutoff)
     size_t n = 0;
     double v;
 
-    tmp = chunk_new();
+    tmp = chunk_new(s->heads);
     chunk_iter_init(&it, c);
     while (chunk_iter_next(&it, &t, &v)) {
         if (t < cutoff) {
@@ -1126,16 +1133,16 @@ trim_oldest(struct store *s, struct series *sr, int64_t cutoff)
             n++;
         } else if (chunk_full(tmp)) {
             /* A fresh XOR window may cost more bits; keep the old. */
-            free(tmp);
+            chunkpool_put(s->heads, tmp);
             return;
         } else {
-            tmp = chunk_append(tmp, &e, t, v);
+            tmp = chunk_append(s->heads, tmp, &e, t, v);
         }
     }
     /* c->maxt >= cutoff, or retention would have dropped it whole. */
     assert(tmp->n > 0 && n > 0);
     copy = chunklog_add(s->log, tmp);
-    free(tmp);
+    chunkpool_put(s->heads, tmp);
     copy->next = c->next;
     sr->first = copy;
     chunklog_release(s->log, c);
@@ -1374,7 +1381,8 @@ stats_unlocked(const struct store *s, struct store_stats *st)
     st->chunks = s->nchunks;
     store_parts(s, st);
     st->bytes = store_bytes(s);
-    st->spare = chunklog_held(s->log) - chunklog_used(s->log);
+    st->spare = chunklog_held(s->log) - chunklog_used(s->log)
+                + chunkpool_held(s->heads) - s->head_bytes;
     st->strings = intern_count(s->strs);
 }
 

@@ -20,7 +20,10 @@
  * single-threaded program (the TUI) need not lock at all.
  *
  * Ownership: the store owns all label strings (interned once) and all
- * samples. Other modules hold series ids, never pointers into chunks,
+ * samples: a series' head chunk in the store's chunk pool
+ * (store/chunkpool.h), its sealed chunks in its chunk log
+ * (store/chunklog.h), its encoded label set in its label slab; store_clear
+ * and store_free free each of them whole. Other modules hold series ids, never pointers into chunks,
  * and get a series' labels as pairs built into their own array
  * (store_series_labels), whose strings they borrow until a gc. A
  * series is dropped by store_gc once it has had no sample for a whole

@@ -17,6 +17,10 @@
 
 #include "store/chunk.h"
 #include "store/chunklog.h"
+#include "store/chunkpool.h"
+
+/* Where every test's heads live; all are given back by the end. */
+static struct chunkpool *pool;
 
 static uint64_t
 bits_of(double v)
@@ -47,7 +51,7 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
     size_t i = 0;
 
     while (i < n) {
-        struct chunk *c = chunk_new(), *head;
+        struct chunk *c = chunk_new(pool), *head;
         struct chunk_enc e;
         struct chunk_iter it;
         size_t start = i, k = 0;
@@ -56,10 +60,10 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
 
         memset(&e, 0, sizeof(e));
         while (i < n && !chunk_full(c))
-            c = chunk_append(c, &e, ts[i], vs[i]), i++;
+            c = chunk_append(pool, c, &e, ts[i], vs[i]), i++;
         head = c;
         c = chunklog_add(l, head);
-        free(head);
+        chunkpool_put(pool, head);
         assert_int_equal(c->n, i - start);
         assert_true(c->mint == ts[start] && c->maxt == ts[i - 1]);
         chunk_iter_init(&it, c);
@@ -143,7 +147,7 @@ test_random(void **state)
 static void
 test_caps(void **state)
 {
-    struct chunk *c = chunk_new();
+    struct chunk *c = chunk_new(pool);
     struct chunk_enc e;
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     size_t n = 0;
@@ -153,26 +157,26 @@ test_caps(void **state)
     /* Random 64-bit patterns cost ~77 bits each: the byte cap binds. */
     while (!chunk_full(c)) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        c = chunk_append(c, &e, (int64_t)n * 1000, from_bits(x));
+        c = chunk_append(pool, c, &e, (int64_t)n * 1000, from_bits(x));
         n++;
     }
     assert_true(n < CHUNK_MAX_SAMPLES);
     assert_true(c->cap <= CHUNK_MAX_BYTES);
     assert_true(c->nbits <= (uint32_t)c->cap * 8);
-    free(c);
+    chunkpool_put(pool, c);
 
     /* A constant series at a fixed step: the sample cap binds. */
-    c = chunk_new();
+    c = chunk_new(pool);
     memset(&e, 0, sizeof(e));
     for (n = 0; !chunk_full(c); n++)
-        c = chunk_append(c, &e, (int64_t)n * 15000, 1.0);
+        c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.0);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     /*
      * 128 bits for the first sample, the 17-bit bucket for the first
      * delta, then one bit for the timestamp and one for the value each.
      */
     assert_int_equal(c->nbits, 128 + (3 + 17) + 1 + 118 * 2);
-    free(c);
+    chunkpool_put(pool, c);
 }
 
 /* Sealed chunks take their used bytes, 8-aligned, and free segments. */
@@ -186,14 +190,14 @@ test_log(void **state)
 
     (void)state;
     for (size_t k = 0; k < n; k++) {
-        struct chunk *c = chunk_new();
+        struct chunk *c = chunk_new(pool);
 
         memset(&e, 0, sizeof(e));
         for (int64_t i = 0; i < 120; i++)
-            c = chunk_append(c, &e, i * 15000, (double)k);
+            c = chunk_append(pool, c, &e, i * 15000, (double)k);
         sealed[k] = chunklog_add(l, c);
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
-        free(c);
+        chunkpool_put(pool, c);
     }
     /* 385 bits: 49 bytes of data after the 32-byte header, 88 in all. */
     per = (sizeof(struct chunk) + 49 + 7) / 8 * 8;
@@ -227,5 +231,10 @@ main(void)
         cmocka_unit_test(test_log),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed;
+
+    pool = chunkpool_new();
+    failed = cmocka_run_group_tests(tests, NULL, NULL);
+    chunkpool_free(pool);
+    return failed;
 }
