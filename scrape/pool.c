@@ -527,15 +527,22 @@ scrape_pool_wait(struct scrape_pool *p, int extra_fd, int timeout_ms,
 }
 
 size_t
-scrape_pool_pump(struct scrape_pool *p, int64_t now_ms)
+scrape_pool_pump_until(struct scrape_pool *p, int64_t now_ms,
+                       fetch_stop_fn stop, void *ctx)
 {
     size_t n;
 
     (void)now_ms;
-    fetch_pump(p->fetch);
+    fetch_pump_until(p->fetch, stop, ctx);
     n = p->finished;
     p->finished = 0;
     return n;
+}
+
+size_t
+scrape_pool_pump(struct scrape_pool *p, int64_t now_ms)
+{
+    return scrape_pool_pump_until(p, now_ms, NULL, NULL);
 }
 
 struct fetch *

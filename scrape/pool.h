@@ -139,6 +139,15 @@ int scrape_pool_wait(struct scrape_pool *p, int extra_fd, int timeout_ms,
  * how many finished (the store changed when it is not 0).
  */
 size_t scrape_pool_pump(struct scrape_pool *p, int64_t now_ms);
+/*
+ * scrape_pool_pump that stops once stop(ctx) says so (see
+ * fetch_pump_until): the scrapes not committed yet, and the bodies not
+ * read yet, wait for the next pump, which the next scrape_pool_wait does
+ * not wait for. A held scrape keeps its timestamp and its staleness; its
+ * scrape_duration_seconds includes the wait.
+ */
+size_t scrape_pool_pump_until(struct scrape_pool *p, int64_t now_ms,
+                              fetch_stop_fn stop, void *ctx);
 /* The fetcher the pool's scrapes run on; API requests (src/api) start on
  * it too, so one wait and one pump move everything along. Owned by p. */
 struct fetch *scrape_pool_fetch(struct scrape_pool *p);
