@@ -37,6 +37,13 @@ struct fetch {
     CURLM *multi;
     size_t running;         /* connections with a transfer in flight */
     size_t conns;           /* connections alive; 0 at fetch_free */
+    /* fetch_pump_until's hook, set for the length of the pump. */
+    fetch_stop_fn stop;
+    void *stop_ctx;
+    bool stopped;           /* the hook said stop in this pump */
+    bool held;              /* the last pump left work for the next */
+    struct fetch_conn **paused;     /* transfers held mid-body */
+    size_t npaused, cappaused;
 };
 
 /*
@@ -53,6 +60,7 @@ struct fetch_conn {
     size_t max_body;
     struct fetch_callbacks cb;
     bool busy;
+    bool paused;                /* in f->paused, its body held */
     bool headers_sent;
     enum fetch_abort abort;
     long status;
@@ -93,6 +101,7 @@ fetch_free(struct fetch *f)
         return;
     assert(f->conns == 0);
     curl_multi_cleanup(f->multi);
+    free(f->paused);
     free(f);
 }
 
@@ -156,6 +165,35 @@ send_headers(struct fetch_conn *c)
         c->cb.headers(c->cb.ctx, c->ctype[0] != '\0' ? c->ctype : NULL);
 }
 
+/* Whether the pump is to stop here (fetch_pump_until): once the hook
+ * said so, for the rest of the pump. */
+static bool
+pump_stops(struct fetch *f)
+{
+    if (!f->stopped && f->stop != NULL && f->stop(f->stop_ctx))
+        f->stopped = true;
+    return f->stopped;
+}
+
+/* The transfer waits, its piece of body kept by curl, until the next
+ * pump resumes it. */
+static size_t
+hold(struct fetch_conn *c)
+{
+    struct fetch *f = c->f;
+
+    if (!c->paused) {
+        if (f->npaused == f->cappaused) {
+            f->cappaused = f->cappaused ? 2 * f->cappaused : 16;
+            f->paused = xreallocarray(f->paused, f->cappaused,
+                                      sizeof(*f->paused));
+        }
+        f->paused[f->npaused++] = c;
+        c->paused = true;
+    }
+    return CURL_WRITEFUNC_PAUSE;
+}
+
 /*
  * Bodies of error responses are drained (so the connection can be kept)
  * but not passed on; every body counts against the cap, measured after
@@ -168,14 +206,16 @@ on_data(char *p, size_t size, size_t nmemb, void *ctx)
     struct fetch_conn *c = ctx;
     size_t n = size * nmemb;
 
+    /* A status line the header callback could not read: ask curl. */
+    if (c->status == 0)
+        curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->status);
+    if ((c->status == 200 || c->any_status) && pump_stops(c->f))
+        return hold(c);
     if (n >= c->max_body - c->received) {
         c->abort = ABORT_TOO_BIG;
         return 0;
     }
     c->received += n;
-    /* A status line the header callback could not read: ask curl. */
-    if (c->status == 0)
-        curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->status);
     if (c->status != 200 && !c->any_status)
         return n;
     send_headers(c);
@@ -234,6 +274,9 @@ fetch_conn_free(struct fetch_conn *c)
         curl_multi_remove_handle(c->f->multi, c->easy);
         c->f->running--;
     }
+    for (size_t i = 0; c->paused && i < c->f->npaused; i++)
+        if (c->f->paused[i] == c)
+            c->f->paused[i] = c->f->paused[--c->f->npaused];
     curl_easy_cleanup(c->easy);
     drop_headers(c);
     drop_secrets(c);
@@ -575,7 +618,8 @@ fetch_wait(struct fetch *f, int extra_fd, int timeout_ms, bool *extra_ready)
 
     if (extra_ready != NULL)
         *extra_ready = false;
-    if (timeout_ms < 0)
+    /* Work a stopped pump left is done without waiting. */
+    if (timeout_ms < 0 || f->held)
         timeout_ms = 0;
     if (curl_multi_poll(f->multi, n ? &wfd : NULL, n, timeout_ms, NULL)
         != CURLM_OK)
@@ -805,21 +849,70 @@ finish(struct fetch_conn *c, CURLcode rc)
         c->cb.done(c->cb.ctx, err);
 }
 
+/*
+ * The transfers a stopped pump held mid-body go on: curl hands each its
+ * kept piece now (which the hook may hold again). One whose receiver
+ * refused that piece ends here, since curl would not end it.
+ */
+static void
+resume_held(struct fetch *f)
+{
+    size_t n = f->npaused;
+    struct fetch_conn **v;
+
+    if (n == 0)
+        return;
+    v = xmalloc(n * sizeof(*v));
+    memcpy(v, f->paused, n * sizeof(*v));
+    f->npaused = 0;
+    for (size_t i = 0; i < n; i++)
+        v[i]->paused = false;
+    for (size_t i = 0; i < n; i++) {
+        CURLcode rc = curl_easy_pause(v[i]->easy, CURLPAUSE_CONT);
+
+        if (rc != CURLE_OK && v[i]->busy && !v[i]->paused)
+            finish(v[i], rc);
+    }
+    free(v);
+}
+
+/*
+ * Held transfers first, then curl moves every transfer along (bodies go
+ * to their callbacks as they come), then each finished one is reported,
+ * in the order they finished. Once the hook says stop, the rest waits:
+ * the finished ones stay in curl's queue, a body arriving is held.
+ */
 void
-fetch_pump(struct fetch *f)
+fetch_pump_until(struct fetch *f, fetch_stop_fn stop, void *ctx)
 {
     int still, left;
     CURLMsg *m;
     struct fetch_conn *c;
 
-    curl_multi_perform(f->multi, &still);
-    while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
+    f->stop = stop;
+    f->stop_ctx = ctx;
+    f->stopped = false;
+    f->held = false;
+    resume_held(f);
+    if (!f->stopped)
+        curl_multi_perform(f->multi, &still);
+    while (!pump_stops(f)
+           && (m = curl_multi_info_read(f->multi, &left)) != NULL) {
         if (m->msg != CURLMSG_DONE)
             continue;
         c = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
         finish(c, m->data.result);
     }
+    f->held = f->stopped;
+    f->stop = NULL;
+    f->stopped = false;
+}
+
+void
+fetch_pump(struct fetch *f)
+{
+    fetch_pump_until(f, NULL, NULL);
 }
 
 long

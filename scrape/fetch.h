@@ -138,6 +138,20 @@ int fetch_wait(struct fetch *f, int extra_fd, int timeout_ms,
                bool *extra_ready);
 /* Moves transfers along and calls done for each one that finished. */
 void fetch_pump(struct fetch *f);
+
+/* Asked between pieces of work in fetch_pump_until: true to stop. */
+typedef bool (*fetch_stop_fn)(void *ctx);
+
+/*
+ * fetch_pump that stops once stop(ctx) says so, asked before each piece
+ * of a body goes to its data callback and before each finished transfer
+ * is reported: the rest waits for the next pump (the finished transfers
+ * in the order they finished, a body where it stopped, kept by curl), and
+ * the next fetch_wait does not wait. Nothing is lost and each transfer's
+ * bytes keep their order; a transfer held this way still counts against
+ * its timeout. stop NULL: as fetch_pump.
+ */
+void fetch_pump_until(struct fetch *f, fetch_stop_fn stop, void *ctx);
 /* Transfers in flight. */
 size_t fetch_running(const struct fetch *f);
 

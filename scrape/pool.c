@@ -1,6 +1,6 @@
 /*
  * The scrape pool: the targets, their schedule and their transfers. Each
- * target is scraped on its slot; its body streams from scrape/fetch into
+ * target is scraped on its slot (scrape/sched.h); its body streams from scrape/fetch into
  * the exposition parser, whose samples scrape/commit stages and, when
  * the transfer ends, commits; the families' TYPE, HELP and UNIT go to
  * the pool's metadata registry (scrape/meta.h). Targets that stay
@@ -23,6 +23,7 @@
 #include "scrape/meta.h"
 #include "scrape/relabel.h"
 #include "scrape/relabel_target.h"
+#include "scrape/sched.h"
 #include "scrape/target.h"
 #include "src/base/arena.h"
 #include "src/base/buf.h"
@@ -33,8 +34,6 @@
 
 /* The longest exposition line accepted. */
 #define MAX_LINE ((size_t)1 << 20)
-/* New targets start within this much (or their interval, if shorter). */
-#define FIRST_SPREAD_MS 1000
 /* A scrape this late or less carries its slot's time (see stamp_time). */
 #define STAMP_TOLERANCE_MS 10
 
@@ -256,35 +255,15 @@ target_new(struct scrape_pool *p, const struct scrape_target_def *def)
     return t;
 }
 
-/* The first time after x that falls on the target's slot in its interval. */
-static int64_t
-next_slot_after(const struct target *t, int64_t x)
-{
-    int64_t iv = t->sched.interval_ms;
-    int64_t offset = (int64_t)(t->ident.hash % (uint64_t)iv);
-    int64_t r = (x - offset) % iv;
-
-    if (r < 0)
-        r += iv;
-    return x - r + iv;
-}
-
-/*
- * Makes a new target live. Its first scrape comes within a second (or its
- * interval, if shorter), spread by its hash so a thousand new targets do
- * not fire at once; later ones sit on its slot.
- */
+/* Makes a new target live, its first scrape soon (sched_first). */
 static void
 target_activate(struct scrape_pool *p, struct target *t, int64_t now_ms)
 {
-    int64_t iv = t->sched.interval_ms;
-    int64_t spread = iv < FIRST_SPREAD_MS ? iv : FIRST_SPREAD_MS;
-
     if (t->conf.builtin == NULL)
         t->xfer.conn = fetch_conn_new(p->fetch);
     commit_synth_ids(t);
     t->meta = meta_target_new(p->meta, &t->ident.labels);
-    t->sched.next_ms = now_ms + (int64_t)(t->ident.hash % (uint64_t)spread);
+    t->sched.next_ms = sched_first(t, now_ms);
 }
 
 static void
@@ -331,6 +310,7 @@ scrape_pool_new(struct store *st)
     p->scratch = arena_new();
     p->lb = relabel_builder_new();
     p->meta = meta_reg_new();
+    sched_init(&p->sched);
     return p;
 }
 
@@ -342,6 +322,8 @@ scrape_pool_free(struct scrape_pool *p)
     for (size_t i = 0; i < p->n; i++)
         target_free(p->t[i]);
     free(p->t);
+    sched_fini(&p->sched);
+    free(p->polled);
     fetch_free(p->fetch);
     arena_free(p->scratch);
     relabel_builder_free(p->lb);
@@ -395,7 +377,27 @@ target_update(struct target *o, struct target *t,
     c->mrules = t->conf.mrules;
     c->honor = t->conf.honor;
     if (old_interval != o->sched.interval_ms && !o->xfer.running)
-        o->sched.next_ms = next_slot_after(o, now_ms);
+        o->sched.next_ms = sched_slot_after(o, now_ms);
+}
+
+/*
+ * The pool's indexes of its targets, made again after the list changed:
+ * the schedule's heap, and the built-in sources that want their poll
+ * called on every pass (a few at most).
+ */
+static void
+index_targets(struct scrape_pool *p)
+{
+    sched_rebuild(&p->sched, p->t, p->n);
+    free(p->polled);
+    p->polled = xcalloc(p->n + 1, sizeof(*p->polled));
+    p->npolled = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct scrape_builtin *b = p->t[i]->conf.builtin;
+
+        if (b != NULL && b->poll != NULL)
+            p->polled[p->npolled++] = p->t[i];
+    }
 }
 
 void
@@ -425,17 +427,15 @@ scrape_pool_set_targets(struct scrape_pool *p,
     free(old);
     p->t = nt;
     p->n = n;
+    index_targets(p);
 }
 
 int64_t
 scrape_pool_next_due(const struct scrape_pool *p)
 {
-    int64_t due = INT64_MAX;
+    const struct target *t = sched_top(&p->sched);
 
-    for (size_t i = 0; i < p->n; i++)
-        if (p->t[i]->sched.next_ms < due)
-            due = p->t[i]->sched.next_ms;
-    return due;
+    return t != NULL ? t->sched.next_ms : INT64_MAX;
 }
 
 /*
@@ -476,29 +476,32 @@ stamp_time(const struct target_sched *sc, int64_t due, int64_t now_ms)
 }
 
 /*
- * A scrape still running at its next slot is not started twice: that
- * slot is skipped. A loop that woke late does not catch up either.
+ * The targets due, earliest first, each taken from the top of the heap
+ * and put back at its next slot (scrape/sched.h): a scrape still running
+ * at its slot is not started twice, that slot is skipped; a loop that
+ * woke late does not catch up. Every next slot lies after now_ms, so
+ * each due target is taken once. Then the built-in sources with news.
  */
 void
 scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        struct target *t = p->t[i];
+    struct target *t;
+
+    while ((t = sched_top(&p->sched)) != NULL
+           && t->sched.next_ms <= now_ms) {
         struct target_sched *sc = &t->sched;
         int64_t due = sc->next_ms;
+        bool running = t->xfer.running;
 
-        if (due > now_ms) {
-            if (news_due(t, now_ms))
-                start_scrape(t, now_ms);
-            continue;
-        }
-        if (t->xfer.running) {
-            sc->next_ms = next_slot_after(t, now_ms);
-            continue;
-        }
-        sc->next_ms = next_slot_after(t, now_ms + sc->interval_ms / 2);
-        start_scrape(t, stamp_time(sc, due, now_ms));
+        sc->next_ms = sched_slot_after(t, running ? now_ms
+                                       : now_ms + sc->interval_ms / 2);
+        sched_top_moved(&p->sched);
+        if (!running)
+            start_scrape(t, stamp_time(sc, due, now_ms));
     }
+    for (size_t i = 0; i < p->npolled; i++)
+        if (news_due(p->polled[i], now_ms))
+            start_scrape(p->polled[i], now_ms);
 }
 
 void
@@ -510,9 +513,10 @@ scrape_pool_start_all(struct scrape_pool *p, int64_t now_ms)
 
         if (t->xfer.running)
             continue;
-        sc->next_ms = next_slot_after(t, now_ms + sc->interval_ms / 2);
+        sc->next_ms = sched_slot_after(t, now_ms + sc->interval_ms / 2);
         start_scrape(t, now_ms);
     }
+    sched_rebuild(&p->sched, p->t, p->n);
 }
 
 int
@@ -523,15 +527,22 @@ scrape_pool_wait(struct scrape_pool *p, int extra_fd, int timeout_ms,
 }
 
 size_t
-scrape_pool_pump(struct scrape_pool *p, int64_t now_ms)
+scrape_pool_pump_until(struct scrape_pool *p, int64_t now_ms,
+                       fetch_stop_fn stop, void *ctx)
 {
     size_t n;
 
     (void)now_ms;
-    fetch_pump(p->fetch);
+    fetch_pump_until(p->fetch, stop, ctx);
     n = p->finished;
     p->finished = 0;
     return n;
+}
+
+size_t
+scrape_pool_pump(struct scrape_pool *p, int64_t now_ms)
+{
+    return scrape_pool_pump_until(p, now_ms, NULL, NULL);
 }
 
 struct fetch *

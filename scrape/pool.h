@@ -1,9 +1,15 @@
 /*
  * The scrape pool: the targets, when each is scraped, and what a scrape
  * puts in the store. Each target is scraped at a stable offset inside its
- * interval; its body is parsed as it arrives and committed all or nothing,
- * with the synthetic series (up, scrape_duration_seconds, ...) and
- * staleness markers Prometheus writes. Each new series goes through the
+ * interval (offset = hash of its URL and labels % interval, as Prometheus
+ * spreads targets); a new one first within a second, spread the same
+ * way; after each start, the first slot half an interval on; a slot
+ * that finds the last scrape running is skipped, and a late loop does
+ * not catch up. The targets wait in a min-heap by due time, so the next
+ * due time costs O(1) and each due target O(log n), whatever the count
+ * (scrape/sched.h has the details). Its body is parsed as it arrives
+ * and committed all or nothing, with the synthetic series (up,
+ * scrape_duration_seconds, ...) and staleness markers Prometheus writes. Each new series goes through the
  * target's metric_relabel_configs once. Discovery and target relabelling
  * live elsewhere: the pool gets final target definitions.
  *
@@ -119,9 +125,12 @@ void scrape_pool_free(struct scrape_pool *p);
 void scrape_pool_set_targets(struct scrape_pool *p,
                              const struct scrape_target_def *defs, size_t n,
                              int64_t now_ms);
-/* The earliest due time (ms) of a scrape; INT64_MAX without targets. */
+/* The earliest due time (ms) of a scrape; INT64_MAX without targets.
+ * O(1). */
 int64_t scrape_pool_next_due(const struct scrape_pool *p);
-/* Starts every scrape due at now_ms that is not still running. */
+/* Starts every scrape due at now_ms that is not still running, earliest
+ * due first; O(log n) per due target, O(1) when none is due (plus the
+ * poll of each built-in source that has one). */
 void scrape_pool_start_due(struct scrape_pool *p, int64_t now_ms);
 /*
  * Starts every target that is not running now, whatever its schedule
@@ -139,6 +148,15 @@ int scrape_pool_wait(struct scrape_pool *p, int extra_fd, int timeout_ms,
  * how many finished (the store changed when it is not 0).
  */
 size_t scrape_pool_pump(struct scrape_pool *p, int64_t now_ms);
+/*
+ * scrape_pool_pump that stops once stop(ctx) says so (see
+ * fetch_pump_until): the scrapes not committed yet, and the bodies not
+ * read yet, wait for the next pump, which the next scrape_pool_wait does
+ * not wait for. A held scrape keeps its timestamp and its staleness; its
+ * scrape_duration_seconds includes the wait.
+ */
+size_t scrape_pool_pump_until(struct scrape_pool *p, int64_t now_ms,
+                              fetch_stop_fn stop, void *ctx);
 /* The fetcher the pool's scrapes run on; API requests (src/api) start on
  * it too, so one wait and one pump move everything along. Owned by p. */
 struct fetch *scrape_pool_fetch(struct scrape_pool *p);

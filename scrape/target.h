@@ -1,11 +1,12 @@
 /*
  * A scrape target's state, shared by the two halves of the scrape pool:
- * scrape/pool.c (the schedule, the transfers, the target lifecycle and
- * the pool API) and scrape/commit.c (what a scrape puts in the store).
+ * scrape/pool.c (the transfers, the target lifecycle and the pool API),
+ * scrape/sched.c (when each target is scraped) and scrape/commit.c (what
+ * a scrape puts in the store).
  * It holds data and one small hash, no behaviour of its own.
  *
- * Private to scrape/pool.c and scrape/commit.c: no other file includes
- * it (tests may); everything else uses the opaque pool of scrape/pool.h.
+ * Private to scrape/pool.c, scrape/sched.c and scrape/commit.c: no
+ * other file includes it (tests may); everything else uses the opaque pool of scrape/pool.h.
  *
  * Ownership: a target owns every string, array and handle it points to,
  * except pool (its owner) and conf.mrules (borrowed from the config, see
@@ -23,6 +24,7 @@
 #include "scrape/fetch.h"
 #include "scrape/meta.h"
 #include "scrape/relabel.h"
+#include "scrape/sched.h"
 #include "src/base/arena.h"
 #include "src/base/diag.h"
 #include "store/labels.h"
@@ -203,8 +205,11 @@ struct target {
 struct scrape_pool {
     struct store *st;
     struct fetch *fetch;
-    struct target **t;
+    struct target **t;          /* in set_targets order */
     size_t n;
+    struct sched sched;         /* the same targets by due time */
+    struct target **polled;     /* those with a builtin's poll */
+    size_t npolled;
     struct arena *scratch;      /* labels of one new series at a time */
     struct relabel_builder *lb; /* its final labels */
     struct meta_reg *meta;      /* every target's metadata */

@@ -36,6 +36,9 @@
 /* The longest a slice of evaluation runs before keys are read again
  * (a query that takes longer finishes first). */
 #define SLICE_MS 8
+/* Scrape bodies land for at least this long in a pass before a key that
+ * waits stops them; the rest land in the next pass. */
+#define LAND_SLICE_MS 4
 /* How often label_values() template variables are looked up again. */
 #define VARIABLES_EVERY_MS 5000
 /* The longest slice of rule evaluation between two looks at the keys:
@@ -592,6 +595,7 @@ struct live {
     int64_t frame_now;          /* the clock of the last frame begun */
     int64_t next_frame;         /* when the next frame is due */
     double input_checked;       /* time_mono_s() of the last look */
+    double land_began;          /* time_mono_s() when bodies began to land */
 };
 
 /*
@@ -612,6 +616,23 @@ input_waiting(void *ctx)
         return false;
     v->input_checked = t;
     return ui_input_waiting(v->l->ui);
+}
+
+/*
+ * The pump's stop hook (scrape_pool_pump_until): scrape bodies that came
+ * in together, after a frame, land for LAND_SLICE_MS, then stop as soon
+ * as a key waits, so that the key is answered between two bodies rather
+ * than after all of them. The rest land in the next pass, in order, each
+ * at its own scrape's time.
+ */
+static bool
+key_before_bodies(void *ctx)
+{
+    struct live *v = ctx;
+
+    if (time_mono_s() - v->land_began < LAND_SLICE_MS / 1000.0)
+        return false;
+    return input_waiting(v);
 }
 
 /* dash_shown_fn: the panels of the last draw, when it was of the page
@@ -839,14 +860,17 @@ handle_action(struct loop *l, unsigned act, int64_t now)
 /*
  * Step 1, between frames only: scrapes land then, so a frame's panels
  * read one store and share what they decode (transfers wait no longer
- * than when a frame was evaluated in one go).
+ * than when a frame was evaluated in one go). A key that waits stops
+ * them after LAND_SLICE_MS (key_before_bodies).
  */
 static void
 move_transfers(struct live *v, int64_t now)
 {
     if (v->evaluating)
         return;
-    v->changed |= scrape_pool_pump(v->l->pool, now) > 0;
+    v->land_began = time_mono_s();
+    v->changed |= scrape_pool_pump_until(v->l->pool, now, key_before_bodies,
+                                         v) > 0;
     v->changed |= sync_targets(v->l, now);
     /* A Tab that waited for a server's names took them: shown now,
      * without another key. */
@@ -920,7 +944,7 @@ run_live(struct loop *l)
         .describe_ctx = scrape_pool_meta(l->pool),
         .describe = describe_local,
     };
-    struct live v = { l, true, false, -1, now, now, 0 };
+    struct live v = { l, true, false, -1, now, now, 0, 0 };
 
     if (l->source != NULL) {
         completer = (struct explore_completer){

@@ -1,7 +1,8 @@
 /*
  * Tests for API requests through the fetcher (what a remote Prometheus,
  * an Alertmanager and the Docker socket need): method, body and its type,
- * Accept and extra headers, bodies of error statuses, and a Unix socket.
+ * Accept and extra headers, bodies of error statuses, and a Unix socket;
+ * and a pump that stops midway (fetch_pump_until) losing nothing.
  * The servers are real sockets in forked processes that echo what they
  * were sent.
  */
@@ -211,6 +212,105 @@ test_unix_socket(void **state)
     buf_fini(&r.body);
 }
 
+/* The body /big/N serves: N lines, each naming its number. */
+static void
+big_body(struct buf *b, int lines)
+{
+    for (int i = 0; i < lines; i++)
+        buf_printf(b, "line_%d{n=\"%d\"} %d\n", i, i % 97, i);
+}
+
+static void
+serve_big(int fd, const char *path, const char *head, void *ctx)
+{
+    struct buf b;
+    char h[128];
+    int n;
+
+    (void)head;
+    (void)ctx;
+    buf_init(&b, 0);
+    big_body(&b, (int)strtol(path + 5, NULL, 10));
+    n = snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Type: text/plain"
+                 "\r\nContent-Length: %zu\r\n\r\n", b.len);
+    ts_http_send(fd, h, (size_t)n);
+    ts_http_send(fd, b.data, b.len);
+    buf_fini(&b);
+}
+
+/* A stop hook that says stop at every other question, so pumps stop
+ * everywhere: mid-body, at a body's last piece, before a report. */
+struct asked {
+    unsigned calls, stops;
+};
+
+static bool
+every_other(void *ctx)
+{
+    struct asked *a = ctx;
+    bool stop = a->calls++ % 2 == 1;
+
+    a->stops += stop;
+    return stop;
+}
+
+/*
+ * Bodies held mid-way by a pump that stops go on at the next pump: every
+ * byte arrives once and in order, every transfer ends once, and the
+ * stops did happen.
+ */
+static void
+test_pump_until(void **state)
+{
+    enum { N = 6 };
+    struct ts_http srv;
+    struct fetch *f = fetch_new();
+    struct fetch_conn *c[N];
+    struct result r[N];
+    struct fetch_callbacks cb = { .data = on_data, .done = on_done };
+    struct asked asked = { 0, 0 };
+    size_t pumps = 0, done = 0;
+    char url[128];
+
+    (void)state;
+    assert_int_equal(ts_http_start(&srv, serve_big, NULL), 0);
+    for (int i = 0; i < N; i++) {
+        struct fetch_request req = { .url = url, .timeout_ms = 30000 };
+
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/big/%d", srv.port,
+                 2000 + 3000 * i);
+        memset(&r[i], 0, sizeof(r[i]));
+        buf_init(&r[i].body, 0);
+        c[i] = fetch_conn_new(f);
+        cb.ctx = &r[i];
+        assert_int_equal(fetch_start(c[i], &req, &cb), 0);
+    }
+    while (done < N && pumps < 100000) {
+        assert_int_equal(fetch_wait(f, -1, 1000, NULL), 0);
+        fetch_pump_until(f, every_other, &asked);
+        pumps++;
+        done = 0;
+        for (int i = 0; i < N; i++)
+            done += r[i].done;
+    }
+    for (int i = 0; i < N; i++) {
+        struct buf want;
+
+        buf_init(&want, 0);
+        big_body(&want, 2000 + 3000 * i);
+        assert_false(r[i].has_error);
+        assert_int_equal(r[i].body.len, want.len);
+        assert_memory_equal(r[i].body.data, want.data, want.len);
+        buf_fini(&want);
+        buf_fini(&r[i].body);
+        fetch_conn_free(c[i]);
+    }
+    /* The pumps stopped midway, many times. */
+    assert_true(asked.stops > 4 * N);
+    fetch_free(f);
+    ts_http_stop(&srv);
+}
+
 int
 main(void)
 {
@@ -218,6 +318,7 @@ main(void)
         cmocka_unit_test(test_post_form),
         cmocka_unit_test(test_method_and_status),
         cmocka_unit_test(test_unix_socket),
+        cmocka_unit_test(test_pump_until),
     };
 
     signal(SIGPIPE, SIG_IGN);

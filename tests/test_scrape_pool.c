@@ -3,7 +3,10 @@
  * forked child serves the exposition fixtures and misbehaving endpoints
  * (HTTP 500, a bad body, a stalled body, an oversized body, a body that
  * changes between scrapes, fresh series then a syntax error) with
- * keep-alive, and the pool writes into a real store.
+ * keep-alive, and the pool writes into a real store. The schedule is
+ * checked against a model of the slots written from their description
+ * (scrape/sched.h), on a clock the test moves, with targets whose every
+ * scrape fails at once (a broken target_limit) so no timing enters.
  */
 #include <math.h>
 #include <signal.h>
@@ -20,6 +23,7 @@
 #include <cmocka.h>
 
 #include "scrape/pool.h"
+#include "scrape/target.h"
 #include "src/base/buf.h"
 #include "src/base/duration.h"
 #include "src/base/xalloc.h"
@@ -854,6 +858,300 @@ test_spread(void **state)
     free(t);
 }
 
+/* ---- the schedule, against a model of it ---- */
+
+/* One target as the model sees it, and its definition. */
+struct slot_model {
+    struct tdef def;
+    char inst[32];
+    uint64_t hash;
+    int64_t iv;
+    int64_t next;       /* when the model says it is due */
+    int64_t last;       /* the time its last scrape carries */
+    size_t scrapes;
+};
+
+/* Target i of interval iv, whose every scrape fails at once. */
+static void
+model_init(struct slot_model *m, const struct fixture *fx, size_t i,
+           int64_t iv)
+{
+    struct label v[3];
+    struct labels ls = { v, 3 };
+    char url[128];
+
+    memset(m, 0, sizeof(*m));
+    def_init(&m->def, fx, "sched", "/metrics", iv, iv / 2);
+    snprintf(m->inst, sizeof(m->inst), "slot-%zu", i);
+    m->def.lab[1].value = m->inst;
+    m->def.d.forced_error = "exceeded target_limit";
+    memcpy(v, m->def.lab, sizeof(v));
+    labels_sort(&ls);
+    snprintf(url, sizeof(url), "http://%s/metrics", m->def.addr);
+    m->hash = target_hash_bytes(url, strlen(url), labels_hash(&ls));
+    m->iv = iv;
+}
+
+/* The target's offset in its interval. */
+static int64_t
+model_offset(const struct slot_model *m)
+{
+    return (int64_t)(m->hash % (uint64_t)m->iv);
+}
+
+/* The first time after x on the target's slot. */
+static int64_t
+model_slot_after(const struct slot_model *m, int64_t x)
+{
+    int64_t t = x + 1;
+
+    while ((t - model_offset(m)) % m->iv != 0)
+        t++;
+    return t;
+}
+
+/* Made live at now: first due within a second (or its interval). */
+static void
+model_activate(struct slot_model *m, int64_t now)
+{
+    int64_t spread = m->iv < 1000 ? m->iv : 1000;
+
+    m->next = now + (int64_t)(m->hash % (uint64_t)spread);
+}
+
+/* A pass of the loop at now: a due target scrapes, stamped with its slot
+ * when at most 10 ms late (intervals over a second), and waits for the
+ * first slot half an interval on. */
+static void
+model_pass(struct slot_model *m, size_t n, int64_t now)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].next > now)
+            continue;
+        m[i].last = m[i].iv > 1000 && now - m[i].next <= 10 ? m[i].next
+                                                            : now;
+        m[i].scrapes++;
+        m[i].next = model_slot_after(&m[i], now + m[i].iv / 2);
+    }
+}
+
+/* The pool holds the model's targets m[0..n) in that order. */
+static void
+model_set(struct fixture *fx, struct slot_model *m, size_t n, int64_t now)
+{
+    struct scrape_target_def *d = xcalloc(n + 1, sizeof(*d));
+
+    for (size_t i = 0; i < n; i++)
+        d[i] = m[i].def.d;
+    scrape_pool_set_targets(fx->pool, d, n, now);
+    free(d);
+    assert_int_equal(scrape_pool_count(fx->pool), n);
+}
+
+/* The pool agrees with the model: every target's scrapes and their
+ * time, and the next due time is the earliest of the model's. */
+static void
+model_check(const struct fixture *fx, const struct slot_model *m, size_t n,
+            int64_t now)
+{
+    int64_t due = INT64_MAX;
+
+    for (size_t i = 0; i < n; i++) {
+        struct scrape_status s = status(fx, i);
+
+        if (s.scrapes != m[i].scrapes || s.last_scrape_ms != m[i].last)
+            fail_msg("at %lld, target %zu: %zu scrapes, last %lld; the "
+                     "model: %zu, %lld", (long long)now, i, s.scrapes,
+                     (long long)s.last_scrape_ms, m[i].scrapes,
+                     (long long)m[i].last);
+        if (m[i].next < due)
+            due = m[i].next;
+    }
+    assert_int_equal(scrape_pool_next_due(fx->pool), due);
+    assert_true(due > now);
+}
+
+/*
+ * Drives the pool and the model from now to end, waking as a loop does:
+ * mostly on time or a little late, sometimes too late for the slot's
+ * stamp, sometimes early. Returns the clock at the end.
+ */
+static int64_t
+model_run(struct fixture *fx, struct slot_model *m, size_t n, int64_t now,
+          int64_t end)
+{
+    for (unsigned k = 0; now < end; k++) {
+        int64_t due = scrape_pool_next_due(fx->pool);
+
+        if (k % 5 == 0)
+            now = due + 11 + k % 9;
+        else if (k % 5 == 1)
+            now = due - 1;
+        else
+            now = due + k % 3;
+        scrape_pool_start_due(fx->pool, now);
+        model_pass(m, n, now);
+        model_check(fx, m, n, now);
+    }
+    return now;
+}
+
+/* Targets of several intervals scrape on their slots, each slot once,
+ * whatever order their due times come in and however late the loop
+ * wakes. */
+static void
+test_schedule_grid(void **state)
+{
+    struct fixture *fx = *state;
+    static const int64_t ivs[] = { 700, 1000, 2000, 5000, 15000 };
+    enum { N = 60 };
+    struct slot_model *m = xcalloc(N, sizeof(*m));
+    int64_t t0 = 1700000000123;
+
+    for (size_t i = 0; i < N; i++) {
+        model_init(&m[i], fx, i, ivs[i % 5]);
+        model_activate(&m[i], t0);
+    }
+    model_set(fx, m, N, t0);
+    model_check(fx, m, N, t0 - 1);
+    model_run(fx, m, N, t0, t0 + 60000);
+    for (size_t i = 0; i < N; i++) {
+        /* 60 s of an interval: about 60 s / interval scrapes. */
+        assert_true(m[i].scrapes + 1 >= (size_t)(60000 / m[i].iv));
+        assert_true(m[i].scrapes <= (size_t)(60000 / m[i].iv) + 1);
+    }
+    free(m);
+}
+
+/*
+ * The slot grid itself, not the model: at a loop that wakes on time,
+ * every scrape after the first carries a time on the target's slot, and
+ * from the third on one interval after the one before.
+ */
+static void
+test_schedule_slots(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 40 };
+    struct slot_model *m = xcalloc(N, sizeof(*m));
+    int64_t t0 = 1700000000000, now = t0, prev[N] = { 0 };
+    size_t seen[N] = { 0 };
+
+    for (size_t i = 0; i < N; i++)
+        model_init(&m[i], fx, i, i % 2 ? 2000 : 5000);
+    model_set(fx, m, N, t0);
+    while (now < t0 + 30000) {
+        now = scrape_pool_next_due(fx->pool);
+        scrape_pool_start_due(fx->pool, now);
+        for (size_t i = 0; i < N; i++) {
+            struct scrape_status s = status(fx, i);
+
+            if (s.scrapes == seen[i])
+                continue;
+            assert_int_equal(s.scrapes, seen[i] + 1);
+            assert_int_equal(s.last_scrape_ms, now);
+            if (seen[i] == 0) {
+                assert_true(now - t0 < 1000);
+            } else {
+                assert_int_equal((now - model_offset(&m[i])) % m[i].iv, 0);
+                /* The first slot at least half an interval on, then
+                 * one interval apart. */
+                assert_true(now - prev[i] > m[i].iv / 2);
+                assert_true(now - prev[i] <= m[i].iv * 3 / 2);
+                if (seen[i] >= 2)
+                    assert_int_equal(now - prev[i], m[i].iv);
+            }
+            seen[i] = s.scrapes;
+            prev[i] = now;
+        }
+    }
+    for (size_t i = 0; i < N; i++)
+        assert_true(seen[i] >= (size_t)(30000 / m[i].iv) - 1);
+    free(m);
+}
+
+/*
+ * Reloads mid-schedule: removed targets are scraped no more, kept ones
+ * keep their slot (a new interval moves one to its new grid at once),
+ * new ones start within a second, and the status order follows the new
+ * list.
+ */
+static void
+test_schedule_reload(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 60 };
+    struct slot_model *m = xcalloc(N, sizeof(*m)), *cur;
+    int64_t now = 1700000000000;
+
+    for (size_t i = 0; i < N; i++)
+        model_init(&m[i], fx, i, i % 3 ? 2000 : 3000);
+    /* First m[0..40). */
+    for (size_t i = 0; i < 40; i++)
+        model_activate(&m[i], now);
+    model_set(fx, m, 40, now);
+    now = model_run(fx, m, 40, now, now + 7000);
+    /* Then m[10..60): 0-9 go, 10-29 stay, 30-39 stay at 1 s, 40-59 come. */
+    now += 3;
+    for (size_t i = 30; i < 40; i++) {
+        m[i].iv = 1000;
+        m[i].def.d.interval_ms = 1000;
+        m[i].def.d.timeout_ms = 500;
+        m[i].next = model_slot_after(&m[i], now);
+    }
+    for (size_t i = 40; i < 60; i++)
+        model_activate(&m[i], now);
+    cur = m + 10;
+    model_set(fx, cur, 50, now);
+    assert_string_equal(status(fx, 0).instance, "slot-10");
+    assert_string_equal(status(fx, 49).instance, "slot-59");
+    model_check(fx, cur, 50, now);
+    now = model_run(fx, cur, 50, now, now + 9000);
+    /* Back to m[0..20) in reverse: 0-9 are new again, 10-19 stay. */
+    {
+        struct slot_model back[20];
+
+        for (size_t i = 0; i < 20; i++) {
+            back[i] = m[19 - i];
+            back[i].def.d.labels.v = back[i].def.lab;
+            back[i].def.d.address = back[i].def.addr;
+            back[i].def.lab[1].value = back[i].inst;
+            if (19 - i < 10) {
+                back[i].scrapes = 0;
+                back[i].last = 0;
+                model_activate(&back[i], now);
+            }
+        }
+        model_set(fx, back, 20, now);
+        assert_string_equal(status(fx, 0).instance, "slot-19");
+        model_check(fx, back, 20, now);
+        model_run(fx, back, 20, now, now + 9000);
+        model_set(fx, back, 0, now + 9000);
+        assert_int_equal(scrape_pool_next_due(fx->pool), INT64_MAX);
+    }
+    free(m);
+}
+
+/* Many targets on one interval: each on its own slot, each slot once. */
+static void
+test_schedule_many(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 2000 };
+    struct slot_model *m = xcalloc(N, sizeof(*m));
+    int64_t t0 = 1700000000000;
+
+    for (size_t i = 0; i < N; i++) {
+        model_init(&m[i], fx, i, 10000);
+        model_activate(&m[i], t0);
+    }
+    model_set(fx, m, N, t0);
+    model_run(fx, m, N, t0, t0 + 25000);
+    for (size_t i = 0; i < N; i++)
+        assert_true(m[i].scrapes >= 2 && m[i].scrapes <= 3);
+    free(m);
+}
+
 int
 main(void)
 {
@@ -872,6 +1170,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_failing_target_adds_nothing,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_spread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schedule_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schedule_slots, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_schedule_reload, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_schedule_many, setup,
+                                        teardown),
     };
 
     signal(SIGPIPE, SIG_IGN);
