@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "src/base/buf.h"
+#include "src/base/hex.h"
 #include "src/base/xalloc.h"
 
 /* ORDER btop_key: keep in step with btop_keys. */
@@ -57,18 +58,6 @@ struct btop_vals {
     int32_t rgb[K_COUNT];
 };
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * color = "" | "#" hex6 | "#" hex2 | dec " " dec " " dec
  * hex2 is a grey (btop's "#BW"); each dec is 0-255.
@@ -88,9 +77,9 @@ parse_color(const char *s, size_t n, int32_t *rgb)
         int32_t v = 0;
 
         for (i = 1; i < n; i++) {
-            if (hexval(s[i]) < 0)
+            if (hex_digit((unsigned char)s[i]) < 0)
                 return false;
-            v = v << 4 | hexval(s[i]);
+            v = v << 4 | hex_digit((unsigned char)s[i]);
         }
         *rgb = n == 7 ? v : v << 16 | v << 8 | v;
         return true;

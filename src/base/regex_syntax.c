@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/hex.h"
 #include "src/base/utf8.h"
 #include "src/base/xalloc.h"
 
@@ -161,18 +162,6 @@ static bool
 is_alnum(uint32_t c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-unhex(uint32_t c)
-{
-    if (is_digit(c))
-        return (int)(c - '0');
-    if (c >= 'a' && c <= 'f')
-        return (int)(c - 'a' + 10);
-    if (c >= 'A' && c <= 'F')
-        return (int)(c - 'A' + 10);
-    return -1;
 }
 
 static int
@@ -802,7 +791,7 @@ hex_escape(struct scan *sc, size_t start, size_t p, uint32_t *out)
             p += (size_t)w;
             if (c == '}')
                 break;
-            if ((x = unhex(c)) < 0 || (r = r * 16 + (uint32_t)x) > MAX_RUNE)
+            if ((x = hex_digit(c)) < 0 || (r = r * 16 + (uint32_t)x) > MAX_RUNE)
                 return fail(sc, RX_ESCAPE, start, p - start);
             n++;
         }
@@ -811,11 +800,11 @@ hex_escape(struct scan *sc, size_t start, size_t p, uint32_t *out)
         *out = r;
         return (int)(p - start);
     }
-    x = unhex(c);
+    x = hex_digit(c);
     if ((w = rune_at(sc, p, sc->len, &c)) < 0)
         return -1;
     p += (size_t)w;
-    if (x < 0 || (y = unhex(c)) < 0)
+    if (x < 0 || (y = hex_digit(c)) < 0)
         return fail(sc, RX_ESCAPE, start, p - start);
     *out = (uint32_t)(x * 16 + y);
     return (int)(p - start);

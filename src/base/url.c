@@ -5,18 +5,7 @@
  */
 #include "src/base/url.h"
 
-/* The value of one hex digit, or -1. */
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "src/base/hex.h"
 
 int
 url_unescape(const char *s, size_t len, bool plus, struct buf *out)
@@ -31,8 +20,8 @@ url_unescape(const char *s, size_t len, bool plus, struct buf *out)
         /* a '%' needs two hex digits after it, inside s */
         if (i + 2 >= len)
             return -1;
-        hi = hexval(s[i + 1]);
-        lo = hexval(s[i + 2]);
+        hi = hex_digit((unsigned char)s[i + 1]);
+        lo = hex_digit((unsigned char)s[i + 2]);
         if (hi < 0 || lo < 0)
             return -1;
         buf_putc(out, (char)(hi << 4 | lo));
