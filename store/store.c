@@ -1429,8 +1429,9 @@ stats_unlocked(const struct store *s, struct store_stats *st)
  * Each read function takes the data lock for its own call only, so a
  * reader on another thread never holds up the writer for longer than
  * one call, and the writer's batch of appends holds a reader up for that
- * batch only. Without other threads each lock is uncontended and costs
- * a few atomic operations.
+ * batch only. Without other threads each lock is uncontended, a few
+ * atomic operations, but a frame reads each series more than once: a
+ * store that is not shared (store_set_shared) skips them.
  */
 static void
 rd_enter(const struct store *s)
