@@ -420,6 +420,27 @@ cmp_id(const void *a, const void *b)
 }
 
 /*
+ * How many appends ahead write_staged asks the store to load each step
+ * of an append (store_prefetch): far enough for a cache miss to land,
+ * near enough that what it loaded is still there.
+ */
+#define PREFETCH_AHEAD 8
+
+/* Asks the store to load, for the staged sample i, step 0 of its append,
+ * for i - PREFETCH_AHEAD step 1 and for i - 2 * PREFETCH_AHEAD step 2. */
+static void
+prefetch_staged(struct target *t, const uint32_t *fresh, size_t i)
+{
+    const struct target_stage *g = &t->stage;
+
+    for (int step = 0; step < 3; step++, i -= PREFETCH_AHEAD) {
+        if (i < g->nstaged)
+            store_prefetch(t->pool->st, real_id(fresh, g->staged[i].id),
+                           step);
+    }
+}
+
+/*
  * Writes the staged samples in body order, the first of each series only,
  * and returns the tracked series of this scrape (sorted, unique) in *cur,
  * a malloc'd array; the return value is their count.
@@ -442,6 +463,7 @@ write_staged(struct target *t, const uint32_t *fresh, uint32_t **cur)
         const struct staged *s = &g->staged[i];
         uint32_t id = real_id(fresh, s->id);
 
+        prefetch_staged(t, fresh, i + 3 * PREFETCH_AHEAD);
         if (seen[id / 64] & (1ULL << (id % 64))) {
             t->status.duplicates++;
             continue;

@@ -69,6 +69,8 @@ run_dashboard(const struct cli *cli, struct loop *l)
 
     if ((l->dash = startup_dashboard(cli)) == NULL)
         return 2;
+    /* The TUI and --once read the store on the thread that scrapes. */
+    store_set_shared(l->store, false);
     if (l->source != NULL)
         dash_set_remote(l->dash, l->source->client,
                         l->source->min_step_ms);

@@ -3,7 +3,8 @@
  * with PromQL's matcher semantics (a missing label is the empty string),
  * cross-checked against a brute-force evaluation, label listings,
  * retention, the byte budget, id reuse and the release of label strings,
- * and label sets in and out of their encoding (store/lset.h).
+ * and label sets in and out of their encoding (store/lset.h); reads
+ * without locks and appends with prefetch hints.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +188,57 @@ test_read_and_last(void **state)
     assert_true(last.t == 999 * STEP);
     /* A series with no samples has no last sample. */
     assert_false(store_last(f->s, add(f->s, "__name__=y"), INT64_MAX, &last));
+}
+
+/*
+ * A store read without locks (store_set_shared false, as the TUI reads)
+ * and appended to with store_prefetch hints between the appends, as a
+ * scrape's commit does, holds and reads what a plain store does. The
+ * hints go to series with and without samples, to a sealed head and to
+ * ids past the last series, which they ignore.
+ */
+static void
+test_unshared_and_prefetch(void **state)
+{
+    struct fixture *f = *state;
+    struct store *u = store_new(HOUR, 0);
+    struct sample *a = NULL, *b = NULL, la, lb;
+    size_t capa = 0, capb = 0, na, nb;
+    char name[32];
+    uint32_t ids[50];
+
+    store_set_shared(u, false);
+    for (int k = 0; k < 50; k++) {
+        snprintf(name, sizeof(name), "__name__=s%d", k);
+        ids[k] = add(f->s, name);
+        assert_int_equal(add(u, name), ids[k]);
+    }
+    for (int64_t i = 0; i < 300; i++) {
+        for (int k = 0; k < 50; k++) {
+            for (int step = 0; step < 3; step++) {
+                store_prefetch(u, ids[(k + 8 * (3 - step)) % 50], step);
+                store_prefetch(u, ids[49] + 1000, step);
+            }
+            assert_int_equal(store_append(f->s, ids[k], i * STEP,
+                                          (double)(i * k)), 0);
+            assert_int_equal(store_append(u, ids[k], i * STEP,
+                                          (double)(i * k)), 0);
+        }
+    }
+    for (int k = 0; k < 50; k++) {
+        na = store_read(f->s, ids[k], 10 * STEP, 290 * STEP, &a, &capa);
+        nb = store_read(u, ids[k], 10 * STEP, 290 * STEP, &b, &capb);
+        assert_int_equal(na, 281);
+        assert_int_equal(nb, na);
+        assert_memory_equal(a, b, na * sizeof(*a));
+        assert_true(b[0].t == 10 * STEP && b[0].v == 10.0 * k);
+        assert_true(store_last(f->s, ids[k], 150 * STEP, &la));
+        assert_true(store_last(u, ids[k], 150 * STEP, &lb));
+        assert_true(la.t == lb.t && la.v == lb.v && lb.v == 150.0 * k);
+    }
+    free(a);
+    free(b);
+    store_free(u);
 }
 
 /* Selects with matchers written as "name op value" strings. */
@@ -729,6 +782,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_append_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_and_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unshared_and_prefetch, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_select_semantics, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_select_random, setup, teardown),

@@ -148,6 +148,7 @@ main(int argc, char **argv)
     struct store_stats ss;
 
     f.st = store_new(60 * 60000LL, 0);
+    store_set_shared(f.st, false);      /* as the TUI reads it */
     f.per = NH * 3 - 1 + NH * (NLE + 1) + 5 + synthetic;
     f.ntargets = ntargets;
     f.s = xcalloc(ntargets * f.per, sizeof(*f.s));
