@@ -1,8 +1,10 @@
 /*
- * XOR chunks: every sample written comes back bit for bit (signed zeros,
- * NaN payloads including the staleness marker, infinities, extremes,
- * denormals), with regular, irregular, huge and negative timestamp steps;
- * the sample and byte caps hold; regular data compresses as Gorilla says.
+ * Chunks, XOR and integer: every sample written comes back bit for bit
+ * (signed zeros, NaN payloads including the staleness marker, infinities,
+ * extremes, denormals, integers up to and past 2^53, integers and
+ * fractions mixed), with regular, irregular, huge and negative timestamp
+ * steps; the first value picks the encoding; the sample and byte caps
+ * hold; regular data takes the bits the encodings' grammars say.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,10 +44,12 @@ from_bits(uint64_t b)
 
 /*
  * Writes n samples into as many chunks as needed, seals each into a chunk
- * log and reads them back from there.
+ * log and reads them back from there; the first chunk is of kind first
+ * (an enum chunk_kind, or -1 for either).
  */
 static void
-round_trip(const int64_t *ts, const double *vs, size_t n)
+round_trip_kind(const int64_t *ts, const double *vs, size_t n,
+                int first)
 {
     struct chunklog *l = chunklog_new();
     size_t i = 0;
@@ -66,6 +70,8 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
         chunkpool_put(pool, head);
         assert_int_equal(c->n, i - start);
         assert_true(c->mint == ts[start] && c->maxt == ts[i - 1]);
+        if (start == 0 && first >= 0)
+            assert_int_equal(c->kind, first);
         chunk_iter_init(&it, c);
         while (chunk_iter_next(&it, &t, &v)) {
             assert_true(t == ts[start + k]);
@@ -77,6 +83,24 @@ round_trip(const int64_t *ts, const double *vs, size_t n)
     }
     assert_int_equal(chunklog_used(l), 0);
     chunklog_free(l);
+}
+
+/* The same at a 15 s step. */
+static void
+round_trip_values(const double *vs, size_t n, enum chunk_kind first)
+{
+    int64_t *ts = malloc(n * sizeof(*ts));
+
+    for (size_t i = 0; i < n; i++)
+        ts[i] = 1700000000000LL + (int64_t)i * 15000;
+    round_trip_kind(ts, vs, n, first);
+    free(ts);
+}
+
+static void
+round_trip(const int64_t *ts, const double *vs, size_t n)
+{
+    round_trip_kind(ts, vs, n, -1);
 }
 
 static void
@@ -96,7 +120,10 @@ test_edge_values(void **state)
     (void)state;
     for (size_t i = 0; i < n; i++)
         ts[i] = 1700000000000LL + (int64_t)i * 15000;
-    round_trip(ts, vs, n);
+    /* 0.0 first: an integer chunk, every other value an escape. */
+    round_trip_kind(ts, vs, n, CHUNK_INT);
+    /* -0.0 first: an XOR chunk. */
+    round_trip_kind(ts + 1, vs + 1, n - 1, CHUNK_XOR);
 }
 
 static void
@@ -114,8 +141,11 @@ test_timestamps(void **state)
 
     (void)state;
     for (size_t i = 0; i < n; i++)
-        vs[i] = (double)i * 1.5;
+        vs[i] = (double)i * 1.5 + 0.25;
     round_trip(ts, vs, n);
+    for (size_t i = 0; i < n; i++)
+        vs[i] = (double)(i * i);
+    round_trip_kind(ts, vs, n, CHUNK_INT);
 }
 
 /* Irregular steps and noisy values over many chunks. */
@@ -169,14 +199,177 @@ test_caps(void **state)
     c = chunk_new(pool);
     memset(&e, 0, sizeof(e));
     for (n = 0; !chunk_full(c); n++)
-        c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.0);
+        c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.5);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
+    assert_int_equal(c->kind, CHUNK_XOR);
     /*
      * 128 bits for the first sample, the 17-bit bucket for the first
      * delta, then one bit for the timestamp and one for the value each.
      */
     assert_int_equal(c->nbits, 128 + (3 + 17) + 1 + 118 * 2);
     chunkpool_put(pool, c);
+
+    /* The same with an integer: the first value is "10" and 2 bits. */
+    c = chunk_new(pool);
+    memset(&e, 0, sizeof(e));
+    for (n = 0; !chunk_full(c); n++)
+        c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.0);
+    assert_int_equal(n, CHUNK_MAX_SAMPLES);
+    assert_int_equal(c->kind, CHUNK_INT);
+    assert_int_equal(c->nbits, 64 + (2 + 2) + (3 + 17) + 1 + 118 * 2);
+    chunkpool_put(pool, c);
+}
+
+/* Integer series of every shape come back bit for bit. */
+static void
+test_int_values(void **state)
+{
+    const double p53 = 9007199254740992.0;     /* 2^53 */
+    enum { N = 600 };
+    double vs[N];
+
+    (void)state;
+    /* Constant, then counters at a steady and a rounded rate. */
+    for (size_t i = 0; i < N; i++)
+        vs[i] = 42;
+    round_trip_values(vs, N, CHUNK_INT);
+    for (size_t i = 0; i < N; i++)
+        vs[i] = floor(1.5 * (double)i) + 1e6;
+    round_trip_values(vs, N, CHUNK_INT);
+    /* Deltas across every bucket, both signs, and negative values. */
+    for (size_t i = 0; i < N; i++) {
+        int64_t d = (int64_t)1 << (i % 53);
+
+        vs[i] = (double)((i % 3 == 0 ? -d : d) - 1000);
+    }
+    round_trip_values(vs, N, CHUNK_INT);
+    /* At and around 2^53, where deltas span the widest bucket. */
+    for (size_t i = 0; i < N; i++)
+        vs[i] = i % 2 ? p53 - (double)(i % 5) : -p53 + (double)(i % 7);
+    round_trip_values(vs, N, CHUNK_INT);
+    /* Past 2^53 integers escape: 2^53 + 2, 2^60, 2^63, -2^64. */
+    for (size_t i = 0; i < N; i++) {
+        static const double big[] = { 9007199254740994.0, 0x1p60, 0x1p63,
+                                      -0x1p64, 7.0 };
+
+        vs[i] = big[i % 5];
+    }
+    round_trip_values(vs + 4, N - 4, CHUNK_INT);
+    round_trip_values(vs, N, CHUNK_XOR);
+}
+
+/* Integers mixed with fractions and every special value: escapes. */
+static void
+test_int_escapes(void **state)
+{
+    static const uint64_t special[] = {
+        0x7ff0000000000002ULL,      /* Prometheus's staleness marker */
+        0x7ff8000000000001ULL,      /* NaN as Go's math.NaN() */
+        0xfff8000000000000ULL,      /* a negative quiet NaN */
+        0x7ff4000000000000ULL,      /* a signalling NaN */
+        0x7ff0000000000000ULL,      /* +Inf */
+        0xfff0000000000000ULL,      /* -Inf */
+        0x8000000000000000ULL,      /* -0.0 */
+        0x0000000000000000ULL,      /* 0 */
+        0x0000000000000001ULL,      /* the smallest denormal */
+    };
+    enum { N = 500, NS = sizeof(special) / sizeof(special[0]) };
+    double vs[N];
+
+    (void)state;
+    /* Alternating integers and fractions. */
+    for (size_t i = 0; i < N; i++)
+        vs[i] = i % 2 ? (double)i * 0.75 + 0.1 : (double)(i * 10);
+    round_trip_values(vs, N, CHUNK_INT);
+    /* A counter with a special value every few samples, and runs. */
+    for (size_t i = 0; i < N; i++) {
+        vs[i] = (double)(i * 7);
+        if (i % 5 == 3)
+            vs[i] = from_bits(special[(i / 5) % NS]);
+        if (i >= 300 && i < 310)
+            vs[i] = from_bits(special[0]);
+    }
+    round_trip_values(vs, N, CHUNK_INT);
+    /* Every pair of special values in a row after an integer. */
+    for (size_t a = 0; a < NS; a++) {
+        for (size_t b = 0; b < NS; b++) {
+            double pair[5] = { 3, from_bits(special[a]),
+                               from_bits(special[b]), 4, 6 };
+
+            round_trip_values(pair, 5, CHUNK_INT);
+        }
+    }
+}
+
+/* A counter that grows by 1.5 a scrape, as the farm's do: its delta
+ * alternates 1, 2, so its delta-of-delta is -1 or 1, "10" and 2 bits;
+ * the XOR encoding of the same values takes several times that. */
+static void
+test_int_size(void **state)
+{
+    struct chunk *c = chunk_new(pool), *x = chunk_new(pool);
+    struct chunk_enc e, f;
+    size_t n;
+
+    (void)state;
+    memset(&e, 0, sizeof(e));
+    memset(&f, 0, sizeof(f));
+    for (n = 0; !chunk_full(c); n++) {
+        double v = floor(1.5 * (double)n) + 1000;
+
+        c = chunk_append(pool, c, &e, (int64_t)n * 15000, v);
+        /* The same values nudged to fractions, in an XOR chunk. */
+        x = chunk_append(pool, x, &f, (int64_t)n * 15000, v + 0.5);
+    }
+    assert_int_equal(n, CHUNK_MAX_SAMPLES);
+    /*
+     * The first value, 1000: "11110" and 13 bits. The second sample: the
+     * 17-bit timestamp bucket, and a delta-of-delta of 1 ("10" + 2).
+     * Then per sample the timestamp's "0", and "10" + 2 bits for the
+     * value but where the delta repeats ("0"), which it never does.
+     */
+    assert_int_equal(c->kind, CHUNK_INT);
+    assert_int_equal(c->nbits, 64 + 18 + 20 + 4 + 118 * (1 + 4));
+    assert_int_equal(x->kind, CHUNK_XOR);
+    assert_true(x->nbits > 2 * c->nbits);
+    chunkpool_put(pool, c);
+    chunkpool_put(pool, x);
+}
+
+/* The byte cap binds for wide integer deltas and for escapes. */
+static void
+test_int_caps(void **state)
+{
+    enum { N = 1000 };
+    double *vs = malloc(N * sizeof(*vs));
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+    (void)state;
+    for (int pass = 0; pass < 2; pass++) {
+        struct chunk *c = chunk_new(pool);
+        struct chunk_enc e;
+        size_t n = 0;
+
+        memset(&e, 0, sizeof(e));
+        for (size_t i = 0; i < N; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            /* Pass 0: integers of 53 random bits and sign; pass 1: an
+             * integer first, then random bit patterns. */
+            vs[i] = pass == 0 ? (double)((int64_t)(x >> 10) - (1LL << 53))
+                              : i == 0 ? 1.0 : from_bits(x);
+        }
+        while (!chunk_full(c)) {
+            c = chunk_append(pool, c, &e, (int64_t)n * 1000, vs[n]);
+            n++;
+        }
+        assert_int_equal(c->kind, CHUNK_INT);
+        assert_true(n < CHUNK_MAX_SAMPLES);
+        assert_true(c->cap <= CHUNK_MAX_BYTES);
+        assert_true(c->nbits <= (uint32_t)c->cap * 8);
+        chunkpool_put(pool, c);
+        round_trip_values(vs, N, CHUNK_INT);
+    }
+    free(vs);
 }
 
 /* Sealed chunks take their used bytes, 8-aligned, and free segments. */
@@ -194,7 +387,7 @@ test_log(void **state)
 
         memset(&e, 0, sizeof(e));
         for (int64_t i = 0; i < 120; i++)
-            c = chunk_append(pool, c, &e, i * 15000, (double)k);
+            c = chunk_append(pool, c, &e, i * 15000, (double)k + 0.5);
         sealed[k] = chunklog_add(l, c);
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
         chunkpool_put(pool, c);
@@ -213,7 +406,7 @@ test_log(void **state)
 
         chunk_iter_init(&it, sealed[k]);
         for (int64_t i = 0; chunk_iter_next(&it, &t, &v); i++)
-            assert_true(t == i * 15000 && v == (double)k);
+            assert_true(t == i * 15000 && v == (double)k + 0.5);
         chunklog_release(l, sealed[k]);
     }
     assert_int_equal(chunklog_used(l), 0);
@@ -228,6 +421,10 @@ main(void)
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_int_values),
+        cmocka_unit_test(test_int_escapes),
+        cmocka_unit_test(test_int_size),
+        cmocka_unit_test(test_int_caps),
         cmocka_unit_test(test_log),
     };
 
