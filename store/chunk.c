@@ -1,6 +1,7 @@
 /*
- * Chunk encoding. The first timestamp is written raw (64 bits), the first
- * value raw in an XOR chunk and as an integer code in an integer one;
+ * Chunk encoding. The first timestamp is the header's mint and takes no
+ * data; the first value is written raw in an XOR chunk and as an integer
+ * code in an integer one;
  * each later sample as a delta-of-delta timestamp in variable-width
  * buckets and its value as an XOR with the previous one or, in an
  * integer chunk, an integer delta-of-delta in buckets of its own. It does
@@ -400,7 +401,7 @@ need_bits(const struct chunk *c, const struct chunk_enc *e, int64_t t,
     int64_t v;
 
     if (c->n == 0)
-        return 64 + (as_int(bits, &v) ? code_bits(&int_dod, v) : 64);
+        return as_int(bits, &v) ? code_bits(&int_dod, v) : 64;
     return code_bits(&ts_dod,
                      (int64_t)((uint64_t)t - (uint64_t)e->t - e->delta))
            + value_bits(c, e, bits);
@@ -421,7 +422,6 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
         /* The first value picks the encoding; an integer is written as
          * its delta from 0. */
         c->kind = as_int(bits, &i) ? CHUNK_INT : CHUNK_XOR;
-        put_bits(c, (uint64_t)t, 64);
         if (c->kind == CHUNK_INT)
             put_code(c, &int_dod, i);
         else
@@ -587,7 +587,7 @@ chunk_iter_next(struct chunk_iter *it, int64_t *t, double *v)
     if (it->i >= it->c->n)
         return false;
     if (it->i == 0) {
-        it->st.t = (int64_t)get_bits(it, 64);
+        it->st.t = it->c->mint;
         if (it->c->kind == CHUNK_INT) {
             double first;
 

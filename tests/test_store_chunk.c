@@ -184,10 +184,12 @@ test_caps(void **state)
 
     (void)state;
     memset(&e, 0, sizeof(e));
-    /* Random 64-bit patterns cost ~77 bits each: the byte cap binds. */
+    /* Random 64-bit patterns cost 66-77 bits each and the jittered
+     * timestamps 16: the byte cap binds. */
     while (!chunk_full(c)) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        c = chunk_append(pool, c, &e, (int64_t)n * 1000, from_bits(x));
+        c = chunk_append(pool, c, &e, (int64_t)n * 1000 + (x >> 60),
+                         from_bits(x));
         n++;
     }
     assert_true(n < CHUNK_MAX_SAMPLES);
@@ -203,10 +205,11 @@ test_caps(void **state)
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     assert_int_equal(c->kind, CHUNK_XOR);
     /*
-     * 128 bits for the first sample, the 17-bit bucket for the first
-     * delta, then one bit for the timestamp and one for the value each.
+     * 64 bits for the first value (its timestamp is the header's mint),
+     * the 17-bit bucket for the first delta, then one bit for the
+     * timestamp and one for the value each.
      */
-    assert_int_equal(c->nbits, 128 + (3 + 17) + 1 + 118 * 2);
+    assert_int_equal(c->nbits, 64 + (3 + 17) + 1 + 118 * 2);
     chunkpool_put(pool, c);
 
     /* The same with an integer: the first value is "10" and 2 bits. */
@@ -216,7 +219,7 @@ test_caps(void **state)
         c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.0);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     assert_int_equal(c->kind, CHUNK_INT);
-    assert_int_equal(c->nbits, 64 + (2 + 2) + (3 + 17) + 1 + 118 * 2);
+    assert_int_equal(c->nbits, (2 + 2) + (3 + 17) + 1 + 118 * 2);
     chunkpool_put(pool, c);
 }
 
@@ -329,7 +332,7 @@ test_int_size(void **state)
      * value but where the delta repeats ("0"), which it never does.
      */
     assert_int_equal(c->kind, CHUNK_INT);
-    assert_int_equal(c->nbits, 64 + 18 + 20 + 4 + 118 * (1 + 4));
+    assert_int_equal(c->nbits, 18 + 20 + 4 + 118 * (1 + 4));
     assert_int_equal(x->kind, CHUNK_XOR);
     assert_true(x->nbits > 2 * c->nbits);
     chunkpool_put(pool, c);
@@ -392,11 +395,11 @@ test_log(void **state)
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
         chunkpool_put(pool, c);
     }
-    /* 385 bits: 49 bytes of data after the 32-byte header, 88 in all. */
-    per = (sizeof(struct chunk) + 49 + 7) / 8 * 8;
-    assert_int_equal(per, 88);
+    /* 321 bits: 41 bytes of data after the 32-byte header, 80 in all. */
+    per = (sizeof(struct chunk) + 41 + 7) / 8 * 8;
+    assert_int_equal(per, 80);
     assert_int_equal(chunklog_used(l), n * per);
-    /* 176,000 bytes fit one 256 KiB segment. */
+    /* 160,000 bytes fit one 256 KiB segment. */
     assert_true(chunklog_held(l) >= CHUNKLOG_SEGMENT
                 && chunklog_held(l) < 2 * CHUNKLOG_SEGMENT);
     for (size_t k = 0; k < n; k++) {

@@ -160,14 +160,17 @@ test_store_reuse(void **state)
     (void)state;
     make_series(s, ids);
     /* Heads grow and seal ten times over: the pool holds what the first
-     * round needed (what the log holds grows as it must). */
+     * round needed (what the log holds grows as it must), give or take
+     * the partly free pages of some 60 size classes, which swing with
+     * the phase of the seals (0.87-1.11 MB over twenty rounds, with no
+     * growth, when these values became 8 bytes a chunk smaller). */
     fill(s, ids, 0, 240);
     store_get_stats(s, &st);
     first = st.head_bytes + st.spare;
     fill(s, ids, 240, 1200);
     store_get_stats(s, &st);
     later = st.head_bytes + st.spare;
-    assert_true(later <= first + 2 * PAGE);
+    assert_true(later <= first + 4 * PAGE);
     /* gc drops every series: their heads go back, and the pages; the
      * log keeps its open segment. */
     store_gc(s, 1200 * STEP + 2 * 3600 * 1000);
