@@ -16,10 +16,10 @@
 
 #include "store/chunkpool.h"
 
-/* Largest encoding of one sample: '1111' + 64 bits, then an integer
+/* Largest encoding of one sample: '11111' + 64 bits, then an integer
  * chunk's '111111' + 64 bits, or its escape '110' and an XOR in a new
  * window, '11' + 5 + 6 + 64. */
-#define WORST_BITS (4 + 64 + 3 + 2 + 5 + 6 + 64)
+#define WORST_BITS (5 + 64 + 3 + 2 + 5 + 6 + 64)
 #define FIRST_CAP  32
 
 static uint64_t
@@ -178,8 +178,16 @@ struct buckets {
     unsigned width[BUCKETS_MAX];
 };
 
-/* dod ::= "0" | "10" int14 | "110" int17 | "1110" int20 | "1111" int64 */
-static const struct buckets ts_dod = { 4, { 14, 17, 20, 64 } };
+/*
+ * dod ::= "0" | "10" int6 | "110" int14 | "1110" int17 | "11110" int20
+ *       | "11111" int64
+ * Gorilla's buckets with one for jitter in front: a scrape's timestamp is
+ * when it started, a few ms off its schedule now and then, and a dod of
+ * -32..31 ms takes 8 bits instead of 16 (scrapes of node_exporter every
+ * 5 s by a shell loop: 8.8 bits a timestamp instead of 15.6). A first
+ * delta costs a bit more, once a chunk.
+ */
+static const struct buckets ts_dod = { 5, { 6, 14, 17, 20, 64 } };
 /*
  * idod ::= "0" | "10" int2 | "110" escape xor | "1110" int6 | "11110" int13
  *        | "111110" int20 | "111111" int64

@@ -209,7 +209,7 @@ test_caps(void **state)
      * the 17-bit bucket for the first delta, then one bit for the
      * timestamp and one for the value each.
      */
-    assert_int_equal(c->nbits, 64 + (3 + 17) + 1 + 118 * 2);
+    assert_int_equal(c->nbits, 64 + (4 + 17) + 1 + 118 * 2);
     chunkpool_put(pool, c);
 
     /* The same with an integer: the first value is "10" and 2 bits. */
@@ -219,8 +219,39 @@ test_caps(void **state)
         c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.0);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     assert_int_equal(c->kind, CHUNK_INT);
-    assert_int_equal(c->nbits, (2 + 2) + (3 + 17) + 1 + 118 * 2);
+    assert_int_equal(c->nbits, (2 + 2) + (4 + 17) + 1 + 118 * 2);
     chunkpool_put(pool, c);
+}
+
+/* Timestamps a few ms off a 10 s schedule, as scrapes start: a dod of
+ * -32..31 takes "10" and 6 bits, 0 takes "0". */
+static void
+test_jitter(void **state)
+{
+    struct chunk *c = chunk_new(pool);
+    struct chunk_enc e;
+    int64_t ts[CHUNK_MAX_SAMPLES];
+    double vs[CHUNK_MAX_SAMPLES];
+    /* The first value; the first delta and the value's "0". */
+    size_t want = 64 + (4 + 17) + 1;
+    uint64_t x = 7;
+
+    (void)state;
+    memset(&e, 0, sizeof(e));
+    for (size_t i = 0; i < CHUNK_MAX_SAMPLES; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        ts[i] = 1700000000000LL + (int64_t)i * 10000 + (int64_t)(x >> 61);
+        vs[i] = 0.5;
+        c = chunk_append(pool, c, &e, ts[i], vs[i]);
+        if (i >= 2) {
+            int64_t dod = ts[i] - 2 * ts[i - 1] + ts[i - 2];
+
+            want += (dod == 0 ? 1 : 2 + 6) + 1;
+        }
+    }
+    assert_int_equal(c->nbits, want);
+    chunkpool_put(pool, c);
+    round_trip(ts, vs, CHUNK_MAX_SAMPLES);
 }
 
 /* Integer series of every shape come back bit for bit. */
@@ -327,12 +358,13 @@ test_int_size(void **state)
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     /*
      * The first value, 1000: "11110" and 13 bits. The second sample: the
-     * 17-bit timestamp bucket, and a delta-of-delta of 1 ("10" + 2).
+     * 17-bit timestamp bucket ("1110" + 17), and a value delta-of-delta
+     * of 1 ("10" + 2).
      * Then per sample the timestamp's "0", and "10" + 2 bits for the
      * value but where the delta repeats ("0"), which it never does.
      */
     assert_int_equal(c->kind, CHUNK_INT);
-    assert_int_equal(c->nbits, 18 + 20 + 4 + 118 * (1 + 4));
+    assert_int_equal(c->nbits, 18 + 21 + 4 + 118 * (1 + 4));
     assert_int_equal(x->kind, CHUNK_XOR);
     assert_true(x->nbits > 2 * c->nbits);
     chunkpool_put(pool, c);
@@ -395,7 +427,7 @@ test_log(void **state)
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
         chunkpool_put(pool, c);
     }
-    /* 321 bits: 41 bytes of data after the 32-byte header, 80 in all. */
+    /* 322 bits: 41 bytes of data after the 32-byte header, 80 in all. */
     per = (sizeof(struct chunk) + 41 + 7) / 8 * 8;
     assert_int_equal(per, 80);
     assert_int_equal(chunklog_used(l), n * per);
@@ -424,6 +456,7 @@ main(void)
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_jitter),
         cmocka_unit_test(test_int_values),
         cmocka_unit_test(test_int_escapes),
         cmocka_unit_test(test_int_size),
