@@ -1,6 +1,6 @@
 /*
  * The store: series by id in blocks of 4,096, a hash table from label
- * set to id, postings, and per series a list of XOR chunks (sealed ones
+ * set to id, postings, and per series a list of chunks (sealed ones
  * in the chunk log, then the head in the chunk pool). It parses and prints
  * nothing. It runs past 600 lines: selection and retention both need the
  * series layout, which no other file should see.

@@ -732,10 +732,14 @@ cap_read(struct capture *c, const char *path, size_t scrape)
 }
 
 /* The bits per sample of the chosen series' chunks, their data alone:
- * what the encoding costs, without chunk headers and unused bytes. */
+ * what the encoding costs, without chunk headers and unused bytes. With
+ * regular set, the scrapes' timestamps are put on a grid of their mean
+ * step, so the values' cost shows alone. */
 static double
-cap_bits(const struct capture *c, int integral)
+cap_bits(const struct capture *c, int integral, bool regular)
 {
+    int64_t step = c->nscrapes > 1 ? (c->t[c->nscrapes - 1] - c->t[0])
+                                     / (int64_t)(c->nscrapes - 1) : 0;
     struct chunkpool *p = chunkpool_new();
     size_t bits = 0, n = 0;
 
@@ -756,7 +760,9 @@ cap_bits(const struct capture *c, int integral)
                 chunkpool_put(p, ch);
                 ch = chunk_new(p);
             }
-            ch = chunk_append(p, ch, &e, c->t[j], c->s[i].v[j]);
+            ch = chunk_append(p, ch, &e,
+                              regular ? c->t[0] + (int64_t)j * step : c->t[j],
+                              c->s[i].v[j]);
         }
         bits += ch->nbits;
         n += ch->n;
@@ -790,9 +796,10 @@ cap_store(const struct capture *c, const char *what, int integral)
     }
     store_get_stats(s, &st);
     if (st.samples > 0)
-        printf("  %-15s %5zu series %7zu samples: %5.2f bits/sample encoded,"
-               " chunks %5.2f bytes/sample\n", what, nseries, st.samples,
-               cap_bits(c, integral),
+        printf("  %-15s %4zu series %6zu samples: %5.2f bits/sample"
+               " encoded (%5.2f on a regular grid), chunks %4.2f"
+               " bytes/sample\n", what, nseries, st.samples,
+               cap_bits(c, integral, false), cap_bits(c, integral, true),
                (double)(st.head_bytes + st.sealed_bytes)
                / (double)st.samples);
     store_free(s);
