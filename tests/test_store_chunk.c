@@ -371,6 +371,58 @@ test_int_size(void **state)
     chunkpool_put(pool, x);
 }
 
+/* A random walk through every kind of value, mostly integers, over many
+ * chunks of both kinds: counters that step, reset and jump, gauges that
+ * swing by pages, fractions, special values and integers past 2^53. */
+static void
+test_int_random(void **state)
+{
+    enum { N = 20000 };
+    int64_t *ts = malloc(N * sizeof(*ts));
+    double *vs = malloc(N * sizeof(*vs));
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    double v = 0;
+
+    (void)state;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        switch (x % 16) {
+        case 0:
+            v = 0;                                  /* a reset */
+            break;
+        case 1:
+            v = (double)(int64_t)(x >> 11) - 0x1p52;   /* anywhere */
+            break;
+        case 2:
+            v = from_bits(x);                       /* any bit pattern */
+            break;
+        case 3:
+            v += 0.25;                              /* a fraction */
+            break;
+        case 4:
+            v = from_bits(0x7ff0000000000002ULL);   /* stale */
+            break;
+        case 5:
+            v = 9007199254740992.0 + (double)(x % 4) * 2;  /* 2^53 on */
+            break;
+        case 6:
+            v = 4096.0 * (double)(x % 100000);      /* a byte gauge */
+            break;
+        default:
+            v = isfinite(v) && fabs(v) < 0x1p52 ? floor(v) + (double)(x % 5)
+                                                : 1;
+            break;
+        }
+        vs[i] = v;
+        ts[i] = 1700000000000LL + (int64_t)i * 10000 + (int64_t)(x % 40);
+    }
+    round_trip(ts, vs, N);
+    free(ts);
+    free(vs);
+}
+
 /* The byte cap binds for wide integer deltas and for escapes. */
 static void
 test_int_caps(void **state)
@@ -461,6 +513,7 @@ main(void)
         cmocka_unit_test(test_int_escapes),
         cmocka_unit_test(test_int_size),
         cmocka_unit_test(test_int_caps),
+        cmocka_unit_test(test_int_random),
         cmocka_unit_test(test_log),
     };
 
