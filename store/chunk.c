@@ -207,9 +207,12 @@ static unsigned
 bucket_of(const struct buckets *b, int64_t x)
 {
     for (unsigned k = 0; k + 1 < b->n; k++) {
-        int64_t lim = (int64_t)1 << (b->width[k] - 1);
+        int64_t lim;
 
-        if (b->width[k] > 0 && x >= -lim && x < lim)
+        if (b->width[k] == 0)
+            continue;   /* the escape */
+        lim = (int64_t)1 << (b->width[k] - 1);
+        if (x >= -lim && x < lim)
             return k;
     }
     return b->n - 1;
