@@ -66,9 +66,10 @@ struct hist {
  * 72 bytes, as a million of them are held: the head chunk's encoder
  * state (struct chunk_enc) is kept here packed, enc and the window bits
  * of flags (the integer delta of integer chunks took it past 64 bytes:
- * 8 MB at a million series, against the hundreds of MB it saves), and the label set is a 4-byte slab handle of its encoding
- * (store/lset.h), whose hash the table computes again when it needs it
- * rather than keep it. A free slot has lab == SLAB_NONE.
+ * 8 MB at a million series, against the hundreds of MB they save), and
+ * the label set is a 4-byte slab handle of its encoding (store/lset.h),
+ * whose hash the table computes again when it needs it rather than keep
+ * it. A free slot has lab == SLAB_NONE.
  */
 struct series {
     struct chunk *first, *last; /* oldest chunk, head chunk */

@@ -647,7 +647,7 @@ run_farm(int targets, int minutes)
     store_free(s);
 }
 
-/* --- real scrapes ---------------------------------------------------------- */
+/* --- real scrapes --------------------------------------------------------- */
 
 /* One series of a capture: its key (name and labels as written) and its
  * value in each scrape, NaN where a scrape lacked it. */
