@@ -1,7 +1,10 @@
 /*
- * XOR chunk encoding. The first sample is written raw (64-bit timestamp,
- * 64-bit value); each later one as a delta-of-delta timestamp in a
- * variable-width bucket and its value XOR'd with the previous one. It does
+ * Chunk encoding. The first timestamp is the header's mint and takes no
+ * data; the first value is written raw in an XOR chunk and as an integer
+ * code in an integer one;
+ * each later sample as a delta-of-delta timestamp in variable-width
+ * buckets and its value as an XOR with the previous one or, in an
+ * integer chunk, an integer delta-of-delta in buckets of its own. It does
  * not build an index inside a chunk: chunks are short and read in order.
  */
 #include "store/chunk.h"
@@ -13,12 +16,11 @@
 
 #include "store/chunkpool.h"
 
-/* Largest encoding of one sample: '1111' + 64 bits, '11' + 5 + 6 + 64. */
-#define WORST_BITS (4 + 64 + 2 + 5 + 6 + 64)
+/* Largest encoding of one sample: '11111' + 64 bits, then an integer
+ * chunk's '111111' + 64 bits, or its escape '110' and an XOR in a new
+ * window, '11' + 5 + 6 + 64. */
+#define WORST_BITS (5 + 64 + 3 + 2 + 5 + 6 + 64)
 #define FIRST_CAP  32
-
-/* Bucket widths for delta-of-delta timestamps, after their prefixes. */
-static const unsigned dod_width[] = { 14, 17, 20 };
 
 static uint64_t
 low_mask(unsigned n)
@@ -162,27 +164,116 @@ grow(struct chunkpool *p, struct chunk *c)
     return n;
 }
 
-/* Delta-of-delta: '0', or a prefix of n ones and a zero, then the bits. */
-static void
-put_dod(struct chunk *c, int64_t dod)
+/*
+ * A signed number in variable-width buckets: "0" for zero, else code k
+ * of n, a prefix of k + 1 ones and a zero (the last code's prefix is n
+ * ones, with no zero), then the number in code k's width. The last width
+ * is 64, so every number fits. A width of 0 marks the escape code, which
+ * carries no number.
+ */
+#define BUCKETS_MAX 6
+
+struct buckets {
+    unsigned n;
+    unsigned width[BUCKETS_MAX];
+};
+
+/*
+ * dod ::= "0" | "10" int6 | "110" int14 | "1110" int17 | "11110" int20
+ *       | "11111" int64
+ * Gorilla's buckets with one for jitter in front: a scrape's timestamp is
+ * when it started, a few ms off its schedule now and then, and a dod of
+ * -32..31 ms takes 8 bits instead of 16 (scrapes of node_exporter every
+ * 5 s by a shell loop: 8.8 bits a timestamp instead of 15.6). A first
+ * delta costs a bit more, once a chunk.
+ */
+static const struct buckets ts_dod = { 5, { 6, 14, 17, 20, 64 } };
+/*
+ * idod ::= "0" | "10" int2 | "110" escape xor | "1110" int6 | "11110" int13
+ *        | "111110" int20 | "111111" int64
+ * Measured on the farm's counters and on scrapes of node_exporter and
+ * Prometheus (tests/bench/results/store-intenc.txt): a counter that grows
+ * by a steady rate per scrape, as most do, changes its delta by -1, 0 or
+ * 1 where the rate is rounded to integers (-2..1 fits two bits); request
+ * counters and histogram buckets by tens; byte gauges by thousands and
+ * more, which the escape's XOR often holds in fewer bits, and fractions
+ * need the escape, so it comes early.
+ */
+static const struct buckets int_dod = { 6, { 2, 0, 6, 13, 20, 64 } };
+#define INT_ESCAPE 1    /* int_dod's escape code */
+
+/* The code x takes: the first wide enough, the last one at worst. */
+static unsigned
+bucket_of(const struct buckets *b, int64_t x)
 {
-    if (dod == 0) {
+    for (unsigned k = 0; k + 1 < b->n; k++) {
+        int64_t lim;
+
+        if (b->width[k] == 0)
+            continue;   /* the escape */
+        lim = (int64_t)1 << (b->width[k] - 1);
+        if (x >= -lim && x < lim)
+            return k;
+    }
+    return b->n - 1;
+}
+
+/* Bits of code k's prefix. */
+static unsigned
+prefix_len(const struct buckets *b, unsigned k)
+{
+    return k + 1 < b->n ? k + 2 : b->n;
+}
+
+static size_t
+code_bits(const struct buckets *b, int64_t x)
+{
+    unsigned k;
+
+    if (x == 0)
+        return 1;
+    k = bucket_of(b, x);
+    return prefix_len(b, k) + b->width[k];
+}
+
+/* Code k's prefix. */
+static void
+put_prefix(struct chunk *c, const struct buckets *b, unsigned k)
+{
+    unsigned len = prefix_len(b, k);
+
+    put_bits(c, low_mask(k + 1) << (len - k - 1), len);
+}
+
+static void
+put_code(struct chunk *c, const struct buckets *b, int64_t x)
+{
+    unsigned k;
+
+    if (x == 0) {
         put_bits(c, 0, 1);
         return;
     }
-    for (unsigned k = 0; k < 3; k++) {
-        int64_t lim = (int64_t)1 << (dod_width[k] - 1);
+    k = bucket_of(b, x);
+    put_prefix(c, b, k);
+    put_bits(c, (uint64_t)x & low_mask(b->width[k]), b->width[k]);
+}
 
-        if (dod >= -lim && dod < lim) {
-            /* k+1 ones then a zero: 10, 110, 1110. */
-            put_bits(c, (low_mask(k + 1) << 1), k + 2);
-            put_bits(c, (uint64_t)dod & low_mask(dod_width[k]),
-                     dod_width[k]);
-            return;
-        }
-    }
-    put_bits(c, 0xf, 4);
-    put_bits(c, (uint64_t)dod, 64);
+/* The bits an XOR of x takes, mirroring put_xor. */
+static size_t
+xor_bits(const struct chunk_enc *e, uint64_t x)
+{
+    unsigned lead, trail;
+
+    if (x == 0)
+        return 1;
+    lead = (unsigned)__builtin_clzll(x);
+    trail = (unsigned)__builtin_ctzll(x);
+    if (lead > 31)
+        lead = 31;
+    if (e->leading != 0xff && lead >= e->leading && trail >= e->trailing)
+        return 2 + 64 - e->leading - e->trailing;
+    return 2 + 5 + 6 + 64 - lead - trail;
 }
 
 /* The XOR of a value with the previous one, reusing the window if it fits. */
@@ -213,36 +304,118 @@ put_xor(struct chunk *c, struct chunk_enc *e, uint64_t x)
     put_bits(c, x >> trail, sig);
 }
 
-/* The bits the next sample takes, mirroring put_dod and put_xor. */
+/*
+ * Whether the value with these bits is one an integer chunk holds as an
+ * integer, into *i: finite, at most 2^53 in magnitude (past that doubles
+ * skip integers, and deltas could overflow), and not -0.0, whose sign an
+ * integer would lose.
+ */
+static bool
+as_int(uint64_t bits, int64_t *i)
+{
+    const double lim = 9007199254740992.0;     /* 2^53 */
+    double v;
+
+    memcpy(&v, &bits, sizeof(v));
+    if (!(v >= -lim && v <= lim) || bits == 0x8000000000000000ULL)
+        return false;       /* NaN fails the comparison too */
+    *i = (int64_t)v;
+    return (double)*i == v;
+}
+
+/* An integer's delta-of-delta against the previous value p (an integer
+ * too); unsigned arithmetic, as for timestamps. */
+static int64_t
+int_dod_of(const struct chunk_enc *e, int64_t v, int64_t p)
+{
+    return (int64_t)((uint64_t)v - (uint64_t)p - e->vdelta);
+}
+
+/*
+ * Whether an integer chunk writes bits with the escape: when it or the
+ * value before is not an integer, and when the XOR is the shorter (a
+ * byte gauge's jump of whole pages often is). Into *bits_out the bits it
+ * takes either way.
+ */
+static bool
+int_escapes(const struct chunk_enc *e, uint64_t bits, size_t *bits_out)
+{
+    size_t xor = prefix_len(&int_dod, INT_ESCAPE) + xor_bits(e, bits ^ e->v);
+    size_t code;
+    int64_t v, p;
+
+    if (!as_int(bits, &v) || !as_int(e->v, &p)) {
+        *bits_out = xor;
+        return true;
+    }
+    code = code_bits(&int_dod, int_dod_of(e, v, p));
+    *bits_out = xor < code ? xor : code;
+    return xor < code;
+}
+
+/* The bits a value after the first takes, mirroring put_value. */
+static size_t
+value_bits(const struct chunk *c, const struct chunk_enc *e, uint64_t bits)
+{
+    size_t n;
+
+    if (c->kind == CHUNK_XOR)
+        return xor_bits(e, bits ^ e->v);
+    int_escapes(e, bits, &n);
+    return n;
+}
+
+/*
+ * The integer delta the next value's delta-of-delta is taken against:
+ * from prev to cur when both are integers, else 0 (after a staleness
+ * marker or a fraction the old rate is no guide).
+ */
+static uint64_t
+int_delta(uint64_t prev, uint64_t cur)
+{
+    int64_t p, v;
+
+    return as_int(prev, &p) && as_int(cur, &v) ? (uint64_t)v - (uint64_t)p
+                                               : 0;
+}
+
+/*
+ * A value after the first. In an integer chunk an integer that follows
+ * an integer is a delta-of-delta, unless the escape and an XOR with the
+ * previous value's bits is shorter; anything else takes the escape.
+ */
+static void
+put_value(struct chunk *c, struct chunk_enc *e, uint64_t bits)
+{
+    uint64_t delta;
+    size_t n;
+
+    if (c->kind == CHUNK_XOR) {
+        put_xor(c, e, bits ^ e->v);
+        return;
+    }
+    delta = int_delta(e->v, bits);
+    if (int_escapes(e, bits, &n)) {
+        put_prefix(c, &int_dod, INT_ESCAPE);
+        put_xor(c, e, bits ^ e->v);
+    } else {
+        put_code(c, &int_dod, (int64_t)(delta - e->vdelta));
+    }
+    e->vdelta = delta;
+}
+
+/* The bits the next sample takes, mirroring chunk_append. */
 static size_t
 need_bits(const struct chunk *c, const struct chunk_enc *e, int64_t t,
           uint64_t bits)
 {
-    int64_t dod;
-    uint64_t x = bits ^ e->v;
-    size_t n = 4 + 64;
-    unsigned lead, trail;
+    int64_t v;
 
     if (c->n == 0)
-        return 128;
-    dod = (int64_t)((uint64_t)t - (uint64_t)e->t - e->delta);
-    for (unsigned k = 3; k-- > 0;) {
-        int64_t lim = (int64_t)1 << (dod_width[k] - 1);
-
-        if (dod >= -lim && dod < lim)
-            n = k + 2 + dod_width[k];
-    }
-    if (dod == 0)
-        n = 1;
-    if (x == 0)
-        return n + 1;
-    lead = (unsigned)__builtin_clzll(x);
-    trail = (unsigned)__builtin_ctzll(x);
-    if (lead > 31)
-        lead = 31;
-    if (e->leading != 0xff && lead >= e->leading && trail >= e->trailing)
-        return n + 2 + 64 - e->leading - e->trailing;
-    return n + 2 + 5 + 6 + 64 - lead - trail;
+        return as_int(bits, &v) ? code_bits(&int_dod, v) : 64;
+    return code_bits(&ts_dod,
+                     (int64_t)((uint64_t)t - (uint64_t)e->t - e->delta))
+           + value_bits(c, e, bits);
 }
 
 struct chunk *
@@ -251,21 +424,29 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
 {
     uint64_t bits, delta;
 
+    int64_t i = 0;
+
     memcpy(&bits, &v, sizeof(bits));
     while (room_bits(c) < need_bits(c, e, t, bits))
         c = grow(p, c);
     if (c->n == 0) {
-        put_bits(c, (uint64_t)t, 64);
-        put_bits(c, bits, 64);
+        /* The first value picks the encoding; an integer is written as
+         * its delta from 0. */
+        c->kind = as_int(bits, &i) ? CHUNK_INT : CHUNK_XOR;
+        if (c->kind == CHUNK_INT)
+            put_code(c, &int_dod, i);
+        else
+            put_bits(c, bits, 64);
         e->delta = 0;
+        e->vdelta = 0;
         e->leading = 0xff;
         e->trailing = 0;
         c->mint = t;
     } else {
         /* Unsigned arithmetic: deltas wrap exactly and round-trip. */
         delta = (uint64_t)t - (uint64_t)e->t;
-        put_dod(c, (int64_t)(delta - e->delta));
-        put_xor(c, e, bits ^ e->v);
+        put_code(c, &ts_dod, (int64_t)(delta - e->delta));
+        put_value(c, e, bits);
         e->delta = delta;
     }
     e->t = t;
@@ -324,28 +505,37 @@ peek64(const struct chunk_iter *it)
     return w;
 }
 
-/* dod ::= "0" | "10" int14 | "110" int17 | "1110" int20 | "1111" int64 */
-static int64_t
-get_dod(struct chunk_iter *it)
+/* A code of b into *x (see struct buckets); false for the escape. */
+static bool
+get_code(struct chunk_iter *it, const struct buckets *b, int64_t *x)
 {
     uint64_t w = peek64(it), raw;
-    unsigned k, width;
+    unsigned k, len, width;
 
     if ((w >> 63) == 0) {
         it->pos += 1;
-        return 0;
+        *x = 0;
+        return true;
     }
     k = ~w == 0 ? 64 : (unsigned)__builtin_clzll(~w);  /* leading ones */
-    if (k >= 4) {
-        it->pos += 4;
-        return (int64_t)get_bits(it, 64);
+    k = (k < b->n ? k : b->n) - 1;
+    len = prefix_len(b, k);
+    width = b->width[k];
+    if (width == 0) {
+        it->pos += len;
+        return false;
     }
-    width = dod_width[k - 1];
-    raw = (w << (k + 1)) >> (64 - width);
-    it->pos += k + 1 + width;
-    if (raw >> (width - 1))                 /* sign-extend */
+    if (len + width > 64) {
+        it->pos += len;
+        raw = get_bits(it, width);
+    } else {
+        raw = (w << len) >> (64 - width);
+        it->pos += len + width;
+    }
+    if (width < 64 && raw >> (width - 1))      /* sign-extend */
         raw |= ~low_mask(width);
-    return (int64_t)raw;
+    *x = (int64_t)raw;
+    return true;
 }
 
 /* xor ::= "0" | "10" bits(window) | "11" uint5 uint6 bits(new window) */
@@ -374,18 +564,55 @@ get_xor(struct chunk_iter *it)
     e->v ^= get_bits(it, sig) << e->trailing;
 }
 
+/* A value after the first, as put_value wrote it. */
+static void
+get_value(struct chunk_iter *it)
+{
+    struct chunk_enc *e = &it->st;
+    int64_t dod;
+    double v;
+
+    if (it->c->kind == CHUNK_INT) {
+        uint64_t prev = e->v;
+
+        if (get_code(it, &int_dod, &dod)) {
+            /* The previous value is an integer: put_value saw to it. */
+            memcpy(&v, &e->v, sizeof(v));
+            e->vdelta += (uint64_t)dod;
+            v = (double)(int64_t)((uint64_t)(int64_t)v + e->vdelta);
+            memcpy(&e->v, &v, sizeof(v));
+            return;
+        }
+        get_xor(it);
+        e->vdelta = int_delta(prev, e->v);
+        return;
+    }
+    get_xor(it);
+}
+
 bool
 chunk_iter_next(struct chunk_iter *it, int64_t *t, double *v)
 {
+    int64_t x;
+
     if (it->i >= it->c->n)
         return false;
     if (it->i == 0) {
-        it->st.t = (int64_t)get_bits(it, 64);
-        it->st.v = get_bits(it, 64);
+        it->st.t = it->c->mint;
+        if (it->c->kind == CHUNK_INT) {
+            double first;
+
+            get_code(it, &int_dod, &x);
+            first = (double)x;
+            memcpy(&it->st.v, &first, sizeof(first));
+        } else {
+            it->st.v = get_bits(it, 64);
+        }
     } else {
-        it->st.delta += (uint64_t)get_dod(it);
+        get_code(it, &ts_dod, &x);
+        it->st.delta += (uint64_t)x;
         it->st.t = (int64_t)((uint64_t)it->st.t + it->st.delta);
-        get_xor(it);
+        get_value(it);
     }
     it->i++;
     *t = it->st.t;

@@ -1,10 +1,17 @@
 /*
- * Compressed chunks of (timestamp ms, float64) samples, encoded the way
- * Gorilla and Prometheus's XOR chunks are: delta-of-delta timestamps and
- * XOR'd values with a leading/trailing-zero window. Values round-trip bit
- * for bit (NaN payloads included). A chunk knows nothing of series; the
- * store links chunks into a per-series list, oldest first, through next.
- * The header is 32 bytes, since a million series hold three chunks each.
+ * Compressed chunks of (timestamp ms, float64) samples: delta-of-delta
+ * timestamps, and values in one of two encodings picked by the chunk's
+ * first value. An XOR chunk stores them the way Gorilla and Prometheus's
+ * XOR chunks do, each XOR'd with the one before in a leading/trailing-zero
+ * window. An integer chunk, for series whose first value is an integer
+ * (counters, histogram buckets, byte gauges), stores each integer value
+ * as the delta-of-delta of the integers, as the timestamps are, and any
+ * other value (a fraction, NaN, a staleness marker, an infinity, -0.0, an
+ * integer past 2^53) as an escape code and its XOR with the value before.
+ * Values round-trip bit for bit in both (NaN payloads included). A chunk
+ * knows nothing of series; the store links chunks into a per-series list,
+ * oldest first, through next. The header is 32 bytes, since a million
+ * series hold three chunks each.
  *
  * Ownership: a chunk being written lives in a chunk pool
  * (store/chunkpool.h): the caller holds one from chunk_new until it gives
@@ -25,10 +32,17 @@
 #define CHUNK_MAX_SAMPLES 120
 #define CHUNK_MAX_BYTES   1024
 
+/* How a chunk's values are encoded, fixed by its first sample. */
+enum chunk_kind {
+    CHUNK_XOR,          /* XOR with the previous value's bits */
+    CHUNK_INT,          /* delta-of-delta of integers, escapes XOR'd */
+};
+
 struct chunk {
     struct chunk *next;             /* the next newer chunk of the series */
     int64_t mint, maxt;             /* first and last timestamp */
-    uint16_t n;                     /* samples */
+    uint8_t n;                      /* samples */
+    uint8_t kind;                   /* enum chunk_kind */
     uint16_t cap;                   /* bytes of data */
     uint16_t nbits;                 /* bits of data written */
     uint16_t seg;                   /* chunk log segment once sealed,
@@ -41,6 +55,8 @@ struct chunk_enc {
     int64_t t;          /* last timestamp */
     uint64_t v;         /* last value's bits */
     uint64_t delta;     /* last timestamp delta (mod 2^64) */
+    uint64_t vdelta;    /* integer chunks: the last integer delta (mod
+                           2^64), 0 when either value was not an integer */
     uint8_t leading;    /* XOR window; 0xff: none yet */
     uint8_t trailing;
 };
@@ -52,6 +68,8 @@ struct chunk_iter {
     uint16_t i;         /* samples read */
     struct chunk_enc st;
 };
+
+_Static_assert(CHUNK_MAX_SAMPLES <= UINT8_MAX, "n counts a chunk's samples");
 
 struct chunkpool;
 

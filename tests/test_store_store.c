@@ -573,16 +573,18 @@ test_retention(void **state)
     assert_true(store_last(f->s, a, INT64_MAX, &(struct sample){ 0, 0 }));
 }
 
-/* Fills a store: series "old" with samples older than all of "young". */
+/* Fills a store: series "old" with samples older than all of "young".
+ * The values are fractions: XOR chunks, whose sizes the budgets below
+ * were set for (an integer chunk of a steady counter takes a fifth). */
 static void
 fill_two(struct store *s, uint32_t *old, uint32_t *young)
 {
     *old = add(s, "__name__=old");
     *young = add(s, "__name__=young");
     for (int64_t i = 0; i < 1000; i++) {
-        assert_int_equal(store_append(s, *old, i * STEP, (double)i), 0);
+        assert_int_equal(store_append(s, *old, i * STEP, i + 0.5), 0);
         assert_int_equal(store_append(s, *young, (1000 + i) * STEP,
-                                      (double)i), 0);
+                                      i + 0.5), 0);
     }
 }
 
@@ -630,7 +632,7 @@ test_budget(void **state)
     assert_true(store_read(t, young, 0, INT64_MAX, &buf, &cap) < 1000);
     /* Appends still follow the newest sample, though its chunk is gone. */
     assert_int_equal(store_append(t, old, 999 * STEP, 0.0), -1);
-    assert_int_equal(store_append(t, old, 999 * STEP, 999.0), 0);
+    assert_int_equal(store_append(t, old, 999 * STEP, 999.5), 0);
     assert_int_equal(store_append(t, old, 3000 * STEP, 1.0), 0);
     free(buf);
     store_free(t);

@@ -9,9 +9,14 @@
  * select and read figures. Then the scale benchmark's shape: 1,000
  * targets of 1,000 series every 10 s for two hours at a one-hour
  * retention, printing the store's bytes and the process's RSS every ten
- * simulated minutes (`bench_store farm [targets]` runs that alone). It
- * prints figures only and asserts nothing about time.
+ * simulated minutes (`bench_store farm [targets [minutes]]` runs that
+ * alone, for two hours or as many minutes). `bench_store capture DIR...`
+ * replays real scrapes instead: each DIR holds one target's /metrics
+ * bodies, one file a scrape named by its time in ms, and it prints the
+ * chunk bytes per sample of all their series, of the integer-valued ones
+ * and of the rest. It prints figures only and asserts nothing about time.
  */
+#include <dirent.h>
 #include <malloc.h>
 #include <math.h>
 #include <stdbool.h>
@@ -23,6 +28,8 @@
 
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
+#include "store/chunk.h"
+#include "store/chunkpool.h"
 #include "store/store.h"
 
 #define PER_TARGET 100
@@ -555,7 +562,7 @@ span_add(struct span *sp, size_t bytes, long rss)
  * those minutes, and the bytes per sample held.
  */
 static void
-run_farm(int targets)
+run_farm(int targets, int minutes)
 {
     size_t nseries = (size_t)targets * FARM_PER_TARGET;
     struct store *s = store_new(HOUR, 0);
@@ -564,15 +571,15 @@ run_farm(int targets)
     struct store_stats st;
     uint32_t *ids = xcalloc(nseries, sizeof(*ids));
     struct gen *g = xcalloc(nseries, sizeof(*g));
-    double gc_max = 0, t_all = now_s();
+    double gc_max = 0, t_all = now_s(), t_append = 0;
     long base;
 
     memset(ids, 0, nseries * sizeof(*ids));
     memset(g, 0, nseries * sizeof(*g));
     base = rss_bytes();
     printf("-- the farm's shape: %d targets x %d series, every %lld s,"
-           " 1 h retention, store_gc every minute, 2 h\n", targets,
-           FARM_PER_TARGET, FARM_STEP / 1000);
+           " 1 h retention, store_gc every minute, %d min\n", targets,
+           FARM_PER_TARGET, FARM_STEP / 1000, minutes);
     for (int tg = 0; tg < targets; tg++) {
         for (int k = 0; k < FARM_PER_TARGET; k++) {
             size_t i = (size_t)tg * FARM_PER_TARGET + k;
@@ -582,8 +589,9 @@ run_farm(int targets)
     }
     printf("  min  store MB (lo-hi)   B/sample  x floor   RSS MB (lo-hi)"
            "   samples/series\n");
-    for (int64_t step = 0; step < 120 * FARM_MINUTE; step++) {
+    for (int64_t step = 0; step < minutes * FARM_MINUTE; step++) {
         int64_t t0 = T0 + step * FARM_STEP;
+        double ta = now_s();
 
         for (int tg = 0; tg < targets; tg++) {
             int64_t t = t0 + (int64_t)tg * FARM_STEP / targets;
@@ -594,6 +602,7 @@ run_farm(int targets)
                 store_append(s, ids[i], t, farm_value(&g[i], k, step));
             }
         }
+        t_append += now_s() - ta;
         if ((step + 1) % FARM_MINUTE == 0) {
             double t = now_s();
 
@@ -621,11 +630,14 @@ run_farm(int targets)
             sp = (struct span){ 0, 0, 0, 0 };
         }
     }
-    print_memory("  after 2 h", s);
-    printf("  the second hour (the plateau): store %.0f - %.0f MB,"
-           " RSS %.0f - %.0f MB; peak over both hours: store %.0f MB,"
-           " RSS %.0f MB (%.0f MB before the store)\n", hour2.lo / 1e6,
-           hour2.hi / 1e6, hour2.rss_lo / 1e6, hour2.rss_hi / 1e6,
+    printf("  appends (the values' generation included): %.0f ns each\n",
+           t_append * 1e9 / ((double)nseries * minutes * FARM_MINUTE));
+    print_memory("  at the end", s);
+    if (minutes > 60)
+        printf("  the second hour (the plateau): store %.0f - %.0f MB,"
+               " RSS %.0f - %.0f MB\n", hour2.lo / 1e6, hour2.hi / 1e6,
+               hour2.rss_lo / 1e6, hour2.rss_hi / 1e6);
+    printf("  peak: store %.0f MB, RSS %.0f MB (%.0f MB before the store)\n",
            all.hi / 1e6, all.rss_hi / 1e6, base / 1e6);
     printf("  slowest store_gc (and malloc_trim) %.0f ms; the whole run"
            " %.0f s\n",
@@ -633,6 +645,211 @@ run_farm(int targets)
     free(ids);
     free(g);
     store_free(s);
+}
+
+/* --- real scrapes --------------------------------------------------------- */
+
+/* One series of a capture: its key (name and labels as written) and its
+ * value in each scrape, NaN where a scrape lacked it. */
+struct cap_series {
+    char *key;
+    double *v;
+    bool integral;      /* every value an integer */
+};
+
+struct capture {
+    struct cap_series *s;
+    size_t n, cap;
+    size_t nscrapes;
+    int64_t *t;
+};
+
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The series with this key, added with NaN values if new (linear: a
+ * target's scrapes list their series in the same order, so the search
+ * starts where the last one ended). */
+static struct cap_series *
+cap_find(struct capture *c, const char *key, size_t len, size_t *hint)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = (*hint + k) % c->n;
+
+        if (strlen(c->s[i].key) == len
+            && memcmp(c->s[i].key, key, len) == 0) {
+            *hint = i + 1;
+            return &c->s[i];
+        }
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->s = xreallocarray(c->s, c->cap, sizeof(*c->s));
+    }
+    c->s[c->n].key = xstrndup(key, len);
+    c->s[c->n].v = xcalloc(c->nscrapes, sizeof(double));
+    for (size_t j = 0; j < c->nscrapes; j++)
+        c->s[c->n].v[j] = NAN;
+    c->s[c->n].integral = true;
+    *hint = c->n + 1;
+    return &c->s[c->n++];
+}
+
+/* Reads one scrape's body: "key value" lines, the key up to the last
+ * '}' or the first blank; comments and blank lines skipped. */
+static void
+cap_read(struct capture *c, const char *path, size_t scrape)
+{
+    FILE *f = fopen(path, "r");
+    char line[8192];
+    size_t hint = 0;
+
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *end = strrchr(line, '}'), *val, *stop;
+        struct cap_series *cs;
+        double v;
+
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        end = end != NULL ? end + 1 : strchr(line, ' ');
+        if (end == NULL)
+            continue;
+        val = end + strspn(end, " ");
+        v = strtod(val, &stop);
+        if (stop == val)
+            continue;
+        cs = cap_find(c, line, (size_t)(end - line), &hint);
+        cs->v[scrape] = v;
+        if (v != trunc(v) || !isfinite(v))
+            cs->integral = false;
+    }
+    fclose(f);
+}
+
+/* The bits per sample of the chosen series' chunks, their data alone:
+ * what the encoding costs, without chunk headers and unused bytes. With
+ * regular set, the scrapes' timestamps are put on a grid of their mean
+ * step, so the values' cost shows alone. */
+static double
+cap_bits(const struct capture *c, int integral, bool regular)
+{
+    int64_t step = c->nscrapes > 1 ? (c->t[c->nscrapes - 1] - c->t[0])
+                                     / (int64_t)(c->nscrapes - 1) : 0;
+    struct chunkpool *p = chunkpool_new();
+    size_t bits = 0, n = 0;
+
+    for (size_t i = 0; i < c->n; i++) {
+        struct chunk *ch;
+        struct chunk_enc e;
+
+        if (integral >= 0 && c->s[i].integral != (integral == 1))
+            continue;
+        ch = chunk_new(p);
+        memset(&e, 0, sizeof(e));
+        for (size_t j = 0; j < c->nscrapes; j++) {
+            if (isnan(c->s[i].v[j]))
+                continue;
+            if (chunk_full(ch)) {
+                bits += ch->nbits;
+                n += ch->n;
+                chunkpool_put(p, ch);
+                ch = chunk_new(p);
+            }
+            ch = chunk_append(p, ch, &e,
+                              regular ? c->t[0] + (int64_t)j * step : c->t[j],
+                              c->s[i].v[j]);
+        }
+        bits += ch->nbits;
+        n += ch->n;
+        chunkpool_put(p, ch);
+    }
+    chunkpool_free(p);
+    return n > 0 ? (double)bits / (double)n : 0;
+}
+
+/* Appends the series chosen (integral or not) to a fresh store and
+ * prints their chunk bytes per sample. */
+static void
+cap_store(const struct capture *c, const char *what, int integral)
+{
+    struct store *s = store_new(0, 0);
+    struct store_stats st;
+    size_t nseries = 0;
+
+    for (size_t i = 0; i < c->n; i++) {
+        struct label l[1] = { { "__name__", c->s[i].key } };
+        struct labels ls = { l, 1 };
+        uint32_t id;
+
+        if (integral >= 0 && c->s[i].integral != (integral == 1))
+            continue;
+        id = store_series_id(s, &ls);
+        nseries++;
+        for (size_t j = 0; j < c->nscrapes; j++)
+            if (!isnan(c->s[i].v[j]))
+                store_append(s, id, c->t[j], c->s[i].v[j]);
+    }
+    store_get_stats(s, &st);
+    if (st.samples > 0)
+        printf("  %-15s %4zu series %6zu samples: %5.2f bits/sample"
+               " encoded (%5.2f on a regular grid), chunks %4.2f"
+               " bytes/sample\n", what, nseries, st.samples,
+               cap_bits(c, integral, false), cap_bits(c, integral, true),
+               (double)(st.head_bytes + st.sealed_bytes)
+               / (double)st.samples);
+    store_free(s);
+}
+
+/* Replays the scrapes in dir, in the order of their names. */
+static void
+run_capture(const char *dir)
+{
+    struct capture c = { 0 };
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL, path[4096];
+    size_t n = 0, cap = 0;
+
+    if (d == NULL) {
+        printf("%s: cannot open\n", dir);
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = xreallocarray(names, cap, sizeof(*names));
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_names);
+    c.nscrapes = n;
+    c.t = xcalloc(n ? n : 1, sizeof(*c.t));
+    for (size_t j = 0; j < n; j++) {
+        c.t[j] = strtoll(names[j], NULL, 10);
+        snprintf(path, sizeof(path), "%s/%s", dir, names[j]);
+        cap_read(&c, path, j);
+    }
+    printf("-- %s: %zu scrapes\n", dir, n);
+    cap_store(&c, "all series", -1);
+    cap_store(&c, "integer-valued", 1);
+    cap_store(&c, "float-valued", 0);
+    for (size_t i = 0; i < c.n; i++) {
+        free(c.s[i].key);
+        free(c.s[i].v);
+    }
+    for (size_t j = 0; j < n; j++)
+        free(names[j]);
+    free(names);
+    free(c.s);
+    free(c.t);
 }
 
 /* With no argument: the store at 213,000 and 1,000,000 series, then the
@@ -646,8 +863,16 @@ main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 1 && strcmp(argv[1], "farm") == 0) {
+        long min = argc > 3 ? strtol(argv[3], NULL, 10) : 120;
+
         n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
-        run_farm(n > 0 && n <= 10000 ? (int)n : 1000);
+        run_farm(n > 0 && n <= 10000 ? (int)n : 1000,
+                 min > 0 && min <= 24 * 60 ? (int)min : 120);
+        return 0;
+    }
+    if (argc > 2 && strcmp(argv[1], "capture") == 0) {
+        for (int i = 2; i < argc; i++)
+            run_capture(argv[i]);
         return 0;
     }
     if (argc > 1)
@@ -655,11 +880,11 @@ main(int argc, char **argv)
     if (n > 0 && n <= 10000) {
         /* The farm's targets hold 1,065 series each (2130 of 100). */
         run((int)(n * 2130 / 200), n <= 200);
-        run_farm((int)n);
+        run_farm((int)n, 120);
         return 0;
     }
     run(2130, true);
     run(10000, false);
-    run_farm(1000);
+    run_farm(1000, 120);
     return 0;
 }
