@@ -354,18 +354,11 @@ land(struct sim *m, struct fleet *f, int64_t from, int64_t to)
     }
 }
 
-/* The view switch benchmark: the loop of src/loop.c against the clock
- * for seconds, after minutes of history. */
-static void
-views(struct fleet *f, struct dash *d, int minutes, int seconds)
+/* Scrapes minutes of history from now, as the TUI keeps it (retention
+ * applied each minute and trimmed each second); returns the new now. */
+static int64_t
+fill_history(struct fleet *f, int64_t now, int minutes)
 {
-    static struct sim m;
-    int64_t now = NOW0, start, landed, next_frame = 0, next_gc;
-    double t0;
-    bool evaluating = false;
-    int page = 0;
-    struct qeval_ctl ctl;
-
     for (int s = 0; s < minutes * 60; s++) {
         scrape(f, now, now + 1000);
         now += 1000;
@@ -377,10 +370,51 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
     mallopt(M_MMAP_THRESHOLD, 4 << 20);     /* as the TUI's tune_heap */
     mallopt(M_TRIM_THRESHOLD, 32 << 20);
 #endif
+    return now;
+}
+
+/* What a draw costs as text (--once): every page at 200 cells. */
+static void
+text_cost(struct fleet *f, struct dash *d, int64_t now)
+{
+    struct buf out;
+    double t0;
+
+    dash_evaluate(d, f->st, now, -1);
+    t0 = time_mono_s();
+    buf_init(&out, 0);
+    ui_render_text(dash_model(d), NULL, 200, GLYPHS_BRAILLE, &out);
+    buf_fini(&out);
+    printf("every page drawn as text at 200 cells: %.1f ms\n",
+           (time_mono_s() - t0) * 1000);
+}
+
+/* Each query reads keys at the evaluator's hook, as frame_limits in
+ * src/loop.c sets it. */
+static void
+set_hook(struct dash *d, struct sim *m)
+{
+    struct qeval_ctl ctl;
+
     qeval_ctl_init(&ctl);
     ctl.interrupt = hook;
-    ctl.interrupt_ctx = &m;
+    ctl.interrupt_ctx = m;
     dash_set_limits(d, &ctl);
+}
+
+/* The view switch benchmark: the loop of src/loop.c against the clock
+ * for seconds, after minutes of history. */
+static void
+views(struct fleet *f, struct dash *d, int minutes, int seconds)
+{
+    static struct sim m;
+    int64_t now = NOW0, start, landed, next_frame = 0, next_gc;
+    double t0;
+    bool evaluating = false;
+    int page = 0;
+
+    now = fill_history(f, now, minutes);
+    set_hook(d, &m);
     printf("switch: %d minutes of history, %d s of Tab/Shift-Tab every "
            "%.0f ms\n", minutes, seconds, KEY_GAP_S * 1000);
     fflush(stdout);
@@ -430,18 +464,7 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
     report(&m);
     view_memo_free(m.memo);
     canvas_free(m.c);
-    /* What a draw costs, as text: every page at 200 cells. */
-    dash_evaluate(d, f->st, now, -1);
-    t0 = time_mono_s();
-    {
-        struct buf out;
-
-        buf_init(&out, 0);
-        ui_render_text(dash_model(d), NULL, 200, GLYPHS_BRAILLE, &out);
-        buf_fini(&out);
-    }
-    printf("every page drawn as text at 200 cells: %.1f ms\n",
-           (time_mono_s() - t0) * 1000);
+    text_cost(f, d, now);
 }
 
 int
