@@ -83,6 +83,69 @@ test_to_fixed(void **state)
     assert_string_equal(out, "0.30000000000000004");
 }
 
+/* The significant digits of a number as JavaScript writes it: no
+ * sign, point, exponent, or zeros before the first or after the last. */
+static int
+sig_digits(const char *s)
+{
+    const char *first = NULL, *last = NULL;
+    int n = 0;
+
+    for (const char *c = s; *c != '\0' && *c != 'e'; c++)
+        if (*c >= '1' && *c <= '9') {
+            first = first != NULL ? first : c;
+            last = c;
+        }
+    for (const char *c = first; c != NULL && c <= last; c++)
+        n += *c >= '0' && *c <= '9';
+    return n;
+}
+
+/* The fewest digits that read back as v: the definition, tried one
+ * precision after another. */
+static int
+fewest_digits(double v)
+{
+    char tmp[40];
+
+    for (int p = 1; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
+        if (strtod(tmp, NULL) == v)
+            return p;
+    }
+    return 17;
+}
+
+/* JavaScript's Number to string: the shortest digits that read back as
+ * the number, for numbers of every kind (thirds, rates, round numbers,
+ * any bit pattern). */
+static void
+test_js_number_shortest(void **state)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    char out[64];
+
+    (void)state;
+    for (int i = 0; i < 20000; i++) {
+        double v;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        switch (i % 4) {
+        case 0: memcpy(&v, &x, sizeof v); break;
+        case 1: v = (double)(x % 100000) / 3.0; break;
+        case 2: v = (double)(x % 1000000) / 1000.0; break;
+        default: v = (double)(x % 100000) * 1e-9; break;
+        }
+        if (isnan(v) || isinf(v) || v == 0)
+            continue;
+        format_js_number(v, out, sizeof out);
+        assert_true(strtod(out, NULL) == v);
+        assert_int_equal(sig_digits(out), fewest_digits(fabs(v)));
+    }
+}
+
 static void
 test_misc(void **state)
 {
@@ -510,6 +573,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_to_fixed),
+        cmocka_unit_test(test_js_number_shortest),
         cmocka_unit_test(test_misc),
         cmocka_unit_test(test_fixed_symbol_units),
         cmocka_unit_test(test_si_units),

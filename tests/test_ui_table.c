@@ -252,12 +252,50 @@ test_all_nan_cell(void **state)
     canvas_free(c);
 }
 
+/* Series come in any order and a query may have several for one key:
+ * rows are sorted by key, the first series of a query for a key fills
+ * its cell, and each key makes one row however many queries have it. */
+static void
+test_first_series_per_key(void **state)
+{
+    static const char *const bab[] = { "b", "a", "b" };
+    static const double ups[] = { 1, 1, 0 };
+    static const char *const caa[] = { "c", "a", "a" };
+    static const double mems[] = { 2048, 1536, 1024 };
+    struct panel_query q[] = {
+        { .expr = "up", .style = COLUMN_HEALTH,
+          .result = vector(bab, ups, 3, 1) },
+        { .expr = "node_memory", .column = "mem", .unit = UNIT_BYTES,
+          .style = COLUMN_VALUE, .result = vector(caa, mems, 3, 1) },
+    };
+    struct panel p = table_panel(q, 2);
+    struct canvas *c = canvas_new(30, 5, false);
+    int minw, minh, want_h;
+    char *s;
+
+    (void)state;
+    table_class.measure(&p, 30, &minw, &minh, &want_h);
+    assert_int_equal(want_h, 1 + 3);
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "instance  up       mem\n"
+        "a         up  1.50 KiB\n"
+        "b         up\n"
+        "c                2 KiB\n"
+        "\n");
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sort_by_value, ts_arena_setup,
                                         ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_first_series_per_key,
+                                        ts_arena_setup, ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_join_and_blanks, ts_arena_setup,
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_topn_by_value, ts_arena_setup,
