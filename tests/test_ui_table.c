@@ -91,6 +91,34 @@ test_join_and_blanks(void **state)
 }
 
 static void
+test_widths_from_rows_in_sight(void **state)
+{
+    static const char *const along[] = { "a", "c-long-instance-name" };
+    struct panel_query q[] = {
+        { .expr = "up", .style = COLUMN_HEALTH,
+          .result = vector(ab, up, 2, 1) },
+        { .expr = "node_memory", .column = "mem", .unit = UNIT_BYTES,
+          .style = COLUMN_VALUE, .result = vector(along, mem, 2, 1) },
+    };
+    struct panel p = table_panel(q, 2);
+    struct canvas *c = canvas_new(30, 3, false);
+    char *s;
+
+    (void)state;
+    /* Rows a, b, c-long-instance-name; only a fits above the "+2 more
+     * rows" line, so the key column is as wide as "instance", not as
+     * the hidden row's 20-character key (cut to 30 / 2 = 15 before). */
+    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
+    s = ts_canvas_text(c);
+    assert_string_equal(s,
+        "instance    up       mem\n"
+        "a           up  1.50 KiB\n"
+        "+2 more rows\n");
+    free(s);
+    canvas_free(c);
+}
+
+static void
 test_topn_by_value(void **state)
 {
     struct panel_query q[] = {
@@ -104,13 +132,14 @@ test_topn_by_value(void **state)
     char *s;
 
     (void)state;
-    /* Top 1 by mem: c (2 KiB) beats a (1.50 KiB); b has no mem. */
+    /* Top 1 by mem: c (2 KiB) beats a (1.50 KiB); b has no mem. The
+     * columns fit the one row shown: "up" and "2 KiB" wide. */
     p.topn = 1;
     table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
     s = ts_canvas_text(c);
     assert_string_equal(s,
-        "instance    up       mem\n"
-        "c                  2 KiB\n"
+        "instance  up    mem\n"
+        "c             2 KiB\n"
         "\n");
     free(s);
     canvas_free(c);
@@ -298,6 +327,8 @@ main(void)
                                         ts_arena_setup, ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_join_and_blanks, ts_arena_setup,
                                         ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_widths_from_rows_in_sight,
+                                        ts_arena_setup, ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_topn_by_value, ts_arena_setup,
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_spark_column_and_overflow,

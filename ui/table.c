@@ -247,10 +247,14 @@ cell_text(const struct tbl *t, size_t qi, const struct qseries *s,
     return role;
 }
 
-/* Column widths: keys and values as wide as their widest entry (keys
- * within a share of the width), sparklines share what is left. */
+/*
+ * Column widths: keys and values as wide as their widest entry among the
+ * first nrows rows, the ones in sight (keys within a share of the
+ * width); sparklines share what is left. A table of a thousand rows in
+ * a panel of twenty formats twenty rows' cells, not a thousand.
+ */
 static void
-col_widths(const struct tbl *t, int w, int *cw)
+col_widths(const struct tbl *t, size_t nrows, int w, int *cw)
 {
     size_t nk = t->nkeys, nq = t->p->nqueries, nspark = 0;
     int used = 0;
@@ -264,7 +268,7 @@ col_widths(const struct tbl *t, int w, int *cw)
             nspark++;
             continue;
         }
-        for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t r = 0; r < nrows; r++) {
             int n;
 
             if (q == NULL)
@@ -351,11 +355,12 @@ table_draw(const struct panel *p, const struct widget_ctx *ctx,
     if (r.h <= 0 || r.w <= 0)
         return;
     tbl_build(&t, p);
-    cw = xcalloc(t.nkeys + p->nqueries + 1, sizeof *cw);
-    col_widths(&t, r.w, cw);
-    draw_header(&t, cw, c, r);
     shown = p->topn > 0 && (size_t)p->topn < t.nrows ? (size_t)p->topn
                                                       : t.nrows;
+    cw = xcalloc(t.nkeys + p->nqueries + 1, sizeof *cw);
+    col_widths(&t, shown < (size_t)r.h - 1 ? shown : (size_t)r.h - 1, r.w,
+               cw);
+    draw_header(&t, cw, c, r);
     for (size_t i = 0; i < shown; i++) {
         struct rect rr = { r.x, r.y + 1 + (int)i, r.w, 1 };
 
