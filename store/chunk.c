@@ -1,11 +1,11 @@
 /*
  * Chunk encoding. The first timestamp is the header's mint and takes no
  * data; the first value is written raw in an XOR chunk and as an integer
- * code in an integer one;
- * each later sample as a delta-of-delta timestamp in variable-width
- * buckets and its value as an XOR with the previous one or, in an
- * integer chunk, an integer delta-of-delta in buckets of its own. It does
- * not build an index inside a chunk: chunks are short and read in order.
+ * code in an integer one; each later sample as a delta-of-delta
+ * timestamp in variable-width buckets and its value as an XOR with the
+ * previous one or, in an integer chunk, an integer delta-of-delta in
+ * buckets of its own. It does not build an index inside a chunk: chunks
+ * are short and read in order.
  */
 #include "store/chunk.h"
 
@@ -423,7 +423,6 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
              int64_t t, double v)
 {
     uint64_t bits, delta;
-
     int64_t i = 0;
 
     memcpy(&bits, &v, sizeof(bits));
