@@ -175,6 +175,7 @@ setup_input(void)
                      NULL) != 0;
 }
 
+/* SIGWINCH: notes the resize, then runs ncurses's handler as before. */
 static void
 on_winch(int sig, siginfo_t *info, void *uctx)
 {
