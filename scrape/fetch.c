@@ -4,12 +4,25 @@
  * bodies stream through to the caller with a hard size cap. Auth, TLS,
  * proxy and redirects follow Prometheus's HTTP client config. It does not
  * retry, and never shows curl's own messages, which can hold URLs.
+ *
+ * curl is driven by its socket interface (curl_multi_socket_action, as
+ * in curl's docs/examples/multi-event.c, with poll instead of an event
+ * library): curl says which sockets to watch, the wait polls exactly
+ * those until curl's next timeout at the latest, and the pump tells curl
+ * only about the sockets that had events and a timeout that expired.
+ * curl_multi_perform would look at every transfer's socket on every pump
+ * instead. curl's next timeout is asked of curl_multi_timeout when it
+ * is needed rather than kept from CURLMOPT_TIMERFUNCTION's calls: with
+ * libcurl 7.88 a deadline kept that way went stale (the last call said
+ * 0, curl_multi_timeout said -1 and no call followed), and every wait
+ * returned at once.
  */
 #include "scrape/fetch.h"
 
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +46,19 @@
 /* Why a transfer was cut short by us rather than by curl. */
 enum fetch_abort { ABORT_NONE, ABORT_TOO_BIG, ABORT_RECEIVER };
 
+/*
+ * watch holds the sockets curl asked to be watched (on_socket keeps it),
+ * with room for one more: fetch_wait's extra fd goes after them. seen is
+ * what the last look at them found, for the next pump to hand to curl;
+ * it is a copy, since curl changes watch while it works.
+ */
 struct fetch {
     CURLM *multi;
     size_t running;         /* connections with a transfer in flight */
     size_t conns;           /* connections alive; 0 at fetch_free */
+    struct pollfd *watch, *seen;
+    size_t nwatch, nseen, capwatch;
+    bool looked;            /* seen is from a wait no pump used yet */
     /* fetch_pump_until's hook, set for the length of the pump. */
     fetch_stop_fn stop;
     void *stop_ctx;
@@ -74,6 +96,64 @@ struct fetch_conn {
     char errbuf[CURL_ERROR_SIZE];
 };
 
+/* The index of s in f->watch, or f->nwatch when it is not there. */
+static size_t
+find_watch(const struct fetch *f, curl_socket_t s)
+{
+    size_t i;
+
+    for (i = 0; i < f->nwatch; i++)
+        if (f->watch[i].fd == s)
+            break;
+    return i;
+}
+
+/*
+ * CURLMOPT_SOCKETFUNCTION: what curl wants to hear about socket s now.
+ * Only transfers in flight have sockets here; idle kept-alive
+ * connections are not watched (curl checks one when it reuses it).
+ */
+static int
+on_socket(CURL *easy, curl_socket_t s, int what, void *ctx, void *sockp)
+{
+    struct fetch *f = ctx;
+    size_t i = find_watch(f, s);
+
+    (void)easy;
+    (void)sockp;
+    if (what == CURL_POLL_REMOVE) {
+        if (i < f->nwatch)
+            f->watch[i] = f->watch[--f->nwatch];
+        return 0;
+    }
+    if (i == f->nwatch) {
+        /* Two spare: this socket and fetch_wait's extra fd. */
+        if (f->nwatch + 2 > f->capwatch) {
+            f->capwatch = 2 * f->capwatch;
+            f->watch = xreallocarray(f->watch, f->capwatch,
+                                     sizeof(*f->watch));
+            f->seen = xreallocarray(f->seen, f->capwatch,
+                                    sizeof(*f->seen));
+        }
+        f->watch[f->nwatch++].fd = s;
+    }
+    f->watch[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
+                                 ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+    f->watch[i].revents = 0;
+    return 0;
+}
+
+/* Milliseconds until curl wants CURL_SOCKET_TIMEOUT: 0 now, -1 never. */
+static long
+curl_timeout(const struct fetch *f)
+{
+    long ms = -1;
+
+    if (curl_multi_timeout(f->multi, &ms) != CURLM_OK)
+        ms = 0;
+    return ms;
+}
+
 struct fetch *
 fetch_new(void)
 {
@@ -91,6 +171,11 @@ fetch_new(void)
         free(f);
         return NULL;
     }
+    f->capwatch = 16;
+    f->watch = xreallocarray(NULL, f->capwatch, sizeof(*f->watch));
+    f->seen = xreallocarray(NULL, f->capwatch, sizeof(*f->seen));
+    curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
     return f;
 }
 
@@ -100,7 +185,10 @@ fetch_free(struct fetch *f)
     if (f == NULL)
         return;
     assert(f->conns == 0);
+    /* Closing the cached connections still tells on_socket. */
     curl_multi_cleanup(f->multi);
+    free(f->watch);
+    free(f->seen);
     free(f->paused);
     free(f);
 }
@@ -610,21 +698,51 @@ fetch_start(struct fetch_conn *c, const struct fetch_request *req,
     return 0;
 }
 
+/*
+ * Polls curl's sockets, and extra_fd when >= 0, for up to timeout_ms,
+ * and keeps in f->seen those that had events. A signal ends the wait
+ * early, with nothing seen. Returns poll's answer for extra_fd's slot in
+ * *extra, or -1 when poll failed.
+ */
+static int
+look(struct fetch *f, int extra_fd, int timeout_ms, short *extra)
+{
+    size_t n = f->nwatch;
+
+    *extra = 0;
+    f->nseen = 0;
+    if (extra_fd >= 0)
+        f->watch[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
+    if (poll(f->watch, (nfds_t)n, timeout_ms) < 0)
+        return errno == EINTR ? 0 : -1;
+    for (size_t i = 0; i < f->nwatch; i++)
+        if (f->watch[i].revents != 0)
+            f->seen[f->nseen++] = f->watch[i];
+    if (extra_fd >= 0)
+        *extra = f->watch[f->nwatch].revents;
+    return 0;
+}
+
 int
 fetch_wait(struct fetch *f, int extra_fd, int timeout_ms, bool *extra_ready)
 {
-    struct curl_waitfd wfd = { .fd = extra_fd, .events = CURL_WAIT_POLLIN };
-    unsigned n = extra_fd >= 0 ? 1 : 0;
+    short extra;
+    long left = curl_timeout(f);
 
     if (extra_ready != NULL)
         *extra_ready = false;
     /* Work a stopped pump left is done without waiting. */
     if (timeout_ms < 0 || f->held)
         timeout_ms = 0;
-    if (curl_multi_poll(f->multi, n ? &wfd : NULL, n, timeout_ms, NULL)
-        != CURLM_OK)
+    /* Nor longer than curl's next timeout. */
+    if (left >= 0 && left < timeout_ms)
+        timeout_ms = (int)left;
+    if (look(f, extra_fd, timeout_ms, &extra) != 0)
         return -1;
-    if (extra_ready != NULL && n && (wfd.revents & CURL_WAIT_POLLIN))
+    f->looked = true;
+    /* A hung-up terminal is news too: the caller finds out which. */
+    if (extra_ready != NULL && (extra & (POLLIN | POLLHUP | POLLERR |
+                                         POLLNVAL)))
         *extra_ready = true;
     return 0;
 }
@@ -877,15 +995,46 @@ resume_held(struct fetch *f)
 }
 
 /*
- * Held transfers first, then curl moves every transfer along (bodies go
- * to their callbacks as they come), then each finished one is reported,
- * in the order they finished. Once the hook says stop, the rest waits:
- * the finished ones stay in curl's queue, a body arriving is held.
+ * curl is told about each socket that had events, then, if its timer
+ * expired, about that; a stopped pump tells it nothing more, and the
+ * sockets left are seen again by the next wait (poll reports them as
+ * long as they have something). Without a wait since the last pump, the
+ * sockets are looked at now, without waiting.
+ */
+static void
+act(struct fetch *f)
+{
+    short none;
+    int still;
+
+    if (!f->looked && f->nwatch > 0 && look(f, -1, 0, &none) != 0)
+        f->nseen = 0;
+    f->looked = false;
+    for (size_t i = 0; i < f->nseen && !f->stopped; i++) {
+        short r = f->seen[i].revents;
+        int bits = ((r & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
+                   ((r & POLLOUT) ? CURL_CSELECT_OUT : 0) |
+                   ((r & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
+
+        curl_multi_socket_action(f->multi, f->seen[i].fd, bits, &still);
+    }
+    f->nseen = 0;
+    if (!f->stopped && curl_timeout(f) == 0)
+        curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &still);
+}
+
+/*
+ * Held transfers first, then curl moves along those with socket events
+ * or an expired timeout (bodies go to their callbacks as they come),
+ * then each finished one is reported, in the order they finished. Once
+ * the hook says stop, the rest waits: the finished ones stay in curl's
+ * queue, a body arriving is held, sockets not handed over yet are seen
+ * again by the next wait.
  */
 void
 fetch_pump_until(struct fetch *f, fetch_stop_fn stop, void *ctx)
 {
-    int still, left;
+    int left;
     CURLMsg *m;
     struct fetch_conn *c;
 
@@ -894,8 +1043,7 @@ fetch_pump_until(struct fetch *f, fetch_stop_fn stop, void *ctx)
     f->stopped = false;
     f->held = false;
     resume_held(f);
-    if (!f->stopped)
-        curl_multi_perform(f->multi, &still);
+    act(f);
     while (!pump_stops(f)
            && (m = curl_multi_info_read(f->multi, &left)) != NULL) {
         if (m->msg != CURLMSG_DONE)

@@ -130,13 +130,21 @@ int fetch_start(struct fetch_conn *c, const struct fetch_request *req,
                 const struct fetch_callbacks *cb);
 
 /*
- * Waits up to timeout_ms for network activity or for extra_fd (< 0: none)
- * to become readable; *extra_ready says whether it did. Returns 0, or -1
- * when polling failed.
+ * Waits up to timeout_ms, and no longer than curl's next timeout, for
+ * activity on the sockets of the transfers in flight or for extra_fd
+ * (< 0: none) to become readable or hang up; *extra_ready says whether
+ * it did. A signal ends the wait early. One poll() call, and nothing
+ * else: what it saw is for the next pump. Returns 0, or -1 when polling
+ * failed.
  */
 int fetch_wait(struct fetch *f, int extra_fd, int timeout_ms,
                bool *extra_ready);
-/* Moves transfers along and calls done for each one that finished. */
+/*
+ * Moves along the transfers whose sockets the last fetch_wait saw active
+ * or whose timeouts are due, and calls done for each one that finished.
+ * Without a fetch_wait since the last pump it looks at the sockets
+ * itself, without waiting.
+ */
 void fetch_pump(struct fetch *f);
 
 /* Asked between pieces of work in fetch_pump_until: true to stop. */

@@ -972,7 +972,8 @@ run_live(struct loop *l)
             break;
         now = time_now_ms();
         move_transfers(&v, now);                            /* 1 */
-        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n);
+        act = ui_handle_input(l->ui, dash_model(l->dash), l->targets.view.n,
+                              key);
         if (act & UI_QUIT)                                  /* 2 */
             break;
         v.changed |= handle_action(l, act, now);

@@ -2,7 +2,8 @@
  * Tests for API requests through the fetcher (what a remote Prometheus,
  * an Alertmanager and the Docker socket need): method, body and its type,
  * Accept and extra headers, bodies of error statuses, and a Unix socket;
- * and a pump that stops midway (fetch_pump_until) losing nothing.
+ * a pump that stops midway (fetch_pump_until) losing nothing; and the
+ * wait's extra fd, readable or hung up.
  * The servers are real sockets in forked processes that echo what they
  * were sent.
  */
@@ -311,6 +312,41 @@ test_pump_until(void **state)
     ts_http_stop(&srv);
 }
 
+/*
+ * fetch_wait's extra fd (the terminal, in the loop): reported when it has
+ * something to read, and when its other end went away, so that the loop
+ * sees a terminal that hung up; not when it is idle.
+ */
+static void
+test_wait_extra_fd(void **state)
+{
+    struct fetch *f = fetch_new();
+    int fds[2];
+    bool ready = true;
+    char c;
+
+    (void)state;
+    assert_non_null(f);
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(fetch_wait(f, fds[0], 0, &ready), 0);
+    assert_false(ready);
+    assert_int_equal(write(fds[1], "q", 1), 1);
+    assert_int_equal(fetch_wait(f, fds[0], 1000, &ready), 0);
+    assert_true(ready);
+    /* Nothing was in flight: the pump has nothing to do. */
+    fetch_pump(f);
+    assert_int_equal(fetch_running(f), 0);
+    assert_int_equal(read(fds[0], &c, 1), 1);
+    assert_int_equal(fetch_wait(f, fds[0], 0, &ready), 0);
+    assert_false(ready);
+    /* Empty and hung up: poll says POLLHUP alone. */
+    close(fds[1]);
+    assert_int_equal(fetch_wait(f, fds[0], 1000, &ready), 0);
+    assert_true(ready);
+    close(fds[0]);
+    fetch_free(f);
+}
+
 int
 main(void)
 {
@@ -319,6 +355,7 @@ main(void)
         cmocka_unit_test(test_method_and_status),
         cmocka_unit_test(test_unix_socket),
         cmocka_unit_test(test_pump_until),
+        cmocka_unit_test(test_wait_extra_fd),
     };
 
     signal(SIGPIPE, SIG_IGN);

@@ -200,7 +200,7 @@ type(struct pty *p, struct ui *ui, struct dashboard *d, const char *s)
     assert_int_equal(write(p->master, s, strlen(s)), (ssize_t)strlen(s));
     assert_int_equal(poll(&pfd, 1, 2000), 1);
     usleep(20000);
-    return ui_handle_input(ui, d, 0);
+    return ui_handle_input(ui, d, 0, true);
 }
 
 static void

@@ -49,6 +49,16 @@ static struct {
     volatile sig_atomic_t armed;    /* set while curses is active */
 } crash;
 
+/*
+ * Resizes: ncurses's own SIGWINCH handler makes the next read return
+ * KEY_RESIZE. This one runs before it, to note that a read is due even
+ * though the terminal has nothing to read (screen_resize_pending), so
+ * the loop need not ask ncurses for keys on every pass.
+ */
+static volatile sig_atomic_t winched;
+static struct sigaction curses_winch;
+static bool winch_chained;
+
 struct screen {
     SCREEN *term;
     bool ascii;
@@ -165,6 +175,44 @@ setup_input(void)
                      NULL) != 0;
 }
 
+/* SIGWINCH: notes the resize, then runs ncurses's handler as before. */
+static void
+on_winch(int sig, siginfo_t *info, void *uctx)
+{
+    winched = 1;
+    if (curses_winch.sa_flags & SA_SIGINFO)
+        curses_winch.sa_sigaction(sig, info, uctx);
+    else if (curses_winch.sa_handler != SIG_DFL
+             && curses_winch.sa_handler != SIG_IGN)
+        curses_winch.sa_handler(sig);
+}
+
+/* Puts on_winch in front of whatever handler newterm installed. */
+static void
+chain_winch(void)
+{
+    struct sigaction sa;
+
+    if (winch_chained)
+        return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_winch;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGWINCH, &sa, &curses_winch) == 0)
+        winch_chained = true;
+}
+
+/* Gives SIGWINCH back to the handler chain_winch found. */
+static void
+unchain_winch(void)
+{
+    if (!winch_chained)
+        return;
+    sigaction(SIGWINCH, &curses_winch, NULL);
+    winch_chained = false;
+}
+
 /* Reads the terminal's size into s->rows and s->cols; true when it is
  * not what they held. */
 static bool
@@ -219,6 +267,7 @@ screen_open(bool ascii, bool no_color, const char *theme, struct diag *d)
     s->last = canvas_new(0, 0, ascii);
     crash_prepare(setup_input());
     setup_colors(s);
+    chain_winch();
     return s;
 }
 
@@ -262,6 +311,7 @@ screen_close(struct screen *s)
     if (s == NULL)
         return;
     screen_restore();
+    unchain_winch();
     delscreen(s->term);
     canvas_free(s->last);
     theme_free(s->owned);
@@ -295,6 +345,16 @@ screen_input_waiting(struct screen *s)
     struct pollfd p = { .fd = screen_fd(s), .events = POLLIN };
 
     return poll(&p, 1, 0) > 0 || size_changed(s);
+}
+
+bool
+screen_resize_pending(struct screen *s)
+{
+    (void)s;
+    if (!winched)
+        return false;
+    winched = 0;
+    return true;
 }
 
 static attr_t

@@ -78,6 +78,12 @@ int screen_fd(const struct screen *s);
  */
 bool screen_input_waiting(struct screen *s);
 /*
+ * Whether a resize signal came since this was last asked (each is told
+ * once): then screen_read has a KEY_RESIZE to give although the input fd
+ * may have nothing to read. No system call.
+ */
+bool screen_resize_pending(struct screen *s);
+/*
  * Shows c: writes the cells that differ from the last canvas shown (all
  * of them, after clearing the terminal, when full is set), then one
  * doupdate.

@@ -517,7 +517,8 @@ ui_show_containers(struct ui *ui, const struct dashboard *d)
 }
 
 unsigned
-ui_handle_input(struct ui *ui, struct dashboard *d, size_t ntargets)
+ui_handle_input(struct ui *ui, struct dashboard *d, size_t ntargets,
+                bool readable)
 {
     unsigned flags = UI_NONE;
     struct screen_event ev;
@@ -525,6 +526,10 @@ ui_handle_input(struct ui *ui, struct dashboard *d, size_t ntargets)
 
     see_dashboard(ui, d);
     ui->var_pending = false;
+    /* ncurses looks at the terminal on every read, even with nothing
+     * to read: only when the wait saw input or a resize came. */
+    if (!screen_resize_pending(ui->scr) && !readable)
+        return flags;
     while (screen_read(ui->scr, &ev))
         flags |= apply_event(ui, d, &ev, count, ntargets);
     /* The view state changed: the next frame is drawn afresh (only the

@@ -77,10 +77,13 @@ enum ui_flag {
  * key but a
  * click goes to its prompt, Esc on an empty prompt goes back). Returns
  * the UI_* flags of everything seen. ntargets is the length of the
- * targets list shown, for moving its selection.
+ * targets list shown, for moving its selection. readable says that the
+ * caller's wait saw ui_input_fd readable (or hung up); without it, and
+ * without a resize signal since the last call, nothing is read, as
+ * nothing can be waiting.
  */
 unsigned ui_handle_input(struct ui *ui, struct dashboard *d,
-                         size_t ntargets);
+                         size_t ntargets, bool readable);
 /* The time range the user chose (after UI_RANGE): one of 5m 15m 30m 1h
  * 3h 6h 12h 24h 2d 7d, or the dashboard's own after a reset. */
 int64_t ui_range_ms(const struct ui *ui);

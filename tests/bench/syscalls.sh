@@ -1,0 +1,92 @@
+#!/bin/sh
+# What one scrape costs the process that scrapes: promdeck's TUI (200x50
+# in tmux) scrapes a small target farm every second, and this prints its
+# CPU per scrape (from /proc, SECONDS seconds untraced), then its system
+# calls per second and per scrape (strace -c, SECONDS more seconds, by
+# call). Small on purpose: it runs beside other work and says how the
+# loop waits, not how far it scales (scale.sh does that). Per scrape
+# means per target and second, the farm's interval. SLOW=MS delays each answer by MS, so that transfers are in flight
+# across passes of the loop, as with a large farm; PROMDECK names
+# another binary to measure.
+#
+#   sh tests/bench/syscalls.sh [COUNT [SERIES [SECONDS]]]
+count=${1:-20} series=${2:-36} secs=${3:-20} slow=${SLOW:-0}
+build=${BUILD:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+promdeck=${PROMDECK:-$(cd "$here/../.." && pwd)/$build/promdeck}
+dir=$(mktemp -d)
+sock=syscalls$$
+farm=""
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+    tm kill-server 2>/dev/null
+    [ -n "$farm" ] && kill "$farm" 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ -x "$promdeck" ] || { echo "syscalls: build promdeck first"; exit 1; }
+for t in tmux strace; do
+    command -v $t >/dev/null || { echo "syscalls: needs $t"; exit 1; }
+done
+listening() {
+    ss -Htln 2>/dev/null | awk -v lo="$1" -v hi="$2" '
+        { n = split($4, a, ":"); p = a[n] + 0 }
+        p >= lo && p <= hi { found = 1 } END { exit !found }'
+}
+base=${BASE_PORT:-$((29000 + $$ % 2000))}
+while listening "$base" $((base + count)); do
+    base=$((base + count + 100))
+    [ "$base" -lt 32000 ] || { echo "syscalls: no free port range"; exit 1; }
+done
+# The farm stops by itself a little after the run.
+python3 "$here/targetfarm" --count "$count" --series-per-target "$series" \
+    --base-port "$base" --scrape-interval 1s --slow "$slow" \
+    --duration $((secs * 2 + 60)) --write-config "$dir/prom.yml" \
+    >"$dir/farm.out" 2>"$dir/farm.err" &
+farm=$!
+for _ in $(seq 150); do
+    grep -q READY "$dir/farm.out" 2>/dev/null && break
+    sleep 0.2
+done
+grep -q READY "$dir/farm.out" ||
+    { echo "syscalls: farm did not start"; exit 1; }
+
+tm new-session -d -s s -x 200 -y 50 \
+    "TERM=xterm-256color $promdeck --config $dir/prom.yml"
+sleep 1
+pd=$(pgrep -P "$(tm display-message -p -t s '#{pane_pid}')" -x promdeck \
+     || tm display-message -p -t s '#{pane_pid}')
+grep -q promdeck "/proc/$pd/cmdline" 2>/dev/null ||
+    { echo "syscalls: promdeck did not start"; exit 1; }
+# The first scrapes, the first frames and the heap settle first.
+sleep 15
+
+# Nanoseconds on a CPU, all threads: finer than /proc's clock ticks.
+cpu_ns() {
+    cat /proc/"$1"/task/*/schedstat |
+        awk '{ n += $1 } END { printf "%.0f\n", n }'
+}
+c0=$(cpu_ns "$pd")
+sleep "$secs"
+c1=$(cpu_ns "$pd")
+scrapes=$((count * secs))
+echo "syscalls: $count targets x ~$((series + 64)) series, every 1s," \
+     "answers delayed ${slow} ms; $secs s untraced, then $secs s traced"
+awk -v c=$((c1 - c0)) -v s="$secs" -v n="$scrapes" 'BEGIN {
+    printf "cpu: %.2f%% of a core, %.3f ms per scrape\n",
+           100 * c / 1e9 / s, c / 1e6 / n }'
+
+timeout -s INT "$secs" strace -c -f -p "$pd" -o "$dir/strace.out" \
+    2>/dev/null
+awk -v s="$secs" -v n="$scrapes" '
+    $1 ~ /^[0-9.]+$/ && NF >= 5 {
+        name = $NF; calls = $4
+        if (name == "total") total = calls
+        else printf "  %-16s %8.1f/s %6.2f/scrape\n", name, calls / s,
+                    calls / n
+    }
+    END { printf "syscalls: %.1f/s, %.2f per scrape\n", total / s,
+                 total / n }' "$dir/strace.out"
