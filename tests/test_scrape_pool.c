@@ -948,14 +948,26 @@ model_set(struct fixture *fx, struct slot_model *m, size_t n, int64_t now)
     assert_int_equal(scrape_pool_count(fx->pool), n);
 }
 
+/* The earliest time the model says one of m[0..n) is due. */
+static int64_t
+model_due(const struct slot_model *m, size_t n)
+{
+    int64_t due = INT64_MAX;
+
+    for (size_t i = 0; i < n; i++)
+        if (m[i].next < due)
+            due = m[i].next;
+    return due;
+}
+
 /* The pool agrees with the model: every target's scrapes and their
- * time, and the next due time is the earliest of the model's. */
+ * time, and the next due time is the earliest of the model's. That time
+ * may be now or before it between passes (a new target's first scrape
+ * falls at now, a kept one's slot passed while the list changed). */
 static void
 model_check(const struct fixture *fx, const struct slot_model *m, size_t n,
             int64_t now)
 {
-    int64_t due = INT64_MAX;
-
     for (size_t i = 0; i < n; i++) {
         struct scrape_status s = status(fx, i);
 
@@ -964,11 +976,19 @@ model_check(const struct fixture *fx, const struct slot_model *m, size_t n,
                      "model: %zu, %lld", (long long)now, i, s.scrapes,
                      (long long)s.last_scrape_ms, m[i].scrapes,
                      (long long)m[i].last);
-        if (m[i].next < due)
-            due = m[i].next;
     }
-    assert_int_equal(scrape_pool_next_due(fx->pool), due);
-    assert_true(due > now);
+    assert_int_equal(scrape_pool_next_due(fx->pool), model_due(m, n));
+}
+
+/* A pass of the pool and the model at now: they agree, and the pass left
+ * nothing due, as each due target takes a slot after now. */
+static void
+model_step(struct fixture *fx, struct slot_model *m, size_t n, int64_t now)
+{
+    scrape_pool_start_due(fx->pool, now);
+    model_pass(m, n, now);
+    model_check(fx, m, n, now);
+    assert_true(scrape_pool_next_due(fx->pool) > now);
 }
 
 /*
@@ -989,9 +1009,7 @@ model_run(struct fixture *fx, struct slot_model *m, size_t n, int64_t now,
             now = due - 1;
         else
             now = due + k % 3;
-        scrape_pool_start_due(fx->pool, now);
-        model_pass(m, n, now);
-        model_check(fx, m, n, now);
+        model_step(fx, m, n, now);
     }
     return now;
 }
@@ -1013,7 +1031,7 @@ test_schedule_grid(void **state)
         model_activate(&m[i], t0);
     }
     model_set(fx, m, N, t0);
-    model_check(fx, m, N, t0 - 1);
+    model_check(fx, m, N, t0);
     model_run(fx, m, N, t0, t0 + 60000);
     for (size_t i = 0; i < N; i++) {
         /* 60 s of an interval: about 60 s / interval scrapes. */
@@ -1091,8 +1109,13 @@ test_schedule_reload(void **state)
         model_activate(&m[i], now);
     model_set(fx, m, 40, now);
     now = model_run(fx, m, 40, now, now + 7000);
-    /* Then m[10..60): 0-9 go, 10-29 stay, 30-39 stay at 1 s, 40-59 come. */
-    now += 3;
+    /*
+     * Then m[10..60): 0-9 go, 10-29 stay, 30-39 stay at 1 s, 40-59 come.
+     * The list changes 2 ms after the earliest slot of 10-29, which no
+     * pass has taken: that target keeps its slot, due before now, and the
+     * next pass stamps its scrape with it.
+     */
+    now = model_due(m + 10, 20) + 2;
     for (size_t i = 30; i < 40; i++) {
         m[i].iv = 1000;
         m[i].def.d.interval_ms = 1000;
@@ -1106,6 +1129,8 @@ test_schedule_reload(void **state)
     assert_string_equal(status(fx, 0).instance, "slot-10");
     assert_string_equal(status(fx, 49).instance, "slot-59");
     model_check(fx, cur, 50, now);
+    assert_true(scrape_pool_next_due(fx->pool) < now);
+    model_step(fx, cur, 50, now);
     now = model_run(fx, cur, 50, now, now + 9000);
     /* Back to m[0..20) in reverse: 0-9 are new again, 10-19 stay. */
     {
