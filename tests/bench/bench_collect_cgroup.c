@@ -15,23 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "src/base/buf.h"
 #include "src/collect/cgroup.h"
+#include "tests/bench/bench.h"
 
 #define CONTAINERS 200
 #define SCRAPES 50
-
-static double
-cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long
 peak_kib(void)
@@ -81,7 +72,7 @@ run(const char *kind)
         return -1;
     }
     buf_init(&out, 0);
-    double t0 = cpu_now();
+    double t0 = bench_cpu_s();
     for (int i = 0; i < SCRAPES; i++) {
         buf_reset(&out);
         if (cgroup_collector.collect(st, &out, err, sizeof err) < 0) {
@@ -89,7 +80,7 @@ run(const char *kind)
             return -1;
         }
     }
-    double per = (cpu_now() - t0) / SCRAPES;
+    double per = (bench_cpu_s() - t0) / SCRAPES;
     printf("cgroup %s, %d containers: %.2f ms CPU per scrape, %.3f%% of a "
            "core at a 15 s interval; %zu samples, %zu bytes per scrape; "
            "peak RSS %ld KiB (+%ld KiB while collecting)\n", kind,

@@ -20,24 +20,15 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "scrape/pool.h"
 #include "src/collect/collect.h"
 #include "src/collect/node.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 
 #define NODE_EXPORTER "/usr/bin/prometheus-node-exporter"
-
-static double
-cpu_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A process's resident memory in KiB (VmRSS), 0 if unknown. */
 static long
@@ -186,12 +177,12 @@ measure_collector(int scrapes, double *cpu, size_t *bytes, size_t *heap)
     node_collector_ops.collect(st, &out, err, sizeof(err));
     *bytes = out.len;
     *heap = mallinfo2().uordblks - h0;
-    c0 = cpu_s();
+    c0 = bench_cpu_s();
     for (int i = 0; i < scrapes; i++) {
         buf_reset(&out);
         node_collector_ops.collect(st, &out, err, sizeof(err));
     }
-    *cpu = (cpu_s() - c0) / scrapes;
+    *cpu = (bench_cpu_s() - c0) / scrapes;
     buf_fini(&out);
     node_collector_ops.close(st);
 }
@@ -218,12 +209,12 @@ measure_scrape(int scrapes, double *cpu, size_t *series)
     scrape_pool_set_targets(p, &d, 1, t);
     scrape_pool_start_all(p, t);
     scrape_pool_pump(p, t);
-    c0 = cpu_s();
+    c0 = bench_cpu_s();
     for (int i = 1; i <= scrapes; i++) {
         scrape_pool_start_all(p, t + i * 1000LL);
         scrape_pool_pump(p, t + i * 1000LL);
     }
-    *cpu = (cpu_s() - c0) / scrapes;
+    *cpu = (bench_cpu_s() - c0) / scrapes;
     store_get_stats(st, &ss);
     *series = ss.series;
     scrape_pool_free(p);

@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -46,6 +45,7 @@
 #include "src/base/xalloc.h"
 #include "src/dash/dash.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
 #include "ui/view.h"
@@ -75,15 +75,6 @@ struct fleet {
     size_t ntargets;
     int64_t interval;       /* ms between two scrapes of a target */
 };
-
-static double
-cpu_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Makes one series from name and up to three label pairs (sorted by
  * name, as store_series_id wants them). */
@@ -191,10 +182,10 @@ frames(struct fleet *f, struct dash *d, int minutes)
             now += 1000;
             if (m % 15 == 0 && s == 0)
                 store_gc(f->st, now);
-            t0 = cpu_s();
+            t0 = bench_cpu_s();
             if (dash_evaluate(d, f->st, now, 0) != 0 && m == 1 && s == 0)
                 fprintf(stderr, "frame: a query failed\n");
-            t0 = cpu_s() - t0;
+            t0 = bench_cpu_s() - t0;
             sum += t0;
             max = t0 > max ? t0 : max;
         }
@@ -224,7 +215,7 @@ static const char *const unit_names[U_N] = {
 /* The switch benchmark's loop: its key reads and what ran between. */
 struct sim {
     double last;                /* time_mono_s() of the last key read */
-    double last_cpu;            /* cpu_s() then */
+    double last_cpu;            /* bench_cpu_s() then */
     double max[U_N];            /* the longest stretch of each unit */
     double max_cpu[U_N], total_cpu[U_N];    /* the CPU time in them */
     size_t count[U_N];
@@ -244,7 +235,7 @@ static bool
 key_read(struct sim *m, enum stretch u)
 {
     double t = time_mono_s(), gap = t - m->last;
-    double c = cpu_s(), used = c - m->last_cpu;
+    double c = bench_cpu_s(), used = c - m->last_cpu;
 
     m->last = t;
     m->last_cpu = c;
@@ -421,7 +412,7 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
     m.c = canvas_new(200, 50, false);
     m.memo = view_memo_new();
     t0 = m.last = time_mono_s();
-    m.last_cpu = cpu_s();
+    m.last_cpu = bench_cpu_s();
     m.key_at = t0 + 2;          /* after the first frames */
     start = landed = now;
     next_gc = now + GC_EVERY_MS;

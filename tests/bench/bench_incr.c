@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "query/incr.h"
 #include "query/query.h"
 #include "src/base/xalloc.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 
 #define PER_TARGET  100
 #define INTERVAL    15000LL
@@ -47,15 +47,6 @@ struct fleet {
     size_t ntargets;
     int64_t done;           /* scrapes up to this time are appended */
 };
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -136,7 +127,7 @@ frame(struct fleet *f, struct query **q, struct qincr **inc,
     /* The dashboard's step: range / 200 rounded up to a second. */
     int64_t step = (range / 200 + 999) / 1000 * 1000;
     int64_t end = now / step * step;
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
     struct qincr_stats s;
     struct diag d;
 
@@ -160,7 +151,7 @@ frame(struct fleet *f, struct query **q, struct qincr **inc,
             *steps += s.steps;
         }
     }
-    return now_s() - t0;
+    return bench_cpu_s() - t0;
 }
 
 /* Runs FRAMES frames at one range; prints the figures. */
@@ -205,7 +196,7 @@ static void
 run_size(size_t nseries, struct query **q)
 {
     struct fleet f = {0};
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
 
     f.ntargets = (nseries + PER_TARGET - 1) / PER_TARGET;
     f.st = store_new(2 * HISTORY, 0);
@@ -216,7 +207,7 @@ run_size(size_t nseries, struct query **q)
     scrape_until(&f, NOW0);
     printf("%zu series, %lld min of history loaded in %.1f s\n",
            f.ntargets * PER_TARGET, (long long)(HISTORY / 60000),
-           now_s() - t0);
+           bench_cpu_s() - t0);
     run_range(&f, q, 15 * 60000, f.ntargets * PER_TARGET);
     run_range(&f, q, 60 * 60000, f.ntargets * PER_TARGET);
     free(f.id);

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scrape/cache.h"
 #include "scrape/commit.h"
@@ -23,6 +22,7 @@
 #include "scrape/target.h"
 #include "src/base/arena.h"
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "store/store.h"
 
 #define SYNTHETIC  1000
@@ -36,15 +36,6 @@ static const char *const les[] = {
     "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5",
     "5", "10", "+Inf",
 };
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Target tg's body at scrape k: counters grow, gauges wander. */
 static void
@@ -186,20 +177,20 @@ farm_scrape(struct farm *f, int k, struct buf *body)
         double a, b;
 
         make_body(body, i, k);
-        a = now_s();
+        a = time_mono_s();
         commit_begin(t);
         t->xfer.start_ms = T0 + k * INTERVAL + i * INTERVAL / f->n;
         g->parser = expo_new(EXPO_TEXT, &sink, 1 << 20);
         if (feed(g->parser, body, &g->pdiag) != 0)
             g->parse_failed = true;
         commit_error(t, NULL);
-        b = now_s();
+        b = time_mono_s();
         commit_scrape(t, t->status.last_error[0] == '\0', true, 0.1);
         f->samples += expo_count(g->parser) + SYN_COUNT;
         commit_end(t);
         t->status.scrapes++;
         f->parse_s += b - a;
-        f->commit_s += now_s() - b;
+        f->commit_s += time_mono_s() - b;
     }
 }
 
@@ -212,14 +203,14 @@ parse_alone(struct buf *body)
     double t;
 
     make_body(body, 0, 1);
-    t = now_s();
+    t = time_mono_s();
     for (size_t r = 0; r < reps; r++) {
         struct expo *p = expo_new(EXPO_TEXT, &sink, 1 << 20);
 
         feed(p, body, &d);
         expo_free(p);
     }
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("parse alone (text 0.0.4, %zu-byte body): %.0f ns/sample\n",
            body->len, t * 1e9 / (double)n);
 }

@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scrape/expo.h"
 #include "scrape/meta.h"
 #include "src/base/buf.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "store/labels.h"
 
@@ -35,15 +35,6 @@ struct recs {
     struct rec *v;
     size_t n;
 };
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t
 heap_used(void)
@@ -135,11 +126,11 @@ run(const char *what, const struct recs *r, const char *vary)
            "(heap: %zu); Prometheus counts %zu per target: ratio %.3f\n",
            what, TARGETS, r->n, bytes / TARGETS, heap / TARGETS,
            prom_count(r), (double)bytes / TARGETS / (double)prom_count(r));
-    t0 = now_s();
+    t0 = time_mono_s();
     for (int s = 0; s < SCRAPES && vary == NULL; s++)
         for (int i = 0; i < TARGETS; i++)
             scrape(t[i], r, true);
-    secs = now_s() - t0;
+    secs = time_mono_s() - t0;
     if (vary == NULL)
         printf("%s: an unchanged scrape: %.1f ns per family\n", what,
                secs * 1e9 / SCRAPES / TARGETS / (double)r->n);

@@ -11,23 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "query/query.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "src/load.h"
 #include "store/store.h"
 
 #define MAXQ 32
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -94,12 +85,12 @@ main(int argc, char **argv)
     start = end - 3600 * 1000;
     step = (end - start) / 200;
     diag_clear(&d);
-    t0 = now_s();
+    t0 = time_mono_s();
     if (load_file(st, argv[1], end, &n, &d) < 0) {
         fprintf(stderr, "%s:%d: %s\n", argv[1], d.line, d.msg);
         return 1;
     }
-    printf("loaded %zu samples in %.2f s\n", n, now_s() - t0);
+    printf("loaded %zu samples in %.2f s\n", n, time_mono_s() - t0);
     nq = read_queries(argv[2], text, q);
     for (int r = 0; r < runs; r++) {
         /* As a dashboard frame does: the panels share one read cache,
@@ -109,9 +100,9 @@ main(int argc, char **argv)
         for (int i = 0; i < nq; i++) {
             struct qresult *res;
 
-            t0 = now_s();
+            t0 = time_mono_s();
             res = qeval_range_cached(q[i], st, cache, start, end, step, &d);
-            per[i][r] = now_s() - t0;
+            per[i][r] = time_mono_s() - t0;
             total[r] += per[i][r];
             if (res == NULL) {
                 fprintf(stderr, "%s: %s\n", text[i], d.msg);
@@ -121,13 +112,13 @@ main(int argc, char **argv)
         }
     }
     for (int r = 0; r < runs; r++) {
-        t0 = now_s();
+        t0 = time_mono_s();
         for (int i = 0; i < nq; i++) {
             qcache_clear(cache);
             qresult_free(qeval_range_cached(q[i], st, cache, start, end,
                                             step, &d));
         }
-        alone[r] = now_s() - t0;
+        alone[r] = time_mono_s() - t0;
     }
     for (int i = 0; i < nq; i++)
         printf("  %8.3f ms  %s\n", median(per[i], runs) * 1e3, text[i]);

@@ -11,21 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "src/base/duration.h"
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
 
 #define NVALUES 10000
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Value i: 25 + i % 10 a's, then "b" and i, so that all are distinct. */
 static char *
@@ -51,12 +42,12 @@ bench(const char *pattern, char **values, int n)
         printf("%-36s does not compile\n", pattern);
         return;
     }
-    t0 = now_s();
+    t0 = time_mono_s();
     for (int i = 0; i < n; i++) {
         hits += regex_match(re, values[i], strlen(values[i]));
         errors += regex_error(re) != NULL;
     }
-    dt = now_s() - t0;
+    dt = time_mono_s() - t0;
     printf("%-36s %6d values %12.0f ns/match %6d matched %d undecided\n",
            pattern, n, dt * 1e9 / n, hits, errors);
     regex_free(re);
@@ -73,10 +64,10 @@ bench_long(size_t n)
     memset(v, 'a', n);
     memcpy(v + n, "b", 2);
     for (int k = 0; k < 3; k++) {
-        double t0 = now_s(), dt;
+        double t0 = time_mono_s(), dt;
         bool m = regex_match(re, v, n + 1);
 
-        dt = now_s() - t0;
+        dt = time_mono_s() - t0;
         if (k == 0 || dt < best)
             best = dt;
         if (m || regex_error(re) != NULL)

@@ -12,24 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "scrape/pool.h"
+#include "src/base/duration.h"
 #include "src/base/xalloc.h"
 #include "store/store.h"
 
 #define TARGETS 1000
 #define INTERVAL_MS 10000
 #define IDLE_PASSES 200000
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The farm's targets: one job, instances target-0 ... */
 static void
@@ -65,20 +56,20 @@ main(void)
     make_defs(d, lab, inst);
     scrape_pool_set_targets(p, d, TARGETS, t0);
     /* Nothing is due before t0: each pass only looks. */
-    t = now_s();
+    t = time_mono_s();
     for (int i = 0; i < IDLE_PASSES; i++) {
         scrape_pool_start_due(p, t0 - 1);
         sum += scrape_pool_next_due(p) - t0;
     }
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("a pass with nothing due, %d targets: %.0f ns (start_due and "
            "next_due)\n", TARGETS, t / IDLE_PASSES * 1e9);
-    t = now_s();
+    t = time_mono_s();
     for (int64_t ms = 0; ms < 60000; ms++) {
         scrape_pool_start_due(p, t0 + ms);
         sum += scrape_pool_next_due(p) - t0;
     }
-    t = now_s() - t;
+    t = time_mono_s() - t;
     for (size_t i = 0; i < TARGETS; i++) {
         struct scrape_status s;
 

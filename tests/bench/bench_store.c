@@ -24,8 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "src/base/duration.h"
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
 #include "store/chunk.h"
@@ -58,15 +58,6 @@ rnd(void)
 {
     rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
     return (uint32_t)(rng >> 33);
-}
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static long
@@ -248,7 +239,7 @@ selection_labels(struct store *s, const uint32_t *ids, size_t n)
     struct labels *sets = xcalloc(n + 1, sizeof(*sets));
     struct label *pairs = NULL;
     size_t cap = 0, len = 0;
-    double t = now_s();
+    double t = time_mono_s();
 
     for (size_t i = 0; i < n; i++) {
         sets[i].n = store_series_labels(s, ids[i], &pairs, &cap, len);
@@ -257,7 +248,7 @@ selection_labels(struct store *s, const uint32_t *ids, size_t n)
     for (size_t i = 0, at = 0; i < n; at += sets[i++].n)
         sets[i].v = pairs + at;
     qsort(sets, n, sizeof(*sets), cmp_sets);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     free(pairs);
     free(sets);
     return t;
@@ -270,13 +261,13 @@ bench_select(struct store *s, const char *label,
     uint32_t *ids;
     size_t got = 0;
     int reps = 20;
-    double t = now_s(), lt = 0;
+    double t = time_mono_s(), lt = 0;
 
     for (int i = 0; i < reps; i++) {
         got = store_select(s, m, n, &ids);
         free(ids);
     }
-    t = now_s() - t;
+    t = time_mono_s() - t;
     for (int i = 0; i < 3; i++) {
         got = store_select(s, m, n, &ids);
         lt += selection_labels(s, ids, got);
@@ -329,31 +320,31 @@ bench_reads(struct store *s, const uint32_t *ids, int64_t end)
 {
     struct sample *buf = NULL, last;
     size_t cap = 0, total = 0;
-    double t = now_s();
+    double t = time_mono_s();
 
     for (size_t k = 0; k < NSERIES; k += 10)
         total += store_read(s, ids[k], end - HOUR, end, &buf, &cap);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("  store_read 1 h window, %zu series: %zu samples in %.3f s"
            " (%.1f M samples/s)\n", NSERIES / 10, total, t, total / t / 1e6);
     total = 0;
-    t = now_s();
+    t = time_mono_s();
     for (size_t k = 0; k < NSERIES; k += 10)
         total += store_read(s, ids[k], end - 5 * 60000, end, &buf, &cap);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("  store_read 5 m window, %zu series: %zu samples in %.3f s"
            " (%.2f us/series)\n", NSERIES / 10, total, t,
            t * 1e6 / (NSERIES / 10));
-    t = now_s();
+    t = time_mono_s();
     for (size_t k = 0; k < NSERIES; k++)
         store_last(s, ids[k], end, &last);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("  store_last at the head, all series: %.3f s (%.0f ns each)\n",
            t, t * 1e9 / NSERIES);
-    t = now_s();
+    t = time_mono_s();
     for (size_t k = 0; k < NSERIES; k++)
         store_last(s, ids[k], end - 40 * 60000, &last);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("  store_last 40 min back, all series: %.3f s (%.0f ns each)\n",
            t, t * 1e9 / NSERIES);
     free(buf);
@@ -363,24 +354,24 @@ bench_reads(struct store *s, const uint32_t *ids, int64_t end)
 static void
 bench_create(struct store *s, uint32_t *ids, struct gen *g)
 {
-    double t = now_s();
+    double t = time_mono_s();
 
     for (int tg = 0; tg < ntargets; tg++) {
         for (int k = 0; k < PER_TARGET; k++)
             ids[tg * PER_TARGET + k] = make_series(s, tg, k,
                                                    &g[tg * PER_TARGET + k]);
     }
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("created %zu series in %.3f s (%.0f ns each)\n", NSERIES, t,
            t * 1e9 / NSERIES);
-    t = now_s();
+    t = time_mono_s();
     for (int tg = 0; tg < ntargets; tg++) {
         struct gen dummy;
 
         for (int k = 0; k < PER_TARGET; k++)
             make_series(s, tg, k, &dummy);
     }
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("looked up %zu existing series by labels: %.0f ns each\n",
            NSERIES, t * 1e9 / NSERIES);
 }
@@ -418,9 +409,9 @@ bench_appends(struct store *s, const uint32_t *ids, struct gen *g,
 
     store_get_stats(s, &st);
     index_bytes = st.bytes;
-    t = now_s();
+    t = time_mono_s();
     append_steps(s, ids, g, 0, 240, 0, mk);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("appended %zu samples in %.3f s: %.2f M appends/s"
            " (%.0f ns each)\n", NSERIES * 240, t, NSERIES * 240 / t / 1e6,
            t * 1e9 / (NSERIES * 240.0));
@@ -430,9 +421,9 @@ bench_appends(struct store *s, const uint32_t *ids, struct gen *g,
     print_split("memory after 1 h", s, index_bytes);
     if (!steady)
         return;
-    t = now_s();
+    t = time_mono_s();
     append_steps(s, ids, g, 240, 480, 4, mk);
-    t = now_s() - t;
+    t = time_mono_s() - t;
     printf("steady state: 1 h more with store_gc every minute: %.3f s\n",
            t);
     print_memory("after 2 h, 1 h retention", s);
@@ -441,14 +432,14 @@ bench_appends(struct store *s, const uint32_t *ids, struct gen *g,
            " (%.0f to %.0f bytes/series), process RSS peak %.1f MB\n",
            mk->lo / 1e6, mk->hi / 1e6, (double)mk->lo / NSERIES,
            (double)mk->hi / NSERIES, mk->rss_hi / 1e6);
-    t = now_s();
+    t = time_mono_s();
     store_gc(s, T0 + 480 * STEP);
     printf("  store_gc over %zu series dropping a chunk each: %.1f ms\n",
-           NSERIES, (now_s() - t) * 1e3);
-    t = now_s();
+           NSERIES, (time_mono_s() - t) * 1e3);
+    t = time_mono_s();
     store_gc(s, T0 + 480 * STEP + 1000);
     printf("  store_gc over %zu series with nothing to drop: %.1f ms\n",
-           NSERIES, (now_s() - t) * 1e3);
+           NSERIES, (time_mono_s() - t) * 1e3);
 }
 
 /* One store of targets x 100 series; full: the second hour, selects and
@@ -571,7 +562,7 @@ run_farm(int targets, int minutes)
     struct store_stats st;
     uint32_t *ids = xcalloc(nseries, sizeof(*ids));
     struct gen *g = xcalloc(nseries, sizeof(*g));
-    double gc_max = 0, t_all = now_s(), t_append = 0;
+    double gc_max = 0, t_all = time_mono_s(), t_append = 0;
     long base;
 
     memset(ids, 0, nseries * sizeof(*ids));
@@ -591,7 +582,7 @@ run_farm(int targets, int minutes)
            "   samples/series\n");
     for (int64_t step = 0; step < minutes * FARM_MINUTE; step++) {
         int64_t t0 = T0 + step * FARM_STEP;
-        double ta = now_s();
+        double ta = time_mono_s();
 
         for (int tg = 0; tg < targets; tg++) {
             int64_t t = t0 + (int64_t)tg * FARM_STEP / targets;
@@ -602,16 +593,16 @@ run_farm(int targets, int minutes)
                 store_append(s, ids[i], t, farm_value(&g[i], k, step));
             }
         }
-        t_append += now_s() - ta;
+        t_append += time_mono_s() - ta;
         if ((step + 1) % FARM_MINUTE == 0) {
-            double t = now_s();
+            double t = time_mono_s();
 
             store_gc(s, t0 + FARM_STEP - 1);
             store_trim(s, t0 + FARM_STEP - 1);
 #ifdef __GLIBC__
             malloc_trim(0);     /* as promdeck's loop does after gc */
 #endif
-            t = now_s() - t;
+            t = time_mono_s() - t;
             gc_max = t > gc_max ? t : gc_max;
             store_get_stats(s, &st);
             span_add(&sp, st.bytes, rss_bytes());
@@ -641,7 +632,7 @@ run_farm(int targets, int minutes)
            all.hi / 1e6, all.rss_hi / 1e6, base / 1e6);
     printf("  slowest store_gc (and malloc_trim) %.0f ms; the whole run"
            " %.0f s\n",
-           gc_max * 1e3, now_s() - t_all);
+           gc_max * 1e3, time_mono_s() - t_all);
     free(ids);
     free(g);
     store_free(s);

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "src/base/arena.h"
+#include "src/base/duration.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
 
@@ -169,15 +169,6 @@ settle(void)
     return n;
 }
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int
 main(void)
 {
@@ -229,9 +220,9 @@ main(void)
     first = settle();
     for (int i = 1; i < FRAMES; i++) {
         evaluate(&d, T0 + i * 1000LL);
-        t = now_s();
+        t = time_mono_s();
         ui_draw(ui, &d, NULL, "20/20 targets up");
-        draw += now_s() - t;
+        draw += time_mono_s() - t;
     }
     rest = settle() - first;
     ui_close(ui);
