@@ -20,46 +20,20 @@ presses=${PRESSES:-50}
 build=${BUILD:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 promdeck=$(cd "$here/../.." && pwd)/$build/promdeck
-dir=$(mktemp -d)
-sock=scale$$
-farm="" prom=""
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-    tm kill-server 2>/dev/null
-    [ -n "$prom" ] && kill "$prom" 2>/dev/null
-    [ -n "$farm" ] && kill "$farm" 2>/dev/null
-    wait 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench=scale
+# shellcheck source=tests/bench/farm.sh
+. "$here/farm.sh"
+prom=""
 
 [ -x "$promdeck" ] || { echo "scale: build promdeck first"; exit 1; }
-command -v tmux >/dev/null || { echo "scale: needs tmux"; exit 1; }
+needs tmux
 
 # The farm serves for the whole run and a little more, then stops itself.
-# Ports base .. base + COUNT + 10 must all be free: another farm (a longer
-# run beside this one) may hold some, so the range moves past any listener.
-listening() {
-    ss -Htln 2>/dev/null | awk -v lo="$1" -v hi="$2" '
-        { n = split($4, a, ":"); p = a[n] + 0 }
-        p >= lo && p <= hi { found = 1 } END { exit !found }'
-}
-base=${BASE_PORT:-$((21000 + $$ % 2000))}
-while listening "$base" $((base + count + 10)); do
-    base=$((base + count + 100))
-    [ "$base" -lt 60000 ] || { echo "scale: no free port range"; exit 1; }
-done
-python3 "$here/targetfarm" --count "$count" --series-per-target "$series" \
-    --base-port "$base" --scrape-interval "$interval" \
-    --duration $((minutes * 60 + 180)) --write-config "$dir/prom.yml" \
-    >"$dir/farm.out" 2>"$dir/farm.err" &
-farm=$!
-for _ in $(seq 300); do
-    grep -q READY "$dir/farm.out" 2>/dev/null && break
-    sleep 0.2
-done
-grep -q READY "$dir/farm.out" || { echo "scale: farm did not start"; exit 1; }
+# Ports base .. base + COUNT + 10 must all be free: the farm's and then
+# Prometheus's.
+farm_ports 21000 $((count + 10)) 60000
+farm_start --count "$count" --series-per-target "$series" \
+    --scrape-interval "$interval" --duration $((minutes * 60 + 180))
 
 if command -v prometheus >/dev/null; then
     port=$((base + count + 10))
@@ -67,16 +41,13 @@ if command -v prometheus >/dev/null; then
         --storage.tsdb.retention.time="$retention" \
         --web.listen-address=127.0.0.1:$port >"$dir/prom.log" 2>&1 &
     prom=$!
+    pids="$pids $prom"
 else
     echo "scale: prometheus is not installed (apt-get install prometheus):" \
          "promdeck alone"
 fi
 
-tm new-session -d -s s -x 200 -y 50 \
-    "TERM=xterm-256color $promdeck --config $dir/prom.yml --retention $retention"
-sleep 1
-pd=$(pgrep -P "$(tm display-message -p -t s '#{pane_pid}')" -x promdeck \
-     || tm display-message -p -t s '#{pane_pid}')
+promdeck_start "$promdeck --config $dir/prom.yml --retention $retention"
 
 tck=$(getconf CLK_TCK)
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" \

@@ -14,53 +14,17 @@ count=${1:-20} series=${2:-36} secs=${3:-20} slow=${SLOW:-0}
 build=${BUILD:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 promdeck=${PROMDECK:-$(cd "$here/../.." && pwd)/$build/promdeck}
-dir=$(mktemp -d)
-sock=syscalls$$
-farm=""
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-    tm kill-server 2>/dev/null
-    [ -n "$farm" ] && kill "$farm" 2>/dev/null
-    wait 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench=syscalls
+# shellcheck source=tests/bench/farm.sh
+. "$here/farm.sh"
 
 [ -x "$promdeck" ] || { echo "syscalls: build promdeck first"; exit 1; }
-for t in tmux strace; do
-    command -v $t >/dev/null || { echo "syscalls: needs $t"; exit 1; }
-done
-listening() {
-    ss -Htln 2>/dev/null | awk -v lo="$1" -v hi="$2" '
-        { n = split($4, a, ":"); p = a[n] + 0 }
-        p >= lo && p <= hi { found = 1 } END { exit !found }'
-}
-base=${BASE_PORT:-$((29000 + $$ % 2000))}
-while listening "$base" $((base + count)); do
-    base=$((base + count + 100))
-    [ "$base" -lt 32000 ] || { echo "syscalls: no free port range"; exit 1; }
-done
+needs tmux strace
+farm_ports 29000 "$count" 32000
 # The farm stops by itself a little after the run.
-python3 "$here/targetfarm" --count "$count" --series-per-target "$series" \
-    --base-port "$base" --scrape-interval 1s --slow "$slow" \
-    --duration $((secs * 2 + 60)) --write-config "$dir/prom.yml" \
-    >"$dir/farm.out" 2>"$dir/farm.err" &
-farm=$!
-for _ in $(seq 150); do
-    grep -q READY "$dir/farm.out" 2>/dev/null && break
-    sleep 0.2
-done
-grep -q READY "$dir/farm.out" ||
-    { echo "syscalls: farm did not start"; exit 1; }
-
-tm new-session -d -s s -x 200 -y 50 \
-    "TERM=xterm-256color $promdeck --config $dir/prom.yml"
-sleep 1
-pd=$(pgrep -P "$(tm display-message -p -t s '#{pane_pid}')" -x promdeck \
-     || tm display-message -p -t s '#{pane_pid}')
-grep -q promdeck "/proc/$pd/cmdline" 2>/dev/null ||
-    { echo "syscalls: promdeck did not start"; exit 1; }
+farm_start --count "$count" --series-per-target "$series" \
+    --scrape-interval 1s --slow "$slow" --duration $((secs * 2 + 60))
+promdeck_start "$promdeck --config $dir/prom.yml"
 # The first scrapes, the first frames and the heap settle first.
 sleep 15
 
