@@ -4,6 +4,12 @@
  * a query for a key fills the cell. Without join labels each series is a
  * row of its own, keyed by its legend. Rows that do not fit end in a
  * "+N more rows" line rather than vanishing silently.
+ *
+ * A table is built afresh on each measure and draw, from the results
+ * alone, and freed at the end of the call. Its keys borrow the label
+ * values of the series (legend names, built per series, live in the
+ * table's arena), so a join costs no allocation per series; measure
+ * only counts the distinct keys.
  */
 #include "ui/table.h"
 
@@ -12,73 +18,70 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/arena.h"
 #include "src/base/xalloc.h"
+#include "store/labels.h"
 #include "ui/format.h"
 #include "ui/sparkline.h"
 #include "ui/theme.h"
 
 struct trow {
-    char **keys;                    /* nkeys strings */
+    const char **keys;              /* nkeys strings, borrowed */
     const struct qseries **cells;   /* one per query, NULL when blank */
+};
+
+/* One series of one query, with its key, before rows are made. */
+struct tent {
+    uint64_t hash;                  /* of keys: entries sort by it first */
+    const char **keys;              /* nkeys strings, borrowed */
+    size_t qi, j;                   /* its query, its place in it */
+    const struct qseries *s;
 };
 
 struct tbl {
     const struct panel *p;
     size_t nkeys;
-    struct trow *rows;
-    size_t nrows;
+    struct tent *e;                 /* every series, grouped by key */
+    size_t n;
+    size_t nrows;                   /* distinct keys in e */
+    struct trow *rows;              /* tbl_rows: nrows, in their order */
     struct widget_tmp *held;        /* scalar results, one per query */
+    struct arena *a;                /* all of the above but e and rows */
     int sort_q;                     /* query ordering a top N, or -1 */
 };
 
-/* The key strings of series s for query q. */
-static char **
-keys_of(const struct tbl *t, const struct panel_query *q,
-        const struct qseries *s)
+/* The key of series s for query q into k[0..nkeys): the values of the
+ * join labels, borrowed from s, or the display name. Returns its hash. */
+static uint64_t
+keys_of(struct tbl *t, const struct panel_query *q, const struct qseries *s,
+        const char **k, struct label *scratch)
 {
-    char **k = xcalloc(t->nkeys, sizeof *k);
     struct widget_look look;
 
     if (t->p->njoin == 0) {
         widget_look_of(t->p, q, s, ROLE_DEFAULT, &look);
-        k[0] = xstrdup(buf_str(&look.name));
+        k[0] = arena_strdup(t->a, buf_str(&look.name));
         widget_look_fini(&look);
-        return k;
+    } else {
+        for (size_t i = 0; i < t->nkeys; i++) {
+            const char *v = labels_get(&s->labels, t->p->join[i]);
+
+            k[i] = v != NULL ? v : "";
+        }
     }
-    for (size_t i = 0; i < t->nkeys; i++) {
-        const char *v = NULL;
-
-        for (size_t j = 0; j < s->labels.n; j++)
-            if (strcmp(s->labels.v[j].name, t->p->join[i]) == 0)
-                v = s->labels.v[j].value;
-        k[i] = xstrdup(v != NULL ? v : "");
-    }
-    return k;
+    for (size_t i = 0; i < t->nkeys; i++)
+        scratch[i] = (struct label){ "", k[i] };
+    return labels_hash(&(struct labels){ scratch, t->nkeys });
 }
-
-static void
-free_keys(char **k, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(k[i]);
-    free(k);
-}
-
-/* One series of one query, with its key, before rows are made. */
-struct tent {
-    char **keys;
-    size_t qi, j;                   /* its query, its place in it */
-    const struct qseries *s;
-};
 
 /* qsort has no context argument; one table is sorted at a time. */
 static const struct tbl *sorting;
 
 static int
-keys_cmp(char *const *x, char *const *y)
+keys_cmp(const char *const *x, const char *const *y)
 {
     for (size_t i = 0; i < sorting->nkeys; i++) {
-        int c = strcmp(x[i], y[i]);
+        int c = x[i] == y[i] ? 0 : strcmp(x[i], y[i]);
 
         if (c != 0)
             return c;
@@ -86,14 +89,21 @@ keys_cmp(char *const *x, char *const *y)
     return 0;
 }
 
-/* By key, then query, then place: a row's entries come together, and
- * among them each query's first series for the key before its others. */
+/* By the hash of the key, then the key, then query, then place: a row's
+ * entries come together, and among them each query's first series for
+ * the key before its others. The hash only groups the entries (rows are
+ * put in order afterwards), and saves comparing the strings of two
+ * different keys, which on a page of a thousand targets share most of
+ * their bytes ("127.0.0.1:9"...). */
 static int
 tent_cmp(const void *a, const void *b)
 {
     const struct tent *x = a, *y = b;
-    int c = keys_cmp(x->keys, y->keys);
+    int c;
 
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    c = keys_cmp(x->keys, y->keys);
     if (c != 0)
         return c;
     if (x->qi != y->qi)
@@ -101,36 +111,60 @@ tent_cmp(const void *a, const void *b)
     return x->j < y->j ? -1 : x->j > y->j;
 }
 
+static bool
+same_key(const struct tent *x, const struct tent *y)
+{
+    return x->hash == y->hash && keys_cmp(x->keys, y->keys) == 0;
+}
+
 /*
- * The rows of the entries e[0..n): one per key, where the first series
- * of a query for the key fills the cell. Sorting the entries, rather
- * than looking each one up among the rows made so far, keeps a table
- * of a thousand targets by seven queries at a few milliseconds: the
- * lookup cost rows times series string compares, about 35 ms on every
- * measure and draw of the page, which a key switching to it waited for.
+ * Gathers every series of p with its key into t->e, grouped by key, and
+ * counts the rows: one per distinct key. Sorting the entries, rather
+ * than looking each one up among the rows made so far, keeps a table of
+ * a thousand targets by seven queries at a few milliseconds: the lookup
+ * cost rows times series string compares, about 35 ms on every measure
+ * and draw of the page, which a key switching to it waited for.
  */
 static void
-make_rows(struct tbl *t, struct tent *e, size_t n)
+tbl_join(struct tbl *t, const struct panel *p)
 {
-    size_t i = 0;
+    const char **kv;
+    struct label *scratch;
+    size_t cap = 0;
 
-    sorting = t;
-    qsort(e, n, sizeof *e, tent_cmp);
-    t->rows = xcalloc(n + 1, sizeof *t->rows);
-    while (i < n) {
-        struct trow *row = &t->rows[t->nrows++];
-        size_t k;
+    memset(t, 0, sizeof *t);
+    t->p = p;
+    t->nkeys = p->njoin > 0 ? p->njoin : 1;
+    t->sort_q = -1;
+    t->a = arena_new();
+    t->held = arena_calloc(t->a, p->nqueries + 1, sizeof *t->held);
+    for (size_t i = 0; i < p->nqueries; i++)
+        cap += widget_nseries(p->queries[i].result);
+    t->e = xcalloc(cap + 1, sizeof *t->e);
+    kv = arena_calloc(t->a, cap * t->nkeys + 1, sizeof *kv);
+    scratch = arena_calloc(t->a, t->nkeys, sizeof *scratch);
+    for (size_t i = 0; i < p->nqueries; i++) {
+        const struct qresult *r = p->queries[i].result;
 
-        row->keys = e[i].keys;
-        row->cells = xcalloc(t->p->nqueries + 1, sizeof(struct qseries *));
-        row->cells[e[i].qi] = e[i].s;
-        for (k = i + 1; k < n && keys_cmp(e[k].keys, row->keys) == 0; k++) {
-            if (row->cells[e[k].qi] == NULL)
-                row->cells[e[k].qi] = e[k].s;
-            free_keys(e[k].keys, t->nkeys);
+        if ((p->topn > 0 || p->sort != SORT_NONE) && t->sort_q < 0
+            && p->queries[i].style == COLUMN_VALUE)
+            t->sort_q = (int)i;
+        for (size_t j = 0; j < widget_nseries(r); j++) {
+            struct tent *e = &t->e[t->n];
+
+            e->s = widget_series(r, j, &t->held[i]);
+            e->keys = kv + t->n * t->nkeys;
+            e->hash = keys_of(t, &p->queries[i], e->s, e->keys, scratch);
+            e->qi = i;
+            e->j = j;
+            t->n++;
         }
-        i = k;
     }
+    sorting = t;
+    qsort(t->e, t->n, sizeof *t->e, tent_cmp);
+    for (size_t i = 0; i < t->n; i++)
+        if (i == 0 || !same_key(&t->e[i - 1], &t->e[i]))
+            t->nrows++;
     sorting = NULL;
 }
 
@@ -159,49 +193,49 @@ row_cmp(const void *a, const void *b)
     return keys_cmp(x->keys, y->keys);
 }
 
+/* The rows of a joined table, in the order they are shown: one per key,
+ * where the first series of a query for the key fills the cell. */
 static void
-tbl_build(struct tbl *t, const struct panel *p)
+tbl_rows(struct tbl *t)
 {
-    struct tent *e;
-    size_t n = 0, cap = 0;
+    size_t nq = t->p->nqueries, r = 0;
+    const struct qseries **cells;
 
-    memset(t, 0, sizeof *t);
-    t->p = p;
-    t->nkeys = p->njoin > 0 ? p->njoin : 1;
-    t->sort_q = -1;
-    t->held = xcalloc(p->nqueries + 1, sizeof *t->held);
-    for (size_t i = 0; i < p->nqueries; i++)
-        cap += widget_nseries(p->queries[i].result);
-    e = xcalloc(cap + 1, sizeof *e);
-    for (size_t i = 0; i < p->nqueries; i++) {
-        const struct qresult *r = p->queries[i].result;
-
-        if ((p->topn > 0 || p->sort != SORT_NONE) && t->sort_q < 0
-            && p->queries[i].style == COLUMN_VALUE)
-            t->sort_q = (int)i;
-        for (size_t j = 0; j < widget_nseries(r); j++) {
-            const struct qseries *s = widget_series(r, j, &t->held[i]);
-
-            e[n++] = (struct tent){ keys_of(t, &p->queries[i], s), i, j,
-                                    s };
-        }
-    }
-    make_rows(t, e, n);
-    free(e);
     sorting = t;
+    t->rows = xcalloc(t->nrows + 1, sizeof *t->rows);
+    cells = arena_calloc(t->a, t->nrows * nq + 1, sizeof *cells);
+    for (size_t i = 0; i < t->n; i++) {
+        struct trow *row;
+
+        if (i > 0 && same_key(&t->e[i - 1], &t->e[i])) {
+            row = &t->rows[r - 1];
+        } else {
+            row = &t->rows[r++];
+            row->keys = t->e[i].keys;
+            row->cells = cells + (r - 1) * nq;
+        }
+        if (row->cells[t->e[i].qi] == NULL)
+            row->cells[t->e[i].qi] = t->e[i].s;
+    }
     qsort(t->rows, t->nrows, sizeof *t->rows, row_cmp);
     sorting = NULL;
+}
+
+/* The rows a draw shows, and a measure wants room for: a top N or all. */
+static size_t
+tbl_shown(const struct tbl *t)
+{
+    int n = t->p->topn;
+
+    return n > 0 && (size_t)n < t->nrows ? (size_t)n : t->nrows;
 }
 
 static void
 tbl_free(struct tbl *t)
 {
-    for (size_t i = 0; i < t->nrows; i++) {
-        free_keys(t->rows[i].keys, t->nkeys);
-        free(t->rows[i].cells);
-    }
     free(t->rows);
-    free(t->held);
+    free(t->e);
+    arena_free(t->a);
 }
 
 static const char *
@@ -354,9 +388,9 @@ table_draw(const struct panel *p, const struct widget_ctx *ctx,
     (void)ctx;
     if (r.h <= 0 || r.w <= 0)
         return;
-    tbl_build(&t, p);
-    shown = p->topn > 0 && (size_t)p->topn < t.nrows ? (size_t)p->topn
-                                                      : t.nrows;
+    tbl_join(&t, p);
+    tbl_rows(&t);
+    shown = tbl_shown(&t);
     cw = xcalloc(t.nkeys + p->nqueries + 1, sizeof *cw);
     col_widths(&t, shown < (size_t)r.h - 1 ? shown : (size_t)r.h - 1, r.w,
                cw);
@@ -386,11 +420,10 @@ table_measure(const struct panel *p, int w, int *minw, int *minh,
     struct tbl t;
 
     (void)w;
-    tbl_build(&t, p);
+    tbl_join(&t, p);
     *minw = 20;
     *minh = 2;
-    *want_h = 1 + (int)(p->topn > 0 && (size_t)p->topn < t.nrows
-                        ? (size_t)p->topn : t.nrows);
+    *want_h = 1 + (int)tbl_shown(&t);
     tbl_free(&t);
 }
 
