@@ -36,6 +36,7 @@ struct tent {
     const char **keys;              /* nkeys strings, borrowed */
     size_t qi, j;                   /* its query, its place in it */
     const struct qseries *s;
+    bool first;                     /* the first entry of its key */
 };
 
 struct tbl {
@@ -89,32 +90,54 @@ keys_cmp(const char *const *x, const char *const *y)
     return 0;
 }
 
-/* By the hash of the key, then the key, then query, then place: a row's
- * entries come together, and among them each query's first series for
- * the key before its others. The hash only groups the entries (rows are
- * put in order afterwards), and saves comparing the strings of two
- * different keys, which on a page of a thousand targets share most of
- * their bytes ("127.0.0.1:9"...). */
+/* By the hash of the key, then query, then place: the entries of a key
+ * come together (with those of any key of the same hash), and among
+ * them each query's first series for the key before its others. The
+ * hash only groups the entries (rows are put in order afterwards), and
+ * spares comparing the strings of keys that, on a page of a thousand
+ * targets, share most of their bytes ("127.0.0.1:9"...). */
 static int
 tent_cmp(const void *a, const void *b)
 {
     const struct tent *x = a, *y = b;
-    int c;
 
     if (x->hash != y->hash)
         return x->hash < y->hash ? -1 : 1;
-    c = keys_cmp(x->keys, y->keys);
-    if (c != 0)
-        return c;
     if (x->qi != y->qi)
         return x->qi < y->qi ? -1 : 1;
     return x->j < y->j ? -1 : x->j > y->j;
 }
 
-static bool
-same_key(const struct tent *x, const struct tent *y)
+/* The same with the key before the query: for the entries of one hash
+ * when they hold more than one key. */
+static int
+tent_cmp_key(const void *a, const void *b)
 {
-    return x->hash == y->hash && keys_cmp(x->keys, y->keys) == 0;
+    const struct tent *x = a, *y = b;
+    int c = keys_cmp(x->keys, y->keys);
+
+    return c != 0 ? c : tent_cmp(a, b);
+}
+
+/* Marks the first entry of each key among e[0..n), which have one hash,
+ * putting them in key order first when they hold more than one key;
+ * returns how many keys. */
+static size_t
+mark_keys(struct tent *e, size_t n)
+{
+    size_t keys = 1;
+    bool one = true;
+
+    for (size_t i = 1; i < n && one; i++)
+        one = keys_cmp(e[i].keys, e[0].keys) == 0;
+    if (!one)
+        qsort(e, n, sizeof *e, tent_cmp_key);
+    e[0].first = true;
+    for (size_t i = 1; i < n; i++) {
+        e[i].first = !one && keys_cmp(e[i].keys, e[i - 1].keys) != 0;
+        keys += e[i].first;
+    }
+    return keys;
 }
 
 /*
@@ -162,9 +185,11 @@ tbl_join(struct tbl *t, const struct panel *p)
     }
     sorting = t;
     qsort(t->e, t->n, sizeof *t->e, tent_cmp);
-    for (size_t i = 0; i < t->n; i++)
-        if (i == 0 || !same_key(&t->e[i - 1], &t->e[i]))
-            t->nrows++;
+    for (size_t i = 0, k; i < t->n; i = k) {
+        for (k = i + 1; k < t->n && t->e[k].hash == t->e[i].hash; k++)
+            ;
+        t->nrows += mark_keys(t->e + i, k - i);
+    }
     sorting = NULL;
 }
 
@@ -207,7 +232,7 @@ tbl_rows(struct tbl *t)
     for (size_t i = 0; i < t->n; i++) {
         struct trow *row;
 
-        if (i > 0 && same_key(&t->e[i - 1], &t->e[i])) {
+        if (!t->e[i].first) {
             row = &t->rows[r - 1];
         } else {
             row = &t->rows[r++];
