@@ -30,6 +30,12 @@ struct trow {
     const struct qseries **cells;   /* one per query, NULL when blank */
 };
 
+/* A value or health cell as drawn: its text ("" when blank) and role. */
+struct tcell {
+    char s[FORMAT_VALUE_MAX];
+    int role;
+};
+
 /* One series of one query, with its key, before rows are made. */
 struct tent {
     uint64_t hash;                  /* of keys: entries sort by it first */
@@ -46,6 +52,8 @@ struct tbl {
     size_t n;
     size_t nrows;                   /* distinct keys in e */
     struct trow *rows;              /* tbl_rows: nrows, in their order */
+    struct tcell *text;             /* tbl_text: the cells of the rows in
+                                     * sight, nqueries a row */
     struct widget_tmp *held;        /* scalar results, one per query */
     struct arena *a;                /* all of the above but e and rows */
     int sort_q;                     /* query ordering a top N, or -1 */
@@ -306,18 +314,35 @@ cell_text(const struct tbl *t, size_t qi, const struct qseries *s,
     return role;
 }
 
+/* Formats the value and health cells of the first nrows rows, the ones
+ * in sight, once for their widths and their draw: a table of a thousand
+ * rows in a panel of twenty formats twenty rows' cells, not a thousand. */
+static void
+tbl_text(struct tbl *t, size_t nrows)
+{
+    size_t nq = t->p->nqueries;
+
+    t->text = arena_calloc(t->a, nrows * nq + 1, sizeof *t->text);
+    for (size_t r = 0; r < nrows; r++)
+        for (size_t q = 0; q < nq; q++) {
+            struct tcell *cell = &t->text[r * nq + q];
+
+            if (t->p->queries[q].style != COLUMN_SPARK)
+                cell->role = cell_text(t, q, t->rows[r].cells[q], cell->s,
+                                       sizeof cell->s);
+        }
+}
+
 /*
  * Column widths: keys and values as wide as their widest entry among the
- * first nrows rows, the ones in sight (keys within a share of the
- * width); sparklines share what is left. A table of a thousand rows in
- * a panel of twenty formats twenty rows' cells, not a thousand.
+ * first nrows rows, the ones in sight, as tbl_text made them (keys
+ * within a share of the width); sparklines share what is left.
  */
 static void
 col_widths(const struct tbl *t, size_t nrows, int w, int *cw)
 {
     size_t nk = t->nkeys, nq = t->p->nqueries, nspark = 0;
     int used = 0;
-    char s[FORMAT_VALUE_MAX];
 
     for (size_t c = 0; c < nk + nq; c++) {
         const struct panel_query *q = c >= nk ? &t->p->queries[c - nk] : NULL;
@@ -333,8 +358,7 @@ col_widths(const struct tbl *t, size_t nrows, int w, int *cw)
             if (q == NULL)
                 n = canvas_text_width(t->rows[r].keys[c]);
             else
-                n = (cell_text(t, c - nk, t->rows[r].cells[c - nk], s,
-                               sizeof s), canvas_text_width(s));
+                n = canvas_text_width(t->text[r * nq + c - nk].s);
             cw[c] = n > cw[c] ? n : cw[c];
         }
         if (q == NULL && cw[c] > w / (int)(nk + 1))
@@ -351,19 +375,21 @@ col_widths(const struct tbl *t, size_t nrows, int w, int *cw)
     }
 }
 
+/* Draws row i, one of those in sight. */
 static void
-draw_row(const struct tbl *t, const struct trow *row, const int *cw,
-         struct canvas *c, struct rect r)
+draw_row(const struct tbl *t, size_t i, const int *cw, struct canvas *c,
+         struct rect r)
 {
+    const struct trow *row = &t->rows[i];
+    const struct tcell *text = &t->text[i * t->p->nqueries];
     int x = r.x;
-    char s[FORMAT_VALUE_MAX];
 
     for (size_t k = 0; k < t->nkeys; k++) {
         canvas_text(c, x, r.y, cw[k], row->keys[k], ROLE_LABEL, 0);
         x += cw[k] + 2;
     }
     for (size_t q = 0; q < t->p->nqueries && x < r.x + r.w; q++) {
-        int w = cw[t->nkeys + q], role;
+        int w = cw[t->nkeys + q];
 
         if (x + w > r.x + r.w)
             w = r.x + r.w - x;
@@ -372,8 +398,7 @@ draw_row(const struct tbl *t, const struct trow *row, const int *cw,
                 spark_draw(c, (struct rect){ x, r.y, w, 1 }, row->cells[q],
                            theme_series_role(q), NAN, NAN);
         } else {
-            role = cell_text(t, q, row->cells[q], s, sizeof s);
-            canvas_text_right(c, x, r.y, w, s, role, 0);
+            canvas_text_right(c, x, r.y, w, text[q].s, text[q].role, 0);
         }
         x += w + 2;
     }
@@ -408,7 +433,7 @@ table_draw(const struct panel *p, const struct widget_ctx *ctx,
 {
     struct tbl t;
     int *cw;
-    size_t shown;
+    size_t shown, sight;
 
     (void)ctx;
     if (r.h <= 0 || r.w <= 0)
@@ -416,9 +441,10 @@ table_draw(const struct panel *p, const struct widget_ctx *ctx,
     tbl_join(&t, p);
     tbl_rows(&t);
     shown = tbl_shown(&t);
+    sight = shown < (size_t)r.h - 1 ? shown : (size_t)r.h - 1;
+    tbl_text(&t, sight);
     cw = xcalloc(t.nkeys + p->nqueries + 1, sizeof *cw);
-    col_widths(&t, shown < (size_t)r.h - 1 ? shown : (size_t)r.h - 1, r.w,
-               cw);
+    col_widths(&t, sight, r.w, cw);
     draw_header(&t, cw, c, r);
     for (size_t i = 0; i < shown; i++) {
         struct rect rr = { r.x, r.y + 1 + (int)i, r.w, 1 };
@@ -432,7 +458,7 @@ table_draw(const struct panel *p, const struct widget_ctx *ctx,
             canvas_text(c, r.x, rr.y, r.w, more, ROLE_INACTIVE, 0);
             break;
         }
-        draw_row(&t, &t.rows[i], cw, c, rr);
+        draw_row(&t, i, cw, c, rr);
     }
     free(cw);
     tbl_free(&t);
