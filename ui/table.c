@@ -55,7 +55,7 @@ struct tbl {
     struct tcell *text;             /* tbl_text: the cells of the rows in
                                      * sight, nqueries a row */
     struct widget_tmp *held;        /* scalar results, one per query */
-    struct arena *a;                /* all of the above but e and rows */
+    struct arena *a;                /* all of the above */
     int sort_q;                     /* query ordering a top N, or -1 */
 };
 
@@ -171,7 +171,7 @@ tbl_join(struct tbl *t, const struct panel *p)
     t->held = arena_calloc(t->a, p->nqueries + 1, sizeof *t->held);
     for (size_t i = 0; i < p->nqueries; i++)
         cap += widget_nseries(p->queries[i].result);
-    t->e = xcalloc(cap + 1, sizeof *t->e);
+    t->e = arena_calloc(t->a, cap + 1, sizeof *t->e);
     kv = arena_calloc(t->a, cap * t->nkeys + 1, sizeof *kv);
     scratch = arena_calloc(t->a, t->nkeys, sizeof *scratch);
     for (size_t i = 0; i < p->nqueries; i++) {
@@ -235,7 +235,7 @@ tbl_rows(struct tbl *t)
     const struct qseries **cells;
 
     sorting = t;
-    t->rows = xcalloc(t->nrows + 1, sizeof *t->rows);
+    t->rows = arena_calloc(t->a, t->nrows + 1, sizeof *t->rows);
     cells = arena_calloc(t->a, t->nrows * nq + 1, sizeof *cells);
     for (size_t i = 0; i < t->n; i++) {
         struct trow *row;
@@ -266,8 +266,6 @@ tbl_shown(const struct tbl *t)
 static void
 tbl_free(struct tbl *t)
 {
-    free(t->rows);
-    free(t->e);
     arena_free(t->a);
 }
 
