@@ -2,7 +2,8 @@
  * Tables: rows joined on a label across queries, blank cells where a
  * query has no series for the key, up/down health colours, values in the
  * query's unit, top N by the first value column, sparkline columns, and
- * display names, units and colours from overrides.
+ * display names, units and colours from overrides, and the height
+ * measure asks for against the rows draw shows.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -317,6 +318,78 @@ test_first_series_per_key(void **state)
     canvas_free(c);
 }
 
+/* Draws p onto a w x h canvas and returns the text (the caller frees). */
+static char *
+drawn(const struct panel *p, int w, int h)
+{
+    struct canvas *c = canvas_new(w, h, false);
+    char *s;
+
+    table_class.draw(p, NULL, c, (struct rect){ 0, 0, w, h });
+    s = ts_canvas_text(c);
+    canvas_free(c);
+    return s;
+}
+
+/*
+ * The height measure asks for is the one that shows every row: up has
+ * instances d, b, a and b again (its first b fills the cell), mem has c,
+ * a and a series without an instance, which keys the row "" (first in
+ * key order). That is five rows, so measure wants a header and five
+ * lines; at that height no row is cut, at four lines two rows fit above
+ * "+3 more rows". A top 2 by mem (c, then a) wants three lines.
+ */
+static void
+test_measure_agrees_with_draw(void **state)
+{
+    static const char *const dbab[] = { "d", "b", "a", "b" };
+    static const double ups[] = { 1, 1, 0, 0 };
+    static const char *const cax[] = { "c", "a", "x" };
+    static const double mems[] = { 2048, 1536, 1024 };
+    struct panel_query q[] = {
+        { .expr = "up", .style = COLUMN_HEALTH,
+          .result = vector(dbab, ups, 4, 1) },
+        { .expr = "node_memory", .column = "mem", .unit = UNIT_BYTES,
+          .style = COLUMN_VALUE, .result = vector(cax, mems, 3, 1) },
+    };
+    struct panel p = table_panel(q, 2);
+    struct qseries *nokey = &q[1].result->series[2];
+    int minw, minh, want_h;
+    char *s;
+
+    (void)state;
+    nokey->labels.v[0] = (struct label){ "job", "node" };
+    nokey->labels.n = 1;
+    table_class.measure(&p, 30, &minw, &minh, &want_h);
+    assert_int_equal(want_h, 1 + 5);
+    s = drawn(&p, 30, want_h);
+    assert_string_equal(s,
+        "instance    up       mem\n"
+        "                   1 KiB\n"
+        "a         down  1.50 KiB\n"
+        "b           up\n"
+        "c                  2 KiB\n"
+        "d           up\n");
+    free(s);
+    s = drawn(&p, 30, 4);
+    assert_string_equal(s,
+        "instance    up       mem\n"
+        "                   1 KiB\n"
+        "a         down  1.50 KiB\n"
+        "+3 more rows\n");
+    free(s);
+
+    p.topn = 2;
+    table_class.measure(&p, 30, &minw, &minh, &want_h);
+    assert_int_equal(want_h, 1 + 2);
+    s = drawn(&p, 30, want_h);
+    assert_string_equal(s,
+        "instance    up       mem\n"
+        "c                  2 KiB\n"
+        "a         down  1.50 KiB\n");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -337,6 +410,8 @@ main(void)
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_overrides, ts_arena_setup,
                                         ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_measure_agrees_with_draw,
+                                        ts_arena_setup, ts_arena_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
