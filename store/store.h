@@ -238,7 +238,8 @@ void store_gc(struct store *s, int64_t now_ms);
  * once a minute: each call is owed the share of the slots that the time
  * since the last call is of that minute (all of them on the first call
  * or after a minute), adds it to what earlier calls left, and visits
- * them until it has done a millisecond or so of work. At each it drops
+ * them until it has done a fixed amount of work (under half a
+ * millisecond at a million series). At each it drops
  * the chunks wholly out of the window, and encodes the oldest chunk
  * again without its expired samples once they span an eighth of the
  * retention (a sealed chunk would otherwise stay until its newest
