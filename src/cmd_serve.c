@@ -59,6 +59,7 @@ struct serve {
     int nls;
     struct serve_docs docs;
     char listen_names[1024];
+    bool trim_left;             /* store_trim left work: no wait */
 };
 
 static void
@@ -318,8 +319,9 @@ reload(struct serve *s, int64_t now, bool asked)
 }
 
 /*
- * Old chunks out, when no query holds the store pinned (store/store.h);
- * with queries always running, after GC_PATIENCE_MS it waits for them.
+ * Idle series out (their old chunks go in each batch, store_trim), when
+ * no query holds the store pinned (store/store.h); with queries always
+ * running, after GC_PATIENCE_MS it waits for them.
  */
 static void
 trim(struct serve *s, int64_t now, int64_t *next_gc, int64_t *gc_due)
@@ -330,7 +332,7 @@ trim(struct serve *s, int64_t now, int64_t *next_gc, int64_t *gc_due)
         return;
     if (!store_trim_lock(st, now - *gc_due >= GC_PATIENCE_MS))
         return;                 /* a query runs: try on the next pass */
-    store_gc(st, now);
+    store_drop_idle(st, now);
     store_trim_unlock(st);
     *gc_due = *next_gc = now + GC_EVERY_MS;
 }
@@ -348,9 +350,10 @@ wait_ms(const struct loop *l, int64_t now)
 }
 
 /*
- * One pass: wait for the network (at most MAX_WAIT_MS), then, as one
- * write batch, move transfers along (commits happen there), follow
- * discovery and start due scrapes. Queries on other threads read
+ * One pass: wait for the network (at most MAX_WAIT_MS, and not at all
+ * while store_trim has work left), then, as one write batch, move
+ * transfers along (commits happen there), follow discovery, start due
+ * scrapes and trim a slice of the store. Queries on other threads read
  * between batches, so neither waits for the other for long. Then the
  * rules that are due, outside any batch: they read as the API's queries
  * do and take the write lock only around each rule's appends
@@ -364,13 +367,13 @@ step(struct serve *s, int64_t *next_gc, int64_t *gc_due,
     int64_t now = time_now_ms();
     bool changed;
 
-    scrape_pool_wait(l->pool, -1, wait_ms(l, now), NULL);
+    scrape_pool_wait(l->pool, -1, s->trim_left ? 0 : wait_ms(l, now), NULL);
     now = time_now_ms();
     store_write_lock(l->store);
     scrape_pool_pump(l->pool, now);
     changed = loop_sync_targets(l, now);
     scrape_pool_start_due(l->pool, now);
-    store_trim(l->store, now);          /* a slice on every pass */
+    s->trim_left = store_trim(l->store, now);   /* a slice each pass */
     store_write_unlock(l->store);
     if (loop_rules_step(l, now))
         serve_rules_publish(l->rules, s->api);

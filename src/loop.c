@@ -29,7 +29,8 @@
 
 /* Longest single wait, so signals and resizes are seen promptly. */
 #define MAX_WAIT_MS 250
-/* How often old chunks are trimmed from the store. */
+/* How often the store drops the series that store_trim found idle and
+ * the heap gives pages back. */
 #define GC_EVERY_MS (60 * 1000)
 /* How often a server's targets are asked for (--source, attach). */
 #define TARGETS_EVERY_MS 5000
@@ -824,16 +825,18 @@ remote_due(struct loop *l, int64_t now)
 }
 
 /*
- * Once a minute: the store drops what fell out of retention, and the
- * heap gives back the pages that frees left empty. glibc keeps them
- * otherwise: a frame that decoded whole ranges (a page shown again, a
- * changed range) frees tens of megabytes in pieces too small to be
- * mapped on their own, and they would stay resident for good.
+ * Once a minute: the store drops the series that have had no sample for
+ * a whole retention (store_trim, a slice on every pass, drops the
+ * chunks), and the heap gives back the pages that frees left empty.
+ * glibc keeps them otherwise: a frame that decoded whole ranges (a page
+ * shown again, a changed range) frees tens of megabytes in pieces too
+ * small to be mapped on their own, and they would stay resident for
+ * good.
  */
 static void
 collect_garbage(struct loop *l, int64_t now)
 {
-    store_gc(l->store, now);
+    store_drop_idle(l->store, now);
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
@@ -930,15 +933,16 @@ tune_heap(void)
 }
 
 /*
- * One pass: wait (not at all while a frame is being evaluated, so that
- * keys are read between its slices), move transfers along (between
- * frames), read keys and answer them at once, start due scrapes, then
- * evaluate.
+ * One pass: wait (not at all while a frame is being evaluated or the
+ * store has trimming left, so that keys are read between their slices),
+ * move transfers along (between frames), read keys and answer them at
+ * once, start due scrapes, then evaluate.
  */
 static int
 run_live(struct loop *l)
 {
     int64_t now = time_now_ms(), next_gc = now;
+    bool trim_left = false;
     struct explore_completer completer = {
         .ctx = l->store, .complete = complete_from_store,
         .describe_ctx = scrape_pool_meta(l->pool),
@@ -966,8 +970,9 @@ run_live(struct loop *l)
         bool key = false;
         unsigned act;
 
-        scrape_pool_wait(l->pool, ui_input_fd(l->ui), v.evaluating ? 0 :
-                         wait_time(l, now, v.next_frame), &key);
+        scrape_pool_wait(l->pool, ui_input_fd(l->ui),
+                         v.evaluating || trim_left ? 0
+                         : wait_time(l, now, v.next_frame), &key);
         if (key && terminal_gone(ui_input_fd(l->ui)))
             break;
         now = time_now_ms();
@@ -992,7 +997,8 @@ run_live(struct loop *l)
             collect_garbage(l, now);
             next_gc = now + GC_EVERY_MS;
         }
-        store_trim(l->store, now);      /* a slice on every pass */
+        /* A slice on every pass; while it leaves work, no wait. */
+        trim_left = store_trim(l->store, now);
     }
     notifier_free(l->notifier);
     l->notifier = NULL;

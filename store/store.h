@@ -13,9 +13,11 @@
  * batch waits only for the calls in progress, never for a whole query.
  * What a reader keeps between calls (series ids, label strings, the
  * arrays of names and values) stays valid while it holds
- * store_read_lock, a pin that only store_gc and store_clear must wait
- * for: the writer calls those inside store_trim_lock. Neither lock is
- * recursive; a thread holding one must not take it again, and the
+ * store_read_lock, a pin that only store_gc, store_drop_idle and
+ * store_clear must wait for: the writer calls those inside
+ * store_trim_lock. store_trim drops and encodes chunks only, as appends
+ * change them, so it runs in a batch. Neither lock is recursive; a
+ * thread holding one must not take it again, and the
  * writer must not call the read functions inside its batch. A
  * single-threaded program (the TUI) need not lock at all, and says so
  * with store_set_shared(s, false): its read calls then take no lock.
@@ -27,8 +29,9 @@
  * and store_free free each of them whole. Other modules hold series ids, never pointers into chunks,
  * and get a series' labels as pairs built into their own array
  * (store_series_labels), whose strings they borrow until a gc. A
- * series is dropped by store_gc once it has had no sample for a whole
- * retention window, and only then may its id be reused.
+ * series is dropped by store_gc or store_drop_idle once it has had no
+ * sample for a whole retention window, and only then may its id be
+ * reused.
  */
 #ifndef STORE_STORE_H
 #define STORE_STORE_H
@@ -78,15 +81,17 @@ struct store_stats {
     size_t string_bytes;    /* interned strings and their table */
     size_t postings_bytes;  /* postings tables and id lists */
     size_t table_bytes;     /* the label-set hash table, free ids, the
-                               bitmap of live series, the change history */
+                               bitmap of live series, the change
+                               history, the idle list */
     size_t head_bytes;      /* the chunk each series appends to */
     size_t sealed_bytes;    /* full chunks */
 };
 
 /*
  * A store keeping retention_ms of history (<= 0: no time limit) in at most
- * max_bytes (0: no budget). store_gc applies both, in one pass over all
- * series, so callers run it every few tens of seconds, not per sample.
+ * max_bytes (0: no budget). store_gc applies both in one pass over all
+ * series; a loop spreads the same work over its passes with store_trim
+ * and store_drop_idle (see there).
  */
 struct store *store_new(int64_t retention_ms, size_t max_bytes);
 void store_free(struct store *s);
@@ -212,27 +217,50 @@ bool store_changes_since(const struct store *s, uint64_t version,
 
 /*
  * The store's series generation: it grows whenever a series is created,
- * and on every store_gc and store_clear. A selection (store_select),
+ * on every store_gc and store_clear, and when store_drop_idle drops a
+ * series. A selection (store_select),
  * and the labels of the series in it, hold while it stays the same.
  */
 uint64_t store_series_gen(const struct store *s);
 
-/* Trims chunks older than now_ms - retention, and over-budget chunks. */
+/*
+ * Retention in one pass over all series: drops the chunks whose samples
+ * are all older than now_ms - retention and the series that have had no
+ * sample (or creation) since then, then the oldest chunks across all
+ * series while over the budget. At a million series the pass takes
+ * tens of milliseconds: a loop that answers keys calls store_trim and
+ * store_drop_idle instead, which do the same in slices.
+ */
 void store_gc(struct store *s, int64_t now_ms);
 /*
- * Retention inside a chunk: a sealed chunk leaves only once its newest
- * sample is out of the window, so a series would hold up to a chunk's
- * span past it. store_trim encodes the oldest chunk of a series again
- * without its expired samples once they span an eighth of the
- * retention. It comes round to every series once a minute, each call
- * visiting the share of the series that the time since the last call
- * is of that minute (all of them on the first call or after a minute),
- * so a writer calling it on every pass of its loop spreads the work
- * over many short calls. Readers see a trim as a dropped chunk
+ * Retention in slices, for a writer calling it on every pass of its
+ * loop. It walks the series slot by slot, coming round to every one
+ * once a minute: each call is owed the share of the slots that the time
+ * since the last call is of that minute (all of them on the first call
+ * or after a minute), adds it to what earlier calls left, and visits
+ * them until it has done a fixed amount of work (under half a
+ * millisecond at a million series). At each it drops
+ * the chunks wholly out of the window, and encodes the oldest chunk
+ * again without its expired samples once they span an eighth of the
+ * retention (a sealed chunk would otherwise stay until its newest
+ * sample left, up to a chunk's span past the window); a series that
+ * will have had no sample for a whole retention within two minutes goes
+ * on the idle list for store_drop_idle. Returns true when it left work
+ * for the next call: the caller comes back soon, without waiting a
+ * whole period. Readers see its drops as dropped chunks
  * (store_changes_since); the samples kept are the same, bit for bit.
  * The writer calls it in its batch, as it does its appends.
  */
-void store_trim(struct store *s, int64_t now_ms);
+bool store_trim(struct store *s, int64_t now_ms);
+/*
+ * Drops the series on the idle list that have had no sample since
+ * now_ms - retention, then the oldest chunks while over the budget, as
+ * store_gc does. Called every minute or so after store_trim's walk, it
+ * drops the same series store_gc would, at the same time, having
+ * checked only the list: the walk puts each series on it ahead of its
+ * expiry. The series generation grows only when a series is dropped.
+ */
+void store_drop_idle(struct store *s, int64_t now_ms);
 void store_get_stats(const struct store *s, struct store_stats *st);
 
 /*
@@ -252,9 +280,10 @@ void store_read_unlock(const struct store *s);
 void store_write_lock(struct store *s);
 void store_write_unlock(struct store *s);
 /*
- * Exclusive use for store_gc or store_clear: waits for pinned readers
- * to finish when wait is true, else returns false at once if any reader
- * holds a pin (the writer tries again later rather than stall scrapes).
+ * Exclusive use for store_gc, store_drop_idle or store_clear: waits for
+ * pinned readers to finish when wait is true, else returns false at once
+ * if any reader holds a pin (the writer tries again later rather than
+ * stall scrapes).
  */
 bool store_trim_lock(struct store *s, bool wait);
 void store_trim_unlock(struct store *s);

@@ -7,6 +7,10 @@
  * eighth of the retention, a store cursor stopped in a chunk that was
  * encoded again reads on exactly, and the dashboard's read cache, which
  * keeps samples and cursors across frames, answers as the store does.
+ * Then the slices: work one call leaves is done by the next ones, a
+ * store whose series all fall due at once is trimmed completely, and
+ * store_trim with store_drop_idle drops the series and samples that
+ * the one-shot store_gc drops.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +281,295 @@ test_read_cache_across_trims(void **state)
     store_free(s);
 }
 
+/* Series "i<k>" of metric m. */
+static uint32_t
+series_k(struct store *s, int k)
+{
+    char inst[16];
+
+    snprintf(inst, sizeof(inst), "i%d", k);
+    return series(s, inst);
+}
+
+static bool
+find_k(const struct store *s, int k, uint32_t *id)
+{
+    char inst[16];
+    struct label v[2] = { { "__name__", "m" }, { "instance", inst } };
+
+    snprintf(inst, sizeof(inst), "i%d", k);
+    return store_series_find(s, &(struct labels){ v, 2 }, id);
+}
+
+/*
+ * What store_trim's rules leave of series id, whose samples were
+ * t = 0, STEP, ... up to n - 1 steps, at cutoff c under retention r
+ * once the walk has been to it: every sample from c on, and before c
+ * at most an eighth of the retention (a chunk starting no earlier than
+ * c - r/8, which is not encoded again); bit for bit.
+ */
+static void
+check_trimmed(const struct store *s, uint32_t id, int64_t n, int64_t c,
+              int64_t r, struct sample **buf, size_t *cap)
+{
+    size_t got = store_read(s, id, INT64_MIN, INT64_MAX, buf, cap);
+    int64_t from = (c + STEP - 1) / STEP;   /* the first sample >= c */
+
+    assert_true(got > 0);
+    assert_true((*buf)[0].t >= c - r / 8);
+    assert_true((*buf)[0].t <= from * STEP);
+    assert_int_equal((int64_t)got, n - (*buf)[0].t / STEP);
+    for (size_t i = 0; i < got; i++) {
+        assert_true((*buf)[i].t == (*buf)[0].t + (int64_t)i * STEP);
+        assert_true((*buf)[i].v == (double)((*buf)[i].t / STEP));
+    }
+}
+
+/* How many of the first n series hold more than an eighth of the
+ * retention before cutoff c. */
+static size_t
+over_held(const struct store *s, const uint32_t *ids, size_t n, int64_t c,
+          int64_t r)
+{
+    size_t over = 0;
+
+    for (size_t k = 0; k < n; k++) {
+        struct sample *buf = NULL;
+        size_t cap = 0;
+
+        if (store_read(s, ids[k], INT64_MIN, c - r / 8 - 1, &buf, &cap) > 0)
+            over++;
+        free(buf);
+    }
+    return over;
+}
+
+/*
+ * Many series created together fall due together: 2,000 series of 260
+ * samples under a 32-minute retention (longer than a chunk's 20
+ * minutes, so the head chunk is always in the window). 5 s after the
+ * last sample the cutoff falls between samples 68 and 69, and an eighth
+ * of the retention before it between 44 and 45. A series' first chunk
+ * is sealed after 15 to 120 samples (by its id), the next after 120
+ * more: a chunk ending before the cutoff goes whole, and the oldest one
+ * left, if it starts before sample 45, is encoded again from sample 69.
+ * So every series ends up holding from sample 45 to 69 on, where it
+ * held from 0. One call cannot encode 2,000 chunks again: it says work
+ * is left, and calls a millisecond apart, which add no share of their
+ * own, finish it, each leaving fewer series holding samples before 45,
+ * the last saying nothing is left.
+ */
+static void
+test_due_at_once(void **state)
+{
+    enum { N = 2000, SAMPLES = 260 };
+    const int64_t r = 32 * MIN, now = SAMPLES * STEP + 5000, c = now - r;
+    struct store *s = store_new(r, 0);
+    uint32_t *ids = calloc(N, sizeof(*ids));
+    struct sample *buf = NULL;
+    size_t cap = 0, before, after, calls = 1;
+    bool left;
+
+    (void)state;
+    for (int k = 0; k < N; k++)
+        ids[k] = series_k(s, k);
+    for (int64_t i = 0; i < SAMPLES; i++) {
+        for (int k = 0; k < N; k++)
+            assert_int_equal(store_append(s, ids[k], i * STEP, (double)i),
+                             0);
+    }
+    before = over_held(s, ids, N, c, r);
+    assert_int_equal(before, N);        /* everything from sample 0 */
+    left = store_trim(s, now);
+    assert_true(left);
+    after = over_held(s, ids, N, c, r);
+    assert_true(after < before && after > 0);
+    for (int64_t t = now + 1; left; t++) {
+        before = after;
+        left = store_trim(s, t);
+        after = over_held(s, ids, N, c, r);
+        assert_true(after < before || (!left && after == 0));
+        calls++;
+    }
+    assert_int_equal(after, 0);
+    assert_true(calls > 2);
+    for (int k = 0; k < N; k++)
+        check_trimmed(s, ids[k], SAMPLES, c, r, &buf, &cap);
+    /* Nothing is due now, and the next share of slots is not owed yet. */
+    assert_false(store_trim(s, now + (int64_t)calls));
+    free(buf);
+    free(ids);
+    store_free(s);
+}
+
+/*
+ * The loop's way: a call every 10 ms of the store's clock, as the loop
+ * comes back at once while work is left. The first call is owed all the
+ * slots (the first call of all); each later one adds a sixth of a slot
+ * and carries the rest: within a few hundred passes, far less than the
+ * minute a round takes, every series is as the rules above say.
+ */
+static void
+test_work_carried(void **state)
+{
+    enum { N = 1000, SAMPLES = 260 };
+    const int64_t r = 32 * MIN, now = SAMPLES * STEP + 5000;
+    struct store *s = store_new(r, 0);
+    uint32_t *ids = calloc(N, sizeof(*ids));
+    struct sample *buf = NULL;
+    size_t cap = 0;
+    int64_t t = now;
+
+    (void)state;
+    for (int k = 0; k < N; k++)
+        ids[k] = series_k(s, k);
+    for (int64_t i = 0; i < SAMPLES; i++) {
+        for (int k = 0; k < N; k++)
+            assert_int_equal(store_append(s, ids[k], i * STEP, (double)i),
+                             0);
+    }
+    while (store_trim(s, t) && t < now + 5000)
+        t += 10;
+    assert_true(t > now && t < now + 5000);
+    for (int k = 0; k < N; k++)
+        check_trimmed(s, ids[k], SAMPLES, t - r, r, &buf, &cap);
+    free(buf);
+    free(ids);
+    store_free(s);
+}
+
+/* The series of the comparison below: when each stops and starts. */
+struct life {
+    int64_t from, to;   /* samples at from, from + STEP, ... < to */
+};
+
+/*
+ * Two stores fed the same samples for two hours under a 20-minute
+ * retention: one kept by store_gc every minute (then a whole walk of
+ * store_trim at that minute), the other as the loop keeps it,
+ * store_trim every 10 s and store_drop_idle every minute. Series start
+ * and stop at random times, the new ones taking the ids of dropped
+ * ones. After each minute both hold the same series, those whose newest
+ * sample is in the last 20 minutes, as the rule says, and both read
+ * every sample of each over the window, the same.
+ */
+static void
+test_drop_idle_as_gc(void **state)
+{
+    enum { N = 300 };
+    const int64_t r = 20 * MIN;
+    struct store *a = store_new(r, 0), *b = store_new(r, 0);
+    struct life life[N];
+    struct sample *ga = NULL, *gb = NULL;
+    size_t capa = 0, capb = 0, kept = 0, gone = 0;
+
+    (void)state;
+    for (int k = 0; k < N; k++) {
+        life[k].from = k < N / 2 ? 0 : (int64_t)(rnd() % 90) * MIN;
+        life[k].to = life[k].from + STEP + (int64_t)(rnd() % 150) * MIN
+                     + (int64_t)(rnd() % 6) * STEP;
+    }
+    for (int64_t t = 0; t <= 2 * HOUR; t += STEP) {
+        for (int k = 0; k < N; k++) {
+            if (t < life[k].from || t >= life[k].to)
+                continue;
+            assert_int_equal(store_append(a, series_k(a, k), t, (double)t),
+                             0);
+            assert_int_equal(store_append(b, series_k(b, k), t, (double)t),
+                             0);
+        }
+        store_trim(b, t);
+        if (t % MIN != 0 || t == 0)
+            continue;
+        store_gc(a, t);
+        while (store_trim(a, t))
+            continue;
+        store_drop_idle(b, t);
+        for (int k = 0; k < N; k++) {
+            /* Its newest sample: the last step before it stopped. */
+            int64_t newest = (life[k].to - 1) / STEP * STEP;
+            int64_t lo = life[k].from > t - r ? life[k].from : t - r;
+            int64_t hi = newest < t ? newest : t;
+            bool live = newest >= t - r;
+            uint32_t ia, ib;
+            size_t na, nb;
+
+            if (life[k].from > t)
+                continue;
+            assert_int_equal(find_k(a, k, &ia), live);
+            assert_int_equal(find_k(b, k, &ib), live);
+            if (!live) {
+                gone++;
+                continue;
+            }
+            kept++;
+            na = store_read(a, ia, t - r, INT64_MAX, &ga, &capa);
+            nb = store_read(b, ib, t - r, INT64_MAX, &gb, &capb);
+            assert_int_equal(na, (hi - lo) / STEP + 1);
+            assert_int_equal(nb, na);
+            assert_memory_equal(ga, gb, na * sizeof(*ga));
+            assert_true(ga[0].t == lo && ga[0].v == (double)lo);
+        }
+    }
+    assert_true(kept > 0 && gone > 0);
+    free(ga);
+    free(gb);
+    store_free(a);
+    store_free(b);
+}
+
+/*
+ * The idle list across ids dropped and given again: a series the walk
+ * listed and store_gc dropped gives its id to a new series, which
+ * store_drop_idle keeps; a listed series that has a sample again before
+ * store_drop_idle is kept too; one that has none is dropped then.
+ */
+static void
+test_idle_list_ids(void **state)
+{
+    const int64_t r = 20 * MIN;
+    struct store *s = store_new(r, 0);
+    uint32_t x = series_k(s, 0), y = series_k(s, 1), z = series_k(s, 2);
+    uint32_t fresh, id;
+    struct store_stats st;
+
+    (void)state;
+    assert_int_equal(store_append(s, x, 0, 1), 0);
+    assert_int_equal(store_append(s, y, 0, 1), 0);
+    assert_int_equal(store_append(s, z, 0, 1), 0);
+    assert_int_equal(store_append(s, z, 19 * MIN, 1), 0);
+    /* At 19.5 minutes x and y have half a minute left: listed. */
+    while (store_trim(s, 19 * MIN + 30000))
+        continue;
+    /* One-shot gc at 20 minutes and 1 ms: x and y go. */
+    store_gc(s, r + 1);
+    assert_false(find_k(s, 0, &id));
+    assert_false(find_k(s, 1, &id));
+    fresh = series_k(s, 3);
+    assert_true(fresh == x || fresh == y);
+    assert_int_equal(store_append(s, fresh, r + 2, 1), 0);
+    store_drop_idle(s, r + 3);
+    assert_true(find_k(s, 3, &id) && id == fresh);
+    assert_true(find_k(s, 2, &id) && id == z);
+    /* At 38.5 minutes z (newest sample at 19) and fresh (at 20) are
+     * listed; z has a sample at 38.9 and stays at 39.1, as does fresh,
+     * which has until 40. */
+    while (store_trim(s, 38 * MIN + 30000))
+        continue;
+    assert_int_equal(store_append(s, z, 38 * MIN + 54000, 2), 0);
+    store_drop_idle(s, 39 * MIN + 6000);
+    assert_true(find_k(s, 2, &id) && id == z);
+    /* At 40.1 fresh has had none for 20 minutes: dropped, once. */
+    while (store_trim(s, 39 * MIN + 30000))
+        continue;
+    store_drop_idle(s, 40 * MIN + 6000);
+    assert_false(find_k(s, 3, &id));
+    assert_true(find_k(s, 2, &id) && id == z);
+    store_get_stats(s, &st);
+    assert_int_equal(st.series, 1);
+    store_free(s);
+}
+
 int
 main(void)
 {
@@ -283,6 +577,10 @@ main(void)
         cmocka_unit_test(test_trim_keeps_the_window),
         cmocka_unit_test(test_cursor_in_trimmed_chunk),
         cmocka_unit_test(test_read_cache_across_trims),
+        cmocka_unit_test(test_due_at_once),
+        cmocka_unit_test(test_work_carried),
+        cmocka_unit_test(test_drop_idle_as_gc),
+        cmocka_unit_test(test_idle_list_ids),
     };
 
     return cmocka_run_group_tests_name("store_trim", tests, NULL, NULL);

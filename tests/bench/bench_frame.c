@@ -18,8 +18,8 @@
  * TUI's loop (src/loop.c) against the real clock: scrapes land target
  * by target, a frame is begun each second and evaluated in 8 ms slices,
  * the page shown is drawn (200x50, onto a canvas) when its frame is
- * complete, store_trim runs each pass and garbage is collected every
- * 20 s, and a key arrives 300 ms after the last was answered,
+ * complete, store_trim runs each pass (with no wait while it leaves
+ * work), idle series are dropped and the heap trimmed every 20 s, and a key arrives 300 ms after the last was answered,
  * switching between the overview and the per-target page (Tab,
  * Shift-Tab), which draws the new page at once. Keys are read where the
  * loop reads them: between slices, passes and landed scrapes, and at
@@ -197,14 +197,14 @@ frames(struct fleet *f, struct dash *d, int minutes)
 
 /* What ran between two points where the loop reads keys. */
 enum stretch {
-    U_SCRAPE, U_BEGIN, U_REFOCUS, U_QUERY, U_DRAW0, U_DRAW1, U_GC, U_TRIM,
-    U_IDLE, U_N
+    U_SCRAPE, U_BEGIN, U_REFOCUS, U_QUERY, U_DRAW0, U_DRAW1, U_GC, U_HEAP,
+    U_TRIM, U_IDLE, U_N
 };
 static const char *const unit_names[U_N] = {
     "a target's scrape landing", "dash_frame_begin", "dash_frame_refocus",
     "evaluation between two key reads", "a draw of the overview",
     "a draw of the per-target page",
-    "store_gc and malloc_trim", "store_trim", "waiting",
+    "store_drop_idle", "malloc_trim", "store_trim", "waiting",
 };
 
 #define MAX_KEYS 4096
@@ -354,8 +354,9 @@ fill_history(struct fleet *f, int64_t now, int minutes)
         scrape(f, now, now + 1000);
         now += 1000;
         if (s % 60 == 59)
-            store_gc(f->st, now);
-        store_trim(f->st, now);
+            store_drop_idle(f->st, now);
+        while (store_trim(f->st, now))
+            continue;
     }
 #ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, 4 << 20);     /* as the TUI's tune_heap */
@@ -401,7 +402,7 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
     static struct sim m;
     int64_t now = NOW0, start, landed, next_frame = 0, next_gc;
     double t0;
-    bool evaluating = false;
+    bool evaluating = false, trim_left = false;
     int page = 0;
 
     now = fill_history(f, now, minutes);
@@ -436,20 +437,21 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
             key_read(&m, U_QUERY);
             if (!evaluating)
                 draw(&m, d, page, now);
-        } else {
+        } else if (!trim_left) {
             usleep(1000);
             key_read(&m, U_IDLE);
         }
         if (now >= next_gc) {
             /* The loop's collect_garbage. */
-            store_gc(f->st, now);
+            store_drop_idle(f->st, now);
+            key_read(&m, U_GC);
 #ifdef __GLIBC__
             malloc_trim(0);
+            key_read(&m, U_HEAP);
 #endif
-            key_read(&m, U_GC);
             next_gc = now + GC_EVERY_MS;
         }
-        store_trim(f->st, now);
+        trim_left = store_trim(f->st, now);
         key_read(&m, U_TRIM);
     }
     report(&m);

@@ -10,7 +10,11 @@
  * targets of 1,000 series every 10 s for two hours at a one-hour
  * retention, printing the store's bytes and the process's RSS every ten
  * simulated minutes (`bench_store farm [targets [minutes]]` runs that
- * alone, for two hours or as many minutes). `bench_store capture DIR...`
+ * alone, for two hours or as many minutes). `bench_store loop [targets
+ * [minutes]]` times the store's maintenance as promdeck's loop runs it
+ * on that farm (90 minutes by default): each call of store_trim,
+ * store_drop_idle and malloc_trim, wall and CPU time, from the first
+ * hour's end. `bench_store capture DIR...`
  * replays real scrapes instead: each DIR holds one target's /metrics
  * bodies, one file a scrape named by its time in ms, and it prints the
  * chunk bytes per sample of all their series, of the integer-valued ones
@@ -31,6 +35,7 @@
 #include "store/chunk.h"
 #include "store/chunkpool.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 
 #define PER_TARGET 100
 #define NSERIES    ((size_t)ntargets * PER_TARGET)
@@ -526,6 +531,32 @@ farm_value(struct gen *g, int k, int64_t step)
     return floor(g->rate * (g->v + (double)step * FARM_STEP / 1000.0));
 }
 
+/* Every series of the farm's targets, created at once as a first
+ * scrape of each creates them. */
+static void
+farm_create(struct store *s, int targets, uint32_t *ids, struct gen *g)
+{
+    for (int tg = 0; tg < targets; tg++) {
+        for (int k = 0; k < FARM_PER_TARGET; k++) {
+            size_t i = (size_t)tg * FARM_PER_TARGET + k;
+
+            ids[i] = make_farm_series(s, tg, k, &g[i]);
+        }
+    }
+}
+
+/* One target's scrape at t. */
+static void
+farm_scrape(struct store *s, const uint32_t *ids, struct gen *g, int tg,
+            int64_t t, int64_t step)
+{
+    for (int k = 0; k < FARM_PER_TARGET; k++) {
+        size_t i = (size_t)tg * FARM_PER_TARGET + k;
+
+        store_append(s, ids[i], t, farm_value(&g[i], k, step));
+    }
+}
+
 /* What a stretch of the run held: the store's bytes and the process's
  * RSS, highest and lowest at the gc runs in it. */
 struct span {
@@ -565,19 +596,11 @@ run_farm(int targets, int minutes)
     double gc_max = 0, t_all = time_mono_s(), t_append = 0;
     long base;
 
-    memset(ids, 0, nseries * sizeof(*ids));
-    memset(g, 0, nseries * sizeof(*g));
     base = rss_bytes();
     printf("-- the farm's shape: %d targets x %d series, every %lld s,"
            " 1 h retention, store_gc every minute, %d min\n", targets,
            FARM_PER_TARGET, FARM_STEP / 1000, minutes);
-    for (int tg = 0; tg < targets; tg++) {
-        for (int k = 0; k < FARM_PER_TARGET; k++) {
-            size_t i = (size_t)tg * FARM_PER_TARGET + k;
-
-            ids[i] = make_farm_series(s, tg, k, &g[i]);
-        }
-    }
+    farm_create(s, targets, ids, g);
     printf("  min  store MB (lo-hi)   B/sample  x floor   RSS MB (lo-hi)"
            "   samples/series\n");
     for (int64_t step = 0; step < minutes * FARM_MINUTE; step++) {
@@ -585,13 +608,8 @@ run_farm(int targets, int minutes)
         double ta = time_mono_s();
 
         for (int tg = 0; tg < targets; tg++) {
-            int64_t t = t0 + (int64_t)tg * FARM_STEP / targets;
-
-            for (int k = 0; k < FARM_PER_TARGET; k++) {
-                size_t i = (size_t)tg * FARM_PER_TARGET + k;
-
-                store_append(s, ids[i], t, farm_value(&g[i], k, step));
-            }
+            farm_scrape(s, ids, g, tg, t0 + (int64_t)tg * FARM_STEP
+                                       / targets, step);
         }
         t_append += time_mono_s() - ta;
         if ((step + 1) % FARM_MINUTE == 0) {
@@ -633,6 +651,176 @@ run_farm(int targets, int minutes)
     printf("  slowest store_gc (and malloc_trim) %.0f ms; the whole run"
            " %.0f s\n",
            gc_max * 1e3, time_mono_s() - t_all);
+    free(ids);
+    free(g);
+    store_free(s);
+}
+
+/* --- the loop's units of store maintenance ------------------------------- */
+
+/*
+ * The farm as promdeck's loop keeps its store: a pass every PASS_MS of
+ * simulated time lands the scrapes due in it and calls store_trim,
+ * except that once a simulated second the loop is busy for LONG_PASS_MS
+ * (a frame's evaluation, bodies landing together) and the pass after
+ * it has that long to make up; store_gc and malloc_trim once a minute.
+ * Each call is timed on the wall clock, and in CPU time, which leaves
+ * out what other processes on a shared machine took: the loop reads
+ * keys only between such units, so the longest of them is the most a
+ * key waits for store maintenance.
+ */
+#define PASS_MS         10
+#define LONG_PASS_MS    250
+
+/* The durations of one kind of unit, in seconds: wall, CPU. */
+struct units {
+    double *d[2];
+    size_t n, cap;
+};
+
+/* A unit begins: its clocks now. */
+static void
+unit_start(double at[2])
+{
+    at[0] = time_mono_s();
+    at[1] = bench_cpu_s();
+}
+
+static void
+unit_end(struct units *u, const double at[2], bool counted)
+{
+    double wall = time_mono_s() - at[0], cpu = bench_cpu_s() - at[1];
+
+    if (!counted)
+        return;
+    if (u->n == u->cap) {
+        u->cap = u->cap ? u->cap * 2 : 4096;
+        u->d[0] = xreallocarray(u->d[0], u->cap, sizeof(double));
+        u->d[1] = xreallocarray(u->d[1], u->cap, sizeof(double));
+    }
+    u->d[0][u->n] = wall;
+    u->d[1][u->n++] = cpu;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* A line for each clock: calls, median, p99, p99.9, max, calls over
+ * 5 ms, total. */
+static void
+units_print(const char *what, struct units *u)
+{
+    static const char *const clock[2] = { "wall", "cpu" };
+
+    for (int k = 0; k < 2; k++) {
+        double *d = u->d[k], sum = 0;
+        size_t n = u->n, over = 0;
+
+        if (n == 0) {
+            printf("  %-16s %-4s no calls\n", what, clock[k]);
+            continue;
+        }
+        qsort(d, n, sizeof(*d), cmp_double);
+        for (size_t i = 0; i < n; i++) {
+            sum += d[i];
+            over += d[i] > 0.005;
+        }
+        printf("  %-16s %-4s %8zu %8.3f %8.3f %8.3f %8.3f %6zu %9.0f\n",
+               what, clock[k], n, d[n / 2] * 1e3, d[n * 99 / 100] * 1e3,
+               d[n * 999 / 1000] * 1e3, d[n - 1] * 1e3, over, sum * 1e3);
+        free(d);
+    }
+    *u = (struct units){ { NULL, NULL }, 0, 0 };
+}
+
+/* A pass: the store's slice of trimming, timed (if counted), and the
+ * passes that come at once after it while it says work is left, as
+ * promdeck's loop does not wait then. Returns the passes that came
+ * back for more. */
+static size_t
+loop_trim(struct store *s, int64_t now, struct units *u, bool counted)
+{
+    size_t again = 0;
+    bool more;
+
+    do {
+        double at[2];
+
+        unit_start(at);
+        more = store_trim(s, now);
+        unit_end(u, at, counted);
+        again += more;
+    } while (more);
+    return again;
+}
+
+/* The minute's garbage collection, store and heap timed apart. */
+static void
+loop_gc(struct store *s, int64_t now, struct units *gc, struct units *heap,
+        bool counted)
+{
+    double at[2];
+
+    unit_start(at);
+    store_drop_idle(s, now);
+    unit_end(gc, at, counted);
+#ifdef __GLIBC__
+    unit_start(at);
+    malloc_trim(0);
+    unit_end(heap, at, counted);
+#else
+    (void)heap;
+#endif
+}
+
+static void
+run_loop(int targets, int minutes)
+{
+    size_t nseries = (size_t)targets * FARM_PER_TARGET;
+    struct store *s = store_new(HOUR, 0);
+    uint32_t *ids = xcalloc(nseries, sizeof(*ids));
+    struct gen *g = xcalloc(nseries, sizeof(*g));
+    struct units trim = { { NULL, NULL }, 0, 0 }, gc = trim, heap = trim;
+    size_t again = 0;
+    /* Measured once retention has something to drop. */
+    int64_t from = minutes > 60 ? 60 * FARM_MINUTE : 0;
+    double t_all = time_mono_s();
+
+    printf("-- the loop's store maintenance: %d targets x %d series, every"
+           " %lld s, 1 h retention, %d min; a pass every %d ms, one a"
+           " second %d ms late; units from minute %lld\n", targets,
+           FARM_PER_TARGET, FARM_STEP / 1000, minutes, PASS_MS,
+           LONG_PASS_MS, (long long)(from / FARM_MINUTE));
+    farm_create(s, targets, ids, g);
+    for (int64_t step = 0; step < minutes * FARM_MINUTE; step++) {
+        int64_t t0 = T0 + step * FARM_STEP;
+        int tg = 0;
+
+        for (int64_t ms = 0; ms < FARM_STEP; ms += PASS_MS) {
+            for (; tg < targets
+                   && (int64_t)tg * FARM_STEP / targets < ms + PASS_MS; tg++)
+                farm_scrape(s, ids, g, tg,
+                            t0 + (int64_t)tg * FARM_STEP / targets, step);
+            if (ms % 1000 >= LONG_PASS_MS)
+                again += loop_trim(s, t0 + ms + PASS_MS - 1, &trim,
+                                   step >= from);
+        }
+        if ((step + 1) % FARM_MINUTE == 0)
+            loop_gc(s, t0 + FARM_STEP - 1, &gc, &heap, step >= from);
+    }
+    printf("  %-21s %8s %8s %8s %8s %8s %6s %9s\n", "unit (ms)", "calls",
+           "median", "p99", "p99.9", "max", ">5ms", "total");
+    units_print("store_trim", &trim);
+    units_print("store_drop_idle", &gc);
+    units_print("malloc_trim(0)", &heap);
+    printf("  passes that came back at once for work left: %zu\n", again);
+    print_memory("  at the end", s);
+    printf("  the whole run %.0f s\n", time_mono_s() - t_all);
     free(ids);
     free(g);
     store_free(s);
@@ -859,6 +1047,14 @@ main(int argc, char **argv)
         n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
         run_farm(n > 0 && n <= 10000 ? (int)n : 1000,
                  min > 0 && min <= 24 * 60 ? (int)min : 120);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "loop") == 0) {
+        long min = argc > 3 ? strtol(argv[3], NULL, 10) : 90;
+
+        n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
+        run_loop(n > 0 && n <= 10000 ? (int)n : 1000,
+                 min > 0 && min <= 24 * 60 ? (int)min : 90);
         return 0;
     }
     if (argc > 2 && strcmp(argv[1], "capture") == 0) {
