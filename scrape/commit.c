@@ -290,9 +290,14 @@ commit_stage(void *ctx, const struct expo_sample *s)
     struct target *t = ctx;
     struct target_stage *g = &t->stage;
     struct target_series *sr = &t->series;
-    struct cache_entry *e = cache_find(&sr->cache, s->series, s->series_len);
+    struct cache_entry *e;
     uint32_t id;
 
+    /* The parser compared the text with the one the cache expects. */
+    if (s->expected)
+        e = cache_take(&sr->cache);
+    else
+        e = cache_find(&sr->cache, s->series, s->series_len);
     if (e != NULL && e->id != CACHE_DROPPED && e->iter == sr->iter) {
         /* The same series text again in this body: the first one wins. */
         g->kept++;
@@ -323,6 +328,14 @@ commit_stage(void *ctx, const struct expo_sample *s)
     if (t->conf.sample_limit > 0 && g->kept > t->conf.sample_limit)
         return 0;
     return stage_sample(t, s, id) != 0;
+}
+
+const char *
+commit_expect(void *ctx, size_t *len)
+{
+    struct target *t = ctx;
+
+    return cache_peek(&t->series.cache, len);
 }
 
 void

@@ -295,6 +295,7 @@ static int
 parse_in_full(struct expo_rec *r)
 {
     r->skip_labels = false;
+    r->expect = NULL;
     return expo_rec_text(r);
 }
 
@@ -323,6 +324,10 @@ record(struct expo *p, const char *s, size_t n, bool final)
     r.labels_cap = p->labels_cap;
     r.err = &p->err;
     r.skip_labels = p->sink.skip_labels;
+    if (r.skip_labels) {
+        r.expect = p->sink.expect;
+        r.expect_ctx = p->sink.ctx;
+    }
     rc = p->fmt == EXPO_TEXT ? expo_rec_text(&r) : expo_om_record(&r);
     if (rc == EXPO_REC_ERR && r.smp.labels_skipped)
         rc = parse_in_full(&r);

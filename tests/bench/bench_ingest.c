@@ -184,7 +184,8 @@ farm_scrape(struct farm *f, int k, struct buf *body)
         struct target *t = &f->t[i];
         struct target_stage *g = &t->stage;
         struct expo_sink sink = { .ctx = t, .sample = commit_stage,
-                                  .skip_labels = f->skip_labels };
+                                  .skip_labels = f->skip_labels,
+                                  .expect = commit_expect };
         double a, b;
 
         make_body(body, i, k);
