@@ -51,7 +51,9 @@ struct expo_rec {
      * (struct expo_sink's expect, called with expect_ctx), or NULL. */
     const char *(*expect)(void *ctx, size_t *len);
     void *expect_ctx;
-    /* Set by the grammar. */
+    /* Set by the grammar: kind, sc and smp for every record (the
+     * caller reuses a record without clearing it), the rest as kind
+     * says. */
     enum expo_rec_kind kind;
     size_t sc;                  /* scratch bytes used by label values */
     struct expo_sample smp;     /* EXPO_REC_SAMPLE; labels in labels */
