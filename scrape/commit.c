@@ -542,7 +542,9 @@ commit_scrape(struct target *t, bool ok, bool counted, double duration_s)
 
     if (ok) {
         fresh = create_series(t);
-        cache_settle(&sr->cache, fresh);
+        /* Provisional ids are this scrape's new series only. */
+        if (fresh != NULL)
+            cache_settle(&sr->cache, fresh);
         ncur = write_staged(t, fresh, &cur);
         free(fresh);
         mark_gone(t, sr->prev, sr->nprev, cur, ncur, ts);
