@@ -6,9 +6,10 @@
  * entries (16 bytes) in the order their series came, and the hash
  * table holds 4-byte entry indexes. A body lists its series in
  * the same order every scrape, so a lookup first tries the entry after
- * the last one found, with no hashing. Each entry remembers the scrape
- * that last saw it, so series a scrape no longer reports leave with a
- * sweep.
+ * the last one found, with no hashing, and the parser may ask for that
+ * entry's key before it scans a line (cache_peek, cache_take). Each
+ * entry remembers the scrape that last saw it, so series a scrape no
+ * longer reports leave with a sweep.
  *
  * Private to scrape/commit.c (tests may include it).
  *
