@@ -158,6 +158,25 @@ cache_find(struct series_cache *c, const char *key, size_t len)
     return &c->v[i];
 }
 
+/* The next entry's key is rebuilt in cur, in body order from the one
+ * before it by copying its own bytes. */
+const char *
+cache_peek(struct series_cache *c, size_t *len)
+{
+    if (c->next >= c->n)
+        return NULL;
+    rebuild(c, c->next);
+    *len = key_len(c, c->next);
+    return c->cur;
+}
+
+struct cache_entry *
+cache_take(struct series_cache *c)
+{
+    assert(c->next < c->n && c->cur1 == c->next + 1);
+    return &c->v[c->next++];
+}
+
 /* A table of cap slots for the entries there are. */
 static void
 rehash(struct series_cache *c, size_t cap)

@@ -6,9 +6,10 @@
  * entries (16 bytes) in the order their series came, and the hash
  * table holds 4-byte entry indexes. A body lists its series in
  * the same order every scrape, so a lookup first tries the entry after
- * the last one found, with no hashing. Each entry remembers the scrape
- * that last saw it, so series a scrape no longer reports leave with a
- * sweep.
+ * the last one found, with no hashing, and the parser may ask for that
+ * entry's key before it scans a line (cache_peek, cache_take). Each
+ * entry remembers the scrape that last saw it, so series a scrape no
+ * longer reports leave with a sweep.
  *
  * Private to scrape/commit.c (tests may include it).
  *
@@ -32,6 +33,15 @@ struct cache_entry *cache_find(struct series_cache *c, const char *key,
 /* Adds key (copied), which must not be in c yet, with id and scrape iter. */
 void cache_insert(struct series_cache *c, const char *key, size_t len,
                   uint32_t id, uint32_t iter);
+/*
+ * The key of the entry a lookup in body order expects next (the one
+ * after the last found), into *len, or NULL at the end. It stays valid
+ * until the next call on c.
+ */
+const char *cache_peek(struct series_cache *c, size_t *len);
+/* The entry whose key cache_peek just returned, found without comparing
+ * it again: the caller saw that key in the body. */
+struct cache_entry *cache_take(struct series_cache *c);
 /* A new scrape starts: lookups expect the first entry first again. */
 void cache_rewind(struct series_cache *c);
 /* Drops the entries scrape iter did not see. */

@@ -54,6 +54,12 @@ void commit_begin(struct target *t);
  * exceeded ..."), which fails the scrape.
  */
 int commit_stage(void *ctx, const struct expo_sample *s);
+/*
+ * The parser's expect (struct expo_sink); ctx is the target: the series
+ * text its series cache expects next, in the order of the last scrape's
+ * body. commit_stage takes a sample marked expected without a lookup.
+ */
+const char *commit_expect(void *ctx, size_t *len);
 
 /*
  * Sets t->status.last_error to why the scrape failed, or "" when it

@@ -42,6 +42,9 @@ struct expo_sample {
     /* Set only for a sink with skip_labels: the labels were not parsed
      * (labels NULL, nlabels 0); series, name, value and ts were. */
     bool labels_skipped;
+    /* Set only for a sink with expect, with labels_skipped: series is
+     * the very text expect returned for this sample. */
+    bool expected;
 };
 
 /* What a skip_labels sink returns for a sample with labels_skipped whose
@@ -76,6 +79,18 @@ struct expo_sink {
      * EXPO_SINK_NEED_LABELS and gets the sample again, checked.
      */
     bool skip_labels;
+    /*
+     * Text format with skip_labels, may be NULL: the series text the
+     * sink expects the next sample to have (into *len), or NULL for no
+     * guess. A body lists its series in the same order scrape after
+     * scrape, so a sink that remembers that order nearly always knows.
+     * The text must be one that passed every check in an earlier
+     * sample. A sample line that starts with it, where the series text
+     * ends there too, is handed over with labels_skipped and expected
+     * set, its name and labels found by that one comparison instead of
+     * scanned. The text is read before the sample callback, not after.
+     */
+    const char *(*expect)(void *ctx, size_t *len);
 };
 
 /* The format for a Content-Type header value (NULL or unknown: text). */

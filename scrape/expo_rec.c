@@ -312,28 +312,81 @@ labels_close(const struct expo_rec *r, size_t i)
     return 0;
 }
 
+/*
+ * The end of the series text at i when it is the one the sink expects
+ * (expo_rec.expect), else 0. That text passed every check in an earlier
+ * sample, and each check (the name's bytes, the labels' grammar, UTF-8,
+ * unique names) reads only bytes inside it, so here they pass again and
+ * the scanners would stop at the same place: at the labels' closing
+ * brace, or for a bare name where a blank follows it with no '{' after
+ * the blanks. Then name is the text up to its first '{', less blanks.
+ */
+static size_t
+text_expected(struct expo_rec *r, size_t i)
+{
+    size_t len, end, name;
+    const char *k = r->expect(r->expect_ctx, &len), *brace;
+
+    if (k == NULL || len == 0 || len > r->n - i
+        || memcmp(r->s + i, k, len) != 0)
+        return 0;
+    end = i + len;
+    if (k[len - 1] != '}') {
+        if (end < r->n && !is_blank(r->s[end]))
+            return 0;       /* the name goes on */
+        name = skip_blanks(r, end);
+        if (name < r->n && r->s[name] == '{')
+            return 0;       /* labels follow */
+    }
+    brace = memchr(k, '{', len);
+    name = brace != NULL ? (size_t)(brace - k) : len;
+    while (name > 0 && is_blank(k[name - 1]))
+        name--;
+    r->smp.name = r->s + i;
+    r->smp.name_len = name;
+    r->smp.labels_skipped = r->smp.expected = true;
+    return end;
+}
+
+/* The series text, name [ labels ], from i to *end; the labels only
+ * matched for their closing brace with skip_labels (labels_close). */
+static int
+text_series(struct expo_rec *r, size_t i, size_t *end)
+{
+    size_t a = i, close;
+    int rc;
+
+    i = expo_rec_name(r, i);
+    r->smp.name = r->s + a;
+    r->smp.name_len = i - a;
+    *end = i;
+    i = skip_blanks(r, i);
+    if (i < r->n && r->s[i] == '{') {
+        if (r->skip_labels && (close = labels_close(r, i)) != 0) {
+            r->smp.labels_skipped = true;
+            i = close;
+        } else if ((rc = text_labels(r, &i)) != EXPO_REC_OK) {
+            return rc;
+        }
+        *end = i;
+    }
+    return EXPO_REC_OK;
+}
+
 /* sample = name [ labels ] value [ timestamp ], blanks between tokens */
 static int
 text_sample(struct expo_rec *r, size_t i)
 {
-    size_t a = i, end;
+    size_t a, end = 0;
     char f[96];
     int rc;
 
-    r->series_end = i = expo_rec_name(r, i);
-    r->smp.name = r->s + a;
-    r->smp.name_len = i - a;
-    i = skip_blanks(r, i);
-    if (i < r->n && r->s[i] == '{') {
-        if (r->skip_labels && (end = labels_close(r, i)) != 0) {
-            r->smp.labels_skipped = true;
-            i = end;
-        } else if ((rc = text_labels(r, &i)) != EXPO_REC_OK) {
-            return rc;
-        }
-        r->series_end = i;
-        i = skip_blanks(r, i);
-    }
+    if (r->expect != NULL)
+        end = text_expected(r, i);
+    if (end == 0 && (rc = text_series(r, i, &end)) != EXPO_REC_OK)
+        return rc;
+    r->series_end = end;
+    i = skip_blanks(r, end);
     if (i >= r->n || text_value_stop(r->s[i]))
         return expo_rec_fail(r, i, "expected value after metric, found %s",
                              expo_rec_found(r, i, f, sizeof(f)));

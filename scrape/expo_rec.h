@@ -47,7 +47,13 @@ struct expo_rec {
     size_t labels_cap;
     struct diag *err;
     bool skip_labels;           /* text: leave the labels unparsed */
-    /* Set by the grammar. */
+    /* Text with skip_labels: the sink's guess at the next series text
+     * (struct expo_sink's expect, called with expect_ctx), or NULL. */
+    const char *(*expect)(void *ctx, size_t *len);
+    void *expect_ctx;
+    /* Set by the grammar: kind, sc and smp for every record (the
+     * caller reuses a record without clearing it), the rest as kind
+     * says. */
     enum expo_rec_kind kind;
     size_t sc;                  /* scratch bytes used by label values */
     struct expo_sample smp;     /* EXPO_REC_SAMPLE; labels in labels */
@@ -63,7 +69,9 @@ struct expo_rec {
  * text-record = blanks ( end | comment | sample ), Prometheus 2.42 rules.
  * With skip_labels, a sample's labels are only matched for their closing
  * brace (smp.labels_skipped); where that brace is not found they are
- * parsed as usual.
+ * parsed as usual. With expect too, a sample that starts with the
+ * expected series text is not scanned up to its value at all
+ * (smp.expected).
  */
 int expo_rec_text(struct expo_rec *r);
 

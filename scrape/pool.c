@@ -52,7 +52,8 @@ static void
 make_parser(struct target *t, const char *content_type)
 {
     struct expo_sink sink = { .ctx = t, .sample = commit_stage,
-                              .meta = on_meta, .skip_labels = true };
+                              .meta = on_meta, .skip_labels = true,
+                              .expect = commit_expect };
 
     if (t->stage.parser == NULL)
         t->stage.parser = expo_new(expo_format_for(content_type), &sink,

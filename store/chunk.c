@@ -236,27 +236,42 @@ code_bits(const struct buckets *b, int64_t x)
     return prefix_len(b, k) + b->width[k];
 }
 
-/* Code k's prefix. */
+/* Code k's prefix, as bits. */
+static uint64_t
+prefix_of(const struct buckets *b, unsigned k)
+{
+    return low_mask(k + 1) << (prefix_len(b, k) - k - 1);
+}
+
+/* Code k's prefix, written. */
 static void
 put_prefix(struct chunk *c, const struct buckets *b, unsigned k)
 {
-    unsigned len = prefix_len(b, k);
-
-    put_bits(c, low_mask(k + 1) << (len - k - 1), len);
+    put_bits(c, prefix_of(b, k), prefix_len(b, k));
 }
 
+/* A code and its number, in one write when they fit in 64 bits (all
+ * codes but the widest). */
 static void
 put_code(struct chunk *c, const struct buckets *b, int64_t x)
 {
-    unsigned k;
+    unsigned k, len, width;
+    uint64_t num;
 
     if (x == 0) {
         put_bits(c, 0, 1);
         return;
     }
     k = bucket_of(b, x);
+    len = prefix_len(b, k);
+    width = b->width[k];
+    num = (uint64_t)x & low_mask(width);
+    if (len + width <= 64) {
+        put_bits(c, prefix_of(b, k) << width | num, len + width);
+        return;
+    }
     put_prefix(c, b, k);
-    put_bits(c, (uint64_t)x & low_mask(b->width[k]), b->width[k]);
+    put_bits(c, num, width);
 }
 
 /* The bits an XOR of x takes, mirroring put_xor. */
@@ -298,9 +313,8 @@ put_xor(struct chunk *c, struct chunk_enc *e, uint64_t x)
     e->leading = (uint8_t)lead;
     e->trailing = (uint8_t)trail;
     sig = 64 - lead - trail;
-    put_bits(c, 3, 2);
-    put_bits(c, lead, 5);
-    put_bits(c, sig & 63, 6);   /* 64 is written as 0 */
+    /* '11', the leading zeros in 5 bits and sig in 6 (64 as 0). */
+    put_bits(c, 3u << 11 | lead << 6 | (sig & 63), 13);
     put_bits(c, x >> trail, sig);
 }
 
@@ -323,99 +337,73 @@ as_int(uint64_t bits, int64_t *i)
     return (double)*i == v;
 }
 
-/* An integer's delta-of-delta against the previous value p (an integer
- * too); unsigned arithmetic, as for timestamps. */
-static int64_t
-int_dod_of(const struct chunk_enc *e, int64_t v, int64_t p)
-{
-    return (int64_t)((uint64_t)v - (uint64_t)p - e->vdelta);
-}
-
 /*
- * Whether an integer chunk writes bits with the escape: when it or the
- * value before is not an integer, and when the XOR is the shorter (a
- * byte gauge's jump of whole pages often is). Into *bits_out the bits it
- * takes either way.
+ * How a value after the first is written, worked out once for both the
+ * room it needs and the writing: in an XOR chunk an XOR with the value
+ * before; in an integer chunk the delta-of-delta of the integers, or the
+ * escape and that XOR when either value is not an integer or when the
+ * XOR is the shorter (a byte gauge's jump of whole pages often is).
  */
-static bool
-int_escapes(const struct chunk_enc *e, uint64_t bits, size_t *bits_out)
-{
-    size_t xor = prefix_len(&int_dod, INT_ESCAPE) + xor_bits(e, bits ^ e->v);
-    size_t code;
-    int64_t v, p;
+struct value_code {
+    bool escape;        /* integer chunks: the escape and an XOR */
+    int64_t dod;        /* integer chunks, no escape: the delta-of-delta */
+    uint64_t delta;     /* integer chunks: the integer delta from the value
+                           before (0 when either is not an integer: after a
+                           staleness marker or a fraction the old rate is
+                           no guide), the next value's base */
+    size_t bits;        /* bits it takes */
+};
 
-    if (!as_int(bits, &v) || !as_int(e->v, &p)) {
-        *bits_out = xor;
-        return true;
-    }
-    code = code_bits(&int_dod, int_dod_of(e, v, p));
-    *bits_out = xor < code ? xor : code;
-    return xor < code;
-}
-
-/* The bits a value after the first takes, mirroring put_value. */
-static size_t
-value_bits(const struct chunk *c, const struct chunk_enc *e, uint64_t bits)
-{
-    size_t n;
-
-    if (c->kind == CHUNK_XOR)
-        return xor_bits(e, bits ^ e->v);
-    int_escapes(e, bits, &n);
-    return n;
-}
-
-/*
- * The integer delta the next value's delta-of-delta is taken against:
- * from prev to cur when both are integers, else 0 (after a staleness
- * marker or a fraction the old rate is no guide).
- */
-static uint64_t
-int_delta(uint64_t prev, uint64_t cur)
-{
-    int64_t p, v;
-
-    return as_int(prev, &p) && as_int(cur, &v) ? (uint64_t)v - (uint64_t)p
-                                               : 0;
-}
-
-/*
- * A value after the first. In an integer chunk an integer that follows
- * an integer is a delta-of-delta, unless the escape and an XOR with the
- * previous value's bits is shorter; anything else takes the escape.
- */
 static void
-put_value(struct chunk *c, struct chunk_enc *e, uint64_t bits)
+value_code(const struct chunk *c, const struct chunk_enc *e, uint64_t bits,
+           struct value_code *vc)
 {
-    uint64_t delta;
-    size_t n;
+    int64_t v, p;
+    size_t code;
 
+    vc->bits = xor_bits(e, bits ^ e->v);
+    if (c->kind == CHUNK_XOR)
+        return;
+    vc->bits += prefix_len(&int_dod, INT_ESCAPE);
+    vc->escape = true;
+    vc->delta = 0;
+    if (!as_int(bits, &v) || !as_int(e->v, &p))
+        return;
+    /* Unsigned arithmetic, as for timestamps: deltas wrap exactly. */
+    vc->delta = (uint64_t)v - (uint64_t)p;
+    vc->dod = (int64_t)(vc->delta - e->vdelta);
+    code = code_bits(&int_dod, vc->dod);
+    if (code <= vc->bits) {
+        vc->escape = false;
+        vc->bits = code;
+    }
+}
+
+/* Writes the value as value_code said. */
+static void
+put_value(struct chunk *c, struct chunk_enc *e, uint64_t bits,
+          const struct value_code *vc)
+{
     if (c->kind == CHUNK_XOR) {
         put_xor(c, e, bits ^ e->v);
         return;
     }
-    delta = int_delta(e->v, bits);
-    if (int_escapes(e, bits, &n)) {
+    if (vc->escape) {
         put_prefix(c, &int_dod, INT_ESCAPE);
         put_xor(c, e, bits ^ e->v);
     } else {
-        put_code(c, &int_dod, (int64_t)(delta - e->vdelta));
+        put_code(c, &int_dod, vc->dod);
     }
-    e->vdelta = delta;
+    e->vdelta = vc->delta;
 }
 
-/* The bits the next sample takes, mirroring chunk_append. */
-static size_t
-need_bits(const struct chunk *c, const struct chunk_enc *e, int64_t t,
-          uint64_t bits)
+/* Grows c until need more bits fit. */
+static struct chunk *
+make_room(struct chunkpool *p, struct chunk *c, size_t need)
 {
-    int64_t v;
-
-    if (c->n == 0)
-        return as_int(bits, &v) ? code_bits(&int_dod, v) : 64;
-    return code_bits(&ts_dod,
-                     (int64_t)((uint64_t)t - (uint64_t)e->t - e->delta))
-           + value_bits(c, e, bits);
+    while (room_bits(c) < need)
+        c = grow(p, c);
+    return c;
 }
 
 struct chunk *
@@ -423,15 +411,17 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
              int64_t t, double v)
 {
     uint64_t bits, delta;
-    int64_t i = 0;
+    int64_t i = 0, dod;
+    struct value_code vc = { 0 };
 
     memcpy(&bits, &v, sizeof(bits));
-    while (room_bits(c) < need_bits(c, e, t, bits))
-        c = grow(p, c);
     if (c->n == 0) {
         /* The first value picks the encoding; an integer is written as
          * its delta from 0. */
-        c->kind = as_int(bits, &i) ? CHUNK_INT : CHUNK_XOR;
+        bool integer = as_int(bits, &i);
+
+        c = make_room(p, c, integer ? code_bits(&int_dod, i) : 64);
+        c->kind = integer ? CHUNK_INT : CHUNK_XOR;
         if (c->kind == CHUNK_INT)
             put_code(c, &int_dod, i);
         else
@@ -444,8 +434,11 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
     } else {
         /* Unsigned arithmetic: deltas wrap exactly and round-trip. */
         delta = (uint64_t)t - (uint64_t)e->t;
-        put_code(c, &ts_dod, (int64_t)(delta - e->delta));
-        put_value(c, e, bits);
+        dod = (int64_t)(delta - e->delta);
+        value_code(c, e, bits, &vc);
+        c = make_room(p, c, code_bits(&ts_dod, dod) + vc.bits);
+        put_code(c, &ts_dod, dod);
+        put_value(c, e, bits, &vc);
         e->delta = delta;
     }
     e->t = t;
@@ -561,6 +554,20 @@ get_xor(struct chunk_iter *it)
     }
     sig = 64 - e->leading - e->trailing;
     e->v ^= get_bits(it, sig) << e->trailing;
+}
+
+/*
+ * The integer delta the next value's delta-of-delta is taken against,
+ * as value_code works it out: from prev to cur when both are integers,
+ * else 0.
+ */
+static uint64_t
+int_delta(uint64_t prev, uint64_t cur)
+{
+    int64_t p, v;
+
+    return as_int(prev, &p) && as_int(cur, &v) ? (uint64_t)v - (uint64_t)p
+                                               : 0;
 }
 
 /* A value after the first, as put_value wrote it. */

@@ -84,7 +84,9 @@ scrape_as(struct fixture *f, int64_t ms, enum expo_format fmt,
 {
     struct target *t = &f->t;
     struct target_stage *g = &t->stage;
-    struct expo_sink sink = { .ctx = t, .sample = commit_stage };
+    struct expo_sink sink = { .ctx = t, .sample = commit_stage,
+                              .skip_labels = true,
+                              .expect = commit_expect };
     bool ok;
 
     commit_begin(t);

@@ -172,7 +172,7 @@ static struct outcome
 run(enum expo_format fmt, const char *data, size_t len, long chunk,
     struct rec_sink *k, size_t max_line)
 {
-    struct expo_sink sink = { k, on_sample, on_meta, false };
+    struct expo_sink sink = { k, on_sample, on_meta, false, NULL };
     struct expo *p = expo_new(fmt, &sink, max_line);
     struct outcome o;
     size_t off = 0;
@@ -238,31 +238,56 @@ expect(enum expo_format fmt, const char *s, int bad_line)
  * A skip_labels sink in the way of the scrape cache: it remembers the
  * series texts of the samples it got checked, with their labels, takes
  * a labels_skipped sample only when its text is remembered (logging the
- * remembered labels), and asks for the labels otherwise.
+ * remembered labels), and asks for the labels otherwise. Its expect
+ * offers the text remembered after the last one found, as the cache
+ * does; an expected sample must carry exactly that text.
  */
 struct memo_sink {
     struct rec_sink rec;
     char **keys, **labels;
     size_t n;
-    size_t hits;
+    size_t next;            /* the text expect offers */
+    size_t hits, expected;
 };
 
 static const char *
-memo_find(const struct memo_sink *m, const char *key, size_t len)
+memo_find(struct memo_sink *m, const char *key, size_t len)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (strlen(m->keys[i]) == len && memcmp(m->keys[i], key, len) == 0)
+    for (size_t i = 0; i < m->n; i++) {
+        if (strlen(m->keys[i]) == len && memcmp(m->keys[i], key, len) == 0) {
+            m->next = i + 1;
             return m->labels[i];
+        }
+    }
     return NULL;
+}
+
+static const char *
+memo_expect(void *ctx, size_t *len)
+{
+    struct memo_sink *m = ctx;
+
+    if (m->next >= m->n)
+        return NULL;
+    *len = strlen(m->keys[m->next]);
+    return m->keys[m->next];
 }
 
 static int
 on_memo_sample(void *ctx, const struct expo_sample *s)
 {
     struct memo_sink *m = ctx;
-    const char *labels = memo_find(m, s->series, s->series_len);
+    const char *labels;
     struct buf b;
 
+    if (s->expected) {
+        assert_true(s->labels_skipped);
+        assert_true(m->next < m->n);
+        assert_int_equal(strlen(m->keys[m->next]), s->series_len);
+        assert_memory_equal(m->keys[m->next], s->series, s->series_len);
+        m->expected++;
+    }
+    labels = memo_find(m, s->series, s->series_len);
     if (s->labels_skipped) {
         assert_int_equal(s->nlabels, 0);
         if (labels == NULL)
@@ -280,6 +305,7 @@ on_memo_sample(void *ctx, const struct expo_sample *s)
                                   sizeof(*m->labels));
         m->keys[m->n] = xstrndup(s->series, s->series_len);
         m->labels[m->n++] = xstrdup(buf_str(&b));
+        m->next = m->n;
         buf_fini(&b);
     }
     return on_sample(&m->rec, s);
@@ -288,22 +314,29 @@ on_memo_sample(void *ctx, const struct expo_sample *s)
 /*
  * The skip_labels path against the full parse: data parsed twice by
  * one memo sink (the second time it knows every series text the first
- * checked) gives, each time, the samples, metadata, verdict, diag and
- * count of the full parse (o, first).
+ * checked), with and without its expect, gives, each time, the samples,
+ * metadata, verdict, diag and count of the full parse (o, first).
+ * Returns the samples taken without labels, *expected those of them the
+ * expected text gave.
  */
 static size_t
 check_skip_labels(enum expo_format fmt, const char *rel, const char *data,
                   size_t len, const struct outcome *o,
-                  const struct rec_sink *first)
+                  const struct rec_sink *first, size_t *expected)
 {
     struct memo_sink m;
-    struct expo_sink sink = { &m, on_memo_sample, on_meta, true };
+    struct expo_sink sink = { &m, on_memo_sample, on_meta, true,
+                              memo_expect };
 
     memset(&m, 0, sizeof(m));
-    for (int pass = 0; pass < 2; pass++) {
-        struct expo *p = expo_new(fmt, &sink, 1 << 20);
+    for (int pass = 0; pass < 4; pass++) {
+        struct expo *p;
         struct outcome q;
 
+        /* Passes 1 and 2 without expect, 3 and 4 with it. */
+        sink.expect = pass < 2 ? NULL : memo_expect;
+        p = expo_new(fmt, &sink, 1 << 20);
+        m.next = 0;
         buf_init(&m.rec.log, 0);
         diag_clear(&q.d);
         q.rc = expo_feed(p, data, len, &q.d);
@@ -319,9 +352,11 @@ check_skip_labels(enum expo_format fmt, const char *rel, const char *data,
                      buf_str(&m.rec.log), buf_str(&first->log));
         buf_fini(&m.rec.log);
     }
-    /* Only the text format takes the short way. */
+    /* Only the text format takes the short ways. */
     if (fmt != EXPO_TEXT)
         assert_int_equal(m.hits, 0);
+    if (expected != NULL)
+        *expected = m.expected;
     for (size_t i = 0; i < m.n; i++) {
         free(m.keys[i]);
         free(m.labels[i]);
@@ -344,7 +379,7 @@ parse_all_ways(const char *rel, const char *data, size_t len,
     long chunks[] = { 1, 7, -3, -100, 4096 };
     struct outcome o = run(fmt, data, len, 0, first, 1 << 20);
 
-    (void)check_skip_labels(fmt, rel, data, len, &o, first);
+    (void)check_skip_labels(fmt, rel, data, len, &o, first, NULL);
 
     for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
         struct rec_sink k;
@@ -360,7 +395,7 @@ parse_all_ways(const char *rel, const char *data, size_t len,
         buf_fini(&k.log);
     }
     for (size_t cut = 0; len <= 2048 && cut <= len; cut++) {
-        struct expo_sink sink = { NULL, NULL, NULL, false };
+        struct expo_sink sink = { NULL, NULL, NULL, false, NULL };
         struct expo *p = expo_new(fmt, &sink, 1 << 20);
         struct diag d;
         int rc = expo_feed(p, data, cut, &d);
@@ -1295,7 +1330,7 @@ static void
 test_sink_stop(void **state)
 {
     struct rec_sink k;
-    struct expo_sink sink = { &k, on_sample, on_meta, false };
+    struct expo_sink sink = { &k, on_sample, on_meta, false, NULL };
     struct expo *p;
     struct diag d;
 
@@ -1322,7 +1357,7 @@ test_meta_order(void **state)
     static const char body[] = "# HELP a x\n# TYPE a counter\na_total 1\n"
                                "# TYPE b gauge\n# HELP b y\n# HELP c z\n";
     struct rec_sink k;
-    struct expo_sink sink = { &k, on_sample, NULL, false };
+    struct expo_sink sink = { &k, on_sample, NULL, false, NULL };
     struct expo *p;
     struct diag d;
 
@@ -1413,9 +1448,56 @@ test_skip_labels(void **state)
         sink_init(&k);
         o = run_str(EXPO_TEXT, cases[i].body, &k);
         hits = check_skip_labels(EXPO_TEXT, cases[i].body, cases[i].body,
-                                 strlen(cases[i].body), &o, &k);
+                                 strlen(cases[i].body), &o, &k, NULL);
         if ((hits > 0) != cases[i].hits)
             fail_msg("case %zu: %zu samples taken without labels", i, hits);
+        buf_fini(&k.log);
+    }
+}
+
+/*
+ * The expected series text (expo_sink.expect) where a line only starts
+ * with it: a bare name that goes on, or is followed by labels after
+ * blanks; labels followed by more braces, more labels or a value with
+ * no blank before it. In each body the line that does so comes right
+ * after a repeat of the series before the misleading one, so the text
+ * offered is the misleading one. Each gives what the full parse gives,
+ * and the lines that do carry the offered text are taken by it.
+ */
+static void
+test_expected_text(void **state)
+{
+    static const struct {
+        const char *body;
+        size_t expected;    /* samples taken by the offered text */
+    } cases[] = {
+        { "a1 0\na 1\na1 2\na1 3\n", 2 },
+        { "a 1\nab 2\na 3\nab{x=\"1\"} 4\n", 2 },
+        { "a 1\nab 2\na 3\nab {x=\"1\"} 4\n", 2 },
+        { "a 1\nab 2\na 3\nab\t4\n", 3 },
+        { "a 1\nab 2\na 3\nab\n", 2 },
+        { "b 0\na{x=\"1\"} 1\nb 2\na{x=\"1\"}} 3\n", 2 },
+        { "b 0\na{x=\"1\"} 1\nb 2\na{x=\"1\"}3\n", 3 },
+        { "b 0\na{x=\"1\"} 1\nb 2\na{x=\"1\",x=\"2\"} 3\n", 2 },
+        { "b 0\na{x=\"1\"} 1\nb 2\na{x=\"1\"} 3 x\n", 2 },
+        { "b 0\na {x=\"}\"} 1\nb 2\na {x=\"}\"} 3 1000\n", 3 },
+        { "# TYPE a counter\na{x=\"1\"} 1\na{x=\"2\"} 2\n", 1 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct rec_sink k;
+        struct outcome o;
+        size_t expected;
+
+        sink_init(&k);
+        o = run_str(EXPO_TEXT, cases[i].body, &k);
+        (void)check_skip_labels(EXPO_TEXT, cases[i].body, cases[i].body,
+                                strlen(cases[i].body), &o, &k, &expected);
+        /* Two passes use expect; each takes the same lines by it. */
+        if (expected != 2 * cases[i].expected)
+            fail_msg("case %zu: %zu samples taken by the expected text, "
+                     "not %zu", i, expected / 2, cases[i].expected);
         buf_fini(&k.log);
     }
 }
@@ -1446,6 +1528,7 @@ main(void)
         cmocka_unit_test(test_meta_order),
         cmocka_unit_test(test_format_for),
         cmocka_unit_test(test_skip_labels),
+        cmocka_unit_test(test_expected_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

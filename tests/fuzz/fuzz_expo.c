@@ -3,8 +3,8 @@
  * format and a chunk size; the body is parsed whole and in chunks, and
  * both must give the same samples, verdict, bad line and count; so must
  * a parse with skip_labels whose sink knows the series texts (and their
- * labels' digest) the whole parse delivered, as the scrape cache does
- * on the next scrape. make fuzz
+ * labels' digest) the whole parse delivered, and expects them in their
+ * order, as the scrape cache does on the next scrape. make fuzz
  * builds it with clang against the library and replays its seeds (the
  * captures in tests/data/exposition); make fuzz-run fuzzes it.
  */
@@ -30,6 +30,7 @@ struct memo {
         uint64_t labels;
     } v[MEMO_MAX];
     size_t n;
+    size_t next;            /* the text expect offers */
     bool learn;             /* record; else a skip_labels parse asks */
 };
 
@@ -61,12 +62,29 @@ labels_digest(const struct expo_sample *s)
 }
 
 static const uint64_t *
-memo_find(const struct memo *m, const char *key, size_t len)
+memo_find(struct memo *m, const char *key, size_t len)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (m->v[i].len == len && memcmp(m->v[i].key, key, len) == 0)
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->v[i].len == len && memcmp(m->v[i].key, key, len) == 0) {
+            m->next = i + 1;
             return &m->v[i].labels;
+        }
+    }
     return NULL;
+}
+
+/* The sink's expect: the text after the last one found, as the scrape
+ * cache offers it. */
+static const char *
+memo_expect(void *ctx, size_t *len)
+{
+    struct digest *g = ctx;
+    struct memo *m = g->memo;
+
+    if (m->next >= m->n)
+        return NULL;
+    *len = m->v[m->next].len;
+    return m->v[m->next].key;
 }
 
 static int
@@ -76,6 +94,12 @@ on_sample(void *ctx, const struct expo_sample *s)
     struct memo *m = g->memo;
     uint64_t labels;
 
+    /* An expected sample carries the very text offered. */
+    if (s->expected && (!s->labels_skipped || m->next >= m->n
+                        || m->v[m->next].len != s->series_len
+                        || memcmp(m->v[m->next].key, s->series,
+                                  s->series_len) != 0))
+        abort();
     if (s->labels_skipped) {
         const uint64_t *known = memo_find(m, s->series, s->series_len);
 
@@ -129,8 +153,9 @@ parse(enum expo_format fmt, const char *b, size_t n, size_t chunk,
       struct memo *memo)
 {
     struct result r = { { 14695981039346656037ULL, 0, memo }, 0, 0, 0 };
-    struct expo_sink sink = { &r.g, on_sample, on_meta,
-                              memo != NULL && !memo->learn };
+    bool ask = memo != NULL && !memo->learn;
+    struct expo_sink sink = { &r.g, on_sample, on_meta, ask,
+                              ask ? memo_expect : NULL };
     struct expo *p = expo_new(fmt, &sink, 256);
     struct diag d;
     size_t off = 0;
@@ -166,6 +191,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     a = parse(fmt, (const char *)data + 1, size - 1, size, memo);
     b = parse(fmt, (const char *)data + 1, size - 1, chunk, NULL);
     memo->learn = false;
+    memo->next = 0;
     c = parse(fmt, (const char *)data + 1, size - 1, chunk, memo);
     if (a.rc != b.rc || a.line != b.line || a.count != b.count
         || a.g.h != b.g.h || a.g.n != b.g.n || a.count != a.g.n
