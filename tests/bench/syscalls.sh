@@ -77,9 +77,9 @@ c0=$(cpu_ns "$pd")
 sleep "$secs"
 c1=$(cpu_ns "$pd")
 scrapes=$((count * secs / interval))
-echo "syscalls: $count targets x ~$((series + 64)) series, every ${interval}s," \
-     "answers delayed ${slow} ms; after ${settle} s, $secs s untraced," \
-     "then $secs s traced"
+echo "syscalls: $count targets x ~$((series + 64)) series," \
+     "every ${interval}s, answers delayed ${slow} ms;" \
+     "after ${settle} s, $secs s untraced, then $secs s traced"
 awk -v c=$((c1 - c0)) -v s="$secs" -v n="$scrapes" 'BEGIN {
     printf "cpu: %.2f%% of a core, %.3f ms per scrape\n",
            100 * c / 1e9 / s, c / 1e6 / n }'
