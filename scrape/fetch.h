@@ -1,7 +1,8 @@
 /*
  * HTTP fetching: libcurl's multi interface driven from promdeck's one
  * event loop. A connection (one per target, or per API client) keeps its
- * easy handle, and so its keep-alive connection, from request to request.
+ * easy handle, and so its keep-alive connection, from request to request;
+ * it never lends that connection to another.
  * Bodies are streamed to a callback as they arrive; nothing here buffers a
  * body, parses it or knows about targets. Scrapes are plain GETs with the
  * scrape headers; API requests (a remote Prometheus, Alertmanager, the
@@ -111,7 +112,8 @@ void fetch_free(struct fetch *f);
 
 /* A connection for one target, idle until fetch_start. */
 struct fetch_conn *fetch_conn_new(struct fetch *f);
-/* Cancels a running transfer (done is not called) and frees c. */
+/* Cancels a running transfer (done is not called), closes the
+ * connection c kept alive and frees c. */
 void fetch_conn_free(struct fetch_conn *c);
 
 /* The HTTP status of c's last response, 0 before one arrived. */

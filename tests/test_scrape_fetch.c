@@ -204,6 +204,15 @@ serve_many(int fd, int n)
     buf_fini(&b);
 }
 
+/* An answer that ends its connection, as "Connection: close" promises
+ * (RFC 9112, section 9.6). */
+static void
+serve_close(int fd)
+{
+    respond(fd, "200 OK", "Connection: close\r\n", "closing_metric 1\n");
+    _exit(0);
+}
+
 /* The routes that check credentials; false when path is not one. */
 static bool
 route_auth(int fd, const char *path, const char *req, struct shared *sh)
@@ -260,6 +269,8 @@ route(int fd, const char *path, const char *req, struct shared *sh)
     else if (strcmp(path, "/longvalue") == 0)
         respond(fd, "200 OK", "",
                 "m{v=\"0123456789abcdefghijklmnopqrstuvwxyz\"} 1\n");
+    else if (strcmp(path, "/close") == 0)
+        serve_close(fd);
     else if (strcmp(path, "/honor") == 0)
         respond(fd, "200 OK", "",
                 "m{job=\"scraped\",x=\"1\"} 5 1700000000000\n");
@@ -807,6 +818,69 @@ test_redirects(void **state)
                         "stopped after 10 redirects");
 }
 
+/*
+ * Established TCP connections to 127.0.0.1:port, seen from the client
+ * side (the remote end is the port): only this process connects to the
+ * test's server. A socket closed here leaves ESTABLISHED at once.
+ */
+static int
+established_to(int port)
+{
+    FILE *f = fopen("/proc/net/tcp", "r");
+    char line[256];
+    unsigned rport, st;
+    int n = 0;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, " %*u: %*x:%*x %*x:%x %x", &rport, &st) == 2 &&
+            rport == (unsigned)port && st == 1)
+            n++;
+    fclose(f);
+    return n;
+}
+
+/*
+ * Keep-alive as in Prometheus: each target keeps one HTTP/1.1 persistent
+ * connection and sends every scrape over it (RFC 9112, section 9.3),
+ * except after an answer that said "Connection: close", which ends its
+ * connection, so the next scrape opens a new one. A target that leaves
+ * closes its connection at once; the ones that stay keep theirs.
+ */
+static void
+test_keep_alive(void **state)
+{
+    enum { ROUNDS = 4 };
+    struct fixture *fx = *state;
+    static const char *const paths[] = { "/ok", "/many", "/labels",
+                                         "/close" };
+    struct tdef t[4];
+    struct scrape_target_def d[4];
+
+    for (size_t i = 0; i < 4; i++) {
+        def_init(&t[i], "127.0.0.1", fx->http.port, paths[i]);
+        t[i].lab[0].value = paths[i] + 1;   /* series of their own */
+        d[i] = t[i].d;
+    }
+    for (int r = 0; r < ROUNDS; r++)
+        assert_true(scrape_all(fx, d, 4, 5000));
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(status(fx, i).health, 1);
+    /* Three connections for all the rounds, and one per closing answer;
+     * the three are all that stay open. */
+    assert_int_equal(ts_http_accepts(&fx->http), 3 + ROUNDS);
+    assert_int_equal(established_to(fx->http.port), 3);
+
+    /* /many and /labels leave: their connections close now. */
+    assert_true(scrape_all(fx, d, 1, 5000));
+    assert_int_equal(established_to(fx->http.port), 1);
+    assert_int_equal(ts_http_accepts(&fx->http), 3 + ROUNDS);
+    assert_int_equal(status(fx, 0).scrapes, ROUNDS + 1);
+
+    scrape_pool_set_targets(fx->pool, NULL, 0, time_now_ms());
+    assert_int_equal(established_to(fx->http.port), 0);
+}
+
 /* params: the encoded query goes on the URL, and shows in the status. */
 static void
 test_params(void **state)
@@ -1155,6 +1229,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_proxy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_url_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redirects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_alive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_honor, setup, teardown),
