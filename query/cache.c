@@ -12,7 +12,8 @@
  * selector text, each valid for one series generation of the store.
  * Results: a short list of node results, each copied whole (label
  * strings too, as they may live in another query) into one arena, each
- * valid for one store version.
+ * valid for one store version (for a frame-only evaluation, for the
+ * frame), all forgotten each frame.
  */
 #include "query/cache.h"
 
@@ -516,6 +517,9 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
  * one step is its start alone (no node reads the step but to place
  * steps after the first), so the value at now of panels of different
  * widths, whose grids differ only in the step, share their results.
+ * A frame-only evaluation takes a result of any version (they are all of
+ * this frame), the newest first; any other only one of the store's
+ * version now.
  */
 static struct kept *
 find_result(struct qcache *c, const char *text, size_t len,
@@ -525,9 +529,9 @@ find_result(struct qcache *c, const char *text, size_t len,
     struct kept *k;
 
     check(c, ev->st);
-    for (i = 0; i < c->nkept; i++) {
+    for (i = c->nkept; i-- > 0;) {
         k = &c->kept[i];
-        if (k->version == c->version && k->len == len &&
+        if ((k->version == c->version || ev->frame_only) && k->len == len &&
             k->ts.start == ts->start && k->ts.n == ts->n &&
             (k->ts.step == ts->step || ts->n == 1) &&
             k->ts.end == ts->end &&
