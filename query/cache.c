@@ -12,7 +12,8 @@
  * selector text, each valid for one series generation of the store.
  * Results: a short list of node results, each copied whole (label
  * strings too, as they may live in another query) into one arena, each
- * valid for one store version.
+ * valid for one store version (for a frame-only evaluation, for the
+ * frame), all forgotten each frame.
  */
 #include "query/cache.h"
 
@@ -69,6 +70,7 @@ struct qcache {
     size_t n, cap;
     uint32_t *index;            /* entry + 1 by id hash; 0: empty */
     size_t nindex;
+    size_t next;                /* the entry after the last one read */
     uint32_t frame;
     size_t bytes, max_bytes;    /* sample room, selections and kept
                                    results */
@@ -175,6 +177,22 @@ find(const struct qcache *c, uint32_t id)
         if (c->e[c->index[i] - 1].id == id)
             return &c->e[c->index[i] - 1];
     return NULL;
+}
+
+/*
+ * The entry of id, or NULL. A selection reads its series in the same
+ * order each time, the order their entries were made in (and a subset,
+ * such as the 5xx of all requests, reads a run of them), so the entry
+ * after the last one read is tried before the index: at a million
+ * series the index's slots are cache misses, the next entry mostly is
+ * not.
+ */
+static struct entry *
+lookup(const struct qcache *c, uint32_t id)
+{
+    if (c->next < c->n && c->e[c->next].id == id)
+        return &c->e[c->next];
+    return find(c, id);
 }
 
 static void
@@ -476,9 +494,10 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     if (mint > maxt)
         return 0;
     check(c, st);
-    e = find(c, id);
+    e = lookup(c, id);
     if (e == NULL && (e = add(c, id, mint)) == NULL)
         return store_read(st, id, mint, maxt, buf, cap);
+    c->next = (size_t)(e - c->e) + 1;
     if (mint < e->mint) {
         /* Older than it holds: decode the series from there again. */
         reset(e);
@@ -516,6 +535,9 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
  * one step is its start alone (no node reads the step but to place
  * steps after the first), so the value at now of panels of different
  * widths, whose grids differ only in the step, share their results.
+ * A frame-only evaluation takes a result of any version (they are all of
+ * this frame), the newest first; any other only one of the store's
+ * version now.
  */
 static struct kept *
 find_result(struct qcache *c, const char *text, size_t len,
@@ -525,9 +547,9 @@ find_result(struct qcache *c, const char *text, size_t len,
     struct kept *k;
 
     check(c, ev->st);
-    for (i = 0; i < c->nkept; i++) {
+    for (i = c->nkept; i-- > 0;) {
         k = &c->kept[i];
-        if (k->version == c->version && k->len == len &&
+        if ((k->version == c->version || ev->frame_only) && k->len == len &&
             k->ts.start == ts->start && k->ts.n == ts->n &&
             (k->ts.step == ts->step || ts->n == 1) &&
             k->ts.end == ts->end &&

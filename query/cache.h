@@ -11,8 +11,21 @@
  * the selector's text, until a series is created or gc runs. Panels
  * also share whole aggregations (p50 and p95 of one histogram sum the
  * same rates): the evaluator keeps their results here too, by their
- * text and grid, for as long as the store does not change
- * (query/eval.h).
+ * text and grid, until the next frame (query/eval.h).
+ *
+ * Which evaluation may take which result. Scrapes land between the
+ * panels of a frame, so the store changes between two evaluations of
+ * one aggregation. A range evaluation takes only a result computed at
+ * the store's version now: the incremental evaluator (query/incr.h)
+ * records the version its kept result was computed at and recomputes
+ * only the steps that samples appended since can reach, so a part built
+ * on an older version would leave late samples out for good. The value
+ * at now of a panel (qeval_frame_at) is shown for one frame and never
+ * built on, so it takes a result computed at the same time in this
+ * frame whatever the version: that panel would have read the same had
+ * it been evaluated a few milliseconds earlier, and a frame is not one
+ * instant anyway.
+ *
  * Not thread-safe.
  *
  * Ownership: the caller owns the cache (qcache_new/qcache_free), calls

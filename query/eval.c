@@ -373,10 +373,11 @@ check_range(const struct qnode *root, int64_t start, int64_t end,
     return 0;
 }
 
-struct qresult *
-qeval_range_ctl(const struct query *q, const struct store *st,
-                struct qcache *cache, int64_t start, int64_t end,
-                int64_t step, struct qeval_ctl *ctl, struct diag *d)
+/* qeval_range_ctl, and with frame_only qeval_frame_at. */
+static struct qresult *
+eval_range(const struct query *q, const struct store *st,
+           struct qcache *cache, int64_t start, int64_t end, int64_t step,
+           bool frame_only, struct qeval_ctl *ctl, struct diag *d)
 {
     const struct qnode *root = qparse_root(q);
     struct qeval_ctl none;
@@ -399,6 +400,7 @@ qeval_range_ctl(const struct query *q, const struct store *st,
     }
     ev_init(&ev, q, st, ctl, d);
     ev.cache = cache;
+    ev.frame_only = frame_only;
     ev.qstart = start;
     ev.qend = end;
     r = new_result(QV_MATRIX, end);
@@ -413,6 +415,23 @@ qeval_range_ctl(const struct query *q, const struct store *st,
         return NULL;
     }
     return r;
+}
+
+struct qresult *
+qeval_range_ctl(const struct query *q, const struct store *st,
+                struct qcache *cache, int64_t start, int64_t end,
+                int64_t step, struct qeval_ctl *ctl, struct diag *d)
+{
+    return eval_range(q, st, cache, start, end, step, false, ctl, d);
+}
+
+struct qresult *
+qeval_frame_at(const struct query *q, const struct store *st,
+               struct qcache *cache, int64_t t, struct qeval_ctl *ctl,
+               struct diag *d)
+{
+    /* A grid of one step reads no step (query/cache.c). */
+    return eval_range(q, st, cache, t, t, 1, true, ctl, d);
 }
 
 struct qresult *

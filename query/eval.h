@@ -38,6 +38,8 @@
 struct qev {
     const struct store *st;
     struct qcache *cache;       /* the frame's cache, or NULL */
+    bool frame_only;            /* the result is not kept past the
+                                   frame (qeval_frame_at) */
     const char *text;           /* the query's text (nodes' spans) */
     struct arena *a;            /* temporaries of this evaluation */
     struct diag *d;
@@ -161,9 +163,11 @@ int qeval_node(struct qev *ev, const struct qnode *n,
                const struct qsteps *ts, struct qmat *out);
 /*
  * Results of whole nodes in the frame cache (query/cache.c), keyed by the
- * node's text, the grid and the query's range (start() and end()).
- * qcache_result fills out with a kept result and returns true;
- * qcache_keep copies m into the cache, unless it is full.
+ * node's text, the grid and the query's range (start() and end()), each
+ * for the store version it was computed at. qcache_result fills out with
+ * a kept result of the store's version now, or, for an evaluation
+ * ev->frame_only, of any version (query/cache.h says why), and returns
+ * true; qcache_keep copies m into the cache, unless it is full.
  */
 bool qcache_result(struct qev *ev, const struct qnode *n,
                    const struct qsteps *ts, struct qmat *out);

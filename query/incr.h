@@ -34,7 +34,10 @@
  * points it has at the kept steps plus those of the new grids, a series
  * found only in a new grid is added, and one left with no point goes, as
  * a full evaluation would drop it. When nothing reaches the grid and it
- * has not moved, the kept result itself is returned.
+ * has not moved, the kept result itself is returned. The parts read
+ * through the frame cache as qeval_range_ctl does, taking only the
+ * results computed at the store's version now (query/cache.h), since
+ * the version recorded is the one every part has seen.
  *
  * What falls back to a full evaluation: the first refresh; a new query
  * text (template variables and $__interval are expanded into it), step,

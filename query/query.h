@@ -112,6 +112,21 @@ struct qresult *qeval_range_ctl(const struct query *q, const struct store *st,
                                 int64_t end, int64_t step,
                                 struct qeval_ctl *ctl, struct diag *d);
 
+/*
+ * The value at t of a dashboard's panel for this frame: qeval_range_ctl
+ * over the one-step grid at t through the frame cache, except that it
+ * may take an aggregation another evaluation computed at t in this
+ * frame, at an older store version: scrapes land between a frame's
+ * panels, and sharing must not stop at each (query/cache.h). So its
+ * result may leave out samples appended during the frame, as an
+ * evaluation a few milliseconds earlier would have: show it, never keep
+ * it as a base to build on (query/incr.h's kept result is
+ * qeval_range_ctl's for that reason).
+ */
+struct qresult *qeval_frame_at(const struct query *q, const struct store *st,
+                               struct qcache *cache, int64_t t,
+                               struct qeval_ctl *ctl, struct diag *d);
+
 /* qeval_instant_ctl without a ctl. */
 struct qresult *qeval_instant(const struct query *q, const struct store *st,
                               int64_t t, struct diag *d);

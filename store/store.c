@@ -36,6 +36,10 @@
  * grows by a block at a time instead of doubling an array. */
 #define BLOCK_BITS 12
 #define BLOCK      (1u << BLOCK_BITS)
+/* Ids share a last-append version in runs of this many: a target's
+ * series are made together at its first scrape, so a run is mostly one
+ * target's, and the table is 32 KiB at a million series. */
+#define TOUCH_BITS 8
 /* Entries in each change history (a power of two): see struct hist.
  * Samples of one scrape share a timestamp and take one entry, so this
  * reaches back some 8,000 scrapes: over a minute at 1,000 targets every
@@ -97,6 +101,8 @@ struct store {
     struct series **blocks;     /* BLOCK slots each; slots [0, nslots)
                                    are in use or free */
     uint64_t *live;             /* bit per slot: holds a series */
+    uint64_t *touched;          /* per run of 1 << TOUCH_BITS slots: the
+                                   version of its last append */
     uint32_t nslots, nblocks;
     uint32_t *free_ids;         /* stack of ids to reuse */
     size_t nfree, freecap;
@@ -302,8 +308,10 @@ store_clear(struct store *s)
         free(s->blocks[b]);
     free(s->blocks);
     free(s->live);
+    free(s->touched);
     s->blocks = NULL;
     s->live = NULL;
+    s->touched = NULL;
     s->nblocks = 0;
     memset(s->table, 0xff, s->tcap * sizeof(s->table[0]));
     intern_free(s->strs);
@@ -482,7 +490,7 @@ alloc_id(struct store *s)
         return s->free_ids[--s->nfree];
     assert(s->nslots < NO_ID - BLOCK);
     if (s->nslots == s->nblocks * BLOCK) {
-        /* A block more, and its words of the live bitmap. */
+        /* A block more, its words of the live bitmap and its runs. */
         s->blocks = xreallocarray(s->blocks, s->nblocks + 1,
                                   sizeof(s->blocks[0]));
         s->blocks[s->nblocks] = xcalloc(BLOCK, sizeof(struct series));
@@ -490,6 +498,11 @@ alloc_id(struct store *s)
                                 sizeof(s->live[0]));
         memset(s->live + s->nblocks * (BLOCK / 64), 0,
                BLOCK / 64 * sizeof(s->live[0]));
+        s->touched = xreallocarray(s->touched, (s->nblocks + 1)
+                                   * (BLOCK >> TOUCH_BITS),
+                                   sizeof(s->touched[0]));
+        memset(s->touched + s->nblocks * (BLOCK >> TOUCH_BITS), 0,
+               (BLOCK >> TOUCH_BITS) * sizeof(s->touched[0]));
         s->nblocks++;
     }
     return s->nslots++;
@@ -681,6 +694,7 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     sr->flags |= HAS_SAMPLE;
     s->nsamples++;
     hist_push(&s->added, ++s->version, t);
+    s->touched[id >> TOUCH_BITS] = s->version;
     if (t > s->clock)
         s->clock = t;
     return 0;
@@ -774,12 +788,23 @@ read_on_unlocked(const struct store *s, uint32_t id,
                  struct store_cursor *cur, int64_t mint,
                  struct sample **buf, size_t *cap, size_t len)
 {
-    const struct series *sr = get_series(s, id);
-    const struct chunk *c = sr->first;
+    const struct series *sr;
+    const struct chunk *c;
     int64_t from = mint, t;
     size_t n = len;
     double v;
 
+    /* Nothing appended to id's run of slots since: nothing new, without
+     * touching its slot (a cache miss, where the run's version is not:
+     * most of a dashboard's series have nothing new at each read). */
+    assert(id < s->nslots);
+    if (cur->started && s->touched[id >> TOUCH_BITS] <= cur->version) {
+        cur->version = s->version;
+        return 0;
+    }
+    sr = get_series(s, id);
+    c = sr->first;
+    cur->version = s->version;
     if (cur->started) {
         /* Nothing new: the common case, without touching a chunk. */
         if (!(sr->flags & HAS_SAMPLE) || sr->enc.t <= cur->last)
@@ -1283,6 +1308,7 @@ store_parts(const struct store *s, struct store_stats *st)
     st->string_bytes = intern_bytes(s->strs);
     st->postings_bytes = postings_bytes(s->post);
     st->table_bytes = sizeof(*s) + slots / 8
+                      + (slots >> TOUCH_BITS) * sizeof(s->touched[0])
                       + s->freecap * sizeof(s->free_ids[0])
                       + s->idlecap * sizeof(s->idle[0])
                       + s->tcap * sizeof(s->table[0]);

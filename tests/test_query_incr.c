@@ -251,7 +251,8 @@ at_values(const struct qresult *r, struct at_value **out)
 }
 
 /*
- * The value at now as a dashboard takes it: a grid of one step at now,
+ * The value at now as a dashboard takes it: a grid of one step at now
+ * (qeval_frame_at, or with step > 0 a range evaluation of one step),
  * read through the frame cache the grid was read through, against the
  * instant query at now: the same series, labels and value bits, or the
  * same error.
@@ -262,8 +263,10 @@ at_now(struct qcache *cache, const struct query *q, const struct store *st,
        const struct variant *v)
 {
     struct diag da, db;
-    struct qresult *a = qeval_range_cached(q, st, cache, now, now, step,
-                                           &da);
+    struct qresult *a = step > 0
+                        ? qeval_range_cached(q, st, cache, now, now, step,
+                                             &da)
+                        : qeval_frame_at(q, st, cache, now, NULL, &da);
     struct qresult *b = qeval_instant(q, st, now, &db);
     struct at_value *x = NULL, *y = NULL;
     size_t nx = 0, ny = 0;
@@ -387,9 +390,9 @@ replay(const struct src *src, const char *expr, const struct variant *v,
         grid(now, step, phase + step * v->phase / 3, &start, &end);
         frame(inc, cache, q, l.st, start, end, step, t, expr, v);
         if (now != end) {
-            at_now(cache, q, l.st, now, step, t, expr, v);
-            /* A panel of another width: its grid of one step differs
-             * only in the step, and takes what the first one kept. */
+            at_now(cache, q, l.st, now, 0, t, expr, v);
+            /* A range evaluation of one step at now, of any step,
+             * takes what the first one kept. */
             at_now(cache, q, l.st, now, 3 * step + 1, t, expr, v);
         }
         if (t->frames % 7 == 0)
@@ -944,6 +947,130 @@ test_drop_and_new_steps(void **state)
     store_free(st);
 }
 
+/* The one value of a result of one series (or a scalar). */
+static double
+only_value(const struct qresult *r)
+{
+    assert_non_null(r);
+    if (r->type == QV_SCALAR)
+        return r->scalar;
+    assert_int_equal(r->nseries, 1);
+    assert_int_equal(r->series[0].npoints, 1);
+    return r->series[0].points[0].v;
+}
+
+/* Evaluates text at t (ms): as a panel's value at now through cache
+ * (frame), as a range of one step through it, or as the instant
+ * query; returns its one value. */
+enum how { FRAME_AT, RANGE_ONE, INSTANT };
+
+static double
+value_at(const char *text, const struct store *st, struct qcache *cache,
+         int64_t t, enum how how)
+{
+    struct query *q = parse(text);
+    struct qresult *r;
+    struct diag d;
+    double v;
+
+    if (how == FRAME_AT)
+        r = qeval_frame_at(q, st, cache, t, NULL, &d);
+    else if (how == RANGE_ONE)
+        r = qeval_range_cached(q, st, cache, t, t, MIN, &d);
+    else
+        r = qeval_instant(q, st, t, &d);
+    v = only_value(r);
+    qresult_free(r);
+    qparse_free(q);
+    return v;
+}
+
+/*
+ * A scrape lands between two panels' values at now in one frame: the
+ * second panel's takes the aggregation the first computed, as if it had
+ * been evaluated just before the scrape; a range evaluation does not,
+ * and the next frame sees the scrape.
+ */
+static void
+test_frame_at_shares(void **state)
+{
+    struct store *st = store_new(0, 0);
+    struct qcache *cache = qcache_new(1u << 20);
+    int64_t now = 31 * MIN;
+
+    (void)state;
+    add_series(st, "a", 0, 30);
+    qcache_frame(cache, st);
+    /* a's newest sample: 1800 at 30 m. */
+    assert_true(value_at("sum(m)", st, cache, now, FRAME_AT) == 1800);
+    /* The scrape: b with 1860 at 31 m. */
+    add_series(st, "b", 31, 31);
+    assert_true(value_at("sum(m) * 2", st, cache, now, INSTANT) == 7320);
+    assert_true(value_at("sum(m) * 2", st, cache, now, FRAME_AT) == 3600);
+    assert_true(value_at("sum(m) * 2", st, cache, now, RANGE_ONE) == 7320);
+    /* Once a result of the store's version is kept, it is the newest. */
+    assert_true(value_at("sum(m) * 2", st, cache, now, FRAME_AT) == 7320);
+    /* Another time is another result. */
+    assert_true(value_at("sum(m)", st, cache, now + 1, FRAME_AT) == 3660);
+    add_series(st, "c", 31, 31);
+    qcache_frame(cache, st);
+    assert_true(value_at("sum(m)", st, cache, now, FRAME_AT) == 5520);
+    qcache_free(cache);
+    store_free(st);
+}
+
+/*
+ * The incremental evaluator's parts never take a result computed at an
+ * older version: a value at now kept before a late sample landed is not
+ * the new step's, which holds the sample (as the full evaluation does)
+ * and keeps holding it in later refreshes.
+ */
+static void
+test_parts_never_take_older(void **state)
+{
+    struct store *st = store_new(0, 0);
+    struct qcache *cache = qcache_new(1u << 20);
+    struct query *q = parse("sum(m)");
+    struct qincr *inc = qincr_new();
+    struct qresult *r, *full;
+    struct qincr_stats s;
+    struct diag d;
+    struct buf what;
+
+    (void)state;
+    add_series(st, "a", 0, 30);
+    qcache_frame(cache, st);
+    r = qincr_range(inc, q, st, cache, 17 * MIN, 30 * MIN, MIN, NULL, &d);
+    qresult_free(r);
+    qcache_frame(cache, st);
+    /* A panel's value at 31 m, before the scrape of b lands. */
+    assert_true(value_at("sum(m)", st, cache, 31 * MIN, FRAME_AT) == 1800);
+    add_series(st, "b", 31, 31);
+    buf_init(&what, 0);
+    for (int end = 31; end <= 32; end++) {
+        /* The grid's new step, 31 m, is a part of one step at 31 m. */
+        r = qincr_range(inc, q, st, cache, (end - 13) * MIN, end * MIN,
+                        MIN, NULL, &d);
+        qincr_last(inc, &s);
+        assert_false(s.full);
+        assert_int_equal(s.evaluated, 1);
+        full = qeval_range(q, st, (end - 13) * MIN, end * MIN, MIN, &d);
+        if (differs(r, &d, full, &d, &what))
+            fail_msg("grid ending at %d m: %s", end, buf_str(&what));
+        /* The step at 31 m: a's 1800 and b's 1860. */
+        assert_true(r->series[0].points[r->series[0].npoints - 1
+                                        - (size_t)(end - 31)].v == 3660);
+        qresult_free(r);
+        qresult_free(full);
+        qcache_frame(cache, st);
+    }
+    buf_fini(&what);
+    qincr_free(inc);
+    qparse_free(q);
+    qcache_free(cache);
+    store_free(st);
+}
+
 int
 main(void)
 {
@@ -954,6 +1081,8 @@ main(void)
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_drop_and_new_steps),
+        cmocka_unit_test(test_frame_at_shares),
+        cmocka_unit_test(test_parts_never_take_older),
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_conformance),
     };

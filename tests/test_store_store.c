@@ -4,7 +4,7 @@
  * cross-checked against a brute-force evaluation, label listings,
  * retention, the byte budget, id reuse and the release of label strings,
  * and label sets in and out of their encoding (store/lset.h); reads
- * without locks and appends with prefetch hints.
+ * without locks and appends with prefetch hints; cursors that read on.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -778,6 +778,59 @@ test_clear(void **state)
     assert_int_equal(store_append(f->s, id, 0, 1.0), 0);
 }
 
+/*
+ * Cursors over 1,000 series (a few runs of ids that share a version of
+ * their last append) while a few series at a time get samples: each
+ * read on returns exactly the samples appended to its own series since
+ * its last read, whether its run saw appends to other series or none,
+ * and a cursor that read nothing yet starts at mint.
+ */
+static void
+test_read_on_runs(void **state)
+{
+    struct fixture *f = *state;
+    enum { N = 1000 };
+    static struct store_cursor cur[N];
+    static int64_t last[N];
+    struct sample *buf = NULL, *want = NULL;
+    size_t cap = 0, wcap = 0, n, w;
+    unsigned seed = 7;
+    char spec[32];
+    uint32_t id[N];
+
+    memset(cur, 0, sizeof(cur));
+    for (int k = 0; k < N; k++) {
+        snprintf(spec, sizeof(spec), "__name__=m,k=%d", k);
+        id[k] = add(f->s, spec);
+        last[k] = 0;
+        /* Every other series has a sample before the cursors start. */
+        if (k % 2 == 0)
+            assert_int_equal(store_append(f->s, id[k], ++last[k], 0), 0);
+    }
+    for (int round = 0; round < 100; round++) {
+        /* A scrape of one to five neighbours, somewhere. */
+        seed = seed * 1103515245u + 12345u;
+        for (int j = 0, k0 = (int)((seed >> 16) % N);
+             j <= (int)(seed >> 8) % 5; j++) {
+            int k = (k0 + j) % N;
+
+            assert_int_equal(store_append(f->s, id[k], ++last[k],
+                                          (double)round), 0);
+        }
+        for (int k = 0; k < N; k++) {
+            int64_t from = cur[k].started ? cur[k].last + 1 : 0;
+
+            w = store_read(f->s, id[k], from, INT64_MAX, &want, &wcap);
+            n = store_read_on(f->s, id[k], &cur[k], 0, &buf, &cap, 0);
+            assert_int_equal(n, w);
+            if (n > 0)
+                assert_memory_equal(buf, want, n * sizeof(*buf));
+        }
+    }
+    free(buf);
+    free(want);
+}
+
 int
 main(void)
 {
@@ -797,6 +850,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_labels_after_reuse, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_read_on_runs, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -784,7 +784,8 @@ copy_matrix(const struct qresult *src)
  * first step after promdeck starts. The value at now is evaluated as a
  * grid of one step through the frame cache, so that panels reading the
  * same series decode them once and share their aggregations, as the
- * grids do; tests/test_query_incr.c holds it equal to the instant query.
+ * grids do, even with scrapes landed between them (qeval_frame_at);
+ * tests/test_query_incr.c holds it equal to the instant query.
  * False when the query failed.
  */
 static bool
@@ -800,8 +801,8 @@ evaluate_one(struct dash *d, struct dash_query *dq, const struct store *st,
     res = qincr_range(dq->incr, dq->compiled, st, d->cache, g->start,
                       g->end, g->step, &d->ctl, &diag);
     if (res != NULL && res->type == QV_MATRIX && now != g->end) {
-        at = qeval_range_ctl(dq->compiled, st, d->cache, now, now, g->step,
-                             &d->ctl, &diag);
+        at = qeval_frame_at(dq->compiled, st, d->cache, now, &d->ctl,
+                            &diag);
         copy = at != NULL ? copy_matrix(res) : NULL;
         /* Failing at now (the budget, say) fails the panel: without its
          * value at now it would show an older one as current. */

@@ -29,7 +29,14 @@
  * work on a shared machine leaves out), and how long each key took to
  * be read and drawn.
  *
- * usage: bench_frame [-s SECONDS] [TARGETS [SYNTHETIC [MINUTES
+ * With -i as well, the loop is the TUI's at rest: no key is pressed, the
+ * overview refreshes each second, and scrapes land between the slices
+ * of a frame (the loop moves transfers along between them), so the
+ * store changes between one panel and the next as it does in the TUI.
+ * It prints the CPU time of the frames' evaluation, their mean and
+ * median.
+ *
+ * usage: bench_frame [-s SECONDS [-i]] [TARGETS [SYNTHETIC [MINUTES
  *                    [INTERVAL_S [RETENTION_MIN]]]]]  (200 100 20 5 60)
  */
 #include <stdio.h>
@@ -208,6 +215,7 @@ static const char *const unit_names[U_N] = {
 };
 
 #define MAX_KEYS 4096
+#define MAX_FRAMES 4096
 #define KEY_GAP_S 0.3
 /* The TUI collects garbage once a minute; here more often, to see it. */
 #define GC_EVERY_MS 20000
@@ -224,6 +232,9 @@ struct sim {
     double key_at;              /* when the next key arrives */
     double waited[MAX_KEYS];    /* each key: from its press to drawn */
     size_t nkeys;
+    double frame_cpu[MAX_FRAMES];   /* each frame: its evaluation's CPU */
+    size_t nframes;
+    double cpu_in_frame;        /* the frame under way's, so far */
     struct canvas *c;           /* the screen, as the TUI draws it */
     struct view_state vs;
     struct view_memo *memo;
@@ -240,6 +251,8 @@ key_read(struct sim *m, enum stretch u)
     m->last = t;
     m->last_cpu = c;
     m->total_cpu[u] += used;
+    if (u == U_BEGIN || u == U_QUERY)
+        m->cpu_in_frame += used;
     if (used > m->max_cpu[u])
         m->max_cpu[u] = used;
     m->count[u]++;
@@ -284,6 +297,18 @@ report(struct sim *m)
                unit_names[u], m->max[u] * 1000, m->total[u] / k * 1000,
                m->max_cpu[u] * 1000, m->total_cpu[u] / k * 1000,
                m->over[u], m->count[u]);
+    }
+    if (m->nframes > 0) {
+        double sum = 0;
+
+        for (size_t i = 0; i < m->nframes; i++)
+            sum += m->frame_cpu[i];
+        qsort(m->frame_cpu, m->nframes, sizeof(double), cmp_double);
+        printf("evaluation CPU per frame (%zu frames): mean %.2f  "
+               "median %.2f  max %.2f ms\n", m->nframes,
+               sum / (double)m->nframes * 1000,
+               m->frame_cpu[m->nframes / 2] * 1000,
+               m->frame_cpu[m->nframes - 1] * 1000);
     }
     if (n == 0)
         return;
@@ -395,9 +420,11 @@ set_hook(struct dash *d, struct sim *m)
 }
 
 /* The view switch benchmark: the loop of src/loop.c against the clock
- * for seconds, after minutes of history. */
+ * for seconds, after minutes of history; with at_rest, no keys and
+ * scrapes landing between slices. */
 static void
-views(struct fleet *f, struct dash *d, int minutes, int seconds)
+views(struct fleet *f, struct dash *d, int minutes, int seconds,
+      bool at_rest)
 {
     static struct sim m;
     int64_t now = NOW0, start, landed, next_frame = 0, next_gc;
@@ -407,19 +434,24 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
 
     now = fill_history(f, now, minutes);
     set_hook(d, &m);
-    printf("switch: %d minutes of history, %d s of Tab/Shift-Tab every "
-           "%.0f ms\n", minutes, seconds, KEY_GAP_S * 1000);
+    if (at_rest)
+        printf("at rest: %d minutes of history, %d s of the overview "
+               "refreshing, scrapes landing between slices\n", minutes,
+               seconds);
+    else
+        printf("switch: %d minutes of history, %d s of Tab/Shift-Tab "
+               "every %.0f ms\n", minutes, seconds, KEY_GAP_S * 1000);
     fflush(stdout);
     m.c = canvas_new(200, 50, false);
     m.memo = view_memo_new();
     t0 = m.last = time_mono_s();
     m.last_cpu = bench_cpu_s();
-    m.key_at = t0 + 2;          /* after the first frames */
+    m.key_at = at_rest ? 1e300 : t0 + 2;    /* after the first frames */
     start = landed = now;
     next_gc = now + GC_EVERY_MS;
     while (time_mono_s() - t0 < seconds) {
         now = start + (int64_t)((time_mono_s() - t0) * 1000);
-        if (!evaluating && now > landed) {
+        if ((at_rest || !evaluating) && now > landed) {
             land(&m, f, landed, now);
             landed = now;
         }
@@ -427,6 +459,7 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
             answer(&m, d, &page, &evaluating, now);
         if (!evaluating && now >= next_frame) {
             dash_frame_begin(d, f->st, now, page, NULL, NULL);
+            m.cpu_in_frame = 0;
             key_read(&m, U_BEGIN);
             evaluating = true;
             next_frame = now + 1000;
@@ -435,8 +468,11 @@ views(struct fleet *f, struct dash *d, int minutes, int seconds)
             evaluating = !dash_frame_step(d, f->st,
                                           time_mono_s() + 0.008);
             key_read(&m, U_QUERY);
-            if (!evaluating)
+            if (!evaluating) {
+                if (m.nframes < MAX_FRAMES)
+                    m.frame_cpu[m.nframes++] = m.cpu_in_frame;
                 draw(&m, d, page, now);
+            }
         } else if (!trim_left) {
             usleep(1000);
             key_read(&m, U_IDLE);
@@ -464,6 +500,7 @@ int
 main(int argc, char **argv)
 {
     int seconds = 0;
+    bool at_rest = false;
     size_t ntargets, synthetic;
     int minutes;
     long retention;
@@ -475,6 +512,11 @@ main(int argc, char **argv)
         seconds = (int)strtol(argv[2], NULL, 10);
         argc -= 2;
         argv += 2;
+        if (argc > 1 && strcmp(argv[1], "-i") == 0) {
+            at_rest = true;
+            argc--;
+            argv++;
+        }
     }
     ntargets = argc > 1 ? strtoul(argv[1], NULL, 10) : 200;
     synthetic = argc > 2 ? strtoul(argv[2], NULL, 10) : 100;
@@ -493,7 +535,7 @@ main(int argc, char **argv)
            "evaluated each second\n", ntargets, ss.series,
            (long long)f.interval / 1000);
     if (seconds > 0)
-        views(&f, d, minutes, seconds);
+        views(&f, d, minutes, seconds, at_rest);
     else
         frames(&f, d, minutes);
     dash_free(d);
