@@ -291,6 +291,20 @@ series_k(struct store *s, int k)
     return series(s, inst);
 }
 
+/* Series "i0" .. "i<n-1>" into ids, each with samples 0 .. samples - 1
+ * at every STEP from 0, all appended together. */
+static void
+fill_k(struct store *s, uint32_t *ids, int n, int64_t samples)
+{
+    for (int k = 0; k < n; k++)
+        ids[k] = series_k(s, k);
+    for (int64_t i = 0; i < samples; i++) {
+        for (int k = 0; k < n; k++)
+            assert_int_equal(store_append(s, ids[k], i * STEP, (double)i),
+                             0);
+    }
+}
+
 static bool
 find_k(const struct store *s, int k, uint32_t *id)
 {
@@ -371,13 +385,7 @@ test_due_at_once(void **state)
     bool left;
 
     (void)state;
-    for (int k = 0; k < N; k++)
-        ids[k] = series_k(s, k);
-    for (int64_t i = 0; i < SAMPLES; i++) {
-        for (int k = 0; k < N; k++)
-            assert_int_equal(store_append(s, ids[k], i * STEP, (double)i),
-                             0);
-    }
+    fill_k(s, ids, N, SAMPLES);
     before = over_held(s, ids, N, c, r);
     assert_int_equal(before, N);        /* everything from sample 0 */
     left = store_trim(s, now);
@@ -421,13 +429,7 @@ test_work_carried(void **state)
     int64_t t = now;
 
     (void)state;
-    for (int k = 0; k < N; k++)
-        ids[k] = series_k(s, k);
-    for (int64_t i = 0; i < SAMPLES; i++) {
-        for (int k = 0; k < N; k++)
-            assert_int_equal(store_append(s, ids[k], i * STEP, (double)i),
-                             0);
-    }
+    fill_k(s, ids, N, SAMPLES);
     while (store_trim(s, t) && t < now + 5000)
         t += 10;
     assert_true(t > now && t < now + 5000);
