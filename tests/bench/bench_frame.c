@@ -19,7 +19,8 @@
  * by target, a frame is begun each second and evaluated in 8 ms slices,
  * the page shown is drawn (200x50, onto a canvas) when its frame is
  * complete, store_trim runs each pass (with no wait while it leaves
- * work), idle series are dropped and the heap trimmed every 20 s, and a key arrives 300 ms after the last was answered,
+ * work), idle series are dropped and the heap trimmed every 20 s, and
+ * a key arrives 300 ms after the last was answered,
  * switching between the overview and the per-target page (Tab,
  * Shift-Tab), which draws the new page at once. Keys are read where the
  * loop reads them: between slices, passes and landed scrapes, and at
@@ -271,21 +272,13 @@ hook(void *ctx)
     return key_read(ctx, U_QUERY);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 static void
 report(struct sim *m)
 {
     double *w = m->waited;
     size_t n = m->nkeys;
 
-    qsort(w, n, sizeof(*w), cmp_double);
+    qsort(w, n, sizeof(*w), bench_cmp_double);
     printf("stretches between two key reads, by what ran in them "
            "(wall ms, and CPU ms, which the machine's load leaves out):\n");
     printf("  %-34s %7s %6s %7s %6s %6s\n", "", "max", "mean", "cpu_max",
@@ -303,7 +296,7 @@ report(struct sim *m)
 
         for (size_t i = 0; i < m->nframes; i++)
             sum += m->frame_cpu[i];
-        qsort(m->frame_cpu, m->nframes, sizeof(double), cmp_double);
+        qsort(m->frame_cpu, m->nframes, sizeof(double), bench_cmp_double);
         printf("evaluation CPU per frame (%zu frames): mean %.2f  "
                "median %.2f  max %.2f ms\n", m->nframes,
                sum / (double)m->nframes * 1000,

@@ -48,14 +48,6 @@ struct fleet {
     int64_t done;           /* scrapes up to this time are appended */
 };
 
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* Target j's series: 50 request counters (10 handlers x 5 codes) and 50
  * latency buckets (5 handlers x 10 bounds). */
 static void
@@ -178,8 +170,8 @@ run_range(struct fleet *f, struct query **q, int64_t range, size_t nseries)
             full[nfull++] = frame(f, q, NULL, cache, now, range, NULL,
                                   &steps);
     }
-    qsort(full, nfull, sizeof(*full), cmp_double);
-    qsort(incr, FRAMES, sizeof(*incr), cmp_double);
+    qsort(full, nfull, sizeof(*full), bench_cmp_double);
+    qsort(incr, FRAMES, sizeof(*incr), bench_cmp_double);
     printf("%7zu series, %2lld min range: full %8.2f ms/frame; "
            "incremental mean %7.3f ms, median %7.3f, slowest %7.2f "
            "(%zu of %zu steps evaluated); speed-up %.0fx\n", nseries,

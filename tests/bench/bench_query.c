@@ -17,23 +17,9 @@
 #include "src/base/xalloc.h"
 #include "src/load.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 
 #define MAXQ 32
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Reads one expression per line into q[]; returns the count. */
 static int
@@ -121,11 +107,13 @@ main(int argc, char **argv)
         alone[r] = time_mono_s() - t0;
     }
     for (int i = 0; i < nq; i++)
-        printf("  %8.3f ms  %s\n", median(per[i], runs) * 1e3, text[i]);
+        printf("  %8.3f ms  %s\n",
+               bench_median(per[i], (size_t)runs) * 1e3, text[i]);
     printf("promdeck, each query alone: median %.3f ms\n",
-           median(alone, runs) * 1e3);
+           bench_median(alone, (size_t)runs) * 1e3);
     printf("promdeck dashboard (%d range queries, 200 steps): median "
-           "%.3f ms over %d runs\n", nq, median(total, runs) * 1e3, runs);
+           "%.3f ms over %d runs\n", nq,
+           bench_median(total, (size_t)runs) * 1e3, runs);
     for (int i = 0; i < nq; i++) {
         qparse_free(q[i]);
         free(text[i]);

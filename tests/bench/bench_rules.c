@@ -20,6 +20,7 @@
 #include "src/load.h"
 #include "src/ruleset.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 
 /*
  * One round as the event loop runs it: ruleset_run in 10 ms slices until
@@ -54,21 +55,6 @@ count_at(const struct store *st, const char *expr, int64_t t)
     qresult_free(r);
     qparse_free(q);
     return v;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int
@@ -127,7 +113,7 @@ main(int argc, char **argv)
                     t0 + (rounds - 1) * 1000LL),
            count_at(st, "count(ALERTS)", t0 + (rounds - 1) * 1000LL));
     printf("promdeck round (all groups): median %.3f ms over %d rounds\n",
-           median(t, rounds) * 1e3, rounds);
+           bench_median(t, (size_t)rounds) * 1e3, rounds);
     /* The loop reads keys between rules once a 10 ms slice is spent: a
      * key waits at most about that plus one rule. */
     {
