@@ -702,14 +702,6 @@ unit_end(struct units *u, const double at[2], bool counted)
     u->d[1][u->n++] = cpu;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* A line for each clock: calls, median, p99, p99.9, max, calls over
  * 5 ms, total. */
 static void
@@ -725,7 +717,7 @@ units_print(const char *what, struct units *u)
             printf("  %-16s %-4s no calls\n", what, clock[k]);
             continue;
         }
-        qsort(d, n, sizeof(*d), cmp_double);
+        qsort(d, n, sizeof(*d), bench_cmp_double);
         for (size_t i = 0; i < n; i++) {
             sum += d[i];
             over += d[i] > 0.005;
@@ -1031,10 +1023,22 @@ run_capture(const char *dir)
     free(c.t);
 }
 
+/* Argument i as a number from 1 to max, or def when absent or out of
+ * range. */
+static int
+arg_int(int argc, char **argv, int i, long max, int def)
+{
+    long v = argc > i ? strtol(argv[i], NULL, 10) : def;
+
+    return v > 0 && v <= max ? (int)v : def;
+}
+
 /* With no argument: the store at 213,000 and 1,000,000 series, then the
- * farm's shape at 1,000 targets; "farm [targets]": that one only; a
- * number of farm targets, 1 to 10,000: the store at as many series as
- * they hold (200: 213,000, the full run) and the farm's shape at them. */
+ * farm's shape at 1,000 targets; "farm [targets [minutes]]": that one
+ * only; "loop [targets [minutes]]": the store's upkeep as the TUI's
+ * loop runs it; "capture DIR...": real scrapes kept in DIR; a number of
+ * farm targets, 1 to 10,000: the store at as many series as they hold
+ * (200: 213,000, the full run) and the farm's shape at them. */
 int
 main(int argc, char **argv)
 {
@@ -1042,19 +1046,13 @@ main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 1 && strcmp(argv[1], "farm") == 0) {
-        long min = argc > 3 ? strtol(argv[3], NULL, 10) : 120;
-
-        n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
-        run_farm(n > 0 && n <= 10000 ? (int)n : 1000,
-                 min > 0 && min <= 24 * 60 ? (int)min : 120);
+        run_farm(arg_int(argc, argv, 2, 10000, 1000),
+                 arg_int(argc, argv, 3, 24 * 60, 120));
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "loop") == 0) {
-        long min = argc > 3 ? strtol(argv[3], NULL, 10) : 90;
-
-        n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
-        run_loop(n > 0 && n <= 10000 ? (int)n : 1000,
-                 min > 0 && min <= 24 * 60 ? (int)min : 90);
+        run_loop(arg_int(argc, argv, 2, 10000, 1000),
+                 arg_int(argc, argv, 3, 24 * 60, 90));
         return 0;
     }
     if (argc > 2 && strcmp(argv[1], "capture") == 0) {
