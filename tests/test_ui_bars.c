@@ -51,8 +51,7 @@ test_sorted_with_eighths(void **state)
     /* Label 1 + gap, meter 30 - 1 - 2 - 2 = 25, gap, value 2. Scale 0-40:
      * 20 is 100 eighths = 12 full + 4/8 (U+258C); 10 is 50 = 6 + 2/8
      * (U+258E). The rest of a meter is U+2500. */
-    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, bars_class.draw, &p, NULL);
     assert_string_equal(s,
         "b \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
         "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
@@ -97,8 +96,7 @@ test_topn_ascii_thresholds(void **state)
     /* Meter 16 - 1 - 2 - 2 = 11 wide, scale 0-80: 40 is 44 eighths (5
      * full cells), 20 is 22 eighths (2 full cells); ASCII shows no
      * partial cells. */
-    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 16, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, bars_class.draw, &p, NULL);
     assert_string_equal(s, "b #####...... 40\nc ##......... 20\n\n");
     assert_int_equal(canvas_cell(c, 2, 0)->role, ROLE_CRIT);
     assert_int_equal(canvas_cell(c, 2, 1)->role, ROLE_WARN);
@@ -112,26 +110,21 @@ test_sort_ascending(void **state)
     struct panel_query q = { .expr = "x", .legend = "{{name}}",
                              .result = vector(abc, vals, 3) };
     struct panel p = bars_panel(&q);
-    struct canvas *c = canvas_new(30, 3, true);
     char *s;
 
     (void)state;
     /* Smallest first: a (10), c (20), b (40); each row starts with its
      * label. A top N is always of the largest, largest first. */
     p.sort = SORT_ASC;
-    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(bars_class.draw, &p, NULL, 30, 3, true);
     assert_true(s[0] == 'a' && strstr(s, "\nc ") != NULL
                 && strstr(s, "\nb ") > strstr(s, "\nc "));
     free(s);
     p.topn = 2;
-    canvas_clear(c);
-    bars_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(bars_class.draw, &p, NULL, 30, 3, true);
     assert_true(s[0] == 'b' && strstr(s, "\nc ") != NULL);
     assert_null(strstr(s, "\na "));
     free(s);
-    canvas_free(c);
 }
 
 int

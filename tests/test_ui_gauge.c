@@ -43,32 +43,19 @@ gauge_panel(struct panel_query *q, enum unit u)
     return p;
 }
 
-static char *
-draw(const struct panel *p, int w, int h, bool ascii, struct canvas **out)
-{
-    struct widget_ctx ctx = { 0, 1000, 0 };
-    struct canvas *c = canvas_new(w, h, ascii);
-    char *s;
-
-    gauge_class.draw(p, &ctx, c, (struct rect){ 0, 0, w, h });
-    s = ts_canvas_text(c);
-    if (out != NULL)
-        *out = c;
-    else
-        canvas_free(c);
-    return s;
-}
+/* The range drawn: it ends at the one point, at 1 s. */
+static const struct widget_ctx at_1s = { 0, 1000, 0 };
 
 static void
 test_percent_ascii(void **state)
 {
     struct panel_query q = { .expr = "cpu", .result = one_value(75) };
     struct panel p = gauge_panel(&q, UNIT_PERCENT);
-    struct canvas *c;
+    struct canvas *c = canvas_new(20, 3, true);
     char *s;
 
     (void)state;
-    s = draw(&p, 20, 3, true, &c);
+    s = ts_draw_on(c, gauge_class.draw, &p, &at_1s);
     assert_string_equal(s,
         "        75%\n"
         "###############.....\n"
@@ -87,11 +74,11 @@ test_threshold_colours(void **state)
 {
     struct panel_query q = { .expr = "cpu", .result = one_value(90) };
     struct panel p = gauge_panel(&q, UNIT_PERCENT);
-    struct canvas *c;
+    struct canvas *c = canvas_new(20, 3, true);
     char *s;
 
     (void)state;
-    s = draw(&p, 20, 3, true, &c);
+    s = ts_draw_on(c, gauge_class.draw, &p, &at_1s);
     /* 0.9 * 160 = 144 eighths: 18 cells. */
     assert_string_equal(s,
         "        90%\n"
@@ -113,7 +100,7 @@ test_big_value_utf8(void **state)
     (void)state;
     /* "75%": two big digits (3 + 1 + 3 cells) and "%", 8 cells centred
      * from column 6; the unit sits on the digits' bottom row. */
-    s = draw(&p, 20, 5, false, NULL);
+    s = ts_draw(gauge_class.draw, &p, &at_1s, 20, 5, false);
     assert_string_equal(s,
         "      \u2580\u2580\u2588 \u2588\u2580\u2580\n"
         "        \u2588 \u2580\u2580\u2588\n"
@@ -135,7 +122,7 @@ test_panel_range_and_percentunit(void **state)
     p.min = 0;
     p.max = 200;
     p.nthresholds = 0;
-    s = draw(&p, 20, 3, true, NULL);
+    s = ts_draw(gauge_class.draw, &p, &at_1s, 20, 3, true);
     /* 50 of 200: 40 eighths, 5 cells. */
     assert_string_equal(s,
         "         50\n"
@@ -144,7 +131,7 @@ test_panel_range_and_percentunit(void **state)
     free(s);
     q.result = one_value(0.5);
     p = gauge_panel(&q, UNIT_PERCENTUNIT);
-    s = draw(&p, 20, 3, true, NULL);
+    s = ts_draw(gauge_class.draw, &p, &at_1s, 20, 3, true);
     assert_string_equal(s,
         "        50%\n"
         "##########..........\n"
@@ -157,13 +144,10 @@ test_through_the_frame(void **state)
 {
     struct panel_query q = { .expr = "cpu", .result = one_value(75) };
     struct panel p = gauge_panel(&q, UNIT_PERCENT);
-    struct widget_ctx ctx = { 0, 1000, 0 };
-    struct canvas *c = canvas_new(22, 5, true);
     char *s;
 
     (void)state;
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 22, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &at_1s, 22, 5, true);
     assert_string_equal(s,
         "+ CPU ---------------+\n"
         "|        75%         |\n"
@@ -171,7 +155,6 @@ test_through_the_frame(void **state)
         "|0%              100%|\n"
         "+--------------------+\n");
     free(s);
-    canvas_free(c);
 }
 
 /* A value of NaN only is "no data", with no meter. */
@@ -180,7 +163,7 @@ test_all_nan_is_no_data(void **state)
 {
     struct panel_query q = { .expr = "x", .result = one_value(NAN) };
     struct panel p = gauge_panel(&q, UNIT_PERCENT);
-    char *s = draw(&p, 12, 3, true, NULL);
+    char *s = ts_draw(gauge_class.draw, &p, &at_1s, 12, 3, true);
 
     (void)state;
     assert_string_equal(s, "\n  no data\n\n");

@@ -1,7 +1,8 @@
 /*
  * Test support for widget tests: the per-test arena, query results built
- * by hand in it, and a canvas read back as text. No widget is drawn here;
- * the tests draw and compare.
+ * by hand in it, a canvas read back as text, and the draw-then-read step
+ * every panel test repeats. The tests choose what to draw and compare
+ * the text themselves.
  */
 
 #include "tests/support/ui.h"
@@ -74,4 +75,25 @@ ts_canvas_text(const struct canvas *c)
     buf_init(&b, 0);
     canvas_to_text(c, &b);
     return buf_steal(&b);
+}
+
+char *
+ts_draw_on(struct canvas *c, ts_draw_fn *draw, const struct panel *p,
+           const struct widget_ctx *ctx)
+{
+    canvas_clear(c);
+    draw(p, ctx, c, (struct rect){ 0, 0, canvas_width(c),
+                                   canvas_height(c) });
+    return ts_canvas_text(c);
+}
+
+char *
+ts_draw(ts_draw_fn *draw, const struct panel *p,
+        const struct widget_ctx *ctx, int w, int h, bool ascii)
+{
+    struct canvas *c = canvas_new(w, h, ascii);
+    char *s = ts_draw_on(c, draw, p, ctx);
+
+    canvas_free(c);
+    return s;
 }
