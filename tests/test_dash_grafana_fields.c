@@ -296,8 +296,7 @@ test_old_graph_drawn(void **state)
     p->queries[2].result = ts_qresult(QV_SCALAR, 0);
     p->queries[2].result->scalar = 3;
     p->queries[2].result->t = 3600000;
-    graph_class.draw(p, &ctx, c, (struct rect){ 0, 0, 48, 9 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, p, &ctx);
     assert_string_equal(s,
         " 8 Mb/s+''''''''''''''''''''''''''''''''+3 p/s\n"
         "       |                                |\n"

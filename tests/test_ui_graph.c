@@ -65,8 +65,7 @@ test_two_flat_lines(void **state)
 
     (void)state;
     /* 10 wide is too narrow for a y axis; 4 high leaves no legend. */
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, &p, &ctx);
     assert_string_equal(s,
         "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89"
         "\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\xe2\xa0\x89\n"
@@ -88,16 +87,13 @@ test_gap_not_joined(void **state)
     struct panel_query q = { .expr = "x", .result = matrix(2, ab, t2, v, 2) };
     struct panel p = graph_panel(&q);
     struct widget_ctx ctx = { 0, 3600000, 1000 };
-    struct canvas *c = canvas_new(10, 4, true);
     char *s;
 
     (void)state;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 10, 4, true);
     /* ASCII: two dots per cell, top "'", bottom ".". */
     assert_string_equal(s, "'        '\n\n.        .\n00:00\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -115,8 +111,7 @@ test_block_fallback(void **state)
 
     (void)state;
     canvas_set_glyphs(c, GLYPHS_BLOCK);
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, &p, &ctx);
     assert_string_equal(s,
         "\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\u2580\n"
         "\n"
@@ -125,11 +120,9 @@ test_block_fallback(void **state)
     free(s);
     /* Plain characters on a UTF-8 canvas when asked for: "'" is the
      * upper pixel, "." the lower. */
-    canvas_clear(c);
     canvas_set_glyphs(c, GLYPHS_ASCII);
     assert_int_equal(canvas_glyphs(c), GLYPHS_ASCII);
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 10, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, &p, &ctx);
     assert_string_equal(s, "''''''''''\n\n..........\n00:00\n");
     free(s);
     canvas_free(c);
@@ -155,14 +148,12 @@ test_sort_and_topn(void **state)
                              .result = matrix(3, abc, t2, v, 2) };
     struct panel p = graph_panel(&q);
     struct widget_ctx ctx = { 0, 3600000, 0 };
-    struct canvas *c = canvas_new(30, 12, true);
     char *s;
 
     (void)state;
     /* Ascending: a, c, b in the legend (12 rows leave room for 4). */
     p.sort = SORT_ASC;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 30, 12, true);
     assert_non_null(legend_line(s, "a"));
     assert_true(legend_line(s, "a") < legend_line(s, "c"));
     assert_true(legend_line(s, "c") < legend_line(s, "b"));
@@ -170,15 +161,12 @@ test_sort_and_topn(void **state)
     /* Top 2: the largest two, largest first; a is not drawn at all. */
     p.sort = SORT_NONE;
     p.topn = 2;
-    canvas_clear(c);
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 12 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 30, 12, true);
     assert_non_null(legend_line(s, "b"));
     assert_true(legend_line(s, "b") < legend_line(s, "c"));
     assert_null(legend_line(s, "a"));
     assert_int_equal(frame_want_height(&p, 30), 10 + 2 + 2);
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -212,7 +200,6 @@ test_axes_and_legend(void **state)
                              .result = matrix(2, ab, t2, v, 2) };
     struct panel p = graph_panel(&q);
     struct widget_ctx ctx = { 0, 3600000, 0 };
-    struct canvas *c = canvas_new(30, 8, true);
     char *s;
 
     (void)state;
@@ -221,8 +208,7 @@ test_axes_and_legend(void **state)
      * 9.5 of 19: 5. The middle time starts at 3 + 27 / 2 - 2 = 14.
      * Legend stats longer than 2/3 of the width (20) shrink to the last
      * value: "last 10  min 10  max 10" is 23 wide. */
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 30, 8, true);
     assert_string_equal(s,
         "10+'''''''''''''''''''''''''''\n"
         "  |\n"
@@ -233,7 +219,6 @@ test_axes_and_legend(void **state)
         "* a       last 0  min 0  max 0\n"
         "* b                         10\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -249,12 +234,10 @@ test_flat_zero_axis(void **state)
                              .result = matrix(1, ab, t2, v, 2) };
     struct panel p = graph_panel(&q);
     struct widget_ctx ctx = { 0, 3600000, 0 };
-    struct canvas *c = canvas_new(30, 7, true);
     char *s;
 
     (void)state;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 7 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 30, 7, true);
     assert_string_equal(s,
         "   1+\n"
         "    |\n"
@@ -264,7 +247,6 @@ test_flat_zero_axis(void **state)
         "     00:00     00:30     01:00\n"
         "* a       last 0  min 0  max 0\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -276,18 +258,15 @@ test_two_scalars(void **state)
                                 { .expr = "7", .result = &b } };
     struct panel p = graph_panel(q);
     struct widget_ctx ctx = { 0, 3600000, 0 };
-    struct canvas *c = canvas_new(30, 8, true);
     char *s;
 
     (void)state;
     /* Each scalar keeps its own point: the legend shows both values. */
     p.nqueries = 2;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 30, 8 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 30, 8, true);
     assert_non_null(strstr(s, "* {}      last 3  min 3  max 3\n"));
     assert_non_null(strstr(s, "* {}      last 7  min 7  max 7\n"));
     free(s);
-    canvas_free(c);
 }
 
 /* A series of NaN only: "no data" in the legend, not "last NaN min +Inf
@@ -300,12 +279,10 @@ test_all_nan_legend(void **state)
                              .result = matrix(2, ab, t2, v, 2) };
     struct panel p = graph_panel(&q);
     struct widget_ctx ctx = { 0, 3600000, 0 };
-    struct canvas *c = canvas_new(40, 8, true);
     char *s;
 
     (void)state;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 8 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 40, 8, true);
     /* b alone sets the range: flat 10, widened by a tenth each way. */
     assert_string_equal(s,
         "11+\n"
@@ -317,7 +294,6 @@ test_all_nan_legend(void **state)
         "* a                              no data\n"
         "* b              last 10  min 10  max 10\n");
     free(s);
-    canvas_free(c);
 }
 
 static const char *const rxtx[] = { "rx", "tx" };
@@ -341,8 +317,7 @@ test_negative_y(void **state)
     assert_int_equal(model_unit_by_name("bps", &p.unit), 0);
     p.overrides = &o;
     p.noverrides = 1;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 9 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, &p, &ctx);
     /* rx at 8 Mb/s on the top row, tx at -4 Mb/s on the bottom one. */
     assert_string_equal(s,
         "   8 Mb/s+''''''''''''''''''''''''''''''\n"
@@ -369,14 +344,12 @@ test_percent_stacking(void **state)
                              .result = matrix(2, ab, t2, v, 2) };
     struct panel p = graph_panel(&q);
     struct widget_ctx ctx = { 0, 3600000, 0 };
-    struct canvas *c = canvas_new(40, 9, true);
     char *s;
 
     (void)state;
     p.stack = true;
     p.stack_percent = true;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 9 });
-    s = ts_canvas_text(c);
+    s = ts_draw(graph_class.draw, &p, &ctx, 40, 9, true);
     /* a is 25% (pixel row 0.25 * 11, rounded to 3 of 12), b on top of
      * it reaches 100%. */
     assert_string_equal(s,
@@ -390,7 +363,6 @@ test_percent_stacking(void **state)
         "* a                 last 1  min 1  max 1\n"
         "* b                 last 3  min 3  max 3\n");
     free(s);
-    canvas_free(c);
 }
 
 /* Display names from a template, a colour, a unit and the right-hand
@@ -425,8 +397,7 @@ test_names_colours_right_axis(void **state)
     p.nqueries = 2;
     p.overrides = o;
     p.noverrides = 3;
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 10 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, &p, &ctx);
     /* a (10) on the left scale, b (2 KiB) on the right one, both flat
      * in the middle of their own; c (query B) not drawn but listed. */
     assert_string_equal(s,
@@ -446,9 +417,7 @@ test_names_colours_right_axis(void **state)
     free(s);
     /* Hidden from the legend instead: c's line goes. */
     o[2].hide = HIDE_LEGEND;
-    canvas_clear(c);
-    graph_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 40, 10 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, graph_class.draw, &p, &ctx);
     assert_null(strstr(s, "c disk"));
     free(s);
     canvas_free(c);

@@ -74,8 +74,7 @@ test_ascii_matrix(void **state)
     char *s;
 
     (void)state;
-    heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 11, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, heatmap_class.draw, &p, &ctx);
     assert_string_equal(s,
         "  +Inf . #\n"
         "500 ms :  #\n"
@@ -93,22 +92,19 @@ test_utf8_shades_and_times(void **state)
     struct panel_query q = { .expr = "x", .result = buckets() };
     struct panel p = heat_panel(&q);
     struct widget_ctx ctx = { 0, 3000, 1000 };
-    struct canvas *c = canvas_new(19, 4, false);
     char *s;
 
     (void)state;
     setenv("TZ", "UTC", 1);
     /* 12 columns: t = 0..3 s land on columns 0, 4 (11/3 rounds up), 7
      * and 11; the times fit under them. */
-    heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 19, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw(heatmap_class.draw, &p, &ctx, 19, 4, false);
     assert_string_equal(s,
         "  +Inf \u2591      \u2588\n"
         "500 ms \u2592          \u2588\n"
         "100 ms \u2591      \u2592   \u2588\n"
         "       00:00  00:00\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -117,7 +113,6 @@ test_buckets_share_rows(void **state)
     struct panel_query q = { .expr = "x", .result = buckets() };
     struct panel p = heat_panel(&q);
     struct widget_ctx ctx = { 0, 3000, 1000 };
-    struct canvas *c = canvas_new(11, 2, true);
     char *s;
 
     (void)state;
@@ -125,13 +120,11 @@ test_buckets_share_rows(void **state)
      * 0, 2, 4), row 1 buckets 0.5 and +Inf (3, 0, 4, 4), labelled by
      * the upper le. The largest is 4: 1 is '.', 2 ':', 3 (the third
      * quarter) '+', 4 '#'. */
-    heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 11, 2 });
-    s = ts_canvas_text(c);
+    s = ts_draw(heatmap_class.draw, &p, &ctx, 11, 2, true);
     assert_string_equal(s,
         "  +Inf + ##\n"
         "100 ms . :#\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -141,17 +134,14 @@ test_no_buckets(void **state)
     struct panel_query q = { .expr = "x", .result = r };
     struct panel p = heat_panel(&q);
     struct widget_ctx ctx = { 0, 3000, 1000 };
-    struct canvas *c = canvas_new(16, 3, true);
     char *s;
 
     (void)state;
     for (size_t i = 0; i < r->nseries; i++)
         r->series[i].labels.n = 1;      /* only "instance" remains */
-    heatmap_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 16, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(heatmap_class.draw, &p, &ctx, 16, 3, true);
     assert_string_equal(s, "no le buckets\n\n\n");
     free(s);
-    canvas_free(c);
 }
 
 int

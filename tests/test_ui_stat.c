@@ -54,8 +54,7 @@ test_value_only(void **state)
     (void)state;
     /* "1.50 KiB" (as Grafana writes 1536 bytes) is 8 wide: centred at
      * (20 - 8) / 2 = 6. */
-    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, stat_class.draw, &p, NULL);
     assert_string_equal(s, "      1.50 KiB\n");
     assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_CRIT);
     assert_int_equal(canvas_cell(c, 6, 0)->attr, ATTR_BOLD);
@@ -76,8 +75,7 @@ test_value_and_sparkline(void **state)
     /* Four rows: two of sparkline at the bottom, the value centred in the
      * top two (row 0). 600 B is past the 500 threshold only. The line:
      * 0 is level 1, 600 is level 16 (two full cells). */
-    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 10, 4 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, stat_class.draw, &p, NULL);
     assert_string_equal(s, "  600 B\n\n         #\n        _#\n");
     assert_int_equal(canvas_cell(c, 2, 0)->role, ROLE_WARN);
     assert_int_equal(canvas_cell(c, 9, 3)->role, ROLE_WARN);
@@ -100,8 +98,7 @@ test_big_digits(void **state)
     /* Six rows: "42" three rows tall (glyphs 3 wide, 1 apart: 7 cells,
      * from (20 - 7) / 2 = 6), a blank row, then a 2-row sparkline of one
      * point, which is flat: level 8, a full block in the last column. */
-    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 6 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, stat_class.draw, &p, NULL);
     assert_string_equal(s,
         "      \u2588 \u2588 \u2580\u2580\u2588\n"
         "      \u2580\u2580\u2588 \u2588\u2580\u2580\n"
@@ -120,13 +117,11 @@ test_frame_error_and_no_data(void **state)
     struct panel_query q = { .expr = "heap(",
                              .error = "1:6: unexpected end of input" };
     struct panel p = stat_panel(&q);
-    struct canvas *c = canvas_new(16, 5, true);
     struct widget_ctx ctx = { 0, 0, 0 };
     char *s;
 
     (void)state;
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &ctx, 16, 5, true);
     /* The error wraps at spaces inside the 14-wide frame: "unexpected
      * end" is exactly 14. */
     assert_string_equal(s,
@@ -137,9 +132,7 @@ test_frame_error_and_no_data(void **state)
         "+--------------+\n");
     free(s);
     q.error = NULL;
-    canvas_clear(c);
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &ctx, 16, 5, true);
     assert_string_equal(s,
         "+ Heap --------+\n"
         "|              |\n"
@@ -149,9 +142,7 @@ test_frame_error_and_no_data(void **state)
     free(s);
     /* Not evaluated yet (a page shown before its queries ran). */
     q.pending = true;
-    canvas_clear(c);
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 16, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &ctx, 16, 5, true);
     assert_string_equal(s,
         "+ Heap --------+\n"
         "|              |\n"
@@ -159,7 +150,6 @@ test_frame_error_and_no_data(void **state)
         "|              |\n"
         "+--------------+\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -168,7 +158,6 @@ test_unsupported_kind(void **state)
     const double v[] = { 1 };
     struct panel_query q = { .expr = "x", .result = one_series(v, 1) };
     struct panel p = stat_panel(&q);
-    struct canvas *c = canvas_new(40, 3, true);
     struct widget_ctx ctx = { 0, 0, 0 };
     char *s;
 
@@ -176,8 +165,7 @@ test_unsupported_kind(void **state)
     /* A heatmap of a series without le has nothing to shade. */
     p.kind = PANEL_HEATMAP;
     p.title = "H";
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &ctx, 40, 3, true);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"
         "|no le buckets                         |\n"
@@ -185,15 +173,12 @@ test_unsupported_kind(void **state)
     free(s);
     /* A kind beyond the table (a newer file) gets a message. */
     p.kind = PANEL_KIND_COUNT;
-    canvas_clear(c);
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 40, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &ctx, 40, 3, true);
     assert_string_equal(s,
         "+ H -----------------------------------+\n"
         "|   panel type not supported yet (?)   |\n"
         "+--------------------------------------+\n");
     free(s);
-    canvas_free(c);
 }
 
 /* A series of NaN only has no number to show: "no data", not "NaN"; a
@@ -211,15 +196,12 @@ test_all_nan_is_no_data(void **state)
     char *s;
 
     (void)state;
-    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, stat_class.draw, &p, NULL);
     assert_string_equal(s, "      no data\n");
     assert_int_equal(canvas_cell(c, 6, 0)->role, ROLE_INACTIVE);
     free(s);
     p.nqueries = 2;
-    canvas_clear(c);
-    stat_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 1 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, stat_class.draw, &p, NULL);
     assert_string_equal(s, "        7 B\n");
     free(s);
     canvas_free(c);

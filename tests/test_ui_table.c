@@ -76,8 +76,7 @@ test_join_and_blanks(void **state)
     (void)state;
     /* Key column 8 wide ("instance"), health 4 ("down"), mem 8
      * ("1.50 KiB"), two spaces apart; rows sorted a, b, c. */
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, table_class.draw, &p, NULL);
     assert_string_equal(s,
         "instance    up       mem\n"
         "a           up  1.50 KiB\n"
@@ -102,21 +101,18 @@ test_widths_from_rows_in_sight(void **state)
           .style = COLUMN_VALUE, .result = vector(along, mem, 2, 1) },
     };
     struct panel p = table_panel(q, 2);
-    struct canvas *c = canvas_new(30, 3, false);
     char *s;
 
     (void)state;
     /* Rows a, b, c-long-instance-name; only a fits above the "+2 more
      * rows" line, so the key column is as wide as "instance", not as
      * the hidden row's 20-character key (cut to 30 / 2 = 15 before). */
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 3, false);
     assert_string_equal(s,
         "instance    up       mem\n"
         "a           up  1.50 KiB\n"
         "+2 more rows\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -129,21 +125,18 @@ test_topn_by_value(void **state)
           .style = COLUMN_VALUE, .result = vector(ac, mem, 2, 1) },
     };
     struct panel p = table_panel(q, 2);
-    struct canvas *c = canvas_new(30, 3, false);
     char *s;
 
     (void)state;
     /* Top 1 by mem: c (2 KiB) beats a (1.50 KiB); b has no mem. The
      * columns fit the one row shown: "up" and "2 KiB" wide. */
     p.topn = 1;
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 3, false);
     assert_string_equal(s,
         "instance  up    mem\n"
         "c             2 KiB\n"
         "\n");
     free(s);
-    canvas_free(c);
 }
 
 static void
@@ -156,7 +149,6 @@ test_spark_column_and_overflow(void **state)
           .result = vector(three, top, 3, 8) },
     };
     struct panel p = table_panel(q, 1);
-    struct canvas *c = canvas_new(20, 3, true);
     char *s;
 
     (void)state;
@@ -164,14 +156,12 @@ test_spark_column_and_overflow(void **state)
      * right-aligned in the 10 columns left after "instance" and its gap
      * (20 - 10 - 2 = 8 wide: the 8 points exactly). Only one row fits
      * above the "+2 more rows" line. */
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 20, 3, true);
     assert_string_equal(s,
         "instance  trend\n"
         "x         __..--'#\n"
         "+2 more rows\n");
     free(s);
-    canvas_free(c);
 }
 
 /* Where row "key" starts in s (after a newline), or NULL. */
@@ -194,14 +184,12 @@ test_sort_by_value(void **state)
           .result = vector(abc, v, 3, 1) },
     };
     struct panel p = table_panel(q, 1);
-    struct canvas *c = canvas_new(30, 5, true);
     char *s;
 
     (void)state;
     /* Without a sort the rows go by key: a, b, c. Descending by the
      * value column: c (30), a (20), b (10); ascending the reverse. */
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 5, true);
     assert_non_null(row_of(s, "a"));
     assert_non_null(row_of(s, "b"));
     assert_non_null(row_of(s, "c"));
@@ -209,20 +197,15 @@ test_sort_by_value(void **state)
     assert_true(row_of(s, "b") < row_of(s, "c"));
     free(s);
     p.sort = SORT_DESC;
-    canvas_clear(c);
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 5, true);
     assert_true(row_of(s, "c") < row_of(s, "a"));
     assert_true(row_of(s, "a") < row_of(s, "b"));
     free(s);
     p.sort = SORT_ASC;
-    canvas_clear(c);
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 5, true);
     assert_true(row_of(s, "b") < row_of(s, "a"));
     assert_true(row_of(s, "a") < row_of(s, "c"));
     free(s);
-    canvas_free(c);
 }
 
 /* Without join labels the rows are keyed by display names; an override's
@@ -247,8 +230,7 @@ test_overrides(void **state)
     p.njoin = 0;
     p.overrides = o;
     p.noverrides = 2;
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 24, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, table_class.draw, &p, NULL);
     assert_string_equal(s,
         "series       mem\n"
         "host a  1.50 KiB\n"
@@ -271,8 +253,7 @@ test_all_nan_cell(void **state)
     char *s;
 
     (void)state;
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 20, 3 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, table_class.draw, &p, NULL);
     assert_string_equal(s,
         "instance        x\n"
         "a         no data\n"
@@ -299,15 +280,13 @@ test_first_series_per_key(void **state)
           .style = COLUMN_VALUE, .result = vector(caa, mems, 3, 1) },
     };
     struct panel p = table_panel(q, 2);
-    struct canvas *c = canvas_new(30, 5, false);
     int minw, minh, want_h;
     char *s;
 
     (void)state;
     table_class.measure(&p, 30, &minw, &minh, &want_h);
     assert_int_equal(want_h, 1 + 3);
-    table_class.draw(&p, NULL, c, (struct rect){ 0, 0, 30, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 5, false);
     assert_string_equal(s,
         "instance  up       mem\n"
         "a         up  1.50 KiB\n"
@@ -315,20 +294,6 @@ test_first_series_per_key(void **state)
         "c                2 KiB\n"
         "\n");
     free(s);
-    canvas_free(c);
-}
-
-/* Draws p onto a w x h canvas and returns the text (the caller frees). */
-static char *
-drawn(const struct panel *p, int w, int h)
-{
-    struct canvas *c = canvas_new(w, h, false);
-    char *s;
-
-    table_class.draw(p, NULL, c, (struct rect){ 0, 0, w, h });
-    s = ts_canvas_text(c);
-    canvas_free(c);
-    return s;
 }
 
 /*
@@ -362,7 +327,7 @@ test_measure_agrees_with_draw(void **state)
     nokey->labels.n = 1;
     table_class.measure(&p, 30, &minw, &minh, &want_h);
     assert_int_equal(want_h, 1 + 5);
-    s = drawn(&p, 30, want_h);
+    s = ts_draw(table_class.draw, &p, NULL, 30, want_h, false);
     assert_string_equal(s,
         "instance    up       mem\n"
         "                   1 KiB\n"
@@ -371,7 +336,7 @@ test_measure_agrees_with_draw(void **state)
         "c                  2 KiB\n"
         "d           up\n");
     free(s);
-    s = drawn(&p, 30, 4);
+    s = ts_draw(table_class.draw, &p, NULL, 30, 4, false);
     assert_string_equal(s,
         "instance    up       mem\n"
         "                   1 KiB\n"
@@ -382,7 +347,7 @@ test_measure_agrees_with_draw(void **state)
     p.topn = 2;
     table_class.measure(&p, 30, &minw, &minh, &want_h);
     assert_int_equal(want_h, 1 + 2);
-    s = drawn(&p, 30, want_h);
+    s = ts_draw(table_class.draw, &p, NULL, 30, want_h, false);
     assert_string_equal(s,
         "instance    up       mem\n"
         "c                  2 KiB\n"

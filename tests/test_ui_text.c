@@ -41,8 +41,7 @@ test_blocks(void **state)
     (void)state;
     /* "first line second line" wraps at 12 after "first line"; the two
      * blank lines make one gap before the list. */
-    text_class.draw(&p, &ctx, c, (struct rect){ 0, 0, 12, 8 });
-    s = ts_canvas_text(c);
+    s = ts_draw_on(c, text_class.draw, &p, &ctx);
     assert_string_equal(s,
         "Title\n"
         "first line\n"
@@ -69,13 +68,11 @@ test_clipped_and_framed(void **state)
 {
     struct panel p = text_panel(doc);
     struct widget_ctx ctx = { 0, 0, 0 };
-    struct canvas *c = canvas_new(14, 5, true);
     char *s;
 
     (void)state;
     /* No query, yet no "no data": the text is the panel's content. */
-    frame_draw_panel(&p, &ctx, c, (struct rect){ 0, 0, 14, 5 });
-    s = ts_canvas_text(c);
+    s = ts_draw(frame_draw_panel, &p, &ctx, 14, 5, true);
     assert_string_equal(s,
         "+ Notes -----+\n"
         "|Title       |\n"
@@ -84,7 +81,6 @@ test_clipped_and_framed(void **state)
         "+------------+\n");
     assert_int_equal(frame_want_height(&p, 14), 6 + 2);
     free(s);
-    canvas_free(c);
 }
 
 int
