@@ -27,15 +27,6 @@ static struct page pages[2] = { { .title = "Overview" }, { .title = "Mem" } };
 static struct dashboard dash = { .title = "D", .pages = pages, .npages = 2,
                                  .range_ms = 3600000 };
 
-/* Line n of text s, copied into out. */
-static void
-line(const char *s, int n, char *out, size_t len)
-{
-    while (n-- > 0 && strchr(s, '\n') != NULL)
-        s = strchr(s, '\n') + 1;
-    snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
-}
-
 static void
 test_title_tabs_status(void **state)
 {
@@ -46,7 +37,7 @@ test_title_tabs_status(void **state)
     (void)state;
     view_draw(c, &vs, &dash, NULL, "2/2 targets up", 0);
     s = ts_canvas_text(c);
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     /* " D" then two spaces, then " 1 Overview " (x 4-15), " 2 Mem "
      * (17-23), " 3 targets " (25-35), " 4 alerts " (37-46), one apart;
      * " 5 rules " does not fit whole and is left out; the range
@@ -55,7 +46,7 @@ test_title_tabs_status(void **state)
      * the key bar. */
     assert_string_equal(l, " D   1 Overview   2 Mem   3 targets "
                            "  4 alerts      last 1h");
-    line(s, 9, l, sizeof l);
+    ts_line(s, 9, l, sizeof l);
     /* The 43-wide key list ends one cell before the edge: x 16-58. */
     assert_string_equal(l, " 2/2 targets up q quit  tab view  / filter"
                            "  p pause  ? help");
@@ -83,11 +74,11 @@ test_status_in_title_bar(void **state)
      * PAUSED: the status goes up, the key bar keeps only the keys. */
     view_draw(c, &vs, &dash, NULL, "2/2 up", 0);
     s = ts_canvas_text(c);
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     assert_non_null(strstr(l, " 3 targets "));
     assert_int_equal(strlen(l), 79);
     assert_string_equal(l + 64, "2/2 up  last 1h");
-    line(s, 9, l, sizeof l);
+    ts_line(s, 9, l, sizeof l);
     assert_null(strstr(l, "2/2 up"));
     assert_non_null(strstr(l, "q quit"));
     free(s);
@@ -106,19 +97,19 @@ test_paused_and_help(void **state)
     /* An out-of-range view falls back to the first. */
     assert_int_equal(vs.view, 0);
     s = ts_canvas_text(c);
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     assert_non_null(strstr(l, "PAUSED  last 1h"));
     assert_int_equal(canvas_cell(c, 46, 0)->role, ROLE_WARN);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, " Keys");
-    line(s, 3, l, sizeof l);
+    ts_line(s, 3, l, sizeof l);
     assert_string_equal(l, "  q                     quit");
     /* All 20 keys fit a 24-line terminal: the last is on line 22, its
      * text clipped to the 60 - 22 - 2 = 36 cells after the key column. */
     assert_non_null(strstr(s, "Ctrl-R"));
-    line(s, 22, l, sizeof l);
+    ts_line(s, 22, l, sizeof l);
     assert_string_equal(l, "  mouse                 click a tab, panel or row; double cl");
-    line(s, 23, l, sizeof l);
+    ts_line(s, 23, l, sizeof l);
     assert_non_null(strstr(l, "? close help"));
     /* With help up no tab is active. */
     assert_int_equal(canvas_cell(c, 5, 0)->role, ROLE_TAB);
@@ -211,13 +202,13 @@ test_focus_and_zoom(void **state)
     s = ts_canvas_text(c);
     /* Body rows 1-8, panels 20 wide; B has the focus: its frame is
      * heavy, '=' and '#' in ASCII (the title's spaces stay). */
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, "+ A ---------------+# B ===============#");
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_string_equal(l, "|alpha             ||beta              |");
-    line(s, 5, l, sizeof l);
+    ts_line(s, 5, l, sizeof l);
     assert_string_equal(l, "|                  ||                  |");
-    line(s, 8, l, sizeof l);
+    ts_line(s, 8, l, sizeof l);
     assert_string_equal(l, "+------------------+#==================#");
     assert_int_equal(canvas_cell(c, 20, 1)->role, ROLE_HI);
     assert_int_equal(canvas_cell(c, 0, 1)->role, ROLE_BORDER);
@@ -230,11 +221,11 @@ test_focus_and_zoom(void **state)
     vs.zoom = true;
     view_draw(c, &vs, &d, NULL, NULL, 0);
     s = ts_canvas_text(c);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, "# B ===================================#");
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_string_equal(l, "|beta                                  |");
-    line(s, 8, l, sizeof l);
+    ts_line(s, 8, l, sizeof l);
     assert_string_equal(l, "#======================================#");
     assert_null(strstr(s, "alpha"));
     assert_int_equal(vs.npanels, 0);
@@ -316,19 +307,19 @@ test_filter_variable_prompt(void **state)
     s = ts_canvas_text(c);
     /* Title bar: the variable as name=value before the range, the
      * whole "job=web  last 1m " right-aligned from column 23. */
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     assert_string_equal(l, " D   1 one   2 targets job=web  last 1m");
     /* Only a and c are drawn; b (the largest) is filtered out. Meters
      * are 38 - 1 - 2 - 2 = 33 cells on a 0-20 scale: c fills them, a
      * takes 132 eighths, 16 whole cells (ASCII has no partial ones). */
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_string_equal(l, "|c ################################# 20|");
-    line(s, 3, l, sizeof l);
+    ts_line(s, 3, l, sizeof l);
     assert_string_equal(l, "|a ################................. 10|");
     assert_null(strstr(s, "|b "));
     /* The status bar says a filter is on, then the status; the 42-cell
      * key list does not fit 40 and is left out whole. */
-    line(s, 9, l, sizeof l);
+    ts_line(s, 9, l, sizeof l);
     assert_string_equal(l, " filter: job=~a|c  ok");
     assert_int_equal(canvas_cell(c, 1, 9)->role, ROLE_WARN);
     free(s);
@@ -336,7 +327,7 @@ test_filter_variable_prompt(void **state)
     vs.prompt = "job=a";
     view_draw(c, &vs, &d, NULL, "ok", 0);
     s = ts_canvas_text(c);
-    line(s, 9, l, sizeof l);
+    ts_line(s, 9, l, sizeof l);
     assert_string_equal(l, "/job=a_           Enter keep  Esc clear");
     free(s);
     filter_free(vs.filter);
@@ -392,7 +383,7 @@ text_near_n(const char *s, int y, int x, const char *t, int n)
     size_t len = n < 0 || (size_t)n > strlen(t) ? strlen(t) : (size_t)n;
     char l[256];
 
-    line(s, y, l, sizeof l);
+    ts_line(s, y, l, sizeof l);
     for (int dx = -1; dx <= 1; dx++)
         if (x + dx >= 0 && (size_t)(x + dx) < strlen(l)
             && strncmp(l + x + dx, t, len) == 0)
@@ -418,7 +409,7 @@ row_line(const char *s, int y, const char *t)
     for (int dy = -1; dy <= 1; dy++) {
         char l[256];
 
-        line(s, y + dy, l, sizeof l);
+        ts_line(s, y + dy, l, sizeof l);
         if (strcmp(l, want) == 0)
             return y + dy;
     }
@@ -436,7 +427,7 @@ looks_like(const char *s, int y0, int h, int x, int w, enum panel_kind k)
     bool a = false, b = false;
 
     for (int y = y0 + 1; y < y0 + h - 1; y++) {
-        line(s, y, l, sizeof l);
+        ts_line(s, y, l, sizeof l);
         if ((size_t)x >= strlen(l))
             continue;
         l[x + w < (int)strlen(l) ? x + w : (int)strlen(l)] = '\0';

@@ -60,21 +60,6 @@ fill(void)
             rows[r].history[h] = hist[h];
 }
 
-/* The text of line y. */
-static void
-line_of(const char *text, int y, char *out, size_t n)
-{
-    const char *p = text;
-
-    for (int i = 0; i < y && p; i++) {
-        p = strchr(p, '\n');
-        if (p)
-            p++;
-    }
-    size_t len = p ? strcspn(p, "\n") : 0;
-    snprintf(out, n, "%.*s", (int)len, p ? p : "");
-}
-
 static char *
 draw(struct containers_state *cs, struct series_filter *f,
      struct canvas **cout)
@@ -100,14 +85,14 @@ test_table(void **state)
 
     fill();
     char *t = draw(&cs, NULL, &c);
-    line_of(t, 0, line, sizeof line);
+    ts_line(t, 0, line, sizeof line);
     /* Sorted by CPU, busiest first, marked as btop marks it. */
     assert_non_null(strstr(line, "NAME"));
     assert_non_null(strstr(line, "CPU%v"));
-    line_of(t, 1, line, sizeof line);
+    ts_line(t, 1, line, sizeof line);
     assert_non_null(strstr(line, "db"));
     assert_non_null(strstr(line, "150"));       /* 1.5 cores */
-    line_of(t, 2, line, sizeof line);
+    ts_line(t, 2, line, sizeof line);
     assert_non_null(strstr(line, "web"));
     assert_non_null(strstr(line, "25.0"));      /* % of a core */
     assert_non_null(strstr(line, "50.0"));      /* % of its 0.5 quota */
@@ -115,7 +100,7 @@ test_table(void **state)
     assert_non_null(strstr(line, "39.1"));      /* 100 of 256 MiB */
     assert_non_null(strstr(line, "1 KiB/s"));
     /* The exited one is last (no CPU known) and greyed. */
-    line_of(t, 3, line, sizeof line);
+    ts_line(t, 3, line, sizeof line);
     assert_non_null(strstr(line, "batch"));
     assert_non_null(strstr(line, "exited"));
     const struct cell *cell = canvas_cell(c, 0, 3);
@@ -137,11 +122,11 @@ test_keys(void **state)
     assert_int_equal(cs.sort, CCOL_MEM);
     assert_true(view_containers_key(&cs, 'r', 10));
     char *t = draw(&cs, NULL, NULL);
-    line_of(t, 0, line, sizeof line);
+    ts_line(t, 0, line, sizeof line);
     assert_non_null(strstr(line, "MEM^"));
-    line_of(t, 1, line, sizeof line);
+    ts_line(t, 1, line, sizeof line);
     assert_non_null(strstr(line, "batch"));     /* unknown sorts lowest */
-    line_of(t, 2, line, sizeof line);
+    ts_line(t, 2, line, sizeof line);
     assert_non_null(strstr(line, "web"));
     free(t);
     /* Left twice from MEM: STATE. */
@@ -161,15 +146,15 @@ test_filter_and_detail(void **state)
 
     fill();
     char *t = draw(&cs, f, NULL);
-    line_of(t, 1, line, sizeof line);
+    ts_line(t, 1, line, sizeof line);
     assert_non_null(strstr(line, "web"));
-    line_of(t, 2, line, sizeof line);
+    ts_line(t, 2, line, sizeof line);
     assert_null(strstr(line, "db"));
     free(t);
     /* Enter: the panels of the selected container. */
     assert_true(view_containers_key(&cs, '\r', 10));
     t = draw(&cs, f, NULL);
-    line_of(t, 0, line, sizeof line);
+    ts_line(t, 0, line, sizeof line);
     assert_non_null(strstr(line, "web  nginx:1.23  running"));
     assert_non_null(strstr(t, "CPU: 25.0% of a core, 50.0% of quota"));
     assert_non_null(strstr(t, "Memory: 100 MiB, 39.1% of limit"));
@@ -201,18 +186,18 @@ test_host_header(void **state)
     view_draw_containers(c, (struct rect){ 0, 0, 150, 16 }, &table, NULL,
                          &cs);
     char *t = ts_canvas_text(c);
-    line_of(t, 0, line, sizeof line);
+    ts_line(t, 0, line, sizeof line);
     assert_non_null(strstr(line, "box  up 2d 3h  load 0.50 0.25 0.12"));
     assert_non_null(strstr(line, "72.5%"));
     assert_non_null(strstr(line, "2 GiB/8 GiB"));
     assert_non_null(strstr(line, "NET rx 1 KiB/s tx 0 B/s"));
     assert_non_null(strstr(line, "DISK r 0 B/s w 1 MiB/s"));
-    line_of(t, 1, line, sizeof line);
+    ts_line(t, 1, line, sizeof line);
     assert_non_null(strstr(line, "cpu0   ####... 50.0 cpu1   ####### 95.0"));
     /* The 95% core's meter is red. */
     assert_int_equal(canvas_cell(c, 20 + 7, 1)->role, ROLE_CRIT);
     /* Then a rule, then the table's header. */
-    line_of(t, 3, line, sizeof line);
+    ts_line(t, 3, line, sizeof line);
     assert_non_null(strstr(line, "NAME"));
     free(t);
     canvas_free(c);

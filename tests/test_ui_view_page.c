@@ -61,15 +61,6 @@ setup(void **state)
     return 0;
 }
 
-/* Line n of text s, copied into out. */
-static void
-line(const char *s, int n, char *out, size_t len)
-{
-    while (n-- > 0 && strchr(s, '\n') != NULL)
-        s = strchr(s, '\n') + 1;
-    snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
-}
-
 /* Draws the screen; the text is the caller's. */
 static char *
 draw(struct canvas *c, struct view_state *vs)
@@ -93,7 +84,7 @@ focus_in_sight(const char *s, const struct view_state *vs)
                  0, (size_t)vs->focus_row) ? ">" : "v",
                  rows[vs->focus_row].title);
         for (int y = 1; y <= 22; y++) {
-            line(s, y, l, sizeof l);
+            ts_line(s, y, l, sizeof l);
             if (strncmp(l, want, strlen(want)) == 0 && strstr(l, " ==="))
                 return true;
         }
@@ -103,14 +94,14 @@ focus_in_sight(const char *s, const struct view_state *vs)
     for (int y = 1; y <= 22; y++) {
         char *top;
 
-        line(s, y, l, sizeof l);
+        ts_line(s, y, l, sizeof l);
         top = strstr(l, want);
         if (top == NULL)
             continue;
         for (int y2 = y + 2; y2 <= 22; y2++) {
             char b[128];
 
-            line(s, y2, b, sizeof b);
+            ts_line(s, y2, b, sizeof b);
             if ((size_t)(top - l) < strlen(b) && b[top - l] == '#'
                 && b[top - l + 1] == '=')
                 return true;
@@ -131,33 +122,33 @@ test_first_screen(void **state)
     /* Headers: a marker, the title; the focus is on the first panel.
      * The last column is the scroll bar: a thumb ('#') 22 * 22 / 70 = 6
      * lines long at the top, then the track (':'). */
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_int_equal(strlen(l), 80);
     assert_int_equal(strncmp(l, " v Top ", 7), 0);
     assert_int_equal(l[79], '#');
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_int_equal(strncmp(l, "# P01 ====", 10), 0);
     assert_non_null(strstr(l, "#+ P02 ---"));
-    line(s, 5, l, sizeof l);
+    ts_line(s, 5, l, sizeof l);
     assert_int_equal(strncmp(l, " v S1 ", 6), 0);
     assert_null(strstr(l, "="));
-    line(s, 6, l, sizeof l);
+    ts_line(s, 6, l, sizeof l);
     assert_int_equal(strncmp(l, "+ P05 ---", 9), 0);
     assert_int_equal(l[79], '#');
-    line(s, 7, l, sizeof l);
+    ts_line(s, 7, l, sizeof l);
     assert_int_equal(l[79], ':');
     /* Graphs keep their 6 lines: P05's bottom edge on line 11. */
-    line(s, 11, l, sizeof l);
+    ts_line(s, 11, l, sizeof l);
     assert_int_equal(strncmp(l, "+-----", 6), 0);
     /* P09 and P10 are cut by the body's bottom edge: lines 19 to 22 of
      * them show, their frame's sides but not its bottom. */
-    line(s, 19, l, sizeof l);
+    ts_line(s, 19, l, sizeof l);
     assert_int_equal(strncmp(l, "+ P09 ---", 9), 0);
-    line(s, 22, l, sizeof l);
+    ts_line(s, 22, l, sizeof l);
     assert_int_equal(l[0], '|');
     assert_null(strstr(s, "P11"));
     /* The key bar says what is in sight. */
-    line(s, 23, l, sizeof l);
+    ts_line(s, 23, l, sizeof l);
     assert_int_equal(strncmp(l, " panels 1-10 of 28", 18), 0);
     assert_int_equal(vs.page_height, 70);
     assert_int_equal(vs.scroll, 0);
@@ -222,9 +213,9 @@ test_pages_home_end(void **state)
     assert_int_equal(vs.focus, 10);
     s = draw(c, &vs);
     assert_true(focus_in_sight(s, &vs));
-    line(s, 3, l, sizeof l);
+    ts_line(s, 3, l, sizeof l);
     assert_int_equal(strncmp(l, "# P11 ===", 9), 0);
-    line(s, 23, l, sizeof l);
+    ts_line(s, 23, l, sizeof l);
     assert_int_equal(strncmp(l, " panels 9-20 of 28", 18), 0);
     free(s);
     /* Again: line 44, the S5 header; then the end of the page (48),
@@ -251,17 +242,17 @@ test_pages_home_end(void **state)
     s = draw(c, &vs);
     assert_false(vs.on_header);
     assert_int_equal(vs.focus, 27);
-    line(s, 22, l, sizeof l);
+    ts_line(s, 22, l, sizeof l);
     assert_int_equal(strncmp(l, "+-----", 6), 0);
     assert_non_null(strstr(l, "+#====="));
     assert_non_null(strstr(s, "# P28 ="));
-    line(s, 23, l, sizeof l);
+    ts_line(s, 23, l, sizeof l);
     assert_int_equal(strncmp(l, " panels 21-28 of 28", 19), 0);
     free(s);
     view_page_move(&vs, &dash, body, VIEW_MOVE_HOME);
     s = draw(c, &vs);
     assert_int_equal(vs.scroll, 0);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_int_equal(strncmp(l, " v Top ===", 10), 0);
     free(s);
     canvas_free(c);
@@ -279,7 +270,7 @@ test_folds(void **state)
      * it holds, and they are nowhere. */
     s = draw(c, &vs);
     assert_true(view_page_folded(&vs, &dash, 0, 5));
-    line(s, 1 + 30 - vs.scroll, l, sizeof l);
+    ts_line(s, 1 + 30 - vs.scroll, l, sizeof l);
     assert_int_equal(strncmp(l, " > S3 (4 panels) ===", 20), 0);
     assert_null(strstr(s, "P13"));
     free(s);
@@ -289,9 +280,9 @@ test_folds(void **state)
     s = draw(c, &vs);
     assert_false(view_page_folded(&vs, &dash, 0, 5));
     assert_int_equal(vs.page_height, 70 + 12);
-    line(s, 1 + 30 - vs.scroll, l, sizeof l);
+    ts_line(s, 1 + 30 - vs.scroll, l, sizeof l);
     assert_int_equal(strncmp(l, " v S3 ===", 9), 0);
-    line(s, 2 + 30 - vs.scroll, l, sizeof l);
+    ts_line(s, 2 + 30 - vs.scroll, l, sizeof l);
     assert_int_equal(strncmp(l, "+ P13 ---", 9), 0);
     free(s);
     /* Space on a panel folds its section; the header takes the focus. */
@@ -341,9 +332,9 @@ test_wheel_clips_and_hits(void **state)
     s = draw(c, &vs);
     assert_int_equal(vs.scroll, 3);
     assert_true(vs.on_header);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_int_equal(strncmp(l, "+------------------++", 21), 0);
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_int_equal(strncmp(l, " v S1 ===", 9), 0);
     /* The cut stats can still be clicked, on what shows of them. */
     assert_int_equal(view_panel_at(&vs, 5, 1), 0);
@@ -354,7 +345,7 @@ test_wheel_clips_and_hits(void **state)
     s = draw(c, &vs);
     assert_int_equal(vs.scroll, 6);
     assert_int_equal(vs.focus, 6);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_int_equal(l[0], '|');
     assert_null(strstr(s, "P05"));
     assert_true(focus_in_sight(s, &vs));
@@ -379,10 +370,10 @@ test_zoom_keeps_the_place(void **state)
     vs.zoom = true;
     s = draw(c, &vs);
     /* P11 alone over the body; no scroll bar, no panel count. */
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_int_equal(strncmp(l, "# P11 ===", 9), 0);
     assert_int_equal(l[79], '#');
-    line(s, 22, l, sizeof l);
+    ts_line(s, 22, l, sizeof l);
     assert_int_equal(strncmp(l, "#=====", 6), 0);
     assert_null(strstr(s, "panels "));
     free(s);

@@ -57,15 +57,6 @@ static struct rule_group_row groups[] = {
 };
 static struct rule_view rv = { groups, 1, 4, 1, 1, NULL, 0, false, NULL };
 
-/* Line n of text s, copied into out. */
-static void
-line(const char *s, int n, char *out, size_t len)
-{
-    while (n-- > 0 && strchr(s, '\n') != NULL)
-        s = strchr(s, '\n') + 1;
-    snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
-}
-
 static char *
 draw_alerts(struct rules_state *rs, int w, int h)
 {
@@ -111,7 +102,7 @@ test_alerts_view(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        line(s, (int)i, l, sizeof l);
+        ts_line(s, (int)i, l, sizeof l);
         assert_string_equal(l, want[i]);
     }
     free(s);
@@ -129,13 +120,13 @@ test_alerts_filter(void **state)
     assert_null(strstr(s, "HighCPU"));
     assert_null(strstr(s, "Quiet"));
     assert_non_null(strstr(s, "ContainerDown"));
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     assert_string_equal(l, " [x] firing 1   [ ] pending 1   [ ] inactive"
                            "   F P I: show or hide");
     free(s);
     rs.hide |= HIDE_FIRING;
     s = draw_alerts(&rs, 80, 4);
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_string_equal(l, "no alerting rules in the states shown");
     free(s);
 }
@@ -149,14 +140,14 @@ test_alerts_scroll(void **state)
     char *s = draw_alerts(&rs, 80, 5), l[128];
 
     (void)state;
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_string_equal(l, "    STATE    ACTIVE SINCE  VALUE       LABELS");
     free(s);
     rs.alerts_scroll = 100;
     s = draw_alerts(&rs, 80, 5);
     /* 11 lines of content, 3 in sight: the last three. */
     assert_int_equal(rs.alerts_scroll, 8);
-    line(s, 4, l, sizeof l);
+    ts_line(s, 4, l, sizeof l);
     assert_string_equal(l, "  * Quiet  inactive");
     free(s);
 }
@@ -193,7 +184,7 @@ test_rules_view(void **state)
     view_draw_rules(c, (struct rect){ 0, 0, 80, 15 }, &rv, &rs, NOW);
     s = ts_canvas_text(c);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        line(s, (int)i, l, sizeof l);
+        ts_line(s, (int)i, l, sizeof l);
         assert_string_equal(l, want[i]);
     }
     /* Health in colour: ok good, err crit; the error in crit. */
@@ -216,7 +207,7 @@ test_no_rules(void **state)
     (void)state;
     view_draw_rules(c, (struct rect){ 0, 0, 60, 6 }, &empty, &rs, NOW);
     s = ts_canvas_text(c);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, "no rules loaded (--rules FILE, or rule_files in "
                            "the --config");
     free(s);
@@ -245,7 +236,7 @@ test_remote_note(void **state)
     (void)state;
     view_draw_alerts(c, (struct rect){ 0, 0, 60, 8 }, &nothing, &rs, NOW);
     s = ts_canvas_text(c);
-    line(s, 2, l, sizeof l);
+    ts_line(s, 2, l, sizeof l);
     assert_string_equal(l, "this server has no /api/v1/rules (HTTP 404)");
     assert_int_equal(canvas_cell(c, 0, 2)->role, ROLE_CRIT);
     assert_null(strstr(s, "no rules loaded"));
@@ -253,13 +244,13 @@ test_remote_note(void **state)
     canvas_clear(c);
     view_draw_rules(c, (struct rect){ 0, 0, 60, 8 }, &nothing, &rs, NOW);
     s = ts_canvas_text(c);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, "this server has no /api/v1/rules (HTTP 404)");
     free(s);
     canvas_clear(c);
     view_draw_rules(c, (struct rect){ 0, 0, 60, 8 }, &no_groups, &rs, NOW);
     s = ts_canvas_text(c);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, "the server has no rule groups");
     free(s);
     canvas_clear(c);
@@ -267,9 +258,9 @@ test_remote_note(void **state)
     both.note = "HTTP 503: unavailable";
     view_draw_rules(c, (struct rect){ 0, 0, 60, 8 }, &both, &rs, NOW);
     s = ts_canvas_text(c);
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_string_equal(l, "HTTP 503: unavailable");
-    line(s, 3, l, sizeof l);
+    ts_line(s, 3, l, sizeof l);
     assert_non_null(strstr(l, rv.groups[0].name));
     free(s);
     nothing.firing = 2;
@@ -292,7 +283,7 @@ test_title_counts(void **state)
     (void)state;
     view_draw(c, &vs, &d, NULL, NULL, NOW);
     s = ts_canvas_text(c);
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     /* The counts end two cells before the range, tabs stop short of
      * them. */
     assert_string_equal(l, " D   1 Overview   2 targets   3 alerts   "
@@ -303,7 +294,7 @@ test_title_counts(void **state)
     assert_int_equal(canvas_cell(c, (int)(at - l) + 10, 0)->role,
                      ROLE_WARN);
     /* View 2 is the alerts view. */
-    line(s, 1, l, sizeof l);
+    ts_line(s, 1, l, sizeof l);
     assert_non_null(strstr(l, "[x] firing 1"));
     free(s);
     canvas_free(c);
@@ -324,10 +315,10 @@ test_counts_in_status_bar(void **state)
     (void)state;
     view_draw(c, &vs, &d, NULL, NULL, NOW);
     s = ts_canvas_text(c);
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     assert_string_equal(l, " Golden signals   1 Overview   2 Containers   "
                            "3 targets   4 alerts     last 15m");
-    line(s, 9, l, sizeof l);
+    ts_line(s, 9, l, sizeof l);
     assert_string_equal(l, " 1 firing  1 pending                "
                            "q quit  tab view  / filter  p pause  ? help");
     assert_int_equal(canvas_cell(c, 1, 9)->role, ROLE_CRIT);
@@ -350,14 +341,14 @@ test_narrow(void **state)
     (void)state;
     view_draw(c, &vs, &d, NULL, "8/8 up", NOW);
     s = ts_canvas_text(c);
-    line(s, 6, l, sizeof l);
+    ts_line(s, 6, l, sizeof l);
     assert_string_equal(l, "    firing   2m ago        0");
-    line(s, 7, l, sizeof l);
+    ts_line(s, 7, l, sizeof l);
     assert_string_equal(l, "             instance=\"web-1:80\", job=\"web\",");
     /* The status fits the title bar; the keys give way to the counts. */
-    line(s, 0, l, sizeof l);
+    ts_line(s, 0, l, sizeof l);
     assert_non_null(strstr(l, "8/8 up  last 15m"));
-    line(s, 11, l, sizeof l);
+    ts_line(s, 11, l, sizeof l);
     assert_string_equal(l, " 1 firing  1 pending");
     free(s);
     canvas_free(c);
@@ -386,7 +377,7 @@ test_alert_band(void **state)
     (void)state;
     view_draw(c, &vs, &d, NULL, NULL, NOW);
     s = ts_canvas_text(c);
-    line(s, 10, l, sizeof l);
+    ts_line(s, 10, l, sizeof l);
     /* 60 inner columns of 50 s over 50 minutes: the last 20 (1000 s,
      * x 41-60) marked, "firing" written over part of them; the rest is
      * the focused frame's heavy edge. */

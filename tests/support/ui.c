@@ -1,11 +1,15 @@
 /*
  * Test support for widget tests: the per-test arena, query results built
- * by hand in it, a canvas read back as text, and the draw-then-read step
- * every panel test repeats. The tests choose what to draw and compare
- * the text themselves.
+ * by hand in it, a canvas read back as text (whole, or one line), and
+ * the draw-then-read step every panel test repeats. The tests choose
+ * what to draw and compare the text themselves.
  */
 
 #include "tests/support/ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "src/base/buf.h"
 
 struct arena *ts_arena;
@@ -75,6 +79,19 @@ ts_canvas_text(const struct canvas *c)
     buf_init(&b, 0);
     canvas_to_text(c, &b);
     return buf_steal(&b);
+}
+
+void
+ts_line(const char *s, int n, char *out, size_t len)
+{
+    for (; n > 0 && s != NULL; n--) {
+        s = strchr(s, '\n');
+        if (s != NULL)
+            s++;
+    }
+    if (s == NULL)
+        s = "";
+    snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
 }
 
 char *

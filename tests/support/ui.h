@@ -1,9 +1,9 @@
 /*
  * Test support for widget tests: one arena per test for hand-built query
- * results, builders for those results, a canvas turned into text, and a
- * panel drawn and read back as text in one call. It builds only the
- * shapes several widget tests share; a test whose data has its own shape
- * fills the series itself.
+ * results, builders for those results, a canvas turned into text (and a
+ * line picked out of it), and a panel drawn and read back as text in one
+ * call. It builds only the shapes several widget tests share; a test
+ * whose data has its own shape fills the series itself.
  *
  * Ownership: ts_arena belongs to the support code. ts_arena_setup creates
  * it and ts_arena_teardown frees it, and with it every result built since.
@@ -45,6 +45,10 @@ struct qresult *ts_named_series(enum qvalue_type type, size_t n,
 
 /* The canvas as plain text (canvas_to_text), a malloc'd string. */
 char *ts_canvas_text(const struct canvas *c);
+
+/* Line n (from 0) of text s, without its newline, into out (cut to fit
+ * len bytes); "" past the last line. */
+void ts_line(const char *s, int n, char *out, size_t len);
 
 /* How a test draws a panel: a widget class's draw (bars_class.draw) or
  * frame_draw_panel, which adds the frame. */
