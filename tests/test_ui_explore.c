@@ -21,6 +21,7 @@
 #include "src/base/xalloc.h"
 #include "tests/support/complete.h"
 #include "tests/support/fs.h"
+#include "tests/support/ui.h"
 #include "ui/explore.h"
 
 static char tmpdir[64];
@@ -67,34 +68,28 @@ line_of(struct explore *ex)
     return explore_expr(ex);
 }
 
-/* The prompt row's text after "> ", into out. */
-static const char *
-prompt_of(struct explore *ex, char *out)
-{
-    struct canvas *c = canvas_new(62, 1, false);
-    struct buf b;
-
-    explore_draw(ex, c, (struct rect){ 0, 0, 62, 1 }, theme_default());
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
-    snprintf(out, 64, "%s", buf_str(&b) + 2);
-    out[strcspn(out, "\n")] = '\0';
-    buf_fini(&b);
-    canvas_free(c);
-    return out;
-}
-
+/* The view drawn on a w x h canvas, as text the caller frees. */
 static char *
 screen_of(struct explore *ex, int w, int h)
 {
     struct canvas *c = canvas_new(w, h, false);
-    struct buf b;
+    char *s;
 
     explore_draw(ex, c, (struct rect){ 0, 0, w, h }, theme_default());
-    buf_init(&b, 0);
-    canvas_to_text(c, &b);
+    s = ts_canvas_text(c);
     canvas_free(c);
-    return buf_steal(&b);
+    return s;
+}
+
+/* The prompt row's text after "> ", into out. */
+static const char *
+prompt_of(struct explore *ex, char *out)
+{
+    char *s = screen_of(ex, 62, 1);
+
+    ts_line(s + 2, 0, out, 64);
+    free(s);
+    return out;
 }
 
 /* -- editing --------------------------------------------------------- */
