@@ -2,8 +2,8 @@
  * Tables: rows joined on a label across queries, blank cells where a
  * query has no series for the key, up/down health colours, values in the
  * query's unit, top N by the first value column, sparkline columns, and
- * display names, units and colours from overrides, and the height
- * measure asks for against the rows draw shows.
+ * display names, units and colours from overrides, the height measure
+ * asks for against the rows draw shows, and two keys of one hash.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "store/labels.h"
 #include "tests/support/ui.h"
 #include "ui/table.h"
 #include "ui/theme.h"
@@ -355,6 +356,68 @@ test_measure_agrees_with_draw(void **state)
     free(s);
 }
 
+/* Makes s a one-point series labelled ls[0..n), of value v. */
+static void
+labelled(struct qseries *s, const struct label *ls, size_t n, double v)
+{
+    ts_qseries_alloc(s, n, 1);
+    for (size_t i = 0; i < n; i++)
+        s->labels.v[i] = ls[i];
+    s->points[0] = (struct qpoint){ 0, v };
+}
+
+/*
+ * Two different keys with one hash. The table groups its entries by the
+ * hash of their key, which is labels_hash of the join label values under
+ * empty names (keys_of in ui/table.c), and labels_hash ends every string
+ * with the byte 0xff. So instance="a\xff\xffb" without a job and
+ * instance="a", job="b\xff\xff" hash the same bytes: 0xff a 0xff 0xff b
+ * 0xff 0xff 0xff. They must still make two rows, in key order ("a"
+ * first), each with its own cells; a second up series of the first key
+ * does not fill its cell. On the ASCII canvas each 0xff byte, not UTF-8,
+ * shows as '?'.
+ */
+static void
+test_keys_of_one_hash(void **state)
+{
+    static char *join2[] = { "instance", "job" };
+    static const struct label ka[] = { { "instance", "a\xff\xff" "b" } };
+    static const struct label kb[] = { { "instance", "a" },
+                                       { "job", "b\xff\xff" } };
+    struct label ha[] = { { "", "a\xff\xff" "b" }, { "", "" } };
+    struct label hb[] = { { "", "a" }, { "", "b\xff\xff" } };
+    struct panel_query q[] = {
+        { .expr = "up", .style = COLUMN_HEALTH,
+          .result = ts_qresult(QV_VECTOR, 3) },
+        { .expr = "node_memory", .column = "mem", .unit = UNIT_BYTES,
+          .style = COLUMN_VALUE, .result = ts_qresult(QV_VECTOR, 2) },
+    };
+    struct panel p = table_panel(q, 2);
+    struct canvas *c = canvas_new(26, 3, true);
+    char *s;
+
+    (void)state;
+    assert_true(labels_hash(&(struct labels){ ha, 2 })
+                == labels_hash(&(struct labels){ hb, 2 }));
+    p.join = join2;
+    p.njoin = 2;
+    labelled(&q[0].result->series[0], ka, 1, 1);
+    labelled(&q[0].result->series[1], kb, 2, 0);
+    labelled(&q[0].result->series[2], ka, 1, 0);
+    labelled(&q[1].result->series[0], kb, 2, 1024);
+    labelled(&q[1].result->series[1], ka, 1, 2048);
+    /* Columns: instance 8, job 3, up 4 ("down"), mem 5, two apart. */
+    s = ts_draw_on(c, table_class.draw, &p, NULL);
+    assert_string_equal(s,
+        "instance  job    up    mem\n"
+        "a         b??  down  1 KiB\n"
+        "a??b             up  2 KiB\n");
+    assert_int_equal(canvas_cell(c, 15, 1)->role, ROLE_CRIT);
+    assert_int_equal(canvas_cell(c, 17, 2)->role, ROLE_GOOD);
+    free(s);
+    canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -376,6 +439,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_overrides, ts_arena_setup,
                                         ts_arena_teardown),
         cmocka_unit_test_setup_teardown(test_measure_agrees_with_draw,
+                                        ts_arena_setup, ts_arena_teardown),
+        cmocka_unit_test_setup_teardown(test_keys_of_one_hash,
                                         ts_arena_setup, ts_arena_teardown),
     };
 

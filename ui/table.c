@@ -60,7 +60,10 @@ struct tbl {
 };
 
 /* The key of series s for query q into k[0..nkeys): the values of the
- * join labels, borrowed from s, or the display name. Returns its hash. */
+ * join labels, borrowed from s, or the display name. Returns its hash,
+ * which other keys may share: labels_hash ends each string with the byte
+ * 0xff, so values holding that byte can line up. test_ui_table builds
+ * such a pair the same way. */
 static uint64_t
 keys_of(struct tbl *t, const struct panel_query *q, const struct qseries *s,
         const char **k, struct label *scratch)
