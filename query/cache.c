@@ -32,6 +32,7 @@ struct entry {
     uint32_t id;
     uint32_t used;              /* the frame that last read it */
     int64_t mint;               /* it holds every sample in [mint, ...] */
+    int64_t newest;             /* the time of its newest sample */
     int64_t asked, asked_before;/* the oldest time read this frame and
                                    the frame before (INT64_MAX: none) */
     uint64_t version;           /* the store's, when last synced */
@@ -325,6 +326,21 @@ trim(struct qcache *c, struct entry *e, int64_t t)
 }
 
 /*
+ * Whether to drop e's samples older than keep now. Each frame moves a
+ * panel's windows on by a second, so trimming whenever keep moved would
+ * touch every entry's samples every frame, at a million series a cache
+ * miss each, to drop a sample now and then. An entry is trimmed once the
+ * time it holds before keep is at least what it holds from keep on: it
+ * holds at most about twice its windows, and a page left for a shorter
+ * range gives its old samples back at once.
+ */
+static bool
+worth_trimming(const struct entry *e, int64_t keep)
+{
+    return e->n == 0 || keep - e->mint >= e->newest - keep;
+}
+
+/*
  * Keeps the entries read in the last KEEP_FRAMES frames, each from the
  * oldest time read in those; the rest go, and so do the results.
  */
@@ -346,7 +362,7 @@ qcache_frame(struct qcache *c, const struct store *st)
             free(e->s);
             continue;
         }
-        if (keep != INT64_MAX && keep > e->mint)
+        if (keep != INT64_MAX && keep > e->mint && worth_trimming(e, keep))
             trim(c, e, keep);
         e->asked_before = e->asked;
         e->asked = INT64_MAX;
@@ -510,8 +526,10 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
                             &c->scratchcap, 0);
         if (e->n + got > e->cap)
             set_cap(c, e, room_for(e->n + got));
-        if (got > 0)
+        if (got > 0) {
             memcpy(e->s + e->n, c->scratch, got * sizeof(*e->s));
+            e->newest = c->scratch[got - 1].t;
+        }
         e->n += got;
         e->version = c->version;
     }

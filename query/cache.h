@@ -51,7 +51,8 @@ void qcache_clear(struct qcache *c);
 /*
  * Begins a frame against st: drops what the store's changes since the
  * last frame made wrong (dropped chunks, reused ids), and lets go of the
- * series and the older samples no read asked for in the last frames.
+ * series no read asked for in the last frames, and of the older samples
+ * of a series once they span as long as those still read.
  * Everything it keeps reads exactly as the store would.
  */
 void qcache_frame(struct qcache *c, const struct store *st);
