@@ -59,6 +59,7 @@ struct kept_sel {
     uint32_t used;              /* the frame that last asked for it */
     struct qcache_series *s;
     size_t n;
+    bool distinct;              /* no two noname sets are equal */
     struct label *names;        /* the label pairs, in one block */
     size_t nnames;
 };
@@ -374,7 +375,7 @@ qcache_frame(struct qcache *c, const struct store *st)
 
 const struct qcache_series *
 qcache_selection(struct qcache *c, const struct store *st, const char *text,
-                 size_t len, size_t *n)
+                 size_t len, size_t *n, bool *distinct)
 {
     uint64_t gen = store_series_gen(st);
 
@@ -386,6 +387,7 @@ qcache_selection(struct qcache *c, const struct store *st, const char *text,
             memcmp(k->text, text, len) == 0) {
             k->used = c->frame;
             *n = k->n;
+            *distinct = k->distinct;
             return k->s;
         }
     }
@@ -419,7 +421,8 @@ copy_pairs(struct labels *in, struct label **at)
 void
 qcache_keep_selection(struct qcache *c, const struct store *st,
                       const char *text, size_t len,
-                      const struct qcache_series *sel, size_t n)
+                      const struct qcache_series *sel, size_t n,
+                      bool distinct)
 {
     struct kept_sel *k;
     struct label *at;
@@ -439,6 +442,7 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
     k->gen = store_series_gen(st);
     k->used = c->frame;
     k->n = n;
+    k->distinct = distinct;
     k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
     if (n > 0)
         memcpy(k->s, sel, n * sizeof(*sel));

@@ -35,6 +35,7 @@
 #ifndef QUERY_CACHE_H
 #define QUERY_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,18 +70,21 @@ struct qcache_series {
 /*
  * The series a selector (its text) chose in st, sorted by labels, as
  * kept by qcache_keep_selection while st's series generation has not
- * moved (store_series_gen); NULL when none is kept. The array stays
- * valid until the next call on c.
+ * moved (store_series_gen), and whether their noname sets were all
+ * distinct; NULL when none is kept. The array stays valid until the
+ * next call on c.
  */
 const struct qcache_series *qcache_selection(struct qcache *c,
                                              const struct store *st,
                                              const char *text, size_t len,
-                                             size_t *n);
+                                             size_t *n, bool *distinct);
 /* Keeps a copy of the selection sel[0..n) of text (the noname arrays
- * too), unless the cache is full. */
+ * too) and what the caller found of its noname sets (distinct: no two
+ * are equal), unless the cache is full. */
 void qcache_keep_selection(struct qcache *c, const struct store *st,
                            const char *text, size_t len,
-                           const struct qcache_series *sel, size_t n);
+                           const struct qcache_series *sel, size_t n,
+                           bool distinct);
 /*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not
