@@ -117,7 +117,8 @@ struct qvec {
  * its labels without the metric name and their labels_hash, worked out
  * once per selection (query/cache.h); noname is NULL otherwise.
  * distinct says that no series of its selection has the same labels
- * without the name: every series of a selection says the same. */
+ * without the name: every series of a selection says the same. idx is
+ * the series' place in its selection. */
 struct qrange {
     struct labels ls;
     struct sample *s;
@@ -125,6 +126,7 @@ struct qrange {
     const struct labels *noname;
     uint64_t noname_hash;
     bool distinct;
+    size_t idx;
 };
 
 /* Step i's time. It lies between start and end, but i * step alone may

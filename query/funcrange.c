@@ -573,7 +573,7 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
         /* Values are counted when the series is done, as Prometheus
          * counts them. */
         if (c->fold != NULL)
-            qagg_fold(ev, c->fold, result_labels(ev, c, r, &ls), v);
+            qagg_fold(ev, c->fold, r, result_labels(ev, c, r, &ls), v);
         else if ((si == (size_t)-1 && output_series(ev, c, r, &si) < 0) ||
                  qmat_put(ev, c->out, si, w.t, v, c->n) < 0)
             return -1;

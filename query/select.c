@@ -326,6 +326,7 @@ each_of_selector(struct qev *ev, const struct qnode *n,
         if (qeval_work(ev, n, got) < 0)
             return -1;
         r.ls = sel[k].ls;
+        r.idx = k;
         r.noname = ev->cache != NULL ? &sel[k].noname : NULL;
         r.noname_hash = sel[k].noname_hash;
         /* Never NULL, so that windows may offset it even when empty. */
@@ -402,6 +403,7 @@ each_of_subquery(struct qev *ev, const struct qnode *n,
         r.ls = m.s[i].ls;
         r.noname = NULL;
         r.distinct = false;
+        r.idx = i;
         r.s = m.s[i].pts != NULL ? m.s[i].pts : &no_sample;
         r.n = m.s[i].n;
         if (qeval_check(ev, n) < 0 || fn(ev, &r, arg) < 0)
