@@ -460,8 +460,10 @@ struct qfold {
     size_t keylen;
     bool looked;                /* the cache was asked for its groups */
     bool grew;                  /* groups were found: keep them */
-    uint32_t *group;            /* 1 + each selected series' group */
-    size_t ngroup, capgroup;    /* capgroup 0: the cache's array */
+    const uint32_t *group;      /* 1 + each selected series' group, */
+    size_t ngroup;              /* 0: not known yet */
+    uint32_t *own;              /* group once changed here (the cache's */
+    size_t capown;              /* array is read only) */
     struct labels *labels;      /* each group's label set */
     size_t nlabels, caplabels;
     struct qmat keys;           /* labels, hashed, once needed */
@@ -499,7 +501,7 @@ look_up(struct qev *ev, struct qfold *f)
         !qcache_groups(ev->cache, ev->st, ev->text + f->sel->off,
                        f->sel->len, f->key, f->keylen, &kept))
         return;
-    f->group = (uint32_t *)kept.group;
+    f->group = kept.group;
     f->ngroup = kept.n;
     f->labels = grow(ev, NULL, &f->caplabels, kept.ngroups,
                      sizeof(*f->labels));
@@ -528,19 +530,17 @@ find_group(struct qev *ev, struct qfold *f, size_t idx,
     }
     if (ev->cache == NULL)
         return gi;
-    if (f->capgroup == 0) {
-        /* The cache's array is read only: copied before a change. */
-        uint32_t *kept = f->group;
-
-        f->group = grow(ev, NULL, &f->capgroup, f->ngroup + 1,
-                        sizeof(*f->group));
+    if (f->own == NULL) {
+        f->own = grow(ev, NULL, &f->capown, f->ngroup + 1,
+                      sizeof(*f->own));
         if (f->ngroup > 0)
-            memcpy(f->group, kept, f->ngroup * sizeof(*f->group));
+            memcpy(f->own, f->group, f->ngroup * sizeof(*f->own));
     }
-    f->group = grow(ev, f->group, &f->capgroup, idx + 1, sizeof(*f->group));
+    f->own = grow(ev, f->own, &f->capown, idx + 1, sizeof(*f->own));
+    f->own[idx] = (uint32_t)gi + 1;
+    f->group = f->own;
     if (idx >= f->ngroup)
         f->ngroup = idx + 1;
-    f->group[idx] = (uint32_t)gi + 1;
     f->grew = true;
     return gi;
 }
@@ -577,7 +577,7 @@ qagg_fold(struct qev *ev, struct qfold *f, const struct qrange *r,
  * hands such an operand straight to the range function. Its key tells
  * the grouping apart: the function's name, by or without, the labels.
  */
-static struct qfold *
+__attribute__((noinline)) static struct qfold *
 offer(struct qev *ev, const struct qnode *n, const struct qsteps *ts)
 {
     const struct qnode *arg = qparse_unparen(n->lhs);

@@ -6,7 +6,8 @@
  * over a store of request counters, latency buckets and a gauge with
  * counter resets, staleness markers, series that start late, end early
  * or pause, NaN and infinities, and two metrics whose series clash once
- * their names go. Each is run as an instant query, as a one-step range
+ * their names go, whole and as scrapes bring it (so selections change
+ * between frames). Each is run as an instant query, as a one-step range
  * through a frame cache and as a dashboard's value at now, and the two
  * ways must agree bit for bit: series, labels, order and values, or the
  * same error at the same place; then again under every sample budget up
