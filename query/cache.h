@@ -101,8 +101,8 @@ struct qcache_groups {
 };
 
 /* The groups kept for text and key into *out, valid until the next
- * qcache_keep_groups, qcache_frame or qcache_clear on c; false when
- * none are kept. */
+ * qcache_keep_groups, qcache_frame or qcache_clear on c, or a call with
+ * another store; false when none are kept. */
 bool qcache_groups(struct qcache *c, const struct store *st,
                    const char *text, size_t len, const char *key,
                    size_t keylen, struct qcache_groups *out);
