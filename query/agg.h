@@ -15,6 +15,19 @@
 int qeval_agg(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
               struct qmat *out);
 /*
+ * At a single step, sum, avg, count, min, max, group, stddev and stdvar
+ * of a range function offer it (ev->fold) to fold its values straight
+ * into their groups instead of building the matrix they would read back.
+ * The function takes the offer when its values cannot clash (no two
+ * share a label set) and then hands each value over with its series r
+ * and the labels ls the value would have, in the order it would have
+ * put them in its matrix; the aggregation gives the same result, bit for
+ * bit. With a frame cache, the group of each series of the selection is
+ * kept with the selection, so later frames look it up by r->idx.
+ */
+void qagg_fold(struct qev *ev, struct qfold *f, const struct qrange *r,
+               const struct labels *ls, double v);
+/*
  * The q-quantile of v[0..n) by linear interpolation (sorts v in place,
  * NaN first as Go sorts); NaN when n is 0, -Inf/+Inf for q < 0 / q > 1.
  */

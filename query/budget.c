@@ -25,6 +25,7 @@ qeval_budget_start(struct qev *ev, struct qeval_ctl *ctl)
 {
     ev->ctl = ctl;
     ctl->stopped = QEVAL_DONE;
+    ctl->folds = 0;
     ev->max = ctl->max_samples > 0 ? ctl->max_samples : 0;
     ev->held = ev->step_in = ev->extra = 0;
     ev->deadline = ctl->timeout_ms > 0

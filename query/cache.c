@@ -9,7 +9,8 @@
  * scratch buffer (it makes room for a whole chunk), and an entry keeps
  * room for about what it holds, as its reads come and go by a sample or
  * two per refresh. Selections: a short list by
- * selector text, each valid for one series generation of the store.
+ * selector text, each valid for one series generation of the store,
+ * each with the few ways aggregations group its series.
  * Results: a short list of node results, each copied whole (label
  * strings too, as they may live in another query) into one arena, each
  * valid for one store version (for a frame-only evaluation, for the
@@ -52,6 +53,18 @@ struct kept {
     size_t n;
 };
 
+/* How an aggregation groups a selection (qcache_groups). */
+struct kept_groups {
+    char *key;
+    size_t keylen;
+    uint32_t *group;
+    size_t n;
+    struct labels *labels;
+    size_t ngroups;
+    struct label *pairs;        /* the groups' pairs, in one block */
+    size_t npairs;
+};
+
 /* A selector's series, while the store's series generation stands. */
 struct kept_sel {
     char *text;
@@ -60,6 +73,9 @@ struct kept_sel {
     uint32_t used;              /* the frame that last asked for it */
     struct qcache_series *s;
     size_t n;
+    bool distinct;              /* no two noname sets are equal */
+    struct kept_groups *by;     /* a page groups it a few ways */
+    size_t nby;
     struct label *names;        /* the label pairs, in one block */
     size_t nnames;
 };
@@ -104,8 +120,23 @@ forget_results(struct qcache *c)
 }
 
 static void
+drop_groups(struct qcache *c, struct kept_groups *g)
+{
+    c->bytes -= g->keylen + g->n * sizeof(*g->group) +
+                g->ngroups * sizeof(*g->labels) +
+                g->npairs * sizeof(*g->pairs);
+    free(g->key);
+    free(g->group);
+    free(g->labels);
+    free(g->pairs);
+}
+
+static void
 drop_selection(struct qcache *c, struct kept_sel *k)
 {
+    for (size_t i = 0; i < k->nby; i++)
+        drop_groups(c, &k->by[i]);
+    free(k->by);
     c->bytes -= k->len + k->n * sizeof(*k->s) +
                 k->nnames * sizeof(*k->names);
     free(k->text);
@@ -388,9 +419,10 @@ qcache_frame(struct qcache *c, const struct store *st)
     c->nsel = k;
 }
 
-const struct qcache_series *
-qcache_selection(struct qcache *c, const struct store *st, const char *text,
-                 size_t len, size_t *n)
+/* The selection kept for text in st's series generation now, or NULL. */
+static struct kept_sel *
+find_selection(struct qcache *c, const struct store *st, const char *text,
+               size_t len)
 {
     uint64_t gen = store_series_gen(st);
 
@@ -399,13 +431,24 @@ qcache_selection(struct qcache *c, const struct store *st, const char *text,
         struct kept_sel *k = &c->sel[i];
 
         if (k->gen == gen && k->len == len &&
-            memcmp(k->text, text, len) == 0) {
-            k->used = c->frame;
-            *n = k->n;
-            return k->s;
-        }
+            memcmp(k->text, text, len) == 0)
+            return k;
     }
     return NULL;
+}
+
+const struct qcache_series *
+qcache_selection(struct qcache *c, const struct store *st, const char *text,
+                 size_t len, size_t *n, bool *distinct)
+{
+    struct kept_sel *k = find_selection(c, st, text, len);
+
+    if (k == NULL)
+        return NULL;
+    k->used = c->frame;
+    *n = k->n;
+    *distinct = k->distinct;
+    return k->s;
 }
 
 /* Whether sel's noname pairs are the tail of its pairs (the metric name
@@ -435,7 +478,8 @@ copy_pairs(struct labels *in, struct label **at)
 void
 qcache_keep_selection(struct qcache *c, const struct store *st,
                       const char *text, size_t len,
-                      const struct qcache_series *sel, size_t n)
+                      const struct qcache_series *sel, size_t n,
+                      bool distinct)
 {
     struct kept_sel *k;
     struct label *at;
@@ -455,6 +499,9 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
     k->gen = store_series_gen(st);
     k->used = c->frame;
     k->n = n;
+    k->distinct = distinct;
+    k->by = NULL;
+    k->nby = 0;
     k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
     if (n > 0)
         memcpy(k->s, sel, n * sizeof(*sel));
@@ -474,6 +521,76 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
             copy_pairs(&k->s[i].noname, &at);
     }
     c->bytes += len + n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+}
+
+/* The groups kept for key in k, or NULL. */
+static struct kept_groups *
+find_groups(struct kept_sel *k, const char *key, size_t keylen)
+{
+    for (size_t i = 0; i < k->nby; i++)
+        if (k->by[i].keylen == keylen &&
+            memcmp(k->by[i].key, key, keylen) == 0)
+            return &k->by[i];
+    return NULL;
+}
+
+bool
+qcache_groups(struct qcache *c, const struct store *st, const char *text,
+              size_t len, const char *key, size_t keylen,
+              struct qcache_groups *out)
+{
+    struct kept_sel *k = find_selection(c, st, text, len);
+    struct kept_groups *g = k != NULL ? find_groups(k, key, keylen) : NULL;
+
+    if (g == NULL)
+        return false;
+    out->group = g->group;
+    out->n = g->n;
+    out->labels = g->labels;
+    out->ngroups = g->ngroups;
+    return true;
+}
+
+void
+qcache_keep_groups(struct qcache *c, const struct store *st,
+                   const char *text, size_t len, const char *key,
+                   size_t keylen, const struct qcache_groups *in)
+{
+    struct kept_sel *k = find_selection(c, st, text, len);
+    struct kept_groups g, *old;
+    struct label *at;
+
+    if (k == NULL || c->bytes >= c->max_bytes)
+        return;
+    /* Made whole before the old goes: in may point into it. */
+    g.key = xmalloc(keylen ? keylen : 1);
+    memcpy(g.key, key, keylen);
+    g.keylen = keylen;
+    g.n = in->n;
+    g.group = xreallocarray(NULL, in->n ? in->n : 1, sizeof(*g.group));
+    if (in->n > 0)
+        memcpy(g.group, in->group, in->n * sizeof(*g.group));
+    g.ngroups = in->ngroups;
+    g.labels = xreallocarray(NULL, in->ngroups ? in->ngroups : 1,
+                             sizeof(*g.labels));
+    g.npairs = 0;
+    for (size_t i = 0; i < in->ngroups; i++)
+        g.npairs += in->labels[i].n;
+    g.pairs = xreallocarray(NULL, g.npairs ? g.npairs : 1, sizeof(*g.pairs));
+    at = g.pairs;
+    for (size_t i = 0; i < in->ngroups; i++) {
+        g.labels[i] = in->labels[i];
+        copy_pairs(&g.labels[i], &at);
+    }
+    if ((old = find_groups(k, key, keylen)) != NULL) {
+        drop_groups(c, old);
+    } else {
+        k->by = xreallocarray(k->by, k->nby + 1, sizeof(*k->by));
+        old = &k->by[k->nby++];
+    }
+    *old = g;
+    c->bytes += keylen + g.n * sizeof(*g.group) +
+                g.ngroups * sizeof(*g.labels) + g.npairs * sizeof(*g.pairs);
 }
 
 /* A new entry for id reading from mint; NULL when the cache is full. */

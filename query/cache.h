@@ -11,7 +11,8 @@
  * the selector's text, until a series is created or gc runs. Panels
  * also share whole aggregations (p50 and p95 of one histogram sum the
  * same rates): the evaluator keeps their results here too, by their
- * text and grid, until the next frame (query/eval.h).
+ * text and grid, until the next frame (query/eval.h); and how an
+ * aggregation groups a kept selection, with the selection.
  *
  * Which evaluation may take which result. Scrapes land between the
  * panels of a frame, so the store changes between two evaluations of
@@ -35,6 +36,7 @@
 #ifndef QUERY_CACHE_H
 #define QUERY_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,18 +72,47 @@ struct qcache_series {
 /*
  * The series a selector (its text) chose in st, sorted by labels, as
  * kept by qcache_keep_selection while st's series generation has not
- * moved (store_series_gen); NULL when none is kept. The array stays
- * valid until the next call on c.
+ * moved (store_series_gen), and whether their noname sets were all
+ * distinct; NULL when none is kept. The array stays valid until the
+ * next call on c.
  */
 const struct qcache_series *qcache_selection(struct qcache *c,
                                              const struct store *st,
                                              const char *text, size_t len,
-                                             size_t *n);
+                                             size_t *n, bool *distinct);
 /* Keeps a copy of the selection sel[0..n) of text (the noname arrays
- * too), unless the cache is full. */
+ * too) and what the caller found of its noname sets (distinct: no two
+ * are equal), unless the cache is full. */
 void qcache_keep_selection(struct qcache *c, const struct store *st,
                            const char *text, size_t len,
-                           const struct qcache_series *sel, size_t n);
+                           const struct qcache_series *sel, size_t n,
+                           bool distinct);
+/*
+ * How an aggregation groups the series of a kept selection (its text),
+ * for a grouping told apart by key (any bytes): group[i] is 1 + the
+ * group of series i of the selection, or 0 when not known yet, for
+ * i < n, and labels[g] the label set of group g. The pairs' strings are
+ * borrowed as the selection's are.
+ */
+struct qcache_groups {
+    const uint32_t *group;
+    size_t n;
+    const struct labels *labels;
+    size_t ngroups;
+};
+
+/* The groups kept for text and key into *out, valid until the next
+ * qcache_keep_groups, qcache_frame or qcache_clear on c, or a call with
+ * another store; false when none are kept. */
+bool qcache_groups(struct qcache *c, const struct store *st,
+                   const char *text, size_t len, const char *key,
+                   size_t keylen, struct qcache_groups *out);
+/* Keeps a copy of g for the selection text and key, in place of what
+ * was kept for them, unless the selection is not kept or the cache is
+ * full. */
+void qcache_keep_groups(struct qcache *c, const struct store *st,
+                        const char *text, size_t len, const char *key,
+                        size_t keylen, const struct qcache_groups *g);
 /*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not

@@ -35,6 +35,8 @@
  */
 #define QEVAL_MAX_DEPTH     (QPARSE_MAX_DEPTH + 8)
 
+struct qfold;
+
 struct qev {
     const struct store *st;
     struct qcache *cache;       /* the frame's cache, or NULL */
@@ -57,6 +59,9 @@ struct qev {
     unsigned pushes;            /* points pushed (a safe point per 1024) */
     int64_t label_bytes;        /* label values built by functions */
     int depth;                  /* qeval_node calls under way */
+    /* An aggregation's offer to the range function that is its operand,
+     * taken by that call alone (query/agg.h); NULL otherwise. */
+    struct qfold *fold;
     /* Point arrays too big for the arena, freed as soon as done with. */
     void **heap;
     size_t nheap, capheap;
@@ -110,13 +115,18 @@ struct qvec {
 /* A series of raw samples with its label set (range-vector arguments);
  * s is never NULL, even when n is 0. A selected series may come with
  * its labels without the metric name and their labels_hash, worked out
- * once per selection (query/cache.h); noname is NULL otherwise. */
+ * once per selection (query/cache.h); noname is NULL otherwise.
+ * distinct says that no series of its selection has the same labels
+ * without the name: every series of a selection says the same. idx is
+ * the series' place in its selection. */
 struct qrange {
     struct labels ls;
     struct sample *s;
     size_t n;
     const struct labels *noname;
     uint64_t noname_hash;
+    bool distinct;
+    size_t idx;
 };
 
 /* Step i's time. It lies between start and end, but i * step alone may

@@ -11,11 +11,14 @@
  * and holt_winters do visit every sample of every window: Prometheus
  * adds each window up from its first sample with compensated sums, and a
  * running sum that subtracts leaving samples would round differently.
+ * An aggregation over a call at one step may take the values as they
+ * are made, into its groups, instead of the matrix (query/agg.h).
  * The labels of absent() live here too, beside absent_over_time, so the
  * dispatcher in funcall.c calls in and nothing here calls back.
  */
 #include "query/funcrange.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +420,7 @@ struct call {
     size_t *pc;                 /* the series' prefix counts, or NULL */
     bool extreme;               /* min/max_over_time: ex is used */
     struct extremes ex;
+    struct qfold *fold;         /* the aggregation's offer, or NULL */
 };
 
 /*
@@ -444,6 +448,20 @@ hold_window(struct qev *ev, struct call *c, struct window *w, int64_t room)
     return qeval_work(ev, c->n, 4096);
 }
 
+/* The labels of r's values: without the metric name, but for
+ * last_over_time's. tmp holds them when they are worked out here. */
+static const struct labels *
+result_labels(struct qev *ev, const struct call *c, const struct qrange *r,
+              struct labels *tmp)
+{
+    if (c->n->fn->id == QF_LAST_OVER_TIME)
+        return &r->ls;
+    if (r->noname != NULL)
+        return r->noname;
+    qlabels_drop_name(ev, &r->ls, tmp);
+    return tmp;
+}
+
 /*
  * The output series of a series, found at its first value: it must be
  * its own (Prometheus's "same labelset" check over the whole result).
@@ -455,15 +473,11 @@ output_series(struct qev *ev, struct call *c, const struct qrange *r,
 {
     struct labels ls;
 
-    if (c->n->fn->id == QF_LAST_OVER_TIME) {
-        *si = qmat_series(ev, c->out, &r->ls);
-    } else if (r->noname != NULL) {
+    if (c->n->fn->id != QF_LAST_OVER_TIME && r->noname != NULL)
         /* Worked out once per selection (query/select.c). */
         *si = qmat_series_hashed(ev, c->out, r->noname, r->noname_hash);
-    } else {
-        qlabels_drop_name(ev, &r->ls, &ls);
-        *si = qmat_series(ev, c->out, &ls);
-    }
+    else
+        *si = qmat_series(ev, c->out, result_labels(ev, c, r, &ls));
     if (c->out->s[*si].n > 0)
         return qeval_fail(ev, c->n, "vector cannot contain metrics with "
                           "the same labelset");
@@ -525,9 +539,17 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
     enum qfunc_id id = c->n->fn->id;
     size_t i, lo = 0, hi = 0, si = (size_t)-1;
     struct window w;
+    struct labels ls;
     int64_t made = 0, room = ev->max - ev->held;
     double v;
 
+    /* Values fold into the aggregation only when they could not clash
+     * (query/select.c): then no series can fail the check output_series
+     * makes. Every series of a selection says the same. */
+    if (c->fold != NULL && !r->distinct) {
+        assert(c->made == 0);
+        c->fold = NULL;
+    }
     c->pc = NULL;
     if (id == QF_RATE || id == QF_INCREASE || id == QF_RESETS ||
         id == QF_CHANGES)
@@ -550,8 +572,10 @@ slide(struct qev *ev, const struct qrange *r, void *arg)
             continue;
         /* Values are counted when the series is done, as Prometheus
          * counts them. */
-        if ((si == (size_t)-1 && output_series(ev, c, r, &si) < 0) ||
-            qmat_put(ev, c->out, si, w.t, v, c->n) < 0)
+        if (c->fold != NULL)
+            qagg_fold(ev, c->fold, r, result_labels(ev, c, r, &ls), v);
+        else if ((si == (size_t)-1 && output_series(ev, c, r, &si) < 0) ||
+                 qmat_put(ev, c->out, si, w.t, v, c->n) < 0)
             return -1;
         made++;
     }
@@ -630,6 +654,11 @@ qfunc_range_call(struct qev *ev, const struct qnode *n,
     struct call c = {0};
     int rc;
 
+    /* The offer is for this call: the arguments evaluated below do not
+     * see it. absent_over_time's answer is not its values. */
+    if (n->fn->id != QF_ABSENT_OVER_TIME)
+        c.fold = ev->fold;
+    ev->fold = NULL;
     c.n = n;
     c.marg = qparse_unparen(n->args[mi]);
     c.ts = ts;

@@ -88,6 +88,10 @@ struct qeval_ctl {
     bool (*interrupt)(void *ctx);           /* NULL: never interrupted */
     void *interrupt_ctx;
     enum qeval_stop stopped;                /* out: why it stopped */
+    /* Tests compare the two ways an aggregation of a range function is
+     * evaluated at one step (query/agg.h): true takes the general one. */
+    bool no_fold;
+    size_t folds;           /* out: aggregations that folded */
 };
 
 /* Prometheus's defaults: QEVAL_MAX_SAMPLES, QEVAL_TIMEOUT_MS, no flag. */

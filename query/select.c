@@ -61,14 +61,14 @@ cmp_selected(const void *a, const void *b)
  */
 static bool
 kept_selection(struct qev *ev, const struct qnode *n,
-               struct qcache_series **out, size_t *count)
+               struct qcache_series **out, size_t *count, bool *distinct)
 {
     const struct qcache_series *kept;
 
     if (ev->cache == NULL)
         return false;
     kept = qcache_selection(ev->cache, ev->st, ev->text + n->off, n->len,
-                            count);
+                            count, distinct);
     if (kept == NULL)
         return false;
     *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
@@ -77,12 +77,26 @@ kept_selection(struct qev *ev, const struct qnode *n,
     return true;
 }
 
-/* Each series' labels without the metric name, and their hash, for the
+static int
+cmp_hash(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Each series' labels without the metric name, and their hash, for the
  * results of range functions: once per selection kept. The name sorts
- * first in nearly every set, so the rest is the tail of its pairs. */
-static void
+ * first in nearly every set, so the rest is the tail of its pairs.
+ * Returns whether no two of those sets can be equal (no two hashes are),
+ * which is when a range function's results cannot clash.
+ */
+static bool
 name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
 {
+    uint64_t *h = arena_alloc(ev->a, (n ? n : 1) * sizeof(*h));
+
     for (size_t i = 0; i < n; i++) {
         const struct labels *ls = &sel[i].ls;
 
@@ -90,8 +104,28 @@ name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
             sel[i].noname = (struct labels){ ls->v + 1, ls->n - 1 };
         else
             qlabels_drop_name(ev, ls, &sel[i].noname);
-        sel[i].noname_hash = labels_hash(&sel[i].noname);
+        sel[i].noname_hash = h[i] = labels_hash(&sel[i].noname);
     }
+    qsort(h, n, sizeof(*h), cmp_hash);
+    for (size_t i = 1; i < n; i++)
+        if (h[i] == h[i - 1])
+            return false;
+    return true;
+}
+
+/*
+ * Whether n's series all have one metric name (an equality matcher on
+ * it), so that their labels without it are as distinct as with it: the
+ * store holds one series per label set.
+ */
+static bool
+name_pinned(const struct qnode *n)
+{
+    for (size_t i = 0; i < n->nm; i++)
+        if (n->m[i].op == STORE_EQ &&
+            strcmp(n->m[i].name, LABEL_METRIC_NAME) == 0)
+            return true;
+    return false;
 }
 
 /*
@@ -124,7 +158,8 @@ selected_labels(struct qev *ev, const uint32_t *ids, size_t n,
 
 /*
  * The series n selects into *out, ordered by their labels as Prometheus's
- * storage returns them (instant results keep that order): how many, or
+ * storage returns them (instant results keep that order), and whether
+ * their labels without the metric name are known to be distinct: 0, or
  * -1 when a regex matcher could not decide a match on some label value.
  * Such a selection could lack series or hold extra ones, so the query
  * fails, naming the matcher, rather than give a wrong answer. The regexes
@@ -133,13 +168,13 @@ selected_labels(struct qev *ev, const uint32_t *ids, size_t n,
  */
 static int
 select_series(struct qev *ev, const struct qnode *n,
-              struct qcache_series **out, size_t *count)
+              struct qcache_series **out, size_t *count, bool *distinct)
 {
     struct qeval_regex_stop stop = { ev, n };
     uint32_t *ids = NULL;
     size_t *before, nids, i;
 
-    if (kept_selection(ev, n, out, count))
+    if (kept_selection(ev, n, out, count, distinct))
         return 0;
     before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
     for (i = 0; i < n->nm; i++) {
@@ -168,10 +203,11 @@ select_series(struct qev *ev, const struct qnode *n,
     selected_labels(ev, ids, nids, *out);
     free(ids);
     qsort(*out, nids, sizeof(**out), cmp_selected);
+    *distinct = name_pinned(n);
     if (ev->cache != NULL) {
-        name_dropped(ev, *out, nids);
+        *distinct = name_dropped(ev, *out, nids) || *distinct;
         qcache_keep_selection(ev->cache, ev->st, ev->text + n->off, n->len,
-                              *out, nids);
+                              *out, nids, *distinct);
     }
     return 0;
 }
@@ -231,8 +267,9 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
     struct qcache_series *sel;
     size_t nsel, k, ns;
     int64_t lo_t, hi_t;
+    bool distinct;
 
-    if (select_series(ev, n, &sel, &nsel) < 0)
+    if (select_series(ev, n, &sel, &nsel, &distinct) < 0)
         return -1;
     effective_span(ev, n, ts, &lo_t, &hi_t);
     for (k = 0; k < nsel; k++) {
@@ -279,7 +316,7 @@ each_of_selector(struct qev *ev, const struct qnode *n,
     int64_t lo_t, hi_t;
     struct qrange r;
 
-    if (select_series(ev, n, &sel, &nsel) < 0)
+    if (select_series(ev, n, &sel, &nsel, &r.distinct) < 0)
         return -1;
     effective_span(ev, n, ts, &lo_t, &hi_t);
     for (k = 0; k < nsel; k++) {
@@ -289,6 +326,7 @@ each_of_selector(struct qev *ev, const struct qnode *n,
         if (qeval_work(ev, n, got) < 0)
             return -1;
         r.ls = sel[k].ls;
+        r.idx = k;
         r.noname = ev->cache != NULL ? &sel[k].noname : NULL;
         r.noname_hash = sel[k].noname_hash;
         /* Never NULL, so that windows may offset it even when empty. */
@@ -364,6 +402,8 @@ each_of_subquery(struct qev *ev, const struct qnode *n,
     for (i = 0; i < m.n && rc == 0; i++) {
         r.ls = m.s[i].ls;
         r.noname = NULL;
+        r.distinct = false;
+        r.idx = i;
         r.s = m.s[i].pts != NULL ? m.s[i].pts : &no_sample;
         r.n = m.s[i].n;
         if (qeval_check(ev, n) < 0 || fn(ev, &r, arg) < 0)
