@@ -9,7 +9,10 @@
  * scratch buffer (it makes room for a whole chunk), and an entry keeps
  * room for about what it holds, as its reads come and go by a sample or
  * two per refresh. Selections: a short list by
- * selector text, each valid for one series generation of the store.
+ * selector text, each valid for one series generation of the store; one
+ * may be under way, built step by step across the query's slices (its
+ * labels, then a merge sort two runs at a time), so that a key waits
+ * only for a step.
  * Results: a short list of node results, each copied whole (label
  * strings too, as they may live in another query) into one arena, each
  * valid for one store version (for a frame-only evaluation, for the
@@ -17,6 +20,7 @@
  */
 #include "query/cache.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +55,29 @@ struct kept {
     size_t n;
 };
 
+/*
+ * A selection under way (cache.h). Its steps, in order: the series'
+ * labels, appended to one block of pairs (their places in it are
+ * offsets until the block stops growing), each with the hash of its
+ * labels without the metric name; then the pointers into the block;
+ * then a bottom-up merge sort of the series by labels, a merge of two
+ * runs at a time; then the sorted copy that is kept.
+ */
+struct qcache_build {
+    uint32_t *ids;              /* the series chosen, NULL before */
+    size_t n;
+    size_t built;               /* series whose labels are read */
+    struct qcache_series *s;    /* in id order */
+    size_t *off;                /* each one's first pair in pairs */
+    struct label *pairs;
+    size_t npairs, cap;
+    size_t extra;               /* pairs of noname sets not a tail */
+    struct label *scratch;      /* one set without its metric name */
+    size_t scratchcap;
+    uint32_t *order, *tmp;      /* the sort's; NULL before it */
+    size_t width, at;           /* runs of width are sorted; merging at */
+};
+
 /* A selector's series, while the store's series generation stands. */
 struct kept_sel {
     char *text;
@@ -61,6 +88,7 @@ struct kept_sel {
     size_t n;
     struct label *names;        /* the label pairs, in one block */
     size_t nnames;
+    struct qcache_build *b;     /* not NULL while it is being built */
 };
 
 struct qcache {
@@ -103,6 +131,21 @@ forget_results(struct qcache *c)
 }
 
 static void
+free_build(struct qcache_build *b)
+{
+    if (b == NULL)
+        return;
+    free(b->ids);
+    free(b->s);
+    free(b->off);
+    free(b->pairs);
+    free(b->scratch);
+    free(b->order);
+    free(b->tmp);
+    free(b);
+}
+
+static void
 drop_selection(struct qcache *c, struct kept_sel *k)
 {
     c->bytes -= k->len + k->n * sizeof(*k->s) +
@@ -110,6 +153,7 @@ drop_selection(struct qcache *c, struct kept_sel *k)
     free(k->text);
     free(k->s);
     free(k->names);
+    free_build(k->b);
 }
 
 static void
@@ -382,7 +426,7 @@ qcache_selection(struct qcache *c, const struct store *st, const char *text,
     for (size_t i = 0; i < c->nsel; i++) {
         struct kept_sel *k = &c->sel[i];
 
-        if (k->gen == gen && k->len == len &&
+        if (k->b == NULL && k->gen == gen && k->len == len &&
             memcmp(k->text, text, len) == 0) {
             k->used = c->frame;
             *n = k->n;
@@ -411,6 +455,29 @@ copy_pairs(struct labels *in, struct label **at)
     *at += in->n;
 }
 
+/* A new entry in the list of selections for text, empty. */
+static struct kept_sel *
+new_selection(struct qcache *c, const struct store *st, const char *text,
+              size_t len)
+{
+    struct kept_sel *k;
+
+    if (c->nsel == c->capsel) {
+        c->capsel = c->capsel ? c->capsel * 2 : 16;
+        c->sel = xreallocarray(c->sel, c->capsel, sizeof(*c->sel));
+    }
+    k = &c->sel[c->nsel++];
+    memset(k, 0, sizeof(*k));
+    k->text = xmalloc(len + 1);
+    memcpy(k->text, text, len);
+    k->text[len] = '\0';
+    k->len = len;
+    k->gen = store_series_gen(st);
+    k->used = c->frame;
+    c->bytes += len;
+    return k;
+}
+
 /*
  * The store builds label pairs into each reader's own array, so the
  * cache copies them with the selection: each series' pairs, and its
@@ -427,17 +494,7 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
     check(c, st);
     if (c->bytes >= c->max_bytes)
         return;
-    if (c->nsel == c->capsel) {
-        c->capsel = c->capsel ? c->capsel * 2 : 16;
-        c->sel = xreallocarray(c->sel, c->capsel, sizeof(*c->sel));
-    }
-    k = &c->sel[c->nsel++];
-    k->text = xmalloc(len + 1);
-    memcpy(k->text, text, len);
-    k->text[len] = '\0';
-    k->len = len;
-    k->gen = store_series_gen(st);
-    k->used = c->frame;
+    k = new_selection(c, st, text, len);
     k->n = n;
     k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
     if (n > 0)
@@ -457,7 +514,222 @@ qcache_keep_selection(struct qcache *c, const struct store *st,
         else
             copy_pairs(&k->s[i].noname, &at);
     }
-    c->bytes += len + n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+    c->bytes += n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+}
+
+/* The kept selection b belongs to (a page has tens: a list does). */
+static struct kept_sel *
+build_owner(struct qcache *c, const struct qcache_build *b)
+{
+    for (size_t i = 0; i < c->nsel; i++)
+        if (c->sel[i].b == b)
+            return &c->sel[i];
+    return NULL;
+}
+
+struct qcache_build *
+qcache_build_get(struct qcache *c, const struct store *st, const char *text,
+                 size_t len)
+{
+    uint64_t gen = store_series_gen(st);
+    struct kept_sel *k;
+
+    check(c, st);
+    for (size_t i = 0; i < c->nsel; i++) {
+        k = &c->sel[i];
+        if (k->b == NULL || k->len != len || memcmp(k->text, text, len))
+            continue;
+        if (k->gen == gen) {
+            k->used = c->frame;
+            return k->b;
+        }
+        /* Of a generation gone: its labels may be too. */
+        drop_selection(c, k);
+        c->sel[i] = c->sel[--c->nsel];
+        break;
+    }
+    if (c->bytes >= c->max_bytes)
+        return NULL;
+    k = new_selection(c, st, text, len);
+    k->b = xcalloc(1, sizeof(*k->b));
+    return k->b;
+}
+
+bool
+qcache_build_wants_ids(const struct qcache_build *b)
+{
+    return b->ids == NULL;
+}
+
+void
+qcache_build_take_ids(struct qcache_build *b, uint32_t *ids, size_t n)
+{
+    b->ids = ids != NULL ? ids : xmalloc(sizeof(*ids));
+    b->n = n;
+    b->s = xreallocarray(NULL, n ? n : 1, sizeof(*b->s));
+    b->off = xreallocarray(NULL, n ? n : 1, sizeof(*b->off));
+}
+
+/*
+ * The labels of series i without the metric name: their count and hash
+ * (where they lie is known once the block stops growing). The name
+ * sorts first in nearly every set, so they are its tail; otherwise they
+ * are copied after the block in the end (b->extra).
+ */
+static void
+without_name(struct qcache_build *b, size_t i)
+{
+    struct qcache_series *x = &b->s[i];
+    struct labels ls = { b->pairs + b->off[i], x->ls.n };
+    size_t k = 0;
+
+    if (ls.n == 0 || strcmp(ls.v[0].name, LABEL_METRIC_NAME) == 0) {
+        x->noname = (struct labels){ ls.n ? ls.v + 1 : ls.v,
+                                     ls.n ? ls.n - 1 : 0 };
+        x->noname_hash = labels_hash(&x->noname);
+        return;
+    }
+    if (b->scratchcap < ls.n) {
+        b->scratchcap = ls.n;
+        b->scratch = xreallocarray(b->scratch, ls.n, sizeof(*b->scratch));
+    }
+    for (size_t j = 0; j < ls.n; j++)
+        if (strcmp(ls.v[j].name, LABEL_METRIC_NAME) != 0)
+            b->scratch[k++] = ls.v[j];
+    x->noname = (struct labels){ b->scratch, k };
+    x->noname_hash = labels_hash(&x->noname);
+    b->extra += k;
+}
+
+/* The next series' labels, a batch at a time; -1 when work stops it. */
+static int
+build_labels(struct qcache_build *b, const struct store *st,
+             qcache_work_fn work, void *ctx)
+{
+    while (b->built < b->n) {
+        size_t end = b->built + 256 < b->n ? b->built + 256 : b->n;
+        size_t pairs = b->npairs;
+
+        for (; b->built < end; b->built++) {
+            size_t i = b->built;
+
+            b->s[i].id = b->ids[i];
+            b->off[i] = b->npairs;
+            b->s[i].ls.n = store_series_labels(st, b->ids[i], &b->pairs,
+                                               &b->cap, b->npairs);
+            b->npairs += b->s[i].ls.n;
+            without_name(b, i);
+        }
+        if (work(ctx, 256 + b->npairs - pairs) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The block stopped growing: the labels point into it, the noname sets
+ * that are no tail into its end; then the sort can begin. */
+static void
+build_pointers(struct qcache_build *b)
+{
+    size_t at = b->npairs;
+
+    b->pairs = xreallocarray(b->pairs, b->npairs + b->extra + 1,
+                             sizeof(*b->pairs));
+    for (size_t i = 0; i < b->n; i++) {
+        struct qcache_series *x = &b->s[i];
+
+        x->ls.v = b->pairs + b->off[i];
+        if (x->ls.n == 0 ||
+            strcmp(x->ls.v[0].name, LABEL_METRIC_NAME) == 0) {
+            x->noname.v = x->ls.v + (x->ls.n - x->noname.n);
+            continue;
+        }
+        x->noname.v = b->pairs + at;
+        for (size_t j = 0; j < x->ls.n; j++)
+            if (strcmp(x->ls.v[j].name, LABEL_METRIC_NAME) != 0)
+                b->pairs[at++] = x->ls.v[j];
+    }
+    free(b->off);
+    b->off = NULL;
+    b->order = xreallocarray(NULL, b->n ? b->n : 1, sizeof(*b->order));
+    b->tmp = xreallocarray(NULL, b->n ? b->n : 1, sizeof(*b->tmp));
+    for (size_t i = 0; i < b->n; i++)
+        b->order[i] = (uint32_t)i;
+    b->width = 1;
+    b->at = 0;
+}
+
+/* Merges the runs order[lo, mid) and order[mid, hi) into tmp[lo, hi). */
+static void
+merge_runs(struct qcache_build *b, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, k = lo;
+
+    while (i < mid && j < hi) {
+        if (labels_cmp(&b->s[b->order[j]].ls, &b->s[b->order[i]].ls) < 0)
+            b->tmp[k++] = b->order[j++];
+        else
+            b->tmp[k++] = b->order[i++];
+    }
+    while (i < mid)
+        b->tmp[k++] = b->order[i++];
+    while (j < hi)
+        b->tmp[k++] = b->order[j++];
+}
+
+/* The sort, two runs at a time; -1 when work stops it. Each pass
+ * merges runs of width into runs of twice that in tmp, then swaps. */
+static int
+build_sort(struct qcache_build *b, qcache_work_fn work, void *ctx)
+{
+    while (b->width < b->n) {
+        size_t lo = b->at, w = b->width;
+        size_t mid = lo + w < b->n ? lo + w : b->n;
+        size_t hi = mid + w < b->n ? mid + w : b->n;
+        uint32_t *t;
+
+        merge_runs(b, lo, mid, hi);
+        b->at = hi;
+        if (b->at >= b->n) {
+            t = b->order;
+            b->order = b->tmp;
+            b->tmp = t;
+            b->width *= 2;
+            b->at = 0;
+        }
+        if (work(ctx, hi - lo) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+const struct qcache_series *
+qcache_build_run(struct qcache *c, struct qcache_build *b,
+                 const struct store *st, qcache_work_fn work, void *ctx,
+                 size_t *n)
+{
+    struct kept_sel *k = build_owner(c, b);
+
+    assert(k != NULL);
+    if (build_labels(b, st, work, ctx) < 0)
+        return NULL;
+    if (b->order == NULL)
+        build_pointers(b);
+    if (build_sort(b, work, ctx) < 0)
+        return NULL;
+    /* Done: the series in their order, kept as a finished selection. */
+    k->s = xreallocarray(NULL, b->n ? b->n : 1, sizeof(*k->s));
+    for (size_t i = 0; i < b->n; i++)
+        k->s[i] = b->s[b->order[i]];
+    k->n = b->n;
+    k->names = b->pairs;
+    k->nnames = b->npairs + b->extra;
+    b->pairs = NULL;
+    free_build(b);
+    k->b = NULL;
+    c->bytes += k->n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+    *n = k->n;
+    return k->s;
 }
 
 /* A new entry for id reading from mint; NULL when the cache is full. */

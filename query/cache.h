@@ -35,6 +35,7 @@
 #ifndef QUERY_CACHE_H
 #define QUERY_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,45 @@ const struct qcache_series *qcache_selection(struct qcache *c,
 void qcache_keep_selection(struct qcache *c, const struct store *st,
                            const char *text, size_t len,
                            const struct qcache_series *sel, size_t n);
+/*
+ * A selection built in steps. At a million series one selector picks
+ * tens of thousands of series, and building their labels and sorting
+ * them takes tens of milliseconds, while a key may be waiting. So the
+ * cache builds a selection step by step, calling the caller's work
+ * function after each (a safe point of the query, which may stop it);
+ * the build stays in the cache, and the query, asked again, takes it up
+ * where it stopped instead of starting over. A build belongs to one
+ * series generation and goes as a kept selection goes; finished, it is
+ * kept as qcache_keep_selection keeps one.
+ */
+struct qcache_build;
+/* How much work was done since the last call (about one unit per
+ * series or pair of labels looked at); -1 stops the build. */
+typedef int (*qcache_work_fn)(void *ctx, size_t units);
+/*
+ * The build of text's selection for st's series generation now, begun
+ * if there is none (its series not yet chosen); NULL when the cache is
+ * full. Valid until the next qcache_frame, qcache_clear or build.
+ */
+struct qcache_build *qcache_build_get(struct qcache *c,
+                                      const struct store *st,
+                                      const char *text, size_t len);
+/* Whether b's series are still to be chosen (qcache_build_take_ids). */
+bool qcache_build_wants_ids(const struct qcache_build *b);
+/* Gives b its series: ids[0..n), ascending, malloc'd; b takes them. */
+void qcache_build_take_ids(struct qcache_build *b, uint32_t *ids,
+                           size_t n);
+/*
+ * Takes b on from where it stopped: each series' labels (and those
+ * without the metric name, and their hash), then their order. Returns
+ * the finished selection as qcache_selection does (b is then gone), or
+ * NULL when work stopped it (b is kept, its steps done so far too).
+ */
+const struct qcache_series *qcache_build_run(struct qcache *c,
+                                             struct qcache_build *b,
+                                             const struct store *st,
+                                             qcache_work_fn work,
+                                             void *ctx, size_t *n);
 /*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not

@@ -8,6 +8,7 @@
  */
 #include "query/select.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,55 +124,122 @@ selected_labels(struct qev *ev, const uint32_t *ids, size_t n,
 }
 
 /*
- * The series n selects into *out, ordered by their labels as Prometheus's
- * storage returns them (instant results keep that order): how many, or
- * -1 when a regex matcher could not decide a match on some label value.
- * Such a selection could lack series or hold extra ones, so the query
- * fails, naming the matcher, rather than give a wrong answer. The regexes
- * look at the query's deadline and stop flag while they match, so a slow
- * one ends the query with the timeout or cancellation like any other work.
+ * The ids of the series n selects, ascending (malloc'd, *ids NULL when
+ * none): how many, or -1 when a regex matcher could not decide a match
+ * on some label value. Such a selection could lack series or hold extra
+ * ones, so the query fails, naming the matcher, rather than give a wrong
+ * answer. The regexes look at the query's deadline and stop flag while
+ * they match, so a slow one ends the query with the timeout or
+ * cancellation like any other work.
  */
-static int
-select_series(struct qev *ev, const struct qnode *n,
-              struct qcache_series **out, size_t *count)
+static ptrdiff_t
+select_ids(struct qev *ev, const struct qnode *n, uint32_t **ids)
 {
     struct qeval_regex_stop stop = { ev, n };
-    uint32_t *ids = NULL;
     size_t *before, nids, i;
 
-    if (kept_selection(ev, n, out, count))
-        return 0;
+    *ids = NULL;
     before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
     for (i = 0; i < n->nm; i++) {
         before[i] = qmatch_undecided(&n->m[i], 1);
         if (n->m[i].re != NULL)
             regex_set_stop(n->m[i].re, qeval_regex_stop, &stop);
     }
-    nids = store_select(ev->st, n->m, n->nm, &ids);
+    nids = store_select(ev->st, n->m, n->nm, ids);
     for (i = 0; i < n->nm; i++)
         if (n->m[i].re != NULL)
             regex_set_stop(n->m[i].re, NULL, NULL);
     if (ev->ctl->stopped != QEVAL_DONE) {
-        free(ids);
+        free(*ids);
         return -1;
     }
     for (i = 0; i < n->nm; i++) {
         if (qmatch_undecided(&n->m[i], 1) != before[i]) {
-            free(ids);
+            free(*ids);
             return qeval_fail(ev, n, "%s%s\"%s\": %s", n->m[i].name,
                               n->m[i].op == STORE_RE ? "=~" : "!~",
                               n->m[i].value, QMATCH_UNDECIDED_MSG);
         }
     }
-    *count = nids;
-    *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
-    selected_labels(ev, ids, nids, *out);
+    return (ptrdiff_t)nids;
+}
+
+/* The cache's build calls in at the query's safe points. */
+struct build_work {
+    struct qev *ev;
+    const struct qnode *n;
+};
+
+static int
+build_work(void *ctx, size_t units)
+{
+    struct build_work *w = ctx;
+
+    return qeval_work(w->ev, w->n, units);
+}
+
+/*
+ * A selection built in the frame cache (query/cache.h): a query stopped
+ * while it is built (a key waits) leaves it there, and takes it up where
+ * it stopped when asked again. False when the cache is full.
+ */
+static bool
+built_selection(struct qev *ev, const struct qnode *n,
+                struct qcache_series **out, size_t *count, int *rc)
+{
+    struct build_work w = { ev, n };
+    const struct qcache_series *sel;
+    struct qcache_build *b;
+    uint32_t *ids;
+    ptrdiff_t nids;
+
+    b = qcache_build_get(ev->cache, ev->st, ev->text + n->off, n->len);
+    if (b == NULL)
+        return false;
+    *rc = -1;
+    if (qcache_build_wants_ids(b)) {
+        if ((nids = select_ids(ev, n, &ids)) < 0)
+            return true;
+        qcache_build_take_ids(b, ids, (size_t)nids);
+    }
+    sel = qcache_build_run(ev->cache, b, ev->st, build_work, &w, count);
+    if (sel == NULL)
+        return true;
+    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
+    if (*count > 0)
+        memcpy(*out, sel, *count * sizeof(**out));
+    *rc = 0;
+    return true;
+}
+
+/*
+ * The series n selects into *out, ordered by their labels as Prometheus's
+ * storage returns them (instant results keep that order): how many, or
+ * -1 (select_ids says when).
+ */
+static int
+select_series(struct qev *ev, const struct qnode *n,
+              struct qcache_series **out, size_t *count)
+{
+    uint32_t *ids;
+    ptrdiff_t nids;
+    int rc;
+
+    if (kept_selection(ev, n, out, count))
+        return 0;
+    if (ev->cache != NULL && built_selection(ev, n, out, count, &rc))
+        return rc;
+    if ((nids = select_ids(ev, n, &ids)) < 0)
+        return -1;
+    *count = (size_t)nids;
+    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
+    selected_labels(ev, ids, *count, *out);
     free(ids);
-    qsort(*out, nids, sizeof(**out), cmp_selected);
+    qsort(*out, *count, sizeof(**out), cmp_selected);
     if (ev->cache != NULL) {
-        name_dropped(ev, *out, nids);
+        name_dropped(ev, *out, *count);
         qcache_keep_selection(ev->cache, ev->st, ev->text + n->off, n->len,
-                              *out, nids);
+                              *out, *count);
     }
     return 0;
 }
