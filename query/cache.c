@@ -105,6 +105,7 @@ struct qcache {
     struct sample *scratch;     /* what the store decodes, before it is
                                    copied into its entry */
     size_t scratchcap;
+    size_t decoded;             /* by the last read */
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
@@ -763,12 +764,13 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     struct entry *e;
     size_t lo, hi, got;
 
+    c->decoded = 0;
     if (mint > maxt)
         return 0;
     check(c, st);
     e = lookup(c, id);
     if (e == NULL && (e = add(c, id, mint)) == NULL)
-        return store_read(st, id, mint, maxt, buf, cap);
+        return c->decoded = store_read(st, id, mint, maxt, buf, cap);
     c->next = (size_t)(e - c->e) + 1;
     if (mint < e->mint) {
         /* Older than it holds: decode the series from there again. */
@@ -780,6 +782,7 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
          * scratch buffer and keep only what came. */
         got = store_read_on(st, id, &e->cur, e->mint, &c->scratch,
                             &c->scratchcap, 0);
+        c->decoded = got;
         if (e->n + got > e->cap)
             set_cap(c, e, room_for(e->n + got));
         if (got > 0)
@@ -800,6 +803,12 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     if (hi > lo)
         memcpy(*buf, e->s + lo, (hi - lo) * sizeof(**buf));
     return hi - lo;
+}
+
+size_t
+qcache_decoded(const struct qcache *c)
+{
+    return c->decoded;
 }
 
 /*

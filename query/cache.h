@@ -71,7 +71,8 @@ struct qcache_series {
  * The series a selector (its text) chose in st, sorted by labels, as
  * kept by qcache_keep_selection while st's series generation has not
  * moved (store_series_gen); NULL when none is kept. The array stays
- * valid until the next call on c.
+ * valid until the next qcache_frame or qcache_clear, or a call on c with
+ * another store: an evaluation reads it in place while it runs.
  */
 const struct qcache_series *qcache_selection(struct qcache *c,
                                              const struct store *st,
@@ -129,5 +130,11 @@ const struct qcache_series *qcache_build_run(struct qcache *c,
 size_t qcache_read(struct qcache *c, const struct store *st, uint32_t id,
                    int64_t mint, int64_t maxt, struct sample **buf,
                    size_t *cap);
+/*
+ * How many samples the last qcache_read decoded from the store: 0 when
+ * the cache held them all, a whole window when it held none (a series
+ * not read lately). A reader counts them as work besides those it got.
+ */
+size_t qcache_decoded(const struct qcache *c);
 
 #endif

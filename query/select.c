@@ -57,25 +57,19 @@ cmp_selected(const void *a, const void *b)
 /*
  * A dashboard selects with the same selectors frame after frame: its
  * cache keeps each selection, sorted, until a series is created or gc
- * runs (query/cache.h), and a copy is taken here. False when it holds
- * none.
+ * runs (query/cache.h), and the evaluation reads it there: a copy of
+ * one of 36,000 series took a millisecond, once per query and part of a
+ * refresh that used it. False when it holds none.
  */
 static bool
 kept_selection(struct qev *ev, const struct qnode *n,
-               struct qcache_series **out, size_t *count)
+               const struct qcache_series **out, size_t *count)
 {
-    const struct qcache_series *kept;
-
     if (ev->cache == NULL)
         return false;
-    kept = qcache_selection(ev->cache, ev->st, ev->text + n->off, n->len,
+    *out = qcache_selection(ev->cache, ev->st, ev->text + n->off, n->len,
                             count);
-    if (kept == NULL)
-        return false;
-    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
-    if (*count > 0)
-        memcpy(*out, kept, *count * sizeof(**out));
-    return true;
+    return *out != NULL;
 }
 
 /* Each series' labels without the metric name, and their hash, for the
@@ -185,10 +179,9 @@ build_work(void *ctx, size_t units)
  */
 static bool
 built_selection(struct qev *ev, const struct qnode *n,
-                struct qcache_series **out, size_t *count, int *rc)
+                const struct qcache_series **out, size_t *count, int *rc)
 {
     struct build_work w = { ev, n };
-    const struct qcache_series *sel;
     struct qcache_build *b;
     uint32_t *ids;
     ptrdiff_t nids;
@@ -202,13 +195,9 @@ built_selection(struct qev *ev, const struct qnode *n,
             return true;
         qcache_build_take_ids(b, ids, (size_t)nids);
     }
-    sel = qcache_build_run(ev->cache, b, ev->st, build_work, &w, count);
-    if (sel == NULL)
-        return true;
-    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
-    if (*count > 0)
-        memcpy(*out, sel, *count * sizeof(**out));
-    *rc = 0;
+    *out = qcache_build_run(ev->cache, b, ev->st, build_work, &w, count);
+    if (*out != NULL)
+        *rc = 0;
     return true;
 }
 
@@ -219,8 +208,9 @@ built_selection(struct qev *ev, const struct qnode *n,
  */
 static int
 select_series(struct qev *ev, const struct qnode *n,
-              struct qcache_series **out, size_t *count)
+              const struct qcache_series **out, size_t *count)
 {
+    struct qcache_series *sel;
     uint32_t *ids;
     ptrdiff_t nids;
     int rc;
@@ -232,30 +222,42 @@ select_series(struct qev *ev, const struct qnode *n,
     if ((nids = select_ids(ev, n, &ids)) < 0)
         return -1;
     *count = (size_t)nids;
-    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
-    selected_labels(ev, ids, *count, *out);
+    sel = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(*sel));
+    selected_labels(ev, ids, *count, sel);
     free(ids);
-    qsort(*out, *count, sizeof(**out), cmp_selected);
+    qsort(sel, *count, sizeof(*sel), cmp_selected);
     if (ev->cache != NULL) {
-        name_dropped(ev, *out, *count);
+        name_dropped(ev, sel, *count);
         qcache_keep_selection(ev->cache, ev->st, ev->text + n->off, n->len,
-                              *out, *count);
+                              sel, *count);
     }
+    *out = sel;
     return 0;
 }
 
 /*
  * Reads one series' samples in [mint, maxt] into ev->buf, a scratch
  * buffer: Prometheus streams them through an iterator and counts only
- * what it keeps, so they are not held here either.
+ * what it keeps, so they are not held here either. *work is what the
+ * read cost, in samples: those it got and those the cache decoded to
+ * get them (a whole window for a series it did not hold), so that the
+ * safe points come as often when the cache is cold.
  */
 static size_t
-read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
+read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt,
+            size_t *work)
 {
-    if (ev->cache != NULL)
-        return qcache_read(ev->cache, ev->st, id, mint, maxt, &ev->buf,
-                           &ev->bufcap);
-    return store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+    size_t n;
+
+    if (ev->cache == NULL) {
+        n = store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+        *work = n;
+        return n;
+    }
+    n = qcache_read(ev->cache, ev->st, id, mint, maxt, &ev->buf,
+                    &ev->bufcap);
+    *work = n + qcache_decoded(ev->cache);
+    return n;
 }
 
 /* One series of an instant selector: per step its newest live sample. */
@@ -296,8 +298,8 @@ int
 qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                bool timestamps, struct qmat *out)
 {
-    struct qcache_series *sel;
-    size_t nsel, k, ns;
+    const struct qcache_series *sel;
+    size_t nsel, k, ns, work;
     int64_t lo_t, hi_t;
 
     if (select_series(ev, n, &sel, &nsel) < 0)
@@ -309,8 +311,8 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
         /* One read covers every step: from the first step's lookback
          * window to the last step. */
         ns = read_series(ev, sel[k].id, qtime_sub(lo_t, QEVAL_LOOKBACK_MS),
-                         hi_t);
-        if (qeval_work(ev, n, ns + ts->n) < 0)
+                         hi_t, &work);
+        if (qeval_work(ev, n, work + ts->n) < 0)
             return -1;
         if (ns > 0 && select_steps(ev, n, ts, ns,
                                    qmat_series(ev, out, &sel[k].ls),
@@ -342,8 +344,8 @@ __attribute__((noinline)) static int
 each_of_selector(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
-    struct qcache_series *sel;
-    size_t nsel, k, got;
+    const struct qcache_series *sel;
+    size_t nsel, k, got, work;
     int64_t lo_t, hi_t;
     struct qrange r;
 
@@ -353,8 +355,9 @@ each_of_selector(struct qev *ev, const struct qnode *n,
     for (k = 0; k < nsel; k++) {
         if (qeval_check(ev, n) < 0)
             return -1;
-        got = read_series(ev, sel[k].id, qtime_sub(lo_t, n->range), hi_t);
-        if (qeval_work(ev, n, got) < 0)
+        got = read_series(ev, sel[k].id, qtime_sub(lo_t, n->range), hi_t,
+                          &work);
+        if (qeval_work(ev, n, work) < 0)
             return -1;
         r.ls = sel[k].ls;
         r.noname = ev->cache != NULL ? &sel[k].noname : NULL;
