@@ -106,6 +106,11 @@ struct qcache {
                                    copied into its entry */
     size_t scratchcap;
     size_t decoded;             /* by the last read */
+    /* What the store changed since version since_of, as it said at
+     * version since_at (dropped_under); since_at 0: not asked. */
+    uint64_t since_of, since_at;
+    bool since_known;
+    struct store_changes since;
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
@@ -281,34 +286,49 @@ reset(struct entry *e)
 }
 
 /*
- * Brings the cache in line with what st says changed since it was last
- * checked. Appends need nothing here (each entry reads on when next
- * read). A dropped chunk holds samples no newer than changes.max_dropped,
- * and a dropped series all its samples, so an entry whose window starts
- * after that time is untouched by any drop, and its id cannot have been
- * reused; any other entry is emptied. When the store cannot say, or is
- * another store, everything goes.
+ * Notes st's version now; another store makes everything go. What the
+ * store dropped since an entry was read is looked at when the entry is
+ * read again (dropped_under), not here: scrapes land between the slices
+ * of a frame, so the version moves many times a frame, and going over
+ * every entry each time (tens of thousands at a million series) took
+ * milliseconds with no safe point, while a key waited.
  */
 static void
 check(struct qcache *c, const struct store *st)
 {
     uint64_t version = store_version(st);
-    struct store_changes ch;
 
     if (c->st == st && version == c->version)
         return;
     if (c->st != st) {
         clear_series(c);
         clear_selections(c);
-    } else if (!store_changes_since(st, c->version, &ch)) {
-        clear_series(c);
-    } else if (ch.max_dropped != INT64_MIN) {
-        for (size_t i = 0; i < c->n; i++)
-            if (c->e[i].mint <= ch.max_dropped)
-                reset(&c->e[i]);
+        c->since_at = 0;
     }
     c->st = st;
     c->version = version;
+}
+
+/*
+ * Whether a drop since e was last read may have touched it. A dropped
+ * chunk holds samples no newer than changes.max_dropped, and a dropped
+ * series all its samples, so an entry whose window starts after that
+ * time is untouched by any drop, and its id cannot have been reused;
+ * when the store can no longer say, it may have been. The entries read
+ * one after another were mostly read together last time too, at one
+ * version: the store is asked once per such run.
+ */
+static bool
+dropped_under(struct qcache *c, const struct store *st,
+              const struct entry *e)
+{
+    if (e->version != c->since_of || c->since_at != c->version) {
+        c->since_of = e->version;
+        c->since_at = c->version;
+        c->since_known = store_changes_since(st, e->version, &c->since);
+    }
+    return !c->since_known || (c->since.max_dropped != INT64_MIN &&
+                               e->mint <= c->since.max_dropped);
 }
 
 /* The index of the first sample with t >= mint. */
@@ -777,6 +797,10 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
         reset(e);
         e->mint = mint;
     }
+    /* An entry emptied (version 0) has nothing a drop could touch. */
+    if (e->version != c->version && e->version != 0 &&
+        dropped_under(c, st, e))
+        reset(e);
     if (e->version != c->version) {
         /* The store makes room for a whole chunk: decode into the
          * scratch buffer and keep only what came. */
