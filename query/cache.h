@@ -101,7 +101,8 @@ typedef int (*qcache_work_fn)(void *ctx, size_t units);
 /*
  * The build of text's selection for st's series generation now, begun
  * if there is none (its series not yet chosen); NULL when the cache is
- * full. Valid until the next qcache_frame, qcache_clear or build.
+ * full. Valid until the next qcache_frame or qcache_clear, or a call on
+ * c with another store.
  */
 struct qcache_build *qcache_build_get(struct qcache *c,
                                       const struct store *st,
