@@ -16,9 +16,15 @@
 /*
  * The clock is read once this much work (roughly: samples looked at)
  * was done since it last was: often enough to stop within a fraction of
- * a second, rarely enough to cost nothing.
+ * a second, rarely enough to cost nothing. With an interrupt hook a key
+ * is waiting on it, and a unit can cost a microsecond (a sample decoded
+ * from a chunk nobody read lately, at a million series), so the hook is
+ * asked eight times as often: within a millisecond or so of work. The
+ * hook is cheap or limits itself (the TUI's looks at the terminal at
+ * most once a millisecond).
  */
 #define CLOCK_WORK 4096
+#define INTERRUPT_WORK 512
 
 void
 qeval_budget_start(struct qev *ev, struct qeval_ctl *ctl)
@@ -87,8 +93,11 @@ qeval_work(struct qev *ev, const struct qnode *n, size_t units)
         return -1;
     if (ev->ctl->cancel != NULL && *ev->ctl->cancel != 0)
         return qeval_stop(ev, n, QEVAL_CANCELED);
-    if ((ev->deadline == 0 && ev->ctl->interrupt == NULL)
-        || (ev->work += units) < CLOCK_WORK)
+    if (ev->deadline == 0 && ev->ctl->interrupt == NULL)
+        return 0;
+    ev->work += units;
+    if (ev->work < (ev->ctl->interrupt != NULL ? INTERRUPT_WORK
+                                               : CLOCK_WORK))
         return 0;
     ev->work = 0;
     if (ev->deadline != 0 && time_mono_s() > ev->deadline)

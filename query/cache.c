@@ -10,7 +10,10 @@
  * room for about what it holds, as its reads come and go by a sample or
  * two per refresh. Selections: a short list by
  * selector text, each valid for one series generation of the store,
- * each with the few ways aggregations group its series.
+ * each with the few ways aggregations group its series; one may be
+ * under way, built step by step across the query's slices (its labels,
+ * then a merge sort two runs at a time), so that a key waits only for a
+ * step.
  * Results: a short list of node results, each copied whole (label
  * strings too, as they may live in another query) into one arena, each
  * valid for one store version (for a frame-only evaluation, for the
@@ -18,6 +21,7 @@
  */
 #include "query/cache.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +69,29 @@ struct kept_groups {
     size_t npairs;
 };
 
+/*
+ * A selection under way (cache.h). Its steps, in order: the series'
+ * labels, appended to one block of pairs (their places in it are
+ * offsets until the block stops growing), each with the hash of its
+ * labels without the metric name; then the pointers into the block;
+ * then a bottom-up merge sort of the series by labels, a merge of two
+ * runs at a time; then the sorted copy that is kept.
+ */
+struct qcache_build {
+    uint32_t *ids;              /* the series chosen, NULL before */
+    size_t n;
+    size_t built;               /* series whose labels are read */
+    struct qcache_series *s;    /* in id order */
+    size_t *off;                /* each one's first pair in pairs */
+    struct label *pairs;
+    size_t npairs, cap;
+    size_t extra;               /* pairs of noname sets not a tail */
+    struct label *scratch;      /* one set without its metric name */
+    size_t scratchcap;
+    uint32_t *order, *tmp;      /* the sort's; NULL before it */
+    size_t width, at;           /* runs of width are sorted; merging at */
+};
+
 /* A selector's series, while the store's series generation stands. */
 struct kept_sel {
     char *text;
@@ -78,6 +105,7 @@ struct kept_sel {
     size_t nby;
     struct label *names;        /* the label pairs, in one block */
     size_t nnames;
+    struct qcache_build *b;     /* not NULL while it is being built */
 };
 
 struct qcache {
@@ -94,6 +122,12 @@ struct qcache {
     struct sample *scratch;     /* what the store decodes, before it is
                                    copied into its entry */
     size_t scratchcap;
+    size_t decoded;             /* by the last read */
+    /* What the store changed since version since_of, as it said at
+     * version since_at (dropped_under); since_at 0: not asked. */
+    uint64_t since_of, since_at;
+    bool since_known;
+    struct store_changes since;
     struct arena *results;      /* every kept result */
     struct kept *kept;
     size_t nkept, capkept;
@@ -132,6 +166,21 @@ drop_groups(struct qcache *c, struct kept_groups *g)
 }
 
 static void
+free_build(struct qcache_build *b)
+{
+    if (b == NULL)
+        return;
+    free(b->ids);
+    free(b->s);
+    free(b->off);
+    free(b->pairs);
+    free(b->scratch);
+    free(b->order);
+    free(b->tmp);
+    free(b);
+}
+
+static void
 drop_selection(struct qcache *c, struct kept_sel *k)
 {
     for (size_t i = 0; i < k->nby; i++)
@@ -142,6 +191,7 @@ drop_selection(struct qcache *c, struct kept_sel *k)
     free(k->text);
     free(k->s);
     free(k->names);
+    free_build(k->b);
 }
 
 static void
@@ -268,34 +318,49 @@ reset(struct entry *e)
 }
 
 /*
- * Brings the cache in line with what st says changed since it was last
- * checked. Appends need nothing here (each entry reads on when next
- * read). A dropped chunk holds samples no newer than changes.max_dropped,
- * and a dropped series all its samples, so an entry whose window starts
- * after that time is untouched by any drop, and its id cannot have been
- * reused; any other entry is emptied. When the store cannot say, or is
- * another store, everything goes.
+ * Notes st's version now; another store makes everything go. What the
+ * store dropped since an entry was read is looked at when the entry is
+ * read again (dropped_under), not here: scrapes land between the slices
+ * of a frame, so the version moves many times a frame, and going over
+ * every entry each time (tens of thousands at a million series) took
+ * milliseconds with no safe point, while a key waited.
  */
 static void
 check(struct qcache *c, const struct store *st)
 {
     uint64_t version = store_version(st);
-    struct store_changes ch;
 
     if (c->st == st && version == c->version)
         return;
     if (c->st != st) {
         clear_series(c);
         clear_selections(c);
-    } else if (!store_changes_since(st, c->version, &ch)) {
-        clear_series(c);
-    } else if (ch.max_dropped != INT64_MIN) {
-        for (size_t i = 0; i < c->n; i++)
-            if (c->e[i].mint <= ch.max_dropped)
-                reset(&c->e[i]);
+        c->since_at = 0;
     }
     c->st = st;
     c->version = version;
+}
+
+/*
+ * Whether a drop since e was last read may have touched it. A dropped
+ * chunk holds samples no newer than changes.max_dropped, and a dropped
+ * series all its samples, so an entry whose window starts after that
+ * time is untouched by any drop, and its id cannot have been reused;
+ * when the store can no longer say, it may have been. The entries read
+ * one after another were mostly read together last time too, at one
+ * version: the store is asked once per such run.
+ */
+static bool
+dropped_under(struct qcache *c, const struct store *st,
+              const struct entry *e)
+{
+    if (e->version != c->since_of || c->since_at != c->version) {
+        c->since_of = e->version;
+        c->since_at = c->version;
+        c->since_known = store_changes_since(st, e->version, &c->since);
+    }
+    return !c->since_known || (c->since.max_dropped != INT64_MIN &&
+                               e->mint <= c->since.max_dropped);
 }
 
 /* The index of the first sample with t >= mint. */
@@ -430,7 +495,7 @@ find_selection(struct qcache *c, const struct store *st, const char *text,
     for (size_t i = 0; i < c->nsel; i++) {
         struct kept_sel *k = &c->sel[i];
 
-        if (k->gen == gen && k->len == len &&
+        if (k->b == NULL && k->gen == gen && k->len == len &&
             memcmp(k->text, text, len) == 0)
             return k;
     }
@@ -451,15 +516,6 @@ qcache_selection(struct qcache *c, const struct store *st, const char *text,
     return k->s;
 }
 
-/* Whether sel's noname pairs are the tail of its pairs (the metric name
- * sorts first, or it has none), so one copy serves both. */
-static bool
-noname_is_tail(const struct qcache_series *sel)
-{
-    return sel->noname.n <= sel->ls.n
-           && sel->noname.v == sel->ls.v + (sel->ls.n - sel->noname.n);
-}
-
 /* Copies in's pairs to *at, moving *at past them. */
 static void
 copy_pairs(struct labels *in, struct label **at)
@@ -471,56 +527,274 @@ copy_pairs(struct labels *in, struct label **at)
 }
 
 /*
- * The store builds label pairs into each reader's own array, so the
- * cache copies them with the selection: each series' pairs, and its
- * noname pairs where they are not their tail.
+ * Whether no two of s[0..n)'s noname sets are equal, told by their
+ * hashes in an open-addressed table of twice n slots (a hash with its
+ * low bit set, so 0 marks a free slot): one pass, without a sort, as it
+ * runs in one piece when a build ends. Two sets whose hashes collide
+ * count as equal, which only costs a folded aggregation its fold.
  */
-void
-qcache_keep_selection(struct qcache *c, const struct store *st,
-                      const char *text, size_t len,
-                      const struct qcache_series *sel, size_t n,
-                      bool distinct)
+static bool
+hashes_distinct(const struct qcache_series *s, size_t n)
+{
+    size_t size = 16, mask;
+    uint64_t *slot;
+    bool distinct = true;
+
+    while (size < 2 * n)
+        size *= 2;
+    mask = size - 1;
+    slot = xcalloc(size, sizeof(*slot));
+    for (size_t i = 0; i < n && distinct; i++) {
+        uint64_t h = s[i].noname_hash | 1;
+        size_t j = (size_t)(h >> 1) & mask;
+
+        while (slot[j] != 0 && slot[j] != h)
+            j = (j + 1) & mask;
+        distinct = slot[j] == 0;
+        slot[j] = h;
+    }
+    free(slot);
+    return distinct;
+}
+
+/* A new entry in the list of selections for text, empty. */
+static struct kept_sel *
+new_selection(struct qcache *c, const struct store *st, const char *text,
+              size_t len)
 {
     struct kept_sel *k;
-    struct label *at;
 
-    check(c, st);
-    if (c->bytes >= c->max_bytes)
-        return;
     if (c->nsel == c->capsel) {
         c->capsel = c->capsel ? c->capsel * 2 : 16;
         c->sel = xreallocarray(c->sel, c->capsel, sizeof(*c->sel));
     }
     k = &c->sel[c->nsel++];
+    memset(k, 0, sizeof(*k));
     k->text = xmalloc(len + 1);
     memcpy(k->text, text, len);
     k->text[len] = '\0';
     k->len = len;
     k->gen = store_series_gen(st);
     k->used = c->frame;
-    k->n = n;
-    k->distinct = distinct;
-    k->by = NULL;
-    k->nby = 0;
-    k->s = xreallocarray(NULL, n ? n : 1, sizeof(*k->s));
-    if (n > 0)
-        memcpy(k->s, sel, n * sizeof(*sel));
-    k->nnames = 0;
-    for (size_t i = 0; i < n; i++)
-        k->nnames += sel[i].ls.n + (noname_is_tail(&sel[i])
-                                    ? 0 : sel[i].noname.n);
-    k->names = xreallocarray(NULL, k->nnames ? k->nnames : 1,
-                             sizeof(*k->names));
-    at = k->names;
-    for (size_t i = 0; i < n; i++) {
-        copy_pairs(&k->s[i].ls, &at);
-        if (noname_is_tail(&sel[i]))
-            k->s[i].noname.v = k->s[i].ls.v + (sel[i].ls.n
-                                               - sel[i].noname.n);
-        else
-            copy_pairs(&k->s[i].noname, &at);
+    c->bytes += len;
+    return k;
+}
+
+/* The kept selection b belongs to (a page has tens: a list does). */
+static struct kept_sel *
+build_owner(struct qcache *c, const struct qcache_build *b)
+{
+    for (size_t i = 0; i < c->nsel; i++)
+        if (c->sel[i].b == b)
+            return &c->sel[i];
+    return NULL;
+}
+
+struct qcache_build *
+qcache_build_get(struct qcache *c, const struct store *st, const char *text,
+                 size_t len)
+{
+    uint64_t gen = store_series_gen(st);
+    struct kept_sel *k;
+
+    check(c, st);
+    for (size_t i = 0; i < c->nsel; i++) {
+        k = &c->sel[i];
+        if (k->b == NULL || k->len != len || memcmp(k->text, text, len))
+            continue;
+        if (k->gen == gen) {
+            k->used = c->frame;
+            return k->b;
+        }
+        /* Of a generation gone: its labels may be too. */
+        drop_selection(c, k);
+        c->sel[i] = c->sel[--c->nsel];
+        break;
     }
-    c->bytes += len + n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+    if (c->bytes >= c->max_bytes)
+        return NULL;
+    k = new_selection(c, st, text, len);
+    k->b = xcalloc(1, sizeof(*k->b));
+    return k->b;
+}
+
+bool
+qcache_build_wants_ids(const struct qcache_build *b)
+{
+    return b->ids == NULL;
+}
+
+void
+qcache_build_take_ids(struct qcache_build *b, uint32_t *ids, size_t n)
+{
+    b->ids = ids != NULL ? ids : xmalloc(sizeof(*ids));
+    b->n = n;
+    b->s = xreallocarray(NULL, n ? n : 1, sizeof(*b->s));
+    b->off = xreallocarray(NULL, n ? n : 1, sizeof(*b->off));
+}
+
+/*
+ * The labels of series i without the metric name: their count and hash
+ * (where they lie is known once the block stops growing). The name
+ * sorts first in nearly every set, so they are its tail; otherwise they
+ * are copied after the block in the end (b->extra).
+ */
+static void
+without_name(struct qcache_build *b, size_t i)
+{
+    struct qcache_series *x = &b->s[i];
+    struct labels ls = { b->pairs + b->off[i], x->ls.n };
+    size_t k = 0;
+
+    if (ls.n == 0 || strcmp(ls.v[0].name, LABEL_METRIC_NAME) == 0) {
+        x->noname = (struct labels){ ls.n ? ls.v + 1 : ls.v,
+                                     ls.n ? ls.n - 1 : 0 };
+        x->noname_hash = labels_hash(&x->noname);
+        return;
+    }
+    if (b->scratchcap < ls.n) {
+        b->scratchcap = ls.n;
+        b->scratch = xreallocarray(b->scratch, ls.n, sizeof(*b->scratch));
+    }
+    for (size_t j = 0; j < ls.n; j++)
+        if (strcmp(ls.v[j].name, LABEL_METRIC_NAME) != 0)
+            b->scratch[k++] = ls.v[j];
+    x->noname = (struct labels){ b->scratch, k };
+    x->noname_hash = labels_hash(&x->noname);
+    b->extra += k;
+}
+
+/* The next series' labels, a batch at a time; -1 when work stops it. */
+static int
+build_labels(struct qcache_build *b, const struct store *st,
+             qcache_work_fn work, void *ctx)
+{
+    while (b->built < b->n) {
+        size_t end = b->built + 256 < b->n ? b->built + 256 : b->n;
+        size_t pairs = b->npairs;
+
+        for (; b->built < end; b->built++) {
+            size_t i = b->built;
+
+            b->s[i].id = b->ids[i];
+            b->off[i] = b->npairs;
+            b->s[i].ls.n = store_series_labels(st, b->ids[i], &b->pairs,
+                                               &b->cap, b->npairs);
+            b->npairs += b->s[i].ls.n;
+            without_name(b, i);
+        }
+        if (work(ctx, 256 + b->npairs - pairs) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The block stopped growing: the labels point into it, the noname sets
+ * that are no tail into its end; then the sort can begin. */
+static void
+build_pointers(struct qcache_build *b)
+{
+    size_t at = b->npairs;
+
+    b->pairs = xreallocarray(b->pairs, b->npairs + b->extra + 1,
+                             sizeof(*b->pairs));
+    for (size_t i = 0; i < b->n; i++) {
+        struct qcache_series *x = &b->s[i];
+
+        x->ls.v = b->pairs + b->off[i];
+        if (x->ls.n == 0 ||
+            strcmp(x->ls.v[0].name, LABEL_METRIC_NAME) == 0) {
+            x->noname.v = x->ls.v + (x->ls.n - x->noname.n);
+            continue;
+        }
+        x->noname.v = b->pairs + at;
+        for (size_t j = 0; j < x->ls.n; j++)
+            if (strcmp(x->ls.v[j].name, LABEL_METRIC_NAME) != 0)
+                b->pairs[at++] = x->ls.v[j];
+    }
+    free(b->off);
+    b->off = NULL;
+    b->order = xreallocarray(NULL, b->n ? b->n : 1, sizeof(*b->order));
+    b->tmp = xreallocarray(NULL, b->n ? b->n : 1, sizeof(*b->tmp));
+    for (size_t i = 0; i < b->n; i++)
+        b->order[i] = (uint32_t)i;
+    b->width = 1;
+    b->at = 0;
+}
+
+/* Merges the runs order[lo, mid) and order[mid, hi) into tmp[lo, hi). */
+static void
+merge_runs(struct qcache_build *b, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, k = lo;
+
+    while (i < mid && j < hi) {
+        if (labels_cmp(&b->s[b->order[j]].ls, &b->s[b->order[i]].ls) < 0)
+            b->tmp[k++] = b->order[j++];
+        else
+            b->tmp[k++] = b->order[i++];
+    }
+    while (i < mid)
+        b->tmp[k++] = b->order[i++];
+    while (j < hi)
+        b->tmp[k++] = b->order[j++];
+}
+
+/* The sort, two runs at a time; -1 when work stops it. Each pass
+ * merges runs of width into runs of twice that in tmp, then swaps. */
+static int
+build_sort(struct qcache_build *b, qcache_work_fn work, void *ctx)
+{
+    while (b->width < b->n) {
+        size_t lo = b->at, w = b->width;
+        size_t mid = lo + w < b->n ? lo + w : b->n;
+        size_t hi = mid + w < b->n ? mid + w : b->n;
+        uint32_t *t;
+
+        merge_runs(b, lo, mid, hi);
+        b->at = hi;
+        if (b->at >= b->n) {
+            t = b->order;
+            b->order = b->tmp;
+            b->tmp = t;
+            b->width *= 2;
+            b->at = 0;
+        }
+        if (work(ctx, hi - lo) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+const struct qcache_series *
+qcache_build_run(struct qcache *c, struct qcache_build *b,
+                 const struct store *st, qcache_work_fn work, void *ctx,
+                 size_t *n, bool *distinct)
+{
+    struct kept_sel *k = build_owner(c, b);
+
+    assert(k != NULL);
+    if (build_labels(b, st, work, ctx) < 0)
+        return NULL;
+    if (b->order == NULL)
+        build_pointers(b);
+    if (build_sort(b, work, ctx) < 0)
+        return NULL;
+    /* Done: the series in their order, kept as a finished selection. */
+    k->s = xreallocarray(NULL, b->n ? b->n : 1, sizeof(*k->s));
+    for (size_t i = 0; i < b->n; i++)
+        k->s[i] = b->s[b->order[i]];
+    k->n = b->n;
+    k->distinct = hashes_distinct(k->s, k->n);
+    k->names = b->pairs;
+    k->nnames = b->npairs + b->extra;
+    b->pairs = NULL;
+    free_build(b);
+    k->b = NULL;
+    c->bytes += k->n * sizeof(*k->s) + k->nnames * sizeof(*k->names);
+    *n = k->n;
+    *distinct = k->distinct;
+    return k->s;
 }
 
 /* The groups kept for key in k, or NULL. */
@@ -624,23 +898,29 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     struct entry *e;
     size_t lo, hi, got;
 
+    c->decoded = 0;
     if (mint > maxt)
         return 0;
     check(c, st);
     e = lookup(c, id);
     if (e == NULL && (e = add(c, id, mint)) == NULL)
-        return store_read(st, id, mint, maxt, buf, cap);
+        return c->decoded = store_read(st, id, mint, maxt, buf, cap);
     c->next = (size_t)(e - c->e) + 1;
     if (mint < e->mint) {
         /* Older than it holds: decode the series from there again. */
         reset(e);
         e->mint = mint;
     }
+    /* An entry emptied (version 0) has nothing a drop could touch. */
+    if (e->version != c->version && e->version != 0 &&
+        dropped_under(c, st, e))
+        reset(e);
     if (e->version != c->version) {
         /* The store makes room for a whole chunk: decode into the
          * scratch buffer and keep only what came. */
         got = store_read_on(st, id, &e->cur, e->mint, &c->scratch,
                             &c->scratchcap, 0);
+        c->decoded = got;
         if (e->n + got > e->cap)
             set_cap(c, e, room_for(e->n + got));
         if (got > 0) {
@@ -663,6 +943,12 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     if (hi > lo)
         memcpy(*buf, e->s + lo, (hi - lo) * sizeof(**buf));
     return hi - lo;
+}
+
+size_t
+qcache_decoded(const struct qcache *c)
+{
+    return c->decoded;
 }
 
 /*

@@ -71,22 +71,17 @@ struct qcache_series {
 
 /*
  * The series a selector (its text) chose in st, sorted by labels, as
- * kept by qcache_keep_selection while st's series generation has not
- * moved (store_series_gen), and whether their noname sets were all
- * distinct; NULL when none is kept. The array stays valid until the
- * next call on c.
+ * a finished build (qcache_build_run, below) keeps them while st's
+ * series generation has not moved (store_series_gen), and whether their
+ * labels without the metric name are all distinct (no two hashes of them are equal, as the cache
+ * finds when it keeps them); NULL when none is kept. The array stays
+ * valid until the next qcache_frame or qcache_clear, or a call on c with
+ * another store: an evaluation reads it in place while it runs.
  */
 const struct qcache_series *qcache_selection(struct qcache *c,
                                              const struct store *st,
                                              const char *text, size_t len,
                                              size_t *n, bool *distinct);
-/* Keeps a copy of the selection sel[0..n) of text (the noname arrays
- * too) and what the caller found of its noname sets (distinct: no two
- * are equal), unless the cache is full. */
-void qcache_keep_selection(struct qcache *c, const struct store *st,
-                           const char *text, size_t len,
-                           const struct qcache_series *sel, size_t n,
-                           bool distinct);
 /*
  * How an aggregation groups the series of a kept selection (its text),
  * for a grouping told apart by key (any bytes): group[i] is 1 + the
@@ -114,6 +109,47 @@ void qcache_keep_groups(struct qcache *c, const struct store *st,
                         const char *text, size_t len, const char *key,
                         size_t keylen, const struct qcache_groups *g);
 /*
+ * A selection built in steps. At a million series one selector picks
+ * tens of thousands of series, and building their labels and sorting
+ * them takes tens of milliseconds, while a key may be waiting. So the
+ * cache builds a selection step by step, calling the caller's work
+ * function after each (a safe point of the query, which may stop it);
+ * the build stays in the cache, and the query, asked again, takes it up
+ * where it stopped instead of starting over. A build belongs to one
+ * series generation and goes as a kept selection goes; finished, it is
+ * the kept selection qcache_selection returns.
+ */
+struct qcache_build;
+/* How much work was done since the last call (about one unit per
+ * series or pair of labels looked at); -1 stops the build. */
+typedef int (*qcache_work_fn)(void *ctx, size_t units);
+/*
+ * The build of text's selection for st's series generation now, begun
+ * if there is none (its series not yet chosen); NULL when the cache is
+ * full. Valid until the next qcache_frame or qcache_clear, or a call on
+ * c with another store.
+ */
+struct qcache_build *qcache_build_get(struct qcache *c,
+                                      const struct store *st,
+                                      const char *text, size_t len);
+/* Whether b's series are still to be chosen (qcache_build_take_ids). */
+bool qcache_build_wants_ids(const struct qcache_build *b);
+/* Gives b its series: ids[0..n), ascending, malloc'd; b takes them. */
+void qcache_build_take_ids(struct qcache_build *b, uint32_t *ids,
+                           size_t n);
+/*
+ * Takes b on from where it stopped: each series' labels (and those
+ * without the metric name, and their hash), then their order. Returns
+ * the finished selection as qcache_selection does (b is then gone), or
+ * NULL when work stopped it (b is kept, its steps done so far too).
+ */
+const struct qcache_series *qcache_build_run(struct qcache *c,
+                                             struct qcache_build *b,
+                                             const struct store *st,
+                                             qcache_work_fn work,
+                                             void *ctx, size_t *n,
+                                             bool *distinct);
+/*
  * Fills (*buf)[0..n) with the samples of id in [mint, maxt], exactly as
  * store_read does, decoding from the store only what the cache does not
  * hold; returns n.
@@ -121,5 +157,11 @@ void qcache_keep_groups(struct qcache *c, const struct store *st,
 size_t qcache_read(struct qcache *c, const struct store *st, uint32_t id,
                    int64_t mint, int64_t maxt, struct sample **buf,
                    size_t *cap);
+/*
+ * How many samples the last qcache_read decoded from the store: 0 when
+ * the cache held them all, a whole window when it held none (a series
+ * not read lately). A reader counts them as work besides those it got.
+ */
+size_t qcache_decoded(const struct qcache *c);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "query/select.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,47 +57,28 @@ cmp_selected(const void *a, const void *b)
 /*
  * A dashboard selects with the same selectors frame after frame: its
  * cache keeps each selection, sorted, until a series is created or gc
- * runs (query/cache.h), and a copy is taken here. False when it holds
- * none.
+ * runs (query/cache.h), and the evaluation reads it there: a copy of
+ * one of 36,000 series took a millisecond, once per query and part of a
+ * refresh that used it. False when it holds none.
  */
 static bool
 kept_selection(struct qev *ev, const struct qnode *n,
-               struct qcache_series **out, size_t *count, bool *distinct)
+               const struct qcache_series **out, size_t *count,
+               bool *distinct)
 {
-    const struct qcache_series *kept;
-
     if (ev->cache == NULL)
         return false;
-    kept = qcache_selection(ev->cache, ev->st, ev->text + n->off, n->len,
+    *out = qcache_selection(ev->cache, ev->st, ev->text + n->off, n->len,
                             count, distinct);
-    if (kept == NULL)
-        return false;
-    *out = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(**out));
-    if (*count > 0)
-        memcpy(*out, kept, *count * sizeof(**out));
-    return true;
+    return *out != NULL;
 }
 
-static int
-cmp_hash(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/*
- * Each series' labels without the metric name, and their hash, for the
+/* Each series' labels without the metric name, and their hash, for the
  * results of range functions: once per selection kept. The name sorts
- * first in nearly every set, so the rest is the tail of its pairs.
- * Returns whether no two of those sets can be equal (no two hashes are),
- * which is when a range function's results cannot clash.
- */
-static bool
+ * first in nearly every set, so the rest is the tail of its pairs. */
+static void
 name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
 {
-    uint64_t *h = arena_alloc(ev->a, (n ? n : 1) * sizeof(*h));
-
     for (size_t i = 0; i < n; i++) {
         const struct labels *ls = &sel[i].ls;
 
@@ -104,13 +86,8 @@ name_dropped(struct qev *ev, struct qcache_series *sel, size_t n)
             sel[i].noname = (struct labels){ ls->v + 1, ls->n - 1 };
         else
             qlabels_drop_name(ev, ls, &sel[i].noname);
-        sel[i].noname_hash = h[i] = labels_hash(&sel[i].noname);
+        sel[i].noname_hash = labels_hash(&sel[i].noname);
     }
-    qsort(h, n, sizeof(*h), cmp_hash);
-    for (size_t i = 1; i < n; i++)
-        if (h[i] == h[i - 1])
-            return false;
-    return true;
 }
 
 /*
@@ -157,73 +134,152 @@ selected_labels(struct qev *ev, const uint32_t *ids, size_t n,
 }
 
 /*
- * The series n selects into *out, ordered by their labels as Prometheus's
- * storage returns them (instant results keep that order), and whether
- * their labels without the metric name are known to be distinct: 0, or
- * -1 when a regex matcher could not decide a match on some label value.
- * Such a selection could lack series or hold extra ones, so the query
- * fails, naming the matcher, rather than give a wrong answer. The regexes
- * look at the query's deadline and stop flag while they match, so a slow
- * one ends the query with the timeout or cancellation like any other work.
+ * The ids of the series n selects, ascending (malloc'd, *ids NULL when
+ * none): how many, or -1 when a regex matcher could not decide a match
+ * on some label value. Such a selection could lack series or hold extra
+ * ones, so the query fails, naming the matcher, rather than give a wrong
+ * answer. The regexes look at the query's deadline and stop flag while
+ * they match, so a slow one ends the query with the timeout or
+ * cancellation like any other work.
  */
-static int
-select_series(struct qev *ev, const struct qnode *n,
-              struct qcache_series **out, size_t *count, bool *distinct)
+static ptrdiff_t
+select_ids(struct qev *ev, const struct qnode *n, uint32_t **ids)
 {
     struct qeval_regex_stop stop = { ev, n };
-    uint32_t *ids = NULL;
     size_t *before, nids, i;
 
-    if (kept_selection(ev, n, out, count, distinct))
-        return 0;
+    *ids = NULL;
     before = arena_alloc(ev->a, (n->nm + 1) * sizeof(*before));
     for (i = 0; i < n->nm; i++) {
         before[i] = qmatch_undecided(&n->m[i], 1);
         if (n->m[i].re != NULL)
             regex_set_stop(n->m[i].re, qeval_regex_stop, &stop);
     }
-    nids = store_select(ev->st, n->m, n->nm, &ids);
+    nids = store_select(ev->st, n->m, n->nm, ids);
     for (i = 0; i < n->nm; i++)
         if (n->m[i].re != NULL)
             regex_set_stop(n->m[i].re, NULL, NULL);
     if (ev->ctl->stopped != QEVAL_DONE) {
-        free(ids);
+        free(*ids);
         return -1;
     }
     for (i = 0; i < n->nm; i++) {
         if (qmatch_undecided(&n->m[i], 1) != before[i]) {
-            free(ids);
+            free(*ids);
             return qeval_fail(ev, n, "%s%s\"%s\": %s", n->m[i].name,
                               n->m[i].op == STORE_RE ? "=~" : "!~",
                               n->m[i].value, QMATCH_UNDECIDED_MSG);
         }
     }
-    *count = nids;
-    *out = arena_alloc(ev->a, (nids ? nids : 1) * sizeof(**out));
-    selected_labels(ev, ids, nids, *out);
-    free(ids);
-    qsort(*out, nids, sizeof(**out), cmp_selected);
-    *distinct = name_pinned(n);
-    if (ev->cache != NULL) {
-        *distinct = name_dropped(ev, *out, nids) || *distinct;
-        qcache_keep_selection(ev->cache, ev->st, ev->text + n->off, n->len,
-                              *out, nids, *distinct);
+    return (ptrdiff_t)nids;
+}
+
+/* The cache's build calls in at the query's safe points. */
+struct build_work {
+    struct qev *ev;
+    const struct qnode *n;
+};
+
+static int
+build_work(void *ctx, size_t units)
+{
+    struct build_work *w = ctx;
+
+    return qeval_work(w->ev, w->n, units);
+}
+
+/*
+ * A selection built in the frame cache (query/cache.h): a query stopped
+ * while it is built (a key waits) leaves it there, and takes it up where
+ * it stopped when asked again. False when the cache is full.
+ */
+static bool
+built_selection(struct qev *ev, const struct qnode *n,
+                const struct qcache_series **out, size_t *count,
+                bool *distinct, int *rc)
+{
+    struct build_work w = { ev, n };
+    struct qcache_build *b;
+    uint32_t *ids;
+    ptrdiff_t nids;
+
+    b = qcache_build_get(ev->cache, ev->st, ev->text + n->off, n->len);
+    if (b == NULL)
+        return false;
+    *rc = -1;
+    if (qcache_build_wants_ids(b)) {
+        if ((nids = select_ids(ev, n, &ids)) < 0)
+            return true;
+        qcache_build_take_ids(b, ids, (size_t)nids);
     }
+    *out = qcache_build_run(ev->cache, b, ev->st, build_work, &w, count,
+                            distinct);
+    if (*out != NULL)
+        *rc = 0;
+    return true;
+}
+
+/*
+ * A selection the cache does not keep (there is none, or it is full),
+ * in the query's arena: 0, or -1 (select_ids says when).
+ */
+static int
+select_unkept(struct qev *ev, const struct qnode *n,
+              const struct qcache_series **out, size_t *count)
+{
+    struct qcache_series *sel;
+    uint32_t *ids;
+    ptrdiff_t nids;
+
+    if ((nids = select_ids(ev, n, &ids)) < 0)
+        return -1;
+    *count = (size_t)nids;
+    sel = arena_alloc(ev->a, (*count ? *count : 1) * sizeof(*sel));
+    selected_labels(ev, ids, *count, sel);
+    free(ids);
+    qsort(sel, *count, sizeof(*sel), cmp_selected);
+    if (ev->cache != NULL)
+        name_dropped(ev, sel, *count);
+    *out = sel;
     return 0;
 }
 
 /*
- * Reads one series' samples in [mint, maxt] into ev->buf, a scratch
- * buffer: Prometheus streams them through an iterator and counts only
- * what it keeps, so they are not held here either.
+ * The series n selects into *out, ordered by their labels as Prometheus's
+ * storage returns them (instant results keep that order), and whether
+ * their labels without the metric name are known to be distinct: 0, or
+ * -1 (select_ids says when).
  */
-static size_t
-read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt)
+static int
+select_series(struct qev *ev, const struct qnode *n,
+              const struct qcache_series **out, size_t *count,
+              bool *distinct)
 {
-    if (ev->cache != NULL)
-        return qcache_read(ev->cache, ev->st, id, mint, maxt, &ev->buf,
-                           &ev->bufcap);
-    return store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+    int rc = 0;
+
+    *distinct = false;
+    if (!kept_selection(ev, n, out, count, distinct) &&
+        (ev->cache == NULL ||
+         !built_selection(ev, n, out, count, distinct, &rc)))
+        rc = select_unkept(ev, n, out, count);
+    *distinct = *distinct || name_pinned(n);
+    return rc;
+}
+static size_t
+read_series(struct qev *ev, uint32_t id, int64_t mint, int64_t maxt,
+            size_t *work)
+{
+    size_t n;
+
+    if (ev->cache == NULL) {
+        n = store_read(ev->st, id, mint, maxt, &ev->buf, &ev->bufcap);
+        *work = n;
+        return n;
+    }
+    n = qcache_read(ev->cache, ev->st, id, mint, maxt, &ev->buf,
+                    &ev->bufcap);
+    *work = n + qcache_decoded(ev->cache);
+    return n;
 }
 
 /* One series of an instant selector: per step its newest live sample. */
@@ -264,8 +320,8 @@ int
 qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
                bool timestamps, struct qmat *out)
 {
-    struct qcache_series *sel;
-    size_t nsel, k, ns;
+    const struct qcache_series *sel;
+    size_t nsel, k, ns, work;
     int64_t lo_t, hi_t;
     bool distinct;
 
@@ -278,8 +334,8 @@ qeval_selector(struct qev *ev, const struct qnode *n, const struct qsteps *ts,
         /* One read covers every step: from the first step's lookback
          * window to the last step. */
         ns = read_series(ev, sel[k].id, qtime_sub(lo_t, QEVAL_LOOKBACK_MS),
-                         hi_t);
-        if (qeval_work(ev, n, ns + ts->n) < 0)
+                         hi_t, &work);
+        if (qeval_work(ev, n, work + ts->n) < 0)
             return -1;
         if (ns > 0 && select_steps(ev, n, ts, ns,
                                    qmat_series(ev, out, &sel[k].ls),
@@ -311,8 +367,8 @@ __attribute__((noinline)) static int
 each_of_selector(struct qev *ev, const struct qnode *n,
                  const struct qsteps *ts, qeval_range_fn fn, void *arg)
 {
-    struct qcache_series *sel;
-    size_t nsel, k, got;
+    const struct qcache_series *sel;
+    size_t nsel, k, got, work;
     int64_t lo_t, hi_t;
     struct qrange r;
 
@@ -322,8 +378,9 @@ each_of_selector(struct qev *ev, const struct qnode *n,
     for (k = 0; k < nsel; k++) {
         if (qeval_check(ev, n) < 0)
             return -1;
-        got = read_series(ev, sel[k].id, qtime_sub(lo_t, n->range), hi_t);
-        if (qeval_work(ev, n, got) < 0)
+        got = read_series(ev, sel[k].id, qtime_sub(lo_t, n->range), hi_t,
+                          &work);
+        if (qeval_work(ev, n, work) < 0)
             return -1;
         r.ls = sel[k].ls;
         r.idx = k;

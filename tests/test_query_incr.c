@@ -920,6 +920,110 @@ test_interrupted(void **state)
     store_free(st);
 }
 
+/* A kept selection is in label order, and each series' labels without
+ * the metric name, and their hash, are those labels'. */
+static void
+check_selection(const struct qcache_series *sel, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct labels *ls = &sel[i].ls;
+        size_t k = 0;
+
+        if (i > 0 && labels_cmp(&sel[i - 1].ls, ls) >= 0)
+            fail_msg("series %zu out of order", i);
+        assert_int_equal(sel[i].noname.n, ls->n - 1);
+        for (size_t j = 0; j < ls->n; j++) {
+            if (strcmp(ls->v[j].name, LABEL_METRIC_NAME) == 0)
+                continue;
+            assert_string_equal(sel[i].noname.v[k].name, ls->v[j].name);
+            assert_string_equal(sel[i].noname.v[k++].value, ls->v[j].value);
+        }
+        assert_true(sel[i].noname_hash == labels_hash(&sel[i].noname));
+    }
+}
+
+/*
+ * A selection built in the frame cache, interrupted at every safe point:
+ * each time the query is asked again the build goes on from where it
+ * stopped (with every look interrupting, a build begun afresh each time
+ * would never end), and the query then gives exactly what it gives
+ * uninterrupted without a cache, which selects and sorts in one go.
+ * Series are made out of label order, some with a label that sorts
+ * before the metric name, so the sort and the labels without the name
+ * both have work to do.
+ */
+static void
+test_selection_resumed(void **state)
+{
+    static const char *const exprs[] = {
+        "m", "sum by (g) (rate(m[5m]))", "rate(m[5m])",
+    };
+    struct store *st = store_new(0, 0);
+    struct qcache *cache = qcache_new(64u << 20);
+    struct query *sel = parse(exprs[0]);
+    struct qeval_ctl ctl;
+    struct diag da, db;
+    struct buf what;
+    int asked = 0, tries = 0;
+    bool distinct = false;
+    size_t n;
+
+    (void)state;
+    for (int k = 0; k < 3000; k++) {
+        char inst[16], g[8];
+        struct label v[4] = { { "A", "x" }, { "__name__", "m" },
+                              { "g", g }, { "i", inst } };
+        struct labels ls = { k % 7 == 0 ? v : v + 1, k % 7 == 0 ? 4 : 3 };
+        uint32_t id;
+
+        snprintf(inst, sizeof(inst), "%05d", k * 7919 % 3000);
+        snprintf(g, sizeof(g), "%d", k % 5);
+        id = store_series_id(st, &ls);
+        for (int64_t t = 0; t <= 20 * MIN; t += 15000)
+            assert_int_equal(store_append(st, id, t, (double)t * 0.1 * k),
+                             0);
+    }
+    qeval_ctl_init(&ctl);
+    ctl.interrupt = always;
+    ctl.interrupt_ctx = &asked;
+    /* Asked again and again, as the dashboard's slices ask. */
+    while (qcache_selection(cache, st, "m", 1, &n, &distinct) == NULL) {
+        struct qresult *r;
+
+        assert_true(++tries < 1000);
+        diag_clear(&da);
+        r = qeval_range_ctl(sel, st, cache, 10 * MIN,
+                            20 * MIN, MIN, &ctl, &da);
+        assert_null(r);
+        assert_int_equal(ctl.stopped, QEVAL_INTERRUPTED);
+    }
+    assert_int_equal(n, 3000);
+    assert_true(tries > 10);
+    /* Each series has its own instance, so none clash without "m". */
+    assert_true(distinct);
+    check_selection(qcache_selection(cache, st, "m", 1, &n, &distinct), n);
+    buf_init(&what, 0);
+    for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+        struct query *q = parse(exprs[i]);
+        struct qresult *a, *b;
+
+        diag_clear(&da);
+        diag_clear(&db);
+        a = qeval_range_ctl(q, st, cache, 10 * MIN, 20 * MIN, MIN, NULL,
+                            &da);
+        b = qeval_range(q, st, 10 * MIN, 20 * MIN, MIN, &db);
+        if (differs(a, &da, b, &db, &what))
+            fail_msg("%s: %s", exprs[i], buf_str(&what));
+        qresult_free(a);
+        qresult_free(b);
+        qparse_free(q);
+    }
+    buf_fini(&what);
+    qparse_free(sel);
+    qcache_free(cache);
+    store_free(st);
+}
+
 /* A retention drop and new steps in one refresh: the steps at both ends
  * are evaluated, the middle is kept. */
 static void
@@ -1080,6 +1184,7 @@ main(void)
         cmocka_unit_test(test_error_in_new_steps),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_selection_resumed),
         cmocka_unit_test(test_drop_and_new_steps),
         cmocka_unit_test(test_frame_at_shares),
         cmocka_unit_test(test_parts_never_take_older),

@@ -25,10 +25,10 @@
  * Shift-Tab), which draws the new page at once. Keys are read where the
  * loop reads them: between slices, passes and landed scrapes, and at
  * the evaluator's interrupt hook, which stops the query when a key
- * waits, as the TUI's does. It prints the stretches between two such
- * points by what ran in them (wall time, and CPU time, which the other
- * work on a shared machine leaves out), and how long each key took to
- * be read and drawn.
+ * waits, as the TUI's does (looking no more than once a millisecond).
+ * It prints the stretches between two such points by what ran in them
+ * (wall time, and CPU time, which the other work on a shared machine
+ * leaves out), and how long each key took to be read and drawn.
  *
  * With -i as well, the loop is the TUI's at rest: no key is pressed, the
  * overview refreshes each second, and scrapes land between the slices
@@ -265,11 +265,16 @@ key_read(struct sim *m, enum stretch u)
     return t >= m->key_at;
 }
 
-/* The evaluator's interrupt hook: the loop's input_waiting. */
+/* The evaluator's interrupt hook: the loop's input_waiting, which looks
+ * at the terminal no more than once a millisecond. */
 static bool
 hook(void *ctx)
 {
-    return key_read(ctx, U_QUERY);
+    struct sim *m = ctx;
+
+    if (time_mono_s() - m->last < 0.001)
+        return false;
+    return key_read(m, U_QUERY);
 }
 
 static void
