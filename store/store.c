@@ -116,6 +116,7 @@ struct store {
     size_t nsamples, nchunks;
     size_t head_bytes;          /* bytes of head chunks' blocks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
+    int64_t tmin;               /* oldest sample appended, or INT64_MAX */
     int64_t trim_at;            /* when store_trim last counted the
                                    slots due, or NO_TIME */
     uint64_t trim_owed;         /* slots due that it has not visited */
@@ -287,6 +288,7 @@ store_new(int64_t retention_ms, size_t max_bytes)
     s->heads = chunkpool_new();
     s->labels = slab_new();
     s->clock = s->trim_at = NO_TIME;
+    s->tmin = INT64_MAX;
     s->data = lock_new();
     s->pin = lock_new();
     s->shared = true;
@@ -322,6 +324,7 @@ store_clear(struct store *s)
     s->nlive = 0;
     s->nsamples = s->nchunks = s->head_bytes = 0;
     s->clock = s->trim_at = NO_TIME;
+    s->tmin = INT64_MAX;
     s->trim_owed = 0;
     s->nidle = 0;
     s->series_gen++;
@@ -697,6 +700,8 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
     s->touched[id >> TOUCH_BITS] = s->version;
     if (t > s->clock)
         s->clock = t;
+    if (t < s->tmin)
+        s->tmin = t;
     return 0;
 }
 
@@ -811,6 +816,10 @@ read_on_unlocked(const struct store *s, uint32_t id,
             return 0;
         if (cur->last >= from)
             from = cur->last + 1;
+        /* Stopped in the head: start there, not at the oldest chunk
+         * (sealed ones lie elsewhere, and each would be a cache miss). */
+        if (sr->last != NULL && sr->last->mint == cur->chunk)
+            c = sr->last;
     }
     for (; c != NULL; c = c->next) {
         struct chunk_iter it;
@@ -1197,13 +1206,19 @@ drop_oldest(struct store *s, struct series *sr)
 #define TRIM_WORK   4096
 #define COST_DROP   4
 #define COST_ENCODE 64
-/* Whether the oldest chunk is due to be encoded again (see below): the
- * walk has dropped the chunks wholly out of the window first. */
+/*
+ * Whether the oldest chunk is due to be encoded again (see below): the
+ * walk has dropped the chunks wholly out of the window first. Until the
+ * store holds a sample that old, no chunk can be, and the walk skips
+ * loading a million sealed chunks' headers once a round to learn it.
+ */
 static bool
 trim_due(const struct store *s, const struct series *sr, int64_t cutoff)
 {
-    return sr->first != sr->last && oldest_maxt(sr) >= cutoff
-           && sr->first->mint < cutoff - s->retention / TRIM_PART;
+    int64_t due = cutoff - s->retention / TRIM_PART;
+
+    return s->tmin < due && sr->first != sr->last
+           && oldest_maxt(sr) >= cutoff && sr->first->mint < due;
 }
 
 static void
