@@ -14,13 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/chunkpool.h"
-
 /* Largest encoding of one sample: '11111' + 64 bits, then an integer
  * chunk's '111111' + 64 bits, or its escape '110' and an XOR in a new
  * window, '11' + 5 + 6 + 64. */
 #define WORST_BITS (5 + 64 + 3 + 2 + 5 + 6 + 64)
-#define FIRST_CAP  32
 
 static uint64_t
 low_mask(unsigned n)
@@ -123,12 +120,6 @@ get_bits(struct chunk_iter *it, unsigned n)
     return w >> (64 - n);
 }
 
-struct chunk *
-chunk_new(struct chunkpool *p)
-{
-    return chunkpool_get(p, FIRST_CAP);
-}
-
 static size_t
 room_bits(const struct chunk *c)
 {
@@ -140,28 +131,6 @@ chunk_full(const struct chunk *c)
 {
     return c->n >= CHUNK_MAX_SAMPLES
            || (c->cap >= CHUNK_MAX_BYTES && room_bits(c) < WORST_BITS);
-}
-
-/*
- * Moves c to a block of the pool with a quarter more data (up to the
- * byte cap) and gives its old block back; the new block's rest is zero.
- */
-static struct chunk *
-grow(struct chunkpool *p, struct chunk *c)
-{
-    size_t cap = (size_t)c->cap + c->cap / 4;
-    struct chunk *n;
-    uint16_t ncap, seg;
-
-    assert(c->cap < CHUNK_MAX_BYTES);   /* chunk_full keeps room there */
-    n = chunkpool_get(p, cap < CHUNK_MAX_BYTES ? cap : CHUNK_MAX_BYTES);
-    ncap = n->cap;
-    seg = n->seg;
-    memcpy(n, c, sizeof(*c) + c->cap);
-    n->cap = ncap;
-    n->seg = seg;
-    chunkpool_put(p, c);
-    return n;
 }
 
 /*
@@ -397,18 +366,8 @@ put_value(struct chunk *c, struct chunk_enc *e, uint64_t bits,
     e->vdelta = vc->delta;
 }
 
-/* Grows c until need more bits fit. */
-static struct chunk *
-make_room(struct chunkpool *p, struct chunk *c, size_t need)
-{
-    while (room_bits(c) < need)
-        c = grow(p, c);
-    return c;
-}
-
-struct chunk *
-chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
-             int64_t t, double v)
+bool
+chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t, double v)
 {
     uint64_t bits, delta;
     int64_t i = 0, dod;
@@ -420,7 +379,8 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
          * its delta from 0. */
         bool integer = as_int(bits, &i);
 
-        c = make_room(p, c, integer ? code_bits(&int_dod, i) : 64);
+        if (room_bits(c) < (integer ? code_bits(&int_dod, i) : 64))
+            return false;
         c->kind = integer ? CHUNK_INT : CHUNK_XOR;
         if (c->kind == CHUNK_INT)
             put_code(c, &int_dod, i);
@@ -436,7 +396,8 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
         delta = (uint64_t)t - (uint64_t)e->t;
         dod = (int64_t)(delta - e->delta);
         value_code(c, e, bits, &vc);
-        c = make_room(p, c, code_bits(&ts_dod, dod) + vc.bits);
+        if (room_bits(c) < code_bits(&ts_dod, dod) + vc.bits)
+            return false;
         put_code(c, &ts_dod, dod);
         put_value(c, e, bits, &vc);
         e->delta = delta;
@@ -445,13 +406,7 @@ chunk_append(struct chunkpool *p, struct chunk *c, struct chunk_enc *e,
     e->v = bits;
     c->maxt = t;
     c->n++;
-    return c;
-}
-
-size_t
-chunk_size(const struct chunk *c)
-{
-    return sizeof(*c) + c->cap;
+    return true;
 }
 
 void

@@ -9,17 +9,17 @@
  * other value (a fraction, NaN, a staleness marker, an infinity, -0.0, an
  * integer past 2^53) as an escape code and its XOR with the value before.
  * Values round-trip bit for bit in both (NaN payloads included). A chunk
- * knows nothing of series; the store links chunks into a per-series list,
- * oldest first, through next. The header is 32 bytes, since a million
- * series hold three chunks each.
+ * knows nothing of series; the store links a series' sealed chunks into
+ * a list, oldest first, through next, and reaches its head from the
+ * series. The header is 32 bytes, since a million series hold three
+ * chunks each.
  *
- * Ownership: a chunk being written lives in a chunk pool
- * (store/chunkpool.h): the caller holds one from chunk_new until it gives
- * it back with chunkpool_put. chunk_append may move it to a larger block
- * of the pool (like realloc) and gives the old one back itself: the
- * caller relinks the returned pointer. A full chunk is sealed by copying
- * it into the chunk log (store/chunklog.h). The encoder state that only
- * the newest chunk of a series needs lives outside, in struct chunk_enc.
+ * Ownership: the caller owns a chunk's memory. A chunk being written
+ * has cap bytes of data room: chunk_append says when a sample does not
+ * fit, and the store's chunk pool (store/chunkpool.h) gives the chunk a
+ * larger block. A full chunk is sealed by copying it into the chunk log
+ * (store/chunklog.h). The encoder state that only the newest chunk of a
+ * series needs lives outside, in struct chunk_enc.
  */
 #ifndef STORE_CHUNK_H
 #define STORE_CHUNK_H
@@ -39,14 +39,18 @@ enum chunk_kind {
 };
 
 struct chunk {
-    struct chunk *next;             /* the next newer chunk of the series */
+    union {
+        struct chunk *next;         /* sealed: the next newer sealed chunk
+                                       of the series, or NULL */
+        struct chunk **owner;       /* the head: what points at it, kept
+                                       up to date by the chunk pool */
+    };
     int64_t mint, maxt;             /* first and last timestamp */
     uint8_t n;                      /* samples */
     uint8_t kind;                   /* enum chunk_kind */
     uint16_t cap;                   /* bytes of data */
     uint16_t nbits;                 /* bits of data written */
-    uint16_t seg;                   /* chunk log segment once sealed,
-                                       else its chunk pool page */
+    uint16_t seg;                   /* chunk log segment once sealed */
     unsigned char data[];
 };
 
@@ -71,22 +75,16 @@ struct chunk_iter {
 
 _Static_assert(CHUNK_MAX_SAMPLES <= UINT8_MAX, "n counts a chunk's samples");
 
-struct chunkpool;
-
-/* An empty chunk from p with room for a few samples; it grows in p as
- * they come. */
-struct chunk *chunk_new(struct chunkpool *p);
 /* True when another sample could pass the sample or byte cap. */
 bool chunk_full(const struct chunk *c);
 /*
- * Appends (t, v) to c, which must not be full and is from p, and returns
- * c or its copy in a larger block of p (c's block then goes back to p).
- * For the first sample e is reset; t must be after e->t otherwise.
+ * Appends (t, v) to c, which must not be full. False, with c and e as
+ * they were, when the sample needs more than c's room: the caller gives
+ * c more (chunkpool_grow) and appends again. For the first sample e is
+ * reset; t must be after e->t otherwise.
  */
-struct chunk *chunk_append(struct chunkpool *p, struct chunk *c,
-                           struct chunk_enc *e, int64_t t, double v);
-/* Bytes the chunk occupies (header and data area). */
-size_t chunk_size(const struct chunk *c);
+bool chunk_append(struct chunk *c, struct chunk_enc *e, int64_t t,
+                  double v);
 
 void chunk_iter_init(struct chunk_iter *it, const struct chunk *c);
 /* The next sample into *t and *v; false after the last. */

@@ -1,59 +1,47 @@
 /*
- * A page is carved from the front, then reuses its freed blocks, which
- * are linked through the chunk's next field. Each class keeps a list of
- * its pages with room (a free block or an uncarved tail), newest first,
- * so a get takes a page from its head and a full page leaves the list
- * until a block of it is put back. Pages are named by an index into the
- * pool's table (a chunk's seg), and an emptied page's index is reused.
- * Pages are mapped from the system rather than malloc'd: a page freed
- * into malloc's heap stayed there as a 64 KiB hole (the process held
- * 10 MB more at 213,000 series), where a page unmapped goes back at once.
+ * A group's block is a run of heads and holes from its front to end,
+ * then free room to size. A head's size is its header and its cap; a
+ * hole is a head given back (owner NULL), which keeps its cap so a walk
+ * of the block can step over it. Blocks come from malloc: a group's
+ * block is a few kilobytes, and the groups laying theirs out again
+ * free and take blocks of about the same sizes all the time.
  */
 #include "store/chunkpool.h"
 
 #include <assert.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "src/base/xalloc.h"
 
-#define STEP      16
-#define PAGE      (64 * 1024)
-#define MIN_BLOCK (sizeof(struct chunk) + 32)
-#define CLASSES   ((sizeof(struct chunk) + CHUNK_MAX_BYTES) / STEP + 1)
-#define MAX_PAGES 65536
-#define NONE      UINT32_MAX
+/* Keys per group: a block of heads is then a few kilobytes. */
+#define GROUP     64
+/* A new head's room: a few samples, as most series need few bytes each. */
+#define FIRST_CAP 32
+#define ALIGN     16
 
-_Static_assert(sizeof(struct chunk) % STEP == 0, "blocks stay aligned");
+_Static_assert(sizeof(struct chunk) % ALIGN == 0, "heads stay aligned");
+_Static_assert((sizeof(struct chunk) + CHUNK_MAX_BYTES) % ALIGN == 0,
+               "a full head's room is CHUNK_MAX_BYTES exactly");
 
-struct page {
-    unsigned char *mem;         /* NULL: a free index */
-    struct chunk *free;         /* freed blocks, through next */
-    uint32_t carved;            /* bytes carved from the front */
-    uint32_t live;              /* blocks out */
-    uint32_t prev, next;        /* the class's pages with room */
-    uint16_t block;             /* the class's block size */
+struct group {
+    unsigned char *mem;         /* NULL: no heads */
+    uint32_t size;              /* bytes of mem */
+    uint32_t end;               /* bytes of heads and holes from the front */
+    uint32_t live;              /* bytes of heads */
 };
 
 struct chunkpool {
-    struct page *pages;
-    uint32_t npages, cap;
-    uint32_t *free_ids;         /* stack of free indices (cap room) */
-    uint32_t nfree;
-    uint32_t held;              /* pages with memory */
-    uint32_t room[CLASSES];     /* per class: its first page with room */
+    struct group *groups;       /* group k holds keys k * GROUP on */
+    uint32_t ngroups;
+    size_t used;                /* bytes of heads, all groups */
+    size_t held;                /* bytes of blocks */
 };
 
 struct chunkpool *
 chunkpool_new(void)
 {
-    struct chunkpool *p = xcalloc(1, sizeof(*p));
-
-    for (size_t k = 0; k < CLASSES; k++)
-        p->room[k] = NONE;
-    return p;
+    return xcalloc(1, sizeof(struct chunkpool));
 }
 
 void
@@ -61,136 +49,181 @@ chunkpool_free(struct chunkpool *p)
 {
     if (p == NULL)
         return;
-    for (uint32_t i = 0; i < p->npages; i++)
-        if (p->pages[i].mem != NULL)
-            munmap(p->pages[i].mem, PAGE);
-    free(p->pages);
-    free(p->free_ids);
+    for (uint32_t k = 0; k < p->ngroups; k++)
+        free(p->groups[k].mem);
+    free(p->groups);
     free(p);
 }
 
-static bool
-has_room(const struct page *pg)
+static size_t
+head_size(const struct chunk *c)
 {
-    return pg->free != NULL || pg->carved + pg->block <= PAGE;
+    return sizeof(*c) + c->cap;
 }
 
-/* Puts page id first on its class's list of pages with room. */
-static void
-link_page(struct chunkpool *p, uint32_t id)
+/* The room cap grows to: a quarter more, in whole ALIGN steps of size. */
+static uint16_t
+grown_cap(uint16_t cap)
 {
-    struct page *pg = &p->pages[id];
-    uint32_t *head = &p->room[pg->block / STEP];
+    size_t want = sizeof(struct chunk) + cap + cap / 4;
 
-    pg->prev = NONE;
-    pg->next = *head;
-    if (*head != NONE)
-        p->pages[*head].prev = id;
-    *head = id;
+    want = (want + ALIGN - 1) / ALIGN * ALIGN - sizeof(struct chunk);
+    return (uint16_t)(want < CHUNK_MAX_BYTES ? want : CHUNK_MAX_BYTES);
 }
 
-static void
-unlink_page(struct chunkpool *p, uint32_t id)
+static struct group *
+group_of(struct chunkpool *p, uint32_t key)
 {
-    struct page *pg = &p->pages[id];
+    uint32_t k = key / GROUP;
 
-    if (pg->prev != NONE)
-        p->pages[pg->prev].next = pg->next;
-    else
-        p->room[pg->block / STEP] = pg->next;
-    if (pg->next != NONE)
-        p->pages[pg->next].prev = pg->prev;
-}
+    if (k >= p->ngroups) {
+        uint32_t n = p->ngroups ? p->ngroups : 64;
 
-/* A fresh page for blocks of this size, linked as its class's first. */
-static uint32_t
-new_page(struct chunkpool *p, size_t block)
-{
-    uint32_t id;
-    void *mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    if (mem == MAP_FAILED)
-        xalloc_fatal("cannot map a page for head chunks", PAGE);
-    if (p->nfree > 0) {
-        id = p->free_ids[--p->nfree];
-    } else {
-        if (p->npages == MAX_PAGES)
-            xalloc_fatal("too many head chunks for the chunk pool", PAGE);
-        if (p->npages == p->cap) {
-            p->cap = p->cap ? p->cap * 2 : 64;
-            p->pages = xreallocarray(p->pages, p->cap, sizeof(p->pages[0]));
-            p->free_ids = xreallocarray(p->free_ids, p->cap,
-                                        sizeof(p->free_ids[0]));
-        }
-        id = p->npages++;
+        while (n <= k)
+            n *= 2;
+        p->groups = xreallocarray(p->groups, n, sizeof(p->groups[0]));
+        memset(p->groups + p->ngroups, 0,
+               (n - p->ngroups) * sizeof(p->groups[0]));
+        p->ngroups = n;
     }
-    p->pages[id] = (struct page){ mem, NULL, 0, 0, NONE, NONE,
-                                  (uint16_t)block };
-    p->held++;
-    link_page(p, id);
-    return id;
+    return &p->groups[k];
+}
+
+static int
+by_owner(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)(*(struct chunk *const *)a)->owner;
+    uintptr_t y = (uintptr_t)(*(struct chunk *const *)b)->owner;
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * Lays g out again: its heads copied to a new block in their owners'
+ * order (the order of the keys, for the store's series slots), grow
+ * given cap bytes of room instead of its own (when not NULL), and room
+ * for extra bytes more after them and a quarter of them spare.
+ */
+static void
+relayout(struct chunkpool *p, struct group *g, const struct chunk *grow,
+         uint16_t cap, size_t extra)
+{
+    struct chunk *heads[GROUP];
+    size_t n = 0, need = extra, size, at = 0;
+    unsigned char *mem;
+
+    for (uint32_t off = 0; off < g->end;) {
+        struct chunk *c = (struct chunk *)(void *)(g->mem + off);
+
+        if (c->owner != NULL) {
+            assert(n < GROUP);
+            heads[n++] = c;
+            need += c == grow ? sizeof(*c) + cap : head_size(c);
+        }
+        off += (uint32_t)head_size(c);
+    }
+    qsort(heads, n, sizeof(heads[0]), by_owner);
+    size = need + need / 4;
+    size = (size + 255) / 256 * 256;
+    mem = xmalloc(size);
+    for (size_t i = 0; i < n; i++) {
+        struct chunk *to = (struct chunk *)(void *)(mem + at);
+
+        memcpy(to, heads[i], head_size(heads[i]));
+        if (heads[i] == grow) {
+            memset(to->data + to->cap, 0, cap - to->cap);
+            to->cap = cap;
+        }
+        *to->owner = to;
+        at += head_size(to);
+    }
+    free(g->mem);
+    p->held += size - g->size;
+    p->used += at - g->live;
+    *g = (struct group){ mem, (uint32_t)size, (uint32_t)at, (uint32_t)at };
 }
 
 struct chunk *
-chunkpool_get(struct chunkpool *p, size_t cap)
+chunkpool_get(struct chunkpool *p, uint32_t key, struct chunk **owner)
 {
-    size_t block = (sizeof(struct chunk) + cap + STEP - 1) / STEP * STEP;
-    uint32_t id;
-    struct page *pg;
+    struct group *g = group_of(p, key);
+    size_t size = sizeof(struct chunk) + FIRST_CAP;
     struct chunk *c;
 
-    assert(cap <= CHUNK_MAX_BYTES);
-    if (block < MIN_BLOCK)
-        block = MIN_BLOCK;
-    id = p->room[block / STEP];
-    if (id == NONE)
-        id = new_page(p, block);
-    pg = &p->pages[id];
-    if (pg->free != NULL) {
-        c = pg->free;
-        pg->free = c->next;
-    } else {
-        c = (struct chunk *)(pg->mem + pg->carved);
-        pg->carved += (uint32_t)block;
-    }
-    pg->live++;
-    if (!has_room(pg))
-        unlink_page(p, id);
-    memset(c, 0, block);
-    c->cap = (uint16_t)(block - sizeof(*c));
-    c->seg = (uint16_t)id;
+    if (g->end + size > g->size)
+        relayout(p, g, NULL, 0, size);
+    c = (struct chunk *)(void *)(g->mem + g->end);
+    memset(c, 0, size);
+    c->cap = FIRST_CAP;
+    c->owner = owner;
+    *owner = c;
+    g->end += (uint32_t)size;
+    g->live += (uint32_t)size;
+    p->used += size;
     return c;
 }
 
-void
-chunkpool_put(struct chunkpool *p, struct chunk *c)
+struct chunk *
+chunkpool_grow(struct chunkpool *p, uint32_t key, struct chunk *c)
 {
-    uint32_t id = c->seg;
-    struct page *pg = &p->pages[id];
-    bool had_room = has_room(pg);
+    struct group *g = group_of(p, key);
+    uint16_t cap = grown_cap(c->cap);
+    size_t more = (size_t)cap - c->cap, size = sizeof(*c) + cap;
+    unsigned char *at = (unsigned char *)c;
+    struct chunk **owner = c->owner;
+    struct chunk *to;
 
-    assert(id < p->npages && pg->block == sizeof(*c) + c->cap);
-    assert((unsigned char *)c >= pg->mem && (unsigned char *)c < pg->mem
-           + PAGE);
-    c->next = pg->free;
-    pg->free = c;
-    if (--pg->live == 0) {
-        /* All its blocks are free: the page goes back to the system. */
-        if (had_room)
-            unlink_page(p, id);
-        munmap(pg->mem, PAGE);
-        pg->mem = NULL;
-        p->free_ids[p->nfree++] = id;
-        p->held--;
-    } else if (!had_room) {
-        link_page(p, id);
+    assert(c->cap < CHUNK_MAX_BYTES && at >= g->mem && at < g->mem + g->end);
+    if (at + head_size(c) == g->mem + g->end && g->end + more <= g->size) {
+        /* Last in the block: it takes more of the room after it. */
+        memset(c->data + c->cap, 0, more);
+        c->cap = cap;
+        g->end += (uint32_t)more;
+    } else if (g->end + size <= g->size) {
+        to = (struct chunk *)(void *)(g->mem + g->end);
+        memcpy(to, c, head_size(c));
+        memset(to->data + c->cap, 0, more);
+        to->cap = cap;
+        c->owner = NULL;
+        *owner = to;
+        g->end += (uint32_t)size;
+    } else {
+        relayout(p, g, c, cap, 0);
+        return *owner;
     }
+    g->live += (uint32_t)more;
+    p->used += more;
+    return *owner;
+}
+
+void
+chunkpool_put(struct chunkpool *p, uint32_t key, struct chunk *c)
+{
+    struct group *g = group_of(p, key);
+    size_t size = head_size(c);
+
+    assert((unsigned char *)c >= g->mem
+           && (unsigned char *)c < g->mem + g->end && c->owner != NULL);
+    c->owner = NULL;
+    g->live -= (uint32_t)size;
+    p->used -= size;
+    if (g->live == 0) {
+        free(g->mem);
+        p->held -= g->size;
+        *g = (struct group){ NULL, 0, 0, 0 };
+    } else if ((unsigned char *)c + size == g->mem + g->end) {
+        g->end -= (uint32_t)size;
+    }
+}
+
+size_t
+chunkpool_used(const struct chunkpool *p)
+{
+    return p->used;
 }
 
 size_t
 chunkpool_held(const struct chunkpool *p)
 {
-    return (size_t)p->held * PAGE
-           + p->cap * (sizeof(p->pages[0]) + sizeof(p->free_ids[0]));
+    return p->held + sizeof(*p) + p->ngroups * sizeof(p->groups[0]);
 }

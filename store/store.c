@@ -77,8 +77,9 @@ struct hist {
  * it. A free slot has lab == SLAB_NONE.
  */
 struct series {
-    struct chunk *first, *last; /* oldest chunk, head chunk */
-    int64_t oldest;             /* first->maxt once first is sealed */
+    struct chunk *first;        /* oldest sealed chunk, or NULL */
+    struct chunk *last;         /* head chunk, or NULL (see first_chunk) */
+    int64_t oldest;             /* first->maxt when first is not NULL */
     int64_t seen;               /* when created, by the store's clock */
     struct {
         int64_t t;              /* the newest sample */
@@ -114,7 +115,6 @@ struct store {
     struct chunkpool *heads;    /* head chunks */
     struct slab *labels;        /* every series' encoded label set */
     size_t nsamples, nchunks;
-    size_t head_bytes;          /* bytes of head chunks' blocks */
     int64_t clock;              /* newest sample or gc time, or NO_TIME */
     int64_t tmin;               /* oldest sample appended, or INT64_MAX */
     int64_t trim_at;            /* when store_trim last counted the
@@ -322,7 +322,7 @@ store_clear(struct store *s)
     s->nslots = 0;
     s->nfree = 0;
     s->nlive = 0;
-    s->nsamples = s->nchunks = s->head_bytes = 0;
+    s->nsamples = s->nchunks = 0;
     s->clock = s->trim_at = NO_TIME;
     s->tmin = INT64_MAX;
     s->trim_owed = 0;
@@ -597,52 +597,56 @@ labels_unlocked(const struct store *s, uint32_t id, struct label **buf,
 
 /* --- samples ------------------------------------------------------------ */
 
-/* Points the list at c, the head chunk, after it moved from old. */
-static void
-relink_head(struct series *sr, const struct chunk *old, struct chunk *c)
+/*
+ * A series' chunks: its sealed ones from first, oldest first, linked
+ * through next, then its head, last. No chunk links to the head: the
+ * chunk pool moves heads, and points last at it wherever it goes. A
+ * series with a sealed chunk always has a head.
+ */
+static const struct chunk *
+first_chunk(const struct series *sr)
 {
-    struct chunk *p = sr->first;
+    return sr->first != NULL ? sr->first : sr->last;
+}
 
-    if (p == old) {
-        sr->first = c;
-    } else {
-        /* Chunks are few per series; finding the one before is cheap. */
-        while (p->next != old)
-            p = p->next;
-        p->next = c;
-    }
-    sr->last = c;
+static const struct chunk *
+next_chunk(const struct series *sr, const struct chunk *c)
+{
+    if (c == sr->last)
+        return NULL;
+    return c->next != NULL ? c->next : sr->last;
 }
 
 /*
- * Seals a full head into the chunk log and links a fresh one after it.
- * The new head starts small and grows in the chunk pool: starting it at
- * the size its predecessor ended at, or half that, saves the moves but
- * holds more (in the farm benchmark at 200 targets, heads took 258 or
- * 167 bytes a series instead of 141, and the process 231 or 209 MB
- * instead of 204).
+ * Seals a full head into the chunk log, after the series' sealed chunks,
+ * and starts a fresh one. The new head starts small and grows in the
+ * chunk pool: starting it at the size its predecessor ended at, or half
+ * that, saves the moves but holds more (in the farm benchmark at 200
+ * targets, heads took 258 or 167 bytes a series instead of 141, and the
+ * process 231 or 209 MB instead of 204).
  */
 static struct chunk *
-new_head(struct store *s, struct series *sr)
+new_head(struct store *s, struct series *sr, uint32_t id)
 {
-    struct chunk *c = sr->last, *n;
+    struct chunk *c = sr->last;
 
     if (c != NULL) {
-        if (sr->first == c)
-            sr->oldest = c->maxt;
-        relink_head(sr, c, chunklog_add(s->log, c));
-        s->head_bytes -= chunk_size(c);
-        chunkpool_put(s->heads, c);
+        struct chunk *copy = chunklog_add(s->log, c), *p = sr->first;
+
+        if (p == NULL) {
+            sr->first = copy;
+            sr->oldest = copy->maxt;
+        } else {
+            /* Sealed chunks are few per series: finding the newest is
+             * cheap, once a chunk. */
+            while (p->next != NULL)
+                p = p->next;
+            p->next = copy;
+        }
+        chunkpool_put(s->heads, id, c);
     }
-    n = chunk_new(s->heads);
-    if (sr->last != NULL)
-        sr->last->next = n;
-    else
-        sr->first = n;
-    sr->last = n;
     s->nchunks++;
-    s->head_bytes += chunk_size(n);
-    return n;
+    return chunkpool_get(s->heads, id, &sr->last);
 }
 
 /*
@@ -661,7 +665,7 @@ head_due(const struct series *sr, uint32_t id)
 
     if (c == NULL || chunk_full(c))
         return true;
-    if (sr->first != c)
+    if (sr->first != NULL)
         return false;
     /* Fibonacci hashing spreads consecutive ids over the range. */
     return c->n >= low + ((id * 2654435769u) >> 16)
@@ -672,9 +676,8 @@ int
 store_append(struct store *s, uint32_t id, int64_t t, double v)
 {
     struct series *sr = get_series(s, id);
-    struct chunk *c = sr->last, *moved;
+    struct chunk *c = sr->last;
     struct chunk_enc e;
-    size_t before;
 
     if (sr->flags & HAS_SAMPLE) {
         uint64_t bits;
@@ -686,14 +689,11 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
             return bits == sr->enc.v ? 0 : -1;
     }
     if (head_due(sr, id))
-        c = new_head(s, sr);
-    before = chunk_size(c);
+        c = new_head(s, sr, id);
     enc_load(sr, &e);
-    moved = chunk_append(s->heads, c, &e, t, v);
+    while (!chunk_append(c, &e, t, v))
+        c = chunkpool_grow(s->heads, id, c);
     enc_save(sr, &e);
-    if (moved != c)
-        relink_head(sr, c, moved);
-    s->head_bytes += chunk_size(moved) - before;
     sr->flags |= HAS_SAMPLE;
     s->nsamples++;
     hist_push(&s->added, ++s->version, t);
@@ -759,13 +759,13 @@ read_unlocked(const struct store *s, uint32_t id, int64_t mint,
               int64_t maxt, struct sample **buf, size_t *cap)
 {
     const struct series *sr = get_series(s, id);
-    const struct chunk *c = sr->first;
+    const struct chunk *c = first_chunk(sr);
     size_t n = 0;
 
     if (mint > maxt)
         return 0;
     /* Only the chunks that overlap [mint, maxt] are decoded. */
-    for (; c != NULL && c->mint <= maxt; c = c->next) {
+    for (; c != NULL && c->mint <= maxt; c = next_chunk(sr, c)) {
         struct chunk_iter it;
         int64_t t;
         double v;
@@ -808,7 +808,7 @@ read_on_unlocked(const struct store *s, uint32_t id,
         return 0;
     }
     sr = get_series(s, id);
-    c = sr->first;
+    c = first_chunk(sr);
     cur->version = s->version;
     if (cur->started) {
         /* Nothing new: the common case, without touching a chunk. */
@@ -821,7 +821,7 @@ read_on_unlocked(const struct store *s, uint32_t id,
         if (sr->last != NULL && sr->last->mint == cur->chunk)
             c = sr->last;
     }
-    for (; c != NULL; c = c->next) {
+    for (; c != NULL; c = next_chunk(sr, c)) {
         struct chunk_iter it;
 
         if (c->maxt < from)
@@ -851,7 +851,7 @@ last_unlocked(const struct store *s, uint32_t id, int64_t maxt,
               struct sample *out)
 {
     const struct series *sr = get_series(s, id);
-    const struct chunk *c = sr->first;
+    const struct chunk *c = first_chunk(sr), *n;
     struct chunk_iter it;
     bool found = false;
     int64_t t;
@@ -866,8 +866,8 @@ last_unlocked(const struct store *s, uint32_t id, int64_t maxt,
         return true;
     }
     /* The newest chunk starting at or before maxt holds the answer. */
-    while (c->next != NULL && c->next->mint <= maxt)
-        c = c->next;
+    while ((n = next_chunk(sr, c)) != NULL && n->mint <= maxt)
+        c = n;
     chunk_iter_init(&it, c);
     while (chunk_iter_next(&it, &t, &v) && t <= maxt) {
         *out = (struct sample){ t, v };
@@ -1152,26 +1152,26 @@ values_unlocked(const struct store *s, const char *name,
 static int64_t
 oldest_maxt(const struct series *sr)
 {
-    return sr->first == sr->last ? sr->enc.t : sr->oldest;
+    return sr->first == NULL ? sr->enc.t : sr->oldest;
 }
 
+/* Drops the oldest chunk of sr, series id, which has one. */
 static void
-drop_oldest(struct store *s, struct series *sr)
+drop_oldest(struct store *s, struct series *sr, uint32_t id)
 {
-    struct chunk *c = sr->first;
+    struct chunk *c = sr->first != NULL ? sr->first : sr->last;
 
     hist_push(&s->dropped, ++s->version, ~c->maxt);
     s->nsamples -= c->n;
     s->nchunks--;
-    sr->first = c->next;
-    if (sr->first != NULL && sr->first != sr->last)
-        sr->oldest = sr->first->maxt;
     if (c == sr->last) {
         /* The head, alone in the series: it lives in the pool. */
+        chunkpool_put(s->heads, id, c);
         sr->last = NULL;
-        s->head_bytes -= chunk_size(c);
-        chunkpool_put(s->heads, c);
     } else {
+        sr->first = c->next;
+        if (sr->first != NULL)
+            sr->oldest = sr->first->maxt;
         chunklog_release(s->log, c);
     }
 }
@@ -1217,7 +1217,7 @@ trim_due(const struct store *s, const struct series *sr, int64_t cutoff)
 {
     int64_t due = cutoff - s->retention / TRIM_PART;
 
-    return s->tmin < due && sr->first != sr->last
+    return s->tmin < due && sr->first != NULL
            && oldest_maxt(sr) >= cutoff && sr->first->mint < due;
 }
 
@@ -1231,24 +1231,23 @@ trim_oldest(struct store *s, struct series *sr, int64_t cutoff)
     size_t n = 0;
     double v;
 
-    tmp = chunk_new(s->heads);
+    tmp = xcalloc(1, sizeof(*tmp) + CHUNK_MAX_BYTES);
+    tmp->cap = CHUNK_MAX_BYTES;
     chunk_iter_init(&it, c);
     while (chunk_iter_next(&it, &t, &v)) {
         if (t < cutoff) {
             gone = t;
             n++;
-        } else if (chunk_full(tmp)) {
+        } else if (chunk_full(tmp) || !chunk_append(tmp, &e, t, v)) {
             /* A fresh XOR window may cost more bits; keep the old. */
-            chunkpool_put(s->heads, tmp);
+            free(tmp);
             return;
-        } else {
-            tmp = chunk_append(s->heads, tmp, &e, t, v);
         }
     }
     /* c->maxt >= cutoff, or retention would have dropped it whole. */
     assert(tmp->n > 0 && n > 0);
     copy = chunklog_add(s->log, tmp);
-    chunkpool_put(s->heads, tmp);
+    free(tmp);
     copy->next = c->next;
     sr->first = copy;
     chunklog_release(s->log, c);
@@ -1298,8 +1297,8 @@ drop_series(struct store *s, const uint32_t *dead, size_t n)
         size_t len;
 
         table_remove(s, id);
-        while (sr->first != NULL)
-            drop_oldest(s, sr);
+        while (sr->last != NULL)
+            drop_oldest(s, sr, id);
         b = series_lset(s, sr);
         len = lset_len(b, sr->nl);
         lset_unref(s->strs, b, sr->nl);
@@ -1327,7 +1326,7 @@ store_parts(const struct store *s, struct store_stats *st)
                       + s->freecap * sizeof(s->free_ids[0])
                       + s->idlecap * sizeof(s->idle[0])
                       + s->tcap * sizeof(s->table[0]);
-    st->head_bytes = s->head_bytes;
+    st->head_bytes = chunkpool_used(s->heads);
     st->sealed_bytes = chunklog_used(s->log);
 }
 
@@ -1387,7 +1386,7 @@ enforce_budget(struct store *s)
         return;
     h = xreallocarray(NULL, s->nlive ? s->nlive : 1, sizeof(*h));
     for (uint32_t id = 0; id < s->nslots; id++) {
-        if (series_at(s, id)->first != NULL)
+        if (series_at(s, id)->last != NULL)
             heap_push(h, &n, (struct oldest){ oldest_maxt(series_at(s, id)),
                                               id });
     }
@@ -1395,8 +1394,8 @@ enforce_budget(struct store *s)
         struct oldest e = heap_pop(h, &n);
         struct series *sr = series_at(s, e.id);
 
-        drop_oldest(s, sr);
-        if (sr->first != NULL)
+        drop_oldest(s, sr, e.id);
+        if (sr->last != NULL)
             heap_push(h, &n, (struct oldest){ oldest_maxt(sr), e.id });
     }
     free(h);
@@ -1429,14 +1428,16 @@ last_active(struct series *sr, int64_t now_ms)
     return active;
 }
 
-/* Drops sr's chunks that lie wholly before cutoff; returns how many. */
+/* Drops the chunks of sr, series id, that lie wholly before cutoff;
+ * returns how many. */
 static unsigned
-drop_expired(struct store *s, struct series *sr, int64_t cutoff)
+drop_expired(struct store *s, struct series *sr, uint32_t id,
+             int64_t cutoff)
 {
     unsigned n = 0;
 
-    for (; sr->first != NULL && oldest_maxt(sr) < cutoff; n++)
-        drop_oldest(s, sr);
+    for (; sr->last != NULL && oldest_maxt(sr) < cutoff; n++)
+        drop_oldest(s, sr, id);
     return n;
 }
 
@@ -1500,7 +1501,7 @@ store_gc(struct store *s, int64_t now_ms)
 
         if (sr->lab == SLAB_NONE)
             continue;
-        drop_expired(s, sr, cutoff);
+        drop_expired(s, sr, id, cutoff);
         if (last_active(sr, now_ms) >= cutoff)
             continue;
         if (ndead == 0)
@@ -1566,7 +1567,7 @@ walk_slot(struct store *s, uint32_t id, int64_t now_ms, int64_t cutoff)
 
     if (sr->lab == SLAB_NONE)
         return work;
-    work += COST_DROP * drop_expired(s, sr, cutoff);
+    work += COST_DROP * drop_expired(s, sr, id, cutoff);
     if (trim_due(s, sr, cutoff)) {
         trim_oldest(s, sr, cutoff);
         work += COST_ENCODE;
@@ -1617,7 +1618,7 @@ stats_unlocked(const struct store *s, struct store_stats *st)
     store_parts(s, st);
     st->bytes = store_bytes(s);
     st->spare = chunklog_held(s->log) - chunklog_used(s->log)
-                + chunkpool_held(s->heads) - s->head_bytes;
+                + chunkpool_held(s->heads) - chunkpool_used(s->heads);
     st->strings = intern_count(s->strs);
 }
 

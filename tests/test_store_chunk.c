@@ -4,7 +4,8 @@
  * extremes, denormals, integers up to and past 2^53, integers and
  * fractions mixed), with regular, irregular, huge and negative timestamp
  * steps; the first value picks the encoding; the sample and byte caps
- * hold; regular data takes the bits the encodings' grammars say.
+ * hold; a sample with no room leaves the chunk as it was; regular data
+ * takes the bits the encodings' grammars say.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,8 +22,25 @@
 #include "store/chunklog.h"
 #include "store/chunkpool.h"
 
-/* Where every test's heads live; all are given back by the end. */
+/* Where every test's heads live, as the store's do (key 0 for all);
+ * all are given back by the end. */
 static struct chunkpool *pool;
+
+/* A head from the pool: *c points at it, wherever it moves. */
+static void
+head_get(struct chunk **c)
+{
+    chunkpool_get(pool, 0, c);
+}
+
+/* Appends as the store does: a head without room for the sample grows
+ * and takes it then. */
+static void
+append(struct chunk **c, struct chunk_enc *e, int64_t t, double v)
+{
+    while (!chunk_append(*c, e, t, v))
+        chunkpool_grow(pool, 0, *c);
+}
 
 static uint64_t
 bits_of(double v)
@@ -55,7 +73,7 @@ round_trip_kind(const int64_t *ts, const double *vs, size_t n,
     size_t i = 0;
 
     while (i < n) {
-        struct chunk *c = chunk_new(pool), *head;
+        struct chunk *c, *head;
         struct chunk_enc e;
         struct chunk_iter it;
         size_t start = i, k = 0;
@@ -63,11 +81,11 @@ round_trip_kind(const int64_t *ts, const double *vs, size_t n,
         double v;
 
         memset(&e, 0, sizeof(e));
-        while (i < n && !chunk_full(c))
-            c = chunk_append(pool, c, &e, ts[i], vs[i]), i++;
-        head = c;
+        head_get(&head);
+        while (i < n && !chunk_full(head))
+            append(&head, &e, ts[i], vs[i]), i++;
         c = chunklog_add(l, head);
-        chunkpool_put(pool, head);
+        chunkpool_put(pool, 0, head);
         assert_int_equal(c->n, i - start);
         assert_true(c->mint == ts[start] && c->maxt == ts[i - 1]);
         if (start == 0 && first >= 0)
@@ -174,34 +192,86 @@ test_random(void **state)
     free(vs);
 }
 
+/*
+ * A sample that does not fit a chunk's room leaves the chunk and the
+ * encoder state as they were, byte for byte; given more room, as the
+ * pool gives it, the same sample goes in and every sample reads back.
+ */
+static void
+test_no_room(void **state)
+{
+    size_t size = sizeof(struct chunk) + 32;
+    struct chunk *c = calloc(1, size), *was = malloc(size), *big;
+    struct chunk_enc e, f;
+    struct chunk_iter it;
+    int64_t ts[16], t;
+    double vs[16], v;
+    uint64_t x = 99;
+    size_t n = 0;
+
+    (void)state;
+    assert_non_null(c);
+    assert_non_null(was);
+    c->cap = 32;
+    memset(&e, 0, sizeof(e));
+    for (;; n++) {
+        assert_true(n < 16);
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        ts[n] = (int64_t)n * 1000 + (int64_t)(x >> 58);
+        vs[n] = from_bits(x >> 1);
+        memcpy(was, c, size);
+        f = e;
+        if (!chunk_append(c, &e, ts[n], vs[n]))
+            break;
+    }
+    /* Random 63-bit patterns: a 32-byte chunk holds two or three. */
+    assert_true(n >= 2 && n <= 3);
+    assert_memory_equal(c, was, size);
+    assert_memory_equal(&e, &f, sizeof(e));
+    big = calloc(1, size + 64);
+    assert_non_null(big);
+    memcpy(big, c, size);
+    big->cap = 32 + 64;
+    assert_true(chunk_append(big, &e, ts[n], vs[n]));
+    chunk_iter_init(&it, big);
+    for (size_t i = 0; i <= n; i++) {
+        assert_true(chunk_iter_next(&it, &t, &v));
+        assert_true(t == ts[i] && bits_of(v) == bits_of(vs[i]));
+    }
+    assert_false(chunk_iter_next(&it, &t, &v));
+    free(c);
+    free(was);
+    free(big);
+}
+
 static void
 test_caps(void **state)
 {
-    struct chunk *c = chunk_new(pool);
+    struct chunk *c;
     struct chunk_enc e;
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     size_t n = 0;
 
     (void)state;
+    head_get(&c);
     memset(&e, 0, sizeof(e));
     /* Random 64-bit patterns cost 66-77 bits each and the jittered
      * timestamps 16: the byte cap binds. */
     while (!chunk_full(c)) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        c = chunk_append(pool, c, &e, (int64_t)n * 1000 + (x >> 60),
-                         from_bits(x));
+        append(&c, &e, (int64_t)n * 1000 + (x >> 60), from_bits(x));
         n++;
     }
     assert_true(n < CHUNK_MAX_SAMPLES);
     assert_true(c->cap <= CHUNK_MAX_BYTES);
     assert_true(c->nbits <= (uint32_t)c->cap * 8);
-    chunkpool_put(pool, c);
+    chunkpool_put(pool, 0, c);
 
     /* A constant series at a fixed step: the sample cap binds. */
-    c = chunk_new(pool);
+    head_get(&c);
     memset(&e, 0, sizeof(e));
     for (n = 0; !chunk_full(c); n++)
-        c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.5);
+        append(&c, &e, (int64_t)n * 15000, 1.5);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     assert_int_equal(c->kind, CHUNK_XOR);
     /*
@@ -210,17 +280,17 @@ test_caps(void **state)
      * timestamp and one for the value each.
      */
     assert_int_equal(c->nbits, 64 + (4 + 17) + 1 + 118 * 2);
-    chunkpool_put(pool, c);
+    chunkpool_put(pool, 0, c);
 
     /* The same with an integer: the first value is "10" and 2 bits. */
-    c = chunk_new(pool);
+    head_get(&c);
     memset(&e, 0, sizeof(e));
     for (n = 0; !chunk_full(c); n++)
-        c = chunk_append(pool, c, &e, (int64_t)n * 15000, 1.0);
+        append(&c, &e, (int64_t)n * 15000, 1.0);
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     assert_int_equal(c->kind, CHUNK_INT);
     assert_int_equal(c->nbits, (2 + 2) + (4 + 17) + 1 + 118 * 2);
-    chunkpool_put(pool, c);
+    chunkpool_put(pool, 0, c);
 }
 
 /* Timestamps a few ms off a 10 s schedule, as scrapes start: a dod of
@@ -228,7 +298,7 @@ test_caps(void **state)
 static void
 test_jitter(void **state)
 {
-    struct chunk *c = chunk_new(pool);
+    struct chunk *c;
     struct chunk_enc e;
     int64_t ts[CHUNK_MAX_SAMPLES];
     double vs[CHUNK_MAX_SAMPLES];
@@ -237,12 +307,13 @@ test_jitter(void **state)
     uint64_t x = 7;
 
     (void)state;
+    head_get(&c);
     memset(&e, 0, sizeof(e));
     for (size_t i = 0; i < CHUNK_MAX_SAMPLES; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         ts[i] = 1700000000000LL + (int64_t)i * 10000 + (int64_t)(x >> 61);
         vs[i] = 0.5;
-        c = chunk_append(pool, c, &e, ts[i], vs[i]);
+        append(&c, &e, ts[i], vs[i]);
         if (i >= 2) {
             int64_t dod = ts[i] - 2 * ts[i - 1] + ts[i - 2];
 
@@ -250,7 +321,7 @@ test_jitter(void **state)
         }
     }
     assert_int_equal(c->nbits, want);
-    chunkpool_put(pool, c);
+    chunkpool_put(pool, 0, c);
     round_trip(ts, vs, CHUNK_MAX_SAMPLES);
 }
 
@@ -341,19 +412,21 @@ test_int_escapes(void **state)
 static void
 test_int_size(void **state)
 {
-    struct chunk *c = chunk_new(pool), *x = chunk_new(pool);
+    struct chunk *c, *x;
     struct chunk_enc e, f;
     size_t n;
 
     (void)state;
+    head_get(&c);
+    head_get(&x);
     memset(&e, 0, sizeof(e));
     memset(&f, 0, sizeof(f));
     for (n = 0; !chunk_full(c); n++) {
         double v = floor(1.5 * (double)n) + 1000;
 
-        c = chunk_append(pool, c, &e, (int64_t)n * 15000, v);
+        append(&c, &e, (int64_t)n * 15000, v);
         /* The same values nudged to fractions, in an XOR chunk. */
-        x = chunk_append(pool, x, &f, (int64_t)n * 15000, v + 0.5);
+        append(&x, &f, (int64_t)n * 15000, v + 0.5);
     }
     assert_int_equal(n, CHUNK_MAX_SAMPLES);
     /*
@@ -367,8 +440,8 @@ test_int_size(void **state)
     assert_int_equal(c->nbits, 18 + 21 + 4 + 118 * (1 + 4));
     assert_int_equal(x->kind, CHUNK_XOR);
     assert_true(x->nbits > 2 * c->nbits);
-    chunkpool_put(pool, c);
-    chunkpool_put(pool, x);
+    chunkpool_put(pool, 0, c);
+    chunkpool_put(pool, 0, x);
 }
 
 /* A random walk through every kind of value, mostly integers, over many
@@ -433,10 +506,11 @@ test_int_caps(void **state)
 
     (void)state;
     for (int pass = 0; pass < 2; pass++) {
-        struct chunk *c = chunk_new(pool);
+        struct chunk *c;
         struct chunk_enc e;
         size_t n = 0;
 
+        head_get(&c);
         memset(&e, 0, sizeof(e));
         for (size_t i = 0; i < N; i++) {
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -446,14 +520,14 @@ test_int_caps(void **state)
                               : i == 0 ? 1.0 : from_bits(x);
         }
         while (!chunk_full(c)) {
-            c = chunk_append(pool, c, &e, (int64_t)n * 1000, vs[n]);
+            append(&c, &e, (int64_t)n * 1000, vs[n]);
             n++;
         }
         assert_int_equal(c->kind, CHUNK_INT);
         assert_true(n < CHUNK_MAX_SAMPLES);
         assert_true(c->cap <= CHUNK_MAX_BYTES);
         assert_true(c->nbits <= (uint32_t)c->cap * 8);
-        chunkpool_put(pool, c);
+        chunkpool_put(pool, 0, c);
         round_trip_values(vs, N, CHUNK_INT);
     }
     free(vs);
@@ -470,14 +544,15 @@ test_log(void **state)
 
     (void)state;
     for (size_t k = 0; k < n; k++) {
-        struct chunk *c = chunk_new(pool);
+        struct chunk *c;
 
+        head_get(&c);
         memset(&e, 0, sizeof(e));
         for (int64_t i = 0; i < 120; i++)
-            c = chunk_append(pool, c, &e, i * 15000, (double)k + 0.5);
+            append(&c, &e, i * 15000, (double)k + 0.5);
         sealed[k] = chunklog_add(l, c);
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
-        chunkpool_put(pool, c);
+        chunkpool_put(pool, 0, c);
     }
     /* 322 bits: 41 bytes of data after the 32-byte header, 80 in all. */
     per = (sizeof(struct chunk) + 41 + 7) / 8 * 8;
@@ -505,6 +580,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edge_values),
+        cmocka_unit_test(test_no_room),
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_caps),

@@ -33,7 +33,6 @@
 #include "src/base/regex.h"
 #include "src/base/xalloc.h"
 #include "store/chunk.h"
-#include "store/chunkpool.h"
 #include "store/store.h"
 #include "tests/bench/bench.h"
 
@@ -902,6 +901,15 @@ cap_read(struct capture *c, const char *path, size_t scrape)
     fclose(f);
 }
 
+/* Empties ch, which has all the room a chunk may have: the sample and
+ * byte caps bind as in the store, and no append needs more room. */
+static void
+empty_chunk(struct chunk *ch)
+{
+    memset(ch, 0, sizeof(*ch) + CHUNK_MAX_BYTES);
+    ch->cap = CHUNK_MAX_BYTES;
+}
+
 /* The bits per sample of the chosen series' chunks, their data alone:
  * what the encoding costs, without chunk headers and unused bytes. With
  * regular set, the scrapes' timestamps are put on a grid of their mean
@@ -911,16 +919,15 @@ cap_bits(const struct capture *c, int integral, bool regular)
 {
     int64_t step = c->nscrapes > 1 ? (c->t[c->nscrapes - 1] - c->t[0])
                                      / (int64_t)(c->nscrapes - 1) : 0;
-    struct chunkpool *p = chunkpool_new();
+    struct chunk *ch = xmalloc(sizeof(*ch) + CHUNK_MAX_BYTES);
     size_t bits = 0, n = 0;
 
     for (size_t i = 0; i < c->n; i++) {
-        struct chunk *ch;
         struct chunk_enc e;
 
         if (integral >= 0 && c->s[i].integral != (integral == 1))
             continue;
-        ch = chunk_new(p);
+        empty_chunk(ch);
         memset(&e, 0, sizeof(e));
         for (size_t j = 0; j < c->nscrapes; j++) {
             if (isnan(c->s[i].v[j]))
@@ -928,18 +935,16 @@ cap_bits(const struct capture *c, int integral, bool regular)
             if (chunk_full(ch)) {
                 bits += ch->nbits;
                 n += ch->n;
-                chunkpool_put(p, ch);
-                ch = chunk_new(p);
+                empty_chunk(ch);
             }
-            ch = chunk_append(p, ch, &e,
-                              regular ? c->t[0] + (int64_t)j * step : c->t[j],
-                              c->s[i].v[j]);
+            (void)chunk_append(ch, &e, regular ? c->t[0]
+                                               + (int64_t)j * step
+                                               : c->t[j], c->s[i].v[j]);
         }
         bits += ch->nbits;
         n += ch->n;
-        chunkpool_put(p, ch);
     }
-    chunkpool_free(p);
+    free(ch);
     return n > 0 ? (double)bits / (double)n : 0;
 }
 
