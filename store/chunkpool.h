@@ -8,8 +8,9 @@
  * scrape's appends walk memory forward. Heads kept wherever a free block
  * of their size was (this pool before) ended up all over it once they
  * had grown, sealed and started again a few times, and each append
- * waited for memory of its own: at a million series the commit's cost
- * grew by half over the first twenty minutes.
+ * waited for memory of its own: at a million series, the commit's wait
+ * for heads (store_prefetch) went from 2% of promdeck's CPU at minute 3
+ * to 11% at minute 24.
  *
  * A new head, or one that grows, goes to the free room at the end of its
  * group's block (a head that grows and is last there just takes more of
