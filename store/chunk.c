@@ -9,7 +9,6 @@
  */
 #include "store/chunk.h"
 
-#include <assert.h>
 #include <endian.h>
 #include <stdlib.h>
 #include <string.h>

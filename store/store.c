@@ -706,12 +706,13 @@ store_append(struct store *s, uint32_t id, int64_t t, double v)
 }
 
 /*
- * A scrape appends to a thousand series, each in its own corner of the
- * heap, so each append waited first for its series' slot, then for its
- * head chunk's header, then for the chunk's tail (chunk_full and
- * put_bits led the profile at 200 targets). Loading them a few appends
- * ahead lets those waits overlap. Only the writer's thread calls this,
- * so the chunk it reads cannot move under it.
+ * A scrape appends to a thousand series, and each append waited first
+ * for its series' slot, then for its head chunk's header, then for the
+ * chunk's tail (chunk_full and put_bits led the profile at 200 targets,
+ * when heads lay all over the heap; they lie in id order in the chunk
+ * pool now, but a scrape's series need not be in id order). Loading them
+ * a few appends ahead lets those waits overlap. Only the writer's thread
+ * calls this, so the chunk it reads cannot move under it.
  */
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH_WRITE(p) __builtin_prefetch((p), 1, 3)
