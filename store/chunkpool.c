@@ -394,7 +394,8 @@ chunkpool_put(struct chunkpool *p, uint32_t key, struct chunk *c)
     p->used -= size;
     if (g->live == 0) {
         block_put(p, g);
-        *g = (struct group){ NULL, 0, 0, 0, NONE };
+        /* As group_of leaves a group it has not used yet. */
+        memset(g, 0, sizeof(*g));
     } else if ((unsigned char *)c + size == g->mem + g->end) {
         g->end -= (uint32_t)size;
     }
