@@ -30,7 +30,8 @@ struct chunklog {
     uint32_t nsegs, cap;
     uint16_t *free_slots;
     uint32_t nfree;
-    uint32_t cur;           /* the segment chunks are added to, or NO_SEG */
+    uint32_t cur[CHUNKLOG_LANES];   /* the segment each lane adds to, or
+                                       NO_SEG */
     size_t used, held;
 };
 
@@ -42,7 +43,8 @@ chunklog_new(void)
 {
     struct chunklog *l = xcalloc(1, sizeof(*l));
 
-    l->cur = NO_SEG;
+    for (int i = 0; i < CHUNKLOG_LANES; i++)
+        l->cur[i] = NO_SEG;
     return l;
 }
 
@@ -96,14 +98,25 @@ drop_segment(struct chunklog *l, uint32_t i)
     l->free_slots[l->nfree++] = (uint16_t)i;
 }
 
-/* Opens a new segment to add to, closing the current one. */
-static void
-open_segment(struct chunklog *l)
+/* Whether segment i is a lane's to add to (and so stays while empty). */
+static bool
+is_open(const struct chunklog *l, uint32_t i)
 {
-    uint32_t i;
+    for (int k = 0; k < CHUNKLOG_LANES; k++)
+        if (l->cur[k] == i)
+            return true;
+    return false;
+}
 
-    if (l->cur != NO_SEG && l->segs[l->cur].live == 0)
-        drop_segment(l, l->cur);
+/* Opens a new segment for lane to add to, closing its current one. */
+static void
+open_segment(struct chunklog *l, enum chunklog_lane lane)
+{
+    uint32_t i = l->cur[lane];
+
+    l->cur[lane] = NO_SEG;
+    if (i != NO_SEG && l->segs[i].live == 0)
+        drop_segment(l, i);
     if (l->nfree > 0) {
         i = l->free_slots[--l->nfree];
     } else {
@@ -119,24 +132,26 @@ open_segment(struct chunklog *l)
     segment_alloc(&l->segs[i]);
     l->segs[i].used = l->segs[i].live = 0;
     l->held += CHUNKLOG_SEGMENT;
-    l->cur = i;
+    l->cur[lane] = i;
 }
 
 struct chunk *
-chunklog_add(struct chunklog *l, const struct chunk *c)
+chunklog_add(struct chunklog *l, const struct chunk *c,
+             enum chunklog_lane lane)
 {
     size_t bytes = (c->nbits + 7u) / 8, size;
     struct segment *sg;
     struct chunk *copy;
 
     size = (sizeof(*c) + bytes + 7) & ~(size_t)7;
-    if (l->cur == NO_SEG || l->segs[l->cur].used + size > CHUNKLOG_SEGMENT)
-        open_segment(l);
-    sg = &l->segs[l->cur];
+    if (l->cur[lane] == NO_SEG
+        || l->segs[l->cur[lane]].used + size > CHUNKLOG_SEGMENT)
+        open_segment(l, lane);
+    sg = &l->segs[l->cur[lane]];
     copy = (struct chunk *)(void *)(sg->data + sg->used);
     memcpy(copy, c, sizeof(*c) + bytes);
     copy->cap = (uint16_t)(size - sizeof(*c));
-    copy->seg = (uint16_t)l->cur;
+    copy->seg = (uint16_t)l->cur[lane];
     copy->next = NULL;
     sg->used += (uint32_t)size;
     sg->live += (uint32_t)size;
@@ -153,7 +168,7 @@ chunklog_release(struct chunklog *l, struct chunk *c)
     assert(i < l->nsegs && l->segs[i].live >= size);
     l->segs[i].live -= (uint32_t)size;
     l->used -= size;
-    if (l->segs[i].live == 0 && i != l->cur)
+    if (l->segs[i].live == 0 && !is_open(l, i))
         drop_segment(l, i);
 }
 

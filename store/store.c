@@ -631,7 +631,8 @@ new_head(struct store *s, struct series *sr, uint32_t id)
     struct chunk *c = sr->last;
 
     if (c != NULL) {
-        struct chunk *copy = chunklog_add(s->log, c), *p = sr->first;
+        struct chunk *copy = chunklog_add(s->log, c, CHUNKLOG_SEALED),
+                     *p = sr->first;
 
         if (p == NULL) {
             sr->first = copy;
@@ -1247,7 +1248,7 @@ trim_oldest(struct store *s, struct series *sr, int64_t cutoff)
     }
     /* c->maxt >= cutoff, or retention would have dropped it whole. */
     assert(tmp->n > 0 && n > 0);
-    copy = chunklog_add(s->log, tmp);
+    copy = chunklog_add(s->log, tmp, CHUNKLOG_TRIMMED);
     free(tmp);
     copy->next = c->next;
     sr->first = copy;

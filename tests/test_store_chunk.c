@@ -84,7 +84,7 @@ round_trip_kind(const int64_t *ts, const double *vs, size_t n,
         head_get(&head);
         while (i < n && !chunk_full(head))
             append(&head, &e, ts[i], vs[i]), i++;
-        c = chunklog_add(l, head);
+        c = chunklog_add(l, head, CHUNKLOG_SEALED);
         chunkpool_put(pool, 0, head);
         assert_int_equal(c->n, i - start);
         assert_true(c->mint == ts[start] && c->maxt == ts[i - 1]);
@@ -550,7 +550,7 @@ test_log(void **state)
         memset(&e, 0, sizeof(e));
         for (int64_t i = 0; i < 120; i++)
             append(&c, &e, i * 15000, (double)k + 0.5);
-        sealed[k] = chunklog_add(l, c);
+        sealed[k] = chunklog_add(l, c, CHUNKLOG_SEALED);
         assert_true(sealed[k]->n == 120 && sealed[k]->maxt == 119 * 15000);
         chunkpool_put(pool, 0, c);
     }
@@ -575,6 +575,55 @@ test_log(void **state)
     chunklog_free(l);
 }
 
+/*
+ * Chunks of the two lanes added in turn fill segments of their own: once
+ * every trimmed chunk is released, their segments are freed (all but the
+ * one the lane still adds to) while the sealed ones keep theirs. In one
+ * shared run of segments, every segment would hold sealed chunks and
+ * none would be freed.
+ */
+static void
+test_log_lanes(void **state)
+{
+    struct chunklog *l = chunklog_new();
+    enum { N = 20000 };     /* 1.6 MB a lane: 6 or 7 segments each */
+    struct chunk **kept = malloc(N * sizeof(*kept));
+    struct chunk **gone = malloc(N * sizeof(*gone));
+    size_t table, per = 80, segs = (N * per + CHUNKLOG_SEGMENT - 1)
+                                   / CHUNKLOG_SEGMENT;
+    struct chunk_enc e;
+    struct chunk *c;
+
+    (void)state;
+    head_get(&c);
+    memset(&e, 0, sizeof(e));
+    for (int64_t i = 0; i < 120; i++)
+        append(&c, &e, i * 15000, 0.5);
+    for (size_t k = 0; k < N; k++) {
+        kept[k] = chunklog_add(l, c, CHUNKLOG_SEALED);
+        gone[k] = chunklog_add(l, c, CHUNKLOG_TRIMMED);
+    }
+    chunkpool_put(pool, 0, c);
+    assert_int_equal(chunklog_used(l), 2 * N * per);
+    /* The table of segments: what held counts besides them. */
+    table = chunklog_held(l) % CHUNKLOG_SEGMENT;
+    assert_int_equal(chunklog_held(l), 2 * segs * CHUNKLOG_SEGMENT + table);
+    for (size_t k = 0; k < N; k++)
+        chunklog_release(l, gone[k]);
+    assert_int_equal(chunklog_used(l), N * per);
+    /* The trimmed lane keeps its open segment, empty. */
+    assert_int_equal(chunklog_held(l), (segs + 1) * CHUNKLOG_SEGMENT + table);
+    for (size_t k = 0; k < N; k++) {
+        assert_true(kept[k]->n == 120 && kept[k]->maxt == 119 * 15000);
+        chunklog_release(l, kept[k]);
+    }
+    assert_int_equal(chunklog_used(l), 0);
+    assert_int_equal(chunklog_held(l), 2 * CHUNKLOG_SEGMENT + table);
+    chunklog_free(l);
+    free(kept);
+    free(gone);
+}
+
 int
 main(void)
 {
@@ -591,6 +640,7 @@ main(void)
         cmocka_unit_test(test_int_caps),
         cmocka_unit_test(test_int_random),
         cmocka_unit_test(test_log),
+        cmocka_unit_test(test_log_lanes),
     };
 
     int failed;
