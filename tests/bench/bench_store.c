@@ -14,7 +14,8 @@
  * [minutes]]` times the store's maintenance as promdeck's loop runs it
  * on that farm (90 minutes by default): each call of store_trim,
  * store_drop_idle and malloc_trim, wall and CPU time, from the first
- * hour's end. `bench_store capture DIR...`
+ * hour's end, and the store's memory every ten minutes. `bench_store
+ * capture DIR...`
  * replays real scrapes instead: each DIR holds one target's /metrics
  * bodies, one file a scrape named by its time in ms, and it prints the
  * chunk bytes per sample of all their series, of the integer-valued ones
@@ -769,6 +770,24 @@ loop_gc(struct store *s, int64_t now, struct units *gc, struct units *heap,
 #endif
 }
 
+/*
+ * Memory every ten simulated minutes: the store's bytes, its spare (the
+ * heads' room and the chunk log's holes, which only this mode's
+ * slice-by-slice retention makes) and the process's RSS.
+ */
+static void
+loop_report(struct store *s, int64_t minute)
+{
+    struct store_stats st;
+
+    store_get_stats(s, &st);
+    if (minute == FARM_REPORT / FARM_MINUTE)
+        printf("  min  store MB  spare MB  RSS MB  samples/series\n");
+    printf("  %3lld    %6.0f    %6.0f  %6.0f      %5.0f\n", (long long)minute,
+           st.bytes / 1e6, st.spare / 1e6, rss_bytes() / 1e6,
+           (double)st.samples / (double)st.series);
+}
+
 static void
 run_loop(int targets, int minutes)
 {
@@ -803,6 +822,8 @@ run_loop(int targets, int minutes)
         }
         if ((step + 1) % FARM_MINUTE == 0)
             loop_gc(s, t0 + FARM_STEP - 1, &gc, &heap, step >= from);
+        if ((step + 1) % FARM_REPORT == 0)
+            loop_report(s, (step + 1) / FARM_MINUTE);
     }
     printf("  %-21s %8s %8s %8s %8s %8s %6s %9s\n", "unit (ms)", "calls",
            "median", "p99", "p99.9", "max", ">5ms", "total");
