@@ -31,7 +31,7 @@ snapshot(const struct qpoint *pts, size_t n, int64_t now, struct buf *out)
                          .nseries = 1 };
     struct panel_query q = { .expr = "m", .result = &r };
     struct panel p = { .title = "P", .kind = PANEL_GRAPH, .queries = &q,
-                       .nqueries = 1, .width = 1 };
+                       .nqueries = 1, .width = 1, .step_ms = 1500 };
     struct row rw = { .panels = &p, .npanels = 1, .height = 1 };
     struct page pg = { .title = "pg", .rows = &rw, .nrows = 1 };
     struct dashboard d = { .title = "D", .pages = &pg, .npages = 1,
@@ -79,6 +79,8 @@ test_times_and_values_exact(void **state)
     snapshot(pts, 4, 1796233222000, &b);
     s = buf_str(&b);
     assert_non_null(strstr(s, "{\"time\":1796233222,"));
+    /* The panel's step, in seconds as the times are. */
+    assert_non_null(strstr(s, "\"type\":\"graph\",\"step\":1.500,"));
     assert_non_null(strstr(s, "\"points\":[[1796233220.500,0.1],"
                               "[1796233221,1e+21],"
                               "[1796233221.001,5e-324],"

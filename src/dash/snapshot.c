@@ -49,6 +49,9 @@ write_panel(struct buf *out, const struct panel *p, int64_t end)
     json_string(out, p->title);
     buf_puts(out, ",\"type\":");
     json_string(out, vocab_kind_name(p->kind));
+    /* The grid's step: each panel has its own, from its width. */
+    buf_puts(out, ",\"step\":");
+    json_time_ms(out, p->step_ms);
     /* The queries as they ran, variables expanded, with data or not. */
     buf_puts(out, ",\"queries\":[");
     for (size_t q = 0; q < p->nqueries; q++) {
