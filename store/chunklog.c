@@ -114,7 +114,6 @@ open_segment(struct chunklog *l, enum chunklog_lane lane)
 {
     uint32_t i = l->cur[lane];
 
-    l->cur[lane] = NO_SEG;
     if (i != NO_SEG && l->segs[i].live == 0)
         drop_segment(l, i);
     if (l->nfree > 0) {
