@@ -246,7 +246,7 @@ void store_gc(struct store *s, int64_t now_ms);
  * them until it has done a fixed amount of work (under half a
  * millisecond at a million series). At each it drops
  * the chunks wholly out of the window, and encodes the oldest chunk
- * again without its expired samples once they span an eighth of the
+ * again without its expired samples once they span a quarter of the
  * retention (a sealed chunk would otherwise stay until its newest
  * sample left, up to a chunk's span past the window); a series that
  * will have had no sample for a whole retention within two minutes goes

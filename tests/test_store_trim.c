@@ -3,8 +3,8 @@
  * again without its expired samples. Checked here: every read of a
  * window inside retention returns the same samples bit for bit before
  * and after (staleness markers, NaN payloads, infinities, negative zero,
- * irregular timestamps), what is held past the window stays within an
- * eighth of the retention, a store cursor stopped in a chunk that was
+ * irregular timestamps), what is held past the window stays within a
+ * quarter of the retention, a store cursor stopped in a chunk that was
  * encoded again reads on exactly, and the dashboard's read cache, which
  * keeps samples and cursors across frames, answers as the store does.
  * Then the slices: work one call leaves is done by the next ones, a
@@ -125,7 +125,7 @@ first_from(const struct sample *ref, size_t n, int64_t mint)
 /*
  * A gc every minute over the second hour: after each, the series holds
  * a suffix of what it held at first, bit for bit, with everything in
- * the window and at most an eighth of the retention before it; windows
+ * the window and at most a quarter of the retention before it; windows
  * inside retention read as before, and store_last too.
  */
 static void
@@ -160,7 +160,7 @@ test_trim_keeps_the_window(void **state)
             assert_memory_equal(got, ref[k] + (nref[k] - n),
                                 n * sizeof(*got));
             if (n > 0) {
-                assert_true(got[0].t >= cutoff - HOUR / 8);
+                assert_true(got[0].t >= cutoff - HOUR / 4);
                 if (got[0].t > ref[k][0].t && got[0].t < cutoff)
                     trimmed++;
             }
@@ -199,7 +199,8 @@ test_trim_keeps_the_window(void **state)
 static void
 test_cursor_in_trimmed_chunk(void **state)
 {
-    struct store *s = store_new(HOUR, 0);
+    const int64_t r = 30 * MIN;
+    struct store *s = store_new(r, 0);
     uint32_t id = series(s, "a");
     struct store_cursor cur;
     struct store_changes ch;
@@ -220,10 +221,10 @@ test_cursor_in_trimmed_chunk(void **state)
         assert_int_equal(store_append(s, id, t * STEP, odd_value(t)), 0);
     v = store_version(s);
     /* The cutoff, sample 70, falls inside the chunk the cursor stopped
-     * in, more than an eighth of an hour after its start: samples before
-     * 70 go, and that chunk is encoded again from 70 on. */
-    store_gc(s, HOUR + 70 * STEP);
-    store_trim(s, HOUR + 70 * STEP);
+     * in, more than a quarter of the retention after its start: samples
+     * before 70 go, and that chunk is encoded again from 70 on. */
+    store_gc(s, r + 70 * STEP);
+    store_trim(s, r + 70 * STEP);
     n = store_read(s, id, INT64_MIN, INT64_MAX, &buf, &cap);
     assert_int_equal(n, 400 - 70);
     assert_true(buf[0].t == 70 * STEP);
@@ -319,8 +320,8 @@ find_k(const struct store *s, int k, uint32_t *id)
  * What store_trim's rules leave of series id, whose samples were
  * t = 0, STEP, ... up to n - 1 steps, at cutoff c under retention r
  * once the walk has been to it: every sample from c on, and before c
- * at most an eighth of the retention (a chunk starting no earlier than
- * c - r/8, which is not encoded again); bit for bit.
+ * at most a quarter of the retention (a chunk starting no earlier than
+ * c - r/4, which is not encoded again); bit for bit.
  */
 static void
 check_trimmed(const struct store *s, uint32_t id, int64_t n, int64_t c,
@@ -330,7 +331,7 @@ check_trimmed(const struct store *s, uint32_t id, int64_t n, int64_t c,
     int64_t from = (c + STEP - 1) / STEP;   /* the first sample >= c */
 
     assert_true(got > 0);
-    assert_true((*buf)[0].t >= c - r / 8);
+    assert_true((*buf)[0].t >= c - r / 4);
     assert_true((*buf)[0].t <= from * STEP);
     assert_int_equal((int64_t)got, n - (*buf)[0].t / STEP);
     for (size_t i = 0; i < got; i++) {
@@ -339,7 +340,7 @@ check_trimmed(const struct store *s, uint32_t id, int64_t n, int64_t c,
     }
 }
 
-/* How many of the first n series hold more than an eighth of the
+/* How many of the first n series hold more than a quarter of the
  * retention before cutoff c. */
 static size_t
 over_held(const struct store *s, const uint32_t *ids, size_t n, int64_t c,
@@ -351,7 +352,7 @@ over_held(const struct store *s, const uint32_t *ids, size_t n, int64_t c,
         struct sample *buf = NULL;
         size_t cap = 0;
 
-        if (store_read(s, ids[k], INT64_MIN, c - r / 8 - 1, &buf, &cap) > 0)
+        if (store_read(s, ids[k], INT64_MIN, c - r / 4 - 1, &buf, &cap) > 0)
             over++;
         free(buf);
     }
@@ -362,16 +363,16 @@ over_held(const struct store *s, const uint32_t *ids, size_t n, int64_t c,
  * Many series created together fall due together: 2,000 series of 260
  * samples under a 32-minute retention (longer than a chunk's 20
  * minutes, so the head chunk is always in the window). 5 s after the
- * last sample the cutoff falls between samples 68 and 69, and an eighth
- * of the retention before it between 44 and 45. A series' first chunk
- * is sealed after 15 to 120 samples (by its id), the next after 120
- * more: a chunk ending before the cutoff goes whole, and the oldest one
- * left, if it starts before sample 45, is encoded again from sample 69.
- * So every series ends up holding from sample 45 to 69 on, where it
- * held from 0. One call cannot encode 2,000 chunks again: it says work
- * is left, and calls a millisecond apart, which add no share of their
- * own, finish it, each leaving fewer series holding samples before 45,
- * the last saying nothing is left.
+ * last sample the cutoff falls between samples 68 and 69, and a
+ * quarter of the retention before it between 20 and 21. A series' first
+ * chunk is sealed after 15 to 120 samples (by its id), the next after
+ * 120 more: a chunk ending before the cutoff goes whole, and the oldest
+ * one left, if it starts before sample 21, is encoded again from sample
+ * 69. So every series ends up holding from sample 21 to 69 on, where it
+ * held from 0. One call cannot encode a thousand chunks again: it says
+ * work is left, and calls a millisecond apart, which add no share of
+ * their own, finish it, each leaving fewer series holding samples
+ * before 21, the last saying nothing is left.
  */
 static void
 test_due_at_once(void **state)
