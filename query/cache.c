@@ -381,6 +381,31 @@ lower_bound(const struct sample *s, size_t n, int64_t mint)
 }
 
 /*
+ * lower_bound for the newest samples: the search runs back from the end
+ * with a stride that doubles, then searches the last stride's span in
+ * halves. A frame reads the newest seconds or minutes of each entry, so
+ * this touches the cache lines the caller copies next, where a search
+ * from the middle took a cache miss at each step on lines nobody reads
+ * (at a million series those misses were a tenth of promdeck's CPU).
+ */
+static size_t
+lower_bound_back(const struct sample *s, size_t n, int64_t mint)
+{
+    size_t lo = n, hi = n, stride = 1;
+
+    /* s[hi..n) are all at or after mint; once s[lo] is not, the first
+     * that is lies in (lo, hi]. */
+    while (lo > 0) {
+        lo = lo > stride ? lo - stride : 0;
+        if (s[lo].t < mint)
+            break;
+        hi = lo;
+        stride *= 2;
+    }
+    return lo + lower_bound(s + lo, hi - lo, mint);
+}
+
+/*
  * The room an entry of n samples gets. A dashboard's panels read the
  * newest minutes of tens of thousands of series (44 per target of the
  * built-in overview), so most entries hold a few samples: room for a
@@ -933,15 +958,19 @@ qcache_read(struct qcache *c, const struct store *st, uint32_t id,
     e->used = c->frame;
     if (mint < e->asked)
         e->asked = mint;
-    lo = lower_bound(e->s, e->n, mint);
-    hi = maxt == INT64_MAX ? e->n : lo + lower_bound(e->s + lo, e->n - lo,
-                                                     maxt + 1);
+    hi = maxt >= e->newest ? e->n : lower_bound_back(e->s, e->n, maxt + 1);
+    lo = lower_bound_back(e->s, hi, mint);
     if (*cap < hi - lo + 1) {
         *cap = hi - lo + 1;
         *buf = xreallocarray(*buf, *cap, sizeof(**buf));
     }
     if (hi > lo)
         memcpy(*buf, e->s + lo, (hi - lo) * sizeof(**buf));
+    /* The next read is most often of the next entry: its newest samples
+     * start loading now, and the cache miss overlaps this series'
+     * evaluation instead of stalling the next search. */
+    if (c->next < c->n && c->e[c->next].n > 0)
+        __builtin_prefetch(c->e[c->next].s + c->e[c->next].n - 1);
     return hi - lo;
 }
 
