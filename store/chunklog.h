@@ -12,12 +12,12 @@
  * added in lanes by how long they will stay, each lane filling segments
  * of its own. Retention encodes a series' oldest chunk again without its
  * expired samples, and that copy goes again once the rest of the
- * chunk's span has passed; mixed into the segments of newly sealed chunks, which stay
- * the whole window, such copies left holes that nothing freed. At a
- * million series and an hour's retention the holes grew from 30 MB at
- * minute 60 to 260 MB at minute 110, as much as the sealed chunks
- * themselves; with a lane of their own, the store's whole spare (the
- * heads' room included) stayed at 42-67 MB over three hours
+ * chunk's span has passed; mixed into the segments of newly sealed
+ * chunks, which stay the whole window, such copies left holes that
+ * nothing freed. At a million series and an hour's retention the holes
+ * grew from 30 MB at minute 60 to 260 MB at minute 110, as much as the
+ * sealed chunks themselves; with a lane of their own, the store's whole
+ * spare (the heads' room included) stayed at 42-67 MB over three hours
  * (bench_store loop).
  *
  * Ownership: the log owns its segments and the chunks in them; a chunk
